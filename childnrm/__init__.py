@@ -1,0 +1,1 @@
+"""Child NRM Panels: local multi-agency NRM decisions for children, linked to their safeguarding."""

@@ -1,0 +1,90 @@
+"""The access policy: the one place that decides who may do what.
+
+Permissions come from the roles a user holds at a site (deny by default: a role has only what is
+listed here). Record-level rules distinguish "all records of my site" from "records I am
+associated with"; selectors turn both into query filters so lists never filter in Python.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from childnrm.accounts.models import Role
+
+if TYPE_CHECKING:
+    from childnrm.accounts.models import User
+
+
+class Perm(StrEnum):
+    CHILD_VIEW_SITE = "child.view_site"  # every child of my site
+    CHILD_VIEW_ASSOCIATED = "child.view_associated"  # children I am associated with
+    CHILD_AUDIT_VIEW = "child.audit_view"  # who has seen or changed a child's record
+    SITE_USERS_MANAGE = "site.users_manage"
+    STATISTICS_VIEW = "statistics.view"  # aggregates only, never a child's record
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.COORDINATOR: frozenset({Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED, Perm.CHILD_AUDIT_VIEW}),
+    Role.FIRST_RESPONDER: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
+    Role.ICTG: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
+    # Chairs, members and advisers reach a case only through a meeting's agenda (a later basis).
+    Role.CHAIR: frozenset(),
+    Role.PANEL_MEMBER: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
+    Role.ADVISER: frozenset(),
+    Role.SCA_QUALITY_ASSURER: frozenset(),
+    Role.ANALYST: frozenset({Perm.STATISTICS_VIEW}),
+    Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE}),
+}
+
+# Why a permission is being used: recorded as the purpose of each audit event.
+PURPOSES: dict[Perm, str] = {
+    Perm.CHILD_VIEW_SITE: "Panel case management",
+    Perm.CHILD_VIEW_ASSOCIATED: "Work on a case I am associated with",
+    Perm.CHILD_AUDIT_VIEW: "Oversight of access to a child's record",
+    Perm.SITE_USERS_MANAGE: "Site user administration",
+    Perm.STATISTICS_VIEW: "Statistics and equality monitoring",
+}
+
+_CACHE_ATTR = "_childnrm_site_perms"
+
+
+def site_permissions(user: User) -> dict[int, frozenset[Perm]]:
+    """Permissions per site id for this user, computed once per request object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    perms: dict[int, set[Perm]] = {}
+    for site_id, role in user.memberships.filter(active=True, site__active=True).values_list("site_id", "role"):
+        perms.setdefault(site_id, set()).update(ROLE_PERMISSIONS.get(role, frozenset()))
+    result = {site_id: frozenset(p) for site_id, p in perms.items()}
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_cached_permissions(user: User) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def sites_where(user: User, perm: Perm) -> list[int]:
+    return sorted(site_id for site_id, perms in site_permissions(user).items() if perm in perms)
+
+
+def has_perm(user: User, perm: Perm, site_id: int | None = None) -> bool:
+    """True if the user holds `perm` at `site_id` (or at any site when none is given)."""
+    perms = site_permissions(user)
+    if site_id is None:
+        return any(perm in p for p in perms.values())
+    return perm in perms.get(site_id, frozenset())
+
+
+def roles_at(user: User, site_id: int | None) -> list[str]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = user.memberships.filter(active=True)
+    if site_id is not None:
+        qs = qs.filter(site_id=site_id)
+    return sorted(set(qs.values_list("role", flat=True)))

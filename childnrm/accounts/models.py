@@ -1,0 +1,133 @@
+"""Organisations, sites, users and the roles they hold at a site."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class OrganisationType(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    POLICE = "police", "Police force"
+    HEALTH = "health", "Health body"
+    NGO = "ngo", "First responder NGO"
+    HOME_OFFICE = "home_office", "Home Office competent authority"
+    ICTG_SERVICE = "ictg_service", "Independent Child Trafficking Guardian service"
+    OTHER_AGENCY = "other_agency", "Other agency"
+
+
+class Nation(models.TextChoices):
+    """Which bank holidays apply to a site's working-day clocks."""
+
+    ENGLAND_AND_WALES = "england_and_wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    type = models.CharField(max_length=32, choices=OrganisationType.choices)
+    # ONS/GSS code for local authorities (e.g. E08000025), used to route referrals by area.
+    gss_code = models.CharField(max_length=9, blank=True, db_index=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A devolved decision-making site: one local authority or a consortium of several."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    nation = models.CharField(max_length=32, choices=Nation.choices, default=Nation.ENGLAND_AND_WALES)
+    local_authorities = models.ManyToManyField(
+        Organisation, related_name="sites", limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY}
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_consortium(self) -> bool:
+        return self.local_authorities.count() > 1
+
+
+class Role(models.TextChoices):
+    FIRST_RESPONDER = "first_responder", "First responder"
+    COORDINATOR = "coordinator", "Panel coordinator"
+    CHAIR = "chair", "Panel chair"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    ADVISER = "adviser", "Advisory attendee"
+    ICTG = "ictg", "Independent Child Trafficking Guardian"
+    SCA_QUALITY_ASSURER = "sca_quality_assurer", "SCA quality assurer"
+    ANALYST = "analyst", "Analyst"
+    SITE_ADMIN = "site_admin", "Site administrator"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. Identified by work email; belongs to one organisation."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users", null=True)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Membership(models.Model):
+    """A role a user holds at a site. Permissions come only from active memberships."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "site", "role"], name="membership_unique_role")]
+        indexes = [models.Index(fields=["user", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.site}"

@@ -1,0 +1,40 @@
+"""Reads for account pages, scoped by the access policy."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from childnrm.access.policy import Perm, sites_where
+from childnrm.accounts.models import Membership, Site, User
+
+
+def sites_administered_by(user: User) -> QuerySet[Site]:
+    return Site.objects.filter(id__in=sites_where(user, Perm.SITE_USERS_MANAGE)).order_by("name")
+
+
+def site_for_admin(user: User, slug: str) -> Site:
+    site = sites_administered_by(user).filter(slug=slug).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def site_users(site: Site) -> QuerySet[User]:
+    """Users holding an active role at the site, with those roles, in two queries."""
+    return (
+        User.objects.filter(memberships__site=site, memberships__active=True)
+        .distinct()
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.filter(site=site, active=True), to_attr="site_roles")
+        )
+        .order_by("full_name")
+    )
+
+
+def site_user_get(site: Site, user_id: int) -> User:
+    user = site_users(site).filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user

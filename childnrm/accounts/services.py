@@ -1,0 +1,160 @@
+"""Writes for accounts: second factors, users and memberships. Each change is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from childnrm.access.policy import forget_cached_permissions
+from childnrm.accounts.models import Membership, Organisation, Site, User
+from childnrm.audit.services import Action, audit_record
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "Authenticator app"
+
+
+def totp_device_of(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed device the user proves by typing a code; replaces any earlier unconfirmed one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+def recovery_codes_issue(*, user: User, request: HttpRequest | None = None) -> list[str]:
+    """Replace the user's recovery codes; returns them (shown once, stored only as device tokens)."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
+        device.token_set.all().delete()
+        codes = [f"{secrets.randbelow(10**10):010d}" for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.ENROL_SECOND_FACTOR,
+            obj=user,
+            purpose="Account security",
+            detail={"recovery_codes": "issued"},
+        )
+    return codes
+
+
+def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, request: HttpRequest | None = None) -> bool:
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.ENROL_SECOND_FACTOR,
+            obj=user,
+            purpose="Account security",
+            detail={"device": "totp"},
+        )
+    return True
+
+
+def second_factor_reset(*, user: User, by: User, request: HttpRequest | None = None) -> None:
+    """A site administrator clears a user's second factor: they enrol again at next sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(
+            request=request,
+            actor=by,
+            action=Action.UPDATE,
+            obj=user,
+            purpose="Site user administration",
+            detail={"second_factor": "reset"},
+        )
+
+
+def demo_totp_key(email: str) -> str:
+    """Deterministic TOTP secret for demo accounts, so the run command can print current codes."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"demo-totp:{email}".encode(), hashlib.sha1).hexdigest()
+
+
+def send_set_password_email(*, user: User, request: HttpRequest) -> None:
+    """New users choose their own password through the password reset email."""
+    form = PasswordResetForm(data={"email": user.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            email_template_name="accounts/email/password_reset_email.txt",
+        )
+
+
+def site_user_add(
+    *,
+    site: Site,
+    email: str,
+    full_name: str,
+    organisation: Organisation,
+    job_title: str,
+    roles: list[str],
+    by: User,
+    request: HttpRequest,
+) -> tuple[User, bool]:
+    """Give someone roles at a site, creating their account if it does not exist yet.
+
+    An existing account keeps its name and organisation: an administrator of one site may not
+    rewrite the identity of a user another site also relies on.
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email=email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(
+                email, None, full_name=full_name, organisation=organisation, job_title=job_title
+            )
+        for role in roles:
+            Membership.objects.update_or_create(user=user, site=site, role=role, defaults={"active": True})
+        forget_cached_permissions(user)
+        audit_record(
+            request=request,
+            actor=by,
+            action=Action.CREATE if created else Action.UPDATE,
+            obj=user,
+            site_id=site.pk,
+            purpose="Site user administration",
+            detail={"roles_added": sorted(roles)},
+        )
+    if created:
+        send_set_password_email(user=user, request=request)
+    return user, created
+
+
+def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, request: HttpRequest) -> None:
+    """Make the user's active roles at this site exactly `roles` (none = removed from the site)."""
+    with transaction.atomic():
+        current = set(Membership.objects.filter(user=user, site=site, active=True).values_list("role", flat=True))
+        wanted = set(roles)
+        Membership.objects.filter(user=user, site=site, role__in=current - wanted).update(active=False)
+        for role in wanted - current:
+            Membership.objects.update_or_create(user=user, site=site, role=role, defaults={"active": True})
+        forget_cached_permissions(user)
+        audit_record(
+            request=request,
+            actor=by,
+            action=Action.UPDATE,
+            obj=user,
+            site_id=site.pk,
+            purpose="Site user administration",
+            detail={"roles_added": sorted(wanted - current), "roles_removed": sorted(current - wanted)},
+        )

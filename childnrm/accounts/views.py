@@ -1,0 +1,272 @@
+"""Sign-in with a password and a second factor, account settings and site user administration."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from childnrm.access.decorators import password_only, public, requires, signed_in
+from childnrm.access.policy import Perm
+from childnrm.accounts import forms, selectors, services
+from childnrm.accounts.models import Role
+from childnrm.audit.services import Action, audit_record
+
+_NEXT = "childnrm_next"
+_ENROL_DEVICE = "childnrm_enrol_device"
+_NEW_CODES = "childnrm_recovery_codes"
+_CODE_FAILURES = "childnrm_code_failures"
+MAX_CODE_FAILURES = 5
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse("core:home")
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """Called by django-axes when an account has had too many failed attempts."""
+    audit_record(request=request, action=Action.LOCKED_OUT, object_type="accounts.user")
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@public
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(_safe_next(request, request.GET.get("next")))
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"]
+        )
+        if user is None:
+            audit_record(request=request, action=Action.SIGN_IN_FAILED, object_type="accounts.user")
+            form.add_error(None, "Enter a correct email address and password")
+        else:
+            next_url = _safe_next(request, request.GET.get("next"))
+            login(request, user)  # password only: the access middleware still requires the second factor
+            request.session[_NEXT] = next_url
+            if services.totp_device_of(user) is None:
+                return redirect("accounts:enrol")
+            return redirect("accounts:second-factor")
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+@password_only
+def second_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_verified():
+        return redirect("core:home")
+    if services.totp_device_of(user) is None:
+        return redirect("accounts:enrol")
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            request.session.pop(_CODE_FAILURES, None)
+            audit_record(request=request, action=Action.SIGN_IN, obj=user, purpose="Sign in")
+            return redirect(request.session.pop(_NEXT, reverse("core:home")))
+        failures = request.session.get(_CODE_FAILURES, 0) + 1
+        request.session[_CODE_FAILURES] = failures
+        audit_record(request=request, action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in")
+        # Wrong codes count towards the same lockout as wrong passwords.
+        user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+        if failures >= MAX_CODE_FAILURES:
+            logout(request)
+            messages.error(request, "You entered the wrong security code too many times. Sign in again.")
+            return redirect("accounts:sign-in")
+        form.add_error("code", "The security code is not correct or has expired. Enter the newest code")
+    return render(request, "accounts/second_factor.html", {"form": form})
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@password_only
+def enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: QR code or key, then prove it with one code."""
+    user = request.user
+    if services.totp_device_of(user) is not None and not user.is_verified():
+        return redirect("accounts:second-factor")
+    device = TOTPDevice.objects.filter(pk=request.session.get(_ENROL_DEVICE), user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_enrolment_start(user=user)
+        request.session[_ENROL_DEVICE] = device.pk
+    form = forms.EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_enrolment_confirm(user=user, device=device, token=form.cleaned_data["code"], request=request):
+            otp_login(request, device)
+            request.session.pop(_ENROL_DEVICE, None)
+            request.session[_NEW_CODES] = services.recovery_codes_issue(user=user, request=request)
+            return redirect("accounts:recovery-codes")
+        form.add_error("code", "The code is not correct. Check the time on your phone and enter the newest code")
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        },
+    )
+
+
+@signed_in
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Shows newly issued recovery codes once; POST issues a new set."""
+    if request.method == "POST":
+        request.session[_NEW_CODES] = services.recovery_codes_issue(user=request.user, request=request)
+        return redirect("accounts:recovery-codes")
+    codes = request.session.pop(_NEW_CODES, None)
+    if not codes:
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": request.session.pop(_NEXT, reverse("core:home"))},
+    )
+
+
+@password_only
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        audit_record(request=request, action=Action.SIGN_OUT, obj=request.user, purpose="Sign out")
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("accounts:sign-in")
+
+
+@signed_in
+def account(request: HttpRequest) -> HttpResponse:
+    from childnrm.core.selectors import memberships_of
+
+    return render(request, "accounts/account.html", {"memberships": memberships_of(request.user)})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    access_rule = "signed_in"
+    form_class = forms.PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            request=self.request,
+            action=Action.UPDATE,
+            obj=self.request.user,
+            purpose="Account security",
+            detail={"password": "changed"},
+        )
+        messages.success(self.request, "Your password has been changed")
+        return response
+
+
+password_change = signed_in(PasswordChangeView.as_view())
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        form_class=forms.PasswordResetForm,
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset_email.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password-reset-sent"),
+    )
+)
+password_reset_sent = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        form_class=forms.SetPasswordForm,
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password-reset-complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
+
+
+# Site user administration ---------------------------------------------------------------------
+
+
+@requires(Perm.SITE_USERS_MANAGE)
+def site_users(request: HttpRequest) -> HttpResponse:
+    sites = list(selectors.sites_administered_by(request.user))
+    if len(sites) == 1:
+        return redirect("accounts:site-user-list", site_slug=sites[0].slug)
+    return render(request, "accounts/site_choose.html", {"sites": sites})
+
+
+@requires(Perm.SITE_USERS_MANAGE)
+def site_user_list(request: HttpRequest, site_slug: str) -> HttpResponse:
+    site = selectors.site_for_admin(request.user, site_slug)
+    users = list(selectors.site_users(site))
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type="accounts.user",
+        site_id=site.pk,
+        purpose="Site user administration",
+        detail={"count": len(users)},
+    )
+    return render(request, "accounts/site_user_list.html", {"site": site, "users": users})
+
+
+@requires(Perm.SITE_USERS_MANAGE)
+def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
+    site = selectors.site_for_admin(request.user, site_slug)
+    form = forms.SiteUserAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}")
+        return redirect("accounts:site-user-list", site_slug=site.slug)
+    return render(request, "accounts/site_user_add.html", {"site": site, "form": form})
+
+
+@requires(Perm.SITE_USERS_MANAGE)
+def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> HttpResponse:
+    site = selectors.site_for_admin(request.user, site_slug)
+    member = selectors.site_user_get(site, user_id)
+    current = [m.role for m in member.site_roles]
+    form = forms.SiteUserRolesForm(request.POST or None, initial={"roles": current})
+    if request.method == "POST" and form.is_valid():
+        if member.pk == request.user.pk and Role.SITE_ADMIN not in form.cleaned_data["roles"]:
+            form.add_error("roles", "You cannot remove your own site administrator role")
+        else:
+            services.site_user_roles_set(
+                site=site, user=member, roles=form.cleaned_data["roles"], by=request.user, request=request
+            )
+            messages.success(request, f"Roles for {member.full_name} have been updated")
+            return redirect("accounts:site-user-list", site_slug=site.slug)
+    audit_record(request=request, action=Action.VIEW, obj=member, site_id=site.pk, purpose="Site user administration")
+    return render(request, "accounts/site_user_detail.html", {"site": site, "member": member, "form": form})
+
+
+@requires(Perm.SITE_USERS_MANAGE)
+@require_POST
+def site_user_reset_second_factor(request: HttpRequest, site_slug: str, user_id: int) -> HttpResponse:
+    site = selectors.site_for_admin(request.user, site_slug)
+    member = selectors.site_user_get(site, user_id)
+    services.second_factor_reset(user=member, by=request.user, request=request)
+    messages.success(request, f"{member.full_name} will set up their authenticator app again when they next sign in")
+    return HttpResponseRedirect(reverse("accounts:site-user-detail", args=[site.slug, member.pk]))

@@ -1,0 +1,197 @@
+"""Demo data: two sites, their agencies, one user of every role at each, and synthetic children.
+
+Idempotent: running it again changes nothing that is already there. Names are synthetic.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from childnrm.accounts.models import Membership, Nation, Organisation, OrganisationType, Role, Site, User
+from childnrm.accounts.services import demo_totp_key
+from childnrm.people.models import AssociationKind, Child, ChildAssociation, Sex
+
+DEMO_PASSWORD = "demo-panels-2026"
+DEMO_EMAIL_DOMAIN = "childnrm.example"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    slug: str
+    name: str
+    local_authorities: tuple[tuple[str, str], ...]  # (name, GSS-style code)
+    police: str
+    health: str
+
+
+SITES = (
+    DemoSite(
+        "northbridge",
+        "Northbridge Child Panel",
+        (("Northbridge City Council", "E08900001"),),
+        "Northbridge Police",
+        "Northbridge Integrated Care Board",
+    ),
+    DemoSite(
+        "three-rivers",
+        "Three Rivers Consortium Panel",
+        (("Eastwick Borough Council", "E06900002"), ("Westholm County Council", "E10900003")),
+        "Three Rivers Constabulary",
+        "Three Rivers Integrated Care Board",
+    ),
+)
+SHARED_ORGANISATIONS = (
+    ("Safe Futures Children's Charity", OrganisationType.NGO),
+    ("Home Office Single Competent Authority", OrganisationType.HOME_OFFICE),
+    ("Independent Child Trafficking Guardian Service", OrganisationType.ICTG_SERVICE),
+    ("Regional Schools and Youth Justice Service", OrganisationType.OTHER_AGENCY),
+)
+# Which organisation each demo role works for: "la", "police", "health" or a shared organisation's name.
+ROLE_ORGANISATION = {
+    Role.FIRST_RESPONDER: "police",
+    Role.COORDINATOR: "la",
+    Role.CHAIR: "la",
+    Role.PANEL_MEMBER: "health",
+    Role.ADVISER: "Regional Schools and Youth Justice Service",
+    Role.ICTG: "Independent Child Trafficking Guardian Service",
+    Role.SCA_QUALITY_ASSURER: "Home Office Single Competent Authority",
+    Role.ANALYST: "la",
+    Role.SITE_ADMIN: "la",
+}
+GIVEN = [
+    "Amara",
+    "Jayden",
+    "Ardit",
+    "Minh",
+    "Tesfay",
+    "Leah",
+    "Kai",
+    "Elira",
+    "Duc",
+    "Yonas",
+    "Ruby",
+    "Tyrese",
+    "Besnik",
+    "Linh",
+    "Samir",
+    "Maya",
+    "Reece",
+    "Dritan",
+    "Hoa",
+    "Abel",
+]
+FAMILY = [
+    "Okafor",
+    "Hughes",
+    "Hoxha",
+    "Nguyen",
+    "Gebremedhin",
+    "Clarke",
+    "Brown",
+    "Krasniqi",
+    "Tran",
+    "Tesfaye",
+    "Walsh",
+    "Campbell",
+    "Berisha",
+    "Pham",
+    "Osman",
+    "Patel",
+    "Evans",
+    "Shehu",
+    "Le",
+    "Haile",
+]
+# Child referrals are mostly UK nationals, then Albanian, Vietnamese, Eritrean, Sudanese (domain.md).
+NATIONALITIES = [
+    ("GB", 55),
+    ("AL", 10),
+    ("VN", 8),
+    ("ER", 7),
+    ("SD", 6),
+    ("AF", 4),
+    ("RO", 3),
+    ("NG", 3),
+    ("IR", 2),
+    ("EG", 2),
+]
+SEXES = [(Sex.MALE, 78), (Sex.FEMALE, 21), (Sex.NOT_KNOWN, 1)]
+
+
+def demo_email(role: str, site_slug: str) -> str:
+    return f"{role.replace('_', '-')}.{site_slug}@{DEMO_EMAIL_DOMAIN}"
+
+
+def _weighted(rng: random.Random, pairs):
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+def _organisation(name: str, type_: str, gss_code: str = "") -> Organisation:
+    org, _ = Organisation.objects.get_or_create(name=name, defaults={"type": type_, "gss_code": gss_code})
+    return org
+
+
+def _demo_user(email: str, full_name: str, organisation: Organisation) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, organisation=organisation)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True, key=demo_totp_key(email))
+    return user
+
+
+@transaction.atomic
+def load_demo_data(children_per_site: int = 12) -> list[User]:
+    shared = {name: _organisation(name, type_) for name, type_ in SHARED_ORGANISATIONS}
+    users: list[User] = []
+    for spec in SITES:
+        las = [_organisation(n, OrganisationType.LOCAL_AUTHORITY, code) for n, code in spec.local_authorities]
+        site, _ = Site.objects.get_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "nation": Nation.ENGLAND_AND_WALES}
+        )
+        site.local_authorities.add(*las)
+        orgs = {
+            "la": las[0],
+            "police": _organisation(spec.police, OrganisationType.POLICE),
+            "health": _organisation(spec.health, OrganisationType.HEALTH),
+            **shared,
+        }
+        site_users: dict[str, User] = {}
+        for role in Role:
+            label = f"{role.label} ({spec.name.split()[0]} demo)"
+            user = _demo_user(demo_email(role, spec.slug), label, orgs[ROLE_ORGANISATION[role]])
+            Membership.objects.get_or_create(user=user, site=site, role=role)
+            site_users[role] = user
+            users.append(user)
+        if not Child.objects.filter(site=site).exists():
+            _demo_children(site, las, site_users, children_per_site)
+    return users
+
+
+def _demo_children(site: Site, las: list[Organisation], site_users: dict[str, User], count: int) -> None:
+    rng = random.Random(site.slug)
+    today = date.today()
+    for i in range(count):
+        age_days = rng.randint(11 * 365, 17 * 365)
+        child = Child.objects.create(
+            site=site,
+            given_names=rng.choice(GIVEN),
+            family_name=rng.choice(FAMILY),
+            date_of_birth=today - timedelta(days=age_days),
+            date_of_birth_estimated=rng.random() < 0.15,
+            sex=_weighted(rng, SEXES),
+            nationalities=[_weighted(rng, NATIONALITIES)],
+            local_authority=las[i % len(las)],
+        )
+        # The demo first responder referred the first half; the demo guardian is allocated to every third.
+        if i < count // 2:
+            ChildAssociation.objects.create(
+                child=child, user=site_users[Role.FIRST_RESPONDER], kind=AssociationKind.REFERRER
+            )
+        if i % 3 == 0:
+            ChildAssociation.objects.create(child=child, user=site_users[Role.ICTG], kind=AssociationKind.ICTG)

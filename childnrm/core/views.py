@@ -1,0 +1,73 @@
+"""Pages every user shares: home, statements, health check, errors."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from childnrm.access.decorators import public, requires, signed_in
+from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.core import selectors
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"memberships": selectors.memberships_of(request.user)})
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+@public
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@requires(Perm.STATISTICS_VIEW)
+def statistics(request: HttpRequest) -> HttpResponse:
+    table = selectors.children_by_site_and_sex(request.user)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        object_type="statistics.children_by_site_and_sex",
+        purpose=PURPOSES[Perm.STATISTICS_VIEW],
+    )
+    return render(request, "core/statistics.html", {"table": table})
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, status=status)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, "errors/400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, "errors/403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, "errors/404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render({"service_name": "Child NRM Panels"}), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(request, "errors/csrf.html", 403)

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("childnrm.core.urls")),
+    path("account/", include("childnrm.accounts.urls")),
+    path("children/", include("childnrm.people.urls")),
+]
+
+handler400 = "childnrm.core.views.bad_request"
+handler403 = "childnrm.core.views.permission_denied"
+handler404 = "childnrm.core.views.page_not_found"
+handler500 = "childnrm.core.views.server_error"

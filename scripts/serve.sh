@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up and starts Child NRM Panels on SQLite with demo data: web server and task worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export CHILDNRM_ENV=development
+PORT=${PORT:-8000}
+py=.venv/bin/python
+
+$py manage.py migrate --no-input -v0
+$py manage.py seed_demo
+$py manage.py collectstatic --no-input -v0
+
+$py manage.py db_worker >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Child NRM Panels is running at http://127.0.0.1:${PORT}/
+
+  Sign in with any demo account, for example:
+    coordinator.northbridge@childnrm.example   (panel coordinator)
+    first-responder.northbridge@childnrm.example (first responder)
+    site-admin.three-rivers@childnrm.example   (site administrator)
+  Every demo account: role.site@childnrm.example, with site northbridge or three-rivers.
+  Password: demo-panels-2026
+  Security code: in another terminal run   scripts/demo-codes.sh
+                 (or scripts/demo-codes.sh --email <address> for one account's current code)
+  Emails (password resets, notifications) are printed to this terminal.
+
+MSG
+$py .venv/bin/gunicorn childnrm.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
+  --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' --access-logfile - 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up everything the service and its tests need on a fresh machine. Safe to run again.
+# Usage: scripts/setup.sh [--test]   (--test also installs test tools and Chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=${1:-}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Python packages, reinstalled only when the requirements change.
+reqs=requirements.txt
+[ "$want_test" = "--test" ] && reqs=requirements-dev.txt
+if [ ! -x .venv/bin/python ]; then
+  log "Creating the Python virtual environment (.venv)"
+  python3 -m venv .venv
+fi
+stamp=".venv/.installed-$(cat requirements.txt "$reqs" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  log "Installing Python packages from $reqs"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$reqs" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import django, django_otp, axes, django_tasks_db" >/dev/null
+  touch "$stamp"
+fi
+
+# GOV.UK Frontend, Sass and axe-core from npm; the stylesheet compiled with Arial and /static/ paths.
+npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "$npm_stamp" ]; then
+  log "Installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$npm_stamp"
+fi
+log "Building the GOV.UK Frontend assets"
+bash scripts/build-assets.sh
+
+if [ "$want_test" = "--test" ]; then
+  if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+    log "Installing Chromium from Debian packages"
+    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    log "Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi

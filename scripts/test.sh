@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole test suite: lint, then every test on SQLite and on PostgreSQL
+# (browser tests in headless Chromium included). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export CHILDNRM_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true
+py=.venv/bin/python
+
+echo "==> ruff"
+.venv/bin/ruff check .
+echo "==> Deployment checks with production settings"
+DJANGO_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
+  DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \
+  $py manage.py check --deploy --fail-level WARNING
+echo "==> Migrations are up to date"
+$py manage.py makemigrations --check --dry-run -v0
+
+echo "==> Tests on SQLite"
+DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" $py -m pytest "$@"
+echo "==> Tests on PostgreSQL"
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres" $py -m pytest "$@"
