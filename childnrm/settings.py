@@ -130,6 +130,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # addresses or browsers does not unlock an account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the key our sign-in view passes to authenticate()
 AXES_LOCKOUT_CALLABLE = "childnrm.accounts.views.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Child NRM Panels"
@@ -147,6 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "childnrm" / "static_build"] if (BASE_DIR / "childnrm" / "static_build").exists() else []
 STORAGES = {
     "default": {

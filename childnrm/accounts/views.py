@@ -28,8 +28,6 @@ from childnrm.audit.services import Action, audit_record
 _NEXT = "childnrm_next"
 _ENROL_DEVICE = "childnrm_enrol_device"
 _NEW_CODES = "childnrm_recovery_codes"
-_CODE_FAILURES = "childnrm_code_failures"
-MAX_CODE_FAILURES = 5
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -41,6 +39,8 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
     """Called by django-axes when an account has had too many failed attempts."""
     audit_record(request=request, action=Action.LOCKED_OUT, object_type="accounts.user")
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        logout(request)  # a half-finished sign-in ends too
     return render(request, "accounts/locked_out.html", status=429)
 
 
@@ -48,7 +48,7 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect(_safe_next(request, request.GET.get("next")))
-    form = forms.SignInForm(request.POST or None)
+    form = forms.SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"]
@@ -73,23 +73,16 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     if services.totp_device_of(user) is None:
         return redirect("accounts:enrol")
-    form = forms.CodeForm(request.POST or None)
+    form = forms.CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            request.session.pop(_CODE_FAILURES, None)
             audit_record(request=request, action=Action.SIGN_IN, obj=user, purpose="Sign in")
             return redirect(request.session.pop(_NEXT, reverse("core:home")))
-        failures = request.session.get(_CODE_FAILURES, 0) + 1
-        request.session[_CODE_FAILURES] = failures
         audit_record(request=request, action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in")
-        # Wrong codes count towards the same lockout as wrong passwords.
+        # Wrong codes count towards the same lockout as wrong passwords (the axes middleware answers).
         user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
-        if failures >= MAX_CODE_FAILURES:
-            logout(request)
-            messages.error(request, "You entered the wrong security code too many times. Sign in again.")
-            return redirect("accounts:sign-in")
         form.add_error("code", "The security code is not correct or has expired. Enter the newest code")
     return render(request, "accounts/second_factor.html", {"form": form})
 
@@ -109,7 +102,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = services.totp_enrolment_start(user=user)
         request.session[_ENROL_DEVICE] = device.pk
-    form = forms.EnrolForm(request.POST or None)
+    form = forms.EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.totp_enrolment_confirm(user=user, device=device, token=form.cleaned_data["code"], request=request):
             otp_login(request, device)
@@ -235,7 +228,7 @@ def site_user_list(request: HttpRequest, site_slug: str) -> HttpResponse:
 @requires(Perm.SITE_USERS_MANAGE)
 def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for_admin(request.user, site_slug)
-    form = forms.SiteUserAddForm(request.POST or None)
+    form = forms.SiteUserAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}")
@@ -248,7 +241,7 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
     site = selectors.site_for_admin(request.user, site_slug)
     member = selectors.site_user_get(site, user_id)
     current = [m.role for m in member.site_roles]
-    form = forms.SiteUserRolesForm(request.POST or None, initial={"roles": current})
+    form = forms.SiteUserRolesForm(request.POST if request.method == "POST" else None, initial={"roles": current})
     if request.method == "POST" and form.is_valid():
         if member.pk == request.user.pk and Role.SITE_ADMIN not in form.cleaned_data["roles"]:
             form.add_error("roles", "You cannot remove your own site administrator role")

@@ -118,6 +118,10 @@ class ChainReport:
         return not self.problems
 
 
+def problems_at(problems: list[ChainProblem], seq: int) -> bool:
+    return bool(problems) and problems[-1].seq == seq
+
+
 def _events(chunk_size: int) -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq", "id").iterator(chunk_size=chunk_size)
 
@@ -135,31 +139,47 @@ def audit_verify(*, chunk_size: int = 5000, anchor: tuple[int, str] | None = Non
     prev_hash = GENESIS_HASH
     prev_seq = 0
     checked = 0
+    # An event whose seal fails is "altered" if the next event still links to it (it was in the chain
+    # when its successor was written) and "inserted" if not; decided when the next event is read.
+    unsealed: AuditEvent | None = None
+
+    def settle(next_event: AuditEvent | None) -> None:
+        nonlocal unsealed
+        if unsealed is None:
+            return
+        if next_event is None:
+            problems.append(
+                ChainProblem(
+                    unsealed.seq, "altered", f"Event {unsealed.seq} does not match its seal: changed or inserted"
+                )
+            )
+        elif next_event.prev_hash == unsealed.hash:
+            problems.append(
+                ChainProblem(unsealed.seq, "altered", f"Event {unsealed.seq} was changed after it was written")
+            )
+        else:
+            problems.append(
+                ChainProblem(unsealed.seq, "inserted", f"Event {unsealed.seq} was not written by the service")
+            )
+        unsealed = None
+
     for event in _events(chunk_size):
         checked += 1
-        sealed_ok = seal_event(event) == event.hash
-        linked_ok = event.prev_hash == prev_hash
         if event.seq == prev_seq:
-            problems.append(
-                ChainProblem(event.seq, "inserted", f"Event {event.seq} appears twice: one copy was inserted")
-            )
-            continue  # keep comparing later events against the original
+            problems.append(ChainProblem(event.seq, "inserted", f"Event {event.seq} appears twice: one was inserted"))
+            continue  # keep checking later events against the original
+        settle(event)
         if event.seq > expected_seq:
-            missing = f"{expected_seq}" if event.seq - expected_seq == 1 else f"{expected_seq} to {event.seq - 1}"
+            missing = f"{expected_seq}" if event.seq == expected_seq + 1 else f"{expected_seq} to {event.seq - 1}"
             problems.append(ChainProblem(expected_seq, "deleted", f"Event(s) {missing} are missing: deleted"))
-        elif not sealed_ok and not linked_ok:
-            problems.append(
-                ChainProblem(event.seq, "inserted", f"Event {event.seq} was not written by the service: inserted")
-            )
-        elif not sealed_ok:
-            problems.append(ChainProblem(event.seq, "altered", f"Event {event.seq} was changed after it was written"))
-        elif not linked_ok and event.seq == expected_seq:
-            problems.append(
-                ChainProblem(event.seq, "inserted", f"Event {event.seq} does not follow event {prev_seq}: inserted")
-            )
+        elif event.prev_hash != prev_hash and not problems_at(problems, prev_seq):
+            problems.append(ChainProblem(event.seq, "deleted", f"Event {event.seq} does not follow event {prev_seq}"))
+        if seal_event(event) != event.hash:
+            unsealed = event
         expected_seq = event.seq + 1
         prev_seq = event.seq
         prev_hash = event.hash
+    settle(None)
     if anchor is not None:
         anchor_seq, anchor_hash = anchor
         if prev_seq < anchor_seq:

@@ -29,7 +29,7 @@ SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS audit_event_no_update;", "DROP TRIGGER
 
 def forward(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_FORWARD:
             schema_editor.execute(sql)
@@ -37,7 +37,7 @@ def forward(apps, schema_editor) -> None:
 
 def reverse(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_REVERSE:
             schema_editor.execute(sql)

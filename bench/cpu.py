@@ -1,0 +1,100 @@
+"""CPU accounting for one load-test run, from /proc (Linux).
+
+The machine is shared: other work (test suites, browsers) running during a measurement takes CPU
+from gunicorn and PostgreSQL and lowers the figures. For each run we record how much CPU the
+benchmark's own processes used (gunicorn master and workers, PostgreSQL backends of the benchmark
+database plus PostgreSQL's background processes, wrk) and how much the rest of the machine used.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy seconds, total seconds) summed over all CPUs since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    busy = user + nice + system + irq + softirq + steal
+    return busy / _TICK, (busy + idle + iowait) / _TICK
+
+
+def _stat(pid: str) -> tuple[int, float] | None:
+    """(parent pid, user+system CPU seconds) of a live process."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    rest = text.rsplit(")", 1)[1].split()
+    return int(rest[1]), (int(rest[11]) + int(rest[12])) / _TICK
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _ours(server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds so far of each process that belongs to the benchmark."""
+    found: dict[str, float] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        stat = _stat(entry.name)
+        if stat is None:
+            continue
+        ppid, cpu = stat
+        if int(entry.name) == server_pid or ppid == server_pid:
+            found[entry.name] = cpu
+            continue
+        cmd = _cmdline(entry.name)
+        if cmd.startswith("postgres: "):
+            is_backend = cmd.count(" ") >= 4 and "(" in cmd  # "postgres: 15/main: user db host(port) state"
+            if f" {database} " in cmd or not is_backend:
+                found[entry.name] = cpu
+    return found
+
+
+@dataclass
+class CpuUse:
+    seconds: float
+    ours_pct: float  # % of one CPU used by the benchmark's processes (gunicorn, postgres, wrk)
+    other_pct: float  # % of one CPU used by everything else on the machine
+    machine_pct: float  # % of all CPUs busy
+
+
+class CpuMeter:
+    def __init__(self, server_pid: int, database: str) -> None:
+        self.server_pid, self.database = server_pid, database
+
+    def __enter__(self) -> CpuMeter:
+        self.t0 = time.monotonic()
+        self.busy0, self.total0 = _machine_busy()
+        self.ours0 = _ours(self.server_pid, self.database)
+        self.children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        elapsed = time.monotonic() - self.t0
+        busy1, total1 = _machine_busy()
+        ours1 = _ours(self.server_pid, self.database)
+        children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ours = sum(cpu - self.ours0.get(pid, 0.0) for pid, cpu in ours1.items())
+        # wrk (and nothing else) is reaped by us during the measurement.
+        ours += (children1.ru_utime + children1.ru_stime) - (self.children0.ru_utime + self.children0.ru_stime)
+        busy = busy1 - self.busy0
+        total = max(total1 - self.total0, 1e-9)
+        self.result = CpuUse(
+            seconds=elapsed,
+            ours_pct=100 * ours / elapsed,
+            other_pct=max(0.0, 100 * (busy - ours) / elapsed),
+            machine_pct=100 * busy / total,
+        )

@@ -1,0 +1,164 @@
+"""The access matrix: every URL route, requested as every role, as another site's user and anonymously.
+
+Routes are discovered from the URL configuration, so a new route fails this test until someone
+decides who may use it (add it to EXPECTED) and how to fill its URL parameters (SAMPLE_KWARGS).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from childnrm.accounts.models import Role, User
+from childnrm.people.models import Child
+from conftest import demo_user, signed_in
+
+PUBLIC = "public"
+ANY_SIGNED_IN = "any signed-in user"
+ALL_ROLES = frozenset(Role)
+
+# Who may use each route on a record of their own site. Everyone else must be refused.
+EXPECTED: dict[str, object] = {
+    "core:home": ANY_SIGNED_IN,
+    "core:accessibility": PUBLIC,
+    "core:privacy": PUBLIC,
+    "core:health": PUBLIC,
+    "core:statistics": {Role.ANALYST},
+    "accounts:sign-in": PUBLIC,
+    "accounts:second-factor": ANY_SIGNED_IN,
+    "accounts:enrol": ANY_SIGNED_IN,
+    "accounts:recovery-codes": ANY_SIGNED_IN,
+    "accounts:sign-out": ANY_SIGNED_IN,
+    "accounts:account": ANY_SIGNED_IN,
+    "accounts:password-change": ANY_SIGNED_IN,
+    "accounts:password-reset": PUBLIC,
+    "accounts:password-reset-sent": PUBLIC,
+    "accounts:password-reset-confirm": PUBLIC,
+    "accounts:password-reset-complete": PUBLIC,
+    "accounts:site-users": {Role.SITE_ADMIN},
+    "accounts:site-user-list": {Role.SITE_ADMIN},
+    "accounts:site-user-add": {Role.SITE_ADMIN},
+    "accounts:site-user-detail": {Role.SITE_ADMIN},
+    "accounts:site-user-reset-second-factor": {Role.SITE_ADMIN},
+    # The sample child was referred by the demo first responder and allocated to the demo guardian.
+    "people:list": {Role.COORDINATOR, Role.FIRST_RESPONDER, Role.ICTG, Role.PANEL_MEMBER},
+    "people:detail": {Role.COORDINATOR, Role.FIRST_RESPONDER, Role.ICTG},
+    "people:audit": {Role.COORDINATOR},
+}
+REFUSED = {403, 404}
+ALLOWED = {200, 302, 405}  # 405: a POST-only route answering GET to someone allowed to use it
+
+
+def discover_routes() -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+
+    def walk(patterns, namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                found.append((f"{namespace}:{p.name}" if namespace else str(p.name), p))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+ROUTES = discover_routes()
+
+
+def sample_kwargs(route: URLPattern, site_slug: str) -> dict[str, object]:
+    """URL parameters pointing at a real record of `site_slug`."""
+    child = Child.objects.filter(site__slug=site_slug).order_by("pk").first()
+    member = demo_user(Role.PANEL_MEMBER, site_slug)
+    values = {
+        "reference": child.reference,
+        "site_slug": site_slug,
+        "user_id": member.pk,
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    names = list(route.pattern.converters) or list(route.pattern.regex.groupindex)
+    missing = [n for n in names if n not in values]
+    assert not missing, f"Add a sample value for URL parameter(s) {missing} to the access matrix"
+    return {n: values[n] for n in names}
+
+
+def personal_data_of(site_slug: str) -> list[str]:
+    markers = []
+    elsewhere = {c.display_name for c in Child.objects.exclude(site__slug=site_slug)}
+    for child in Child.objects.filter(site__slug=site_slug):
+        markers += [child.reference] + ([child.display_name] if child.display_name not in elsewhere else [])
+    markers += [u.email for u in User.objects.filter(memberships__site__slug=site_slug)]
+    return markers
+
+
+def test_every_route_has_an_expectation_and_an_access_rule():
+    names = {name for name, _ in ROUTES}
+    assert names - set(EXPECTED) == set(), "New routes need an entry in EXPECTED"
+    for name, route in ROUTES:
+        assert getattr(route.callback, "access_rule", None) is not None, f"{name} declares no access rule"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in ROUTES])
+def test_route_as_every_role_and_other_site(name, demo):
+    route = dict(ROUTES)[name]
+    expected = EXPECTED[name]
+    own_url = reverse(name, kwargs=sample_kwargs(route, "northbridge"))
+    other_url = reverse(name, kwargs=sample_kwargs(route, "three-rivers"))
+    other_site_data = personal_data_of("three-rivers")
+    own_child = Child.objects.filter(site__slug="northbridge").order_by("pk").first()
+    names_a_record = bool(set(route.pattern.converters) & {"reference", "site_slug", "user_id"})
+
+    # Anonymous: public pages only; everything else sends them to sign in, showing nothing.
+    anonymous = Client()
+    for url in (own_url, other_url):
+        response = anonymous.get(url)
+        if expected == PUBLIC:
+            assert response.status_code in {200, 302}, (name, response.status_code)
+        else:
+            assert response.status_code == 302 and "/account/sign-in/" in response["Location"], name
+        assert own_child.display_name not in response.content.decode()
+
+    for role in Role:
+        client = signed_in(demo_user(role, "northbridge"))
+        allowed = expected in (PUBLIC, ANY_SIGNED_IN) or role in expected
+        response = client.get(own_url)
+        body = response.content.decode()
+        if allowed:
+            assert response.status_code in ALLOWED, f"{name} as {role}: {response.status_code}"
+        else:
+            assert response.status_code in REFUSED, f"{name} as {role}: {response.status_code}"
+            assert own_child.display_name not in body and own_child.reference not in body
+        for method in ("get", "post"):
+            # A user of this site reaching for the other site's record: refused, nothing shown.
+            response = getattr(client, method)(other_url)
+            body = response.content.decode()
+            leaked = [m for m in other_site_data if m in body]
+            assert not leaked, f"{name} {method} as {role} of another site leaked {leaked}"
+            if names_a_record:
+                refused = REFUSED | ({405} if method == "get" else set())
+                assert response.status_code in refused, f"{name} {method} as {role}: {response.status_code}"
+
+
+def test_view_without_access_rule_is_refused(client_as, settings):
+    """Deny by default: the middleware refuses a view that forgot to declare its rule."""
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    def forgotten(request):
+        return HttpResponse("secret")
+
+    module = type("Urls", (), {})()
+    module.urlpatterns = [path("forgotten/", forgotten), path("", include("childnrm.urls"))]
+    import sys
+
+    sys.modules["childnrm_test_forgotten_urls"] = module
+    settings.ROOT_URLCONF = "childnrm_test_forgotten_urls"
+    clear_url_caches()
+    try:
+        response = client_as(Role.COORDINATOR).get("/forgotten/")
+        assert response.status_code == 403
+        assert b"secret" not in response.content
+    finally:
+        clear_url_caches()

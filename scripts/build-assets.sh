@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds childnrm/static_build from npm packages and childnrm/assets: the GOV.UK Frontend stylesheet
+# (Arial, /static/ paths), its images and JavaScript, and our two small scripts. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+src=childnrm/assets
+out=childnrm/static_build
+govuk=node_modules/govuk-frontend/dist/govuk
+
+if [ ! -x node_modules/.bin/sass ] || [ ! -d "$govuk" ]; then
+  echo "npm packages are missing: run 'npm ci' (or scripts/setup.sh) first" >&2
+  exit 1
+fi
+
+# Build into a fresh directory beside the output, then swap it in, so a failed build leaves the
+# previous assets in place and nothing stale survives.
+tmp=$(mktemp -d "${out}.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/css" "$tmp/js" "$tmp/govuk"
+
+node_modules/.bin/sass --load-path=node_modules --quiet-deps --style=compressed --no-source-map \
+  "$src/scss/application.scss" "$tmp/css/application.css"
+
+cp -R "$govuk/assets" "$tmp/govuk/assets"
+# Fonts are GDS Transport, licensed for gov.uk only: we use Arial and do not serve them.
+rm -rf "$tmp/govuk/assets/fonts"
+cp "$govuk/govuk-frontend.min.js" "$tmp/govuk/govuk-frontend.min.js"
+cp "$src/js/js-enabled.js" "$src/js/init.mjs" "$tmp/js/"
+
+if grep -q "GDS Transport\|/fonts/" "$tmp/css/application.css"; then
+  echo "The stylesheet refers to the GDS Transport font: check \$govuk-font-family" >&2
+  exit 1
+fi
+
+rm -rf "$out"
+mv "$tmp" "$out"
+trap - EXIT
+chmod -R a+rX "$out"
+echo "Built $out"

@@ -1,0 +1,113 @@
+"""Fixtures for browser journeys: one headless Chromium per test session, a fresh context per test.
+
+The service runs in pytest-django's live server (a thread of this process) against the test
+database, which is emptied after each test; the demo data is loaded again for each one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.plugin import blocking_manager_key
+
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, watch
+
+# Playwright's sync API runs an event loop in this thread, which makes Django refuse database
+# access from it unless told otherwise (scripts/test.sh sets this too).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run scripts/setup.sh --test")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _context(browser: Browser, base_url: str, **options):
+    context = browser.new_context(
+        base_url=base_url,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        viewport={"width": 1280, "height": 900},
+        **options,
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A page in a new browser context (its own cookies) against the live server."""
+    context = _context(browser, live_server.url)
+    yield watch(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def page_without_js(browser: Browser, live_server) -> Iterator[Page]:
+    """A page with JavaScript switched off; axe checks its HTML in a separate scripted page."""
+    context = _context(browser, live_server.url, java_script_enabled=False)
+    checker_context = _context(browser, live_server.url)
+    yield watch(context.new_page(), javascript=False, axe_page=checker_context.new_page())
+    context.close()
+    checker_context.close()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:
+    # Demo data creates 18 users per test: the production password hasher would take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Django's test environment already uses it; stated here because journey 4 reads mail.outbox.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# The audit trail refuses deletes and truncation with database triggers (audit migration 0002).
+# Live-server tests commit for real, so the database is emptied after each one: the triggers are
+# lifted for that flush only and put back straight after.
+_audit_triggers = importlib.import_module("childnrm.audit.migrations.0002_append_only")
+
+
+def _lift_audit_triggers() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        elif connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+def _restore_audit_triggers() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET session_replication_role")
+        elif connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            delete_trigger = next(sql for sql in _audit_triggers.SQLITE_FORWARD if "audit_event_no_delete" in sql)
+            cursor.execute(delete_trigger)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    if "live_server" not in getattr(item, "fixturenames", ()):
+        return (yield)
+    blocker = item.config.stash[blocking_manager_key]
+    test_database = connection.settings_dict["NAME"]
+    with blocker.unblock():
+        _lift_audit_triggers()
+    try:
+        return (yield)
+    finally:
+        # After the last test the test database is gone: nothing to restore, and never touch another.
+        if connection.settings_dict["NAME"] == test_database:
+            with blocker.unblock():
+                _restore_audit_triggers()

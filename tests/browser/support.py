@@ -1,0 +1,215 @@
+"""Helpers for browser journeys: every page a journey reaches is checked with axe-core.
+
+Use `visit` to open a page and `submit` (or `click_button`, `press_enter`) for anything that
+navigates; both check the page they arrive on. After an in-page change worth checking (an
+opened details element), call `check_page` directly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from base64 import b32decode
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Locator, Page, Response, expect
+
+from childnrm.core.demo import DEMO_PASSWORD
+
+AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@cache
+def axe_source() -> str:
+    if not AXE_PATH.exists():
+        raise RuntimeError(f"{AXE_PATH} is missing: run scripts/setup.sh (npm ci) first")
+    return AXE_PATH.read_text()
+
+
+def watch(page: Page, *, javascript: bool = True, axe_page: Page | None = None) -> Page:
+    """Record what goes wrong behind the scenes: failed assets, script errors."""
+    problems: list[str] = []
+    page._childnrm_problems = problems  # type: ignore[attr-defined]
+    page._childnrm_javascript = javascript  # type: ignore[attr-defined]
+    page._childnrm_axe_page = axe_page  # type: ignore[attr-defined]
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    return page
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe found {len(violations)} accessibility problem(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']}  {v.get('helpUrl', '')}")
+        for node in v["nodes"][:10]:
+            summary = " ".join(line.strip() for line in (node.get("failureSummary") or "").splitlines()[1:])
+            lines.append(f"    at {json.dumps(node['target'])}: {summary}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    and {len(v['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core against the page as it is now; fail with a readable list of violations."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=axe_source())
+    result = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: tags, resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,"
+        " nodes: v.nodes.map(n => ({target: n.target, failureSummary: n.failureSummary}))})); }",
+        AXE_TAGS,
+    )
+    assert not result, _format_violations(page.url, result)
+
+
+def _axe_check_without_javascript(page: Page, checker: Page) -> None:
+    """axe needs scripts; check the page's no-JavaScript HTML in a page that runs only axe.
+
+    The checker fetches the stylesheet and images from the live server (so colour contrast is real)
+    but is refused our scripts, so it renders exactly what a browser without JavaScript shows.
+    """
+    html = page.content()
+    url = page.url
+
+    def route(route) -> None:
+        request = route.request
+        if request.url == url and request.resource_type == "document":
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    checker.route("**/*", route)
+    try:
+        checker.goto(url)
+        assert "js-enabled" not in (checker.evaluate("document.body.className") or "")
+        axe_check(checker)
+    finally:
+        checker.unroute("**/*")
+
+
+def check_page(page: Page) -> None:
+    """What every page must satisfy: assets loaded, no script errors, our stylesheet, no axe violations."""
+    page.wait_for_load_state("load")
+    problems = getattr(page, "_childnrm_problems", [])
+    assert not problems, f"Problems loading {page.url}:\n" + "\n".join(problems)
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "arial" in font.lower(), f"The stylesheet did not load on {page.url}: body font is {font}"
+    if getattr(page, "_childnrm_javascript", True):
+        axe_check(page)
+    else:
+        checker = page._childnrm_axe_page  # type: ignore[attr-defined]
+        _axe_check_without_javascript(page, checker)
+
+
+def _expect_status(response: Response | None, status: int, what: str) -> None:
+    assert response is not None, f"No response for {what}"
+    assert response.status == status, f"{what}: expected HTTP {status}, got {response.status} at {response.url}"
+
+
+def visit(page: Page, path: str, *, status: int = 200) -> Response:
+    response = page.goto(path)
+    _expect_status(response, status, f"GET {path}")
+    check_page(page)
+    return response  # type: ignore[return-value]
+
+
+def submit(page: Page, action: Callable[[], object], *, status: int = 200) -> Response:
+    """Do something that navigates (submit a form, follow a link) and check where it lands."""
+    with page.expect_navigation() as navigation:
+        action()
+    response = navigation.value
+    _expect_status(response, status, "navigation")
+    check_page(page)
+    return response
+
+
+def click_button(page: Page, name: str, *, status: int = 200) -> Response:
+    return submit(page, lambda: page.get_by_role("button", name=name, exact=True).click(), status=status)
+
+
+def click_link(page: Page, name: str, *, within: Locator | None = None, status: int = 200) -> Response:
+    scope = within if within is not None else page
+    return submit(page, lambda: scope.get_by_role("link", name=name, exact=True).click(), status=status)
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def error_summary(page: Page) -> Locator:
+    return page.locator(".govuk-error-summary")
+
+
+# Second factor ---------------------------------------------------------------------------------
+
+
+def totp_now(bin_key: bytes, *, step: int = 30, t0: int = 0, digits: int = 6, drift: int = 0) -> str:
+    return f"{totp(bin_key, step=step, t0=t0, digits=digits, drift=drift):0{digits}d}"
+
+
+def security_code(email: str, *, drift: int = 0) -> str:
+    """The code the user's authenticator app shows now."""
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    return totp_now(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+
+
+def key_from_setup_text(text: str) -> bytes:
+    """The setup key as shown on the enrolment page (groups of four, base32)."""
+    return b32decode("".join(text.split()))
+
+
+# Journeys --------------------------------------------------------------------------------------
+
+
+def enter_password(page: Page, email: str, password: str = DEMO_PASSWORD, *, status: int = 200) -> Response:
+    visit(page, "/account/sign-in/")
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    return click_button(page, "Continue", status=status)
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """The full sign-in of a user with an authenticator app, ending on the home page."""
+    enter_password(page, email, password)
+    expect(page).to_have_url(re.compile(r"/account/sign-in/security-code/$"))
+    expect(heading(page)).to_have_text("Enter your security code")
+    page.get_by_label("Security code", exact=True).fill(security_code(email))
+    click_button(page, "Sign in")
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator(".app-signed-in")).to_contain_text("Signed in as")
+
+
+def sign_out(page: Page) -> None:
+    click_button(page, "Sign out")
+    expect(heading(page)).to_have_text(re.compile("^Sign in to "))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You have signed out")
+
+
+def navigation_labels(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator(".govuk-service-navigation__link").all_inner_texts()]
