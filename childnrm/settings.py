@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "childnrm.access",
     "childnrm.audit",
     "childnrm.people",
+    "childnrm.referrals",
 ]
 
 MIDDLEWARE = [
@@ -163,9 +164,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 
+# Tests run tasks at once, in the request; everywhere else the db_worker runs them.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("CHILDNRM_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get(
+            "CHILDNRM_TASK_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ENVIRONMENT == "test"
+            else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
 

@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("childnrm.core.urls")),
     path("account/", include("childnrm.accounts.urls")),
     path("children/", include("childnrm.people.urls")),
+    path("referrals/", include("childnrm.referrals.urls")),
 ]
 
 handler400 = "childnrm.core.views.bad_request"

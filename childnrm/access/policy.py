@@ -22,11 +22,17 @@ class Perm(StrEnum):
     CHILD_AUDIT_VIEW = "child.audit_view"  # who has seen or changed a child's record
     SITE_USERS_MANAGE = "site.users_manage"
     STATISTICS_VIEW = "statistics.view"  # aggregates only, never a child's record
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_VIEW_OWN = "referral.view_own"  # referrals I made: their status and outcome
+    REFERRAL_TRIAGE = "referral.triage"  # the site's queue, triage, routing and hand-off
+    CHILD_LINK = "child.link"  # decide whether records are of the same child
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.COORDINATOR: frozenset({Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED, Perm.CHILD_AUDIT_VIEW}),
-    Role.FIRST_RESPONDER: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
+    Role.COORDINATOR: frozenset(
+        {Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED, Perm.CHILD_AUDIT_VIEW, Perm.REFERRAL_TRIAGE, Perm.CHILD_LINK}
+    ),
+    Role.FIRST_RESPONDER: frozenset({Perm.CHILD_VIEW_ASSOCIATED, Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN}),
     Role.ICTG: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
     # Chairs, members and advisers reach a case only through a meeting's agenda (a later basis).
     Role.CHAIR: frozenset(),
@@ -44,6 +50,10 @@ PURPOSES: dict[Perm, str] = {
     Perm.CHILD_AUDIT_VIEW: "Oversight of access to a child's record",
     Perm.SITE_USERS_MANAGE: "Site user administration",
     Perm.STATISTICS_VIEW: "Statistics and equality monitoring",
+    Perm.REFERRAL_CREATE: "Making a referral",
+    Perm.REFERRAL_VIEW_OWN: "Following a referral I made",
+    Perm.REFERRAL_TRIAGE: "Triage and routing of referrals",
+    Perm.CHILD_LINK: "Linking records of the same child",
 }
 
 _CACHE_ATTR = "_childnrm_site_perms"

@@ -24,6 +24,11 @@ class Nation(models.TextChoices):
     NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
 
 
+class DayBasis(models.TextChoices):
+    CALENDAR = "calendar", "Calendar days"
+    WORKING = "working", "Working days"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     type = models.CharField(max_length=32, choices=OrganisationType.choices)
@@ -48,6 +53,9 @@ class Site(models.Model):
         Organisation, related_name="sites", limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY}
     )
     active = models.BooleanField(default=True)
+    # Site policy: the reasonable grounds decision is due this many days after referral.
+    rg_due_days = models.PositiveSmallIntegerField(default=45)
+    rg_due_basis = models.CharField(max_length=16, choices=DayBasis.choices, default=DayBasis.CALENDAR)
 
     class Meta:
         ordering = ["name"]

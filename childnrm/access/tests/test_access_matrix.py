@@ -1,7 +1,9 @@
 """The access matrix: every URL route, requested as every role, as another site's user and anonymously.
 
 Routes are discovered from the URL configuration, so a new route fails this test until someone
-decides who may use it (add it to EXPECTED) and how to fill its URL parameters (SAMPLE_KWARGS).
+decides who may use it and how to fill its URL parameters. Each app may add both in its own
+`access_expectations.py`: `EXPECTED` (route name -> PUBLIC, ANY_SIGNED_IN or a set of roles) and
+`SAMPLES` (URL parameter -> function of a site slug returning a value naming a record of that site).
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from childnrm.access.constants import ANY_SIGNED_IN, PUBLIC
 from childnrm.accounts.models import Role, User
 from childnrm.people.models import Child
 from conftest import demo_user, signed_in
 
-PUBLIC = "public"
-ANY_SIGNED_IN = "any signed-in user"
 ALL_ROLES = frozenset(Role)
 
 # Who may use each route on a record of their own site. Everyone else must be refused.
@@ -46,6 +47,25 @@ EXPECTED: dict[str, object] = {
     "people:detail": {Role.COORDINATOR, Role.FIRST_RESPONDER, Role.ICTG},
     "people:audit": {Role.COORDINATOR},
 }
+
+
+def _load_app_expectations() -> None:
+    import importlib
+    import pkgutil
+
+    import childnrm
+
+    for module in pkgutil.iter_modules(childnrm.__path__):
+        try:
+            extra = importlib.import_module(f"childnrm.{module.name}.access_expectations")
+        except ModuleNotFoundError:
+            continue
+        EXPECTED.update(getattr(extra, "EXPECTED", {}))
+        SAMPLES.update(getattr(extra, "SAMPLES", {}))
+
+
+SAMPLES: dict[str, object] = {}
+_load_app_expectations()
 REFUSED = {403, 404}
 ALLOWED = {200, 302, 405}  # 405: a POST-only route answering GET to someone allowed to use it
 
@@ -79,6 +99,8 @@ def sample_kwargs(route: URLPattern, site_slug: str) -> dict[str, object]:
         "token": "set-password",
     }
     names = list(route.pattern.converters) or list(route.pattern.regex.groupindex)
+    values.update({name: make(site_slug) for name, make in SAMPLES.items() if name in names})
+    names = list(route.pattern.converters) or list(route.pattern.regex.groupindex)
     missing = [n for n in names if n not in values]
     assert not missing, f"Add a sample value for URL parameter(s) {missing} to the access matrix"
     return {n: values[n] for n in names}
@@ -108,7 +130,7 @@ def test_route_as_every_role_and_other_site(name, demo):
     other_url = reverse(name, kwargs=sample_kwargs(route, "three-rivers"))
     other_site_data = personal_data_of("three-rivers")
     own_child = Child.objects.filter(site__slug="northbridge").order_by("pk").first()
-    names_a_record = bool(set(route.pattern.converters) & {"reference", "site_slug", "user_id"})
+    names_a_record = bool(set(route.pattern.converters) & ({"reference", "site_slug", "user_id"} | set(SAMPLES)))
 
     # Anonymous: public pages only; everything else sends them to sign in, showing nothing.
     anonymous = Client()

@@ -1,0 +1,4 @@
+"""Markers used by per-app access expectations (see access/tests/test_access_matrix.py)."""
+
+PUBLIC = "public"
+ANY_SIGNED_IN = "any signed-in user"

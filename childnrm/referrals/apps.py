@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "childnrm.referrals"
+    label = "referrals"

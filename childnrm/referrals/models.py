@@ -1,0 +1,195 @@
+"""Referrals: how a child's case enters the system, from draft to triage and routing."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from childnrm.accounts.models import Organisation, Site
+from childnrm.people.models import Child, Sex
+from childnrm.referrals.vocab import ExploitationLocation
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_referral_reference() -> str:
+    return "NRM-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted – awaiting triage"
+    ACCEPTED = "accepted", "Accepted by the panel"
+    HANDED_OFF = "handed_off", "Transferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ReferralSource(models.TextChoices):
+    WEB = "web", "Web form"
+    API = "api", "API"
+    HOME_OFFICE_FORM = "home_office_form", "Home Office NRM form import"
+
+
+class Referral(models.Model):
+    """One referral of one child by one first responder. Drafts are saved as the referrer goes."""
+
+    reference = models.CharField(max_length=12, unique=True, default=new_referral_reference, editable=False)
+    status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
+    source = models.CharField(max_length=20, choices=ReferralSource.choices, default=ReferralSource.WEB)
+    # None for referrals submitted by an organisation's system through the API.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    referrer_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Set by routing on submission; the site whose panel (or coordinator) now holds the case.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+
+    # The child
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200, blank=True)
+    aliases = models.JSONField(default=list, blank=True)  # [{"given_names": .., "family_name": ..}]
+    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth_estimated = models.BooleanField(default=False)
+    estimated_age_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_uncertain = models.BooleanField(default=False)
+    age_disputed = models.BooleanField(default=False)
+    sex = models.CharField(max_length=16, choices=Sex.choices, blank=True)
+    gender_identity = models.CharField(max_length=100, blank=True)
+    nationalities = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2
+    languages = models.JSONField(default=list, blank=True)  # ISO 639
+    interpreter_needed = models.BooleanField(null=True, blank=True)
+    ethnicity = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    residence_local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    found_local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    found_location = models.TextField(blank=True)
+
+    # The exploitation
+    exploitation_types = models.JSONField(default=list, blank=True)
+    county_lines = models.BooleanField(default=False)
+    exploitation_location = models.CharField(max_length=16, choices=ExploitationLocation.choices, blank=True)
+    exploitation_started = models.DateField(null=True, blank=True)
+    exploitation_ended = models.DateField(null=True, blank=True)
+    age_at_exploitation = models.PositiveSmallIntegerField(null=True, blank=True)
+    public_order_disqualification = models.BooleanField(
+        default=False, help_text="A public-order disqualification is being considered"
+    )
+
+    # The account and indicators
+    account = models.TextField(blank=True)
+    indicators = models.JSONField(default=list, blank=True)
+
+    # Safeguarding already in place
+    ictg_referral_made = models.BooleanField(null=True, blank=True)
+    child_in_need = models.BooleanField(default=False)
+    child_protection_plan = models.BooleanField(default=False)
+    looked_after = models.BooleanField(default=False)
+    strategy_discussion_date = models.DateField(null=True, blank=True)
+    safeguarding_notes = models.TextField(blank=True)
+
+    # The referrer
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_job_title = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+
+    # Fields from an imported form that have no place above, kept verbatim.
+    unmapped = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["site", "status", "submitted_at"], name="referral_queue_idx"),
+            models.Index(fields=["created_by", "-updated_at"], name="referral_mine_idx"),
+            models.Index(fields=["status", "submitted_at"], name="referral_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def child_display_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.family_name) if p) or "Name not given"
+
+
+class ReferralStatusChange(models.Model):
+    """Status history: a new row per change with its actor, never an edit."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+
+
+def document_path(instance: ReferralDocument, filename: str) -> str:
+    # Stored under a random name: the original name may carry personal data.
+    return f"referrals/{instance.referral_id}/{secrets.token_hex(16)}"
+
+
+class ReferralDocument(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Document {self.pk} of {self.referral_id}"
+
+
+class TriageOutcome(models.TextChoices):
+    PANEL = "panel", "This site's panel decides"
+    OTHER_SITE = "other_site", "Another site's panel decides"
+    SCA = "sca", "The Single Competent Authority decides"
+
+
+class TriageAssessment(models.Model):
+    """The eligibility engine's outcome for a referral, then the coordinator's confirmation or override."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="triage_assessments")
+    outcome = models.CharField(max_length=16, choices=TriageOutcome.choices)
+    target_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reasons = models.JSONField(default=list)  # plain-English reasons, one per rule applied
+    rules_version = models.CharField(max_length=20)
+    assessed_at = models.DateTimeField(auto_now_add=True)
+    # The coordinator's decision on the engine's outcome
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    final_outcome = models.CharField(max_length=16, choices=TriageOutcome.choices, blank=True)
+    final_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    override_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Triage of {self.referral_id}: {self.outcome}"
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.final_outcome) and (
+            self.final_outcome != self.outcome or self.final_site_id != self.target_site_id
+        )

@@ -1,0 +1,53 @@
+"""Scoped reads of referrals."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from childnrm.access.policy import Perm, sites_where
+from childnrm.referrals.models import Referral, ReferralStatus
+
+
+def referrals_made_by(user) -> QuerySet[Referral]:
+    """A first responder's own referrals, drafts included."""
+    if not sites_where(user, Perm.REFERRAL_VIEW_OWN) and not sites_where(user, Perm.REFERRAL_CREATE):
+        return Referral.objects.none()
+    return Referral.objects.filter(created_by=user)
+
+
+def referrals_for_triage(user) -> QuerySet[Referral]:
+    """Submitted referrals held by sites where the user triages (never anyone's drafts)."""
+    return Referral.objects.filter(site_id__in=sites_where(user, Perm.REFERRAL_TRIAGE)).exclude(
+        status=ReferralStatus.DRAFT
+    )
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    triage_sites = sites_where(user, Perm.REFERRAL_TRIAGE)
+    scope = Q(created_by=user) if (sites_where(user, Perm.REFERRAL_VIEW_OWN)) else Q(pk__in=[])
+    if triage_sites:
+        scope |= Q(site_id__in=triage_sites) & ~Q(status=ReferralStatus.DRAFT)
+    return Referral.objects.filter(scope)
+
+
+def draft_get(user, reference: str) -> Referral:
+    """A draft the user is writing; anyone else's draft is 404."""
+    referral = referrals_made_by(user).filter(reference=reference, status=ReferralStatus.DRAFT).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_get(user, reference: str) -> Referral:
+    referral = referrals_visible_to(user).select_related("site", "child").filter(reference=reference).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_get_for_triage(user, reference: str) -> Referral:
+    referral = referrals_for_triage(user).select_related("site", "child").filter(reference=reference).first()
+    if referral is None:
+        raise Http404
+    return referral

@@ -1,0 +1,180 @@
+"""Writes for referrals: start, save, submit and triage. Each change is audited in its transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.accounts.models import Organisation, Site
+from childnrm.audit.services import Action, audit_record
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.referrals import eligibility
+from childnrm.referrals.models import (
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    ReferralStatusChange,
+    TriageAssessment,
+)
+
+PURPOSE = "Making a referral"
+
+
+class ReferralStateError(Exception):
+    """The referral is not in a state that allows this step (shown to the user as it is)."""
+
+
+# Fields a referrer writes. Anything else (status, site, child…) is set only by the service.
+EDITABLE_FIELDS = frozenset(
+    f.name
+    for f in Referral._meta.get_fields()
+    if getattr(f, "concrete", False)
+    and f.name
+    not in {
+        "id", "reference", "status", "source", "created_by", "referrer_organisation", "created_at",
+        "updated_at", "submitted_at", "site", "child", "unmapped",
+    }
+)  # fmt: skip
+
+
+def referral_start(*, user, request: HttpRequest | None = None) -> Referral:
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            created_by=user,
+            referrer_organisation=user.organisation,
+            referrer_name=user.full_name,
+            referrer_email=user.email,
+            referrer_job_title=user.job_title,
+        )
+        audit_record(request=request, actor=user, action=Action.CREATE, obj=referral, purpose=PURPOSE)
+    return referral
+
+
+def referral_save(*, referral: Referral, user, data: dict[str, Any], request: HttpRequest | None = None) -> Referral:
+    """Save answers to a draft (one section at a time); only the referrer, only while a draft."""
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not referral fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status != ReferralStatus.DRAFT or locked.created_by_id != user.pk:
+            raise ReferralStateError("This referral has been submitted and can no longer be changed.")
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.save()
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            purpose=PURPOSE,
+            detail={"fields": sorted(data)},
+        )
+    return locked
+
+
+def missing_answers(referral: Referral) -> list[str]:
+    """What a referral must have before it can be submitted, in the words of the question pages."""
+    missing = []
+    if not referral.given_names and not referral.family_name:
+        missing.append("the child's name (or the name they are known by)")
+    if referral.date_of_birth is None and referral.estimated_age_years is None:
+        missing.append("the child's date of birth or estimated age")
+    if not referral.sex:
+        missing.append("the child's sex")
+    if referral.residence_local_authority_id is None and referral.found_local_authority_id is None:
+        missing.append("where the child lives or where they were found")
+    if not referral.exploitation_types:
+        missing.append("the type of exploitation")
+    if not referral.account.strip():
+        missing.append("the account of what happened")
+    if not referral.referrer_name or not (referral.referrer_email or referral.referrer_phone):
+        missing.append("your name and a way to contact you")
+    return missing
+
+
+def _receiving_site(user, organisation: Organisation) -> Site | None:
+    if user is not None:
+        membership = user.memberships.filter(active=True).order_by("pk").first()
+        if membership is not None:
+            return membership.site
+    return Site.objects.filter(local_authorities=organisation).first()
+
+
+def referral_submit(
+    *, referral: Referral, user=None, request: HttpRequest | None = None, receiving_site: Site | None = None
+) -> Referral:
+    """Submit a complete draft: triage it, route it to a site's queue and record the child.
+
+    Guarded: the referral is locked and must still be a draft, so a double submit creates nothing twice.
+    """
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status != ReferralStatus.DRAFT:
+            raise ReferralStateError("This referral has already been submitted.")
+        missing = missing_answers(locked)
+        if missing:
+            raise ReferralStateError("Before you submit, add " + "; ".join(missing) + ".")
+        locked.submitted_at = timezone.now()
+        receiving_site = receiving_site or _receiving_site(user, locked.referrer_organisation)
+        assessment = eligibility.assess(locked, receiving_site=receiving_site)
+        locked.site = assessment.site or receiving_site
+        locked.status = ReferralStatus.SUBMITTED
+        locked.child = _child_record(locked)
+        locked.save()
+        ReferralStatusChange.objects.create(
+            referral=locked, from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SUBMITTED, actor=user
+        )
+        TriageAssessment.objects.create(
+            referral=locked,
+            outcome=assessment.outcome,
+            target_site=assessment.site,
+            reasons=assessment.reasons,
+            rules_version=assessment.rules_version,
+        )
+        if user is not None:
+            ChildAssociation.objects.get_or_create(child=locked.child, user=user, kind=AssociationKind.REFERRER)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            purpose=PURPOSE,
+            detail={"status": ReferralStatus.SUBMITTED, "triage": assessment.outcome},
+        )
+        transaction.on_commit(lambda: _notify_submitted(locked.pk))
+    return locked
+
+
+def _child_record(referral: Referral) -> Child:
+    """A new child record for each referral: records of the same child are linked later, never merged."""
+    return Child.objects.create(
+        site=referral.site,
+        given_names=referral.given_names,
+        family_name=referral.family_name,
+        date_of_birth=referral.date_of_birth,
+        date_of_birth_estimated=referral.date_of_birth_estimated or referral.date_of_birth is None,
+        sex=referral.sex or "not_known",
+        nationalities=referral.nationalities,
+        local_authority=referral.residence_local_authority or referral.found_local_authority,
+    )
+
+
+def _notify_submitted(referral_id: int) -> None:
+    from childnrm.referrals.tasks import notify_referral_submitted
+
+    notify_referral_submitted.enqueue(referral_id)
+
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "ReferralSource",
+    "ReferralStateError",
+    "missing_answers",
+    "referral_save",
+    "referral_start",
+    "referral_submit",
+]
