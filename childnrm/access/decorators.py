@@ -10,6 +10,8 @@ from childnrm.access.policy import Perm
 V = TypeVar("V", bound=Callable)
 
 PUBLIC = "public"
+# Integration API: no session; the API's own token authentication (per organisation) decides.
+API_TOKEN = "api_token"
 SIGNED_IN = "signed_in"
 # Signed in with a password but not yet past the second factor (enrolment and code pages only).
 PASSWORD_ONLY = "password_only"
@@ -18,6 +20,11 @@ PASSWORD_ONLY = "password_only"
 def public(view: V) -> V:
     """No sign-in needed (sign-in, password reset, accessibility statement)."""
     view.access_rule = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def api_token(view: V) -> V:
+    view.access_rule = API_TOKEN  # type: ignore[attr-defined]
     return view
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from childnrm.access.decorators import PASSWORD_ONLY, PUBLIC, SIGNED_IN
+from childnrm.access.decorators import API_TOKEN, PASSWORD_ONLY, PUBLIC, SIGNED_IN
 from childnrm.access.policy import has_perm
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class AccessPolicyMiddleware:
         if rule is None:
             logger.error("Refused: view %s declares no access rule", getattr(view_func, "__qualname__", view_func))
             raise PermissionDenied("No access rule")
-        if rule == PUBLIC:
+        if rule in (PUBLIC, API_TOKEN):
             return None
         user = request.user
         if not user.is_authenticated:

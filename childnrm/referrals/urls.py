@@ -1,4 +1,4 @@
+from childnrm.referrals import urls_journey, urls_triage
+
 app_name = "referrals"
-# Routes are added by: web journey (views_journey), the coordinator's queue and triage (views_triage),
-# documents (views_documents). Every view must declare its access rule (childnrm.access.decorators).
-urlpatterns: list = []
+urlpatterns = [*urls_journey.urlpatterns, *urls_triage.urlpatterns]

@@ -55,13 +55,15 @@ def _load_app_expectations() -> None:
 
     import childnrm
 
-    for module in pkgutil.iter_modules(childnrm.__path__):
-        try:
-            extra = importlib.import_module(f"childnrm.{module.name}.access_expectations")
-        except ModuleNotFoundError:
+    for app in pkgutil.iter_modules(childnrm.__path__):
+        if not app.ispkg:
             continue
-        EXPECTED.update(getattr(extra, "EXPECTED", {}))
-        SAMPLES.update(getattr(extra, "SAMPLES", {}))
+        app_path = [str(p) for p in childnrm.__path__][0] + "/" + app.name
+        for module in pkgutil.iter_modules([app_path]):
+            if module.name.startswith("access_expectations"):
+                extra = importlib.import_module(f"childnrm.{app.name}.{module.name}")
+                EXPECTED.update(getattr(extra, "EXPECTED", {}))
+                SAMPLES.update(getattr(extra, "SAMPLES", {}))
 
 
 SAMPLES: dict[str, object] = {}
