@@ -13,9 +13,10 @@ if [ ! -x node_modules/.bin/sass ] || [ ! -d "$govuk" ]; then
   exit 1
 fi
 
-# Build into a fresh directory beside the output, then swap it in, so a failed build leaves the
-# previous assets in place and nothing stale survives.
-tmp=$(mktemp -d "${out}.tmp.XXXXXX")
+# Build into a fresh directory (under node_modules, which git ignores), then swap it in, so a
+# failed build leaves the previous assets in place and nothing stale survives.
+mkdir -p node_modules/.cache
+tmp=$(mktemp -d node_modules/.cache/childnrm-static-build.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/css" "$tmp/js" "$tmp/govuk"
 

@@ -30,6 +30,14 @@ class GovukFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        self._mark_errors()
+
+    def add_error(self, field, error) -> None:
+        # Errors a view adds after validation (a wrong code) must be wired to the field as well.
+        super().add_error(field, error)  # type: ignore[misc]
+        self._mark_errors()
+
+    def _mark_errors(self) -> None:
         for name in self.errors:  # type: ignore[attr-defined]
             field = self.fields.get(name)  # type: ignore[attr-defined]
             if field is None:

@@ -31,11 +31,12 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated or not user.is_verified():
         return []
-    items = []
-    for label, name, perms in NAVIGATION:
-        if perms and not any(has_perm(user, p) for p in perms):
-            continue
-        url = reverse(name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append(NavItem(label, url, active))
-    return items
+    visible = [
+        (label, reverse(name))
+        for label, name, perms in NAVIGATION
+        if not perms or any(has_perm(user, p) for p in perms)
+    ]
+    # Only the longest matching prefix is current (/account/users/ is "Users", not "Your account").
+    matches = [url for _, url in visible if (request.path == url if url == "/" else request.path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return [NavItem(label, url, url == current) for label, url in visible]

@@ -46,6 +46,7 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def child_audit(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_get_for_audit(request.user, reference)
     page = Paginator(events_for_object(child), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this view's own event is written
     audit_record(
         request=request,
         action=Action.VIEW,
