@@ -50,3 +50,9 @@ def client_as(demo) -> Callable[..., Client]:
         return signed_in(demo_user(role, site_slug))
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Creating 18 demo users with the production hasher dominates test time; the hasher is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

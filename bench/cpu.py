@@ -42,9 +42,9 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-def _ours(server_pid: int, database: str) -> dict[str, float]:
-    """CPU seconds so far of each process that belongs to the benchmark."""
-    found: dict[str, float] = {}
+def _ours(server_pid: int, database: str) -> dict[str, tuple[str, float]]:
+    """CPU seconds so far of each process that belongs to the benchmark: {pid: ("app" | "db", seconds)}."""
+    found: dict[str, tuple[str, float]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -53,19 +53,45 @@ def _ours(server_pid: int, database: str) -> dict[str, float]:
             continue
         ppid, cpu = stat
         if int(entry.name) == server_pid or ppid == server_pid:
-            found[entry.name] = cpu
+            found[entry.name] = ("app", cpu)
             continue
         cmd = _cmdline(entry.name)
         if cmd.startswith("postgres: "):
             is_backend = cmd.count(" ") >= 4 and "(" in cmd  # "postgres: 15/main: user db host(port) state"
             if f" {database} " in cmd or not is_backend:
-                found[entry.name] = cpu
+                found[entry.name] = ("db", cpu)
     return found
+
+
+def machine_load(seconds: float = 2.0) -> float:
+    """% of one CPU in use on the whole machine over the next `seconds`."""
+    busy0, _ = _machine_busy()
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    busy1, _ = _machine_busy()
+    return 100 * (busy1 - busy0) / (time.monotonic() - t0)
+
+
+def wait_for_quiet(threshold: float, timeout: float) -> tuple[float, float]:
+    """Wait (up to `timeout` s) until other work uses less than `threshold` % of one CPU.
+
+    Call it while the benchmark's own processes are idle. Returns (seconds waited, last load seen).
+    """
+    t0 = time.monotonic()
+    load = machine_load()
+    while load > threshold and time.monotonic() - t0 < timeout:
+        time.sleep(3)
+        load = machine_load()
+    return time.monotonic() - t0, load
 
 
 @dataclass
 class CpuUse:
     seconds: float
+    server_seconds: float  # CPU seconds of gunicorn and PostgreSQL during the measurement
+    app_seconds: float  # of which gunicorn (Django)
+    db_seconds: float  # of which PostgreSQL
+    wrk_seconds: float  # CPU seconds of wrk
     ours_pct: float  # % of one CPU used by the benchmark's processes (gunicorn, postgres, wrk)
     other_pct: float  # % of one CPU used by everything else on the machine
     machine_pct: float  # % of all CPUs busy
@@ -87,13 +113,21 @@ class CpuMeter:
         busy1, total1 = _machine_busy()
         ours1 = _ours(self.server_pid, self.database)
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        ours = sum(cpu - self.ours0.get(pid, 0.0) for pid, cpu in ours1.items())
+        used = {"app": 0.0, "db": 0.0}
+        for pid, (kind, cpu) in ours1.items():
+            used[kind] += cpu - self.ours0.get(pid, (kind, 0.0))[1]
+        server = used["app"] + used["db"]
         # wrk (and nothing else) is reaped by us during the measurement.
-        ours += (children1.ru_utime + children1.ru_stime) - (self.children0.ru_utime + self.children0.ru_stime)
+        wrk = (children1.ru_utime + children1.ru_stime) - (self.children0.ru_utime + self.children0.ru_stime)
+        ours = server + wrk
         busy = busy1 - self.busy0
         total = max(total1 - self.total0, 1e-9)
         self.result = CpuUse(
             seconds=elapsed,
+            server_seconds=server,
+            app_seconds=used["app"],
+            db_seconds=used["db"],
+            wrk_seconds=wrk,
             ours_pct=100 * ours / elapsed,
             other_pct=max(0.0, 100 * (busy - ours) / elapsed),
             machine_pct=100 * busy / total,

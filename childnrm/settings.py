@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "childnrm.audit",
     "childnrm.people",
     "childnrm.referrals",
+    "childnrm.api",
 ]
 
 MIDDLEWARE = [

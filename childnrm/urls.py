@@ -5,6 +5,7 @@ urlpatterns = [
     path("account/", include("childnrm.accounts.urls")),
     path("children/", include("childnrm.people.urls")),
     path("referrals/", include("childnrm.referrals.urls")),
+    path("api/", include("childnrm.api.urls")),
 ]
 
 handler400 = "childnrm.core.views.bad_request"

@@ -11,9 +11,10 @@ $py manage.py migrate --no-input -v0
 $py manage.py seed_demo
 $py manage.py collectstatic --no-input -v0
 
-$py manage.py db_worker >var/worker.log 2>&1 &
+# The task worker sends notification emails; its output is shown here too, prefixed [worker].
+$py manage.py db_worker 2>&1 | sed -u 's/^/[worker] /' &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+trap 'pkill -P $$ 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 

@@ -2,3 +2,5 @@
 
 PUBLIC = "public"
 ANY_SIGNED_IN = "any signed-in user"
+# Integration API routes: no session; a token of the record's own organisation is needed (see childnrm/api).
+API = "api token"

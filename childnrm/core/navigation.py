@@ -20,6 +20,8 @@ class NavItem:
 # (label, url name, permissions of which one is needed; empty = any signed-in user)
 NAVIGATION: list[tuple[str, str, tuple[Perm, ...]]] = [
     ("Home", "core:home", ()),
+    ("Referral queue", "referrals:queue", (Perm.REFERRAL_TRIAGE,)),
+    ("Your referrals", "referrals:mine", (Perm.REFERRAL_CREATE,)),
     ("Children", "people:list", (Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)),
     ("Statistics", "core:statistics", (Perm.STATISTICS_VIEW,)),
     ("Users", "accounts:site-users", (Perm.SITE_USERS_MANAGE,)),

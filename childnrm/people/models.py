@@ -6,6 +6,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from childnrm.accounts.models import Organisation, Site
 
@@ -80,3 +82,96 @@ class ChildAssociation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.child_id}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Linkage: records of the same child are found by blocking keys and linked by a coordinator's
+# decision. Nothing is merged: a link is a relation between two records, and every decision is kept.
+# ------------------------------------------------------------------------------------------------
+
+
+class ChildBlockingKey(models.Model):
+    """A key a child's record is found by when looking for other records of the same child.
+
+    Derived data (see `people.linkage.blocking_keys`), kept current when a child or one of its
+    referrals is saved; rebuilt with `linkage.blocking_keys_refresh` after bulk writes.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="blocking_keys")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_year_estimated = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "key"], name="child_blocking_key_unique")]
+        indexes = [models.Index(fields=["site", "key", "birth_year"], name="child_blocking_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.child_id}"
+
+
+class LinkStatus(models.TextChoices):
+    LINKED = "linked", "Linked: the same child"
+    REJECTED = "rejected", "Not the same child"
+    UNDONE = "undone", "Decision undone"
+
+
+class ChildLinkDecision(models.Model):
+    """One coordinator's decision about whether two records are of the same child.
+
+    Append-only: a change of mind is a new row that supersedes the current one (an undo is a row
+    with status "undone"), so the whole history stays. The current decision on a pair is the row
+    no other row supersedes. The pair is stored in id order. The database allows one first decision
+    per pair and one successor per decision, so two simultaneous clicks cannot both be recorded.
+    """
+
+    child_a = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="link_decisions_as_a")
+    child_b = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="link_decisions_as_b")
+    status = models.CharField(max_length=16, choices=LinkStatus.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    # The match as it was scored when decided: score and per-feature evidence (see people.linkage).
+    score = models.FloatField(null=True, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(child_a__lt=models.F("child_b")), name="child_link_pair_ordered"),
+            models.UniqueConstraint(
+                fields=["child_a", "child_b"],
+                condition=models.Q(supersedes__isnull=True),
+                name="child_link_one_first_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["child_b", "child_a"], name="child_link_b_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.child_a_id}–{self.child_b_id}: {self.status}"
+
+    def other(self, child: Child) -> Child:
+        return self.child_b if child.pk == self.child_a_id else self.child_a
+
+
+@receiver(post_save, sender=Child, dispatch_uid="people.child_blocking_keys")
+def _child_saved(sender, instance: Child, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    from childnrm.people.linkage import blocking_keys_refresh
+
+    blocking_keys_refresh([instance.pk])
+
+
+@receiver(post_save, sender="referrals.Referral", dispatch_uid="people.referral_blocking_keys")
+def _referral_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    # Aliases and estimated ages live on the child's referrals.
+    if raw or instance.child_id is None:
+        return
+    from childnrm.people.linkage import blocking_keys_refresh
+
+    blocking_keys_refresh([instance.child_id])

@@ -2,8 +2,15 @@
 
 Rules (domain.md, step 3): the child is 17 or under and more than 100 days before their 18th
 birthday on the day of referral; the age is neither disputed nor uncertain; no public-order
-disqualification is being considered; and the child lives in, or was referred in, a site's area.
-Anything else goes to the Single Competent Authority (SCA). Every rule applied leaves a reason.
+disqualification is being considered; and the child lives in, or was referred in, a site's area
+(where they live wins). Anything else goes to the Single Competent Authority (SCA), or to the site
+whose area it is. Every rule applied leaves a reason in plain English, and the last reason says
+what the engine concluded and why.
+
+Ages follow the Family Law Reform Act 1969 s9: a person attains an age at the start of the
+relevant anniversary of their birth. For a child born on 29 February the anniversary in a year
+without one is taken as 1 March (the common UK reading: the child is not 18 until the day after
+28 February). Using 28 February instead would move the 100-day line one day earlier.
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from childnrm.accounts.models import Site
+from django.utils import timezone
+
+from childnrm.accounts.models import Organisation, Site
 from childnrm.referrals.models import Referral, TriageOutcome
 
 RULES_VERSION = "2026-11"
@@ -26,75 +35,161 @@ def eighteenth_birthday(date_of_birth: date) -> date:
         return date(date_of_birth.year + 18, 3, 1)
 
 
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 @dataclass
 class Assessment:
     outcome: str
-    site: Site | None  # the site whose coordinator holds the case (for SCA: who sends the hand-off)
+    # The site that holds the case: its coordinator confirms the outcome and sends any hand-off.
+    site: Site | None
     reasons: list[str] = field(default_factory=list)
     rules_version: str = RULES_VERSION
+    # Where the engine says the case belongs: a site's panel, or None for the SCA.
+    target_site: Site | None = None
 
 
-def age_reasons(referral: Referral, on: date) -> tuple[bool, list[str]]:
-    """Whether the age rules allow a panel decision, with the reasons."""
+@dataclass
+class AgeFinding:
+    panel_may_decide: bool
+    reasons: list[str]
+    # Why the SCA decides, as a clause ("the child's age is disputed"); empty when the panel may.
+    why_not: list[str]
+
+
+def age_finding(referral: Referral, on: date) -> AgeFinding:
+    """Apply every age rule on the day of referral."""
+    reasons: list[str] = []
+    why_not: list[str] = []
     if referral.age_disputed:
-        return False, ["The child's age is disputed, so the SCA decides."]
+        reasons.append("The child's age is disputed.")
+        why_not.append("the child's age is disputed")
     if referral.age_uncertain:
-        return False, ["The child's age is uncertain, so the SCA decides."]
+        reasons.append("The child's age is uncertain.")
+        why_not.append("the child's age is uncertain")
     if referral.date_of_birth is None:
-        if referral.estimated_age_years is not None and referral.estimated_age_years <= 17:
-            return False, [
-                f"Only an estimated age ({referral.estimated_age_years}) is known, not a date of birth: the age "
-                "is uncertain, so the SCA decides."
-            ]
-        return False, ["No date of birth is known, so the SCA decides."]
+        if referral.estimated_age_years is not None:
+            reasons.append(
+                f"Only an estimated age ({referral.estimated_age_years}) is known, not a date of birth, "
+                "so the age is uncertain."
+            )
+            why_not.append("only an estimated age is known")
+        else:
+            reasons.append("Neither a date of birth nor an estimated age is known, so the age is uncertain.")
+            why_not.append("the child's age is not known")
+        return AgeFinding(False, reasons, why_not)
+
     birthday = eighteenth_birthday(referral.date_of_birth)
     days_left = (birthday - on).days
-    estimated = " (estimated date of birth)" if referral.date_of_birth_estimated else ""
+    given = "estimated date of birth" if referral.date_of_birth_estimated else "date of birth"
     if days_left <= 0:
-        return False, [f"The child was 18 or over on the day of referral{estimated}, so the SCA decides."]
-    if days_left <= MIN_DAYS_BEFORE_18:
-        return False, [
-            f"The child turns 18 on {birthday:%-d %B %Y}, {days_left} days after referral{estimated}: a panel "
-            f"may decide only more than {MIN_DAYS_BEFORE_18} days before the 18th birthday, so the SCA decides."
-        ]
-    return True, [
-        f"The child is 17 or under and turns 18 on {birthday:%-d %B %Y}, {days_left} days after referral"
-        f"{estimated}: more than {MIN_DAYS_BEFORE_18} days, so a panel may decide."
-    ]
+        reasons.append(
+            f"On the {given} given ({long_date(referral.date_of_birth)}), the child was 18 or over on the day "
+            f"of referral ({long_date(on)})."
+        )
+        why_not.append("the child was 18 or over when referred")
+    elif days_left <= MIN_DAYS_BEFORE_18:
+        reasons.append(
+            f"On the {given} given ({long_date(referral.date_of_birth)}), the child turns 18 on "
+            f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: a panel may decide "
+            f"only if that is more than {MIN_DAYS_BEFORE_18} days."
+        )
+        why_not.append(f"the child turns 18 within {MIN_DAYS_BEFORE_18} days of the referral")
+    else:
+        reasons.append(
+            f"On the {given} given ({long_date(referral.date_of_birth)}), the child turns 18 on "
+            f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: more than "
+            f"{MIN_DAYS_BEFORE_18} days."
+        )
+    return AgeFinding(not why_not, reasons, why_not)
 
 
-def site_for_area(referral: Referral) -> tuple[Site | None, str]:
-    """The active site covering the local authority of residence, or else of where the child was referred."""
-    for authority, label in (
-        (referral.residence_local_authority, "lives in"),
-        (referral.found_local_authority, "was referred in"),
-    ):
-        if authority is None:
-            continue
-        site = Site.objects.filter(active=True, local_authorities=authority).first()
-        if site is not None:
-            return site, f"The child {label} {authority.name}, which is in the area of {site.name}."
-    return (
-        None,
-        "Neither where the child lives nor where they were referred is in a panel site's area, so the SCA decides.",
+def site_covering(authority: Organisation | None) -> Site | None:
+    """The active site whose area includes this local authority (a consortium covers several)."""
+    if authority is None:
+        return None
+    return Site.objects.filter(active=True, local_authorities=authority).order_by("pk").first()
+
+
+def area_site(referral: Referral) -> tuple[Site | None, str]:
+    """The site for where the child lives, else for where they were referred, with the reason."""
+    lives = referral.residence_local_authority
+    found = referral.found_local_authority
+    lives_site = site_covering(lives)
+    if lives_site is not None:
+        return lives_site, f"The child lives in {lives.name}, which is in the area of {lives_site.name}."
+    found_site = site_covering(found)
+    where_lives = (
+        f"The child lives in {lives.name}, which no panel site covers"
+        if lives is not None
+        else "Where the child lives is not known"
     )
+    if found_site is not None:
+        return found_site, f"{where_lives}; they were referred in {found.name}, in the area of {found_site.name}."
+    if found is not None:
+        return None, f"{where_lives}, and {found.name}, where they were referred, is not in a panel site's area."
+    return None, f"{where_lives}, and where they were referred is not known."
+
+
+def _sentence(clauses: list[str]) -> str:
+    if len(clauses) == 1:
+        return clauses[0]
+    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
+
+
+def referral_date(referral: Referral) -> date:
+    """The day of referral in UK time (a referral at 00:30 BST is made on that day, not the UTC day before)."""
+    if referral.submitted_at is None:
+        return timezone.localdate()
+    return timezone.localtime(referral.submitted_at).date()
 
 
 def assess(referral: Referral, *, receiving_site: Site | None = None, on: date | None = None) -> Assessment:
     """Apply every rule; `receiving_site` is the site the referral was sent to, if any."""
-    on = on or (referral.submitted_at.date() if referral.submitted_at else date.today())
-    reasons: list[str] = []
-    age_ok, why = age_reasons(referral, on)
-    reasons += why
+    on = on or referral_date(referral)
+    age = age_finding(referral, on)
+    reasons = list(age.reasons)
+    why_not = list(age.why_not)
     if referral.public_order_disqualification:
-        reasons.append("A public-order disqualification is being considered, so the SCA decides.")
-    site, why_area = site_for_area(referral)
+        reasons.append("A public-order disqualification is being considered.")
+        why_not.append("a public-order disqualification is being considered")
+    site, why_area = area_site(referral)
     reasons.append(why_area)
-    if not age_ok or referral.public_order_disqualification or site is None:
-        # The SCA decides, but a coordinator still confirms and sends the hand-off: the area's site,
-        # else the site the referral was sent to.
-        return Assessment(TriageOutcome.SCA, site or receiving_site, reasons)
+    if site is None:
+        why_not.append("the child neither lives nor was referred in a panel site's area")
+
+    if why_not:
+        # The SCA decides; the area's site (else the site it was sent to) confirms and sends the hand-off.
+        reasons.append(f"The Single Competent Authority decides, because {_sentence(why_not)}.")
+        return Assessment(TriageOutcome.SCA, site or receiving_site, reasons, target_site=None)
     if receiving_site is not None and site.pk != receiving_site.pk:
-        reasons.append(f"The case belongs to {site.name}, not {receiving_site.name}: transfer it there.")
-        return Assessment(TriageOutcome.OTHER_SITE, site, reasons)
-    return Assessment(TriageOutcome.PANEL, site, reasons)
+        reasons.append(
+            f"{site.name} decides, not {receiving_site.name} where the referral was sent: "
+            f"transfer it to {site.name} with the case packet."
+        )
+        return Assessment(TriageOutcome.OTHER_SITE, receiving_site, reasons, target_site=site)
+    reasons.append(f"{site.name} may decide: every rule for a panel decision is met.")
+    return Assessment(TriageOutcome.PANEL, site, reasons, target_site=site)
+
+
+def suggested_site(referral: Referral, assessment) -> Site | None:
+    """The site a recorded assessment says should decide (None: the SCA)."""
+    if assessment.outcome == TriageOutcome.SCA:
+        return None
+    if assessment.outcome == TriageOutcome.PANEL:
+        return assessment.target_site or referral.site
+    target = assessment.target_site
+    if target is None or target.pk == referral.site_id:
+        # Recorded as the site holding the case rather than the one it belongs to: apply the area rule again.
+        target = area_site(referral)[0]
+    return target
+
+
+def differs(final_outcome: str, final_site: Site | None, outcome: str, suggested: Site | None) -> bool:
+    """Whether the coordinator's decision overrides the engine's (a different outcome, or another site)."""
+    if final_outcome != outcome:
+        return True
+    if final_outcome == TriageOutcome.OTHER_SITE:
+        return suggested is None or final_site is None or final_site.pk != suggested.pk
+    return False

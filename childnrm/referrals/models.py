@@ -105,12 +105,18 @@ class Referral(models.Model):
 
     # Fields from an imported form that have no place above, kept verbatim.
     unmapped = models.JSONField(default=dict, blank=True)
+    # Web form sections the referrer has saved at least once: tells "Not started" from an answer of
+    # "no" or "not known" on the task list (booleans and unknowns look the same before and after).
+    sections_saved = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["site", "status", "submitted_at"], name="referral_queue_idx"),
             models.Index(fields=["created_by", "-updated_at"], name="referral_mine_idx"),
             models.Index(fields=["status", "submitted_at"], name="referral_status_idx"),
+            # The coordinator's queue, sorted by due date (= date referred) or by name, filtered by status.
+            models.Index(fields=["site", "submitted_at", "id"], name="referral_queue_due_idx"),
+            models.Index(fields=["site", "family_name", "given_names", "id"], name="referral_queue_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -193,3 +199,25 @@ class TriageAssessment(models.Model):
         return bool(self.final_outcome) and (
             self.final_outcome != self.outcome or self.final_site_id != self.target_site_id
         )
+
+
+class HandOff(models.Model):
+    """A case packet sent to the SCA or to another site's panel: exactly what was sent, by whom and when.
+
+    The packet is kept as sent (never edited), so a later download gives the receiver's copy.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="handoffs")
+    outcome = models.CharField(max_length=16, choices=TriageOutcome.choices)
+    from_site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    to_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    produced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    produced_at = models.DateTimeField(auto_now_add=True)
+    packet = models.JSONField()
+    sha256 = models.CharField(max_length=64)  # of the packet's canonical JSON, as downloaded
+
+    class Meta:
+        ordering = ["-produced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Hand-off {self.pk} of {self.referral_id}"

@@ -122,6 +122,13 @@ def referral_submit(
         receiving_site = receiving_site or _receiving_site(user, locked.referrer_organisation)
         assessment = eligibility.assess(locked, receiving_site=receiving_site)
         locked.site = assessment.site or receiving_site
+        if locked.site is None:
+            # No site covers the child's area and the referrer belongs to none: no coordinator could
+            # triage it here, so say so rather than hold a case nobody sees.
+            raise ReferralStateError(
+                "No panel site covers where this child lives or was found, and your organisation is not part "
+                "of a panel site. Refer the child to the Home Office Single Competent Authority instead."
+            )
         locked.status = ReferralStatus.SUBMITTED
         locked.child = _child_record(locked)
         locked.save()
@@ -131,7 +138,7 @@ def referral_submit(
         TriageAssessment.objects.create(
             referral=locked,
             outcome=assessment.outcome,
-            target_site=assessment.site,
+            target_site=assessment.target_site,
             reasons=assessment.reasons,
             rules_version=assessment.rules_version,
         )
@@ -178,3 +185,81 @@ __all__ = [
     "referral_start",
     "referral_submit",
 ]
+
+
+# Evidence documents ------------------------------------------------------------------------------
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from childnrm.referrals.documents import document_check  # noqa: E402
+from childnrm.referrals.models import ReferralDocument  # noqa: E402
+
+
+def referral_document_add(
+    *,
+    referral: Referral,
+    user,
+    data: bytes,
+    original_name: str,
+    description: str = "",
+    request: HttpRequest | None = None,
+) -> ReferralDocument:
+    """Check a file from its content and store it privately with the referrer's draft.
+
+    Raises DocumentRefused (with the reason to show) or ReferralStateError; nothing is stored then.
+    """
+    checked = document_check(data=data)
+    document = ReferralDocument(
+        referral_id=referral.pk,
+        original_name=original_name[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description,
+        uploaded_by=user,
+    )
+    # The stored name is random (document_path); the original name is kept in the database only.
+    document.file.save(f"upload.{checked.extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            locked = Referral.objects.select_for_update().get(pk=referral.pk)
+            if locked.status != ReferralStatus.DRAFT or locked.created_by_id != user.pk:
+                raise ReferralStateError("This referral has been submitted and can no longer be changed.")
+            document.save()
+            audit_record(
+                request=request,
+                actor=user,
+                action=Action.CREATE,
+                obj=document,
+                site_id=locked.site_id,
+                purpose=PURPOSE,
+                detail={"referral": locked.pk, "content_type": checked.content_type, "size": checked.size},
+            )
+    except BaseException:
+        document.file.delete(save=False)  # nothing recorded, so nothing kept
+        raise
+    return document
+
+
+def referral_document_remove(*, referral: Referral, user, document_id: int, request: HttpRequest | None = None) -> None:
+    """Remove a document from the referrer's draft; the file is deleted once the removal is committed."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status != ReferralStatus.DRAFT or locked.created_by_id != user.pk:
+            raise ReferralStateError("This referral has been submitted and can no longer be changed.")
+        document = locked.documents.filter(pk=document_id).first()
+        if document is None:
+            raise ReferralDocument.DoesNotExist
+        storage, name, pk = document.file.storage, document.file.name, document.pk
+        document.delete()
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.DELETE,
+            object_type=ReferralDocument._meta.label_lower,
+            object_id=str(pk),
+            site_id=locked.site_id,
+            purpose=PURPOSE,
+            detail={"referral": locked.pk},
+        )
+        transaction.on_commit(lambda: storage.delete(name))

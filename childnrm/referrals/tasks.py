@@ -1,8 +1,13 @@
-"""Background tasks for referrals. Emails carry the reference only: no personal data in subjects."""
+"""Background tasks for referrals: who is told what when a referral is submitted.
+
+Emails carry the referral's reference and links only: no child's details, in the subject or the
+body (email leaves the service's protection), and no names of other recipients.
+"""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django_tasks import task
 
@@ -10,35 +15,57 @@ from childnrm.accounts.models import Role, User
 from childnrm.referrals.models import Referral
 
 
+def _link(path: str) -> str:
+    # Tasks run outside a request: the service's public address comes from the settings when given.
+    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
+
+
+def _acknowledgement(referral: Referral) -> EmailMessage:
+    return EmailMessage(
+        subject=f"Referral {referral.reference} received",
+        body=(
+            f"Thank you. We have received your referral {referral.reference}.\n\n"
+            "The panel coordinator will check it and decide who makes the decision. You can follow its "
+            f"progress under 'Your referrals':\n\n{_link(reverse('referrals:mine'))}\n\n"
+            "Do not reply to this email."
+        ),
+        to=[referral.referrer_email],
+    )
+
+
+def _coordinator_notice(referral: Referral, email: str) -> EmailMessage:
+    return EmailMessage(
+        subject=f"New referral {referral.reference} to triage",
+        body=(
+            f"A new referral, {referral.reference}, is waiting for triage in your queue:\n\n"
+            f"{_link(reverse('referrals:queue'))}\n\nDo not reply to this email."
+        ),
+        to=[email],
+    )
+
+
+def site_coordinator_emails(site_id: int) -> list[str]:
+    return sorted(
+        set(
+            User.objects.filter(
+                memberships__site_id=site_id,
+                memberships__site__active=True,
+                memberships__role=Role.COORDINATOR,
+                memberships__active=True,
+                is_active=True,
+            ).values_list("email", flat=True)
+        )
+    )
+
+
 @task()
 def notify_referral_submitted(referral_id: int) -> None:
-    referral = Referral.objects.select_related("site").get(pk=referral_id)
+    """Acknowledge the referral to its referrer and tell the receiving site's coordinators, one email each."""
+    referral = Referral.objects.get(pk=referral_id)
+    messages = []
     if referral.referrer_email:
-        send_mail(
-            subject=f"Referral {referral.reference} received",
-            message=(
-                f"Thank you. We have received your referral {referral.reference}.\n\n"
-                f"You can follow its progress in Child NRM Panels under 'Your referrals' "
-                f"({reverse('referrals:mine')}).\n\nDo not reply to this email."
-            ),
-            from_email=None,
-            recipient_list=[referral.referrer_email],
-        )
-    if referral.site_id is None:
-        return
-    coordinators = User.objects.filter(
-        memberships__site_id=referral.site_id,
-        memberships__role=Role.COORDINATOR,
-        memberships__active=True,
-        is_active=True,
-    ).values_list("email", flat=True)
-    if coordinators:
-        send_mail(
-            subject=f"New referral {referral.reference} for {referral.site.name}",
-            message=(
-                f"A new referral, {referral.reference}, is waiting for triage in your queue "
-                f"({reverse('referrals:queue')})."
-            ),
-            from_email=None,
-            recipient_list=sorted(set(coordinators)),
-        )
+        messages.append(_acknowledgement(referral))
+    if referral.site_id is not None:
+        messages += [_coordinator_notice(referral, email) for email in site_coordinator_emails(referral.site_id)]
+    if messages:
+        get_connection().send_messages(messages)

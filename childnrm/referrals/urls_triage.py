@@ -1,1 +1,13 @@
-urlpatterns: list = []
+"""The coordinator's routes: the queue, triage and the case packet."""
+
+from django.urls import path
+
+from childnrm.referrals import views_triage
+
+urlpatterns = [
+    path("queue/", views_triage.queue, name="queue"),
+    path("<str:referral_reference>/triage/", views_triage.triage, name="triage"),
+    path("<str:referral_reference>/case-packet/", views_triage.handoff_page, name="handoff"),
+    path("<str:referral_reference>/case-packet.json", views_triage.handoff_json, name="handoff-json"),
+    path("<str:referral_reference>/case-packet.pdf", views_triage.handoff_pdf, name="handoff-pdf"),
+]

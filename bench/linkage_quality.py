@@ -1,0 +1,174 @@
+"""Duplicate detection on a generated, labelled set: precision, recall, F1 and search time per record.
+
+    .venv/bin/python bench/linkage_quality.py                      # 2,000 base children, SQLite file
+    .venv/bin/python bench/linkage_quality.py --postgres linkage_bench   # the same on PostgreSQL
+    .venv/bin/python bench/linkage_quality.py --postgres linkage_bench --scale 100000   # + search time
+                                                                    # among 100,000 children at one site
+
+The set (childnrm/people/generated_set.py) is loaded into a fresh database as children with their
+referrals; every record's candidates are then found with the application's own search (blocking
+query, then scoring: `linkage.candidates_for`). Pairs are unordered; a pair is predicted to match
+when its score reaches the threshold. `--scale N` then adds base children (no duplicates) until
+the site holds N, and times the search for a sample of records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+THRESHOLDS = (3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
+
+
+def setup_database(postgres: str | None) -> str:
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{postgres}" WITH (FORCE)')
+            c.execute(f'CREATE DATABASE "{postgres}"')
+        url = f"postgres://postgres@127.0.0.1:5432/{postgres}"
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='linkage-bench-')}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("CHILDNRM_ENV", "development")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "childnrm.settings")
+    os.environ["CHILDNRM_AUDIT"] = "on"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url.split("@")[-1] if postgres else "SQLite (temporary file)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", type=int, default=2000, help="base children before duplicates (default 2000)")
+    parser.add_argument("--seed", type=int, default=20260601)
+    parser.add_argument("--postgres", metavar="DBNAME", help="recreate and use this PostgreSQL database")
+    parser.add_argument("--scale", type=int, default=0, help="then fill the site to this many children and time")
+    parser.add_argument("--sample", type=int, default=300, help="records searched for the --scale timing")
+    parser.add_argument(
+        "--quality-at-scale",
+        action="store_true",
+        help="with --scale, measure the labelled set again among all the site's children (slow)",
+    )
+    parser.add_argument("--examples", type=int, default=0, help="print this many missed and false pairs")
+    args = parser.parse_args(argv)
+
+    where = setup_database(args.postgres)
+    from childnrm.accounts.models import Organisation, OrganisationType, Site
+    from childnrm.people import generated_set, linkage
+    from childnrm.people.models import Child, ChildBlockingKey
+
+    site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
+    organisation = Organisation.objects.create(name="Benchmark police", type=OrganisationType.POLICE)
+
+    records = generated_set.generate(args.base, seed=args.seed)
+    kinds = Counter(r.kind for r in records)
+    started = time.perf_counter()
+    mapping = generated_set.load(records, site=site, organisation=organisation)
+    load_seconds = time.perf_counter() - started
+    print(f"Database: {where}")
+    print(
+        f"Generated set (seed {args.seed}): {len(records)} records = {kinds['original']} children, "
+        f"{kinds['duplicate']} duplicates, {kinds['sibling']} siblings, {kinds['namesake']} namesakes; "
+        f"loaded with {ChildBlockingKey.objects.count()} blocking keys in {load_seconds:.1f} s"
+    )
+
+    measure = generated_set.measure(records, generated_set.database_search(mapping, [site.pk]))
+    print(
+        f"True pairs {measure.true_pairs}; candidate pairs scored {measure.candidate_pairs} "
+        f"(of {len(records) * (len(records) - 1) // 2} possible); true pairs reached by blocking "
+        f"{measure.blocked_true_pairs} ({measure.blocked_true_pairs / measure.true_pairs:.1%})"
+    )
+    print(
+        f"Search per record (blocking query + scoring, {len(records)} records): mean "
+        f"{1000 * measure.seconds_per_record:.1f} ms, median {1000 * measure.percentile(50):.1f} ms, "
+        f"95th percentile {1000 * measure.percentile(95):.1f} ms"
+    )
+    print()
+    print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6} {'F2':>6} {'TP':>6} {'FP':>6} {'FN':>6}")
+    for threshold in sorted({*THRESHOLDS, linkage.MATCH_THRESHOLD}):
+        p, r, f1, tp, fp, fn = measure.at(threshold)
+        f2 = 5 * p * r / (4 * p + r) if p + r else 0.0
+        mark = "  <- MATCH_THRESHOLD" if threshold == linkage.MATCH_THRESHOLD else ""
+        print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {f2:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
+
+    by_id = {r.id: r for r in records}
+    threshold = linkage.MATCH_THRESHOLD
+    false = Counter(" + ".join(sorted(by_id[i].kind for i in pair)) for pair in measure.false_matches(threshold))
+    missed = Counter(c for pair in measure.missed(threshold) for i in pair for c in by_id[i].corruptions)
+    print()
+    print(f"At {threshold}: false matches by kind of records: {dict(false.most_common())}")
+    print(f"At {threshold}: corruptions in missed pairs: {dict(missed.most_common())}")
+    if args.examples:
+        for title, pairs in (("Missed", measure.missed(threshold)), ("False", measure.false_matches(threshold))):
+            print(f"\n{title} pairs (first {args.examples}):")
+            for pair in sorted(pairs, key=sorted)[: args.examples]:
+                a, b = (by_id[i] for i in sorted(pair))
+                print(
+                    f"  {measure.scored.get(pair)}: {a.given_names} | {a.family_name} {a.date_of_birth} ~ "
+                    f"{b.given_names} | {b.family_name} {b.date_of_birth} {a.corruptions + b.corruptions}"
+                )
+
+    if args.scale and args.scale > len(records):
+        filler = generated_set.generate(
+            args.scale - len(records), seed=args.seed + 1, duplicate_share=0.0, sibling_share=0.0, namesake_share=0.0
+        )
+        offset = max(r.id for r in records)
+        filler = [generated_set.replace(r, id=r.id + offset, cluster=-r.id) for r in filler]
+        started = time.perf_counter()
+        generated_set.load(filler, site=site, organisation=organisation)
+        total = Child.objects.filter(site=site).count()
+        print(f"\nFilled the site to {total} children in {time.perf_counter() - started:.0f} s")
+        if args.postgres:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        sample = records[: args.sample]
+        children = {c.pk: c for c in Child.objects.filter(pk__in=[mapping[r.id] for r in sample])}
+        timings, sizes = [], []
+        for record in sample:
+            child = children[mapping[record.id]]
+            t0 = time.perf_counter()
+            found = linkage.candidates_for(child, site_ids=[site.pk], threshold=None, limit=None)
+            timings.append(time.perf_counter() - t0)
+            sizes.append(len(found))
+        timings.sort()
+        print(
+            f"Search among {total} children, {len(sample)} records: mean {1000 * statistics.mean(timings):.1f} ms, "
+            f"median {1000 * timings[len(timings) // 2]:.1f} ms, 95th percentile "
+            f"{1000 * timings[int(0.95 * len(timings))]:.1f} ms; candidates scored per record: mean "
+            f"{statistics.mean(sizes):.0f}, max {max(sizes)} (cap {linkage.MAX_CANDIDATES})"
+        )
+        if args.quality_at_scale:
+            at_scale = generated_set.measure(records, generated_set.database_search(mapping, [site.pk]))
+            print(
+                f"The labelled set among {total} children: true pairs reached by blocking "
+                f"{at_scale.blocked_true_pairs / at_scale.true_pairs:.1%}; mean search "
+                f"{1000 * at_scale.seconds_per_record:.1f} ms per record"
+            )
+            for threshold in sorted({*THRESHOLDS, linkage.MATCH_THRESHOLD}):
+                p, r, f1, tp, fp, fn = at_scale.at(threshold)
+                print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {tp:>6} {fp:>6} {fn:>6}")
+    if args.postgres:
+        from django.db import connection
+
+        connection.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,374 @@
+"""The API's request and response shapes.
+
+A referral is sent in the sections of the web journey (child, exploitation, account, safeguarding,
+referrer). Each field is checked on its own here (types, vocabularies, lengths, dates not in the
+future); checks that involve two fields are in `cross_field_errors`, which works on the raw JSON so
+that every problem in a request is reported at once, named by its path (`child.date_of_birth`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from ninja import Schema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.people.models import Sex
+from childnrm.referrals import vocab
+
+# --- Field types -----------------------------------------------------------------------------------
+
+
+def _country(code: str) -> str:
+    if code not in {c for c, _ in vocab.countries()}:
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (for example GB, AL, VN)")
+    return code
+
+
+def _language(code: str) -> str:
+    if code not in {c for c, _ in vocab.languages()}:
+        raise ValueError(f"'{code}' is not an ISO 639 language code (for example en, sq, vi, ti)")
+    return code
+
+
+def _local_authority(code: str) -> str:
+    if not Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY, gss_code=code, active=True).exists():
+        raise ValueError(f"No local authority with GSS code '{code}' uses this service")
+    return code
+
+
+def _not_future(value: date) -> date:
+    if value > timezone.localdate():
+        raise ValueError("The date must be today or in the past")
+    if value.year < 1900:
+        raise ValueError("The date must be after 1900")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("Enter some text: this must not be blank")
+    return value.strip()
+
+
+def _email(value: str) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("Enter an email address in the correct format, like name@example.org")
+    return value
+
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_country)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
+GssCode = Annotated[str, Field(pattern=r"^[EWSN][0-9]{8}$"), AfterValidator(_local_authority)]
+PastDate = Annotated[date, AfterValidator(_not_future)]
+SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
+# "" (not given) is one of the allowed values, so an invalid code gets one error, not one per union member.
+EthnicityCode = Literal[("", *(code for code, _ in vocab.ONS_2021_ETHNICITY))]  # type: ignore[valid-type]
+ExploitationTypeCode = Literal[tuple(vocab.ExploitationType.values)]  # type: ignore[valid-type]
+ExploitationLocationCode = Literal[("", *vocab.ExploitationLocation.values)]  # type: ignore[valid-type]
+IndicatorCode = Literal[tuple(vocab.Indicator.values)]  # type: ignore[valid-type]
+
+
+class Strict(Schema):
+    # Unknown fields are refused (and named), so a misspelt field is never silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object_only(cls, data: Any) -> Any:
+        # ninja's schemas read attributes off any object (a list would pass as an empty form): JSON objects only.
+        if not isinstance(getattr(data, "_obj", data), dict | BaseModel):
+            raise ValueError("Send a JSON object")
+        return data
+
+
+# --- The referral ----------------------------------------------------------------------------------
+
+
+class AliasIn(Strict):
+    given_names: str = Field("", max_length=200)
+    family_name: str = Field("", max_length=200)
+
+
+class ChildIn(Strict):
+    given_names: str = Field("", max_length=200, description="Given names, or the name the child is known by")
+    family_name: str = Field("", max_length=200)
+    aliases: list[AliasIn] = Field(default_factory=list, max_length=20)
+    date_of_birth: PastDate | None = Field(None, description="ISO 8601 date, e.g. 2010-04-30")
+    date_of_birth_estimated: bool = False
+    estimated_age_years: int | None = Field(None, ge=0, le=25, description="When no date of birth is known")
+    age_uncertain: bool = False
+    age_disputed: bool = False
+    sex: SexCode
+    gender_identity: str = Field("", max_length=100)
+    nationalities: list[CountryCode] = Field(default_factory=list, max_length=10, description="ISO 3166-1 alpha-2")
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=10, description="ISO 639 codes")
+    interpreter_needed: bool | None = None
+    ethnicity: EthnicityCode = Field("", description="ONS 2021 ethnic group code")
+    address: str = Field("", max_length=2000)
+    residence_local_authority: GssCode | None = Field(None, description="GSS code of where the child lives")
+    found_local_authority: GssCode | None = Field(None, description="GSS code of where the child was found")
+    found_location: str = Field("", max_length=2000)
+
+
+class ExploitationIn(Strict):
+    types: list[ExploitationTypeCode] = Field(min_length=1, max_length=7)
+    county_lines: bool = Field(False, description="Only with the 'criminal' type")
+    location: ExploitationLocationCode = ""
+    started: PastDate | None = None
+    ended: PastDate | None = Field(None, description="On or after 'started'")
+    age_at_exploitation: int | None = Field(None, ge=0, le=25)
+    public_order_disqualification: bool = False
+
+
+class AccountIn(Strict):
+    text: Annotated[str, AfterValidator(_not_blank)] = Field(
+        max_length=20000, description="What happened, in the referrer's words"
+    )
+    indicators: list[IndicatorCode] = Field(default_factory=list, max_length=20)
+
+
+class SafeguardingIn(Strict):
+    ictg_referral_made: bool | None = None
+    child_in_need: bool = False
+    child_protection_plan: bool = False
+    looked_after: bool = False
+    strategy_discussion_date: PastDate | None = None
+    notes: str = Field("", max_length=5000)
+
+
+class ReferrerIn(Strict):
+    name: Annotated[str, AfterValidator(_not_blank)] = Field(max_length=200)
+    job_title: str = Field("", max_length=200)
+    email: Annotated[str, AfterValidator(_email)] = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+
+
+EXAMPLE_REFERRAL = {
+    "child": {
+        "given_names": "Amara",
+        "family_name": "Okafor",
+        "date_of_birth": "2011-05-01",
+        "sex": "female",
+        "nationalities": ["NG", "GB"],
+        "languages": ["en"],
+        "interpreter_needed": False,
+        "residence_local_authority": "E08900001",
+    },
+    "exploitation": {"types": ["criminal"], "county_lines": True, "location": "uk", "started": "2024-01-10"},
+    "account": {"text": "She was made to carry drugs between two towns.", "indicators": ["going_missing"]},
+    "safeguarding": {"child_in_need": True, "strategy_discussion_date": "2024-06-03"},
+    "referrer": {"name": "Sam Referrer", "job_title": "Detective constable", "phone": "0100 000 0001"},
+}
+
+
+class ReferralIn(Strict):
+    """A complete referral, submitted at once."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_REFERRAL]})
+
+    child: ChildIn
+    exploitation: ExploitationIn
+    account: AccountIn
+    safeguarding: SafeguardingIn = Field(default_factory=SafeguardingIn)
+    referrer: ReferrerIn
+
+    def referral_fields(self) -> dict[str, Any]:
+        """The answers as `Referral` model fields (local authorities still as GSS codes)."""
+        child, exploitation, account = self.child, self.exploitation, self.account
+        safeguarding, referrer = self.safeguarding, self.referrer
+        return {
+            "given_names": child.given_names.strip(),
+            "family_name": child.family_name.strip(),
+            "aliases": [alias.model_dump() for alias in child.aliases if alias.given_names or alias.family_name],
+            "date_of_birth": child.date_of_birth,
+            "date_of_birth_estimated": child.date_of_birth_estimated,
+            "estimated_age_years": child.estimated_age_years,
+            "age_uncertain": child.age_uncertain,
+            "age_disputed": child.age_disputed,
+            "sex": child.sex,
+            "gender_identity": child.gender_identity,
+            "nationalities": list(dict.fromkeys(child.nationalities)),
+            "languages": list(dict.fromkeys(child.languages)),
+            "interpreter_needed": child.interpreter_needed,
+            "ethnicity": child.ethnicity,
+            "address": child.address,
+            "residence_local_authority": child.residence_local_authority,
+            "found_local_authority": child.found_local_authority,
+            "found_location": child.found_location,
+            "exploitation_types": list(dict.fromkeys(exploitation.types)),
+            "county_lines": exploitation.county_lines,
+            "exploitation_location": exploitation.location,
+            "exploitation_started": exploitation.started,
+            "exploitation_ended": exploitation.ended,
+            "age_at_exploitation": exploitation.age_at_exploitation,
+            "public_order_disqualification": exploitation.public_order_disqualification,
+            "account": account.text,
+            "indicators": list(dict.fromkeys(account.indicators)),
+            "ictg_referral_made": safeguarding.ictg_referral_made,
+            "child_in_need": safeguarding.child_in_need,
+            "child_protection_plan": safeguarding.child_protection_plan,
+            "looked_after": safeguarding.looked_after,
+            "strategy_discussion_date": safeguarding.strategy_discussion_date,
+            "safeguarding_notes": safeguarding.notes,
+            "referrer_name": referrer.name,
+            "referrer_job_title": referrer.job_title,
+            "referrer_email": referrer.email,
+            "referrer_phone": referrer.phone,
+        }
+
+
+def _section(raw: dict, name: str) -> dict:
+    value = raw.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _has_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def cross_field_errors(raw: Any) -> list[dict[str, str]]:
+    """Rules that involve two fields, on the raw JSON (so they are reported even beside type errors)."""
+    if not isinstance(raw, dict):
+        return []
+    child, exploitation = _section(raw, "child"), _section(raw, "exploitation")
+    referrer = _section(raw, "referrer")
+    errors = []
+    if "child" in raw and not (_has_text(child.get("given_names")) or _has_text(child.get("family_name"))):
+        errors.append(
+            {
+                "field": "child.given_names",
+                "message": "Enter the child's given names or family name, or the name they are known by",
+            }
+        )
+    if "child" in raw and child.get("date_of_birth") in (None, "") and child.get("estimated_age_years") is None:
+        errors.append(
+            {
+                "field": "child.date_of_birth",
+                "message": "Enter the child's date of birth, or their estimated age in 'estimated_age_years'",
+            }
+        )
+    if "child" in raw and not (child.get("residence_local_authority") or child.get("found_local_authority")):
+        errors.append(
+            {
+                "field": "child.residence_local_authority",
+                "message": "Enter the GSS code of the local authority where the child lives "
+                "('residence_local_authority') or where they were found ('found_local_authority')",
+            }
+        )
+    types = exploitation.get("types")
+    if exploitation.get("county_lines") is True and isinstance(types, list) and "criminal" not in types:
+        errors.append(
+            {
+                "field": "exploitation.county_lines",
+                "message": "County lines is a kind of criminal exploitation: add 'criminal' to 'types' "
+                "or set 'county_lines' to false",
+            }
+        )
+    started, ended = _as_date(exploitation.get("started")), _as_date(exploitation.get("ended"))
+    if started and ended and ended < started:
+        errors.append(
+            {
+                "field": "exploitation.ended",
+                "message": "The date the exploitation ended must be the same as or after the date it started",
+            }
+        )
+    if "referrer" in raw and not (_has_text(referrer.get("email")) or _has_text(referrer.get("phone"))):
+        errors.append(
+            {
+                "field": "referrer.email",
+                "message": "Enter an email address or a phone number so the panel can contact the referrer",
+            }
+        )
+    return errors
+
+
+MAX_DEPTH = 16  # a referral nests 3 levels; kept Home Office fields hold plain values
+
+
+def unstorable_values(data: Any) -> list[dict[str, str | None]]:
+    """Errors for what the database cannot store: NUL characters, lone surrogates, very deep nesting.
+
+    Walked without recursion, so no input can exhaust the stack.
+    """
+    errors: list[dict[str, str | None]] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            errors.append({"field": where or None, "message": "Nested too deeply"})
+        elif isinstance(value, str):
+            if "\x00" in value or not _encodable(value):
+                errors.append({"field": where or None, "message": "Contains a character that cannot be stored"})
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                here = f"{where}.{key}" if where else str(key)
+                stack += [(key, here, depth + 1), (item, here, depth + 1)]
+        elif isinstance(value, list):
+            stack += [(item, f"{where}.{i}" if where else str(i), depth + 1) for i, item in enumerate(value)]
+    return sorted(errors, key=lambda e: e["field"] or "")
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --- Responses -------------------------------------------------------------------------------------
+
+
+class FieldErrorOut(Schema):
+    field: str | None = Field(description="Path of the invalid field, e.g. child.date_of_birth; null for the request")
+    message: str
+
+
+class ErrorOut(Schema):
+    errors: list[FieldErrorOut]
+
+
+class TriageOut(Schema):
+    outcome: str = Field(description="panel, other_site or sca")
+    outcome_label: str = Field(description="The outcome in words")
+    confirmed: bool = Field(description="Whether the site's coordinator has confirmed (or overridden) it")
+
+
+class ReferralStatusOut(Schema):
+    reference: str
+    status: str
+    status_label: str
+    source: str
+    submitted_at: datetime | None
+    site: str | None = Field(description="The panel site that holds the referral")
+    triage: TriageOut | None
+
+
+class ReferralReceiptOut(ReferralStatusOut):
+    unmapped_fields: list[str] = Field(
+        default_factory=list, description="Imported fields kept verbatim because they have no place in a referral"
+    )
+
+
+class ReferralPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ReferralStatusOut]

@@ -1,0 +1,125 @@
+"""Possible earlier records of a child: the coordinator links them ("same child, new referral") or not."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.people import linkage, services
+from childnrm.people.models import LinkStatus
+
+PURPOSE = PURPOSES[Perm.CHILD_LINK]
+ACTIONS = {"link": LinkStatus.LINKED, "reject": LinkStatus.REJECTED, "undo": LinkStatus.UNDONE}
+
+
+class LinkDecisionForm(forms.Form):
+    """One decision about one pair. A reason is needed to reject or undo (see services.child_link_decide)."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    other = forms.CharField(max_length=12)
+    reason = forms.CharField(required=False, max_length=2000, strip=True)
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "reject" and not data.get("reason"):
+            self.add_error("reason", "Enter why these are not records of the same child")
+        if action == "undo" and not data.get("reason"):
+            self.add_error("reason", "Enter why you are undoing this decision")
+        return data
+
+
+def _success_message(action: str, child, other) -> str:
+    if action == "link":
+        return f"{child.reference} and {other.reference} are linked as records of the same child"
+    if action == "reject":
+        return f"{other.reference} is recorded as not the same child as {child.reference}"
+    return f"The decision about {child.reference} and {other.reference} is undone"
+
+
+@requires(Perm.CHILD_LINK)
+def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
+    child = linkage.child_get_for_linking(request.user, reference)
+    error: dict[str, str] | None = None
+    if request.method == "POST":
+        form = LinkDecisionForm(request.POST)
+        other_reference = request.POST.get("other", "")
+        action = request.POST.get("action", "")
+        if form.is_valid():
+            # The other record through the same scope: another site's record is not found.
+            other = linkage.child_get_for_linking(request.user, form.cleaned_data["other"])
+            action = form.cleaned_data["action"]
+            reason = form.cleaned_data["reason"]
+            try:
+                if action == "undo":
+                    services.child_link_undo(
+                        child=child, other=other, user=request.user, reason=reason, request=request
+                    )
+                else:
+                    services.child_link_decide(
+                        child=child,
+                        other=other,
+                        status=ACTIONS[action],
+                        user=request.user,
+                        reason=reason,
+                        request=request,
+                    )
+            except services.LinkDecisionError as problem:
+                error = {"other": other.reference, "action": action, "message": str(problem), "reason": reason}
+            else:
+                messages.success(request, _success_message(action, child, other))
+                return redirect(reverse("people:link-candidates", args=[child.reference]))
+        else:
+            message = next(iter(form.errors.get("reason", []) or ["Choose a record and a decision"]))
+            error = {"other": other_reference, "action": action, "message": message, "reason": ""}
+            error["reason"] = request.POST.get("reason", "")[:2000]
+    candidates, decided = linkage.link_candidates(request.user, child)
+    decided_rows = [(d, d.other(child)) for d in decided]
+    if error is not None:
+        # The error summary links to the reason box of the form the decision came from.
+        in_candidates = {c.child.reference for c in candidates}
+        in_decided = {other.reference for _, other in decided_rows}
+        error["form"] = "undo" if error["action"] == "undo" else "decide"
+        if error["form"] == "decide" and error["other"] in in_candidates:
+            error["anchor"] = f"reason-{error['other']}"
+        elif error["other"] in in_decided:
+            error["form"] = "undo"
+            error["anchor"] = f"undo-reason-{error['other']}"
+        else:
+            error["anchor"] = "main-content"
+    _audit_page(request, child, [c.child for c in candidates] + [other for _, other in decided_rows])
+    context = {
+        "child": child,
+        "profile": linkage.profile_of(child),
+        "candidates": candidates,
+        "decided": decided_rows,
+        "error": error,
+        "errors": bool(error),
+        "threshold": linkage.MATCH_THRESHOLD,
+    }
+    return render(request, "people/linkage/candidates.html", context, status=200)
+
+
+def _audit_page(request: HttpRequest, child, shown: list) -> None:
+    """The page shows this child's record and part of each other record listed: each is a view."""
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=child,
+        purpose=PURPOSE,
+        detail={"page": "possible-matches", "shown": [c.pk for c in shown]},
+    )
+    for other in shown:
+        audit_record(
+            request=request,
+            action=Action.VIEW,
+            obj=other,
+            purpose=PURPOSE,
+            detail={"page": "possible-matches", "for_child": child.pk},
+        )

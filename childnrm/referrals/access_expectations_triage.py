@@ -1,0 +1,20 @@
+"""Who may use the coordinator's routes (see access/tests/test_access_matrix.py)."""
+
+from childnrm.accounts.models import Role
+
+
+def _referral_reference(site_slug: str) -> str:
+    # A referral submitted by the site's demo first responder: in the coordinator's queue, and the referrer's own.
+    from childnrm.referrals.tests.factories import sample_referral_reference
+
+    return sample_referral_reference(site_slug)
+
+
+EXPECTED = {
+    "referrals:queue": {Role.COORDINATOR},
+    "referrals:triage": {Role.COORDINATOR},
+    "referrals:handoff": {Role.COORDINATOR},
+    "referrals:handoff-json": {Role.COORDINATOR},
+    "referrals:handoff-pdf": {Role.COORDINATOR},
+}
+SAMPLES = {"referral_reference": _referral_reference}

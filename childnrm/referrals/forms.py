@@ -1,0 +1,799 @@
+"""The first responder's question pages: one form per section of the referral.
+
+Each section form reads its initial values from a referral (`initial_for`) and turns its cleaned
+answers into the referral's fields (`to_fields`) for services.referral_save. "Save and come back
+later" (`partial=True`) checks only what was entered (a real date, a valid email) and skips the
+answers a complete section needs, so nothing typed is lost when the referrer stops half-way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.core.forms import GovukFormMixin
+from childnrm.people.models import Sex
+from childnrm.referrals import vocab
+from childnrm.referrals.documents import ACCEPT_ATTRIBUTE
+from childnrm.referrals.models import Referral
+from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+
+ACCOUNT_MAX_LENGTH = 10_000
+NOTES_MAX_LENGTH = 2_000
+MIN_ALIAS_ROWS = 3
+MAX_ALIAS_ROWS = 10
+NATIONALITY_SLOTS = 3
+LANGUAGE_SLOTS = 3
+
+YES, NO, NOT_KNOWN = "yes", "no", "not_known"
+YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO_NOT_KNOWN = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _bool_to_choice(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return YES if value else NO
+
+
+def _choice_to_bool(value: str) -> bool | None:
+    return {YES: True, NO: False}.get(value)
+
+
+# Dates ------------------------------------------------------------------------------------------
+
+
+class DateParts(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes, named <name>_day, <name>_month, <name>_year."""
+
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__([forms.TextInput(attrs={"inputmode": "numeric"}) for _ in self.parts], attrs)
+        self.widgets_names = [f"_{p}" for p in self.parts]
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_day" if id_ else ""
+
+
+class DateBoundField(forms.BoundField):
+    """Gives templates the three boxes with their names, ids, values and error states."""
+
+    @property
+    def parts(self) -> list[dict[str, Any]]:
+        value = self.value()
+        if isinstance(value, date):
+            values = self.field.widget.decompress(value)
+        elif isinstance(value, list | tuple):
+            values = [str(v or "") for v in value]
+        else:
+            values = ["", "", ""]
+        error_parts = self.field.error_parts if self.errors else []
+        return [
+            {
+                "name": f"{self.html_name}_{part}",
+                "id": f"{self.auto_id}_{part}",
+                "label": part.capitalize(),
+                "value": part_value,
+                "error": part in error_parts,
+                "width": 4 if part == "year" else 2,
+            }
+            for part, part_value in zip(DateParts.parts, values, strict=True)
+        ]
+
+
+class GovukDateField(forms.Field):
+    """A date entered in three boxes, with the GOV.UK error messages for each way it can be wrong.
+
+    `what` starts the messages ("Date of birth must be a real date"); `enter` is the message when
+    a required date is missing. After cleaning, `error_parts` names the boxes to highlight.
+    """
+
+    widget = DateParts
+
+    def __init__(self, *, what: str, enter: str, future: str = "", allow_today: bool = True, **kwargs) -> None:
+        self.what = what
+        self.enter = enter
+        self.future = future  # "" allows future dates; otherwise the message for one
+        self.allow_today = allow_today
+        self.error_parts: list[str] = []
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_bound_field(self, form, field_name) -> DateBoundField:
+        return DateBoundField(form, self, field_name)
+
+    def clean(self, value) -> date | None:
+        self.error_parts = []
+        day, month, year = (str(v or "").strip() for v in (value or ["", "", ""]))
+        given = {"day": day, "month": month, "year": year}
+        missing = [p for p in DateParts.parts if not given[p]]
+        if len(missing) == 3:
+            if self.required:
+                self.error_parts = list(DateParts.parts)
+                raise forms.ValidationError(self.enter, code="required")
+            return None
+        if missing:
+            self.error_parts = missing
+            raise forms.ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
+        not_numbers = [p for p in DateParts.parts if not given[p].isdigit()]
+        if not_numbers:
+            self.error_parts = not_numbers
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+        if len(year) != 4:
+            self.error_parts = ["year"]
+            raise forms.ValidationError("Year must include 4 numbers", code="year")
+        try:
+            result = date(int(year), int(month), int(day))
+        except ValueError:
+            self.error_parts = [p for p in ("day", "month") if not _part_in_range(p, given)] or ["day"]
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+        if result.year < 1900:
+            self.error_parts = ["year"]
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+        if self.future and (result > today() or (result == today() and not self.allow_today)):
+            self.error_parts = list(DateParts.parts)
+            raise forms.ValidationError(self.future, code="future")
+        return result
+
+
+def _part_in_range(part: str, given: dict[str, str]) -> bool:
+    number = int(given[part])
+    return 1 <= number <= (31 if part == "day" else 12)
+
+
+# Shared behaviour ----------------------------------------------------------------------------------
+
+
+class SectionForm(GovukFormMixin, forms.Form):
+    """A question page for one section of a draft referral."""
+
+    # Messages for answers a complete section needs: {field name: message}. Skipped when partial.
+    required_answers: dict[str, str] = {}
+
+    def __init__(self, *args, referral: Referral, partial: bool = False, **kwargs) -> None:
+        self.referral = referral
+        self.partial = partial
+        kwargs.setdefault("initial", self.initial_for(referral))
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = False  # required answers are checked in clean(), unless partial
+            if name in self.required_answers:
+                field.error_messages["required"] = self.required_answers[name]
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.partial:
+            for name, message in self.required_answers.items():
+                if name not in self.errors and cleaned.get(name) in (None, "", []):
+                    self.add_error(name, message)
+        return cleaned
+
+    def to_fields(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _missing(self, cleaned: dict[str, Any], name: str, *, when: bool = True) -> bool:
+        """A required answer that is not given (and has no error of its own already)."""
+        return when and not self.partial and name not in self.errors and cleaned.get(name) in (None, "", [])
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary: each goes to the box or option to fix."""
+        links = []
+        for error in self.non_field_errors():
+            links.append((self.first_anchor(), error))
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                links.append((self.anchor_for(name, field), error))
+        return links
+
+    def first_anchor(self) -> str:
+        name, field = next(iter(self.fields.items()))
+        return self.anchor_for(name, field)
+
+    def anchor_for(self, name: str, field: forms.Field) -> str:
+        auto_id = self[name].auto_id
+        if isinstance(field, GovukDateField):
+            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{auto_id}_0"
+        return auto_id
+
+
+def _radio(label: str, choices, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+def _checkboxes(label: str, choices, **kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+
+def _local_authorities():
+    return Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY, active=True).order_by("name")
+
+
+def _text(
+    label: str, *, max_length: int = 200, width: str = "", help_text: str = "", input_type: str = "", **attrs
+) -> forms.CharField:
+    # GovukFormMixin adds "govuk-input" (fields added after it ran add their own).
+    widget = forms.TextInput(attrs={"class": width, **attrs} if width else attrs)
+    if input_type:
+        widget.input_type = input_type
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        widget=widget,
+        error_messages={"max_length": f"{label.split(' (')[0]} must be {max_length} characters or fewer"},
+    )
+
+
+def _textarea(label: str, *, max_length: int, rows: int = 5, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"{label.split(' (')[0]} must be {max_length:,} characters or fewer"},
+    )
+
+
+# The child: name, date of birth and sex -----------------------------------------------------------
+
+
+class ChildForm(SectionForm):
+    given_names = _text("Given names", autocomplete="off", spellcheck="false")
+    family_name = _text("Family name", autocomplete="off", spellcheck="false")
+    # No conditional reveal (its aria-expanded on radios is invalid ARIA): both questions are shown.
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        help_text="For example, 27 3 2012. Leave blank if you do not know it.",
+        what="Date of birth",
+        enter="Enter the child's date of birth",
+        future="Date of birth must be in the past",
+        allow_today=False,
+    )
+    date_of_birth_estimated = forms.BooleanField(label="This date of birth is an estimate")
+    estimated_age_years = forms.IntegerField(
+        label="If you do not know the date of birth, how old do you think the child is?",
+        help_text="Estimated age in years",
+        min_value=0,
+        max_value=25,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Estimated age must be a whole number, like 15",
+            "min_value": "Estimated age must be 0 or more",
+            "max_value": "Estimated age must be 25 or less",
+        },
+    )
+    age_doubts = _checkboxes(
+        "Is there any doubt about the child's age?",
+        [
+            ("age_uncertain", "The child's age is uncertain"),
+            ("age_disputed", "The child's age is disputed, for example by a local authority age assessment"),
+        ],
+        help_text="Select all that apply. Leave blank if there is no doubt.",
+    )
+    sex = _radio("Sex", Sex.choices)
+    gender_identity = _text(
+        "Gender identity (optional)",
+        max_length=100,
+        width="govuk-!-width-one-half",
+        help_text="Only if the child describes their gender differently from their sex",
+    )
+
+    required_answers = {"sex": "Select the child's sex"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.alias_rows = self._alias_row_count()
+        for i in range(self.alias_rows):
+            self.fields[f"alias_given_{i}"] = _text("Given names", autocomplete="off", spellcheck="false")
+            self.fields[f"alias_family_{i}"] = _text("Family name", autocomplete="off", spellcheck="false")
+            for name in (f"alias_given_{i}", f"alias_family_{i}"):
+                self.fields[name].required = False
+                self.fields[name].widget.attrs["class"] = "govuk-input"
+
+    def _alias_row_count(self) -> int:
+        if self.is_bound:
+            used = [int(m.group(1)) for key in self.data if (m := re.fullmatch(r"alias_(?:given|family)_(\d+)", key))]
+            count = max(used, default=-1) + 1
+        else:
+            count = len(self.referral.aliases) + 1
+        return min(MAX_ALIAS_ROWS, max(MIN_ALIAS_ROWS, count))
+
+    @property
+    def alias_fields(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(i + 1, self[f"alias_given_{i}"], self[f"alias_family_{i}"]) for i in range(self.alias_rows)]
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "given_names": referral.given_names,
+            "family_name": referral.family_name,
+            "date_of_birth": referral.date_of_birth,
+            "date_of_birth_estimated": referral.date_of_birth_estimated,
+            "estimated_age_years": referral.estimated_age_years,
+            "age_doubts": [n for n in ("age_uncertain", "age_disputed") if getattr(referral, n)],
+            "sex": referral.sex,
+            "gender_identity": referral.gender_identity,
+        }
+        for i, alias in enumerate(referral.aliases[:MAX_ALIAS_ROWS]):
+            initial[f"alias_given_{i}"] = alias.get("given_names", "")
+            initial[f"alias_family_{i}"] = alias.get("family_name", "")
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        named = cleaned.get("given_names") or cleaned.get("family_name")
+        if not self.partial and not named and "given_names" not in self.errors:
+            self.add_error("given_names", "Enter the child's given names or family name")
+        born, age = cleaned.get("date_of_birth"), cleaned.get("estimated_age_years")
+        if self._missing(cleaned, "date_of_birth", when=age is None and "estimated_age_years" not in self.errors):
+            self.fields["date_of_birth"].error_parts = list(DateParts.parts)
+            self.add_error("date_of_birth", "Enter the child's date of birth, or how old you think they are")
+        if born is not None and age is not None:
+            self.add_error("estimated_age_years", "Leave the estimated age blank if you know the date of birth")
+        if cleaned.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
+            self.fields["date_of_birth"].error_parts = list(DateParts.parts)
+            self.add_error("date_of_birth", "Enter the estimated date of birth, or untick ‘estimate’")
+        return cleaned
+
+    def to_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        born = c.get("date_of_birth")
+        aliases = []
+        for i in range(self.alias_rows):
+            given, family = c.get(f"alias_given_{i}", ""), c.get(f"alias_family_{i}", "")
+            if given or family:
+                aliases.append({"given_names": given, "family_name": family})
+        doubts = set(c.get("age_doubts") or [])
+        fields = {
+            "given_names": c.get("given_names", ""),
+            "family_name": c.get("family_name", ""),
+            "aliases": aliases,
+            "age_uncertain": "age_uncertain" in doubts,
+            "age_disputed": "age_disputed" in doubts,
+            "sex": c.get("sex", ""),
+            "gender_identity": c.get("gender_identity", ""),
+            "date_of_birth": born,
+            "date_of_birth_estimated": born is not None and bool(c.get("date_of_birth_estimated")),
+            "estimated_age_years": c.get("estimated_age_years") if born is None else None,
+        }
+        return fields
+
+
+# The child: nationality, language and ethnicity ---------------------------------------------------
+
+
+def _country_choices():
+    return [("", "Choose a country"), *vocab.countries()]
+
+
+def _language_choices(current: list[str]):
+    # The ISO 639-1 languages (two-letter codes) keep the list usable; a three-letter code already
+    # held (from an import or the API) stays selectable.
+    common = [(code, name) for code, name in vocab.languages() if len(code) == 2]
+    extra = [(code, vocab.language_name(code)) for code in current if code and len(code) != 2]
+    return [("", "Choose a language"), *sorted(common + extra, key=lambda x: x[1])]
+
+
+class BackgroundForm(SectionForm):
+    interpreter_needed = _radio("Does the child need an interpreter?", YES_NO_NOT_KNOWN)
+    ethnicity = forms.ChoiceField(
+        label="Ethnic group",
+        help_text="How the child describes their ethnic group, if you know. ONS 2021 census categories.",
+    )
+
+    required_answers = {
+        "interpreter_needed": "Select whether the child needs an interpreter",
+        "ethnicity": "Select the child's ethnic group, or Not known",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        countries = _country_choices()
+        languages = _language_choices(self.referral.languages)
+        for i in range(NATIONALITY_SLOTS):
+            label = "Nationality" if i == 0 else f"{'Second' if i == 1 else 'Third'} nationality (optional)"
+            self.fields[f"nationality_{i}"] = forms.ChoiceField(label=label, choices=countries, required=False)
+        for i in range(LANGUAGE_SLOTS):
+            label = "Main language" if i == 0 else "Other language (optional)"
+            self.fields[f"language_{i}"] = forms.ChoiceField(label=label, choices=languages, required=False)
+        self.fields["nationality_0"].help_text = "Leave blank if not known"
+        self.fields["language_0"].help_text = "The language the child is most comfortable speaking"
+        self.fields["ethnicity"].choices = [("", "Choose an ethnic group"), *vocab.ONS_2021_ETHNICITY]
+        # GovukFormMixin ran before these fields existed.
+        for name in self.fields:
+            if name.startswith(("nationality_", "language_")):
+                self.fields[name].widget.attrs["class"] = "govuk-select"
+                if self.fields[name].help_text:
+                    self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    @property
+    def nationality_fields(self) -> list[forms.BoundField]:
+        return [self[f"nationality_{i}"] for i in range(NATIONALITY_SLOTS)]
+
+    @property
+    def language_fields(self) -> list[forms.BoundField]:
+        return [self[f"language_{i}"] for i in range(LANGUAGE_SLOTS)]
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "ethnicity": referral.ethnicity,
+            "interpreter_needed": _bool_to_choice(referral.interpreter_needed),
+        }
+        if referral.interpreter_needed is None and "background" in referral.sections_saved:
+            initial["interpreter_needed"] = NOT_KNOWN
+        for i, code in enumerate(referral.nationalities[:NATIONALITY_SLOTS]):
+            initial[f"nationality_{i}"] = code
+        for i, code in enumerate(referral.languages[:LANGUAGE_SLOTS]):
+            initial[f"language_{i}"] = code
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for kind, slots in (("nationality", NATIONALITY_SLOTS), ("language", LANGUAGE_SLOTS)):
+            seen = set()
+            for i in range(slots):
+                code = cleaned.get(f"{kind}_{i}")
+                if code and code in seen:
+                    self.add_error(f"{kind}_{i}", f"You have already chosen this {kind}")
+                seen.add(code)
+        return cleaned
+
+    def to_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        nationalities = [c[f"nationality_{i}"] for i in range(NATIONALITY_SLOTS) if c.get(f"nationality_{i}")]
+        languages = [c[f"language_{i}"] for i in range(LANGUAGE_SLOTS) if c.get(f"language_{i}")]
+        return {
+            "nationalities": nationalities,
+            "languages": languages,
+            "interpreter_needed": _choice_to_bool(c.get("interpreter_needed", "")),
+            "ethnicity": c.get("ethnicity", ""),
+        }
+
+
+# The child: where they live and where they were found -------------------------------------------
+
+
+class LocationForm(SectionForm):
+    address = _textarea(
+        "The child's address (optional)",
+        max_length=1000,
+        rows=4,
+        help_text="Where the child lives or is staying now, such as a placement",
+    )
+    residence_local_authority = forms.ModelChoiceField(
+        label="Local authority where the child lives",
+        queryset=Organisation.objects.none(),
+        empty_label="Not known or not in this list",
+    )
+    found_local_authority = forms.ModelChoiceField(
+        label="Local authority where the child was found or referred",
+        queryset=Organisation.objects.none(),
+        empty_label="Not known or not in this list",
+    )
+    found_location = _textarea(
+        "Where was the child found? (optional)",
+        max_length=1000,
+        rows=3,
+        help_text="For example, a street, station or address",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("residence_local_authority", "found_local_authority"):
+            self.fields[name].queryset = _local_authorities()
+            self.fields[name].error_messages["invalid_choice"] = "Select a local authority from the list"
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {
+            "address": referral.address,
+            "residence_local_authority": referral.residence_local_authority_id,
+            "found_local_authority": referral.found_local_authority_id,
+            "found_location": referral.found_location,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        either = cleaned.get("residence_local_authority") or cleaned.get("found_local_authority")
+        if not self.partial and not either and not self.errors:
+            self.add_error(
+                "residence_local_authority",
+                "Select the local authority where the child lives, or where they were found",
+            )
+        return cleaned
+
+    def to_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return {
+            "address": c.get("address", ""),
+            "residence_local_authority": c.get("residence_local_authority"),
+            "found_local_authority": c.get("found_local_authority"),
+            "found_location": c.get("found_location", ""),
+        }
+
+
+# What happened: the exploitation -----------------------------------------------------------------
+
+
+class ExploitationForm(SectionForm):
+    exploitation_types = _checkboxes(
+        "What type of exploitation is suspected?",
+        ExploitationType.choices,
+        help_text="Select all that apply",
+    )
+    county_lines = forms.BooleanField(label="It includes county lines")
+    exploitation_location = _radio("Where did the exploitation happen?", ExploitationLocation.choices)
+    exploitation_started = GovukDateField(
+        label="When did the exploitation start? (optional)",
+        help_text="Your best estimate. For example, 27 3 2025",
+        what="The date the exploitation started",
+        enter="Enter the date the exploitation started",
+        future="The date the exploitation started must be today or in the past",
+    )
+    exploitation_ended = GovukDateField(
+        label="When did the exploitation end? (optional)",
+        help_text="Leave blank if it may still be happening",
+        what="The date the exploitation ended",
+        enter="Enter the date the exploitation ended",
+        future="The date the exploitation ended must be today or in the past",
+    )
+    age_at_exploitation = forms.IntegerField(
+        label="How old was the child when the exploitation started? (optional)",
+        min_value=0,
+        max_value=25,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Age when the exploitation started must be a whole number, like 14",
+            "min_value": "Age when the exploitation started must be 0 or more",
+            "max_value": "Age when the exploitation started must be 25 or less",
+        },
+    )
+    public_order_disqualification = _radio(
+        "Is a public order disqualification being considered?",
+        YES_NO,
+        help_text="For example, because the child is thought to be a threat to public order. If yes, the "
+        "Single Competent Authority makes the decision, not the local panel.",
+    )
+
+    required_answers = {
+        "exploitation_types": "Select the type of exploitation, or Not known",
+        "exploitation_location": "Select where the exploitation happened, or Not known",
+        "public_order_disqualification": "Select yes if a public order disqualification is being considered",
+    }
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        saved = "exploitation" in referral.sections_saved
+        return {
+            "exploitation_types": referral.exploitation_types,
+            "county_lines": referral.county_lines,
+            "exploitation_location": referral.exploitation_location,
+            "exploitation_started": referral.exploitation_started,
+            "exploitation_ended": referral.exploitation_ended,
+            "age_at_exploitation": referral.age_at_exploitation,
+            "public_order_disqualification": _bool_to_choice(referral.public_order_disqualification) if saved else "",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        types = cleaned.get("exploitation_types") or []
+        if cleaned.get("county_lines") and ExploitationType.CRIMINAL not in types:
+            self.add_error("county_lines", "County lines can only be selected with criminal exploitation")
+        if ExploitationType.NOT_KNOWN in types and len(types) > 1:
+            self.add_error("exploitation_types", "Select Not known only if you do not know any type of exploitation")
+        started, ended = cleaned.get("exploitation_started"), cleaned.get("exploitation_ended")
+        if started and ended and ended < started and "exploitation_ended" not in self.errors:
+            self.fields["exploitation_ended"].error_parts = list(DateParts.parts)
+            self.add_error(
+                "exploitation_ended",
+                "The date the exploitation ended must be the same as or after the date it started",
+            )
+        return cleaned
+
+    def to_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return {
+            "exploitation_types": c.get("exploitation_types") or [],
+            "county_lines": bool(c.get("county_lines")),
+            "exploitation_location": c.get("exploitation_location", ""),
+            "exploitation_started": c.get("exploitation_started"),
+            "exploitation_ended": c.get("exploitation_ended"),
+            "age_at_exploitation": c.get("age_at_exploitation"),
+            "public_order_disqualification": c.get("public_order_disqualification") == YES,
+        }
+
+
+# What happened: the account and indicators -------------------------------------------------------
+
+
+class AccountForm(SectionForm):
+    account = _textarea(
+        "What happened to the child?",
+        max_length=ACCOUNT_MAX_LENGTH,
+        rows=12,
+        help_text="In your own words: what the child told you, what you saw, and what other agencies know. "
+        "Say where information came from.",
+    )
+    indicators = _checkboxes(
+        "Which of these indicators have you seen?", Indicator.choices, help_text="Select all that apply"
+    )
+
+    required_answers = {"account": "Enter what happened to the child"}
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {"account": referral.account, "indicators": referral.indicators}
+
+    def to_fields(self) -> dict[str, Any]:
+        return {
+            "account": self.cleaned_data.get("account", ""),
+            "indicators": self.cleaned_data.get("indicators") or [],
+        }
+
+
+# Safeguarding already in place -------------------------------------------------------------------
+
+
+class SafeguardingForm(SectionForm):
+    ictg_referral_made = _radio(
+        "Has the child been referred to the Independent Child Trafficking Guardian service?", YES_NO_NOT_KNOWN
+    )
+    in_place = _checkboxes(
+        "Which of these are already in place?",
+        [
+            ("child_in_need", "Child in need plan"),
+            ("child_protection_plan", "Child protection plan"),
+            ("looked_after", "The child is looked after by a local authority"),
+        ],
+        help_text="Select all that apply. Leave blank if none are in place.",
+    )
+    strategy_discussion_date = GovukDateField(
+        label="When was the strategy discussion held? (optional)",
+        help_text="Leave blank if there has not been one. For example, 27 3 2026",
+        what="The date of the strategy discussion",
+        enter="Enter the date of the strategy discussion",
+        future="The date of the strategy discussion must be today or in the past",
+    )
+    safeguarding_notes = _textarea(
+        "Anything else about keeping the child safe now (optional)",
+        max_length=NOTES_MAX_LENGTH,
+        rows=4,
+        help_text="For example, a safety plan, a placement or police action",
+    )
+
+    required_answers = {
+        "ictg_referral_made": "Select whether the child has been referred to the guardian service",
+    }
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        ictg = _bool_to_choice(referral.ictg_referral_made)
+        if referral.ictg_referral_made is None and "safeguarding" in referral.sections_saved:
+            ictg = NOT_KNOWN
+        return {
+            "ictg_referral_made": ictg,
+            "in_place": [n for n in ("child_in_need", "child_protection_plan", "looked_after") if getattr(referral, n)],
+            "strategy_discussion_date": referral.strategy_discussion_date,
+            "safeguarding_notes": referral.safeguarding_notes,
+        }
+
+    def to_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        in_place = set(c.get("in_place") or [])
+        return {
+            "ictg_referral_made": _choice_to_bool(c.get("ictg_referral_made", "")),
+            "child_in_need": "child_in_need" in in_place,
+            "child_protection_plan": "child_protection_plan" in in_place,
+            "looked_after": "looked_after" in in_place,
+            "strategy_discussion_date": c.get("strategy_discussion_date"),
+            "safeguarding_notes": c.get("safeguarding_notes", ""),
+        }
+
+
+# The referrer -----------------------------------------------------------------------------------
+
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+
+
+class ReferrerForm(SectionForm):
+    referrer_name = _text("Full name", autocomplete="name", spellcheck="false")
+    referrer_job_title = _text("Job title (optional)", autocomplete="organization-title")
+    referrer_email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will send the acknowledgement here",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+    referrer_phone = _text(
+        "Telephone number (optional)",
+        max_length=40,
+        width="govuk-input--width-20",
+        help_text="So the coordinator can call you about this referral",
+        autocomplete="tel",
+        input_type="tel",
+    )
+
+    required_answers = {"referrer_name": "Enter your full name", "referrer_email": "Enter your email address"}
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {
+            "referrer_name": referral.referrer_name,
+            "referrer_job_title": referral.referrer_job_title,
+            "referrer_email": referral.referrer_email,
+            "referrer_phone": referral.referrer_phone,
+        }
+
+    def clean_referrer_phone(self) -> str:
+        phone = self.cleaned_data.get("referrer_phone", "").strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+        return phone
+
+    def to_fields(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return {
+            "referrer_name": c.get("referrer_name", ""),
+            "referrer_job_title": c.get("referrer_job_title", ""),
+            "referrer_email": c.get("referrer_email", ""),
+            "referrer_phone": c.get("referrer_phone", ""),
+        }
+
+
+# Evidence documents -------------------------------------------------------------------------------
+
+
+class DocumentUploadForm(GovukFormMixin, forms.Form):
+    """One file and what it is. The file's type is decided from its content by documents.py."""
+
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, PNG, JPEG or Word document, smaller than 10MB",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    description = _text(
+        "What is this document?",
+        help_text="For example, police statement, social work assessment or photograph of a message",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = "Enter what the document is"
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return [(self[name].auto_id, error) for name in self.fields for error in self.errors.get(name, [])]
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    "child": ChildForm,
+    "background": BackgroundForm,
+    "location": LocationForm,
+    "exploitation": ExploitationForm,
+    "account": AccountForm,
+    "safeguarding": SafeguardingForm,
+    "referrer": ReferrerForm,
+}

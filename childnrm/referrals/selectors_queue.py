@@ -1,0 +1,168 @@
+"""The coordinator's queue and the hand-offs a coordinator may download: scoped reads, one query a page.
+
+Everything a queue row shows comes from the page's one query (the site by join, the latest triage
+assessment by subquery); the clocks are computed from the row's submission day and its site's
+policy in Python, without touching the database. Filters are ranges and equalities on indexed
+columns: "overdue" becomes "referred on or before day D" for each site (see clocks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from childnrm.access.policy import Perm, sites_where
+from childnrm.accounts.models import Site
+from childnrm.referrals import clocks
+from childnrm.referrals.models import HandOff, Referral, ReferralStatus, TriageAssessment
+from childnrm.referrals.selectors import referrals_for_triage
+
+# What the status filter offers; "open" (the default) is what still needs the panel's attention.
+OPEN_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "open": OPEN_STATUSES,
+    "awaiting": (ReferralStatus.SUBMITTED,),
+    "accepted": (ReferralStatus.ACCEPTED,),
+    "handed_off": (ReferralStatus.HANDED_OFF,),
+    "withdrawn": (ReferralStatus.WITHDRAWN,),
+    "all": (
+        ReferralStatus.SUBMITTED,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.HANDED_OFF,
+        ReferralStatus.WITHDRAWN,
+    ),
+}
+SORTS = ("due", "newest", "oldest", "name")
+
+
+def triage_sites(user) -> list[Site]:
+    return list(Site.objects.filter(pk__in=sites_where(user, Perm.REFERRAL_TRIAGE)).order_by("name"))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"
+    outcome: str = ""  # a TriageOutcome value, or "" for any
+    overdue_only: bool = False
+    site_id: int | None = None
+    sort: str = "due"
+
+
+def queue_for(
+    user, filters: QueueFilters, *, today: date | None = None, sites: list[Site] | None = None
+) -> QuerySet[Referral]:
+    """The referrals a coordinator triages, filtered and sorted (see `attach_triage_state` for a page's state).
+
+    `sites` are the user's triage sites if the caller already has them (saves a query).
+    """
+    today = today or timezone.localdate()
+    sites = [s for s in (triage_sites(user) if sites is None else sites) if filters.site_id in (None, s.pk)]
+    queue = (
+        referrals_for_triage(user)
+        .filter(site__in=sites, status__in=STATUS_FILTERS.get(filters.status, OPEN_STATUSES))
+        .select_related("site", "child")
+        .only(
+            "reference", "status", "submitted_at", "given_names", "family_name", "date_of_birth",
+            "date_of_birth_estimated", "estimated_age_years", "site_id", "child_id",
+            "site__name", "site__nation", "site__rg_due_days", "site__rg_due_basis", "child__reference",
+        )
+    )  # fmt: skip
+    if filters.outcome:
+        # Only the latest assessment counts (a transferred case is assessed again at its new site).
+        newer = TriageAssessment.objects.filter(referral=OuterRef("referral"), id__gt=OuterRef("id"))
+        matching = (
+            TriageAssessment.objects.filter(referral=OuterRef("pk"))
+            .filter(Q(final_outcome=filters.outcome) | Q(final_outcome="", outcome=filters.outcome))
+            .filter(~Exists(newer))
+        )
+        queue = queue.filter(Exists(matching))
+    if filters.overdue_only:
+        # The RG clock runs only while the case is with the panel.
+        overdue = Q(pk__in=[])
+        for site in sites:
+            cutoff = clocks.start_of_day(clocks.last_overdue_submission_day(site, today) + timedelta(days=1))
+            overdue |= Q(site=site, submitted_at__lt=cutoff)
+        queue = queue.filter(overdue, status__in=OPEN_STATUSES)
+    return queue.order_by(*_ordering(filters.sort, sites, today))
+
+
+_AT = DateTimeField()
+
+
+def _ordering(sort: str, sites: list[Site], today: date) -> list:
+    if sort == "newest":
+        return ["-submitted_at", "-id"]
+    if sort == "oldest":
+        return ["submitted_at", "id"]
+    if sort == "name":
+        return ["family_name", "given_names", "id"]
+    # Due date: within one site (or sites of one policy) due dates follow the order of referral, so the
+    # index on submitted_at serves it. Sites of different policies are ordered by each site's current
+    # span of calendar days, exact for calendar-day policies and within a bank holiday or two otherwise.
+    policies = {(s.rg_due_basis, s.rg_due_days, s.nation if s.rg_due_basis == "working" else "") for s in sites}
+    if len(policies) <= 1:
+        return ["submitted_at", "id"]
+    spans = {s.pk: clocks.calendar_span(s, today) for s in sites}
+    due = Case(
+        *[
+            When(site_id=pk, then=ExpressionWrapper(F("submitted_at") + Value(timedelta(days=n)), output_field=_AT))
+            for pk, n in spans.items()
+        ],
+        output_field=DateTimeField(),
+    )
+    return [due.asc(), "id"]
+
+
+def attach_triage_state(referrals: list[Referral]) -> list[Referral]:
+    """Give each referral of a page its latest assessment's outcomes, in one query for the whole page.
+
+    (A subquery per row in the page query would also be evaluated for every row an OFFSET skips.)
+    """
+    latest: dict[int, TriageAssessment] = {}
+    assessments = (
+        TriageAssessment.objects.filter(referral_id__in=[r.pk for r in referrals])
+        .order_by("referral_id", "-assessed_at", "-id")
+        .only("referral_id", "outcome", "final_outcome", "confirmed_at")
+    )
+    for assessment in assessments:
+        latest.setdefault(assessment.referral_id, assessment)
+    for referral in referrals:
+        assessment = latest.get(referral.pk)
+        referral.engine_outcome = assessment.outcome if assessment else ""
+        referral.triage_outcome = (assessment.final_outcome or assessment.outcome) if assessment else ""
+        referral.triage_confirmed_at = assessment.confirmed_at if assessment else None
+    return referrals
+
+
+def handoff_referral_get(user, reference: str) -> tuple[Referral, HandOff | None]:
+    """A referral for its case packet: one the user triages, or one their site handed off to someone else.
+
+    A site that transferred a case keeps the packet it sent (what was shared, with whom) but not the case.
+    """
+    triage = sites_where(user, Perm.REFERRAL_TRIAGE)
+    referral = referrals_for_triage(user).select_related("site", "child").filter(reference=reference).first()
+    if referral is not None:
+        return referral, referral.handoffs.select_related("from_site", "to_site", "produced_by").first()
+    handoff = (
+        HandOff.objects.select_related("referral", "referral__site", "from_site", "to_site", "produced_by")
+        .filter(referral__reference=reference, from_site_id__in=triage)
+        .first()
+    )
+    if handoff is None:
+        raise Http404
+    return handoff.referral, handoff

@@ -1,0 +1,45 @@
+"""Downloading an evidence document: only through the access policy, always as an attachment, audited."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.referrals import selectors
+from childnrm.referrals.models import ReferralStatus
+
+
+@requires(Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN, Perm.REFERRAL_TRIAGE)
+def document_download(request: HttpRequest, referral_reference: str, document_id: int) -> HttpResponse:
+    # The referrer while they can see their referral; the coordinators of its site once it is submitted.
+    referral = selectors.referral_get(request.user, referral_reference)
+    document = referral.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    try:
+        with document.file.open("rb") as handle:
+            content = handle.read()  # at most MAX_DOCUMENT_BYTES
+    except FileNotFoundError:
+        raise Http404
+    if referral.created_by_id == request.user.pk:
+        purpose = PURPOSES[Perm.REFERRAL_CREATE if referral.status == ReferralStatus.DRAFT else Perm.REFERRAL_VIEW_OWN]
+    else:
+        purpose = PURPOSES[Perm.REFERRAL_TRIAGE]
+    audit_record(
+        request=request,
+        action=Action.DOWNLOAD,
+        obj=document,
+        site_id=referral.site_id,
+        purpose=purpose,
+        detail={"referral": referral.pk},
+    )
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.original_name)
+    # Never rendered by the browser, never kept in a shared cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,473 @@
+"""The first responder's journey: their referrals, a task list of sections, question pages, check and send.
+
+Views only parse, call the services and render. Drafts are reached through `draft_get` (anyone
+else's draft is a 404) and every page a referrer sees of a referral is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.referrals import selectors, services
+from childnrm.referrals.documents import MAX_DOCUMENT_BYTES, MESSAGE_TOO_BIG, DocumentRefused
+from childnrm.referrals.forms import SECTION_FORMS, DocumentUploadForm
+from childnrm.referrals.models import Referral, ReferralStatus, TriageAssessment, TriageOutcome
+from childnrm.referrals.services import ReferralStateError
+
+MAKING = PURPOSES[Perm.REFERRAL_CREATE]
+FOLLOWING = PURPOSES[Perm.REFERRAL_VIEW_OWN]
+PAGE_SIZE = 25
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    group: str
+    hint: str = ""
+    optional: bool = False
+
+
+SECTIONS: list[Section] = [
+    Section("child", "Name, date of birth and sex", "About the child"),
+    Section("background", "Nationality, language and ethnicity", "About the child"),
+    Section("location", "Where the child lives and was found", "About the child"),
+    Section("exploitation", "The exploitation", "What happened"),
+    Section("account", "The account and indicators", "What happened"),
+    Section("documents", "Evidence documents", "What happened", hint="Optional", optional=True),
+    Section("safeguarding", "Safeguarding already in place", "Safeguarding"),
+    Section("referrer", "Your details", "About you"),
+]
+SECTION_BY_SLUG = {s.slug: s for s in SECTIONS}
+
+
+def section_status(referral: Referral, slug: str) -> str:
+    """Completed once saved with "Save and continue"; In progress once saved part-way."""
+    if slug in referral.sections_saved:
+        return COMPLETED
+    if f"{slug}:started" in referral.sections_saved:
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def sections_marked(saved: list[str], slug: str, *, complete: bool) -> list[str]:
+    kept = [s for s in saved if s not in (slug, f"{slug}:started")]
+    return [*kept, slug if complete else f"{slug}:started"]
+
+
+def incomplete_sections(referral: Referral) -> list[Section]:
+    return [s for s in SECTIONS if not s.optional and section_status(referral, s.slug) != COMPLETED]
+
+
+def outcome_words(referral: Referral) -> str:
+    """Who decides, in the referrer's words, once the coordinator has confirmed triage."""
+    if referral.status == ReferralStatus.DRAFT:
+        return ""
+    assessment: TriageAssessment | None = next(iter(referral.triage_assessments.all()), None)
+    if assessment is None or assessment.confirmed_at is None:
+        return "The panel coordinator is checking who should decide"
+    outcome = assessment.final_outcome or assessment.outcome
+    site = assessment.final_site or assessment.target_site
+    if outcome == TriageOutcome.SCA:
+        return "The Home Office Single Competent Authority will decide"
+    if outcome == TriageOutcome.OTHER_SITE and site is not None:
+        return f"Sent to {site.name}, whose panel will decide"
+    return f"{site.name if site else 'The local panel'} will decide"
+
+
+def _audit_view(request: HttpRequest, referral: Referral, purpose: str, page: str) -> None:
+    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=purpose, detail={"page": page})
+
+
+# Your referrals -----------------------------------------------------------------------------------
+
+
+@requires(Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN)
+def mine(request: HttpRequest) -> HttpResponse:
+    own = selectors.referrals_made_by(request.user)
+    drafts = list(own.filter(status=ReferralStatus.DRAFT).order_by("-updated_at", "-id"))
+    submitted = (
+        own.exclude(status=ReferralStatus.DRAFT)
+        .select_related("site")
+        .prefetch_related(
+            Prefetch(
+                "triage_assessments",
+                queryset=TriageAssessment.objects.select_related("target_site", "final_site"),
+            )
+        )
+        .order_by("-submitted_at", "-id")
+    )
+    page = Paginator(submitted, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(r, outcome_words(r)) for r in page.object_list]
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Referral._meta.label_lower,
+        purpose=FOLLOWING,
+        detail={"page": page.number, "ids": [d.pk for d in drafts] + [r.pk for r, _ in rows]},
+    )
+    return render(
+        request,
+        "referrals/journey/mine.html",
+        {"drafts": drafts, "page": page, "rows": rows, "can_refer": has_perm(request.user, Perm.REFERRAL_CREATE)},
+    )
+
+
+@requires(Perm.REFERRAL_CREATE)
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    referral = services.referral_start(user=request.user, request=request)
+    return redirect("referrals:task-list", draft_reference=referral.reference)
+
+
+# The task list and question pages ----------------------------------------------------------------
+
+
+@requires(Perm.REFERRAL_CREATE)
+def task_list(request: HttpRequest, draft_reference: str) -> HttpResponse:
+    referral = selectors.draft_get(request.user, draft_reference)
+    documents = referral.documents.count()
+    groups: dict[str, list[dict]] = {}
+    for section in SECTIONS:
+        status = section_status(referral, section.slug)
+        if section.slug == "documents" and status == COMPLETED:
+            status = f"{documents} added" if documents else "None added"
+        groups.setdefault(section.group, []).append(
+            {"section": section, "status": status, "url": _section_url(referral, section.slug)}
+        )
+    incomplete = incomplete_sections(referral)
+    completed = len([s for s in SECTIONS if section_status(referral, s.slug) == COMPLETED])
+    _audit_view(request, referral, MAKING, "task-list")
+    return render(
+        request,
+        "referrals/journey/task_list.html",
+        {
+            "referral": referral,
+            "groups": groups,
+            "completed": completed,
+            "total": len(SECTIONS),
+            "can_send": not incomplete,
+        },
+    )
+
+
+def _section_url(referral: Referral, slug: str) -> str:
+    if slug == "documents":
+        return reverse("referrals:documents", kwargs={"draft_reference": referral.reference})
+    return reverse("referrals:section", kwargs={"draft_reference": referral.reference, "referral_section": slug})
+
+
+def _after_save(request: HttpRequest, referral: Referral, *, later: bool) -> HttpResponse:
+    if later:
+        messages.success(request, f"Your answers have been saved. Continue referral {referral.reference} at any time.")
+        return redirect("referrals:mine")
+    if request.GET.get("return") == "check":
+        return redirect("referrals:check-answers", draft_reference=referral.reference)
+    return redirect("referrals:task-list", draft_reference=referral.reference)
+
+
+@requires(Perm.REFERRAL_CREATE)
+def section(request: HttpRequest, draft_reference: str, referral_section: str) -> HttpResponse:
+    referral = selectors.draft_get(request.user, draft_reference)
+    form_class = SECTION_FORMS.get(referral_section)
+    if form_class is None:
+        raise Http404
+    if request.method == "POST":
+        later = "later" in request.POST
+        form = form_class(request.POST, referral=referral, partial=later)
+        if form.is_valid():
+            fields = form.to_fields()
+            # "Save and come back later" on answers that are in fact complete still completes the section.
+            complete = not later or form_class(request.POST, referral=referral).is_valid()
+            fields["sections_saved"] = sections_marked(referral.sections_saved, referral_section, complete=complete)
+            try:
+                services.referral_save(referral=referral, user=request.user, data=fields, request=request)
+            except ReferralStateError as error:
+                messages.info(request, str(error))
+                return redirect("referrals:mine")
+            return _after_save(request, referral, later=later)
+    else:
+        form = form_class(referral=referral)
+    _audit_view(request, referral, MAKING, referral_section)
+    return render(
+        request,
+        f"referrals/journey/section_{referral_section}.html",
+        {
+            "referral": referral,
+            "form": form,
+            "section": SECTION_BY_SLUG[referral_section],
+            "organisation": referral.referrer_organisation,
+        },
+    )
+
+
+@requires(Perm.REFERRAL_CREATE)
+def documents(request: HttpRequest, draft_reference: str) -> HttpResponse:
+    """Upload evidence (one file at a time, with what it is), list it, remove it."""
+    referral = selectors.draft_get(request.user, draft_reference)
+    form = DocumentUploadForm()
+    if request.method == "POST" and "remove" in request.POST:
+        return _remove_document(request, referral)
+    if request.method == "POST":
+        later = "later" in request.POST
+        wants_upload = "upload" in request.POST or bool(request.FILES) or request.POST.get("description", "").strip()
+        if wants_upload:
+            form = DocumentUploadForm(request.POST, request.FILES)
+            if form.is_valid() and _store(request, referral, form):
+                if "upload" in request.POST:
+                    return redirect("referrals:documents", draft_reference=referral.reference)
+                wants_upload = False  # stored: carry on to where the button leads
+        if not wants_upload:
+            # Documents are optional: leaving for later never undoes a section already completed.
+            complete = not later or section_status(referral, "documents") == COMPLETED
+            saved = sections_marked(referral.sections_saved, "documents", complete=complete)
+            try:
+                services.referral_save(
+                    referral=referral, user=request.user, data={"sections_saved": saved}, request=request
+                )
+            except ReferralStateError as error:
+                messages.info(request, str(error))
+                return redirect("referrals:mine")
+            return _after_save(request, referral, later=later)
+    _audit_view(request, referral, MAKING, "documents")
+    return render(
+        request,
+        "referrals/journey/documents.html",
+        {
+            "referral": referral,
+            "form": form,
+            "documents": referral.documents.order_by("uploaded_at", "id"),
+            "section": SECTION_BY_SLUG["documents"],
+        },
+    )
+
+
+def _store(request: HttpRequest, referral: Referral, form: DocumentUploadForm) -> bool:
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_DOCUMENT_BYTES:  # refused before reading it into memory
+        form.add_error("file", MESSAGE_TOO_BIG)
+        return False
+    try:
+        document = services.referral_document_add(
+            referral=referral,
+            user=request.user,
+            data=upload.read(),
+            original_name=upload.name,
+            description=form.cleaned_data["description"],
+            request=request,
+        )
+    except DocumentRefused as refusal:
+        form.add_error("file", refusal.message)
+        return False
+    messages.success(request, f"‘{document.original_name}’ has been uploaded")
+    return True
+
+
+def _remove_document(request: HttpRequest, referral: Referral) -> HttpResponse:
+    try:
+        document_id = int(request.POST["remove"])
+    except ValueError:
+        raise Http404
+    document = referral.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    name = document.original_name
+    services.referral_document_remove(referral=referral, user=request.user, document_id=document_id, request=request)
+    messages.success(request, f"‘{name}’ has been removed")
+    return redirect("referrals:documents", draft_reference=referral.reference)
+
+
+# Check answers, send, confirmation ----------------------------------------------------------------
+
+
+@requires(Perm.REFERRAL_CREATE)
+def check_answers(request: HttpRequest, draft_reference: str) -> HttpResponse:
+    referral = selectors.referrals_made_by(request.user).filter(reference=draft_reference).first()
+    if referral is None:
+        raise Http404
+    if referral.status != ReferralStatus.DRAFT:
+        # Sent already (a second click, or another tab): nothing is sent twice.
+        return redirect("referrals:confirmation", referral_reference=referral.reference)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        errors = [
+            (_section_url(referral, s.slug), f"Complete the section ‘{s.title}’") for s in incomplete_sections(referral)
+        ]
+        if not errors:
+            try:
+                services.referral_submit(referral=referral, user=request.user, request=request)
+            except ReferralStateError as error:
+                if (
+                    selectors.referrals_made_by(request.user)
+                    .filter(pk=referral.pk, status=ReferralStatus.DRAFT)
+                    .exists()
+                ):
+                    errors = [(reverse("referrals:task-list", args=[referral.reference]), str(error))]
+                else:
+                    return redirect("referrals:confirmation", referral_reference=referral.reference)
+            else:
+                return redirect("referrals:confirmation", referral_reference=referral.reference)
+    documents = list(referral.documents.order_by("uploaded_at", "id"))
+    _audit_view(request, referral, MAKING, "check-answers")
+    return render(
+        request,
+        "referrals/journey/check_answers.html",
+        {
+            "referral": referral,
+            "sections": check_answer_sections(referral, documents, SECTIONS),
+            "errors": errors,
+            "incomplete": incomplete_sections(referral),
+        },
+    )
+
+
+@requires(Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN)
+def confirmation(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    referral = (
+        selectors.referrals_made_by(request.user)
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related("site")
+        .filter(reference=referral_reference)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    _audit_view(request, referral, FOLLOWING, "confirmation")
+    return render(request, "referrals/journey/confirmation.html", {"referral": referral})
+
+
+# What the check-answers page shows --------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "Not known" if value is None else ("Yes" if value else "No")
+
+
+def _date(value) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _labels(codes: list[str], choices) -> list[str]:
+    names = dict(choices)
+    return [str(names.get(code, code)) for code in codes]
+
+
+def check_answer_sections(referral: Referral, documents: list, sections: list[Section]) -> list[dict]:
+    """Each section's answers as summary-list rows: (question, lines of answer, change link)."""
+    from childnrm.referrals import vocab
+
+    r = referral
+    if r.date_of_birth:
+        dob = _date(r.date_of_birth) + (" (estimated)" if r.date_of_birth_estimated else "")
+    elif r.estimated_age_years is not None:
+        dob = f"Not known. Estimated age {r.estimated_age_years}"
+    else:
+        dob = ""
+    doubts = [t for flag, t in ((r.age_uncertain, "Age uncertain"), (r.age_disputed, "Age disputed")) if flag]
+    types = _labels(r.exploitation_types, vocab.ExploitationType.choices)
+    rows: dict[str, list[tuple[str, list[str] | str]]] = {
+        "child": [
+            ("Name", r.child_display_name if (r.given_names or r.family_name) else ""),
+            (
+                "Other names",
+                [" ".join(p for p in (a.get("given_names"), a.get("family_name")) if p) for a in r.aliases] or "None",
+            ),
+            ("Date of birth", dob),
+            ("Doubt about age", doubts or "None"),
+            ("Sex", r.get_sex_display() if r.sex else ""),
+            ("Gender identity", r.gender_identity),
+        ],
+        "background": [
+            ("Nationality", [vocab.country_name(c) for c in r.nationalities] or "Not known"),
+            ("Languages", [vocab.language_name(c) for c in r.languages] or "Not known"),
+            ("Needs an interpreter", _yes_no(r.interpreter_needed)),
+            ("Ethnic group", dict(vocab.ONS_2021_ETHNICITY).get(r.ethnicity, "")),
+        ],
+        "location": [
+            ("Address", r.address),
+            ("Local authority where the child lives", str(r.residence_local_authority or "Not known")),
+            ("Local authority where found or referred", str(r.found_local_authority or "Not known")),
+            ("Where the child was found", r.found_location),
+        ],
+        "exploitation": [
+            ("Type of exploitation", types),
+            *(
+                [("County lines", _yes_no(r.county_lines))]
+                if vocab.ExploitationType.CRIMINAL in r.exploitation_types
+                else []
+            ),
+            ("Where it happened", r.get_exploitation_location_display() if r.exploitation_location else ""),
+            ("When it started", _date(r.exploitation_started) or "Not known"),
+            ("When it ended", _date(r.exploitation_ended) or "Not known or still happening"),
+            ("Age when it started", "" if r.age_at_exploitation is None else str(r.age_at_exploitation)),
+            ("Public order disqualification being considered", _yes_no(r.public_order_disqualification)),
+        ],
+        "account": [
+            ("What happened", r.account),
+            ("Indicators", _labels(r.indicators, vocab.Indicator.choices) or "None selected"),
+        ],
+        "documents": [
+            (
+                "Documents",
+                [f"{d.original_name}: {d.description}" if d.description else d.original_name for d in documents]
+                or "None",
+            ),
+        ],
+        "safeguarding": [
+            ("Referred to the guardian service", _yes_no(r.ictg_referral_made)),
+            (
+                "Already in place",
+                [
+                    label
+                    for flag, label in (
+                        (r.child_in_need, "Child in need plan"),
+                        (r.child_protection_plan, "Child protection plan"),
+                        (r.looked_after, "Looked after by a local authority"),
+                    )
+                    if flag
+                ]
+                or "None",
+            ),
+            ("Strategy discussion", _date(r.strategy_discussion_date) or "None"),
+            ("Anything else", r.safeguarding_notes),
+        ],
+        "referrer": [
+            ("Name", r.referrer_name),
+            ("Job title", r.referrer_job_title),
+            ("Email address", r.referrer_email),
+            ("Telephone number", r.referrer_phone),
+        ],
+    }
+    result = []
+    for section in sections:
+        change = _section_url(referral, section.slug) + "?return=check"
+        result.append(
+            {
+                "section": section,
+                "status": section_status(referral, section.slug),
+                "rows": [
+                    {
+                        "key": key,
+                        "lines": value if isinstance(value, list) else None,
+                        "text": value if isinstance(value, str) else "",
+                        "href": change,
+                    }
+                    for key, value in rows[section.slug]
+                ],
+                "organisation": str(referral.referrer_organisation) if section.slug == "referrer" else "",
+            }
+        )
+    return result

@@ -1,0 +1,249 @@
+"""The coordinator's pages: the queue, triage of one referral, and its case packet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm
+from childnrm.accounts.models import Site
+from childnrm.audit.services import Action, audit_record
+from childnrm.referrals import clocks, eligibility, handoff
+from childnrm.referrals.forms_triage import QueueFilterForm, TriageForm
+from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
+from childnrm.referrals.selectors import referral_get_for_triage
+from childnrm.referrals.selectors_queue import (
+    OPEN_STATUSES,
+    QueueFilters,
+    attach_triage_state,
+    handoff_referral_get,
+    queue_for,
+    triage_sites,
+)
+from childnrm.referrals.services import ReferralStateError
+from childnrm.referrals.services_triage import TriageInvalid, latest_assessment, triage_confirm
+from childnrm.referrals.vocab import ExploitationType
+
+PAGE_SIZE = 25
+EXPLOITATION_LABELS = dict(ExploitationType.choices)
+PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
+
+
+def clock_for(referral: Referral, today: date) -> clocks.CaseClock:
+    # The reasonable grounds clock runs while the case is with the panel (not once handed off or withdrawn).
+    running = referral.status in OPEN_STATUSES
+    return clocks.case_clock(referral.submitted_at, referral.site, running=running, today=today)
+
+
+def age_in_years(date_of_birth: date, today: date) -> int:
+    birthday_passed = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - (0 if birthday_passed else 1)
+
+
+def age_text(referral: Referral, today: date) -> str:
+    if referral.date_of_birth:
+        years = age_in_years(referral.date_of_birth, today)
+        return f"{years} (estimated)" if referral.date_of_birth_estimated else str(years)
+    if referral.estimated_age_years is not None:
+        return f"About {referral.estimated_age_years} when referred"
+    return "Not known"
+
+
+TRIAGE_STATE = {
+    ReferralStatus.SUBMITTED: ("Awaiting confirmation", "govuk-tag--blue"),
+    ReferralStatus.ACCEPTED: ("Accepted", "govuk-tag--green"),
+    ReferralStatus.HANDED_OFF: ("Handed off", "govuk-tag--grey"),
+    ReferralStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
+}
+OUTCOME_SHORT = {
+    TriageOutcome.PANEL: "This site's panel",
+    TriageOutcome.OTHER_SITE: "Another site's panel",
+    TriageOutcome.SCA: "Single Competent Authority",
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    referral: Referral
+    age: str
+    clock: clocks.CaseClock
+    state: str
+    state_class: str
+    outcome: str
+
+
+def queue_page(queue: QuerySet[Referral], number: str | None):
+    """One page of the queue: the page's ids first (the index alone answers), then just those rows.
+
+    A deep page then skips over index entries rather than over joined rows.
+    """
+    page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    by_id = {r.pk: r for r in queue.order_by().filter(pk__in=ids)}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def queue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    sites = triage_sites(request.user)
+    form = QueueFilterForm(request.GET or None, sites=sites)
+    filters = form.filters() if form.is_bound else QueueFilters()
+    page = queue_page(queue_for(request.user, filters, today=today, sites=sites), request.GET.get("page"))
+    rows = [
+        QueueRow(
+            referral=r,
+            age=age_text(r, today),
+            clock=clock_for(r, today),
+            state=TRIAGE_STATE[r.status][0],
+            state_class=TRIAGE_STATE[r.status][1],
+            outcome=OUTCOME_SHORT.get(r.triage_outcome, ""),
+        )
+        for r in attach_triage_state(page.object_list)
+    ]
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Referral._meta.label_lower,
+        site_id=sites[0].pk if len(sites) == 1 else None,
+        purpose=PURPOSE,
+        detail={"page": page.number, "ids": [row.referral.pk for row in rows]},
+    )
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "referrals/triage/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "several_sites": len(sites) > 1,
+            "filtered": bool(kept),
+            "query_prefix": urlencode(kept) + "&" if kept else "",
+        },
+    )
+
+
+def _other_sites(referral: Referral) -> list[Site]:
+    return list(Site.objects.filter(active=True).exclude(pk=referral.site_id).order_by("name"))
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    referral = referral_get_for_triage(request.user, referral_reference)
+    assessment = latest_assessment(referral)
+    suggested = eligibility.suggested_site(referral, assessment) if assessment else None
+    awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
+    other_sites = _other_sites(referral)
+    initial = {}
+    if assessment is not None:
+        initial = {"outcome": assessment.outcome, "site": str(suggested.pk) if suggested else ""}
+    form = TriageForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        holding_site=referral.site,
+        other_sites=other_sites,
+    )
+    if request.method == "POST" and awaiting and form.is_valid():
+        try:
+            result = triage_confirm(
+                referral=referral,
+                user=request.user,
+                final_outcome=form.cleaned_data["outcome"],
+                final_site=form.chosen_site(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except TriageInvalid as problem:
+            form.add_error(problem.field, str(problem))
+        except ReferralStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("referrals:triage", referral_reference=referral.reference)
+        else:
+            if result.handoff is not None:
+                messages.success(request, f"Referral {referral.reference} handed off")
+                return redirect("referrals:handoff", referral_reference=referral.reference)
+            messages.success(request, f"Referral {referral.reference} accepted by {referral.site.name}")
+            return redirect("referrals:triage", referral_reference=referral.reference)
+    elif request.method == "POST" and not awaiting:
+        messages.info(request, "This referral has already been triaged.")
+        return redirect("referrals:triage", referral_reference=referral.reference)
+
+    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "triage"})
+    today = timezone.localdate()
+    return render(
+        request,
+        "referrals/triage/triage.html",
+        {
+            "referral": referral,
+            "assessment": assessment,
+            "suggested": suggested,
+            "overridden": bool(assessment and assessment.final_outcome)
+            and eligibility.differs(assessment.final_outcome, assessment.final_site, assessment.outcome, suggested),
+            "awaiting": awaiting,
+            "form": form,
+            "clock": clock_for(referral, today),
+            "age": age_text(referral, today),
+            "handoff": referral.handoffs.first(),
+            "exploitation_types": [EXPLOITATION_LABELS.get(t, t) for t in referral.exploitation_types],
+        },
+    )
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def handoff_page(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    referral, sent = handoff_referral_get(request.user, referral_reference)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=referral,
+        site_id=sent.from_site_id if sent else referral.site_id,
+        purpose=PURPOSE,
+        detail={"page": "case packet", "handoff": sent.pk if sent else None},
+    )
+    still_ours = referral.site_id in {s.pk for s in triage_sites(request.user)}
+    return render(
+        request,
+        "referrals/triage/handoff.html",
+        {"referral": referral, "handoff": sent, "still_ours": still_ours},
+    )
+
+
+def _download(request: HttpRequest, referral_reference: str, kind: str) -> HttpResponse:
+    referral, sent = handoff_referral_get(request.user, referral_reference)
+    packet = handoff.stored_or_live_packet(referral, sent)
+    data = handoff.packet_json(packet) if kind == "json" else handoff.packet_pdf(packet, sha256=sent and sent.sha256)
+    audit_record(
+        request=request,
+        action=Action.EXPORT,
+        obj=referral,
+        site_id=sent.from_site_id if sent else referral.site_id,
+        purpose=PURPOSE,
+        detail={"format": kind, "handoff": sent.pk if sent else None},
+    )
+    response = HttpResponse(data, content_type="application/json" if kind == "json" else "application/pdf")
+    # The file is named by the reference only: no child's name in a download's name.
+    response["Content-Disposition"] = f'attachment; filename="{referral.reference}-case-packet.{kind}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def handoff_json(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    return _download(request, referral_reference, "json")
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def handoff_pdf(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    return _download(request, referral_reference, "pdf")
