@@ -90,12 +90,6 @@ def token_client(organisation: Organisation, **kwargs: Any) -> ApiClient:
     return ApiClient(secret=secret, token=token)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The demo users' passwords are hashed on every test: a fast hasher keeps the suite quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def northbridge_la(demo) -> Organisation:
     return Organisation.objects.get(gss_code=NORTHBRIDGE_LA_GSS)
