@@ -15,8 +15,13 @@ from childnrm.accounts.models import Organisation, Site
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+def random_reference(prefix: str, length: int = 8) -> str:
+    """A public reference: unguessable (records are not enumerable) and easy to read out."""
+    return prefix + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(length))
+
+
 def new_child_reference() -> str:
-    return "CH-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return random_reference("CH-")
 
 
 class Sex(models.TextChoices):

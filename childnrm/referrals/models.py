@@ -8,14 +8,12 @@ from django.conf import settings
 from django.db import models
 
 from childnrm.accounts.models import Organisation, Site
-from childnrm.people.models import Child, Sex
+from childnrm.people.models import Child, Sex, random_reference
 from childnrm.referrals.vocab import ExploitationLocation
-
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def new_referral_reference() -> str:
-    return "NRM-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return random_reference("NRM-")
 
 
 class ReferralStatus(models.TextChoices):
