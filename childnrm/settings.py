@@ -49,6 +49,14 @@ INSTALLED_APPS = [
     "childnrm.people",
     "childnrm.referrals",
     "childnrm.api",
+    "childnrm.panels",
+    "childnrm.information",
+    "childnrm.decisions",
+    "childnrm.reviews",
+    "childnrm.safeguarding",
+    "childnrm.letters",
+    "childnrm.handovers",
+    "childnrm.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,14 @@ urlpatterns = [
     path("children/", include("childnrm.people.urls")),
     path("referrals/", include("childnrm.referrals.urls")),
     path("api/", include("childnrm.api.urls")),
+    path("panels/", include("childnrm.panels.urls")),
+    path("information-requests/", include("childnrm.information.urls")),
+    path("decisions/", include("childnrm.decisions.urls")),
+    path("reviews/", include("childnrm.reviews.urls")),
+    path("safeguarding/", include("childnrm.safeguarding.urls")),
+    path("letters/", include("childnrm.letters.urls")),
+    path("handovers/", include("childnrm.handovers.urls")),
+    path("dashboard/", include("childnrm.dashboard.urls")),
 ]
 
 handler400 = "childnrm.core.views.bad_request"

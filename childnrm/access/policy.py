@@ -26,19 +26,65 @@ class Perm(StrEnum):
     REFERRAL_VIEW_OWN = "referral.view_own"  # referrals I made: their status and outcome
     REFERRAL_TRIAGE = "referral.triage"  # the site's queue, triage, routing and hand-off
     CHILD_LINK = "child.link"  # decide whether records are of the same child
+    # Panels and decisions (issue 4). Record-level scope comes from the selectors of each app:
+    # a meeting's attendees reach its agenda's case papers only while the meeting is not closed.
+    PANEL_MANAGE = "panel.manage"  # membership, meetings, agendas, attendance
+    MEETING_ATTEND = "meeting.attend"  # meetings I am invited to, and their case papers while open
+    DECISION_RECORD = "decision.record"  # draft a decision's record and its votes at a sitting
+    DECISION_FINALISE = "decision.finalise"  # sign off a decision (the chair)
+    DECISION_SECOND_REVIEW = "decision.second_review"  # review a negative decision before it is final
+    DECISION_RETURN = "decision.return"  # send decisions to the SCA and answer its findings
+    RECONSIDERATION_RECORD = "reconsideration.record"  # take in and list reconsideration requests
+    INFORMATION_REQUEST = "information.request"  # ask agencies for information about a case
+    INFORMATION_RESPOND = "information.respond"  # answer requests addressed to my organisation
+    PLAN_MANAGE = "safeguarding.plan_manage"  # safeguarding plans, statutory status, safety map
+    PLAN_ACTION_UPDATE = "safeguarding.action_update"  # progress of plan actions I own
+    LETTER_PRODUCE = "letter.produce"  # outcome letters and the record of explaining them
+    CASE_TRANSFER = "case.transfer"  # transfer a decided case; the turning-18 hand-over
+    DASHBOARD_VIEW = "dashboard.view"  # what is due and overdue across the site
+    SCA_AUDIT = "sca.audit"  # decisions sent for audit, and findings on them
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
-        {Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED, Perm.CHILD_AUDIT_VIEW, Perm.REFERRAL_TRIAGE, Perm.CHILD_LINK}
+        {
+            Perm.CHILD_VIEW_SITE,
+            Perm.CHILD_VIEW_ASSOCIATED,
+            Perm.CHILD_AUDIT_VIEW,
+            Perm.REFERRAL_TRIAGE,
+            Perm.CHILD_LINK,
+            Perm.PANEL_MANAGE,
+            Perm.MEETING_ATTEND,
+            Perm.DECISION_RECORD,
+            Perm.DECISION_RETURN,
+            Perm.RECONSIDERATION_RECORD,
+            Perm.INFORMATION_REQUEST,
+            Perm.PLAN_MANAGE,
+            Perm.PLAN_ACTION_UPDATE,
+            Perm.LETTER_PRODUCE,
+            Perm.CASE_TRANSFER,
+            Perm.DASHBOARD_VIEW,
+        }
     ),
-    Role.FIRST_RESPONDER: frozenset({Perm.CHILD_VIEW_ASSOCIATED, Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN}),
-    Role.ICTG: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
-    # Chairs, members and advisers reach a case only through a meeting's agenda (a later basis).
-    Role.CHAIR: frozenset(),
-    Role.PANEL_MEMBER: frozenset({Perm.CHILD_VIEW_ASSOCIATED}),
-    Role.ADVISER: frozenset(),
-    Role.SCA_QUALITY_ASSURER: frozenset(),
+    Role.FIRST_RESPONDER: frozenset(
+        {Perm.CHILD_VIEW_ASSOCIATED, Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN, Perm.INFORMATION_RESPOND}
+    ),
+    Role.ICTG: frozenset({Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND, Perm.PLAN_ACTION_UPDATE}),
+    # Chairs, members and advisers reach a case through a meeting's agenda, while the meeting is open.
+    Role.CHAIR: frozenset(
+        {
+            Perm.MEETING_ATTEND,
+            Perm.DECISION_RECORD,
+            Perm.DECISION_FINALISE,
+            Perm.DECISION_SECOND_REVIEW,
+            Perm.DASHBOARD_VIEW,
+        }
+    ),
+    Role.PANEL_MEMBER: frozenset(
+        {Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND, Perm.INFORMATION_RESPOND, Perm.PLAN_ACTION_UPDATE}
+    ),
+    Role.ADVISER: frozenset({Perm.MEETING_ATTEND, Perm.INFORMATION_RESPOND, Perm.PLAN_ACTION_UPDATE}),
+    Role.SCA_QUALITY_ASSURER: frozenset({Perm.SCA_AUDIT}),
     Role.ANALYST: frozenset({Perm.STATISTICS_VIEW}),
     Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE}),
 }
@@ -54,6 +100,21 @@ PURPOSES: dict[Perm, str] = {
     Perm.REFERRAL_VIEW_OWN: "Following a referral I made",
     Perm.REFERRAL_TRIAGE: "Triage and routing of referrals",
     Perm.CHILD_LINK: "Linking records of the same child",
+    Perm.PANEL_MANAGE: "Running the panel: membership, meetings and agendas",
+    Perm.MEETING_ATTEND: "Case papers for a panel meeting I attend",
+    Perm.DECISION_RECORD: "Recording a panel decision",
+    Perm.DECISION_FINALISE: "Signing off a panel decision",
+    Perm.DECISION_SECOND_REVIEW: "Second review of a negative decision",
+    Perm.DECISION_RETURN: "Home Office quality assurance return",
+    Perm.RECONSIDERATION_RECORD: "Reconsideration of a decision",
+    Perm.INFORMATION_REQUEST: "Gathering agency information for a panel decision",
+    Perm.INFORMATION_RESPOND: "Sharing agency information with the panel",
+    Perm.PLAN_MANAGE: "Safeguarding planning for the child",
+    Perm.PLAN_ACTION_UPDATE: "Progress on a safeguarding action",
+    Perm.LETTER_PRODUCE: "Communicating a decision",
+    Perm.CASE_TRANSFER: "Transfer or hand-over of a case",
+    Perm.DASHBOARD_VIEW: "Clocks and alerts for the site's cases",
+    Perm.SCA_AUDIT: "Home Office quality assurance of decisions",
 }
 
 _CACHE_ATTR = "_childnrm_site_perms"

@@ -56,6 +56,19 @@ class Site(models.Model):
     # Site policy: the reasonable grounds decision is due this many days after referral.
     rg_due_days = models.PositiveSmallIntegerField(default=45)
     rg_due_basis = models.CharField(max_length=16, choices=DayBasis.choices, default=DayBasis.CALENDAR)
+    # Site policy for decisions (domain.md steps 5, 11, 12, 13). The national minimum recovery period
+    # is 30 calendar days between a positive reasonable grounds and the conclusive grounds decision;
+    # a site may allow both at one sitting when the evidence is sufficient.
+    recovery_period_days = models.PositiveSmallIntegerField(default=30)
+    rg_and_cg_at_one_sitting = models.BooleanField(
+        default=False, help_text="Both decisions may be taken at one sitting (the recovery period does not apply)"
+    )
+    negative_second_review = models.BooleanField(
+        default=True, help_text="Negative decisions go to a second review before they are final"
+    )
+    reconsideration_window_days = models.PositiveSmallIntegerField(default=30)
+    information_request_days = models.PositiveSmallIntegerField(default=10)
+    turning_18_warning_days = models.PositiveSmallIntegerField(default=180)
 
     class Meta:
         ordering = ["name"]

@@ -170,7 +170,31 @@ def load_demo_data(children_per_site: int = 12) -> list[User]:
             users.append(user)
         if not Child.objects.filter(site=site).exists():
             _demo_children(site, las, site_users, children_per_site)
+        for loader in _app_demo_loaders():
+            loader(site=site, site_users=site_users, organisations=orgs)
     return users
+
+
+# Apps that add their own demo records, in dependency order. Each module's `load_demo(site=,
+# site_users=, organisations=)` must be idempotent, like this loader.
+APP_DEMO_MODULES = (
+    "childnrm.panels.demo",
+    "childnrm.information.demo",
+    "childnrm.decisions.demo",
+    "childnrm.reviews.demo",
+    "childnrm.safeguarding.demo",
+    "childnrm.letters.demo",
+    "childnrm.handovers.demo",
+)
+
+
+def _app_demo_loaders():
+    import importlib
+    import importlib.util
+
+    for name in APP_DEMO_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            yield importlib.import_module(name).load_demo
 
 
 def _demo_children(site: Site, las: list[Organisation], site_users: dict[str, User], count: int) -> None:

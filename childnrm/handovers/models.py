@@ -1,0 +1,65 @@
+"""Hand-overs of a decided case: a transfer to another site or the SCA, and the turning-18 hand-over.
+
+A transfer carries the case's whole history (referral, decisions, plan, information shared), kept
+exactly as sent. At 18 the young person must consent to stay in the NRM and adult support comes
+through another contract: the hand-over is tracked from a warning well ahead of the birthday.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from childnrm.accounts.models import Site
+from childnrm.people.models import Child
+from childnrm.referrals.models import Referral
+
+
+class TransferDestination(models.TextChoices):
+    SITE = "site", "Another site's panel"
+    SCA = "sca", "The Single Competent Authority"
+
+
+class CaseTransfer(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transfers")
+    destination = models.CharField(max_length=8, choices=TransferDestination.choices)
+    from_site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    to_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField()
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transferred_at = models.DateTimeField(auto_now_add=True)
+    packet = models.JSONField()  # the whole history as sent
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-transferred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk} of {self.referral_id}"
+
+
+class ConsentStatus(models.TextChoices):
+    NOT_YET_ASKED = "not_yet_asked", "Not yet asked"
+    GIVEN = "given", "Consents to stay in the NRM"
+    REFUSED = "refused", "Does not consent"
+
+
+class AdultTransition(models.Model):
+    """The turning-18 hand-over of one young person."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="adult_transition")
+    eighteenth_birthday = models.DateField()
+    consent = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.NOT_YET_ASKED)
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    adult_support_referral_on = models.DateField(null=True, blank=True)
+    adult_support_provider = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["eighteenth_birthday"], name="adult_transition_birthday_idx")]
+
+    def __str__(self) -> str:
+        return f"Turning 18: {self.child_id}"

@@ -1,0 +1,181 @@
+"""Panels: who sits on a site's panel, its meetings, their agendas, and conflicts of interest.
+
+A meeting's attendees are a snapshot of the panel taken when they are invited: a member who later
+leaves the panel is still recorded as having sat on the meetings they attended, with the agency and
+vote they had then. Case papers are open to an attendee through the meeting (see panels.selectors),
+only while it is not closed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from childnrm.accounts.models import Site
+from childnrm.referrals.models import Referral
+
+
+class Agency(models.TextChoices):
+    """The agency a panel attendee or information provider speaks for."""
+
+    SOCIAL_CARE = "social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    BORDER_FORCE = "border_force", "Border Force"
+    NGO = "ngo", "Voluntary sector (NGO)"
+    ICTG = "ictg", "Independent Child Trafficking Guardian service"
+    SPECIALIST = "specialist", "Specialist service"
+    OTHER = "other", "Other agency"
+
+
+# The three statutory safeguarding partners: quorum needs a voting member of each present.
+QUORUM_AGENCIES: tuple[str, ...] = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)
+
+
+class AttendsAs(models.TextChoices):
+    MEMBER = "member", "Panel member"
+    ICTG = "ictg", "Independent Child Trafficking Guardian (no vote)"
+    ADVISER = "adviser", "Adviser (no vote)"
+
+
+class PanelMember(models.Model):
+    """A person who sits on a site's panel: their agency and whether they vote."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="panel_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats")
+    agency = models.CharField(max_length=32, choices=Agency.choices)
+    attends_as = models.CharField(max_length=16, choices=AttendsAs.choices, default=AttendsAs.MEMBER)
+    voting = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site", "agency", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "user"], name="panel_member_one_seat_per_site"),
+            # Guardians and advisers attend without a vote.
+            models.CheckConstraint(
+                condition=models.Q(voting=False) | models.Q(attends_as="member"), name="panel_member_only_members_vote"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_agency_display()})"
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", "Regular sitting"
+    EXTRA = "extra", "Extra sitting"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    OPEN = "open", "In session"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=16, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings_chaired"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["site", "status", "starts_at"], name="meeting_site_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} of {self.site_id}"
+
+
+class MeetingStatusChange(models.Model):
+    """Each change of a meeting's status, with who made it: a new row, never an edit."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=MeetingStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=MeetingStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.from_status} → {self.to_status}"
+
+
+class MeetingAttendee(models.Model):
+    """Someone invited to a meeting, with the agency and vote they had when invited."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_attendances")
+    agency = models.CharField(max_length=32, choices=Agency.choices)
+    attends_as = models.CharField(max_length=16, choices=AttendsAs.choices)
+    voting = models.BooleanField(default=False)
+    present = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["meeting", "attends_as", "agency", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="meeting_attendee_unique")]
+        indexes = [models.Index(fields=["user", "meeting"], name="meeting_attendee_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.meeting_id}"
+
+
+class AgendaStage(models.TextChoices):
+    """What the panel is asked to do with a case at this sitting."""
+
+    REASONABLE_GROUNDS = "reasonable_grounds", "Reasonable grounds decision"
+    CONCLUSIVE_GROUNDS = "conclusive_grounds", "Conclusive grounds decision"
+    BOTH = "both", "Reasonable and conclusive grounds decisions"
+    RECONSIDERATION = "reconsideration", "Reconsideration"
+    PLAN_REVIEW = "plan_review", "Safeguarding plan review"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="agenda_items")
+    stage = models.CharField(max_length=24, choices=AgendaStage.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "referral"], name="agenda_item_once_per_meeting")]
+        indexes = [models.Index(fields=["referral", "meeting"], name="agenda_item_referral_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} at {self.meeting_id}"
+
+
+class ConflictDeclaration(models.Model):
+    """An attendee's declaration for one case: conflicted or not. A conflicted member cannot vote on it."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="conflict_declarations")
+    attendee = models.ForeignKey(MeetingAttendee, on_delete=models.CASCADE, related_name="conflict_declarations")
+    has_conflict = models.BooleanField()
+    details = models.TextField(blank=True)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "attendee"], name="conflict_declared_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee_id} on {self.agenda_item_id}: {'conflict' if self.has_conflict else 'none'}"

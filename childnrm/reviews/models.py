@@ -1,0 +1,111 @@
+"""Reviews of decisions: reconsideration requests and the Home Office SCA's quality assurance.
+
+Reconsideration is not an appeal (the formal remedy is judicial review): within 30 calendar days of a
+negative decision the referrer or a support provider may ask, on new evidence or because the guidance
+was not followed, and a differently constituted panel reconsiders. Its decision is a new version of
+the decision (decisions.Decision, kind "reconsideration"). Decisions are returned to the SCA for
+audit, kept exactly as sent; its findings come back and the panel answers them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from childnrm.decisions.models import Decision
+from childnrm.panels.models import Meeting
+
+
+class RequesterKind(models.TextChoices):
+    REFERRER = "referrer", "The referrer (first responder)"
+    SUPPORT_PROVIDER = "support_provider", "A support provider"
+    ICTG = "ictg", "The child's guardian (ICTG)"
+    OTHER = "other", "Someone else acting for the child"
+
+
+class ReconsiderationGround(models.TextChoices):
+    NEW_EVIDENCE = "new_evidence", "New evidence"
+    GUIDANCE_NOT_FOLLOWED = "guidance_not_followed", "The guidance was not followed"
+
+
+class ReconsiderationStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    LISTED = "listed", "Listed before a panel"
+    DECIDED = "decided", "Decided"
+    REFUSED = "refused", "Not accepted (late)"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ReconsiderationRequest(models.Model):
+    """A request to reconsider a negative decision. Not an appeal: judicial review is the formal remedy."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reconsideration_requests")
+    requester_kind = models.CharField(max_length=24, choices=RequesterKind.choices)
+    requester_name = models.CharField(max_length=200)
+    requester_organisation = models.CharField(max_length=200, blank=True)
+    grounds = models.JSONField(default=list)  # ReconsiderationGround codes
+    details = models.TextField()
+    received_on = models.DateField()
+    within_window = models.BooleanField()
+    late_reason_accepted = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=ReconsiderationStatus.choices, default=ReconsiderationStatus.RECEIVED
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The decision the reconsidering panel took (a new version of the original's stage).
+    reconsidered_decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="answers_reconsideration"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    outcome_communicated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Reconsideration {self.pk} of {self.decision_id}"
+
+
+class DecisionReturn(models.Model):
+    """A finalised decision as sent to the SCA for audit: kept exactly as sent."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="returns")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    export = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["sent_at"], name="decision_return_sent_idx")]
+
+    def __str__(self) -> str:
+        return f"Return {self.pk} of {self.decision_id}"
+
+
+class FindingRating(models.TextChoices):
+    SOUND = "sound", "Sound: no concerns"
+    MINOR = "minor", "Minor concerns"
+    SERIOUS = "serious", "Serious concerns"
+
+
+class QualityFinding(models.Model):
+    """The SCA quality assurer's finding on a returned decision; the panel sees and answers it."""
+
+    decision_return = models.ForeignKey(DecisionReturn, on_delete=models.PROTECT, related_name="findings")
+    rating = models.CharField(max_length=16, choices=FindingRating.choices)
+    finding = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    panel_response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Finding {self.pk} on {self.decision_return_id}"

@@ -1,0 +1,168 @@
+"""The child's safeguarding: the plan agreed at the sitting, statutory status and contextual safeguarding.
+
+A decision is not a bare status: the same meeting agrees a plan of actions, each owned by an agency
+and a named person with a due date, linked to the child's statutory status (child in need, child
+protection plan, looked after; strategy discussions), the guardian's allocation, and the places,
+peer groups and online spaces where the child is at risk or safe.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from childnrm.accounts.models import Organisation
+from childnrm.panels.models import Agency, Meeting
+from childnrm.people.models import Child
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class SafeguardingPlan(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="safeguarding_plans")
+    status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
+    agreed_at_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="safeguarding_plans"
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="safeguarding_plans"
+    )
+    summary = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(status="active"), name="safeguarding_plan_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.pk} of {self.child_id}"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class PlanAction(models.Model):
+    plan = models.ForeignKey(SafeguardingPlan, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    agency = models.CharField(max_length=32, choices=Agency.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    owner_name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_actions"
+    )
+    due_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="plan_action_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Action {self.pk} of plan {self.plan_id}"
+
+
+class PlanActionUpdate(models.Model):
+    """A change of an action's status or a progress note: a new row with its actor."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    from_status = models.CharField(max_length=16, choices=ActionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ActionStatus.choices)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.from_status} → {self.to_status}"
+
+
+class StatutoryKind(models.TextChoices):
+    CHILD_IN_NEED = "child_in_need", "Child in need (Children Act 1989 s17)"
+    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+    LOOKED_AFTER = "looked_after", "Looked after (in care)"
+
+
+class StatutoryPeriod(models.Model):
+    """A period of statutory status: child in need, child protection plan or looked after."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="statutory_periods")
+    kind = models.CharField(max_length=32, choices=StatutoryKind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.child_id}"
+
+
+class StrategyDiscussion(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="strategy_discussions")
+    held_on = models.DateField()
+    agencies = models.JSONField(default=list, blank=True)  # Agency codes present
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Strategy discussion {self.pk} of {self.child_id}"
+
+
+class ContextKind(models.TextChoices):
+    PLACE = "place", "Place"
+    PEER_GROUP = "peer_group", "Peer group"
+    ONLINE_SPACE = "online_space", "Online space"
+
+
+class Risk(models.TextChoices):
+    HIGH = "high", "High risk"
+    MEDIUM = "medium", "Medium risk"
+    LOW = "low", "Low risk"
+    SAFE = "safe", "Safe: a protective place or group"
+
+
+class ContextualLink(models.Model):
+    """A place, peer group or online space linked to the child, with a risk rating (the safety map)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="contextual_links")
+    kind = models.CharField(max_length=16, choices=ContextKind.choices)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    risk = models.CharField(max_length=16, choices=Risk.choices)
+    active = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "risk", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} of {self.child_id}"
