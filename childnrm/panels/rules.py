@@ -19,15 +19,15 @@ def present_voters(meeting: Meeting) -> QuerySet[MeetingAttendee]:
 
 
 def conflicted_user_ids(agenda_item: AgendaItem) -> set[int]:
-    return set(
-        agenda_item.conflict_declarations.filter(has_conflict=True).values_list("attendee__user_id", flat=True)
-    )
+    return set(agenda_item.conflict_declarations.filter(has_conflict=True).values_list("attendee__user_id", flat=True))
 
 
 def undeclared_attendees(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     """Present attendees who have not yet declared whether they have a conflict on this case."""
     declared = set(agenda_item.conflict_declarations.values_list("attendee_id", flat=True))
-    return [a for a in agenda_item.meeting.attendees.filter(present=True).select_related("user") if a.pk not in declared]
+    return [
+        a for a in agenda_item.meeting.attendees.filter(present=True).select_related("user") if a.pk not in declared
+    ]
 
 
 def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:

@@ -1,0 +1,109 @@
+"""Scoped reads of meetings, agendas and case papers.
+
+Two bases reach a meeting: running the site's panel (PANEL_MANAGE: every meeting of the site), or
+being invited to it (an attendee, or its chair). An attendee reaches the case papers of its agenda
+only while the meeting is scheduled or in session; once it is closed or cancelled they answer 404
+unless the user sees every case of the site (CHILD_VIEW_SITE, the coordinator).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from childnrm.access.policy import Perm, sites_where
+from childnrm.panels.models import AgendaItem, Meeting, MeetingAttendee, MeetingStatus, PanelMember
+from childnrm.referrals.models import Referral
+
+LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
+
+
+def _attended_q(user) -> Q:
+    attendance = MeetingAttendee.objects.filter(meeting=OuterRef("pk"), user=user)
+    return Q(Exists(attendance)) | Q(chair=user)
+
+
+def meetings_attended_by(user) -> QuerySet[Meeting]:
+    """Meetings the user is invited to (or chairs) at sites where they may attend meetings."""
+    sites = sites_where(user, Perm.MEETING_ATTEND)
+    if not sites:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(_attended_q(user), site_id__in=sites)
+
+
+def meetings_managed_by(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(site_id__in=sites_where(user, Perm.PANEL_MANAGE))
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    manage = sites_where(user, Perm.PANEL_MANAGE)
+    attend = sites_where(user, Perm.MEETING_ATTEND)
+    if not manage and not attend:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(Q(site_id__in=manage) | (_attended_q(user) & Q(site_id__in=attend)))
+
+
+def meeting_get(user, meeting_id: int) -> Meeting:
+    """A meeting of a site the user runs the panel for, or one they are invited to; otherwise 404."""
+    meeting = meetings_visible_to(user).select_related("site", "chair", "created_by").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_get_managed(user, meeting_id: int) -> Meeting:
+    meeting = meetings_managed_by(user).select_related("site", "chair").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def can_manage(user, meeting: Meeting) -> bool:
+    return meeting.site_id in sites_where(user, Perm.PANEL_MANAGE)
+
+
+def papers_open_to(user, meeting: Meeting) -> bool:
+    """Whether the user may read the case papers of this meeting's agenda now."""
+    if meeting.site_id in sites_where(user, Perm.CHILD_VIEW_SITE):
+        return True
+    if meeting.status not in LIVE_STATUSES or meeting.site_id not in sites_where(user, Perm.MEETING_ATTEND):
+        return False
+    return meeting.chair_id == user.pk or meeting.attendees.filter(user=user).exists()
+
+
+def case_paper_referrals_for(user) -> QuerySet[Referral]:
+    """Referrals on the agenda of a scheduled or in-session meeting the user is invited to."""
+    live = meetings_attended_by(user).filter(status__in=LIVE_STATUSES)
+    items = AgendaItem.objects.filter(referral=OuterRef("pk"), meeting__in=live)
+    return Referral.objects.filter(Exists(items))
+
+
+def agenda_item_get(user, meeting_id: int, item_id: int) -> AgendaItem:
+    """An agenda item of a meeting whose papers the user may read now (see `papers_open_to`); otherwise 404."""
+    meeting = meeting_get(user, meeting_id)
+    if not papers_open_to(user, meeting):
+        raise Http404
+    item = (
+        meeting.agenda_items.select_related("referral", "referral__child", "referral__site", "meeting")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    return item
+
+
+def own_attendance(user, meeting: Meeting) -> MeetingAttendee | None:
+    return meeting.attendees.filter(user=user).first()
+
+
+def panel_members_of(user) -> QuerySet[PanelMember]:
+    return PanelMember.objects.filter(site_id__in=sites_where(user, Perm.PANEL_MANAGE))
+
+
+def panel_member_get(user, member_id: int) -> PanelMember:
+    member = panel_members_of(user).select_related("user", "site").filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member

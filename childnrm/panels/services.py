@@ -1,0 +1,570 @@
+"""Writes for panels: membership, meetings and their sittings, agendas and conflict declarations.
+
+Every change checks the acting user's permission at the record's site, re-reads the row it changes
+under `select_for_update()` inside a transaction, checks its state first and records an audit event
+last, in the same transaction. A refusal raises `PanelError` with a message the page shows as is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import Membership, OrganisationType, Role, Site
+from childnrm.audit.services import Action, audit_record
+from childnrm.panels import rules
+from childnrm.panels.models import (
+    Agency,
+    AgendaItem,
+    AgendaStage,
+    AttendsAs,
+    ConflictDeclaration,
+    Meeting,
+    MeetingAttendee,
+    MeetingKind,
+    MeetingStatus,
+    MeetingStatusChange,
+    PanelMember,
+)
+from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.referrals.models import Referral, ReferralStatus
+
+MANAGE = PURPOSES[Perm.PANEL_MANAGE]
+ATTEND = PURPOSES[Perm.MEETING_ATTEND]
+
+# Meetings whose attendees, agenda and declarations may still change.
+LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
+
+ORGANISATION_AGENCY = {
+    OrganisationType.LOCAL_AUTHORITY: Agency.SOCIAL_CARE,
+    OrganisationType.POLICE: Agency.POLICE,
+    OrganisationType.HEALTH: Agency.HEALTH,
+    OrganisationType.NGO: Agency.NGO,
+    OrganisationType.ICTG_SERVICE: Agency.ICTG,
+}
+
+
+class PanelError(ValueError):
+    """A change the panel's rules refuse; `field` names the form field to show it against, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _require_manage(user, site_id: int) -> None:
+    if not has_perm(user, Perm.PANEL_MANAGE, site_id):
+        raise PermissionDenied
+
+
+# --- Membership ---------------------------------------------------------------------------------
+
+
+def users_with_role(site: Site, role: str):
+    from childnrm.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, memberships__site=site, memberships__role=role, memberships__active=True)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def site_users(site: Site):
+    """Users holding any active role at the site: who may be given a seat on its panel."""
+    from childnrm.accounts.models import User
+
+    return User.objects.filter(is_active=True, memberships__site=site, memberships__active=True).distinct()
+
+
+def _check_seat(*, agency: str, attends_as: str, voting: bool) -> None:
+    if agency not in Agency.values:
+        raise PanelError("Select the agency they speak for", "agency")
+    if attends_as not in AttendsAs.values:
+        raise PanelError("Select how they attend", "attends_as")
+    if voting and attends_as != AttendsAs.MEMBER:
+        raise PanelError("Guardians and advisers attend without a vote: select ‘No’ for voting", "voting")
+
+
+def panel_member_add(
+    *,
+    site: Site,
+    user,
+    member_user,
+    agency: str,
+    attends_as: str,
+    voting: bool,
+    request: HttpRequest | None = None,
+) -> PanelMember:
+    """Give a user of the site a seat on its panel (or give a former member their seat back)."""
+    _require_manage(user, site.pk)
+    _check_seat(agency=agency, attends_as=attends_as, voting=voting)
+    if not Membership.objects.filter(site=site, user=member_user, active=True).exists():
+        raise PanelError("Select someone who holds a role at this site", "user")
+    with transaction.atomic():
+        existing = PanelMember.objects.select_for_update().filter(site=site, user=member_user).first()
+        if existing is not None and existing.active:
+            raise PanelError(f"{member_user.full_name} already sits on this panel", "user")
+        if existing is not None:
+            existing.agency, existing.attends_as, existing.voting, existing.active = agency, attends_as, voting, True
+            existing.save(update_fields=["agency", "attends_as", "voting", "active"])
+            member = existing
+        else:
+            member = PanelMember.objects.create(
+                site=site, user=member_user, agency=agency, attends_as=attends_as, voting=voting, added_by=user
+            )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=member,
+            site_id=site.pk,
+            purpose=MANAGE,
+            detail={"user": member_user.pk, "agency": agency, "attends_as": attends_as, "voting": voting},
+        )
+    return member
+
+
+def panel_member_change(
+    *,
+    member: PanelMember,
+    user,
+    agency: str,
+    attends_as: str,
+    voting: bool,
+    request: HttpRequest | None = None,
+) -> PanelMember:
+    """Change a seat. Meetings already scheduled keep the snapshot taken when their attendees were invited."""
+    _require_manage(user, member.site_id)
+    _check_seat(agency=agency, attends_as=attends_as, voting=voting)
+    with transaction.atomic():
+        locked = PanelMember.objects.select_for_update().get(pk=member.pk)
+        if not locked.active:
+            raise PanelError("This person no longer sits on the panel")
+        locked.agency, locked.attends_as, locked.voting = agency, attends_as, voting
+        locked.save(update_fields=["agency", "attends_as", "voting"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"agency": agency, "attends_as": attends_as, "voting": voting},
+        )
+    return locked
+
+
+def panel_member_remove(*, member: PanelMember, user, request: HttpRequest | None = None) -> PanelMember:
+    """Take a seat away (kept, inactive: the meetings they sat on still show them)."""
+    _require_manage(user, member.site_id)
+    with transaction.atomic():
+        locked = PanelMember.objects.select_for_update().get(pk=member.pk)
+        if not locked.active:
+            raise PanelError("This person has already left the panel")
+        locked.active = False
+        locked.save(update_fields=["active"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.DELETE,
+            obj=locked,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"user": locked.user_id},
+        )
+    return locked
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def _lead_social_worker_children(meeting: Meeting, chair) -> list[AgendaItem]:
+    """Agenda items whose child has `chair` as their current lead social worker."""
+    if chair is None or meeting.pk is None:
+        return []
+    child_ids = ChildAssociation.objects.filter(
+        user=chair, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
+    ).values("child_id")
+    return list(meeting.agenda_items.filter(referral__child_id__in=child_ids).select_related("referral"))
+
+
+def _check_chair(site: Site, chair, meeting: Meeting | None = None) -> None:
+    if chair is None:
+        raise PanelError("Select the chair", "chair")
+    if not users_with_role(site, Role.CHAIR).filter(pk=chair.pk).exists():
+        raise PanelError("Select a chair who holds the panel chair role at this site", "chair")
+    if meeting is not None:
+        clashes = _lead_social_worker_children(meeting, chair)
+        if clashes:
+            refs = ", ".join(item.referral.reference for item in clashes)
+            raise PanelError(
+                f"{chair.full_name} is the lead social worker of a child on this agenda ({refs}) "
+                "and may not chair this meeting",
+                "chair",
+            )
+
+
+def _change_status(meeting: Meeting, to_status: str, user) -> None:
+    MeetingStatusChange.objects.create(meeting=meeting, from_status=meeting.status, to_status=to_status, actor=user)
+    meeting.status = to_status
+
+
+def _invite(meeting: Meeting, member_user, *, agency: str, attends_as: str, voting: bool) -> MeetingAttendee:
+    return MeetingAttendee.objects.create(
+        meeting=meeting, user=member_user, agency=agency, attends_as=attends_as, voting=voting
+    )
+
+
+def _invite_chair(meeting: Meeting, chair) -> None:
+    """The chair attends (and declares conflicts like everyone else); their seat's vote if they have one."""
+    if meeting.attendees.filter(user=chair).exists():
+        return
+    seat = PanelMember.objects.filter(site_id=meeting.site_id, user=chair, active=True).first()
+    if seat is not None:
+        _invite(meeting, chair, agency=seat.agency, attends_as=seat.attends_as, voting=seat.voting)
+    else:
+        org_type = chair.organisation.type if chair.organisation_id else ""
+        agency = ORGANISATION_AGENCY.get(org_type, Agency.OTHER)
+        _invite(meeting, chair, agency=agency, attends_as=AttendsAs.MEMBER, voting=False)
+
+
+def meeting_schedule(
+    *,
+    site: Site,
+    user,
+    kind: str,
+    starts_at: datetime,
+    location: str,
+    chair,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Schedule a sitting: its attendees are a snapshot of the active panel, plus the chair."""
+    _require_manage(user, site.pk)
+    if kind not in MeetingKind.values:
+        raise PanelError("Select whether this is a regular or an extra sitting", "kind")
+    _check_chair(site, chair)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            site=site, kind=kind, starts_at=starts_at, location=location.strip(), chair=chair, created_by=user
+        )
+        MeetingStatusChange.objects.create(
+            meeting=meeting, from_status="", to_status=MeetingStatus.SCHEDULED, actor=user
+        )
+        for seat in PanelMember.objects.filter(site=site, active=True, user__is_active=True).select_related("user"):
+            _invite(meeting, seat.user, agency=seat.agency, attends_as=seat.attends_as, voting=seat.voting)
+        _invite_chair(meeting, chair)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=meeting,
+            site_id=site.pk,
+            purpose=MANAGE,
+            detail={"meeting": meeting.pk, "kind": kind, "starts_at": starts_at.isoformat(), "chair": chair.pk},
+        )
+    return meeting
+
+
+def _lock_live(meeting: Meeting, user) -> Meeting:
+    locked = Meeting.objects.select_for_update().select_related("site").get(pk=meeting.pk)
+    _require_manage(user, locked.site_id)
+    if locked.status not in LIVE_STATUSES:
+        raise PanelError(f"This meeting is {locked.get_status_display().lower()}: it can no longer be changed")
+    return locked
+
+
+def meeting_change(
+    *,
+    meeting: Meeting,
+    user,
+    kind: str,
+    starts_at: datetime,
+    location: str,
+    chair,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Change a meeting's details or chair; refuse a chair who is the lead social worker of a child on its agenda."""
+    _require_manage(user, meeting.site_id)
+    if kind not in MeetingKind.values:
+        raise PanelError("Select whether this is a regular or an extra sitting", "kind")
+    with transaction.atomic():
+        locked = _lock_live(meeting, user)
+        _check_chair(locked.site, chair, locked)
+        locked.kind, locked.starts_at, locked.location, locked.chair = kind, starts_at, location.strip(), chair
+        locked.save(update_fields=["kind", "starts_at", "location", "chair"])
+        _invite_chair(locked, chair)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"meeting": locked.pk, "kind": kind, "starts_at": starts_at.isoformat(), "chair": chair.pk},
+        )
+    return locked
+
+
+def _transition(
+    meeting: Meeting, user, *, allowed_from: tuple[str, ...], to_status: str, request, refuse: str
+) -> Meeting:
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_manage(user, locked.site_id)
+        if locked.status not in allowed_from:
+            raise PanelError(refuse.format(status=locked.get_status_display().lower()))
+        from_status = locked.status
+        _change_status(locked, to_status, user)
+        now = timezone.now()
+        fields = ["status"]
+        if to_status == MeetingStatus.OPEN:
+            locked.opened_at = now
+            fields.append("opened_at")
+        if to_status == MeetingStatus.CLOSED:
+            locked.closed_at = now
+            fields.append("closed_at")
+        locked.save(update_fields=fields)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"meeting": locked.pk, "from": from_status, "to": to_status},
+        )
+    return locked
+
+
+def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
+    if meeting.chair_id is None:
+        raise PanelError("Choose a chair before opening the sitting")
+    return _transition(
+        meeting,
+        user,
+        allowed_from=(MeetingStatus.SCHEDULED,),
+        to_status=MeetingStatus.OPEN,
+        request=request,
+        refuse="This meeting is {status}: only a scheduled meeting can be opened",
+    )
+
+
+def meeting_close(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
+    """Close the sitting: attendees' access to its case papers ends."""
+    return _transition(
+        meeting,
+        user,
+        allowed_from=(MeetingStatus.OPEN,),
+        to_status=MeetingStatus.CLOSED,
+        request=request,
+        refuse="This meeting is {status}: only a meeting in session can be closed",
+    )
+
+
+def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
+    return _transition(
+        meeting,
+        user,
+        allowed_from=(MeetingStatus.SCHEDULED,),
+        to_status=MeetingStatus.CANCELLED,
+        request=request,
+        refuse="This meeting is {status}: only a scheduled meeting can be cancelled",
+    )
+
+
+# --- Attendees ----------------------------------------------------------------------------------
+
+
+def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRequest | None = None) -> MeetingAttendee:
+    """Invite a panel member who was not on the panel (or not invited) when the meeting was scheduled."""
+    with transaction.atomic():
+        locked = _lock_live(meeting, user)
+        if member.site_id != locked.site_id or not member.active:
+            raise PanelError("Select a current member of this panel", "member")
+        if locked.attendees.filter(user_id=member.user_id).exists():
+            raise PanelError(f"{member.user.full_name} is already invited", "member")
+        attendee = _invite(
+            locked, member.user, agency=member.agency, attends_as=member.attends_as, voting=member.voting
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=attendee,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"meeting": locked.pk, "user": member.user_id},
+        )
+    return attendee
+
+
+def attendee_remove(*, attendee: MeetingAttendee, user, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        locked = _lock_live(attendee.meeting, user)
+        if locked.chair_id == attendee.user_id:
+            raise PanelError("The chair cannot be removed: choose another chair first")
+        if locked.decisions.exists() and attendee.voting:
+            raise PanelError("A decision has been started at this meeting: mark the member absent instead")
+        row = MeetingAttendee.objects.select_for_update().get(pk=attendee.pk)
+        detail = {"meeting": locked.pk, "user": row.user_id}
+        row.delete()
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.DELETE,
+            object_type="panels.meetingattendee",
+            object_id=str(attendee.pk),
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail=detail,
+        )
+
+
+def attendance_mark(
+    *, meeting: Meeting, user, present_ids: set[int], request: HttpRequest | None = None
+) -> list[MeetingAttendee]:
+    """Record who is present: attendees whose ids are in `present_ids`; everyone else invited is absent."""
+    with transaction.atomic():
+        locked = _lock_live(meeting, user)
+        attendees = list(locked.attendees.select_for_update())
+        unknown = set(present_ids) - {a.pk for a in attendees}
+        if unknown:
+            raise PanelError("Select only people invited to this meeting", "present")
+        for a in attendees:
+            a.present = a.pk in present_ids
+        MeetingAttendee.objects.bulk_update(attendees, ["present"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"meeting": locked.pk, "present": sorted(present_ids)},
+        )
+    return attendees
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+def agenda_item_add(
+    *, meeting: Meeting, user, referral: Referral, stage: str, request: HttpRequest | None = None
+) -> AgendaItem:
+    if stage not in AgendaStage.values:
+        raise PanelError("Select what the panel is asked to decide", "stage")
+    with transaction.atomic():
+        locked = _lock_live(meeting, user)
+        if referral.site_id != locked.site_id or referral.status != ReferralStatus.ACCEPTED:
+            raise PanelError("Only a case accepted by this panel can go on its agenda", "referral")
+        if locked.agenda_items.filter(referral=referral).exists():
+            raise PanelError(f"{referral.reference} is already on this agenda", "referral")
+        position = (locked.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+        item = AgendaItem.objects.create(
+            meeting=locked, referral=referral, stage=stage, position=position, added_by=user
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=item,
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail={"meeting": locked.pk, "referral": referral.pk, "stage": stage},
+        )
+    return item
+
+
+def agenda_item_remove(*, item: AgendaItem, user, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        locked = _lock_live(item.meeting, user)
+        row = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=locked)
+        if row.decisions.exists():
+            raise PanelError("A decision has been recorded for this case at this meeting: it cannot be removed")
+        detail = {"meeting": locked.pk, "referral": row.referral_id}
+        row.delete()
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.DELETE,
+            object_type="panels.agendaitem",
+            object_id=str(item.pk),
+            site_id=locked.site_id,
+            purpose=MANAGE,
+            detail=detail,
+        )
+
+
+# --- Conflicts of interest ----------------------------------------------------------------------
+
+
+def conflict_declare(
+    *,
+    item: AgendaItem,
+    attendee: MeetingAttendee,
+    user,
+    has_conflict: bool,
+    details: str,
+    request: HttpRequest | None = None,
+) -> ConflictDeclaration:
+    """An attendee's declaration on one case, made by themselves or recorded for them by the coordinator.
+
+    A later declaration replaces an earlier one while the meeting is live (who and when are kept on the row;
+    every declaration is in the audit trail).
+    """
+    details = (details or "").strip()
+    if has_conflict is None:
+        raise PanelError("Select whether there is a conflict of interest", "has_conflict")
+    if has_conflict and not details:
+        raise PanelError("Describe the conflict of interest", "details")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        own = attendee.user_id == user.pk
+        if not own and not has_perm(user, Perm.PANEL_MANAGE, meeting.site_id):
+            raise PermissionDenied
+        if own and not has_perm(user, Perm.MEETING_ATTEND, meeting.site_id):
+            raise PermissionDenied
+        if attendee.meeting_id != meeting.pk:
+            raise PanelError("Select someone invited to this meeting", "attendee")
+        if meeting.status not in LIVE_STATUSES:
+            raise PanelError(f"This meeting is {meeting.get_status_display().lower()}: declarations are closed")
+        if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
+            raise PanelError("A decision on this case has been signed off: the declarations can no longer change")
+        declaration, created = ConflictDeclaration.objects.select_for_update().get_or_create(
+            agenda_item=item,
+            attendee=attendee,
+            defaults={"has_conflict": has_conflict, "details": details if has_conflict else "", "declared_by": user},
+        )
+        if not created:
+            declaration.has_conflict = has_conflict
+            declaration.details = details if has_conflict else ""
+            declaration.declared_by = user
+            declaration.declared_at = timezone.now()
+            declaration.save(update_fields=["has_conflict", "details", "declared_by", "declared_at"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE if created else Action.UPDATE,
+            obj=declaration,
+            site_id=meeting.site_id,
+            purpose=ATTEND if own else MANAGE,
+            detail={
+                "meeting": meeting.pk,
+                "referral": item.referral_id,
+                "attendee": attendee.user_id,
+                "has_conflict": has_conflict,
+            },
+        )
+    return declaration
+
+
+def item_problems(item: AgendaItem) -> list[str]:
+    """What the meeting page shows against a case: the chair rule, missing declarations and quorum."""
+    return rules.sitting_problems(item)
