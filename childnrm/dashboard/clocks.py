@@ -1,0 +1,413 @@
+"""Clocks and alerts for one site: what is due and what is overdue, computed by the database.
+
+Every alert is a filter on indexed columns with bounds worked out once per site from its policy,
+never a Python loop over rows: a date "N days after X" is at or before today exactly when X is at
+or before "today minus N days". Lists are limited; counts are the database's.
+
+The alerts (domain.md steps 4, 5, 9, 11, 13):
+
+- reasonable grounds due: accepted referrals without a final RG decision, due on
+  `referrals.clocks.rg_due_date` (calendar or working days by site policy): overdue, or due
+  within `DUE_SOON_DAYS` (today included);
+- the recovery period: a positive final RG without a final CG; the CG can be decided from
+  `decided_on + site.recovery_period_days` (at once where the site takes both at one sitting);
+- reconsideration: after a negative final decision the window is open until
+  `decided_on + site.reconsideration_window_days` (that day included);
+- turning 18: children of the site whose 18th birthday is within `site.turning_18_warning_days`
+  (not yet 18); those within `CUT_OFF_DAYS` of it can no longer be decided by the panel;
+- overdue safeguarding plan actions and overdue information requests (due before today, still open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from childnrm.accounts.models import Site
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.information.models import InformationRequest, RequestStatus
+from childnrm.people.models import Child
+from childnrm.referrals import clocks as referral_clocks
+from childnrm.referrals.eligibility import MIN_DAYS_BEFORE_18, eighteenth_birthday
+from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.reviews.models import ReconsiderationRequest
+from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
+
+DUE_SOON_DAYS = 7
+CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
+LIST_LIMIT = 50
+
+# A decision that was final at some point: the current one, or one a later version replaced.
+DECIDED_STATUSES = (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED)
+
+
+class Kind:
+    """Alert kinds (also the `kind` of a dashboard.Reminder)."""
+
+    RG_OVERDUE = "rg_overdue"
+    RG_DUE_SOON = "rg_due_soon"
+    CG_RECOVERY = "cg_recovery_period"
+    CG_READY = "cg_can_be_decided"
+    RECONSIDERATION_OPEN = "reconsideration_window_open"
+    TURNING_18 = "turning_18"
+    TURNING_18_CUT_OFF = "turning_18_cut_off"
+    ACTION_OVERDUE = "plan_action_overdue"
+    INFORMATION_OVERDUE = "information_request_overdue"
+
+
+KIND_LABELS = {
+    Kind.RG_OVERDUE: "Reasonable grounds decisions overdue",
+    Kind.RG_DUE_SOON: f"Reasonable grounds decisions due within {DUE_SOON_DAYS} days",
+    Kind.CG_RECOVERY: "In the recovery period before conclusive grounds",
+    Kind.CG_READY: "Conclusive grounds can now be decided",
+    Kind.RECONSIDERATION_OPEN: "Reconsideration windows open",
+    Kind.TURNING_18: "Turning 18 soon",
+    Kind.TURNING_18_CUT_OFF: f"Within {CUT_OFF_DAYS} days of 18: the panel can no longer decide",
+    Kind.ACTION_OVERDUE: "Safeguarding plan actions overdue",
+    Kind.INFORMATION_OVERDUE: "Information requests overdue",
+}
+
+
+# Date bounds ------------------------------------------------------------------------------------
+
+
+def last_submission_day_due_by(site: Site, day: date) -> date:
+    """The latest day of referral whose RG decision is due on or before `day`.
+
+    Due dates never go backwards as the referral day moves forward, so "due by `day`" is exactly
+    "referred on or before this day": a range on submitted_at that an index answers.
+    """
+    # A due date is at least rg_due_days calendar days after referral: start there and walk back.
+    candidate = day - timedelta(days=site.rg_due_days)
+    while referral_clocks.rg_due_date(candidate, site) > day:
+        candidate -= timedelta(days=1)
+    return candidate
+
+
+def latest_birth_date_18_by(day: date) -> date:
+    """The latest date of birth of someone who is 18 on `day` (inverse of `eighteenth_birthday`)."""
+    try:
+        candidate = day.replace(year=day.year - 18)
+    except ValueError:  # 29 February: nobody was born on 29 February 18 years earlier
+        candidate = date(day.year - 18, 2, 28)
+    # A 29 February birthday is 1 March in a year without one: step back while that is too late.
+    while eighteenth_birthday(candidate) > day:
+        candidate -= timedelta(days=1)
+    return candidate
+
+
+def _submitted_by(day: date) -> Q:
+    """Referred on or before `day` (UK time)."""
+    return Q(submitted_at__lt=referral_clocks.start_of_day(day + timedelta(days=1)))
+
+
+# Querysets --------------------------------------------------------------------------------------
+
+
+def rg_pending(site: Site) -> QuerySet[Referral]:
+    """Accepted referrals of the site that have no final reasonable grounds decision."""
+    decided = Decision.objects.filter(
+        referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status__in=DECIDED_STATUSES
+    )
+    return (
+        Referral.objects.filter(site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False)
+        .filter(~Exists(decided))
+        .select_related("child")
+        .order_by("submitted_at", "id")
+    )
+
+
+def rg_overdue(site: Site, today: date) -> QuerySet[Referral]:
+    return rg_pending(site).filter(_submitted_by(last_submission_day_due_by(site, today - timedelta(days=1))))
+
+
+def rg_due_soon(site: Site, today: date) -> QuerySet[Referral]:
+    """Due today or within the next DUE_SOON_DAYS days (not yet overdue)."""
+    not_overdue = ~_submitted_by(last_submission_day_due_by(site, today - timedelta(days=1)))
+    return (
+        rg_pending(site)
+        .filter(not_overdue)
+        .filter(_submitted_by(last_submission_day_due_by(site, today + timedelta(days=DUE_SOON_DAYS))))
+    )
+
+
+def _current_final(site: Site) -> QuerySet[Decision]:
+    return Decision.objects.filter(referral__site=site, status=DecisionStatus.FINAL, decided_on__isnull=False)
+
+
+def recovery_days(site: Site) -> int:
+    """Days between a positive RG and the earliest CG (none where both may be taken at one sitting)."""
+    return 0 if site.rg_and_cg_at_one_sitting else site.recovery_period_days
+
+
+def cg_awaiting(site: Site) -> QuerySet[Decision]:
+    """Positive final RG decisions of accepted referrals without a final CG decision."""
+    cg_decided = Decision.objects.filter(
+        referral=OuterRef("referral"), stage=Stage.CONCLUSIVE_GROUNDS, status__in=DECIDED_STATUSES
+    )
+    return (
+        _current_final(site)
+        .filter(stage=Stage.REASONABLE_GROUNDS, outcome=Outcome.POSITIVE, referral__status=ReferralStatus.ACCEPTED)
+        .filter(~Exists(cg_decided))
+        .select_related("referral", "referral__child")
+        .order_by("decided_on", "id")
+    )
+
+
+def cg_in_recovery(site: Site, today: date) -> QuerySet[Decision]:
+    """The CG cannot be decided yet: decided_on + recovery days is after today."""
+    return cg_awaiting(site).filter(decided_on__gt=today - timedelta(days=recovery_days(site)))
+
+
+def cg_ready(site: Site, today: date) -> QuerySet[Decision]:
+    return cg_awaiting(site).filter(decided_on__lte=today - timedelta(days=recovery_days(site)))
+
+
+def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
+    """Negative final decisions whose reconsideration window has not ended (its last day included)."""
+    requested = ReconsiderationRequest.objects.filter(decision=OuterRef("pk"))
+    return (
+        _current_final(site)
+        .filter(outcome=Outcome.NEGATIVE)
+        .filter(decided_on__gte=today - timedelta(days=site.reconsideration_window_days), decided_on__lte=today)
+        .annotate(reconsideration_requested=Exists(requested))
+        .select_related("referral", "referral__child")
+        .order_by("decided_on", "id")
+    )
+
+
+def turning_18(site: Site, today: date) -> QuerySet[Child]:
+    """Children of the site, not yet 18, whose 18th birthday is within the site's warning window."""
+    return (
+        Child.objects.filter(site=site, date_of_birth__isnull=False)
+        .filter(date_of_birth__gt=latest_birth_date_18_by(today))
+        .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=site.turning_18_warning_days)))
+        .select_related("adult_transition")
+        .order_by("date_of_birth", "id")
+    )
+
+
+def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
+    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18): the panel can no longer decide for them."""
+    return (
+        Child.objects.filter(site=site, date_of_birth__isnull=False)
+        .filter(date_of_birth__gt=latest_birth_date_18_by(today))
+        .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
+        .select_related("adult_transition")
+        .order_by("date_of_birth", "id")
+    )
+
+
+def actions_overdue(site: Site, today: date) -> QuerySet[PlanAction]:
+    return (
+        PlanAction.objects.filter(
+            plan__child__site=site,
+            plan__status=PlanStatus.ACTIVE,
+            status__in=OPEN_ACTION_STATUSES,
+            due_on__lt=today,
+        )
+        .select_related("plan__child", "owner")
+        .order_by("due_on", "id")
+    )
+
+
+def information_overdue(site: Site, today: date) -> QuerySet[InformationRequest]:
+    return (
+        InformationRequest.objects.filter(referral__site=site, status=RequestStatus.OPEN, due_on__lt=today)
+        .select_related("referral", "referral__child", "organisation")
+        .order_by("due_on", "id")
+    )
+
+
+# Alerts -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing due or overdue, as a list, an email digest and a reminder row describe it."""
+
+    kind: str
+    object_type: str  # app_label.model, as in the audit trail
+    object_id: str
+    referral_reference: str  # "" for a child with no referral here
+    child_reference: str
+    child_name: str  # for pages only; never in an email
+    date: date  # the due date, the date from which something can happen, or a window's end
+    days: int  # calendar days from today to `date`: negative once past
+    note: str = ""
+
+    @property
+    def overdue_by(self) -> int:
+        return max(0, -self.days)
+
+
+def _referral_alert(kind: str, referral: Referral, due: date, today: date, note: str = "") -> Alert:
+    child = referral.child
+    return Alert(
+        kind=kind,
+        object_type=Referral._meta.label_lower,
+        object_id=str(referral.pk),
+        referral_reference=referral.reference,
+        child_reference=child.reference if child else "",
+        child_name=child.display_name if child else referral.child_display_name,
+        date=due,
+        days=(due - today).days,
+        note=note,
+    )
+
+
+def _rg_alerts(kind: str, referrals, site: Site, today: date) -> list[Alert]:
+    alerts = []
+    for referral in referrals:
+        due = referral_clocks.rg_due_date(referral_clocks.submitted_on(referral.submitted_at), site)
+        alerts.append(_referral_alert(kind, referral, due, today))
+    return alerts
+
+
+def _decision_alert(kind: str, decision: Decision, when: date, today: date, note: str = "") -> Alert:
+    referral = decision.referral
+    child = referral.child
+    return Alert(
+        kind=kind,
+        object_type=Decision._meta.label_lower,
+        object_id=str(decision.pk),
+        referral_reference=referral.reference,
+        child_reference=child.reference if child else "",
+        child_name=child.display_name if child else referral.child_display_name,
+        date=when,
+        days=(when - today).days,
+        note=note,
+    )
+
+
+def _child_alert(kind: str, child: Child, today: date) -> Alert:
+    birthday = eighteenth_birthday(child.date_of_birth)
+    transition = getattr(child, "adult_transition", None)
+    note = "Hand-over complete" if transition and transition.completed_on else ""
+    if transition and not note:
+        note = transition.get_consent_display()
+    return Alert(
+        kind=kind,
+        object_type=Child._meta.label_lower,
+        object_id=str(child.pk),
+        referral_reference="",
+        child_reference=child.reference,
+        child_name=child.display_name,
+        date=birthday,
+        days=(birthday - today).days,
+        note=note,
+    )
+
+
+def _action_alert(action: PlanAction, today: date) -> Alert:
+    child = action.plan.child
+    return Alert(
+        kind=Kind.ACTION_OVERDUE,
+        object_type=PlanAction._meta.label_lower,
+        object_id=str(action.pk),
+        referral_reference="",
+        child_reference=child.reference,
+        child_name=child.display_name,
+        date=action.due_on,
+        days=(action.due_on - today).days,
+        note=action.get_agency_display(),
+    )
+
+
+def _information_alert(request: InformationRequest, today: date) -> Alert:
+    referral = request.referral
+    child = referral.child
+    return Alert(
+        kind=Kind.INFORMATION_OVERDUE,
+        object_type=InformationRequest._meta.label_lower,
+        object_id=str(request.pk),
+        referral_reference=referral.reference,
+        child_reference=child.reference if child else "",
+        child_name=child.display_name if child else referral.child_display_name,
+        date=request.due_on,
+        days=(request.due_on - today).days,
+        note=f"{request.reference} to {request.organisation.name}",
+    )
+
+
+@dataclass
+class AlertList:
+    kind: str
+    count: int
+    items: list[Alert] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.items))
+
+
+@dataclass
+class SiteAlerts:
+    site: Site
+    today: date
+    lists: dict[str, AlertList]
+
+    def __getitem__(self, kind: str) -> AlertList:
+        return self.lists[kind]
+
+    def all_items(self) -> list[Alert]:
+        return [item for alert_list in self.lists.values() for item in alert_list.items]
+
+
+def _limited(qs: QuerySet, limit: int) -> tuple[int, list]:
+    rows = list(qs[:limit])
+    count = len(rows) if len(rows) < limit else qs.count()
+    return count, rows
+
+
+def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMIT) -> SiteAlerts:
+    """Every alert of the site: a count and up to `limit` items each, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    lists: dict[str, AlertList] = {}
+
+    count, rows = _limited(rg_overdue(site, today), limit)
+    lists[Kind.RG_OVERDUE] = AlertList(Kind.RG_OVERDUE, count, _rg_alerts(Kind.RG_OVERDUE, rows, site, today))
+    count, rows = _limited(rg_due_soon(site, today), limit)
+    lists[Kind.RG_DUE_SOON] = AlertList(Kind.RG_DUE_SOON, count, _rg_alerts(Kind.RG_DUE_SOON, rows, site, today))
+
+    days = recovery_days(site)
+    for kind, qs in ((Kind.CG_RECOVERY, cg_in_recovery(site, today)), (Kind.CG_READY, cg_ready(site, today))):
+        count, rows = _limited(qs, limit)
+        items = [_decision_alert(kind, d, d.decided_on + timedelta(days=days), today) for d in rows]
+        lists[kind] = AlertList(kind, count, items)
+
+    count, rows = _limited(reconsideration_open(site, today), limit)
+    window = timedelta(days=site.reconsideration_window_days)
+    items = [
+        _decision_alert(
+            Kind.RECONSIDERATION_OPEN,
+            d,
+            d.decided_on + window,
+            today,
+            note=f"{d.get_stage_display()}{' – request received' if d.reconsideration_requested else ''}",
+        )
+        for d in rows
+    ]
+    lists[Kind.RECONSIDERATION_OPEN] = AlertList(Kind.RECONSIDERATION_OPEN, count, items)
+
+    for kind, qs in (
+        (Kind.TURNING_18_CUT_OFF, turning_18_cut_off(site, today)),
+        (Kind.TURNING_18, turning_18(site, today)),
+    ):
+        count, rows = _limited(qs, limit)
+        lists[kind] = AlertList(kind, count, [_child_alert(kind, c, today) for c in rows])
+
+    count, rows = _limited(actions_overdue(site, today), limit)
+    lists[Kind.ACTION_OVERDUE] = AlertList(Kind.ACTION_OVERDUE, count, [_action_alert(a, today) for a in rows])
+    count, rows = _limited(information_overdue(site, today), limit)
+    lists[Kind.INFORMATION_OVERDUE] = AlertList(
+        Kind.INFORMATION_OVERDUE, count, [_information_alert(r, today) for r in rows]
+    )
+    return SiteAlerts(site=site, today=today, lists=lists)

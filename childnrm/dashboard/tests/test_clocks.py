@@ -1,0 +1,187 @@
+"""Each clock on its boundary days: the day before, the day itself and the day after."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from childnrm.accounts.models import DayBasis, Site
+from childnrm.dashboard import clocks
+from childnrm.dashboard.clocks import Kind
+from childnrm.decisions.models import DecisionStatus, Outcome, Stage
+from childnrm.information.models import RequestStatus
+from childnrm.referrals.eligibility import eighteenth_birthday
+from childnrm.safeguarding.models import ActionStatus
+
+from .factories import accepted_referral, child_born, days_ago, final_decision, information_request, plan_with_action
+
+
+@pytest.fixture
+def northbridge(demo) -> Site:
+    return Site.objects.get(slug="northbridge")
+
+
+def refs(qs) -> set[str]:
+    return {r.reference for r in qs}
+
+
+def test_reasonable_grounds_due_within_seven_days_and_overdue_on_the_boundary_days(northbridge):
+    today = timezone.localdate()
+    # Calendar days, 45 by default: referred 45 days ago is due today; 46 days ago, overdue by a day.
+    overdue = accepted_referral(submitted_on=days_ago(46))
+    due_today = accepted_referral(submitted_on=days_ago(45))
+    due_in_7 = accepted_referral(submitted_on=days_ago(38))
+    due_in_8 = accepted_referral(submitted_on=days_ago(37))
+    decided = accepted_referral(submitted_on=days_ago(60))
+    final_decision(decided, decided_on=days_ago(1))
+    draft_only = accepted_referral(submitted_on=days_ago(50))
+    final_decision(draft_only, status=DecisionStatus.DRAFT)
+
+    assert refs(clocks.rg_overdue(northbridge, today)) == {overdue.reference, draft_only.reference}
+    assert refs(clocks.rg_due_soon(northbridge, today)) == {due_today.reference, due_in_7.reference}
+    alerts = clocks.site_alerts(northbridge, today=today)
+    assert alerts[Kind.RG_OVERDUE].count == 2
+    first = alerts[Kind.RG_OVERDUE].items[0]
+    assert first.referral_reference == draft_only.reference and first.overdue_by == 5
+    assert [a.days for a in alerts[Kind.RG_DUE_SOON].items] == [0, 7]
+    assert due_in_8.reference not in {a.referral_reference for a in alerts.all_items()}
+
+
+def test_reasonable_grounds_in_working_days_follows_the_sites_policy(northbridge):
+    northbridge.rg_due_basis = DayBasis.WORKING
+    northbridge.rg_due_days = 5
+    northbridge.save()
+    monday = date(2026, 11, 30)  # no bank holidays near it
+    referred = accepted_referral(submitted_on=monday - timedelta(days=7))  # Monday 23 November: due 30 November
+    assert refs(clocks.rg_due_soon(northbridge, monday)) == {referred.reference}
+    assert refs(clocks.rg_overdue(northbridge, monday)) == set()
+    assert refs(clocks.rg_overdue(northbridge, monday + timedelta(days=1))) == {referred.reference}
+
+
+def test_recovery_period_before_conclusive_grounds(northbridge):
+    today = timezone.localdate()
+    ends_today = accepted_referral()
+    final_decision(ends_today, decided_on=days_ago(30))  # 30 days: the CG can be decided from today
+    one_day_left = accepted_referral()
+    final_decision(one_day_left, decided_on=days_ago(29))
+    negative = accepted_referral()
+    final_decision(negative, outcome=Outcome.NEGATIVE, decided_on=days_ago(10))
+    concluded = accepted_referral()
+    final_decision(concluded, decided_on=days_ago(80))
+    final_decision(concluded, stage=Stage.CONCLUSIVE_GROUNDS, decided_on=days_ago(2))
+
+    ready = {d.referral.reference for d in clocks.cg_ready(northbridge, today)}
+    waiting = {d.referral.reference for d in clocks.cg_in_recovery(northbridge, today)}
+    assert ready == {ends_today.reference}
+    assert waiting == {one_day_left.reference}
+    item = clocks.site_alerts(northbridge, today=today)[Kind.CG_RECOVERY].items[0]
+    assert item.date == today + timedelta(days=1) and item.days == 1
+
+    # A site that takes both decisions at one sitting has no recovery period to wait for.
+    northbridge.rg_and_cg_at_one_sitting = True
+    northbridge.save()
+    assert {d.referral.reference for d in clocks.cg_ready(northbridge, today)} == {
+        ends_today.reference,
+        one_day_left.reference,
+    }
+
+
+def test_reconsideration_window_is_open_to_its_last_day(northbridge):
+    today = timezone.localdate()
+    last_day = accepted_referral()
+    final_decision(last_day, outcome=Outcome.NEGATIVE, decided_on=days_ago(30))
+    closed = accepted_referral()
+    final_decision(closed, outcome=Outcome.NEGATIVE, decided_on=days_ago(31))
+    positive = accepted_referral()
+    final_decision(positive, decided_on=days_ago(3))
+    awaiting_review = accepted_referral()
+    final_decision(awaiting_review, outcome=Outcome.NEGATIVE, status=DecisionStatus.SECOND_REVIEW)
+
+    open_windows = list(clocks.reconsideration_open(northbridge, today))
+    assert [d.referral.reference for d in open_windows] == [last_day.reference]
+    item = clocks.site_alerts(northbridge, today=today)[Kind.RECONSIDERATION_OPEN].items[0]
+    assert item.date == today and item.days == 0
+
+
+def test_turning_18_warning_window_and_the_100_day_cut_off(northbridge):
+    today = date(2026, 12, 1)
+    warning = northbridge.turning_18_warning_days  # 180 by default
+
+    def born_to_be_18_on(day: date):
+        return child_born("northbridge", day.replace(year=day.year - 18))
+
+    last_warned = born_to_be_18_on(today + timedelta(days=warning))
+    not_yet = born_to_be_18_on(today + timedelta(days=warning + 1))
+    at_cut_off = born_to_be_18_on(today + timedelta(days=100))
+    past_cut_off_line = born_to_be_18_on(today + timedelta(days=101))
+    tomorrow = born_to_be_18_on(today + timedelta(days=1))
+    already = born_to_be_18_on(today)  # 18 today: an adult, no longer in the list
+
+    warned = {c.reference for c in clocks.turning_18(northbridge, today)}
+    assert {last_warned.reference, at_cut_off.reference, past_cut_off_line.reference, tomorrow.reference} <= warned
+    assert not_yet.reference not in warned and already.reference not in warned
+    cut_off = {c.reference for c in clocks.turning_18_cut_off(northbridge, today)}
+    assert at_cut_off.reference in cut_off and tomorrow.reference in cut_off
+    assert past_cut_off_line.reference not in cut_off and already.reference not in cut_off
+    assert last_warned.reference not in cut_off
+
+
+def test_turning_18_on_a_29_february_birthday_is_1_march():
+    born = date(2008, 2, 29)
+    assert eighteenth_birthday(born) == date(2026, 3, 1)
+    assert clocks.latest_birth_date_18_by(date(2026, 2, 28)) == date(2008, 2, 28)
+    assert clocks.latest_birth_date_18_by(date(2026, 3, 1)) == date(2008, 3, 1)
+    assert clocks.latest_birth_date_18_by(date(2024, 2, 29)) == date(2006, 2, 28)
+
+
+def test_overdue_plan_actions_and_information_requests(northbridge):
+    today = timezone.localdate()
+    referral = accepted_referral()
+    child = referral.child
+    overdue = plan_with_action(child, due_on=days_ago(1))
+    in_progress = plan_with_action(child, due_on=days_ago(3), status=ActionStatus.IN_PROGRESS)
+    plan_with_action(child, due_on=today)  # due today: not overdue yet
+    plan_with_action(child, due_on=days_ago(5), status=ActionStatus.DONE)
+    assert [a.pk for a in clocks.actions_overdue(northbridge, today)] == [in_progress.pk, overdue.pk]
+
+    late = information_request(referral, due_on=days_ago(1))
+    information_request(referral, due_on=today)
+    information_request(referral, due_on=days_ago(4), status=RequestStatus.ANSWERED)
+    assert [r.pk for r in clocks.information_overdue(northbridge, today)] == [late.pk]
+
+
+def test_another_sites_cases_never_count(northbridge):
+    elsewhere = accepted_referral("three-rivers", submitted_on=days_ago(50))
+    plan_with_action(elsewhere.child, due_on=days_ago(2))
+    alerts = clocks.site_alerts(northbridge)
+    assert elsewhere.reference not in {a.referral_reference for a in alerts.all_items()}
+    assert alerts[Kind.ACTION_OVERDUE].count == 0
+    other = clocks.site_alerts(Site.objects.get(slug="three-rivers"))
+    assert other[Kind.RG_OVERDUE].count == 1 and other[Kind.ACTION_OVERDUE].count == 1
+
+
+def test_the_alerts_take_the_same_number_of_queries_however_many_rows(northbridge):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            clocks.site_alerts(northbridge)
+        return len(captured)
+
+    accepted_referral(submitted_on=days_ago(50))
+    before = queries()
+    for _ in range(3):
+        referral = accepted_referral(submitted_on=days_ago(50))
+        plan_with_action(referral.child, due_on=days_ago(2))
+        information_request(referral, due_on=days_ago(2))
+    assert queries() == before
+
+
+def test_lists_are_limited_but_counts_are_complete(northbridge):
+    for _ in range(3):
+        accepted_referral(submitted_on=days_ago(50))
+    alerts = clocks.site_alerts(northbridge, limit=2)
+    assert alerts[Kind.RG_OVERDUE].count == 3
+    assert len(alerts[Kind.RG_OVERDUE].items) == 2 and alerts[Kind.RG_OVERDUE].more == 1
