@@ -1,0 +1,221 @@
+"""Forms for asking, answering, withdrawing, and the lists' filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from childnrm.accounts.models import Organisation
+from childnrm.core.forms import GovukFormMixin
+from childnrm.information import services
+from childnrm.information.models import LawfulBasis
+from childnrm.panels.models import Agency
+from childnrm.referrals.documents import (
+    ACCEPT_ATTRIBUTE,
+    MAX_DOCUMENT_BYTES,
+    MESSAGE_EMPTY,
+    MESSAGE_TOO_BIG,
+    DocumentRefused,
+    document_check,
+)
+from childnrm.referrals.forms import GovukDateField
+
+
+def _text(label: str, *, required_message: str, max_length: int, help_text: str = "", rows: int = 5):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+class RequestForm(GovukFormMixin, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Which organisation are you asking?",
+        queryset=Organisation.objects.none(),
+        empty_label="Select an organisation",
+        error_messages={"required": "Select the organisation you are asking", "invalid_choice": "Select an organisation"},
+    )
+    agency = forms.ChoiceField(
+        label="What kind of agency is it?",
+        help_text="Used to see which agencies the panel relies on and how quickly each answers",
+        choices=[("", "Select the kind of agency"), *Agency.choices],
+        error_messages={"required": "Select the kind of agency", "invalid_choice": "Select the kind of agency"},
+    )
+    question = _text(
+        "What do you want to know?",
+        help_text="Ask only for what the panel needs to decide and to plan the child's safeguarding",
+        required_message="Enter what you want to know",
+        max_length=services.QUESTION_MAX_LENGTH,
+        rows=6,
+    )
+    purpose = _text(
+        "Why does the panel need it?",
+        help_text="The purpose is recorded with the request and with the agency's answer",
+        required_message="Enter why the panel needs this information",
+        max_length=services.PURPOSE_MAX_LENGTH,
+        rows=3,
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the lawful basis for sharing", "invalid_choice": "Select the lawful basis"},
+    )
+    due_on = GovukDateField(
+        label="When is the answer due?",
+        help_text="For example, 27 3 2027",
+        what="The due date",
+        enter="Enter the date the answer is due",
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(active=True).order_by("name")
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data.get("due_on")
+        if due_on is not None and due_on < timezone.localdate():
+            self.fields["due_on"].error_parts = ["day", "month", "year"]
+            raise forms.ValidationError("The date the answer is due must be today or in the future")
+        return due_on
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return _error_links(self)
+
+
+def _anchor(form: forms.Form, name: str) -> str:
+    bound = form[name]
+    if name == "due_on":
+        parts = form.fields["due_on"].error_parts or ["day"]
+        return f"{bound.auto_id}_{parts[0]}"
+    if isinstance(form.fields[name].widget, forms.RadioSelect):
+        return f"{bound.auto_id}_0"
+    return bound.auto_id
+
+
+def _error_links(form: forms.Form) -> list[tuple[str, str]]:
+    links = [("main-content", error) for error in form.non_field_errors()]
+    return links + [(_anchor(form, name), error) for name in form.fields for error in form.errors.get(name, [])]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class AnswerForm(GovukFormMixin, forms.Form):
+    text = _text(
+        "Your answer",
+        help_text="Share what your organisation knows that answers the question. Share only what the panel needs",
+        required_message="Enter the information you are sharing",
+        max_length=services.ANSWER_MAX_LENGTH,
+        rows=10,
+    )
+    documents = MultipleFileField(
+        label="Upload documents (optional)",
+        help_text="PDF, PNG, JPEG or Word documents, each smaller than 10MB. You can select more than one",
+        required=False,
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        help_text="The basis the panel gave is selected. Change it if your organisation shares on another basis",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the lawful basis for sharing", "invalid_choice": "Select the lawful basis"},
+    )
+    purpose = _text(
+        "Purpose of sharing",
+        help_text="The panel's purpose is filled in. Change it if you share for a narrower purpose",
+        required_message="Enter the purpose you are sharing this information for",
+        max_length=services.PURPOSE_MAX_LENGTH,
+        rows=3,
+    )
+    confirm = forms.BooleanField(
+        label="I confirm this information is shared for this purpose and on this lawful basis, "
+        "and that it is the minimum needed",
+        error_messages={"required": "Confirm the lawful basis and purpose of sharing"},
+    )
+
+    def clean_documents(self) -> list[services.Upload]:
+        files = self.cleaned_data.get("documents") or []
+        if len(files) > services.MAX_DOCUMENTS:
+            raise forms.ValidationError(f"Select {services.MAX_DOCUMENTS} files or fewer")
+        uploads = []
+        for upload in files:
+            if upload.size == 0:
+                raise forms.ValidationError(f"{upload.name}: {MESSAGE_EMPTY}")
+            if upload.size > MAX_DOCUMENT_BYTES:  # refused before reading it into memory
+                raise forms.ValidationError(f"{upload.name}: {MESSAGE_TOO_BIG}")
+            data = upload.read()
+            try:
+                document_check(data=data)
+            except DocumentRefused as refusal:
+                raise forms.ValidationError(f"{upload.name}: {refusal.message}")
+            uploads.append(services.Upload(name=upload.name, data=data))
+        return uploads
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return _error_links(self)
+
+
+class WithdrawForm(GovukFormMixin, forms.Form):
+    reason = _text(
+        "Why are you withdrawing the request?",
+        help_text="The organisation asked will see this reason",
+        required_message="Enter why you are withdrawing the request",
+        max_length=services.REASON_MAX_LENGTH,
+        rows=4,
+    )
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return _error_links(self)
+
+
+STATUS_CHOICES = [
+    ("open", "Waiting for an answer"),
+    ("overdue", "Overdue"),
+    ("answered", "Answered"),
+    ("withdrawn", "Withdrawn"),
+    ("all", "All"),
+]
+
+
+class ListFilterForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    agency = forms.ChoiceField(label="Agency", choices=[("", "Any agency"), *Agency.choices], required=False)
+    case = forms.CharField(label="Referral reference", required=False, max_length=20)
+
+    def __init__(self, *args, with_agency: bool = True, with_case: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_agency:
+            del self.fields["agency"]
+        if not with_case:
+            del self.fields["case"]
+
+    def values(self) -> dict[str, str]:
+        """The filters to apply; a value not understood (an old link, an edited URL) is quietly dropped."""
+        if not self.is_bound:
+            return {"status": "open", "agency": "", "case": ""}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "status": data.get("status") or "open",
+            "agency": data.get("agency") or "",
+            "case": (data.get("case") or "").strip().upper(),
+        }

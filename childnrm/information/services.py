@@ -1,0 +1,425 @@
+"""Asking agencies for information, their answers, withdrawing and chasing requests.
+
+Every share records its lawful basis and purpose: the request (what the panel asks for and why)
+and the answer (what the agency shares, on the basis it confirms). Both are written to the audit
+trail with the share. Emails carry the request's reference and a link only: no child's details.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, ROLE_PERMISSIONS, Perm, has_perm
+from childnrm.accounts.models import Organisation, User
+from childnrm.audit.services import Action, audit_record
+from childnrm.information.models import (
+    InformationChase,
+    InformationRequest,
+    InformationResponse,
+    LawfulBasis,
+    RequestStatus,
+    ResponseDocument,
+)
+from childnrm.panels.models import Agency
+from childnrm.referrals.documents import document_check
+from childnrm.referrals.models import Referral, ReferralStatus
+
+logger = logging.getLogger(__name__)
+
+REQUEST_PURPOSE = PURPOSES[Perm.INFORMATION_REQUEST]
+RESPOND_PURPOSE = PURPOSES[Perm.INFORMATION_RESPOND]
+ASKABLE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
+# An overdue request is chased again only when this many days have passed since the last chase.
+CHASE_INTERVAL_DAYS = 3
+QUESTION_MAX_LENGTH = 5_000
+PURPOSE_MAX_LENGTH = 2_000
+ANSWER_MAX_LENGTH = 20_000
+REASON_MAX_LENGTH = 2_000
+MAX_DOCUMENTS = 10
+
+
+class InformationError(ValueError):
+    """A change that cannot be made; the message says why, in words the user can act on.
+
+    `field` names the form field to show it against, if any.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def default_due_on(referral: Referral, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return today + timedelta(days=referral.site.information_request_days)
+
+
+def agency_for(organisation: Organisation) -> str:
+    """The agency category an organisation usually speaks for (a suggestion the coordinator can change)."""
+    return {
+        "local_authority": Agency.SOCIAL_CARE,
+        "police": Agency.POLICE,
+        "health": Agency.HEALTH,
+        "ngo": Agency.NGO,
+        "ictg_service": Agency.ICTG,
+    }.get(organisation.type, Agency.OTHER)
+
+
+def is_overdue(info_request: InformationRequest, today: date | None = None) -> bool:
+    return info_request.status == RequestStatus.OPEN and info_request.due_on < (today or timezone.localdate())
+
+
+def _clean(text: str, *, field: str, missing: str, max_length: int, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InformationError(missing, field)
+    if len(text) > max_length:
+        raise InformationError(f"{what} must be {max_length:,} characters or fewer", field)
+    return text
+
+
+def _lawful_basis(value: str, field: str = "lawful_basis") -> str:
+    if value not in LawfulBasis.values:
+        raise InformationError("Select the lawful basis for sharing", field)
+    return value
+
+
+def share_detail(*, lawful_basis: str, purpose: str, **extra) -> dict:
+    return {"lawful_basis": lawful_basis, "lawful_basis_label": LawfulBasis(lawful_basis).label, "purpose": purpose, **extra}
+
+
+# Asking -----------------------------------------------------------------------------------------
+
+
+def information_request_create(
+    *,
+    referral: Referral,
+    user: User,
+    organisation: Organisation,
+    agency: str,
+    question: str,
+    purpose: str,
+    lawful_basis: str,
+    due_on: date,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> InformationRequest:
+    """Ask an organisation for information about a case of the coordinator's site."""
+    today = today or timezone.localdate()
+    question = _clean(
+        question, field="question", missing="Enter what you want to know", max_length=QUESTION_MAX_LENGTH,
+        what="The question",
+    )  # fmt: skip
+    purpose = _clean(
+        purpose, field="purpose", missing="Enter why the panel needs this information",
+        max_length=PURPOSE_MAX_LENGTH, what="The purpose",
+    )  # fmt: skip
+    lawful_basis = _lawful_basis(lawful_basis)
+    if agency not in Agency.values:
+        raise InformationError("Select the kind of agency", "agency")
+    if not organisation.active:
+        raise InformationError("Select an organisation that is still active", "organisation")
+    if due_on < today:
+        raise InformationError("The date the answer is due must be today or in the future", "due_on")
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if not has_perm(user, Perm.INFORMATION_REQUEST, locked.site_id):
+            raise InformationError("You cannot ask for information about this case.")
+        if locked.status not in ASKABLE_STATUSES:
+            raise InformationError(
+                f"Referral {locked.reference} is {locked.get_status_display().lower()}: "
+                "you can ask for information only about cases with the panel."
+            )
+        info_request = InformationRequest.objects.create(
+            referral=locked,
+            organisation=organisation,
+            agency=agency,
+            question=question,
+            purpose=purpose,
+            lawful_basis=lawful_basis,
+            due_on=due_on,
+            requested_by=user,
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=info_request,
+            site_id=locked.site_id,
+            purpose=REQUEST_PURPOSE,
+            detail=share_detail(
+                lawful_basis=lawful_basis,
+                purpose=purpose,
+                referral=locked.pk,
+                organisation=organisation.pk,
+                agency=agency,
+                due_on=due_on.isoformat(),
+            ),
+        )
+        transaction.on_commit(lambda: _enqueue_notice(info_request.pk))
+    return info_request
+
+
+def _enqueue_notice(request_id: int) -> None:
+    from childnrm.information.tasks import notify_information_requested
+
+    notify_information_requested.enqueue(request_id)
+
+
+def information_request_withdraw(
+    *, info_request: InformationRequest, user: User, reason: str, request: HttpRequest | None = None
+) -> InformationRequest:
+    reason = _clean(
+        reason, field="reason", missing="Enter why you are withdrawing the request", max_length=REASON_MAX_LENGTH,
+        what="The reason",
+    )  # fmt: skip
+    with transaction.atomic():
+        locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
+        site_id = locked.referral.site_id
+        if not has_perm(user, Perm.INFORMATION_REQUEST, site_id):
+            raise InformationError("You cannot withdraw this request.")
+        if locked.status != RequestStatus.OPEN:
+            raise InformationError(f"Request {locked.reference} has already been {locked.get_status_display().lower()}.")
+        locked.status = RequestStatus.WITHDRAWN
+        locked.withdrawn_reason = reason
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = user
+        locked.save(update_fields=["status", "withdrawn_reason", "withdrawn_at", "withdrawn_by"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=site_id,
+            purpose=REQUEST_PURPOSE,
+            detail={"status": RequestStatus.WITHDRAWN, "referral": locked.referral_id},
+        )
+    return locked
+
+
+# Answering --------------------------------------------------------------------------------------
+
+
+def information_response_create(
+    *,
+    info_request: InformationRequest,
+    user: User,
+    text: str,
+    lawful_basis: str,
+    purpose: str,
+    uploads: list[Upload],
+    request: HttpRequest | None = None,
+) -> InformationResponse:
+    """Share the agency's answer, with any documents, on the lawful basis and purpose it confirms.
+
+    Each document is checked from its content (referrals.documents); a refused one raises
+    DocumentRefused and nothing is stored. The request must still be open.
+    """
+    text = _clean(
+        text, field="text", missing="Enter the information you are sharing", max_length=ANSWER_MAX_LENGTH,
+        what="The answer",
+    )  # fmt: skip
+    purpose = _clean(
+        purpose, field="purpose", missing="Enter the purpose you are sharing this information for",
+        max_length=PURPOSE_MAX_LENGTH, what="The purpose",
+    )  # fmt: skip
+    lawful_basis = _lawful_basis(lawful_basis)
+    if len(uploads) > MAX_DOCUMENTS:
+        raise InformationError(f"Select {MAX_DOCUMENTS} files or fewer", "documents")
+    checked = [(upload, document_check(data=upload.data)) for upload in uploads]
+    # Files are written first at random names; if anything below fails they are removed again.
+    documents = []
+    for upload, check in checked:
+        document = ResponseDocument(
+            original_name=upload.name[-255:] or f"document.{check.extension}",
+            content_type=check.content_type,
+            size=check.size,
+            sha256=check.sha256,
+            uploaded_by=user,
+        )
+        documents.append((document, upload, check))
+    stored: list[ResponseDocument] = []
+    try:
+        with transaction.atomic():
+            locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
+            site_id = locked.referral.site_id
+            if locked.organisation_id != user.organisation_id or not has_perm(user, Perm.INFORMATION_RESPOND, site_id):
+                raise InformationError("You cannot answer this request.")
+            if locked.status != RequestStatus.OPEN:
+                raise InformationError(
+                    f"Request {locked.reference} has already been {locked.get_status_display().lower()}."
+                )
+            response = InformationResponse.objects.create(
+                request=locked,
+                text=text,
+                lawful_basis=lawful_basis,
+                purpose=purpose,
+                responded_by=user,
+                organisation_id=user.organisation_id,
+            )
+            for document, _upload, check in documents:
+                document.response = response
+                document.file.save(f"upload.{check.extension}", ContentFile(_upload.data), save=False)
+                stored.append(document)
+                document.save()
+            locked.status = RequestStatus.ANSWERED
+            locked.save(update_fields=["status"])
+            audit_record(
+                request=request,
+                actor=user,
+                action=Action.CREATE,
+                obj=response,
+                site_id=site_id,
+                purpose=RESPOND_PURPOSE,
+                detail=share_detail(
+                    lawful_basis=lawful_basis,
+                    purpose=purpose,
+                    request=locked.pk,
+                    request_reference=locked.reference,
+                    referral=locked.referral_id,
+                    organisation=user.organisation_id,
+                    documents=[{"id": d.pk, "content_type": d.content_type, "size": d.size} for d in stored],
+                    request_lawful_basis=locked.lawful_basis,
+                ),
+            )
+    except BaseException:
+        for document in stored:
+            document.file.delete(save=False)  # nothing recorded, so nothing kept
+        raise
+    return response
+
+
+# Chasing ----------------------------------------------------------------------------------------
+
+
+def responder_emails(info_request: InformationRequest) -> list[str]:
+    """Active users of the organisation asked who may answer at the case's site."""
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.INFORMATION_RESPOND in perms]
+    return sorted(
+        set(
+            User.objects.filter(
+                organisation_id=info_request.organisation_id,
+                is_active=True,
+                memberships__site_id=info_request.referral.site_id,
+                memberships__site__active=True,
+                memberships__active=True,
+                memberships__role__in=roles,
+            ).values_list("email", flat=True)
+        )
+    )
+
+
+def _link(path: str) -> str:
+    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
+
+
+def request_email(info_request: InformationRequest, email: str) -> EmailMessage:
+    return EmailMessage(
+        subject=f"Information request {info_request.reference}",
+        body=(
+            f"A child panel has asked your organisation for information: request {info_request.reference}, "
+            f"to be answered by {info_request.due_on:%-d %B %Y}.\n\n"
+            f"Sign in to read and answer it:\n\n{_link(reverse('information:detail', args=[info_request.reference]))}"
+            "\n\nDo not reply to this email."
+        ),
+        to=[email],
+    )
+
+
+def chase_email(info_request: InformationRequest, email: str) -> EmailMessage:
+    return EmailMessage(
+        subject=f"Reminder: information request {info_request.reference} is overdue",
+        body=(
+            f"Information request {info_request.reference} was due to be answered by "
+            f"{info_request.due_on:%-d %B %Y} and is still waiting for your organisation's answer.\n\n"
+            f"Sign in to answer it:\n\n{_link(reverse('information:detail', args=[info_request.reference]))}"
+            "\n\nDo not reply to this email."
+        ),
+        to=[email],
+    )
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _chase(*, request_id: int, user: User | None, today: date, request: HttpRequest | None) -> int | None:
+    """Chase one request under its row lock; the number of people emailed, or None if it was not chased."""
+    with transaction.atomic():
+        locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=request_id)
+        if locked.status != RequestStatus.OPEN:
+            return None
+        if user is None:  # the daily chase: overdue, and not chased in the last few days
+            recent = _start_of_day(today - timedelta(days=CHASE_INTERVAL_DAYS - 1))
+            if locked.due_on >= today or (locked.last_chased_at and locked.last_chased_at >= recent):
+                return None
+        elif locked.last_chased_at and locked.last_chased_at >= _start_of_day(today):
+            raise InformationError(f"Request {locked.reference} has already been chased today.")
+        emails = responder_emails(locked)
+        now = timezone.now()
+        InformationChase.objects.create(request=locked, chased_by=user, recipients=len(emails))
+        locked.chase_count += 1
+        locked.last_chased_at = now
+        locked.save(update_fields=["chase_count", "last_chased_at"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.referral.site_id,
+            purpose=REQUEST_PURPOSE,
+            detail={"chase": locked.chase_count, "recipients": len(emails), "automatic": user is None},
+        )
+        messages = [chase_email(locked, email) for email in emails]
+        transaction.on_commit(lambda: get_connection().send_messages(messages) if messages else None)
+    return len(emails)
+
+
+def chase_overdue(today: date) -> int:
+    """Chase every open request past its due date not chased in the last 3 days; the number chased.
+
+    Called daily. Each chase emails the asked organisation's users who may answer at the case's
+    site (reference and link only) and is recorded as an InformationChase.
+    """
+    recent = _start_of_day(today - timedelta(days=CHASE_INTERVAL_DAYS - 1))
+    due = (
+        InformationRequest.objects.filter(status=RequestStatus.OPEN, due_on__lt=today)
+        .exclude(last_chased_at__gte=recent)
+        .order_by("due_on", "id")
+        .values_list("pk", flat=True)
+    )
+    chased = 0
+    for request_id in list(due):
+        if _chase(request_id=request_id, user=None, today=today, request=None) is not None:
+            chased += 1
+    logger.info("Chased %d overdue information request(s)", chased)
+    return chased
+
+
+def information_request_chase(
+    *, info_request: InformationRequest, user: User, request: HttpRequest | None = None
+) -> int:
+    """The coordinator chases a request by hand (once a day at most); the number of people emailed."""
+    if not has_perm(user, Perm.INFORMATION_REQUEST, info_request.referral.site_id):
+        raise InformationError("You cannot chase this request.")
+    recipients = _chase(request_id=info_request.pk, user=user, today=timezone.localdate(), request=request)
+    if recipients is None:
+        raise InformationError(f"Request {info_request.reference} is no longer waiting for an answer.")
+    return recipients
