@@ -29,7 +29,9 @@ class DecisionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SECOND_REVIEW = "second_review", "Waiting for second review"
     FINAL = "final", "Final"
-    SUPERSEDED = "superseded", "Superseded by a correction"
+    SUPERSEDED = "superseded", "Superseded by a later version"
+    # A negative decision the second reviewer did not agree with: it goes back to the panel as a new draft.
+    RETURNED = "returned", "Returned to the panel by the second reviewer"
 
 
 class Act(models.TextChoices):

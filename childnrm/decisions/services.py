@@ -1,0 +1,707 @@
+"""Recording, voting on, finalising, correcting and second-reviewing a panel decision.
+
+Every state change locks the decision row, checks its state and refuses with a clear message
+(DecisionStateError / DecisionInvalid / DecisionIncomplete) that the view shows as it is. A final
+decision is never edited: a correction is a new version that supersedes it once it is final itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import guidance
+from childnrm.decisions.models import (
+    Act,
+    Decision,
+    DecisionEvidence,
+    DecisionKind,
+    DecisionStatus,
+    DecisionVote,
+    Outcome,
+    Stage,
+    Vote,
+)
+from childnrm.panels import rules
+from childnrm.panels.models import Agency, AgendaItem, AgendaStage, AttendsAs, MeetingStatus
+from childnrm.referrals.models import ReferralStatus
+from childnrm.referrals.vocab import ExploitationType, Indicator
+
+RECORD = PURPOSES[Perm.DECISION_RECORD]
+FINALISE = PURPOSES[Perm.DECISION_FINALISE]
+SECOND_REVIEW = PURPOSES[Perm.DECISION_SECOND_REVIEW]
+
+STAGES_ON_AGENDA = {
+    AgendaStage.REASONABLE_GROUNDS: {Stage.REASONABLE_GROUNDS},
+    AgendaStage.CONCLUSIVE_GROUNDS: {Stage.CONCLUSIVE_GROUNDS},
+    AgendaStage.BOTH: {Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS},
+    AgendaStage.RECONSIDERATION: {Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS},
+}
+# Fields of the record a draft may save; copied into each new version.
+RECORD_FIELDS = (
+    "act_found",
+    "act_reasoning",
+    "purpose_found",
+    "purpose_reasoning",
+    "exploitation_types",
+    "indicators",
+    "credibility_reasoning",
+    "wishes_gathered",
+    "wishes_and_feelings",
+    "wishes_how_gathered",
+    "wishes_gathered_by",
+    "wishes_not_gathered_reason",
+    "dissent",
+    "outcome",
+    "decided_on",
+)
+LIST_FIELDS = {
+    "act_found": Act.values,
+    "purpose_found": ExploitationType.values,
+    "exploitation_types": ExploitationType.values,
+    "indicators": Indicator.values,
+}
+TEXT_FIELDS = (
+    "act_reasoning",
+    "purpose_reasoning",
+    "credibility_reasoning",
+    "wishes_and_feelings",
+    "wishes_how_gathered",
+    "wishes_gathered_by",
+    "wishes_not_gathered_reason",
+    "dissent",
+)
+STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
+
+
+class DecisionStateError(Exception):
+    """The decision is not in a state that allows this (already final, meeting not in session...)."""
+
+
+class DecisionInvalid(ValueError):
+    """An answer cannot be accepted; `field` names the form field to show it against."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DecisionIncomplete(Exception):
+    """The decision cannot be finalised: `problems` lists everything still missing."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def long_date(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def when(at) -> str:
+    local = timezone.localtime(at)
+    return f"{date_format(local, 'g:iA').lower()} on {date_format(local, 'j F Y')}"
+
+
+def _site_id(decision: Decision) -> int:
+    return decision.referral.site_id
+
+
+def _require(user, perm: Perm, site_id: int) -> None:
+    if not has_perm(user, perm, site_id):
+        raise PermissionDenied
+
+
+def _locked(decision: Decision) -> Decision:
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("referral", "referral__site")
+        .get(pk=decision.pk)
+    )
+
+
+def _finalised_message(decision: Decision) -> str:
+    if decision.status == DecisionStatus.SUPERSEDED:
+        return "This decision has been superseded by a later version and cannot be changed."
+    if decision.status == DecisionStatus.RETURNED:
+        return "This decision was returned to the panel by the second reviewer and cannot be changed."
+    if decision.finalised_by_id:
+        by = decision.finalised_by.full_name
+        where = "sent for second review" if decision.status == DecisionStatus.SECOND_REVIEW else "finalised"
+        return f"This decision was {where} by {by} at {when(decision.finalised_at)}. It cannot be changed."
+    return "This decision is no longer a draft and cannot be changed."
+
+
+def _require_draft(decision: Decision) -> None:
+    if decision.status != DecisionStatus.DRAFT:
+        raise DecisionStateError(_finalised_message(decision))
+
+
+def _next_version(referral_id: int, stage: str) -> int:
+    top = Decision.objects.filter(referral_id=referral_id, stage=stage).aggregate(v=Max("version"))["v"]
+    return (top or 0) + 1
+
+
+def _apply_guidance(decision: Decision, day: date) -> None:
+    version = guidance.version_on(day)
+    decision.guidance_version = version.code
+    decision.test_applied = version.test_for(decision.stage)
+
+
+def _audit(*, request, user, action: str, decision: Decision, purpose: str, detail: dict[str, Any]) -> None:
+    audit_record(
+        request=request,
+        actor=user,
+        action=action,
+        obj=decision,
+        site_id=_site_id(decision),
+        purpose=purpose,
+        detail={"referral": decision.referral_id, "stage": decision.stage, "version": decision.version, **detail},
+    )
+
+
+# --- Starting and saving a draft -----------------------------------------------------------------
+
+
+def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRequest | None = None) -> Decision:
+    """The draft decision for this case and stage at this sitting: an existing draft, or a new one.
+
+    A draft returned by the second reviewer (or left from a sitting that did not decide) is brought to
+    this sitting; its votes belonged to the earlier sitting and are not carried over.
+    """
+    meeting = agenda_item.meeting
+    referral = agenda_item.referral
+    _require(user, Perm.DECISION_RECORD, meeting.site_id)
+    if stage not in STAGES_ON_AGENDA.get(agenda_item.stage, set()):
+        raise DecisionInvalid(
+            f"This case is on the agenda for {agenda_item.get_stage_display().lower()}, "
+            f"not a {STAGE_WORDS.get(stage, 'decision')} decision",
+            "stage",
+        )
+    if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
+        raise DecisionStateError("Decisions can only be recorded for a meeting that is scheduled or in session.")
+    if referral.site_id != meeting.site_id or referral.status != ReferralStatus.ACCEPTED:
+        raise DecisionStateError("This case is not held by this site's panel.")
+    with transaction.atomic():
+        # Serialise starts for the case so two coordinators cannot open two drafts of one stage.
+        type(referral).objects.select_for_update().get(pk=referral.pk)
+        current = (
+            Decision.objects.select_for_update()
+            .filter(referral=referral, stage=stage, status__in=(DecisionStatus.DRAFT, DecisionStatus.SECOND_REVIEW))
+            .order_by("-version")
+            .first()
+        )
+        if current is not None and current.status == DecisionStatus.SECOND_REVIEW:
+            raise DecisionStateError("This decision is waiting for its second review.")
+        if current is not None and current.agenda_item_id == agenda_item.pk:
+            return current
+        standing = Decision.objects.filter(referral=referral, stage=stage, status=DecisionStatus.FINAL).first()
+        detail: dict[str, Any] = {"agenda_item": agenda_item.pk}
+        if current is not None:
+            if current.meeting_id and current.meeting.status == MeetingStatus.OPEN:
+                raise DecisionStateError(
+                    "A draft of this decision is open at another sitting that is in session. Finish it there."
+                )
+            detail.update(moved_from_meeting=current.meeting_id, votes_not_carried_over=current.votes.count())
+            current.votes.all().delete()
+            current.agenda_item = agenda_item
+            current.meeting = meeting
+            current.save(update_fields=["agenda_item", "meeting", "updated_at"])
+            decision = current
+        elif standing is not None and agenda_item.stage != AgendaStage.RECONSIDERATION:
+            raise DecisionStateError(
+                f"The {STAGE_WORDS[stage]} decision has already been made. Correct it instead of deciding again."
+            )
+        else:
+            decision = Decision(
+                referral=referral,
+                stage=stage,
+                version=_next_version(referral.pk, stage),
+                meeting=meeting,
+                agenda_item=agenda_item,
+                created_by=user,
+            )
+            if standing is not None:
+                decision.kind = DecisionKind.RECONSIDERATION
+                decision.supersedes = standing
+                _copy_record(standing, decision)
+                decision.outcome = ""
+                decision.decided_on = None
+            _apply_guidance(decision, timezone.localdate(meeting.starts_at))
+            decision.save()
+            if standing is not None:
+                _copy_evidence(standing, decision)
+        _audit(request=request, user=user, action=Action.CREATE, decision=decision, purpose=RECORD, detail=detail)
+    return decision
+
+
+def _clean_record(decision: Decision, data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(RECORD_FIELDS)
+    if unknown:
+        raise DecisionInvalid(f"Unknown parts of the record: {', '.join(sorted(unknown))}")
+    clean: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in LIST_FIELDS:
+            values = list(dict.fromkeys(value or []))
+            bad = [v for v in values if v not in LIST_FIELDS[name]]
+            if bad:
+                raise DecisionInvalid("Select from the list", name)
+            clean[name] = values
+        elif name in TEXT_FIELDS:
+            clean[name] = (value or "").strip()
+        elif name == "wishes_gathered":
+            if value not in (True, False, None):
+                raise DecisionInvalid("Select whether the child's wishes and feelings were gathered", name)
+            clean[name] = value
+        elif name == "outcome":
+            if value not in ("", None, *Outcome.values):
+                raise DecisionInvalid("Select the outcome", name)
+            clean[name] = value or ""
+        elif name == "decided_on":
+            if value is not None and not isinstance(value, date):
+                raise DecisionInvalid("Enter the date of the decision as a real date", name)
+            if value is not None and value > timezone.localdate():
+                raise DecisionInvalid("The date of the decision must be today or in the past", name)
+            if value is not None and decision.meeting_id and value < timezone.localdate(decision.meeting.starts_at):
+                raise DecisionInvalid("The date of the decision cannot be before the sitting", name)
+            clean[name] = value
+    return clean
+
+
+def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest | None = None) -> Decision:
+    """Save parts of a draft's record as the panel goes. Anything final is refused."""
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        clean = _clean_record(locked, data)
+        if (
+            locked.kind == DecisionKind.CORRECTION
+            and "outcome" in clean
+            and locked.supersedes_id
+            and locked.supersedes.status == DecisionStatus.FINAL
+            and clean["outcome"] != locked.supersedes.outcome
+        ):
+            raise DecisionInvalid(
+                "A correction cannot change the outcome. The panel changes an outcome through reconsideration.",
+                "outcome",
+            )
+        changed = [name for name, value in clean.items() if getattr(locked, name) != value]
+        for name, value in clean.items():
+            setattr(locked, name, value)
+        if "decided_on" in clean and clean["decided_on"] is not None:
+            _apply_guidance(locked, clean["decided_on"])
+        locked.save()
+        if changed:
+            _audit(
+                request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+                detail={"changed": changed},
+            )  # fmt: skip
+    return locked
+
+
+def evidence_add(
+    *,
+    decision: Decision,
+    user,
+    description: str,
+    agency: str,
+    supplied_by: str = "",
+    weight: str = "",
+    information_response=None,
+    referral_document=None,
+    request: HttpRequest | None = None,
+) -> DecisionEvidence:
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    description = (description or "").strip()
+    if not description:
+        raise DecisionInvalid("Enter a description of the evidence", "description")
+    if agency not in Agency.values:
+        raise DecisionInvalid("Select the agency that supplied the evidence", "agency")
+    if information_response is not None and information_response.request.referral_id != decision.referral_id:
+        raise DecisionInvalid("Select information shared for this case", "information_response")
+    if referral_document is not None and referral_document.referral_id != decision.referral_id:
+        raise DecisionInvalid("Select a document of this referral", "referral_document")
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        evidence = DecisionEvidence.objects.create(
+            decision=locked,
+            description=description,
+            agency=agency,
+            supplied_by=(supplied_by or "").strip(),
+            weight=(weight or "").strip(),
+            information_response=information_response,
+            referral_document=referral_document,
+        )
+        _audit(
+            request=request, user=user, action=Action.CREATE, decision=locked, purpose=RECORD,
+            detail={"evidence_added": evidence.pk},
+        )  # fmt: skip
+    return evidence
+
+
+def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | None = None) -> None:
+    decision = evidence.decision
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        removed = evidence.pk
+        DecisionEvidence.objects.filter(pk=removed, decision=locked).delete()
+        _audit(
+            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+            detail={"evidence_removed": removed},
+        )  # fmt: skip
+
+
+# --- Votes -------------------------------------------------------------------------------------
+
+
+def vote_refusal(decision: Decision, voter) -> str | None:
+    """Why `voter` may not vote on this decision, or None when they may."""
+    item = decision.agenda_item
+    if item is None:
+        return "This decision is not on the agenda of a sitting."
+    attendee = item.meeting.attendees.filter(user=voter).first()
+    name = voter.full_name
+    if attendee is None:
+        return f"{name} is not attending this meeting and cannot vote."
+    if attendee.attends_as == AttendsAs.ICTG:
+        return f"{name} attends as the child's Independent Child Trafficking Guardian, without a vote."
+    if not attendee.voting:
+        return f"{name} attends as an adviser, without a vote."
+    if not attendee.present:
+        return f"{name} is not recorded as present at this sitting and cannot vote."
+    declaration = item.conflict_declarations.filter(attendee=attendee).first()
+    if declaration is None:
+        return f"{name} has not yet declared whether they have a conflict of interest on this case."
+    if declaration.has_conflict:
+        return f"{name} has declared a conflict of interest on this case and cannot vote on it."
+    return None
+
+
+def vote_record(
+    *, decision: Decision, voter, vote: str, reasons: str = "", user, request: HttpRequest | None = None
+) -> DecisionVote:
+    """Record (or change, while the decision is a draft) an eligible member's vote, at the sitting."""
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    if vote not in Vote.values:
+        raise DecisionInvalid("Select how they voted", "vote")
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
+            raise DecisionStateError("Votes are recorded at the sitting, while the meeting is in session.")
+        refusal = vote_refusal(locked, voter)
+        if refusal:
+            raise DecisionInvalid(refusal, "voter")
+        attendee = locked.meeting.attendees.get(user=voter)
+        existing = locked.votes.filter(voter=voter).first()
+        if existing is None:
+            recorded = DecisionVote.objects.create(
+                decision=locked,
+                voter=voter,
+                agency=attendee.agency,
+                vote=vote,
+                reasons=(reasons or "").strip(),
+                recorded_by=user,
+            )
+        else:
+            existing.vote = vote
+            existing.reasons = (reasons or "").strip()
+            existing.recorded_by = user
+            existing.save(update_fields=["vote", "reasons", "recorded_by"])
+            recorded = existing
+        _audit(
+            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+            detail={"vote_of": voter.pk, "changed": existing is not None},
+        )  # fmt: skip
+    return recorded
+
+
+def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None) -> None:
+    """Take back a vote recorded in error (or of a member who has since declared a conflict), while a draft."""
+    decision = vote.decision
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        voter_id = vote.voter_id
+        DecisionVote.objects.filter(pk=vote.pk, decision=locked).delete()
+        _audit(
+            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+            detail={"vote_removed_of": voter_id},
+        )  # fmt: skip
+
+
+# --- Completeness and sequencing -----------------------------------------------------------------
+
+
+def sequencing_problems(decision: Decision) -> list[str]:
+    """A conclusive grounds decision needs a final positive reasonable grounds decision, and the recovery
+    period between them unless the site takes both at one sitting."""
+    if decision.stage != Stage.CONCLUSIVE_GROUNDS:
+        return []
+    from childnrm.decisions.selectors import latest_final
+
+    rg = latest_final(decision.referral, Stage.REASONABLE_GROUNDS)
+    if rg is None:
+        return ["The reasonable grounds decision must be final before the conclusive grounds decision"]
+    if rg.outcome != Outcome.POSITIVE:
+        return ["A conclusive grounds decision follows only a positive reasonable grounds decision"]
+    site = decision.referral.site
+    if site.rg_and_cg_at_one_sitting:
+        return []
+    days = site.recovery_period_days
+    earliest = rg.decided_on + timedelta(days=days)
+    same_sitting = decision.meeting_id is not None and decision.meeting_id == rg.meeting_id
+    day = decision.decided_on or timezone.localdate()
+    if same_sitting or day < earliest:
+        if days == 0:
+            return ["This site does not take reasonable and conclusive grounds decisions at one sitting"]
+        return [
+            f"The conclusive grounds decision cannot be made before {long_date(earliest)}: the recovery period "
+            f"of {days} days runs from the reasonable grounds decision on {long_date(rg.decided_on)}"
+            + (" (this site does not take both decisions at one sitting)" if same_sitting else "")
+        ]
+    return []
+
+
+def decision_completeness(decision: Decision) -> list[str]:
+    """Everything missing before the chair can finalise, in the order of the record (empty when complete)."""
+    problems: list[str] = []
+    if not decision.guidance_version or not decision.test_applied:
+        problems.append("Record the test applied and the guidance version")
+    if decision.kind == DecisionKind.CORRECTION and not decision.correction_reason:
+        problems.append("Enter the reason for the correction")
+    evidence = list(decision.evidence.all())
+    if not evidence:
+        problems.append("Add at least one piece of evidence the panel weighed")
+    elif any(not e.agency for e in evidence):
+        problems.append("Record which agency supplied each piece of evidence")
+    if not decision.act_found:
+        problems.append("Select the act found")
+    if not decision.act_reasoning:
+        problems.append("Enter the reasoning for the act found")
+    if not decision.purpose_found:
+        problems.append("Select the exploitative purpose found")
+    if not decision.purpose_reasoning:
+        problems.append("Enter the reasoning for the purpose found")
+    if not decision.credibility_reasoning:
+        problems.append("Enter the credibility reasoning")
+    if decision.wishes_gathered is None:
+        problems.append("Record whether the child's wishes and feelings were gathered")
+    elif decision.wishes_gathered and not (
+        decision.wishes_and_feelings and decision.wishes_how_gathered and decision.wishes_gathered_by
+    ):
+        problems.append("Record the child's wishes and feelings, how they were gathered and by whom")
+    elif not decision.wishes_gathered and not decision.wishes_not_gathered_reason:
+        problems.append("Record why the child's wishes and feelings could not be gathered")
+    item = decision.agenda_item
+    if item is None:
+        problems.append("Put the decision on the agenda of a sitting")
+    else:
+        votes = list(decision.votes.select_related("voter"))
+        voted = {v.voter_id for v in votes}
+        eligible = rules.eligible_voters(item)
+        missing = [a.user.full_name for a in eligible if a.user_id not in voted]
+        if missing:
+            problems.append(f"Record the vote of {', '.join(missing)}")
+        if not eligible:
+            problems.append("No member present may vote on this case")
+        eligible_ids = {a.user_id for a in eligible}
+        for v in votes:
+            if v.voter_id not in eligible_ids:
+                why = vote_refusal(decision, v.voter) or f"{v.voter.full_name} may not vote on this case."
+                problems.append(f"Remove the vote of {v.voter.full_name}, which cannot count: {why}")
+    if not decision.outcome:
+        problems.append("Select the outcome")
+    if not decision.decided_on:
+        problems.append("Enter the date of the decision")
+    if item is not None:
+        problems += rules.sitting_problems(item)
+    problems += sequencing_problems(decision)
+    return problems
+
+
+# --- Finalising -----------------------------------------------------------------------------------
+
+
+def decision_finalise(*, decision: Decision, user, request: HttpRequest | None = None) -> Decision:
+    """The chair signs the decision off: DRAFT -> FINAL, or -> SECOND_REVIEW when negative and the site
+    reviews negative decisions. Exactly one of two chairs finalising at once succeeds."""
+    _require(user, Perm.DECISION_FINALISE, _site_id(decision))
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        if locked.meeting is None or locked.meeting.chair_id != user.pk:
+            raise DecisionStateError("Only the chair of the meeting that took this decision can finalise it.")
+        if locked.meeting.status == MeetingStatus.CANCELLED:
+            raise DecisionStateError("The meeting was cancelled: put the case on the agenda of another sitting.")
+        problems = decision_completeness(locked)
+        if problems:
+            raise DecisionIncomplete(problems)
+        now = timezone.now()
+        review = locked.outcome == Outcome.NEGATIVE and locked.referral.site.negative_second_review
+        locked.status = DecisionStatus.SECOND_REVIEW if review else DecisionStatus.FINAL
+        locked.finalised_by = user
+        locked.finalised_at = now
+        locked.save(update_fields=["status", "finalised_by", "finalised_at", "updated_at"])
+        if locked.status == DecisionStatus.FINAL:
+            _supersede_previous(locked)
+        _audit(
+            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=FINALISE,
+            detail={"status": locked.status, "outcome": locked.outcome},
+        )  # fmt: skip
+    return locked
+
+
+def _supersede_previous(decision: Decision) -> None:
+    """Once a new version is final, any earlier final version of the stage no longer stands."""
+    Decision.objects.filter(
+        referral_id=decision.referral_id,
+        stage=decision.stage,
+        version__lt=decision.version,
+        status=DecisionStatus.FINAL,
+    ).update(status=DecisionStatus.SUPERSEDED, updated_at=timezone.now())
+
+
+# --- Corrections and second review ----------------------------------------------------------------
+
+
+def _copy_record(source: Decision, target: Decision) -> None:
+    for name in RECORD_FIELDS:
+        setattr(target, name, getattr(source, name))
+    target.guidance_version = source.guidance_version
+    target.test_applied = source.test_applied
+
+
+def _copy_evidence(source: Decision, target: Decision) -> None:
+    DecisionEvidence.objects.bulk_create(
+        DecisionEvidence(
+            decision=target,
+            description=e.description,
+            agency=e.agency,
+            supplied_by=e.supplied_by,
+            weight=e.weight,
+            information_response_id=e.information_response_id,
+            referral_document_id=e.referral_document_id,
+        )
+        for e in source.evidence.all()
+    )
+
+
+def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequest | None = None) -> Decision:
+    """Start a correction of a final decision: a new draft version with the reason, the record, evidence
+    and votes copied. It goes through completeness and finalise again; the old version stands until then."""
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DecisionInvalid("Enter the reason for the correction", "reason")
+    with transaction.atomic():
+        locked = _locked(decision)
+        if locked.status != DecisionStatus.FINAL:
+            raise DecisionStateError("Only the decision that currently stands can be corrected.")
+        if Decision.objects.filter(supersedes=locked).exists():
+            raise DecisionStateError("A correction of this decision has already been started.")
+        correction = Decision(
+            referral=locked.referral,
+            stage=locked.stage,
+            version=_next_version(locked.referral_id, locked.stage),
+            supersedes=locked,
+            kind=DecisionKind.CORRECTION,
+            correction_reason=reason,
+            meeting=locked.meeting,
+            agenda_item=locked.agenda_item,
+            created_by=user,
+        )
+        _copy_record(locked, correction)
+        correction.save()
+        _copy_evidence(locked, correction)
+        DecisionVote.objects.bulk_create(
+            DecisionVote(
+                decision=correction,
+                voter_id=v.voter_id,
+                agency=v.agency,
+                vote=v.vote,
+                reasons=v.reasons,
+                recorded_by_id=v.recorded_by_id,
+            )
+            for v in locked.votes.all()
+        )
+        _audit(
+            request=request, user=user, action=Action.CREATE, decision=correction, purpose=RECORD,
+            detail={"corrects": locked.pk},
+        )  # fmt: skip
+    return correction
+
+
+def decision_second_review(
+    *, decision: Decision, user, agrees: bool, reasons: str = "", request: HttpRequest | None = None
+) -> Decision:
+    """Second review of a negative decision by someone who did not vote on it.
+
+    Agrees: the decision becomes final. Disagrees: the reasons are recorded, the decision is returned and
+    a new draft version (the record and evidence copied, no votes, no outcome) goes back to the panel.
+    Returns the decision that now carries the case: the final one, or the new draft.
+    """
+    _require(user, Perm.DECISION_SECOND_REVIEW, _site_id(decision))
+    reasons = (reasons or "").strip()
+    if agrees is None:
+        raise DecisionInvalid("Select whether you agree with the decision", "agrees")
+    if not agrees and not reasons:
+        raise DecisionInvalid("Enter why you do not agree with the decision", "reasons")
+    with transaction.atomic():
+        locked = _locked(decision)
+        if locked.status != DecisionStatus.SECOND_REVIEW:
+            if locked.second_reviewed_by_id:
+                raise DecisionStateError(
+                    f"This decision was reviewed by {locked.second_reviewed_by.full_name} at "
+                    f"{when(locked.second_reviewed_at)}."
+                )
+            raise DecisionStateError("This decision is not waiting for a second review.")
+        if locked.votes.filter(voter=user).exists():
+            raise DecisionStateError("You voted on this decision, so someone else must give the second review.")
+        if locked.meeting is not None and locked.meeting.chair_id == user.pk:
+            raise DecisionStateError("You chaired the sitting that took this decision, so someone else must review it.")
+        locked.second_reviewed_by = user
+        locked.second_reviewed_at = timezone.now()
+        locked.second_review_agrees = agrees
+        locked.second_review_reasons = reasons
+        result = locked
+        if agrees:
+            locked.status = DecisionStatus.FINAL
+            locked.save()
+            _supersede_previous(locked)
+        else:
+            locked.status = DecisionStatus.RETURNED
+            locked.save()
+            result = Decision(
+                referral=locked.referral,
+                stage=locked.stage,
+                version=_next_version(locked.referral_id, locked.stage),
+                supersedes=locked,
+                kind=locked.kind,
+                correction_reason=f"Returned to the panel by the second reviewer: {reasons}",
+                created_by=user,
+            )
+            _copy_record(locked, result)
+            result.outcome = ""
+            result.decided_on = None
+            result.save()
+            _copy_evidence(locked, result)
+        _audit(
+            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=SECOND_REVIEW,
+            detail={"agrees": agrees, "new_draft": None if agrees else result.pk},
+        )  # fmt: skip
+    return result

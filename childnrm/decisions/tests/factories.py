@@ -1,0 +1,154 @@
+"""Decisions made the way a panel makes them: a sitting, the record, the votes and the chair's sign-off,
+all through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from childnrm.accounts.models import Membership, Role, Site, User
+from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
+from childnrm.decisions import services
+from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage, Vote
+from childnrm.decisions.selectors import latest_final
+from childnrm.panels import rules
+from childnrm.panels import services as panel_services
+from childnrm.panels.models import Agency, AgendaItem, AgendaStage, Meeting
+from childnrm.panels.tests.factories import accept, accepted_referral, scheduled_meeting
+from childnrm.referrals.models import Referral
+from childnrm.referrals.vocab import ExploitationType, Indicator
+
+AGENDA_STAGE = {
+    Stage.REASONABLE_GROUNDS: AgendaStage.REASONABLE_GROUNDS,
+    Stage.CONCLUSIVE_GROUNDS: AgendaStage.CONCLUSIVE_GROUNDS,
+}
+
+
+def demo(role: str, site_slug: str = "northbridge") -> User:
+    return User.objects.get(email=demo_email(role, site_slug))
+
+
+def second_reviewer(site_slug: str) -> User:
+    """A second chair of the site (with the second review permission) who sat on none of the demo sittings."""
+    site = Site.objects.get(slug=site_slug)
+    user = _demo_user(
+        f"second-reviewer.{site_slug}@{DEMO_EMAIL_DOMAIN}",
+        f"Second reviewer ({site.name.split()[0]} test)",
+        demo(Role.CHAIR, site_slug).organisation,
+    )
+    Membership.objects.get_or_create(user=user, site=site, role=Role.CHAIR)
+    return user
+
+
+def sitting(
+    site_slug: str,
+    *,
+    referrals: Iterable[Referral] = (),
+    stage: str = AgendaStage.REASONABLE_GROUNDS,
+    on: date | None = None,
+    chair: User | None = None,
+) -> Meeting:
+    """A sitting in session (held `on` a day, default now): every panel member present, the referrals on its
+    agenda and every attendee having declared no conflict on each. Like panels' meeting_in_session, dated."""
+    coordinator = demo(Role.COORDINATOR, site_slug)
+    starts_at = timezone.make_aware(datetime.combine(on, time(9, 30))) if on else timezone.now()
+    meeting = scheduled_meeting(site_slug, starts_at=starts_at, chair=chair)
+    panel_services.attendance_mark(
+        meeting=meeting, user=coordinator, present_ids=set(meeting.attendees.values_list("pk", flat=True))
+    )
+    for referral in referrals:
+        item = panel_services.agenda_item_add(meeting=meeting, user=coordinator, referral=accept(referral), stage=stage)
+        for attendee in meeting.attendees.filter(present=True):
+            panel_services.conflict_declare(
+                item=item, attendee=attendee, user=coordinator, has_conflict=False, details=""
+            )
+    meeting = panel_services.meeting_open(meeting=meeting, user=coordinator)
+    meeting.refresh_from_db()
+    return meeting
+
+
+COMPLETE_RECORD = {
+    "act_found": [Act.RECRUITMENT, Act.TRANSPORT],
+    "act_reasoning": "Recruited through social media by older men and driven to another town to sell drugs.",
+    "purpose_found": [ExploitationType.CRIMINAL],
+    "purpose_reasoning": "Moved to supply drugs for the group's profit: criminal exploitation (county lines).",
+    "exploitation_types": [ExploitationType.CRIMINAL],
+    "indicators": [Indicator.GOING_MISSING, Indicator.DEBT_BONDAGE],
+    "credibility_reasoning": "The account is consistent in its core; gaps in dates are expected after trauma.",
+    "wishes_gathered": True,
+    "wishes_and_feelings": "Wants to stay with his aunt and not to go back to the town.",
+    "wishes_how_gathered": "Conversation at the aunt's home, with the guardian present.",
+    "wishes_gathered_by": "Independent Child Trafficking Guardian",
+}
+
+
+def record_complete(decision: Decision, *, outcome: str, decided_on: date, user: User | None = None) -> Decision:
+    """Evidence, the full record and every eligible member's vote (for the outcome)."""
+    site_slug = decision.referral.site.slug
+    user = user or demo(Role.COORDINATOR, site_slug)
+    if not decision.evidence.exists():
+        services.evidence_add(
+            decision=decision,
+            user=user,
+            description="Police intelligence report on the group and the child's arrest.",
+            agency=Agency.POLICE,
+            supplied_by="Police",
+            weight="Significant: independent and specific.",
+        )
+    decision = services.decision_save(
+        decision=decision, user=user, data={**COMPLETE_RECORD, "outcome": outcome, "decided_on": decided_on}
+    )
+    vote = Vote.POSITIVE if outcome == Outcome.POSITIVE else Vote.NEGATIVE
+    for attendee in rules.eligible_voters(decision.agenda_item):
+        services.vote_record(decision=decision, voter=attendee.user, vote=vote, reasons="", user=user)
+    return decision
+
+
+def draft_decision(
+    site_slug: str = "northbridge",
+    *,
+    stage: str = Stage.REASONABLE_GROUNDS,
+    referral: Referral | None = None,
+    on: date | None = None,
+    agenda_stage: str | None = None,
+) -> Decision:
+    """A new empty draft for a case on the agenda of a sitting in session."""
+    referral = referral or accepted_referral(site_slug)
+    meeting = sitting(site_slug, referrals=[referral], stage=agenda_stage or AGENDA_STAGE[stage], on=on)
+    item = AgendaItem.objects.get(meeting=meeting, referral=referral)
+    return services.decision_start(agenda_item=item, stage=stage, user=demo(Role.COORDINATOR, site_slug))
+
+
+def final_decision(
+    site_slug: str,
+    *,
+    stage: str = Stage.REASONABLE_GROUNDS,
+    outcome: str = Outcome.POSITIVE,
+    decided_on: date | None = None,
+    referral: Referral | None = None,
+) -> Decision:
+    """A FINAL decision for an accepted referral, made at its own sitting on `decided_on` (default today).
+
+    A conclusive grounds decision first gets a final positive reasonable grounds decision (the recovery
+    period before it) if the case has none. A negative decision that the site sends for second review is
+    agreed by a second reviewer, so the result is always FINAL.
+    """
+    decided_on = decided_on or timezone.localdate()
+    referral = referral or accepted_referral(site_slug)
+    site = Site.objects.get(slug=site_slug)
+    if stage == Stage.CONCLUSIVE_GROUNDS and latest_final(referral, Stage.REASONABLE_GROUNDS) is None:
+        final_decision(
+            site_slug,
+            stage=Stage.REASONABLE_GROUNDS,
+            outcome=Outcome.POSITIVE,
+            decided_on=decided_on - timedelta(days=site.recovery_period_days),
+            referral=referral,
+        )
+    decision = draft_decision(site_slug, stage=stage, referral=referral, on=decided_on)
+    decision = record_complete(decision, outcome=outcome, decided_on=decided_on)
+    decision = services.decision_finalise(decision=decision, user=decision.meeting.chair)
+    if decision.status == DecisionStatus.SECOND_REVIEW:
+        decision = services.decision_second_review(decision=decision, user=second_reviewer(site_slug), agrees=True)
+    return decision
