@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision
 from childnrm.panels.models import Meeting
 
@@ -71,6 +72,8 @@ class DecisionReturn(models.Model):
     """A finalised decision as sent to the SCA for audit: kept exactly as sent."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="returns")
+    # The site that sent it: the SCA's scope. Kept even if the case later moves to another site.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="decision_returns")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
     export = models.JSONField()
@@ -78,7 +81,10 @@ class DecisionReturn(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["sent_at"], name="decision_return_sent_idx")]
+        indexes = [
+            models.Index(fields=["sent_at"], name="decision_return_sent_idx"),
+            models.Index(fields=["site", "-sent_at"], name="decision_return_site_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Return {self.pk} of {self.decision_id}"

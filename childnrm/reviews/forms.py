@@ -1,0 +1,156 @@
+"""Forms for reconsiderations and SCA returns (GOV.UK classes and error wiring via GovukFormMixin)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from childnrm.core.forms import GovukFormMixin
+from childnrm.decisions.models import Decision
+from childnrm.panels.models import Meeting
+from childnrm.referrals.forms import GovukDateField
+from childnrm.reviews.models import FindingRating, ReconsiderationGround, RequesterKind
+
+YES, NO = "yes", "no"
+
+
+def decision_label(decision: Decision) -> str:
+    decided = f", decided {decision.decided_on.day} {decision.decided_on:%B %Y}" if decision.decided_on else ""
+    stage = decision.get_stage_display().lower()
+    referral = decision.referral
+    name = referral.child_display_name
+    return f"Referral {referral.reference} ({name}): {stage}, version {decision.version}{decided}"
+
+
+def meeting_label(meeting: Meeting) -> str:
+    from django.utils import timezone
+
+    at = timezone.localtime(meeting.starts_at)
+    where = f", {meeting.location}" if meeting.location else ""
+    return f"{at.day} {at:%B %Y} at {at:%H:%M}{where} ({meeting.get_kind_display().lower()})"
+
+
+class ReconsiderationForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Which decision is to be reconsidered?",
+        help_text="Final negative decisions of your panel, newest first.",
+        error_messages={"required": "Select the decision to be reconsidered", "invalid_choice": "Select a decision"},
+    )
+    requester_kind = forms.ChoiceField(
+        label="Who is asking?",
+        choices=RequesterKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who is asking for the reconsideration"},
+    )
+    requester_name = forms.CharField(
+        label="Name of the person asking",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person asking"},
+    )
+    requester_organisation = forms.CharField(label="Their organisation (optional)", max_length=200, required=False)
+    grounds = forms.MultipleChoiceField(
+        label="Grounds for the request",
+        help_text="Select all that apply.",
+        choices=ReconsiderationGround.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one ground for the reconsideration"},
+    )
+    details = forms.CharField(
+        label="Details of the request",
+        help_text="The new evidence, or how the guidance was not followed.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        error_messages={"required": "Enter the details of the request"},
+    )
+    received_on = GovukDateField(
+        label="Date the request was received",
+        help_text="For example, 27 3 2026",
+        what="The date the request was received",
+        enter="Enter the date the request was received",
+        future="The date the request was received must be today or in the past",
+        required=True,
+    )
+    accept_late = forms.ChoiceField(
+        label="If the request is late, does the panel accept it?",
+        help_text="Only needed if the request was received after the reconsideration window closed.",
+        choices=[(YES, "Yes, accept it"), (NO, "No, record it as not accepted")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    late_reason = forms.CharField(
+        label="Why the panel accepts the late request",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        required=False,
+    )
+
+    def __init__(self, *args, decisions: list[Decision], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.decisions = {str(d.pk): d for d in decisions}
+        self.fields["decision"].choices = [("", "Select a decision")] + [
+            (str(d.pk), decision_label(d)) for d in decisions
+        ]
+
+    def chosen_decision(self) -> Decision | None:
+        return self.decisions.get(self.cleaned_data.get("decision") or "")
+
+    def accept_late_value(self) -> bool | None:
+        return {YES: True, NO: False}.get(self.cleaned_data.get("accept_late") or "")
+
+
+class ListingForm(GovukFormMixin, forms.Form):
+    meeting = forms.ChoiceField(
+        label="Which meeting will reconsider it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a meeting", "invalid_choice": "Select a meeting"},
+    )
+
+    def __init__(self, *args, meetings: list[Meeting], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(m.pk): m for m in meetings}
+        self.fields["meeting"].choices = [(str(m.pk), meeting_label(m)) for m in meetings]
+
+    def chosen_meeting(self) -> Meeting | None:
+        return self.meetings.get(self.cleaned_data.get("meeting") or "")
+
+
+class ReturnForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Which decision do you want to send?",
+        help_text="Finalised decisions of your panel not yet sent, newest first.",
+        error_messages={"required": "Select the decision to send", "invalid_choice": "Select a decision"},
+    )
+
+    def __init__(self, *args, decisions: list[Decision], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.decisions = {str(d.pk): d for d in decisions}
+        self.fields["decision"].choices = [("", "Select a decision")] + [
+            (str(d.pk), f"{decision_label(d)}: {d.get_outcome_display().split(':')[0].lower()}") for d in decisions
+        ]
+
+    def chosen_decision(self) -> Decision | None:
+        return self.decisions.get(self.cleaned_data.get("decision") or "")
+
+
+class FindingForm(GovukFormMixin, forms.Form):
+    rating = forms.ChoiceField(
+        label="Rating",
+        choices=FindingRating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a rating"},
+    )
+    finding = forms.CharField(
+        label="Finding",
+        help_text="What you found, and what the panel should do about it.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        error_messages={"required": "Enter the finding"},
+    )
+
+
+class ResponseForm(GovukFormMixin, forms.Form):
+    response = forms.CharField(
+        label="The panel's answer",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": "Enter the panel's answer to the finding"},
+    )

@@ -1,0 +1,99 @@
+"""Scoped reads for reconsiderations and SCA returns: each takes the acting user.
+
+A reconsideration belongs to the site holding the case. A return belongs to the site that sent it;
+the SCA quality assurer reaches the returns of the sites where they hold that role, and only as
+sent (the stored export), never the live case.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from childnrm.access.policy import Perm, sites_where
+from childnrm.accounts.models import Site
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome
+from childnrm.panels.models import Meeting, MeetingStatus
+from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
+
+
+def reconsideration_sites(user) -> list[Site]:
+    return list(Site.objects.filter(pk__in=sites_where(user, Perm.RECONSIDERATION_RECORD), active=True))
+
+
+def reconsiderations_for(user) -> QuerySet[ReconsiderationRequest]:
+    return ReconsiderationRequest.objects.filter(
+        decision__referral__site_id__in=sites_where(user, Perm.RECONSIDERATION_RECORD)
+    ).select_related("decision__referral__site", "decision__referral__child", "meeting")
+
+
+def reconsideration_get(user, reconsideration_id: int) -> ReconsiderationRequest:
+    found = reconsiderations_for(user).filter(pk=reconsideration_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def reconsiderable_decisions(user) -> QuerySet[Decision]:
+    """Final negative decisions of the user's sites: the ones a reconsideration can be asked of."""
+    return (
+        Decision.objects.filter(
+            referral__site_id__in=sites_where(user, Perm.RECONSIDERATION_RECORD),
+            status=DecisionStatus.FINAL,
+            outcome=Outcome.NEGATIVE,
+        )
+        .select_related("referral__child", "referral__site")
+        .order_by("-decided_on", "-id")
+    )
+
+
+def listing_meetings(reconsideration: ReconsiderationRequest) -> QuerySet[Meeting]:
+    """Future scheduled meetings of the case's site, soonest first."""
+    return Meeting.objects.filter(
+        site_id=reconsideration.decision.referral.site_id,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    ).order_by("starts_at", "id")
+
+
+def returnable_decisions(user) -> QuerySet[Decision]:
+    """Finalised decisions of the sites where the user sends returns (superseded versions included)."""
+    return (
+        Decision.objects.filter(
+            referral__site_id__in=sites_where(user, Perm.DECISION_RETURN),
+            status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
+        )
+        .select_related("referral__child")
+        .order_by("-finalised_at", "-id")
+    )
+
+
+def returns_sites(user) -> list[int]:
+    """Sites whose returns the user reaches: as their panel (coordinator) or as their SCA quality assurer."""
+    return sorted(set(sites_where(user, Perm.DECISION_RETURN)) | set(sites_where(user, Perm.SCA_AUDIT)))
+
+
+def returns_for(user) -> QuerySet[DecisionReturn]:
+    return DecisionReturn.objects.filter(site_id__in=returns_sites(user)).select_related("site", "sent_by")
+
+
+def return_get(user, return_id: int) -> DecisionReturn:
+    found = returns_for(user).filter(pk=return_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def finding_get_for_panel(user, finding_id: int) -> QualityFinding:
+    """A finding the user's panel may answer (DECISION_RETURN at the returning site)."""
+    found = (
+        QualityFinding.objects.filter(
+            pk=finding_id, decision_return__site_id__in=sites_where(user, Perm.DECISION_RETURN)
+        )
+        .select_related("decision_return__site", "recorded_by", "responded_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

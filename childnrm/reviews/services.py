@@ -1,0 +1,428 @@
+"""Reconsiderations and SCA returns: every change goes through one of these functions.
+
+Each state change locks its row, checks the state it expects, makes the change and writes the
+audit event last, in one transaction. A problem with what the user entered raises `ReviewInvalid`
+naming the form field; a change the record's state no longer allows raises `ReviewStateError`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
+from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
+from childnrm.reviews import export
+from childnrm.reviews.models import (
+    DecisionReturn,
+    FindingRating,
+    QualityFinding,
+    ReconsiderationGround,
+    ReconsiderationRequest,
+    ReconsiderationStatus,
+    RequesterKind,
+)
+
+RECONSIDERATION = PURPOSES[Perm.RECONSIDERATION_RECORD]
+RETURN = PURPOSES[Perm.DECISION_RETURN]
+AUDIT = PURPOSES[Perm.SCA_AUDIT]
+OPEN_STATUSES = (ReconsiderationStatus.RECEIVED, ReconsiderationStatus.LISTED)
+TEXT_MAX = 10_000
+
+
+class ReviewInvalid(ValueError):
+    """What the user entered cannot be accepted; `field` names the form field to show it against."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ReviewStateError(RuntimeError):
+    """The record is no longer in a state that allows this change (someone else got there first)."""
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# Reconsideration ---------------------------------------------------------------------------------
+
+
+def window_closes_on(decision: Decision, window_days: int) -> date | None:
+    """The last day a request counts as in time: the decision date plus the site's window, calendar days."""
+    if decision.decided_on is None:
+        return None
+    return decision.decided_on + timedelta(days=window_days)
+
+
+def reconsideration_receive(
+    *,
+    decision: Decision,
+    user,
+    requester_kind: str,
+    requester_name: str,
+    requester_organisation: str,
+    grounds: list[str],
+    details: str,
+    received_on: date,
+    accept_late: bool | None,
+    late_reason: str,
+    request: HttpRequest | None = None,
+) -> ReconsiderationRequest:
+    """Take in a request to reconsider a final negative decision.
+
+    In time if received on or before the decision date plus the site's window (calendar days). A
+    late request is either accepted, with the reason recorded, or recorded as not accepted.
+    """
+    requester_name = (requester_name or "").strip()
+    requester_organisation = (requester_organisation or "").strip()
+    details = (details or "").strip()
+    late_reason = (late_reason or "").strip()
+    if requester_kind not in RequesterKind.values:
+        raise ReviewInvalid("Select who is asking for the reconsideration", "requester_kind")
+    if not requester_name:
+        raise ReviewInvalid("Enter the name of the person asking", "requester_name")
+    if not grounds or any(g not in ReconsiderationGround.values for g in grounds):
+        raise ReviewInvalid("Select at least one ground for the reconsideration", "grounds")
+    if not details:
+        raise ReviewInvalid("Enter the details of the request", "details")
+    if received_on > timezone.localdate():
+        raise ReviewInvalid("The date the request was received must be today or in the past", "received_on")
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().select_related("referral__site").get(pk=decision.pk)
+        site = locked.referral.site
+        if site is None or not has_perm(user, Perm.RECONSIDERATION_RECORD, site.pk):
+            raise PermissionDenied
+        if locked.status != DecisionStatus.FINAL or locked.outcome != Outcome.NEGATIVE:
+            raise ReviewStateError("Only a final negative decision can be reconsidered.")
+        if locked.decided_on and received_on < locked.decided_on:
+            raise ReviewInvalid(
+                f"The date the request was received must be on or after the decision date, {_long(locked.decided_on)}",
+                "received_on",
+            )
+        if ReconsiderationRequest.objects.filter(decision=locked, status__in=OPEN_STATUSES).exists():
+            raise ReviewStateError("A reconsideration of this decision is already in progress.")
+        closes = window_closes_on(locked, site.reconsideration_window_days)
+        within = closes is None or received_on <= closes
+        status = ReconsiderationStatus.RECEIVED
+        if not within:
+            if accept_late is None:
+                raise ReviewInvalid(
+                    f"This request is late: the window closed on {_long(closes)}. Select whether the panel accepts it",
+                    "accept_late",
+                )
+            if accept_late and not late_reason:
+                raise ReviewInvalid("Enter why the panel accepts this late request", "late_reason")
+            if not accept_late:
+                status, late_reason = ReconsiderationStatus.REFUSED, ""
+        else:
+            late_reason = ""
+        asked = ReconsiderationRequest.objects.create(
+            decision=locked,
+            requester_kind=requester_kind,
+            requester_name=requester_name[:200],
+            requester_organisation=requester_organisation[:200],
+            grounds=[g for g in ReconsiderationGround.values if g in grounds],
+            details=details[:TEXT_MAX],
+            received_on=received_on,
+            within_window=within,
+            late_reason_accepted=late_reason[:TEXT_MAX],
+            status=status,
+            recorded_by=user,
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=asked,
+            site_id=site.pk,
+            purpose=RECONSIDERATION,
+            detail={
+                "decision": locked.pk,
+                "referral": locked.referral.reference,
+                "within_window": within,
+                "status": status,
+            },
+        )
+    return asked
+
+
+def original_voters(decision: Decision) -> set[int]:
+    """Everyone who voted on the decision, or on an earlier version of it (corrections)."""
+    return set(
+        DecisionVote.objects.filter(
+            decision__referral_id=decision.referral_id,
+            decision__stage=decision.stage,
+            decision__version__lte=decision.version,
+        ).values_list("voter_id", flat=True)
+    )
+
+
+def _names(users) -> str:
+    names = sorted({u.full_name for u in users})
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def same_panel_clash(decision: Decision, meeting: Meeting) -> list:
+    """The voting attendees (and the chair) of `meeting` who voted on `decision`."""
+    voters = original_voters(decision)
+    clash = [a.user for a in meeting.attendees.select_related("user").filter(voting=True, user_id__in=voters)]
+    if meeting.chair_id in voters and meeting.chair_id not in {u.pk for u in clash}:
+        clash.append(meeting.chair)
+    return clash
+
+
+def reconsideration_list(
+    *, reconsideration: ReconsiderationRequest, meeting: Meeting, user, request: HttpRequest | None = None
+) -> ReconsiderationRequest:
+    """List the request before a future scheduled meeting of a differently constituted panel."""
+    with transaction.atomic():
+        locked = (
+            ReconsiderationRequest.objects.select_for_update()
+            .select_related("decision__referral")
+            .get(pk=reconsideration.pk)
+        )
+        referral = locked.decision.referral
+        if not has_perm(user, Perm.RECONSIDERATION_RECORD, referral.site_id):
+            raise PermissionDenied
+        if locked.status != ReconsiderationStatus.RECEIVED:
+            state = locked.get_status_display().lower()
+            raise ReviewStateError(f"This reconsideration is {state}: it cannot be listed.")
+        sitting = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        if (
+            sitting is None
+            or sitting.site_id != referral.site_id
+            or sitting.status != MeetingStatus.SCHEDULED
+            or sitting.starts_at <= timezone.now()
+        ):
+            raise ReviewInvalid("Select a future scheduled meeting of the panel", "meeting")
+        clash = same_panel_clash(locked.decision, sitting)
+        if clash:
+            raise ReviewInvalid(
+                f"{_names(clash)} voted on the original decision and {'sit' if len(clash) > 1 else 'sits'} on this "
+                "meeting's panel with a vote. A differently constituted panel must reconsider: choose another "
+                "meeting or change its attendees",
+                "meeting",
+            )
+        if AgendaItem.objects.filter(meeting=sitting, referral=referral).exists():
+            raise ReviewInvalid("This case is already on that meeting's agenda: choose another meeting", "meeting")
+        last = AgendaItem.objects.filter(meeting=sitting).aggregate(last=Max("position"))["last"]
+        item = AgendaItem.objects.create(
+            meeting=sitting,
+            referral=referral,
+            stage=AgendaStage.RECONSIDERATION,
+            position=(last or 0) + 1,
+            added_by=user,
+        )
+        locked.status = ReconsiderationStatus.LISTED
+        locked.meeting = sitting
+        locked.save(update_fields=["status", "meeting"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=referral.site_id,
+            purpose=RECONSIDERATION,
+            detail={"listed": sitting.pk, "agenda_item": item.pk},
+        )
+    return locked
+
+
+def reconsideration_decision_candidate(reconsideration: ReconsiderationRequest) -> Decision | None:
+    """The reconsidering panel's finalised decision: a new version superseding the original."""
+    return (
+        Decision.objects.filter(
+            supersedes_id=reconsideration.decision_id,
+            kind=DecisionKind.RECONSIDERATION,
+            status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def reconsideration_decide(
+    *, reconsideration: ReconsiderationRequest, user, request: HttpRequest | None = None
+) -> ReconsiderationRequest:
+    """Link the reconsidering panel's finalised decision to the request: the request is decided."""
+    with transaction.atomic():
+        locked = (
+            ReconsiderationRequest.objects.select_for_update()
+            .select_related("decision__referral")
+            .get(pk=reconsideration.pk)
+        )
+        original = locked.decision
+        if not has_perm(user, Perm.RECONSIDERATION_RECORD, original.referral.site_id):
+            raise PermissionDenied
+        if locked.status != ReconsiderationStatus.LISTED:
+            raise ReviewStateError("Only a reconsideration listed before a panel can be decided.")
+        decided = reconsideration_decision_candidate(locked)
+        if decided is None:
+            raise ReviewStateError("The panel's decision on reconsideration has not been finalised yet.")
+        if decided.version <= original.version or decided.referral_id != original.referral_id:
+            raise ReviewStateError("That decision is not a new version of the decision reconsidered.")
+        clash = set(decided.votes.values_list("voter_id", flat=True)) & original_voters(original)
+        if clash:
+            raise ReviewStateError(
+                "Someone who voted on the original decision voted on the reconsideration: "
+                "a differently constituted panel must reconsider."
+            )
+        locked.reconsidered_decision = decided
+        locked.status = ReconsiderationStatus.DECIDED
+        locked.save(update_fields=["reconsidered_decision", "status"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=original.referral.site_id,
+            purpose=RECONSIDERATION,
+            detail={"decided": decided.pk, "outcome": decided.outcome},
+        )
+    return locked
+
+
+def reconsideration_communicate(
+    *, reconsideration: ReconsiderationRequest, user, request: HttpRequest | None = None
+) -> ReconsiderationRequest:
+    """Record that the outcome was communicated; the referrer who asked is told by email (references only)."""
+    with transaction.atomic():
+        locked = (
+            ReconsiderationRequest.objects.select_for_update()
+            .select_related("decision__referral")
+            .get(pk=reconsideration.pk)
+        )
+        site_id = locked.decision.referral.site_id
+        if not has_perm(user, Perm.RECONSIDERATION_RECORD, site_id):
+            raise PermissionDenied
+        if locked.status not in (ReconsiderationStatus.DECIDED, ReconsiderationStatus.REFUSED):
+            raise ReviewStateError("There is no outcome to communicate yet.")
+        if locked.outcome_communicated_at is not None:
+            raise ReviewStateError("The outcome has already been recorded as communicated.")
+        locked.outcome_communicated_at = timezone.now()
+        locked.save(update_fields=["outcome_communicated_at"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=site_id,
+            purpose=RECONSIDERATION,
+            detail={"outcome_communicated": True},
+        )
+        transaction.on_commit(lambda: _enqueue("notify_reconsideration_outcome", locked.pk))
+    return locked
+
+
+# Returns to the SCA ------------------------------------------------------------------------------
+
+
+def _json_native(data: dict) -> dict:
+    """What the database will hand back: dates and decimals as text, so the stored export is what was hashed."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def return_send(*, decision: Decision, user, request: HttpRequest | None = None) -> DecisionReturn:
+    """Send a finalised decision to the SCA: its export is stored exactly as sent, with its SHA-256."""
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().select_related("referral__site").get(pk=decision.pk)
+        site_id = locked.referral.site_id
+        if site_id is None or not has_perm(user, Perm.DECISION_RETURN, site_id):
+            raise PermissionDenied
+        if locked.status not in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED):
+            raise ReviewStateError("Only a finalised decision can be sent to the SCA.")
+        earlier = DecisionReturn.objects.filter(decision=locked).order_by("-sent_at").first()
+        if earlier is not None:
+            when = _long(timezone.localdate(earlier.sent_at))
+            raise ReviewStateError(f"This version of the decision was already sent to the SCA on {when}.")
+        data = _json_native(export.decision_export(locked))
+        sent = DecisionReturn.objects.create(
+            decision=locked, site_id=site_id, sent_by=user, export=data, sha256=export.export_sha256(data)
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.EXPORT,
+            obj=sent,
+            site_id=site_id,
+            purpose=RETURN,
+            detail={"decision": locked.pk, "referral": locked.referral.reference, "sha256": sent.sha256},
+        )
+        transaction.on_commit(lambda: _enqueue("notify_return_sent", sent.pk))
+    return sent
+
+
+def finding_record(
+    *, decision_return: DecisionReturn, user, rating: str, finding: str, request: HttpRequest | None = None
+) -> QualityFinding:
+    """The SCA quality assurer's finding on a return; the panel's coordinators are told."""
+    finding = (finding or "").strip()
+    if rating not in FindingRating.values:
+        raise ReviewInvalid("Select a rating", "rating")
+    if not finding:
+        raise ReviewInvalid("Enter the finding", "finding")
+    with transaction.atomic():
+        sent = DecisionReturn.objects.select_for_update().get(pk=decision_return.pk)
+        if not has_perm(user, Perm.SCA_AUDIT, sent.site_id):
+            raise PermissionDenied
+        recorded = QualityFinding.objects.create(
+            decision_return=sent, rating=rating, finding=finding[:TEXT_MAX], recorded_by=user
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=recorded,
+            site_id=sent.site_id,
+            purpose=AUDIT,
+            detail={"return": sent.pk, "rating": rating},
+        )
+        transaction.on_commit(lambda: _enqueue("notify_finding_recorded", recorded.pk))
+    return recorded
+
+
+def finding_respond(
+    *, finding: QualityFinding, user, response: str, request: HttpRequest | None = None
+) -> QualityFinding:
+    """The panel's answer to a finding, given once; the SCA is told."""
+    response = (response or "").strip()
+    if not response:
+        raise ReviewInvalid("Enter the panel's answer to the finding", "response")
+    with transaction.atomic():
+        locked = QualityFinding.objects.select_for_update().select_related("decision_return").get(pk=finding.pk)
+        site_id = locked.decision_return.site_id
+        if not has_perm(user, Perm.DECISION_RETURN, site_id):
+            raise PermissionDenied
+        if locked.responded_at is not None:
+            raise ReviewStateError("The panel has already answered this finding.")
+        locked.panel_response = response[:TEXT_MAX]
+        locked.responded_by = user
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["panel_response", "responded_by", "responded_at"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=site_id,
+            purpose=RETURN,
+            detail={"return": locked.decision_return_id, "answered": True},
+        )
+        transaction.on_commit(lambda: _enqueue("notify_finding_answered", locked.pk))
+    return locked
+
+
+def _enqueue(name: str, pk: int) -> None:
+    from childnrm.reviews import tasks
+
+    getattr(tasks, name).enqueue(pk)

@@ -1,0 +1,370 @@
+"""Pages for reconsiderations (the coordinator) and SCA returns (the coordinator and the SCA quality assurer).
+
+Thin views: parse, call a service, render. Every record is reached through a selector that takes
+the acting user, so another site's record answers 404 as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.reviews import export, selectors, services
+from childnrm.reviews.forms import FindingForm, ListingForm, ReconsiderationForm, ResponseForm, ReturnForm
+from childnrm.reviews.models import DecisionReturn, ReconsiderationGround, ReconsiderationRequest, ReconsiderationStatus
+
+PAGE_SIZE = 25
+CHOICE_LIMIT = 200
+RECONSIDERATION = PURPOSES[Perm.RECONSIDERATION_RECORD]
+STATUS_TAGS = {
+    ReconsiderationStatus.RECEIVED: "govuk-tag--blue",
+    ReconsiderationStatus.LISTED: "govuk-tag--yellow",
+    ReconsiderationStatus.DECIDED: "govuk-tag--green",
+    ReconsiderationStatus.REFUSED: "govuk-tag--grey",
+    ReconsiderationStatus.WITHDRAWN: "govuk-tag--grey",
+}
+
+
+def _page(queryset, number):
+    return Paginator(queryset, PAGE_SIZE).get_page(number)
+
+
+def _single_site(site_ids: list[int]) -> int | None:
+    return site_ids[0] if len(site_ids) == 1 else None
+
+
+# Reconsiderations --------------------------------------------------------------------------------
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
+def reconsiderations(request: HttpRequest) -> HttpResponse:
+    page = _page(selectors.reconsiderations_for(request.user), request.GET.get("page"))
+    rows = list(page.object_list)
+    sites = [s.pk for s in selectors.reconsideration_sites(request.user)]
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=ReconsiderationRequest._meta.label_lower,
+        site_id=_single_site(sites),
+        purpose=RECONSIDERATION,
+        detail={"page": page.number, "ids": [r.pk for r in rows]},
+    )
+    return render(
+        request,
+        "reviews/reconsiderations.html",
+        {"page": page, "rows": [(r, STATUS_TAGS.get(r.status, "")) for r in rows], "query_prefix": ""},
+    )
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
+def reconsideration_new(request: HttpRequest) -> HttpResponse:
+    decisions = list(selectors.reconsiderable_decisions(request.user)[:CHOICE_LIMIT])
+    initial = {"decision": request.GET.get("decision", "")}
+    form = ReconsiderationForm(request.POST if request.method == "POST" else None, initial=initial, decisions=decisions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asked = services.reconsideration_receive(
+                decision=form.chosen_decision(),
+                user=request.user,
+                requester_kind=form.cleaned_data["requester_kind"],
+                requester_name=form.cleaned_data["requester_name"],
+                requester_organisation=form.cleaned_data["requester_organisation"],
+                grounds=form.cleaned_data["grounds"],
+                details=form.cleaned_data["details"],
+                received_on=form.cleaned_data["received_on"],
+                accept_late=form.accept_late_value(),
+                late_reason=form.cleaned_data["late_reason"],
+                request=request,
+            )
+        except services.ReviewInvalid as problem:
+            form.add_error(problem.field, str(problem))
+        except services.ReviewStateError as problem:
+            form.add_error("decision", str(problem))
+        else:
+            reference = asked.decision.referral.reference
+            if asked.status == ReconsiderationStatus.REFUSED:
+                messages.success(request, f"Late request for referral {reference} recorded as not accepted")
+            else:
+                messages.success(request, f"Reconsideration request for referral {reference} recorded")
+            return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+    return render(request, "reviews/reconsideration_new.html", {"form": form, "has_decisions": bool(decisions)})
+
+
+def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
+    decision = asked.decision
+    site = decision.referral.site
+    candidate = (
+        services.reconsideration_decision_candidate(asked) if asked.status == ReconsiderationStatus.LISTED else None
+    )
+    return {
+        "asked": asked,
+        "decision": decision,
+        "referral": decision.referral,
+        "status_tag": STATUS_TAGS.get(asked.status, ""),
+        "window_closes": services.window_closes_on(decision, site.reconsideration_window_days),
+        "window_days": site.reconsideration_window_days,
+        "grounds": _ground_labels(asked.grounds),
+        "candidate": candidate,
+        "reconsidered": asked.reconsidered_decision,
+    }
+
+
+def _ground_labels(codes: list[str]) -> list[str]:
+    labels = dict(ReconsiderationGround.choices)
+    return [labels.get(c, c) for c in codes]
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
+def reconsideration(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
+    asked = selectors.reconsideration_get(request.user, reconsideration_id)
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=asked,
+        site_id=asked.decision.referral.site_id,
+        purpose=RECONSIDERATION,
+    )
+    return render(request, "reviews/reconsideration.html", _reconsideration_context(asked))
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
+def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
+    asked = selectors.reconsideration_get(request.user, reconsideration_id)
+    if asked.status != ReconsiderationStatus.RECEIVED:
+        messages.info(request, f"This reconsideration is {asked.get_status_display().lower()}.")
+        return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+    meetings = list(selectors.listing_meetings(asked)[:CHOICE_LIMIT])
+    form = ListingForm(request.POST if request.method == "POST" else None, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reconsideration_list(
+                reconsideration=asked, meeting=form.chosen_meeting(), user=request.user, request=request
+            )
+        except services.ReviewInvalid as problem:
+            form.add_error(problem.field, str(problem))
+        except services.ReviewStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+        else:
+            messages.success(
+                request, f"Reconsideration for referral {asked.decision.referral.reference} listed before the panel"
+            )
+            return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=asked,
+        site_id=asked.decision.referral.site_id,
+        purpose=RECONSIDERATION,
+        detail={"page": "listing"},
+    )
+    return render(
+        request,
+        "reviews/reconsideration_listing.html",
+        {"asked": asked, "referral": asked.decision.referral, "form": form, "meetings": meetings},
+    )
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
+def reconsideration_outcome(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
+    asked = selectors.reconsideration_get(request.user, reconsideration_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.reconsideration_decide(reconsideration=asked, user=request.user, request=request)
+    except services.ReviewStateError as problem:
+        messages.info(request, str(problem))
+    else:
+        reference = asked.decision.referral.reference
+        messages.success(request, f"Outcome of the reconsideration for referral {reference} recorded")
+    return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
+def reconsideration_communicated(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
+    asked = selectors.reconsideration_get(request.user, reconsideration_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.reconsideration_communicate(reconsideration=asked, user=request.user, request=request)
+    except services.ReviewStateError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, "Outcome recorded as communicated")
+    return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+
+
+# Returns to the SCA ------------------------------------------------------------------------------
+
+
+def _return_rows(returns: list[DecisionReturn]) -> list[dict]:
+    return [{"sent": r, "summary": export.summary(r.export), "findings": list(r.findings.all())} for r in returns]
+
+
+@requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)
+def returns(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.returns_for(request.user).prefetch_related("findings")
+    page = _page(queryset, request.GET.get("page"))
+    rows = _return_rows(list(page.object_list))
+    sites = selectors.returns_sites(request.user)
+    sca = has_perm(request.user, Perm.SCA_AUDIT)
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=DecisionReturn._meta.label_lower,
+        site_id=_single_site(sites),
+        purpose=PURPOSES[Perm.SCA_AUDIT if sca else Perm.DECISION_RETURN],
+        detail={"page": page.number, "ids": [row["sent"].pk for row in rows]},
+    )
+    return render(
+        request,
+        "reviews/returns.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query_prefix": "",
+            "can_send": has_perm(request.user, Perm.DECISION_RETURN),
+            "several_sites": len(sites) > 1,
+        },
+    )
+
+
+@requires(Perm.DECISION_RETURN)
+def return_new(request: HttpRequest) -> HttpResponse:
+    decisions = list(selectors.returnable_decisions(request.user).filter(returns__isnull=True)[:CHOICE_LIMIT])
+    initial = {"decision": request.GET.get("decision", "")}
+    form = ReturnForm(request.POST if request.method == "POST" else None, initial=initial, decisions=decisions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.return_send(decision=form.chosen_decision(), user=request.user, request=request)
+        except services.ReviewStateError as problem:
+            form.add_error("decision", str(problem))
+        else:
+            messages.success(request, f"Decision for referral {sent.decision.referral.reference} sent to the SCA")
+            return redirect("reviews:return", return_id=sent.pk)
+    return render(request, "reviews/return_new.html", {"form": form, "has_decisions": bool(decisions)})
+
+
+def _purpose_for(user, sent: DecisionReturn) -> str:
+    return PURPOSES[Perm.SCA_AUDIT if has_perm(user, Perm.SCA_AUDIT, sent.site_id) else Perm.DECISION_RETURN]
+
+
+@requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)
+def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
+    sent = selectors.return_get(request.user, return_id)
+    is_sca = has_perm(request.user, Perm.SCA_AUDIT, sent.site_id)
+    is_panel = has_perm(request.user, Perm.DECISION_RETURN, sent.site_id)
+    form = FindingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not is_sca:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.finding_record(
+                    decision_return=sent,
+                    user=request.user,
+                    rating=form.cleaned_data["rating"],
+                    finding=form.cleaned_data["finding"],
+                    request=request,
+                )
+            except services.ReviewInvalid as problem:
+                form.add_error(problem.field, str(problem))
+            else:
+                messages.success(request, f"Finding recorded on return {sent.pk}")
+                return redirect("reviews:return", return_id=sent.pk)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=sent,
+        site_id=sent.site_id,
+        purpose=_purpose_for(request.user, sent),
+    )
+    findings = list(sent.findings.select_related("recorded_by", "responded_by"))
+    return render(
+        request,
+        "reviews/return.html",
+        {
+            "sent": sent,
+            "data": sent.export,
+            "summary": export.summary(sent.export),
+            "sections": export.readable(sent.export),
+            "findings": findings,
+            "is_sca": is_sca,
+            "is_panel": is_panel,
+            "form": form,
+            "response_form": ResponseForm(),
+        },
+    )
+
+
+def _download(request: HttpRequest, return_id: int, kind: str) -> HttpResponse:
+    sent = selectors.return_get(request.user, return_id)
+    data = export.export_json(sent.export) if kind == "json" else export.export_pdf(sent.export, sha256=sent.sha256)
+    audit_record(
+        request=request,
+        action=Action.DOWNLOAD,
+        obj=sent,
+        site_id=sent.site_id,
+        purpose=_purpose_for(request.user, sent),
+        detail={"format": kind, "sha256": sent.sha256},
+    )
+    response = HttpResponse(data, content_type="application/json" if kind == "json" else "application/pdf")
+    # Named by the return and referral references only: no child's name in a file name.
+    reference = export.summary(sent.export)["referral_reference"] or "decision"
+    response["Content-Disposition"] = f'attachment; filename="return-{sent.pk}-{reference}.{kind}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)
+def return_json(request: HttpRequest, return_id: int) -> HttpResponse:
+    return _download(request, return_id, "json")
+
+
+@requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)
+def return_pdf(request: HttpRequest, return_id: int) -> HttpResponse:
+    return _download(request, return_id, "pdf")
+
+
+@requires(Perm.DECISION_RETURN)
+def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = selectors.finding_get_for_panel(request.user, finding_id)
+    sent = finding.decision_return
+    if finding.responded_at is not None:
+        messages.info(request, "The panel has already answered this finding.")
+        return redirect("reviews:return", return_id=sent.pk)
+    form = ResponseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_respond(
+                finding=finding, user=request.user, response=form.cleaned_data["response"], request=request
+            )
+        except services.ReviewInvalid as problem:
+            form.add_error("response", str(problem))
+        except services.ReviewStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("reviews:return", return_id=sent.pk)
+        else:
+            messages.success(request, f"Answer to the finding on return {sent.pk} recorded")
+            return redirect("reviews:return", return_id=sent.pk)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=finding,
+        site_id=sent.site_id,
+        purpose=PURPOSES[Perm.DECISION_RETURN],
+    )
+    return render(
+        request,
+        "reviews/finding_answer.html",
+        {"finding": finding, "sent": sent, "summary": export.summary(sent.export), "form": form, "now": timezone.now()},
+    )
