@@ -180,3 +180,106 @@ def load() -> dict:
         "years": {y: n for y, n in years.items() if y >= 2013},
         "source": f"{directory} ({total} child referrals in Q4 2023 by nationality, {dropped} unmapped left out)",
     }
+
+
+# ------------------------------------------------------------------------------------------------ referrals
+
+# Exploitation types as the Home Office tables name them -> the referral's codes (several allowed).
+EXPLOITATION_WORDS = {
+    "Criminal": "criminal",
+    "Labour": "labour",
+    "Sexual": "sexual",
+    "Domestic": "domestic_servitude",
+    "Organ Harvesting": "organ_harvesting",
+}
+# First-responder types in the tables -> the organisation key of the bench staff who refer.
+FIRST_RESPONDER_TYPES = {"Local Authority": "la", "Government agency": "gov", "NGO and third sector": "ngo"}
+
+# Used when the statistics files are not available: Q4 2023 child referrals (computed from those files).
+FALLBACK_EXPLOITATION = {
+    ("la", ("criminal",)): 537,
+    ("la", ("not_known",)): 113,
+    ("la", ("sexual",)): 93,
+    ("la", ("labour",)): 61,
+    ("la", ("labour", "criminal")): 49,
+    ("la", ("sexual", "criminal")): 42,
+    ("gov", ("labour",)): 263,
+    ("gov", ("not_known",)): 82,
+    ("gov", ("labour", "criminal")): 45,
+    ("gov", ("labour", "domestic_servitude")): 37,
+    ("gov", ("sexual",)): 36,
+    ("ngo", ("labour",)): 17,
+    ("ngo", ("criminal",)): 11,
+}
+FALLBACK_LOCATIONS = {"uk": 1216, "overseas": 587, "both": 142}
+FALLBACK_CHILD_REFERRALS_Q4_2023 = 1945
+
+
+def exploitation_codes(label: str) -> tuple[str, ...]:
+    """'Sexual, Labour & Criminal' -> ('sexual', 'labour', 'criminal'); 'Not specified or unknown' -> ('not_known',)."""
+    if label.startswith("Not specified"):
+        return ("not_known",)
+    words = [w.strip() for part in label.split("&") for w in part.split(",")]
+    return tuple(EXPLOITATION_WORDS[w] for w in words if w)
+
+
+def referral_weights() -> dict:
+    """What a child's referral looks like, from the Q4 2023 tables.
+
+    - 'joint': {nationality codes: {(first responder key, exploitation codes): people}} and 'joint_all' (all
+      nationalities): who referred the child and for what, given the child's nationality;
+    - 'police_share': the share of child referrals not made by a local authority, government agency or NGO.
+      The republished tables have no police file; the longitudinal table's Q4 2023 child total minus the
+      three files' child totals is taken as the police (and other) first responders' share;
+    - 'locations': {"uk" | "overseas" | "both": people} (longitudinal table, children, Q4 2023).
+    """
+    directory = data_dir()
+    if directory is None:
+        total = sum(FALLBACK_EXPLOITATION.values())
+        return {
+            "joint": {},
+            "joint_all": dict(FALLBACK_EXPLOITATION),
+            "police_share": max(FALLBACK_CHILD_REFERRALS_Q4_2023 - total, 0) / FALLBACK_CHILD_REFERRALS_Q4_2023,
+            "locations": dict(FALLBACK_LOCATIONS),
+            "source": "built-in weights (NRM statistics files not found)",
+        }
+    joint: dict[tuple[str, ...], Counter] = {}
+    joint_all: Counter = Counter()
+    for path in sorted(directory.glob("nrm_referrals_*_2023_q4.csv")):
+        with path.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["Age at exploitation"] != "Child (17 or under)" or row["Gender"] != "Total":
+                    continue
+                if row["First responder"].endswith("total") or row["Exploitation type"] == "Total":
+                    continue
+                people = int(row["People"] or 0)
+                if not people:
+                    continue
+                key = (FIRST_RESPONDER_TYPES[row["First responder type"]], exploitation_codes(row["Exploitation type"]))
+                if row["Nationality"] == "Total":
+                    joint_all[key] += people
+                    continue
+                codes = _codes(row["Nationality"])
+                if codes is not None:
+                    joint.setdefault(codes, Counter())[key] += people
+    locations: Counter = Counter()
+    child_total = 0
+    with (directory / "nrm_referrals_longitudinal.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Year"] != "2023" or row["Quarter"] != "Q4" or not row["Age at exploitation"].startswith("Child"):
+                continue
+            n = int(row["NRM referrals"] or 0)
+            where = row["Location of exploitation"]
+            if where == "Total":
+                child_total = n
+            elif where in ("UK", "Overseas", "UK and Overseas"):
+                locations[{"UK": "uk", "Overseas": "overseas", "UK and Overseas": "both"}[where]] += n
+    three = sum(joint_all.values())
+    return {
+        "joint": {k: dict(v) for k, v in joint.items()},
+        "joint_all": dict(joint_all),
+        "police_share": max(child_total - three, 0) / max(child_total, 1),
+        "locations": dict(locations),
+        "source": f"{directory} (Q4 2023: {three} child referrals by local authorities, government agencies and "
+        f"NGOs; {child_total} child referrals in all)",
+    }

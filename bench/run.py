@@ -24,14 +24,14 @@ from pathlib import Path
 import psycopg
 
 from bench.cpu import CpuMeter, wait_for_quiet
+from bench.pages import COORDINATOR, PAGES, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LUA = str(ROOT / "bench" / "wrk_report.lua")
 RESULTS = ROOT / "bench" / "results"
-SEED_FORMAT = 5  # bump when bench/seed.py changes what it writes: forces a reseed
-COORDINATOR = "coordinator.northbridge@childnrm.example"
+SEED_FORMAT = 6  # bump when bench/seed.py changes what it writes: forces a reseed
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 
@@ -275,8 +275,8 @@ def wrk(url: str, *, cookies: list[str], seconds: int, connections: int, threads
     return result
 
 
-def sessions(name: str, count: int) -> list[str]:
-    cmd = [PY, "-m", "bench.login", "--email", COORDINATOR, "--count", str(count)]
+def sessions(name: str, count: int, email: str = COORDINATOR) -> list[str]:
+    cmd = [PY, "-m", "bench.login", "--email", email, "--count", str(count)]
     out = run_checked(cmd, django_env(name), capture=True)
     data = json.loads(out.strip().splitlines()[-1])
     return [f"{data['cookie_name']}={key}" for key in data["keys"]]
@@ -332,25 +332,28 @@ def main(argv: list[str] | None = None) -> int:
     hot, hot_events_at_start = least_viewed(name, marker["hot_references"])
     visible = count_visible(name)
     deep_page = max(1, min(2000, visible // 25))
+    queue_rows = count_queue(name)
+    queue_deep_page = max(1, min(2000, -(-queue_rows // 25)))
     commit = commit_latency(name)
     say(f"PostgreSQL commit latency (1-row UPDATE, autocommit): p50 {commit['p50']:.2f} ms, p95 {commit['p95']:.2f} ms")
 
-    pages = [
-        ("Bare Django view (ceiling)", "/bare/", False, "ok"),
-        ("Health check (SELECT 1)", "/health/", False, "ok"),
-        ("Sign-in page (anonymous)", "/account/sign-in/", False, "Sign in"),
-        ("Home", "/", True, "Your roles"),
-        ("Children list, page 1", "/children/", True, "Children"),
-        (f"Children list, page {deep_page:,}", f"/children/?page={deep_page}", True, f"Page {deep_page} of"),
-        ("Child record", f"/children/{record}/", True, record),
-        ("Child audit page", f"/children/{hot}/audit/", True, "Who has seen or changed this record"),
-    ]
-    overhead_pages = [p for p in pages if p[1] in ("/children/", f"/children/{record}/")]
+    values = {
+        **marker.get("samples", {}),
+        "record": record,
+        "hot": hot,
+        "deep_page": deep_page,
+        "queue_deep_page": queue_deep_page,
+    }
+    try:
+        pages = [p.filled(values) for p in PAGES]
+    except LookupError as exc:
+        fail(str(exc))
+    overhead_pages = [p for p in pages if p.overhead]
 
     results: dict[tuple[str, str], dict] = {}
 
-    def measure_once(server: Server, page, cookies: list[str]) -> dict:
-        label, path, _signed_in, _text = page
+    def measure_once(server: Server, page: Page, cookies: list[str]) -> dict:
+        label, path = page.label, page.path
         load = {"cookies": cookies, "connections": args.connections, "threads": args.wrk_threads}
         waited, seen = wait_for_quiet(args.max_other, args.quiet_wait)
         if waited > 3:
@@ -367,11 +370,11 @@ def main(argv: list[str] | None = None) -> int:
         r["db_cpu_ms"] = 1000 * meter.result.db_seconds / max(r["requests"], 1)
         return r
 
-    def measure(server: Server, page, run: str) -> dict:
+    def measure(server: Server, page: Page, run: str) -> dict:
         """One measurement; repeated (up to --retries) when other work on the machine took much CPU."""
-        label, path, signed_in, text = page
-        cookies = sessions(name, args.connections) if signed_in else []
-        size = preflight(server.base + path, cookies[0] if cookies else None, text)
+        label, path = page.label, page.path
+        cookies = sessions(name, args.connections, page.user) if page.signed_in else []
+        size = preflight(server.base + path, cookies[0] if cookies else None, page.expect)
         attempts = [measure_once(server, page, cookies)]
         while attempts[-1]["cpu"]["other_pct"] > args.max_other and len(attempts) <= args.retries:
             print(
@@ -434,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             "threads": args.threads,
             "deep_page": deep_page,
             "visible": visible,
+            "queue_rows": queue_rows,
             "database": name,
             "hot": hot,
             "hot_events_at_start": hot_events_at_start,
@@ -496,12 +500,29 @@ def count_visible(name: str) -> int:
     return row[0]
 
 
+def count_queue(name: str) -> int:
+    """How many referrals the demo coordinator's queue holds by default (open: awaiting triage or accepted)."""
+    with psycopg.connect(dbname=name, autocommit=True, **PG) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM referrals_referral r JOIN accounts_membership m ON m.site_id = r.site_id "
+            "JOIN accounts_user u ON u.id = m.user_id WHERE u.email = %s AND m.role = 'coordinator' "
+            "AND r.status IN ('submitted', 'accepted')",
+            [COORDINATOR],
+        ).fetchone()
+    return row[0]
+
+
 def table_counts(name: str) -> dict[str, int]:
     with psycopg.connect(dbname=name, autocommit=True, **PG) as conn:
         get = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
         return {
             "children": get("SELECT count(*) FROM people_child"),
             "child_associations": get("SELECT count(*) FROM people_childassociation"),
+            "referrals": get("SELECT count(*) FROM referrals_referral"),
+            "status_changes": get("SELECT count(*) FROM referrals_referralstatuschange"),
+            "assessments": get("SELECT count(*) FROM referrals_triageassessment"),
+            "handoffs": get("SELECT count(*) FROM referrals_handoff"),
+            "blocking_keys": get("SELECT count(*) FROM people_childblockingkey"),
             "sites": get("SELECT count(*) FROM accounts_site"),
             "users": get("SELECT count(*) FROM accounts_user"),
             "audit_events": get("SELECT count(*) FROM audit_auditevent"),
@@ -525,7 +546,7 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
         f"CHILDNRM_ENV=development, DEBUG off, database `{settings['database']}` on 127.0.0.1",
         f"- Load: `wrk -t{settings['wrk_threads']} -c{settings['connections']} -d{settings['duration']}s --latency` "
         f"after a {settings['warmup']} s warm-up, per page; signed-in pages as the demo coordinator of Northbridge, "
-        f"who sees {settings['visible']:,} children",
+        f"who sees {settings['visible']:,} children and has {settings['queue_rows']:,} open referrals in the queue",
         f"- Code: {git_revision()}",
         f"- PostgreSQL commit latency (1-row UPDATE, autocommit) before the load: p50 "
         f"{settings['commit']['p50']:.2f} ms, p95 {settings['commit']['p95']:.2f} ms",
@@ -534,7 +555,8 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
         "| CPU bench | CPU other |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, path, _signed_in, _text in pages:
+    for page in pages:
+        label, path = page.label, page.path
         r = results[(path, "on")]
         retry = f" ({r['attempts']} tries)" if r.get("attempts", 1) > 1 else ""
         lines.append(
@@ -560,7 +582,8 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
         "| p95 on ms | p95 off ms | Server CPU ms/req on / off | CPU other on / off |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, path, _signed_in, _text in overhead_pages:
+    for page in overhead_pages:
+        label, path = page.label, page.path
         on, off = _best(results, path, "on"), _best(results, path, "off")
         cost = (off["rps"] - on["rps"]) / off["rps"] * 100 if off["rps"] else 0.0
         lines.append(
@@ -576,13 +599,19 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
         "",
         f"- Rows: {counts['children']:,} children, {counts['child_associations']:,} child associations, "
         f"{counts['sites']} sites, {counts['users']} users, {counts['audit_events']:,} audit events "
-        f"(audit table with its indexes {counts['audit_table_bytes'] / 2**30:.1f} GiB)",
+        f"(audit table with its indexes {counts['audit_table_bytes'] / 2**30:.1f} GiB), "
+        f"{counts['referrals']:,} referrals with {counts['status_changes']:,} status changes, "
+        f"{counts['assessments']:,} triage assessments and {counts['handoffs']:,} hand-offs (case packets), "
+        f"{counts['blocking_keys']:,} linkage blocking keys",
+        "- Referrals by status at seeding: "
+        + ", ".join(f"{v:,} {k}" for k, v in marker.get("referrals", {}).items() if not k.endswith("s")),
         f"- Child record page: {settings['record']}; audit page: {settings['hot']}, which had "
         f"{settings['hot_events_at_start']:,} audit events when the run started (each audit-page view adds one)",
         f"- Seeding: {marker.get('seed_seconds', '?')} s in all{reused}: "
         f"migrate {marker.get('migrate_seconds', '?')} s, "
         f"demo data + sites/staff {timings.get('sites_staff', '?')} s, children + associations "
-        f"{timings.get('children', '?')} s, linkage keys {timings.get('derived', '?')} s, "
+        f"{timings.get('children', '?')} s, referrals {timings.get('referrals', '?')} s, "
+        f"linkage keys {timings.get('derived', '?')} s, "
         f"audit events COPY {timings.get('audit_copy', '?')} s "
         f"({marker.get('events_per_second', 0):,} events/s, sealed in Python), audit indexes "
         f"{timings.get('audit_indexes', '?')} s, VACUUM ANALYZE + CHECKPOINT {timings.get('vacuum_analyze', '?')} s",

@@ -99,7 +99,14 @@ def seed_sites_and_staff(extra_sites: int):
     from childnrm.core.demo import demo_email
 
     call_command("seed_demo", verbosity=0)
+    from bench.seed_referrals import GOVERNMENT_ORGANISATIONS
+
     ngo = Organisation.objects.get(name="Safe Futures Children's Charity")
+    # Government first responders of children: UK Visas and Immigration, Immigration Enforcement, Border Force.
+    government = [
+        Organisation.objects.get_or_create(name=name, defaults={"type": OrganisationType.HOME_OFFICE})[0]
+        for name in GOVERNMENT_ORGANISATIONS
+    ]
     ictg_service = Organisation.objects.get(name="Independent Child Trafficking Guardian Service")
     unusable = make_password(None)
 
@@ -126,11 +133,12 @@ def seed_sites_and_staff(extra_sites: int):
         (Role.FIRST_RESPONDER, "police", 4),
         (Role.FIRST_RESPONDER, "la", 3),
         (Role.FIRST_RESPONDER, "ngo", 2),
+        (Role.FIRST_RESPONDER, "gov", 3),
         (Role.ICTG, "ictg", 3),
         (Role.ANALYST, "la", 1),
         (Role.SITE_ADMIN, "la", 1),
     ]
-    for site in Site.objects.all():
+    for site_number, site in enumerate(Site.objects.order_by("id")):
         if User.objects.filter(email__startswith=f"bench.{site.slug}.").exists():
             continue
         la = site.local_authorities.order_by("name").first()
@@ -141,11 +149,12 @@ def seed_sites_and_staff(extra_sites: int):
         users, memberships = [], []
         for role, org_key, count in staff_plan:
             for n in range(count):
+                org = government[(site_number + n) % len(government)] if org_key == "gov" else orgs[org_key]
                 users.append(
                     User(
                         email=f"bench.{site.slug}.{role.value}.{org_key}.{n}@childnrm.example",
                         full_name=f"{role.label} {n + 1} ({site.name})",
-                        organisation=orgs[org_key],
+                        organisation=org,
                         password=unusable,
                     )
                 )
@@ -267,11 +276,22 @@ def seed_children(conn, *, total: int, sites: list[dict], weights: dict, rng: ra
     with conn.cursor() as cur:
         cur.execute("SELECT id, site_id, created_at, reference FROM people_child ORDER BY created_at, id")
         all_children = cur.fetchall()
-    return {"rows": all_children, "max_id_before": max_id_before}
+        # What a referral repeats of its child (the child record is made from the referral on submission).
+        cur.execute(
+            "SELECT id, site_id, created_at, reference, given_names, family_name, date_of_birth, "
+            "date_of_birth_estimated, sex, nationalities, local_authority_id FROM people_child WHERE id > %s "
+            "ORDER BY created_at, id",
+            [max_id_before],
+        )
+        new_children = cur.fetchall()
+    return {"rows": all_children, "max_id_before": max_id_before, "new": new_children}
 
 
 def seed_associations(conn, *, children: dict, staff: list[dict], rng: random.Random) -> int:
-    """Every new child has a referrer; about 30% an allocated ICTG; the demo FRO/ICTG hold a subset."""
+    """About 30% of new children have an allocated ICTG (half since ended); the demo ICTG holds about 1%.
+
+    The referrer of each child is associated by bench/seed_referrals.py, with the referral.
+    """
     by_site_role: dict[tuple[int, str], list[dict]] = {}
     for s in staff:
         by_site_role.setdefault((s["site_id"], s["role"]), []).append(s)
@@ -279,18 +299,9 @@ def seed_associations(conn, *, children: dict, staff: list[dict], rng: random.Ra
     for child_id, site_id, created, _ref in children["rows"]:
         if child_id <= children["max_id_before"]:
             continue  # demo children keep their demo associations
-        fros = by_site_role.get((site_id, "first_responder"), [])
         ictgs = by_site_role.get((site_id, "ictg"), [])
-        demo_fro = [s for s in fros if s["demo"]]
         demo_ictg = [s for s in ictgs if s["demo"]]
-        synthetic_fro = [s for s in fros if not s["demo"]] or fros
         synthetic_ictg = [s for s in ictgs if not s["demo"]] or ictgs
-        if demo_fro and rng.random() < 0.02:
-            referrer = demo_fro[0]
-        else:
-            referrer = rng.choice(synthetic_fro) if synthetic_fro else None
-        if referrer is not None:
-            rows.append((child_id, referrer["user_id"], "referrer", created, None))
         r = rng.random()
         if demo_ictg and r < 0.01:
             rows.append((child_id, demo_ictg[0]["user_id"], "ictg", created, None))
@@ -302,7 +313,7 @@ def seed_associations(conn, *, children: dict, staff: list[dict], rng: random.Ra
     with conn.cursor() as cur, cur.copy(copy_sql) as copy:
         for r in rows:
             copy.write_row(r)
-    log(f"child associations: {len(rows):,} copied in {time.perf_counter() - t0:.1f}s")
+    log(f"child associations (guardians): {len(rows):,} copied in {time.perf_counter() - t0:.1f}s")
     return len(rows)
 
 
@@ -664,6 +675,13 @@ def main(argv: list[str] | None = None) -> int:
     seed_associations(conn, children=children, staff=staff, rng=rng)
     timings["children"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    from bench.seed_referrals import seed_referrals
+
+    referrals = seed_referrals(conn, children=children["new"], staff=staff, sites=sites, rng=rng)
+    timings["referrals"] = time.perf_counter() - t0
+    log(f"referrals: {timings['referrals']:.1f}s in all")
+    samples = dict(referrals["samples"])
+    t0 = time.perf_counter()
     derived = refresh_derived_data([r[0] for r in children["rows"] if r[0] > children["max_id_before"]])
     timings["derived"] = time.perf_counter() - t0
     if derived:
@@ -680,6 +698,7 @@ def main(argv: list[str] | None = None) -> int:
     # The child whose record page is loaded: an ordinary northbridge child referred recently.
     record = ours[-max(len(ours) // 20, 1)]
     log(f"hot children: {', '.join(r[3] for r in hot)}; record page child: {record[3]}")
+    samples["record"] = record[3]
 
     db = settings.DATABASES["default"]
 
@@ -711,7 +730,11 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     with conn_factory() as c2, c2.cursor() as cur:
-        for table in ("people_child", "people_childassociation", "accounts_user", "accounts_membership"):
+        for table in (
+            "people_child", "people_childassociation", "people_childblockingkey", "accounts_user",
+            "accounts_membership", "referrals_referral", "referrals_referralstatuschange",
+            "referrals_triageassessment", "referrals_handoff",
+        ):  # fmt: skip
             cur.execute(f"VACUUM ANALYZE {table}")
         # Sets hint bits and the visibility map now (index-only scans), and autovacuum, where it runs,
         # does not start on these tables during the load test.
@@ -735,6 +758,8 @@ def main(argv: list[str] | None = None) -> int:
         "hot_references": [r[3] for r in hot],
         "hot_events": n_hot,
         "record_reference": record[3],
+        "samples": samples,
+        "referrals": referrals["counts"],
         "head_seq": chain["head_seq"],
         "timings": {k: round(v, 1) for k, v in timings.items()},
         "events_per_second": round(args.events / max(chain["seconds"], 1e-9)),
