@@ -1,0 +1,225 @@
+"""Forms for the panel's pages: membership, scheduling, attendance, the agenda and declarations."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+
+from childnrm.core.forms import GovukFormMixin
+from childnrm.panels.models import Agency, AgendaStage, AttendsAs, MeetingKind
+from childnrm.referrals.forms import GovukDateField
+
+YES, NO = "yes", "no"
+YES_NO = [(YES, "Yes"), (NO, "No")]
+TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+class MemberForm(GovukFormMixin, forms.Form):
+    user = forms.ChoiceField(
+        label="Who is joining the panel?",
+        help_text="Only people who hold a role at this site are listed.",
+        error_messages={"required": "Select who is joining the panel", "invalid_choice": "Select who is joining"},
+    )
+    agency = forms.ChoiceField(
+        label="Agency they speak for",
+        choices=[("", "Select an agency"), *Agency.choices],
+        error_messages={"required": "Select the agency they speak for", "invalid_choice": "Select an agency"},
+    )
+    attends_as = forms.ChoiceField(
+        label="How do they attend?",
+        choices=AttendsAs.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they attend", "invalid_choice": "Select how they attend"},
+    )
+    voting = forms.ChoiceField(
+        label="Do they vote on decisions?",
+        help_text="Guardians and advisers attend without a vote.",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they vote", "invalid_choice": "Select whether they vote"},
+    )
+
+    def __init__(self, *args, users=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if users is None:
+            del self.fields["user"]
+        else:
+            self.fields["user"].choices = [("", "Select a person"), *((str(u.pk), _user_label(u)) for u in users)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("voting") == YES and data.get("attends_as") in (AttendsAs.ICTG, AttendsAs.ADVISER):
+            self.add_error("voting", "Guardians and advisers attend without a vote: select ‘No’")
+        return data
+
+    @property
+    def votes(self) -> bool:
+        return self.cleaned_data["voting"] == YES
+
+
+def _user_label(user) -> str:
+    org = f", {user.organisation.name}" if user.organisation_id else ""
+    return f"{user.full_name}{org}"
+
+
+def parse_time(value: str) -> time | None:
+    match = TIME_RE.match(value or "")
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2)), (match.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+class MeetingForm(GovukFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of sitting",
+        choices=MeetingKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of sitting", "invalid_choice": "Select the kind of sitting"},
+    )
+    day = GovukDateField(
+        label="Date",
+        help_text="For example, 27 3 2027",
+        what="Date of the meeting",
+        enter="Enter the date of the meeting",
+        required=True,
+    )
+    start_time = forms.CharField(
+        label="Start time",
+        help_text="Use the 24-hour clock, for example 10:00 or 14:30",
+        max_length=8,
+        error_messages={"required": "Enter the start time"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}),
+    )
+    location = forms.CharField(
+        label="Where",
+        help_text="A room and building, or how to join online",
+        max_length=200,
+        required=False,
+    )
+    chair = forms.ChoiceField(
+        label="Chair",
+        help_text="People who hold the panel chair role at this site.",
+        error_messages={"required": "Select the chair", "invalid_choice": "Select the chair"},
+    )
+
+    def __init__(self, *args, chairs, allow_past: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow_past = allow_past
+        self.fields["chair"].choices = [("", "Select the chair"), *((str(u.pk), u.full_name) for u in chairs)]
+
+    def clean_start_time(self):
+        parsed = parse_time(self.cleaned_data["start_time"])
+        if parsed is None:
+            raise forms.ValidationError("Enter the start time as hours and minutes, for example 10:00")
+        return parsed
+
+    def clean(self):
+        data = super().clean()
+        day, start = data.get("day"), data.get("start_time")
+        if day and start:
+            starts_at = timezone.make_aware(datetime.combine(day, start))
+            if not self.allow_past and starts_at < timezone.now():
+                self.add_error("day", "The date and time of the meeting must be in the future")
+            data["starts_at"] = starts_at
+        return data
+
+    @staticmethod
+    def initial_for(meeting) -> dict:
+        local = timezone.localtime(meeting.starts_at)
+        return {
+            "kind": meeting.kind,
+            "day": local.date(),
+            "start_time": local.strftime("%H:%M"),
+            "location": meeting.location,
+            "chair": str(meeting.chair_id or ""),
+        }
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, attendees, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(str(a.pk), a.user.full_name) for a in attendees]
+
+
+class AttendeeAddForm(GovukFormMixin, forms.Form):
+    member = forms.ChoiceField(
+        label="Invite a panel member",
+        error_messages={"required": "Select the panel member to invite", "invalid_choice": "Select a panel member"},
+    )
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [
+            ("", "Select a panel member"),
+            *((str(m.pk), f"{m.user.full_name} ({m.get_agency_display()})") for m in members),
+        ]
+
+
+class AgendaAddForm(forms.Form):
+    referral = forms.IntegerField()
+    stage = forms.ChoiceField(choices=AgendaStage.choices, error_messages={"required": "Select the stage"})
+
+
+class ConflictForm(forms.Form):
+    """Several of these share a page (one per attendee), so ids carry the form's prefix."""
+
+    has_conflict = forms.ChoiceField(
+        label="Is there a conflict of interest?",
+        choices=[(NO, "No conflict of interest"), (YES, "Yes, a conflict of interest")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether there is a conflict of interest",
+            "invalid_choice": "Select whether there is a conflict of interest",
+        },
+    )
+    details = forms.CharField(
+        label="Describe the conflict",
+        help_text="For example, you know the child or their family, or you work with the case directly.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self._wire()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._wire()
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        self._wire()
+
+    def _wire(self) -> None:
+        details = self["details"]
+        described = [f"{details.auto_id}-hint"]
+        css = "govuk-textarea"
+        if self.is_bound and self._errors is not None and "details" in self._errors:
+            described.append(f"{details.auto_id}-error")
+            css += " govuk-textarea--error"
+        self.fields["details"].widget.attrs.update({"class": css, "aria-describedby": " ".join(described)})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_conflict") == YES and not (data.get("details") or "").strip():
+            self.add_error("details", "Describe the conflict of interest")
+        return data
+
+    @property
+    def conflicted(self) -> bool:
+        return self.cleaned_data["has_conflict"] == YES

@@ -1,0 +1,662 @@
+"""The panel's pages: membership, meetings, attendance, the agenda, conflicts and case papers.
+
+Thin: parse the form, call a service or selector, render. Every view of case data is audited.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, sites_where
+from childnrm.accounts.models import Role, Site, User
+from childnrm.audit.services import Action, audit_record
+from childnrm.panels import rules, selectors, services, suggestions
+from childnrm.panels.forms import (
+    NO,
+    YES,
+    AgendaAddForm,
+    AttendanceForm,
+    AttendeeAddForm,
+    ConflictForm,
+    MeetingForm,
+    MemberForm,
+)
+from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus, PanelMember
+from childnrm.panels.services import PanelError
+from childnrm.referrals import handoff
+from childnrm.referrals.models import Referral
+
+MANAGE = PURPOSES[Perm.PANEL_MANAGE]
+ATTEND = PURPOSES[Perm.MEETING_ATTEND]
+STATUS_TAG = {
+    MeetingStatus.SCHEDULED: "govuk-tag--blue",
+    MeetingStatus.OPEN: "govuk-tag--green",
+    MeetingStatus.CLOSED: "govuk-tag--grey",
+    MeetingStatus.CANCELLED: "govuk-tag--red",
+}
+
+
+def _managed_site(request: HttpRequest) -> Site:
+    """The site whose panel the user runs (the first, if they run several)."""
+    site_ids = sites_where(request.user, Perm.PANEL_MANAGE)
+    site = Site.objects.filter(pk__in=site_ids, active=True).order_by("name").first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def _apply_error(form, problem: PanelError) -> None:
+    field = problem.field if problem.field in form.fields else None
+    form.add_error(field, str(problem))
+
+
+# --- Membership ---------------------------------------------------------------------------------
+
+
+@requires(Perm.PANEL_MANAGE)
+def members(request: HttpRequest) -> HttpResponse:
+    site = _managed_site(request)
+    seats = list(PanelMember.objects.filter(site=site).select_related("user", "user__organisation"))
+    current = [m for m in seats if m.active]
+    former = [m for m in seats if not m.active]
+    voting = {m.agency for m in current if m.voting}
+    missing = [rules.AGENCY_LABELS[a] for a in rules.QUORUM_AGENCIES if a not in voting]
+    audit_record(request=request, action=Action.LIST, object_type="panels.panelmember", site_id=site.pk, purpose=MANAGE)
+    return render(
+        request,
+        "panels/members.html",
+        {"site": site, "current": current, "former": former, "missing_quorum": missing},
+    )
+
+
+def _member_form_users(site: Site):
+    seated = PanelMember.objects.filter(site=site, active=True).values("user_id")
+    return services.site_users(site).exclude(pk__in=seated).select_related("organisation").order_by("full_name")
+
+
+@requires(Perm.PANEL_MANAGE)
+def member_add(request: HttpRequest) -> HttpResponse:
+    site = _managed_site(request)
+    users = list(_member_form_users(site))
+    form = MemberForm(request.POST if request.method == "POST" else None, users=users, initial={"voting": YES})
+    if request.method == "POST" and form.is_valid():
+        member_user = next(u for u in users if str(u.pk) == form.cleaned_data["user"])
+        try:
+            services.panel_member_add(
+                site=site,
+                user=request.user,
+                member_user=member_user,
+                agency=form.cleaned_data["agency"],
+                attends_as=form.cleaned_data["attends_as"],
+                voting=form.votes,
+                request=request,
+            )
+        except PanelError as problem:
+            _apply_error(form, problem)
+        else:
+            messages.success(request, f"{member_user.full_name} has joined the panel")
+            return redirect("panels:members")
+    return render(request, "panels/member_form.html", {"form": form, "site": site, "member": None})
+
+
+@requires(Perm.PANEL_MANAGE)
+def member_change(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = selectors.panel_member_get(request.user, member_id)
+    initial = {"agency": member.agency, "attends_as": member.attends_as, "voting": YES if member.voting else NO}
+    form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_member_change(
+                member=member,
+                user=request.user,
+                agency=form.cleaned_data["agency"],
+                attends_as=form.cleaned_data["attends_as"],
+                voting=form.votes,
+                request=request,
+            )
+        except PanelError as problem:
+            _apply_error(form, problem)
+        else:
+            messages.success(request, f"{member.user.full_name}’s seat has been changed")
+            return redirect("panels:members")
+    return render(request, "panels/member_form.html", {"form": form, "site": member.site, "member": member})
+
+
+@requires(Perm.PANEL_MANAGE)
+def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = selectors.panel_member_get(request.user, member_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.panel_member_remove(member=member, user=request.user, request=request)
+        except PanelError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, f"{member.user.full_name} has left the panel")
+            return redirect("panels:members")
+    return render(request, "panels/member_remove.html", {"member": member, "error": error})
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def _meeting_rows(meetings):
+    return meetings.select_related("chair").annotate(
+        cases=Count("agenda_items", distinct=True),
+        invited=Count("attendees", distinct=True),
+    )
+
+
+@requires(Perm.PANEL_MANAGE)
+def meetings(request: HttpRequest) -> HttpResponse:
+    site = _managed_site(request)
+    mine = selectors.meetings_managed_by(request.user).filter(site=site)
+    live = Q(status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN))
+    upcoming = _meeting_rows(mine.filter(live)).order_by("starts_at", "id")
+    past = _meeting_rows(mine.exclude(live)).order_by("-starts_at", "-id")[:50]
+    audit_record(request=request, action=Action.LIST, object_type="panels.meeting", site_id=site.pk, purpose=MANAGE)
+    return render(
+        request,
+        "panels/meetings.html",
+        {"site": site, "upcoming": upcoming, "past": past, "status_tag": STATUS_TAG},
+    )
+
+
+@requires(Perm.MEETING_ATTEND)
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    attended = selectors.meetings_attended_by(request.user)
+    live = Q(status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN))
+    upcoming = list(_meeting_rows(attended.filter(live)).select_related("site").order_by("-status", "starts_at", "id"))
+    # In session first, then the soonest.
+    upcoming.sort(key=lambda m: (m.status != MeetingStatus.OPEN, m.starts_at))
+    past = _meeting_rows(attended.exclude(live)).select_related("site").order_by("-starts_at", "-id")[:50]
+    audit_record(request=request, action=Action.LIST, object_type="panels.meeting", purpose=ATTEND)
+    return render(
+        request,
+        "panels/my_meetings.html",
+        {"upcoming": upcoming, "past": past, "status_tag": STATUS_TAG},
+    )
+
+
+def _chairs(site: Site):
+    return services.users_with_role(site, Role.CHAIR)
+
+
+def _chosen_chair(form, chairs) -> User | None:
+    return next((u for u in chairs if str(u.pk) == form.cleaned_data.get("chair")), None)
+
+
+@requires(Perm.PANEL_MANAGE)
+def meeting_schedule(request: HttpRequest) -> HttpResponse:
+    site = _managed_site(request)
+    chairs = list(_chairs(site))
+    initial = {"kind": "regular", "start_time": "10:00", "chair": str(chairs[0].pk) if len(chairs) == 1 else ""}
+    form = MeetingForm(request.POST if request.method == "POST" else None, chairs=chairs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                site=site,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                starts_at=form.cleaned_data["starts_at"],
+                location=form.cleaned_data["location"],
+                chair=_chosen_chair(form, chairs),
+                request=request,
+            )
+        except PanelError as problem:
+            _apply_error(form, problem)
+        else:
+            messages.success(request, "Meeting scheduled")
+            return redirect("panels:meeting", meeting_id=meeting.pk)
+    return render(request, "panels/meeting_form.html", {"form": form, "site": site, "meeting": None})
+
+
+@requires(Perm.PANEL_MANAGE)
+def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    if meeting.status not in services.LIVE_STATUSES:
+        messages.info(request, f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed")
+        return redirect("panels:meeting", meeting_id=meeting.pk)
+    chairs = list(_chairs(meeting.site))
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        chairs=chairs,
+        initial=MeetingForm.initial_for(meeting),
+        allow_past=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_change(
+                meeting=meeting,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                starts_at=form.cleaned_data["starts_at"],
+                location=form.cleaned_data["location"],
+                chair=_chosen_chair(form, chairs),
+                request=request,
+            )
+        except PanelError as problem:
+            _apply_error(form, problem)
+        else:
+            messages.success(request, "Meeting details changed")
+            return redirect("panels:meeting", meeting_id=meeting.pk)
+    return render(request, "panels/meeting_form.html", {"form": form, "site": meeting.site, "meeting": meeting})
+
+
+def _item_rows(meeting: Meeting):
+    items = list(meeting.agenda_items.select_related("referral", "referral__child"))
+    rows = []
+    attendees = list(meeting.attendees.select_related("user"))
+    for item in items:
+        item.meeting = meeting
+        declarations = {d.attendee_id: d for d in item.conflict_declarations.all()}
+        conflicted = [a for a in attendees if a.pk in declarations and declarations[a.pk].has_conflict]
+        rows.append(
+            {
+                "item": item,
+                "problems": rules.sitting_problems(item),
+                "conflicted": conflicted,
+                "declared": sum(1 for a in attendees if a.present and a.pk in declarations),
+                "present": sum(1 for a in attendees if a.present),
+                "voters": rules.eligible_voters(item),
+            }
+        )
+    return rows
+
+
+@requires(Perm.PANEL_MANAGE, Perm.MEETING_ATTEND)
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    manage = selectors.can_manage(request.user, meeting)
+    papers_open = selectors.papers_open_to(request.user, meeting)
+    attendees = list(meeting.attendees.select_related("user", "user__organisation"))
+    rows = _item_rows(meeting)
+    context = {
+        "meeting": meeting,
+        "manage": manage,
+        "papers_open": papers_open,
+        "live": meeting.status in services.LIVE_STATUSES,
+        "attendees": attendees,
+        "rows": rows,
+        "status_tag": STATUS_TAG,
+        "own": next((a for a in attendees if a.user_id == request.user.pk), None),
+    }
+    if manage and context["live"]:
+        invited = {a.user_id for a in attendees}
+        context["attendance_form"] = AttendanceForm(
+            initial={"present": [str(a.pk) for a in attendees if a.present]}, attendees=attendees
+        )
+        others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
+        context["add_form"] = AttendeeAddForm(members=list(others.select_related("user")))
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=meeting,
+        site_id=meeting.site_id,
+        purpose=MANAGE if manage else ATTEND,
+        detail={"meeting": meeting.pk, "referrals": [r["item"].referral_id for r in rows] if papers_open else []},
+    )
+    return render(request, "panels/meeting.html", context)
+
+
+_TRANSITIONS = {
+    "open": (services.meeting_open, "The sitting is open", "panels/meeting_confirm.html"),
+    "close": (services.meeting_close, "The meeting is closed", "panels/meeting_confirm.html"),
+    "cancel": (services.meeting_cancel, "The meeting is cancelled", "panels/meeting_confirm.html"),
+}
+
+
+def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    service, done, template = _TRANSITIONS[action]
+    error = ""
+    if request.method == "POST":
+        try:
+            service(meeting=meeting, user=request.user, request=request)
+        except PanelError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, done)
+            return redirect("panels:meeting", meeting_id=meeting.pk)
+    rows = _item_rows(meeting) if action == "open" else []
+    return render(request, template, {"meeting": meeting, "action": action, "error": error, "rows": rows})
+
+
+@requires(Perm.PANEL_MANAGE)
+def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _transition_view(request, meeting_id, "open")
+
+
+@requires(Perm.PANEL_MANAGE)
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _transition_view(request, meeting_id, "close")
+
+
+@requires(Perm.PANEL_MANAGE)
+def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _transition_view(request, meeting_id, "cancel")
+
+
+@requires(Perm.PANEL_MANAGE)
+@require_POST
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    attendees = list(meeting.attendees.select_related("user"))
+    form = AttendanceForm(request.POST, attendees=attendees)
+    if not form.is_valid():
+        messages.info(request, "Select only people invited to this meeting")
+        return redirect("panels:meeting", meeting_id=meeting.pk)
+    try:
+        services.attendance_mark(
+            meeting=meeting,
+            user=request.user,
+            present_ids={int(v) for v in form.cleaned_data["present"]},
+            request=request,
+        )
+    except PanelError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, "Attendance recorded")
+    return redirect("panels:meeting", meeting_id=meeting.pk)
+
+
+@requires(Perm.PANEL_MANAGE)
+@require_POST
+def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    member = PanelMember.objects.filter(site_id=meeting.site_id, pk=request.POST.get("member") or 0).first()
+    if member is None:
+        messages.info(request, "Select the panel member to invite")
+        return redirect("panels:meeting", meeting_id=meeting.pk)
+    try:
+        services.attendee_add(meeting=meeting, user=request.user, member=member, request=request)
+    except PanelError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, f"{member.user.full_name} has been invited")
+    return redirect("panels:meeting", meeting_id=meeting.pk)
+
+
+@requires(Perm.PANEL_MANAGE)
+@require_POST
+def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    try:
+        attendee_id = int(request.POST.get("attendee", ""))
+    except ValueError:
+        raise Http404
+    attendee = meeting.attendees.select_related("user", "meeting").filter(pk=attendee_id).first()
+    if attendee is None:
+        raise Http404
+    try:
+        services.attendee_remove(attendee=attendee, user=request.user, request=request)
+    except PanelError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, f"{attendee.user.full_name} is no longer invited")
+    return redirect("panels:meeting", meeting_id=meeting.pk)
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+@requires(Perm.PANEL_MANAGE)
+def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The cases the service suggests for this sitting, and the coordinator adds them (POST)."""
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    live = meeting.status in services.LIVE_STATUSES
+    error, error_key = "", ""
+    if request.method == "POST" and live:
+        form = AgendaAddForm(request.POST)
+        error_key = request.POST.get("key", "")
+        if form.is_valid():
+            referral = Referral.objects.filter(site_id=meeting.site_id, pk=form.cleaned_data["referral"]).first()
+            if referral is None:
+                raise Http404
+            try:
+                services.agenda_item_add(
+                    meeting=meeting,
+                    user=request.user,
+                    referral=referral,
+                    stage=form.cleaned_data["stage"],
+                    request=request,
+                )
+            except PanelError as problem:
+                error = str(problem)
+            else:
+                messages.success(request, f"{referral.reference} added to the agenda")
+                return redirect("panels:agenda", meeting_id=meeting.pk)
+        else:
+            error = "Select what the panel is asked to decide"
+    items = list(suggestions.agenda_suggestions(meeting)) if live else []
+    rows = _item_rows(meeting)
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        obj=meeting,
+        site_id=meeting.site_id,
+        purpose=MANAGE,
+        detail={"meeting": meeting.pk, "page": "agenda", "suggested": [s.referral.pk for s in items]},
+    )
+    return render(
+        request,
+        "panels/agenda.html",
+        {
+            "meeting": meeting,
+            "live": live,
+            "suggestions": items,
+            "rows": rows,
+            "stages": AgendaStage.choices,
+            "error": error,
+            "error_key": error_key,
+            "next_sitting": suggestions.next_regular_sitting(meeting),
+        },
+    )
+
+
+@requires(Perm.PANEL_MANAGE)
+def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    item = meeting.agenda_items.select_related("referral", "referral__child").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    error = ""
+    if request.method == "POST":
+        try:
+            services.agenda_item_remove(item=item, user=request.user, request=request)
+        except PanelError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, f"{item.referral.reference} removed from the agenda")
+            return redirect("panels:agenda", meeting_id=meeting.pk)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=item,
+        site_id=meeting.site_id,
+        purpose=MANAGE,
+        detail={"meeting": meeting.pk, "referral": item.referral_id, "page": "remove from agenda"},
+    )
+    return render(request, "panels/agenda_remove.html", {"meeting": meeting, "item": item, "error": error})
+
+
+# --- Conflicts of interest ----------------------------------------------------------------------
+
+
+def _declaration_form_for(attendee: MeetingAttendee, declarations, data=None) -> ConflictForm:
+    existing = declarations.get(attendee.pk)
+    initial = {}
+    if existing is not None:
+        initial = {"has_conflict": YES if existing.has_conflict else NO, "details": existing.details}
+    return ConflictForm(data, prefix=f"a{attendee.pk}", initial=initial)
+
+
+@requires(Perm.PANEL_MANAGE)
+def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """The coordinator records each present attendee's declaration on one case."""
+    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    item = meeting.agenda_items.select_related("referral", "referral__child").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    attendees = list(meeting.attendees.filter(present=True).select_related("user"))
+    declarations = {d.attendee_id: d for d in item.conflict_declarations.select_related("declared_by")}
+    live = meeting.status in services.LIVE_STATUSES
+    if request.method == "POST" and live:
+        attendee = next((a for a in attendees if str(a.pk) == request.POST.get("attendee")), None)
+        if attendee is None:
+            raise Http404
+        form = _declaration_form_for(attendee, declarations, request.POST)
+        if form.is_valid():
+            try:
+                services.conflict_declare(
+                    item=item,
+                    attendee=attendee,
+                    user=request.user,
+                    has_conflict=form.conflicted,
+                    details=form.cleaned_data["details"],
+                    request=request,
+                )
+            except PanelError as problem:
+                _apply_error(form, problem)
+            else:
+                messages.success(request, f"Declaration recorded for {attendee.user.full_name}")
+                return redirect("panels:conflicts", meeting_id=meeting.pk, item_id=item.pk)
+        forms_by_attendee = {
+            a.pk: (form if a.pk == attendee.pk else _declaration_form_for(a, declarations)) for a in attendees
+        }
+    else:
+        forms_by_attendee = {a.pk: _declaration_form_for(a, declarations) for a in attendees}
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=item,
+        site_id=meeting.site_id,
+        purpose=MANAGE,
+        detail={"meeting": meeting.pk, "referral": item.referral_id, "page": "conflicts"},
+    )
+    rows = [{"attendee": a, "form": forms_by_attendee[a.pk], "declaration": declarations.get(a.pk)} for a in attendees]
+    invalid = next((r["form"] for r in rows if r["form"].is_bound and r["form"].errors), None)
+    return render(
+        request,
+        "panels/conflicts.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "rows": rows,
+            "live": live,
+            "form": invalid,
+            "problems": rules.sitting_problems(item),
+            "voters": rules.eligible_voters(item),
+        },
+    )
+
+
+# --- Case papers --------------------------------------------------------------------------------
+
+
+def _audit_papers(request, item: AgendaItem, action: str, **detail) -> None:
+    audit_record(
+        request=request,
+        action=action,
+        obj=item.referral,
+        site_id=item.meeting.site_id,
+        purpose=ATTEND,
+        detail={"meeting": item.meeting_id, "agenda_item": item.pk, **detail},
+    )
+
+
+@requires(Perm.MEETING_ATTEND, Perm.CHILD_VIEW_SITE)
+def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """The case papers of one agenda item, and the reader's own conflict declaration on it."""
+    item = selectors.agenda_item_get(request.user, meeting_id, item_id)
+    meeting = item.meeting
+    own = selectors.own_attendance(request.user, meeting)
+    can_declare = own is not None and own.present and meeting.status in services.LIVE_STATUSES
+    declaration = item.conflict_declarations.filter(attendee=own).first() if own else None
+    form = None
+    if own is not None:
+        form = _declaration_form_for(own, {own.pk: declaration} if declaration else {})
+    if request.method == "POST":
+        if not can_declare:
+            messages.info(request, "Only attendees marked present can declare, while the meeting is live")
+            return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
+        form = _declaration_form_for(own, {own.pk: declaration} if declaration else {}, request.POST)
+        if form.is_valid():
+            try:
+                services.conflict_declare(
+                    item=item,
+                    attendee=own,
+                    user=request.user,
+                    has_conflict=form.conflicted,
+                    details=form.cleaned_data["details"],
+                    request=request,
+                )
+            except PanelError as problem:
+                _apply_error(form, problem)
+            else:
+                messages.success(request, "Your declaration has been recorded")
+                return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
+    referral = item.referral
+    from childnrm.information.models import InformationResponse
+
+    responses = list(
+        InformationResponse.objects.filter(request__referral=referral)
+        .select_related("request", "organisation", "responded_by")
+        .order_by("responded_at", "pk")
+    )
+    documents = list(referral.documents.order_by("uploaded_at", "id"))
+    _audit_papers(request, item, Action.VIEW, responses=[r.pk for r in responses])
+    items = list(meeting.agenda_items.select_related("referral", "referral__child"))
+    return render(
+        request,
+        "panels/papers.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "referral": referral,
+            "sections": handoff.referral_sections(referral),
+            "documents": documents,
+            "responses": responses,
+            "own": own,
+            "declaration": declaration,
+            "form": form,
+            "can_declare": can_declare,
+            "voters": rules.eligible_voters(item),
+            "conflicted_ids": rules.conflicted_user_ids(item),
+            "agenda": items,
+            "position": next((i for i, x in enumerate(items, 1) if x.pk == item.pk), 1),
+        },
+    )
+
+
+@requires(Perm.MEETING_ATTEND, Perm.CHILD_VIEW_SITE)
+def paper_document(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """Download one evidence document of the case (`?document=<id>`): attachment, never rendered, audited."""
+    item = selectors.agenda_item_get(request.user, meeting_id, item_id)
+    try:
+        document_id = int(request.GET.get("document", ""))
+    except ValueError:
+        return redirect("panels:papers", meeting_id=item.meeting_id, item_id=item.pk)
+    document = item.referral.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    try:
+        with document.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404
+    _audit_papers(request, item, Action.DOWNLOAD, document=document.pk)
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
