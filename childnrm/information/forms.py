@@ -39,7 +39,10 @@ class RequestForm(GovukFormMixin, forms.Form):
         label="Which organisation are you asking?",
         queryset=Organisation.objects.none(),
         empty_label="Select an organisation",
-        error_messages={"required": "Select the organisation you are asking", "invalid_choice": "Select an organisation"},
+        error_messages={
+            "required": "Select the organisation you are asking",
+            "invalid_choice": "Select an organisation",
+        },
     )
     agency = forms.ChoiceField(
         label="What kind of agency is it?",

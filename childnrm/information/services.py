@@ -102,7 +102,12 @@ def _lawful_basis(value: str, field: str = "lawful_basis") -> str:
 
 
 def share_detail(*, lawful_basis: str, purpose: str, **extra) -> dict:
-    return {"lawful_basis": lawful_basis, "lawful_basis_label": LawfulBasis(lawful_basis).label, "purpose": purpose, **extra}
+    return {
+        "lawful_basis": lawful_basis,
+        "lawful_basis_label": LawfulBasis(lawful_basis).label,
+        "purpose": purpose,
+        **extra,
+    }
 
 
 # Asking -----------------------------------------------------------------------------------------
@@ -196,7 +201,9 @@ def information_request_withdraw(
         if not has_perm(user, Perm.INFORMATION_REQUEST, site_id):
             raise InformationError("You cannot withdraw this request.")
         if locked.status != RequestStatus.OPEN:
-            raise InformationError(f"Request {locked.reference} has already been {locked.get_status_display().lower()}.")
+            raise InformationError(
+                f"Request {locked.reference} has already been {locked.get_status_display().lower()}."
+            )
         locked.status = RequestStatus.WITHDRAWN
         locked.withdrawn_reason = reason
         locked.withdrawn_at = timezone.now()

@@ -82,7 +82,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
         except Http404:
             case_referral = None
     counts = {
-        key: selectors.filter_requests(selectors.requests_for_coordinator(request.user), status=key, today=today).count()
+        key: selectors.filter_requests(
+            selectors.requests_for_coordinator(request.user), status=key, today=today
+        ).count()
         for key in ("open", "overdue")
     }
     return render(
@@ -108,9 +110,7 @@ def case_requests(request: HttpRequest, info_case_reference: str) -> HttpRespons
     today = timezone.localdate()
     referral = selectors.case_get(request.user, info_case_reference)
     rows = _decorate(
-        list(
-            referral.information_requests.select_related("organisation", "referral").order_by("-requested_at", "-id")
-        ),
+        list(referral.information_requests.select_related("organisation", "referral").order_by("-requested_at", "-id")),
         today,
     )
     audit_record(
