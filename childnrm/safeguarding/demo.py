@@ -1,0 +1,113 @@
+"""Demo safeguarding for each site's first child: a plan with two actions (one owned by the demo
+health panel member, one overdue with a named police officer), a child in need period, a strategy
+discussion and two safety map entries. Idempotent and cheap: a handful of rows per site."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from childnrm.accounts.models import Role
+from childnrm.panels.models import Agency, Meeting
+from childnrm.people.models import Child
+from childnrm.safeguarding.models import (
+    ActionStatus,
+    ContextKind,
+    ContextualLink,
+    PlanAction,
+    PlanActionUpdate,
+    Risk,
+    SafeguardingPlan,
+    StatutoryKind,
+    StatutoryPeriod,
+    StrategyDiscussion,
+)
+
+
+def demo_child(site) -> Child | None:
+    return Child.objects.filter(site=site).order_by("pk").first()
+
+
+def load_demo(*, site, site_users, organisations) -> None:
+    child = demo_child(site)
+    if child is None or child.safeguarding_plans.exists():
+        return
+    coordinator = site_users[Role.COORDINATOR]
+    today = timezone.localdate()
+    meeting = Meeting.objects.filter(site=site, starts_at__lte=timezone.now()).order_by("-starts_at").first()
+    plan = SafeguardingPlan.objects.create(
+        child=child,
+        agreed_at_meeting=meeting,
+        summary="Reduce the risk of criminal exploitation through county lines: keep the child safe in school "
+        "and at home, disrupt contact with the older group, and support the child to talk about what happened.",
+        next_review_on=today + timedelta(days=28),
+        created_by=coordinator,
+    )
+    health = PlanAction.objects.create(
+        plan=plan,
+        description="Arrange an initial health assessment, including sexual health and substance use.",
+        agency=Agency.HEALTH,
+        organisation=organisations["health"],
+        owner_name=site_users[Role.PANEL_MEMBER].full_name,
+        owner=site_users[Role.PANEL_MEMBER],
+        due_on=today + timedelta(days=10),
+        created_by=coordinator,
+    )
+    police = PlanAction.objects.create(
+        plan=plan,
+        description="Disruption visit to the address where the child was found; record intelligence.",
+        agency=Agency.POLICE,
+        organisation=organisations["police"],
+        owner_name="DC Sam Rowe",
+        due_on=today - timedelta(days=3),
+        status=ActionStatus.IN_PROGRESS,
+        created_by=coordinator,
+    )
+    PlanActionUpdate.objects.bulk_create(
+        [
+            PlanActionUpdate(
+                action=health, to_status=ActionStatus.NOT_STARTED, note="Action agreed", actor=coordinator
+            ),
+            PlanActionUpdate(
+                action=police, to_status=ActionStatus.NOT_STARTED, note="Action agreed", actor=coordinator
+            ),
+            PlanActionUpdate(
+                action=police,
+                from_status=ActionStatus.NOT_STARTED,
+                to_status=ActionStatus.IN_PROGRESS,
+                note="Visit booked with the neighbourhood team.",
+                actor=coordinator,
+            ),
+        ]
+    )
+    StatutoryPeriod.objects.create(
+        child=child, kind=StatutoryKind.CHILD_IN_NEED, starts_on=today - timedelta(days=60), recorded_by=coordinator
+    )
+    StrategyDiscussion.objects.create(
+        child=child,
+        held_on=today - timedelta(days=62),
+        agencies=[Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH],
+        outcome="Section 47 enquiry not needed; child in need plan and NRM referral agreed.",
+        recorded_by=coordinator,
+    )
+    ContextualLink.objects.bulk_create(
+        [
+            ContextualLink(
+                child=child,
+                kind=ContextKind.PLACE,
+                name="Bus station, Market Street",
+                description="Where the child was picked up by older boys.",
+                risk=Risk.HIGH,
+                recorded_by=coordinator,
+            ),
+            ContextualLink(
+                child=child,
+                kind=ContextKind.PLACE,
+                name="Youth club, Church Lane",
+                description="Trusted youth worker; the child goes twice a week.",
+                risk=Risk.SAFE,
+                recorded_by=coordinator,
+            ),
+        ]
+    )

@@ -1,0 +1,338 @@
+"""Forms for the safeguarding plan, its actions, statutory status, the guardian and the safety map."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from childnrm.core.forms import GovukFormMixin
+from childnrm.panels.models import Agency, Meeting
+from childnrm.referrals.forms import GovukDateField
+from childnrm.safeguarding.models import ActionStatus, ContextKind, Risk, StatutoryKind
+
+PLAN_SUMMARY_MAX = 5_000
+NOTE_MAX = 5_000
+
+
+def _textarea(label: str, *, required: bool, message: str = "", max_length: int = 5_000, rows: int = 4, **kw):
+    errors = {"max_length": f"{label.split(' (')[0]} must be {max_length:,} characters or fewer"}
+    if message:
+        errors["required"] = message
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=errors,
+        **kw,
+    )
+
+
+class SafeguardingForm(GovukFormMixin, forms.Form):
+    """Error links go to the box or first option to fix (date inputs: the first part in error)."""
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = [("main-content", e) for e in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                links.append((self.anchor_for(name, field), error))
+        return links
+
+    def anchor_for(self, name: str, field: forms.Field) -> str:
+        auto_id = self[name].auto_id
+        if isinstance(field, GovukDateField):
+            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{auto_id}_0"
+        return auto_id
+
+    def add_service_error(self, problem) -> None:
+        field = problem.field if problem.field in self.fields else None
+        if field and isinstance(self.fields[field], GovukDateField):
+            self.fields[field].error_parts = ["day", "month", "year"]
+        self.add_error(field, str(problem))
+
+
+def meeting_label(meeting: Meeting) -> str:
+    when = timezone.localtime(meeting.starts_at)
+    text = f"{meeting.get_kind_display()}, {when:%-d %B %Y}"
+    if meeting.location:
+        text += f", {meeting.location}"
+    return text
+
+
+class PlanForm(SafeguardingForm):
+    meeting = forms.ChoiceField(
+        label="Sitting that agreed the plan",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the sitting that agreed the plan", "invalid_choice": "Select a sitting"},
+    )
+    decision = forms.ChoiceField(
+        label="Decision taken at the sitting (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Select a decision about this child"},
+    )
+    summary = _textarea(
+        "Summary of the plan",
+        required=True,
+        message="Enter a summary of the plan",
+        max_length=PLAN_SUMMARY_MAX,
+        rows=6,
+        help_text="What the plan is for: the risks to the child and what the agencies agreed. Write it so the "
+        "child's guardian can explain it to the child.",
+    )
+    next_review_on = GovukDateField(
+        label="Next review date",
+        what="Next review date",
+        enter="Enter the next review date",
+        required=True,
+        help_text="For example, 27 3 2027",
+    )
+
+    def __init__(self, *args, meetings, decisions, agenda_meeting_ids: set[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(m.pk): m for m in meetings}
+        self.decisions = {str(d.pk): d for d in decisions}
+        self.fields["meeting"].choices = [
+            (key, meeting_label(m) + (" (this child's case was on the agenda)" if m.pk in agenda_meeting_ids else ""))
+            for key, m in self.meetings.items()
+        ]
+        self.fields["decision"].choices = [("", "No decision linked")] + [
+            (key, f"{d.get_stage_display()}: {d.get_outcome_display() if d.outcome else 'no outcome yet'}")
+            for key, d in self.decisions.items()
+        ]
+
+    def clean_next_review_on(self):
+        value = self.cleaned_data.get("next_review_on")
+        if value and value < timezone.localdate():
+            self.fields["next_review_on"].error_parts = ["day", "month", "year"]
+            raise forms.ValidationError("Next review date must be today or in the future")
+        return value
+
+    def chosen_meeting(self) -> Meeting:
+        return self.meetings[self.cleaned_data["meeting"]]
+
+    def chosen_decision(self):
+        return self.decisions.get(self.cleaned_data.get("decision") or "")
+
+
+class PlanCloseForm(SafeguardingForm):
+    reason = _textarea(
+        "Why is the plan being closed?",
+        required=True,
+        message="Enter why the plan is being closed",
+        help_text="For example, the risks have reduced and the agencies agreed no further actions are needed, "
+        "or the child has moved to another area.",
+    )
+
+
+class ReviewDateForm(SafeguardingForm):
+    next_review_on = GovukDateField(
+        label="Next review date", what="Next review date", enter="Enter the next review date", required=True
+    )
+
+    def clean_next_review_on(self):
+        value = self.cleaned_data.get("next_review_on")
+        if value and value < timezone.localdate():
+            self.fields["next_review_on"].error_parts = ["day", "month", "year"]
+            raise forms.ValidationError("Next review date must be today or in the future")
+        return value
+
+
+class ActionForm(SafeguardingForm):
+    description = _textarea(
+        "What needs to be done",
+        required=True,
+        message="Enter what needs to be done",
+        help_text="One action, described so the owner knows when it is done.",
+    )
+    agency = forms.ChoiceField(
+        label="Owning agency", error_messages={"required": "Select the agency that owns the action"}
+    )
+    organisation = forms.ChoiceField(label="Organisation (optional)", required=False)
+    owner = forms.ChoiceField(
+        label="Owner's account in this service (optional)",
+        required=False,
+        help_text="Choose an account so the owner can record progress themselves under 'Your actions'.",
+    )
+    owner_name = forms.CharField(
+        label="Owner's name",
+        required=False,
+        max_length=200,
+        help_text="The named person responsible. Leave blank to use the name on the account chosen above.",
+        error_messages={"max_length": "Owner's name must be 200 characters or fewer"},
+    )
+    due_on = GovukDateField(
+        label="Due date",
+        what="Due date",
+        enter="Enter the date the action is due",
+        required=True,
+        help_text="For example, 27 3 2027",
+    )
+    review_on = GovukDateField(label="Review date (optional)", what="Review date", enter="", required=False)
+
+    def __init__(self, *args, organisations, owners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Select an agency"), *Agency.choices]
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.owners = {str(u.pk): u for u in owners}
+        self.fields["organisation"].choices = [("", "Not given")] + [(k, o.name) for k, o in self.organisations.items()]
+        self.fields["owner"].choices = [("", "No account: the owner updates through the coordinator")] + [
+            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
+        ]
+
+    def clean_due_on(self):
+        value = self.cleaned_data.get("due_on")
+        if value and value < timezone.localdate():
+            self.fields["due_on"].error_parts = ["day", "month", "year"]
+            raise forms.ValidationError("Due date must be today or in the future")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not (data.get("owner_name") or "").strip() and "owner_name" not in self.errors:
+            self.add_error("owner_name", "Enter the name of the person who owns the action, or choose their account")
+        return data
+
+    def chosen_organisation(self):
+        return self.organisations.get(self.cleaned_data.get("organisation") or "")
+
+    def chosen_owner(self):
+        return self.owners.get(self.cleaned_data.get("owner") or "")
+
+
+class ActionUpdateForm(SafeguardingForm):
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's status", "invalid_choice": "Select the action's status"},
+    )
+    note = _textarea(
+        "Progress note",
+        required=False,
+        max_length=NOTE_MAX,
+        help_text="What has been done, what is next, anything the panel should know. It is added to the "
+        "action's history and cannot be changed afterwards.",
+    )
+
+    def __init__(self, *args, can_cancel: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = list(ActionStatus.choices)
+        if not can_cancel:
+            choices = [c for c in choices if c[0] != ActionStatus.CANCELLED]
+        self.fields["status"].choices = choices
+
+
+class StatutoryPeriodForm(SafeguardingForm):
+    kind = forms.ChoiceField(
+        label="Statutory status",
+        choices=StatutoryKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the statutory status", "invalid_choice": "Select the statutory status"},
+    )
+    starts_on = GovukDateField(
+        label="Start date",
+        what="Start date",
+        enter="Enter the start date",
+        future="Start date must be today or in the past",
+        required=True,
+        help_text="For example, 27 3 2026",
+    )
+    ends_on = GovukDateField(
+        label="End date (if it has ended)",
+        what="End date",
+        enter="",
+        future="End date must be today or in the past",
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.fields["ends_on"].error_parts = ["day", "month", "year"]
+            self.add_error("ends_on", "End date must be the same as or after the start date")
+        return data
+
+
+class PeriodEndForm(SafeguardingForm):
+    ends_on = GovukDateField(
+        label="End date",
+        what="End date",
+        enter="Enter the end date",
+        future="End date must be today or in the past",
+        required=True,
+    )
+
+
+class StrategyDiscussionForm(SafeguardingForm):
+    held_on = GovukDateField(
+        label="Date of the strategy discussion",
+        what="Date of the strategy discussion",
+        enter="Enter the date of the strategy discussion",
+        future="Date of the strategy discussion must be today or in the past",
+        required=True,
+    )
+    agencies = forms.MultipleChoiceField(
+        label="Agencies that took part",
+        choices=Agency.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the agencies that took part"},
+    )
+    outcome = _textarea(
+        "Outcome",
+        required=True,
+        message="Enter the outcome of the strategy discussion",
+        help_text="For example, whether a section 47 enquiry follows, and any immediate protective actions.",
+    )
+
+
+class GuardianForm(SafeguardingForm):
+    guardian = forms.ChoiceField(
+        label="Guardian",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the guardian to allocate", "invalid_choice": "Select a guardian"},
+    )
+
+    def __init__(self, *args, guardians, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.guardians = {str(u.pk): u for u in guardians}
+        self.fields["guardian"].choices = [
+            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}")
+            for k, u in self.guardians.items()
+        ]
+
+    def chosen_guardian(self):
+        return self.guardians[self.cleaned_data["guardian"]]
+
+
+class ContextualLinkForm(SafeguardingForm):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=ContextKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether this is a place, a peer group or an online space",
+            "invalid_choice": "Select whether this is a place, a peer group or an online space",
+        },
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="For example, 'Bus station, Market Street', 'Older boys from the estate' or 'Snapchat'.",
+        error_messages={
+            "required": "Enter the name of the place, peer group or online space",
+            "max_length": "Name must be 200 characters or fewer",
+        },
+    )
+    risk = forms.ChoiceField(
+        label="Risk to the child",
+        choices=Risk.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the risk to the child", "invalid_choice": "Select the risk to the child"},
+    )
+    description = _textarea(
+        "Details (optional)",
+        required=False,
+        help_text="What happens there, who is involved, what makes it risky or safe.",
+    )

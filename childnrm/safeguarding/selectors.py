@@ -1,0 +1,206 @@
+"""Scoped reads of children's safeguarding: the only way views reach plans, actions and the safety map.
+
+Who sees a child's plan, statutory status and safety map:
+- the site's coordinator (PLAN_MANAGE at the child's site);
+- the child's allocated guardian (an active ICTG association, CHILD_VIEW_ASSOCIATED at the site);
+- attendees of a scheduled or open meeting with the child's referral on its agenda (MEETING_ATTEND,
+  through panels.selectors.case_paper_referrals_for, when that selector is available).
+An action's owner sees the actions they own (PLAN_ACTION_UPDATE), not the rest of the plan.
+Everything else answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.safeguarding.models import ContextualLink, PlanAction, SafeguardingPlan, StatutoryPeriod
+
+
+def _case_paper_referrals(user) -> QuerySet | None:
+    """Referrals whose case papers the user reaches through a meeting (panels' selector), if it exists."""
+    try:
+        from childnrm.panels.selectors import case_paper_referrals_for
+    except ImportError:
+        return None
+    return case_paper_referrals_for(user)
+
+
+def _guardian_of(user) -> Exists:
+    return Exists(
+        ChildAssociation.objects.filter(
+            child=OuterRef("pk"), user=user, kind=AssociationKind.ICTG, ends_at__isnull=True
+        )
+    )
+
+
+def safeguarding_children_for(user) -> QuerySet[Child]:
+    """Children whose safeguarding plan, statutory status and safety map the user may see."""
+    if not getattr(user, "is_authenticated", False):
+        return Child.objects.none()
+    scope = Q(site_id__in=sites_where(user, Perm.PLAN_MANAGE))
+    guardian_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
+    if guardian_sites:
+        scope |= Q(_guardian_of(user), site_id__in=guardian_sites)
+    attend_sites = sites_where(user, Perm.MEETING_ATTEND)
+    if attend_sites:
+        papers = _case_paper_referrals(user)
+        if papers is not None:
+            scope |= Q(Exists(papers.filter(child_id=OuterRef("pk"))), site_id__in=attend_sites)
+    return Child.objects.filter(scope)
+
+
+def safeguarding_child_get(user, reference: str) -> Child:
+    child = safeguarding_children_for(user).select_related("site").filter(reference=reference).first()
+    if child is None:
+        raise Http404
+    return child
+
+
+def child_for_planning(user, reference: str) -> Child:
+    """A child of a site where the user manages safeguarding plans (the coordinator)."""
+    child = (
+        Child.objects.select_related("site")
+        .filter(site_id__in=sites_where(user, Perm.PLAN_MANAGE), reference=reference)
+        .first()
+    )
+    if child is None:
+        raise Http404
+    return child
+
+
+def purpose_for(user, child: Child) -> str:
+    """Why the user is looking at this child's safeguarding: recorded as the audit purpose."""
+    if has_perm(user, Perm.PLAN_MANAGE, child.site_id):
+        return PURPOSES[Perm.PLAN_MANAGE]
+    if ChildAssociation.objects.filter(
+        child=child, user=user, kind=AssociationKind.ICTG, ends_at__isnull=True
+    ).exists():
+        return PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
+    if (
+        has_perm(user, Perm.MEETING_ATTEND, child.site_id)
+        and safeguarding_children_for(user).filter(pk=child.pk).exists()
+    ):
+        return PURPOSES[Perm.MEETING_ATTEND]
+    return PURPOSES[Perm.PLAN_ACTION_UPDATE]
+
+
+# Plans ------------------------------------------------------------------------------------------
+
+
+def plans_visible_to(user) -> QuerySet[SafeguardingPlan]:
+    return SafeguardingPlan.objects.filter(child__in=safeguarding_children_for(user))
+
+
+def plan_get(user, plan_id: int) -> SafeguardingPlan:
+    plan = (
+        plans_visible_to(user)
+        .select_related("child", "child__site", "agreed_at_meeting", "decision", "created_by", "closed_by")
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_for_planning(user, plan_id: int) -> SafeguardingPlan:
+    plan = (
+        SafeguardingPlan.objects.select_related("child", "child__site", "agreed_at_meeting")
+        .filter(child__site_id__in=sites_where(user, Perm.PLAN_MANAGE), pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def site_plans_for(user) -> QuerySet[SafeguardingPlan]:
+    """Plans of the sites where the user manages plans (the coordinator's list)."""
+    return SafeguardingPlan.objects.filter(child__site_id__in=sites_where(user, Perm.PLAN_MANAGE))
+
+
+def active_plan_of(child: Child) -> SafeguardingPlan | None:
+    return (
+        child.safeguarding_plans.filter(status="active")
+        .select_related("agreed_at_meeting", "decision", "created_by")
+        .first()
+    )
+
+
+# Actions ----------------------------------------------------------------------------------------
+
+
+def _owned_by(user) -> Q:
+    return Q(owner=user, plan__child__site_id__in=sites_where(user, Perm.PLAN_ACTION_UPDATE))
+
+
+def actions_visible_to(user) -> QuerySet[PlanAction]:
+    """Actions of plans the user sees, and the actions the user owns."""
+    if not getattr(user, "is_authenticated", False):
+        return PlanAction.objects.none()
+    return PlanAction.objects.filter(Q(plan__in=plans_visible_to(user)) | _owned_by(user))
+
+
+def actions_owned_by(user) -> QuerySet[PlanAction]:
+    if not getattr(user, "is_authenticated", False):
+        return PlanAction.objects.none()
+    return PlanAction.objects.filter(_owned_by(user))
+
+
+def action_get(user, action_id: int) -> PlanAction:
+    action = (
+        actions_visible_to(user)
+        .select_related("plan", "plan__child", "plan__child__site", "organisation", "owner", "created_by")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    return action
+
+
+def may_update_action(user, action: PlanAction) -> bool:
+    """The coordinator of the child's site, or the action's owner."""
+    site_id = action.plan.child.site_id
+    if has_perm(user, Perm.PLAN_MANAGE, site_id):
+        return True
+    return action.owner_id == user.pk and has_perm(user, Perm.PLAN_ACTION_UPDATE, site_id)
+
+
+def action_for_update(user, action_id: int) -> PlanAction:
+    action = action_get(user, action_id)
+    if not may_update_action(user, action):
+        raise Http404
+    return action
+
+
+# Statutory status and the safety map ----------------------------------------------------------------
+
+
+def period_for_planning(user, period_id: int) -> StatutoryPeriod:
+    period = (
+        StatutoryPeriod.objects.select_related("child", "child__site")
+        .filter(child__site_id__in=sites_where(user, Perm.PLAN_MANAGE), pk=period_id)
+        .first()
+    )
+    if period is None:
+        raise Http404
+    return period
+
+
+def link_for_planning(user, link_id: int) -> ContextualLink:
+    link = (
+        ContextualLink.objects.select_related("child", "child__site")
+        .filter(child__site_id__in=sites_where(user, Perm.PLAN_MANAGE), pk=link_id)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
+
+
+def guardians_of(child: Child) -> QuerySet[ChildAssociation]:
+    return child.associations.filter(kind=AssociationKind.ICTG, ends_at__isnull=True).select_related("user")

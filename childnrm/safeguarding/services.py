@@ -1,0 +1,573 @@
+"""Writes to a child's safeguarding: plans, actions and their progress, statutory status, the guardian's
+allocation and the safety map.
+
+Every change re-reads what it changes under a row lock, checks its state first, and writes its audit
+event last in the same transaction. Status changes of actions are new PlanActionUpdate rows with
+their actor: history is never edited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import Organisation, Role, User
+from childnrm.audit.services import Action, audit_record
+from childnrm.panels.models import Agency, Meeting, MeetingStatus
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.safeguarding.models import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    ContextKind,
+    ContextualLink,
+    PlanAction,
+    PlanActionUpdate,
+    PlanStatus,
+    Risk,
+    SafeguardingPlan,
+    StatutoryKind,
+    StatutoryPeriod,
+    StrategyDiscussion,
+)
+
+PLAN_PURPOSE = PURPOSES[Perm.PLAN_MANAGE]
+ACTION_PURPOSE = PURPOSES[Perm.PLAN_ACTION_UPDATE]
+STATUS_LABELS = dict(ActionStatus.choices)
+KIND_LABELS = dict(StatutoryKind.choices)
+
+
+class SafeguardingError(ValueError):
+    """A change that cannot be made; `field` names the form field to show it against (or "")."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _require(user: User, perm: Perm, site_id: int) -> None:
+    if not has_perm(user, perm, site_id):
+        raise SafeguardingError("You cannot make this change for this child")
+
+
+def _audit(*, request, user, child: Child, action: str, purpose: str, detail: dict) -> None:
+    audit_record(
+        request=request, actor=user, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
+    )
+
+
+# Plans -----------------------------------------------------------------------------------------
+
+
+def plan_create(
+    *,
+    child: Child,
+    user: User,
+    meeting: Meeting,
+    decision=None,
+    summary: str,
+    next_review_on: date | None,
+    request: HttpRequest | None = None,
+) -> SafeguardingPlan:
+    """Record the plan agreed at a sitting. A child has one active plan at a time."""
+    _require(user, Perm.PLAN_MANAGE, child.site_id)
+    if meeting.site_id != child.site_id:
+        raise SafeguardingError("Select a sitting of this child's panel", "meeting")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise SafeguardingError("That sitting was cancelled: select the sitting that agreed the plan", "meeting")
+    if decision is not None and decision.referral.child_id != child.pk:
+        raise SafeguardingError("Select a decision about this child", "decision")
+    if next_review_on is not None and next_review_on < timezone.localdate():
+        raise SafeguardingError("Next review date must be today or in the future", "next_review_on")
+    try:
+        with transaction.atomic():
+            Child.objects.select_for_update().get(pk=child.pk)
+            existing = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
+            if existing is not None:
+                raise SafeguardingError(_one_active_message(existing))
+            plan = SafeguardingPlan.objects.create(
+                child=child,
+                agreed_at_meeting=meeting,
+                decision=decision,
+                summary=summary.strip(),
+                next_review_on=next_review_on,
+                created_by=user,
+            )
+            _audit(
+                request=request,
+                user=user,
+                child=child,
+                action=Action.CREATE,
+                purpose=PLAN_PURPOSE,
+                detail={"record": "safeguarding plan", "plan": plan.pk, "meeting": meeting.pk},
+            )
+    except IntegrityError:
+        # Another coordinator recorded a plan at the same moment: the database keeps one active plan.
+        existing = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
+        raise SafeguardingError(_one_active_message(existing)) from None
+    return plan
+
+
+def _one_active_message(existing: SafeguardingPlan | None) -> str:
+    if existing is None:
+        return "This child already has an active safeguarding plan"
+    return (
+        f"This child already has an active safeguarding plan, agreed on {existing.created_at:%-d %B %Y}. "
+        "Close it before recording a new one, or add actions to it."
+    )
+
+
+def plan_close(
+    *, plan: SafeguardingPlan, user: User, reason: str, request: HttpRequest | None = None
+) -> SafeguardingPlan:
+    reason = (reason or "").strip()
+    if not reason:
+        raise SafeguardingError("Enter why the plan is being closed", "reason")
+    with transaction.atomic():
+        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
+        _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
+        if plan.status != PlanStatus.ACTIVE:
+            raise SafeguardingError("This plan is already closed")
+        open_actions = plan.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
+        plan.status = PlanStatus.CLOSED
+        plan.closed_at = timezone.now()
+        plan.closed_by = user
+        plan.close_reason = reason
+        plan.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
+        _audit(
+            request=request,
+            user=user,
+            child=plan.child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "safeguarding plan", "plan": plan.pk, "change": "closed", "open_actions": open_actions},
+        )
+    return plan
+
+
+def plan_review_date_set(
+    *, plan: SafeguardingPlan, user: User, next_review_on: date, request: HttpRequest | None = None
+) -> SafeguardingPlan:
+    if next_review_on < timezone.localdate():
+        raise SafeguardingError("Next review date must be today or in the future", "next_review_on")
+    with transaction.atomic():
+        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
+        _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
+        if plan.status != PlanStatus.ACTIVE:
+            raise SafeguardingError("This plan is closed")
+        before = plan.next_review_on
+        plan.next_review_on = next_review_on
+        plan.save(update_fields=["next_review_on"])
+        _audit(
+            request=request,
+            user=user,
+            child=plan.child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE,
+            detail={
+                "record": "safeguarding plan",
+                "plan": plan.pk,
+                "change": "next review",
+                "from": before.isoformat() if before else None,
+                "to": next_review_on.isoformat(),
+            },
+        )
+    return plan
+
+
+# Actions ---------------------------------------------------------------------------------------
+
+
+def owner_candidates(site_id: int):
+    """Users of the site who may update actions they own."""
+    from childnrm.access.policy import ROLE_PERMISSIONS
+
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.PLAN_ACTION_UPDATE in perms]
+    return (
+        User.objects.filter(
+            is_active=True, memberships__site_id=site_id, memberships__active=True, memberships__role__in=roles
+        )
+        .distinct()
+        .select_related("organisation")
+        .order_by("full_name")
+    )
+
+
+def action_add(
+    *,
+    plan: SafeguardingPlan,
+    user: User,
+    description: str,
+    agency: str,
+    organisation: Organisation | None,
+    owner_name: str,
+    owner: User | None,
+    due_on: date,
+    review_on: date | None,
+    request: HttpRequest | None = None,
+) -> PlanAction:
+    description, owner_name = (description or "").strip(), (owner_name or "").strip()
+    if not description:
+        raise SafeguardingError("Enter what needs to be done", "description")
+    if agency not in Agency.values:
+        raise SafeguardingError("Select the agency that owns the action", "agency")
+    if owner is not None and not owner_name:
+        owner_name = owner.full_name
+    if not owner_name:
+        raise SafeguardingError("Enter the name of the person who owns the action", "owner_name")
+    with transaction.atomic():
+        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
+        _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
+        if plan.status != PlanStatus.ACTIVE:
+            raise SafeguardingError("This plan is closed: actions can be added only to the active plan")
+        if owner is not None and not owner_candidates(plan.child.site_id).filter(pk=owner.pk).exists():
+            raise SafeguardingError("Select a user of this site who can update actions", "owner")
+        action = PlanAction.objects.create(
+            plan=plan,
+            description=description,
+            agency=agency,
+            organisation=organisation,
+            owner_name=owner_name,
+            owner=owner,
+            due_on=due_on,
+            review_on=review_on,
+            created_by=user,
+        )
+        PlanActionUpdate.objects.create(
+            action=action, from_status="", to_status=ActionStatus.NOT_STARTED, note="Action agreed", actor=user
+        )
+        _audit(
+            request=request,
+            user=user,
+            child=plan.child,
+            action=Action.CREATE,
+            purpose=PLAN_PURPOSE,
+            detail={
+                "record": "plan action",
+                "plan": plan.pk,
+                "action": action.pk,
+                "owner": owner.pk if owner else None,
+            },
+        )
+    if owner is not None and owner.pk != user.pk:
+        _tell_owner(action)
+    return action
+
+
+def _tell_owner(action: PlanAction) -> None:
+    from childnrm.safeguarding.tasks import action_assigned
+
+    transaction.on_commit(lambda: action_assigned.enqueue(action.pk))
+
+
+def action_update(
+    *,
+    action: PlanAction,
+    user: User,
+    to_status: str,
+    note: str,
+    request: HttpRequest | None = None,
+) -> PlanActionUpdate:
+    """A new status or a progress note on an action: a new row with its actor, never an edit of history.
+
+    The coordinator may update any action of the site; an owner only their own. Only the coordinator
+    cancels an action. A closed plan's actions are kept as they were.
+    """
+    note = (note or "").strip()
+    if to_status not in ActionStatus.values:
+        raise SafeguardingError("Select the action's status", "status")
+    with transaction.atomic():
+        action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
+        site_id = action.plan.child.site_id
+        manages = has_perm(user, Perm.PLAN_MANAGE, site_id)
+        owns = action.owner_id == user.pk and has_perm(user, Perm.PLAN_ACTION_UPDATE, site_id)
+        if not (manages or owns):
+            raise SafeguardingError("Only the action's owner or the panel coordinator can update this action")
+        if action.plan.status != PlanStatus.ACTIVE:
+            raise SafeguardingError("This plan is closed: its actions can no longer be updated")
+        if to_status == ActionStatus.CANCELLED and action.status != ActionStatus.CANCELLED and not manages:
+            raise SafeguardingError("Only the panel coordinator can cancel an action", "status")
+        if to_status == action.status and not note:
+            raise SafeguardingError(
+                f"The action is already {STATUS_LABELS[to_status].lower()}: enter a progress note or choose "
+                "another status",
+                "note",
+            )
+        update = PlanActionUpdate.objects.create(
+            action=action, from_status=action.status, to_status=to_status, note=note, actor=user
+        )
+        if to_status != action.status:
+            action.status = to_status
+            action.save(update_fields=["status"])
+        _audit(
+            request=request,
+            user=user,
+            child=action.plan.child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE if manages else ACTION_PURPOSE,
+            detail={
+                "record": "plan action",
+                "action": action.pk,
+                "update": update.pk,
+                "from": update.from_status,
+                "to": update.to_status,
+            },
+        )
+    return update
+
+
+# Statutory status ------------------------------------------------------------------------------
+
+
+def _not_future(value: date, field: str, what: str) -> None:
+    if value > timezone.localdate():
+        raise SafeguardingError(f"{what} must be today or in the past", field)
+
+
+def statutory_period_add(
+    *,
+    child: Child,
+    user: User,
+    kind: str,
+    starts_on: date,
+    ends_on: date | None,
+    request: HttpRequest | None = None,
+) -> StatutoryPeriod:
+    if kind not in StatutoryKind.values:
+        raise SafeguardingError("Select the statutory status", "kind")
+    _not_future(starts_on, "starts_on", "Start date")
+    if ends_on is not None:
+        _not_future(ends_on, "ends_on", "End date")
+        if ends_on < starts_on:
+            raise SafeguardingError("End date must be the same as or after the start date", "ends_on")
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        # Periods of one kind do not overlap: an open-ended one must be ended before a new one starts.
+        overlapping = StatutoryPeriod.objects.filter(child=child, kind=kind, starts_on__lte=ends_on or date.max).filter(
+            _ends_on_or_after(starts_on)
+        )
+        clash = overlapping.first()
+        if clash is not None:
+            until = f"to {clash.ends_on:%-d %B %Y}" if clash.ends_on else "with no end date"
+            raise SafeguardingError(
+                f"This overlaps the {KIND_LABELS[kind].split(' (')[0].lower()} period from "
+                f"{clash.starts_on:%-d %B %Y} {until}. End that period first or change the dates.",
+                "starts_on",
+            )
+        period = StatutoryPeriod.objects.create(
+            child=child, kind=kind, starts_on=starts_on, ends_on=ends_on, recorded_by=user
+        )
+        _audit(
+            request=request,
+            user=user,
+            child=child,
+            action=Action.CREATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "statutory period", "period": period.pk, "kind": kind},
+        )
+    return period
+
+
+def _ends_on_or_after(day: date):
+    from django.db.models import Q
+
+    return Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+
+
+def statutory_period_end(
+    *, period: StatutoryPeriod, user: User, ends_on: date, request: HttpRequest | None = None
+) -> StatutoryPeriod:
+    _not_future(ends_on, "ends_on", "End date")
+    with transaction.atomic():
+        period = StatutoryPeriod.objects.select_for_update().select_related("child").get(pk=period.pk)
+        _require(user, Perm.PLAN_MANAGE, period.child.site_id)
+        if period.ends_on is not None:
+            raise SafeguardingError(f"This period already ended on {period.ends_on:%-d %B %Y}")
+        if ends_on < period.starts_on:
+            raise SafeguardingError(
+                f"End date must be the same as or after the start date, {period.starts_on:%-d %B %Y}", "ends_on"
+            )
+        period.ends_on = ends_on
+        period.save(update_fields=["ends_on"])
+        _audit(
+            request=request,
+            user=user,
+            child=period.child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "statutory period", "period": period.pk, "change": "ended"},
+        )
+    return period
+
+
+def strategy_discussion_add(
+    *,
+    child: Child,
+    user: User,
+    held_on: date,
+    agencies: list[str],
+    outcome: str,
+    request: HttpRequest | None = None,
+) -> StrategyDiscussion:
+    outcome = (outcome or "").strip()
+    _not_future(held_on, "held_on", "Date of the strategy discussion")
+    unknown = [a for a in agencies if a not in Agency.values]
+    if unknown or not agencies:
+        raise SafeguardingError("Select the agencies that took part", "agencies")
+    if not outcome:
+        raise SafeguardingError("Enter the outcome of the strategy discussion", "outcome")
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        discussion = StrategyDiscussion.objects.create(
+            child=child, held_on=held_on, agencies=list(agencies), outcome=outcome, recorded_by=user
+        )
+        _audit(
+            request=request,
+            user=user,
+            child=child,
+            action=Action.CREATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "strategy discussion", "discussion": discussion.pk},
+        )
+    return discussion
+
+
+# The guardian (ICTG) ---------------------------------------------------------------------------
+
+
+def guardian_candidates(site_id: int):
+    """Users holding the guardian (ICTG) role at the site."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__site_id=site_id, memberships__active=True, memberships__role=Role.ICTG
+        )
+        .distinct()
+        .select_related("organisation")
+        .order_by("full_name")
+    )
+
+
+def guardian_allocate(
+    *, child: Child, user: User, guardian: User, request: HttpRequest | None = None
+) -> ChildAssociation:
+    """Allocate a guardian: an active ICTG association. A child has one allocated guardian at a time."""
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        if not guardian_candidates(child.site_id).filter(pk=guardian.pk).exists():
+            raise SafeguardingError("Select a guardian (ICTG) of this site", "guardian")
+        current = (
+            ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if current is not None:
+            if current.user_id == guardian.pk:
+                raise SafeguardingError(f"{guardian.full_name} is already this child's guardian", "guardian")
+            raise SafeguardingError(
+                f"{current.user.full_name} is this child's guardian. End that allocation before allocating another.",
+                "guardian",
+            )
+        # One row per child, user and kind: a guardian allocated again takes up the earlier row.
+        association, created = ChildAssociation.objects.get_or_create(
+            child=child, user=guardian, kind=AssociationKind.ICTG
+        )
+        if not created:
+            ChildAssociation.objects.filter(pk=association.pk).update(starts_at=timezone.now(), ends_at=None)
+            association.refresh_from_db()
+        _audit(
+            request=request,
+            user=user,
+            child=child,
+            action=Action.CREATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "guardian allocation", "association": association.pk, "guardian": guardian.pk},
+        )
+    return association
+
+
+def guardian_allocation_end(
+    *, child: Child, user: User, association_id: int, request: HttpRequest | None = None
+) -> ChildAssociation:
+    with transaction.atomic():
+        association = (
+            ChildAssociation.objects.select_for_update()
+            .filter(pk=association_id, child=child, kind=AssociationKind.ICTG)
+            .first()
+        )
+        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        if association is None or association.ends_at is not None:
+            raise SafeguardingError("That guardian is no longer allocated to this child")
+        association.ends_at = timezone.now()
+        association.save(update_fields=["ends_at"])
+        _audit(
+            request=request,
+            user=user,
+            child=child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "guardian allocation", "association": association.pk, "change": "ended"},
+        )
+    return association
+
+
+# The safety map --------------------------------------------------------------------------------
+
+
+def contextual_link_add(
+    *,
+    child: Child,
+    user: User,
+    kind: str,
+    name: str,
+    description: str,
+    risk: str,
+    request: HttpRequest | None = None,
+) -> ContextualLink:
+    name, description = (name or "").strip(), (description or "").strip()
+    if kind not in ContextKind.values:
+        raise SafeguardingError("Select whether this is a place, a peer group or an online space", "kind")
+    if not name:
+        raise SafeguardingError("Enter the name of the place, peer group or online space", "name")
+    if risk not in Risk.values:
+        raise SafeguardingError("Select the risk to the child", "risk")
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        link = ContextualLink.objects.create(
+            child=child, kind=kind, name=name, description=description, risk=risk, recorded_by=user
+        )
+        _audit(
+            request=request,
+            user=user,
+            child=child,
+            action=Action.CREATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "contextual link", "link": link.pk, "kind": kind, "risk": risk},
+        )
+    return link
+
+
+def contextual_link_end(*, link: ContextualLink, user: User, request: HttpRequest | None = None) -> ContextualLink:
+    """The place, group or space is no longer part of the child's life: kept, marked not current."""
+    with transaction.atomic():
+        link = ContextualLink.objects.select_for_update().select_related("child").get(pk=link.pk)
+        _require(user, Perm.PLAN_MANAGE, link.child.site_id)
+        if not link.active:
+            raise SafeguardingError("This entry is already marked as no longer current")
+        link.active = False
+        link.save(update_fields=["active"])
+        _audit(
+            request=request,
+            user=user,
+            child=link.child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "contextual link", "link": link.pk, "change": "no longer current"},
+        )
+    return link

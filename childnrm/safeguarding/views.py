@@ -1,0 +1,590 @@
+"""Pages of a child's safeguarding: the plan and its actions, statutory status, the guardian and the
+safety map; the coordinator's list of plans; an owner's "Your actions".
+
+Thin views: parse the form, call a service, render. Every page that shows a child's data writes an
+audit event; every change writes one in its service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import Organisation
+from childnrm.audit.services import Action, audit_record
+from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
+from childnrm.people.models import Child
+from childnrm.safeguarding import safety_map, selectors, services
+from childnrm.safeguarding.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    ContextualLinkForm,
+    GuardianForm,
+    PeriodEndForm,
+    PlanCloseForm,
+    PlanForm,
+    ReviewDateForm,
+    StatutoryPeriodForm,
+    StrategyDiscussionForm,
+)
+from childnrm.safeguarding.models import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    PlanAction,
+    PlanActionUpdate,
+    PlanStatus,
+    SafeguardingPlan,
+)
+from childnrm.safeguarding.services import SafeguardingError
+
+PAGE_SIZE = 25
+PLAN_PURPOSE = PURPOSES[Perm.PLAN_MANAGE]
+# Who may open the pages; the selectors decide which records each of them reaches.
+VIEWERS = (Perm.PLAN_MANAGE, Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND)
+
+STATUS_TAGS = {
+    ActionStatus.NOT_STARTED: "govuk-tag--grey",
+    ActionStatus.IN_PROGRESS: "",
+    ActionStatus.DONE: "govuk-tag--green",
+    ActionStatus.CANCELLED: "govuk-tag--grey",
+}
+
+
+def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=child,
+        purpose=selectors.purpose_for(request.user, child),
+        detail={"page": page, **detail},
+    )
+
+
+def _with_updates(actions):
+    return actions.select_related("organisation", "owner").prefetch_related(
+        Prefetch(
+            "updates",
+            queryset=PlanActionUpdate.objects.select_related("actor", "actor__organisation").order_by("-at", "-id"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: PlanAction
+    overdue: bool
+    tag: str
+    may_update: bool
+
+
+def action_rows(user, actions, today) -> list[ActionRow]:
+    return [
+        ActionRow(
+            action=a,
+            overdue=a.status in OPEN_ACTION_STATUSES and a.due_on < today,
+            tag=STATUS_TAGS[a.status],
+            may_update=selectors.may_update_action(user, a),
+        )
+        for a in actions
+    ]
+
+
+# The child's safeguarding overview -------------------------------------------------------------------
+
+
+@requires(*VIEWERS)
+def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.safeguarding_child_get(request.user, reference)
+    today = timezone.localdate()
+    plan = selectors.active_plan_of(child)
+    actions = action_rows(request.user, _with_updates(plan.actions.all()), today) if plan else []
+    earlier = list(child.safeguarding_plans.exclude(status=PlanStatus.ACTIVE).select_related("closed_by"))
+    periods = list(child.statutory_periods.select_related("recorded_by"))
+    discussions = list(child.strategy_discussions.select_related("recorded_by"))
+    for discussion in discussions:
+        discussion.agency_names = [safety_map.AGENCY_LABELS.get(code, code) for code in discussion.agencies]
+    guardians = list(selectors.guardians_of(child))
+    links = list(child.contextual_links.filter(active=True))
+    _view_audit(request, child, "safeguarding", plan=plan.pk if plan else None)
+    return render(
+        request,
+        "safeguarding/child.html",
+        {
+            "child": child,
+            "plan": plan,
+            "actions": actions,
+            "open_count": sum(1 for r in actions if r.action.status in OPEN_ACTION_STATUSES),
+            "overdue_count": sum(1 for r in actions if r.overdue),
+            "review_overdue": bool(plan and plan.next_review_on and plan.next_review_on < today),
+            "earlier_plans": earlier,
+            "periods": periods,
+            "discussions": discussions,
+            "guardians": guardians,
+            "link_counts": safety_map.counts(links),
+            "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
+            "today": today,
+        },
+    )
+
+
+# Plans -----------------------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE)
+def plan_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    show = request.GET.get("show", "active")
+    plans = selectors.site_plans_for(request.user).select_related("child", "agreed_at_meeting")
+    if show != "all":
+        show = "active"
+        plans = plans.filter(status=PlanStatus.ACTIVE)
+    plans = plans.annotate(
+        open_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES)),
+        overdue_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES, actions__due_on__lt=today)),
+    ).order_by("next_review_on", "id")
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=SafeguardingPlan._meta.label_lower,
+        purpose=PLAN_PURPOSE,
+        detail={"page": page.number, "ids": [p.pk for p in page.object_list]},
+    )
+    return render(
+        request,
+        "safeguarding/plan_list.html",
+        {"page": page, "show": show, "today": today, "query_prefix": f"show={show}&"},
+    )
+
+
+def _plan_form(child: Child, data=None) -> PlanForm:
+    meetings = list(
+        Meeting.objects.filter(site_id=child.site_id)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at", "-id")[:30]
+    )
+    agenda_meeting_ids = set(
+        AgendaItem.objects.filter(referral__child=child, meeting__in=meetings).values_list("meeting_id", flat=True)
+    )
+    from childnrm.decisions.models import Decision, DecisionStatus
+
+    decisions = list(
+        Decision.objects.filter(referral__child=child)
+        .exclude(status=DecisionStatus.SUPERSEDED)
+        .order_by("-created_at", "-id")[:20]
+    )
+    initial = {}
+    on_agenda = [m for m in meetings if m.pk in agenda_meeting_ids]
+    if on_agenda:
+        initial["meeting"] = str(on_agenda[0].pk)
+    return PlanForm(
+        data, meetings=meetings, decisions=decisions, agenda_meeting_ids=agenda_meeting_ids, initial=initial
+    )
+
+
+@requires(Perm.PLAN_MANAGE)
+def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_planning(request.user, reference)
+    active = selectors.active_plan_of(child)
+    form = _plan_form(child, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(
+                child=child,
+                user=request.user,
+                meeting=form.chosen_meeting(),
+                decision=form.chosen_decision(),
+                summary=form.cleaned_data["summary"],
+                next_review_on=form.cleaned_data["next_review_on"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, "Safeguarding plan recorded. Now add the actions agreed.")
+            return redirect("safeguarding:action-add", plan_id=plan.pk)
+    _view_audit(request, child, "new safeguarding plan")
+    return render(request, "safeguarding/plan_form.html", {"child": child, "form": form, "active": active})
+
+
+@requires(*VIEWERS)
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    today = timezone.localdate()
+    actions = action_rows(request.user, _with_updates(plan.actions.all()), today)
+    manages = has_perm(request.user, Perm.PLAN_MANAGE, plan.child.site_id)
+    review_form = ReviewDateForm(initial={"next_review_on": plan.next_review_on}) if manages else None
+    _view_audit(request, plan.child, "safeguarding plan", plan=plan.pk)
+    return render(
+        request,
+        "safeguarding/plan.html",
+        {
+            "plan": plan,
+            "child": plan.child,
+            "actions": actions,
+            "manages": manages,
+            "review_form": review_form,
+            "review_overdue": bool(plan.next_review_on and plan.next_review_on < today),
+            "today": today,
+        },
+    )
+
+
+@requires(Perm.PLAN_MANAGE)
+def plan_review_date(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_for_planning(request.user, plan_id)
+    form = ReviewDateForm(
+        request.POST if request.method == "POST" else None, initial={"next_review_on": plan.next_review_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_review_date_set(
+                plan=plan, user=request.user, next_review_on=form.cleaned_data["next_review_on"], request=request
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, "Next review date changed")
+            return redirect("safeguarding:plan", plan_id=plan.pk)
+    _view_audit(request, plan.child, "plan review date", plan=plan.pk)
+    return render(request, "safeguarding/review_date.html", {"plan": plan, "child": plan.child, "form": form})
+
+
+@requires(Perm.PLAN_MANAGE)
+def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_for_planning(request.user, plan_id)
+    if plan.status != PlanStatus.ACTIVE:
+        messages.info(request, "This plan is already closed.")
+        return redirect("safeguarding:plan", plan_id=plan.pk)
+    form = PlanCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_close(plan=plan, user=request.user, reason=form.cleaned_data["reason"], request=request)
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, "Safeguarding plan closed")
+            return redirect("safeguarding:child", reference=plan.child.reference)
+    open_actions = plan.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
+    _view_audit(request, plan.child, "close safeguarding plan", plan=plan.pk)
+    return render(
+        request,
+        "safeguarding/plan_close.html",
+        {"plan": plan, "child": plan.child, "form": form, "open_actions": open_actions},
+    )
+
+
+# Actions ---------------------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE)
+def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_for_planning(request.user, plan_id)
+    if plan.status != PlanStatus.ACTIVE:
+        messages.info(request, "This plan is closed: actions can be added only to the active plan.")
+        return redirect("safeguarding:plan", plan_id=plan.pk)
+    organisations = Organisation.objects.filter(active=True).order_by("name")
+    owners = services.owner_candidates(plan.child.site_id)
+    form = ActionForm(request.POST if request.method == "POST" else None, organisations=organisations, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_add(
+                plan=plan,
+                user=request.user,
+                description=form.cleaned_data["description"],
+                agency=form.cleaned_data["agency"],
+                organisation=form.chosen_organisation(),
+                owner_name=form.cleaned_data["owner_name"],
+                owner=form.chosen_owner(),
+                due_on=form.cleaned_data["due_on"],
+                review_on=form.cleaned_data["review_on"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, f"Action added for {action.owner_name}")
+            if "add_another" in request.POST:
+                return redirect("safeguarding:action-add", plan_id=plan.pk)
+            return redirect("safeguarding:plan", plan_id=plan.pk)
+    count = plan.actions.count()
+    _view_audit(request, plan.child, "new plan action", plan=plan.pk)
+    return render(
+        request, "safeguarding/action_form.html", {"plan": plan, "child": plan.child, "form": form, "count": count}
+    )
+
+
+@requires(*VIEWERS, Perm.PLAN_ACTION_UPDATE)
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = selectors.action_get(request.user, action_id)
+    return _action_page(request, action, None)
+
+
+def _action_page(request: HttpRequest, action: PlanAction, form: ActionUpdateForm | None) -> HttpResponse:
+    child = action.plan.child
+    today = timezone.localdate()
+    may_update = selectors.may_update_action(request.user, action) and action.plan.status == PlanStatus.ACTIVE
+    manages = has_perm(request.user, Perm.PLAN_MANAGE, child.site_id)
+    if may_update and form is None:
+        form = ActionUpdateForm(initial={"status": action.status}, can_cancel=manages)
+    sees_plan = selectors.plans_visible_to(request.user).filter(pk=action.plan_id).exists()
+    updates = list(action.updates.select_related("actor", "actor__organisation").order_by("-at", "-id"))
+    _view_audit(request, child, "plan action", action=action.pk)
+    return render(
+        request,
+        "safeguarding/action.html",
+        {
+            "action": action,
+            "plan": action.plan,
+            "child": child,
+            "updates": updates,
+            "form": form if may_update else None,
+            "sees_plan": sees_plan,
+            "overdue": action.status in OPEN_ACTION_STATUSES and action.due_on < today,
+            "tag": STATUS_TAGS[action.status],
+        },
+    )
+
+
+@requires(Perm.PLAN_MANAGE, Perm.PLAN_ACTION_UPDATE)
+def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = selectors.action_for_update(request.user, action_id)
+    if request.method != "POST":
+        return redirect("safeguarding:action", action_id=action.pk)
+    manages = has_perm(request.user, Perm.PLAN_MANAGE, action.plan.child.site_id)
+    form = ActionUpdateForm(request.POST, can_cancel=manages)
+    if form.is_valid():
+        try:
+            update = services.action_update(
+                action=action,
+                user=request.user,
+                to_status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            if update.from_status != update.to_status:
+                messages.success(request, f"Action marked as {update.get_to_status_display().lower()}")
+            else:
+                messages.success(request, "Progress note added")
+            return redirect("safeguarding:action", action_id=action.pk)
+    action.refresh_from_db()
+    return _action_page(request, action, form)
+
+
+@requires(Perm.PLAN_ACTION_UPDATE)
+def my_actions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    show = request.GET.get("show", "open")
+    actions = selectors.actions_owned_by(request.user).select_related("plan", "plan__child")
+    if show != "all":
+        show = "open"
+        actions = actions.filter(status__in=OPEN_ACTION_STATUSES, plan__status=PlanStatus.ACTIVE)
+    actions = actions.order_by("due_on", "id")
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        ActionRow(a, a.status in OPEN_ACTION_STATUSES and a.due_on < today, STATUS_TAGS[a.status], True)
+        for a in page.object_list
+    ]
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=PlanAction._meta.label_lower,
+        purpose=PURPOSES[Perm.PLAN_ACTION_UPDATE],
+        detail={"page": page.number, "ids": [r.action.pk for r in rows]},
+    )
+    return render(
+        request,
+        "safeguarding/my_actions.html",
+        {"page": page, "rows": rows, "show": show, "query_prefix": f"show={show}&"},
+    )
+
+
+# Statutory status ------------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE)
+def period_add(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_planning(request.user, reference)
+    form = StatutoryPeriodForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.statutory_period_add(
+                child=child,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, f"{period.get_kind_display()} recorded")
+            return redirect("safeguarding:child", reference=child.reference)
+    _view_audit(request, child, "new statutory period")
+    return render(request, "safeguarding/period_form.html", {"child": child, "form": form})
+
+
+@requires(Perm.PLAN_MANAGE)
+def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = selectors.period_for_planning(request.user, period_id)
+    child = period.child
+    if period.ends_on is not None:
+        messages.info(request, f"This period already ended on {period.ends_on:%-d %B %Y}.")
+        return redirect("safeguarding:child", reference=child.reference)
+    form = PeriodEndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statutory_period_end(
+                period=period, user=request.user, ends_on=form.cleaned_data["ends_on"], request=request
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, f"{period.get_kind_display()} ended")
+            return redirect("safeguarding:child", reference=child.reference)
+    _view_audit(request, child, "end statutory period", period=period.pk)
+    return render(request, "safeguarding/period_end.html", {"child": child, "period": period, "form": form})
+
+
+@requires(Perm.PLAN_MANAGE)
+def strategy_add(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_planning(request.user, reference)
+    form = StrategyDiscussionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strategy_discussion_add(
+                child=child,
+                user=request.user,
+                held_on=form.cleaned_data["held_on"],
+                agencies=form.cleaned_data["agencies"],
+                outcome=form.cleaned_data["outcome"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, "Strategy discussion recorded")
+            return redirect("safeguarding:child", reference=child.reference)
+    _view_audit(request, child, "new strategy discussion")
+    return render(request, "safeguarding/strategy_form.html", {"child": child, "form": form})
+
+
+# The guardian ----------------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE)
+def guardian(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_planning(request.user, reference)
+    current = list(selectors.guardians_of(child))
+    candidates = services.guardian_candidates(child.site_id).exclude(pk__in=[a.user_id for a in current])
+    form = GuardianForm(request.POST if request.method == "POST" else None, guardians=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            association = services.guardian_allocate(
+                child=child, user=request.user, guardian=form.chosen_guardian(), request=request
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, f"{association.user.full_name} allocated as the child's guardian")
+            return redirect("safeguarding:child", reference=child.reference)
+    _view_audit(request, child, "guardian allocation")
+    return render(request, "safeguarding/guardian.html", {"child": child, "form": form, "current": current})
+
+
+@requires(Perm.PLAN_MANAGE)
+@require_POST
+def guardian_end(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_planning(request.user, reference)
+    try:
+        association_id = int(request.POST.get("association", ""))
+    except ValueError:
+        association_id = 0
+    try:
+        association = services.guardian_allocation_end(
+            child=child, user=request.user, association_id=association_id, request=request
+        )
+    except SafeguardingError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, f"{association.user.full_name} is no longer allocated as the child's guardian")
+    return redirect("safeguarding:guardian", reference=child.reference)
+
+
+# The safety map --------------------------------------------------------------------------------
+
+
+@requires(*VIEWERS)
+def safety_map_page(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.safeguarding_child_get(request.user, reference)
+    links = list(child.contextual_links.select_related("recorded_by"))
+    current = [link for link in links if link.active]
+    _view_audit(request, child, "safety map")
+    return render(
+        request,
+        "safeguarding/safety_map.html",
+        {
+            "child": child,
+            "groups": safety_map.grouped(current),
+            "diagram": safety_map.diagram(current),
+            "counts": safety_map.counts(current),
+            "former": [link for link in links if not link.active],
+            "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
+        },
+    )
+
+
+@requires(Perm.PLAN_MANAGE)
+def link_add(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_planning(request.user, reference)
+    form = ContextualLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.contextual_link_add(
+                child=child,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                risk=form.cleaned_data["risk"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, f"{link.name} added to the safety map")
+            return redirect("safeguarding:safety-map", reference=child.reference)
+    _view_audit(request, child, "new safety map entry")
+    return render(request, "safeguarding/link_form.html", {"child": child, "form": form})
+
+
+@requires(Perm.PLAN_MANAGE)
+def link_end(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = selectors.link_for_planning(request.user, link_id)
+    child = link.child
+    if request.method == "POST":
+        try:
+            services.contextual_link_end(link=link, user=request.user, request=request)
+        except SafeguardingError as problem:
+            messages.info(request, str(problem))
+        else:
+            messages.success(request, f"{link.name} marked as no longer current")
+        return redirect("safeguarding:safety-map", reference=child.reference)
+    if not link.active:
+        messages.info(request, "This entry is already marked as no longer current.")
+        return redirect("safeguarding:safety-map", reference=child.reference)
+    _view_audit(request, child, "end safety map entry", link=link.pk)
+    return render(request, "safeguarding/link_end.html", {"child": child, "link": link})
