@@ -378,8 +378,10 @@ def vote_refusal(decision: Decision, voter) -> str | None:
         return f"{name} is not attending this meeting and cannot vote."
     if attendee.attends_as == AttendsAs.ICTG:
         return f"{name} attends as the child's Independent Child Trafficking Guardian, without a vote."
-    if not attendee.voting:
+    if attendee.attends_as == AttendsAs.ADVISER:
         return f"{name} attends as an adviser, without a vote."
+    if not attendee.voting:
+        return f"{name} attends without a vote."
     if not attendee.present:
         return f"{name} is not recorded as present at this sitting and cannot vote."
     declaration = item.conflict_declarations.filter(attendee=attendee).first()

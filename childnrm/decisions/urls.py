@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from childnrm.decisions import views
+from childnrm.decisions.forms import SECTION_FORMS
 
 app_name = "decisions"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.index, name="index"),
+    path("start/", views.start, name="start"),
+    path("<int:decision_id>/", views.detail, name="detail"),
+    path("<int:decision_id>/record/", views.record, name="record"),
+    path("<int:decision_id>/record/evidence/", views.evidence, name="evidence"),
+    path("<int:decision_id>/record/evidence/<int:evidence_id>/remove/", views.evidence_remove, name="evidence-remove"),
+    *(
+        path(f"<int:decision_id>/record/{slug}/", views.section, {"slug": slug}, name=f"section-{slug}")
+        for slug in SECTION_FORMS
+    ),
+    path("<int:decision_id>/votes/", views.votes, name="votes"),
+    path("<int:decision_id>/votes/<int:vote_id>/remove/", views.vote_remove, name="vote-remove"),
+    path("<int:decision_id>/finalise/", views.finalise, name="finalise"),
+    path("<int:decision_id>/correct/", views.correct, name="correct"),
+    path("<int:decision_id>/second-review/", views.second_review, name="second-review"),
+    path("<int:decision_id>/decision-record.json", views.export_json, name="export-json"),
+    path("<int:decision_id>/decision-record.pdf", views.export_pdf, name="export-pdf"),
+]

@@ -152,3 +152,13 @@ def final_decision(
     if decision.status == DecisionStatus.SECOND_REVIEW:
         decision = services.decision_second_review(decision=decision, user=second_reviewer(site_slug), agrees=True)
     return decision
+
+
+def sample_decision(site_slug: str) -> Decision:
+    """A draft at a sitting in session (the demo chair's), with one piece of evidence and one vote."""
+    decision = draft_decision(site_slug)
+    coordinator = demo(Role.COORDINATOR, site_slug)
+    services.evidence_add(decision=decision, user=coordinator, description="Police report", agency=Agency.POLICE)
+    voter = rules.eligible_voters(decision.agenda_item)[0].user
+    services.vote_record(decision=decision, voter=voter, vote=Vote.POSITIVE, user=coordinator)
+    return decision

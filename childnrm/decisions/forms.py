@@ -1,0 +1,216 @@
+"""Forms for the decision record. Each section saves as a draft: nothing is required to save, and the
+completeness check (services.decision_completeness) says what is still missing before sign-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from childnrm.core.forms import GovukFormMixin
+from childnrm.decisions.models import Act, Decision, Outcome, Vote
+from childnrm.panels.models import Agency
+from childnrm.referrals.forms import GovukDateField
+from childnrm.referrals.vocab import ExploitationType, Indicator
+
+TEXT_MAX = 10_000
+YES, NO = "yes", "no"
+PURPOSE_HINT = (
+    "For a child, only the act and the exploitative purpose need to be shown. The means (force, threats, "
+    "deception, abuse of power) do not."
+)
+CREDIBILITY_HINT = (
+    "Take a trauma-informed approach. Delayed disclosure, gaps, inconsistencies and a flat or confused account "
+    "are common in children who have been exploited, and do not in themselves mean the account is not credible. "
+    "Consider the child's age, development, language, fear of those who exploited them and of the authorities."
+)
+
+
+def _textarea(label: str, help_text: str = "", rows: int = 5) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"{label} must be {TEXT_MAX:,} characters or fewer"},
+    )
+
+
+class SectionForm(GovukFormMixin, forms.Form):
+    """A section of the record: `initial_for` reads the decision, `to_fields` gives decision_save's data."""
+
+    fields_saved: tuple[str, ...] = ()
+
+    @classmethod
+    def initial_for(cls, decision: Decision) -> dict[str, Any]:
+        return {name: getattr(decision, name) for name in cls.fields_saved}
+
+    def to_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.fields_saved}
+
+
+class ActForm(SectionForm):
+    fields_saved = ("act_found", "act_reasoning")
+    act_found = forms.MultipleChoiceField(
+        label="Which acts did the panel find?",
+        help_text="Select all that apply",
+        choices=Act.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    act_reasoning = _textarea("Why the panel found the act", "Which evidence shows it, and how the panel weighed it")
+
+
+class PurposeForm(SectionForm):
+    fields_saved = ("purpose_found", "purpose_reasoning")
+    purpose_found = forms.MultipleChoiceField(
+        label="For what exploitative purpose?",
+        help_text=PURPOSE_HINT,
+        choices=ExploitationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purpose_reasoning = _textarea("Why the panel found this purpose")
+
+
+class ExploitationForm(SectionForm):
+    fields_saved = ("exploitation_types", "indicators")
+    exploitation_types = forms.MultipleChoiceField(
+        label="Types of exploitation",
+        help_text="Select all that apply",
+        choices=ExploitationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicators = forms.MultipleChoiceField(
+        label="Indicators of exploitation the panel found",
+        help_text="Select all that apply",
+        choices=Indicator.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CredibilityForm(SectionForm):
+    fields_saved = ("credibility_reasoning",)
+    credibility_reasoning = _textarea("The panel's reasoning on credibility", CREDIBILITY_HINT, rows=8)
+
+
+class WishesForm(SectionForm):
+    fields_saved = (
+        "wishes_gathered",
+        "wishes_and_feelings",
+        "wishes_how_gathered",
+        "wishes_gathered_by",
+        "wishes_not_gathered_reason",
+    )
+    wishes_gathered = forms.ChoiceField(
+        label="Were the child's wishes and feelings gathered?",
+        choices=[(YES, "Yes"), (NO, "No, they could not be")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    wishes_and_feelings = _textarea("What the child wants and feels", "In the child's own words where possible")
+    wishes_how_gathered = _textarea("How they were gathered", "For example, a visit with an interpreter", rows=3)
+    wishes_gathered_by = forms.CharField(
+        label="Who gathered them", help_text="Name and role", required=False, max_length=200
+    )
+    wishes_not_gathered_reason = _textarea("Why they could not be gathered", rows=3)
+
+    @classmethod
+    def initial_for(cls, decision: Decision) -> dict[str, Any]:
+        initial = super().initial_for(decision)
+        initial["wishes_gathered"] = {True: YES, False: NO}.get(decision.wishes_gathered, "")
+        return initial
+
+    def to_fields(self) -> dict[str, Any]:
+        data = super().to_fields()
+        gathered = {YES: True, NO: False}.get(self.cleaned_data.get("wishes_gathered") or "")
+        data["wishes_gathered"] = gathered
+        # Keep only the answers that go with the choice made, so the record says one thing.
+        if gathered is True:
+            data["wishes_not_gathered_reason"] = ""
+        elif gathered is False:
+            data.update(wishes_and_feelings="", wishes_how_gathered="", wishes_gathered_by="")
+        return data
+
+
+class OutcomeForm(SectionForm):
+    fields_saved = ("outcome", "decided_on", "dissent")
+    outcome = forms.ChoiceField(
+        label="What did the panel decide?", choices=Outcome.choices, required=False, widget=forms.RadioSelect
+    )
+    decided_on = GovukDateField(
+        label="Date of the decision",
+        help_text="For example, 27 3 2026",
+        what="The date of the decision",
+        enter="Enter the date of the decision",
+        future="The date of the decision must be today or in the past",
+    )
+    dissent = _textarea("Dissent", "Any member's disagreement with the decision and their reasons, or leave blank")
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    "act": ActForm,
+    "purpose": PurposeForm,
+    "exploitation": ExploitationForm,
+    "credibility": CredibilityForm,
+    "wishes": WishesForm,
+    "outcome": OutcomeForm,
+}
+
+
+class EvidenceForm(GovukFormMixin, forms.Form):
+    description = _textarea("What is the evidence?", rows=4)
+    agency = forms.ChoiceField(
+        label="Which agency supplied it?",
+        choices=[("", "Select an agency"), *Agency.choices],
+        error_messages={"required": "Select the agency that supplied the evidence"},
+    )
+    supplied_by = forms.CharField(
+        label="Supplied by (optional)", help_text="The organisation or person", required=False, max_length=200
+    )
+    weight = _textarea("How the panel weighed it", rows=3)
+    source = forms.ChoiceField(label="Linked information or document (optional)", required=False)
+
+    def __init__(self, *args, sources: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "None"), *sources]
+        self.fields["description"].required = True
+        self.fields["description"].error_messages["required"] = "Enter a description of the evidence"
+
+
+class VoteForm(GovukFormMixin, forms.Form):
+    vote = forms.ChoiceField(
+        label="Vote",
+        choices=Vote.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they voted"},
+    )
+    reasons = _textarea("Reasons (optional)", rows=2)
+
+
+class CorrectionForm(GovukFormMixin, forms.Form):
+    reason = _textarea("Why does the record need correcting?", "This is kept with the corrected version")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = "Enter the reason for the correction"
+
+
+class SecondReviewForm(GovukFormMixin, forms.Form):
+    agrees = forms.ChoiceField(
+        label="Do you agree with the panel's decision?",
+        choices=[(YES, "Yes, the decision is final"), (NO, "No, return it to the panel")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you agree with the decision"},
+    )
+    reasons = _textarea("Your reasons", "Needed if you return the decision to the panel")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agrees") == NO and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", "Enter why you do not agree with the decision")
+        return data

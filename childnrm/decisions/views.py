@@ -1,0 +1,605 @@
+"""The decision record's pages: parse, call the service, render. Every page of a case is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import export, guidance, services
+from childnrm.decisions.forms import (
+    SECTION_FORMS,
+    CorrectionForm,
+    EvidenceForm,
+    SecondReviewForm,
+    VoteForm,
+)
+from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.selectors import (
+    agenda_item_get,
+    agenda_items_for,
+    decision_get,
+    decisions_visible_to,
+    versions_of,
+)
+from childnrm.panels import rules
+from childnrm.panels.models import Agency
+from childnrm.referrals.vocab import ExploitationType, Indicator
+
+RECORD = PURPOSES[Perm.DECISION_RECORD]
+ANY_DECISION_PERM = (Perm.DECISION_RECORD, Perm.DECISION_FINALISE, Perm.DECISION_SECOND_REVIEW)
+
+SECTIONS = (
+    ("evidence", "Evidence weighed", "Each piece of evidence, the agency that supplied it and how it was weighed"),
+    ("act", "Act found", "Recruitment, transport, transfer, harbouring or receipt"),
+    ("purpose", "Purpose found", "The exploitation the act was for"),
+    ("exploitation", "Exploitation types and indicators", ""),
+    ("credibility", "Credibility", "Trauma-informed reasoning"),
+    ("wishes", "The child's wishes and feelings", "What they are, how and by whom they were gathered, or why not"),
+    ("outcome", "Outcome, dissent and date", ""),
+)
+SECTION_TITLES = {slug: title for slug, title, _ in SECTIONS}
+LABELS = {
+    "act": dict(Act.choices),
+    "type": dict(ExploitationType.choices),
+    "indicator": dict(Indicator.choices),
+    "agency": dict(Agency.choices),
+}
+STATUS_TAG = {
+    DecisionStatus.DRAFT: "govuk-tag--blue",
+    DecisionStatus.SECOND_REVIEW: "govuk-tag--yellow",
+    DecisionStatus.FINAL: "govuk-tag--green",
+    DecisionStatus.SUPERSEDED: "govuk-tag--grey",
+    DecisionStatus.RETURNED: "govuk-tag--orange",
+}
+
+
+def _audit_view(request: HttpRequest, decision: Decision, purpose: str, what: str, action: str = Action.VIEW) -> None:
+    audit_record(
+        request=request,
+        action=action,
+        obj=decision,
+        site_id=decision.referral.site_id,
+        purpose=purpose,
+        detail={"referral": decision.referral_id, "page": what},
+    )
+
+
+def _purpose_for(user, decision: Decision) -> str:
+    site_id = decision.referral.site_id
+    for perm in ANY_DECISION_PERM:
+        if has_perm(user, perm, site_id):
+            return PURPOSES[perm]
+    raise PermissionDenied
+
+
+def _draft_for_recording(request: HttpRequest, decision_id: int) -> Decision | HttpResponse:
+    """The decision if it is a draft the user may record; otherwise a redirect to its read-only page."""
+    decision = decision_get(request.user, decision_id)
+    if not has_perm(request.user, Perm.DECISION_RECORD, decision.referral.site_id):
+        raise PermissionDenied
+    if decision.status != DecisionStatus.DRAFT:
+        messages.info(request, services._finalised_message(decision))
+        return redirect("decisions:detail", decision_id=decision.pk)
+    return decision
+
+
+def _errors_from(exc: Exception) -> list[str]:
+    return exc.problems if isinstance(exc, services.DecisionIncomplete) else [str(exc)]
+
+
+# --- Lists and starting --------------------------------------------------------------------------------
+
+
+@requires(Perm.DECISION_RECORD)
+def index(request: HttpRequest) -> HttpResponse:
+    items = list(agenda_items_for(request.user)[:200])
+    drafts = {
+        (d.referral_id, d.stage, d.agenda_item_id): d
+        for d in decisions_visible_to(request.user)
+        .filter(agenda_item__in=items)
+        .exclude(status=DecisionStatus.RETURNED)
+    }
+    rows = []
+    for item in items:
+        stages = sorted(services.STAGES_ON_AGENDA.get(item.stage, ()), key=lambda s: s != Stage.REASONABLE_GROUNDS)
+        rows.append(
+            {
+                "item": item,
+                "stages": [
+                    {"stage": s, "label": Stage(s).label, "decision": drafts.get((item.referral_id, s, item.pk))}
+                    for s in stages
+                ],
+            }
+        )
+    pending = (
+        decisions_visible_to(request.user)
+        .filter(Q(status=DecisionStatus.SECOND_REVIEW) | Q(status=DecisionStatus.DRAFT, agenda_item__isnull=True))
+        .select_related("referral", "referral__child")[:100]
+    )
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Decision._meta.label_lower,
+        purpose=RECORD,
+        detail={"agenda_items": [i.pk for i in items]},
+    )
+    return render(request, "decisions/index.html", {"rows": rows, "returned": pending})
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    try:
+        item_id = int(request.POST.get("agenda_item", ""))
+    except ValueError:
+        raise Http404 from None
+    item = agenda_item_get(request.user, item_id)
+    try:
+        decision = services.decision_start(
+            agenda_item=item, stage=request.POST.get("stage", ""), user=request.user, request=request
+        )
+    except (services.DecisionStateError, services.DecisionInvalid) as exc:
+        messages.error(request, str(exc))
+        return redirect("decisions:index")
+    return redirect("decisions:record", decision_id=decision.pk)
+
+
+# --- The record: task list and sections ----------------------------------------------------------------
+
+
+def _section_status(decision: Decision, slug: str, evidence_count: int) -> str:
+    d = decision
+    parts = {
+        "evidence": [evidence_count > 0],
+        "act": [bool(d.act_found), bool(d.act_reasoning)],
+        "purpose": [bool(d.purpose_found), bool(d.purpose_reasoning)],
+        "exploitation": [bool(d.exploitation_types or d.indicators)],
+        "credibility": [bool(d.credibility_reasoning)],
+        "wishes": [
+            d.wishes_gathered is not None,
+            bool(d.wishes_and_feelings and d.wishes_how_gathered and d.wishes_gathered_by)
+            if d.wishes_gathered is not False
+            else bool(d.wishes_not_gathered_reason),
+        ],
+        "outcome": [bool(d.outcome), bool(d.decided_on)],
+    }[slug]
+    if all(parts):
+        return "Completed"
+    return "In progress" if any(parts) else "Not started"
+
+
+@requires(Perm.DECISION_RECORD)
+def record(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    evidence_count = decision.evidence.count()
+    tasks = [
+        {
+            "slug": slug,
+            "title": title,
+            "hint": hint,
+            "url": reverse(
+                "decisions:evidence" if slug == "evidence" else f"decisions:section-{slug}", args=[decision.pk]
+            ),
+            "status": _section_status(decision, slug, evidence_count),
+        }
+        for slug, title, hint in SECTIONS
+    ]
+    eligible = rules.eligible_voters(decision.agenda_item) if decision.agenda_item_id else []
+    voted = set(decision.votes.values_list("voter_id", flat=True))
+    votes_status = (
+        "Completed"
+        if eligible and all(a.user_id in voted for a in eligible)
+        else ("In progress" if voted else "Not started")
+    )
+    problems = services.decision_completeness(decision)
+    _audit_view(request, decision, RECORD, "record")
+    return render(
+        request,
+        "decisions/record.html",
+        {
+            "decision": decision,
+            "referral": decision.referral,
+            "tasks": tasks,
+            "completed": sum(t["status"] == "Completed" for t in tasks),
+            "votes_status": votes_status,
+            "eligible_count": len(eligible),
+            "voted_count": len(voted),
+            "problems": problems,
+            "guidance_title": guidance.version_title(decision.guidance_version),
+            "is_chair": decision.meeting is not None and decision.meeting.chair_id == request.user.pk,
+        },
+    )
+
+
+@requires(Perm.DECISION_RECORD)
+def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    form_class = SECTION_FORMS[slug]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                services.decision_save(decision=decision, user=request.user, data=form.to_fields(), request=request)
+            except services.DecisionInvalid as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            except services.DecisionStateError as exc:
+                messages.error(request, str(exc))
+                return redirect("decisions:detail", decision_id=decision.pk)
+            else:
+                messages.success(request, f"{SECTION_TITLES[slug]} saved")
+                return redirect("decisions:record", decision_id=decision.pk)
+    else:
+        form = form_class(initial=form_class.initial_for(decision))
+        _audit_view(request, decision, RECORD, f"section:{slug}")
+    return render(
+        request,
+        f"decisions/section_{slug}.html",
+        {"decision": decision, "referral": decision.referral, "form": form, "title": SECTION_TITLES[slug]},
+    )
+
+
+def _evidence_sources(decision: Decision) -> tuple[list[tuple[str, str]], dict[str, object]]:
+    from childnrm.information.models import InformationResponse
+
+    choices: list[tuple[str, str]] = []
+    objects: dict[str, object] = {}
+    responses = InformationResponse.objects.filter(request__referral_id=decision.referral_id).select_related(
+        "organisation"
+    )
+    for r in responses.order_by("pk"):
+        key = f"response-{r.pk}"
+        choices.append((key, f"Information from {r.organisation.name} ({r.pk})"))
+        objects[key] = r
+    for doc in decision.referral.documents.order_by("pk"):
+        key = f"document-{doc.pk}"
+        choices.append((key, f"Referral document: {doc.original_name}"))
+        objects[key] = doc
+    return choices, objects
+
+
+@requires(Perm.DECISION_RECORD)
+def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    sources, objects = _evidence_sources(decision)
+    form = EvidenceForm(request.POST or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source = objects.get(data.get("source") or "")
+        try:
+            services.evidence_add(
+                decision=decision,
+                user=request.user,
+                description=data["description"],
+                agency=data["agency"],
+                supplied_by=data.get("supplied_by", ""),
+                weight=data.get("weight", ""),
+                information_response=source if (data.get("source") or "").startswith("response-") else None,
+                referral_document=source if (data.get("source") or "").startswith("document-") else None,
+                request=request,
+            )
+        except services.DecisionInvalid as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except services.DecisionStateError as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:detail", decision_id=decision.pk)
+        else:
+            messages.success(request, "Evidence added")
+            return redirect("decisions:evidence", decision_id=decision.pk)
+    if request.method != "POST":
+        _audit_view(request, decision, RECORD, "evidence")
+    rows = decision.evidence.select_related("information_response", "referral_document")
+    return render(
+        request,
+        "decisions/evidence.html",
+        {"decision": decision, "referral": decision.referral, "form": form, "rows": rows, "labels": LABELS},
+    )
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def evidence_remove(request: HttpRequest, decision_id: int, evidence_id: int) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    row = decision.evidence.filter(pk=evidence_id).first()
+    if row is None:
+        raise Http404
+    try:
+        services.evidence_remove(evidence=row, user=request.user, request=request)
+    except services.DecisionStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Evidence removed")
+    return redirect("decisions:evidence", decision_id=decision.pk)
+
+
+# --- Votes ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class VoterRow:
+    attendee: object
+    vote: object
+    refusal: str | None
+    form: VoteForm
+
+
+@requires(Perm.DECISION_RECORD)
+def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    if decision.agenda_item_id is None:
+        messages.error(request, "Put the decision on the agenda of a sitting before recording votes.")
+        return redirect("decisions:record", decision_id=decision.pk)
+    posted_form = None
+    if request.method == "POST":
+        posted_form = VoteForm(request.POST, prefix=f"v{request.POST.get('voter_id', '')}")
+        attendee = decision.meeting.attendees.select_related("user").filter(user_id=request.POST.get("voter_id") or 0)
+        attendee = attendee.first()
+        if attendee is None:
+            messages.error(request, "Select someone attending this meeting")
+            return redirect("decisions:votes", decision_id=decision.pk)
+        if posted_form.is_valid():
+            try:
+                services.vote_record(
+                    decision=decision,
+                    voter=attendee.user,
+                    vote=posted_form.cleaned_data["vote"],
+                    reasons=posted_form.cleaned_data.get("reasons", ""),
+                    user=request.user,
+                    request=request,
+                )
+            except services.DecisionInvalid as exc:
+                posted_form.add_error("vote" if exc.field == "vote" else None, str(exc))
+            except services.DecisionStateError as exc:
+                posted_form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Vote of {attendee.user.full_name} recorded")
+                return redirect("decisions:votes", decision_id=decision.pk)
+    else:
+        _audit_view(request, decision, RECORD, "votes")
+    recorded = {v.voter_id: v for v in decision.votes.select_related("voter", "recorded_by")}
+    rows = []
+    for attendee in decision.meeting.attendees.select_related("user").order_by("attends_as", "agency", "pk"):
+        prefix = f"v{attendee.user_id}"
+        if posted_form is not None and posted_form.prefix == prefix:
+            form = posted_form
+        else:
+            vote = recorded.get(attendee.user_id)
+            form = VoteForm(
+                prefix=prefix, initial={"vote": vote.vote if vote else "", "reasons": vote.reasons if vote else ""}
+            )
+        rows.append(
+            VoterRow(attendee, recorded.get(attendee.user_id), services.vote_refusal(decision, attendee.user), form)
+        )
+    return render(
+        request,
+        "decisions/votes.html",
+        {
+            "decision": decision,
+            "referral": decision.referral,
+            "rows": rows,
+            "posted_form": posted_form,
+            "eligible": [r for r in rows if r.refusal is None],
+            "not_voting": [r for r in rows if r.refusal is not None],
+            "stray_votes": [v for v in recorded.values() if services.vote_refusal(decision, v.voter)],
+            "in_session": decision.meeting.status == "open",
+            "labels": LABELS,
+        },
+    )
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def vote_remove(request: HttpRequest, decision_id: int, vote_id: int) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    vote = decision.votes.select_related("voter").filter(pk=vote_id).first()
+    if vote is None:
+        raise Http404
+    try:
+        services.vote_remove(vote=vote, user=request.user, request=request)
+    except services.DecisionStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Vote of {vote.voter.full_name} removed")
+    return redirect("decisions:votes", decision_id=decision.pk)
+
+
+# --- Finalise, correct, second review ------------------------------------------------------------------
+
+
+@requires(Perm.DECISION_FINALISE)
+def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get(request.user, decision_id)
+    if not has_perm(request.user, Perm.DECISION_FINALISE, decision.referral.site_id):
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            decision = services.decision_finalise(decision=decision, user=request.user, request=request)
+        except services.DecisionStateError as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:detail", decision_id=decision.pk)
+        except services.DecisionIncomplete as exc:
+            errors = exc.problems
+        else:
+            if decision.status == DecisionStatus.SECOND_REVIEW:
+                messages.success(request, "Decision signed off and sent for second review")
+            else:
+                messages.success(request, "Decision finalised")
+            return redirect("decisions:detail", decision_id=decision.pk)
+    elif decision.status != DecisionStatus.DRAFT:
+        messages.info(request, services._finalised_message(decision))
+        return redirect("decisions:detail", decision_id=decision.pk)
+    else:
+        errors = services.decision_completeness(decision)
+        _audit_view(request, decision, PURPOSES[Perm.DECISION_FINALISE], "finalise")
+    is_chair = decision.meeting is not None and decision.meeting.chair_id == request.user.pk
+    return render(
+        request,
+        "decisions/finalise.html",
+        {
+            "decision": decision,
+            "referral": decision.referral,
+            "errors": errors,
+            "is_chair": is_chair,
+            "to_review": decision.outcome == Outcome.NEGATIVE and decision.referral.site.negative_second_review,
+            **_reading(decision),
+        },
+    )
+
+
+@requires(Perm.DECISION_RECORD)
+def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get(request.user, decision_id)
+    if not has_perm(request.user, Perm.DECISION_RECORD, decision.referral.site_id):
+        raise PermissionDenied
+    if decision.status != DecisionStatus.FINAL:
+        messages.info(request, "Only the decision that currently stands can be corrected.")
+        return redirect("decisions:detail", decision_id=decision.pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.decision_correct(
+                decision=decision, user=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except services.DecisionInvalid as exc:
+            form.add_error("reason", str(exc))
+        except services.DecisionStateError as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:detail", decision_id=decision.pk)
+        else:
+            messages.success(request, f"Correction started as version {correction.version}")
+            return redirect("decisions:record", decision_id=correction.pk)
+    if request.method != "POST":
+        _audit_view(request, decision, RECORD, "correct")
+    return render(
+        request, "decisions/correct.html", {"decision": decision, "referral": decision.referral, "form": form}
+    )
+
+
+@requires(Perm.DECISION_SECOND_REVIEW)
+def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get(request.user, decision_id)
+    if not has_perm(request.user, Perm.DECISION_SECOND_REVIEW, decision.referral.site_id):
+        raise PermissionDenied
+    if decision.status != DecisionStatus.SECOND_REVIEW:
+        messages.info(request, "This decision is not waiting for a second review.")
+        return redirect("decisions:detail", decision_id=decision.pk)
+    form = SecondReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.decision_second_review(
+                decision=decision,
+                user=request.user,
+                agrees=form.cleaned_data["agrees"] == "yes",
+                reasons=form.cleaned_data.get("reasons", ""),
+                request=request,
+            )
+        except services.DecisionInvalid as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except services.DecisionStateError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if result.pk == decision.pk:
+                messages.success(request, "Second review recorded: the decision is final")
+                return redirect("decisions:detail", decision_id=decision.pk)
+            messages.success(request, f"Decision returned to the panel as draft version {result.version}")
+            return redirect("decisions:detail", decision_id=result.pk)
+    if request.method != "POST":
+        _audit_view(request, decision, PURPOSES[Perm.DECISION_SECOND_REVIEW], "second-review")
+    return render(
+        request,
+        "decisions/second_review.html",
+        {"decision": decision, "referral": decision.referral, "form": form, **_reading(decision)},
+    )
+
+
+# --- Read-only record and exports ----------------------------------------------------------------------
+
+
+def _reading(decision: Decision) -> dict[str, object]:
+    return {
+        "acts": [LABELS["act"].get(c, c) for c in decision.act_found],
+        "purposes": [LABELS["type"].get(c, c) for c in decision.purpose_found],
+        "types": [LABELS["type"].get(c, c) for c in decision.exploitation_types],
+        "indicators": [LABELS["indicator"].get(c, c) for c in decision.indicators],
+        "evidence_rows": list(decision.evidence.select_related("information_response", "referral_document")),
+        "vote_rows": list(decision.votes.select_related("voter").order_by("agency", "pk")),
+        "guidance_title": guidance.version_title(decision.guidance_version),
+        "labels": LABELS,
+        "status_tag": STATUS_TAG.get(decision.status, ""),
+    }
+
+
+@requires(*ANY_DECISION_PERM)
+def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get(request.user, decision_id)
+    purpose = _purpose_for(request.user, decision)
+    site_id = decision.referral.site_id
+    user = request.user
+    versions = list(versions_of(decision))
+    _audit_view(request, decision, purpose, "detail")
+    return render(
+        request,
+        "decisions/detail.html",
+        {
+            "decision": decision,
+            "referral": decision.referral,
+            "versions": versions,
+            "can_record": decision.status == DecisionStatus.DRAFT and has_perm(user, Perm.DECISION_RECORD, site_id),
+            "can_finalise": decision.status == DecisionStatus.DRAFT
+            and decision.meeting is not None
+            and decision.meeting.chair_id == user.pk,
+            "can_correct": decision.status == DecisionStatus.FINAL
+            and has_perm(user, Perm.DECISION_RECORD, site_id)
+            and not any(v.supersedes_id == decision.pk for v in versions),
+            "can_review": decision.status == DecisionStatus.SECOND_REVIEW
+            and has_perm(user, Perm.DECISION_SECOND_REVIEW, site_id),
+            "status_tags": STATUS_TAG,
+            **_reading(decision),
+        },
+    )
+
+
+def _download(request: HttpRequest, decision_id: int, kind: str) -> HttpResponse:
+    decision = decision_get(request.user, decision_id)
+    purpose = _purpose_for(request.user, decision)
+    data = export.decision_export(decision)
+    body = export.decision_export_json(data) if kind == "json" else export.decision_export_pdf(data)
+    _audit_view(request, decision, purpose, f"export.{kind}", action=Action.DOWNLOAD)
+    response = HttpResponse(body, content_type="application/json" if kind == "json" else "application/pdf")
+    # Named by the case reference only: no child's name in a download's name.
+    name = f"{decision.referral.reference}-{decision.stage.replace('_', '-')}-v{decision.version}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(*ANY_DECISION_PERM)
+def export_json(request: HttpRequest, decision_id: int) -> HttpResponse:
+    return _download(request, decision_id, "json")
+
+
+@requires(*ANY_DECISION_PERM)
+def export_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
+    return _download(request, decision_id, "pdf")
