@@ -139,7 +139,9 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     decision = data.get("decision") if isinstance(data.get("decision"), dict) else data
     referral = data.get("referral") if isinstance(data.get("referral"), dict) else {}
     return {
-        "referral_reference": data.get("referral_reference") or referral.get("reference", ""),
+        "referral_reference": (
+            data.get("referral_reference") or data.get("case_reference") or referral.get("reference", "")
+        ),
         "stage": decision.get("stage_label") or decision.get("stage", ""),
         "version": decision.get("version", ""),
         "kind": decision.get("kind_label") or decision.get("kind", ""),
