@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from childnrm.handovers import views
 
 app_name = "handovers"
-urlpatterns: list = []
+urlpatterns = [
+    path("transfers/", views.transfer_list, name="transfers"),
+    path("transfers/<int:transfer_id>/", views.transfer_detail, name="transfer"),
+    path("transfers/<int:transfer_id>/packet.json", views.transfer_json, name="transfer-json"),
+    path("transfers/<int:transfer_id>/packet.pdf", views.transfer_pdf, name="transfer-pdf"),
+    path("children/<str:child_reference>/transfer/", views.transfer_new, name="transfer-new"),
+    path("turning-18/", views.turning_18, name="turning-18"),
+    path("turning-18/<str:child_reference>/", views.adult_transition, name="adult-transition"),
+]

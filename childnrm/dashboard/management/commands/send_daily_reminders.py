@@ -1,0 +1,41 @@
+"""Send the day's reminders: run once a day (cron or a systemd timer). Safe to run again the same day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from childnrm.dashboard.tasks import send_daily_reminders
+
+
+class Command(BaseCommand):
+    help = "Email each site's coordinators a digest of what is due and overdue, and owners their overdue actions."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--date", help="The day to send for, as YYYY-MM-DD (default: today, UK time)")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Queue the task for the task worker instead of running it now"
+        )
+
+    def handle(self, *args, date: str | None = None, enqueue: bool = False, **options) -> None:
+        day = None
+        if date:
+            try:
+                day = _parse(date)
+            except ValueError as problem:
+                raise CommandError("--date must be a date as YYYY-MM-DD") from problem
+        if enqueue:
+            result = send_daily_reminders.enqueue(day)
+            self.stdout.write(f"Queued the daily reminders as task {result.id}")
+            return
+        summary = send_daily_reminders.call(day)
+        self.stdout.write(
+            f"Daily reminders for {summary['today']}: {summary['digests']} digest(s), "
+            f"{summary['owner_emails']} owner email(s), {summary['items']} item(s)"
+            + (f", {summary['chased']} information request(s) chased" if summary["chased"] is not None else "")
+        )
+
+
+def _parse(value: str) -> str:
+    return date.fromisoformat(value).isoformat()

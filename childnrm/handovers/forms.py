@@ -1,0 +1,145 @@
+"""Forms for a transfer and for the turning-18 hand-over."""
+
+from __future__ import annotations
+
+from django import forms
+
+from childnrm.accounts.models import Site
+from childnrm.core.forms import GovukFormMixin
+from childnrm.handovers.models import AdultTransition, ConsentStatus, TransferDestination
+from childnrm.handovers.services import TransitionAnswers
+from childnrm.referrals.forms import GovukDateField
+
+REASON_MAX = 5000
+NOTES_MAX = 5000
+
+
+class _Form(GovukFormMixin, forms.Form):
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary: each goes to the box or option to fix."""
+        links = [(self.anchor_for(next(iter(self.fields))), e) for e in self.non_field_errors()]
+        for name in self.fields:
+            links += [(self.anchor_for(name), e) for e in self.errors.get(name, [])]
+        return links
+
+    def anchor_for(self, name: str) -> str:
+        field = self.fields[name]
+        auto_id = self[name].auto_id
+        if isinstance(field, GovukDateField):
+            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
+        if isinstance(field.widget, forms.RadioSelect):
+            return f"{auto_id}_0"
+        return auto_id
+
+
+class TransferForm(_Form):
+    destination = forms.ChoiceField(
+        label="Where is the case going?",
+        widget=forms.RadioSelect,
+        choices=TransferDestination.choices,
+        error_messages={
+            "required": "Select where the case is going",
+            "invalid_choice": "Select where the case is going",
+        },
+    )
+    site = forms.ChoiceField(
+        label="Which site's panel?",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select the site to transfer the case to"},
+    )
+    reason = forms.CharField(
+        label="Why is the case being transferred?",
+        help_text="For example, the child has moved to the other site's area, or will turn 18 before a decision.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=REASON_MAX,
+        error_messages={
+            "required": "Enter the reason for the transfer",
+            "max_length": f"The reason must be {REASON_MAX:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, other_sites: list[Site], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.other_sites = {str(s.pk): s for s in other_sites}
+        self.fields["site"].choices = [(str(s.pk), s.name) for s in other_sites]
+        if not other_sites:
+            self.fields["destination"].choices = [
+                c for c in TransferDestination.choices if c[0] != TransferDestination.SITE
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("destination") == TransferDestination.SITE and not data.get("site") and "site" not in self.errors:
+            self.add_error("site", "Select the site to transfer the case to")
+        return data
+
+    def chosen_site(self) -> Site | None:
+        return self.other_sites.get(self.cleaned_data.get("site") or "")
+
+
+class AdultTransitionForm(_Form):
+    consent = forms.ChoiceField(
+        label="Does the young person consent to stay in the NRM after 18?",
+        widget=forms.RadioSelect,
+        choices=ConsentStatus.choices,
+        error_messages={"required": "Select whether the young person consents to stay in the NRM"},
+    )
+    consent_recorded_on = GovukDateField(
+        label="Date they gave their answer",
+        help_text="For example, 27 3 2026. Leave blank if they have not been asked yet.",
+        what="The date of their answer",
+        enter="Enter the date the young person gave their answer",
+        future="The date of their answer must be today or in the past",
+    )
+    adult_support_referral_on = GovukDateField(
+        label="Date referred for adult support",
+        help_text="Adult support comes through a different contract. Leave blank if not referred yet.",
+        what="The date of the adult support referral",
+        enter="Enter the date of the adult support referral",
+        future="The date of the adult support referral must be today or in the past",
+    )
+    adult_support_provider = forms.CharField(
+        label="Adult support provider",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The provider's name must be 200 characters or fewer"},
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTES_MAX,
+        error_messages={"max_length": f"Notes must be {NOTES_MAX:,} characters or fewer"},
+    )
+    completed_on = GovukDateField(
+        label="Date the hand-over was completed",
+        help_text="Leave blank until the hand-over to adult services is complete.",
+        what="The date the hand-over was completed",
+        enter="Enter the date the hand-over was completed",
+        future="The date the hand-over was completed must be today or in the past",
+    )
+
+    @staticmethod
+    def initial_for(transition: AdultTransition | None) -> dict:
+        if transition is None:
+            return {"consent": ConsentStatus.NOT_YET_ASKED}
+        return {
+            "consent": transition.consent,
+            "consent_recorded_on": transition.consent_recorded_on,
+            "adult_support_referral_on": transition.adult_support_referral_on,
+            "adult_support_provider": transition.adult_support_provider,
+            "notes": transition.notes,
+            "completed_on": transition.completed_on,
+        }
+
+    def answers(self) -> TransitionAnswers:
+        data = self.cleaned_data
+        return TransitionAnswers(
+            consent=data["consent"],
+            consent_recorded_on=data.get("consent_recorded_on"),
+            adult_support_referral_on=data.get("adult_support_referral_on"),
+            adult_support_provider=data.get("adult_support_provider") or "",
+            notes=data.get("notes") or "",
+            completed_on=data.get("completed_on"),
+        )

@@ -1,0 +1,229 @@
+"""The coordinator's hand-over pages: transfer a case, see what was sent, and the turning-18 hand-over."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.accounts.models import Site
+from childnrm.audit.services import Action, audit_record
+from childnrm.dashboard import clocks
+from childnrm.handovers import packet as packets
+from childnrm.handovers.forms import AdultTransitionForm, TransferForm
+from childnrm.handovers.models import AdultTransition, CaseTransfer
+from childnrm.handovers.selectors import (
+    child_get_for_handover,
+    transfer_get,
+    transferable_referrals,
+    transfers_visible_to,
+)
+from childnrm.handovers.services import HandoverError, adult_transition_save, case_transfer
+from childnrm.people.models import Child
+from childnrm.referrals.eligibility import eighteenth_birthday
+
+PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
+PAGE_SIZE = 25
+
+
+@requires(Perm.CASE_TRANSFER)
+def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
+    child = child_get_for_handover(request.user, child_reference)
+    referral = transferable_referrals(child).first()
+    other_sites = list(Site.objects.filter(active=True).exclude(pk=child.site_id).order_by("name"))
+    form = TransferForm(request.POST if request.method == "POST" else None, other_sites=other_sites)
+    if request.method == "POST" and referral is not None and form.is_valid():
+        try:
+            transfer = case_transfer(
+                child=child,
+                user=request.user,
+                destination=form.cleaned_data["destination"],
+                to_site=form.chosen_site(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except HandoverError as problem:
+            if problem.field:
+                form.add_error(problem.field, str(problem))
+            else:
+                messages.info(request, str(problem))
+                return redirect("handovers:transfer-new", child_reference=child.reference)
+        else:
+            messages.success(request, f"Case {transfer.referral.reference} transferred")
+            return redirect("handovers:transfer", transfer_id=transfer.pk)
+    elif request.method == "POST" and referral is None:
+        messages.info(request, "This child has no case with the panel to transfer.")
+        return redirect("handovers:transfer-new", child_reference=child.reference)
+    audit_record(request=request, action=Action.VIEW, obj=child, purpose=PURPOSE, detail={"page": "transfer"})
+    return render(
+        request,
+        "handovers/transfer_new.html",
+        {"child": child, "referral": referral, "form": form, "error_links": form.error_links()},
+    )
+
+
+@requires(Perm.CASE_TRANSFER)
+def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    transfer = transfer_get(request.user, transfer_id)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=transfer,
+        site_id=_acting_site(request, transfer),
+        purpose=PURPOSE,
+        detail={"referral": transfer.referral_id},
+    )
+    referral = transfer.referral
+    return render(
+        request,
+        "handovers/transfer.html",
+        {
+            "transfer": transfer,
+            "received": transfer.to_site_id in sites_where(request.user, Perm.CASE_TRANSFER),
+            "holds_case": has_perm(request.user, Perm.REFERRAL_TRIAGE, referral.site_id),
+            "sent_by_us": transfer.from_site_id in sites_where(request.user, Perm.CASE_TRANSFER),
+        },
+    )
+
+
+def _acting_site(request: HttpRequest, transfer: CaseTransfer) -> int:
+    mine = sites_where(request.user, Perm.CASE_TRANSFER)
+    return transfer.from_site_id if transfer.from_site_id in mine else transfer.to_site_id
+
+
+def _download(request: HttpRequest, transfer_id: int, kind: str) -> HttpResponse:
+    transfer = transfer_get(request.user, transfer_id)
+    if kind == "json":
+        data, content_type = packets.packet_json(transfer.packet), "application/json"
+    else:
+        data, content_type = packets.transfer_pdf(transfer.packet, sha256=transfer.sha256), "application/pdf"
+    audit_record(
+        request=request,
+        action=Action.EXPORT,
+        obj=transfer,
+        site_id=_acting_site(request, transfer),
+        purpose=PURPOSE,
+        detail={"format": kind, "referral": transfer.referral_id},
+    )
+    response = HttpResponse(data, content_type=content_type)
+    # Named by references only: no child's name in a download's name.
+    response["Content-Disposition"] = (
+        f'attachment; filename="{transfer.referral.reference}-transfer-{transfer.pk}.{kind}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(Perm.CASE_TRANSFER)
+def transfer_json(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    return _download(request, transfer_id, "json")
+
+
+@requires(Perm.CASE_TRANSFER)
+def transfer_pdf(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    return _download(request, transfer_id, "pdf")
+
+
+@requires(Perm.CASE_TRANSFER)
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    transfers = transfers_visible_to(request.user).select_related("referral", "from_site", "to_site", "transferred_by")
+    page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=CaseTransfer._meta.label_lower,
+        purpose=PURPOSE,
+        detail={"page": page.number, "ids": [t.pk for t in page.object_list]},
+    )
+    return render(request, "handovers/transfer_list.html", {"page": page, "query_prefix": ""})
+
+
+# Turning 18 -------------------------------------------------------------------------------------
+
+
+@requires(Perm.CASE_TRANSFER)
+def turning_18(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    sites = list(Site.objects.filter(pk__in=sites_where(request.user, Perm.CASE_TRANSFER)).order_by("name"))
+    groups = []
+    shown: list[int] = []
+    for site in sites:
+        children = list(clocks.turning_18(site, today)[: clocks.LIST_LIMIT * 4])
+        rows = []
+        for child in children:
+            birthday = eighteenth_birthday(child.date_of_birth)
+            transition = _transition_of(child)
+            rows.append(
+                {
+                    "child": child,
+                    "birthday": birthday,
+                    "days": (birthday - today).days,
+                    "past_cut_off": (birthday - today).days <= clocks.CUT_OFF_DAYS,
+                    "transition": transition,
+                }
+            )
+            shown.append(child.pk)
+        groups.append({"site": site, "rows": rows, "count": clocks.turning_18(site, today).count()})
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Child._meta.label_lower,
+        site_id=sites[0].pk if len(sites) == 1 else None,
+        purpose=PURPOSE,
+        detail={"page": "turning 18", "ids": shown},
+    )
+    return render(
+        request,
+        "handovers/turning_18.html",
+        {"groups": groups, "today": today, "cut_off_days": clocks.CUT_OFF_DAYS, "several_sites": len(sites) > 1},
+    )
+
+
+def _transition_of(child: Child) -> AdultTransition | None:
+    try:
+        return child.adult_transition
+    except AdultTransition.DoesNotExist:
+        return None
+
+
+@requires(Perm.CASE_TRANSFER)
+def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse:
+    child = child_get_for_handover(request.user, child_reference)
+    transition = AdultTransition.objects.select_related("updated_by").filter(child=child).first()
+    form = AdultTransitionForm(
+        request.POST if request.method == "POST" else None, initial=AdultTransitionForm.initial_for(transition)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult_transition_save(child=child, user=request.user, answers=form.answers(), request=request)
+        except HandoverError as problem:
+            if problem.field:
+                form.add_error(problem.field, str(problem))
+            else:
+                form.add_error(None, str(problem))
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, f"Turning 18 hand-over saved for {child.reference}")
+            return redirect("handovers:turning-18")
+    audit_record(request=request, action=Action.VIEW, obj=child, purpose=PURPOSE, detail={"page": "turning 18"})
+    today = timezone.localdate()
+    birthday = eighteenth_birthday(child.date_of_birth) if child.date_of_birth else None
+    return render(
+        request,
+        "handovers/adult_transition.html",
+        {
+            "child": child,
+            "transition": transition,
+            "form": form,
+            "error_links": form.error_links(),
+            "birthday": birthday,
+            "days": (birthday - today).days if birthday else None,
+            "cut_off_days": clocks.CUT_OFF_DAYS,
+        },
+    )
