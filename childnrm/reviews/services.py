@@ -98,7 +98,7 @@ def reconsideration_receive(
     if received_on > timezone.localdate():
         raise ReviewInvalid("The date the request was received must be today or in the past", "received_on")
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().select_related("referral__site").get(pk=decision.pk)
+        locked = Decision.objects.select_for_update(of=("self",)).select_related("referral__site").get(pk=decision.pk)
         site = locked.referral.site
         if site is None or not has_perm(user, Perm.RECONSIDERATION_RECORD, site.pk):
             raise PermissionDenied
@@ -335,7 +335,7 @@ def _json_native(data: dict) -> dict:
 def return_send(*, decision: Decision, user, request: HttpRequest | None = None) -> DecisionReturn:
     """Send a finalised decision to the SCA: its export is stored exactly as sent, with its SHA-256."""
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().select_related("referral__site").get(pk=decision.pk)
+        locked = Decision.objects.select_for_update(of=("self",)).select_related("referral__site").get(pk=decision.pk)
         site_id = locked.referral.site_id
         if site_id is None or not has_perm(user, Perm.DECISION_RETURN, site_id):
             raise PermissionDenied
