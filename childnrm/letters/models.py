@@ -23,6 +23,9 @@ class Letter(models.Model):
     kind = models.CharField(max_length=24, choices=LetterKind.choices)
     content = models.JSONField()  # the letter's paragraphs as produced
     sha256 = models.CharField(max_length=64)  # of the PDF as produced
+    # The PDF exactly as produced: a later download gives the same bytes (and hash) as the one sent, whatever
+    # the fonts or PDF library on the machine by then.
+    pdf = models.BinaryField(editable=False, default=b"")
     produced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     produced_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,290 @@
+"""What the letters say: built once, from the decision, and kept as produced.
+
+Two letters for each final decision:
+
+- the formal outcome letter to the referrer: references (not the child's name: the referrer follows the case
+  by its reference), the stage and outcome, the date, the test applied and its guidance version, the reasons
+  in brief, what happens next and who to contact;
+- the letter for the child: plain words a nine-year-old can follow (UK Year 5, about US grade 4), in short
+  sentences, with separate wording for each stage and outcome. Its reading level is measured in
+  tests/test_readability.py.
+
+The content is a plain dict (title, facts, sections of paragraphs) so it can be stored as JSON on the letter
+and shown again exactly as it was sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from childnrm.decisions.models import Act, Decision, Outcome, Stage
+from childnrm.referrals.vocab import ExploitationType
+
+ACT_LABELS = dict(Act.choices)
+PURPOSE_LABELS = dict(ExploitationType.choices)
+STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
+
+
+def long_date(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person named in a letter: the panel coordinator, the child's guardian or social worker."""
+
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class LetterPeople:
+    coordinator: Contact
+    site_name: str
+    guardians: tuple[Contact, ...] = ()
+    social_worker: Contact | None = None
+
+
+def reconsideration_ends(decision: Decision, window_days: int) -> date:
+    """The last day to ask for reconsideration: the window in calendar days from the decision's date."""
+    return decision.decided_on + timedelta(days=window_days)
+
+
+def _listed(codes: list[str], labels: dict[str, str]) -> str:
+    words = [labels.get(c, c) for c in codes]
+    return ", ".join(words)
+
+
+def _outcome_sentence(decision: Decision) -> str:
+    stage = STAGE_WORDS[decision.stage]
+    if decision.stage == Stage.REASONABLE_GROUNDS:
+        if decision.outcome == Outcome.POSITIVE:
+            return (
+                f"The panel made a positive {stage} decision: there are reasonable grounds to believe that the "
+                "child is a victim of modern slavery."
+            )
+        return (
+            f"The panel made a negative {stage} decision: it did not find reasonable grounds to believe that the "
+            "child is a victim of modern slavery."
+        )
+    if decision.outcome == Outcome.POSITIVE:
+        return (
+            f"The panel made a positive {stage} decision: on the balance of probabilities, the child is a victim "
+            "of modern slavery."
+        )
+    return (
+        f"The panel made a negative {stage} decision: on the balance of probabilities, it did not find that the "
+        "child is a victim of modern slavery."
+    )
+
+
+def _test_sentence(decision: Decision) -> str:
+    test = (decision.test_applied or "").strip().rstrip(".")
+    if test[:7].lower() == "whether":
+        test = f"The panel considered {test}"
+    return f"{test}. This is the test as worded in the guidance version {decision.guidance_version}."
+
+
+def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, Any]:
+    """The formal outcome letter to the referrer."""
+    referral = decision.referral
+    site = referral.site
+    stage = STAGE_WORDS[decision.stage]
+    facts = [
+        ["Referral reference", referral.reference],
+        ["Child reference", referral.child.reference if referral.child_id else "Not recorded"],
+        ["Decision", f"{stage.capitalize()}: {'positive' if decision.outcome == Outcome.POSITIVE else 'negative'}"],
+        ["Date of decision", long_date(decision.decided_on)],
+        ["Decided by", site.name],
+        ["Guidance version applied", decision.guidance_version],
+    ]
+    if decision.version > 1:
+        facts.append(["Version of the decision", str(decision.version)])
+
+    reasons: list[str] = []
+    if decision.act_found or decision.act_reasoning:
+        found = _listed(decision.act_found, ACT_LABELS)
+        reasons.append(
+            "The act. "
+            + (f"The panel found: {found}. " if found else "")
+            + (decision.act_reasoning.strip() if decision.act_reasoning else "")
+        )
+    if decision.purpose_found or decision.purpose_reasoning:
+        found = _listed(decision.purpose_found, PURPOSE_LABELS)
+        reasons.append(
+            "The purpose of exploitation. "
+            + (f"The panel found: {found}. " if found else "")
+            + (decision.purpose_reasoning.strip() if decision.purpose_reasoning else "")
+        )
+    if decision.credibility_reasoning:
+        reasons.append("Credibility. " + decision.credibility_reasoning.strip())
+    if not reasons:
+        reasons.append("The panel's full reasons are kept in the decision record.")
+    reasons = [r.strip() for r in reasons]
+    reasons.append(
+        "For a child, only the act and the purpose of exploitation need to be shown; the means (such as force "
+        "or deception) do not."
+    )
+
+    if decision.outcome == Outcome.POSITIVE and decision.stage == Stage.REASONABLE_GROUNDS:
+        if site.rg_and_cg_at_one_sitting:
+            when = (
+                "The panel may make the conclusive grounds decision as soon as it has enough evidence, which can be "
+                "at the same sitting. We will write to you when it is made."
+            )
+        else:
+            earliest = decision.decided_on + timedelta(days=site.recovery_period_days)
+            when = (
+                f"The conclusive grounds decision will not be made before {long_date(earliest)}, "
+                f"at least {site.recovery_period_days} days after this decision. We will write to you when it is made."
+            )
+        next_steps = [
+            f"The child now has a recovery period of at least {site.recovery_period_days} calendar days, during "
+            "which they receive support and cannot be removed from the UK for reasons connected with this decision.",
+            "The panel will gather further information and make a conclusive grounds decision, on the balance of "
+            "probabilities. " + when,
+            "The safeguarding plan agreed by the panel continues. Please send the panel coordinator any new "
+            "information you have about the child's case.",
+        ]
+    elif decision.outcome == Outcome.POSITIVE:
+        next_steps = [
+            "This is the conclusive grounds decision: the child is recognised as a victim of modern slavery.",
+            "The safeguarding plan agreed by the panel continues. The decision does not end the support the child "
+            "receives; the panel coordinator can tell you about support available to the child now and at 18.",
+        ]
+    else:
+        ends = reconsideration_ends(decision, site.reconsideration_window_days)
+        next_steps = [
+            f"You, or anyone supporting the child, may ask the panel to reconsider this decision within "
+            f"{site.reconsideration_window_days} calendar days of it, that is by {long_date(ends)}, if there is new "
+            "evidence or if you believe the guidance was not followed. Send your request, with reasons and any new "
+            "evidence, to the panel coordinator. A differently constituted panel will reconsider the case.",
+            "Reconsideration is not an appeal. The formal remedy against this decision is judicial review; you may "
+            "wish to take legal advice about it.",
+            "The child's safeguarding does not depend on this decision: the support and plan agreed for the child "
+            "continue.",
+        ]
+
+    contact = [
+        f"{people.coordinator.name}, panel coordinator, {people.site_name}"
+        + (f". Email: {people.coordinator.email}" if people.coordinator.email else "")
+        + ". Please quote the referral reference.",
+    ]
+    return {
+        "title": f"Outcome of the {stage} decision on referral {referral.reference}",
+        "greeting": f"Dear {referral.referrer_name}" if referral.referrer_name else "Dear referrer",
+        "facts": facts,
+        "sections": [
+            {"heading": "The decision", "paragraphs": [_outcome_sentence(decision)]},
+            {"heading": "The test applied", "paragraphs": [_test_sentence(decision)]},
+            {"heading": "The reasons in brief", "paragraphs": reasons},
+            {"heading": "What happens next", "paragraphs": next_steps},
+            {"heading": "Who to contact", "paragraphs": contact},
+        ],
+        "sign_off": f"{people.site_name}",
+    }
+
+
+# The child's letter ------------------------------------------------------------------------------
+#
+# Short sentences and short words. Measured in tests/test_readability.py for every variant.
+
+_CHILD_DECISION = {
+    (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): [
+        "A group of grown-ups called a panel has looked at what happened to you.",
+        "They think some people may have used you to get money or things for them.",
+        "That is wrong. It should not happen to any child.",
+        "This is the first step. It means you will get help and support.",
+    ],
+    (Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE): [
+        "A group of grown-ups called a panel has looked at what happened to you.",
+        "They did not find enough to say that people used you to get money or things for them.",
+        "This does not mean that no one believes you.",
+        "You will still get help to stay safe.",
+    ],
+    (Stage.CONCLUSIVE_GROUNDS, Outcome.POSITIVE): [
+        "The panel has made its last choice about what happened to you.",
+        "The panel is sure that some people used you to get money or things for them.",
+        "That was wrong. It should not happen to any child.",
+        "You will keep on getting help and support.",
+    ],
+    (Stage.CONCLUSIVE_GROUNDS, Outcome.NEGATIVE): [
+        "The panel has made its last choice about what happened to you.",
+        "They did not find enough to be sure that people used you to get money or things for them.",
+        "This does not mean that no one believes you.",
+        "You will still get help to stay safe.",
+    ],
+}
+
+
+def _child_next(decision: Decision, ends: date) -> list[str]:
+    if decision.outcome == Outcome.NEGATIVE:
+        return [
+            "The grown-ups who help you can ask the panel to look again.",
+            f"They can do this if they think the panel got it wrong. They have until {long_date(ends)} to ask.",
+            "Your plan to keep you safe will go on.",
+        ]
+    if decision.stage == Stage.REASONABLE_GROUNDS:
+        return [
+            "Now the panel will take some time to find out more.",
+            "Then it will make one last choice. We will tell you when it does.",
+            "Your plan to keep you safe will go on.",
+        ]
+    return [
+        "Your plan to keep you safe will go on.",
+        "The grown-ups who help you will talk to you about what comes next.",
+    ]
+
+
+def child_letter(decision: Decision, *, people: LetterPeople) -> dict[str, Any]:
+    """The letter for the child, in words a nine-year-old can follow."""
+    referral = decision.referral
+    child = referral.child
+    given = (child.given_names if child is not None else referral.given_names) or ""
+    first_name = given.split()[0] if given.split() else ""
+    ends = reconsideration_ends(decision, referral.site.reconsideration_window_days)
+
+    talk = []
+    for guardian in people.guardians:
+        talk.append(f"{guardian.name} is your guardian. It is their job to help you. You can talk to them.")
+    if people.social_worker is not None:
+        talk.append(f"You can talk to {people.social_worker.name}, your social worker.")
+    else:
+        talk.append("You can talk to your social worker.")
+    talk.append(f"You can ask {people.coordinator.name} about this letter too. They look after the panel.")
+    talk.append("It is fine to ask lots of questions.")
+
+    return {
+        "title": "A letter for you",
+        "greeting": f"Dear {first_name}" if first_name else "Hello",
+        "facts": [],
+        "sections": [
+            {
+                "heading": "What the panel said",
+                "paragraphs": [
+                    "A grown-up you know will read this letter with you.",
+                    *_CHILD_DECISION[(decision.stage, decision.outcome)],
+                ],
+            },
+            {
+                "heading": "You are not in trouble",
+                "paragraphs": ["You have not done anything wrong.", "What happened is not your fault."],
+            },
+            {"heading": "What happens next", "paragraphs": _child_next(decision, ends)},
+            {"heading": "Who you can talk to", "paragraphs": talk},
+        ],
+        "sign_off": "From the panel",
+    }
+
+
+def letter_text(content: dict[str, Any]) -> str:
+    """The letter as plain text, in reading order (for readability checks and search)."""
+    parts = [content.get("title", ""), content.get("greeting", "")]
+    parts += [f"{label}: {value}" for label, value in content.get("facts", [])]
+    for section in content.get("sections", []):
+        parts.append(section["heading"])
+        parts += section["paragraphs"]
+    parts.append(content.get("sign_off", ""))
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,78 @@
+"""Scoped reads for letters: the site's coordinators see every decision of their site; a guardian (ICTG)
+sees the decisions about children allocated to them. Anyone else gets 404, as if the record did not exist."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from childnrm.access.policy import Perm, has_perm, sites_where
+from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.letters.models import DecisionExplanation, Letter
+from childnrm.people.models import AssociationKind, ChildAssociation
+
+
+def decisions_for_letters(user) -> QuerySet[Decision]:
+    if not getattr(user, "is_authenticated", False):
+        return Decision.objects.none()
+    scope = Q(referral__site_id__in=sites_where(user, Perm.LETTER_PRODUCE))
+    guardian_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
+    if guardian_sites:
+        allocated = ChildAssociation.objects.filter(
+            child_id=OuterRef("referral__child_id"), user=user, kind=AssociationKind.ICTG, ends_at__isnull=True
+        )
+        scope |= Q(Exists(allocated), referral__site_id__in=guardian_sites)
+    return Decision.objects.filter(scope)
+
+
+def decision_get_for_letters(user, decision_id: int) -> Decision:
+    decision = (
+        decisions_for_letters(user)
+        .select_related("referral__site", "referral__child", "finalised_by")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def letter_get(user, letter_id: int) -> Letter:
+    letter = (
+        Letter.objects.filter(decision__in=decisions_for_letters(user), pk=letter_id)
+        .select_related("decision__referral__site", "decision__referral__child")
+        .first()
+    )
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def explanation_get(user, explanation_id: int) -> DecisionExplanation:
+    explanation = (
+        DecisionExplanation.objects.filter(decision__in=decisions_for_letters(user), pk=explanation_id)
+        .select_related("decision__referral__site", "decision__referral__child", "recorded_by")
+        .first()
+    )
+    if explanation is None:
+        raise Http404
+    return explanation
+
+
+def may_produce(user, decision: Decision) -> bool:
+    return has_perm(user, Perm.LETTER_PRODUCE, decision.referral.site_id)
+
+
+def final_decisions_for_letters(user) -> QuerySet[Decision]:
+    """The final decisions of the sites where the user produces letters, with what has been done for each."""
+    return (
+        Decision.objects.filter(
+            referral__site_id__in=sites_where(user, Perm.LETTER_PRODUCE), status=DecisionStatus.FINAL
+        )
+        .select_related("referral__child", "referral__site")
+        .annotate(
+            letter_count=Count("letters", distinct=True),
+            explanation_count=Count("explanations", distinct=True),
+        )
+        .order_by("-decided_on", "-pk")
+    )

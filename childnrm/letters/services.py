@@ -1,0 +1,254 @@
+"""Producing the letters about a final decision, recording who explained it to the child, telling the guardian.
+
+Every write locks the decision's row first and checks its state: letters and explanations are only for a
+final decision. A letter is kept exactly as produced (its content, its PDF and the PDF's SHA-256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import User
+from childnrm.audit.services import Action, audit_record
+from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.letters import content
+from childnrm.letters.models import DecisionExplanation, ExplainedHow, GuardianNotice, Letter, LetterKind
+from childnrm.people.models import AssociationKind, ChildAssociation
+
+PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
+
+
+class LetterError(Exception):
+    """A letter action that cannot be done in the decision's present state; the message says why."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Produced:
+    letters: list[Letter]
+    notices: list[GuardianNotice]
+
+
+def guardians_of(decision: Decision) -> list[User]:
+    """The guardians (ICTGs) allocated to the decision's child now."""
+    if not decision.referral.child_id:
+        return []
+    return list(
+        User.objects.filter(
+            child_associations__child_id=decision.referral.child_id,
+            child_associations__kind=AssociationKind.ICTG,
+            child_associations__ends_at__isnull=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def social_worker_of(decision: Decision) -> User | None:
+    if not decision.referral.child_id:
+        return None
+    association = (
+        ChildAssociation.objects.filter(
+            child_id=decision.referral.child_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("-starts_at")
+        .first()
+    )
+    return association.user if association is not None else None
+
+
+def letter_people(decision: Decision, *, coordinator: User) -> content.LetterPeople:
+    social_worker = social_worker_of(decision)
+    return content.LetterPeople(
+        coordinator=content.Contact(coordinator.full_name, coordinator.email),
+        site_name=decision.referral.site.name,
+        guardians=tuple(content.Contact(g.full_name) for g in guardians_of(decision)),
+        social_worker=content.Contact(social_worker.full_name) if social_worker else None,
+    )
+
+
+def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, site_name: str, produced_on: date) -> str:
+    child = kind == LetterKind.CHILD_FRIENDLY
+    return render_to_string(
+        "letters/letter_pdf.html",
+        {
+            "content": letter_content,
+            "child": child,
+            "site_name": site_name,
+            "produced_on": content.long_date(produced_on),
+            "footer": "Your letter" if child else f"Referral {reference} – OFFICIAL-SENSITIVE",
+        },
+    )
+
+
+def letter_pdf(html: str) -> bytes:
+    """The letter as a PDF, built from our own HTML only: nothing is fetched from anywhere."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class NothingFetched(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError("A letter uses no external resources")
+
+    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+
+
+def _lock_final(decision: Decision, user: User) -> Decision:
+    locked = (
+        Decision.objects.select_for_update().select_related("referral__site", "referral__child").get(pk=decision.pk)
+    )
+    if not has_perm(user, Perm.LETTER_PRODUCE, locked.referral.site_id):
+        raise PermissionDenied
+    if locked.status != DecisionStatus.FINAL:
+        if locked.status == DecisionStatus.SUPERSEDED:
+            raise LetterError("This decision has been superseded by a later version. Use the latest version.")
+        raise LetterError("Letters can only be produced for a final decision. This decision is not final yet.")
+    if not locked.outcome or locked.decided_on is None:
+        raise LetterError("This decision has no outcome or date recorded, so no letter can be produced.")
+    return locked
+
+
+def _notify(decision: Decision, guardians: list[User]) -> list[GuardianNotice]:
+    """A notice for each guardian not yet told of this decision; their emails go once the change is saved."""
+    already = set(GuardianNotice.objects.filter(decision=decision).values_list("guardian_id", flat=True))
+    notices = [GuardianNotice.objects.create(decision=decision, guardian=g) for g in guardians if g.pk not in already]
+    if notices:
+        from childnrm.letters.tasks import notify_guardian_of_decision
+
+        ids = [n.pk for n in notices]
+        transaction.on_commit(lambda: [notify_guardian_of_decision.enqueue(pk) for pk in ids])
+    return notices
+
+
+def letters_produce(*, decision: Decision, user: User, request: HttpRequest | None = None) -> Produced:
+    """Produce the pair of letters for a final decision, keep them as produced and tell the guardian(s)."""
+    with transaction.atomic():
+        locked = _lock_final(decision, user)
+        referral = locked.referral
+        people = letter_people(locked, coordinator=user)
+        today = timezone.localdate()
+        letters = []
+        for kind, build in (
+            (LetterKind.REFERRER_OUTCOME, content.referrer_letter),
+            (LetterKind.CHILD_FRIENDLY, content.child_letter),
+        ):
+            body = build(locked, people=people)
+            html = letter_html(
+                body, kind=kind, reference=referral.reference, site_name=referral.site.name, produced_on=today
+            )
+            pdf = letter_pdf(html)
+            letters.append(
+                Letter.objects.create(
+                    decision=locked,
+                    kind=kind,
+                    content=body,
+                    pdf=pdf,
+                    sha256=hashlib.sha256(pdf).hexdigest(),
+                    produced_by=user,
+                )
+            )
+        notices = _notify(locked, guardians_of(locked))
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=locked,
+            site_id=referral.site_id,
+            purpose=PURPOSE,
+            detail={
+                "letters": [letter.pk for letter in letters],
+                "sha256": [letter.sha256 for letter in letters],
+                "guardian_notices": [n.pk for n in notices],
+            },
+        )
+    return Produced(letters, notices)
+
+
+def guardians_tell(*, decision: Decision, user: User, request: HttpRequest | None = None) -> list[GuardianNotice]:
+    """Tell the child's guardian(s) of a final decision, once per guardian."""
+    with transaction.atomic():
+        locked = _lock_final(decision, user)
+        guardians = guardians_of(locked)
+        if not guardians:
+            raise LetterError("No guardian is allocated to this child, so there is no one to tell.")
+        notices = _notify(locked, guardians)
+        if not notices:
+            raise LetterError("Every guardian allocated to this child has already been told of this decision.")
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=locked,
+            site_id=locked.referral.site_id,
+            purpose=PURPOSE,
+            detail={"guardian_notices": [n.pk for n in notices]},
+        )
+    return notices
+
+
+def explanation_record(
+    *,
+    decision: Decision,
+    user: User,
+    explained_by_name: str,
+    explained_by_role: str,
+    explained_on: date,
+    how: str,
+    child_response: str = "",
+    request: HttpRequest | None = None,
+) -> DecisionExplanation:
+    """Record who explained a final decision to the child, when and how."""
+    explained_by_name = (explained_by_name or "").strip()
+    explained_by_role = (explained_by_role or "").strip()
+    if not explained_by_name:
+        raise LetterError("Enter the name of the person who explained the decision", "explained_by_name")
+    if not explained_by_role:
+        raise LetterError("Enter their role, for example social worker or guardian", "explained_by_role")
+    if how not in ExplainedHow.values:
+        raise LetterError("Select how the decision was explained", "how")
+    if explained_on is None:
+        raise LetterError("Enter the date the decision was explained", "explained_on")
+    if explained_on > timezone.localdate():
+        raise LetterError("The date the decision was explained must be today or in the past", "explained_on")
+    with transaction.atomic():
+        locked = _lock_final(decision, user)
+        if explained_on < locked.decided_on:
+            raise LetterError(
+                f"The date the decision was explained must be on or after the decision's date, "
+                f"{content.long_date(locked.decided_on)}",
+                "explained_on",
+            )
+        explanation = DecisionExplanation.objects.create(
+            decision=locked,
+            explained_by_name=explained_by_name,
+            explained_by_role=explained_by_role,
+            explained_on=explained_on,
+            how=how,
+            child_response=(child_response or "").strip(),
+            recorded_by=user,
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=explanation,
+            site_id=locked.referral.site_id,
+            purpose=PURPOSE,
+            detail={"decision": locked.pk},
+        )
+    return explanation

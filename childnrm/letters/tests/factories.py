@@ -1,0 +1,109 @@
+"""Final decisions to write letters about, on referrals accepted through the referrals services.
+
+Decisions are written with the ORM here (status, outcome, date, guidance and reasons as a chair's sign-off
+leaves them), so these tests do not depend on how a sitting is run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from childnrm.accounts.models import Role, Site, User
+from childnrm.core.demo import demo_email
+from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage
+from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
+from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.referrals.vocab import ExploitationType
+
+TESTS = {
+    Stage.REASONABLE_GROUNDS: (
+        "whether there are reasonable grounds to believe, based on all available general and specific evidence "
+        "but falling short of conclusive proof, that the person is a victim of modern slavery"
+    ),
+    Stage.CONCLUSIVE_GROUNDS: (
+        "whether, on the balance of probabilities, there is sufficient information to decide that the person is "
+        "a victim of modern slavery"
+    ),
+}
+GUIDANCE_VERSION = "sg-2023-07"
+
+
+def demo(role: str, site_slug: str = "northbridge") -> User:
+    return User.objects.get(email=demo_email(role, site_slug))
+
+
+def accepted_referral(site_slug: str = "northbridge", **answers) -> Referral:
+    referral = submitted_referral(site_slug, **answers)
+    triage_confirm(
+        referral=referral,
+        user=demo(Role.COORDINATOR, site_slug),
+        final_outcome=TriageOutcome.PANEL,
+        final_site=None,
+        reason="The panel decides this case.",
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    return referral
+
+
+def final_decision(
+    site_slug: str = "northbridge",
+    *,
+    stage: str = Stage.REASONABLE_GROUNDS,
+    outcome: str = Outcome.POSITIVE,
+    decided_on: date | None = None,
+    referral: Referral | None = None,
+    status: str = DecisionStatus.FINAL,
+) -> Decision:
+    referral = referral or accepted_referral(site_slug)
+    chair = demo(Role.CHAIR, site_slug)
+    final = status in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED)
+    version = (
+        Decision.objects.filter(referral=referral, stage=stage)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return Decision.objects.create(
+        referral=referral,
+        stage=stage,
+        version=version,
+        status=status,
+        guidance_version=GUIDANCE_VERSION,
+        test_applied=TESTS[stage],
+        act_found=[Act.RECRUITMENT, Act.TRANSPORT],
+        act_reasoning="Recruited through social media by older men and driven to another town to sell drugs.",
+        purpose_found=[ExploitationType.CRIMINAL],
+        purpose_reasoning="Moved to supply drugs for the group's profit: criminal exploitation (county lines).",
+        credibility_reasoning="The account is consistent in its core; gaps in dates are expected after trauma.",
+        outcome=outcome,
+        decided_on=decided_on or timezone.localdate(),
+        created_by=demo(Role.COORDINATOR, site_slug),
+        finalised_by=chair if final else None,
+        finalised_at=timezone.now() if final else None,
+    )
+
+
+def allocate(referral: Referral, user: User, kind: str = AssociationKind.ICTG) -> ChildAssociation:
+    association, _ = ChildAssociation.objects.get_or_create(child=referral.child, user=user, kind=kind)
+    return association
+
+
+_samples: dict[str, int] = {}
+
+
+def sample_decision(site_slug: str) -> Decision:
+    """A final decision about a child allocated to the site's demo guardian, made once per test."""
+    pk = _samples.get(site_slug)
+    decision = Decision.objects.filter(pk=pk, referral__site__slug=site_slug).first() if pk else None
+    if decision is None:
+        Site.objects.get(slug=site_slug)
+        decision = final_decision(site_slug)
+        allocate(decision.referral, demo(Role.ICTG, site_slug))
+        _samples[site_slug] = decision.pk
+    return decision

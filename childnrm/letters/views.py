@@ -1,0 +1,197 @@
+"""Pages for communicating a decision: its letters, who explained it to the child, telling the guardian."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.letters import content, selectors, services
+from childnrm.letters.forms import ExplanationForm
+from childnrm.letters.models import GuardianNotice, LetterKind
+from childnrm.referrals.vocab import language_name
+
+PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
+PAGE_SIZE = 25
+FILE_NAMES = {LetterKind.REFERRER_OUTCOME: "outcome-letter", LetterKind.CHILD_FRIENDLY: "letter-for-the-child"}
+
+
+def _decision_redirect(decision: Decision) -> HttpResponse:
+    return redirect("letters:decision", letters_decision_id=decision.pk)
+
+
+@requires(Perm.LETTER_PRODUCE)
+def index(request: HttpRequest) -> HttpResponse:
+    """The site's final decisions, with whether their letters and explanation are done."""
+    page = Paginator(selectors.final_decisions_for_letters(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Decision._meta.label_lower,
+        purpose=PURPOSE,
+        detail={"page": page.number, "ids": [d.pk for d in page.object_list]},
+    )
+    return render(request, "letters/index.html", {"page": page})
+
+
+@requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED)
+def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
+    found = selectors.decision_get_for_letters(request.user, letters_decision_id)
+    referral = found.referral
+    may_produce = selectors.may_produce(request.user, found)
+    letters = list(found.letters.select_related("produced_by").order_by("-produced_at", "kind"))
+    explanations = list(found.explanations.select_related("recorded_by"))
+    notices = list(GuardianNotice.objects.filter(decision=found).select_related("guardian").order_by("notified_at"))
+    guardians = services.guardians_of(found)
+    told = {n.guardian_id for n in notices}
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=found,
+        site_id=referral.site_id,
+        purpose=PURPOSE if may_produce else PURPOSES[Perm.CHILD_VIEW_ASSOCIATED],
+        detail={"page": "letters"},
+    )
+    return render(
+        request,
+        "letters/decision.html",
+        {
+            "decision": found,
+            "referral": referral,
+            "is_final": found.status == DecisionStatus.FINAL,
+            "may_produce": may_produce,
+            "letters": letters,
+            "explanations": explanations,
+            "notices": notices,
+            "untold": [g for g in guardians if g.pk not in told],
+            "guardians": guardians,
+            "languages": [language_name(code) for code in referral.languages or []],
+            "reconsideration_ends": (
+                content.reconsideration_ends(found, referral.site.reconsideration_window_days)
+                if found.outcome == "negative" and found.decided_on
+                else None
+            ),
+        },
+    )
+
+
+@require_POST
+@requires(Perm.LETTER_PRODUCE)
+def produce(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
+    found = selectors.decision_get_for_letters(request.user, letters_decision_id)
+    if not selectors.may_produce(request.user, found):
+        raise Http404
+    try:
+        produced = services.letters_produce(decision=found, user=request.user, request=request)
+    except services.LetterError as problem:
+        messages.error(request, str(problem))
+    else:
+        told = len(produced.notices)
+        messages.success(
+            request,
+            "Letters produced for referral "
+            f"{found.referral.reference}" + (f". {told} guardian{'s' if told != 1 else ''} told" if told else ""),
+        )
+    return _decision_redirect(found)
+
+
+@require_POST
+@requires(Perm.LETTER_PRODUCE)
+def tell_guardian(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
+    found = selectors.decision_get_for_letters(request.user, letters_decision_id)
+    if not selectors.may_produce(request.user, found):
+        raise Http404
+    try:
+        notices = services.guardians_tell(decision=found, user=request.user, request=request)
+    except services.LetterError as problem:
+        messages.error(request, str(problem))
+    else:
+        names = ", ".join(n.guardian.full_name for n in notices)
+        messages.success(request, f"Guardian told: {names}")
+    return _decision_redirect(found)
+
+
+@requires(Perm.LETTER_PRODUCE)
+def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
+    found = selectors.decision_get_for_letters(request.user, letters_decision_id)
+    if not selectors.may_produce(request.user, found):
+        raise Http404
+    if found.status != DecisionStatus.FINAL:
+        messages.error(request, "You can record who explained the decision once the decision is final.")
+        return _decision_redirect(found)
+    form = ExplanationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.explanation_record(
+                decision=found,
+                user=request.user,
+                explained_by_name=data["explained_by_name"],
+                explained_by_role=data["explained_by_role"],
+                explained_on=data["explained_on"],
+                how=data["how"],
+                child_response=data["child_response"],
+                request=request,
+            )
+        except services.LetterError as problem:
+            form.add_error(problem.field, str(problem))
+        else:
+            messages.success(request, "Explanation to the child recorded")
+            return _decision_redirect(found)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=found,
+        site_id=found.referral.site_id,
+        purpose=PURPOSE,
+        detail={"page": "record explanation"},
+    )
+    return render(
+        request, "letters/explanation_form.html", {"decision": found, "referral": found.referral, "form": form}
+    )
+
+
+@requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED)
+def explanation(request: HttpRequest, explanation_id: int) -> HttpResponse:
+    found = selectors.explanation_get(request.user, explanation_id)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=found,
+        site_id=found.decision.referral.site_id,
+        purpose=PURPOSE,
+        detail={"decision": found.decision_id},
+    )
+    return render(
+        request,
+        "letters/explanation.html",
+        {"explanation": found, "decision": found.decision, "referral": found.decision.referral},
+    )
+
+
+@requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED)
+def download(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = selectors.letter_get(request.user, letter_id)
+    referral = letter.decision.referral
+    audit_record(
+        request=request,
+        action=Action.DOWNLOAD,
+        obj=letter,
+        site_id=referral.site_id,
+        purpose=PURPOSE,
+        detail={"decision": letter.decision_id, "kind": letter.kind, "sha256": letter.sha256},
+    )
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    # Named by references only: never the child's name in a file name.
+    response["Content-Disposition"] = (
+        f'attachment; filename="{referral.reference}-{FILE_NAMES[letter.kind]}-{letter.pk}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
