@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -13,7 +14,7 @@ from childnrm.accounts.models import Role, User
 from childnrm.core.demo import demo_email
 from childnrm.information.models import InformationRequest, RequestStatus, ResponseDocument
 from childnrm.referrals.tests.factories import submitted_referral
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, submit, visit
 
 POLICE_MEMBER = "police-member.northbridge@childnrm.example"
 
@@ -119,3 +120,45 @@ def test_coordinator_asks_the_police_who_answer_with_a_document(page: Page, demo
     info_request.refresh_from_db()
     assert info_request.status == RequestStatus.ANSWERED
     assert ResponseDocument.objects.filter(response__request=info_request).count() == 1
+
+
+def test_withdrawing_and_chasing_work_without_javascript_and_by_keyboard(page_without_js: Page, demo):
+    page = page_without_js
+    referral = submitted_referral("northbridge")
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, f"/information-requests/case/{referral.reference}/new/")
+    page.get_by_label("Which organisation are you asking?").select_option(label="Northbridge Police")
+    page.get_by_label("What kind of agency is it?").select_option(label="Police")
+    page.get_by_label("What do you want to know?").fill("Any missing episodes reported?")
+    page.get_by_label("Why does the panel need it?").fill("Reasonable grounds decision")
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    click_button(page, "Send request")
+    expect(error_summary(page)).to_contain_text("The due date must be a real date")
+    expect(page.get_by_label("What do you want to know?")).to_have_value("Any missing episodes reported?")
+    expect(page.get_by_label("Day")).to_have_value("31")
+    page.get_by_label("Day").fill("28")
+    page.get_by_label("Year").fill(str(timezone.localdate().year + 1))
+    click_button(page, "Send request")
+    info_request = InformationRequest.objects.get(referral=referral)
+    expect(heading(page)).to_contain_text("Northbridge Police")
+
+    # A reminder by hand, from the keyboard.
+    page.get_by_role("button", name="Send a reminder now").focus()
+    submit(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Reminder sent for request")
+    expect(page.locator('[data-testid="chases"]')).to_contain_text("chased by Panel coordinator")
+    expect(page.get_by_role("button", name="Send a reminder now")).to_have_count(0)  # once a day
+
+    click_link(page, "Withdraw this request")
+    click_button(page, "Withdraw request")
+    expect(error_summary(page)).to_contain_text("Enter why you are withdrawing the request")
+    page.get_by_label("Why are you withdrawing the request?").fill("The strategy discussion answered it")
+    click_button(page, "Withdraw request")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"Request {info_request.reference} withdrawn"
+    )
+    expect(page.locator(".app-status")).to_contain_text("Withdrawn")
+    info_request.refresh_from_db()
+    assert info_request.status == RequestStatus.WITHDRAWN
+    assert info_request.chase_count == 1
