@@ -118,3 +118,62 @@ def test_coordinator_plans_owner_updates_coordinator_sees_the_history(page: Page
     expect(history.first).to_contain_text("Assessment booked for next Tuesday.")
     expect(history.first).to_contain_text(owner.full_name)
     expect(history.nth(1)).to_contain_text("Agreed: not started")
+
+
+def test_coordinator_records_statutory_status_strategy_discussion_guardian_and_closes_the_plan(page: Page, demo):
+    site = Site.objects.get(slug="northbridge")
+    child = Child.objects.filter(site=site).order_by("pk")[0]  # the demo plan's child, with the demo guardian
+    plan = child.safeguarding_plans.get()
+    today = timezone.localdate()
+    guardian = demo_user(Role.ICTG)
+
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, "/safeguarding/")
+    expect(heading(page)).to_have_text("Safeguarding plans")
+    row = page.locator(f'tr[data-plan="{plan.pk}"]')
+    expect(row).to_contain_text("1 overdue")
+
+    visit(page, f"/safeguarding/children/{child.reference}/")
+    expect(page.locator("main")).to_contain_text("1 overdue")
+    click_link(page, "Record a period of statutory status")
+    page.get_by_label("Child protection plan").check()
+    fill_date(page, "starts_on", today + timedelta(days=3))
+    click_button(page, "Save")
+    expect(error_summary(page)).to_contain_text("Start date must be today or in the past")
+    fill_date(page, "starts_on", today - timedelta(days=7))
+    click_button(page, "Save")
+    expect(banner(page)).to_contain_text("Child protection plan recorded")
+    click_link(page, "End child protection plan period")
+    fill_date(page, "ends_on", today)
+    click_button(page, "Save end date")
+    expect(banner(page)).to_contain_text("Child protection plan ended")
+
+    click_link(page, "Record a strategy discussion")
+    fill_date(page, "held_on", today)
+    page.get_by_label("Police").check()
+    page.get_by_label("Health", exact=True).check()
+    page.get_by_label("Outcome").fill("Joint visit agreed")
+    click_button(page, "Save")
+    expect(banner(page)).to_contain_text("Strategy discussion recorded")
+    expect(page.locator("main")).to_contain_text("Joint visit agreed")
+
+    # The guardian's allocation: one at a time; end it, then allocate again.
+    click_link(page, "Change the guardian's allocation")
+    expect(page.locator(".govuk-summary-list")).to_contain_text(guardian.full_name)
+    click_button(page, f"End allocation of {guardian.full_name}")
+    expect(banner(page)).to_contain_text(f"{guardian.full_name} is no longer allocated")
+    page.get_by_label(guardian.full_name, exact=False).check()
+    click_button(page, "Allocate guardian")
+    expect(banner(page)).to_contain_text(f"{guardian.full_name} allocated as the child's guardian")
+
+    visit(page, f"/safeguarding/plans/{plan.pk}/")
+    click_link(page, "Close the plan")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("2 actions are still open")
+    click_button(page, "Close the plan")
+    expect(error_summary(page)).to_contain_text("Enter why the plan is being closed")
+    page.get_by_label("Why is the plan being closed?").fill("Child moved to another area")
+    click_button(page, "Close the plan")
+    expect(banner(page)).to_contain_text("Safeguarding plan closed")
+    expect(page.locator("main")).to_contain_text("This child has no active safeguarding plan.")
+    plan.refresh_from_db()
+    assert plan.status == "closed" and plan.close_reason == "Child moved to another area"

@@ -404,3 +404,16 @@ def test_safety_map_groups_by_kind_and_risk_with_a_described_diagram(client_as, 
     )
     assert '<table class="govuk-table" data-kind="place">' in body
     assert "No longer current" in body and "Gaming group chat" in body.split("No longer current</h2>")[1]
+
+
+def test_the_owner_is_emailed_with_the_childs_reference_only(site, mailoutbox, django_capture_on_commit_callbacks):
+    owner = demo_user(Role.PANEL_MEMBER)
+    plan = new_plan(site)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_action(plan, owner=owner)
+    sent = [m for m in mailoutbox if owner.email in m.to]
+    assert len(sent) == 1
+    assert sent[0].subject == "A safeguarding action has been given to you"
+    assert plan.child.reference in sent[0].body
+    assert plan.child.given_names not in sent[0].subject + sent[0].body
+    assert "/safeguarding/your-actions/" in sent[0].body
