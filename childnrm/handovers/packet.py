@@ -13,6 +13,7 @@ with the case without a change here: nothing is silently dropped. JSON keeps sto
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,7 @@ PACKET_VERSION = 1
 SCA_NAME = handoff.SCA_NAME
 
 # Letters travel as metadata: what was sent, when and by whom, with the PDF's fingerprint.
-LETTER_FIELDS_LEFT_OUT = {"content"}
+LETTER_FIELDS_LEFT_OUT = {"content", "pdf"}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -59,6 +60,8 @@ def _value(obj: models.Model, field: models.Field) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes | memoryview):
+        return {"base64": base64.b64encode(bytes(value)).decode()}
     if isinstance(field, models.FileField):
         return None  # the file travels by its fingerprint (sha256), never by its storage path
     return value

@@ -106,13 +106,8 @@ def information_request(referral: Referral, *, due_on: date, status: str = Reque
 
 
 def child_born(site_slug: str, date_of_birth: date, **fields) -> Child:
-    return Child.objects.create(
-        site=Site.objects.get(slug=site_slug),
-        given_names="Test",
-        family_name="Person",
-        date_of_birth=date_of_birth,
-        **fields,
-    )
+    fields = {"given_names": "Test", "family_name": "Person", **fields}
+    return Child.objects.create(site=Site.objects.get(slug=site_slug), date_of_birth=date_of_birth, **fields)
 
 
 def days_ago(days: int) -> date:
