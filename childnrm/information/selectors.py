@@ -159,3 +159,20 @@ def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
         )
         .order_by("due_on", "id")
     )  # fmt: skip
+
+
+def answers_for_case(referral: Referral) -> QuerySet:
+    """What agencies have shared about a case, oldest first, with who shared it and the documents.
+
+    For other apps' pages (case papers, the decision record's evidence). The caller must already have
+    reached `referral` through its own scoped selector; documents are downloaded only through
+    `information:document`, which applies this app's scope.
+    """
+    from childnrm.information.models import InformationResponse
+
+    return (
+        InformationResponse.objects.filter(request__referral=referral)
+        .select_related("request", "organisation", "responded_by")
+        .prefetch_related("documents")
+        .order_by("responded_at", "id")
+    )

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.information import selectors, services
 from childnrm.information.forms import AnswerForm, ListFilterForm, RequestForm, WithdrawForm
@@ -124,7 +124,12 @@ def case_requests(request: HttpRequest, info_case_reference: str) -> HttpRespons
     return render(
         request,
         "information/case.html",
-        {"referral": referral, "rows": rows, "askable": referral.status in services.ASKABLE_STATUSES},
+        {
+            "referral": referral,
+            "rows": rows,
+            "askable": referral.status in services.ASKABLE_STATUSES,
+            "can_triage": has_perm(request.user, Perm.REFERRAL_TRIAGE, referral.site_id),
+        },
     )
 
 

@@ -554,3 +554,39 @@ def test_demo_data_is_idempotent(demo):
     load_demo_data(children_per_site=6)
     assert InformationRequest.objects.count() == before
     assert User.objects.filter(email=demo_email(Role.COORDINATOR, "northbridge")).exists()
+
+
+def test_lists_take_the_same_number_of_queries_however_many_rows(client_as, referral):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(Role.COORDINATOR)
+    responder = signed_in(police_responder())
+    ask(referral)
+
+    def queries(c, url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(url).status_code == 200
+        return len(captured)
+
+    urls = [(client, reverse("information:list")), (responder, reverse("information:inbox"))]
+    urls.append((client, reverse("information:case", args=[referral.reference])))
+    before = [queries(c, url) for c, url in urls]
+    for _ in range(5):
+        ask(submitted_referral("northbridge"))
+        ask(referral)
+    assert [queries(c, url) for c, url in urls] == before
+
+
+def test_answers_for_case_lists_what_was_shared(referral):
+    from childnrm.information.selectors import answers_for_case
+
+    first = ask(referral)
+    services.information_response_create(
+        info_request=first, user=police_responder(), text="Shared", lawful_basis=first.lawful_basis,
+        purpose=first.purpose, uploads=[services.Upload(name="a.pdf", data=pdf_bytes())],
+    )  # fmt: skip
+    ask(referral)  # not answered yet
+    answers = list(answers_for_case(referral))
+    assert [a.text for a in answers] == ["Shared"]
+    assert [d.original_name for d in answers[0].documents.all()] == ["a.pdf"]
