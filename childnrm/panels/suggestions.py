@@ -18,8 +18,9 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingKind, MeetingStatus
+from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
@@ -147,7 +148,7 @@ def _cg_suggestions(meeting: Meeting, on_agenda: set[int]) -> list[Suggestion]:
 
 
 def _reconsideration_suggestions(meeting: Meeting, on_agenda: set[int]) -> list[Suggestion]:
-    requests = (
+    requests = list(
         ReconsiderationRequest.objects.filter(
             decision__referral__site_id=meeting.site_id, status=ReconsiderationStatus.RECEIVED
         )
@@ -155,14 +156,27 @@ def _reconsideration_suggestions(meeting: Meeting, on_agenda: set[int]) -> list[
         .select_related("decision", "decision__referral", "decision__referral__child")
         .order_by("received_on", "pk")
     )
+    invited = dict(meeting.attendees.values_list("user_id", "user__full_name"))
+    voted: dict[int, set[int]] = {}
+    for decision_id, voter_id in DecisionVote.objects.filter(
+        decision_id__in={r.decision_id for r in requests}
+    ).values_list("decision_id", "voter_id"):
+        voted.setdefault(decision_id, set()).add(voter_id)
     result = []
     for request in requests:
         decision = request.decision
         reasons = [
             f"Reconsideration of the {decision.get_outcome_display().split(':')[0].lower()} "
             f"{decision.get_stage_display().lower()} decision requested on {_long(request.received_on)}",
-            "A differently constituted panel should reconsider: check who took the original decision",
         ]
+        again = sorted(invited[u] for u in voted.get(decision.pk, set()) if u in invited)
+        if again:
+            reasons.append(
+                "A differently constituted panel should reconsider. Invited to this meeting and voted on the "
+                f"original decision: {', '.join(again)}"
+            )
+        else:
+            reasons.append("A differently constituted panel should reconsider: no one invited voted on the original")
         result.append(
             Suggestion(
                 referral=decision.referral,
@@ -196,6 +210,21 @@ def agenda_suggestions(meeting: Meeting, *, today: date | None = None) -> list[S
         )
         for item in items:
             elsewhere.setdefault(item.referral_id, []).append(item.meeting)
+        lead_of = _children_led_by_chair(meeting)
         for s in suggestions:
             s.listed_elsewhere = elsewhere.get(s.referral.pk, [])
+            if s.referral.child_id in lead_of:
+                s.reasons.append(
+                    "The chair of this meeting is this child's lead social worker and may not chair this case"
+                )
     return suggestions
+
+
+def _children_led_by_chair(meeting: Meeting) -> set[int]:
+    if meeting.chair_id is None:
+        return set()
+    return set(
+        ChildAssociation.objects.filter(
+            user_id=meeting.chair_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
+        ).values_list("child_id", flat=True)
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from childnrm.accounts.models import Membership, Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.core.demo import _demo_user
-from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage
 from childnrm.panels import rules, services, suggestions
 from childnrm.panels.models import (
     Agency,
@@ -330,6 +330,13 @@ def test_suggestions_and_their_reasons(site):
     negative = _final_decision(
         refused, stage=Stage.REASONABLE_GROUNDS, outcome=Outcome.NEGATIVE, decided_on=today - timedelta(days=10)
     )
+    police_member = PanelMember.objects.get(site=site, agency=Agency.POLICE).user
+    DecisionVote.objects.create(
+        decision=negative, voter=police_member, agency=Agency.POLICE, vote="negative", recorded_by=coordinator()
+    )
+    ChildAssociation.objects.create(
+        child=soon.child, user=demo_user(Role.CHAIR), kind=AssociationKind.LEAD_SOCIAL_WORKER
+    )
     ReconsiderationRequest.objects.create(
         decision=negative,
         requester_kind=RequesterKind.REFERRER,
@@ -360,6 +367,9 @@ def test_suggestions_and_their_reasons(site):
     assert recovering.pk not in found  # recovery period still running
     assert found[refused.pk].stage == AgendaStage.RECONSIDERATION
     assert "Reconsideration of the negative reasonable grounds decision" in found[refused.pk].reasons[0]
+    assert f"voted on the original decision: {police_member.full_name}" in found[refused.pk].reasons[1]
+    assert any("lead social worker" in r for r in found[soon.pk].reasons)
+    assert not any("lead social worker" in r for r in found[later.pk].reasons)
 
     # A site that takes RG and CG at one sitting sees every positive RG case, and RG cases as "both".
     Site.objects.filter(pk=site.pk).update(rg_and_cg_at_one_sitting=True)
