@@ -1,27 +1,46 @@
-"""A first responder refers a child: starts, leaves, comes back to the draft, completes it and sends it.
+"""One referral from the first responder to the right panel's queue, and back to the referrer.
 
-Every page is checked with axe (support.visit / submit). The coordinator's half (the queue) is in
-its own journey.
+A first responder signs in, starts a referral, signs out, signs in again and returns to the draft,
+completes and sends it. The case appears in their site's queue with its clocks (beside a
+colleague's older referrals, one overdue) and not in the other site's queue; the coordinator
+triages it; the referrer sees its status, and nothing of anyone else's referrals (their pages are
+404). Every page is checked with axe (support.visit / submit). The transfer between sites is in
+test_coordinator_queue.py.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from childnrm.accounts.models import Role, Site
+from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.core.demo import demo_email
+from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
-from childnrm.referrals.services import referral_save, referral_start
-from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.referrals.services import referral_save, referral_start, referral_submit
+from childnrm.referrals.tests.factories import backdate, complete_answers, submitted_referral
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit
+from tests.browser.support import (
+    click_button,
+    click_link,
+    error_summary,
+    heading,
+    sign_in,
+    sign_out,
+    submit,
+    visit,
+)
 
 NAV = ".govuk-service-navigation"
+QUEUE = "/referrals/queue/"
 SMALL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
@@ -53,20 +72,79 @@ def save_and_continue(page: Page) -> None:
     expect(heading(page)).to_have_text("Refer a child")
 
 
-def other_referrers_work() -> list[str]:
-    """Referrals by other first responders that must never show in this referrer's list."""
-    elsewhere = demo_user(Role.FIRST_RESPONDER, "three-rivers")
-    draft = referral_start(user=elsewhere)
-    referral_save(referral=draft, user=elsewhere, data={"given_names": "Yonas", "family_name": "Haile"})
-    sent = submitted_referral("three-rivers", given_names="Ruby", family_name="Walsh")
-    return [draft.reference, sent.reference, "Yonas", "Haile", "Ruby Walsh"]
+def short(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
-def test_first_responder_starts_leaves_returns_and_sends_a_referral(page: Page, demo, live_server):
-    hidden = other_referrers_work()
-    email = demo_email(Role.FIRST_RESPONDER, "northbridge")
+def queue_row(page: Page, reference: str):
+    return page.locator(f'tr[data-reference="{reference}"]')
+
+
+def sign_in_again(page: Page, email: str) -> None:
+    """Sign in once more. A security code already used is refused (django-otp), so someone signing in
+    again within the same 30 seconds waits for their app's next code: so does this."""
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    into_step = (time.time() - device.t0) % device.step
+    if device.last_t >= (time.time() - device.t0) // device.step:
+        time.sleep(device.step - into_step + 0.5)
     sign_in(page, email)
 
+
+def colleagues_referral(colleague, *, given_names: str, family_name: str, submitted_on: date) -> Referral:
+    """A referral sent (days ago) by another first responder of the same site, through the services."""
+    site = Site.objects.get(slug="northbridge")
+    referral = referral_start(user=colleague)
+    answers = {**complete_answers(site), "given_names": given_names, "family_name": family_name}
+    referral = referral_save(referral=referral, user=colleague, data=answers)
+    return backdate(referral_submit(referral=referral, user=colleague), submitted_on)
+
+
+def other_referrers_work(today: date) -> dict:
+    """What other first responders have sent or started: none of it may show to this referrer.
+
+    At Northbridge a colleague sent two referrals (52 and 9 days ago); at Three Rivers a first
+    responder sent one 60 days ago and has a draft.
+    """
+    northbridge = Site.objects.get(slug="northbridge")
+    colleague = User.objects.create_user(
+        "second.responder.northbridge@childnrm.example",
+        full_name="Sam Ryder",
+        organisation=demo_user(Role.FIRST_RESPONDER, "northbridge").organisation,
+    )
+    Membership.objects.create(user=colleague, site=northbridge, role=Role.FIRST_RESPONDER)
+    overdue = colleagues_referral(
+        colleague, given_names="Kofi", family_name="Mensah", submitted_on=today - timedelta(days=52)
+    )
+    recent = colleagues_referral(
+        colleague, given_names="Lena", family_name="Brandt", submitted_on=today - timedelta(days=9)
+    )
+    elsewhere_user = demo_user(Role.FIRST_RESPONDER, "three-rivers")
+    draft = referral_start(user=elsewhere_user)
+    referral_save(referral=draft, user=elsewhere_user, data={"given_names": "Yonas", "family_name": "Haile"})
+    elsewhere = submitted_referral(
+        "three-rivers", submitted_on=today - timedelta(days=60), given_names="Ruby", family_name="Walsh"
+    )
+    return {
+        "overdue": overdue,
+        "recent": recent,
+        "elsewhere": elsewhere,
+        "draft": draft,
+        "hidden": [
+            overdue.reference, recent.reference, draft.reference, elsewhere.reference,
+            "Kofi Mensah", "Lena Brandt", "Yonas", "Haile", "Ruby Walsh",
+        ],
+    }  # fmt: skip
+
+
+def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(page: Page, demo, live_server):
+    today = timezone.localdate()
+    northbridge = Site.objects.get(slug="northbridge")
+    others = other_referrers_work(today)
+    overdue, recent, elsewhere = others["overdue"], others["recent"], others["elsewhere"]
+    email = demo_email(Role.FIRST_RESPONDER, "northbridge")
+
+    # 1. The first responder signs in and starts a referral.
+    sign_in(page, email)
     click_link(page, "Your referrals", within=page.locator(NAV))
     expect(heading(page)).to_have_text("Your referrals")
     expect(page.locator("main")).to_contain_text("You have no drafts")
@@ -97,9 +175,13 @@ def test_first_responder_starts_leaves_returns_and_sends_a_referral(page: Page, 
     save_and_continue(page)
     expect(task(page, "Name, date of birth and sex")).to_contain_text("Completed")
 
-    # Leave for the home page, then come back to the draft from "Your referrals".
+    # 2. They leave (home page, then sign out), sign in again and come back to the draft.
     click_link(page, "Home", within=page.locator(NAV))
     expect(heading(page)).to_have_text("Child NRM Panels")
+    sign_out(page)
+    visit(page, reverse("referrals:task-list", args=[reference]))
+    expect(heading(page)).to_have_text(re.compile("^Sign in to "))  # signed out means signed out
+    sign_in_again(page, email)
     click_link(page, "Your referrals", within=page.locator(NAV))
     drafts = page.get_by_test_id("drafts")
     expect(drafts).to_contain_text(reference)
@@ -107,7 +189,14 @@ def test_first_responder_starts_leaves_returns_and_sends_a_referral(page: Page, 
     submit(page, lambda: drafts.get_by_role("link", name=f"Continue referral {reference}").click())
     expect(page.locator(".govuk-caption-l")).to_have_text(f"Referral {reference}")
     expect(task(page, "Name, date of birth and sex")).to_contain_text("Completed")
+    # The answers saved before signing out are all there.
+    open_task(page, "Name, date of birth and sex")
+    expect(page.get_by_label("Given names", exact=True).first).to_have_value("Amara")
+    expect(page.locator("#id_alias_given_0")).to_have_value("Mara")
+    expect(page.get_by_label("Day", exact=True)).to_have_value("28")
+    save_and_continue(page)
 
+    # 3. They complete the other sections and send it.
     open_task(page, "Nationality, language and ethnicity")
     page.get_by_label("Nationality", exact=True).select_option(label="United Kingdom")
     page.get_by_label("Second nationality (optional)", exact=True).select_option(label="Nigeria")
@@ -170,18 +259,108 @@ def test_first_responder_starts_leaves_returns_and_sends_a_referral(page: Page, 
     expect(page.get_by_test_id("reference")).to_have_text(reference)
     expect(main).to_contain_text("What happens next")
     referral = Referral.objects.get(reference=reference)
-    assert referral.status == ReferralStatus.SUBMITTED and referral.site == Site.objects.get(slug="northbridge")
+    assert referral.status == ReferralStatus.SUBMITTED and referral.site == northbridge
     assert ReferralDocument.objects.filter(referral=referral).count() == 1
     assert any(m.subject == f"Referral {reference} received" for m in mail.outbox)
 
+    # 4. The referrer sees their referral's status, and nothing of anyone else's.
     click_link(page, "your referrals")
     expect(heading(page)).to_have_text("Your referrals")
     sent = page.get_by_test_id("sent")
     row = sent.locator("tbody tr", has_text=reference)
     expect(row).to_contain_text("Submitted – awaiting triage")
     expect(row).to_contain_text("The panel coordinator is checking who should decide")
+    expect(sent.locator("tbody tr")).to_have_count(1)
     expect(page.locator("main")).to_contain_text("You have no drafts")
-    for value in hidden:
+    for value in others["hidden"]:
+        expect(page.locator("main")).not_to_contain_text(value)
+    visit(page, reverse("referrals:confirmation", args=[overdue.reference]), status=404)
+    visit(page, reverse("referrals:confirmation", args=[elsewhere.reference]), status=404)
+    visit(page, reverse("referrals:task-list", args=[others["draft"].reference]), status=404)
+    visit(page, reverse("referrals:triage", args=[reference]), status=403)  # triage is not theirs to do
+    visit(page, QUEUE, status=403)
+    sign_out(page)
+
+    # 5. Northbridge's coordinator: the new referral is in the queue with its clocks, beside the colleague's.
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, QUEUE)
+    expect(heading(page)).to_have_text("Referrals")
+    expect(page.locator("tbody tr")).to_have_count(3)
+    for ref, name, days in ((overdue.reference, "Kofi Mensah", 52), (recent.reference, "Lena Brandt", 9),
+                            (reference, "Amara Okafor", 0)):  # fmt: skip
+        submitted = today - timedelta(days=days)
+        due = clocks.rg_due_date(submitted, northbridge)
+        cells = queue_row(page, ref)
+        expect(cells).to_contain_text(name)
+        expect(cells.locator(".app-referred")).to_contain_text(short(submitted))
+        expect(cells.locator(".app-referred")).to_contain_text("Today" if days == 0 else f"{days} days ago")
+        expect(cells.locator(".app-due")).to_contain_text(short(due))
+        expect(cells.locator(".app-triage")).to_contain_text("Awaiting confirmation")
+    expect(queue_row(page, overdue.reference).locator(".govuk-tag--red")).to_have_text(f"Overdue by {52 - 45} days")
+    expect(queue_row(page, recent.reference).locator(".app-due")).to_contain_text(f"{45 - 9} days left")
+    expect(queue_row(page, reference).locator(".app-due")).to_contain_text("45 days left")
+    expect(page.locator("main")).not_to_contain_text(elsewhere.reference)
+    expect(page.locator("main")).not_to_contain_text("Ruby Walsh")
+
+    # Only the overdue ones, by a plain GET form.
+    page.get_by_label("Only referrals whose decision is overdue").check()
+    click_button(page, "Apply")
+    expect(page).to_have_url(re.compile(r"overdue=on"))
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(queue_row(page, overdue.reference)).to_be_visible()
+
+    # Open it and confirm what the rules suggest: the site's own panel decides.
+    click_link(page, overdue.reference, within=queue_row(page, overdue.reference))
+    expect(heading(page)).to_have_text(f"Triage: {overdue.child_display_name}")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Northbridge Child Panel decides")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("every rule for a panel decision is met")
+    expect(page.get_by_role("link", name=re.compile("Check for earlier records of this child"))).to_have_attribute(
+        "href", f"/children/{overdue.child.reference}/possible-matches/"
+    )
+    expect(page.get_by_label("Northbridge Child Panel decides")).to_be_checked()
+    click_button(page, "Confirm triage")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"Referral {overdue.reference} accepted by Northbridge Child Panel"
+    )
+    expect(page.get_by_role("button", name="Confirm triage")).to_have_count(0)
+    overdue.refresh_from_db()
+    assert overdue.status == ReferralStatus.ACCEPTED
+
+    click_link(page, "Back to referrals")
+    expect(queue_row(page, overdue.reference).locator(".app-triage")).to_contain_text("Accepted")
+
+    # And the new referral: the child lives in Northbridge, so Northbridge's panel decides.
+    click_link(page, reference, within=queue_row(page, reference))
+    expect(heading(page)).to_have_text("Triage: Amara Okafor")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Northbridge Child Panel decides")
+    click_button(page, "Confirm triage")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"Referral {reference} accepted by Northbridge Child Panel"
+    )
+    sign_out(page)
+
+    # 6. The other site's coordinator sees only their own site's referral.
+    sign_in(page, demo_email(Role.COORDINATOR, "three-rivers"))
+    visit(page, QUEUE)
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(queue_row(page, elsewhere.reference)).to_be_visible()
+    for ref, name in ((overdue.reference, "Kofi Mensah"), (recent.reference, "Lena Brandt"),
+                      (reference, "Amara Okafor")):  # fmt: skip
+        expect(page.locator("main")).not_to_contain_text(ref)
+        expect(page.locator("main")).not_to_contain_text(name)
+    visit(page, reverse("referrals:triage", args=[recent.reference]), status=404)
+    visit(page, reverse("referrals:triage", args=[reference]), status=404)
+    sign_out(page)
+
+    # 7. The referrer, back again, sees the decision on who decides, and still only their own referral.
+    sign_in_again(page, email)
+    click_link(page, "Your referrals", within=page.locator(NAV))
+    sent = page.get_by_test_id("sent")
+    expect(sent.locator("tbody tr")).to_have_count(1)
+    row = sent.locator("tbody tr", has_text=reference)
+    expect(row).to_contain_text("Accepted by the panel")
+    expect(row).to_contain_text("Northbridge Child Panel will decide")
+    for value in others["hidden"]:
         expect(page.locator("main")).not_to_contain_text(value)
 
 
