@@ -320,13 +320,13 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
 
             # Triage one to three days later; the last few days' referrals (and a small backlog) are waiting.
             at = submitted + timedelta(hours=3 + rng.expovariate(1 / 36))
+            if at > now or rng.random() < 0.005:
+                counts["awaiting triage"] += 1
+                continue
             if rng.random() < 0.007:
                 referral.status = ReferralStatus.WITHDRAWN
                 change("submitted", "withdrawn", actor, at, WITHDRAWN_REASON)
                 counts["withdrawn"] += 1
-                continue
-            if at > now or rng.random() < 0.005:
-                counts["awaiting triage"] += 1
                 continue
             holding = referral.site
             coordinator = users[rng.choice(coordinators[holding.pk])["user_id"]]
@@ -355,7 +355,8 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
             words = f"Triage confirmed: transferred to {final_site.name}."
             change("submitted", "handed_off", coordinator, at, words)
             handoffs_todo.append((referral, final, holding, final_site, coordinator, words, at))
-            change("handed_off", "submitted", coordinator, at, f"Received from {holding.name}: awaiting triage.")
+            received = at + timedelta(seconds=1)  # just after the packet was sent
+            change("handed_off", "submitted", coordinator, received, f"Received from {holding.name}: awaiting triage.")
             referral.site = final_site
             fresh = eligibility.assess(referral, receiving_site=final_site, on=eligibility.referral_date(referral))
             again = TriageAssessment(
@@ -364,7 +365,7 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
                 target_site=fresh.target_site,
                 reasons=[f"Transferred from {holding.name}.", *fresh.reasons],
                 rules_version=fresh.rules_version,
-                assessed_at=at + timedelta(seconds=1),
+                assessed_at=received,
             )
             assessments.append(again)
             later = at + timedelta(hours=3 + rng.expovariate(1 / 36))
@@ -404,7 +405,8 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     ho_id = next_id(conn, HandOff)
     packets = []
     todo = {t[0].pk: t for t in handoffs_todo}
-    rows = Referral.objects.filter(pk__in=list(todo)).select_related("child", "site", "created_by__organisation")
+    related = [f.name for f in Referral._meta.concrete_fields if f.is_relation]
+    rows = Referral.objects.filter(pk__in=list(todo)).select_related(*related)
     for row in rows.iterator(chunk_size=2000):
         _referral, outcome, from_site, to_site, user, words, at = todo[row.pk]
         row.status, row.site = ReferralStatus.HANDED_OFF, from_site  # as it was when the packet was sent
