@@ -1,4 +1,8 @@
-"""What each signed-in user sees in the service navigation, from the access policy."""
+"""What each signed-in user sees in the service navigation and on the home page, from the access policy.
+
+The service navigation holds a few places a role visits daily; the home page lists every page the user
+may use ("What you can do"), so the bar stays short for a coordinator who can do most things.
+"""
 
 from __future__ import annotations
 
@@ -15,30 +19,124 @@ class NavItem:
     label: str
     url: str
     active: bool
+    description: str = ""
 
 
-# (label, url name, permissions of which one is needed; empty = any signed-in user)
-NAVIGATION: list[tuple[str, str, tuple[Perm, ...]]] = [
-    ("Home", "core:home", ()),
-    ("Referral queue", "referrals:queue", (Perm.REFERRAL_TRIAGE,)),
-    ("Your referrals", "referrals:mine", (Perm.REFERRAL_CREATE,)),
-    ("Children", "people:list", (Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)),
-    ("Statistics", "core:statistics", (Perm.STATISTICS_VIEW,)),
-    ("Users", "accounts:site-users", (Perm.SITE_USERS_MANAGE,)),
-    ("Your account", "accounts:account", ()),
+@dataclass(frozen=True)
+class Place:
+    label: str
+    url_name: str
+    perms: tuple[Perm, ...] = ()  # one of them is needed; empty = any signed-in user
+    unless: tuple[Perm, ...] = ()  # hidden from users who hold any of these (they have a fuller page)
+    in_bar: bool = True  # in the service navigation, or on the home page only
+    description: str = ""
+
+    def visible_to(self, user) -> bool:
+        if self.perms and not any(has_perm(user, p) for p in self.perms):
+            return False
+        return not any(has_perm(user, p) for p in self.unless)
+
+
+PLACES: list[Place] = [
+    Place("Home", "core:home"),
+    Place("Dashboard", "dashboard:home", (Perm.DASHBOARD_VIEW,), description="What is due and overdue"),
+    Place("Referral queue", "referrals:queue", (Perm.REFERRAL_TRIAGE,), description="New referrals to triage"),
+    Place("Your referrals", "referrals:mine", (Perm.REFERRAL_CREATE,), description="Referrals you have made"),
+    Place("Meetings", "panels:meetings", (Perm.PANEL_MANAGE,), description="Panel sittings and their agendas"),
+    Place(
+        "Your meetings",
+        "panels:my-meetings",
+        (Perm.MEETING_ATTEND,),
+        unless=(Perm.PANEL_MANAGE,),
+        description="Sittings you are invited to, and their case papers",
+    ),
+    Place("Children", "people:list", (Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)),
+    Place(
+        "Information requests",
+        "information:list",
+        (Perm.INFORMATION_REQUEST,),
+        description="What the panel has asked agencies for",
+    ),
+    Place(
+        "Requests for information",
+        "information:inbox",
+        (Perm.INFORMATION_RESPOND,),
+        unless=(Perm.INFORMATION_REQUEST,),
+        description="Requests addressed to your organisation",
+    ),
+    Place("Quality assurance", "reviews:returns", (Perm.SCA_AUDIT,), description="Decisions sent for audit"),
+    Place("Statistics", "core:statistics", (Perm.STATISTICS_VIEW,)),
+    Place("Users", "accounts:site-users", (Perm.SITE_USERS_MANAGE,)),
+    # On the home page only: reached from a case too.
+    Place("Panel members", "panels:members", (Perm.PANEL_MANAGE,), in_bar=False, description="Who sits on the panel"),
+    Place(
+        "Decisions",
+        "decisions:index",
+        (Perm.DECISION_RECORD, Perm.DECISION_SECOND_REVIEW),
+        in_bar=False,
+        description="Decisions in draft, waiting for review and final",
+    ),
+    Place(
+        "Reconsiderations",
+        "reviews:reconsiderations",
+        (Perm.RECONSIDERATION_RECORD,),
+        in_bar=False,
+        description="Requests to reconsider a negative decision",
+    ),
+    Place(
+        "Returns to the Home Office",
+        "reviews:returns",
+        (Perm.DECISION_RETURN,),
+        unless=(Perm.SCA_AUDIT,),
+        in_bar=False,
+        description="Decisions sent for quality assurance, and findings",
+    ),
+    Place("Letters", "letters:index", (Perm.LETTER_PRODUCE,), in_bar=False, description="Outcome letters"),
+    Place(
+        "Safeguarding plans",
+        "safeguarding:plans",
+        (Perm.PLAN_MANAGE,),
+        in_bar=False,
+        description="Plans, actions and safety maps",
+    ),
+    Place(
+        "Your actions",
+        "safeguarding:my-actions",
+        (Perm.PLAN_ACTION_UPDATE,),
+        unless=(Perm.PLAN_MANAGE,),
+        in_bar=False,
+        description="Safeguarding actions you own",
+    ),
+    Place(
+        "Transfers",
+        "handovers:transfers",
+        (Perm.CASE_TRANSFER,),
+        in_bar=False,
+        description="Cases transferred to another site or the SCA",
+    ),
+    Place("Your account", "accounts:account"),
 ]
 
 
-def nav_items_for(request: HttpRequest) -> list[NavItem]:
+def _places_for(request: HttpRequest) -> list[tuple[Place, str]]:
     user = request.user
     if not user.is_authenticated or not user.is_verified():
         return []
-    visible = [
-        (label, reverse(name))
-        for label, name, perms in NAVIGATION
-        if not perms or any(has_perm(user, p) for p in perms)
-    ]
+    return [(place, reverse(place.url_name)) for place in PLACES if place.visible_to(user)]
+
+
+def nav_items_for(request: HttpRequest) -> list[NavItem]:
+    visible = [(place, url) for place, url in _places_for(request) if place.in_bar]
     # Only the longest matching prefix is current (/account/users/ is "Users", not "Your account").
     matches = [url for _, url in visible if (request.path == url if url == "/" else request.path.startswith(url))]
     current = max(matches, key=len, default=None)
-    return [NavItem(label, url, url == current) for label, url in visible]
+    return [NavItem(place.label, url, url == current, place.description) for place, url in visible]
+
+
+def home_items_for(request: HttpRequest) -> list[NavItem]:
+    """Every page the user may use, for the home page (Home and Your account left out)."""
+    return [
+        NavItem(place.label, url, False, place.description)
+        for place, url in _places_for(request)
+        if place.url_name not in ("core:home", "accounts:account")
+    ]

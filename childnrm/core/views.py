@@ -10,11 +10,16 @@ from childnrm.access.decorators import public, requires, signed_in
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.core import selectors
+from childnrm.core.navigation import home_items_for
 
 
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"memberships": selectors.memberships_of(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"memberships": selectors.memberships_of(request.user), "home_items": home_items_for(request)},
+    )
 
 
 @public

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from childnrm.access.policy import ROLE_PERMISSIONS
 from childnrm.accounts.models import Role
 from childnrm.core.demo import DEMO_PASSWORD, demo_email
-from childnrm.core.navigation import NAVIGATION
+from childnrm.core.navigation import PLACES
 from tests.browser.support import (
     check_page,
     click_button,
@@ -50,8 +50,14 @@ MUST_NOT_SEE = {
 
 def expected_navigation(role: str) -> list[str]:
     """The navigation the access policy gives a user holding only this role."""
+    return [p.label for p in places_for_role(role) if p.in_bar]
+
+
+def places_for_role(role: str):
     perms = ROLE_PERMISSIONS[role]
-    return [label for label, _name, needed in NAVIGATION if not needed or any(p in perms for p in needed)]
+    return [
+        p for p in PLACES if (not p.perms or any(n in perms for n in p.perms)) and not any(n in perms for n in p.unless)
+    ]
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -75,6 +81,15 @@ def test_every_role_signs_in_with_a_security_code_and_sees_only_their_navigation
         click_link(page, label, within=page.locator(".govuk-service-navigation"))
         expect(page.locator(".govuk-service-navigation__item--active")).to_have_text(label)
         expect(page.locator(".govuk-service-navigation__link[aria-current=page]")).to_have_text(label)
+
+    # The home page lists every page the role may use, and each one opens (and passes axe).
+    others = [p.label for p in places_for_role(role) if p.url_name not in ("core:home", "accounts:account")]
+    click_link(page, "Home", within=page.locator(".govuk-service-navigation"))
+    home_links = page.locator(".app-home-places a")
+    expect(home_links).to_have_text(others)
+    for label in others:
+        click_link(page, label, within=page.locator(".app-home-places"))
+        page.go_back()
 
 
 def test_empty_form_and_wrong_password_show_the_error_summary(page: Page, demo):
