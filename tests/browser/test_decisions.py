@@ -1,0 +1,109 @@
+"""Recording a reasonable grounds decision at a sitting: the coordinator records the reasons and the votes,
+the completeness check shows what is missing, then the chair completes it and signs it off."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from childnrm.accounts.models import Role
+from childnrm.core.demo import demo_email
+from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.decisions.tests.factories import sitting
+from childnrm.panels.tests.factories import accepted_referral
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+
+SITE = "northbridge"
+
+
+def success(page: Page):
+    return page.locator(".govuk-notification-banner--success")
+
+
+def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, demo):
+    referral = accepted_referral(SITE)
+    sitting(SITE, referrals=[referral])
+    today = timezone.localdate()
+
+    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    visit(page, "/decisions/")
+    expect(heading(page)).to_have_text("Decisions at sittings")
+    click_button(page, f"Record reasonable grounds decision for {referral.reference}")
+    expect(heading(page)).to_have_text(f"Record the reasonable grounds decision: {referral.child_display_name}")
+    expect(page.locator("main")).to_contain_text("falling short of conclusive proof")
+    record_url = page.url
+
+    click_link(page, "Evidence weighed")
+    click_button(page, "Add evidence")
+    expect(error_summary(page)).to_contain_text("Enter a description of the evidence")
+    page.get_by_label("What is the evidence?").fill("Police intelligence on the group and the arrest")
+    page.get_by_label("Which agency supplied it?").select_option(label="Police")
+    page.get_by_label("How the panel weighed it").fill("Significant: specific and independent")
+    click_button(page, "Add evidence")
+    expect(success(page)).to_contain_text("Evidence added")
+    click_link(page, "Return to the record")
+
+    click_link(page, "Act found")
+    page.get_by_label("Recruitment").check()
+    page.get_by_label("Transport").check()
+    page.get_by_label("Why the panel found the act").fill("Recruited online and driven out of area")
+    click_button(page, "Save and return to the record")
+    expect(success(page)).to_contain_text("Act found saved")
+
+    click_link(page, "Purpose found")
+    expect(page.locator("main")).to_contain_text("The means (force, threats, deception, abuse of power) do not")
+    page.get_by_label("Criminal exploitation").check()
+    page.get_by_label("Why the panel found this purpose").fill("To sell drugs for the group")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "The child's wishes and feelings")
+    page.get_by_label("Yes").check()
+    page.get_by_label("What the child wants and feels").fill("To stay with his aunt")
+    page.get_by_label("How they were gathered").fill("Home visit with the guardian")
+    page.get_by_label("Who gathered them").fill("Guardian")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "Outcome, dissent and date")
+    page.get_by_label("Positive: the child is a victim of modern slavery").check()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    click_button(page, "Save and return to the record")
+    expect(page).to_have_url(record_url)
+
+    click_link(page, "Votes")
+    expect(page.locator("main")).to_contain_text("Attending without a vote on this case")
+    expect(page.locator("main")).to_contain_text("Independent Child Trafficking Guardian, without a vote")
+    cards = page.locator(".govuk-summary-card")
+    expect(cards).to_have_count(3)
+    for index in range(3):
+        card = cards.nth(index)
+        card.get_by_label("Positive").check()
+        click_button(page, card.get_by_role("button").inner_text().strip())
+        expect(success(page)).to_contain_text("recorded")
+    click_link(page, "Return to the record")
+    expect(page.locator("main")).to_contain_text("Still needed before sign-off")
+    expect(page.locator("main")).to_contain_text("Enter the credibility reasoning")
+    sign_out(page)
+
+    # The chair sees what is missing, completes it and signs the decision off.
+    sign_in(page, demo_email(Role.CHAIR, SITE))
+    visit(page, record_url)
+    click_link(page, "Check and sign off the decision")
+    expect(error_summary(page)).to_contain_text("Enter the credibility reasoning")
+    expect(page.get_by_role("button", name="Sign off the decision")).to_have_count(0)
+    click_link(page, "Enter the credibility reasoning")
+    click_link(page, "Credibility")
+    expect(page.locator("main")).to_contain_text("trauma-informed")
+    page.get_by_label("The panel's reasoning on credibility").fill("Consistent in its core; gaps expected")
+    click_button(page, "Save and return to the record")
+    click_link(page, "Check and sign off the decision")
+    expect(error_summary(page)).to_have_count(0)
+    click_button(page, "Sign off the decision")
+    expect(success(page)).to_contain_text("Decision finalised")
+    expect(page.locator("main .govuk-tag").first).to_have_text("Final")
+    expect(page.get_by_role("link", name=re.compile("Continue recording"))).to_have_count(0)
+    decision = Decision.objects.get(referral=referral)
+    assert decision.status == DecisionStatus.FINAL and decision.votes.count() == 3
