@@ -1,0 +1,65 @@
+"""The dashboard: the coordinator sees what is due and overdue, follows a link to the case, and
+records a young person's turning-18 hand-over; the chair sees references only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from childnrm.accounts.models import Role
+from childnrm.core.demo import demo_email
+from childnrm.dashboard.tests.factories import accepted_referral, child_born, days_ago, plan_with_action
+from childnrm.handovers.models import AdultTransition, ConsentStatus
+from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
+
+
+def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
+    today = timezone.localdate()
+    overdue = accepted_referral(submitted_on=days_ago(48))
+    due_soon = accepted_referral(submitted_on=days_ago(40))
+    plan_with_action(overdue.child, due_on=days_ago(3))
+    birthday = today + timedelta(days=90)
+    nearly_18 = child_born("northbridge", birthday.replace(year=birthday.year - 18), given_names="Remi")
+    elsewhere = accepted_referral("three-rivers", submitted_on=days_ago(60))
+
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, "/dashboard/")
+    expect(heading(page)).to_have_text("Dashboard")
+    main = page.locator("main")
+    expect(main).not_to_contain_text(elsewhere.reference)
+
+    overdue_section = page.locator('section[data-kind="rg_overdue"]')
+    expect(overdue_section.locator(f'tr:has-text("{overdue.reference}")')).to_contain_text("Overdue by 3 days")
+    soon = page.locator('section[data-kind="rg_due_soon"]')
+    expect(soon.locator(f'tr:has-text("{due_soon.reference}")')).to_contain_text("In 5 days")
+    expect(page.locator('section[data-kind="plan_action_overdue"]')).to_contain_text(overdue.child.reference)
+    cut_off = page.locator('section[data-kind="turning_18_cut_off"]')
+    expect(cut_off).to_contain_text(nearly_18.reference)
+
+    # The summary's links go to the lists; a case's reference goes to the case.
+    click_link(page, overdue.reference, within=overdue_section)
+    expect(heading(page)).to_contain_text("Triage")
+
+    # The turning-18 hand-over, from the dashboard.
+    visit(page, "/dashboard/")
+    click_link(page, f"Turning 18 hand-over for {nearly_18.reference}", within=cut_off)
+    expect(heading(page)).to_have_text("Turning 18 hand-over")
+    page.get_by_label("Does not consent").check()
+    click_button(page, "Save")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the young person gave their answer")
+    page.get_by_role("group", name="Date they gave their answer").get_by_label("Day").fill(str(today.day))
+    page.get_by_role("group", name="Date they gave their answer").get_by_label("Month").fill(str(today.month))
+    page.get_by_role("group", name="Date they gave their answer").get_by_label("Year").fill(str(today.year))
+    click_button(page, "Save")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Turning 18 hand-over saved")
+    expect(page.locator(f'tr[data-reference="{nearly_18.reference}"] .app-consent')).to_have_text("Does not consent")
+    assert AdultTransition.objects.get(child=nearly_18).consent == ConsentStatus.REFUSED
+    sign_out(page)
+
+    # The chair: the same clocks, by reference only.
+    sign_in(page, demo_email(Role.CHAIR, "northbridge"))
+    visit(page, "/dashboard/")
+    expect(page.locator('section[data-kind="rg_overdue"]')).to_contain_text(overdue.reference)
+    expect(page.locator("main")).not_to_contain_text(overdue.child.display_name)
