@@ -561,11 +561,20 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
         locked.save(update_fields=["status", "finalised_by", "finalised_at", "updated_at"])
         if locked.status == DecisionStatus.FINAL:
             _supersede_previous(locked)
+        else:
+            decision_id = locked.pk
+            transaction.on_commit(lambda: _notify_second_review(decision_id))
         _audit(
             request=request, user=user, action=Action.UPDATE, decision=locked, purpose=FINALISE,
             detail={"status": locked.status, "outcome": locked.outcome},
         )  # fmt: skip
     return locked
+
+
+def _notify_second_review(decision_id: int) -> None:
+    from childnrm.decisions.tasks import notify_second_review_needed
+
+    notify_second_review_needed.enqueue(decision_id)
 
 
 def _supersede_previous(decision: Decision) -> None:

@@ -420,3 +420,20 @@ def test_two_chairs_finalising_at_once_exactly_one_succeeds(demo):
         f"This decision was finalised by {chair.full_name} at {services.when(decision.finalised_at)}. "
         "It cannot be changed."
     )
+
+
+def test_second_reviewers_are_told_by_reference_only(demo, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    reviewer = second_reviewer(SITE)
+    decision = record_complete(draft_decision(SITE), outcome=Outcome.NEGATIVE, decided_on=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        finalise(decision)
+    sent = [m for m in mail.outbox if "second review" in m.subject]
+    recipients = {address for m in sent for address in m.to}
+    assert reviewer.email in recipients
+    assert decision.meeting.chair.email not in recipients  # chaired it: cannot review it
+    assert all(len(m.to) == 1 for m in sent)
+    message = sent[0]
+    assert decision.referral.reference in message.subject
+    assert decision.referral.child_display_name not in message.subject + message.body
