@@ -110,7 +110,9 @@ def letter_pdf(html: str) -> bytes:
 
 def _lock_final(decision: Decision, user: User) -> Decision:
     locked = (
-        Decision.objects.select_for_update().select_related("referral__site", "referral__child").get(pk=decision.pk)
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("referral__site", "referral__child")
+        .get(pk=decision.pk)
     )
     if not has_perm(user, Perm.LETTER_PRODUCE, locked.referral.site_id):
         raise PermissionDenied
