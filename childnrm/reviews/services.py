@@ -12,13 +12,13 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
+from childnrm.panels import services as panel_services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 from childnrm.reviews import export
 from childnrm.reviews.models import (
@@ -215,14 +215,12 @@ def reconsideration_list(
             )
         if AgendaItem.objects.filter(meeting=sitting, referral=referral).exists():
             raise ReviewInvalid("This case is already on that meeting's agenda: choose another meeting", "meeting")
-        last = AgendaItem.objects.filter(meeting=sitting).aggregate(last=Max("position"))["last"]
-        item = AgendaItem.objects.create(
-            meeting=sitting,
-            referral=referral,
-            stage=AgendaStage.RECONSIDERATION,
-            position=(last or 0) + 1,
-            added_by=user,
-        )
+        try:
+            item = panel_services.agenda_item_add(
+                meeting=sitting, user=user, referral=referral, stage=AgendaStage.RECONSIDERATION, request=request
+            )
+        except panel_services.PanelError as problem:
+            raise ReviewInvalid(str(problem), "meeting") from problem
         locked.status = ReconsiderationStatus.LISTED
         locked.meeting = sitting
         locked.save(update_fields=["status", "meeting"])

@@ -1,0 +1,93 @@
+"""A reconsideration end to end through the panels and decisions apps' own services.
+
+The original negative decision is made by the demo panel; the demo meeting (the same panel) is
+refused; a meeting from which the original voters are removed, with three fresh members, takes the
+reconsideration, records it as a new version with the decisions services, and that is the outcome.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from childnrm.accounts.models import Membership, Role, Site
+from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
+from childnrm.decisions import services as decision_services
+from childnrm.decisions.models import DecisionKind, DecisionStatus, Outcome
+from childnrm.decisions.tests.factories import final_decision, record_complete
+from childnrm.panels import services as panel_services
+from childnrm.panels.models import Agency, AgendaItem, AttendsAs, Meeting
+from childnrm.reviews import services
+from childnrm.reviews.models import ReconsiderationStatus
+from childnrm.reviews.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh_panel_meeting(site: Site, original_voters: set[int]) -> Meeting:
+    """A future sitting with three new voting members and none of the original voters."""
+    coordinator = f.site_user(Role.COORDINATOR)
+    for agency in (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH):
+        member = _demo_user(f"fresh-{agency}.{site.slug}@{DEMO_EMAIL_DOMAIN}", f"Fresh {agency} member", None)
+        Membership.objects.get_or_create(user=member, site=site, role=Role.PANEL_MEMBER)
+        panel_services.panel_member_add(
+            site=site, user=coordinator, member_user=member, agency=agency, attends_as=AttendsAs.MEMBER, voting=True
+        )
+    meeting = panel_services.meeting_schedule(
+        site=site,
+        user=coordinator,
+        kind="extra",
+        starts_at=timezone.now() + timezone.timedelta(minutes=5),  # later today: decided today
+        location="Reconsideration room",
+        chair=f.site_user(Role.CHAIR),
+    )
+    for attendee in meeting.attendees.filter(user_id__in=original_voters):
+        panel_services.attendee_remove(attendee=attendee, user=coordinator)
+    return meeting
+
+
+def test_a_reconsideration_decided_through_the_decisions_services(demo):
+    site = Site.objects.get(slug="northbridge")
+    coordinator = f.site_user(Role.COORDINATOR)
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    voters = set(original.votes.values_list("voter_id", flat=True))
+    assert voters
+    asked = f.reconsideration(decision=original)
+
+    # The demo meeting: the whole panel, so the original voters with it.
+    same_panel = Meeting.objects.filter(site=site, location__isnull=False, starts_at__gt=timezone.now()).exclude(
+        pk=original.meeting_id
+    )
+    same_panel = next(m for m in same_panel if m.attendees.filter(user_id__in=voters, voting=True).exists())
+    with pytest.raises(services.ReviewInvalid) as problem:
+        services.reconsideration_list(reconsideration=asked, meeting=same_panel, user=coordinator)
+    voter_names = set(original.votes.values_list("voter__full_name", flat=True))
+    assert all(name in str(problem.value) for name in voter_names)
+
+    meeting = fresh_panel_meeting(site, voters)
+    services.reconsideration_list(reconsideration=asked, meeting=meeting, user=coordinator)
+    item = AgendaItem.objects.get(meeting=meeting, referral=original.referral)
+
+    # The sitting: everyone present, no conflicts, in session; the decision is a new version.
+    panel_services.attendance_mark(
+        meeting=meeting, user=coordinator, present_ids=set(meeting.attendees.values_list("pk", flat=True))
+    )
+    for attendee in meeting.attendees.all():
+        panel_services.conflict_declare(item=item, attendee=attendee, user=coordinator, has_conflict=False, details="")
+    panel_services.meeting_open(meeting=meeting, user=coordinator)
+    draft = decision_services.decision_start(agenda_item=item, stage=original.stage, user=coordinator)
+    assert draft.kind == DecisionKind.RECONSIDERATION and draft.supersedes_id == original.pk
+    assert draft.version == original.version + 1
+    with pytest.raises(services.ReviewStateError):
+        services.reconsideration_decide(reconsideration=asked, user=coordinator)
+    record_complete(draft, outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    decided = decision_services.decision_finalise(decision=draft, user=f.site_user(Role.CHAIR))
+    assert decided.status == DecisionStatus.FINAL
+    assert not set(decided.votes.values_list("voter_id", flat=True)) & voters
+
+    services.reconsideration_decide(reconsideration=asked, user=coordinator)
+    asked.refresh_from_db()
+    original.refresh_from_db()
+    assert asked.status == ReconsiderationStatus.DECIDED
+    assert asked.reconsidered_decision == decided
+    assert original.status == DecisionStatus.SUPERSEDED
