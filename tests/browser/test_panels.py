@@ -3,8 +3,10 @@ case papers while it sits; once the coordinator closes it the adviser's papers a
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -12,10 +14,19 @@ from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.conftest import _context
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit, watch
 
 
-def test_a_sitting_from_scheduling_to_closing(page: Page, demo):
+@pytest.fixture
+def second_page(browser, live_server):
+    """Another person's browser: each signs in once (a security code cannot be used twice)."""
+    context = _context(browser, live_server.url)
+    yield watch(context.new_page())
+    context.close()
+
+
+def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, demo):
     referral = accepted_referral("northbridge", submitted_on=timezone.localdate() - timedelta(days=50))
 
     sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
@@ -58,9 +69,9 @@ def test_a_sitting_from_scheduling_to_closing(page: Page, demo):
     click_link(page, "Open the sitting")
     click_button(page, "Open the sitting")
     expect(heading(page)).to_contain_text("In session")
-    sign_out(page)
 
     # The adviser reads the papers from their meetings and declares.
+    coordinator, page = page, second_page
     sign_in(page, demo_email(Role.ADVISER, "northbridge"))
     visit(page, "/panels/your-meetings/")
     click_link(page, f"{day.day} {day:%B %Y} at 09:30")
@@ -71,17 +82,61 @@ def test_a_sitting_from_scheduling_to_closing(page: Page, demo):
     page.get_by_label("No conflict of interest").check()
     click_button(page, "Save your declaration")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your declaration has been recorded")
-    sign_out(page)
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
-    visit(page, f"/panels/meetings/{meeting.pk}/")
-    click_link(page, "Close the meeting")
-    click_button(page, "Close the meeting")
-    expect(heading(page)).to_contain_text("Closed")
+    visit(coordinator, f"/panels/meetings/{meeting.pk}/")
+    click_link(coordinator, "Close the meeting")
+    click_button(coordinator, "Close the meeting")
+    expect(heading(coordinator)).to_contain_text("Closed")
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CLOSED
-    sign_out(page)
 
-    sign_in(page, demo_email(Role.ADVISER, "northbridge"))
     visit(page, papers, status=404)
     expect(page.locator("body")).not_to_contain_text(referral.child_display_name)
+
+
+def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, demo):
+    from childnrm.panels.tests.factories import meeting_in_session
+
+    referral = accepted_referral("northbridge")
+    meeting = meeting_in_session("northbridge", referrals=[referral])
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+
+    visit(page, "/panels/members/")
+    expect(heading(page)).to_have_text("Panel members")
+    click_link(page, "Add a panel member")
+    page.get_by_label("Who is joining the panel?").select_option(
+        label="Analyst (Northbridge demo), Northbridge City Council"
+    )
+    page.get_by_label("Agency they speak for").select_option(label="Education")
+    page.get_by_label("Adviser (no vote)").check()
+    page.get_by_label("Yes").check()
+    click_button(page, "Add to the panel")
+    expect(error_summary(page)).to_contain_text("Guardians and advisers attend without a vote")
+    page.get_by_label("No", exact=True).check()
+    click_button(page, "Add to the panel")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("has joined the panel")
+    click_link(page, "Remove Analyst (Northbridge demo)")
+    click_button(page, "Remove from the panel")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("has left the panel")
+
+    visit(page, f"/panels/meetings/{meeting.pk}/")
+    click_link(page, f"Record declarations for referral {referral.reference}")
+    police = meeting.attendees.get(agency="police")
+    section = page.locator(f"section[aria-labelledby='who-{police.pk}']")
+    section.get_by_label("Yes, a conflict of interest").check()
+    submit_in = section.get_by_role("button", name="Record declaration")
+
+    submit(page, submit_in.click)
+    expect(error_summary(page)).to_contain_text("Describe the conflict of interest")
+    section = page.locator(f"section[aria-labelledby='who-{police.pk}']")
+    section.get_by_label(re.compile("^Describe the conflict")).fill("Knows the family")
+    submit(page, section.get_by_role("button", name="Record declaration").click)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Declaration recorded")
+    expect(page.locator("main")).to_contain_text("No voting member from police is present and free of conflict")
+
+    visit(page, f"/panels/meetings/{meeting.pk}/change/")
+    expect(heading(page)).to_have_text("Change meeting details")
+    visit(page, f"/panels/meetings/{meeting.pk}/agenda/")
+    click_link(page, f"Remove referral {referral.reference}")
+    click_button(page, "Remove from the agenda")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed from the agenda")
