@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -93,8 +94,33 @@ def _draft_for_recording(request: HttpRequest, decision_id: int) -> Decision | H
     return decision
 
 
-def _errors_from(exc: Exception) -> list[str]:
-    return exc.problems if isinstance(exc, services.DecisionIncomplete) else [str(exc)]
+# Where each missing item is put right: the first pattern found in the message names the page.
+PROBLEM_PAGES = (
+    (re.compile(r"^(record|remove) the votes? |^no member present may vote"), "decisions:votes"),
+    (re.compile(r"\bevidence\b"), "decisions:evidence"),
+    (re.compile(r"\bact found\b"), "decisions:section-act"),
+    (re.compile(r"\bpurpose found\b"), "decisions:section-purpose"),
+    (re.compile(r"\bcredibility\b"), "decisions:section-credibility"),
+    (re.compile(r"\bwishes and feelings\b"), "decisions:section-wishes"),
+    (re.compile(r"^select the outcome|^enter the date of the decision"), "decisions:section-outcome"),
+)
+SITTING_PROBLEM = re.compile(r"\bchair\b|conflicts of interest not yet declared|^no voting member from")
+
+
+def problem_links(user, decision: Decision, problems: list[str]) -> list[tuple[str, str]]:
+    """Each problem with the page that puts it right: the record's section, the votes, or the meeting."""
+    links = []
+    can_manage = decision.meeting_id is not None and has_perm(user, Perm.PANEL_MANAGE, decision.meeting.site_id)
+    for problem in problems:
+        lowered = problem.lower()
+        target = reverse("decisions:record", args=[decision.pk])
+        page = next((name for pattern, name in PROBLEM_PAGES if pattern.search(lowered)), None)
+        if page is not None:
+            target = reverse(page, args=[decision.pk])
+        elif SITTING_PROBLEM.search(lowered) and can_manage:
+            target = reverse("panels:meeting", args=[decision.meeting_id])
+        links.append((target, problem))
+    return links
 
 
 # --- Lists and starting --------------------------------------------------------------------------------
@@ -216,7 +242,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "votes_status": votes_status,
             "eligible_count": len(eligible),
             "voted_count": len(voted),
-            "problems": problems,
+            "problems": problem_links(request.user, decision, problems),
             "guidance_title": guidance.version_title(decision.guidance_version),
             "is_chair": decision.meeting is not None and decision.meeting.chair_id == request.user.pk,
         },
@@ -460,7 +486,7 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
         {
             "decision": decision,
             "referral": decision.referral,
-            "errors": errors,
+            "errors": problem_links(request.user, decision, errors) if decision.status == DecisionStatus.DRAFT else [],
             "is_chair": is_chair,
             "to_review": decision.outcome == Outcome.NEGATIVE and decision.referral.site.negative_second_review,
             **_reading(decision),

@@ -120,7 +120,9 @@ def test_the_chair_sees_what_is_missing_and_cannot_sign_off_until_complete(clien
     decision = draft_decision(SITE)
     chair = client_as(Role.CHAIR)
     page = chair.get(url("finalise", decision)).content.decode()
-    assert "The decision cannot be signed off yet" in page and "Select the act found" in page
+    assert "The decision cannot be signed off yet" in page
+    assert f'<a href="{url("section-act", decision)}">Select the act found</a>' in page
+    assert f'<a href="{url("votes", decision)}">Record the vote of' in page
     assert "Sign off the decision" not in page
     refused = chair.post(url("finalise", decision))
     assert refused.status_code == 200 and "Select the act found" in refused.content.decode()
