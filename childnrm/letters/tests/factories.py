@@ -1,7 +1,8 @@
-"""Final decisions to write letters about, on referrals accepted through the referrals services.
+"""Decisions to write letters about.
 
-Decisions are written with the ORM here (status, outcome, date, guidance and reasons as a chair's sign-off
-leaves them), so these tests do not depend on how a sitting is run.
+A final decision is made the way a panel makes it (decisions' own factory: a sitting, the record, the votes,
+the chair's sign-off). Decisions in other states (draft, waiting for second review, superseded) are written
+with the ORM, since letters only need to see that they are not final.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def final_decision(
     referral: Referral | None = None,
     status: str = DecisionStatus.FINAL,
 ) -> Decision:
+    if status == DecisionStatus.FINAL:
+        from childnrm.decisions.tests import factories as decisions_factories
+
+        return decisions_factories.final_decision(
+            site_slug, stage=stage, outcome=outcome, decided_on=decided_on, referral=referral
+        )
     referral = referral or accepted_referral(site_slug)
     chair = demo(Role.CHAIR, site_slug)
     final = status in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED)

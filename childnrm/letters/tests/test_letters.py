@@ -71,7 +71,7 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
         referral.child.reference,
         "Reasonable grounds: positive",
         content.long_date(decided),
-        "sg-2023-07",
+        decision.guidance_version,
         "reasonable grounds to believe, based on all available general and specific evidence",
         "Recruitment, Transport",
         "Criminal exploitation",
