@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from childnrm.decisions.models import Decision
+from childnrm.decisions.models import Decision, DecisionKind
 
 EXPORT_FORMAT = "childnrm.decision-return/1"
+KIND_LABELS = dict(DecisionKind.choices)
 
 
 def _decisions_export():
@@ -138,15 +140,22 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     """What the pages show of a stored export, whichever shape it has: always read from the export."""
     decision = data.get("decision") if isinstance(data.get("decision"), dict) else data
     referral = data.get("referral") if isinstance(data.get("referral"), dict) else {}
+    kind = decision.get("kind_label") or KIND_LABELS.get(decision.get("kind", ""), decision.get("kind", ""))
+    decided_on = decision.get("decided_on") or ""
+    try:
+        day = date.fromisoformat(decided_on)
+        decided_on = f"{day.day} {day:%B %Y}"
+    except (TypeError, ValueError):
+        pass
     return {
         "referral_reference": (
             data.get("referral_reference") or data.get("case_reference") or referral.get("reference", "")
         ),
         "stage": decision.get("stage_label") or decision.get("stage", ""),
         "version": decision.get("version", ""),
-        "kind": decision.get("kind_label") or decision.get("kind", ""),
+        "kind": kind,
         "outcome": decision.get("outcome_label") or decision.get("outcome", ""),
-        "decided_on": decision.get("decided_on") or "",
+        "decided_on": decided_on,
     }
 
 

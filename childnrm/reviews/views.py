@@ -16,6 +16,7 @@ from django.utils import timezone
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.panels.models import AgendaItem
 from childnrm.reviews import export, selectors, services
 from childnrm.reviews.forms import FindingForm, ListingForm, ReconsiderationForm, ResponseForm, ReturnForm
 from childnrm.reviews.models import DecisionReturn, ReconsiderationGround, ReconsiderationRequest, ReconsiderationStatus
@@ -112,6 +113,12 @@ def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
         "window_days": site.reconsideration_window_days,
         "grounds": _ground_labels(asked.grounds),
         "candidate": candidate,
+        # The reconsideration's place on the meeting's agenda, where the decisions app records the decision.
+        "agenda_item": (
+            AgendaItem.objects.filter(meeting_id=asked.meeting_id, referral_id=decision.referral_id).first()
+            if asked.status == ReconsiderationStatus.LISTED
+            else None
+        ),
         "reconsidered": asked.reconsidered_decision,
     }
 

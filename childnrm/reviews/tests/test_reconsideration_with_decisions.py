@@ -13,7 +13,7 @@ from django.utils import timezone
 from childnrm.accounts.models import Membership, Role, Site
 from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
 from childnrm.decisions import services as decision_services
-from childnrm.decisions.models import DecisionKind, DecisionStatus, Outcome
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.decisions.tests.factories import final_decision, record_complete
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import Agency, AgendaItem, AttendsAs, Meeting
@@ -46,7 +46,7 @@ def fresh_panel_meeting(site: Site, original_voters: set[int]) -> Meeting:
     return meeting
 
 
-def test_a_reconsideration_decided_through_the_decisions_services(demo):
+def test_a_reconsideration_decided_through_the_decisions_services(demo, client_as):
     site = Site.objects.get(slug="northbridge")
     coordinator = f.site_user(Role.COORDINATOR)
     original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
@@ -75,7 +75,13 @@ def test_a_reconsideration_decided_through_the_decisions_services(demo):
     for attendee in meeting.attendees.all():
         panel_services.conflict_declare(item=item, attendee=attendee, user=coordinator, has_conflict=False, details="")
     panel_services.meeting_open(meeting=meeting, user=coordinator)
-    draft = decision_services.decision_start(agenda_item=item, stage=original.stage, user=coordinator)
+    # The reconsideration's page starts the decision on it in the decisions app.
+    client = client_as(Role.COORDINATOR)
+    page = client.get(f"/reviews/reconsiderations/{asked.pk}/").content.decode()
+    assert "Record the decision on reconsideration" in page and f'value="{item.pk}"' in page
+    response = client.post("/decisions/start/", {"agenda_item": item.pk, "stage": original.stage})
+    draft = Decision.objects.get(agenda_item=item)
+    assert response.status_code == 302 and response["Location"] == f"/decisions/{draft.pk}/record/"
     assert draft.kind == DecisionKind.RECONSIDERATION and draft.supersedes_id == original.pk
     assert draft.version == original.version + 1
     with pytest.raises(services.ReviewStateError):
