@@ -58,4 +58,5 @@ def load_demo(*, site, site_users, organisations) -> None:
             starts_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
             location=DEMO_LOCATION,
             chair=site_users[Role.CHAIR],
+            notify=False,
         )

@@ -243,9 +243,12 @@ def meeting_schedule(
     starts_at: datetime,
     location: str,
     chair,
+    notify: bool = True,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Schedule a sitting: its attendees are a snapshot of the active panel, plus the chair."""
+    """Schedule a sitting: its attendees are a snapshot of the active panel, plus the chair.
+
+    Once committed, each attendee is emailed an invitation (unless `notify` is False, as for demo data)."""
     _require_manage(user, site.pk)
     if kind not in MeetingKind.values:
         raise PanelError("Select whether this is a regular or an extra sitting", "kind")
@@ -269,7 +272,21 @@ def meeting_schedule(
             purpose=MANAGE,
             detail={"meeting": meeting.pk, "kind": kind, "starts_at": starts_at.isoformat(), "chair": chair.pk},
         )
+        if notify:
+            transaction.on_commit(lambda: _notify_invitation(meeting.pk))
     return meeting
+
+
+def _notify_invitation(meeting_id: int, user_ids: list[int] | None = None) -> None:
+    from childnrm.panels.tasks import notify_meeting_invitation
+
+    notify_meeting_invitation.enqueue(meeting_id, user_ids)
+
+
+def _notify_cancelled(meeting_id: int) -> None:
+    from childnrm.panels.tasks import notify_meeting_cancelled
+
+    notify_meeting_cancelled.enqueue(meeting_id)
 
 
 def _lock_live(meeting: Meeting, user) -> Meeting:
@@ -369,14 +386,18 @@ def meeting_close(*, meeting: Meeting, user, request: HttpRequest | None = None)
 
 
 def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
-    return _transition(
-        meeting,
-        user,
-        allowed_from=(MeetingStatus.SCHEDULED,),
-        to_status=MeetingStatus.CANCELLED,
-        request=request,
-        refuse="This meeting is {status}: only a scheduled meeting can be cancelled",
-    )
+    """Cancel a scheduled sitting; its attendees are told once it is committed."""
+    with transaction.atomic():
+        cancelled = _transition(
+            meeting,
+            user,
+            allowed_from=(MeetingStatus.SCHEDULED,),
+            to_status=MeetingStatus.CANCELLED,
+            request=request,
+            refuse="This meeting is {status}: only a scheduled meeting can be cancelled",
+        )
+        transaction.on_commit(lambda: _notify_cancelled(cancelled.pk))
+    return cancelled
 
 
 # --- Attendees ----------------------------------------------------------------------------------
@@ -402,6 +423,7 @@ def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRe
             purpose=MANAGE,
             detail={"meeting": locked.pk, "user": member.user_id},
         )
+        transaction.on_commit(lambda: _notify_invitation(locked.pk, [member.user_id]))
     return attendee
 
 

@@ -385,3 +385,22 @@ def test_suggestions_and_their_reasons(site):
     other = scheduled_meeting(NB, starts_at=timezone.now() + timedelta(days=4))
     elsewhere = {s.referral.pk: s for s in suggestions.agenda_suggestions(other)}[later.pk]
     assert elsewhere.listed_elsewhere == [meeting]
+
+
+def test_attendees_are_invited_by_email_without_case_details(demo, mailoutbox, django_capture_on_commit_callbacks):
+    referral = accepted_referral(NB)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = scheduled_meeting(NB)
+    invited = set(meeting.attendees.values_list("user__email", flat=True))
+    assert {m.to[0] for m in mailoutbox} == invited and all(len(m.to) == 1 for m in mailoutbox)
+    assert mailoutbox[0].subject.startswith("Panel meeting ")
+    add_to_agenda(meeting, referral)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel(meeting=meeting, user=coordinator())
+    assert {m.to[0] for m in mailoutbox} == invited
+    for message in mailoutbox:
+        assert message.subject.startswith("Cancelled: panel meeting")
+        for secret in (referral.reference, referral.given_names, referral.family_name):
+            assert secret not in message.subject and secret not in message.body

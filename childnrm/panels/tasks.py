@@ -1,0 +1,75 @@
+"""Background tasks for panels: invitations to a sitting, and notice when one is cancelled.
+
+Emails carry the meeting's date, time, place and a link only: never a child's details or the
+agenda (email leaves the service's protection), and no names of other recipients.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from childnrm.panels.models import Meeting
+
+
+def _link(path: str) -> str:
+    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
+
+
+def _when(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def _invitation(meeting: Meeting, email: str) -> EmailMessage:
+    where = f"\nWhere: {meeting.location}" if meeting.location else ""
+    return EmailMessage(
+        subject=f"Panel meeting {_when(meeting)}",
+        body=(
+            f"You are invited to a {meeting.get_kind_display().lower()} of {meeting.site.name}.\n\n"
+            f"When: {_when(meeting)}{where}\n\n"
+            "The agenda and case papers are in the service, and are open to you until the meeting closes:\n\n"
+            f"{_link(reverse('panels:meeting', args=[meeting.pk]))}\n\n"
+            "Before the meeting, read the papers and declare any conflict of interest for each case.\n\n"
+            "Do not reply to this email."
+        ),
+        to=[email],
+    )
+
+
+def _cancellation(meeting: Meeting, email: str) -> EmailMessage:
+    return EmailMessage(
+        subject=f"Cancelled: panel meeting {_when(meeting)}",
+        body=(
+            f"The {meeting.get_kind_display().lower()} of {meeting.site.name} on {_when(meeting)} has been "
+            f"cancelled.\n\n{_link(reverse('panels:my-meetings'))}\n\nDo not reply to this email."
+        ),
+        to=[email],
+    )
+
+
+def _emails(meeting: Meeting, user_ids: list[int] | None) -> list[str]:
+    attendees = meeting.attendees.filter(user__is_active=True)
+    if user_ids is not None:
+        attendees = attendees.filter(user_id__in=user_ids)
+    return sorted(set(attendees.values_list("user__email", flat=True)))
+
+
+@task()
+def notify_meeting_invitation(meeting_id: int, user_ids: list[int] | None = None) -> None:
+    """Invite the meeting's attendees (or just `user_ids`), one email each."""
+    meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
+    messages = [_invitation(meeting, email) for email in _emails(meeting, user_ids)]
+    if messages:
+        get_connection().send_messages(messages)
+
+
+@task()
+def notify_meeting_cancelled(meeting_id: int) -> None:
+    meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
+    messages = [_cancellation(meeting, email) for email in _emails(meeting, None)]
+    if messages:
+        get_connection().send_messages(messages)
