@@ -249,10 +249,11 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "panels/meeting_form.html", {"form": form, "site": meeting.site, "meeting": meeting})
 
 
-def _item_rows(meeting: Meeting):
+def _item_rows(meeting: Meeting, user=None):
     items = list(meeting.agenda_items.select_related("referral", "referral__child"))
     rows = []
     attendees = list(meeting.attendees.select_related("user"))
+    own = next((a for a in attendees if user is not None and a.user_id == user.pk), None)
     for item in items:
         item.meeting = meeting
         declarations = {d.attendee_id: d for d in item.conflict_declarations.all()}
@@ -265,6 +266,7 @@ def _item_rows(meeting: Meeting):
                 "declared": sum(1 for a in attendees if a.present and a.pk in declarations),
                 "present": sum(1 for a in attendees if a.present),
                 "voters": rules.eligible_voters(item),
+                "own_declaration": declarations.get(own.pk) if own else None,
             }
         )
     return rows
@@ -276,7 +278,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     manage = selectors.can_manage(request.user, meeting)
     papers_open = selectors.papers_open_to(request.user, meeting)
     attendees = list(meeting.attendees.select_related("user", "user__organisation"))
-    rows = _item_rows(meeting)
+    rows = _item_rows(meeting, request.user)
     context = {
         "meeting": meeting,
         "manage": manage,

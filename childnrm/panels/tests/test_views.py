@@ -86,6 +86,8 @@ def test_an_attendee_declares_their_own_conflict_on_the_papers_page(client_as):
     assert response.status_code == 302
     declaration = ConflictDeclaration.objects.get(agenda_item=item, attendee=own)
     assert declaration.has_conflict and declaration.declared_by == member
+    own_page = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert "Your declaration:" in own_page and "Conflict declared" in own_page
     page = client_as(Role.COORDINATOR).get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
     assert "Conflicted, cannot vote" in page and "No voting member from health" in page
 
