@@ -417,3 +417,23 @@ def test_the_owner_is_emailed_with_the_childs_reference_only(site, mailoutbox, d
     assert plan.child.reference in sent[0].body
     assert plan.child.given_names not in sent[0].subject + sent[0].body
     assert "/safeguarding/your-actions/" in sent[0].body
+
+
+def test_the_link_for_the_childs_record_shows_only_to_those_who_see_the_plan(site):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    child = demo_child(site)
+    template = Template("{% load safeguarding_links %}{% safeguarding_link child %}")
+
+    def render(role):
+        request = RequestFactory().get("/")
+        request.user = demo_user(role)
+        return template.render(Context({"request": request, "child": child}))
+
+    shown = render(Role.COORDINATOR)
+    assert reverse("safeguarding:child", kwargs={"reference": child.reference}) in shown
+    assert "1 overdue action" in shown
+    assert "Safeguarding plan" in render(Role.ICTG)
+    assert render(Role.FIRST_RESPONDER).strip() == ""
+    assert render(Role.PANEL_MEMBER).strip() == ""
