@@ -140,3 +140,23 @@ def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, 
     click_link(page, f"Remove referral {referral.reference}")
     click_button(page, "Remove from the agenda")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed from the agenda")
+
+
+def test_an_attendee_reads_papers_and_declares_without_javascript(page_without_js: Page, demo):
+    from childnrm.panels.tests.factories import meeting_in_session
+
+    page = page_without_js
+    referral = accepted_referral("northbridge")
+    meeting = meeting_in_session("northbridge", referrals=[referral])
+    item = meeting.agenda_items.get()
+    sign_in(page, demo_email(Role.ICTG, "northbridge"))
+    visit(page, f"/panels/meetings/{meeting.pk}/")
+    click_link(page, f"Case papers for referral {referral.reference}")
+    expect(page.locator("main")).to_contain_text("Safeguarding already in place")
+    page.get_by_label("Yes, a conflict of interest").check()
+    click_button(page, "Save your declaration")
+    expect(error_summary(page)).to_contain_text("Describe the conflict of interest")
+    page.get_by_label(re.compile("^Describe the conflict")).fill("I am the child's guardian's line manager")
+    click_button(page, "Save your declaration")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your declaration has been recorded")
+    assert item.conflict_declarations.get(attendee__user__email=demo_email(Role.ICTG, "northbridge")).has_conflict
