@@ -142,7 +142,7 @@ def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, An
             )
         next_steps = [
             f"The child now has a recovery period of at least {site.recovery_period_days} calendar days, during "
-            "which they receive support and cannot be removed from the UK for reasons connected with this decision.",
+            "which they receive support and protection.",
             "The panel will gather further information and make a conclusive grounds decision, on the balance of "
             "probabilities. " + when,
             "The safeguarding plan agreed by the panel continues. Please send the panel coordinator any new "

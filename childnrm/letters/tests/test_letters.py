@@ -20,6 +20,7 @@ from childnrm.letters import content, services
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.letters.tests.factories import allocate, final_decision
 from childnrm.letters.tests.factories import demo as staff
+from childnrm.letters.tests.pdftext import pdf_text, pdf_title
 from childnrm.people.models import AssociationKind
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,10 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
 
     formal = content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
     html = html_of(letters[LetterKind.REFERRER_OUTCOME])
+    printed = pdf_text(bytes(letters[LetterKind.REFERRER_OUTCOME].pdf))
+    assert pdf_title(bytes(letters[LetterKind.REFERRER_OUTCOME].pdf)) == (
+        f"Outcome of the reasonable grounds decision on referral {referral.reference}"
+    )
     coordinator = staff(Role.COORDINATOR)
     for fact in (
         referral.reference,
@@ -83,11 +88,17 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
     ):
         assert fact in formal, fact
         assert fact.replace("'", "&#x27;") in html, fact
+        assert fact in printed, fact
     # The referrer follows the case by its reference: the formal letter does not name the child.
-    assert referral.child.display_name not in formal
+    assert referral.child.display_name not in formal and referral.child.display_name not in printed
     assert "judicial review" not in formal
 
     child_text = content.letter_text(letters[LetterKind.CHILD_FRIENDLY].content)
+    child_printed = pdf_text(bytes(letters[LetterKind.CHILD_FRIENDLY].pdf))
+    for paragraph in (
+        p for section in letters[LetterKind.CHILD_FRIENDLY].content["sections"] for p in section["paragraphs"]
+    ):
+        assert paragraph in child_printed, paragraph
     assert f"Dear {referral.child.given_names.split()[0]}" in child_text
     assert "This is the first step" in child_text and "not your fault" in child_text
     assert "font-size: 18pt" in html_of(letters[LetterKind.CHILD_FRIENDLY])  # large type
@@ -98,8 +109,11 @@ def test_a_negative_decision_letter_gives_the_reconsideration_deadline_and_judic
     site.save()
     decided = timezone.localdate() - timedelta(days=5)
     decision = final_decision("northbridge", outcome=Outcome.NEGATIVE, decided_on=decided)
-    formal = content.letter_text(by_kind(produce(decision))[LetterKind.REFERRER_OUTCOME].content)
+    letter = by_kind(produce(decision))[LetterKind.REFERRER_OUTCOME]
+    formal = content.letter_text(letter.content)
+    printed = pdf_text(bytes(letter.pdf))
     assert "Reasonable grounds: negative" in formal
+    assert f"by {content.long_date(decided + timedelta(days=21))}" in printed and "judicial review" in printed
     assert f"within 21 calendar days of it, that is by {content.long_date(decided + timedelta(days=21))}" in formal
     assert "not an appeal" in formal and "judicial review" in formal
     assert "recovery period" not in formal
