@@ -30,6 +30,7 @@ EXPECTED = {
     "reviews:reconsideration-listing": COORDINATOR,
     "reviews:reconsideration-outcome": COORDINATOR,
     "reviews:reconsideration-communicated": COORDINATOR,
+    "reviews:reconsideration-withdrawn": COORDINATOR,
     "reviews:returns": PANEL_OR_SCA,
     "reviews:return-new": COORDINATOR,
     "reviews:return": PANEL_OR_SCA,

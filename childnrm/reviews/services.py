@@ -236,6 +236,48 @@ def reconsideration_list(
     return locked
 
 
+def reconsideration_withdraw(
+    *, reconsideration: ReconsiderationRequest, user, request: HttpRequest | None = None
+) -> ReconsiderationRequest:
+    """The person who asked has withdrawn the request: it leaves the meeting's agenda if it was listed."""
+    with transaction.atomic():
+        locked = (
+            ReconsiderationRequest.objects.select_for_update()
+            .select_related("decision__referral")
+            .get(pk=reconsideration.pk)
+        )
+        referral = locked.decision.referral
+        if not has_perm(user, Perm.RECONSIDERATION_RECORD, referral.site_id):
+            raise PermissionDenied
+        if locked.status not in OPEN_STATUSES:
+            raise ReviewStateError(
+                f"This reconsideration is {locked.get_status_display().lower()}: it cannot be withdrawn."
+            )
+        removed = None
+        if locked.meeting_id is not None:
+            item = AgendaItem.objects.filter(
+                meeting_id=locked.meeting_id, referral=referral, stage=AgendaStage.RECONSIDERATION
+            ).first()
+            if item is not None:
+                try:
+                    panel_services.agenda_item_remove(item=item, user=user, request=request)
+                except panel_services.PanelError as problem:
+                    raise ReviewStateError(str(problem)) from problem
+                removed = item.pk
+        locked.status = ReconsiderationStatus.WITHDRAWN
+        locked.save(update_fields=["status"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=referral.site_id,
+            purpose=RECONSIDERATION,
+            detail={"withdrawn": True, "agenda_item_removed": removed},
+        )
+    return locked
+
+
 def reconsideration_decision_candidate(reconsideration: ReconsiderationRequest) -> Decision | None:
     """The reconsidering panel's finalised decision: a new version superseding the original."""
     return (

@@ -22,6 +22,11 @@ urlpatterns = [
         views.reconsideration_communicated,
         name="reconsideration-communicated",
     ),
+    path(
+        "reconsiderations/<int:reconsideration_id>/withdrawn/",
+        views.reconsideration_withdrawn,
+        name="reconsideration-withdrawn",
+    ),
     path("returns/", views.returns, name="returns"),
     path("returns/new/", views.return_new, name="return-new"),
     path("returns/<int:return_id>/", views.return_detail, name="return"),

@@ -197,6 +197,20 @@ def reconsideration_outcome(request: HttpRequest, reconsideration_id: int) -> Ht
 
 
 @requires(Perm.RECONSIDERATION_RECORD)
+def reconsideration_withdrawn(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
+    asked = selectors.reconsideration_get(request.user, reconsideration_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.reconsideration_withdraw(reconsideration=asked, user=request.user, request=request)
+    except services.ReviewStateError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, "Reconsideration recorded as withdrawn")
+    return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+
+
+@requires(Perm.RECONSIDERATION_RECORD)
 def reconsideration_communicated(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
     asked = selectors.reconsideration_get(request.user, reconsideration_id)
     if request.method != "POST":

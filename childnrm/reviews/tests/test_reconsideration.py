@@ -345,3 +345,20 @@ def test_another_sites_reconsideration_is_not_found(demo, client_as):
     assert client.post(f"/reviews/reconsiderations/{asked.pk}/listing/", {}).status_code == 404
     listing = client.get("/reviews/reconsiderations/").content.decode()
     assert asked.decision.referral.reference not in listing
+
+
+def test_a_withdrawn_request_leaves_the_agenda(demo, client_as):
+    asked = f.reconsideration(decision=f.final_decision(voters=f.panel_trio("northbridge", "Original")))
+    sitting = f.meeting(voters=f.panel_trio("northbridge", "Fresh"))
+    services.reconsideration_list(reconsideration=asked, meeting=sitting, user=f.site_user(Role.COORDINATOR))
+    client = client_as(Role.COORDINATOR)
+    assert client.get(f"/reviews/reconsiderations/{asked.pk}/withdrawn/").status_code == 405
+    response = client.post(f"/reviews/reconsiderations/{asked.pk}/withdrawn/", follow=True)
+    assert "Reconsideration recorded as withdrawn" in response.content.decode()
+    asked.refresh_from_db()
+    assert asked.status == ReconsiderationStatus.WITHDRAWN
+    assert not AgendaItem.objects.filter(meeting=sitting).exists()
+    with pytest.raises(services.ReviewStateError):
+        services.reconsideration_withdraw(reconsideration=asked, user=f.site_user(Role.COORDINATOR))
+    # Withdrawn, the decision may be asked about again.
+    assert f.reconsideration(decision=asked.decision).status == ReconsiderationStatus.RECEIVED
