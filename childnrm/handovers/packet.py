@@ -259,6 +259,11 @@ def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(_shown(v) for v in value)
     text = str(value)
+    if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
+        try:
+            return handoff.long_date(date.fromisoformat(text))
+        except ValueError:
+            return text
     if len(text) >= 19 and text[4:5] == "-" and text[10:11] == "T":
         try:
             return handoff.long_datetime(datetime.fromisoformat(text))

@@ -1,4 +1,14 @@
-"""Send the day's reminders: run once a day (cron or a systemd timer). Safe to run again the same day."""
+"""Send the day's reminders: run once a day (cron or a systemd timer). Safe to run again the same day.
+
+In production, run it early each morning, UK time, from the service's directory, for example with cron:
+
+    CRON_TZ=Europe/London
+    30 7 * * *  cd /srv/childnrm && CHILDNRM_ENV=production .venv/bin/python manage.py send_daily_reminders
+
+or a systemd timer (OnCalendar=*-*-* 07:30 Europe/London, Persistent=true) running the same command.
+`--enqueue` queues it for the django-tasks database worker (`manage.py db_worker`) instead. A missed
+or repeated run is harmless: each item is reminded at most once a day (dashboard.Reminder).
+"""
 
 from __future__ import annotations
 
