@@ -437,3 +437,27 @@ def test_second_reviewers_are_told_by_reference_only(demo, django_capture_on_com
     message = sent[0]
     assert decision.referral.reference in message.subject
     assert decision.referral.child_display_name not in message.subject + message.body
+
+
+def test_a_draft_left_at_a_closed_sitting_moves_to_the_next_without_its_votes(demo):
+    decision = draft_decision(SITE)
+    police = attendee(decision, Agency.POLICE)
+    services.vote_record(decision=decision, voter=police.user, vote=Vote.POSITIVE, user=coordinator())
+    services.decision_save(decision=decision, user=coordinator(), data={"act_reasoning": "Kept"})
+    panel_services.meeting_close(meeting=decision.meeting, user=coordinator())
+    with pytest.raises(services.DecisionStateError, match="while the meeting is in session"):
+        services.vote_record(decision=decision, voter=police.user, vote=Vote.NEGATIVE, user=coordinator())
+
+    meeting = sitting(SITE, referrals=[decision.referral])
+    item = AgendaItem.objects.get(meeting=meeting, referral=decision.referral)
+    moved = services.decision_start(agenda_item=item, stage=Stage.REASONABLE_GROUNDS, user=coordinator())
+    assert moved.pk == decision.pk and moved.meeting == meeting and moved.agenda_item == item
+    assert moved.act_reasoning == "Kept" and not moved.votes.exists()
+
+
+def test_a_decided_stage_is_not_started_again(demo):
+    decision = final_decision(SITE)
+    meeting = sitting(SITE, referrals=[decision.referral])
+    item = AgendaItem.objects.get(meeting=meeting, referral=decision.referral)
+    with pytest.raises(services.DecisionStateError, match="already been made"):
+        services.decision_start(agenda_item=item, stage=Stage.REASONABLE_GROUNDS, user=coordinator())
