@@ -31,6 +31,8 @@ from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAtte
 from childnrm.panels.services import PanelError
 from childnrm.referrals import handoff
 from childnrm.referrals.models import Referral
+from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
+from childnrm.reviews.services import ReviewInvalid, ReviewStateError, reconsideration_list
 
 MANAGE = PURPOSES[Perm.PANEL_MANAGE]
 ATTEND = PURPOSES[Perm.MEETING_ATTEND]
@@ -408,6 +410,20 @@ def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- Agenda -------------------------------------------------------------------------------------
 
 
+def _add_to_agenda(request: HttpRequest, meeting: Meeting, referral: Referral, stage: str) -> None:
+    """A reconsideration request received for the case is listed through `reviews` (which checks the panel
+    is differently constituted and marks the request listed); anything else goes straight on the agenda."""
+    pending = (
+        ReconsiderationRequest.objects.filter(decision__referral=referral, status=ReconsiderationStatus.RECEIVED)
+        .order_by("received_on", "pk")
+        .first()
+    )
+    if stage == AgendaStage.RECONSIDERATION and pending is not None:
+        reconsideration_list(reconsideration=pending, meeting=meeting, user=request.user, request=request)
+        return
+    services.agenda_item_add(meeting=meeting, user=request.user, referral=referral, stage=stage, request=request)
+
+
 @requires(Perm.PANEL_MANAGE)
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The cases the service suggests for this sitting, and the coordinator adds them (POST)."""
@@ -422,14 +438,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if referral is None:
                 raise Http404
             try:
-                services.agenda_item_add(
-                    meeting=meeting,
-                    user=request.user,
-                    referral=referral,
-                    stage=form.cleaned_data["stage"],
-                    request=request,
-                )
-            except PanelError as problem:
+                _add_to_agenda(request, meeting, referral, form.cleaned_data["stage"])
+            except (PanelError, ReviewInvalid, ReviewStateError) as problem:
                 error = str(problem)
             else:
                 messages.success(request, f"{referral.reference} added to the agenda")

@@ -274,3 +274,40 @@ def test_your_meetings_lists_sittings_in_session_first(client_as):
     assert page.index(reverse("panels:meeting", args=[meeting.pk])) < page.index("Scheduled")
     page = client_as(Role.COORDINATOR).get(reverse("panels:meetings")).content.decode()
     assert reverse("panels:meeting", args=[meeting.pk]) in page
+
+
+def test_a_suggested_reconsideration_is_listed_through_reviews(client_as):
+    from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+    from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus, RequesterKind
+
+    coordinator = demo_user(Role.COORDINATOR)
+    referral = accepted_referral(NB)
+    decision = Decision.objects.create(
+        referral=referral,
+        stage=Stage.REASONABLE_GROUNDS,
+        status=DecisionStatus.FINAL,
+        outcome=Outcome.NEGATIVE,
+        decided_on=timezone.localdate() - timedelta(days=3),
+        guidance_version="test",
+        test_applied="test",
+        created_by=coordinator,
+    )
+    request = ReconsiderationRequest.objects.create(
+        decision=decision,
+        requester_kind=RequesterKind.REFERRER,
+        requester_name="A referrer",
+        grounds=["new_evidence"],
+        details="New evidence",
+        received_on=timezone.localdate(),
+        within_window=True,
+        recorded_by=coordinator,
+    )
+    meeting = scheduled_meeting(NB)
+    client = client_as(Role.COORDINATOR)
+    url = reverse("panels:agenda", args=[meeting.pk])
+    assert "Reconsideration of the negative" in client.get(url).content.decode()
+    response = client.post(url, {"referral": referral.pk, "stage": "reconsideration", "key": "r"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == ReconsiderationStatus.LISTED and request.meeting == meeting
+    assert meeting.agenda_items.get().stage == "reconsideration"
