@@ -35,7 +35,7 @@ RISK_TAG = {
 # Light fills with near-black text: contrast well above 4.5:1; the row label says the risk in words.
 RISK_FILL = {Risk.HIGH: "#f4cdc6", Risk.MEDIUM: "#fcd6c3", Risk.LOW: "#fff7bf", Risk.SAFE: "#cce2d8"}
 MAX_NAMES_PER_CELL = 5
-NAME_CHARS = 30
+NAME_CHARS = 24
 
 
 @dataclass
@@ -145,7 +145,7 @@ def diagram(links: list[ContextualLink]) -> Diagram:
         row_labels.append((y + height // 2, RISK_SHORT[risk]))
         for i, kind in enumerate(KIND_ORDER):
             x = LABEL_WIDTH + i * COLUMN_WIDTH
-            text = names[(kind, risk)] or ["None recorded"]
+            text = names[(kind, risk)] or ["None"]
             lines = [(y + CELL_PADDING + LINE_HEIGHT * (n + 1) - 6, t) for n, t in enumerate(text)]
             cells.append(Cell(x, y, COLUMN_WIDTH, height, RISK_FILL[risk], lines))
         y += height

@@ -166,7 +166,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _plan_form(child: Child, data=None) -> PlanForm:
+def _plan_form(child: Child, data=None, chosen_meeting: str = "") -> PlanForm:
     meetings = list(
         Meeting.objects.filter(site_id=child.site_id)
         .exclude(status=MeetingStatus.CANCELLED)
@@ -184,7 +184,9 @@ def _plan_form(child: Child, data=None) -> PlanForm:
     )
     initial = {}
     on_agenda = [m for m in meetings if m.pk in agenda_meeting_ids]
-    if on_agenda:
+    if chosen_meeting in {str(m.pk) for m in meetings}:
+        initial["meeting"] = chosen_meeting  # from a sitting's page: ?meeting=<id>
+    elif on_agenda:
         initial["meeting"] = str(on_agenda[0].pk)
     return PlanForm(
         data, meetings=meetings, decisions=decisions, agenda_meeting_ids=agenda_meeting_ids, initial=initial
@@ -195,7 +197,7 @@ def _plan_form(child: Child, data=None) -> PlanForm:
 def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
     active = selectors.active_plan_of(child)
-    form = _plan_form(child, request.POST if request.method == "POST" else None)
+    form = _plan_form(child, request.POST if request.method == "POST" else None, request.GET.get("meeting", ""))
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(

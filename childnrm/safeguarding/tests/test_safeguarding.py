@@ -437,3 +437,16 @@ def test_the_link_for_the_childs_record_shows_only_to_those_who_see_the_plan(sit
     assert "Safeguarding plan" in render(Role.ICTG)
     assert render(Role.FIRST_RESPONDER).strip() == ""
     assert render(Role.PANEL_MEMBER).strip() == ""
+
+
+def test_a_sittings_page_can_link_to_the_plan_form_with_the_sitting_chosen(client_as, site):
+    referral = accepted_referral("northbridge")
+    on_agenda = scheduled_meeting("northbridge")
+    add_to_agenda(on_agenda, referral)
+    other = scheduled_meeting("northbridge")
+    url = reverse("safeguarding:plan-create", kwargs={"reference": referral.child.reference})
+    client = client_as(Role.COORDINATOR)
+    body = client.get(url).content.decode()
+    assert f'value="{on_agenda.pk}" checked' in body  # the sitting with the child's case is suggested
+    assert "(this child&#x27;s case was on the agenda)" in body
+    assert f'value="{other.pk}" checked' in client.get(f"{url}?meeting={other.pk}").content.decode()
