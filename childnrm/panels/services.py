@@ -277,10 +277,10 @@ def meeting_schedule(
     return meeting
 
 
-def _notify_invitation(meeting_id: int, user_ids: list[int] | None = None) -> None:
+def _notify_invitation(meeting_id: int, user_ids: list[int] | None = None, changed: bool = False) -> None:
     from childnrm.panels.tasks import notify_meeting_invitation
 
-    notify_meeting_invitation.enqueue(meeting_id, user_ids)
+    notify_meeting_invitation.enqueue(meeting_id, user_ids, changed)
 
 
 def _notify_cancelled(meeting_id: int) -> None:
@@ -314,6 +314,7 @@ def meeting_change(
     with transaction.atomic():
         locked = _lock_live(meeting, user)
         _check_chair(locked.site, chair, locked)
+        moved = locked.starts_at != starts_at or locked.location != location.strip()
         locked.kind, locked.starts_at, locked.location, locked.chair = kind, starts_at, location.strip(), chair
         locked.save(update_fields=["kind", "starts_at", "location", "chair"])
         _invite_chair(locked, chair)
@@ -326,6 +327,8 @@ def meeting_change(
             purpose=MANAGE,
             detail={"meeting": locked.pk, "kind": kind, "starts_at": starts_at.isoformat(), "chair": chair.pk},
         )
+        if moved:
+            transaction.on_commit(lambda: _notify_invitation(locked.pk, None, True))
     return locked
 
 

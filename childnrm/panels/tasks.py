@@ -24,12 +24,18 @@ def _when(meeting: Meeting) -> str:
     return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
 
 
-def _invitation(meeting: Meeting, email: str) -> EmailMessage:
+def _invitation(meeting: Meeting, email: str, *, changed: bool = False) -> EmailMessage:
     where = f"\nWhere: {meeting.location}" if meeting.location else ""
+    opening = (
+        f"The time or place of a {meeting.get_kind_display().lower()} of {meeting.site.name} you are invited to "
+        "has changed."
+        if changed
+        else f"You are invited to a {meeting.get_kind_display().lower()} of {meeting.site.name}."
+    )
     return EmailMessage(
-        subject=f"Panel meeting {_when(meeting)}",
+        subject=f"{'Changed: ' if changed else ''}Panel meeting {_when(meeting)}",
         body=(
-            f"You are invited to a {meeting.get_kind_display().lower()} of {meeting.site.name}.\n\n"
+            f"{opening}\n\n"
             f"When: {_when(meeting)}{where}\n\n"
             "The agenda and case papers are in the service, and are open to you until the meeting closes:\n\n"
             f"{_link(reverse('panels:meeting', args=[meeting.pk]))}\n\n"
@@ -59,10 +65,10 @@ def _emails(meeting: Meeting, user_ids: list[int] | None) -> list[str]:
 
 
 @task()
-def notify_meeting_invitation(meeting_id: int, user_ids: list[int] | None = None) -> None:
-    """Invite the meeting's attendees (or just `user_ids`), one email each."""
+def notify_meeting_invitation(meeting_id: int, user_ids: list[int] | None = None, changed: bool = False) -> None:
+    """Invite the meeting's attendees (or just `user_ids`), one email each; `changed` when the time or place moved."""
     meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
-    messages = [_invitation(meeting, email) for email in _emails(meeting, user_ids)]
+    messages = [_invitation(meeting, email, changed=changed) for email in _emails(meeting, user_ids)]
     if messages:
         get_connection().send_messages(messages)
 

@@ -398,9 +398,32 @@ def test_attendees_are_invited_by_email_without_case_details(demo, mailoutbox, d
     add_to_agenda(meeting, referral)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_change(
+            meeting=meeting,
+            user=coordinator(),
+            kind=meeting.kind,
+            starts_at=meeting.starts_at + timedelta(hours=2),
+            location="Room 9",
+            chair=meeting.chair,
+        )
+    assert len(mailoutbox) == len(invited) and mailoutbox[0].subject.startswith("Changed: Panel meeting")
+    assert "Room 9" in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
         services.meeting_cancel(meeting=meeting, user=coordinator())
     assert {m.to[0] for m in mailoutbox} == invited
     for message in mailoutbox:
         assert message.subject.startswith("Cancelled: panel meeting")
         for secret in (referral.reference, referral.given_names, referral.family_name):
             assert secret not in message.subject and secret not in message.body
+
+
+def test_panel_views_reach_records_only_through_scoped_selectors():
+    """A view that fetched a row by id alone would skip the access policy (design.md: scope in the query layer)."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "views.py").read_text()
+    assert ".objects.get(" not in source
+    for line in source.splitlines():
+        if ".objects.filter(" in line and "pk=" in line:
+            assert "site_id=" in line, f"unscoped lookup in panels/views.py: {line.strip()}"
