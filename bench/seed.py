@@ -1,4 +1,4 @@
-"""Seed the benchmark database at national scale: sites, staff, children, associations, audit events.
+"""Seed the benchmark database at national scale: sites, staff, children, referrals, associations, audit events.
 
 Run by bench/run.py after it has created and migrated the database:
 
