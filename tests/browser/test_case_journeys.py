@@ -1,0 +1,226 @@
+"""Two children's cases from the panel's sitting to the plan and the letters, as the people do them.
+
+1. A site whose policy allows both decisions at one sitting: reasonable grounds and conclusive grounds
+   are decided at the same sitting, then the safeguarding plan agreed there is recorded and both letters
+   are produced.
+2. A site that keeps the recovery period: the reasonable grounds decision is taken at one sitting, the
+   conclusive grounds decision is refused at that sitting (the recovery period runs), and is taken at a
+   later sitting once the period has ended; then the plan and both letters.
+
+The coordinator and the chair each sign in once, in their own browser.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from childnrm.accounts.models import Role, Site
+from childnrm.core.demo import demo_email
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.tests.factories import sitting
+from childnrm.letters.models import Letter, LetterKind
+from childnrm.panels.models import AgendaStage, Meeting
+from childnrm.panels.tests.factories import accepted_referral
+from childnrm.referrals.models import Referral
+from childnrm.safeguarding.models import SafeguardingPlan
+from tests.browser.conftest import _context
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit, watch
+
+SITE = "northbridge"
+
+
+@pytest.fixture
+def chair_page(browser, live_server):
+    """The chair's own browser (a security code cannot be used twice, so each person signs in once)."""
+    context = _context(browser, live_server.url)
+    yield watch(context.new_page())
+    context.close()
+
+
+def success(page: Page):
+    return page.locator(".govuk-notification-banner--success")
+
+
+def fill_date(page: Page, day: date, *, prefix: str | None = None) -> None:
+    if prefix:
+        page.locator(f"#id_{prefix}_day").fill(str(day.day))
+        page.locator(f"#id_{prefix}_month").fill(str(day.month))
+        page.locator(f"#id_{prefix}_year").fill(str(day.year))
+    else:
+        page.get_by_label("Day").fill(str(day.day))
+        page.get_by_label("Month").fill(str(day.month))
+        page.get_by_label("Year").fill(str(day.year))
+
+
+def record_decision(page: Page, referral: Referral, stage: str, *, decided_on: date, complete: bool = True) -> str:
+    """The coordinator records a complete, positive decision at the sitting, with every member's vote.
+
+    Returns the record's address for the chair."""
+    words = Stage(stage).label.lower()
+    visit(page, "/decisions/")
+    click_button(page, f"Record {words} decision for {referral.reference}")
+    expect(heading(page)).to_have_text(f"Record the {words} decision: {referral.child_display_name}")
+    record_url = page.url
+
+    click_link(page, "Evidence weighed")
+    page.get_by_label("What is the evidence?").fill("Police intelligence on the group and the child's arrest")
+    page.get_by_label("Which agency supplied it?").select_option(label="Police")
+    page.get_by_label("How the panel weighed it").fill("Significant: specific and independent")
+    click_button(page, "Add evidence")
+    expect(success(page)).to_contain_text("Evidence added")
+    click_link(page, "Return to the record")
+
+    click_link(page, "Act found")
+    page.get_by_label("Recruitment").check()
+    page.get_by_label("Why the panel found the act").fill("Recruited online by older men")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "Purpose found")
+    page.get_by_label("Criminal exploitation").check()
+    page.get_by_label("Why the panel found this purpose").fill("To sell drugs for the group")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "Credibility")
+    page.get_by_label("The panel's reasoning on credibility").fill("Consistent in its core; gaps expected")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "The child's wishes and feelings")
+    page.get_by_label("Yes").check()
+    page.get_by_label("What the child wants and feels").fill("To stay with his aunt")
+    page.get_by_label("How they were gathered").fill("Home visit with the guardian")
+    page.get_by_label("Who gathered them").fill("Guardian")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "Outcome, dissent and date")
+    page.get_by_label("Positive: the child is a victim of modern slavery").check()
+    fill_date(page, decided_on)
+    click_button(page, "Save and return to the record")
+    expect(page).to_have_url(record_url)
+
+    click_link(page, "Votes")
+    cards = page.locator(".govuk-summary-card")
+    expect(cards).to_have_count(3)  # social care, police and health: the quorum
+    for index in range(3):
+        card = cards.nth(index)
+        card.get_by_label("Positive").check()
+        click_button(page, card.get_by_role("button").inner_text().strip())
+        expect(success(page)).to_contain_text("recorded")
+    click_link(page, "Return to the record")
+    if complete:
+        expect(page.locator("main")).not_to_contain_text("Still needed before sign-off")
+    return record_url
+
+
+def sign_off(chair: Page, record_url: str) -> None:
+    visit(chair, record_url)
+    click_link(chair, "Check and sign off the decision")
+    expect(error_summary(chair)).to_have_count(0)
+    click_button(chair, "Sign off the decision")
+    expect(success(chair)).to_contain_text("Decision finalised")
+
+
+def record_plan(page: Page, referral: Referral, meeting: Meeting, *, today: date) -> None:
+    visit(page, f"/safeguarding/children/{referral.child.reference}/")
+    click_link(page, "Record the plan agreed at a sitting")
+    page.locator(f"input[name=meeting][value='{meeting.pk}']").check()
+    page.get_by_label("Summary of the plan").fill("Keep him away from the station group; support at school.")
+    fill_date(page, today + timedelta(days=28), prefix="next_review_on")
+    click_button(page, "Save and add actions")
+    expect(success(page)).to_contain_text("Safeguarding plan recorded")
+    page.get_by_label("What needs to be done").fill("Disruption visit to the address where he was found")
+    page.get_by_label("Owning agency").select_option("police")
+    page.get_by_label("Owner's name").fill("DC Sam Rowe")
+    fill_date(page, today + timedelta(days=7), prefix="due_on")
+    click_button(page, "Save action")
+    expect(success(page)).to_contain_text("Action added for DC Sam Rowe")
+
+
+def produce_letters(page: Page, decision: Decision) -> None:
+    visit(page, "/letters/")
+    row = page.locator(f'tr[data-decision="{decision.pk}"]')
+    click_link(
+        page,
+        f"{decision.referral.reference} (letters for the {decision.get_stage_display().lower()} decision)",
+        within=row,
+    )
+    click_button(page, "Produce both letters")
+    expect(success(page)).to_contain_text(f"Letters produced for referral {decision.referral.reference}")
+    kinds = set(Letter.objects.filter(decision=decision).values_list("kind", flat=True))
+    assert kinds == {LetterKind.REFERRER_OUTCOME, LetterKind.CHILD_FRIENDLY}
+
+
+def final(referral: Referral, stage: str) -> Decision:
+    return Decision.objects.get(referral=referral, stage=stage, status=DecisionStatus.FINAL)
+
+
+def test_both_decisions_at_one_sitting_then_the_plan_and_both_letters(page: Page, chair_page: Page, demo):
+    Site.objects.filter(slug=SITE).update(rg_and_cg_at_one_sitting=True)
+    today = timezone.localdate()
+    referral = accepted_referral(SITE)
+    meeting = sitting(SITE, referrals=[referral], stage=AgendaStage.BOTH)
+
+    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in(chair_page, demo_email(Role.CHAIR, SITE))
+
+    rg_url = record_decision(page, referral, Stage.REASONABLE_GROUNDS, decided_on=today)
+    sign_off(chair_page, rg_url)
+    cg_url = record_decision(page, referral, Stage.CONCLUSIVE_GROUNDS, decided_on=today)
+    expect(page.locator("main")).to_contain_text("balance of probabilities")
+    sign_off(chair_page, cg_url)
+
+    rg, cg = final(referral, Stage.REASONABLE_GROUNDS), final(referral, Stage.CONCLUSIVE_GROUNDS)
+    assert rg.meeting_id == cg.meeting_id == meeting.pk
+    assert rg.outcome == cg.outcome == Outcome.POSITIVE
+
+    record_plan(page, referral, meeting, today=today)
+    plan = SafeguardingPlan.objects.get(child=referral.child)
+    assert plan.agreed_at_meeting_id == meeting.pk and plan.actions.count() == 1
+
+    produce_letters(page, cg)
+
+
+def test_reasonable_grounds_then_the_recovery_period_then_conclusive_grounds(page: Page, chair_page: Page, demo):
+    site = Site.objects.get(slug=SITE)
+    assert not site.rg_and_cg_at_one_sitting and site.recovery_period_days == 30
+    today = timezone.localdate()
+    first_sitting_on = today - timedelta(days=40)
+    referral = accepted_referral(SITE, submitted_on=first_sitting_on - timedelta(days=20))
+    first = sitting(SITE, referrals=[referral], stage=AgendaStage.BOTH, on=first_sitting_on)
+
+    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in(chair_page, demo_email(Role.CHAIR, SITE))
+
+    # The first sitting decides reasonable grounds; conclusive grounds must wait for the recovery period.
+    rg_url = record_decision(page, referral, Stage.REASONABLE_GROUNDS, decided_on=first_sitting_on)
+    sign_off(chair_page, rg_url)
+    early_cg_url = record_decision(
+        page, referral, Stage.CONCLUSIVE_GROUNDS, decided_on=first_sitting_on, complete=False
+    )
+    ends = first_sitting_on + timedelta(days=30)
+    waiting = re.compile(rf"cannot be made before {ends.day} {ends:%B %Y}: the recovery period of 30 days")
+    expect(page.locator("main")).to_contain_text(waiting)
+    visit(chair_page, early_cg_url)
+    click_link(chair_page, "Check and sign off the decision")
+    expect(error_summary(chair_page)).to_contain_text(waiting)
+    expect(chair_page.get_by_role("button", name="Sign off the decision")).to_have_count(0)
+
+    # The first sitting ends; the draft waits for a later sitting, after the recovery period.
+    visit(page, f"/panels/meetings/{first.pk}/")
+    click_link(page, "Close the meeting")
+    click_button(page, "Close the meeting")
+    expect(heading(page)).to_contain_text("Closed")
+    later = sitting(SITE, referrals=[referral], stage=AgendaStage.CONCLUSIVE_GROUNDS)
+    visit(page, "/decisions/")
+    expect(page.locator("main")).to_contain_text(referral.reference)
+    cg_url = record_decision(page, referral, Stage.CONCLUSIVE_GROUNDS, decided_on=today)
+    sign_off(chair_page, cg_url)
+    cg = final(referral, Stage.CONCLUSIVE_GROUNDS)
+    assert cg.meeting_id == later.pk and final(referral, Stage.REASONABLE_GROUNDS).meeting_id == first.pk
+
+    record_plan(page, referral, later, today=today)
+    produce_letters(page, cg)
