@@ -172,6 +172,26 @@ class AgendaAddForm(forms.Form):
     stage = forms.ChoiceField(choices=AgendaStage.choices, error_messages={"required": "Select the stage"})
 
 
+class AgendaOtherForm(GovukFormMixin, forms.Form):
+    """Any accepted case, by reference: a plan review, or a case the suggestions do not cover."""
+
+    reference = forms.CharField(
+        label="Referral reference",
+        help_text="For example, NRM-ABCD1234",
+        max_length=12,
+        error_messages={"required": "Enter the referral reference"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    stage = forms.ChoiceField(
+        label="What is the panel asked to do?",
+        choices=[("", "Select"), *AgendaStage.choices],
+        error_messages={"required": "Select what the panel is asked to do", "invalid_choice": "Select a stage"},
+    )
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()
+
+
 class ConflictForm(forms.Form):
     """Several of these share a page (one per attendee), so ids carry the form's prefix."""
 

@@ -21,6 +21,7 @@ from childnrm.panels.forms import (
     NO,
     YES,
     AgendaAddForm,
+    AgendaOtherForm,
     AttendanceForm,
     AttendeeAddForm,
     ConflictForm,
@@ -430,7 +431,23 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
     live = meeting.status in services.LIVE_STATUSES
     error, error_key = "", ""
-    if request.method == "POST" and live:
+    other_form = AgendaOtherForm(request.POST if request.method == "POST" and "reference" in request.POST else None)
+    if request.method == "POST" and live and other_form.is_bound:
+        if other_form.is_valid():
+            referral = Referral.objects.filter(
+                site_id=meeting.site_id, reference=other_form.cleaned_data["reference"]
+            ).first()
+            if referral is None:
+                other_form.add_error("reference", "Enter the reference of a case accepted by this panel")
+            else:
+                try:
+                    _add_to_agenda(request, meeting, referral, other_form.cleaned_data["stage"])
+                except (PanelError, ReviewInvalid, ReviewStateError) as problem:
+                    other_form.add_error("reference", str(problem))
+                else:
+                    messages.success(request, f"{referral.reference} added to the agenda")
+                    return redirect("panels:agenda", meeting_id=meeting.pk)
+    elif request.method == "POST" and live:
         form = AgendaAddForm(request.POST)
         error_key = request.POST.get("key", "")
         if form.is_valid():
@@ -468,6 +485,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "error": error,
             "error_key": error_key,
             "next_sitting": suggestions.next_regular_sitting(meeting),
+            "form": other_form,
         },
     )
 

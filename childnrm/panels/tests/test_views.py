@@ -311,3 +311,18 @@ def test_a_suggested_reconsideration_is_listed_through_reviews(client_as):
     request.refresh_from_db()
     assert request.status == ReconsiderationStatus.LISTED and request.meeting == meeting
     assert meeting.agenda_items.get().stage == "reconsideration"
+
+
+def test_any_accepted_case_can_be_added_by_reference(client_as):
+    referral = accepted_referral(NB)
+    elsewhere = accepted_referral("three-rivers")
+    meeting = scheduled_meeting(NB)
+    client = client_as(Role.COORDINATOR)
+    url = reverse("panels:agenda", args=[meeting.pk])
+    response = client.post(url, {"reference": elsewhere.reference, "stage": "plan_review"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Enter the reference of a case accepted by this panel" in body
+    assert f'value="{elsewhere.reference}"' in body
+    response = client.post(url, {"reference": referral.reference.lower(), "stage": "plan_review"})
+    assert response.status_code == 302
+    assert meeting.agenda_items.get().stage == "plan_review"
