@@ -11,6 +11,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.selectors import events_for_object
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
+from childnrm.people.models import AssociationKind
 
 PAGE_SIZE = 25
 
@@ -38,8 +39,19 @@ def child_list(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_get(request.user, reference)
     audit_record(request=request, action=Action.VIEW, obj=child, purpose=_purpose_for(request.user, child))
-    can_see_audit = has_perm(request.user, Perm.CHILD_AUDIT_VIEW, child.site_id)
-    return render(request, "people/child_detail.html", {"child": child, "can_see_audit": can_see_audit})
+    user, site_id = request.user, child.site_id
+    can_triage = has_perm(user, Perm.REFERRAL_TRIAGE, site_id)
+    context = {
+        "child": child,
+        "can_see_audit": has_perm(user, Perm.CHILD_AUDIT_VIEW, site_id),
+        # Links to the case's other pages, shown only to those whose permissions open them.
+        "referrals": child.referrals.exclude(status="draft").order_by("-submitted_at") if can_triage else (),
+        "can_request_information": has_perm(user, Perm.INFORMATION_REQUEST, site_id),
+        "can_see_safeguarding": has_perm(user, Perm.PLAN_MANAGE, site_id)
+        or child.associations.filter(user=user, kind=AssociationKind.ICTG, ends_at__isnull=True).exists(),
+        "can_transfer": has_perm(user, Perm.CASE_TRANSFER, site_id),
+    }
+    return render(request, "people/child_detail.html", context)
 
 
 @requires(Perm.CHILD_AUDIT_VIEW)
