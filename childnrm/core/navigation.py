@@ -114,6 +114,13 @@ PLACES: list[Place] = [
         in_bar=False,
         description="Cases transferred to another site or the SCA",
     ),
+    Place(
+        "Turning 18",
+        "handovers:turning-18",
+        (Perm.CASE_TRANSFER,),
+        in_bar=False,
+        description="Young people approaching 18 and their hand-over to adult support",
+    ),
     Place("Your account", "accounts:account"),
 ]
 
