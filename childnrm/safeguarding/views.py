@@ -374,6 +374,9 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                 request=request,
             )
         except SafeguardingError as problem:
+            if not problem.field:  # about the action itself (its plan closed meanwhile): nothing to fix on the form
+                messages.info(request, str(problem))
+                return redirect("safeguarding:action", action_id=action.pk)
             form.add_service_error(problem)
         else:
             if update.from_status != update.to_status:

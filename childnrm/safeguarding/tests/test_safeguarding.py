@@ -450,3 +450,17 @@ def test_a_sittings_page_can_link_to_the_plan_form_with_the_sitting_chosen(clien
     assert f'value="{on_agenda.pk}" checked' in body  # the sitting with the child's case is suggested
     assert "(this child&#x27;s case was on the agenda)" in body
     assert f'value="{other.pk}" checked' in client.get(f"{url}?meeting={other.pk}").content.decode()
+
+
+def test_an_update_sent_after_the_plan_closed_is_refused_with_a_message(client_as, site):
+    plan = new_plan(site)
+    action = new_action(plan, owner=demo_user(Role.PANEL_MEMBER))
+    services.plan_close(plan=plan, user=demo_user(Role.COORDINATOR), reason="Moved away")
+    client = client_as(Role.PANEL_MEMBER)
+    url = reverse("safeguarding:action-update", kwargs={"action_id": action.pk})
+    response = client.post(url, {"status": "done", "note": "Finished"}, follow=True)
+    body = response.content.decode()
+    assert "This plan is closed: its actions can no longer be updated" in body
+    assert "Save progress" not in body
+    action.refresh_from_db()
+    assert action.status == ActionStatus.NOT_STARTED and action.updates.count() == 1
