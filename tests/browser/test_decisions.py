@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus
-from childnrm.decisions.tests.factories import sitting
+from childnrm.decisions.tests.factories import draft_decision, sitting
 from childnrm.panels.tests.factories import accepted_referral
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
 
@@ -106,3 +106,22 @@ def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, dem
     expect(page.get_by_role("link", name=re.compile("Continue recording"))).to_have_count(0)
     decision = Decision.objects.get(referral=referral)
     assert decision.status == DecisionStatus.FINAL and decision.votes.count() == 3
+
+
+def test_the_record_works_without_javascript(page_without_js: Page, demo):
+    page = page_without_js
+    decision = draft_decision(SITE)
+    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    visit(page, f"/decisions/{decision.pk}/record/")
+    click_link(page, "The child's wishes and feelings")
+    page.get_by_label("No, they could not be").check()
+    page.get_by_label("Why they could not be gathered").fill("In hospital and too unwell to be seen")
+    click_button(page, "Save and return to the record")
+    expect(success(page)).to_contain_text("The child's wishes and feelings saved")
+    click_link(page, "Votes")
+    card = page.locator(".govuk-summary-card").first
+    card.get_by_label("Abstains").check()
+    click_button(page, card.get_by_role("button").inner_text().strip())
+    expect(success(page)).to_contain_text("recorded")
+    decision.refresh_from_db()
+    assert decision.wishes_gathered is False and decision.votes.get().vote == "abstain"
