@@ -122,7 +122,8 @@ def export_sha256(data: dict[str, Any]) -> str:
 
 def export_pdf(data: dict[str, Any], *, sha256: str) -> bytes:
     module = _decisions_export()
-    if module is not None:
+    if module is not None and data.get("format") == getattr(module, "EXPORT_FORMAT", None):
+        # The decisions app's own layout, for a record in its format (older returns keep this app's).
         return module.decision_export_pdf(data)
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 
 from childnrm.core.forms import GovukFormMixin
@@ -19,6 +21,13 @@ def decision_label(decision: Decision) -> str:
     referral = decision.referral
     name = referral.child_display_name
     return f"Referral {referral.reference} ({name}): {stage}, version {decision.version}{decided}"
+
+
+def window_text(decision: Decision) -> str:
+    if decision.decided_on is None or decision.referral.site is None:
+        return ""
+    closes = decision.decided_on + timedelta(days=decision.referral.site.reconsideration_window_days)
+    return f" (window ends {closes.day} {closes:%B %Y})"
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -87,7 +96,7 @@ class ReconsiderationForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.decisions = {str(d.pk): d for d in decisions}
         self.fields["decision"].choices = [("", "Select a decision")] + [
-            (str(d.pk), decision_label(d)) for d in decisions
+            (str(d.pk), decision_label(d) + window_text(d)) for d in decisions
         ]
 
     def chosen_decision(self) -> Decision | None:

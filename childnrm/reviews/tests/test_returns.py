@@ -191,3 +191,17 @@ def test_another_sites_finding_cannot_be_answered(demo, client_as):
     assert client.post(f"/reviews/findings/{theirs.pk}/answer/", {"response": "x"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.panel_response == ""
+
+
+def test_a_return_in_either_export_format_reads_and_prints(demo):
+    from childnrm.reviews import export
+
+    decision = f.final_decision()
+    for data in (export.decision_export(decision), export._minimal_export(decision)):
+        data = json.loads(export.export_json(data))
+        summary = export.summary(data)
+        assert summary["referral_reference"] == decision.referral.reference
+        assert summary["version"] == 1 and summary["outcome"].startswith("Negative")
+        sections = export.readable(data)
+        assert any("The account was consistent across interviews." in text for s in sections for _, text in s["rows"])
+        assert export.export_pdf(data, sha256=export.export_sha256(data)).startswith(b"%PDF")
