@@ -168,6 +168,12 @@ def load_demo_data(children_per_site: int = 12) -> list[User]:
             Membership.objects.get_or_create(user=user, site=site, role=role)
             site_users[role] = user
             users.append(user)
+        # A second chair: a negative decision's second review is by a chair who did not sit on it.
+        reviewer = _demo_user(
+            f"second-chair.{spec.slug}@{DEMO_EMAIL_DOMAIN}", f"Second reviewer ({spec.name.split()[0]} demo)", las[0]
+        )
+        Membership.objects.get_or_create(user=reviewer, site=site, role=Role.CHAIR)
+        users.append(reviewer)
         if not Child.objects.filter(site=site).exists():
             _demo_children(site, las, site_users, children_per_site)
         for loader in _app_demo_loaders():

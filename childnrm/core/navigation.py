@@ -73,7 +73,6 @@ PLACES: list[Place] = [
         "Decisions",
         "decisions:index",
         (Perm.DECISION_RECORD, Perm.DECISION_SECOND_REVIEW),
-        in_bar=False,
         description="Decisions in draft, waiting for review and final",
     ),
     Place(
