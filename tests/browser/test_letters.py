@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
+from childnrm.letters.services import letters_produce
 from childnrm.letters.tests.factories import allocate, final_decision
 from childnrm.letters.tests.factories import demo as staff
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
@@ -92,3 +93,24 @@ def test_coordinator_produces_the_letters_tells_the_guardian_and_records_the_exp
     visit(page, "/letters/")
     expect(page.locator(f'tr[data-decision="{decision.pk}"]')).to_contain_text("Produced")
     expect(page.locator(f'tr[data-decision="{decision.pk}"]')).to_contain_text("Recorded")
+
+
+def test_the_guardian_follows_the_emailed_link_and_reads_the_letters_without_javascript(page_without_js: Page, demo):
+    page = page_without_js
+    decision = final_decision("northbridge")
+    referral = decision.referral
+    guardian = staff(Role.ICTG)
+    allocate(referral, guardian)
+    mail.outbox.clear()
+    letters_produce(decision=decision, user=staff(Role.COORDINATOR))
+    (email,) = mail.outbox
+    link = next(line for line in email.body.splitlines() if "/letters/decisions/" in line)
+    path = link[link.index("/letters/") :]
+
+    sign_in(page, demo_email(Role.ICTG, "northbridge"))
+    visit(page, path)
+    expect(heading(page)).to_have_text(f"Communicating the decision: {referral.child_display_name}")
+    expect(page.locator("table")).to_contain_text("Letter for the child")
+    expect(page.locator("main")).to_contain_text(f"{guardian.full_name}: told on")
+    expect(page.get_by_role("button", name="Produce the letters again")).to_have_count(0)
+    expect(page.get_by_role("link", name="Record who explained the decision")).to_have_count(0)
