@@ -81,11 +81,30 @@ def outcome_words(referral: Referral) -> str:
         return "The panel coordinator is checking who should decide"
     outcome = assessment.final_outcome or assessment.outcome
     site = assessment.final_site or assessment.target_site
+    decided = decision_words(referral)
+    if decided:
+        return decided
     if outcome == TriageOutcome.SCA:
         return "The Home Office Single Competent Authority will decide"
     if outcome == TriageOutcome.OTHER_SITE and site is not None:
         return f"Sent to {site.name}, whose panel will decide"
     return f"{site.name if site else 'The local panel'} will decide"
+
+
+STAGE_ORDER = {"reasonable_grounds": 1, "conclusive_grounds": 2}
+
+
+def decision_words(referral: Referral) -> str:
+    """The panel's latest final decision, as the referrer is told it (the decisions app records them;
+    read through the reverse relation, prefetched, so this app does not import it)."""
+    final = [d for d in referral.decisions.all() if d.status == "final"]
+    if not final:
+        return ""
+    latest = max(final, key=lambda d: (STAGE_ORDER.get(d.stage, 0), d.version))
+    return (
+        f"{latest.get_stage_display()} decision on {latest.decided_on:%-d %B %Y}: "
+        f"{'positive' if latest.outcome == 'positive' else 'negative'}"
+    )
 
 
 def _audit_view(request: HttpRequest, referral: Referral, purpose: str, page: str) -> None:
@@ -106,7 +125,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             Prefetch(
                 "triage_assessments",
                 queryset=TriageAssessment.objects.select_related("target_site", "final_site"),
-            )
+            ),
+            "decisions",
         )
         .order_by("-submitted_at", "-id")
     )

@@ -282,3 +282,14 @@ def test_every_page_of_the_journey_is_audited(responder, draft):
     assert AuditEvent.objects.filter(action="list", object_type="referrals.referral").exists()
     # No personal data in the audit detail: field names only.
     assert not AuditEvent.objects.filter(detail__icontains="Amara").exists()
+
+
+def test_the_referrer_sees_the_panels_latest_final_decision(client_as):
+    from childnrm.decisions.models import Stage
+    from childnrm.decisions.tests.factories import final_decision
+
+    decision = final_decision("northbridge", stage=Stage.CONCLUSIVE_GROUNDS)
+    body = client_as(Role.FIRST_RESPONDER).get("/referrals/").content.decode()
+    row = body[body.index(decision.referral.reference) :]
+    row = row[: row.index("</tr>")]
+    assert f"Conclusive grounds decision on {decision.decided_on:%-d %B %Y}: positive" in row
