@@ -137,10 +137,18 @@ def _notify(decision: Decision, guardians: list[User]) -> list[GuardianNotice]:
     return notices
 
 
-def letters_produce(*, decision: Decision, user: User, request: HttpRequest | None = None) -> Produced:
-    """Produce the pair of letters for a final decision, keep them as produced and tell the guardian(s)."""
+def letters_produce(
+    *, decision: Decision, user: User, letters_seen: int | None = None, request: HttpRequest | None = None
+) -> Produced:
+    """Produce the pair of letters for a final decision, keep them as produced and tell the guardian(s).
+
+    `letters_seen` is how many letters the user's page listed: if more exist now, someone (or a second
+    click) has just produced them, and nothing is produced twice.
+    """
     with transaction.atomic():
         locked = _lock_final(decision, user)
+        if letters_seen is not None and Letter.objects.filter(decision=locked).count() != letters_seen:
+            raise LetterError("The letters were produced a moment ago. They are listed below.")
         referral = locked.referral
         people = letter_people(locked, coordinator=user)
         today = timezone.localdate()

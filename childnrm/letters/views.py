@@ -22,6 +22,10 @@ PAGE_SIZE = 25
 FILE_NAMES = {LetterKind.REFERRER_OUTCOME: "outcome-letter", LetterKind.CHILD_FRIENDLY: "letter-for-the-child"}
 
 
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 def _decision_redirect(decision: Decision) -> HttpResponse:
     return redirect("letters:decision", letters_decision_id=decision.pk)
 
@@ -88,7 +92,12 @@ def produce(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
     if not selectors.may_produce(request.user, found):
         raise Http404
     try:
-        produced = services.letters_produce(decision=found, user=request.user, request=request)
+        produced = services.letters_produce(
+            decision=found,
+            user=request.user,
+            letters_seen=_int_or_none(request.POST.get("letters_seen")),
+            request=request,
+        )
     except services.LetterError as problem:
         messages.error(request, str(problem))
     else:

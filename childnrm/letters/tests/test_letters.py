@@ -371,3 +371,16 @@ def test_explanation_errors_are_shown_and_nothing_typed_is_lost(demo, client_as)
     assert "must be on or after the decision&#x27;s date" in body
     assert 'href="#id_explained_on_day"' in body
     assert not DecisionExplanation.objects.exists()
+
+
+def test_a_second_click_on_produce_does_not_produce_the_letters_twice(demo, client_as):
+    decision = final_decision("northbridge")
+    client = client_as(Role.COORDINATOR)
+    url = reverse("letters:produce", kwargs={"letters_decision_id": decision.pk})
+    assert 'name="letters_seen" value="0"' in client.get(page_url(decision)).content.decode()
+    client.post(url, {"letters_seen": "0"})
+    response = client.post(url, {"letters_seen": "0"}, follow=True)
+    assert "The letters were produced a moment ago" in response.content.decode()
+    assert Letter.objects.filter(decision=decision).count() == 2
+    client.post(url, {"letters_seen": "2"})
+    assert Letter.objects.filter(decision=decision).count() == 4
