@@ -16,9 +16,16 @@ from django.utils import timezone
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
-from childnrm.panels.models import AgendaItem
+from childnrm.panels.models import AgendaItem, MeetingAttendee
 from childnrm.reviews import export, selectors, services
-from childnrm.reviews.forms import FindingForm, ListingForm, ReconsiderationForm, ResponseForm, ReturnForm
+from childnrm.reviews.forms import (
+    FindingForm,
+    ListingForm,
+    ReconsiderationForm,
+    ResponseForm,
+    ReturnForm,
+    meeting_label,
+)
 from childnrm.reviews.models import DecisionReturn, ReconsiderationGround, ReconsiderationRequest, ReconsiderationStatus
 
 PAGE_SIZE = 25
@@ -177,8 +184,37 @@ def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> Ht
     return render(
         request,
         "reviews/reconsideration_listing.html",
-        {"asked": asked, "referral": asked.decision.referral, "form": form, "meetings": meetings},
+        {
+            "asked": asked,
+            "referral": asked.decision.referral,
+            "form": form,
+            "meetings": meetings,
+            "options": _meeting_options(form, asked, meetings),
+        },
     )
+
+
+def _meeting_options(form: ListingForm, asked: ReconsiderationRequest, meetings) -> list[dict]:
+    """Each meeting as a radio, with who votes there and who of them voted on the original decision."""
+    voters = services.original_voters(asked.decision)
+    attendees: dict[int, list] = {}
+    for attendee in MeetingAttendee.objects.filter(meeting__in=meetings, voting=True).select_related("user"):
+        attendees.setdefault(attendee.meeting_id, []).append(attendee.user)
+    chosen = form["meeting"].value()
+    options = []
+    for index, meeting in enumerate(meetings):
+        sitting = attendees.get(meeting.pk, [])
+        options.append(
+            {
+                "id": f"id_meeting_{index}",
+                "value": str(meeting.pk),
+                "label": meeting_label(meeting),
+                "checked": str(chosen or "") == str(meeting.pk),
+                "voting": sorted(u.full_name for u in sitting),
+                "clash": sorted(u.full_name for u in sitting if u.pk in voters),
+            }
+        )
+    return options
 
 
 @requires(Perm.RECONSIDERATION_RECORD)
