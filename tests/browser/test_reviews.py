@@ -126,3 +126,27 @@ def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, br
     expect(page.locator(f"#finding-{finding.pk}")).to_contain_text("The chair will add the trauma-informed reasoning")
     finding.refresh_from_db()
     assert finding.responded_at is not None
+
+
+def test_a_late_request_is_recorded_as_not_accepted_without_javascript(page_without_js: Page, demo):
+    page = page_without_js
+    decision = f.final_decision(decided_on=timezone.localdate() - timezone.timedelta(days=45))
+    today = timezone.localdate()
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, "/reviews/reconsiderations/new/")
+    page.get_by_label("Which decision is to be reconsidered?").select_option(str(decision.pk))
+    page.get_by_label("A support provider", exact=True).check()
+    page.get_by_label("Name of the person asking", exact=True).fill("Alex Support")
+    page.get_by_label("The guidance was not followed", exact=True).check()
+    page.get_by_label("Details of the request").fill("The 2025 guidance on criminal exploitation was not applied.")
+    page.locator("#id_received_on_day").fill(str(today.day))
+    page.locator("#id_received_on_month").fill(str(today.month))
+    page.locator("#id_received_on_year").fill(str(today.year))
+    click_button(page, "Record the request")
+    expect(error_summary(page)).to_contain_text("This request is late")
+    page.get_by_label("No, record it as not accepted", exact=True).check()
+    click_button(page, "Record the request")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("recorded as not accepted")
+    expect(page.locator("#reconsideration-status")).to_have_text("Not accepted (late)")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("after the reconsideration window closed")
+    expect(page.get_by_role("button", name="List before a panel")).to_have_count(0)
