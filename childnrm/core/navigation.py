@@ -103,7 +103,6 @@ PLACES: list[Place] = [
         "safeguarding:my-actions",
         (Perm.PLAN_ACTION_UPDATE,),
         unless=(Perm.PLAN_MANAGE,),
-        in_bar=False,
         description="Safeguarding actions you own",
     ),
     Place(

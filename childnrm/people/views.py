@@ -11,7 +11,6 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.selectors import events_for_object
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
-from childnrm.people.models import AssociationKind
 
 PAGE_SIZE = 25
 
@@ -47,8 +46,6 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
         # Links to the case's other pages, shown only to those whose permissions open them.
         "referrals": child.referrals.exclude(status="draft").order_by("-submitted_at") if can_triage else (),
         "can_request_information": has_perm(user, Perm.INFORMATION_REQUEST, site_id),
-        "can_see_safeguarding": has_perm(user, Perm.PLAN_MANAGE, site_id)
-        or child.associations.filter(user=user, kind=AssociationKind.ICTG, ends_at__isnull=True).exists(),
         "can_transfer": has_perm(user, Perm.CASE_TRANSFER, site_id),
     }
     return render(request, "people/child_detail.html", context)
