@@ -6,7 +6,8 @@ To measure a new page, add a `Page` here. Its label and path may name values in 
 - `{deep_page}`, `{queue_deep_page}`: a deep page of the children list and of the referrals queue
   (page 2,000 at full scale, or the last page when there are fewer);
 - any sample the seed returns (bench/seed.py puts them in `samples` of its SEED_RESULT line; see
-  `triage_referral`, `handoff_referral` from bench/seed_referrals.py).
+  `triage_referral`, `handoff_referral` from bench/seed_referrals.py; `decision`, `draft_decision`,
+  `plan`, `plan_child` from bench/seed_panels.py).
 
 Data a new page needs goes into the seed (a module like bench/seed_referrals.py called from
 `bench.seed.main`, returning the references of the records to load as samples), and bump
@@ -23,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COORDINATOR = "coordinator.northbridge@childnrm.example"
+CHAIR = "chair.northbridge@childnrm.example"
+PANEL_MEMBER = "panel-member.northbridge@childnrm.example"
 
 
 @dataclass(frozen=True)
@@ -70,4 +73,16 @@ PAGES: list[Page] = [
     Page("Referrals queue, page {queue_deep_page:,}", QUEUE + "?page={queue_deep_page}", "page {queue_deep_page} of"),
     Page("Triage of a referral", "/referrals/{triage_referral}/triage/", "Triage:"),
     Page("Case packet page (SCA hand-off)", "/referrals/{handoff_referral}/case-packet/", "{handoff_referral}"),
+    # The panel's decisions, the child's safeguarding and the dashboard (issue 4).
+    Page("Decision record (final, 12 pieces of evidence)", "/decisions/{decision}/", "Every version of this decision"),
+    Page(
+        "Decision task list (draft at a sitting)", "/decisions/{draft_decision}/record/", "saved as a draft as you go"
+    ),
+    Page("Decisions at sittings", "/decisions/", "Cases on the agendas of scheduled and open sittings"),
+    Page("Safeguarding plan", "/safeguarding/plans/{plan}/", "History of the actions"),
+    Page("Child's safeguarding", "/safeguarding/children/{plan_child}/", "Periods of statutory status"),
+    Page("Safety map", "/safeguarding/children/{plan_child}/safety-map/", "The same information is in the tables"),
+    Page("Your actions (panel member)", "/safeguarding/your-actions/", "actions you own", user=PANEL_MEMBER),
+    Page("Dashboard (coordinator)", "/dashboard/northbridge/", "What is due and overdue today"),
+    Page("Dashboard (chair)", "/dashboard/northbridge/", "What is due and overdue today", user=CHAIR),
 ]

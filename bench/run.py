@@ -31,7 +31,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LUA = str(ROOT / "bench" / "wrk_report.lua")
 RESULTS = ROOT / "bench" / "results"
-SEED_FORMAT = 6  # bump when bench/seed.py changes what it writes: forces a reseed
+SEED_FORMAT = 7  # bump when bench/seed.py changes what it writes: forces a reseed
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 
@@ -525,6 +525,15 @@ def table_counts(name: str) -> dict[str, int]:
             "blocking_keys": get("SELECT count(*) FROM people_childblockingkey"),
             "sites": get("SELECT count(*) FROM accounts_site"),
             "users": get("SELECT count(*) FROM accounts_user"),
+            "meetings": get("SELECT count(*) FROM panels_meeting"),
+            "agenda_items": get("SELECT count(*) FROM panels_agendaitem"),
+            "decisions": get("SELECT count(*) FROM decisions_decision"),
+            "final_decisions": get("SELECT count(*) FROM decisions_decision WHERE status = 'final'"),
+            "evidence": get("SELECT count(*) FROM decisions_decisionevidence"),
+            "votes": get("SELECT count(*) FROM decisions_decisionvote"),
+            "plans": get("SELECT count(*) FROM safeguarding_safeguardingplan"),
+            "plan_actions": get("SELECT count(*) FROM safeguarding_planaction"),
+            "information_requests": get("SELECT count(*) FROM information_informationrequest"),
             "audit_events": get("SELECT count(*) FROM audit_auditevent"),
             "audit_table_bytes": get("SELECT pg_total_relation_size('audit_auditevent')"),
         }
@@ -602,7 +611,11 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
         f"(audit table with its indexes {counts['audit_table_bytes'] / 2**30:.1f} GiB), "
         f"{counts['referrals']:,} referrals with {counts['status_changes']:,} status changes, "
         f"{counts['assessments']:,} triage assessments and {counts['handoffs']:,} hand-offs (case packets), "
-        f"{counts['blocking_keys']:,} linkage blocking keys",
+        f"{counts['blocking_keys']:,} linkage blocking keys; {counts['meetings']:,} sittings with "
+        f"{counts['agenda_items']:,} agenda items, {counts['decisions']:,} decisions ({counts['final_decisions']:,} "
+        f"final) with {counts['evidence']:,} pieces of evidence and {counts['votes']:,} votes, "
+        f"{counts['plans']:,} safeguarding plans with {counts['plan_actions']:,} actions, "
+        f"{counts['information_requests']:,} information requests",
         "- Referrals by status at seeding: "
         + ", ".join(f"{v:,} {k}" for k, v in marker.get("referrals", {}).items() if not k.endswith("s")),
         f"- Child record page: {settings['record']}; audit page: {settings['hot']}, which had "

@@ -682,6 +682,13 @@ def main(argv: list[str] | None = None) -> int:
     log(f"referrals: {timings['referrals']:.1f}s in all")
     samples = dict(referrals["samples"])
     t0 = time.perf_counter()
+    from bench.seed_panels import seed_panels
+
+    panels = seed_panels(conn, staff=staff, sites=sites, rng=rng)
+    timings["panels"] = time.perf_counter() - t0
+    log(f"panels, decisions, plans: {timings['panels']:.1f}s in all")
+    samples.update(panels["samples"])
+    t0 = time.perf_counter()
     derived = refresh_derived_data([r[0] for r in children["rows"] if r[0] > children["max_id_before"]])
     timings["derived"] = time.perf_counter() - t0
     if derived:
@@ -733,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
         for table in (
             "people_child", "people_childassociation", "people_childblockingkey", "accounts_user",
             "accounts_membership", "referrals_referral", "referrals_referralstatuschange",
-            "referrals_triageassessment", "referrals_handoff",
+            "referrals_triageassessment", "referrals_handoff", *panels["tables"],
         ):  # fmt: skip
             cur.execute(f"VACUUM ANALYZE {table}")
         # Sets hint bits and the visibility map now (index-only scans), and autovacuum, where it runs,
@@ -760,6 +767,7 @@ def main(argv: list[str] | None = None) -> int:
         "record_reference": record[3],
         "samples": samples,
         "referrals": referrals["counts"],
+        "panels": panels["counts"],
         "head_seq": chain["head_seq"],
         "timings": {k: round(v, 1) for k, v in timings.items()},
         "events_per_second": round(args.events / max(chain["seconds"], 1e-9)),
