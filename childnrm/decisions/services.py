@@ -367,6 +367,29 @@ def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | 
 # --- Votes -------------------------------------------------------------------------------------
 
 
+def earlier_voter_ids(decision: Decision) -> set[int]:
+    """On reconsideration, who voted on the decision it reconsiders (any earlier version): a differently
+    constituted panel reconsiders, so they may not vote again. Empty for other decisions."""
+    if decision.kind != DecisionKind.RECONSIDERATION:
+        return set()
+    return set(
+        DecisionVote.objects.filter(
+            decision__referral_id=decision.referral_id,
+            decision__stage=decision.stage,
+            decision__version__lt=decision.version,
+        ).values_list("voter_id", flat=True)
+    )
+
+
+def decision_voters(decision: Decision) -> list:
+    """Who may vote on this decision at its sitting: the sitting's eligible voters (panels.rules), less
+    anyone who voted on the decision being reconsidered."""
+    if decision.agenda_item_id is None:
+        return []
+    excluded = earlier_voter_ids(decision)
+    return [a for a in rules.eligible_voters(decision.agenda_item) if a.user_id not in excluded]
+
+
 def vote_refusal(decision: Decision, voter) -> str | None:
     """Why `voter` may not vote on this decision, or None when they may."""
     item = decision.agenda_item
@@ -389,6 +412,8 @@ def vote_refusal(decision: Decision, voter) -> str | None:
         return f"{name} has not yet declared whether they have a conflict of interest on this case."
     if declaration.has_conflict:
         return f"{name} has declared a conflict of interest on this case and cannot vote on it."
+    if voter.pk in earlier_voter_ids(decision):
+        return f"{name} voted on the decision being reconsidered and cannot vote on its reconsideration."
     return None
 
 
@@ -515,7 +540,7 @@ def decision_completeness(decision: Decision) -> list[str]:
     else:
         votes = list(decision.votes.select_related("voter"))
         voted = {v.voter_id for v in votes}
-        eligible = rules.eligible_voters(item)
+        eligible = decision_voters(decision)
         missing = [a.user.full_name for a in eligible if a.user_id not in voted]
         if missing:
             problems.append(f"Record the vote of {', '.join(missing)}")

@@ -32,7 +32,6 @@ from childnrm.decisions.selectors import (
     decisions_visible_to,
     versions_of,
 )
-from childnrm.panels import rules
 from childnrm.panels.models import Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -222,7 +221,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
         }
         for slug, title, hint in SECTIONS
     ]
-    eligible = rules.eligible_voters(decision.agenda_item) if decision.agenda_item_id else []
+    eligible = services.decision_voters(decision)
     voted = set(decision.votes.values_list("voter_id", flat=True))
     votes_status = (
         "Completed"
