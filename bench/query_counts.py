@@ -1,14 +1,14 @@
 """Queries per page against a seeded benchmark database: is there a query per row?
 
 Loads each page once (after one warm-up load) with Django's test client, signed in as the page's
-user with both factors (as bench/login.py does), and counts the SQL statements with
+user with both factors (as bench/login.py does), and counts the SQL statements (and the time they took) with
 `CaptureQueriesContext`. Statements that differ only in their literal values are grouped: a group
 repeated many times on one page is a query per row. By default only the panel pages (issue 4:
 decisions, safeguarding, dashboard); `--all` for every page the seed's samples can fill.
 
     DJANGO_SETTINGS_MODULE=bench.settings_bench CHILDNRM_ENV=development \\
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/childnrm_bench_quick \\
-        .venv/bin/python -m bench.query_counts [--all] [--show 3]
+        .venv/bin/python -m bench.query_counts [--all] [--show 3] [--slowest]
 
 The counts include the session, user and second-factor look-ups and the audit event each view of a
 child's data writes (a handful of statements on every signed-in page).
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SQL statements per page on the seeded benchmark database")
     parser.add_argument("--all", action="store_true", help="every page, not only the panel pages (issue 4)")
     parser.add_argument("--show", type=int, default=3, help="show statements repeated at least this many times")
+    parser.add_argument("--slowest", action="store_true", help="show each page's slowest statement")
     parser.add_argument("--json", action="store_true", help="print one JSON line per page instead of a table")
     args = parser.parse_args(argv)
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     cookies: dict[str, tuple[str, str]] = {}
     failed = False
     if not args.json:
-        print(f"{'page':<52} {'status':>6} {'queries':>7}  path")
+        print(f"{'page':<52} {'status':>6} {'queries':>7} {'SQL ms':>7}  path")
     for page in pages:
         if page.user not in cookies:
             cookies[page.user] = _session_cookie(page.user)
@@ -108,13 +109,19 @@ def main(argv: list[str] | None = None) -> int:
         failed |= not ok
         shapes = Counter(_shape(q["sql"]) for q in captured.captured_queries)
         repeated = [(n, s) for s, n in shapes.most_common() if n >= args.show]
+        sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
         if args.json:
-            print(json.dumps({"page": page.label, "path": page.path, "status": response.status_code,
-                              "expected_text_found": page.expect in body, "queries": len(captured),
-                              "repeated": [{"times": n, "sql": s[:300]} for n, s in repeated]}))  # fmt: skip
+            top = {"ms": round(float(slowest["time"]) * 1000, 1), "sql": slowest["sql"][:300]} if slowest else None
+            line = {"page": page.label, "path": page.path, "status": response.status_code}
+            line |= {"expected_text_found": page.expect in body, "queries": len(captured), "sql_ms": round(sql_ms, 1)}
+            line |= {"slowest": top, "repeated": [{"times": n, "sql": s[:300]} for n, s in repeated]}
+            print(json.dumps(line))
             continue
         flag = "" if ok else "  <-- expected text missing" if response.status_code == 200 else "  <-- not 200"
-        print(f"{page.label:<52} {response.status_code:>6} {len(captured):>7}  {page.path}{flag}")
+        print(f"{page.label:<52} {response.status_code:>6} {len(captured):>7} {sql_ms:>7.1f}  {page.path}{flag}")
+        if slowest is not None and args.slowest:
+            print(f"{'':<52} slowest {float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:220]}")
         for n, s in repeated:
             print(f"{'':<52} {'':>6} {n:>6}x  {s[:220]}")
     return 1 if failed else 0
