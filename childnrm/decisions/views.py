@@ -600,6 +600,14 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             and not any(v.supersedes_id == decision.pk for v in versions),
             "can_review": decision.status == DecisionStatus.SECOND_REVIEW
             and has_perm(user, Perm.DECISION_SECOND_REVIEW, site_id),
+            # What follows a final decision, in the apps that do it.
+            "next_steps": decision.status == DecisionStatus.FINAL
+            and {
+                "letters": has_perm(user, Perm.LETTER_PRODUCE, site_id),
+                "reconsideration": decision.outcome == Outcome.NEGATIVE
+                and has_perm(user, Perm.RECONSIDERATION_RECORD, site_id),
+                "return": has_perm(user, Perm.DECISION_RETURN, site_id),
+            },
             "status_tags": STATUS_TAG,
             **_reading(decision),
         },
