@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.plugin import blocking_manager_key
 
 from childnrm.accounts.models import Role, Site, User
 from childnrm.core.demo import demo_email, load_demo_data
@@ -56,3 +59,50 @@ def client_as(demo) -> Callable[..., Client]:
 def _fast_password_hashing(settings) -> None:
     """Creating 18 demo users with the production hasher dominates test time; the hasher is not under test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The audit trail refuses deletes and truncation with database triggers (audit migration 0002).
+# Transactional tests (live-server browser journeys, races between two connections) commit for real,
+# so the database is emptied after each one: the triggers are lifted for that flush only and put back
+# straight after.
+_audit_triggers = importlib.import_module("childnrm.audit.migrations.0002_append_only")
+
+
+def _lift_audit_triggers() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        elif connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+def _restore_audit_triggers() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET session_replication_role")
+        elif connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            delete_trigger = next(sql for sql in _audit_triggers.SQLITE_FORWARD if "audit_event_no_delete" in sql)
+            cursor.execute(delete_trigger)
+
+
+def _commits_for_real(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "live_server" in getattr(item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    if not _commits_for_real(item):
+        return (yield)
+    blocker = item.config.stash[blocking_manager_key]
+    test_database = connection.settings_dict["NAME"]
+    with blocker.unblock():
+        _lift_audit_triggers()
+    try:
+        return (yield)
+    finally:
+        # After the last test the test database is gone: nothing to restore, and never touch another.
+        if connection.settings_dict["NAME"] == test_database:
+            with blocker.unblock():
+                _restore_audit_triggers()

@@ -6,14 +6,11 @@ database, which is emptied after each test; the demo data is loaded again for ea
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
-from pytest_django.plugin import blocking_manager_key
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, watch
 
@@ -55,6 +52,14 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
 
 @pytest.fixture
+def second_page(browser: Browser, live_server) -> Iterator[Page]:
+    """Another person's browser, beside `page`: each person signs in once (a code cannot be used twice)."""
+    context = _context(browser, live_server.url)
+    yield watch(context.new_page())
+    context.close()
+
+
+@pytest.fixture
 def page_without_js(browser: Browser, live_server) -> Iterator[Page]:
     """A page with JavaScript switched off; axe checks its HTML in a separate scripted page."""
     context = _context(browser, live_server.url, java_script_enabled=False)
@@ -70,44 +75,3 @@ def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Django's test environment already uses it; stated here because journey 4 reads mail.outbox.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-# The audit trail refuses deletes and truncation with database triggers (audit migration 0002).
-# Live-server tests commit for real, so the database is emptied after each one: the triggers are
-# lifted for that flush only and put back straight after.
-_audit_triggers = importlib.import_module("childnrm.audit.migrations.0002_append_only")
-
-
-def _lift_audit_triggers() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        elif connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-
-
-def _restore_audit_triggers() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("RESET session_replication_role")
-        elif connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-            delete_trigger = next(sql for sql in _audit_triggers.SQLITE_FORWARD if "audit_event_no_delete" in sql)
-            cursor.execute(delete_trigger)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    if "live_server" not in getattr(item, "fixturenames", ()):
-        return (yield)
-    blocker = item.config.stash[blocking_manager_key]
-    test_database = connection.settings_dict["NAME"]
-    with blocker.unblock():
-        _lift_audit_triggers()
-    try:
-        return (yield)
-    finally:
-        # After the last test the test database is gone: nothing to restore, and never touch another.
-        if connection.settings_dict["NAME"] == test_database:
-            with blocker.unblock():
-                _restore_audit_triggers()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -14,16 +13,7 @@ from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral
-from tests.browser.conftest import _context
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit, watch
-
-
-@pytest.fixture
-def second_page(browser, live_server):
-    """Another person's browser: each signs in once (a security code cannot be used twice)."""
-    context = _context(browser, live_server.url)
-    yield watch(context.new_page())
-    context.close()
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit
 
 
 def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, demo):

@@ -11,14 +11,12 @@ test_coordinator_queue.py.
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Membership, Role, Site, User
@@ -34,6 +32,7 @@ from tests.browser.support import (
     error_summary,
     heading,
     sign_in,
+    sign_in_again,
     sign_out,
     submit,
     visit,
@@ -78,16 +77,6 @@ def short(day: date) -> str:
 
 def queue_row(page: Page, reference: str):
     return page.locator(f'tr[data-reference="{reference}"]')
-
-
-def sign_in_again(page: Page, email: str) -> None:
-    """Sign in once more. A security code already used is refused (django-otp), so someone signing in
-    again within the same 30 seconds waits for their app's next code: so does this."""
-    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
-    into_step = (time.time() - device.t0) % device.step
-    if device.last_t >= (time.time() - device.t0) // device.step:
-        time.sleep(device.step - into_step + 0.5)
-    sign_in(page, email)
 
 
 def colleagues_referral(colleague, *, given_names: str, family_name: str, submitted_on: date) -> Referral:

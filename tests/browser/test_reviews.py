@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
 from childnrm.panels.models import AgendaItem, AgendaStage
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as f
-from tests.browser.conftest import _context
 from tests.browser.support import (
     click_button,
     click_link,
@@ -27,7 +26,6 @@ from tests.browser.support import (
     sign_out,
     submit,
     visit,
-    watch,
 )
 
 
@@ -81,7 +79,7 @@ def test_reconsideration_is_listed_only_before_a_differently_constituted_panel(p
     assert AgendaItem.objects.get(referral=decision.referral).stage == AgendaStage.RECONSIDERATION
 
 
-def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, browser: Browser, live_server, demo):
+def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, second_page: Page, demo):
     decision = f.final_decision()
     reference = decision.referral.reference
 
@@ -97,8 +95,7 @@ def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, br
 
     # The SCA quality assurer, in a browser of their own; the coordinator stays signed in.
     coordinator_page = page
-    context = _context(browser, live_server.url)
-    page = watch(context.new_page())
+    page = second_page
     sign_in(page, demo_email(Role.SCA_QUALITY_ASSURER, "northbridge"))
     visit(page, "/reviews/returns/")
     row = page.locator(f'tr[data-return="{sent.pk}"]')
@@ -114,7 +111,6 @@ def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, br
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"Finding recorded on return {sent.pk}")
     expect(page.locator(f"#finding-{sent.findings.get().pk}")).to_contain_text("Waiting for the panel's answer")
     sign_out(page)
-    context.close()
 
     page = coordinator_page
     visit(page, f"/reviews/returns/{sent.pk}/")

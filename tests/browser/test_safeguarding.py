@@ -4,11 +4,9 @@ coordinator sees that in the action's history."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site
@@ -16,23 +14,22 @@ from childnrm.core.demo import demo_email
 from childnrm.people.models import Child
 from childnrm.safeguarding.models import ActionStatus, SafeguardingPlan
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import (
+    click_button,
+    click_link,
+    error_summary,
+    heading,
+    sign_in,
+    sign_in_again,
+    sign_out,
+    visit,
+)
 
 
 def fill_date(page: Page, name: str, day) -> None:
     page.locator(f"#id_{name}_day").fill(str(day.day))
     page.locator(f"#id_{name}_month").fill(str(day.month))
     page.locator(f"#id_{name}_year").fill(str(day.year))
-
-
-def sign_in_again(page: Page, email: str) -> None:
-    """A security code already used is refused (django-otp): signing in again within the same 30
-    seconds waits for the authenticator app's next code, as a person would."""
-    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
-    into_step = (time.time() - device.t0) % device.step
-    if device.last_t >= (time.time() - device.t0) // device.step:
-        time.sleep(device.step - into_step + 0.5)
-    sign_in(page, email)
 
 
 def banner(page: Page):

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from pytest_django.plugin import blocking_manager_key
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.api.models import ApiToken
@@ -115,23 +113,3 @@ def other_api(eastwick_la) -> ApiClient:
 @pytest.fixture
 def northbridge(demo) -> Site:
     return Site.objects.get(slug="northbridge")
-
-
-# Transactional tests commit for real, so the database is emptied after each one; the audit trail's
-# triggers refuse TRUNCATE (audit migration 0002), so they are lifted for that flush only.
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    marker = item.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")) or connection.vendor != "postgresql":
-        return (yield)
-    blocker = item.config.stash[blocking_manager_key]
-    test_database = connection.settings_dict["NAME"]
-    with blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-    try:
-        return (yield)
-    finally:
-        # After a worker's last test the test database is gone: nothing to restore, and never touch another.
-        if connection.settings_dict["NAME"] == test_database:
-            with blocker.unblock(), connection.cursor() as cursor:
-                cursor.execute("RESET session_replication_role")
