@@ -219,6 +219,9 @@ LOGGING = {
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "ERROR"},  # its warnings name the account
+        # PDF rendering logs each layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,11 +1,16 @@
 from django.core.management.base import BaseCommand
 
 from childnrm.core.demo import DEMO_PASSWORD, load_demo_data
+from childnrm.core.demo_cases import load_demo_cases
 
 
 class Command(BaseCommand):
-    help = "Load the demo sites, agencies, users of every role and synthetic children (idempotent)."
+    help = "Load the demo sites, agencies, users of every role, synthetic children and demo cases (idempotent)."
 
     def handle(self, *args, **options) -> None:
         users = load_demo_data()
-        self.stdout.write(f"Demo data ready: {len(users)} demo accounts, password '{DEMO_PASSWORD}'.")
+        cases = load_demo_cases()
+        self.stdout.write(
+            f"Demo data ready: {len(users)} demo accounts, password '{DEMO_PASSWORD}'"
+            + (f"; {cases} demo referrals made." if cases else ".")
+        )

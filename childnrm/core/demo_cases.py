@@ -1,0 +1,122 @@
+"""Demo cases for the running service: referrals in each site's queue, cases on the next sitting's agenda,
+and a case decided with its plan and letters — so every role has something real to look at.
+
+Loaded by `manage.py seed_demo` (and so by scripts/serve.sh) after the demo accounts; not by the test
+fixture, whose tests make the cases they need. Everything is made through the services, the way people
+make it, so the audit trail and the clocks are as they would be. Idempotent: a site that has referrals
+already is left alone.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from childnrm.accounts.models import Role, Site
+from childnrm.core.demo import demo_email
+from childnrm.decisions.models import Outcome, Stage
+from childnrm.letters.services import letters_produce
+from childnrm.panels import services as panel_services
+from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
+from childnrm.referrals.models import Referral, TriageOutcome
+from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+from childnrm.safeguarding.services import action_add, plan_create
+
+# What the demo referrals are about: shaped on the national child figures (criminal exploitation and
+# county lines most common; UK, Albanian, Vietnamese and Eritrean children the largest groups).
+CASES = (
+    {"nationalities": ["GB"], "exploitation_types": [ExploitationType.CRIMINAL], "county_lines": True},
+    {
+        "nationalities": ["AL"],
+        "exploitation_types": [ExploitationType.LABOUR, ExploitationType.CRIMINAL],
+        "exploitation_location": ExploitationLocation.BOTH,
+        "languages": ["sq"],
+        "interpreter_needed": True,
+    },
+    {"nationalities": ["VN"], "exploitation_types": [ExploitationType.LABOUR], "languages": ["vi"]},
+    {
+        "nationalities": ["GB"],
+        "exploitation_types": [ExploitationType.SEXUAL],
+        "sex": "female",
+        "indicators": [Indicator.ONLINE_GROOMING, Indicator.GOING_MISSING],
+    },
+    {"nationalities": ["ER"], "exploitation_types": [ExploitationType.DOMESTIC_SERVITUDE], "languages": ["ti"]},
+    {"nationalities": ["GB"], "exploitation_types": [ExploitationType.CRIMINAL], "county_lines": True},
+)
+WAITING_FOR_TRIAGE = (2, 9, 30)  # days since referral
+ON_THE_AGENDA = (20, 38)  # accepted, for the next sitting's reasonable grounds decision
+DECIDED_AGO = 60  # referred this many days ago, decided at a sitting a fortnight later
+
+
+def accept(referral: Referral, coordinator) -> Referral:
+    result = triage_confirm(
+        referral=referral, user=coordinator, final_outcome=TriageOutcome.PANEL, final_site=None, reason=""
+    )
+    return result.referral
+
+
+@transaction.atomic
+def load_demo_cases() -> int:
+    """Make the demo cases of each site that has none yet; returns how many referrals were made."""
+    # Test factories make referrals and decisions through the services exactly as people do.
+    from childnrm.decisions.tests.factories import final_decision
+    from childnrm.referrals.tests.factories import submitted_referral
+
+    made = 0
+    for site in Site.objects.filter(slug__in=("northbridge", "three-rivers")).order_by("pk"):
+        if Referral.objects.filter(site=site).exists():
+            continue
+        today = timezone.localdate()
+        answers = iter(CASES)
+        for days in WAITING_FOR_TRIAGE:
+            submitted_referral(site.slug, submitted_on=today - timedelta(days=days), **next(answers))
+        coordinator = site.memberships.get(role=Role.COORDINATOR, user__email=demo_email(Role.COORDINATOR, site.slug))
+        coordinator = coordinator.user
+        upcoming = (
+            Meeting.objects.filter(site=site, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .first()
+        )
+        for days in ON_THE_AGENDA:
+            referral = submitted_referral(site.slug, submitted_on=today - timedelta(days=days), **next(answers))
+            referral = accept(referral, coordinator)
+            if upcoming is not None:
+                panel_services.agenda_item_add(
+                    meeting=upcoming, user=coordinator, referral=referral, stage=AgendaStage.REASONABLE_GROUNDS
+                )
+        referral = submitted_referral(site.slug, submitted_on=today - timedelta(days=DECIDED_AGO), **next(answers))
+        referral = accept(referral, coordinator)
+        decision = final_decision(
+            site.slug,
+            stage=Stage.REASONABLE_GROUNDS,
+            outcome=Outcome.POSITIVE,
+            decided_on=today - timedelta(days=DECIDED_AGO - 14),
+            referral=referral,
+        )
+        plan = plan_create(
+            child=referral.child,
+            user=coordinator,
+            meeting=decision.meeting,
+            decision=decision,
+            summary="Keep him away from the group that exploited him; a school place and a health assessment.",
+            next_review_on=today + timedelta(days=14),
+        )
+        action_add(
+            plan=plan,
+            user=coordinator,
+            description="Initial health assessment",
+            agency="health",
+            organisation=None,
+            owner_name="Health panel member",
+            owner=site.memberships.get(
+                role=Role.PANEL_MEMBER, user__email=demo_email(Role.PANEL_MEMBER, site.slug)
+            ).user,
+            due_on=today + timedelta(days=7),
+            review_on=None,
+        )
+        letters_produce(decision=decision, user=coordinator)
+        made += len(WAITING_FOR_TRIAGE) + len(ON_THE_AGENDA) + 1
+    return made
