@@ -24,7 +24,11 @@ cat <<MSG
     coordinator.northbridge@childnrm.example   (panel coordinator)
     first-responder.northbridge@childnrm.example (first responder)
     site-admin.three-rivers@childnrm.example   (site administrator)
-  Every demo account: role.site@childnrm.example, with site northbridge or three-rivers.
+    chair.northbridge@childnrm.example         (panel chair)
+  Every demo account: role.site@childnrm.example, with site northbridge or three-rivers
+  (and police-member, social-care-member and second-chair: see the README).
+  Each site has referrals waiting for triage, two cases on the next sitting's agenda and a
+  decided case with its safeguarding plan and letters.
   Password: demo-panels-2026
   Security code: in another terminal run   scripts/demo-codes.sh
                  (or scripts/demo-codes.sh --email <address> for one account's current code)
