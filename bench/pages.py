@@ -37,6 +37,11 @@ class Page:
     user: str = COORDINATOR
     overhead: bool = False
 
+    @property
+    def key(self) -> str:
+        """Names the measurement: the path, and whose it is when not the default user (one path, two users)."""
+        return self.path if self.user == COORDINATOR or not self.signed_in else f"{self.path} as {self.user}"
+
     def filled(self, values: dict[str, object]) -> Page:
         """This page with the braces filled in; a missing value is a clear error, not a KeyError."""
         try:

@@ -298,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1 = sync worker)")
     parser.add_argument("--database", help="database name (default childnrm_bench or childnrm_bench_quick)")
+    parser.add_argument("--only", help="measure only the pages whose label contains one of these comma-separated words")
     parser.add_argument("--skip-verify", action="store_true", help="do not run audit_verify at the end")
     parser.add_argument("--overhead-rounds", type=int, help="audit off/on alternations (default 2; quick 1)")
     parser.add_argument(
@@ -348,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p.filled(values) for p in PAGES]
     except LookupError as exc:
         fail(str(exc))
+    if args.only:
+        words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+        pages = [p for p in pages if any(w in p.label.lower() for w in words)]
+        if not pages:
+            fail(f"--only {args.only!r} matches no page")
     overhead_pages = [p for p in pages if p.overhead]
 
     results: dict[tuple[str, str], dict] = {}
@@ -385,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         r = min(attempts, key=lambda a: a["cpu"]["other_pct"])
         r["attempts"] = len(attempts)
         r["bytes_per_page"] = size
-        results[(path, run)] = r
+        results[(page.key, run)] = r
         flag = "" if r["errors"] == 0 else f"  <-- {r['errors']} ERRORS (first bad status {r['first_bad_status']})"
         print(
             f"    {label:<32} {r['rps']:8.1f} req/s  p50 {r['p50_us'] / 1000:7.1f} ms  "
@@ -405,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             measure(server, page, "on")
     # Audit overhead: servers restarted with auditing off and on, alternating, so that drift over the
     # run and bursts of other work fall on both sides; the least disturbed round of each is kept.
-    for round_ in range(1, args.overhead_rounds + 1):
+    for round_ in range(1, args.overhead_rounds + 1 if overhead_pages else 1):
         for audit in (False, True):
             say(f"Audit overhead, round {round_}/{args.overhead_rounds}: auditing {'on' if audit else 'off'}")
             with Server(name, audit=audit, workers=args.workers, threads=args.threads) as server:
@@ -566,7 +572,7 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
     ]
     for page in pages:
         label, path = page.label, page.path
-        r = results[(path, "on")]
+        r = results[(page.key, "on")]
         retry = f" ({r['attempts']} tries)" if r.get("attempts", 1) > 1 else ""
         lines.append(
             f"| {label} | `{path}` | {r['rps']:.1f} | {ms(r['p50_us'])} | {ms(r['p95_us'])} | {ms(r['p99_us'])} | "
@@ -593,7 +599,7 @@ def render_report(*, pages, overhead_pages, results, counts, marker, verify, set
     ]
     for page in overhead_pages:
         label, path = page.label, page.path
-        on, off = _best(results, path, "on"), _best(results, path, "off")
+        on, off = _best(results, page.key, "on"), _best(results, page.key, "off")
         cost = (off["rps"] - on["rps"]) / off["rps"] * 100 if off["rps"] else 0.0
         lines.append(
             f"| {label} | {on['rps']:.1f} | {off['rps']:.1f} | {cost:.0f}% | {ms(on['p50_us'])} | "
