@@ -144,8 +144,8 @@ def seed(name: str, *, children: int, events: int, reseed: bool) -> dict:
         fail("seeding failed")
     total = time.perf_counter() - started
     marker = {
-        **wanted,
         **result,
+        **wanted,  # last: the seed's own "children"/"events" are the rows found (demo data adds some)
         "migrate_seconds": round(migrate_s, 1),
         "seed_seconds": round(total, 1),
         "seeded_at": datetime.now(UTC).isoformat(timespec="seconds"),
