@@ -174,6 +174,15 @@ def totp_now(bin_key: bytes, *, step: int = 30, t0: int = 0, digits: int = 6, dr
     return f"{totp(bin_key, step=step, t0=t0, digits=digits, drift=drift):0{digits}d}"
 
 
+def wait_for_unused_code(email: str) -> None:
+    """A security code already used is refused (django-otp): someone signing in again within the same
+    30 seconds waits for their app's next code, and so does a journey."""
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    elapsed = time.time() - device.t0
+    if device.last_t >= elapsed // device.step:
+        time.sleep(device.step - elapsed % device.step + 0.5)
+
+
 def security_code(email: str, *, drift: int = 0) -> str:
     """The code the user's authenticator app shows now."""
     device = TOTPDevice.objects.get(user__email=email, confirmed=True)
@@ -200,20 +209,11 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     enter_password(page, email, password)
     expect(page).to_have_url(re.compile(r"/account/sign-in/security-code/$"))
     expect(heading(page)).to_have_text("Enter your security code")
+    wait_for_unused_code(email)
     page.get_by_label("Security code", exact=True).fill(security_code(email))
     click_button(page, "Sign in")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator(".app-signed-in")).to_contain_text("Signed in as")
-
-
-def sign_in_again(page: Page, email: str) -> None:
-    """Sign in once more. A security code already used is refused (django-otp), so someone signing in
-    again within the same 30 seconds waits for their app's next code: so does this."""
-    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
-    into_step = (time.time() - device.t0) % device.step
-    if device.last_t >= (time.time() - device.t0) // device.step:
-        time.sleep(device.step - into_step + 0.5)
-    sign_in(page, email)
 
 
 def sign_out(page: Page) -> None:

@@ -32,7 +32,6 @@ from tests.browser.support import (
     error_summary,
     heading,
     sign_in,
-    sign_in_again,
     sign_out,
     submit,
     visit,
@@ -170,7 +169,7 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     sign_out(page)
     visit(page, reverse("referrals:task-list", args=[reference]))
     expect(heading(page)).to_have_text(re.compile("^Sign in to "))  # signed out means signed out
-    sign_in_again(page, email)
+    sign_in(page, email)
     click_link(page, "Your referrals", within=page.locator(NAV))
     drafts = page.get_by_test_id("drafts")
     expect(drafts).to_contain_text(reference)
@@ -342,7 +341,7 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     sign_out(page)
 
     # 7. The referrer, back again, sees the decision on who decides, and still only their own referral.
-    sign_in_again(page, email)
+    sign_in(page, email)
     click_link(page, "Your referrals", within=page.locator(NAV))
     sent = page.get_by_test_id("sent")
     expect(sent.locator("tbody tr")).to_have_count(1)

@@ -20,7 +20,6 @@ from tests.browser.support import (
     error_summary,
     heading,
     sign_in,
-    sign_in_again,
     sign_out,
     visit,
 )
@@ -116,7 +115,7 @@ def test_coordinator_plans_owner_updates_coordinator_sees_the_history(page: Page
     sign_out(owner_page)
 
     # The coordinator sees who changed it, when, and what they said.
-    sign_in_again(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/safeguarding/plans/{plan.pk}/")
     row = page.locator(f'tr[data-action="{health_action.pk}"]')
     expect(row.locator(".app-status")).to_contain_text("In progress")
