@@ -56,6 +56,25 @@ def client_as(demo) -> Callable[..., Client]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Per-user counters (the PDF download limit) live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Stored files (documents, answers) go to this test's own folder, returned as a Path."""
+    location = tmp_path / "private-files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+    }
+    return location
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     """Creating 18 demo users with the production hasher dominates test time; the hasher is not under test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -66,6 +85,7 @@ def _fast_password_hashing(settings) -> None:
 # so the database is emptied after each one: the triggers are lifted for that flush only and put back
 # straight after.
 _audit_triggers = importlib.import_module("childnrm.audit.migrations.0002_append_only")
+_seal_triggers = importlib.import_module("childnrm.audit.migrations.0003_batch_seals")  # the seals likewise
 
 
 def _lift_audit_triggers() -> None:
@@ -74,6 +94,7 @@ def _lift_audit_triggers() -> None:
             cursor.execute("SET session_replication_role = replica")
         elif connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_seal_no_delete")
 
 
 def _restore_audit_triggers() -> None:
@@ -84,6 +105,8 @@ def _restore_audit_triggers() -> None:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
             delete_trigger = next(sql for sql in _audit_triggers.SQLITE_FORWARD if "audit_event_no_delete" in sql)
             cursor.execute(delete_trigger)
+            cursor.execute("DROP TRIGGER IF EXISTS audit_seal_no_delete")
+            cursor.execute(next(sql for sql in _seal_triggers.SQLITE_FORWARD if "audit_seal_no_delete" in sql))
 
 
 def _commits_for_real(item: pytest.Item) -> bool:

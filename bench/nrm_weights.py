@@ -1,6 +1,6 @@
 """Distributions for synthetic children, derived from the published NRM statistics where available.
 
-Sources (see /work/shared/data/nrm-statistics/README.md):
+Sources (see ../shared/data/nrm-statistics/README.md beside the project root):
 - nationality and sex of referred children: the Q4 2023 referral tables (local authority, NGO and
   government first responders), rows for "Child (17 or under)";
 - referrals per year (used to spread children's `created_at` over time): the longitudinal table, child
@@ -108,8 +108,8 @@ FALLBACK_YEARS = {2017: 2114, 2018: 3129, 2019: 4548, 2020: 5016, 2021: 5447, 20
 def data_dir() -> Path | None:
     candidates = [
         os.environ.get("BENCH_NRM_DATA", ""),
+        # ../shared beside the project root, as on every development and CI machine.
         Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "nrm-statistics",
-        "/work/shared/data/nrm-statistics",
     ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "nrm_referrals_longitudinal.csv").exists():

@@ -1,7 +1,7 @@
 """Settings for the benchmark server: the app's own settings plus a bare view for the ceiling.
 
-Auditing is switched with the app's own switch (CHILDNRM_AUDIT=off together with CHILDNRM_BENCHMARK=1),
-so the benchmark measures exactly what the application would do.
+Auditing stays on here; `bench.settings_bench_unaudited` is the same with auditing off (the application
+itself has no switch for it).
 """
 
 from childnrm.settings import *  # noqa: F403

@@ -57,16 +57,23 @@ INSTALLED_APPS = [
     "childnrm.letters",
     "childnrm.handovers",
     "childnrm.dashboard",
+    "childnrm.retention",
+    "childnrm.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so static files carry these headers too (and keep their own caching).
+    "childnrm.core.middleware.ResponseHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A body bigger than any of our forms takes is refused (413) before anything reads it.
+    "childnrm.kit.uploads.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,7 +146,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Locking by account, not address: panel partners sign in from shared NAT addresses, and rotating
 # addresses or browsers does not unlock an account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# A correct password alone does not forgive earlier failures: wrong security codes keep counting until
+# the second factor is verified, when the sign-in view resets the count itself.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"  # the key our sign-in view passes to authenticate()
 AXES_LOCKOUT_CALLABLE = "childnrm.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -150,6 +159,18 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads: each file is kept only up to its limit (the rest is dropped as it arrives), a request is
+# refused unread above the per-request limit (ten documents and the form), and files are stored
+# readable by the service's own user only.
+UPLOAD_MAX_FILE_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = 10 * UPLOAD_MAX_FILE_BYTES + 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "childnrm.kit.uploads.FileSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -197,6 +218,46 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page needs powerful browser features (childnrm.core.middleware adds this to every response).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+# django-csp: only our own scripts, styles and images; no inline script or style anywhere (the
+# GOV.UK Frontend start-up and the js-enabled class are static files), no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -206,8 +267,15 @@ if not DEVELOPMENT:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Auditing can be switched off only for the benchmark's "audit overhead" comparison.
-AUDIT_ENABLED = os.environ.get("CHILDNRM_AUDIT", "on") != "off" or not os.environ.get("CHILDNRM_BENCHMARK")
+# Auditing is always on. Only a settings module of the bench or the tests may set it to False, and
+# the audit app refuses to start with it off anywhere else (ADR 0012).
+AUDIT_ENABLED = True
+# Where the daily task writes the audit anchor: a directory on other storage than the database's
+# (a mounted write-once or remote volume in production), and who gets it by email as well.
+AUDIT_ANCHOR_DIR = Path(os.environ.get("CHILDNRM_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+AUDIT_ANCHOR_EMAILS = [e for e in os.environ.get("CHILDNRM_AUDIT_ANCHOR_EMAILS", "").split(",") if e]
+# How long the sealer keeps looking for an event that took its seq before a seal and committed after.
+AUDIT_LATE_GRACE_SECONDS = int(os.environ.get("CHILDNRM_AUDIT_LATE_GRACE_SECONDS", "3600"))
 
 # Logs carry no personal data: request paths hold only opaque ids, and we never log form bodies.
 LOGGING = {

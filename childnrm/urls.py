@@ -14,6 +14,7 @@ urlpatterns = [
     path("letters/", include("childnrm.letters.urls")),
     path("handovers/", include("childnrm.handovers.urls")),
     path("dashboard/", include("childnrm.dashboard.urls")),
+    path("retention/", include("childnrm.retention.urls")),
 ]
 
 handler400 = "childnrm.core.views.bad_request"

@@ -18,7 +18,11 @@ $py manage.py makemigrations --check --dry-run -v0
 
 # Playwright's sync API runs an event loop in the test process; Django must allow ORM calls beside it.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
-echo "==> Tests on SQLite"
-DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" $py -m pytest "$@"
-echo "==> Tests on PostgreSQL"
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres" $py -m pytest "$@"
+# Both cores (pytest-xdist; each worker has its own test database), a module per worker so a module's
+# fixtures load once, and the slowest tests printed so a slow newcomer is seen.
+workers=${CHILDNRM_TEST_WORKERS:-2}
+parallel=(-n "$workers" --dist loadfile --durations=15)
+echo "==> Tests on SQLite (browser journeys run once, on PostgreSQL)"
+DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" $py -m pytest "${parallel[@]}" --ignore=tests/browser "$@"
+echo "==> Tests on PostgreSQL, browser journeys included"
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres" $py -m pytest "${parallel[@]}" "$@"

@@ -1,4 +1,4 @@
-"""Deny by default: a view without a declared access rule is refused."""
+"""Deny by default: a view without a declared access rule is refused; every refusal of a signed-in user is audited."""
 
 from __future__ import annotations
 
@@ -7,13 +7,44 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from childnrm.access.decorators import API_TOKEN, PASSWORD_ONLY, PUBLIC, SIGNED_IN
 from childnrm.access.policy import has_perm
+from childnrm.audit.services import Action, audit_record
 
 logger = logging.getLogger(__name__)
+
+REFUSAL_STATUSES = frozenset({403, 404})
+# Route parameters are opaque ids and references; a longer value is cut so a probe cannot fill the trail.
+_PARAMETER_LIMIT = 64
+
+
+def refusal_record(request: HttpRequest, response: HttpResponse) -> None:
+    """Leave an attributable trace of a signed-in user refused a record: who, which route and record
+    parameters, the status and the address. Not the path's query string and not the request body.
+
+    Called after the view has returned, outside any transaction the view ran in (and outside
+    ATOMIC_REQUESTS), so a refusal raised inside a rolled-back transaction is still recorded.
+    Anonymous requests are sent to sign in before any record is looked up: nothing to attribute.
+    """
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    if match is None or not getattr(user, "is_authenticated", False):
+        return  # an unknown path names no record; an anonymous request is never shown one
+    detail = {
+        "route": match.view_name,
+        "parameters": {name: str(value)[:_PARAMETER_LIMIT] for name, value in match.kwargs.items()},
+        "method": request.method,
+        "status": response.status_code,
+    }
+    try:
+        audit_record(request=request, action=Action.REFUSED, detail=detail)
+    except DatabaseError:
+        # The refusal stands either way; losing its trace must not turn it into an error page.
+        logger.exception("Could not audit a refused request to %s", match.view_name)
 
 
 def _rule_of(view_func) -> object:
@@ -28,7 +59,10 @@ class AccessPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code in REFUSAL_STATUSES:
+            refusal_record(request, response)
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         rule = _rule_of(view_func)

@@ -43,6 +43,10 @@ class Perm(StrEnum):
     CASE_TRANSFER = "case.transfer"  # transfer a decided case; the turning-18 hand-over
     DASHBOARD_VIEW = "dashboard.view"  # what is due and overdue across the site
     SCA_AUDIT = "sca.audit"  # decisions sent for audit, and findings on them
+    # Retention (issue 14 item 9): the DPO sees what is past its retention date (references and dates, no
+    # names), sets the site's schedule and approves anonymisation; legal holds stop it.
+    RETENTION_REVIEW = "retention.review"
+    LEGAL_HOLD = "retention.legal_hold"  # place and lift legal holds on a child's cases
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -64,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.LETTER_PRODUCE,
             Perm.CASE_TRANSFER,
             Perm.DASHBOARD_VIEW,
+            Perm.LEGAL_HOLD,
         }
     ),
     Role.FIRST_RESPONDER: frozenset(
@@ -87,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SCA_QUALITY_ASSURER: frozenset({Perm.SCA_AUDIT}),
     Role.ANALYST: frozenset({Perm.STATISTICS_VIEW}),
     Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.RETENTION_REVIEW, Perm.LEGAL_HOLD}),
 }
 
 # Why a permission is being used: recorded as the purpose of each audit event.
@@ -115,6 +121,8 @@ PURPOSES: dict[Perm, str] = {
     Perm.CASE_TRANSFER: "Transfer or hand-over of a case",
     Perm.DASHBOARD_VIEW: "Clocks and alerts for the site's cases",
     Perm.SCA_AUDIT: "Home Office quality assurance of decisions",
+    Perm.RETENTION_REVIEW: "Retention: deciding whether records past their retention date are anonymised",
+    Perm.LEGAL_HOLD: "Retention: legal hold on a child's records",
 }
 
 _CACHE_ATTR = "_childnrm_site_perms"

@@ -91,6 +91,8 @@ class Role(models.TextChoices):
     SCA_QUALITY_ASSURER = "sca_quality_assurer", "SCA quality assurer"
     ANALYST = "analyst", "Analyst"
     SITE_ADMIN = "site_admin", "Site administrator"
+    # Approves anonymisation at the end of the retention schedule and places legal holds (retention app).
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 class UserManager(BaseUserManager["User"]):

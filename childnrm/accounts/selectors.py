@@ -38,3 +38,16 @@ def site_user_get(site: Site, user_id: int) -> User:
     if user is None:
         raise Http404
     return user
+
+
+def account_within_admin_reach(*, admin: User, user: User) -> bool:
+    """True if every site where `user` holds an active role is one `admin` administers.
+
+    An account (its sign-in, second factor and identity) is shared by every site that gives it roles,
+    so one site's administrator may reset or attach it only when no other site relies on it.
+    Staff and superuser accounts are out of any site administrator's reach.
+    """
+    if user.is_staff or user.is_superuser:
+        return False
+    administered = sites_where(admin, Perm.SITE_USERS_MANAGE)
+    return not Membership.objects.filter(user=user, active=True).exclude(site_id__in=administered).exists()

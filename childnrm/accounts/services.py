@@ -7,11 +7,14 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -19,10 +22,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.access.policy import forget_cached_permissions
 from childnrm.accounts.models import Membership, Organisation, Site, User
+from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.services import Action, audit_record
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
+
+
+class AdministrationRefused(Exception):
+    """A site administrator may not make this change; the message says why, in words for the page."""
+
+
+OWN_ROLES_REFUSED = "You cannot change your own roles. Ask another site administrator to change them"
+OWN_RESET_REFUSED = "You cannot reset your own security codes. Ask another site administrator to reset them"
+OTHER_SITE_RESET_REFUSED = (
+    "You cannot reset this person's security codes because they also have roles at a site you do not "
+    "administer. Ask the service support team to reset them"
+)
+OTHER_SITE_ADD_REFUSED = (
+    "This email address cannot be given roles from here. Ask the service support team to give this person "
+    "roles at your site"
+)
 
 
 def totp_device_of(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
@@ -71,19 +91,47 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, reques
     return True
 
 
-def second_factor_reset(*, user: User, by: User, request: HttpRequest | None = None) -> None:
-    """A site administrator clears a user's second factor: they enrol again at next sign-in."""
+def sessions_end_for(user: User) -> int:
+    """Delete every live session of the user (all devices); returns how many ended.
+
+    Sessions expire after 30 idle minutes, so the live ones are few enough to read through.
+    """
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def second_factor_reset(*, user: User, by: User, request: HttpRequest) -> None:
+    """A site administrator clears a user's second factor, for a lost phone and lost recovery codes.
+
+    The user is signed out everywhere and their password stops working: they choose a new one through
+    a one-time link emailed to them before they can enrol a new authenticator. So whoever knows only
+    the password cannot enrol their own device after a reset. Only an administrator of every site
+    where the user holds a role may do this, and never on their own account.
+    """
+    if user.pk == by.pk:
+        raise AdministrationRefused(OWN_RESET_REFUSED)
+    if not account_within_admin_reach(admin=by, user=user):
+        raise AdministrationRefused(OTHER_SITE_RESET_REFUSED)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        # A new password hash also invalidates any session we could not find (its auth hash no longer matches).
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        ended = sessions_end_for(user)
         audit_record(
             request=request,
             actor=by,
             action=Action.UPDATE,
             obj=user,
             purpose="Site user administration",
-            detail={"second_factor": "reset"},
+            detail={"second_factor": "reset", "password": "to be chosen again", "sessions_ended": ended},
         )
+    _send_account_email(user=user, request=request, template="second_factor_reset")
 
 
 def demo_totp_key(email: str) -> str:
@@ -91,21 +139,32 @@ def demo_totp_key(email: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"demo-totp:{email}".encode(), hashlib.sha1).hexdigest()
 
 
-def send_set_password_email(*, user: User, request: HttpRequest) -> None:
-    """An invited user chooses their own password through a one-time link (the reset mechanism)."""
+_ACCOUNT_EMAIL_SUBJECTS = {
+    # Subjects carry no personal data: email subjects are widely visible.
+    "invitation": "Child NRM Panels: you have been given access",
+    "second_factor_reset": "Child NRM Panels: your sign-in has been reset",
+}
+
+
+def _send_account_email(*, user: User, request: HttpRequest, template: str) -> None:
+    """An email with a one-time link to choose a password (Django's reset token, valid until used)."""
     context = {
         "protocol": "https" if request.is_secure() else "http",
         "domain": request.get_host(),
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    # Subjects carry no personal data: email subjects are widely visible.
     send_mail(
-        subject="Child NRM Panels: you have been given access",
-        message=render_to_string("accounts/email/invitation.txt", context),
+        subject=_ACCOUNT_EMAIL_SUBJECTS[template],
+        message=render_to_string(f"accounts/email/{template}.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def send_set_password_email(*, user: User, request: HttpRequest) -> None:
+    """An invited user chooses their own password through a one-time link (the reset mechanism)."""
+    _send_account_email(user=user, request=request, template="invitation")
 
 
 def site_user_add(
@@ -122,12 +181,15 @@ def site_user_add(
     """Give someone roles at a site, creating their account if it does not exist yet.
 
     An existing account keeps its name and organisation: an administrator of one site may not
-    rewrite the identity of a user another site also relies on.
+    rewrite the identity of a user another site also relies on. Nor may they attach an account that
+    holds roles at a site they do not administer: the refusal names nobody.
     """
     email = email.strip().lower()
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email=email).first()
         created = user is None
+        if not created and not account_within_admin_reach(admin=by, user=user):
+            raise AdministrationRefused(OTHER_SITE_ADD_REFUSED)
         if created:
             user = User.objects.create_user(
                 email, None, full_name=full_name, organisation=organisation, job_title=job_title
@@ -150,7 +212,12 @@ def site_user_add(
 
 
 def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, request: HttpRequest) -> None:
-    """Make the user's active roles at this site exactly `roles` (none = removed from the site)."""
+    """Make the user's active roles at this site exactly `roles` (none = removed from the site).
+
+    Never one's own: an administrator cannot widen (or narrow) their own access without a second one.
+    """
+    if user.pk == by.pk:
+        raise AdministrationRefused(OWN_ROLES_REFUSED)
     with transaction.atomic():
         current = set(Membership.objects.filter(user=user, site=site, active=True).values_list("role", flat=True))
         wanted = set(roles)

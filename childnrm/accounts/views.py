@@ -6,6 +6,7 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -22,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.access.decorators import password_only, public, requires, signed_in
 from childnrm.access.policy import Perm
 from childnrm.accounts import forms, selectors, services
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Site, User
 from childnrm.audit.services import Action, audit_record
 
 _NEXT = "childnrm_next"
@@ -66,6 +67,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
+def _second_factor_verified(request: HttpRequest, device) -> None:
+    """Both factors are proven: a new session key (the half-signed-in one may have leaked), and only
+    now are earlier failures forgiven (a correct password alone does not reset the lockout count)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    axes_reset(username=request.user.email)
+
+
 @password_only
 def second_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -77,7 +86,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_verified(request, device)
             audit_record(request=request, action=Action.SIGN_IN, obj=user, purpose="Sign in")
             return redirect(request.session.pop(_NEXT, reverse("core:home")))
         audit_record(request=request, action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in")
@@ -105,7 +114,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     form = forms.EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.totp_enrolment_confirm(user=user, device=device, token=form.cleaned_data["code"], request=request):
-            otp_login(request, device)
+            _second_factor_verified(request, device)
             request.session.pop(_ENROL_DEVICE, None)
             request.session[_NEW_CODES] = services.recovery_codes_issue(user=user, request=request)
             return redirect("accounts:recovery-codes")
@@ -230,10 +239,38 @@ def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for_admin(request.user, site_slug)
     form = forms.SiteUserAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
-        messages.success(request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}")
-        return redirect("accounts:site-user-list", site_slug=site.slug)
+        try:
+            user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
+        except services.AdministrationRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(
+                request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}"
+            )
+            return redirect("accounts:site-user-list", site_slug=site.slug)
     return render(request, "accounts/site_user_add.html", {"site": site, "form": form})
+
+
+def _site_user_page(
+    request: HttpRequest,
+    site: Site,
+    member: User,
+    form: forms.SiteUserRolesForm,
+    *,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    audit_record(request=request, action=Action.VIEW, obj=member, site_id=site.pk, purpose="Site user administration")
+    is_self = member.pk == request.user.pk
+    context = {
+        "site": site,
+        "member": member,
+        "form": form,
+        "errors": [refusal] if refusal else [],
+        "is_self": is_self,
+        "may_reset": not is_self and selectors.account_within_admin_reach(admin=request.user, user=member),
+    }
+    return render(request, "accounts/site_user_detail.html", context, status=status)
 
 
 @requires(Perm.SITE_USERS_MANAGE)
@@ -243,16 +280,17 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
     current = [m.role for m in member.site_roles]
     form = forms.SiteUserRolesForm(request.POST if request.method == "POST" else None, initial={"roles": current})
     if request.method == "POST" and form.is_valid():
-        if member.pk == request.user.pk and Role.SITE_ADMIN not in form.cleaned_data["roles"]:
-            form.add_error("roles", "You cannot remove your own site administrator role")
-        else:
+        try:
             services.site_user_roles_set(
                 site=site, user=member, roles=form.cleaned_data["roles"], by=request.user, request=request
             )
+        except services.AdministrationRefused as refusal:
+            form = forms.SiteUserRolesForm(initial={"roles": current})
+            return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)
+        else:
             messages.success(request, f"Roles for {member.full_name} have been updated")
             return redirect("accounts:site-user-list", site_slug=site.slug)
-    audit_record(request=request, action=Action.VIEW, obj=member, site_id=site.pk, purpose="Site user administration")
-    return render(request, "accounts/site_user_detail.html", {"site": site, "member": member, "form": form})
+    return _site_user_page(request, site, member, form)
 
 
 @requires(Perm.SITE_USERS_MANAGE)
@@ -260,6 +298,14 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
 def site_user_reset_second_factor(request: HttpRequest, site_slug: str, user_id: int) -> HttpResponse:
     site = selectors.site_for_admin(request.user, site_slug)
     member = selectors.site_user_get(site, user_id)
-    services.second_factor_reset(user=member, by=request.user, request=request)
-    messages.success(request, f"{member.full_name} will set up their authenticator app again when they next sign in")
+    try:
+        services.second_factor_reset(user=member, by=request.user, request=request)
+    except services.AdministrationRefused as refusal:
+        form = forms.SiteUserRolesForm(initial={"roles": [m.role for m in member.site_roles]})
+        return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)
+    messages.success(
+        request,
+        f"{member.full_name} has been signed out and emailed a link to choose a new password. "
+        "They will then set up their authenticator app again",
+    )
     return HttpResponseRedirect(reverse("accounts:site-user-detail", args=[site.slug, member.pk]))

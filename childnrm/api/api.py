@@ -7,6 +7,7 @@ invalid field; nothing a client sends should cause a 5xx. The OpenAPI document i
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -23,7 +24,7 @@ from childnrm.access.decorators import API_TOKEN, public
 from childnrm.api.auth import TokenAuth
 from childnrm.api.referrals import router as referrals_router
 from childnrm.api.schemas import cross_field_errors, unstorable_values
-from childnrm.api.services import ApiInputError, IdempotencyConflict
+from childnrm.api.services import ApiInputError, FormAlreadyImported, IdempotencyConflict
 
 UNAUTHORISED = (
     "Send a valid API token in the Authorization header ('Authorization: Bearer <token>'). "
@@ -63,6 +64,7 @@ class ChildNrmApi(NinjaAPI):
     def _get_urls(self):
         urls = super()._get_urls()
         for pattern in urls:
+            pattern.callback = _json_method_not_allowed(pattern.callback)
             pattern.callback.access_rule = API_TOKEN
         # Replace ninja's root (a 404 that points to interactive docs) with a plain page.
         urls[-1] = path("", api_index, name="api-root")
@@ -70,6 +72,26 @@ class ChildNrmApi(NinjaAPI):
 
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # post_referral, get_referral: readable in generated clients
+
+
+def _json_method_not_allowed(view):
+    """ninja answers a method a path does not have with a plain-text 405: answer in the API's JSON instead."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            json_response = error_response(
+                request,
+                405,
+                [{"field": None, "message": f"Method {request.method} is not allowed here. Allowed: {allowed}"}],
+            )
+            json_response["Allow"] = allowed
+            return json_response
+        return response
+
+    return wrapped
 
 
 @public
@@ -197,6 +219,10 @@ def _on_idempotency_conflict(request: HttpRequest, exc: IdempotencyConflict) -> 
     )
 
 
+def _on_form_already_imported(request: HttpRequest, exc: FormAlreadyImported) -> HttpResponse:
+    return error_response(request, 409, [{"field": "reference", "message": exc.message}])
+
+
 def _on_unicode_error(request: HttpRequest, exc: UnicodeError) -> HttpResponse:
     return error_response(request, 400, [{"field": None, "message": "The request is not valid UTF-8"}])
 
@@ -211,4 +237,5 @@ api.add_exception_handler(PermissionDenied, _on_forbidden)
 api.add_exception_handler(ApiInputError, _on_input_error)
 api.add_exception_handler(IdempotencyConflict, _on_idempotency_conflict)
 api.add_exception_handler(UnicodeError, _on_unicode_error)
+api.add_exception_handler(FormAlreadyImported, _on_form_already_imported)
 api.add_router("/referrals", referrals_router)

@@ -1,210 +1,48 @@
-"""Import a referral written in the field vocabulary of the Home Office's online NRM form.
+"""Import a child's referral written exactly as the Home Office online NRM form saves it.
 
-Source read (open source): GitHub repository UKHomeOffice/modern-slavery
-- `apps/nrm/fields/index.js` at commit dc29604f7887acb78b94e266401782f5d012e1e4 (field names, kinds
-  and option values; compared with the older 03a8d440f327f088fce89b9fa33c9a29d98c11d9, whose
-  `concerns-future-exploitation` and `co-operate-with-police` are kept verbatim like any other field),
-- `apps/nrm/translations/src/en/fields.json` at 035d6d353cf35c7c6e51a4df76d57d771b611554 (labels, to
-  understand each option),
-- `ms-lists/ms_nationalities.js` at 865f90910dcc0d7c21fa326685060b0884664a92 (nationality values:
-  demonyms such as "Albanian") and `ms-lists/ms_uk_local_authorities.js` at
-  3cbda6d8a349ba9aa7c458aca15832a74009809d (local authority values: council names).
-The form posts one flat object of field name → value: strings, `true` for a ticked checkbox, and the
-date of birth as `pv-dob` (YYYY-MM-DD) or as `pv-dob-day`, `pv-dob-month`, `pv-dob-year`.
+The form's fields, options, labels and sections are in `childnrm.api.home_office_form` (written from
+UKHomeOffice/modern-slavery at the commit recorded there). The form posts one flat object of field
+name → value: strings; `""` for an unticked checkbox and `"true"` for a ticked one; `""` for a
+question left blank; the date of birth as `pv-dob` (YYYY-MM-DD) or `pv-dob-day`/`-month`/`-year`.
 
-Mapping (Home Office field → referral field):
+What becomes of each field (the full table, with every option, is docs/home-office-form-mapping.md):
+- The child's identity, age, gender, nationalities, interpreter and language, local authority,
+  current location, exploitation types and location, the referrer: structured referral fields.
+- Every field the form defines, with a value, also lands in a labelled section of the referral
+  (`Referral.form_sections`), under the form's own headings and labels, options shown by their
+  labels: the panel reads the form as the first responder wrote it, never raw keys.
+- The narrative questions together become the referral's account, each under its own heading.
+- The form's reference ("Your reference") is `Referral.form_reference`, unique per organisation.
+- Fields the catalogue does not know (other versions of the form) are kept verbatim in
+  `Referral.unmapped` and shown in their own section, their names turned into words.
 
-| Home Office field                                              | Referral field                        |
-|----------------------------------------------------------------|---------------------------------------|
-| pv-name-first-name, pv-name-last-name                          | given_names, family_name              |
-| pv-name-nickname                                               | aliases (one alias, as given names)   |
-| pv-dob (or pv-dob-day/-month/-year)                            | date_of_birth                         |
-| pv-under-age: yes / not-sure / no                              | -, age_uncertain, refused (an adult)  |
-| pv-gender: female / male / unknown                             | sex female / male / not_known, and    |
-|                                                                | gender_identity for "unknown" (their  |
-|                                                                | label: "do not identify as male or    |
-|                                                                | female")                              |
-| pv-nationality, pv-nationality-second                          | nationalities (demonym → ISO 3166)    |
-| pv-interpreter-requirements: yes / no                          | interpreter_needed                    |
-| pv-interpreter-requirements-language                           | languages, when it names an ISO 639   |
-|                                                                | language; otherwise kept verbatim     |
-| local-authority-contacted-about-child-local-authority-name     | residence_local_authority (by name)   |
-| current-pv-location-uk-city, current-pv-location-uk-region     | found_location ("city, region")       |
-| pv-contact-details-street/-town/-county/-postcode              | address                               |
-| where-exploitation-happened: uk / overseas / uk-and-overseas   | exploitation_location uk/overseas/both|
-| types-of-exploitation-forced-to-work, -wages-taken             | exploitation_types: labour            |
-| types-of-exploitation-prostitution, -child-exploitation,       | exploitation_types: sexual            |
-|   -taken-somewhere                                             |                                       |
-| types-of-exploitation-forced-to-commit-crime, -commit-fraud    | exploitation_types: criminal          |
-| types-of-exploitation-organs-removed                           | exploitation_types: organ_harvesting  |
-| types-of-exploitation-unpaid-household-work                    | exploitation_types: domestic_servitude|
-| types-of-exploitation-other                                    | exploitation_types: other             |
-| what-happened                                                  | account                               |
-| fr-details-first-name + fr-details-last-name                   | referrer_name                         |
-| fr-details-role, fr-details-phone                              | referrer_job_title, referrer_phone    |
-| user-email, else fr-alternative-contact                        | referrer_email                        |
-
-Everything else (their reference, organisation, the narrative questions, exploiters, police,
-contact preferences, ...) is kept verbatim in `Referral.unmapped`, as are the `types-of-exploitation-*`
-ticks, because our exploitation types are coarser than theirs. Nothing is dropped.
+Nothing is dropped: a nationality not on the form's list, or a local authority this service does not
+know, is an error naming the field, not a silent omission.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
-from pydantic import BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.api import home_office_form as catalogue
+from childnrm.api.home_office_form import BY_NAME, DATE_PARTS, FIELDS, FormField
 from childnrm.api.schemas import Strict
 from childnrm.referrals import vocab
 from childnrm.referrals.models import Referral
 
-SOURCE = "UKHomeOffice/modern-slavery apps/nrm/fields/index.js @ dc29604f7887acb78b94e266401782f5d012e1e4"
-
-# Radio groups and their option values, as in the form.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "fr-location": ("england", "wales", "scotland", "northern-ireland"),
-    "pv-under-age": ("yes", "no", "not-sure"),
-    "pv-under-age-at-time-of-exploitation": ("yes", "no", "not-sure"),
-    "were-they-taken-somewhere-by-their-exploiter": ("yes", "no"),
-    "when-last-contact": (
-        "within-the-last-week",
-        "within-the-last-month",
-        "within-the-last-3-month",
-        "within-the-last-6-month",
-        "over-a-year-ago",
-        "not-sure",
-    ),
-    "is-this-the-first-chance-to-report": ("yes", "no", "not-sure"),
-    "are-others-involved": ("yes", "no"),
-    "evidence-of-dishonesty": ("yes", "no"),
-    "where-exploitation-happened": ("uk", "overseas", "uk-and-overseas"),
-    "exploiters-location": ("yes", "no"),
-    "are-exploiters-in-the-uk": ("yes", "no"),
-    "any-other-pvs": ("yes", "no", "not-sure"),
-    "future-exploitation-concerns": ("yes", "no"),
-    "reported-to-police": ("yes", "no"),
-    "authorities-cooperation": ("yes", "no"),
-    "pv-want-to-submit-nrm": ("yes", "no"),
-    "does-pv-need-support": ("yes", "no"),
-    "pv-phone-number": ("yes", "pv-alternative-number", "no"),
-    "pv-gender": ("female", "male", "unknown"),
-    "does-pv-have-children": ("yes", "no"),
-    "pv-interpreter-requirements": ("yes", "no"),
-    "pv-other-help-with-communication": ("yes", "no"),
-    "pv-ho-reference": ("yes", "no"),
-    "who-contact": ("potential-victim", "someone-else"),
-}
-# Checkbox groups (several values may be ticked).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "pv-contact-details": ("email", "post"),
-    "someone-else": ("email", "post"),
-}
-EXPLOITATION_TICKS: dict[str, str] = {
-    "types-of-exploitation-forced-to-work": vocab.ExploitationType.LABOUR,
-    "types-of-exploitation-wages-taken": vocab.ExploitationType.LABOUR,
-    "types-of-exploitation-forced-to-commit-fraud": vocab.ExploitationType.CRIMINAL,
-    "types-of-exploitation-prostitution": vocab.ExploitationType.SEXUAL,
-    "types-of-exploitation-child-exploitation": vocab.ExploitationType.SEXUAL,
-    "types-of-exploitation-taken-somewhere": vocab.ExploitationType.SEXUAL,
-    "types-of-exploitation-forced-to-commit-crime": vocab.ExploitationType.CRIMINAL,
-    "types-of-exploitation-organs-removed": vocab.ExploitationType.ORGAN_HARVESTING,
-    "types-of-exploitation-unpaid-household-work": vocab.ExploitationType.DOMESTIC_SERVITUDE,
-    "types-of-exploitation-other": vocab.ExploitationType.OTHER,
-}
-CHECKBOXES = (
-    *EXPLOITATION_TICKS,
-    "pv-contact-details-email-check",
-    "pv-contact-details-post-check",
-    "someone-else-permission-check",
-)
-# Text inputs, text areas and list selects (their values are free text or a name from a list).
-TEXTS = (
-    "reference",
-    "user-email",
-    "user-organisation",
-    "local-authority-contacted-about-child-local-authority-name",
-    "local-authority-contacted-about-child-local-authority-phone",
-    "local-authority-contacted-about-child-local-authority-email",
-    "local-authority-contacted-about-child-local-authority-first-name",
-    "local-authority-contacted-about-child-local-authority-last-name",
-    "what-happened",
-    "birthplace",
-    "family",
-    "education",
-    "employment-history",
-    "when-did-the-exploitation-take-place",
-    "more-than-one-exploitation-situation",
-    "how-did-the-exploitation-start",
-    "were-they-taken-somewhere-by-their-exploiter-journey-details",
-    "what-were-they-required-to-do",
-    "how-they-were-treated",
-    "why-they-stayed",
-    "how-why-did-they-leave-the-situation",
-    "details-last-contact",
-    "why-report-now",
-    "why-are-you-making-the-referral",
-    "where-how-interview-carried-out",
-    "are-others-involved-details",
-    "evidence-of-dishonesty-details",
-    "what-evidence-you-will-submit",
-    *(f"where-exploitation-happened-uk-city-{i}" for i in range(1, 11)),
-    "where-exploitation-happened-other-uk-other-location",
-    *(f"where-exploitation-happened-overseas-country-{i}" for i in range(1, 11)),
-    "where-exploitation-happened-other-overseas-other-location",
-    "current-pv-location-uk-city",
-    "current-pv-location-uk-region",
-    "who-exploited-pv",
-    "exploiters-current-location-details",
-    "other-exploitation-details",
-    "future-exploitation-reasons",
-    "reported-to-police-police-forces",
-    "reported-to-police-crime-reference",
-    "authorities-cooperation-details",
-    "refuse-nrm",
-    "pv-phone-number-yes",
-    "pv-phone-number-alternative",
-    "alternative-number-relation-to-pv",
-    "no-contact-details",
-    "pv-name-first-name",
-    "pv-name-last-name",
-    "pv-name-nickname",
-    "pv-dob",
-    "pv-dob-day",
-    "pv-dob-month",
-    "pv-dob-year",
-    "does-pv-have-children-yes-amount",
-    "pv-nationality",
-    "pv-nationality-second",
-    "pv-interpreter-requirements-language",
-    "pv-other-help-with-communication-aid",
-    "pv-ho-reference-type",
-    "pv-contact-details-email-input",
-    "pv-contact-details-street",
-    "pv-contact-details-town",
-    "pv-contact-details-county",
-    "pv-contact-details-postcode",
-    "someone-else-first-name",
-    "someone-else-last-name",
-    "someone-else-email-input",
-    "someone-else-street",
-    "someone-else-town",
-    "someone-else-county",
-    "someone-else-postcode",
-    "fr-details-first-name",
-    "fr-details-last-name",
-    "fr-details-role",
-    "fr-details-phone",
-    "fr-alternative-contact",
-)
-MAX_TEXT = 15000  # the form's own limit for every text field
+SOURCE = f"{catalogue.FORM_REPOSITORY} apps/nrm/fields/index.js @ {catalogue.FORM_COMMIT}"
+OTHER_ANSWERS = "Other answers sent with the form"
 
 # ms-lists/ms_nationalities.js values → ISO 3166-1 alpha-2. None: no ISO code (kept verbatim).
 NATIONALITIES: dict[str, str | None] = {
@@ -261,20 +99,87 @@ LANGUAGE_SYNONYMS: dict[str, str] = {
     "sylheti": "syl", "patois": "jam", "jamaican patois": "jam",
 }  # fmt: skip
 
+# Our exploitation types are coarser than the form's ticks: several ticks map to one type.
+EXPLOITATION_TICKS: dict[str, str] = {
+    "types-of-exploitation-forced-to-work": vocab.ExploitationType.LABOUR,
+    "types-of-exploitation-wages-taken": vocab.ExploitationType.LABOUR,
+    "types-of-exploitation-forced-to-commit-fraud": vocab.ExploitationType.CRIMINAL,
+    "types-of-exploitation-prostitution": vocab.ExploitationType.SEXUAL,
+    "types-of-exploitation-child-exploitation": vocab.ExploitationType.SEXUAL,
+    "types-of-exploitation-taken-somewhere": vocab.ExploitationType.SEXUAL,
+    "types-of-exploitation-forced-to-commit-crime": vocab.ExploitationType.CRIMINAL,
+    "types-of-exploitation-organs-removed": vocab.ExploitationType.ORGAN_HARVESTING,
+    "types-of-exploitation-unpaid-household-work": vocab.ExploitationType.DOMESTIC_SERVITUDE,
+    "types-of-exploitation-other": vocab.ExploitationType.OTHER,
+}
+
+# Form field → the referral field(s) it fills (besides its labelled section). Read by the coverage
+# script and the mapping document; `map_form` is what actually fills them.
+STRUCTURED: dict[str, str] = {
+    "reference": "form_reference",
+    "pv-name-first-name": "given_names",
+    "pv-name-last-name": "family_name",
+    "pv-name-nickname": "aliases",
+    "pv-dob": "date_of_birth",
+    "pv-under-age": "age_uncertain (not-sure); refused when no",
+    "pv-gender": "sex, gender_identity",
+    "pv-nationality": "nationalities",
+    "pv-nationality-second": "nationalities",
+    "pv-interpreter-requirements": "interpreter_needed",
+    "pv-interpreter-requirements-language": "languages (when an ISO 639 language)",
+    "local-authority-contacted-about-child-local-authority-name": "residence_local_authority",
+    "current-pv-location-uk-city": "found_location, found_local_authority (a council of that name)",
+    "current-pv-location-uk-region": "found_location",
+    "where-exploitation-happened": "exploitation_location",
+    **{name: "exploitation_types" for name in EXPLOITATION_TICKS},
+    **{f.name: "account" for f in FIELDS if f.narrative},
+    "fr-details-first-name": "referrer_name",
+    "fr-details-last-name": "referrer_name",
+    "fr-details-role": "referrer_job_title",
+    "fr-details-phone": "referrer_phone",
+    "user-email": "referrer_email",
+    "fr-alternative-contact": "referrer_email (when no user-email)",
+}
+
+# A question asked only after a given answer to another: (the other field, its value, this field).
+DEPENDENT: tuple[tuple[str, str, str, str], ...] = (
+    ("types-of-exploitation-other", "true", "other-exploitation-details", "Please enter other type of exploitation"),
+    ("reported-to-police", "yes", "reported-to-police-police-forces", "You must select a police force from the list"),
+    ("reported-to-police", "yes", "reported-to-police-crime-reference", "You must enter a crime or CAD reference"),
+    ("pv-interpreter-requirements", "yes", "pv-interpreter-requirements-language", "You must enter a language"),
+    (
+        "pv-other-help-with-communication",
+        "yes",
+        "pv-other-help-with-communication-aid",
+        "You must enter the communication aid",
+    ),
+    ("pv-ho-reference", "yes", "pv-ho-reference-type", "You must enter a reference number"),
+    ("does-pv-have-children", "yes", "does-pv-have-children-yes-amount", "You must enter the number of children"),
+    (
+        "were-they-taken-somewhere-by-their-exploiter",
+        "yes",
+        "were-they-taken-somewhere-by-their-exploiter-journey-details",
+        "Enter the journey's details",
+    ),
+    ("future-exploitation-concerns", "yes", "future-exploitation-reasons", "Tell us why there are concerns"),
+)
+
 UNDER_AGE_NO_MESSAGE = (
     "This service takes referrals of children: the form says the person is not under 18. "
     "Refer adults through the Home Office's online form."
 )
 
-
 EXAMPLE_FORM = {
     "reference": "NB-0412",
+    "user-organisation": "Northbridge City Council",
     "fr-location": "england",
     "pv-under-age": "yes",
     "local-authority-contacted-about-child-local-authority-name": "Northbridge City Council",
-    "what-happened": "She was recruited online and moved between flats to sell drugs.",
+    "how-did-the-exploitation-start": "An older man offered her money and a phone.",
+    "what-were-they-required-to-do": "Hold and sell drugs; answer a phone at all hours.",
     "where-exploitation-happened": "uk",
-    "types-of-exploitation-forced-to-commit-crime": True,
+    "types-of-exploitation-forced-to-work": "",
+    "types-of-exploitation-forced-to-commit-crime": "true",
     "pv-name-first-name": "Elira",
     "pv-name-last-name": "Krasniqi",
     "pv-dob": "2010-02-14",
@@ -289,34 +194,117 @@ EXAMPLE_FORM = {
 }
 
 
+# --- The form's encodings, checked field by field ---------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _option_check(spec: FormField):
+    def check(value: Any) -> Any:
+        if _blank(value):
+            return None
+        if not isinstance(value, str) or value not in spec.options:
+            raise ValueError(
+                f"“{str(value)[:60]}” is not an answer the form offers to “{spec.label}”: use one of "
+                + ", ".join(f"'{v}' ({label})" for v, label in spec.options.items())
+            )
+        return value
+
+    return check
+
+
+def _checkbox(value: Any) -> Any:
+    # The form saves a ticked box as "true" and an unticked one as "" (or leaves it out).
+    if value is True or (isinstance(value, str) and value.strip().lower() in {"true", "on"}):
+        return True
+    if value is False or _blank(value) or (isinstance(value, str) and value.strip().lower() == "false"):
+        return False
+    raise ValueError('A checkbox is "true" when ticked and "" when not')
+
+
+def _group_check(spec: FormField):
+    def check(value: Any) -> Any:
+        if _blank(value):
+            return None
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or any(not isinstance(v, str) or v not in spec.options for v in values):
+            raise ValueError(
+                f"Tick any of the form's options for “{spec.label}”: " + ", ".join(f"'{v}'" for v in spec.options)
+            )
+        return values
+
+    return check
+
+
+def _text_check(spec: FormField):
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"“{spec.label}” is text: send it as a JSON string")
+        if len(value) > spec.max_length:
+            raise ValueError(f"You must enter no more than {spec.max_length:,} characters")
+        return value
+
+    return check
+
+
+def _schema_field(spec: FormField) -> tuple[Any, Any]:
+    """The field's type, and the JSON Schema published for it (the form's own encodings and options)."""
+    about = f"“{spec.label}”."
+    if spec.kind == "radio":
+        published = {"anyOf": [{"type": "string", "enum": list(spec.options)}, {"const": ""}, {"type": "null"}]}
+        kind = Annotated[str | None, BeforeValidator(_option_check(spec)), WithJsonSchema(published)]
+        return kind, Field(None, alias=spec.name, description=f'{about} One of the form\'s options; "" if unanswered.')
+    if spec.kind == "checkbox":
+        published = {"anyOf": [{"type": "string", "enum": ["true", ""]}, {"type": "boolean"}, {"type": "null"}]}
+        kind = Annotated[bool | None, BeforeValidator(_checkbox), WithJsonSchema(published)]
+        return kind, Field(None, alias=spec.name, description=f'{about} "true" when ticked, "" when not.')
+    if spec.kind == "checkbox-group":
+        ticks = {"type": "string", "enum": list(spec.options)}
+        published = {"anyOf": [{"type": "array", "items": ticks}, ticks, {"const": ""}, {"type": "null"}]}
+        kind = Annotated[list[str] | None, BeforeValidator(_group_check(spec)), WithJsonSchema(published)]
+        return kind, Field(None, alias=spec.name, description=f"{about} The boxes ticked.")
+    if spec.kind == "file":
+        return Any, Field(None, alias=spec.name, description=f"{about} The uploaded file's name, kept as sent.")
+    published = {"anyOf": [{"type": "string", "maxLength": spec.max_length}, {"type": "null"}]}
+    kind = Annotated[str | None, BeforeValidator(_text_check(spec)), WithJsonSchema(published)]
+    return kind, Field(None, alias=spec.name, description=about)
+
+
 class _HomeOfficeForm(Strict):
     # Fields of other versions of the form are accepted and kept verbatim.
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [EXAMPLE_FORM]})
 
 
 def _schema() -> type[Strict]:
-    fields: dict[str, Any] = {}
-    for name, options in CHOICES.items():
-        fields[name] = (Literal[options] | None, Field(None, alias=name))  # type: ignore[valid-type]
-    for name, options in GROUPS.items():
-        # One ticked box may come as a plain string.
-        ticked = Annotated[list[Literal[options]], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]  # type: ignore[valid-type]
-        fields[name] = (ticked | None, Field(None, alias=name))
-    for name in CHECKBOXES:
-        fields[name] = (bool | None, Field(None, alias=name))  # true, or the strings "true"/"on"
-    for name in TEXTS:
-        fields[name] = (str | None, Field(None, alias=name, max_length=MAX_TEXT))
-    fields = {name.replace("-", "_"): spec for name, spec in fields.items()}
+    fields: dict[str, Any] = {spec.name.replace("-", "_"): _schema_field(spec) for spec in FIELDS}
+    for part in DATE_PARTS:
+        fields[part.replace("-", "_")] = (str | None, Field(None, alias=part, max_length=4))
     return create_model(
         "HomeOfficeFormIn",
         __base__=_HomeOfficeForm,
-        __doc__="A referral in the field vocabulary of the Home Office online NRM form (UKHomeOffice/modern-slavery, "
-        "apps/nrm/fields). Fields not listed are accepted and kept verbatim.",
+        __doc__=(
+            f"A child's referral in the fields of the Home Office online NRM form ({SOURCE}), encoded as the "
+            'form saves it: checkboxes "true" or "", blank answers "". Every answer is checked against the '
+            "form's own options. Rules that involve two fields: a name (first or last) is required; the "
+            "date of birth is optional (without one the Single Competent Authority decides); at least one "
+            "types-of-exploitation-* box is ticked; a follow-up question (e.g. reported-to-police-crime-reference "
+            'after reported-to-police "yes") is required when its question was answered that way; '
+            "`reference` is unique per organisation: the same submission again returns the existing referral "
+            "(200), a changed one with the same reference is refused (409). Fields not listed are accepted and "
+            "kept verbatim."
+        ),
         **fields,
     )
 
 
 HomeOfficeFormIn = _schema()
+
+
+# --- Mapping -----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -338,7 +326,7 @@ def _text(form: dict[str, Any], name: str) -> str:
 
 
 def _ticked(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() in {"true", "on"})
+    return value is True or (isinstance(value, str) and value.strip().lower() in {"true", "on"})
 
 
 def _fits(result: MappedReferral, name: str, value: str, limit: int) -> str:
@@ -359,150 +347,241 @@ def language_code(name: str) -> str | None:
     return None
 
 
+def form_fingerprint(form: dict[str, Any]) -> str:
+    """SHA-256 of the answers given (blank answers and unticked boxes left out, text trimmed).
+
+    The same submission sent again, in either of the form's encodings, has the same fingerprint.
+    """
+    given: dict[str, Any] = {}
+    for name, value in form.items():
+        if name in BY_NAME and BY_NAME[name].kind == "checkbox":
+            if _ticked(value):
+                given[name] = True
+        elif not _blank(value) and value is not False:
+            given[name] = value.strip() if isinstance(value, str) else value
+    canonical = json.dumps(given, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _date_of_birth(form: dict[str, Any], result: MappedReferral) -> date | None:
+    """The date of birth, or None when the form gives none (it is optional on the form)."""
     raw = _text(form, "pv-dob")
     name = "pv-dob"
-    if not raw and any(_text(form, f"pv-dob-{part}") for part in ("day", "month", "year")):
-        day, month, year = (_text(form, f"pv-dob-{part}") for part in ("day", "month", "year"))
-        raw = f"{year:0>4}-{month:0>2}-{day:0>2}" if day.isdigit() and month.isdigit() and year.isdigit() else "?"
+    parts = [_text(form, part) for part in DATE_PARTS]
+    if not raw and any(parts):
+        day, month, year = parts
+        raw = f"{year:0>4}-{month:0>2}-{day:0>2}" if all(p.isdigit() for p in parts) else "?"
         name = "pv-dob-day"
     if not raw:
-        result.error(
-            "pv-dob", "The form gives no date of birth: a referral needs the child's date of birth to be routed"
-        )
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        result.error(name, "Enter the date of birth as a real date, like 2010-04-30")
         return None
     try:
-        value = date.fromisoformat(raw)
+        value = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
     except ValueError:
-        result.error(name, "Enter the date of birth as a real date, like 2010-04-30")
+        value = None
+    if value is None:
+        result.error(name, "You must enter a valid date")
         return None
-    if value > timezone.localdate() or value.year < 1900:
-        result.error(name, "The date of birth must be in the past")
+    if value > timezone.localdate():
+        result.error(name, "You must enter a valid date. The date cannot be in the future")
+        return None
+    if value.year < 1900:
+        result.error(name, "You must enter a valid date. The date cannot be too far in the past")
         return None
     return value
 
 
+def _display(spec: FormField | None, value: Any) -> str:
+    if spec is None:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if spec.kind == "checkbox":
+        return "Yes"
+    if spec.kind == "radio":
+        return spec.options.get(value, value)
+    if spec.kind == "checkbox-group":
+        values = [value] if isinstance(value, str) else list(value)
+        return ", ".join(spec.options.get(v, v) for v in values)
+    if spec.kind == "date":
+        try:
+            return f"{date.fromisoformat(value):%-d %B %Y}"
+        except (TypeError, ValueError):
+            return str(value)
+    if spec.kind == "file":
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value.strip()
+
+
+def form_sections(form: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every answer given, under the form's headings and labels, in the form's order (no raw keys)."""
+    by_section: dict[str, list[dict[str, str]]] = {heading: [] for heading in catalogue.SECTIONS}
+    for spec in FIELDS:
+        value = form.get(spec.name)
+        if spec.kind == "date" and _blank(value) and any(_text(form, p) for p in DATE_PARTS):
+            value = "-".join(f"{_text(form, p):0>{w}}" for p, w in zip(DATE_PARTS[::-1], (4, 2, 2), strict=True))
+        if spec.kind == "checkbox" and not _ticked(value):
+            continue
+        if _blank(value) or value is False or value == []:
+            continue
+        item = {"field": spec.name, "label": spec.label, "value": _display(spec, value)}
+        if spec.narrative:
+            item["narrative"] = "true"
+        by_section[spec.section].append(item)
+    others = [
+        {"field": name, "label": catalogue.label_of(name), "value": _display(None, value)}
+        for name, value in form.items()
+        if name not in BY_NAME and name not in DATE_PARTS and not _blank(value) and value not in (False, [], {})
+    ]
+    sections = [{"heading": heading, "items": items} for heading, items in by_section.items() if items]
+    if others:
+        sections.append({"heading": OTHER_ANSWERS, "items": others})
+    return sections
+
+
+def account_text(sections: list[dict[str, Any]]) -> str:
+    """The narrative answers as one account, each under its own heading."""
+    parts = [f"{item['label']}\n{item['value']}" for s in sections for item in s["items"] if item.get("narrative")]
+    return "\n\n".join(parts)
+
+
+def _local_authority_named(name: str) -> Organisation | None:
+    return (
+        Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY, name__iexact=name, active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _found_local_authority(city: str) -> Organisation | None:
+    """The council of the town the child is in now, when exactly one council of that name uses the service."""
+    if not city or city.lower() == "unknown":
+        return None
+    exact = _local_authority_named(city)
+    if exact is not None:
+        return exact
+    councils = list(
+        Organisation.objects.filter(
+            type=OrganisationType.LOCAL_AUTHORITY, name__istartswith=f"{city} ", active=True
+        ).order_by("pk")[:2]
+    )
+    return councils[0] if len(councils) == 1 else None
+
+
 def map_form(form: dict[str, Any]) -> MappedReferral:
-    """Map a Home Office form submission to referral fields; keep every other field verbatim."""
+    """Map a Home Office form submission to referral fields and labelled sections; report what is wrong."""
     result = MappedReferral()
-    used: set[str] = set()
     out = result.fields
 
-    def take(*names: str) -> None:
-        used.update(names)
+    # The form's own reference for this referral
+    out["form_reference"] = _fits(result, "reference", _text(form, "reference"), 200)
+    if not out["form_reference"] and not result.errors_for("reference"):
+        result.error("reference", "You must enter a reference")
 
     # The child
-    take("pv-name-first-name", "pv-name-last-name", "pv-name-nickname")
     out["given_names"] = _fits(result, "pv-name-first-name", _text(form, "pv-name-first-name"), 200)
     out["family_name"] = _fits(result, "pv-name-last-name", _text(form, "pv-name-last-name"), 200)
     if not out["given_names"] and not out["family_name"] and not result.errors_for("pv-name-first-name"):
-        result.error("pv-name-first-name", "Enter the child's first name or last name")
+        result.error("pv-name-first-name", "You must enter the potential victim's first name")
     nickname = _fits(result, "pv-name-nickname", _text(form, "pv-name-nickname"), 200)
     out["aliases"] = [{"given_names": nickname, "family_name": ""}] if nickname else []
 
-    take("pv-dob", "pv-dob-day", "pv-dob-month", "pv-dob-year")
     out["date_of_birth"] = _date_of_birth(form, result)
 
-    take("pv-under-age")
     under_age = form.get("pv-under-age")
-    if under_age == "no":
+    if _blank(under_age):
+        result.error("pv-under-age", "You must select an option")
+    elif under_age == "no":
         result.error("pv-under-age", UNDER_AGE_NO_MESSAGE)
     out["age_uncertain"] = under_age == "not-sure"
 
-    take("pv-gender")
     gender = form.get("pv-gender")
-    if gender is None:
-        result.error("pv-gender", "Select the child's gender: female, male or unknown")
+    if _blank(gender):
+        result.error("pv-gender", "You must select the potential victim's gender")
     out["sex"] = {"female": "female", "male": "male"}.get(gender or "", "not_known")
     out["gender_identity"] = "Does not identify as male or female" if gender == "unknown" else ""
 
     nationalities = []
-    for name in ("pv-nationality", "pv-nationality-second"):
+    for name, message in (
+        ("pv-nationality", "You must select the potential victim's nationality from the list"),
+        ("pv-nationality-second", "You must select the potential victim's second nationality from the list"),
+    ):
         value = _text(form, name)
-        code = NATIONALITIES.get(value) or NATIONALITIES.get(value.strip())
-        if code:
-            take(name)
-            nationalities.append(code)
-        elif value == "Unknown" or not value:
-            take(name)
+        if not value:
+            continue
+        if value not in NATIONALITIES:
+            result.error(name, f"{message}: “{value[:100]}” is not one of the form's nationalities")
+        elif NATIONALITIES[value]:
+            nationalities.append(NATIONALITIES[value])
+        # "Unknown" and "Kosovan" (no ISO 3166 code) stay in the labelled section, as given.
     out["nationalities"] = list(dict.fromkeys(nationalities))
 
-    take("pv-interpreter-requirements")
     interpreter = form.get("pv-interpreter-requirements")
     out["interpreter_needed"] = {"yes": True, "no": False}.get(interpreter or "")
     language = _text(form, "pv-interpreter-requirements-language")
     code = language_code(language) if language else None
-    out["languages"] = [code] if code else []
-    if code or not language:
-        take("pv-interpreter-requirements-language")
+    out["languages"] = [code] if code else []  # a language without an ISO code stays in its section
 
-    take("local-authority-contacted-about-child-local-authority-name")
     authority_name = _text(form, "local-authority-contacted-about-child-local-authority-name")
-    authority = (
-        Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY, name__iexact=authority_name, active=True)
-        .order_by("pk")
-        .first()
-        if authority_name
-        else None
-    )
-    if authority is None:
+    authority = _local_authority_named(authority_name) if authority_name else None
+    if not authority_name:
         result.error(
             "local-authority-contacted-about-child-local-authority-name",
-            "Name a local authority that uses this service: the referral is routed by the child's local authority",
+            "You must select the local authority from the list",
+        )
+    elif authority is None:
+        result.error(
+            "local-authority-contacted-about-child-local-authority-name",
+            f"“{authority_name[:100]}” is not a local authority this service knows: the referral is routed by the "
+            "child's local authority. Check the name, or refer the child to the Single Competent Authority.",
         )
     out["residence_local_authority"] = authority
 
-    take("current-pv-location-uk-city", "current-pv-location-uk-region")
-    place = [_text(form, "current-pv-location-uk-city"), _text(form, "current-pv-location-uk-region")]
-    out["found_location"] = ", ".join(p for p in place if p and p.lower() != "unknown")
-
-    address_parts = ("pv-contact-details-street", "pv-contact-details-town", "pv-contact-details-county")
-    take(*address_parts, "pv-contact-details-postcode")
-    out["address"] = "\n".join(
-        p for p in (*(_text(form, n) for n in address_parts), _text(form, "pv-contact-details-postcode")) if p
-    )
+    city, region = _text(form, "current-pv-location-uk-city"), _text(form, "current-pv-location-uk-region")
+    out["found_location"] = ", ".join(p for p in (city, region) if p and p.lower() != "unknown")
+    out["found_local_authority"] = _found_local_authority(city)
 
     # The exploitation
-    take("where-exploitation-happened")
     out["exploitation_location"] = {"uk": "uk", "overseas": "overseas", "uk-and-overseas": "both"}.get(
         form.get("where-exploitation-happened") or "", ""
     )
     types = [kind for name, kind in EXPLOITATION_TICKS.items() if _ticked(form.get(name))]
     out["exploitation_types"] = list(dict.fromkeys(str(t) for t in types))
     if not types:
-        result.error("types-of-exploitation-forced-to-work", "Tick at least one type of exploitation")
+        result.error("types-of-exploitation-forced-to-work", "You must select an exploitation type")
 
-    take("what-happened")
-    out["account"] = _text(form, "what-happened")
-    if not out["account"]:
-        result.error("what-happened", "Enter what the child said happened")
+    for trigger, value, dependent, message in DEPENDENT:
+        answered = _ticked(form.get(trigger)) if value == "true" else form.get(trigger) == value
+        if answered and _blank(form.get(dependent)):
+            result.error(dependent, message)
 
     # The referrer
-    take("fr-details-first-name", "fr-details-last-name", "fr-details-role", "fr-details-phone")
     referrer = " ".join(p for p in (_text(form, "fr-details-first-name"), _text(form, "fr-details-last-name")) if p)
     out["referrer_name"] = _fits(result, "fr-details-first-name", referrer, 200)
     if not referrer:
-        result.error("fr-details-first-name", "Enter the referrer's name")
+        result.error("fr-details-first-name", "You must enter your first name")
     out["referrer_job_title"] = _fits(result, "fr-details-role", _text(form, "fr-details-role"), 200)
     out["referrer_phone"] = _fits(result, "fr-details-phone", _text(form, "fr-details-phone"), 40)
-    email_field = "user-email" if _text(form, "user-email") else "fr-alternative-contact"
-    take(email_field)
-    email = _text(form, email_field)
-    if email:
+    email = ""
+    for email_field in ("user-email", "fr-alternative-contact"):
+        given = _text(form, email_field)
+        if not given:
+            continue
         try:
-            validate_email(email)
+            validate_email(given)
         except DjangoValidationError:
-            result.error(email_field, "Enter an email address in the correct format, like name@example.org")
-            email = ""
-    out["referrer_email"] = _fits(result, email_field, email, 254)
-    if not out["referrer_email"] and not out["referrer_phone"] and not result.errors_for(email_field):
-        result.error("fr-details-phone", "Enter a phone number or email address for the referrer")
+            result.error(email_field, "Enter a valid email address")
+            continue
+        email = email or _fits(result, email_field, given, 254)
+    out["referrer_email"] = email
+    if not out["referrer_email"] and not out["referrer_phone"] and not result.errors_for("fr-details-phone"):
+        result.error("fr-details-phone", "You must enter a phone number")
 
-    # Kept as sent: every field not mapped one-to-one (the exploitation ticks included: ours are coarser).
-    result.unmapped = {name: value for name, value in form.items() if name not in used}
+    # Every answer, labelled; the narrative answers together are the account.
+    sections = form_sections(form)
+    out["form_sections"] = sections
+    out["account"] = account_text(sections)
+    out["form_fingerprint"] = form_fingerprint(form)
+
+    # Kept verbatim as well: only fields this version of the form does not define.
+    result.unmapped = {name: value for name, value in form.items() if name not in BY_NAME and name not in DATE_PARTS}
     result.fields = {name: value for name, value in out.items() if name in _REFERRAL_FIELDS}
     return result
 

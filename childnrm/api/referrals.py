@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Path, Query, Router
 from ninja.responses import Status
@@ -18,7 +19,7 @@ from pydantic import Field
 from childnrm.api import selectors
 from childnrm.api.auth import TokenAuth
 from childnrm.api.home_office import HomeOfficeFormIn, map_form
-from childnrm.api.models import ApiToken, Scope
+from childnrm.api.models import ApiToken, IdempotencyRecord, Scope
 from childnrm.api.schemas import (
     ErrorOut,
     ReferralIn,
@@ -31,6 +32,8 @@ from childnrm.api.schemas import (
 from childnrm.api.services import (
     PURPOSE_READ,
     ApiInputError,
+    already_imported_message,
+    api_home_office_form_existing,
     api_idempotent,
     api_referral_submit,
     request_fingerprint,
@@ -105,7 +108,10 @@ def _submit(
             request=request,
         )
         referral = selectors.referrals_of_organisation(token.organisation).get(pk=referral.pk)
-        return referral, {**_status(referral), "unmapped_fields": sorted(unmapped)}
+        body = {**_status(referral), "unmapped_fields": sorted(unmapped)}
+        if source == ReferralSource.HOME_OFFICE_FORM:
+            body["message"] = f"Imported as referral {referral.reference}."
+        return referral, body
 
     outcome = api_idempotent(token=token, key=key, fingerprint=fingerprint, perform=perform, request=request)
     if outcome.replayed:
@@ -138,12 +144,25 @@ def post_referral(
     )
 
 
+def _already_imported(referral: Referral) -> Status:
+    status = _status(selectors.referrals_of_organisation(referral.referrer_organisation).get(pk=referral.pk))
+    return Status(
+        200,
+        {
+            **status,
+            "unmapped_fields": sorted(referral.unmapped),
+            "already_imported": True,
+            "message": already_imported_message(referral),
+        },
+    )
+
+
 @router.post(
     "/import/home-office-form",
     url_name="referral-import-home-office",
     auth=SUBMIT,
-    response={201: ReferralReceiptOut, **ERRORS},
-    summary="Import a referral written in the Home Office online NRM form's fields",
+    response={200: ReferralReceiptOut, 201: ReferralReceiptOut, 409: ErrorOut, **ERRORS},
+    summary="Import a child's referral written in the Home Office online NRM form's fields",
 )
 def post_home_office_form(
     request: HttpRequest,
@@ -151,21 +170,44 @@ def post_home_office_form(
     payload: HomeOfficeFormIn,
     idempotency_key: str | None = IdempotencyKey,
 ):
-    """Send the fields of the Home Office online NRM form (their names and option values). What fits a
-    referral is mapped; every other field is kept verbatim and listed in `unmapped_fields`."""
+    """Send the Home Office online NRM form's answers as the form saves them (its field names and option
+    values; checkboxes "true" or ""). The answers become the referral's fields and labelled sections;
+    fields of other versions of the form are kept verbatim and listed in `unmapped_fields`.
+
+    One referral per submission: `reference` is unique per organisation. The same submission again
+    answers 200 with the existing referral (`already_imported`: true) and changes nothing; different
+    answers under a reference already imported are refused with 409."""
     # The form is checked by `payload`; it is mapped from the JSON as sent, so kept fields stay verbatim.
     body = json.loads(request.body)
     mapped = map_form(body)
     if mapped.errors:
         raise ApiInputError(mapped.errors)
-    return _submit(
-        request,
-        response,
-        operation="referral-import-home-office",
-        body=body,
-        key=idempotency_key,
-        build=lambda: (mapped.fields, mapped.unmapped, ReferralSource.HOME_OFFICE_FORM),
-    )
+    token = _token(request)
+    form_reference, fingerprint = mapped.fields["form_reference"], mapped.fields["form_fingerprint"]
+    replay = idempotency_key and IdempotencyRecord.objects.filter(token=token, key=idempotency_key).exists()
+    if not replay:
+        existing = api_home_office_form_existing(
+            organisation=token.organisation, form_reference=form_reference, fingerprint=fingerprint, request=request
+        )
+        if existing is not None:
+            return _already_imported(existing)
+    try:
+        return _submit(
+            request,
+            response,
+            operation="referral-import-home-office",
+            body=body,
+            key=idempotency_key,
+            build=lambda: (mapped.fields, mapped.unmapped, ReferralSource.HOME_OFFICE_FORM),
+        )
+    except IntegrityError:
+        # The same reference was imported by a concurrent request: answer as for a second import.
+        existing = api_home_office_form_existing(
+            organisation=token.organisation, form_reference=form_reference, fingerprint=fingerprint, request=request
+        )
+        if existing is None:
+            raise
+        return _already_imported(existing)
 
 
 class PageQuery(Schema):

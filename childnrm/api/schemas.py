@@ -8,6 +8,7 @@ that every problem in a request is reported at once, named by its path (`child.d
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.people.models import Sex
@@ -40,6 +41,15 @@ def _local_authority(code: str) -> str:
     if not Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY, gss_code=code, active=True).exists():
         raise ValueError(f"No local authority with GSS code '{code}' uses this service")
     return code
+
+
+def _iso_date(value: Any) -> Any:
+    # Lax validation would read a bare number as a Unix timestamp (1262304000 → 2010-01-01): dates are text.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Enter the date as text in the form YYYY-MM-DD, like 2010-04-30")
+    return value
 
 
 def _not_future(value: date) -> date:
@@ -68,7 +78,7 @@ def _email(value: str) -> str:
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_country)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
 GssCode = Annotated[str, Field(pattern=r"^[EWSN][0-9]{8}$"), AfterValidator(_local_authority)]
-PastDate = Annotated[date, AfterValidator(_not_future)]
+PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
 SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 # "" (not given) is one of the allowed values, so an invalid code gets one error, not one per union member.
 EthnicityCode = Literal[("", *(code for code, _ in vocab.ONS_2021_ETHNICITY))]  # type: ignore[valid-type]
@@ -99,12 +109,20 @@ class AliasIn(Strict):
 
 
 class ChildIn(Strict):
-    given_names: str = Field("", max_length=200, description="Given names, or the name the child is known by")
-    family_name: str = Field("", max_length=200)
+    given_names: str = Field(
+        "",
+        max_length=200,
+        description="Given names, or the name the child is known by. This or family_name must not be blank.",
+    )
+    family_name: str = Field("", max_length=200, description="This or given_names must not be blank.")
     aliases: list[AliasIn] = Field(default_factory=list, max_length=20)
-    date_of_birth: PastDate | None = Field(None, description="ISO 8601 date, e.g. 2010-04-30")
+    date_of_birth: PastDate | None = Field(
+        None, description="ISO 8601 date as text, e.g. 2010-04-30. Required unless estimated_age_years is given."
+    )
     date_of_birth_estimated: bool = False
-    estimated_age_years: int | None = Field(None, ge=0, le=25, description="When no date of birth is known")
+    estimated_age_years: int | None = Field(
+        None, ge=0, le=25, description="When no date of birth is known (then required)"
+    )
     age_uncertain: bool = False
     age_disputed: bool = False
     sex: SexCode
@@ -114,7 +132,9 @@ class ChildIn(Strict):
     interpreter_needed: bool | None = None
     ethnicity: EthnicityCode = Field("", description="ONS 2021 ethnic group code")
     address: str = Field("", max_length=2000)
-    residence_local_authority: GssCode | None = Field(None, description="GSS code of where the child lives")
+    residence_local_authority: GssCode | None = Field(
+        None, description="GSS code of where the child lives. This or found_local_authority is required."
+    )
     found_local_authority: GssCode | None = Field(None, description="GSS code of where the child was found")
     found_location: str = Field("", max_length=2000)
 
@@ -129,9 +149,16 @@ class ExploitationIn(Strict):
     public_order_disqualification: bool = False
 
 
+# Published in the OpenAPI document: a non-blank string has at least one character that is not a space.
+NOT_BLANK_SCHEMA = {"minLength": 1, "pattern": r"\S"}
+NotBlank = Annotated[str, AfterValidator(_not_blank)]
+
+
 class AccountIn(Strict):
-    text: Annotated[str, AfterValidator(_not_blank)] = Field(
-        max_length=20000, description="What happened, in the referrer's words"
+    text: NotBlank = Field(
+        max_length=20000,
+        description="What happened, in the referrer's words. Must not be blank.",
+        json_schema_extra=NOT_BLANK_SCHEMA,
     )
     indicators: list[IndicatorCode] = Field(default_factory=list, max_length=20)
 
@@ -146,10 +173,14 @@ class SafeguardingIn(Strict):
 
 
 class ReferrerIn(Strict):
-    name: Annotated[str, AfterValidator(_not_blank)] = Field(max_length=200)
+    """The referrer. Give an email address or a phone number (at least one, not blank)."""
+
+    name: NotBlank = Field(max_length=200, description="Must not be blank.", json_schema_extra=NOT_BLANK_SCHEMA)
     job_title: str = Field("", max_length=200)
-    email: Annotated[str, AfterValidator(_email)] = Field("", max_length=254)
-    phone: str = Field("", max_length=40)
+    email: Annotated[str, AfterValidator(_email)] = Field(
+        "", max_length=254, description="Required (not blank) when no phone is given."
+    )
+    phone: str = Field("", max_length=40, description="Required (not blank) when no email is given.")
 
 
 EXAMPLE_REFERRAL = {
@@ -170,10 +201,27 @@ EXAMPLE_REFERRAL = {
 }
 
 
+CROSS_FIELD_RULES = (
+    "child: given_names or family_name must not be blank (at least one).",
+    "child: date_of_birth or estimated_age_years is required (at least one).",
+    "child: residence_local_authority or found_local_authority is required (at least one).",
+    "exploitation.county_lines may be true only when exploitation.types includes 'criminal'.",
+    "exploitation.ended must be the same as or after exploitation.started.",
+    "referrer: email or phone must not be blank (at least one).",
+)
+
+
 class ReferralIn(Strict):
     """A complete referral, submitted at once."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_REFERRAL]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "A complete referral, submitted at once. Rules that involve two fields (each broken rule "
+            "is reported with the others, named by its field): " + " ".join(CROSS_FIELD_RULES),
+            "examples": [EXAMPLE_REFERRAL],
+            "x-cross-field-rules": list(CROSS_FIELD_RULES),
+        }
+    )
 
     child: ChildIn
     exploitation: ExploitationIn
@@ -362,8 +410,13 @@ class ReferralStatusOut(Schema):
 
 class ReferralReceiptOut(ReferralStatusOut):
     unmapped_fields: list[str] = Field(
-        default_factory=list, description="Imported fields kept verbatim because they have no place in a referral"
+        default_factory=list,
+        description="Imported fields the form's catalogue does not define (other versions of the form), kept verbatim",
     )
+    already_imported: bool = Field(
+        False, description="True when this form submission was imported before: the existing referral, unchanged"
+    )
+    message: str = Field("", description="What happened, in words (for imports)")
 
 
 class ReferralPageOut(Schema):

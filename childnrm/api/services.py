@@ -181,6 +181,68 @@ def api_referral_submit(
     return referral
 
 
+# --- Home Office form imports: one referral per submission ---------------------------------------------
+
+
+class FormAlreadyImported(Exception):
+    """A different submission with the same form reference was imported before: it is not applied."""
+
+    def __init__(self, referral: Referral, form_reference: str) -> None:
+        self.referral = referral
+        self.form_reference = form_reference
+        super().__init__(form_reference)
+
+    @property
+    def message(self) -> str:
+        return (
+            f"A form with the reference “{self.form_reference}” was already imported as referral "
+            f"{self.referral.reference}, with different answers. The changes were not applied: a referral is "
+            "not changed by importing its form again. Tell the panel coordinator what has changed, or, for a "
+            "different child, use a new reference."
+        )
+
+
+def already_imported_message(referral: Referral) -> str:
+    return (
+        f"This form (reference “{referral.form_reference}”) was already imported as referral "
+        f"{referral.reference}. Nothing was changed and no new referral was made."
+    )
+
+
+def api_home_office_form_existing(
+    *, organisation: Organisation, form_reference: str, fingerprint: str, request: HttpRequest | None = None
+) -> Referral | None:
+    """The referral this organisation already made from this form submission, if any.
+
+    The same answers again: that referral (the read is audited). Other answers under the same
+    reference: `FormAlreadyImported`. None when the reference is new.
+    """
+    existing = (
+        Referral.objects.filter(referrer_organisation=organisation, form_reference=form_reference)
+        .exclude(form_reference="")
+        .first()
+    )
+    if existing is None:
+        return None
+    if not hmac.compare_digest(existing.form_fingerprint, fingerprint):
+        audit_record(
+            request=request,
+            action=Action.VIEW,
+            obj=existing,
+            purpose=PURPOSE_READ,
+            detail={"home_office_form": "changed resubmission refused"},
+        )
+        raise FormAlreadyImported(existing, form_reference)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=existing,
+        purpose=PURPOSE_READ,
+        detail={"home_office_form": "same submission again"},
+    )
+    return existing
+
+
 # --- Idempotency -----------------------------------------------------------------------------------
 
 

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
+import logging
+import os
+import queue
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import connection, models, transaction
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
-from childnrm.audit.chain import GENESIS_HASH, seal, seal_event
-from childnrm.audit.models import AuditEvent
+from childnrm.audit.chain import (
+    GENESIS_HASH,
+    LEAF_TEXT_SQL,
+    leaf,
+    leaf_hash,
+    merkle_root,
+    runs_of,
+    seal,
+    seal_event,
+    seal_hash,
+    seal_row_hash,
+)
+from childnrm.audit.models import AuditEvent, AuditSeal
 
-# One advisory lock key for the chain: appends are serialised only for the moment of the insert.
-_CHAIN_LOCK_KEY = 0x43484E524D  # "CHNRM"
+logger = logging.getLogger(__name__)
+
+# Only these environments may switch auditing off (their own settings modules do it; ADR 0012).
+AUDIT_SWITCHABLE_IN = frozenset({"bench", "test"})
 
 
 class Action:
@@ -33,6 +58,7 @@ class Action:
     LOCKED_OUT = "locked_out"
     ENROL_SECOND_FACTOR = "enrol_second_factor"
     PASSWORD_RESET = "password_reset"
+    REFUSED = "refused"  # a 403 or 404 on a record: probing leaves an attributable trace
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -47,6 +73,22 @@ def _object_ref(obj: models.Model | None, object_type: str, object_id: str) -> t
     return object_type, object_id
 
 
+def auditing_on() -> bool:
+    """Auditing is always on, except where the bench or the tests switch it off in their own settings."""
+    return settings.AUDIT_ENABLED or settings.ENVIRONMENT not in AUDIT_SWITCHABLE_IN
+
+
+def _next_seq() -> int:
+    """The new event's position: from the id sequence on PostgreSQL (no lock: concurrent writers each get
+    their own), max + 1 on SQLite (which lets one writer at a time in anyway)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id'))")
+        else:
+            cursor.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit_auditevent")
+        return cursor.fetchone()[0]
+
+
 def audit_record(
     *,
     action: str,
@@ -59,11 +101,12 @@ def audit_record(
     purpose: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent | None:
-    """Append one event to the chain, inside the caller's transaction if there is one.
+    """Append one event, inside the caller's transaction if there is one (it goes if the change goes).
 
-    Call it last in a write transaction so the chain lock is held as briefly as possible.
+    No lock is taken: the event gets its own `seq` and HMAC here and is sealed into a batch later by
+    `audit_seal` (ADR 0012).
     """
-    if not settings.AUDIT_ENABLED:
+    if not auditing_on():
         return None
     if actor is None and request is not None and getattr(request.user, "is_authenticated", False):
         actor = request.user
@@ -75,34 +118,154 @@ def audit_record(
         from childnrm.access.policy import roles_at
 
         role = ",".join(roles_at(actor, site_id))
+    fields = dict(
+        prev_hash="",
+        occurred_at=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        organisation_id=getattr(actor, "organisation_id", None),
+        site_id=site_id,
+        role=role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        ip=client_ip(request),
+        detail=detail or {},
+    )
+    with transaction.atomic(savepoint=False):  # no savepoint round trips: it fails with the caller's change
+        seq = _next_seq()
+        # On PostgreSQL the value came from the id sequence: it is the id as well.
+        pk = {"id": seq} if connection.vendor == "postgresql" else {}
+        return AuditEvent.objects.create(**pk, seq=seq, hash=seal(seq=seq, **fields), **fields)
+
+
+# ---------------------------------------------------------------------------------------------- sealing
+
+# Only sealers take this lock (one sealer at a time); writers never wait for it.
+_SEAL_LOCK_KEY = 0x43484E5345  # "CHNSE"
+SEAL_BATCH = 50_000  # events in one seal at most
+_QUERY_RANGES = 200  # seq ranges in one query (SQLite's expression depth)
+
+
+@dataclass
+class SealRun:
+    seals: int = 0
+    events: int = 0
+    refused: list[int] = field(default_factory=list)  # seqs whose own HMAC fails: never sealed
+
+
+def _late_grace() -> timedelta:
+    # How long a hole stays open for a transaction that took its seq before a seal and committed after.
+    return timedelta(seconds=getattr(settings, "AUDIT_LATE_GRACE_SECONDS", 3600))
+
+
+def _subtract(intervals: list[list[int]], cuts: list[list[int]]) -> list[list[int]]:
+    """Seq ranges in `intervals` not in `cuts` (both lists of [first, last])."""
+    result: list[list[int]] = []
+    cuts = sorted(cuts)
+    for lo, hi in sorted(intervals):
+        for c_lo, c_hi in cuts:
+            if c_hi < lo or c_lo > hi:
+                continue
+            if c_lo > lo:
+                result.append([lo, c_lo - 1])
+            lo = c_hi + 1
+            if lo > hi:
+                break
+        if lo <= hi:
+            result.append([lo, hi])
+    return result
+
+
+def _in_ranges(ranges: list[list[int]]) -> Iterator[Q]:
+    for start in range(0, len(ranges), _QUERY_RANGES):
+        query = Q()
+        for lo, hi in ranges[start : start + _QUERY_RANGES]:
+            query |= Q(seq__gte=lo, seq__lte=hi)
+        yield query
+
+
+def _with_leaves(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    if connection.vendor == "postgresql":
+        # A constant expression over the row's own columns, no input.
+        return events.annotate(leaf_text_sql=RawSQL(LEAF_TEXT_SQL, []))  # noqa: S611
+    return events
+
+
+def _leaf_of(event: AuditEvent) -> bytes:
+    return leaf_hash(event.leaf_text_sql) if hasattr(event, "leaf_text_sql") else leaf(event)
+
+
+def _open_holes(now: datetime) -> list[list[int]]:
+    """Holes of recent seals that no later seal has filled: where a late event may still arrive."""
+    recent = AuditSeal.objects.filter(sealed_at__gte=now - _late_grace()).values_list("first_seq", "runs", "holes")
+    holes: list[list[int]] = []
+    late: list[list[int]] = []
+    for first_seq, runs, seal_holes in recent:
+        holes.extend(seal_holes)
+        late.extend(run for run in runs if run[0] < first_seq)
+    return _subtract(holes, late) if holes else []
+
+
+def _seal_one_batch(batch_size: int, run: SealRun) -> bool:
+    """Seal the next batch in one transaction; False when there was nothing to seal."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+        now = timezone.now()
+        head = AuditSeal.objects.order_by("-number").first()
+        head_last = head.last_seq if head else 0
+        late = [e for q in _in_ranges(_open_holes(now)) for e in _with_leaves(AuditEvent.objects.filter(q))]
+        new = list(_with_leaves(AuditEvent.objects.filter(seq__gt=head_last).order_by("seq"))[:batch_size])
+        valid = []
+        for event in sorted(late, key=lambda e: e.seq) + new:
+            if seal_event(event) == event.hash:
+                valid.append(event)
+            elif event.seq not in run.refused:
+                run.refused.append(event.seq)
+                logger.warning("Audit event %s does not match its HMAC: not sealed", event.seq)
+        valid_late = [e for e in valid if e.seq <= head_last]
+        if not new and not valid_late:
+            return False
+        first_seq, last_seq = head_last + 1, (new[-1].seq if new else head_last)
+        sealed_new = [e.seq for e in valid if e.seq > head_last]
         fields = dict(
-            seq=seq,
-            prev_hash=prev_hash,
-            occurred_at=timezone.now(),
-            actor_id=actor.pk if actor is not None else None,
-            organisation_id=getattr(actor, "organisation_id", None),
-            site_id=site_id,
-            role=role,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            purpose=purpose,
-            ip=client_ip(request),
-            detail=detail or {},
+            number=(head.number + 1) if head else 1,
+            sealed_at=now,
+            first_seq=first_seq,
+            last_seq=last_seq,
+            runs=runs_of([e.seq for e in valid]),
+            count=len(valid),
+            root=merkle_root([_leaf_of(e) for e in valid]),
+            prev_hash=head.hash if head else GENESIS_HASH,
         )
-        return AuditEvent.objects.create(hash=seal(**fields), **fields)
+        holes = _subtract([[first_seq, last_seq]], runs_of(sealed_new)) if last_seq >= first_seq else []
+        AuditSeal.objects.create(hash=seal_hash(**fields), holes=holes, **fields)
+    run.seals += 1
+    run.events += len(valid)
+    return True
+
+
+def audit_seal(*, batch_size: int = SEAL_BATCH, max_batches: int | None = None) -> SealRun:
+    """Seal every committed event not sealed yet, in order, in batches (run often: ADR 0012).
+
+    Events whose own HMAC fails were not written by the service: they are left out (and logged by seq),
+    so `audit_verify` reports them as inserted.
+    """
+    run = SealRun()
+    while (max_batches is None or run.seals < max_batches) and _seal_one_batch(batch_size, run):
+        pass
+    return run
+
+
+# ------------------------------------------------------------------------------------------ verification
 
 
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
-    kind: str  # "altered", "deleted", "inserted"
+    kind: str  # "altered", "deleted", "inserted", "truncated", "empty"
     message: str
 
 
@@ -110,82 +273,279 @@ class ChainProblem:
 class ChainReport:
     checked: int
     problems: list[ChainProblem]
-    head_seq: int
+    head_seal: int  # the newest seal's number and hash: the anchor to keep elsewhere
     head_hash: str
+    head_seq: int  # the newest sealed event
+    unsealed: int = 0  # events written by the service but not sealed (yet)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-
-def problems_at(problems: list[ChainProblem], seq: int) -> bool:
-    return bool(problems) and problems[-1].seq == seq
-
-
-def _events(chunk_size: int) -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq", "id").iterator(chunk_size=chunk_size)
+    @property
+    def anchor(self) -> str:
+        return f"{self.head_seal}:{self.head_hash}"
 
 
-def audit_verify(*, chunk_size: int = 5000, anchor: tuple[int, str] | None = None) -> ChainReport:
-    """Walk the chain in order and report every event that does not fit.
+def _check_seals(seals: list[AuditSeal], problems: list[ChainProblem]) -> None:
+    """The seals' own chain: numbered from 1 without gaps, each signed and linked to the one before."""
+    expected, prev_hash = 1, GENESIS_HASH
+    for row in seals:
+        if row.number > expected:
+            problems.append(
+                ChainProblem(row.first_seq, "deleted", f"Seal(s) {expected} to {row.number - 1} are missing: deleted")
+            )
+        if seal_row_hash(row) != row.hash:
+            problems.append(ChainProblem(row.first_seq, "altered", f"Seal {row.number} does not match its HMAC"))
+        elif row.prev_hash != prev_hash and row.number == expected:
+            message = f"Seal {row.number} does not follow the one before"
+            problems.append(ChainProblem(row.first_seq, "inserted", message))
+        expected, prev_hash = row.number + 1, row.hash
 
-    - altered: an event's seal no longer matches its content, but it is still linked into the chain;
-    - deleted: a sequence number is missing;
-    - inserted: an event that was never sealed by the service (duplicate position or bad seal and link).
-    Truncation of the newest events is caught only against an `anchor` (seq, hash) kept elsewhere.
-    """
-    problems: list[ChainProblem] = []
-    expected_seq = 1
-    prev_hash = GENESIS_HASH
+
+@dataclass
+class _Walk:
+    """What one pass over every event in seq order finds."""
+
+    checked: int = 0
+    bad_seals: list[AuditSeal] = field(default_factory=list)
+    outside: list[int] = field(default_factory=list)  # seqs in no seal's runs
+    duplicates: list[int] = field(default_factory=list)
+
+
+def _event_leaves(chunk_size: int) -> Iterator[tuple[list[int], list[bytes]]]:
+    """Every event's seq and Merkle leaf hash, in seq order, a chunk at a time."""
+    if connection.vendor == "postgresql":
+        yield from _pg_event_leaves(chunk_size)
+        return
+    chunk: list[AuditEvent] = []
+    for event in AuditEvent.objects.order_by("seq", "id").iterator(chunk_size=chunk_size):
+        chunk.append(event)
+        if len(chunk) == chunk_size:
+            yield [e.seq for e in chunk], [leaf(e) for e in chunk]
+            chunk = []
+    if chunk:
+        yield [e.seq for e in chunk], [leaf(e) for e in chunk]
+
+
+def _pg_event_leaves(chunk_size: int) -> Iterator[tuple[list[int], list[bytes]]]:
+    """PostgreSQL builds each leaf's text while Python hashes the previous chunk: a second thread fetches
+    from a server-side cursor (in this connection's transaction, so it sees what the caller sees)."""
+    chunks: queue.Queue = queue.Queue(maxsize=4)
+
+    def fetch(raw) -> None:
+        try:
+            with raw.cursor(name="audit_verify_walk") as cursor:
+                cursor.itersize = chunk_size
+                cursor.execute(f"SELECT seq, {LEAF_TEXT_SQL} FROM audit_auditevent ORDER BY seq")  # noqa: S608
+                while rows := cursor.fetchmany(chunk_size):
+                    chunks.put(rows)
+            chunks.put(None)
+        except Exception as error:  # handed to the reading thread, which raises it
+            chunks.put(error)
+
+    sha256 = hashlib.sha256
+    with transaction.atomic():
+        connection.ensure_connection()
+        fetcher = threading.Thread(target=fetch, args=(connection.connection,), daemon=True)
+        fetcher.start()
+        while (rows := chunks.get()) is not None:
+            if isinstance(rows, Exception):
+                raise rows
+            yield [row[0] for row in rows], [sha256(b"\x00" + row[1].encode()).digest() for row in rows]
+        fetcher.join()
+
+
+def _walk(seals: list[AuditSeal], chunk_size: int) -> _Walk:
+    """Stream every event's leaf, rebuild each seal's Merkle root and compare; note what fits no seal."""
+    walk = _Walk()
+    members = sorted((lo, hi, i) for i, row in enumerate(seals) for lo, hi in row.runs)
+    by_last = sorted(range(len(seals)), key=lambda i: seals[i].last_seq)
+    leaves: dict[int, list[bytes]] = {}
+    m = f = 0
     prev_seq = 0
-    checked = 0
-    # An event whose seal fails is "altered" if the next event still links to it (it was in the chain
-    # when its successor was written) and "inserted" if not; decided when the next event is read.
-    unsealed: AuditEvent | None = None
 
-    def settle(next_event: AuditEvent | None) -> None:
-        nonlocal unsealed
-        if unsealed is None:
-            return
-        if next_event is None:
-            problems.append(
-                ChainProblem(
-                    unsealed.seq, "altered", f"Event {unsealed.seq} does not match its seal: changed or inserted"
-                )
-            )
-        elif next_event.prev_hash == unsealed.hash:
-            problems.append(
-                ChainProblem(unsealed.seq, "altered", f"Event {unsealed.seq} was changed after it was written")
-            )
-        else:
-            problems.append(
-                ChainProblem(unsealed.seq, "inserted", f"Event {unsealed.seq} was not written by the service")
-            )
-        unsealed = None
+    def finish(i: int) -> None:
+        got = leaves.pop(i, [])
+        if len(got) != seals[i].count or merkle_root(got) != seals[i].root:
+            walk.bad_seals.append(seals[i])
 
-    for event in _events(chunk_size):
-        checked += 1
-        if event.seq == prev_seq:
-            problems.append(ChainProblem(event.seq, "inserted", f"Event {event.seq} appears twice: one was inserted"))
-            continue  # keep checking later events against the original
-        settle(event)
-        if event.seq > expected_seq:
-            missing = f"{expected_seq}" if event.seq == expected_seq + 1 else f"{expected_seq} to {event.seq - 1}"
-            problems.append(ChainProblem(expected_seq, "deleted", f"Event(s) {missing} are missing: deleted"))
-        elif event.prev_hash != prev_hash and not problems_at(problems, prev_seq):
-            problems.append(ChainProblem(event.seq, "deleted", f"Event {event.seq} does not follow event {prev_seq}"))
+    for seqs, digests in _event_leaves(chunk_size):
+        walk.checked += len(seqs)
+        i, n = 0, len(seqs)
+        while i < n:
+            seq = seqs[i]
+            if seq == prev_seq:
+                walk.duplicates.append(seq)
+                i += 1
+                continue
+            while f < len(by_last) and seals[by_last[f]].last_seq < seq:
+                finish(by_last[f])
+                f += 1
+            while m < len(members) and members[m][1] < seq:
+                m += 1
+            if m < len(members) and members[m][0] <= seq:
+                # Every event up to the run's end goes to the same seal: take them in one slice.
+                j = bisect.bisect_right(seqs, members[m][1], i, n)
+                if len(set(seqs[i:j])) == j - i:
+                    leaves.setdefault(members[m][2], []).extend(digests[i:j])
+                    prev_seq, i = seqs[j - 1], j
+                    continue
+                leaves.setdefault(members[m][2], []).append(digests[i])
+            else:
+                walk.outside.append(seq)
+            prev_seq = seq
+            i += 1
+    for i in by_last[f:]:
+        finish(i)
+    return walk
+
+
+def _rows(ranges: list[list[int]]) -> Iterator[AuditEvent]:
+    for query in _in_ranges(ranges):
+        yield from AuditEvent.objects.filter(query).order_by("seq", "id")
+
+
+def _explain_seal(row: AuditSeal, problems: list[ChainProblem]) -> None:
+    """A seal whose events no longer give its root: say which were changed and which are gone."""
+    before = len(problems)
+    present: set[int] = set()
+    for event in _rows(row.runs):
+        if event.seq in present:
+            continue  # a duplicate: reported with the duplicates
+        present.add(event.seq)
         if seal_event(event) != event.hash:
-            unsealed = event
-        expected_seq = event.seq + 1
-        prev_seq = event.seq
-        prev_hash = event.hash
-    settle(None)
-    if anchor is not None:
-        anchor_seq, anchor_hash = anchor
-        if prev_seq < anchor_seq:
-            problems.append(
-                ChainProblem(prev_seq + 1, "deleted", f"Events after {prev_seq} up to anchor {anchor_seq} are missing")
+            problems.append(ChainProblem(event.seq, "altered", f"Event {event.seq} was changed after it was written"))
+    for lo, hi in _subtract(row.runs, runs_of(sorted(present))):
+        missing = f"{lo}" if lo == hi else f"{lo} to {hi}"
+        problems.append(ChainProblem(lo, "deleted", f"Event(s) {missing} are missing: deleted"))
+    if len(problems) == before:
+        problems.append(ChainProblem(row.first_seq, "altered", f"Seal {row.number} does not match its events"))
+
+
+def _explain_outside(seqs: list[int], problems: list[ChainProblem]) -> int:
+    """Events in no seal: forged ones are inserted; the service's own are unsealed. Returns how many of those."""
+    unsealed = 0
+    for event in _rows(runs_of(seqs)):
+        if seal_event(event) != event.hash:
+            problems.append(ChainProblem(event.seq, "inserted", f"Event {event.seq} was not written by the service"))
+        else:
+            unsealed += 1
+    return unsealed
+
+
+def _explain_duplicates(seqs: list[int], problems: list[ChainProblem]) -> None:
+    for seq in sorted(set(seqs)):
+        events = list(AuditEvent.objects.filter(seq=seq).order_by("id"))
+        forged = [e for e in events if seal_event(e) != e.hash] or events[1:]
+        problems.extend(
+            ChainProblem(seq, "inserted", f"Event {seq} appears twice: one was inserted") for _ in forged[:1]
+        )
+
+
+def _check_anchor(anchor: tuple[int, str], seals: list[AuditSeal], problems: list[ChainProblem]) -> None:
+    number, digest = anchor
+    head = seals[-1].number if seals else 0
+    if number == 0:
+        return
+    if not seals:
+        problems.append(ChainProblem(0, "empty", f"The trail is empty, but the anchor names seal {number}"))
+    elif head < number:
+        problems.append(
+            ChainProblem(
+                seals[-1].last_seq + 1,
+                "truncated",
+                f"Seals after {head} up to the anchor's seal {number} are missing: the newest events were removed",
             )
-        elif not AuditEvent.objects.filter(seq=anchor_seq, hash=anchor_hash).exists():
-            problems.append(ChainProblem(anchor_seq, "altered", f"Event {anchor_seq} does not match the anchor"))
-    return ChainReport(checked=checked, problems=problems, head_seq=prev_seq, head_hash=prev_hash)
+        )
+    elif not any(row.number == number and row.hash == digest for row in seals):
+        problems.append(ChainProblem(0, "altered", f"Seal {number} does not match the anchor"))
+
+
+def audit_verify(
+    *, chunk_size: int = 20_000, anchor: tuple[int, str] | None = None, seal_first: bool = True
+) -> ChainReport:
+    """Check the whole trail and report every event and seal that does not fit.
+
+    - altered: an event (or seal) no longer matches its HMAC;
+    - deleted: a sealed event, or a seal, is missing;
+    - inserted: an event the service never wrote (its HMAC fails and no seal holds it), or a duplicate;
+    - truncated / empty: against an `anchor` (seal number, hash) kept outside the database, the newest
+      seals, or all of them, are gone.
+    Pending events are sealed first (`seal_first`), so a clean report covers every committed event.
+    """
+    if seal_first:
+        audit_seal()
+    problems: list[ChainProblem] = []
+    seals = list(AuditSeal.objects.order_by("number"))
+    _check_seals(seals, problems)
+    walk = _walk(seals, chunk_size)
+    for row in walk.bad_seals:
+        _explain_seal(row, problems)
+    unsealed = _explain_outside(walk.outside, problems)
+    _explain_duplicates(walk.duplicates, problems)
+    if anchor is not None:
+        _check_anchor(anchor, seals, problems)
+    problems.sort(key=lambda p: p.seq)
+    head = seals[-1] if seals else None
+    return ChainReport(
+        checked=walk.checked,
+        problems=problems,
+        head_seal=head.number if head else 0,
+        head_hash=head.hash if head else GENESIS_HASH,
+        head_seq=head.last_seq if head else 0,
+        unsealed=unsealed,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- anchors
+
+
+def anchor_directory() -> Path:
+    return Path(settings.AUDIT_ANCHOR_DIR)
+
+
+def audit_anchor_write(*, directory: Path | None = None) -> Path:
+    """Seal, then write the newest seal's number and hash to a file outside the database (and email it).
+
+    Run daily (`manage.py audit_anchor`). With the anchor, `audit_verify` sees a truncated or emptied
+    trail, which the trail alone cannot show.
+    """
+    audit_seal()
+    head = AuditSeal.objects.order_by("-number").first()
+    now = timezone.now()
+    anchor = {
+        "seal": head.number if head else 0,
+        "hash": head.hash if head else GENESIS_HASH,
+        "last_seq": head.last_seq if head else 0,
+        "events_sealed": AuditSeal.objects.aggregate(n=Sum("count"))["n"] or 0,
+        "written_at": now.isoformat(timespec="seconds"),
+    }
+    directory = directory or anchor_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"audit-anchor-{now:%Y%m%dT%H%M%S%fZ}.json"
+    temporary = path.with_suffix(".tmp")
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        json.dump(anchor, handle)
+    temporary.rename(path)
+    recipients = list(getattr(settings, "AUDIT_ANCHOR_EMAILS", []))
+    if recipients:
+        send_mail(
+            subject=f"{settings.SERVICE_NAME}: audit anchor, seal {anchor['seal']}",
+            message=f"Keep this line. Check the trail with `manage.py audit_verify --anchor {anchor['seal']}:"
+            f"{anchor['hash']}`.\n\n{json.dumps(anchor)}\n",
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return path
+
+
+def anchor_read(path: Path) -> tuple[int, str]:
+    data = json.loads(path.read_text())
+    return int(data["seal"]), str(data["hash"])
+
+
+def anchor_latest(directory: Path | None = None) -> Path | None:
+    """The newest anchor file written by `audit_anchor_write` (names sort by time)."""
+    files = sorted((directory or anchor_directory()).glob("audit-anchor-*.json"))
+    return files[-1] if files else None

@@ -62,6 +62,7 @@ ROLE_ORGANISATION = {
     Role.SCA_QUALITY_ASSURER: "Home Office Single Competent Authority",
     Role.ANALYST: "la",
     Role.SITE_ADMIN: "la",
+    Role.DATA_PROTECTION_OFFICER: "la",
 }
 GIVEN = [
     "Amara",

@@ -67,6 +67,12 @@ PLACES: list[Place] = [
     Place("Quality assurance", "reviews:returns", (Perm.SCA_AUDIT,), description="Decisions sent for audit"),
     Place("Statistics", "core:statistics", (Perm.STATISTICS_VIEW,)),
     Place("Users", "accounts:site-users", (Perm.SITE_USERS_MANAGE,)),
+    Place(
+        "Retention",
+        "retention:index",
+        (Perm.RETENTION_REVIEW,),
+        description="Records past their retention date, the schedule and legal holds",
+    ),
     # On the home page only: reached from a case too.
     Place("Panel members", "panels:members", (Perm.PANEL_MANAGE,), in_bar=False, description="Who sits on the panel"),
     Place(
@@ -119,13 +125,22 @@ PLACES: list[Place] = [
         in_bar=False,
         description="Young people approaching 18 and their hand-over to adult support",
     ),
+    Place(
+        "Legal holds",
+        "retention:holds-index",
+        (Perm.LEGAL_HOLD,),
+        unless=(Perm.RETENTION_REVIEW,),
+        in_bar=False,
+        description="Keep a child's records from anonymisation while a claim or inquiry needs them",
+    ),
     Place("Your account", "accounts:account"),
 ]
 
 
 def _places_for(request: HttpRequest) -> list[tuple[Place, str]]:
-    user = request.user
-    if not user.is_authenticated or not user.is_verified():
+    # Error pages can be drawn before the authentication middleware has run (a bad Host header).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
         return []
     return [(place, reverse(place.url_name)) for place in PLACES if place.visible_to(user)]
 

@@ -14,4 +14,14 @@ from childnrm.dashboard.reminders import daily_reminders_send
 def send_daily_reminders(today: str | None = None) -> dict:
     """Send the day's reminders. `today` is an ISO date (tasks take JSON arguments); none means today, UK time."""
     day = date.fromisoformat(today) if today else timezone.localdate()
-    return daily_reminders_send(today=day).as_dict()
+    summary = daily_reminders_send(today=day).as_dict()
+    # The same daily run lists records past their retention date for each site's DPO (retention app).
+    from childnrm.retention.services import retention_review_run
+
+    summary["retention"] = retention_review_run(today=day).as_dict()
+    # And removes files a crashed upload left behind with no row (a day old at least).
+    from childnrm.kit.uploads import orphan_uploads_delete
+    from childnrm.referrals.tasks import UPLOAD_FOLDERS
+
+    summary["orphan_uploads_deleted"] = len(orphan_uploads_delete(folders=UPLOAD_FOLDERS))
+    return summary

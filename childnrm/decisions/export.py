@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from childnrm.decisions import guidance
 from childnrm.decisions.models import Act, Decision, Outcome
+from childnrm.kit.pdf import render_pdf
 from childnrm.panels.models import Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -122,13 +123,5 @@ def decision_export_json(data: dict[str, Any]) -> bytes:
 
 
 def decision_export_pdf(data: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NothingFetched(URLFetcher):
-        # Built from our own HTML only: nothing is fetched, so nothing can leak out.
-        def fetch(self, url, headers=None):
-            raise ValueError("A decision record uses no external resources")
-
     html = render_to_string("decisions/export_pdf.html", {"d": data})
-    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+    return render_pdf(html)

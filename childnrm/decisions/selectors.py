@@ -15,6 +15,7 @@ from django.http import Http404
 from childnrm.access.policy import Perm, sites_where
 from childnrm.decisions.models import Decision, DecisionStatus, Stage
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus
+from childnrm.panels.selectors import HELD_HERE
 from childnrm.referrals.models import Referral
 
 DECIDING_STAGES = (
@@ -79,6 +80,7 @@ def agenda_items_for(user) -> QuerySet[AgendaItem]:
         AgendaItem.objects.filter(
             meeting_id__in=meetings.filter(status__in=LIVE_MEETING).values("pk"), stage__in=DECIDING_STAGES
         )
+        .filter(HELD_HERE)
         .select_related("meeting", "referral", "referral__child")
         .order_by("meeting__starts_at", "meeting_id", "position", "pk")
     )

@@ -32,6 +32,8 @@ from childnrm.decisions.selectors import (
     decisions_visible_to,
     versions_of,
 )
+from childnrm.kit.downloads import download_response
+from childnrm.kit.pdf import pdf_download
 from childnrm.panels.models import Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -618,14 +620,18 @@ def _download(request: HttpRequest, decision_id: int, kind: str) -> HttpResponse
     decision = decision_get(request.user, decision_id)
     purpose = _purpose_for(request.user, decision)
     data = export.decision_export(decision)
-    body = export.decision_export_json(data) if kind == "json" else export.decision_export_pdf(data)
-    _audit_view(request, decision, purpose, f"export.{kind}", action=Action.DOWNLOAD)
-    response = HttpResponse(body, content_type="application/json" if kind == "json" else "application/pdf")
+
+    def audit() -> None:
+        _audit_view(request, decision, purpose, f"export.{kind}", action=Action.DOWNLOAD)
+
     # Named by the case reference only: no child's name in a download's name.
-    name = f"{decision.referral.reference}-{decision.stage.replace('_', '-')}-v{decision.version}.{kind}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    name = f"{decision.referral.reference}-{decision.stage.replace('_', '-')}-v{decision.version}"
+    if kind == "pdf":
+        return pdf_download(request, build=lambda: export.decision_export_pdf(data), filename=name, audit=audit)
+    audit()
+    return download_response(
+        content=export.decision_export_json(data), filename=name, extension="json", content_type="application/json"
+    )
 
 
 @requires(*ANY_DECISION_PERM)

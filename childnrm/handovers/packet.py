@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 
 from childnrm.accounts.models import User
 from childnrm.audit.models import AuditEvent
+from childnrm.kit.pdf import render_pdf
 from childnrm.people.models import Child
 from childnrm.referrals import handoff
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -314,13 +315,6 @@ def readable(packet: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def transfer_pdf(packet: dict[str, Any], *, sha256: str | None = None) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NothingFetched(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError("A transfer packet uses no external resources")
-
     transfer = packet.get("transfer") or {}
     html = render_to_string(
         "handovers/transfer_pdf.html",
@@ -332,4 +326,4 @@ def transfer_pdf(packet: dict[str, Any], *, sha256: str | None = None) -> bytes:
             "sha256": sha256,
         },
     )
-    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+    return render_pdf(html)

@@ -24,6 +24,8 @@ from childnrm.handovers.selectors import (
     transfers_visible_to,
 )
 from childnrm.handovers.services import HandoverError, adult_transition_save, case_transfer
+from childnrm.kit.downloads import download_response
+from childnrm.kit.pdf import pdf_download
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
 
@@ -98,25 +100,33 @@ def _acting_site(request: HttpRequest, transfer: CaseTransfer) -> int:
 
 def _download(request: HttpRequest, transfer_id: int, kind: str) -> HttpResponse:
     transfer = transfer_get(request.user, transfer_id)
-    if kind == "json":
-        data, content_type = packets.packet_json(transfer.packet), "application/json"
-    else:
-        data, content_type = packets.transfer_pdf(transfer.packet, sha256=transfer.sha256), "application/pdf"
-    audit_record(
-        request=request,
-        action=Action.EXPORT,
-        obj=transfer,
-        site_id=_acting_site(request, transfer),
-        purpose=PURPOSE,
-        detail={"format": kind, "referral": transfer.referral_id},
-    )
-    response = HttpResponse(data, content_type=content_type)
+
+    def audit() -> None:
+        audit_record(
+            request=request,
+            action=Action.EXPORT,
+            obj=transfer,
+            site_id=_acting_site(request, transfer),
+            purpose=PURPOSE,
+            detail={"format": kind, "referral": transfer.referral_id},
+        )
+
     # Named by references only: no child's name in a download's name.
-    response["Content-Disposition"] = (
-        f'attachment; filename="{transfer.referral.reference}-transfer-{transfer.pk}.{kind}"'
+    filename = f"{transfer.referral.reference}-transfer-{transfer.pk}"
+    if kind == "pdf":
+        return pdf_download(
+            request,
+            build=lambda: packets.transfer_pdf(transfer.packet, sha256=transfer.sha256),
+            filename=filename,
+            audit=audit,
+        )
+    audit()
+    return download_response(
+        content=packets.packet_json(transfer.packet),
+        filename=filename,
+        extension="json",
+        content_type="application/json",
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @requires(Perm.CASE_TRANSFER)

@@ -165,12 +165,11 @@ class AnswerForm(GovukFormMixin, forms.Form):
                 raise forms.ValidationError(f"{upload.name}: {MESSAGE_EMPTY}")
             if upload.size > MAX_DOCUMENT_BYTES:  # refused before reading it into memory
                 raise forms.ValidationError(f"{upload.name}: {MESSAGE_TOO_BIG}")
-            data = upload.read()
             try:
-                document_check(data=data)
+                document_check(file=upload)  # in chunks: ten 10MB answers are not held in memory
             except DocumentRefused as refusal:
                 raise forms.ValidationError(f"{upload.name}: {refusal.message}")
-            uploads.append(services.Upload(name=upload.name, data=data))
+            uploads.append(services.Upload(name=upload.name, file=upload))
         return uploads
 
     def error_links(self) -> list[tuple[str, str]]:

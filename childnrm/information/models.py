@@ -8,6 +8,7 @@ same basis. Overdue requests are chased by the daily task, and each chase is rec
 from __future__ import annotations
 
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -91,8 +92,9 @@ class InformationResponse(models.Model):
 
 
 def response_document_path(instance: ResponseDocument, filename: str) -> str:
-    # A random name: the original name may carry personal data.
-    return f"information/{instance.response.request_id}/{secrets.token_hex(16)}"
+    # A random name: the original name may carry personal data. The extension is the detected
+    # type's (the caller names the file "upload.<ext>"), never the uploader's.
+    return f"information/{instance.response.request_id}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
 
 
 class ResponseDocument(models.Model):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.http import HttpRequest
@@ -31,7 +32,7 @@ from childnrm.information.models import (
     ResponseDocument,
 )
 from childnrm.panels.models import Agency
-from childnrm.referrals.documents import document_check
+from childnrm.referrals.documents import CheckedDocument, document_check
 from childnrm.referrals.models import Referral, ReferralStatus
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,17 @@ class InformationError(ValueError):
 
 @dataclass(frozen=True)
 class Upload:
+    """A document shared with an answer: the uploaded `file` (read in chunks, never whole) or `data`."""
+
     name: str
-    data: bytes
+    data: bytes | None = None
+    file: IO[bytes] | None = None
+
+    def content(self) -> File:
+        return File(self.file) if self.file is not None else ContentFile(self.data or b"")
+
+    def check(self) -> CheckedDocument:
+        return document_check(data=self.data, file=self.file)
 
 
 def default_due_on(referral: Referral, today: date | None = None) -> date:
@@ -250,7 +260,7 @@ def information_response_create(
     lawful_basis = _lawful_basis(lawful_basis)
     if len(uploads) > MAX_DOCUMENTS:
         raise InformationError(f"Select {MAX_DOCUMENTS} files or fewer", "documents")
-    checked = [(upload, document_check(data=upload.data)) for upload in uploads]
+    checked = [(upload, upload.check()) for upload in uploads]
     # Files are written first at random names; if anything below fails they are removed again.
     documents = []
     for upload, check in checked:
@@ -283,7 +293,7 @@ def information_response_create(
             )
             for document, _upload, check in documents:
                 document.response = response
-                document.file.save(f"upload.{check.extension}", ContentFile(_upload.data), save=False)
+                document.file.save(f"upload.{check.extension}", _upload.content(), save=False)
                 stored.append(document)
                 document.save()
             locked.status = RequestStatus.ANSWERED

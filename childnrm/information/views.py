@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -19,7 +19,8 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.information import selectors, services
 from childnrm.information.forms import AnswerForm, ListFilterForm, RequestForm, WithdrawForm
 from childnrm.information.models import InformationRequest, LawfulBasis, RequestStatus
-from childnrm.referrals.documents import DocumentRefused
+from childnrm.kit.downloads import download_response, stored_file_open
+from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
 
 PAGE_SIZE = 25
 REQUEST_PURPOSE = PURPOSES[Perm.INFORMATION_REQUEST]
@@ -352,11 +353,7 @@ def document_download(request: HttpRequest, request_reference: str, response_doc
     """A document an agency shared: for the case's coordinators and the organisation that shared it."""
     access = selectors.request_get(request.user, request_reference)
     document = selectors.document_get(access, response_document_id)
-    try:
-        with document.file.open("rb") as handle:
-            content = handle.read()  # at most MAX_DOCUMENT_BYTES
-    except FileNotFoundError:
-        raise Http404
+    content = stored_file_open(document.file)  # streamed, closed with the response
     response_row = document.response
     audit_record(
         request=request,
@@ -371,10 +368,9 @@ def document_download(request: HttpRequest, request_reference: str, response_doc
             response=response_row.pk,
         ),
     )
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.original_name)
-    # Never rendered by the browser, never kept in a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(
+        content=content,
+        filename=document.original_name,
+        extension=EXTENSIONS.get(document.content_type, "bin"),
+        content_type=document.content_type,
+    )

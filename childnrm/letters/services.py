@@ -21,6 +21,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import User
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.kit.pdf import render_pdf
 from childnrm.letters import content
 from childnrm.letters.models import DecisionExplanation, ExplainedHow, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
@@ -98,14 +99,7 @@ def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, si
 
 def letter_pdf(html: str) -> bytes:
     """The letter as a PDF, built from our own HTML only: nothing is fetched from anywhere."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NothingFetched(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError("A letter uses no external resources")
-
-    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+    return render_pdf(html)
 
 
 def _lock_final(decision: Decision, user: User) -> Decision:

@@ -12,6 +12,7 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.kit.downloads import download_response
 from childnrm.letters import content, selectors, services
 from childnrm.letters.forms import ExplanationForm
 from childnrm.letters.models import GuardianNotice, LetterKind
@@ -196,11 +197,10 @@ def download(request: HttpRequest, letter_id: int) -> HttpResponse:
         purpose=PURPOSE,
         detail={"decision": letter.decision_id, "kind": letter.kind, "sha256": letter.sha256},
     )
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    # Named by references only: never the child's name in a file name.
-    response["Content-Disposition"] = (
-        f'attachment; filename="{referral.reference}-{FILE_NAMES[letter.kind]}-{letter.pk}.pdf"'
+    # Named by references only: never the child's name in a file name. Stored, so not rendered again.
+    return download_response(
+        content=bytes(letter.pdf),
+        filename=f"{referral.reference}-{FILE_NAMES[letter.kind]}-{letter.pk}",
+        extension="pdf",
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

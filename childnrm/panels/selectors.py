@@ -4,15 +4,28 @@ Two bases reach a meeting: running the site's panel (PANEL_MANAGE: every meeting
 being invited to it (an attendee, or its chair). An attendee reaches the case papers of its agenda
 only while the meeting is scheduled or in session; once it is closed or cancelled they answer 404
 unless the user sees every case of the site (CHILD_VIEW_SITE, the coordinator).
+
+A meeting keeps its agenda when a case moves to another site, but the case no longer belongs to the
+meeting's site: its agenda item is reached only while the case is still held there (`held_items`), so
+the sending site's coordinator, chair, members, adviser and guardian lose the papers, and anything the
+receiving site adds, at the moment of transfer. An attendee who declared a conflict of interest on a
+case does not read its papers either.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
-from childnrm.panels.models import AgendaItem, Meeting, MeetingAttendee, MeetingStatus, PanelMember
+from childnrm.panels.models import (
+    AgendaItem,
+    ConflictDeclaration,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    PanelMember,
+)
 from childnrm.referrals.models import Referral
 
 LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
@@ -71,23 +84,61 @@ def papers_open_to(user, meeting: Meeting) -> bool:
     return meeting.chair_id == user.pk or meeting.attendees.filter(user=user).exists()
 
 
+# An agenda item whose case is still held by the meeting's site (not transferred away since).
+HELD_HERE = Q(referral__site_id=F("meeting__site_id"))
+
+
+def held_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda items whose cases the meeting's site still holds."""
+    return meeting.agenda_items.filter(HELD_HERE).select_related("referral", "referral__child")
+
+
+def transferred_item_count(meeting: Meeting) -> int:
+    """How many cases on the agenda have moved to another site since (shown as a number, nothing more)."""
+    return meeting.agenda_items.exclude(HELD_HERE).count()
+
+
+def _declared_conflict(user) -> Exists:
+    return Exists(
+        ConflictDeclaration.objects.filter(agenda_item=OuterRef("pk"), attendee__user=user, has_conflict=True)
+    )
+
+
 def case_paper_referrals_for(user) -> QuerySet[Referral]:
-    """Referrals on the agenda of a scheduled or in-session meeting the user is invited to."""
+    """Referrals on the agenda of a scheduled or in-session meeting the user is invited to, while the
+    meeting's site holds the case and the user has declared no conflict on it."""
     live = meetings_attended_by(user).filter(status__in=LIVE_STATUSES)
-    items = AgendaItem.objects.filter(referral=OuterRef("pk"), meeting__in=live)
+    items = AgendaItem.objects.filter(referral=OuterRef("pk"), meeting__in=live, meeting__site_id=OuterRef("site_id"))
+    items = items.exclude(_declared_conflict(user))
     return Referral.objects.filter(Exists(items))
 
 
 def agenda_item_get(user, meeting_id: int, item_id: int) -> AgendaItem:
-    """An agenda item of a meeting whose papers the user may read now (see `papers_open_to`); otherwise 404."""
+    """An agenda item of a meeting whose papers the user may read now (see `papers_open_to`), of a case
+    the meeting's site still holds, on which the user declared no conflict (unless they see every case
+    of the site); otherwise 404."""
     meeting = meeting_get(user, meeting_id)
     if not papers_open_to(user, meeting):
         raise Http404
-    item = (
-        meeting.agenda_items.select_related("referral", "referral__child", "referral__site", "meeting")
-        .filter(pk=item_id)
-        .first()
-    )
+    items = meeting.agenda_items.filter(HELD_HERE, pk=item_id)
+    if not papers_open_despite_conflict(user, meeting):
+        items = items.exclude(_declared_conflict(user))
+    item = items.select_related("referral", "referral__child", "referral__site", "meeting").first()
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    return item
+
+
+def papers_open_despite_conflict(user, meeting: Meeting) -> bool:
+    """Whether the user reads the meeting's papers on another basis than attending (the coordinator)."""
+    return meeting.site_id in sites_where(user, Perm.CHILD_VIEW_SITE)
+
+
+def managed_item_get(user, meeting_id: int, item_id: int) -> AgendaItem:
+    """An agenda item of a meeting the user runs, of a case the meeting's site still holds; otherwise 404."""
+    meeting = meeting_get_managed(user, meeting_id)
+    item = held_items(meeting).filter(pk=item_id).first()
     if item is None:
         raise Http404
     item.meeting = meeting

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, sites_where
 from childnrm.accounts.models import Role, Site, User
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.panels import rules, selectors, services, suggestions
 from childnrm.panels.forms import (
     NO,
@@ -31,6 +31,7 @@ from childnrm.panels.forms import (
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus, PanelMember
 from childnrm.panels.services import PanelError
 from childnrm.referrals import handoff
+from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.models import Referral
 from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
 from childnrm.reviews.services import ReviewInvalid, ReviewStateError, reconsideration_list
@@ -253,7 +254,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _item_rows(meeting: Meeting, user=None):
-    items = list(meeting.agenda_items.select_related("referral", "referral__child"))
+    items = list(selectors.held_items(meeting))
     rows = []
     attendees = list(meeting.attendees.select_related("user"))
     own = next((a for a in attendees if user is not None and a.user_id == user.pk), None)
@@ -289,6 +290,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "live": meeting.status in services.LIVE_STATUSES,
         "attendees": attendees,
         "rows": rows,
+        "transferred": selectors.transferred_item_count(meeting),
         "status_tag": STATUS_TAG,
         "own": next((a for a in attendees if a.user_id == request.user.pk), None),
     }
@@ -481,6 +483,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "live": live,
             "suggestions": items,
             "rows": rows,
+            "transferred": selectors.transferred_item_count(meeting),
             "stages": AgendaStage.choices,
             "error": error,
             "error_key": error_key,
@@ -492,11 +495,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @requires(Perm.PANEL_MANAGE)
 def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get_managed(request.user, meeting_id)
-    item = meeting.agenda_items.select_related("referral", "referral__child").filter(pk=item_id).first()
-    if item is None:
-        raise Http404
-    item.meeting = meeting
+    item = selectors.managed_item_get(request.user, meeting_id, item_id)
+    meeting = item.meeting
     error = ""
     if request.method == "POST":
         try:
@@ -531,11 +531,8 @@ def _declaration_form_for(attendee: MeetingAttendee, declarations, data=None) ->
 @requires(Perm.PANEL_MANAGE)
 def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """The coordinator records each present attendee's declaration on one case."""
-    meeting = selectors.meeting_get_managed(request.user, meeting_id)
-    item = meeting.agenda_items.select_related("referral", "referral__child").filter(pk=item_id).first()
-    if item is None:
-        raise Http404
-    item.meeting = meeting
+    item = selectors.managed_item_get(request.user, meeting_id, item_id)
+    meeting = item.meeting
     attendees = list(meeting.attendees.filter(present=True).select_related("user"))
     declarations = {d.attendee_id: d for d in item.conflict_declarations.select_related("declared_by")}
     live = meeting.status in services.LIVE_STATUSES
@@ -632,6 +629,15 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             except PanelError as problem:
                 _apply_error(form, problem)
             else:
+                if form.conflicted and not selectors.papers_open_despite_conflict(request.user, meeting):
+                    # The papers close to a member with a conflict; the coordinator can correct an error.
+                    messages.success(
+                        request,
+                        "Your declaration has been recorded. You have a conflict of interest in this case, so its "
+                        "papers are closed to you. If you declared it by mistake, ask the panel coordinator to "
+                        "correct it.",
+                    )
+                    return redirect("panels:meeting", meeting_id=meeting.pk)
                 messages.success(request, "Your declaration has been recorded")
                 return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
     referral = item.referral
@@ -644,7 +650,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     )
     documents = list(referral.documents.order_by("uploaded_at", "id"))
     _audit_papers(request, item, Action.VIEW, responses=[r.pk for r in responses])
-    items = list(meeting.agenda_items.select_related("referral", "referral__child"))
+    items = list(selectors.held_items(meeting))
     return render(
         request,
         "panels/papers.html",
@@ -678,15 +684,11 @@ def paper_document(request: HttpRequest, meeting_id: int, item_id: int) -> HttpR
     document = item.referral.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    try:
-        with document.file.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError:
-        raise Http404
+    content = stored_file_open(document.file)  # streamed, closed with the response
     _audit_papers(request, item, Action.DOWNLOAD, document=document.pk)
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(
+        content=content,
+        filename=document.original_name,
+        extension=EXTENSIONS.get(document.content_type, "bin"),
+        content_type=document.content_type,
+    )

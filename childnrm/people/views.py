@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
-from childnrm.audit.selectors import events_for_object
+from childnrm.accounts.models import Role
+from childnrm.audit.selectors import events_about
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
 
@@ -51,11 +53,53 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "people/child_detail.html", context)
 
 
+# How each kind of event reads on the child's audit page.
+_DONE = {
+    Action.VIEW: "Viewed",
+    Action.LIST: "Listed",
+    Action.CREATE: "Created",
+    Action.UPDATE: "Changed",
+    Action.DELETE: "Deleted",
+    Action.DOWNLOAD: "Downloaded",
+    Action.EXPORT: "Exported",
+    Action.REFUSED: "Refused access",
+}
+_ROLE_NAMES = dict(Role.choices)
+
+
+def _what(event) -> str:
+    """The record and the part of it, from the event's type and its detail (ids and field names only)."""
+    try:
+        record = apps.get_model(event.object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        record = event.object_type or "record"
+    record = str(record)[:1].upper() + str(record)[1:]
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    part = detail.get("page") or detail.get("record") or ("case papers" if "agenda_item" in detail else None)
+    if isinstance(part, str):
+        record += f": {part}"
+    fields = detail.get("fields")
+    if isinstance(fields, list) and fields:
+        record += f" ({', '.join(str(f).replace('_', ' ') for f in fields)})"
+    return record
+
+
 @requires(Perm.CHILD_AUDIT_VIEW)
 def child_audit(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everyone who has seen or changed anything about this child: the record itself and every
+    referral, document, paper, decision, plan, letter, information request and answer of the case."""
     child = selectors.child_get_for_audit(request.user, reference)
-    page = Paginator(events_for_object(child), 50).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # read before this view's own event is written
+    page = Paginator(events_about(child), 50).get_page(request.GET.get("page"))
+    # Read before this view's own event is written; the labels come from the row, not more queries.
+    page.object_list = [
+        {
+            "event": event,
+            "done": _DONE.get(event.action, event.action),
+            "what": _what(event),
+            "roles": ", ".join(_ROLE_NAMES.get(r, r) for r in event.role.split(",") if r),
+        }
+        for event in page.object_list
+    ]
     audit_record(
         request=request,
         action=Action.VIEW,

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from childnrm.kit.pdf import render_pdf
 from childnrm.referrals import eligibility
 from childnrm.referrals.models import HandOff, Referral, TriageOutcome
 from childnrm.referrals.vocab import (
@@ -65,7 +66,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
 ]  # fmt: skip
 # Bookkeeping, not part of the case: the row id, the web form's progress, the child record (given by reference).
-NOT_IN_PACKET = {"id", "updated_at", "sections_saved", "child", "unmapped"}
+# form_sections is shown as sections of its own below; the fingerprint only detects a resubmission.
+NOT_IN_PACKET = {"id", "updated_at", "sections_saved", "child", "unmapped", "form_sections", "form_fingerprint"}
 
 LABELS = {
     "reference": "Referral reference",
@@ -184,6 +186,16 @@ def referral_sections(referral: Referral) -> list[dict[str, Any]]:
     others = [f for n, f in fields.items() if n not in placed and n not in NOT_IN_PACKET]
     if others:
         sections.append({"title": "Other details", "fields": [_field_entry(referral, f) for f in others]})
+    for form_section in referral.form_sections or []:
+        sections.append(
+            {
+                "title": f"From the Home Office form: {form_section['heading']}",
+                "fields": [
+                    {"name": f"form.{i['field']}", "label": i["label"], "value": i["value"], "display": i["value"]}
+                    for i in form_section["items"]
+                ],
+            }
+        )
     if referral.unmapped:
         sections.append(
             {
@@ -302,16 +314,8 @@ def _readable(packet: dict[str, Any]) -> dict[str, Any]:
 
 
 def packet_pdf(packet: dict[str, Any], *, sha256: str | None = None) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NothingFetched(URLFetcher):
-        # The PDF is built from our own HTML only: nothing is fetched, so nothing can leak out.
-        def fetch(self, url, headers=None):
-            raise ValueError("A case packet uses no external resources")
-
     html = render_to_string("referrals/triage/packet_pdf.html", {"packet": _readable(packet), "sha256": sha256})
-    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+    return render_pdf(html)
 
 
 def stored_or_live_packet(referral: Referral, handoff: HandOff | None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -103,6 +104,12 @@ class Referral(models.Model):
 
     # Fields from an imported form that have no place above, kept verbatim.
     unmapped = models.JSONField(default=dict, blank=True)
+    # An imported Home Office form: its own reference ("Your reference", unique per organisation), a
+    # fingerprint of the answers (to tell the same submission sent again from a changed one), and every
+    # answer under the form's headings and labels: [{"heading", "items": [{"field", "label", "value"}]}].
+    form_reference = models.CharField(max_length=200, blank=True)
+    form_fingerprint = models.CharField(max_length=64, blank=True)
+    form_sections = models.JSONField(default=list, blank=True)
     # Web form sections the referrer has saved at least once: tells "Not started" from an answer of
     # "no" or "not known" on the task list (booleans and unknowns look the same before and after).
     sections_saved = models.JSONField(default=list, blank=True)
@@ -115,6 +122,14 @@ class Referral(models.Model):
             # The coordinator's queue, sorted by due date (= date referred) or by name, filtered by status.
             models.Index(fields=["site", "submitted_at", "id"], name="referral_queue_due_idx"),
             models.Index(fields=["site", "family_name", "given_names", "id"], name="referral_queue_name_idx"),
+        ]
+        constraints = [
+            # One referral per form submission: a form's reference is unique within the referring organisation.
+            models.UniqueConstraint(
+                fields=["referrer_organisation", "form_reference"],
+                condition=~models.Q(form_reference=""),
+                name="referral_form_reference_unique_per_org",
+            )
         ]
 
     def __str__(self) -> str:
@@ -143,8 +158,9 @@ class ReferralStatusChange(models.Model):
 
 
 def document_path(instance: ReferralDocument, filename: str) -> str:
-    # Stored under a random name: the original name may carry personal data.
-    return f"referrals/{instance.referral_id}/{secrets.token_hex(16)}"
+    # Stored under a random name: the original name may carry personal data. The extension is the
+    # detected type's (the caller names the file "upload.<ext>"), never the uploader's.
+    return f"referrals/{instance.referral_id}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
 
 
 class ReferralDocument(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -36,6 +36,8 @@ EDITABLE_FIELDS = frozenset(
     not in {
         "id", "reference", "status", "source", "created_by", "referrer_organisation", "created_at",
         "updated_at", "submitted_at", "site", "child", "unmapped",
+        # Set only by importing a Home Office form.
+        "form_reference", "form_fingerprint", "form_sections",
     }
 )  # fmt: skip
 
@@ -81,7 +83,10 @@ def missing_answers(referral: Referral) -> list[str]:
     missing = []
     if not referral.given_names and not referral.family_name:
         missing.append("the child's name (or the name they are known by)")
-    if referral.date_of_birth is None and referral.estimated_age_years is None:
+    # The Home Office form lets a first responder leave the date of birth out (it is often not known):
+    # such a referral is taken, and the eligibility rules send it to the SCA with that reason.
+    unknown_age_allowed = referral.source == ReferralSource.HOME_OFFICE_FORM
+    if referral.date_of_birth is None and referral.estimated_age_years is None and not unknown_age_allowed:
         missing.append("the child's date of birth or estimated age")
     if not referral.sex:
         missing.append("the child's sex")
@@ -189,7 +194,7 @@ __all__ = [
 
 # Evidence documents ------------------------------------------------------------------------------
 
-from django.core.files.base import ContentFile  # noqa: E402
+from django.core.files.base import ContentFile, File  # noqa: E402
 
 from childnrm.referrals.documents import document_check  # noqa: E402
 from childnrm.referrals.models import ReferralDocument  # noqa: E402
@@ -199,16 +204,18 @@ def referral_document_add(
     *,
     referral: Referral,
     user,
-    data: bytes,
     original_name: str,
+    data: bytes | None = None,
+    file: IO[bytes] | None = None,
     description: str = "",
     request: HttpRequest | None = None,
 ) -> ReferralDocument:
     """Check a file from its content and store it privately with the referrer's draft.
 
+    Give the uploaded `file` (checked and copied in chunks, never held whole in memory) or `data`.
     Raises DocumentRefused (with the reason to show) or ReferralStateError; nothing is stored then.
     """
-    checked = document_check(data=data)
+    checked = document_check(data=data, file=file)
     document = ReferralDocument(
         referral_id=referral.pk,
         original_name=original_name[-255:],
@@ -219,7 +226,8 @@ def referral_document_add(
         uploaded_by=user,
     )
     # The stored name is random (document_path); the original name is kept in the database only.
-    document.file.save(f"upload.{checked.extension}", ContentFile(data), save=False)
+    content = File(file) if file is not None else ContentFile(data or b"")
+    document.file.save(f"upload.{checked.extension}", content, save=False)
     try:
         with transaction.atomic():
             locked = Referral.objects.select_for_update().get(pk=referral.pk)

@@ -69,3 +69,16 @@ def notify_referral_submitted(referral_id: int) -> None:
         messages += [_coordinator_notice(referral, email) for email in site_coordinator_emails(referral.site_id)]
     if messages:
         get_connection().send_messages(messages)
+
+
+# Where uploaded evidence is stored: referral documents (models.document_path) and the documents
+# agencies share with their answers (information.models.response_document_path).
+UPLOAD_FOLDERS = ("referrals", "information")
+
+
+@task()
+def delete_orphan_uploads() -> int:
+    """Delete uploaded files that no row refers to, a day after they were written (a crashed upload)."""
+    from childnrm.kit.uploads import orphan_uploads_delete
+
+    return len(orphan_uploads_delete(folders=UPLOAD_FOLDERS))

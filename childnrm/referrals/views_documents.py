@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.referrals import selectors
+from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.models import ReferralStatus
 
 
@@ -19,11 +20,7 @@ def document_download(request: HttpRequest, referral_reference: str, document_id
     document = referral.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    try:
-        with document.file.open("rb") as handle:
-            content = handle.read()  # at most MAX_DOCUMENT_BYTES
-    except FileNotFoundError:
-        raise Http404
+    content = stored_file_open(document.file)  # streamed, closed with the response
     if referral.created_by_id == request.user.pk:
         purpose = PURPOSES[Perm.REFERRAL_CREATE if referral.status == ReferralStatus.DRAFT else Perm.REFERRAL_VIEW_OWN]
     else:
@@ -36,10 +33,10 @@ def document_download(request: HttpRequest, referral_reference: str, document_id
         purpose=purpose,
         detail={"referral": referral.pk},
     )
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.original_name)
-    # Never rendered by the browser, never kept in a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    # Named with the detected type's extension: a PNG called "x.html" downloads as "x.png".
+    return download_response(
+        content=content,
+        filename=document.original_name,
+        extension=EXTENSIONS.get(document.content_type, "bin"),
+        content_type=document.content_type,
+    )

@@ -284,7 +284,7 @@ def _store(request: HttpRequest, referral: Referral, form: DocumentUploadForm) -
         document = services.referral_document_add(
             referral=referral,
             user=request.user,
-            data=upload.read(),
+            file=upload,
             original_name=upload.name,
             description=form.cleaned_data["description"],
             request=request,

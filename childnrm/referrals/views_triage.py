@@ -17,6 +17,8 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.downloads import download_response
+from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks, eligibility, handoff
 from childnrm.referrals.forms_triage import QueueFilterForm, TriageForm
 from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
@@ -223,20 +225,30 @@ def handoff_page(request: HttpRequest, referral_reference: str) -> HttpResponse:
 def _download(request: HttpRequest, referral_reference: str, kind: str) -> HttpResponse:
     referral, sent = handoff_referral_get(request.user, referral_reference)
     packet = handoff.stored_or_live_packet(referral, sent)
-    data = handoff.packet_json(packet) if kind == "json" else handoff.packet_pdf(packet, sha256=sent and sent.sha256)
-    audit_record(
-        request=request,
-        action=Action.EXPORT,
-        obj=referral,
-        site_id=sent.from_site_id if sent else referral.site_id,
-        purpose=PURPOSE,
-        detail={"format": kind, "handoff": sent.pk if sent else None},
-    )
-    response = HttpResponse(data, content_type="application/json" if kind == "json" else "application/pdf")
+
+    def audit() -> None:
+        audit_record(
+            request=request,
+            action=Action.EXPORT,
+            obj=referral,
+            site_id=sent.from_site_id if sent else referral.site_id,
+            purpose=PURPOSE,
+            detail={"format": kind, "handoff": sent.pk if sent else None},
+        )
+
     # The file is named by the reference only: no child's name in a download's name.
-    response["Content-Disposition"] = f'attachment; filename="{referral.reference}-case-packet.{kind}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    filename = f"{referral.reference}-case-packet"
+    if kind == "pdf":
+        return pdf_download(
+            request,
+            build=lambda: handoff.packet_pdf(packet, sha256=sent and sent.sha256),
+            filename=filename,
+            audit=audit,
+        )
+    audit()
+    return download_response(
+        content=handoff.packet_json(packet), filename=filename, extension="json", content_type="application/json"
+    )
 
 
 @requires(Perm.REFERRAL_TRIAGE)

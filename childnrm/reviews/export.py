@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from childnrm.decisions.models import Decision, DecisionKind
+from childnrm.kit.pdf import render_pdf
 
 EXPORT_FORMAT = "childnrm.decision-return/1"
 KIND_LABELS = dict(DecisionKind.choices)
@@ -125,16 +126,8 @@ def export_pdf(data: dict[str, Any], *, sha256: str) -> bytes:
     if module is not None and data.get("format") == getattr(module, "EXPORT_FORMAT", None):
         # The decisions app's own layout, for a record in its format (older returns keep this app's).
         return module.decision_export_pdf(data)
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NothingFetched(URLFetcher):
-        # Built from our own HTML only: nothing is fetched, so nothing can leak out.
-        def fetch(self, url, headers=None):
-            raise ValueError("A decision return uses no external resources")
-
     html = render_to_string("reviews/return_pdf.html", {"data": data, "sha256": sha256, "sections": readable(data)})
-    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+    return render_pdf(html)
 
 
 def summary(data: dict[str, Any]) -> dict[str, Any]:

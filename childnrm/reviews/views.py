@@ -16,6 +16,8 @@ from django.utils import timezone
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.downloads import download_response
+from childnrm.kit.pdf import pdf_download
 from childnrm.panels.models import AgendaItem, MeetingAttendee
 from childnrm.reviews import export, selectors, services
 from childnrm.reviews.forms import (
@@ -365,21 +367,28 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
 
 def _download(request: HttpRequest, return_id: int, kind: str) -> HttpResponse:
     sent = selectors.return_get(request.user, return_id)
-    data = export.export_json(sent.export) if kind == "json" else export.export_pdf(sent.export, sha256=sent.sha256)
-    audit_record(
-        request=request,
-        action=Action.DOWNLOAD,
-        obj=sent,
-        site_id=sent.site_id,
-        purpose=_purpose_for(request.user, sent),
-        detail={"format": kind, "sha256": sent.sha256},
-    )
-    response = HttpResponse(data, content_type="application/json" if kind == "json" else "application/pdf")
+
+    def audit() -> None:
+        audit_record(
+            request=request,
+            action=Action.DOWNLOAD,
+            obj=sent,
+            site_id=sent.site_id,
+            purpose=_purpose_for(request.user, sent),
+            detail={"format": kind, "sha256": sent.sha256},
+        )
+
     # Named by the return and referral references only: no child's name in a file name.
     reference = export.summary(sent.export)["referral_reference"] or "decision"
-    response["Content-Disposition"] = f'attachment; filename="return-{sent.pk}-{reference}.{kind}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    filename = f"return-{sent.pk}-{reference}"
+    if kind == "pdf":
+        return pdf_download(
+            request, build=lambda: export.export_pdf(sent.export, sha256=sent.sha256), filename=filename, audit=audit
+        )
+    audit()
+    return download_response(
+        content=export.export_json(sent.export), filename=filename, extension="json", content_type="application/json"
+    )
 
 
 @requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)

@@ -10,6 +10,7 @@ test_coordinator_queue.py.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfWriter
 
 from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.core.demo import demo_email
@@ -39,10 +41,18 @@ from tests.browser.support import (
 
 NAV = ".govuk-service-navigation"
 QUEUE = "/referrals/queue/"
-SMALL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def _small_pdf() -> bytes:
+    # Well-formed (cross-reference table and all): the upload check parses PDFs and refuses broken ones.
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(out)
+    return out.getvalue()
+
+
+SMALL_PDF = _small_pdf()
 
 
 @pytest.fixture(autouse=True)

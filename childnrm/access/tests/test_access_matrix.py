@@ -117,6 +117,12 @@ def personal_data_of(site_slug: str) -> list[str]:
     return markers
 
 
+def _text(response) -> str:
+    # Stored documents are streamed (FileResponse): read the stream, as a browser would.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode(errors="replace")
+
+
 def test_every_route_has_an_expectation_and_an_access_rule():
     names = {name for name, _ in ROUTES}
     assert names - set(EXPECTED) == set(), "New routes need an entry in EXPECTED"
@@ -145,13 +151,13 @@ def test_route_as_every_role_and_other_site(name, demo):
             assert response.status_code in {200, 302}, (name, response.status_code)
         else:
             assert response.status_code == 302 and "/account/sign-in/" in response["Location"], name
-        assert own_child.display_name not in response.content.decode(errors="replace")
+        assert own_child.display_name not in _text(response)
 
     for role in Role:
         client = signed_in(demo_user(role, "northbridge"))
         allowed = expected in (PUBLIC, ANY_SIGNED_IN) or role in expected
         response = client.get(own_url)
-        body = response.content.decode(errors="replace")
+        body = _text(response)
         if allowed:
             assert response.status_code in ALLOWED, f"{name} as {role}: {response.status_code}"
         else:
@@ -160,7 +166,7 @@ def test_route_as_every_role_and_other_site(name, demo):
         for method in ("get", "post"):
             # A user of this site reaching for the other site's record: refused, nothing shown.
             response = getattr(client, method)(other_url)
-            body = response.content.decode(errors="replace")
+            body = _text(response)
             leaked = [m for m in other_site_data if m in body]
             assert not leaked, f"{name} {method} as {role} of another site leaked {leaked}"
             if names_a_record:
@@ -190,11 +196,7 @@ def check_api_route(name: str, route: URLPattern, own_url: str) -> None:
         other = getattr(Client(), method)(own_url, HTTP_AUTHORIZATION=f"Bearer {other_token}")
         if names_a_record:
             assert other.status_code in REFUSED | {405}, f"{name} {method} as another organisation: {other.status_code}"
-        leaked = [
-            m
-            for m in own_data
-            if m in anonymous.content.decode(errors="replace") + other.content.decode(errors="replace")
-        ]
+        leaked = [m for m in own_data if m in _text(anonymous) + _text(other)]
         assert not leaked, f"{name} {method} leaked {leaked}"
         own = getattr(Client(), method)(own_url, HTTP_AUTHORIZATION=f"Bearer {own_token}")
         # 415/422: an empty form post is refused as input, after access was granted.
@@ -219,6 +221,6 @@ def test_view_without_access_rule_is_refused(client_as, settings):
     try:
         response = client_as(Role.COORDINATOR).get("/forgotten/")
         assert response.status_code == 403
-        assert b"secret" not in response.content
+        assert "secret" not in _text(response)
     finally:
         clear_url_caches()

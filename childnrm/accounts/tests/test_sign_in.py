@@ -187,3 +187,58 @@ def test_unknown_email_reset_says_the_same_and_sends_nothing(demo):
     response = Client().post("/account/password-reset/", {"email": "nobody@childnrm.example"})
     assert response["Location"] == "/account/password-reset/sent/"
     assert mail.outbox == []
+
+
+def test_wrong_codes_count_towards_lockout_across_password_attempts(demo, settings):
+    """Regression (issue 14, item 7): each correct password reset the failure count, so wrong codes
+    could be tried without end by signing in again."""
+    user = demo_user(Role.ADVISER)
+    wrong = 0
+    while wrong < settings.AXES_FAILURE_LIMIT:
+        client = Client()
+        response = password_step(client, user.email)
+        assert response.status_code == 302 and response["Location"] == CODE
+        for _ in range(2):
+            response = client.post(CODE, {"code": "111111"})
+            wrong += 1
+            if wrong == settings.AXES_FAILURE_LIMIT:
+                break
+    assert response.status_code == 429
+    # Locked: the right password and the right code no longer help.
+    assert password_step(Client(), user.email).status_code == 429
+
+
+def test_signing_in_fully_forgives_earlier_failures(demo, settings):
+    user = demo_user(Role.ADVISER)
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        password_step(client, user.email, "nope")
+    password_step(client, user.email)
+    assert client.post(CODE, {"code": current_code(user)})["Location"] == "/"
+    # A fresh run of failures starts from nothing.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert password_step(Client(), user.email, "nope").status_code == 200
+
+
+def test_session_key_changes_when_the_second_factor_is_verified(demo):
+    """Regression (issue 14, item 7): the key of the password-only session stayed valid after the code."""
+    user = demo_user(Role.COORDINATOR)
+    client = Client()
+    password_step(client, user.email)
+    half_signed_in = client.cookies["sessionid"].value
+    assert client.post(CODE, {"code": current_code(user)})["Location"] == "/"
+    assert client.cookies["sessionid"].value != half_signed_in
+    # The old key no longer reaches anything.
+    stolen = Client()
+    stolen.cookies["sessionid"] = half_signed_in
+    assert stolen.get("/")["Location"].startswith(SIGN_IN)
+
+
+def test_a_bad_host_header_gets_the_400_page(demo):
+    """Regression (issue 14, item 7): the 400 page's navigation read request.user, so every path was a 500."""
+    client = Client(raise_request_exception=False)
+    for path in ("/", "/account/sign-in/", "/children/", "/no-such-page/"):
+        response = client.get(path, HTTP_HOST="evil.example")
+        assert response.status_code == 400, path
+        body = response.content.decode()
+        assert "There is a problem with your request" in body and "Child NRM Panels" in body

@@ -103,3 +103,20 @@ def test_the_task_and_the_command_run_the_reminders(overdue_case):
     mail.outbox.clear()
     call_command("send_daily_reminders", date=(timezone.localdate() + timedelta(days=1)).isoformat(), stdout=None)
     assert len(digests()) == 1
+
+
+def test_the_daily_run_removes_files_a_crashed_upload_left_behind(demo, private_storage):
+    import os
+    import time
+
+    folder = private_storage / "referrals" / "1"
+    folder.mkdir(parents=True)
+    left, in_progress = folder / "left-by-a-crash.pdf", folder / "being-uploaded.pdf"
+    left.write_bytes(b"%PDF-1.4 orphan")
+    in_progress.write_bytes(b"%PDF-1.4 new")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(left, (two_days_ago, two_days_ago))
+
+    summary = send_daily_reminders.call(timezone.localdate().isoformat())
+    assert summary["orphan_uploads_deleted"] == 1
+    assert not left.exists() and in_progress.exists()

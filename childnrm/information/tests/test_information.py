@@ -33,13 +33,9 @@ from conftest import demo_user, signed_in
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    location = tmp_path / "private-files"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
-    }
-    return location
+def _files_in_private_storage(private_storage):
+    """Every test here stores files in its own folder (root conftest)."""
+    return private_storage
 
 
 def pdf_bytes() -> bytes:
@@ -269,7 +265,7 @@ def test_the_organisation_asked_answers_with_a_document_and_the_coordinator_down
     url = reverse("information:document", args=[info_request.reference, document.pk])
     download = client_as(Role.COORDINATOR).get(url)
     assert download.status_code == 200
-    assert download.content == pdf
+    assert download.getvalue() == pdf  # streamed from storage
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == "application/pdf"

@@ -107,7 +107,12 @@ _samples: dict[str, int] = {}
 def sample_decision(site_slug: str) -> Decision:
     """A final decision about a child allocated to the site's demo guardian, made once per test."""
     pk = _samples.get(site_slug)
-    decision = Decision.objects.filter(pk=pk, referral__site__slug=site_slug).first() if pk else None
+    # A pk cached by an earlier test may name another record in this one: check it is still the sample.
+    decision = (
+        Decision.objects.filter(pk=pk, referral__site__slug=site_slug, status=DecisionStatus.FINAL).first()
+        if pk
+        else None
+    )
     if decision is None:
         Site.objects.get(slug=site_slug)
         decision = final_decision(site_slug)

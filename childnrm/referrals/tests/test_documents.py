@@ -214,16 +214,6 @@ def test_a_pdf_with_scripts_is_refused():
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    location = tmp_path / "private-files"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
-    }
-    return location
-
-
-@pytest.fixture
 def responder(client_as):
     return client_as(Role.FIRST_RESPONDER)
 
@@ -332,7 +322,7 @@ def test_download_is_an_audited_attachment_with_the_stored_type(responder, draft
     )
     response = _download(responder, draft, document)
     assert response.status_code == 200
-    assert response.content == data
+    assert response.getvalue() == data  # streamed from storage
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="statement.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -11,14 +11,21 @@ from pydantic import ValidationError
 from childnrm.accounts.models import Organisation
 from childnrm.api.home_office import HomeOfficeFormIn, map_form
 from childnrm.api.schemas import unstorable_values
-from childnrm.api.services import ApiInputError, api_referral_submit
+from childnrm.api.services import (
+    ApiInputError,
+    FormAlreadyImported,
+    already_imported_message,
+    api_home_office_form_existing,
+    api_referral_submit,
+)
 from childnrm.referrals.models import ReferralSource
 
 
 class Command(BaseCommand):
     help = (
-        "Import a referral written in the Home Office online NRM form's fields, submit it and print its "
-        "reference. Fields with no place in a referral are kept verbatim."
+        "Import a child's referral saved from the Home Office online NRM form, submit it and print its "
+        "reference. Importing the same form again changes nothing; a changed form with the same reference "
+        "is refused."
     )
 
     def add_arguments(self, parser) -> None:
@@ -46,6 +53,17 @@ class Command(BaseCommand):
             problems = [f"{e['field']}: {e['message']}" for e in mapped.errors]
         if not problems:
             try:
+                existing = api_home_office_form_existing(
+                    organisation=organisation,
+                    form_reference=mapped.fields["form_reference"],
+                    fingerprint=mapped.fields["form_fingerprint"],
+                )
+            except FormAlreadyImported as changed:
+                raise CommandError(f"The form was not imported: {changed.message}")
+            if existing is not None:
+                self.stdout.write(already_imported_message(existing))
+                return
+            try:
                 referral = api_referral_submit(
                     organisation=organisation,
                     fields=mapped.fields,
@@ -59,4 +77,4 @@ class Command(BaseCommand):
             raise CommandError("The form was not imported:\n" + "\n".join(f"- {p}" for p in problems))
         self.stdout.write(f"Imported referral {referral.reference} ({referral.get_status_display()}).")
         if mapped.unmapped:
-            self.stdout.write(f"Kept verbatim (no place in a referral): {', '.join(sorted(mapped.unmapped))}")
+            self.stdout.write(f"Kept verbatim (not in the form's catalogue): {', '.join(sorted(mapped.unmapped))}")

@@ -1,0 +1,86 @@
+"""Issue 14 (7): dates are text, a wrong method answers in JSON, and the OpenAPI document states the rules."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from childnrm.api.tests.conftest import referral_payload
+from childnrm.referrals.models import Referral
+
+
+@pytest.mark.parametrize(
+    ("section", "name", "value"),
+    [
+        ("child", "date_of_birth", 1262304000),  # lax parsing would read this as 2010-01-01 (a Unix time)
+        ("child", "date_of_birth", 20100101),
+        ("child", "date_of_birth", "2010-01-01T00:00:00"),
+        ("exploitation", "started", 1704844800),
+        ("safeguarding", "strategy_discussion_date", 1717372800.0),
+    ],
+)
+def test_a_date_must_be_text_in_iso_form_not_a_number(api, section, name, value):
+    response = api.post("/api/referrals", referral_payload(**{section: {name: value}}))
+    assert response.status_code == 422, response.content
+    assert {
+        "field": f"{section}.{name}",
+        "message": "Enter the date as text in the form YYYY-MM-DD, like 2010-04-30",
+    } in response.json()["errors"]
+    assert Referral.objects.count() == 0
+
+
+def test_a_date_as_text_is_still_accepted(api):
+    assert api.post("/api/referrals", referral_payload(child={"date_of_birth": "2011-05-01"})).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("put", "/api/referrals", "GET, POST"),
+        ("delete", "/api/referrals", "GET, POST"),
+        ("get", "/api/referrals/import/home-office-form", "POST"),
+        ("patch", "/api/referrals/NRM-ABCD2345", "GET"),
+    ],
+)
+def test_a_method_a_path_does_not_have_is_answered_in_json(api, method, path, allowed):
+    response = getattr(Client(), method)(path, HTTP_AUTHORIZATION=f"Bearer {api.secret}")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert sorted(response["Allow"].split(", ")) == sorted(allowed.split(", "))
+    [error] = response.json()["errors"]
+    assert error["field"] is None and method.upper() in error["message"]
+    assert all(name in error["message"] for name in allowed.split(", "))
+
+
+def test_the_openapi_document_states_the_non_blank_rules(db):
+    schemas = Client().get("/api/openapi.json").json()["components"]["schemas"]
+    for schema, field in (("AccountIn", "text"), ("ReferrerIn", "name")):
+        published = schemas[schema]["properties"][field]
+        assert published["minLength"] == 1 and published["pattern"] == r"\S"
+        assert "not be blank" in published["description"]
+
+
+def test_the_openapi_document_states_the_cross_field_rules(db):
+    schemas = Client().get("/api/openapi.json").json()["components"]["schemas"]
+    referral = schemas["ReferralIn"]
+    rules = referral["x-cross-field-rules"]
+    assert len(rules) == 6
+    assert all(rule in referral["description"] for rule in rules)
+    child = schemas["ChildIn"]["properties"]
+    assert "This or family_name must not be blank" in child["given_names"]["description"]
+    assert "Required unless estimated_age_years" in child["date_of_birth"]["description"]
+    assert "This or found_local_authority is required" in child["residence_local_authority"]["description"]
+    assert "On or after 'started'" in schemas["ExploitationIn"]["properties"]["ended"]["description"]
+    assert "Required (not blank) when no phone" in schemas["ReferrerIn"]["properties"]["email"]["description"]
+    # The Home Office form's import states its own: optional date of birth, one referral per reference.
+    home_office = schemas["HomeOfficeFormIn"]["description"]
+    assert "date of birth is optional" in home_office and "unique per organisation" in home_office
+
+
+def test_the_openapi_document_publishes_the_forms_encodings(db):
+    document = Client().get("/api/openapi.json").json()
+    form = document["components"]["schemas"]["HomeOfficeFormIn"]["properties"]
+    assert "within-the-last-6-12-month" in form["when-last-contact"]["anyOf"][0]["enum"]
+    assert form["types-of-exploitation-other"]["anyOf"][0] == {"type": "string", "enum": ["true", ""]}
+    responses = document["paths"]["/api/referrals/import/home-office-form"]["post"]["responses"]
+    assert {"200", "201", "409", "422"} <= set(responses)

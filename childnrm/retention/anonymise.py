@@ -1,0 +1,211 @@
+"""Anonymising a case, or one part of it, at the end of its retention period.
+
+What goes: names, aliases, the day of birth, addresses and places, contact details, every free-text
+account, reason and note, letters as sent, packets as sent, and uploaded files (deleted from disk
+once the transaction commits, so a rollback never loses a file the database still points to).
+
+What stays, so the site's statistics stay countable: the rows themselves, sex, nationality, year and
+month of birth (the day is set to the 1st), age at referral in years, the local authority, the
+exploitation types and indicators (codes), county lines, location of exploitation (UK/overseas),
+statutory status periods, decisions' stages, outcomes, dates and votes, and every status and date.
+
+Rows are changed with queryset `update()`: a model's `save()` would re-derive the linkage blocking
+keys from the names being removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import Q
+
+from childnrm.people.models import Child
+
+ANONYMISED_NAME = "Anonymised"
+ANONYMISED_MARK = {"anonymised": True}
+
+
+def _delete_files_after_commit(names: Iterable[str]) -> None:
+    names = [n for n in names if n]
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _clear(queryset: models.QuerySet, **values) -> int:
+    return queryset.update(**values)
+
+
+def coarse_birth_date(day: date | None) -> date | None:
+    """Year and month kept (the day set to the 1st): age bands and ages at referral stay computable."""
+    return day.replace(day=1) if day else None
+
+
+def documents_delete(referral) -> dict[str, int]:
+    """Uploaded files of the case: the referral's documents and those attached to agencies' answers."""
+    from childnrm.decisions.models import DecisionEvidence
+    from childnrm.information.models import ResponseDocument
+    from childnrm.referrals.models import ReferralDocument
+
+    referral_documents = ReferralDocument.objects.filter(referral=referral)
+    answer_documents = ResponseDocument.objects.filter(response__request__referral=referral)
+    names = list(referral_documents.values_list("file", flat=True)) + list(
+        answer_documents.values_list("file", flat=True)
+    )
+    # Evidence that pointed at a document stays (the panel weighed it); the pointer goes with the file.
+    DecisionEvidence.objects.filter(referral_document__referral=referral).update(referral_document=None)
+    deleted = referral_documents.delete()[0] + answer_documents.delete()[0]
+    _delete_files_after_commit(names)
+    return {"documents_deleted": deleted}
+
+
+def information_answers_clear(referral) -> dict[str, int]:
+    from childnrm.information.models import InformationRequest, InformationResponse
+
+    requests = _clear(
+        InformationRequest.objects.filter(referral=referral), question="", purpose="", withdrawn_reason=""
+    )
+    answers = _clear(InformationResponse.objects.filter(request__referral=referral), text="", purpose="")
+    counts = documents_of_answers_delete(referral)
+    return {"information_requests_cleared": requests, "answers_cleared": answers, **counts}
+
+
+def documents_of_answers_delete(referral) -> dict[str, int]:
+    from childnrm.information.models import ResponseDocument
+
+    documents = ResponseDocument.objects.filter(response__request__referral=referral)
+    names = list(documents.values_list("file", flat=True))
+    deleted = documents.delete()[0]
+    _delete_files_after_commit(names)
+    return {"documents_deleted": deleted}
+
+
+def letters_clear(referral) -> dict[str, int]:
+    from childnrm.letters.models import DecisionExplanation, Letter
+
+    letters = _clear(Letter.objects.filter(decision__referral=referral), content=ANONYMISED_MARK, pdf=b"")
+    _clear(DecisionExplanation.objects.filter(decision__referral=referral), explained_by_name="", child_response="")
+    return {"letters_cleared": letters}
+
+
+def case_anonymise(referral) -> dict[str, int]:
+    """The whole case: the referral and everything hung from it, then the child if no other case remains."""
+    from childnrm.decisions.models import Decision, DecisionEvidence, DecisionVote
+    from childnrm.handovers.models import CaseTransfer
+    from childnrm.panels.models import ConflictDeclaration
+    from childnrm.referrals.models import HandOff, Referral, ReferralStatusChange, TriageAssessment
+    from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
+
+    counts = documents_delete(referral)
+    counts |= {k: v for k, v in information_answers_clear(referral).items() if k != "documents_deleted"}
+    counts |= letters_clear(referral)
+
+    age_years = referral.estimated_age_years
+    birth = referral.date_of_birth
+    if birth and referral.submitted_at:
+        on = referral.submitted_at.date()
+        age_years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    _clear(
+        Referral.objects.filter(pk=referral.pk),
+        given_names="",
+        family_name="",
+        aliases=[],
+        date_of_birth=None,
+        estimated_age_years=age_years,
+        gender_identity="",
+        languages=[],
+        ethnicity="",
+        address="",
+        found_location="",
+        account="",
+        safeguarding_notes="",
+        referrer_name="",
+        referrer_job_title="",
+        referrer_email="",
+        referrer_phone="",
+        unmapped={},
+        form_sections=[],  # an imported Home Office form's answers, labelled
+        form_reference="",
+        form_fingerprint="",
+    )
+    _clear(ReferralStatusChange.objects.filter(referral=referral), reason="")
+    _clear(TriageAssessment.objects.filter(referral=referral), override_reason="")
+    _clear(HandOff.objects.filter(referral=referral), packet=ANONYMISED_MARK)
+    _clear(CaseTransfer.objects.filter(referral=referral), packet=ANONYMISED_MARK, reason="")
+    _clear(ConflictDeclaration.objects.filter(agenda_item__referral=referral), details="")
+    decisions = Decision.objects.filter(referral=referral)
+    counts["decisions_cleared"] = _clear(
+        decisions,
+        correction_reason="",
+        act_reasoning="",
+        purpose_reasoning="",
+        credibility_reasoning="",
+        wishes_and_feelings="",
+        wishes_how_gathered="",
+        wishes_gathered_by="",
+        wishes_not_gathered_reason="",
+        dissent="",
+        second_review_reasons="",
+    )
+    _clear(DecisionEvidence.objects.filter(decision__referral=referral), description="", supplied_by="", weight="")
+    _clear(DecisionVote.objects.filter(decision__referral=referral), reasons="")
+    _clear(
+        ReconsiderationRequest.objects.filter(decision__referral=referral),
+        requester_name="",
+        requester_organisation="",
+        details="",
+        late_reason_accepted="",
+    )
+    _clear(DecisionReturn.objects.filter(decision__referral=referral), export=ANONYMISED_MARK)
+    _clear(QualityFinding.objects.filter(decision_return__decision__referral=referral), finding="", panel_response="")
+
+    counts["child_anonymised"] = 0
+    if referral.child_id is not None and not _other_cases_remain(referral):
+        child_anonymise(Child.objects.get(pk=referral.child_id))
+        counts["child_anonymised"] = 1
+    return counts
+
+
+def _other_cases_remain(referral) -> bool:
+    """Another case of the child that is not anonymised yet keeps the child's record."""
+    from childnrm.referrals.models import Referral
+    from childnrm.retention.models import ItemStatus, RetentionItem
+    from childnrm.retention.schedule import CASE_TYPES
+
+    done = RetentionItem.objects.filter(
+        referral__child_id=referral.child_id, record_type__in=CASE_TYPES, status=ItemStatus.ANONYMISED
+    ).values("referral_id")
+    return Referral.objects.filter(child_id=referral.child_id).exclude(pk=referral.pk).exclude(pk__in=done).exists()
+
+
+def child_anonymise(child: Child) -> None:
+    from childnrm.handovers.models import AdultTransition
+    from childnrm.people.models import ChildBlockingKey, ChildLinkDecision
+    from childnrm.safeguarding.models import (
+        ContextualLink,
+        PlanAction,
+        PlanActionUpdate,
+        SafeguardingPlan,
+        StrategyDiscussion,
+    )
+
+    Child.objects.filter(pk=child.pk).update(
+        given_names=ANONYMISED_NAME,
+        family_name="",
+        date_of_birth=coarse_birth_date(child.date_of_birth),
+        date_of_birth_estimated=True,
+    )
+    ChildBlockingKey.objects.filter(child=child).delete()
+    _clear(ChildLinkDecision.objects.filter(Q(child_a=child) | Q(child_b=child)), reason="", evidence=[])
+    _clear(SafeguardingPlan.objects.filter(child=child), summary="", close_reason="")
+    _clear(PlanAction.objects.filter(plan__child=child), description="", owner_name="")
+    _clear(PlanActionUpdate.objects.filter(action__plan__child=child), note="")
+    _clear(StrategyDiscussion.objects.filter(child=child), outcome="")
+    _clear(ContextualLink.objects.filter(child=child), name="", description="")
+    _clear(AdultTransition.objects.filter(child=child), notes="", adult_support_provider="")

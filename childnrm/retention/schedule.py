@@ -1,0 +1,172 @@
+"""The retention schedule: how long each type of record is kept, and when a record falls due.
+
+Each site has its own schedule (a `RetentionRule` per record type overrides the default below). A
+rule is either "until the child's Nth birthday" or "N years after the case closed". A record is due
+for anonymisation on its due date (the birthday itself, or the anniversary of closure), never while
+its case is open. Defaults and their basis are written out in docs/retention.md; where a default is
+our judgement rather than a legal rule it says so, and the site's data protection officer must
+confirm it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+
+
+class RecordType(models.TextChoices):
+    DRAFT = "draft", "Draft referral never sent"
+    REFERRAL_NOT_ACCEPTED = "referral_not_accepted", "Referral withdrawn or handed off"
+    DECIDED_CASE = "decided_case", "Case with the panel"
+    SEXUAL_EXPLOITATION_CASE = "sexual_exploitation_case", "Case involving child sexual exploitation"
+    LOOKED_AFTER_CASE = "looked_after_case", "Case of a looked-after child"
+    DOCUMENTS = "documents", "Uploaded documents"
+    INFORMATION_ANSWERS = "information_answers", "Information requests and agencies' answers"
+    LETTERS = "letters", "Outcome letters and the record of explaining them"
+    AUDIT_EVENTS = "audit_events", "Audit trail"
+
+
+class RuleBasis(models.TextChoices):
+    BIRTHDAY = "birthday", "Until the child's birthday"
+    YEARS_AFTER_CLOSED = "years_after_closed", "Years after the case closed"
+    KEPT = "kept", "Kept: never anonymised"
+
+
+# Record types that are a whole case: anonymising one clears the case and everything hung from it.
+CASE_TYPES = (
+    RecordType.DRAFT,
+    RecordType.REFERRAL_NOT_ACCEPTED,
+    RecordType.DECIDED_CASE,
+    RecordType.SEXUAL_EXPLOITATION_CASE,
+    RecordType.LOOKED_AFTER_CASE,
+)
+# Parts of a case that may go earlier than the case itself.
+PART_TYPES = (RecordType.DOCUMENTS, RecordType.INFORMATION_ANSWERS, RecordType.LETTERS)
+# Case types whose rule governs every part of the case as well (the record is kept whole).
+WHOLE_RECORD_TYPES = (RecordType.LOOKED_AFTER_CASE, RecordType.SEXUAL_EXPLOITATION_CASE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    record_type: str
+    basis: str
+    years: int
+    legal_basis: str
+    judgement: bool  # True: not set by law; the site's DPO must confirm it
+
+    def describe(self) -> str:
+        if self.basis == RuleBasis.BIRTHDAY:
+            return f"Until the child's {ordinal(self.years)} birthday"
+        if self.basis == RuleBasis.YEARS_AFTER_CLOSED:
+            return f"{self.years} year{'s' if self.years != 1 else ''} after the case closed"
+        return "Kept: never anonymised"
+
+
+DEFAULTS: dict[str, Rule] = {
+    RecordType.DRAFT: Rule(
+        RecordType.DRAFT,
+        RuleBasis.YEARS_AFTER_CLOSED,
+        1,
+        "UK GDPR Article 5(1)(e) storage limitation: a referral never sent was never acted on. "
+        "One year after it was last saved is a judgement; confirm it with your data protection officer.",
+        True,
+    ),
+    RecordType.REFERRAL_NOT_ACCEPTED: Rule(
+        RecordType.REFERRAL_NOT_ACCEPTED,
+        RuleBasis.YEARS_AFTER_CLOSED,
+        6,
+        "The receiving site or the Single Competent Authority keeps its own copy. Six years after the "
+        "referral was withdrawn or handed off follows the Limitation Act 1980 (six years for most claims). "
+        "A judgement; confirm it with your data protection officer.",
+        True,
+    ),
+    RecordType.DECIDED_CASE: Rule(
+        RecordType.DECIDED_CASE,
+        RuleBasis.BIRTHDAY,
+        25,
+        "Children's social care records other than those of looked-after children are commonly kept until "
+        "the 25th birthday (local authority retention guidelines): the Limitation Act 1980 s28 runs time "
+        "from the 18th birthday, so a claim about the case can be brought until about 24. Not set by law; "
+        "confirm it with your data protection officer.",
+        True,
+    ),
+    RecordType.SEXUAL_EXPLOITATION_CASE: Rule(
+        RecordType.SEXUAL_EXPLOITATION_CASE,
+        RuleBasis.BIRTHDAY,
+        75,
+        "The Independent Inquiry into Child Sexual Abuse (final report, 2022) recommended that records of "
+        "known or alleged child sexual abuse be kept for 75 years. Not yet law: applying it as the 75th "
+        "birthday is our judgement; confirm it with your data protection officer.",
+        True,
+    ),
+    RecordType.LOOKED_AFTER_CASE: Rule(
+        RecordType.LOOKED_AFTER_CASE,
+        RuleBasis.BIRTHDAY,
+        75,
+        "A looked-after child's case record is kept until the 75th anniversary of birth (Care Planning, "
+        "Placement and Case Review (England) Regulations 2010, regulation 50; Children Act 1989). Sites in "
+        "Wales, Scotland and Northern Ireland must check their own regulations.",
+        False,
+    ),
+    RecordType.DOCUMENTS: Rule(
+        RecordType.DOCUMENTS,
+        RuleBasis.YEARS_AFTER_CLOSED,
+        6,
+        "Uploaded evidence is deleted before the decision record: the decision keeps its reasons. Six years "
+        "after closure follows the Limitation Act 1980. A judgement; confirm it with your data protection "
+        "officer. A looked-after child's documents follow the case (75th birthday).",
+        True,
+    ),
+    RecordType.INFORMATION_ANSWERS: Rule(
+        RecordType.INFORMATION_ANSWERS,
+        RuleBasis.YEARS_AFTER_CLOSED,
+        6,
+        "Each agency keeps its own record of what it shared (Working Together to Safeguard Children 2023: "
+        "record what was shared, with whom and why; the request's lawful basis and dates stay). Six years "
+        "after closure is a judgement; confirm it with your data protection officer.",
+        True,
+    ),
+    RecordType.LETTERS: Rule(
+        RecordType.LETTERS,
+        RuleBasis.BIRTHDAY,
+        25,
+        "What the child and the referrer were told stays as long as the decided case (25th birthday; "
+        "Limitation Act 1980 s28). A judgement; confirm it with your data protection officer.",
+        True,
+    ),
+    RecordType.AUDIT_EVENTS: Rule(
+        RecordType.AUDIT_EVENTS,
+        RuleBasis.KEPT,
+        0,
+        "Kept. Audit events hold record ids, field names and who acted, never a child's details; they show "
+        "the service is accountable (UK GDPR Article 5(2)) and are hash-chained, so removing any would "
+        "break the proof that none was changed. Anonymisation itself is recorded there.",
+        False,
+    ),
+}
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none: the day after 28 February
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def due_on(rule: Rule, *, date_of_birth: date | None, closed_on: date | None) -> date | None:
+    """The day the record falls due, or None if it never does (kept; open case; no date of birth)."""
+    if rule.basis == RuleBasis.KEPT or closed_on is None:
+        return None
+    if rule.basis == RuleBasis.YEARS_AFTER_CLOSED:
+        return add_years(closed_on, rule.years)
+    if date_of_birth is None:
+        return None
+    # Never before the case closed, whatever the birthday.
+    return max(add_years(date_of_birth, rule.years), closed_on)

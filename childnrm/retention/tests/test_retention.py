@@ -1,0 +1,395 @@
+"""Retention: schedule boundaries, approval, legal holds, anonymisation, the dry run and who may do it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from childnrm.accounts.models import Role, Site
+from childnrm.audit.models import AuditEvent
+from childnrm.dashboard.tests.factories import accepted_referral, final_decision
+from childnrm.decisions.models import Decision, Outcome, Stage
+from childnrm.people.models import Child
+from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus, ReferralStatusChange
+from childnrm.retention.models import ItemStatus, LegalHold, RetentionItem
+from childnrm.retention.schedule import RecordType, add_years
+from childnrm.retention.services import (
+    RetentionError,
+    legal_hold_lift,
+    legal_hold_place,
+    retention_items_approve,
+    retention_review_run,
+    retention_rule_set,
+    site_due,
+)
+from conftest import demo_user, signed_in
+
+BORN = date(2000, 3, 15)
+DECIDED = date(2016, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _files_in_private_storage(private_storage):
+    """Every test here stores files in its own folder (root conftest)."""
+    return private_storage
+
+
+def decided_case(site_slug: str = "northbridge", *, born: date = BORN, **answers) -> Referral:
+    """A case the panel accepted and closed with a final conclusive grounds decision on DECIDED."""
+    referral = accepted_referral(site_slug, **answers)
+    final_decision(referral, stage=Stage.REASONABLE_GROUNDS, decided_on=DECIDED - timedelta(days=60))
+    final_decision(referral, stage=Stage.CONCLUSIVE_GROUNDS, decided_on=DECIDED)
+    Child.objects.filter(pk=referral.child_id).update(date_of_birth=born)
+    Referral.objects.filter(pk=referral.pk).update(date_of_birth=born)
+    referral.refresh_from_db()
+    return referral
+
+
+def due_types(referral: Referral, today: date) -> set[str]:
+    return {
+        d.record_type
+        for d in site_due(referral.site, today=today)
+        if d.referral_id == referral.pk and not d.no_date_of_birth
+    }
+
+
+def with_document(referral: Referral) -> ReferralDocument:
+    content = b"%PDF-1.4 evidence"
+    return ReferralDocument.objects.create(
+        referral=referral,
+        file=ContentFile(content, name="statement.pdf"),
+        original_name="statement.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=referral.created_by,
+    )
+
+
+def listed(referral: Referral, today: date, record_type: str = RecordType.DECIDED_CASE) -> RetentionItem:
+    retention_review_run(today=today)
+    return RetentionItem.objects.get(referral=referral, record_type=record_type)
+
+
+# ------------------------------------------------------------------------------------------------
+# The schedule's boundaries
+# ------------------------------------------------------------------------------------------------
+
+
+def test_decided_case_falls_due_on_the_25th_birthday_not_the_day_before(demo):
+    referral = decided_case()
+    birthday = add_years(BORN, 25)
+    assert RecordType.DECIDED_CASE not in due_types(referral, birthday - timedelta(days=1))
+    assert RecordType.DECIDED_CASE in due_types(referral, birthday)
+    assert RecordType.DECIDED_CASE in due_types(referral, birthday + timedelta(days=1))
+
+
+def test_looked_after_childs_case_is_kept_until_the_75th_birthday(demo):
+    referral = decided_case(looked_after=True)
+    assert due_types(referral, add_years(BORN, 25)) == set()
+    # Its documents and letters are kept whole with it: no part goes early either.
+    with_document(referral)
+    assert due_types(referral, add_years(BORN, 74)) == set()
+    assert due_types(referral, add_years(BORN, 75) - timedelta(days=1)) == set()
+    assert due_types(referral, add_years(BORN, 75)) == {RecordType.LOOKED_AFTER_CASE}
+
+
+def test_looked_after_status_recorded_by_the_plan_counts_too(demo):
+    from childnrm.safeguarding.models import StatutoryKind, StatutoryPeriod
+
+    referral = decided_case()
+    StatutoryPeriod.objects.create(
+        child=referral.child,
+        kind=StatutoryKind.LOOKED_AFTER,
+        starts_on=date(2015, 1, 1),
+        recorded_by=demo_user(Role.COORDINATOR),
+    )
+    assert due_types(referral, add_years(BORN, 30)) == set()
+    assert RecordType.LOOKED_AFTER_CASE in due_types(referral, add_years(BORN, 75))
+
+
+def test_withdrawn_referral_falls_due_six_years_after_it_closed(demo):
+    referral = accepted_referral("northbridge")
+    closed = date(2020, 2, 29)
+    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.WITHDRAWN)
+    change = ReferralStatusChange.objects.create(
+        referral=referral, from_status=ReferralStatus.ACCEPTED, to_status=ReferralStatus.WITHDRAWN
+    )
+    ReferralStatusChange.objects.filter(referral=referral).update(at=change.at.replace(year=2020, month=2, day=29))
+    due = date(2026, 3, 1)  # six years after 29 February 2020
+    assert RecordType.REFERRAL_NOT_ACCEPTED not in due_types(referral, due - timedelta(days=1))
+    assert RecordType.REFERRAL_NOT_ACCEPTED in due_types(referral, due)
+    assert closed < due
+
+
+def test_an_open_case_is_never_due(demo):
+    referral = accepted_referral("northbridge")
+    Child.objects.filter(pk=referral.child_id).update(date_of_birth=BORN)
+    assert due_types(referral, date(2200, 1, 1)) == set()
+
+
+def test_documents_go_before_the_case_under_their_own_rule(demo):
+    referral = decided_case()
+    with_document(referral)
+    six_years = add_years(DECIDED, 6)
+    assert RecordType.DOCUMENTS not in due_types(referral, six_years - timedelta(days=1))
+    assert due_types(referral, six_years) == {RecordType.DOCUMENTS}
+
+
+def test_a_site_can_change_its_rule_but_not_below_the_looked_after_minimum(demo, site):
+    referral = decided_case()
+    dpo = demo_user(Role.DATA_PROTECTION_OFFICER)
+    retention_rule_set(site=site, user=dpo, record_type=RecordType.DECIDED_CASE, basis="birthday", years=30)
+    assert RecordType.DECIDED_CASE not in due_types(referral, add_years(BORN, 29))
+    assert RecordType.DECIDED_CASE in due_types(referral, add_years(BORN, 30))
+    assert AuditEvent.objects.filter(action="retention_rule_change", site_id=site.pk).exists()
+    with pytest.raises(RetentionError):
+        retention_rule_set(site=site, user=dpo, record_type=RecordType.LOOKED_AFTER_CASE, basis="birthday", years=25)
+    with pytest.raises(RetentionError):
+        retention_rule_set(
+            site=site, user=demo_user(Role.COORDINATOR), record_type=RecordType.DECIDED_CASE, basis="birthday", years=2
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# Approval, holds and anonymisation
+# ------------------------------------------------------------------------------------------------
+
+
+def test_the_review_lists_but_changes_nothing_until_the_dpo_approves(demo):
+    referral = decided_case()
+    today = add_years(BORN, 25)
+    item = listed(referral, today)
+    assert item.status == ItemStatus.LISTED
+    referral.refresh_from_db()
+    assert referral.given_names and referral.account
+    # Running again the same day lists nothing twice.
+    retention_review_run(today=today)
+    assert RetentionItem.objects.filter(referral=referral).count() == 1
+    with pytest.raises(RetentionError):
+        retention_items_approve(user=demo_user(Role.COORDINATOR), site=referral.site, item_ids=[item.pk], today=today)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.LISTED
+
+
+def test_a_legal_hold_stops_anonymisation_until_lifted(demo):
+    referral = decided_case()
+    today = add_years(BORN, 25)
+    item = listed(referral, today)
+    dpo = demo_user(Role.DATA_PROTECTION_OFFICER)
+    hold = legal_hold_place(user=demo_user(Role.COORDINATOR), child=referral.child, reason="A claim has been brought.")
+
+    result = retention_items_approve(user=dpo, site=referral.site, item_ids=[item.pk], today=today)
+    assert result.refused == {item.pk: "on legal hold"}
+    referral.refresh_from_db()
+    assert referral.given_names
+    assert not AuditEvent.objects.filter(action="retention_anonymise").exists()
+
+    legal_hold_lift(user=dpo, hold=hold, reason="The claim was settled.")
+    result = retention_items_approve(user=dpo, site=referral.site, item_ids=[item.pk], today=today)
+    assert result.anonymised == [item.pk]
+    actions = list(AuditEvent.objects.filter(site_id=referral.site_id).values_list("action", flat=True))
+    assert {"legal_hold_place", "legal_hold_lift", "retention_approve", "retention_anonymise"} <= set(actions)
+
+
+def test_a_hold_cannot_be_placed_on_another_sites_child(demo):
+    other = accepted_referral("three-rivers")
+    with pytest.raises(RetentionError):
+        legal_hold_place(user=demo_user(Role.COORDINATOR), child=other.child, reason="Inquiry")
+    assert not LegalHold.objects.exists()
+
+
+def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
+    demo, private_storage, django_capture_on_commit_callbacks
+):
+    referral = decided_case()
+    document = with_document(referral)
+    stored = document.file.name
+    assert default_storage.exists(stored)
+    site = referral.site
+    before = Counter(
+        (c.sex, tuple(c.nationalities), c.date_of_birth.year if c.date_of_birth else None)
+        for c in Child.objects.filter(site=site)
+    )
+    outcomes_before = Counter(
+        Decision.objects.filter(referral__site=site).values_list("stage", "outcome", "decided_on")
+    )
+    today = add_years(BORN, 25)
+    item = listed(referral, today)
+
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the anonymisation commits
+        result = retention_items_approve(
+            user=demo_user(Role.DATA_PROTECTION_OFFICER), site=site, item_ids=[item.pk], today=today
+        )
+
+    assert result.anonymised == [item.pk]
+    referral.refresh_from_db()
+    child = Child.objects.get(pk=referral.child_id)
+    assert (referral.given_names, referral.family_name, referral.address, referral.account) == ("", "", "", "")
+    assert referral.date_of_birth is None and referral.referrer_phone == "" and referral.found_location == ""
+    assert referral.estimated_age_years is not None  # age at referral stays countable
+    assert child.given_names == "Anonymised" and child.family_name == ""
+    assert child.date_of_birth == date(2000, 3, 1)  # year and month kept
+    assert not child.blocking_keys.exists()
+    assert not ReferralDocument.objects.filter(referral=referral).exists()
+    assert not default_storage.exists(stored)
+    for decision in Decision.objects.filter(referral=referral):
+        assert decision.act_reasoning == "" and decision.wishes_and_feelings == ""
+        assert decision.outcome == Outcome.POSITIVE
+    after = Counter(
+        (c.sex, tuple(c.nationalities), c.date_of_birth.year if c.date_of_birth else None)
+        for c in Child.objects.filter(site=site)
+    )
+    assert after == before
+    assert Counter(Decision.objects.filter(referral__site=site).values_list("stage", "outcome", "decided_on")) == (
+        outcomes_before
+    )
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ANONYMISED and item.summary["documents_deleted"] == 1
+    event = AuditEvent.objects.get(action="retention_anonymise", object_id=str(referral.pk))
+    assert event.detail["documents_deleted"] == 1
+    # Nothing more is listed for it, however late.
+    retention_review_run(today=add_years(BORN, 80))
+    assert RetentionItem.objects.filter(referral=referral).count() == 1
+
+
+def test_a_rolled_back_anonymisation_keeps_the_file(demo, private_storage, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    referral = decided_case()
+    document = with_document(referral)
+    today = add_years(BORN, 25)
+    item = listed(referral, today)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        retention_items_approve(
+            user=demo_user(Role.DATA_PROTECTION_OFFICER), site=referral.site, item_ids=[item.pk], today=today
+        )
+        raise RuntimeError("the request failed after the approval")
+    assert default_storage.exists(document.file.name)
+    assert ReferralDocument.objects.filter(pk=document.pk).exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# The dry run and the daily task
+# ------------------------------------------------------------------------------------------------
+
+
+def test_the_dry_run_counts_and_changes_nothing(demo):
+    referral = decided_case()
+    decided_case("three-rivers")
+    names = list(Referral.objects.values_list("pk", "given_names", "family_name"))
+    events = AuditEvent.objects.count()
+    out = StringIO()
+
+    call_command("retention_review", "--dry-run", "--date", add_years(BORN, 25).isoformat(), stdout=out)
+
+    text = out.getvalue()
+    assert "dry run: nothing changed" in text
+    assert "Case with the panel: 1 past its date (1 would be listed for anonymisation, 0 on legal hold)" in text
+    assert text.count("1 would be listed") == 2  # one per site
+    assert not RetentionItem.objects.exists()
+    assert list(Referral.objects.values_list("pk", "given_names", "family_name")) == names
+    assert AuditEvent.objects.count() == events
+    for child in Child.objects.all():
+        assert child.reference not in text and child.given_names not in text
+    assert referral.reference not in text
+
+
+def test_the_daily_run_lists_records_for_the_dpo(demo):
+    from childnrm.dashboard.tasks import send_daily_reminders
+
+    referral = decided_case()
+    summary = send_daily_reminders.call(add_years(BORN, 25).isoformat())
+    assert summary["retention"]["sites"]["northbridge"][RecordType.DECIDED_CASE]["listed_now"] == 1
+    assert RetentionItem.objects.get(referral=referral).status == ItemStatus.LISTED
+
+
+def test_the_command_lists_without_dry_run(demo):
+    referral = decided_case()
+    call_command("retention_review", "--date", add_years(BORN, 25).isoformat(), stdout=StringIO())
+    assert RetentionItem.objects.filter(referral=referral, status=ItemStatus.LISTED).exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# Pages: the DPO only, this site only
+# ------------------------------------------------------------------------------------------------
+
+
+def test_dpo_approves_on_the_page_and_sees_references_not_names(demo):
+    referral = decided_case()
+    item = listed(referral, add_years(BORN, 25))
+    # The page reviews as of today: move the item's due date into the past by making the child older.
+    Child.objects.filter(pk=referral.child_id).update(date_of_birth=date(1990, 1, 1))
+    dpo = signed_in(demo_user(Role.DATA_PROTECTION_OFFICER))
+
+    page = dpo.get("/retention/northbridge/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert referral.reference in body and referral.child.reference in body
+    assert referral.given_names not in body
+
+    response = dpo.post("/retention/northbridge/approve/", {})
+    assert "Select at least one record to anonymise" in response.content.decode()
+    response = dpo.post("/retention/northbridge/approve/", {"items": [item.pk]})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ANONYMISED
+    assert AuditEvent.objects.filter(action="retention_approve", actor=demo_user(Role.DATA_PROTECTION_OFFICER)).exists()
+
+
+def test_only_the_sites_dpo_can_see_or_approve(demo):
+    referral = decided_case()
+    item = listed(referral, add_years(BORN, 25))
+    Child.objects.filter(pk=referral.child_id).update(date_of_birth=date(1990, 1, 1))
+    for role in Role:
+        if role == Role.DATA_PROTECTION_OFFICER:
+            continue
+        client = signed_in(demo_user(role))
+        assert client.get("/retention/northbridge/").status_code == 403, role
+        assert client.post("/retention/northbridge/approve/", {"items": [item.pk]}).status_code == 403, role
+    other_dpo = signed_in(demo_user(Role.DATA_PROTECTION_OFFICER, "three-rivers"))
+    assert other_dpo.get("/retention/northbridge/").status_code == 404
+    assert other_dpo.post("/retention/northbridge/approve/", {"items": [item.pk]}).status_code == 404
+    # Another site's DPO posting the item to their own site's list: not on that list, refused.
+    other_dpo.post("/retention/three-rivers/approve/", {"items": [item.pk]})
+    item.refresh_from_db()
+    assert item.status == ItemStatus.LISTED
+
+
+def test_coordinator_places_and_lifts_a_hold_on_the_page(demo):
+    referral = accepted_referral("northbridge")
+    coordinator = signed_in(demo_user(Role.COORDINATOR))
+    response = coordinator.post("/retention/northbridge/holds/", {"child_reference": "", "reason": ""})
+    assert "Enter the child&#x27;s reference" in response.content.decode()
+    other_child = accepted_referral("three-rivers").child
+    response = coordinator.post(
+        "/retention/northbridge/holds/", {"child_reference": other_child.reference, "reason": "Inquiry"}
+    )
+    assert "There is no child with that reference at this site" in response.content.decode()
+    response = coordinator.post(
+        "/retention/northbridge/holds/", {"child_reference": referral.child.reference.lower(), "reason": "Inquiry"}
+    )
+    assert response.status_code == 302
+    hold = LegalHold.objects.get(child=referral.child, lifted_at__isnull=True)
+    assert AuditEvent.objects.filter(action="legal_hold_place", object_id=str(referral.child_id)).exists()
+    other_coordinator = signed_in(demo_user(Role.COORDINATOR, "three-rivers"))
+    assert other_coordinator.post(f"/retention/holds/{hold.pk}/lift/", {"reason": "x"}).status_code == 404
+    response = coordinator.post(f"/retention/holds/{hold.pk}/lift/", {"reason": "Inquiry closed"})
+    assert response.status_code == 302
+    hold.refresh_from_db()
+    assert hold.lifted_at is not None and hold.lift_reason == "Inquiry closed"
+
+
+def test_dpo_is_a_demo_account_with_the_retention_link(demo):
+    user = demo_user(Role.DATA_PROTECTION_OFFICER)
+    assert user.email == "data-protection-officer.northbridge@childnrm.example"
+    home = signed_in(user).get("/").content.decode()
+    assert "/retention/" in home
+    assert Site.objects.get(slug="northbridge").memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists()
