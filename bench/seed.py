@@ -26,20 +26,104 @@ SEED = 20260101
 ACTOR_IP_BASE = 10
 
 GIVEN_EXTRA = [
-    "Aaliyah", "Adam", "Ahmed", "Alfie", "Amir", "Ana", "Arben", "Bao", "Blerim", "Callum", "Chloe", "Connor",
-    "Daniel", "Dawit", "Ellie", "Erion", "Fatima", "Filmon", "Grace", "Hamid", "Harvey", "Huy", "Isaac", "Jack",
-    "Jamal", "Kacper", "Kian", "Klodian", "Lamin", "Liam", "Lily", "Lucas", "Mason", "Mohammed", "Musa", "Nathan",
-    "Noah", "Olivia", "Omar", "Quang", "Rahel", "Riley", "Sara", "Semere", "Thanh", "Tyler", "Yusuf", "Zara",
-]  # fmt: skip
+    "Aaliyah",
+    "Adam",
+    "Ahmed",
+    "Alfie",
+    "Amir",
+    "Ana",
+    "Arben",
+    "Bao",
+    "Blerim",
+    "Callum",
+    "Chloe",
+    "Connor",
+    "Daniel",
+    "Dawit",
+    "Ellie",
+    "Erion",
+    "Fatima",
+    "Filmon",
+    "Grace",
+    "Hamid",
+    "Harvey",
+    "Huy",
+    "Isaac",
+    "Jack",
+    "Jamal",
+    "Kacper",
+    "Kian",
+    "Klodian",
+    "Lamin",
+    "Liam",
+    "Lily",
+    "Lucas",
+    "Mason",
+    "Mohammed",
+    "Musa",
+    "Nathan",
+    "Noah",
+    "Olivia",
+    "Omar",
+    "Quang",
+    "Rahel",
+    "Riley",
+    "Sara",
+    "Semere",
+    "Thanh",
+    "Tyler",
+    "Yusuf",
+    "Zara",
+]
 FAMILY_EXTRA = [
-    "Ahmed", "Ali", "Bajrami", "Begum", "Bui", "Cooper", "Davies", "Do", "Edwards", "Gashi", "Ghebre", "Green",
-    "Hall", "Hassan", "Hussain", "Ibrahim", "Jones", "Kelmendi", "Khan", "Lewis", "Mehari", "Mohamed", "Morris",
-    "Murphy", "Ngo", "Ozturk", "Popescu", "Roberts", "Smith", "Taylor", "Thomas", "Vu", "Wilson", "Wright", "Yusuf",
-]  # fmt: skip
+    "Ahmed",
+    "Ali",
+    "Bajrami",
+    "Begum",
+    "Bui",
+    "Cooper",
+    "Davies",
+    "Do",
+    "Edwards",
+    "Gashi",
+    "Ghebre",
+    "Green",
+    "Hall",
+    "Hassan",
+    "Hussain",
+    "Ibrahim",
+    "Jones",
+    "Kelmendi",
+    "Khan",
+    "Lewis",
+    "Mehari",
+    "Mohamed",
+    "Morris",
+    "Murphy",
+    "Ngo",
+    "Ozturk",
+    "Popescu",
+    "Roberts",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Vu",
+    "Wilson",
+    "Wright",
+    "Yusuf",
+]
 SYNTHETIC_PLACES = [
-    "Ashmoor", "Brackenfield", "Castlereach", "Dunmere", "Elmstead", "Fernhollow", "Greyhaven", "Hartwell",
-    "Ironbridge Vale", "Kingsmead",
-]  # fmt: skip
+    "Ashmoor",
+    "Brackenfield",
+    "Castlereach",
+    "Dunmere",
+    "Elmstead",
+    "Fernhollow",
+    "Greyhaven",
+    "Hartwell",
+    "Ironbridge Vale",
+    "Kingsmead",
+]
 
 
 def log(message: str) -> None:
@@ -340,9 +424,20 @@ def refresh_derived_data(child_ids: list[int]) -> str:
 # ------------------------------------------------------------------------------------------------ audit events
 
 SEAL_FIELDS = (
-    "seq", "prev_hash", "occurred_at", "actor_id", "organisation_id", "site_id", "role", "action", "object_type",
-    "object_id", "purpose", "ip", "detail",
-)  # fmt: skip
+    "seq",
+    "prev_hash",
+    "occurred_at",
+    "actor_id",
+    "organisation_id",
+    "site_id",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "ip",
+    "detail",
+)
 PURPOSE_SITE = "Panel case management"
 PURPOSE_ASSOCIATED = "Work on a case I am associated with"
 PURPOSE_AUDIT = "Oversight of access to a child's record"
@@ -738,10 +833,17 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     with conn_factory() as c2, c2.cursor() as cur:
         for table in (
-            "people_child", "people_childassociation", "people_childblockingkey", "accounts_user",
-            "accounts_membership", "referrals_referral", "referrals_referralstatuschange",
-            "referrals_triageassessment", "referrals_handoff", *panels["tables"],
-        ):  # fmt: skip
+            "people_child",
+            "people_childassociation",
+            "people_childblockingkey",
+            "accounts_user",
+            "accounts_membership",
+            "referrals_referral",
+            "referrals_referralstatuschange",
+            "referrals_triageassessment",
+            "referrals_handoff",
+            *panels["tables"],
+        ):
             cur.execute(f"VACUUM ANALYZE {table}")
         # Sets hint bits and the visibility map now (index-only scans), and autovacuum, where it runs,
         # does not start on these tables during the load test.

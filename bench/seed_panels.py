@@ -216,11 +216,23 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
     ids = {
         m: next_id(conn, m)
         for m in (
-            Meeting, MeetingStatusChange, MeetingAttendee, AgendaItem, ConflictDeclaration, Decision,
-            DecisionEvidence, DecisionVote, SafeguardingPlan, PlanAction, PlanActionUpdate, StatutoryPeriod,
-            ContextualLink, InformationRequest, InformationResponse,
+            Meeting,
+            MeetingStatusChange,
+            MeetingAttendee,
+            AgendaItem,
+            ConflictDeclaration,
+            Decision,
+            DecisionEvidence,
+            DecisionVote,
+            SafeguardingPlan,
+            PlanAction,
+            PlanActionUpdate,
+            StatutoryPeriod,
+            ContextualLink,
+            InformationRequest,
+            InformationResponse,
         )
-    }  # fmt: skip
+    }
     out: dict[type, list] = {m: [] for m in ids}
 
     def add(obj):
@@ -261,12 +273,18 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             past = starts < now - timedelta(hours=4)
             meeting = add(
                 Meeting(
-                    site=site, kind=MeetingKind.REGULAR, starts_at=starts, location=LOCATION,
-                    status=MeetingStatus.CLOSED if past else MeetingStatus.SCHEDULED, chair=chair,
-                    created_by=coordinator, created_at=starts - timedelta(days=40),
-                    opened_at=starts if past else None, closed_at=starts + timedelta(hours=3) if past else None,
+                    site=site,
+                    kind=MeetingKind.REGULAR,
+                    starts_at=starts,
+                    location=LOCATION,
+                    status=MeetingStatus.CLOSED if past else MeetingStatus.SCHEDULED,
+                    chair=chair,
+                    created_by=coordinator,
+                    created_at=starts - timedelta(days=40),
+                    opened_at=starts if past else None,
+                    closed_at=starts + timedelta(hours=3) if past else None,
                 )
-            )  # fmt: skip
+            )
             sittings.append(meeting)
             add(MeetingStatusChange(meeting=meeting, to_status="scheduled", actor=coordinator, at=meeting.created_at))
             if past:
@@ -285,11 +303,17 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             month = date(month.year + month.month // 12, month.month % 12 + 1, 10)
         in_session = add(
             Meeting(
-                site=site, kind=MeetingKind.EXTRA, starts_at=_at(today, 9, 30), location=LOCATION,
-                status=MeetingStatus.OPEN, chair=chair, created_by=coordinator,
-                created_at=now - timedelta(days=10), opened_at=_at(today, 9, 30),
+                site=site,
+                kind=MeetingKind.EXTRA,
+                starts_at=_at(today, 9, 30),
+                location=LOCATION,
+                status=MeetingStatus.OPEN,
+                chair=chair,
+                created_by=coordinator,
+                created_at=now - timedelta(days=10),
+                opened_at=_at(today, 9, 30),
             )
-        )  # fmt: skip
+        )
         add(MeetingStatusChange(meeting=in_session, to_status="scheduled", actor=coordinator, at=in_session.created_at))
         add(
             MeetingStatusChange(
@@ -306,12 +330,16 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             attendees[meeting.pk] = [
                 add(
                     MeetingAttendee(
-                        meeting=meeting, user=s.user, agency=s.agency, attends_as=s.attends_as,
-                        voting=s.voting, present=meeting.status != MeetingStatus.SCHEDULED,
+                        meeting=meeting,
+                        user=s.user,
+                        agency=s.agency,
+                        attends_as=s.attends_as,
+                        voting=s.voting,
+                        present=meeting.status != MeetingStatus.SCHEDULED,
                     )
                 )
                 for s in seats
-            ]  # fmt: skip
+            ]
         starts = [m.starts_at for m in sittings]
         positions: Counter = Counter()
 
@@ -325,18 +353,25 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             positions[meeting.pk] += 1
             item = add(
                 AgendaItem(
-                    meeting=meeting, referral_id=referral_id, stage=stage, position=positions[meeting.pk],
-                    added_by=coordinator, added_at=min(meeting.starts_at - timedelta(days=2), now),
+                    meeting=meeting,
+                    referral_id=referral_id,
+                    stage=stage,
+                    position=positions[meeting.pk],
+                    added_by=coordinator,
+                    added_at=min(meeting.starts_at - timedelta(days=2), now),
                 )
-            )  # fmt: skip
+            )
             if meeting.status != MeetingStatus.SCHEDULED:
                 for a in attendees[meeting.pk]:
                     add(
                         ConflictDeclaration(
-                            agenda_item=item, attendee=a, has_conflict=False, declared_by=coordinator,
+                            agenda_item=item,
+                            attendee=a,
+                            has_conflict=False,
+                            declared_by=coordinator,
                             declared_at=meeting.starts_at + timedelta(minutes=5),
                         )
-                    )  # fmt: skip
+                    )
             return item
 
         def decision(row, meeting, item, stage, outcome, *, draft=False, n_votes=3):
@@ -347,26 +382,37 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             negative = outcome == Outcome.NEGATIVE
             d = add(
                 Decision(
-                    referral_id=ref_id, stage=stage, meeting=meeting, agenda_item=item,
+                    referral_id=ref_id,
+                    stage=stage,
+                    meeting=meeting,
+                    agenda_item=item,
                     status=DecisionStatus.DRAFT if draft else DecisionStatus.FINAL,
-                    guidance_version=version.code, test_applied=version.test_for(stage),
+                    guidance_version=version.code,
+                    test_applied=version.test_for(stage),
                     act_found=["recruitment", "transport"] if not negative else [],
                     act_reasoning="Recruited by older people and moved to where the exploitation took place.",
                     purpose_found=list(types) if not negative else [],
                     purpose_reasoning="Moved and harboured for the purpose of exploitation, for others' profit."
-                    if not negative else "The evidence does not show a purpose of exploitation.",
-                    exploitation_types=list(types), indicators=list(indicators),
+                    if not negative
+                    else "The evidence does not show a purpose of exploitation.",
+                    exploitation_types=list(types),
+                    indicators=list(indicators),
                     credibility_reasoning="The account is consistent in its core; gaps in dates are expected "
                     "after trauma.",
                     wishes_gathered=True,
                     wishes_and_feelings="Wants to stay where they live now and not to go back to the town.",
                     wishes_how_gathered="Conversation at the placement, with the guardian present.",
                     wishes_gathered_by="Independent Child Trafficking Guardian",
-                    dissent="", outcome="" if draft else outcome, decided_on=None if draft else day,
-                    created_by=coordinator, created_at=at, updated_at=at + timedelta(minutes=8),
-                    finalised_by=None if draft else chair, finalised_at=None if draft else at + timedelta(minutes=9),
+                    dissent="",
+                    outcome="" if draft else outcome,
+                    decided_on=None if draft else day,
+                    created_by=coordinator,
+                    created_at=at,
+                    updated_at=at + timedelta(minutes=8),
+                    finalised_by=None if draft else chair,
+                    finalised_at=None if draft else at + timedelta(minutes=9),
                 )
-            )  # fmt: skip
+            )
             if negative and not draft and site.negative_second_review:
                 d.second_reviewed_by, d.second_review_agrees = second, True
                 d.second_reviewed_at = min(at + timedelta(days=rng.randint(2, 9)), now)
@@ -376,8 +422,15 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             for agency in sources:
                 description, weight = rng.choice(EVIDENCE[agency])
                 org = org_for.get(agency)
-                add(DecisionEvidence(decision=d, description=description, agency=agency,
-                                     supplied_by=org.name if org else "", weight=weight))  # fmt: skip
+                add(
+                    DecisionEvidence(
+                        decision=d,
+                        description=description,
+                        agency=agency,
+                        supplied_by=org.name if org else "",
+                        weight=weight,
+                    )
+                )
             vote = "negative" if negative else "positive"
             dissenter = rng.randrange(3) if not draft and rng.random() < 0.15 else None
             for i, attendee in enumerate(a for a in attendees[meeting.pk] if a.voting):
@@ -386,11 +439,15 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
                 v = vote if i != dissenter else ("positive" if negative else "negative")
                 add(
                     DecisionVote(
-                        decision=d, voter_id=attendee.user_id, agency=attendee.agency, vote=v,
-                        reasons=DISSENT if i == dissenter else "", recorded_by=coordinator,
+                        decision=d,
+                        voter_id=attendee.user_id,
+                        agency=attendee.agency,
+                        vote=v,
+                        reasons=DISSENT if i == dissenter else "",
+                        recorded_by=coordinator,
                         recorded_at=at + timedelta(minutes=7),
                     )
-                )  # fmt: skip
+                )
             if dissenter is not None:
                 d.dissent = DISSENT
             counts[f"{'draft' if draft else 'final'} {stage} {'' if draft else outcome}".strip()] += 1
@@ -405,26 +462,36 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
                 ir_refs.add(ref)
                 request = add(
                     InformationRequest(
-                        reference=ref, referral_id=row[0], organisation=org_for[agency], agency=agency,
-                        question=QUESTIONS[agency], purpose=PURPOSE,
-                        lawful_basis=LawfulBasis.PUBLIC_TASK_SAFEGUARDING, due_on=due,
+                        reference=ref,
+                        referral_id=row[0],
+                        organisation=org_for[agency],
+                        agency=agency,
+                        question=QUESTIONS[agency],
+                        purpose=PURPOSE,
+                        lawful_basis=LawfulBasis.PUBLIC_TASK_SAFEGUARDING,
+                        due_on=due,
                         status=RequestStatus.ANSWERED if is_answered else RequestStatus.OPEN,
-                        requested_by=coordinator, requested_at=asked_at,
+                        requested_by=coordinator,
+                        requested_at=asked_at,
                         chase_count=1 if not is_answered and due < today else 0,
                         last_chased_at=_at(due + timedelta(days=1), 7) if not is_answered and due < today else None,
                     )
-                )  # fmt: skip
+                )
                 counts["information requests " + ("answered" if is_answered else "open")] += 1
                 if not is_answered and due < today:
                     counts["information requests overdue"] += 1
                 if is_answered:
                     add(
                         InformationResponse(
-                            request=request, text=ANSWER, lawful_basis=request.lawful_basis, purpose=PURPOSE,
-                            responded_by=coordinator, organisation=org_for[agency],
+                            request=request,
+                            text=ANSWER,
+                            lawful_basis=request.lawful_basis,
+                            purpose=PURPOSE,
+                            responded_by=coordinator,
+                            organisation=org_for[agency],
                             responded_at=min(asked_at + timedelta(days=rng.randint(1, 9)), now),
                         )
-                    )  # fmt: skip
+                    )
 
         def plan(row, rg, cg):
             agreed = rg.meeting.starts_at
@@ -436,16 +503,20 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             closed = closes is not None and closes < now
             p = add(
                 SafeguardingPlan(
-                    child_id=row[2], status=PlanStatus.CLOSED if closed else PlanStatus.ACTIVE,
-                    agreed_at_meeting=rg.meeting, decision=rg,
+                    child_id=row[2],
+                    status=PlanStatus.CLOSED if closed else PlanStatus.ACTIVE,
+                    agreed_at_meeting=rg.meeting,
+                    decision=rg,
                     summary="Reduce the risk of exploitation: keep the child safe at home and in school, disrupt "
                     "contact with those exploiting the child, and support the child to talk about what happened.",
                     next_review_on=None if closed else today + timedelta(days=rng.randint(-10, 60)),
-                    created_by=coordinator, created_at=agreed + timedelta(hours=2),
-                    closed_at=closes if closed else None, closed_by=coordinator if closed else None,
+                    created_by=coordinator,
+                    created_at=agreed + timedelta(hours=2),
+                    closed_at=closes if closed else None,
+                    closed_by=coordinator if closed else None,
                     close_reason="Risk reduced; the child is supported by children's services." if closed else "",
                 )
-            )  # fmt: skip
+            )
             counts[f"plans {p.status}"] += 1
             n_actions = rng.randint(3, 6)
             for agency, description in rng.sample(ACTIONS, k=n_actions):
@@ -465,34 +536,80 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
                     counts["plan actions overdue"] += 1
                 action = add(
                     PlanAction(
-                        plan=p, description=description, agency=agency, organisation=org_for.get(agency),
-                        owner_name=owner.full_name if owner else rng.choice(("DC Sam Rowe", "Priya Shah", "Tom Elliot", "Dr Amara Okafor", "Jo Kerr")),  # noqa: E501
-                        owner=owner, due_on=due, review_on=due - timedelta(days=7), status=status,
-                        created_by=coordinator, created_at=p.created_at,
+                        plan=p,
+                        description=description,
+                        agency=agency,
+                        organisation=org_for.get(agency),
+                        owner_name=owner.full_name
+                        if owner
+                        else rng.choice(("DC Sam Rowe", "Priya Shah", "Tom Elliot", "Dr Amara Okafor", "Jo Kerr")),
+                        owner=owner,
+                        due_on=due,
+                        review_on=due - timedelta(days=7),
+                        status=status,
+                        created_by=coordinator,
+                        created_at=p.created_at,
                     )
-                )  # fmt: skip
-                add(PlanActionUpdate(action=action, to_status="not_started", note="Action agreed",
-                                     actor=coordinator, at=p.created_at))  # fmt: skip
+                )
+                add(
+                    PlanActionUpdate(
+                        action=action, to_status="not_started", note="Action agreed", actor=coordinator, at=p.created_at
+                    )
+                )
                 step_at = min(p.created_at + timedelta(days=rng.randint(2, 20)), now)
                 if status != ActionStatus.NOT_STARTED:
-                    add(PlanActionUpdate(action=action, from_status="not_started", to_status="in_progress",
-                                         note="Started: first visit booked.", actor=owner or coordinator, at=step_at))  # fmt: skip  # noqa: E501
+                    add(
+                        PlanActionUpdate(
+                            action=action,
+                            from_status="not_started",
+                            to_status="in_progress",
+                            note="Started: first visit booked.",
+                            actor=owner or coordinator,
+                            at=step_at,
+                        )
+                    )
                 if status in (ActionStatus.DONE, ActionStatus.CANCELLED):
-                    add(PlanActionUpdate(action=action, from_status="in_progress", to_status=status,
-                                         note="Completed and recorded." if status == "done" else "No longer needed.",
-                                         actor=owner or coordinator,
-                                         at=min(datetime.combine(due, step_at.timetz()), now)))  # fmt: skip
-            flags = [(row[5], StatutoryKind.CHILD_IN_NEED), (row[6], StatutoryKind.CHILD_PROTECTION_PLAN),
-                     (row[7], StatutoryKind.LOOKED_AFTER)]  # fmt: skip
+                    add(
+                        PlanActionUpdate(
+                            action=action,
+                            from_status="in_progress",
+                            to_status=status,
+                            note="Completed and recorded." if status == "done" else "No longer needed.",
+                            actor=owner or coordinator,
+                            at=min(datetime.combine(due, step_at.timetz()), now),
+                        )
+                    )
+            flags = [
+                (row[5], StatutoryKind.CHILD_IN_NEED),
+                (row[6], StatutoryKind.CHILD_PROTECTION_PLAN),
+                (row[7], StatutoryKind.LOOKED_AFTER),
+            ]
             kinds = [k for flag, k in flags if flag] or [StatutoryKind.CHILD_IN_NEED]
             for kind in kinds:
                 starts_on = (row[8] - timedelta(days=rng.randint(0, 200))).date()
-                add(StatutoryPeriod(child_id=row[2], kind=kind, starts_on=starts_on,
-                                    ends_on=closes.date() if closed else None, recorded_by=coordinator,
-                                    recorded_at=p.created_at))  # fmt: skip
+                add(
+                    StatutoryPeriod(
+                        child_id=row[2],
+                        kind=kind,
+                        starts_on=starts_on,
+                        ends_on=closes.date() if closed else None,
+                        recorded_by=coordinator,
+                        recorded_at=p.created_at,
+                    )
+                )
             for kind, name, description, risk in rng.sample(LINKS, k=rng.randint(2, 5)):
-                add(ContextualLink(child_id=row[2], kind=kind, name=name, description=description, risk=risk,
-                                   active=not closed, recorded_by=coordinator, recorded_at=p.created_at))  # fmt: skip
+                add(
+                    ContextualLink(
+                        child_id=row[2],
+                        kind=kind,
+                        name=name,
+                        description=description,
+                        risk=risk,
+                        active=not closed,
+                        recorded_by=coordinator,
+                        recorded_at=p.created_at,
+                    )
+                )
             return p
 
         today_drafts = 0
@@ -503,8 +620,7 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
                 if today_drafts < 8:
                     today_drafts += 1
                     item = agenda(in_session, row[0], AgendaStage.REASONABLE_GROUNDS)
-                    decision(row, in_session, item, Stage.REASONABLE_GROUNDS, "", draft=True,
-                             n_votes=rng.randint(0, 3))  # fmt: skip
+                    decision(row, in_session, item, Stage.REASONABLE_GROUNDS, "", draft=True, n_votes=rng.randint(0, 3))
                 else:
                     agenda(scheduled, row[0], AgendaStage.REASONABLE_GROUNDS)
                     counts["on the next sitting's agenda"] += 1
@@ -526,8 +642,9 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             cg = None
             if cg_sitting is not None and cg_sitting.status == MeetingStatus.CLOSED and rng.random() < 0.9:
                 item = agenda(cg_sitting, row[0], AgendaStage.CONCLUSIVE_GROUNDS)
-                cg = decision(row, cg_sitting, item, Stage.CONCLUSIVE_GROUNDS,
-                              "positive" if rng.random() < 0.85 else "negative")  # fmt: skip
+                cg = decision(
+                    row, cg_sitting, item, Stage.CONCLUSIVE_GROUNDS, "positive" if rng.random() < 0.85 else "negative"
+                )
                 assert cg.decided_on >= rg.decided_on + timedelta(days=site.recovery_period_days)
             elif cg_sitting is scheduled:
                 agenda(scheduled, row[0], AgendaStage.CONCLUSIVE_GROUNDS)
@@ -560,10 +677,22 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
     log(f"panels planned in {time.perf_counter() - t_start:.1f}s: {planned}")
 
     for model in (
-        Meeting, MeetingStatusChange, MeetingAttendee, AgendaItem, ConflictDeclaration, Decision, DecisionEvidence,
-        DecisionVote, InformationRequest, InformationResponse, SafeguardingPlan, PlanAction, PlanActionUpdate,
-        StatutoryPeriod, ContextualLink,
-    ):  # fmt: skip
+        Meeting,
+        MeetingStatusChange,
+        MeetingAttendee,
+        AgendaItem,
+        ConflictDeclaration,
+        Decision,
+        DecisionEvidence,
+        DecisionVote,
+        InformationRequest,
+        InformationResponse,
+        SafeguardingPlan,
+        PlanAction,
+        PlanActionUpdate,
+        StatutoryPeriod,
+        ContextualLink,
+    ):
         copy_instances(conn, model, out[model], log=log)
     tables = [m._meta.db_table for m in out]
     with conn.cursor() as cur:

@@ -34,24 +34,71 @@ from bench.bulk import copy_instances, next_id
 
 SECTIONS = ["child", "background", "location", "exploitation", "account", "safeguarding", "referrer"]
 LANGUAGE = {
-    "GB": "en", "AL": "sq", "SD": "ar", "SS": "en", "ER": "ti", "AF": "ps", "VN": "vi", "IR": "fa", "IQ": "ku",
-    "NG": "en", "RO": "ro", "SY": "ar", "ET": "am", "SO": "so", "EG": "ar", "PK": "ur", "TD": "ar", "PL": "pl",
-    "JM": "en", "DZ": "ar", "BD": "bn", "MA": "ar", "TR": "tr", "CN": "zh", "IN": "pa", "LT": "lt", "UA": "uk",
-    "KW": "ar", "LY": "ar", "GN": "fr", "CI": "fr", "CD": "fr", "CG": "fr",
-}  # fmt: skip
+    "GB": "en",
+    "AL": "sq",
+    "SD": "ar",
+    "SS": "en",
+    "ER": "ti",
+    "AF": "ps",
+    "VN": "vi",
+    "IR": "fa",
+    "IQ": "ku",
+    "NG": "en",
+    "RO": "ro",
+    "SY": "ar",
+    "ET": "am",
+    "SO": "so",
+    "EG": "ar",
+    "PK": "ur",
+    "TD": "ar",
+    "PL": "pl",
+    "JM": "en",
+    "DZ": "ar",
+    "BD": "bn",
+    "MA": "ar",
+    "TR": "tr",
+    "CN": "zh",
+    "IN": "pa",
+    "LT": "lt",
+    "UA": "uk",
+    "KW": "ar",
+    "LY": "ar",
+    "GN": "fr",
+    "CI": "fr",
+    "CD": "fr",
+    "CG": "fr",
+}
 BLACK_AFRICAN = {"SD", "SS", "ER", "ET", "SO", "NG", "TD", "GM", "SL", "GH", "GN", "CI", "CD", "CG", "UG", "ZW"}
 WHITE_OTHER = {"AL", "RO", "PL", "LT", "UA", "BG", "CZ", "HU", "SK", "PT", "LV", "IT", "ES", "FR"}
 ARAB = {"SY", "IQ", "EG", "DZ", "MA", "LY", "KW", "SA", "PS"}
 UK_ETHNICITY = [
-    ("white_british", 62), ("black_caribbean", 6), ("black_african", 6), ("mixed_white_black_caribbean", 8),
-    ("mixed_other", 4), ("asian_pakistani", 4), ("asian_bangladeshi", 2), ("white_other", 3),
-    ("white_gypsy_traveller", 1), ("not_known", 4),
-]  # fmt: skip
+    ("white_british", 62),
+    ("black_caribbean", 6),
+    ("black_african", 6),
+    ("mixed_white_black_caribbean", 8),
+    ("mixed_other", 4),
+    ("asian_pakistani", 4),
+    ("asian_bangladeshi", 2),
+    ("white_other", 3),
+    ("white_gypsy_traveller", 1),
+    ("not_known", 4),
+]
 FOUND = [
-    "A railway station", "A bus station", "A flat in a block the police were watching", "A car stopped by police",
-    "A hotel", "A car wash", "A nail bar", "A takeaway", "A lorry at the port", "A park", "Their school",
-    "Their placement", "A short-term let", "A cannabis farm in a house",
-]  # fmt: skip
+    "A railway station",
+    "A bus station",
+    "A flat in a block the police were watching",
+    "A car stopped by police",
+    "A hotel",
+    "A car wash",
+    "A nail bar",
+    "A takeaway",
+    "A lorry at the port",
+    "A park",
+    "Their school",
+    "Their placement",
+    "A short-term let",
+    "A cannabis farm in a house",
+]
 ACCOUNT = {
     "criminal": "Found holding drugs and cash far from home; older men hold a debt over them and send them out.",
     "labour": "Worked long hours for no pay to repay the cost of the journey; documents kept by the employer.",
@@ -61,14 +108,20 @@ ACCOUNT = {
     "not_known": "Disclosed exploitation to a social worker; the details are not yet known.",
 }
 INDICATORS = {
-    "criminal": ["going_missing", "unexpected_money", "found_out_of_area", "older_associates", "debt_bondage",
-                 "arrested_for_offences"],
+    "criminal": [
+        "going_missing",
+        "unexpected_money",
+        "found_out_of_area",
+        "older_associates",
+        "debt_bondage",
+        "arrested_for_offences",
+    ],
     "labour": ["working_long_hours", "no_documents", "debt_bondage", "restricted_movement", "unaccompanied_arrival"],
     "sexual": ["online_grooming", "sexual_health", "older_associates", "going_missing", "physical_injuries"],
     "domestic_servitude": ["restricted_movement", "working_long_hours", "no_documents", "fear_of_authorities"],
     "organ_harvesting": ["debt_bondage", "no_documents", "fear_of_authorities"],
     "not_known": ["going_missing", "fear_of_authorities", "coached_account"],
-}  # fmt: skip
+}
 JOB_TITLE = {
     "police": "Detective Constable",
     "la": "Social Worker",
@@ -376,8 +429,11 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
                 continue
             receiver = users[rng.choice(coordinators[final_site.pk])["user_id"]]
             again.confirmed_by, again.confirmed_at, again.final_outcome, again.final_site = (
-                receiver, later, TriageOutcome.PANEL, final_site
-            )  # fmt: skip
+                receiver,
+                later,
+                TriageOutcome.PANEL,
+                final_site,
+            )
             change("submitted", "accepted", receiver, later, f"Triage confirmed: {final_site.name} decides.")
             referral.status = ReferralStatus.ACCEPTED
             counts["accepted"] += 1
@@ -434,8 +490,12 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     log(f"case packets: {len(packets):,} built with handoff.case_packet in {time.perf_counter() - t0:.1f}s")
     copy_instances(conn, HandOff, packets, log=log)
     with conn.cursor() as cur:
-        for table in ("referrals_referral", "referrals_referralstatuschange", "referrals_triageassessment",
-                      "referrals_handoff"):  # fmt: skip
+        for table in (
+            "referrals_referral",
+            "referrals_referralstatuschange",
+            "referrals_triageassessment",
+            "referrals_handoff",
+        ):
             cur.execute(f"ANALYZE {table}")
 
     samples = _samples(referrals, handoffs_todo)

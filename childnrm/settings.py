@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "django_htmx",
     "childnrm.core",
     "childnrm.accounts",
     "childnrm.access",
@@ -76,7 +75,6 @@ MIDDLEWARE = [
     "childnrm.kit.uploads.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so it sees the resolved view: refuses any view that has not declared its access rule.
     "childnrm.access.middleware.AccessPolicyMiddleware",

@@ -7,17 +7,21 @@ want_test=${1:-}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# Python packages, reinstalled only when the requirements change.
-reqs=requirements.txt
-[ "$want_test" = "--test" ] && reqs=requirements-dev.txt
+# Python packages from the lock file (every package pinned with its hashes; scripts/lock.sh makes it),
+# reinstalled only when the lock changes.
+lock=requirements.lock
+[ "$want_test" = "--test" ] && lock=requirements-dev.lock
 if [ ! -x .venv/bin/python ]; then
   log "Creating the Python virtual environment (.venv)"
   python3 -m venv .venv
 fi
-stamp=".venv/.installed-$(cat requirements.txt "$reqs" | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$(sha256sum "$lock" | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  log "Installing Python packages from $reqs"
-  .venv/bin/pip install --quiet --disable-pip-version-check -r "$reqs" 2>&1 | grep -v "^WARNING: Location" || true
+  log "Installing Python packages from $lock (hashes checked)"
+  if ! .venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r "$lock" >.venv/pip.log 2>&1; then
+    grep -v "^WARNING: Location" .venv/pip.log >&2
+    exit 1
+  fi
   .venv/bin/python -c "import django, django_otp, axes, django_tasks_db" >/dev/null
   touch "$stamp"
 fi

@@ -7,8 +7,11 @@ bash scripts/setup.sh --test
 export CHILDNRM_ENV=test
 py=.venv/bin/python
 
-echo "==> ruff"
+echo "==> ruff (lint and format)"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "==> Import layers (.importlinter: the kit at the bottom, each stage above the ones it uses)"
+PYTHONPATH=. .venv/bin/lint-imports
 echo "==> Deployment checks with production settings"
 DJANGO_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
   DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \

@@ -12,7 +12,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from childnrm.decisions import guidance
-from childnrm.decisions.models import Act, Decision, Outcome
+from childnrm.decisions.models import Act, Decision
 from childnrm.kit.pdf import render_pdf
 from childnrm.panels.models import Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
@@ -100,7 +100,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
         ],
         "dissent": decision.dissent,
         "outcome": decision.outcome or None,
-        "outcome_label": dict(Outcome.choices).get(decision.outcome) if decision.outcome else None,
+        "outcome_label": decision.outcome_words if decision.outcome else None,
         "decided_on": _iso(decision.decided_on),
         "finalised_by": decision.finalised_by.full_name if decision.finalised_by_id else None,
         "finalised_at": _iso(decision.finalised_at),

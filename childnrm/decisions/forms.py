@@ -9,6 +9,7 @@ from django import forms
 
 from childnrm.core.forms import GovukFormMixin
 from childnrm.decisions.models import Act, Decision, Outcome, Vote
+from childnrm.decisions.wording import outcome_words
 from childnrm.panels.models import Agency
 from childnrm.referrals.forms import GovukDateField
 from childnrm.referrals.vocab import ExploitationType, Indicator
@@ -41,6 +42,10 @@ class SectionForm(GovukFormMixin, forms.Form):
     """A section of the record: `initial_for` reads the decision, `to_fields` gives decision_save's data."""
 
     fields_saved: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, decision: Decision | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision = decision
 
     @classmethod
     def initial_for(cls, decision: Decision) -> dict[str, Any]:
@@ -149,6 +154,14 @@ class OutcomeForm(SectionForm):
         future="The date of the decision must be today or in the past",
     )
     dissent = _textarea("Dissent", "Any member's disagreement with the decision and their reasons, or leave blank")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.decision is not None:
+            # Each choice says what the decision means at this stage, as the record will.
+            self.fields["outcome"].choices = [
+                (value, outcome_words(self.decision.stage, value)) for value, _label in Outcome.choices
+            ]
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {

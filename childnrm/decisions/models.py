@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from childnrm.decisions.wording import outcome_words
 from childnrm.panels.models import Agency, AgendaItem, Meeting
 from childnrm.referrals.models import Referral
 
@@ -21,8 +22,9 @@ class Stage(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    POSITIVE = "positive", "Positive: the child is a victim of modern slavery"
-    NEGATIVE = "negative", "Negative: the child is not found to be a victim"
+    # Short labels only: a decision's outcome in words depends on its stage (decisions/wording.py).
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
 
 
 class DecisionStatus(models.TextChoices):
@@ -123,6 +125,14 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} v{self.version} of {self.referral_id}"
+
+    def get_outcome_display(self) -> str:
+        """The outcome in the words the law gives it at this stage (never the bare choice label)."""
+        return outcome_words(self.stage, self.outcome)
+
+    @property
+    def outcome_words(self) -> str:
+        return outcome_words(self.stage, self.outcome)
 
     @property
     def is_final(self) -> bool:

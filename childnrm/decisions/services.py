@@ -303,9 +303,13 @@ def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest 
         locked.save()
         if changed:
             _audit(
-                request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+                request=request,
+                user=user,
+                action=Action.UPDATE,
+                decision=locked,
+                purpose=RECORD,
                 detail={"changed": changed},
-            )  # fmt: skip
+            )
     return locked
 
 
@@ -344,9 +348,13 @@ def evidence_add(
             referral_document=referral_document,
         )
         _audit(
-            request=request, user=user, action=Action.CREATE, decision=locked, purpose=RECORD,
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            decision=locked,
+            purpose=RECORD,
             detail={"evidence_added": evidence.pk},
-        )  # fmt: skip
+        )
     return evidence
 
 
@@ -359,9 +367,13 @@ def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | 
         removed = evidence.pk
         DecisionEvidence.objects.filter(pk=removed, decision=locked).delete()
         _audit(
-            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=RECORD,
             detail={"evidence_removed": removed},
-        )  # fmt: skip
+        )
 
 
 # --- Votes -------------------------------------------------------------------------------------
@@ -450,9 +462,13 @@ def vote_record(
             existing.save(update_fields=["vote", "reasons", "recorded_by"])
             recorded = existing
         _audit(
-            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=RECORD,
             detail={"vote_of": voter.pk, "changed": existing is not None},
-        )  # fmt: skip
+        )
     return recorded
 
 
@@ -466,9 +482,13 @@ def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None)
         voter_id = vote.voter_id
         DecisionVote.objects.filter(pk=vote.pk, decision=locked).delete()
         _audit(
-            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD,
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=RECORD,
             detail={"vote_removed_of": voter_id},
-        )  # fmt: skip
+        )
 
 
 # --- Completeness and sequencing -----------------------------------------------------------------
@@ -590,9 +610,13 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
             decision_id = locked.pk
             transaction.on_commit(lambda: _notify_second_review(decision_id))
         _audit(
-            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=FINALISE,
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=FINALISE,
             detail={"status": locked.status, "outcome": locked.outcome},
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -676,9 +700,13 @@ def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequ
             for v in locked.votes.all()
         )
         _audit(
-            request=request, user=user, action=Action.CREATE, decision=correction, purpose=RECORD,
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            decision=correction,
+            purpose=RECORD,
             detail={"corrects": locked.pk},
-        )  # fmt: skip
+        )
     return correction
 
 
@@ -737,7 +765,11 @@ def decision_second_review(
             result.save()
             _copy_evidence(locked, result)
         _audit(
-            request=request, user=user, action=Action.UPDATE, decision=locked, purpose=SECOND_REVIEW,
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=SECOND_REVIEW,
             detail={"agrees": agrees, "new_draft": None if agrees else result.pk},
-        )  # fmt: skip
+        )
     return result

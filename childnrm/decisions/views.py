@@ -257,7 +257,7 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
         return decision
     form_class = SECTION_FORMS[slug]
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, decision=decision)
         if form.is_valid():
             try:
                 services.decision_save(decision=decision, user=request.user, data=form.to_fields(), request=request)
@@ -270,7 +270,7 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
                 messages.success(request, f"{SECTION_TITLES[slug]} saved")
                 return redirect("decisions:record", decision_id=decision.pk)
     else:
-        form = form_class(initial=form_class.initial_for(decision))
+        form = form_class(initial=form_class.initial_for(decision), decision=decision)
         _audit_view(request, decision, RECORD, f"section:{slug}")
     return render(
         request,

@@ -140,12 +140,22 @@ def site_list(user, *, status: str, today: date, agency: str = "", case: str = "
     return (
         queryset.select_related("referral", "referral__site", "organisation")
         .only(
-            "reference", "status", "due_on", "agency", "chase_count", "last_chased_at", "requested_at",
-            "referral__reference", "referral__given_names", "referral__family_name", "referral__site",
-            "referral__site__name", "organisation__name",
+            "reference",
+            "status",
+            "due_on",
+            "agency",
+            "chase_count",
+            "last_chased_at",
+            "requested_at",
+            "referral__reference",
+            "referral__given_names",
+            "referral__family_name",
+            "referral__site",
+            "referral__site__name",
+            "organisation__name",
         )
         .order_by("due_on", "id")
-    )  # fmt: skip
+    )
 
 
 def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
@@ -153,12 +163,20 @@ def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
     return (
         queryset.select_related("referral", "referral__site", "organisation")
         .only(
-            "reference", "status", "due_on", "agency", "requested_at", "referral__reference",
-            "referral__given_names", "referral__family_name", "referral__site", "referral__site__name",
+            "reference",
+            "status",
+            "due_on",
+            "agency",
+            "requested_at",
+            "referral__reference",
+            "referral__given_names",
+            "referral__family_name",
+            "referral__site",
+            "referral__site__name",
             "organisation__name",
         )
         .order_by("due_on", "id")
-    )  # fmt: skip
+    )
 
 
 def answers_for_case(referral: Referral) -> QuerySet:

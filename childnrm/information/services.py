@@ -139,13 +139,19 @@ def information_request_create(
     """Ask an organisation for information about a case of the coordinator's site."""
     today = today or timezone.localdate()
     question = _clean(
-        question, field="question", missing="Enter what you want to know", max_length=QUESTION_MAX_LENGTH,
+        question,
+        field="question",
+        missing="Enter what you want to know",
+        max_length=QUESTION_MAX_LENGTH,
         what="The question",
-    )  # fmt: skip
+    )
     purpose = _clean(
-        purpose, field="purpose", missing="Enter why the panel needs this information",
-        max_length=PURPOSE_MAX_LENGTH, what="The purpose",
-    )  # fmt: skip
+        purpose,
+        field="purpose",
+        missing="Enter why the panel needs this information",
+        max_length=PURPOSE_MAX_LENGTH,
+        what="The purpose",
+    )
     lawful_basis = _lawful_basis(lawful_basis)
     if agency not in Agency.values:
         raise InformationError("Select the kind of agency", "agency")
@@ -202,9 +208,12 @@ def information_request_withdraw(
     *, info_request: InformationRequest, user: User, reason: str, request: HttpRequest | None = None
 ) -> InformationRequest:
     reason = _clean(
-        reason, field="reason", missing="Enter why you are withdrawing the request", max_length=REASON_MAX_LENGTH,
+        reason,
+        field="reason",
+        missing="Enter why you are withdrawing the request",
+        max_length=REASON_MAX_LENGTH,
         what="The reason",
-    )  # fmt: skip
+    )
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
         site_id = locked.referral.site_id
@@ -250,13 +259,19 @@ def information_response_create(
     DocumentRefused and nothing is stored. The request must still be open.
     """
     text = _clean(
-        text, field="text", missing="Enter the information you are sharing", max_length=ANSWER_MAX_LENGTH,
+        text,
+        field="text",
+        missing="Enter the information you are sharing",
+        max_length=ANSWER_MAX_LENGTH,
         what="The answer",
-    )  # fmt: skip
+    )
     purpose = _clean(
-        purpose, field="purpose", missing="Enter the purpose you are sharing this information for",
-        max_length=PURPOSE_MAX_LENGTH, what="The purpose",
-    )  # fmt: skip
+        purpose,
+        field="purpose",
+        missing="Enter the purpose you are sharing this information for",
+        max_length=PURPOSE_MAX_LENGTH,
+        what="The purpose",
+    )
     lawful_basis = _lawful_basis(lawful_basis)
     if len(uploads) > MAX_DOCUMENTS:
         raise InformationError(f"Select {MAX_DOCUMENTS} files or fewer", "documents")

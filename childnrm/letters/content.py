@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from childnrm.decisions.models import Act, Decision, Outcome, Stage
+from childnrm.decisions.wording import outcome_clause
 from childnrm.referrals.vocab import ExploitationType
 
 ACT_LABELS = dict(Act.choices)
@@ -58,26 +59,9 @@ def _listed(codes: list[str], labels: dict[str, str]) -> str:
 
 
 def _outcome_sentence(decision: Decision) -> str:
+    """'The panel made a positive reasonable grounds decision: there are reasonable grounds to believe …'."""
     stage = STAGE_WORDS[decision.stage]
-    if decision.stage == Stage.REASONABLE_GROUNDS:
-        if decision.outcome == Outcome.POSITIVE:
-            return (
-                f"The panel made a positive {stage} decision: there are reasonable grounds to believe that the "
-                "child is a victim of modern slavery."
-            )
-        return (
-            f"The panel made a negative {stage} decision: it did not find reasonable grounds to believe that the "
-            "child is a victim of modern slavery."
-        )
-    if decision.outcome == Outcome.POSITIVE:
-        return (
-            f"The panel made a positive {stage} decision: on the balance of probabilities, the child is a victim "
-            "of modern slavery."
-        )
-    return (
-        f"The panel made a negative {stage} decision: on the balance of probabilities, it did not find that the "
-        "child is a victim of modern slavery."
-    )
+    return f"The panel made a {decision.outcome} {stage} decision: {outcome_clause(decision.stage, decision.outcome)}."
 
 
 def _test_sentence(decision: Decision) -> str:
@@ -95,7 +79,7 @@ def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, An
     facts = [
         ["Referral reference", referral.reference],
         ["Child reference", referral.child.reference if referral.child_id else "Not recorded"],
-        ["Decision", f"{stage.capitalize()}: {'positive' if decision.outcome == Outcome.POSITIVE else 'negative'}"],
+        ["Decision", f"{stage.capitalize()}, {decision.outcome_words[0].lower()}{decision.outcome_words[1:]}"],
         ["Date of decision", long_date(decision.decided_on)],
         ["Decided by", site.name],
         ["Guidance version applied", decision.guidance_version],

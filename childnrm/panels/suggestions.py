@@ -166,7 +166,7 @@ def _reconsideration_suggestions(meeting: Meeting, on_agenda: set[int]) -> list[
     for request in requests:
         decision = request.decision
         reasons = [
-            f"Reconsideration of the {decision.get_outcome_display().split(':')[0].lower()} "
+            f"Reconsideration of the {decision.outcome.lower()} "
             f"{decision.get_stage_display().lower()} decision requested on {_long(request.received_on)}",
         ]
         again = sorted(invited[u] for u in voted.get(decision.pk, set()) if u in invited)

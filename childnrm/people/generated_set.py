@@ -223,17 +223,66 @@ def _plain(text: str) -> str:
 
 # Ways the same sound is written in Latin letters, by the language the name comes from.
 RULES: dict[str, list[tuple[str, str]]] = {
-    "AL": [("q", "ch"), ("q", "k"), ("xh", "j"), ("xh", "x"), ("gj", "g"), ("gj", "dj"), ("ll", "l"), ("rr", "r"),
-           ("y", "i"), ("c", "ts"), ("e", "a")],
-    "SD": [("ou", "u"), ("u", "ou"), ("ee", "i"), ("i", "ee"), ("e", "a"), ("a", "e"), ("o", "u"), ("kh", "h"),
-           ("dh", "d"), ("th", "t"), ("q", "k"), ("q", "g"), ("y", "i"), ("ss", "s"), ("s", "ss"), ("mm", "m")],
-    "AF": [("ou", "u"), ("ee", "i"), ("i", "ee"), ("e", "a"), ("a", "e"), ("o", "u"), ("w", "v"), ("v", "w"),
-           ("q", "gh"), ("y", "i"), ("i", "y"), ("zai", "zay"), ("ullah", "ulla")],
-    "ER": [("ay", "ai"), ("ai", "ay"), ("e", "a"), ("gh", "g"), ("ts", "s"), ("y", "i"), ("w", "u"), ("o", "u"),
-           ("ie", "e")],
+    "AL": [
+        ("q", "ch"),
+        ("q", "k"),
+        ("xh", "j"),
+        ("xh", "x"),
+        ("gj", "g"),
+        ("gj", "dj"),
+        ("ll", "l"),
+        ("rr", "r"),
+        ("y", "i"),
+        ("c", "ts"),
+        ("e", "a"),
+    ],
+    "SD": [
+        ("ou", "u"),
+        ("u", "ou"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("e", "a"),
+        ("a", "e"),
+        ("o", "u"),
+        ("kh", "h"),
+        ("dh", "d"),
+        ("th", "t"),
+        ("q", "k"),
+        ("q", "g"),
+        ("y", "i"),
+        ("ss", "s"),
+        ("s", "ss"),
+        ("mm", "m"),
+    ],
+    "AF": [
+        ("ou", "u"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("e", "a"),
+        ("a", "e"),
+        ("o", "u"),
+        ("w", "v"),
+        ("v", "w"),
+        ("q", "gh"),
+        ("y", "i"),
+        ("i", "y"),
+        ("zai", "zay"),
+        ("ullah", "ulla"),
+    ],
+    "ER": [
+        ("ay", "ai"),
+        ("ai", "ay"),
+        ("e", "a"),
+        ("gh", "g"),
+        ("ts", "s"),
+        ("y", "i"),
+        ("w", "u"),
+        ("o", "u"),
+        ("ie", "e"),
+    ],
     "GB": [],  # English names: only the spellings listed in SPELLINGS, otherwise a typo
     "VN": [],  # Vietnamese names: written with or without accents (the "accents" corruption), or a typo
-}  # fmt: skip
+}
 
 
 def _rule_variant(name: str, nationality: str, rng: random.Random) -> str:

@@ -107,13 +107,28 @@ _EXECUTABLES = {"exe", "elf", "wasm", "swf", "crx", "deb", "rpm"}
 
 # PDF: names that mean active content, as a dictionary key or as an action's or annotation's type.
 _PDF_ACTIVE_KEYS = {
-    "JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "EF", "RichMedia", "RichMediaContent",
-    "RichMediaSettings", "XFA",
-}  # fmt: skip
+    "JavaScript",
+    "JS",
+    "Launch",
+    "EmbeddedFile",
+    "EmbeddedFiles",
+    "EF",
+    "RichMedia",
+    "RichMediaContent",
+    "RichMediaSettings",
+    "XFA",
+}
 _PDF_ACTIVE_TYPES = {
-    "JavaScript", "Launch", "EmbeddedFile", "RichMedia", "RichMediaExecute", "FileAttachment", "ImportData",
-    "SubmitForm", "GoToE",
-}  # fmt: skip
+    "JavaScript",
+    "Launch",
+    "EmbeddedFile",
+    "RichMedia",
+    "RichMediaExecute",
+    "FileAttachment",
+    "ImportData",
+    "SubmitForm",
+    "GoToE",
+}
 # In the raw bytes only names long enough not to turn up by chance in compressed data (a random
 # "/JS" is likely in 10MB of it; a random "/Launch" is not). The parsed walk sees the short ones.
 _PDF_RAW_NAMES = {n for n in _PDF_ACTIVE_KEYS | _PDF_ACTIVE_TYPES if len(n) >= 6}

@@ -39,32 +39,55 @@ SECTIONS: list[tuple[str, list[str]]] = [
     (
         "The child",
         [
-            "given_names", "family_name", "aliases", "date_of_birth", "date_of_birth_estimated",
-            "estimated_age_years", "age_uncertain", "age_disputed", "sex", "gender_identity", "nationalities",
-            "languages", "interpreter_needed", "ethnicity", "address", "residence_local_authority",
-            "found_local_authority", "found_location",
+            "given_names",
+            "family_name",
+            "aliases",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "estimated_age_years",
+            "age_uncertain",
+            "age_disputed",
+            "sex",
+            "gender_identity",
+            "nationalities",
+            "languages",
+            "interpreter_needed",
+            "ethnicity",
+            "address",
+            "residence_local_authority",
+            "found_local_authority",
+            "found_location",
         ],
     ),
     (
         "The exploitation",
         [
-            "exploitation_types", "county_lines", "exploitation_location", "exploitation_started",
-            "exploitation_ended", "age_at_exploitation", "public_order_disqualification",
+            "exploitation_types",
+            "county_lines",
+            "exploitation_location",
+            "exploitation_started",
+            "exploitation_ended",
+            "age_at_exploitation",
+            "public_order_disqualification",
         ],
     ),
     ("The account and indicators", ["account", "indicators"]),
     (
         "Safeguarding already in place",
         [
-            "ictg_referral_made", "child_in_need", "child_protection_plan", "looked_after",
-            "strategy_discussion_date", "safeguarding_notes",
+            "ictg_referral_made",
+            "child_in_need",
+            "child_protection_plan",
+            "looked_after",
+            "strategy_discussion_date",
+            "safeguarding_notes",
         ],
     ),
     (
         "The referrer",
         ["referrer_organisation", "referrer_name", "referrer_job_title", "referrer_email", "referrer_phone"],
     ),
-]  # fmt: skip
+]
 # Bookkeeping, not part of the case: the row id, the web form's progress, the child record (given by reference).
 # form_sections is shown as sections of its own below; the fingerprint only detects a resubmission.
 NOT_IN_PACKET = {"id", "updated_at", "sections_saved", "child", "unmapped", "form_sections", "form_fingerprint"}

@@ -77,11 +77,23 @@ def queue_for(
         .filter(site__in=sites, status__in=STATUS_FILTERS.get(filters.status, OPEN_STATUSES))
         .select_related("site", "child")
         .only(
-            "reference", "status", "submitted_at", "given_names", "family_name", "date_of_birth",
-            "date_of_birth_estimated", "estimated_age_years", "site_id", "child_id",
-            "site__name", "site__nation", "site__rg_due_days", "site__rg_due_basis", "child__reference",
+            "reference",
+            "status",
+            "submitted_at",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "estimated_age_years",
+            "site_id",
+            "child_id",
+            "site__name",
+            "site__nation",
+            "site__rg_due_days",
+            "site__rg_due_basis",
+            "child__reference",
         )
-    )  # fmt: skip
+    )
     if filters.outcome:
         # Only the latest assessment counts (a transferred case is assessed again at its new site).
         newer = TriageAssessment.objects.filter(referral=OuterRef("referral"), id__gt=OuterRef("id"))

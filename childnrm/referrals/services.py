@@ -34,12 +34,24 @@ EDITABLE_FIELDS = frozenset(
     if getattr(f, "concrete", False)
     and f.name
     not in {
-        "id", "reference", "status", "source", "created_by", "referrer_organisation", "created_at",
-        "updated_at", "submitted_at", "site", "child", "unmapped",
+        "id",
+        "reference",
+        "status",
+        "source",
+        "created_by",
+        "referrer_organisation",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "site",
+        "child",
+        "unmapped",
         # Set only by importing a Home Office form.
-        "form_reference", "form_fingerprint", "form_sections",
+        "form_reference",
+        "form_fingerprint",
+        "form_sections",
     }
-)  # fmt: skip
+)
 
 
 def referral_start(*, user, request: HttpRequest | None = None) -> Referral:

@@ -101,10 +101,8 @@ def decision_words(referral: Referral) -> str:
     if not final:
         return ""
     latest = max(final, key=lambda d: (STAGE_ORDER.get(d.stage, 0), d.version))
-    return (
-        f"{latest.get_stage_display()} decision on {latest.decided_on:%-d %B %Y}: "
-        f"{'positive' if latest.outcome == 'positive' else 'negative'}"
-    )
+    # The decision words its own outcome for its stage (decisions.wording), as every page does.
+    return f"{latest.get_stage_display()} decision on {latest.decided_on:%-d %B %Y}. {latest.get_outcome_display()}"
 
 
 def _audit_view(request: HttpRequest, referral: Referral, purpose: str, page: str) -> None:

@@ -73,7 +73,7 @@ def _minimal_export(decision: Decision) -> dict[str, Any]:
             "wishes_not_gathered_reason": decision.wishes_not_gathered_reason,
             "dissent": decision.dissent,
             "outcome": decision.outcome,
-            "outcome_label": decision.get_outcome_display() if decision.outcome else "",
+            "outcome_label": decision.outcome_words if decision.outcome else "",
             "decided_on": _iso(decision.decided_on),
             "finalised_at": _iso(decision.finalised_at),
             "finalised_by": decision.finalised_by.full_name if decision.finalised_by_id else "",

@@ -133,7 +133,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.decisions = {str(d.pk): d for d in decisions}
         self.fields["decision"].choices = [("", "Select a decision")] + [
-            (str(d.pk), f"{decision_label(d)}: {d.get_outcome_display().split(':')[0].lower()}") for d in decisions
+            (str(d.pk), f"{decision_label(d)}: {d.outcome.lower()}") for d in decisions
         ]
 
     def chosen_decision(self) -> Decision | None:

@@ -22,6 +22,7 @@ from childnrm.accounts.models import Role, Site
 from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.decisions.tests.factories import sitting
+from childnrm.decisions.wording import outcome_words
 from childnrm.letters.models import Letter, LetterKind
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.tests.factories import accepted_referral
@@ -87,7 +88,9 @@ def record_decision(page: Page, referral: Referral, stage: str, *, decided_on: d
     click_button(page, "Save and return to the record")
 
     click_link(page, "Outcome, dissent and date")
-    page.get_by_label("Positive: the child is a victim of modern slavery").check()
+    # Each stage words its outcome as the law does: only a positive conclusive grounds decision says
+    # the child is a victim.
+    page.get_by_label(outcome_words(stage, Outcome.POSITIVE)).check()
     fill_date(page, decided_on)
     click_button(page, "Save and return to the record")
     expect(page).to_have_url(record_url)

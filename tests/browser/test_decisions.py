@@ -66,7 +66,9 @@ def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, dem
     click_button(page, "Save and return to the record")
 
     click_link(page, "Outcome, dissent and date")
-    page.get_by_label("Positive: the child is a victim of modern slavery").check()
+    page.get_by_label(
+        "Positive: there are reasonable grounds to believe that the child is a victim of modern slavery"
+    ).check()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_label("Year").fill(str(today.year))

@@ -128,10 +128,17 @@ def other_referrers_work(today: date) -> dict:
         "elsewhere": elsewhere,
         "draft": draft,
         "hidden": [
-            overdue.reference, recent.reference, draft.reference, elsewhere.reference,
-            "Kofi Mensah", "Lena Brandt", "Yonas", "Haile", "Ruby Walsh",
+            overdue.reference,
+            recent.reference,
+            draft.reference,
+            elsewhere.reference,
+            "Kofi Mensah",
+            "Lena Brandt",
+            "Yonas",
+            "Haile",
+            "Ruby Walsh",
         ],
-    }  # fmt: skip
+    }
 
 
 def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(page: Page, demo, live_server):
@@ -284,8 +291,11 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     visit(page, QUEUE)
     expect(heading(page)).to_have_text("Referrals")
     expect(page.locator("tbody tr")).to_have_count(3)
-    for ref, name, days in ((overdue.reference, "Kofi Mensah", 52), (recent.reference, "Lena Brandt", 9),
-                            (reference, "Amara Okafor", 0)):  # fmt: skip
+    for ref, name, days in (
+        (overdue.reference, "Kofi Mensah", 52),
+        (recent.reference, "Lena Brandt", 9),
+        (reference, "Amara Okafor", 0),
+    ):
         submitted = today - timedelta(days=days)
         due = clocks.rg_due_date(submitted, northbridge)
         cells = queue_row(page, ref)
@@ -342,8 +352,11 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     visit(page, QUEUE)
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(queue_row(page, elsewhere.reference)).to_be_visible()
-    for ref, name in ((overdue.reference, "Kofi Mensah"), (recent.reference, "Lena Brandt"),
-                      (reference, "Amara Okafor")):  # fmt: skip
+    for ref, name in (
+        (overdue.reference, "Kofi Mensah"),
+        (recent.reference, "Lena Brandt"),
+        (reference, "Amara Okafor"),
+    ):
         expect(page.locator("main")).not_to_contain_text(ref)
         expect(page.locator("main")).not_to_contain_text(name)
     visit(page, reverse("referrals:triage", args=[recent.reference]), status=404)

@@ -76,9 +76,12 @@ def decided_case(demo):
         organisation=member.organisation,
     )
     Letter.objects.create(
-        decision=decision, kind=LetterKind.REFERRER_OUTCOME, content={"paragraphs": ["Private words"]},
-        sha256="ab" * 32, produced_by=coordinator,
-    )  # fmt: skip
+        decision=decision,
+        kind=LetterKind.REFERRER_OUTCOME,
+        content={"paragraphs": ["Private words"]},
+        sha256="ab" * 32,
+        produced_by=coordinator,
+    )
     return referral
 
 

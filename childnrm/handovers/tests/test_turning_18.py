@@ -63,9 +63,14 @@ def test_bad_answers_are_explained_and_nothing_is_lost(nearly_18, client_as):
     coordinator = client_as(Role.COORDINATOR)
     response = coordinator.post(
         page_url(nearly_18),
-        {"consent": ConsentStatus.REFUSED, "adult_support_provider": "Kept provider", "completed_on_day": "40",
-         "completed_on_month": "1", "completed_on_year": "2026"},
-    )  # fmt: skip
+        {
+            "consent": ConsentStatus.REFUSED,
+            "adult_support_provider": "Kept provider",
+            "completed_on_day": "40",
+            "completed_on_month": "1",
+            "completed_on_year": "2026",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body
     assert "The date the hand-over was completed must be a real date" in body

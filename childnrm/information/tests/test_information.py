@@ -411,9 +411,13 @@ def test_the_site_list_filters_open_overdue_and_answered(client_as, referral):
     make_overdue(late, days=4)
     answered = ask(referral)
     services.information_response_create(
-        info_request=answered, user=police_responder(), text="A", lawful_basis=answered.lawful_basis,
-        purpose=answered.purpose, uploads=[],
-    )  # fmt: skip
+        info_request=answered,
+        user=police_responder(),
+        text="A",
+        lawful_basis=answered.lawful_basis,
+        purpose=answered.purpose,
+        uploads=[],
+    )
     elsewhere = ask(
         submitted_referral("three-rivers"), user=coordinator("three-rivers"), organisation=police("three-rivers")
     )
@@ -478,9 +482,13 @@ def test_overdue_requests_are_chased_once_every_three_days(referral, django_capt
     assert late.chase_count == 2
     # Once answered, never chased.
     services.information_response_create(
-        info_request=late, user=police_responder(), text="At last", lawful_basis=late.lawful_basis,
-        purpose=late.purpose, uploads=[],
-    )  # fmt: skip
+        info_request=late,
+        user=police_responder(),
+        text="At last",
+        lawful_basis=late.lawful_basis,
+        purpose=late.purpose,
+        uploads=[],
+    )
     assert services.chase_overdue(today + timedelta(days=9)) == 0
 
 
@@ -579,9 +587,13 @@ def test_answers_for_case_lists_what_was_shared(referral):
 
     first = ask(referral)
     services.information_response_create(
-        info_request=first, user=police_responder(), text="Shared", lawful_basis=first.lawful_basis,
-        purpose=first.purpose, uploads=[services.Upload(name="a.pdf", data=pdf_bytes())],
-    )  # fmt: skip
+        info_request=first,
+        user=police_responder(),
+        text="Shared",
+        lawful_basis=first.lawful_basis,
+        purpose=first.purpose,
+        uploads=[services.Upload(name="a.pdf", data=pdf_bytes())],
+    )
     ask(referral)  # not answered yet
     answers = list(answers_for_case(referral))
     assert [a.text for a in answers] == ["Shared"]

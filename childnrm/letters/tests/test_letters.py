@@ -74,7 +74,7 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
     for fact in (
         referral.reference,
         referral.child.reference,
-        "Reasonable grounds: positive",
+        "Reasonable grounds, positive: there are reasonable grounds to believe that the child is a victim",
         content.long_date(decided),
         decision.guidance_version,
         "reasonable grounds to believe, based on all available general and specific evidence",
@@ -112,7 +112,7 @@ def test_a_negative_decision_letter_gives_the_reconsideration_deadline_and_judic
     letter = by_kind(produce(decision))[LetterKind.REFERRER_OUTCOME]
     formal = content.letter_text(letter.content)
     printed = pdf_text(bytes(letter.pdf))
-    assert "Reasonable grounds: negative" in formal
+    assert "Reasonable grounds, negative: there are not reasonable grounds to believe that the child" in formal
     assert f"by {content.long_date(decided + timedelta(days=21))}" in printed and "judicial review" in printed
     assert f"within 21 calendar days of it, that is by {content.long_date(decided + timedelta(days=21))}" in formal
     assert "not an appeal" in formal and "judicial review" in formal
@@ -122,7 +122,7 @@ def test_a_negative_decision_letter_gives_the_reconsideration_deadline_and_judic
 def test_a_conclusive_grounds_letter_and_a_site_deciding_both_at_one_sitting(demo, site):
     positive_cg = final_decision("northbridge", stage=Stage.CONCLUSIVE_GROUNDS)
     formal = content.letter_text(by_kind(produce(positive_cg))[LetterKind.REFERRER_OUTCOME].content)
-    assert "Conclusive grounds: positive" in formal and "balance of probabilities" in formal
+    assert "Conclusive grounds, positive: on the balance of probabilities, the child is a victim" in formal
     assert "recognised as a victim of modern slavery" in formal
 
     site.rg_and_cg_at_one_sitting = True
@@ -358,16 +358,22 @@ def test_explanation_errors_are_shown_and_nothing_typed_is_lost(demo, client_as)
 
     tomorrow = timezone.localdate() + timedelta(days=1)
     body = explanation_post(
-        client, decision, explained_on_day=str(tomorrow.day), explained_on_month=str(tomorrow.month),
+        client,
+        decision,
+        explained_on_day=str(tomorrow.day),
+        explained_on_month=str(tomorrow.month),
         explained_on_year=str(tomorrow.year),
-    ).content.decode()  # fmt: skip
+    ).content.decode()
     assert "must be today or in the past" in body
 
     before = decision.decided_on - timedelta(days=1)
     body = explanation_post(
-        client, decision, explained_on_day=str(before.day), explained_on_month=str(before.month),
+        client,
+        decision,
+        explained_on_day=str(before.day),
+        explained_on_month=str(before.month),
         explained_on_year=str(before.year),
-    ).content.decode()  # fmt: skip
+    ).content.decode()
     assert "must be on or after the decision&#x27;s date" in body
     assert 'href="#id_explained_on_day"' in body
     assert not DecisionExplanation.objects.exists()

@@ -292,4 +292,7 @@ def test_the_referrer_sees_the_panels_latest_final_decision(client_as):
     body = client_as(Role.FIRST_RESPONDER).get("/referrals/").content.decode()
     row = body[body.index(decision.referral.reference) :]
     row = row[: row.index("</tr>")]
-    assert f"Conclusive grounds decision on {decision.decided_on:%-d %B %Y}: positive" in row
+    assert (
+        f"Conclusive grounds decision on {decision.decided_on:%-d %B %Y}. "
+        "Positive: on the balance of probabilities, the child is a victim of modern slavery"
+    ) in row

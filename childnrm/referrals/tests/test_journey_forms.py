@@ -180,10 +180,16 @@ def test_exploitation_section_requires_type_location_and_public_order_answer():
 
 def test_nationalities_and_languages_are_iso_codes_several_and_not_repeated():
     form = BackgroundForm(
-        {"nationality_0": "AL", "nationality_1": "GR", "language_0": "sq", "language_1": "el",
-         "interpreter_needed": "yes", "ethnicity": "white_other"},
+        {
+            "nationality_0": "AL",
+            "nationality_1": "GR",
+            "language_0": "sq",
+            "language_1": "el",
+            "interpreter_needed": "yes",
+            "ethnicity": "white_other",
+        },
         referral=Referral(),
-    )  # fmt: skip
+    )
     assert form.is_valid(), form.errors
     assert form.to_fields() == {
         "nationalities": ["AL", "GR"],
@@ -192,10 +198,15 @@ def test_nationalities_and_languages_are_iso_codes_several_and_not_repeated():
         "ethnicity": "white_other",
     }
     form = BackgroundForm(
-        {"nationality_0": "AL", "nationality_1": "AL", "nationality_2": "XX", "interpreter_needed": "not_known",
-         "ethnicity": "not_known"},
+        {
+            "nationality_0": "AL",
+            "nationality_1": "AL",
+            "nationality_2": "XX",
+            "interpreter_needed": "not_known",
+            "ethnicity": "not_known",
+        },
         referral=Referral(),
-    )  # fmt: skip
+    )
     assert not form.is_valid()
     assert form.errors["nationality_1"] == ["You have already chosen this nationality"]
     assert "nationality_2" in form.errors  # not an ISO 3166 code

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates the lock files (every Python package, transitive ones included, pinned with hashes) from
+# requirements.txt and requirements-dev.txt. Run it after changing either; commit all four files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools=$(mktemp -d)
+trap 'rm -rf "$tools"' EXIT
+python3 -m venv "$tools"
+"$tools/bin/pip" install --quiet --disable-pip-version-check pip-tools==7.7.0
+for name in requirements requirements-dev; do
+  "$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
+    --output-file "$name.lock" "$name.txt"
+done
