@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CHILDNRM_VAR_DIR", BASE_DIR / "var"))
@@ -27,6 +28,10 @@ else:
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h] or (
     ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEVELOPMENT else []
 )
+# The service's own address: emails link to it (childnrm.kit.links.absolute_url). Required in production.
+SERVICE_BASE_URL = os.environ.get("CHILDNRM_BASE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "").rstrip("/")
+if not DEVELOPMENT and not SERVICE_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("Set CHILDNRM_BASE_URL to the service's https:// address: emails link to it")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

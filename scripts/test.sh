@@ -14,7 +14,7 @@ echo "==> Import layers (.importlinter: the kit at the bottom, each stage above 
 PYTHONPATH=. .venv/bin/lint-imports
 echo "==> Deployment checks with production settings"
 DJANGO_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
-  DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \
+  DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_BASE_URL=https://panels.example.gov.uk CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \
   $py manage.py check --deploy --fail-level WARNING
 echo "==> Migrations are up to date"
 $py manage.py makemigrations --check --dry-run -v0

@@ -31,6 +31,7 @@ from childnrm.decisions.models import (
     Stage,
     Vote,
 )
+from childnrm.kit.dates import long_date
 from childnrm.panels import rules
 from childnrm.panels.models import Agency, AgendaItem, AgendaStage, AttendsAs, MeetingStatus
 from childnrm.referrals.models import ReferralStatus
@@ -101,10 +102,6 @@ class DecisionIncomplete(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
-
-
-def long_date(day: date) -> str:
-    return date_format(day, "j F Y")
 
 
 def when(at) -> str:

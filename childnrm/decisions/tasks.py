@@ -5,7 +5,6 @@ Emails carry the case reference and a link only: no child's details, in the subj
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django_tasks import task
@@ -13,10 +12,7 @@ from django_tasks import task
 from childnrm.access.policy import ROLE_PERMISSIONS, Perm
 from childnrm.accounts.models import User
 from childnrm.decisions.models import Decision, DecisionStatus
-
-
-def _link(path: str) -> str:
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
+from childnrm.kit.links import absolute_url
 
 
 def second_reviewer_emails(decision: Decision) -> list[str]:
@@ -41,7 +37,7 @@ def notify_second_review_needed(decision_id: int) -> None:
     if decision.status != DecisionStatus.SECOND_REVIEW:
         return
     reference = decision.referral.reference
-    link = _link(reverse("decisions:second-review", args=[decision.pk]))
+    link = absolute_url(reverse("decisions:second-review", args=[decision.pk]))
     messages = [
         EmailMessage(
             subject=f"Decision on case {reference} needs a second review",

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import IO
 
-from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -31,6 +30,7 @@ from childnrm.information.models import (
     RequestStatus,
     ResponseDocument,
 )
+from childnrm.kit.links import absolute_url
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import CheckedDocument, document_check
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -358,17 +358,14 @@ def responder_emails(info_request: InformationRequest) -> list[str]:
     )
 
 
-def _link(path: str) -> str:
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
-
-
 def request_email(info_request: InformationRequest, email: str) -> EmailMessage:
     return EmailMessage(
         subject=f"Information request {info_request.reference}",
         body=(
             f"A child panel has asked your organisation for information: request {info_request.reference}, "
             f"to be answered by {info_request.due_on:%-d %B %Y}.\n\n"
-            f"Sign in to read and answer it:\n\n{_link(reverse('information:detail', args=[info_request.reference]))}"
+            "Sign in to read and answer it:\n\n"
+            f"{absolute_url(reverse('information:detail', args=[info_request.reference]))}"
             "\n\nDo not reply to this email."
         ),
         to=[email],
@@ -381,7 +378,7 @@ def chase_email(info_request: InformationRequest, email: str) -> EmailMessage:
         body=(
             f"Information request {info_request.reference} was due to be answered by "
             f"{info_request.due_on:%-d %B %Y} and is still waiting for your organisation's answer.\n\n"
-            f"Sign in to answer it:\n\n{_link(reverse('information:detail', args=[info_request.reference]))}"
+            f"Sign in to answer it:\n\n{absolute_url(reverse('information:detail', args=[info_request.reference]))}"
             "\n\nDo not reply to this email."
         ),
         to=[email],

@@ -21,15 +21,12 @@ from typing import Any
 
 from childnrm.decisions.models import Act, Decision, Outcome, Stage
 from childnrm.decisions.wording import outcome_clause
+from childnrm.kit.dates import long_date
 from childnrm.referrals.vocab import ExploitationType
 
 ACT_LABELS = dict(Act.choices)
 PURPOSE_LABELS = dict(ExploitationType.choices)
 STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
-
-
-def long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,12 @@ was decided: the guardian follows the link and signs in to read it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django_tasks import task
 
+from childnrm.kit.links import absolute_url
 from childnrm.letters.models import GuardianNotice
-
-
-def _link(path: str) -> str:
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
 
 
 def guardian_email(notice: GuardianNotice) -> EmailMessage:
@@ -28,7 +24,7 @@ def guardian_email(notice: GuardianNotice) -> EmailMessage:
             + (f" (child {child_reference})" if child_reference else "")
             + ", and its letters are ready.\n\n"
             "Sign in to read the decision and the letter for the child:\n\n"
-            f"{_link(reverse('letters:decision', kwargs={'letters_decision_id': notice.decision_id}))}\n\n"
+            f"{absolute_url(reverse('letters:decision', kwargs={'letters_decision_id': notice.decision_id}))}\n\n"
             "Do not reply to this email."
         ),
         to=[notice.guardian.email],

@@ -6,17 +6,13 @@ agenda (email leaves the service's protection), and no names of other recipients
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from childnrm.kit.links import absolute_url
 from childnrm.panels.models import Meeting
-
-
-def _link(path: str) -> str:
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
 
 
 def _when(meeting: Meeting) -> str:
@@ -38,7 +34,7 @@ def _invitation(meeting: Meeting, email: str, *, changed: bool = False) -> Email
             f"{opening}\n\n"
             f"When: {_when(meeting)}{where}\n\n"
             "The agenda and case papers are in the service, and are open to you until the meeting closes:\n\n"
-            f"{_link(reverse('panels:meeting', args=[meeting.pk]))}\n\n"
+            f"{absolute_url(reverse('panels:meeting', args=[meeting.pk]))}\n\n"
             "Before the meeting, read the papers and declare any conflict of interest for each case.\n\n"
             "Do not reply to this email."
         ),
@@ -51,7 +47,7 @@ def _cancellation(meeting: Meeting, email: str) -> EmailMessage:
         subject=f"Cancelled: panel meeting {_when(meeting)}",
         body=(
             f"The {meeting.get_kind_display().lower()} of {meeting.site.name} on {_when(meeting)} has been "
-            f"cancelled.\n\n{_link(reverse('panels:my-meetings'))}\n\nDo not reply to this email."
+            f"cancelled.\n\n{absolute_url(reverse('panels:my-meetings'))}\n\nDo not reply to this email."
         ),
         to=[email],
     )

@@ -21,6 +21,7 @@ from datetime import date
 from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, Site
+from childnrm.kit.dates import long_date
 from childnrm.referrals.models import Referral, TriageOutcome
 
 RULES_VERSION = "2026-11"
@@ -33,10 +34,6 @@ def eighteenth_birthday(date_of_birth: date) -> date:
         return date_of_birth.replace(year=date_of_birth.year + 18)
     except ValueError:
         return date(date_of_birth.year + 18, 3, 1)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
 from childnrm.referrals import eligibility
 from childnrm.referrals.models import HandOff, Referral, TriageOutcome
@@ -132,17 +133,6 @@ _LIST_LABELS = {
     "indicators": dict(Indicator.choices),
 }
 _ETHNICITY = dict(ONS_2021_ETHNICITY)
-
-
-def long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def long_datetime(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{long_date(local.date())} at {local:%H:%M}"
 
 
 def _iso(moment: datetime | None) -> str | None:

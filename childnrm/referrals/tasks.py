@@ -6,18 +6,13 @@ body (email leaves the service's protection), and no names of other recipients.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django_tasks import task
 
 from childnrm.accounts.models import Role, User
+from childnrm.kit.links import absolute_url
 from childnrm.referrals.models import Referral
-
-
-def _link(path: str) -> str:
-    # Tasks run outside a request: the service's public address comes from the settings when given.
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
 
 
 def _acknowledgement(referral: Referral) -> EmailMessage:
@@ -26,7 +21,7 @@ def _acknowledgement(referral: Referral) -> EmailMessage:
         body=(
             f"Thank you. We have received your referral {referral.reference}.\n\n"
             "The panel coordinator will check it and decide who makes the decision. You can follow its "
-            f"progress under 'Your referrals':\n\n{_link(reverse('referrals:mine'))}\n\n"
+            f"progress under 'Your referrals':\n\n{absolute_url(reverse('referrals:mine'))}\n\n"
             "Do not reply to this email."
         ),
         to=[referral.referrer_email],
@@ -38,7 +33,7 @@ def _coordinator_notice(referral: Referral, email: str) -> EmailMessage:
         subject=f"New referral {referral.reference} to triage",
         body=(
             f"A new referral, {referral.reference}, is waiting for triage in your queue:\n\n"
-            f"{_link(reverse('referrals:queue'))}\n\nDo not reply to this email."
+            f"{absolute_url(reverse('referrals:queue'))}\n\nDo not reply to this email."
         ),
         to=[email],
     )

@@ -6,17 +6,13 @@ the service's protection). Each recipient gets their own message.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django_tasks import task
 
 from childnrm.accounts.models import Role, User
+from childnrm.kit.links import absolute_url
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest, RequesterKind
-
-
-def _link(path: str) -> str:
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
 
 
 def site_emails(site_id: int, role: str) -> list[str]:
@@ -51,7 +47,7 @@ def notify_return_sent(return_id: int) -> None:
     _send(
         f"Decision {_return_name(sent)} sent for quality assurance",
         f"A panel decision, {_return_name(sent)}, has been sent to you for quality assurance:\n\n"
-        f"{_link(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
+        f"{absolute_url(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
         site_emails(sent.site_id, Role.SCA_QUALITY_ASSURER),
     )
 
@@ -64,7 +60,8 @@ def notify_finding_recorded(finding_id: int) -> None:
     _send(
         f"Quality assurance finding on {_return_name(sent)}",
         f"The Single Competent Authority has recorded a finding on {_return_name(sent)}. "
-        f"Read it and record the panel's answer:\n\n{_link(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
+        "Read it and record the panel's answer:\n\n"
+        f"{absolute_url(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
         site_emails(sent.site_id, Role.COORDINATOR),
     )
 
@@ -82,7 +79,7 @@ def notify_finding_answered(finding_id: int) -> None:
     _send(
         f"The panel has answered a finding on {_return_name(sent)}",
         f"The panel has answered finding {finding.pk} on {_return_name(sent)}:\n\n"
-        f"{_link(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
+        f"{absolute_url(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
         sorted(recipients),
     )
 
@@ -99,6 +96,6 @@ def notify_reconsideration_outcome(reconsideration_id: int) -> None:
         f"Reconsideration decided: referral {referral.reference}",
         f"The panel has reconsidered its decision on referral {referral.reference}, as you asked. "
         "The panel coordinator will send you the outcome letter. You can follow the referral under "
-        f"'Your referrals':\n\n{_link(reverse('referrals:mine'))}",
+        f"'Your referrals':\n\n{absolute_url(reverse('referrals:mine'))}",
         [referrer.email],
     )

@@ -6,16 +6,12 @@ subject or the body (email leaves the service's protection).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django_tasks import task
 
+from childnrm.kit.links import absolute_url
 from childnrm.safeguarding.models import PlanAction
-
-
-def _link(path: str) -> str:
-    return getattr(settings, "SERVICE_BASE_URL", "").rstrip("/") + path
 
 
 @task()
@@ -28,7 +24,8 @@ def action_assigned(action_id: int) -> None:
         body=(
             f"A safeguarding plan action for child {action.plan.child.reference} has been given to you, "
             f"due by {action.due_on:%-d %B %Y}.\n\n"
-            f"See it and record progress under 'Your actions':\n\n{_link(reverse('safeguarding:my-actions'))}\n\n"
+            "See it and record progress under 'Your actions':\n\n"
+            f"{absolute_url(reverse('safeguarding:my-actions'))}\n\n"
             "Do not reply to this email."
         ),
         to=[action.owner.email],

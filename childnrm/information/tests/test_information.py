@@ -163,7 +163,8 @@ def test_asking_records_the_share_and_tells_the_organisation_without_personal_da
     assert sorted(m.to[0] for m in mail.outbox) == police_answerers()
     message = mail.outbox[0]
     assert info_request.reference in message.subject
-    assert reverse("information:detail", args=[info_request.reference]) in message.body
+    # The link is absolute (settings.SERVICE_BASE_URL): an email is read away from the service.
+    assert f"http://127.0.0.1:8000{reverse('information:detail', args=[info_request.reference])}" in message.body
     for personal in (referral.given_names, referral.family_name, referral.reference, "arrested"):
         assert personal not in message.subject + message.body
 
