@@ -25,6 +25,7 @@ cat <<MSG
     first-responder.northbridge@childnrm.example (first responder)
     site-admin.three-rivers@childnrm.example   (site administrator)
     chair.northbridge@childnrm.example         (panel chair)
+    data-protection-officer.northbridge@childnrm.example (retention and anonymisation)
   Every demo account: role.site@childnrm.example, with site northbridge or three-rivers
   (and police-member, social-care-member and second-chair: see the README).
   Each site has referrals waiting for triage, two cases on the next sitting's agenda and a

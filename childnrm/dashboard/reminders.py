@@ -22,7 +22,8 @@ from childnrm.accounts.models import Site
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.models import Reminder
-from childnrm.referrals.tasks import _link, site_coordinator_emails
+from childnrm.kit.links import absolute_url
+from childnrm.referrals.tasks import site_coordinator_emails
 from childnrm.safeguarding.models import PlanAction
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,11 @@ def _digest(site: Site, alerts: list[Alert], more: dict[str, int], email: str) -
         if more.get(kind):
             lines.append(f"- and {more[kind]} more on the dashboard")
         lines.append("")
-    lines += [f"The dashboard: {_link(reverse('dashboard:site', args=[site.slug]))}", "", "Do not reply to this email."]
+    lines += [
+        f"The dashboard: {absolute_url(reverse('dashboard:site', args=[site.slug]))}",
+        "",
+        "Do not reply to this email.",
+    ]
     return EmailMessage(
         subject=f"Daily reminders: {len(alerts)} item{'s' if len(alerts) != 1 else ''} due or overdue",
         body="\n".join(lines),
@@ -128,7 +133,7 @@ def _owner_note(actions: list[PlanAction], today: date, email: str) -> EmailMess
             f"- action {action.pk} for child record {action.plan.child.reference}: was due {_day(action.due_on)}"
             f" (overdue by {overdue} day{'s' if overdue != 1 else ''})"
         )
-    lines += ["", "Please update its progress in the service:", _link("/"), "", "Do not reply to this email."]
+    lines += ["", "Please update its progress in the service:", absolute_url("/"), "", "Do not reply to this email."]
     return EmailMessage(subject="Safeguarding actions overdue", body="\n".join(lines), to=[email])
 
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django_tasks import task
 
 from childnrm.handovers.models import CaseTransfer
-from childnrm.referrals.tasks import _link, site_coordinator_emails
+from childnrm.kit.links import absolute_url
+from childnrm.referrals.tasks import site_coordinator_emails
 
 
 @task()
@@ -21,8 +22,8 @@ def notify_case_transferred(transfer_id: int) -> None:
             subject=f"Case {reference} transferred to your panel",
             body=(
                 f"Another site's panel has transferred case {reference} to your site, with its whole history.\n\n"
-                f"The case: {_link(reverse('referrals:triage', args=[reference]))}\n"
-                f"The transfer and its packet: {_link(reverse('handovers:transfer', args=[transfer.pk]))}\n\n"
+                f"The case: {absolute_url(reverse('referrals:triage', args=[reference]))}\n"
+                f"The transfer and its packet: {absolute_url(reverse('handovers:transfer', args=[transfer.pk]))}\n\n"
                 "Do not reply to this email."
             ),
             to=[email],
