@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "childnrm.core",
+    "childnrm.kit",  # template filters shared by every app (kit_dates)
     "childnrm.accounts",
     "childnrm.access",
     "childnrm.audit",

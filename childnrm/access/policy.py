@@ -21,6 +21,7 @@ class Perm(StrEnum):
     CHILD_VIEW_ASSOCIATED = "child.view_associated"  # children I am associated with
     CHILD_AUDIT_VIEW = "child.audit_view"  # who has seen or changed a child's record
     SITE_USERS_MANAGE = "site.users_manage"
+    SITE_POLICY_MANAGE = "site.policy_manage"  # the site's decision policy: clocks, recovery period, tie rule
     STATISTICS_VIEW = "statistics.view"  # aggregates only, never a child's record
     REFERRAL_CREATE = "referral.create"
     REFERRAL_VIEW_OWN = "referral.view_own"  # referrals I made: their status and outcome
@@ -91,7 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADVISER: frozenset({Perm.MEETING_ATTEND, Perm.INFORMATION_RESPOND, Perm.PLAN_ACTION_UPDATE}),
     Role.SCA_QUALITY_ASSURER: frozenset({Perm.SCA_AUDIT}),
     Role.ANALYST: frozenset({Perm.STATISTICS_VIEW}),
-    Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE}),
+    Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE, Perm.SITE_POLICY_MANAGE}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.RETENTION_REVIEW, Perm.LEGAL_HOLD}),
 }
 
@@ -101,6 +102,7 @@ PURPOSES: dict[Perm, str] = {
     Perm.CHILD_VIEW_ASSOCIATED: "Work on a case I am associated with",
     Perm.CHILD_AUDIT_VIEW: "Oversight of access to a child's record",
     Perm.SITE_USERS_MANAGE: "Site user administration",
+    Perm.SITE_POLICY_MANAGE: "Site decision policy administration",
     Perm.STATISTICS_VIEW: "Statistics and equality monitoring",
     Perm.REFERRAL_CREATE: "Making a referral",
     Perm.REFERRAL_VIEW_OWN: "Following a referral I made",

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from childnrm.accounts.models import Organisation, Role
+from childnrm.accounts import policy as site_policy
+from childnrm.accounts.models import DayBasis, Organisation, Role, TieRule
 from childnrm.core.forms import GovukFormMixin
 
 
@@ -117,3 +118,118 @@ class SiteUserRolesForm(GovukFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Untick every role to remove them from this site",
     )
+
+
+# Site decision policy (issue 8 rule 12) -------------------------------------------------------------
+
+_YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _days_field(label: str, hint: str, not_a_number: str) -> forms.IntegerField:
+    # A text input with a numeric keypad (GOV.UK advice); the limits are the service's, told field by field.
+    return forms.IntegerField(
+        label=label,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-3"}),
+        error_messages={"required": not_a_number, "invalid": not_a_number},
+    )
+
+
+def _yes_no_field(label: str, hint: str, required: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=hint,
+        choices=_YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
+    )
+
+
+class SitePolicyForm(GovukFormMixin, forms.Form):
+    """Every setting of a site's decision policy, and why it is changing. The limits are checked by
+    accounts.policy.policy_change so that a page, the shell and a test meet the same rules."""
+
+    rg_due_days = _days_field(
+        "Days the panel has to make the reasonable grounds decision",
+        "Counted from the day of referral. The pilot allows no more than 45 calendar days (26 working days)",
+        site_policy.RG_DUE_CALENDAR.not_a_number,
+    )
+    rg_due_basis = forms.ChoiceField(
+        label="Are these calendar days or working days?",
+        help_text="Working days leave out weekends and the bank holidays of the site's nation",
+        choices=DayBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": site_policy.CHOICE_FIELDS["rg_due_basis"][1]},
+    )
+    recovery_period_days = _days_field(
+        "Recovery period, in calendar days",
+        "The least time between a positive reasonable grounds decision and the conclusive grounds decision, "
+        "for the child to recover. The national minimum is 30 days",
+        site_policy.DAY_LIMITS["recovery_period_days"].not_a_number,
+    )
+    rg_and_cg_at_one_sitting = _yes_no_field(
+        "Can the panel make both decisions at one sitting?",
+        "Yes means the panel may make the reasonable grounds and conclusive grounds decisions at the same meeting "
+        "when the evidence is enough, and the recovery period does not apply",
+        site_policy.BOOLEAN_FIELDS["rg_and_cg_at_one_sitting"],
+    )
+    negative_second_review = _yes_no_field(
+        "Do negative decisions have a second review before they are final?",
+        "Yes means a second chair, who did not sit on the case, reviews every negative decision before it is "
+        "final and the referrer is told",
+        site_policy.BOOLEAN_FIELDS["negative_second_review"],
+    )
+    tie_rule = forms.ChoiceField(
+        label="What happens when the panel's votes are tied?",
+        choices=TieRule.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": site_policy.CHOICE_FIELDS["tie_rule"][1]},
+    )
+    reconsideration_window_days = _days_field(
+        "Time to ask for reconsideration, in calendar days",
+        "How long the referrer or support provider has to ask the panel to look again at a negative decision, "
+        "from the day it was final and communicated. The national minimum is 30 days",
+        site_policy.DAY_LIMITS["reconsideration_window_days"].not_a_number,
+    )
+    information_request_days = _days_field(
+        "Days agencies have to answer a request for information",
+        "The usual due date the panel gives an agency when it asks for information about a case",
+        site_policy.DAY_LIMITS["information_request_days"].not_a_number,
+    )
+    turning_18_warning_days = _days_field(
+        "Days before the 18th birthday to start the turning 18 warning",
+        "The dashboard shows a young person this many days before they turn 18, so consent to stay in the "
+        "National Referral Mechanism and adult support can be arranged in time",
+        site_policy.DAY_LIMITS["turning_18_warning_days"].not_a_number,
+    )
+    reason = forms.CharField(
+        label="Why is the policy changing?",
+        help_text="For example, the decision of the strategic board and its date. This is kept with the new version",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": site_policy.REASON_REQUIRED},
+    )
+    error_anchor = "id_rg_due_days"
+
+    @staticmethod
+    def initial_from(values: dict) -> dict:
+        """The site's current values as the form shows them (yes/no for the switches)."""
+        return {
+            name: ("yes" if value else "no") if name in site_policy.BOOLEAN_FIELDS else value
+            for name, value in values.items()
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            # A field that failed to parse stops the service call: still name every other value out of its
+            # limits now, with the service's own rule and words, rather than on the next try.
+            values = {name: cleaned.get(name) for name in site_policy.POLICY_FIELDS}
+            for name, message in site_policy.policy_errors(values).items():
+                if name in cleaned and name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned
+
+    def policy_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in site_policy.POLICY_FIELDS}

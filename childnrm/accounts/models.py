@@ -29,6 +29,13 @@ class DayBasis(models.TextChoices):
     WORKING = "working", "Working days"
 
 
+class TieRule(models.TextChoices):
+    """What a site's panel does when the votes cast are tied (domain.md step 7)."""
+
+    CASTING_VOTE = "casting_vote", "The chair gives a casting vote, with reasons"
+    DEFER = "defer", "The decision is deferred to a further sitting"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     type = models.CharField(max_length=32, choices=OrganisationType.choices)
@@ -69,6 +76,7 @@ class Site(models.Model):
     reconsideration_window_days = models.PositiveSmallIntegerField(default=30)
     information_request_days = models.PositiveSmallIntegerField(default=10)
     turning_18_warning_days = models.PositiveSmallIntegerField(default=180)
+    tie_rule = models.CharField(max_length=16, choices=TieRule.choices, default=TieRule.CASTING_VOTE)
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +87,25 @@ class Site(models.Model):
     @property
     def is_consortium(self) -> bool:
         return self.local_authorities.count() > 1
+
+
+class SitePolicy(models.Model):
+    """One version of a site's decision policy. Never edited: a change is a new version, so each decision
+    can say which policy it was made under. The site's own fields hold the current values for fast reads."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="policies")
+    version = models.PositiveIntegerField()
+    values = models.JSONField()  # the policy fields of Site, as set in this version
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site", "-version"]
+        constraints = [models.UniqueConstraint(fields=["site", "version"], name="site_policy_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.site} policy v{self.version}"
 
 
 class Role(models.TextChoices):

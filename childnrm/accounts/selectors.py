@@ -51,3 +51,15 @@ def account_within_admin_reach(*, admin: User, user: User) -> bool:
         return False
     administered = sites_where(admin, Perm.SITE_USERS_MANAGE)
     return not Membership.objects.filter(user=user, active=True).exclude(site_id__in=administered).exists()
+
+
+def sites_with_policy_for(user: User) -> QuerySet[Site]:
+    """Sites whose decision policy the user may see and change."""
+    return Site.objects.filter(id__in=sites_where(user, Perm.SITE_POLICY_MANAGE)).order_by("name")
+
+
+def site_for_policy_admin(user: User, slug: str) -> Site:
+    site = sites_with_policy_for(user).filter(slug=slug).first()
+    if site is None:
+        raise Http404
+    return site

@@ -24,4 +24,7 @@ urlpatterns = [
         views.site_user_reset_second_factor,
         name="site-user-reset-second-factor",
     ),
+    path("policy/", views.site_policies, name="site-policies"),
+    path("policy/<slug:site_slug>/", views.site_policy, name="site-policy"),
+    path("policy/<slug:site_slug>/change/", views.site_policy_change, name="site-policy-change"),
 ]

@@ -23,8 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.access.decorators import password_only, public, requires, signed_in
 from childnrm.access.policy import Perm
 from childnrm.accounts import forms, selectors, services
+from childnrm.accounts import policy as site_policy_service
 from childnrm.accounts.models import Site, User
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.dates import long_datetime
 
 _NEXT = "childnrm_next"
 _ENROL_DEVICE = "childnrm_enrol_device"
@@ -309,3 +311,72 @@ def site_user_reset_second_factor(request: HttpRequest, site_slug: str, user_id:
         "They will then set up their authenticator app again",
     )
     return HttpResponseRedirect(reverse("accounts:site-user-detail", args=[site.slug, member.pk]))
+
+
+# Site decision policy (issue 8 rule 12) -----------------------------------------------------------
+
+
+@requires(Perm.SITE_POLICY_MANAGE)
+def site_policies(request: HttpRequest) -> HttpResponse:
+    sites = list(selectors.sites_with_policy_for(request.user))
+    if len(sites) == 1:
+        return redirect("accounts:site-policy", site_slug=sites[0].slug)
+    return render(request, "accounts/site_policy_choose.html", {"sites": sites})
+
+
+@requires(Perm.SITE_POLICY_MANAGE)
+def site_policy(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """The policy in force, and every earlier version: who changed it, when, why and what changed."""
+    site = selectors.site_for_policy_admin(request.user, site_slug)
+    history = site_policy_service.policy_history(site)
+    current = history[0]
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=current,
+        site_id=site.pk,
+        purpose=site_policy_service.PURPOSE,
+        detail={"version": current.version},
+    )
+    settings_now = [
+        (site_policy_service.LABELS[name], site_policy_service.describe(name, value))
+        for name, value in site_policy_service.policy_values(site).items()
+    ]
+    return render(
+        request,
+        "accounts/site_policy.html",
+        {
+            "site": site,
+            "current": current,
+            "settings_now": settings_now,
+            "history": [
+                {
+                    "version": v.version,
+                    "when": long_datetime(v.changed_at),
+                    "who": v.changed_by.full_name if v.changed_by else "",
+                    "why": v.reason,
+                    "changes": v.changes,
+                }
+                for v in history
+            ],
+        },
+    )
+
+
+@requires(Perm.SITE_POLICY_MANAGE)
+def site_policy_change(request: HttpRequest, site_slug: str) -> HttpResponse:
+    site = selectors.site_for_policy_admin(request.user, site_slug)
+    initial = forms.SitePolicyForm.initial_from(site_policy_service.policy_values(site))
+    form = forms.SitePolicyForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = site_policy_service.policy_change(
+                site, request.user, form.policy_values(), form.cleaned_data["reason"], request
+            )
+        except site_policy_service.PolicyInvalid as refusal:
+            for field, message in refusal.errors.items():
+                form.add_error(field, message)
+        else:
+            messages.success(request, f"Version {version.version} of the policy is now in force")
+            return redirect("accounts:site-policy", site_slug=site.slug)
+    return render(request, "accounts/site_policy_change.html", {"site": site, "form": form})

@@ -163,6 +163,16 @@ class AccountIn(Strict):
     indicators: list[IndicatorCode] = Field(default_factory=list, max_length=20)
 
 
+class SocialWorkerIn(Strict):
+    """The child's allocated social worker, where known: the child's lead social worker once accepted."""
+
+    name: NotBlank = Field(max_length=200, description="Must not be blank.", json_schema_extra=NOT_BLANK_SCHEMA)
+    team: str = Field("", max_length=200)
+    local_authority: GssCode | None = Field(None, description="GSS code of the social worker's local authority")
+    email: Annotated[str, AfterValidator(_email)] = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+
+
 class SafeguardingIn(Strict):
     ictg_referral_made: bool | None = None
     child_in_need: bool = False
@@ -170,6 +180,7 @@ class SafeguardingIn(Strict):
     looked_after: bool = False
     strategy_discussion_date: PastDate | None = None
     notes: str = Field("", max_length=5000)
+    social_worker: SocialWorkerIn | None = None
 
 
 class ReferrerIn(Strict):
@@ -267,11 +278,24 @@ class ReferralIn(Strict):
             "looked_after": safeguarding.looked_after,
             "strategy_discussion_date": safeguarding.strategy_discussion_date,
             "safeguarding_notes": safeguarding.notes,
+            **_social_worker_fields(safeguarding.social_worker),
             "referrer_name": referrer.name,
             "referrer_job_title": referrer.job_title,
             "referrer_email": referrer.email,
             "referrer_phone": referrer.phone,
         }
+
+
+def _social_worker_fields(worker: SocialWorkerIn | None) -> dict[str, Any]:
+    if worker is None:
+        return {}
+    return {
+        "social_worker_name": worker.name.strip(),
+        "social_worker_team": worker.team.strip(),
+        "social_worker_local_authority": worker.local_authority,
+        "social_worker_email": worker.email,
+        "social_worker_phone": worker.phone.strip(),
+    }
 
 
 def _section(raw: dict, name: str) -> dict:

@@ -142,7 +142,7 @@ def api_referral_submit(
     being the one whose area the organisation is (for a local authority), else the child's area.
     """
     fields = dict(fields)
-    for name in ("residence_local_authority", "found_local_authority"):
+    for name in ("residence_local_authority", "found_local_authority", "social_worker_local_authority"):
         if isinstance(fields.get(name), str) or fields.get(name) is None:
             fields[name] = _local_authority(fields.get(name))
     receiving_site = receiving_site_for(organisation)

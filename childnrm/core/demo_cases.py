@@ -23,7 +23,7 @@ from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
-from childnrm.safeguarding.services import action_add, plan_create
+from childnrm.safeguarding.services import action_add, plan_review_date_set
 
 # What the demo referrals are about: shaped on the national child figures (criminal exploitation and
 # county lines most common; UK, Albanian, Vietnamese and Eritrean children the largest groups).
@@ -96,14 +96,9 @@ def load_demo_cases() -> int:
             decided_on=today - timedelta(days=DECIDED_AGO - 14),
             referral=referral,
         )
-        plan = plan_create(
-            child=referral.child,
-            user=coordinator,
-            meeting=decision.meeting,
-            decision=decision,
-            summary="Keep him away from the group that exploited him; a school place and a health assessment.",
-            next_review_on=today + timedelta(days=14),
-        )
+        # The plan was agreed at the sitting before the decision was signed off (issue 8, rule 6).
+        plan = decision.safeguarding_plans.get()
+        plan_review_date_set(plan=plan, user=coordinator, next_review_on=today + timedelta(days=14))
         action_add(
             plan=plan,
             user=coordinator,

@@ -76,6 +76,13 @@ PLACES: list[Place] = [
     # On the home page only: reached from a case too.
     Place("Panel members", "panels:members", (Perm.PANEL_MANAGE,), in_bar=False, description="Who sits on the panel"),
     Place(
+        "Decision policy",
+        "accounts:site-policies",
+        (Perm.SITE_POLICY_MANAGE,),
+        in_bar=False,
+        description="The site's clocks, recovery period, tie rule and second review, with every version",
+    ),
+    Place(
         "Decisions",
         "decisions:index",
         (Perm.DECISION_RECORD, Perm.DECISION_SECOND_REVIEW),

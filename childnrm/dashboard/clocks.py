@@ -11,10 +11,15 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
   within `DUE_SOON_DAYS` (today included);
 - the recovery period: a positive final RG without a final CG; the CG can be decided from
   `decided_on + site.recovery_period_days` (at once where the site takes both at one sitting);
-- reconsideration: after a negative final decision the window is open until
-  `decided_on + site.reconsideration_window_days` (that day included);
+- reconsideration: a negative final decision communicated to the referrer has its window open until
+  the last day recorded when it was communicated (`reviews.ReconsiderationWindow.last_day`, that day
+  included; it runs from when the decision was final and communicated, not from the sitting);
 - turning 18: children of the site whose 18th birthday is within `site.turning_18_warning_days`
   (not yet 18); those within `CUT_OFF_DAYS` of it can no longer be decided by the panel;
+- consent at 18: accepted referrals without a final conclusive grounds decision whose young person is
+  18 or over today (on the rules' working date of birth: the date of birth, else the estimated age
+  read as in `referrals.eligibility`) and whose latest answer is not consent to remain in the NRM. The
+  CG decision cannot be signed off until it is (`eligibility.adult_consent_problems`);
 - overdue safeguarding plan actions and overdue information requests (due before today, still open).
 """
 
@@ -23,16 +28,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.information.models import InformationRequest, RequestStatus
+from childnrm.kit.dates import long_date
 from childnrm.people.models import Child
 from childnrm.referrals import clocks as referral_clocks
-from childnrm.referrals.eligibility import MIN_DAYS_BEFORE_18, eighteenth_birthday
-from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.eligibility import (
+    MIN_DAYS_BEFORE_18,
+    birth_date_from_estimated_age,
+    eighteenth_birthday,
+    working_birth_date,
+)
+from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus
 from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
 
@@ -54,6 +65,7 @@ class Kind:
     RECONSIDERATION_OPEN = "reconsideration_window_open"
     TURNING_18 = "turning_18"
     TURNING_18_CUT_OFF = "turning_18_cut_off"
+    ADULT_CONSENT = "adult_consent_awaited"
     ACTION_OVERDUE = "plan_action_overdue"
     INFORMATION_OVERDUE = "information_request_overdue"
 
@@ -66,6 +78,7 @@ KIND_LABELS = {
     Kind.RECONSIDERATION_OPEN: "Reconsideration windows open",
     Kind.TURNING_18: "Turning 18 soon",
     Kind.TURNING_18_CUT_OFF: f"Within {CUT_OFF_DAYS} days of 18: the panel can no longer decide",
+    Kind.ADULT_CONSENT: "Turned 18: waiting on consent to remain in the NRM",
     Kind.ACTION_OVERDUE: "Safeguarding plan actions overdue",
     Kind.INFORMATION_OVERDUE: "Information requests overdue",
 }
@@ -171,11 +184,10 @@ def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
     requested = ReconsiderationRequest.objects.filter(decision=OuterRef("pk"))
     return (
         _current_final(site)
-        .filter(outcome=Outcome.NEGATIVE)
-        .filter(decided_on__gte=today - timedelta(days=site.reconsideration_window_days), decided_on__lte=today)
+        .filter(outcome=Outcome.NEGATIVE, reconsideration_window__last_day__gte=today)
         .annotate(reconsideration_requested=Exists(requested))
-        .select_related("referral", "referral__child")
-        .order_by("decided_on", "id")
+        .select_related("referral", "referral__child", "reconsideration_window")
+        .order_by("reconsideration_window__last_day", "id")
     )
 
 
@@ -198,6 +210,57 @@ def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
         .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
         .select_related("adult_transition")
         .order_by("date_of_birth", "id")
+    )
+
+
+MAX_ESTIMATED_AGE = 25  # as the referral form allows
+
+
+def _last_referral_day_estimated_18_by(years: int, day: date) -> date:
+    """The latest day of referral on which an estimated age of `years` makes the child 18 by `day`."""
+    latest_born = latest_birth_date_18_by(day)
+    try:
+        candidate = latest_born.replace(year=latest_born.year + years)
+    except ValueError:  # 29 February
+        candidate = date(latest_born.year + years, 2, 28)
+    # Born-on dates never go backwards as the referral day moves forward: walk to the exact edge.
+    while birth_date_from_estimated_age(years, candidate) > latest_born:
+        candidate -= timedelta(days=1)
+    while birth_date_from_estimated_age(years, candidate + timedelta(days=1)) <= latest_born:
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def _eighteen_by(day: date) -> Q:
+    """Referrals whose young person is 18 or over on `day`, on the date of birth or the estimated age."""
+    condition = Q(date_of_birth__isnull=False, date_of_birth__lte=latest_birth_date_18_by(day))
+    for years in range(MAX_ESTIMATED_AGE + 1):
+        condition |= Q(date_of_birth__isnull=True, estimated_age_years=years) & _submitted_by(
+            _last_referral_day_estimated_18_by(years, day)
+        )
+    return condition
+
+
+def adult_consent_awaited(site: Site, today: date) -> QuerySet[Referral]:
+    """Accepted referrals, not yet decided at conclusive grounds, of young people now 18 without consent."""
+    cg_decided = Decision.objects.filter(
+        referral=OuterRef("pk"), stage=Stage.CONCLUSIVE_GROUNDS, status__in=DECIDED_STATUSES
+    )
+    latest_answer = AdultConsent.objects.filter(referral=OuterRef("pk"), given_on__lte=today).order_by(
+        "-given_on", "-recorded_at", "-id"
+    )
+    return (
+        Referral.objects.filter(site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False)
+        .filter(_eighteen_by(today))
+        .filter(~Exists(cg_decided))
+        .annotate(
+            consent_answer=Subquery(latest_answer.values("answer")[:1]),
+            consent_given_on=Subquery(latest_answer.values("given_on")[:1]),
+        )
+        # No answer yet (NULL: never "not equal" in SQL) or a refusal.
+        .filter(Q(consent_answer__isnull=True) | ~Q(consent_answer=ConsentAnswer.GIVEN))
+        .select_related("child")
+        .order_by("submitted_at", "id")
     )
 
 
@@ -302,6 +365,13 @@ def _child_alert(kind: str, child: Child, today: date) -> Alert:
     )
 
 
+def _consent_alert(referral: Referral, today: date) -> Alert:
+    born, _ = working_birth_date(referral)
+    refused = referral.consent_answer == ConsentAnswer.REFUSED
+    note = f"Refused on {long_date(referral.consent_given_on)}" if refused else "No answer recorded"
+    return _referral_alert(Kind.ADULT_CONSENT, referral, eighteenth_birthday(born), today, note=note)
+
+
 def _action_alert(action: PlanAction, today: date) -> Alert:
     child = action.plan.child
     return Alert(
@@ -384,12 +454,11 @@ def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMI
         lists[kind] = AlertList(kind, count, items)
 
     count, rows = _limited(reconsideration_open(site, today), limit)
-    window = timedelta(days=site.reconsideration_window_days)
     items = [
         _decision_alert(
             Kind.RECONSIDERATION_OPEN,
             d,
-            d.decided_on + window,
+            d.reconsideration_window.last_day,
             today,
             note=f"{d.get_stage_display()}{' – request received' if d.reconsideration_requested else ''}",
         )
@@ -403,6 +472,9 @@ def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMI
     ):
         count, rows = _limited(qs, limit)
         lists[kind] = AlertList(kind, count, [_child_alert(kind, c, today) for c in rows])
+
+    count, rows = _limited(adult_consent_awaited(site, today), limit)
+    lists[Kind.ADULT_CONSENT] = AlertList(Kind.ADULT_CONSENT, count, [_consent_alert(r, today) for r in rows])
 
     count, rows = _limited(actions_overdue(site, today), limit)
     lists[Kind.ACTION_OVERDUE] = AlertList(Kind.ACTION_OVERDUE, count, [_action_alert(a, today) for a in rows])

@@ -78,6 +78,8 @@ def _when(alert: Alert) -> str:
         return f"conclusive grounds can be decided from {_day(alert.date)}"
     if alert.kind == Kind.RECONSIDERATION_OPEN:
         return f"reconsideration window ends {_day(alert.date)}"
+    if alert.kind == Kind.ADULT_CONSENT:
+        return f"turned 18 on {_day(alert.date)}: their consent to remain in the NRM is not recorded"
     return f"turns 18 on {_day(alert.date)}"
 
 

@@ -26,6 +26,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     (Kind.RECONSIDERATION_OPEN, "reconsideration", "Window ends"),
     (Kind.TURNING_18_CUT_OFF, "turning-18-cut-off", "18th birthday"),
     (Kind.TURNING_18, "turning-18", "18th birthday"),
+    (Kind.ADULT_CONSENT, "adult-consent", "18th birthday"),
     (Kind.ACTION_OVERDUE, "actions-overdue", "Was due"),
     (Kind.INFORMATION_OVERDUE, "information-overdue", "Was due"),
 ]

@@ -12,7 +12,8 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from childnrm.decisions import guidance
-from childnrm.decisions.models import Act, Decision
+from childnrm.decisions.models import Act, ActFinding, Decision, PurposeFinding, SlaveryFinding
+from childnrm.decisions.services import dissenting_votes, vote_tally
 from childnrm.kit.pdf import render_pdf
 from childnrm.panels.models import Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
@@ -22,6 +23,7 @@ _ACT = dict(Act.choices)
 _TYPE = dict(ExploitationType.choices)
 _INDICATOR = dict(Indicator.choices)
 _AGENCY = dict(Agency.choices)
+_SLAVERY = dict(SlaveryFinding.choices)
 
 
 def _iso(value) -> str | None:
@@ -36,6 +38,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
     referral = decision.referral
     meeting = decision.meeting
     votes = decision.votes.select_related("voter").order_by("agency", "id")
+    tally = vote_tally(decision)
     return {
         "format": EXPORT_FORMAT,
         "decision_id": decision.pk,
@@ -74,9 +77,18 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             }
             for e in decision.evidence.order_by("id")
         ],
-        "act_found": _coded(decision.act_found, _ACT),
+        # What was found on each element, either way; only an element found lists what was found.
+        "act_finding": decision.act_finding or None,
+        "act_finding_label": decision.get_act_finding_display() if decision.act_finding else None,
+        "act_found": _coded(decision.act_found, _ACT) if decision.act_finding == ActFinding.FOUND else [],
         "act_reasoning": decision.act_reasoning,
-        "purpose_found": _coded(decision.purpose_found, _TYPE),
+        "slavery_found": _coded(decision.slavery_found, _SLAVERY),
+        "slavery_reasoning": decision.slavery_reasoning,
+        "purpose_finding": decision.purpose_finding or None,
+        "purpose_finding_label": decision.get_purpose_finding_display() if decision.purpose_finding else None,
+        "purpose_found": (
+            _coded(decision.purpose_found, _TYPE) if decision.purpose_finding == PurposeFinding.FOUND else []
+        ),
         "purpose_reasoning": decision.purpose_reasoning,
         "exploitation_types": _coded(decision.exploitation_types, _TYPE),
         "indicators": _coded(decision.indicators, _INDICATOR),
@@ -98,9 +110,42 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             }
             for v in votes
         ],
+        # Every vote against the outcome is dissent, with its reasons; `dissent` holds any further notes.
+        "dissenting_votes": [
+            {
+                "voter": v.voter.full_name,
+                "agency": v.agency,
+                "agency_label": _AGENCY.get(v.agency, v.agency),
+                "vote": v.vote,
+                "reasons": v.reasons,
+            }
+            for v in dissenting_votes(decision)
+        ],
+        "votes_cast": {"positive": tally.positive, "negative": tally.negative, "abstaining": tally.abstain},
+        "casting_vote": (
+            {"vote": decision.casting_vote, "reasons": decision.casting_vote_reasons} if decision.casting_vote else None
+        ),
+        "tie_deferrals": [
+            {"meeting_id": d.meeting_id, "recorded_at": _iso(d.recorded_at), "votes": d.votes}
+            for d in decision.tie_deferrals.all()
+        ],
+        "nil_returns": [
+            {"agency": n.agency, "agency_label": _AGENCY.get(n.agency, n.agency), "statement": n.statement}
+            for n in decision.nil_returns.all()
+        ],
         "dissent": decision.dissent,
         "outcome": decision.outcome or None,
         "outcome_label": decision.outcome_words if decision.outcome else None,
+        "negative_reason": (
+            {"code": decision.negative_reason.code, "label": decision.negative_reason.label}
+            if decision.negative_reason_id
+            else None
+        ),
+        "best_interests": decision.best_interests,
+        "plan_basis": decision.plan_basis or None,
+        "plan_basis_label": decision.get_plan_basis_display() if decision.plan_basis else None,
+        "plan_in_place_reason": decision.plan_in_place_reason,
+        "support_after_negative": decision.support_after_negative if decision.outcome == "negative" else "",
         "decided_on": _iso(decision.decided_on),
         "finalised_by": decision.finalised_by.full_name if decision.finalised_by_id else None,
         "finalised_at": _iso(decision.finalised_at),

@@ -6,11 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from childnrm.core.forms import GovukFormMixin
-from childnrm.decisions.models import Act, Decision, Outcome, Vote
+from childnrm.decisions.models import (
+    Act,
+    ActFinding,
+    Decision,
+    NegativeReason,
+    Outcome,
+    PlanBasis,
+    PurposeFinding,
+    SlaveryFinding,
+    Vote,
+)
 from childnrm.decisions.wording import outcome_words
-from childnrm.panels.models import Agency
+from childnrm.panels.models import QUORUM_AGENCIES, Agency
 from childnrm.referrals.forms import GovukDateField
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -56,27 +67,50 @@ class SectionForm(GovukFormMixin, forms.Form):
 
 
 class ActForm(SectionForm):
-    fields_saved = ("act_found", "act_reasoning")
+    fields_saved = ("act_finding", "act_found", "act_reasoning", "slavery_found", "slavery_reasoning")
+    act_finding = forms.ChoiceField(
+        label="Did the panel find an act of trafficking?",
+        choices=ActFinding.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     act_found = forms.MultipleChoiceField(
         label="Which acts did the panel find?",
-        help_text="Select all that apply",
+        help_text="Only if the panel found an act. Select all that apply",
         choices=Act.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    act_reasoning = _textarea("Why the panel found the act", "Which evidence shows it, and how the panel weighed it")
+    act_reasoning = _textarea(
+        "The panel's reasons on the act", "Why it found the act or found none: which evidence, and how it was weighed"
+    )
+    slavery_found = forms.MultipleChoiceField(
+        label="Did the panel find slavery, servitude or forced or compulsory labour?",
+        help_text="Modern Slavery Act 2015 section 1. These need no act of trafficking. Select all that apply, or none",
+        choices=SlaveryFinding.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    slavery_reasoning = _textarea("The panel's reasons on slavery, servitude or forced or compulsory labour", rows=3)
 
 
 class PurposeForm(SectionForm):
-    fields_saved = ("purpose_found", "purpose_reasoning")
+    fields_saved = ("purpose_finding", "purpose_found", "purpose_reasoning")
+    purpose_finding = forms.ChoiceField(
+        label="Did the panel find an exploitative purpose?",
+        help_text=PURPOSE_HINT,
+        choices=PurposeFinding.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     purpose_found = forms.MultipleChoiceField(
         label="For what exploitative purpose?",
-        help_text=PURPOSE_HINT,
+        help_text="Only if the panel found one. Select all that apply",
         choices=ExploitationType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    purpose_reasoning = _textarea("Why the panel found this purpose")
+    purpose_reasoning = _textarea("The panel's reasons on the purpose", "Why it found the purpose or found none")
 
 
 class ExploitationForm(SectionForm):
@@ -142,9 +176,17 @@ class WishesForm(SectionForm):
 
 
 class OutcomeForm(SectionForm):
-    fields_saved = ("outcome", "decided_on", "dissent")
+    fields_saved = ("outcome", "negative_reason", "decided_on", "dissent")
     outcome = forms.ChoiceField(
         label="What did the panel decide?", choices=Outcome.choices, required=False, widget=forms.RadioSelect
+    )
+    negative_reason = forms.ModelChoiceField(
+        label="If the decision is negative, why?",
+        help_text="The element not met, as coded in the Home Office's NRM data",
+        queryset=NegativeReason.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
     )
     decided_on = GovukDateField(
         label="Date of the decision",
@@ -153,7 +195,11 @@ class OutcomeForm(SectionForm):
         enter="Enter the date of the decision",
         future="The date of the decision must be today or in the past",
     )
-    dissent = _textarea("Dissent", "Any member's disagreement with the decision and their reasons, or leave blank")
+    dissent = _textarea(
+        "Further notes on dissent (optional)",
+        "Every vote against the outcome is dissent, recorded with its reasons on the votes page. Add anything "
+        "further here, or leave blank",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,6 +208,59 @@ class OutcomeForm(SectionForm):
             self.fields["outcome"].choices = [
                 (value, outcome_words(self.decision.stage, value)) for value, _label in Outcome.choices
             ]
+        # The active codes, and a retired one the draft already holds.
+        held = self.decision.negative_reason_id if self.decision is not None else None
+        self.fields["negative_reason"].queryset = NegativeReason.objects.filter(
+            models.Q(active=True) | models.Q(pk=held)
+        )
+
+    @classmethod
+    def initial_for(cls, decision: Decision) -> dict[str, Any]:
+        initial = super().initial_for(decision)
+        initial["negative_reason"] = decision.negative_reason_id
+        return initial
+
+    def to_fields(self) -> dict[str, Any]:
+        data = super().to_fields()
+        if data.get("outcome") == Outcome.POSITIVE:
+            data["negative_reason"] = None  # a radio cannot be unticked without JavaScript
+        return data
+
+
+class BestInterestsForm(SectionForm):
+    fields_saved = ("best_interests",)
+    best_interests = _textarea(
+        "How do the decision and the plan serve the child's best interests?",
+        "The child's safety, welfare and wishes, and how the decision and the plan protect and support them",
+        rows=8,
+    )
+
+
+class PlanForm(SectionForm):
+    fields_saved = ("plan_basis", "plan_in_place_reason", "support_after_negative")
+    plan_basis = forms.ChoiceField(
+        label="A positive reasonable grounds decision: how is the child protected?",
+        help_text="Record the plan on the child's safeguarding page",
+        choices=PlanBasis.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    plan_in_place_reason = _textarea(
+        "If a plan is already in place, which plan and why it protects the child",
+        "For example, a child protection plan made on 3 March 2026 that covers the exploitation",
+        rows=3,
+    )
+    support_after_negative = _textarea(
+        "A negative decision: what support will the child still get?",
+        "Who gives it, and what it is. A negative decision does not end the child's safeguarding",
+        rows=4,
+    )
+
+    def to_fields(self) -> dict[str, Any]:
+        data = super().to_fields()
+        if data.get("plan_basis") != PlanBasis.ALREADY_IN_PLACE:
+            data["plan_in_place_reason"] = ""
+        return data
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {
@@ -171,6 +270,8 @@ SECTION_FORMS: dict[str, type[SectionForm]] = {
     "credibility": CredibilityForm,
     "wishes": WishesForm,
     "outcome": OutcomeForm,
+    "best-interests": BestInterestsForm,
+    "plan": PlanForm,
 }
 
 
@@ -201,7 +302,7 @@ class VoteForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they voted"},
     )
-    reasons = _textarea("Reasons (optional)", rows=2)
+    reasons = _textarea("Reasons", "Needed for a vote against the outcome, which is recorded as dissent", rows=2)
 
 
 class CorrectionForm(GovukFormMixin, forms.Form):
@@ -227,3 +328,44 @@ class SecondReviewForm(GovukFormMixin, forms.Form):
         if data.get("agrees") == NO and not (data.get("reasons") or "").strip():
             self.add_error("reasons", "Enter why you do not agree with the decision")
         return data
+
+
+class NilReturnForm(GovukFormMixin, forms.Form):
+    """A statutory partner's record that it holds nothing relevant to the decision (issue 8 rule 5)."""
+
+    nil_agency = forms.ChoiceField(
+        label="Which agency holds nothing relevant?",
+        choices=[("", "Select an agency"), *((a, Agency(a).label) for a in QUORUM_AGENCIES)],
+        error_messages={"required": "Select the agency that holds nothing relevant"},
+    )
+    nil_statement = _textarea(
+        "Who in the agency confirmed it, and when", "For example, the police single point of contact, by email"
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nil_statement"].required = True
+        self.fields["nil_statement"].error_messages["required"] = (
+            "Enter who in the agency confirmed it holds nothing relevant, and when"
+        )
+
+
+class CastingVoteForm(GovukFormMixin, forms.Form):
+    """The chair's casting vote on a tied vote, with reasons (the site's tie rule)."""
+
+    casting_vote = forms.ChoiceField(
+        label="The chair's casting vote",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the chair's casting vote"},
+    )
+    casting_vote_reasons = _textarea("The chair's reasons for the casting vote", rows=3)
+
+    def __init__(self, *args, decision: Decision | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["casting_vote_reasons"].required = True
+        self.fields["casting_vote_reasons"].error_messages["required"] = "Enter the reasons for the casting vote"
+        if decision is not None:
+            self.fields["casting_vote"].choices = [
+                (value, outcome_words(decision.stage, value)) for value, _label in Outcome.choices
+            ]

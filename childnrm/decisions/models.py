@@ -52,6 +52,49 @@ class Vote(models.TextChoices):
     ABSTAIN = "abstain", "Abstains"
 
 
+class ActFinding(models.TextChoices):
+    FOUND = "found", "The panel found an act of trafficking"
+    NOT_FOUND = "not_found", "The panel found no act of trafficking"
+    # Modern Slavery Act 2015 s1: slavery, servitude and forced or compulsory labour need no trafficking act.
+    NOT_NEEDED = "not_needed", "Not needed: the panel found slavery, servitude or forced or compulsory labour"
+
+
+class PurposeFinding(models.TextChoices):
+    FOUND = "found", "The panel found an exploitative purpose"
+    NOT_FOUND = "not_found", "The panel found no exploitative purpose"
+
+
+class SlaveryFinding(models.TextChoices):
+    """Modern Slavery Act 2015 s1 (and its equivalents in Scotland and Northern Ireland)."""
+
+    SLAVERY = "slavery", "Slavery"
+    SERVITUDE = "servitude", "Servitude"
+    FORCED_LABOUR = "forced_labour", "Forced or compulsory labour"
+
+
+class PlanBasis(models.TextChoices):
+    """How a positive reasonable grounds decision is tied to the child's protection (never only a status)."""
+
+    AGREED_AT_SITTING = "agreed_at_sitting", "A safeguarding plan was agreed at this sitting"
+    ALREADY_IN_PLACE = "already_in_place", "A plan already in place protects the child"
+
+
+class NegativeReason(models.Model):
+    """The coded reasons for a negative decision: the categories of the Home Office's record-level NRM data,
+    kept as a list an administrator can extend or retire (a retired code stays on the decisions that used it)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class DecisionKind(models.TextChoices):
     ORIGINAL = "original", "Decision"
     CORRECTION = "correction", "Correction of an earlier version"
@@ -93,9 +136,34 @@ class Decision(models.Model):
     wishes_gathered_by = models.CharField(max_length=200, blank=True)
     wishes_not_gathered_reason = models.TextField(blank=True)
 
+    # What the panel found on each element, stated either way (a negative decision says what was not met).
+    act_finding = models.CharField(max_length=16, choices=ActFinding.choices, blank=True)
+    purpose_finding = models.CharField(max_length=16, choices=PurposeFinding.choices, blank=True)
+    slavery_found = models.JSONField(default=list, blank=True)  # SlaveryFinding codes
+    slavery_reasoning = models.TextField(blank=True)
+    negative_reason = models.ForeignKey(
+        NegativeReason, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+
+    # How the decision and the plan serve the child's best interests (required before sign-off).
+    best_interests = models.TextField(blank=True)
+    # A positive reasonable grounds decision: the plan agreed at the sitting, or the plan already in place.
+    plan_basis = models.CharField(max_length=24, choices=PlanBasis.choices, blank=True)
+    plan_in_place_reason = models.TextField(blank=True)
+    # A negative decision: the support the child will still get.
+    support_after_negative = models.TextField(blank=True)
+
+    # Further notes of disagreement; every vote against the outcome is dissent in its own right.
     dissent = models.TextField(blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
+    # A tied vote under the site's casting-vote rule: the chair's casting vote and reasons.
+    casting_vote = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    casting_vote_reasons = models.TextField(blank=True)
+    # The site policy in force when the decision was signed off.
+    site_policy = models.ForeignKey(
+        "accounts.SitePolicy", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -117,6 +185,17 @@ class Decision(models.Model):
         ordering = ["referral", "stage", "version"]
         constraints = [
             models.UniqueConstraint(fields=["referral", "stage", "version"], name="decision_version_unique"),
+            # One decision stands for each referral and stage: an earlier final version is superseded first.
+            models.UniqueConstraint(
+                fields=["referral", "stage"],
+                condition=models.Q(status="final"),
+                name="decision_one_final_per_stage",
+            ),
+            # Only a draft (or a version returned before it was decided) may lack an outcome.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "returned"]) | ~models.Q(outcome=""),
+                name="decision_outcome_unless_draft",
+            ),
         ]
         indexes = [
             models.Index(fields=["referral", "stage", "status"], name="decision_referral_idx"),
@@ -178,3 +257,37 @@ class DecisionVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_id} on {self.decision_id}: {self.vote}"
+
+
+class AgencyNilReturn(models.Model):
+    """An agency's recorded statement that it holds nothing relevant to this decision (multi-agency input)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="nil_returns")
+    agency = models.CharField(max_length=32, choices=Agency.choices)
+    statement = models.TextField()  # who in the agency confirmed it, and how
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "agency"]
+        constraints = [models.UniqueConstraint(fields=["decision", "agency"], name="decision_nil_return_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} holds nothing relevant to {self.decision_id}"
+
+
+class TieDeferral(models.Model):
+    """A sitting at which the votes were tied and the site's rule deferred the decision to a further sitting.
+    The votes as cast there are kept here, because the draft's votes start again at the next sitting."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="tie_deferrals")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="+")
+    votes = models.JSONField()  # [{"voter": id, "name": ..., "agency": ..., "vote": ..., "reasons": ...}]
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Tie deferred at meeting {self.meeting_id} for {self.decision_id}"

@@ -7,6 +7,8 @@ decision is never edited: a correction is a new version that supersedes it once 
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,22 +20,33 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import TieRule
+from childnrm.accounts.policy import current_policy
 from childnrm.audit.services import Action, audit_record
-from childnrm.decisions import guidance
+from childnrm.decisions import guidance, reconsideration
+from childnrm.decisions.checks import finalise_check_problems
 from childnrm.decisions.models import (
     Act,
+    ActFinding,
+    AgencyNilReturn,
     Decision,
     DecisionEvidence,
     DecisionKind,
     DecisionStatus,
     DecisionVote,
+    NegativeReason,
     Outcome,
+    PlanBasis,
+    PurposeFinding,
+    SlaveryFinding,
     Stage,
+    TieDeferral,
     Vote,
 )
 from childnrm.kit.dates import long_date
 from childnrm.panels import rules
-from childnrm.panels.models import Agency, AgendaItem, AgendaStage, AttendsAs, MeetingStatus
+from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaStage, AttendsAs, MeetingStatus
+from childnrm.referrals.eligibility import adult_consent_problems
 from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -49,8 +62,12 @@ STAGES_ON_AGENDA = {
 }
 # Fields of the record a draft may save; copied into each new version.
 RECORD_FIELDS = (
+    "act_finding",
     "act_found",
     "act_reasoning",
+    "slavery_found",
+    "slavery_reasoning",
+    "purpose_finding",
     "purpose_found",
     "purpose_reasoning",
     "exploitation_types",
@@ -64,9 +81,15 @@ RECORD_FIELDS = (
     "dissent",
     "outcome",
     "decided_on",
+    "negative_reason",
+    "best_interests",
+    "plan_basis",
+    "plan_in_place_reason",
+    "support_after_negative",
 )
 LIST_FIELDS = {
     "act_found": Act.values,
+    "slavery_found": SlaveryFinding.values,
     "purpose_found": ExploitationType.values,
     "exploitation_types": ExploitationType.values,
     "indicators": Indicator.values,
@@ -80,7 +103,24 @@ TEXT_FIELDS = (
     "wishes_gathered_by",
     "wishes_not_gathered_reason",
     "dissent",
+    "slavery_reasoning",
+    "best_interests",
+    "plan_in_place_reason",
+    "support_after_negative",
 )
+# Single choices saved as their code ("" when not answered yet).
+CHOICE_FIELDS = {
+    "act_finding": (ActFinding.values, "Select whether the panel found an act of trafficking"),
+    "purpose_finding": (PurposeFinding.values, "Select whether the panel found an exploitative purpose"),
+    "plan_basis": (PlanBasis.values, "Select how the child's safeguarding plan is in place"),
+}
+# A coded negative reason that needs the panel to have found that element not met.
+NEGATIVE_REASON_NEEDS = {
+    "act-not-met": ("act_finding", ActFinding.NOT_FOUND, "the panel found no act of trafficking"),
+    "purpose-not-met": ("purpose_finding", PurposeFinding.NOT_FOUND, "the panel found no exploitative purpose"),
+}
+# The statutory partners as a sentence names them.
+AGENCY_WORDS = {Agency.SOCIAL_CARE: "children's social care", Agency.POLICE: "the police", Agency.HEALTH: "health"}
 STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
 
 
@@ -212,7 +252,10 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
             current.votes.all().delete()
             current.agenda_item = agenda_item
             current.meeting = meeting
-            current.save(update_fields=["agenda_item", "meeting", "updated_at"])
+            # A casting vote broke a tie of votes that are not carried over, so it goes with them.
+            current.casting_vote = ""
+            current.casting_vote_reasons = ""
+            current.save(update_fields=["agenda_item", "meeting", "casting_vote", "casting_vote_reasons", "updated_at"])
             decision = current
         elif standing is not None and agenda_item.stage != AgendaStage.RECONSIDERATION:
             raise DecisionStateError(
@@ -263,6 +306,13 @@ def _clean_record(decision: Decision, data: dict[str, Any]) -> dict[str, Any]:
             if value not in ("", None, *Outcome.values):
                 raise DecisionInvalid("Select the outcome", name)
             clean[name] = value or ""
+        elif name in CHOICE_FIELDS:
+            choices, message = CHOICE_FIELDS[name]
+            if value not in ("", None, *choices):
+                raise DecisionInvalid(message, name)
+            clean[name] = value or ""
+        elif name == "negative_reason":
+            clean[name] = _negative_reason(decision, value)
         elif name == "decided_on":
             if value is not None and not isinstance(value, date):
                 raise DecisionInvalid("Enter the date of the decision as a real date", name)
@@ -271,7 +321,69 @@ def _clean_record(decision: Decision, data: dict[str, Any]) -> dict[str, Any]:
             if value is not None and decision.meeting_id and value < timezone.localdate(decision.meeting.starts_at):
                 raise DecisionInvalid("The date of the decision cannot be before the sitting", name)
             clean[name] = value
+    _keep_consistent(decision, clean)
     return clean
+
+
+def _negative_reason(decision: Decision, value: Any) -> NegativeReason | None:
+    """A coded reason from the configurable list (by instance, id or code); a retired one only if already held."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, NegativeReason):
+        reason = NegativeReason.objects.filter(pk=value.pk).first()
+    elif isinstance(value, int):
+        reason = NegativeReason.objects.filter(pk=value).first()
+    else:
+        reason = NegativeReason.objects.filter(code=str(value)).first()
+    if reason is None:
+        raise DecisionInvalid("Select the reason for the negative decision from the list", "negative_reason")
+    if not reason.active and reason.pk != decision.negative_reason_id:
+        raise DecisionInvalid(f"“{reason.label}” is no longer in use. Select another reason", "negative_reason")
+    return reason
+
+
+# What ticking an element means when its finding says otherwise: (finding, ticked list, refusal by finding).
+_TICKED = (
+    (
+        "act_finding",
+        "act_found",
+        {
+            ActFinding.NOT_FOUND: "The panel found no act of trafficking, so select no acts",
+            ActFinding.NOT_NEEDED: "No act is needed when the panel found slavery, servitude or forced or compulsory "
+            "labour, so select no acts",
+        },
+    ),
+    (
+        "purpose_finding",
+        "purpose_found",
+        {PurposeFinding.NOT_FOUND: "The panel found no exploitative purpose, so select no purposes"},
+    ),
+)
+
+
+def _keep_consistent(decision: Decision, clean: dict[str, Any]) -> None:
+    """The record says one thing: nothing ticked as found for an element found not met, and no negative
+    reason on a positive decision. A change of finding clears what it contradicts; answers given together
+    that contradict each other are refused."""
+
+    def merged(name: str) -> Any:
+        return clean[name] if name in clean else getattr(decision, name)
+
+    for finding, ticked, refusals in _TICKED:
+        value = merged(finding)
+        if not merged(ticked):
+            continue
+        if not value:
+            clean[finding] = "found"  # ticking what was found states the finding
+        elif value != "found":
+            if finding in clean and ticked not in clean:
+                clean[ticked] = []
+            else:
+                raise DecisionInvalid(refusals[value], ticked)
+    if merged("outcome") == Outcome.POSITIVE and merged("negative_reason") is not None:
+        if clean.get("negative_reason") is not None:
+            raise DecisionInvalid("A positive decision has no reason for a negative decision", "negative_reason")
+        clean["negative_reason"] = None
 
 
 def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest | None = None) -> Decision:
@@ -335,6 +447,12 @@ def evidence_add(
     with transaction.atomic():
         locked = _locked(decision)
         _require_draft(locked)
+        if locked.nil_returns.filter(agency=agency).exists():
+            raise DecisionInvalid(
+                f"{Agency(agency).label} is recorded as holding nothing relevant. Remove that record before adding "
+                "its evidence",
+                "agency",
+            )
         evidence = DecisionEvidence.objects.create(
             decision=locked,
             description=description,
@@ -373,6 +491,69 @@ def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | 
         )
 
 
+# --- Multi-agency input (issue 8 rule 5) ------------------------------------------------------------
+
+
+def agency_input_problems(decision: Decision) -> list[str]:
+    """Each statutory partner must have supplied evidence, or be recorded as holding nothing relevant."""
+    supplied = set(decision.evidence.values_list("agency", flat=True))
+    supplied |= set(decision.nil_returns.values_list("agency", flat=True))
+    return [
+        f"Add evidence from {AGENCY_WORDS[agency]}, or record that it holds nothing relevant"
+        for agency in QUORUM_AGENCIES
+        if agency not in supplied
+    ]
+
+
+def nil_return_record(
+    *, decision: Decision, user, agency: str, statement: str, request: HttpRequest | None = None
+) -> AgencyNilReturn:
+    """Record that a statutory partner holds nothing relevant to this decision, and who confirmed it."""
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    if agency not in QUORUM_AGENCIES:
+        raise DecisionInvalid("Select children's social care, police or health", "agency")
+    statement = (statement or "").strip()
+    if not statement:
+        raise DecisionInvalid("Enter who in the agency confirmed it holds nothing relevant, and when", "statement")
+    label = Agency(agency).label
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        if locked.evidence.filter(agency=agency).exists():
+            raise DecisionInvalid(f"{label} has supplied evidence for this decision", "agency")
+        if locked.nil_returns.filter(agency=agency).exists():
+            raise DecisionInvalid(f"{label} is already recorded as holding nothing relevant", "agency")
+        nil_return = AgencyNilReturn.objects.create(
+            decision=locked, agency=agency, statement=statement, recorded_by=user
+        )
+        _audit(
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            decision=locked,
+            purpose=RECORD,
+            detail={"nil_return_added": agency},
+        )
+    return nil_return
+
+
+def nil_return_remove(*, nil_return: AgencyNilReturn, user, request: HttpRequest | None = None) -> None:
+    decision = nil_return.decision
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    with transaction.atomic():
+        locked = _locked(decision)
+        _require_draft(locked)
+        AgencyNilReturn.objects.filter(pk=nil_return.pk, decision=locked).delete()
+        _audit(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=RECORD,
+            detail={"nil_return_removed": nil_return.agency},
+        )
+
+
 # --- Votes -------------------------------------------------------------------------------------
 
 
@@ -387,7 +568,7 @@ def earlier_voter_ids(decision: Decision) -> set[int]:
             decision__stage=decision.stage,
             decision__version__lt=decision.version,
         ).values_list("voter_id", flat=True)
-    )
+    ) | reconsideration.original_chair_ids(decision)
 
 
 def decision_voters(decision: Decision) -> list:
@@ -414,6 +595,8 @@ def vote_refusal(decision: Decision, voter) -> str | None:
         return f"{name} attends as an adviser, without a vote."
     if not attendee.voting:
         return f"{name} attends without a vote."
+    if seat := rules.seat_refusal(voter, attendee.agency, item.meeting.site_id):
+        return seat
     if not attendee.present:
         return f"{name} is not recorded as present at this sitting and cannot vote."
     declaration = item.conflict_declarations.filter(attendee=attendee).first()
@@ -422,7 +605,7 @@ def vote_refusal(decision: Decision, voter) -> str | None:
     if declaration.has_conflict:
         return f"{name} has declared a conflict of interest on this case and cannot vote on it."
     if voter.pk in earlier_voter_ids(decision):
-        return f"{name} voted on the decision being reconsidered and cannot vote on its reconsideration."
+        return f"{name} voted on or chaired the decision being reconsidered and cannot vote on its reconsideration."
     return None
 
 
@@ -438,6 +621,8 @@ def vote_record(
         _require_draft(locked)
         if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
             raise DecisionStateError("Votes are recorded at the sitting, while the meeting is in session.")
+        if deferred_here(locked):
+            raise DecisionStateError(DEFERRED_MESSAGE)
         refusal = vote_refusal(locked, voter)
         if refusal:
             raise DecisionInvalid(refusal, "voter")
@@ -464,7 +649,11 @@ def vote_record(
             action=Action.UPDATE,
             decision=locked,
             purpose=RECORD,
-            detail={"vote_of": voter.pk, "changed": existing is not None},
+            detail={
+                "vote_of": voter.pk,
+                "changed": existing is not None,
+                "casting_vote_cleared": _clear_stale_casting_vote(locked),
+            },
         )
     return recorded
 
@@ -476,6 +665,8 @@ def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None)
     with transaction.atomic():
         locked = _locked(decision)
         _require_draft(locked)
+        if deferred_here(locked):
+            raise DecisionStateError(DEFERRED_MESSAGE)
         voter_id = vote.voter_id
         DecisionVote.objects.filter(pk=vote.pk, decision=locked).delete()
         _audit(
@@ -484,8 +675,202 @@ def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None)
             action=Action.UPDATE,
             decision=locked,
             purpose=RECORD,
-            detail={"vote_removed_of": voter_id},
+            detail={"vote_removed_of": voter_id, "casting_vote_cleared": _clear_stale_casting_vote(locked)},
         )
+
+
+# --- Majority, tie and dissent (issue 8 rule 2) ------------------------------------------------------
+
+DEFERRED_MESSAGE = "This decision was deferred at this sitting after a tied vote. It is decided at a further sitting."
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The votes on a decision. Abstentions are not votes cast."""
+
+    positive: int
+    negative: int
+    abstain: int
+
+    @property
+    def cast(self) -> int:
+        return self.positive + self.negative
+
+    @property
+    def tied(self) -> bool:
+        return self.cast > 0 and self.positive == self.negative
+
+    @property
+    def majority(self) -> str:
+        """The outcome the votes cast give: "" when they are tied or none were cast."""
+        if self.positive == self.negative:
+            return ""
+        return Outcome.POSITIVE if self.positive > self.negative else Outcome.NEGATIVE
+
+    def words(self) -> str:
+        text = f"{self.positive} positive, {self.negative} negative"
+        if self.abstain:
+            text += f", {self.abstain} abstaining"
+        return text
+
+
+def vote_tally(decision: Decision) -> Tally:
+    counts = Counter(decision.votes.values_list("vote", flat=True))
+    return Tally(counts[Vote.POSITIVE], counts[Vote.NEGATIVE], counts[Vote.ABSTAIN])
+
+
+def dissenting_votes(decision: Decision) -> list[DecisionVote]:
+    """Every vote cast against the recorded outcome: each is dissent in its own right (an abstention is not)."""
+    if decision.outcome not in (Outcome.POSITIVE, Outcome.NEGATIVE):
+        return []
+    against = Vote.NEGATIVE if decision.outcome == Outcome.POSITIVE else Vote.POSITIVE
+    return list(decision.votes.filter(vote=against).select_related("voter").order_by("agency", "pk"))
+
+
+def deferred_here(decision: Decision) -> bool:
+    """Whether the panel deferred this decision at its current sitting after a tied vote."""
+    return decision.meeting_id is not None and decision.tie_deferrals.filter(meeting_id=decision.meeting_id).exists()
+
+
+def _outcome_words(outcome: str) -> str:
+    return Outcome(outcome).label.lower()
+
+
+def vote_outcome_problems(decision: Decision) -> list[str]:
+    """The outcome must be the majority of votes cast; a tie follows the site's rule; every vote against the
+    outcome needs its reasons. Empty when the votes and the outcome agree."""
+    if decision.agenda_item_id is None:
+        return []
+    if deferred_here(decision):
+        return [DEFERRED_MESSAGE]
+    tally = vote_tally(decision)
+    problems: list[str] = []
+    if tally.cast == 0:
+        if tally.abstain:
+            problems.append("Every member abstained. A decision needs at least one vote cast: abstentions do not count")
+        return problems
+    if tally.tied:
+        if decision.referral.site.tie_rule == TieRule.DEFER:
+            problems.append(
+                f"The votes are tied ({tally.words()}). This site defers a tied decision to a further sitting: "
+                "record the deferral on the votes page"
+            )
+        elif not decision.casting_vote:
+            problems.append(f"The votes are tied ({tally.words()}). The chair must record a casting vote with reasons")
+        elif decision.outcome and decision.outcome != decision.casting_vote:
+            problems.append(
+                f"The outcome must follow the chair's casting vote ({_outcome_words(decision.casting_vote)}) "
+                f"on the tied votes ({tally.words()})"
+            )
+    elif decision.outcome and decision.outcome != tally.majority:
+        problems.append(
+            f"The outcome must be the majority of votes cast: {tally.words()} gives a "
+            f"{_outcome_words(tally.majority)} outcome"
+        )
+    for vote in dissenting_votes(decision):
+        if not vote.reasons.strip():
+            problems.append(f"Record the reasons of {vote.voter.full_name}, who voted against the outcome")
+    return problems
+
+
+def _clear_stale_casting_vote(decision: Decision) -> bool:
+    """A casting vote breaks a tie: once the votes are no longer tied it no longer stands."""
+    if not decision.casting_vote or vote_tally(decision).tied:
+        return False
+    decision.casting_vote = ""
+    decision.casting_vote_reasons = ""
+    decision.save(update_fields=["casting_vote", "casting_vote_reasons", "updated_at"])
+    return True
+
+
+def _missing_voters(decision: Decision) -> list[str]:
+    voted = set(decision.votes.values_list("voter_id", flat=True))
+    return [a.user.full_name for a in decision_voters(decision) if a.user_id not in voted]
+
+
+def _tie_at_sitting(locked: Decision) -> Tally:
+    """The checks shared by the casting vote and the deferral: a draft at a sitting in session, every
+    eligible member's vote recorded, and the votes cast tied."""
+    _require_draft(locked)
+    if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
+        raise DecisionStateError("A tied vote is settled at the sitting, while the meeting is in session.")
+    if deferred_here(locked):
+        raise DecisionStateError(DEFERRED_MESSAGE)
+    missing = _missing_voters(locked)
+    if missing:
+        raise DecisionStateError(f"Record the vote of {', '.join(missing)} first.")
+    tally = vote_tally(locked)
+    if not tally.tied:
+        if tally.cast == 0:
+            raise DecisionStateError("No votes were cast (abstentions do not count): this is not a tied decision.")
+        raise DecisionStateError(f"The votes are not tied ({tally.words()}).")
+    return tally
+
+
+def casting_vote_record(
+    *, decision: Decision, user, vote: str, reasons: str, request: HttpRequest | None = None
+) -> Decision:
+    """The chair's casting vote on a tied vote, with reasons, where the site's tie rule gives the chair one."""
+    _require(user, Perm.DECISION_FINALISE, _site_id(decision))
+    if vote not in Outcome.values:
+        raise DecisionInvalid("Select the chair's casting vote", "casting_vote")
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise DecisionInvalid("Enter the reasons for the casting vote", "casting_vote_reasons")
+    with transaction.atomic():
+        locked = _locked(decision)
+        if locked.meeting is None or locked.meeting.chair_id != user.pk:
+            raise DecisionStateError("Only the chair of the sitting can give a casting vote.")
+        if locked.referral.site.tie_rule != TieRule.CASTING_VOTE:
+            raise DecisionStateError(
+                "This site defers a tied decision to a further sitting: the chair has no casting vote."
+            )
+        tally = _tie_at_sitting(locked)
+        locked.casting_vote = vote
+        locked.casting_vote_reasons = reasons
+        locked.save(update_fields=["casting_vote", "casting_vote_reasons", "updated_at"])
+        _audit(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=FINALISE,
+            detail={"casting_vote": vote, "tally": tally.words()},
+        )
+    return locked
+
+
+def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -> TieDeferral:
+    """Defer a tied decision to a further sitting, where the site's tie rule says so. The votes as cast are
+    kept with the deferral; the draft stays a draft and starts its votes again at the next sitting."""
+    _require(user, Perm.DECISION_RECORD, _site_id(decision))
+    with transaction.atomic():
+        locked = _locked(decision)
+        if locked.referral.site.tie_rule != TieRule.DEFER:
+            raise DecisionStateError(
+                "This site's tie rule is the chair's casting vote: the chair records it with reasons."
+            )
+        tally = _tie_at_sitting(locked)
+        votes = [
+            {
+                "voter": v.voter_id,
+                "name": v.voter.full_name,
+                "agency": v.agency,
+                "vote": v.vote,
+                "reasons": v.reasons,
+            }
+            for v in locked.votes.select_related("voter").order_by("agency", "pk")
+        ]
+        deferral = TieDeferral.objects.create(decision=locked, meeting=locked.meeting, votes=votes, recorded_by=user)
+        _audit(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            decision=locked,
+            purpose=RECORD,
+            detail={"tie_deferred_at_meeting": locked.meeting_id, "tally": tally.words()},
+        )
+    return deferral
 
 
 # --- Completeness and sequencing -----------------------------------------------------------------
@@ -521,6 +906,88 @@ def sequencing_problems(decision: Decision) -> list[str]:
     return []
 
 
+def _positive_findings(decision: Decision) -> bool:
+    """The findings support a positive decision: the act (or s1, which needs none) and an exploitative
+    purpose found, or slavery, servitude or forced or compulsory labour found (Modern Slavery Act 2015 s1)."""
+    act = decision.act_finding in (ActFinding.FOUND, ActFinding.NOT_NEEDED)
+    return (act and decision.purpose_finding == PurposeFinding.FOUND) or bool(decision.slavery_found)
+
+
+def findings_problems(decision: Decision) -> list[str]:
+    """Each element stated either way, with the panel's reasons (issue 8, rule 3)."""
+    problems: list[str] = []
+    act = decision.act_finding
+    if not act:
+        problems.append("Record whether the panel found an act of trafficking")
+    elif act == ActFinding.FOUND and not decision.act_found:
+        problems.append("Select the acts the panel found")
+    elif act == ActFinding.NOT_NEEDED and not decision.slavery_found:
+        problems.append(
+            "Select the slavery, servitude or forced or compulsory labour the panel found: only then is no act "
+            "of trafficking needed"
+        )
+    if act != ActFinding.NOT_NEEDED and not decision.act_reasoning:
+        problems.append("Enter the panel's reasons on the act")
+    if decision.slavery_found and not decision.slavery_reasoning:
+        problems.append("Enter the panel's reasons for finding slavery, servitude or forced or compulsory labour")
+    if act != ActFinding.NOT_NEEDED:
+        if not decision.purpose_finding:
+            problems.append("Record whether the panel found an exploitative purpose")
+        elif decision.purpose_finding == PurposeFinding.FOUND and not decision.purpose_found:
+            problems.append("Select the exploitative purposes the panel found")
+        if not decision.purpose_reasoning:
+            problems.append("Enter the panel's reasons on the exploitative purpose")
+    return problems
+
+
+def outcome_problems(decision: Decision) -> list[str]:
+    """The outcome agrees with the findings; a negative decision is coded and says what support goes on; a
+    positive reasonable grounds decision is tied to the child's plan; every decision weighs best interests."""
+    problems: list[str] = []
+    reason = decision.negative_reason
+    if decision.outcome == Outcome.POSITIVE:
+        if (
+            not _positive_findings(decision)
+            and decision.act_finding
+            and (decision.purpose_finding or decision.act_finding == ActFinding.NOT_NEEDED)
+        ):
+            problems.append(
+                "A positive decision needs the act and an exploitative purpose found, or slavery, servitude or "
+                "forced or compulsory labour found. Change the findings or the outcome"
+            )
+        if reason is not None:
+            problems.append("A positive decision has no reason for a negative decision. Remove it")
+    elif decision.outcome == Outcome.NEGATIVE:
+        if _positive_findings(decision):
+            problems.append(
+                "A negative decision cannot record every element as found. Record which element was not met"
+            )
+        if reason is None:
+            problems.append("Select the reason for the negative decision")
+        elif not reason.active:
+            problems.append(f"“{reason.label}” is no longer in use. Select another reason for the negative decision")
+        elif reason.code in NEGATIVE_REASON_NEEDS:
+            field, value, words = NEGATIVE_REASON_NEEDS[reason.code]
+            if getattr(decision, field) != value:
+                problems.append(
+                    f"The reason for the negative decision (“{reason.label}”) needs {words}. Change the reason "
+                    "or the finding"
+                )
+        if not decision.support_after_negative:
+            problems.append("Record the support the child will still get after this negative decision")
+    if not decision.best_interests:
+        problems.append("Record how the decision and the plan serve the child's best interests")
+    if decision.stage == Stage.REASONABLE_GROUNDS and decision.outcome == Outcome.POSITIVE:
+        if not decision.plan_basis:
+            problems.append(
+                "Record how the child is protected: a safeguarding plan agreed at this sitting, or a plan "
+                "already in place"
+            )
+        elif decision.plan_basis == PlanBasis.ALREADY_IN_PLACE and not decision.plan_in_place_reason:
+            problems.append("Enter why the plan already in place protects the child")
+    return problems
+
+
 def decision_completeness(decision: Decision) -> list[str]:
     """Everything missing before the chair can finalise, in the order of the record (empty when complete)."""
     problems: list[str] = []
@@ -533,14 +1000,8 @@ def decision_completeness(decision: Decision) -> list[str]:
         problems.append("Add at least one piece of evidence the panel weighed")
     elif any(not e.agency for e in evidence):
         problems.append("Record which agency supplied each piece of evidence")
-    if not decision.act_found:
-        problems.append("Select the act found")
-    if not decision.act_reasoning:
-        problems.append("Enter the reasoning for the act found")
-    if not decision.purpose_found:
-        problems.append("Select the exploitative purpose found")
-    if not decision.purpose_reasoning:
-        problems.append("Enter the reasoning for the purpose found")
+    problems += agency_input_problems(decision)
+    problems += findings_problems(decision)
     if not decision.credibility_reasoning:
         problems.append("Enter the credibility reasoning")
     if decision.wishes_gathered is None:
@@ -572,9 +1033,15 @@ def decision_completeness(decision: Decision) -> list[str]:
         problems.append("Select the outcome")
     if not decision.decided_on:
         problems.append("Enter the date of the decision")
+    problems += vote_outcome_problems(decision)
+    problems += outcome_problems(decision)
+    problems += finalise_check_problems(decision)  # registered by apps above this one (safeguarding's plan)
     if item is not None:
         problems += rules.sitting_problems(item)
     problems += sequencing_problems(decision)
+    if decision.stage == Stage.CONCLUSIVE_GROUNDS:  # turning 18 mid-case: consent to remain in the NRM
+        problems += adult_consent_problems(decision.referral, decision.decided_on)
+    problems += reconsideration.panel_problems(decision)
     return problems
 
 
@@ -600,10 +1067,12 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
         locked.status = DecisionStatus.SECOND_REVIEW if review else DecisionStatus.FINAL
         locked.finalised_by = user
         locked.finalised_at = now
-        locked.save(update_fields=["status", "finalised_by", "finalised_at", "updated_at"])
+        locked.site_policy = current_policy(locked.referral.site)
         if locked.status == DecisionStatus.FINAL:
+            # Before this version is saved as final: one final version per referral and stage (a DB constraint).
             _supersede_previous(locked)
-        else:
+        locked.save(update_fields=["status", "finalised_by", "finalised_at", "site_policy", "updated_at"])
+        if locked.status != DecisionStatus.FINAL:
             decision_id = locked.pk
             transaction.on_commit(lambda: _notify_second_review(decision_id))
         _audit(
@@ -656,6 +1125,10 @@ def _copy_evidence(source: Decision, target: Decision) -> None:
         )
         for e in source.evidence.all()
     )
+    AgencyNilReturn.objects.bulk_create(
+        AgencyNilReturn(decision=target, agency=n.agency, statement=n.statement, recorded_by_id=n.recorded_by_id)
+        for n in source.nil_returns.all()
+    )
 
 
 def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequest | None = None) -> Decision:
@@ -683,6 +1156,9 @@ def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequ
             created_by=user,
         )
         _copy_record(locked, correction)
+        # The votes are copied below, so the casting vote that settled their tie goes with them.
+        correction.casting_vote = locked.casting_vote
+        correction.casting_vote_reasons = locked.casting_vote_reasons
         correction.save()
         _copy_evidence(locked, correction)
         DecisionVote.objects.bulk_create(
@@ -742,8 +1218,9 @@ def decision_second_review(
         result = locked
         if agrees:
             locked.status = DecisionStatus.FINAL
+            locked.site_policy = current_policy(locked.referral.site)
+            _supersede_previous(locked)  # before it is saved as final (one final version per referral and stage)
             locked.save()
-            _supersede_previous(locked)
         else:
             locked.status = DecisionStatus.RETURNED
             locked.save()

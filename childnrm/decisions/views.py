@@ -15,16 +15,29 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import TieRule
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import export, guidance, services
 from childnrm.decisions.forms import (
     SECTION_FORMS,
+    CastingVoteForm,
     CorrectionForm,
     EvidenceForm,
+    NilReturnForm,
     SecondReviewForm,
     VoteForm,
 )
-from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.models import (
+    Act,
+    ActFinding,
+    Decision,
+    DecisionStatus,
+    Outcome,
+    PurposeFinding,
+    SlaveryFinding,
+    Stage,
+    Vote,
+)
 from childnrm.decisions.selectors import (
     agenda_item_get,
     agenda_items_for,
@@ -34,7 +47,7 @@ from childnrm.decisions.selectors import (
 )
 from childnrm.kit.downloads import download_response
 from childnrm.kit.pdf import pdf_download
-from childnrm.panels.models import Agency
+from childnrm.panels.models import QUORUM_AGENCIES, Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
 RECORD = PURPOSES[Perm.DECISION_RECORD]
@@ -42,16 +55,19 @@ ANY_DECISION_PERM = (Perm.DECISION_RECORD, Perm.DECISION_FINALISE, Perm.DECISION
 
 SECTIONS = (
     ("evidence", "Evidence weighed", "Each piece of evidence, the agency that supplied it and how it was weighed"),
-    ("act", "Act found", "Recruitment, transport, transfer, harbouring or receipt"),
-    ("purpose", "Purpose found", "The exploitation the act was for"),
+    ("act", "The act", "Whether the panel found an act of trafficking, or slavery, servitude or forced labour"),
+    ("purpose", "The exploitative purpose", "Whether the panel found the exploitation the act was for"),
     ("exploitation", "Exploitation types and indicators", ""),
     ("credibility", "Credibility", "Trauma-informed reasoning"),
     ("wishes", "The child's wishes and feelings", "What they are, how and by whom they were gathered, or why not"),
-    ("outcome", "Outcome, dissent and date", ""),
+    ("outcome", "Outcome, dissent and date", "With the coded reason for a negative decision"),
+    ("best-interests", "The child's best interests", "How the decision and the plan serve them"),
+    ("plan", "Safeguarding and support", "The plan that protects the child, or the support after a negative decision"),
 )
 SECTION_TITLES = {slug: title for slug, title, _ in SECTIONS}
 LABELS = {
     "act": dict(Act.choices),
+    "slavery": dict(SlaveryFinding.choices),
     "type": dict(ExploitationType.choices),
     "indicator": dict(Indicator.choices),
     "agency": dict(Agency.choices),
@@ -97,10 +113,26 @@ def _draft_for_recording(request: HttpRequest, decision_id: int) -> Decision | H
 
 # Where each missing item is put right: the first pattern found in the message names the page.
 PROBLEM_PAGES = (
+    # The votes against the outcome (issue 8 rule 2): the outcome is put right on its section, the votes on theirs.
+    (re.compile(r"^the outcome must (be the majority|follow the chair)"), "decisions:section-outcome"),
+    (
+        re.compile(r"^record the reasons of .* voted against|^the votes are tied|^every member abstained|deferred at"),
+        "decisions:votes",
+    ),
     (re.compile(r"^(record|remove) the votes? |^no member present may vote"), "decisions:votes"),
     (re.compile(r"\bevidence\b"), "decisions:evidence"),
-    (re.compile(r"\bact found\b"), "decisions:section-act"),
-    (re.compile(r"\bpurpose found\b"), "decisions:section-purpose"),
+    # Issue 8 rules 3, 4 and 6: the findings, the coded negative reason, best interests, the plan and support.
+    (
+        re.compile(r"^a (positive|negative) decision |reason for the negative decision|no longer in use"),
+        "decisions:section-outcome",
+    ),
+    (re.compile(r"\bbest interests\b"), "decisions:section-best-interests"),
+    (re.compile(r"\bsupport the child\b|\bsafeguarding plan\b|\bplan already in place\b"), "decisions:section-plan"),
+    (
+        re.compile(r"\bact of trafficking\b|\bacts\b|reasons on the act\b|\bslavery, servitude\b"),
+        "decisions:section-act",
+    ),
+    (re.compile(r"\bexploitative purposes?\b"), "decisions:section-purpose"),
     (re.compile(r"\bcredibility\b"), "decisions:section-credibility"),
     (re.compile(r"\bwishes and feelings\b"), "decisions:section-wishes"),
     (re.compile(r"^select the outcome|^enter the date of the decision"), "decisions:section-outcome"),
@@ -187,9 +219,9 @@ def start(request: HttpRequest) -> HttpResponse:
 def _section_status(decision: Decision, slug: str, evidence_count: int) -> str:
     d = decision
     parts = {
-        "evidence": [evidence_count > 0],
-        "act": [bool(d.act_found), bool(d.act_reasoning)],
-        "purpose": [bool(d.purpose_found), bool(d.purpose_reasoning)],
+        "evidence": [evidence_count > 0, not services.agency_input_problems(d)],
+        "act": [bool(d.act_finding), bool(d.act_reasoning or d.slavery_reasoning)],
+        "purpose": [bool(d.purpose_finding), bool(d.purpose_reasoning)],
         "exploitation": [bool(d.exploitation_types or d.indicators)],
         "credibility": [bool(d.credibility_reasoning)],
         "wishes": [
@@ -198,7 +230,13 @@ def _section_status(decision: Decision, slug: str, evidence_count: int) -> str:
             if d.wishes_gathered is not False
             else bool(d.wishes_not_gathered_reason),
         ],
-        "outcome": [bool(d.outcome), bool(d.decided_on)],
+        "outcome": [bool(d.outcome), bool(d.decided_on), d.outcome != Outcome.NEGATIVE or bool(d.negative_reason_id)],
+        "best-interests": [bool(d.best_interests)],
+        "plan": [
+            bool(d.support_after_negative)
+            if d.outcome == Outcome.NEGATIVE
+            else bool(d.plan_basis) or d.stage != Stage.REASONABLE_GROUNDS,
+        ],
     }[slug]
     if all(parts):
         return "Completed"
@@ -330,11 +368,38 @@ def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
             return redirect("decisions:evidence", decision_id=decision.pk)
     if request.method != "POST":
         _audit_view(request, decision, RECORD, "evidence")
-    rows = decision.evidence.select_related("information_response", "referral_document")
+    return _evidence_page(request, decision, form=form)
+
+
+def _evidence_page(
+    request: HttpRequest, decision: Decision, *, form: EvidenceForm | None = None, nil_form: NilReturnForm | None = None
+) -> HttpResponse:
+    """The evidence page: the evidence, what each statutory partner has given, and the two forms."""
+    if form is None:
+        form = EvidenceForm(sources=_evidence_sources(decision)[0])
+    rows = list(decision.evidence.select_related("information_response", "referral_document"))
+    nil_returns = {n.agency: n for n in decision.nil_returns.select_related("recorded_by")}
+    supplied = {e.agency for e in rows}
+    partners = [
+        {
+            "label": LABELS["agency"][agency],
+            "evidence": agency in supplied,
+            "nil_return": nil_returns.get(agency),
+        }
+        for agency in QUORUM_AGENCIES
+    ]
     return render(
         request,
         "decisions/evidence.html",
-        {"decision": decision, "referral": decision.referral, "form": form, "rows": rows, "labels": LABELS},
+        {
+            "decision": decision,
+            "referral": decision.referral,
+            "form": form,
+            "nil_form": nil_form or NilReturnForm(),
+            "rows": rows,
+            "partners": partners,
+            "labels": LABELS,
+        },
     )
 
 
@@ -353,6 +418,53 @@ def evidence_remove(request: HttpRequest, decision_id: int, evidence_id: int) ->
         messages.error(request, str(exc))
     else:
         messages.success(request, "Evidence removed")
+    return redirect("decisions:evidence", decision_id=decision.pk)
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def nil_return(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Record that a statutory partner holds nothing relevant (issue 8 rule 5)."""
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    form = NilReturnForm(request.POST)
+    if form.is_valid():
+        agency = form.cleaned_data["nil_agency"]
+        try:
+            services.nil_return_record(
+                decision=decision,
+                user=request.user,
+                agency=agency,
+                statement=form.cleaned_data["nil_statement"],
+                request=request,
+            )
+        except services.DecisionInvalid as exc:
+            form.add_error("nil_statement" if exc.field == "statement" else "nil_agency", str(exc))
+        except services.DecisionStateError as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:detail", decision_id=decision.pk)
+        else:
+            messages.success(request, f"Recorded that {LABELS['agency'][agency].lower()} holds nothing relevant")
+            return redirect("decisions:evidence", decision_id=decision.pk)
+    return _evidence_page(request, decision, nil_form=form)
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def nil_return_remove(request: HttpRequest, decision_id: int, nil_return_id: int) -> HttpResponse:
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    row = decision.nil_returns.filter(pk=nil_return_id).first()
+    if row is None:
+        raise Http404
+    try:
+        services.nil_return_remove(nil_return=row, user=request.user, request=request)
+    except services.DecisionStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Removed the record that {row.get_agency_display().lower()} holds nothing relevant")
     return redirect("decisions:evidence", decision_id=decision.pk)
 
 
@@ -402,6 +514,17 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
                 return redirect("decisions:votes", decision_id=decision.pk)
     else:
         _audit_view(request, decision, RECORD, "votes")
+    return _votes_page(request, decision, posted_form=posted_form)
+
+
+def _votes_page(
+    request: HttpRequest,
+    decision: Decision,
+    *,
+    posted_form: VoteForm | None = None,
+    casting_form: CastingVoteForm | None = None,
+) -> HttpResponse:
+    """The votes page: each eligible member's vote, the count, and how a tie is settled under the site's rule."""
     recorded = {v.voter_id: v for v in decision.votes.select_related("voter", "recorded_by")}
     rows = []
     for attendee in decision.meeting.attendees.select_related("user").order_by("attends_as", "agency", "pk"):
@@ -429,8 +552,98 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
             "stray_votes": [v for v in recorded.values() if services.vote_refusal(decision, v.voter)],
             "in_session": decision.meeting.status == "open",
             "labels": LABELS,
+            **_tie_context(request, decision, rows, casting_form),
         },
     )
+
+
+def _tie_deferrals(decision: Decision) -> list[dict]:
+    """Each sitting at which a tie deferred the decision, with the votes as cast there (kept as data)."""
+    votes = dict(Vote.choices)
+    return [
+        {
+            "meeting": d.meeting,
+            "votes": [
+                {
+                    **v,
+                    "agency_label": LABELS["agency"].get(v["agency"], v["agency"]),
+                    "vote_label": votes.get(v["vote"], v["vote"]),
+                }
+                for v in d.votes
+            ],
+        }
+        for d in decision.tie_deferrals.select_related("meeting")
+    ]
+
+
+def _tie_context(request: HttpRequest, decision: Decision, rows: list, casting_form: CastingVoteForm | None) -> dict:
+    tally = services.vote_tally(decision)
+    all_voted = all(r.vote is not None for r in rows if r.refusal is None)
+    in_session = decision.meeting.status == "open"
+    deferred = services.deferred_here(decision)
+    settle = tally.tied and all_voted and in_session and not deferred
+    rule = decision.referral.site.tie_rule
+    is_chair = decision.meeting.chair_id == request.user.pk
+    return {
+        "tally": tally,
+        "tie_rule": rule,
+        "tie_rule_label": TieRule(rule).label,
+        "deferred": deferred,
+        "tie_deferrals": _tie_deferrals(decision),
+        "can_cast": settle and rule == TieRule.CASTING_VOTE and is_chair,
+        "can_defer": settle and rule == TieRule.DEFER,
+        "casting_form": casting_form
+        or CastingVoteForm(
+            decision=decision,
+            initial={"casting_vote": decision.casting_vote, "casting_vote_reasons": decision.casting_vote_reasons},
+        ),
+    }
+
+
+@requires(Perm.DECISION_FINALISE)
+@require_POST
+def casting_vote(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """The chair's casting vote on a tied vote, with reasons (the site's tie rule)."""
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    if decision.meeting is None:
+        return redirect("decisions:record", decision_id=decision.pk)
+    form = CastingVoteForm(request.POST, decision=decision)
+    if form.is_valid():
+        try:
+            services.casting_vote_record(
+                decision=decision,
+                user=request.user,
+                vote=form.cleaned_data["casting_vote"],
+                reasons=form.cleaned_data["casting_vote_reasons"],
+                request=request,
+            )
+        except services.DecisionInvalid as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except services.DecisionStateError as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:votes", decision_id=decision.pk)
+        else:
+            messages.success(request, "Casting vote recorded")
+            return redirect("decisions:votes", decision_id=decision.pk)
+    return _votes_page(request, decision, casting_form=form)
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def tie_defer(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Defer a tied decision to a further sitting (the site's tie rule)."""
+    decision = _draft_for_recording(request, decision_id)
+    if isinstance(decision, HttpResponse):
+        return decision
+    try:
+        services.tie_defer(decision=decision, user=request.user, request=request)
+    except services.DecisionStateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Decision deferred to a further sitting. The votes as cast are kept")
+    return redirect("decisions:votes", decision_id=decision.pk)
 
 
 @requires(Perm.DECISION_RECORD)
@@ -566,12 +779,23 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 def _reading(decision: Decision) -> dict[str, object]:
     return {
-        "acts": [LABELS["act"].get(c, c) for c in decision.act_found],
-        "purposes": [LABELS["type"].get(c, c) for c in decision.purpose_found],
+        # Only what was found is listed: nothing ticked counts unless its element was found.
+        "acts": [LABELS["act"].get(c, c) for c in decision.act_found]
+        if decision.act_finding == ActFinding.FOUND
+        else [],
+        "purposes": [LABELS["type"].get(c, c) for c in decision.purpose_found]
+        if decision.purpose_finding == PurposeFinding.FOUND
+        else [],
+        "slavery": [LABELS["slavery"].get(c, c) for c in decision.slavery_found],
         "types": [LABELS["type"].get(c, c) for c in decision.exploitation_types],
         "indicators": [LABELS["indicator"].get(c, c) for c in decision.indicators],
         "evidence_rows": list(decision.evidence.select_related("information_response", "referral_document")),
         "vote_rows": list(decision.votes.select_related("voter").order_by("agency", "pk")),
+        # Every vote against the outcome is dissent, with its reasons (issue 8 rule 2).
+        "dissent_rows": services.dissenting_votes(decision),
+        "tally": services.vote_tally(decision),
+        "tie_deferrals": _tie_deferrals(decision),
+        "nil_returns": list(decision.nil_returns.select_related("recorded_by")),
         "guidance_title": guidance.version_title(decision.guidance_version),
         "labels": LABELS,
         "status_tag": STATUS_TAG.get(decision.status, ""),

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from childnrm.decisions.models import Act, Decision, Outcome, Stage
+from childnrm.decisions.models import Act, ActFinding, Decision, Outcome, PurposeFinding, SlaveryFinding, Stage
 from childnrm.decisions.wording import outcome_clause
 from childnrm.kit.dates import long_date
 from childnrm.referrals.vocab import ExploitationType
 
 ACT_LABELS = dict(Act.choices)
 PURPOSE_LABELS = dict(ExploitationType.choices)
+SLAVERY_LABELS = dict(SlaveryFinding.choices)
 STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
 
 
@@ -35,6 +36,7 @@ class Contact:
 
     name: str
     email: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,57 @@ class LetterPeople:
     social_worker: Contact | None = None
 
 
-def reconsideration_ends(decision: Decision, window_days: int) -> date:
-    """The last day to ask for reconsideration: the window in calendar days from the decision's date."""
-    return decision.decided_on + timedelta(days=window_days)
+def _reconsider_by(decision: Decision, reconsider_by: date | None) -> date | None:
+    """The last day to ask for reconsideration, as the letter must print it: computed once by
+    decisions.reconsideration.last_day when the decision is communicated (reviews.ReconsiderationWindow) and
+    passed in by letters.services. A negative decision's letter cannot be written without it."""
+    if decision.outcome != Outcome.NEGATIVE:
+        return None
+    if reconsider_by is None:
+        raise ValueError("A negative decision's letter needs the last day to ask for reconsideration")
+    return reconsider_by
 
 
 def _listed(codes: list[str], labels: dict[str, str]) -> str:
     words = [labels.get(c, c) for c in codes]
     return ", ".join(words)
+
+
+def _findings_paragraphs(decision: Decision) -> list[str]:
+    """What the panel found on each element, either way: a list of acts or purposes only for an element found,
+    and for a negative decision the element not met, with its coded reason (issue 8, rule 3)."""
+    paragraphs: list[str] = []
+    if decision.outcome == Outcome.NEGATIVE and decision.negative_reason_id:
+        paragraphs.append(f"Why the decision is negative. {decision.negative_reason.label}.")
+    act_why = (decision.act_reasoning or "").strip()
+    if decision.act_finding == ActFinding.FOUND:
+        found = _listed(decision.act_found, ACT_LABELS)
+        paragraphs.append("The act. " + (f"The panel found: {found}. " if found else "") + act_why)
+    elif decision.act_finding == ActFinding.NOT_FOUND:
+        paragraphs.append("The act. The panel did not find an act of trafficking. " + act_why)
+    elif decision.act_finding == ActFinding.NOT_NEEDED:
+        paragraphs.append(
+            "The act. None is needed: the panel found slavery, servitude or forced or compulsory labour. " + act_why
+        )
+    if decision.slavery_found:
+        found = _listed(decision.slavery_found, SLAVERY_LABELS)
+        paragraphs.append(
+            "Slavery, servitude or forced or compulsory labour (Modern Slavery Act 2015, section 1). "
+            f"The panel found: {found}. " + (decision.slavery_reasoning or "").strip()
+        )
+    purpose_why = (decision.purpose_reasoning or "").strip()
+    if decision.purpose_finding == PurposeFinding.FOUND:
+        found = _listed(decision.purpose_found, PURPOSE_LABELS)
+        paragraphs.append(
+            "The purpose of exploitation. " + (f"The panel found: {found}. " if found else "") + purpose_why
+        )
+    elif decision.purpose_finding == PurposeFinding.NOT_FOUND:
+        paragraphs.append("The purpose of exploitation. The panel did not find an exploitative purpose. " + purpose_why)
+    return [p.strip() for p in paragraphs]
+
+
+def _best_interests(decision: Decision) -> str:
+    return (decision.best_interests or "").strip() or "The panel's reasons are kept in the decision record."
 
 
 def _outcome_sentence(decision: Decision) -> str:
@@ -68,7 +113,7 @@ def _test_sentence(decision: Decision) -> str:
     return f"{test}. This is the test as worded in the guidance version {decision.guidance_version}."
 
 
-def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, Any]:
+def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: date | None = None) -> dict[str, Any]:
     """The formal outcome letter to the referrer."""
     referral = decision.referral
     site = referral.site
@@ -84,21 +129,7 @@ def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, An
     if decision.version > 1:
         facts.append(["Version of the decision", str(decision.version)])
 
-    reasons: list[str] = []
-    if decision.act_found or decision.act_reasoning:
-        found = _listed(decision.act_found, ACT_LABELS)
-        reasons.append(
-            "The act. "
-            + (f"The panel found: {found}. " if found else "")
-            + (decision.act_reasoning.strip() if decision.act_reasoning else "")
-        )
-    if decision.purpose_found or decision.purpose_reasoning:
-        found = _listed(decision.purpose_found, PURPOSE_LABELS)
-        reasons.append(
-            "The purpose of exploitation. "
-            + (f"The panel found: {found}. " if found else "")
-            + (decision.purpose_reasoning.strip() if decision.purpose_reasoning else "")
-        )
+    reasons = _findings_paragraphs(decision)
     if decision.credibility_reasoning:
         reasons.append("Credibility. " + decision.credibility_reasoning.strip())
     if not reasons:
@@ -136,12 +167,17 @@ def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, An
             "receives; the panel coordinator can tell you about support available to the child now and at 18.",
         ]
     else:
-        ends = reconsideration_ends(decision, site.reconsideration_window_days)
+        ends = _reconsider_by(decision, reconsider_by)
         next_steps = [
-            f"You, or anyone supporting the child, may ask the panel to reconsider this decision within "
-            f"{site.reconsideration_window_days} calendar days of it, that is by {long_date(ends)}, if there is new "
+            f"You, or anyone supporting the child, may ask the panel to reconsider this decision by {long_date(ends)} "
+            "(the window runs from the day the decision was final and sent to you), if there is new "
             "evidence or if you believe the guidance was not followed. Send your request, with reasons and any new "
             "evidence, to the panel coordinator. A differently constituted panel will reconsider the case.",
+            *(
+                [f"The support the child will still get: {decision.support_after_negative.strip()}"]
+                if decision.support_after_negative.strip()
+                else []
+            ),
             "Reconsideration is not an appeal. The formal remedy against this decision is judicial review; you may "
             "wish to take legal advice about it.",
             "The child's safeguarding does not depend on this decision: the support and plan agreed for the child "
@@ -161,6 +197,7 @@ def referrer_letter(decision: Decision, *, people: LetterPeople) -> dict[str, An
             {"heading": "The decision", "paragraphs": [_outcome_sentence(decision)]},
             {"heading": "The test applied", "paragraphs": [_test_sentence(decision)]},
             {"heading": "The reasons in brief", "paragraphs": reasons},
+            {"heading": "The child's best interests", "paragraphs": [_best_interests(decision)]},
             {"heading": "What happens next", "paragraphs": next_steps},
             {"heading": "Who to contact", "paragraphs": contact},
         ],
@@ -200,7 +237,7 @@ _CHILD_DECISION = {
 }
 
 
-def _child_next(decision: Decision, ends: date) -> list[str]:
+def _child_next(decision: Decision, ends: date | None) -> list[str]:
     if decision.outcome == Outcome.NEGATIVE:
         return [
             "The grown-ups who help you can ask the panel to look again.",
@@ -219,19 +256,21 @@ def _child_next(decision: Decision, ends: date) -> list[str]:
     ]
 
 
-def child_letter(decision: Decision, *, people: LetterPeople) -> dict[str, Any]:
+def child_letter(decision: Decision, *, people: LetterPeople, reconsider_by: date | None = None) -> dict[str, Any]:
     """The letter for the child, in words a nine-year-old can follow."""
     referral = decision.referral
     child = referral.child
     given = (child.given_names if child is not None else referral.given_names) or ""
     first_name = given.split()[0] if given.split() else ""
-    ends = reconsideration_ends(decision, referral.site.reconsideration_window_days)
+    ends = _reconsider_by(decision, reconsider_by)
 
     talk = []
     for guardian in people.guardians:
         talk.append(f"{guardian.name} is your guardian. It is their job to help you. You can talk to them.")
     if people.social_worker is not None:
         talk.append(f"You can talk to {people.social_worker.name}, your social worker.")
+        if people.social_worker.phone:
+            talk.append(f"Their phone number is {people.social_worker.phone}.")
     else:
         talk.append("You can talk to your social worker.")
     talk.append(f"You can ask {people.coordinator.name} about this letter too. They look after the panel.")

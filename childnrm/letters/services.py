@@ -24,7 +24,8 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.pdf import render_pdf
 from childnrm.letters import content
 from childnrm.letters.models import DecisionExplanation, ExplainedHow, GuardianNotice, Letter, LetterKind
-from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.people.models import AssociationKind, ChildAssociation, LeadSocialWorker
+from childnrm.reviews import services as review_services
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
 
@@ -59,9 +60,13 @@ def guardians_of(decision: Decision) -> list[User]:
     )
 
 
-def social_worker_of(decision: Decision) -> User | None:
+def social_worker_of(decision: Decision) -> content.Contact | None:
+    """The child's lead social worker as recorded on the child; else a user associated as one."""
     if not decision.referral.child_id:
         return None
+    recorded = LeadSocialWorker.objects.filter(child_id=decision.referral.child_id, ends_at__isnull=True).first()
+    if recorded is not None:
+        return content.Contact(recorded.name, recorded.email, recorded.phone)
     association = (
         ChildAssociation.objects.filter(
             child_id=decision.referral.child_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
@@ -70,16 +75,15 @@ def social_worker_of(decision: Decision) -> User | None:
         .order_by("-starts_at")
         .first()
     )
-    return association.user if association is not None else None
+    return content.Contact(association.user.full_name) if association is not None else None
 
 
 def letter_people(decision: Decision, *, coordinator: User) -> content.LetterPeople:
-    social_worker = social_worker_of(decision)
     return content.LetterPeople(
         coordinator=content.Contact(coordinator.full_name, coordinator.email),
         site_name=decision.referral.site.name,
         guardians=tuple(content.Contact(g.full_name) for g in guardians_of(decision)),
-        social_worker=content.Contact(social_worker.full_name) if social_worker else None,
+        social_worker=social_worker_of(decision),
     )
 
 
@@ -146,12 +150,16 @@ def letters_produce(
         referral = locked.referral
         people = letter_people(locked, coordinator=user)
         today = timezone.localdate()
+        # Producing the referrer's letter communicates the decision: a negative decision's reconsideration window
+        # opens now (once), and both letters print its last day.
+        window = review_services.window_open(decision=locked, communicated_on=today)
+        reconsider_by = window.last_day if window is not None else None
         letters = []
         for kind, build in (
             (LetterKind.REFERRER_OUTCOME, content.referrer_letter),
             (LetterKind.CHILD_FRIENDLY, content.child_letter),
         ):
-            body = build(locked, people=people)
+            body = build(locked, people=people, reconsider_by=reconsider_by)
             html = letter_html(
                 body, kind=kind, reference=referral.reference, site_name=referral.site.name, produced_on=today
             )
@@ -178,6 +186,7 @@ def letters_produce(
                 "letters": [letter.pk for letter in letters],
                 "sha256": [letter.sha256 for letter in letters],
                 "guardian_notices": [n.pk for n in notices],
+                "reconsider_by": reconsider_by.isoformat() if reconsider_by else None,
             },
         )
     return Produced(letters, notices)

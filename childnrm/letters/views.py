@@ -12,11 +12,13 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
-from childnrm.letters import content, selectors, services
+from childnrm.letters import selectors, services
 from childnrm.letters.forms import ExplanationForm
 from childnrm.letters.models import GuardianNotice, LetterKind
 from childnrm.referrals.vocab import language_name
+from childnrm.reviews import services as review_services
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
 PAGE_SIZE = 25
@@ -77,11 +79,9 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             "untold": [g for g in guardians if g.pk not in told],
             "guardians": guardians,
             "languages": [language_name(code) for code in referral.languages or []],
-            "reconsideration_ends": (
-                content.reconsideration_ends(found, referral.site.reconsideration_window_days)
-                if found.outcome == "negative" and found.decided_on
-                else None
-            ),
+            # The last day as opened when the referrer's letter was produced (None until then).
+            "reconsideration_ends": long_date(review_services.window_closes_on(found)),
+            "reconsideration_not_started": found.outcome == "negative" and found.status == DecisionStatus.FINAL,
         },
     )
 

@@ -36,7 +36,10 @@ class MemberForm(GovukFormMixin, forms.Form):
     )
     voting = forms.ChoiceField(
         label="Do they vote on decisions?",
-        help_text="Guardians and advisers attend without a vote.",
+        help_text=(
+            "Only children’s social care (someone from a local authority), police (a police force) and health "
+            "(a health body) vote. Guardians and advisers attend without a vote."
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether they vote", "invalid_choice": "Select whether they vote"},

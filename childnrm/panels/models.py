@@ -60,6 +60,11 @@ class PanelMember(models.Model):
             models.CheckConstraint(
                 condition=models.Q(voting=False) | models.Q(attends_as="member"), name="panel_member_only_members_vote"
             ),
+            # Only the statutory partners have a vote; who may hold it is checked in panels.rules.seat_refusal.
+            models.CheckConstraint(
+                condition=models.Q(voting=False) | models.Q(agency__in=QUORUM_AGENCIES),
+                name="panel_member_only_partners_vote",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,21 +1,83 @@
-"""The panel's rules for deciding one case at a sitting: chair, conflicts of interest and quorum.
+"""The panel's rules for deciding one case at a sitting: voting seats, chair, conflicts of interest and quorum.
 
 Pure reads: each returns the problems in plain English (empty when the rule is met), so the
 decision's completeness check, the meeting page and the finalise service all say the same thing.
+
+Voting seats (domain.md step 7): a seat votes only for a statutory safeguarding partner and only in the
+hands of someone from that kind of organisation; a guardian (the ICTG role at the site, or anyone from an
+ICTG service) never votes. The services refuse such seats, and the counting below ignores any that
+exist from before, so a bad seat can neither vote nor make quorum.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, Meeting, MeetingAttendee
-from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.accounts.models import Membership, OrganisationType, Role, Site
+from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, Meeting, MeetingAttendee, PanelMember
 
 AGENCY_LABELS = dict(Agency.choices)
 
+# Who may hold each voting seat: the organisation type its holder must work for. Only the statutory
+# partners have voting seats; everyone else (education, youth justice, guardians...) advises.
+SEAT_ORGANISATION_TYPE: dict[str, str] = {
+    Agency.SOCIAL_CARE: OrganisationType.LOCAL_AUTHORITY,
+    Agency.POLICE: OrganisationType.POLICE,
+    Agency.HEALTH: OrganisationType.HEALTH,
+}
+
+
+def _site_id(site: Site | int) -> int:
+    return site.pk if isinstance(site, Site) else site
+
+
+def ictg_role_holder_ids(site: Site | int, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` hold the guardian (ICTG) role at the site."""
+    return set(
+        Membership.objects.filter(
+            site_id=_site_id(site), user_id__in=list(user_ids), role=Role.ICTG, active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _refusal(user, agency: str, *, holds_ictg_role: bool) -> str | None:
+    name = user.full_name
+    organisation = user.organisation if user.organisation_id else None
+    if holds_ictg_role:
+        return f"{name} holds the Independent Child Trafficking Guardian role at this site: a guardian never votes"
+    if organisation is not None and organisation.type == OrganisationType.ICTG_SERVICE:
+        return f"{name} works for {organisation.name}, a guardian service: a guardian never votes"
+    required = SEAT_ORGANISATION_TYPE.get(agency)
+    label = AGENCY_LABELS.get(agency, agency)
+    if required is None:
+        return f"Only children’s social care, police and health have a vote: {label.lower()} attends without one"
+    if organisation is None or organisation.type != required:
+        works = f"{name} works for {organisation.name}" if organisation else f"{name} has no organisation recorded"
+        kind = OrganisationType(required).label.lower()
+        return f"Only someone from a {kind} can hold the {label.lower()} vote: {works}"
+    return None
+
+
+def seat_refusal(user, agency: str, site: Site | int) -> str | None:
+    """Why `user` may not hold a voting seat for `agency` on the site's panel, or None when they may."""
+    return _refusal(user, agency, holds_ictg_role=bool(ictg_role_holder_ids(site, [user.pk])))
+
+
+def seat_refusals(seats: Iterable[MeetingAttendee | PanelMember], site: Site | int) -> dict[int, str]:
+    """The refusal for each voting seat (a panel member or a meeting attendee) that may not vote, by pk.
+
+    One query for the guardian role, whatever the number of seats: the meeting page counts every case."""
+    voting = [s for s in seats if s.voting]
+    guardians = ictg_role_holder_ids(site, {s.user_id for s in voting})
+    refusals = {s.pk: _refusal(s.user, s.agency, holds_ictg_role=s.user_id in guardians) for s in voting}
+    return {pk: why for pk, why in refusals.items() if why}
+
 
 def present_voters(meeting: Meeting) -> QuerySet[MeetingAttendee]:
-    return meeting.attendees.filter(present=True, voting=True).select_related("user")
+    """Present attendees invited with a vote (whether their seat may use it is `eligible_voters`' business)."""
+    return meeting.attendees.filter(present=True, voting=True).select_related("user", "user__organisation")
 
 
 def conflicted_user_ids(agenda_item: AgendaItem) -> set[int]:
@@ -31,11 +93,15 @@ def undeclared_attendees(agenda_item: AgendaItem) -> list[MeetingAttendee]:
 
 
 def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
-    """Who may vote on this case: present voting members who declared no conflict on it."""
+    """Who may vote on this case: present voting members who declared no conflict on it and whose seat
+    they may hold (a seat refused by `seat_refusal` never counts, even if it was recorded before the rule)."""
     declared_clear = set(
         agenda_item.conflict_declarations.filter(has_conflict=False).values_list("attendee_id", flat=True)
     )
-    return [a for a in present_voters(agenda_item.meeting) if a.pk in declared_clear]
+    meeting = agenda_item.meeting
+    clear = [a for a in present_voters(meeting) if a.pk in declared_clear]
+    refused = seat_refusals(clear, meeting.site_id)
+    return [a for a in clear if a.pk not in refused]
 
 
 def quorum_problems(agenda_item: AgendaItem) -> list[str]:
@@ -50,14 +116,13 @@ def quorum_problems(agenda_item: AgendaItem) -> list[str]:
 
 
 def lead_social_worker_ids(agenda_item: AgendaItem) -> set[int]:
+    """Users who are the child's lead social worker on this or any record linked to it (may not chair)."""
+    from childnrm.people.selectors import lead_social_worker_user_ids
+
     child_id = agenda_item.referral.child_id
     if child_id is None:
         return set()
-    return set(
-        ChildAssociation.objects.filter(
-            child_id=child_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
-        ).values_list("user_id", flat=True)
-    )
+    return lead_social_worker_user_ids(child_id)
 
 
 def chair_problems(agenda_item: AgendaItem) -> list[str]:

@@ -40,6 +40,9 @@ ATTEND = PURPOSES[Perm.MEETING_ATTEND]
 
 # Meetings whose attendees, agenda and declarations may still change.
 LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
+# Rules of the stages above panels on what a meeting may take onto its agenda: (meeting, referral, stage) ->
+# a refusal or None. Registered by those apps (panels may not import them), e.g. the reconsideration chair rule.
+AGENDA_CHECKS: list = []
 
 ORGANISATION_AGENCY = {
     OrganisationType.LOCAL_AUTHORITY: Agency.SOCIAL_CARE,
@@ -92,6 +95,13 @@ def _check_seat(*, agency: str, attends_as: str, voting: bool) -> None:
         raise PanelError("Guardians and advisers attend without a vote: select ‘No’ for voting", "voting")
 
 
+def _check_vote(*, site: Site | int, member_user, agency: str, voting: bool) -> None:
+    """A voting seat only for someone of that statutory partner, never a guardian (rules.seat_refusal)."""
+    refusal = rules.seat_refusal(member_user, agency, site) if voting else None
+    if refusal:
+        raise PanelError(refusal, "voting")
+
+
 def panel_member_add(
     *,
     site: Site,
@@ -107,6 +117,7 @@ def panel_member_add(
     _check_seat(agency=agency, attends_as=attends_as, voting=voting)
     if not Membership.objects.filter(site=site, user=member_user, active=True).exists():
         raise PanelError("Select someone who holds a role at this site", "user")
+    _check_vote(site=site, member_user=member_user, agency=agency, voting=voting)
     with transaction.atomic():
         existing = PanelMember.objects.select_for_update().filter(site=site, user=member_user).first()
         if existing is not None and existing.active:
@@ -147,6 +158,7 @@ def panel_member_change(
         locked = PanelMember.objects.select_for_update().get(pk=member.pk)
         if not locked.active:
             raise PanelError("This person no longer sits on the panel")
+        _check_vote(site=locked.site_id, member_user=locked.user, agency=agency, voting=voting)
         locked.agency, locked.attends_as, locked.voting = agency, attends_as, voting
         locked.save(update_fields=["agency", "attends_as", "voting"])
         audit_record(
@@ -217,6 +229,8 @@ def _change_status(meeting: Meeting, to_status: str, user) -> None:
 
 
 def _invite(meeting: Meeting, member_user, *, agency: str, attends_as: str, voting: bool) -> MeetingAttendee:
+    # A seat from before the voting-seat rule that its holder may not hold is invited without its vote.
+    voting = voting and rules.seat_refusal(member_user, agency, meeting.site_id) is None
     return MeetingAttendee.objects.create(
         meeting=meeting, user=member_user, agency=agency, attends_as=attends_as, voting=voting
     )
@@ -414,6 +428,9 @@ def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRe
             raise PanelError("Select a current member of this panel", "member")
         if locked.attendees.filter(user_id=member.user_id).exists():
             raise PanelError(f"{member.user.full_name} is already invited", "member")
+        refusal = rules.seat_refusal(member.user, member.agency, locked.site_id) if member.voting else None
+        if refusal:
+            raise PanelError(f"{refusal}. Change their seat on the panel before inviting them", "member")
         attendee = _invite(
             locked, member.user, agency=member.agency, attends_as=member.attends_as, voting=member.voting
         )
@@ -491,6 +508,9 @@ def agenda_item_add(
             raise PanelError("Only a case accepted by this panel can go on its agenda", "referral")
         if locked.agenda_items.filter(referral=referral).exists():
             raise PanelError(f"{referral.reference} is already on this agenda", "referral")
+        for check in AGENDA_CHECKS:
+            if refusal := check(locked, referral, stage):
+                raise PanelError(refusal, "referral")
         position = (locked.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
         item = AgendaItem.objects.create(
             meeting=locked, referral=referral, stage=stage, position=position, added_by=user

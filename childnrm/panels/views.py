@@ -69,7 +69,11 @@ def members(request: HttpRequest) -> HttpResponse:
     seats = list(PanelMember.objects.filter(site=site).select_related("user", "user__organisation"))
     current = [m for m in seats if m.active]
     former = [m for m in seats if not m.active]
-    voting = {m.agency for m in current if m.voting}
+    # A seat recorded with a vote its holder may not have (from before the rule) is shown, and not counted.
+    refused = rules.seat_refusals(current, site)
+    for m in current:
+        m.seat_refusal = refused.get(m.pk)
+    voting = {m.agency for m in current if m.voting and m.pk not in refused}
     missing = [rules.AGENCY_LABELS[a] for a in rules.QUORUM_AGENCIES if a not in voting]
     audit_record(request=request, action=Action.LIST, object_type="panels.panelmember", site_id=site.pk, purpose=MANAGE)
     return render(
@@ -278,10 +282,17 @@ def _item_rows(meeting: Meeting, user=None):
 
 @requires(Perm.PANEL_MANAGE, Perm.MEETING_ATTEND)
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(request.user, meeting_id)
+    return _meeting_page(request, selectors.meeting_get(request.user, meeting_id))
+
+
+def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddForm | None = None) -> HttpResponse:
+    """The meeting page; `add_form` is the invitation form with the service's refusal against its field."""
     manage = selectors.can_manage(request.user, meeting)
     papers_open = selectors.papers_open_to(request.user, meeting)
     attendees = list(meeting.attendees.select_related("user", "user__organisation"))
+    refused = rules.seat_refusals(attendees, meeting.site_id)
+    for a in attendees:
+        a.seat_refusal = refused.get(a.pk)
     rows = _item_rows(meeting, request.user)
     context = {
         "meeting": meeting,
@@ -300,7 +311,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             initial={"present": [str(a.pk) for a in attendees if a.present]}, attendees=attendees
         )
         others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
-        context["add_form"] = AttendeeAddForm(members=list(others.select_related("user")))
+        context["add_form"] = add_form or AttendeeAddForm(members=list(others.select_related("user")))
     audit_record(
         request=request,
         action=Action.VIEW,
@@ -384,7 +395,17 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         services.attendee_add(meeting=meeting, user=request.user, member=member, request=request)
     except PanelError as problem:
-        messages.info(request, str(problem))
+        if problem.field != "member":
+            messages.info(request, str(problem))
+            return redirect("panels:meeting", meeting_id=meeting.pk)
+        # Shown against the field it is about, on the meeting page, as a GOV.UK error.
+        invited = meeting.attendees.values("user_id")
+        others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
+        form = AttendeeAddForm(request.POST, members=list(others.select_related("user")))
+        form.is_valid()
+        form.errors.clear()  # the service's reason only (an invited member is no longer a choice)
+        _apply_error(form, problem)
+        return _meeting_page(request, meeting, add_form=form)
     else:
         messages.success(request, f"{member.user.full_name} has been invited")
     return redirect("panels:meeting", meeting_id=meeting.pk)

@@ -89,6 +89,64 @@ class ChildAssociation(models.Model):
         return f"{self.get_kind_display()} of {self.child_id}"
 
 
+class SocialWorkerSource(models.TextChoices):
+    REFERRAL = "referral", "From the referral"
+    SAFEGUARDING = "safeguarding", "Recorded on the safeguarding page"
+
+
+class LeadSocialWorker(models.Model):
+    """The child's allocated (lead) social worker and team, over time.
+
+    The social worker may not use this service: name, team, local authority and contact details are
+    recorded as given, and `user` is set when one of our users has that email address. A change ends
+    the current row and starts a new one, so the history stays. The database allows one current
+    (not ended) row per child. Users named here also hold a LEAD_SOCIAL_WORKER ChildAssociation while
+    current (see people.services.lead_social_worker_record).
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="lead_social_workers")
+    name = models.CharField(max_length=200)
+    team = models.CharField(max_length=200, blank=True)
+    local_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=16, choices=SocialWorkerSource.choices)
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)  # why the record changed, when changed on the safeguarding page
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(ends_at__isnull=True), name="lead_social_worker_one_current"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="lead_social_worker_named"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gte=models.F("starts_at")),
+                name="lead_social_worker_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["user"], name="lead_social_worker_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Lead social worker of {self.child_id}"
+
+    @property
+    def current(self) -> bool:
+        return self.ends_at is None
+
+
 # ------------------------------------------------------------------------------------------------
 # Linkage: records of the same child are found by blocking keys and linked by a coordinator's
 # decision. Nothing is merged: a link is a relation between two records, and every decision is kept.

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
-from childnrm.people.models import Child, ChildAssociation
+from childnrm.people.models import (
+    AssociationKind,
+    Child,
+    ChildAssociation,
+    ChildLinkDecision,
+    LeadSocialWorker,
+    LinkStatus,
+)
 
 
 def children_visible_to(user) -> QuerySet[Child]:
@@ -37,3 +46,67 @@ def child_get_for_audit(user, reference: str) -> Child:
     if child is None:
         raise Http404
     return child
+
+
+def linked_child_ids(child_id: int) -> set[int]:
+    """This child's record and every record linked to it as the same child, directly or through others.
+
+    Links in force only (a "linked" decision no later decision supersedes). A link is a relation
+    between two records of one child, so the records form groups: A with B and B with C make one child.
+    """
+    found = {child_id}
+    frontier = {child_id}
+    while frontier:
+        pairs = ChildLinkDecision.objects.filter(
+            Q(child_a_id__in=frontier) | Q(child_b_id__in=frontier),
+            status=LinkStatus.LINKED,
+            superseded_by__isnull=True,
+        ).values_list("child_a_id", "child_b_id")
+        frontier = {i for pair in pairs for i in pair} - found
+        found |= frontier
+    return found
+
+
+def lead_social_worker_history(child: Child) -> tuple[LeadSocialWorker | None, list[LeadSocialWorker]]:
+    """The child's current lead social worker (or None) and the earlier ones, newest first.
+
+    Each earlier record carries `next_reason`: why it was replaced (the reason given with its successor).
+    """
+    rows = list(
+        child.lead_social_workers.select_related("local_authority", "recorded_by", "ended_by").order_by(
+            "starts_at", "id"
+        )
+    )
+    for row, successor in pairwise(rows):
+        row.next_reason = successor.reason
+    current = next((r for r in rows if r.ends_at is None), None)
+    earlier = [r for r in reversed(rows) if r.ends_at is not None]
+    for row in earlier:
+        row.next_reason = getattr(row, "next_reason", "")
+    return current, earlier
+
+
+def lead_social_worker_user_ids(child_id: int) -> set[int]:
+    """Users who are the current lead social worker of this child, on any record linked to it.
+
+    A social worker recorded before they had an account is matched by email now, so the chair
+    rule does not depend on when the account was made.
+    """
+    from childnrm.accounts.models import User
+
+    child_ids = linked_child_ids(child_id)
+    current = LeadSocialWorker.objects.filter(child_id__in=child_ids, ends_at__isnull=True)
+    ids = {i for i in current.values_list("user_id", flat=True) if i is not None}
+    emails = [e for e in current.values_list("email", flat=True) if e]
+    if emails:
+        email_match = Q()
+        for email in emails:
+            email_match |= Q(email__iexact=email)
+        ids |= set(User.objects.filter(email_match).values_list("pk", flat=True))
+    # Associations made directly (before social workers were recorded on the child) still count.
+    ids |= set(
+        ChildAssociation.objects.filter(
+            child_id__in=child_ids, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    return ids

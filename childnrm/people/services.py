@@ -8,13 +8,27 @@ children, in the same transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import linkage
-from childnrm.people.models import Child, ChildLinkDecision, LinkStatus
+from childnrm.people.models import (
+    AssociationKind,
+    Child,
+    ChildAssociation,
+    ChildLinkDecision,
+    LeadSocialWorker,
+    LinkStatus,
+    SocialWorkerSource,
+)
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 
@@ -141,3 +155,176 @@ def child_link_undo(
         decision = _record(a=a, b=b, status=LinkStatus.UNDONE, user=user, reason=reason, supersedes=current, match=None)
         _audit(request, user, a, b, decision)
     return decision
+
+
+# ------------------------------------------------------------------------------------------------
+# The child's lead social worker
+# ------------------------------------------------------------------------------------------------
+
+SOCIAL_WORKER_FIELDS = ("name", "team", "local_authority", "email", "phone")
+
+
+class SocialWorkerInvalid(ValueError):
+    """The social worker cannot be recorded as given; `field` names the form field to show it against."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _user_with_email(email: str):
+    """Our active user with this work email, if the social worker is one (emails are stored lower case)."""
+    from childnrm.accounts.models import User
+
+    if not email:
+        return None
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def _clean_social_worker(
+    *, name: str, team: str, local_authority: Organisation | None, email: str, phone: str
+) -> dict[str, Any]:
+    name, team, email, phone = (v.strip() for v in (name or "", team or "", email or "", phone or ""))
+    if not name:
+        raise SocialWorkerInvalid("Enter the social worker's name", "name")
+    if len(name) > 200 or len(team) > 200:
+        raise SocialWorkerInvalid("Names must be 200 characters or fewer", "name" if len(name) > 200 else "team")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise SocialWorkerInvalid(
+                "Enter an email address in the correct format, like name@example.org", "email"
+            ) from None
+    if len(phone) > 40:
+        raise SocialWorkerInvalid("Telephone number must be 40 characters or fewer", "phone")
+    if local_authority is not None and local_authority.type != OrganisationType.LOCAL_AUTHORITY:
+        raise SocialWorkerInvalid("Select a local authority from the list", "local_authority")
+    return {"name": name, "team": team, "local_authority": local_authority, "email": email.lower(), "phone": phone}
+
+
+def current_lead_social_worker(child: Child) -> LeadSocialWorker | None:
+    return (
+        LeadSocialWorker.objects.filter(child=child, ends_at__isnull=True)
+        .select_related("local_authority", "user")
+        .first()
+    )
+
+
+def lead_social_worker_record(
+    *,
+    child: Child,
+    user,
+    name: str,
+    team: str = "",
+    local_authority: Organisation | None = None,
+    email: str = "",
+    phone: str = "",
+    source: str = SocialWorkerSource.SAFEGUARDING,
+    referral=None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> LeadSocialWorker:
+    """Record the child's lead social worker: ends the current record (if any) and starts a new one.
+
+    The coordinator records this (safeguarding planning or triage at the child's site). The child row
+    is locked so two changes at once queue up; the database keeps one current record per child. A user
+    whose email matches is linked, and holds the LEAD_SOCIAL_WORKER association only while current
+    (the chair rule and "cases I am associated with" read it). Audited on the child.
+    """
+    details = _clean_social_worker(name=name, team=team, local_authority=local_authority, email=email, phone=phone)
+    if source not in SocialWorkerSource.values:
+        raise ValueError(f"Not a social worker source: {source}")
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        if not (has_perm(user, Perm.PLAN_MANAGE, child.site_id) or has_perm(user, Perm.REFERRAL_TRIAGE, child.site_id)):
+            raise PermissionError("Recording the social worker needs the coordinator's permission at the child's site.")
+        current = current_lead_social_worker(child)
+        if current is not None and all(getattr(current, f) == details[f] for f in SOCIAL_WORKER_FIELDS):
+            raise SocialWorkerInvalid(
+                f"{current.name} is already recorded as this child's social worker with these details", "name"
+            )
+        now = timezone.now()
+        if current is not None:
+            _end_social_worker(current, user, now)
+        worker_user = _user_with_email(details["email"])
+        record = LeadSocialWorker.objects.create(
+            child=child,
+            **details,
+            user=worker_user,
+            source=source,
+            referral=referral,
+            reason=(reason or "").strip(),
+            recorded_by=user,
+            starts_at=now,
+        )
+        if worker_user is not None:
+            # One association row per child, user and kind: a social worker allocated again takes it up.
+            association, created = ChildAssociation.objects.get_or_create(
+                child=child, user=worker_user, kind=AssociationKind.LEAD_SOCIAL_WORKER
+            )
+            if not created:
+                ChildAssociation.objects.filter(pk=association.pk).update(starts_at=now, ends_at=None)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE if current is not None else Action.CREATE,
+            obj=child,
+            site_id=child.site_id,
+            purpose=PURPOSES[Perm.PLAN_MANAGE]
+            if source == SocialWorkerSource.SAFEGUARDING
+            else PURPOSES[Perm.REFERRAL_TRIAGE],
+            detail={
+                "record": "lead social worker",
+                "lead_social_worker": record.pk,
+                "ended": current.pk if current is not None else None,
+                "user": worker_user.pk if worker_user is not None else None,
+                "source": source,
+            },
+        )
+    return record
+
+
+def _end_social_worker(record: LeadSocialWorker, user, now) -> None:
+    record.ends_at = now
+    record.ended_by = user
+    record.save(update_fields=["ends_at", "ended_by"])
+    if record.user_id is not None:
+        ChildAssociation.objects.filter(
+            child_id=record.child_id, user_id=record.user_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at=None
+        ).update(ends_at=now)
+
+
+def lead_social_worker_from_referral(*, referral, user, request: HttpRequest | None = None) -> LeadSocialWorker | None:
+    """On accepting a referral: the social worker it names becomes the child's lead social worker.
+
+    Nothing happens when the referral names none, or names the one already recorded (same name and
+    email): a child referred again keeps the record, and any change made on the safeguarding page.
+    """
+    name = (referral.social_worker_name or "").strip()
+    if referral.child_id is None or not name:
+        return None
+    current = LeadSocialWorker.objects.filter(child_id=referral.child_id, ends_at__isnull=True).first()
+    if (
+        current is not None
+        and current.name.casefold() == name.casefold()
+        and current.email == (referral.social_worker_email or "").strip().lower()
+    ):
+        return None
+    try:
+        return lead_social_worker_record(
+            child=referral.child,
+            user=user,
+            name=name,
+            team=referral.social_worker_team,
+            local_authority=referral.social_worker_local_authority,
+            email=referral.social_worker_email,
+            phone=referral.social_worker_phone,
+            source=SocialWorkerSource.REFERRAL,
+            referral=referral,
+            request=request,
+        )
+    except SocialWorkerInvalid:
+        # The referral's answers were checked by its form; an answer that no longer passes (e.g. a local
+        # authority since closed) must not stop the acceptance. The coordinator records it by hand.
+        return None

@@ -13,6 +13,7 @@ from childnrm.accounts.models import Role
 from childnrm.audit.selectors import events_about
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
+from childnrm.people.services import current_lead_social_worker
 
 PAGE_SIZE = 25
 
@@ -49,6 +50,8 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "referrals": child.referrals.exclude(status="draft").order_by("-submitted_at") if can_triage else (),
         "can_request_information": has_perm(user, Perm.INFORMATION_REQUEST, site_id),
         "can_transfer": has_perm(user, Perm.CASE_TRANSFER, site_id),
+        "social_worker": current_lead_social_worker(child),
+        "can_change_social_worker": has_perm(user, Perm.PLAN_MANAGE, site_id),
     }
     return render(request, "people/child_detail.html", context)
 

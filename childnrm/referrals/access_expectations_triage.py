@@ -13,6 +13,8 @@ def _referral_reference(site_slug: str) -> str:
 EXPECTED = {
     "referrals:queue": {Role.COORDINATOR},
     "referrals:triage": {Role.COORDINATOR},
+    "referrals:triage-facts": {Role.COORDINATOR},
+    "referrals:adult-consent": {Role.COORDINATOR},
     "referrals:handoff": {Role.COORDINATOR},
     "referrals:handoff-json": {Role.COORDINATOR},
     "referrals:handoff-pdf": {Role.COORDINATOR},

@@ -11,6 +11,31 @@ Ages follow the Family Law Reform Act 1969 s9: a person attains an age at the st
 relevant anniversary of their birth. For a child born on 29 February the anniversary in a year
 without one is taken as 1 March (the common UK reading: the child is not 18 until the day after
 28 February). Using 28 February instead would move the 100-day line one day earlier.
+
+Hard exclusions (rule 7 of "Decision integrity"): a disputed or uncertain age, an age not known, 18 or
+over or 100 days or fewer to the 18th birthday on the day of referral, and a public-order
+disqualification send the case to the SCA. They are rules, not discretion: `hard_exclusions` lists
+them and triage refuses a panel (here or at another site) while any applies. The coordinator corrects
+the facts instead (services_triage.triage_correct_facts), and the engine routes again on them. Where
+the area is the only obstacle, the coordinator may still override (the area rule needs local knowledge).
+
+An estimated age that is not disputed is treated like an estimated date of birth (domain.md step 3).
+Our reading of "estimated age N" for the 100-day rule: the child turned N on the day of referral, i.e.
+was born on the referral day N years earlier (a referral on 29 February: 28 February, the latest day
+that still makes the child N). The age a referrer gives is their age on the day they give it, and of
+every date of birth consistent with "N on the day of referral" this is the latest one: the child is
+taken as young as the stated age allows. That is the reading most protective of the child's access to
+a local panel, and it stays faithful to the 100-day rule, which is applied unchanged to the 18th
+birthday it gives (an estimated 17 is 365 or 366 days from 18, so a panel case; an estimated 18 is not).
+We found no published Home Office rule that fixes a different date (an assigned "1 January of the
+estimated year of birth" convention, for example, could put an estimated 17-year-old referred in
+December within 100 days of 18 and so take them from the panel); the retention schedule
+(retention.services._date_of_birth) already reads an estimated age this way (but for 29 February,
+where it takes 1 March, one day older than the stated age allows). Where the age itself
+is in doubt the referrer or coordinator marks it disputed or uncertain, a hard exclusion of its own.
+
+Turning 18 mid-case (rule 11): a conclusive grounds decision for a young person who is 18 or over on
+the decision date needs their recorded consent to remain in the NRM (`adult_consent_problems`).
 """
 
 from __future__ import annotations
@@ -22,7 +47,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.kit.dates import long_date
-from childnrm.referrals.models import Referral, TriageOutcome
+from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, TriageOutcome
 
 RULES_VERSION = "2026-11"
 MIN_DAYS_BEFORE_18 = 100  # "more than 100 days before their 18th birthday"
@@ -34,6 +59,23 @@ def eighteenth_birthday(date_of_birth: date) -> date:
         return date_of_birth.replace(year=date_of_birth.year + 18)
     except ValueError:
         return date(date_of_birth.year + 18, 3, 1)
+
+
+def birth_date_from_estimated_age(years: int, on: date) -> date:
+    """The date of birth an estimated age stands for: turned `years` on `on` (see the module docstring)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February: 28 February is the latest day that makes the child `years` old
+        return date(on.year - years, 2, 28)
+
+
+def working_birth_date(referral: Referral, on: date | None = None) -> tuple[date | None, bool]:
+    """The date of birth the rules work with and whether it comes from an estimated age (None: no age known)."""
+    if referral.date_of_birth is not None:
+        return referral.date_of_birth, False
+    if referral.estimated_age_years is not None:
+        return birth_date_from_estimated_age(referral.estimated_age_years, on or referral_date(referral)), True
+    return None, False
 
 
 @dataclass
@@ -65,41 +107,66 @@ def age_finding(referral: Referral, on: date) -> AgeFinding:
     if referral.age_uncertain:
         reasons.append("The child's age is uncertain.")
         why_not.append("the child's age is uncertain")
-    if referral.date_of_birth is None:
-        if referral.estimated_age_years is not None:
-            reasons.append(
-                f"Only an estimated age ({referral.estimated_age_years}) is known, not a date of birth, "
-                "so the age is uncertain."
-            )
-            why_not.append("only an estimated age is known")
-        else:
-            reasons.append("Neither a date of birth nor an estimated age is known, so the age is uncertain.")
-            why_not.append("the child's age is not known")
+    born, from_age = working_birth_date(referral, on)
+    if born is None:
+        reasons.append("Neither a date of birth nor an estimated age is known, so the age is uncertain.")
+        why_not.append("the child's age is not known")
         return AgeFinding(False, reasons, why_not)
-
-    birthday = eighteenth_birthday(referral.date_of_birth)
-    days_left = (birthday - on).days
-    given = "estimated date of birth" if referral.date_of_birth_estimated else "date of birth"
-    if days_left <= 0:
+    if from_age:
         reasons.append(
-            f"On the {given} given ({long_date(referral.date_of_birth)}), the child was 18 or over on the day "
-            f"of referral ({long_date(on)})."
+            f"Only an estimated age ({referral.estimated_age_years}) is known, not a date of birth. An estimated "
+            "age is treated like an estimated date of birth: the child is taken to have turned "
+            f"{referral.estimated_age_years} on the day of referral, so to have been born on {long_date(born)}."
         )
+
+    birthday = eighteenth_birthday(born)
+    days_left = (birthday - on).days
+    if from_age:
+        basis = f"On the date of birth taken from the estimated age ({long_date(born)})"
+    else:
+        given = "estimated date of birth" if referral.date_of_birth_estimated else "date of birth"
+        basis = f"On the {given} given ({long_date(born)})"
+    if days_left <= 0:
+        reasons.append(f"{basis}, the child was 18 or over on the day of referral ({long_date(on)}).")
         why_not.append("the child was 18 or over when referred")
     elif days_left <= MIN_DAYS_BEFORE_18:
         reasons.append(
-            f"On the {given} given ({long_date(referral.date_of_birth)}), the child turns 18 on "
+            f"{basis}, the child turns 18 on "
             f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: a panel may decide "
             f"only if that is more than {MIN_DAYS_BEFORE_18} days."
         )
         why_not.append(f"the child turns 18 within {MIN_DAYS_BEFORE_18} days of the referral")
     else:
         reasons.append(
-            f"On the {given} given ({long_date(referral.date_of_birth)}), the child turns 18 on "
+            f"{basis}, the child turns 18 on "
             f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: more than "
             f"{MIN_DAYS_BEFORE_18} days."
         )
     return AgeFinding(not why_not, reasons, why_not)
+
+
+PUBLIC_ORDER = "a public-order disqualification is being considered"
+
+
+def hard_exclusions(referral: Referral, on: date | None = None) -> list[str]:
+    """The rules that send the case to the SCA whatever anyone decides, as clauses (empty: none applies).
+
+    Age (disputed, uncertain or not known; 18 or over, or 100 days or fewer to 18, on the day of
+    referral) and a public-order disqualification. Not the area rule: that one a coordinator may override.
+    """
+    on = on or referral_date(referral)
+    clauses = list(age_finding(referral, on).why_not)
+    if referral.public_order_disqualification:
+        clauses.append(PUBLIC_ORDER)
+    return clauses
+
+
+def hard_exclusion_message(clauses: list[str]) -> str:
+    """Why no panel may decide, naming the rule, for the coordinator who tried to choose one."""
+    return (
+        f"A panel cannot decide this referral because {_sentence(clauses)}. This is a rule, not a matter of "
+        "discretion: the Single Competent Authority decides. If the facts have changed, correct the facts first."
+    )
 
 
 def site_covering(authority: Organisation | None) -> Site | None:
@@ -150,7 +217,7 @@ def assess(referral: Referral, *, receiving_site: Site | None = None, on: date |
     why_not = list(age.why_not)
     if referral.public_order_disqualification:
         reasons.append("A public-order disqualification is being considered.")
-        why_not.append("a public-order disqualification is being considered")
+        why_not.append(PUBLIC_ORDER)
     site, why_area = area_site(referral)
     reasons.append(why_area)
     if site is None:
@@ -190,3 +257,32 @@ def differs(final_outcome: str, final_site: Site | None, outcome: str, suggested
     if final_outcome == TriageOutcome.OTHER_SITE:
         return suggested is None or final_site is None or final_site.pk != suggested.pk
     return False
+
+
+def adult_consent_problems(referral: Referral, on: date | None) -> list[str]:
+    """What stops a conclusive grounds decision on `on` for a young person who is 18 by then (empty: nothing).
+
+    They must have consented to remain in the NRM, on or before the decision date, and not withdrawn it
+    since (the latest answer given on or before that day counts). The decisions app asks only for a
+    conclusive grounds decision (a reasonable grounds decision needs no consent); without a decision date,
+    or any age, there is nothing to check yet (the completeness check asks for the date on its own).
+    """
+    if on is None:
+        return []
+    born, _ = working_birth_date(referral)
+    if born is None:
+        return []
+    birthday = eighteenth_birthday(born)
+    if birthday > on:
+        return []
+    answer = AdultConsent.objects.filter(referral_id=referral.pk, given_on__lte=on).first()
+    turned = f"they turned 18 on {long_date(birthday)}, on or before the decision date ({long_date(on)})"
+    if answer is None:
+        return [f"Record the young person's consent to remain in the National Referral Mechanism: {turned}"]
+    if answer.answer != ConsentAnswer.GIVEN:
+        return [
+            f"The young person did not consent to remain in the National Referral Mechanism "
+            f"(answer given on {long_date(answer.given_on)}): a conclusive grounds decision needs their consent, "
+            f"because {turned}"
+        ]
+    return []

@@ -682,10 +682,56 @@ class SafeguardingForm(SectionForm):
         rows=4,
         help_text="For example, a safety plan, a placement or police action",
     )
+    # The child's allocated social worker, where known (all optional): they become the child's lead
+    # social worker when the referral is accepted.
+    social_worker_name = _text("Social worker's full name", autocomplete="off", spellcheck="false")
+    social_worker_team = _text("Team (optional)", help_text="For example, Children in Care Team 2")
+    social_worker_local_authority = forms.ModelChoiceField(
+        label="Local authority (optional)",
+        queryset=Organisation.objects.none(),
+        empty_label="Not known or not in this list",
+    )
+    social_worker_email = forms.EmailField(
+        label="Email address (optional)",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the social worker's email address in the correct format, like name@example.org"
+        },
+    )
+    social_worker_phone = _text(
+        "Telephone number (optional)",
+        max_length=40,
+        width="govuk-input--width-20",
+        autocomplete="off",
+        input_type="tel",
+    )
 
     required_answers = {
         "ictg_referral_made": "Select whether the child has been referred to the guardian service",
     }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker_local_authority"].queryset = _local_authorities()
+        self.fields["social_worker_local_authority"].error_messages["invalid_choice"] = (
+            "Select a local authority from the list"
+        )
+
+    def clean_social_worker_phone(self) -> str:
+        phone = self.cleaned_data.get("social_worker_phone", "").strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Details of a social worker with no name cannot be recorded on the child (even in a draft).
+        others = ("social_worker_team", "social_worker_local_authority", "social_worker_email", "social_worker_phone")
+        unnamed = not (cleaned.get("social_worker_name") or "").strip()
+        if unnamed and any(cleaned.get(n) for n in others) and "social_worker_name" not in self.errors:
+            self.add_error("social_worker_name", "Enter the social worker's full name, or leave their details blank")
+        return cleaned
 
     @classmethod
     def initial_for(cls, referral: Referral) -> dict[str, Any]:
@@ -697,6 +743,11 @@ class SafeguardingForm(SectionForm):
             "in_place": [n for n in ("child_in_need", "child_protection_plan", "looked_after") if getattr(referral, n)],
             "strategy_discussion_date": referral.strategy_discussion_date,
             "safeguarding_notes": referral.safeguarding_notes,
+            "social_worker_name": referral.social_worker_name,
+            "social_worker_team": referral.social_worker_team,
+            "social_worker_local_authority": referral.social_worker_local_authority_id,
+            "social_worker_email": referral.social_worker_email,
+            "social_worker_phone": referral.social_worker_phone,
         }
 
     def to_fields(self) -> dict[str, Any]:
@@ -709,6 +760,11 @@ class SafeguardingForm(SectionForm):
             "looked_after": "looked_after" in in_place,
             "strategy_discussion_date": c.get("strategy_discussion_date"),
             "safeguarding_notes": c.get("safeguarding_notes", ""),
+            "social_worker_name": (c.get("social_worker_name") or "").strip(),
+            "social_worker_team": (c.get("social_worker_team") or "").strip(),
+            "social_worker_local_authority": c.get("social_worker_local_authority"),
+            "social_worker_email": (c.get("social_worker_email") or "").strip().lower(),
+            "social_worker_phone": c.get("social_worker_phone", ""),
         }
 
 

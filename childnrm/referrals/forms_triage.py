@@ -1,4 +1,5 @@
-"""Forms for the coordinator: the queue's filters (a GET form) and the triage decision."""
+"""Forms for the coordinator: the queue's filters (a GET form), the triage decision, correcting the facts
+and the young person's consent to remain in the NRM at 18."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from django import forms
 
 from childnrm.accounts.models import Site
 from childnrm.core.forms import GovukFormMixin
-from childnrm.referrals.models import TriageOutcome
+from childnrm.referrals.forms import DateParts, GovukDateField
+from childnrm.referrals.models import ConsentAnswer, ConsentMethod, Referral, TriageOutcome
 from childnrm.referrals.selectors_queue import QueueFilters
+from childnrm.referrals.services_triage import Facts
 
 STATUS_CHOICES = [
     ("open", "Open"),
@@ -85,7 +88,7 @@ class TriageForm(GovukFormMixin, forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args, holding_site: Site, other_sites: list[Site], **kwargs) -> None:
+    def __init__(self, *args, holding_site: Site, other_sites: list[Site], hard_exclusion: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [
             (TriageOutcome.PANEL, f"{holding_site.name} decides"),
@@ -96,6 +99,11 @@ class TriageForm(GovukFormMixin, forms.Form):
         self.other_sites = {str(s.pk): s for s in other_sites}
         if not other_sites:
             self.fields["outcome"].choices = [c for c in self.fields["outcome"].choices if c[0] != "other_site"]
+        if hard_exclusion:
+            # A hard exclusion applies: only the SCA is offered, and a panel sent anyway is refused by name.
+            self.fields["outcome"].choices = [(TriageOutcome.SCA, "Hand off to the Single Competent Authority")]
+            self.fields["outcome"].error_messages["invalid_choice"] = hard_exclusion
+            self.fields["reason"].help_text = "Needed only if you change the outcome the rules suggest."
 
     def clean(self):
         data = super().clean()
@@ -105,3 +113,141 @@ class TriageForm(GovukFormMixin, forms.Form):
 
     def chosen_site(self) -> Site | None:
         return self.other_sites.get(self.cleaned_data.get("site") or "")
+
+
+class _ErrorLinks:
+    """(anchor, message) pairs for the journey's error summary: each goes to the box or option to fix."""
+
+    def error_links(self) -> list[tuple[str, str]]:
+        first = next(iter(self.fields))
+        links = [(self.anchor_for(first), e) for e in self.non_field_errors()]
+        for name in self.fields:
+            links += [(self.anchor_for(name), e) for e in self.errors.get(name, [])]
+        return links
+
+    def anchor_for(self, name: str) -> str:
+        field = self.fields[name]
+        auto_id = self[name].auto_id
+        if isinstance(field, GovukDateField):
+            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{auto_id}_0"
+        return auto_id
+
+
+class FactsForm(_ErrorLinks, GovukFormMixin, forms.Form):
+    """The facts the hard exclusions rest on: age, doubts about it, and a public-order disqualification."""
+
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        help_text="For example, 27 3 2012. Leave blank if it is still not known.",
+        what="Date of birth",
+        enter="Enter the child's date of birth",
+        future="Date of birth must be in the past",
+        allow_today=False,
+    )
+    date_of_birth_estimated = forms.BooleanField(label="This date of birth is an estimate", required=False)
+    estimated_age_years = forms.IntegerField(
+        label="If the date of birth is not known, how old is the child thought to have been when referred?",
+        help_text="Estimated age in years, on the day of referral",
+        required=False,
+        min_value=0,
+        max_value=25,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Estimated age must be a whole number, like 15",
+            "min_value": "Estimated age must be 0 or more",
+            "max_value": "Estimated age must be 25 or less",
+        },
+    )
+    age_doubts = forms.MultipleChoiceField(
+        label="Is there still any doubt about the child's age?",
+        help_text="Untick a doubt an age assessment has resolved. Leave blank if there is no doubt.",
+        choices=[
+            ("age_uncertain", "The child's age is uncertain"),
+            ("age_disputed", "The child's age is disputed, for example by a local authority age assessment"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    public_order_disqualification = forms.ChoiceField(
+        label="Is a public-order disqualification being considered?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether a public-order disqualification is being considered"},
+    )
+    reason = forms.CharField(
+        label="Why have the facts changed?",
+        help_text="For example, the local authority age assessment concluded on 2 March 2026 and accepted the "
+        "child's stated date of birth.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={
+            "required": "Enter why the facts have changed",
+            "max_length": "The reason must be 5,000 characters or fewer",
+        },
+    )
+
+    @staticmethod
+    def initial_for(referral: Referral) -> dict:
+        return {
+            "date_of_birth": referral.date_of_birth,
+            "date_of_birth_estimated": referral.date_of_birth_estimated,
+            "estimated_age_years": referral.estimated_age_years,
+            "age_doubts": [n for n in ("age_uncertain", "age_disputed") if getattr(referral, n)],
+            "public_order_disqualification": "yes" if referral.public_order_disqualification else "no",
+        }
+
+    def clean(self):
+        data = super().clean()
+        born, age = data.get("date_of_birth"), data.get("estimated_age_years")
+        if born is not None and age is not None:
+            self.add_error("estimated_age_years", "Leave the estimated age blank if you know the date of birth")
+        if data.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
+            self.fields["date_of_birth"].error_parts = list(DateParts.parts)
+            self.add_error("date_of_birth", "Enter the estimated date of birth, or untick ‘estimate’")
+        return data
+
+    def facts(self) -> Facts:
+        c = self.cleaned_data
+        born = c.get("date_of_birth")
+        doubts = set(c.get("age_doubts") or [])
+        return Facts(
+            date_of_birth=born,
+            date_of_birth_estimated=born is not None and bool(c.get("date_of_birth_estimated")),
+            estimated_age_years=c.get("estimated_age_years") if born is None else None,
+            age_disputed="age_disputed" in doubts,
+            age_uncertain="age_uncertain" in doubts,
+            public_order_disqualification=c.get("public_order_disqualification") == "yes",
+        )
+
+
+class AdultConsentForm(_ErrorLinks, GovukFormMixin, forms.Form):
+    answer = forms.ChoiceField(
+        label="Does the young person consent to remain in the National Referral Mechanism?",
+        choices=ConsentAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the young person consents to remain in the NRM"},
+    )
+    given_on = GovukDateField(
+        label="Date they gave their answer",
+        help_text="For example, 27 3 2026",
+        what="The date of their answer",
+        enter="Enter the date the young person gave their answer",
+        future="The date of their answer must be today or in the past",
+        required=True,
+    )
+    method = forms.ChoiceField(
+        label="How did they give their answer?",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the young person gave their answer"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        help_text="For example, who asked them and whether an interpreter or advocate was there.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"max_length": "Notes must be 5,000 characters or fewer"},
+    )

@@ -95,6 +95,15 @@ class Referral(models.Model):
     looked_after = models.BooleanField(default=False)
     strategy_discussion_date = models.DateField(null=True, blank=True)
     safeguarding_notes = models.TextField(blank=True)
+    # The child's allocated social worker, where known: becomes the child's lead social worker when
+    # the referral is accepted (people.services.lead_social_worker_from_referral).
+    social_worker_name = models.CharField(max_length=200, blank=True)
+    social_worker_team = models.CharField(max_length=200, blank=True)
+    social_worker_local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    social_worker_email = models.EmailField(blank=True)
+    social_worker_phone = models.CharField(max_length=40, blank=True)
 
     # The referrer
     referrer_name = models.CharField(max_length=200, blank=True)
@@ -235,3 +244,46 @@ class HandOff(models.Model):
 
     def __str__(self) -> str:
         return f"Hand-off {self.pk} of {self.referral_id}"
+
+
+class ConsentAnswer(models.TextChoices):
+    GIVEN = "given", "Consents to remain in the NRM"
+    REFUSED = "refused", "Does not consent to remain in the NRM"
+
+
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By phone"
+    VIDEO = "video", "By video call"
+    IN_WRITING = "in_writing", "In writing"
+
+
+class AdultConsent(models.Model):
+    """A young person's answer, at or near 18, on remaining in the NRM (domain.md step 13).
+
+    A conclusive grounds decision for someone 18 or over on its date needs their consent. Each answer
+    is a new row, never an edit: the answer in force on a day is the latest given on or before it.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="adult_consents")
+    answer = models.CharField(max_length=8, choices=ConsentAnswer.choices)
+    given_on = models.DateField()
+    method = models.CharField(max_length=16, choices=ConsentMethod.choices)
+    # How it was asked and by whom when that matters (e.g. "with a Tigrinya interpreter, by their ICTG").
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer__in=ConsentAnswer.values), name="adult_consent_answer_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=ConsentMethod.values), name="adult_consent_method_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent of {self.referral_id}: {self.answer}"

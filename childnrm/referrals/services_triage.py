@@ -1,5 +1,8 @@
 """Triage and routing: the coordinator confirms the engine's outcome or overrides it with a reason.
 
+A hard exclusion (eligibility.hard_exclusions) cannot be overridden to a panel: the coordinator
+corrects the facts instead (`triage_correct_facts`) and the engine routes again on them.
+
 PANEL: the referral is accepted by this site's panel. SCA: the case packet is handed off to the
 Single Competent Authority and the referral stays here, marked as handed off. OTHER_SITE: the
 packet is handed off to the other site and the referral (with its child record) moves there, where
@@ -9,6 +12,7 @@ it waits for that site's coordinator to triage it, assessed again as received th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,9 +22,13 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.dates import long_date
 from childnrm.people.models import Child
 from childnrm.referrals import eligibility, handoff
 from childnrm.referrals.models import (
+    AdultConsent,
+    ConsentAnswer,
+    ConsentMethod,
     HandOff,
     Referral,
     ReferralStatus,
@@ -93,6 +101,11 @@ def triage_confirm(
         elif final_site is None or not final_site.active or final_site.pk == from_site.pk:
             raise TriageInvalid("Select the site to transfer the referral to", "site")
 
+        # Hard exclusions are rules, not discretion: no panel, here or elsewhere, while one applies.
+        excluded = eligibility.hard_exclusions(locked, eligibility.referral_date(locked))
+        if excluded and final_outcome != TriageOutcome.SCA:
+            raise TriageInvalid(eligibility.hard_exclusion_message(excluded), "outcome")
+
         suggested = eligibility.suggested_site(locked, assessment)
         overridden = eligibility.differs(final_outcome, final_site, assessment.outcome, suggested)
         if overridden and not reason:
@@ -115,6 +128,10 @@ def triage_confirm(
         sent = None
         if final_outcome == TriageOutcome.PANEL:
             _change_status(locked, ReferralStatus.ACCEPTED, user, status_reason)
+            # The social worker the referral names becomes the child's lead social worker (audited there).
+            from childnrm.people.services import lead_social_worker_from_referral
+
+            lead_social_worker_from_referral(referral=locked, user=user, request=request)
         else:
             _change_status(locked, ReferralStatus.HANDED_OFF, user, status_reason)
             sent = _hand_off(locked, final_outcome, from_site, final_site, user, status_reason)
@@ -176,3 +193,197 @@ def _receive(referral: Referral, from_site: Site, to_site: Site, user) -> None:
         reasons=[f"Transferred from {from_site.name}.", *fresh.reasons],
         rules_version=fresh.rules_version,
     )
+
+
+# Correcting the facts ------------------------------------------------------------------------------
+
+# The facts the hard exclusions rest on, which a coordinator may correct while the referral awaits triage.
+FACT_FIELDS = (
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "estimated_age_years",
+    "age_disputed",
+    "age_uncertain",
+    "public_order_disqualification",
+)
+MAX_ESTIMATED_AGE = 25  # as on the referral form
+
+
+@dataclass(frozen=True)
+class Facts:
+    date_of_birth: date | None
+    date_of_birth_estimated: bool
+    estimated_age_years: int | None
+    age_disputed: bool
+    age_uncertain: bool
+    public_order_disqualification: bool
+
+    @classmethod
+    def of(cls, referral: Referral) -> Facts:
+        return cls(**{name: getattr(referral, name) for name in FACT_FIELDS})
+
+
+def _audit_value(value):
+    # Dates as ISO text: the audit detail is JSON. Only booleans, numbers and dates: no names or free text.
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def triage_correct_facts(
+    *, referral: Referral, user, facts: Facts, reason: str, request: HttpRequest | None = None
+) -> TriageAssessment:
+    """Correct the age and public-order facts of a referral awaiting triage, and route it again on them.
+
+    E.g. an age assessment concluded and the age is no longer disputed, the date of birth is now known,
+    a public-order consideration ended. The referral keeps every other answer; a new assessment is
+    recorded with the reasons (what changed, why, and every rule applied), and the change is audited
+    with the old and new values. The earlier assessment is kept, unconfirmed, as history.
+    """
+    reason = (reason or "").strip()
+    today = timezone.localdate()
+    if not reason:
+        raise TriageInvalid("Enter why the facts have changed", "reason")
+    if facts.date_of_birth is not None and facts.date_of_birth >= today:
+        raise TriageInvalid("Date of birth must be in the past", "date_of_birth")
+    if facts.date_of_birth is not None and facts.estimated_age_years is not None:
+        raise TriageInvalid("Leave the estimated age blank if you know the date of birth", "estimated_age_years")
+    if facts.estimated_age_years is not None and not 0 <= facts.estimated_age_years <= MAX_ESTIMATED_AGE:
+        raise TriageInvalid(f"Estimated age must be between 0 and {MAX_ESTIMATED_AGE}", "estimated_age_years")
+    if facts.date_of_birth_estimated and facts.date_of_birth is None:
+        raise TriageInvalid("Enter the estimated date of birth, or untick ‘estimate’", "date_of_birth")
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if not has_perm(user, Perm.REFERRAL_TRIAGE, locked.site_id):
+            raise PermissionDenied
+        latest = locked.triage_assessments.select_for_update().first()
+        if locked.status != ReferralStatus.SUBMITTED or latest is None or latest.confirmed_at is not None:
+            raise ReferralStateError(
+                "This referral has already been triaged: its facts can be corrected only while it awaits triage."
+            )
+        before = Facts.of(locked)
+        changed = {
+            name: {"from": _audit_value(getattr(before, name)), "to": _audit_value(getattr(facts, name))}
+            for name in FACT_FIELDS
+            if getattr(before, name) != getattr(facts, name)
+        }
+        if not changed:
+            raise TriageInvalid("Change at least one of the facts, or go back to triage", "date_of_birth")
+        for name in FACT_FIELDS:
+            setattr(locked, name, getattr(facts, name))
+        locked.save(update_fields=[*FACT_FIELDS, "updated_at"])
+        if locked.child_id and ("date_of_birth" in changed or "date_of_birth_estimated" in changed):
+            # The child record made from this referral carries its date of birth (as on submission).
+            Child.objects.filter(pk=locked.child_id).update(
+                date_of_birth=facts.date_of_birth,
+                date_of_birth_estimated=facts.date_of_birth_estimated or facts.date_of_birth is None,
+                updated_at=timezone.now(),
+            )
+
+        on = eligibility.referral_date(locked)
+        # Assessed as at the day of referral, as received by the site that holds it (as on submission).
+        fresh = eligibility.assess(locked, receiving_site=locked.site, on=on)
+        assessment = TriageAssessment.objects.create(
+            referral=locked,
+            outcome=fresh.outcome,
+            target_site=fresh.target_site,
+            reasons=[
+                f"The facts were corrected by {user.full_name} on {long_date(today)}: "
+                f"{_changes_in_words(changed)}. Reason: {reason}",
+                *fresh.reasons,
+            ],
+            rules_version=fresh.rules_version,
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            purpose=PURPOSE,
+            detail={
+                "facts_corrected": changed,
+                "assessment": assessment.pk,
+                "previous_outcome": latest.outcome,
+                "outcome": assessment.outcome,
+            },
+        )
+    return assessment
+
+
+FACT_LABELS = {
+    "date_of_birth": "date of birth",
+    "date_of_birth_estimated": "date of birth is an estimate",
+    "estimated_age_years": "estimated age",
+    "age_disputed": "age disputed",
+    "age_uncertain": "age uncertain",
+    "public_order_disqualification": "public-order disqualification being considered",
+}
+
+
+def _fact_words(value) -> str:
+    if value is None or value == "":
+        return "not known"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):  # an ISO date from _audit_value
+        return long_date(date.fromisoformat(value))
+    return str(value)
+
+
+def _changes_in_words(changed: dict) -> str:
+    return "; ".join(
+        f"{FACT_LABELS[name]} from {_fact_words(c['from'])} to {_fact_words(c['to'])}" for name, c in changed.items()
+    )
+
+
+# Consent to remain in the NRM at 18 ----------------------------------------------------------------
+
+CONSENT_PURPOSE = PURPOSES[Perm.CASE_TRANSFER]  # the turning-18 hand-over
+CONSENT_STATUSES = (ReferralStatus.ACCEPTED,)
+
+
+def adult_consent_record(
+    *,
+    referral: Referral,
+    user,
+    answer: str,
+    given_on: date | None,
+    method: str,
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> AdultConsent:
+    """Record the young person's answer on remaining in the NRM (a new row: earlier answers are kept)."""
+    if answer not in ConsentAnswer.values:
+        raise TriageInvalid("Select whether the young person consents to remain in the NRM", "answer")
+    if given_on is None:
+        raise TriageInvalid("Enter the date the young person gave their answer", "given_on")
+    if given_on > timezone.localdate():
+        raise TriageInvalid("The date of their answer must be today or in the past", "given_on")
+    if method not in ConsentMethod.values:
+        raise TriageInvalid("Select how the young person gave their answer", "method")
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if not has_perm(user, Perm.CASE_TRANSFER, locked.site_id):
+            raise PermissionDenied
+        if locked.status not in CONSENT_STATUSES:
+            raise ReferralStateError("Consent can be recorded only for a referral accepted by the panel.")
+        consent = AdultConsent.objects.create(
+            referral=locked,
+            answer=answer,
+            given_on=given_on,
+            method=method,
+            notes=(notes or "").strip(),
+            recorded_by=user,
+        )
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=locked,
+            purpose=CONSENT_PURPOSE,
+            detail={
+                "adult_consent": consent.pk,
+                "answer": answer,
+                "given_on": given_on.isoformat(),
+                "method": method,
+            },
+        )
+    return consent

@@ -1,4 +1,4 @@
-"""The coordinator's routes: the queue, triage and the case packet."""
+"""The coordinator's routes: the queue, triage (and correcting its facts), consent at 18 and the case packet."""
 
 from django.urls import path
 
@@ -7,6 +7,8 @@ from childnrm.referrals import views_triage
 urlpatterns = [
     path("queue/", views_triage.queue, name="queue"),
     path("<str:referral_reference>/triage/", views_triage.triage, name="triage"),
+    path("<str:referral_reference>/triage/facts/", views_triage.correct_facts, name="triage-facts"),
+    path("<str:referral_reference>/consent-at-18/", views_triage.adult_consent, name="adult-consent"),
     path("<str:referral_reference>/case-packet/", views_triage.handoff_page, name="handoff"),
     path("<str:referral_reference>/case-packet.json", views_triage.handoff_json, name="handoff-json"),
     path("<str:referral_reference>/case-packet.pdf", views_triage.handoff_pdf, name="handoff-pdf"),

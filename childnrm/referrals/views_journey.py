@@ -383,6 +383,14 @@ def _labels(codes: list[str], choices) -> list[str]:
     return [str(names.get(code, code)) for code in codes]
 
 
+def _social_worker_lines(r: Referral) -> list[str]:
+    """The allocated social worker as given: name, team, local authority, email, phone (those given)."""
+    if not r.social_worker_name:
+        return []
+    parts = [r.social_worker_name, r.social_worker_team, str(r.social_worker_local_authority or "")]
+    return [p for p in (*parts, r.social_worker_email, r.social_worker_phone) if p]
+
+
 def check_answer_sections(referral: Referral, documents: list, sections: list[Section]) -> list[dict]:
     """Each section's answers as summary-list rows: (question, lines of answer, change link)."""
     from childnrm.referrals import vocab
@@ -461,6 +469,7 @@ def check_answer_sections(referral: Referral, documents: list, sections: list[Se
             ),
             ("Strategy discussion", _date(r.strategy_discussion_date) or "None"),
             ("Anything else", r.safeguarding_notes),
+            ("Social worker", _social_worker_lines(r) or "Not known"),
         ],
         "referrer": [
             ("Name", r.referrer_name),

@@ -8,20 +8,20 @@ from datetime import date
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm
+from childnrm.access.policy import PURPOSES, Perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
 from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks, eligibility, handoff
-from childnrm.referrals.forms_triage import QueueFilterForm, TriageForm
-from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
+from childnrm.referrals.forms_triage import AdultConsentForm, FactsForm, QueueFilterForm, TriageForm
+from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus, TriageOutcome
 from childnrm.referrals.selectors import referral_get_for_triage
 from childnrm.referrals.selectors_queue import (
     OPEN_STATUSES,
@@ -32,7 +32,15 @@ from childnrm.referrals.selectors_queue import (
     triage_sites,
 )
 from childnrm.referrals.services import ReferralStateError
-from childnrm.referrals.services_triage import TriageInvalid, latest_assessment, triage_confirm
+from childnrm.referrals.services_triage import (
+    CONSENT_PURPOSE,
+    CONSENT_STATUSES,
+    TriageInvalid,
+    adult_consent_record,
+    latest_assessment,
+    triage_confirm,
+    triage_correct_facts,
+)
 from childnrm.referrals.vocab import ExploitationType
 
 PAGE_SIZE = 25
@@ -151,11 +159,13 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
     initial = {}
     if assessment is not None:
         initial = {"outcome": assessment.outcome, "site": str(suggested.pk) if suggested else ""}
+    excluded = eligibility.hard_exclusions(referral, eligibility.referral_date(referral)) if awaiting else []
     form = TriageForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         holding_site=referral.site,
         other_sites=other_sites,
+        hard_exclusion=eligibility.hard_exclusion_message(excluded) if excluded else "",
     )
     if request.method == "POST" and awaiting and form.is_valid():
         try:
@@ -194,11 +204,105 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "overridden": bool(assessment and assessment.final_outcome)
             and eligibility.differs(assessment.final_outcome, assessment.final_site, assessment.outcome, suggested),
             "awaiting": awaiting,
+            "hard_exclusions": excluded,
             "form": form,
             "clock": clock_for(referral, today),
             "age": age_text(referral, today),
             "handoff": referral.handoffs.first(),
             "exploitation_types": [EXPLOITATION_LABELS.get(t, t) for t in referral.exploitation_types],
+        },
+    )
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    """Correct the facts a hard exclusion rests on, while the referral awaits triage; the engine routes again."""
+    referral = referral_get_for_triage(request.user, referral_reference)
+    assessment = latest_assessment(referral)
+    awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
+    if not awaiting:
+        messages.info(request, "This referral has already been triaged: its facts can no longer be corrected here.")
+        return redirect("referrals:triage", referral_reference=referral.reference)
+    form = FactsForm(request.POST if request.method == "POST" else None, initial=FactsForm.initial_for(referral))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fresh = triage_correct_facts(
+                referral=referral,
+                user=request.user,
+                facts=form.facts(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except TriageInvalid as problem:
+            form.add_error(problem.field, str(problem))
+        except ReferralStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("referrals:triage", referral_reference=referral.reference)
+        else:
+            words = OUTCOME_SHORT[fresh.outcome]
+            messages.success(request, f"Facts corrected. The rules now suggest: {words}")
+            return redirect("referrals:triage", referral_reference=referral.reference)
+    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "correct facts"})
+    return render(
+        request,
+        "referrals/triage/correct_facts.html",
+        {"referral": referral, "form": form, "error_links": form.error_links()},
+    )
+
+
+def _consent_referral(user, reference: str) -> Referral:
+    """A submitted referral of a site where the user manages the turning-18 hand-over (drafts are nobody's)."""
+    referral = (
+        Referral.objects.filter(site_id__in=sites_where(user, Perm.CASE_TRANSFER))
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related("site", "child")
+        .filter(reference=reference)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+@requires(Perm.CASE_TRANSFER)
+def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    """Record the young person's consent (or refusal) to remain in the NRM, at or near 18."""
+    referral = _consent_referral(request.user, referral_reference)
+    form = AdultConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult_consent_record(
+                referral=referral,
+                user=request.user,
+                answer=form.cleaned_data["answer"],
+                given_on=form.cleaned_data["given_on"],
+                method=form.cleaned_data["method"],
+                notes=form.cleaned_data["notes"],
+                request=request,
+            )
+        except TriageInvalid as problem:
+            form.add_error(problem.field, str(problem))
+        except ReferralStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("referrals:adult-consent", referral_reference=referral.reference)
+        else:
+            messages.success(request, f"Consent to remain in the NRM recorded for {referral.reference}")
+            return redirect("referrals:adult-consent", referral_reference=referral.reference)
+    audit_record(
+        request=request, action=Action.VIEW, obj=referral, purpose=CONSENT_PURPOSE, detail={"page": "adult consent"}
+    )
+    born, from_age = eligibility.working_birth_date(referral)
+    return render(
+        request,
+        "referrals/triage/adult_consent.html",
+        {
+            "referral": referral,
+            "form": form,
+            "error_links": form.error_links(),
+            "birthday": eligibility.eighteenth_birthday(born) if born else None,
+            "birthday_from_age": from_age,
+            "can_record": referral.status in CONSENT_STATUSES,
+            "answers": AdultConsent.objects.filter(referral=referral).select_related("recorded_by"),
         },
     )
 

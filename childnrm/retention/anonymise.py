@@ -96,7 +96,7 @@ def letters_clear(referral) -> dict[str, int]:
 
 def case_anonymise(referral) -> dict[str, int]:
     """The whole case: the referral and everything hung from it, then the child if no other case remains."""
-    from childnrm.decisions.models import Decision, DecisionEvidence, DecisionVote
+    from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, TieDeferral
     from childnrm.handovers.models import CaseTransfer
     from childnrm.panels.models import ConflictDeclaration
     from childnrm.referrals.models import HandOff, Referral, ReferralStatusChange, TriageAssessment
@@ -151,8 +151,12 @@ def case_anonymise(referral) -> dict[str, int]:
         wishes_gathered_by="",
         wishes_not_gathered_reason="",
         dissent="",
+        casting_vote_reasons="",
         second_review_reasons="",
     )
+    _clear(AgencyNilReturn.objects.filter(decision__referral=referral), statement="")
+    for deferral in TieDeferral.objects.filter(decision__referral=referral):
+        _clear(TieDeferral.objects.filter(pk=deferral.pk), votes=[{**v, "reasons": ""} for v in deferral.votes])
     _clear(DecisionEvidence.objects.filter(decision__referral=referral), description="", supplied_by="", weight="")
     _clear(DecisionVote.objects.filter(decision__referral=referral), reasons="")
     _clear(

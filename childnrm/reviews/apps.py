@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "childnrm.reviews"
     label = "reviews"
+
+    def ready(self) -> None:
+        # A meeting chaired by the original decision's chair may not take its reconsideration (panels cannot
+        # import the decisions app, so the rule is registered from here).
+        from childnrm.decisions import reconsideration
+        from childnrm.panels import services as panel_services
+
+        if reconsideration.agenda_refusal not in panel_services.AGENDA_CHECKS:
+            panel_services.AGENDA_CHECKS.append(reconsideration.agenda_refusal)

@@ -17,8 +17,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from childnrm.decisions.models import Decision, DecisionKind
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.kit.pdf import render_pdf
+from childnrm.reviews.models import ReconsiderationWindow
 
 EXPORT_FORMAT = "childnrm.decision-return/1"
 KIND_LABELS = dict(DecisionKind.choices)
@@ -59,10 +60,18 @@ def _minimal_export(decision: Decision) -> dict[str, Any]:
             "status": decision.status,
             "guidance_version": decision.guidance_version,
             "test_applied": decision.test_applied,
-            "act_found": list(decision.act_found),
+            # Only an element found lists what was found (issue 8, rule 3).
+            "act_finding": decision.act_finding,
+            "act_found": list(decision.act_found) if decision.act_finding == "found" else [],
             "act_reasoning": decision.act_reasoning,
-            "purpose_found": list(decision.purpose_found),
+            "slavery_found": list(decision.slavery_found),
+            "slavery_reasoning": decision.slavery_reasoning,
+            "purpose_finding": decision.purpose_finding,
+            "purpose_found": list(decision.purpose_found) if decision.purpose_finding == "found" else [],
             "purpose_reasoning": decision.purpose_reasoning,
+            "negative_reason": decision.negative_reason.label if decision.negative_reason_id else "",
+            "best_interests": decision.best_interests,
+            "support_after_negative": decision.support_after_negative if decision.outcome == "negative" else "",
             "exploitation_types": list(decision.exploitation_types),
             "indicators": list(decision.indicators),
             "credibility_reasoning": decision.credibility_reasoning,
@@ -100,12 +109,29 @@ def _minimal_export(decision: Decision) -> dict[str, Any]:
     }
 
 
+def reconsideration_window(decision: Decision) -> dict[str, Any]:
+    """The reconsideration window as opened when the decision was communicated (the last day the letters
+    printed), or that it has not started."""
+    window = ReconsiderationWindow.objects.filter(decision_id=decision.pk).first()
+    if window is None:
+        return {"started": False, "final_on": None, "communicated_on": None, "window_days": None, "last_day": None}
+    return {
+        "started": True,
+        "final_on": _iso(window.final_on),
+        "communicated_on": _iso(window.communicated_on),
+        "window_days": window.window_days,
+        "last_day": _iso(window.last_day),
+    }
+
+
 def decision_export(decision: Decision) -> dict[str, Any]:
-    """The decision as it will be sent: the decisions app's export when it exists, else the minimal one."""
+    """The decision as it will be sent: the decisions app's export when it exists, else the minimal one; a
+    negative decision's reconsideration window added (the decisions app cannot see it)."""
     module = _decisions_export()
-    if module is not None:
-        return module.decision_export(decision)
-    return _minimal_export(decision)
+    data = module.decision_export(decision) if module is not None else _minimal_export(decision)
+    if decision.outcome == Outcome.NEGATIVE and decision.status in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED):
+        data["reconsideration_window"] = reconsideration_window(decision)
+    return data
 
 
 def export_json(data: dict[str, Any]) -> bytes:

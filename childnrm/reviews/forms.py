@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 
 from childnrm.core.forms import GovukFormMixin
 from childnrm.decisions.models import Decision
+from childnrm.kit.dates import long_date
 from childnrm.panels.models import Meeting
 from childnrm.referrals.forms import GovukDateField
-from childnrm.reviews.models import FindingRating, ReconsiderationGround, RequesterKind
+from childnrm.reviews.models import ROUTES, FindingRating, ReconsiderationGround, ReconsiderationWindow, RequesterKind
 
 YES, NO = "yes", "no"
 
@@ -24,10 +23,14 @@ def decision_label(decision: Decision) -> str:
 
 
 def window_text(decision: Decision) -> str:
-    if decision.decided_on is None or decision.referral.site is None:
-        return ""
-    closes = decision.decided_on + timedelta(days=decision.referral.site.reconsideration_window_days)
-    return f" (window ends {closes.day} {closes:%B %Y})"
+    """The window's last day as opened when the decision was communicated (reviews.ReconsiderationWindow)."""
+    try:
+        window = decision.reconsideration_window  # select_related by reviews.selectors.reconsiderable_decisions
+    except ReconsiderationWindow.DoesNotExist:
+        window = None
+    if window is None:
+        return " (window not started: not yet communicated to the referrer)"
+    return f" (window ends {long_date(window.last_day)})"
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -56,6 +59,18 @@ class ReconsiderationForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the name of the person asking"},
     )
     requester_organisation = forms.CharField(label="Their organisation (optional)", max_length=200, required=False)
+    routed_through = forms.ChoiceField(
+        label="If someone else is asking: who is bringing the request for them?",
+        help_text="Only the first responder, or the child's social worker, guardian or support provider, can ask.",
+        choices=ROUTES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    routed_through_name = forms.CharField(
+        label="If someone else is asking: name of the person bringing the request",
+        max_length=200,
+        required=False,
+    )
     grounds = forms.MultipleChoiceField(
         label="Grounds for the request",
         help_text="Select all that apply.",

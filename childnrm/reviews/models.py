@@ -18,10 +18,23 @@ from childnrm.panels.models import Meeting
 
 
 class RequesterKind(models.TextChoices):
+    """Who may ask: the first responder, or the child's social worker, guardian or support provider. Anyone else
+    asks through one of them (`OTHER`, with `routed_through` and `routed_through_name` recorded)."""
+
     REFERRER = "referrer", "The referrer (first responder)"
-    SUPPORT_PROVIDER = "support_provider", "A support provider"
+    SOCIAL_WORKER = "social_worker", "The child's social worker"
     ICTG = "ictg", "The child's guardian (ICTG)"
-    OTHER = "other", "Someone else acting for the child"
+    SUPPORT_PROVIDER = "support_provider", "A support provider"
+    OTHER = "other", "Someone else, through one of these"
+
+
+# Who may bring a request from someone else (every kind but OTHER).
+ROUTES = [
+    (RequesterKind.REFERRER.value, "Through the referrer (first responder)"),
+    (RequesterKind.SOCIAL_WORKER.value, "Through the child's social worker"),
+    (RequesterKind.ICTG.value, "Through the child's guardian (ICTG)"),
+    (RequesterKind.SUPPORT_PROVIDER.value, "Through a support provider"),
+]
 
 
 class ReconsiderationGround(models.TextChoices):
@@ -44,6 +57,10 @@ class ReconsiderationRequest(models.Model):
     requester_kind = models.CharField(max_length=24, choices=RequesterKind.choices)
     requester_name = models.CharField(max_length=200)
     requester_organisation = models.CharField(max_length=200, blank=True)
+    # When someone else asked (requester_kind OTHER): who brought the request for them, and in what role. The
+    # requester_name is then the original requester.
+    routed_through = models.CharField(max_length=24, choices=ROUTES, blank=True)
+    routed_through_name = models.CharField(max_length=200, blank=True)
     grounds = models.JSONField(default=list)  # ReconsiderationGround codes
     details = models.TextField()
     received_on = models.DateField()
@@ -63,9 +80,52 @@ class ReconsiderationRequest(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        constraints = [
+            # Someone else's request is recorded with who brought it; a direct request has no go-between.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        requester_kind=RequesterKind.OTHER,
+                        routed_through__in=[k for k, _ in ROUTES],
+                        routed_through_name__gt="",
+                    )
+                    | (
+                        ~models.Q(requester_kind=RequesterKind.OTHER)
+                        & models.Q(routed_through="", routed_through_name="")
+                    )
+                ),
+                name="reconsideration_request_route",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Reconsideration {self.pk} of {self.decision_id}"
+
+
+class ReconsiderationWindow(models.Model):
+    """The reconsideration window of a final negative decision, opened when it was communicated to the referrer
+    (the referrer's letter produced). Kept as opened, so the last day printed in the letters is the one the
+    request is judged against even if the site's setting changes later."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="reconsideration_window")
+    final_on = models.DateField()  # the day the decision became final (after any second review)
+    communicated_on = models.DateField()  # the day the referrer's letter was produced
+    window_days = models.PositiveSmallIntegerField()  # the site's setting when the window opened
+    last_day = models.DateField()  # decisions.reconsideration.last_day of the three above
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("final_on")), name="reconsideration_window_after_final"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("communicated_on")), name="reconsideration_window_last_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reconsideration window of {self.decision_id} to {self.last_day}"
 
 
 class DecisionReturn(models.Model):

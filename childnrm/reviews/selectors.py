@@ -43,7 +43,7 @@ def reconsiderable_decisions(user) -> QuerySet[Decision]:
             status=DecisionStatus.FINAL,
             outcome=Outcome.NEGATIVE,
         )
-        .select_related("referral__child", "referral__site")
+        .select_related("referral__child", "referral__site", "reconsideration_window")
         .order_by("-decided_on", "-id")
     )
 

@@ -8,7 +8,7 @@ naming the form field; a change the record's state no longer allows raises `Revi
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,17 +17,21 @@ from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
+from childnrm.kit.dates import long_date
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 from childnrm.reviews import export
 from childnrm.reviews.models import (
+    ROUTES,
     DecisionReturn,
     FindingRating,
     QualityFinding,
     ReconsiderationGround,
     ReconsiderationRequest,
     ReconsiderationStatus,
+    ReconsiderationWindow,
     RequesterKind,
 )
 
@@ -35,6 +39,7 @@ RECONSIDERATION = PURPOSES[Perm.RECONSIDERATION_RECORD]
 RETURN = PURPOSES[Perm.DECISION_RETURN]
 AUDIT = PURPOSES[Perm.SCA_AUDIT]
 OPEN_STATUSES = (ReconsiderationStatus.RECEIVED, ReconsiderationStatus.LISTED)
+ROUTE_KINDS = [k for k, _ in ROUTES]
 TEXT_MAX = 10_000
 
 
@@ -51,17 +56,43 @@ class ReviewStateError(RuntimeError):
 
 
 def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 # Reconsideration ---------------------------------------------------------------------------------
 
 
-def window_closes_on(decision: Decision, window_days: int) -> date | None:
-    """The last day a request counts as in time: the decision date plus the site's window, calendar days."""
-    if decision.decided_on is None:
+def window_of(decision: Decision) -> ReconsiderationWindow | None:
+    """The decision's reconsideration window, or None while it has not started (not yet communicated)."""
+    return ReconsiderationWindow.objects.filter(decision_id=decision.pk).first()
+
+
+def window_closes_on(decision: Decision) -> date | None:
+    """The last day a request counts as in time (that day included), or None while the window has not started."""
+    window = window_of(decision)
+    return window.last_day if window is not None else None
+
+
+def window_open(*, decision: Decision, communicated_on: date) -> ReconsiderationWindow | None:
+    """The decision was communicated to the referrer on `communicated_on` (its letter produced): open its window.
+
+    Only a final negative decision has one. Opened once: the first communication starts it, and a letter
+    produced again later prints the same last day. The caller holds the decision's row lock.
+    """
+    if decision.status != DecisionStatus.FINAL or decision.outcome != Outcome.NEGATIVE:
         return None
-    return decision.decided_on + timedelta(days=window_days)
+    existing = window_of(decision)
+    if existing is not None:
+        return existing
+    final_on = reconsideration_rules.final_on(decision)
+    days = decision.referral.site.reconsideration_window_days
+    return ReconsiderationWindow.objects.create(
+        decision=decision,
+        final_on=final_on,
+        communicated_on=communicated_on,
+        window_days=days,
+        last_day=reconsideration_rules.last_day(final_on=final_on, communicated_on=communicated_on, window_days=days),
+    )
 
 
 def reconsideration_receive(
@@ -76,21 +107,39 @@ def reconsideration_receive(
     received_on: date,
     accept_late: bool | None,
     late_reason: str,
+    routed_through: str = "",
+    routed_through_name: str = "",
     request: HttpRequest | None = None,
 ) -> ReconsiderationRequest:
     """Take in a request to reconsider a final negative decision.
 
-    In time if received on or before the decision date plus the site's window (calendar days). A
-    late request is either accepted, with the reason recorded, or recorded as not accepted.
+    Only the first responder, the child's social worker, guardian or support provider may ask; anyone else's
+    request is recorded as brought through one of them (which, and who), `requester_name` being the person who
+    first asked. In time if received by the window's last day (decisions.reconsideration.last_day), or at any
+    time before the decision was communicated to the referrer (the window has not started). A late request is
+    either accepted, with the reason recorded, or recorded as not accepted.
     """
     requester_name = (requester_name or "").strip()
     requester_organisation = (requester_organisation or "").strip()
+    routed_through = (routed_through or "").strip()
+    routed_through_name = (routed_through_name or "").strip()
     details = (details or "").strip()
     late_reason = (late_reason or "").strip()
     if requester_kind not in RequesterKind.values:
         raise ReviewInvalid("Select who is asking for the reconsideration", "requester_kind")
     if not requester_name:
         raise ReviewInvalid("Enter the name of the person asking", "requester_name")
+    if requester_kind == RequesterKind.OTHER:
+        if routed_through not in ROUTE_KINDS:
+            raise ReviewInvalid(
+                "Select who is bringing the request: the first responder, or the child's social worker, guardian "
+                "or support provider",
+                "routed_through",
+            )
+        if not routed_through_name:
+            raise ReviewInvalid("Enter the name of the person bringing the request", "routed_through_name")
+    else:
+        routed_through, routed_through_name = "", ""
     if not grounds or any(g not in ReconsiderationGround.values for g in grounds):
         raise ReviewInvalid("Select at least one ground for the reconsideration", "grounds")
     if not details:
@@ -111,7 +160,8 @@ def reconsideration_receive(
             )
         if ReconsiderationRequest.objects.filter(decision=locked, status__in=OPEN_STATUSES).exists():
             raise ReviewStateError("A reconsideration of this decision is already in progress.")
-        closes = window_closes_on(locked, site.reconsideration_window_days)
+        # Not yet communicated to the referrer: the window has not started, so the request is in time.
+        closes = window_closes_on(locked)
         within = closes is None or received_on <= closes
         status = ReconsiderationStatus.RECEIVED
         if not within:
@@ -131,6 +181,8 @@ def reconsideration_receive(
             requester_kind=requester_kind,
             requester_name=requester_name[:200],
             requester_organisation=requester_organisation[:200],
+            routed_through=routed_through,
+            routed_through_name=routed_through_name[:200],
             grounds=[g for g in ReconsiderationGround.values if g in grounds],
             details=details[:TEXT_MAX],
             received_on=received_on,
@@ -150,6 +202,9 @@ def reconsideration_receive(
                 "decision": locked.pk,
                 "referral": locked.referral.reference,
                 "within_window": within,
+                "window_closes": closes.isoformat() if closes else None,
+                "requester_kind": requester_kind,
+                "routed_through": routed_through,
                 "status": status,
             },
         )
@@ -213,6 +268,9 @@ def reconsideration_list(
                 "meeting or change its attendees",
                 "meeting",
             )
+        refusal = reconsideration_rules.agenda_refusal(sitting, referral, AgendaStage.RECONSIDERATION)
+        if refusal:
+            raise ReviewInvalid(refusal, "meeting")
         if AgendaItem.objects.filter(meeting=sitting, referral=referral).exists():
             raise ReviewInvalid("This case is already on that meeting's agenda: choose another meeting", "meeting")
         try:
@@ -316,6 +374,11 @@ def reconsideration_decide(
             raise ReviewStateError(
                 "Someone who voted on the original decision voted on the reconsideration: "
                 "a differently constituted panel must reconsider."
+            )
+        if reconsideration_rules.panel_problems(decided):
+            raise ReviewStateError(
+                "The chair of the original decision chaired the reconsideration: a differently constituted panel "
+                "must reconsider."
             )
         locked.reconsidered_decision = decided
         locked.status = ReconsiderationStatus.DECIDED

@@ -16,6 +16,8 @@ from django.utils import timezone
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import reconsideration as reconsideration_rules
+from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels.models import AgendaItem, MeetingAttendee
@@ -28,7 +30,14 @@ from childnrm.reviews.forms import (
     ReturnForm,
     meeting_label,
 )
-from childnrm.reviews.models import DecisionReturn, ReconsiderationGround, ReconsiderationRequest, ReconsiderationStatus
+from childnrm.reviews.models import (
+    ROUTES,
+    DecisionReturn,
+    ReconsiderationGround,
+    ReconsiderationRequest,
+    ReconsiderationStatus,
+    ReconsiderationWindow,
+)
 
 PAGE_SIZE = 25
 CHOICE_LIMIT = 200
@@ -91,6 +100,8 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
                 received_on=form.cleaned_data["received_on"],
                 accept_late=form.accept_late_value(),
                 late_reason=form.cleaned_data["late_reason"],
+                routed_through=form.cleaned_data["routed_through"],
+                routed_through_name=form.cleaned_data["routed_through_name"],
                 request=request,
             )
         except services.ReviewInvalid as problem:
@@ -109,7 +120,6 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
 
 def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
     decision = asked.decision
-    site = decision.referral.site
     candidate = (
         services.reconsideration_decision_candidate(asked) if asked.status == ReconsiderationStatus.LISTED else None
     )
@@ -118,8 +128,9 @@ def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
         "decision": decision,
         "referral": decision.referral,
         "status_tag": STATUS_TAGS.get(asked.status, ""),
-        "window_closes": services.window_closes_on(decision, site.reconsideration_window_days),
-        "window_days": site.reconsideration_window_days,
+        "window": window_words(services.window_of(decision)),
+        "late_words": long_date(services.window_closes_on(decision)),
+        "routed_through": dict(ROUTES).get(asked.routed_through, ""),
         "grounds": _ground_labels(asked.grounds),
         "candidate": candidate,
         # The reconsideration's place on the meeting's agenda, where the decisions app records the decision.
@@ -130,6 +141,20 @@ def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
         ),
         "reconsidered": asked.reconsidered_decision,
     }
+
+
+def window_words(window: ReconsiderationWindow | None) -> str:
+    """The reconsideration window in words, for the request pages."""
+    if window is None:
+        return (
+            "Not started: the decision has not yet been communicated to the referrer (no referrer's letter "
+            "produced), so a request is in time"
+        )
+    opens = max(window.final_on, window.communicated_on)
+    return (
+        f"The {window.window_days}-day window runs from {long_date(opens)}, when the decision was final and "
+        f"communicated to the referrer, and ends on {long_date(window.last_day)}"
+    )
 
 
 def _ground_labels(codes: list[str]) -> list[str]:
@@ -199,6 +224,7 @@ def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> Ht
 def _meeting_options(form: ListingForm, asked: ReconsiderationRequest, meetings) -> list[dict]:
     """Each meeting as a radio, with who votes there and who of them voted on the original decision."""
     voters = services.original_voters(asked.decision)
+    referral = asked.decision.referral
     attendees: dict[int, list] = {}
     for attendee in MeetingAttendee.objects.filter(meeting__in=meetings, voting=True).select_related("user"):
         attendees.setdefault(attendee.meeting_id, []).append(attendee.user)
@@ -214,6 +240,7 @@ def _meeting_options(form: ListingForm, asked: ReconsiderationRequest, meetings)
                 "checked": str(chosen or "") == str(meeting.pk),
                 "voting": sorted(u.full_name for u in sitting),
                 "clash": sorted(u.full_name for u in sitting if u.pk in voters),
+                "chair_clash": reconsideration_rules.chaired_original(meeting, referral),
             }
         )
     return options

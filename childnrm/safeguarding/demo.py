@@ -1,6 +1,7 @@
 """Demo safeguarding for each site's first child: a plan with two actions (one owned by the demo
 health panel member, one overdue with a named police officer), a child in need period, a strategy
-discussion and two safety map entries. Idempotent and cheap: a handful of rows per site."""
+discussion and two safety map entries; lead social workers of the site's first three children.
+Idempotent and cheap: a handful of rows per site."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Role
 from childnrm.panels.models import Agency, Meeting
-from childnrm.people.models import Child
+from childnrm.people.models import Child, LeadSocialWorker, SocialWorkerSource
 from childnrm.safeguarding.models import (
     ActionStatus,
     ContextKind,
@@ -29,7 +30,38 @@ def demo_child(site) -> Child | None:
     return Child.objects.filter(site=site).order_by("pk").first()
 
 
+# Lead social workers of the first children of each site (none of them a user of the service, so the
+# demo chairs stay free to chair): (name, team, phone).
+DEMO_SOCIAL_WORKERS = (
+    ("Jo Whitfield", "Children in Care Team 2", "01632 960 214"),
+    ("Sam Okoro", "Exploitation and Missing Team", "01632 960 377"),
+    ("Priya Nair", "Child in Need Team East", ""),
+)
+
+
+def _demo_social_workers(site, site_users, organisations) -> None:
+    children = list(Child.objects.filter(site=site).order_by("pk")[: len(DEMO_SOCIAL_WORKERS)])
+    recorded = set(LeadSocialWorker.objects.filter(child__in=children).values_list("child_id", flat=True))
+    now = timezone.now()
+    LeadSocialWorker.objects.bulk_create(
+        LeadSocialWorker(
+            child=child,
+            name=name,
+            team=team,
+            local_authority=child.local_authority or organisations["la"],
+            email=f"{name.split()[0].lower()}.{name.split()[-1].lower()}@{site.slug}.example.org",
+            phone=phone,
+            source=SocialWorkerSource.SAFEGUARDING,
+            recorded_by=site_users[Role.COORDINATOR],
+            starts_at=now - timedelta(days=30),
+        )
+        for child, (name, team, phone) in zip(children, DEMO_SOCIAL_WORKERS, strict=False)
+        if child.pk not in recorded
+    )
+
+
 def load_demo(*, site, site_users, organisations) -> None:
+    _demo_social_workers(site, site_users, organisations)
     child = demo_child(site)
     if child is None or child.safeguarding_plans.exists():
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.core.forms import GovukFormMixin
 from childnrm.panels.models import Agency, Meeting
 from childnrm.referrals.forms import GovukDateField
@@ -336,3 +337,58 @@ class ContextualLinkForm(SafeguardingForm):
         required=False,
         help_text="What happens there, who is involved, what makes it risky or safe.",
     )
+
+
+class SocialWorkerForm(SafeguardingForm):
+    """The child's lead social worker: who they are, their team and how to reach them."""
+
+    name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the social worker's full name",
+            "max_length": "Full name must be 200 characters or fewer",
+        },
+    )
+    team = forms.CharField(
+        label="Team (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, Children in Care Team 2",
+        error_messages={"max_length": "Team must be 200 characters or fewer"},
+    )
+    local_authority = forms.ModelChoiceField(
+        label="Local authority (optional)",
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label="Not known or not in this list",
+        error_messages={"invalid_choice": "Select a local authority from the list"},
+    )
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="If the social worker uses this service, their account is linked by this address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+    phone = forms.CharField(
+        label="Telephone number (optional)",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "class": "govuk-input--width-20"}),
+        error_messages={"max_length": "Telephone number must be 40 characters or fewer"},
+    )
+    reason = _textarea(
+        "Why has this changed? (optional)",
+        required=False,
+        help_text="For example, the case moved to the leaving care team",
+        rows=3,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = Organisation.objects.filter(
+            type=OrganisationType.LOCAL_AUTHORITY, active=True
+        ).order_by("name")

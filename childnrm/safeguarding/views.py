@@ -22,6 +22,8 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation
 from childnrm.audit.services import Action, audit_record
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
+from childnrm.people import selectors as people_selectors
+from childnrm.people import services as people_services
 from childnrm.people.models import Child
 from childnrm.safeguarding import safety_map, selectors, services
 from childnrm.safeguarding.forms import (
@@ -33,6 +35,7 @@ from childnrm.safeguarding.forms import (
     PlanCloseForm,
     PlanForm,
     ReviewDateForm,
+    SocialWorkerForm,
     StatutoryPeriodForm,
     StrategyDiscussionForm,
 )
@@ -113,6 +116,7 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     for discussion in discussions:
         discussion.agency_names = [safety_map.AGENCY_LABELS.get(code, code) for code in discussion.agencies]
     guardians = list(selectors.guardians_of(child))
+    social_worker, earlier_social_workers = people_selectors.lead_social_worker_history(child)
     links = list(child.contextual_links.filter(active=True))
     _view_audit(request, child, "safeguarding", plan=plan.pk if plan else None)
     return render(
@@ -129,6 +133,8 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "periods": periods,
             "discussions": discussions,
             "guardians": guardians,
+            "social_worker": social_worker,
+            "earlier_social_workers": earlier_social_workers,
             "link_counts": safety_map.counts(links),
             "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
             "today": today,
@@ -527,6 +533,42 @@ def guardian_end(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, f"{association.user.full_name} is no longer allocated as the child's guardian")
     return redirect("safeguarding:guardian", reference=child.reference)
+
+
+# The lead social worker --------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE)
+def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record or change the child's lead social worker: a change ends the current record (kept as history)."""
+    child = selectors.child_for_planning(request.user, reference)
+    current, earlier = people_selectors.lead_social_worker_history(child)
+    initial = {f: getattr(current, f) for f in ("name", "team", "local_authority", "email", "phone")} if current else {}
+    form = SocialWorkerForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = people_services.lead_social_worker_record(
+                child=child,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                team=form.cleaned_data["team"],
+                local_authority=form.cleaned_data["local_authority"],
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except people_services.SocialWorkerInvalid as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, f"{record.name} recorded as the child's lead social worker")
+            return redirect("safeguarding:child", reference=child.reference)
+    _view_audit(request, child, "lead social worker")
+    return render(
+        request,
+        "safeguarding/social_worker.html",
+        {"child": child, "form": form, "social_worker": current, "earlier": earlier},
+    )
 
 
 # The safety map --------------------------------------------------------------------------------

@@ -28,13 +28,10 @@ from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.tests.factories import accepted_referral
 from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import SafeguardingPlan
+from tests.browser.decision_steps import evidence_from_every_agency, success
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
 
 SITE = "northbridge"
-
-
-def success(page: Page):
-    return page.locator(".govuk-notification-banner--success")
 
 
 def fill_date(page: Page, day: date, *, prefix: str | None = None) -> None:
@@ -59,22 +56,34 @@ def record_decision(page: Page, referral: Referral, stage: str, *, decided_on: d
     record_url = page.url
 
     click_link(page, "Evidence weighed")
-    page.get_by_label("What is the evidence?").fill("Police intelligence on the group and the child's arrest")
-    page.get_by_label("Which agency supplied it?").select_option(label="Police")
-    page.get_by_label("How the panel weighed it").fill("Significant: specific and independent")
-    click_button(page, "Add evidence")
-    expect(success(page)).to_contain_text("Evidence added")
+    # Multi-agency input (issue 8, rule 5); a draft carried to a later sitting already holds it.
+    if page.locator(".govuk-tag", has_text="Missing").count():
+        evidence_from_every_agency(page)
     click_link(page, "Return to the record")
 
-    click_link(page, "Act found")
+    click_link(page, "The act")
+    page.get_by_label("The panel found an act of trafficking", exact=True).check()
     page.get_by_label("Recruitment").check()
-    page.get_by_label("Why the panel found the act").fill("Recruited online by older men")
+    page.get_by_label("The panel's reasons on the act").fill("Recruited online by older men")
     click_button(page, "Save and return to the record")
 
-    click_link(page, "Purpose found")
+    click_link(page, "The exploitative purpose")
+    page.get_by_label("The panel found an exploitative purpose", exact=True).check()
     page.get_by_label("Criminal exploitation").check()
-    page.get_by_label("Why the panel found this purpose").fill("To sell drugs for the group")
+    page.get_by_label("The panel's reasons on the purpose").fill("To sell drugs for the group")
     click_button(page, "Save and return to the record")
+
+    click_link(page, "The child's best interests")
+    page.get_by_label("How do the decision and the plan serve the child's best interests?").fill(
+        "Protects him from the group and keeps him at school, near his aunt"
+    )
+    click_button(page, "Save and return to the record")
+
+    if stage == Stage.REASONABLE_GROUNDS:
+        # The plan was recorded as agreed at this sitting before the decision (issue 8, rule 6).
+        click_link(page, "Safeguarding and support")
+        page.get_by_label("A safeguarding plan was agreed at this sitting").check()
+        click_button(page, "Save and return to the record")
 
     click_link(page, "Credibility")
     page.get_by_label("The panel's reasoning on credibility").fill("Consistent in its core; gaps expected")
@@ -161,6 +170,8 @@ def test_both_decisions_at_one_sitting_then_the_plan_and_both_letters(page: Page
     sign_in(page, demo_email(Role.COORDINATOR, SITE))
     sign_in(chair_page, demo_email(Role.CHAIR, SITE))
 
+    # The sitting agrees the plan before the positive reasonable grounds decision is signed off.
+    record_plan(page, referral, meeting, today=today)
     rg_url = record_decision(page, referral, Stage.REASONABLE_GROUNDS, decided_on=today)
     sign_off(chair_page, rg_url)
     cg_url = record_decision(page, referral, Stage.CONCLUSIVE_GROUNDS, decided_on=today)
@@ -171,7 +182,6 @@ def test_both_decisions_at_one_sitting_then_the_plan_and_both_letters(page: Page
     assert rg.meeting_id == cg.meeting_id == meeting.pk
     assert rg.outcome == cg.outcome == Outcome.POSITIVE
 
-    record_plan(page, referral, meeting, today=today)
     plan = SafeguardingPlan.objects.get(child=referral.child)
     assert plan.agreed_at_meeting_id == meeting.pk and plan.actions.count() == 1
 
@@ -190,7 +200,9 @@ def test_reasonable_grounds_then_the_recovery_period_then_conclusive_grounds(pag
     sign_in(page, demo_email(Role.COORDINATOR, SITE))
     sign_in(chair_page, demo_email(Role.CHAIR, SITE))
 
-    # The first sitting decides reasonable grounds; conclusive grounds must wait for the recovery period.
+    # The first sitting agrees the plan and decides reasonable grounds; conclusive grounds waits for the
+    # recovery period.
+    record_plan(page, referral, first, today=today)
     rg_url = record_decision(page, referral, Stage.REASONABLE_GROUNDS, decided_on=first_sitting_on)
     sign_off(chair_page, rg_url)
     early_cg_url = record_decision(
@@ -217,5 +229,4 @@ def test_reasonable_grounds_then_the_recovery_period_then_conclusive_grounds(pag
     cg = final(referral, Stage.CONCLUSIVE_GROUNDS)
     assert cg.meeting_id == later.pk and final(referral, Stage.REASONABLE_GROUNDS).meeting_id == first.pk
 
-    record_plan(page, referral, later, today=today)
     produce_letters(page, cg)

@@ -8,24 +8,30 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Role, User
 from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.tests.factories import draft_decision, sitting
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.safeguarding.services import plan_create
+from tests.browser.decision_steps import add_evidence, record_nothing_relevant, success
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
 
 SITE = "northbridge"
 
 
-def success(page: Page):
-    return page.locator(".govuk-notification-banner--success")
-
-
 def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, demo):
     referral = accepted_referral(SITE)
-    sitting(SITE, referrals=[referral])
+    meeting = sitting(SITE, referrals=[referral])
     today = timezone.localdate()
+    # A positive reasonable grounds decision needs the plan agreed at the same sitting (issue 8, rule 6).
+    plan_create(
+        child=referral.child,
+        user=User.objects.get(email=demo_email(Role.COORDINATOR, SITE)),
+        meeting=meeting,
+        summary="Keep him away from the group; a school place.",
+        next_review_on=None,
+    )
 
     sign_in(page, demo_email(Role.COORDINATOR, SITE))
     visit(page, "/decisions/")
@@ -38,24 +44,46 @@ def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, dem
     click_link(page, "Evidence weighed")
     click_button(page, "Add evidence")
     expect(error_summary(page)).to_contain_text("Enter a description of the evidence")
-    page.get_by_label("What is the evidence?").fill("Police intelligence on the group and the arrest")
-    page.get_by_label("Which agency supplied it?").select_option(label="Police")
-    page.get_by_label("How the panel weighed it").fill("Significant: specific and independent")
-    click_button(page, "Add evidence")
-    expect(success(page)).to_contain_text("Evidence added")
+    add_evidence(
+        page,
+        "Police intelligence on the group and the arrest",
+        agency="Police",
+        weight="Significant: specific and independent",
+    )
+    # Multi-agency input: social care's evidence, and health's record that it holds nothing relevant.
+    add_evidence(page, "Social care chronology of missing episodes", agency="Children's social care")
+    click_button(page, "Record nothing relevant")
+    expect(error_summary(page)).to_contain_text("Select the agency that holds nothing relevant")
+    record_nothing_relevant(page, agency="Health", confirmed_by="Designated nurse, by phone today")
     click_link(page, "Return to the record")
 
-    click_link(page, "Act found")
+    click_link(page, "The act")
+    # Ticking acts while saying none was found is refused, with what was typed kept.
+    page.get_by_label("The panel found no act of trafficking", exact=True).check()
     page.get_by_label("Recruitment").check()
     page.get_by_label("Transport").check()
-    page.get_by_label("Why the panel found the act").fill("Recruited online and driven out of area")
+    page.get_by_label("The panel's reasons on the act").fill("Recruited online and driven out of area")
     click_button(page, "Save and return to the record")
-    expect(success(page)).to_contain_text("Act found saved")
+    expect(error_summary(page)).to_contain_text("The panel found no act of trafficking, so select no acts")
+    page.get_by_label("The panel found an act of trafficking", exact=True).check()
+    click_button(page, "Save and return to the record")
+    expect(success(page)).to_contain_text("The act saved")
 
-    click_link(page, "Purpose found")
+    click_link(page, "The exploitative purpose")
     expect(page.locator("main")).to_contain_text("The means (force, threats, deception, abuse of power) do not")
+    page.get_by_label("The panel found an exploitative purpose", exact=True).check()
     page.get_by_label("Criminal exploitation").check()
-    page.get_by_label("Why the panel found this purpose").fill("To sell drugs for the group")
+    page.get_by_label("The panel's reasons on the purpose").fill("To sell drugs for the group")
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "The child's best interests")
+    page.get_by_label("How do the decision and the plan serve the child's best interests?").fill(
+        "Protects him from the group and keeps him at school, near his aunt"
+    )
+    click_button(page, "Save and return to the record")
+
+    click_link(page, "Safeguarding and support")
+    page.get_by_label("A safeguarding plan was agreed at this sitting").check()
     click_button(page, "Save and return to the record")
 
     click_link(page, "The child's wishes and feelings")
@@ -127,3 +155,42 @@ def test_the_record_works_without_javascript(page_without_js: Page, demo):
     expect(success(page)).to_contain_text("recorded")
     decision.refresh_from_db()
     assert decision.wishes_gathered is False and decision.votes.get().vote == "abstain"
+
+
+def test_a_tied_vote_is_settled_by_the_chairs_casting_vote_and_dissent_is_shown(page: Page, demo):
+    from childnrm.accounts.models import Site, TieRule
+    from childnrm.decisions import services
+    from childnrm.decisions.models import Outcome, Vote
+    from childnrm.decisions.tests.factories import demo as demo_user
+    from childnrm.decisions.tests.factories import record_complete
+    from childnrm.panels.models import Agency
+
+    Site.objects.filter(slug=SITE).update(tie_rule=TieRule.CASTING_VOTE)
+    decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    coordinator = demo_user(Role.COORDINATOR, SITE)
+    police = decision.meeting.attendees.get(agency=Agency.POLICE, voting=True).user
+    health = decision.meeting.attendees.get(agency=Agency.HEALTH, voting=True).user
+    services.vote_record(
+        decision=decision, voter=police, vote=Vote.NEGATIVE, reasons="The account is not corroborated", user=coordinator
+    )
+    services.vote_record(decision=decision, voter=health, vote=Vote.ABSTAIN, user=coordinator)
+
+    sign_in(page, demo_email(Role.CHAIR, SITE))
+    visit(page, f"/decisions/{decision.pk}/finalise/")
+    expect(error_summary(page)).to_contain_text("The votes are tied (1 positive, 1 negative, 1 abstaining)")
+    click_link(page, re.compile("The votes are tied"))
+    expect(page.locator("main")).to_contain_text("The votes cast are tied")
+    page.get_by_label("Positive: there are reasonable grounds").check()
+    click_button(page, "Record the casting vote")
+    expect(error_summary(page)).to_contain_text("Enter the reasons for the casting vote")
+    page.get_by_label("The chair's reasons for the casting vote").fill("The social care evidence is specific")
+    click_button(page, "Record the casting vote")
+    expect(success(page)).to_contain_text("Casting vote recorded")
+
+    visit(page, f"/decisions/{decision.pk}/finalise/")
+    expect(error_summary(page)).to_have_count(0)
+    click_button(page, "Sign off the decision")
+    expect(success(page)).to_contain_text("Decision finalised")
+    main = page.locator("main")
+    expect(main).to_contain_text(f"{police.full_name} (Police) voted negative: The account is not corroborated")
+    expect(main).to_contain_text("The social care evidence is specific")

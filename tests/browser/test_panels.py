@@ -97,6 +97,13 @@ def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, 
     page.get_by_label("Who is joining the panel?").select_option(
         label="Analyst (Northbridge demo), Northbridge City Council"
     )
+    # A council officer cannot hold the police vote: the refusal is shown against the vote.
+    page.get_by_label("Agency they speak for").select_option(label="Police")
+    page.get_by_label("Panel member", exact=True).check()
+    page.get_by_label("Yes").check()
+    click_button(page, "Add to the panel")
+    expect(error_summary(page)).to_contain_text("Only someone from a police force can hold the police vote")
+    expect(page.locator("#id_voting-error")).to_contain_text("works for Northbridge City Council")
     page.get_by_label("Agency they speak for").select_option(label="Education")
     page.get_by_label("Adviser (no vote)").check()
     page.get_by_label("Yes").check()
@@ -124,12 +131,39 @@ def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Declaration recorded")
     expect(page.locator("main")).to_contain_text("No voting member from police is present and free of conflict")
 
+    # A guardian given the health vote before the voting-seat rule is refused on the meeting page.
+    seat = _guardian_in_the_health_seat()
+    visit(page, f"/panels/meetings/{meeting.pk}/")
+    page.get_by_label("Invite a panel member").select_option(label=f"{seat.user.full_name} (Health)")
+    click_button(page, "Invite")
+    expect(error_summary(page)).to_contain_text("a guardian never votes")
+    expect(page.locator("#id_member-error")).to_contain_text("Change their seat on the panel")
+
     visit(page, f"/panels/meetings/{meeting.pk}/change/")
     expect(heading(page)).to_have_text("Change meeting details")
     visit(page, f"/panels/meetings/{meeting.pk}/agenda/")
     click_link(page, f"Remove referral {referral.reference}")
     click_button(page, "Remove from the agenda")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed from the agenda")
+
+
+def _guardian_in_the_health_seat():
+    """A voting health seat held by someone from a guardian service, written as the old services allowed."""
+    from childnrm.accounts.models import Membership, Organisation, OrganisationType, Site, User
+    from childnrm.panels.models import AttendsAs, PanelMember
+
+    site = Site.objects.get(slug="northbridge")
+    guardian = User.objects.create_user(
+        "old-guardian@childnrm.example",
+        None,
+        full_name="Old guardian",
+        organisation=Organisation.objects.get(type=OrganisationType.ICTG_SERVICE),
+    )
+    Membership.objects.create(user=guardian, site=site, role=Role.PANEL_MEMBER)
+    coordinator = User.objects.get(email=demo_email(Role.COORDINATOR, "northbridge"))
+    return PanelMember.objects.create(
+        site=site, user=guardian, agency="health", attends_as=AttendsAs.MEMBER, voting=True, added_by=coordinator
+    )
 
 
 def test_an_attendee_reads_papers_and_declares_without_javascript(page_without_js: Page, demo):

@@ -33,7 +33,9 @@ def test_reconsideration_is_listed_only_before_a_differently_constituted_panel(p
     original = f.panel_trio("northbridge", "Original")
     decision = f.final_decision(voters=original, decided_on=timezone.localdate() - timezone.timedelta(days=12))
     f.meeting(voters=original, location="Original panel room")
-    f.meeting(voters=f.panel_trio("northbridge", "Fresh"), location="Fresh panel room", starts_in_days=21)
+    fresh = f.panel_trio("northbridge", "Fresh")
+    f.meeting(voters=fresh, location="Original chair's room", starts_in_days=18, chair=decision.finalised_by)
+    f.meeting(voters=fresh, location="Fresh panel room", starts_in_days=21)
     today = timezone.localdate()
 
     sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
@@ -45,6 +47,7 @@ def test_reconsideration_is_listed_only_before_a_differently_constituted_panel(p
     page.get_by_label("Which decision is to be reconsidered?").select_option(str(decision.pk))
     page.get_by_label("The referrer (first responder)", exact=True).check()
     page.get_by_label("Name of the person asking", exact=True).fill("Sam Referrer")
+    expect(page.get_by_label("Which decision is to be reconsidered?")).to_contain_text("window ends")
     page.get_by_label("Details of the request").fill("A school report the panel did not see.")
     page.locator("#id_received_on_day").fill(str(today.day))
     page.locator("#id_received_on_month").fill(str(today.month))
@@ -67,6 +70,12 @@ def test_reconsideration_is_listed_only_before_a_differently_constituted_panel(p
     click_button(page, "List the reconsideration")
     expect(error_summary(page)).to_contain_text(original[0].full_name)
     expect(error_summary(page)).to_contain_text("voted on the original decision")
+    assert not AgendaItem.objects.filter(referral=decision.referral).exists()
+
+    # None of the original voters, but chaired by the original decision's chair: refused too.
+    page.get_by_label(re.compile("Original chair's room")).check()
+    click_button(page, "List the reconsideration")
+    expect(error_summary(page)).to_contain_text(f"{decision.finalised_by.full_name} chaired the decision being")
     assert not AgendaItem.objects.filter(referral=decision.referral).exists()
 
     page.get_by_label(re.compile("Fresh panel room")).check()

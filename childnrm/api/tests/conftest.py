@@ -41,7 +41,12 @@ VALID_REFERRAL: dict[str, Any] = {
         "age_at_exploitation": 12,
     },
     "account": {"text": "He was made to carry drugs between two towns.", "indicators": ["going_missing"]},
-    "safeguarding": {"ictg_referral_made": True, "child_in_need": True, "strategy_discussion_date": "2024-06-03"},
+    "safeguarding": {
+        "ictg_referral_made": True,
+        "child_in_need": True,
+        "strategy_discussion_date": "2024-06-03",
+        "social_worker": {"name": "Jo Allocated", "team": "Children in Care Team 2", "email": "jo@example.gov.uk"},
+    },
     "referrer": {
         "name": "Sam Referrer",
         "job_title": "Detective constable",

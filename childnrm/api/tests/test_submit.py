@@ -39,6 +39,7 @@ def test_a_submitted_referral_is_stored_routed_and_triaged(api, northbridge, nor
     assert referral.exploitation_types == ["criminal", "labour"] and referral.county_lines is True
     assert referral.indicators == ["going_missing"] and referral.child_in_need is True
     assert referral.referrer_email == "sam.referrer@police.example"
+    assert (referral.social_worker_name, referral.social_worker_team) == ("Jo Allocated", "Children in Care Team 2")
     assert body["status"] == "submitted" and body["site"] == northbridge.name
     assert body["triage"] == {"outcome": "panel", "outcome_label": "This site's panel decides", "confirmed": False}
     assert TriageAssessment.objects.filter(referral=referral).count() == 1

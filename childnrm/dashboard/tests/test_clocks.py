@@ -15,6 +15,7 @@ from childnrm.dashboard.clocks import Kind
 from childnrm.decisions.models import DecisionStatus, Outcome, Stage
 from childnrm.information.models import RequestStatus
 from childnrm.referrals.eligibility import eighteenth_birthday
+from childnrm.reviews.services import window_open
 from childnrm.safeguarding.models import ActionStatus
 
 from .factories import accepted_referral, child_born, days_ago, final_decision, information_request, plan_with_action
@@ -94,22 +95,33 @@ def test_recovery_period_before_conclusive_grounds(northbridge):
 
 
 def test_reconsideration_window_is_open_to_its_last_day(northbridge):
+    """The window runs from when the decision was final and communicated to the referrer, not the sitting."""
     today = timezone.localdate()
-    last_day = accepted_referral()
-    final_decision(last_day, outcome=Outcome.NEGATIVE, decided_on=days_ago(30))
-    closed = accepted_referral()
-    final_decision(closed, outcome=Outcome.NEGATIVE, decided_on=days_ago(31))
+
+    def communicated(referral, *, decided: int, told: int):
+        decision = final_decision(referral, outcome=Outcome.NEGATIVE, decided_on=days_ago(decided))
+        decision.finalised_at = timezone.now() - timedelta(days=decided)  # signed off at the sitting
+        window_open(decision=decision, communicated_on=days_ago(told))
+        return referral
+
+    last_day = communicated(accepted_referral(), decided=30, told=30)
+    closed = communicated(accepted_referral(), decided=31, told=31)
+    told_late = communicated(accepted_referral(), decided=45, told=10)  # decided long ago, told 10 days ago
+    not_told = accepted_referral()
+    final_decision(not_told, outcome=Outcome.NEGATIVE, decided_on=days_ago(3))  # no window yet
     positive = accepted_referral()
     final_decision(positive, decided_on=days_ago(3))
     awaiting_review = accepted_referral()
     final_decision(awaiting_review, outcome=Outcome.NEGATIVE, status=DecisionStatus.SECOND_REVIEW)
 
-    mine = refs([last_day, closed, positive, awaiting_review])
+    mine = refs([last_day, closed, told_late, not_told, positive, awaiting_review])
     open_windows = [d.referral.reference for d in clocks.reconsideration_open(northbridge, today)]
-    assert [r for r in open_windows if r in mine] == [last_day.reference]
+    assert [r for r in open_windows if r in mine] == [last_day.reference, told_late.reference]
     items = clocks.site_alerts(northbridge, today=today)[Kind.RECONSIDERATION_OPEN].items
     item = next(i for i in items if i.referral_reference == last_day.reference)
     assert item.date == today and item.days == 0
+    item = next(i for i in items if i.referral_reference == told_late.reference)
+    assert item.date == days_ago(10) + timedelta(days=30)
 
 
 def test_turning_18_warning_window_and_the_100_day_cut_off(northbridge):

@@ -11,7 +11,17 @@ from django.utils import timezone
 from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
 from childnrm.decisions import services
-from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage, Vote
+from childnrm.decisions.models import (
+    Act,
+    ActFinding,
+    Decision,
+    DecisionStatus,
+    Outcome,
+    PlanBasis,
+    PurposeFinding,
+    Stage,
+    Vote,
+)
 from childnrm.decisions.selectors import latest_final
 from childnrm.panels import rules
 from childnrm.panels import services as panel_services
@@ -70,8 +80,10 @@ def sitting(
 
 
 COMPLETE_RECORD = {
+    "act_finding": ActFinding.FOUND,
     "act_found": [Act.RECRUITMENT, Act.TRANSPORT],
     "act_reasoning": "Recruited through social media by older men and driven to another town to sell drugs.",
+    "purpose_finding": PurposeFinding.FOUND,
     "purpose_found": [ExploitationType.CRIMINAL],
     "purpose_reasoning": "Moved to supply drugs for the group's profit: criminal exploitation (county lines).",
     "exploitation_types": [ExploitationType.CRIMINAL],
@@ -81,7 +93,43 @@ COMPLETE_RECORD = {
     "wishes_and_feelings": "Wants to stay with his aunt and not to go back to the town.",
     "wishes_how_gathered": "Conversation at the aunt's home, with the guardian present.",
     "wishes_gathered_by": "Independent Child Trafficking Guardian",
+    "best_interests": "Keeps him safe with his aunt, away from the group, with a school place and support.",
 }
+# A negative decision says which element was not met, with its coded reason and the support that goes on.
+NEGATIVE_RECORD = {
+    "purpose_finding": PurposeFinding.NOT_FOUND,
+    "purpose_found": [],
+    "purpose_reasoning": "No evidence that the moves were for anyone's profit: he was visiting family.",
+    "negative_reason": "purpose-not-met",
+    "support_after_negative": "Children's social care keeps him on a child in need plan; youth worker weekly.",
+}
+
+
+def plan_at_sitting(decision: Decision, user: User | None = None):
+    """The safeguarding plan agreed at the decision's sitting (a positive reasonable grounds decision needs it),
+    or, when the child already has an active plan, the record that the plan already in place protects them."""
+    from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan
+    from childnrm.safeguarding.services import plan_create
+
+    user = user or demo(Role.COORDINATOR, decision.referral.site.slug)
+    child = decision.referral.child
+    active = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
+    if active is not None and active.agreed_at_meeting_id != decision.meeting_id:
+        return services.decision_save(
+            decision=decision,
+            user=user,
+            data={"plan_basis": PlanBasis.ALREADY_IN_PLACE, "plan_in_place_reason": f"Plan {active.pk} continues."},
+        )
+    if active is None:
+        plan_create(
+            child=child,
+            user=user,
+            meeting=decision.meeting,
+            decision=decision,
+            summary="Keep him away from the group that exploited him; a school place and a health assessment.",
+            next_review_on=None,
+        )
+    return services.decision_save(decision=decision, user=user, data={"plan_basis": PlanBasis.AGREED_AT_SITTING})
 
 
 def record_complete(decision: Decision, *, outcome: str, decided_on: date, user: User | None = None) -> Decision:
@@ -97,9 +145,34 @@ def record_complete(decision: Decision, *, outcome: str, decided_on: date, user:
             supplied_by="Police",
             weight="Significant: independent and specific.",
         )
+    # Multi-agency input: evidence from each statutory partner, or its recorded nil return.
+    if not decision.evidence.filter(agency=Agency.SOCIAL_CARE).exists():
+        services.evidence_add(
+            decision=decision,
+            user=user,
+            description="Children's social care chronology: missing episodes and the strategy discussion.",
+            agency=Agency.SOCIAL_CARE,
+            supplied_by="Children's social care",
+            weight="Consistent with the police report.",
+        )
+    if not (
+        decision.evidence.filter(agency=Agency.HEALTH).exists()
+        or decision.nil_returns.filter(agency=Agency.HEALTH).exists()
+    ):
+        services.nil_return_record(
+            decision=decision,
+            user=user,
+            agency=Agency.HEALTH,
+            statement="The designated nurse checked the health records: nothing relevant held.",
+        )
+    negative = NEGATIVE_RECORD if outcome == Outcome.NEGATIVE else {}
     decision = services.decision_save(
-        decision=decision, user=user, data={**COMPLETE_RECORD, "outcome": outcome, "decided_on": decided_on}
+        decision=decision,
+        user=user,
+        data={**COMPLETE_RECORD, **negative, "outcome": outcome, "decided_on": decided_on},
     )
+    if outcome == Outcome.POSITIVE and decision.stage == Stage.REASONABLE_GROUNDS:
+        decision = plan_at_sitting(decision, user)
     vote = Vote.POSITIVE if outcome == Outcome.POSITIVE else Vote.NEGATIVE
     for attendee in rules.eligible_voters(decision.agenda_item):
         services.vote_record(decision=decision, voter=attendee.user, vote=vote, reasons="", user=user)
@@ -155,10 +228,14 @@ def final_decision(
 
 
 def sample_decision(site_slug: str) -> Decision:
-    """A draft at a sitting in session (the demo chair's), with one piece of evidence and one vote."""
+    """A draft at a sitting in session (the demo chair's), with one piece of evidence, health's nil return and
+    one vote."""
     decision = draft_decision(site_slug)
     coordinator = demo(Role.COORDINATOR, site_slug)
     services.evidence_add(decision=decision, user=coordinator, description="Police report", agency=Agency.POLICE)
+    services.nil_return_record(
+        decision=decision, user=coordinator, agency=Agency.HEALTH, statement="Confirmed by the designated nurse"
+    )
     voter = rules.eligible_voters(decision.agenda_item)[0].user
     services.vote_record(decision=decision, voter=voter, vote=Vote.POSITIVE, user=coordinator)
     return decision

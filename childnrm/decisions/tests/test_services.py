@@ -83,8 +83,9 @@ def test_completeness_lists_everything_missing_and_blocks_finalise(demo):
     problems = services.decision_completeness(decision)
     for expected in (
         "Add at least one piece of evidence the panel weighed",
-        "Select the act found",
-        "Select the exploitative purpose found",
+        "Record whether the panel found an act of trafficking",
+        "Record whether the panel found an exploitative purpose",
+        "Record how the decision and the plan serve the child's best interests",
         "Enter the credibility reasoning",
         "Record whether the child's wishes and feelings were gathered",
         "Select the outcome",
@@ -221,7 +222,7 @@ def test_a_final_decision_is_never_edited(demo):
     with pytest.raises(services.DecisionStateError, match="finalised by"):
         finalise(decision)
     decision.refresh_from_db()
-    assert decision.dissent == "" and decision.evidence.count() == 1
+    assert decision.dissent == "" and decision.evidence.count() == 2  # police and social care (factories)
 
 
 def test_a_correction_is_a_new_version_that_supersedes_once_final(demo):
@@ -290,7 +291,8 @@ def test_a_second_reviewer_who_disagrees_returns_it_to_the_panel(demo):
     assert (draft.version, draft.status, draft.supersedes_id) == (2, DecisionStatus.DRAFT, decision.pk)
     assert draft.outcome == "" and draft.agenda_item is None and not draft.votes.exists()
     assert "The police evidence was not weighed" in draft.correction_reason
-    assert draft.evidence.count() == 1 and draft.act_found == COMPLETE_RECORD["act_found"]
+    assert draft.evidence.count() == 2 and draft.act_found == COMPLETE_RECORD["act_found"]
+    assert list(draft.nil_returns.values_list("agency", flat=True)) == [Agency.HEALTH]  # health's nil return too
 
     # The panel takes it at its next sitting: the returned draft is brought to the new agenda item.
     meeting = sitting(SITE, referrals=[decision.referral])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from childnrm.accounts.models import Role
 from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
-from childnrm.decisions.models import DecisionStatus, Outcome, Stage
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.letters import content, services
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.letters.tests.factories import allocate, final_decision
@@ -109,14 +109,56 @@ def test_a_negative_decision_letter_gives_the_reconsideration_deadline_and_judic
     site.save()
     decided = timezone.localdate() - timedelta(days=5)
     decision = final_decision("northbridge", outcome=Outcome.NEGATIVE, decided_on=decided)
+    # Final 5 days ago, at the sitting; communicated today, when the letter is produced: the window starts today.
+    Decision.objects.filter(pk=decision.pk).update(finalised_at=timezone.now() - timedelta(days=5))
     letter = by_kind(produce(decision))[LetterKind.REFERRER_OUTCOME]
     formal = content.letter_text(letter.content)
     printed = pdf_text(bytes(letter.pdf))
+    last_day = content.long_date(timezone.localdate() + timedelta(days=21))
     assert "Reasonable grounds, negative: there are not reasonable grounds to believe that the child" in formal
-    assert f"by {content.long_date(decided + timedelta(days=21))}" in printed and "judicial review" in printed
-    assert f"within 21 calendar days of it, that is by {content.long_date(decided + timedelta(days=21))}" in formal
+    assert f"by {last_day}" in printed and "judicial review" in printed
+    assert f"reconsider this decision by {last_day} (the window runs from the day the decision was final" in formal
+    assert content.long_date(decided + timedelta(days=21)) not in formal  # not from the sitting date
     assert "not an appeal" in formal and "judicial review" in formal
     assert "recovery period" not in formal
+
+
+def test_both_letters_print_the_true_last_day_and_a_later_letter_prints_the_same_day(demo, site, client_as):
+    """The window opens when the referrer's letter is first produced: the referrer's and the child's letters,
+    the letters page and the request page all give its last day, and producing the letters again does not move it."""
+    from childnrm.reviews import services as review_services
+    from childnrm.reviews.models import ReconsiderationWindow
+
+    decision = final_decision("northbridge", outcome=Outcome.NEGATIVE, decided_on=timezone.localdate())
+    assert review_services.window_closes_on(decision) is None  # not yet communicated: not started
+    page = client_as(Role.COORDINATOR).get(page_url(decision)).content.decode()
+    assert "Not started: the window opens when the referrer" in page
+    letters = by_kind(produce(decision))
+    window = ReconsiderationWindow.objects.get(decision=decision)
+    assert window.communicated_on == timezone.localdate()
+    assert window.last_day == timezone.localdate() + timedelta(days=site.reconsideration_window_days)
+    last_day = content.long_date(window.last_day)
+    assert f"by {last_day}" in content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
+    assert f"They have until {last_day} to ask." in content.letter_text(letters[LetterKind.CHILD_FRIENDLY].content)
+    assert last_day in pdf_text(bytes(letters[LetterKind.CHILD_FRIENDLY].pdf))
+    page = client_as(Role.COORDINATOR).get(page_url(decision)).content.decode()
+    assert f'id="reconsideration-ends">{last_day}<' in page
+
+    # The site's setting changes, then the letters are produced again: the window and its last day stand.
+    site.reconsideration_window_days = 45
+    site.save()
+    again = by_kind(services.letters_produce(decision=decision, user=staff(Role.COORDINATOR), letters_seen=2))
+    assert f"by {last_day}" in content.letter_text(again[LetterKind.REFERRER_OUTCOME].content)
+    assert ReconsiderationWindow.objects.filter(decision=decision).count() == 1
+
+
+def test_a_positive_decision_opens_no_reconsideration_window(demo):
+    from childnrm.reviews.models import ReconsiderationWindow
+
+    decision = final_decision("northbridge", outcome=Outcome.POSITIVE)
+    formal = content.letter_text(by_kind(produce(decision))[LetterKind.REFERRER_OUTCOME].content)
+    assert "reconsider" not in formal
+    assert not ReconsiderationWindow.objects.filter(decision=decision).exists()
 
 
 def test_a_conclusive_grounds_letter_and_a_site_deciding_both_at_one_sitting(demo, site):

@@ -61,6 +61,14 @@ def decision(stage: str, outcome: str) -> Decision:
     return Decision(referral=referral, stage=stage, outcome=outcome, decided_on=date(2026, 12, 1))
 
 
+# The last day to ask for reconsideration, as letters.services passes it in (30 days from being communicated).
+RECONSIDER_BY = date(2026, 12, 31)
+
+
+def child_letter(stage: str, outcome: str, people: content.LetterPeople) -> dict:
+    return content.child_letter(decision(stage, outcome), people=people, reconsider_by=RECONSIDER_BY)
+
+
 PEOPLE = {
     "guardian and social worker named": content.LetterPeople(
         coordinator=content.Contact("Jo Smith", "jo.smith@example.org"),
@@ -82,7 +90,7 @@ VARIANTS = [
 
 @pytest.mark.parametrize(("stage", "outcome", "who"), VARIANTS)
 def test_every_variant_of_the_childs_letter_reads_at_year_5(stage, outcome, who):
-    text = content.letter_text(content.child_letter(decision(stage, outcome), people=PEOPLE[who]))
+    text = content.letter_text(child_letter(stage, outcome, PEOPLE[who]))
     grade = textstat.flesch_kincaid_grade(text)
     ease = textstat.flesch_reading_ease(text)
     assert grade <= MAX_GRADE, f"{stage} {outcome} ({who}): Flesch-Kincaid grade {grade:.1f}\n{text}"
@@ -91,13 +99,13 @@ def test_every_variant_of_the_childs_letter_reads_at_year_5(stage, outcome, who)
 
 @pytest.mark.parametrize(("stage", "outcome"), [(s, o) for s, o, who in VARIANTS if who == "neither named"])
 def test_each_stage_and_outcome_has_its_own_words_and_the_reassurance(stage, outcome):
-    letter = content.child_letter(decision(stage, outcome), people=PEOPLE["guardian and social worker named"])
+    letter = child_letter(stage, outcome, PEOPLE["guardian and social worker named"])
     text = content.letter_text(letter)
     assert letter["greeting"] == "Dear Amara"
     assert "You are not in trouble" in text and "not your fault" in text
     assert "Sam Patel is your guardian" in text and "Ann Lee, your social worker" in text and "Jo Smith" in text
     others = {
-        content.letter_text(content.child_letter(decision(s, o), people=PEOPLE["guardian and social worker named"]))
+        content.letter_text(child_letter(s, o, PEOPLE["guardian and social worker named"]))
         for s, o, _ in VARIANTS
         if (s, o) != (stage, outcome)
     }

@@ -4,12 +4,10 @@ record itself (security finding 14.4), paged, without a query per row, for the c
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
 
 from childnrm.accounts.models import Role, Site
@@ -23,7 +21,7 @@ from childnrm.panels.tests.factories import accept, accepted_referral
 from childnrm.people.models import Child
 from childnrm.referrals.services import referral_document_add, referral_save, referral_start, referral_submit
 from childnrm.referrals.tests.factories import complete_answers
-from childnrm.safeguarding.services import plan_create
+from childnrm.safeguarding.models import SafeguardingPlan
 from conftest import demo_user, signed_in
 
 NB = "northbridge"
@@ -71,15 +69,8 @@ def test_the_page_lists_every_access_to_the_childs_case_by_others_and_nothing_of
     assert signed_in(guardian).get(paper).status_code == 200
     letter = letters_produce(decision=decision, user=coordinator).letters[0]
     assert signed_in(guardian).get(reverse("letters:download", args=[letter.pk])).status_code == 200
-    # The guardian reads the safeguarding plan agreed at the sitting.
-    plan = plan_create(
-        child=child,
-        user=coordinator,
-        meeting=decision.meeting,
-        decision=decision,
-        summary="A school place and a health assessment.",
-        next_review_on=timezone.localdate() + timedelta(days=14),
-    )
+    # The guardian reads the safeguarding plan agreed at the sitting (before the decision was signed off).
+    plan = SafeguardingPlan.objects.get(child=child, agreed_at_meeting=decision.meeting)
     assert signed_in(guardian).get(reverse("safeguarding:plan", args=[plan.pk])).status_code == 200
     # The police answer a request for information, with a document, and download it again.
     info_request = ask(referral)

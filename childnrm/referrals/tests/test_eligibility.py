@@ -137,14 +137,72 @@ def test_an_estimated_date_of_birth_close_to_18_goes_to_the_sca(northbridge):
     assert result.outcome == TriageOutcome.SCA
 
 
-@pytest.mark.parametrize("estimated_age", [12, 17, 18])
-def test_only_an_estimated_age_means_the_age_is_uncertain(northbridge, estimated_age):
+@pytest.mark.parametrize("estimated_age", [12, 17])
+def test_an_undisputed_estimated_age_is_treated_like_an_estimated_date_of_birth(northbridge, estimated_age):
     result = assess(
         referral(date_of_birth=None, estimated_age_years=estimated_age), receiving_site=northbridge, on=REFERRED
     )
+    assert result.outcome == TriageOutcome.PANEL
+    assert result.reasons[0] == (
+        f"Only an estimated age ({estimated_age}) is known, not a date of birth. An estimated age is treated like "
+        f"an estimated date of birth: the child is taken to have turned {estimated_age} on the day of referral, so "
+        f"to have been born on 1 June {2026 - estimated_age}."
+    )
+    birthday = f"1 June {2026 - estimated_age + 18}"
+    assert result.reasons[1].startswith(
+        f"On the date of birth taken from the estimated age (1 June {2026 - estimated_age}), the child turns 18 on "
+        f"{birthday}"
+    )
+
+
+def test_the_same_child_routes_the_same_by_estimated_age_or_estimated_date_of_birth(northbridge):
+    """Today's referral of a child thought to be 15: the same outcome whichever way the age was entered."""
+    by_age = assess(referral(date_of_birth=None, estimated_age_years=15), receiving_site=northbridge, on=REFERRED)
+    by_date = assess(
+        referral(date_of_birth=date(2011, 6, 1), date_of_birth_estimated=True), receiving_site=northbridge, on=REFERRED
+    )
+    assert by_age.outcome == by_date.outcome == TriageOutcome.PANEL
+
+
+def test_an_estimated_age_of_17_is_more_than_100_days_from_18_and_of_18_is_not(northbridge):
+    seventeen = assess(referral(date_of_birth=None, estimated_age_years=17), receiving_site=northbridge, on=REFERRED)
+    assert seventeen.outcome == TriageOutcome.PANEL
+    assert "turns 18 on 1 June 2027, 365 days after the referral on 1 June 2026" in seventeen.reasons[1]
+    eighteen = assess(referral(date_of_birth=None, estimated_age_years=18), receiving_site=northbridge, on=REFERRED)
+    assert eighteen.outcome == TriageOutcome.SCA
+    assert eighteen.reasons[-1].endswith("because the child was 18 or over when referred.")
+
+
+def test_an_estimated_age_on_29_february_reads_as_born_on_28_february(northbridge):
+    assert eligibility.birth_date_from_estimated_age(17, date(2028, 2, 29)) == date(2011, 2, 28)
+    result = assess(
+        referral(date_of_birth=None, estimated_age_years=17), receiving_site=northbridge, on=date(2028, 2, 29)
+    )
+    assert "turns 18 on 28 February 2029, 365 days after" in result.reasons[1]
+
+
+@pytest.mark.parametrize("flag", ["age_disputed", "age_uncertain"])
+def test_a_disputed_or_uncertain_estimated_age_still_goes_to_the_sca(northbridge, flag):
+    result = assess(
+        referral(date_of_birth=None, estimated_age_years=14, **{flag: True}), receiving_site=northbridge, on=REFERRED
+    )
     assert result.outcome == TriageOutcome.SCA
-    assert f"Only an estimated age ({estimated_age}) is known" in result.reasons[0]
-    assert result.reasons[-1].endswith("because only an estimated age is known.")
+    assert eligibility.hard_exclusions(referral(date_of_birth=None, estimated_age_years=14, **{flag: True}), REFERRED)
+
+
+def test_hard_exclusions_name_every_rule_but_not_the_area(northbridge):
+    on = REFERRED
+    assert eligibility.hard_exclusions(referral(), on) == []
+    assert eligibility.hard_exclusions(referral(residence_local_authority=None), on) == []  # area: not a hard rule
+    assert eligibility.hard_exclusions(referral(date_of_birth=dob_for_days_before_18(100)), on) == [
+        "the child turns 18 within 100 days of the referral"
+    ]
+    assert eligibility.hard_exclusions(referral(date_of_birth=dob_for_days_before_18(101)), on) == []
+    assert eligibility.hard_exclusions(referral(date_of_birth=None), on) == ["the child's age is not known"]
+    assert eligibility.hard_exclusions(referral(age_disputed=True, public_order_disqualification=True), on) == [
+        "the child's age is disputed",
+        "a public-order disqualification is being considered",
+    ]
 
 
 def test_no_age_at_all_goes_to_the_sca(northbridge):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from childnrm.accounts.models import DayBasis, Membership, Nation, Role, Site
+from childnrm.accounts.models import DayBasis, Membership, Nation, Organisation, OrganisationType, Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
@@ -132,13 +132,21 @@ def test_filter_by_status_and_by_who_decides(demo, coordinator):
 
 
 def test_a_coordinators_override_decides_the_outcome_filter(demo, coordinator):
-    referral = submitted_referral("northbridge", age_uncertain=True)
+    # Out of every site's area: the SCA, unless the coordinator knows better where the child lives.
+    referral = submitted_referral(
+        "northbridge",
+        residence_local_authority=Organisation.objects.create(
+            name="Farshire Council", type=OrganisationType.LOCAL_AUTHORITY
+        ),
+        found_local_authority=None,
+    )
+    assert referral.triage_assessments.get().outcome == TriageOutcome.SCA
     triage_confirm(
         referral=referral,
         user=demo_user(Role.COORDINATOR, "northbridge"),
         final_outcome="panel",
         final_site=None,
-        reason="The age assessment has since confirmed the date of birth.",
+        reason="The child has moved to Northbridge; the form gives the old address.",
     )
     assert rows(coordinator.get(QUEUE, {"outcome": TriageOutcome.PANEL})) == [referral.reference]
     assert rows(coordinator.get(QUEUE, {"outcome": TriageOutcome.SCA})) == []

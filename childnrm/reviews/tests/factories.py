@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from childnrm.accounts.models import Membership, Role, Site, User
+from childnrm.accounts.models import Membership, Organisation, Role, Site, User
 from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage, Vote
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingAttendee, MeetingStatus
+from childnrm.panels.rules import SEAT_ORGANISATION_TYPE
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.tests.factories import submitted_referral
@@ -29,20 +30,37 @@ def site_user(role: str, site_slug: str = "northbridge") -> User:
     return User.objects.get(email=demo_email(role, site_slug))
 
 
-def panel_user(site_slug: str, name: str) -> User:
-    """A panel member of the site (a voter), created once per name."""
+def panel_user(site_slug: str, name: str, agency: str = Agency.SOCIAL_CARE) -> User:
+    """A panel member of the site (a voter for `agency`, from that kind of organisation), created once per name."""
     site = Site.objects.get(slug=site_slug)
     email = f"{name.lower().replace(' ', '.')}.{site_slug}@panel.childnrm.example"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, None, full_name=f"{name} ({site.name.split()[0]})")
+        organisation = Organisation.objects.filter(type=SEAT_ORGANISATION_TYPE[agency]).first()
+        user = User.objects.create_user(
+            email, None, full_name=f"{name} ({site.name.split()[0]})", organisation=organisation
+        )
     Membership.objects.get_or_create(user=user, site=site, role=Role.PANEL_MEMBER)
+    return user
+
+
+def other_chair(site_slug: str = "northbridge") -> User:
+    """A second chair of the site. It signs off the factory's decisions, so that the demo chair, who chairs the
+    factory's meetings, may chair their reconsideration (a differently constituted panel)."""
+    site = Site.objects.get(slug=site_slug)
+    email = f"other.chair.{site_slug}@panel.childnrm.example"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=f"Other Chair ({site.name.split()[0]})")
+    Membership.objects.get_or_create(user=user, site=site, role=Role.CHAIR)
     return user
 
 
 def panel_trio(site_slug: str, prefix: str) -> list[User]:
     """Three voting members, one for each statutory partner."""
-    return [panel_user(site_slug, f"{prefix} {agency.label.split()[-1].capitalize()}") for agency in VOTING_AGENCIES]
+    return [
+        panel_user(site_slug, f"{prefix} {agency.label.split()[-1].capitalize()}", agency) for agency in VOTING_AGENCIES
+    ]
 
 
 def accepted_referral(site_slug: str = "northbridge") -> Referral:
@@ -65,6 +83,7 @@ def meeting(
     starts_in_days: int = 14,
     status: str = MeetingStatus.SCHEDULED,
     location: str = "",
+    chair: User | None = None,
 ) -> Meeting:
     site = Site.objects.get(slug=site_slug)
     starts = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=starts_in_days), time(10, 0)))
@@ -73,7 +92,7 @@ def meeting(
         starts_at=starts,
         status=status,
         location=location or f"Room {next(_n)}",
-        chair=site_user(Role.CHAIR, site_slug),
+        chair=chair or site_user(Role.CHAIR, site_slug),
         created_by=site_user(Role.COORDINATOR, site_slug),
     )
     for user, agency in zip(voters or [], itertools.cycle(VOTING_AGENCIES), strict=False):
@@ -92,12 +111,19 @@ def final_decision(
     referral: Referral | None = None,
     voters: list[User] | None = None,
     sitting: Meeting | None = None,
+    communicated_on: date | None = None,
+    communicated: bool = True,
+    chair: User | None = None,
 ) -> Decision:
-    """A finalised decision with its reasons and one vote per voter."""
+    """A decision finalised on its decision date, with its reasons and one vote per voter.
+
+    A negative one is communicated to the referrer (its reconsideration window opened, as producing the
+    referrer's letter does) on `communicated_on`, by default its decision date; `communicated=False` leaves
+    it uncommunicated."""
     referral = referral or accepted_referral(site_slug)
     decided_on = decided_on or timezone.localdate()
     voters = voters if voters is not None else panel_trio(site_slug, "Original")
-    chair = site_user(Role.CHAIR, site_slug)
+    chair = chair or (sitting.chair if sitting is not None else other_chair(site_slug))
     decision = Decision.objects.create(
         referral=referral,
         stage=stage,
@@ -117,13 +143,15 @@ def final_decision(
         decided_on=decided_on,
         created_by=site_user(Role.COORDINATOR, site_slug),
         finalised_by=chair,
-        finalised_at=timezone.now(),
+        finalised_at=timezone.make_aware(datetime.combine(decided_on, time(17, 0))),
     )
     vote = Vote.NEGATIVE if outcome == Outcome.NEGATIVE else Vote.POSITIVE
     for user, agency in zip(voters, itertools.cycle(VOTING_AGENCIES), strict=False):
         DecisionVote.objects.create(
             decision=decision, voter=user, agency=agency, vote=vote, recorded_by=chair, reasons="As discussed."
         )
+    if communicated:
+        services.window_open(decision=decision, communicated_on=communicated_on or decided_on)
     return decision
 
 

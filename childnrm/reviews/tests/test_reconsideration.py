@@ -251,6 +251,7 @@ def test_the_listing_page_shows_who_sat_on_the_original_panel(demo, client_as):
 def reconsidered(asked, *, voters, outcome=Outcome.POSITIVE) -> Decision:
     """The reconsidering panel's decision, as the decisions app leaves it once finalised."""
     original = asked.decision
+    Decision.objects.filter(pk=original.pk).update(status=DecisionStatus.SUPERSEDED)  # one final version at a time
     decision = Decision.objects.create(
         referral=original.referral,
         stage=original.stage,
@@ -267,7 +268,6 @@ def reconsidered(asked, *, voters, outcome=Outcome.POSITIVE) -> Decision:
         finalised_by=f.site_user(Role.CHAIR),
         finalised_at=timezone.now(),
     )
-    Decision.objects.filter(pk=original.pk).update(status=DecisionStatus.SUPERSEDED)
     for voter in voters:
         DecisionVote.objects.create(
             decision=decision, voter=voter, agency="police", vote=Vote.POSITIVE, recorded_by=f.site_user(Role.CHAIR)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from childnrm.accounts.models import Membership, Role, Site
+from childnrm.accounts.models import Membership, Organisation, Role, Site
 from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
 from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.decisions.tests.factories import final_decision, record_complete
 from childnrm.panels import services as panel_services
-from childnrm.panels.models import Agency, AgendaItem, AttendsAs, Meeting
+from childnrm.panels.models import Agency, AgendaItem, AttendsAs, Meeting, PanelMember
+from childnrm.panels.rules import SEAT_ORGANISATION_TYPE
 from childnrm.reviews import services
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as f
@@ -24,12 +25,16 @@ from childnrm.reviews.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def fresh_panel_meeting(site: Site, original_voters: set[int]) -> Meeting:
+def fresh_panel_meeting(site: Site, original_voters: set[int], chair) -> Meeting:
     """A future sitting with three new voting members and none of the original voters."""
     coordinator = f.site_user(Role.COORDINATOR)
     for agency in (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH):
-        member = _demo_user(f"fresh-{agency}.{site.slug}@{DEMO_EMAIL_DOMAIN}", f"Fresh {agency} member", None)
+        # From the kind of organisation whose vote the seat is (panels.rules.seat_refusal).
+        organisation = Organisation.objects.filter(type=SEAT_ORGANISATION_TYPE[agency]).first()
+        member = _demo_user(f"fresh-{agency}.{site.slug}@{DEMO_EMAIL_DOMAIN}", f"Fresh {agency} member", organisation)
         Membership.objects.get_or_create(user=member, site=site, role=Role.PANEL_MEMBER)
+        if PanelMember.objects.filter(site=site, user=member, active=True).exists():
+            continue
         panel_services.panel_member_add(
             site=site, user=coordinator, member_user=member, agency=agency, attends_as=AttendsAs.MEMBER, voting=True
         )
@@ -39,7 +44,7 @@ def fresh_panel_meeting(site: Site, original_voters: set[int]) -> Meeting:
         kind="extra",
         starts_at=timezone.now() + timezone.timedelta(minutes=5),  # later today: decided today
         location="Reconsideration room",
-        chair=f.site_user(Role.CHAIR),
+        chair=chair,
     )
     for attendee in meeting.attendees.filter(user_id__in=original_voters):
         panel_services.attendee_remove(attendee=attendee, user=coordinator)
@@ -64,7 +69,15 @@ def test_a_reconsideration_decided_through_the_decisions_services(demo, client_a
     voter_names = set(original.votes.values_list("voter__full_name", flat=True))
     assert all(name in str(problem.value) for name in voter_names)
 
-    meeting = fresh_panel_meeting(site, voters)
+    # None of the original voters, but the original decision's chair in the chair: refused too.
+    original_chair = original.meeting.chair
+    chaired_by_original = fresh_panel_meeting(site, voters, original_chair)
+    with pytest.raises(services.ReviewInvalid, match="chaired the decision being reconsidered"):
+        services.reconsideration_list(reconsideration=asked, meeting=chaired_by_original, user=coordinator)
+    panel_services.meeting_cancel(meeting=chaired_by_original, user=coordinator)
+
+    chair = f.other_chair()
+    meeting = fresh_panel_meeting(site, voters, chair)
     services.reconsideration_list(reconsideration=asked, meeting=meeting, user=coordinator)
     item = AgendaItem.objects.get(meeting=meeting, referral=original.referral)
 
@@ -87,7 +100,7 @@ def test_a_reconsideration_decided_through_the_decisions_services(demo, client_a
     with pytest.raises(services.ReviewStateError):
         services.reconsideration_decide(reconsideration=asked, user=coordinator)
     record_complete(draft, outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
-    decided = decision_services.decision_finalise(decision=draft, user=f.site_user(Role.CHAIR))
+    decided = decision_services.decision_finalise(decision=draft, user=chair)
     assert decided.status == DecisionStatus.FINAL
     assert not set(decided.votes.values_list("voter_id", flat=True)) & voters
 

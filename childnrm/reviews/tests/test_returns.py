@@ -40,7 +40,8 @@ def test_the_return_is_kept_as_sent_even_after_a_correction(demo, client_as):
     as_sent, sha = sent.export, sent.sha256
     before = client_as(Role.SCA_QUALITY_ASSURER).get(f"/reviews/returns/{sent.pk}/json/").content
 
-    # A correction: a new version with other reasons supersedes the one sent.
+    # A correction: a new version with other reasons supersedes the one sent (one final version at a time).
+    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.SUPERSEDED, credibility_reasoning="Edited!")
     correction = Decision.objects.create(
         referral=decision.referral,
         stage=decision.stage,
@@ -56,7 +57,6 @@ def test_the_return_is_kept_as_sent_even_after_a_correction(demo, client_as):
         decided_on=decision.decided_on,
         created_by=decision.created_by,
     )
-    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.SUPERSEDED, credibility_reasoning="Edited!")
 
     sent.refresh_from_db()
     assert sent.export == as_sent and sent.sha256 == sha

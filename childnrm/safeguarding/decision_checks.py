@@ -1,0 +1,45 @@
+"""What a decision needs of the child's safeguarding before sign-off (issue 8, rule 6).
+
+A positive reasonable grounds decision is never only a status: the same sitting agrees a plan, or the
+panel records why a plan already in place (an active safeguarding plan, or an open statutory period
+such as a child protection plan) protects the child. Registered with decisions.checks in apps.ready(),
+because decisions may not import this app.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from childnrm.decisions.models import Decision, Outcome, PlanBasis, Stage
+from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan, StatutoryPeriod
+
+
+def plan_problems(decision: Decision) -> list[str]:
+    if decision.stage != Stage.REASONABLE_GROUNDS or decision.outcome != Outcome.POSITIVE:
+        return []
+    child_id = decision.referral.child_id
+    if decision.plan_basis == PlanBasis.AGREED_AT_SITTING:
+        agreed = (
+            child_id is not None
+            and decision.meeting_id is not None
+            and SafeguardingPlan.objects.filter(
+                child_id=child_id, agreed_at_meeting_id=decision.meeting_id, status=PlanStatus.ACTIVE
+            ).exists()
+        )
+        if not agreed:
+            return ["Record the safeguarding plan agreed at this sitting: no plan agreed at this sitting is recorded"]
+    elif decision.plan_basis == PlanBasis.ALREADY_IN_PLACE:
+        today = timezone.localdate()
+        in_place = child_id is not None and (
+            SafeguardingPlan.objects.filter(child_id=child_id, status=PlanStatus.ACTIVE).exists()
+            or StatutoryPeriod.objects.filter(child_id=child_id, starts_on__lte=today)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .exists()
+        )
+        if not in_place:
+            return [
+                "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in place "
+                "for the child: record it on the child's safeguarding page, or agree a plan at this sitting"
+            ]
+    return []
