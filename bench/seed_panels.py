@@ -469,6 +469,7 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
                         question=QUESTIONS[agency],
                         purpose=PURPOSE,
                         lawful_basis=LawfulBasis.PUBLIC_TASK_SAFEGUARDING,
+                        lawful_basis_detail="UK GDPR Article 6(1)(e) with DPA 2018 Schedule 1 paragraph 18",
                         due_on=due,
                         status=RequestStatus.ANSWERED if is_answered else RequestStatus.OPEN,
                         requested_by=coordinator,

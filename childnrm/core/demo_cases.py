@@ -19,6 +19,7 @@ from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Outcome, Stage
 from childnrm.letters.services import letters_produce
 from childnrm.panels import services as panel_services
+from childnrm.panels.demo import working_day
 from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm
@@ -93,7 +94,8 @@ def load_demo_cases() -> int:
             site.slug,
             stage=Stage.REASONABLE_GROUNDS,
             outcome=Outcome.POSITIVE,
-            decided_on=today - timedelta(days=DECIDED_AGO - 14),
+            # Its sitting, like every demo sitting, on a working day.
+            decided_on=working_day(today - timedelta(days=DECIDED_AGO - 14), site.nation, step=-1),
             referral=referral,
         )
         # The plan was agreed at the sitting before the decision was signed off (issue 8, rule 6).
@@ -113,5 +115,7 @@ def load_demo_cases() -> int:
             review_on=None,
         )
         letters_produce(decision=decision, user=coordinator)
+        # That sitting is over: closed, so the dashboard does not flag it as left in session.
+        panel_services.meeting_close(meeting=decision.meeting, user=coordinator)
         made += len(WAITING_FOR_TRIAGE) + len(ON_THE_AGENDA) + 1
     return made

@@ -6,11 +6,12 @@ or before "today minus N days". Lists are limited; counts are the database's.
 
 The alerts (domain.md steps 4, 5, 9, 11, 13):
 
-- reasonable grounds due: accepted referrals without a final RG decision, due on
+- reasonable grounds due: referrals whose RG clock runs (`referrals.clocks.rg_running`: with the
+  site's panel, submitted or accepted, and no final RG decision), due on
   `referrals.clocks.rg_due_date` (calendar or working days by site policy): overdue, or due
-  within `DUE_SOON_DAYS` (today included);
+  within `DUE_SOON_DAYS` (today included). The coordinator's queue uses the same definitions;
 - the recovery period: a positive final RG without a final CG; the CG can be decided from
-  `decided_on + site.recovery_period_days` (at once where the site takes both at one sitting);
+  `referrals.clocks.earliest_cg_date` (at once where the site takes both at one sitting);
 - reconsideration: a negative final decision communicated to the referrer has its window open until
   the last day recorded when it was communicated (`reviews.ReconsiderationWindow.last_day`, that day
   included; it runs from when the decision was final and communicated, not from the sitting);
@@ -20,7 +21,9 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
   18 or over today (on the rules' working date of birth: the date of birth, else the estimated age
   read as in `referrals.eligibility`) and whose latest answer is not consent to remain in the NRM. The
   CG decision cannot be signed off until it is (`eligibility.adult_consent_problems`);
-- overdue safeguarding plan actions and overdue information requests (due before today, still open).
+- overdue safeguarding plan actions and overdue information requests (due before today, still open);
+- sittings left in session past their day (opened, never closed, starting before today);
+- information-sharing protocols whose review date is within REVIEW_DUE_DAYS, or past (lapsed).
 """
 
 from __future__ import annotations
@@ -33,8 +36,11 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
-from childnrm.information.models import InformationRequest, RequestStatus
+from childnrm.information.models import InformationRequest, RequestStatus, SharingProtocol
+from childnrm.information.services_protocols import REVIEW_DUE_DAYS
+from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
 from childnrm.kit.dates import long_date
+from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import Child
 from childnrm.referrals import clocks as referral_clocks
 from childnrm.referrals.eligibility import (
@@ -68,6 +74,8 @@ class Kind:
     ADULT_CONSENT = "adult_consent_awaited"
     ACTION_OVERDUE = "plan_action_overdue"
     INFORMATION_OVERDUE = "information_request_overdue"
+    PROTOCOL_REVIEW = "sharing_protocol_review_due"
+    SITTING_STALE = "sitting_left_in_session"
 
 
 KIND_LABELS = {
@@ -81,23 +89,15 @@ KIND_LABELS = {
     Kind.ADULT_CONSENT: "Turned 18: waiting on consent to remain in the NRM",
     Kind.ACTION_OVERDUE: "Safeguarding plan actions overdue",
     Kind.INFORMATION_OVERDUE: "Information requests overdue",
+    Kind.PROTOCOL_REVIEW: f"Information-sharing protocols due for review within {REVIEW_DUE_DAYS} days",
+    Kind.SITTING_STALE: "Sittings left in session past their day",
 }
 
 
 # Date bounds ------------------------------------------------------------------------------------
 
 
-def last_submission_day_due_by(site: Site, day: date) -> date:
-    """The latest day of referral whose RG decision is due on or before `day`.
-
-    Due dates never go backwards as the referral day moves forward, so "due by `day`" is exactly
-    "referred on or before this day": a range on submitted_at that an index answers.
-    """
-    # A due date is at least rg_due_days calendar days after referral: start there and walk back.
-    candidate = day - timedelta(days=site.rg_due_days)
-    while referral_clocks.rg_due_date(candidate, site) > day:
-        candidate -= timedelta(days=1)
-    return candidate
+last_submission_day_due_by = referral_clocks.last_submission_day_due_by
 
 
 def latest_birth_date_18_by(day: date) -> date:
@@ -112,34 +112,26 @@ def latest_birth_date_18_by(day: date) -> date:
     return candidate
 
 
-def _submitted_by(day: date) -> Q:
-    """Referred on or before `day` (UK time)."""
-    return Q(submitted_at__lt=referral_clocks.start_of_day(day + timedelta(days=1)))
+_submitted_by = referral_clocks.submitted_by
 
 
 # Querysets --------------------------------------------------------------------------------------
 
 
 def rg_pending(site: Site) -> QuerySet[Referral]:
-    """Accepted referrals of the site that have no final reasonable grounds decision."""
-    decided = Decision.objects.filter(
-        referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status__in=DECIDED_STATUSES
-    )
-    return (
-        Referral.objects.filter(site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False)
-        .filter(~Exists(decided))
-        .select_related("child")
-        .order_by("submitted_at", "id")
-    )
+    """Referrals of the site whose reasonable grounds clock runs (`referrals.clocks.rg_running`)."""
+    referrals = referral_clocks.rg_running(Referral.objects.filter(site=site))
+    return referrals.select_related("child").order_by("submitted_at", "id")
 
 
 def rg_overdue(site: Site, today: date) -> QuerySet[Referral]:
-    return rg_pending(site).filter(_submitted_by(last_submission_day_due_by(site, today - timedelta(days=1))))
+    """The queue's "Only overdue" for this site: the same definition (`referrals.clocks.rg_overdue`)."""
+    return referral_clocks.rg_overdue(rg_pending(site), [site], today)
 
 
 def rg_due_soon(site: Site, today: date) -> QuerySet[Referral]:
     """Due today or within the next DUE_SOON_DAYS days (not yet overdue)."""
-    not_overdue = ~_submitted_by(last_submission_day_due_by(site, today - timedelta(days=1)))
+    not_overdue = ~_submitted_by(referral_clocks.last_overdue_submission_day(site, today))
     return (
         rg_pending(site)
         .filter(not_overdue)
@@ -151,32 +143,27 @@ def _current_final(site: Site) -> QuerySet[Decision]:
     return Decision.objects.filter(referral__site=site, status=DecisionStatus.FINAL, decided_on__isnull=False)
 
 
-def recovery_days(site: Site) -> int:
-    """Days between a positive RG and the earliest CG (none where both may be taken at one sitting)."""
-    return 0 if site.rg_and_cg_at_one_sitting else site.recovery_period_days
+recovery_days = referral_clocks.recovery_days
 
 
 def cg_awaiting(site: Site) -> QuerySet[Decision]:
     """Positive final RG decisions of accepted referrals without a final CG decision."""
-    cg_decided = Decision.objects.filter(
-        referral=OuterRef("referral"), stage=Stage.CONCLUSIVE_GROUNDS, status__in=DECIDED_STATUSES
-    )
     return (
         _current_final(site)
         .filter(stage=Stage.REASONABLE_GROUNDS, outcome=Outcome.POSITIVE, referral__status=ReferralStatus.ACCEPTED)
-        .filter(~Exists(cg_decided))
+        .filter(~referral_clocks.decided(referral_clocks.CG_STAGE, referral="referral"))
         .select_related("referral", "referral__child")
         .order_by("decided_on", "id")
     )
 
 
 def cg_in_recovery(site: Site, today: date) -> QuerySet[Decision]:
-    """The CG cannot be decided yet: decided_on + recovery days is after today."""
-    return cg_awaiting(site).filter(decided_on__gt=today - timedelta(days=recovery_days(site)))
+    """The CG cannot be decided yet: `referrals.clocks.earliest_cg_date` is after today."""
+    return cg_awaiting(site).filter(decided_on__gt=referral_clocks.last_rg_day_cg_due(site, today))
 
 
 def cg_ready(site: Site, today: date) -> QuerySet[Decision]:
-    return cg_awaiting(site).filter(decided_on__lte=today - timedelta(days=recovery_days(site)))
+    return cg_awaiting(site).filter(decided_on__lte=referral_clocks.last_rg_day_cg_due(site, today))
 
 
 def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
@@ -282,6 +269,31 @@ def information_overdue(site: Site, today: date) -> QuerySet[InformationRequest]
         InformationRequest.objects.filter(referral__site=site, status=RequestStatus.OPEN, due_on__lt=today)
         .select_related("referral", "referral__child", "organisation")
         .order_by("due_on", "id")
+    )
+
+
+def sittings_stale(site: Site, today: date) -> QuerySet[Meeting]:
+    """Sittings of the site still in session after the day they met (the site/status/starts_at index)."""
+    return Meeting.objects.filter(
+        site=site, status=MeetingStatus.OPEN, starts_at__lt=referral_clocks.start_of_day(today)
+    ).order_by("starts_at", "id")
+
+
+# Information-sharing protocols: `information.services_protocols.due_for_review` (review date within
+# REVIEW_DUE_DAYS or past: a range on the site/review_on index).
+
+
+def _protocol_alert(protocol: SharingProtocol, today: date) -> Alert:
+    return Alert(
+        kind=Kind.PROTOCOL_REVIEW,
+        object_type=SharingProtocol._meta.label_lower,
+        object_id=protocol.reference,
+        referral_reference="",
+        child_reference="",
+        child_name="",
+        date=protocol.review_on,
+        days=(protocol.review_on - today).days,
+        note=protocol.organisation.name,
     )
 
 
@@ -403,6 +415,21 @@ def _information_alert(request: InformationRequest, today: date) -> Alert:
     )
 
 
+def _sitting_alert(meeting: Meeting, today: date) -> Alert:
+    day = timezone.localtime(meeting.starts_at).date()
+    return Alert(
+        kind=Kind.SITTING_STALE,
+        object_type=Meeting._meta.label_lower,
+        object_id=str(meeting.pk),
+        referral_reference="",
+        child_reference="",
+        child_name="",
+        date=day,
+        days=(day - today).days,
+        note=f"{meeting.get_kind_display()}: still in session, close it to carry undecided cases on",
+    )
+
+
 @dataclass
 class AlertList:
     kind: str
@@ -447,10 +474,9 @@ def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMI
     count, rows = _limited(rg_due_soon(site, today), limit)
     lists[Kind.RG_DUE_SOON] = AlertList(Kind.RG_DUE_SOON, count, _rg_alerts(Kind.RG_DUE_SOON, rows, site, today))
 
-    days = recovery_days(site)
     for kind, qs in ((Kind.CG_RECOVERY, cg_in_recovery(site, today)), (Kind.CG_READY, cg_ready(site, today))):
         count, rows = _limited(qs, limit)
-        items = [_decision_alert(kind, d, d.decided_on + timedelta(days=days), today) for d in rows]
+        items = [_decision_alert(kind, d, referral_clocks.earliest_cg_date(d.decided_on, site), today) for d in rows]
         lists[kind] = AlertList(kind, count, items)
 
     count, rows = _limited(reconsideration_open(site, today), limit)
@@ -482,4 +508,8 @@ def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMI
     lists[Kind.INFORMATION_OVERDUE] = AlertList(
         Kind.INFORMATION_OVERDUE, count, [_information_alert(r, today) for r in rows]
     )
+    count, rows = _limited(sittings_stale(site, today), limit)
+    lists[Kind.SITTING_STALE] = AlertList(Kind.SITTING_STALE, count, [_sitting_alert(m, today) for m in rows])
+    count, rows = _limited(protocols_due_for_review(site, today), limit)
+    lists[Kind.PROTOCOL_REVIEW] = AlertList(Kind.PROTOCOL_REVIEW, count, [_protocol_alert(p, today) for p in rows])
     return SiteAlerts(site=site, today=today, lists=lists)

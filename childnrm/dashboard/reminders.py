@@ -80,6 +80,10 @@ def _when(alert: Alert) -> str:
         return f"reconsideration window ends {_day(alert.date)}"
     if alert.kind == Kind.ADULT_CONSENT:
         return f"turned 18 on {_day(alert.date)}: their consent to remain in the NRM is not recorded"
+    if alert.kind == Kind.SITTING_STALE:
+        return f"still in session since {_day(alert.date)}: close it so undecided cases are carried on"
+    if alert.kind == Kind.PROTOCOL_REVIEW:
+        return f"to be reviewed by {_day(alert.date)}" + (" (lapsed)" if alert.days < 0 else "")
     return f"turns 18 on {_day(alert.date)}"
 
 
@@ -94,6 +98,10 @@ def _line(alert: Alert) -> str:
         parts.insert(0, f"action {alert.object_id}")
     if alert.kind == Kind.INFORMATION_OVERDUE:
         parts.insert(0, f"request {alert.note.split(' ')[0]}")
+    if alert.kind == Kind.SITTING_STALE:
+        parts.append(f"sitting {alert.object_id}")
+    if alert.kind == Kind.PROTOCOL_REVIEW:
+        parts.append(f"information-sharing protocol {alert.object_id} with {alert.note}")
     return f"- {', '.join(parts)}: {_when(alert)}"
 
 

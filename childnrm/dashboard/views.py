@@ -29,6 +29,8 @@ SECTIONS: list[tuple[str, str, str]] = [
     (Kind.ADULT_CONSENT, "adult-consent", "18th birthday"),
     (Kind.ACTION_OVERDUE, "actions-overdue", "Was due"),
     (Kind.INFORMATION_OVERDUE, "information-overdue", "Was due"),
+    (Kind.SITTING_STALE, "sittings-stale", "Sitting day"),
+    (Kind.PROTOCOL_REVIEW, "protocols-review", "Review date"),
 ]
 
 
@@ -73,6 +75,8 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
             "link_children": has_perm(user, Perm.CHILD_VIEW_SITE, site.pk),
             "link_referrals": has_perm(user, Perm.REFERRAL_TRIAGE, site.pk),
             "link_transitions": has_perm(user, Perm.CASE_TRANSFER, site.pk),
+            "link_meetings": has_perm(user, Perm.PANEL_MANAGE, site.pk),
+            "link_protocols": has_perm(user, Perm.INFORMATION_REQUEST, site.pk),
         },
     )
 

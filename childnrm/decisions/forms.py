@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from childnrm.core.forms import GovukFormMixin
 from childnrm.decisions.models import (
@@ -218,6 +219,11 @@ class OutcomeForm(SectionForm):
     def initial_for(cls, decision: Decision) -> dict[str, Any]:
         initial = super().initial_for(decision)
         initial["negative_reason"] = decision.negative_reason_id
+        if initial["decided_on"] is None and decision.meeting is not None:
+            # The panel decides at its sitting: offer that day, once it has come (never a future date).
+            sitting_day = timezone.localtime(decision.meeting.starts_at).date()
+            if sitting_day <= timezone.localdate():
+                initial["decided_on"] = sitting_day
         return initial
 
     def to_fields(self) -> dict[str, Any]:

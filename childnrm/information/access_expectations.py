@@ -6,6 +6,8 @@ it) about a referral submitted to the site; the sample document is shared in an 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -30,6 +32,13 @@ EXPECTED = {
     "information:answer": {Role.FIRST_RESPONDER},
     # Every agency user has an inbox (empty if nothing is addressed to their organisation).
     "information:inbox": {Role.FIRST_RESPONDER, Role.PANEL_MEMBER, Role.ADVISER},
+    # Information-sharing protocols: the coordinators of the protocol's site.
+    "information:protocols": {Role.COORDINATOR},
+    "information:protocol-new": {Role.COORDINATOR},
+    "information:protocol": {Role.COORDINATOR},
+    "information:protocol-change": {Role.COORDINATOR},
+    "information:protocol-upload": {Role.COORDINATOR},
+    "information:protocol-document": {Role.COORDINATOR},
 }
 
 
@@ -59,6 +68,7 @@ def sample_request(site_slug: str) -> str:
             question=SAMPLE_QUESTION,
             purpose="Sample purpose",
             lawful_basis=LawfulBasis.PUBLIC_TASK_SAFEGUARDING,
+            lawful_basis_detail="Sample basis stated in full for the access matrix",
             due_on=_today(),
             requested_by=User.objects.get(email=demo_email(Role.COORDINATOR, site_slug)),
         )
@@ -94,6 +104,54 @@ def sample_document(site_slug: str) -> int:
     return document.pk
 
 
+def sample_protocol(site_slug: str) -> str:
+    """The site's protocol with its police force (demo data records one; made here if not)."""
+    from childnrm.accounts.models import Site, User
+    from childnrm.information.models import SharingProtocol
+
+    police = _police(site_slug)
+    found = SharingProtocol.objects.filter(site__slug=site_slug, organisation=police).first()
+    if found is None:
+        coordinator = User.objects.get(email=demo_email(Role.COORDINATOR, site_slug))
+        found = SharingProtocol.objects.create(
+            site=Site.objects.get(slug=site_slug),
+            organisation=police,
+            title="Sample protocol for the access matrix",
+            parties="Sample parties",
+            information_shared="Sample information",
+            purpose="Sample purpose",
+            lawful_bases=["gdpr_6_1_e"],
+            signatories="Sample signatory",
+            starts_on=_today(),
+            review_on=_today() + timedelta(days=365),
+            created_by=coordinator,
+            updated_by=coordinator,
+        )
+    return found.reference
+
+
+def sample_protocol_document(site_slug: str) -> int:
+    from childnrm.accounts.models import User
+    from childnrm.information.models import ProtocolDocument, SharingProtocol
+
+    protocol = SharingProtocol.objects.get(reference=sample_protocol(site_slug))
+    document = protocol.documents.first()
+    if document is None:
+        if not default_storage.exists(SAMPLE_FILE):
+            default_storage.save(SAMPLE_FILE, ContentFile(SAMPLE_PDF))
+        document = ProtocolDocument.objects.create(
+            protocol=protocol,
+            version=protocol.version,
+            file=SAMPLE_FILE,
+            original_name="signed-protocol.pdf",
+            content_type="application/pdf",
+            size=len(SAMPLE_PDF),
+            sha256="0" * 64,
+            uploaded_by=User.objects.get(email=demo_email(Role.COORDINATOR, site_slug)),
+        )
+    return document.pk
+
+
 def _today():
     from django.utils import timezone
 
@@ -104,4 +162,6 @@ SAMPLES = {
     "info_case_reference": sample_case,
     "request_reference": sample_request,
     "response_document_id": sample_document,
+    "protocol_reference": sample_protocol,
+    "protocol_document_id": sample_protocol_document,
 }

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Organisation
 from childnrm.core.forms import GovukFormMixin
-from childnrm.information import services
-from childnrm.information.models import LawfulBasis
+from childnrm.information import services, services_protocols
+from childnrm.information.models import LawfulBasis, ProtocolBasis
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import (
     ACCEPT_ATTRIBUTE,
@@ -70,6 +70,15 @@ class RequestForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the lawful basis for sharing", "invalid_choice": "Select the lawful basis"},
     )
+    lawful_basis_detail = forms.CharField(
+        label="The lawful basis in full (if there is no current protocol)",
+        help_text="Needed when your site has no current information-sharing protocol with the organisation: "
+        "the law, the section and why it applies to this request",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=services.PURPOSE_MAX_LENGTH,
+        error_messages={"max_length": f"The lawful basis must be {services.PURPOSE_MAX_LENGTH:,} characters or fewer"},
+    )
     due_on = GovukDateField(
         label="When is the answer due?",
         help_text="For example, 27 3 2027",
@@ -78,9 +87,15 @@ class RequestForm(GovukFormMixin, forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, protocol_organisations: set[int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(active=True).order_by("name")
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(active=True).order_by("name")
+        if protocol_organisations is not None:
+            # Without JavaScript the warning must be in the choice itself.
+            field.label_from_instance = lambda org: (
+                org.name if org.pk in protocol_organisations else f"{org.name} (no current sharing protocol)"
+            )
 
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
@@ -95,10 +110,10 @@ class RequestForm(GovukFormMixin, forms.Form):
 
 def _anchor(form: forms.Form, name: str) -> str:
     bound = form[name]
-    if name == "due_on":
-        parts = form.fields["due_on"].error_parts or ["day"]
+    if isinstance(form.fields[name], GovukDateField):
+        parts = form.fields[name].error_parts or ["day"]
         return f"{bound.auto_id}_{parts[0]}"
-    if isinstance(form.fields[name].widget, forms.RadioSelect):
+    if isinstance(form.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound.auto_id}_0"
     return bound.auto_id
 
@@ -221,3 +236,135 @@ class ListFilterForm(GovukFormMixin, forms.Form):
             "agency": data.get("agency") or "",
             "case": (data.get("case") or "").strip().upper(),
         }
+
+
+# Information-sharing protocols ------------------------------------------------------------------
+
+
+def _protocol_text(label: str, *, required_message: str, help_text: str = "", rows: int = 4):
+    return _text(
+        label,
+        help_text=help_text,
+        required_message=required_message,
+        max_length=services_protocols.TEXT_MAX_LENGTH,
+        rows=rows,
+    )
+
+
+class ProtocolForm(GovukFormMixin, forms.Form):
+    """A protocol's terms: `with_organisation` when it is first recorded (the partner cannot change)."""
+
+    organisation = forms.ModelChoiceField(
+        label="Partner organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Select an organisation",
+        error_messages={"required": "Select the partner organisation", "invalid_choice": "Select an organisation"},
+    )
+    title = forms.CharField(
+        label="Title",
+        help_text="As it appears on the signed document",
+        max_length=services_protocols.TITLE_MAX_LENGTH,
+        error_messages={
+            "required": "Enter the protocol's title",
+            "max_length": f"The title must be {services_protocols.TITLE_MAX_LENGTH} characters or fewer",
+        },
+    )
+    parties = _protocol_text(
+        "Parties", help_text="Every organisation that signed up to the protocol", required_message="Enter the parties"
+    )
+    information_shared = _protocol_text(
+        "What may be shared",
+        help_text="The kinds of information each party may share under the protocol",
+        required_message="Enter what information may be shared",
+        rows=5,
+    )
+    purpose = _protocol_text(
+        "Purpose of sharing", required_message="Enter the purpose the information is shared for", rows=3
+    )
+    lawful_bases = forms.MultipleChoiceField(
+        label="Lawful bases",
+        help_text="Select every basis the protocol relies on, including a UK GDPR Article 6 basis",
+        choices=ProtocolBasis.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the lawful bases the protocol relies on",
+            "invalid_choice": "Select lawful bases from the list",
+        },
+    )
+    lawful_basis_detail = forms.CharField(
+        label="Lawful basis in the protocol's words (optional)",
+        help_text="Anything the list does not cover, for example another statutory gateway",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=services_protocols.TEXT_MAX_LENGTH,
+    )
+    signatories = _protocol_text(
+        "Signatories",
+        help_text="Name, role and organisation of each person who signed, one a line",
+        required_message="Enter who signed the protocol",
+    )
+    starts_on = GovukDateField(
+        label="Start date",
+        help_text="For example, 1 4 2026",
+        what="The start date",
+        enter="Enter the date the protocol starts",
+        required=True,
+    )
+    review_on = GovukDateField(
+        label="Review date",
+        help_text="The protocol lapses if it is not reviewed by this date",
+        what="The review date",
+        enter="Enter the date the protocol is to be reviewed",
+        required=True,
+    )
+
+    def __init__(self, *args, with_organisation: bool = True, sites=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if sites is not None and len(sites) > 1:  # a coordinator of several sites says whose protocol it is
+            self.fields = {
+                "site": forms.ModelChoiceField(
+                    label="Site",
+                    queryset=sites,
+                    empty_label="Select a site",
+                    error_messages={"required": "Select the site", "invalid_choice": "Select a site"},
+                    widget=forms.Select(attrs={"class": "govuk-select"}),
+                ),
+                **self.fields,
+            }
+        if with_organisation:
+            self.fields["organisation"].queryset = Organisation.objects.filter(active=True).order_by("name")
+        else:
+            del self.fields["organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, review_on = cleaned.get("starts_on"), cleaned.get("review_on")
+        if starts_on and review_on and review_on <= starts_on:
+            self.fields["review_on"].error_parts = ["day", "month", "year"]
+            self.add_error("review_on", "The review date must be after the start date")
+        return cleaned
+
+    def terms(self) -> dict:
+        """The cleaned terms, as the services take them."""
+        return {name: self.cleaned_data[name] for name in services_protocols.PROTOCOL_FIELDS}
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return _error_links(self)
+
+
+class ProtocolDocumentForm(GovukFormMixin, forms.Form):
+    document = forms.FileField(
+        label="Upload the signed protocol",
+        help_text="A PDF, PNG, JPEG or Word document smaller than 10MB",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        error_messages={"required": "Select the signed protocol", "empty": MESSAGE_EMPTY},
+    )
+
+    def clean_document(self) -> services.Upload:
+        upload = self.cleaned_data["document"]
+        if upload.size > MAX_DOCUMENT_BYTES:  # the kit's handler left a placeholder: nothing to read
+            raise forms.ValidationError(MESSAGE_TOO_BIG)
+        return services.Upload(name=upload.name, file=upload)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return _error_links(self)

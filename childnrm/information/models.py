@@ -55,6 +55,17 @@ class InformationRequest(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The information-sharing protocol the request relies on (the one current with the organisation
+    # when it was sent), and its version then. Without one, the lawful basis is stated in full.
+    protocol = models.ForeignKey(
+        "information.SharingProtocol",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="information_requests",
+    )
+    protocol_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    lawful_basis_detail = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -62,6 +73,13 @@ class InformationRequest(models.Model):
             models.Index(fields=["status", "due_on"], name="info_request_due_idx"),
             models.Index(fields=["organisation", "status"], name="info_request_org_idx"),
             models.Index(fields=["referral", "status"], name="info_request_referral_idx"),
+        ]
+        constraints = [
+            # No protocol to rely on: the lawful basis must be stated in full.
+            models.CheckConstraint(
+                condition=models.Q(protocol__isnull=False) | ~models.Q(lawful_basis_detail=""),
+                name="info_request_protocol_or_basis",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,3 +144,127 @@ class InformationChase(models.Model):
 
     def __str__(self) -> str:
         return f"Chase of {self.request_id}"
+
+
+# Information-sharing protocols (issue 9 item 13) ------------------------------------------------
+
+
+class ProtocolBasis(models.TextChoices):
+    """The lawful bases and statutory gateways a protocol may rely on (a protocol adds its own words too)."""
+
+    GDPR_PUBLIC_TASK = "gdpr_6_1_e", "UK GDPR Article 6(1)(e): public task"
+    GDPR_LEGAL_OBLIGATION = "gdpr_6_1_c", "UK GDPR Article 6(1)(c): legal obligation"
+    GDPR_SAFEGUARDING = (
+        "gdpr_9_2_g_sch1_18",
+        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18: safeguarding of children",
+    )
+    GDPR_UNLAWFUL_ACTS = (
+        "gdpr_9_2_g_sch1_10",
+        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 10: preventing or detecting unlawful acts",
+    )
+    GDPR_HEALTH_SOCIAL_CARE = (
+        "gdpr_9_2_h_sch1_2",
+        "UK GDPR Article 9(2)(h) with DPA 2018 Schedule 1 paragraph 2: health or social care",
+    )
+    CHILDREN_ACT_1989_S17 = "children_act_1989_s17", "Children Act 1989 section 17: children in need"
+    CHILDREN_ACT_1989_S47 = "children_act_1989_s47", "Children Act 1989 section 47: child protection enquiries"
+    CHILDREN_ACT_2004_S10 = "children_act_2004_s10", "Children Act 2004 section 10: co-operation to improve well-being"
+    CHILDREN_ACT_2004_S11 = "children_act_2004_s11", "Children Act 2004 section 11: duty to safeguard"
+    CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", "Crime and Disorder Act 1998 section 115"
+
+
+# Every share needs an Article 6 basis; the others (Article 9 conditions, gateways) come with one.
+ARTICLE_6_BASES = frozenset({ProtocolBasis.GDPR_PUBLIC_TASK, ProtocolBasis.GDPR_LEGAL_OBLIGATION})
+
+
+class SharingProtocol(models.Model):
+    """A site's information-sharing protocol with one partner organisation.
+
+    Changed in place with a new `version` number; every version is kept whole in
+    SharingProtocolVersion, so a request can be read against the protocol as it stood. A protocol is
+    current from `starts_on` to `review_on` (that day included): one not reviewed by then has lapsed.
+    """
+
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    site = models.ForeignKey("accounts.Site", on_delete=models.PROTECT, related_name="sharing_protocols")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sharing_protocols")
+    title = models.CharField(max_length=200)
+    parties = models.TextField()
+    information_shared = models.TextField()
+    purpose = models.TextField()
+    lawful_bases = models.JSONField(default=list)  # ProtocolBasis values
+    lawful_basis_detail = models.TextField(blank=True)
+    signatories = models.TextField()
+    starts_on = models.DateField()
+    review_on = models.DateField()
+    version = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name", "-starts_on", "id"]
+        indexes = [
+            models.Index(fields=["site", "review_on"], name="sharing_protocol_review_idx"),
+            models.Index(fields=["site", "organisation", "starts_on"], name="sharing_protocol_org_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_on__gt=models.F("starts_on")), name="sharing_protocol_review_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.reference:
+            self.reference = random_reference("ISP-")
+        super().save(*args, **kwargs)
+
+    @property
+    def lawful_basis_labels(self) -> list[str]:
+        return [ProtocolBasis(value).label for value in self.lawful_bases if value in ProtocolBasis.values]
+
+
+class SharingProtocolVersion(models.Model):
+    """One version of a protocol as it was agreed: never changed."""
+
+    protocol = models.ForeignKey(SharingProtocol, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    content = models.JSONField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["protocol", "-number"]
+        constraints = [models.UniqueConstraint(fields=["protocol", "number"], name="sharing_protocol_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.protocol_id} v{self.number}"
+
+
+def protocol_document_path(instance: ProtocolDocument, filename: str) -> str:
+    # Under information/ so the orphan sweep (referrals.tasks.UPLOAD_FOLDERS) covers it; random name.
+    return f"information/protocols/{instance.protocol_id}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
+
+
+class ProtocolDocument(models.Model):
+    """A signed copy of a protocol; the latest is the one in force, earlier ones are kept."""
+
+    protocol = models.ForeignKey(SharingProtocol, on_delete=models.PROTECT, related_name="documents")
+    version = models.PositiveSmallIntegerField()  # the protocol version this copy signs
+    file = models.FileField(upload_to=protocol_document_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Signed copy {self.pk} of {self.protocol_id}"

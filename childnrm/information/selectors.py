@@ -30,7 +30,9 @@ STATUS_FILTERS = ("open", "overdue", "answered", "withdrawn", "all")
 
 
 def _with_case(queryset: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
-    return queryset.select_related("referral", "referral__site", "organisation", "requested_by", "withdrawn_by")
+    return queryset.select_related(
+        "referral", "referral__site", "organisation", "requested_by", "withdrawn_by", "protocol"
+    )
 
 
 def requests_for_coordinator(user) -> QuerySet[InformationRequest]:
@@ -194,3 +196,28 @@ def answers_for_case(referral: Referral) -> QuerySet:
         .prefetch_related("documents")
         .order_by("responded_at", "id")
     )
+
+
+# Information-sharing protocols: the coordinators of the protocol's site only. --------------------
+
+
+def protocols_for_coordinator(user) -> QuerySet:
+    from childnrm.information.models import SharingProtocol
+
+    return SharingProtocol.objects.filter(site_id__in=sites_where(user, Perm.INFORMATION_REQUEST)).select_related(
+        "site", "organisation"
+    )
+
+
+def protocol_get(user, reference: str):
+    protocol = protocols_for_coordinator(user).filter(reference=reference).first()
+    if protocol is None:
+        raise Http404
+    return protocol
+
+
+def protocol_document_get(protocol, document_id: int):
+    document = protocol.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document

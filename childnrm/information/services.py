@@ -47,6 +47,8 @@ PURPOSE_MAX_LENGTH = 2_000
 ANSWER_MAX_LENGTH = 20_000
 REASON_MAX_LENGTH = 2_000
 MAX_DOCUMENTS = 10
+# Without a current protocol the basis is "stated in full": the law, the section and why it applies.
+BASIS_IN_FULL_MIN_LENGTH = 30
 
 
 class InformationError(ValueError):
@@ -74,6 +76,13 @@ class Upload:
 
     def check(self) -> CheckedDocument:
         return document_check(data=self.data, file=self.file)
+
+
+def no_protocol_message(organisation: Organisation) -> str:
+    return (
+        f"Your site has no current information-sharing protocol with {organisation.name}: state the lawful "
+        "basis in full (the law, the section and why it applies to this request)"
+    )
 
 
 def default_due_on(referral: Referral, today: date | None = None) -> date:
@@ -133,11 +142,23 @@ def information_request_create(
     purpose: str,
     lawful_basis: str,
     due_on: date,
+    lawful_basis_detail: str = "",
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> InformationRequest:
-    """Ask an organisation for information about a case of the coordinator's site."""
+    """Ask an organisation for information about a case of the coordinator's site.
+
+    The request cites the site's current information-sharing protocol with the organisation. With
+    none current, the coordinator must state the lawful basis in full (`lawful_basis_detail`).
+    """
+    from childnrm.information.services_protocols import current_protocol
+
     today = today or timezone.localdate()
+    lawful_basis_detail = (lawful_basis_detail or "").strip()
+    if len(lawful_basis_detail) > PURPOSE_MAX_LENGTH:
+        raise InformationError(
+            f"The lawful basis must be {PURPOSE_MAX_LENGTH:,} characters or fewer", "lawful_basis_detail"
+        )
     question = _clean(
         question,
         field="question",
@@ -168,6 +189,9 @@ def information_request_create(
                 f"Referral {locked.reference} is {locked.get_status_display().lower()}: "
                 "you can ask for information only about cases with the panel."
             )
+        protocol = current_protocol(locked.site_id, organisation.pk, today)
+        if protocol is None and len(lawful_basis_detail) < BASIS_IN_FULL_MIN_LENGTH:
+            raise InformationError(no_protocol_message(organisation), "lawful_basis_detail")
         info_request = InformationRequest.objects.create(
             referral=locked,
             organisation=organisation,
@@ -175,6 +199,9 @@ def information_request_create(
             question=question,
             purpose=purpose,
             lawful_basis=lawful_basis,
+            lawful_basis_detail=lawful_basis_detail,
+            protocol=protocol,
+            protocol_version=protocol.version if protocol else None,
             due_on=due_on,
             requested_by=user,
         )
@@ -192,6 +219,9 @@ def information_request_create(
                 organisation=organisation.pk,
                 agency=agency,
                 due_on=due_on.isoformat(),
+                protocol=protocol.reference if protocol else None,
+                protocol_version=protocol.version if protocol else None,
+                lawful_basis_detail=lawful_basis_detail,
             ),
         )
         transaction.on_commit(lambda: _enqueue_notice(info_request.pk))

@@ -19,6 +19,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.information import selectors, services
 from childnrm.information.forms import AnswerForm, ListFilterForm, RequestForm, WithdrawForm
 from childnrm.information.models import InformationRequest, LawfulBasis, RequestStatus
+from childnrm.information.services_protocols import current_protocols
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
 
@@ -141,7 +142,16 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
         messages.info(request, f"Referral {referral.reference} is no longer with the panel: you cannot ask about it.")
         return redirect("information:case", info_case_reference=referral.reference)
     initial = {"due_on": services.default_due_on(referral), "lawful_basis": LawfulBasis.PUBLIC_TASK_SAFEGUARDING}
-    form = RequestForm(request.POST if request.method == "POST" else None, initial=initial)
+    protocols = list(
+        current_protocols(referral.site_id, timezone.localdate())
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    form = RequestForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        protocol_organisations={p.organisation_id for p in protocols},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -153,6 +163,7 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
                 question=data["question"],
                 purpose=data["purpose"],
                 lawful_basis=data["lawful_basis"],
+                lawful_basis_detail=data["lawful_basis_detail"],
                 due_on=data["due_on"],
                 request=request,
             )
@@ -171,7 +182,12 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
     return render(
         request,
         "information/new.html",
-        {"referral": referral, "form": form, "default_days": referral.site.information_request_days},
+        {
+            "referral": referral,
+            "form": form,
+            "default_days": referral.site.information_request_days,
+            "protocols": protocols,
+        },
     )
 
 

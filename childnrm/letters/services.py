@@ -75,14 +75,20 @@ def social_worker_of(decision: Decision) -> content.Contact | None:
         .order_by("-starts_at")
         .first()
     )
-    return content.Contact(association.user.full_name) if association is not None else None
+    return content.Contact(association.user.full_name, association.user.email) if association is not None else None
+
+
+def guardian_contact(guardian: User) -> content.Contact:
+    """How the child reaches their guardian: the work email they use this service with. No phone number is
+    recorded for a user, so none is printed."""
+    return content.Contact(guardian.full_name, guardian.email)
 
 
 def letter_people(decision: Decision, *, coordinator: User) -> content.LetterPeople:
     return content.LetterPeople(
         coordinator=content.Contact(coordinator.full_name, coordinator.email),
         site_name=decision.referral.site.name,
-        guardians=tuple(content.Contact(g.full_name) for g in guardians_of(decision)),
+        guardians=tuple(guardian_contact(g) for g in guardians_of(decision)),
         social_worker=social_worker_of(decision),
     )
 
@@ -155,11 +161,13 @@ def letters_produce(
         window = review_services.window_open(decision=locked, communicated_on=today)
         reconsider_by = window.last_day if window is not None else None
         letters = []
-        for kind, build in (
-            (LetterKind.REFERRER_OUTCOME, content.referrer_letter),
-            (LetterKind.CHILD_FRIENDLY, content.child_letter),
+        for kind, body in (
+            (LetterKind.REFERRER_OUTCOME, content.referrer_letter(locked, people=people, reconsider_by=reconsider_by)),
+            (
+                LetterKind.CHILD_FRIENDLY,
+                content.child_letter(locked, people=people, reconsider_by=reconsider_by, dated=today),
+            ),
         ):
-            body = build(locked, people=people, reconsider_by=reconsider_by)
             html = letter_html(
                 body, kind=kind, reference=referral.reference, site_name=referral.site.name, produced_on=today
             )

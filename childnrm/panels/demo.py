@@ -1,17 +1,27 @@
 """Demo panel for each site: a quorate panel (voting social care, police and health members), the
-guardian and an adviser without a vote, and one regular sitting two weeks ahead. Idempotent."""
+guardian and an adviser without a vote, and one regular sitting two weeks ahead (on a working day: never a
+weekend or a bank holiday of the site's nation). Idempotent."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Role
 from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingKind, PanelMember
+from childnrm.referrals.clocks import is_working_day
 
 DEMO_LOCATION = "Committee room 1, Civic Centre"
+
+
+def working_day(day: date, nation: str, *, step: int = 1) -> date:
+    """`day` if the panel could sit then, else the nearest working day after it (`step=-1`: before it), on
+    the bank-holiday calendar of the site's nation that the clocks use."""
+    while not is_working_day(day, nation):
+        day += timedelta(days=step)
+    return day
 
 
 def demo_member_email(kind: str, site_slug: str) -> str:
@@ -50,7 +60,7 @@ def load_demo(*, site, site_users, organisations) -> None:
     if not Meeting.objects.filter(site=site).exists():
         from childnrm.panels.services import meeting_schedule
 
-        day = timezone.localdate() + timedelta(days=14)
+        day = working_day(timezone.localdate() + timedelta(days=14), site.nation)
         meeting_schedule(
             site=site,
             user=coordinator,

@@ -246,3 +246,60 @@ class ConflictForm(forms.Form):
     @property
     def conflicted(self) -> bool:
         return self.cleaned_data["has_conflict"] == YES
+
+
+class CaseConflictsForm(GovukFormMixin, forms.Form):
+    """Every present attendee's declaration on one case, one row each: `a<id>-has_conflict` (yes/no) and
+    `a<id>-details`. Nothing is required here: services.conflicts_record refuses a row left unanswered or
+    a conflict not described, naming the person, so the rules live in one place."""
+
+    def __init__(self, *args, attendees, declarations, **kwargs) -> None:
+        self.attendees = list(attendees)
+        self.declarations = declarations
+        initial = {}
+        for a in self.attendees:
+            existing = declarations.get(a.pk)
+            if existing is not None:
+                initial[f"a{a.pk}-has_conflict"] = YES if existing.has_conflict else NO
+                initial[f"a{a.pk}-details"] = existing.details
+        super().__init__(*args, initial=initial, **kwargs)
+        for a in self.attendees:
+            name = a.user.full_name
+            self.fields[f"a{a.pk}-has_conflict"] = forms.ChoiceField(
+                label=f"Does {name} have a conflict of interest in this case?",
+                choices=YES_NO,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+                error_messages={"invalid_choice": f"Select whether {name} has a conflict of interest"},
+            )
+            self.fields[f"a{a.pk}-details"] = forms.CharField(
+                label=f"If yes, describe {name}’s conflict",
+                help_text="For example, they know the child or their family, or work with the case directly.",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+                error_messages={"max_length": "Describe the conflict in 2,000 characters or fewer"},
+            )
+            if self.fields[f"a{a.pk}-details"].help_text:
+                self.fields[f"a{a.pk}-details"].widget.attrs["aria-describedby"] = f"id_a{a.pk}-details-hint"
+
+    def rows(self) -> list[dict]:
+        return [
+            {
+                "attendee": a,
+                "declaration": self.declarations.get(a.pk),
+                "has_conflict": self[f"a{a.pk}-has_conflict"],
+                "details": self[f"a{a.pk}-details"],
+            }
+            for a in self.attendees
+        ]
+
+    def answers(self) -> dict[int, tuple[bool | None, str]]:
+        """What was chosen for each attendee: (True/False, or None if nothing was chosen; the details)."""
+        return {
+            a.pk: (
+                {YES: True, NO: False}.get(self.cleaned_data.get(f"a{a.pk}-has_conflict") or ""),
+                self.cleaned_data.get(f"a{a.pk}-details") or "",
+            )
+            for a in self.attendees
+        }

@@ -96,6 +96,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the sitting was opened before its day: the date and time it had been scheduled for (it then
+    # moved to that day, same time), kept so the record says the sitting met earlier than planned.
+    opened_early_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -157,6 +160,8 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    # The item of an earlier sitting that closed without deciding the case and carried it here.
+    carried_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="carried_to")
 
     class Meta:
         ordering = ["meeting", "position", "id"]

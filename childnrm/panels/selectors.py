@@ -90,7 +90,7 @@ HELD_HERE = Q(referral__site_id=F("meeting__site_id"))
 
 def held_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The meeting's agenda items whose cases the meeting's site still holds."""
-    return meeting.agenda_items.filter(HELD_HERE).select_related("referral", "referral__child")
+    return meeting.agenda_items.filter(HELD_HERE).select_related("referral", "referral__child", "carried_from__meeting")
 
 
 def transferred_item_count(meeting: Meeting) -> int:
@@ -158,3 +158,66 @@ def panel_member_get(user, member_id: int) -> PanelMember:
     if member is None:
         raise Http404
     return member
+
+
+# --- Closing a sitting --------------------------------------------------------------------------
+
+# Which decision stages an agenda stage asks for. A plan review asks for no decision, so it is never
+# "undecided" (the plan's own review date brings it back).
+_STAGES_ASKED = {
+    "reasonable_grounds": ("reasonable_grounds",),
+    "conclusive_grounds": ("conclusive_grounds",),
+    "both": ("reasonable_grounds", "conclusive_grounds"),
+    "reconsideration": None,  # any decision made on the item settles it
+}
+
+
+# Decision statuses that settle a stage at the sitting (decisions.models.DecisionStatus values; a test in
+# panels/tests/test_sittings.py checks they are the decisions app's own).
+SETTLED_DECISION_STATUSES = ("final", "second_review", "superseded")
+
+
+def undecided_items(meeting: Meeting) -> list[AgendaItem]:
+    """The cases the sitting was asked to decide and did not: still accepted and held here, with no decision
+    of each stage asked signed off (or with the second reviewer) on this agenda item."""
+    from childnrm.referrals.models import ReferralStatus
+
+    items = list(
+        held_items(meeting)
+        .filter(stage__in=_STAGES_ASKED.keys(), referral__status=ReferralStatus.ACCEPTED)
+        .order_by("position", "id")
+    )
+    decided: dict[int, set[str]] = {}
+    # Through the reverse relation: panels sits below decisions and does not import it (ADR 0014).
+    for item_id, stage in AgendaItem.objects.filter(
+        pk__in=[i.pk for i in items], decisions__status__in=SETTLED_DECISION_STATUSES
+    ).values_list("pk", "decisions__stage"):
+        decided.setdefault(item_id, set()).add(stage)
+    undecided = []
+    for item in items:
+        asked = _STAGES_ASKED[item.stage]
+        done = decided.get(item.pk, set())
+        if (asked is None and not done) or (asked is not None and not set(asked) <= done):
+            undecided.append(item)
+    return undecided
+
+
+def later_sittings(meeting: Meeting) -> QuerySet[Meeting]:
+    """The site's scheduled sittings still to come, soonest first: where undecided cases can be carried."""
+    from django.utils import timezone
+
+    return (
+        Meeting.objects.filter(site_id=meeting.site_id, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now())
+        .exclude(pk=meeting.pk)
+        .select_related("chair")
+        .order_by("starts_at", "id")
+    )
+
+
+def carried_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items this sitting carried to later sittings when it closed (the record shown on its page)."""
+    return (
+        AgendaItem.objects.filter(carried_from__meeting=meeting)
+        .select_related("meeting", "referral", "carried_from")
+        .order_by("carried_from__position", "id")
+    )

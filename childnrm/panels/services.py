@@ -18,6 +18,7 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.dates import long_date
 from childnrm.panels import rules
 from childnrm.panels.models import (
     Agency,
@@ -347,7 +348,14 @@ def meeting_change(
 
 
 def _transition(
-    meeting: Meeting, user, *, allowed_from: tuple[str, ...], to_status: str, request, refuse: str
+    meeting: Meeting,
+    user,
+    *,
+    allowed_from: tuple[str, ...],
+    to_status: str,
+    request,
+    refuse: str,
+    detail: dict | None = None,
 ) -> Meeting:
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -372,34 +380,109 @@ def _transition(
             obj=locked,
             site_id=locked.site_id,
             purpose=MANAGE,
-            detail={"meeting": locked.pk, "from": from_status, "to": to_status},
+            detail={"meeting": locked.pk, "from": from_status, "to": to_status, **(detail or {})},
         )
     return locked
 
 
-def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
+class OpenEarly(PanelError):
+    """The sitting is set for a later day: opening it today needs the coordinator's confirmation."""
+
+
+def opens_early(meeting: Meeting) -> bool:
+    return timezone.localtime(meeting.starts_at).date() > timezone.localdate()
+
+
+def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, move_to_today: bool = False) -> Meeting:
+    """Open the sitting. Before its day only with `move_to_today`: the date moves to today at the same time,
+    the day it was set for is kept (opened_early_from), so decisions and clocks date from when it met."""
     if meeting.chair_id is None:
         raise PanelError("Choose a chair before opening the sitting")
-    return _transition(
-        meeting,
-        user,
-        allowed_from=(MeetingStatus.SCHEDULED,),
-        to_status=MeetingStatus.OPEN,
-        request=request,
-        refuse="This meeting is {status}: only a scheduled meeting can be opened",
-    )
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        early = locked.status == MeetingStatus.SCHEDULED and opens_early(locked)
+        moved_from = locked.starts_at
+        moved_to = timezone.make_aware(datetime.combine(timezone.localdate(), timezone.localtime(moved_from).time()))
+        # The transition checks who may open it and from what status first; a refusal below rolls it back.
+        opened = _transition(
+            locked,
+            user,
+            allowed_from=(MeetingStatus.SCHEDULED,),
+            to_status=MeetingStatus.OPEN,
+            request=request,
+            refuse="This meeting is {status}: only a scheduled meeting can be opened",
+            detail={"moved_from": moved_from.isoformat(), "starts_at": moved_to.isoformat()} if early else {},
+        )
+        if early:
+            if not move_to_today:
+                raise OpenEarly(
+                    f"This sitting is set for {long_date(timezone.localtime(moved_from).date())}. "
+                    "Confirm that it is meeting today instead",
+                    "move_to_today",
+                )
+            opened.starts_at, opened.opened_early_from = moved_to, moved_from
+            opened.save(update_fields=["starts_at", "opened_early_from"])
+    return opened
 
 
-def meeting_close(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
-    """Close the sitting: attendees' access to its case papers ends."""
-    return _transition(
-        meeting,
-        user,
-        allowed_from=(MeetingStatus.OPEN,),
-        to_status=MeetingStatus.CLOSED,
-        request=request,
-        refuse="This meeting is {status}: only a meeting in session can be closed",
-    )
+def meeting_close(
+    *, meeting: Meeting, user, carry_to: Meeting | None = None, request: HttpRequest | None = None
+) -> Meeting:
+    """Close the sitting: attendees' access to its case papers ends, and each case it was asked to decide
+    and did not goes on the agenda of `carry_to` (default: the site's next scheduled sitting) through
+    agenda_item_add, so every agenda rule applies. All or nothing: a case that cannot go there keeps the
+    sitting open, with the reason, for the coordinator to choose another sitting or take the case off."""
+    from childnrm.panels import selectors
+
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        # Who may close is checked by _transition; carrying checks agenda_item_add's own permission.
+        undecided = selectors.undecided_items(locked) if locked.status == MeetingStatus.OPEN else []
+        carried = []
+        if undecided:
+            if carry_to is None:
+                carry_to = selectors.later_sittings(locked).first()
+            if carry_to is None:
+                raise PanelError(
+                    f"No later sitting is scheduled to carry the {len(undecided)} undecided "
+                    f"case{'s' if len(undecided) != 1 else ''} to: schedule the next sitting first",
+                    "carry_to",
+                )
+            if carry_to.pk == locked.pk or carry_to.site_id != locked.site_id:
+                raise PanelError("Select a later sitting of this panel", "carry_to")
+            for item in undecided:
+                carried.append(_carry(item, carry_to, user, request))
+        return _transition(
+            locked,
+            user,
+            allowed_from=(MeetingStatus.OPEN,),
+            to_status=MeetingStatus.CLOSED,
+            request=request,
+            refuse="This meeting is {status}: only a meeting in session can be closed",
+            detail={"carried": carried} if carried else {},
+        )
+
+
+def _carry(item: AgendaItem, to: Meeting, user, request) -> dict:
+    """Put an undecided case on `to`'s agenda (or mark it carried there if already listed)."""
+    when = long_date(timezone.localtime(to.starts_at).date())
+    existing = to.agenda_items.filter(referral_id=item.referral_id).first()
+    if existing is not None:
+        if existing.carried_from_id is None:
+            existing.carried_from = item
+            existing.save(update_fields=["carried_from"])
+        new = existing
+    else:
+        try:
+            new = agenda_item_add(
+                meeting=to, user=user, referral=item.referral, stage=item.stage, request=request, carried_from=item
+            )
+        except PanelError as problem:
+            raise PanelError(
+                f"Referral {item.referral.reference} cannot be carried to the sitting on {when}: {problem}",
+                "carry_to",
+            ) from problem
+    return {"item": item.pk, "referral": item.referral_id, "to_meeting": to.pk, "to_item": new.pk}
 
 
 def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
@@ -498,8 +581,15 @@ def attendance_mark(
 
 
 def agenda_item_add(
-    *, meeting: Meeting, user, referral: Referral, stage: str, request: HttpRequest | None = None
+    *,
+    meeting: Meeting,
+    user,
+    referral: Referral,
+    stage: str,
+    request: HttpRequest | None = None,
+    carried_from: AgendaItem | None = None,
 ) -> AgendaItem:
+    """Put a case on a live meeting's agenda; `carried_from` is the item of a sitting that closed undecided."""
     if stage not in AgendaStage.values:
         raise PanelError("Select what the panel is asked to decide", "stage")
     with transaction.atomic():
@@ -513,8 +603,11 @@ def agenda_item_add(
                 raise PanelError(refusal, "referral")
         position = (locked.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
         item = AgendaItem.objects.create(
-            meeting=locked, referral=referral, stage=stage, position=position, added_by=user
+            meeting=locked, referral=referral, stage=stage, position=position, added_by=user, carried_from=carried_from
         )
+        detail = {"meeting": locked.pk, "referral": referral.pk, "stage": stage}
+        if carried_from is not None:
+            detail.update(carried_from_meeting=carried_from.meeting_id, carried_from_item=carried_from.pk)
         audit_record(
             request=request,
             actor=user,
@@ -522,7 +615,7 @@ def agenda_item_add(
             obj=item,
             site_id=locked.site_id,
             purpose=MANAGE,
-            detail={"meeting": locked.pk, "referral": referral.pk, "stage": stage},
+            detail=detail,
         )
     return item
 
@@ -582,31 +675,112 @@ def conflict_declare(
             raise PanelError(f"This meeting is {meeting.get_status_display().lower()}: declarations are closed")
         if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
             raise PanelError("A decision on this case has been signed off: the declarations can no longer change")
-        declaration, created = ConflictDeclaration.objects.select_for_update().get_or_create(
-            agenda_item=item,
-            attendee=attendee,
-            defaults={"has_conflict": has_conflict, "details": details if has_conflict else "", "declared_by": user},
+        existing = ConflictDeclaration.objects.select_for_update().filter(agenda_item=item, attendee=attendee).first()
+        return _declaration_write(
+            meeting, item, attendee, user, has_conflict, details if has_conflict else "", existing, request
         )
-        if not created:
-            declaration.has_conflict = has_conflict
-            declaration.details = details if has_conflict else ""
-            declaration.declared_by = user
-            declaration.declared_at = timezone.now()
-            declaration.save(update_fields=["has_conflict", "details", "declared_by", "declared_at"])
-        audit_record(
-            request=request,
-            actor=user,
-            action=Action.CREATE if created else Action.UPDATE,
-            obj=declaration,
-            site_id=meeting.site_id,
-            purpose=ATTEND if own else MANAGE,
-            detail={
-                "meeting": meeting.pk,
-                "referral": item.referral_id,
-                "attendee": attendee.user_id,
-                "has_conflict": has_conflict,
-            },
+
+
+class ConflictsInvalid(PanelError):
+    """Some rows of the case's declarations form are wrong: `errors` maps each form field to its message,
+    naming the person, so the page shows every problem at once. Nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+def conflict_field(attendee: MeetingAttendee, name: str) -> str:
+    """The form field of one attendee's row: `a<attendee id>-has_conflict` or `a<attendee id>-details`."""
+    return f"a{attendee.pk}-{name}"
+
+
+def conflicts_record(
+    *,
+    item: AgendaItem,
+    user,
+    answers: dict[int, tuple[bool | None, str]],
+    request: HttpRequest | None = None,
+) -> list[ConflictDeclaration]:
+    """The coordinator records every present attendee's declaration on one case from one form: `answers`
+    maps attendee id to (has conflict, details). All or nothing: every present attendee must be answered
+    for, a conflict must be described, and any problem refuses the whole form with every error named.
+
+    A row that says what is already recorded is left as it is (who declared it and when stay true).
+    """
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        if not has_perm(user, Perm.PANEL_MANAGE, meeting.site_id):
+            raise PermissionDenied
+        if meeting.status not in LIVE_STATUSES:
+            raise PanelError(f"This meeting is {meeting.get_status_display().lower()}: declarations are closed")
+        if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
+            raise PanelError("A decision on this case has been signed off: the declarations can no longer change")
+        attendees = {a.pk: a for a in meeting.attendees.select_related("user")}
+        if set(answers) - set(attendees):
+            raise PanelError("Select only people invited to this meeting")
+        present = [a for a in attendees.values() if a.present]
+        errors: dict[str, str] = {}
+        rows: list[tuple[MeetingAttendee, bool, str]] = []
+        for attendee in sorted(present, key=lambda a: (a.attends_as, a.agency, a.pk)):
+            has_conflict, details = answers.get(attendee.pk, (None, ""))
+            details = (details or "").strip()
+            name = attendee.user.full_name
+            if has_conflict is None:
+                errors[conflict_field(attendee, "has_conflict")] = f"Select whether {name} has a conflict of interest"
+            elif has_conflict and not details:
+                errors[conflict_field(attendee, "details")] = f"Describe {name}’s conflict of interest"
+            else:
+                rows.append((attendee, has_conflict, details if has_conflict else ""))
+        if errors:
+            raise ConflictsInvalid(errors)
+        existing = {d.attendee_id: d for d in ConflictDeclaration.objects.select_for_update().filter(agenda_item=item)}
+        saved = []
+        for attendee, has_conflict, details in rows:
+            declaration = existing.get(attendee.pk)
+            if declaration is not None and (declaration.has_conflict, declaration.details) == (has_conflict, details):
+                saved.append(declaration)
+                continue
+            saved.append(_declaration_write(meeting, item, attendee, user, has_conflict, details, declaration, request))
+    return saved
+
+
+def _declaration_write(
+    meeting: Meeting,
+    item: AgendaItem,
+    attendee: MeetingAttendee,
+    user,
+    has_conflict: bool,
+    details: str,
+    declaration: ConflictDeclaration | None,
+    request: HttpRequest | None,
+) -> ConflictDeclaration:
+    """Create or replace one declaration, audited (the caller holds the meeting's lock and checked the rules)."""
+    own = attendee.user_id == user.pk
+    if declaration is None:
+        declaration = ConflictDeclaration.objects.create(
+            agenda_item=item, attendee=attendee, has_conflict=has_conflict, details=details, declared_by=user
         )
+        created = True
+    else:
+        declaration.has_conflict, declaration.details = has_conflict, details
+        declaration.declared_by, declaration.declared_at = user, timezone.now()
+        declaration.save(update_fields=["has_conflict", "details", "declared_by", "declared_at"])
+        created = False
+    audit_record(
+        request=request,
+        actor=user,
+        action=Action.CREATE if created else Action.UPDATE,
+        obj=declaration,
+        site_id=meeting.site_id,
+        purpose=ATTEND if own else MANAGE,
+        detail={
+            "meeting": meeting.pk,
+            "referral": item.referral_id,
+            "attendee": attendee.user_id,
+            "has_conflict": has_conflict,
+        },
+    )
     return declaration
 
 

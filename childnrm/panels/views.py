@@ -5,16 +5,20 @@ Thin: parse the form, call a service or selector, render. Every view of case dat
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, sites_where
 from childnrm.accounts.models import Role, Site, User
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.panels import rules, selectors, services, suggestions
 from childnrm.panels.forms import (
@@ -24,6 +28,7 @@ from childnrm.panels.forms import (
     AgendaOtherForm,
     AttendanceForm,
     AttendeeAddForm,
+    CaseConflictsForm,
     ConflictForm,
     MeetingForm,
     MemberForm,
@@ -302,6 +307,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
         "attendees": attendees,
         "rows": rows,
         "transferred": selectors.transferred_item_count(meeting),
+        "carried": list(selectors.carried_items(meeting)) if manage else [],
         "status_tag": STATUS_TAG,
         "own": next((a for a in attendees if a.user_id == request.user.pk), None),
     }
@@ -334,16 +340,45 @@ def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> Http
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
     service, done, template = _TRANSITIONS[action]
     error = ""
+    undecided = selectors.undecided_items(meeting) if action == "close" and meeting.status == MeetingStatus.OPEN else []
+    later = list(selectors.later_sittings(meeting)) if undecided else []
+    carry_to = later[0] if later else None
     if request.method == "POST":
-        try:
-            service(meeting=meeting, user=request.user, request=request)
-        except PanelError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, done)
-            return redirect("panels:meeting", meeting_id=meeting.pk)
+        extra: dict = {}
+        if action == "open":
+            extra["move_to_today"] = request.POST.get("move_to_today") == YES
+        if action == "close" and undecided:
+            chosen = request.POST.get("carry_to", "")
+            carry_to = next((m for m in later if str(m.pk) == chosen), None)
+            extra["carry_to"] = carry_to
+            if carry_to is None and later:
+                error = "Select the sitting to carry the undecided cases to"
+        if not error:
+            try:
+                service(meeting=meeting, user=request.user, request=request, **extra)
+            except PanelError as problem:
+                error = str(problem)
+            else:
+                if extra.get("carry_to") is not None:
+                    done += f". {len(undecided)} undecided case{'s' if len(undecided) != 1 else ''} carried to the "
+                    done += f"sitting on {long_date(timezone.localtime(extra['carry_to'].starts_at).date())}"
+                messages.success(request, done)
+                return redirect("panels:meeting", meeting_id=meeting.pk)
     rows = _item_rows(meeting) if action == "open" else []
-    return render(request, template, {"meeting": meeting, "action": action, "error": error, "rows": rows})
+    context = {
+        "meeting": meeting,
+        "action": action,
+        "error": error,
+        "rows": rows,
+        "early": action == "open" and meeting.status == MeetingStatus.SCHEDULED and services.opens_early(meeting),
+        "today_at": timezone.make_aware(
+            datetime.combine(timezone.localdate(), timezone.localtime(meeting.starts_at).time())
+        ),
+        "undecided": undecided,
+        "later": later,
+        "carry_to": carry_to,
+    }
+    return render(request, template, context)
 
 
 @requires(Perm.PANEL_MANAGE)
@@ -551,37 +586,25 @@ def _declaration_form_for(attendee: MeetingAttendee, declarations, data=None) ->
 
 @requires(Perm.PANEL_MANAGE)
 def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    """The coordinator records each present attendee's declaration on one case."""
+    """The coordinator records every present attendee's declaration on one case, in one form."""
     item = selectors.managed_item_get(request.user, meeting_id, item_id)
     meeting = item.meeting
     attendees = list(meeting.attendees.filter(present=True).select_related("user"))
     declarations = {d.attendee_id: d for d in item.conflict_declarations.select_related("declared_by")}
     live = meeting.status in services.LIVE_STATUSES
-    if request.method == "POST" and live:
-        attendee = next((a for a in attendees if str(a.pk) == request.POST.get("attendee")), None)
-        if attendee is None:
-            raise Http404
-        form = _declaration_form_for(attendee, declarations, request.POST)
-        if form.is_valid():
-            try:
-                services.conflict_declare(
-                    item=item,
-                    attendee=attendee,
-                    user=request.user,
-                    has_conflict=form.conflicted,
-                    details=form.cleaned_data["details"],
-                    request=request,
-                )
-            except PanelError as problem:
-                _apply_error(form, problem)
-            else:
-                messages.success(request, f"Declaration recorded for {attendee.user.full_name}")
-                return redirect("panels:conflicts", meeting_id=meeting.pk, item_id=item.pk)
-        forms_by_attendee = {
-            a.pk: (form if a.pk == attendee.pk else _declaration_form_for(a, declarations)) for a in attendees
-        }
-    else:
-        forms_by_attendee = {a.pk: _declaration_form_for(a, declarations) for a in attendees}
+    bound = request.method == "POST" and live
+    form = CaseConflictsForm(request.POST if bound else None, attendees=attendees, declarations=declarations)
+    if bound and form.is_valid():
+        try:
+            services.conflicts_record(item=item, user=request.user, answers=form.answers(), request=request)
+        except services.ConflictsInvalid as problem:
+            for field, message in problem.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        except PanelError as problem:
+            _apply_error(form, problem)
+        else:
+            messages.success(request, "Declarations recorded")
+            return redirect("panels:meeting", meeting_id=meeting.pk)
     audit_record(
         request=request,
         action=Action.VIEW,
@@ -590,17 +613,14 @@ def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
         purpose=MANAGE,
         detail={"meeting": meeting.pk, "referral": item.referral_id, "page": "conflicts"},
     )
-    rows = [{"attendee": a, "form": forms_by_attendee[a.pk], "declaration": declarations.get(a.pk)} for a in attendees]
-    invalid = next((r["form"] for r in rows if r["form"].is_bound and r["form"].errors), None)
     return render(
         request,
         "panels/conflicts.html",
         {
             "meeting": meeting,
             "item": item,
-            "rows": rows,
+            "form": form,
             "live": live,
-            "form": invalid,
             "problems": rules.sitting_problems(item),
             "voters": rules.eligible_voters(item),
         },

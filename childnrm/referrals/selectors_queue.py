@@ -1,9 +1,10 @@
 """The coordinator's queue and the hand-offs a coordinator may download: scoped reads, one query a page.
 
-Everything a queue row shows comes from the page's one query (the site by join, the latest triage
-assessment by subquery); the clocks are computed from the row's submission day and its site's
-policy in Python, without touching the database. Filters are ranges and equalities on indexed
-columns: "overdue" becomes "referred on or before day D" for each site (see clocks).
+Everything a queue row shows comes from the page's one query (the site by join, the state of its
+decisions by subquery, see `with_clock_state`); the clocks are computed from those and the site's
+policy in Python (`clocks.case_clock`). Filters are ranges and equalities on indexed columns:
+"overdue" becomes "referred on or before day D" for each site, for referrals whose RG clock still runs
+(`clocks.rg_overdue`, the dashboard's definition too).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Case,
+    DateField,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -20,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -33,7 +36,7 @@ from childnrm.referrals.models import HandOff, Referral, ReferralStatus, TriageA
 from childnrm.referrals.selectors import referrals_for_triage
 
 # What the status filter offers; "open" (the default) is what still needs the panel's attention.
-OPEN_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
+OPEN_STATUSES = clocks.CLOCK_STATUSES
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "open": OPEN_STATUSES,
     "awaiting": (ReferralStatus.SUBMITTED,),
@@ -91,6 +94,8 @@ def queue_for(
             "site__nation",
             "site__rg_due_days",
             "site__rg_due_basis",
+            "site__recovery_period_days",
+            "site__rg_and_cg_at_one_sitting",
             "child__reference",
         )
     )
@@ -104,13 +109,44 @@ def queue_for(
         )
         queue = queue.filter(Exists(matching))
     if filters.overdue_only:
-        # The RG clock runs only while the case is with the panel.
-        overdue = Q(pk__in=[])
-        for site in sites:
-            cutoff = clocks.start_of_day(clocks.last_overdue_submission_day(site, today) + timedelta(days=1))
-            overdue |= Q(site=site, submitted_at__lt=cutoff)
-        queue = queue.filter(overdue, status__in=OPEN_STATUSES)
+        # Only clocks still running: a final RG decision stops the RG clock, and the CG has no target.
+        queue = clocks.rg_overdue(queue, sites, today)
     return queue.order_by(*_ordering(filters.sort, sites, today))
+
+
+def with_clock_state(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The state of each referral's decisions that its clocks need (see `clock_for`).
+
+    For one page's rows only: a subquery per row is cheap for 25 rows, and the page needs no other query.
+    """
+    current = clocks.current_final_decisions()
+    rg = current.filter(referral=OuterRef("pk"), stage=clocks.RG_STAGE)
+    cg = current.filter(referral=OuterRef("pk"), stage=clocks.CG_STAGE)
+    return referrals.annotate(
+        rg_decided=clocks.decided(clocks.RG_STAGE),
+        rg_decided_on=Subquery(rg.values("decided_on")[:1], output_field=DateField()),
+        rg_outcome=Subquery(rg.values("outcome")[:1]),
+        cg_decided=clocks.decided(clocks.CG_STAGE),
+        cg_decided_on=Subquery(cg.values("decided_on")[:1], output_field=DateField()),
+    )
+
+
+def clock_for(referral: Referral, today: date) -> clocks.CaseClock:
+    """The referral's clock from its decisions' state as `with_clock_state` annotates it.
+
+    A referral read without it (the triage page) is taken as not yet decided: only its RG clock shows.
+    """
+    return clocks.case_clock(
+        referral.submitted_at,
+        referral.site,
+        running=referral.status in clocks.CLOCK_STATUSES,
+        today=today,
+        rg_decided=getattr(referral, "rg_decided", False),
+        rg_decided_on=getattr(referral, "rg_decided_on", None),
+        rg_outcome=getattr(referral, "rg_outcome", "") or "",
+        cg_decided=getattr(referral, "cg_decided", False),
+        cg_decided_on=getattr(referral, "cg_decided_on", None),
+    )
 
 
 _AT = DateTimeField()

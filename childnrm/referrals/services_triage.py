@@ -11,6 +11,7 @@ it waits for that site's coordinator to triage it, assessed again as received th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +40,17 @@ from childnrm.referrals.models import (
 from childnrm.referrals.services import ReferralStateError
 
 PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
+
+# Run when a referral is accepted, in the same transaction (after its status and audit), by apps above
+# referrals in the layers (.importlinter) that cannot be imported here: e.g. safeguarding brings the
+# referral's safeguarding answers to the child's record. Each is called as hook(referral=, user=, request=).
+ON_ACCEPT: list[Callable[..., object]] = []
+
+
+def register_on_accept(hook: Callable[..., object]) -> None:
+    """Registering the same hook twice is harmless (AppConfig.ready may run more than once in tests)."""
+    if hook not in ON_ACCEPT:
+        ON_ACCEPT.append(hook)
 
 
 class TriageInvalid(ValueError):
@@ -152,6 +164,9 @@ def triage_confirm(
                 "handoff": sent.pk if sent else None,
             },
         )
+        if final_outcome == TriageOutcome.PANEL:
+            for hook in ON_ACCEPT:
+                hook(referral=locked, user=user, request=request)
     return TriageResult(locked, assessment, sent)
 
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -20,16 +21,18 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
 from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks, eligibility, handoff
+from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.forms_triage import AdultConsentForm, FactsForm, QueueFilterForm, TriageForm
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus, TriageOutcome
 from childnrm.referrals.selectors import referral_get_for_triage
 from childnrm.referrals.selectors_queue import (
-    OPEN_STATUSES,
     QueueFilters,
     attach_triage_state,
+    clock_for,
     handoff_referral_get,
     queue_for,
     triage_sites,
+    with_clock_state,
 )
 from childnrm.referrals.services import ReferralStateError
 from childnrm.referrals.services_triage import (
@@ -46,12 +49,6 @@ from childnrm.referrals.vocab import ExploitationType
 PAGE_SIZE = 25
 EXPLOITATION_LABELS = dict(ExploitationType.choices)
 PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
-
-
-def clock_for(referral: Referral, today: date) -> clocks.CaseClock:
-    # The reasonable grounds clock runs while the case is with the panel (not once handed off or withdrawn).
-    running = referral.status in OPEN_STATUSES
-    return clocks.case_clock(referral.submitted_at, referral.site, running=running, today=today)
 
 
 def age_in_years(date_of_birth: date, today: date) -> int:
@@ -98,7 +95,7 @@ def queue_page(queue: QuerySet[Referral], number: str | None):
     """
     page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
     ids = list(page.object_list)
-    by_id = {r.pk: r for r in queue.order_by().filter(pk__in=ids)}
+    by_id = {r.pk: r for r in with_clock_state(queue.order_by().filter(pk__in=ids))}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
 
@@ -210,6 +207,12 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "age": age_text(referral, today),
             "handoff": referral.handoffs.first(),
             "exploitation_types": [EXPLOITATION_LABELS.get(t, t) for t in referral.exploitation_types],
+            # The whole referral as the first responder sent it, read-only (the journey's check-answers rows).
+            "answers": answer_sections(
+                referral,
+                list(referral.documents.order_by("uploaded_at", "id")),
+                document_url=lambda d: reverse("referrals:document-download", args=[referral.reference, d.pk]),
+            ),
         },
     )
 

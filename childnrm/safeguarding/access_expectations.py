@@ -45,6 +45,7 @@ EXPECTED = {
     "safeguarding:strategy-add": COORDINATOR,
     "safeguarding:guardian": COORDINATOR,
     "safeguarding:guardian-end": COORDINATOR,
+    "safeguarding:referral-confirm": COORDINATOR,
     "safeguarding:social-worker": COORDINATOR,
     "safeguarding:safety-map": {Role.COORDINATOR, Role.ICTG},
     "safeguarding:link-add": COORDINATOR,

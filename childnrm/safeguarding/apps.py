@@ -11,3 +11,9 @@ class SafeguardingConfig(AppConfig):
         from childnrm.safeguarding.decision_checks import plan_problems
 
         register_finalise_check(plan_problems)
+
+        # Referrals cannot import this app either: accepting a referral runs the hooks registered with it.
+        from childnrm.referrals.services_triage import register_on_accept
+        from childnrm.safeguarding.services import safeguarding_from_referral
+
+        register_on_accept(safeguarding_from_referral)

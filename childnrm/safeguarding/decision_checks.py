@@ -2,7 +2,8 @@
 
 A positive reasonable grounds decision is never only a status: the same sitting agrees a plan, or the
 panel records why a plan already in place (an active safeguarding plan, or an open statutory period
-such as a child protection plan) protects the child. Registered with decisions.checks in apps.ready(),
+such as a child protection plan) protects the child. A period that came from the referral's answers
+counts once the coordinator has confirmed it. Registered with decisions.checks in apps.ready(),
 because decisions may not import this app.
 """
 
@@ -13,6 +14,9 @@ from django.utils import timezone
 
 from childnrm.decisions.models import Decision, Outcome, PlanBasis, Stage
 from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan, StatutoryPeriod
+
+# A period brought from a referral's answers is relied on only once the coordinator has confirmed it.
+CONFIRMED = Q(from_referral__isnull=True) | Q(from_referral__confirmed_at__isnull=False)
 
 
 def plan_problems(decision: Decision) -> list[str]:
@@ -31,15 +35,22 @@ def plan_problems(decision: Decision) -> list[str]:
             return ["Record the safeguarding plan agreed at this sitting: no plan agreed at this sitting is recorded"]
     elif decision.plan_basis == PlanBasis.ALREADY_IN_PLACE:
         today = timezone.localdate()
+        current = StatutoryPeriod.objects.filter(child_id=child_id, starts_on__lte=today).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        )
         in_place = child_id is not None and (
             SafeguardingPlan.objects.filter(child_id=child_id, status=PlanStatus.ACTIVE).exists()
-            or StatutoryPeriod.objects.filter(child_id=child_id, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .exists()
+            or current.filter(CONFIRMED).exists()
         )
         if not in_place:
+            unconfirmed = child_id is not None and current.exists()
             return [
                 "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in place "
                 "for the child: record it on the child's safeguarding page, or agree a plan at this sitting"
+                + (
+                    ". What the referral said is in place counts once the coordinator confirms it there"
+                    if unconfirmed
+                    else ""
+                )
             ]
     return []

@@ -102,6 +102,43 @@ class PlanActionUpdate(models.Model):
         return f"{self.action_id}: {self.from_status} → {self.to_status}"
 
 
+class ReferralSafeguarding(models.Model):
+    """What an accepted referral said about safeguarding already in place, brought to the child's record.
+
+    Its statutory periods and strategy discussion are recorded with it (`from_referral`) and shown as
+    "from the referral, to confirm" until the coordinator confirms them (by whom and when) or corrects
+    them with the usual changes. One per referral: accepting it again brings nothing twice.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referral_safeguarding")
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, related_name="+")
+    # The referral's answer to "Has a referral been made to the guardian service (ICTG)?" (None: not known).
+    ictg_referral_made = models.BooleanField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | models.Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="referral_safeguarding_confirmed_by_and_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Safeguarding from referral {self.referral_id}"
+
+    @property
+    def to_confirm(self) -> bool:
+        return self.confirmed_at is None
+
+
 class StatutoryKind(models.TextChoices):
     CHILD_IN_NEED = "child_in_need", "Child in need (Children Act 1989 s17)"
     CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
@@ -117,9 +154,21 @@ class StatutoryPeriod(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set when the period came from a referral's answers (to confirm until that record is confirmed).
+    from_referral = models.ForeignKey(
+        ReferralSafeguarding, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
+    )
 
     class Meta:
         ordering = ["-starts_on", "-id"]
+        constraints = [
+            # Periods of one kind do not overlap (statutory_period_add); at least, only one is open at a time.
+            models.UniqueConstraint(
+                fields=["child", "kind"],
+                condition=models.Q(ends_on__isnull=True),
+                name="statutory_period_one_open_per_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.child_id}"
@@ -132,6 +181,9 @@ class StrategyDiscussion(models.Model):
     outcome = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    from_referral = models.ForeignKey(
+        ReferralSafeguarding, on_delete=models.PROTECT, null=True, blank=True, related_name="discussions"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]

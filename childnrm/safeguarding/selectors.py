@@ -16,7 +16,13 @@ from django.http import Http404
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
-from childnrm.safeguarding.models import ContextualLink, PlanAction, SafeguardingPlan, StatutoryPeriod
+from childnrm.safeguarding.models import (
+    ContextualLink,
+    PlanAction,
+    ReferralSafeguarding,
+    SafeguardingPlan,
+    StatutoryPeriod,
+)
 
 
 def _case_paper_referrals(user) -> QuerySet | None:
@@ -204,3 +210,8 @@ def link_for_planning(user, link_id: int) -> ContextualLink:
 
 def guardians_of(child: Child) -> QuerySet[ChildAssociation]:
     return child.associations.filter(kind=AssociationKind.ICTG, ends_at__isnull=True).select_related("user")
+
+
+def referral_safeguarding_of(child: Child) -> QuerySet[ReferralSafeguarding]:
+    """What the child's accepted referrals said about safeguarding in place, newest first."""
+    return ReferralSafeguarding.objects.filter(child=child).select_related("referral", "confirmed_by")

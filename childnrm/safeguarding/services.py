@@ -19,6 +19,7 @@ from childnrm.accounts.models import Organisation, Role, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.panels.models import Agency, Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.safeguarding.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -27,6 +28,7 @@ from childnrm.safeguarding.models import (
     PlanAction,
     PlanActionUpdate,
     PlanStatus,
+    ReferralSafeguarding,
     Risk,
     SafeguardingPlan,
     StatutoryKind,
@@ -435,6 +437,107 @@ def strategy_discussion_add(
             detail={"record": "strategy discussion", "discussion": discussion.pk},
         )
     return discussion
+
+
+# What the referral said -------------------------------------------------------------------------
+
+# The referral's statutory answers, by the kind of period each becomes.
+REFERRAL_STATUTORY_ANSWERS = (
+    ("child_in_need", StatutoryKind.CHILD_IN_NEED),
+    ("child_protection_plan", StatutoryKind.CHILD_PROTECTION_PLAN),
+    ("looked_after", StatutoryKind.LOOKED_AFTER),
+)
+
+
+def safeguarding_from_referral(
+    *, referral: Referral, user: User, request: HttpRequest | None = None
+) -> ReferralSafeguarding | None:
+    """On accepting a referral: what it said about safeguarding in place becomes the child's record, to confirm.
+
+    Child in need, child protection plan and looked after become current statutory periods (from the
+    day the referral was sent: the referral says they were in place then, not when they began); the
+    strategy discussion date becomes a strategy discussion; the answer on an ICTG referral is kept
+    with them. Nothing is recorded twice: a referral brings its answers once, and a period of a kind
+    the child already has open (from an earlier referral, or recorded by hand) is not added again,
+    nor a strategy discussion on a day already recorded. Called by triage in its transaction, whose
+    permission check (REFERRAL_TRIAGE) already applies.
+    """
+    if referral.child_id is None:
+        return None
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise SafeguardingError("Only an accepted referral's answers become the child's safeguarding record")
+    with transaction.atomic():
+        return _bring_referral_answers(referral, user, request)
+
+
+def _bring_referral_answers(referral: Referral, user: User, request: HttpRequest | None) -> ReferralSafeguarding:
+    child = Child.objects.select_for_update().get(pk=referral.child_id)
+    existing = ReferralSafeguarding.objects.filter(referral=referral).first()
+    if existing is not None:
+        return existing
+    sent_on = timezone.localdate(referral.submitted_at) if referral.submitted_at else timezone.localdate()
+    record = ReferralSafeguarding.objects.create(
+        child=child, referral=referral, ictg_referral_made=referral.ictg_referral_made, recorded_by=user
+    )
+    periods = []
+    for answer, kind in REFERRAL_STATUTORY_ANSWERS:
+        if not getattr(referral, answer):
+            continue
+        if StatutoryPeriod.objects.filter(child=child, kind=kind).filter(_ends_on_or_after(sent_on)).exists():
+            continue  # already recorded for this child: the record on file stands
+        periods.append(
+            StatutoryPeriod.objects.create(
+                child=child, kind=kind, starts_on=sent_on, recorded_by=user, from_referral=record
+            ).pk
+        )
+    discussion = None
+    held_on = referral.strategy_discussion_date
+    if (
+        held_on is not None
+        and held_on <= timezone.localdate()
+        and not StrategyDiscussion.objects.filter(child=child, held_on=held_on).exists()
+    ):
+        discussion = StrategyDiscussion.objects.create(
+            child=child, held_on=held_on, agencies=[], outcome="", recorded_by=user, from_referral=record
+        ).pk
+    _audit(
+        request=request,
+        user=user,
+        child=child,
+        action=Action.CREATE,
+        purpose=PURPOSES[Perm.REFERRAL_TRIAGE],
+        detail={
+            "record": "safeguarding from referral",
+            "referral": referral.pk,
+            "periods": periods,
+            "discussion": discussion,
+            "ictg_referral_made": referral.ictg_referral_made,
+        },
+    )
+    return record
+
+
+def referral_safeguarding_confirm(
+    *, record: ReferralSafeguarding, user: User, request: HttpRequest | None = None
+) -> ReferralSafeguarding:
+    """The coordinator has checked what the referral said (and corrected it where needed): recorded as confirmed."""
+    with transaction.atomic():
+        record = ReferralSafeguarding.objects.select_for_update().select_related("child").get(pk=record.pk)
+        _require(user, Perm.PLAN_MANAGE, record.child.site_id)
+        if record.confirmed_at is not None:
+            raise SafeguardingError("What this referral said has already been confirmed")
+        record.confirmed_by = user
+        record.confirmed_at = timezone.now()
+        record.save(update_fields=["confirmed_by", "confirmed_at"])
+        _audit(
+            request=request,
+            user=user,
+            child=record.child,
+            action=Action.UPDATE,
+            purpose=PLAN_PURPOSE,
+            detail={"record": "safeguarding from referral", "referral": record.referral_id, "change": "confirmed"},
+        )
+    return record
 
 
 # The guardian (ICTG) ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("children/<str:reference>/strategy-discussions/new/", views.strategy_add, name="strategy-add"),
     path("children/<str:reference>/guardian/", views.guardian, name="guardian"),
     path("children/<str:reference>/guardian/end/", views.guardian_end, name="guardian-end"),
+    path("children/<str:reference>/from-referral/confirm/", views.referral_confirm, name="referral-confirm"),
     path("children/<str:reference>/social-worker/", views.social_worker, name="social-worker"),
     path("children/<str:reference>/safety-map/", views.safety_map_page, name="safety-map"),
     path("children/<str:reference>/safety-map/new/", views.link_add, name="link-add"),

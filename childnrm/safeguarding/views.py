@@ -111,13 +111,14 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     plan = selectors.active_plan_of(child)
     actions = action_rows(request.user, _with_updates(plan.actions.all()), today) if plan else []
     earlier = list(child.safeguarding_plans.exclude(status=PlanStatus.ACTIVE).select_related("closed_by"))
-    periods = list(child.statutory_periods.select_related("recorded_by"))
-    discussions = list(child.strategy_discussions.select_related("recorded_by"))
+    periods = list(child.statutory_periods.select_related("recorded_by", "from_referral__referral"))
+    discussions = list(child.strategy_discussions.select_related("recorded_by", "from_referral__referral"))
     for discussion in discussions:
         discussion.agency_names = [safety_map.AGENCY_LABELS.get(code, code) for code in discussion.agencies]
     guardians = list(selectors.guardians_of(child))
     social_worker, earlier_social_workers = people_selectors.lead_social_worker_history(child)
     links = list(child.contextual_links.filter(active=True))
+    from_referrals = list(selectors.referral_safeguarding_of(child))
     _view_audit(request, child, "safeguarding", plan=plan.pk if plan else None)
     return render(
         request,
@@ -136,6 +137,7 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "social_worker": social_worker,
             "earlier_social_workers": earlier_social_workers,
             "link_counts": safety_map.counts(links),
+            "from_referrals": from_referrals,
             "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
             "today": today,
         },
@@ -533,6 +535,34 @@ def guardian_end(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, f"{association.user.full_name} is no longer allocated as the child's guardian")
     return redirect("safeguarding:guardian", reference=child.reference)
+
+
+# What the referral said -------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE)
+@require_POST
+def referral_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    """The coordinator confirms what a referral said (having corrected it, where needed, with the usual changes)."""
+    child = selectors.child_for_planning(request.user, reference)
+    record = selectors.referral_safeguarding_of(child).filter(pk=_int(request.POST.get("record"))).first()
+    if record is None:
+        messages.info(request, "That referral's answers are not on this child's record")
+        return redirect("safeguarding:child", reference=child.reference)
+    try:
+        services.referral_safeguarding_confirm(record=record, user=request.user, request=request)
+    except SafeguardingError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, f"What referral {record.referral.reference} said is confirmed")
+    return redirect("safeguarding:child", reference=child.reference)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
 
 
 # The lead social worker --------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from playwright.sync_api import Page, expect
 from childnrm.accounts.models import Role, Site
 from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
-from childnrm.decisions.tests.factories import sitting
+from childnrm.decisions.tests.factories import open_sitting, sitting
 from childnrm.decisions.wording import outcome_words
 from childnrm.letters.models import Letter, LetterKind
 from childnrm.panels.models import AgendaStage, Meeting
-from childnrm.panels.tests.factories import accepted_referral
+from childnrm.panels.tests.factories import accepted_referral, scheduled_meeting
 from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import SafeguardingPlan
 from tests.browser.decision_steps import evidence_from_every_agency, success
@@ -216,12 +216,15 @@ def test_reasonable_grounds_then_the_recovery_period_then_conclusive_grounds(pag
     expect(error_summary(chair_page)).to_contain_text(waiting)
     expect(chair_page.get_by_role("button", name="Sign off the decision")).to_have_count(0)
 
-    # The first sitting ends; the draft waits for a later sitting, after the recovery period.
+    # The first sitting ends; the undecided draft is carried to the next sitting, after the recovery period.
+    later = scheduled_meeting(SITE, starts_at=timezone.now() + timedelta(minutes=5))  # the soonest to come
     visit(page, f"/panels/meetings/{first.pk}/")
     click_link(page, "Close the meeting")
-    click_button(page, "Close the meeting")
+    expect(page.locator("main")).to_contain_text("Cases not decided at this sitting")
+    click_button(page, "Close the meeting and carry the cases")
     expect(heading(page)).to_contain_text("Closed")
-    later = sitting(SITE, referrals=[referral], stage=AgendaStage.CONCLUSIVE_GROUNDS)
+    assert later.agenda_items.get().referral_id == referral.pk  # carried, recorded
+    later = open_sitting(later)
     visit(page, "/decisions/")
     expect(page.locator("main")).to_contain_text(referral.reference)
     cg_url = record_decision(page, referral, Stage.CONCLUSIVE_GROUNDS, decided_on=today)

@@ -13,7 +13,7 @@ from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
 
 
 def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, demo):
@@ -56,15 +56,19 @@ def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, dem
     click_button(page, "Save attendance")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Attendance recorded")
     expect(page.locator("main")).to_contain_text("Conflicts of interest not yet declared by")
+    # Set for three days ahead: opening it now asks to confirm, and moves it to today at the same time.
     click_link(page, "Open the sitting")
-    click_button(page, "Open the sitting")
+    expect(page.locator("main")).to_contain_text("Opening it now moves it to today")
+    click_button(page, "Open the sitting today")
     expect(heading(page)).to_contain_text("In session")
+    expect(page.locator("main")).to_contain_text("Opened early")
+    today = timezone.localdate()
 
     # The adviser reads the papers from their meetings and declares.
     coordinator, page = page, second_page
     sign_in(page, demo_email(Role.ADVISER, "northbridge"))
     visit(page, "/panels/your-meetings/")
-    click_link(page, f"{day.day} {day:%B %Y} at 09:30")
+    click_link(page, f"{today.day} {today:%B %Y} at 09:30")
     click_link(page, f"Case papers for referral {referral.reference}")
     expect(heading(page)).to_have_text(f"Case papers: {referral.child_display_name}")
     expect(page.locator("main")).to_contain_text(referral.account)
@@ -75,8 +79,12 @@ def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, dem
 
     visit(coordinator, f"/panels/meetings/{meeting.pk}/")
     click_link(coordinator, "Close the meeting")
-    click_button(coordinator, "Close the meeting")
+    # Not decided here: closing lists the case and carries it to the next sitting's agenda.
+    expect(coordinator.locator("main")).to_contain_text("Cases not decided at this sitting")
+    click_button(coordinator, "Close the meeting and carry the cases")
     expect(heading(coordinator)).to_contain_text("Closed")
+    expect(coordinator.locator(".govuk-notification-banner--success")).to_contain_text("1 undecided case carried")
+    expect(coordinator.locator("main")).to_contain_text("Carried to a later sitting when this one closed")
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CLOSED
 
@@ -118,17 +126,17 @@ def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, 
 
     visit(page, f"/panels/meetings/{meeting.pk}/")
     click_link(page, f"Record declarations for referral {referral.reference}")
-    police = meeting.attendees.get(agency="police")
+    # One form for the case, one row per person present; the error names the person.
+    police = meeting.attendees.select_related("user").get(agency="police")
+    name = police.user.full_name
     section = page.locator(f"section[aria-labelledby='who-{police.pk}']")
-    section.get_by_label("Yes, a conflict of interest").check()
-    submit_in = section.get_by_role("button", name="Record declaration")
-
-    submit(page, submit_in.click)
-    expect(error_summary(page)).to_contain_text("Describe the conflict of interest")
+    section.get_by_label("Yes", exact=True).check()
+    click_button(page, "Save declarations")
+    expect(error_summary(page)).to_contain_text(f"Describe {name}’s conflict of interest")
     section = page.locator(f"section[aria-labelledby='who-{police.pk}']")
-    section.get_by_label(re.compile("^Describe the conflict")).fill("Knows the family")
-    submit(page, section.get_by_role("button", name="Record declaration").click)
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Declaration recorded")
+    section.get_by_label(f"If yes, describe {name}’s conflict").fill("Knows the family")
+    click_button(page, "Save declarations")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Declarations recorded")
     expect(page.locator("main")).to_contain_text("No voting member from police is present and free of conflict")
 
     # A guardian given the health vote before the voting-seat rule is refused on the meeting page.

@@ -23,6 +23,7 @@ from pypdf import PdfWriter
 
 from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.core.demo import demo_email
+from childnrm.kit.dates import long_date
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
@@ -78,10 +79,6 @@ def open_task(page: Page, name: str) -> None:
 def save_and_continue(page: Page) -> None:
     click_button(page, "Save and continue")
     expect(heading(page)).to_have_text("Refer a child")
-
-
-def short(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def queue_row(page: Page, reference: str):
@@ -300,9 +297,9 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
         due = clocks.rg_due_date(submitted, northbridge)
         cells = queue_row(page, ref)
         expect(cells).to_contain_text(name)
-        expect(cells.locator(".app-referred")).to_contain_text(short(submitted))
+        expect(cells.locator(".app-referred")).to_contain_text(long_date(submitted))
         expect(cells.locator(".app-referred")).to_contain_text("Today" if days == 0 else f"{days} days ago")
-        expect(cells.locator(".app-due")).to_contain_text(short(due))
+        expect(cells.locator(".app-due")).to_contain_text(long_date(due))
         expect(cells.locator(".app-triage")).to_contain_text("Awaiting confirmation")
     expect(queue_row(page, overdue.reference).locator(".govuk-tag--red")).to_have_text(f"Overdue by {52 - 45} days")
     expect(queue_row(page, recent.reference).locator(".app-due")).to_contain_text(f"{45 - 9} days left")

@@ -99,6 +99,7 @@ def information_request(referral: Referral, *, due_on: date, status: str = Reque
         question="What do you know of the group at the station?",
         purpose="Evidence for the reasonable grounds decision",
         lawful_basis=LawfulBasis.PUBLIC_TASK_SAFEGUARDING,
+        lawful_basis_detail="UK GDPR Article 6(1)(e) with DPA 2018 Schedule 1 paragraph 18",
         due_on=due_on,
         status=status,
         requested_by=demo_user(Role.COORDINATOR, site_slug),

@@ -62,19 +62,27 @@ def sitting(
 ) -> Meeting:
     """A sitting in session (held `on` a day, default now): every panel member present, the referrals on its
     agenda and every attendee having declared no conflict on each. Like panels' meeting_in_session, dated."""
-    coordinator = demo(Role.COORDINATOR, site_slug)
     starts_at = timezone.make_aware(datetime.combine(on, time(9, 30))) if on else timezone.now()
     meeting = scheduled_meeting(site_slug, starts_at=starts_at, chair=chair)
+    return open_sitting(meeting, referrals=referrals, stage=stage)
+
+
+def open_sitting(meeting: Meeting, *, referrals: Iterable[Referral] = (), stage: str = AgendaStage.REASONABLE_GROUNDS):
+    """Open a scheduled sitting as `sitting` does: everyone present, `referrals` added to its agenda, and no
+    conflict declared on every case on the agenda (those carried to it included)."""
+    coordinator = demo(Role.COORDINATOR, meeting.site.slug)
     panel_services.attendance_mark(
         meeting=meeting, user=coordinator, present_ids=set(meeting.attendees.values_list("pk", flat=True))
     )
     for referral in referrals:
-        item = panel_services.agenda_item_add(meeting=meeting, user=coordinator, referral=accept(referral), stage=stage)
+        panel_services.agenda_item_add(meeting=meeting, user=coordinator, referral=accept(referral), stage=stage)
+    for item in meeting.agenda_items.all():
         for attendee in meeting.attendees.filter(present=True):
-            panel_services.conflict_declare(
-                item=item, attendee=attendee, user=coordinator, has_conflict=False, details=""
-            )
-    meeting = panel_services.meeting_open(meeting=meeting, user=coordinator)
+            if not item.conflict_declarations.filter(attendee=attendee).exists():
+                panel_services.conflict_declare(
+                    item=item, attendee=attendee, user=coordinator, has_conflict=False, details=""
+                )
+    meeting = panel_services.meeting_open(meeting=meeting, user=coordinator, move_to_today=True)
     meeting.refresh_from_db()
     return meeting
 

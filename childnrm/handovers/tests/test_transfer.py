@@ -122,7 +122,9 @@ def test_a_transfer_to_another_site_carries_the_whole_history_and_moves_the_case
     assert letter["kind"] == "referrer_outcome" and "content" not in letter and letter["sha256"] == "ab" * 32
     [plan] = packet["safeguarding"]["plans"]
     assert plan["actions"][0]["updates"][0]["note"] == "Visit booked"
-    assert packet["safeguarding"]["statutory_periods"][0]["kind"] == "child_protection_plan"
+    # The plan recorded at the sitting, and the child in need status the referral said was in place.
+    kinds = {period["kind"] for period in packet["safeguarding"]["statutory_periods"]}
+    assert kinds == {"child_protection_plan", "child_in_need"}
     assert packet["safeguarding"]["contextual_links"][0]["name"] == "The station car park"
     [asked] = packet["information_requests"]
     assert asked["responses"][0]["text"].startswith("Known to us since March")

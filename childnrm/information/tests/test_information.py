@@ -31,6 +31,9 @@ from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.tests.factories import submitted_referral
 from conftest import demo_user, signed_in
 
+# For organisations the site has no information-sharing protocol with.
+BASIS_IN_FULL = "UK GDPR Article 6(1)(e) public task; Children Act 2004 section 11: the panel must safeguard the child"
+
 
 @pytest.fixture(autouse=True)
 def _files_in_private_storage(private_storage):
@@ -294,7 +297,7 @@ def test_another_organisations_user_gets_404(referral):
 def test_the_same_organisation_at_another_site_gets_404(referral):
     # The adviser's organisation serves both demo sites; a request from one site is not the other's.
     shared = Organisation.objects.get(name="Regional Schools and Youth Justice Service")
-    info_request = ask(referral, organisation=shared, agency=Agency.EDUCATION)
+    info_request = ask(referral, organisation=shared, agency=Agency.EDUCATION, lawful_basis_detail=BASIS_IN_FULL)
     elsewhere = demo_user(Role.ADVISER, "three-rivers")
     assert elsewhere.organisation == shared
     client = signed_in(elsewhere)
@@ -544,7 +547,7 @@ def test_the_coordinator_chases_by_hand_once_a_day(client_as, referral):
 
 def test_a_chase_with_nobody_to_email_is_recorded_and_shown(client_as, referral):
     nobody = Organisation.objects.create(name="Eastshire Youth Offending Team", type="other_agency")
-    info_request = ask(referral, organisation=nobody, agency=Agency.YOUTH_JUSTICE)
+    info_request = ask(referral, organisation=nobody, agency=Agency.YOUTH_JUSTICE, lawful_basis_detail=BASIS_IN_FULL)
     client = client_as(Role.COORDINATOR)
     response = client.post(reverse("information:chase", args=[info_request.reference]), follow=True)
     body = response.content.decode()

@@ -150,7 +150,7 @@ def test_transitions_are_guarded_and_recorded(demo):
     meeting = scheduled_meeting(NB)
     with pytest.raises(PanelError, match="only a meeting in session can be closed"):
         services.meeting_close(meeting=meeting, user=user)
-    services.meeting_open(meeting=meeting, user=user)
+    services.meeting_open(meeting=meeting, user=user, move_to_today=True)  # set for next week
     with pytest.raises(PanelError, match="only a scheduled meeting can be opened"):
         services.meeting_open(meeting=meeting, user=user)
     with pytest.raises(PanelError, match="only a scheduled meeting can be cancelled"):

@@ -45,7 +45,9 @@ def test_an_advisers_access_to_case_papers_ends_when_the_meeting_closes(client_a
     response = adviser.get(papers_url(item))
     assert response.status_code == 404
     assert referral.child_display_name not in response.content.decode()
-    assert not selectors.case_paper_referrals_for(demo_user(Role.ADVISER)).filter(pk=referral.pk).exists()
+    # Undecided, the case was carried to the next sitting: its papers open again only through that one.
+    carried = AgendaItem.objects.get(carried_from=item)
+    assert carried.meeting_id != meeting.pk and carried.meeting.status == MeetingStatus.SCHEDULED
     # The meeting page still lists the meeting, without the children's names.
     page = adviser.get(reverse("panels:meeting", args=[meeting.pk]))
     assert page.status_code == 200
@@ -91,19 +93,46 @@ def test_an_attendee_declares_their_own_conflict_on_the_papers_page(client_as):
     assert "Conflicted, cannot vote" in page and "No voting member from health" in page
 
 
-def test_the_coordinator_records_a_declaration_for_an_attendee(client_as):
+def test_the_coordinator_records_every_declaration_on_a_case_in_one_form(client_as):
     meeting = meeting_in_session(NB, referrals=[accepted_referral(NB)])
     item = meeting.agenda_items.get()
-    police = meeting.attendees.get(agency="police")
+    item.conflict_declarations.all().delete()
+    present = list(meeting.attendees.filter(present=True).select_related("user"))
+    police = next(a for a in present if a.agency == "police")
     url = reverse("panels:conflicts", args=[meeting.pk, item.pk])
     client = client_as(Role.COORDINATOR)
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url, {"attendee": police.pk, f"a{police.pk}-has_conflict": "yes", f"a{police.pk}-details": "Family friend"}
-    )
+    page = client.get(url).content.decode()
+    # One row per person present, each with its own yes/no and details.
+    for a in present:
+        assert f'name="a{a.pk}-has_conflict"' in page and f'name="a{a.pk}-details"' in page
+    assert page.count("Save declarations") == 1
+
+    # Police says yes without details, one person is not answered for: every error names the person, and
+    # nothing is saved.
+    skipped = next(a for a in present if a != police)
+    answers = {f"a{a.pk}-has_conflict": "no" for a in present if a != skipped}
+    answers[f"a{police.pk}-has_conflict"] = "yes"
+    response = client.post(url, answers)
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert f"Select whether {skipped.user.full_name} has a conflict of interest" in body
+    assert f"Describe {police.user.full_name}’s conflict of interest" in body
+    assert f'href="#id_a{skipped.pk}-has_conflict_0"' in body
+    assert not ConflictDeclaration.objects.filter(agenda_item=item).exists()
+    # What was typed is kept.
+    chosen = f'id="id_a{police.pk}-has_conflict_0" name="a{police.pk}-has_conflict" type="radio" value="yes" checked'
+    assert chosen in body
+
+    answers = {f"a{a.pk}-has_conflict": "no" for a in present}
+    answers.update({f"a{police.pk}-has_conflict": "yes", f"a{police.pk}-details": "Family friend"})
+    audited = AuditEvent.objects.filter(object_type="panels.conflictdeclaration").count()
+    response = client.post(url, answers)
     assert response.status_code == 302
-    declaration = ConflictDeclaration.objects.get(agenda_item=item, attendee=police)
-    assert declaration.has_conflict and declaration.declared_by == demo_user(Role.COORDINATOR)
+    declarations = {d.attendee_id: d for d in ConflictDeclaration.objects.filter(agenda_item=item)}
+    assert set(declarations) == {a.pk for a in present}
+    assert declarations[police.pk].has_conflict and declarations[police.pk].details == "Family friend"
+    assert declarations[police.pk].declared_by == demo_user(Role.COORDINATOR)
+    assert AuditEvent.objects.filter(object_type="panels.conflictdeclaration").count() == audited + len(present)
 
 
 def test_scheduling_keeps_what_was_typed_and_explains_the_problem(client_as):
@@ -167,8 +196,12 @@ def test_adding_a_suggested_case_and_running_the_sitting(client_as):
     page = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
     assert "Conflicts of interest not yet declared by" in page
 
-    assert client.get(reverse("panels:meeting-open", args=[meeting.pk])).status_code == 200
-    assert client.post(reverse("panels:meeting-open", args=[meeting.pk])).status_code == 302
+    # Set for next week: the page asks to confirm meeting today, and a post without that confirmation opens nothing.
+    page = client.get(reverse("panels:meeting-open", args=[meeting.pk])).content.decode()
+    assert "Opening it now moves it to today" in page and 'name="move_to_today" value="yes"' in page
+    response = client.post(reverse("panels:meeting-open", args=[meeting.pk]))
+    assert response.status_code == 200 and "Confirm that it is meeting today instead" in response.content.decode()
+    assert client.post(reverse("panels:meeting-open", args=[meeting.pk]), {"move_to_today": "yes"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.OPEN
     # A second click (another tab) changes nothing and says why.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import DayBasis, Membership, Nation, Organisation, OrganisationType, Role, Site
 from childnrm.audit.models import AuditEvent
+from childnrm.kit.dates import long_date
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
 from childnrm.referrals.services import referral_start
@@ -67,7 +68,7 @@ def test_each_row_shows_age_days_since_referral_and_the_due_date(demo, coordinat
     row = row_html(coordinator.get(QUEUE), referral.reference)
     assert ">14<" in row  # a 14-year-old
     assert "10 days ago" in row
-    assert f"{due.day} {due:%b %Y}" in row
+    assert f"Reasonable grounds by {long_date(due)}" in row
     assert f"{(due - timezone.localdate()).days} days left" in row
     assert "Awaiting confirmation" in row and "This site&#x27;s panel" in row
 

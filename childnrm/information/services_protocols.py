@@ -1,0 +1,265 @@
+"""Information-sharing protocols: each site's agreement with each partner organisation.
+
+A protocol says who the parties are, what may be shared and why, on which lawful bases (a choice
+list of UK GDPR Article 6 and 9 / DPA 2018 Schedule 1 conditions and statutory gateways, plus the
+protocol's own words), who signed it, and when it starts and is to be reviewed. The signed copy is
+uploaded and checked like every other document (referrals.documents) and downloaded through
+kit.downloads. A protocol is current from its start date to its review date, both included: one
+not reviewed by then has lapsed, and requests to that organisation must state their basis in full.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import Perm, has_perm
+from childnrm.accounts.models import Organisation, Site, User
+from childnrm.audit.services import Action, audit_record
+from childnrm.information.models import (
+    ARTICLE_6_BASES,
+    ProtocolBasis,
+    ProtocolDocument,
+    SharingProtocol,
+    SharingProtocolVersion,
+)
+from childnrm.information.services import InformationError, Upload
+
+PURPOSE = "Information-sharing protocols with partner organisations"
+# A protocol is due for review from this many days before its review date (and while it is past it).
+REVIEW_DUE_DAYS = 30
+TEXT_MAX_LENGTH = 5_000
+TITLE_MAX_LENGTH = 200
+PROTOCOL_FIELDS = (
+    "title",
+    "parties",
+    "information_shared",
+    "purpose",
+    "lawful_bases",
+    "lawful_basis_detail",
+    "signatories",
+    "starts_on",
+    "review_on",
+)
+
+
+def is_current(protocol: SharingProtocol, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return protocol.starts_on <= today <= protocol.review_on
+
+
+def current_protocols(site_id: int, today: date) -> QuerySet[SharingProtocol]:
+    return SharingProtocol.objects.filter(site_id=site_id, starts_on__lte=today, review_on__gte=today)
+
+
+def current_protocol(site_id: int, organisation_id: int, today: date | None = None) -> SharingProtocol | None:
+    """The protocol a request to `organisation_id` relies on today: the latest started, if any is current."""
+    today = today or timezone.localdate()
+    return (
+        current_protocols(site_id, today).filter(organisation_id=organisation_id).order_by("-starts_on", "-id").first()
+    )
+
+
+def review_due_by(today: date) -> date:
+    return today + timedelta(days=REVIEW_DUE_DAYS)
+
+
+def due_for_review(site: Site | int, today: date) -> QuerySet[SharingProtocol]:
+    """Protocols of the site whose review date is within REVIEW_DUE_DAYS or already past (an indexed range)."""
+    site_id = site if isinstance(site, int) else site.pk
+    return (
+        SharingProtocol.objects.filter(site_id=site_id, review_on__lte=review_due_by(today))
+        .select_related("organisation")
+        .order_by("review_on", "id")
+    )
+
+
+def status_of(protocol: SharingProtocol, today: date) -> str:
+    if protocol.starts_on > today:
+        return "Not started"
+    if protocol.review_on < today:
+        return "Review overdue: lapsed"
+    if protocol.review_on <= review_due_by(today):
+        return "Current: review due"
+    return "Current"
+
+
+def _text(value: str, *, field: str, missing: str, what: str, max_length: int = TEXT_MAX_LENGTH) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InformationError(missing, field)
+    if len(value) > max_length:
+        raise InformationError(f"{what} must be {max_length:,} characters or fewer", field)
+    return value
+
+
+def _clean(
+    *,
+    title: str,
+    parties: str,
+    information_shared: str,
+    purpose: str,
+    lawful_bases: list[str],
+    lawful_basis_detail: str,
+    signatories: str,
+    starts_on: date | None,
+    review_on: date | None,
+) -> dict:
+    bases = list(dict.fromkeys(lawful_bases or []))
+    if not bases:
+        raise InformationError("Select the lawful bases the protocol relies on", "lawful_bases")
+    if any(b not in ProtocolBasis.values for b in bases):
+        raise InformationError("Select lawful bases from the list", "lawful_bases")
+    if not ARTICLE_6_BASES & set(bases):
+        raise InformationError(
+            "Select a UK GDPR Article 6 basis (public task or legal obligation): every share needs one",
+            "lawful_bases",
+        )
+    detail = (lawful_basis_detail or "").strip()
+    if len(detail) > TEXT_MAX_LENGTH:
+        raise InformationError(
+            f"The lawful basis must be {TEXT_MAX_LENGTH:,} characters or fewer", "lawful_basis_detail"
+        )
+    if starts_on is None:
+        raise InformationError("Enter the date the protocol starts", "starts_on")
+    if review_on is None:
+        raise InformationError("Enter the date the protocol is to be reviewed", "review_on")
+    if review_on <= starts_on:
+        raise InformationError("The review date must be after the start date", "review_on")
+    return {
+        "title": _text(
+            title,
+            field="title",
+            missing="Enter the protocol's title",
+            what="The title",
+            max_length=TITLE_MAX_LENGTH,
+        ),
+        "parties": _text(parties, field="parties", missing="Enter the parties to the protocol", what="The parties"),
+        "information_shared": _text(
+            information_shared,
+            field="information_shared",
+            missing="Enter what information may be shared",
+            what="What may be shared",
+        ),
+        "purpose": _text(
+            purpose, field="purpose", missing="Enter the purpose the information is shared for", what="The purpose"
+        ),
+        "lawful_bases": bases,
+        "lawful_basis_detail": detail,
+        "signatories": _text(
+            signatories, field="signatories", missing="Enter who signed the protocol", what="The signatories"
+        ),
+        "starts_on": starts_on,
+        "review_on": review_on,
+    }
+
+
+def protocol_snapshot(protocol: SharingProtocol) -> dict:
+    content = {name: getattr(protocol, name) for name in PROTOCOL_FIELDS}
+    content["starts_on"] = protocol.starts_on.isoformat()
+    content["review_on"] = protocol.review_on.isoformat()
+    content["organisation"] = protocol.organisation_id
+    return content
+
+
+def _audit(request, user, protocol: SharingProtocol, action: str, detail: dict) -> None:
+    audit_record(
+        request=request,
+        actor=user,
+        action=action,
+        obj=protocol,
+        site_id=protocol.site_id,
+        purpose=PURPOSE,
+        detail={"reference": protocol.reference, "organisation": protocol.organisation_id, **detail},
+    )
+
+
+def protocol_create(
+    *,
+    site: Site,
+    user: User,
+    organisation: Organisation,
+    request: HttpRequest | None = None,
+    **fields,
+) -> SharingProtocol:
+    """Record a site's protocol with a partner organisation (version 1)."""
+    if not has_perm(user, Perm.INFORMATION_REQUEST, site.pk):
+        raise InformationError("You cannot record information-sharing protocols for this site.")
+    if not organisation.active:
+        raise InformationError("Select an organisation that is still active", "organisation")
+    cleaned = _clean(**fields)
+    with transaction.atomic():
+        protocol = SharingProtocol.objects.create(
+            site=site, organisation=organisation, created_by=user, updated_by=user, version=1, **cleaned
+        )
+        SharingProtocolVersion.objects.create(
+            protocol=protocol, number=1, content=protocol_snapshot(protocol), changed_by=user
+        )
+        _audit(request, user, protocol, Action.CREATE, {"version": 1, "lawful_bases": cleaned["lawful_bases"]})
+    return protocol
+
+
+def protocol_change(
+    *, protocol: SharingProtocol, user: User, request: HttpRequest | None = None, **fields
+) -> SharingProtocol:
+    """Change a protocol: a new version, the earlier ones kept as they were agreed."""
+    if not has_perm(user, Perm.INFORMATION_REQUEST, protocol.site_id):
+        raise InformationError("You cannot change this protocol.")
+    cleaned = _clean(**fields)
+    with transaction.atomic():
+        locked = SharingProtocol.objects.select_for_update().get(pk=protocol.pk)
+        changed = [name for name in PROTOCOL_FIELDS if getattr(locked, name) != cleaned[name]]
+        if not changed:
+            raise InformationError("You have not changed anything.")
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.updated_by = user
+        locked.save()
+        SharingProtocolVersion.objects.create(
+            protocol=locked, number=locked.version, content=protocol_snapshot(locked), changed_by=user
+        )
+        _audit(request, user, locked, Action.UPDATE, {"version": locked.version, "changed": changed})
+    return locked
+
+
+def protocol_document_add(
+    *, protocol: SharingProtocol, user: User, upload: Upload, request: HttpRequest | None = None
+) -> ProtocolDocument:
+    """Store the signed copy of the protocol's current version, checked from its content.
+
+    Raises DocumentRefused (the reason to show) and stores nothing if the file may not be kept.
+    """
+    if not has_perm(user, Perm.INFORMATION_REQUEST, protocol.site_id):
+        raise InformationError("You cannot upload documents to this protocol.")
+    check = upload.check()
+    document = ProtocolDocument(
+        protocol_id=protocol.pk,
+        original_name=upload.name[-255:] or f"protocol.{check.extension}",
+        content_type=check.content_type,
+        size=check.size,
+        sha256=check.sha256,
+        uploaded_by=user,
+    )
+    # The stored name is random (protocol_document_path); written first, removed if nothing is recorded.
+    document.file.save(f"upload.{check.extension}", upload.content(), save=False)
+    try:
+        with transaction.atomic():
+            locked = SharingProtocol.objects.select_for_update().get(pk=protocol.pk)
+            document.version = locked.version
+            document.save()
+            _audit(
+                request,
+                user,
+                locked,
+                Action.UPDATE,
+                {"document": document.pk, "version": locked.version, "content_type": check.content_type},
+            )
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
