@@ -14,6 +14,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from childnrm.accounts.models import Role, Site, User
 from childnrm.core.demo import demo_email, load_demo_data
+from childnrm.kit.links import bare_paths
 
 
 @pytest.fixture
@@ -61,6 +62,20 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _every_email_link_is_absolute():
+    """Every email any test sends is read in a mail client, away from the service: a bare path such as
+    /decisions/12/ opens nothing there. Any test that sends one fails (links come from kit.links.absolute_url)."""
+    yield
+    from django.core import mail
+
+    for message in getattr(mail, "outbox", []):
+        for text in [message.body, *(content for content, _type in getattr(message, "alternatives", []))]:
+            bare = bare_paths(str(text))
+            if bare:
+                pytest.fail(f"The email {message.subject!r} links to {bare[0]!r}, not an absolute address")
 
 
 @pytest.fixture

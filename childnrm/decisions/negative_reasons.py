@@ -10,6 +10,23 @@ from django.utils.text import slugify
 
 from childnrm.decisions.models import NegativeReason
 
+# The categories of negative decision in the Home Office's record-level NRM data: the list every service
+# starts with (migration decisions/0005 seeds it; administrators extend or retire codes afterwards).
+HOME_OFFICE_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("insufficient-information", "Insufficient information to meet the test"),
+    ("act-not-met", "The act element was not met"),
+    ("purpose-not-met", "The exploitative purpose element was not met"),
+    ("not-credible", "The account was not found credible"),
+    ("not-modern-slavery", "The exploitation found does not amount to modern slavery"),
+)
+
+
+def negative_reasons_ensure() -> None:
+    """Put back any starting category that is missing (a database emptied and loaded again, as the demo and
+    the tests do); an existing code, active or retired, is left as it is."""
+    for order, (code, label) in enumerate(HOME_OFFICE_CATEGORIES, start=1):
+        NegativeReason.objects.get_or_create(code=code, defaults={"label": label, "order": order})
+
 
 class NegativeReasonInvalid(ValueError):
     """The code or label cannot be accepted."""

@@ -4,19 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# The categories of negative decision in the Home Office's record-level NRM data (the list stays editable).
-NEGATIVE_REASONS = (
-    ("insufficient-information", "Insufficient information to meet the test"),
-    ("act-not-met", "The act element was not met"),
-    ("purpose-not-met", "The exploitative purpose element was not met"),
-    ("not-credible", "The account was not found credible"),
-    ("not-modern-slavery", "The exploitation found does not amount to modern slavery"),
-)
-
 
 def seed_and_backfill(apps, schema_editor):
     NegativeReason = apps.get_model("decisions", "NegativeReason")
-    for order, (code, label) in enumerate(NEGATIVE_REASONS, start=1):
+    # The starting list (decisions.negative_reasons); get_or_create, as the historical model is used here.
+    from childnrm.decisions.negative_reasons import HOME_OFFICE_CATEGORIES
+
+    for order, (code, label) in enumerate(HOME_OFFICE_CATEGORIES, start=1):
         NegativeReason.objects.get_or_create(code=code, defaults={"label": label, "order": order})
     # Decisions recorded before the findings were stated either way ticked what was found.
     Decision = apps.get_model("decisions", "Decision")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from childnrm.kit.dates import long_date, long_datetime
-from childnrm.kit.links import absolute_url
+from childnrm.kit.links import absolute_url, bare_paths
 
 
 def test_dates_are_written_as_govuk_writes_them():
@@ -20,3 +20,11 @@ def test_links_in_emails_are_absolute(settings):
     settings.SERVICE_BASE_URL = "https://panels.example.gov.uk"
     assert absolute_url("/information-requests/IR-1/") == "https://panels.example.gov.uk/information-requests/IR-1/"
     assert absolute_url("letters/") == "https://panels.example.gov.uk/letters/"
+
+
+def test_a_bare_path_in_an_email_is_found_and_an_absolute_link_is_not():
+    # The root conftest checks every email any test sends with this: a bare path fails that test.
+    assert bare_paths("Read the letters at /letters/12/ today.") == ["/letters/12/"]
+    assert bare_paths("Open (/decisions/3/record/)") == ["/decisions/3/record/"]
+    assert bare_paths("Open https://panels.example.gov.uk/letters/12/ today.") == []
+    assert bare_paths("Due 3/12/2026, and/or by 24/7 phone") == []
