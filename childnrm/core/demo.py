@@ -14,7 +14,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.accounts.models import Membership, Nation, Organisation, OrganisationType, Role, Site, User
 from childnrm.accounts.services import demo_totp_key
-from childnrm.decisions.negative_reasons import negative_reasons_ensure
 from childnrm.people.models import AssociationKind, Child, ChildAssociation, Sex
 
 DEMO_PASSWORD = "demo-panels-2026"
@@ -149,7 +148,6 @@ def _demo_user(email: str, full_name: str, organisation: Organisation) -> User:
 
 @transaction.atomic
 def load_demo_data(children_per_site: int = 12) -> list[User]:
-    negative_reasons_ensure()  # reference data the migrations seed, put back after a database is emptied
     shared = {name: _organisation(name, type_) for name, type_ in SHARED_ORGANISATIONS}
     users: list[User] = []
     for spec in SITES:
