@@ -56,6 +56,24 @@ def client_as(demo) -> Callable[..., Client]:
     return make
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_context_in_responses():
+    """`response.context` for Jinja2 pages: Django's test client hears only its own engine render, so
+    the Jinja2 backend is made to send the same signal (tests only)."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def render_and_signal(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    backend.Template.render = render_and_signal
+    yield
+    backend.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Per-user counters (the PDF download limit) live in the cache: each test starts with none."""

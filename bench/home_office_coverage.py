@@ -5,10 +5,11 @@
 
 The field list is the catalogue written from the form's own files (childnrm/api/home_office_form.py,
 UKHomeOffice/modern-slavery at the commit it records). A submission answering every field on the
-child's path is built from it (each radio's first option, every box ticked, text for the rest) and
-run through the importer's own section builder; a field counts as mapped when its answer lands in a
-labelled section of the referral under the form's label, or the importer fills a structured referral
-field from it (`STRUCTURED`). The figure is mapped / total over the child's path.
+child's path is built from it (each radio's first option, every box ticked, a file with its content
+for `upload-file`, text for the rest) and run through the importer's own section builder; a field
+counts as mapped when its answer lands in a labelled section of the referral under the form's label,
+or the importer fills a structured referral field from it (`STRUCTURED`). The figure is mapped /
+total over the child's path.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def full_child_submission() -> dict[str, object]:
             answers[spec.name] = list(spec.options)
         elif spec.kind == "date":
             answers[spec.name] = "2011-01-01"
+        elif spec.kind == "file":
+            answers[spec.name] = [{"name": "statement.pdf", "content": "JVBERi0xLjQK", "description": "A statement"}]
         else:
             answers[spec.name] = f"Answer to {spec.label}"
     return answers

@@ -5,7 +5,7 @@
     .venv/bin/python bench/linkage_quality.py --postgres linkage_bench --scale 100000   # + search time
                                                                     # among 100,000 children at one site
 
-The set (childnrm/people/generated_set.py) is loaded into a fresh database as children with their
+The set (bench/generated_set.py) is loaded into a fresh database as children with their
 referrals; every record's candidates are then found with the application's own search (blocking
 query, then scoring: `linkage.candidates_for`). Pairs are unordered; a pair is predicted to match
 when its score reaches the threshold. `--scale N` then adds base children (no duplicates) until
@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     where = setup_database(args.postgres)
+    from bench import generated_set
     from childnrm.accounts.models import Organisation, OrganisationType, Site
-    from childnrm.people import generated_set, linkage
+    from childnrm.people import linkage
+    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, MAX_CANDIDATES
     from childnrm.people.models import Child, ChildBlockingKey
 
     site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
@@ -99,14 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6} {'F2':>6} {'TP':>6} {'FP':>6} {'FN':>6}")
-    for threshold in sorted({*THRESHOLDS, linkage.MATCH_THRESHOLD}):
+    for threshold in sorted({*THRESHOLDS, MATCH_THRESHOLD}):
         p, r, f1, tp, fp, fn = measure.at(threshold)
         f2 = 5 * p * r / (4 * p + r) if p + r else 0.0
-        mark = "  <- MATCH_THRESHOLD" if threshold == linkage.MATCH_THRESHOLD else ""
+        mark = "  <- MATCH_THRESHOLD" if threshold == MATCH_THRESHOLD else ""
         print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {f2:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
 
     by_id = {r.id: r for r in records}
-    threshold = linkage.MATCH_THRESHOLD
+    threshold = MATCH_THRESHOLD
     false = Counter(" + ".join(sorted(by_id[i].kind for i in pair)) for pair in measure.false_matches(threshold))
     missed = Counter(c for pair in measure.missed(threshold) for i in pair for c in by_id[i].corruptions)
     print()
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Search among {total} children, {len(sample)} records: mean {1000 * statistics.mean(timings):.1f} ms, "
             f"median {1000 * timings[len(timings) // 2]:.1f} ms, 95th percentile "
             f"{1000 * timings[int(0.95 * len(timings))]:.1f} ms; candidates scored per record: mean "
-            f"{statistics.mean(sizes):.0f}, max {max(sizes)} (cap {linkage.MAX_CANDIDATES})"
+            f"{statistics.mean(sizes):.0f}, max {max(sizes)} (cap {MAX_CANDIDATES})"
         )
         if args.quality_at_scale:
             at_scale = generated_set.measure(records, generated_set.database_search(mapping, [site.pk]))
@@ -160,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{at_scale.blocked_true_pairs / at_scale.true_pairs:.1%}; mean search "
                 f"{1000 * at_scale.seconds_per_record:.1f} ms per record"
             )
-            for threshold in sorted({*THRESHOLDS, linkage.MATCH_THRESHOLD}):
+            for threshold in sorted({*THRESHOLDS, MATCH_THRESHOLD}):
                 p, r, f1, tp, fp, fn = at_scale.at(threshold)
                 print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {tp:>6} {fp:>6} {fn:>6}")
     if args.postgres:

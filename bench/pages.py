@@ -72,9 +72,9 @@ PAGES: list[Page] = [
     Page("Child record", "/children/{record}/", "{record}", overhead=True),
     Page("Child audit page", "/children/{hot}/audit/", "Who has seen or changed this record"),
     # The coordinator's queue (issue 3): open referrals, due date first.
-    Page("Referrals queue, page 1", QUEUE, "Reasonable grounds decision due"),
+    Page("Referrals queue, page 1", QUEUE, "Next decision due"),
     Page("Referrals queue, all statuses, SCA decides", QUEUE + "?status=all&outcome=sca", "decision due"),
-    Page("Referrals queue, sorted by name", QUEUE + "?sort=name", "Reasonable grounds decision due"),
+    Page("Referrals queue, sorted by name", QUEUE + "?sort=name", "Next decision due"),
     Page("Referrals queue, page {queue_deep_page:,}", QUEUE + "?page={queue_deep_page}", "page {queue_deep_page} of"),
     Page("Triage of a referral", "/referrals/{triage_referral}/triage/", "Triage:"),
     Page("Case packet page (SCA hand-off)", "/referrals/{handoff_referral}/case-packet/", "{handoff_referral}"),

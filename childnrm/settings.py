@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "childnrm.core",
-    "childnrm.kit",  # template filters shared by every app (kit_dates)
+    "childnrm.kit",
     "childnrm.accounts",
     "childnrm.access",
     "childnrm.audit",
@@ -89,19 +89,25 @@ MIDDLEWARE = [
 ROOT_URLCONF = "childnrm.urls"
 WSGI_APPLICATION = "childnrm.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "childnrm.core.context_processors.service",
+]
 TEMPLATES = [
+    # Every page, email and PDF of ours: Jinja2 with the GOV.UK Frontend macros (ADR 0016).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "childnrm" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "childnrm.kit.jinja2.environment", "context_processors": _CONTEXT_PROCESSORS},
+    },
+    # Third-party pages only (the API's documentation page ships Django templates).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "childnrm" / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "childnrm.core.context_processors.service",
-            ],
-        },
+        "OPTIONS": {"context_processors": _CONTEXT_PROCESSORS},
     },
 ]
 

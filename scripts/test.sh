@@ -12,6 +12,10 @@ echo "==> ruff (lint and format)"
 .venv/bin/ruff format --check .
 echo "==> Import layers (.importlinter: the kit at the bottom, each stage above the ones it uses)"
 PYTHONPATH=. .venv/bin/lint-imports
+echo "==> Template lint (djLint, Jinja2 profile)"
+.venv/bin/djlint childnrm --lint
+echo "==> Types (mypy with the Django plugin: access, audit, kit, decisions)"
+.venv/bin/mypy
 echo "==> Deployment checks with production settings"
 DJANGO_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
   DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_BASE_URL=https://panels.example.gov.uk CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \

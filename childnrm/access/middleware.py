@@ -76,7 +76,7 @@ class AccessPolicyMiddleware:
             return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
         if rule == PASSWORD_ONLY:
             return None
-        if not user.is_verified():
+        if not user.is_verified():  # type: ignore[attr-defined]  # set on the user by django_otp's OTPMiddleware
             # Password accepted but no second factor yet: finish signing in first.
             return HttpResponseRedirect(reverse("accounts:second-factor"))
         if rule == SIGNED_IN:

@@ -8,12 +8,28 @@ associated with"; selectors turn both into query filters so lists never filter i
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from childnrm.accounts.models import Role
+from childnrm.access.roles import Role
 
 if TYPE_CHECKING:
-    from childnrm.accounts.models import User
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+
+class SiteMember(Protocol):
+    """A signed-in user as the policy reads them (`accounts.User`): the roles they hold at sites. Access sits
+    below accounts (.importlinter), so it says what it reads instead of importing the model."""
+
+    @property
+    def is_authenticated(self) -> Literal[True]: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def memberships(self) -> RelatedManager[Any]: ...  # accounts.Membership: site, role, active
 
 
 class Perm(StrEnum):
@@ -130,9 +146,9 @@ PURPOSES: dict[Perm, str] = {
 _CACHE_ATTR = "_childnrm_site_perms"
 
 
-def site_permissions(user: User) -> dict[int, frozenset[Perm]]:
-    """Permissions per site id for this user, computed once per request object."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def site_permissions(user: SiteMember | AnonymousUser) -> dict[int, frozenset[Perm]]:
+    """Permissions per site id for this user, computed once per request object (none for an anonymous one)."""
+    if not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
@@ -145,16 +161,16 @@ def site_permissions(user: User) -> dict[int, frozenset[Perm]]:
     return result
 
 
-def forget_cached_permissions(user: User) -> None:
+def forget_cached_permissions(user: SiteMember) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def sites_where(user: User, perm: Perm) -> list[int]:
+def sites_where(user: SiteMember | AnonymousUser, perm: Perm) -> list[int]:
     return sorted(site_id for site_id, perms in site_permissions(user).items() if perm in perms)
 
 
-def has_perm(user: User, perm: Perm, site_id: int | None = None) -> bool:
+def has_perm(user: SiteMember | AnonymousUser, perm: Perm, site_id: int | None = None) -> bool:
     """True if the user holds `perm` at `site_id` (or at any site when none is given)."""
     perms = site_permissions(user)
     if site_id is None:
@@ -162,10 +178,32 @@ def has_perm(user: User, perm: Perm, site_id: int | None = None) -> bool:
     return perm in perms.get(site_id, frozenset())
 
 
-def roles_at(user: User, site_id: int | None) -> list[str]:
-    if not getattr(user, "is_authenticated", False):
+def roles_at(user: SiteMember | AnonymousUser, site_id: int | None) -> list[str]:
+    if not user.is_authenticated:
         return []
     qs = user.memberships.filter(active=True)
     if site_id is not None:
         qs = qs.filter(site_id=site_id)
     return sorted(set(qs.values_list("role", flat=True)))
+
+
+def roles_holding(perm: Perm) -> list[str]:
+    """The roles that carry `perm`."""
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+
+
+def users_holding(perm: Perm, site_id: int) -> QuerySet:
+    """Active users who hold `perm` at the (active) site: the one answer to "who here may do P"."""
+    from django.contrib.auth import get_user_model  # the user model lives above this layer
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__site_id=site_id,
+            memberships__site__active=True,
+            memberships__active=True,
+            memberships__role__in=roles_holding(perm),
+        )
+        .distinct()
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 
 from childnrm.accounts import policy as site_policy
 from childnrm.accounts.models import DayBasis, Organisation, Role, TieRule
-from childnrm.core.forms import GovukFormMixin
+from childnrm.kit.forms import GovukFormMixin
 
 
 class SignInForm(GovukFormMixin, forms.Form):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+# Roles are the access policy's (`access.roles`); a membership records who holds one at a site.
+from childnrm.access.roles import Role
+
 
 class OrganisationType(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", "Local authority"
@@ -106,20 +109,6 @@ class SitePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} policy v{self.version}"
-
-
-class Role(models.TextChoices):
-    FIRST_RESPONDER = "first_responder", "First responder"
-    COORDINATOR = "coordinator", "Panel coordinator"
-    CHAIR = "chair", "Panel chair"
-    PANEL_MEMBER = "panel_member", "Panel member"
-    ADVISER = "adviser", "Advisory attendee"
-    ICTG = "ictg", "Independent Child Trafficking Guardian"
-    SCA_QUALITY_ASSURER = "sca_quality_assurer", "SCA quality assurer"
-    ANALYST = "analyst", "Analyst"
-    SITE_ADMIN = "site_admin", "Site administrator"
-    # Approves anonymisation at the end of the retention schedule and places legal holds (retention app).
-    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 class UserManager(BaseUserManager["User"]):

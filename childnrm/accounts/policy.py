@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import DayBasis, Site, SitePolicy, TieRule, User
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
 
 # The fields of Site that make up its policy (migration accounts/0005 records the same list).
 POLICY_FIELDS: tuple[str, ...] = (
@@ -151,13 +152,17 @@ def describe(name: str, value: Any) -> str:
     return f"{value} day{'' if value == 1 else 's'}{suffix}"
 
 
-class PolicyInvalid(Exception):
+class PolicyInvalid(ServiceError):
     """A policy change the service refuses. `errors` maps each field (None: the whole change) to a message
     written for the page."""
 
     def __init__(self, errors: dict[str | None, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
         self.errors = errors
-        super().__init__(next(iter(errors.values())))
+
+    def form_errors(self) -> list[tuple[str | None, str]]:
+        return list(self.errors.items())
 
 
 class PolicyUnchanged(PolicyInvalid):

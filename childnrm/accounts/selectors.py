@@ -9,6 +9,11 @@ from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Membership, Site, User
 
 
+def memberships_of(user: User) -> list[Membership]:
+    """The user's active roles, by site (the account page and the home page show them)."""
+    return list(user.memberships.filter(active=True).select_related("site").order_by("site__name", "role"))
+
+
 def sites_administered_by(user: User) -> QuerySet[Site]:
     return Site.objects.filter(id__in=sites_where(user, Perm.SITE_USERS_MANAGE)).order_by("name")
 

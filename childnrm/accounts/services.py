@@ -24,12 +24,13 @@ from childnrm.access.policy import forget_cached_permissions
 from childnrm.accounts.models import Membership, Organisation, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 
 
-class AdministrationRefused(Exception):
+class AdministrationRefused(ServiceError):
     """A site administrator may not make this change; the message says why, in words for the page."""
 
 
@@ -189,7 +190,7 @@ def site_user_add(
         user = User.objects.select_for_update().filter(email=email).first()
         created = user is None
         if not created and not account_within_admin_reach(admin=by, user=user):
-            raise AdministrationRefused(OTHER_SITE_ADD_REFUSED)
+            raise AdministrationRefused(OTHER_SITE_ADD_REFUSED, "email")
         if created:
             user = User.objects.create_user(
                 email, None, full_name=full_name, organisation=organisation, job_title=job_title

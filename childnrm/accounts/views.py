@@ -27,6 +27,7 @@ from childnrm.accounts import policy as site_policy_service
 from childnrm.accounts.models import Site, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_datetime
+from childnrm.kit.errors import add_to_form
 
 _NEXT = "childnrm_next"
 _ENROL_DEVICE = "childnrm_enrol_device"
@@ -161,9 +162,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
-    from childnrm.core.selectors import memberships_of
-
-    return render(request, "accounts/account.html", {"memberships": memberships_of(request.user)})
+    return render(request, "accounts/account.html", {"memberships": selectors.memberships_of(request.user)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -244,7 +243,7 @@ def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
         try:
             user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
         except services.AdministrationRefused as refusal:
-            form.add_error("email", str(refusal))
+            add_to_form(form, refusal)
         else:
             messages.success(
                 request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}"
@@ -374,8 +373,7 @@ def site_policy_change(request: HttpRequest, site_slug: str) -> HttpResponse:
                 site, request.user, form.policy_values(), form.cleaned_data["reason"], request
             )
         except site_policy_service.PolicyInvalid as refusal:
-            for field, message in refusal.errors.items():
-                form.add_error(field, message)
+            add_to_form(form, refusal)
         else:
             messages.success(request, f"Version {version.version} of the policy is now in force")
             return redirect("accounts:site-policy", site_slug=site.slug)

@@ -21,7 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from childnrm.access.decorators import API_TOKEN, public
-from childnrm.api.auth import TokenAuth
+from childnrm.api.auth import BodyTooBig, TokenAuth
 from childnrm.api.referrals import router as referrals_router
 from childnrm.api.schemas import cross_field_errors, unstorable_values
 from childnrm.api.services import ApiInputError, FormAlreadyImported, IdempotencyConflict
@@ -184,7 +184,8 @@ def _on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 
 
 def _on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error_response(request, 413, [{"field": None, "message": "The request body is too large (at most 2 MB)"}])
+    message = str(exc) if isinstance(exc, BodyTooBig) else "The request body is too large (at most 2 MB)"
+    return error_response(request, 413, [{"field": None, "message": message}])
 
 
 def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
@@ -206,21 +207,11 @@ def _on_input_error(request: HttpRequest, exc: ApiInputError) -> HttpResponse:
 
 
 def _on_idempotency_conflict(request: HttpRequest, exc: IdempotencyConflict) -> HttpResponse:
-    return error_response(
-        request,
-        422,
-        [
-            {
-                "field": "Idempotency-Key",
-                "message": "This Idempotency-Key was already used with a different request. Use a new key "
-                "for a new referral, or resend exactly the same request to get its original response.",
-            }
-        ],
-    )
+    return error_response(request, 422, [{"field": exc.field, "message": exc.message}])
 
 
 def _on_form_already_imported(request: HttpRequest, exc: FormAlreadyImported) -> HttpResponse:
-    return error_response(request, 409, [{"field": "reference", "message": exc.message}])
+    return error_response(request, 409, [{"field": exc.field, "message": exc.message}])
 
 
 def _on_unicode_error(request: HttpRequest, exc: UnicodeError) -> HttpResponse:

@@ -13,6 +13,10 @@ What becomes of each field (the full table, with every option, is docs/home-offi
   labels: the panel reads the form as the first responder wrote it, never raw keys.
 - The narrative questions together become the referral's account, each under its own heading.
 - The form's reference ("Your reference") is `Referral.form_reference`, unique per organisation.
+- `upload-file`: the files sent with the form, each `{"name", "content" (base64), "content_type"?,
+  "description"?}` (one, or a list of up to MAX_FORM_DOCUMENTS). Each goes through the document
+  checks and is stored privately with the referral, as the journey's uploads are. A bare string
+  (a name only, as older callers send) is kept as today: the name, under its label.
 - Fields the catalogue does not know (other versions of the form) are kept verbatim in
   `Referral.unmapped` and shown in their own section, their names turned into words.
 
@@ -22,11 +26,14 @@ know, is an error naming the field, not a silent omission.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PureWindowsPath
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -38,11 +45,25 @@ from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.api import home_office_form as catalogue
 from childnrm.api.home_office_form import BY_NAME, DATE_PARTS, FIELDS, FormField
 from childnrm.api.schemas import Strict
+from childnrm.api.services import IncomingDocument
+from childnrm.kit.uploads import MEGABYTE, max_file_bytes
 from childnrm.referrals import vocab
+from childnrm.referrals.documents import MAX_DOCUMENT_BYTES, MESSAGE_EMPTY, MESSAGE_TOO_BIG
 from childnrm.referrals.models import Referral
 
 SOURCE = f"{catalogue.FORM_REPOSITORY} apps/nrm/fields/index.js @ {catalogue.FORM_COMMIT}"
 OTHER_ANSWERS = "Other answers sent with the form"
+
+# `upload-file`: the files sent with one form. The form itself takes up to 100 (limit-documents.js);
+# ten is what the journey and an agency's answer take in one request, and keeps a request's body
+# (base64 is a third bigger) within the upload limit of kit.uploads.
+UPLOAD_FIELD = "upload-file"
+MAX_FORM_DOCUMENTS = 10
+FILE_PARTS = ("name", "content", "content_type", "description")
+FILE_SHAPE = (
+    'Send each file as {"name": "…", "content": "<the file in base64>"} (with "content_type" and "description" '
+    "if you have them), one file or a list of them; or the file's name alone, as text"
+)
 
 # ms-lists/ms_nationalities.js values → ISO 3166-1 alpha-2. None: no ISO code (kept verbatim).
 NATIONALITIES: dict[str, str | None] = {
@@ -327,6 +348,7 @@ STRUCTURED: dict[str, str] = {
     "fr-details-phone": "referrer_phone",
     "user-email": "referrer_email",
     "fr-alternative-contact": "referrer_email (when no user-email)",
+    UPLOAD_FIELD: "documents (each file sent with its content: checked, then stored with the referral)",
 }
 
 # A question asked only after a given answer to another: (the other field, its value, this field).
@@ -439,6 +461,61 @@ def _text_check(spec: FormField):
     return check
 
 
+_FILE_OBJECT = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 255, "description": "The file's name"},
+        "content": {"type": "string", "format": "byte", "description": "The file's content, in base64"},
+        "content_type": {"type": "string", "maxLength": 100, "description": "As sent; the content decides"},
+        "description": {"type": "string", "maxLength": 200, "description": "What the document is"},
+    },
+    "required": ["name", "content"],
+    "additionalProperties": False,
+}
+_FILE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "maxLength": catalogue.MAX_TEXT, "description": "The file's name only (older callers)"},
+        _FILE_OBJECT,
+        {"type": "array", "items": _FILE_OBJECT, "maxItems": MAX_FORM_DOCUMENTS},
+        {"type": "null"},
+    ]
+}
+
+
+def _file_check(value: Any) -> Any:
+    """`upload-file`'s shape: a name only, or files with their content (decoded and checked by map_form)."""
+    if _blank(value) or value == []:
+        return None
+    if isinstance(value, str):
+        if len(value) > catalogue.MAX_TEXT:
+            raise ValueError(f"You must enter no more than {catalogue.MAX_TEXT:,} characters")
+        return value
+    if not isinstance(value, dict | list):
+        raise ValueError(FILE_SHAPE)
+    files = value if isinstance(value, list) else [value]
+    if len(files) > MAX_FORM_DOCUMENTS:
+        raise ValueError(f"Send {MAX_FORM_DOCUMENTS} files or fewer with a form: you sent {len(files)}")
+    for position, item in enumerate(files, 1):
+        where = f"File {position}" if isinstance(value, list) else "The file"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: {FILE_SHAPE}")
+        unknown = sorted(set(item) - set(FILE_PARTS))
+        if unknown:
+            raise ValueError(f"{where}: “{str(unknown[0])[:60]}” is not part of a file. {FILE_SHAPE}")
+        name = item.get("name")
+        if not isinstance(name, str) or not _file_name(name):
+            raise ValueError(f'{where}: You must enter the file\'s name ("name")')
+        if len(name) > 255:
+            raise ValueError(f"{where}: The file's name must be 255 characters or fewer")
+        if not isinstance(item.get("content"), str):
+            raise ValueError(f'{where} (“{name[:100]}”): Send the file\'s content, in base64, as "content"')
+        for part, limit in (("content_type", 100), ("description", 200)):
+            given = item.get(part)
+            if given is not None and (not isinstance(given, str) or len(given) > limit):
+                raise ValueError(f'{where} (“{name[:100]}”): "{part}" must be text of {limit} characters or fewer')
+    return value
+
+
 def _schema_field(spec: FormField) -> tuple[Any, Any]:
     """The field's type, and the JSON Schema published for it (the form's own encodings and options)."""
     about = f"“{spec.label}”."
@@ -456,7 +533,18 @@ def _schema_field(spec: FormField) -> tuple[Any, Any]:
         kind = Annotated[list[str] | None, BeforeValidator(_group_check(spec)), WithJsonSchema(published)]
         return kind, Field(None, alias=spec.name, description=f"{about} The boxes ticked.")
     if spec.kind == "file":
-        return Any, Field(None, alias=spec.name, description=f"{about} The uploaded file's name, kept as sent.")
+        return Annotated[Any, BeforeValidator(_file_check), WithJsonSchema(_FILE_SCHEMA)], Field(
+            None,
+            alias=spec.name,
+            description=(
+                f"{about} The files sent with the form: one file or a list of up to {MAX_FORM_DOCUMENTS}, each "
+                '{"name", "content" (the file in base64), "content_type" (optional), "description" (optional)}. '
+                "Each is checked like an upload in the referral journey (a PDF, PNG, JPEG or Word document, "
+                f"smaller than {MAX_DOCUMENT_BYTES // MEGABYTE}MB, without scripts, macros or hidden files) and "
+                "stored with the referral; if any is refused, nothing is imported. A bare string (the file's name "
+                "only, as older callers send) is still accepted: the name is listed under its label, no file is stored."
+            ),
+        )
     published = {"anyOf": [{"type": "string", "maxLength": spec.max_length}, {"type": "null"}]}
     kind = Annotated[str | None, BeforeValidator(_text_check(spec)), WithJsonSchema(published)]
     return kind, Field(None, alias=spec.name, description=about)
@@ -500,6 +588,7 @@ class MappedReferral:
     fields: dict[str, Any] = field(default_factory=dict)
     unmapped: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    documents: list[IncomingDocument] = field(default_factory=list)  # decoded; checked when stored
 
     def error(self, name: str, message: str) -> None:
         self.errors.append({"field": name, "message": message})
@@ -535,16 +624,58 @@ def language_code(name: str) -> str | None:
     return None
 
 
+def _file_name(name: str) -> str:
+    """The file's own name, without any folders a client left in front of it."""
+    return PureWindowsPath(name.strip()).name.strip()
+
+
+def _files(value: Any) -> list[dict[str, Any]]:
+    """`upload-file`'s files (objects), one or a list; [] for a name only or nothing."""
+    if isinstance(value, dict):
+        return [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _base64(content: str) -> str:
+    return "".join(content.split())  # line breaks (MIME base64) and spaces are not part of the content
+
+
+def _files_fingerprinted(value: Any) -> Any:
+    """Files by name, description and content's SHA-256: the same files again match, however encoded."""
+    files = _files(value)
+    if not files:
+        return value.strip() if isinstance(value, str) else value
+    out = []
+    for item in files:
+        content = _base64(item.get("content") or "") if isinstance(item.get("content"), str) else ""
+        try:
+            digest = hashlib.sha256(base64.b64decode(content, validate=True)).hexdigest()
+        except (binascii.Error, ValueError):
+            digest = hashlib.sha256(content.encode()).hexdigest()
+        name, description = item.get("name"), item.get("description")
+        out.append(
+            {
+                "name": _file_name(name) if isinstance(name, str) else name,
+                "description": description.strip() if isinstance(description, str) else description,
+                "sha256": digest,
+            }
+        )
+    return out
+
+
 def form_fingerprint(form: dict[str, Any]) -> str:
     """SHA-256 of the answers given (blank answers and unticked boxes left out, text trimmed).
 
     The same submission sent again, in either of the form's encodings, has the same fingerprint.
+    Files count by name, description and content (not by how the base64 is wrapped).
     """
     given: dict[str, Any] = {}
     for name, value in form.items():
         if name in BY_NAME and BY_NAME[name].kind == "checkbox":
             if _ticked(value):
                 given[name] = True
+        elif name == UPLOAD_FIELD and not _blank(value):
+            given[name] = _files_fingerprinted(value)
         elif not _blank(value) and value is not False:
             given[name] = value.strip() if isinstance(value, str) else value
     canonical = json.dumps(given, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -594,7 +725,16 @@ def _display(spec: FormField | None, value: Any) -> str:
         except (TypeError, ValueError):
             return str(value)
     if spec.kind == "file":
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        # The files' names (and descriptions), one a line: never their content.
+        files = _files(value)
+        if not files:
+            return value.strip() if isinstance(value, str) else ""
+        lines = []
+        for item in files:
+            name = _file_name(item["name"]) if isinstance(item.get("name"), str) else ""
+            description = item.get("description") if isinstance(item.get("description"), str) else ""
+            lines.append(f"{name} – {description.strip()}" if description and description.strip() else name)
+        return "\n".join(lines)
     return value.strip()
 
 
@@ -651,6 +791,55 @@ def _found_local_authority(city: str) -> Organisation | None:
         ).order_by("pk")[:2]
     )
     return councils[0] if len(councils) == 1 else None
+
+
+def document_limit() -> int:
+    """The largest file taken: the upload limit (kit.uploads), never more than the document checks allow."""
+    return min(max_file_bytes(), MAX_DOCUMENT_BYTES)
+
+
+def _too_big_message(limit: int) -> str:
+    if limit == MAX_DOCUMENT_BYTES:
+        return MESSAGE_TOO_BIG
+    label = f"{limit // MEGABYTE}MB" if limit >= MEGABYTE and limit % MEGABYTE == 0 else f"{-(-limit // 1024)}KB"
+    return f"The selected file must be smaller than {label}"
+
+
+def _documents(form: dict[str, Any], result: MappedReferral) -> list[IncomingDocument]:
+    """Each file sent in `upload-file`, decoded from base64 and held to the upload limit.
+
+    Errors name the form's field, and the file by its position and name. A file's size is judged from
+    its base64 before it is decoded, so an oversize file is never decoded.
+    """
+    value = form.get(UPLOAD_FIELD)
+    files = _files(value)
+    limit = document_limit()
+    documents = []
+    for position, item in enumerate(files, 1):
+        name = _file_name(item.get("name") or "")
+        about = f"“{name[:100]}” (file {position} of {len(files)})" if isinstance(value, list) else f"“{name[:100]}”"
+        content = _base64(item.get("content") or "")
+        padding = len(content) - len(content.rstrip("="))
+        if len(content) * 3 // 4 - min(padding, 2) > limit:
+            result.error(UPLOAD_FIELD, f"{about}: {_too_big_message(limit)}")
+            continue
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError):
+            result.error(
+                UPLOAD_FIELD,
+                f"{about}: The selected file could not be read: its content must be sent in base64 "
+                "(RFC 4648, the standard alphabet, with its = padding)",
+            )
+            continue
+        if not data:
+            result.error(UPLOAD_FIELD, f"{about}: {MESSAGE_EMPTY}")
+            continue
+        description = item.get("description") or ""
+        documents.append(
+            IncomingDocument(name=name, data=data, description=description.strip(), field=UPLOAD_FIELD, about=about)
+        )
+    return documents
 
 
 def map_form(form: dict[str, Any]) -> MappedReferral:
@@ -761,6 +950,9 @@ def map_form(form: dict[str, Any]) -> MappedReferral:
     out["referrer_email"] = email
     if not out["referrer_email"] and not out["referrer_phone"] and not result.errors_for("fr-details-phone"):
         result.error("fr-details-phone", "You must enter a phone number")
+
+    # The files sent with the form, decoded (the document checks run when they are stored)
+    result.documents = _documents(form, result)
 
     # Every answer, labelled; the narrative answers together are the account.
     sections = form_sections(form)

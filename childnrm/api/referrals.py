@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import IntegrityError
@@ -32,14 +32,17 @@ from childnrm.api.schemas import (
 from childnrm.api.services import (
     PURPOSE_READ,
     ApiInputError,
+    IncomingDocument,
     already_imported_message,
     api_home_office_form_existing,
     api_idempotent,
     api_referral_submit,
+    received_from_token,
     request_fingerprint,
 )
 from childnrm.audit.services import Action, audit_record
 from childnrm.referrals.models import Referral, ReferralSource, TriageOutcome
+from childnrm.referrals.services import stored_files_removed_on_rollback
 
 router = Router(tags=["Referrals"])
 
@@ -56,6 +59,7 @@ IdempotencyKey = Header(
 
 
 SUBMIT = TokenAuth(Scope.SUBMIT_REFERRALS)
+SUBMIT_WITH_FILES = TokenAuth(Scope.SUBMIT_REFERRALS, files=True)  # the body may be as big as an upload
 READ = TokenAuth(Scope.READ_STATUS)
 
 
@@ -92,8 +96,12 @@ def _submit(
     body: Any,
     key: str | None,
     build: Callable[[], tuple[dict[str, Any], dict[str, Any], str]],
+    documents: Sequence[IncomingDocument] = (),
 ) -> Status:
-    """Submit once per Idempotency-Key; `build` gives the referral fields, the fields kept verbatim, the source."""
+    """Submit once per Idempotency-Key; `build` gives the referral fields, the fields kept verbatim, the source.
+
+    `documents` are stored with the referral; a file written for a request that then fails is removed.
+    """
     token = _token(request)
     fingerprint = request_fingerprint(operation=operation, body=body)
 
@@ -105,15 +113,20 @@ def _submit(
             unmapped=unmapped,
             source=source,
             audit_detail={"api_token": token.prefix},
+            documents=documents,
+            received_from=received_from_token(token) if documents else "",
             request=request,
         )
         referral = selectors.referrals_of_organisation(token.organisation).get(pk=referral.pk)
         body = {**_status(referral), "unmapped_fields": sorted(unmapped)}
         if source == ReferralSource.HOME_OFFICE_FORM:
-            body["message"] = f"Imported as referral {referral.reference}."
+            stored = f", with {len(documents)} document{'s' if len(documents) != 1 else ''}" if documents else ""
+            body["message"] = f"Imported as referral {referral.reference}{stored}."
         return referral, body
 
-    outcome = api_idempotent(token=token, key=key, fingerprint=fingerprint, perform=perform, request=request)
+    # Outside the idempotency record's transaction too, so no rollback anywhere leaves a file behind.
+    with stored_files_removed_on_rollback():
+        outcome = api_idempotent(token=token, key=key, fingerprint=fingerprint, perform=perform, request=request)
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"
     return Status(outcome.status, outcome.body)
@@ -160,7 +173,7 @@ def _already_imported(referral: Referral) -> Status:
 @router.post(
     "/import/home-office-form",
     url_name="referral-import-home-office",
-    auth=SUBMIT,
+    auth=SUBMIT_WITH_FILES,
     response={200: ReferralReceiptOut, 201: ReferralReceiptOut, 409: ErrorOut, **ERRORS},
     summary="Import a child's referral written in the Home Office online NRM form's fields",
 )
@@ -174,9 +187,20 @@ def post_home_office_form(
     values; checkboxes "true" or ""). The answers become the referral's fields and labelled sections;
     fields of other versions of the form are kept verbatim and listed in `unmapped_fields`.
 
+    Documents: `upload-file` carries the files sent with the form, one object or a list of up to 10, each
+    `{"name": "…", "content": "<the file in base64>", "content_type": "…" (optional), "description": "…"
+    (optional)}`. Each file goes through the same checks as an upload in the referral journey (a PDF,
+    PNG, JPEG or Word document smaller than 10MB, without scripts, macros or hidden content) and is
+    stored with the referral, for the panel coordinator to read. Invalid base64, an oversize or refused
+    file, or too many files answer 422 naming `upload-file`, the file's position and its name, and
+    nothing is imported. A bare string in `upload-file` (the file's name only, as older callers send)
+    is still accepted: the name is listed under the form's label and no file is stored. A request may
+    be as large as the service's upload limit (the files' base64 included).
+
     One referral per submission: `reference` is unique per organisation. The same submission again
-    answers 200 with the existing referral (`already_imported`: true) and changes nothing; different
-    answers under a reference already imported are refused with 409."""
+    (the same documents too) answers 200 with the existing referral (`already_imported`: true) and
+    changes nothing; different answers or documents under a reference already imported are refused
+    with 409."""
     # The form is checked by `payload`; it is mapped from the JSON as sent, so kept fields stay verbatim.
     body = json.loads(request.body)
     mapped = map_form(body)
@@ -199,6 +223,7 @@ def post_home_office_form(
             body=body,
             key=idempotency_key,
             build=lambda: (mapped.fields, mapped.unmapped, ReferralSource.HOME_OFFICE_FORM),
+            documents=mapped.documents,
         )
     except IntegrityError:
         # The same reference was imported by a concurrent request: answer as for a second import.

@@ -7,7 +7,7 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,8 +19,15 @@ from django.utils import timezone
 from childnrm.accounts.models import Organisation, OrganisationType, Site
 from childnrm.api.models import ApiToken, IdempotencyRecord, Scope, default_scopes
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
+from childnrm.referrals.documents import DocumentRefused
 from childnrm.referrals.models import Referral, ReferralSource
-from childnrm.referrals.services import ReferralStateError, referral_submit
+from childnrm.referrals.services import (
+    ReferralStateError,
+    referral_document_receive,
+    referral_submit,
+    stored_files_removed_on_rollback,
+)
 
 PURPOSE = "Referral submitted by an organisation's system"
 PURPOSE_READ = "Following the organisation's referrals"
@@ -30,16 +37,28 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 _DUMMY_HASH = hashlib.sha256(b"no such token").hexdigest()
 
 
-class ApiInputError(Exception):
+class ApiInputError(ServiceError):
     """The request cannot be acted on; `errors` name each field ({"field": ..., "message": ...})."""
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
-        self.errors = errors
         super().__init__(f"{len(errors)} invalid field(s)")
+        self.errors = errors
+
+    def form_errors(self) -> list[tuple[str | None, str]]:
+        return [(e["field"], e["message"]) for e in self.errors]
 
 
-class IdempotencyConflict(Exception):
+IDEMPOTENCY_CONFLICT = (
+    "This Idempotency-Key was already used with a different request. Use a new key for a new referral, or "
+    "resend exactly the same request to get its original response."
+)
+
+
+class IdempotencyConflict(ServiceError):
     """The Idempotency-Key was used before with a different request."""
+
+    def __init__(self) -> None:
+        super().__init__(IDEMPOTENCY_CONFLICT, "Idempotency-Key")
 
 
 def _hash(token: str) -> str:
@@ -126,6 +145,22 @@ def _local_authority(gss_code: str | None) -> Organisation | None:
     )
 
 
+@dataclass(frozen=True)
+class IncomingDocument:
+    """A file sent with a referral, decoded; `field` and `about` name it in an error ("“a.pdf” (file 2)")."""
+
+    name: str
+    data: bytes
+    description: str = ""
+    field: str = "upload-file"
+    about: str = ""
+
+
+def received_from_token(token: ApiToken, *, what: str = "Home Office online form") -> str:
+    """Where a document sent through the API came from, as its record shows it (there is no uploading user)."""
+    return f"{what}, through {token.organisation.name}'s API token {token.prefix}"
+
+
 def api_referral_submit(
     *,
     organisation: Organisation,
@@ -133,6 +168,8 @@ def api_referral_submit(
     source: str = ReferralSource.API,
     unmapped: dict[str, Any] | None = None,
     audit_detail: dict[str, Any],
+    documents: Sequence[IncomingDocument] = (),
+    received_from: str = "",
     request: HttpRequest | None = None,
 ) -> Referral:
     """Create a complete referral from an organisation's system and submit it at once.
@@ -140,6 +177,8 @@ def api_referral_submit(
     `fields` are Referral fields; local authorities may be given as GSS codes. The referral has no
     creating user: the organisation refers. It is routed like a web referral, the receiving site
     being the one whose area the organisation is (for a local authority), else the child's area.
+    `documents` are checked and stored with it (`received_from` says where they came from); if any is
+    refused, every refusal is reported and nothing is kept: no referral, no file.
     """
     fields = dict(fields)
     for name in ("residence_local_authority", "found_local_authority", "social_worker_local_authority"):
@@ -159,7 +198,7 @@ def api_referral_submit(
                 }
             ]
         )
-    with transaction.atomic():
+    with stored_files_removed_on_rollback(), transaction.atomic():
         referral = Referral.objects.create(
             created_by=None,
             referrer_organisation=organisation,
@@ -174,6 +213,22 @@ def api_referral_submit(
             purpose=PURPOSE,
             detail={**audit_detail, "source": source, "fields": sorted(fields)},
         )
+        refused = []
+        for document in documents:
+            try:
+                referral_document_receive(
+                    referral=referral,
+                    original_name=document.name,
+                    data=document.data,
+                    description=document.description,
+                    received_from=received_from,
+                    request=request,
+                )
+            except DocumentRefused as refusal:
+                about = f"{document.about}: " if document.about else ""
+                refused.append({"field": document.field, "message": about + refusal.message})
+        if refused:
+            raise ApiInputError(refused)  # the referral and the files already stored go with the transaction
         try:
             referral = referral_submit(referral=referral, user=None, request=request, receiving_site=receiving_site)
         except ReferralStateError as error:
@@ -184,22 +239,19 @@ def api_referral_submit(
 # --- Home Office form imports: one referral per submission ---------------------------------------------
 
 
-class FormAlreadyImported(Exception):
+class FormAlreadyImported(ServiceError):
     """A different submission with the same form reference was imported before: it is not applied."""
 
     def __init__(self, referral: Referral, form_reference: str) -> None:
+        super().__init__(
+            f"A form with the reference “{form_reference}” was already imported as referral "
+            f"{referral.reference}, with different answers. The changes were not applied: a referral is "
+            "not changed by importing its form again. Tell the panel coordinator what has changed, or, for a "
+            "different child, use a new reference.",
+            "reference",
+        )
         self.referral = referral
         self.form_reference = form_reference
-        super().__init__(form_reference)
-
-    @property
-    def message(self) -> str:
-        return (
-            f"A form with the reference “{self.form_reference}” was already imported as referral "
-            f"{self.referral.reference}, with different answers. The changes were not applied: a referral is "
-            "not changed by importing its form again. Tell the panel coordinator what has changed, or, for a "
-            "different child, use a new reference."
-        )
 
 
 def already_imported_message(referral: Referral) -> str:

@@ -77,6 +77,8 @@ def audit_tables_harden(*, app_role: str, owner_role: str = "childnrm_audit_owne
             cursor.execute(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC, {}").format(name, app))
             cursor.execute(sql.SQL("GRANT SELECT, INSERT ON TABLE {} TO {}").format(name, app))
             sequence = _one(cursor, "SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            if not isinstance(sequence, str):
+                raise HardeningRefused(f"{table} has no id sequence: is the database migrated?")
             cursor.execute(sql.SQL("REVOKE ALL ON SEQUENCE {} FROM PUBLIC, {}").format(sql.SQL(sequence), app))
             cursor.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.SQL(sequence), app))
             report.tables.append(table)

@@ -39,7 +39,7 @@ def record_paths_to(subject: type[models.Model]) -> dict[type[models.Model], tup
         if model is AuditEvent:
             continue
         for field in model._meta.get_fields():
-            if field.concrete and (field.many_to_one or field.one_to_one) and field.related_model is not None:
+            if field.concrete and (field.many_to_one or field.one_to_one) and isinstance(field.related_model, type):
                 edges[model].append((field.name, field.related_model))
     paths: dict[type[models.Model], tuple[str, ...]] = {subject: ("pk",)}
     frontier: dict[type[models.Model], tuple[str, ...]] = {subject: ("",)}

@@ -9,7 +9,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 # Only these environments may switch auditing off (their own settings modules do it; ADR 0012).
 AUDIT_SWITCHABLE_IN = frozenset({"bench", "test"})
+
+# The roles an actor holds at a site (all sites when None), recorded with each event. The access policy knows
+# them and sits above audit (.importlinter), so it registers its `roles_at` here when ready (access.apps).
+ACTOR_ROLES: list[Callable[[Any, int | None], list[str]]] = []
 
 
 class Action:
@@ -115,10 +119,11 @@ def audit_record(
         site_id = getattr(obj, "site_id", None)
     role = ""
     if actor is not None:
-        from childnrm.access.policy import roles_at
-
-        role = ",".join(roles_at(actor, site_id))
-    fields = dict(
+        if not ACTOR_ROLES:  # an event without the actor's role would be incomplete: never record one
+            raise RuntimeError("No source of actors' roles is registered: is the access app installed?")
+        role = ",".join(r for roles_at in ACTOR_ROLES for r in roles_at(actor, site_id))
+    # The same values are hashed and stored, so they are gathered once.
+    fields: dict[str, Any] = dict(
         prev_hash="",
         occurred_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
@@ -230,7 +235,7 @@ def _seal_one_batch(batch_size: int, run: SealRun) -> bool:
             return False
         first_seq, last_seq = head_last + 1, (new[-1].seq if new else head_last)
         sealed_new = [e.seq for e in valid if e.seq > head_last]
-        fields = dict(
+        fields: dict[str, Any] = dict(
             number=(head.number + 1) if head else 1,
             sealed_at=now,
             first_seq=first_seq,

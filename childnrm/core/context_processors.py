@@ -5,4 +5,10 @@ from childnrm.core.navigation import nav_items_for
 
 
 def service(request: HttpRequest) -> dict:
-    return {"service_name": settings.SERVICE_NAME, "nav_items": nav_items_for(request)}
+    nav_items = nav_items_for(request)
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "nav_items": nav_items,
+        # The service navigation macro's items
+        "service_navigation": [{"href": i.url, "text": i.label, "active": i.active} for i in nav_items],
+    }

@@ -16,14 +16,17 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
 from childnrm.core.demo import demo_email
+from childnrm.decisions.demo import final_decision
 from childnrm.decisions.models import Outcome, Stage
 from childnrm.letters.services import letters_produce
 from childnrm.panels import services as panel_services
 from childnrm.panels.demo import working_day
 from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
+from childnrm.referrals.demo import submitted_referral
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+from childnrm.safeguarding.demo import plan_at_sitting
 from childnrm.safeguarding.services import action_add, plan_review_date_set
 
 # What the demo referrals are about: shaped on the national child figures (criminal exploitation and
@@ -62,10 +65,6 @@ def accept(referral: Referral, coordinator) -> Referral:
 @transaction.atomic
 def load_demo_cases() -> int:
     """Make the demo cases of each site that has none yet; returns how many referrals were made."""
-    # Test factories make referrals and decisions through the services exactly as people do.
-    from childnrm.decisions.tests.factories import final_decision
-    from childnrm.referrals.tests.factories import submitted_referral
-
     made = 0
     for site in Site.objects.filter(slug__in=("northbridge", "three-rivers")).order_by("pk"):
         if Referral.objects.filter(site=site).exists():
@@ -97,6 +96,7 @@ def load_demo_cases() -> int:
             # Its sitting, like every demo sitting, on a working day.
             decided_on=working_day(today - timedelta(days=DECIDED_AGO - 14), site.nation, step=-1),
             referral=referral,
+            agree_plan=plan_at_sitting,
         )
         # The plan was agreed at the sitting before the decision was signed off (issue 8, rule 6).
         plan = decision.safeguarding_plans.get()

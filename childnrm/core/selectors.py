@@ -5,15 +5,11 @@ from __future__ import annotations
 from django.db.models import Count
 
 from childnrm.access.policy import Perm, sites_where
-from childnrm.accounts.models import Membership, Site
+from childnrm.accounts.models import Site
 from childnrm.people.models import Child, Sex
 
 # Published tables protect small numbers: counts from 1 to this are shown as "fewer than 5".
 SMALL_NUMBER_THRESHOLD = 4
-
-
-def memberships_of(user) -> list[Membership]:
-    return list(user.memberships.filter(active=True).select_related("site").order_by("site__name", "role"))
 
 
 def _protect(count: int) -> str:

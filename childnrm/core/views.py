@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from childnrm.access.decorators import public, requires, signed_in
 from childnrm.access.policy import PURPOSES, Perm
+from childnrm.accounts import selectors as account_selectors
 from childnrm.audit.services import Action, audit_record
 from childnrm.core import selectors
 from childnrm.core.navigation import home_items_for
@@ -18,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"memberships": selectors.memberships_of(request.user), "home_items": home_items_for(request)},
+        {"memberships": account_selectors.memberships_of(request.user), "home_items": home_items_for(request)},
     )
 
 

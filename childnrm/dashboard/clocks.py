@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.handovers.selectors import CUT_OFF_DAYS, turning_18_children, turning_18_cut_off
 from childnrm.information.models import InformationRequest, RequestStatus, SharingProtocol
 from childnrm.information.services_protocols import REVIEW_DUE_DAYS
 from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
@@ -44,9 +45,9 @@ from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import Child
 from childnrm.referrals import clocks as referral_clocks
 from childnrm.referrals.eligibility import (
-    MIN_DAYS_BEFORE_18,
     birth_date_from_estimated_age,
     eighteenth_birthday,
+    latest_birth_date_18_by,
     working_birth_date,
 )
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus
@@ -54,7 +55,6 @@ from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
 
 DUE_SOON_DAYS = 7
-CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
 LIST_LIMIT = 50
 
 # A decision that was final at some point: the current one, or one a later version replaced.
@@ -98,18 +98,6 @@ KIND_LABELS = {
 
 
 last_submission_day_due_by = referral_clocks.last_submission_day_due_by
-
-
-def latest_birth_date_18_by(day: date) -> date:
-    """The latest date of birth of someone who is 18 on `day` (inverse of `eighteenth_birthday`)."""
-    try:
-        candidate = day.replace(year=day.year - 18)
-    except ValueError:  # 29 February: nobody was born on 29 February 18 years earlier
-        candidate = date(day.year - 18, 2, 28)
-    # A 29 February birthday is 1 March in a year without one: step back while that is too late.
-    while eighteenth_birthday(candidate) > day:
-        candidate -= timedelta(days=1)
-    return candidate
 
 
 _submitted_by = referral_clocks.submitted_by
@@ -175,28 +163,6 @@ def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
         .annotate(reconsideration_requested=Exists(requested))
         .select_related("referral", "referral__child", "reconsideration_window")
         .order_by("reconsideration_window__last_day", "id")
-    )
-
-
-def turning_18(site: Site, today: date) -> QuerySet[Child]:
-    """Children of the site, not yet 18, whose 18th birthday is within the site's warning window."""
-    return (
-        Child.objects.filter(site=site, date_of_birth__isnull=False)
-        .filter(date_of_birth__gt=latest_birth_date_18_by(today))
-        .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=site.turning_18_warning_days)))
-        .select_related("adult_transition")
-        .order_by("date_of_birth", "id")
-    )
-
-
-def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
-    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18): the panel can no longer decide for them."""
-    return (
-        Child.objects.filter(site=site, date_of_birth__isnull=False)
-        .filter(date_of_birth__gt=latest_birth_date_18_by(today))
-        .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
-        .select_related("adult_transition")
-        .order_by("date_of_birth", "id")
     )
 
 
@@ -494,7 +460,7 @@ def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMI
 
     for kind, qs in (
         (Kind.TURNING_18_CUT_OFF, turning_18_cut_off(site, today)),
-        (Kind.TURNING_18, turning_18(site, today)),
+        (Kind.TURNING_18, turning_18_children(site, today)),
     ):
         count, rows = _limited(qs, limit)
         lists[kind] = AlertList(kind, count, [_child_alert(kind, c, today) for c in rows])

@@ -22,6 +22,7 @@ from childnrm.accounts.models import Site
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.models import Reminder
+from childnrm.information.services import chase_overdue
 from childnrm.kit.links import absolute_url
 from childnrm.referrals.tasks import site_coordinator_emails
 from childnrm.safeguarding.models import PlanAction
@@ -38,7 +39,7 @@ class ReminderRun:
     digests: int = 0  # emails to coordinators
     owner_emails: int = 0
     items: int = 0  # reminder rows written
-    chased: int | None = None  # information requests chased (None if that service is not there)
+    chased: int = 0  # overdue information requests chased (the information app's own chase)
     sites: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -190,7 +191,7 @@ def daily_reminders_send(*, today: date) -> ReminderRun:
         run.owner_emails += len(notes)
         if digests or notes:
             run.sites.append(site.slug)
-    run.chased = _chase_information_requests(today)
+    run.chased = chase_overdue(today)
     logger.info(
         "Daily reminders for %s: %d digest(s), %d owner email(s), %d item(s)",
         today.isoformat(),
@@ -199,13 +200,3 @@ def daily_reminders_send(*, today: date) -> ReminderRun:
         run.items,
     )
     return run
-
-
-def _chase_information_requests(today: date) -> int | None:
-    """The information requests app chases its own overdue requests, if it offers `chase_overdue`."""
-    try:
-        from childnrm.information import services as information_services
-    except ImportError:
-        return None
-    chase = getattr(information_services, "chase_overdue", None)
-    return chase(today) if callable(chase) else None

@@ -3,7 +3,7 @@
 Referrals received, triage, sittings (agenda items), decisions (versions made final), plans agreed,
 letters produced, reconsideration requests and transfers. The dashboard sits above every stage in the
 layers (.importlinter), so it can read them all; the child's page (people, below) shows it through the
-template tag dashboard/templatetags/case_timeline.py.
+template function in dashboard/templating.py.
 
 A fixed number of queries whatever the number of events (one per kind of event); each event links to
 its page only where the viewer's permissions at the record's site open that page, so a link never

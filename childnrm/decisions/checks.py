@@ -10,23 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from childnrm.kit.errors import Problem
+
 if TYPE_CHECKING:
     from childnrm.decisions.models import Decision
 
-FinaliseCheck = Callable[["Decision"], list[str]]
+FinaliseCheck = Callable[["Decision"], list[Problem]]
 
 _finalise_checks: list[FinaliseCheck] = []
 
 
 def register_finalise_check(check: FinaliseCheck) -> FinaliseCheck:
-    """Add a check (decision -> problems in plain English); registering the same one twice is harmless."""
+    """Add a check (decision -> problems, each with a code and the words shown); registering the same one twice
+    is harmless."""
     if check not in _finalise_checks:
         _finalise_checks.append(check)
     return check
 
 
-def finalise_check_problems(decision: Decision) -> list[str]:
-    problems: list[str] = []
+def finalise_check_problems(decision: Decision) -> list[Problem]:
+    problems: list[Problem] = []
     for check in _finalise_checks:
         problems += check(decision)
     return problems

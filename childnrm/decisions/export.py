@@ -43,13 +43,13 @@ def decision_export(decision: Decision) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "decision_id": decision.pk,
         "case_reference": referral.reference,
-        "child_reference": referral.child.reference if referral.child_id else None,
-        "site": referral.site.name if referral.site_id else None,
+        "child_reference": referral.child.reference if referral.child is not None else None,
+        "site": referral.site.name if referral.site is not None else None,
         "stage": decision.stage,
         "stage_label": decision.get_stage_display(),
         "version": decision.version,
         "kind": decision.kind,
-        "supersedes_version": decision.supersedes.version if decision.supersedes_id else None,
+        "supersedes_version": decision.supersedes.version if decision.supersedes is not None else None,
         "correction_reason": decision.correction_reason,
         "status": decision.status,
         "status_label": decision.get_status_display(),
@@ -60,7 +60,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "id": meeting.pk,
                 "starts_at": _iso(meeting.starts_at),
-                "chair": meeting.chair.full_name if meeting.chair_id else None,
+                "chair": meeting.chair.full_name if meeting.chair is not None else None,
             }
             if meeting is not None
             else None
@@ -138,7 +138,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
         "outcome_label": decision.outcome_words if decision.outcome else None,
         "negative_reason": (
             {"code": decision.negative_reason.code, "label": decision.negative_reason.label}
-            if decision.negative_reason_id
+            if decision.negative_reason is not None
             else None
         ),
         "best_interests": decision.best_interests,
@@ -147,7 +147,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
         "plan_in_place_reason": decision.plan_in_place_reason,
         "support_after_negative": decision.support_after_negative if decision.outcome == "negative" else "",
         "decided_on": _iso(decision.decided_on),
-        "finalised_by": decision.finalised_by.full_name if decision.finalised_by_id else None,
+        "finalised_by": decision.finalised_by.full_name if decision.finalised_by is not None else None,
         "finalised_at": _iso(decision.finalised_at),
         "second_review": (
             {
@@ -156,7 +156,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
                 "agrees": decision.second_review_agrees,
                 "reasons": decision.second_review_reasons,
             }
-            if decision.second_reviewed_by_id
+            if decision.second_reviewed_by is not None
             else None
         ),
     }

@@ -3,13 +3,12 @@ completeness check (services.decision_completeness) says what is still missing b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
 from django.utils import timezone
 
-from childnrm.core.forms import GovukFormMixin
 from childnrm.decisions.models import (
     Act,
     ActFinding,
@@ -22,8 +21,8 @@ from childnrm.decisions.models import (
     Vote,
 )
 from childnrm.decisions.wording import outcome_words
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import QUORUM_AGENCIES, Agency
-from childnrm.referrals.forms import GovukDateField
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
 TEXT_MAX = 10_000
@@ -161,7 +160,7 @@ class WishesForm(SectionForm):
     @classmethod
     def initial_for(cls, decision: Decision) -> dict[str, Any]:
         initial = super().initial_for(decision)
-        initial["wishes_gathered"] = {True: YES, False: NO}.get(decision.wishes_gathered, "")
+        initial["wishes_gathered"] = {True: YES, False: NO, None: ""}[decision.wishes_gathered]
         return initial
 
     def to_fields(self) -> dict[str, Any]:
@@ -206,12 +205,12 @@ class OutcomeForm(SectionForm):
         super().__init__(*args, **kwargs)
         if self.decision is not None:
             # Each choice says what the decision means at this stage, as the record will.
-            self.fields["outcome"].choices = [
+            cast(forms.ChoiceField, self.fields["outcome"]).choices = [
                 (value, outcome_words(self.decision.stage, value)) for value, _label in Outcome.choices
             ]
         # The active codes, and a retired one the draft already holds.
         held = self.decision.negative_reason_id if self.decision is not None else None
-        self.fields["negative_reason"].queryset = NegativeReason.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["negative_reason"]).queryset = NegativeReason.objects.filter(
             models.Q(active=True) | models.Q(pk=held)
         )
 
@@ -296,7 +295,7 @@ class EvidenceForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, sources: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "None"), *sources]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "None"), *sources]
         self.fields["description"].required = True
         self.fields["description"].error_messages["required"] = "Enter a description of the evidence"
 
@@ -309,6 +308,11 @@ class VoteForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Select how they voted"},
     )
     reasons = _textarea("Reasons", "Needed for a vote against the outcome, which is recorded as dissent", rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One form per voter on the page: a refusal of the whole vote links to that voter's card.
+        self.non_field_anchor = f"{self.prefix}-row"
 
 
 class CorrectionForm(GovukFormMixin, forms.Form):
@@ -329,8 +333,9 @@ class SecondReviewForm(GovukFormMixin, forms.Form):
     )
     reasons = _textarea("Your reasons", "Needed if you return the decision to the panel")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("agrees") == NO and not (data.get("reasons") or "").strip():
             self.add_error("reasons", "Enter why you do not agree with the decision")
         return data
@@ -372,6 +377,6 @@ class CastingVoteForm(GovukFormMixin, forms.Form):
         self.fields["casting_vote_reasons"].required = True
         self.fields["casting_vote_reasons"].error_messages["required"] = "Enter the reasons for the casting vote"
         if decision is not None:
-            self.fields["casting_vote"].choices = [
+            cast(forms.ChoiceField, self.fields["casting_vote"]).choices = [
                 (value, outcome_words(decision.stage, value)) for value, _label in Outcome.choices
             ]

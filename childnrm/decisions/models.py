@@ -8,12 +8,17 @@ link decisions in people.models. Negative decisions may need a second review bef
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from childnrm.decisions.wording import outcome_words
 from childnrm.panels.models import Agency, AgendaItem, Meeting
 from childnrm.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from childnrm.accounts.models import Site
 
 
 class Stage(models.TextChoices):
@@ -205,13 +210,22 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stage_display()} v{self.version} of {self.referral_id}"
 
-    def get_outcome_display(self) -> str:
+    # Django keeps a get_FOO_display defined on the model; the stubs plugin declares its own.
+    def get_outcome_display(self) -> str:  # type: ignore[no-redef]
         """The outcome in the words the law gives it at this stage (never the bare choice label)."""
         return outcome_words(self.stage, self.outcome)
 
     @property
     def outcome_words(self) -> str:
         return outcome_words(self.stage, self.outcome)
+
+    @property
+    def site(self) -> Site:
+        """The site whose panel decides: a case is held by a site before a decision on it is started."""
+        site = self.referral.site
+        if site is None:
+            raise ValueError(f"Decision {self.pk} is of a referral no site holds")
+        return site
 
     @property
     def is_final(self) -> bool:

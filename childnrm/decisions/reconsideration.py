@@ -14,13 +14,18 @@ Nothing here imports the apps above decisions (reviews, letters): they call in.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
+from childnrm.kit.errors import Problem
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from childnrm.accounts.models import User
 
 # Versions that were taken at a sitting (a draft was not: its chair has not decided anything yet).
 TAKEN = (DecisionStatus.SECOND_REVIEW, DecisionStatus.FINAL, DecisionStatus.SUPERSEDED, DecisionStatus.RETURNED)
@@ -68,16 +73,20 @@ def original_chair_ids(decision: Decision) -> set[int]:
     return ids
 
 
-def panel_problems(decision: Decision) -> list[str]:
+def panel_problems(decision: Decision) -> list[Problem]:
     """Why a reconsideration cannot be finalised at its sitting: it is chaired by the original decision's chair."""
     if decision.kind != DecisionKind.RECONSIDERATION or decision.meeting is None or decision.meeting.chair_id is None:
         return []
     if decision.meeting.chair_id not in original_chair_ids(decision):
         return []
+    chair = cast("User", decision.meeting.chair)  # its id was checked above
     return [
-        f"{decision.meeting.chair.full_name} chaired the decision being reconsidered, so may not chair the sitting "
-        "that reconsiders it: a differently constituted panel must reconsider. Put the case before a meeting "
-        "with another chair"
+        Problem(
+            "original-chair",
+            f"{chair.full_name} chaired the decision being reconsidered, so may not chair the sitting "
+            "that reconsiders it: a differently constituted panel must reconsider. Put the case before a meeting "
+            "with another chair",
+        )
     ]
 
 
@@ -100,9 +109,10 @@ def chaired_original(meeting: Meeting, referral: Referral) -> bool:
 def agenda_refusal(meeting: Meeting, referral: Referral, stage: str) -> str | None:
     """Why a meeting may not take this case's reconsideration onto its agenda, or None. Called by
     panels.services.agenda_item_add (registered in reviews.apps)."""
-    if stage != AgendaStage.RECONSIDERATION or not chaired_original(meeting, referral):
+    chair_id = meeting.chair_id
+    if stage != AgendaStage.RECONSIDERATION or chair_id is None or not chaired_original(meeting, referral):
         return None
-    chair = get_user_model().objects.get(pk=meeting.chair_id)
+    chair = get_user_model().objects.get(pk=chair_id)
     return (
         f"{chair.full_name} chaired the decision being reconsidered and chairs this meeting. A differently "
         "constituted panel must reconsider: choose a meeting with another chair, or change this meeting's chair"

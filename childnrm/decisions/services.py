@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -44,8 +44,9 @@ from childnrm.decisions.models import (
     Vote,
 )
 from childnrm.kit.dates import long_date
+from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
-from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaStage, AttendsAs, MeetingStatus
+from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaStage, AttendsAs, Meeting, MeetingStatus
 from childnrm.referrals.eligibility import adult_consent_problems
 from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
@@ -54,7 +55,7 @@ RECORD = PURPOSES[Perm.DECISION_RECORD]
 FINALISE = PURPOSES[Perm.DECISION_FINALISE]
 SECOND_REVIEW = PURPOSES[Perm.DECISION_SECOND_REVIEW]
 
-STAGES_ON_AGENDA = {
+STAGES_ON_AGENDA: dict[str, set[str]] = {
     AgendaStage.REASONABLE_GROUNDS: {Stage.REASONABLE_GROUNDS},
     AgendaStage.CONCLUSIVE_GROUNDS: {Stage.CONCLUSIVE_GROUNDS},
     AgendaStage.BOTH: {Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS},
@@ -120,28 +121,34 @@ NEGATIVE_REASON_NEEDS = {
     "purpose-not-met": ("purpose_finding", PurposeFinding.NOT_FOUND, "the panel found no exploitative purpose"),
 }
 # The statutory partners as a sentence names them.
-AGENCY_WORDS = {Agency.SOCIAL_CARE: "children's social care", Agency.POLICE: "the police", Agency.HEALTH: "health"}
-STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
+AGENCY_WORDS: dict[str, str] = {
+    Agency.SOCIAL_CARE: "children's social care",
+    Agency.POLICE: "the police",
+    Agency.HEALTH: "health",
+}
+STAGE_WORDS: dict[str, str] = {
+    Stage.REASONABLE_GROUNDS: "reasonable grounds",
+    Stage.CONCLUSIVE_GROUNDS: "conclusive grounds",
+}
 
 
-class DecisionStateError(Exception):
+class DecisionStateError(ServiceError):
     """The decision is not in a state that allows this (already final, meeting not in session...)."""
 
 
-class DecisionInvalid(ValueError):
+class DecisionInvalid(ServiceError, ValueError):
     """An answer cannot be accepted; `field` names the form field to show it against."""
 
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
 
+class DecisionIncomplete(ServiceError):
+    """The decision cannot be finalised: `problems` lists everything still missing (each with its code)."""
 
-class DecisionIncomplete(Exception):
-    """The decision cannot be finalised: `problems` lists everything still missing."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems), code="decision-incomplete")
         self.problems = problems
+
+    def form_errors(self) -> list[tuple[str | None, str]]:
+        return [(p.field, p.message) for p in self.problems]
 
 
 def when(at) -> str:
@@ -150,7 +157,10 @@ def when(at) -> str:
 
 
 def _site_id(decision: Decision) -> int:
-    return decision.referral.site_id
+    site_id = decision.referral.site_id
+    if site_id is None:  # a case no site holds is no panel's to decide (and has_perm would ask "any site")
+        raise PermissionDenied
+    return site_id
 
 
 def _require(user, perm: Perm, site_id: int) -> None:
@@ -171,7 +181,7 @@ def _finalised_message(decision: Decision) -> str:
         return "This decision has been superseded by a later version and cannot be changed."
     if decision.status == DecisionStatus.RETURNED:
         return "This decision was returned to the panel by the second reviewer and cannot be changed."
-    if decision.finalised_by_id:
+    if decision.finalised_by is not None:
         by = decision.finalised_by.full_name
         where = "sent for second review" if decision.status == DecisionStatus.SECOND_REVIEW else "finalised"
         return f"This decision was {where} by {by} at {when(decision.finalised_at)}. It cannot be changed."
@@ -244,7 +254,7 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
         standing = Decision.objects.filter(referral=referral, stage=stage, status=DecisionStatus.FINAL).first()
         detail: dict[str, Any] = {"agenda_item": agenda_item.pk}
         if current is not None:
-            if current.meeting_id and current.meeting.status == MeetingStatus.OPEN:
+            if current.meeting is not None and current.meeting.status == MeetingStatus.OPEN:
                 raise DecisionStateError(
                     "A draft of this decision is open at another sitting that is in session. Finish it there."
                 )
@@ -318,7 +328,11 @@ def _clean_record(decision: Decision, data: dict[str, Any]) -> dict[str, Any]:
                 raise DecisionInvalid("Enter the date of the decision as a real date", name)
             if value is not None and value > timezone.localdate():
                 raise DecisionInvalid("The date of the decision must be today or in the past", name)
-            if value is not None and decision.meeting_id and value < timezone.localdate(decision.meeting.starts_at):
+            if (
+                value is not None
+                and decision.meeting is not None
+                and value < timezone.localdate(decision.meeting.starts_at)
+            ):
                 raise DecisionInvalid("The date of the decision cannot be before the sitting", name)
             clean[name] = value
     _keep_consistent(decision, clean)
@@ -396,7 +410,7 @@ def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest 
         if (
             locked.kind == DecisionKind.CORRECTION
             and "outcome" in clean
-            and locked.supersedes_id
+            and locked.supersedes is not None
             and locked.supersedes.status == DecisionStatus.FINAL
             and clean["outcome"] != locked.supersedes.outcome
         ):
@@ -494,12 +508,12 @@ def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | 
 # --- Multi-agency input (issue 8 rule 5) ------------------------------------------------------------
 
 
-def agency_input_problems(decision: Decision) -> list[str]:
+def agency_input_problems(decision: Decision) -> list[Problem]:
     """Each statutory partner must have supplied evidence, or be recorded as holding nothing relevant."""
     supplied = set(decision.evidence.values_list("agency", flat=True))
     supplied |= set(decision.nil_returns.values_list("agency", flat=True))
     return [
-        f"Add evidence from {AGENCY_WORDS[agency]}, or record that it holds nothing relevant"
+        Problem("agency-input", f"Add evidence from {AGENCY_WORDS[agency]}, or record that it holds nothing relevant")
         for agency in QUORUM_AGENCIES
         if agency not in supplied
     ]
@@ -574,7 +588,7 @@ def earlier_voter_ids(decision: Decision) -> set[int]:
 def decision_voters(decision: Decision) -> list:
     """Who may vote on this decision at its sitting: the sitting's eligible voters (panels.rules), less
     anyone who voted on the decision being reconsidered."""
-    if decision.agenda_item_id is None:
+    if decision.agenda_item is None:
         return []
     excluded = earlier_voter_ids(decision)
     return [a for a in rules.eligible_voters(decision.agenda_item) if a.user_id not in excluded]
@@ -736,40 +750,65 @@ def _outcome_words(outcome: str) -> str:
     return Outcome(outcome).label.lower()
 
 
-def vote_outcome_problems(decision: Decision) -> list[str]:
+def vote_outcome_problems(decision: Decision) -> list[Problem]:
     """The outcome must be the majority of votes cast; a tie follows the site's rule; every vote against the
     outcome needs its reasons. Empty when the votes and the outcome agree."""
     if decision.agenda_item_id is None:
         return []
     if deferred_here(decision):
-        return [DEFERRED_MESSAGE]
+        return [Problem("tie-deferred", DEFERRED_MESSAGE)]
     tally = vote_tally(decision)
-    problems: list[str] = []
+    problems: list[Problem] = []
     if tally.cast == 0:
         if tally.abstain:
-            problems.append("Every member abstained. A decision needs at least one vote cast: abstentions do not count")
+            problems.append(
+                Problem(
+                    "all-abstained",
+                    "Every member abstained. A decision needs at least one vote cast: abstentions do not count",
+                )
+            )
         return problems
     if tally.tied:
-        if decision.referral.site.tie_rule == TieRule.DEFER:
+        if decision.site.tie_rule == TieRule.DEFER:
             problems.append(
-                f"The votes are tied ({tally.words()}). This site defers a tied decision to a further sitting: "
-                "record the deferral on the votes page"
+                Problem(
+                    "tie-to-defer",
+                    f"The votes are tied ({tally.words()}). This site defers a tied decision to a further sitting: "
+                    "record the deferral on the votes page",
+                )
             )
         elif not decision.casting_vote:
-            problems.append(f"The votes are tied ({tally.words()}). The chair must record a casting vote with reasons")
+            problems.append(
+                Problem(
+                    "casting-vote-missing",
+                    f"The votes are tied ({tally.words()}). The chair must record a casting vote with reasons",
+                )
+            )
         elif decision.outcome and decision.outcome != decision.casting_vote:
             problems.append(
-                f"The outcome must follow the chair's casting vote ({_outcome_words(decision.casting_vote)}) "
-                f"on the tied votes ({tally.words()})"
+                Problem(
+                    "outcome-not-casting-vote",
+                    f"The outcome must follow the chair's casting vote ({_outcome_words(decision.casting_vote)}) "
+                    f"on the tied votes ({tally.words()})",
+                    "outcome",
+                )
             )
     elif decision.outcome and decision.outcome != tally.majority:
         problems.append(
-            f"The outcome must be the majority of votes cast: {tally.words()} gives a "
-            f"{_outcome_words(tally.majority)} outcome"
+            Problem(
+                "outcome-not-majority",
+                f"The outcome must be the majority of votes cast: {tally.words()} gives a "
+                f"{_outcome_words(tally.majority)} outcome",
+                "outcome",
+            )
         )
     for vote in dissenting_votes(decision):
         if not vote.reasons.strip():
-            problems.append(f"Record the reasons of {vote.voter.full_name}, who voted against the outcome")
+            problems.append(
+                Problem(
+                    "dissent-reasons", f"Record the reasons of {vote.voter.full_name}, who voted against the outcome"
+                )
+            )
     return problems
 
 
@@ -821,7 +860,7 @@ def casting_vote_record(
         locked = _locked(decision)
         if locked.meeting is None or locked.meeting.chair_id != user.pk:
             raise DecisionStateError("Only the chair of the sitting can give a casting vote.")
-        if locked.referral.site.tie_rule != TieRule.CASTING_VOTE:
+        if locked.site.tie_rule != TieRule.CASTING_VOTE:
             raise DecisionStateError(
                 "This site defers a tied decision to a further sitting: the chair has no casting vote."
             )
@@ -846,11 +885,12 @@ def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     with transaction.atomic():
         locked = _locked(decision)
-        if locked.referral.site.tie_rule != TieRule.DEFER:
+        if locked.site.tie_rule != TieRule.DEFER:
             raise DecisionStateError(
                 "This site's tie rule is the chair's casting vote: the chair records it with reasons."
             )
         tally = _tie_at_sitting(locked)
+        meeting = cast(Meeting, locked.meeting)  # _tie_at_sitting refused a decision not at a sitting
         votes = [
             {
                 "voter": v.voter_id,
@@ -861,7 +901,7 @@ def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -
             }
             for v in locked.votes.select_related("voter").order_by("agency", "pk")
         ]
-        deferral = TieDeferral.objects.create(decision=locked, meeting=locked.meeting, votes=votes, recorded_by=user)
+        deferral = TieDeferral.objects.create(decision=locked, meeting=meeting, votes=votes, recorded_by=user)
         _audit(
             request=request,
             user=user,
@@ -876,7 +916,7 @@ def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -
 # --- Completeness and sequencing -----------------------------------------------------------------
 
 
-def sequencing_problems(decision: Decision) -> list[str]:
+def sequencing_problems(decision: Decision) -> list[Problem]:
     """A conclusive grounds decision needs a final positive reasonable grounds decision, and the recovery
     period between them unless the site takes both at one sitting."""
     if decision.stage != Stage.CONCLUSIVE_GROUNDS:
@@ -884,11 +924,19 @@ def sequencing_problems(decision: Decision) -> list[str]:
     from childnrm.decisions.selectors import latest_final
 
     rg = latest_final(decision.referral, Stage.REASONABLE_GROUNDS)
-    if rg is None:
-        return ["The reasonable grounds decision must be final before the conclusive grounds decision"]
+    if rg is None or rg.decided_on is None:  # (a final decision always has its date: decision_completeness)
+        return [
+            Problem(
+                "rg-not-final", "The reasonable grounds decision must be final before the conclusive grounds decision"
+            )
+        ]
     if rg.outcome != Outcome.POSITIVE:
-        return ["A conclusive grounds decision follows only a positive reasonable grounds decision"]
-    site = decision.referral.site
+        return [
+            Problem(
+                "rg-not-positive", "A conclusive grounds decision follows only a positive reasonable grounds decision"
+            )
+        ]
+    site = decision.site
     if site.rg_and_cg_at_one_sitting:
         return []
     days = site.recovery_period_days
@@ -897,11 +945,19 @@ def sequencing_problems(decision: Decision) -> list[str]:
     day = decision.decided_on or timezone.localdate()
     if same_sitting or day < earliest:
         if days == 0:
-            return ["This site does not take reasonable and conclusive grounds decisions at one sitting"]
+            return [
+                Problem(
+                    "not-at-one-sitting",
+                    "This site does not take reasonable and conclusive grounds decisions at one sitting",
+                )
+            ]
         return [
-            f"The conclusive grounds decision cannot be made before {long_date(earliest)}: the recovery period "
-            f"of {days} days runs from the reasonable grounds decision on {long_date(rg.decided_on)}"
-            + (" (this site does not take both decisions at one sitting)" if same_sitting else "")
+            Problem(
+                "recovery-period",
+                f"The conclusive grounds decision cannot be made before {long_date(earliest)}: the recovery period "
+                f"of {days} days runs from the reasonable grounds decision on {long_date(rg.decided_on)}"
+                + (" (this site does not take both decisions at one sitting)" if same_sitting else ""),
+            )
         ]
     return []
 
@@ -913,37 +969,55 @@ def _positive_findings(decision: Decision) -> bool:
     return (act and decision.purpose_finding == PurposeFinding.FOUND) or bool(decision.slavery_found)
 
 
-def findings_problems(decision: Decision) -> list[str]:
+def findings_problems(decision: Decision) -> list[Problem]:
     """Each element stated either way, with the panel's reasons (issue 8, rule 3)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     act = decision.act_finding
     if not act:
-        problems.append("Record whether the panel found an act of trafficking")
+        problems.append(Problem("act-finding", "Record whether the panel found an act of trafficking", "act_finding"))
     elif act == ActFinding.FOUND and not decision.act_found:
-        problems.append("Select the acts the panel found")
+        problems.append(Problem("act-found", "Select the acts the panel found", "act_found"))
     elif act == ActFinding.NOT_NEEDED and not decision.slavery_found:
         problems.append(
-            "Select the slavery, servitude or forced or compulsory labour the panel found: only then is no act "
-            "of trafficking needed"
+            Problem(
+                "slavery-found",
+                "Select the slavery, servitude or forced or compulsory labour the panel found: only then is no act "
+                "of trafficking needed",
+                "slavery_found",
+            )
         )
     if act != ActFinding.NOT_NEEDED and not decision.act_reasoning:
-        problems.append("Enter the panel's reasons on the act")
+        problems.append(Problem("act-reasoning", "Enter the panel's reasons on the act", "act_reasoning"))
     if decision.slavery_found and not decision.slavery_reasoning:
-        problems.append("Enter the panel's reasons for finding slavery, servitude or forced or compulsory labour")
+        problems.append(
+            Problem(
+                "slavery-reasoning",
+                "Enter the panel's reasons for finding slavery, servitude or forced or compulsory labour",
+                "slavery_reasoning",
+            )
+        )
     if act != ActFinding.NOT_NEEDED:
         if not decision.purpose_finding:
-            problems.append("Record whether the panel found an exploitative purpose")
+            problems.append(
+                Problem("purpose-finding", "Record whether the panel found an exploitative purpose", "purpose_finding")
+            )
         elif decision.purpose_finding == PurposeFinding.FOUND and not decision.purpose_found:
-            problems.append("Select the exploitative purposes the panel found")
+            problems.append(
+                Problem("purpose-found", "Select the exploitative purposes the panel found", "purpose_found")
+            )
         if not decision.purpose_reasoning:
-            problems.append("Enter the panel's reasons on the exploitative purpose")
+            problems.append(
+                Problem(
+                    "purpose-reasoning", "Enter the panel's reasons on the exploitative purpose", "purpose_reasoning"
+                )
+            )
     return problems
 
 
-def outcome_problems(decision: Decision) -> list[str]:
+def outcome_problems(decision: Decision) -> list[Problem]:
     """The outcome agrees with the findings; a negative decision is coded and says what support goes on; a
     positive reasonable grounds decision is tied to the child's plan; every decision weighs best interests."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     reason = decision.negative_reason
     if decision.outcome == Outcome.POSITIVE:
         if (
@@ -952,87 +1026,150 @@ def outcome_problems(decision: Decision) -> list[str]:
             and (decision.purpose_finding or decision.act_finding == ActFinding.NOT_NEEDED)
         ):
             problems.append(
-                "A positive decision needs the act and an exploitative purpose found, or slavery, servitude or "
-                "forced or compulsory labour found. Change the findings or the outcome"
+                Problem(
+                    "positive-without-findings",
+                    "A positive decision needs the act and an exploitative purpose found, or slavery, servitude or "
+                    "forced or compulsory labour found. Change the findings or the outcome",
+                    "outcome",
+                )
             )
         if reason is not None:
-            problems.append("A positive decision has no reason for a negative decision. Remove it")
+            problems.append(
+                Problem(
+                    "positive-with-negative-reason",
+                    "A positive decision has no reason for a negative decision. Remove it",
+                    "negative_reason",
+                )
+            )
     elif decision.outcome == Outcome.NEGATIVE:
         if _positive_findings(decision):
             problems.append(
-                "A negative decision cannot record every element as found. Record which element was not met"
+                Problem(
+                    "negative-with-all-found",
+                    "A negative decision cannot record every element as found. Record which element was not met",
+                    "outcome",
+                )
             )
         if reason is None:
-            problems.append("Select the reason for the negative decision")
+            problems.append(
+                Problem("negative-reason-missing", "Select the reason for the negative decision", "negative_reason")
+            )
         elif not reason.active:
-            problems.append(f"“{reason.label}” is no longer in use. Select another reason for the negative decision")
+            problems.append(
+                Problem(
+                    "negative-reason-retired",
+                    f"“{reason.label}” is no longer in use. Select another reason for the negative decision",
+                    "negative_reason",
+                )
+            )
         elif reason.code in NEGATIVE_REASON_NEEDS:
             field, value, words = NEGATIVE_REASON_NEEDS[reason.code]
             if getattr(decision, field) != value:
                 problems.append(
-                    f"The reason for the negative decision (“{reason.label}”) needs {words}. Change the reason "
-                    "or the finding"
+                    Problem(
+                        "negative-reason-mismatch",
+                        f"The reason for the negative decision (“{reason.label}”) needs {words}. Change the reason "
+                        "or the finding",
+                        "negative_reason",
+                    )
                 )
         if not decision.support_after_negative:
-            problems.append("Record the support the child will still get after this negative decision")
+            problems.append(
+                Problem(
+                    "support-after-negative",
+                    "Record the support the child will still get after this negative decision",
+                    "support_after_negative",
+                )
+            )
     if not decision.best_interests:
-        problems.append("Record how the decision and the plan serve the child's best interests")
+        problems.append(
+            Problem(
+                "best-interests",
+                "Record how the decision and the plan serve the child's best interests",
+                "best_interests",
+            )
+        )
     if decision.stage == Stage.REASONABLE_GROUNDS and decision.outcome == Outcome.POSITIVE:
         if not decision.plan_basis:
             problems.append(
-                "Record how the child is protected: a safeguarding plan agreed at this sitting, or a plan "
-                "already in place"
+                Problem(
+                    "plan-basis",
+                    "Record how the child is protected: a safeguarding plan agreed at this sitting, or a plan "
+                    "already in place",
+                    "plan_basis",
+                )
             )
         elif decision.plan_basis == PlanBasis.ALREADY_IN_PLACE and not decision.plan_in_place_reason:
-            problems.append("Enter why the plan already in place protects the child")
+            problems.append(
+                Problem(
+                    "plan-in-place-reason",
+                    "Enter why the plan already in place protects the child",
+                    "plan_in_place_reason",
+                )
+            )
     return problems
 
 
-def decision_completeness(decision: Decision) -> list[str]:
-    """Everything missing before the chair can finalise, in the order of the record (empty when complete)."""
-    problems: list[str] = []
+def decision_completeness(decision: Decision) -> list[Problem]:
+    """Everything missing before the chair can finalise, in the order of the record (empty when complete).
+    Each problem has a stable `code` (the pages that put it right are chosen by code) and the words shown."""
+    problems: list[Problem] = []
     if not decision.guidance_version or not decision.test_applied:
-        problems.append("Record the test applied and the guidance version")
+        problems.append(Problem("guidance-version", "Record the test applied and the guidance version"))
     if decision.kind == DecisionKind.CORRECTION and not decision.correction_reason:
-        problems.append("Enter the reason for the correction")
+        problems.append(Problem("correction-reason", "Enter the reason for the correction"))
     evidence = list(decision.evidence.all())
     if not evidence:
-        problems.append("Add at least one piece of evidence the panel weighed")
+        problems.append(Problem("evidence-missing", "Add at least one piece of evidence the panel weighed"))
     elif any(not e.agency for e in evidence):
-        problems.append("Record which agency supplied each piece of evidence")
+        problems.append(Problem("evidence-agency", "Record which agency supplied each piece of evidence"))
     problems += agency_input_problems(decision)
     problems += findings_problems(decision)
     if not decision.credibility_reasoning:
-        problems.append("Enter the credibility reasoning")
+        problems.append(Problem("credibility-reasoning", "Enter the credibility reasoning", "credibility_reasoning"))
     if decision.wishes_gathered is None:
-        problems.append("Record whether the child's wishes and feelings were gathered")
+        problems.append(
+            Problem(
+                "wishes-gathered", "Record whether the child's wishes and feelings were gathered", "wishes_gathered"
+            )
+        )
     elif decision.wishes_gathered and not (
         decision.wishes_and_feelings and decision.wishes_how_gathered and decision.wishes_gathered_by
     ):
-        problems.append("Record the child's wishes and feelings, how they were gathered and by whom")
+        problems.append(
+            Problem("wishes-record", "Record the child's wishes and feelings, how they were gathered and by whom")
+        )
     elif not decision.wishes_gathered and not decision.wishes_not_gathered_reason:
-        problems.append("Record why the child's wishes and feelings could not be gathered")
+        problems.append(
+            Problem(
+                "wishes-not-gathered-reason",
+                "Record why the child's wishes and feelings could not be gathered",
+                "wishes_not_gathered_reason",
+            )
+        )
     item = decision.agenda_item
     if item is None:
-        problems.append("Put the decision on the agenda of a sitting")
+        problems.append(Problem("not-on-agenda", "Put the decision on the agenda of a sitting"))
     else:
         votes = list(decision.votes.select_related("voter"))
         voted = {v.voter_id for v in votes}
         eligible = decision_voters(decision)
         missing = [a.user.full_name for a in eligible if a.user_id not in voted]
         if missing:
-            problems.append(f"Record the vote of {', '.join(missing)}")
+            problems.append(Problem("vote-missing", f"Record the vote of {', '.join(missing)}"))
         if not eligible:
-            problems.append("No member present may vote on this case")
+            problems.append(Problem("no-eligible-voter", "No member present may vote on this case"))
         eligible_ids = {a.user_id for a in eligible}
         for v in votes:
             if v.voter_id not in eligible_ids:
                 why = vote_refusal(decision, v.voter) or f"{v.voter.full_name} may not vote on this case."
-                problems.append(f"Remove the vote of {v.voter.full_name}, which cannot count: {why}")
+                problems.append(
+                    Problem("vote-cannot-count", f"Remove the vote of {v.voter.full_name}, which cannot count: {why}")
+                )
     if not decision.outcome:
-        problems.append("Select the outcome")
+        problems.append(Problem("outcome-missing", "Select the outcome", "outcome"))
     if not decision.decided_on:
-        problems.append("Enter the date of the decision")
+        problems.append(Problem("decided-on-missing", "Enter the date of the decision", "decided_on"))
     problems += vote_outcome_problems(decision)
     problems += outcome_problems(decision)
     problems += finalise_check_problems(decision)  # registered by apps above this one (safeguarding's plan)
@@ -1063,11 +1200,11 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
         if problems:
             raise DecisionIncomplete(problems)
         now = timezone.now()
-        review = locked.outcome == Outcome.NEGATIVE and locked.referral.site.negative_second_review
+        review = locked.outcome == Outcome.NEGATIVE and locked.site.negative_second_review
         locked.status = DecisionStatus.SECOND_REVIEW if review else DecisionStatus.FINAL
         locked.finalised_by = user
         locked.finalised_at = now
-        locked.site_policy = current_policy(locked.referral.site)
+        locked.site_policy = current_policy(locked.site)
         if locked.status == DecisionStatus.FINAL:
             # Before this version is saved as final: one final version per referral and stage (a DB constraint).
             _supersede_previous(locked)
@@ -1201,7 +1338,7 @@ def decision_second_review(
     with transaction.atomic():
         locked = _locked(decision)
         if locked.status != DecisionStatus.SECOND_REVIEW:
-            if locked.second_reviewed_by_id:
+            if locked.second_reviewed_by is not None:
                 raise DecisionStateError(
                     f"This decision was reviewed by {locked.second_reviewed_by.full_name} at "
                     f"{when(locked.second_reviewed_at)}."
@@ -1218,7 +1355,7 @@ def decision_second_review(
         result = locked
         if agrees:
             locked.status = DecisionStatus.FINAL
-            locked.site_policy = current_policy(locked.referral.site)
+            locked.site_policy = current_policy(locked.site)
             _supersede_previous(locked)  # before it is saved as final (one final version per referral and stage)
             locked.save()
         else:

@@ -9,25 +9,20 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django_tasks import task
 
-from childnrm.access.policy import ROLE_PERMISSIONS, Perm
-from childnrm.accounts.models import User
+from childnrm.access.policy import Perm, users_holding
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.links import absolute_url
 
 
 def second_reviewer_emails(decision: Decision) -> list[str]:
     """Active users of the site who may give a second review, except the chair and those who voted."""
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.DECISION_SECOND_REVIEW in perms]
+    site_id = decision.referral.site_id
+    if site_id is None:  # no site holds the case: nobody there to review it
+        return []
     excluded = set(decision.votes.values_list("voter_id", flat=True))
     if decision.meeting is not None and decision.meeting.chair_id:
         excluded.add(decision.meeting.chair_id)
-    users = User.objects.filter(
-        memberships__site_id=decision.referral.site_id,
-        memberships__site__active=True,
-        memberships__role__in=roles,
-        memberships__active=True,
-        is_active=True,
-    ).exclude(pk__in=excluded)
+    users = users_holding(Perm.DECISION_SECOND_REVIEW, site_id).exclude(pk__in=excluded)
     return sorted(set(users.values_list("email", flat=True)))
 
 

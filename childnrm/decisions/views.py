@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -46,6 +45,7 @@ from childnrm.decisions.selectors import (
     versions_of,
 )
 from childnrm.kit.downloads import download_response
+from childnrm.kit.errors import Problem, add_to_form
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels.models import QUORUM_AGENCIES, Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
@@ -72,7 +72,7 @@ LABELS = {
     "indicator": dict(Indicator.choices),
     "agency": dict(Agency.choices),
 }
-STATUS_TAG = {
+STATUS_TAG: dict[str, str] = {
     DecisionStatus.DRAFT: "govuk-tag--blue",
     DecisionStatus.SECOND_REVIEW: "govuk-tag--yellow",
     DecisionStatus.FINAL: "govuk-tag--green",
@@ -111,48 +111,70 @@ def _draft_for_recording(request: HttpRequest, decision_id: int) -> Decision | H
     return decision
 
 
-# Where each missing item is put right: the first pattern found in the message names the page.
-PROBLEM_PAGES = (
+# Where each missing item is put right, by the problem's code (decision_completeness and the checks it runs).
+_OUTCOME, _VOTES, _PLAN = "decisions:section-outcome", "decisions:votes", "decisions:section-plan"
+PROBLEM_PAGES: dict[str, str] = {
+    "evidence-missing": "decisions:evidence",
+    "evidence-agency": "decisions:evidence",
+    "agency-input": "decisions:evidence",
+    "act-finding": "decisions:section-act",
+    "act-found": "decisions:section-act",
+    "slavery-found": "decisions:section-act",
+    "act-reasoning": "decisions:section-act",
+    "slavery-reasoning": "decisions:section-act",
+    "purpose-finding": "decisions:section-purpose",
+    "purpose-found": "decisions:section-purpose",
+    "purpose-reasoning": "decisions:section-purpose",
+    "credibility-reasoning": "decisions:section-credibility",
+    "wishes-gathered": "decisions:section-wishes",
+    "wishes-record": "decisions:section-wishes",
+    "wishes-not-gathered-reason": "decisions:section-wishes",
+    "vote-missing": _VOTES,
+    "no-eligible-voter": _VOTES,
+    "vote-cannot-count": _VOTES,
+    "outcome-missing": _OUTCOME,
+    "decided-on-missing": _OUTCOME,
     # The votes against the outcome (issue 8 rule 2): the outcome is put right on its section, the votes on theirs.
-    (re.compile(r"^the outcome must (be the majority|follow the chair)"), "decisions:section-outcome"),
-    (
-        re.compile(r"^record the reasons of .* voted against|^the votes are tied|^every member abstained|deferred at"),
-        "decisions:votes",
-    ),
-    (re.compile(r"^(record|remove) the votes? |^no member present may vote"), "decisions:votes"),
-    (re.compile(r"\bevidence\b"), "decisions:evidence"),
+    "tie-deferred": _VOTES,
+    "all-abstained": _VOTES,
+    "tie-to-defer": _VOTES,
+    "casting-vote-missing": _VOTES,
+    "dissent-reasons": _VOTES,
+    "outcome-not-casting-vote": _OUTCOME,
+    "outcome-not-majority": _OUTCOME,
     # Issue 8 rules 3, 4 and 6: the findings, the coded negative reason, best interests, the plan and support.
-    (
-        re.compile(r"^a (positive|negative) decision |reason for the negative decision|no longer in use"),
-        "decisions:section-outcome",
-    ),
-    (re.compile(r"\bbest interests\b"), "decisions:section-best-interests"),
-    (re.compile(r"\bsupport the child\b|\bsafeguarding plan\b|\bplan already in place\b"), "decisions:section-plan"),
-    (
-        re.compile(r"\bact of trafficking\b|\bacts\b|reasons on the act\b|\bslavery, servitude\b"),
-        "decisions:section-act",
-    ),
-    (re.compile(r"\bexploitative purposes?\b"), "decisions:section-purpose"),
-    (re.compile(r"\bcredibility\b"), "decisions:section-credibility"),
-    (re.compile(r"\bwishes and feelings\b"), "decisions:section-wishes"),
-    (re.compile(r"^select the outcome|^enter the date of the decision"), "decisions:section-outcome"),
+    "positive-without-findings": _OUTCOME,
+    "positive-with-negative-reason": _OUTCOME,
+    "negative-with-all-found": _OUTCOME,
+    "negative-reason-missing": _OUTCOME,
+    "negative-reason-retired": _OUTCOME,
+    "negative-reason-mismatch": _OUTCOME,
+    "support-after-negative": _PLAN,
+    "best-interests": "decisions:section-best-interests",
+    "plan-basis": _PLAN,
+    "plan-in-place-reason": _PLAN,
+    "plan-not-agreed": _PLAN,  # safeguarding's finalise check
+    "plan-not-in-place": _PLAN,
+}
+# Put right on the meeting's page (panels.rules, and who chairs a reconsideration), by whoever runs the panel.
+SITTING_PROBLEMS = frozenset(
+    {"no-chair", "chair-lead-social-worker", "chair-conflicted", "conflicts-undeclared", "quorum", "original-chair"}
 )
-SITTING_PROBLEM = re.compile(r"\bchair\b|conflicts of interest not yet declared|^no voting member from")
 
 
-def problem_links(user, decision: Decision, problems: list[str]) -> list[tuple[str, str]]:
-    """Each problem with the page that puts it right: the record's section, the votes, or the meeting."""
+def problem_links(user, decision: Decision, problems: list[Problem]) -> list[tuple[str, str]]:
+    """Each problem's words with the page that puts it right: the record's section, the votes, or the meeting
+    (anything else, such as sequencing or the young person's consent, links to the record)."""
     links = []
-    can_manage = decision.meeting_id is not None and has_perm(user, Perm.PANEL_MANAGE, decision.meeting.site_id)
+    can_manage = decision.meeting is not None and has_perm(user, Perm.PANEL_MANAGE, decision.meeting.site_id)
     for problem in problems:
-        lowered = problem.lower()
         target = reverse("decisions:record", args=[decision.pk])
-        page = next((name for pattern, name in PROBLEM_PAGES if pattern.search(lowered)), None)
+        page = PROBLEM_PAGES.get(problem.code)
         if page is not None:
             target = reverse(page, args=[decision.pk])
-        elif SITTING_PROBLEM.search(lowered) and can_manage:
+        elif problem.code in SITTING_PROBLEMS and can_manage:
             target = reverse("panels:meeting", args=[decision.meeting_id])
-        links.append((target, problem))
+        links.append((target, problem.message))
     return links
 
 
@@ -300,7 +322,7 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
             try:
                 services.decision_save(decision=decision, user=request.user, data=form.to_fields(), request=request)
             except services.DecisionInvalid as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                add_to_form(form, exc)
             except services.DecisionStateError as exc:
                 messages.error(request, str(exc))
                 return redirect("decisions:detail", decision_id=decision.pk)
@@ -359,7 +381,7 @@ def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
                 request=request,
             )
         except services.DecisionInvalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_to_form(form, exc)
         except services.DecisionStateError as exc:
             messages.error(request, str(exc))
             return redirect("decisions:detail", decision_id=decision.pk)
@@ -484,14 +506,14 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _draft_for_recording(request, decision_id)
     if isinstance(decision, HttpResponse):
         return decision
-    if decision.agenda_item_id is None:
+    if decision.agenda_item_id is None or decision.meeting is None:
         messages.error(request, "Put the decision on the agenda of a sitting before recording votes.")
         return redirect("decisions:record", decision_id=decision.pk)
     posted_form = None
     if request.method == "POST":
         posted_form = VoteForm(request.POST, prefix=f"v{request.POST.get('voter_id', '')}")
-        attendee = decision.meeting.attendees.select_related("user").filter(user_id=request.POST.get("voter_id") or 0)
-        attendee = attendee.first()
+        attendees = decision.meeting.attendees.select_related("user")
+        attendee = attendees.filter(user_id=request.POST.get("voter_id") or 0).first()
         if attendee is None:
             messages.error(request, "Select someone attending this meeting")
             return redirect("decisions:votes", decision_id=decision.pk)
@@ -505,10 +527,8 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
                     user=request.user,
                     request=request,
                 )
-            except services.DecisionInvalid as exc:
-                posted_form.add_error("vote" if exc.field == "vote" else None, str(exc))
-            except services.DecisionStateError as exc:
-                posted_form.add_error(None, str(exc))
+            except (services.DecisionInvalid, services.DecisionStateError) as exc:
+                add_to_form(posted_form, exc)
             else:
                 messages.success(request, f"Vote of {attendee.user.full_name} recorded")
                 return redirect("decisions:votes", decision_id=decision.pk)
@@ -525,9 +545,12 @@ def _votes_page(
     casting_form: CastingVoteForm | None = None,
 ) -> HttpResponse:
     """The votes page: each eligible member's vote, the count, and how a tie is settled under the site's rule."""
+    meeting = decision.meeting
+    if meeting is None:  # votes are taken at a sitting
+        return redirect("decisions:record", decision_id=decision.pk)
     recorded = {v.voter_id: v for v in decision.votes.select_related("voter", "recorded_by")}
     rows = []
-    for attendee in decision.meeting.attendees.select_related("user").order_by("attends_as", "agency", "pk"):
+    for attendee in meeting.attendees.select_related("user").order_by("attends_as", "agency", "pk"):
         prefix = f"v{attendee.user_id}"
         if posted_form is not None and posted_form.prefix == prefix:
             form = posted_form
@@ -550,7 +573,7 @@ def _votes_page(
             "eligible": [r for r in rows if r.refusal is None],
             "not_voting": [r for r in rows if r.refusal is not None],
             "stray_votes": [v for v in recorded.values() if services.vote_refusal(decision, v.voter)],
-            "in_session": decision.meeting.status == "open",
+            "in_session": meeting.status == "open",
             "labels": LABELS,
             **_tie_context(request, decision, rows, casting_form),
         },
@@ -579,11 +602,11 @@ def _tie_deferrals(decision: Decision) -> list[dict]:
 def _tie_context(request: HttpRequest, decision: Decision, rows: list, casting_form: CastingVoteForm | None) -> dict:
     tally = services.vote_tally(decision)
     all_voted = all(r.vote is not None for r in rows if r.refusal is None)
-    in_session = decision.meeting.status == "open"
+    in_session = decision.meeting is not None and decision.meeting.status == "open"
     deferred = services.deferred_here(decision)
     settle = tally.tied and all_voted and in_session and not deferred
-    rule = decision.referral.site.tie_rule
-    is_chair = decision.meeting.chair_id == request.user.pk
+    rule = decision.site.tie_rule
+    is_chair = decision.meeting is not None and decision.meeting.chair_id == request.user.pk
     return {
         "tally": tally,
         "tie_rule": rule,
@@ -620,7 +643,7 @@ def casting_vote(request: HttpRequest, decision_id: int) -> HttpResponse:
                 request=request,
             )
         except services.DecisionInvalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_to_form(form, exc)
         except services.DecisionStateError as exc:
             messages.error(request, str(exc))
             return redirect("decisions:votes", decision_id=decision.pk)
@@ -672,7 +695,7 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = decision_get(request.user, decision_id)
     if not has_perm(request.user, Perm.DECISION_FINALISE, decision.referral.site_id):
         raise PermissionDenied
-    errors: list[str] = []
+    errors: list[Problem] = []
     if request.method == "POST":
         try:
             decision = services.decision_finalise(decision=decision, user=request.user, request=request)
@@ -702,7 +725,7 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
             "referral": decision.referral,
             "errors": problem_links(request.user, decision, errors) if decision.status == DecisionStatus.DRAFT else [],
             "is_chair": is_chair,
-            "to_review": decision.outcome == Outcome.NEGATIVE and decision.referral.site.negative_second_review,
+            "to_review": decision.outcome == Outcome.NEGATIVE and decision.site.negative_second_review,
             **_reading(decision),
         },
     )
@@ -723,7 +746,7 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
                 decision=decision, user=request.user, reason=form.cleaned_data["reason"], request=request
             )
         except services.DecisionInvalid as exc:
-            form.add_error("reason", str(exc))
+            add_to_form(form, exc)
         except services.DecisionStateError as exc:
             messages.error(request, str(exc))
             return redirect("decisions:detail", decision_id=decision.pk)
@@ -755,10 +778,8 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
                 reasons=form.cleaned_data.get("reasons", ""),
                 request=request,
             )
-        except services.DecisionInvalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        except services.DecisionStateError as exc:
-            form.add_error(None, str(exc))
+        except (services.DecisionInvalid, services.DecisionStateError) as exc:
+            add_to_form(form, exc)
         else:
             if result.pk == decision.pk:
                 messages.success(request, "Second review recorded: the decision is final")

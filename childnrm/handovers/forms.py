@@ -5,31 +5,16 @@ from __future__ import annotations
 from django import forms
 
 from childnrm.accounts.models import Site
-from childnrm.core.forms import GovukFormMixin
 from childnrm.handovers.models import AdultTransition, ConsentStatus, TransferDestination
 from childnrm.handovers.services import TransitionAnswers
-from childnrm.referrals.forms import GovukDateField
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 
 REASON_MAX = 5000
 NOTES_MAX = 5000
 
 
 class _Form(GovukFormMixin, forms.Form):
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary: each goes to the box or option to fix."""
-        links = [(self.anchor_for(next(iter(self.fields))), e) for e in self.non_field_errors()]
-        for name in self.fields:
-            links += [(self.anchor_for(name), e) for e in self.errors.get(name, [])]
-        return links
-
-    def anchor_for(self, name: str) -> str:
-        field = self.fields[name]
-        auto_id = self[name].auto_id
-        if isinstance(field, GovukDateField):
-            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
-        if isinstance(field.widget, forms.RadioSelect):
-            return f"{auto_id}_0"
-        return auto_id
+    """The hand-over forms (the kit's error links: form-wide errors go to the first question)."""
 
 
 class TransferForm(_Form):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
+from childnrm.accounts.models import Site
 from childnrm.handovers.models import CaseTransfer
 from childnrm.people.models import Child
+from childnrm.referrals.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
 from childnrm.referrals.models import Referral, ReferralStatus
+
+CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
 
 
 def children_for_handover(user) -> QuerySet[Child]:
@@ -45,3 +51,25 @@ def transfer_get(user, transfer_id: int) -> CaseTransfer:
     if transfer is None:
         raise Http404
     return transfer
+
+
+def turning_18_children(site: Site, today: date) -> QuerySet[Child]:
+    """Children of the site, not yet 18, whose 18th birthday is within the site's warning window."""
+    return (
+        Child.objects.filter(site=site, date_of_birth__isnull=False)
+        .filter(date_of_birth__gt=latest_birth_date_18_by(today))
+        .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=site.turning_18_warning_days)))
+        .select_related("adult_transition")
+        .order_by("date_of_birth", "id")
+    )
+
+
+def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
+    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18): the panel can no longer decide for them."""
+    return (
+        Child.objects.filter(site=site, date_of_birth__isnull=False)
+        .filter(date_of_birth__gt=latest_birth_date_18_by(today))
+        .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
+        .select_related("adult_transition")
+        .order_by("date_of_birth", "id")
+    )

@@ -22,6 +22,7 @@ from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.handovers import packet as packets
 from childnrm.handovers.models import AdultTransition, CaseTransfer, ConsentStatus, TransferDestination
+from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
@@ -29,12 +30,8 @@ from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusCh
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 
 
-class HandoverError(ValueError):
-    """The hand-over cannot be made; `field` names the form field to show it against ("" for the page)."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+class HandoverError(ServiceError, ValueError):
+    """The hand-over cannot be made; `field` names the form field to show it against (None for the page)."""
 
 
 def _status_change(referral: Referral, to_status: str, user, reason: str) -> None:

@@ -13,24 +13,27 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
-from childnrm.dashboard import clocks
 from childnrm.handovers import packet as packets
 from childnrm.handovers.forms import AdultTransitionForm, TransferForm
 from childnrm.handovers.models import AdultTransition, CaseTransfer
 from childnrm.handovers.selectors import (
+    CUT_OFF_DAYS,
     child_get_for_handover,
     transfer_get,
     transferable_referrals,
     transfers_visible_to,
+    turning_18_children,
 )
 from childnrm.handovers.services import HandoverError, adult_transition_save, case_transfer
 from childnrm.kit.downloads import download_response
+from childnrm.kit.errors import add_to_form
 from childnrm.kit.pdf import pdf_download
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
 
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 PAGE_SIZE = 25
+TURNING_18_SHOWN = 200  # children listed per site; the count says how many there are
 
 
 @requires(Perm.CASE_TRANSFER)
@@ -51,7 +54,7 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
             )
         except HandoverError as problem:
             if problem.field:
-                form.add_error(problem.field, str(problem))
+                add_to_form(form, problem)
             else:
                 messages.info(request, str(problem))
                 return redirect("handovers:transfer-new", child_reference=child.reference)
@@ -163,7 +166,7 @@ def turning_18(request: HttpRequest) -> HttpResponse:
     groups = []
     shown: list[int] = []
     for site in sites:
-        children = list(clocks.turning_18(site, today)[: clocks.LIST_LIMIT * 4])
+        children = list(turning_18_children(site, today)[:TURNING_18_SHOWN])
         rows = []
         for child in children:
             birthday = eighteenth_birthday(child.date_of_birth)
@@ -173,12 +176,12 @@ def turning_18(request: HttpRequest) -> HttpResponse:
                     "child": child,
                     "birthday": birthday,
                     "days": (birthday - today).days,
-                    "past_cut_off": (birthday - today).days <= clocks.CUT_OFF_DAYS,
+                    "past_cut_off": (birthday - today).days <= CUT_OFF_DAYS,
                     "transition": transition,
                 }
             )
             shown.append(child.pk)
-        groups.append({"site": site, "rows": rows, "count": clocks.turning_18(site, today).count()})
+        groups.append({"site": site, "rows": rows, "count": turning_18_children(site, today).count()})
     audit_record(
         request=request,
         action=Action.LIST,
@@ -190,7 +193,7 @@ def turning_18(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "handovers/turning_18.html",
-        {"groups": groups, "today": today, "cut_off_days": clocks.CUT_OFF_DAYS, "several_sites": len(sites) > 1},
+        {"groups": groups, "today": today, "cut_off_days": CUT_OFF_DAYS, "several_sites": len(sites) > 1},
     )
 
 
@@ -212,10 +215,7 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
         try:
             adult_transition_save(child=child, user=request.user, answers=form.answers(), request=request)
         except HandoverError as problem:
-            if problem.field:
-                form.add_error(problem.field, str(problem))
-            else:
-                form.add_error(None, str(problem))
+            add_to_form(form, problem)
         except PermissionDenied:
             raise
         else:
@@ -234,6 +234,6 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
             "error_links": form.error_links(),
             "birthday": birthday,
             "days": (birthday - today).days if birthday else None,
-            "cut_off_days": clocks.CUT_OFF_DAYS,
+            "cut_off_days": CUT_OFF_DAYS,
         },
     )

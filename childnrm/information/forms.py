@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from childnrm.accounts.models import Organisation
-from childnrm.core.forms import GovukFormMixin
 from childnrm.information import services, services_protocols
 from childnrm.information.models import LawfulBasis, ProtocolBasis
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import (
     ACCEPT_ATTRIBUTE,
@@ -18,7 +18,6 @@ from childnrm.referrals.documents import (
     DocumentRefused,
     document_check,
 )
-from childnrm.referrals.forms import GovukDateField
 
 
 def _text(label: str, *, required_message: str, max_length: int, help_text: str = "", rows: int = 5):
@@ -35,6 +34,7 @@ def _text(label: str, *, required_message: str, max_length: int, help_text: str 
 
 
 class RequestForm(GovukFormMixin, forms.Form):
+    non_field_anchor = "main-content"
     organisation = forms.ModelChoiceField(
         label="Which organisation are you asking?",
         queryset=Organisation.objects.none(),
@@ -104,24 +104,6 @@ class RequestForm(GovukFormMixin, forms.Form):
             raise forms.ValidationError("The date the answer is due must be today or in the future")
         return due_on
 
-    def error_links(self) -> list[tuple[str, str]]:
-        return _error_links(self)
-
-
-def _anchor(form: forms.Form, name: str) -> str:
-    bound = form[name]
-    if isinstance(form.fields[name], GovukDateField):
-        parts = form.fields[name].error_parts or ["day"]
-        return f"{bound.auto_id}_{parts[0]}"
-    if isinstance(form.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"{bound.auto_id}_0"
-    return bound.auto_id
-
-
-def _error_links(form: forms.Form) -> list[tuple[str, str]]:
-    links = [("main-content", error) for error in form.non_field_errors()]
-    return links + [(_anchor(form, name), error) for name in form.fields for error in form.errors.get(name, [])]
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -138,6 +120,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(GovukFormMixin, forms.Form):
+    non_field_anchor = "main-content"
     text = _text(
         "Your answer",
         help_text="Share what your organisation knows that answers the question. Share only what the panel needs",
@@ -187,11 +170,9 @@ class AnswerForm(GovukFormMixin, forms.Form):
             uploads.append(services.Upload(name=upload.name, file=upload))
         return uploads
 
-    def error_links(self) -> list[tuple[str, str]]:
-        return _error_links(self)
-
 
 class WithdrawForm(GovukFormMixin, forms.Form):
+    non_field_anchor = "main-content"
     reason = _text(
         "Why are you withdrawing the request?",
         help_text="The organisation asked will see this reason",
@@ -199,9 +180,6 @@ class WithdrawForm(GovukFormMixin, forms.Form):
         max_length=services.REASON_MAX_LENGTH,
         rows=4,
     )
-
-    def error_links(self) -> list[tuple[str, str]]:
-        return _error_links(self)
 
 
 STATUS_CHOICES = [
@@ -253,6 +231,8 @@ def _protocol_text(label: str, *, required_message: str, help_text: str = "", ro
 
 class ProtocolForm(GovukFormMixin, forms.Form):
     """A protocol's terms: `with_organisation` when it is first recorded (the partner cannot change)."""
+
+    non_field_anchor = "main-content"
 
     organisation = forms.ModelChoiceField(
         label="Partner organisation",
@@ -348,11 +328,9 @@ class ProtocolForm(GovukFormMixin, forms.Form):
         """The cleaned terms, as the services take them."""
         return {name: self.cleaned_data[name] for name in services_protocols.PROTOCOL_FIELDS}
 
-    def error_links(self) -> list[tuple[str, str]]:
-        return _error_links(self)
-
 
 class ProtocolDocumentForm(GovukFormMixin, forms.Form):
+    non_field_anchor = "main-content"
     document = forms.FileField(
         label="Upload the signed protocol",
         help_text="A PDF, PNG, JPEG or Word document smaller than 10MB",
@@ -365,6 +343,3 @@ class ProtocolDocumentForm(GovukFormMixin, forms.Form):
         if upload.size > MAX_DOCUMENT_BYTES:  # the kit's handler left a placeholder: nothing to read
             raise forms.ValidationError(MESSAGE_TOO_BIG)
         return services.Upload(name=upload.name, file=upload)
-
-    def error_links(self) -> list[tuple[str, str]]:
-        return _error_links(self)

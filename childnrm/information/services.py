@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from childnrm.access.policy import PURPOSES, ROLE_PERMISSIONS, Perm, has_perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm, users_holding
 from childnrm.accounts.models import Organisation, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.information.models import (
@@ -30,6 +30,7 @@ from childnrm.information.models import (
     RequestStatus,
     ResponseDocument,
 )
+from childnrm.kit.errors import ServiceError
 from childnrm.kit.links import absolute_url
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import CheckedDocument, document_check
@@ -51,16 +52,11 @@ MAX_DOCUMENTS = 10
 BASIS_IN_FULL_MIN_LENGTH = 30
 
 
-class InformationError(ValueError):
+class InformationError(ServiceError, ValueError):
     """A change that cannot be made; the message says why, in words the user can act on.
 
     `field` names the form field to show it against, if any.
     """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -373,19 +369,10 @@ def information_response_create(
 
 def responder_emails(info_request: InformationRequest) -> list[str]:
     """Active users of the organisation asked who may answer at the case's site."""
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.INFORMATION_RESPOND in perms]
-    return sorted(
-        set(
-            User.objects.filter(
-                organisation_id=info_request.organisation_id,
-                is_active=True,
-                memberships__site_id=info_request.referral.site_id,
-                memberships__site__active=True,
-                memberships__active=True,
-                memberships__role__in=roles,
-            ).values_list("email", flat=True)
-        )
-    )
+    if info_request.referral.site_id is None:
+        return []
+    responders = users_holding(Perm.INFORMATION_RESPOND, info_request.referral.site_id)
+    return sorted(set(responders.filter(organisation_id=info_request.organisation_id).values_list("email", flat=True)))
 
 
 def request_email(info_request: InformationRequest, email: str) -> EmailMessage:

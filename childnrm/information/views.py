@@ -21,6 +21,7 @@ from childnrm.information.forms import AnswerForm, ListFilterForm, RequestForm, 
 from childnrm.information.models import InformationRequest, LawfulBasis, RequestStatus
 from childnrm.information.services_protocols import current_protocols
 from childnrm.kit.downloads import download_response, stored_file_open
+from childnrm.kit.errors import add_to_form
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
 
 PAGE_SIZE = 25
@@ -168,7 +169,7 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
                 request=request,
             )
         except services.InformationError as problem:
-            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+            add_to_form(form, problem)
         else:
             messages.success(request, f"Request {info_request.reference} sent to {info_request.organisation.name}")
             return redirect("information:detail", request_reference=info_request.reference)
@@ -346,7 +347,7 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
             form.add_error("documents", refusal.message)
         except services.InformationError as problem:
             if problem.field in form.fields:
-                form.add_error(problem.field, problem.message)
+                add_to_form(form, problem)
             else:
                 messages.info(request, problem.message)
                 return redirect("information:detail", request_reference=info_request.reference)

@@ -17,6 +17,7 @@ from childnrm.information.forms import ProtocolDocumentForm, ProtocolForm
 from childnrm.information.models import ProtocolDocument, SharingProtocol
 from childnrm.information.services import InformationError
 from childnrm.kit.downloads import download_response, stored_file_open
+from childnrm.kit.errors import add_to_form
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
 
 PURPOSE = services_protocols.PURPOSE
@@ -27,10 +28,6 @@ def _decorate(protocol: SharingProtocol, today) -> SharingProtocol:
     protocol.current = services_protocols.is_current(protocol, today)
     protocol.review_due = protocol.review_on <= services_protocols.review_due_by(today)
     return protocol
-
-
-def _form_error(form, problem: InformationError) -> None:
-    form.add_error(problem.field if problem.field in form.fields else None, problem.message)
 
 
 @requires(Perm.INFORMATION_REQUEST)
@@ -79,7 +76,7 @@ def protocol_new(request: HttpRequest) -> HttpResponse:
                 **form.terms(),
             )
         except InformationError as problem:
-            _form_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, f"Protocol with {protocol.organisation.name} recorded. Upload the signed copy")
             return redirect("information:protocol-upload", protocol_reference=protocol.reference)
@@ -123,7 +120,7 @@ def protocol_change(request: HttpRequest, protocol_reference: str) -> HttpRespon
                 protocol=protocol, user=request.user, request=request, **form.terms()
             )
         except InformationError as problem:
-            _form_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, f"Protocol changed: this is version {changed.version}")
             return redirect("information:protocol", protocol_reference=protocol.reference)
@@ -152,7 +149,7 @@ def protocol_upload(request: HttpRequest, protocol_reference: str) -> HttpRespon
         except DocumentRefused as refusal:
             form.add_error("document", refusal.message)
         except InformationError as problem:
-            _form_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, "Signed copy uploaded")
             return redirect("information:protocol", protocol_reference=protocol.reference)

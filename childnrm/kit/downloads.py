@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import IO
+from typing import IO, cast, overload
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
@@ -35,6 +35,10 @@ def safe_filename(name: str, *, extension: str) -> str:
     return stem[: MAX_FILENAME_LENGTH - len(suffix)] + suffix
 
 
+@overload
+def download_response(*, content: bytes, filename: str, extension: str, content_type: str) -> HttpResponse: ...
+@overload
+def download_response(*, content: IO[bytes], filename: str, extension: str, content_type: str) -> FileResponse: ...
 def download_response(
     *,
     content: IO[bytes] | bytes,
@@ -51,7 +55,8 @@ def download_response(
     if isinstance(content, bytes | bytearray):
         # Already in memory (just produced): nothing to stream, the same headers.
         response = HttpResponse(bytes(content), content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        # A str for an attachment (None only for an inline response without a filename).
+        response["Content-Disposition"] = cast(str, content_disposition_header(as_attachment=True, filename=name))
     else:
         response = FileResponse(content, as_attachment=True, filename=name, content_type=content_type)
     # Never rendered by the browser (nosniff, sandbox), never kept in a cache.
@@ -63,6 +68,8 @@ def download_response(
 
 def stored_file_open(field_file: FieldFile) -> IO[bytes]:
     """Open a stored file to stream it; a file missing from storage is a 404, not a 500."""
+    if not field_file.name:
+        raise Http404  # no file was ever stored
     try:
         return field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError:

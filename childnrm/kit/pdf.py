@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -118,6 +119,8 @@ def pdf_download(
 
     `build` renders it (usually through render_pdf); `audit` records the download, only once it is made.
     """
+    if not request.user.is_authenticated:  # the limit is per user; views reach here signed in
+        raise PermissionDenied
     with pdf_render_slot(request.user.pk) as allowed:
         if not allowed:
             return too_many_pdfs(request)

@@ -21,7 +21,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -54,6 +54,12 @@ class RequestSizeLimitMiddleware:
 
 
 def request_too_big(request: HttpRequest) -> HttpResponse:
+    if "json" in request.META.get("CONTENT_TYPE", "") or "json" in request.META.get("HTTP_ACCEPT", ""):
+        # A system sending JSON (the API) gets its errors in JSON, as for every other refusal.
+        message = f"The request is too large: the most the service takes is {max_request_bytes() // MEGABYTE}MB"
+        refusal = JsonResponse({"errors": [{"field": None, "message": message}]}, status=413)
+        refusal["Cache-Control"] = "no-store"
+        return refusal
     response = render(
         request,
         "errors/413.html",
@@ -70,7 +76,7 @@ def request_too_big(request: HttpRequest) -> HttpResponse:
 class OversizeUpload(UploadedFile):
     """Stands in for a file that passed the limit: its size says so; it has no content to read."""
 
-    def __init__(self, *, name: str, content_type: str, size: int) -> None:
+    def __init__(self, *, name: str | None, content_type: str | None, size: int) -> None:
         super().__init__(file=io.BytesIO(b""), name=name, content_type=content_type, size=size)
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from childnrm.core.forms import GovukFormMixin
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.letters.models import ExplainedHow
-from childnrm.referrals.forms import GovukDateField
 
 
 class ExplanationForm(GovukFormMixin, forms.Form):

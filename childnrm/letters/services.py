@@ -21,6 +21,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import User
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.kit.errors import ServiceError
 from childnrm.kit.pdf import render_pdf
 from childnrm.letters import content
 from childnrm.letters.models import DecisionExplanation, ExplainedHow, GuardianNotice, Letter, LetterKind
@@ -30,12 +31,8 @@ from childnrm.reviews import services as review_services
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
 
 
-class LetterError(Exception):
+class LetterError(ServiceError):
     """A letter action that cannot be done in the decision's present state; the message says why."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
+from childnrm.kit.errors import add_to_form
 from childnrm.letters import selectors, services
 from childnrm.letters.forms import ExplanationForm
 from childnrm.letters.models import GuardianNotice, LetterKind
@@ -150,7 +151,7 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
                 request=request,
             )
         except services.LetterError as problem:
-            form.add_error(problem.field, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, "Explanation to the child recorded")
             return _decision_redirect(found)

@@ -41,6 +41,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from childnrm.kit.errors import ServiceError
+
 FORMAT = "childnrm-backup/1"
 MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.json.sha256"
@@ -53,7 +55,7 @@ SEEDED_BY_MIGRATE = (Permission, ContentType)
 NOT_BACKED_UP = {"django_migrations", "sqlite_sequence"}
 
 
-class BackupError(Exception):
+class BackupError(ServiceError):
     """The backup or restore was refused or found something wrong; nothing was half restored."""
 
 

@@ -1,17 +1,25 @@
 """Demo panel for each site: a quorate panel (voting social care, police and health members), the
 guardian and an adviser without a vote, and one regular sitting two weeks ahead (on a working day: never a
-weekend or a bank holiday of the site's nation). Idempotent."""
+weekend or a bank holiday of the site's nation). Idempotent.
+
+Also the makers of accepted cases and scheduled sittings, through the services as the coordinator makes
+them, which the demo cases (`core.demo_cases`) and the tests (`panels.tests.factories`) use."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
-from childnrm.accounts.models import Membership, Role
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
+from childnrm.accounts.models import Membership, Role, Site, User
+from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
+from childnrm.panels import services
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingKind, PanelMember
 from childnrm.referrals.clocks import is_working_day
+from childnrm.referrals.demo import submitted_referral
+from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
+from childnrm.referrals.services_triage import triage_confirm
 
 DEMO_LOCATION = "Committee room 1, Civic Centre"
 
@@ -58,10 +66,8 @@ def load_demo(*, site, site_users, organisations) -> None:
         )
 
     if not Meeting.objects.filter(site=site).exists():
-        from childnrm.panels.services import meeting_schedule
-
         day = working_day(timezone.localdate() + timedelta(days=14), site.nation)
-        meeting_schedule(
+        services.meeting_schedule(
             site=site,
             user=coordinator,
             kind=MeetingKind.REGULAR,
@@ -70,3 +76,44 @@ def load_demo(*, site, site_users, organisations) -> None:
             chair=site_users[Role.CHAIR],
             notify=False,
         )
+
+
+def _demo(role: str, site_slug: str) -> User:
+    return User.objects.get(email=demo_email(role, site_slug))
+
+
+def accept(referral: Referral, *, reason: str = "The panel decides this case.") -> Referral:
+    """Confirm triage of a submitted referral as accepted by its site's panel (whatever the engine said; an
+    override needs the `reason`)."""
+    if referral.status == ReferralStatus.ACCEPTED:
+        return referral
+    result = triage_confirm(
+        referral=referral,
+        user=_demo(Role.COORDINATOR, referral.site.slug),
+        final_outcome=TriageOutcome.PANEL,
+        final_site=None,
+        reason=reason,
+    )
+    return result.referral
+
+
+def accepted_referral(site_slug: str, **answers: Any) -> Referral:
+    """A referral submitted by the site's demo first responder and accepted by its panel.
+
+    `submitted_on=` backdates the submission (see `referrals.demo.submitted_referral`).
+    """
+    return accept(submitted_referral(site_slug, **answers))
+
+
+def scheduled_meeting(
+    site_slug: str, *, starts_at: datetime | None = None, kind: str = MeetingKind.REGULAR, chair: User | None = None
+) -> Meeting:
+    site = Site.objects.get(slug=site_slug)
+    return services.meeting_schedule(
+        site=site,
+        user=_demo(Role.COORDINATOR, site_slug),
+        kind=kind,
+        starts_at=starts_at or timezone.now() + timedelta(days=7),
+        location="Committee room 2",
+        chair=chair or _demo(Role.CHAIR, site_slug),
+    )

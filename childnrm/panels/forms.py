@@ -8,9 +8,8 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from childnrm.core.forms import GovukFormMixin
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Agency, AgendaStage, AttendsAs, MeetingKind
-from childnrm.referrals.forms import GovukDateField
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, "Yes"), (NO, "No")]

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
+from childnrm.kit.errors import Problem
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, Meeting, MeetingAttendee, PanelMember
 
 AGENCY_LABELS = dict(Agency.choices)
@@ -104,12 +105,15 @@ def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     return [a for a in clear if a.pk not in refused]
 
 
-def quorum_problems(agenda_item: AgendaItem) -> list[str]:
+def quorum_problems(agenda_item: AgendaItem) -> list[Problem]:
     """Quorum: a voting member from each statutory partner (local authority, police, health) present
     and free of conflict on this case."""
     agencies = {a.agency for a in eligible_voters(agenda_item)}
     return [
-        f"No voting member from {AGENCY_LABELS[agency].lower()} is present and free of conflict on this case"
+        Problem(
+            "quorum",
+            f"No voting member from {AGENCY_LABELS[agency].lower()} is present and free of conflict on this case",
+        )
         for agency in QUORUM_AGENCIES
         if agency not in agencies
     ]
@@ -125,22 +129,26 @@ def lead_social_worker_ids(agenda_item: AgendaItem) -> set[int]:
     return lead_social_worker_user_ids(child_id)
 
 
-def chair_problems(agenda_item: AgendaItem) -> list[str]:
+def chair_problems(agenda_item: AgendaItem) -> list[Problem]:
     meeting = agenda_item.meeting
     if meeting.chair_id is None:
-        return ["The meeting has no chair"]
+        return [Problem("no-chair", "The meeting has no chair")]
     if meeting.chair_id in lead_social_worker_ids(agenda_item):
-        return ["The chair is the child's lead social worker and may not chair this case"]
+        return [
+            Problem(
+                "chair-lead-social-worker", "The chair is the child's lead social worker and may not chair this case"
+            )
+        ]
     if meeting.chair_id in conflicted_user_ids(agenda_item):
-        return ["The chair has declared a conflict of interest on this case"]
+        return [Problem("chair-conflicted", "The chair has declared a conflict of interest on this case")]
     return []
 
 
-def sitting_problems(agenda_item: AgendaItem) -> list[str]:
+def sitting_problems(agenda_item: AgendaItem) -> list[Problem]:
     """Everything about the sitting that stops a decision on this case being finalised."""
     problems = chair_problems(agenda_item)
     undeclared = undeclared_attendees(agenda_item)
     if undeclared:
         names = ", ".join(a.user.full_name for a in undeclared)
-        problems.append(f"Conflicts of interest not yet declared by: {names}")
+        problems.append(Problem("conflicts-undeclared", f"Conflicts of interest not yet declared by: {names}"))
     return problems + quorum_problems(agenda_item)

@@ -14,6 +14,9 @@ case does not read its papers either.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -29,6 +32,15 @@ from childnrm.panels.models import (
 from childnrm.referrals.models import Referral
 
 LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
+
+# What agencies have shared about a case, for its papers: (referral) -> answers, oldest first. The information
+# app sits above panels, so it registers its selector here when ready (panels may not import it).
+PAPER_ANSWERS: list[Callable[[Referral], Iterable[Any]]] = []
+
+
+def paper_answers(referral: Referral) -> list[Any]:
+    """Everything shared about the case that its papers show (the caller has reached `referral` already)."""
+    return [answer for answers_for in PAPER_ANSWERS for answer in answers_for(referral)]
 
 
 def _attended_q(user) -> Q:

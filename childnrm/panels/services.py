@@ -7,6 +7,7 @@ last, in the same transaction. A refusal raises `PanelError` with a message the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
+from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
 from childnrm.panels.models import (
     Agency,
@@ -44,6 +46,10 @@ LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
 # Rules of the stages above panels on what a meeting may take onto its agenda: (meeting, referral, stage) ->
 # a refusal or None. Registered by those apps (panels may not import them), e.g. the reconsideration chair rule.
 AGENDA_CHECKS: list = []
+# Stages whose listing an app above panels owns: stage -> lister(meeting=, user=, referral=, request=) that lists
+# the case itself and returns True, returns False when it has nothing to list, or refuses with a PanelError.
+# Registered by those apps, e.g. reviews lists a reconsideration request received.
+AGENDA_LISTERS: dict[str, Callable[..., bool]] = {}
 
 ORGANISATION_AGENCY = {
     OrganisationType.LOCAL_AUTHORITY: Agency.SOCIAL_CARE,
@@ -54,12 +60,8 @@ ORGANISATION_AGENCY = {
 }
 
 
-class PanelError(ValueError):
+class PanelError(ServiceError, ValueError):
     """A change the panel's rules refuse; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _require_manage(user, site_id: int) -> None:
@@ -620,6 +622,17 @@ def agenda_item_add(
     return item
 
 
+def agenda_case_add(
+    *, meeting: Meeting, user, referral: Referral, stage: str, request: HttpRequest | None = None
+) -> None:
+    """The coordinator puts a case on the agenda: through the app that owns the stage when it has something
+    to list for the case (`AGENDA_LISTERS`), else straight on."""
+    lister = AGENDA_LISTERS.get(stage)
+    if lister is not None and lister(meeting=meeting, user=user, referral=referral, request=request):
+        return
+    agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, request=request)
+
+
 def agenda_item_remove(*, item: AgendaItem, user, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         locked = _lock_live(item.meeting, user)
@@ -688,6 +701,9 @@ class ConflictsInvalid(PanelError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(next(iter(errors.values())))
         self.errors = errors
+
+    def form_errors(self) -> list[tuple[str | None, str]]:
+        return list(self.errors.items())
 
 
 def conflict_field(attendee: MeetingAttendee, name: str) -> str:
@@ -784,6 +800,6 @@ def _declaration_write(
     return declaration
 
 
-def item_problems(item: AgendaItem) -> list[str]:
+def item_problems(item: AgendaItem) -> list[Problem]:
     """What the meeting page shows against a case: the chair rule, missing declarations and quorum."""
     return rules.sitting_problems(item)

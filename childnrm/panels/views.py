@@ -20,6 +20,7 @@ from childnrm.accounts.models import Role, Site, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response, stored_file_open
+from childnrm.kit.errors import add_to_form
 from childnrm.panels import rules, selectors, services, suggestions
 from childnrm.panels.forms import (
     NO,
@@ -38,8 +39,6 @@ from childnrm.panels.services import PanelError
 from childnrm.referrals import handoff
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.models import Referral
-from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
-from childnrm.reviews.services import ReviewInvalid, ReviewStateError, reconsideration_list
 
 MANAGE = PURPOSES[Perm.PANEL_MANAGE]
 ATTEND = PURPOSES[Perm.MEETING_ATTEND]
@@ -58,11 +57,6 @@ def _managed_site(request: HttpRequest) -> Site:
     if site is None:
         raise Http404
     return site
-
-
-def _apply_error(form, problem: PanelError) -> None:
-    field = problem.field if problem.field in form.fields else None
-    form.add_error(field, str(problem))
 
 
 # --- Membership ---------------------------------------------------------------------------------
@@ -111,7 +105,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except PanelError as problem:
-            _apply_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, f"{member_user.full_name} has joined the panel")
             return redirect("panels:members")
@@ -134,7 +128,7 @@ def member_change(request: HttpRequest, member_id: int) -> HttpResponse:
                 request=request,
             )
         except PanelError as problem:
-            _apply_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, f"{member.user.full_name}’s seat has been changed")
             return redirect("panels:members")
@@ -223,7 +217,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except PanelError as problem:
-            _apply_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, "Meeting scheduled")
             return redirect("panels:meeting", meeting_id=meeting.pk)
@@ -255,7 +249,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 request=request,
             )
         except PanelError as problem:
-            _apply_error(form, problem)
+            add_to_form(form, problem)
         else:
             messages.success(request, "Meeting details changed")
             return redirect("panels:meeting", meeting_id=meeting.pk)
@@ -439,7 +433,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         form = AttendeeAddForm(request.POST, members=list(others.select_related("user")))
         form.is_valid()
         form.errors.clear()  # the service's reason only (an invited member is no longer a choice)
-        _apply_error(form, problem)
+        add_to_form(form, problem)
         return _meeting_page(request, meeting, add_form=form)
     else:
         messages.success(request, f"{member.user.full_name} has been invited")
@@ -469,20 +463,6 @@ def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- Agenda -------------------------------------------------------------------------------------
 
 
-def _add_to_agenda(request: HttpRequest, meeting: Meeting, referral: Referral, stage: str) -> None:
-    """A reconsideration request received for the case is listed through `reviews` (which checks the panel
-    is differently constituted and marks the request listed); anything else goes straight on the agenda."""
-    pending = (
-        ReconsiderationRequest.objects.filter(decision__referral=referral, status=ReconsiderationStatus.RECEIVED)
-        .order_by("received_on", "pk")
-        .first()
-    )
-    if stage == AgendaStage.RECONSIDERATION and pending is not None:
-        reconsideration_list(reconsideration=pending, meeting=meeting, user=request.user, request=request)
-        return
-    services.agenda_item_add(meeting=meeting, user=request.user, referral=referral, stage=stage, request=request)
-
-
 @requires(Perm.PANEL_MANAGE)
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The cases the service suggests for this sitting, and the coordinator adds them (POST)."""
@@ -499,8 +479,14 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 other_form.add_error("reference", "Enter the reference of a case accepted by this panel")
             else:
                 try:
-                    _add_to_agenda(request, meeting, referral, other_form.cleaned_data["stage"])
-                except (PanelError, ReviewInvalid, ReviewStateError) as problem:
+                    services.agenda_case_add(
+                        meeting=meeting,
+                        user=request.user,
+                        referral=referral,
+                        stage=other_form.cleaned_data["stage"],
+                        request=request,
+                    )
+                except PanelError as problem:
                     other_form.add_error("reference", str(problem))
                 else:
                     messages.success(request, f"{referral.reference} added to the agenda")
@@ -513,8 +499,14 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if referral is None:
                 raise Http404
             try:
-                _add_to_agenda(request, meeting, referral, form.cleaned_data["stage"])
-            except (PanelError, ReviewInvalid, ReviewStateError) as problem:
+                services.agenda_case_add(
+                    meeting=meeting,
+                    user=request.user,
+                    referral=referral,
+                    stage=form.cleaned_data["stage"],
+                    request=request,
+                )
+            except PanelError as problem:
                 error = str(problem)
             else:
                 messages.success(request, f"{referral.reference} added to the agenda")
@@ -597,11 +589,8 @@ def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
     if bound and form.is_valid():
         try:
             services.conflicts_record(item=item, user=request.user, answers=form.answers(), request=request)
-        except services.ConflictsInvalid as problem:
-            for field, message in problem.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-        except PanelError as problem:
-            _apply_error(form, problem)
+        except PanelError as problem:  # ConflictsInvalid puts every row's problem on the form at once
+            add_to_form(form, problem)
         else:
             messages.success(request, "Declarations recorded")
             return redirect("panels:meeting", meeting_id=meeting.pk)
@@ -668,7 +657,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
                     request=request,
                 )
             except PanelError as problem:
-                _apply_error(form, problem)
+                add_to_form(form, problem)
             else:
                 if form.conflicted and not selectors.papers_open_despite_conflict(request.user, meeting):
                     # The papers close to a member with a conflict; the coordinator can correct an error.
@@ -682,13 +671,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
                 messages.success(request, "Your declaration has been recorded")
                 return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
     referral = item.referral
-    from childnrm.information.models import InformationResponse
-
-    responses = list(
-        InformationResponse.objects.filter(request__referral=referral)
-        .select_related("request", "organisation", "responded_by")
-        .order_by("responded_at", "pk")
-    )
+    responses = selectors.paper_answers(referral)
     documents = list(referral.documents.order_by("uploaded_at", "id"))
     _audit_papers(request, item, Action.VIEW, responses=[r.pk for r in responses])
     items = list(selectors.held_items(meeting))

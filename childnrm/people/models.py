@@ -6,8 +6,6 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from childnrm.accounts.models import Organisation, Site
 
@@ -156,8 +154,9 @@ class LeadSocialWorker(models.Model):
 class ChildBlockingKey(models.Model):
     """A key a child's record is found by when looking for other records of the same child.
 
-    Derived data (see `people.linkage.blocking_keys`), kept current when a child or one of its
-    referrals is saved; rebuilt with `linkage.blocking_keys_refresh` after bulk writes.
+    Derived data (see `people.linkage_scoring.blocking_keys`), kept current when a child or one of its
+    referrals is saved (receivers in `people.linkage`); rebuilt with `linkage.blocking_keys_refresh` after
+    bulk writes.
     """
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="blocking_keys")
@@ -195,7 +194,7 @@ class ChildLinkDecision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
-    # The match as it was scored when decided: score and per-feature evidence (see people.linkage).
+    # The match as it was scored when decided: score and per-feature evidence (see people.linkage_scoring).
     score = models.FloatField(null=True, blank=True)
     evidence = models.JSONField(default=list, blank=True)
     supersedes = models.OneToOneField(
@@ -219,22 +218,3 @@ class ChildLinkDecision(models.Model):
 
     def other(self, child: Child) -> Child:
         return self.child_b if child.pk == self.child_a_id else self.child_a
-
-
-@receiver(post_save, sender=Child, dispatch_uid="people.child_blocking_keys")
-def _child_saved(sender, instance: Child, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
-    from childnrm.people.linkage import blocking_keys_refresh
-
-    blocking_keys_refresh([instance.pk])
-
-
-@receiver(post_save, sender="referrals.Referral", dispatch_uid="people.referral_blocking_keys")
-def _referral_saved(sender, instance, raw: bool = False, **kwargs) -> None:
-    # Aliases and estimated ages live on the child's referrals.
-    if raw or instance.child_id is None:
-        return
-    from childnrm.people.linkage import blocking_keys_refresh
-
-    blocking_keys_refresh([instance.child_id])

@@ -19,7 +19,9 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
+from childnrm.people.linkage_scoring import Match
 from childnrm.people.models import (
     AssociationKind,
     Child,
@@ -33,7 +35,7 @@ from childnrm.people.models import (
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 
 
-class LinkDecisionError(Exception):
+class LinkDecisionError(ServiceError):
     """The decision cannot be recorded as asked (shown to the coordinator as it is)."""
 
 
@@ -72,7 +74,7 @@ def _record(
     user,
     reason: str,
     supersedes: ChildLinkDecision | None,
-    match: linkage.Match | None,
+    match: Match | None,
 ) -> ChildLinkDecision:
     try:
         with transaction.atomic():  # a savepoint: a constraint failure leaves the outer transaction usable
@@ -164,12 +166,8 @@ def child_link_undo(
 SOCIAL_WORKER_FIELDS = ("name", "team", "local_authority", "email", "phone")
 
 
-class SocialWorkerInvalid(ValueError):
+class SocialWorkerInvalid(ServiceError, ValueError):
     """The social worker cannot be recorded as given; `field` names the form field to show it against."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _user_with_email(email: str):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
-from childnrm.people import linkage, services
+from childnrm.people import linkage, linkage_scoring, services
 from childnrm.people.models import LinkStatus
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
@@ -101,7 +101,7 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
         "decided": decided_rows,
         "error": error,
         "errors": bool(error),
-        "threshold": linkage.MATCH_THRESHOLD,
+        "threshold": linkage_scoring.MATCH_THRESHOLD,
     }
     return render(request, "people/linkage/candidates.html", context, status=200)
 

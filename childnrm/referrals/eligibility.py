@@ -41,12 +41,13 @@ the decision date needs their recorded consent to remain in the NRM (`adult_cons
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.kit.dates import long_date
+from childnrm.kit.errors import Problem
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, TriageOutcome
 
 RULES_VERSION = "2026-11"
@@ -59,6 +60,18 @@ def eighteenth_birthday(date_of_birth: date) -> date:
         return date_of_birth.replace(year=date_of_birth.year + 18)
     except ValueError:
         return date(date_of_birth.year + 18, 3, 1)
+
+
+def latest_birth_date_18_by(day: date) -> date:
+    """The latest date of birth of someone who is 18 on `day` (inverse of `eighteenth_birthday`)."""
+    try:
+        candidate = day.replace(year=day.year - 18)
+    except ValueError:  # 29 February: nobody was born on 29 February 18 years earlier
+        candidate = date(day.year - 18, 2, 28)
+    # A 29 February birthday is 1 March in a year without one: step back while that is too late.
+    while eighteenth_birthday(candidate) > day:
+        candidate -= timedelta(days=1)
+    return candidate
 
 
 def birth_date_from_estimated_age(years: int, on: date) -> date:
@@ -259,7 +272,7 @@ def differs(final_outcome: str, final_site: Site | None, outcome: str, suggested
     return False
 
 
-def adult_consent_problems(referral: Referral, on: date | None) -> list[str]:
+def adult_consent_problems(referral: Referral, on: date | None) -> list[Problem]:
     """What stops a conclusive grounds decision on `on` for a young person who is 18 by then (empty: nothing).
 
     They must have consented to remain in the NRM, on or before the decision date, and not withdrawn it
@@ -278,11 +291,19 @@ def adult_consent_problems(referral: Referral, on: date | None) -> list[str]:
     answer = AdultConsent.objects.filter(referral_id=referral.pk, given_on__lte=on).first()
     turned = f"they turned 18 on {long_date(birthday)}, on or before the decision date ({long_date(on)})"
     if answer is None:
-        return [f"Record the young person's consent to remain in the National Referral Mechanism: {turned}"]
+        return [
+            Problem(
+                "adult-consent-missing",
+                f"Record the young person's consent to remain in the National Referral Mechanism: {turned}",
+            )
+        ]
     if answer.answer != ConsentAnswer.GIVEN:
         return [
-            f"The young person did not consent to remain in the National Referral Mechanism "
-            f"(answer given on {long_date(answer.given_on)}): a conclusive grounds decision needs their consent, "
-            f"because {turned}"
+            Problem(
+                "adult-consent-refused",
+                f"The young person did not consent to remain in the National Referral Mechanism "
+                f"(answer given on {long_date(answer.given_on)}): a conclusive grounds decision needs their consent, "
+                f"because {turned}",
+            )
         ]
     return []

@@ -9,14 +9,12 @@ answers a complete section needs, so nothing typed is lost when the referrer sto
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, OrganisationType
-from childnrm.core.forms import GovukFormMixin
+from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
 from childnrm.people.models import Sex
 from childnrm.referrals import vocab
 from childnrm.referrals.documents import ACCEPT_ATTRIBUTE
@@ -35,10 +33,6 @@ YES_NO = [(YES, "Yes"), (NO, "No")]
 YES_NO_NOT_KNOWN = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
 def _bool_to_choice(value: bool | None) -> str:
     if value is None:
         return ""
@@ -47,113 +41,6 @@ def _bool_to_choice(value: bool | None) -> str:
 
 def _choice_to_bool(value: str) -> bool | None:
     return {YES: True, NO: False}.get(value)
-
-
-# Dates ------------------------------------------------------------------------------------------
-
-
-class DateParts(forms.MultiWidget):
-    """GOV.UK date input: day, month and year boxes, named <name>_day, <name>_month, <name>_year."""
-
-    parts = ("day", "month", "year")
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__([forms.TextInput(attrs={"inputmode": "numeric"}) for _ in self.parts], attrs)
-        self.widgets_names = [f"_{p}" for p in self.parts]
-
-    def decompress(self, value):
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-    def id_for_label(self, id_: str) -> str:
-        return f"{id_}_day" if id_ else ""
-
-
-class DateBoundField(forms.BoundField):
-    """Gives templates the three boxes with their names, ids, values and error states."""
-
-    @property
-    def parts(self) -> list[dict[str, Any]]:
-        value = self.value()
-        if isinstance(value, date):
-            values = self.field.widget.decompress(value)
-        elif isinstance(value, list | tuple):
-            values = [str(v or "") for v in value]
-        else:
-            values = ["", "", ""]
-        error_parts = self.field.error_parts if self.errors else []
-        return [
-            {
-                "name": f"{self.html_name}_{part}",
-                "id": f"{self.auto_id}_{part}",
-                "label": part.capitalize(),
-                "value": part_value,
-                "error": part in error_parts,
-                "width": 4 if part == "year" else 2,
-            }
-            for part, part_value in zip(DateParts.parts, values, strict=True)
-        ]
-
-
-class GovukDateField(forms.Field):
-    """A date entered in three boxes, with the GOV.UK error messages for each way it can be wrong.
-
-    `what` starts the messages ("Date of birth must be a real date"); `enter` is the message when
-    a required date is missing. After cleaning, `error_parts` names the boxes to highlight.
-    """
-
-    widget = DateParts
-
-    def __init__(self, *, what: str, enter: str, future: str = "", allow_today: bool = True, **kwargs) -> None:
-        self.what = what
-        self.enter = enter
-        self.future = future  # "" allows future dates; otherwise the message for one
-        self.allow_today = allow_today
-        self.error_parts: list[str] = []
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def get_bound_field(self, form, field_name) -> DateBoundField:
-        return DateBoundField(form, self, field_name)
-
-    def clean(self, value) -> date | None:
-        self.error_parts = []
-        day, month, year = (str(v or "").strip() for v in (value or ["", "", ""]))
-        given = {"day": day, "month": month, "year": year}
-        missing = [p for p in DateParts.parts if not given[p]]
-        if len(missing) == 3:
-            if self.required:
-                self.error_parts = list(DateParts.parts)
-                raise forms.ValidationError(self.enter, code="required")
-            return None
-        if missing:
-            self.error_parts = missing
-            raise forms.ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
-        not_numbers = [p for p in DateParts.parts if not given[p].isdigit()]
-        if not_numbers:
-            self.error_parts = not_numbers
-            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
-        if len(year) != 4:
-            self.error_parts = ["year"]
-            raise forms.ValidationError("Year must include 4 numbers", code="year")
-        try:
-            result = date(int(year), int(month), int(day))
-        except ValueError:
-            self.error_parts = [p for p in ("day", "month") if not _part_in_range(p, given)] or ["day"]
-            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
-        if result.year < 1900:
-            self.error_parts = ["year"]
-            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
-        if self.future and (result > today() or (result == today() and not self.allow_today)):
-            self.error_parts = list(DateParts.parts)
-            raise forms.ValidationError(self.future, code="future")
-        return result
-
-
-def _part_in_range(part: str, given: dict[str, str]) -> bool:
-    number = int(given[part])
-    return 1 <= number <= (31 if part == "day" else 12)
 
 
 # Shared behaviour ----------------------------------------------------------------------------------
@@ -193,28 +80,6 @@ class SectionForm(GovukFormMixin, forms.Form):
     def _missing(self, cleaned: dict[str, Any], name: str, *, when: bool = True) -> bool:
         """A required answer that is not given (and has no error of its own already)."""
         return when and not self.partial and name not in self.errors and cleaned.get(name) in (None, "", [])
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary: each goes to the box or option to fix."""
-        links = []
-        for error in self.non_field_errors():
-            links.append((self.first_anchor(), error))
-        for name, field in self.fields.items():
-            for error in self.errors.get(name, []):
-                links.append((self.anchor_for(name, field), error))
-        return links
-
-    def first_anchor(self) -> str:
-        name, field = next(iter(self.fields.items()))
-        return self.anchor_for(name, field)
-
-    def anchor_for(self, name: str, field: forms.Field) -> str:
-        auto_id = self[name].auto_id
-        if isinstance(field, GovukDateField):
-            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
-        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return f"{auto_id}_0"
-        return auto_id
 
 
 def _radio(label: str, choices, **kwargs) -> forms.ChoiceField:
@@ -839,9 +704,6 @@ class DocumentUploadForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["description"].error_messages["required"] = "Enter what the document is"
-
-    def error_links(self) -> list[tuple[str, str]]:
-        return [(self[name].auto_id, error) for name in self.fields for error in self.errors.get(name, [])]
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from childnrm.accounts.models import Site
-from childnrm.core.forms import GovukFormMixin
-from childnrm.referrals.forms import DateParts, GovukDateField
+from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
 from childnrm.referrals.models import ConsentAnswer, ConsentMethod, Referral, TriageOutcome
 from childnrm.referrals.selectors_queue import QueueFilters
 from childnrm.referrals.services_triage import Facts
@@ -115,27 +114,7 @@ class TriageForm(GovukFormMixin, forms.Form):
         return self.other_sites.get(self.cleaned_data.get("site") or "")
 
 
-class _ErrorLinks:
-    """(anchor, message) pairs for the journey's error summary: each goes to the box or option to fix."""
-
-    def error_links(self) -> list[tuple[str, str]]:
-        first = next(iter(self.fields))
-        links = [(self.anchor_for(first), e) for e in self.non_field_errors()]
-        for name in self.fields:
-            links += [(self.anchor_for(name), e) for e in self.errors.get(name, [])]
-        return links
-
-    def anchor_for(self, name: str) -> str:
-        field = self.fields[name]
-        auto_id = self[name].auto_id
-        if isinstance(field, GovukDateField):
-            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
-        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return f"{auto_id}_0"
-        return auto_id
-
-
-class FactsForm(_ErrorLinks, GovukFormMixin, forms.Form):
+class FactsForm(GovukFormMixin, forms.Form):
     """The facts the hard exclusions rest on: age, doubts about it, and a public-order disqualification."""
 
     date_of_birth = GovukDateField(
@@ -222,7 +201,7 @@ class FactsForm(_ErrorLinks, GovukFormMixin, forms.Form):
         )
 
 
-class AdultConsentForm(_ErrorLinks, GovukFormMixin, forms.Form):
+class AdultConsentForm(GovukFormMixin, forms.Form):
     answer = forms.ChoiceField(
         label="Does the young person consent to remain in the National Referral Mechanism?",
         choices=ConsentAnswer.choices,

@@ -246,7 +246,7 @@ def case_packet(referral: Referral, *, handoff: dict[str, Any] | None = None) ->
     """The whole case as one JSON-ready dict; `handoff` describes who sent it where (None for a preview)."""
     assessments = referral.triage_assessments.select_related("target_site", "final_site", "confirmed_by__organisation")
     history = referral.status_changes.select_related("actor__organisation")
-    documents = referral.documents.order_by("uploaded_at", "id")
+    documents = referral.documents.select_related("uploaded_by").order_by("uploaded_at", "id")
     return {
         "format": PACKET_FORMAT,
         "version": PACKET_VERSION,
@@ -266,6 +266,8 @@ def case_packet(referral: Referral, *, handoff: dict[str, Any] | None = None) ->
                 "size": d.size,
                 "sha256": d.sha256,
                 "uploaded_at": _iso(d.uploaded_at),
+                # The user who uploaded it, or where it came from (a Home Office form sent through the API).
+                "uploaded_by": d.uploader,
             }
             for d in documents
         ],

@@ -180,11 +180,32 @@ class ReferralDocument(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     description = models.CharField(max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who gave the file: the user who uploaded it in the journey, or, for a file sent by an
+    # organisation's system (no user), where it came from, e.g. "Home Office online form, through
+    # Northbridge City Council's API token 1a2b3c4d". Exactly one source is always recorded.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_from = models.CharField(max_length=300, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uploaded_by__isnull=False) | ~models.Q(received_from=""),
+                name="referral_document_has_a_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Document {self.pk} of {self.referral_id}"
+
+    @property
+    def uploader(self) -> str:
+        """Who gave the file, as pages and packets show it."""
+        if self.uploaded_by_id is not None and self.uploaded_by is not None:
+            return self.uploaded_by.full_name
+        return self.received_from
 
 
 class TriageOutcome(models.TextChoices):

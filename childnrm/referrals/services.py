@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.referrals import eligibility
 from childnrm.referrals.models import (
@@ -23,7 +24,7 @@ from childnrm.referrals.models import (
 PURPOSE = "Making a referral"
 
 
-class ReferralStateError(Exception):
+class ReferralStateError(ServiceError):
     """The referral is not in a state that allows this step (shown to the user as it is)."""
 
 
@@ -283,3 +284,122 @@ def referral_document_remove(*, referral: Referral, user, document_id: int, requ
             detail={"referral": locked.pk},
         )
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# Files sent by an organisation's system with a referral ---------------------------------------------
+
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from contextvars import ContextVar  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from django.core.files.storage import Storage  # noqa: E402
+from django.db.models.fields.files import FieldFile  # noqa: E402
+
+
+@dataclass
+class _StoredFile:
+    storage: Storage
+    name: str
+    committed: bool = False
+
+
+_UNCOMMITTED: ContextVar[list[_StoredFile] | None] = ContextVar("referral_files_uncommitted", default=None)
+
+
+@contextmanager
+def stored_files_removed_on_rollback() -> Iterator[None]:
+    """Delete, on the way out, the files `referral_document_receive` wrote inside whose rows were not committed.
+
+    A file is written before its row, in the caller's transaction; when that transaction rolls back
+    (a later file refused, the referral refused, a concurrent import), the file would stay with no
+    row until `delete_orphan_uploads` clears it a day later. Put this around the whole transaction:
+    rows it leaves still open in an enclosing transaction keep their files. Nested uses defer to the
+    outermost.
+    """
+    if _UNCOMMITTED.get() is not None:
+        yield
+        return
+    written: list[_StoredFile] = []
+    token = _UNCOMMITTED.set(written)
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _UNCOMMITTED.reset(token)
+        still_open = transaction.get_connection().in_atomic_block
+        for stored in written:
+            if not stored.committed and (failed or not still_open):
+                stored.storage.delete(stored.name)
+
+
+def _removed_unless_committed(file: FieldFile) -> None:
+    """Called in the row's transaction: the file is kept once it commits (a rolled-back savepoint drops the hook)."""
+    written = _UNCOMMITTED.get()
+    if written is None:
+        return
+    stored = _StoredFile(file.storage, file.name or "")
+    written.append(stored)
+    transaction.on_commit(lambda: setattr(stored, "committed", True))
+
+
+def referral_document_receive(
+    *,
+    referral: Referral,
+    original_name: str,
+    data: bytes,
+    description: str = "",
+    received_from: str,
+    request: HttpRequest | None = None,
+) -> ReferralDocument:
+    """Check a file an organisation's system sent with a referral, and store it privately with it.
+
+    For a referral made without a user (the API, a Home Office form import), while it is still being
+    made (a draft): the same checks and private, randomly named storage as the journey's uploads.
+    `received_from` says where the file came from (there is no uploading user). Raises
+    DocumentRefused (with the reason) before anything is written, or ReferralStateError. Call it in
+    the transaction that makes the referral, inside `stored_files_removed_on_rollback()`.
+    """
+    if not received_from.strip():
+        raise ValueError("Say where the file came from: a received document has no uploading user")
+    checked = document_check(data=data)
+    document = ReferralDocument(
+        referral_id=referral.pk,
+        original_name=original_name[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description[:200],
+        uploaded_by=None,
+        received_from=received_from[:300],
+    )
+    document.file.save(f"upload.{checked.extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            locked = Referral.objects.select_for_update().get(pk=referral.pk)
+            if locked.status != ReferralStatus.DRAFT or locked.created_by_id is not None:
+                raise ReferralStateError(
+                    "Documents are received only with a referral an organisation's system is making."
+                )
+            document.save()
+            audit_record(
+                request=request,
+                action=Action.CREATE,
+                obj=document,
+                site_id=locked.site_id,
+                purpose=PURPOSE,
+                detail={
+                    "referral": locked.pk,
+                    "content_type": checked.content_type,
+                    "size": checked.size,
+                    "received_from": document.received_from,
+                },
+            )
+            _removed_unless_committed(document.file)
+    except BaseException:
+        document.file.delete(save=False)  # nothing recorded, so nothing kept
+        raise
+    return document

@@ -24,6 +24,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
+from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals import eligibility, handoff
 from childnrm.referrals.models import (
@@ -53,12 +54,8 @@ def register_on_accept(hook: Callable[..., object]) -> None:
         ON_ACCEPT.append(hook)
 
 
-class TriageInvalid(ValueError):
+class TriageInvalid(ServiceError, ValueError):
     """The coordinator's answer cannot be accepted; `field` names the form field to show it against."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from childnrm.access.policy import PURPOSES, Perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
+from childnrm.kit.errors import add_to_form
 from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks, eligibility, handoff
 from childnrm.referrals.answers import answer_sections
@@ -175,7 +176,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
                 request=request,
             )
         except TriageInvalid as problem:
-            form.add_error(problem.field, str(problem))
+            add_to_form(form, problem)
         except ReferralStateError as problem:
             messages.info(request, str(problem))
             return redirect("referrals:triage", referral_reference=referral.reference)
@@ -237,7 +238,7 @@ def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse
                 request=request,
             )
         except TriageInvalid as problem:
-            form.add_error(problem.field, str(problem))
+            add_to_form(form, problem)
         except ReferralStateError as problem:
             messages.info(request, str(problem))
             return redirect("referrals:triage", referral_reference=referral.reference)
@@ -284,7 +285,7 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
                 request=request,
             )
         except TriageInvalid as problem:
-            form.add_error(problem.field, str(problem))
+            add_to_form(form, problem)
         except ReferralStateError as problem:
             messages.info(request, str(problem))
             return redirect("referrals:adult-consent", referral_reference=referral.reference)

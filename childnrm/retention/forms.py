@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
-from childnrm.core.forms import GovukFormMixin
+from childnrm.kit.forms import GovukFormMixin
 from childnrm.retention.schedule import RuleBasis
 
 REASON_MAX = 2000
 
 
 class _Form(GovukFormMixin, forms.Form):
-    def error_links(self) -> list[tuple[str, str]]:
-        links = []
-        for name in self.fields:
-            anchor = self[name].auto_id
-            if isinstance(self.fields[name].widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                anchor = f"{anchor}_0"
-            links += [(anchor, e) for e in self.errors.get(name, [])]
-        return links
+    """The retention forms (the kit's error links)."""
 
 
 class ApproveForm(_Form):

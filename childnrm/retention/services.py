@@ -22,6 +22,7 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Membership, Site
 from childnrm.audit.services import audit_record
+from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.vocab import ExploitationType
@@ -56,10 +57,8 @@ class RetentionAction:
     HOLD_LIFT = "legal_hold_lift"
 
 
-class RetentionError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class RetentionError(ServiceError):
+    """A retention change the service refuses; `field` names the form field it is about, if any."""
 
 
 # ------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import add_to_form
 from childnrm.retention import selectors
 from childnrm.retention.forms import ApproveForm, HoldForm, LiftForm, RuleForm
 from childnrm.retention.schedule import DEFAULTS, RecordType, RuleBasis
@@ -131,7 +132,7 @@ def rule_edit(request: HttpRequest, site_slug: str, record_type: str) -> HttpRes
                 request=request,
             )
         except RetentionError as problem:
-            form.add_error(problem.field or "basis", str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, f"Retention of “{RecordType(record_type).label}” changed")
             return redirect("retention:schedule", site_slug=site.slug)
@@ -162,7 +163,7 @@ def holds(request: HttpRequest, site_slug: str) -> HttpResponse:
             try:
                 legal_hold_place(user=request.user, child=child, reason=form.cleaned_data["reason"], request=request)
             except RetentionError as problem:
-                form.add_error(problem.field or "child_reference", str(problem))
+                add_to_form(form, problem)
             else:
                 messages.success(request, f"Legal hold placed on the records of {child.reference}")
                 return redirect("retention:holds", site_slug=site.slug)

@@ -10,6 +10,13 @@ class ReviewsConfig(AppConfig):
         # import the decisions app, so the rule is registered from here).
         from childnrm.decisions import reconsideration
         from childnrm.panels import services as panel_services
+        from childnrm.panels import suggestions
+        from childnrm.panels.models import AgendaStage
+        from childnrm.reviews import agenda
 
         if reconsideration.agenda_refusal not in panel_services.AGENDA_CHECKS:
             panel_services.AGENDA_CHECKS.append(reconsideration.agenda_refusal)
+        # Requests received are suggested for the agenda, and listed through this app when their case is added.
+        if agenda.reconsiderations_received not in suggestions.SUGGESTERS:
+            suggestions.SUGGESTERS.append(agenda.reconsiderations_received)
+        panel_services.AGENDA_LISTERS[AgendaStage.RECONSIDERATION] = agenda.list_received_reconsideration

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from childnrm.core.forms import GovukFormMixin
 from childnrm.decisions.models import Decision
 from childnrm.kit.dates import long_date
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Meeting
-from childnrm.referrals.forms import GovukDateField
 from childnrm.reviews.models import ROUTES, FindingRating, ReconsiderationGround, ReconsiderationWindow, RequesterKind
 
 YES, NO = "yes", "no"

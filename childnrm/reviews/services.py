@@ -20,6 +20,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
 from childnrm.kit.dates import long_date
+from childnrm.kit.errors import ServiceError
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 from childnrm.reviews import export
@@ -43,15 +44,11 @@ ROUTE_KINDS = [k for k, _ in ROUTES]
 TEXT_MAX = 10_000
 
 
-class ReviewInvalid(ValueError):
+class ReviewInvalid(ServiceError, ValueError):
     """What the user entered cannot be accepted; `field` names the form field to show it against."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-class ReviewStateError(RuntimeError):
+class ReviewStateError(ServiceError, RuntimeError):
     """The record is no longer in a state that allows this change (someone else got there first)."""
 
 
@@ -152,14 +149,14 @@ def reconsideration_receive(
         if site is None or not has_perm(user, Perm.RECONSIDERATION_RECORD, site.pk):
             raise PermissionDenied
         if locked.status != DecisionStatus.FINAL or locked.outcome != Outcome.NEGATIVE:
-            raise ReviewStateError("Only a final negative decision can be reconsidered.")
+            raise ReviewStateError("Only a final negative decision can be reconsidered.", "decision")
         if locked.decided_on and received_on < locked.decided_on:
             raise ReviewInvalid(
                 f"The date the request was received must be on or after the decision date, {_long(locked.decided_on)}",
                 "received_on",
             )
         if ReconsiderationRequest.objects.filter(decision=locked, status__in=OPEN_STATUSES).exists():
-            raise ReviewStateError("A reconsideration of this decision is already in progress.")
+            raise ReviewStateError("A reconsideration of this decision is already in progress.", "decision")
         # Not yet communicated to the referrer: the window has not started, so the request is in time.
         closes = window_closes_on(locked)
         within = closes is None or received_on <= closes
@@ -443,11 +440,11 @@ def return_send(*, decision: Decision, user, request: HttpRequest | None = None)
         if site_id is None or not has_perm(user, Perm.DECISION_RETURN, site_id):
             raise PermissionDenied
         if locked.status not in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED):
-            raise ReviewStateError("Only a finalised decision can be sent to the SCA.")
+            raise ReviewStateError("Only a finalised decision can be sent to the SCA.", "decision")
         earlier = DecisionReturn.objects.filter(decision=locked).order_by("-sent_at").first()
         if earlier is not None:
             when = _long(timezone.localdate(earlier.sent_at))
-            raise ReviewStateError(f"This version of the decision was already sent to the SCA on {when}.")
+            raise ReviewStateError(f"This version of the decision was already sent to the SCA on {when}.", "decision")
         data = _json_native(export.decision_export(locked))
         sent = DecisionReturn.objects.create(
             decision=locked, site_id=site_id, sent_by=user, export=data, sha256=export.export_sha256(data)

@@ -19,6 +19,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
+from childnrm.kit.errors import add_to_form
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels.models import AgendaItem, MeetingAttendee
 from childnrm.reviews import export, selectors, services
@@ -104,10 +105,8 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
                 routed_through_name=form.cleaned_data["routed_through_name"],
                 request=request,
             )
-        except services.ReviewInvalid as problem:
-            form.add_error(problem.field, str(problem))
-        except services.ReviewStateError as problem:
-            form.add_error("decision", str(problem))
+        except (services.ReviewInvalid, services.ReviewStateError) as problem:
+            add_to_form(form, problem)
         else:
             reference = asked.decision.referral.reference
             if asked.status == ReconsiderationStatus.REFUSED:
@@ -191,7 +190,7 @@ def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> Ht
                 reconsideration=asked, meeting=form.chosen_meeting(), user=request.user, request=request
             )
         except services.ReviewInvalid as problem:
-            form.add_error(problem.field, str(problem))
+            add_to_form(form, problem)
         except services.ReviewStateError as problem:
             messages.info(request, str(problem))
             return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
@@ -333,7 +332,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
         try:
             sent = services.return_send(decision=form.chosen_decision(), user=request.user, request=request)
         except services.ReviewStateError as problem:
-            form.add_error("decision", str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, f"Decision for referral {sent.decision.referral.reference} sent to the SCA")
             return redirect("reviews:return", return_id=sent.pk)
@@ -363,7 +362,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
                     request=request,
                 )
             except services.ReviewInvalid as problem:
-                form.add_error(problem.field, str(problem))
+                add_to_form(form, problem)
             else:
                 messages.success(request, f"Finding recorded on return {sent.pk}")
                 return redirect("reviews:return", return_id=sent.pk)
@@ -442,7 +441,7 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
                 finding=finding, user=request.user, response=form.cleaned_data["response"], request=request
             )
         except services.ReviewInvalid as problem:
-            form.add_error("response", str(problem))
+            add_to_form(form, problem)
         except services.ReviewStateError as problem:
             messages.info(request, str(problem))
             return redirect("reviews:return", return_id=sent.pk)

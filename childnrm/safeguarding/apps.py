@@ -6,6 +6,11 @@ class SafeguardingConfig(AppConfig):
     label = "safeguarding"
 
     def ready(self) -> None:
+        from childnrm.kit.jinja2 import register
+        from childnrm.safeguarding.templating import safeguarding_link
+
+        register(globals={"safeguarding_link": safeguarding_link})
+
         # Decisions cannot import this app (layers); it runs the checks registered with it.
         from childnrm.decisions.checks import register_finalise_check
         from childnrm.safeguarding.decision_checks import plan_problems

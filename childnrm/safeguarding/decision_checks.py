@@ -13,13 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from childnrm.decisions.models import Decision, Outcome, PlanBasis, Stage
+from childnrm.kit.errors import Problem
 from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan, StatutoryPeriod
 
 # A period brought from a referral's answers is relied on only once the coordinator has confirmed it.
 CONFIRMED = Q(from_referral__isnull=True) | Q(from_referral__confirmed_at__isnull=False)
 
 
-def plan_problems(decision: Decision) -> list[str]:
+def plan_problems(decision: Decision) -> list[Problem]:
     if decision.stage != Stage.REASONABLE_GROUNDS or decision.outcome != Outcome.POSITIVE:
         return []
     child_id = decision.referral.child_id
@@ -32,7 +33,13 @@ def plan_problems(decision: Decision) -> list[str]:
             ).exists()
         )
         if not agreed:
-            return ["Record the safeguarding plan agreed at this sitting: no plan agreed at this sitting is recorded"]
+            return [
+                Problem(
+                    "plan-not-agreed",
+                    "Record the safeguarding plan agreed at this sitting: no plan agreed at this sitting is recorded",
+                    "plan_basis",
+                )
+            ]
     elif decision.plan_basis == PlanBasis.ALREADY_IN_PLACE:
         today = timezone.localdate()
         current = StatutoryPeriod.objects.filter(child_id=child_id, starts_on__lte=today).filter(
@@ -45,12 +52,16 @@ def plan_problems(decision: Decision) -> list[str]:
         if not in_place:
             unconfirmed = child_id is not None and current.exists()
             return [
-                "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in place "
-                "for the child: record it on the child's safeguarding page, or agree a plan at this sitting"
-                + (
-                    ". What the referral said is in place counts once the coordinator confirms it there"
-                    if unconfirmed
-                    else ""
+                Problem(
+                    "plan-not-in-place",
+                    "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in place "
+                    "for the child: record it on the child's safeguarding page, or agree a plan at this sitting"
+                    + (
+                        ". What the referral said is in place counts once the coordinator confirms it there"
+                        if unconfirmed
+                        else ""
+                    ),
+                    "plan_basis",
                 )
             ]
     return []

@@ -1,7 +1,10 @@
 """Demo safeguarding for each site's first child: a plan with two actions (one owned by the demo
 health panel member, one overdue with a named police officer), a child in need period, a strategy
 discussion and two safety map entries; lead social workers of the site's first three children.
-Idempotent and cheap: a handful of rows per site."""
+Idempotent and cheap: a handful of rows per site.
+
+Also `plan_at_sitting`, the plan a positive reasonable grounds decision needs, for the decisions the demo
+cases and the tests make (`decisions.demo.final_decision(agree_plan=...)`)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Role, User
+from childnrm.core.demo import demo_email
+from childnrm.decisions import services as decision_services
+from childnrm.decisions.models import Decision, PlanBasis
 from childnrm.panels.models import Agency, Meeting
 from childnrm.people.models import Child, LeadSocialWorker, SocialWorkerSource
 from childnrm.safeguarding.models import (
@@ -18,12 +24,14 @@ from childnrm.safeguarding.models import (
     ContextualLink,
     PlanAction,
     PlanActionUpdate,
+    PlanStatus,
     Risk,
     SafeguardingPlan,
     StatutoryKind,
     StatutoryPeriod,
     StrategyDiscussion,
 )
+from childnrm.safeguarding.services import plan_create
 
 
 def demo_child(site) -> Child | None:
@@ -142,4 +150,31 @@ def load_demo(*, site, site_users, organisations) -> None:
                 recorded_by=coordinator,
             ),
         ]
+    )
+
+
+def plan_at_sitting(decision: Decision, user: User | None = None) -> Decision:
+    """The safeguarding plan agreed at the decision's sitting (a positive reasonable grounds decision needs it),
+    or, when the child already has an active plan, the record that the plan already in place protects them."""
+    site_slug = decision.referral.site.slug
+    user = user or User.objects.get(email=demo_email(Role.COORDINATOR, site_slug))
+    child = decision.referral.child
+    active = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
+    if active is not None and active.agreed_at_meeting_id != decision.meeting_id:
+        return decision_services.decision_save(
+            decision=decision,
+            user=user,
+            data={"plan_basis": PlanBasis.ALREADY_IN_PLACE, "plan_in_place_reason": f"Plan {active.pk} continues."},
+        )
+    if active is None:
+        plan_create(
+            child=child,
+            user=user,
+            meeting=decision.meeting,
+            decision=decision,
+            summary="Keep him away from the group that exploited him; a school place and a health assessment.",
+            next_review_on=None,
+        )
+    return decision_services.decision_save(
+        decision=decision, user=user, data={"plan_basis": PlanBasis.AGREED_AT_SITTING}
     )

@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, OrganisationType
-from childnrm.core.forms import GovukFormMixin
+from childnrm.kit.errors import ServiceError, add_to_form
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Agency, Meeting
-from childnrm.referrals.forms import GovukDateField
 from childnrm.safeguarding.models import ActionStatus, ContextKind, Risk, StatutoryKind
 
 PLAN_SUMMARY_MAX = 5_000
@@ -32,26 +32,14 @@ def _textarea(label: str, *, required: bool, message: str = "", max_length: int 
 class SafeguardingForm(GovukFormMixin, forms.Form):
     """Error links go to the box or first option to fix (date inputs: the first part in error)."""
 
-    def error_links(self) -> list[tuple[str, str]]:
-        links = [("main-content", e) for e in self.non_field_errors()]
-        for name, field in self.fields.items():
-            for error in self.errors.get(name, []):
-                links.append((self.anchor_for(name, field), error))
-        return links
+    non_field_anchor = "main-content"
 
-    def anchor_for(self, name: str, field: forms.Field) -> str:
-        auto_id = self[name].auto_id
+    def add_service_error(self, problem: ServiceError) -> None:
+        """The service's refusal on the form; against a date, every box of it is marked."""
+        field = self.fields.get(problem.field) if problem.field else None
         if isinstance(field, GovukDateField):
-            return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
-        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return f"{auto_id}_0"
-        return auto_id
-
-    def add_service_error(self, problem) -> None:
-        field = problem.field if problem.field in self.fields else None
-        if field and isinstance(self.fields[field], GovukDateField):
-            self.fields[field].error_parts = ["day", "month", "year"]
-        self.add_error(field, str(problem))
+            field.error_parts = ["day", "month", "year"]
+        add_to_form(self, problem)
 
 
 def meeting_label(meeting: Meeting) -> str:

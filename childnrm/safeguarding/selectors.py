@@ -4,7 +4,7 @@ Who sees a child's plan, statutory status and safety map:
 - the site's coordinator (PLAN_MANAGE at the child's site);
 - the child's allocated guardian (an active ICTG association, CHILD_VIEW_ASSOCIATED at the site);
 - attendees of a scheduled or open meeting with the child's referral on its agenda (MEETING_ATTEND,
-  through panels.selectors.case_paper_referrals_for, when that selector is available).
+  through panels.selectors.case_paper_referrals_for).
 An action's owner sees the actions they own (PLAN_ACTION_UPDATE), not the rest of the plan.
 Everything else answers 404, as if it did not exist.
 """
@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.panels.selectors import case_paper_referrals_for
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.safeguarding.models import (
     ContextualLink,
@@ -23,15 +24,6 @@ from childnrm.safeguarding.models import (
     SafeguardingPlan,
     StatutoryPeriod,
 )
-
-
-def _case_paper_referrals(user) -> QuerySet | None:
-    """Referrals whose case papers the user reaches through a meeting (panels' selector), if it exists."""
-    try:
-        from childnrm.panels.selectors import case_paper_referrals_for
-    except ImportError:
-        return None
-    return case_paper_referrals_for(user)
 
 
 def _guardian_of(user) -> Exists:
@@ -52,9 +44,8 @@ def safeguarding_children_for(user) -> QuerySet[Child]:
         scope |= Q(_guardian_of(user), site_id__in=guardian_sites)
     attend_sites = sites_where(user, Perm.MEETING_ATTEND)
     if attend_sites:
-        papers = _case_paper_referrals(user)
-        if papers is not None:
-            scope |= Q(Exists(papers.filter(child_id=OuterRef("pk"))), site_id__in=attend_sites)
+        papers = case_paper_referrals_for(user)
+        scope |= Q(Exists(papers.filter(child_id=OuterRef("pk"))), site_id__in=attend_sites)
     return Child.objects.filter(scope)
 
 

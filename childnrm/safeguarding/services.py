@@ -17,6 +17,7 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation, Role, User
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import Agency, Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -42,12 +43,8 @@ STATUS_LABELS = dict(ActionStatus.choices)
 KIND_LABELS = dict(StatutoryKind.choices)
 
 
-class SafeguardingError(ValueError):
-    """A change that cannot be made; `field` names the form field to show it against (or "")."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+class SafeguardingError(ServiceError, ValueError):
+    """A change that cannot be made; `field` names the form field to show it against (None: the page)."""
 
 
 def _require(user: User, perm: Perm, site_id: int) -> None:
@@ -185,17 +182,9 @@ def plan_review_date_set(
 
 def owner_candidates(site_id: int):
     """Users of the site who may update actions they own."""
-    from childnrm.access.policy import ROLE_PERMISSIONS
+    from childnrm.access.policy import users_holding
 
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.PLAN_ACTION_UPDATE in perms]
-    return (
-        User.objects.filter(
-            is_active=True, memberships__site_id=site_id, memberships__active=True, memberships__role__in=roles
-        )
-        .distinct()
-        .select_related("organisation")
-        .order_by("full_name")
-    )
+    return users_holding(Perm.PLAN_ACTION_UPDATE, site_id).select_related("organisation").order_by("full_name")
 
 
 def action_add(

@@ -2,7 +2,7 @@
 
 Routes are discovered from the URL configuration, so a new route fails this test until someone
 decides who may use it and how to fill its URL parameters. Each app may add both in its own
-`access_expectations.py`: `EXPECTED` (route name -> PUBLIC, ANY_SIGNED_IN or a set of roles) and
+`tests/access_expectations*.py`: `EXPECTED` (route name -> PUBLIC, ANY_SIGNED_IN or a set of roles) and
 `SAMPLES` (URL parameter -> function of a site slug returning a value naming a record of that site).
 """
 
@@ -58,10 +58,11 @@ def _load_app_expectations() -> None:
     for app in pkgutil.iter_modules(childnrm.__path__):
         if not app.ispkg:
             continue
-        app_path = next(str(p) for p in childnrm.__path__) + "/" + app.name
-        for module in pkgutil.iter_modules([app_path]):
+        # Test code, so each app's expectations live in its tests package.
+        tests_path = next(str(p) for p in childnrm.__path__) + f"/{app.name}/tests"
+        for module in pkgutil.iter_modules([tests_path]):
             if module.name.startswith("access_expectations"):
-                extra = importlib.import_module(f"childnrm.{app.name}.{module.name}")
+                extra = importlib.import_module(f"childnrm.{app.name}.tests.{module.name}")
                 EXPECTED.update(getattr(extra, "EXPECTED", {}))
                 SAMPLES.update(getattr(extra, "SAMPLES", {}))
 
@@ -177,8 +178,8 @@ def test_route_as_every_role_and_other_site(name, demo):
 def check_api_route(name: str, route: URLPattern, own_url: str) -> None:
     """API routes take tokens, not sessions. No token: 401 with a JSON error. Another organisation's
     token: 404 for this organisation's referral. Neither sees anything of this organisation's referrals."""
-    from childnrm.api.access_expectations_api import site_organisation
     from childnrm.api.services import api_token_create
+    from childnrm.api.tests.access_expectations_api import site_organisation
     from childnrm.referrals.models import Referral
 
     own_organisation = site_organisation("northbridge")

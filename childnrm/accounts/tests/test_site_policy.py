@@ -236,7 +236,10 @@ def test_the_admin_sees_the_policy_and_changes_it_through_the_form(client_as, si
     assert 'href="/account/policy/"' in client.get("/").content.decode()
 
     form = client.get(f"/account/policy/{site.slug}/change/").content.decode()
-    assert 'name="recovery_period_days" value="30"' in form and 'value="casting_vote" checked' in form
+    assert (
+        'name="recovery_period_days" type="text" spellcheck="false" value="30"' in form
+        and 'value="casting_vote" checked' in form
+    )
 
     response = client.post(
         f"/account/policy/{site.slug}/change/",

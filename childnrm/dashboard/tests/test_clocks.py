@@ -13,8 +13,9 @@ from childnrm.accounts.models import DayBasis, Site
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Kind
 from childnrm.decisions.models import DecisionStatus, Outcome, Stage
+from childnrm.handovers.selectors import turning_18_children, turning_18_cut_off
 from childnrm.information.models import RequestStatus
-from childnrm.referrals.eligibility import eighteenth_birthday
+from childnrm.referrals.eligibility import eighteenth_birthday, latest_birth_date_18_by
 from childnrm.reviews.services import window_open
 from childnrm.safeguarding.models import ActionStatus
 
@@ -138,10 +139,10 @@ def test_turning_18_warning_window_and_the_100_day_cut_off(northbridge):
     tomorrow = born_to_be_18_on(today + timedelta(days=1))
     already = born_to_be_18_on(today)  # 18 today: an adult, no longer in the list
 
-    warned = {c.reference for c in clocks.turning_18(northbridge, today)}
+    warned = {c.reference for c in turning_18_children(northbridge, today)}
     assert {last_warned.reference, at_cut_off.reference, past_cut_off_line.reference, tomorrow.reference} <= warned
     assert not_yet.reference not in warned and already.reference not in warned
-    cut_off = {c.reference for c in clocks.turning_18_cut_off(northbridge, today)}
+    cut_off = {c.reference for c in turning_18_cut_off(northbridge, today)}
     assert at_cut_off.reference in cut_off and tomorrow.reference in cut_off
     assert past_cut_off_line.reference not in cut_off and already.reference not in cut_off
     assert last_warned.reference not in cut_off
@@ -150,9 +151,9 @@ def test_turning_18_warning_window_and_the_100_day_cut_off(northbridge):
 def test_turning_18_on_a_29_february_birthday_is_1_march():
     born = date(2008, 2, 29)
     assert eighteenth_birthday(born) == date(2026, 3, 1)
-    assert clocks.latest_birth_date_18_by(date(2026, 2, 28)) == date(2008, 2, 28)
-    assert clocks.latest_birth_date_18_by(date(2026, 3, 1)) == date(2008, 3, 1)
-    assert clocks.latest_birth_date_18_by(date(2024, 2, 29)) == date(2006, 2, 28)
+    assert latest_birth_date_18_by(date(2026, 2, 28)) == date(2008, 2, 28)
+    assert latest_birth_date_18_by(date(2026, 3, 1)) == date(2008, 3, 1)
+    assert latest_birth_date_18_by(date(2024, 2, 29)) == date(2006, 2, 28)
 
 
 def test_overdue_plan_actions_and_information_requests(northbridge):

@@ -65,7 +65,7 @@ def test_the_childs_record_shows_every_stage_newest_first_and_each_link_opens(cl
         f"Accepted by {referral.site.name}",
         f"Referral {referral.reference} received",
     ]
-    positions = [timeline.index(text.replace("'", "&#x27;")) for text in order]
+    positions = [timeline.index(text.replace("'", "&#39;")) for text in order]
     assert positions == sorted(positions)
     assert "Safeguarding plan agreed" in timeline
     assert "on the agenda of the panel sitting" in timeline

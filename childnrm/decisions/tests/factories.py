@@ -1,205 +1,42 @@
 """Decisions made the way a panel makes them: a sitting, the record, the votes and the chair's sign-off,
-all through the services."""
+all through the services.
+
+The makers live in `decisions.demo` (the demo cases use them too); here a positive reasonable grounds
+decision always gets its plan (`safeguarding.demo.plan_at_sitting`), and the tests' own samples are added.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django.utils import timezone
-
-from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
+from childnrm.accounts.models import Role, User
+from childnrm.core.demo import demo_email
+from childnrm.decisions import demo as decisions_demo
 from childnrm.decisions import services
-from childnrm.decisions.models import (
-    Act,
-    ActFinding,
-    Decision,
-    DecisionStatus,
-    Outcome,
-    PlanBasis,
-    PurposeFinding,
-    Stage,
-    Vote,
-)
-from childnrm.decisions.selectors import latest_final
+from childnrm.decisions.demo import AGENDA_STAGE as AGENDA_STAGE
+from childnrm.decisions.demo import COMPLETE_RECORD as COMPLETE_RECORD
+from childnrm.decisions.demo import NEGATIVE_RECORD as NEGATIVE_RECORD
+from childnrm.decisions.demo import draft_decision
+from childnrm.decisions.demo import open_sitting as open_sitting
+from childnrm.decisions.demo import second_reviewer as second_reviewer
+from childnrm.decisions.demo import sitting as sitting
+from childnrm.decisions.models import Decision, Outcome, Stage, Vote
 from childnrm.panels import rules
-from childnrm.panels import services as panel_services
-from childnrm.panels.models import Agency, AgendaItem, AgendaStage, Meeting
-from childnrm.panels.tests.factories import accept, accepted_referral, scheduled_meeting
+from childnrm.panels.models import Agency
 from childnrm.referrals.models import Referral
-from childnrm.referrals.vocab import ExploitationType, Indicator
-
-AGENDA_STAGE = {
-    Stage.REASONABLE_GROUNDS: AgendaStage.REASONABLE_GROUNDS,
-    Stage.CONCLUSIVE_GROUNDS: AgendaStage.CONCLUSIVE_GROUNDS,
-}
+from childnrm.safeguarding.demo import plan_at_sitting as plan_at_sitting
 
 
 def demo(role: str, site_slug: str = "northbridge") -> User:
     return User.objects.get(email=demo_email(role, site_slug))
 
 
-def second_reviewer(site_slug: str) -> User:
-    """A second chair of the site (with the second review permission) who sat on none of the demo sittings."""
-    site = Site.objects.get(slug=site_slug)
-    user = _demo_user(
-        f"second-reviewer.{site_slug}@{DEMO_EMAIL_DOMAIN}",
-        f"Second reviewer ({site.name.split()[0]} test)",
-        demo(Role.CHAIR, site_slug).organisation,
-    )
-    Membership.objects.get_or_create(user=user, site=site, role=Role.CHAIR)
-    return user
-
-
-def sitting(
-    site_slug: str,
-    *,
-    referrals: Iterable[Referral] = (),
-    stage: str = AgendaStage.REASONABLE_GROUNDS,
-    on: date | None = None,
-    chair: User | None = None,
-) -> Meeting:
-    """A sitting in session (held `on` a day, default now): every panel member present, the referrals on its
-    agenda and every attendee having declared no conflict on each. Like panels' meeting_in_session, dated."""
-    starts_at = timezone.make_aware(datetime.combine(on, time(9, 30))) if on else timezone.now()
-    meeting = scheduled_meeting(site_slug, starts_at=starts_at, chair=chair)
-    return open_sitting(meeting, referrals=referrals, stage=stage)
-
-
-def open_sitting(meeting: Meeting, *, referrals: Iterable[Referral] = (), stage: str = AgendaStage.REASONABLE_GROUNDS):
-    """Open a scheduled sitting as `sitting` does: everyone present, `referrals` added to its agenda, and no
-    conflict declared on every case on the agenda (those carried to it included)."""
-    coordinator = demo(Role.COORDINATOR, meeting.site.slug)
-    panel_services.attendance_mark(
-        meeting=meeting, user=coordinator, present_ids=set(meeting.attendees.values_list("pk", flat=True))
-    )
-    for referral in referrals:
-        panel_services.agenda_item_add(meeting=meeting, user=coordinator, referral=accept(referral), stage=stage)
-    for item in meeting.agenda_items.all():
-        for attendee in meeting.attendees.filter(present=True):
-            if not item.conflict_declarations.filter(attendee=attendee).exists():
-                panel_services.conflict_declare(
-                    item=item, attendee=attendee, user=coordinator, has_conflict=False, details=""
-                )
-    meeting = panel_services.meeting_open(meeting=meeting, user=coordinator, move_to_today=True)
-    meeting.refresh_from_db()
-    return meeting
-
-
-COMPLETE_RECORD = {
-    "act_finding": ActFinding.FOUND,
-    "act_found": [Act.RECRUITMENT, Act.TRANSPORT],
-    "act_reasoning": "Recruited through social media by older men and driven to another town to sell drugs.",
-    "purpose_finding": PurposeFinding.FOUND,
-    "purpose_found": [ExploitationType.CRIMINAL],
-    "purpose_reasoning": "Moved to supply drugs for the group's profit: criminal exploitation (county lines).",
-    "exploitation_types": [ExploitationType.CRIMINAL],
-    "indicators": [Indicator.GOING_MISSING, Indicator.DEBT_BONDAGE],
-    "credibility_reasoning": "The account is consistent in its core; gaps in dates are expected after trauma.",
-    "wishes_gathered": True,
-    "wishes_and_feelings": "Wants to stay with his aunt and not to go back to the town.",
-    "wishes_how_gathered": "Conversation at the aunt's home, with the guardian present.",
-    "wishes_gathered_by": "Independent Child Trafficking Guardian",
-    "best_interests": "Keeps him safe with his aunt, away from the group, with a school place and support.",
-}
-# A negative decision says which element was not met, with its coded reason and the support that goes on.
-NEGATIVE_RECORD = {
-    "purpose_finding": PurposeFinding.NOT_FOUND,
-    "purpose_found": [],
-    "purpose_reasoning": "No evidence that the moves were for anyone's profit: he was visiting family.",
-    "negative_reason": "purpose-not-met",
-    "support_after_negative": "Children's social care keeps him on a child in need plan; youth worker weekly.",
-}
-
-
-def plan_at_sitting(decision: Decision, user: User | None = None):
-    """The safeguarding plan agreed at the decision's sitting (a positive reasonable grounds decision needs it),
-    or, when the child already has an active plan, the record that the plan already in place protects them."""
-    from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan
-    from childnrm.safeguarding.services import plan_create
-
-    user = user or demo(Role.COORDINATOR, decision.referral.site.slug)
-    child = decision.referral.child
-    active = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
-    if active is not None and active.agreed_at_meeting_id != decision.meeting_id:
-        return services.decision_save(
-            decision=decision,
-            user=user,
-            data={"plan_basis": PlanBasis.ALREADY_IN_PLACE, "plan_in_place_reason": f"Plan {active.pk} continues."},
-        )
-    if active is None:
-        plan_create(
-            child=child,
-            user=user,
-            meeting=decision.meeting,
-            decision=decision,
-            summary="Keep him away from the group that exploited him; a school place and a health assessment.",
-            next_review_on=None,
-        )
-    return services.decision_save(decision=decision, user=user, data={"plan_basis": PlanBasis.AGREED_AT_SITTING})
-
-
 def record_complete(decision: Decision, *, outcome: str, decided_on: date, user: User | None = None) -> Decision:
-    """Evidence, the full record and every eligible member's vote (for the outcome)."""
-    site_slug = decision.referral.site.slug
-    user = user or demo(Role.COORDINATOR, site_slug)
-    if not decision.evidence.exists():
-        services.evidence_add(
-            decision=decision,
-            user=user,
-            description="Police intelligence report on the group and the child's arrest.",
-            agency=Agency.POLICE,
-            supplied_by="Police",
-            weight="Significant: independent and specific.",
-        )
-    # Multi-agency input: evidence from each statutory partner, or its recorded nil return.
-    if not decision.evidence.filter(agency=Agency.SOCIAL_CARE).exists():
-        services.evidence_add(
-            decision=decision,
-            user=user,
-            description="Children's social care chronology: missing episodes and the strategy discussion.",
-            agency=Agency.SOCIAL_CARE,
-            supplied_by="Children's social care",
-            weight="Consistent with the police report.",
-        )
-    if not (
-        decision.evidence.filter(agency=Agency.HEALTH).exists()
-        or decision.nil_returns.filter(agency=Agency.HEALTH).exists()
-    ):
-        services.nil_return_record(
-            decision=decision,
-            user=user,
-            agency=Agency.HEALTH,
-            statement="The designated nurse checked the health records: nothing relevant held.",
-        )
-    negative = NEGATIVE_RECORD if outcome == Outcome.NEGATIVE else {}
-    decision = services.decision_save(
-        decision=decision,
-        user=user,
-        data={**COMPLETE_RECORD, **negative, "outcome": outcome, "decided_on": decided_on},
+    """Evidence, the full record, the plan a positive reasonable grounds decision needs and every eligible
+    member's vote (for the outcome)."""
+    return decisions_demo.record_complete(
+        decision, outcome=outcome, decided_on=decided_on, user=user, agree_plan=plan_at_sitting
     )
-    if outcome == Outcome.POSITIVE and decision.stage == Stage.REASONABLE_GROUNDS:
-        decision = plan_at_sitting(decision, user)
-    vote = Vote.POSITIVE if outcome == Outcome.POSITIVE else Vote.NEGATIVE
-    for attendee in rules.eligible_voters(decision.agenda_item):
-        services.vote_record(decision=decision, voter=attendee.user, vote=vote, reasons="", user=user)
-    return decision
-
-
-def draft_decision(
-    site_slug: str = "northbridge",
-    *,
-    stage: str = Stage.REASONABLE_GROUNDS,
-    referral: Referral | None = None,
-    on: date | None = None,
-    agenda_stage: str | None = None,
-) -> Decision:
-    """A new empty draft for a case on the agenda of a sitting in session."""
-    referral = referral or accepted_referral(site_slug)
-    meeting = sitting(site_slug, referrals=[referral], stage=agenda_stage or AGENDA_STAGE[stage], on=on)
-    item = AgendaItem.objects.get(meeting=meeting, referral=referral)
-    return services.decision_start(agenda_item=item, stage=stage, user=demo(Role.COORDINATOR, site_slug))
 
 
 def final_decision(
@@ -210,29 +47,10 @@ def final_decision(
     decided_on: date | None = None,
     referral: Referral | None = None,
 ) -> Decision:
-    """A FINAL decision for an accepted referral, made at its own sitting on `decided_on` (default today).
-
-    A conclusive grounds decision first gets a final positive reasonable grounds decision (the recovery
-    period before it) if the case has none. A negative decision that the site sends for second review is
-    agreed by a second reviewer, so the result is always FINAL.
-    """
-    decided_on = decided_on or timezone.localdate()
-    referral = referral or accepted_referral(site_slug)
-    site = Site.objects.get(slug=site_slug)
-    if stage == Stage.CONCLUSIVE_GROUNDS and latest_final(referral, Stage.REASONABLE_GROUNDS) is None:
-        final_decision(
-            site_slug,
-            stage=Stage.REASONABLE_GROUNDS,
-            outcome=Outcome.POSITIVE,
-            decided_on=decided_on - timedelta(days=site.recovery_period_days),
-            referral=referral,
-        )
-    decision = draft_decision(site_slug, stage=stage, referral=referral, on=decided_on)
-    decision = record_complete(decision, outcome=outcome, decided_on=decided_on)
-    decision = services.decision_finalise(decision=decision, user=decision.meeting.chair)
-    if decision.status == DecisionStatus.SECOND_REVIEW:
-        decision = services.decision_second_review(decision=decision, user=second_reviewer(site_slug), agrees=True)
-    return decision
+    """A FINAL decision for an accepted referral, made at its own sitting (see `decisions.demo.final_decision`)."""
+    return decisions_demo.final_decision(
+        site_slug, stage=stage, outcome=outcome, decided_on=decided_on, referral=referral, agree_plan=plan_at_sitting
+    )
 
 
 def sample_decision(site_slug: str) -> Decision:

@@ -47,6 +47,11 @@ NO_ACT = {
 }
 
 
+def missing(decision) -> list[str]:
+    """What the completeness check lists, in the words the chair reads."""
+    return [p.message for p in services.decision_completeness(decision)]
+
+
 def coordinator():
     return demo(Role.COORDINATOR, SITE)
 
@@ -75,7 +80,7 @@ def letter(decision: Decision) -> str:
 
 def test_a_negative_decision_with_no_act_found_is_finalised_and_printed_without_any_act(demo):
     decision = negative_draft()
-    assert services.decision_completeness(decision) == []
+    assert missing(decision) == []
     final = finalise(decision)
     assert final.status in (DecisionStatus.FINAL, DecisionStatus.SECOND_REVIEW)
 
@@ -112,12 +117,12 @@ def test_an_act_ticked_as_found_with_not_found_is_refused_and_a_change_of_findin
 
 def test_each_element_is_recorded_either_way_with_reasons(demo):
     decision = draft_decision(SITE)
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert "Record whether the panel found an act of trafficking" in problems
     assert "Record whether the panel found an exploitative purpose" in problems
     assert "Enter the panel's reasons on the act" in problems
     decision = save(decision, act_finding=ActFinding.FOUND, purpose_finding=PurposeFinding.NOT_FOUND)
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert "Select the acts the panel found" in problems
     assert "Enter the panel's reasons on the exploitative purpose" in problems
     assert "Select the exploitative purposes the panel found" not in problems  # none found, none to select
@@ -125,7 +130,7 @@ def test_each_element_is_recorded_either_way_with_reasons(demo):
 
 def test_a_negative_decision_needs_a_coded_reason(demo):
     decision = negative_draft(negative_reason=None)
-    assert "Select the reason for the negative decision" in services.decision_completeness(decision)
+    assert "Select the reason for the negative decision" in missing(decision)
     with pytest.raises(services.DecisionIncomplete, match="Select the reason for the negative decision"):
         finalise(decision)
     with pytest.raises(services.DecisionInvalid, match="from the list"):
@@ -136,16 +141,16 @@ def test_the_coded_reason_must_agree_with_the_findings(demo):
     # "Purpose not met" while the panel found the purpose (and found no act): the reason says something else.
     decision = negative_draft(negative_reason="purpose-not-met", purpose_finding=PurposeFinding.FOUND)
     decision = save(decision, purpose_found=["criminal"])
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert any("needs the panel found no exploitative purpose" in p for p in problems)
     decision = save(decision, negative_reason="act-not-met")
-    assert services.decision_completeness(decision) == []
+    assert missing(decision) == []
 
 
 def test_a_negative_decision_cannot_be_finalised_as_if_everything_were_found(demo):
     decision = negative_draft(act_finding=ActFinding.FOUND, act_found=[Act.RECRUITMENT], negative_reason="not-credible")
     decision = save(decision, purpose_finding=PurposeFinding.FOUND, purpose_found=["criminal"])
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert "A negative decision cannot record every element as found. Record which element was not met" in problems
     with pytest.raises(services.DecisionIncomplete):
         finalise(decision)
@@ -155,7 +160,7 @@ def test_a_retired_reason_is_offered_no_more_and_blocks_sign_off(demo):
     decision = negative_draft()
     NegativeReason.objects.filter(code="act-not-met").update(active=False)
     decision.refresh_from_db()
-    assert any("is no longer in use" in p for p in services.decision_completeness(decision))
+    assert any("is no longer in use" in p for p in missing(decision))
     fresh = draft_decision(SITE)
     with pytest.raises(services.DecisionInvalid, match="no longer in use"):
         save(fresh, negative_reason="act-not-met")
@@ -164,7 +169,7 @@ def test_a_retired_reason_is_offered_no_more_and_blocks_sign_off(demo):
 def test_a_positive_decision_needs_the_elements_found_and_carries_no_negative_reason(demo):
     decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
     decision = save(decision, purpose_finding=PurposeFinding.NOT_FOUND)
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert any(p.startswith("A positive decision needs the act and an exploitative purpose found") for p in problems)
     decision = save(decision, purpose_finding=PurposeFinding.FOUND, purpose_found=["criminal"])
     with pytest.raises(services.DecisionInvalid, match="no reason for a negative decision"):
@@ -187,11 +192,11 @@ def test_slavery_servitude_or_forced_labour_is_positive_without_a_trafficking_ac
         purpose_reasoning="",
     )
     assert decision.act_found == []  # "not needed" cleared the ticked acts
-    assert services.decision_completeness(decision) == [
+    assert missing(decision) == [
         "Enter the panel's reasons for finding slavery, servitude or forced or compulsory labour"
     ]
     decision = save(decision, slavery_reasoning="Made to work in a car wash for no pay under threat.")
-    assert services.decision_completeness(decision) == []
+    assert missing(decision) == []
     final = finalise(decision)
     text = letter(final)
     assert "None is needed: the panel found slavery, servitude or forced or compulsory labour" in text
@@ -199,7 +204,7 @@ def test_slavery_servitude_or_forced_labour_is_positive_without_a_trafficking_ac
     # "Not needed" is only for s1: without it ticked, the record is incomplete.
     other = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
     other = save(other, act_finding=ActFinding.NOT_NEEDED)
-    assert any(p.startswith("Select the slavery, servitude") for p in services.decision_completeness(other))
+    assert any(p.startswith("Select the slavery, servitude") for p in missing(other))
 
 
 def test_the_negative_reasons_command_lists_adds_and_retires(demo, capsys):
@@ -221,7 +226,7 @@ def test_the_negative_reasons_command_lists_adds_and_retires(demo, capsys):
 
 def test_best_interests_are_required_before_sign_off_and_printed(demo):
     decision = negative_draft(best_interests="")
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert "Record how the decision and the plan serve the child's best interests" in problems
     with pytest.raises(services.DecisionIncomplete, match="best interests"):
         finalise(decision)
@@ -243,9 +248,9 @@ def positive_rg(**data) -> Decision:
 
 def test_a_positive_rg_needs_a_plan_agreed_at_the_same_sitting(demo):
     decision = positive_rg()
-    assert any(p.startswith("Record how the child is protected") for p in services.decision_completeness(decision))
+    assert any(p.startswith("Record how the child is protected") for p in missing(decision))
     decision = save(decision, plan_basis=PlanBasis.AGREED_AT_SITTING)
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert any(p.startswith("Record the safeguarding plan agreed at this sitting") for p in problems)
     with pytest.raises(services.DecisionIncomplete, match="safeguarding plan agreed at this sitting"):
         finalise(decision)
@@ -255,7 +260,7 @@ def test_a_positive_rg_needs_a_plan_agreed_at_the_same_sitting(demo):
     plan = plan_create(
         child=decision.referral.child, user=coordinator(), meeting=other, summary="Elsewhere", next_review_on=None
     )
-    assert any(p.startswith("Record the safeguarding plan agreed") for p in services.decision_completeness(decision))
+    assert any(p.startswith("Record the safeguarding plan agreed") for p in missing(decision))
     plan_close(plan=plan, user=coordinator(), reason="Replaced at the sitting")
     plan_create(
         child=decision.referral.child,
@@ -265,15 +270,15 @@ def test_a_positive_rg_needs_a_plan_agreed_at_the_same_sitting(demo):
         summary="Agreed at the sitting",
         next_review_on=None,
     )
-    assert services.decision_completeness(decision) == []
+    assert missing(decision) == []
     assert finalise(decision).status == DecisionStatus.FINAL
 
 
 def test_a_positive_rg_may_rely_on_a_plan_already_in_place_with_a_reason(demo):
     decision = positive_rg(plan_basis=PlanBasis.ALREADY_IN_PLACE)
-    assert "Enter why the plan already in place protects the child" in services.decision_completeness(decision)
+    assert "Enter why the plan already in place protects the child" in missing(decision)
     decision = save(decision, plan_in_place_reason="The child protection plan covers the exploitation.")
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert any(p.startswith("No safeguarding plan or statutory plan") for p in problems)
     statutory_period_add(
         child=decision.referral.child,
@@ -282,7 +287,7 @@ def test_a_positive_rg_may_rely_on_a_plan_already_in_place_with_a_reason(demo):
         starts_on=timezone.localdate() - timedelta(days=30),
         ends_on=None,
     )
-    assert services.decision_completeness(decision) == []
+    assert missing(decision) == []
     final = finalise(decision)
     assert export.decision_export(final)["plan_basis"] == PlanBasis.ALREADY_IN_PLACE
 
@@ -297,7 +302,7 @@ def test_an_ended_statutory_period_is_not_a_plan_in_place(demo):
         starts_on=timezone.localdate() - timedelta(days=90),
         ends_on=timezone.localdate() - timedelta(days=10),
     )
-    assert any(p.startswith("No safeguarding plan") for p in services.decision_completeness(decision))
+    assert any(p.startswith("No safeguarding plan") for p in missing(decision))
     assert not SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).exists()
 
 
@@ -305,14 +310,12 @@ def test_only_a_positive_reasonable_grounds_decision_needs_the_plan(demo):
     cg = final_decision(SITE, stage=Stage.CONCLUSIVE_GROUNDS)
     assert cg.plan_basis == ""  # the conclusive grounds decision follows the plan already agreed
     negative = negative_draft()
-    assert negative.plan_basis == "" and services.decision_completeness(negative) == []
+    assert negative.plan_basis == "" and missing(negative) == []
 
 
 def test_a_negative_decision_records_the_support_the_child_will_still_get(demo):
     decision = negative_draft(support_after_negative="")
-    assert "Record the support the child will still get after this negative decision" in (
-        services.decision_completeness(decision)
-    )
+    assert "Record the support the child will still get after this negative decision" in missing(decision)
     decision = save(decision, support_after_negative="A youth worker each week and a school mentor.")
     final = finalise(decision)
     assert "The support the child will still get: A youth worker each week and a school mentor." in letter(final)

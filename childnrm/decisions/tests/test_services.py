@@ -31,6 +31,11 @@ from childnrm.panels.tests.factories import accepted_referral
 SITE = "northbridge"
 
 
+def missing(decision) -> list[str]:
+    """What the completeness check lists, in the words the chair reads."""
+    return [p.message for p in services.decision_completeness(decision)]
+
+
 def coordinator():
     return demo(Role.COORDINATOR, SITE)
 
@@ -80,7 +85,7 @@ def test_starting_twice_gives_the_same_draft_and_refuses_the_wrong_stage(demo):
 
 def test_completeness_lists_everything_missing_and_blocks_finalise(demo):
     decision = draft_decision(SITE)
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     for expected in (
         "Add at least one piece of evidence the panel weighed",
         "Record whether the panel found an act of trafficking",
@@ -95,12 +100,24 @@ def test_completeness_lists_everything_missing_and_blocks_finalise(demo):
     assert any(p.startswith("Record the vote of") for p in problems)
     with pytest.raises(services.DecisionIncomplete) as refused:
         finalise(decision)
-    assert refused.value.problems == problems
+    assert [p.message for p in refused.value.problems] == problems
+    # The refusal carries each problem's code, for the page that puts it right.
+    assert {p.code for p in refused.value.problems} >= {
+        "evidence-missing",
+        "act-finding",
+        "purpose-finding",
+        "best-interests",
+        "credibility-reasoning",
+        "wishes-gathered",
+        "outcome-missing",
+        "decided-on-missing",
+        "vote-missing",
+    }
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DRAFT
 
     decision = record_complete(decision, outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
-    assert services.decision_completeness(decision) == []
+    assert missing(decision) == []
     final = finalise(decision)
     assert final.status == DecisionStatus.FINAL and final.finalised_by == decision.meeting.chair
     assert latest_final(final.referral, Stage.REASONABLE_GROUNDS) == final
@@ -110,17 +127,13 @@ def test_completeness_lists_everything_missing_and_blocks_finalise(demo):
 def test_wishes_and_feelings_need_how_and_by_whom_or_why_not(demo):
     decision = draft_decision(SITE)
     decision = services.decision_save(decision=decision, user=coordinator(), data={"wishes_gathered": True})
-    assert "Record the child's wishes and feelings, how they were gathered and by whom" in (
-        services.decision_completeness(decision)
-    )
+    assert "Record the child's wishes and feelings, how they were gathered and by whom" in missing(decision)
     decision = services.decision_save(decision=decision, user=coordinator(), data={"wishes_gathered": False})
-    assert "Record why the child's wishes and feelings could not be gathered" in services.decision_completeness(
-        decision
-    )
+    assert "Record why the child's wishes and feelings could not be gathered" in missing(decision)
     decision = services.decision_save(
         decision=decision, user=coordinator(), data={"wishes_not_gathered_reason": "Too unwell to be seen"}
     )
-    assert not [p for p in services.decision_completeness(decision) if "wishes" in p]
+    assert not [p for p in missing(decision) if "wishes" in p]
 
 
 def test_bad_answers_are_refused_with_the_field_named(demo):
@@ -140,7 +153,7 @@ def test_quorum_needs_a_voting_member_of_each_statutory_partner(demo):
     police = attendee(decision, Agency.POLICE)
     present = set(decision.meeting.attendees.filter(present=True).exclude(pk=police.pk).values_list("pk", flat=True))
     panel_services.attendance_mark(meeting=decision.meeting, user=coordinator(), present_ids=present)
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert "No voting member from police is present and free of conflict on this case" in problems
     assert any(p.startswith(f"Remove the vote of {police.user.full_name}") for p in problems)
     with pytest.raises(services.DecisionIncomplete):
@@ -156,9 +169,7 @@ def test_a_conflicted_member_cannot_vote_and_their_agency_is_then_missing(demo):
     with pytest.raises(services.DecisionInvalid, match="declared a conflict of interest on this case"):
         services.vote_record(decision=decision, voter=health.user, vote=Vote.POSITIVE, user=coordinator())
     assert not decision.votes.exists()
-    assert "No voting member from health is present and free of conflict on this case" in (
-        services.decision_completeness(decision)
-    )
+    assert "No voting member from health is present and free of conflict on this case" in missing(decision)
 
 
 def test_guardians_and_advisers_are_refused_a_vote(demo):
@@ -179,7 +190,7 @@ def test_undeclared_conflicts_block_sign_off(demo):
         meeting=meeting, user=coordinator(), referral=referral, stage=AgendaStage.REASONABLE_GROUNDS
     )
     decision = services.decision_start(agenda_item=item, stage=Stage.REASONABLE_GROUNDS, user=coordinator())
-    problems = services.decision_completeness(decision)
+    problems = missing(decision)
     assert any(p.startswith("Conflicts of interest not yet declared by:") for p in problems)
     police = meeting.attendees.select_related("user").get(agency=Agency.POLICE)
     with pytest.raises(services.DecisionInvalid, match="has not yet declared"):
@@ -314,9 +325,7 @@ def test_conclusive_grounds_needs_a_final_positive_reasonable_grounds(demo):
     referral = accepted_referral(SITE)
     cg = draft_decision(SITE, stage=Stage.CONCLUSIVE_GROUNDS, referral=referral)
     cg = record_complete(cg, outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
-    assert "The reasonable grounds decision must be final before the conclusive grounds decision" in (
-        services.decision_completeness(cg)
-    )
+    assert "The reasonable grounds decision must be final before the conclusive grounds decision" in missing(cg)
     with pytest.raises(services.DecisionIncomplete):
         finalise(cg)
 
@@ -330,9 +339,7 @@ def test_conclusive_grounds_needs_a_final_positive_reasonable_grounds(demo):
         outcome=Outcome.POSITIVE,
         decided_on=timezone.localdate(),
     )
-    assert "A conclusive grounds decision follows only a positive reasonable grounds decision" in (
-        services.decision_completeness(cg)
-    )
+    assert "A conclusive grounds decision follows only a positive reasonable grounds decision" in missing(cg)
 
 
 def test_the_recovery_period_runs_before_conclusive_grounds(demo):
@@ -350,10 +357,10 @@ def test_the_recovery_period_runs_before_conclusive_grounds(demo):
         f"The conclusive grounds decision cannot be made before {services.long_date(earliest)}: the recovery period "
         f"of 30 days runs from the reasonable grounds decision on {services.long_date(rg_day)}"
     )
-    assert expected in services.decision_completeness(cg)
+    assert expected in missing(cg)
     with pytest.raises(services.DecisionIncomplete) as refused:
         finalise(cg)
-    assert expected in refused.value.problems
+    assert expected in [p.message for p in refused.value.problems]
 
     # A site with a shorter recovery period (its policy) can decide now.
     Site.objects.filter(slug=SITE).update(recovery_period_days=10)
@@ -370,7 +377,7 @@ def test_both_decisions_at_one_sitting_only_when_the_site_allows(demo):
     finalise(record_complete(rg, outcome=Outcome.POSITIVE, decided_on=today))
     cg = services.decision_start(agenda_item=item, stage=Stage.CONCLUSIVE_GROUNDS, user=coordinator())
     cg = record_complete(cg, outcome=Outcome.POSITIVE, decided_on=today)
-    problems = services.decision_completeness(cg)
+    problems = missing(cg)
     assert any("this site does not take both decisions at one sitting" in p for p in problems)
     assert any(services.long_date(today + timedelta(days=30)) in p for p in problems)
 

@@ -138,7 +138,7 @@ def test_the_form_offers_the_sites_default_due_date_and_the_lawful_bases(client_
     assert response.status_code == 200
     due = timezone.localdate() + timedelta(days=14)
     body = response.content.decode()
-    assert f'name="due_on_day" type="text" inputmode="numeric" value="{due.day}"' in body
+    assert f'name="due_on_day" type="text" value="{due.day}" inputmode="numeric"' in body
     assert f'value="{due.year}"' in body
     for label in LawfulBasis.labels:
         assert label in body

@@ -361,7 +361,7 @@ def test_the_request_page_warns_and_refuses_without_a_protocol(referral):
     client = signed_in(coordinator())
     url = reverse("information:new", args=[referral.reference])
     page = client.get(url).content.decode()
-    assert "Safe Futures Children&#x27;s Charity (no current sharing protocol)" in page
+    assert "Safe Futures Children&#39;s Charity (no current sharing protocol)" in page
     assert ">Northbridge Police<" in page
 
     due = today() + timedelta(days=7)

@@ -87,7 +87,7 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
         coordinator.email,
     ):
         assert fact in formal, fact
-        assert fact.replace("'", "&#x27;") in html, fact
+        assert fact.replace("'", "&#39;") in html, fact
         assert fact in printed, fact
     # The referrer follows the case by its reference: the formal letter does not name the child.
     assert referral.child.display_name not in formal and referral.child.display_name not in printed
@@ -383,7 +383,7 @@ def test_recording_who_explained_the_decision_to_the_child(demo, client_as):
     page = client.get(page_url(decision)).content.decode()
     assert "Sam Jones, Social worker: in person, with an interpreter" in page
     detail = client.get(reverse("letters:explanation", kwargs={"explanation_id": explanation.pk})).content.decode()
-    assert "Asked whether he can stay at his aunt&#x27;s" in detail
+    assert "Asked whether he can stay at his aunt&#39;s" in detail
 
 
 def test_explanation_errors_are_shown_and_nothing_typed_is_lost(demo, client_as):
@@ -416,7 +416,7 @@ def test_explanation_errors_are_shown_and_nothing_typed_is_lost(demo, client_as)
         explained_on_month=str(before.month),
         explained_on_year=str(before.year),
     ).content.decode()
-    assert "must be on or after the decision&#x27;s date" in body
+    assert "must be on or after the decision&#39;s date" in body
     assert 'href="#id_explained_on_day"' in body
     assert not DecisionExplanation.objects.exists()
 

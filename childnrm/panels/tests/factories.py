@@ -1,61 +1,26 @@
-"""Meetings and accepted cases made the way the coordinator makes them: through the services."""
+"""Meetings and accepted cases made the way the coordinator makes them: through the services.
+
+Accepted cases and scheduled sittings are made by `panels.demo` (the demo cases use them too); this adds
+what only tests need.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
-from typing import Any
 
 from django.utils import timezone
 
-from childnrm.accounts.models import Role, Site, User
+from childnrm.accounts.models import Role, User
 from childnrm.core.demo import demo_email
 from childnrm.panels import services
-from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingKind
-from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
-from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.panels.demo import accept, scheduled_meeting
+from childnrm.panels.demo import accepted_referral as accepted_referral
+from childnrm.panels.models import AgendaItem, AgendaStage, Meeting
+from childnrm.referrals.models import Referral
 
 
 def _demo(role: str, site_slug: str) -> User:
     return User.objects.get(email=demo_email(role, site_slug))
-
-
-def accept(referral: Referral) -> Referral:
-    """Confirm triage of a submitted referral as accepted by its site's panel (whatever the engine said)."""
-    if referral.status == ReferralStatus.ACCEPTED:
-        return referral
-    coordinator = _demo(Role.COORDINATOR, referral.site.slug)
-    result = triage_confirm(
-        referral=referral,
-        user=coordinator,
-        final_outcome=TriageOutcome.PANEL,
-        final_site=None,
-        reason="Accepted by the panel for the test",
-    )
-    return result.referral
-
-
-def accepted_referral(site_slug: str, **answers: Any) -> Referral:
-    """A referral submitted by the site's demo first responder and accepted by its panel.
-
-    `submitted_on=` backdates the submission (see referrals.tests.factories.submitted_referral).
-    """
-    return accept(submitted_referral(site_slug, **answers))
-
-
-def scheduled_meeting(
-    site_slug: str, *, starts_at=None, kind: str = MeetingKind.REGULAR, chair: User | None = None
-) -> Meeting:
-    site = Site.objects.get(slug=site_slug)
-    return services.meeting_schedule(
-        site=site,
-        user=_demo(Role.COORDINATOR, site_slug),
-        kind=kind,
-        starts_at=starts_at or timezone.now() + timedelta(days=7),
-        location="Committee room 2",
-        chair=chair or _demo(Role.CHAIR, site_slug),
-    )
 
 
 def add_to_agenda(meeting: Meeting, referral: Referral, stage: str = AgendaStage.REASONABLE_GROUNDS) -> AgendaItem:

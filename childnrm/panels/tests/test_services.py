@@ -13,6 +13,7 @@ from childnrm.accounts.models import Membership, Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.core.demo import _demo_user
 from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage
+from childnrm.kit.errors import Problem
 from childnrm.panels import rules, services, suggestions
 from childnrm.panels.models import (
     Agency,
@@ -232,8 +233,10 @@ def test_the_childs_lead_social_worker_may_not_chair(site):
     # Scheduled with that chair first, the case can still be listed, and the problem shows against it.
     theirs = scheduled_meeting(NB, chair=other_chair)
     listed = add_to_agenda(theirs, referral)
-    assert rules.chair_problems(listed) == ["The chair is the child's lead social worker and may not chair this case"]
-    assert "lead social worker" in " ".join(services.item_problems(listed))
+    assert rules.chair_problems(listed) == [
+        Problem("chair-lead-social-worker", "The chair is the child's lead social worker and may not chair this case")
+    ]
+    assert [p.code for p in services.item_problems(listed)][:1] == ["chair-lead-social-worker"]
 
 
 # --- Conflicts ----------------------------------------------------------------------------------
@@ -255,7 +258,9 @@ def test_declarations_decide_who_may_vote(demo):
         item=item, attendee=police, user=police_user, has_conflict=True, details="I arrested the child's brother"
     )
     assert police.pk not in {a.pk for a in rules.eligible_voters(item)}
-    assert rules.quorum_problems(item) == ["No voting member from police is present and free of conflict on this case"]
+    assert rules.quorum_problems(item) == [
+        Problem("quorum", "No voting member from police is present and free of conflict on this case")
+    ]
     event = AuditEvent.objects.filter(object_type="panels.conflictdeclaration").latest("seq")
     assert event.actor_id == police_user.pk and event.detail["meeting"] == meeting.pk
 

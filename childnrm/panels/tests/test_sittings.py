@@ -89,7 +89,7 @@ def test_the_outcome_page_offers_the_sitting_day_as_the_decision_date(client_as)
     url = reverse("decisions:section-outcome", args=[decision.pk])
     page = client_as(Role.COORDINATOR).get(url).content.decode()
     for part, value in (("day", day.day), ("month", day.month), ("year", day.year)):
-        assert f'name="decided_on_{part}" type="text" inputmode="numeric" value="{value}"' in page
+        assert f'name="decided_on_{part}" type="text" value="{value}" inputmode="numeric"' in page
 
 
 # --- Closing ------------------------------------------------------------------------------------

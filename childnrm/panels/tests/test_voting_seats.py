@@ -13,6 +13,7 @@ from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Vote
 from childnrm.decisions.services import DecisionInvalid
 from childnrm.decisions.tests.factories import draft_decision
+from childnrm.kit.errors import Problem
 from childnrm.panels import rules, services
 from childnrm.panels.models import Agency, AttendsAs, PanelMember
 from childnrm.panels.services import PanelError
@@ -183,7 +184,9 @@ def test_a_guardian_in_the_health_seat_neither_votes_nor_makes_quorum(demo):
     meeting.attendees.filter(pk=guardian.pk).update(agency=Agency.HEALTH, attends_as=AttendsAs.MEMBER, voting=True)
 
     assert guardian.pk not in {a.pk for a in rules.eligible_voters(item)}
-    assert rules.quorum_problems(item) == ["No voting member from health is present and free of conflict on this case"]
+    assert rules.quorum_problems(item) == [
+        Problem("quorum", "No voting member from health is present and free of conflict on this case")
+    ]
     refusal = decision_services.vote_refusal(decision, guardian.user)
     assert refusal == rules.seat_refusal(guardian.user, Agency.HEALTH, meeting.site)
     assert "a guardian never votes" in refusal
@@ -202,7 +205,9 @@ def test_a_local_authority_person_in_the_police_seat_does_not_count(demo):
     # Moved to the council after being invited: their police vote no longer counts.
     police.user.organisation = local_authority()
     police.user.save(update_fields=["organisation"])
-    assert rules.quorum_problems(item) == ["No voting member from police is present and free of conflict on this case"]
+    assert rules.quorum_problems(item) == [
+        Problem("quorum", "No voting member from police is present and free of conflict on this case")
+    ]
     assert decision_services.vote_refusal(decision, police.user).startswith(
         "Only someone from a police force can hold the police vote"
     )
@@ -216,7 +221,9 @@ def test_a_health_member_who_is_also_a_guardian_does_not_make_quorum(demo):
     # Given the guardian role at the site after being invited: their health vote no longer counts.
     Membership.objects.create(user=health.user, site=decision.meeting.site, role=Role.ICTG)
     assert health.pk not in {a.pk for a in rules.eligible_voters(item)}
-    assert rules.quorum_problems(item) == ["No voting member from health is present and free of conflict on this case"]
+    assert rules.quorum_problems(item) == [
+        Problem("quorum", "No voting member from health is present and free of conflict on this case")
+    ]
     with pytest.raises(DecisionInvalid, match="holds the Independent Child Trafficking Guardian role"):
         decision_services.vote_record(decision=decision, voter=health.user, vote=Vote.NEGATIVE, user=coordinator())
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def backfill(apps, schema_editor):
-    from childnrm.people.linkage import blocking_keys, profile_from_values
+    from childnrm.people.linkage_scoring import blocking_keys, profile_from_values
 
     Child = apps.get_model("people", "Child")
     Referral = apps.get_model("referrals", "Referral")

@@ -13,6 +13,7 @@ from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
 from childnrm.core.demo import _demo_user
 from childnrm.decisions.models import Decision, Outcome, Stage
+from childnrm.kit.errors import Problem
 from childnrm.letters import content
 from childnrm.letters import services as letter_services
 from childnrm.panels import rules
@@ -230,7 +231,9 @@ def test_the_recorded_social_worker_may_not_chair_the_childs_case(site):
     item = add_to_agenda(scheduled_meeting(NB, chair=chair), referral)
     assert rules.chair_problems(item) == []
     record(referral.child, name=chair.full_name, email=chair.email)
-    assert rules.chair_problems(item) == ["The chair is the child's lead social worker and may not chair this case"]
+    assert rules.chair_problems(item) == [
+        Problem("chair-lead-social-worker", "The chair is the child's lead social worker and may not chair this case")
+    ]
     record(referral.child, name="Sam Okoro", reason="Reallocated")
     assert rules.chair_problems(item) == []  # a former social worker is not barred
 
@@ -248,7 +251,9 @@ def test_the_social_worker_of_any_linked_record_of_the_child_may_not_chair(site)
     _link(middle, earlier)
     assert selectors.linked_child_ids(referral.child_id) == {referral.child_id, middle.pk, earlier.pk}
     assert chair.pk in rules.lead_social_worker_ids(item)
-    assert rules.chair_problems(item) == ["The chair is the child's lead social worker and may not chair this case"]
+    assert rules.chair_problems(item) == [
+        Problem("chair-lead-social-worker", "The chair is the child's lead social worker and may not chair this case")
+    ]
 
     # An undone link no longer joins the records.
     services.child_link_undo(child=middle, other=earlier, user=coordinator(), reason="Different children after all")
@@ -310,7 +315,7 @@ def test_the_safeguarding_page_changes_the_social_worker_and_shows_the_history(s
     assert 'value="Jo Whitfield"' in form  # the current details, ready to change
 
     refused = client.post(url, {"name": "", "team": "Team B"})
-    assert refused.status_code == 200 and "Enter the social worker&#x27;s full name" in refused.content.decode()
+    assert refused.status_code == 200 and "Enter the social worker&#39;s full name" in refused.content.decode()
 
     response = client.post(
         url,

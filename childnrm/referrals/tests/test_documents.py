@@ -266,7 +266,7 @@ def test_a_refused_upload_says_why_and_keeps_the_description(responder, draft, p
     response = upload(responder, draft, name, make(), description="Photos of messages")
     assert response.status_code == 200
     page = response.content.decode()
-    assert f'<a href="#id_file">{message}</a>'.replace("'", "&#x27;") in page
+    assert f'<a href="#id_file">{message}</a>'.replace("'", "&#39;") in page
     assert 'value="Photos of messages"' in page
     assert not ReferralDocument.objects.exists()
     assert not any(private_storage.rglob("*")) or not any(p.is_file() for p in private_storage.rglob("*"))

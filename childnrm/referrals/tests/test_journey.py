@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from childnrm.accounts.models import Role
 from childnrm.audit.models import AuditEvent
+from childnrm.kit.forms import today
 from childnrm.people.models import Child
-from childnrm.referrals.forms import today
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange, TriageAssessment
 from childnrm.referrals.services import referral_save, referral_start
 from childnrm.referrals.views_journey import SECTIONS
@@ -119,7 +119,7 @@ def test_a_section_saves_and_the_answers_are_there_when_the_referrer_comes_back(
     # Coming back later: the page shows what was saved, and the task list says Completed.
     page = responder.get(url).content.decode()
     assert 'value="Amara"' in page and 'value="Okafor"' in page and 'value="Mara"' in page
-    assert re.search(r'name="date_of_birth_year" type="text" inputmode="numeric" value="\d{4}"', page)
+    assert re.search(r'name="date_of_birth_year" type="text" value="\d{4}" inputmode="numeric"', page)
     assert re.search(r'value="female" checked', page)
     task_list = responder.get(reverse("referrals:task-list", args=[draft.reference])).content.decode()
     assert re.search(r"Name, date of birth and sex</a>.*?</div>\s*<div[^>]*>\s*Completed", task_list, re.S)
@@ -157,7 +157,7 @@ def test_errors_are_summarised_and_inline_and_every_value_entered_is_kept(respon
     page = response.content.decode()
     assert "<title>Error: " in page
     assert 'href="#id_date_of_birth_day">Date of birth must be a real date</a>' in page
-    assert 'href="#id_sex_0">Select the child&#x27;s sex</a>' in page
+    assert 'href="#id_sex_0">Select the child&#39;s sex</a>' in page
     assert '<p id="id_sex-error" class="govuk-error-message">' in page
     for value in ("Amara", "Mara", "31", "2012", "Girl"):
         assert f'value="{value}"' in page
@@ -296,3 +296,24 @@ def test_the_referrer_sees_the_panels_latest_final_decision(client_as):
         f"Conclusive grounds decision on {decision.decided_on:%-d %B %Y}. "
         "Positive: on the balance of probabilities, the child is a victim of modern slavery"
     ) in row
+
+
+def test_every_question_page_opens_empty_and_answered(responder, draft):
+    """Each section page renders its questions, before any answer and with every answer given."""
+
+    def pages(referral: Referral) -> dict[str, str]:
+        return {
+            s.slug: responder.get(reverse("referrals:section", args=[referral.reference, s.slug])).content.decode()
+            for s in SECTIONS
+        }
+
+    for slug, page in pages(draft).items():
+        assert 'class="govuk-form-group' in page, slug
+        assert "There is a problem" not in page, slug
+    for slug, answers in valid_answers().items():
+        url = reverse("referrals:section", args=[draft.reference, slug])
+        assert responder.post(url, {**answers, "continue": ""}).status_code == 302, slug
+    answered = pages(draft)
+    assert 'value="Amara"' in answered["child"]
+    for slug, page in answered.items():
+        assert "There is a problem" not in page, slug

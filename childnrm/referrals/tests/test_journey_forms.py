@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from childnrm.accounts.models import Organisation
+from childnrm.kit.forms import today
 from childnrm.referrals.forms import (
     AccountForm,
     BackgroundForm,
@@ -15,7 +16,6 @@ from childnrm.referrals.forms import (
     LocationForm,
     ReferrerForm,
     SafeguardingForm,
-    today,
 )
 from childnrm.referrals.models import Referral
 

@@ -70,7 +70,7 @@ def test_each_row_shows_age_days_since_referral_and_the_due_date(demo, coordinat
     assert "10 days ago" in row
     assert f"Reasonable grounds by {long_date(due)}" in row
     assert f"{(due - timezone.localdate()).days} days left" in row
-    assert "Awaiting confirmation" in row and "This site&#x27;s panel" in row
+    assert "Awaiting confirmation" in row and "This site&#39;s panel" in row
 
 
 def test_an_overdue_referral_is_tagged_and_can_be_shown_alone(demo, coordinator):

@@ -53,7 +53,7 @@ def test_the_triage_page_shows_the_referral_the_suggestion_and_its_reasons(demo,
     assert referral.child_display_name in body
     assert "The Single Competent Authority decides" in body
     for reason in referral.triage_assessments.get().reasons:
-        assert reason.replace("'", "&#x27;") in body
+        assert reason.replace("'", "&#39;") in body
     # The SCA radio is pre-selected: confirming the suggestion is one click.
     assert 'value="sca" checked' in body
     assert f'href="/children/{referral.child.reference}/possible-matches/"' in body
@@ -309,12 +309,12 @@ def test_the_triage_form_offers_only_the_sca_under_a_hard_exclusion(demo, coordi
     page = coordinator.get(triage_url(referral)).content.decode()
     assert 'value="sca"' in page
     assert 'value="panel"' not in page and 'value="other_site"' not in page
-    assert "A panel cannot decide this referral because the child&#x27;s age is disputed" in page
+    assert "A panel cannot decide this referral because the child&#39;s age is disputed" in page
     assert f'href="/referrals/{referral.reference}/triage/facts/"' in page
     # A panel sent anyway (an old page) is refused with the rule named.
     body = coordinator.post(triage_url(referral), {"outcome": "panel", "reason": "We know best"}).content.decode()
     assert "There is a problem" in body
-    assert "A panel cannot decide this referral because the child&#x27;s age is disputed" in body
+    assert "A panel cannot decide this referral because the child&#39;s age is disputed" in body
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SUBMITTED
 
@@ -463,7 +463,7 @@ def test_the_correct_the_facts_page(demo, coordinator):
     response = coordinator.post(facts_url(referral), {**answers, "reason": "Age assessment concluded."})
     assert response.status_code == 302 and response["Location"] == triage_url(referral)
     page = coordinator.get(triage_url(referral)).content.decode()
-    assert "Facts corrected. The rules now suggest: This site&#x27;s panel" in page
+    assert "Facts corrected. The rules now suggest: This site&#39;s panel" in page
     assert "age disputed from yes to no" in page
     assert 'value="panel" checked' in page
     event = AuditEvent.objects.filter(action="view", object_id=str(referral.pk), detail__page="correct facts")

@@ -367,7 +367,7 @@ def test_coordinator_places_and_lifts_a_hold_on_the_page(demo):
     referral = accepted_referral("northbridge")
     coordinator = signed_in(demo_user(Role.COORDINATOR))
     response = coordinator.post("/retention/northbridge/holds/", {"child_reference": "", "reason": ""})
-    assert "Enter the child&#x27;s reference" in response.content.decode()
+    assert "Enter the child&#39;s reference" in response.content.decode()
     other_child = accepted_referral("three-rivers").child
     response = coordinator.post(
         "/retention/northbridge/holds/", {"child_reference": other_child.reference, "reason": "Inquiry"}

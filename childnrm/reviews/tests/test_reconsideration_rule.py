@@ -290,7 +290,7 @@ def test_anyone_else_is_recorded_as_asking_through_one_of_them(demo, client_as):
         "Ann Lee",
     )
     page = client_as(Role.COORDINATOR).get(f"/reviews/reconsiderations/{asked.pk}/").content.decode()
-    assert "Aunt Grace" in page and "Brought by Ann Lee: through the child&#x27;s social worker" in page
+    assert "Aunt Grace" in page and "Brought by Ann Lee: through the child&#39;s social worker" in page
 
 
 def test_the_database_refuses_someone_elses_request_without_who_brought_it(demo):

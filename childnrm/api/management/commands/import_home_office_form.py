@@ -70,6 +70,8 @@ class Command(BaseCommand):
                     unmapped=mapped.unmapped,
                     source=ReferralSource.HOME_OFFICE_FORM,
                     audit_detail={"command": "import_home_office_form"},
+                    documents=mapped.documents,
+                    received_from=f"Home Office online form, imported by a command for {organisation.name}",
                 )
             except ApiInputError as error:
                 problems = [f"{e['field'] or 'referral'}: {e['message']}" for e in error.errors]

@@ -42,8 +42,8 @@ class Command(BaseCommand):
         summary = send_daily_reminders.call(day)
         self.stdout.write(
             f"Daily reminders for {summary['today']}: {summary['digests']} digest(s), "
-            f"{summary['owner_emails']} owner email(s), {summary['items']} item(s)"
-            + (f", {summary['chased']} information request(s) chased" if summary["chased"] is not None else "")
+            f"{summary['owner_emails']} owner email(s), {summary['items']} item(s), "
+            f"{summary['chased']} information request(s) chased"
         )
 
 

@@ -1,0 +1,827 @@
+# ruff: noqa: SIM905 (name lists read best as plain text)
+"""A generated, labelled set of referred children for measuring duplicate detection.
+
+`generate()` makes base children with names usual for their nationality (UK, Albanian, Vietnamese,
+Eritrean, Sudanese, Afghan, in roughly the proportions referred), then:
+
+- duplicates: the same child referred again, with the corruptions seen in practice (spelling and
+  transliteration variants, typos, swapped or regrouped name order, an alias used as the name,
+  accents dropped or added, a middle name dropped, date of birth with day and month transposed,
+  a few days out, a digit mistyped, estimated, or missing with only an estimated age, a related
+  nationality, sex not recorded);
+- hard non-matches: siblings (same family name, same nationality, birth dates a few years apart or
+  twins) and namesakes (another child with the same common name, born within two years).
+
+The spelling variants here are written independently of `linkage_scoring.TRANSLITERATIONS` and are wider
+(rule-based transliterations and typos the table does not list), so the measure is not simply the
+table checking itself. Seeded: the same arguments give the same set.
+
+`load()` writes a set into the database as children with their referrals (aliases and estimated
+ages live on referrals) and builds their blocking keys; `measure()` runs the real candidate search
+for every record and reports precision, recall and F1 over unordered pairs at several thresholds.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from itertools import combinations
+
+from anyascii import anyascii
+
+from childnrm.people import linkage_scoring
+
+# ------------------------------------------------------------------------------------------- names
+
+# (boys' given names, girls' given names, family names)
+NAMES: dict[str, tuple[list[str], list[str], list[str]]] = {
+    "GB": (
+        "Jayden Tyler Kai Reece Callum Liam Jack Mason Alfie Connor Harvey Tyrese Jordan Kian Charlie Riley "
+        "Leon Ethan Joshua Daniel Lewis Ryan Kyle Jamie Dylan Brandon Corey Mohammed Ibrahim Tayo Kwame Oliver "
+        "Harry George Noah Jacob Thomas James William Oscar Henry Archie Freddie Leo Max Logan Lucas Alexander "
+        "Isaac Joseph Samuel Adam Zachary Rhys Ashton Kieran Louis Marcus Nathan Owen Ben Toby Elliot Cameron "
+        "Declan Jake Luke Sean Aaron Darnell Malachi Jermaine Marley Kane Kayden Cruz".split(),
+        "Leah Ruby Chloe Ellie Amelia Mia Jessica Paige Courtney Megan Demi Amber Shannon Keira Aaliyah Tia "
+        "Grace Lily Sophie Chantelle Olivia Isla Emily Poppy Ava Isabella Evie Freya Millie Daisy Scarlett "
+        "Phoebe Holly Jade Kayla Niamh Lacey Tegan Summer Skye Caitlin Bethany Abbie Lauren Nadia Zara Imani "
+        "Precious Blessing".split(),
+        "Smith Jones Williams Brown Taylor Davies Evans Wilson Thomas Johnson Roberts Walker Wright Robinson "
+        "Thompson White Hughes Edwards Green Hall Wood Harris Clarke Campbell Walsh Kelly Murphy Okafor Mensah "
+        "Adeyemi Ali Khan Hussain Begum Ahmed Patel Francis Grant Reid Lewis Morgan Bailey Cooper Martin "
+        "Jackson Turner Hill Moore Ward Morris King Watson Harrison Baker Young Allen Mitchell Anderson Cook "
+        "Carter Phillips Parker Bell Shaw Richardson Chapman Mason Owen Ellis Webb Holmes Lloyd Palmer Marshall "
+        "Gray Hunt Stevens Graham Russell Fox Mills Rose Dixon Knight Hunter Kennedy Kaur Singh Akhtar Iqbal "
+        "Mahmood Osei Boateng Owusu Asante Nwosu Okeke Adebayo Bello Forbes Gordon McDonald Stewart Byrne "
+        "O'Brien Doyle".split(),
+    ),
+    "AL": (
+        "Ardit Besnik Dritan Arben Klodian Erion Fatjon Gentian Endri Ermal Erjon Blerim Florian Kledi Jurgen "
+        "Mario Sokol Arjan Enea Klevis Redon Elton Xhuljo Alban Bledar Renaldo Ergys Denis Qazim Gjergj Arlind "
+        "Armand Artan Bashkim Driton Egzon Eltion Ermir Fation Genti Ilir Kastriot Luan Marsel Mirel Orges "
+        "Petrit Rinor Rron Shkelqim Valon Visar Xhesi Ylli Edison Eljon Geraldo Brajan Aldo Amarildo Ledio".split(),
+        "Elira Kristi Anxhela Jonida Erisa Klea Ajola Sara Megi Dorina Albana Blerta Dafina Elona Fjolla Greta "
+        "Irisa Jonela Klodiana Lindita Marsela Rina Valbona Xhesika".split(),
+        "Hoxha Krasniqi Berisha Shehu Gashi Kelmendi Dervishi Leka Marku Çela Hysa Kola Meta Prifti Shala "
+        "Bajrami Rama Dushku Zeqiri Xhafa Lleshi Gjoka Hasani Muça Kurti Rexhepi Beqiri Halili Islami Ahmeti "
+        "Bytyqi Duka Ndreu Përmeti Aliaj Bajraktari Basha Bushati Daci Dema Deda Frroku Gjini Hoti Kastrati "
+        "Kuka Lika Malaj Mema Mustafaj Nika Pepa Qosja Rrapaj Sula Tafa Topalli Vata Xhaferi Ymeri Zenelaj "
+        "Hajdari Brahimaj Dibra Elezi Sinani Spahiu Toska".split(),
+    ),
+    "VN": (
+        "Minh Đức Tuấn Hùng Nam Long Huy Khánh Dũng Phong Quân Thắng Sơn Hải Bảo Tài Vinh Hiếu Trung Bình "
+        "Cường Đạt Hào Khoa Kiên Lâm Lộc Mạnh Nghĩa Nhân Phát Phúc Quý Thành Thiện Tiến Toàn Trí Tú Việt".split(),
+        "Linh Hoa Trang Phương Hương Mai Lan Thảo Ngọc Anh Hà Vy Nhung Châu Diệp Giang Hạnh Hằng Hiền Huyền "
+        "Loan My Nga Nhi Oanh Quỳnh Thu Thủy Tuyết Uyên Yến".split(),
+        # Nguyễn is about four in ten Vietnamese family names: Vietnamese names really are this concentrated.
+        ["Nguyễn"] * 12 + "Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split(),
+    ),
+    "ER": (
+        "Yonas Tesfay Abel Filmon Robel Merhawi Mehari Semere Dawit Kidane Berhane Aklilu Habtom Samuel Biniam "
+        "Eyob Henok Natnael Yosief Teklit Awet Mussie Amanuel Efrem Alem Aron Bereket Eyasu Fitsum Goitom Hagos "
+        "Isaias Kibrom Kiflom Medhanie Mikael Milkias Nahom Okubay Rezene Salih Simon Tekie Tesfalem Tewolde "
+        "Yafet Yared Zeray Hadish Mulugeta Solomon".split(),
+        "Senait Helen Selam Luwam Saba Yordanos Rahel Mihret Hiwet Eden Adiam Almaz Azieb Bisrat Elsa Feven "
+        "Hanna Lidia Meron Nardos Ruta Segen Tirhas Winta".split(),
+        "Tesfay Gebremedhin Haile Tekle Kidane Berhe Gebreyesus Woldemariam Abraha Mebrahtu Habte Asmerom "
+        "Tewelde Weldu Yohannes Ghirmay Kahsay Negash Tsegay Zerai Fisehaye Okbay Andemariam Tesfamariam "
+        "Yemane Abraham Asfaha Debesay Ghebrehiwet Gebru Habtemariam Kibreab Mengisteab Mesfin Russom Sebhat "
+        "Tekeste Tesfagiorgis Weldemichael Woldu Zeru Gebremariam Ghebremichael".split(),
+    ),
+    "SD": (
+        ["Mohammed"] * 5
+        + "Ahmed Osman Ibrahim Abdelrahman Mustafa Omer Hamza Yousif Adam Ismail Khalid Abubakar Hassan "
+        "Hussein Musa Suleiman Elsadig Abdalla Mujahid Mohanad Anas Ammar Bashir Idris Yahya Abdelaziz "
+        "Abdelmoneim Abdelwahab Alaa Amir Ayman Azhari Elfatih Hashim Hisham Mazin Montasir Mutasim Nasr Osama "
+        "Qusai Sami Tarig Walid Yasir Zakaria Haitham Emad".split(),
+        "Fatima Amna Aisha Mariam Sara Hawa Zainab Khadija Safa Rayan Asma Duaa Hiba Marwa Nusiba Rania "
+        "Samah Tasneem".split(),
+        "Mohamed Ahmed Osman Abdalla Adam Ibrahim Hassan Elamin Elnour Abdelrahim Yousif Musa Ali Babiker "
+        "Elhassan Omer Suleiman Idris Bakhit Haroun Ishag Mahmoud Abbas Abdelgadir Abdelmajid Awad Bashir "
+        "Eltayeb Fadul Gadalla Hamad Hamid Khalil Mansour Mukhtar Nour Saeed Salih Taha Yagoub Elsheikh "
+        "Elbashir Hamdan".split(),
+    ),
+    "AF": (
+        ["Mohammad"] * 3
+        + "Ahmad Ali Hamid Jawad Farid Sayed Navid Habib Mustafa Ismail Karim Rahim Zabihullah Samiullah "
+        "Rahmatullah Shafiq Bilal Omid Reza Sohail Wahid Zaki Najib Khalid Nasir Abdullah Aziz Baryalai Davood "
+        "Ehsan Fawad Ghulam Hedayat Hekmat Ismatullah Jamshid Khalil Mansoor Masood Matiullah Mujtaba Murtaza "
+        "Naqibullah Obaidullah Qasim Rafiullah Sajad Shoaib Sultan Wais Yama Yasin Zia Zubair".split()
+        + ["Abdul Wahid", "Ahmad Shah", "Mohammad Nabi"],
+        "Zahra Maryam Fatima Shabnam Parwana Nilofar Marzia Sima Farishta Habiba Mursal Nazia Roya Sahar "
+        "Tahmina".split(),
+        "Ahmadi Mohammadi Rahimi Hakimi Karimi Noori Hosseini Sultani Haidari Safi Popal Stanikzai Amiri Azizi "
+        "Sharifi Niazi Wardak Jan Khan Sadat Hashimi Akbari Rezaei Mirzai Nazari Qaderi Ahmadzai Alizada Amini "
+        "Ghafoori Hotak Jalali Kakar Mangal Rasuli Sadiqi Samadi Shinwari Tokhi Yousufzai Zazai Barakzai "
+        "Durrani Faizi Habibi Jafari Kohistani Naseri Rahmani Zaheer".split(),
+    ),
+}
+NATIONALITY_WEIGHTS = {"GB": 45, "AL": 13, "VN": 12, "ER": 10, "SD": 10, "AF": 10}
+VIETNAMESE_MIDDLE = {"male": ["Văn"] * 5 + ["Đức", "Minh", "Quang", "Hữu"], "female": ["Thị"] * 5 + ["Ngọc", "Thanh"]}
+RELATED = {"ER": "ET", "SD": "SS", "AL": "XK", "AF": "PK"}
+
+# Spellings met in practice, written independently of the matcher's table (and wider than it).
+SPELLINGS: dict[str, list[str]] = {
+    "mohammed": ["Muhammad", "Mohamed", "Mohammad", "Muhammed", "Mohamad", "Mouhamed", "Mohammet", "Muhamed"],
+    "mohamed": ["Mohammed", "Muhammad", "Mohamad", "Mohammad", "Mouhamed"],
+    "mohammad": ["Mohammed", "Muhammad", "Mohamad", "Mohammed", "Mahammad"],
+    "ahmed": ["Ahmad", "Ahmet", "Achmed"],
+    "ahmad": ["Ahmed", "Ahmat", "Ahmet"],
+    "osman": ["Othman", "Usman", "Uthman", "Osmane"],
+    "yousif": ["Yusuf", "Yousef", "Youssef", "Yusif", "Yosif"],
+    "omer": ["Omar", "Umar", "Oumar"],
+    "abdelrahman": ["Abdulrahman", "Abdul Rahman", "Abdalrahman", "Abderrahman", "Abdel Rahman"],
+    "abdalla": ["Abdullah", "Abdallah", "Abdulla", "Abdellah"],
+    "hussein": ["Hussain", "Husain", "Hossein", "Husein", "Houssein"],
+    "hassan": ["Hasan", "Hassen"],
+    "ibrahim": ["Ebrahim", "Ibraheem", "Ibrahem", "Brahim"],
+    "ismail": ["Ismael", "Esmail", "Ismaeel", "Ismayil"],
+    "suleiman": ["Sulaiman", "Suleyman", "Soliman", "Sulayman"],
+    "mustafa": ["Mostafa", "Moustafa", "Mustapha", "Mostapha"],
+    "khalid": ["Khaled", "Halid", "Khalied"],
+    "musa": ["Moussa", "Mousa", "Moosa"],
+    "yahya": ["Yehia", "Yahia", "Yehya"],
+    "elamin": ["El Amin", "Al-Amin", "Alamin", "El-Amin"],
+    "abubakar": ["Abubakr", "Abu Bakr", "Aboubakar", "Abubaker"],
+    "idris": ["Idriss", "Edris", "Idrees"],
+    "hamza": ["Hamzah", "Hamze"],
+    "sayed": ["Said", "Sayyid", "Syed", "Saeed"],
+    "navid": ["Naweed", "Naveed", "Nawid"],
+    "jawad": ["Javad", "Jawaad"],
+    "zabihullah": ["Zabiullah", "Zabihollah", "Zabi Ullah"],
+    "samiullah": ["Sami Ullah", "Samiollah", "Samiulla"],
+    "rahmatullah": ["Rahmat Ullah", "Rahmatulla"],
+    "hosseini": ["Hussaini", "Husseini", "Hosaini", "Hossaini"],
+    "noori": ["Nouri", "Nuri", "Noorie"],
+    "haidari": ["Haidary", "Heydari", "Haydari"],
+    "mohammadi": ["Mohamadi", "Muhammadi", "Mohammady"],
+    "stanikzai": ["Stanekzai", "Stanakzai"],
+    "karimi": ["Kareemi", "Karimy"],
+    "rahimi": ["Raheemi", "Rahimy"],
+    "krasniqi": ["Krasniqui", "Krasnichi", "Krasnici", "Krasniki"],
+    "hoxha": ["Hoxa", "Hodja", "Hodza", "Hoxhaj"],
+    "cela": ["Chela", "Cela", "Tsela"],
+    "xhafa": ["Jafa", "Xafa", "Dzhafa"],
+    "gjoka": ["Djoka", "Gjoka", "Gioka"],
+    "lleshi": ["Leshi", "Lleshaj"],
+    "zeqiri": ["Zekiri", "Zechiri", "Zeqiraj"],
+    "bytyqi": ["Bytyci", "Bityqi", "Bytychi"],
+    "beqiri": ["Bekiri", "Beqir", "Bechiri"],
+    "muca": ["Muca", "Mucha", "Mutsa"],
+    "permeti": ["Permeti", "Permetti"],
+    "xhuljo": ["Julio", "Xhulio", "Djuljo"],
+    "anxhela": ["Angela", "Anjela", "Anxela"],
+    "qazim": ["Kazim", "Cazim"],
+    "tesfay": ["Tesfaye", "Tesfai", "Tesfae"],
+    "gebremedhin": ["Ghebremedhin", "Gebremedin", "Gebre Medhin", "Gebremadhin", "Gebre-Medhin"],
+    "gebreyesus": ["Ghebreyesus", "Gebre Yesus", "Gebreiyesus"],
+    "woldemariam": ["Weldemariam", "Wolde Mariam", "Woldemaryam", "Weldemariyam"],
+    "yohannes": ["Yohanes", "Johannes", "Yohannis"],
+    "haile": ["Hailie", "Hayle", "Haili"],
+    "tekle": ["Teklè", "Tekleh", "Teckle"],
+    "mebrahtu": ["Mebratu", "Mebrahtom", "Mebrhatu"],
+    "berhane": ["Birhane", "Brhane", "Berhani"],
+    "filmon": ["Philmon", "Filimon", "Philemon"],
+    "yonas": ["Jonas", "Yonnas", "Younas"],
+    "senait": ["Senayt", "Senaite"],
+    "abraha": ["Abreha", "Abrha"],
+    "semere": ["Semre", "Smere"],
+    "yosief": ["Yosef", "Yoseph", "Josief"],
+    "tsegay": ["Tsegaye", "Tsegai", "Segay"],
+    "kahsay": ["Kahsaye", "Kahsai"],
+    "ghirmay": ["Girmay", "Ghirmai", "Girma"],
+    "tesfamariam": ["Tesfa Mariam", "Tesfamaryam"],
+    "andemariam": ["Ande Mariam", "Andemaryam"],
+    "zerai": ["Zeray", "Zeraye"],
+    "mussie": ["Musie", "Mussi"],
+    "natnael": ["Nathnael", "Natanael"],
+    "biniam": ["Biniyam", "Binyam"],
+    "eyob": ["Iyob", "Ayub"],
+    "jayden": ["Jaydon", "Jaiden", "Jadon"],
+    "callum": ["Calum", "Kallum"],
+    "reece": ["Reese", "Rhys"],
+    "tyrese": ["Tyreese", "Tyreece"],
+    "aaliyah": ["Aliyah", "Aleah"],
+    "chantelle": ["Shantelle", "Chantel"],
+    "kian": ["Keaton", "Kyan"],
+    "keira": ["Kiera", "Kira"],
+    "mia": ["Miya"],
+    "leah": ["Lea", "Leigh"],
+    "clarke": ["Clark"],
+    "thompson": ["Thomson"],
+    "okafor": ["Okafur"],
+    "begum": ["Begom", "Begam"],
+    "hussain": ["Hussein", "Husain"],
+}
+
+
+def _plain(text: str) -> str:
+    return anyascii(text)
+
+
+# Ways the same sound is written in Latin letters, by the language the name comes from.
+RULES: dict[str, list[tuple[str, str]]] = {
+    "AL": [
+        ("q", "ch"),
+        ("q", "k"),
+        ("xh", "j"),
+        ("xh", "x"),
+        ("gj", "g"),
+        ("gj", "dj"),
+        ("ll", "l"),
+        ("rr", "r"),
+        ("y", "i"),
+        ("c", "ts"),
+        ("e", "a"),
+    ],
+    "SD": [
+        ("ou", "u"),
+        ("u", "ou"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("e", "a"),
+        ("a", "e"),
+        ("o", "u"),
+        ("kh", "h"),
+        ("dh", "d"),
+        ("th", "t"),
+        ("q", "k"),
+        ("q", "g"),
+        ("y", "i"),
+        ("ss", "s"),
+        ("s", "ss"),
+        ("mm", "m"),
+    ],
+    "AF": [
+        ("ou", "u"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("e", "a"),
+        ("a", "e"),
+        ("o", "u"),
+        ("w", "v"),
+        ("v", "w"),
+        ("q", "gh"),
+        ("y", "i"),
+        ("i", "y"),
+        ("zai", "zay"),
+        ("ullah", "ulla"),
+    ],
+    "ER": [
+        ("ay", "ai"),
+        ("ai", "ay"),
+        ("e", "a"),
+        ("gh", "g"),
+        ("ts", "s"),
+        ("y", "i"),
+        ("w", "u"),
+        ("o", "u"),
+        ("ie", "e"),
+    ],
+    "GB": [],  # English names: only the spellings listed in SPELLINGS, otherwise a typo
+    "VN": [],  # Vietnamese names: written with or without accents (the "accents" corruption), or a typo
+}
+
+
+def _rule_variant(name: str, nationality: str, rng: random.Random) -> str:
+    """A plausible spelling the table may not know: a sound written another common way."""
+    rules = list(RULES.get(nationality, ()))
+    rng.shuffle(rules)
+    lower = _plain(name).lower()
+    for old, new in rules:
+        at = lower.find(old, 1)  # keep the first letter: people rarely mishear it
+        if at > 0:
+            changed = lower[:at] + new + lower[at + len(old) :]
+            return changed[0].upper() + changed[1:]
+    return typo(name, rng)
+
+
+def spelling_variant(name: str, nationality: str, rng: random.Random) -> str:
+    """Another way of writing one name: a listed real-world spelling, or one from the language's rules."""
+    known = SPELLINGS.get(linkage_scoring.fold(name))
+    if known and rng.random() < 0.8:
+        choices = [v for v in known if linkage_scoring.fold(v) != linkage_scoring.fold(name)] or known
+        return rng.choice(choices)
+    return _rule_variant(name, nationality, rng)
+
+
+_KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", "wqrtyuiopsadfghjklkxzvcbnm", strict=True)}
+
+
+def typo(name: str, rng: random.Random) -> str:
+    """One keying slip after the first letter: a dropped, doubled, swapped or neighbouring letter."""
+    plain = _plain(name)
+    if len(plain) < 4:
+        return plain + plain[-1]
+    at = rng.randint(1, len(plain) - 2)
+    kind = rng.choice(["drop", "double", "swap", "neighbour"])
+    if kind == "drop":
+        return plain[:at] + plain[at + 1 :]
+    if kind == "double":
+        return plain[: at + 1] + plain[at] + plain[at + 1 :]
+    if kind == "swap":
+        return plain[:at] + plain[at + 1] + plain[at] + plain[at + 2 :]
+    c = plain[at].lower()
+    return plain[:at] + _KEYBOARD.get(c, c) + plain[at + 1 :]
+
+
+# ----------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class GeneratedRecord:
+    id: int
+    cluster: int  # records of the same child share a cluster
+    kind: str  # original, duplicate, sibling, namesake
+    given_names: str
+    family_name: str
+    date_of_birth: date | None
+    date_of_birth_estimated: bool
+    estimated_age_years: int | None
+    referred_on: date
+    sex: str
+    nationalities: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+    corruptions: tuple[str, ...] = field(default=())
+
+    def profile(self, *, id: int | None = None, reference: str = "") -> linkage_scoring.Profile:
+        names = [linkage_scoring.make_name(self.given_names, self.family_name)]
+        for given, family in self.aliases:
+            alias = linkage_scoring.make_name(given, family)
+            names.append(linkage_scoring.Name(alias.given, alias.family, "an alias on the referral"))
+        return linkage_scoring.Profile(
+            id=self.id if id is None else id,
+            reference=reference or f"G{self.id}",
+            names=tuple(names),
+            date_of_birth=self.date_of_birth,
+            date_of_birth_estimated=self.date_of_birth_estimated,
+            estimated_age=(self.estimated_age_years, self.referred_on) if self.date_of_birth is None else None,
+            sex=self.sex if self.sex in {"male", "female"} else "",
+            nationalities=frozenset(self.nationalities),
+        )
+
+
+TODAY = date(2026, 6, 1)
+
+CORRUPTIONS = {
+    "spelling": 30,
+    "typo": 14,
+    "swapped": 10,
+    "alias": 8,
+    "middle": 8,
+    "accents": 6,
+    "regrouped": 5,
+    "dob_swapped": 8,
+    "dob_days": 10,
+    "dob_digit": 5,
+    "dob_estimated": 8,
+    "age_only": 8,
+    "nationality": 5,
+    "sex_unknown": 3,
+}
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _age_on(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+class _Generator:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.records: list[GeneratedRecord] = []
+        self.next_cluster = 1
+
+    def add(self, record: GeneratedRecord) -> GeneratedRecord:
+        record = replace(record, id=len(self.records) + 1)
+        self.records.append(record)
+        return record
+
+    def cluster(self) -> int:
+        self.next_cluster += 1
+        return self.next_cluster - 1
+
+    def person(self, nationality: str, sex: str, family: str | None = None) -> tuple[str, str]:
+        rng = self.rng
+        boys, girls, families = NAMES[nationality]
+        given = rng.choice(boys if sex == "male" else girls)
+        family = family if family is not None else rng.choice(families)
+        if nationality == "VN":
+            middle = rng.choice(VIETNAMESE_MIDDLE[sex])
+            if rng.random() < 0.5:  # many records are written without accents
+                return _plain(f"{middle} {given}"), _plain(family)
+            return f"{middle} {given}", family
+        if nationality == "AF" and rng.random() < 0.25:
+            return given, ""  # one name only, as many Afghan children are known
+        if nationality in {"ER", "SD"} and rng.random() < 0.15:
+            # father's and grandfather's names written out
+            return given, f"{family} {rng.choice(families)}"
+        return given, family
+
+    def birth(self, referred_on: date) -> date:
+        return referred_on - timedelta(days=self.rng.randint(round(11 * 365.25), round(17.6 * 365.25)))
+
+    def original(self) -> GeneratedRecord:
+        rng = self.rng
+        nationality = _pick(rng, NATIONALITY_WEIGHTS)
+        sex = "male" if rng.random() < 0.78 else "female"
+        given, family = self.person(nationality, sex)
+        referred_on = TODAY - timedelta(days=rng.randint(400, 4 * 365))
+        dob = self.birth(referred_on)
+        estimated = nationality != "GB" and rng.random() < 0.2
+        if estimated:
+            dob = date(dob.year, 1, 1)
+        aliases: tuple[tuple[str, str], ...] = ()
+        if rng.random() < 0.1:
+            alias_given, alias_family = self.person(nationality, sex)
+            aliases = ((alias_given, alias_family if rng.random() < 0.5 else family),)
+        return self.add(
+            GeneratedRecord(
+                0,
+                self.cluster(),
+                "original",
+                given,
+                family,
+                dob,
+                estimated,
+                None,
+                referred_on,
+                sex,
+                (nationality,),
+                aliases,
+            )
+        )
+
+    def duplicate(self, of: GeneratedRecord) -> GeneratedRecord:
+        rng = self.rng
+        nationality = of.nationalities[0]
+        corruptions: list[str] = []
+        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            corruption = _pick(rng, CORRUPTIONS)
+            # one error in the date of birth at most: two are rare, and then nothing would be left to match
+            dates = ("dob_", "age_")
+            if not (corruption.startswith(dates) and any(c.startswith(dates) for c in corruptions)):
+                corruptions.append(corruption)
+        record = replace(
+            of,
+            kind="duplicate",
+            aliases=(),
+            referred_on=min(TODAY, of.referred_on + timedelta(days=rng.randint(1, 700))),
+        )
+        for corruption in dict.fromkeys(corruptions):
+            record = self.corrupt(record, corruption, of, nationality)
+        return self.add(replace(record, corruptions=tuple(dict.fromkeys(corruptions))))
+
+    def corrupt(self, r: GeneratedRecord, kind: str, of: GeneratedRecord, nationality: str) -> GeneratedRecord:
+        rng = self.rng
+        if kind in {"spelling", "typo"}:
+
+            def change(word: str, rng: random.Random) -> str:
+                return spelling_variant(word, nationality, rng) if kind == "spelling" else typo(word, rng)
+
+            part = rng.choice(["given", "family", "both"]) if r.family_name else "given"
+            given, family = r.given_names, r.family_name
+            if part in {"given", "both"}:
+                words = given.split()
+                i = rng.randrange(len(words))
+                words[i] = change(words[i], rng)
+                given = " ".join(words)
+            if part in {"family", "both"}:
+                words = family.split()
+                i = rng.randrange(len(words))
+                words[i] = change(words[i], rng)
+                family = " ".join(words)
+            return replace(r, given_names=given, family_name=family)
+        if kind == "swapped" and r.family_name:
+            return replace(r, given_names=r.family_name, family_name=r.given_names)
+        if kind == "alias":
+            if of.aliases:
+                # recorded under the name the first referral gave as an alias
+                given, family = of.aliases[0]
+                return replace(r, given_names=given, family_name=family)
+            # the new referral gives the known name as an alias and uses another
+            alias_given, alias_family = self.person(nationality, of.sex)
+            return replace(
+                r, given_names=alias_given, family_name=alias_family, aliases=((of.given_names, of.family_name),)
+            )
+        if kind == "middle":
+            words = r.given_names.split()
+            if len(words) > 1:
+                return replace(r, given_names=" ".join(words[1:]) if nationality == "VN" else words[0])
+            extra = rng.choice(NAMES[nationality][0 if r.sex == "male" else 1])
+            return replace(r, given_names=f"{r.given_names} {extra}")
+        if kind == "accents":
+            if _plain(r.given_names + r.family_name) != r.given_names + r.family_name:
+                return replace(r, given_names=_plain(r.given_names), family_name=_plain(r.family_name))
+            return r
+        if kind == "regrouped":
+            words = (r.given_names + " " + r.family_name).split()
+            if nationality == "VN" and len(words) >= 3:
+                # family name first, as written in Vietnamese: "Nguyen Van" + "Minh"
+                family_first = r.family_name.split() + r.given_names.split()
+                return replace(r, given_names=" ".join(family_first[:2]), family_name=" ".join(family_first[2:]))
+            if len(words) >= 2:
+                return replace(r, given_names=" ".join(words), family_name="")
+            return r
+        if r.date_of_birth is None:
+            return r
+        dob = r.date_of_birth
+        if kind == "dob_swapped" and dob.day <= 12 and dob.day != dob.month:
+            return replace(r, date_of_birth=date(dob.year, dob.day, dob.month))
+        if kind == "dob_days":
+            return replace(r, date_of_birth=dob + timedelta(days=rng.choice([-1, 1]) * rng.randint(1, 10)))
+        if kind == "dob_digit":
+            text = dob.strftime("%d%m%Y")
+            for _ in range(20):
+                i = rng.choice([0, 1, 2, 3, 7])
+                candidate = text[:i] + str(rng.randint(0, 9)) + text[i + 1 :]
+                try:
+                    new = date(int(candidate[4:]), int(candidate[2:4]), int(candidate[:2]))
+                except ValueError:
+                    continue
+                if new != dob:
+                    return replace(r, date_of_birth=new)
+            return r
+        if kind == "dob_estimated":
+            return replace(
+                r, date_of_birth=date(dob.year + rng.choice([-1, 0, 0, 1]), 1, 1), date_of_birth_estimated=True
+            )
+        if kind == "age_only":
+            age = _age_on(dob, r.referred_on) + rng.choice([-1, 0, 0, 0, 1])
+            return replace(r, date_of_birth=None, date_of_birth_estimated=True, estimated_age_years=age)
+        if kind == "nationality":
+            related = RELATED.get(nationality)
+            return replace(r, nationalities=(related,) if related and rng.random() < 0.6 else ())
+        if kind == "sex_unknown":
+            return replace(r, sex="not_known")
+        return r
+
+    def sibling(self, of: GeneratedRecord) -> GeneratedRecord:
+        rng = self.rng
+        nationality = of.nationalities[0]
+        sex = "male" if rng.random() < 0.7 else "female"
+        family = of.family_name
+        for _ in range(10):
+            given, _family = self.person(nationality, sex, family=family)
+            if linkage_scoring.fold(given) != linkage_scoring.fold(of.given_names):
+                break
+        dob = of.date_of_birth or self.birth(of.referred_on)
+        twins = rng.random() < 0.2
+        new_dob = dob if twins else dob + timedelta(days=rng.choice([-1, 1]) * rng.randint(300, 5 * 365))
+        return self.add(
+            GeneratedRecord(
+                0,
+                self.cluster(),
+                "sibling",
+                given,
+                family,
+                new_dob,
+                of.date_of_birth_estimated,
+                None,
+                min(TODAY, of.referred_on + timedelta(days=rng.randint(0, 400))),
+                sex,
+                (nationality,),
+            )
+        )
+
+    def namesake(self, of: GeneratedRecord) -> GeneratedRecord:
+        rng = self.rng
+        dob = (of.date_of_birth or self.birth(of.referred_on)) + timedelta(days=rng.randint(-730, 730))
+        estimated = rng.random() < 0.3
+        if estimated:
+            dob = date(dob.year, 1, 1)
+        return self.add(
+            GeneratedRecord(
+                0,
+                self.cluster(),
+                "namesake",
+                of.given_names,
+                of.family_name,
+                dob,
+                estimated,
+                None,
+                TODAY - timedelta(days=rng.randint(0, 4 * 365)),
+                of.sex,
+                of.nationalities,
+            )
+        )
+
+
+def generate(
+    base: int = 2000,
+    *,
+    seed: int = 20260601,
+    duplicate_share: float = 0.3,
+    second_duplicate_share: float = 0.2,
+    sibling_share: float = 0.15,
+    namesake_share: float = 0.05,
+) -> list[GeneratedRecord]:
+    """A labelled set: `base` children plus duplicates, siblings and namesakes, in a shuffled order."""
+    g = _Generator(seed)
+    originals = [g.original() for _ in range(base)]
+    for record in originals:
+        if g.rng.random() < duplicate_share:
+            g.duplicate(record)
+            if g.rng.random() < second_duplicate_share:
+                g.duplicate(record)
+        if g.rng.random() < sibling_share:
+            g.sibling(record)
+        if g.rng.random() < namesake_share:
+            # namesakes are likeliest for common names: choose a record whose name others share
+            common = [r for r in originals if r.nationalities == record.nationalities]
+            g.namesake(g.rng.choice(common))
+    records = list(g.records)
+    g.rng.shuffle(records)
+    return records
+
+
+def true_pairs(records: Iterable[GeneratedRecord]) -> set[frozenset[int]]:
+    by_cluster: dict[int, list[int]] = {}
+    for r in records:
+        by_cluster.setdefault(r.cluster, []).append(r.id)
+    return {frozenset(p) for ids in by_cluster.values() for p in combinations(ids, 2)}
+
+
+# ---------------------------------------------------------------------------------------- database
+
+
+def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int = 1000) -> dict[int, int]:
+    """Write the set as children of `site`, each with a submitted referral; return record id → child id."""
+    from django.db import transaction
+
+    from childnrm.people.linkage import blocking_keys_refresh
+    from childnrm.people.models import Child
+    from childnrm.referrals.models import Referral, ReferralStatus
+
+    mapping: dict[int, int] = {}
+    with transaction.atomic():
+        for start in range(0, len(records), batch_size):
+            chunk = records[start : start + batch_size]
+            children = Child.objects.bulk_create(
+                [
+                    Child(
+                        site=site,
+                        given_names=r.given_names,
+                        family_name=r.family_name,
+                        date_of_birth=r.date_of_birth,
+                        date_of_birth_estimated=r.date_of_birth_estimated,
+                        sex=r.sex,
+                        nationalities=list(r.nationalities),
+                    )
+                    for r in chunk
+                ]
+            )
+            if any(c.pk is None for c in children):  # backends that do not return ids
+                refs = [c.reference for c in children]
+                ids = dict(Child.objects.filter(reference__in=refs).values_list("reference", "pk"))
+                for c in children:
+                    c.pk = ids[c.reference]
+            Referral.objects.bulk_create(
+                [
+                    Referral(
+                        status=ReferralStatus.SUBMITTED,
+                        referrer_organisation=organisation,
+                        site=site,
+                        child=c,
+                        given_names=r.given_names,
+                        family_name=r.family_name,
+                        aliases=[{"given_names": g, "family_name": f} for g, f in r.aliases],
+                        date_of_birth=r.date_of_birth,
+                        date_of_birth_estimated=r.date_of_birth_estimated,
+                        estimated_age_years=r.estimated_age_years,
+                        sex=r.sex,
+                        nationalities=list(r.nationalities),
+                        submitted_at=_midday(r.referred_on),
+                    )
+                    for r, c in zip(chunk, children, strict=True)
+                ]
+            )
+            for r, c in zip(chunk, children, strict=True):
+                mapping[r.id] = c.pk
+            blocking_keys_refresh([c.pk for c in children])  # bulk writes send no signals
+    return mapping
+
+
+def _midday(d: date):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(d.year, d.month, d.day, 12))
+
+
+@dataclass
+class Measure:
+    records: int
+    true_pairs: int
+    candidate_pairs: int  # pairs the blocking brought together (before scoring)
+    blocked_true_pairs: int  # true pairs among them: the ceiling on recall
+    seconds_per_record: float  # candidate generation and scoring, per record searched
+    scored: dict[frozenset[int], float]  # best score of each candidate pair
+    truth: set[frozenset[int]]
+    timings: list[float] = field(default_factory=list)  # seconds per record searched
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.timings)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
+
+    def at(self, threshold: float) -> tuple[float, float, float, int, int, int]:
+        """(precision, recall, F1, true positives, false positives, false negatives) at a threshold."""
+        predicted = {p for p, s in self.scored.items() if s >= threshold}
+        tp = len(predicted & self.truth)
+        fp = len(predicted - self.truth)
+        fn = len(self.truth - predicted)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1, tp, fp, fn
+
+    def missed(self, threshold: float) -> set[frozenset[int]]:
+        return {p for p in self.truth if self.scored.get(p, float("-inf")) < threshold}
+
+    def false_matches(self, threshold: float) -> set[frozenset[int]]:
+        return {p for p, s in self.scored.items() if s >= threshold and p not in self.truth}
+
+
+def measure(
+    records: list[GeneratedRecord],
+    search: Callable[[GeneratedRecord], list[tuple[int, float]]],
+) -> Measure:
+    """Search every record's candidates with `search` (record → [(other record id, score)])."""
+    scored: dict[frozenset[int], float] = {}
+    timings: list[float] = []
+    for record in records:
+        started = time.perf_counter()
+        found = search(record)
+        timings.append(time.perf_counter() - started)
+        for other, score in found:
+            if other == record.id:
+                continue
+            pair = frozenset((record.id, other))
+            scored[pair] = max(score, scored.get(pair, float("-inf")))
+    elapsed = sum(timings)
+    truth = true_pairs(records)
+    return Measure(
+        records=len(records),
+        true_pairs=len(truth),
+        candidate_pairs=len(scored),
+        blocked_true_pairs=len(truth & set(scored)),
+        seconds_per_record=elapsed / max(len(records), 1),
+        scored=scored,
+        truth=truth,
+        timings=timings,
+    )
+
+
+def database_search(mapping: dict[int, int], site_ids: list[int]) -> Callable[[GeneratedRecord], list]:
+    """The real search (blocking query, then scoring) for a loaded set; all scores, not only shown ones."""
+    from childnrm.people.linkage import candidates_for
+    from childnrm.people.models import Child
+
+    child_to_record = {child: record for record, child in mapping.items()}
+
+    def search(record: GeneratedRecord) -> list[tuple[int, float]]:
+        child = Child.objects.get(pk=mapping[record.id])
+        matches = candidates_for(child, site_ids=site_ids, threshold=None, limit=None)
+        return [(child_to_record[c.child.pk], c.match.score) for c in matches if c.child.pk in child_to_record]
+
+    return search
+
+
+def memory_search(records: list[GeneratedRecord]) -> Callable[[GeneratedRecord], list]:
+    """The same blocking and scoring in memory (no database): for quick tuning of weights."""
+    profiles = {r.id: r.profile() for r in records}
+    index: dict[str, list[int]] = {}
+    years: dict[int, tuple[int | None, bool]] = {}
+    for rid, p in profiles.items():
+        years[rid] = p.birth_year
+        for key in linkage_scoring.blocking_keys(p):
+            index.setdefault(key, []).append(rid)
+    counts = {k: len(v) for k, v in index.items()}
+    total = len(records)
+    shares = linkage_scoring.common_shares(counts, total)
+
+    def search(record: GeneratedRecord) -> list[tuple[int, float]]:
+        me = profiles[record.id]
+        year, estimated = years[record.id]
+        weight: dict[int, float] = {}
+        for key in linkage_scoring.blocking_keys(me):
+            for other in set(index.get(key, ())):
+                if other != record.id and (
+                    linkage_scoring.any_year(key) or linkage_scoring.years_compatible(year, estimated, *years[other])
+                ):
+                    weight[other] = weight.get(other, 0.0) + linkage_scoring.key_weight(counts[key], total)
+
+        def distance(other: int) -> int:
+            other_year = years[other][0]
+            return abs(other_year - year) if year is not None and other_year is not None else 99
+
+        best = sorted(weight, key=lambda o: (-weight[o], distance(o), -o))[: linkage_scoring.MAX_CANDIDATES]
+        return [(o, linkage_scoring.compare(me, profiles[o], common=shares).score) for o in best]
+
+    return search

@@ -1,0 +1,101 @@
+"""What the decisions app suggests for a sitting's agenda: reasonable grounds decisions due, and conclusive
+grounds decisions whose recovery period has ended (see `panels.suggestions`, which lists them)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef
+
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.panels.models import AgendaStage, Meeting
+from childnrm.panels.suggestions import DEFAULT_INTERVAL, Suggestion, long_day, meeting_day, next_regular_sitting
+from childnrm.referrals import clocks
+from childnrm.referrals.models import Referral, ReferralStatus
+
+# A decision no longer waiting for the panel: signed off, or with the second reviewer.
+SETTLED = (DecisionStatus.FINAL, DecisionStatus.SECOND_REVIEW, DecisionStatus.SUPERSEDED)
+
+
+def reasonable_grounds_due(meeting: Meeting, on_agenda: set[int], today: date) -> list[Suggestion]:
+    """Accepted referrals with no settled RG decision, soonest due first; urgent when due before the next
+    regular sitting (or four weeks on, when none is scheduled) or overdue."""
+    site = meeting.site
+    settled_rg = Decision.objects.filter(referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status__in=SETTLED)
+    referrals = (
+        Referral.objects.filter(site_id=meeting.site_id, status=ReferralStatus.ACCEPTED)
+        .exclude(Exists(settled_rg))
+        .exclude(pk__in=on_agenda)
+        .select_related("child")
+        .order_by("submitted_at", "pk")
+    )
+    nxt = next_regular_sitting(meeting)
+    day = meeting_day(meeting)
+    horizon = meeting_day(nxt) if nxt else day + DEFAULT_INTERVAL
+    stage = AgendaStage.BOTH if site.rg_and_cg_at_one_sitting else AgendaStage.REASONABLE_GROUNDS
+    result = []
+    for referral in referrals:
+        if referral.submitted_at is None:  # an accepted referral was submitted: no clock runs otherwise
+            continue
+        due = clocks.rg_due_date(clocks.submitted_on(referral.submitted_at), site)
+        reasons = [f"Reasonable grounds decision due by {long_day(due)}"]
+        urgent = False
+        if due < today:
+            urgent = True
+            reasons.append(f"Overdue by {(today - due).days} day{'s' if (today - due).days != 1 else ''}")
+        elif due < horizon:
+            urgent = True
+            if nxt:
+                reasons.append(f"Due before the next regular sitting on {long_day(horizon)}")
+            else:
+                reasons.append(
+                    f"Due before {long_day(horizon)}, four weeks after this sitting "
+                    "(no later regular sitting is scheduled)"
+                )
+        result.append(Suggestion(referral=referral, stage=stage, reasons=reasons, urgent=urgent, due_on=due))
+    # The clock decides the order: the soonest due first.
+    result.sort(key=lambda s: (s.due_on, s.referral.pk))
+    return result
+
+
+def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date) -> list[Suggestion]:
+    """Positive final RG decisions with no settled CG decision whose recovery period has ended by the
+    sitting (any of them, where the site takes RG and CG at one sitting)."""
+    site = meeting.site
+    day = meeting_day(meeting)
+    settled_cg = Decision.objects.filter(
+        referral=OuterRef("referral_id"), stage=Stage.CONCLUSIVE_GROUNDS, status__in=SETTLED
+    )
+    positives = (
+        Decision.objects.filter(
+            referral__site_id=meeting.site_id,
+            referral__status=ReferralStatus.ACCEPTED,
+            stage=Stage.REASONABLE_GROUNDS,
+            status=DecisionStatus.FINAL,
+            outcome=Outcome.POSITIVE,
+            decided_on__isnull=False,
+        )
+        .exclude(Exists(settled_cg))
+        .exclude(referral_id__in=on_agenda)
+        .select_related("referral", "referral__child")
+        .order_by("decided_on", "pk")
+    )
+    result = []
+    for decision in positives:
+        decided_on = decision.decided_on
+        if decided_on is None:  # excluded by the query; for the type checker
+            continue
+        ends = decided_on + timedelta(days=site.recovery_period_days)
+        reasons = [f"Positive reasonable grounds decision on {long_day(decided_on)}"]
+        if ends <= day:
+            reasons.append(f"Recovery period of {site.recovery_period_days} days ended on {long_day(ends)}")
+        elif site.rg_and_cg_at_one_sitting:
+            reasons.append(
+                f"Recovery period ends on {long_day(ends)}; this site may take the conclusive grounds decision sooner"
+            )
+        else:
+            continue
+        result.append(
+            Suggestion(referral=decision.referral, stage=AgendaStage.CONCLUSIVE_GROUNDS, reasons=reasons, due_on=ends)
+        )
+    return result

@@ -1,0 +1,389 @@
+"""Forms the GOV.UK way, once for every app: widget classes and error wiring (GovukFormMixin), the
+three-box date field (GovukDateField), the error summary's links (error_links) and the parameters
+that make a bound field render itself through the GOV.UK Frontend Jinja macros (field_macro).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+class DateParts(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes, named <name>_day, <name>_month, <name>_year."""
+
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__([forms.TextInput(attrs={"inputmode": "numeric"}) for _ in self.parts], attrs)
+        self.widgets_names = [f"_{p}" for p in self.parts]
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_day" if id_ else ""
+
+
+class DateBoundField(forms.BoundField):
+    """Gives templates the three boxes with their names, ids, values and error states."""
+
+    field: GovukDateField
+
+    @property
+    def parts(self) -> list[dict[str, Any]]:
+        value = self.value()
+        if isinstance(value, date):
+            values = DateParts().decompress(value)
+        elif isinstance(value, list | tuple):
+            values = [str(v or "") for v in value]
+        else:
+            values = ["", "", ""]
+        error_parts = self.field.error_parts if self.errors else []
+        return [
+            {
+                "name": f"{self.html_name}_{part}",
+                "id": f"{self.auto_id}_{part}",
+                "label": part.capitalize(),
+                "value": part_value,
+                "error": part in error_parts,
+                "width": 4 if part == "year" else 2,
+            }
+            for part, part_value in zip(DateParts.parts, values, strict=True)
+        ]
+
+
+class GovukDateField(forms.Field):
+    """A date entered in three boxes, with the GOV.UK error messages for each way it can be wrong.
+
+    `what` starts the messages ("Date of birth must be a real date"); `enter` is the message when
+    a required date is missing. After cleaning, `error_parts` names the boxes to highlight.
+    """
+
+    widget = DateParts
+
+    def __init__(self, *, what: str, enter: str, future: str = "", allow_today: bool = True, **kwargs) -> None:
+        self.what = what
+        self.enter = enter
+        self.future = future  # "" allows future dates; otherwise the message for one
+        self.allow_today = allow_today
+        self.error_parts: list[str] = []
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_bound_field(self, form, field_name) -> DateBoundField:
+        return DateBoundField(form, self, field_name)
+
+    def clean(self, value) -> date | None:
+        self.error_parts = []
+        day, month, year = (str(v or "").strip() for v in (value or ["", "", ""]))
+        given = {"day": day, "month": month, "year": year}
+        missing = [p for p in DateParts.parts if not given[p]]
+        if len(missing) == 3:
+            if self.required:
+                self.error_parts = list(DateParts.parts)
+                raise forms.ValidationError(self.enter, code="required")
+            return None
+        if missing:
+            self.error_parts = missing
+            raise forms.ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
+        not_numbers = [p for p in DateParts.parts if not given[p].isdigit()]
+        if not_numbers:
+            self.error_parts = not_numbers
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+        if len(year) != 4:
+            self.error_parts = ["year"]
+            raise forms.ValidationError("Year must include 4 numbers", code="year")
+        try:
+            result = date(int(year), int(month), int(day))
+        except ValueError:
+            self.error_parts = [p for p in ("day", "month") if not _part_in_range(p, given)] or ["day"]
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+        if result.year < 1900:
+            self.error_parts = ["year"]
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+        if self.future and (result > today() or (result == today() and not self.allow_today)):
+            self.error_parts = list(DateParts.parts)
+            raise forms.ValidationError(self.future, code="future")
+        return result
+
+
+def _part_in_range(part: str, given: dict[str, str]) -> bool:
+    number = int(given[part])
+    return 1 <= number <= (31 if part == "day" else 12)
+
+
+# Widget classes and error wiring ---------------------------------------------------------------------
+
+_INPUT_CLASSES: dict[type, str] = {
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+}
+# Classes the macros add themselves; anything else in a widget's "class" (a width) is passed on.
+_MACRO_CLASSES = {
+    "govuk-input",
+    "govuk-select",
+    "govuk-textarea",
+    "govuk-file-upload",
+    "govuk-checkboxes__input",
+    "govuk-radios__input",
+    "govuk-input--error",
+    "govuk-select--error",
+    "govuk-textarea--error",
+    "govuk-file-upload--error",
+}
+
+
+class GovukFormMixin:
+    """GOV.UK classes on every widget, and the error summary's links (`error_links`).
+
+    `non_field_anchor`: where a form-wide error links to; None means the first question.
+    """
+
+    non_field_anchor: str | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            css = next((c for t, c in _INPUT_CLASSES.items() if isinstance(field.widget, t)), "govuk-input")
+            existing = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{css} {existing}".strip()
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._mark_errors()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Errors a view adds after validation (a wrong code) must be wired to the field as well.
+        super().add_error(field, error)  # type: ignore[misc]
+        self._mark_errors()
+
+    def _mark_errors(self) -> None:
+        """Error classes and aria-describedby for widgets a template renders by hand ({{ form.x }})."""
+        for name in self.errors:  # type: ignore[attr-defined]
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is None:
+                continue
+            css = field.widget.attrs.get("class", "")
+            for base in ("govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload"):
+                if base in css.split() and f"{base}--error" not in css:
+                    css += f" {base}--error"
+            field.widget.attrs["class"] = css
+            described = [f"id_{name}-error"]
+            if field.help_text:
+                described.insert(0, f"id_{name}-hint")
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return error_links(self)  # type: ignore[arg-type]
+
+
+def anchor_for(form: forms.BaseForm, name: str) -> str:
+    """The id of the box or option an error about `name` should take the user to."""
+    field = form.fields[name]
+    auto_id = form[name].auto_id
+    if isinstance(field, GovukDateField):
+        return f"{auto_id}_{(field.error_parts or ['day'])[0]}"
+    if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{auto_id}_0"
+    return auto_id
+
+
+def error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """(anchor, message) for the error summary, in the order of the questions."""
+    if not form.is_bound or not form.errors:
+        return []
+    anchor = getattr(form, "non_field_anchor", None) or (
+        anchor_for(form, next(iter(form.fields))) if form.fields else "main-content"
+    )
+    links = [(anchor, str(e)) for e in form.non_field_errors()]
+    for name in form.fields:
+        links += [(anchor_for(form, name), str(e)) for e in form.errors.get(name, [])]
+    return links
+
+
+# A bound field as a GOV.UK Frontend macro call -------------------------------------------------------
+
+
+def _label_classes(label_class: str, size: str) -> str:
+    return label_class or (f"govuk-label--{size}" if size else "")
+
+
+def _common(bf: forms.BoundField, opts: dict[str, Any], id_: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    hint = opts.get("hint", bf.help_text)
+    if hint:
+        params["hint"] = {"text": str(hint)}
+    if bf.errors:
+        params["errorMessage"] = {"text": " ".join(str(e) for e in bf.errors)}
+    return params
+
+
+def _legend(bf: forms.BoundField, opts: dict[str, Any]) -> dict[str, Any]:
+    legend: dict[str, Any] = {"text": str(bf.label), "classes": f"govuk-fieldset__legend--{opts.get('size') or 's'}"}
+    if opts.get("heading"):
+        legend["isPageHeading"] = True
+    return {"legend": legend}
+
+
+def _extra(widget: forms.Widget) -> tuple[str, dict[str, Any]]:
+    """A widget's own classes (a width) and attributes, less those the macro writes itself."""
+    attrs = dict(widget.attrs)
+    classes = " ".join(c for c in str(attrs.pop("class", "")).split() if c not in _MACRO_CLASSES)
+    for written in ("aria-describedby", "id", "name", "type", "value", "rows"):
+        attrs.pop(written, None)
+    return classes, {k: v for k, v in attrs.items() if v is not None and v is not False}
+
+
+def _options(bf: forms.BoundField) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": str(option.data["value"]),
+            "text": str(option.choice_label),
+            "id": option.id_for_label,
+            "selected": bool(option.data["selected"]),
+        }
+        for option in bf
+    ]
+
+
+def field_macro(bf: forms.BoundField, **opts: Any) -> tuple[str, dict[str, Any]]:
+    """(macro name, parameters) that render `bf` as the GOV.UK component for its widget.
+
+    Options: label_class, size (s, m, l), heading (the question is the page's h1), inline, small,
+    maxlength (a character count), maxlength_label, hint (instead of the help text), rows; for radios
+    and checkboxes item_hints and conditionals ({value: text or html}), divider_before (a value: "or"
+    goes before it) and exclusive (the "none of these" value); `params` overrides any macro parameter.
+    """
+    name, params = _field_macro(bf, opts)
+    if "items" in params and name in ("govukRadios", "govukCheckboxes"):
+        params["items"] = _items_with_options(params["items"], opts)
+    params.update(opts.get("params") or {})
+    return name, params
+
+
+def _items_with_options(items: list[dict[str, Any]], opts: dict[str, Any]) -> list[dict[str, Any]]:
+    hints, conditionals = opts.get("item_hints") or {}, opts.get("conditionals") or {}
+    shaped: list[dict[str, Any]] = []
+    for item in items:
+        value = item["value"]
+        if value == opts.get("divider_before"):
+            shaped.append({"divider": "or"})
+        if value in hints:
+            item["hint"] = {"text": hints[value]}
+        if value in conditionals:
+            item["conditional"] = {"html": conditionals[value]}
+        if value == opts.get("exclusive"):
+            item["behaviour"] = "exclusive"
+        shaped.append(item)
+    return shaped
+
+
+def _field_macro(bf: forms.BoundField, opts: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    widget = bf.field.widget
+    classes, attributes = _extra(widget)
+    if isinstance(bf.field, GovukDateField):
+        return "govukDateInput", _date_params(bf, opts)
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        radios = not isinstance(widget, forms.CheckboxSelectMultiple)  # Django's checkboxes subclass its radios
+        modifier = "govuk-radios" if radios else "govuk-checkboxes"
+        params = {
+            "name": bf.html_name,
+            "idPrefix": bf.auto_id,
+            "fieldset": _legend(bf, opts),
+            "classes": " ".join(
+                c
+                for c, on in ((f"{modifier}--inline", opts.get("inline")), (f"{modifier}--small", opts.get("small")))
+                if on
+            ),
+            "items": [
+                {"value": o["value"], "text": o["text"], "id": o["id"], "checked": o["selected"]} for o in _options(bf)
+            ],
+            **_common(bf, opts, bf.auto_id),
+        }
+        return ("govukRadios" if radios else "govukCheckboxes"), params
+    id_ = bf.id_for_label or bf.auto_id
+    label: dict[str, Any] = {
+        "text": str(bf.label),
+        "classes": _label_classes(opts.get("label_class", ""), opts.get("size", "")),
+    }
+    if opts.get("heading"):
+        label["isPageHeading"] = True
+    base = {"id": id_, "name": bf.html_name, "label": label, **_common(bf, opts, id_)}
+    if isinstance(widget, forms.CheckboxInput):
+        # "on" is what a browser sends for a box with no value: a GET form's address reads as it always did.
+        item = {"value": "on", "text": str(bf.label), "id": id_, "checked": bool(bf.value())}
+        small = "govuk-checkboxes--small" if opts.get("small") else ""
+        params = {"name": bf.html_name, "idPrefix": id_, "items": [item], "classes": small, **_common(bf, opts, id_)}
+        return "govukCheckboxes", params
+    if isinstance(widget, forms.Select):
+        return "govukSelect", {
+            **base,
+            "classes": classes,
+            "attributes": attributes,
+            "items": [{"value": o["value"], "text": o["text"], "selected": o["selected"]} for o in _options(bf)],
+        }
+    if isinstance(widget, forms.FileInput):
+        params = {**base, "classes": classes, "attributes": attributes}
+        if getattr(widget, "allow_multiple_selected", False):  # Django adds it at render time, not in attrs
+            params["multiple"] = True
+        return "govukFileUpload", params
+    value = bf.value()
+    if isinstance(widget, forms.Textarea):
+        params = {**base, "value": "" if value is None else str(value), "classes": classes, "attributes": attributes}
+        params["rows"] = opts.get("rows") or widget.attrs.get("rows") or 5
+        if opts.get("maxlength"):
+            params["maxlength"] = opts["maxlength"]
+            if opts.get("maxlength_label"):  # "10,000" reads better than the macro's "10000"
+                params["textareaDescriptionText"] = f"You can enter up to {opts['maxlength_label']} characters"
+            return "govukCharacterCount", params
+        return "govukTextarea", params
+    formatted = widget.format_value(value)
+    params = {
+        **base,
+        "type": getattr(widget, "input_type", "text"),
+        "value": "" if formatted is None else str(formatted),
+        "classes": classes,
+    }
+    if isinstance(widget, forms.NumberInput):
+        # GOV.UK: a whole number is a text box with the numeric keypad, not type="number"
+        params.update(type="text", inputmode="numeric", spellcheck=False)
+        attributes = {k: v for k, v in attributes.items() if k not in ("min", "max", "step")}
+    for key in ("autocomplete", "inputmode", "spellcheck"):
+        if key in attributes:
+            params[key] = attributes.pop(key)
+    if isinstance(params.get("spellcheck"), str):  # the macro takes a boolean
+        params["spellcheck"] = params["spellcheck"] == "true"
+    params["attributes"] = attributes
+    return "govukInput", params
+
+
+def _date_params(bf: forms.BoundField, opts: dict[str, Any]) -> dict[str, Any]:
+    items = [
+        {
+            "id": part["id"],
+            "name": part["name"],
+            "label": part["label"],
+            "value": part["value"],
+            "classes": f"govuk-input--width-{part['width']}" + (" govuk-input--error" if part["error"] else ""),
+        }
+        for part in bf.parts  # type: ignore[attr-defined]
+    ]
+    return {"id": bf.auto_id, "fieldset": _legend(bf, opts), "items": items, **_common(bf, opts, bf.auto_id)}

@@ -1,0 +1,157 @@
+"""The Jinja2 environment every template renders in (ADR 0016).
+
+GOV.UK components come from `govuk-frontend-jinja`, the GOV.UK Frontend macros ported to Jinja2:
+templates import them as `{% from "govuk_frontend_jinja/components/<name>/macro.html" import ... %}`.
+Form fields render themselves through those macros: `{{ field(form.x) }}`, `{{ error_summary(form) }}`.
+
+Apps above the kit add their own template functions with `register(...)` from their AppConfig.ready(),
+so the kit never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import jinja2
+from django.conf import settings
+from django.forms import BoundField
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from markupsafe import Markup, escape
+
+from childnrm.kit.dates import long_date as _long_date
+from childnrm.kit.dates import long_datetime
+from childnrm.kit.forms import error_links, field_macro
+
+_GLOBALS: dict[str, Any] = {}
+_FILTERS: dict[str, Callable[..., Any]] = {}
+_MACRO_FILES = {
+    "govukInput": "input",
+    "govukTextarea": "textarea",
+    "govukCharacterCount": "character-count",
+    "govukSelect": "select",
+    "govukRadios": "radios",
+    "govukCheckboxes": "checkboxes",
+    "govukDateInput": "date-input",
+    "govukFileUpload": "file-upload",
+    "govukErrorSummary": "error-summary",
+    "govukErrorMessage": "error-message",
+}
+
+
+def register(*, globals: dict[str, Any] | None = None, filters: dict[str, Callable[..., Any]] | None = None) -> None:
+    """Adds template functions from an app above the kit (call from AppConfig.ready())."""
+    _GLOBALS.update(globals or {})
+    _FILTERS.update(filters or {})
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'3 December 2026'; a moment is shown as its day in UK time."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return _long_date(value)
+
+
+def _macro(env: jinja2.Environment, name: str) -> Any:
+    return getattr(env.get_template(f"govuk_frontend_jinja/components/{_MACRO_FILES[name]}/macro.html").module, name)
+
+
+@jinja2.pass_environment
+def field(env: jinja2.Environment, bf: BoundField, **opts: Any) -> Any:
+    """One question, rendered by the GOV.UK macro for its widget (kit.forms.field_macro)."""
+    if bf.is_hidden:
+        return bf  # Django's own rendering; it is HTML-safe (__html__)
+    name, params = field_macro(bf, **opts)
+    return _macro(env, name)(params)  # a macro returns escaped Markup
+
+
+@jinja2.pass_environment
+def error_message(env: jinja2.Environment, bf: BoundField) -> Any:
+    """The error message of a question whose boxes a template writes itself."""
+    if not bf.errors:
+        return Markup("")
+    text = " ".join(str(e) for e in bf.errors)
+    return _macro(env, "govukErrorMessage")({"id": f"{bf.auto_id}-error", "text": text})
+
+
+@jinja2.pass_environment
+def error_summary(
+    env: jinja2.Environment, form: Any = None, links: list[tuple[str, str]] | None = None, title: str = ""
+) -> Any:
+    """The GOV.UK error summary: each message links to the box to fix (or to a page, for a path)."""
+    if links is None:
+        links = form.error_links() if hasattr(form, "error_links") else error_links(form) if form is not None else []
+    if not links:
+        return Markup("")
+    items = [
+        {"text": str(message), "href": anchor if anchor.startswith(("/", "#")) else f"#{anchor}"}
+        for anchor, message in links
+    ]
+    return _macro(env, "govukErrorSummary")({"titleText": title or "There is a problem", "errorList": items})
+
+
+def _no_methods(value: Any) -> Any:
+    # Django templates call methods for you; Jinja2 prints them. A printed method is a bug: fail loudly.
+    if callable(value) and not isinstance(value, str | Markup | jinja2.Undefined):
+        raise TypeError(f"A template printed {value!r}: call it")
+    return value
+
+
+def _linebreaksbr(value: Any) -> Markup:
+    """Each line break as <br>, the text escaped (as every other value on the page is)."""
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "date": defaultfilters.date,
+    "time": defaultfilters.time,
+    "long_date": long_date,
+    "long_datetime": long_datetime,
+    "linebreaksbr": _linebreaksbr,
+    "pluralize": defaultfilters.pluralize,
+    "capfirst": defaultfilters.capfirst,
+    "floatformat": defaultfilters.floatformat,
+    "filesizeformat": defaultfilters.filesizeformat,
+    "truncatewords": defaultfilters.truncatewords,
+    "yesno": defaultfilters.yesno,
+    "default_if_none": defaultfilters.default_if_none,
+    "intcomma": lambda n: f"{n:,}" if isinstance(n, int) else n,
+}
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    """Django's Jinja2 backend calls this once (settings.TEMPLATES)."""
+    govuk = jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")})
+    options["loader"] = jinja2.ChoiceLoader([options["loader"], govuk])
+    # Text emails are not HTML: only .html is escaped.
+    options["autoescape"] = jinja2.select_autoescape(
+        enabled_extensions=("html",), disabled_extensions=("txt",), default_for_string=True, default=True
+    )
+    # Like Django's: a missing variable (or an attribute of one) is empty, in DEBUG too.
+    options["undefined"] = jinja2.ChainableUndefined
+    options["trim_blocks"] = True
+    options["lstrip_blocks"] = True
+    if settings.ENVIRONMENT in {"development", "test"}:
+        options["finalize"] = _no_methods
+    env = jinja2.Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
+    env.globals.update(
+        url=url, static=static, field=field, error_summary=error_summary, error_message=error_message, **_GLOBALS
+    )
+    env.filters.update(FILTERS, **_FILTERS)
+    return env
+
+
+def render_include(context: jinja2.runtime.Context, name: str, data: dict[str, Any]) -> Markup:
+    """A template function's own template, rendered with `data` and the page's request and user."""
+    page = {key: context.get(key) for key in ("request", "user", "csrf_input", "csrf_token")}
+    html = context.environment.get_template(name).render({**page, **data})
+    return Markup(html)  # noqa: S704 (rendered by the autoescaping environment)

@@ -1,0 +1,768 @@
+"""Scoring two records of a child: the evidence that they are the same child, in pure functions.
+
+No database here: a record is a `Profile` (built from plain values; `people.linkage.profile_of` builds one
+from a child record), its blocking keys are derived from it (`blocking_keys`), two profiles are compared
+feature by feature (`compare`), each feature adding or subtracting points and saying why, and shared keys
+are weighed by counts the caller brings (`key_weight`, `common_shares`). How the keys are stored and
+searched, and why the weights are what they are, is told in `people.linkage`, which does the database side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+import jellyfish
+from anyascii import anyascii
+from rapidfuzz.distance import OSA, JaroWinkler
+
+# ---------------------------------------------------------------------------------------------------
+# Weights and thresholds (points; positive is evidence for the same child, negative against)
+# ---------------------------------------------------------------------------------------------------
+
+MATCH_THRESHOLD = 6.0  # shown to the coordinator as a possible match at or above this score
+STRONG_MATCH = 10.0  # labelled "Strong" at or above this score
+MAX_CANDIDATES = 100  # blocked candidates scored per record, those sharing the rarest keys first
+
+# Names. Given names weigh more than family names: siblings share a family name.
+GIVEN_SAME = 4.5
+GIVEN_VARIANT = 3.5  # transliteration, sounds alike or a close spelling
+GIVEN_WEAK = 1.0  # partly similar
+GIVEN_DIFFERENT = -5.0
+FAMILY_SAME = 4.0
+FAMILY_VARIANT = 3.0
+FAMILY_WEAK = 0.5
+FAMILY_DIFFERENT = -2.5  # family names change (father's name, marriage, convention) more than given names
+NAME_MISSING_PART = 0.9  # similarity factor when one record has a name part the other lacks
+SWAPPED_PENALTY = 0.5  # a match only in swapped order is slightly weaker
+REGROUPED_PENALTY = 1.0  # same names, split differently between given and family names
+COMMON_NAME_SHARE = 0.02  # a name key held by more than this share of the site's children is common
+COMMON_NAME_DISCOUNT = 1.5  # points taken from an agreeing common name
+COMMON_NAME_MIN_CHILDREN = 5  # ...and held by at least this many (a share of a handful of records means nothing)
+
+# Similarity bands (Jaro-Winkler, 0..1) for spellings that are not the same name or a known variant.
+SPELLING_STRONG = 0.92
+SPELLING_WEAK = 0.85
+SOUNDS_ALIKE_FLOOR = 0.80
+SHORT_NAME = 5  # letters: names this short that differ by a letter are usually different names
+
+# Dates of birth. Estimated dates are often 1 January or a guess: weaker both ways.
+DOB_SAME = 5.0
+DOB_SAME_ESTIMATED = 2.5
+DOB_SAME_ESTIMATED_DEFAULT = 1.0  # the same 1 January or 1 July on estimated dates says little
+DOB_SWAPPED = 3.5  # day and month transposed
+DOB_ONE_DIGIT = 3.0  # one digit mistyped
+DOB_WITHIN_WEEK = 2.5
+DOB_WITHIN_MONTH = 1.0
+DOB_SAME_YEAR = -4.5  # both recorded, same year, more than a month apart
+DOB_DIFFERENT = -6.0  # both recorded, more than a year apart
+ESTIMATE_CLOSE = 0.5  # an estimate within a year of the other record
+ESTIMATE_FAR = -3.0  # an estimate further than YEAR_TOLERANCE_ESTIMATED years away
+YEAR_TOLERANCE = 1
+YEAR_TOLERANCE_ESTIMATED = 3
+
+# Sex and nationality
+SEX_SAME = 0.5  # most referred children are boys: agreement says little
+SEX_DIFFERENT = -3.0
+NATIONALITY_SHARED = 1.0
+NATIONALITY_SHARED_COMMON = 0.3  # a shared British nationality says little: most referred children are
+NATIONALITY_RELATED = 0.0
+NATIONALITY_DIFFERENT = -1.5
+COMMON_NATIONALITIES = frozenset({"GB"})
+# Nationalities often recorded for each other (border areas, shared language, new states).
+RELATED_NATIONALITIES = (
+    frozenset({"ER", "ET"}),
+    frozenset({"SD", "SS"}),
+    frozenset({"AL", "XK"}),
+    frozenset({"AF", "PK"}),
+    frozenset({"AF", "IR"}),
+    frozenset({"IQ", "IR"}),
+    frozenset({"IQ", "SY"}),
+)
+
+# ---------------------------------------------------------------------------------------------------
+# Names: folding, known transliterations, similarity
+# ---------------------------------------------------------------------------------------------------
+
+# Latin spellings of the same name, common among referred children (Arabic, Dari/Pashto, Albanian,
+# Tigrinya/Amharic). The first spelling is the one the others are compared as. Diacritics need no
+# entry (Nguyễn, Çela and Đức are folded by anyascii); nor do spellings within SPELLING_STRONG.
+TRANSLITERATIONS: tuple[tuple[str, ...], ...] = (
+    # Arabic, Dari, Pashto
+    ("muhammad", "mohammed", "mohamed", "mohammad", "muhammed", "mohamad", "mohamud", "mahamed", "muhamad", "mohd"),
+    ("ahmad", "ahmed", "ahmet", "ahamed"),
+    ("mahmud", "mahmoud", "mahmood", "mehmood"),
+    ("uthman", "osman", "othman", "usman"),
+    ("yusuf", "yousif", "yousef", "youssef", "yusif", "yousuf", "yussuf", "yosef"),
+    ("umar", "omar", "omer"),
+    ("abdulrahman", "abdelrahman", "abdalrahman", "abderrahman", "abdurrahman", "abdirahman"),
+    ("abdullah", "abdalla", "abdallah", "abdulla", "abdella"),
+    ("husayn", "hussein", "hussain", "husain", "hossein", "hosein", "husein"),
+    ("hasan", "hassan"),
+    ("ibrahim", "ebrahim", "ibraheem", "ibrahem"),
+    ("ismail", "ismael", "esmail", "ismaeel"),
+    ("sulayman", "suleiman", "sulaiman", "suleyman", "soliman", "sleiman"),
+    ("mustafa", "mostafa", "moustafa", "mustapha"),
+    ("khalid", "khaled"),
+    ("musa", "moussa", "mousa", "moosa"),
+    ("yahya", "yehia", "yahia"),
+    ("hamza", "hamzah"),
+    ("said", "saeed", "sayed", "sayyid", "sayid", "syed"),
+    ("hamid", "hameed", "hamed"),
+    ("rahim", "raheem"),
+    ("karim", "kareem"),
+    ("navid", "naweed", "naveed", "nawid"),
+    ("jawad", "javad"),
+    ("zabihullah", "zabiullah", "zabihollah"),
+    ("husseini", "hosseini", "hussaini", "husaini", "hosaini"),
+    ("nuri", "noori", "nouri"),
+    ("haidari", "haidary", "heydari", "haydari"),
+    ("muhammadi", "mohammadi", "mohamadi"),
+    ("alamin", "elamin", "alameen", "elameen"),
+    ("abubakar", "abubakr", "aboubakar", "abubaker"),
+    ("adam", "adem"),
+    ("idris", "idriss", "edris"),
+    # Albanian (q and ç are said "ch"; xh and gj are said "j")
+    ("krasniqi", "krasniqui", "krasnichi", "krasnici", "krasniki"),
+    ("hoxha", "hoxa", "hodja", "hodza", "hodzha", "hoxhaj"),
+    ("cela", "chela", "tsela"),
+    ("xhafa", "jafa", "dzhafa", "djafa", "xafa"),
+    ("gjoka", "djoka", "gyoka"),
+    ("lleshi", "leshi"),
+    ("zeqiri", "zekiri", "zechiri"),
+    ("shehu", "sehu"),
+    ("qazim", "kazim", "cazim"),
+    ("ermal", "ermall"),
+    # Tigrinya and Amharic
+    ("tesfay", "tesfaye", "tesfai", "tesfae"),
+    ("gebremedhin", "ghebremedhin", "gebremedin", "gebremadhin", "ghebremedin"),
+    ("gebreyesus", "ghebreyesus", "gebreiyesus"),
+    ("woldemariam", "weldemariam", "woldemaryam", "weldemariyam"),
+    ("yohannes", "yohanes", "yohannis", "johannes", "yohanis"),
+    ("haile", "hailie", "hayle"),
+    ("tekle", "tekleh"),
+    ("mebrahtu", "mebratu", "mebrahtom"),
+    ("berhane", "birhane", "brhane", "berhani"),
+    ("filmon", "philmon", "filimon"),
+    ("yonas", "jonas", "yonnas"),
+    ("senait", "senayt"),
+    ("abraha", "abreha", "abrha"),
+    ("semere", "semre"),
+)
+_CANONICAL: dict[str, str] = {variant: group[0] for group in TRANSLITERATIONS for variant in group}
+
+# Particles and markers that carry little about identity: Arabic "al"/"bin", the Vietnamese middle
+# names "Van" (boys) and "Thi" (girls). Ignored when comparing token by token, kept in joined names.
+LOW_INFORMATION_TOKENS = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "wad", "van", "thi", "de", "da"})
+
+_SPLIT = re.compile(r"[\s\-‐‑–—/,.;_]+")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+@dataclass(frozen=True)
+class Token:
+    shown: str  # as written, for evidence
+    norm: str  # folded to lower-case ASCII letters
+
+    @property
+    def informative(self) -> bool:
+        return self.norm not in LOW_INFORMATION_TOKENS
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters only: scripts and diacritics folded (Nguyễn → nguyen, Çela → cela)."""
+    return _NOT_LETTER.sub("", anyascii(text).lower())
+
+
+def tokens(text: str) -> tuple[Token, ...]:
+    out = []
+    for part in _SPLIT.split(text or ""):
+        norm = fold(part)
+        if norm:
+            out.append(Token(part, norm))
+    return tuple(out)
+
+
+def canonical(norm: str) -> str:
+    return _CANONICAL.get(norm, norm)
+
+
+@lru_cache(maxsize=65536)
+def sound_key(norm: str) -> str:
+    """Phonetic key of a folded name (NYSIIS of its known spelling), used for blocking and comparison."""
+    return jellyfish.nysiis(canonical(norm))[:40] if norm else ""
+
+
+# Kinds of agreement between two names, strongest first.
+SAME = "same"
+ACCENTS = "accents"  # same letters once diacritics are folded
+TRANSLITERATION = "transliteration"
+SOUNDS_ALIKE = "sounds_alike"
+SPELLING = "spelling"
+PARTLY = "partly"
+DIFFERENT = "different"
+_AGREEING = frozenset({SAME, ACCENTS, TRANSLITERATION, SOUNDS_ALIKE, SPELLING})
+
+
+@lru_cache(maxsize=262144)
+def _norm_similarity(a: str, b: str) -> tuple[float, str]:
+    if a == b:
+        return 1.0, SAME
+    ca, cb = canonical(a), canonical(b)
+    if ca == cb:
+        return 0.97, TRANSLITERATION
+    # Compare as written and as the known spelling: a typo of a listed variant is far from the canonical.
+    jw = max(JaroWinkler.similarity(a, b), JaroWinkler.similarity(ca, cb))
+    edits = min(OSA.distance(a, b), OSA.distance(ca, cb))
+    substituted = len(a) == len(b) and sorted(a) != sorted(b)  # a letter changed, not added, dropped or swapped
+    if min(len(a), len(b)) <= SHORT_NAME and (edits > 1 or substituted or len(a) <= 3 or len(b) <= 3):
+        # Short names that differ by a changed letter are usually different names (Tran/Tram,
+        # Thanh/Thang, Tuan/Toan): at best partly similar.
+        return jw, PARTLY if edits <= 1 and a[0] == b[0] else DIFFERENT
+    if edits <= 1:
+        return max(jw, SPELLING_STRONG), SPELLING  # one slip: a dropped, doubled, swapped or wrong letter
+    if jw >= SOUNDS_ALIKE_FLOOR and sound_key(a) == sound_key(b):
+        return max(jw, SPELLING_STRONG), SOUNDS_ALIKE
+    if jw >= SPELLING_STRONG:
+        return jw, SPELLING
+    if jw >= SPELLING_WEAK:
+        return jw, PARTLY
+    return jw, DIFFERENT
+
+
+def token_similarity(a: Token, b: Token) -> tuple[float, str]:
+    similarity, kind = _norm_similarity(a.norm, b.norm)
+    if kind == SAME and a.shown.casefold() != b.shown.casefold():
+        kind = ACCENTS if anyascii(a.shown) != a.shown or anyascii(b.shown) != b.shown else SAME
+    return similarity, kind
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    a: Token
+    b: Token
+    similarity: float
+    kind: str
+
+
+@dataclass(frozen=True)
+class FieldMatch:
+    """How alike two name parts are (e.g. two records' given names)."""
+
+    similarity: float
+    kind: str  # the weakest kind among the matched tokens (or of the joined name)
+    pairs: tuple[TokenPair, ...]
+    unmatched: tuple[Token, ...]  # informative tokens one record has and the other lacks
+    primary_agrees: bool = True  # the names each record is called by are paired and agree (see _primary)
+
+
+_KIND_ORDER = (SAME, ACCENTS, TRANSLITERATION, SOUNDS_ALIKE, SPELLING, PARTLY, DIFFERENT)
+
+
+def _weakest(kinds: Iterable[str]) -> str:
+    return max(kinds, key=_KIND_ORDER.index, default=DIFFERENT)
+
+
+def _primary(tokens_: Sequence[Token], vietnamese: bool) -> Token:
+    """The name a person is called by: the first given name, or the last for Vietnamese names."""
+    informative = [t for t in tokens_ if t.informative] or list(tokens_)
+    return informative[-1] if vietnamese else informative[0]
+
+
+def field_similarity(a: Sequence[Token], b: Sequence[Token], *, vietnamese: bool = False) -> FieldMatch | None:
+    """Compare two name parts token by token (best pairing) and as joined strings; None if one is empty."""
+    if not a or not b:
+        return None
+    joined_a = Token(" ".join(t.shown for t in a), "".join(t.norm for t in a))
+    joined_b = Token(" ".join(t.shown for t in b), "".join(t.norm for t in b))
+    joined_sim, joined_kind = token_similarity(joined_a, joined_b)
+    joined = FieldMatch(joined_sim, joined_kind, (TokenPair(joined_a, joined_b, joined_sim, joined_kind),), ())
+    if len(a) == 1 and len(b) == 1:
+        return joined
+    if len(a) == len(b) and joined_kind not in {SAME, ACCENTS, TRANSLITERATION}:
+        # Joining helps only when one record writes as one word what the other splits (Abdul Rahman).
+        joined = FieldMatch(0.0, DIFFERENT, (), ())
+    ia = [t for t in a if t.informative] or list(a)
+    ib = [t for t in b if t.informative] or list(b)
+    swap = len(ia) > len(ib)
+    short, long = (ib, ia) if swap else (ia, ib)
+    pairs: list[TokenPair] = []
+    used: set[int] = set()
+    for t in short:
+        best = None
+        for j, u in enumerate(long):
+            if j in used:
+                continue
+            sim, kind = token_similarity(u, t) if swap else token_similarity(t, u)
+            if best is None or sim > best[0]:
+                best = (sim, kind, j, u)
+        if best is None:
+            continue
+        sim, kind, j, u = best
+        used.add(j)
+        pairs.append(TokenPair(u, t, sim, kind) if swap else TokenPair(t, u, sim, kind))
+    unmatched = tuple(u for j, u in enumerate(long) if j not in used)
+    similarity = sum(p.similarity for p in pairs) / len(pairs)
+    if unmatched:
+        similarity *= NAME_MISSING_PART
+    primary_a, primary_b = _primary(a, vietnamese), _primary(b, vietnamese)
+    primary_agrees = any(p.a is primary_a and p.b is primary_b and p.kind in _AGREEING for p in pairs)
+    token_match = FieldMatch(similarity, _weakest(p.kind for p in pairs), tuple(pairs), unmatched, primary_agrees)
+    token_agrees = not unmatched and all(p.kind in _AGREEING for p in pairs)
+    return joined if joined.kind in _AGREEING and not token_agrees else token_match
+
+
+# ---------------------------------------------------------------------------------------------------
+# Profiles: what is compared, built from a child record and its referrals (or from generated data)
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Name:
+    given: tuple[Token, ...]
+    family: tuple[Token, ...]
+    source: str = ""  # "" for the record's own name; otherwise where the alias was recorded
+
+    @property
+    def shown(self) -> str:
+        return " ".join(t.shown for t in (*self.given, *self.family))
+
+    @property
+    def all_tokens(self) -> tuple[Token, ...]:
+        return (*self.given, *self.family)
+
+
+def make_name(given_names: str, family_name: str, source: str = "") -> Name:
+    return Name(tokens(given_names), tokens(family_name), source)
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    reference: str
+    names: tuple[Name, ...]
+    date_of_birth: date | None = None
+    date_of_birth_estimated: bool = False
+    # (years, date the age was given) from a referral without a date of birth
+    estimated_age: tuple[int, date] | None = None
+    sex: str = ""
+    nationalities: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def birth_year(self) -> tuple[int | None, bool]:
+        """(year, estimated): from the date of birth, else from an estimated age."""
+        if self.date_of_birth is not None:
+            return self.date_of_birth.year, self.date_of_birth_estimated
+        approx = self.approximate_birth_date
+        return (approx.year, True) if approx else (None, True)
+
+    @property
+    def birth_text(self) -> str:
+        """The date of birth or estimated age, as the pages show it."""
+        if self.date_of_birth is not None:
+            return _long_date(self.date_of_birth) + (" (estimated)" if self.date_of_birth_estimated else "")
+        if self.estimated_age is not None:
+            years, on = self.estimated_age
+            return f"Not known: estimated age {years} on {_long_date(on)}"
+        return "Not known"
+
+    @property
+    def nationalities_shown(self) -> str:
+        return ", ".join(sorted(self.nationalities))
+
+    @property
+    def main_name(self) -> Name:
+        return self.names[0]
+
+    @property
+    def aliases(self) -> tuple[Name, ...]:
+        return self.names[1:]
+
+    @property
+    def approximate_birth_date(self) -> date | None:
+        if self.estimated_age is None:
+            return None
+        years, on = self.estimated_age
+        # Someone "15" on a date was born between 15 and 16 years before it: take the middle.
+        return on - timedelta(days=round(365.25 * (years + 0.5)))
+
+
+def profile_from_values(
+    *,
+    id: int,
+    reference: str,
+    given_names: str,
+    family_name: str,
+    date_of_birth: date | None,
+    date_of_birth_estimated: bool,
+    sex: str,
+    nationalities: Iterable[str] | None,
+    referrals: Iterable[tuple[str, Any, int | None, Any]] = (),
+) -> Profile:
+    """A profile from plain values; `referrals` are (reference, aliases, estimated age, when referred)."""
+    names = [make_name(given_names, family_name)]
+    estimated_age = None
+    for referral_reference, aliases, age, referred_at in referrals:
+        for alias in aliases or []:
+            if not isinstance(alias, Mapping):
+                continue
+            name = make_name(str(alias.get("given_names") or ""), str(alias.get("family_name") or ""))
+            if name.all_tokens:
+                names.append(Name(name.given, name.family, f"an alias on referral {referral_reference}"))
+        if age is not None and estimated_age is None and referred_at is not None:
+            on = referred_at.date() if hasattr(referred_at, "date") else referred_at
+            estimated_age = (age, on)
+    return Profile(
+        id=id,
+        reference=reference,
+        names=tuple(n for n in names if n.all_tokens) or (names[0],),
+        date_of_birth=date_of_birth,
+        date_of_birth_estimated=date_of_birth_estimated,
+        estimated_age=estimated_age if date_of_birth is None else None,
+        sex=sex if sex in {"female", "male"} else "",
+        nationalities=frozenset(str(n).upper() for n in (nationalities or []) if n),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Blocking keys
+# ---------------------------------------------------------------------------------------------------
+
+KEY_MAX_LENGTH = 64
+
+
+def blocking_keys(profile: Profile) -> set[str]:
+    """The keys a record is found by: a phonetic key per name token and joined name part, and the date.
+
+    Low-information tokens (al, bin, Van, Thi) are left out: they would join unrelated children.
+    """
+    keys: set[str] = set()
+    for name in profile.names:
+        for part in (name.given, name.family):
+            for token in part:
+                if token.informative and len(token.norm) > 1:
+                    keys.add("n:" + sound_key(token.norm))
+            if len(part) > 1:
+                keys.add("n:" + sound_key("".join(t.norm for t in part)))
+    dob = profile.date_of_birth
+    if dob is not None and not profile.date_of_birth_estimated:
+        low, high = sorted((dob.month, dob.day))
+        keys.add(f"d:{dob.year}-{low:02d}-{high:02d}")  # the same key for day and month swapped
+        # Day and month with each name: finds a mistyped year, searched without the birth-year limit.
+        keys |= {f"x:{low:02d}{high:02d}:{k[2:]}" for k in keys if k.startswith("n:")}
+    return {k[:KEY_MAX_LENGTH] for k in keys if len(k) > 2}
+
+
+def any_year(key: str) -> bool:
+    """Keys searched whatever the birth year (they carry day and month themselves)."""
+    return key.startswith("x:")
+
+
+def years_compatible(year: int | None, estimated: bool, other_year: int | None, other_estimated: bool) -> bool:
+    """Whether two birth years are close enough to compare the records (the database query does the same)."""
+    if year is None or other_year is None:
+        return True
+    tolerance = YEAR_TOLERANCE_ESTIMATED if estimated or other_estimated else YEAR_TOLERANCE
+    return abs(year - other_year) <= tolerance
+
+
+# ---------------------------------------------------------------------------------------------------
+# Comparison with evidence
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    feature: str  # "name", "date_of_birth", "sex", "nationality"
+    points: float
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "points": round(self.points, 2), "text": self.text}
+
+
+@dataclass(frozen=True)
+class Match:
+    a: Profile
+    b: Profile
+    score: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def strength(self) -> str:
+        return "Strong" if self.score >= STRONG_MATCH else "Possible"
+
+    @property
+    def evidence_for(self) -> list[Evidence]:
+        return [e for e in self.evidence if e.points > 0]
+
+    @property
+    def evidence_against(self) -> list[Evidence]:
+        return [e for e in self.evidence if e.points < 0]
+
+    @property
+    def evidence_notes(self) -> list[Evidence]:
+        return [e for e in self.evidence if e.points == 0]
+
+    def evidence_dicts(self) -> list[dict[str, Any]]:
+        return [e.as_dict() for e in self.evidence]
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+_PART_WORDS = {
+    "given": ("Given name", "Given names"),
+    "family": ("Family name", "Family names"),
+    "all": ("Name", "Names"),
+}
+
+
+def _describe_field(part: str, match: FieldMatch) -> str:
+    label, plural = _PART_WORDS[part]
+    phrases = []
+    for p in match.pairs:
+        a, b = p.a.shown, p.b.shown
+        if p.kind == SAME:
+            phrases.append(f"'{a}' is the same")
+        elif p.kind == ACCENTS:
+            phrases.append(f"'{a}' and '{b}' are the same name written with and without accents")
+        elif p.kind == TRANSLITERATION:
+            phrases.append(f"'{b}' is a known transliteration of '{a}'")
+        elif p.kind == SOUNDS_ALIKE:
+            phrases.append(f"'{b}' sounds like '{a}' (similarity {p.similarity:.2f})")
+        elif p.kind == SPELLING:
+            phrases.append(f"'{b}' is a spelling variant of '{a}' (similarity {p.similarity:.2f})")
+        elif p.kind == PARTLY:
+            phrases.append(f"'{a}' and '{b}' are partly similar (similarity {p.similarity:.2f})")
+        else:
+            phrases.append(f"'{a}' and '{b}' differ (similarity {p.similarity:.2f})")
+    if match.unmatched:
+        extra = ", ".join(f"'{t.shown}'" for t in match.unmatched)
+        phrases.append(f"{extra} only in one record")
+    subject = label if len(match.pairs) == 1 and not match.unmatched else plural
+    return f"{subject}: " + "; ".join(phrases)
+
+
+def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> tuple[float, str]:
+    """Points for one name part: every token agreeing is a match; any token plainly different counts against."""
+    given = (GIVEN_SAME, GIVEN_VARIANT, GIVEN_WEAK, GIVEN_DIFFERENT)
+    family = (FAMILY_SAME, FAMILY_VARIANT, FAMILY_WEAK, FAMILY_DIFFERENT)
+    weights = {"given": given, "family": family, "all": tuple(g + f for g, f in zip(given, family, strict=True))}
+    same, variant, weak, different = weights[part]
+    text = _describe_field(part, match)
+    kinds = [p.kind for p in match.pairs]
+    if not kinds:
+        return different, text
+    differing = sum(1 for k in kinds if k == DIFFERENT)
+    if differing:
+        # A shared middle name does not make two different first names agree (siblings share them).
+        return different * differing / len(kinds), text
+    if any(k == PARTLY for k in kinds):
+        return weak, text
+    if part == "given" and not match.primary_agrees:
+        # "Minh Nam" and "Văn Minh" share a name, but not the one either child is called by.
+        return weak, text + " (not the name each is called by)"
+    points = same if all(k in {SAME, ACCENTS} for k in kinds) else variant
+    if match.unmatched:
+        points -= same - variant  # a name part only one record has: as good as a variant, not the same
+    # Agreement on a name many children at the site share is weaker evidence.
+    shares = [common.get("n:" + sound_key(p.a.norm), 0.0) for p in match.pairs if p.a.informative]
+    if shares and min(shares) > COMMON_NAME_SHARE:
+        points -= COMMON_NAME_DISCOUNT
+        text += f" (a common name here: {min(shares):.0%} of records)"
+    return points, text
+
+
+@dataclass(frozen=True)
+class _NameResult:
+    points: float
+    evidence: tuple[Evidence, ...]
+
+
+def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bool = False) -> _NameResult:
+    results: list[_NameResult] = []
+
+    def aligned(a_given, a_family, b_given, b_family, note: str, penalty: float) -> None:
+        evidence: list[Evidence] = []
+        total = 0.0
+        for part, x, y in (("given", a_given, b_given), ("family", a_family, b_family)):
+            match = field_similarity(x, y, vietnamese=vietnamese)
+            if match is None:
+                continue
+            points, text = _field_points(part, match, common)
+            total += points
+            evidence.append(Evidence("name", points, text))
+        if not evidence:
+            return
+        if note:
+            evidence.insert(0, Evidence("name", -penalty, note))
+            total -= penalty
+        results.append(_NameResult(total, tuple(evidence)))
+
+    aligned(a.given, a.family, b.given, b.family, "", 0.0)
+    if b.family or a.family:
+        aligned(
+            a.given,
+            a.family,
+            b.family,
+            b.given,
+            f"Names in swapped order: given and family names of '{b.shown}' match the other way round",
+            SWAPPED_PENALTY,
+        )
+    # Same names, split differently between given and family names (common with Vietnamese and
+    # Eritrean names, where the father's name may be written as a family name or not).
+    ta = [t for t in a.all_tokens if t.informative]
+    tb = [t for t in b.all_tokens if t.informative]
+    if len(ta) >= 2 and len(tb) >= 2:
+        match = field_similarity(ta, tb)
+        # Vietnamese names are a fixed set of syllables: one left over is another person's name.
+        regrouped = match is not None and not (vietnamese and match.unmatched)
+        if match is not None and regrouped and all(p.kind in _AGREEING for p in match.pairs):
+            points, text = _field_points("all", match, common)
+            note = f"The same names split differently between given and family names ('{a.shown}' and '{b.shown}')"
+            evidence = (Evidence("name", -REGROUPED_PENALTY, note), Evidence("name", points, text))
+            results.append(_NameResult(points - REGROUPED_PENALTY, evidence))
+    best = max(results, key=lambda r: r.points, default=_NameResult(0.0, ()))
+    if best.evidence and (a.source or b.source):
+        used = [f"'{n.shown}' ({n.source})" for n in (a, b) if n.source]
+        note = "Matched using " + " and ".join(used)
+        best = _NameResult(best.points, (Evidence("name", 0.0, note), *best.evidence))
+    return best
+
+
+def _one_digit_apart(a: date, b: date) -> bool:
+    x, y = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    return sum(1 for p, q in zip(x, y, strict=True) if p != q) == 1
+
+
+def _is_default_date(d: date) -> bool:
+    return (d.day, d.month) in {(1, 1), (1, 7)}
+
+
+def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
+    if a.date_of_birth and b.date_of_birth:
+        x, y = a.date_of_birth, b.date_of_birth
+        est = a.date_of_birth_estimated or b.date_of_birth_estimated
+        pair = f"{_long_date(x)} and {_long_date(y)}"
+        days = abs((x - y).days)
+        if x == y:
+            if not est:
+                return Evidence("date_of_birth", DOB_SAME, f"Same date of birth, {_long_date(x)}")
+            if _is_default_date(x):
+                return Evidence(
+                    "date_of_birth",
+                    DOB_SAME_ESTIMATED_DEFAULT,
+                    f"Same estimated date of birth, {_long_date(x)}, a date often given when the real one is not known",
+                )
+            return Evidence("date_of_birth", DOB_SAME_ESTIMATED, f"Same date of birth, {_long_date(x)}, estimated")
+        if not est and x.year == y.year and x.day == y.month and x.month == y.day:
+            return Evidence("date_of_birth", DOB_SWAPPED, f"Dates of birth {pair}: day and month swapped")
+        if not est and _one_digit_apart(x, y):
+            return Evidence("date_of_birth", DOB_ONE_DIGIT, f"Dates of birth {pair} differ by one digit")
+        if days <= 7:
+            return Evidence("date_of_birth", DOB_WITHIN_WEEK, f"Dates of birth {pair} are {days} days apart")
+        if days <= 31:
+            return Evidence("date_of_birth", DOB_WITHIN_MONTH, f"Dates of birth {pair} are {days} days apart")
+        if est:
+            years = days / 365.25
+            if years <= 1:
+                return Evidence(
+                    "date_of_birth", ESTIMATE_CLOSE, f"Dates of birth {pair}: within a year, one or both estimated"
+                )
+            if years <= YEAR_TOLERANCE_ESTIMATED:
+                return Evidence(
+                    "date_of_birth", 0.0, f"Dates of birth {pair}: {years:.1f} years apart, one or both estimated"
+                )
+            return Evidence(
+                "date_of_birth",
+                ESTIMATE_FAR,
+                f"Dates of birth {pair}: {years:.1f} years apart, more than an estimate usually misses by",
+            )
+        if x.year == y.year:
+            return Evidence("date_of_birth", DOB_SAME_YEAR, f"Dates of birth {pair}: same year, {days} days apart")
+        return Evidence("date_of_birth", DOB_DIFFERENT, f"Different dates of birth, {pair}")
+    # One or both have only an estimated age.
+    x = a.date_of_birth or a.approximate_birth_date
+    y = b.date_of_birth or b.approximate_birth_date
+    if x is None or y is None:
+        return None
+    years = abs((x - y).days) / 365.25
+    described = []
+    for p in (a, b):
+        if p.date_of_birth is not None:
+            described.append(f"date of birth {_long_date(p.date_of_birth)}")
+        elif p.estimated_age is not None:
+            described.append(f"estimated age {p.estimated_age[0]} on {_long_date(p.estimated_age[1])}")
+    text = " and ".join(described)
+    if years <= 1:
+        return Evidence("date_of_birth", ESTIMATE_CLOSE, f"Ages agree within a year: {text}")
+    if years <= YEAR_TOLERANCE_ESTIMATED:
+        return Evidence("date_of_birth", 0.0, f"Ages {years:.1f} years apart, within what estimates miss by: {text}")
+    return Evidence("date_of_birth", ESTIMATE_FAR, f"Ages {years:.1f} years apart: {text}")
+
+
+def _compare_sex(a: Profile, b: Profile) -> Evidence | None:
+    if not a.sex or not b.sex:
+        return None
+    if a.sex == b.sex:
+        return Evidence("sex", SEX_SAME, f"Both recorded as {a.sex}")
+    return Evidence("sex", SEX_DIFFERENT, f"Sex recorded differently: {a.sex} and {b.sex}")
+
+
+def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
+    if not a.nationalities or not b.nationalities:
+        return None
+    shared = a.nationalities & b.nationalities
+    if shared:
+        points = NATIONALITY_SHARED_COMMON if shared <= COMMON_NATIONALITIES else NATIONALITY_SHARED
+        return Evidence("nationality", points, "Shared nationality: " + ", ".join(sorted(shared)))
+    for x in a.nationalities:
+        for y in b.nationalities:
+            if frozenset({x, y}) in RELATED_NATIONALITIES:
+                return Evidence(
+                    "nationality", NATIONALITY_RELATED, f"Nationalities {x} and {y} are often recorded for each other"
+                )
+    return Evidence(
+        "nationality",
+        NATIONALITY_DIFFERENT,
+        f"Different nationalities: {', '.join(sorted(a.nationalities))} and {', '.join(sorted(b.nationalities))}",
+    )
+
+
+def compare(a: Profile, b: Profile, *, common: Mapping[str, float] | None = None) -> Match:
+    """Score two records. `common` maps a blocking key of `a` to the share of the site's children holding it."""
+    common = common or {}
+    vietnamese = "VN" in a.nationalities or "VN" in b.nationalities
+    best_name = max(
+        (_compare_names(x, y, common, vietnamese) for x in a.names for y in b.names),
+        key=lambda r: r.points,
+        default=_NameResult(0.0, ()),
+    )
+    evidence = list(best_name.evidence)
+    for found in (_compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)):
+        if found is not None:
+            evidence.append(found)
+    score = round(sum(e.points for e in evidence), 2)
+    return Match(a, b, score, tuple(evidence))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Weights of shared keys (from counts the database gives)
+# ---------------------------------------------------------------------------------------------------
+
+
+def key_weight(count: int, total: int) -> float:
+    """Bits of evidence in sharing a key held by `count` of `total` children: rare keys weigh more."""
+    return round(math.log2(max(total, 2) / max(count, 1)), 3)
+
+
+def common_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
+    """Share of the children holding each key, for keys held by enough children to call a name common."""
+    return {key: n / total for key, n in counts.items() if n >= COMMON_NAME_MIN_CHILDREN and total}

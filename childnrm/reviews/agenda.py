@@ -1,0 +1,79 @@
+"""What reviews adds to a sitting's agenda: reconsideration requests received (suggested, see
+`panels.suggestions`), and listing one when the coordinator puts its case on the agenda to reconsider
+(`panels.services.agenda_case_add`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+
+from childnrm.decisions.models import DecisionVote
+from childnrm.panels.models import AgendaStage, Meeting
+from childnrm.panels.services import PanelError
+from childnrm.panels.suggestions import Suggestion, long_day
+from childnrm.referrals.models import Referral
+from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
+from childnrm.reviews.services import ReviewInvalid, ReviewStateError, reconsideration_list
+
+
+def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date) -> list[Suggestion]:
+    """Reconsideration requests received and not yet listed, with who invited voted on the original."""
+    requests = list(
+        ReconsiderationRequest.objects.filter(
+            decision__referral__site_id=meeting.site_id, status=ReconsiderationStatus.RECEIVED
+        )
+        .exclude(decision__referral_id__in=on_agenda)
+        .select_related("decision", "decision__referral", "decision__referral__child")
+        .order_by("received_on", "pk")
+    )
+    invited = dict(meeting.attendees.values_list("user_id", "user__full_name"))
+    voted: dict[int, set[int]] = {}
+    for decision_id, voter_id in DecisionVote.objects.filter(
+        decision_id__in={r.decision_id for r in requests}
+    ).values_list("decision_id", "voter_id"):
+        voted.setdefault(decision_id, set()).add(voter_id)
+    result = []
+    for request in requests:
+        decision = request.decision
+        reasons = [
+            f"Reconsideration of the {decision.outcome.lower()} "
+            f"{decision.get_stage_display().lower()} decision requested on {long_day(request.received_on)}",
+        ]
+        again = sorted(invited[u] for u in voted.get(decision.pk, set()) if u in invited)
+        if again:
+            reasons.append(
+                "A differently constituted panel should reconsider. Invited to this meeting and voted on the "
+                f"original decision: {', '.join(again)}"
+            )
+        else:
+            reasons.append("A differently constituted panel should reconsider: no one invited voted on the original")
+        result.append(
+            Suggestion(
+                referral=decision.referral,
+                stage=AgendaStage.RECONSIDERATION,
+                reasons=reasons,
+                urgent=True,
+            )
+        )
+    return result
+
+
+def list_received_reconsideration(
+    *, meeting: Meeting, user, referral: Referral, request: HttpRequest | None = None
+) -> bool:
+    """A reconsideration request received for the case is listed through this app (which checks the panel is
+    differently constituted and marks the request listed). False when there is none to list."""
+    pending = (
+        ReconsiderationRequest.objects.filter(decision__referral=referral, status=ReconsiderationStatus.RECEIVED)
+        .order_by("received_on", "pk")
+        .first()
+    )
+    if pending is None:
+        return False
+    try:
+        reconsideration_list(reconsideration=pending, meeting=meeting, user=user, request=request)
+    except (ReviewInvalid, ReviewStateError) as problem:
+        # Refused as the agenda refuses: the coordinator's form shows it against the case.
+        raise PanelError(problem.message, "referral", problem.code) from problem
+    return True
