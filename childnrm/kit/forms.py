@@ -355,7 +355,9 @@ def _field_macro(bf: forms.BoundField, opts: dict[str, Any]) -> tuple[str, dict[
                 params["textareaDescriptionText"] = f"You can enter up to {opts['maxlength_label']} characters"
             return "govukCharacterCount", params
         return "govukTextarea", params
-    formatted = widget.format_value(value)
+    # A password is never sent back to the browser (Django's PasswordInput does the same).
+    hidden = isinstance(widget, forms.PasswordInput) and not widget.render_value
+    formatted = None if hidden else widget.format_value(value)
     params = {
         **base,
         "type": getattr(widget, "input_type", "text"),

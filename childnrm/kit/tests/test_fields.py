@@ -115,3 +115,12 @@ def test_options_can_carry_hints_a_revealed_question_a_divider_and_an_exclusive_
     assert '<div class="govuk-checkboxes__divider">or</div>' in html
     assert "Including online" in html and 'data-behaviour="exclusive"' in html
     assert 'data-aria-controls="conditional-id_kinds_0"' in html and "<p>Which county lines?</p>" in html
+
+
+def test_a_password_typed_is_never_sent_back_in_the_page():
+    class SignIn(GovukFormMixin, forms.Form):
+        password = forms.CharField(label="Password", widget=forms.PasswordInput)
+
+    form = SignIn(data={"password": "correct horse"})
+    html = render("{{ field(form.password) }}", form=form)
+    assert 'type="password"' in html and "correct horse" not in html
