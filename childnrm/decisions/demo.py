@@ -78,7 +78,8 @@ def sitting(
 ) -> Meeting:
     """A sitting in session (held `on` a day, default now): every panel member present, the referrals on its
     agenda and every attendee having declared no conflict on each. Like panels' meeting_in_session, dated."""
-    starts_at = timezone.make_aware(datetime.combine(on, time(9, 30))) if on else timezone.now()
+    # A sitting held today has started by now (its decisions are finalised after it opens), whatever the hour.
+    starts_at = min(timezone.make_aware(datetime.combine(on, time(9, 30))), timezone.now()) if on else timezone.now()
     meeting = scheduled_meeting(site_slug, starts_at=starts_at, chair=chair)
     return open_sitting(meeting, referrals=referrals, stage=stage)
 
