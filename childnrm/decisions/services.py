@@ -487,22 +487,19 @@ def evidence_add(
     return evidence
 
 
-def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | None = None) -> None:
-    decision = evidence.decision
+def _draft_row_remove(row: DecisionEvidence | AgencyNilReturn, *, user, request, detail: dict[str, Any]) -> None:
+    """Delete one row of a draft decision's record (a piece of evidence, a nil return), audited on the decision."""
+    decision = row.decision
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     with transaction.atomic():
         locked = _locked(decision)
         _require_draft(locked)
-        removed = evidence.pk
-        DecisionEvidence.objects.filter(pk=removed, decision=locked).delete()
-        _audit(
-            request=request,
-            user=user,
-            action=Action.UPDATE,
-            decision=locked,
-            purpose=RECORD,
-            detail={"evidence_removed": removed},
-        )
+        type(row).objects.filter(pk=row.pk, decision=locked).delete()
+        _audit(request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD, detail=detail)
+
+
+def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | None = None) -> None:
+    _draft_row_remove(evidence, user=user, request=request, detail={"evidence_removed": evidence.pk})
 
 
 # --- Multi-agency input (issue 8 rule 5) ------------------------------------------------------------
@@ -552,20 +549,7 @@ def nil_return_record(
 
 
 def nil_return_remove(*, nil_return: AgencyNilReturn, user, request: HttpRequest | None = None) -> None:
-    decision = nil_return.decision
-    _require(user, Perm.DECISION_RECORD, _site_id(decision))
-    with transaction.atomic():
-        locked = _locked(decision)
-        _require_draft(locked)
-        AgencyNilReturn.objects.filter(pk=nil_return.pk, decision=locked).delete()
-        _audit(
-            request=request,
-            user=user,
-            action=Action.UPDATE,
-            decision=locked,
-            purpose=RECORD,
-            detail={"nil_return_removed": nil_return.agency},
-        )
+    _draft_row_remove(nil_return, user=user, request=request, detail={"nil_return_removed": nil_return.agency})
 
 
 # --- Votes -------------------------------------------------------------------------------------
@@ -632,15 +616,11 @@ def vote_record(
         raise DecisionInvalid("Select how they voted", "vote")
     with transaction.atomic():
         locked = _locked(decision)
-        _require_draft(locked)
-        if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
-            raise DecisionStateError("Votes are recorded at the sitting, while the meeting is in session.")
-        if deferred_here(locked):
-            raise DecisionStateError(DEFERRED_MESSAGE)
+        _require_draft_in_session(locked, "Votes are recorded at the sitting, while the meeting is in session.")
         refusal = vote_refusal(locked, voter)
         if refusal:
             raise DecisionInvalid(refusal, "voter")
-        attendee = locked.meeting.attendees.get(user=voter)
+        attendee = cast(Meeting, locked.meeting).attendees.get(user=voter)  # in session: at a sitting
         existing = locked.votes.filter(voter=voter).first()
         if existing is None:
             recorded = DecisionVote.objects.create(
@@ -827,14 +807,20 @@ def _missing_voters(decision: Decision) -> list[str]:
     return [a.user.full_name for a in decision_voters(decision) if a.user_id not in voted]
 
 
+def _require_draft_in_session(locked: Decision, not_in_session: str) -> None:
+    """Votes and ties are settled only on a draft, at its sitting while in session, and not once deferred
+    there after a tie; `not_in_session` says which act was refused."""
+    _require_draft(locked)
+    if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
+        raise DecisionStateError(not_in_session)
+    if deferred_here(locked):
+        raise DecisionStateError(DEFERRED_MESSAGE)
+
+
 def _tie_at_sitting(locked: Decision) -> Tally:
     """The checks shared by the casting vote and the deferral: a draft at a sitting in session, every
     eligible member's vote recorded, and the votes cast tied."""
-    _require_draft(locked)
-    if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
-        raise DecisionStateError("A tied vote is settled at the sitting, while the meeting is in session.")
-    if deferred_here(locked):
-        raise DecisionStateError(DEFERRED_MESSAGE)
+    _require_draft_in_session(locked, "A tied vote is settled at the sitting, while the meeting is in session.")
     missing = _missing_voters(locked)
     if missing:
         raise DecisionStateError(f"Record the vote of {', '.join(missing)} first.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -425,22 +427,41 @@ def _evidence_page(
     )
 
 
-@requires(Perm.DECISION_RECORD)
-@require_POST
-def evidence_remove(request: HttpRequest, decision_id: int, evidence_id: int) -> HttpResponse:
+def _remove_draft_row(
+    request: HttpRequest,
+    decision_id: int,
+    rows: str,
+    row_id: int,
+    remove: Callable[[Any], None],
+    done: Callable[[Any], str],
+) -> HttpResponse:
+    """Remove one row (`rows` names the decision's related rows) of a draft's record, back to the evidence page."""
     decision = _draft_for_recording(request, decision_id)
     if isinstance(decision, HttpResponse):
         return decision
-    row = decision.evidence.filter(pk=evidence_id).first()
+    row = getattr(decision, rows).filter(pk=row_id).first()
     if row is None:
         raise Http404
     try:
-        services.evidence_remove(evidence=row, user=request.user, request=request)
+        remove(row)
     except services.DecisionStateError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Evidence removed")
+        messages.success(request, done(row))
     return redirect("decisions:evidence", decision_id=decision.pk)
+
+
+@requires(Perm.DECISION_RECORD)
+@require_POST
+def evidence_remove(request: HttpRequest, decision_id: int, evidence_id: int) -> HttpResponse:
+    return _remove_draft_row(
+        request,
+        decision_id,
+        "evidence",
+        evidence_id,
+        lambda row: services.evidence_remove(evidence=row, user=request.user, request=request),
+        lambda row: "Evidence removed",
+    )
 
 
 @requires(Perm.DECISION_RECORD)
@@ -475,19 +496,14 @@ def nil_return(request: HttpRequest, decision_id: int) -> HttpResponse:
 @requires(Perm.DECISION_RECORD)
 @require_POST
 def nil_return_remove(request: HttpRequest, decision_id: int, nil_return_id: int) -> HttpResponse:
-    decision = _draft_for_recording(request, decision_id)
-    if isinstance(decision, HttpResponse):
-        return decision
-    row = decision.nil_returns.filter(pk=nil_return_id).first()
-    if row is None:
-        raise Http404
-    try:
-        services.nil_return_remove(nil_return=row, user=request.user, request=request)
-    except services.DecisionStateError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Removed the record that {row.get_agency_display().lower()} holds nothing relevant")
-    return redirect("decisions:evidence", decision_id=decision.pk)
+    return _remove_draft_row(
+        request,
+        decision_id,
+        "nil_returns",
+        nil_return_id,
+        lambda row: services.nil_return_remove(nil_return=row, user=request.user, request=request),
+        lambda row: f"Removed the record that {row.get_agency_display().lower()} holds nothing relevant",
+    )
 
 
 # --- Votes ---------------------------------------------------------------------------------------------
