@@ -50,7 +50,7 @@ from childnrm.referrals.eligibility import (
     latest_birth_date_18_by,
     working_birth_date,
 )
-from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus
+from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
 from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
 
@@ -328,8 +328,8 @@ def _child_alert(kind: str, child: Child, today: date) -> Alert:
     birthday = eighteenth_birthday(child.date_of_birth)
     transition = getattr(child, "adult_transition", None)
     note = "Hand-over complete" if transition and transition.completed_on else ""
-    if transition and not note:
-        note = transition.get_consent_display()
+    if not note:
+        note = consent_words(getattr(child, "consent_answer", None))  # annotated by the turning-18 selectors
     return Alert(
         kind=kind,
         object_type=Child._meta.label_lower,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from childnrm.accounts.models import Site
-from childnrm.handovers.models import AdultTransition, ConsentStatus, TransferDestination
+from childnrm.handovers.models import AdultTransition, TransferDestination
 from childnrm.handovers.services import TransitionAnswers
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 
@@ -64,19 +64,6 @@ class TransferForm(_Form):
 
 
 class AdultTransitionForm(_Form):
-    consent = forms.ChoiceField(
-        label="Does the young person consent to stay in the NRM after 18?",
-        widget=forms.RadioSelect,
-        choices=ConsentStatus.choices,
-        error_messages={"required": "Select whether the young person consents to stay in the NRM"},
-    )
-    consent_recorded_on = GovukDateField(
-        label="Date they gave their answer",
-        help_text="For example, 27 3 2026. Leave blank if they have not been asked yet.",
-        what="The date of their answer",
-        enter="Enter the date the young person gave their answer",
-        future="The date of their answer must be today or in the past",
-    )
     adult_support_referral_on = GovukDateField(
         label="Date referred for adult support",
         help_text="Adult support comes through a different contract. Leave blank if not referred yet.",
@@ -108,10 +95,8 @@ class AdultTransitionForm(_Form):
     @staticmethod
     def initial_for(transition: AdultTransition | None) -> dict:
         if transition is None:
-            return {"consent": ConsentStatus.NOT_YET_ASKED}
+            return {}
         return {
-            "consent": transition.consent,
-            "consent_recorded_on": transition.consent_recorded_on,
             "adult_support_referral_on": transition.adult_support_referral_on,
             "adult_support_provider": transition.adult_support_provider,
             "notes": transition.notes,
@@ -121,8 +106,6 @@ class AdultTransitionForm(_Form):
     def answers(self) -> TransitionAnswers:
         data = self.cleaned_data
         return TransitionAnswers(
-            consent=data["consent"],
-            consent_recorded_on=data.get("consent_recorded_on"),
             adult_support_referral_on=data.get("adult_support_referral_on"),
             adult_support_provider=data.get("adult_support_provider") or "",
             notes=data.get("notes") or "",

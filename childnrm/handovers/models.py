@@ -38,19 +38,12 @@ class CaseTransfer(models.Model):
         return f"Transfer {self.pk} of {self.referral_id}"
 
 
-class ConsentStatus(models.TextChoices):
-    NOT_YET_ASKED = "not_yet_asked", "Not yet asked"
-    GIVEN = "given", "Consents to stay in the NRM"
-    REFUSED = "refused", "Does not consent"
-
-
 class AdultTransition(models.Model):
-    """The turning-18 hand-over of one young person."""
+    """The turning-18 hand-over of one young person: adult support and completion. Their consent to remain in
+    the NRM is kept once, as `referrals.AdultConsent` rows on their case (the answer in force is the latest)."""
 
     child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="adult_transition")
     eighteenth_birthday = models.DateField()
-    consent = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.NOT_YET_ASKED)
-    consent_recorded_on = models.DateField(null=True, blank=True)
     adult_support_referral_on = models.DateField(null=True, blank=True)
     adult_support_provider = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)

@@ -13,6 +13,7 @@ from childnrm.handovers.models import CaseTransfer
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
 from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.selectors import consent_answer_of_child
 
 CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
 
@@ -60,6 +61,7 @@ def turning_18_children(site: Site, today: date) -> QuerySet[Child]:
         .filter(date_of_birth__gt=latest_birth_date_18_by(today))
         .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=site.turning_18_warning_days)))
         .select_related("adult_transition")
+        .annotate(consent_answer=consent_answer_of_child())
         .order_by("date_of_birth", "id")
     )
 
@@ -71,5 +73,6 @@ def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
         .filter(date_of_birth__gt=latest_birth_date_18_by(today))
         .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
         .select_related("adult_transition")
+        .annotate(consent_answer=consent_answer_of_child())
         .order_by("date_of_birth", "id")
     )

@@ -21,11 +21,12 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.handovers import packet as packets
-from childnrm.handovers.models import AdultTransition, CaseTransfer, ConsentStatus, TransferDestination
+from childnrm.handovers.models import AdultTransition, CaseTransfer, TransferDestination
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
+from childnrm.referrals.selectors import adult_consent_of_child
 
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 
@@ -133,8 +134,6 @@ def _notify(transfer_id: int) -> None:
 
 @dataclass(frozen=True)
 class TransitionAnswers:
-    consent: str
-    consent_recorded_on: date | None
     adult_support_referral_on: date | None
     adult_support_provider: str
     notes: str
@@ -144,16 +143,13 @@ class TransitionAnswers:
 def adult_transition_save(
     *, child: Child, user, answers: TransitionAnswers, request: HttpRequest | None = None
 ) -> AdultTransition:
-    """Record where the young person's turning-18 hand-over has got to (consent, adult support, completion)."""
-    if answers.consent not in ConsentStatus.values:
-        raise HandoverError("Select whether the young person consents to stay in the NRM", "consent")
-    if answers.consent != ConsentStatus.NOT_YET_ASKED and answers.consent_recorded_on is None:
-        raise HandoverError("Enter the date the young person gave their answer", "consent_recorded_on")
+    """Record where the young person's turning-18 hand-over has got to (adult support, completion). Their
+    consent is recorded on their case (`referrals.services_triage.adult_consent_record`), once."""
     if answers.adult_support_referral_on and not answers.adult_support_provider.strip():
         raise HandoverError("Enter the adult support provider", "adult_support_provider")
-    if answers.completed_on and answers.consent == ConsentStatus.NOT_YET_ASKED:
+    if answers.completed_on and adult_consent_of_child(child.pk) is None:
         raise HandoverError(
-            "Record the young person's answer on consent before marking the hand-over complete", "consent"
+            "Record the young person's answer on consent before marking the hand-over complete", "completed_on"
         )
     with transaction.atomic():
         locked_child = Child.objects.select_for_update().get(pk=child.pk)
@@ -168,8 +164,6 @@ def adult_transition_save(
         else:
             before = packets.row(transition, leave_out={"updated_at", "updated_by"})
         transition.eighteenth_birthday = eighteenth_birthday(locked_child.date_of_birth)
-        transition.consent = answers.consent
-        transition.consent_recorded_on = answers.consent_recorded_on
         transition.adult_support_referral_on = answers.adult_support_referral_on
         transition.adult_support_provider = answers.adult_support_provider.strip()
         transition.notes = answers.notes.strip()

@@ -30,6 +30,8 @@ from childnrm.kit.errors import add_to_form
 from childnrm.kit.pdf import pdf_download
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
+from childnrm.referrals.models import consent_words
+from childnrm.referrals.selectors import adult_consent_of_child
 
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 PAGE_SIZE = 25
@@ -178,6 +180,7 @@ def turning_18(request: HttpRequest) -> HttpResponse:
                     "days": (birthday - today).days,
                     "past_cut_off": (birthday - today).days <= CUT_OFF_DAYS,
                     "transition": transition,
+                    "consent": consent_words(child.consent_answer),  # annotated by turning_18_children
                 }
             )
             shown.append(child.pk)
@@ -235,5 +238,8 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
             "birthday": birthday,
             "days": (birthday - today).days if birthday else None,
             "cut_off_days": CUT_OFF_DAYS,
+            "consent": adult_consent_of_child(child.pk),
+            # Consent is recorded on the case the panel holds (referrals' consent page).
+            "consent_case": transferable_referrals(child).first(),
         },
     )

@@ -218,7 +218,8 @@ class AdultConsentForm(GovukFormMixin, forms.Form):
     )
     method = forms.ChoiceField(
         label="How did they give their answer?",
-        choices=ConsentMethod.choices,
+        # How an answer is given now; "not recorded" is only for answers moved from the old turning-18 record.
+        choices=[c for c in ConsentMethod.choices if c[0] != ConsentMethod.NOT_RECORDED],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the young person gave their answer"},
     )

@@ -272,11 +272,18 @@ class ConsentAnswer(models.TextChoices):
     REFUSED = "refused", "Does not consent to remain in the NRM"
 
 
+def consent_words(answer: str | None) -> str:
+    """The answer in force in words ("Not yet asked" before any), as lists and the dashboard show it."""
+    return ConsentAnswer(answer).label if answer else "Not yet asked"
+
+
 class ConsentMethod(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     PHONE = "phone", "By phone"
     VIDEO = "video", "By video call"
     IN_WRITING = "in_writing", "In writing"
+    # Only for answers moved from the turning-18 record, which did not ask how (handovers migration 0002).
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 class AdultConsent(models.Model):

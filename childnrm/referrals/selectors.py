@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
-from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
 
 
 def referrals_made_by(user) -> QuerySet[Referral]:
@@ -51,3 +51,16 @@ def referral_get_for_triage(user, reference: str) -> Referral:
     if referral is None:
         raise Http404
     return referral
+
+
+# Consent to remain in the NRM at 18: one record (AdultConsent rows on the child's cases), the latest answer in force.
+
+
+def adult_consent_of_child(child_id: int) -> AdultConsent | None:
+    """The young person's answer in force: the latest given, across their cases."""
+    return AdultConsent.objects.filter(referral__child_id=child_id).select_related("referral").first()
+
+
+def consent_answer_of_child() -> Subquery:
+    """For annotating children: the answer in force (`ConsentAnswer` value), None when not yet asked."""
+    return Subquery(AdultConsent.objects.filter(referral__child_id=OuterRef("pk")).values("answer")[:1])

@@ -369,7 +369,7 @@ def adult_consent_record(
         raise TriageInvalid("Enter the date the young person gave their answer", "given_on")
     if given_on > timezone.localdate():
         raise TriageInvalid("The date of their answer must be today or in the past", "given_on")
-    if method not in ConsentMethod.values:
+    if method not in ConsentMethod.values or method == ConsentMethod.NOT_RECORDED:
         raise TriageInvalid("Select how the young person gave their answer", "method")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)

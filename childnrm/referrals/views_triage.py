@@ -272,6 +272,13 @@ def _consent_referral(user, reference: str) -> Referral:
 def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse:
     """Record the young person's consent (or refusal) to remain in the NRM, at or near 18."""
     referral = _consent_referral(request.user, referral_reference)
+    # Reached from the turning-18 hand-over, the page goes back there (a fixed name, never a URL from the query).
+    from_handover = request.GET.get("from") == "turning-18" and referral.child is not None
+    back = (
+        reverse("handovers:adult-transition", args=[referral.child.reference])
+        if from_handover and referral.child
+        else reverse("referrals:triage", args=[referral.reference])
+    )
     form = AdultConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,7 +298,7 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
             return redirect("referrals:adult-consent", referral_reference=referral.reference)
         else:
             messages.success(request, f"Consent to remain in the NRM recorded for {referral.reference}")
-            return redirect("referrals:adult-consent", referral_reference=referral.reference)
+            return redirect(back if from_handover else request.path)
     audit_record(
         request=request, action=Action.VIEW, obj=referral, purpose=CONSENT_PURPOSE, detail={"page": "adult consent"}
     )
@@ -306,6 +313,8 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
             "birthday": eligibility.eighteenth_birthday(born) if born else None,
             "birthday_from_age": from_age,
             "can_record": referral.status in CONSENT_STATUSES,
+            "back": back,
+            "back_to_handover": from_handover,
             "answers": AdultConsent.objects.filter(referral=referral).select_related("recorded_by"),
         },
     )

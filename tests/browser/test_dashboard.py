@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
-from childnrm.dashboard.tests.factories import accepted_referral, child_born, days_ago, plan_with_action
-from childnrm.handovers.models import AdultTransition, ConsentStatus
+from childnrm.dashboard.tests.factories import accepted_referral, days_ago, plan_with_action
+from childnrm.referrals.models import AdultConsent, ConsentAnswer
 from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
 
 
@@ -21,7 +21,11 @@ def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
     due_soon = accepted_referral(submitted_on=days_ago(40))
     plan_with_action(overdue.child, due_on=days_ago(3))
     birthday = today + timedelta(days=90)
-    nearly_18 = child_born("northbridge", birthday.replace(year=birthday.year - 18), given_names="Remi")
+    # The panel holds their case, referred when they were well over 100 days from 18.
+    nearly_18_case = accepted_referral(
+        submitted_on=days_ago(200), date_of_birth=birthday.replace(year=birthday.year - 18)
+    )
+    nearly_18 = nearly_18_case.child
     elsewhere = accepted_referral("three-rivers", submitted_on=days_ago(60))
 
     sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
@@ -46,16 +50,28 @@ def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
     visit(page, "/dashboard/")
     click_link(page, f"Turning 18 hand-over for {nearly_18.reference}", within=cut_off)
     expect(heading(page)).to_have_text("Turning 18 hand-over")
-    page.get_by_label("Does not consent").check()
-    click_button(page, "Save")
+    # Their answer on consent is recorded once, on their case, and the hand-over shows it.
+    click_link(page, "Record their answer on consent to remain in the NRM")
+    expect(heading(page)).to_have_text("Consent to remain in the NRM at 18")
+    page.get_by_label("Does not consent to remain in the NRM").check()
+    click_button(page, "Record their answer")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the young person gave their answer")
-    page.get_by_role("group", name="Date they gave their answer").get_by_label("Day").fill(str(today.day))
-    page.get_by_role("group", name="Date they gave their answer").get_by_label("Month").fill(str(today.month))
-    page.get_by_role("group", name="Date they gave their answer").get_by_label("Year").fill(str(today.year))
+    page.get_by_label("Does not consent to remain in the NRM").check()
+    page.get_by_label("In person").check()
+    group = page.get_by_role("group", name="Date they gave their answer")
+    group.get_by_label("Day").fill(str(today.day))
+    group.get_by_label("Month").fill(str(today.month))
+    group.get_by_label("Year").fill(str(today.year))
+    click_button(page, "Record their answer")
+    expect(heading(page)).to_have_text("Turning 18 hand-over")
+    expect(page.locator("main")).to_contain_text("Does not consent to remain in the NRM, given")
+    page.get_by_label("Adult support provider").fill("Adult Victim Care Contract provider")
     click_button(page, "Save")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Turning 18 hand-over saved")
-    expect(page.locator(f'tr[data-reference="{nearly_18.reference}"] .app-consent')).to_have_text("Does not consent")
-    assert AdultTransition.objects.get(child=nearly_18).consent == ConsentStatus.REFUSED
+    expect(page.locator(f'tr[data-reference="{nearly_18.reference}"] .app-consent')).to_have_text(
+        "Does not consent to remain in the NRM"
+    )
+    assert AdultConsent.objects.get(referral=nearly_18_case).answer == ConsentAnswer.REFUSED
     sign_out(page)
 
     # The chair: the same clocks, by reference only.
