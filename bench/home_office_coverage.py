@@ -5,11 +5,11 @@
 
 The field list is the catalogue written from the form's own files (childnrm/api/home_office_form.py,
 UKHomeOffice/modern-slavery at the commit it records). A submission answering every field on the
-child's path is built from it (each radio's first option, every box ticked, a file with its content
-for `upload-file`, text for the rest) and run through the importer's own section builder; a field
-counts as mapped when its answer lands in a labelled section of the referral under the form's label,
-or the importer fills a structured referral field from it (`STRUCTURED`). The figure is mapped /
-total over the child's path.
+child's path is built from it (each radio's first option, each select's first value on its list of
+the form, every box ticked, a file with its content for `upload-file`, text for the rest) and run
+through the importer's own section builder; a field counts as mapped when its answer lands in a
+labelled section of the referral under the form's label, or the importer fills a structured referral
+field from it (`STRUCTURED`). The figure is mapped / total over the child's path.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def _setup() -> None:
 
 def full_child_submission() -> dict[str, object]:
     from childnrm.api.home_office_form import CHILD, FIELDS
+    from childnrm.api.home_office_lists import allowed
 
     answers: dict[str, object] = {}
     for spec in FIELDS:
@@ -48,6 +49,8 @@ def full_child_submission() -> dict[str, object]:
             answers[spec.name] = list(spec.options)
         elif spec.kind == "date":
             answers[spec.name] = "2011-01-01"
+        elif spec.option_list:
+            answers[spec.name] = next(iter(allowed(spec.option_list, spec.option_list_excludes)))
         elif spec.kind == "file":
             answers[spec.name] = [{"name": "statement.pdf", "content": "JVBERi0xLjQK", "description": "A statement"}]
         else:
@@ -79,6 +82,19 @@ def coverage() -> tuple[list[str], dict[str, str]]:
     return list(CHILD_PATH), landed
 
 
+def list_options(spec) -> str:
+    """How a select field's answer is checked: the form's list it must be on, and the wording if not."""
+    from childnrm.api.home_office_lists import allowed, form_list
+
+    known = form_list(spec.option_list)
+    count = len(allowed(spec.option_list, spec.option_list_excludes))
+    less = "".join(f", less “{v}”" for v in spec.option_list_excludes)
+    return (
+        f"one of the form's {known.noun} (`{known.source['path']}` @ `{known.source['commit'][:8]}`, "
+        f"{count} distinct values{less}), shown by its label; any other → refused: “{spec.list_message}”"
+    )
+
+
 def table() -> str:
     from childnrm.api.home_office import STRUCTURED
     from childnrm.api.home_office_form import FIELDS
@@ -91,6 +107,8 @@ def table() -> str:
         options = "; ".join(f"`{v}` → {label}" for v, label in spec.options.items())
         if spec.kind == "checkbox":
             options = '`"true"` → Yes (shown); `""` → not shown'
+        if spec.option_list:
+            options = list_options(spec)
         structured = STRUCTURED.get(spec.name, "—")
         lines.append(
             f"| `{spec.name}` | {spec.label} | {spec.path} | {spec.kind} | {structured} | {spec.section} | "

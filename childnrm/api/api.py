@@ -22,6 +22,7 @@ from ninja.parser import Parser
 
 from childnrm.access.decorators import API_TOKEN, public
 from childnrm.api.auth import BodyTooBig, TokenAuth
+from childnrm.api.home_office import list_errors
 from childnrm.api.referrals import router as referrals_router
 from childnrm.api.schemas import cross_field_errors, unstorable_values
 from childnrm.api.services import ApiInputError, FormAlreadyImported, IdempotencyConflict
@@ -147,14 +148,16 @@ def _on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Htt
         if item not in errors:
             errors.append(item)
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.url_name == "referral-submit" and request.method == "POST":
-        # Report the rules that involve two fields too, so a client can fix everything in one go.
+    extra = {"referral-submit": cross_field_errors, "referral-import-home-office": list_errors}
+    if match is not None and match.url_name in extra and request.method == "POST":
+        # Report the rules checked outside the schema too (two-field rules; answers not on the Home
+        # Office form's lists), so a client can fix everything in one go.
         try:
             raw = json.loads(request.body)
         except ValueError:
             raw = None
         named = {e["field"] for e in errors}
-        errors += [e for e in cross_field_errors(raw) if e["field"] not in named]
+        errors += [e for e in extra[match.url_name](raw) if e["field"] not in named]
     return error_response(request, 422, errors)
 
 

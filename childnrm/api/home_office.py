@@ -20,8 +20,15 @@ What becomes of each field (the full table, with every option, is docs/home-offi
 - Fields the catalogue does not know (other versions of the form) are kept verbatim in
   `Referral.unmapped` and shown in their own section, their names turned into words.
 
-Nothing is dropped: a nationality not on the form's list, or a local authority this service does not
-know, is an error naming the field, not a silent omission.
+Select fields are checked against the form's own lists (`childnrm.api.home_office_lists`, copied
+from the form's `ms-lists/` with their commits): country, UK city or town, UK region, police force,
+organisation, nationality and local authority. An answer not on its field's list is an error named by
+the field, in the form's wording ("You must select a police force from the list: “…” is not one of
+the form's police forces"); all such errors are reported together, with the other problems, and
+nothing is saved. Nothing is dropped: a nationality or a local authority not on the form's list, or a
+local authority on it that this service does not know, is an error naming the field, not a silent
+omission. An answer on the list that our own vocabulary cannot map (a nationality with no ISO 3166
+code, such as "Kosovan" or "Unknown") is imported and kept, with the form's label, in its section.
 """
 
 from __future__ import annotations
@@ -43,9 +50,11 @@ from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_
 
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.api import home_office_form as catalogue
-from childnrm.api.home_office_form import BY_NAME, DATE_PARTS, FIELDS, FormField
+from childnrm.api import home_office_lists as form_lists
+from childnrm.api.home_office_form import BY_NAME, DATE_PARTS, FIELDS, LIST_FIELDS, FormField
 from childnrm.api.schemas import Strict
 from childnrm.api.services import IncomingDocument
+from childnrm.kit.dates import long_date
 from childnrm.kit.uploads import MEGABYTE, max_file_bytes
 from childnrm.referrals import vocab
 from childnrm.referrals.documents import MAX_DOCUMENT_BYTES, MESSAGE_EMPTY, MESSAGE_TOO_BIG
@@ -65,7 +74,8 @@ FILE_SHAPE = (
     "if you have them), one file or a list of them; or the file's name alone, as text"
 )
 
-# ms-lists/ms_nationalities.js values → ISO 3166-1 alpha-2. None: no ISO code (kept verbatim).
+# The form's nationalities (home_office_lists/ms_nationalities.json, values trimmed) → ISO 3166-1
+# alpha-2. None, or a value of the list missing here: no ISO code; imported and kept with its label.
 NATIONALITIES: dict[str, str | None] = {
     "Unknown": None,
     "Afghan": "AF",
@@ -381,10 +391,10 @@ UNDER_AGE_NO_MESSAGE = (
 
 EXAMPLE_FORM = {
     "reference": "NB-0412",
-    "user-organisation": "Northbridge City Council",
+    "user-organisation": "Manchester City Council",
     "fr-location": "england",
     "pv-under-age": "yes",
-    "local-authority-contacted-about-child-local-authority-name": "Northbridge City Council",
+    "local-authority-contacted-about-child-local-authority-name": "Manchester City Council",
     "how-did-the-exploitation-start": "An older man offered her money and a phone.",
     "what-were-they-required-to-do": "Hold and sell drugs; answer a phone at all hours.",
     "where-exploitation-happened": "uk",
@@ -459,6 +469,40 @@ def _text_check(spec: FormField):
         return value
 
     return check
+
+
+def _listed(spec: FormField) -> dict[str, str]:
+    """The answers a select field allows: the form's list for it (trimmed value → label)."""
+    return form_lists.allowed(spec.option_list, spec.option_list_excludes)
+
+
+def list_error(spec: FormField, value: Any) -> str | None:
+    """The form's wording for an answer not on the field's list; None for one on it, or left blank."""
+    if not isinstance(value, str) or not value.strip():
+        return None  # unanswered; or not text, which the schema reports
+    answer = value.strip()
+    if answer in _listed(spec):
+        return None
+    if answer in spec.option_list_excludes:
+        return f"{spec.list_message}: “{answer[:100]}” is not one of the form's answers to “{spec.label}”"
+    noun = form_lists.form_list(spec.option_list).noun
+    return f"{spec.list_message}: “{answer[:100]}” is not one of the form's {noun}"
+
+
+def list_errors(form: Any) -> list[dict[str, str]]:
+    """Every select answer that is not on its own list of the form, in the form's field order.
+
+    Takes any JSON (also the body of a request the schema refused, so these are reported with the
+    schema's errors): only text answers are judged here.
+    """
+    if not isinstance(form, dict):
+        return []
+    errors = []
+    for spec in LIST_FIELDS:
+        message = list_error(spec, form.get(spec.name))
+        if message:
+            errors.append({"field": spec.name, "message": message})
+    return errors
 
 
 _FILE_OBJECT = {
@@ -547,6 +591,16 @@ def _schema_field(spec: FormField) -> tuple[Any, Any]:
         )
     published = {"anyOf": [{"type": "string", "maxLength": spec.max_length}, {"type": "null"}]}
     kind = Annotated[str | None, BeforeValidator(_text_check(spec)), WithJsonSchema(published)]
+    if spec.option_list:
+        # The lists run to 1,600 values: named here, checked by map_form (and reported with any schema errors).
+        known = form_lists.form_list(spec.option_list)
+        description = (
+            f"{about} One of the form's {known.noun} (the value the form saves), as in {known.source['path']} of "
+            f'{known.source["repository"]} at {known.source["commit"][:12]}; "" if unanswered.'
+        )
+        if spec.option_list_excludes:
+            description += " Not " + ", ".join(f"“{v}”" for v in spec.option_list_excludes) + "."
+        return kind, Field(None, alias=spec.name, description=description)
     return kind, Field(None, alias=spec.name, description=about)
 
 
@@ -716,12 +770,14 @@ def _display(spec: FormField | None, value: Any) -> str:
         return "Yes"
     if spec.kind == "radio":
         return spec.options.get(value, value)
+    if spec.option_list and isinstance(value, str):
+        return _listed(spec).get(value.strip(), value.strip())  # the form's label for its value
     if spec.kind == "checkbox-group":
         values = [value] if isinstance(value, str) else list(value)
         return ", ".join(spec.options.get(v, v) for v in values)
     if spec.kind == "date":
         try:
-            return f"{date.fromisoformat(value):%-d %B %Y}"
+            return long_date(date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     if spec.kind == "file":
@@ -852,6 +908,12 @@ def map_form(form: dict[str, Any]) -> MappedReferral:
     if not out["form_reference"] and not result.errors_for("reference"):
         result.error("reference", "You must enter a reference")
 
+    # Every select answer must be on the form's own list for it (country, city or town, region, police
+    # force, organisation, nationality, local authority); a refused answer is not mapped below.
+    refused_lists = list_errors(form)
+    result.errors.extend(refused_lists)
+    refused = {e["field"] for e in refused_lists}
+
     # The child
     out["given_names"] = _fits(result, "pv-name-first-name", _text(form, "pv-name-first-name"), 200)
     out["family_name"] = _fits(result, "pv-name-last-name", _text(form, "pv-name-last-name"), 200)
@@ -876,18 +938,12 @@ def map_form(form: dict[str, Any]) -> MappedReferral:
     out["gender_identity"] = "Does not identify as male or female" if gender == "unknown" else ""
 
     nationalities = []
-    for name, message in (
-        ("pv-nationality", "You must select the potential victim's nationality from the list"),
-        ("pv-nationality-second", "You must select the potential victim's second nationality from the list"),
-    ):
-        value = _text(form, name)
-        if not value:
-            continue
-        if value not in NATIONALITIES:
-            result.error(name, f"{message}: “{value[:100]}” is not one of the form's nationalities")
-        elif NATIONALITIES[value]:
-            nationalities.append(NATIONALITIES[value])
-        # "Unknown" and "Kosovan" (no ISO 3166 code) stay in the labelled section, as given.
+    for name in ("pv-nationality", "pv-nationality-second"):
+        code = NATIONALITIES.get(_text(form, name)) if name not in refused else None
+        if code:
+            nationalities.append(code)
+        # On the form's list but without an ISO 3166 code ("Unknown", "Kosovan", or a value the list
+        # gains before NATIONALITIES does): imported, and kept with the form's label in its section.
     out["nationalities"] = list(dict.fromkeys(nationalities))
 
     interpreter = form.get("pv-interpreter-requirements")
@@ -896,14 +952,15 @@ def map_form(form: dict[str, Any]) -> MappedReferral:
     code = language_code(language) if language else None
     out["languages"] = [code] if code else []  # a language without an ISO code stays in its section
 
-    authority_name = _text(form, "local-authority-contacted-about-child-local-authority-name")
-    authority = _local_authority_named(authority_name) if authority_name else None
+    authority_field = "local-authority-contacted-about-child-local-authority-name"
+    authority_name = _text(form, authority_field)
+    authority = _local_authority_named(authority_name) if authority_name and authority_field not in refused else None
     if not authority_name:
-        result.error(
-            "local-authority-contacted-about-child-local-authority-name",
-            "You must select the local authority from the list",
-        )
+        result.error(authority_field, "You must select the local authority from the list")
+    elif authority_field in refused:
+        pass  # not on the form's list: reported above
     elif authority is None:
+        # On the form's list, but not a council that uses this service: the referral cannot be routed.
         result.error(
             "local-authority-contacted-about-child-local-authority-name",
             f"“{authority_name[:100]}” is not a local authority this service knows: the referral is routed by the "

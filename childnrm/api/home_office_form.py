@@ -21,6 +21,10 @@ Compared with the previous catalogue (dc29604f, which the importer followed): ne
 new option `when-last-contact: within-the-last-6-12-month`; `more-than-one-exploitation-situation`
 and `why-are-you-making-the-referral` moved to "fields on disconnected pages" (legacy), like
 `what-happened`, whose page left the journey in 2023.
+
+The select fields' answers come from the form's own lists (`ms-lists/*.js`, required by
+`apps/nrm/fields/index.js`), copied with their own commits into `childnrm/api/home_office_lists/`;
+each select field names its list in `option_list` (every select field has one).
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ class FormField:
     narrative: bool = False  # part of the child's account, under its own heading
     max_length: int = MAX_TEXT
     required_message: str = ""  # the form's own wording, where it has one
+    # A select's answers: one of the form's lists (home_office_lists, by its ms-lists file name), less
+    # any values the form leaves out for this field; `list_message` is the form's wording for an answer
+    # not on it (validation.json "equal"/"required").
+    option_list: str = ""
+    option_list_excludes: tuple[str, ...] = ()
+    list_message: str = ""
 
 
 # Section headings: the form's own page or "check your answers" headings.
@@ -122,7 +132,15 @@ FIELDS: tuple[FormField, ...] = (
     # Your report
     _f("reference", "text", "Your reference", S_REPORT, required_message="You must enter a reference"),
     _f("user-email", "text", "Email", S_REPORT),
-    _f("user-organisation", "select", "Organisation", S_REPORT, required_message="You must select the organisation"),
+    _f(
+        "user-organisation",
+        "select",
+        "Organisation",
+        S_REPORT,
+        required_message="You must select the organisation",
+        option_list="ms_organisations",
+        list_message="You must select the organisation",
+    ),
     _f(
         "fr-location",
         "radio",
@@ -151,6 +169,8 @@ FIELDS: tuple[FormField, ...] = (
         "Name of local authority",
         S_LA,
         required_message="You must select the local authority from the list",
+        option_list="ms_uk_local_authorities",
+        list_message="You must select the local authority from the list",
     ),
     _f("local-authority-contacted-about-child-local-authority-phone", "text", "Phone number of local authority", S_LA),
     _f("local-authority-contacted-about-child-local-authority-email", "text", "Email address of local authority", S_LA),
@@ -266,6 +286,8 @@ FIELDS: tuple[FormField, ...] = (
             "select",
             f"{'City or town' if i == 1 else _ORDINALS[i - 1].capitalize() + 'city or town'} in the UK",
             S_WHERE,
+            option_list="ms_uk_cities_and_towns",
+            list_message="You must select a city or town from the list",
         )
         for i in range(1, 11)
     ),
@@ -276,14 +298,31 @@ FIELDS: tuple[FormField, ...] = (
             "select",
             f"{'Country' if i == 1 else _ORDINALS[i - 1].capitalize() + 'country'} overseas",
             S_WHERE,
+            option_list="ms_countries",
+            option_list_excludes=("United Kingdom",),  # apps/nrm/util/filtered-countries.js
+            list_message="You must select a country from the list",
         )
         for i in range(1, 11)
     ),
     _f(
         "where-exploitation-happened-other-overseas-other-location", "textarea", "Overseas address or location", S_WHERE
     ),
-    _f("current-pv-location-uk-city", "select", "City or town", S_NOW),
-    _f("current-pv-location-uk-region", "select", "Region", S_NOW),
+    _f(
+        "current-pv-location-uk-city",
+        "select",
+        "City or town",
+        S_NOW,
+        option_list="ms_uk_cities_and_towns",
+        list_message="You must select a city from the list",
+    ),
+    _f(
+        "current-pv-location-uk-region",
+        "select",
+        "Region",
+        S_NOW,
+        option_list="ms_uk_regions",
+        list_message="You must select a region from the list",
+    ),
     # The exploiters
     _f("who-exploited-pv", "textarea", "Details about the exploiter(s)", S_EXPLOITERS),
     _f(
@@ -361,6 +400,8 @@ FIELDS: tuple[FormField, ...] = (
         "Police force",
         S_POLICE,
         required_message="You must select a police force from the list",
+        option_list="ms_uk_police_forces",
+        list_message="You must select a police force from the list",
     ),
     _f(
         "reported-to-police-crime-reference",
@@ -451,8 +492,17 @@ FIELDS: tuple[FormField, ...] = (
         "Nationality",
         S_CHILD,
         required_message="You must select the potential victim's nationality from the list",
+        option_list="ms_nationalities",
+        list_message="You must select the potential victim's nationality from the list",
     ),
-    _f("pv-nationality-second", "select", "Second nationality", S_CHILD),
+    _f(
+        "pv-nationality-second",
+        "select",
+        "Second nationality",
+        S_CHILD,
+        option_list="ms_nationalities",
+        list_message="You must select the potential victim's second nationality from the list",
+    ),
     _f("pv-ho-reference", "radio", "Do they have any Home Office references?", S_CHILD, options=YES_NO),
     _f("pv-ho-reference-type", "text", "Type of Home Office reference, reference number or both", S_CHILD),
     # Support and communication needs
@@ -538,6 +588,8 @@ BY_NAME: dict[str, FormField] = {f.name: f for f in FIELDS}
 # The date of birth as the form's date component posts it, in three parts (kept with pv-dob).
 DATE_PARTS = ("pv-dob-day", "pv-dob-month", "pv-dob-year")
 CHILD_PATH: tuple[str, ...] = tuple(f.name for f in FIELDS if f.path == CHILD)
+# The select fields whose answers must be on one of the form's lists (childnrm/api/home_office_lists).
+LIST_FIELDS: tuple[FormField, ...] = tuple(f for f in FIELDS if f.option_list)
 
 
 def label_of(name: str) -> str:

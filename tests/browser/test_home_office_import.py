@@ -12,13 +12,14 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM
+from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, add_form_councils
 from childnrm.core.demo import demo_email
 from childnrm.referrals.models import Referral
 from tests.browser.support import sign_in, visit
 
 
 def test_the_imported_forms_answers_are_shown_with_the_forms_labels(page: Page, demo, tmp_path):
+    add_form_councils()  # the form names real councils (its own list); the demo's are synthetic
     path = tmp_path / "form.json"
     path.write_text(json.dumps(HOME_OFFICE_FORM))
     call_command("import_home_office_form", str(path), organisation="Northbridge City Council")
@@ -38,6 +39,7 @@ def test_the_imported_forms_answers_are_shown_with_the_forms_labels(page: Page, 
     expect(account).to_contain_text("An older man offered her money and a phone.")
     expect(main).to_contain_text("Crime or CAD reference")
     expect(main).to_contain_text("CR/123/24")
+    expect(main).to_contain_text("Greater Manchester Police")  # an answer from the form's list, by its label
     expect(main).to_contain_text("Forced to commit a crime, such as growing cannabis, drug dealing or begging")
     # The form's keys and encodings never reach the page.
     text = main.inner_text()

@@ -1,13 +1,16 @@
 """Importing a child's referral exactly as the Home Office online NRM form saves it (UKHomeOffice/modern-slavery).
 
 Submissions here are in the form's own encoding: every value a string, an unticked checkbox "",
-a ticked one "true", questions left blank "" (the date of birth is optional on the form).
+a ticked one "true", questions left blank "" (the date of birth is optional on the form), and the
+select fields answered from the form's own lists (ms-lists): real councils, towns, regions and police
+forces. The demo sites' own councils are synthetic, so `add_form_councils` adds two councils named as
+on the form's list of local authorities to the demo sites.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -15,22 +18,62 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from childnrm.api.home_office import NATIONALITIES, STRUCTURED, HomeOfficeFormIn, language_code, map_form
-from childnrm.api.home_office_form import BY_NAME, CHILD_PATH, FIELDS, FORM_COMMIT
+from childnrm.accounts.models import Organisation, OrganisationType, Role, Site
+from childnrm.api.home_office import (
+    NATIONALITIES,
+    STRUCTURED,
+    HomeOfficeFormIn,
+    language_code,
+    list_error,
+    list_errors,
+    map_form,
+)
+from childnrm.api.home_office_form import BY_NAME, CHILD_PATH, FIELDS, FORM_COMMIT, FORM_REPOSITORY, LIST_FIELDS
+from childnrm.api.home_office_lists import LISTS, allowed, form_list, parse_js_list
 from childnrm.referrals import vocab
 from childnrm.referrals.models import Referral, ReferralSource
 
 IMPORT = "/api/referrals/import/home-office-form"
 TICKS = [f.name for f in FIELDS if f.name.startswith("types-of-exploitation-")]
 
+# Councils named as on the form's list of local authorities (ms_uk_local_authorities), put in the demo
+# sites for these tests: the child's council at the Northbridge panel, another at Three Rivers.
+FORM_COUNCIL = "Manchester City Council"
+OTHER_SITE_FORM_COUNCIL = "Salford City Council"
+
+
+def add_form_councils() -> Organisation:
+    """Add the form's councils to the demo sites (idempotent); the Northbridge panel's one is returned."""
+    for name, gss_code, site in (
+        (FORM_COUNCIL, "E08000003", "northbridge"),
+        (OTHER_SITE_FORM_COUNCIL, "E08000006", "three-rivers"),
+    ):
+        council, _ = Organisation.objects.get_or_create(
+            name=name, defaults={"type": OrganisationType.LOCAL_AUTHORITY, "gss_code": gss_code}
+        )
+        Site.objects.get(slug=site).local_authorities.add(council)
+    return Organisation.objects.get(name=FORM_COUNCIL)
+
+
+@pytest.fixture
+def form_council(demo) -> Organisation:
+    return add_form_councils()
+
+
+@pytest.fixture
+def api(api, form_council):
+    """The API as Northbridge City Council's system, with the form's councils in the demo sites."""
+    return api
+
+
 # A child's referral as the current form (apps/nrm/fields at FORM_COMMIT) saves it.
 HOME_OFFICE_FORM: dict[str, str] = {
     "reference": "NB-CSE-0412",
     "user-email": "priya.shah@northbridge.example",
-    "user-organisation": "Northbridge City Council",
+    "user-organisation": "Manchester City Council",
     "fr-location": "england",
     "pv-under-age": "yes",
-    "local-authority-contacted-about-child-local-authority-name": "Northbridge City Council",
+    "local-authority-contacted-about-child-local-authority-name": FORM_COUNCIL,
     "local-authority-contacted-about-child-local-authority-phone": "0100 000 0100",
     "local-authority-contacted-about-child-local-authority-email": "mash@northbridge.example",
     "local-authority-contacted-about-child-local-authority-first-name": "Dana",
@@ -62,15 +105,15 @@ HOME_OFFICE_FORM: dict[str, str] = {
     "are-others-involved": "yes",
     "are-others-involved-details": "Youth offending team (YOT-22-118).",
     "where-exploitation-happened": "uk",
-    "where-exploitation-happened-uk-city-1": "Northbridge",
-    "where-exploitation-happened-uk-city-2": "Eastwick",
+    "where-exploitation-happened-uk-city-1": "Manchester",
+    "where-exploitation-happened-uk-city-2": "Salford",
     "where-exploitation-happened-other-uk-other-location": "A flat above a takeaway on the high street.",
-    "current-pv-location-uk-city": "Northbridge",
-    "current-pv-location-uk-region": "North West",
+    "current-pv-location-uk-city": "Manchester",
+    "current-pv-location-uk-region": "Greater Manchester",
     "who-exploited-pv": "A man known as 'T', about 25, with a tattoo on his neck.",
     "exploiters-location": "yes",
     "are-exploiters-in-the-uk": "yes",
-    "exploiters-current-location-details": "Believed to be in Eastwick.",
+    "exploiters-current-location-details": "Believed to be in Salford.",
     "future-exploitation-concerns": "yes",
     "future-exploitation-reasons": "The exploiters still contact her.",
     **{name: "" for name in TICKS},
@@ -79,7 +122,7 @@ HOME_OFFICE_FORM: dict[str, str] = {
     "any-other-pvs": "yes",
     "other-potential-victims-yes-details": "Her cousin, 15, was at the same flat.",
     "reported-to-police": "yes",
-    "reported-to-police-police-forces": "Northbridge Police",
+    "reported-to-police-police-forces": "Greater Manchester Police",
     "reported-to-police-crime-reference": "CR/123/24",
     "authorities-cooperation": "yes",
     "authorities-cooperation-details": "",
@@ -115,7 +158,9 @@ def _sections(referral: Referral) -> dict[str, dict[str, str]]:
     return {s["heading"]: {i["label"]: i["value"] for i in s["items"]} for s in referral.form_sections}
 
 
-def test_a_submission_in_the_forms_own_encoding_is_accepted_mapped_and_routed(api, northbridge, northbridge_la):
+def test_a_submission_in_the_forms_own_encoding_is_accepted_mapped_and_routed(
+    api, northbridge, northbridge_la, form_council
+):
     response = api.post(IMPORT, HOME_OFFICE_FORM, key="ho-1")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -131,8 +176,9 @@ def test_a_submission_in_the_forms_own_encoding_is_accepted_mapped_and_routed(ap
     assert referral.aliases == [{"given_names": "Eli", "family_name": ""}]
     assert referral.sex == "female" and referral.nationalities == ["AL"]
     assert referral.languages == ["sq"] and referral.interpreter_needed is True
-    assert referral.residence_local_authority == northbridge_la
-    assert referral.found_location == "Northbridge, North West" and referral.found_local_authority == northbridge_la
+    assert referral.residence_local_authority == form_council
+    assert referral.found_location == "Manchester, Greater Manchester"
+    assert referral.found_local_authority == form_council  # the council of the town the child is in now
     assert referral.exploitation_types == ["criminal"] and referral.exploitation_location == "uk"
     assert referral.form_reference == "NB-CSE-0412"
     assert (referral.referrer_name, referral.referrer_job_title) == ("Priya Shah", "Social worker")
@@ -167,9 +213,9 @@ def test_every_answer_is_in_a_labelled_section_with_the_forms_option_labels(api)
     assert sections["How were they exploited?"] == {
         "Forced to commit a crime, such as growing cannabis, drug dealing or begging": "Yes"
     }
-    assert sections["Where were they exploited?"]["Second city or town in the UK"] == "Eastwick"
+    assert sections["Where were they exploited?"]["Second city or town in the UK"] == "Salford"
     assert sections["Police and public authorities"]["Crime or CAD reference"] == "CR/123/24"
-    assert sections["Police and public authorities"]["Police force"] == "Northbridge Police"
+    assert sections["Police and public authorities"]["Police force"] == "Greater Manchester Police"
     assert sections["Which local authority have you contacted about the child?"]["Phone number of local authority"] == (
         "0100 000 0100"
     )
@@ -241,7 +287,7 @@ def test_a_child_close_to_18_goes_to_the_sca(api):
 def test_a_child_of_another_sites_area_goes_to_that_site(api):
     body = api.post(
         IMPORT,
-        form(**{"local-authority-contacted-about-child-local-authority-name": "Eastwick Borough Council"}),
+        form(**{"local-authority-contacted-about-child-local-authority-name": OTHER_SITE_FORM_COUNCIL}),
     ).json()
     assert body["triage"]["outcome"] == "other_site"
 
@@ -400,9 +446,9 @@ def test_problems_are_named_by_the_forms_fields_in_the_forms_words(api):
     errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert errors["pv-dob"] == "You must enter a valid date"
     assert "not under 18" in errors["pv-under-age"]
-    assert (
-        "“Atlantis Council” is not a local authority"
-        in errors["local-authority-contacted-about-child-local-authority-name"]
+    assert errors["local-authority-contacted-about-child-local-authority-name"] == (
+        "You must select the local authority from the list: “Atlantis Council” is not one of the form's "
+        "local authorities"
     )
     assert errors["types-of-exploitation-forced-to-work"] == "You must select an exploitation type"
     assert errors["reported-to-police-crime-reference"] == "You must enter a crime or CAD reference"
@@ -426,7 +472,7 @@ def test_a_form_must_be_a_json_object(api, body):
 # --- The command -------------------------------------------------------------------------------------
 
 
-def test_the_import_command_imports_once(northbridge, tmp_path):
+def test_the_import_command_imports_once(northbridge, form_council, tmp_path):
     path = tmp_path / "form.json"
     path.write_text(json.dumps(HOME_OFFICE_FORM))
     out = StringIO()
@@ -469,9 +515,13 @@ def test_every_child_path_field_lands_in_a_section_or_a_structured_field(db):
             full[spec.name] = "true"
         elif spec.kind == "date":
             full[spec.name] = "2011-01-01"
+        elif spec.option_list:
+            full[spec.name] = next(iter(allowed(spec.option_list, spec.option_list_excludes)))
         else:
             full[spec.name] = f"answer to {spec.name}"
-    sections = {i["field"]: i for s in map_form(full).fields["form_sections"] for i in s["items"]}
+    assert list_errors(full) == []  # every select answered from its own list
+    mapped = map_form(full)
+    sections = {i["field"]: i for s in mapped.fields["form_sections"] for i in s["items"]}
     missing = [name for name in CHILD_PATH if name not in sections and name not in STRUCTURED]
     assert missing == []
     assert all(sections[name]["label"] == BY_NAME[name].label for name in sections)
@@ -500,3 +550,237 @@ def test_the_case_packet_carries_the_forms_answers_under_its_labels_not_its_fing
     assert answers, "the packet has the form's sections"
     assert "Needs breaks; hard of hearing in one ear." in answers.values()
     assert not any(label.startswith("pv-") or label.startswith("fr-") for label in answers)
+
+
+# --- The form's own lists (ms-lists): select answers --------------------------------------------------
+
+# Where each list was copied from: the commit of the newest version of each file the source index holds.
+LIST_COMMITS = {
+    "ms_countries": "3385171da0107fa53d2623382647bc22b6398fbb",
+    "ms_uk_cities_and_towns": "3385171da0107fa53d2623382647bc22b6398fbb",
+    "ms_uk_regions": "3cbda6d8a349ba9aa7c458aca15832a74009809d",
+    "ms_uk_local_authorities": "3cbda6d8a349ba9aa7c458aca15832a74009809d",
+    "ms_uk_police_forces": "f53a4d985945919d4406fa8e690136a674cfb22a",
+    "ms_nationalities": "865f90910dcc0d7c21fa326685060b0884664a92",
+    "ms_organisations": "1b99f85fc05ff7469dd346199f3dd62998f1db71",
+}
+
+
+def test_the_lists_are_the_forms_files_with_their_source_commit():
+    assert set(LISTS) == set(LIST_COMMITS)
+    for name, commit in LIST_COMMITS.items():
+        listed = form_list(name)
+        assert listed.source["repository"] == FORM_REPOSITORY
+        assert listed.source["path"] == f"ms-lists/{name}.js"
+        assert listed.source["commit"] == commit
+        assert date.fromisoformat(listed.source["fetched"]) <= timezone.localdate()
+        assert "not typed by hand" in listed.source["how"]
+    # Copied as the form stores them: its duplicates and stray spaces too, its commented-out entry not.
+    assert len(form_list("ms_uk_cities_and_towns").options) == 1622
+    assert ("Citizen of Vanuatu ", "Citizen of Vanuatu ") in form_list("ms_nationalities").options
+    organisations = allowed("ms_organisations")
+    assert "Youth Work Alliance" in organisations
+    assert "Home Office - Illegal Migration Operations Command IMOC" not in organisations
+
+
+def test_every_select_field_of_the_form_is_backed_by_one_of_its_lists():
+    selects = [f for f in FIELDS if f.kind == "select"]
+    assert len(selects) == 27 and selects == list(LIST_FIELDS)
+    for spec in selects:
+        assert spec.list_message.startswith("You must select"), spec.name
+        assert list_error(spec, "Not on any list of the form") == (
+            f"{spec.list_message}: “Not on any list of the form” is not one of the form's "
+            f"{form_list(spec.option_list).noun}"
+        )
+        assert list_error(spec, next(iter(allowed(spec.option_list, spec.option_list_excludes)))) is None
+        assert list_error(spec, "") is None  # unanswered
+    # The overseas countries are the form's countries less the United Kingdom (filtered-countries.js).
+    overseas = BY_NAME["where-exploitation-happened-overseas-country-1"]
+    assert "United Kingdom" in allowed("ms_countries") and "United Kingdom" not in _allowed_for(overseas)
+
+
+def _allowed_for(spec):
+    return allowed(spec.option_list, spec.option_list_excludes)
+
+
+# An answer from each list, as the form saves it (its value; "Citizen of Vanuatu " with the form's space).
+FROM_EACH_LIST = {
+    "user-organisation": "Barnardo's",
+    "local-authority-contacted-about-child-local-authority-name": FORM_COUNCIL,
+    "where-exploitation-happened": "uk-and-overseas",
+    "where-exploitation-happened-uk-city-1": "Aberdare / Aberdâr",
+    "where-exploitation-happened-overseas-country-1": "Albania",
+    "where-exploitation-happened-overseas-country-2": "Congo (Democratic Republic)",
+    "current-pv-location-uk-city": "Manchester",
+    "current-pv-location-uk-region": "Greater Manchester",
+    "reported-to-police-police-forces": "British Transport Police",
+    "pv-nationality": "Albanian",
+    "pv-nationality-second": "Citizen of Vanuatu ",
+}
+
+
+def test_an_answer_from_each_list_is_accepted_and_shown_with_its_label(api, client_as):
+    response = api.post(IMPORT, form(**FROM_EACH_LIST))
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(reference=response.json()["reference"])
+    assert referral.nationalities == ["AL", "VU"]  # our vocabulary still maps the form's nationalities
+    sections = _sections(referral)
+    assert sections["Your report"]["Organisation"] == "Barnardo's"
+    assert sections["Which local authority have you contacted about the child?"]["Name of local authority"] == (
+        "Manchester City Council"
+    )
+    where = sections["Where were they exploited?"]
+    assert where["City or town in the UK"] == "Aberdare / Aberdâr"
+    assert (where["Country overseas"], where["Second country overseas"]) == ("Albania", "Congo (Democratic Republic)")
+    assert sections["Where are they now?"] == {"City or town": "Manchester", "Region": "Greater Manchester"}
+    assert sections["Police and public authorities"]["Police force"] == "British Transport Police"
+    assert sections["Potential victim"]["Second nationality"] == "Citizen of Vanuatu"
+    # The coordinator reads them on the triage page, with the form's labels.
+    page = client_as(Role.COORDINATOR, "northbridge").get(f"/referrals/{referral.reference}/triage/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for shown in ("Police force", "British Transport Police", "Country overseas", "Congo (Democratic Republic)"):
+        assert shown in text
+    assert "Barnardo&#39;s" in text or "Barnardo&#x27;s" in text
+
+
+REFUSED = [
+    (
+        "where-exploitation-happened-overseas-country-1",
+        "Atlantis",
+        "You must select a country from the list: “Atlantis” is not one of the form's countries",
+    ),
+    (
+        "where-exploitation-happened-overseas-country-3",
+        "United Kingdom",
+        "You must select a country from the list: “United Kingdom” is not one of the form's answers to "
+        "“Third country overseas”",
+    ),
+    (
+        "reported-to-police-police-forces",
+        "Northbridge Police",
+        "You must select a police force from the list: “Northbridge Police” is not one of the form's police forces",
+    ),
+    (
+        "user-organisation",
+        "Northbridge Youth Services",
+        "You must select the organisation: “Northbridge Youth Services” is not one of the form's organisations",
+    ),
+    (
+        "current-pv-location-uk-region",
+        "North West",
+        "You must select a region from the list: “North West” is not one of the form's UK regions",
+    ),
+    (
+        "where-exploitation-happened-uk-city-2",
+        "Eastwick",
+        "You must select a city or town from the list: “Eastwick” is not one of the form's UK cities and towns",
+    ),
+    (
+        "current-pv-location-uk-city",
+        "manchester",  # the form saves its own spelling; another is not on the list
+        "You must select a city from the list: “manchester” is not one of the form's UK cities and towns",
+    ),
+    (
+        "pv-nationality-second",
+        "Atlantean",
+        "You must select the potential victim's second nationality from the list: “Atlantean” is not one of "
+        "the form's nationalities",
+    ),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), REFUSED, ids=[r[0] + ":" + r[1] for r in REFUSED])
+def test_an_answer_not_on_its_list_is_refused_in_the_forms_words_and_nothing_is_created(api, field, value, message):
+    response = api.post(IMPORT, form(**{field: value}))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": field, "message": message}]
+    assert Referral.objects.count() == 0
+
+
+def test_every_answer_off_its_list_is_reported_at_once_with_the_other_problems(api):
+    submission = form(
+        **{
+            "where-exploitation-happened-overseas-country-1": "Atlantis",
+            "reported-to-police-police-forces": "Northbridge Police",
+            "user-organisation": "Northbridge Youth Services",
+            "current-pv-location-uk-region": "North West",
+            "when-last-contact": "last-tuesday",  # refused by the schema: the list errors come with it
+        }
+    )
+    response = api.post(IMPORT, submission)
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert sorted(fields) == sorted(
+        [
+            "when-last-contact",
+            "user-organisation",
+            "where-exploitation-happened-overseas-country-1",
+            "current-pv-location-uk-region",
+            "reported-to-police-police-forces",
+        ]
+    )
+    assert Referral.objects.count() == 0
+
+
+def test_a_council_on_the_forms_list_that_does_not_use_this_service_is_reported(api):
+    council = {"local-authority-contacted-about-child-local-authority-name": "Leeds City Council"}
+    response = api.post(IMPORT, form(**council))
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "local-authority-contacted-about-child-local-authority-name"
+    assert error["message"].startswith("“Leeds City Council” is not a local authority this service knows")
+    assert Referral.objects.count() == 0
+
+
+def test_the_nationality_mapping_covers_the_forms_list_and_only_it():
+    on_the_list = set(allowed("ms_nationalities"))
+    assert set(NATIONALITIES) <= on_the_list
+    # On the list with no ISO 3166 code: imported and kept with the form's label (see the Kosovan test).
+    assert {value for value in on_the_list if not NATIONALITIES.get(value)} == {"Unknown", "Kosovan"}
+
+
+def test_the_import_command_reports_list_answers_with_the_schemas_problems(northbridge, form_council, tmp_path):
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(form(**{"pv-gender": "x", "reported-to-police-police-forces": "Northbridge Police"})))
+    with pytest.raises(CommandError) as refused:
+        call_command("import_home_office_form", str(path), organisation="Northbridge City Council")
+    assert "pv-gender" in str(refused.value)
+    assert "reported-to-police-police-forces: You must select a police force from the list" in str(refused.value)
+    assert Referral.objects.count() == 0
+
+
+def test_the_lists_script_regenerates_a_list_from_the_forms_javascript(tmp_path):
+    """The JSON is what bench/home_office_lists.py makes of the form's file (here rebuilt in its syntax)."""
+    from bench.home_office_lists import main
+
+    police = form_list("ms_uk_police_forces")
+    lines = [f'{{value:"{value}",label:"{label}"}}' for value, label in police.options]
+    js = "'use strict'\n\nconst ukPoliceForces = [\n// a comment the form might have\n"
+    js += ",\n".join(lines) + "\n];\n\nmodule.exports = ukPoliceForces;\n"
+    (tmp_path / "ms_uk_police_forces.js").write_text(js, encoding="utf-8")
+    args = ["--check", "--commit", police.source["commit"], "--fetched", police.source["fetched"]]
+    assert main([*args, str(tmp_path / "ms_uk_police_forces.js")]) == 0
+    (tmp_path / "ms_uk_police_forces.js").write_text(js.replace("Kent Police", "Kent Constabulary"), encoding="utf-8")
+    assert main([*args, str(tmp_path / "ms_uk_police_forces.js")]) == 1
+
+
+def test_the_lists_reader_takes_the_forms_syntax_and_refuses_anything_else():
+    text = """'use strict'
+const xs = [
+    {value: 'Barnardo\\'s', label: 'Barnardo\\'s'},
+ //{value:"Retired",label:"Retired"},
+  {value:"Dromore ",label:"Dromore "},
+  /* a note */ {label: "Y Bala", value: "Y Bala"}
+];
+module.exports = xs;
+"""
+    assert parse_js_list(text) == [
+        {"value": "Barnardo's", "label": "Barnardo's"},
+        {"value": "Dromore ", "label": "Dromore "},
+        {"value": "Y Bala", "label": "Y Bala"},
+    ]
+    with pytest.raises(ValueError, match="Not an option"):
+        parse_js_list('const xs = [{value:"A",label:"A"}, otherList];')
+    with pytest.raises(ValueError, match="value and a label"):
+        parse_js_list('const xs = [{value:"A",value:"B"}];')

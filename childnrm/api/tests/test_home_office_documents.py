@@ -24,7 +24,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from childnrm.accounts.models import Organisation, OrganisationType, Role
 from childnrm.api.home_office import MAX_FORM_DOCUMENTS, STRUCTURED
 from childnrm.api.models import IdempotencyRecord
-from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, IMPORT, form
+from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, IMPORT, add_form_councils, form
 from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
 from childnrm.referrals import documents as rules
@@ -70,6 +70,17 @@ WITH_DOCUMENTS = form(
         ]
     }
 )
+
+
+@pytest.fixture
+def form_councils(demo) -> None:
+    """The councils the form's answers name (on its list of local authorities), in the demo sites."""
+    add_form_councils()
+
+
+@pytest.fixture
+def api(api, form_councils):
+    return api
 
 
 def files_on_disk(storage: Path) -> list[Path]:
@@ -163,7 +174,7 @@ def test_a_file_name_alone_is_kept_under_its_label_as_before(api, private_storag
     assert {"field": "upload-file", "label": "Uploaded file", "value": "passport-scan.pdf"} in documents["items"]
 
 
-def test_the_import_command_stores_the_documents_too(northbridge, tmp_path, private_storage):
+def test_the_import_command_stores_the_documents_too(northbridge, form_councils, tmp_path, private_storage):
     path = tmp_path / "form.json"
     path.write_text(json.dumps(WITH_DOCUMENTS))
     call_command("import_home_office_form", str(path), organisation="Northbridge City Council", stdout=StringIO())

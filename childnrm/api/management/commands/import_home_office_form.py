@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pydantic import ValidationError
 
 from childnrm.accounts.models import Organisation
-from childnrm.api.home_office import HomeOfficeFormIn, map_form
+from childnrm.api.home_office import HomeOfficeFormIn, list_errors, map_form
 from childnrm.api.schemas import unstorable_values
 from childnrm.api.services import (
     ApiInputError,
@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 HomeOfficeFormIn.model_validate(form)  # mapped as sent (below), so kept fields stay verbatim
             except ValidationError as error:
                 problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+                # Answers not on the form's lists are checked outside the schema: report them with it.
+                problems += [f"{e['field']}: {e['message']}" for e in list_errors(form)]
         if not problems:
             mapped = map_form(form)
             problems = [f"{e['field']}: {e['message']}" for e in mapped.errors]
