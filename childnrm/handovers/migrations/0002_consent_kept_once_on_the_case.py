@@ -15,13 +15,19 @@ def move_consent(apps, schema_editor):
     AdultTransition = apps.get_model("handovers", "AdultTransition")
     AdultConsent = apps.get_model("referrals", "AdultConsent")
     Referral = apps.get_model("referrals", "Referral")
-    for transition in AdultTransition.objects.exclude(consent="not_yet_asked").select_related("child"):
+    db = schema_editor.connection.alias  # the database being migrated, not always the default one
+    for transition in AdultTransition.objects.using(db).exclude(consent="not_yet_asked").select_related("child"):
         child = transition.child
-        cases = Referral.objects.filter(child_id=child.pk).exclude(status="draft").order_by("-submitted_at", "-id")
+        cases = (
+            Referral.objects.using(db)
+            .filter(child_id=child.pk)
+            .exclude(status="draft")
+            .order_by("-submitted_at", "-id")
+        )
         case = cases.filter(site_id=child.site_id, status="accepted").first() or cases.first()
         if case is None:
             raise RuntimeError(f"Child {child.pk} has a consent answer but no case to keep it on.")
-        AdultConsent.objects.create(
+        AdultConsent.objects.using(db).create(
             referral_id=case.pk,
             answer=transition.consent,  # "given" and "refused" mean the same in both records
             given_on=transition.consent_recorded_on or transition.updated_at.date(),
