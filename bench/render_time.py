@@ -12,7 +12,11 @@ as are queries a template makes when it walks a lazy queryset.
 
 It imports nothing newer than the commit before the Jinja2 move, so the same file measures both trees:
 
-    .venv/bin/python -m bench.render_time [--repeat 30] [--warmup 5] [--json]
+    .venv/bin/python -m bench.render_time [--repeat 30] [--warmup 5] [--json] [--only dashboard]
+
+`--only` measures the benchmark's pages whose label contains one of the comma-separated words
+instead (as bench/run.py's option), each signed in as its own page's user (the dashboard as the
+coordinator and as the chair).
 
 The machine is shared: CPU time is less disturbed by other work than wall time; the load averages are
 printed before and after.
@@ -103,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests per page first")
     parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--json", action="store_true", help="also print one RENDER_RESULT line of JSON")
+    parser.add_argument("--only", help="the pages whose label contains one of these comma-separated words instead")
     args = parser.parse_args(argv)
 
     marker = seed(args.database, children=10_000, events=200_000, reseed=False)
@@ -130,16 +135,25 @@ def main(argv: list[str] | None = None) -> int:
     connection.execute_wrappers.append(timer.sql)
 
     values = {**marker.get("samples", {}), "record": marker["record_reference"]}
-    pages = [p.filled(values) for p in PAGES if p.path in PATHS]
-    assert len(pages) == len(PATHS), f"bench/pages.py no longer has all of {PATHS}"
+    if args.only:
+        words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+        pages = [p.filled(values) for p in PAGES if p.signed_in and any(w in p.label.lower() for w in words)]
+        assert pages, f"--only {args.only!r} matches no signed-in page of bench/pages.py"
+    else:
+        pages = [p.filled(values) for p in PAGES if p.path in PATHS]
+        assert len(pages) == len(PATHS), f"bench/pages.py no longer has all of {PATHS}"
     tree = Path(childnrm.__file__).resolve().parent.parent
     print(f"Tree {tree}; Python {platform.python_version()}, Django {django.__version__}, Jinja2 {jinja2.__version__}")
     print(f"Database {args.database}; load average before (1, 5, 15 min): {_load()}", flush=True)
 
-    cookie_name, key = _session_cookie(pages[0].user)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.cookies[cookie_name] = key
+    # One signed-in client per user: two pages may share a path and differ in whose it is (the dashboard).
+    clients: dict[str, Client] = {}
+    for user in dict.fromkeys(p.user for p in pages):
+        cookie_name, key = _session_cookie(user)
+        clients[user] = Client(HTTP_HOST="127.0.0.1")
+        clients[user].cookies[cookie_name] = key
     for page in pages:
+        client = clients[page.user]
         response = client.get(page.path)
         body = response.content.decode("utf-8", "replace")
         if response.status_code != 200:  # a redirect to the sign-in page must not pass for a fast page
@@ -151,26 +165,26 @@ def main(argv: list[str] | None = None) -> int:
             client.get(page.path)
 
     kinds = ("wall", "cpu", "t_cpu", "t_wall", "t_sql", "t_queries")
-    samples: dict[str, dict[str, list[float]]] = {p.path: {k: [] for k in kinds} for p in pages}
+    samples: dict[str, dict[str, list[float]]] = {p.key: {k: [] for k in kinds} for p in pages}
     sizes: dict[str, int] = {}
-    backends: dict[str, Counter[str]] = {p.path: Counter() for p in pages}
+    backends: dict[str, Counter[str]] = {p.key: Counter() for p in pages}
     # The pages in turn rather than one after another, so that a burst of other work falls on all three.
     for _ in range(args.repeat):
         for page in pages:
             timer.reset()
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            response = client.get(page.path)
+            response = clients[page.user].get(page.path)
             cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
             assert response.status_code == 200, f"{page.path}: {response.status_code}"
-            s = samples[page.path]
+            s = samples[page.key]
             s["wall"].append(wall)
             s["cpu"].append(cpu)
             s["t_cpu"].append(timer.cpu)
             s["t_wall"].append(timer.wall)
             s["t_sql"].append(timer.sql_wall)
             s["t_queries"].append(timer.queries / 1000)  # _ms multiplies by 1000
-            sizes[page.path] = len(response.content)
-            backends[page.path] += timer.backends
+            sizes[page.key] = len(response.content)
+            backends[page.key] += timer.backends
 
     load_after = _load()
     header = (
@@ -180,10 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMedians of {args.repeat} requests per page (after {args.warmup} unmeasured):\n{header}")
     rows = []
     for page in pages:
-        s = samples[page.path]
+        s = samples[page.key]
         wall_ms, cpu_ms, t_cpu_ms, t_wall_ms, t_sql_ms, t_queries = (_ms(s[k]) for k in kinds)
-        renders = {b: n // args.repeat for b, n in backends[page.path].items()}
-        kb = sizes[page.path] / 1024
+        renders = {b: n // args.repeat for b, n in backends[page.key].items()}
+        kb = sizes[page.key] / 1024
         print(
             f"{page.label[:48]:<48} {wall_ms:>7.1f} {cpu_ms:>6.1f} {t_cpu_ms:>8.1f} {t_wall_ms:>9.1f} "
             f"{t_cpu_ms / cpu_ms:>8.0%} {f'{t_queries:.0f}: {t_sql_ms:.1f} ms':>11} {kb:>3.0f}  "

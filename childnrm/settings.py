@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "childnrm.safeguarding",
     "childnrm.letters",
     "childnrm.handovers",
+    "childnrm.outcomes",
     "childnrm.dashboard",
     "childnrm.retention",
+    "childnrm.learning",
     "childnrm.operations",
 ]
 

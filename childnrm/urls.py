@@ -13,8 +13,10 @@ urlpatterns = [
     path("safeguarding/", include("childnrm.safeguarding.urls")),
     path("letters/", include("childnrm.letters.urls")),
     path("handovers/", include("childnrm.handovers.urls")),
+    path("outcomes/", include("childnrm.outcomes.urls")),
     path("dashboard/", include("childnrm.dashboard.urls")),
     path("retention/", include("childnrm.retention.urls")),
+    path("library/", include("childnrm.learning.urls")),
 ]
 
 handler400 = "childnrm.core.views.bad_request"

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Builds childnrm/static_build from npm packages and childnrm/assets: the GOV.UK Frontend stylesheet
-# (Arial, /static/ paths), its images and JavaScript, and our two small scripts. Safe to run again.
+# (Arial, /static/ paths), its images and JavaScript, GOV.UK's accessible autocomplete (script and
+# stylesheet, loaded only by the pages that use it) and our small scripts. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 src=childnrm/assets
 out=childnrm/static_build
 govuk=node_modules/govuk-frontend/dist/govuk
+autocomplete=node_modules/accessible-autocomplete/dist
 
-if [ ! -x node_modules/.bin/sass ] || [ ! -d "$govuk" ]; then
+if [ ! -x node_modules/.bin/sass ] || [ ! -d "$govuk" ] || [ ! -d "$autocomplete" ]; then
   echo "npm packages are missing: run 'npm ci' (or scripts/setup.sh) first" >&2
   exit 1
 fi
@@ -18,7 +20,7 @@ fi
 mkdir -p node_modules/.cache
 tmp=$(mktemp -d node_modules/.cache/childnrm-static-build.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/css" "$tmp/js" "$tmp/govuk"
+mkdir -p "$tmp/css" "$tmp/js" "$tmp/govuk" "$tmp/autocomplete"
 
 node_modules/.bin/sass --load-path=node_modules --quiet-deps --style=compressed --no-source-map \
   "$src/scss/application.scss" "$tmp/css/application.css"
@@ -27,7 +29,8 @@ cp -R "$govuk/assets" "$tmp/govuk/assets"
 # Fonts are GDS Transport, licensed for gov.uk only: we use Arial and do not serve them.
 rm -rf "$tmp/govuk/assets/fonts"
 cp "$govuk/govuk-frontend.min.js" "$tmp/govuk/govuk-frontend.min.js"
-cp "$src/js/js-enabled.js" "$src/js/init.mjs" "$tmp/js/"
+cp "$autocomplete/accessible-autocomplete.min.js" "$autocomplete/accessible-autocomplete.min.css" "$tmp/autocomplete/"
+cp "$src/js/js-enabled.js" "$src/js/init.mjs" "$src/js/autocomplete.mjs" "$tmp/js/"
 
 if grep -q "GDS Transport\|/fonts/" "$tmp/css/application.css"; then
   echo "The stylesheet refers to the GDS Transport font: check \$govuk-font-family" >&2

@@ -46,7 +46,13 @@ class Perm(StrEnum):
     # Panels and decisions (issue 4). Record-level scope comes from the selectors of each app:
     # a meeting's attendees reach its agenda's case papers only while the meeting is not closed.
     PANEL_MANAGE = "panel.manage"  # membership, meetings, agendas, attendance
+    # A seat on the panel for someone who holds the panel member role at the site (record-level: the panels
+    # service checks the role); whoever runs the panel gives any seat with PANEL_MANAGE.
+    PANEL_SEAT_GIVE = "panel.seat_give"
     MEETING_ATTEND = "meeting.attend"  # meetings I am invited to, and their case papers while open
+    # Run a sitting I chair: open it, mark who is present, close it. Record-level: only the sitting's own chair
+    # (`may_run_sitting`), never every chair of the site; scheduling, agendas and cancelling stay PANEL_MANAGE.
+    SITTING_RUN = "meeting.run_own"
     DECISION_RECORD = "decision.record"  # draft a decision's record and its votes at a sitting
     DECISION_FINALISE = "decision.finalise"  # sign off a decision (the chair)
     DECISION_SECOND_REVIEW = "decision.second_review"  # review a negative decision before it is final
@@ -64,6 +70,16 @@ class Perm(StrEnum):
     # names), sets the site's schedule and approves anonymisation; legal holds stop it.
     RETENTION_REVIEW = "retention.review"
     LEGAL_HOLD = "retention.legal_hold"  # place and lift legal holds on a child's cases
+    # The evidence library (issue 12), shared by every site: practitioners read and submit; a moderator of the
+    # submitter's site publishes. It never holds a child's record.
+    LIBRARY_READ = "learning.library_read"
+    LIBRARY_SUBMIT = "learning.library_submit"
+    LIBRARY_MODERATE = "learning.library_moderate"
+    # Outcome follow-up (issue 10): record the scheduled outcome reviews and missing episodes of children I am
+    # the lead social worker or allocated guardian of (record-level: outcomes.selectors); the coordinator
+    # oversees every child's follow-up at the site, read-only.
+    OUTCOME_RECORD = "outcome.record"
+    OUTCOME_VIEW_SITE = "outcome.view_site"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -86,16 +102,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_TRANSFER,
             Perm.DASHBOARD_VIEW,
             Perm.LEGAL_HOLD,
+            Perm.OUTCOME_VIEW_SITE,
         }
     ),
+    # A local authority's social worker may refer as a first responder and be the child's lead social worker.
     Role.FIRST_RESPONDER: frozenset(
-        {Perm.CHILD_VIEW_ASSOCIATED, Perm.REFERRAL_CREATE, Perm.REFERRAL_VIEW_OWN, Perm.INFORMATION_RESPOND}
+        {
+            Perm.CHILD_VIEW_ASSOCIATED,
+            Perm.REFERRAL_CREATE,
+            Perm.REFERRAL_VIEW_OWN,
+            Perm.INFORMATION_RESPOND,
+            Perm.OUTCOME_RECORD,
+        }
     ),
-    Role.ICTG: frozenset({Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND, Perm.PLAN_ACTION_UPDATE}),
+    Role.ICTG: frozenset(
+        {Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND, Perm.PLAN_ACTION_UPDATE, Perm.OUTCOME_RECORD}
+    ),
     # Chairs, members and advisers reach a case through a meeting's agenda, while the meeting is open.
     Role.CHAIR: frozenset(
         {
             Perm.MEETING_ATTEND,
+            Perm.SITTING_RUN,
             Perm.DECISION_RECORD,
             Perm.DECISION_FINALISE,
             Perm.DECISION_SECOND_REVIEW,
@@ -103,14 +130,35 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.PANEL_MEMBER: frozenset(
-        {Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND, Perm.INFORMATION_RESPOND, Perm.PLAN_ACTION_UPDATE}
+        {
+            Perm.CHILD_VIEW_ASSOCIATED,
+            Perm.MEETING_ATTEND,
+            Perm.INFORMATION_RESPOND,
+            Perm.PLAN_ACTION_UPDATE,
+            Perm.OUTCOME_RECORD,
+        }
     ),
     Role.ADVISER: frozenset({Perm.MEETING_ATTEND, Perm.INFORMATION_RESPOND, Perm.PLAN_ACTION_UPDATE}),
     Role.SCA_QUALITY_ASSURER: frozenset({Perm.SCA_AUDIT}),
     Role.ANALYST: frozenset({Perm.STATISTICS_VIEW}),
-    Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE, Perm.SITE_POLICY_MANAGE}),
+    # Giving someone the panel member role offers them a seat on the panel (accounts' user pages, panels' service).
+    Role.SITE_ADMIN: frozenset({Perm.SITE_USERS_MANAGE, Perm.SITE_POLICY_MANAGE, Perm.PANEL_SEAT_GIVE}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.RETENTION_REVIEW, Perm.LEGAL_HOLD}),
+    Role.LIBRARY_MODERATOR: frozenset({Perm.LIBRARY_READ, Perm.LIBRARY_SUBMIT, Perm.LIBRARY_MODERATE}),
 }
+# Every practitioner reads the evidence library and may submit to it (the community of practice).
+LIBRARY_PRACTITIONERS = (
+    Role.FIRST_RESPONDER,
+    Role.COORDINATOR,
+    Role.CHAIR,
+    Role.PANEL_MEMBER,
+    Role.ADVISER,
+    Role.ICTG,
+    Role.SCA_QUALITY_ASSURER,
+    Role.ANALYST,
+)
+for _role in LIBRARY_PRACTITIONERS:
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.LIBRARY_READ, Perm.LIBRARY_SUBMIT}
 
 # Why a permission is being used: recorded as the purpose of each audit event.
 PURPOSES: dict[Perm, str] = {
@@ -125,7 +173,9 @@ PURPOSES: dict[Perm, str] = {
     Perm.REFERRAL_TRIAGE: "Triage and routing of referrals",
     Perm.CHILD_LINK: "Linking records of the same child",
     Perm.PANEL_MANAGE: "Running the panel: membership, meetings and agendas",
+    Perm.PANEL_SEAT_GIVE: "Giving a panel member their seat on the panel",
     Perm.MEETING_ATTEND: "Case papers for a panel meeting I attend",
+    Perm.SITTING_RUN: "Running a panel sitting I chair",
     Perm.DECISION_RECORD: "Recording a panel decision",
     Perm.DECISION_FINALISE: "Signing off a panel decision",
     Perm.DECISION_SECOND_REVIEW: "Second review of a negative decision",
@@ -141,6 +191,11 @@ PURPOSES: dict[Perm, str] = {
     Perm.SCA_AUDIT: "Home Office quality assurance of decisions",
     Perm.RETENTION_REVIEW: "Retention: deciding whether records past their retention date are anonymised",
     Perm.LEGAL_HOLD: "Retention: legal hold on a child's records",
+    Perm.LIBRARY_READ: "Learning from the evidence library",
+    Perm.LIBRARY_SUBMIT: "Sharing practice through the evidence library",
+    Perm.LIBRARY_MODERATE: "Moderating the evidence library",
+    Perm.OUTCOME_RECORD: "Outcome follow-up of a child I support",
+    Perm.OUTCOME_VIEW_SITE: "Oversight of outcome follow-up at the site",
 }
 
 _CACHE_ATTR = "_childnrm_site_perms"
@@ -176,6 +231,14 @@ def has_perm(user: SiteMember | AnonymousUser, perm: Perm, site_id: int | None =
     if site_id is None:
         return any(perm in p for p in perms.values())
     return perm in perms.get(site_id, frozenset())
+
+
+def may_run_sitting(user: SiteMember | AnonymousUser, *, site_id: int, chair_id: int | None) -> bool:
+    """Whether the user may open, take attendance at and close this sitting: whoever runs the site's panel, or
+    the sitting's own chair (a chair of the site does not run another chair's sitting)."""
+    if has_perm(user, Perm.PANEL_MANAGE, site_id):
+        return True
+    return chair_id is not None and chair_id == getattr(user, "pk", None) and has_perm(user, Perm.SITTING_RUN, site_id)
 
 
 def roles_at(user: SiteMember | AnonymousUser, site_id: int | None) -> list[str]:

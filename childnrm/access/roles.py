@@ -21,3 +21,32 @@ class Role(models.TextChoices):
     SITE_ADMIN = "site_admin", "Site administrator"
     # Approves anonymisation at the end of the retention schedule and places legal holds (retention app).
     DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    # Approves or rejects what the site's practitioners submit to the shared evidence library (learning app).
+    LIBRARY_MODERATOR = "library_moderator", "Library moderator"
+
+
+# What each role is for, in a sentence, under each role on the site administrator's pages (domain.md, "Who uses
+# it"): what the holder does and what they see. Every role has one (access/tests).
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    Role.FIRST_RESPONDER: "Refers children and follows their own referrals: sees only the referrals they sent, "
+    "their progress and the outcome letter",
+    Role.COORDINATOR: "Runs the panel: triages referrals, builds the case papers, schedules sittings, records "
+    "decisions, plans, letters and returns. Sees every case of the site",
+    Role.CHAIR: "Chairs sittings, checks quorum and conflicts, and signs off decisions. Sees the cases on the "
+    "agenda of the sittings they chair",
+    Role.PANEL_MEMBER: "Sits on the panel for their agency and votes. Sees the case papers of a sitting they are "
+    "invited to while it is open. Also needs a seat on the panel",
+    Role.ADVISER: "Advises the panel without a vote (education, youth justice, specialist services). Sees only "
+    "the papers shared for a sitting",
+    Role.ICTG: "The child's guardian: attends without a vote and explains the decision to the child. Sees the "
+    "children allocated to them, their plans and letters",
+    Role.SCA_QUALITY_ASSURER: "Home Office: reads the decisions sent for audit and records findings. Sees no "
+    "child's record in this service",
+    Role.ANALYST: "Statistics and equality monitoring. Sees totals only, never a child's record",
+    Role.SITE_ADMIN: "Adds people to the site, gives and removes roles, and sets the site's decision policy. "
+    "Sees no child's record",
+    Role.DATA_PROTECTION_OFFICER: "Approves anonymisation when records pass their retention date, and places "
+    "legal holds. Sees references and dates, not names",
+    Role.LIBRARY_MODERATOR: "Approves or rejects what the site's practitioners submit to the shared evidence "
+    "library. Sees no child's record",
+}

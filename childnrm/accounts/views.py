@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.access.decorators import password_only, public, requires, signed_in
 from childnrm.access.policy import Perm
+from childnrm.access.roles import ROLE_DESCRIPTIONS, Role
 from childnrm.accounts import forms, selectors, services
 from childnrm.accounts import policy as site_policy_service
 from childnrm.accounts.models import Site, User
@@ -248,8 +249,11 @@ def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
             messages.success(
                 request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}"
             )
+            if Role.PANEL_MEMBER in form.cleaned_data["roles"]:
+                # Their page offers the seat on the panel the role needs.
+                return redirect("accounts:site-user-detail", site_slug=site.slug, user_id=user.pk)
             return redirect("accounts:site-user-list", site_slug=site.slug)
-    return render(request, "accounts/site_user_add.html", {"site": site, "form": form})
+    return render(request, "accounts/site_user_add.html", {"site": site, "form": form, "role_hints": ROLE_DESCRIPTIONS})
 
 
 def _site_user_page(
@@ -270,6 +274,7 @@ def _site_user_page(
         "errors": [refusal] if refusal else [],
         "is_self": is_self,
         "may_reset": not is_self and selectors.account_within_admin_reach(admin=request.user, user=member),
+        "role_hints": ROLE_DESCRIPTIONS,
     }
     return render(request, "accounts/site_user_detail.html", context, status=status)
 
@@ -290,6 +295,9 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
             return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)
         else:
             messages.success(request, f"Roles for {member.full_name} have been updated")
+            if Role.PANEL_MEMBER in set(form.cleaned_data["roles"]) - set(current):
+                # Given the panel member role: their page offers the seat on the panel the role needs.
+                return redirect("accounts:site-user-detail", site_slug=site.slug, user_id=member.pk)
             return redirect("accounts:site-user-list", site_slug=site.slug)
     return _site_user_page(request, site, member, form)
 

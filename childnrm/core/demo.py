@@ -63,6 +63,7 @@ ROLE_ORGANISATION = {
     Role.ANALYST: "la",
     Role.SITE_ADMIN: "la",
     Role.DATA_PROTECTION_OFFICER: "la",
+    Role.LIBRARY_MODERATOR: "la",
 }
 GIVEN = [
     "Amara",
@@ -192,6 +193,8 @@ APP_DEMO_MODULES = (
     "childnrm.safeguarding.demo",
     "childnrm.letters.demo",
     "childnrm.handovers.demo",
+    "childnrm.outcomes.demo",
+    "childnrm.learning.demo",
 )
 
 

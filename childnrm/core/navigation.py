@@ -119,6 +119,20 @@ PLACES: list[Place] = [
         description="Safeguarding actions you own",
     ),
     Place(
+        "Your outcome reviews",
+        "outcomes:mine",
+        (Perm.OUTCOME_RECORD,),
+        in_bar=False,
+        description="Reviews of how the children you support are doing since the panel's decision",
+    ),
+    Place(
+        "Outcome review schedule",
+        "outcomes:schedules",
+        (Perm.SITE_POLICY_MANAGE,),
+        in_bar=False,
+        description="When each decided child's outcomes are reviewed",
+    ),
+    Place(
         "Transfers",
         "handovers:transfers",
         (Perm.CASE_TRANSFER,),
@@ -139,6 +153,19 @@ PLACES: list[Place] = [
         unless=(Perm.RETENTION_REVIEW,),
         in_bar=False,
         description="Keep a child's records from anonymisation while a claim or inquiry needs them",
+    ),
+    Place(
+        "Evidence library",
+        "learning:library",
+        (Perm.LIBRARY_READ,),
+        in_bar=False,
+        description="Guidance, research and practice notes shared by every site",
+    ),
+    Place(
+        "Library moderation",
+        "learning:moderation",
+        (Perm.LIBRARY_MODERATE,),
+        description="What practitioners have sent to the evidence library",
     ),
     Place("Your account", "accounts:account"),
 ]

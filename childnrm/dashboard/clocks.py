@@ -23,14 +23,24 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
   CG decision cannot be signed off until it is (`eligibility.adult_consent_problems`);
 - overdue safeguarding plan actions and overdue information requests (due before today, still open);
 - sittings left in session past their day (opened, never closed, starting before today);
-- information-sharing protocols whose review date is within REVIEW_DUE_DAYS, or past (lapsed).
+- information-sharing protocols whose review date is within REVIEW_DUE_DAYS, or past (lapsed);
+- communicating the outcome (step 10): final decisions whose letters have not been produced, and final
+  decisions nobody has yet recorded explaining to the child;
+- children of the site whose case the panel accepted, not yet 18, with no guardian (ICTG) allocated.
+
+Each kind has one source (`SOURCES`: its queryset and how a row reads as an `Alert`), so the dashboard's
+few rows, the full list's pages and the daily digest all list the same cases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -41,8 +51,9 @@ from childnrm.information.models import InformationRequest, RequestStatus, Shari
 from childnrm.information.services_protocols import REVIEW_DUE_DAYS
 from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
 from childnrm.kit.dates import long_date
+from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.panels.models import Meeting, MeetingStatus
-from childnrm.people.models import Child
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.referrals import clocks as referral_clocks
 from childnrm.referrals.eligibility import (
     birth_date_from_estimated_age,
@@ -76,6 +87,9 @@ class Kind:
     INFORMATION_OVERDUE = "information_request_overdue"
     PROTOCOL_REVIEW = "sharing_protocol_review_due"
     SITTING_STALE = "sitting_left_in_session"
+    LETTERS_NOT_PRODUCED = "letters_not_produced"
+    NOT_EXPLAINED = "decision_not_explained"
+    WITHOUT_GUARDIAN = "child_without_guardian"
 
 
 KIND_LABELS = {
@@ -91,7 +105,28 @@ KIND_LABELS = {
     Kind.INFORMATION_OVERDUE: "Information requests overdue",
     Kind.PROTOCOL_REVIEW: f"Information-sharing protocols due for review within {REVIEW_DUE_DAYS} days",
     Kind.SITTING_STALE: "Sittings left in session past their day",
+    Kind.LETTERS_NOT_PRODUCED: "Final decisions without their letters",
+    Kind.NOT_EXPLAINED: "Decisions not yet explained to the child",
+    Kind.WITHOUT_GUARDIAN: "Children without an allocated guardian",
 }
+
+# The clocks: what falls due on a date. The daily digest (reminders.py) reminds coordinators of these only: the
+# letters, explanations and guardians still to do are on the dashboard, and a digest of every decision made
+# without an explanation recorded would bury the clocks.
+CLOCK_KINDS = (
+    Kind.RG_OVERDUE,
+    Kind.RG_DUE_SOON,
+    Kind.CG_RECOVERY,
+    Kind.CG_READY,
+    Kind.RECONSIDERATION_OPEN,
+    Kind.TURNING_18,
+    Kind.TURNING_18_CUT_OFF,
+    Kind.ADULT_CONSENT,
+    Kind.ACTION_OVERDUE,
+    Kind.INFORMATION_OVERDUE,
+    Kind.PROTOCOL_REVIEW,
+    Kind.SITTING_STALE,
+)
 
 
 # Date bounds ------------------------------------------------------------------------------------
@@ -245,6 +280,54 @@ def sittings_stale(site: Site, today: date) -> QuerySet[Meeting]:
     ).order_by("starts_at", "id")
 
 
+def letters_not_produced(site: Site, today: date | None = None) -> QuerySet[Decision]:
+    """Final decisions of the site with no letter produced: the referrer's and the child's are produced together
+    (letters.services.letters_produce), so any letter means both. Longest waiting first."""
+    produced = Letter.objects.filter(decision=OuterRef("pk"))
+    return (
+        _current_final(site)
+        .filter(~Exists(produced))
+        .select_related("referral", "referral__child")
+        .order_by("decided_on", "id")
+    )
+
+
+def not_explained(site: Site, today: date | None = None) -> QuerySet[Decision]:
+    """Final decisions of the site with no record of who explained them to the child, longest waiting first.
+
+    `child_letter` says whether the letter for the child (which the explanation usually goes through) exists yet.
+    """
+    explained = DecisionExplanation.objects.filter(decision=OuterRef("pk"))
+    child_letter = Letter.objects.filter(decision=OuterRef("pk"), kind=LetterKind.CHILD_FRIENDLY)
+    return (
+        _current_final(site)
+        .filter(~Exists(explained))
+        .annotate(child_letter=Exists(child_letter))
+        .select_related("referral", "referral__child")
+        .order_by("decided_on", "id")
+    )
+
+
+def children_without_guardian(site: Site, today: date) -> QuerySet[Child]:
+    """Children of the site with a referral its panel accepted, not yet 18 (an unknown date of birth counts as
+    a child), and no guardian (ICTG) allocated now. `referred_at` and `referral_reference` are their earliest
+    accepted referral's: longest waiting first."""
+    accepted = Referral.objects.filter(child=OuterRef("pk"), site=site, status=ReferralStatus.ACCEPTED).order_by(
+        "submitted_at", "id"
+    )
+    guardian = ChildAssociation.objects.filter(child=OuterRef("pk"), kind=AssociationKind.ICTG, ends_at__isnull=True)
+    return (
+        Child.objects.filter(site=site)
+        .filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__gt=latest_birth_date_18_by(today)))
+        .filter(Exists(accepted), ~Exists(guardian))
+        .annotate(
+            referred_at=Subquery(accepted.values("submitted_at")[:1]),
+            referral_reference=Subquery(accepted.values("reference")[:1]),
+        )
+        .order_by("referred_at", "id")
+    )
+
+
 # Information-sharing protocols: `information.services_protocols.due_for_review` (review date within
 # REVIEW_DUE_DAYS or past: a range on the site/review_on index).
 
@@ -298,14 +381,6 @@ def _referral_alert(kind: str, referral: Referral, due: date, today: date, note:
         days=(due - today).days,
         note=note,
     )
-
-
-def _rg_alerts(kind: str, referrals, site: Site, today: date) -> list[Alert]:
-    alerts = []
-    for referral in referrals:
-        due = referral_clocks.rg_due_date(referral_clocks.submitted_on(referral.submitted_at), site)
-        alerts.append(_referral_alert(kind, referral, due, today))
-    return alerts
 
 
 def _decision_alert(kind: str, decision: Decision, when: date, today: date, note: str = "") -> Alert:
@@ -396,6 +471,38 @@ def _sitting_alert(meeting: Meeting, today: date) -> Alert:
     )
 
 
+def _decided_note(decision: Decision) -> str:
+    return f"{decision.get_stage_display()}: {'positive' if decision.outcome == Outcome.POSITIVE else 'negative'}"
+
+
+def _letters_alert(decision: Decision, site: Site, today: date) -> Alert:
+    return _decision_alert(
+        Kind.LETTERS_NOT_PRODUCED, decision, decision.decided_on, today, note=_decided_note(decision)
+    )
+
+
+def _not_explained_alert(decision: Decision, site: Site, today: date) -> Alert:
+    note = _decided_note(decision)
+    if not decision.child_letter:
+        note += " – letter for the child not produced yet"
+    return _decision_alert(Kind.NOT_EXPLAINED, decision, decision.decided_on, today, note=note)
+
+
+def _guardian_alert(child: Child, site: Site, today: date) -> Alert:
+    referred = referral_clocks.submitted_on(child.referred_at)
+    return Alert(
+        kind=Kind.WITHOUT_GUARDIAN,
+        object_type=Child._meta.label_lower,
+        object_id=str(child.pk),
+        referral_reference=child.referral_reference,
+        child_reference=child.reference,
+        child_name=child.display_name,
+        date=referred,
+        days=(referred - today).days,
+        note="",
+    )
+
+
 @dataclass
 class AlertList:
     kind: str
@@ -424,58 +531,127 @@ class SiteAlerts:
         return [item for alert_list in self.lists.values() for item in alert_list.items]
 
 
-def _limited(qs: QuerySet, limit: int) -> tuple[int, list]:
-    rows = list(qs[:limit])
-    count = len(rows) if len(rows) < limit else qs.count()
-    return count, rows
+@dataclass(frozen=True)
+class Source:
+    """One kind of alert: the site's rows in the order they are listed, and how one row reads as an Alert."""
+
+    rows: Callable[[Site, date], QuerySet]
+    alert: Callable[[Any, Site, date], Alert]
 
 
-def site_alerts(site: Site, *, today: date | None = None, limit: int = LIST_LIMIT) -> SiteAlerts:
-    """Every alert of the site: a count and up to `limit` items each, in a fixed number of queries."""
-    today = today or timezone.localdate()
-    lists: dict[str, AlertList] = {}
+def _rg_source(kind: str) -> Callable[[Any, Site, date], Alert]:
+    def alert(referral: Referral, site: Site, today: date) -> Alert:
+        due = referral_clocks.rg_due_date(referral_clocks.submitted_on(referral.submitted_at), site)
+        return _referral_alert(kind, referral, due, today)
 
-    count, rows = _limited(rg_overdue(site, today), limit)
-    lists[Kind.RG_OVERDUE] = AlertList(Kind.RG_OVERDUE, count, _rg_alerts(Kind.RG_OVERDUE, rows, site, today))
-    count, rows = _limited(rg_due_soon(site, today), limit)
-    lists[Kind.RG_DUE_SOON] = AlertList(Kind.RG_DUE_SOON, count, _rg_alerts(Kind.RG_DUE_SOON, rows, site, today))
+    return alert
 
-    for kind, qs in ((Kind.CG_RECOVERY, cg_in_recovery(site, today)), (Kind.CG_READY, cg_ready(site, today))):
-        count, rows = _limited(qs, limit)
-        items = [_decision_alert(kind, d, referral_clocks.earliest_cg_date(d.decided_on, site), today) for d in rows]
-        lists[kind] = AlertList(kind, count, items)
 
-    count, rows = _limited(reconsideration_open(site, today), limit)
-    items = [
-        _decision_alert(
-            Kind.RECONSIDERATION_OPEN,
-            d,
-            d.reconsideration_window.last_day,
-            today,
-            note=f"{d.get_stage_display()}{' – request received' if d.reconsideration_requested else ''}",
-        )
-        for d in rows
-    ]
-    lists[Kind.RECONSIDERATION_OPEN] = AlertList(Kind.RECONSIDERATION_OPEN, count, items)
+def _cg_source(kind: str) -> Callable[[Any, Site, date], Alert]:
+    def alert(decision: Decision, site: Site, today: date) -> Alert:
+        return _decision_alert(kind, decision, referral_clocks.earliest_cg_date(decision.decided_on, site), today)
 
-    for kind, qs in (
-        (Kind.TURNING_18_CUT_OFF, turning_18_cut_off(site, today)),
-        (Kind.TURNING_18, turning_18_children(site, today)),
-    ):
-        count, rows = _limited(qs, limit)
-        lists[kind] = AlertList(kind, count, [_child_alert(kind, c, today) for c in rows])
+    return alert
 
-    count, rows = _limited(adult_consent_awaited(site, today), limit)
-    lists[Kind.ADULT_CONSENT] = AlertList(Kind.ADULT_CONSENT, count, [_consent_alert(r, today) for r in rows])
 
-    count, rows = _limited(actions_overdue(site, today), limit)
-    lists[Kind.ACTION_OVERDUE] = AlertList(Kind.ACTION_OVERDUE, count, [_action_alert(a, today) for a in rows])
-    count, rows = _limited(information_overdue(site, today), limit)
-    lists[Kind.INFORMATION_OVERDUE] = AlertList(
-        Kind.INFORMATION_OVERDUE, count, [_information_alert(r, today) for r in rows]
+def _reconsideration_alert(decision: Decision, site: Site, today: date) -> Alert:
+    requested = " – request received" if decision.reconsideration_requested else ""
+    return _decision_alert(
+        Kind.RECONSIDERATION_OPEN,
+        decision,
+        decision.reconsideration_window.last_day,
+        today,
+        note=f"{decision.get_stage_display()}{requested}",
     )
-    count, rows = _limited(sittings_stale(site, today), limit)
-    lists[Kind.SITTING_STALE] = AlertList(Kind.SITTING_STALE, count, [_sitting_alert(m, today) for m in rows])
-    count, rows = _limited(protocols_due_for_review(site, today), limit)
-    lists[Kind.PROTOCOL_REVIEW] = AlertList(Kind.PROTOCOL_REVIEW, count, [_protocol_alert(p, today) for p in rows])
+
+
+def _child_source(kind: str) -> Callable[[Any, Site, date], Alert]:
+    return lambda child, site, today: _child_alert(kind, child, today)
+
+
+def _today_only(build: Callable[[Any, date], Alert]) -> Callable[[Any, Site, date], Alert]:
+    return lambda row, site, today: build(row, today)
+
+
+SOURCES: dict[str, Source] = {
+    Kind.RG_OVERDUE: Source(rg_overdue, _rg_source(Kind.RG_OVERDUE)),
+    Kind.RG_DUE_SOON: Source(rg_due_soon, _rg_source(Kind.RG_DUE_SOON)),
+    Kind.CG_RECOVERY: Source(cg_in_recovery, _cg_source(Kind.CG_RECOVERY)),
+    Kind.CG_READY: Source(cg_ready, _cg_source(Kind.CG_READY)),
+    Kind.RECONSIDERATION_OPEN: Source(reconsideration_open, _reconsideration_alert),
+    Kind.TURNING_18_CUT_OFF: Source(turning_18_cut_off, _child_source(Kind.TURNING_18_CUT_OFF)),
+    Kind.TURNING_18: Source(turning_18_children, _child_source(Kind.TURNING_18)),
+    Kind.ADULT_CONSENT: Source(adult_consent_awaited, _today_only(_consent_alert)),
+    Kind.ACTION_OVERDUE: Source(actions_overdue, _today_only(_action_alert)),
+    Kind.INFORMATION_OVERDUE: Source(information_overdue, _today_only(_information_alert)),
+    Kind.SITTING_STALE: Source(sittings_stale, _today_only(_sitting_alert)),
+    Kind.PROTOCOL_REVIEW: Source(protocols_due_for_review, _today_only(_protocol_alert)),
+    Kind.LETTERS_NOT_PRODUCED: Source(letters_not_produced, _letters_alert),
+    Kind.NOT_EXPLAINED: Source(not_explained, _not_explained_alert),
+    Kind.WITHOUT_GUARDIAN: Source(children_without_guardian, _guardian_alert),
+}
+
+
+# The SQL of each kind's count, compiled once per site policy, day and viewer in each process: building and
+# compiling these querysets cost more CPU than running them, and the dashboard counts most kinds on every view.
+# The SQL depends only on the key (the site's policy fields, today, whose sittings), never on the rows, so a
+# cached statement counts exactly what `qs.count()` would. Bounded: emptied when full.
+_COUNT_SQL: dict[tuple, tuple[str, tuple]] = {}
+_COUNT_SQL_MAX = 512
+
+
+def _site_key(site: Site) -> tuple:
+    return tuple(getattr(site, f.attname) for f in Site._meta.concrete_fields)
+
+
+def _count(qs: QuerySet, key: tuple) -> int:
+    key = (qs.db, *key)
+    compiled = _COUNT_SQL.get(key)
+    if compiled is None:
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+        # The inner SQL is the ORM's own, its values passed as parameters: nothing here comes from a request.
+        compiled = (f"SELECT COUNT(*) FROM ({sql}) AS counted", tuple(params))  # noqa: S608
+        if len(_COUNT_SQL) >= _COUNT_SQL_MAX:
+            _COUNT_SQL.clear()
+        _COUNT_SQL[key] = compiled
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchone()[0]
+
+
+def _rows(site: Site, kind: str, today: date, chaired_by: int | None) -> QuerySet:
+    qs = SOURCES[kind].rows(site, today)
+    if chaired_by is not None and kind == Kind.SITTING_STALE:
+        qs = qs.filter(chair_id=chaired_by)
+    return qs
+
+
+def alert_list(
+    site: Site, kind: str, today: date, *, limit: int = LIST_LIMIT, chaired_by: int | None = None
+) -> AlertList:
+    """One kind's count and first `limit` alerts, in at most two queries: the count only when the list is full.
+    `chaired_by` (a user's id) keeps only the sittings that user chairs."""
+    qs = _rows(site, kind, today, chaired_by)
+    rows = list(qs[:limit])
+    count = len(rows) if len(rows) < limit else _count(qs, (kind, today, _site_key(site), chaired_by))
+    alert = SOURCES[kind].alert
+    return AlertList(kind, count, [alert(row, site, today) for row in rows])
+
+
+def alert_page(
+    site: Site, kind: str, today: date, *, number: Any, per_page: int, chaired_by: int | None = None
+) -> tuple[Page, list[Alert]]:
+    """One page of one kind's full list (a count and one slice in SQL), with its rows as alerts."""
+    page = Paginator(_rows(site, kind, today, chaired_by), per_page).get_page(number)
+    alert = SOURCES[kind].alert
+    return page, [alert(row, site, today) for row in page.object_list]
+
+
+def site_alerts(
+    site: Site, *, today: date | None = None, limit: int = LIST_LIMIT, kinds: Iterable[str] | None = None
+) -> SiteAlerts:
+    """The site's alerts of `kinds` (every kind by default): a count and up to `limit` items each, in at most two
+    queries per kind however many rows there are."""
+    today = today or timezone.localdate()
+    lists = {kind: alert_list(site, kind, today, limit=limit) for kind in (kinds or SOURCES)}
     return SiteAlerts(site=site, today=today, lists=lists)

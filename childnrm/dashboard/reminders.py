@@ -23,6 +23,7 @@ from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.models import Reminder
 from childnrm.information.services import chase_overdue
+from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.referrals.tasks import site_coordinator_emails
 from childnrm.safeguarding.models import PlanAction
@@ -67,7 +68,7 @@ def _claim(site: Site, kind: str, object_type: str, object_id: str, today: date)
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def _when(alert: Alert) -> str:
@@ -152,7 +153,7 @@ def _site_digest(site: Site, today: date, run: ReminderRun) -> list[EmailMessage
     recipients = site_coordinator_emails(site.pk)
     if not recipients:
         return []
-    alerts = clocks.site_alerts(site, today=today, limit=DIGEST_LIMIT)
+    alerts = clocks.site_alerts(site, today=today, limit=DIGEST_LIMIT, kinds=clocks.CLOCK_KINDS)
     claimed = []
     for alert in alerts.all_items():
         reminder = _claim(site, alert.kind, alert.object_type, alert.object_id, today)

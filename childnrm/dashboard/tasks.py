@@ -19,6 +19,10 @@ def send_daily_reminders(today: str | None = None) -> dict:
     from childnrm.retention.services import retention_review_run
 
     summary["retention"] = retention_review_run(today=day).as_dict()
+    # Outcome reviews that opened or are overdue, to their owners (outcomes app).
+    from childnrm.outcomes.reminders import outcome_reminders_send
+
+    summary["outcome_reviews"] = outcome_reminders_send(today=day).as_dict()
     # And removes files a crashed upload left behind with no row (a day old at least).
     from childnrm.kit.uploads import orphan_uploads_delete
     from childnrm.referrals.tasks import UPLOAD_FOLDERS

@@ -1,11 +1,24 @@
-"""The dashboard: what is due and overdue across a site's cases, for its coordinator and chair."""
+"""The dashboard: what is due, overdue or still to do across a site's cases, for its coordinator and chair.
+
+Each section is shown only to those who act on it (`SectionSpec.perms`, held at the site), with about ten
+rows and a link to its full list, paged. The page does a fixed number of queries: at most two per section
+(its rows, and its count when the rows fill the section), whatever the number of cases.
+
+Rows are built here, in Python, with their links already decided: whether the viewer may follow each kind
+of link is asked once per page, and each route is reversed once per page (`_Route`), not once per row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.access.decorators import requires
@@ -13,32 +26,187 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.dashboard import clocks
-from childnrm.dashboard.clocks import Kind
+from childnrm.dashboard.clocks import Alert, Kind
+from childnrm.kit.dates import long_date
 
 PURPOSE = PURPOSES[Perm.DASHBOARD_VIEW]
+SECTION_ROWS = 10  # rows each section shows on the dashboard; the rest are on its full list
+PAGE_SIZE = 25  # rows on each page of a full list
 
-# How each list names its date column, in the order the page shows the lists.
-SECTIONS: list[tuple[str, str, str]] = [
-    (Kind.RG_OVERDUE, "rg-overdue", "Was due"),
-    (Kind.RG_DUE_SOON, "rg-due-soon", "Due"),
-    (Kind.CG_READY, "cg-ready", "Could be decided from"),
-    (Kind.CG_RECOVERY, "cg-recovery", "Can be decided from"),
-    (Kind.RECONSIDERATION_OPEN, "reconsideration", "Window ends"),
-    (Kind.TURNING_18_CUT_OFF, "turning-18-cut-off", "18th birthday"),
-    (Kind.TURNING_18, "turning-18", "18th birthday"),
-    (Kind.ADULT_CONSENT, "adult-consent", "18th birthday"),
-    (Kind.ACTION_OVERDUE, "actions-overdue", "Was due"),
-    (Kind.INFORMATION_OVERDUE, "information-overdue", "Was due"),
-    (Kind.SITTING_STALE, "sittings-stale", "Sitting day"),
-    (Kind.PROTOCOL_REVIEW, "protocols-review", "Review date"),
+# Those who put cases to the panel and those who decide them watch the decision clocks.
+DECIDERS = (Perm.PANEL_MANAGE, Perm.DECISION_FINALISE)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    kind: str
+    slug: str  # the section's anchor on the dashboard and its full list's path (route name "dashboard:<slug>")
+    date_label: str
+    perms: tuple[Perm, ...]  # shown to users holding one of these at the site: those who act on it
+    timing: str = "due"  # "due": overdue, today or in N days; "since": N days ago
+
+    def visible_to(self, user, site: Site) -> bool:
+        return any(has_perm(user, perm, site.pk) for perm in self.perms)
+
+
+# The page's sections, in the order it shows them.
+SECTIONS: list[SectionSpec] = [
+    SectionSpec(Kind.RG_OVERDUE, "rg-overdue", "Was due", DECIDERS),
+    SectionSpec(Kind.RG_DUE_SOON, "rg-due-soon", "Due", DECIDERS),
+    SectionSpec(Kind.CG_READY, "cg-ready", "Could be decided from", DECIDERS),
+    SectionSpec(Kind.CG_RECOVERY, "cg-recovery", "Can be decided from", DECIDERS),
+    SectionSpec(Kind.RECONSIDERATION_OPEN, "reconsideration", "Window ends", (Perm.RECONSIDERATION_RECORD,)),
+    SectionSpec(Kind.TURNING_18_CUT_OFF, "turning-18-cut-off", "18th birthday", DECIDERS),
+    SectionSpec(Kind.TURNING_18, "turning-18", "18th birthday", (Perm.CASE_TRANSFER,)),
+    SectionSpec(Kind.ADULT_CONSENT, "adult-consent", "18th birthday", (Perm.CASE_TRANSFER,)),
+    SectionSpec(Kind.SITTING_STALE, "sittings-stale", "Sitting day", (Perm.PANEL_MANAGE, Perm.SITTING_RUN)),
+    SectionSpec(Kind.LETTERS_NOT_PRODUCED, "letters-not-produced", "Decided", (Perm.LETTER_PRODUCE,), "since"),
+    SectionSpec(Kind.NOT_EXPLAINED, "not-explained", "Decided", (Perm.LETTER_PRODUCE,), "since"),
+    SectionSpec(Kind.WITHOUT_GUARDIAN, "without-guardian", "Referred", (Perm.PLAN_MANAGE,), "since"),
+    SectionSpec(Kind.ACTION_OVERDUE, "actions-overdue", "Was due", (Perm.PLAN_MANAGE,)),
+    SectionSpec(Kind.INFORMATION_OVERDUE, "information-overdue", "Was due", (Perm.INFORMATION_REQUEST,)),
+    SectionSpec(Kind.PROTOCOL_REVIEW, "protocols-review", "Review date", (Perm.INFORMATION_REQUEST,)),
 ]
+SECTION_BY_KIND = {spec.kind: spec for spec in SECTIONS}
+
+# A fixed tag instead of the days until or since the date.
+FIXED_TAGS = {
+    Kind.CG_READY: ("Can be decided now", "govuk-tag govuk-tag--green"),
+    Kind.ADULT_CONSENT: ("Consent needed", "govuk-tag govuk-tag--red"),
+    Kind.SITTING_STALE: ("Still in session", "govuk-tag govuk-tag--red"),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    hidden: str  # visually hidden words that say where the link goes out of context
+    href: str
+
+
+@dataclass(frozen=True)
+class Row:
+    alert: Alert
+    child_name: str  # "" for those who reach cases only through a meeting's agenda (the chair)
+    child_href: str
+    referral_href: str
+    tag: str
+    tag_class: str  # "" for plain text
+    link: Link | None
 
 
 @dataclass(frozen=True)
 class Section:
-    anchor: str
-    date_label: str
-    alerts: clocks.AlertList
+    spec: SectionSpec
+    label: str
+    count: int
+    rows: list[Row]
+    href: str  # the full list
+
+    @property
+    def anchor(self) -> str:
+        return self.spec.slug
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.rows))
+
+
+class _Route:
+    """A route with one parameter, reversed once: `reverse()` for every link of every row cost more than all the
+    rest of the row."""
+
+    _MARK = "9081726354"  # valid for the int, str and slug converters, and found nowhere else in a path
+
+    def __init__(self, name: str) -> None:
+        self.before, self.after = reverse(name, args=[self._MARK]).split(self._MARK)
+
+    def __call__(self, value: object) -> str:
+        return f"{self.before}{quote(str(value), safe='')}{self.after}"
+
+
+def _tag(spec: SectionSpec, alert: Alert) -> tuple[str, str]:
+    if alert.kind in FIXED_TAGS:
+        return FIXED_TAGS[alert.kind]
+    days = alert.days
+    if spec.timing == "since":
+        ago = -days
+        return ("Today", "") if ago <= 0 else (f"{ago} day{'s' if ago != 1 else ''} ago", "")
+    if days < 0:
+        return f"Overdue by {alert.overdue_by} day{'s' if alert.overdue_by != 1 else ''}", "govuk-tag govuk-tag--red"
+    if days == 0:
+        return "Today", "govuk-tag govuk-tag--orange"
+    return f"In {days} day{'s' if days != 1 else ''}", ""
+
+
+class RowMaker:
+    """Turns alerts into rows for one viewer at one site: each permission is asked once, each route reversed once."""
+
+    def __init__(self, user, site: Site) -> None:
+        def may(perm: Perm) -> bool:
+            return has_perm(user, perm, site.pk)
+
+        def route(name: str, perm: Perm | None = None, *, allowed: bool | None = None) -> _Route | None:
+            return _Route(name) if (may(perm) if perm else allowed) else None
+
+        self.show_names = may(Perm.CHILD_VIEW_SITE)
+        self.child = route("people:detail", Perm.CHILD_VIEW_SITE)
+        self.referral = route("referrals:triage", Perm.REFERRAL_TRIAGE)
+        transition = route("handovers:adult-transition", Perm.CASE_TRANSFER)
+        consent = route("referrals:adult-consent", Perm.CASE_TRANSFER)
+        protocol = route("information:protocol", Perm.INFORMATION_REQUEST)
+        # The chair's rows are the sittings they chair (`_chaired_by`), which they may open and close.
+        meeting = route("panels:meeting", allowed=SECTION_BY_KIND[Kind.SITTING_STALE].visible_to(user, site))
+        letters = route("letters:decision", Perm.LETTER_PRODUCE)
+        explain = route("letters:explanation-add", Perm.LETTER_PRODUCE)
+        guardian = route("safeguarding:guardian", Perm.PLAN_MANAGE)
+        action = route("safeguarding:action", Perm.PLAN_MANAGE)
+
+        def link(text: str, target: _Route | None, value: Callable[[Alert], object], hidden: Callable[[Alert], str]):
+            if target is None:
+                return None
+            return lambda a: Link(text, hidden(a), target(value(a)))
+
+        def by_referral(a: Alert) -> str:
+            return f" for {a.referral_reference}"
+
+        def by_child(a: Alert) -> str:
+            return f" for {a.child_reference}"
+
+        def object_id(a: Alert) -> str:
+            return a.object_id
+
+        hand_over = link("Turning 18 hand-over", transition, lambda a: a.child_reference, by_child)
+        self.links: dict[str, Callable[[Alert], Link] | None] = {
+            Kind.TURNING_18: hand_over,
+            Kind.TURNING_18_CUT_OFF: hand_over,
+            Kind.ADULT_CONSENT: link("Record their answer", consent, lambda a: a.referral_reference, by_referral),
+            Kind.PROTOCOL_REVIEW: link("Review the protocol", protocol, object_id, lambda a: f" with {a.note}"),
+            Kind.SITTING_STALE: link("Go to the sitting", meeting, object_id, lambda a: f" of {long_date(a.date)}"),
+            Kind.LETTERS_NOT_PRODUCED: link("Produce the letters", letters, object_id, by_referral),
+            Kind.NOT_EXPLAINED: link("Record who explained it", explain, object_id, by_referral),
+            Kind.WITHOUT_GUARDIAN: link("Allocate a guardian", guardian, lambda a: a.child_reference, by_child),
+            Kind.ACTION_OVERDUE: link("See the action", action, object_id, by_child),
+        }
+
+    def row(self, spec: SectionSpec, alert: Alert) -> Row:
+        tag, tag_class = _tag(spec, alert)
+        make_link = self.links.get(alert.kind)
+        return Row(
+            alert=alert,
+            child_name=alert.child_name if self.show_names else "",
+            child_href=self.child(alert.child_reference) if self.child and alert.child_reference else "",
+            referral_href=self.referral(alert.referral_reference) if self.referral and alert.referral_reference else "",
+            tag=tag,
+            tag_class=tag_class,
+            link=make_link(alert) if make_link else None,
+        )
+
+
+def _chaired_by(user, site: Site) -> int | None:
+    """A chair who does not run the site's panel sees only the sittings they chair (the ones they may open and
+    close) among those left in session; None: every sitting of the site."""
+    return None if has_perm(user, Perm.PANEL_MANAGE, site.pk) else user.pk
 
 
 def dashboard_sites(user) -> list[Site]:
@@ -47,9 +215,23 @@ def dashboard_sites(user) -> list[Site]:
 
 def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpResponse:
     today = timezone.localdate()
-    alerts = clocks.site_alerts(site, today=today)
-    sections = [Section(anchor, label, alerts[kind]) for kind, anchor, label in SECTIONS]
     user = request.user
+    rows = RowMaker(user, site)
+    chaired_by = _chaired_by(user, site)
+    sections = []
+    for spec in SECTIONS:
+        if not spec.visible_to(user, site):
+            continue
+        alerts = clocks.alert_list(site, spec.kind, today, limit=SECTION_ROWS, chaired_by=chaired_by)
+        sections.append(
+            Section(
+                spec=spec,
+                label=alerts.label,
+                count=alerts.count,
+                rows=[rows.row(spec, a) for a in alerts.items],
+                href=reverse(f"dashboard:{spec.slug}", args=[site.slug]),
+            )
+        )
     audit_record(
         request=request,
         action=Action.LIST,
@@ -59,26 +241,22 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
         purpose=PURPOSE,
         detail={
             "page": "dashboard",
-            "shown": {s.alerts.kind: [f"{a.object_type}:{a.object_id}" for a in s.alerts.items] for s in sections},
+            "shown": {s.spec.kind: [f"{r.alert.object_type}:{r.alert.object_id}" for r in s.rows] for s in sections},
         },
     )
     return render(
         request,
         "dashboard/site.html",
-        {
-            "site": site,
-            "sites": sites,
-            "today": today,
-            "sections": sections,
-            # A chair reaches a case through a meeting's agenda: the dashboard gives them references only.
-            "show_names": has_perm(user, Perm.CHILD_VIEW_SITE, site.pk),
-            "link_children": has_perm(user, Perm.CHILD_VIEW_SITE, site.pk),
-            "link_referrals": has_perm(user, Perm.REFERRAL_TRIAGE, site.pk),
-            "link_transitions": has_perm(user, Perm.CASE_TRANSFER, site.pk),
-            "link_meetings": has_perm(user, Perm.PANEL_MANAGE, site.pk),
-            "link_protocols": has_perm(user, Perm.INFORMATION_REQUEST, site.pk),
-        },
+        {"site": site, "sites": sites, "today": today, "sections": sections},
     )
+
+
+def _site_for(user, site_slug: str) -> tuple[Site, list[Site]]:
+    sites = dashboard_sites(user)
+    site = next((s for s in sites if s.slug == site_slug), None)
+    if site is None:
+        raise Http404
+    return site, sites
 
 
 @requires(Perm.DASHBOARD_VIEW)
@@ -91,8 +269,50 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.DASHBOARD_VIEW)
 def site_dashboard(request: HttpRequest, site_slug: str) -> HttpResponse:
-    sites = dashboard_sites(request.user)
-    site = next((s for s in sites if s.slug == site_slug), None)
-    if site is None:
-        raise Http404
+    site, sites = _site_for(request.user, site_slug)
     return _render_site(request, site, sites)
+
+
+@requires(Perm.DASHBOARD_VIEW)
+def section_list(request: HttpRequest, site_slug: str, kind: str) -> HttpResponse:
+    """One section's full list, paged: for those who see that section on the site's dashboard."""
+    site, _ = _site_for(request.user, site_slug)
+    spec = SECTION_BY_KIND[kind]
+    if not spec.visible_to(request.user, site):
+        raise PermissionDenied
+    today: date = timezone.localdate()
+    page, alerts = clocks.alert_page(
+        site,
+        kind,
+        today,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        chaired_by=_chaired_by(request.user, site),
+    )
+    rows = RowMaker(request.user, site)
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Site._meta.label_lower,
+        object_id=str(site.pk),
+        site_id=site.pk,
+        purpose=PURPOSE,
+        detail={
+            "page": "dashboard list",
+            "kind": kind,
+            "page_number": page.number,
+            "shown": [f"{a.object_type}:{a.object_id}" for a in alerts],
+        },
+    )
+    return render(
+        request,
+        "dashboard/section.html",
+        {
+            "site": site,
+            "today": today,
+            "spec": spec,
+            "label": clocks.KIND_LABELS[kind],
+            "page": page,
+            "rows": [rows.row(spec, a) for a in alerts],
+        },
+    )

@@ -13,3 +13,9 @@ class DecisionsConfig(AppConfig):
         for suggester in (agenda.reasonable_grounds_due, agenda.conclusive_grounds_ready):
             if suggester not in suggestions.SUGGESTERS:
                 suggestions.SUGGESTERS.append(suggester)
+
+        # The meeting page (panels) offers "Record the decision" for each case while the sitting is in session.
+        from childnrm.decisions.templating import sitting_decisions
+        from childnrm.kit.jinja2 import register
+
+        register(globals={"sitting_decisions": sitting_decisions})

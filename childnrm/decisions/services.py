@@ -17,14 +17,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import TieRule
 from childnrm.accounts.policy import current_policy
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import guidance, reconsideration
-from childnrm.decisions.checks import finalise_check_problems
+from childnrm.decisions.checks import finalise_check_problems, run_on_final
 from childnrm.decisions.models import (
     Act,
     ActFinding,
@@ -43,7 +42,7 @@ from childnrm.decisions.models import (
     TieDeferral,
     Vote,
 )
-from childnrm.kit.dates import long_date
+from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaStage, AttendsAs, Meeting, MeetingStatus
@@ -152,8 +151,8 @@ class DecisionIncomplete(ServiceError):
 
 
 def when(at) -> str:
-    local = timezone.localtime(at)
-    return f"{date_format(local, 'g:iA').lower()} on {date_format(local, 'j F Y')}"
+    """'3 December 2026 at 10:30am': a moment in a message, as every page writes one."""
+    return long_datetime(at)
 
 
 def _site_id(decision: Decision) -> int:
@@ -184,7 +183,7 @@ def _finalised_message(decision: Decision) -> str:
     if decision.finalised_by is not None:
         by = decision.finalised_by.full_name
         where = "sent for second review" if decision.status == DecisionStatus.SECOND_REVIEW else "finalised"
-        return f"This decision was {where} by {by} at {when(decision.finalised_at)}. It cannot be changed."
+        return f"This decision was {where} by {by} on {when(decision.finalised_at)}. It cannot be changed."
     return "This decision is no longer a draft and cannot be changed."
 
 
@@ -1206,6 +1205,8 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
             purpose=FINALISE,
             detail={"status": locked.status, "outcome": locked.outcome},
         )
+        if locked.status == DecisionStatus.FINAL:
+            run_on_final(locked, user=user, request=request)  # apps above decisions (outcomes' follow-up)
     return locked
 
 
@@ -1326,7 +1327,7 @@ def decision_second_review(
         if locked.status != DecisionStatus.SECOND_REVIEW:
             if locked.second_reviewed_by is not None:
                 raise DecisionStateError(
-                    f"This decision was reviewed by {locked.second_reviewed_by.full_name} at "
+                    f"This decision was reviewed by {locked.second_reviewed_by.full_name} on "
                     f"{when(locked.second_reviewed_at)}."
                 )
             raise DecisionStateError("This decision is not waiting for a second review.")
@@ -1369,4 +1370,6 @@ def decision_second_review(
             purpose=SECOND_REVIEW,
             detail={"agrees": agrees, "new_draft": None if agrees else result.pk},
         )
+        if agrees:
+            run_on_final(locked, user=user, request=request)  # apps above decisions (outcomes' follow-up)
     return result

@@ -39,6 +39,7 @@ from childnrm.decisions.models import (
     Stage,
     Vote,
 )
+from childnrm.decisions.next_steps import next_steps
 from childnrm.decisions.selectors import (
     agenda_item_get,
     agenda_items_for,
@@ -233,6 +234,9 @@ def start(request: HttpRequest) -> HttpResponse:
         )
     except (services.DecisionStateError, services.DecisionInvalid) as exc:
         messages.error(request, str(exc))
+        # Started from the sitting's page ("Record the decision"): the reason is shown back there.
+        if request.POST.get("from") == "meeting":
+            return redirect("panels:meeting", meeting_id=item.meeting_id)
         return redirect("decisions:index")
     return redirect("decisions:record", decision_id=decision.pk)
 
@@ -863,14 +867,8 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             and not any(v.supersedes_id == decision.pk for v in versions),
             "can_review": decision.status == DecisionStatus.SECOND_REVIEW
             and has_perm(user, Perm.DECISION_SECOND_REVIEW, site_id),
-            # What follows a final decision, in the apps that do it.
-            "next_steps": decision.status == DecisionStatus.FINAL
-            and {
-                "letters": has_perm(user, Perm.LETTER_PRODUCE, site_id),
-                "reconsideration": decision.outcome == Outcome.NEGATIVE
-                and has_perm(user, Perm.RECONSIDERATION_RECORD, site_id),
-                "return": has_perm(user, Perm.DECISION_RETURN, site_id),
-            },
+            # What follows sign-off, from the apps that do it (decisions.next_steps), each linked for those who may.
+            "next_steps": next_steps(decision, user),
             "status_tags": STATUS_TAG,
             **_reading(decision),
         },

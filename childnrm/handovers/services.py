@@ -23,6 +23,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.handovers import packet as packets
 from childnrm.handovers.models import AdultTransition, CaseTransfer, TransferDestination
 from childnrm.kit.errors import ServiceError
+from childnrm.people import linkage
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
@@ -99,6 +100,8 @@ def case_transfer(
                 referral.site = to_site
                 referral.save(update_fields=["status", "site", "updated_at"])
             Child.objects.filter(pk=locked_child.pk).update(site=to_site, updated_at=now)
+            # The child's blocking keys carry its site: searches at the new site find it, the old site's do not.
+            linkage.blocking_keys_refresh([locked_child.pk])
             transaction.on_commit(lambda: _notify(transfer.pk))
         else:
             words = f"Transferred to the Single Competent Authority with its whole history. Reason: {reason}"

@@ -9,6 +9,7 @@ from childnrm.accounts.models import Organisation
 from childnrm.information import services, services_protocols
 from childnrm.information.models import LawfulBasis, ProtocolBasis
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
+from childnrm.kit.pending import KeepsUploadsMixin
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import (
     ACCEPT_ATTRIBUTE,
@@ -119,7 +120,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class AnswerForm(GovukFormMixin, forms.Form):
+class AnswerForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
     text = _text(
         "Your answer",
@@ -329,7 +330,7 @@ class ProtocolForm(GovukFormMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in services_protocols.PROTOCOL_FIELDS}
 
 
-class ProtocolDocumentForm(GovukFormMixin, forms.Form):
+class ProtocolDocumentForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
     document = forms.FileField(
         label="Upload the signed protocol",

@@ -30,6 +30,7 @@ from childnrm.information.models import (
     RequestStatus,
     ResponseDocument,
 )
+from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.links import absolute_url
 from childnrm.panels.models import Agency
@@ -380,7 +381,7 @@ def request_email(info_request: InformationRequest, email: str) -> EmailMessage:
         subject=f"Information request {info_request.reference}",
         body=(
             f"A child panel has asked your organisation for information: request {info_request.reference}, "
-            f"to be answered by {info_request.due_on:%-d %B %Y}.\n\n"
+            f"to be answered by {long_date(info_request.due_on)}.\n\n"
             "Sign in to read and answer it:\n\n"
             f"{absolute_url(reverse('information:detail', args=[info_request.reference]))}"
             "\n\nDo not reply to this email."
@@ -394,7 +395,7 @@ def chase_email(info_request: InformationRequest, email: str) -> EmailMessage:
         subject=f"Reminder: information request {info_request.reference} is overdue",
         body=(
             f"Information request {info_request.reference} was due to be answered by "
-            f"{info_request.due_on:%-d %B %Y} and is still waiting for your organisation's answer.\n\n"
+            f"{long_date(info_request.due_on)} and is still waiting for your organisation's answer.\n\n"
             f"Sign in to answer it:\n\n{absolute_url(reverse('information:detail', args=[info_request.reference]))}"
             "\n\nDo not reply to this email."
         ),

@@ -5,6 +5,8 @@ An agency user sees only the minimum about the child: name, date of birth and th
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +24,9 @@ from childnrm.information.models import InformationRequest, LawfulBasis, Request
 from childnrm.information.services_protocols import current_protocols
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.pending import UploadKeeper
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
+from childnrm.referrals.forms import document_keep_check
 
 PAGE_SIZE = 25
 REQUEST_PURPOSE = PURPOSES[Perm.INFORMATION_REQUEST]
@@ -326,10 +330,17 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
         messages.info(request, f"Request {info_request.reference} is {info_request.get_status_display().lower()}.")
         return redirect("information:detail", request_reference=info_request.reference)
     initial = {"lawful_basis": info_request.lawful_basis, "purpose": info_request.purpose}
+    # Documents chosen before an error on the page are kept (kit.pending), for this user and request only.
+    keeper = UploadKeeper(
+        owner=request.user,
+        scope=f"information:answer:{info_request.pk}",
+        check=partial(document_keep_check, named=True),
+    )
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
+        keeper=keeper,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -352,6 +363,7 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
                 messages.info(request, problem.message)
                 return redirect("information:detail", request_reference=info_request.reference)
         else:
+            form.kept_uploads_attached()
             messages.success(request, f"Your answer to request {info_request.reference} has been sent to the panel")
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(

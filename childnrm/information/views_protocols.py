@@ -18,7 +18,9 @@ from childnrm.information.models import ProtocolDocument, SharingProtocol
 from childnrm.information.services import InformationError
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.pending import UploadKeeper
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
+from childnrm.referrals.forms import document_keep_check
 
 PURPOSE = services_protocols.PURPOSE
 
@@ -139,7 +141,10 @@ def protocol_change(request: HttpRequest, protocol_reference: str) -> HttpRespon
 def protocol_upload(request: HttpRequest, protocol_reference: str) -> HttpResponse:
     protocol = selectors.protocol_get(request.user, protocol_reference)
     form = ProtocolDocumentForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        # A file refused for another reason than its content is kept (kit.pending), for this user and protocol.
+        keeper=UploadKeeper(owner=request.user, scope=f"information:protocol:{protocol.pk}", check=document_keep_check),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,6 +156,7 @@ def protocol_upload(request: HttpRequest, protocol_reference: str) -> HttpRespon
         except InformationError as problem:
             add_to_form(form, problem)
         else:
+            form.kept_uploads_attached()
             messages.success(request, "Signed copy uploaded")
             return redirect("information:protocol", protocol_reference=protocol.reference)
     audit_record(

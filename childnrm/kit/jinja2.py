@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup, escape
 
-from childnrm.kit.dates import long_date as _long_date
-from childnrm.kit.dates import long_datetime
+from childnrm.kit.dates import long_date, long_datetime, time_of_day
 from childnrm.kit.forms import error_links, field_macro
+from childnrm.kit.pending import kept_for
 
 _GLOBALS: dict[str, Any] = {}
 _FILTERS: dict[str, Callable[..., Any]] = {}
@@ -53,11 +53,13 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-def long_date(value: date | datetime | None) -> str:
-    """'3 December 2026'; a moment is shown as its day in UK time."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return _long_date(value)
+def machine_date(value: date | datetime | None, fmt: str = "Y-m-d") -> str:
+    """A date for machines (`<time datetime="...">`), a moment in UK time. People read `long_date`,
+    `long_datetime` and `time` (kit.dates, GOV.UK style): a template never spells a date its own way."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        # Django's own templates localise before the `date` filter; Jinja2 does not, so this does.
+        value = timezone.localtime(value)
+    return defaultfilters.date(value, fmt)
 
 
 def _macro(env: jinja2.Environment, name: str) -> Any:
@@ -70,7 +72,11 @@ def field(env: jinja2.Environment, bf: BoundField, **opts: Any) -> Any:
     if bf.is_hidden:
         return bf  # Django's own rendering; it is HTML-safe (__html__)
     name, params = field_macro(bf, **opts)
-    return _macro(env, name)(params)  # a macro returns escaped Markup
+    html = _macro(env, name)(params)  # a macro returns escaped Markup
+    kept = kept_for(bf)  # files chosen before an error elsewhere on the page (kit.pending)
+    if kept:
+        html = Markup(env.get_template("includes/kept_uploads.html").render(kept)) + html  # noqa: S704 (autoescaped)
+    return html
 
 
 @jinja2.pass_environment
@@ -98,6 +104,19 @@ def error_summary(
     return _macro(env, "govukErrorSummary")({"titleText": title or "There is a problem", "errorList": items})
 
 
+def table_scroll(caption_id: str, caller: Callable[[], str]) -> Markup:
+    """The box a data table sits in, so that a table wider than a phone scrolls inside it, not the page.
+
+    `{% call table_scroll("queue-caption") %}<table ...><caption id="queue-caption" ...>...</table>{% endcall %}`.
+    The accessible pattern for a scrolling region: a region named by the table's caption (aria-labelledby,
+    so the name is always the caption's words) and focusable (tabindex="0"), so that a keyboard user can
+    reach and scroll it and a screen reader says what it holds. application.scss styles it and its focus.
+    """
+    box = Markup('<div class="app-table-scroll" role="region" aria-labelledby="{}" tabindex="0">\n{}</div>\n')
+    table = Markup(caller())  # noqa: S704 (the call block's own markup, autoescaped as it rendered)
+    return box.format(caption_id, table)
+
+
 def _no_methods(value: Any) -> Any:
     # Django templates call methods for you; Jinja2 prints them. A printed method is a bug: fail loudly.
     if callable(value) and not isinstance(value, str | Markup | jinja2.Undefined):
@@ -112,8 +131,8 @@ def _linebreaksbr(value: Any) -> Markup:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "date": defaultfilters.date,
-    "time": defaultfilters.time,
+    "date": machine_date,
+    "time": time_of_day,
     "long_date": long_date,
     "long_datetime": long_datetime,
     "linebreaksbr": _linebreaksbr,
@@ -144,7 +163,13 @@ def environment(**options: Any) -> jinja2.Environment:
         options["finalize"] = _no_methods
     env = jinja2.Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
     env.globals.update(
-        url=url, static=static, field=field, error_summary=error_summary, error_message=error_message, **_GLOBALS
+        url=url,
+        static=static,
+        field=field,
+        error_summary=error_summary,
+        error_message=error_message,
+        table_scroll=table_scroll,
+        **_GLOBALS,
     )
     env.filters.update(FILTERS, **_FILTERS)
     return env

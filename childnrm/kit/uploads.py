@@ -6,7 +6,8 @@
   UPLOAD_MAX_FILE_BYTES: the form receives a placeholder of that size, with no content, so the page
   refuses it with the usual GOV.UK error and keeps everything else the user typed.
 - `orphan_uploads_delete` removes stored files that no FileField refers to once they are old enough
-  that no upload can still be in progress (a crash between writing a file and committing its row).
+  that no upload can still be in progress (a crash between writing a file and committing its row),
+  and, first, files kept for a form that was never sent again once they expire (kit.pending).
 """
 
 from __future__ import annotations
@@ -134,12 +135,16 @@ def orphan_uploads_delete(
     """Delete files under `folders` that no row refers to and that are older than `min_age`.
 
     A file is written just before its row is committed, so one younger than `min_age` may belong
-    to an upload still in progress and is left alone. Returns the names deleted.
+    to an upload still in progress and is left alone. Expired pending uploads (kit.pending) go
+    first, and their folder is always swept: every daily run calls this. Returns the names deleted.
     """
+    from childnrm.kit.models import PENDING_FOLDER
+    from childnrm.kit.pending import expired_pending_uploads_delete
+
     storage = storage or default_storage
     cutoff = timezone.now() - min_age
-    deleted: list[str] = []
-    for folder in folders:
+    deleted: list[str] = expired_pending_uploads_delete(storage=storage)
+    for folder in dict.fromkeys([*folders, PENDING_FOLDER]):
         referenced = _referenced_names(folder)
         for name in _stored_names(storage, folder):
             if name in referenced or storage.get_modified_time(name) > cutoff:

@@ -1,5 +1,6 @@
 """Scoped reads for letters: the site's coordinators see every decision of their site; a guardian (ICTG)
-sees the decisions about children allocated to them. Anyone else gets 404, as if the record did not exist."""
+sees the decisions about children allocated to them; a referrer downloads the outcome letters addressed to them.
+Anyone else gets 404, as if the record did not exist."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.http import Http404
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.decisions.models import Decision, DecisionStatus
-from childnrm.letters.models import DecisionExplanation, Letter
+from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
 
 
@@ -37,15 +38,35 @@ def decision_get_for_letters(user, decision_id: int) -> Decision:
     return decision
 
 
+def letters_to_referrer(user) -> QuerySet[Letter]:
+    """The outcome letters addressed to the user as the referrer: of final (or since corrected) decisions on the
+    referrals they sent. Never the child's letter, and nothing of anyone else's referral."""
+    if not getattr(user, "is_authenticated", False) or not sites_where(user, Perm.REFERRAL_VIEW_OWN):
+        return Letter.objects.none()
+    return Letter.objects.filter(
+        kind=LetterKind.REFERRER_OUTCOME,
+        decision__referral__created_by=user,
+        decision__status__in=(DecisionStatus.FINAL, DecisionStatus.SUPERSEDED),
+    )
+
+
 def letter_get(user, letter_id: int) -> Letter:
+    """A letter of a decision the user produces letters for or is the child's guardian on, or one addressed to
+    them as the referrer."""
+    scope = Q(decision__in=decisions_for_letters(user)) | Q(pk__in=letters_to_referrer(user).values("pk"))
     letter = (
-        Letter.objects.filter(decision__in=decisions_for_letters(user), pk=letter_id)
+        Letter.objects.filter(scope, pk=letter_id)
         .select_related("decision__referral__site", "decision__referral__child")
         .first()
     )
     if letter is None:
         raise Http404
     return letter
+
+
+def addressed_to_referrer(user, letter: Letter) -> bool:
+    """Whether the user reads this letter only as the referrer it is addressed to (the audit purpose)."""
+    return not decisions_for_letters(user).filter(pk=letter.decision_id).exists()
 
 
 def explanation_get(user, explanation_id: int) -> DecisionExplanation:

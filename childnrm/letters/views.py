@@ -186,16 +186,17 @@ def explanation(request: HttpRequest, explanation_id: int) -> HttpResponse:
     )
 
 
-@requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED)
+@requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED, Perm.REFERRAL_VIEW_OWN)
 def download(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = selectors.letter_get(request.user, letter_id)
     referral = letter.decision.referral
+    referrer = selectors.addressed_to_referrer(request.user, letter)
     audit_record(
         request=request,
         action=Action.DOWNLOAD,
         obj=letter,
         site_id=referral.site_id,
-        purpose=PURPOSE,
+        purpose=PURPOSES[Perm.REFERRAL_VIEW_OWN] if referrer else PURPOSE,
         detail={"decision": letter.decision_id, "kind": letter.kind, "sha256": letter.sha256},
     )
     # Named by references only: never the child's name in a file name. Stored, so not rendered again.

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from childnrm.kit.errors import ServiceError
+from childnrm.learning.search import DERIVED_TABLES as LIBRARY_SEARCH_TABLES
 
 FORMAT = "childnrm-backup/1"
 MANIFEST = "manifest.json"
@@ -52,7 +53,8 @@ CHUNK = 1024 * 1024
 SEEDED_BY_MIGRATE = (Permission, ContentType)
 # Tables outside the models that a backup may leave out: `migrate` writes this one itself, and the
 # manifest records which migrations it held.
-NOT_BACKED_UP = {"django_migrations", "sqlite_sequence"}
+# Derived search indexes are left out: the library's triggers fill them again as its rows are restored.
+NOT_BACKED_UP = {"django_migrations", "sqlite_sequence"} | LIBRARY_SEARCH_TABLES
 
 
 class BackupError(ServiceError):

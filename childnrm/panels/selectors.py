@@ -15,14 +15,17 @@ case does not read its papers either.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from childnrm.access.policy import Perm, sites_where
+from childnrm.access.policy import Perm, may_run_sitting, sites_where
 from childnrm.panels.models import (
     AgendaItem,
+    AgendaStage,
     ConflictDeclaration,
     Meeting,
     MeetingAttendee,
@@ -85,6 +88,28 @@ def meeting_get_managed(user, meeting_id: int) -> Meeting:
 
 def can_manage(user, meeting: Meeting) -> bool:
     return meeting.site_id in sites_where(user, Perm.PANEL_MANAGE)
+
+
+def meetings_run_by(user) -> QuerySet[Meeting]:
+    """Sittings the user may open, take attendance at and close: every sitting of a site whose panel they run,
+    and the sittings they chair themselves (access.policy.may_run_sitting says the same of one sitting)."""
+    manage = sites_where(user, Perm.PANEL_MANAGE)
+    own = sites_where(user, Perm.SITTING_RUN)
+    if not manage and not own:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(Q(site_id__in=manage) | Q(site_id__in=own, chair=user))
+
+
+def meeting_get_run(user, meeting_id: int) -> Meeting:
+    """A sitting the user runs (see `meetings_run_by`); otherwise 404."""
+    meeting = meetings_run_by(user).select_related("site", "chair").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def can_run(user, meeting: Meeting) -> bool:
+    return may_run_sitting(user, site_id=meeting.site_id, chair_id=meeting.chair_id)
 
 
 def papers_open_to(user, meeting: Meeting) -> bool:
@@ -233,3 +258,57 @@ def carried_items(meeting: Meeting) -> QuerySet[AgendaItem]:
         .select_related("meeting", "referral", "carried_from")
         .order_by("carried_from__position", "id")
     )
+
+
+# --- The next sitting, from triage ---------------------------------------------------------------
+
+
+def next_scheduled_sitting(site_id: int) -> Meeting | None:
+    """The site's next scheduled sitting: the soonest not yet opened, from today on (one left scheduled on an
+    earlier day is stale, not "next")."""
+    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return (
+        Meeting.objects.filter(site_id=site_id, status=MeetingStatus.SCHEDULED, starts_at__gte=today)
+        .select_related("chair")
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+def live_agenda_items_of(referral: Referral) -> QuerySet[AgendaItem]:
+    """Where the case is listed already: agenda items of its site's scheduled or in-session sittings."""
+    return (
+        AgendaItem.objects.filter(
+            referral=referral, meeting__site_id=referral.site_id, meeting__status__in=LIVE_STATUSES
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "meeting_id")
+    )
+
+
+def next_agenda_stage(referral: Referral) -> str | None:
+    """What the panel is next asked to decide on the case: reasonable grounds first (with conclusive grounds too
+    where the site takes both at one sitting, as the agenda suggests), then conclusive grounds; None once both
+    are settled. Read through the reverse relation: panels sits below decisions (ADR 0014)."""
+    settled = set(
+        Referral.objects.filter(pk=referral.pk, decisions__status__in=SETTLED_DECISION_STATUSES).values_list(
+            "decisions__stage", flat=True
+        )
+    )
+    if "reasonable_grounds" not in settled:
+        return AgendaStage.BOTH if referral.site.rg_and_cg_at_one_sitting else AgendaStage.REASONABLE_GROUNDS
+    if "conclusive_grounds" not in settled:
+        return AgendaStage.CONCLUSIVE_GROUNDS
+    return None
+
+
+def referral_for_agenda(user, reference: str) -> Referral:
+    """A referral of a site whose panel the user runs (any status: the agenda's rules say what may be listed)."""
+    referral = (
+        Referral.objects.filter(site_id__in=sites_where(user, Perm.PANEL_MANAGE), reference=reference)
+        .select_related("site", "child")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm, may_run_sitting
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
@@ -69,6 +69,24 @@ def _require_manage(user, site_id: int) -> None:
         raise PermissionDenied
 
 
+def _require_run(user, meeting: Meeting) -> None:
+    """Opening, attendance and closing: the coordinator, or this sitting's own chair (read from the locked row,
+    so a chair replaced meanwhile no longer runs it)."""
+    if not may_run_sitting(user, site_id=meeting.site_id, chair_id=meeting.chair_id):
+        raise PermissionDenied
+
+
+def may_give_seat(user, site_id: int, member_user) -> bool:
+    """Whoever runs the panel gives any seat; a site administrator gives one to someone holding the panel member
+    role at the site (giving the role offers the seat, issue 9)."""
+    if has_perm(user, Perm.PANEL_MANAGE, site_id):
+        return True
+    return (
+        has_perm(user, Perm.PANEL_SEAT_GIVE, site_id)
+        and Membership.objects.filter(site_id=site_id, user=member_user, role=Role.PANEL_MEMBER, active=True).exists()
+    )
+
+
 # --- Membership ---------------------------------------------------------------------------------
 
 
@@ -116,7 +134,8 @@ def panel_member_add(
     request: HttpRequest | None = None,
 ) -> PanelMember:
     """Give a user of the site a seat on its panel (or give a former member their seat back)."""
-    _require_manage(user, site.pk)
+    if not may_give_seat(user, site.pk, member_user):
+        raise PermissionDenied
     _check_seat(agency=agency, attends_as=attends_as, voting=voting)
     if not Membership.objects.filter(site=site, user=member_user, active=True).exists():
         raise PanelError("Select someone who holds a role at this site", "user")
@@ -139,7 +158,7 @@ def panel_member_add(
             action=Action.CREATE,
             obj=member,
             site_id=site.pk,
-            purpose=MANAGE,
+            purpose=MANAGE if has_perm(user, Perm.PANEL_MANAGE, site.pk) else PURPOSES[Perm.PANEL_SEAT_GIVE],
             detail={"user": member_user.pk, "agency": agency, "attends_as": attends_as, "voting": voting},
         )
     return member
@@ -306,9 +325,17 @@ def _notify_cancelled(meeting_id: int) -> None:
     notify_meeting_cancelled.enqueue(meeting_id)
 
 
-def _lock_live(meeting: Meeting, user) -> Meeting:
+def _lock_live(meeting: Meeting, user, *, chair_may: bool = False) -> Meeting:
+    """The meeting locked, if still live and the user runs the panel (or, with `chair_may`, chairs it)."""
     locked = Meeting.objects.select_for_update().select_related("site").get(pk=meeting.pk)
-    _require_manage(user, locked.site_id)
+    if chair_may:
+        _require_run(user, locked)
+    else:
+        _require_manage(user, locked.site_id)
+    return _still_live(locked)
+
+
+def _still_live(locked: Meeting) -> Meeting:
     if locked.status not in LIVE_STATUSES:
         raise PanelError(f"This meeting is {locked.get_status_display().lower()}: it can no longer be changed")
     return locked
@@ -358,10 +385,15 @@ def _transition(
     request,
     refuse: str,
     detail: dict | None = None,
+    chair_may: bool = False,
 ) -> Meeting:
+    """Move the sitting to `to_status`; `chair_may`: its own chair may do this too (opening and closing)."""
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _require_manage(user, locked.site_id)
+        if chair_may:
+            _require_run(user, locked)
+        else:
+            _require_manage(user, locked.site_id)
         if locked.status not in allowed_from:
             raise PanelError(refuse.format(status=locked.get_status_display().lower()))
         from_status = locked.status
@@ -414,6 +446,7 @@ def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, 
             request=request,
             refuse="This meeting is {status}: only a scheduled meeting can be opened",
             detail={"moved_from": moved_from.isoformat(), "starts_at": moved_to.isoformat()} if early else {},
+            chair_may=True,
         )
         if early:
             if not move_to_today:
@@ -438,7 +471,8 @@ def meeting_close(
 
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        # Who may close is checked by _transition; carrying checks agenda_item_add's own permission.
+        # Whoever may close the sitting (its chair too) carries its undecided cases: that is part of closing it.
+        _require_run(user, locked)
         undecided = selectors.undecided_items(locked) if locked.status == MeetingStatus.OPEN else []
         carried = []
         if undecided:
@@ -462,6 +496,7 @@ def meeting_close(
             request=request,
             refuse="This meeting is {status}: only a meeting in session can be closed",
             detail={"carried": carried} if carried else {},
+            chair_may=True,
         )
 
 
@@ -476,8 +511,10 @@ def _carry(item: AgendaItem, to: Meeting, user, request) -> dict:
         new = existing
     else:
         try:
-            new = agenda_item_add(
-                meeting=to, user=user, referral=item.referral, stage=item.stage, request=request, carried_from=item
+            # Every agenda rule applies; the permission is the closing one, checked by meeting_close.
+            locked_to = _still_live(Meeting.objects.select_for_update().select_related("site").get(pk=to.pk))
+            new = _agenda_add(
+                locked_to, user=user, referral=item.referral, stage=item.stage, request=request, carried_from=item
             )
         except PanelError as problem:
             raise PanelError(
@@ -559,7 +596,7 @@ def attendance_mark(
 ) -> list[MeetingAttendee]:
     """Record who is present: attendees whose ids are in `present_ids`; everyone else invited is absent."""
     with transaction.atomic():
-        locked = _lock_live(meeting, user)
+        locked = _lock_live(meeting, user, chair_may=True)
         attendees = list(locked.attendees.select_for_update())
         unknown = set(present_ids) - {a.pk for a in attendees}
         if unknown:
@@ -592,33 +629,52 @@ def agenda_item_add(
     carried_from: AgendaItem | None = None,
 ) -> AgendaItem:
     """Put a case on a live meeting's agenda; `carried_from` is the item of a sitting that closed undecided."""
+    with transaction.atomic():
+        return _agenda_add(
+            _lock_live(meeting, user),
+            user=user,
+            referral=referral,
+            stage=stage,
+            request=request,
+            carried_from=carried_from,
+        )
+
+
+def _agenda_add(
+    locked: Meeting,
+    *,
+    user,
+    referral: Referral,
+    stage: str,
+    request: HttpRequest | None,
+    carried_from: AgendaItem | None = None,
+) -> AgendaItem:
+    """The agenda's rules and the write, on a live meeting locked by the caller, who has checked the permission."""
     if stage not in AgendaStage.values:
         raise PanelError("Select what the panel is asked to decide", "stage")
-    with transaction.atomic():
-        locked = _lock_live(meeting, user)
-        if referral.site_id != locked.site_id or referral.status != ReferralStatus.ACCEPTED:
-            raise PanelError("Only a case accepted by this panel can go on its agenda", "referral")
-        if locked.agenda_items.filter(referral=referral).exists():
-            raise PanelError(f"{referral.reference} is already on this agenda", "referral")
-        for check in AGENDA_CHECKS:
-            if refusal := check(locked, referral, stage):
-                raise PanelError(refusal, "referral")
-        position = (locked.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
-        item = AgendaItem.objects.create(
-            meeting=locked, referral=referral, stage=stage, position=position, added_by=user, carried_from=carried_from
-        )
-        detail = {"meeting": locked.pk, "referral": referral.pk, "stage": stage}
-        if carried_from is not None:
-            detail.update(carried_from_meeting=carried_from.meeting_id, carried_from_item=carried_from.pk)
-        audit_record(
-            request=request,
-            actor=user,
-            action=Action.CREATE,
-            obj=item,
-            site_id=locked.site_id,
-            purpose=MANAGE,
-            detail=detail,
-        )
+    if referral.site_id != locked.site_id or referral.status != ReferralStatus.ACCEPTED:
+        raise PanelError("Only a case accepted by this panel can go on its agenda", "referral")
+    if locked.agenda_items.filter(referral=referral).exists():
+        raise PanelError(f"{referral.reference} is already on this agenda", "referral")
+    for check in AGENDA_CHECKS:
+        if refusal := check(locked, referral, stage):
+            raise PanelError(refusal, "referral")
+    position = (locked.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        meeting=locked, referral=referral, stage=stage, position=position, added_by=user, carried_from=carried_from
+    )
+    detail = {"meeting": locked.pk, "referral": referral.pk, "stage": stage}
+    if carried_from is not None:
+        detail.update(carried_from_meeting=carried_from.meeting_id, carried_from_item=carried_from.pk)
+    audit_record(
+        request=request,
+        actor=user,
+        action=Action.CREATE,
+        obj=item,
+        site_id=locked.site_id,
+        purpose=MANAGE,
+        detail=detail,
+    )
     return item
 
 
@@ -631,6 +687,22 @@ def agenda_case_add(
     if lister is not None and lister(meeting=meeting, user=user, referral=referral, request=request):
         return
     agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, request=request)
+
+
+def agenda_next_sitting_add(
+    *, referral: Referral, meeting: Meeting, user, request: HttpRequest | None = None
+) -> AgendaItem:
+    """From triage: put the accepted case on `meeting`, the site's next sitting the coordinator was shown, asking
+    the panel for the decision the case waits for (panels.selectors.next_agenda_stage). Every agenda rule applies."""
+    from childnrm.panels import selectors
+
+    _require_manage(user, referral.site_id)
+    if meeting.site_id != referral.site_id:
+        raise PanelError("Select a sitting of the panel that accepted the case", "meeting")
+    stage = selectors.next_agenda_stage(referral)
+    if stage is None:
+        raise PanelError(f"Both decisions on {referral.reference} have been made: no decision waits for a sitting")
+    return agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, request=request)
 
 
 def agenda_item_remove(*, item: AgendaItem, user, request: HttpRequest | None = None) -> None:

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingKind, MeetingStatus
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.referrals.models import Referral
@@ -80,7 +81,7 @@ def next_regular_sitting(meeting: Meeting) -> Meeting | None:
 
 
 def long_day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def agenda_suggestions(meeting: Meeting, *, today: date | None = None) -> list[Suggestion]:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
+from childnrm.kit.dates import long_datetime
 from childnrm.kit.links import absolute_url
 from childnrm.panels.models import Meeting
 
 
 def _when(meeting: Meeting) -> str:
-    local = timezone.localtime(meeting.starts_at)
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+    return long_datetime(meeting.starts_at, weekday=True)
 
 
 def _invitation(meeting: Meeting, email: str, *, changed: bool = False) -> EmailMessage:

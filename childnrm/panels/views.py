@@ -42,6 +42,7 @@ from childnrm.referrals.models import Referral
 
 MANAGE = PURPOSES[Perm.PANEL_MANAGE]
 ATTEND = PURPOSES[Perm.MEETING_ATTEND]
+RUN = PURPOSES[Perm.SITTING_RUN]
 STATUS_TAG = {
     MeetingStatus.SCHEDULED: "govuk-tag--blue",
     MeetingStatus.OPEN: "govuk-tag--green",
@@ -287,6 +288,8 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddForm | None = None) -> HttpResponse:
     """The meeting page; `add_form` is the invitation form with the service's refusal against its field."""
     manage = selectors.can_manage(request.user, meeting)
+    # The coordinator, or this sitting's own chair: opens it, takes attendance and closes it.
+    run = selectors.can_run(request.user, meeting)
     papers_open = selectors.papers_open_to(request.user, meeting)
     attendees = list(meeting.attendees.select_related("user", "user__organisation"))
     refused = rules.seat_refusals(attendees, meeting.site_id)
@@ -296,6 +299,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
     context = {
         "meeting": meeting,
         "manage": manage,
+        "run": run,
         "papers_open": papers_open,
         "live": meeting.status in services.LIVE_STATUSES,
         "attendees": attendees,
@@ -305,11 +309,12 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
         "status_tag": STATUS_TAG,
         "own": next((a for a in attendees if a.user_id == request.user.pk), None),
     }
-    if manage and context["live"]:
-        invited = {a.user_id for a in attendees}
+    if run and context["live"]:
         context["attendance_form"] = AttendanceForm(
             initial={"present": [str(a.pk) for a in attendees if a.present]}, attendees=attendees
         )
+    if manage and context["live"]:
+        invited = {a.user_id for a in attendees}
         others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
         context["add_form"] = add_form or AttendeeAddForm(members=list(others.select_related("user")))
     audit_record(
@@ -317,7 +322,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
         action=Action.VIEW,
         obj=meeting,
         site_id=meeting.site_id,
-        purpose=MANAGE if manage else ATTEND,
+        purpose=MANAGE if manage else (RUN if run else ATTEND),
         detail={"meeting": meeting.pk, "referrals": [r["item"].referral_id for r in rows] if papers_open else []},
     )
     return render(request, "panels/meeting.html", context)
@@ -331,7 +336,11 @@ _TRANSITIONS = {
 
 
 def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
-    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    # The sitting's own chair opens and closes it too; cancelling stays with whoever runs the panel.
+    if action == "cancel":
+        meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    else:
+        meeting = selectors.meeting_get_run(request.user, meeting_id)
     service, done, template = _TRANSITIONS[action]
     error = ""
     undecided = selectors.undecided_items(meeting) if action == "close" and meeting.status == MeetingStatus.OPEN else []
@@ -371,16 +380,17 @@ def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> Http
         "undecided": undecided,
         "later": later,
         "carry_to": carry_to,
+        "manage": selectors.can_manage(request.user, meeting),
     }
     return render(request, template, context)
 
 
-@requires(Perm.PANEL_MANAGE)
+@requires(Perm.PANEL_MANAGE, Perm.SITTING_RUN)
 def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _transition_view(request, meeting_id, "open")
 
 
-@requires(Perm.PANEL_MANAGE)
+@requires(Perm.PANEL_MANAGE, Perm.SITTING_RUN)
 def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _transition_view(request, meeting_id, "close")
 
@@ -390,10 +400,10 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _transition_view(request, meeting_id, "cancel")
 
 
-@requires(Perm.PANEL_MANAGE)
+@requires(Perm.PANEL_MANAGE, Perm.SITTING_RUN)
 @require_POST
 def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get_managed(request.user, meeting_id)
+    meeting = selectors.meeting_get_run(request.user, meeting_id)
     attendees = list(meeting.attendees.select_related("user"))
     form = AttendanceForm(request.POST, attendees=attendees)
     if not form.is_valid():
@@ -539,6 +549,31 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "form": other_form,
         },
     )
+
+
+@requires(Perm.PANEL_MANAGE)
+@require_POST
+def next_sitting_add(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    """From the triage page: put the accepted case on the agenda of the site's next sitting (the one shown)."""
+    referral = selectors.referral_for_agenda(request.user, referral_reference)
+    chosen = request.POST.get("meeting", "")
+    meeting = (
+        selectors.meetings_managed_by(request.user).filter(site_id=referral.site_id, pk=int(chosen)).first()
+        if chosen.isdigit()
+        else None
+    )
+    back = redirect("referrals:triage", referral_reference=referral.reference)
+    if meeting is None:
+        messages.info(request, "That sitting is no longer scheduled: choose the next sitting again")
+        return back
+    try:
+        services.agenda_next_sitting_add(referral=referral, meeting=meeting, user=request.user, request=request)
+    except PanelError as problem:
+        messages.info(request, str(problem))
+    else:
+        day = long_date(timezone.localtime(meeting.starts_at).date())
+        messages.success(request, f"Referral {referral.reference} added to the agenda of the sitting on {day}")
+    return back
 
 
 @requires(Perm.PANEL_MANAGE)

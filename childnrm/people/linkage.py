@@ -53,15 +53,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -71,6 +75,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import Http404
+from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.people.linkage_scoring import (
@@ -87,10 +92,11 @@ from childnrm.people.linkage_scoring import (
     key_weight,
     profile_from_values,
 )
-from childnrm.people.models import Child, ChildBlockingKey, ChildLinkDecision, LinkStatus
+from childnrm.people.models import Child, ChildBlockingKey, ChildLinkDecision, LinkStatus, PossibleEarlierRecord
 from childnrm.people.selectors import children_visible_to
 
 MAX_SHOWN = 20  # possible matches shown on one page
+MAX_EARLIER_KEPT = 10  # possible earlier records kept per referral (the triage page shows the best few)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -263,7 +269,12 @@ def candidates_for(
         return []
     name_counts = {k: n for k, n in counts.items() if k.startswith("n:")}
     shares = common_shares(name_counts, total)
-    others = Child.objects.filter(pk__in=ids).select_related("site").prefetch_related(_referrals_prefetch())
+    others = (
+        # At the sites searched, whatever the keys say: a record moved to another site is not shown here.
+        Child.objects.filter(pk__in=ids, site_id__in=site_ids)
+        .select_related("site")
+        .prefetch_related(_referrals_prefetch())
+    )
     found = [Candidate(other, compare(me, profile_of(other), common=shares)) for other in others]
     if threshold is not None:
         found = [c for c in found if c.match.score >= threshold]
@@ -319,3 +330,88 @@ def linked_records_visible_to(user, child: Child) -> list:
     others = {d.other(child).pk for d in decisions}
     allowed = set(children_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
     return [d for d in decisions if d.other(child).pk in allowed]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Possible earlier records of a referral's child: searched in the background, read by the queue and triage
+# ---------------------------------------------------------------------------------------------------
+
+
+def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[PossibleEarlierRecord]:
+    """Look for earlier records of this referral's child and keep them, replacing what the last search kept.
+
+    Run by a background task (`referrals.tasks.find_possible_earlier_records`) when the referral is
+    submitted and whenever the child's identifying details or site change. It searches the child's site,
+    as the possible-matches page does for that site's coordinator (a sweep across sites is the national
+    linkage the module docstring leaves to a later issue). Only earlier records are kept (a later record
+    is found from its own referral), and none the coordinator has already decided about. The child row is
+    locked, so two searches of one child (a quick correction after submission) keep one result.
+    """
+    with transaction.atomic():
+        child = Child.objects.select_for_update().filter(pk=child_id).first()
+        if child is None:
+            return []
+        # Details changed with QuerySet.update() send no post_save: make the child's keys current first.
+        blocking_keys_refresh([child.pk])
+        decided = {d.other(child).pk for d in decisions_in_force(child, site_ids=None)}
+        found = candidates_for(child, site_ids=[child.site_id], limit=None, exclude_ids=decided)
+        earlier = [c for c in found if c.child.pk < child.pk][:MAX_EARLIER_KEPT]
+        PossibleEarlierRecord.objects.filter(referral_id=referral_id).delete()
+        now = timezone.now()
+        return PossibleEarlierRecord.objects.bulk_create(
+            PossibleEarlierRecord(
+                referral_id=referral_id,
+                child=child,
+                earlier=c.child,
+                score=c.match.score,
+                words=c.match.in_words,
+                evidence=c.match.evidence_dicts(),
+                found_at=now,
+            )
+            for c in earlier
+        )
+
+
+def _undecided_earlier_records(site_ids: Sequence[int]) -> QuerySet[PossibleEarlierRecord]:
+    """Kept possible earlier records, at `site_ids`, whose pair has no link decision in force (linked or not)."""
+    in_force = ChildLinkDecision.objects.filter(superseded_by__isnull=True).exclude(status=LinkStatus.UNDONE)
+    decided = in_force.filter(
+        Q(child_a=OuterRef("child"), child_b=OuterRef("earlier"))
+        | Q(child_a=OuterRef("earlier"), child_b=OuterRef("child"))
+    )
+    return PossibleEarlierRecord.objects.filter(earlier__site_id__in=site_ids).filter(~Exists(decided))
+
+
+def has_possible_earlier_record(user) -> Exists:
+    """For annotating a page of referrals: whether each has a possible earlier record still to decide about.
+
+    Only records at sites where the user decides links count (the rule of the possible-matches page):
+    an annotation on the page's own query, so the tag costs no query per row.
+    """
+    return Exists(_undecided_earlier_records(sites_where(user, Perm.CHILD_LINK)).filter(referral=OuterRef("pk")))
+
+
+def possible_earlier_records_for(user, referral_id: int) -> list[PossibleEarlierRecord]:
+    """The referral's possible earlier records still to decide about that the user may see, best first."""
+    return list(
+        _undecided_earlier_records(sites_where(user, Perm.CHILD_LINK))
+        .filter(referral_id=referral_id)
+        .select_related("earlier", "earlier__site", "child")
+        .order_by("-score", "id")
+    )
+
+
+def possible_earlier_record_get(user, referral_id: int, reference: str) -> PossibleEarlierRecord:
+    """One kept possible earlier record of the referral, decided or not, if the user may decide links at its site."""
+    found = (
+        PossibleEarlierRecord.objects.filter(
+            referral_id=referral_id,
+            earlier__reference=reference,
+            earlier__site_id__in=sites_where(user, Perm.CHILD_LINK),
+        )
+        .select_related("earlier", "earlier__site", "child", "child__site")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -160,7 +160,7 @@ _CANONICAL: dict[str, str] = {variant: group[0] for group in TRANSLITERATIONS fo
 # names "Van" (boys) and "Thi" (girls). Ignored when comparing token by token, kept in joined names.
 LOW_INFORMATION_TOKENS = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "wad", "van", "thi", "de", "da"})
 
-_SPLIT = re.compile(r"[\s\-‐‑–—/,.;_]+")
+_SPLIT = re.compile(r"([\s\-‐‑–—/,.;_]+)")  # the separators kept: a name is shown as written
 _NOT_LETTER = re.compile(r"[^a-z]")
 
 
@@ -168,6 +168,7 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 class Token:
     shown: str  # as written, for evidence
     norm: str  # folded to lower-case ASCII letters
+    after: str = " "  # what followed it as written ("-" in Anna-Maria), to show joined names exactly
 
     @property
     def informative(self) -> bool:
@@ -181,11 +182,17 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> tuple[Token, ...]:
     out = []
-    for part in _SPLIT.split(text or ""):
+    pieces = _SPLIT.split(text or "")
+    for part, after in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
         norm = fold(part)
         if norm:
-            out.append(Token(part, norm))
+            out.append(Token(part, norm, after))
     return tuple(out)
+
+
+def written(part: Sequence[Token]) -> str:
+    """Tokens shown as they were written, hyphens included ("Anna-Maria", not "Anna Maria")."""
+    return "".join(t.shown + (t.after if i < len(part) - 1 else "") for i, t in enumerate(part))
 
 
 def canonical(norm: str) -> str:
@@ -278,8 +285,8 @@ def field_similarity(a: Sequence[Token], b: Sequence[Token], *, vietnamese: bool
     """Compare two name parts token by token (best pairing) and as joined strings; None if one is empty."""
     if not a or not b:
         return None
-    joined_a = Token(" ".join(t.shown for t in a), "".join(t.norm for t in a))
-    joined_b = Token(" ".join(t.shown for t in b), "".join(t.norm for t in b))
+    joined_a = Token(written(a), "".join(t.norm for t in a))
+    joined_b = Token(written(b), "".join(t.norm for t in b))
     joined_sim, joined_kind = token_similarity(joined_a, joined_b)
     joined = FieldMatch(joined_sim, joined_kind, (TokenPair(joined_a, joined_b, joined_sim, joined_kind),), ())
     if len(a) == 1 and len(b) == 1:
@@ -327,10 +334,11 @@ class Name:
     given: tuple[Token, ...]
     family: tuple[Token, ...]
     source: str = ""  # "" for the record's own name; otherwise where the alias was recorded
+    written: str = ""  # the name exactly as entered (hyphens and all); tokens alone would lose them
 
     @property
     def shown(self) -> str:
-        return " ".join(t.shown for t in (*self.given, *self.family))
+        return self.written or " ".join(t.shown for t in (*self.given, *self.family))
 
     @property
     def all_tokens(self) -> tuple[Token, ...]:
@@ -338,7 +346,8 @@ class Name:
 
 
 def make_name(given_names: str, family_name: str, source: str = "") -> Name:
-    return Name(tokens(given_names), tokens(family_name), source)
+    written = " ".join(p for p in ((given_names or "").strip(), (family_name or "").strip()) if p)
+    return Name(tokens(given_names), tokens(family_name), source, written)
 
 
 @dataclass(frozen=True)
@@ -413,7 +422,7 @@ def profile_from_values(
                 continue
             name = make_name(str(alias.get("given_names") or ""), str(alias.get("family_name") or ""))
             if name.all_tokens:
-                names.append(Name(name.given, name.family, f"an alias on referral {referral_reference}"))
+                names.append(Name(name.given, name.family, f"an alias on referral {referral_reference}", name.written))
         if age is not None and estimated_age is None and referred_at is not None:
             on = referred_at.date() if hasattr(referred_at, "date") else referred_at
             estimated_age = (age, on)
@@ -480,10 +489,13 @@ def years_compatible(year: int | None, estimated: bool, other_year: int | None, 
 class Evidence:
     feature: str  # "name", "date_of_birth", "sex", "nationality"
     points: float
-    text: str
+    text: str  # the detail, with the values compared ("Dates of birth 4 March 2011 and 3 April 2011: ...")
+    # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped");
+    # "" when not worth a place there (agreement on sex says little).
+    words: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"feature": self.feature, "points": round(self.points, 2), "text": self.text}
+        return {"feature": self.feature, "points": round(self.points, 2), "text": self.text, "words": self.words}
 
 
 @dataclass(frozen=True)
@@ -511,6 +523,19 @@ class Match:
 
     def evidence_dicts(self) -> list[dict[str, Any]]:
         return [e.as_dict() for e in self.evidence]
+
+    @property
+    def in_words(self) -> list[str]:
+        """The evidence in plain words, date of birth first, then names, sex and nationality; no score."""
+        order = {"date_of_birth": 0, "name": 1, "sex": 2, "nationality": 3}
+        ranked = sorted(self.evidence, key=lambda e: order.get(e.feature, 9))  # stable: names keep their order
+        return list(dict.fromkeys(e.words for e in ranked if e.words))
+
+
+def evidence_line(words: Sequence[str]) -> str:
+    """Plain-word evidence as one line: "Same date of birth; surname spelt differently; same nationality"."""
+    line = "; ".join(words)
+    return line[:1].upper() + line[1:]
 
 
 def _long_date(d: date) -> str:
@@ -550,25 +575,55 @@ def _describe_field(part: str, match: FieldMatch) -> str:
     return f"{subject}: " + "; ".join(phrases)
 
 
-def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> tuple[float, str]:
-    """Points for one name part: every token agreeing is a match; any token plainly different counts against."""
+_PART_PLAIN = {"given": ("given name", "given names"), "family": ("surname", "surnames"), "all": ("name", "names")}
+
+
+def _field_words(part: str, match: FieldMatch, kinds: Sequence[str]) -> str:
+    """One name part's agreement in plain words: "same surname", "given name spelt differently"."""
+    one, several = _PART_PLAIN[part]
+    noun = one if len(match.pairs) <= 1 and not match.unmatched else several
+    if not kinds or any(k == DIFFERENT for k in kinds):
+        words = f"different {noun}"
+    elif any(k == PARTLY for k in kinds):
+        words = f"{noun} partly alike"
+    elif all(k == SAME for k in kinds):
+        words = f"same {noun}"
+    elif all(k in {SAME, ACCENTS} for k in kinds):
+        words = f"same {noun}, written without accents in one record"
+    else:
+        words = f"{noun} spelt differently"
+    if match.unmatched and kinds and not any(k == DIFFERENT for k in kinds):
+        words += f", with another {one} in one record only"
+    return words
+
+
+def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> tuple[float, str, str]:
+    """Points for one name part: every token agreeing is a match; any token plainly different counts against.
+
+    Returns the points, the detail and the plain words.
+    """
     given = (GIVEN_SAME, GIVEN_VARIANT, GIVEN_WEAK, GIVEN_DIFFERENT)
     family = (FAMILY_SAME, FAMILY_VARIANT, FAMILY_WEAK, FAMILY_DIFFERENT)
     weights = {"given": given, "family": family, "all": tuple(g + f for g, f in zip(given, family, strict=True))}
     same, variant, weak, different = weights[part]
     text = _describe_field(part, match)
     kinds = [p.kind for p in match.pairs]
+    words = _field_words(part, match, kinds)
     if not kinds:
-        return different, text
+        return different, text, words
     differing = sum(1 for k in kinds if k == DIFFERENT)
     if differing:
         # A shared middle name does not make two different first names agree (siblings share them).
-        return different * differing / len(kinds), text
+        return different * differing / len(kinds), text, words
     if any(k == PARTLY for k in kinds):
-        return weak, text
+        return weak, text, words
     if part == "given" and not match.primary_agrees:
         # "Minh Nam" and "Văn Minh" share a name, but not the one either child is called by.
-        return weak, text + " (not the name each is called by)"
+        return (
+            weak,
+            text + " (not the name each is called by)",
+            "a given name shared, but not the one each is called by",
+        )
     points = same if all(k in {SAME, ACCENTS} for k in kinds) else variant
     if match.unmatched:
         points -= same - variant  # a name part only one record has: as good as a variant, not the same
@@ -577,7 +632,8 @@ def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> 
     if shares and min(shares) > COMMON_NAME_SHARE:
         points -= COMMON_NAME_DISCOUNT
         text += f" (a common name here: {min(shares):.0%} of records)"
-    return points, text
+        words += " (a common name here)"
+    return points, text, words
 
 
 @dataclass(frozen=True)
@@ -596,13 +652,13 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
             match = field_similarity(x, y, vietnamese=vietnamese)
             if match is None:
                 continue
-            points, text = _field_points(part, match, common)
+            points, text, words = _field_points(part, match, common)
             total += points
-            evidence.append(Evidence("name", points, text))
+            evidence.append(Evidence("name", points, text, words))
         if not evidence:
             return
         if note:
-            evidence.insert(0, Evidence("name", -penalty, note))
+            evidence.insert(0, Evidence("name", -penalty, note, "given name and surname the other way round"))
             total -= penalty
         results.append(_NameResult(total, tuple(evidence)))
 
@@ -625,15 +681,20 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
         # Vietnamese names are a fixed set of syllables: one left over is another person's name.
         regrouped = match is not None and not (vietnamese and match.unmatched)
         if match is not None and regrouped and all(p.kind in _AGREEING for p in match.pairs):
-            points, text = _field_points("all", match, common)
+            points, text, words = _field_points("all", match, common)
             note = f"The same names split differently between given and family names ('{a.shown}' and '{b.shown}')"
-            evidence = (Evidence("name", -REGROUPED_PENALTY, note), Evidence("name", points, text))
+            evidence = (
+                Evidence("name", -REGROUPED_PENALTY, note, "names split differently between given name and surname"),
+                Evidence("name", points, text, words),
+            )
             results.append(_NameResult(points - REGROUPED_PENALTY, evidence))
     best = max(results, key=lambda r: r.points, default=_NameResult(0.0, ()))
     if best.evidence and (a.source or b.source):
         used = [f"'{n.shown}' ({n.source})" for n in (a, b) if n.source]
         note = "Matched using " + " and ".join(used)
-        best = _NameResult(best.points, (Evidence("name", 0.0, note), *best.evidence))
+        best = _NameResult(
+            best.points, (Evidence("name", 0.0, note, "matched using another name given on a referral"), *best.evidence)
+        )
     return best
 
 
@@ -654,40 +715,72 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
         days = abs((x - y).days)
         if x == y:
             if not est:
-                return Evidence("date_of_birth", DOB_SAME, f"Same date of birth, {_long_date(x)}")
+                return Evidence("date_of_birth", DOB_SAME, f"Same date of birth, {_long_date(x)}", "same date of birth")
             if _is_default_date(x):
                 return Evidence(
                     "date_of_birth",
                     DOB_SAME_ESTIMATED_DEFAULT,
                     f"Same estimated date of birth, {_long_date(x)}, a date often given when the real one is not known",
+                    "same estimated date of birth, one often given when the real one is not known",
                 )
-            return Evidence("date_of_birth", DOB_SAME_ESTIMATED, f"Same date of birth, {_long_date(x)}, estimated")
+            return Evidence(
+                "date_of_birth",
+                DOB_SAME_ESTIMATED,
+                f"Same date of birth, {_long_date(x)}, estimated",
+                "same estimated date of birth",
+            )
         if not est and x.year == y.year and x.day == y.month and x.month == y.day:
-            return Evidence("date_of_birth", DOB_SWAPPED, f"Dates of birth {pair}: day and month swapped")
+            return Evidence(
+                "date_of_birth",
+                DOB_SWAPPED,
+                f"Dates of birth {pair}: day and month swapped",
+                "date of birth with day and month swapped",
+            )
         if not est and _one_digit_apart(x, y):
-            return Evidence("date_of_birth", DOB_ONE_DIGIT, f"Dates of birth {pair} differ by one digit")
+            return Evidence(
+                "date_of_birth",
+                DOB_ONE_DIGIT,
+                f"Dates of birth {pair} differ by one digit",
+                "dates of birth one digit apart",
+            )
         if days <= 7:
-            return Evidence("date_of_birth", DOB_WITHIN_WEEK, f"Dates of birth {pair} are {days} days apart")
+            return Evidence(
+                "date_of_birth", DOB_WITHIN_WEEK, f"Dates of birth {pair} are {days} days apart", _days_apart(days)
+            )
         if days <= 31:
-            return Evidence("date_of_birth", DOB_WITHIN_MONTH, f"Dates of birth {pair} are {days} days apart")
+            return Evidence(
+                "date_of_birth", DOB_WITHIN_MONTH, f"Dates of birth {pair} are {days} days apart", _days_apart(days)
+            )
         if est:
             years = days / 365.25
             if years <= 1:
                 return Evidence(
-                    "date_of_birth", ESTIMATE_CLOSE, f"Dates of birth {pair}: within a year, one or both estimated"
+                    "date_of_birth",
+                    ESTIMATE_CLOSE,
+                    f"Dates of birth {pair}: within a year, one or both estimated",
+                    "estimated dates of birth within a year",
                 )
             if years <= YEAR_TOLERANCE_ESTIMATED:
                 return Evidence(
-                    "date_of_birth", 0.0, f"Dates of birth {pair}: {years:.1f} years apart, one or both estimated"
+                    "date_of_birth",
+                    0.0,
+                    f"Dates of birth {pair}: {years:.1f} years apart, one or both estimated",
+                    f"estimated dates of birth {_years_apart(years)}",
                 )
             return Evidence(
                 "date_of_birth",
                 ESTIMATE_FAR,
                 f"Dates of birth {pair}: {years:.1f} years apart, more than an estimate usually misses by",
+                f"dates of birth {_years_apart(years)}, more than an estimate usually misses by",
             )
         if x.year == y.year:
-            return Evidence("date_of_birth", DOB_SAME_YEAR, f"Dates of birth {pair}: same year, {days} days apart")
-        return Evidence("date_of_birth", DOB_DIFFERENT, f"Different dates of birth, {pair}")
+            return Evidence(
+                "date_of_birth",
+                DOB_SAME_YEAR,
+                f"Dates of birth {pair}: same year, {days} days apart",
+                "born the same year, but on different dates",
+            )
+        return Evidence("date_of_birth", DOB_DIFFERENT, f"Different dates of birth, {pair}", "different date of birth")
     # One or both have only an estimated age.
     x = a.date_of_birth or a.approximate_birth_date
     y = b.date_of_birth or b.approximate_birth_date
@@ -702,10 +795,29 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
             described.append(f"estimated age {p.estimated_age[0]} on {_long_date(p.estimated_age[1])}")
     text = " and ".join(described)
     if years <= 1:
-        return Evidence("date_of_birth", ESTIMATE_CLOSE, f"Ages agree within a year: {text}")
+        return Evidence(
+            "date_of_birth", ESTIMATE_CLOSE, f"Ages agree within a year: {text}", "ages agree within a year"
+        )
     if years <= YEAR_TOLERANCE_ESTIMATED:
-        return Evidence("date_of_birth", 0.0, f"Ages {years:.1f} years apart, within what estimates miss by: {text}")
-    return Evidence("date_of_birth", ESTIMATE_FAR, f"Ages {years:.1f} years apart: {text}")
+        return Evidence(
+            "date_of_birth",
+            0.0,
+            f"Ages {years:.1f} years apart, within what estimates miss by: {text}",
+            f"ages {_years_apart(years)}, within what estimates miss by",
+        )
+    return Evidence(
+        "date_of_birth", ESTIMATE_FAR, f"Ages {years:.1f} years apart: {text}", f"ages {_years_apart(years)}"
+    )
+
+
+def _days_apart(days: int) -> str:
+    return f"dates of birth {days} day{'s' if days != 1 else ''} apart"
+
+
+def _years_apart(years: float) -> str:
+    return (
+        f"about {round(years)} year{'s' if round(years) != 1 else ''} apart" if years >= 1.5 else "about a year apart"
+    )
 
 
 def _compare_sex(a: Profile, b: Profile) -> Evidence | None:
@@ -713,7 +825,7 @@ def _compare_sex(a: Profile, b: Profile) -> Evidence | None:
         return None
     if a.sex == b.sex:
         return Evidence("sex", SEX_SAME, f"Both recorded as {a.sex}")
-    return Evidence("sex", SEX_DIFFERENT, f"Sex recorded differently: {a.sex} and {b.sex}")
+    return Evidence("sex", SEX_DIFFERENT, f"Sex recorded differently: {a.sex} and {b.sex}", "sex recorded differently")
 
 
 def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
@@ -722,17 +834,21 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
     shared = a.nationalities & b.nationalities
     if shared:
         points = NATIONALITY_SHARED_COMMON if shared <= COMMON_NATIONALITIES else NATIONALITY_SHARED
-        return Evidence("nationality", points, "Shared nationality: " + ", ".join(sorted(shared)))
+        return Evidence("nationality", points, "Shared nationality: " + ", ".join(sorted(shared)), "same nationality")
     for x in a.nationalities:
         for y in b.nationalities:
             if frozenset({x, y}) in RELATED_NATIONALITIES:
                 return Evidence(
-                    "nationality", NATIONALITY_RELATED, f"Nationalities {x} and {y} are often recorded for each other"
+                    "nationality",
+                    NATIONALITY_RELATED,
+                    f"Nationalities {x} and {y} are often recorded for each other",
+                    "nationalities often recorded for each other",
                 )
     return Evidence(
         "nationality",
         NATIONALITY_DIFFERENT,
         f"Different nationalities: {', '.join(sorted(a.nationalities))} and {', '.join(sorted(b.nationalities))}",
+        "different nationality",
     )
 
 

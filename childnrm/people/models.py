@@ -218,3 +218,36 @@ class ChildLinkDecision(models.Model):
 
     def other(self, child: Child) -> Child:
         return self.child_b if child.pk == self.child_a_id else self.child_a
+
+
+class PossibleEarlierRecord(models.Model):
+    """An earlier record that may be of the same child as a referral's child, with the evidence in plain words.
+
+    Found by the candidate search (`people.linkage.possible_earlier_records_search`), run in the background
+    when the referral is submitted and again when the child's identifying details change; each search
+    replaces the referral's rows. Kept so the queue and the triage page read the result instead of
+    scoring on every view. Whether the pair has been decided is not stored here: it is read from
+    `ChildLinkDecision`, so linking or rejecting anywhere (or undoing) is seen at once.
+    """
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="possible_earlier_records"
+    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")  # the referral's child record
+    earlier = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()  # orders the candidates; never shown (the words are)
+    words = models.JSONField(default=list)  # ["same date of birth", "surname spelt differently", ...]
+    evidence = models.JSONField(default=list)  # every feature as scored (linkage_scoring.Evidence.as_dict)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "earlier"], name="possible_earlier_record_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("earlier")), name="possible_earlier_record_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.earlier_id} for referral {self.referral_id}"

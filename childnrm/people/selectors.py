@@ -17,18 +17,34 @@ from childnrm.people.models import (
     LinkStatus,
 )
 
+# The associations that open a child's record to its holder: the allocated guardian and the lead social worker.
+# Being named a child's referrer is not one of them: a referrer reaches the children of the referrals they
+# actually sent (below), and nothing else, whatever other record names them (domain.md: "only their own referrals").
+OPENING_ASSOCIATIONS = (AssociationKind.ICTG, AssociationKind.LEAD_SOCIAL_WORKER)
+
 
 def children_visible_to(user) -> QuerySet[Child]:
-    """All children of sites where the user sees every case, plus children they are associated with."""
+    """All children of sites where the user sees every case, children they are the guardian or lead social
+    worker of, and the children of the referrals they sent."""
     if not getattr(user, "is_authenticated", False):
         return Child.objects.none()
     site_wide = sites_where(user, Perm.CHILD_VIEW_SITE)
     associated_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
     scope = Q(site_id__in=site_wide)
     if associated_sites:
-        association = ChildAssociation.objects.filter(child=OuterRef("pk"), user=user, ends_at__isnull=True)
+        association = ChildAssociation.objects.filter(
+            child=OuterRef("pk"), user=user, kind__in=OPENING_ASSOCIATIONS, ends_at__isnull=True
+        )
         scope |= Q(Exists(association), site_id__in=associated_sites)
-    if not site_wide and not associated_sites:
+    referrer_sites = sites_where(user, Perm.REFERRAL_VIEW_OWN)
+    referrer = bool(referrer_sites)
+    if referrer:
+        # Through the referrals' reverse relation (people sits below referrals): a draft has no child yet, so
+        # every child found is of a referral the user sent. Only while a site of theirs holds the record: a case
+        # transferred away is the receiving site's (their referral, its progress and letter stay theirs).
+        own = Child.objects.filter(referrals__created_by=user).values("pk")
+        scope |= Q(pk__in=own, site_id__in=referrer_sites)
+    if not site_wide and not associated_sites and not referrer:
         return Child.objects.none()
     return Child.objects.filter(scope)
 
@@ -78,11 +94,11 @@ def lead_social_worker_history(child: Child) -> tuple[LeadSocialWorker | None, l
         )
     )
     for row, successor in pairwise(rows):
-        row.next_reason = successor.reason
+        setattr(row, "next_reason", successor.reason)  # noqa: B010 - an attribute for the page, not a field
     current = next((r for r in rows if r.ends_at is None), None)
     earlier = [r for r in reversed(rows) if r.ends_at is not None]
     for row in earlier:
-        row.next_reason = getattr(row, "next_reason", "")
+        setattr(row, "next_reason", getattr(row, "next_reason", ""))  # noqa: B010
     return current, earlier
 
 

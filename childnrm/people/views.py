@@ -19,8 +19,14 @@ PAGE_SIZE = 25
 
 
 def _purpose_for(user, child) -> str:
-    perm = Perm.CHILD_VIEW_SITE if has_perm(user, Perm.CHILD_VIEW_SITE, child.site_id) else Perm.CHILD_VIEW_ASSOCIATED
-    return PURPOSES[perm]
+    if has_perm(user, Perm.CHILD_VIEW_SITE, child.site_id):
+        return PURPOSES[Perm.CHILD_VIEW_SITE]
+    associated = child.associations.filter(
+        user=user, kind__in=selectors.OPENING_ASSOCIATIONS, ends_at__isnull=True
+    ).exists()
+    if associated and has_perm(user, Perm.CHILD_VIEW_ASSOCIATED, child.site_id):
+        return PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
+    return PURPOSES[Perm.REFERRAL_VIEW_OWN]  # the child of a referral they sent (selectors.children_visible_to)
 
 
 @requires(Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)
@@ -48,6 +54,12 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_see_audit": has_perm(user, Perm.CHILD_AUDIT_VIEW, site_id),
         # Links to the case's other pages, shown only to those whose permissions open them.
         "referrals": child.referrals.exclude(status="draft").order_by("-submitted_at") if can_triage else (),
+        # A referrer reads their own referrals of the child, read only, with what has happened to each.
+        "own_referrals": (
+            child.referrals.filter(created_by=user).exclude(status="draft").order_by("-submitted_at")
+            if not can_triage and has_perm(user, Perm.REFERRAL_VIEW_OWN)
+            else ()
+        ),
         "can_request_information": has_perm(user, Perm.INFORMATION_REQUEST, site_id),
         "can_transfer": has_perm(user, Perm.CASE_TRANSFER, site_id),
         "social_worker": current_lead_social_worker(child),

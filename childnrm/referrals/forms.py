@@ -12,12 +12,20 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
+from childnrm.kit.pending import KeepsUploadsMixin
 from childnrm.people.models import Sex
 from childnrm.referrals import vocab
-from childnrm.referrals.documents import ACCEPT_ATTRIBUTE
+from childnrm.referrals.documents import (
+    ACCEPT_ATTRIBUTE,
+    MAX_DOCUMENT_BYTES,
+    MESSAGE_TOO_BIG,
+    DocumentRefused,
+    document_check,
+)
 from childnrm.referrals.models import Referral
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
 
@@ -289,6 +297,8 @@ class BackgroundForm(SectionForm):
         for name in self.fields:
             if name.startswith(("nationality_", "language_")):
                 self.fields[name].widget.attrs["class"] = "govuk-select"
+                # Long lists: GOV.UK's accessible autocomplete enhances them (assets/js/autocomplete.mjs).
+                self.fields[name].widget.attrs["data-module"] = "app-autocomplete"
                 if self.fields[name].help_text:
                     self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
@@ -687,8 +697,23 @@ class ReferrerForm(SectionForm):
 # Evidence documents -------------------------------------------------------------------------------
 
 
-class DocumentUploadForm(GovukFormMixin, forms.Form):
-    """One file and what it is. The file's type is decided from its content by documents.py."""
+def document_keep_check(upload: UploadedFile, *, named: bool = False) -> str:
+    """kit.pending's check before a chosen file is kept: the same content checks as storing it.
+
+    Returns the detected type's extension; a refusal is the message the page shows (prefixed with the
+    file's name where several files are chosen at once, `named`).
+    """
+    try:
+        if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:  # the upload handler kept no content
+            raise DocumentRefused(MESSAGE_TOO_BIG)
+        return document_check(file=upload).extension
+    except DocumentRefused as refusal:
+        raise forms.ValidationError(f"{upload.name}: {refusal.message}" if named else refusal.message)
+
+
+class DocumentUploadForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
+    """One file and what it is. The file's type is decided from its content by documents.py; a file
+    chosen with no description is kept for when the description is given (kit.pending)."""
 
     file = forms.FileField(
         label="Upload a file",

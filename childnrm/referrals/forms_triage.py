@@ -231,3 +231,33 @@ class AdultConsentForm(GovukFormMixin, forms.Form):
         max_length=5000,
         error_messages={"max_length": "Notes must be 5,000 characters or fewer"},
     )
+
+
+class EarlierRecordForm(GovukFormMixin, forms.Form):
+    """The coordinator's answer about one possible earlier record, from the triage page.
+
+    Which button was pressed is the decision. Rejecting needs a reason: the record is then no longer suggested.
+    """
+
+    DECISIONS = {"link": "This is the same child", "reject": "Not the same child"}
+    non_field_anchor = "id_reason"  # a refusal from the service (already decided) is about the whole answer
+
+    decision = forms.ChoiceField(
+        choices=list(DECISIONS.items()), error_messages={"required": "Choose whether this is the same child"}
+    )
+    reason = forms.CharField(
+        label="Reason for your decision",
+        help_text="Optional if this is the same child. Needed if it is not, because the record will no longer "
+        "be suggested.",
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", "Enter why this is not the same child")
+        return data

@@ -16,6 +16,21 @@ def referrals_made_by(user) -> QuerySet[Referral]:
     return Referral.objects.filter(created_by=user)
 
 
+def sent_referral_get(user, reference: str) -> Referral:
+    """A referral the user sent (never a draft, never anyone else's): 404 otherwise, as if it did not exist."""
+    if not sites_where(user, Perm.REFERRAL_VIEW_OWN):
+        raise Http404
+    referral = (
+        Referral.objects.filter(created_by=user, reference=reference)
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related("site", "referrer_organisation", "residence_local_authority", "found_local_authority")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
 def referrals_for_triage(user) -> QuerySet[Referral]:
     """Submitted referrals held by sites where the user triages (never anyone's drafts)."""
     return Referral.objects.filter(site_id__in=sites_where(user, Perm.REFERRAL_TRIAGE)).exclude(

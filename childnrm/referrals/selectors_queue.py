@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.people import linkage
 from childnrm.referrals import clocks
 from childnrm.referrals.models import HandOff, Referral, ReferralStatus, TriageAssessment
 from childnrm.referrals.selectors import referrals_for_triage
@@ -129,6 +130,15 @@ def with_clock_state(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
         cg_decided=clocks.decided(clocks.CG_STAGE),
         cg_decided_on=Subquery(cg.values("decided_on")[:1], output_field=DateField()),
     )
+
+
+def with_possible_earlier_record(referrals: QuerySet[Referral], user) -> QuerySet[Referral]:
+    """Whether each referral has a possible earlier record of its child still to decide about, for this user.
+
+    `possible_earlier` is read from what the background search kept (never scored here), as an annotation
+    on the page's query: the queue's tag costs no query, however many rows.
+    """
+    return referrals.annotate(possible_earlier=linkage.has_possible_earlier_record(user))
 
 
 def clock_for(referral: Referral, today: date) -> clocks.CaseClock:

@@ -171,6 +171,7 @@ def referral_submit(
             detail={"status": ReferralStatus.SUBMITTED, "triage": assessment.outcome},
         )
         transaction.on_commit(lambda: _notify_submitted(locked.pk))
+        possible_earlier_records_search_queued(locked.pk)
     return locked
 
 
@@ -192,6 +193,22 @@ def _notify_submitted(referral_id: int) -> None:
     from childnrm.referrals.tasks import notify_referral_submitted
 
     notify_referral_submitted.enqueue(referral_id)
+
+
+def possible_earlier_records_search_queued(referral_id: int) -> None:
+    """Queue the search for earlier records of the referral's child, once the caller's transaction commits.
+
+    Call it wherever a referral's child is recorded or its identifying details (names, date of birth,
+    estimated age) or site change: the queue's "Possible earlier record" tag and the triage page read what
+    the search keeps. After the commit, so the background worker sees the change.
+    """
+
+    def enqueue() -> None:
+        from childnrm.referrals.tasks import find_possible_earlier_records
+
+        find_possible_earlier_records.enqueue(referral_id)
+
+    transaction.on_commit(enqueue)
 
 
 __all__ = [

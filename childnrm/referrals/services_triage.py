@@ -25,6 +25,7 @@ from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
+from childnrm.people import linkage
 from childnrm.people.models import Child
 from childnrm.referrals import eligibility, handoff
 from childnrm.referrals.models import (
@@ -38,7 +39,7 @@ from childnrm.referrals.models import (
     TriageAssessment,
     TriageOutcome,
 )
-from childnrm.referrals.services import ReferralStateError
+from childnrm.referrals.services import ReferralStateError, possible_earlier_records_search_queued
 
 PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
 
@@ -196,6 +197,9 @@ def _receive(referral: Referral, from_site: Site, to_site: Site, user) -> None:
     referral.save(update_fields=["site", "updated_at"])
     if referral.child_id:
         Child.objects.filter(pk=referral.child_id).update(site=to_site, updated_at=timezone.now())
+        linkage.blocking_keys_refresh([referral.child_id])  # the keys carry the site (no signal from update())
+        # The receiving site's coordinator triages it next: look for earlier records of the child there.
+        possible_earlier_records_search_queued(referral.pk)
     _change_status(referral, ReferralStatus.SUBMITTED, user, f"Received from {from_site.name}: awaiting triage.")
     fresh = eligibility.assess(referral, receiving_site=to_site, on=eligibility.referral_date(referral))
     TriageAssessment.objects.create(
@@ -219,6 +223,8 @@ FACT_FIELDS = (
     "public_order_disqualification",
 )
 MAX_ESTIMATED_AGE = 25  # as on the referral form
+# The facts the search for earlier records of the child compares (the estimated age when no date is known).
+IDENTIFYING_FACTS = frozenset({"date_of_birth", "date_of_birth_estimated", "estimated_age_years"})
 
 
 @dataclass(frozen=True)
@@ -289,6 +295,11 @@ def triage_correct_facts(
                 date_of_birth_estimated=facts.date_of_birth_estimated or facts.date_of_birth is None,
                 updated_at=timezone.now(),
             )
+        if locked.child_id and changed.keys() & IDENTIFYING_FACTS:
+            # Another date of birth or age may match other earlier records (or no longer match some). The
+            # keys are made current now (update() sends no signal), the search runs in the background.
+            linkage.blocking_keys_refresh([locked.child_id])
+            possible_earlier_records_search_queued(locked.pk)
 
         on = eligibility.referral_date(locked)
         # Assessed as at the day of referral, as received by the site that holds it (as on submission).

@@ -12,6 +12,7 @@ from django_tasks import task
 
 from childnrm.accounts.models import Role, User
 from childnrm.kit.links import absolute_url
+from childnrm.people import linkage
 from childnrm.referrals.models import Referral
 
 
@@ -66,6 +67,21 @@ def notify_referral_submitted(referral_id: int) -> None:
         get_connection().send_messages(messages)
 
 
+@task()
+def find_possible_earlier_records(referral_id: int) -> int:
+    """Look for earlier records of the referral's child and keep them for the queue and the triage page.
+
+    Queued (`services.possible_earlier_records_search_queued`) when a referral is submitted (on the web,
+    through the API or by importing a Home Office form) and when its child's identifying details or site
+    change. Reads the referral as it is when the task runs: a later change queues another search.
+    Returns how many were kept.
+    """
+    referral = Referral.objects.filter(pk=referral_id).only("id", "child_id").first()
+    if referral is None or referral.child_id is None:
+        return 0
+    return len(linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=referral.child_id))
+
+
 # Where uploaded evidence is stored: referral documents (models.document_path) and the documents
 # agencies share with their answers (information.models.response_document_path).
 UPLOAD_FOLDERS = ("referrals", "information")
@@ -73,7 +89,8 @@ UPLOAD_FOLDERS = ("referrals", "information")
 
 @task()
 def delete_orphan_uploads() -> int:
-    """Delete uploaded files that no row refers to, a day after they were written (a crashed upload)."""
+    """Delete uploaded files that no row refers to, a day after they were written (a crashed upload),
+    and expired pending uploads (kit.pending)."""
     from childnrm.kit.uploads import orphan_uploads_delete
 
     return len(orphan_uploads_delete(folders=UPLOAD_FOLDERS))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("draft/<str:draft_reference>/check-answers/", views_journey.check_answers, name="check-answers"),
     path("draft/<str:draft_reference>/<slug:referral_section>/", views_journey.section, name="section"),
     path("sent/<str:referral_reference>/", views_journey.confirmation, name="confirmation"),
+    path("yours/<str:referral_reference>/", views_journey.sent_referral, name="your-referral"),
     path(
         "documents/<str:referral_reference>/<int:document_id>/",
         views_documents.document_download,

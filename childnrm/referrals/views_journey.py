@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
-from childnrm.referrals import selectors, services
+from childnrm.kit.dates import long_date
+from childnrm.kit.pending import UploadKeeper
+from childnrm.referrals import progress, selectors, services
 from childnrm.referrals.answers import SECTIONS, Section, answer_sections
 from childnrm.referrals.documents import MAX_DOCUMENT_BYTES, MESSAGE_TOO_BIG, DocumentRefused
-from childnrm.referrals.forms import SECTION_FORMS, DocumentUploadForm
+from childnrm.referrals.forms import SECTION_FORMS, DocumentUploadForm, document_keep_check
 from childnrm.referrals.models import Referral, ReferralStatus, TriageAssessment, TriageOutcome
 from childnrm.referrals.services import ReferralStateError
 
@@ -82,7 +84,7 @@ def decision_words(referral: Referral) -> str:
         return ""
     latest = max(final, key=lambda d: (STAGE_ORDER.get(d.stage, 0), d.version))
     # The decision words its own outcome for its stage (decisions.wording), as every page does.
-    return f"{latest.get_stage_display()} decision on {latest.decided_on:%-d %B %Y}. {latest.get_outcome_display()}"
+    return f"{latest.get_stage_display()} decision on {long_date(latest.decided_on)}. {latest.get_outcome_display()}"
 
 
 def _audit_view(request: HttpRequest, referral: Referral, purpose: str, page: str) -> None:
@@ -221,13 +223,20 @@ def documents(request: HttpRequest, draft_reference: str) -> HttpResponse:
         return _remove_document(request, referral)
     if request.method == "POST":
         later = "later" in request.POST
-        wants_upload = "upload" in request.POST or bool(request.FILES) or request.POST.get("description", "").strip()
-        if wants_upload:
-            form = DocumentUploadForm(request.POST, request.FILES)
-            if form.is_valid() and _store(request, referral, form):
-                if "upload" in request.POST:
-                    return redirect("referrals:documents", draft_reference=referral.reference)
-                wants_upload = False  # stored: carry on to where the button leads
+        # A file chosen before an error on this page is kept (kit.pending), for this referrer and draft only.
+        keeper = UploadKeeper(owner=request.user, scope=f"referrals:documents:{referral.pk}", check=document_keep_check)
+        form = DocumentUploadForm(request.POST, request.FILES, keeper=keeper)
+        wants_upload = (
+            "upload" in request.POST
+            or bool(request.FILES)
+            or request.POST.get("description", "").strip()
+            or form.has_kept()  # a kept file is never dropped unseen by "Save and continue"
+        )
+        if wants_upload and form.is_valid() and _store(request, referral, form):
+            form.kept_uploads_attached()
+            if "upload" in request.POST:
+                return redirect("referrals:documents", draft_reference=referral.reference)
+            wants_upload = False  # stored: carry on to where the button leads
         if not wants_upload:
             # Documents are optional: leaving for later never undoes a section already completed.
             complete = not later or section_status(referral, "documents") == COMPLETED
@@ -345,6 +354,34 @@ def confirmation(request: HttpRequest, referral_reference: str) -> HttpResponse:
         raise Http404
     _audit_view(request, referral, FOLLOWING, "confirmation")
     return render(request, "referrals/journey/confirmation.html", {"referral": referral})
+
+
+# A sent referral, read only -------------------------------------------------------------------------
+
+
+@requires(Perm.REFERRAL_VIEW_OWN)
+def sent_referral(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    """What the referrer sent, what has happened to it since, and the outcome letter addressed to them."""
+    referral = selectors.sent_referral_get(request.user, referral_reference)
+    referral = progress.with_progress(Referral.objects.filter(pk=referral.pk)).get()
+    documents = list(referral.documents.order_by("uploaded_at", "id"))
+    sections = answer_sections(
+        referral,
+        documents,
+        SECTIONS,
+        document_url=lambda d: reverse("referrals:document-download", args=[referral.reference, d.pk]),
+    )
+    _audit_view(request, referral, FOLLOWING, "referral")
+    return render(
+        request,
+        "referrals/journey/referral.html",
+        {
+            "referral": referral,
+            "steps": progress.progress(referral),
+            "outcome": outcome_words(referral),
+            "sections": sections,
+        },
+    )
 
 
 # What the check-answers page shows --------------------------------------------------------------

@@ -34,6 +34,7 @@ from childnrm.referrals.selectors_queue import (
     queue_for,
     triage_sites,
     with_clock_state,
+    with_possible_earlier_record,
 )
 from childnrm.referrals.services import ReferralStateError
 from childnrm.referrals.services_triage import (
@@ -45,6 +46,7 @@ from childnrm.referrals.services_triage import (
     triage_confirm,
     triage_correct_facts,
 )
+from childnrm.referrals.views_earlier_records import earlier_records_context
 from childnrm.referrals.vocab import ExploitationType
 
 PAGE_SIZE = 25
@@ -87,16 +89,21 @@ class QueueRow:
     state: str
     state_class: str
     outcome: str
+    possible_earlier: bool = False  # an earlier record of the child may exist, not yet linked or rejected
 
 
-def queue_page(queue: QuerySet[Referral], number: str | None):
+def queue_page(queue: QuerySet[Referral], number: str | None, *, user=None):
     """One page of the queue: the page's ids first (the index alone answers), then just those rows.
 
-    A deep page then skips over index entries rather than over joined rows.
+    A deep page then skips over index entries rather than over joined rows. With `user`, each row also
+    says whether it has a possible earlier record that user may decide about.
     """
     page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
     ids = list(page.object_list)
-    by_id = {r.pk: r for r in with_clock_state(queue.order_by().filter(pk__in=ids))}
+    rows = with_clock_state(queue.order_by().filter(pk__in=ids))
+    if user is not None:
+        rows = with_possible_earlier_record(rows, user)
+    by_id = {r.pk: r for r in rows}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
 
@@ -107,7 +114,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     sites = triage_sites(request.user)
     form = QueueFilterForm(request.GET or None, sites=sites)
     filters = form.filters() if form.is_bound else QueueFilters()
-    page = queue_page(queue_for(request.user, filters, today=today, sites=sites), request.GET.get("page"))
+    page = queue_page(
+        queue_for(request.user, filters, today=today, sites=sites), request.GET.get("page"), user=request.user
+    )
     rows = [
         QueueRow(
             referral=r,
@@ -116,6 +125,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             state=TRIAGE_STATE[r.status][0],
             state_class=TRIAGE_STATE[r.status][1],
             outcome=OUTCOME_SHORT.get(r.triage_outcome, ""),
+            possible_earlier=getattr(r, "possible_earlier", False),
         )
         for r in attach_triage_state(page.object_list)
     ]
@@ -208,6 +218,8 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "age": age_text(referral, today),
             "handoff": referral.handoffs.first(),
             "exploitation_types": [EXPLOITATION_LABELS.get(t, t) for t in referral.exploitation_types],
+            # Possible earlier records of the child, to link or reject here (audited as shown).
+            **earlier_records_context(request, referral),
             # The whole referral as the first responder sent it, read-only (the journey's check-answers rows).
             "answers": answer_sections(
                 referral,

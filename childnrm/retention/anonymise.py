@@ -190,6 +190,7 @@ def _other_cases_remain(referral) -> bool:
 
 def child_anonymise(child: Child) -> None:
     from childnrm.handovers.models import AdultTransition
+    from childnrm.outcomes.models import MissingEpisode, OutcomeReview
     from childnrm.people.models import ChildBlockingKey, ChildLinkDecision
     from childnrm.safeguarding.models import (
         ContextualLink,
@@ -213,3 +214,12 @@ def child_anonymise(child: Child) -> None:
     _clear(StrategyDiscussion.objects.filter(child=child), outcome="")
     _clear(ContextualLink.objects.filter(child=child), name="", description="")
     _clear(AdultTransition.objects.filter(child=child), notes="", adult_support_provider="")
+    # Outcome follow-up: the answers chosen from lists stay (for the statistics); the words go.
+    _clear(
+        OutcomeReview.objects.filter(child=child),
+        placement_other="",
+        re_referral_details="",
+        young_person_view="",
+        view_not_given_reason="",
+    )
+    _clear(MissingEpisode.objects.filter(child=child), learned="")

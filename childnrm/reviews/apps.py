@@ -20,3 +20,9 @@ class ReviewsConfig(AppConfig):
         if agenda.reconsiderations_received not in suggestions.SUGGESTERS:
             suggestions.SUGGESTERS.append(agenda.reconsiderations_received)
         panel_services.AGENDA_LISTERS[AgendaStage.RECONSIDERATION] = agenda.list_received_reconsideration
+
+        # A final decision's "What happens next" lists the SCA return and any reconsideration.
+        from childnrm.decisions.next_steps import register_next_steps
+        from childnrm.reviews.next_steps import review_steps
+
+        register_next_steps(review_steps)

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 
 from childnrm.decisions import export as decisions_export
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
+from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
 from childnrm.reviews.models import ReconsiderationWindow
 
@@ -66,8 +67,13 @@ def export_sha256(data: dict[str, Any]) -> str:
     return hashlib.sha256(export_json(data)).hexdigest()
 
 
+def is_decision_record(data: dict[str, Any]) -> bool:
+    """Whether a stored return is in the decisions app's export format (read and printed in its layout)."""
+    return data.get("format") == decisions_export.EXPORT_FORMAT
+
+
 def export_pdf(data: dict[str, Any], *, sha256: str) -> bytes:
-    if data.get("format") == decisions_export.EXPORT_FORMAT:
+    if is_decision_record(data):
         # The decisions app's own layout, for a record in its format (older returns keep this app's).
         return decisions_export.decision_export_pdf(data)
     html = render_to_string("reviews/return_pdf.html", {"data": data, "sha256": sha256, "sections": readable(data)})
@@ -82,7 +88,7 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     decided_on = decision.get("decided_on") or ""
     try:
         day = date.fromisoformat(decided_on)
-        decided_on = f"{day.day} {day:%B %Y}"
+        decided_on = long_date(day)
     except (TypeError, ValueError):
         pass
     return {
@@ -97,43 +103,72 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Keys of a stored record that are for machines (the JSON download): never shown as a row on the page or PDF.
+_MACHINE_KEYS = {"format", "id"}
+
+
 def _label(key: str) -> str:
     return str(key).replace("_", " ").strip().capitalize()
 
 
-def _text(value: Any) -> str:
+def _shown(key: str, mapping: dict[str, Any]) -> bool:
+    """Not an id or a format, and not a code whose words sit beside it (`stage` beside `stage_label`)."""
+    key = str(key)
+    return key not in _MACHINE_KEYS and not key.endswith("_id") and f"{key}_label" not in mapping
+
+
+def _name(key: str) -> str:
+    return _label(str(key).removesuffix("_label"))
+
+
+def _text(value: Any, key: str = "") -> str:
     if value is None or value == "" or value == []:
         return "–"
     if value is True:
         return "Yes"
     if value is False:
         return "No"
+    if isinstance(value, str) and key.endswith(("_on", "_at")):
+        # Dates and moments are stored in ISO 8601; people read them in words.
+        try:
+            return long_datetime(value) if key.endswith("_at") else long_date(value)
+        except ValueError:
+            return value
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{_label(k)}: {_text(v)}" for k, v in value.items())
+        return "; ".join(f"{_name(k)}: {_text(v, str(k))}" for k, v in value.items() if _shown(k, value))
     return str(value)
 
 
 def readable(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The stored export laid out for reading, whatever its shape: sections of (label, text) rows.
 
-    Built only from the export as sent, so the page shows what the SCA received, never the live case.
+    Built only from the export as sent, so the page shows what the SCA received, never the live case. Labels
+    in words, dates in words; ids, formats and codes with words beside them are left to the JSON download.
     """
     sections: list[dict[str, Any]] = [{"title": "Return", "rows": []}]
     for key, value in data.items():
+        if not _shown(key, data):
+            continue
         if isinstance(value, dict):
             rows = []
             for k, v in value.items():
+                if not _shown(k, value):
+                    continue
                 if isinstance(v, dict):
-                    rows += [(f"{_label(k)}: {_label(k2).lower()}", _text(v2)) for k2, v2 in v.items()]
+                    rows += [
+                        (f"{_name(k)}: {_name(k2).lower()}", _text(v2, str(k2)))
+                        for k2, v2 in v.items()
+                        if _shown(k2, v)
+                    ]
                 else:
-                    rows.append((_label(k), _text(v)))
-            sections.append({"title": _label(key), "rows": rows})
+                    rows.append((_name(k), _text(v, str(k))))
+            sections.append({"title": _name(key), "rows": rows})
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             sections.append(
-                {"title": _label(key), "rows": [(str(i), _text(item)) for i, item in enumerate(value, start=1)]}
+                {"title": _name(key), "rows": [(str(i), _text(item)) for i, item in enumerate(value, start=1)]}
             )
         else:
-            sections[0]["rows"].append((_label(key), _text(value)))
+            sections[0]["rows"].append((_name(key), _text(value, str(key))))
     return [s for s in sections if s["rows"]]

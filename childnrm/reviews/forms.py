@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from childnrm.decisions.models import Decision
-from childnrm.kit.dates import long_date
+from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Meeting
 from childnrm.reviews.models import ROUTES, FindingRating, ReconsiderationGround, ReconsiderationWindow, RequesterKind
@@ -14,7 +14,7 @@ YES, NO = "yes", "no"
 
 
 def decision_label(decision: Decision) -> str:
-    decided = f", decided {decision.decided_on.day} {decision.decided_on:%B %Y}" if decision.decided_on else ""
+    decided = f", decided {long_date(decision.decided_on)}" if decision.decided_on else ""
     stage = decision.get_stage_display().lower()
     referral = decision.referral
     name = referral.child_display_name
@@ -33,11 +33,8 @@ def window_text(decision: Decision) -> str:
 
 
 def meeting_label(meeting: Meeting) -> str:
-    from django.utils import timezone
-
-    at = timezone.localtime(meeting.starts_at)
     where = f", {meeting.location}" if meeting.location else ""
-    return f"{at.day} {at:%B %Y} at {at:%H:%M}{where} ({meeting.get_kind_display().lower()})"
+    return f"{long_datetime(meeting.starts_at)}{where} ({meeting.get_kind_display().lower()})"
 
 
 class ReconsiderationForm(GovukFormMixin, forms.Form):

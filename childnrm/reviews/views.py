@@ -17,6 +17,7 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
+from childnrm.decisions.models import Vote
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
@@ -381,6 +382,10 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "sent": sent,
             "data": sent.export,
             "summary": export.summary(sent.export),
+            # A record in the decisions app's export format reads like the decision's own page; an older return
+            # in this app's format keeps its generic layout (export.readable).
+            "record_layout": export.is_decision_record(sent.export),
+            "vote_labels": dict(Vote.choices),
             "sections": export.readable(sent.export),
             "findings": findings,
             "is_sca": is_sca,

@@ -22,3 +22,9 @@ class SafeguardingConfig(AppConfig):
         from childnrm.safeguarding.services import safeguarding_from_referral
 
         register_on_accept(safeguarding_from_referral)
+
+        # A final decision's "What happens next" lists the plan (decisions cannot import this app).
+        from childnrm.decisions.next_steps import register_next_steps
+        from childnrm.safeguarding.next_steps import plan_step
+
+        register_next_steps(plan_step)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError, add_to_form
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Agency, Meeting
@@ -43,8 +44,7 @@ class SafeguardingForm(GovukFormMixin, forms.Form):
 
 
 def meeting_label(meeting: Meeting) -> str:
-    when = timezone.localtime(meeting.starts_at)
-    text = f"{meeting.get_kind_display()}, {when:%-d %B %Y}"
+    text = f"{meeting.get_kind_display()}, {long_date(meeting.starts_at)}"
     if meeting.location:
         text += f", {meeting.location}"
     return text

@@ -17,6 +17,7 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation, Role, User
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import Agency, Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
@@ -114,7 +115,7 @@ def _one_active_message(existing: SafeguardingPlan | None) -> str:
     if existing is None:
         return "This child already has an active safeguarding plan"
     return (
-        f"This child already has an active safeguarding plan, agreed on {existing.created_at:%-d %B %Y}. "
+        f"This child already has an active safeguarding plan, agreed on {long_date(existing.created_at)}. "
         "Close it before recording a new one, or add actions to it."
     )
 
@@ -343,10 +344,10 @@ def statutory_period_add(
         )
         clash = overlapping.first()
         if clash is not None:
-            until = f"to {clash.ends_on:%-d %B %Y}" if clash.ends_on else "with no end date"
+            until = f"to {long_date(clash.ends_on)}" if clash.ends_on else "with no end date"
             raise SafeguardingError(
                 f"This overlaps the {KIND_LABELS[kind].split(' (')[0].lower()} period from "
-                f"{clash.starts_on:%-d %B %Y} {until}. End that period first or change the dates.",
+                f"{long_date(clash.starts_on)} {until}. End that period first or change the dates.",
                 "starts_on",
             )
         period = StatutoryPeriod.objects.create(
@@ -377,10 +378,10 @@ def statutory_period_end(
         period = StatutoryPeriod.objects.select_for_update().select_related("child").get(pk=period.pk)
         _require(user, Perm.PLAN_MANAGE, period.child.site_id)
         if period.ends_on is not None:
-            raise SafeguardingError(f"This period already ended on {period.ends_on:%-d %B %Y}")
+            raise SafeguardingError(f"This period already ended on {long_date(period.ends_on)}")
         if ends_on < period.starts_on:
             raise SafeguardingError(
-                f"End date must be the same as or after the start date, {period.starts_on:%-d %B %Y}", "ends_on"
+                f"End date must be the same as or after the start date, {long_date(period.starts_on)}", "ends_on"
             )
         period.ends_on = ends_on
         period.save(update_fields=["ends_on"])

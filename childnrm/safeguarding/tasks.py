@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django_tasks import task
 
+from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.safeguarding.models import PlanAction
 
@@ -23,7 +24,7 @@ def action_assigned(action_id: int) -> None:
         subject="A safeguarding action has been given to you",
         body=(
             f"A safeguarding plan action for child {action.plan.child.reference} has been given to you, "
-            f"due by {action.due_on:%-d %B %Y}.\n\n"
+            f"due by {long_date(action.due_on)}.\n\n"
             "See it and record progress under 'Your actions':\n\n"
             f"{absolute_url(reverse('safeguarding:my-actions'))}\n\n"
             "Do not reply to this email."

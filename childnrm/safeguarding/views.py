@@ -21,6 +21,7 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
 from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
@@ -455,7 +456,7 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
     period = selectors.period_for_planning(request.user, period_id)
     child = period.child
     if period.ends_on is not None:
-        messages.info(request, f"This period already ended on {period.ends_on:%-d %B %Y}.")
+        messages.info(request, f"This period already ended on {long_date(period.ends_on)}.")
         return redirect("safeguarding:child", reference=child.reference)
     form = PeriodEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

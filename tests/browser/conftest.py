@@ -31,12 +31,12 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _context(browser: Browser, base_url: str, **options):
+def _context(browser: Browser, base_url: str, *, viewport: dict[str, int] | None = None, **options):
     context = browser.new_context(
         base_url=base_url,
         locale="en-GB",
         timezone_id="Europe/London",
-        viewport={"width": 1280, "height": 900},
+        viewport=viewport or {"width": 1280, "height": 900},
         **options,
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
@@ -55,6 +55,15 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 def second_page(browser: Browser, live_server) -> Iterator[Page]:
     """Another person's browser, beside `page`: each person signs in once (a code cannot be used twice)."""
     context = _context(browser, live_server.url)
+    yield watch(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser, live_server) -> Iterator[Page]:
+    """A page on a phone-sized screen: 375 CSS pixels wide (an iPhone SE or mini held upright). Not Chromium's
+    mobile emulation: that zooms out to fit a page too wide for it, which would hide what is being checked."""
+    context = _context(browser, live_server.url, viewport={"width": 375, "height": 812})
     yield watch(context.new_page())
     context.close()
 

@@ -234,3 +234,12 @@ def sign_out(page: Page) -> None:
 
 def navigation_labels(page: Page) -> list[str]:
     return [t.strip() for t in page.locator(".govuk-service-navigation__link").all_inner_texts()]
+
+
+def choose_from_list(page: Page, label: str, option: str) -> None:
+    """Answer a long-list question (nationality, language: GOV.UK's accessible autocomplete over a
+    select) as a person does: type the name, then pick it from the suggestions."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)

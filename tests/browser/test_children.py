@@ -10,6 +10,7 @@ from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Role, User
 from childnrm.core.demo import demo_email
 from childnrm.people.models import AssociationKind, Child
+from childnrm.referrals.tests.factories import submitted_referral
 from tests.browser.support import click_link, heading, sign_in, visit
 
 NAV = ".govuk-service-navigation"
@@ -50,10 +51,15 @@ def test_coordinator_opens_a_record_and_sees_their_own_view_in_its_history(page:
 def test_first_responder_cannot_open_another_sites_child_and_error_pages_use_the_layout(page: Page, demo):
     email = demo_email(Role.FIRST_RESPONDER, "northbridge")
     responder = User.objects.get(email=email)
-    own = Child.objects.filter(
-        associations__user=responder, associations__kind=AssociationKind.REFERRER, site__slug="northbridge"
-    ).first()
-    not_referred = Child.objects.filter(site__slug="northbridge").exclude(associations__user=responder).first()
+    own = submitted_referral("northbridge").child  # a referral they sent
+    # A record that names them as its referrer, but of no referral they sent, is as closed as any other.
+    not_referred = (
+        Child.objects.filter(
+            site__slug="northbridge", associations__user=responder, associations__kind=AssociationKind.REFERRER
+        )
+        .exclude(referrals__created_by=responder)
+        .first()
+    )
     other_site = Child.objects.filter(site__slug="three-rivers").first()
     assert own and not_referred and other_site
 

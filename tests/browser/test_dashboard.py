@@ -10,9 +10,10 @@ from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
 from childnrm.core.demo import demo_email
-from childnrm.dashboard.tests.factories import accepted_referral, days_ago, plan_with_action
+from childnrm.dashboard.tests.factories import accepted_referral, days_ago, final_decision, plan_with_action
+from childnrm.dashboard.views import SECTION_ROWS
 from childnrm.referrals.models import AdultConsent, ConsentAnswer
-from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, submit, visit
 
 
 def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
@@ -79,3 +80,29 @@ def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
     visit(page, "/dashboard/")
     expect(page.locator('section[data-kind="rg_overdue"]')).to_contain_text(overdue.reference)
     expect(page.locator("main")).not_to_contain_text(overdue.child.display_name)
+
+
+def test_coordinator_follows_a_section_to_its_full_list_then_to_the_letters_and_the_guardian(page: Page, demo):
+    """About ten rows a section, a link to the full list, and from a row to the page where it is done."""
+    decided = [
+        final_decision(accepted_referral(submitted_on=days_ago(430 + days)), decided_on=days_ago(400 + days))
+        for days in range(SECTION_ROWS + 1)
+    ]
+    oldest = decided[-1].referral  # the longest waiting is listed first
+
+    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, "/dashboard/")
+    letters = page.locator('section[data-kind="letters_not_produced"]')
+    expect(letters.locator("tbody tr")).to_have_count(SECTION_ROWS)
+    submit(page, lambda: letters.locator("a.app-full-list").click())
+    expect(heading(page)).to_have_text("Final decisions without their letters")
+    expect(page.locator("main")).to_contain_text(decided[0].referral.reference)
+    click_link(page, f"Produce the letters for {oldest.reference}")
+    expect(heading(page)).to_contain_text("Communicating the decision")
+
+    visit(page, "/dashboard/")
+    guardians = page.locator('section[data-kind="child_without_guardian"]')
+    submit(page, lambda: guardians.locator("a.app-full-list").click())
+    expect(heading(page)).to_have_text("Children without an allocated guardian")
+    click_link(page, f"Allocate a guardian for {oldest.child.reference}")
+    expect(heading(page)).to_have_text("Independent Child Trafficking Guardian")

@@ -67,7 +67,7 @@ def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, dem
     coordinator, page = page, second_page
     sign_in(page, demo_email(Role.ADVISER, "northbridge"))
     visit(page, "/panels/your-meetings/")
-    click_link(page, f"{today.day} {today:%B %Y} at 09:30")
+    click_link(page, f"{today.day} {today:%B %Y} at 9:30am")
     click_link(page, f"Case papers for referral {referral.reference}")
     expect(heading(page)).to_have_text(f"Case papers: {referral.child_display_name}")
     expect(page.locator("main")).to_contain_text(referral.account)

@@ -30,6 +30,7 @@ from childnrm.referrals.services import referral_save, referral_start, referral_
 from childnrm.referrals.tests.factories import backdate, complete_answers, submitted_referral
 from conftest import demo_user
 from tests.browser.support import (
+    choose_from_list,
     click_button,
     click_link,
     error_summary,
@@ -200,9 +201,9 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
 
     # 3. They complete the other sections and send it.
     open_task(page, "Nationality, language and ethnicity")
-    page.get_by_label("Nationality", exact=True).select_option(label="United Kingdom")
-    page.get_by_label("Second nationality (optional)", exact=True).select_option(label="Nigeria")
-    page.get_by_label("Main language", exact=True).select_option(label="English")
+    choose_from_list(page, "Nationality", "United Kingdom")
+    choose_from_list(page, "Second nationality (optional)", "Nigeria")
+    choose_from_list(page, "Main language", "English")
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Ethnic group", exact=True).select_option(value="black_african")
     save_and_continue(page)

@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from childnrm.access.roles import ROLE_DESCRIPTIONS
 from childnrm.accounts.models import Membership, Role
 from childnrm.core.demo import demo_email
+from childnrm.panels.models import PanelMember
 from tests.browser.support import (
     click_button,
     click_link,
@@ -59,10 +61,23 @@ def test_site_admin_adds_a_user_with_two_roles_who_then_chooses_a_password(page:
     page.get_by_label("Job title (optional)", exact=True).fill("Detective Sergeant")
     page.get_by_label(Role.FIRST_RESPONDER.label, exact=True).check()
     page.get_by_label(Role.PANEL_MEMBER.label, exact=True).check()
+    # Each role says what it is for, under its box.
+    expect(page.get_by_text(ROLE_DESCRIPTIONS[Role.PANEL_MEMBER])).to_be_visible()
     click_button(page, "Add user")
 
-    expect(page).to_have_url(re.compile(r"/account/users/northbridge/$"))
+    # Given the panel member role, they land on their own page, which offers them the seat the role needs.
+    expect(page).to_have_url(re.compile(r"/account/users/northbridge/\d+/$"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{NEW_NAME} has been invited")
+    click_link(page, f"Add {NEW_NAME} to the panel")
+    expect(heading(page)).to_have_text(f"Add {NEW_NAME} to the panel")
+    # Their organisation suggests the seat: a police officer speaks for the police, with a vote.
+    expect(page.get_by_label("Agency they speak for", exact=True)).to_have_value("police")
+    click_button(page, "Add to the panel")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{NEW_NAME} has joined the panel")
+    expect(page.locator("main")).to_contain_text(f"{NEW_NAME} sits on the panel for police, with a vote")
+    assert PanelMember.objects.filter(user__email=NEW_EMAIL, site__slug="northbridge", active=True).exists()
+
+    click_link(page, "Back to users")
     row = page.locator("tbody tr", has_text=NEW_EMAIL)
     expect(row).to_have_count(1)
     expect(row).to_contain_text(NEW_NAME)

@@ -42,9 +42,10 @@ EXPECTED: dict[str, object] = {
     "accounts:site-user-add": {Role.SITE_ADMIN},
     "accounts:site-user-detail": {Role.SITE_ADMIN},
     "accounts:site-user-reset-second-factor": {Role.SITE_ADMIN},
-    # The sample child was referred by the demo first responder and allocated to the demo guardian.
+    # The sample child is allocated to the demo guardian. It names the demo first responder as its referrer but
+    # came from no referral they sent, so it is not theirs to open (a referrer sees their own referrals' children).
     "people:list": {Role.COORDINATOR, Role.FIRST_RESPONDER, Role.ICTG, Role.PANEL_MEMBER},
-    "people:detail": {Role.COORDINATOR, Role.FIRST_RESPONDER, Role.ICTG},
+    "people:detail": {Role.COORDINATOR, Role.ICTG},
     "people:audit": {Role.COORDINATOR},
 }
 

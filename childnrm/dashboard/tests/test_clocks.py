@@ -46,7 +46,7 @@ def test_reasonable_grounds_due_within_seven_days_and_overdue_on_the_boundary_da
     mine = refs([overdue, due_today, due_in_7, due_in_8, decided, draft_only])
     assert refs(clocks.rg_overdue(northbridge, today)) & mine == {overdue.reference, draft_only.reference}
     assert refs(clocks.rg_due_soon(northbridge, today)) & mine == {due_today.reference, due_in_7.reference}
-    alerts = clocks.site_alerts(northbridge, today=today)
+    alerts = clocks.site_alerts(northbridge, today=today, kinds=clocks.CLOCK_KINDS)
     by_ref = {a.referral_reference: a for a in alerts[Kind.RG_OVERDUE].items}
     assert by_ref[draft_only.reference].overdue_by == 5 and by_ref[overdue.reference].overdue_by == 1
     soon = {a.referral_reference: a.days for a in alerts[Kind.RG_DUE_SOON].items}

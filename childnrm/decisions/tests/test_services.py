@@ -426,7 +426,7 @@ def test_two_chairs_finalising_at_once_exactly_one_succeeds(demo):
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.FINAL
     assert str(refusals[0]) == (
-        f"This decision was finalised by {chair.full_name} at {services.when(decision.finalised_at)}. "
+        f"This decision was finalised by {chair.full_name} on {services.when(decision.finalised_at)}. "
         "It cannot be changed."
     )
 

@@ -359,7 +359,9 @@ def test_documents_are_refused_by_their_content_and_the_answer_is_kept(referral,
     info_request.refresh_from_db()
     assert info_request.status == RequestStatus.OPEN
     assert not ResponseDocument.objects.exists() and not InformationResponse.objects.exists()
-    assert not any(p.is_file() for p in private_storage.rglob("*"))
+    # Nothing is shared; the file that passed is kept for this user's next try (kit.pending), the refused one is not.
+    assert "You chose fine.pdf" in body and f"You chose {name}" not in body
+    assert [p.parent.name for p in private_storage.rglob("*") if p.is_file()] == ["pending"]
 
 
 def test_the_answer_must_confirm_the_basis_of_sharing(referral):

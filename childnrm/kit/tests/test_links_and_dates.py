@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from childnrm.kit.dates import long_date, long_datetime
+from childnrm.kit.dates import long_date, long_datetime, time_of_day
 from childnrm.kit.links import absolute_url, bare_paths
 
 
 def test_dates_are_written_as_govuk_writes_them():
     assert long_date(date(2026, 3, 7)) == "7 March 2026"
+    assert long_date(date(2026, 12, 3), weekday=True) == "Thursday 3 December 2026"
     assert long_date(None) == ""
-    # UK time: 13:05 UTC on a summer day is 14:05 in London.
-    assert long_datetime(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 July 2026 at 14:05"
+    # UK time: 13:05 UTC on a summer day is 2:05pm in London; 23:30 UTC on 1 July is already 2 July there.
+    assert long_datetime(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 July 2026 at 2:05pm"
+    assert long_date(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == "2 July 2026"
+    assert long_datetime(datetime(2026, 12, 3, 10, 30, tzinfo=UTC)) == "3 December 2026 at 10:30am"
+    assert long_datetime(datetime(2026, 12, 3, 12, 0, tzinfo=UTC), weekday=True) == "Thursday 3 December 2026 at midday"
     assert long_datetime(None) == ""
+    # As a stored record (a decision export) holds them.
+    assert long_date("2026-12-03") == "3 December 2026"
+    assert long_datetime("2026-12-03T09:05:00+00:00") == "3 December 2026 at 9:05am"
+
+
+def test_times_are_written_as_govuk_writes_them():
+    # GOV.UK style: "10am" (no ":00"), "10:30am", "midday" and "midnight", never "12pm" or "00:00".
+    at = lambda hour, minute: time_of_day(datetime(2026, 12, 3, hour, minute, tzinfo=UTC))  # noqa: E731
+    assert at(10, 0) == "10am"
+    assert at(10, 30) == "10:30am"
+    assert at(9, 5) == "9:05am"
+    assert at(12, 0) == "midday"
+    assert at(12, 30) == "12:30pm"
+    assert at(17, 45) == "5:45pm"
+    assert at(0, 0) == "midnight"
+    assert at(0, 15) == "12:15am"
+    assert time_of_day(None) == ""
+
+
+def test_templates_write_dates_only_through_the_kit():
+    # One way to write a date for people: `long_date`, `long_datetime`, `time`. Django's `date` format
+    # strings ("j M Y", "H:i") are for machines only (`<time datetime="...">`), in ISO 8601.
+    root = Path(__file__).resolve().parents[2]
+    spelt = re.compile(r"\|\s*date\(\s*['\"](?!Y-m-d['\"]|c['\"])[^'\"]*['\"]\s*\)|\|\s*time\(")
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for path in sorted(root.glob("**/jinja2/**/*.*"))
+        if path.suffix in {".html", ".txt"}
+        for match in spelt.finditer(path.read_text())
+    ]
+    assert found == []
 
 
 def test_links_in_emails_are_absolute(settings):

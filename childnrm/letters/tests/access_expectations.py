@@ -1,7 +1,8 @@
 """Who may use the letters routes (see access/tests/test_access_matrix.py).
 
 The sample decision is a final decision about a child allocated to the site's demo guardian (ICTG), who
-may read its letters page, download its letters and see how it was explained; only the coordinator
+may read its letters page, download its letters and see how it was explained; the demo first responder, who
+sent its referral, downloads the outcome letter addressed to them (the sample letter); only the coordinator
 produces letters, records explanations and tells the guardian.
 """
 
@@ -15,15 +16,15 @@ def _decision_id(site_slug: str) -> int:
 
 
 def _letter_id(site_slug: str) -> int:
-    from childnrm.letters.models import Letter
+    # The outcome letter to the referrer: the sample decision's referral was sent by the demo first responder.
+    from childnrm.letters.models import Letter, LetterKind
     from childnrm.letters.services import letters_produce
     from childnrm.letters.tests.factories import demo, sample_decision
 
     decision = sample_decision(site_slug)
-    letter = Letter.objects.filter(decision=decision).first()
-    if letter is None:
-        letter = letters_produce(decision=decision, user=demo(Role.COORDINATOR, site_slug)).letters[0]
-    return letter.pk
+    if not Letter.objects.filter(decision=decision).exists():
+        letters_produce(decision=decision, user=demo(Role.COORDINATOR, site_slug))
+    return Letter.objects.get(decision=decision, kind=LetterKind.REFERRER_OUTCOME).pk
 
 
 def _explanation_id(site_slug: str) -> int:
@@ -52,6 +53,6 @@ EXPECTED = {
     "letters:tell-guardian": {Role.COORDINATOR},
     "letters:explanation-add": {Role.COORDINATOR},
     "letters:explanation": {Role.COORDINATOR, Role.ICTG},
-    "letters:download": {Role.COORDINATOR, Role.ICTG},
+    "letters:download": {Role.COORDINATOR, Role.ICTG, Role.FIRST_RESPONDER},
 }
 SAMPLES = {"letters_decision_id": _decision_id, "letter_id": _letter_id, "explanation_id": _explanation_id}

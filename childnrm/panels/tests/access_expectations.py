@@ -7,6 +7,8 @@ are invited to it (with the demo police and social care members), so they reach 
 from childnrm.accounts.models import Role
 
 MANAGE = {Role.COORDINATOR}
+# Opening, attendance and closing: the coordinator, and the sitting's own chair (the demo chair chairs the sample).
+RUN = {Role.COORDINATOR, Role.CHAIR}
 # Invited to the demo meeting (or running the panel).
 ATTENDING = {Role.COORDINATOR, Role.CHAIR, Role.PANEL_MEMBER, Role.ICTG, Role.ADVISER}
 
@@ -34,19 +36,22 @@ EXPECTED = {
     "panels:member-add": MANAGE,
     "panels:member-change": MANAGE,
     "panels:member-remove": MANAGE,
+    # The demo panel member already sits on the panel: those who may give the seat are sent back, others refused.
+    "panels:seat-offer": {Role.COORDINATOR, Role.SITE_ADMIN},
     "panels:meetings": MANAGE,
     "panels:meeting-schedule": MANAGE,
     "panels:my-meetings": ATTENDING,
     "panels:meeting": ATTENDING,
     "panels:meeting-change": MANAGE,
-    "panels:meeting-open": MANAGE,
-    "panels:meeting-close": MANAGE,
+    "panels:meeting-open": RUN,
+    "panels:meeting-close": RUN,
     "panels:meeting-cancel": MANAGE,
-    "panels:attendance": MANAGE,
+    "panels:attendance": RUN,
     "panels:attendee-add": MANAGE,
     "panels:attendee-remove": MANAGE,
     "panels:agenda": MANAGE,
     "panels:agenda-remove": MANAGE,
+    "panels:next-sitting-add": MANAGE,
     "panels:conflicts": MANAGE,
     "panels:papers": ATTENDING,
     "panels:paper-document": ATTENDING,

@@ -169,8 +169,15 @@ def test_transitions_are_guarded_and_recorded(demo):
 
 def test_a_chair_cannot_run_someone_elses_site(demo):
     meeting = scheduled_meeting(NB)
+    # Another chair of the site does not run the demo chair's sitting (issue 9: the chair runs only their own).
+    other_chair = _demo_user(
+        "chair-other.northbridge@childnrm.example", "Other chair", demo_user(Role.CHAIR).organisation
+    )
+    Membership.objects.get_or_create(user=other_chair, site=meeting.site, role=Role.CHAIR)
     with pytest.raises(PermissionDenied):
-        services.meeting_open(meeting=meeting, user=demo_user(Role.CHAIR))
+        services.meeting_open(meeting=meeting, user=other_chair)
+    with pytest.raises(PermissionDenied):
+        services.meeting_open(meeting=meeting, user=demo_user(Role.CHAIR, "three-rivers"))
     with pytest.raises(PermissionDenied):
         services.meeting_cancel(meeting=meeting, user=demo_user(Role.COORDINATOR, "three-rivers"))
     meeting.refresh_from_db()

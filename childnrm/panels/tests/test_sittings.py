@@ -63,7 +63,7 @@ def test_the_moved_date_is_shown_on_the_meeting_page(client_as):
     services.meeting_open(meeting=meeting, user=coordinator(), move_to_today=True)
     page = client_as(Role.COORDINATOR).get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
     day = at(5).date()
-    assert "Opened early" in page and f"Set for {day.day} {day:%B %Y} at 14:30" in page
+    assert "Opened early" in page and f"Set for {day.day} {day:%B %Y} at 2:30pm" in page
 
 
 def test_a_sitting_on_its_day_or_after_opens_without_confirmation(demo):

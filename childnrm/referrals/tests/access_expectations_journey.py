@@ -24,6 +24,7 @@ EXPECTED = {
     "referrals:documents": {Role.FIRST_RESPONDER},
     "referrals:check-answers": {Role.FIRST_RESPONDER},
     "referrals:confirmation": {Role.FIRST_RESPONDER},
+    "referrals:your-referral": {Role.FIRST_RESPONDER},
     "referrals:document-download": {Role.FIRST_RESPONDER, Role.COORDINATOR},
 }
 

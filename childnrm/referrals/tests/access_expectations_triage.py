@@ -14,6 +14,8 @@ EXPECTED = {
     "referrals:queue": {Role.COORDINATOR},
     "referrals:triage": {Role.COORDINATOR},
     "referrals:triage-facts": {Role.COORDINATOR},
+    # POST only (GET answers 405); the record must be a kept possible earlier record at the user's site.
+    "referrals:triage-earlier-record": {Role.COORDINATOR},
     "referrals:adult-consent": {Role.COORDINATOR},
     "referrals:handoff": {Role.COORDINATOR},
     "referrals:handoff-json": {Role.COORDINATOR},

@@ -16,6 +16,8 @@ from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.dashboard.tests.factories import accepted_referral, final_decision
 from childnrm.decisions.models import Decision, Outcome, Stage
+from childnrm.outcomes.models import MissingEpisode, OutcomeReview
+from childnrm.outcomes.services import follow_up_start
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus, ReferralStatusChange
 from childnrm.retention.models import ItemStatus, LegalHold, RetentionItem
@@ -221,6 +223,20 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     outcomes_before = Counter(
         Decision.objects.filter(referral__site=site).values_list("stage", "outcome", "decided_on")
     )
+    # The child's outcome follow-up, with words about them (started as the daily task does for a decided child).
+    follow_up_start(decision=Decision.objects.filter(referral=referral).order_by("decided_on").first())
+    reviews = OutcomeReview.objects.filter(child_id=referral.child_id)
+    assert reviews.exists()
+    reviews.update(young_person_view="I feel safe with my foster carer now.", view_given=True)
+    recorder = demo_user(Role.ICTG)
+    episode = MissingEpisode.objects.create(
+        child_id=referral.child_id,
+        started_on=date(2026, 5, 1),
+        ended_on=date(2026, 5, 2),
+        learned="Went to see an older cousin in Leeds.",
+        recorded_by=recorder,
+        updated_by=recorder,
+    )
     today = add_years(BORN, 25)
     item = listed(referral, today)
 
@@ -238,6 +254,9 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     assert child.given_names == "Anonymised" and child.family_name == ""
     assert child.date_of_birth == date(2000, 3, 1)  # year and month kept
     assert not child.blocking_keys.exists()
+    assert set(reviews.values_list("young_person_view", flat=True)) == {""}
+    episode.refresh_from_db()
+    assert episode.learned == "" and episode.started_on == date(2026, 5, 1)  # the episode still counts
     assert not ReferralDocument.objects.filter(referral=referral).exists()
     assert not default_storage.exists(stored)
     for decision in Decision.objects.filter(referral=referral):

@@ -10,6 +10,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         users = load_demo_data()
         cases = load_demo_cases()
+        # Decided cases with outcome reviews recorded, due and overdue, and a missing episode (outcomes app).
+        from childnrm.outcomes.demo import load_demo_follow_ups
+
+        cases += load_demo_follow_ups()
         self.stdout.write(
             f"Demo data ready: {len(users)} demo accounts, password '{DEMO_PASSWORD}'"
             + (f"; {cases} demo referrals made." if cases else ".")

@@ -1,0 +1,145 @@
+"""The evidence library shared by every site's practitioners (issue 12).
+
+An item (`LibraryItem`) is known by a stable number; what it says is held in versions. A practitioner
+submits a version; a moderator of the submitter's site approves it (it becomes the published version) or
+rejects it with reasons. A published version stays published while a revision waits, so a link never breaks.
+Versions are never edited once moderated: the history is the versions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from childnrm.accounts.models import Site
+from childnrm.referrals.vocab import ExploitationType
+
+
+class ItemKind(models.TextChoices):
+    GUIDANCE = "guidance", "Guidance"
+    RESEARCH = "research", "Research"
+    PRACTICE_NOTE = "practice_note", "Practice note"
+    CASE_STUDY = "case_study", "Case study"
+    TEMPLATE = "template", "Template"
+    PRESENTATION = "presentation", "Presentation"
+
+
+class Theme(models.TextChoices):
+    COUNTY_LINES = "county_lines", "County lines"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation", "Criminal exploitation"
+    SEXUAL_EXPLOITATION = "sexual_exploitation", "Sexual exploitation"
+    AGE_ASSESSMENT = "age_assessment", "Age assessment"
+    MISSING = "missing", "Going missing"
+    CREDIBILITY = "credibility", "Trauma-informed credibility"
+    DISCLOSURE = "disclosure", "Disclosure and interviewing"
+    DECISION_MAKING = "decision_making", "Panel decision-making"
+    SAFEGUARDING_PLANS = "safeguarding_plans", "Safeguarding plans"
+    IMMIGRATION = "immigration", "Immigration and asylum"
+    TRANSITION = "transition", "Turning 18"
+
+
+class Audience(models.TextChoices):
+    PANEL_MEMBERS = "panel_members", "Panel members and chairs"
+    COORDINATORS = "coordinators", "Panel coordinators"
+    FIRST_RESPONDERS = "first_responders", "First responders"
+    SOCIAL_WORKERS = "social_workers", "Social workers"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    GUARDIANS = "guardians", "Independent guardians"
+
+
+class Region(models.TextChoices):
+    """Where the item comes from or applies: the UK nations and the English regions of the NRM statistics."""
+
+    UK_WIDE = "uk", "UK-wide"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+    EAST = "east", "East of England"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    NORTH_WEST = "north_west", "North West"
+    NORTH_EAST = "north_east", "North East"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class VersionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for moderation"
+    APPROVED = "approved", "Published"
+    REJECTED = "rejected", "Not published"
+    REPLACED = "replaced", "Replaced by a later version"
+
+
+EXPLOITATION_CHOICES = [c for c in ExploitationType.choices if c[0] not in ("other", "not_known")]
+
+
+class LibraryItem(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")  # whose moderators decide
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a version is approved; the library shows and searches only published versions.
+    published = models.OneToOneField(
+        "LibraryItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="published_as"
+    )
+
+    def __str__(self) -> str:
+        return f"Library item {self.pk}"
+
+
+def library_file_path(version: LibraryItemVersion, filename: str) -> str:
+    # The stored name never carries the uploaded name (which may say anything); it is kept on the row.
+    return f"library/{version.item_id}/{version.number}-{filename}"
+
+
+class LibraryItemVersion(models.Model):
+    item = models.ForeignKey(LibraryItem, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    themes = models.JSONField(default=list)  # Theme values
+    exploitation_types = models.JSONField(default=list)  # ExploitationType values
+    region = models.CharField(max_length=20, choices=Region.choices)
+    audiences = models.JSONField(default=list)  # Audience values
+    item_date = models.DateField()  # when the item was written or published by its author
+    link = models.URLField(max_length=500, blank=True)
+    file = models.FileField(upload_to=library_file_path, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_content_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    # The labels of the themes and exploitation types, for full-text search (kept by the services).
+    search_tags = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=VersionStatus.choices, default=VersionStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="library_version_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=VersionStatus.values), name="library_version_status_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(link="", file=""), name="library_version_has_link_or_file"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="library_version_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Library item {self.item_id} version {self.number}"
+
+    def theme_labels(self) -> list[str]:
+        return [Theme(t).label for t in self.themes if t in Theme.values]
+
+    def exploitation_labels(self) -> list[str]:
+        return [ExploitationType(t).label for t in self.exploitation_types if t in ExploitationType.values]
+
+    def audience_labels(self) -> list[str]:
+        return [Audience(a).label for a in self.audiences if a in Audience.values]

@@ -1,0 +1,240 @@
+"""Submitting to the evidence library and moderating it (issue 12 item 1).
+
+Any practitioner submits an item (or a revision of one); a moderator of the site the item belongs to
+approves it — it is then published to every site — or rejects it with reasons. Nothing naming a child known
+to the service is accepted or published (`personal_data`). Every step is audited (the library holds no
+child's record, so the events name the item).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.audit.services import Action, audit_record
+from childnrm.kit.errors import ServiceError
+from childnrm.learning.models import (
+    Audience,
+    ItemKind,
+    LibraryItem,
+    LibraryItemVersion,
+    Region,
+    Theme,
+    VersionStatus,
+)
+from childnrm.learning.personal_data import personal_data_in
+from childnrm.referrals.documents import DocumentRefused, document_check
+from childnrm.referrals.vocab import ExploitationType
+
+REASON_MAX = 2000
+
+
+class LibraryError(ServiceError):
+    """A submission or moderation step the library refuses; may list several problems at once."""
+
+    def __init__(self, message: str, field: str | None = None, problems: list[tuple[str | None, str]] | None = None):
+        super().__init__(message, field)
+        self.problems = problems or [(field, message)]
+
+    def form_errors(self) -> list[tuple[str | None, str]]:
+        return self.problems
+
+
+@dataclass(frozen=True)
+class ItemAnswers:
+    title: str
+    summary: str
+    kind: str
+    themes: list[str]
+    exploitation_types: list[str]
+    region: str
+    audiences: list[str]
+    item_date: date
+    link: str = ""
+    file: IO[bytes] | None = None
+    file_name: str = ""
+    keep_file_of: LibraryItemVersion | None = field(default=None)  # a revision keeps the file it had
+
+
+def _check(answers: ItemAnswers) -> None:
+    problems: list[tuple[str | None, str]] = []
+    if not answers.title.strip():
+        problems.append(("title", "Enter a title"))
+    if not answers.summary.strip():
+        problems.append(("summary", "Enter a summary"))
+    if answers.kind not in ItemKind.values:
+        problems.append(("kind", "Select the type of item"))
+    if not answers.themes or any(t not in Theme.values for t in answers.themes):
+        problems.append(("themes", "Select at least one theme"))
+    if any(t not in ExploitationType.values for t in answers.exploitation_types):
+        problems.append(("exploitation_types", "Select exploitation types from the list"))
+    if answers.region not in Region.values:
+        problems.append(("region", "Select the region the item comes from or applies to"))
+    if not answers.audiences or any(a not in Audience.values for a in answers.audiences):
+        problems.append(("audiences", "Select who the item is for"))
+    if answers.item_date > timezone.localdate():
+        problems.append(("item_date", "The date of the item must be today or in the past"))
+    if not answers.link and answers.file is None and answers.keep_file_of is None:
+        problems.append(("link", "Enter a link to the item or choose a file"))
+    for name, text in (("title", answers.title), ("summary", answers.summary)):
+        named = personal_data_in(text)
+        if named:
+            problems.append(
+                (
+                    name,
+                    f"The {name} names or refers to a child known to the service ({', '.join(named)}). "
+                    "Remove it: nothing published in the library may identify a child.",
+                )
+            )
+    if problems:
+        raise LibraryError(problems[0][1], problems[0][0], problems)
+
+
+def _search_tags(answers: ItemAnswers) -> str:
+    labels = [Theme(t).label for t in answers.themes] + [ExploitationType(t).label for t in answers.exploitation_types]
+    return " ".join(labels)
+
+
+def _new_version(item: LibraryItem, answers: ItemAnswers, user) -> LibraryItemVersion:
+    number = (item.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = LibraryItemVersion(
+        item=item,
+        number=number,
+        title=answers.title.strip(),
+        summary=answers.summary.strip(),
+        kind=answers.kind,
+        themes=answers.themes,
+        exploitation_types=answers.exploitation_types,
+        region=answers.region,
+        audiences=answers.audiences,
+        item_date=answers.item_date,
+        link=answers.link.strip(),
+        search_tags=_search_tags(answers),
+        submitted_by=user,
+    )
+    if answers.file is not None:
+        try:
+            checked = document_check(file=answers.file)
+        except DocumentRefused as refused:
+            raise LibraryError(refused.message, "file") from None
+        answers.file.seek(0)
+        version.file.save(f"upload.{checked.extension}", File(answers.file), save=False)
+        version.file_name = answers.file_name[:255]
+        version.file_content_type = checked.content_type
+        version.file_size = checked.size
+    elif answers.keep_file_of is not None and answers.keep_file_of.file:
+        kept = answers.keep_file_of
+        version.file = kept.file.name
+        version.file_name, version.file_content_type, version.file_size = (
+            kept.file_name,
+            kept.file_content_type,
+            kept.file_size,
+        )
+    version.save()
+    return version
+
+
+def library_item_submit(*, user, answers: ItemAnswers, request: HttpRequest | None = None) -> LibraryItemVersion:
+    """A practitioner submits a new item; it waits for a moderator of their site."""
+    sites = sites_where(user, Perm.LIBRARY_SUBMIT)
+    if not sites:
+        raise PermissionDenied
+    _check(answers)
+    with transaction.atomic():
+        item = LibraryItem.objects.create(site_id=sites[0], created_by=user)
+        version = _new_version(item, answers, user)
+        _audit(request, user, Action.CREATE, version, Perm.LIBRARY_SUBMIT, {"submitted": version.number})
+    return version
+
+
+def library_item_revise(
+    *, item: LibraryItem, user, answers: ItemAnswers, request: HttpRequest | None = None
+) -> LibraryItemVersion:
+    """Its author (or a moderator of its site) submits a new version; the published one stays until it is
+    approved. A revision still waiting is replaced by the newer one."""
+    if not (item.created_by_id == user.pk or has_perm(user, Perm.LIBRARY_MODERATE, item.site_id)):
+        raise PermissionDenied
+    _check(answers)
+    with transaction.atomic():
+        locked = LibraryItem.objects.select_for_update().get(pk=item.pk)
+        waiting = locked.versions.filter(status=VersionStatus.SUBMITTED)
+        waiting.update(status=VersionStatus.REPLACED)
+        version = _new_version(locked, answers, user)
+        _audit(request, user, Action.CREATE, version, Perm.LIBRARY_SUBMIT, {"revision": version.number})
+    return version
+
+
+def library_version_approve(
+    *, version: LibraryItemVersion, user, request: HttpRequest | None = None
+) -> LibraryItemVersion:
+    """Publish a waiting version to every site, after checking again that it names no child known now."""
+    with transaction.atomic():
+        locked = _locked_waiting(version, user)
+        named = personal_data_in(f"{locked.title}\n{locked.summary}")
+        if named:
+            raise LibraryError(
+                f"This item names or refers to a child known to the service ({', '.join(named)}). "
+                "Reject it with the reason, so its author can remove it."
+            )
+        item = LibraryItem.objects.select_for_update().get(pk=locked.item_id)
+        if item.published_id:
+            LibraryItemVersion.objects.filter(pk=item.published_id).update(status=VersionStatus.REPLACED)
+        locked.status = VersionStatus.APPROVED
+        locked.moderated_by = user
+        locked.moderated_at = timezone.now()
+        locked.save(update_fields=["status", "moderated_by", "moderated_at"])
+        item.published = locked
+        item.save(update_fields=["published"])
+        _audit(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
+    return locked
+
+
+def library_version_reject(
+    *, version: LibraryItemVersion, user, reason: str, request: HttpRequest | None = None
+) -> LibraryItemVersion:
+    reason = (reason or "").strip()
+    if not reason:
+        raise LibraryError("Enter the reasons it cannot be published, for its author", "reason")
+    if len(reason) > REASON_MAX:
+        raise LibraryError(f"The reasons must be {REASON_MAX:,} characters or fewer", "reason")
+    with transaction.atomic():
+        locked = _locked_waiting(version, user)
+        locked.status = VersionStatus.REJECTED
+        locked.moderated_by = user
+        locked.moderated_at = timezone.now()
+        locked.moderation_reason = reason
+        locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
+        _audit(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"rejected": locked.number})
+    return locked
+
+
+def _locked_waiting(version: LibraryItemVersion, user) -> LibraryItemVersion:
+    locked = LibraryItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    if not has_perm(user, Perm.LIBRARY_MODERATE, locked.item.site_id):
+        raise PermissionDenied
+    if locked.submitted_by_id == user.pk:
+        raise LibraryError("Another moderator decides on what you submitted yourself.")
+    if locked.status != VersionStatus.SUBMITTED:
+        raise LibraryError(f"This version has already been moderated: {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _audit(request, user, action: str, version: LibraryItemVersion, perm: Perm, detail: dict) -> None:
+    audit_record(
+        request=request,
+        actor=user,
+        action=action,
+        obj=version,
+        site_id=version.item.site_id,
+        purpose=PURPOSES[perm],
+        detail={"library_item": version.item_id, **detail},
+    )

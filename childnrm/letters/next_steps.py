@@ -1,0 +1,74 @@
+"""Letters, explaining the decision to the child and telling the guardian, in a final decision's "What happens
+next" (registered with decisions.next_steps). Links only for those who produce letters at the site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from childnrm.access.policy import Perm, has_perm
+from childnrm.decisions.models import Decision
+from childnrm.decisions.next_steps import NextStep
+from childnrm.kit.dates import long_date, long_datetime
+from childnrm.letters import selectors, services
+from childnrm.letters.models import GuardianNotice
+
+
+def letter_steps(decision: Decision, user: Any) -> list[NextStep]:
+    produce = selectors.may_produce(user, decision)
+    letters_page = reverse("letters:decision", args=[decision.pk]) if produce else ""
+
+    produced = decision.letters.order_by("-produced_at").first()
+    letters = NextStep(
+        order=20,
+        key="letters",
+        title="Produce the letters",
+        url=letters_page,
+        done=produced is not None,
+        hint=f"Produced on {long_datetime(produced.produced_at)}"
+        if produced
+        else "The outcome letter to the referrer and the letter for the child",
+    )
+
+    explained = decision.explanations.order_by("-explained_on", "-id").first()
+    if explained is not None:
+        explain_url = reverse("letters:explanation", args=[explained.pk]) if produce else ""
+        explain_hint = f"Explained by {explained.explained_by_name} on {long_date(explained.explained_on)}"
+    else:
+        explain_url = reverse("letters:explanation-add", args=[decision.pk]) if produce else ""
+        explain_hint = "In person, by someone the child trusts, in words they understand"
+    explain = NextStep(
+        order=30,
+        key="explain",
+        title="Explain the decision to the child",
+        url=explain_url,
+        done=explained is not None,
+        hint=explain_hint,
+    )
+
+    guardians = services.guardians_of(decision)
+    told = set(GuardianNotice.objects.filter(decision=decision).values_list("guardian_id", flat=True))
+    if not guardians:
+        child = decision.referral.child
+        allocate = child is not None and has_perm(user, Perm.PLAN_MANAGE, child.site_id)
+        guardian = NextStep(
+            order=40,
+            key="guardian",
+            title="Tell the guardian",
+            url=reverse("safeguarding:guardian", args=[child.reference]) if allocate and child else "",
+            hint="No Independent Child Trafficking Guardian is allocated to the child",
+        )
+    else:
+        untold = [g.full_name for g in guardians if g.pk not in told]
+        guardian = NextStep(
+            order=40,
+            key="guardian",
+            title="Tell the guardian",
+            url=letters_page,
+            done=not untold,
+            hint=f"Not told yet: {', '.join(untold)}"
+            if untold
+            else f"Told: {', '.join(g.full_name for g in guardians)}",
+        )
+    return [letters, explain, guardian]

@@ -1,0 +1,142 @@
+"""The daily outcome review reminders (run by the dashboard's daily task).
+
+Each review's owners (the child's lead social worker and allocated guardian) are told once when it opens,
+four weeks before it is due, and every week while it is overdue. A review nobody owns goes to the site's
+coordinators instead, so it is not lost. Each reminder is claimed on the review (a conditional update of its
+reminder date) in the transaction that sends the email: a second run the same day sends nothing it sent, and
+a failed send leaves nothing claimed. Emails carry references and links only, never a child's name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from childnrm.accounts.models import Site
+from childnrm.kit.dates import long_date
+from childnrm.kit.links import absolute_url
+from childnrm.outcomes import selectors, services
+from childnrm.outcomes.models import OutcomeReview
+from childnrm.referrals.tasks import site_coordinator_emails
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class OutcomeReminderRun:
+    today: date
+    follow_ups_started: int = 0
+    emails: int = 0
+    due: int = 0  # reviews reminded as due
+    overdue: int = 0  # reviews reminded as overdue
+    unowned: int = 0  # of those, sent to the coordinators because nobody owns the review
+    sites: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "follow_ups_started": self.follow_ups_started,
+            "emails": self.emails,
+            "due": self.due,
+            "overdue": self.overdue,
+            "unowned": self.unowned,
+            "sites": self.sites,
+        }
+
+
+def _claim(review: OutcomeReview, overdue: bool, today: date) -> bool:
+    """Mark the reminder sent today; False if this or another run already did."""
+    reviews = OutcomeReview.objects.filter(pk=review.pk, recorded_at__isnull=True)
+    if overdue:
+        since = today - timedelta(days=services.OVERDUE_REMINDER_EVERY_DAYS)
+        claimed = reviews.filter(Q(overdue_reminder_on__isnull=True) | Q(overdue_reminder_on__lte=since)).update(
+            overdue_reminder_on=today
+        )
+    else:
+        claimed = reviews.filter(due_reminder_on__isnull=True).update(due_reminder_on=today)
+    return claimed == 1
+
+
+def _line(review: OutcomeReview, today: date) -> str:
+    link = absolute_url(reverse("outcomes:review", args=[review.pk]))
+    if review.due_on < today:
+        late = (today - review.due_on).days
+        when = f"was due {long_date(review.due_on)} (overdue by {late} day{'s' if late != 1 else ''})"
+    else:
+        when = f"due {long_date(review.due_on)}"
+    return f"- {review.title} for child record {review.child.reference}: {when}\n  {link}"
+
+
+def _email(to: str, lines: list[str], unowned: bool) -> EmailMessage:
+    several = len(lines) != 1
+    if unowned:
+        opening = (
+            f"{len(lines)} outcome review{'s' if several else ''} at your site {'are' if several else 'is'} due or "
+            "overdue, and no lead social worker or guardian in the service owns "
+            f"{'them' if several else 'it'}. Record the child's lead social worker or allocate a guardian:"
+        )
+    else:
+        opening = f"Outcome review{'s' if several else ''} for children you support {'are' if several else 'is'} due:"
+    body = [opening, "", *lines, "", "Do not reply to this email."]
+    subject = "Outcome reviews due" if several else "An outcome review is due"
+    return EmailMessage(subject=subject, body="\n".join(body), to=[to])
+
+
+def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> list[EmailMessage]:
+    opened = today + timedelta(days=services.REVIEW_OPENS_DAYS)
+    candidates = (
+        OutcomeReview.objects.filter(child__site=site, recorded_at__isnull=True, due_on__lte=opened)
+        .select_related("child")
+        .order_by("due_on", "id")
+    )
+    owned: dict[str, list[str]] = defaultdict(list)
+    unowned: list[str] = []
+    for review in candidates:
+        overdue = review.due_on < today
+        if not _claim(review, overdue, today):
+            continue
+        if overdue:
+            run.overdue += 1
+        else:
+            run.due += 1
+        owners = [u.email for u in selectors.owners_of(review.child) if u.email]
+        if owners:
+            for email in owners:
+                owned[email].append(_line(review, today))
+        else:
+            run.unowned += 1
+            unowned.append(_line(review, today))
+    messages = [_email(email, lines, unowned=False) for email, lines in sorted(owned.items())]
+    if unowned:
+        messages += [_email(email, unowned, unowned=True) for email in site_coordinator_emails(site.pk)]
+    return messages
+
+
+def outcome_reminders_send(*, today: date) -> OutcomeReminderRun:
+    """Start any missing follow-ups, then remind owners of reviews that opened or are overdue, site by site."""
+    run = OutcomeReminderRun(today=today)
+    run.follow_ups_started = len(services.follow_ups_ensure())
+    for site in Site.objects.filter(active=True).order_by("pk"):
+        with transaction.atomic():
+            messages = _site_reminders(site, today, run)
+            if messages:
+                get_connection().send_messages(messages)
+        if messages:
+            run.emails += len(messages)
+            run.sites.append(site.slug)
+    logger.info(
+        "Outcome review reminders for %s: %d email(s), %d due, %d overdue, %d follow-up(s) started",
+        today.isoformat(),
+        run.emails,
+        run.due,
+        run.overdue,
+        run.follow_ups_started,
+    )
+    return run
