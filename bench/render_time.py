@@ -13,6 +13,7 @@ as are queries a template makes when it walks a lazy queryset.
 It imports nothing newer than the commit before the Jinja2 move, so the same file measures both trees:
 
     .venv/bin/python -m bench.render_time [--repeat 30] [--warmup 5] [--json] [--only dashboard]
+        [--database childnrm_bench_100k --children 100000]
 
 `--only` measures the benchmark's pages whose label contains one of the comma-separated words
 instead (as bench/run.py's option), each signed in as its own page's user (the dashboard as the
@@ -108,9 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--json", action="store_true", help="also print one RENDER_RESULT line of JSON")
     parser.add_argument("--only", help="the pages whose label contains one of these comma-separated words instead")
+    # The quick database by default; --children 100000 measures at the scale the service is built for.
+    parser.add_argument("--children", type=int, default=10_000, help="children in the database (seeded if not)")
+    parser.add_argument("--events", type=int, default=200_000, help="audit events in the database")
     args = parser.parse_args(argv)
 
-    marker = seed(args.database, children=10_000, events=200_000, reseed=False)
+    marker = seed(args.database, children=args.children, events=args.events, reseed=False)
     os.environ.pop("DJANGO_DEBUG", None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings_bench", CHILDNRM_ENV="development", DATABASE_URL=db_url(args.database)
