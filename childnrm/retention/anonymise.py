@@ -191,7 +191,7 @@ def _other_cases_remain(referral) -> bool:
 def child_anonymise(child: Child) -> None:
     from childnrm.handovers.models import AdultTransition
     from childnrm.outcomes.models import MissingEpisode, OutcomeReview
-    from childnrm.people.models import ChildBlockingKey, ChildLinkDecision
+    from childnrm.people.models import ChildBlockingKey, ChildLinkDecision, PossibleEarlierRecord
     from childnrm.safeguarding.models import (
         ContextualLink,
         PlanAction,
@@ -207,6 +207,8 @@ def child_anonymise(child: Child) -> None:
         date_of_birth_estimated=True,
     )
     ChildBlockingKey.objects.filter(child=child).delete()
+    # Candidate pairs are derived (the search finds them again) and their evidence quotes the names.
+    PossibleEarlierRecord.objects.filter(Q(child=child) | Q(earlier=child)).delete()
     _clear(ChildLinkDecision.objects.filter(Q(child_a=child) | Q(child_b=child)), reason="", evidence=[])
     _clear(SafeguardingPlan.objects.filter(child=child), summary="", close_reason="")
     _clear(PlanAction.objects.filter(plan__child=child), description="", owner_name="")

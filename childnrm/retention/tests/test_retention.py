@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
@@ -18,7 +19,7 @@ from childnrm.dashboard.tests.factories import accepted_referral, final_decision
 from childnrm.decisions.models import Decision, Outcome, Stage
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview
 from childnrm.outcomes.services import follow_up_start
-from childnrm.people.models import Child
+from childnrm.people.models import Child, PossibleEarlierRecord
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus, ReferralStatusChange
 from childnrm.retention.models import ItemStatus, LegalHold, RetentionItem
 from childnrm.retention.schedule import RecordType, add_years
@@ -237,6 +238,17 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
         recorded_by=recorder,
         updated_by=recorder,
     )
+    # A possible earlier record found by the candidate search quotes the child's name in its evidence.
+    earlier = Child.objects.filter(site=site).exclude(pk=referral.child_id).first()
+    PossibleEarlierRecord.objects.create(
+        referral=referral,
+        child_id=referral.child_id,
+        earlier=earlier,
+        score=9.5,
+        words=["same given name"],
+        evidence=[{"feature": "given name", "a": referral.given_names, "b": earlier.given_names}],
+        found_at=timezone.now(),
+    )
     today = add_years(BORN, 25)
     item = listed(referral, today)
 
@@ -254,6 +266,7 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     assert child.given_names == "Anonymised" and child.family_name == ""
     assert child.date_of_birth == date(2000, 3, 1)  # year and month kept
     assert not child.blocking_keys.exists()
+    assert not PossibleEarlierRecord.objects.filter(child=child).exists()
     assert set(reviews.values_list("young_person_view", flat=True)) == {""}
     episode.refresh_from_db()
     assert episode.learned == "" and episode.started_on == date(2026, 5, 1)  # the episode still counts
