@@ -29,7 +29,8 @@ class LibrarySearchForm(GovukFormMixin, forms.Form):
 
     def filters(self) -> LibraryFilters:
         """The filters to apply; a value not understood (an old link, an edited address) is dropped."""
-        data = self.cleaned_data if self.is_valid() else {k: v for k, v in self.cleaned_data.items()}
+        self.is_valid()  # cleaned_data then holds only the answers that are valid
+        data = self.cleaned_data
         return LibraryFilters(
             query=data.get("q") or "",
             kind=data.get("kind") or "",

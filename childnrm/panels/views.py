@@ -88,6 +88,26 @@ def _member_form_users(site: Site):
     return services.site_users(site).exclude(pk__in=seated).select_related("organisation").order_by("full_name")
 
 
+def member_seated(request: HttpRequest, site, form: MemberForm, member_user) -> bool:
+    """Add `member_user` to the site's panel with the seat the valid `form` gives; a refusal goes on the form.
+    Shared by adding a member and by the offer made when someone is given the panel member role."""
+    try:
+        services.panel_member_add(
+            site=site,
+            user=request.user,
+            member_user=member_user,
+            agency=form.cleaned_data["agency"],
+            attends_as=form.cleaned_data["attends_as"],
+            voting=form.votes,
+            request=request,
+        )
+    except PanelError as problem:
+        add_to_form(form, problem)
+        return False
+    messages.success(request, f"{member_user.full_name} has joined the panel")
+    return True
+
+
 @requires(Perm.PANEL_MANAGE)
 def member_add(request: HttpRequest) -> HttpResponse:
     site = _managed_site(request)
@@ -95,20 +115,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST if request.method == "POST" else None, users=users, initial={"voting": YES})
     if request.method == "POST" and form.is_valid():
         member_user = next(u for u in users if str(u.pk) == form.cleaned_data["user"])
-        try:
-            services.panel_member_add(
-                site=site,
-                user=request.user,
-                member_user=member_user,
-                agency=form.cleaned_data["agency"],
-                attends_as=form.cleaned_data["attends_as"],
-                voting=form.votes,
-                request=request,
-            )
-        except PanelError as problem:
-            add_to_form(form, problem)
-        else:
-            messages.success(request, f"{member_user.full_name} has joined the panel")
+        if member_seated(request, site, form, member_user):
             return redirect("panels:members")
     return render(request, "panels/member_form.html", {"form": form, "site": site, "member": None})
 

@@ -10,12 +10,11 @@ from django.urls import reverse
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Role, Site
-from childnrm.kit.errors import add_to_form
 from childnrm.panels import rules, services
 from childnrm.panels.forms import NO, YES, MemberForm
 from childnrm.panels.models import PanelMember
 from childnrm.panels.seats import suggested_seat
-from childnrm.panels.services import PanelError
+from childnrm.panels.views import member_seated
 
 
 @requires(Perm.PANEL_MANAGE, Perm.PANEL_SEAT_GIVE)
@@ -41,22 +40,8 @@ def seat_offer(request: HttpRequest, site_slug: str, user_id: int) -> HttpRespon
     votes = seat["agency"] in rules.SEAT_ORGANISATION_TYPE
     initial = {**seat, "voting": YES if votes else NO}
     form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_member_add(
-                site=site,
-                user=request.user,
-                member_user=member_user,
-                agency=form.cleaned_data["agency"],
-                attends_as=form.cleaned_data["attends_as"],
-                voting=form.votes,
-                request=request,
-            )
-        except PanelError as problem:
-            add_to_form(form, problem)
-        else:
-            messages.success(request, f"{member_user.full_name} has joined the panel")
-            return redirect(back)
+    if request.method == "POST" and form.is_valid() and member_seated(request, site, form, member_user):
+        return redirect(back)
     return render(
         request, "panels/seat_offer.html", {"form": form, "site": site, "member_user": member_user, "back": back}
     )
