@@ -1,0 +1,1 @@
+"""Training courses, sessions, attendance and their before-and-after evaluation (issue 12)."""
