@@ -508,6 +508,8 @@ class AlertList:
     kind: str
     count: int
     items: list[Alert] = field(default_factory=list)
+    # True when there are more than `count` (the count stopped at a cap; the full list counts them all).
+    capped: bool = False
 
     @property
     def label(self) -> str:
@@ -604,11 +606,13 @@ def _site_key(site: Site) -> tuple:
     return tuple(getattr(site, f.attname) for f in Site._meta.concrete_fields)
 
 
-def _count(qs: QuerySet, key: tuple) -> int:
-    key = (qs.db, *key)
+def _count(qs: QuerySet, key: tuple, cap: int | None = None) -> int:
+    """The rows of `qs`; with a cap, at most cap + 1 of them (the database stops looking there)."""
+    key = (qs.db, cap, *key)
     compiled = _COUNT_SQL.get(key)
     if compiled is None:
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
+        pks = qs.order_by().values("pk")
+        sql, params = (pks if cap is None else pks[: cap + 1]).query.sql_with_params()
         # The inner SQL is the ORM's own, its values passed as parameters: nothing here comes from a request.
         compiled = (f"SELECT COUNT(*) FROM ({sql}) AS counted", tuple(params))  # noqa: S608
         if len(_COUNT_SQL) >= _COUNT_SQL_MAX:
@@ -627,15 +631,25 @@ def _rows(site: Site, kind: str, today: date, chaired_by: int | None) -> QuerySe
 
 
 def alert_list(
-    site: Site, kind: str, today: date, *, limit: int = LIST_LIMIT, chaired_by: int | None = None
+    site: Site,
+    kind: str,
+    today: date,
+    *,
+    limit: int = LIST_LIMIT,
+    chaired_by: int | None = None,
+    count_cap: int | None = None,
 ) -> AlertList:
     """One kind's count and first `limit` alerts, in at most two queries: the count only when the list is full.
-    `chaired_by` (a user's id) keeps only the sittings that user chairs."""
+    `chaired_by` (a user's id) keeps only the sittings that user chairs. `count_cap` stops counting past that
+    many: at national scale an exact count of a long list (tens of thousands of decided cases) costs more than
+    the rest of the dashboard, and "more than 1,000" says what the coordinator needs; the full list counts all."""
     qs = _rows(site, kind, today, chaired_by)
     rows = list(qs[:limit])
-    count = len(rows) if len(rows) < limit else _count(qs, (kind, today, _site_key(site), chaired_by))
+    count = len(rows) if len(rows) < limit else _count(qs, (kind, today, _site_key(site), chaired_by), count_cap)
+    capped = count_cap is not None and count > count_cap
+    shown = min(count, count_cap) if count_cap is not None else count
     alert = SOURCES[kind].alert
-    return AlertList(kind, count, [alert(row, site, today) for row in rows])
+    return AlertList(kind, shown, [alert(row, site, today) for row in rows], capped)
 
 
 def alert_page(

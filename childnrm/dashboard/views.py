@@ -31,6 +31,7 @@ from childnrm.kit.dates import long_date
 
 PURPOSE = PURPOSES[Perm.DASHBOARD_VIEW]
 SECTION_ROWS = 10  # rows each section shows on the dashboard; the rest are on its full list
+COUNT_CAP = 1000  # the dashboard counts each section up to this ("more than 1,000"); its full list counts all
 PAGE_SIZE = 25  # rows on each page of a full list
 
 # Those who put cases to the panel and those who decide them watch the decision clocks.
@@ -102,6 +103,7 @@ class Section:
     count: int
     rows: list[Row]
     href: str  # the full list
+    capped: bool = False  # more than `count`
 
     @property
     def anchor(self) -> str:
@@ -110,6 +112,10 @@ class Section:
     @property
     def more(self) -> int:
         return max(0, self.count - len(self.rows))
+
+    @property
+    def count_text(self) -> str:
+        return f"more than {self.count:,}" if self.capped else f"{self.count:,}"
 
 
 class _Route:
@@ -222,7 +228,9 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
     for spec in SECTIONS:
         if not spec.visible_to(user, site):
             continue
-        alerts = clocks.alert_list(site, spec.kind, today, limit=SECTION_ROWS, chaired_by=chaired_by)
+        alerts = clocks.alert_list(
+            site, spec.kind, today, limit=SECTION_ROWS, chaired_by=chaired_by, count_cap=COUNT_CAP
+        )
         sections.append(
             Section(
                 spec=spec,
@@ -230,6 +238,7 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
                 count=alerts.count,
                 rows=[rows.row(spec, a) for a in alerts.items],
                 href=reverse(f"dashboard:{spec.slug}", args=[site.slug]),
+                capped=alerts.capped,
             )
         )
     audit_record(

@@ -162,6 +162,26 @@ def test_each_section_shows_about_ten_rows_and_links_to_its_full_list_paged(nort
     assert len(event.detail["shown"]) == len(on_second)
 
 
+def test_a_long_section_is_counted_up_to_the_cap_and_its_full_list_counts_all(northbridge, client_as, monkeypatch):
+    # At national scale the dashboard stops counting a long list (its full list counts every row).
+    today = timezone.localdate()
+    for _ in range(views.SECTION_ROWS + 3 - clocks.alert_list(northbridge, Kind.RG_OVERDUE, today).count):
+        accepted_referral(submitted_on=days_ago(50))
+    total = clocks.alert_list(northbridge, Kind.RG_OVERDUE, today).count
+    capped = clocks.alert_list(northbridge, Kind.RG_OVERDUE, today, limit=views.SECTION_ROWS, count_cap=11)
+    assert (capped.count, capped.capped) == (11, True)
+    assert clocks.alert_list(northbridge, Kind.RG_OVERDUE, today, count_cap=total).capped is False
+
+    monkeypatch.setattr(views, "COUNT_CAP", 11)
+    body = client_as(Role.COORDINATOR).get("/dashboard/").content.decode()
+    part = section(body, "rg-overdue")
+    assert "Reasonable grounds decisions overdue (more than 11)" in part
+    assert "See the full list" in part and "(more than 11 in all)" in part
+    assert "More than 11</td>" in body
+    full = client_as(Role.COORDINATOR).get("/dashboard/northbridge/rg-overdue/")
+    assert full.context["page"].paginator.count == total
+
+
 def test_a_section_with_all_its_rows_shown_has_no_link_and_an_empty_one_says_none(northbridge, client_as):
     body = client_as(Role.COORDINATOR).get("/dashboard/").content.decode()
     stale = section(body, "sittings-stale")
