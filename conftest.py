@@ -13,13 +13,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
 from childnrm.accounts.models import Role, Site, User
-from childnrm.core.demo import demo_email, load_demo_data
+from childnrm.core.demo import ENGLAND_SITES, demo_email, load_demo_data
 from childnrm.kit.links import bare_paths
 
 
 @pytest.fixture
 def demo(db) -> list[User]:
     """Two sites (one local authority; a consortium of two), their agencies and one user per role each."""
+    return load_demo_data(children_per_site=6, sites=ENGLAND_SITES)
+
+
+@pytest.fixture
+def demo_nations(db) -> list[User]:
+    """Every demo site: the two in England, Cardiff (Wales, Welsh by default) and Glasgow (Scotland). Slower:
+    only for tests of the nations' differences."""
     return load_demo_data(children_per_site=6)
 
 

@@ -102,6 +102,29 @@ def _ms(values: list[float]) -> float:
     return 1000 * statistics.median(values)
 
 
+def _profile(client: Any, page: Any, repeat: int, top: int) -> None:
+    """The page's requests under cProfile: the functions with the most time of their own, then by cumulative
+    time, per request (the profiler roughly doubles the time; compare the shares, not the milliseconds)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(page.path)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.total_tt /= repeat
+        stats.sort_stats(order).print_stats(top)
+        print(f"\n==> Profile of {page.label} ({page.path}), {repeat} requests, by {order}")
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+        print("\n".join(line.replace(str(Path.cwd()) + "/", "") for line in lines[start - 2 :] if line.strip()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Template render time per page (issue 11)")
     parser.add_argument("--repeat", type=int, default=30, help="measured requests per page")
@@ -112,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     # The quick database by default; --children 100000 measures at the scale the service is built for.
     parser.add_argument("--children", type=int, default=10_000, help="children in the database (seeded if not)")
     parser.add_argument("--events", type=int, default=200_000, help="audit events in the database")
+    parser.add_argument(
+        "--record", action="store_true", help="keep this run's CPU per page as the regression guard's baseline"
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="then profile each page (cProfile) and print its top N"
+    )
     args = parser.parse_args(argv)
 
     marker = seed(args.database, children=args.children, events=args.events, reseed=False)
@@ -138,7 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     timer.wrap(jinja2_backend.Template, "jinja2")
     connection.execute_wrappers.append(timer.sql)
 
-    values = {**marker.get("samples", {}), "record": marker["record_reference"]}
+    # The deep pages and the audit page's child as bench/run.py works them out.
+    from bench.run import count_queue, count_visible
+
+    values = {
+        **marker.get("samples", {}),
+        "record": marker["record_reference"],
+        "hot": marker["hot_references"][0],
+        "deep_page": max(1, min(2000, count_visible(args.database) // 25)),
+        "queue_deep_page": max(1, min(2000, -(-count_queue(args.database) // 25))),
+    }
     if args.only:
         words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
         pages = [p.filled(values) for p in PAGES if p.signed_in and any(w in p.label.lower() for w in words)]
@@ -214,6 +252,21 @@ def main(argv: list[str] | None = None) -> int:
             | {"kb": round(kb, 1), "renders": renders}
         )
     print(f"\nLoad average after (1, 5, 15 min): {load_after}; {os.cpu_count()} CPUs")
+    # The regression guard: request CPU per page against the figures recorded for this scale (bench/guard.py).
+    from bench import guard
+
+    baseline = f"render-time-{args.children}"
+    cpu_now = {row["page"]: row["cpu_ms"] for row in rows}
+    text, _ = guard.report(baseline, cpu_now)
+    print(text)
+    if args.record:
+        from bench.run import git_revision
+
+        path = guard.record(baseline, cpu_now, commit=git_revision(), load_average=load_after)
+        print(f"Recorded as the baseline: {path}")
+    if args.profile:
+        for page in pages:
+            _profile(clients[page.user], page, args.repeat, args.profile)
     if args.json:
         result = {"tree": str(tree), "repeat": args.repeat, "load_after": load_after, "pages": rows}
         print("RENDER_RESULT " + json.dumps(result))

@@ -295,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="database name (default childnrm_bench or childnrm_bench_quick)")
     parser.add_argument("--only", help="measure only the pages whose label contains one of these comma-separated words")
     parser.add_argument("--skip-verify", action="store_true", help="do not run audit_verify at the end")
+    parser.add_argument(
+        "--record", action="store_true", help="keep this run's server CPU per page as the regression guard's baseline"
+    )
     parser.add_argument("--overhead-rounds", type=int, help="audit off/on alternations (default 2; quick 1)")
     parser.add_argument(
         "--max-other",
@@ -454,6 +457,15 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / f"raw-{'quick' if args.quick else 'full'}-{stamp}.json").write_text(
         json.dumps({f"{path} [{run}]": v for (path, run), v in results.items()}, indent=2)
     )
+    # The regression guard (bench/guard.py): server CPU per request against the figures recorded at this scale.
+    from bench import guard
+
+    baseline = f"run-{marker.get('children', 'custom')}"
+    cpu_now = {page.label: results[(page.key, "on")]["server_cpu_ms"] for page in pages if (page.key, "on") in results}
+    text, _ = guard.report(baseline, cpu_now)
+    print(text, flush=True)
+    if args.record:
+        print(f"Recorded as the baseline: {guard.record(baseline, cpu_now, commit=git_revision())}", flush=True)
     bad = [(k, v) for k, v in results.items() if v["errors"]]
     if bad:
         fail("; ".join(f"{path} [{run}]: {v['errors']} errors" for (path, run), v in bad))

@@ -350,11 +350,12 @@ def seed_children(conn, *, total: int, sites: list[dict], weights: dict, rng: ra
     with conn.cursor() as cur:
         copy_sql = (
             "COPY people_child (created_at, reference, site_id, given_names, family_name, date_of_birth, "
-            "date_of_birth_estimated, sex, nationalities, local_authority_id, updated_at) FROM STDIN"
+            "date_of_birth_estimated, sex, nationalities, local_authority_id, updated_at, correspondence_language) "
+            "FROM STDIN"
         )
         with cur.copy(copy_sql) as copy:
             for r in rows:
-                copy.write_row((*r, r[0]))
+                copy.write_row((*r, r[0], ""))  # letters in the site's language
     log(f"children: {to_make:,} copied in {time.perf_counter() - t0:.1f}s ({existing} already there)")
 
     with conn.cursor() as cur:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "childnrm.access",
     "childnrm.audit",
     "childnrm.people",
+    "childnrm.training",
     "childnrm.referrals",
     "childnrm.api",
     "childnrm.panels",
@@ -62,23 +63,36 @@ INSTALLED_APPS = [
     "childnrm.letters",
     "childnrm.handovers",
     "childnrm.outcomes",
+    "childnrm.burdens",
+    "childnrm.case_reviews",
+    "childnrm.feedback",
     "childnrm.dashboard",
     "childnrm.retention",
     "childnrm.learning",
+    "childnrm.statistics",
+    "childnrm.evaluation",
     "childnrm.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: the thread's language goes back to the default after each response (ADR 0023).
+    "childnrm.core.middleware.LanguageResetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so static files carry these headers too (and keep their own caching).
     "childnrm.core.middleware.ResponseHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "childnrm.core.middleware.SessionRenewalMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the language from the cookie set by the
+    # language switch, else the browser's. accounts' middleware below puts a signed-in user's own choice,
+    # or their site's default language, over it once the user is known (ADR 0023).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "childnrm.accounts.middleware.PreferredLanguageMiddleware",
     # A body bigger than any of our forms takes is refused (413) before anything reads it.
     "childnrm.kit.uploads.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,9 +157,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 
-# Sessions end after 30 minutes without a request (each request renews the clock).
+# Sessions end after 30 minutes without a request: a request renews the clock, writing the session at most
+# once a minute (core.middleware.SessionRenewalMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("CHILDNRM_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -184,9 +199,18 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# English and Welsh (ADR 0023). Each app keeps its own Welsh catalogue, childnrm/<app>/locale/cy/LC_MESSAGES/
+# django.po, found by Django as an installed app's locale folder; `manage.py translations update` writes them
+# from the code and templates, and setup compiles them (.mo files are not kept in git).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS: list[Path] = []  # only the apps' own locale folders
+LANGUAGE_COOKIE_NAME = "childnrm_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -275,6 +299,7 @@ if not DEVELOPMENT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -288,6 +313,9 @@ AUDIT_ANCHOR_DIR = Path(os.environ.get("CHILDNRM_AUDIT_ANCHOR_DIR", VAR_DIR / "a
 AUDIT_ANCHOR_EMAILS = [e for e in os.environ.get("CHILDNRM_AUDIT_ANCHOR_EMAILS", "").split(",") if e]
 # How long the sealer keeps looking for an event that took its seq before a seal and committed after.
 AUDIT_LATE_GRACE_SECONDS = int(os.environ.get("CHILDNRM_AUDIT_LATE_GRACE_SECONDS", "3600"))
+# Keys the pseudonyms of files released to evaluators (evaluation.pseudonyms; ADR 0020): a secret outside the
+# database, so a file's pseudonyms cannot be reversed by someone holding the data. The SECRET_KEY when unset.
+EVALUATION_PSEUDONYM_KEY = os.environ.get("CHILDNRM_EVALUATION_PSEUDONYM_KEY", "")
 
 # Logs carry no personal data: request paths hold only opaque ids, and we never log form bodies.
 LOGGING = {

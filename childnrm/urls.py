@@ -14,9 +14,15 @@ urlpatterns = [
     path("letters/", include("childnrm.letters.urls")),
     path("handovers/", include("childnrm.handovers.urls")),
     path("outcomes/", include("childnrm.outcomes.urls")),
+    path("time-and-costs/", include("childnrm.burdens.urls")),
     path("dashboard/", include("childnrm.dashboard.urls")),
     path("retention/", include("childnrm.retention.urls")),
     path("library/", include("childnrm.learning.urls")),
+    path("statistics/", include("childnrm.statistics.urls")),
+    path("evaluation/", include("childnrm.evaluation.urls")),
+    path("training/", include("childnrm.training.urls")),
+    path("feedback/", include("childnrm.feedback.urls")),
+    path("case-reviews/", include("childnrm.case_reviews.urls")),
 ]
 
 handler400 = "childnrm.core.views.bad_request"

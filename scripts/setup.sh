@@ -36,6 +36,28 @@ fi
 log "Building the GOV.UK Frontend assets"
 bash scripts/build-assets.sh
 
+# The Welsh catalogues (childnrm/<app>/locale/cy/LC_MESSAGES/django.po, ADR 0023) compiled to the .mo files Django
+# reads, which git does not keep: again only when a catalogue changed or a compiled file is missing. GNU gettext
+# compiles them (msgfmt) and its xgettext, msgmerge and msgcat write them (`manage.py translations update`).
+if ! command -v msgfmt >/dev/null 2>&1 || ! command -v xgettext >/dev/null 2>&1; then
+  log "Installing gettext from Debian packages"
+  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
+fi
+po_files=$(find childnrm -path '*/locale/*/LC_MESSAGES/django.po' | sort)
+if [ -n "$po_files" ]; then
+  po_stamp="var/.messages-$(cat $po_files | sha256sum | cut -c1-16)"
+  missing_mo=""
+  for po in $po_files; do [ -f "${po%.po}.mo" ] || missing_mo=1; done
+  if [ ! -f "$po_stamp" ] || [ -n "$missing_mo" ]; then
+    log "Compiling the translations"
+    mkdir -p var
+    CHILDNRM_ENV="${CHILDNRM_ENV:-development}" .venv/bin/python manage.py compilemessages \
+      --ignore=.venv --ignore=node_modules -v0
+    rm -f var/.messages-*
+    touch "$po_stamp"
+  fi
+fi
+
 if [ "$want_test" = "--test" ]; then
   if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     log "Installing Chromium from Debian packages"

@@ -39,6 +39,7 @@ class Perm(StrEnum):
     SITE_USERS_MANAGE = "site.users_manage"
     SITE_POLICY_MANAGE = "site.policy_manage"  # the site's decision policy: clocks, recovery period, tie rule
     STATISTICS_VIEW = "statistics.view"  # aggregates only, never a child's record
+    STATISTICS_VIEW_SITE = "statistics.view_site"  # the same aggregates, of my own site only (coordinators)
     REFERRAL_CREATE = "referral.create"
     REFERRAL_VIEW_OWN = "referral.view_own"  # referrals I made: their status and outcome
     REFERRAL_TRIAGE = "referral.triage"  # the site's queue, triage, routing and hand-off
@@ -80,6 +81,34 @@ class Perm(StrEnum):
     # oversees every child's follow-up at the site, read-only.
     OUTCOME_RECORD = "outcome.record"
     OUTCOME_VIEW_SITE = "outcome.view_site"
+    # Training (issue 12 item 3): every practitioner books sessions and answers their own self-assessments; a site's
+    # coordinators and administrators run its courses; library moderators run national courses for every site,
+    # from their own site (record-level: training.selectors).
+    TRAINING_OWN = "training.own"
+    TRAINING_MANAGE = "training.manage"
+    TRAINING_NATIONAL = "training.national"
+    # The child's feedback (issue 12): the child's guardian or lead social worker (record-level: an active association,
+    # feedback.selectors) starts a one-time feedback link for the child, who answers without signing in; the
+    # coordinator sees the site's children's feedback and its disclosure-controlled summary (analysts: the summary).
+    FEEDBACK_GATHER = "feedback.gather"
+    FEEDBACK_VIEW_SITE = "feedback.view_site"
+    # Case reviews (issue 12): a site's reviews of its own cases, never seen by another site. The coordinator records
+    # them; the site's chairs read them; whoever owns one of their actions updates it (record-level: case_reviews.
+    # selectors). Their anonymised summaries are published through the library's moderation.
+    CASE_REVIEW_MANAGE = "case_review.manage"
+    CASE_REVIEW_VIEW = "case_review.view"
+    CASE_REVIEW_ACTION_UPDATE = "case_review.action_update"
+    # New burdens (issue 10): log time on a case I work on at the site (record-level: burdens.selectors); see what
+    # the panel costs (totals only, never a child's record). Hourly rates are the site's policy (SITE_POLICY_MANAGE).
+    TIME_LOG = "burdens.time_log"
+    COSTS_VIEW = "burdens.costs_view"
+    # The SCA's own decision on a case handed to it, recorded by the sending site when the SCA reports it.
+    SCA_OUTCOME_RECORD = "handovers.sca_outcome_record"
+    # Data for evaluators (issue 10 item 3): analysts request data-sharing agreements and, under one in force at
+    # their site, download the pseudonymised extracts (record-level: evaluation.selectors and services); the site's
+    # data protection officer approves, refuses or revokes the agreements.
+    EVALUATION_EXTRACT = "evaluation.extract"
+    DATA_SHARING_APPROVE = "evaluation.agreement_approve"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -159,6 +188,43 @@ LIBRARY_PRACTITIONERS = (
 )
 for _role in LIBRARY_PRACTITIONERS:
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.LIBRARY_READ, Perm.LIBRARY_SUBMIT}
+# Statistics (issue 10): a coordinator sees the aggregates of their own site; an analyst, every site's.
+ROLE_PERMISSIONS[Role.COORDINATOR] = ROLE_PERMISSIONS[Role.COORDINATOR] | {Perm.STATISTICS_VIEW_SITE}
+# Training (issue 12 item 3): every practitioner (library moderators too) sees their own training.
+for _role in (*LIBRARY_PRACTITIONERS, Role.LIBRARY_MODERATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.TRAINING_OWN}
+for _role, _perm in (
+    (Role.COORDINATOR, Perm.TRAINING_MANAGE),
+    (Role.SITE_ADMIN, Perm.TRAINING_MANAGE),
+    (Role.LIBRARY_MODERATOR, Perm.TRAINING_NATIONAL),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {_perm}
+# Case reviews (issue 12): who records, reads and owns actions of the site's case reviews.
+CASE_REVIEW_GRANTS = {
+    Role.COORDINATOR: {Perm.CASE_REVIEW_MANAGE, Perm.CASE_REVIEW_VIEW, Perm.CASE_REVIEW_ACTION_UPDATE},
+    Role.CHAIR: {Perm.CASE_REVIEW_VIEW, Perm.CASE_REVIEW_ACTION_UPDATE},
+    Role.PANEL_MEMBER: {Perm.CASE_REVIEW_ACTION_UPDATE},
+    Role.ADVISER: {Perm.CASE_REVIEW_ACTION_UPDATE},
+    Role.ICTG: {Perm.CASE_REVIEW_ACTION_UPDATE},
+}
+for _role, _perms in CASE_REVIEW_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+# Everyone who works on cases logs the time they spend on them (new burdens, issue 10).
+TIME_LOGGERS = (Role.COORDINATOR, Role.CHAIR, Role.PANEL_MEMBER, Role.ADVISER, Role.ICTG, Role.FIRST_RESPONDER)
+for _role in TIME_LOGGERS:
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.TIME_LOG}
+ROLE_PERMISSIONS[Role.COORDINATOR] = ROLE_PERMISSIONS[Role.COORDINATOR] | {Perm.COSTS_VIEW, Perm.SCA_OUTCOME_RECORD}
+ROLE_PERMISSIONS[Role.ANALYST] = ROLE_PERMISSIONS[Role.ANALYST] | {Perm.COSTS_VIEW}
+# Data for evaluators (issue 10 item 3).
+ROLE_PERMISSIONS[Role.ANALYST] = ROLE_PERMISSIONS[Role.ANALYST] | {Perm.EVALUATION_EXTRACT}
+ROLE_PERMISSIONS[Role.DATA_PROTECTION_OFFICER] = ROLE_PERMISSIONS[Role.DATA_PROTECTION_OFFICER] | {
+    Perm.DATA_SHARING_APPROVE
+}
+
+# The child's feedback (issue 12): those who sit with the child gather it; the coordinator oversees it.
+for _role in (Role.ICTG, Role.FIRST_RESPONDER, Role.PANEL_MEMBER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.FEEDBACK_GATHER}
+ROLE_PERMISSIONS[Role.COORDINATOR] = ROLE_PERMISSIONS[Role.COORDINATOR] | {Perm.FEEDBACK_VIEW_SITE}
 
 # Why a permission is being used: recorded as the purpose of each audit event.
 PURPOSES: dict[Perm, str] = {
@@ -168,6 +234,7 @@ PURPOSES: dict[Perm, str] = {
     Perm.SITE_USERS_MANAGE: "Site user administration",
     Perm.SITE_POLICY_MANAGE: "Site decision policy administration",
     Perm.STATISTICS_VIEW: "Statistics and equality monitoring",
+    Perm.STATISTICS_VIEW_SITE: "Statistics and equality monitoring of my site",
     Perm.REFERRAL_CREATE: "Making a referral",
     Perm.REFERRAL_VIEW_OWN: "Following a referral I made",
     Perm.REFERRAL_TRIAGE: "Triage and routing of referrals",
@@ -196,29 +263,53 @@ PURPOSES: dict[Perm, str] = {
     Perm.LIBRARY_MODERATE: "Moderating the evidence library",
     Perm.OUTCOME_RECORD: "Outcome follow-up of a child I support",
     Perm.OUTCOME_VIEW_SITE: "Oversight of outcome follow-up at the site",
+    Perm.TRAINING_OWN: "My own training and self-assessments",
+    Perm.TRAINING_MANAGE: "Running the site's training courses",
+    Perm.TRAINING_NATIONAL: "Running national training courses",
+    Perm.FEEDBACK_GATHER: "Gathering the feedback of a child I support, with them",
+    Perm.FEEDBACK_VIEW_SITE: "Oversight of children's feedback at the site",
+    Perm.CASE_REVIEW_MANAGE: "Recording the site's case reviews and their learning",
+    Perm.CASE_REVIEW_VIEW: "Learning from the site's case reviews",
+    Perm.CASE_REVIEW_ACTION_UPDATE: "Progress on a case review action I own",
+    Perm.TIME_LOG: "Recording time spent on a case I work on",
+    Perm.COSTS_VIEW: "The cost of running the panel (new burdens)",
+    Perm.SCA_OUTCOME_RECORD: "Recording the SCA's decision on a case handed to it",
+    Perm.EVALUATION_EXTRACT: "Evaluation of the pilot: pseudonymised data under a data-sharing agreement",
+    Perm.DATA_SHARING_APPROVE: "Approving data-sharing agreements for evaluation",
 }
 
 _CACHE_ATTR = "_childnrm_site_perms"
+_ROLES_ATTR = "_childnrm_site_roles"  # every active membership's role per site id, an inactive site's included
+
+
+def _load_memberships(user: SiteMember) -> None:
+    """One query per request object for both the permissions (active sites only) and the roles (every site, as
+    the audit trail records them): the policy is asked many times per page."""
+    perms: dict[int, set[Perm]] = {}
+    roles: dict[int, set[str]] = {}
+    for site_id, role, site_active in user.memberships.filter(active=True).values_list(
+        "site_id", "role", "site__active"
+    ):
+        roles.setdefault(site_id, set()).add(role)
+        if site_active:
+            perms.setdefault(site_id, set()).update(ROLE_PERMISSIONS.get(role, frozenset()))
+    setattr(user, _CACHE_ATTR, {site_id: frozenset(p) for site_id, p in perms.items()})
+    setattr(user, _ROLES_ATTR, roles)
 
 
 def site_permissions(user: SiteMember | AnonymousUser) -> dict[int, frozenset[Perm]]:
     """Permissions per site id for this user, computed once per request object (none for an anonymous one)."""
     if not user.is_authenticated or not user.is_active:
         return {}
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    perms: dict[int, set[Perm]] = {}
-    for site_id, role in user.memberships.filter(active=True, site__active=True).values_list("site_id", "role"):
-        perms.setdefault(site_id, set()).update(ROLE_PERMISSIONS.get(role, frozenset()))
-    result = {site_id: frozenset(p) for site_id, p in perms.items()}
-    setattr(user, _CACHE_ATTR, result)
-    return result
+    if getattr(user, _CACHE_ATTR, None) is None:
+        _load_memberships(user)
+    return getattr(user, _CACHE_ATTR)
 
 
 def forget_cached_permissions(user: SiteMember) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _ROLES_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def sites_where(user: SiteMember | AnonymousUser, perm: Perm) -> list[int]:
@@ -242,12 +333,15 @@ def may_run_sitting(user: SiteMember | AnonymousUser, *, site_id: int, chair_id:
 
 
 def roles_at(user: SiteMember | AnonymousUser, site_id: int | None) -> list[str]:
+    """The user's active roles at the site (at every site when none is given), as the audit trail records them."""
     if not user.is_authenticated:
         return []
-    qs = user.memberships.filter(active=True)
+    if getattr(user, _ROLES_ATTR, None) is None:
+        _load_memberships(user)
+    roles: dict[int, set[str]] = getattr(user, _ROLES_ATTR)
     if site_id is not None:
-        qs = qs.filter(site_id=site_id)
-    return sorted(set(qs.values_list("role", flat=True)))
+        return sorted(roles.get(site_id, ()))
+    return sorted(set().union(*roles.values()))
 
 
 def roles_holding(perm: Perm) -> list[str]:

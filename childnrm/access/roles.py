@@ -7,22 +7,23 @@ policy can name them without importing accounts (.importlinter layers).
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    FIRST_RESPONDER = "first_responder", "First responder"
-    COORDINATOR = "coordinator", "Panel coordinator"
-    CHAIR = "chair", "Panel chair"
-    PANEL_MEMBER = "panel_member", "Panel member"
-    ADVISER = "adviser", "Advisory attendee"
-    ICTG = "ictg", "Independent Child Trafficking Guardian"
-    SCA_QUALITY_ASSURER = "sca_quality_assurer", "SCA quality assurer"
-    ANALYST = "analyst", "Analyst"
-    SITE_ADMIN = "site_admin", "Site administrator"
+    FIRST_RESPONDER = "first_responder", _("First responder")
+    COORDINATOR = "coordinator", _("Panel coordinator")
+    CHAIR = "chair", _("Panel chair")
+    PANEL_MEMBER = "panel_member", _("Panel member")
+    ADVISER = "adviser", _("Advisory attendee")
+    ICTG = "ictg", _("Independent Child Trafficking Guardian")
+    SCA_QUALITY_ASSURER = "sca_quality_assurer", _("SCA quality assurer")
+    ANALYST = "analyst", _("Analyst")
+    SITE_ADMIN = "site_admin", _("Site administrator")
     # Approves anonymisation at the end of the retention schedule and places legal holds (retention app).
-    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     # Approves or rejects what the site's practitioners submit to the shared evidence library (learning app).
-    LIBRARY_MODERATOR = "library_moderator", "Library moderator"
+    LIBRARY_MODERATOR = "library_moderator", _("Library moderator")
 
 
 # What each role is for, in a sentence, under each role on the site administrator's pages (domain.md, "Who uses
@@ -42,11 +43,12 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     "children allocated to them, their plans and letters",
     Role.SCA_QUALITY_ASSURER: "Home Office: reads the decisions sent for audit and records findings. Sees no "
     "child's record in this service",
-    Role.ANALYST: "Statistics and equality monitoring. Sees totals only, never a child's record",
+    Role.ANALYST: "Statistics, equality monitoring and evaluation. Sees totals, and pseudonymised extracts under "
+    "a data-sharing agreement in force; never a child's record",
     Role.SITE_ADMIN: "Adds people to the site, gives and removes roles, and sets the site's decision policy. "
     "Sees no child's record",
-    Role.DATA_PROTECTION_OFFICER: "Approves anonymisation when records pass their retention date, and places "
-    "legal holds. Sees references and dates, not names",
+    Role.DATA_PROTECTION_OFFICER: "Approves anonymisation when records pass their retention date, places "
+    "legal holds and approves data-sharing agreements for evaluation. Sees references and dates, not names",
     Role.LIBRARY_MODERATOR: "Approves or rejects what the site's practitioners submit to the shared evidence "
     "library. Sees no child's record",
 }

@@ -2,27 +2,30 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from childnrm.accounts import policy as site_policy
 from childnrm.accounts.models import DayBasis, Organisation, Role, TieRule
 from childnrm.kit.forms import GovukFormMixin
+from childnrm.kit.i18n import Language
 
 
 class SignInForm(GovukFormMixin, forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=200,
         widget=forms.PasswordInput,
-        error_messages={"required": "Enter your password"},
+        error_messages={"required": _("Enter your password")},
     )
     error_anchor = "id_email"
 
@@ -34,10 +37,10 @@ class SignInForm(GovukFormMixin, forms.Form):
 
 class CodeForm(GovukFormMixin, forms.Form):
     code = forms.CharField(
-        label="Security code",
+        label=_("Security code"),
         max_length=20,
-        help_text="The 6-digit code from your authenticator app, or one of your 10-digit recovery codes",
-        error_messages={"required": "Enter the security code"},
+        help_text=_("The 6-digit code from your authenticator app, or one of your 10-digit recovery codes"),
+        error_messages={"required": _("Enter the security code")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -52,21 +55,21 @@ class CodeForm(GovukFormMixin, forms.Form):
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
         if not code.isdigit() or len(code) not in (6, 10):
-            raise forms.ValidationError("Enter the 6-digit code or a 10-digit recovery code, using numbers only")
+            raise forms.ValidationError(_("Enter the 6-digit code or a 10-digit recovery code, using numbers only"))
         return code
 
 
 class EnrolForm(CodeForm):
     code = forms.CharField(
-        label="Code from your authenticator app",
+        label=_("Code from your authenticator app"),
         max_length=20,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app")},
     )
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
         if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6-digit code from your authenticator app")
+            raise forms.ValidationError(_("Enter the 6-digit code from your authenticator app"))
         return code
 
 
@@ -233,3 +236,46 @@ class SitePolicyForm(GovukFormMixin, forms.Form):
 
     def policy_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in site_policy.POLICY_FIELDS}
+
+
+class SiteLanguageForm(GovukFormMixin, forms.Form):
+    default_language = forms.ChoiceField(
+        label=_("Default language"),
+        help_text=_("The language the site's users see until they choose one with the language switch"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the site's default language"),
+            "invalid_choice": _("Select the site's default language"),
+        },
+    )
+
+
+# Django's own words on the account pages (its password forms and validators), which Django's Welsh catalogue
+# leaves untranslated: marked here so that the accounts catalogue translates them (an app's catalogue is read before
+# Django's own). Keep them exactly as Django writes them: tests/test_welsh_pages.py walks the password pages in Welsh.
+_DJANGO_WORDS = (
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    gettext_noop("Enter the same password as before, for verification."),
+    gettext_noop("The two password fields didn’t match."),
+    gettext_noop("Your old password was entered incorrectly. Please enter it again."),
+    gettext_noop("This password is too common."),
+    gettext_noop("This password is entirely numeric."),
+    gettext_noop("Password confirmation"),
+    gettext_noop("Old password"),
+    gettext_noop("New password"),
+    gettext_noop("New password confirmation"),
+    gettext_noop("Email"),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Roles are the access policy's (`access.roles`); a membership records who holds one at a site.
 from childnrm.access.roles import Role
+from childnrm.kit.i18n import Language
 
 
 class OrganisationType(models.TextChoices):
@@ -20,11 +22,13 @@ class OrganisationType(models.TextChoices):
 
 
 class Nation(models.TextChoices):
-    """Which bank holidays apply to a site's working-day clocks."""
+    """The UK nation a site is in: its bank holidays (for working-day clocks) and, as issue 13 goes on, the
+    law and guidance that differ by nation. England and Wales share their bank holidays."""
 
-    ENGLAND_AND_WALES = "england_and_wales", "England and Wales"
-    SCOTLAND = "scotland", "Scotland"
-    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+    ENGLAND = "england", _("England")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
 
 
 class DayBasis(models.TextChoices):
@@ -58,7 +62,9 @@ class Site(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(unique=True)
-    nation = models.CharField(max_length=32, choices=Nation.choices, default=Nation.ENGLAND_AND_WALES)
+    nation = models.CharField(max_length=32, choices=Nation.choices, default=Nation.ENGLAND)
+    # The language of the service for this site's users until they choose one with the language switch.
+    default_language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     local_authorities = models.ManyToManyField(
         Organisation, related_name="sites", limit_choices_to={"type": OrganisationType.LOCAL_AUTHORITY}
     )
@@ -137,6 +143,8 @@ class User(AbstractUser):
     full_name = models.CharField(max_length=200)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users", null=True)
     job_title = models.CharField(max_length=200, blank=True)
+    # The language the user chose with the language switch; blank until they choose (their site's default then).
+    language = models.CharField(max_length=8, choices=Language.choices, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]

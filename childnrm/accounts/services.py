@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,14 +18,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from childnrm.access.policy import forget_cached_permissions
+from childnrm.access.policy import Perm, forget_cached_permissions, has_perm
 from childnrm.accounts.models import Membership, Organisation, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
+from childnrm.kit.i18n import Language
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -235,3 +238,44 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, r
             purpose="Site user administration",
             detail={"roles_added": sorted(wanted - current), "roles_removed": sorted(current - wanted)},
         )
+
+
+# Languages (ADR 0023) -------------------------------------------------------------------------------
+
+
+def user_language_set(*, user: User, language: str, request: HttpRequest | None = None) -> None:
+    """Remember the language the user chose with the language switch, on every device they sign in from."""
+    if language not in Language.values:
+        raise ValueError(f"Not a language of the service: {language!r}")
+    if user.language == language:
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=language)
+        audit_record(
+            request=request, action=Action.UPDATE, obj=user, purpose="Account settings", detail={"language": language}
+        )
+    user.language = language
+
+
+def site_default_language_set(*, site: Site, language: str, by: User, request: HttpRequest) -> None:
+    """The language a site's users see until they choose one themselves (site administrators only)."""
+    if not has_perm(by, Perm.SITE_POLICY_MANAGE, site.pk):
+        raise PermissionDenied
+    if language not in Language.values:
+        raise AdministrationRefused(gettext("Select the site's default language"), "default_language")
+    with transaction.atomic():
+        locked = Site.objects.select_for_update().get(pk=site.pk)
+        before = locked.default_language
+        if before == language:
+            return
+        locked.default_language = language
+        locked.save(update_fields=["default_language"])
+        audit_record(
+            request=request,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.pk,
+            purpose="Site settings",
+            detail={"default_language": {"before": before, "after": language}},
+        )
+    site.default_language = language

@@ -27,4 +27,6 @@ urlpatterns = [
     path("policy/", views.site_policies, name="site-policies"),
     path("policy/<slug:site_slug>/", views.site_policy, name="site-policy"),
     path("policy/<slug:site_slug>/change/", views.site_policy_change, name="site-policy-change"),
+    path("policy/<slug:site_slug>/language/", views.site_language, name="site-language"),
+    path("language/", views.language, name="language"),
 ]

@@ -7,6 +7,7 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -29,6 +31,7 @@ from childnrm.accounts.models import Site, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_datetime
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.i18n import Language
 
 _NEXT = "childnrm_next"
 _ENROL_DEVICE = "childnrm_enrol_device"
@@ -60,7 +63,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             audit_record(request=request, action=Action.SIGN_IN_FAILED, object_type="accounts.user")
-            form.add_error(None, "Enter a correct email address and password")
+            form.add_error(None, gettext("Enter a correct email address and password"))
         else:
             next_url = _safe_next(request, request.GET.get("next"))
             login(request, user)  # password only: the access middleware still requires the second factor
@@ -96,7 +99,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         audit_record(request=request, action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in")
         # Wrong codes count towards the same lockout as wrong passwords (the axes middleware answers).
         user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
-        form.add_error("code", "The security code is not correct or has expired. Enter the newest code")
+        form.add_error("code", gettext("The security code is not correct or has expired. Enter the newest code"))
     return render(request, "accounts/second_factor.html", {"form": form})
 
 
@@ -122,7 +125,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             request.session.pop(_ENROL_DEVICE, None)
             request.session[_NEW_CODES] = services.recovery_codes_issue(user=user, request=request)
             return redirect("accounts:recovery-codes")
-        form.add_error("code", "The code is not correct. Check the time on your phone and enter the newest code")
+        form.add_error(
+            "code", gettext("The code is not correct. Check the time on your phone and enter the newest code")
+        )
     secret = b32encode(device.bin_key).decode()
     return render(
         request,
@@ -157,7 +162,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         audit_record(request=request, action=Action.SIGN_OUT, obj=request.user, purpose="Sign out")
     logout(request)
-    messages.success(request, "You have signed out")
+    messages.success(request, gettext("You have signed out"))
     return redirect("accounts:sign-in")
 
 
@@ -181,7 +186,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             purpose="Account security",
             detail={"password": "changed"},
         )
-        messages.success(self.request, "Your password has been changed")
+        messages.success(self.request, gettext("Your password has been changed"))
         return response
 
 
@@ -386,3 +391,47 @@ def site_policy_change(request: HttpRequest, site_slug: str) -> HttpResponse:
             messages.success(request, f"Version {version.version} of the policy is now in force")
             return redirect("accounts:site-policy", site_slug=site.slug)
     return render(request, "accounts/site_policy_change.html", {"site": site, "form": form})
+
+
+# Languages (ADR 0023) -------------------------------------------------------------------------------
+
+
+@public
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch in the header: a link (it works without JavaScript), `?language=cy&next=/page/`, back to
+    the same page in the chosen language. Remembered in a cookie, and on the user's account when signed in."""
+    language_code = request.GET.get("language", "")
+    response = redirect(_safe_next(request, request.GET.get("next")))
+    if language_code not in Language.values:
+        return response  # not a language of the service: back to the page, nothing changed
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language_code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language_code, request=request)
+    return response
+
+
+@requires(Perm.SITE_POLICY_MANAGE)
+def site_language(request: HttpRequest, site_slug: str) -> HttpResponse:
+    """The site's default language: what its users see until they choose one themselves."""
+    site = selectors.site_for_policy_admin(request.user, site_slug)
+    form = forms.SiteLanguageForm(
+        request.POST if request.method == "POST" else None, initial={"default_language": site.default_language}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_default_language_set(
+                site=site, language=form.cleaned_data["default_language"], by=request.user, request=request
+            )
+        except services.AdministrationRefused as refusal:
+            add_to_form(form, refusal)
+        else:
+            messages.success(request, gettext("The site's default language has been saved"))
+            return redirect("accounts:site-policy", site_slug=site.slug)
+    return render(request, "accounts/site_language.html", {"site": site, "form": form})

@@ -1,4 +1,7 @@
-"""Demo data: two sites, their agencies, one user of every role at each, and synthetic children.
+"""Demo data: four sites, their agencies, one user of every role at each, and synthetic children.
+
+Two sites in England (one local authority; a consortium of two), one in Wales (Welsh by default, with
+Welsh-speaking users and a child whose letters are in Welsh) and one in Scotland (issue 13).
 
 Idempotent: running it again changes nothing that is already there. Names are synthetic.
 """
@@ -10,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils.text import capfirst
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, Nation, Organisation, OrganisationType, Role, Site, User
 from childnrm.accounts.services import demo_totp_key
+from childnrm.kit.i18n import Language, LetterLanguage
 from childnrm.people.models import AssociationKind, Child, ChildAssociation, Sex
 
 DEMO_PASSWORD = "demo-panels-2026"
@@ -27,6 +33,15 @@ class DemoSite:
     local_authorities: tuple[tuple[str, str], ...]  # (name, GSS-style code)
     police: str
     health: str
+    nation: str = Nation.ENGLAND
+    default_language: str = Language.ENGLISH
+    # The guardians' organisation (an ICTG_SERVICE organisation; Scotland's is the Scottish Guardianship Service,
+    # made with the site, so a demo of the sites in England has one guardian service).
+    guardian_service: str = "Independent Child Trafficking Guardian Service"
+    # Users who chose a language with the language switch: {role: language}.
+    languages: tuple[tuple[str, str], ...] = ()
+    # A child whose letters are in this language (people.Child.correspondence_language), if any.
+    child_letter_language: str = ""
 
 
 SITES = (
@@ -44,7 +59,37 @@ SITES = (
         "Three Rivers Constabulary",
         "Three Rivers Integrated Care Board",
     ),
+    DemoSite(
+        "cardiff",
+        "Cardiff Child Panel",
+        (("Cardiff Council", "W06000015"),),
+        "South Wales Police",
+        "Cardiff and Vale University Health Board",
+        nation=Nation.WALES,
+        default_language=Language.WELSH,
+        # Welsh speakers who chose Welsh, and an analyst who chose English; the others follow the site's default.
+        languages=(
+            (Role.COORDINATOR, Language.WELSH),
+            (Role.CHAIR, Language.WELSH),
+            (Role.PANEL_MEMBER, Language.WELSH),
+            (Role.ICTG, Language.WELSH),
+            (Role.FIRST_RESPONDER, Language.WELSH),
+            (Role.ANALYST, Language.ENGLISH),
+        ),
+        child_letter_language=LetterLanguage.WELSH,
+    ),
+    DemoSite(
+        "glasgow",
+        "Glasgow Child Panel",
+        (("Glasgow City Council", "S12000049"),),
+        "Police Scotland",
+        "NHS Greater Glasgow and Clyde",
+        nation=Nation.SCOTLAND,
+        guardian_service="Scottish Guardianship Service",
+    ),
 )
+# The sites in England, the demo of every test (conftest's `demo`); `demo_nations` loads all four.
+ENGLAND_SITES = ("northbridge", "three-rivers")
 SHARED_ORGANISATIONS = (
     ("Safe Futures Children's Charity", OrganisationType.NGO),
     ("Home Office Single Competent Authority", OrganisationType.HOME_OFFICE),
@@ -58,7 +103,7 @@ ROLE_ORGANISATION = {
     Role.CHAIR: "la",
     Role.PANEL_MEMBER: "health",
     Role.ADVISER: "Regional Schools and Youth Justice Service",
-    Role.ICTG: "Independent Child Trafficking Guardian Service",
+    Role.ICTG: "guardian_service",  # the site's own (DemoSite.guardian_service)
     Role.SCA_QUALITY_ASSURER: "Home Office Single Competent Authority",
     Role.ANALYST: "la",
     Role.SITE_ADMIN: "la",
@@ -148,13 +193,17 @@ def _demo_user(email: str, full_name: str, organisation: Organisation) -> User:
 
 
 @transaction.atomic
-def load_demo_data(children_per_site: int = 12) -> list[User]:
+def load_demo_data(children_per_site: int = 12, sites: tuple[str, ...] | None = None) -> list[User]:
+    """The demo sites (`sites`: their slugs; all of them when None) with their users and records."""
     shared = {name: _organisation(name, type_) for name, type_ in SHARED_ORGANISATIONS}
     users: list[User] = []
     for spec in SITES:
+        if sites is not None and spec.slug not in sites:
+            continue
         las = [_organisation(n, OrganisationType.LOCAL_AUTHORITY, code) for n, code in spec.local_authorities]
         site, _ = Site.objects.get_or_create(
-            slug=spec.slug, defaults={"name": spec.name, "nation": Nation.ENGLAND_AND_WALES}
+            slug=spec.slug,
+            defaults={"name": spec.name, "nation": spec.nation, "default_language": spec.default_language},
         )
         site.local_authorities.add(*las)
         orgs = {
@@ -162,10 +211,12 @@ def load_demo_data(children_per_site: int = 12) -> list[User]:
             "police": _organisation(spec.police, OrganisationType.POLICE),
             "health": _organisation(spec.health, OrganisationType.HEALTH),
             **shared,
+            "guardian_service": _organisation(spec.guardian_service, OrganisationType.ICTG_SERVICE),
         }
         site_users: dict[str, User] = {}
+        guardian = capfirst(str(nations.rules(spec.nation).guardian_title))  # as the site's nation names them
         for role in Role:
-            label = f"{role.label} ({spec.name.split()[0]} demo)"
+            label = f"{guardian if role == Role.ICTG else role.label} ({spec.name.split()[0]} demo)"
             user = _demo_user(demo_email(role, spec.slug), label, orgs[ROLE_ORGANISATION[role]])
             Membership.objects.get_or_create(user=user, site=site, role=role)
             site_users[role] = user
@@ -176,8 +227,16 @@ def load_demo_data(children_per_site: int = 12) -> list[User]:
         )
         Membership.objects.get_or_create(user=reviewer, site=site, role=Role.CHAIR)
         users.append(reviewer)
+        for role, language in spec.languages:
+            if not site_users[role].language:  # a language the user chose since is theirs
+                User.objects.filter(pk=site_users[role].pk).update(language=language)
+                site_users[role].language = language
         if not Child.objects.filter(site=site).exists():
             _demo_children(site, las, site_users, children_per_site)
+            first = Child.objects.filter(site=site).order_by("pk").first()
+            if spec.child_letter_language and first is not None:
+                first.correspondence_language = spec.child_letter_language
+                first.save(update_fields=["correspondence_language"])
         for loader in _app_demo_loaders():
             loader(site=site, site_users=site_users, organisations=orgs)
     return users
@@ -194,7 +253,12 @@ APP_DEMO_MODULES = (
     "childnrm.letters.demo",
     "childnrm.handovers.demo",
     "childnrm.outcomes.demo",
+    "childnrm.burdens.demo",
+    "childnrm.feedback.demo",
+    "childnrm.case_reviews.demo",
     "childnrm.learning.demo",
+    "childnrm.training.demo",
+    "childnrm.evaluation.demo",
 )
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import Perm, has_perm
 
@@ -24,12 +26,12 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Place:
-    label: str
+    label: str | Promise  # marked for translation: written in the page's language when the page is drawn
     url_name: str
     perms: tuple[Perm, ...] = ()  # one of them is needed; empty = any signed-in user
     unless: tuple[Perm, ...] = ()  # hidden from users who hold any of these (they have a fuller page)
     in_bar: bool = True  # in the service navigation, or on the home page only
-    description: str = ""
+    description: str | Promise = ""
 
     def visible_to(self, user) -> bool:
         if self.perms and not any(has_perm(user, p) for p in self.perms):
@@ -38,136 +40,230 @@ class Place:
 
 
 PLACES: list[Place] = [
-    Place("Home", "core:home"),
-    Place("Dashboard", "dashboard:home", (Perm.DASHBOARD_VIEW,), description="What is due and overdue"),
-    Place("Referral queue", "referrals:queue", (Perm.REFERRAL_TRIAGE,), description="New referrals to triage"),
-    Place("Your referrals", "referrals:mine", (Perm.REFERRAL_CREATE,), description="Referrals you have made"),
-    Place("Meetings", "panels:meetings", (Perm.PANEL_MANAGE,), description="Panel sittings and their agendas"),
+    Place(_("Home"), "core:home"),
+    Place(_("Dashboard"), "dashboard:home", (Perm.DASHBOARD_VIEW,), description=_("What is due and overdue")),
+    Place(_("Referral queue"), "referrals:queue", (Perm.REFERRAL_TRIAGE,), description=_("New referrals to triage")),
+    Place(_("Your referrals"), "referrals:mine", (Perm.REFERRAL_CREATE,), description=_("Referrals you have made")),
+    Place(_("Meetings"), "panels:meetings", (Perm.PANEL_MANAGE,), description=_("Panel sittings and their agendas")),
     Place(
-        "Your meetings",
+        _("Your meetings"),
         "panels:my-meetings",
         (Perm.MEETING_ATTEND,),
         unless=(Perm.PANEL_MANAGE,),
-        description="Sittings you are invited to, and their case papers",
+        description=_("Sittings you are invited to, and their case papers"),
     ),
-    Place("Children", "people:list", (Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)),
+    Place(_("Children"), "people:list", (Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)),
     Place(
-        "Information requests",
+        _("Information requests"),
         "information:list",
         (Perm.INFORMATION_REQUEST,),
-        description="What the panel has asked agencies for",
+        description=_("What the panel has asked agencies for"),
     ),
     Place(
-        "Requests for information",
+        _("Requests for information"),
         "information:inbox",
         (Perm.INFORMATION_RESPOND,),
         unless=(Perm.INFORMATION_REQUEST,),
-        description="Requests addressed to your organisation",
+        description=_("Requests addressed to your organisation"),
     ),
-    Place("Quality assurance", "reviews:returns", (Perm.SCA_AUDIT,), description="Decisions sent for audit"),
-    Place("Statistics", "core:statistics", (Perm.STATISTICS_VIEW,)),
-    Place("Users", "accounts:site-users", (Perm.SITE_USERS_MANAGE,)),
+    Place(_("Quality assurance"), "reviews:returns", (Perm.SCA_AUDIT,), description=_("Decisions sent for audit")),
     Place(
-        "Retention",
+        _("Statistics"),
+        "statistics:index",
+        (Perm.STATISTICS_VIEW,),
+        description=_("NRM tables, equality monitoring, the pilot evaluation and downloads"),
+    ),
+    # A coordinator's own site's statistics: on the home page, not in their (full) navigation bar.
+    Place(
+        _("Statistics for your site"),
+        "statistics:index",
+        (Perm.STATISTICS_VIEW_SITE,),
+        unless=(Perm.STATISTICS_VIEW,),
+        in_bar=False,
+        description=_("NRM tables, equality monitoring and the pilot evaluation of your site, with downloads"),
+    ),
+    Place(_("Users"), "accounts:site-users", (Perm.SITE_USERS_MANAGE,)),
+    Place(
+        _("Retention"),
         "retention:index",
         (Perm.RETENTION_REVIEW,),
-        description="Records past their retention date, the schedule and legal holds",
+        description=_("Records past their retention date, the schedule and legal holds"),
     ),
     # On the home page only: reached from a case too.
-    Place("Panel members", "panels:members", (Perm.PANEL_MANAGE,), in_bar=False, description="Who sits on the panel"),
     Place(
-        "Decision policy",
+        _("Panel members"), "panels:members", (Perm.PANEL_MANAGE,), in_bar=False, description=_("Who sits on the panel")
+    ),
+    Place(
+        _("Decision policy"),
         "accounts:site-policies",
         (Perm.SITE_POLICY_MANAGE,),
         in_bar=False,
-        description="The site's clocks, recovery period, tie rule and second review, with every version",
+        description=_("The site's clocks, recovery period, tie rule and second review, with every version"),
     ),
     Place(
-        "Decisions",
+        _("Decisions"),
         "decisions:index",
         (Perm.DECISION_RECORD, Perm.DECISION_SECOND_REVIEW),
-        description="Decisions in draft, waiting for review and final",
+        description=_("Decisions in draft, waiting for review and final"),
     ),
     Place(
-        "Reconsiderations",
+        _("Reconsiderations"),
         "reviews:reconsiderations",
         (Perm.RECONSIDERATION_RECORD,),
         in_bar=False,
-        description="Requests to reconsider a negative decision",
+        description=_("Requests to reconsider a negative decision"),
     ),
     Place(
-        "Returns to the Home Office",
+        _("Returns to the Home Office"),
         "reviews:returns",
         (Perm.DECISION_RETURN,),
         unless=(Perm.SCA_AUDIT,),
         in_bar=False,
-        description="Decisions sent for quality assurance, and findings",
+        description=_("Decisions sent for quality assurance, and findings"),
     ),
-    Place("Letters", "letters:index", (Perm.LETTER_PRODUCE,), in_bar=False, description="Outcome letters"),
+    Place(_("Letters"), "letters:index", (Perm.LETTER_PRODUCE,), in_bar=False, description=_("Outcome letters")),
     Place(
-        "Safeguarding plans",
+        _("Safeguarding plans"),
         "safeguarding:plans",
         (Perm.PLAN_MANAGE,),
         in_bar=False,
-        description="Plans, actions and safety maps",
+        description=_("Plans, actions and safety maps"),
     ),
     Place(
-        "Your actions",
+        _("Your actions"),
         "safeguarding:my-actions",
         (Perm.PLAN_ACTION_UPDATE,),
         unless=(Perm.PLAN_MANAGE,),
-        description="Safeguarding actions you own",
+        description=_("Safeguarding actions you own"),
     ),
     Place(
-        "Your outcome reviews",
+        _("Your outcome reviews"),
         "outcomes:mine",
         (Perm.OUTCOME_RECORD,),
         in_bar=False,
-        description="Reviews of how the children you support are doing since the panel's decision",
+        description=_("Reviews of how the children you support are doing since the panel's decision"),
     ),
     Place(
-        "Outcome review schedule",
+        _("Outcome review schedule"),
         "outcomes:schedules",
         (Perm.SITE_POLICY_MANAGE,),
         in_bar=False,
-        description="When each decided child's outcomes are reviewed",
+        description=_("When each decided child's outcomes are reviewed"),
     ),
     Place(
-        "Transfers",
+        _("Transfers"),
         "handovers:transfers",
         (Perm.CASE_TRANSFER,),
         in_bar=False,
-        description="Cases transferred to another site or the SCA",
+        description=_("Cases transferred to another site or the SCA"),
     ),
     Place(
-        "Turning 18",
+        _("Turning 18"),
         "handovers:turning-18",
         (Perm.CASE_TRANSFER,),
         in_bar=False,
-        description="Young people approaching 18 and their hand-over to adult support",
+        description=_("Young people approaching 18 and their hand-over to adult support"),
     ),
     Place(
-        "Legal holds",
+        _("Legal holds"),
         "retention:holds-index",
         (Perm.LEGAL_HOLD,),
         unless=(Perm.RETENTION_REVIEW,),
         in_bar=False,
-        description="Keep a child's records from anonymisation while a claim or inquiry needs them",
+        description=_("Keep a child's records from anonymisation while a claim or inquiry needs them"),
     ),
     Place(
-        "Evidence library",
+        _("Evidence library"),
         "learning:library",
         (Perm.LIBRARY_READ,),
         in_bar=False,
-        description="Guidance, research and practice notes shared by every site",
+        description=_("Guidance, research and practice notes shared by every site"),
     ),
     Place(
-        "Library moderation",
+        _("Community of practice"),
+        "learning:community",
+        (Perm.LIBRARY_READ,),
+        in_bar=False,
+        description=_("What every site has published recently, upcoming training and each site's learning"),
+    ),
+    Place(
+        _("What children tell us"),
+        "feedback:summary",
+        (Perm.FEEDBACK_VIEW_SITE, Perm.STATISTICS_VIEW),
+        in_bar=False,
+        description=_("Children's feedback after their decision is explained, in numbers"),
+    ),
+    Place(
+        _("Learning log"),
+        "learning:log",
+        (Perm.LIBRARY_READ,),
+        in_bar=False,
+        description=_("What every site has learned from its case reviews, by theme"),
+    ),
+    Place(
+        _("Case reviews"),
+        "case_reviews:list",
+        (Perm.CASE_REVIEW_VIEW,),
+        in_bar=False,
+        description=_("Your site's practice, rapid and learning reviews: learning, recommendations and actions"),
+    ),
+    Place(
+        _("Your case review actions"),
+        "case_reviews:my-actions",
+        (Perm.CASE_REVIEW_ACTION_UPDATE,),
+        unless=(Perm.CASE_REVIEW_VIEW,),
+        in_bar=False,
+        description=_("Actions from your site's case reviews that you own"),
+    ),
+    Place(
+        _("Library moderation"),
         "learning:moderation",
         (Perm.LIBRARY_MODERATE,),
-        description="What practitioners have sent to the evidence library",
+        description=_("What practitioners have sent to the evidence library"),
     ),
-    Place("Your account", "accounts:account"),
+    Place(
+        _("Data for evaluators"),
+        "evaluation:index",
+        (Perm.EVALUATION_EXTRACT, Perm.DATA_SHARING_APPROVE),
+        in_bar=False,
+        description=_("Data-sharing agreements, pseudonymised extracts and synthetic data for publication"),
+    ),
+    Place(
+        _("Your training"),
+        "training:mine",
+        (Perm.TRAINING_OWN,),
+        in_bar=False,
+        description=_("Your places on training sessions, booking a place, and your self-assessments"),
+    ),
+    Place(
+        _("Training courses"),
+        "training:courses",
+        (Perm.TRAINING_MANAGE, Perm.TRAINING_NATIONAL),
+        in_bar=False,
+        description=_("Courses, their sessions and registers, and each course's evaluation"),
+    ),
+    Place(
+        _("Your time on cases"),
+        "burdens:mine",
+        (Perm.TIME_LOG,),
+        in_bar=False,
+        description=_("Log the time you spend on a case's decisions, plan and information requests"),
+    ),
+    Place(
+        _("The cost of the panel"),
+        "burdens:costs",
+        (Perm.COSTS_VIEW,),
+        in_bar=False,
+        description=_("Time spent on cases and what it costs, by panel, quarter and role"),
+    ),
+    Place(
+        _("Hourly rates"),
+        "burdens:rates",
+        (Perm.SITE_POLICY_MANAGE,),
+        in_bar=False,
+        description=_("What an hour of each role's time costs, for the cost of the panel"),
+    ),
+    Place(_("Your account"), "accounts:account"),
 ]
 
 
@@ -184,13 +280,13 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     # Only the longest matching prefix is current (/account/users/ is "Users", not "Your account").
     matches = [url for _, url in visible if (request.path == url if url == "/" else request.path.startswith(url))]
     current = max(matches, key=len, default=None)
-    return [NavItem(place.label, url, url == current, place.description) for place, url in visible]
+    return [NavItem(str(place.label), url, url == current, str(place.description)) for place, url in visible]
 
 
 def home_items_for(request: HttpRequest) -> list[NavItem]:
     """Every page the user may use, for the home page (Home and Your account left out)."""
     return [
-        NavItem(place.label, url, False, place.description)
+        NavItem(str(place.label), url, False, str(place.description))
         for place, url in _places_for(request)
         if place.url_name not in ("core:home", "accounts:account")
     ]

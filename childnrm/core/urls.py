@@ -8,5 +8,4 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
-    path("statistics/", views.statistics, name="statistics"),
 ]

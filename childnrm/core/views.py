@@ -6,11 +6,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from childnrm.access.decorators import public, requires, signed_in
-from childnrm.access.policy import PURPOSES, Perm
+from childnrm.access.decorators import public, signed_in
 from childnrm.accounts import selectors as account_selectors
-from childnrm.audit.services import Action, audit_record
-from childnrm.core import selectors
 from childnrm.core.navigation import home_items_for
 
 
@@ -40,18 +37,6 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@requires(Perm.STATISTICS_VIEW)
-def statistics(request: HttpRequest) -> HttpResponse:
-    table = selectors.children_by_site_and_sex(request.user)
-    audit_record(
-        request=request,
-        action=Action.VIEW,
-        object_type="statistics.children_by_site_and_sex",
-        purpose=PURPOSES[Perm.STATISTICS_VIEW],
-    )
-    return render(request, "core/statistics.html", {"table": table})
-
-
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     return render(request, template, status=status)
 
@@ -71,8 +56,12 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database.
     from django.template import loader
+    from django.utils import translation
+    from django.utils.translation import gettext
 
-    return HttpResponse(loader.get_template("errors/500.html").render({"service_name": "Child NRM Panels"}), status=500)
+    language = translation.get_language()
+    context = {"service_name": gettext("Child NRM Panels"), "html_lang": "en" if language == "en-gb" else language}
+    return HttpResponse(loader.get_template("errors/500.html").render(context), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -23,6 +23,14 @@ def send_daily_reminders(today: str | None = None) -> dict:
     from childnrm.outcomes.reminders import outcome_reminders_send
 
     summary["outcome_reviews"] = outcome_reminders_send(today=day).as_dict()
+    # Training self-assessments that opened, to the people on the session (training app).
+    from childnrm.training.reminders import assessment_reminders_send
+
+    summary["training_self_assessments"] = assessment_reminders_send(today=day).as_dict()
+    # Case review actions past their due date, to their owners (case_reviews app), like plan actions.
+    from childnrm.case_reviews.reminders import case_review_reminders_send
+
+    summary["case_review_actions"] = case_review_reminders_send(today=day).as_dict()
     # And removes files a crashed upload left behind with no row (a day old at least).
     from childnrm.kit.uploads import orphan_uploads_delete
     from childnrm.referrals.tasks import UPLOAD_FOLDERS

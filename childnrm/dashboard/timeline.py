@@ -5,7 +5,8 @@ letters produced, reconsideration requests and transfers. The dashboard sits abo
 layers (.importlinter), so it can read them all; the child's page (people, below) shows it through the
 template function in dashboard/templating.py.
 
-A fixed number of queries whatever the number of events (one per kind of event); each event links to
+A fixed number of queries whatever the number of events (at most one per kind of event, none for a kind the
+case cannot have yet; only the columns shown, no joins to find the child's rows); each event links to
 its page only where the viewer's permissions at the record's site open that page, so a link never
 leads to a 403 or a 404.
 """
@@ -14,14 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from childnrm.access.policy import Perm, has_perm
+from childnrm.access.policy import Perm, site_permissions
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.wording import outcome_words
-from childnrm.handovers.models import CaseTransfer
+from childnrm.handovers.models import CaseTransfer, ScaReportedDecision
 from childnrm.kit.dates import long_date
 from childnrm.letters.models import Letter
 from childnrm.panels.models import AgendaItem, MeetingStatus
@@ -56,141 +59,200 @@ class _Links:
     """Whether the viewer may open each kind of page for a site: the page's own permission checks."""
 
     def __init__(self, user) -> None:
-        self.user = user
+        self.held = site_permissions(user)  # the policy's permissions per site, read once (as has_perm reads them)
 
     def may(self, site_id: int | None, *perms: Perm) -> bool:
-        return site_id is not None and all(has_perm(self.user, perm, site_id) for perm in perms)
+        held = self.held.get(site_id) if site_id is not None else None
+        return held is not None and all(perm in held for perm in perms)
 
     def url(self, ok: bool, name: str, *args) -> str:
         return reverse(name, args=args) if ok else ""
 
 
-def _triage_words(assessment: TriageAssessment) -> str:
-    if assessment.final_outcome == TriageOutcome.PANEL:
-        return f"Accepted by {assessment.final_site.name}"
-    if assessment.final_outcome == TriageOutcome.OTHER_SITE:
-        return f"Transferred to {assessment.final_site.name} for triage there"
+def _triage_words(final_outcome: str, final_site: str | None) -> str:
+    if final_outcome == TriageOutcome.PANEL:
+        return f"Accepted by {final_site}"
+    if final_outcome == TriageOutcome.OTHER_SITE:
+        return f"Transferred to {final_site} for triage there"
     return "Handed off to the Single Competent Authority"
 
 
+@cache
+def _labels(model: type[Model], field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+def _label(model: type[Model], field: str, value: str) -> str:
+    """What `get_<field>_display()` reads, from a value read without its row."""
+    return str(_labels(model, field).get(value, value))
+
+
 def case_timeline(child: Child, user) -> list[TimelineEvent]:
-    """Every stage's events for the child, newest first."""
+    """Every stage's events for the child, newest first.
+
+    The child's referrals (every status) and decisions (every version) are read first, so each other kind of
+    event is found by their ids without joins, and a kind that cannot exist (no decisions: no letters) is not
+    asked for. Only the columns shown are read (no model rows: a referral alone has some sixty columns).
+    """
     links = _Links(user)
     events: list[TimelineEvent] = []
 
-    referrals = list(
-        Referral.objects.filter(child=child)
-        .exclude(status=ReferralStatus.DRAFT)
-        .exclude(submitted_at__isnull=True)
-        .select_related("referrer_organisation")
-    )
-    for referral in referrals:
+    # Default orderings are kept throughout: events at the same moment stay in the order they always had.
+    referrals: dict[int, tuple[str, int]] = {}  # every referral of the child (any status): reference, site
+    for pk, reference, site_id, status, submitted_at, organisation in Referral.objects.filter(
+        child_id=child.pk
+    ).values_list("pk", "reference", "site_id", "status", "submitted_at", "referrer_organisation__name"):
+        referrals[pk] = (reference, site_id)
+        if status == ReferralStatus.DRAFT or submitted_at is None:
+            continue
         events.append(
             TimelineEvent(
-                referral.submitted_at,
-                _day(referral.submitted_at),
+                submitted_at,
+                _day(submitted_at),
                 "Referral",
-                f"Referral {referral.reference} received from {referral.referrer_organisation}",
-                links.url(links.may(referral.site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", referral.reference),
+                f"Referral {reference} received from {organisation}",
+                links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", reference),
             )
         )
+    if not referrals:  # nothing else of a case exists without a referral, but a plan is the child's
+        return _newest_first(events + _plans(child, links))
+    referral_ids = list(referrals)
 
-    for assessment in TriageAssessment.objects.filter(referral__child=child, confirmed_at__isnull=False).select_related(
-        "referral", "final_site"
-    ):
-        referral = assessment.referral
+    for referral_id, confirmed_at, final_outcome, final_site in TriageAssessment.objects.filter(
+        referral_id__in=referral_ids, confirmed_at__isnull=False
+    ).values_list("referral_id", "confirmed_at", "final_outcome", "final_site__name"):
+        reference, site_id = referrals[referral_id]
         events.append(
             TimelineEvent(
-                assessment.confirmed_at,
-                _day(assessment.confirmed_at),
+                confirmed_at,
+                _day(confirmed_at),
                 "Triage",
-                f"{_triage_words(assessment)} (referral {referral.reference})",
+                f"{_triage_words(final_outcome, final_site)} (referral {reference})",
                 # The referral's triage page is reached at the site that holds it now.
-                links.url(links.may(referral.site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", referral.reference),
+                links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", reference),
             )
         )
 
-    for item in AgendaItem.objects.filter(referral__child=child).select_related("meeting"):
-        meeting = item.meeting
-        cancelled = " (sitting cancelled)" if meeting.status == MeetingStatus.CANCELLED else ""
+    for stage, added_at, meeting_id, site_id, starts_at, status in AgendaItem.objects.filter(
+        referral_id__in=referral_ids
+    ).values_list("stage", "added_at", "meeting_id", "meeting__site_id", "meeting__starts_at", "meeting__status"):
+        cancelled = " (sitting cancelled)" if status == MeetingStatus.CANCELLED else ""
         events.append(
             TimelineEvent(
                 # Ordered no earlier than the case was put on the agenda (a sitting may be booked before).
-                max(meeting.starts_at, item.added_at),
-                _day(meeting.starts_at),
+                max(starts_at, added_at),
+                _day(starts_at),
                 "Sitting",
-                f"{item.get_stage_display()} on the agenda of the panel sitting{cancelled}",
-                links.url(links.may(meeting.site_id, Perm.PANEL_MANAGE), "panels:meeting", meeting.pk),
+                f"{_label(AgendaItem, 'stage', stage)} on the agenda of the panel sitting{cancelled}",
+                links.url(links.may(site_id, Perm.PANEL_MANAGE), "panels:meeting", meeting_id),
             )
         )
 
-    for decision in Decision.objects.filter(
-        referral__child=child,
-        status__in=(DecisionStatus.FINAL, DecisionStatus.SUPERSEDED),
-        finalised_at__isnull=False,
-    ).select_related("referral"):
-        later = " (since replaced by a later version)" if decision.status == DecisionStatus.SUPERSEDED else ""
+    # Every version of every decision (letters and reconsiderations are of any); the timeline shows those made final.
+    decisions = {}
+    for pk, referral_id, stage, status, outcome, decided_on, finalised_at in Decision.objects.filter(
+        referral_id__in=referral_ids
+    ).values_list("pk", "referral_id", "stage", "status", "outcome", "decided_on", "finalised_at"):
+        site_id = referrals[referral_id][1]
+        decisions[pk] = (stage, site_id)
+        if status not in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED) or finalised_at is None:
+            continue
+        later = " (since replaced by a later version)" if status == DecisionStatus.SUPERSEDED else ""
         # Site-wide readers of decisions: those who record them and see every case of the site.
-        may = links.may(decision.referral.site_id, Perm.DECISION_RECORD, Perm.CHILD_VIEW_SITE)
+        may = links.may(site_id, Perm.DECISION_RECORD, Perm.CHILD_VIEW_SITE)
         events.append(
             TimelineEvent(
-                decision.finalised_at,
-                decision.decided_on or _day(decision.finalised_at),
+                finalised_at,
+                decided_on or _day(finalised_at),
                 "Decision",
-                f"{outcome_words(decision.stage, decision.outcome)}{later}",
-                links.url(may, "decisions:detail", decision.pk),
+                f"{outcome_words(stage, outcome)}{later}",
+                links.url(may, "decisions:detail", pk),
             )
         )
 
-    for plan in SafeguardingPlan.objects.filter(child=child):
-        events.append(
-            TimelineEvent(
-                plan.created_at,
-                _day(plan.created_at),
-                "Plan",
-                "Safeguarding plan agreed" + (" (since closed)" if plan.closed_at else ""),
-                links.url(links.may(child.site_id, Perm.PLAN_MANAGE), "safeguarding:plan", plan.pk),
-            )
-        )
+    events.extend(_plans(child, links))
 
-    for letter in Letter.objects.filter(decision__referral__child=child).select_related("decision__referral"):
-        may = links.may(letter.decision.referral.site_id, Perm.LETTER_PRODUCE)
-        events.append(
-            TimelineEvent(
-                letter.produced_at,
-                _day(letter.produced_at),
-                "Letter",
-                f"{letter.get_kind_display()} produced",
-                links.url(may, "letters:decision", letter.decision_id),
+    if decisions:
+        decision_ids = list(decisions)
+        for decision_id, kind, produced_at in Letter.objects.filter(decision_id__in=decision_ids).values_list(
+            "decision_id", "kind", "produced_at"
+        ):
+            may = links.may(decisions[decision_id][1], Perm.LETTER_PRODUCE)
+            events.append(
+                TimelineEvent(
+                    produced_at,
+                    _day(produced_at),
+                    "Letter",
+                    f"{_label(Letter, 'kind', kind)} produced",
+                    links.url(may, "letters:decision", decision_id),
+                )
             )
-        )
 
-    for asked in ReconsiderationRequest.objects.filter(decision__referral__child=child).select_related(
-        "decision__referral"
-    ):
-        may = links.may(asked.decision.referral.site_id, Perm.RECONSIDERATION_RECORD)
-        events.append(
-            TimelineEvent(
-                _start_of(asked.received_on),
-                asked.received_on,
-                "Reconsideration",
-                f"Request to reconsider the {asked.decision.get_stage_display().lower()} decision received "
-                f"({asked.get_status_display().lower()})",
-                links.url(may, "reviews:reconsideration", asked.pk),
+        for pk, decision_id, received_on, status in ReconsiderationRequest.objects.filter(
+            decision_id__in=decision_ids
+        ).values_list("pk", "decision_id", "received_on", "status"):
+            stage, site_id = decisions[decision_id]
+            may = links.may(site_id, Perm.RECONSIDERATION_RECORD)
+            events.append(
+                TimelineEvent(
+                    _start_of(received_on),
+                    received_on,
+                    "Reconsideration",
+                    f"Request to reconsider the {_label(Decision, 'stage', stage).lower()} decision received "
+                    f"({_label(ReconsiderationRequest, 'status', status).lower()})",
+                    links.url(may, "reviews:reconsideration", pk),
+                )
             )
-        )
 
-    for transfer in CaseTransfer.objects.filter(referral__child=child).select_related("to_site"):
-        to = transfer.to_site.name if transfer.to_site else "the Single Competent Authority"
-        may = links.may(transfer.from_site_id, Perm.CASE_TRANSFER) or links.may(transfer.to_site_id, Perm.CASE_TRANSFER)
+    for pk, transferred_at, from_site_id, to_site_id, to_site in CaseTransfer.objects.filter(
+        referral_id__in=referral_ids
+    ).values_list("pk", "transferred_at", "from_site_id", "to_site_id", "to_site__name"):
+        to = to_site if to_site_id is not None else "the Single Competent Authority"
+        may = links.may(from_site_id, Perm.CASE_TRANSFER) or links.may(to_site_id, Perm.CASE_TRANSFER)
         events.append(
             TimelineEvent(
-                transfer.transferred_at,
-                _day(transfer.transferred_at),
+                transferred_at,
+                _day(transferred_at),
                 "Transfer",
                 f"Case transferred to {to}",
-                links.url(may, "handovers:transfer", transfer.pk),
+                links.url(may, "handovers:transfer", pk),
             )
         )
 
+    # The SCA's own decisions on a case handed to it, as the sending site recorded them (corrections applied).
+    for referral_id, site_id, stage, outcome, decided_on in ScaReportedDecision.objects.filter(
+        referral_id__in=referral_ids, replaced_at__isnull=True
+    ).values_list("referral_id", "site_id", "stage", "outcome", "decided_on"):
+        may = links.may(site_id, Perm.SCA_OUTCOME_RECORD)
+        events.append(
+            TimelineEvent(
+                _start_of(decided_on),
+                decided_on,
+                "SCA decision",
+                f"{outcome_words(stage, outcome)} (the Single Competent Authority's "
+                f"{_label(ScaReportedDecision, 'stage', stage).lower()} decision)",
+                links.url(may, "handovers:sca-decision", referrals[referral_id][0]),
+            )
+        )
+
+    return _newest_first(events)
+
+
+def _plans(child: Child, links: _Links) -> list[TimelineEvent]:
+    may = links.may(child.site_id, Perm.PLAN_MANAGE)
+    return [
+        TimelineEvent(
+            created_at,
+            _day(created_at),
+            "Plan",
+            "Safeguarding plan agreed" + (" (since closed)" if closed_at else ""),
+            links.url(may, "safeguarding:plan", pk),
+        )
+        for pk, created_at, closed_at in SafeguardingPlan.objects.filter(child_id=child.pk).values_list(
+            "pk", "created_at", "closed_at"
+        )
+    ]
+
+
+def _newest_first(events: list[TimelineEvent]) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: e.at, reverse=True)

@@ -14,7 +14,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
 from childnrm.decisions import services
@@ -176,10 +178,14 @@ def record_complete(
             statement="The designated nurse checked the health records: nothing relevant held.",
         )
     negative = NEGATIVE_RECORD if outcome == Outcome.NEGATIVE else {}
+    law = nations.rules(site)  # in Scotland and Northern Ireland, their own guardian service and child care law
+    local = {} if law.english_law else {"wishes_gathered_by": capfirst(str(law.guardian_title))}
+    if negative and not law.english_law:
+        local["support_after_negative"] = "Children's social care keeps supporting him; youth worker weekly."
     decision = services.decision_save(
         decision=decision,
         user=user,
-        data={**COMPLETE_RECORD, **negative, "outcome": outcome, "decided_on": decided_on},
+        data={**COMPLETE_RECORD, **negative, **local, "outcome": outcome, "decided_on": decided_on},
     )
     if outcome == Outcome.POSITIVE and decision.stage == Stage.REASONABLE_GROUNDS and agree_plan is not None:
         decision = agree_plan(decision, user)

@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from childnrm.accounts import nations
 from childnrm.decisions.models import (
     Act,
     ActFinding,
@@ -92,6 +93,14 @@ class ActForm(SectionForm):
         widget=forms.CheckboxSelectMultiple,
     )
     slavery_reasoning = _textarea("The panel's reasons on slavery, servitude or forced or compulsory labour", rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.decision is not None and self.decision.referral.site is not None:
+            # The law of the deciding site's nation (accounts.nations): in Scotland, the Scottish Act.
+            law = nations.rules(self.decision.referral.site).slavery_law
+            field = self.fields["slavery_found"]
+            field.help_text = f"{law}. These need no act of trafficking. Select all that apply, or none"
 
 
 class PurposeForm(SectionForm):

@@ -49,6 +49,7 @@ from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaSt
 from childnrm.referrals.eligibility import adult_consent_problems
 from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
+from childnrm.training.selectors import training_warnings
 
 RECORD = PURPOSES[Perm.DECISION_RECORD]
 FINALISE = PURPOSES[Perm.DECISION_FINALISE]
@@ -198,7 +199,9 @@ def _next_version(referral_id: int, stage: str) -> int:
 
 
 def _apply_guidance(decision: Decision, day: date) -> None:
-    version = guidance.version_on(day)
+    # The guidance of the deciding site's nation (accounts.nations): Scottish law and guidance in Scotland.
+    site = decision.referral.site
+    version = guidance.version_on(day, site.nation if site else None)
     decision.guidance_version = version.code
     decision.test_applied = version.test_for(decision.stage)
 
@@ -1165,6 +1168,16 @@ def decision_completeness(decision: Decision) -> list[Problem]:
         problems += adult_consent_problems(decision.referral, decision.decided_on)
     problems += reconsideration.panel_problems(decision)
     return problems
+
+
+def decision_warnings(decision: Decision) -> list[str]:
+    """What the chair should know before sign-off without it stopping the sign-off: each voter at the sitting whose
+    training is not current under the site's setting (training app)."""
+    site = decision.referral.site
+    if decision.agenda_item is None or site is None:
+        return []
+    voters = [attendee.user for attendee in decision_voters(decision)]
+    return training_warnings(voters, site, on=decision.decided_on or timezone.localdate())
 
 
 # --- Finalising -----------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from childnrm.accounts.models import Site
-from childnrm.handovers.models import AdultTransition, TransferDestination
-from childnrm.handovers.services import TransitionAnswers
+from childnrm.decisions.models import Stage
+from childnrm.handovers.models import AdultTransition, ScaOutcome, TransferDestination
+from childnrm.handovers.services import CORRECTION_REASON_MAX, ScaDecisionAnswers, TransitionAnswers
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 
 REASON_MAX = 5000
@@ -110,4 +111,55 @@ class AdultTransitionForm(_Form):
             adult_support_provider=data.get("adult_support_provider") or "",
             notes=data.get("notes") or "",
             completed_on=data.get("completed_on"),
+        )
+
+
+class ScaDecisionForm(_Form):
+    stage = forms.ChoiceField(
+        label="Which decision did the SCA make?",
+        widget=forms.RadioSelect,
+        choices=Stage.choices,
+        error_messages={
+            "required": "Select which decision the SCA made",
+            "invalid_choice": "Select which decision the SCA made",
+        },
+    )
+    outcome = forms.ChoiceField(
+        label="What did the SCA decide?",
+        widget=forms.RadioSelect,
+        choices=ScaOutcome.choices,
+        error_messages={"required": "Select the SCA's decision", "invalid_choice": "Select the SCA's decision"},
+    )
+    decided_on = GovukDateField(
+        label="Date of the SCA's decision",
+        what="The date of the SCA's decision",
+        enter="Enter the date of the SCA's decision",
+        future="The date of the SCA's decision must be today or in the past",
+        required=True,
+        help_text="As the SCA's letter gives it. For example, 27 3 2026",
+    )
+    reported_on = GovukDateField(
+        label="When did the SCA tell you?",
+        what="The date the SCA told you",
+        enter="Enter the date the SCA told you",
+        future="The date the SCA told you must be today or in the past",
+        required=True,
+        help_text="For example, 30 3 2026",
+    )
+    correction_reason = forms.CharField(
+        label="Why are you correcting it? (only for a decision recorded already)",
+        required=False,
+        max_length=CORRECTION_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"The reason must be {CORRECTION_REASON_MAX:,} characters or fewer"},
+    )
+
+    def answers(self) -> ScaDecisionAnswers:
+        data = self.cleaned_data
+        return ScaDecisionAnswers(
+            stage=data["stage"],
+            outcome=data["outcome"],
+            decided_on=data["decided_on"],
+            reported_on=data["reported_on"],
+            correction_reason=data.get("correction_reason") or "",
         )

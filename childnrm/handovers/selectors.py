@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
-from childnrm.handovers.models import CaseTransfer
+from childnrm.handovers.models import CaseTransfer, ScaReportedDecision, TransferDestination
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
-from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.models import HandOff, Referral, ReferralStatus, TriageOutcome
 from childnrm.referrals.selectors import consent_answer_of_child
 
 CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
@@ -76,3 +79,118 @@ def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
         .annotate(consent_answer=consent_answer_of_child())
         .order_by("date_of_birth", "id")
     )
+
+
+# The SCA's reported decisions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScaCase:
+    """A case the user's site handed to the SCA: how (the transfer, or the hand-off at triage) and when."""
+
+    referral: Referral
+    site_id: int  # the site that handed it over
+    handed_on: date
+    transfer: CaseTransfer | None
+    handoff: HandOff | None
+
+
+def _sent_to_sca(site_ids: list[int]) -> Q:
+    """Referrals the sites handed to the SCA: by a transfer, or at triage."""
+    transferred = CaseTransfer.objects.filter(
+        referral=OuterRef("pk"), destination=TransferDestination.SCA, from_site_id__in=site_ids
+    )
+    handed = HandOff.objects.filter(referral=OuterRef("pk"), outcome=TriageOutcome.SCA, from_site_id__in=site_ids)
+    return Q(Exists(transferred)) | Q(Exists(handed))
+
+
+def sca_cases_for(user) -> QuerySet[Referral]:
+    """Cases handed to the SCA by sites where the user records the SCA's decisions."""
+    sites = sites_where(user, Perm.SCA_OUTCOME_RECORD)
+    if not sites:
+        return Referral.objects.none()
+    return Referral.objects.filter(status=ReferralStatus.HANDED_OFF).filter(_sent_to_sca(sites))
+
+
+def sca_case_get(user, reference: str) -> ScaCase:
+    referral = sca_cases_for(user).select_related("child", "site").filter(reference=reference).first()
+    if referral is None:
+        raise Http404
+    sites = sites_where(user, Perm.SCA_OUTCOME_RECORD)
+    transfer = (
+        CaseTransfer.objects.filter(referral=referral, destination=TransferDestination.SCA, from_site_id__in=sites)
+        .order_by("-transferred_at", "-pk")
+        .first()
+    )
+    if transfer is not None:
+        return ScaCase(
+            referral, transfer.from_site_id, timezone.localtime(transfer.transferred_at).date(), transfer, None
+        )
+    handoff = (
+        HandOff.objects.filter(referral=referral, outcome=TriageOutcome.SCA, from_site_id__in=sites)
+        .order_by("-produced_at", "-pk")
+        .first()
+    )
+    assert handoff is not None  # sca_cases_for found one of the two
+    return ScaCase(referral, handoff.from_site_id, timezone.localtime(handoff.produced_at).date(), None, handoff)
+
+
+def sca_decisions_in_force(referral: Referral) -> list[ScaReportedDecision]:
+    """The SCA's decisions on the case as they stand (corrections applied): reasonable grounds first."""
+    return list(
+        ScaReportedDecision.objects.filter(referral=referral, replaced_at__isnull=True)
+        .select_related("recorded_by")
+        .order_by("-stage", "pk")  # reasonable grounds ("r...") before conclusive grounds ("c...")
+    )
+
+
+def sca_decision_history(referral: Referral) -> list[ScaReportedDecision]:
+    """Every decision recorded on the case, corrections and what they replaced included, newest first."""
+    return list(
+        ScaReportedDecision.objects.filter(referral=referral)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ScaDecisionRow:
+    """One SCA decision in force, for the statistics app's pilot evaluation (panel and SCA side by side)."""
+
+    referral_id: int
+    site_id: int  # the site that handed the case to the SCA
+    referred_on: date  # the day the referral was submitted
+    stage: str  # decisions.models.Stage: "reasonable_grounds" or "conclusive_grounds"
+    outcome: str  # ScaOutcome: "positive" or "negative"
+    decided_on: date  # the day the SCA decided
+
+
+def _rows(decisions: QuerySet[ScaReportedDecision]) -> list[ScaDecisionRow]:
+    found = decisions.order_by("site_id", "referral_id", "-stage").values_list(
+        "referral_id", "site_id", "referral__submitted_at", "stage", "outcome", "decided_on"
+    )
+    return [
+        ScaDecisionRow(referral_id, site_id, timezone.localtime(submitted).date(), stage, outcome, decided_on)
+        for referral_id, site_id, submitted, stage, outcome, decided_on in found
+        if submitted is not None
+    ]
+
+
+def sca_reported_decisions(
+    site_ids: Sequence[int], start: date | None = None, end: date | None = None
+) -> list[ScaDecisionRow]:
+    """The SCA's decisions in force on cases the sites handed to it, decided in [start, end] (either end open):
+    (referral date, stage, outcome, decision date) per decision, by site, case and stage (reasonable grounds
+    first). No child's details."""
+    rows = ScaReportedDecision.objects.filter(site_id__in=list(site_ids), replaced_at__isnull=True)
+    if start is not None:
+        rows = rows.filter(decided_on__gte=start)
+    if end is not None:
+        rows = rows.filter(decided_on__lte=end)
+    return _rows(rows)
+
+
+def sca_decisions_of(referral_ids: Iterable[int] | QuerySet) -> list[ScaDecisionRow]:
+    """The SCA's decisions in force on the given cases (ids, or a query of them), as `sca_reported_decisions`."""
+    ids = referral_ids if isinstance(referral_ids, QuerySet) else list(referral_ids)
+    return _rows(ScaReportedDecision.objects.filter(referral_id__in=ids, replaced_at__isnull=True))

@@ -20,8 +20,17 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions.models import Stage
 from childnrm.handovers import packet as packets
-from childnrm.handovers.models import AdultTransition, CaseTransfer, TransferDestination
+from childnrm.handovers.models import (
+    AdultTransition,
+    CaseTransfer,
+    ScaOutcome,
+    ScaReportedDecision,
+    TransferDestination,
+)
+from childnrm.handovers.selectors import ScaCase
+from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.models import Child
@@ -184,3 +193,135 @@ def adult_transition_save(
             detail={"adult_transition": transition.pk, "fields": changed},
         )
     return transition
+
+
+# The SCA's reported decision ---------------------------------------------------------------------------
+
+SCA_PURPOSE = PURPOSES[Perm.SCA_OUTCOME_RECORD]
+CORRECTION_REASON_MAX = 2_000
+
+
+@dataclass(frozen=True)
+class ScaDecisionAnswers:
+    stage: str  # decisions.models.Stage
+    outcome: str  # ScaOutcome
+    decided_on: date | None
+    reported_on: date | None
+    correction_reason: str = ""
+
+
+def sca_decision_record(
+    *,
+    case: ScaCase,
+    user,
+    answers: ScaDecisionAnswers,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> ScaReportedDecision:
+    """Record the SCA's decision on a case the site handed to it, as the SCA reported it. Recording a stage
+    already recorded is a correction: it needs a reason and replaces the one in force (never an edit).
+
+    The SCA decides conclusive grounds only after a positive reasonable grounds decision, so a conclusive
+    grounds decision needs one recorded, on or before its day."""
+    today = today or timezone.localdate()
+    reason = (answers.correction_reason or "").strip()
+    if answers.stage not in Stage.values:
+        raise HandoverError("Select which decision the SCA made", "stage", "stage")
+    if answers.outcome not in ScaOutcome.values:
+        raise HandoverError("Select the SCA's decision", "outcome", "outcome")
+    if answers.decided_on is None:
+        raise HandoverError("Enter the date of the SCA's decision", "decided_on", "decided_on")
+    if answers.reported_on is None:
+        raise HandoverError("Enter the date the SCA told you", "reported_on", "reported_on")
+    if answers.decided_on > today:
+        raise HandoverError("The date of the SCA's decision must be today or in the past", "decided_on", "future")
+    if answers.reported_on > today:
+        raise HandoverError("The date the SCA told you must be today or in the past", "reported_on", "future")
+    if answers.decided_on < case.handed_on:
+        raise HandoverError(
+            f"The date of the SCA's decision must be on or after the day the case was handed to it, "
+            f"{long_date(case.handed_on)}",
+            "decided_on",
+            "before_hand_off",
+        )
+    if answers.reported_on < answers.decided_on:
+        raise HandoverError(
+            "The date the SCA told you must be the same as or after the date of its decision", "reported_on", "order"
+        )
+    if len(reason) > CORRECTION_REASON_MAX:
+        raise HandoverError(
+            f"The reason must be {CORRECTION_REASON_MAX:,} characters or fewer", "correction_reason", "too_long"
+        )
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=case.referral.pk)
+        if not has_perm(user, Perm.SCA_OUTCOME_RECORD, case.site_id):
+            raise PermissionDenied
+        in_force = {
+            d.stage: d
+            for d in ScaReportedDecision.objects.select_for_update().filter(referral=referral, replaced_at__isnull=True)
+        }
+        earlier = in_force.get(answers.stage)
+        if earlier is not None and not reason:
+            raise HandoverError(
+                "The SCA's decision at this stage is recorded already: enter why you are correcting it",
+                "correction_reason",
+                "reason_needed",
+            )
+        if earlier is None:
+            reason = ""  # nothing to correct
+        if answers.stage == Stage.CONCLUSIVE_GROUNDS:
+            reasonable = in_force.get(Stage.REASONABLE_GROUNDS)
+            if reasonable is None or reasonable.outcome != ScaOutcome.POSITIVE:
+                raise HandoverError(
+                    "The SCA makes a conclusive grounds decision only after a positive reasonable grounds decision: "
+                    "record that first",
+                    "stage",
+                    "needs_reasonable_grounds",
+                )
+            if answers.decided_on < reasonable.decided_on:
+                raise HandoverError(
+                    f"The conclusive grounds decision must be on or after the reasonable grounds decision of "
+                    f"{long_date(reasonable.decided_on)}",
+                    "decided_on",
+                    "before_reasonable_grounds",
+                )
+        elif earlier is not None and answers.outcome == ScaOutcome.NEGATIVE and Stage.CONCLUSIVE_GROUNDS in in_force:
+            raise HandoverError(
+                "A conclusive grounds decision is recorded, which follows a positive reasonable grounds decision: "
+                "correct that first",
+                "outcome",
+                "conclusive_recorded",
+            )
+        now = timezone.now()
+        if earlier is not None:  # out of force before its replacement comes in (one in force per stage)
+            ScaReportedDecision.objects.filter(pk=earlier.pk).update(replaced_at=now)
+        decision = ScaReportedDecision.objects.create(
+            referral=referral,
+            transfer=case.transfer,
+            site_id=case.site_id,
+            stage=answers.stage,
+            outcome=answers.outcome,
+            decided_on=answers.decided_on,
+            reported_on=answers.reported_on,
+            correction_reason=reason,
+            recorded_by=user,
+        )
+        if earlier is not None:
+            ScaReportedDecision.objects.filter(pk=earlier.pk).update(replaced_by=decision)
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.CREATE,
+            obj=decision,
+            site_id=case.site_id,
+            purpose=SCA_PURPOSE,
+            detail={
+                "referral": referral.pk,
+                "stage": answers.stage,
+                "outcome": answers.outcome,
+                "decided_on": answers.decided_on.isoformat(),
+                "reported_on": answers.reported_on.isoformat(),
+                "corrects": earlier.pk if earlier is not None else None,
+            },
+        )
+    return decision

@@ -13,20 +13,32 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions.wording import outcome_words
 from childnrm.handovers import packet as packets
-from childnrm.handovers.forms import AdultTransitionForm, TransferForm
+from childnrm.handovers.forms import AdultTransitionForm, ScaDecisionForm, TransferForm
 from childnrm.handovers.models import AdultTransition, CaseTransfer
 from childnrm.handovers.selectors import (
     CUT_OFF_DAYS,
     child_get_for_handover,
+    sca_case_get,
+    sca_cases_for,
+    sca_decision_history,
+    sca_decisions_in_force,
     transfer_get,
     transferable_referrals,
     transfers_visible_to,
     turning_18_children,
 )
-from childnrm.handovers.services import HandoverError, adult_transition_save, case_transfer
+from childnrm.handovers.services import (
+    SCA_PURPOSE,
+    HandoverError,
+    adult_transition_save,
+    case_transfer,
+    sca_decision_record,
+)
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.forms import GovukDateField
 from childnrm.kit.pdf import pdf_download
 from childnrm.people.models import Child
 from childnrm.referrals.eligibility import eighteenth_birthday
@@ -94,6 +106,10 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
             "received": transfer.to_site_id in sites_where(request.user, Perm.CASE_TRANSFER),
             "holds_case": has_perm(request.user, Perm.REFERRAL_TRIAGE, referral.site_id),
             "sent_by_us": transfer.from_site_id in sites_where(request.user, Perm.CASE_TRANSFER),
+            # A case handed to the SCA: its decisions as the SCA reports them, recorded by the sending site.
+            "sca_case": sca_cases_for(request.user).filter(pk=referral.pk).exists(),
+            "sca_decisions": sca_decisions_in_force(referral),
+            "outcome_words": outcome_words,
         },
     )
 
@@ -241,5 +257,49 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
             "consent": adult_consent_of_child(child.pk),
             # Consent is recorded on the case the panel holds (referrals' consent page).
             "consent_case": transferable_referrals(child).first(),
+        },
+    )
+
+
+# The SCA's reported decision ----------------------------------------------------------------------------
+
+
+@requires(Perm.SCA_OUTCOME_RECORD)
+def sca_decision(request: HttpRequest, sca_case_reference: str) -> HttpResponse:
+    """The SCA's decisions on a case the site handed to it, and the form to record one when the SCA reports it."""
+    case = sca_case_get(request.user, sca_case_reference)
+    form = ScaDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = sca_decision_record(case=case, user=request.user, answers=form.answers(), request=request)
+        except HandoverError as problem:
+            field = form.fields.get(problem.field or "")
+            if isinstance(field, GovukDateField):
+                field.error_parts = ["day", "month", "year"]
+            add_to_form(form, problem)
+        else:
+            words = outcome_words(recorded.stage, recorded.outcome).split(":", 1)[0].lower()
+            messages.success(request, f"The SCA's {recorded.get_stage_display().lower()} decision ({words}) recorded")
+            return redirect("handovers:sca-decision", sca_case_reference=case.referral.reference)
+    history = sca_decision_history(case.referral)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=case.referral,
+        site_id=case.site_id,
+        purpose=SCA_PURPOSE,
+        detail={"page": "SCA decisions", "decisions": [d.pk for d in history]},
+    )
+    return render(
+        request,
+        "handovers/sca_decision.html",
+        {
+            "case": case,
+            "referral": case.referral,
+            "in_force": sca_decisions_in_force(case.referral),
+            "corrections": [d for d in history if d.replaced_at is not None],
+            "form": form,
+            "error_links": form.error_links(),
+            "outcome_words": outcome_words,
         },
     )

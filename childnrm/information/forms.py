@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
 from childnrm.information import services, services_protocols
 from childnrm.information.models import LawfulBasis, ProtocolBasis
@@ -19,6 +20,17 @@ from childnrm.referrals.documents import (
     DocumentRefused,
     document_check,
 )
+
+
+def _offer_bases(field: forms.ChoiceField, sites: list, *, protocol: bool = False) -> None:
+    """Offer only the lawful bases of the sites' nations (accounts.nations), saying what is uncertain about them."""
+    laws = list({law.nation: law for law in (nations.rules(site) for site in sites or [None])}.values())
+    offered = {code for law in laws for code in (law.protocol_bases if protocol else law.request_bases)}
+    enum = ProtocolBasis if protocol else LawfulBasis
+    field.choices = [(code, label) for code, label in enum.choices if code in offered]
+    notes = " ".join(str(law.bases_help) for law in laws if law.bases_help)
+    if notes:
+        field.help_text = f"{field.help_text} {notes}".strip()
 
 
 def _text(label: str, *, required_message: str, max_length: int, help_text: str = "", rows: int = 5):
@@ -88,8 +100,10 @@ class RequestForm(GovukFormMixin, forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, protocol_organisations: set[int] | None = None, **kwargs) -> None:
+    def __init__(self, *args, protocol_organisations: set[int] | None = None, site=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        _offer_bases(self.fields["lawful_basis"], [site])
+        self.fields["agency"].choices = nations.agency_choices(self.fields["agency"].choices, site)
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.filter(active=True).order_by("name")
         if protocol_organisations is not None:
@@ -153,6 +167,10 @@ class AnswerForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
         "and that it is the minimum needed",
         error_messages={"required": "Confirm the lawful basis and purpose of sharing"},
     )
+
+    def __init__(self, *args, site=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_bases(self.fields["lawful_basis"], [site])
 
     def clean_documents(self) -> list[services.Upload]:
         files = self.cleaned_data.get("documents") or []
@@ -299,8 +317,11 @@ class ProtocolForm(GovukFormMixin, forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, with_organisation: bool = True, sites=None, **kwargs) -> None:
+    def __init__(self, *args, with_organisation: bool = True, sites=None, site=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The bases of the site's nation; a coordinator of sites in several nations sees them all (the service
+        # refuses any the chosen site's nation does not offer).
+        _offer_bases(self.fields["lawful_bases"], [site] if site is not None else list(sites or []), protocol=True)
         if sites is not None and len(sites) > 1:  # a coordinator of several sites says whose protocol it is
             self.fields = {
                 "site": forms.ModelChoiceField(

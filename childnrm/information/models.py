@@ -28,6 +28,42 @@ class LawfulBasis(models.TextChoices):
     CHILDREN_ACT_1989_S47 = "children_act_1989_s47", "Children Act 1989 section 47 (enquiries)"
     CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", "Crime and Disorder Act 1998 section 115"
     LEGAL_OBLIGATION = "legal_obligation", "UK GDPR Article 6(1)(c) legal obligation"
+    # Each nation's statutes beside UK GDPR and the DPA 2018; a site offers its own nation's (accounts.nations).
+    CHILDREN_ACT_2004_S28 = "children_act_2004_s28", "Children Act 2004 section 28 (duty to safeguard, Wales)"
+    SSWB_WALES_2014_S130 = (
+        "sswb_wales_2014_s130",
+        "Social Services and Well-being (Wales) Act 2014 section 130 (duty to report a child at risk)",
+    )
+    CHILDREN_SCOTLAND_1995_S22 = (
+        "children_scotland_1995_s22",
+        "Children (Scotland) Act 1995 section 22 (children in need)",
+    )
+    CHILDRENS_HEARINGS_SCOTLAND_2011_S60 = (
+        "childrens_hearings_scotland_2011_s60",
+        "Children's Hearings (Scotland) Act 2011 section 60 (information for the Principal Reporter)",
+    )
+    CP_GUIDANCE_SCOTLAND = (
+        "cp_guidance_scotland",
+        (
+            "UK GDPR Article 6(1)(e) public task, sharing as the National Guidance for Child Protection in Scotland "
+            "2021 (updated 2023) sets out"
+        ),
+    )
+    CHILDREN_NI_ORDER_1995_ART66 = (
+        "children_ni_order_1995_art66",
+        "Children (Northern Ireland) Order 1995 Article 66 (duty to investigate)",
+    )
+    CHILDREN_NI_ORDER_1995_ART18 = (
+        "children_ni_order_1995_art18",
+        "Children (Northern Ireland) Order 1995 Article 18 (children in need)",
+    )
+    COOPERATING_TO_SAFEGUARD_NI = (
+        "cooperating_to_safeguard_ni",
+        (
+            "UK GDPR Article 6(1)(e) public task, sharing as Co-operating to Safeguard Children and Young People in "
+            "Northern Ireland sets out"
+        ),
+    )
 
 
 class RequestStatus(models.TextChoices):
@@ -171,6 +207,40 @@ class ProtocolBasis(models.TextChoices):
     CHILDREN_ACT_2004_S10 = "children_act_2004_s10", "Children Act 2004 section 10: co-operation to improve well-being"
     CHILDREN_ACT_2004_S11 = "children_act_2004_s11", "Children Act 2004 section 11: duty to safeguard"
     CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", "Crime and Disorder Act 1998 section 115"
+    # Wales, Scotland and Northern Ireland (a site offers its own nation's: accounts.nations)
+    CHILDREN_ACT_2004_S28 = "children_act_2004_s28", "Children Act 2004 section 28: duty to safeguard (Wales)"
+    SSWB_WALES_2014_S130 = (
+        "sswb_wales_2014_s130",
+        "Social Services and Well-being (Wales) Act 2014 section 130: duty to report a child at risk",
+    )
+    CHILDREN_SCOTLAND_1995_S22 = (
+        "children_scotland_1995_s22",
+        "Children (Scotland) Act 1995 section 22: children in need",
+    )
+    CHILDRENS_HEARINGS_SCOTLAND_2011_S60 = (
+        "childrens_hearings_scotland_2011_s60",
+        "Children's Hearings (Scotland) Act 2011 section 60: information for the Principal Reporter",
+    )
+    CYP_SCOTLAND_2014 = (
+        "cyp_scotland_2014",
+        "Children and Young People (Scotland) Act 2014: its duties in force (not Part 4, never in force)",
+    )
+    CP_GUIDANCE_SCOTLAND = (
+        "cp_guidance_scotland",
+        "National Guidance for Child Protection in Scotland 2021 (updated 2023): when to share",
+    )
+    CHILDREN_NI_ORDER_1995_ART18 = (
+        "children_ni_order_1995_art18",
+        "Children (Northern Ireland) Order 1995 Article 18: children in need",
+    )
+    CHILDREN_NI_ORDER_1995_ART66 = (
+        "children_ni_order_1995_art66",
+        "Children (Northern Ireland) Order 1995 Article 66: duty to investigate",
+    )
+    COOPERATING_TO_SAFEGUARD_NI = (
+        "cooperating_to_safeguard_ni",
+        "Co-operating to Safeguard Children and Young People in Northern Ireland: when to share",
+    )
 
 
 # Every share needs an Article 6 basis; the others (Article 9 conditions, gateways) come with one.

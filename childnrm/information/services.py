@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, users_holding
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.information.models import (
@@ -111,8 +112,9 @@ def _clean(text: str, *, field: str, missing: str, max_length: int, what: str) -
     return text
 
 
-def _lawful_basis(value: str, field: str = "lawful_basis") -> str:
-    if value not in LawfulBasis.values:
+def _lawful_basis(value: str, field: str = "lawful_basis", *, site=None) -> str:
+    """A basis of the list, and (given the case's site) one its nation offers (accounts.nations)."""
+    if value not in LawfulBasis.values or (site is not None and not nations.rules(site).offers_request_basis(value)):
         raise InformationError("Select the lawful basis for sharing", field)
     return value
 
@@ -170,7 +172,7 @@ def information_request_create(
         max_length=PURPOSE_MAX_LENGTH,
         what="The purpose",
     )
-    lawful_basis = _lawful_basis(lawful_basis)
+    lawful_basis = _lawful_basis(lawful_basis, site=referral.site)
     if agency not in Agency.values:
         raise InformationError("Select the kind of agency", "agency")
     if not organisation.active:
@@ -299,7 +301,7 @@ def information_response_create(
         max_length=PURPOSE_MAX_LENGTH,
         what="The purpose",
     )
-    lawful_basis = _lawful_basis(lawful_basis)
+    lawful_basis = _lawful_basis(lawful_basis, site=info_request.referral.site)
     if len(uploads) > MAX_DOCUMENTS:
         raise InformationError(f"Select {MAX_DOCUMENTS} files or fewer", "documents")
     checked = [(upload, upload.check()) for upload in uploads]

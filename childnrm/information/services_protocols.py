@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from childnrm.access.policy import Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, Site, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.information.models import (
@@ -99,6 +100,7 @@ def _text(value: str, *, field: str, missing: str, what: str, max_length: int = 
 
 def _clean(
     *,
+    site: Site,
     title: str,
     parties: str,
     information_shared: str,
@@ -112,7 +114,9 @@ def _clean(
     bases = list(dict.fromkeys(lawful_bases or []))
     if not bases:
         raise InformationError("Select the lawful bases the protocol relies on", "lawful_bases")
-    if any(b not in ProtocolBasis.values for b in bases):
+    # The bases the site's nation offers (accounts.nations): no English statute in a Scottish protocol.
+    law = nations.rules(site)
+    if any(b not in ProtocolBasis.values or not law.offers_protocol_basis(b) for b in bases):
         raise InformationError("Select lawful bases from the list", "lawful_bases")
     if not ARTICLE_6_BASES & set(bases):
         raise InformationError(
@@ -191,7 +195,7 @@ def protocol_create(
         raise InformationError("You cannot record information-sharing protocols for this site.")
     if not organisation.active:
         raise InformationError("Select an organisation that is still active", "organisation")
-    cleaned = _clean(**fields)
+    cleaned = _clean(site=site, **fields)
     with transaction.atomic():
         protocol = SharingProtocol.objects.create(
             site=site, organisation=organisation, created_by=user, updated_by=user, version=1, **cleaned
@@ -209,7 +213,7 @@ def protocol_change(
     """Change a protocol: a new version, the earlier ones kept as they were agreed."""
     if not has_perm(user, Perm.INFORMATION_REQUEST, protocol.site_id):
         raise InformationError("You cannot change this protocol.")
-    cleaned = _clean(**fields)
+    cleaned = _clean(site=protocol.site, **fields)
     with transaction.atomic():
         locked = SharingProtocol.objects.select_for_update().get(pk=protocol.pk)
         changed = [name for name in PROTOCOL_FIELDS if getattr(locked, name) != cleaned[name]]

@@ -156,6 +156,7 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=initial,
         protocol_organisations={p.organisation_id for p in protocols},
+        site=referral.site,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -341,6 +342,7 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
         request.FILES if request.method == "POST" else None,
         initial=initial,
         keeper=keeper,
+        site=info_request.referral.site,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -115,7 +115,12 @@ def protocol_detail(request: HttpRequest, protocol_reference: str) -> HttpRespon
 def protocol_change(request: HttpRequest, protocol_reference: str) -> HttpResponse:
     protocol = selectors.protocol_get(request.user, protocol_reference)
     initial = {name: getattr(protocol, name) for name in services_protocols.PROTOCOL_FIELDS}
-    form = ProtocolForm(request.POST if request.method == "POST" else None, initial=initial, with_organisation=False)
+    form = ProtocolForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        with_organisation=False,
+        site=protocol.site,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = services_protocols.protocol_change(

@@ -9,7 +9,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# The three boxes of a date, as their labels say and as error messages name them.
+PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+PART_WORDS = {"day": _("day"), "month": _("month"), "year": _("year")}
 
 
 def today() -> date:
@@ -53,7 +59,7 @@ class DateBoundField(forms.BoundField):
             {
                 "name": f"{self.html_name}_{part}",
                 "id": f"{self.auto_id}_{part}",
-                "label": part.capitalize(),
+                "label": str(PART_LABELS[part]),
                 "value": part_value,
                 "error": part in error_parts,
                 "width": 4 if part == "year" else 2,
@@ -66,7 +72,8 @@ class GovukDateField(forms.Field):
     """A date entered in three boxes, with the GOV.UK error messages for each way it can be wrong.
 
     `what` starts the messages ("Date of birth must be a real date"); `enter` is the message when
-    a required date is missing. After cleaning, `error_parts` names the boxes to highlight.
+    a required date is missing. After cleaning, `error_parts` names the boxes to highlight. Pass them as
+    gettext_lazy strings, so they are in the page's language (ADR 0023).
     """
 
     widget = DateParts
@@ -95,26 +102,38 @@ class GovukDateField(forms.Field):
             return None
         if missing:
             self.error_parts = missing
-            raise forms.ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
+            raise forms.ValidationError(self._must_include(missing), code="incomplete")
         not_numbers = [p for p in DateParts.parts if not given[p].isdigit()]
         if not_numbers:
             self.error_parts = not_numbers
-            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+            raise forms.ValidationError(self._not_real(), code="invalid")
         if len(year) != 4:
             self.error_parts = ["year"]
-            raise forms.ValidationError("Year must include 4 numbers", code="year")
+            raise forms.ValidationError(gettext("Year must include 4 numbers"), code="year")
         try:
             result = date(int(year), int(month), int(day))
         except ValueError:
             self.error_parts = [p for p in ("day", "month") if not _part_in_range(p, given)] or ["day"]
-            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+            raise forms.ValidationError(self._not_real(), code="invalid")
         if result.year < 1900:
             self.error_parts = ["year"]
-            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid")
+            raise forms.ValidationError(self._not_real(), code="invalid")
         if self.future and (result > today() or (result == today() and not self.allow_today)):
             self.error_parts = list(DateParts.parts)
             raise forms.ValidationError(self.future, code="future")
         return result
+
+    def _must_include(self, missing: list[str]) -> str:
+        words = [str(PART_WORDS[p]) for p in missing]
+        if len(words) == 1:
+            parts = words[0]
+        else:
+            parts = gettext("%(first)s and %(second)s") % {"first": words[0], "second": words[1]}
+        # Translators: "Date of birth must include a day and month" (what, then the missing parts).
+        return gettext("%(what)s must include a %(parts)s") % {"what": self.what, "parts": parts}
+
+    def _not_real(self) -> str:
+        return gettext("%(what)s must be a real date") % {"what": self.what}
 
 
 def _part_in_range(part: str, given: dict[str, str]) -> bool:
@@ -232,7 +251,7 @@ def _common(bf: forms.BoundField, opts: dict[str, Any], id_: str) -> dict[str, A
     if hint:
         params["hint"] = {"text": str(hint)}
     if bf.errors:
-        params["errorMessage"] = {"text": " ".join(str(e) for e in bf.errors)}
+        params["errorMessage"] = {"text": " ".join(str(e) for e in bf.errors), "visuallyHiddenText": gettext("Error")}
     return params
 
 
@@ -269,8 +288,9 @@ def field_macro(bf: forms.BoundField, **opts: Any) -> tuple[str, dict[str, Any]]
 
     Options: label_class, size (s, m, l), heading (the question is the page's h1), inline, small,
     maxlength (a character count), maxlength_label, hint (instead of the help text), rows; for radios
-    and checkboxes item_hints and conditionals ({value: text or html}), divider_before (a value: "or"
-    goes before it) and exclusive (the "none of these" value); `params` overrides any macro parameter.
+    and checkboxes item_hints and conditionals ({value: text or html}), item_lang ({value: language code} for
+    an option in another language), divider_before (a value: "or" goes before it) and exclusive (the "none of
+    these" value); `params` overrides any macro parameter.
     """
     name, params = _field_macro(bf, opts)
     if "items" in params and name in ("govukRadios", "govukCheckboxes"):
@@ -281,15 +301,18 @@ def field_macro(bf: forms.BoundField, **opts: Any) -> tuple[str, dict[str, Any]]
 
 def _items_with_options(items: list[dict[str, Any]], opts: dict[str, Any]) -> list[dict[str, Any]]:
     hints, conditionals = opts.get("item_hints") or {}, opts.get("conditionals") or {}
+    langs = opts.get("item_lang") or {}
     shaped: list[dict[str, Any]] = []
     for item in items:
         value = item["value"]
         if value == opts.get("divider_before"):
-            shaped.append({"divider": "or"})
+            shaped.append({"divider": gettext("or")})
         if value in hints:
             item["hint"] = {"text": hints[value]}
         if value in conditionals:
             item["conditional"] = {"html": conditionals[value]}
+        if value in langs:  # an option in another language than the page's (a language's own name)
+            item["label"] = {"attributes": {"lang": langs[value]}}
         if value == opts.get("exclusive"):
             item["behaviour"] = "exclusive"
         shaped.append(item)
@@ -352,7 +375,11 @@ def _field_macro(bf: forms.BoundField, opts: dict[str, Any]) -> tuple[str, dict[
         if opts.get("maxlength"):
             params["maxlength"] = opts["maxlength"]
             if opts.get("maxlength_label"):  # "10,000" reads better than the macro's "10000"
-                params["textareaDescriptionText"] = f"You can enter up to {opts['maxlength_label']} characters"
+                params["textareaDescriptionText"] = gettext("You can enter up to %(count)s characters") % {
+                    "count": opts["maxlength_label"]
+                }
+            if translation.get_language() != "en-gb":
+                params.update(_character_count_messages(opts))
             return "govukCharacterCount", params
         return "govukTextarea", params
     # A password is never sent back to the browser (Django's PasswordInput does the same).
@@ -375,6 +402,24 @@ def _field_macro(bf: forms.BoundField, opts: dict[str, Any]) -> tuple[str, dict[
         params["spellcheck"] = params["spellcheck"] == "true"
     params["attributes"] = attributes
     return "govukInput", params
+
+
+def _character_count_messages(opts: dict[str, Any]) -> dict[str, Any]:
+    """What GOV.UK Frontend's character count says as the user types, in the page's language (its own script
+    puts the number in for %{count}); English pages keep the component's own words."""
+    label = opts.get("maxlength_label") or str(opts["maxlength"])
+    return {
+        "textareaDescriptionText": gettext("You can enter up to %(count)s characters") % {"count": label},
+        "charactersUnderLimitText": {
+            "one": gettext("You have %{count} character remaining"),
+            "other": gettext("You have %{count} characters remaining"),
+        },
+        "charactersAtLimitText": gettext("You have 0 characters remaining"),
+        "charactersOverLimitText": {
+            "one": gettext("You have %{count} character too many"),
+            "other": gettext("You have %{count} characters too many"),
+        },
+    }
 
 
 def _date_params(bf: forms.BoundField, opts: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,11 @@ Form fields render themselves through those macros: `{{ field(form.x) }}`, `{{ e
 
 Apps above the kit add their own template functions with `register(...)` from their AppConfig.ready(),
 so the kit never imports them.
+
+Words for people are marked for translation (ADR 0023): `{{ _("Sign in") }}`, `{{ _("Signed in as %(name)s",
+name=user.full_name) }}`, or a `{% trans %}...{% endtrans %}` block for a paragraph (whitespace trimmed). Django's
+gettext is installed in the environment (newstyle: a translation is %-formatted, so a literal % is written %%),
+and the language is the request's.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from django.forms import BoundField
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from markupsafe import Markup, escape
 
 from childnrm.kit.dates import long_date, long_datetime, time_of_day
@@ -101,7 +107,7 @@ def error_summary(
         {"text": str(message), "href": anchor if anchor.startswith(("/", "#")) else f"#{anchor}"}
         for anchor, message in links
     ]
-    return _macro(env, "govukErrorSummary")({"titleText": title or "There is a problem", "errorList": items})
+    return _macro(env, "govukErrorSummary")({"titleText": title or gettext("There is a problem"), "errorList": items})
 
 
 def table_scroll(caption_id: str, caller: Callable[[], str]) -> Markup:
@@ -159,9 +165,13 @@ def environment(**options: Any) -> jinja2.Environment:
     options["undefined"] = jinja2.ChainableUndefined
     options["trim_blocks"] = True
     options["lstrip_blocks"] = True
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n"]
     if settings.ENVIRONMENT in {"development", "test"}:
         options["finalize"] = _no_methods
     env = jinja2.Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
+    # A {% trans %} block's line breaks and indents are one space, so a paragraph's msgid is one line.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         url=url,
         static=static,

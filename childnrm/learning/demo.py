@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Role, User
 from childnrm.learning.models import LibraryItem
-from childnrm.learning.services import ItemAnswers, library_item_submit, library_version_approve
+from childnrm.learning.services import (
+    ItemAnswers,
+    SummaryAnswers,
+    library_item_submit,
+    library_version_approve,
+    review_summary_approve,
+    review_summary_submit,
+)
 
 # (title, summary, kind, themes, exploitation types, audiences, published)
 _ITEMS = {
@@ -75,3 +82,43 @@ def load_demo(*, site, site_users, organisations) -> None:
         )
         if publish:
             library_version_approve(version=version, user=site_users[Role.LIBRARY_MODERATOR])
+
+
+# Case review summaries (`manage.py seed_demo`, after the demo case reviews) ----------------------------------
+
+DEMO_SUMMARY = SummaryAnswers(
+    title="Repeated missing episodes: hearing the child before the referral",
+    summary=(
+        "A teenager went missing several times over a few weeks before they were referred to the NRM. Return home "
+        "interviews were offered by letter and none was held. Police and children's social care each held part "
+        "of the picture."
+    ),
+    learning=(
+        "Offer every return home interview in person, within 72 hours, by someone the child knows.\n\n"
+        "A second missing episode within a month should prompt a strategy discussion: the pattern, not each "
+        "episode, is the sign of exploitation."
+    ),
+    themes=["missing", "criminal_exploitation"],
+)
+
+
+def load_demo_review_summaries() -> int:
+    """A summary of each demo site's case review that has none: Northbridge's published, Three Rivers' waiting for
+    its library moderator. Returns how many it sent."""
+    from childnrm.case_reviews.models import CaseReview
+    from childnrm.core.demo import demo_email
+    from childnrm.learning.models import ReviewSummary
+
+    sent = 0
+    for review in CaseReview.objects.filter(site__slug__in=("northbridge", "three-rivers")).order_by("pk"):
+        if ReviewSummary.objects.filter(review=review).exists():
+            continue
+        slug = review.site.slug
+        summary = review_summary_submit(
+            user=User.objects.get(email=demo_email(Role.COORDINATOR, slug)), review=review, answers=DEMO_SUMMARY
+        )
+        if slug == "northbridge":
+            moderator = User.objects.get(email=demo_email(Role.LIBRARY_MODERATOR, slug))
+            review_summary_approve(summary=summary, user=moderator)
+        sent += 1
+    return sent

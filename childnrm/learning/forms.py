@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from childnrm.accounts.models import Site
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.kit.pending import KeepsUploadsMixin
 from childnrm.learning.models import EXPLOITATION_CHOICES, Audience, ItemKind, LibraryItemVersion, Region, Theme
 from childnrm.learning.selectors import LibraryFilters
-from childnrm.learning.services import REASON_MAX, ItemAnswers
+from childnrm.learning.services import REASON_MAX, ItemAnswers, SummaryAnswers
 from childnrm.referrals.documents import ACCEPT_ATTRIBUTE, MAX_DOCUMENT_BYTES, MESSAGE_EMPTY, MESSAGE_TOO_BIG
 
 SORT_CHOICES = [("relevance", "Best match"), ("newest", "Newest first")]
@@ -176,3 +177,64 @@ class RejectForm(GovukFormMixin, forms.Form):
             "max_length": f"The reasons must be {REASON_MAX:,} characters or fewer",
         },
     )
+
+
+class ReviewSummaryForm(GovukFormMixin, forms.Form):
+    """The anonymised summary of a case review, for every site's learning log."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="What another site will look for, for example “Missing episodes and the return home interview”.",
+        error_messages={"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},
+    )
+    summary = forms.CharField(
+        label="What happened, in outline",
+        help_text="Enough for a practitioner elsewhere to understand the learning. Leave out names, places, dates "
+        "and anything else that could identify a child, their family or the people who worked with them.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={
+            "required": "Enter what happened, in outline",
+            "max_length": "What happened must be 5,000 characters or fewer",
+        },
+    )
+    learning = forms.CharField(
+        label="What every site can learn from it",
+        help_text="The learning points and recommendations that apply beyond your site.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        error_messages={
+            "required": "Enter what every site can learn from the review",
+            "max_length": "What every site can learn must be 5,000 characters or fewer",
+        },
+    )
+    themes = forms.MultipleChoiceField(
+        label="Themes",
+        help_text="The learning log lists summaries by theme. Select all that apply.",
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one theme"},
+    )
+
+    def answers(self) -> SummaryAnswers:
+        data = self.cleaned_data
+        return SummaryAnswers(
+            title=data["title"], summary=data["summary"], learning=data["learning"], themes=list(data["themes"])
+        )
+
+
+class LearningLogForm(GovukFormMixin, forms.Form):
+    theme = forms.ChoiceField(label="Theme", choices=_any("Every theme", Theme.choices), required=False)
+    site = forms.ChoiceField(label="Site", required=False)
+
+    def __init__(self, *args, sites, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites = {s.slug: s for s in sites}
+        self.fields["site"].choices = _any("Every site", [(slug, s.name) for slug, s in self.sites.items()])
+
+    def chosen(self) -> tuple[str, Site | None]:
+        """(theme, site) to show; a value not understood (an old link) is dropped."""
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("theme") or "", self.sites.get(data.get("site") or "")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from childnrm.accounts.models import Site
+from childnrm.case_reviews.models import ReviewKind
 from childnrm.referrals.vocab import ExploitationType
 
 
@@ -143,3 +144,53 @@ class LibraryItemVersion(models.Model):
 
     def audience_labels(self) -> list[str]:
         return [Audience(a).label for a in self.audiences if a in Audience.values]
+
+
+class ReviewSummary(models.Model):
+    """An anonymised summary of a site's case review, for every site's learning log (issue 12 item 2).
+
+    The review itself (case_reviews) is seen only by its site. Its coordinator writes a summary with its themes;
+    a library moderator of the site approves it (published to every site) or rejects it with reasons, as for a
+    library item. Each submission is a new row, never edited once moderated: a newer one replaces a summary still
+    waiting, and its approval replaces the one published before. A published summary never links to the review.
+    """
+
+    review = models.ForeignKey("case_reviews.CaseReview", on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")  # the review's; its moderators decide
+    number = models.PositiveIntegerField()  # the nth summary of the review
+    review_kind = models.CharField(max_length=16)  # case_reviews.ReviewKind, as it was when submitted
+    review_year = models.PositiveSmallIntegerField()  # the year the review started: no closer date is published
+    title = models.CharField(max_length=200)
+    summary = models.TextField()  # what happened, in outline
+    learning = models.TextField()  # what every site can learn from it
+    themes = models.JSONField(default=list)  # Theme values
+    status = models.CharField(max_length=12, choices=VersionStatus.choices, default=VersionStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["review_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="review_summary_number_unique"),
+            models.UniqueConstraint(
+                fields=["review"], condition=models.Q(status="approved"), name="review_summary_one_published"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=VersionStatus.values), name="review_summary_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "moderated_at"], name="review_summary_published_idx")]
+
+    def __str__(self) -> str:
+        return f"Summary {self.number} of case review {self.review_id}"
+
+    def theme_labels(self) -> list[str]:
+        return [Theme(t).label for t in self.themes if t in Theme.values]
+
+    def review_kind_label(self) -> str:
+        return ReviewKind(self.review_kind).label if self.review_kind in ReviewKind.values else "Case review"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db.models.functions import Lower
 
+from childnrm.case_reviews.services import name_patterns
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral
 
@@ -57,4 +58,17 @@ def personal_data_in(text: str) -> list[str]:
             .only("given_names", "family_name")
         )
         found += _names_in(text, candidates)
+    return list(dict.fromkeys(found))
+
+
+def names_of_reviewed_children_in(text: str, people: Iterable[tuple[str, str]]) -> list[str]:
+    """The words in `text` that name a child of the cases a review is about: stricter than `personal_data_in`,
+    which looks for full names only: here a given or family name on its own counts too, as it is written
+    (capitalised), since a review's summary is where a child's first name slips in. The patterns are those the
+    case reviews' own redaction uses when a case is anonymised."""
+    found: list[str] = []
+    for pattern in name_patterns(people):
+        for match in pattern.finditer(text):
+            found.append(match.group(0))
+        text = pattern.sub(" ", text)  # a full name found is not found again word by word
     return list(dict.fromkeys(found))

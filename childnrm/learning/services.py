@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.audit.services import Action, audit_record
+from childnrm.case_reviews.models import CaseReview
+from childnrm.case_reviews.services import names_in_review
 from childnrm.kit.errors import ServiceError
 from childnrm.learning.models import (
     Audience,
@@ -28,10 +30,11 @@ from childnrm.learning.models import (
     LibraryItem,
     LibraryItemVersion,
     Region,
+    ReviewSummary,
     Theme,
     VersionStatus,
 )
-from childnrm.learning.personal_data import personal_data_in
+from childnrm.learning.personal_data import names_of_reviewed_children_in, personal_data_in
 from childnrm.referrals.documents import DocumentRefused, document_check
 from childnrm.referrals.vocab import ExploitationType
 
@@ -237,4 +240,145 @@ def _audit(request, user, action: str, version: LibraryItemVersion, perm: Perm, 
         site_id=version.item.site_id,
         purpose=PURPOSES[perm],
         detail={"library_item": version.item_id, **detail},
+    )
+
+
+# Case review summaries (issue 12 item 2) -----------------------------------------------------------------
+# A site's case review is seen only by that site (case_reviews). What it taught is shared as an anonymised
+# summary: written by whoever records the site's reviews, moderated like a library item by the site's library
+# moderators, and published to every site's learning log. This app sits above case_reviews, so it reads the
+# review (and the names of the children of its cases, for the stricter check) directly.
+
+
+@dataclass(frozen=True)
+class SummaryAnswers:
+    title: str
+    summary: str
+    learning: str
+    themes: list[str]
+
+
+def _named_in_summary(texts: dict[str, str], review: CaseReview) -> list[tuple[str | None, str]]:
+    people = names_in_review(review)
+    problems: list[tuple[str | None, str]] = []
+    for name, text in texts.items():
+        named = list(dict.fromkeys(personal_data_in(text) + names_of_reviewed_children_in(text, people)))
+        if named:
+            problems.append(
+                (
+                    name,
+                    f"The {name} names or refers to a child known to the service "
+                    f"({', '.join(named)}). Remove it: nothing published to every site may identify a child.",
+                )
+            )
+    return problems
+
+
+def _summary_texts(summary: SummaryAnswers | ReviewSummary) -> dict[str, str]:
+    return {"title": summary.title, "summary": summary.summary, "learning": summary.learning}
+
+
+def _check_summary(answers: SummaryAnswers, review: CaseReview) -> None:
+    problems: list[tuple[str | None, str]] = []
+    if not answers.title.strip():
+        problems.append(("title", "Enter a title"))
+    if not answers.summary.strip():
+        problems.append(("summary", "Enter what happened, in outline"))
+    if not answers.learning.strip():
+        problems.append(("learning", "Enter what every site can learn from the review"))
+    if not answers.themes or any(t not in Theme.values for t in answers.themes):
+        problems.append(("themes", "Select at least one theme"))
+    problems += _named_in_summary(_summary_texts(answers), review)
+    if problems:
+        raise LibraryError(problems[0][1], problems[0][0], problems)
+
+
+def review_summary_submit(
+    *, user, review: CaseReview, answers: SummaryAnswers, request: HttpRequest | None = None
+) -> ReviewSummary:
+    """The review's anonymised summary, sent to the site's library moderators; one still waiting is replaced."""
+    if not has_perm(user, Perm.CASE_REVIEW_MANAGE, review.site_id):
+        raise PermissionDenied
+    _check_summary(answers, review)
+    with transaction.atomic():
+        locked = CaseReview.objects.select_for_update().get(pk=review.pk)
+        ReviewSummary.objects.filter(review=locked, status=VersionStatus.SUBMITTED).update(
+            status=VersionStatus.REPLACED
+        )
+        number = (ReviewSummary.objects.filter(review=locked).aggregate(n=Max("number"))["n"] or 0) + 1
+        summary = ReviewSummary.objects.create(
+            review=locked,
+            site_id=locked.site_id,
+            number=number,
+            review_kind=locked.kind,
+            review_year=locked.started_on.year,
+            title=answers.title.strip(),
+            summary=answers.summary.strip(),
+            learning=answers.learning.strip(),
+            themes=answers.themes,
+            submitted_by=user,
+        )
+        _audit_summary(request, user, Action.CREATE, summary, Perm.CASE_REVIEW_MANAGE, {"submitted": number})
+    return summary
+
+
+def review_summary_approve(*, summary: ReviewSummary, user, request: HttpRequest | None = None) -> ReviewSummary:
+    """Publish a waiting summary to every site, after checking again that it names no child known now."""
+    with transaction.atomic():
+        locked = _locked_waiting_summary(summary, user)
+        named = _named_in_summary(_summary_texts(locked), locked.review)
+        if named:
+            raise LibraryError(
+                named[0][1].replace("Remove it:", "Reject it with the reason, so its author can remove it:")
+            )
+        ReviewSummary.objects.filter(review_id=locked.review_id, status=VersionStatus.APPROVED).update(
+            status=VersionStatus.REPLACED
+        )
+        locked.status = VersionStatus.APPROVED
+        locked.moderated_by = user
+        locked.moderated_at = timezone.now()
+        locked.save(update_fields=["status", "moderated_by", "moderated_at"])
+        _audit_summary(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
+    return locked
+
+
+def review_summary_reject(
+    *, summary: ReviewSummary, user, reason: str, request: HttpRequest | None = None
+) -> ReviewSummary:
+    reason = (reason or "").strip()
+    if not reason:
+        raise LibraryError("Enter the reasons it cannot be published, for its author", "reason")
+    if len(reason) > REASON_MAX:
+        raise LibraryError(f"The reasons must be {REASON_MAX:,} characters or fewer", "reason")
+    with transaction.atomic():
+        locked = _locked_waiting_summary(summary, user)
+        locked.status = VersionStatus.REJECTED
+        locked.moderated_by = user
+        locked.moderated_at = timezone.now()
+        locked.moderation_reason = reason
+        locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
+        _audit_summary(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"rejected": locked.number})
+    return locked
+
+
+def _locked_waiting_summary(summary: ReviewSummary, user) -> ReviewSummary:
+    locked = ReviewSummary.objects.select_for_update().select_related("review").get(pk=summary.pk)
+    if not has_perm(user, Perm.LIBRARY_MODERATE, locked.site_id):
+        raise PermissionDenied
+    if locked.submitted_by_id == user.pk:
+        raise LibraryError("Another moderator decides on what you submitted yourself.")
+    if locked.status != VersionStatus.SUBMITTED:
+        raise LibraryError(f"This summary has already been moderated: {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _audit_summary(request, user, action: str, summary: ReviewSummary, perm: Perm, detail: dict) -> None:
+    audit_record(
+        request=request,
+        actor=user,
+        action=action,
+        obj=summary,
+        site_id=summary.site_id,
+        purpose=PURPOSES[perm],
+        detail={"case_review": summary.review_id, **detail},
     )

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
+from childnrm.case_reviews import selectors as review_selectors
+from childnrm.case_reviews import services as review_services
+from childnrm.feedback import selectors as feedback_selectors
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pending import UploadKeeper
 from childnrm.learning import selectors, services
-from childnrm.learning.forms import LibraryItemForm, LibrarySearchForm, RejectForm
-from childnrm.learning.models import LibraryItemVersion
+from childnrm.learning.forms import LearningLogForm, LibraryItemForm, LibrarySearchForm, RejectForm, ReviewSummaryForm
+from childnrm.learning.models import LibraryItemVersion, ReviewSummary, Theme
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.forms import document_keep_check
+from childnrm.training.selectors import upcoming_sessions
 
 PAGE_SIZE = 20
 
@@ -42,6 +50,7 @@ def library(request: HttpRequest) -> HttpResponse:
             "query_prefix": urlencode(kept) + "&" if kept else "",
             "may_moderate": has_perm(request.user, Perm.LIBRARY_MODERATE),
             "waiting": selectors.moderation_queue(request.user).count()
+            + selectors.summary_moderation_queue(request.user).count()
             if has_perm(request.user, Perm.LIBRARY_MODERATE)
             else 0,
         },
@@ -158,7 +167,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @requires(Perm.LIBRARY_MODERATE)
 def moderation(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.moderation_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "learning/moderation.html", {"page": page})
+    # Case review summaries wait beside library items; a site sends few, so they are listed whole.
+    summaries = list(selectors.summary_moderation_queue(request.user))
+    return render(request, "learning/moderation.html", {"page": page, "summaries": summaries})
 
 
 @requires(Perm.LIBRARY_MODERATE)
@@ -211,4 +222,154 @@ def reject(request: HttpRequest, library_version_id: int) -> HttpResponse:
             "error_links": form.error_links(),
         },
         status=200,
+    )
+
+
+# Case review summaries and the learning log (issue 12 item 2) ---------------------------------------------
+
+
+@requires(Perm.LIBRARY_READ)
+def learning_log(request: HttpRequest) -> HttpResponse:
+    sites = list(Site.objects.filter(active=True).order_by("name"))
+    form = LearningLogForm(request.GET or None, sites=sites)
+    theme, site = form.chosen() if request.GET else ("", None)
+    summaries = selectors.learning_log(theme=theme, site_id=site.pk if site else None)
+    page = Paginator(summaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    counts = selectors.theme_counts()
+    return render(
+        request,
+        "learning/log.html",
+        {
+            "form": form,
+            "page": page,
+            "theme": theme,
+            "theme_label": Theme(theme).label if theme else "",
+            "site": site,
+            "themes": [(value, label, counts[value]) for value, label in Theme.choices if counts.get(value)],
+            "query_prefix": urlencode(kept) + "&" if kept else "",
+        },
+    )
+
+
+@requires(Perm.LIBRARY_READ, Perm.CASE_REVIEW_VIEW)
+def summary(request: HttpRequest, review_summary_id: int) -> HttpResponse:
+    found = selectors.summary_get(request.user, review_summary_id)
+    return render(request, "learning/summary.html", {"summary": found})
+
+
+@requires(Perm.CASE_REVIEW_MANAGE)
+def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
+    review = review_selectors.review_for_managing(request.user, case_review_id)
+    earlier = selectors.summaries_of_review(review.pk).first()
+    if earlier is not None:
+        initial = {n: getattr(earlier, n) for n in ("title", "summary", "learning", "themes")}
+    else:  # a start from the review's own learning points, to be rewritten for every site
+        initial = {"learning": "\n\n".join(p.text for p in review.learning_points.all())}
+    form = ReviewSummaryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_summary_submit(user=request.user, review=review, answers=form.answers(), request=request)
+        except services.LibraryError as problem:
+            add_to_form(form, problem)
+        else:
+            messages.success(request, "The summary was sent to your site's library moderators")
+            return redirect("case_reviews:detail", case_review_id=review.pk)
+    if request.method != "POST":
+        review_services.audit_review(
+            request=request,
+            user=request.user,
+            action=Action.VIEW,
+            review=review,
+            purpose=PURPOSES[Perm.CASE_REVIEW_MANAGE],
+            detail={"page": "summary for the learning log"},
+        )
+    return render(
+        request,
+        "learning/summary_form.html",
+        {"form": form, "error_links": form.error_links(), "review": review, "earlier": earlier},
+    )
+
+
+def _summary_moderation_page(request: HttpRequest, found: ReviewSummary, form: RejectForm) -> HttpResponse:
+    published = selectors.published_summaries().filter(review_id=found.review_id).first()
+    return render(
+        request,
+        "learning/summary_moderate.html",
+        {"summary": found, "published": published, "reject_form": form, "error_links": form.error_links()},
+    )
+
+
+@requires(Perm.LIBRARY_MODERATE)
+def summary_moderate(request: HttpRequest, review_summary_id: int) -> HttpResponse:
+    found = selectors.waiting_summary_get(request.user, review_summary_id)
+    return _summary_moderation_page(request, found, RejectForm())
+
+
+@requires(Perm.LIBRARY_MODERATE)
+@require_POST
+def summary_approve(request: HttpRequest, review_summary_id: int) -> HttpResponse:
+    found = selectors.waiting_summary_get(request.user, review_summary_id)
+    try:
+        services.review_summary_approve(summary=found, user=request.user, request=request)
+    except services.LibraryError as problem:
+        messages.error(request, str(problem))
+        return redirect("learning:summary-moderate", review_summary_id=found.pk)
+    messages.success(request, f"“{found.title}” is published to every site's learning log")
+    return redirect("learning:moderation")
+
+
+@requires(Perm.LIBRARY_MODERATE)
+@require_POST
+def summary_reject(request: HttpRequest, review_summary_id: int) -> HttpResponse:
+    found = selectors.waiting_summary_get(request.user, review_summary_id)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_summary_reject(
+                summary=found, user=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except services.LibraryError as problem:
+            add_to_form(form, problem)
+        else:
+            messages.success(request, f"“{found.title}” was returned to its author with your reasons")
+            return redirect("learning:moderation")
+    return _summary_moderation_page(request, found, form)
+
+
+# The community of practice's home (issue 12 item 5) ---------------------------------------------------------
+
+RECENT = 5
+FEEDBACK_MONTHS_DAYS = 365
+
+
+@requires(Perm.LIBRARY_READ)
+def community(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    own_sites = sites_where(request.user, Perm.LIBRARY_READ)
+    home = Site.objects.filter(pk=own_sites[0]).first() if own_sites else None
+    # What children told the user's own sites (counts with disclosure control), where they may see it.
+    feedback_sites = feedback_selectors.summary_site_ids(request.user)
+    feedback = None
+    if feedback_sites:
+        feedback = feedback_selectors.feedback_summary(
+            feedback_sites, today - timedelta(days=FEEDBACK_MONTHS_DAYS), today
+        )
+        audit_record(
+            request=request,
+            action=Action.VIEW,
+            object_type="feedback.summary",
+            purpose=PURPOSES[Perm.LIBRARY_READ],
+            detail={"sites": feedback_sites, "page": "community"},
+        )
+    return render(
+        request,
+        "learning/community.html",
+        {
+            "items": selectors.recently_published_items(RECENT),
+            "summaries": selectors.recently_published_summaries(RECENT),
+            "sessions": upcoming_sessions(RECENT, site=home),
+            "by_site": selectors.learning_by_site(),
+            "feedback": feedback,
+        },
     )

@@ -15,6 +15,20 @@ class LettersConfig(AppConfig):
 
         # A referrer's own referral and a child's record show their letters (those apps cannot import this one).
         from childnrm.kit.jinja2 import register
-        from childnrm.letters.templating import decision_letters, referrer_letters
+        from childnrm.letters.templating import (
+            decision_letters,
+            letter_language_name,
+            outcome_name,
+            referrer_letters,
+            stage_name,
+        )
 
-        register(globals={"referrer_letters": referrer_letters, "decision_letters": decision_letters})
+        register(
+            globals={
+                "referrer_letters": referrer_letters,
+                "decision_letters": decision_letters,
+                "stage_name": stage_name,
+                "outcome_name": outcome_name,
+                "letter_language_name": letter_language_name,
+            }
+        )

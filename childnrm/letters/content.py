@@ -26,6 +26,13 @@ when it is known), the teenagers' wording is used: it is just as plain and does 
 
 The content is a plain dict (title, facts, sections of paragraphs) so it can be stored as JSON on the letter
 and shown again exactly as it was sent.
+
+Each letter is written in the active language (ADR 0023): the service writes it inside
+`kit.i18n.language("cy")` for a Welsh letter. Every fixed sentence is marked for translation, and so are the
+decision's words the letters print (the elements found, the stage, the outcome in law: `ACT_WORDS` and the rest,
+pinned to the decisions app's own wording by tests/test_welsh_letters.py). What the panel wrote itself (its reasons,
+the test as its guidance words it) is printed as written. A paragraph is a string, or {"text": ..., "lang": "en"}
+for one known to be in English inside a Welsh letter (the guidance's test).
 """
 
 from __future__ import annotations
@@ -34,18 +41,61 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.decisions.models import Act, ActFinding, Decision, Outcome, PurposeFinding, SlaveryFinding, Stage
-from childnrm.decisions.wording import outcome_clause
 from childnrm.kit.dates import long_date
 from childnrm.referrals.eligibility import working_birth_date
 from childnrm.referrals.vocab import ExploitationType
 
-ACT_LABELS = dict(Act.choices)
-PURPOSE_LABELS = dict(ExploitationType.choices)
-SLAVERY_LABELS = dict(SlaveryFinding.choices)
-STAGE_WORDS = {Stage.REASONABLE_GROUNDS: "reasonable grounds", Stage.CONCLUSIVE_GROUNDS: "conclusive grounds"}
+# The decision's words as the letters print them, translated here (the decisions app keeps its own English labels;
+# tests/test_welsh_letters.py fails if these and its choices drift apart).
+ACT_LABELS = {
+    Act.RECRUITMENT: _("Recruitment"),
+    Act.TRANSPORT: _("Transport"),
+    Act.TRANSFER: _("Transfer"),
+    Act.HARBOURING: _("Harbouring"),
+    Act.RECEIPT: _("Receipt"),
+}
+PURPOSE_LABELS = {
+    ExploitationType.LABOUR: _("Labour exploitation"),
+    ExploitationType.SEXUAL: _("Sexual exploitation"),
+    ExploitationType.CRIMINAL: _("Criminal exploitation"),
+    ExploitationType.DOMESTIC_SERVITUDE: _("Domestic servitude"),
+    ExploitationType.ORGAN_HARVESTING: _("Organ harvesting"),
+    ExploitationType.OTHER: _("Other"),
+    ExploitationType.NOT_KNOWN: _("Not known"),
+}
+SLAVERY_LABELS = {
+    SlaveryFinding.SLAVERY: _("Slavery"),
+    SlaveryFinding.SERVITUDE: _("Servitude"),
+    SlaveryFinding.FORCED_LABOUR: _("Forced or compulsory labour"),
+}
+STAGE_WORDS = {Stage.REASONABLE_GROUNDS: _("reasonable grounds"), Stage.CONCLUSIVE_GROUNDS: _("conclusive grounds")}
+OUTCOME_WORDS = {Outcome.POSITIVE: _("positive"), Outcome.NEGATIVE: _("negative")}
+# The finding in law, as decisions.wording.outcome_clause words it in English.
+OUTCOME_CLAUSES = {
+    (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): _(
+        "there are reasonable grounds to believe that the child is a victim of modern slavery"
+    ),
+    (Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE): _(
+        "there are not reasonable grounds to believe that the child is a victim of modern slavery"
+    ),
+    (Stage.CONCLUSIVE_GROUNDS, Outcome.POSITIVE): _(
+        "on the balance of probabilities, the child is a victim of modern slavery"
+    ),
+    (Stage.CONCLUSIVE_GROUNDS, Outcome.NEGATIVE): _(
+        "on the balance of probabilities, the child is not found to be a victim of modern slavery"
+    ),
+}
+
+
+def _english(text: str) -> dict[str, str] | str:
+    """A paragraph known to be English (the guidance's wording): marked so inside a Welsh letter."""
+    return text if translation.get_language() == "en-gb" else {"text": text, "lang": "en"}
 
 
 @dataclass(frozen=True)
@@ -76,8 +126,8 @@ def _reconsider_by(decision: Decision, reconsider_by: date | None) -> date | Non
     return reconsider_by
 
 
-def _listed(codes: list[str], labels: dict[str, str]) -> str:
-    words = [labels.get(c, c) for c in codes]
+def _listed(codes: list[str], labels: dict[Any, Any]) -> str:
+    words = [str(labels.get(c, c)) for c in codes]
     return ", ".join(words)
 
 
@@ -86,138 +136,193 @@ def _findings_paragraphs(decision: Decision) -> list[str]:
     and for a negative decision the element not met, with its coded reason (issue 8, rule 3)."""
     paragraphs: list[str] = []
     if decision.outcome == Outcome.NEGATIVE and decision.negative_reason_id:
-        paragraphs.append(f"Why the decision is negative. {decision.negative_reason.label}.")
+        paragraphs.append(
+            gettext("Why the decision is negative. %(reason)s.") % {"reason": decision.negative_reason.label}
+        )
     act_why = (decision.act_reasoning or "").strip()
+
+    def found_words(found: str) -> str:
+        return gettext("The panel found: %(found)s. ") % {"found": found} if found else ""
+
     if decision.act_finding == ActFinding.FOUND:
         found = _listed(decision.act_found, ACT_LABELS)
-        paragraphs.append("The act. " + (f"The panel found: {found}. " if found else "") + act_why)
+        paragraphs.append(gettext("The act. ") + found_words(found) + act_why)
     elif decision.act_finding == ActFinding.NOT_FOUND:
-        paragraphs.append("The act. The panel did not find an act of trafficking. " + act_why)
+        paragraphs.append(gettext("The act. The panel did not find an act of trafficking. ") + act_why)
     elif decision.act_finding == ActFinding.NOT_NEEDED:
         paragraphs.append(
-            "The act. None is needed: the panel found slavery, servitude or forced or compulsory labour. " + act_why
+            gettext("The act. None is needed: the panel found slavery, servitude or forced or compulsory labour. ")
+            + act_why
         )
     if decision.slavery_found:
         found = _listed(decision.slavery_found, SLAVERY_LABELS)
-        paragraphs.append(
-            "Slavery, servitude or forced or compulsory labour (Modern Slavery Act 2015, section 1). "
-            f"The panel found: {found}. " + (decision.slavery_reasoning or "").strip()
+        # The law of the deciding site's nation (accounts.nations); England and Wales keep their sentence.
+        law = nations.rules(decision.referral.site)
+        heading = (
+            gettext("Slavery, servitude or forced or compulsory labour (Modern Slavery Act 2015, section 1). ")
+            if law.english_law
+            else gettext("Slavery, servitude or forced or compulsory labour (%(law)s). ") % {"law": law.slavery_law}
         )
+        paragraphs.append(heading + found_words(found) + (decision.slavery_reasoning or "").strip())
     purpose_why = (decision.purpose_reasoning or "").strip()
     if decision.purpose_finding == PurposeFinding.FOUND:
         found = _listed(decision.purpose_found, PURPOSE_LABELS)
-        paragraphs.append(
-            "The purpose of exploitation. " + (f"The panel found: {found}. " if found else "") + purpose_why
-        )
+        paragraphs.append(gettext("The purpose of exploitation. ") + found_words(found) + purpose_why)
     elif decision.purpose_finding == PurposeFinding.NOT_FOUND:
-        paragraphs.append("The purpose of exploitation. The panel did not find an exploitative purpose. " + purpose_why)
+        paragraphs.append(
+            gettext("The purpose of exploitation. The panel did not find an exploitative purpose. ") + purpose_why
+        )
     return [p.strip() for p in paragraphs]
 
 
 def _best_interests(decision: Decision) -> str:
-    return (decision.best_interests or "").strip() or "The panel's reasons are kept in the decision record."
+    return (decision.best_interests or "").strip() or gettext("The panel's reasons are kept in the decision record.")
 
 
 def _outcome_sentence(decision: Decision) -> str:
     """'The panel made a positive reasonable grounds decision: there are reasonable grounds to believe …'."""
-    stage = STAGE_WORDS[decision.stage]
-    return f"The panel made a {decision.outcome} {stage} decision: {outcome_clause(decision.stage, decision.outcome)}."
+    return gettext("The panel made a %(outcome)s %(stage)s decision: %(clause)s.") % {
+        "outcome": OUTCOME_WORDS[decision.outcome],
+        "stage": STAGE_WORDS[decision.stage],
+        "clause": OUTCOME_CLAUSES[(decision.stage, decision.outcome)],
+    }
 
 
-def _test_sentence(decision: Decision) -> str:
+def _test_paragraphs(decision: Decision) -> list[Any]:
+    """The test as the guidance words it (English, as the guidance is), then which version of the guidance."""
     test = (decision.test_applied or "").strip().rstrip(".")
-    if test[:7].lower() == "whether":
-        test = f"The panel considered {test}"
-    return f"{test}. This is the test as worded in the guidance version {decision.guidance_version}."
+    version = gettext("This is the test as worded in the guidance version %(version)s.") % {
+        "version": decision.guidance_version
+    }
+    if translation.get_language() == "en-gb":
+        if test[:7].lower() == "whether":
+            test = f"The panel considered {test}"
+        return [f"{test}. {version}"]
+    return [gettext("The panel considered the test in the guidance:"), _english(f"{test}."), version]
 
 
 def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: date | None = None) -> dict[str, Any]:
     """The formal outcome letter to the referrer."""
     referral = decision.referral
     site = referral.site
-    stage = STAGE_WORDS[decision.stage]
+    stage = str(STAGE_WORDS[decision.stage])
+    outcome_words = gettext("%(outcome)s: %(clause)s") % {
+        "outcome": OUTCOME_WORDS[decision.outcome],
+        "clause": OUTCOME_CLAUSES[(decision.stage, decision.outcome)],
+    }
     facts = [
-        ["Referral reference", referral.reference],
-        ["Child reference", referral.child.reference if referral.child_id else "Not recorded"],
-        ["Decision", f"{stage.capitalize()}, {decision.outcome_words[0].lower()}{decision.outcome_words[1:]}"],
-        ["Date of decision", long_date(decision.decided_on)],
-        ["Decided by", site.name],
-        ["Guidance version applied", decision.guidance_version],
+        [gettext("Referral reference"), referral.reference],
+        [gettext("Child reference"), referral.child.reference if referral.child_id else gettext("Not recorded")],
+        [gettext("Decision"), f"{stage.capitalize()}, {outcome_words}"],
+        [gettext("Date of decision"), long_date(decision.decided_on)],
+        [gettext("Decided by"), site.name],
+        [gettext("Guidance version applied"), decision.guidance_version],
     ]
     if decision.version > 1:
-        facts.append(["Version of the decision", str(decision.version)])
+        facts.append([gettext("Version of the decision"), str(decision.version)])
 
     reasons = _findings_paragraphs(decision)
     if decision.credibility_reasoning:
-        reasons.append("Credibility. " + decision.credibility_reasoning.strip())
+        reasons.append(gettext("Credibility. ") + decision.credibility_reasoning.strip())
     if not reasons:
-        reasons.append("The panel's full reasons are kept in the decision record.")
+        reasons.append(gettext("The panel's full reasons are kept in the decision record."))
     reasons = [r.strip() for r in reasons]
     reasons.append(
-        "For a child, only the act and the purpose of exploitation need to be shown; the means (such as force "
-        "or deception) do not."
+        gettext(
+            "For a child, only the act and the purpose of exploitation need to be shown; the means (such as force "
+            "or deception) do not."
+        )
     )
 
     if decision.outcome == Outcome.POSITIVE and decision.stage == Stage.REASONABLE_GROUNDS:
+        days = {"days": site.recovery_period_days}
         if site.rg_and_cg_at_one_sitting:
-            when = (
+            when = gettext(
                 "The panel may make the conclusive grounds decision as soon as it has enough evidence, which can be "
                 "at the same sitting. We will write to you when it is made."
             )
         else:
             earliest = decision.decided_on + timedelta(days=site.recovery_period_days)
-            when = (
-                f"The conclusive grounds decision will not be made before {long_date(earliest)}, "
-                f"at least {site.recovery_period_days} days after this decision. We will write to you when it is made."
-            )
+            when = gettext(
+                "The conclusive grounds decision will not be made before %(earliest)s, at least %(days)s days after "
+                "this decision. We will write to you when it is made."
+            ) % {"earliest": long_date(earliest), **days}
         next_steps = [
-            f"The child now has a recovery period of at least {site.recovery_period_days} calendar days, during "
-            "which they receive support and protection.",
-            "The panel will gather further information and make a conclusive grounds decision, on the balance of "
-            "probabilities. " + when,
-            "The safeguarding plan agreed by the panel continues. Please send the panel coordinator any new "
-            "information you have about the child's case.",
+            gettext(
+                "The child now has a recovery period of at least %(days)s calendar days, during which they receive "
+                "support and protection."
+            )
+            % days,
+            gettext(
+                "The panel will gather further information and make a conclusive grounds decision, on the balance of "
+                "probabilities. "
+            )
+            + when,
+            gettext(
+                "The safeguarding plan agreed by the panel continues. Please send the panel coordinator any new "
+                "information you have about the child's case."
+            ),
         ]
     elif decision.outcome == Outcome.POSITIVE:
         next_steps = [
-            "This is the conclusive grounds decision: the child is recognised as a victim of modern slavery.",
-            "The safeguarding plan agreed by the panel continues. The decision does not end the support the child "
-            "receives; the panel coordinator can tell you about support available to the child now and at 18.",
+            gettext("This is the conclusive grounds decision: the child is recognised as a victim of modern slavery."),
+            gettext(
+                "The safeguarding plan agreed by the panel continues. The decision does not end the support the "
+                "child receives; the panel coordinator can tell you about support available to the child now and "
+                "at 18."
+            ),
         ]
     else:
         ends = _reconsider_by(decision, reconsider_by)
         next_steps = [
-            f"You, or anyone supporting the child, may ask the panel to reconsider this decision by {long_date(ends)} "
-            "(the window runs from the day the decision was final and sent to you), if there is new "
-            "evidence or if you believe the guidance was not followed. Send your request, with reasons and any new "
-            "evidence, to the panel coordinator. A differently constituted panel will reconsider the case.",
+            gettext(
+                "You, or anyone supporting the child, may ask the panel to reconsider this decision by %(ends)s (the "
+                "window runs from the day the decision was final and sent to you), if there is new evidence or if "
+                "you believe the guidance was not followed. Send your request, with reasons and any new evidence, to "
+                "the panel coordinator. A differently constituted panel will reconsider the case."
+            )
+            % {"ends": long_date(ends)},
             *(
-                [f"The support the child will still get: {decision.support_after_negative.strip()}"]
+                [
+                    gettext("The support the child will still get: %(support)s")
+                    % {"support": decision.support_after_negative.strip()}
+                ]
                 if decision.support_after_negative.strip()
                 else []
             ),
-            "Reconsideration is not an appeal. The formal remedy against this decision is judicial review; you may "
-            "wish to take legal advice about it.",
-            "The child's safeguarding does not depend on this decision: the support and plan agreed for the child "
-            "continue.",
+            gettext(
+                "Reconsideration is not an appeal. The formal remedy against this decision is judicial review; you "
+                "may wish to take legal advice about it."
+            ),
+            gettext(
+                "The child's safeguarding does not depend on this decision: the support and plan agreed for the "
+                "child continue."
+            ),
         ]
 
+    who = {"name": people.coordinator.name, "site": people.site_name, "email": people.coordinator.email}
     contact = [
-        f"{people.coordinator.name}, panel coordinator, {people.site_name}"
-        + (f". Email: {people.coordinator.email}" if people.coordinator.email else "")
-        + ". Please quote the referral reference.",
+        (
+            gettext("%(name)s, panel coordinator, %(site)s. Email: %(email)s. Please quote the referral reference.")
+            if people.coordinator.email
+            else gettext("%(name)s, panel coordinator, %(site)s. Please quote the referral reference.")
+        )
+        % who
     ]
     return {
-        "title": f"Outcome of the {stage} decision on referral {referral.reference}",
-        "greeting": f"Dear {referral.referrer_name}" if referral.referrer_name else "Dear referrer",
+        "title": gettext("Outcome of the %(stage)s decision on referral %(reference)s")
+        % {"stage": stage, "reference": referral.reference},
+        "greeting": gettext("Dear %(name)s") % {"name": referral.referrer_name}
+        if referral.referrer_name
+        else gettext("Dear referrer"),
         "facts": facts,
         "sections": [
-            {"heading": "The decision", "paragraphs": [_outcome_sentence(decision)]},
-            {"heading": "The test applied", "paragraphs": [_test_sentence(decision)]},
-            {"heading": "The reasons in brief", "paragraphs": reasons},
-            {"heading": "The child's best interests", "paragraphs": [_best_interests(decision)]},
-            {"heading": "What happens next", "paragraphs": next_steps},
-            {"heading": "Who to contact", "paragraphs": contact},
+            {"heading": gettext("The decision"), "paragraphs": [_outcome_sentence(decision)]},
+            {"heading": gettext("The test applied"), "paragraphs": _test_paragraphs(decision)},
+            {"heading": gettext("The reasons in brief"), "paragraphs": reasons},
+            {"heading": gettext("The child's best interests"), "paragraphs": [_best_interests(decision)]},
+            {"heading": gettext("What happens next"), "paragraphs": next_steps},
+            {"heading": gettext("Who to contact"), "paragraphs": contact},
         ],
         "sign_off": f"{people.site_name}",
     }
@@ -265,58 +370,66 @@ def wording_for(age: int | None) -> str:
 _CHILD_DECISION = {
     Wording.YOUNGER: {
         (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): [
-            "A group of grown-ups called a panel has looked at what happened to you.",
-            "They think some people may have used you to get money or things for them.",
-            "That is wrong. It should not happen to any child.",
-            "This is the first step. It means you will get help and support.",
+            _("A group of grown-ups called a panel has looked at what happened to you."),
+            _("They think some people may have used you to get money or things for them."),
+            _("That is wrong. It should not happen to any child."),
+            _("This is the first step. It means you will get help and support."),
         ],
         (Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE): [
-            "A group of grown-ups called a panel has looked at what happened to you.",
-            "They did not find enough to say that people used you to get money or things for them.",
-            "This does not mean that no one believes you.",
-            "You will still get help to stay safe.",
+            _("A group of grown-ups called a panel has looked at what happened to you."),
+            _("They did not find enough to say that people used you to get money or things for them."),
+            _("This does not mean that no one believes you."),
+            _("You will still get help to stay safe."),
         ],
         (Stage.CONCLUSIVE_GROUNDS, Outcome.POSITIVE): [
-            "The panel has made its last choice about what happened to you.",
-            "The panel is sure that some people used you to get money or things for them.",
-            "That was wrong. It should not happen to any child.",
-            "You will keep on getting help and support.",
+            _("The panel has made its last choice about what happened to you."),
+            _("The panel is sure that some people used you to get money or things for them."),
+            _("That was wrong. It should not happen to any child."),
+            _("You will keep on getting help and support."),
         ],
         (Stage.CONCLUSIVE_GROUNDS, Outcome.NEGATIVE): [
-            "The panel has made its last choice about what happened to you.",
-            "They did not find enough to be sure that people used you to get money or things for them.",
-            "This does not mean that no one believes you.",
-            "You will still get help to stay safe.",
+            _("The panel has made its last choice about what happened to you."),
+            _("They did not find enough to be sure that people used you to get money or things for them."),
+            _("This does not mean that no one believes you."),
+            _("You will still get help to stay safe."),
         ],
     },
     Wording.TEENAGER: {
         (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): [
-            "A panel has looked at what happened to you. It is a group of people from your council, the police "
-            "and health.",
-            "They think there are good reasons to believe that someone used you to make money or get things for "
-            "them. This is called exploitation.",
-            "That is wrong. It should not happen to anyone.",
-            "This is the first step. It means you can get help and support.",
+            _(
+                "A panel has looked at what happened to you. It is a group of people from your council, the police "
+                "and health."
+            ),
+            _(
+                "They think there are good reasons to believe that someone used you to make money or get things for "
+                "them. This is called exploitation."
+            ),
+            _("That is wrong. It should not happen to anyone."),
+            _("This is the first step. It means you can get help and support."),
         ],
         (Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE): [
-            "A panel has looked at what happened to you. It is a group of people from your council, the police "
-            "and health.",
-            "They did not find enough to say that someone used you to make money or get things for them.",
-            "This does not mean that nobody believes you.",
-            "You will still get help to stay safe.",
+            _(
+                "A panel has looked at what happened to you. It is a group of people from your council, the police "
+                "and health."
+            ),
+            _("They did not find enough to say that someone used you to make money or get things for them."),
+            _("This does not mean that nobody believes you."),
+            _("You will still get help to stay safe."),
         ],
         (Stage.CONCLUSIVE_GROUNDS, Outcome.POSITIVE): [
-            "The panel has now made its final decision about what happened to you.",
-            "The panel is sure that someone used you to make money or get things for them. This is called "
-            "exploitation.",
-            "That was wrong. It should not happen to anyone.",
-            "You will keep getting help and support.",
+            _("The panel has now made its final decision about what happened to you."),
+            _(
+                "The panel is sure that someone used you to make money or get things for them. This is called "
+                "exploitation."
+            ),
+            _("That was wrong. It should not happen to anyone."),
+            _("You will keep getting help and support."),
         ],
         (Stage.CONCLUSIVE_GROUNDS, Outcome.NEGATIVE): [
-            "The panel has now made its final decision about what happened to you.",
-            "They did not find enough to be sure that someone used you to make money or get things for them.",
-            "This does not mean that nobody believes you.",
-            "You will still get help to stay safe.",
+            _("The panel has now made its final decision about what happened to you."),
+            _("They did not find enough to be sure that someone used you to make money or get things for them."),
+            _("This does not mean that nobody believes you."),
+            _("You will still get help to stay safe."),
         ],
     },
 }
@@ -325,36 +438,43 @@ _CHILD_DECISION = {
 def _child_next(decision: Decision, ends: date | None, wording: str) -> list[str]:
     younger = wording == Wording.YOUNGER
     if decision.outcome == Outcome.NEGATIVE:
+        until = {"date": long_date(ends)}
         if younger:
             return [
-                "The grown-ups who help you can ask the panel to look again.",
-                f"They can do this if they think the panel got it wrong. They have until {long_date(ends)} to ask.",
-                "Your plan to keep you safe will go on.",
+                gettext("The grown-ups who help you can ask the panel to look again."),
+                gettext("They can do this if they think the panel got it wrong. They have until %(date)s to ask.")
+                % until,
+                gettext("Your plan to keep you safe will go on."),
             ]
         return [
-            "The people who help you can ask the panel to look again.",
-            f"They can do this if there is new information, or if they think the panel got it wrong. They have "
-            f"until {long_date(ends)} to ask.",
-            "Tell them if you think something is wrong or missing.",
-            "Your plan to keep you safe will go on.",
+            gettext("The people who help you can ask the panel to look again."),
+            gettext(
+                "They can do this if there is new information, or if they think the panel got it wrong. They have "
+                "until %(date)s to ask."
+            )
+            % until,
+            gettext("Tell them if you think something is wrong or missing."),
+            gettext("Your plan to keep you safe will go on."),
         ]
     if decision.stage == Stage.REASONABLE_GROUNDS:
         return [
-            "Now the panel will take some time to find out more.",
-            "Then it will make one last choice. We will tell you when it does."
+            gettext("Now the panel will take some time to find out more."),
+            gettext("Then it will make one last choice. We will tell you when it does.")
             if younger
-            else "Then it will make its final decision. We will tell you when it does.",
-            "Your plan to keep you safe will go on.",
+            else gettext("Then it will make its final decision. We will tell you when it does."),
+            gettext("Your plan to keep you safe will go on."),
         ]
     if younger:
         return [
-            "Your plan to keep you safe will go on.",
-            "The grown-ups who help you will talk to you about what comes next.",
+            gettext("Your plan to keep you safe will go on."),
+            gettext("The grown-ups who help you will talk to you about what comes next."),
         ]
     return [
-        "Your plan to keep you safe will go on.",
-        "The people who help you will talk to you about what comes next. That includes the help you can get when "
-        "you turn 18.",
+        gettext("Your plan to keep you safe will go on."),
+        gettext(
+            "The people who help you will talk to you about what comes next. That includes the help you can get "
+            "when you turn 18."
+        ),
     ]
 
 
@@ -362,9 +482,9 @@ def _reach(contact: Contact) -> list[str]:
     """How to reach someone, as far as it is recorded."""
     lines = []
     if contact.phone:
-        lines.append(f"Their phone number is {contact.phone}.")
+        lines.append(gettext("Their phone number is %(phone)s.") % {"phone": contact.phone})
     if contact.email:
-        lines.append(f"Their email is {contact.email}.")
+        lines.append(gettext("Their email is %(email)s.") % {"email": contact.email})
     return lines
 
 
@@ -372,29 +492,37 @@ def _who_to_talk_to(people: LetterPeople, wording: str) -> list[str]:
     """The guardian and the social worker with how to reach them; plainly who to ask when neither is recorded."""
     talk: list[str] = []
     for guardian in people.guardians:
-        talk.append(f"{guardian.name} is your guardian. It is their job to help you and be on your side.")
+        talk.append(
+            gettext("%(name)s is your guardian. It is their job to help you and be on your side.")
+            % {"name": guardian.name}
+        )
         talk += _reach(guardian)
     if people.social_worker is not None:
-        talk.append(f"You can talk to {people.social_worker.name}, your social worker.")
+        talk.append(gettext("You can talk to %(name)s, your social worker.") % {"name": people.social_worker.name})
         talk += _reach(people.social_worker)
     coordinator = people.coordinator
     # Not every child has a guardian (ICTG): where none is recorded the letter does not promise one.
     if not people.guardians and people.social_worker is None:
-        talk.append("We do not have the name of your social worker yet.")
-        talk.append(f"You can talk to {coordinator.name}. They look after the panel.")
+        talk.append(gettext("We do not have the name of your social worker yet."))
+        talk.append(gettext("You can talk to %(name)s. They look after the panel.") % {"name": coordinator.name})
         talk += _reach(coordinator)
-        talk.append("They can tell you who your social worker is, and if you have a guardian.")
+        talk.append(gettext("They can tell you who your social worker is, and if you have a guardian."))
     else:
         if not people.guardians:
-            talk.append("Your social worker can tell you if you have a guardian.")
+            talk.append(gettext("Your social worker can tell you if you have a guardian."))
         if people.social_worker is None:
-            talk.append("We do not have the name of your social worker yet. Your guardian can find out for you.")
-        talk.append(f"You can ask {coordinator.name} about this letter too. They look after the panel.")
+            talk.append(
+                gettext("We do not have the name of your social worker yet. Your guardian can find out for you.")
+            )
+        talk.append(
+            gettext("You can ask %(name)s about this letter too. They look after the panel.")
+            % {"name": coordinator.name}
+        )
         talk += _reach(coordinator)
     talk.append(
-        "It is fine to ask lots of questions."
+        gettext("It is fine to ask lots of questions.")
         if wording == Wording.YOUNGER
-        else "You can ask as many questions as you like."
+        else gettext("You can ask as many questions as you like.")
     )
     return [line for line in talk if line]
 
@@ -413,38 +541,45 @@ def child_letter(
     younger = wording == Wording.YOUNGER
 
     return {
-        "title": "A letter for you",
+        "title": gettext("A letter for you"),
         "date": long_date(dated),
         "wording": wording,
-        "greeting": f"Dear {first_name}" if first_name else "Hello",
+        "greeting": gettext("Dear %(name)s") % {"name": first_name} if first_name else gettext("Hello"),
         "facts": [],
         "sections": [
             {
-                "heading": "What the panel said",
+                "heading": gettext("What the panel said"),
                 "paragraphs": [
-                    "A grown-up you know will read this letter with you."
+                    gettext("A grown-up you know will read this letter with you.")
                     if younger
-                    else "Someone you trust, like your social worker or guardian, can go through this letter with you.",
-                    *_CHILD_DECISION[wording][(decision.stage, decision.outcome)],
+                    else gettext(
+                        "Someone you trust, like your social worker or guardian, can go through this letter with you."
+                    ),
+                    *(str(line) for line in _CHILD_DECISION[wording][(decision.stage, decision.outcome)]),
                 ],
             },
             {
-                "heading": "You are not in trouble",
-                "paragraphs": ["You have not done anything wrong.", "What happened is not your fault."],
+                "heading": gettext("You are not in trouble"),
+                "paragraphs": [
+                    gettext("You have not done anything wrong."),
+                    gettext("What happened is not your fault."),
+                ],
             },
-            {"heading": "What happens next", "paragraphs": _child_next(decision, ends, wording)},
-            {"heading": "Who you can talk to", "paragraphs": _who_to_talk_to(people, wording)},
+            {"heading": gettext("What happens next"), "paragraphs": _child_next(decision, ends, wording)},
+            {"heading": gettext("Who you can talk to"), "paragraphs": _who_to_talk_to(people, wording)},
         ],
-        "sign_off": "From the panel",
+        "sign_off": gettext("From the panel"),
     }
 
 
 def letter_text(content: dict[str, Any]) -> str:
     """The letter as plain text, in reading order (for readability checks and search)."""
+    if "versions" in content:  # bilingual: each language's letter in turn, Welsh first
+        return "\n".join(letter_text(version) for version in content["versions"])
     parts = [content.get("title", ""), content.get("date", ""), content.get("greeting", "")]
     parts += [f"{label}: {value}" for label, value in content.get("facts", [])]
     for section in content.get("sections", []):
         parts.append(section["heading"])
-        parts += section["paragraphs"]
+        parts += [p["text"] if isinstance(p, dict) else p for p in section["paragraphs"]]
     parts.append(content.get("sign_off", ""))
     return "\n".join(p for p in parts if p)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.decisions.models import Decision
 
 
 class LetterKind(models.TextChoices):
-    REFERRER_OUTCOME = "referrer_outcome", "Outcome letter to the referrer"
-    CHILD_FRIENDLY = "child_friendly", "Letter for the child"
+    REFERRER_OUTCOME = "referrer_outcome", _("Outcome letter to the referrer")
+    CHILD_FRIENDLY = "child_friendly", _("Letter for the child")
 
 
 class Letter(models.Model):
@@ -37,10 +38,10 @@ class Letter(models.Model):
 
 
 class ExplainedHow(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    IN_PERSON_INTERPRETER = "in_person_interpreter", "In person, with an interpreter"
-    VIDEO = "video", "By video call"
-    PHONE = "phone", "By phone"
+    IN_PERSON = "in_person", _("In person")
+    IN_PERSON_INTERPRETER = "in_person_interpreter", _("In person, with an interpreter")
+    VIDEO = "video", _("By video call")
+    PHONE = "phone", _("By phone")
 
 
 class DecisionExplanation(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from childnrm.access.policy import Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.decisions.models import Decision
 from childnrm.decisions.next_steps import NextStep
 from childnrm.kit.dates import long_date, long_datetime
@@ -57,7 +58,8 @@ def letter_steps(decision: Decision, user: Any) -> list[NextStep]:
             key="guardian",
             title="Tell the guardian",
             url=reverse("safeguarding:guardian", args=[child.reference]) if allocate and child else "",
-            hint="No Independent Child Trafficking Guardian is allocated to the child",
+            # The guardian service as the site's nation names it (accounts.nations).
+            hint=f"No {nations.rules(decision.referral.site).guardian_title} is allocated to the child",
         )
     else:
         untold = [g.full_name for g in guardians if g.pk not in told]

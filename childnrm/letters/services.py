@@ -16,11 +16,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
-from childnrm.accounts.models import User
+from childnrm.accounts.models import Nation, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.pdf import render_pdf
 from childnrm.letters import content
@@ -90,16 +92,76 @@ def letter_people(decision: Decision, *, coordinator: User) -> content.LetterPeo
     )
 
 
+# Languages (ADR 0023) ------------------------------------------------------------------------------
+
+
+def site_letter_language(site: Any) -> str:
+    """What a site writes when no one's preference is recorded: both languages in Wales (as Welsh public bodies
+    do, Welsh first) and where the site's default language is Welsh; English elsewhere."""
+    if site is not None and (site.nation == Nation.WALES or site.default_language == i18n.WELSH):
+        return i18n.LetterLanguage.BILINGUAL
+    return i18n.LetterLanguage.ENGLISH
+
+
+def letter_languages(decision: Decision) -> dict[str, str]:
+    """The language of each letter: the child's recorded preference for the child's letter; for the referrer's,
+    the language they chose for the service (a referral made through the API has no user: the site's default)."""
+    referral = decision.referral
+    default = site_letter_language(referral.site)
+    child = referral.child
+    referrer = referral.created_by
+    chosen = {i18n.WELSH: i18n.LetterLanguage.WELSH, i18n.ENGLISH: i18n.LetterLanguage.ENGLISH}
+    return {
+        LetterKind.CHILD_FRIENDLY: (child.correspondence_language if child is not None else "") or default,
+        LetterKind.REFERRER_OUTCOME: chosen.get(referrer.language if referrer is not None else "", default),
+    }
+
+
+def written_in(letter_language: str, write: Any) -> dict[str, Any]:
+    """The letter `write()` builds, in the language(s) of `letter_language`: a bilingual letter holds each
+    language's letter in `versions`, Welsh first."""
+    versions = []
+    for code in i18n.LETTER_LANGUAGES[letter_language]:
+        with i18n.language(code):
+            versions.append({**write(), "language": code})
+    if len(versions) == 1:
+        return versions[0]
+    first = versions[0]
+    return {"language": letter_language, "title": first["title"], "wording": first.get("wording"), "versions": versions}
+
+
+def _in_each(codes: tuple[str, ...], words: Any) -> str:
+    """`words()` in each language of the letter, joined as a bilingual document joins them ("Cymraeg / English")."""
+    said = []
+    for code in codes:
+        with i18n.language(code):
+            said.append(words())
+    return " / ".join(said)
+
+
 def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, site_name: str, produced_on: date) -> str:
     child = kind == LetterKind.CHILD_FRIENDLY
+    versions = letter_content.get("versions") or [letter_content]
+    codes = tuple(v.get("language", i18n.ENGLISH) for v in versions)
+    with i18n.language(codes[0]):
+        produced = content.long_date(produced_on)
     return render_to_string(
         "letters/letter_pdf.html",
         {
-            "content": letter_content,
+            "versions": [
+                {**v, "lang": "en" if v.get("language", i18n.ENGLISH) == i18n.ENGLISH else "cy"} for v in versions
+            ],
+            "html_lang": "en" if codes[0] == i18n.ENGLISH else codes[0],
+            "title": letter_content["title"],
             "child": child,
             "site_name": site_name,
-            "produced_on": content.long_date(produced_on),
-            "footer": "Your letter" if child else f"Referral {reference} – OFFICIAL-SENSITIVE",
+            "produced_on": produced,
+            "footer": _in_each(codes, lambda: gettext("Your letter"))
+            if child
+            else _in_each(codes, lambda: gettext("Referral %(reference)s") % {"reference": reference})
+            + " – OFFICIAL-SENSITIVE",
+            "page_word": _in_each(codes, lambda: gettext("page")),
+            "of_word": _in_each(codes, lambda: gettext("of")),
         },
     )
 
@@ -119,10 +181,10 @@ def _lock_final(decision: Decision, user: User) -> Decision:
         raise PermissionDenied
     if locked.status != DecisionStatus.FINAL:
         if locked.status == DecisionStatus.SUPERSEDED:
-            raise LetterError("This decision has been superseded by a later version. Use the latest version.")
-        raise LetterError("Letters can only be produced for a final decision. This decision is not final yet.")
+            raise LetterError(gettext("This decision has been superseded by a later version. Use the latest version."))
+        raise LetterError(gettext("Letters can only be produced for a final decision. This decision is not final yet."))
     if not locked.outcome or locked.decided_on is None:
-        raise LetterError("This decision has no outcome or date recorded, so no letter can be produced.")
+        raise LetterError(gettext("This decision has no outcome or date recorded, so no letter can be produced."))
     return locked
 
 
@@ -149,7 +211,7 @@ def letters_produce(
     with transaction.atomic():
         locked = _lock_final(decision, user)
         if letters_seen is not None and Letter.objects.filter(decision=locked).count() != letters_seen:
-            raise LetterError("The letters were produced a moment ago. They are listed below.")
+            raise LetterError(gettext("The letters were produced a moment ago. They are listed below."))
         referral = locked.referral
         people = letter_people(locked, coordinator=user)
         today = timezone.localdate()
@@ -158,11 +220,21 @@ def letters_produce(
         window = review_services.window_open(decision=locked, communicated_on=today)
         reconsider_by = window.last_day if window is not None else None
         letters = []
+        languages = letter_languages(locked)
         for kind, body in (
-            (LetterKind.REFERRER_OUTCOME, content.referrer_letter(locked, people=people, reconsider_by=reconsider_by)),
+            (
+                LetterKind.REFERRER_OUTCOME,
+                written_in(
+                    languages[LetterKind.REFERRER_OUTCOME],
+                    lambda: content.referrer_letter(locked, people=people, reconsider_by=reconsider_by),
+                ),
+            ),
             (
                 LetterKind.CHILD_FRIENDLY,
-                content.child_letter(locked, people=people, reconsider_by=reconsider_by, dated=today),
+                written_in(
+                    languages[LetterKind.CHILD_FRIENDLY],
+                    lambda: content.child_letter(locked, people=people, reconsider_by=reconsider_by, dated=today),
+                ),
             ),
         ):
             html = letter_html(
@@ -192,6 +264,7 @@ def letters_produce(
                 "sha256": [letter.sha256 for letter in letters],
                 "guardian_notices": [n.pk for n in notices],
                 "reconsider_by": reconsider_by.isoformat() if reconsider_by else None,
+                "languages": languages,
             },
         )
     return Produced(letters, notices)
@@ -203,10 +276,10 @@ def guardians_tell(*, decision: Decision, user: User, request: HttpRequest | Non
         locked = _lock_final(decision, user)
         guardians = guardians_of(locked)
         if not guardians:
-            raise LetterError("No guardian is allocated to this child, so there is no one to tell.")
+            raise LetterError(gettext("No guardian is allocated to this child, so there is no one to tell."))
         notices = _notify(locked, guardians)
         if not notices:
-            raise LetterError("Every guardian allocated to this child has already been told of this decision.")
+            raise LetterError(gettext("Every guardian allocated to this child has already been told of this decision."))
         audit_record(
             request=request,
             actor=user,
@@ -234,21 +307,21 @@ def explanation_record(
     explained_by_name = (explained_by_name or "").strip()
     explained_by_role = (explained_by_role or "").strip()
     if not explained_by_name:
-        raise LetterError("Enter the name of the person who explained the decision", "explained_by_name")
+        raise LetterError(gettext("Enter the name of the person who explained the decision"), "explained_by_name")
     if not explained_by_role:
-        raise LetterError("Enter their role, for example social worker or guardian", "explained_by_role")
+        raise LetterError(gettext("Enter their role, for example social worker or guardian"), "explained_by_role")
     if how not in ExplainedHow.values:
-        raise LetterError("Select how the decision was explained", "how")
+        raise LetterError(gettext("Select how the decision was explained"), "how")
     if explained_on is None:
-        raise LetterError("Enter the date the decision was explained", "explained_on")
+        raise LetterError(gettext("Enter the date the decision was explained"), "explained_on")
     if explained_on > timezone.localdate():
-        raise LetterError("The date the decision was explained must be today or in the past", "explained_on")
+        raise LetterError(gettext("The date the decision was explained must be today or in the past"), "explained_on")
     with transaction.atomic():
         locked = _lock_final(decision, user)
         if explained_on < locked.decided_on:
             raise LetterError(
-                f"The date the decision was explained must be on or after the decision's date, "
-                f"{content.long_date(locked.decided_on)}",
+                gettext("The date the decision was explained must be on or after the decision's date, %(date)s")
+                % {"date": content.long_date(locked.decided_on)},
                 "explained_on",
             )
         explanation = DecisionExplanation.objects.create(

@@ -6,18 +6,21 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
+from childnrm.accounts import nations
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
-from childnrm.kit.errors import add_to_form
+from childnrm.kit.errors import ServiceError, add_to_form
 from childnrm.letters import selectors, services
-from childnrm.letters.forms import ExplanationForm
+from childnrm.letters.forms import ExplanationForm, LetterLanguageForm
 from childnrm.letters.models import GuardianNotice, LetterKind
+from childnrm.people import services as people_services
 from childnrm.referrals.vocab import language_name
 from childnrm.reviews import services as review_services
 
@@ -83,6 +86,8 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             # The last day as opened when the referrer's letter was produced (None until then).
             "reconsideration_ends": long_date(review_services.window_closes_on(found)),
             "reconsideration_not_started": found.outcome == "negative" and found.status == DecisionStatus.FINAL,
+            "letter_languages": services.letter_languages(found),
+            "child_language_recorded": bool(referral.child and referral.child.correspondence_language),
         },
     )
 
@@ -104,11 +109,12 @@ def produce(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
         messages.error(request, str(problem))
     else:
         told = len(produced.notices)
-        messages.success(
-            request,
-            "Letters produced for referral "
-            f"{found.referral.reference}" + (f". {told} guardian{'s' if told != 1 else ''} told" if told else ""),
-        )
+        done = gettext("Letters produced for referral %(reference)s") % {"reference": found.referral.reference}
+        if told:
+            done += ". " + (
+                gettext("1 guardian told") if told == 1 else gettext("%(count)s guardians told") % {"count": told}
+            )
+        messages.success(request, done)
     return _decision_redirect(found)
 
 
@@ -124,7 +130,7 @@ def tell_guardian(request: HttpRequest, letters_decision_id: int) -> HttpRespons
         messages.error(request, str(problem))
     else:
         names = ", ".join(n.guardian.full_name for n in notices)
-        messages.success(request, f"Guardian told: {names}")
+        messages.success(request, gettext("Guardian told: %(names)s") % {"names": names})
     return _decision_redirect(found)
 
 
@@ -134,9 +140,14 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
     if not selectors.may_produce(request.user, found):
         raise Http404
     if found.status != DecisionStatus.FINAL:
-        messages.error(request, "You can record who explained the decision once the decision is final.")
+        messages.error(request, gettext("You can record who explained the decision once the decision is final."))
         return _decision_redirect(found)
     form = ExplanationForm(request.POST if request.method == "POST" else None)
+    law = nations.rules(found.referral.site)
+    if not law.english_law:  # the guardian service as Scotland or Northern Ireland names it (accounts.nations)
+        form.fields["explained_by_role"].help_text = gettext(
+            "For example, social worker, guardian (%(service)s) or foster carer"
+        ) % {"service": law.guardian_short}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -153,7 +164,7 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
         except services.LetterError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Explanation to the child recorded")
+            messages.success(request, gettext("Explanation to the child recorded"))
             return _decision_redirect(found)
     audit_record(
         request=request,
@@ -166,6 +177,36 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
     return render(
         request, "letters/explanation_form.html", {"decision": found, "referral": found.referral, "form": form}
     )
+
+
+@requires(Perm.LETTER_PRODUCE)
+def child_language(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
+    """The language of the child's letters, recorded on the child (English, Welsh or both)."""
+    found = selectors.decision_get_for_letters(request.user, letters_decision_id)
+    child = found.referral.child
+    if not selectors.may_produce(request.user, found) or child is None:
+        raise Http404
+    initial = {"correspondence_language": child.correspondence_language or services.site_letter_language(child.site)}
+    form = LetterLanguageForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.child_correspondence_language_set(
+                child=child, language=form.cleaned_data["correspondence_language"], user=request.user, request=request
+            )
+        except ServiceError as problem:
+            add_to_form(form, problem)
+        else:
+            messages.success(request, gettext("The language of the child's letters has been saved"))
+            return _decision_redirect(found)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=found,
+        site_id=found.referral.site_id,
+        purpose=PURPOSE,
+        detail={"page": "language of the child's letters"},
+    )
+    return render(request, "letters/child_language.html", {"decision": found, "referral": found.referral, "form": form})
 
 
 @requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED)

@@ -39,6 +39,7 @@ from childnrm.panels.services import PanelError
 from childnrm.referrals import handoff
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.models import Referral
+from childnrm.training import selectors as training_selectors
 
 MANAGE = PURPOSES[Perm.PANEL_MANAGE]
 ATTEND = PURPOSES[Perm.MEETING_ATTEND]
@@ -75,11 +76,21 @@ def members(request: HttpRequest) -> HttpResponse:
         m.seat_refusal = refused.get(m.pk)
     voting = {m.agency for m in current if m.voting and m.pk not in refused}
     missing = [rules.AGENCY_LABELS[a] for a in rules.QUORUM_AGENCIES if a not in voting]
+    # Whether each member's training is current, under the site's setting (training app).
+    training = training_selectors.training_status([m.user_id for m in current], site)
+    for m in current:
+        m.training = training[m.user_id]
     audit_record(request=request, action=Action.LIST, object_type="panels.panelmember", site_id=site.pk, purpose=MANAGE)
     return render(
         request,
         "panels/members.html",
-        {"site": site, "current": current, "former": former, "missing_quorum": missing},
+        {
+            "site": site,
+            "current": current,
+            "former": former,
+            "missing_quorum": missing,
+            "training_months": training_selectors.current_months(site),
+        },
     )
 
 

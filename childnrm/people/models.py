@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from childnrm.accounts.models import Organisation, Site
+from childnrm.kit.i18n import LetterLanguage
 
 # Unambiguous characters: a reference is read out on the phone and copied into letters.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -43,6 +44,9 @@ class Child(models.Model):
     local_authority = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="resident_children"
     )
+    # The language the child's letters are written in (ADR 0023): English, Welsh or both. Blank until recorded:
+    # then a site in Wales writes both languages and any other site English (letters.services.letter_languages).
+    correspondence_language = models.CharField(max_length=8, choices=LetterLanguage.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

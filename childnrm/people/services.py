@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation, OrganisationType
@@ -326,3 +327,33 @@ def lead_social_worker_from_referral(*, referral, user, request: HttpRequest | N
         # The referral's answers were checked by its form; an answer that no longer passes (e.g. a local
         # authority since closed) must not stop the acceptance. The coordinator records it by hand.
         return None
+
+
+def child_correspondence_language_set(*, child: Child, language: str, user, request: HttpRequest | None = None) -> None:
+    """Record the language the child's letters are written in (ADR 0023): English, Welsh or both. Held by whoever
+    produces the child's letters (the coordinator)."""
+    from django.core.exceptions import PermissionDenied
+
+    from childnrm.kit.i18n import LetterLanguage
+
+    if not has_perm(user, Perm.LETTER_PRODUCE, child.site_id):
+        raise PermissionDenied
+    if language not in LetterLanguage.values:
+        raise ServiceError(gettext("Select the language of the child's letters"), "correspondence_language")
+    with transaction.atomic():
+        locked = Child.objects.select_for_update().get(pk=child.pk)
+        before = locked.correspondence_language
+        if before == language:
+            return
+        locked.correspondence_language = language
+        locked.save(update_fields=["correspondence_language", "updated_at"])
+        audit_record(
+            request=request,
+            actor=user,
+            action=Action.UPDATE,
+            obj=locked,
+            site_id=locked.site_id,
+            purpose=PURPOSES[Perm.LETTER_PRODUCE],
+            detail={"correspondence_language": {"before": before, "after": language}},
+        )
+    child.correspondence_language = language

@@ -7,17 +7,17 @@ from typing import Any
 import jinja2
 
 from childnrm.access.policy import Perm, has_perm
-from childnrm.people import linkage
+from childnrm.people import selectors
 
 
 @jinja2.pass_context
 def linkage_for(context: jinja2.runtime.Context, child: Any) -> dict:
-    """{"links": [(decision, other child)], "can_link": bool} for the signed-in user.
+    """{"links": [(when linked, other record's reference)], "can_link": bool} for the signed-in user.
 
     Only references of linked records the user may open are listed (no names: opening one is audited).
     """
     user = context.get("user")
     if user is None or not getattr(user, "is_authenticated", False):
         return {"links": [], "can_link": False}
-    links = [(d, d.other(child)) for d in linkage.linked_records_visible_to(user, child)]
+    links = selectors.linked_records_shown(user, child)
     return {"links": links, "can_link": has_perm(user, Perm.CHILD_LINK, child.site_id)}

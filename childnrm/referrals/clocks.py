@@ -46,9 +46,10 @@ FINAL = "final"
 DECIDED_STATUSES = (FINAL, "superseded")
 POSITIVE = "positive"
 
-# England and Wales have the same bank holidays; the package's "ENG" subdivision stands for both.
+# England and Wales have the same bank holidays (the package's "ENG" and "WLS" subdivisions agree).
 NATION_SUBDIVISION = {
-    Nation.ENGLAND_AND_WALES: "ENG",
+    Nation.ENGLAND: "ENG",
+    Nation.WALES: "WLS",
     Nation.SCOTLAND: "SCT",
     Nation.NORTHERN_IRELAND: "NIR",
 }

@@ -96,13 +96,17 @@ def letters_clear(referral) -> dict[str, int]:
 
 def case_anonymise(referral) -> dict[str, int]:
     """The whole case: the referral and everything hung from it, then the child if no other case remains."""
+    from childnrm.case_reviews.services import names_redact
     from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, TieDeferral
     from childnrm.handovers.models import CaseTransfer
     from childnrm.panels.models import ConflictDeclaration
     from childnrm.referrals.models import HandOff, Referral, ReferralStatusChange, TriageAssessment
     from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
 
-    counts = documents_delete(referral)
+    # Case reviews of the case stay (the site's learning) with their link to it; the child's names leave their
+    # words first, while the names are still there to find (case_reviews.services.names_redact).
+    counts = names_redact(referral)
+    counts |= documents_delete(referral)
     counts |= {k: v for k, v in information_answers_clear(referral).items() if k != "documents_deleted"}
     counts |= letters_clear(referral)
 
@@ -138,6 +142,13 @@ def case_anonymise(referral) -> dict[str, int]:
     _clear(TriageAssessment.objects.filter(referral=referral), override_reason="")
     _clear(HandOff.objects.filter(referral=referral), packet=ANONYMISED_MARK)
     _clear(CaseTransfer.objects.filter(referral=referral), packet=ANONYMISED_MARK, reason="")
+    # The SCA's reported decisions and the time spent on the case stay (the pilot's evaluation, the cost of the
+    # panel); the words about them go.
+    from childnrm.burdens.models import TimeEntry
+    from childnrm.handovers.models import ScaReportedDecision
+
+    _clear(ScaReportedDecision.objects.filter(referral=referral), correction_reason="")
+    _clear(TimeEntry.objects.filter(referral=referral), note="")
     _clear(ConflictDeclaration.objects.filter(agenda_item__referral=referral), details="")
     decisions = Decision.objects.filter(referral=referral)
     counts["decisions_cleared"] = _clear(
@@ -189,10 +200,12 @@ def _other_cases_remain(referral) -> bool:
 
 
 def child_anonymise(child: Child) -> None:
+    from childnrm.feedback.models import FeedbackSession
     from childnrm.handovers.models import AdultTransition
     from childnrm.outcomes.models import MissingEpisode, OutcomeReview
     from childnrm.people.models import ChildBlockingKey, ChildLinkDecision, PossibleEarlierRecord
     from childnrm.safeguarding.models import (
+        ChildPlanView,
         ContextualLink,
         PlanAction,
         PlanActionUpdate,
@@ -211,7 +224,8 @@ def child_anonymise(child: Child) -> None:
     PossibleEarlierRecord.objects.filter(Q(child=child) | Q(earlier=child)).delete()
     _clear(ChildLinkDecision.objects.filter(Q(child_a=child) | Q(child_b=child)), reason="", evidence=[])
     _clear(SafeguardingPlan.objects.filter(child=child), summary="", close_reason="")
-    _clear(PlanAction.objects.filter(plan__child=child), description="", owner_name="")
+    # The child's agreement with an action stays (agreed or not); what they said goes.
+    _clear(PlanAction.objects.filter(plan__child=child), description="", owner_name="", child_agreement_note="")
     _clear(PlanActionUpdate.objects.filter(action__plan__child=child), note="")
     _clear(StrategyDiscussion.objects.filter(child=child), outcome="")
     _clear(ContextualLink.objects.filter(child=child), name="", description="")
@@ -225,3 +239,7 @@ def child_anonymise(child: Child) -> None:
         view_not_given_reason="",
     )
     _clear(MissingEpisode.objects.filter(child=child), learned="")
+    # The child's own words: their views on the plan, and what would make it better. How and when they were gathered
+    # stay, and so do the feedback answers chosen from the scale (for the summary).
+    _clear(ChildPlanView.objects.filter(plan__child=child), in_their_words="", gathered_by_name="")
+    _clear(FeedbackSession.objects.filter(child=child), better="")

@@ -154,11 +154,12 @@ def site_due(site: Site, *, today: date) -> list[Due]:
 
 def site_assess(site: Site, *, today: date) -> list[Due]:
     """Each case of the site not yet anonymised with its due date (None while open), and its due parts."""
+    from childnrm.accounts.nations import LOOKED_AFTER_CATEGORIES
     from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
     from childnrm.information.models import InformationRequest
     from childnrm.letters.models import Letter
     from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
-    from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan, StatutoryKind, StatutoryPeriod
+    from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan, StatutoryPeriod
 
     schedule = site_schedule(site)
     referrals = list(_referrals_of(site))
@@ -196,7 +197,8 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
         .values_list("child_id", "last")
     )
     looked_after = set(
-        StatutoryPeriod.objects.filter(child_id__in=child_ids, kind=StatutoryKind.LOOKED_AFTER).values_list(
+        # Looked after under any nation's law (accounts.nations).
+        StatutoryPeriod.objects.filter(child_id__in=child_ids, kind__in=LOOKED_AFTER_CATEGORIES).values_list(
             "child_id", flat=True
         )
     )

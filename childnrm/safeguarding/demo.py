@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Role, User
 from childnrm.core.demo import demo_email
 from childnrm.decisions import services as decision_services
@@ -121,14 +122,24 @@ def load_demo(*, site, site_users, organisations) -> None:
             ),
         ]
     )
+    # In the site's nation's law (accounts.nations): a child in need in England and Wales, on the child
+    # protection register in Scotland and Northern Ireland.
+    law = nations.rules(site)
     StatutoryPeriod.objects.create(
-        child=child, kind=StatutoryKind.CHILD_IN_NEED, starts_on=today - timedelta(days=60), recorded_by=coordinator
+        child=child,
+        kind=law.statutory_categories[0] if not law.english_law else StatutoryKind.CHILD_IN_NEED,
+        starts_on=today - timedelta(days=60),
+        recorded_by=coordinator,
     )
     StrategyDiscussion.objects.create(
         child=child,
         held_on=today - timedelta(days=62),
         agencies=[Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH],
-        outcome="Section 47 enquiry not needed; child in need plan and NRM referral agreed.",
+        outcome=(
+            "Section 47 enquiry not needed; child in need plan and NRM referral agreed."
+            if law.english_law
+            else "Child protection case conference agreed registration; NRM referral agreed."
+        ),
         recorded_by=coordinator,
     )
     ContextualLink.objects.bulk_create(

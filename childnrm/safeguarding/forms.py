@@ -5,12 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError, add_to_form
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Agency, Meeting
-from childnrm.safeguarding.models import ActionStatus, ContextKind, Risk, StatutoryKind
+from childnrm.safeguarding.models import (
+    ActionStatus,
+    ChildAgreement,
+    ContextKind,
+    Risk,
+    StatutoryKind,
+    ViewsGatheredHow,
+)
 
 PLAN_SUMMARY_MAX = 5_000
 NOTE_MAX = 5_000
@@ -212,6 +220,74 @@ class ActionUpdateForm(SafeguardingForm):
         self.fields["status"].choices = choices
 
 
+class ChildViewsForm(SafeguardingForm):
+    in_their_words = _textarea(
+        "The child's views on their plan, in their words",
+        required=True,
+        message="Enter the child's views, in their words",
+        rows=8,
+        help_text="Write down what the child said, drew or wrote, as they said it: what they think of the plan, "
+        "what worries them, what they want. Say what a drawing showed if they drew it.",
+    )
+    gathered_by_name = forms.CharField(
+        label="Who gathered the child's views",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the person who gathered the child's views",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    gathered_by_role = forms.CharField(
+        label="What they are to the child",
+        max_length=200,
+        help_text="For example, guardian (ICTG), social worker, foster carer",
+        error_messages={
+            "required": "Enter what the person who gathered them is to the child",
+            "max_length": "What they are to the child must be 200 characters or fewer",
+        },
+    )
+    gathered_on = GovukDateField(
+        label="When were they gathered?",
+        what="The date the views were gathered",
+        enter="Enter the date the views were gathered",
+        future="The date the views were gathered must be today or in the past",
+        required=True,
+        help_text="For example, 27 3 2026",
+    )
+    how = forms.ChoiceField(
+        label="How were they gathered?",
+        choices=ViewsGatheredHow.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the child's views were gathered",
+            "invalid_choice": "Select how the child's views were gathered",
+        },
+    )
+    with_interpreter = forms.BooleanField(label="An interpreter helped", required=False)
+
+
+class ChildAgreementForm(SafeguardingForm):
+    agreement = forms.ChoiceField(
+        label="Did the child agree with this action?",
+        choices=[
+            (ChildAgreement.AGREED, "Yes, they agreed"),
+            (ChildAgreement.DID_NOT_AGREE, "No, they did not agree"),
+            (ChildAgreement.NOT_ASKED, "Not asked yet"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the child agreed with the action",
+            "invalid_choice": "Select whether the child agreed with the action",
+        },
+    )
+    note = _textarea(
+        "What the child said, in their words (optional)",
+        required=False,
+        max_length=NOTE_MAX,
+        help_text="For example, why they did not agree, or what would make the action work for them",
+    )
+
+
 class StatutoryPeriodForm(SafeguardingForm):
     kind = forms.ChoiceField(
         label="Statutory status",
@@ -234,6 +310,14 @@ class StatutoryPeriodForm(SafeguardingForm):
         future="End date must be today or in the past",
         required=False,
     )
+
+    def __init__(self, *args, site=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The categories of the site's nation only (accounts.nations), with what is uncertain about them said.
+        law = nations.rules(site)
+        labels = dict(StatutoryKind.choices)
+        self.fields["kind"].choices = [(code, labels[code]) for code in law.statutory_categories]
+        self.fields["kind"].help_text = law.statutory_help
 
     def clean(self):
         data = super().clean()

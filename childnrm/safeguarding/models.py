@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
 from childnrm.panels.models import Agency, Meeting
 from childnrm.people.models import Child
@@ -62,6 +63,14 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
+class ChildAgreement(models.TextChoices):
+    """Whether the child agreed with a plan action, as they told the person who asked them."""
+
+    NOT_ASKED = "not_asked", "Not asked yet"
+    AGREED = "agreed", "Agreed"
+    DID_NOT_AGREE = "did_not_agree", "Did not agree"
+
+
 class PlanAction(models.Model):
     plan = models.ForeignKey(SafeguardingPlan, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
@@ -76,6 +85,14 @@ class PlanAction(models.Model):
     status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whether the child agreed with the action, and what they said (in their words); who recorded it and when.
+    # Each change is an audit event with the answer before and after (services.action_child_agreement_set).
+    child_agreement = models.CharField(max_length=16, choices=ChildAgreement.choices, default=ChildAgreement.NOT_ASKED)
+    child_agreement_note = models.TextField(blank=True)
+    child_agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    child_agreement_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -100,6 +117,40 @@ class PlanActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id}: {self.from_status} → {self.to_status}"
+
+
+class ViewsGatheredHow(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO_OR_PHONE = "video_or_phone", "By video or phone call"
+    DRAWING = "drawing", "Through a drawing or another visual way"
+    WRITTEN = "written", "Written by the child"
+
+
+class ChildPlanView(models.Model):
+    """The child's views on their safeguarding plan, in their own words: who gathered them, when and how.
+
+    Several over time (the plan changes, and so may what the child thinks of it), shown newest first. Never
+    edited: a changed view is a new record."""
+
+    plan = models.ForeignKey(SafeguardingPlan, on_delete=models.PROTECT, related_name="child_views")
+    in_their_words = models.TextField()
+    gathered_by_name = models.CharField(max_length=200)
+    gathered_by_role = models.CharField(max_length=200)
+    gathered_on = models.DateField()
+    how = models.CharField(max_length=16, choices=ViewsGatheredHow.choices)
+    with_interpreter = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-gathered_on", "-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Child's views {self.pk} on plan {self.plan_id}"
+
+    def how_described(self) -> str:
+        text = self.get_how_display()
+        return f"{text}, with an interpreter" if self.with_interpreter else text
 
 
 class ReferralSafeguarding(models.Model):
@@ -140,13 +191,35 @@ class ReferralSafeguarding(models.Model):
 
 
 class StatutoryKind(models.TextChoices):
-    CHILD_IN_NEED = "child_in_need", "Child in need (Children Act 1989 s17)"
-    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
-    LOOKED_AFTER = "looked_after", "Looked after (in care)"
+    """Every nation's statutory categories; a site offers its own nation's (accounts.nations)."""
+
+    # England and Wales
+    CHILD_IN_NEED = nations.CHILD_IN_NEED, "Child in need (Children Act 1989 s17)"
+    CHILD_PROTECTION_PLAN = nations.CHILD_PROTECTION_PLAN, "Child protection plan"
+    LOOKED_AFTER = nations.LOOKED_AFTER, "Looked after (in care)"
+    # Scotland
+    CP_REGISTER_SCOTLAND = nations.CP_REGISTER_SCOTLAND, "On the child protection register (Scotland)"
+    COMPULSORY_SUPERVISION_ORDER = (
+        nations.COMPULSORY_SUPERVISION_ORDER,
+        "Compulsory supervision order (Children's Hearings (Scotland) Act 2011 s83)",
+    )
+    INTERIM_SUPERVISION_ORDER = (
+        nations.INTERIM_SUPERVISION_ORDER,
+        "Interim compulsory supervision order (Children's Hearings (Scotland) Act 2011 s86)",
+    )
+    CHILD_PROTECTION_ORDER_SCOTLAND = (
+        nations.CHILD_PROTECTION_ORDER_SCOTLAND,
+        "Child protection order (Children's Hearings (Scotland) Act 2011 s37)",
+    )
+    LOOKED_AFTER_SCOTLAND = nations.LOOKED_AFTER_SCOTLAND, "Looked after (Children (Scotland) Act 1995 s17(6))"
+    # Northern Ireland
+    CP_REGISTER_NI = nations.CP_REGISTER_NI, "On the child protection register (Northern Ireland)"
+    LOOKED_AFTER_NI = nations.LOOKED_AFTER_NI, "Looked after (Children (Northern Ireland) Order 1995 Article 25)"
 
 
 class StatutoryPeriod(models.Model):
-    """A period of statutory status: child in need, child protection plan or looked after."""
+    """A period of statutory status in one nation's categories: in England and Wales child in need, child
+    protection plan or looked after; in Scotland and Northern Ireland their own (accounts.nations)."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="statutory_periods")
     kind = models.CharField(max_length=32, choices=StatutoryKind.choices)

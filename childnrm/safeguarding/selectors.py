@@ -11,15 +11,19 @@ Everything else answers 404, as if it did not exist.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.panels.selectors import case_paper_referrals_for
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.safeguarding.models import (
+    OPEN_ACTION_STATUSES,
+    ChildPlanView,
     ContextualLink,
     PlanAction,
+    PlanStatus,
     ReferralSafeguarding,
     SafeguardingPlan,
     StatutoryPeriod,
@@ -47,6 +51,14 @@ def safeguarding_children_for(user) -> QuerySet[Child]:
         papers = case_paper_referrals_for(user)
         scope |= Q(Exists(papers.filter(child_id=OuterRef("pk"))), site_id__in=attend_sites)
     return Child.objects.filter(scope)
+
+
+def may_see_safeguarding(user, child: Child) -> bool:
+    """Whether `child` is one of safeguarding_children_for(user): without a query for the coordinator of the
+    child's site (the policy's memberships are read once per request), with one for anyone else."""
+    if has_perm(user, Perm.PLAN_MANAGE, child.site_id):
+        return True
+    return safeguarding_children_for(user).filter(pk=child.pk).exists()
 
 
 def safeguarding_child_get(user, reference: str) -> Child:
@@ -125,6 +137,73 @@ def active_plan_of(child: Child) -> SafeguardingPlan | None:
         .select_related("agreed_at_meeting", "decision", "created_by")
         .first()
     )
+
+
+def active_plan_summary(child: Child) -> SafeguardingPlan | None:
+    """The child's active plan, its next review date only, with `overdue`: how many of its open actions are past
+    their due date (one query)."""
+    overdue = Count(
+        "actions",
+        filter=Q(actions__status__in=OPEN_ACTION_STATUSES, actions__due_on__lt=timezone.localdate()),
+    )
+    return (
+        SafeguardingPlan.objects.filter(child_id=child.pk, status=PlanStatus.ACTIVE)
+        .only("pk", "next_review_on")
+        .annotate(overdue=overdue)
+        .first()
+    )
+
+
+# The child's views ------------------------------------------------------------------------------
+
+
+def child_voice_children_for(user) -> QuerySet[Child]:
+    """Children whose views on their plan (and agreement with its actions) the user records: the site's
+    coordinator, and the child's allocated guardian, who brings the child's voice."""
+    if not getattr(user, "is_authenticated", False):
+        return Child.objects.none()
+    scope = Q(site_id__in=sites_where(user, Perm.PLAN_MANAGE))
+    guardian_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
+    if guardian_sites:
+        scope |= Q(_guardian_of(user), site_id__in=guardian_sites)
+    return Child.objects.filter(scope)
+
+
+def may_record_child_views(user, child: Child) -> bool:
+    return child_voice_children_for(user).filter(pk=child.pk).exists()
+
+
+def child_voice_purpose(user, child: Child) -> str:
+    if has_perm(user, Perm.PLAN_MANAGE, child.site_id):
+        return PURPOSES[Perm.PLAN_MANAGE]
+    return PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
+
+
+def plan_for_child_views(user, plan_id: int) -> SafeguardingPlan:
+    plan = (
+        SafeguardingPlan.objects.select_related("child", "child__site")
+        .filter(child__in=child_voice_children_for(user), pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def action_for_child_agreement(user, action_id: int) -> PlanAction:
+    action = (
+        PlanAction.objects.select_related("plan", "plan__child", "plan__child__site", "child_agreement_recorded_by")
+        .filter(plan__child__in=child_voice_children_for(user), pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    return action
+
+
+def child_views_of(plan: SafeguardingPlan) -> QuerySet[ChildPlanView]:
+    """The child's views on the plan, newest first."""
+    return ChildPlanView.objects.filter(plan=plan).select_related("recorded_by")
 
 
 # Actions ----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, Role, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
@@ -25,6 +26,8 @@ from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.safeguarding.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
+    ChildAgreement,
+    ChildPlanView,
     ContextKind,
     ContextualLink,
     PlanAction,
@@ -36,7 +39,9 @@ from childnrm.safeguarding.models import (
     StatutoryKind,
     StatutoryPeriod,
     StrategyDiscussion,
+    ViewsGatheredHow,
 )
+from childnrm.safeguarding.selectors import child_voice_purpose, may_record_child_views
 
 PLAN_PURPOSE = PURPOSES[Perm.PLAN_MANAGE]
 ACTION_PURPOSE = PURPOSES[Perm.PLAN_ACTION_UPDATE]
@@ -311,6 +316,122 @@ def action_update(
     return update
 
 
+# The child's views ------------------------------------------------------------------------------
+
+VOICE_TEXT_MAX = 5000
+
+
+def _require_child_voice(user: User, child: Child) -> None:
+    if not may_record_child_views(user, child):
+        raise SafeguardingError("Only the panel coordinator or the child's guardian can record the child's views")
+
+
+def child_views_record(
+    *,
+    plan: SafeguardingPlan,
+    user: User,
+    in_their_words: str,
+    gathered_by_name: str,
+    gathered_by_role: str,
+    gathered_on: date,
+    how: str,
+    with_interpreter: bool,
+    request: HttpRequest | None = None,
+) -> ChildPlanView:
+    """The child's views on their plan, in their words, with who gathered them, when and how: a new record each
+    time (the newest shows first), never an edit of an earlier one."""
+    in_their_words = (in_their_words or "").strip()
+    gathered_by_name, gathered_by_role = (gathered_by_name or "").strip(), (gathered_by_role or "").strip()
+    if not in_their_words:
+        raise SafeguardingError("Enter the child's views, in their words", "in_their_words")
+    if len(in_their_words) > VOICE_TEXT_MAX:
+        raise SafeguardingError(f"The child's views must be {VOICE_TEXT_MAX:,} characters or fewer", "in_their_words")
+    if not gathered_by_name:
+        raise SafeguardingError("Enter the name of the person who gathered the child's views", "gathered_by_name")
+    if not gathered_by_role:
+        raise SafeguardingError("Enter what the person who gathered them is to the child", "gathered_by_role")
+    if how not in ViewsGatheredHow.values:
+        raise SafeguardingError("Select how the child's views were gathered", "how")
+    _not_future(gathered_on, "gathered_on", "The date the views were gathered")
+    with transaction.atomic():
+        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
+        _require_child_voice(user, plan.child)
+        if plan.status != PlanStatus.ACTIVE:
+            raise SafeguardingError("This plan is closed: record the child's views on their active plan")
+        if gathered_on < timezone.localdate(plan.created_at):
+            raise SafeguardingError(
+                f"The date must be on or after the day the plan was recorded, {long_date(plan.created_at)}",
+                "gathered_on",
+            )
+        view = ChildPlanView.objects.create(
+            plan=plan,
+            in_their_words=in_their_words,
+            gathered_by_name=gathered_by_name,
+            gathered_by_role=gathered_by_role,
+            gathered_on=gathered_on,
+            how=how,
+            with_interpreter=with_interpreter,
+            recorded_by=user,
+        )
+        _audit(
+            request=request,
+            user=user,
+            child=plan.child,
+            action=Action.CREATE,
+            purpose=child_voice_purpose(user, plan.child),
+            detail={"record": "child's views on the plan", "plan": plan.pk, "views": view.pk, "how": how},
+        )
+    return view
+
+
+def action_child_agreement_set(
+    *, action: PlanAction, user: User, agreement: str, note: str, request: HttpRequest | None = None
+) -> PlanAction:
+    """Whether the child agreed with the action (agreed, did not agree, not asked yet) and what they said."""
+    note = (note or "").strip()
+    if agreement not in ChildAgreement.values:
+        raise SafeguardingError("Select whether the child agreed with the action", "agreement")
+    if len(note) > VOICE_TEXT_MAX:
+        raise SafeguardingError(f"What the child said must be {VOICE_TEXT_MAX:,} characters or fewer", "note")
+    if agreement == ChildAgreement.NOT_ASKED and note:
+        raise SafeguardingError("Remove what the child said, or select whether they agreed", "note")
+    with transaction.atomic():
+        action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
+        _require_child_voice(user, action.plan.child)
+        if action.plan.status != PlanStatus.ACTIVE:
+            raise SafeguardingError("This plan is closed: its actions can no longer be changed")
+        if agreement == action.child_agreement and note == action.child_agreement_note:
+            raise SafeguardingError("Nothing has changed: select another answer or change what the child said")
+        before = action.child_agreement
+        action.child_agreement = agreement
+        action.child_agreement_note = note
+        action.child_agreement_recorded_by = user
+        action.child_agreement_recorded_at = timezone.now()
+        action.save(
+            update_fields=[
+                "child_agreement",
+                "child_agreement_note",
+                "child_agreement_recorded_by",
+                "child_agreement_recorded_at",
+            ]
+        )
+        _audit(
+            request=request,
+            user=user,
+            child=action.plan.child,
+            action=Action.UPDATE,
+            purpose=child_voice_purpose(user, action.plan.child),
+            detail={
+                "record": "plan action",
+                "action": action.pk,
+                "change": "child's agreement",
+                "from": before,
+                "to": agreement,
+            },
+        )
+    return action
+
+
 # Statutory status ------------------------------------------------------------------------------
 
 
@@ -328,7 +449,8 @@ def statutory_period_add(
     ends_on: date | None,
     request: HttpRequest | None = None,
 ) -> StatutoryPeriod:
-    if kind not in StatutoryKind.values:
+    # Only the categories of the child's site's nation (accounts.nations): a Scottish site records Scottish law.
+    if kind not in StatutoryKind.values or not nations.rules(child.site).offers_category(kind):
         raise SafeguardingError("Select the statutory status", "kind")
     _not_future(starts_on, "starts_on", "Start date")
     if ends_on is not None:
@@ -431,12 +553,19 @@ def strategy_discussion_add(
 
 # What the referral said -------------------------------------------------------------------------
 
-# The referral's statutory answers, by the kind of period each becomes.
+# The referral's statutory answers, by the kind of period each becomes (in England and Wales; each nation's
+# counterparts are in accounts.nations, and an answer without one becomes no period).
 REFERRAL_STATUTORY_ANSWERS = (
     ("child_in_need", StatutoryKind.CHILD_IN_NEED),
     ("child_protection_plan", StatutoryKind.CHILD_PROTECTION_PLAN),
     ("looked_after", StatutoryKind.LOOKED_AFTER),
 )
+
+
+def referral_statutory_answers(site) -> list[tuple[str, str]]:
+    """(referral answer field, category) for the site's nation, in the referral's order."""
+    categories = nations.rules(site).referral_categories
+    return [(answer, categories[answer]) for answer, _kind in REFERRAL_STATUTORY_ANSWERS if answer in categories]
 
 
 def safeguarding_from_referral(
@@ -470,7 +599,7 @@ def _bring_referral_answers(referral: Referral, user: User, request: HttpRequest
         child=child, referral=referral, ictg_referral_made=referral.ictg_referral_made, recorded_by=user
     )
     periods = []
-    for answer, kind in REFERRAL_STATUTORY_ANSWERS:
+    for answer, kind in referral_statutory_answers(child.site):
         if not getattr(referral, answer):
             continue
         if StatutoryPeriod.objects.filter(child=child, kind=kind).filter(_ends_on_or_after(sent_on)).exists():

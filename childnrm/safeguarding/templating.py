@@ -8,22 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from django.utils import timezone
 from markupsafe import Markup
 
 from childnrm.kit.jinja2 import render_include
-from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanStatus
-from childnrm.safeguarding.selectors import safeguarding_children_for
+from childnrm.safeguarding.selectors import active_plan_summary, may_see_safeguarding
 
 
 @jinja2.pass_context
 def safeguarding_link(context: jinja2.runtime.Context, child: Any) -> Markup:
     user = getattr(context.get("request"), "user", None)
-    if user is None or not safeguarding_children_for(user).filter(pk=child.pk).exists():
+    if user is None or not may_see_safeguarding(user, child):
         return Markup("")
-    plan = child.safeguarding_plans.filter(status=PlanStatus.ACTIVE).first()
-    overdue = (
-        plan.actions.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=timezone.localdate()).count() if plan else 0
-    )
-    data = {"show": True, "child": child, "plan": plan, "overdue": overdue}
+    plan = active_plan_summary(child)
+    data = {"show": True, "child": child, "plan": plan, "overdue": plan.overdue if plan else 0}
     return render_include(context, "safeguarding/includes/child_link.html", data)

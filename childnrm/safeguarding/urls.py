@@ -21,7 +21,9 @@ urlpatterns = [
     path("plans/<int:plan_id>/review-date/", views.plan_review_date, name="plan-review-date"),
     path("plans/<int:plan_id>/close/", views.plan_close, name="plan-close"),
     path("plans/<int:plan_id>/actions/new/", views.action_add, name="action-add"),
+    path("plans/<int:plan_id>/childs-views/new/", views.child_views_add, name="child-views-add"),
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("actions/<int:action_id>/update/", views.action_update, name="action-update"),
+    path("actions/<int:action_id>/child-agreement/", views.action_child_agreement, name="action-agreement"),
     path("statutory-periods/<int:period_id>/end/", views.period_end, name="period-end"),
 ]

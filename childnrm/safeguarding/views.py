@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
@@ -30,6 +31,8 @@ from childnrm.safeguarding import safety_map, selectors, services
 from childnrm.safeguarding.forms import (
     ActionForm,
     ActionUpdateForm,
+    ChildAgreementForm,
+    ChildViewsForm,
     ContextualLinkForm,
     GuardianForm,
     PeriodEndForm,
@@ -43,6 +46,7 @@ from childnrm.safeguarding.forms import (
 from childnrm.safeguarding.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
+    ChildAgreement,
     PlanAction,
     PlanActionUpdate,
     PlanStatus,
@@ -54,6 +58,13 @@ PAGE_SIZE = 25
 PLAN_PURPOSE = PURPOSES[Perm.PLAN_MANAGE]
 # Who may open the pages; the selectors decide which records each of them reaches.
 VIEWERS = (Perm.PLAN_MANAGE, Perm.CHILD_VIEW_ASSOCIATED, Perm.MEETING_ATTEND)
+
+# The child's agreement with an action, as a tag: words first, the colour only repeats them.
+AGREEMENT_TAGS = {
+    ChildAgreement.AGREED: "govuk-tag--green",
+    ChildAgreement.DID_NOT_AGREE: "govuk-tag--orange",
+    ChildAgreement.NOT_ASKED: "govuk-tag--grey",
+}
 
 STATUS_TAGS = {
     ActionStatus.NOT_STARTED: "govuk-tag--grey",
@@ -88,6 +99,10 @@ class ActionRow:
     overdue: bool
     tag: str
     may_update: bool
+
+    @property
+    def agreement_tag(self) -> str:
+        return AGREEMENT_TAGS[self.action.child_agreement]
 
 
 def action_rows(user, actions, today) -> list[ActionRow]:
@@ -127,6 +142,7 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "child": child,
             "plan": plan,
+            "latest_views": selectors.child_views_of(plan).first() if plan else None,
             "actions": actions,
             "open_count": sum(1 for r in actions if r.action.status in OPEN_ACTION_STATUSES),
             "overdue_count": sum(1 for r in actions if r.overdue),
@@ -234,7 +250,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     actions = action_rows(request.user, _with_updates(plan.actions.all()), today)
     manages = has_perm(request.user, Perm.PLAN_MANAGE, plan.child.site_id)
     review_form = ReviewDateForm(initial={"next_review_on": plan.next_review_on}) if manages else None
-    _view_audit(request, plan.child, "safeguarding plan", plan=plan.pk)
+    child_views = list(selectors.child_views_of(plan))
+    _view_audit(request, plan.child, "safeguarding plan", plan=plan.pk, child_views=[v.pk for v in child_views])
     return render(
         request,
         "safeguarding/plan.html",
@@ -242,6 +259,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "child": plan.child,
             "actions": actions,
+            "child_views": child_views,
+            "records_child_voice": selectors.may_record_child_views(request.user, plan.child),
             "manages": manages,
             "review_form": review_form,
             "review_overdue": bool(plan.next_review_on and plan.next_review_on < today),
@@ -306,6 +325,7 @@ def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     organisations = Organisation.objects.filter(active=True).order_by("name")
     owners = services.owner_candidates(plan.child.site_id)
     form = ActionForm(request.POST if request.method == "POST" else None, organisations=organisations, owners=owners)
+    form.fields["agency"].choices = nations.agency_choices(form.fields["agency"].choices, plan.child.site)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_add(
@@ -360,6 +380,10 @@ def _action_page(request: HttpRequest, action: PlanAction, form: ActionUpdateFor
             "updates": updates,
             "form": form if may_update else None,
             "sees_plan": sees_plan,
+            "records_child_voice": sees_plan
+            and action.plan.status == PlanStatus.ACTIVE
+            and selectors.may_record_child_views(request.user, child),
+            "agreement_tag": AGREEMENT_TAGS[action.child_agreement],
             "overdue": action.status in OPEN_ACTION_STATUSES and action.due_on < today,
             "tag": STATUS_TAGS[action.status],
         },
@@ -425,13 +449,73 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The child's views ------------------------------------------------------------------------------
+
+
+@requires(Perm.PLAN_MANAGE, Perm.CHILD_VIEW_ASSOCIATED)
+def child_views_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Record the child's views on their plan: the coordinator, or the child's guardian who gathered them."""
+    plan = selectors.plan_for_child_views(request.user, plan_id)
+    if plan.status != PlanStatus.ACTIVE:
+        messages.info(request, "This plan is closed: record the child's views on their active plan.")
+        return redirect("safeguarding:plan", plan_id=plan.pk)
+    initial = {"gathered_by_name": request.user.full_name, "gathered_on": timezone.localdate()}
+    guardian = nations.rules(plan.child.site).guardian_short  # the guardian service as the site's nation names it
+    if not has_perm(request.user, Perm.PLAN_MANAGE, plan.child.site_id):
+        initial["gathered_by_role"] = f"Guardian ({guardian})"
+    form = ChildViewsForm(request.POST if request.method == "POST" else None, initial=initial)
+    form.fields["gathered_by_role"].help_text = f"For example, guardian ({guardian}), social worker, foster carer"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_views_record(plan=plan, user=request.user, request=request, **form.cleaned_data)
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, "The child's views are recorded with the plan")
+            return redirect("safeguarding:plan", plan_id=plan.pk)
+    _view_audit(request, plan.child, "record the child's views", plan=plan.pk)
+    return render(request, "safeguarding/child_views_form.html", {"plan": plan, "child": plan.child, "form": form})
+
+
+@requires(Perm.PLAN_MANAGE, Perm.CHILD_VIEW_ASSOCIATED)
+def action_child_agreement(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Whether the child agreed with one action of their plan, with what they said."""
+    action = selectors.action_for_child_agreement(request.user, action_id)
+    child = action.plan.child
+    if action.plan.status != PlanStatus.ACTIVE:
+        messages.info(request, "This plan is closed: its actions can no longer be changed.")
+        return redirect("safeguarding:action", action_id=action.pk)
+    initial = {"agreement": action.child_agreement, "note": action.child_agreement_note}
+    form = ChildAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_child_agreement_set(
+                action=action,
+                user=request.user,
+                agreement=form.cleaned_data["agreement"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except SafeguardingError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, "The child's agreement with the action is recorded")
+            return redirect("safeguarding:plan", plan_id=action.plan_id)
+    _view_audit(request, child, "the child's agreement with an action", action=action.pk)
+    return render(
+        request,
+        "safeguarding/child_agreement_form.html",
+        {"action": action, "plan": action.plan, "child": child, "form": form},
+    )
+
+
 # Statutory status ------------------------------------------------------------------------------
 
 
 @requires(Perm.PLAN_MANAGE)
 def period_add(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
-    form = StatutoryPeriodForm(request.POST if request.method == "POST" else None)
+    form = StatutoryPeriodForm(request.POST if request.method == "POST" else None, site=child.site)
     if request.method == "POST" and form.is_valid():
         try:
             period = services.statutory_period_add(
@@ -477,6 +561,7 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
 def strategy_add(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
     form = StrategyDiscussionForm(request.POST if request.method == "POST" else None)
+    form.fields["agencies"].choices = nations.agency_choices(form.fields["agencies"].choices, child.site)
     if request.method == "POST" and form.is_valid():
         try:
             services.strategy_discussion_add(

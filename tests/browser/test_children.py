@@ -42,7 +42,7 @@ def test_coordinator_opens_a_record_and_sees_their_own_view_in_its_history(page:
     expect(own_view).to_contain_text(coordinator.full_name)
     expect(own_view).to_contain_text(coordinator.organisation.name)
     expect(own_view).to_contain_text("Viewed")
-    expect(own_view).to_contain_text(Role.COORDINATOR.label)
+    expect(own_view).to_contain_text(str(Role.COORDINATOR.label))
 
     click_link(page, "Back to the record")
     expect(heading(page)).to_have_text(child.display_name)

@@ -52,15 +52,15 @@ def test_site_admin_adds_a_user_with_two_roles_who_then_chooses_a_password(page:
     summary.get_by_role("link", name="Choose their organisation").click()
     expect(page.get_by_label("Organisation", exact=True)).to_be_focused()
     summary.get_by_role("link", name="Choose at least one role").click()
-    expect(page.get_by_label(Role.FIRST_RESPONDER.label, exact=True)).to_be_focused()
+    expect(page.get_by_label(str(Role.FIRST_RESPONDER.label), exact=True)).to_be_focused()
     assert len(mail.outbox) == 0
 
     page.get_by_label("Full name", exact=True).fill(NEW_NAME)
     page.get_by_label("Work email address", exact=True).fill(NEW_EMAIL)
     page.get_by_label("Organisation", exact=True).select_option(label="Northbridge Police")
     page.get_by_label("Job title (optional)", exact=True).fill("Detective Sergeant")
-    page.get_by_label(Role.FIRST_RESPONDER.label, exact=True).check()
-    page.get_by_label(Role.PANEL_MEMBER.label, exact=True).check()
+    page.get_by_label(str(Role.FIRST_RESPONDER.label), exact=True).check()
+    page.get_by_label(str(Role.PANEL_MEMBER.label), exact=True).check()
     # Each role says what it is for, under its box.
     expect(page.get_by_text(ROLE_DESCRIPTIONS[Role.PANEL_MEMBER])).to_be_visible()
     click_button(page, "Add user")
@@ -82,8 +82,8 @@ def test_site_admin_adds_a_user_with_two_roles_who_then_chooses_a_password(page:
     expect(row).to_have_count(1)
     expect(row).to_contain_text(NEW_NAME)
     expect(row).to_contain_text("Northbridge Police")
-    expect(row).to_contain_text(Role.FIRST_RESPONDER.label)
-    expect(row).to_contain_text(Role.PANEL_MEMBER.label)
+    expect(row).to_contain_text(str(Role.FIRST_RESPONDER.label))
+    expect(row).to_contain_text(str(Role.PANEL_MEMBER.label))
     assert set(
         Membership.objects.filter(user__email=NEW_EMAIL, site__slug="northbridge", active=True).values_list(
             "role", flat=True

@@ -25,7 +25,6 @@ EXPECTED: dict[str, object] = {
     "core:accessibility": PUBLIC,
     "core:privacy": PUBLIC,
     "core:health": PUBLIC,
-    "core:statistics": {Role.ANALYST},
     "accounts:sign-in": PUBLIC,
     "accounts:second-factor": ANY_SIGNED_IN,
     "accounts:enrol": ANY_SIGNED_IN,

@@ -72,6 +72,8 @@ def _owner_child_id(name: str, value: object) -> int | None:
         "child_reference": lambda v: Child.objects.filter(reference=v).values_list("pk", flat=True).first(),
         "referral_reference": _child_of_referral,
         "info_case_reference": _child_of_referral,
+        "burden_case_reference": _child_of_referral,
+        "sca_case_reference": _child_of_referral,
         "response_document_id": lambda v: (
             ResponseDocument.objects.filter(pk=v)
             .values_list("response__request__referral__child_id", flat=True)

@@ -1,9 +1,13 @@
 """Who may use the site policy routes (see access/tests/test_access_matrix.py): site administrators only."""
 
+from childnrm.access.constants import PUBLIC
 from childnrm.accounts.models import Role
 
 EXPECTED = {
     "accounts:site-policies": {Role.SITE_ADMIN},
     "accounts:site-policy": {Role.SITE_ADMIN},
     "accounts:site-policy-change": {Role.SITE_ADMIN},
+    "accounts:site-language": {Role.SITE_ADMIN},
+    # The language switch: anyone, signed in or not.
+    "accounts:language": PUBLIC,
 }

@@ -139,6 +139,32 @@ def test_session_ends_after_inactivity(demo):
     assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
 
 
+def test_a_request_renews_the_idle_clock_at_most_once_a_minute_and_a_sign_out_ends_the_session(demo):
+    from childnrm.core.middleware import SessionRenewalMiddleware
+
+    client = Client()
+    user = demo_user(Role.COORDINATOR)
+    password_step(client, user.email)
+    client.post(CODE, {"code": current_code(user)})
+    key = client.cookies["sessionid"].value
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == soon  # renewed under a minute ago: no write
+
+    # A minute after the last renewal, a request renews the clock for the whole idle time again.
+    session = client.session
+    session[SessionRenewalMiddleware.KEY] -= 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=29)
+
+    client.post("/account/sign-out/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/children/").status_code == 302
+
+
 def test_forged_csrf_gets_a_clear_refusal(demo):
     client = Client(enforce_csrf_checks=True)
     response = password_step(client, demo_email(Role.COORDINATOR, "northbridge"))

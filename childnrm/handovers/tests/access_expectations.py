@@ -39,13 +39,25 @@ def _transfer_id(site_slug: str) -> int:
     return pk
 
 
+def _sca_case_reference(site_slug: str) -> str:
+    """The case of the sample transfer to the SCA."""
+    from childnrm.handovers.models import CaseTransfer
+
+    return CaseTransfer.objects.select_related("referral").get(pk=_transfer_id(site_slug)).referral.reference
+
+
 EXPECTED = {
     "handovers:transfers": {Role.COORDINATOR},
     "handovers:transfer": {Role.COORDINATOR},
     "handovers:transfer-json": {Role.COORDINATOR},
     "handovers:transfer-pdf": {Role.COORDINATOR},
     "handovers:transfer-new": {Role.COORDINATOR},
+    "handovers:sca-decision": {Role.COORDINATOR},
     "handovers:turning-18": {Role.COORDINATOR},
     "handovers:adult-transition": {Role.COORDINATOR},
 }
-SAMPLES = {"child_reference": _child_reference, "transfer_id": _transfer_id}
+SAMPLES = {
+    "child_reference": _child_reference,
+    "transfer_id": _transfer_id,
+    "sca_case_reference": _sca_case_reference,
+}

@@ -57,6 +57,34 @@ def _sample(site_slug: str) -> tuple[int, int]:
     return ids
 
 
+_summaries: dict[str, int] = {}
+
+
+def _summary(site_slug: str) -> int:
+    """A summary of the site's sample case review, sent by its coordinator and waiting for moderation."""
+    from childnrm.case_reviews.models import CaseReview
+    from childnrm.case_reviews.tests.access_expectations import sample
+    from childnrm.learning.models import ReviewSummary
+    from childnrm.learning.services import SummaryAnswers, review_summary_submit
+    from conftest import demo_user
+
+    summary_id = _summaries.get(site_slug)
+    if summary_id is None or not ReviewSummary.objects.filter(pk=summary_id, site__slug=site_slug).exists():
+        summary = review_summary_submit(
+            user=demo_user(Role.COORDINATOR, site_slug),
+            review=CaseReview.objects.get(pk=sample(site_slug)["review"]),
+            answers=SummaryAnswers(
+                title="Sample summary for the access matrix",
+                summary="Several missing episodes before a referral.",
+                learning="Hold return home interviews in person.",
+                themes=["missing"],
+            ),
+        )
+        summary_id = summary.pk
+        _summaries[site_slug] = summary_id
+    return summary_id
+
+
 EXPECTED = {
     "learning:library": READERS,
     "learning:submit": READERS,
@@ -68,8 +96,18 @@ EXPECTED = {
     "learning:item": AUTHOR_AND_MODERATOR,
     "learning:revise": AUTHOR_AND_MODERATOR,
     "learning:version-file": AUTHOR_AND_MODERATOR,
+    "learning:log": READERS,
+    "learning:community": READERS,
+    # The sample summary waits for moderation: its author, the site's chairs (who read its case reviews) and the
+    # site's moderators see it; published, every reader would (test_case_review_summaries.py).
+    "learning:summary": {Role.COORDINATOR, Role.CHAIR, Role.LIBRARY_MODERATOR},
+    "learning:summary-submit": {Role.COORDINATOR},
+    "learning:summary-moderate": MODERATOR,
+    "learning:summary-approve": MODERATOR,
+    "learning:summary-reject": MODERATOR,
 }
 SAMPLES = {
     "library_item_id": lambda site_slug: _sample(site_slug)[0],
     "library_version_id": lambda site_slug: _sample(site_slug)[1],
+    "review_summary_id": _summary,
 }

@@ -50,6 +50,7 @@ EXPECTED = {
     "letters:index": {Role.COORDINATOR},
     "letters:decision": {Role.COORDINATOR, Role.ICTG},
     "letters:produce": {Role.COORDINATOR},
+    "letters:child-language": {Role.COORDINATOR},
     "letters:tell-guardian": {Role.COORDINATOR},
     "letters:explanation-add": {Role.COORDINATOR},
     "letters:explanation": {Role.COORDINATOR, Role.ICTG},

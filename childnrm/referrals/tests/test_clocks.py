@@ -11,7 +11,7 @@ from childnrm.accounts.models import DayBasis, Nation, Site
 from childnrm.referrals import clocks
 
 
-def policy(nation: str = Nation.ENGLAND_AND_WALES, days: int = 45, basis: str = DayBasis.CALENDAR) -> Site:
+def policy(nation: str = Nation.ENGLAND, days: int = 45, basis: str = DayBasis.CALENDAR) -> Site:
     # Unsaved: the clocks read only the site's policy.
     return Site(name="Clock test", slug="clock-test", nation=nation, rg_due_days=days, rg_due_basis=basis)
 
@@ -20,7 +20,7 @@ def working(nation: str, days: int) -> Site:
     return policy(nation, days, DayBasis.WORKING)
 
 
-ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = Nation.ENGLAND_AND_WALES, Nation.SCOTLAND, Nation.NORTHERN_IRELAND
+ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = Nation.ENGLAND, Nation.SCOTLAND, Nation.NORTHERN_IRELAND
 
 
 def test_the_default_is_45_calendar_days_from_the_day_of_referral():

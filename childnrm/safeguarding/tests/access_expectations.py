@@ -57,5 +57,8 @@ EXPECTED = {
     "safeguarding:action": {Role.COORDINATOR, Role.ICTG, Role.PANEL_MEMBER},
     "safeguarding:action-update": {Role.COORDINATOR, Role.PANEL_MEMBER},
     "safeguarding:period-end": COORDINATOR,
+    # The child's views on their plan and agreement with its actions: the coordinator and the child's guardian.
+    "safeguarding:child-views-add": {Role.COORDINATOR, Role.ICTG},
+    "safeguarding:action-agreement": {Role.COORDINATOR, Role.ICTG},
 }
 SAMPLES = {"plan_id": _plan_id, "action_id": _action_id, "period_id": _period_id, "link_id": _link_id}

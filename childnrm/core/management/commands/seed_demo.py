@@ -14,6 +14,20 @@ class Command(BaseCommand):
         from childnrm.outcomes.demo import load_demo_follow_ups
 
         cases += load_demo_follow_ups()
+        # A case review of each demo site, with an overdue action, and its published summary (case_reviews, learning).
+        from childnrm.case_reviews.demo import load_demo_case_reviews
+        from childnrm.learning.demo import load_demo_review_summaries
+
+        load_demo_case_reviews()
+        load_demo_review_summaries()
+        # Past training sessions with their self-assessments, and a national course (training app).
+        from childnrm.training.demo import load_demo_training
+
+        load_demo_training()
+        # How long the demo sittings lasted and the time people logged on the decided cases (burdens app).
+        from childnrm.burdens.demo import load_demo_time
+
+        load_demo_time()
         self.stdout.write(
             f"Demo data ready: {len(users)} demo accounts, password '{DEMO_PASSWORD}'"
             + (f"; {cases} demo referrals made." if cases else ".")

@@ -1,0 +1,62 @@
+"""The language of each page (ADR 0023): the signed-in user's own choice, else the language switch's cookie,
+else the default language of the site(s) they work at, else the browser's language, else English.
+
+Django's LocaleMiddleware has already taken the cookie or the browser's language before the user is known; this
+runs after authentication and puts the user's choice, or their site's default, over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from childnrm.kit import i18n
+
+# The site default found for a user who has not chosen, kept for the session: one query per session, not per
+# page. A change of a site's default reaches its users at their next sign-in.
+SESSION_SITE_LANGUAGE = "childnrm_site_language"
+
+
+def site_default_language(user) -> str:
+    """The default language of the sites where the user holds a role, when they agree; '' otherwise."""
+    from childnrm.accounts.models import Site
+
+    found = set(
+        Site.objects.filter(memberships__user=user, memberships__active=True, active=True)
+        .values_list("default_language", flat=True)
+        .distinct()
+    )
+    return found.pop() if len(found) == 1 else ""
+
+
+def preferred_language(request: HttpRequest) -> str | None:
+    """The user's language when it is theirs or their site's to decide; None leaves Django's choice."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    chosen = i18n.supported(user.language)
+    if chosen:
+        return chosen
+    if i18n.supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
+        return None  # chosen with the switch before signing in (and not yet saved: the switch saves it)
+    session = getattr(request, "session", None)
+    if session is None:
+        return i18n.supported(site_default_language(user))
+    if SESSION_SITE_LANGUAGE not in session:
+        session[SESSION_SITE_LANGUAGE] = site_default_language(user)
+    return i18n.supported(session[SESSION_SITE_LANGUAGE])
+
+
+class PreferredLanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = preferred_language(request)
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -1,0 +1,45 @@
+"""A "Log time" link on a decision, a safeguarding plan or an information request, shown only to those who may
+log time on its case (the pages' own apps sit below this one and cannot ask).
+
+`{{ time_log_link(decision) }}`, `{{ time_log_link(plan) }}` or `{{ time_log_link(info_request) }}`.
+Registered in apps.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from childnrm.burdens.selectors import cases_worked_on
+from childnrm.decisions.models import Decision
+from childnrm.information.models import InformationRequest
+from childnrm.kit.jinja2 import render_include
+from childnrm.safeguarding.models import SafeguardingPlan
+
+
+def _subject(record: Any) -> tuple[str, str, Any] | None:
+    """(key, words, the case's query) for a record time can be logged against."""
+    if isinstance(record, Decision):
+        return f"decision-{record.pk}", "this decision", {"pk": record.referral_id}
+    if isinstance(record, InformationRequest):
+        return f"information-{record.pk}", "this information request", {"pk": record.referral_id}
+    if isinstance(record, SafeguardingPlan):
+        # The decision's case it was agreed with, else the child's latest case the user works on.
+        case = {"pk": record.decision.referral_id} if record.decision_id else {"child_id": record.child_id}
+        return f"plan-{record.pk}", "this plan", case
+    return None
+
+
+@jinja2.pass_context
+def time_log_link(context: jinja2.runtime.Context, record: Any) -> Markup:
+    user = getattr(context.get("request"), "user", None)
+    subject = _subject(record)
+    if user is None or subject is None:
+        return Markup("")
+    key, words, case = subject
+    referral = cases_worked_on(user).filter(**case).order_by("-submitted_at", "-pk").first()
+    if referral is None:
+        return Markup("")
+    return render_include(context, "burdens/includes/log_link.html", {"referral": referral, "key": key, "what": words})

@@ -1,0 +1,136 @@
+"""The daily case review action reminders (run by the dashboard's daily task), chased like safeguarding plan
+actions: each open action past its due date is sent to its owner once a day, with the owner's other overdue
+actions in one email. An action whose owner can no longer act on it (their account closed, or they no longer
+hold the role at the site) goes to the site's coordinators instead, so it is not lost.
+
+Each action is claimed for the day on its own row (a conditional update of `reminded_on`) in the transaction
+that sends the email: a second run the same day sends nothing it sent, and a failed send leaves nothing claimed.
+Emails carry references and links only: no child's name, no words of the review.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from childnrm.access.policy import Perm, has_perm
+from childnrm.accounts.models import Site
+from childnrm.case_reviews.models import OPEN_ACTION_STATUSES, ReviewAction
+from childnrm.kit.dates import long_date
+from childnrm.kit.links import absolute_url
+from childnrm.referrals.tasks import site_coordinator_emails
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ActionReminderRun:
+    today: date
+    emails: int = 0
+    overdue: int = 0  # actions chased
+    unowned: int = 0  # of those, sent to the coordinators because the owner can no longer act on them
+    sites: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "emails": self.emails,
+            "overdue": self.overdue,
+            "unowned": self.unowned,
+            "sites": self.sites,
+        }
+
+
+def overdue_actions(site: Site, today: date):
+    return (
+        ReviewAction.objects.filter(review__site=site, status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
+        .select_related("review", "owner")
+        .order_by("due_on", "id")
+    )
+
+
+def _claim(action: ReviewAction, today: date) -> bool:
+    """Mark the action chased today; False if this or another run already did."""
+    claimed = (
+        ReviewAction.objects.filter(pk=action.pk, status__in=OPEN_ACTION_STATUSES)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .update(reminded_on=today)
+    )
+    return claimed == 1
+
+
+def _line(action: ReviewAction, today: date) -> str:
+    late = (today - action.due_on).days
+    link = absolute_url(reverse("case_reviews:action", args=[action.pk]))
+    return (
+        f"- action {action.pk} of case review {action.review.reference}: was due {long_date(action.due_on)} "
+        f"(overdue by {late} day{'s' if late != 1 else ''})\n  {link}"
+    )
+
+
+def _email(to: str, lines: list[str], *, unowned: bool) -> EmailMessage:
+    several = len(lines) != 1
+    if unowned:
+        opening = (
+            f"{len(lines)} case review action{'s' if several else ''} at your site {'are' if several else 'is'} "
+            f"overdue, and {'their owners' if several else 'its owner'} can no longer update "
+            f"{'them' if several else 'it'} in the service. Give {'them' if several else 'it'} a new owner or "
+            "record progress:"
+        )
+    else:
+        opening = (
+            f"You own {len(lines)} case review action{'s' if several else ''} past "
+            f"{'their' if several else 'its'} due date. Please record progress in the service:"
+        )
+    body = [opening, "", *lines, "", "Do not reply to this email."]
+    subject = "Case review actions overdue" if several else "A case review action is overdue"
+    return EmailMessage(subject=subject, body="\n".join(body), to=[to])
+
+
+def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> list[EmailMessage]:
+    owned: dict[str, list[str]] = defaultdict(list)
+    unowned: list[str] = []
+    able: dict[int, bool] = {}  # owner id -> may still update actions at the site (one query per owner)
+    for action in overdue_actions(site, today):
+        if not _claim(action, today):
+            continue
+        run.overdue += 1
+        owner = action.owner
+        if owner.pk not in able:
+            able[owner.pk] = bool(owner.email) and has_perm(owner, Perm.CASE_REVIEW_ACTION_UPDATE, site.pk)
+        if able[owner.pk]:
+            owned[owner.email].append(_line(action, today))
+        else:
+            run.unowned += 1
+            unowned.append(_line(action, today))
+    messages = [_email(email, lines, unowned=False) for email, lines in sorted(owned.items())]
+    if unowned:
+        messages += [_email(email, unowned, unowned=True) for email in site_coordinator_emails(site.pk)]
+    return messages
+
+
+def case_review_reminders_send(*, today: date) -> ActionReminderRun:
+    """Chase every overdue case review action, site by site."""
+    run = ActionReminderRun(today=today)
+    for site in Site.objects.filter(active=True).order_by("pk"):
+        with transaction.atomic():
+            messages = _site_reminders(site, today, run)
+            if messages:
+                get_connection().send_messages(messages)
+        if messages:
+            run.emails += len(messages)
+            run.sites.append(site.slug)
+    logger.info(
+        "Case review action reminders for %s: %d email(s), %d action(s) overdue",
+        today.isoformat(),
+        run.emails,
+        run.overdue,
+    )
+    return run

@@ -1,0 +1,479 @@
+"""Recording a site's case reviews: the cases, learning points, recommendations and actions (issue 12 item 2).
+
+Every change checks who may make it under the review's (or action's) row lock and writes an audit event in
+the same transaction. A review is about cases, so each event is recorded against each of its reviewed cases
+(`ReviewedCase`, which reaches the child through the referral): the child's "who has seen or changed this
+record" page shows the review's reads and changes (ADR 0013).
+
+When a case is anonymised at the end of its retention period, the review is kept (it is the site's learning)
+and so is its link to the case; the child's names are taken out of its words (`names_redact`, called by the
+retention app).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.audit.services import Action, audit_record
+from childnrm.case_reviews import selectors
+from childnrm.case_reviews.models import (
+    ActionStatus,
+    CaseReview,
+    LearningPoint,
+    Recommendation,
+    RecommendationStatus,
+    ReviewAction,
+    ReviewActionUpdate,
+    ReviewedCase,
+    ReviewKind,
+    ReviewStatus,
+)
+from childnrm.kit.errors import ServiceError
+
+TEXT_MAX = 5_000
+TITLE_MAX = 200
+MANAGE_PURPOSE = PURPOSES[Perm.CASE_REVIEW_MANAGE]
+OWNER_PURPOSE = PURPOSES[Perm.CASE_REVIEW_ACTION_UPDATE]
+REDACTED = "[name removed]"
+_REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class CaseReviewError(ServiceError):
+    """A change to a case review the service refuses; may list several problems at once."""
+
+    def __init__(self, message: str, field: str | None = None, problems: list[tuple[str | None, str]] | None = None):
+        super().__init__(message, field)
+        self.problems = problems or [(field, message)]
+
+    def form_errors(self) -> list[tuple[str | None, str]]:
+        return self.problems
+
+
+def audit_review(
+    *,
+    request: HttpRequest | None,
+    user,
+    action: str,
+    review: CaseReview,
+    purpose: str,
+    detail: dict | None = None,
+) -> None:
+    """One event per case the review is about, so each child's audit page shows it."""
+    for reviewed in ReviewedCase.objects.filter(review=review).order_by("pk"):
+        audit_record(
+            request=request,
+            actor=user,
+            action=action,
+            obj=reviewed,
+            site_id=review.site_id,
+            purpose=purpose,
+            detail={"case_review": review.pk, **(detail or {})},
+        )
+
+
+def references_in(text: str) -> list[str]:
+    """The case references typed in a box (commas, spaces or new lines between them), upper-cased, once each."""
+    return list(dict.fromkeys(r.upper() for r in _REFERENCE_SEPARATORS.split(text or "") if r))
+
+
+def _cases(user, site_ids: list[int], references: list[str], *, field: str = "cases"):
+    references = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
+    if not references:
+        raise CaseReviewError("Enter the reference of at least one case the review is about", field)
+    found = {r.reference: r for r in selectors.reviewable_cases(site_ids, references)}
+    unknown = [r for r in references if r not in found]
+    if unknown:
+        raise CaseReviewError(
+            f"No case of your site has the reference {', '.join(unknown)}. Check the case reference, for example "
+            "NRM-7K2M9QXA",
+            field,
+        )
+    cases = [found[r] for r in references]
+    if len({c.site_id for c in cases}) > 1:
+        raise CaseReviewError("A review is about the cases of one site: enter the cases of one site only", field)
+    return cases
+
+
+def _check_details(kind: str, title: str, started_on: date | None, summary: str) -> None:
+    problems: list[tuple[str | None, str]] = []
+    if kind not in ReviewKind.values:
+        problems.append(("kind", "Select the kind of review"))
+    if not title:
+        problems.append(("title", "Enter a title for the review"))
+    elif len(title) > TITLE_MAX:
+        problems.append(("title", f"Title must be {TITLE_MAX} characters or fewer"))
+    if started_on is None:
+        problems.append(("started_on", "Enter the date the review started"))
+    elif started_on > timezone.localdate():
+        problems.append(("started_on", "The date the review started must be today or in the past"))
+    if not summary:
+        problems.append(("summary", "Enter what the review is about"))
+    elif len(summary) > TEXT_MAX:
+        problems.append(("summary", f"What the review is about must be {TEXT_MAX:,} characters or fewer"))
+    if problems:
+        raise CaseReviewError(problems[0][1], problems[0][0], problems)
+
+
+def case_review_create(
+    *,
+    user,
+    kind: str,
+    title: str,
+    started_on: date | None,
+    summary: str,
+    case_references: list[str],
+    request: HttpRequest | None = None,
+) -> CaseReview:
+    """A new review of one or more cases of a site where the user records case reviews; the review belongs to
+    the cases' site."""
+    title, summary = (title or "").strip(), (summary or "").strip()
+    sites = sites_where(user, Perm.CASE_REVIEW_MANAGE)
+    if not sites:
+        raise CaseReviewError("You cannot record case reviews")
+    _check_details(kind, title, started_on, summary)
+    cases = _cases(user, sites, case_references)
+    with transaction.atomic():
+        review = CaseReview.objects.create(
+            site_id=cases[0].site_id, kind=kind, title=title, started_on=started_on, summary=summary, created_by=user
+        )
+        ReviewedCase.objects.bulk_create([ReviewedCase(review=review, referral=c, added_by=user) for c in cases])
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            review=review,
+            purpose=MANAGE_PURPOSE,
+            detail={"record": "case review", "cases": [c.pk for c in cases]},
+        )
+    return review
+
+
+def _locked(review: CaseReview, user) -> CaseReview:
+    locked = CaseReview.objects.select_for_update().get(pk=review.pk)
+    if not has_perm(user, Perm.CASE_REVIEW_MANAGE, locked.site_id):
+        raise CaseReviewError("Only the site's panel coordinator can change this case review")
+    return locked
+
+
+def case_review_change(
+    *,
+    review: CaseReview,
+    user,
+    kind: str,
+    title: str,
+    started_on: date | None,
+    summary: str,
+    request: HttpRequest | None = None,
+) -> CaseReview:
+    title, summary = (title or "").strip(), (summary or "").strip()
+    _check_details(kind, title, started_on, summary)
+    with transaction.atomic():
+        locked = _locked(review, user)
+        changed = [
+            name
+            for name, value in (("kind", kind), ("title", title), ("started_on", started_on), ("summary", summary))
+            if getattr(locked, name) != value
+        ]
+        if changed:
+            locked.kind, locked.title, locked.started_on, locked.summary = kind, title, started_on, summary
+            locked.save(update_fields=[*changed, "updated_at"])
+            audit_review(
+                request=request,
+                user=user,
+                action=Action.UPDATE,
+                review=locked,
+                purpose=MANAGE_PURPOSE,
+                detail={"record": "case review", "fields": changed},
+            )
+    return locked
+
+
+def case_review_cases_add(
+    *, review: CaseReview, user, case_references: list[str], request: HttpRequest | None = None
+) -> list[ReviewedCase]:
+    """More cases of the review's site that the review is about (one already linked is left as it is)."""
+    cases = _cases(user, [review.site_id], case_references, field="cases")
+    with transaction.atomic():
+        locked = _locked(review, user)
+        linked = set(locked.cases.values_list("referral_id", flat=True))
+        added = [
+            ReviewedCase.objects.create(review=locked, referral=c, added_by=user) for c in cases if c.pk not in linked
+        ]
+        if added:
+            audit_review(
+                request=request,
+                user=user,
+                action=Action.UPDATE,
+                review=locked,
+                purpose=MANAGE_PURPOSE,
+                detail={"record": "reviewed cases", "added": [a.referral_id for a in added]},
+            )
+    return added
+
+
+def case_review_status_set(*, review: CaseReview, user, status: str, request: HttpRequest | None = None) -> CaseReview:
+    """Completed (today) or back in progress. Its actions are chased whatever the review's status."""
+    if status not in ReviewStatus.values:
+        raise CaseReviewError("Select the review's status", "status")
+    with transaction.atomic():
+        locked = _locked(review, user)
+        if locked.status == status:
+            return locked
+        before = locked.status
+        locked.status = status
+        locked.completed_on = timezone.localdate() if status == ReviewStatus.COMPLETED else None
+        locked.save(update_fields=["status", "completed_on", "updated_at"])
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            review=locked,
+            purpose=MANAGE_PURPOSE,
+            detail={"record": "case review", "from": before, "to": status},
+        )
+    return locked
+
+
+def _text(text: str, what: str, field: str = "text") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise CaseReviewError(f"Enter the {what}", field)
+    if len(text) > TEXT_MAX:
+        raise CaseReviewError(f"The {what} must be {TEXT_MAX:,} characters or fewer", field)
+    return text
+
+
+def learning_point_add(*, review: CaseReview, user, text: str, request: HttpRequest | None = None) -> LearningPoint:
+    text = _text(text, "learning point")
+    with transaction.atomic():
+        locked = _locked(review, user)
+        point = LearningPoint.objects.create(review=locked, text=text, created_by=user)
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            review=locked,
+            purpose=MANAGE_PURPOSE,
+            detail={"record": "learning point", "learning_point": point.pk},
+        )
+    return point
+
+
+def recommendation_add(*, review: CaseReview, user, text: str, request: HttpRequest | None = None) -> Recommendation:
+    text = _text(text, "recommendation")
+    with transaction.atomic():
+        locked = _locked(review, user)
+        recommendation = Recommendation.objects.create(review=locked, text=text, created_by=user)
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            review=locked,
+            purpose=MANAGE_PURPOSE,
+            detail={"record": "recommendation", "recommendation": recommendation.pk},
+        )
+    return recommendation
+
+
+def recommendation_status_set(
+    *, recommendation: Recommendation, user, status: str, request: HttpRequest | None = None
+) -> Recommendation:
+    if status not in RecommendationStatus.values:
+        raise CaseReviewError("Select the recommendation's status", "status")
+    with transaction.atomic():
+        _locked(recommendation.review, user)
+        locked = Recommendation.objects.select_for_update().select_related("review").get(pk=recommendation.pk)
+        if locked.status == status:
+            return locked
+        before = locked.status
+        locked.status, locked.status_changed_by, locked.status_changed_at = status, user, timezone.now()
+        locked.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            review=locked.review,
+            purpose=MANAGE_PURPOSE,
+            detail={"record": "recommendation", "recommendation": locked.pk, "from": before, "to": status},
+        )
+    return locked
+
+
+def action_add(
+    *,
+    review: CaseReview,
+    user,
+    description: str,
+    owner,
+    due_on: date | None,
+    recommendation: Recommendation | None = None,
+    request: HttpRequest | None = None,
+) -> ReviewAction:
+    """An action with its owner (a user of the site who may update it) and due date, chased when overdue."""
+    problems: list[tuple[str | None, str]] = []
+    description = (description or "").strip()
+    if not description:
+        problems.append(("description", "Enter what needs to be done"))
+    elif len(description) > TEXT_MAX:
+        problems.append(("description", f"What needs to be done must be {TEXT_MAX:,} characters or fewer"))
+    if owner is None or not selectors.owner_candidates(review.site_id).filter(pk=owner.pk).exists():
+        problems.append(("owner", "Select who owns the action"))
+    if due_on is None:
+        problems.append(("due_on", "Enter the date the action is due"))
+    elif due_on < timezone.localdate():
+        problems.append(("due_on", "The due date must be today or in the future"))
+    if recommendation is not None and recommendation.review_id != review.pk:
+        problems.append(("recommendation", "Select a recommendation of this review"))
+    if problems:
+        raise CaseReviewError(problems[0][1], problems[0][0], problems)
+    with transaction.atomic():
+        locked = _locked(review, user)
+        action = ReviewAction.objects.create(
+            review=locked,
+            recommendation=recommendation,
+            description=description,
+            owner=owner,
+            due_on=due_on,
+            created_by=user,
+        )
+        ReviewActionUpdate.objects.create(action=action, from_status="", to_status=action.status, actor=user)
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.CREATE,
+            review=locked,
+            purpose=MANAGE_PURPOSE,
+            detail={"record": "case review action", "action": action.pk},
+        )
+    return action
+
+
+def action_update(
+    *, action: ReviewAction, user, to_status: str, note: str, request: HttpRequest | None = None
+) -> ReviewActionUpdate:
+    """A new status or a progress note: a new row with its actor. The coordinator updates any action of the
+    site; an owner their own. Only the coordinator cancels one."""
+    note = (note or "").strip()
+    if to_status not in ActionStatus.values:
+        raise CaseReviewError("Select the action's status", "status")
+    if len(note) > TEXT_MAX:
+        raise CaseReviewError(f"Progress note must be {TEXT_MAX:,} characters or fewer", "note")
+    with transaction.atomic():
+        locked = ReviewAction.objects.select_for_update().select_related("review").get(pk=action.pk)
+        site_id = locked.review.site_id
+        manages = has_perm(user, Perm.CASE_REVIEW_MANAGE, site_id)
+        owns = locked.owner_id == user.pk and has_perm(user, Perm.CASE_REVIEW_ACTION_UPDATE, site_id)
+        if not (manages or owns):
+            raise CaseReviewError("Only the action's owner or the panel coordinator can update this action")
+        if to_status == ActionStatus.CANCELLED and locked.status != ActionStatus.CANCELLED and not manages:
+            raise CaseReviewError("Only the panel coordinator can cancel an action", "status")
+        if to_status == locked.status and not note:
+            raise CaseReviewError(
+                f"The action is already {ActionStatus(to_status).label.lower()}: enter a progress note or choose "
+                "another status",
+                "note",
+            )
+        update = ReviewActionUpdate.objects.create(
+            action=locked, from_status=locked.status, to_status=to_status, note=note, actor=user
+        )
+        if to_status != locked.status:
+            locked.status = to_status
+            locked.save(update_fields=["status"])
+        audit_review(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            review=locked.review,
+            purpose=MANAGE_PURPOSE if manages else OWNER_PURPOSE,
+            detail={
+                "record": "case review action",
+                "action": locked.pk,
+                "update": update.pk,
+                "from": update.from_status,
+                "to": update.to_status,
+            },
+        )
+    return update
+
+
+# Retention ---------------------------------------------------------------------------------------------
+
+
+def name_patterns(people: Iterable[tuple[str, str]]) -> list[re.Pattern]:
+    """Full names first (any case), then each name on its own as names are written (capitalised or in capitals),
+    so "may" and "will" in a sentence stay when a child is called May or Will."""
+    full: list[str] = []
+    single: set[str] = set()
+    for given_names, family_name in people:
+        given = (given_names or "").split()
+        family = (family_name or "").split()
+        if given and family:
+            full.append(r"\s+".join(re.escape(w) for w in [*given, *family]))
+            full.append(re.escape(given[0]) + r"\s+" + r"\s+".join(re.escape(w) for w in family))
+            full.append(r"\s+".join(re.escape(w) for w in family) + r",\s*" + re.escape(given[0]))
+        for word in [*given, *family]:
+            if len(word) > 1:
+                single |= {word, word[:1].upper() + word[1:], word.upper()}
+    patterns = [re.compile(r"\b" + p + r"\b", re.IGNORECASE) for p in sorted(set(full), key=len, reverse=True)]
+    patterns += [re.compile(r"\b" + re.escape(w) + r"\b") for w in sorted(single, key=len, reverse=True)]
+    return patterns
+
+
+def redact(text: str, patterns: list[re.Pattern]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def _redact_rows(rows: QuerySet, fields: tuple[str, ...], patterns: list[re.Pattern]) -> int:
+    changed = 0
+    for row in rows.only("pk", *fields):
+        values = {f: redact(getattr(row, f), patterns) for f in fields}
+        if any(values[f] != getattr(row, f) for f in fields):
+            # update(), like the retention app: no save() hooks, no auto-stamps.
+            type(row).objects.filter(pk=row.pk).update(**values)
+            changed += 1
+    return changed
+
+
+def names_of(referral) -> list[tuple[str, str]]:
+    """(given names, family name) the child of this case is known by: as referred, their aliases, and on the
+    child's record."""
+    people = [(referral.given_names, referral.family_name)]
+    people += [(a.get("given_names", ""), a.get("family_name", "")) for a in (referral.aliases or [])]
+    if referral.child_id is not None:
+        people.append((referral.child.given_names, referral.child.family_name))
+    return [p for p in dict.fromkeys(people) if any(p)]
+
+
+def names_in_review(review: CaseReview) -> list[tuple[str, str]]:
+    """The names of the children of every case the review is about (for the check of its published summary)."""
+    people: list[tuple[str, str]] = []
+    for reviewed in ReviewedCase.objects.filter(review=review).select_related("referral", "referral__child"):
+        people += names_of(reviewed.referral)
+    return list(dict.fromkeys(people))
+
+
+def names_redact(referral) -> dict[str, int]:
+    """Take the child's names (as referred, their aliases, and on the child's record) out of the words of every
+    review about this case. Called by retention when the case is anonymised, before the names themselves go;
+    the review, its link to the case and everything else it says are kept."""
+    patterns = name_patterns(names_of(referral))
+    reviews = CaseReview.objects.filter(cases__referral=referral).distinct()
+    if not patterns or not reviews.exists():
+        return {"case_review_rows_redacted": 0}
+    ids = list(reviews.values_list("pk", flat=True))
+    changed = _redact_rows(CaseReview.objects.filter(pk__in=ids), ("title", "summary"), patterns)
+    changed += _redact_rows(LearningPoint.objects.filter(review_id__in=ids), ("text",), patterns)
+    changed += _redact_rows(Recommendation.objects.filter(review_id__in=ids), ("text",), patterns)
+    changed += _redact_rows(ReviewAction.objects.filter(review_id__in=ids), ("description",), patterns)
+    changed += _redact_rows(ReviewActionUpdate.objects.filter(action__review_id__in=ids), ("note",), patterns)
+    return {"case_review_rows_redacted": changed}

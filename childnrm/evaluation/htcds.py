@@ -1,0 +1,152 @@
+"""The HTCDS export: each case in the shape of the UN/IOM Human Trafficking Case Data Standard v2.0, with the
+CTDC Global Dataset's own columns for age, majority and year, so the site's cases can be set beside CTDC data.
+
+Record-level, so released like the evaluation extract: only under a data-sharing agreement in force that covers it,
+pseudonymised with the agreement's salt, nothing finer than the month, no free text, nationality generalised for
+small groups (evaluation.extract.protect). The mapping and its gaps are in docs/htcds-mapping.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from childnrm.accounts.models import OrganisationType
+from childnrm.decisions.models import Outcome
+from childnrm.evaluation.extract import CaseSource, Protection, protect
+from childnrm.evaluation.pseudonyms import Pseudonymiser
+from childnrm.evaluation.regions import region_of
+from childnrm.people.models import Sex
+from childnrm.referrals.models import ReferralStatus, TriageOutcome
+from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+
+COLUMNS = [
+    "x_PersonPseudonym",
+    "x_CasePseudonym",
+    "prs_Gender",
+    "prs_Nationality",
+    "x_CitizenshipRegion",
+    "ageBroad",
+    "majorityStatus",
+    "vic_TypeOfExploitation",
+    "vic_LabourIndustry",
+    "vic_MethodsOfControl",
+    "vic_LocationOfExploitation",
+    "vic_TraffickingStatus",
+    "vic_TraffickingStatusDecisionMakingOrganisation",
+    "cas_Status",
+    "cas_ReferringOrganisationType",
+    "cas_IncomingReferralDate",
+    "yearOfRegistration",
+    "x_SmallGroup",
+]
+DELIMITER = ";"  # HTCDS's multi-select spreadsheets separate values with semicolons
+
+GENDER = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.NOT_KNOWN: "Unknown"}
+TYPE_OF_EXPLOITATION = {
+    ExploitationType.LABOUR: "Forced labour",
+    ExploitationType.SEXUAL: "Sexual exploitation",
+    # Criminal exploitation (county lines among it) is HTCDS's "Illicit activities".
+    ExploitationType.CRIMINAL: "Illicit activities",
+    # Domestic servitude: forced labour in households (its industry is said in vic_LabourIndustry).
+    ExploitationType.DOMESTIC_SERVITUDE: "Forced labour",
+    ExploitationType.ORGAN_HARVESTING: "Organ removal",
+    ExploitationType.OTHER: "Other",
+}
+HOUSEHOLDS = "T_ActivitiesOfHouseholdsAsEmployers"
+# Referral indicators that are HTCDS methods of control. What the referrer saw, not a finding.
+METHODS_OF_CONTROL = {
+    Indicator.DEBT_BONDAGE: "DebtBondage",
+    Indicator.NO_DOCUMENTS: "WithholdsDocuments",
+    Indicator.RESTRICTED_MOVEMENT: "RestrictsMovement",
+    Indicator.PHYSICAL_INJURIES: "PhysicalAbuse",
+    Indicator.WORKING_LONG_HOURS: "ExcessiveWorkingHours",
+}
+ORGANISATION_TYPE = {
+    OrganisationType.LOCAL_AUTHORITY: "LocalGovernmentOrganisation",
+    OrganisationType.POLICE: "LawEnforcement",
+    OrganisationType.HEALTH: "HealthServiceOrganisation",
+    OrganisationType.NGO: "NGO",
+    OrganisationType.HOME_OFFICE: "CentralGovernmentOrganisation",
+    OrganisationType.ICTG_SERVICE: "NGO",
+    OrganisationType.OTHER_AGENCY: "",
+}
+POSSIBLE = "Possible victim of trafficking"
+ACTUAL = "Actual victim of trafficking"
+NOT_A_VICTIM = "Not a victim of trafficking"
+
+
+def age_broad(age: int | None) -> str:
+    """CTDC's age bands (its codebook's ageBroad), from the age at referral."""
+    if age is None:
+        return ""
+    for upper, label in ((8, "0--8"), (17, "9--17"), (20, "18--20"), (23, "21--23"), (26, "24--26")):
+        if age <= upper:
+            return label
+    return "27+"  # never for a child's referral; the finer adult bands are not needed here
+
+
+def trafficking_status(source: CaseSource) -> tuple[str, str]:
+    """HTCDS v2.0's trafficking status, and the type of organisation that decided it.
+
+    A conclusive grounds decision settles it (positive: actual victim; negative: not a victim). A positive
+    reasonable grounds decision is "reasonable grounds to believe": still a possible victim. A negative one is a
+    determination that the child is not one. Without a decision the child is a possible victim; a case handed to
+    the Single Competent Authority is decided there (its decision is not recorded here).
+    """
+    panel = "LocalGovernmentOrganisation"  # the local multi-agency panel, convened by the local authority
+    if source.cg is not None:
+        return (ACTUAL if source.cg.outcome == Outcome.POSITIVE else NOT_A_VICTIM), panel
+    if source.rg is not None:
+        return (POSSIBLE if source.rg.outcome == Outcome.POSITIVE else NOT_A_VICTIM), panel
+    return POSSIBLE, ""
+
+
+def case_status(source: CaseSource) -> str:
+    if source.status == ReferralStatus.HANDED_OFF or source.route in (TriageOutcome.SCA, TriageOutcome.OTHER_SITE):
+        return "ClosedReferred"
+    if source.status == ReferralStatus.WITHDRAWN:
+        return "Closed"
+    if source.rg is not None or source.cg is not None:
+        return "FollowUp"
+    return "Active"
+
+
+def _location(source: CaseSource) -> str:
+    if source.exploitation_location in (ExploitationLocation.UK, ExploitationLocation.BOTH):
+        return "GB"  # overseas countries are not recorded
+    return ""
+
+
+def htcds_row(source: CaseSource, protection: Protection, pseudonyms: Pseudonymiser) -> list[str]:
+    types = [TYPE_OF_EXPLOITATION[t] for t in source.exploitation_types if t in TYPE_OF_EXPLOITATION]
+    status, decided_by = trafficking_status(source)
+    row = {
+        "x_PersonPseudonym": pseudonyms.of("child", source.person_id),
+        "x_CasePseudonym": pseudonyms.of("case", source.referral_id),
+        "prs_Gender": GENDER.get(source.sex, "Unknown"),
+        # A nationality generalised for a small group is left out (HTCDS wants an ISO code); the region stays.
+        "prs_Nationality": "" if protection.generalised else source.nationality,
+        "x_CitizenshipRegion": region_of(source.nationality),
+        "ageBroad": age_broad(source.age),
+        "majorityStatus": "" if source.age is None else ("Minor" if source.age < 18 else "Adult"),
+        "vic_TypeOfExploitation": DELIMITER.join(dict.fromkeys(types)),
+        "vic_LabourIndustry": HOUSEHOLDS if ExploitationType.DOMESTIC_SERVITUDE in source.exploitation_types else "",
+        "vic_MethodsOfControl": DELIMITER.join(
+            sorted({METHODS_OF_CONTROL[i] for i in source.indicators if i in METHODS_OF_CONTROL})
+        ),
+        "vic_LocationOfExploitation": _location(source),
+        "vic_TraffickingStatus": status,
+        "vic_TraffickingStatusDecisionMakingOrganisation": decided_by,
+        "cas_Status": case_status(source),
+        "cas_ReferringOrganisationType": ORGANISATION_TYPE.get(source.referrer_type, ""),
+        "cas_IncomingReferralDate": source.referred_on.strftime("%Y-%m"),
+        "yearOfRegistration": str(source.referred_on.year),
+        "x_SmallGroup": "yes" if protection.small_group else "no",
+    }
+    return [row[c] for c in COLUMNS]
+
+
+def htcds_rows(sources: Sequence[CaseSource], *, salt: str) -> tuple[list[str], list[list[str]]]:
+    pseudonyms = Pseudonymiser(salt)
+    protections = protect(sources)
+    return list(COLUMNS), [htcds_row(s, protections[s.referral_id], pseudonyms) for s in sources]

@@ -1,0 +1,163 @@
+"""Known datasets for the evaluation tests, made through the services as people make them (decisions for the
+larger synthetic dataset are written as rows, as the dashboard's factories do, to keep it quick)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from childnrm.accounts.models import Role
+from childnrm.decisions.demo import final_decision as panel_decision
+from childnrm.decisions.models import Decision, Outcome, Stage
+from childnrm.evaluation.demo import agreement_in_force
+from childnrm.evaluation.models import DataSharingAgreement
+from childnrm.outcomes.models import OutcomeReview
+from childnrm.outcomes.tests.factories import decided_child, missing_episode, record_review
+from childnrm.panels.demo import working_day
+from childnrm.people.models import LinkStatus, Sex
+from childnrm.people.services import child_link_decide
+from childnrm.referrals.models import Referral, TriageOutcome
+from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.tests.factories import submitted_referral, years_ago
+from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+from conftest import demo_user
+
+
+@dataclass
+class KnownCases:
+    decided: Referral  # RG and CG positive, its 3-month review recorded and a missing episode
+    rg: Decision
+    cg: Decision
+    sca: Referral  # handed to the Single Competent Authority
+    waiting: Referral  # awaiting triage: a girl of 16 from Albania, sexual and labour exploitation
+    duplicate: Referral  # another referral of the waiting girl, linked as the same child
+
+
+def known_cases(site_slug: str = "northbridge") -> KnownCases:
+    today = timezone.localdate()
+    guardian = demo_user(Role.ICTG, site_slug)
+    coordinator = demo_user(Role.COORDINATOR, site_slug)
+    rg = decided_child(site_slug, decided_on=today - timedelta(days=200), guardian=guardian)
+    decided = rg.referral
+    site = decided.site
+    cg = panel_decision(
+        site_slug,
+        stage=Stage.CONCLUSIVE_GROUNDS,
+        outcome=Outcome.POSITIVE,
+        decided_on=working_day(rg.decided_on + timedelta(days=site.recovery_period_days + 5), site.nation),
+        referral=decided,
+    )
+    child = decided.child
+    review = OutcomeReview.objects.get(child=child, months=3)
+    record_review(review, guardian)
+    missing_episode(child, guardian)
+
+    sca = submitted_referral(
+        site_slug,
+        sex=Sex.FEMALE,
+        nationalities=["VN"],
+        date_of_birth=years_ago(15),
+        exploitation_types=[ExploitationType.DOMESTIC_SERVITUDE],
+        county_lines=False,
+        exploitation_location=ExploitationLocation.BOTH,
+        indicators=[Indicator.NO_DOCUMENTS, Indicator.RESTRICTED_MOVEMENT],
+    )
+    triage_confirm(
+        referral=sca,
+        user=coordinator,
+        final_outcome=TriageOutcome.SCA,
+        final_site=None,
+        reason="Her age is being assessed; the SCA decides.",
+    )
+    waiting_answers = {
+        "sex": Sex.FEMALE,
+        "nationalities": ["AL"],
+        "date_of_birth": years_ago(16) - timedelta(days=40),
+        "exploitation_types": [ExploitationType.SEXUAL, ExploitationType.LABOUR],
+        "county_lines": False,
+        "ethnicity": "white_other",
+    }
+    waiting = submitted_referral(site_slug, **waiting_answers)
+    duplicate = submitted_referral(site_slug, **waiting_answers)
+    child_link_decide(child=waiting.child, other=duplicate.child, status=LinkStatus.LINKED, user=coordinator)
+    for referral in (decided, sca, waiting, duplicate):
+        referral.refresh_from_db()
+    rg.refresh_from_db()
+    return KnownCases(decided=decided, rg=rg, cg=cg, sca=sca, waiting=waiting, duplicate=duplicate)
+
+
+def many_cases(site_slug: str, count: int, *, seed: int = 7) -> list[Referral]:
+    """`count` submitted cases of varied children; a third accepted by the panel with a final reasonable grounds
+    decision (a few with a conclusive grounds decision too), a sixth handed to the SCA."""
+    from childnrm.dashboard.tests.factories import final_decision
+
+    rng = random.Random(seed)
+    coordinator = demo_user(Role.COORDINATOR, site_slug)
+    today = timezone.localdate()
+    made = []
+    for i in range(count):
+        referral = submitted_referral(
+            site_slug,
+            sex=rng.choice([Sex.MALE, Sex.MALE, Sex.MALE, Sex.FEMALE]),
+            nationalities=[rng.choice(["GB", "GB", "GB", "AL", "VN", "ER"])],
+            date_of_birth=years_ago(rng.choice([11, 13, 14, 15, 16])) - timedelta(days=rng.randint(0, 300)),
+            exploitation_types=rng.choice(
+                [
+                    [ExploitationType.CRIMINAL],
+                    [ExploitationType.CRIMINAL],
+                    [ExploitationType.SEXUAL],
+                    [ExploitationType.LABOUR, ExploitationType.CRIMINAL],
+                ]
+            ),
+            county_lines=rng.random() < 0.5,
+        )
+        if i % 3 == 0:
+            triage_confirm(
+                referral=referral, user=coordinator, final_outcome=TriageOutcome.PANEL, final_site=None, reason=""
+            )
+            referral.refresh_from_db()
+            decided_on = today - timedelta(days=rng.randint(5, 60))
+            final_decision(
+                referral, outcome=Outcome.POSITIVE if rng.random() < 0.7 else Outcome.NEGATIVE, decided_on=decided_on
+            )
+            if i % 9 == 0:
+                final_decision(referral, stage=Stage.CONCLUSIVE_GROUNDS, outcome=Outcome.POSITIVE, decided_on=today)
+        elif i % 6 == 1:
+            triage_confirm(
+                referral=referral,
+                user=coordinator,
+                final_outcome=TriageOutcome.SCA,
+                final_site=None,
+                reason="Sent to the SCA.",
+            )
+        made.append(referral)
+    return made
+
+
+def another_agreement(site_slug: str = "northbridge", **changes) -> DataSharingAgreement:
+    from childnrm.accounts.models import Site
+
+    return agreement_in_force(
+        Site.objects.get(slug=site_slug),
+        analyst=demo_user(Role.ANALYST, site_slug),
+        officer=demo_user(Role.DATA_PROTECTION_OFFICER, site_slug),
+        **changes,
+    )
+
+
+def demo_agreement(site_slug: str = "northbridge") -> DataSharingAgreement:
+    return DataSharingAgreement.objects.filter(site__slug=site_slug).order_by("pk").first()
+
+
+def pseudonym(salt: str, kind: str, record_id: int) -> str:
+    """docs/evaluation-extract.md: HMAC-SHA256 under a key derived from the secret and the agreement's salt."""
+    secret = getattr(settings, "EVALUATION_PSEUDONYM_KEY", "") or settings.SECRET_KEY
+    master = hashlib.sha256(("childnrm-evaluation:" + secret).encode()).digest()
+    key = hmac.new(master, salt.encode(), hashlib.sha256).digest()
+    return hmac.new(key, f"{kind}:{record_id}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,223 @@
+"""Writes of the child's feedback: starting and cancelling a feedback session, and the child's answers.
+
+A session is started by the child's guardian or lead social worker, signed in, from the child's case; it gives a
+one-time code and link (feedback.tokens) that open the form for `tokens.life()`. The child's answers close it:
+they are written once, under a row lock, with an audit event in the same transaction. Nothing the child's device
+is shown names the child.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from childnrm.access.policy import PURPOSES, Perm
+from childnrm.accounts.models import User
+from childnrm.audit.services import Action, audit_record
+from childnrm.feedback import selectors, tokens
+from childnrm.feedback.models import FeedbackSession, Scale
+from childnrm.kit.errors import ServiceError
+from childnrm.people.models import Child
+
+BETTER_MAX = 2_000
+GATHER_PURPOSE = PURPOSES[Perm.FEEDBACK_GATHER]
+CHILD_PURPOSE = "The child's own feedback, given without signing in"
+
+
+class FeedbackError(ServiceError, ValueError):
+    """A change that cannot be made; `field` names the form field to show it against (None: the page)."""
+
+
+class State(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+STATE_LABELS = {
+    State.OPEN: ("Waiting for the child's answers", ""),
+    State.ANSWERED: ("Answered", "govuk-tag--green"),
+    State.CANCELLED: ("Cancelled", "govuk-tag--grey"),
+    State.EXPIRED: ("Expired without answers", "govuk-tag--grey"),
+}
+
+
+def state_of(session: FeedbackSession, now=None) -> State:
+    if session.answered_at is not None:
+        return State.ANSWERED
+    if session.cancelled_at is not None:
+        return State.CANCELLED
+    if session.expires_at <= (now or timezone.now()):
+        return State.EXPIRED
+    return State.OPEN
+
+
+def _audit(*, request, child: Child, action: str, purpose: str, detail: dict, actor=None) -> None:
+    audit_record(
+        request=request, actor=actor, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
+    )
+
+
+@dataclass(frozen=True)
+class Started:
+    session: FeedbackSession
+    code: str  # shown to the practitioner once; only its hash is kept
+
+    @property
+    def token(self) -> str:
+        return tokens.make_token(self.session.pk, self.code)
+
+
+def session_start(*, child: Child, user: User, request: HttpRequest | None = None) -> Started:
+    """A one-time code and link for the child's feedback, about the child's newest final decision if there is one."""
+    from childnrm.decisions.models import Decision, DecisionStatus
+
+    if not selectors.may_gather(user, child):
+        raise FeedbackError("Only the child's guardian or lead social worker can start a feedback session")
+    decision = (
+        Decision.objects.filter(referral__child=child, status=DecisionStatus.FINAL)
+        .select_related("referral")
+        .order_by("-decided_on", "-id")
+        .first()
+    )
+    now = timezone.now()
+    for _attempt in range(3):  # a code already in use (never in practice): draw another
+        code = tokens.new_code()
+        try:
+            with transaction.atomic():
+                session = FeedbackSession.objects.create(
+                    child=child,
+                    referral=decision.referral if decision else None,
+                    decision=decision,
+                    started_by=user,
+                    started_as=selectors.started_as(user, child),
+                    started_at=now,
+                    expires_at=now + tokens.life(),
+                    code_hash=tokens.code_hash(code),
+                )
+                _audit(
+                    request=request,
+                    child=child,
+                    action=Action.CREATE,
+                    purpose=GATHER_PURPOSE,
+                    detail={"record": "feedback session", "session": session.pk, "decision": session.decision_id},
+                )
+        except IntegrityError:
+            continue
+        return Started(session, code)
+    raise FeedbackError("The feedback session could not be started: try again")
+
+
+def session_cancel(*, session: FeedbackSession, user: User, request: HttpRequest | None = None) -> FeedbackSession:
+    """The link and code stop working at once (a device left behind, the child not ready)."""
+    with transaction.atomic():
+        session = FeedbackSession.objects.select_for_update().select_related("child").get(pk=session.pk)
+        if session.started_by_id != user.pk or not selectors.may_gather(user, session.child):
+            raise FeedbackError("Only the person who started this feedback session can cancel it")
+        state = state_of(session)
+        if state != State.OPEN:
+            raise FeedbackError(f"This feedback session is already {STATE_LABELS[state][0].lower()}")
+        session.cancelled_at = timezone.now()
+        session.save(update_fields=["cancelled_at"])
+        _audit(
+            request=request,
+            child=session.child,
+            action=Action.UPDATE,
+            purpose=GATHER_PURPOSE,
+            detail={"record": "feedback session", "session": session.pk, "change": "cancelled"},
+        )
+    return session
+
+
+# The child's side: no sign-in ------------------------------------------------------------------------
+
+
+def open_session_for_token(token: str) -> FeedbackSession | None:
+    """The open session a link names, or None: a link made up, changed, expired, used or cancelled."""
+    found = tokens.read_token(token)
+    if found is None:
+        return None
+    session_id, code = found
+    session = FeedbackSession.objects.select_related("child").filter(pk=session_id).first()
+    if session is None or not tokens.matches(code, session.code_hash) or state_of(session) != State.OPEN:
+        return None
+    return session
+
+
+def open_session_for_code(typed: str) -> tuple[FeedbackSession, str] | None:
+    """(the open session, its code) for a code typed in, or None."""
+    code = tokens.normalise(typed)
+    if len(code) != tokens.CODE_LENGTH:
+        return None
+    session = FeedbackSession.objects.filter(code_hash=tokens.code_hash(code)).first()
+    if session is None or state_of(session) != State.OPEN:
+        return None
+    return session, code
+
+
+def link_opened(*, session: FeedbackSession, request: HttpRequest, how: str) -> None:
+    """The child's form was opened (by link or code): audited, with nothing of the child in the detail."""
+    _audit(
+        request=request,
+        child=session.child,
+        action=Action.VIEW,
+        purpose=CHILD_PURPOSE,
+        detail={"page": "child's feedback form", "session": session.pk, "opened_by": how},
+    )
+
+
+def code_refused(*, request: HttpRequest, reason: str) -> None:
+    """A code or link that did not open a form: a trace of guessing, without what was typed."""
+    audit_record(
+        request=request,
+        action=Action.REFUSED,
+        object_type=FeedbackSession._meta.label_lower,
+        purpose=CHILD_PURPOSE,
+        detail={"page": "child's feedback", "reason": reason},
+    )
+
+
+def feedback_answer(
+    *,
+    token: str,
+    listened: str,
+    understood: str,
+    better: str,
+    request: HttpRequest | None = None,
+) -> FeedbackSession:
+    """The child's answers, once: the link must still be open when they are saved (checked again under a lock)."""
+    better = (better or "").strip()
+    if listened not in Scale.values:
+        raise FeedbackError("Pick an answer", "listened")
+    if understood not in Scale.values:
+        raise FeedbackError("Pick an answer", "understood")
+    if len(better) > BETTER_MAX:
+        raise FeedbackError("That is too long", "better")
+    found = tokens.read_token(token)
+    if found is None:
+        raise FeedbackError("This link does not work", code="link_gone")
+    session_id, code = found
+    with transaction.atomic():
+        session = FeedbackSession.objects.select_for_update().select_related("child").filter(pk=session_id).first()
+        if session is None or not tokens.matches(code, session.code_hash) or state_of(session) != State.OPEN:
+            raise FeedbackError("This link does not work", code="link_gone")
+        session.listened, session.understood, session.better = listened, understood, better
+        session.answered_at = timezone.now()
+        session.save(update_fields=["listened", "understood", "better", "answered_at"])
+        _audit(
+            request=request,
+            child=session.child,
+            action=Action.CREATE,
+            purpose=CHILD_PURPOSE,
+            detail={
+                "record": "child's feedback",
+                "session": session.pk,
+                "answered_by": "the child, without signing in",
+            },
+        )
+    return session

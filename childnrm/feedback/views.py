@@ -1,0 +1,242 @@
+"""Pages of the child's feedback.
+
+Practitioners (signed in): a child's feedback and its sessions, starting a session (which shows its one-time code
+and link to the one who started it), cancelling one, and the summary for the site's coordinator and analysts.
+
+The child (no sign-in, ADR 0022): the code page, the form reached by the one-time link, and the thank-you page.
+They show nothing that names the child or their case, are rate-limited by address, and every opening, refusal
+and answer is audited. A signed-in person on the child's device must belong to the child's site; anyone else's
+session gets the same 404 as a made-up link.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from childnrm.access.decorators import public, requires
+from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.feedback import ratelimit, selectors, services, tokens, wording
+from childnrm.feedback.forms import ChildFeedbackForm, CodeForm, PeriodForm
+from childnrm.feedback.models import FeedbackSession
+from childnrm.feedback.services import FeedbackError, State
+from childnrm.people.models import Child
+
+VIEWERS = (Perm.FEEDBACK_GATHER, Perm.FEEDBACK_VIEW_SITE)
+# The starter's page shows the code while the session is open: kept in their own signed-in session, never stored.
+_CODES_KEY = "feedback_codes"
+
+
+def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=child,
+        purpose=selectors.purpose_for(request.user, child),
+        detail={"page": page, **detail},
+    )
+
+
+# Practitioners ------------------------------------------------------------------------------------------
+
+
+@requires(*VIEWERS)
+def child_feedback(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_get(request.user, reference)
+    now = timezone.now()
+    sessions = list(selectors.sessions_of(child))
+    rows = []
+    for session in sessions:
+        state = services.state_of(session, now)
+        label, tag = services.STATE_LABELS[state]
+        rows.append({"session": session, "state": state, "label": label, "tag": tag})
+    _view_audit(request, child, "child's feedback", sessions=[s.pk for s in sessions])
+    return render(
+        request,
+        "feedback/child.html",
+        {
+            "child": child,
+            "rows": rows,
+            "gathers": selectors.may_gather(request.user, child),
+            "words": wording.SCALE_WORDS,
+            "life_minutes": int(tokens.life().total_seconds() // 60),
+        },
+    )
+
+
+@requires(Perm.FEEDBACK_GATHER)
+def start(request: HttpRequest, reference: str) -> HttpResponse:
+    child = selectors.child_for_gathering(request.user, reference)
+    if request.method != "POST":
+        return redirect("feedback:child", reference=child.reference)
+    if not ratelimit.allowed(ratelimit.SESSION_STARTS, f"user-{request.user.pk}"):
+        messages.info(request, "You have started many feedback sessions in the last hour. Try again later.")
+        return redirect("feedback:child", reference=child.reference)
+    try:
+        started = services.session_start(child=child, user=request.user, request=request)
+    except FeedbackError as problem:
+        messages.info(request, str(problem))
+        return redirect("feedback:child", reference=child.reference)
+    codes = request.session.get(_CODES_KEY, {})
+    codes[str(started.session.pk)] = started.code
+    request.session[_CODES_KEY] = codes
+    return redirect("feedback:session", feedback_session_id=started.session.pk)
+
+
+@requires(Perm.FEEDBACK_GATHER)
+@never_cache
+def session(request: HttpRequest, feedback_session_id: int) -> HttpResponse:
+    found = selectors.session_for_starter(request.user, feedback_session_id)
+    state = services.state_of(found)
+    code = request.session.get(_CODES_KEY, {}).get(str(found.pk)) if state == State.OPEN else None
+    link = ""
+    if code:
+        link = request.build_absolute_uri(
+            reverse("feedback:form", kwargs={"feedback_token": tokens.make_token(found.pk, code)})
+        )
+    _view_audit(request, found.child, "feedback session", session=found.pk)
+    return render(
+        request,
+        "feedback/session.html",
+        {
+            "child": found.child,
+            "found": found,
+            "state": state,
+            "label": services.STATE_LABELS[state][0],
+            "code": tokens.shown(code) if code else "",
+            "link": link,
+            "code_page": request.build_absolute_uri(reverse("feedback:code")),
+        },
+    )
+
+
+@requires(Perm.FEEDBACK_GATHER)
+def cancel(request: HttpRequest, feedback_session_id: int) -> HttpResponse:
+    found = selectors.session_for_starter(request.user, feedback_session_id)
+    if request.method != "POST":
+        return redirect("feedback:session", feedback_session_id=found.pk)
+    try:
+        services.session_cancel(session=found, user=request.user, request=request)
+    except FeedbackError as problem:
+        messages.info(request, str(problem))
+    else:
+        messages.success(request, "The feedback link and code no longer work")
+    codes = request.session.get(_CODES_KEY, {})
+    if codes.pop(str(found.pk), None) is not None:
+        request.session[_CODES_KEY] = codes
+    return redirect("feedback:child", reference=found.child.reference)
+
+
+@requires(Perm.FEEDBACK_VIEW_SITE, Perm.STATISTICS_VIEW)
+def summary(request: HttpRequest) -> HttpResponse:
+    """The site's children's feedback in numbers, with disclosure control (counts only, never their words)."""
+    from childnrm.accounts.models import Site
+
+    site_ids = selectors.summary_site_ids(request.user)
+    form = PeriodForm(request.GET or None)
+    months = form.chosen_months()
+    end = timezone.localdate()
+    start_on = end - timedelta(days=round(months * 365.25 / 12)) + timedelta(days=1)
+    result = selectors.feedback_summary(site_ids, start_on, end)
+    sites = list(Site.objects.filter(pk__in=site_ids).order_by("name").values_list("name", flat=True))
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        object_type="feedback.summary",
+        purpose=PURPOSES[Perm.FEEDBACK_VIEW_SITE]
+        if has_perm(request.user, Perm.FEEDBACK_VIEW_SITE)
+        else PURPOSES[Perm.STATISTICS_VIEW],
+        detail={"sites": site_ids, "start": start_on.isoformat(), "end": end.isoformat()},
+    )
+    return render(request, "feedback/summary.html", {"summary": result, "sites": sites, "form": form})
+
+
+# The child: no sign-in ----------------------------------------------------------------------------------
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "feedback/too_many.html", {"wording": wording}, status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+def _link_gone(request: HttpRequest) -> HttpResponse:
+    """A link that is made up, changed, expired, used or cancelled: refused, with the way to a new code."""
+    return render(request, "feedback/link_gone.html", {"wording": wording}, status=404)
+
+
+def _not_for_this_device(request: HttpRequest, found: FeedbackSession) -> bool:
+    """Someone signed in on this device who does not work at the child's site: nothing of theirs is mixed in."""
+    user = request.user
+    return bool(user.is_authenticated and found.child.site_id not in selectors.user_site_ids(user))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@public
+def code(request: HttpRequest) -> HttpResponse:
+    """The child types in the code the practitioner reads out; it opens the form by its one-time link."""
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request):
+            services.code_refused(request=request, reason="too many failed tries")
+            return _too_many(request)
+        if form.is_valid():
+            found = services.open_session_for_code(form.cleaned_data["code"])
+            if found is not None and not _not_for_this_device(request, found[0]):
+                session_found, typed = found
+                return redirect("feedback:form", feedback_token=tokens.make_token(session_found.pk, typed))
+            ratelimit.address_failed(request)
+            services.code_refused(request=request, reason="code does not open a form")
+            form.add_error("code", wording.CODE_WRONG)
+    return _private(render(request, "feedback/code.html", {"form": form, "wording": wording}))
+
+
+@public
+def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
+    if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request) or not ratelimit.address_allowed(
+        ratelimit.FORM_REQUESTS, request
+    ):
+        services.code_refused(request=request, reason="too many tries")
+        return _too_many(request)
+    found = services.open_session_for_token(feedback_token)
+    if found is None:
+        ratelimit.address_failed(request)
+        services.code_refused(request=request, reason="link does not open a form")
+        return _private(_link_gone(request))
+    if _not_for_this_device(request, found):
+        raise Http404
+    form = ChildFeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_answer(
+                token=feedback_token,
+                listened=form.cleaned_data["listened"],
+                understood=form.cleaned_data["understood"],
+                better=form.cleaned_data["better"],
+                request=request,
+            )
+        except FeedbackError as problem:
+            if problem.code == "link_gone":
+                return _private(_link_gone(request))
+            form.add_service_error(problem)
+        else:
+            return redirect("feedback:thanks")
+    if request.method != "POST":
+        services.link_opened(session=found, request=request, how="one-time link or code")
+    return _private(render(request, "feedback/form.html", {"form": form, "wording": wording}))
+
+
+@public
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "feedback/thanks.html", {"wording": wording})

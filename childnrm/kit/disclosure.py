@@ -1,0 +1,242 @@
+"""ONS-style statistical disclosure control for every published table, chart and download (issue 10).
+
+Small counts could identify a child, so every figure the statistics pages, downloads and the quarterly
+release show passes through here:
+
+- primary suppression: a count from 1 to `threshold - 1` is shown as "[c]" (ONS: confidential);
+- secondary suppression: no row or column total may let a suppressed cell be worked out by subtraction,
+  so every line (a row or column with its total) holds either no suppressed figure or at least two;
+- rounding: every shown count is rounded to the nearest `rounding` (totals from the true values);
+- rates only where the denominator is at least `min_denominator` ("[low]" otherwise), and not where the
+  numerator, or what it leaves out of the denominator, is itself a small count (the rate and its
+  denominator would give the count back).
+
+Zero is shown as 0: knowing that nobody is in a group identifies nobody. The kit is the bottom layer and
+imports no other part of the service.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+CONFIDENTIAL = "[c]"  # ONS marker: suppressed to protect confidentiality
+LOW_BASE = "[low]"  # a rate or average from too few cases to show
+NOT_AVAILABLE = "[x]"  # ONS marker: not available (no cases, nothing to measure)
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """The rules of one release: ONS defaults, configurable per release."""
+
+    threshold: int = 5  # counts 1..threshold-1 are suppressed
+    rounding: int = 5  # shown counts are rounded to the nearest `rounding` (1: no rounding)
+    min_denominator: int = 10  # rates (and averages) only where the base is at least this
+    # A rate is withheld when the count it leaves out (denominator - numerator) is small too: 18 of 20 with
+    # the denominator shown gives the 2 back.
+    protect_rate_complement: bool = True
+
+    def __post_init__(self) -> None:
+        if self.threshold < 0 or self.rounding < 1 or self.min_denominator < 0:
+            raise ValueError("Disclosure rules need threshold >= 0, rounding >= 1 and min_denominator >= 0.")
+
+    def is_small(self, n: int) -> bool:
+        """A count that may not be shown (zero may)."""
+        return 0 < n < self.threshold
+
+    def describe(self) -> str:
+        """The rules in plain words, for a methodology note or a page footnote."""
+        parts = []
+        if self.threshold > 1:
+            parts.append(
+                f"counts from 1 to {self.threshold - 1} are suppressed and shown as {CONFIDENTIAL}, with further "
+                f"cells suppressed where a total would let a suppressed count be worked out"
+            )
+        if self.rounding > 1:
+            parts.append(f"all other counts, totals included, are rounded to the nearest {self.rounding}")
+        parts.append(
+            f"rates, averages and times are shown only where they are based on at least {self.min_denominator} "
+            f"cases ({LOW_BASE} otherwise), and a rate is not shown where it would give back a suppressed count"
+        )
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+
+DEFAULT_RULES = DisclosureRules()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One protected figure: the value to show (None when withheld), whether it was suppressed, and why."""
+
+    value: int | float | None
+    suppressed: bool = False
+    note: str = ""
+    places: int = 1  # decimal places a non-whole value is shown to
+
+    def __str__(self) -> str:
+        if self.suppressed:
+            return self.note or CONFIDENTIAL
+        if self.value is None:
+            return self.note or NOT_AVAILABLE
+        if isinstance(self.value, float):
+            return f"{self.value:,.{self.places}f}"
+        return f"{self.value:,}"
+
+    @property
+    def export(self) -> int | float | str:
+        """The value for a spreadsheet: the number itself, or the marker text where nothing is shown."""
+        if self.suppressed or self.value is None:
+            return str(self)
+        return self.value
+
+
+def round_count(n: int, rules: DisclosureRules = DEFAULT_RULES) -> int:
+    """`n` rounded half up to the nearest `rules.rounding`; a count above zero never rounds to zero."""
+    if rules.rounding <= 1 or n == 0:
+        return n
+    rounded = math.floor(n / rules.rounding + 0.5) * rules.rounding
+    return rounded if rounded > 0 else rules.rounding
+
+
+def _check_count(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"A count must be a whole number of at least 0, not {n!r}.")
+
+
+def protect_count(n: int | None, rules: DisclosureRules = DEFAULT_RULES) -> Cell:
+    """One count on its own: suppressed when small, otherwise rounded."""
+    if n is None:
+        return Cell(None, False, NOT_AVAILABLE)
+    _check_count(n)
+    if rules.is_small(n):
+        return Cell(None, True, CONFIDENTIAL)
+    return Cell(round_count(n, rules), False, "")
+
+
+def protect_rate(numerator: int, denominator: int, rules: DisclosureRules = DEFAULT_RULES) -> Cell:
+    """`numerator` as a percentage of `denominator` (1 dp), computed from the true counts.
+
+    Withheld ("[low]") when the denominator is below `min_denominator`, and ("[c]") when the numerator (or,
+    by default, the rest of the denominator) is a small count: the rate and the (rounded) denominator would
+    otherwise give that count back.
+    """
+    _check_count(numerator)
+    _check_count(denominator)
+    if numerator > denominator:
+        raise ValueError("A rate's numerator cannot exceed its denominator.")
+    if denominator == 0:
+        return Cell(None, False, NOT_AVAILABLE)
+    if denominator < rules.min_denominator:
+        return Cell(None, True, LOW_BASE)
+    if rules.is_small(numerator) or (rules.protect_rate_complement and rules.is_small(denominator - numerator)):
+        return Cell(None, True, CONFIDENTIAL)
+    return Cell(round(100.0 * numerator / denominator, 1), False, "")
+
+
+def protect_measure(value: float | None, base: int, rules: DisclosureRules = DEFAULT_RULES, *, places: int = 1) -> Cell:
+    """An average, median or quartile of `base` cases: shown (to `places` dp) only where the base is large enough.
+
+    A median of three children's waits is one child's wait, so the same minimum base as rates applies.
+    """
+    _check_count(base)
+    if base == 0 or value is None:
+        return Cell(None, False, NOT_AVAILABLE)
+    if base < max(rules.min_denominator, rules.threshold):
+        return Cell(None, True, LOW_BASE)
+    return Cell(round(float(value), places), False, "", places)
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A table of counts after suppression and rounding, with its totals (computed from the true counts).
+
+    `cells[i][j]` is body cell (i, j); `row_totals[i]`, `column_totals[j]` and `grand_total` are None when
+    the table was protected without totals.
+    """
+
+    cells: list[list[Cell]]
+    row_totals: list[Cell] | None = None
+    column_totals: list[Cell] | None = None
+    grand_total: Cell | None = None
+    rules: DisclosureRules = field(default=DEFAULT_RULES)
+
+    def rows_with_totals(self) -> list[list[Cell]]:
+        """Body rows each followed by its total, then the totals row: the table as it is shown."""
+        rows = [
+            [*row, self.row_totals[i]] if self.row_totals is not None else list(row) for i, row in enumerate(self.cells)
+        ]
+        if self.column_totals is not None and self.grand_total is not None:
+            rows.append([*self.column_totals, self.grand_total])
+        return rows
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(cell.suppressed for row in self.rows_with_totals() for cell in row)
+
+
+def _suppression_pattern(rows: Sequence[Sequence[int]], rules: DisclosureRules) -> list[list[bool]]:
+    """Which cells of the table extended with its totals (last row and column) to suppress.
+
+    Every line of the extended table (a body row with its row total, a column with its column total, the
+    column of row totals with the grand total, and the row of column totals with the grand total) adds
+    up, so one suppressed figure alone in a line could be worked out by subtraction. While some line
+    holds exactly one, the smallest other figure in it is suppressed too (a non-zero one first: a
+    suppressed zero protects as well but reads oddly), until no line holds exactly one.
+    """
+    n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+    values = [[*row, sum(row)] for row in rows]
+    values.append([*(sum(row[j] for row in rows) for j in range(n_cols)), sum(sum(row) for row in rows)])
+    hidden = [[rules.is_small(v) for v in line] for line in values]
+    lines: list[list[tuple[int, int]]] = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
+    lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+
+    def order(pos: tuple[int, int]) -> tuple[bool, int, bool, bool]:
+        """Smallest non-zero first, then zeros; among equals a body cell before a total (it says less)."""
+        value = values[pos[0]][pos[1]]
+        return (value == 0, value, pos[0] == n_rows, pos[1] == n_cols)
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(hidden[i][j] for i, j in line) != 1:
+                continue
+            candidates = [(i, j) for i, j in line if not hidden[i][j]]
+            i, j = min(candidates, key=order)
+            hidden[i][j] = True
+            changed = True
+    return hidden
+
+
+def protect_table(
+    rows: list[list[int]], rules: DisclosureRules = DEFAULT_RULES, *, with_totals: bool = True
+) -> ProtectedTable:
+    """A table of true counts, protected: primary and secondary suppression, then rounding.
+
+    Secondary suppression runs against the row and column totals even when they are not returned
+    (`with_totals=False`): the same totals are usually published in another table of the release.
+    """
+    for row in rows:
+        if len(row) != len(rows[0]):
+            raise ValueError("Every row of a table needs the same number of cells.")
+        for n in row:
+            _check_count(n)
+    if not rows or not rows[0]:
+        return ProtectedTable(cells=[[] for _ in rows], rules=rules)
+    hidden = _suppression_pattern(rows, rules)
+    n_rows, n_cols = len(rows), len(rows[0])
+
+    def shown(n: int, suppress: bool) -> Cell:
+        return Cell(None, True, CONFIDENTIAL) if suppress else Cell(round_count(n, rules), False, "")
+
+    cells = [[shown(rows[i][j], hidden[i][j]) for j in range(n_cols)] for i in range(n_rows)]
+    if not with_totals:
+        return ProtectedTable(cells=cells, rules=rules)
+    row_totals = [shown(sum(rows[i]), hidden[i][n_cols]) for i in range(n_rows)]
+    column_totals = [shown(sum(row[j] for row in rows), hidden[n_rows][j]) for j in range(n_cols)]
+    grand_total = shown(sum(sum(row) for row in rows), hidden[n_rows][n_cols])
+    return ProtectedTable(
+        cells=cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total, rules=rules
+    )

@@ -1,0 +1,182 @@
+"""Disclosure control on small cells: no shown count from 1 to 4, no total reveals a suppressed cell."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from childnrm.kit.disclosure import (
+    CONFIDENTIAL,
+    DEFAULT_RULES,
+    LOW_BASE,
+    Cell,
+    DisclosureRules,
+    ProtectedTable,
+    protect_count,
+    protect_measure,
+    protect_rate,
+    protect_table,
+    round_count,
+)
+
+
+def shown_counts(table: ProtectedTable) -> list[int]:
+    return [cell.value for row in table.rows_with_totals() for cell in row if not cell.suppressed]  # type: ignore[misc]
+
+
+def assert_no_total_reveals_a_suppressed_cell(table: ProtectedTable) -> None:
+    """Every line (row or column with its total, the totals' own lines too) hides 0 or at least 2 figures."""
+    grid = table.rows_with_totals()
+    lines = [list(row) for row in grid] + [list(col) for col in zip(*grid, strict=True)]
+    for line in lines:
+        assert sum(cell.suppressed for cell in line) != 1, [str(c) for c in line]
+
+
+def assert_safe(table: ProtectedTable) -> None:
+    assert all(not 1 <= n <= 4 for n in shown_counts(table))
+    assert all(n % 5 == 0 for n in shown_counts(table))
+    assert_no_total_reveals_a_suppressed_cell(table)
+
+
+@pytest.mark.parametrize(
+    ("n", "shown"),
+    [(0, "0"), (1, "[c]"), (4, "[c]"), (5, "5"), (7, "5"), (8, "10"), (12, "10"), (13, "15"), (1234, "1,235")],
+)
+def test_one_count_is_suppressed_when_small_and_rounded_to_the_nearest_5(n, shown):
+    assert str(protect_count(n)) == shown
+
+
+def test_a_suppressed_count_keeps_no_value_and_exports_its_marker():
+    cell = protect_count(3)
+    assert cell == Cell(None, True, CONFIDENTIAL)
+    assert cell.export == "[c]"
+    assert protect_count(22).export == 20
+
+
+def test_rules_are_configurable_per_release():
+    strict = DisclosureRules(threshold=10, rounding=10, min_denominator=20)
+    assert str(protect_count(9, strict)) == "[c]"
+    assert str(protect_count(14, strict)) == "10"
+    assert str(protect_count(15, strict)) == "20"
+    exact = DisclosureRules(threshold=1, rounding=1, min_denominator=1)
+    assert str(protect_count(3, exact)) == "3"
+    with pytest.raises(ValueError):
+        DisclosureRules(rounding=0)
+
+
+def test_a_count_above_zero_never_rounds_to_zero():
+    assert round_count(6, DisclosureRules(threshold=5, rounding=20)) == 20
+
+
+def test_rates_need_a_denominator_of_ten_and_a_numerator_that_is_not_small():
+    assert str(protect_rate(5, 9)) == LOW_BASE
+    assert protect_rate(5, 9).suppressed
+    assert str(protect_rate(3, 40)) == CONFIDENTIAL
+    assert str(protect_rate(0, 40)) == "0.0"
+    assert str(protect_rate(7, 12)) == "58.3"
+    # 18 of 20: the 2 left out would be given back by the rate.
+    assert str(protect_rate(18, 20)) == CONFIDENTIAL
+    assert str(protect_rate(18, 20, DisclosureRules(protect_rate_complement=False))) == "90.0"
+    assert str(protect_rate(20, 20)) == "100.0"
+    assert protect_rate(1, 3, DisclosureRules(threshold=1, min_denominator=1)).value == pytest.approx(33.3)
+    assert str(protect_rate(0, 0)) == "[x]"
+    with pytest.raises(ValueError):
+        protect_rate(5, 4)
+
+
+def test_an_average_of_few_cases_is_withheld():
+    assert str(protect_measure(12.345, 9)) == LOW_BASE
+    assert str(protect_measure(12.345, 10)) == "12.3"
+    assert str(protect_measure(None, 0)) == "[x]"
+    assert str(protect_measure(1.23456, 12, places=2)) == "1.23"
+
+
+def test_a_single_small_cell_takes_the_next_smallest_in_its_row_and_column_with_it():
+    table = protect_table([[3, 20, 40], [30, 25, 50], [60, 70, 80]])
+    hidden = [[cell.suppressed for cell in row] for row in table.cells]
+    # The 3 is primary; its row and its column each need a second suppressed figure.
+    assert hidden[0][0]
+    assert sum(hidden[0]) >= 2
+    assert sum(row[0] for row in hidden) >= 2
+    assert_safe(table)
+    # Totals come from the true values, then rounded: row 0 total 63 -> 65, grand total 378 -> 380.
+    assert table.row_totals is not None and table.grand_total is not None
+    assert str(table.row_totals[0]) == "65"
+    assert str(table.grand_total) == "380"
+
+
+def test_a_small_total_is_suppressed_and_cannot_be_worked_out_from_the_grand_total():
+    # Row 0 adds up to 3: its cells and its total are small; the column of row totals then needs another.
+    table = protect_table([[1, 2, 0], [30, 25, 50]])
+    assert table.row_totals is not None
+    assert table.row_totals[0].suppressed
+    assert_safe(table)
+
+
+def test_a_one_column_table_suppresses_the_total_when_it_must():
+    table = protect_table([[3], [40], [50]])
+    assert_safe(table)
+
+
+def test_zero_is_shown_and_only_suppressed_when_nothing_else_can_protect():
+    table = protect_table([[0, 0, 2], [0, 10, 10]])
+    assert str(table.cells[0][0]) == "0" or table.cells[0][0].suppressed
+    assert_safe(table)
+
+
+def test_without_totals_the_body_is_still_protected_against_totals_published_elsewhere():
+    table = protect_table([[3, 20], [30, 40]], with_totals=False)
+    assert table.row_totals is None and table.grand_total is None
+    assert sum(cell.suppressed for cell in table.cells[0]) == 2
+
+
+def test_no_small_cell_means_nothing_suppressed():
+    table = protect_table([[5, 10], [15, 20]])
+    assert table.suppressed_count == 0
+    assert [[str(c) for c in row] for row in table.rows_with_totals()] == [
+        ["5", "10", "15"],
+        ["15", "20", "35"],
+        ["20", "30", "50"],
+    ]
+
+
+def test_every_small_table_of_small_cells_is_safe():
+    """Exhaustive over 2x2 tables with cells 0..6: every pattern of small cells."""
+    for a, b, c, d in itertools.product(range(7), repeat=4):
+        assert_safe(protect_table([[a, b], [c, d]]))
+
+
+def test_random_tables_with_many_small_cells_are_safe():
+    rng = random.Random(10)
+    for _ in range(300):
+        n_rows, n_cols = rng.randint(1, 6), rng.randint(1, 6)
+        rows = [[rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 12, 40]) for _ in range(n_cols)] for _ in range(n_rows)]
+        assert_safe(protect_table(rows))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=5).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.integers(min_value=0, max_value=30), min_size=cols, max_size=cols), min_size=1, max_size=5
+        )
+    )
+)
+def test_any_table_is_safe(rows):
+    assert_safe(protect_table(rows))
+
+
+def test_rules_describe_themselves_for_the_methodology_note():
+    text = DEFAULT_RULES.describe()
+    assert "1 to 4" in text and "nearest 5" in text and "at least 10" in text
+
+
+def test_negative_or_ragged_input_is_refused():
+    with pytest.raises(ValueError):
+        protect_count(-1)
+    with pytest.raises(ValueError):
+        protect_table([[1, 2], [3]])

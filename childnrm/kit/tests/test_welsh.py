@@ -1,0 +1,116 @@
+"""Dates, times and form messages in Welsh (ADR 0023), and the catalogues complete."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django import forms
+from django.template import engines
+from django.utils.translation import gettext_lazy as _
+
+from childnrm.kit import catalogues
+from childnrm.kit.dates import long_date, long_datetime, time_of_day
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
+from childnrm.kit.i18n import language
+
+
+def test_dates_in_welsh_have_welsh_months_and_days():
+    with language("cy"):
+        assert long_date(date(2026, 3, 7)) == "7 Mawrth 2026"
+        assert long_date(date(2026, 12, 3), weekday=True) == "Dydd Iau 3 Rhagfyr 2026"
+        assert [long_date(date(2026, month, 1)).split()[1] for month in range(1, 13)] == [
+            "Ionawr",
+            "Chwefror",
+            "Mawrth",
+            "Ebrill",
+            "Mai",
+            "Mehefin",
+            "Gorffennaf",
+            "Awst",
+            "Medi",
+            "Hydref",
+            "Tachwedd",
+            "Rhagfyr",
+        ]
+        # Monday 7 December 2026 to Sunday 13 December.
+        assert [long_date(date(2026, 12, d), weekday=True).rsplit(" ", 3)[0] for d in range(7, 14)] == [
+            "Dydd Llun",
+            "Dydd Mawrth",
+            "Dydd Mercher",
+            "Dydd Iau",
+            "Dydd Gwener",
+            "Dydd Sadwrn",
+            "Dydd Sul",
+        ]
+        # UK time, as in English: 13:05 UTC on a summer day is 2:05pm in London.
+        assert long_datetime(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 Gorffennaf 2026 am 2:05yh"
+        assert long_datetime(datetime(2026, 12, 3, 12, 0, tzinfo=UTC), weekday=True) == (
+            "Dydd Iau 3 Rhagfyr 2026 am hanner dydd"
+        )
+        assert long_date("2026-12-03") == "3 Rhagfyr 2026"
+
+
+def test_times_in_welsh_use_yb_and_yh():
+    at = lambda hour, minute: time_of_day(datetime(2026, 12, 3, hour, minute, tzinfo=UTC))  # noqa: E731
+    with language("cy"):
+        assert [at(10, 0), at(10, 30), at(9, 5), at(12, 30), at(17, 45), at(0, 15)] == [
+            "10yb",
+            "10:30yb",
+            "9:05yb",
+            "12:30yh",
+            "5:45yh",
+            "12:15yb",
+        ]
+        assert at(12, 0) == "hanner dydd"
+        assert at(0, 0) == "hanner nos"
+    # And back in English afterwards: the language is the request's, never left switched.
+    assert at(10, 30) == "10:30am"
+    assert long_date(date(2026, 3, 7)) == "7 March 2026"
+
+
+class _BornForm(GovukFormMixin, forms.Form):
+    born = GovukDateField(
+        label=_("Date of birth"), what=_("Date of birth"), enter=_("Enter the date of birth"), required=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "english", "welsh"),
+    [
+        (
+            {"born_day": "3", "born_month": "", "born_year": ""},
+            "must include a month and year",
+            "rhaid iddo gynnwys mis a blwyddyn",
+        ),
+        (
+            {"born_day": "31", "born_month": "2", "born_year": "2010"},
+            "must be a real date",
+            "rhaid iddo fod yn ddyddiad go iawn",
+        ),
+        (
+            {"born_day": "3", "born_month": "2", "born_year": "10"},
+            "Year must include 4 numbers",
+            "Rhaid i’r flwyddyn gynnwys 4 rhif",
+        ),
+    ],
+)
+def test_date_field_errors_follow_the_language(data, english, welsh):
+    assert english in _BornForm(data).errors["born"][0]
+    with language("cy"):
+        assert welsh in _BornForm(data).errors["born"][0]
+
+
+def test_the_error_summary_and_date_boxes_are_welsh():
+    page = engines["jinja2"].from_string("{{ error_summary(form) }}{{ field(form.born) }}")
+    with language("cy"):
+        html = page.render({"form": _BornForm({"born_day": "", "born_month": "", "born_year": ""})})
+    assert "Mae problem wedi codi" in html and "There is a problem" not in html
+    assert all(box in html for box in ("Diwrnod", "Mis", "Blwyddyn", "Gwall:"))
+
+
+@pytest.mark.parametrize("app", catalogues.translated_apps())
+def test_every_message_of_a_translated_app_is_in_welsh(app):
+    """An app with a Welsh catalogue keeps it complete: a new or changed message of its code or templates fails
+    here until `manage.py translations update` and a Welsh translation (ADR 0023)."""
+    assert catalogues.problems(app) == []

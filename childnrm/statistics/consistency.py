@@ -1,0 +1,173 @@
+"""Consistency between panels: positive rates adjusted for case mix, as flags for discussion.
+
+Sites see different children: a site with more criminal exploitation referrals or older children may decide
+positively more often for reasons that have nothing to do with how it decides. A logistic model of a positive
+reasonable grounds decision on the site (a factor, in deviation coding so each site is compared with the
+average site) and the case mix (age band, gender, exploitation type, nationality group) separates the two.
+
+What it shows is a flag, never a verdict: a site whose adjusted odds differ from the average site's beyond
+chance (the 95% interval of its effect excludes no difference) is "worth discussing", because the model knows
+nothing of the evidence in each case.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from childnrm.kit.disclosure import Cell, DisclosureRules, protect_count, protect_measure, protect_rate
+from childnrm.statistics.selectors import StatisticsFilters
+from childnrm.statistics.tables import StatRow, StatTable
+
+CASE_MIX = ("age_band", "gender", "exploitation_group", "nationality_group")
+WORTH_DISCUSSING = "Worth discussing"
+NO_FLAG = "No flag"
+CAVEAT = (
+    "These flags are prompts for the panels to talk about how they decide, never a verdict on any decision: the "
+    "model adjusts only for age, gender, exploitation type and nationality group, and knows nothing of the evidence "
+    "in each case."
+)
+
+
+@dataclass(frozen=True)
+class SiteEffect:
+    site: str
+    decisions: int
+    positives: int
+    adjusted_rate: float | None  # % positive if this site had decided every case in the data
+    odds_ratio: float | None  # adjusted odds against the average site
+    lower: float | None
+    upper: float | None
+    p_value: float | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.lower is not None and self.upper is not None and (self.lower > 1 or self.upper < 1)
+
+
+@dataclass(frozen=True)
+class ConsistencyModel:
+    effects: list[SiteEffect]
+    fitted: bool
+    problem: str = ""
+
+
+def _design(decided: pd.DataFrame) -> pd.DataFrame:
+    data = decided[["site", *CASE_MIX]].astype(str).copy()
+    data["positive"] = decided["rg_positive"].astype(float).to_numpy()
+    return data
+
+
+def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> ConsistencyModel:
+    """Fit the model to the panel's reasonable grounds decisions (one row each: `site`, the case mix, and
+    `rg_positive`). Sites with fewer than `min_decisions` decisions are left out of the model."""
+    counts = decided["site"].value_counts()
+    used = decided[decided["site"].isin(counts[counts >= min_decisions].index)]
+    used = used[used["rg_positive"].notna()]
+    sites = sorted(set(used["site"]))
+    if len(sites) < 2:
+        return ConsistencyModel([], False, "At least two sites, each with enough decisions, are needed to compare.")
+    if used["rg_positive"].nunique() < 2:
+        return ConsistencyModel([], False, "Every decision in the period had the same outcome: nothing to compare.")
+    data = _design(used)
+    mix = [c for c in CASE_MIX if data[c].nunique() > 1]
+    formula = "positive ~ C(site, Sum)" + "".join(f" + C({c})" for c in mix)
+    import statsmodels.formula.api as smf
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = smf.logit(formula, data=data).fit(disp=0, maxiter=100)
+    except Exception as error:  # separation, a singular design: the model says nothing usable
+        return ConsistencyModel([], False, f"The model could not be fitted ({type(error).__name__}).")
+    if not np.all(np.isfinite(result.bse)):
+        return ConsistencyModel([], False, "The model could not be fitted (some groups decided all one way).")
+    names = list(result.params.index)
+    site_terms = [n for n in names if n.startswith("C(site, Sum)")]
+    effects = []
+    for i, site in enumerate(sites):
+        contrast = np.zeros(len(names))
+        if i < len(site_terms):
+            contrast[names.index(site_terms[i])] = 1.0
+        else:  # the last level's deviation is minus the sum of the others'
+            for term in site_terms:
+                contrast[names.index(term)] = -1.0
+        test = result.t_test(contrast)
+        estimate = float(np.asarray(test.effect).ravel()[0])
+        low, high = (float(v) for v in np.asarray(test.conf_int()).ravel()[:2])
+        counterfactual = data.assign(site=site)
+        adjusted = float(np.mean(result.predict(counterfactual))) * 100
+        mine = used[used["site"] == site]
+        effects.append(
+            SiteEffect(
+                site=site,
+                decisions=len(mine),
+                positives=int(mine["rg_positive"].astype(bool).sum()),
+                adjusted_rate=adjusted,
+                odds_ratio=float(np.exp(estimate)),
+                lower=float(np.exp(low)),
+                upper=float(np.exp(high)),
+                p_value=float(np.asarray(test.pvalue).ravel()[0]),
+            )
+        )
+    return ConsistencyModel(effects, True)
+
+
+def consistency_table(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
+) -> StatTable:
+    decided = cases[cases["rg_quarter"].isin({q.code for q in filters.quarters})]
+    minimum = max(rules.min_denominator, rules.threshold)
+    model = fit_consistency(decided, min_decisions=minimum)
+    by_site = {e.site: e for e in model.effects}
+    rows = []
+    for site in site_names:
+        mine = decided[decided["site"] == site]
+        n = len(mine)
+        positives = int(mine["rg_positive"].eq(True).sum())
+        effect = by_site.get(site)
+        observed = protect_rate(positives, n, rules)
+        if effect is None:
+            rest: tuple[Cell, ...] = (Cell(None, False, "[x]"),) * 4 + (Cell(None, False, "Not in the model"),)
+        else:
+            rest = (
+                protect_measure(effect.adjusted_rate, n, rules),
+                protect_measure(effect.odds_ratio, n, rules, places=2),
+                protect_measure(effect.lower, n, rules, places=2),
+                protect_measure(effect.upper, n, rules, places=2),
+                Cell(None, False, WORTH_DISCUSSING if effect.flagged else NO_FLAG),
+            )
+        rows.append(StatRow((site,), (protect_count(n, rules), observed, *rest)))
+    notes = [CAVEAT]
+    if model.fitted:
+        notes.append(
+            "Adjusted positive %: the share of positive decisions the model expects if this site had decided every "
+            "case in the data. Odds ratio: the site's adjusted odds of a positive decision against the average "
+            "site's, with its 95% interval. A site is worth discussing when that interval does not include 1."
+        )
+    else:
+        notes.append(model.problem)
+    notes.append(
+        f"Sites with fewer than {minimum} reasonable grounds decisions in the period are left out of the model."
+    )
+    return StatTable(
+        key="consistency_between_panels",
+        title="Positive reasonable grounds decisions by site, adjusted for case mix",
+        label_headers=("Site",),
+        value_headers=(
+            "Decisions",
+            "Positive % (observed)",
+            "Positive % (adjusted for case mix)",
+            "Odds ratio against the average site",
+            "Lower 95% limit",
+            "Upper 95% limit",
+            "For discussion",
+        ),
+        rows=tuple(rows),
+        notes=tuple(notes),
+        section="consistency",
+        chart="consistency_between_panels",
+    )

@@ -1,0 +1,492 @@
+"""Reads for statistics: which sites a user's statistics cover, and the case data behind every table.
+
+Aggregate-first: each read is one query over the filtered cases (a handful of columns, no names, no free text),
+taken into pandas in one pass; every table is then counted from those frames. Nothing here returns a child's
+record: the frames carry internal ids only to join, and never leave the statistics app except as protected
+counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from childnrm.access.policy import Perm, has_perm, sites_where
+from childnrm.accounts.models import Site
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome, PlanBasis, Stage
+from childnrm.handovers.models import CaseTransfer, TransferDestination
+from childnrm.outcomes.models import Answer, Exploitation, MissingEpisode, Occupation, OutcomeReview, PlacementStability
+from childnrm.people.models import ChildLinkDecision, LinkStatus
+from childnrm.referrals.models import HandOff, Referral, TriageOutcome
+from childnrm.safeguarding.models import ActionStatus, PlanAction, PlanActionUpdate, SafeguardingPlan
+from childnrm.statistics import dimensions as dim
+from childnrm.statistics.dimensions import Quarter
+
+# --- Who sees which sites --------------------------------------------------------------------------------
+
+
+def statistics_sites(user) -> list[Site]:
+    """The sites whose aggregates this user may see: every active site for an analyst (the pilot is compared
+    across sites), only their own site(s) for a coordinator. Never a child's record, whatever the scope."""
+    if has_perm(user, Perm.STATISTICS_VIEW):
+        return list(Site.objects.filter(active=True).order_by("name"))
+    return list(Site.objects.filter(pk__in=sites_where(user, Perm.STATISTICS_VIEW_SITE), active=True).order_by("name"))
+
+
+def purpose_for(user) -> str:
+    from childnrm.access.policy import PURPOSES
+
+    perm = Perm.STATISTICS_VIEW if has_perm(user, Perm.STATISTICS_VIEW) else Perm.STATISTICS_VIEW_SITE
+    return PURPOSES[perm]
+
+
+# --- The filters -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatisticsFilters:
+    """What the analyst asked for. `site_ids` is already limited to the sites the user may see."""
+
+    site_ids: tuple[int, ...]
+    first: Quarter
+    last: Quarter
+    nationality: str = ""  # ISO 3166 code of the first nationality, or "unknown"
+    gender: str = ""  # people.Sex code
+    age_band: str = ""  # dimensions.AGE_BANDS
+    ethnicity: str = ""  # dimensions.ETHNIC_GROUPS
+    exploitation_type: str = ""  # referrals.vocab.ExploitationType code
+    first_responder_type: str = ""  # dimensions.FIRST_RESPONDER_TYPES
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return dim.quarters_between(self.first, self.last)
+
+    @property
+    def starts_on(self) -> date:
+        return self.first.first_day
+
+    @property
+    def ends_on(self) -> date:
+        return self.last.last_day
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _local_dates(values: pd.Series) -> pd.Series:
+    """Aware moments as UK calendar days (naive datetime64 at midnight)."""
+    moments = pd.to_datetime(values, utc=True)
+    return moments.dt.tz_convert(settings.TIME_ZONE).dt.tz_localize(None).dt.normalize()
+
+
+def _as_days(values: pd.Series) -> pd.Series:
+    """Dates (or None) as naive datetime64 days; a date pandas cannot hold counts as not known."""
+    return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+
+
+def _cached_map(values: pd.Series, function: Any) -> pd.Series:
+    """`function` of each value, computed once per distinct value (lists made hashable)."""
+    cache: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        key = tuple(value) if isinstance(value, list) else value
+        if key not in cache:
+            cache[key] = function(value)
+        out.append(cache[key])
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+# --- The cases ---------------------------------------------------------------------------------------------
+
+CASE_COLUMNS = [
+    "referral_id",
+    "site_id",
+    "child_id",
+    "status",
+    "submitted_at",
+    "sex",
+    "nationalities",
+    "ethnicity",
+    "date_of_birth",
+    "estimated_age_years",
+    "exploitation_types",
+    "exploitation_location",
+    "organisation_type",
+]
+
+
+def referrals_in_scope(filters: StatisticsFilters):
+    """The submitted referrals of the chosen sites that the filters the database can apply keep: submitted
+    before the period ends (earlier referrals count in the decision tables when decided in the period)."""
+    qs = Referral.objects.filter(
+        site_id__in=filters.site_ids,
+        submitted_at__isnull=False,
+        submitted_at__lt=_local_midnight(filters.last.next().first_day),
+    )
+    if filters.gender:
+        qs = qs.filter(sex=filters.gender) if filters.gender != "not_known" else qs.filter(sex__in=["not_known", ""])
+    if filters.ethnicity:
+        codes = dim.ethnicity_codes_of(filters.ethnicity)
+        qs = (
+            qs.filter(ethnicity__in=codes)
+            if filters.ethnicity != dim.NOT_KNOWN
+            else qs.exclude(
+                ethnicity__in=[c for g in dim.ETHNIC_GROUPS if g != dim.NOT_KNOWN for c in dim.ethnicity_codes_of(g)]
+            )
+        )
+    if filters.first_responder_type:
+        qs = qs.filter(referrer_organisation__type__in=dim.organisation_types_of(filters.first_responder_type))
+    return qs
+
+
+def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
+    """One row per referral in scope, with its categories and its reasonable and conclusive grounds decisions.
+
+    A decision is dated by its first final version (when the panel decided) and has the outcome that stands
+    now (a correction or reconsideration may have changed it).
+    """
+    rows = referrals_in_scope(filters).values_list(
+        "pk",
+        "site_id",
+        "child_id",
+        "status",
+        "submitted_at",
+        "sex",
+        "nationalities",
+        "ethnicity",
+        "date_of_birth",
+        "estimated_age_years",
+        "exploitation_types",
+        "exploitation_location",
+        "referrer_organisation__type",
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=CASE_COLUMNS)
+    frame["child_id"] = frame["child_id"].astype("Int64")
+    sites = dict(Site.objects.filter(pk__in=filters.site_ids).values_list("pk", "name"))
+    frame["site"] = frame["site_id"].map(sites)
+    frame["referred_on"] = _local_dates(frame["submitted_at"])
+    frame["quarter"] = _quarter_codes(frame["referred_on"])
+    frame["gender"] = frame["sex"].map(dim.gender_label).fillna(dim.NOT_KNOWN)
+    frame["age_band"] = _age_bands(frame)
+    frame["nationality"] = _cached_map(frame["nationalities"], dim.nationality_label)
+    frame["nationality_code"] = frame["nationalities"].map(lambda codes: codes[0] if codes else "unknown")
+    frame["nationality_group"] = _cached_map(frame["nationalities"], dim.nationality_group)
+    frame["ethnic_group"] = frame["ethnicity"].fillna("").map(dim.ethnic_group)
+    frame["exploitation"] = _cached_map(frame["exploitation_types"], dim.exploitation_label)
+    frame["exploitation_group"] = _cached_map(frame["exploitation_types"], dim.exploitation_group)
+    frame["location"] = frame["exploitation_location"].fillna("").map(dim.location_label)
+    frame["first_responder_type"] = frame["organisation_type"].fillna("").map(dim.first_responder_label)
+    frame = _apply_frame_filters(frame, filters)
+    frame = _with_decisions(frame, filters)
+    return frame.drop(
+        columns=["sex", "nationalities", "ethnicity", "date_of_birth", "estimated_age_years", "submitted_at"]
+    ).reset_index(drop=True)
+
+
+def _quarter_codes(days: pd.Series) -> pd.Series:
+    """ "2026Q3" for each day (None where there is no day), vectorised: a release reads every referral."""
+    days = pd.to_datetime(days)
+    codes = days.dt.year.astype("Int64").astype(str) + "Q" + days.dt.quarter.astype("Int64").astype(str)
+    return codes.where(days.notna(), None)
+
+
+def _age_bands(frame: pd.DataFrame) -> pd.Series:
+    """Age at referral in bands, from the date of birth (or the estimated age when no date is given)."""
+    born = _as_days(frame["date_of_birth"])
+    on = frame["referred_on"]
+    before_birthday = (on.dt.month < born.dt.month) | ((on.dt.month == born.dt.month) & (on.dt.day < born.dt.day))
+    age = on.dt.year - born.dt.year - before_birthday.astype("int64")
+    age = age.where(born.notna(), pd.to_numeric(frame["estimated_age_years"], errors="coerce"))
+    bands = {a: dim.age_band(a) for a in range(0, 30)}
+    return age.map(lambda a: dim.NOT_KNOWN if pd.isna(a) else bands.get(int(a)) or dim.age_band(int(a)))
+
+
+def _apply_frame_filters(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataFrame:
+    """The filters the database cannot apply on both engines (list fields, computed bands)."""
+    keep = pd.Series(True, index=frame.index)
+    if filters.nationality:
+        keep &= frame["nationality_code"] == filters.nationality
+    if filters.age_band:
+        keep &= frame["age_band"] == filters.age_band
+    if filters.exploitation_type:
+        wanted = filters.exploitation_type
+        keep &= frame["exploitation_types"].map(lambda types: wanted in (types or []))
+    return frame[keep]
+
+
+def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataFrame:
+    # A subquery, not a list of ids: the list could outgrow SQLite's limit on query parameters.
+    decisions = pd.DataFrame.from_records(
+        list(
+            Decision.objects.filter(
+                referral_id__in=referrals_in_scope(filters).values("pk"),
+                status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
+            ).values_list(
+                "referral_id", "stage", "status", "version", "outcome", "decided_on", "meeting_id", "plan_basis"
+            )
+        ),
+        columns=["referral_id", "stage", "status", "version", "outcome", "decided_on", "meeting_id", "plan_basis"],
+    )
+    decisions["decided_on"] = _as_days(decisions["decided_on"])
+    for stage, prefix in ((Stage.REASONABLE_GROUNDS, "rg"), (Stage.CONCLUSIVE_GROUNDS, "cg")):
+        of_stage = decisions[decisions["stage"] == stage]
+        first = (
+            of_stage.sort_values(["referral_id", "decided_on", "version"])
+            .drop_duplicates("referral_id")
+            .set_index("referral_id")
+        )
+        standing = of_stage[of_stage["status"] == DecisionStatus.FINAL].set_index("referral_id")["outcome"]
+        frame[f"{prefix}_on"] = frame["referral_id"].map(first["decided_on"])
+        frame[f"{prefix}_positive"] = frame["referral_id"].map(standing == Outcome.POSITIVE)
+        frame[f"{prefix}_meeting_id"] = frame["referral_id"].map(first["meeting_id"])
+        frame[f"{prefix}_plan_basis"] = frame["referral_id"].map(first["plan_basis"]).fillna("")
+        frame[f"{prefix}_quarter"] = _quarter_codes(_as_days(frame[f"{prefix}_on"]))
+        frame[f"{prefix}_days"] = (_as_days(frame[f"{prefix}_on"]) - frame["referred_on"]).dt.days
+    return frame
+
+
+# --- The pilot evaluation's extra reads -------------------------------------------------------------------
+
+
+@dataclass
+class PilotData:
+    """What the pilot evaluation compares, for panel-decided cases and cases handed to the SCA."""
+
+    cases: pd.DataFrame
+    sca: pd.DataFrame  # referral_id, handed_on, rg_on, rg_positive, cg_on, cg_positive (reported by the SCA)
+    plans_at_sitting: set[tuple[int, int]]  # (child_id, meeting_id) of plans agreed at a sitting
+    actions: pd.DataFrame  # child_id, due_on, done_on, cancelled
+    reviews: pd.DataFrame  # child_id, point, months, due_on, recorded, stable, went_missing, re_referred, ...
+    episodes: pd.DataFrame  # child_id, started_on
+    referrals_of_children: pd.DataFrame  # person (linked group id), referred_on
+    person_of: dict[int, int] = field(default_factory=dict)  # linked child id -> its group's id
+    sca_hook_present: bool = False
+
+
+def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
+    """The reads behind the pilot evaluation, each one query over the children in scope (a subquery; the frames
+    are then narrowed to the cases the filters kept)."""
+    scope = referrals_in_scope(filters)
+    in_scope = scope.values("child_id")
+    child_ids = {int(c) for c in cases["child_id"].dropna()}
+    sca, hook = sca_reported_decisions(scope.values("pk"))
+    sca = sca[sca["referral_id"].isin(set(cases["referral_id"]))]
+    plans = {
+        (c, m)
+        for c, m in SafeguardingPlan.objects.filter(child_id__in=in_scope, agreed_at_meeting__isnull=False).values_list(
+            "child_id", "agreed_at_meeting_id"
+        )
+        if c in child_ids
+    }
+    actions = pd.DataFrame.from_records(
+        list(
+            PlanAction.objects.filter(plan__child_id__in=in_scope).values_list(
+                "pk", "plan__child_id", "due_on", "status"
+            )
+        ),
+        columns=["action_id", "child_id", "due_on", "status"],
+    )
+    actions = actions[actions["child_id"].isin(child_ids)]
+    done = pd.DataFrame.from_records(
+        list(
+            PlanActionUpdate.objects.filter(
+                action__plan__child_id__in=in_scope, to_status=ActionStatus.DONE
+            ).values_list("action_id", "at")
+        ),
+        columns=["action_id", "at"],
+    )
+    done["done_on"] = _local_dates(done["at"])
+    first_done = done.groupby("action_id")["done_on"].min()
+    actions["due_on"] = _as_days(actions["due_on"])
+    actions["done_on"] = actions["action_id"].map(first_done)
+    actions["cancelled"] = actions["status"] == ActionStatus.CANCELLED
+    reviews = pd.DataFrame.from_records(
+        list(
+            OutcomeReview.objects.filter(child_id__in=in_scope).values_list(
+                "child_id",
+                "point",
+                "months",
+                "due_on",
+                "recorded_at",
+                "placement_stability",
+                "went_missing",
+                "re_referred",
+                "further_exploitation",
+                "occupation",
+            )
+        ),
+        columns=[
+            "child_id",
+            "point",
+            "months",
+            "due_on",
+            "recorded_at",
+            "placement_stability",
+            "went_missing",
+            "re_referred",
+            "further_exploitation",
+            "occupation",
+        ],
+    )
+    reviews = reviews[reviews["child_id"].isin(child_ids)].copy()
+    reviews["due_on"] = _as_days(reviews["due_on"])
+    reviews["recorded"] = reviews["recorded_at"].notna()
+    reviews["stable"] = reviews["placement_stability"] == PlacementStability.STABLE
+    reviews["missing"] = reviews["went_missing"] == Answer.YES
+    reviews["re_referred_answer"] = reviews["re_referred"] == Answer.YES
+    reviews["exploited"] = reviews["further_exploitation"].isin([Exploitation.YES, Exploitation.SUSPECTED])
+    reviews["in_eet"] = reviews["occupation"].isin(
+        [c for c in Occupation.values if c not in (Occupation.NONE, Occupation.NOT_KNOWN)]
+    )
+    episodes = pd.DataFrame.from_records(
+        list(MissingEpisode.objects.filter(child_id__in=in_scope).values_list("child_id", "started_on")),
+        columns=["child_id", "started_on"],
+    )
+    episodes = episodes[episodes["child_id"].isin(child_ids)].copy()
+    episodes["started_on"] = _as_days(episodes["started_on"])
+    person_of = _linked_groups()
+    linked = [c for c in person_of if c not in child_ids]
+    later = pd.DataFrame.from_records(
+        list(
+            Referral.objects.filter(
+                Q(child_id__in=in_scope) | Q(child_id__in=linked), submitted_at__isnull=False
+            ).values_list("child_id", "submitted_at")
+        ),
+        columns=["child_id", "submitted_at"],
+    )
+    later["person"] = pd.Series([person_of.get(c, c) for c in later["child_id"]], index=later.index, dtype="int64")
+    later["referred_on"] = _local_dates(later["submitted_at"])
+    return PilotData(
+        cases=cases,
+        sca=sca,
+        plans_at_sitting=plans,
+        actions=actions,
+        reviews=reviews,
+        episodes=episodes,
+        referrals_of_children=later[["person", "referred_on"]],
+        person_of=person_of,
+        sca_hook_present=hook,
+    )
+
+
+def _linked_groups() -> dict[int, int]:
+    """Every child record linked to another as the same child, mapped to one id for its group (directly or
+    through others), so a re-referral under another record of the same child counts. Links in force only (a
+    "linked" decision no later decision supersedes); one query, as links are few beside children."""
+    parent: dict[int, int] = {}
+
+    def find(c: int) -> int:
+        parent.setdefault(c, c)
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for a, b in ChildLinkDecision.objects.filter(status=LinkStatus.LINKED, superseded_by__isnull=True).values_list(
+        "child_a_id", "child_b_id"
+    ):
+        parent[find(a)] = find(b)
+    return {c: find(c) for c in parent}
+
+
+SCA_COLUMNS = ["referral_id", "handed_on", "rg_on", "rg_positive", "cg_on", "cg_positive"]
+
+
+def sca_reported_decisions(referral_ids: Any) -> tuple[pd.DataFrame, bool]:
+    """Cases handed to the Single Competent Authority (at triage, or transferred after a decision) and the
+    decisions the SCA reported on them. Returns the frame and whether the record of reported decisions exists.
+
+    The SCA's reported decision and its date come from `handovers` (`_sca_reported`); a case handed over without
+    a reported decision counts in the hand-offs, not in the SCA's decision times.
+    """
+    handed = pd.DataFrame.from_records(
+        list(
+            HandOff.objects.filter(referral_id__in=referral_ids, outcome=TriageOutcome.SCA).values_list(
+                "referral_id", "produced_at"
+            )
+        )
+        + list(
+            CaseTransfer.objects.filter(referral_id__in=referral_ids, destination=TransferDestination.SCA).values_list(
+                "referral_id", "transferred_at"
+            )
+        ),
+        columns=["referral_id", "at"],
+    )
+    handed["handed_on"] = _local_dates(handed["at"])
+    frame = handed.groupby("referral_id", as_index=False)["handed_on"].min()
+    reported, present = _sca_reported(referral_ids)
+    for column in ("rg_on", "rg_positive", "cg_on", "cg_positive"):
+        frame[column] = frame["referral_id"].map(reported[column]) if not reported.empty else None
+    return frame[SCA_COLUMNS], present
+
+
+def _sca_reported(referral_ids: Any) -> tuple[pd.DataFrame, bool]:
+    """The SCA's reported decisions in force, one row per referral (index): from `handovers.ScaReportedDecision`
+    when that record exists (the sending site records what the SCA reports), else nothing."""
+    columns = ["rg_on", "rg_positive", "cg_on", "cg_positive"]
+    try:
+        from childnrm.handovers.models import ScaReportedDecision
+    except ImportError:  # HOOK: no record of the SCA's reported decisions in this tree
+        return pd.DataFrame(columns=columns), False
+    rows = pd.DataFrame.from_records(
+        list(
+            ScaReportedDecision.objects.filter(referral_id__in=referral_ids, replaced_at__isnull=True).values_list(
+                "referral_id", "stage", "outcome", "decided_on"
+            )
+        ),
+        columns=["referral_id", "stage", "outcome", "decided_on"],
+    )
+    frame = pd.DataFrame(index=pd.Index(sorted(set(rows["referral_id"])), name="referral_id"), columns=columns)
+    for stage, prefix in ((Stage.REASONABLE_GROUNDS, "rg"), (Stage.CONCLUSIVE_GROUNDS, "cg")):
+        of_stage = rows[rows["stage"] == stage].set_index("referral_id")
+        frame[f"{prefix}_on"] = _as_days(of_stage["decided_on"]).reindex(frame.index)
+        frame[f"{prefix}_positive"] = (of_stage["outcome"] == Outcome.POSITIVE).reindex(frame.index)
+    return frame, True
+
+
+def plan_agreed_at_sitting(frame: pd.DataFrame, plans: set[tuple[int, int]], prefix: str = "rg") -> pd.Series:
+    """Whether each decided case's plan was agreed at the sitting that decided it (the decision says so, or a
+    plan of the child's was agreed at that meeting)."""
+    by_basis = frame[f"{prefix}_plan_basis"] == PlanBasis.AGREED_AT_SITTING
+    by_plan = [
+        (int(c), int(m)) in plans if not (pd.isna(c) or pd.isna(m)) else False
+        for c, m in zip(frame["child_id"], frame[f"{prefix}_meeting_id"], strict=True)
+    ]
+    return by_basis | pd.Series(by_plan, index=frame.index, dtype=bool)
+
+
+def review_flags(filters: StatisticsFilters) -> pd.DataFrame:
+    """Per child in scope with at least one recorded outcome review: whether any reported going missing, and
+    whether any reported further exploitation (known or suspected). One grouped query."""
+    from django.db.models import Case, IntegerField, Max, Value, When
+
+    rows = (
+        OutcomeReview.objects.filter(
+            child_id__in=referrals_in_scope(filters).values("child_id"), recorded_at__isnull=False
+        )
+        .values("child_id")
+        .annotate(
+            missing=Max(
+                Case(When(went_missing=Answer.YES, then=Value(1)), default=Value(0), output_field=IntegerField())
+            ),
+            exploited=Max(
+                Case(
+                    When(further_exploitation__in=[Exploitation.YES, Exploitation.SUSPECTED], then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+        .values_list("child_id", "missing", "exploited")
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["child_id", "missing", "exploited"])
+    frame["missing"] = frame["missing"].astype(bool)
+    frame["exploited"] = frame["exploited"].astype(bool)
+    return frame

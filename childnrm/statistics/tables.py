@@ -1,0 +1,444 @@
+"""The statistics tables, counted from the case frames and protected before anything shows them.
+
+Every figure a table holds is a `kit.disclosure.Cell`: counts are suppressed and rounded with
+`protect_table` (primary and secondary suppression against the table's totals), rates with `protect_rate`,
+times and averages with `protect_measure`. A table never holds a true small count, so whatever draws it (a
+page, a chart, a download, the release) cannot show one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from childnrm.kit.disclosure import (
+    DEFAULT_RULES,
+    NOT_AVAILABLE,
+    Cell,
+    DisclosureRules,
+    protect_measure,
+    protect_rate,
+    protect_table,
+)
+from childnrm.statistics import dimensions as dim
+from childnrm.statistics.measures import time_summary, wilson_interval
+from childnrm.statistics.selectors import StatisticsFilters
+
+STAGES = {"rg": "reasonable grounds", "cg": "conclusive grounds"}
+NOT_APPLICABLE = Cell(None, False, NOT_AVAILABLE)
+
+
+@dataclass(frozen=True)
+class StatRow:
+    labels: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class StatTable:
+    """One published table: its rows' labels, its protected cells, and what a reader needs to know."""
+
+    key: str  # stable name: the download's file name and the release's
+    title: str
+    label_headers: tuple[str, ...]
+    value_headers: tuple[str, ...]
+    rows: tuple[StatRow, ...]
+    notes: tuple[str, ...] = ()
+    section: str = "nrm"
+    chart: str = ""  # the chart drawn from it (charts.CHARTS), if any
+
+    @property
+    def header(self) -> list[str]:
+        return [*self.label_headers, *self.value_headers]
+
+    def records(self) -> list[list[int | float | str]]:
+        """Every row as a file holds it: labels, then each value or its marker ("[c]", "[low]", "[x]")."""
+        return [[*row.labels, *(cell.export for cell in row.cells)] for row in self.rows]
+
+    def cell(self, labels: str | Sequence[str], column: str) -> Cell:
+        """The cell in the row with these labels (or first label) under `column`."""
+        wanted = (labels,) if isinstance(labels, str) else tuple(labels)
+        index = self.value_headers.index(column)
+        for row in self.rows:
+            if row.labels[: len(wanted)] == wanted:
+                return row.cells[index]
+        raise KeyError(f"No row {wanted} in {self.key}")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class Release:
+    """Every table for one set of filters, with the rules that protected them."""
+
+    tables: list[StatTable] = field(default_factory=list)
+    rules: DisclosureRules = DEFAULT_RULES
+    cases: pd.DataFrame | None = None  # the case frame the tables were counted from (reused by the return)
+
+    def get(self, key: str) -> StatTable:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+    def section(self, name: str) -> list[StatTable]:
+        return [t for t in self.tables if t.section == name]
+
+
+# --- Counting ----------------------------------------------------------------------------------------------
+
+
+def crosstab(frame: pd.DataFrame, rows: str, columns: str, row_values: list, column_values: list) -> list[list[int]]:
+    """Counts of `frame`'s rows by two columns, in the given order (absent combinations are 0)."""
+    if frame.empty:
+        return [[0 for _ in column_values] for _ in row_values]
+    counts = frame.groupby([rows, columns]).size()
+    return [[int(counts.get((r, c), 0)) for c in column_values] for r in row_values]
+
+
+def count_table(
+    *,
+    key: str,
+    title: str,
+    label_headers: tuple[str, ...],
+    row_labels: list[tuple[str, ...]],
+    value_headers: list[str],
+    counts: list[list[int]],
+    rules: DisclosureRules,
+    notes: Sequence[str] = (),
+    total_header: str = "Total",
+    section: str = "nrm",
+    chart: str = "",
+) -> StatTable:
+    """A table of counts with a total column and a total row, protected with `protect_table`."""
+    protected = protect_table(counts, rules) if counts else None
+    rows: list[StatRow] = []
+    if protected is not None and protected.row_totals is not None and protected.column_totals is not None:
+        for labels, cells, total in zip(row_labels, protected.cells, protected.row_totals, strict=True):
+            rows.append(StatRow(labels, (*cells, total)))
+        assert protected.grand_total is not None
+        total_labels = ("Total",) + ("",) * (len(label_headers) - 1)
+        rows.append(StatRow(total_labels, (*protected.column_totals, protected.grand_total), total=True))
+    return StatTable(
+        key=key,
+        title=title,
+        label_headers=label_headers,
+        value_headers=(*value_headers, total_header),
+        rows=tuple(rows),
+        notes=tuple(notes),
+        section=section,
+        chart=chart,
+    )
+
+
+def _quarter_labels(filters: StatisticsFilters) -> list[tuple[str, ...]]:
+    return [(str(q.year), f"Q{q.number}") for q in filters.quarters]
+
+
+def _in_period(frame: pd.DataFrame, quarter_column: str, filters: StatisticsFilters) -> pd.DataFrame:
+    return frame[frame[quarter_column].isin({q.code for q in filters.quarters})]
+
+
+# --- NRM tables in the Home Office's layout -----------------------------------------------------------------
+
+QUARTER_HEADERS = ("Year", "Quarter")
+
+
+def referrals_by_quarter(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, by: str
+) -> StatTable:
+    """Referrals received in each quarter, by location of exploitation, exploitation type or gender."""
+    referred = _in_period(cases, "quarter", filters)
+    codes = [q.code for q in filters.quarters]
+    if by == "location":
+        values, column, name = dim.LOCATIONS, "location", "location of exploitation"
+    elif by == "gender":
+        values, column, name = dim.GENDERS, "gender", "gender"
+    else:
+        values, column, name = _exploitation_columns(referred), "exploitation", "exploitation type"
+    return count_table(
+        key=f"referrals_by_quarter_{by}",
+        title=f"Referrals of children by quarter and {name}",
+        label_headers=QUARTER_HEADERS,
+        row_labels=_quarter_labels(filters),
+        value_headers=values,
+        counts=crosstab(referred, "quarter", column, codes, values),
+        rules=rules,
+        notes=("Counted in the quarter the referral was submitted.",),
+        chart="referrals_by_quarter" if by == "location" else "",
+    )
+
+
+def _exploitation_columns(frame: pd.DataFrame) -> list[str]:
+    """The single types always, then each combination that occurs, then not known (the Home Office's order)."""
+    singles = ["Sexual", "Labour", "Domestic", "Criminal", "Organ Harvesting", "Other"]
+    present = set(frame["exploitation"]) if not frame.empty else set()
+    combinations = sorted(label for label in present if " & " in label)
+    return [*singles, *combinations, dim.NOT_KNOWN]
+
+
+def decisions_by_quarter(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, stage: str
+) -> StatTable:
+    """Reasonable or conclusive grounds decisions in each quarter, negative and positive (Home Office layout)."""
+    decided = _in_period(cases, f"{stage}_quarter", filters).copy()
+    words = STAGES[stage]
+    decided["result"] = decided[f"{stage}_positive"].map({True: "positive", False: "negative"})
+    counts = crosstab(
+        decided, f"{stage}_quarter", "result", [q.code for q in filters.quarters], ["negative", "positive"]
+    )
+    return count_table(
+        key=f"{stage}_decisions_by_quarter",
+        title=f"{words.capitalize()} decisions by quarter",
+        label_headers=QUARTER_HEADERS,
+        row_labels=_quarter_labels(filters),
+        value_headers=[f"Negative {words}", f"Positive {words}"],
+        counts=counts,
+        rules=rules,
+        notes=(
+            f"Counted in the quarter the panel first made the {words} decision, with the outcome that stands now "
+            "(after any correction or reconsideration).",
+        ),
+        chart=f"{stage}_decisions_by_quarter",
+    )
+
+
+TIME_HEADERS = ("Decisions", "Median days", "Lower quartile days", "Upper quartile days", "Mean days")
+
+
+def times_by_quarter(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, stage: str, decisions: StatTable
+) -> StatTable:
+    """Days from referral to the decision, for decisions made in each quarter: median, quartiles and mean.
+
+    The count of decisions is the decisions table's total column, as protected there, so the two tables
+    cannot be set against each other."""
+    decided = _in_period(cases, f"{stage}_quarter", filters)
+    totals = [row.cells[-1] for row in decisions.rows]
+    rows = []
+    groups = [(q.code, (str(q.year), f"Q{q.number}")) for q in filters.quarters]
+    for (code, labels), n_cell in zip(groups, totals[:-1], strict=True):
+        days = decided.loc[decided[f"{stage}_quarter"] == code, f"{stage}_days"]
+        rows.append(StatRow(labels, (n_cell, *_summary_cells(days, rules))))
+    rows.append(StatRow(("Total", ""), (totals[-1], *_summary_cells(decided[f"{stage}_days"], rules)), total=True))
+    words = STAGES[stage]
+    return StatTable(
+        key=f"{stage}_times_by_quarter",
+        title=f"Days from referral to the {words} decision, by quarter of decision",
+        label_headers=QUARTER_HEADERS,
+        value_headers=TIME_HEADERS,
+        rows=tuple(rows),
+        notes=(
+            "Calendar days from the day the referral was submitted to the day the panel decided.",
+            "Quartiles and medians by linear interpolation between the ordered times (Hyndman and Fan type 7).",
+            f"Shown only where there are at least {max(rules.min_denominator, rules.threshold)} decisions.",
+        ),
+        chart=f"{stage}_times_by_quarter",
+    )
+
+
+def _summary_cells(days: pd.Series, rules: DisclosureRules) -> tuple[Cell, ...]:
+    summary = time_summary(days)
+    return tuple(
+        protect_measure(value, summary.n, rules)
+        for value in (summary.median, summary.lower_quartile, summary.upper_quartile, summary.mean)
+    )
+
+
+def referrals_by_responder(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
+    referred = _in_period(cases, "quarter", filters)
+    columns = _exploitation_columns(referred)
+    return count_table(
+        key="referrals_by_first_responder",
+        title="Referrals of children by first responder type and exploitation type",
+        label_headers=("First responder type",),
+        row_labels=[(t,) for t in dim.FIRST_RESPONDER_TYPES],
+        value_headers=columns,
+        counts=crosstab(referred, "first_responder_type", "exploitation", dim.FIRST_RESPONDER_TYPES, columns),
+        rules=rules,
+    )
+
+
+def referrals_by_nationality(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
+    referred = _in_period(cases, "quarter", filters)
+    counts = referred["nationality"].value_counts() if not referred.empty else pd.Series(dtype="int64")
+    nationalities = sorted(counts.index, key=lambda n: (n == dim.NOT_KNOWN, -int(counts[n]), n))
+    return count_table(
+        key="referrals_by_nationality",
+        title="Referrals of children by nationality and gender",
+        label_headers=("Nationality",),
+        row_labels=[(n,) for n in nationalities],
+        value_headers=dim.GENDERS,
+        counts=crosstab(referred, "nationality", "gender", nationalities, dim.GENDERS),
+        rules=rules,
+        notes=("The first nationality recorded on the referral.",),
+    )
+
+
+def decisions_by_site(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
+) -> StatTable:
+    """Decisions made in the period at each site, by stage and outcome."""
+    frames = []
+    for stage in ("rg", "cg"):
+        decided = _in_period(cases, f"{stage}_quarter", filters)
+        words = STAGES[stage]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "site": decided["site"],
+                    "column": decided[f"{stage}_positive"].map({True: f"Positive {words}", False: f"Negative {words}"}),
+                }
+            )
+        )
+    both = pd.concat(frames) if frames else pd.DataFrame(columns=["site", "column"])
+    columns = [f"{sign} {STAGES[s]}" for s in ("rg", "cg") for sign in ("Negative", "Positive")]
+    return count_table(
+        key="decisions_by_site",
+        title="Decisions by site, stage and outcome",
+        label_headers=("Site",),
+        row_labels=[(name,) for name in site_names],
+        value_headers=columns,
+        counts=crosstab(both, "site", "column", site_names, columns),
+        rules=rules,
+        total_header="All decisions",
+    )
+
+
+def nrm_tables(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
+) -> list[StatTable]:
+    rg = decisions_by_quarter(cases, filters, rules, stage="rg")
+    cg = decisions_by_quarter(cases, filters, rules, stage="cg")
+    return [
+        referrals_by_quarter(cases, filters, rules, by="location"),
+        referrals_by_quarter(cases, filters, rules, by="exploitation"),
+        referrals_by_quarter(cases, filters, rules, by="gender"),
+        referrals_by_responder(cases, filters, rules),
+        referrals_by_nationality(cases, filters, rules),
+        rg,
+        cg,
+        times_by_quarter(cases, filters, rules, stage="rg", decisions=rg),
+        times_by_quarter(cases, filters, rules, stage="cg", decisions=cg),
+        decisions_by_site(cases, filters, rules, site_names),
+    ]
+
+
+# --- Disproportionality -------------------------------------------------------------------------------------
+
+DISPROPORTIONALITY_DIMENSIONS = {
+    "ethnicity": ("ethnic_group", "Ethnic group", dim.ETHNIC_GROUPS),
+    "nationality": ("nationality", "Nationality", None),
+    "gender": ("gender", "Gender", dim.GENDERS),
+    "age_band": ("age_band", "Age at referral", dim.AGE_BANDS),
+}
+RATE_HEADERS = ("Number", "Out of", "Rate %", "Lower 95% limit %", "Upper 95% limit %")
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    hits: pd.Series  # per group: how many had it
+    bases: pd.Series  # per group: out of how many
+
+
+def disproportionality_table(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, reviewed: pd.DataFrame, *, by: str
+) -> StatTable:
+    """Referral share, positive decision rates and outcome rates for each group, with Wilson 95% intervals.
+
+    `reviewed` holds, per child, whether any recorded outcome review reports going missing or further
+    exploitation (known or suspected). Counts in each measure are protected as a table of groups by "had it"
+    and "did not" (so the denominators are its row totals); a rate is shown only where protect_rate allows and
+    neither of its counts was suppressed.
+    """
+    column, heading, groups = DISPROPORTIONALITY_DIMENSIONS[by]
+    referred = _in_period(cases, "quarter", filters)
+    rg = _in_period(cases, "rg_quarter", filters)
+    cg = _in_period(cases, "cg_quarter", filters)
+    if groups is None:
+        # Nationalities: the five most referred, the rest together (each alone would be suppressed).
+        top = list(referred[column].value_counts().index[:5]) if not referred.empty else []
+        top = [n for n in top if n != dim.NOT_KNOWN]
+        groups = [*top, "Other nationalities", dim.NOT_KNOWN]
+
+        def group_of(values: pd.Series) -> pd.Series:
+            return values.where(values.isin(top) | (values == dim.NOT_KNOWN), "Other nationalities")
+    else:
+
+        def group_of(values: pd.Series) -> pd.Series:
+            return values
+
+    children = rg.sort_values("rg_on").drop_duplicates("child_id")
+    children = children.merge(reviewed, on="child_id", how="inner")
+    measures = [
+        Measure("Share of referrals", group_of(referred[column]).value_counts(), pd.Series(dtype="int64")),
+        _rate_measure("Positive reasonable grounds", group_of(rg[column]), rg["rg_positive"]),
+        _rate_measure("Positive conclusive grounds", group_of(cg[column]), cg["cg_positive"]),
+        _rate_measure("Went missing after the decision", group_of(children[column]), children["missing"]),
+        _rate_measure("Further exploitation after the decision", group_of(children[column]), children["exploited"]),
+    ]
+    rows: list[StatRow] = []
+    for measure in measures:
+        rows.extend(_measure_rows(measure, groups, rules))
+    return StatTable(
+        key=f"disproportionality_by_{by}",
+        title=f"Referrals, decisions and outcomes by {heading.lower()}, with 95% intervals",
+        label_headers=(heading, "Measure"),
+        value_headers=RATE_HEADERS,
+        rows=tuple(rows),
+        notes=(
+            "Share of referrals: the group's referrals out of all referrals in the period. Positive rates: out of "
+            "the decisions made in the period. Outcomes: out of the children decided in the period with at least "
+            "one outcome review recorded, whether any review reported it (further exploitation: known or "
+            "suspected).",
+            "95% intervals by the Wilson score method, computed from the unrounded counts.",
+            "A referral rate per head of population needs the site's child population by group, which the service "
+            "does not hold: the share of referrals is shown instead, to compare with local population figures.",
+        ),
+        section="disproportionality",
+        chart=f"disproportionality_by_{by}",
+    )
+
+
+def _rate_measure(name: str, groups: pd.Series, hits: pd.Series) -> Measure:
+    frame = pd.DataFrame({"group": groups, "hit": hits.eq(True)})
+    return Measure(name, frame.groupby("group")["hit"].sum(), frame.groupby("group").size())
+
+
+def _measure_rows(measure: Measure, groups: list[str], rules: DisclosureRules) -> list[StatRow]:
+    hits = [int(measure.hits.get(g, 0)) for g in groups]
+    if measure.bases.empty:  # a share of the whole: one column of counts, the total is the base
+        protected = protect_table([[h] for h in hits], rules)
+        assert protected.column_totals is not None
+        base_cell = protected.column_totals[0]
+        total = sum(hits)
+        pairs = [(row[0], base_cell, h, total) for row, h in zip(protected.cells, hits, strict=True)]
+    else:
+        bases = [int(measure.bases.get(g, 0)) for g in groups]
+        protected = protect_table([[h, b - h] for h, b in zip(hits, bases, strict=True)], rules)
+        assert protected.row_totals is not None
+        pairs = [
+            (cells[0], base_cell, h, b)
+            for cells, base_cell, h, b in zip(protected.cells, protected.row_totals, hits, bases, strict=True)
+        ]
+    rows = []
+    for group, (hit_cell, base_cell, hit, base) in zip(groups, pairs, strict=True):
+        rate = protect_rate(hit, base, rules)
+        if not rate.suppressed and (hit_cell.suppressed or base_cell.suppressed):
+            rate = Cell(None, True, hit_cell.note or base_cell.note)
+        interval = wilson_interval(hit, base) if rate.value is not None else None
+        lower, upper = (Cell(round(interval[0], 1)), Cell(round(interval[1], 1))) if interval else (rate, rate)
+        rows.append(StatRow((group, measure.name), (hit_cell, base_cell, rate, lower, upper)))
+    return rows
+
+
+def disproportionality_tables(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, reviewed: pd.DataFrame
+) -> list[StatTable]:
+    return [disproportionality_table(cases, filters, rules, reviewed, by=by) for by in DISPROPORTIONALITY_DIMENSIONS]

@@ -1,0 +1,177 @@
+"""Statistics pages: the NRM tables, equality monitoring, the pilot evaluation and consistency between panels,
+each with the same filters, charts with their tables, and downloads of every table.
+
+Thin views: read the filters, build the section's tables (report.build), render. Every page and every download
+is audited with the filters used. Nothing here reaches a child's record: the tables hold protected counts only.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import Perm
+from childnrm.audit.services import Action, audit_record
+from childnrm.kit.disclosure import DEFAULT_RULES
+from childnrm.kit.downloads import download_response
+from childnrm.statistics import exports, report, selectors
+from childnrm.statistics.charts import charts_for
+from childnrm.statistics.forms import FILTER_NAMES, StatisticsFilterForm
+from childnrm.statistics.selectors import StatisticsFilters
+
+VIEWERS = (Perm.STATISTICS_VIEW, Perm.STATISTICS_VIEW_SITE)
+PAGES = {
+    "nrm": ("statistics:index", "NRM tables"),
+    "disproportionality": ("statistics:equality", "Equality monitoring"),
+    "pilot": ("statistics:pilot", "Pilot evaluation"),
+    "consistency": ("statistics:consistency", "Consistency between panels"),
+}
+
+
+def _form(request: HttpRequest) -> StatisticsFilterForm:
+    sites = selectors.statistics_sites(request.user)
+    if not sites:
+        raise Http404  # holds the permission at no active site
+    data = {name: request.GET[name] for name in FILTER_NAMES if name in request.GET}
+    return StatisticsFilterForm(data or None, sites=sites)
+
+
+def _query(request: HttpRequest) -> str:
+    """The filters as a query string, carried to the other pages and to the downloads."""
+    pairs = [(name, request.GET[name]) for name in FILTER_NAMES if request.GET.get(name)]
+    return urlencode(pairs)
+
+
+def _audit(request: HttpRequest, action: str, object_type: str, filters: StatisticsFilters, **detail) -> None:
+    audit_record(
+        request=request,
+        action=action,
+        object_type=object_type,
+        purpose=selectors.purpose_for(request.user),
+        detail={
+            "sites": list(filters.site_ids),
+            "from": filters.first.code,
+            "to": filters.last.code,
+            **{
+                name: getattr(filters, name)
+                for name in ("nationality", "gender", "age_band", "ethnicity", "exploitation_type")
+                if getattr(filters, name)
+            },
+            **({"first_responder_type": filters.first_responder_type} if filters.first_responder_type else {}),
+            **detail,
+        },
+    )
+
+
+def _page(request: HttpRequest, section: str) -> HttpResponse:
+    form = _form(request)
+    filters = form.filters()
+    release = report.build(filters, DEFAULT_RULES, sections=(section,))
+    charts = charts_for(release.tables)
+    _audit(request, Action.VIEW, f"statistics.{section}", filters)
+    return render(
+        request,
+        "statistics/page.html",
+        {
+            "form": form,
+            "filters": filters,
+            "filter_words": form.described(),
+            "section": section,
+            "title": PAGES[section][1],
+            "pages": PAGES,
+            "tables": release.tables,
+            "charts": charts,
+            "rules": release.rules,
+            "query": _query(request),
+            "site_count": len(filters.site_ids),
+        },
+    )
+
+
+@requires(*VIEWERS)
+def index(request: HttpRequest) -> HttpResponse:
+    return _page(request, "nrm")
+
+
+@requires(*VIEWERS)
+def equality(request: HttpRequest) -> HttpResponse:
+    return _page(request, "disproportionality")
+
+
+@requires(*VIEWERS)
+def pilot(request: HttpRequest) -> HttpResponse:
+    return _page(request, "pilot")
+
+
+@requires(*VIEWERS)
+def consistency(request: HttpRequest) -> HttpResponse:
+    return _page(request, "consistency")
+
+
+TABLE_SECTIONS = {
+    "referrals_by_quarter_location": "nrm",
+    "referrals_by_quarter_exploitation": "nrm",
+    "referrals_by_quarter_gender": "nrm",
+    "referrals_by_first_responder": "nrm",
+    "referrals_by_nationality": "nrm",
+    "rg_decisions_by_quarter": "nrm",
+    "cg_decisions_by_quarter": "nrm",
+    "rg_times_by_quarter": "nrm",
+    "cg_times_by_quarter": "nrm",
+    "decisions_by_site": "nrm",
+    "disproportionality_by_ethnicity": "disproportionality",
+    "disproportionality_by_nationality": "disproportionality",
+    "disproportionality_by_gender": "disproportionality",
+    "disproportionality_by_age_band": "disproportionality",
+    "pilot_decision_times": "pilot",
+    "pilot_plans_at_sitting": "pilot",
+    "pilot_actions_on_time": "pilot",
+    "pilot_outcomes_at_review_points": "pilot",
+    "pilot_after_the_decision": "pilot",
+    "pilot_costs_by_site": "pilot",
+    "consistency_between_panels": "consistency",
+}
+
+
+@requires(*VIEWERS)
+def download(request: HttpRequest) -> HttpResponse:
+    """One table (`?table=`), filtered as on the page, as CSV, XLSX or ODS (`&format=`): the same protected cells
+    the page shows. Without a table, back to the statistics."""
+    stats_table, stats_format = request.GET.get("table", ""), request.GET.get("format", "csv")
+    if not stats_table:
+        return redirect("statistics:index")
+    section = TABLE_SECTIONS.get(stats_table)
+    if section is None or stats_format not in exports.FORMATS:
+        raise Http404
+    filters = _form(request).filters()
+    release = report.build(filters, DEFAULT_RULES, sections=(section,))
+    try:
+        table = release.get(stats_table)
+    except KeyError:
+        raise Http404 from None
+    content = exports.table_file(table, release.rules, stats_format)
+    _audit(request, Action.DOWNLOAD, f"statistics.{stats_table}", filters, format=stats_format)
+    name = f"{table.key}_{filters.first.code}-{filters.last.code}"
+    return download_response(
+        content=content, filename=name, extension=stats_format, content_type=exports.FORMATS[stats_format]
+    )
+
+
+@requires(*VIEWERS)
+def home_office_return(request: HttpRequest) -> HttpResponse:
+    """The quarterly aggregate return to the Home Office (`?format=xlsx` or `csv`) for the last quarter of the
+    filters' period, for the filters' sites (the other filters do not apply to a return)."""
+    stats_format = request.GET.get("format", "xlsx")
+    if stats_format not in ("csv", "xlsx"):
+        raise Http404
+    chosen = _form(request).filters()
+    filters = StatisticsFilters(site_ids=chosen.site_ids, first=chosen.last, last=chosen.last)
+    table = report.home_office_return(filters, DEFAULT_RULES)
+    content = exports.table_csv(table) if stats_format == "csv" else exports.tables_xlsx([table], DEFAULT_RULES)
+    _audit(request, Action.EXPORT, "statistics.home_office_return", filters, format=stats_format)
+    return download_response(
+        content=content, filename=table.key, extension=stats_format, content_type=exports.FORMATS[stats_format]
+    )
