@@ -8,9 +8,16 @@ Eritrean, Sudanese, Afghan, in roughly the proportions referred), then:
   transliteration variants, typos, swapped or regrouped name order, an alias used as the name,
   accents dropped or added, a middle name dropped, date of birth with day and month transposed,
   a few days out, a digit mistyped, estimated, or missing with only an estimated age, a related
-  nationality, sex not recorded);
-- hard non-matches: siblings (same family name, same nationality, birth dates a few years apart or
-  twins) and namesakes (another child with the same common name, born within two years).
+  nationality, sex not recorded), and (issue 15) a placeholder date of birth entered without the
+  "estimated" flag (1 January, or the 1st of the month), the same birthday a year out (a mistyped or
+  estimated year), a rule-based transliteration (j/y, w/v, ph/f, kh/h, ou/u, ee/i, vowels, doubled
+  letters, Albanian q/xh/gj) and a field left empty (family name, sex, nationality or date of birth);
+- hard non-matches: siblings (same family name, same nationality, birth dates a few years apart),
+  twins (same family name and date of birth, another given name) and namesakes (another child with
+  the same common name, born within two years, a third of them with a 1 January estimated date).
+
+Some children's dates of birth are placeholders from the start: 1 January, flagged as estimated or
+(as often in practice) not.
 
 The spelling variants here are written independently of `linkage_scoring.TRANSLITERATIONS` and are wider
 (rule-based transliterations and typos the table does not list), so the measure is not simply the
@@ -307,6 +314,86 @@ def spelling_variant(name: str, nationality: str, rng: random.Random) -> str:
     return _rule_variant(name, nationality, rng)
 
 
+# Ways the same sound is written, the kind of variation the matcher's folding is meant to absorb,
+# applied at random (several at once) rather than from any list of names.
+TRANSLITERATION_RULES: dict[str, list[tuple[str, str]]] = {
+    "AL": [("q", "ch"), ("q", "k"), ("xh", "j"), ("xh", "dzh"), ("gj", "dj"), ("gj", "gy"), ("ll", "l"), ("c", "ts")],
+    "SD": [
+        ("ou", "u"),
+        ("u", "ou"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("e", "a"),
+        ("a", "e"),
+        ("o", "u"),
+        ("u", "o"),
+        ("kh", "h"),
+        ("dh", "d"),
+        ("mm", "m"),
+        ("m", "mm"),
+        ("ss", "s"),
+        ("s", "ss"),
+        ("y", "i"),
+        ("ah", "a"),
+    ],
+    "AF": [
+        ("ou", "u"),
+        ("oo", "u"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("w", "v"),
+        ("v", "w"),
+        ("e", "a"),
+        ("o", "u"),
+        ("kh", "h"),
+        ("y", "i"),
+        ("i", "y"),
+        ("ph", "f"),
+        ("f", "ph"),
+        ("j", "y"),
+    ],
+    "ER": [
+        ("ay", "ai"),
+        ("ai", "ay"),
+        ("gh", "g"),
+        ("g", "gh"),
+        ("w", "v"),
+        ("e", "a"),
+        ("ph", "f"),
+        ("f", "ph"),
+        ("y", "j"),
+        ("j", "y"),
+        ("ie", "e"),
+        ("o", "u"),
+    ],
+    "VN": [("ph", "f"), ("uy", "ui"), ("y", "i")],
+    "GB": [("ph", "f"), ("y", "i"), ("ee", "i"), ("c", "k")],
+}
+
+
+def transliterate(name: str, nationality: str, rng: random.Random) -> str:
+    """The name written another way by sound: one to three of the language's rules, anywhere after the first
+    letter, except that a leading j/y, o/u or e/i may change too (Yonas/Jonas, Omar/Umar)."""
+    lower = _plain(name).lower()
+    rules = list(TRANSLITERATION_RULES.get(nationality, ()))
+    rng.shuffle(rules)
+    changed = 0
+    for old, new in rules:
+        at = lower.find(old, 1)
+        if at > 0 and rng.random() < 0.7:
+            lower = lower[:at] + new + lower[at + len(old) :]
+            changed += 1
+        if changed >= 3:
+            break
+    first = {"j": "y", "y": "j", "o": "u", "u": "o", "e": "i", "i": "e"}
+    if lower[:1] in first and rng.random() < 0.3:
+        lower = first[lower[0]] + lower[1:]
+        changed += 1
+    if not changed:
+        return spelling_variant(name, nationality, rng)
+    return lower[:1].upper() + lower[1:]
+
+
 _KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", "wqrtyuiopsadfghjklkxzvcbnm", strict=True)}
 
 
@@ -334,7 +421,7 @@ def typo(name: str, rng: random.Random) -> str:
 class GeneratedRecord:
     id: int
     cluster: int  # records of the same child share a cluster
-    kind: str  # original, duplicate, sibling, namesake
+    kind: str  # original, duplicate, sibling, twin, namesake
     given_names: str
     family_name: str
     date_of_birth: date | None
@@ -345,6 +432,7 @@ class GeneratedRecord:
     nationalities: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...] = ()
     corruptions: tuple[str, ...] = field(default=())
+    related: int = 0  # for a sibling, twin or namesake: the cluster of the child it was made from
 
     def profile(self, *, id: int | None = None, reference: str = "") -> linkage_scoring.Profile:
         names = [linkage_scoring.make_name(self.given_names, self.family_name)]
@@ -357,7 +445,9 @@ class GeneratedRecord:
             names=tuple(names),
             date_of_birth=self.date_of_birth,
             date_of_birth_estimated=self.date_of_birth_estimated,
-            estimated_age=(self.estimated_age_years, self.referred_on) if self.date_of_birth is None else None,
+            estimated_age=(self.estimated_age_years, self.referred_on)
+            if self.date_of_birth is None and self.estimated_age_years is not None
+            else None,
             sex=self.sex if self.sex in {"male", "female"} else "",
             nationalities=frozenset(self.nationalities),
         )
@@ -380,6 +470,10 @@ CORRUPTIONS = {
     "age_only": 8,
     "nationality": 5,
     "sex_unknown": 3,
+    "dob_placeholder": 8,
+    "dob_year": 6,
+    "transliteration": 12,
+    "missing": 6,
 }
 
 
@@ -433,9 +527,12 @@ class _Generator:
         given, family = self.person(nationality, sex)
         referred_on = TODAY - timedelta(days=rng.randint(400, 4 * 365))
         dob = self.birth(referred_on)
-        estimated = nationality != "GB" and rng.random() < 0.2
-        if estimated:
+        placeholder = nationality != "GB" and rng.random() < 0.2
+        estimated = False
+        if placeholder:
+            # a 1 January placeholder, flagged as estimated only some of the time
             dob = date(dob.year, 1, 1)
+            estimated = rng.random() < 0.6
         aliases: tuple[tuple[str, str], ...] = ()
         if rng.random() < 0.1:
             alias_given, alias_family = self.person(nationality, sex)
@@ -528,6 +625,23 @@ class _Generator:
             if len(words) >= 2:
                 return replace(r, given_names=" ".join(words), family_name="")
             return r
+        if kind == "transliteration":
+            part = rng.choice(["given", "family", "both"]) if r.family_name else "given"
+            given, family = r.given_names, r.family_name
+            if part in {"given", "both"}:
+                given = " ".join(transliterate(w, nationality, rng) for w in given.split())
+            if part in {"family", "both"}:
+                family = " ".join(transliterate(w, nationality, rng) for w in family.split())
+            return replace(r, given_names=given, family_name=family)
+        if kind == "missing":
+            gone = rng.choice(["family", "sex", "nationality", "date_of_birth"])
+            if gone == "family" and r.family_name:
+                return replace(r, family_name="")
+            if gone == "sex":
+                return replace(r, sex="not_known")
+            if gone == "nationality":
+                return replace(r, nationalities=())
+            return replace(r, date_of_birth=None, date_of_birth_estimated=False, estimated_age_years=None)
         if r.date_of_birth is None:
             return r
         dob = r.date_of_birth
@@ -554,6 +668,15 @@ class _Generator:
         if kind == "age_only":
             age = _age_on(dob, r.referred_on) + rng.choice([-1, 0, 0, 0, 1])
             return replace(r, date_of_birth=None, date_of_birth_estimated=True, estimated_age_years=age)
+        if kind == "dob_placeholder":
+            # a placeholder typed as if known: 1 January of the year, or the 1st of the month
+            placeholder = date(dob.year, 1, 1) if rng.random() < 0.6 else date(dob.year, dob.month, 1)
+            return replace(r, date_of_birth=placeholder, date_of_birth_estimated=False) if placeholder != dob else r
+        if kind == "dob_year":
+            # the same birthday, the year a year out (a slip, or an age worked out from the wrong year)
+            year = dob.year + rng.choice([-1, 1])
+            day = min(dob.day, 28) if dob.month == 2 else dob.day
+            return replace(r, date_of_birth=date(year, dob.month, day))
         if kind == "nationality":
             related = RELATED.get(nationality)
             return replace(r, nationalities=(related,) if related and rng.random() < 0.6 else ())
@@ -571,13 +694,13 @@ class _Generator:
             if linkage_scoring.fold(given) != linkage_scoring.fold(of.given_names):
                 break
         dob = of.date_of_birth or self.birth(of.referred_on)
-        twins = rng.random() < 0.2
+        twins = rng.random() < 0.25
         new_dob = dob if twins else dob + timedelta(days=rng.choice([-1, 1]) * rng.randint(300, 5 * 365))
         return self.add(
             GeneratedRecord(
                 0,
                 self.cluster(),
-                "sibling",
+                "twin" if twins else "sibling",
                 given,
                 family,
                 new_dob,
@@ -586,6 +709,7 @@ class _Generator:
                 min(TODAY, of.referred_on + timedelta(days=rng.randint(0, 400))),
                 sex,
                 (nationality,),
+                related=of.cluster,
             )
         )
 
@@ -608,6 +732,7 @@ class _Generator:
                 TODAY - timedelta(days=rng.randint(0, 4 * 365)),
                 of.sex,
                 of.nationalities,
+                related=of.cluster,
             )
         )
 

@@ -10,6 +10,18 @@ referrals; every record's candidates are then found with the application's own s
 query, then scoring: `linkage.candidates_for`). Pairs are unordered; a pair is predicted to match
 when its score reaches the threshold. `--scale N` then adds base children (no duplicates) until
 the site holds N, and times the search for a sample of records.
+
+Then precision, recall and F1 by kind of pair at MATCH_THRESHOLD (`pair_kinds`): duplicates by what
+differs between the records (a placeholder or estimated date, the same birthday a year apart, a
+transliteration, a missing field, an alias...), the hard non-matches by what they are (twins, siblings,
+namesakes), and pairs by what both records show (a placeholder date of birth in either, the same
+birthday a year apart), where both true and false pairs fall and all three figures mean something.
+A kind only true pairs have has no precision of its own ("-"); a kind only false pairs have, no recall.
+
+    .venv/bin/python bench/linkage_quality.py --base 12600 --memory   # about 20,000 records (issue 15)
+
+`--memory` runs the same blocking (keys, birth-year limits, rarity ranking, MAX_CANDIDATES) and scoring
+in memory without loading the database: the figures are those of the database search, minutes sooner.
 """
 
 from __future__ import annotations
@@ -51,6 +63,93 @@ def setup_database(postgres: str | None) -> str:
     return url.split("@")[-1] if postgres else "SQLite (temporary file)"
 
 
+# What differs in a true pair (the duplicate's corruptions), grouped as issue 15 names them.
+CORRUPTION_KINDS = {
+    "dob_placeholder": "placeholder date (not flagged)",
+    "dob_estimated": "estimated date",
+    "age_only": "estimated age only",
+    "dob_year": "birthday a year apart",
+    "dob_swapped": "other date slip",
+    "dob_days": "other date slip",
+    "dob_digit": "other date slip",
+    "transliteration": "transliteration",
+    "spelling": "spelling variant",
+    "typo": "spelling variant",
+    "accents": "spelling variant",
+    "missing": "missing field",
+    "alias": "alias",
+    "swapped": "name order",
+    "regrouped": "name order",
+    "middle": "name order",
+    "nationality": "nationality or sex",
+    "sex_unknown": "nationality or sex",
+}
+TRUE_ONLY = frozenset(CORRUPTION_KINDS.values()) | {"unchanged copy"}
+FALSE_ONLY = frozenset({"twins", "siblings", "namesakes", "unrelated"})
+
+
+def _is_placeholder(record) -> bool:
+    dob = record.date_of_birth
+    return record.date_of_birth_estimated or dob is None or dob.day == 1
+
+
+def pair_kinds(a, b, *, true: bool) -> set[str]:
+    """The kinds a pair of generated records belongs to (a pair may be of several kinds)."""
+    kinds: set[str] = set()
+    if true:
+        kinds |= {CORRUPTION_KINDS.get(c, c) for c in (*a.corruptions, *b.corruptions)}
+        kinds = kinds or {"unchanged copy"}
+    else:
+        relation = "unrelated"
+        for x, y in ((a, b), (b, a)):
+            if x.related and x.related == y.cluster:
+                relation = {"twin": "twins", "sibling": "siblings", "namesake": "namesakes"}[x.kind]
+        kinds.add(relation)
+    # what both records show, true or not
+    if _is_placeholder(a) or _is_placeholder(b):
+        kinds.add("either date a placeholder/estimate")
+    da, db = a.date_of_birth, b.date_of_birth
+    if da and db and (da.month, da.day) == (db.month, db.day) and abs(da.year - db.year) == 1:
+        kinds.add("same birthday, years 1 apart")
+    kinds.add("all pairs")
+    return kinds
+
+
+def by_kind_table(records, measure, threshold: float) -> str:
+    """Precision, recall and F1 at the threshold by kind of pair (true pairs and pairs scored)."""
+    by_id = {r.id: r for r in records}
+    predicted = {p for p, s in measure.scored.items() if s >= threshold}
+    counts: dict[str, Counter] = {}
+    for pair in measure.truth | set(measure.scored):
+        true = pair in measure.truth
+        a, b = (by_id[i] for i in sorted(pair))
+        outcome = ("tp" if pair in predicted else "fn") if true else ("fp" if pair in predicted else "tn")
+        for kind in pair_kinds(a, b, true=true):
+            counts.setdefault(kind, Counter())[outcome] += 1
+    lines = [
+        f"By kind of pair at {threshold} (true pairs, and other pairs the blocking brought together):",
+        f"{'kind of pair':<36} {'true':>6} {'TP':>6} {'FN':>5} {'false':>7} {'FP':>5} "
+        f"{'precision':>9} {'recall':>7} {'F1':>6}",
+    ]
+    for kind in sorted(counts, key=lambda k: (k == "all pairs", k in FALSE_ONLY, k not in TRUE_ONLY, k)):
+        c = counts[kind]
+        tp, fn, fp, tn = c["tp"], c["fn"], c["fp"], c["tn"]
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        if kind in TRUE_ONLY:
+            precision = None
+        f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+
+        def shown(x: float | None) -> str:
+            return f"{x:.3f}" if x is not None else "-"
+
+        lines.append(
+            f"{kind:<36} {tp + fn:>6} {tp:>6} {fn:>5} {fp + tn:>7} {fp:>5} "
+            f"{shown(precision):>9} {shown(recall):>7} {shown(f1):>6}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", type=int, default=2000, help="base children before duplicates (default 2000)")
@@ -64,7 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         help="with --scale, measure the labelled set again among all the site's children (slow)",
     )
     parser.add_argument("--examples", type=int, default=0, help="print this many missed and false pairs")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="the same blocking and scoring in memory, no database (generated_set.memory_search): for large sets",
+    )
     args = parser.parse_args(argv)
+    if args.memory and (args.postgres or args.scale):
+        parser.error("--memory measures quality only: not with --postgres or --scale")
 
     where = setup_database(args.postgres)
     from bench import generated_set
@@ -79,16 +185,18 @@ def main(argv: list[str] | None = None) -> int:
     records = generated_set.generate(args.base, seed=args.seed)
     kinds = Counter(r.kind for r in records)
     started = time.perf_counter()
-    mapping = generated_set.load(records, site=site, organisation=organisation)
+    mapping = {} if args.memory else generated_set.load(records, site=site, organisation=organisation)
     load_seconds = time.perf_counter() - started
-    print(f"Database: {where}")
+    print(f"Database: {'none (--memory: blocking and scoring in memory)' if args.memory else where}")
     print(
         f"Generated set (seed {args.seed}): {len(records)} records = {kinds['original']} children, "
-        f"{kinds['duplicate']} duplicates, {kinds['sibling']} siblings, {kinds['namesake']} namesakes; "
+        f"{kinds['duplicate']} duplicates, {kinds['sibling']} siblings, {kinds['twin']} twins, "
+        f"{kinds['namesake']} namesakes; "
         f"loaded with {ChildBlockingKey.objects.count()} blocking keys in {load_seconds:.1f} s"
     )
 
-    measure = generated_set.measure(records, generated_set.database_search(mapping, [site.pk]))
+    search = generated_set.memory_search(records) if args.memory else generated_set.database_search(mapping, [site.pk])
+    measure = generated_set.measure(records, search)
     print(
         f"True pairs {measure.true_pairs}; candidate pairs scored {measure.candidate_pairs} "
         f"(of {len(records) * (len(records) - 1) // 2} possible); true pairs reached by blocking "
@@ -114,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"At {threshold}: false matches by kind of records: {dict(false.most_common())}")
     print(f"At {threshold}: corruptions in missed pairs: {dict(missed.most_common())}")
+    print()
+    print(by_kind_table(records, measure, threshold))
     if args.examples:
         for title, pairs in (("Missed", measure.missed(threshold)), ("False", measure.false_matches(threshold))):
             print(f"\n{title} pairs (first {args.examples}):")

@@ -11,11 +11,16 @@ pure functions with no database.
 How it works
 ------------
 1. **Blocking.** Each child has rows in `ChildBlockingKey` (kept current when a child or its
-   referral is saved, indexed on site, key and birth year): a phonetic key (NYSIIS) of each name
+   referral is saved, indexed on site, key and birth year): a phonetic key (NYSIIS, `n:`) of each name
    token, of aliases on the child's referrals and of joined multi-part names, all after folding
-   scripts and diacritics (`anyascii`) and mapping known transliterations to one spelling; for a
+   scripts and diacritics (`anyascii`) and mapping known transliterations to one spelling; the
+   consonants of each token as said (`s:`, letters for one sound folded: j/y, w/v, ph/f, kh/h, q/k,
+   Albanian xh/gj, so Mohammed, Muhamad and Mohamed share `s:mhmd` where NYSIIS splits them); for a
    date of birth that is not estimated, the date with day and month in order (so a transposed date
-   shares it), and day-and-month with each name key (so a mistyped year is still found). Each row
+   shares it), and day-and-month with each name key (so a mistyped year, or the same birthday a year
+   out, is still found). Keys are derived by `linkage_scoring.blocking_keys`; when that changes,
+   `blocking_keys_rebuild()` recomputes every child's rows (issue 15 only added `s:` keys, so rows
+   written before still find what they found; the rebuild lets them be found by the new keys). Each row
    carries the birth year (from the date of birth or the estimated age). Candidates are the
    children of the same site(s) sharing a key within `YEAR_TOLERANCE` years
    (`YEAR_TOLERANCE_ESTIMATED` when either year is estimated), ranked in the database by the rarity
@@ -26,7 +31,14 @@ How it works
    subtracts points and says why, in words a coordinator can check ("Date of birth 4 March 2011 and
    3 April 2011: day and month swapped"). The points are log-odds-like weights set by hand from
    what each agreement is worth (a given-name disagreement is strong evidence against: siblings
-   share a family name and often a birth year). `MATCH_THRESHOLD` decides what is shown.
+   share a family name and often a birth year). `MATCH_THRESHOLD` decides what is shown. Names agree
+   by level: the same, accents, a listed transliteration, the same once letters for one sound are
+   folded, the same consonants with vowels that may be one sound (Mohammed/Muhamad, not Hassan/Hussein;
+   not for Vietnamese names), sounds alike, a spelling slip. Dates of birth by level: the same full
+   date; the same 1st of the month or 1 January (perhaps placeholders) or estimated date, for less;
+   day and month swapped; the same birthday a year apart; a digit; days apart; a placeholder that fits
+   the other date; estimates. Twins (same family name and date of birth, another given name) are
+   never shown, whatever else agrees. ADR 0028.
 3. **Measured** on a generated, labelled set (`bench/generated_set.py`, `bench/linkage_quality.py`):
    precision, recall and F1 at the threshold and candidate-generation time per record. On
    2,000 base children (3,172 records, 836 true pairs), same figures on SQLite and PostgreSQL:
@@ -34,7 +46,14 @@ How it works
    F1 0.801 (at 8.0: 0.826 / 0.862 / 0.844). The threshold favours recall: a missed duplicate
    means two cases for one child, a false candidate costs the coordinator a glance. Most false
    candidates are different children with the same common name and an estimated birth date,
-   which no comparison of these fields can tell apart.
+   which no comparison of these fields can tell apart. Issue 15 (ADR 0028) made the set harder
+   (unflagged placeholder dates, year-apart birthdays, rule-based transliterations, missing fields,
+   twins) and reports by kind of pair: on 19,618 records (`--base 12600 --memory`), at 6.0, precision
+   0.371 → 0.367, recall 0.885 → 0.948, F1 0.523 → 0.529 (at 8.0: 0.621/0.827/0.709 →
+   0.615/0.890/0.727); blocking reach 98.0% → 99.0%; recall on unflagged placeholder dates 0.550 →
+   0.920, year-apart birthdays 0.717 → 0.871, transliterations 0.766 → 0.871; twins shown 20 → 16.
+   Precision falls with the size of this set (its name lists are short: at 20,000 records most false
+   candidates are two originals with the same common name), not with these changes.
 
 Why not Splink
 --------------
@@ -169,6 +188,24 @@ def _referral_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw or instance.child_id is None:
         return
     blocking_keys_refresh([instance.child_id])
+
+
+def blocking_keys_rebuild(*, site_ids: Sequence[int] | None = None, batch: int = 2000) -> int:
+    """Recompute the blocking keys of every child (of `site_ids`, if given), a batch per transaction.
+
+    Run once after a change to how keys are derived (`linkage_scoring.blocking_keys`):
+    `manage.py shell -c "from childnrm.people.linkage import blocking_keys_rebuild; blocking_keys_rebuild()"`.
+    Returns the rows written.
+    """
+    children = Child.objects.order_by("pk")
+    if site_ids is not None:
+        children = children.filter(site_id__in=site_ids)
+    ids = list(children.values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            written += blocking_keys_refresh(ids[start : start + batch])
+    return written
 
 
 def _year_filter(year: int | None, estimated: bool):

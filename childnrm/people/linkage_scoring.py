@@ -51,18 +51,25 @@ SPELLING_WEAK = 0.85
 SOUNDS_ALIKE_FLOOR = 0.80
 SHORT_NAME = 5  # letters: names this short that differ by a letter are usually different names
 
-# Dates of birth. Estimated dates are often 1 January or a guess: weaker both ways.
+# Dates of birth. Estimated dates are often 1 January or a guess: weaker both ways. So are placeholders
+# typed as if known: 1 January when only the year is known, the 1st when only the month is.
 DOB_SAME = 5.0
 DOB_SAME_ESTIMATED = 2.5
 DOB_SAME_ESTIMATED_DEFAULT = 1.0  # the same 1 January or 1 July on estimated dates says little
+DOB_SAME_JANUARY_FIRST = 2.5  # the same 1 January, not flagged as estimated: perhaps a placeholder
+DOB_SAME_MONTH_FIRST = 4.0  # the same 1st of a month, not flagged: perhaps only the month was known
+DOB_PLACEHOLDER_FITS = 0.5  # a 1 January (or 1st of the month) and a date in that year (or month)
+DOB_PLACEHOLDER_DIFFERENT = -1.5  # a 1st of the month and another month of the same year
+DOB_YEAR_APART = 2.0  # same day and month, a year apart: a slip in the year, or a year worked out wrongly
 DOB_SWAPPED = 3.5  # day and month transposed
 DOB_ONE_DIGIT = 3.0  # one digit mistyped
 DOB_WITHIN_WEEK = 2.5
 DOB_WITHIN_MONTH = 1.0
 DOB_SAME_YEAR = -4.5  # both recorded, same year, more than a month apart
 DOB_DIFFERENT = -6.0  # both recorded, more than a year apart
-ESTIMATE_CLOSE = 0.5  # an estimate within a year of the other record
+ESTIMATE_CLOSE = 0.5  # an estimate (or a 1 January placeholder) within a year of the other record
 ESTIMATE_FAR = -3.0  # an estimate further than YEAR_TOLERANCE_ESTIMATED years away
+TWINS_CAP = MATCH_THRESHOLD - 0.5  # same surname and date of birth, another given name: never shown (twins)
 YEAR_TOLERANCE = 1
 YEAR_TOLERANCE_ESTIMATED = 3
 
@@ -205,24 +212,122 @@ def sound_key(norm: str) -> str:
     return jellyfish.nysiis(canonical(norm))[:40] if norm else ""
 
 
+# Letters written for one sound in the Latin spellings of Arabic, Dari/Pashto, Albanian and Tigrinya names
+# (and English ones): folded to one spelling before comparing, longest first. Albanian xh and gj, and
+# the dj/dzh an English-speaking officer writes for them, are said "j"; a first y is a j in these
+# transliterations (Yohannes/Johannes, Yonas/Jonas, Yusuf/Jusuf); q, c and ch are k (Krasniqi/Krasnichi/Krasnici,
+# Qazim/Kazim); kh, gh and dh lose their h (Khalid/Halid, Ghirmay/Girmay, Gebremedhin/Gebremedin);
+# ph is f (Filmon/Philmon), w is v (Naweed/Naveed), ou and oo are u, ee and ie are i.
+_SOUND_FOLDS: tuple[tuple[str, str], ...] = (
+    ("dzh", "j"),
+    ("xh", "j"),
+    ("gj", "j"),
+    ("dj", "j"),
+    ("ph", "f"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("w", "v"),
+)
+_INITIAL_VOWELS = {"o": "u", "e": "i"}  # Omar/Umar, Osman/Usman, Ebrahim/Ibrahim, Eyob/Iyob
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+SKELETON_MIN_LENGTH = 4  # letters: shorter names are compared letter by letter (Ali/Eli, Tuan/Toan)
+SKELETON_KEY_MIN = 3  # consonants: a blocking key of fewer would join too many children
+
+
+@lru_cache(maxsize=65536)
+def spelt_as_said(norm: str) -> str:
+    """A folded name written one way for each sound (Khalid, Halid → halid; Yonas, Jonas → jonas).
+
+    Letters for one sound folded (`_SOUND_FOLDS`), a leading o or e read as u or i, a leading y as j, y after
+    the first letter read as i (Tesfay/Tesfai), doubled letters single (Hassan/Hasan) and a final h after a
+    vowel dropped (Hamzah/Hamza, Abdallah/Abdalla).
+    """
+    s = norm
+    for old, new in _SOUND_FOLDS:
+        s = s.replace(old, new)
+    if s[:1] in _INITIAL_VOWELS:
+        s = _INITIAL_VOWELS[s[0]] + s[1:]
+    if s[:1] == "y":
+        s = "j" + s[1:]
+    s = s[:1] + s[1:].replace("y", "i")
+    s = _DOUBLED.sub(r"\1", s)
+    if len(s) > 2 and s.endswith("h") and s[-2] in "aeiou":
+        s = s[:-1]
+    return s
+
+
+def consonant_key(norm: str) -> str:
+    """The consonants of a name as said, its first letter kept (Mohammed, Muhamad, Mohamed → mhmd).
+
+    A blocking key (`s:`): Arabic and Tigrinya spellings differ mostly in their vowels. It also joins
+    different names (Mahmoud → mhmd), which the comparison then tells apart by where the vowels fall.
+    """
+    said = spelt_as_said(canonical(norm))
+    return said[:1] + _VOWEL_RUN.sub("", said[1:])
+
+
+def _vowel_classes(run: str) -> frozenset[str]:
+    # a, i and u (o written for u); e is written for either a or i and agrees with both
+    return frozenset(c for c, letters in (("a", "a"), ("i", "i"), ("u", "uo")) if any(x in run for x in letters))
+
+
+@lru_cache(maxsize=262144)
+def same_consonants(a: str, b: str) -> bool:
+    """Same consonants in the same places, vowels that may be the same sound (Mohammed/Muhamad, Hussein/Husain).
+
+    Names a letter apart in their vowels are different names when the vowels cannot be the same sound
+    (Hassan/Hussein, Hamid/Hamad, Ali/Eli); names shorter than SKELETON_MIN_LENGTH are left alone.
+    """
+    if min(len(a), len(b)) < SKELETON_MIN_LENGTH:
+        return False
+    sa, sb = spelt_as_said(canonical(a)), spelt_as_said(canonical(b))
+    if _VOWEL_RUN.sub(".", sa) != _VOWEL_RUN.sub(".", sb):
+        return False
+    for x, y in zip(_VOWEL_RUN.findall(sa), _VOWEL_RUN.findall(sb), strict=True):
+        cx, cy = _vowel_classes(x), _vowel_classes(y)
+        if cx and cy and not cx & cy:
+            return False
+    return True
+
+
 # Kinds of agreement between two names, strongest first.
 SAME = "same"
 ACCENTS = "accents"  # same letters once diacritics are folded
 TRANSLITERATION = "transliteration"
+SPELT_AS_SAID = "spelt_as_said"  # the same once letters for one sound are folded (j/y, w/v, ph/f, kh/h, ou/u...)
+SAME_CONSONANTS = "same_consonants"  # same consonants, vowels that may be one sound (Mohammed/Muhamad)
+_TRANSLITERATED = frozenset({TRANSLITERATION, SPELT_AS_SAID, SAME_CONSONANTS})
 SOUNDS_ALIKE = "sounds_alike"
 SPELLING = "spelling"
 PARTLY = "partly"
 DIFFERENT = "different"
-_AGREEING = frozenset({SAME, ACCENTS, TRANSLITERATION, SOUNDS_ALIKE, SPELLING})
+_AGREEING = frozenset({SAME, ACCENTS, TRANSLITERATION, SPELT_AS_SAID, SAME_CONSONANTS, SOUNDS_ALIKE, SPELLING})
 
 
 @lru_cache(maxsize=262144)
-def _norm_similarity(a: str, b: str) -> tuple[float, str]:
+def _norm_similarity(a: str, b: str, loose: bool = True) -> tuple[float, str]:
+    """How alike two folded names are, and how. `loose` (not for Vietnamese names, a fixed set of short
+    syllables where Tuan and Toan, Hung and Hong are different names) lets letters for one sound and vowels
+    that may be one sound agree."""
     if a == b:
         return 1.0, SAME
     ca, cb = canonical(a), canonical(b)
     if ca == cb:
         return 0.97, TRANSLITERATION
+    if loose and spelt_as_said(ca) == spelt_as_said(cb):
+        return 0.96, SPELT_AS_SAID
+    if loose and same_consonants(a, b):
+        return max(0.93, JaroWinkler.similarity(a, b)), SAME_CONSONANTS
     # Compare as written and as the known spelling: a typo of a listed variant is far from the canonical.
     jw = max(JaroWinkler.similarity(a, b), JaroWinkler.similarity(ca, cb))
     edits = min(OSA.distance(a, b), OSA.distance(ca, cb))
@@ -242,8 +347,8 @@ def _norm_similarity(a: str, b: str) -> tuple[float, str]:
     return jw, DIFFERENT
 
 
-def token_similarity(a: Token, b: Token) -> tuple[float, str]:
-    similarity, kind = _norm_similarity(a.norm, b.norm)
+def token_similarity(a: Token, b: Token, loose: bool = True) -> tuple[float, str]:
+    similarity, kind = _norm_similarity(a.norm, b.norm, loose)
     if kind == SAME and a.shown.casefold() != b.shown.casefold():
         kind = ACCENTS if anyascii(a.shown) != a.shown or anyascii(b.shown) != b.shown else SAME
     return similarity, kind
@@ -268,7 +373,17 @@ class FieldMatch:
     primary_agrees: bool = True  # the names each record is called by are paired and agree (see _primary)
 
 
-_KIND_ORDER = (SAME, ACCENTS, TRANSLITERATION, SOUNDS_ALIKE, SPELLING, PARTLY, DIFFERENT)
+_KIND_ORDER = (
+    SAME,
+    ACCENTS,
+    TRANSLITERATION,
+    SPELT_AS_SAID,
+    SAME_CONSONANTS,
+    SOUNDS_ALIKE,
+    SPELLING,
+    PARTLY,
+    DIFFERENT,
+)
 
 
 def _weakest(kinds: Iterable[str]) -> str:
@@ -287,11 +402,12 @@ def field_similarity(a: Sequence[Token], b: Sequence[Token], *, vietnamese: bool
         return None
     joined_a = Token(written(a), "".join(t.norm for t in a))
     joined_b = Token(written(b), "".join(t.norm for t in b))
-    joined_sim, joined_kind = token_similarity(joined_a, joined_b)
+    loose = not vietnamese
+    joined_sim, joined_kind = token_similarity(joined_a, joined_b, loose)
     joined = FieldMatch(joined_sim, joined_kind, (TokenPair(joined_a, joined_b, joined_sim, joined_kind),), ())
     if len(a) == 1 and len(b) == 1:
         return joined
-    if len(a) == len(b) and joined_kind not in {SAME, ACCENTS, TRANSLITERATION}:
+    if len(a) == len(b) and joined_kind not in {SAME, ACCENTS, TRANSLITERATION, SPELT_AS_SAID}:
         # Joining helps only when one record writes as one word what the other splits (Abdul Rahman).
         joined = FieldMatch(0.0, DIFFERENT, (), ())
     ia = [t for t in a if t.informative] or list(a)
@@ -305,7 +421,7 @@ def field_similarity(a: Sequence[Token], b: Sequence[Token], *, vietnamese: bool
         for j, u in enumerate(long):
             if j in used:
                 continue
-            sim, kind = token_similarity(u, t) if swap else token_similarity(t, u)
+            sim, kind = token_similarity(u, t, loose) if swap else token_similarity(t, u, loose)
             if best is None or sim > best[0]:
                 best = (sim, kind, j, u)
         if best is None:
@@ -446,7 +562,8 @@ KEY_MAX_LENGTH = 64
 
 
 def blocking_keys(profile: Profile) -> set[str]:
-    """The keys a record is found by: a phonetic key per name token and joined name part, and the date.
+    """The keys a record is found by: a phonetic key (`n:`) per name token and joined name part, the
+    consonants of each token as said (`s:`, for transliterations the phonetic key splits), and the date.
 
     Low-information tokens (al, bin, Van, Thi) are left out: they would join unrelated children.
     """
@@ -456,6 +573,9 @@ def blocking_keys(profile: Profile) -> set[str]:
             for token in part:
                 if token.informative and len(token.norm) > 1:
                     keys.add("n:" + sound_key(token.norm))
+                    consonants = consonant_key(token.norm)
+                    if len(consonants) >= SKELETON_KEY_MIN:
+                        keys.add("s:" + consonants)  # Mohammed, Muhamad and Mohamed share "s:mhmd"
             if len(part) > 1:
                 keys.add("n:" + sound_key("".join(t.norm for t in part)))
     dob = profile.date_of_birth
@@ -463,7 +583,8 @@ def blocking_keys(profile: Profile) -> set[str]:
         low, high = sorted((dob.month, dob.day))
         keys.add(f"d:{dob.year}-{low:02d}-{high:02d}")  # the same key for day and month swapped
         # Day and month with each name: finds a mistyped year, searched without the birth-year limit.
-        keys |= {f"x:{low:02d}{high:02d}:{k[2:]}" for k in keys if k.startswith("n:")}
+        # (`x:MMDD:NYSIIS` as before for phonetic keys, so keys already stored stay valid; `x:MMDD:s:...`)
+        keys |= {f"x:{low:02d}{high:02d}:{k[2:] if k.startswith('n:') else k}" for k in keys if k[:2] in {"n:", "s:"}}
     return {k[:KEY_MAX_LENGTH] for k in keys if len(k) > 2}
 
 
@@ -560,6 +681,10 @@ def _describe_field(part: str, match: FieldMatch) -> str:
             phrases.append(f"'{a}' and '{b}' are the same name written with and without accents")
         elif p.kind == TRANSLITERATION:
             phrases.append(f"'{b}' is a known transliteration of '{a}'")
+        elif p.kind == SPELT_AS_SAID:
+            phrases.append(f"'{b}' is '{a}' transliterated differently (the same sounds in other letters)")
+        elif p.kind == SAME_CONSONANTS:
+            phrases.append(f"'{b}' may be a transliteration of '{a}' (the same consonants, vowels written differently)")
         elif p.kind == SOUNDS_ALIKE:
             phrases.append(f"'{b}' sounds like '{a}' (similarity {p.similarity:.2f})")
         elif p.kind == SPELLING:
@@ -590,6 +715,8 @@ def _field_words(part: str, match: FieldMatch, kinds: Sequence[str]) -> str:
         words = f"same {noun}"
     elif all(k in {SAME, ACCENTS} for k in kinds):
         words = f"same {noun}, written without accents in one record"
+    elif all(k in _TRANSLITERATED | {SAME, ACCENTS} for k in kinds):
+        words = f"{noun} spelt differently (transliteration)"
     else:
         words = f"{noun} spelt differently"
     if match.unmatched and kinds and not any(k == DIFFERENT for k in kinds):
@@ -640,6 +767,7 @@ def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> 
 class _NameResult:
     points: float
     evidence: tuple[Evidence, ...]
+    twins: bool = False  # the given names differ and the family names agree, in this alignment
 
 
 def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bool = False) -> _NameResult:
@@ -648,10 +776,12 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
     def aligned(a_given, a_family, b_given, b_family, note: str, penalty: float) -> None:
         evidence: list[Evidence] = []
         total = 0.0
+        kinds: dict[str, list[str]] = {}
         for part, x, y in (("given", a_given, b_given), ("family", a_family, b_family)):
             match = field_similarity(x, y, vietnamese=vietnamese)
             if match is None:
                 continue
+            kinds[part] = [p.kind for p in match.pairs]
             points, text, words = _field_points(part, match, common)
             total += points
             evidence.append(Evidence("name", points, text, words))
@@ -660,7 +790,8 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
         if note:
             evidence.insert(0, Evidence("name", -penalty, note, "given name and surname the other way round"))
             total -= penalty
-        results.append(_NameResult(total, tuple(evidence)))
+        twins = DIFFERENT in kinds.get("given", ()) and bool(kinds.get("family")) and set(kinds["family"]) <= _AGREEING
+        results.append(_NameResult(total, tuple(evidence), twins))
 
     aligned(a.given, a.family, b.given, b.family, "", 0.0)
     if b.family or a.family:
@@ -677,7 +808,7 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
     ta = [t for t in a.all_tokens if t.informative]
     tb = [t for t in b.all_tokens if t.informative]
     if len(ta) >= 2 and len(tb) >= 2:
-        match = field_similarity(ta, tb)
+        match = field_similarity(ta, tb, vietnamese=vietnamese)
         # Vietnamese names are a fixed set of syllables: one left over is another person's name.
         regrouped = match is not None and not (vietnamese and match.unmatched)
         if match is not None and regrouped and all(p.kind in _AGREEING for p in match.pairs):
@@ -693,7 +824,9 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
         used = [f"'{n.shown}' ({n.source})" for n in (a, b) if n.source]
         note = "Matched using " + " and ".join(used)
         best = _NameResult(
-            best.points, (Evidence("name", 0.0, note, "matched using another name given on a referral"), *best.evidence)
+            best.points,
+            (Evidence("name", 0.0, note, "matched using another name given on a referral"), *best.evidence),
+            best.twins,
         )
     return best
 
@@ -707,34 +840,73 @@ def _is_default_date(d: date) -> bool:
     return (d.day, d.month) in {(1, 1), (1, 7)}
 
 
+def _is_january_first(d: date) -> bool:
+    return (d.day, d.month) == (1, 1)
+
+
+_JANUARY = "date of birth may be a placeholder (1 January)"
+_MONTH_FIRST = "date of birth may be a placeholder (1st of the month)"
+
+
 def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
+    """The dates of birth compared, by level, strongest first.
+
+    A 1 January typed as if known is often a placeholder for "born that year", and a 1st of the month for
+    "born that month": agreement on one is weaker evidence than on a full date, and a disagreement with one
+    is only weak evidence against (the real date may be any in the year, or the month). Dates flagged as
+    estimated are weaker still. The same day and month a year apart is a slip in the year, or a year
+    worked out from an age: mild evidence for.
+    """
     if a.date_of_birth and b.date_of_birth:
         x, y = a.date_of_birth, b.date_of_birth
-        est = a.date_of_birth_estimated or b.date_of_birth_estimated
+        flagged = a.date_of_birth_estimated or b.date_of_birth_estimated
+        january = _is_january_first(x) or _is_january_first(y)
+        est = flagged or january  # a 1 January is read as an estimate, whether or not it is flagged
         pair = f"{_long_date(x)} and {_long_date(y)}"
         days = abs((x - y).days)
         if x == y:
-            if not est:
-                return Evidence("date_of_birth", DOB_SAME, f"Same date of birth, {_long_date(x)}", "same date of birth")
-            if _is_default_date(x):
+            if flagged and _is_default_date(x):
                 return Evidence(
                     "date_of_birth",
                     DOB_SAME_ESTIMATED_DEFAULT,
                     f"Same estimated date of birth, {_long_date(x)}, a date often given when the real one is not known",
                     "same estimated date of birth, one often given when the real one is not known",
                 )
-            return Evidence(
-                "date_of_birth",
-                DOB_SAME_ESTIMATED,
-                f"Same date of birth, {_long_date(x)}, estimated",
-                "same estimated date of birth",
-            )
+            if flagged:
+                return Evidence(
+                    "date_of_birth",
+                    DOB_SAME_ESTIMATED,
+                    f"Same date of birth, {_long_date(x)}, estimated",
+                    "same estimated date of birth",
+                )
+            if january:
+                return Evidence(
+                    "date_of_birth",
+                    DOB_SAME_JANUARY_FIRST,
+                    f"Same date of birth, {_long_date(x)}, but 1 January is often a placeholder for a date not known",
+                    "same date of birth; " + _JANUARY,
+                )
+            if x.day == 1:
+                return Evidence(
+                    "date_of_birth",
+                    DOB_SAME_MONTH_FIRST,
+                    f"Same date of birth, {_long_date(x)}, but the 1st of the month is sometimes a placeholder",
+                    "same date of birth; " + _MONTH_FIRST,
+                )
+            return Evidence("date_of_birth", DOB_SAME, f"Same date of birth, {_long_date(x)}", "same date of birth")
         if not est and x.year == y.year and x.day == y.month and x.month == y.day:
             return Evidence(
                 "date_of_birth",
                 DOB_SWAPPED,
                 f"Dates of birth {pair}: day and month swapped",
                 "date of birth with day and month swapped",
+            )
+        if (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1 and not january:
+            return Evidence(
+                "date_of_birth",
+                DOB_YEAR_APART,
+                f"Dates of birth {pair}: the same birthday a year apart (a slip in the year, or an estimated year)",
+                "same birthday a year apart",
             )
         if not est and _one_digit_apart(x, y):
             return Evidence(
@@ -747,25 +919,44 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
             return Evidence(
                 "date_of_birth", DOB_WITHIN_WEEK, f"Dates of birth {pair} are {days} days apart", _days_apart(days)
             )
+        if not flagged and (x.day == 1 or y.day == 1) and x.year == y.year:
+            first = x if x.day == 1 else y
+            if x.month == y.month or january:
+                what = "1 January" if january else "the 1st of the month"
+                return Evidence(
+                    "date_of_birth",
+                    DOB_WITHIN_MONTH if days <= 31 else DOB_PLACEHOLDER_FITS,
+                    f"Dates of birth {pair}: {_long_date(first)} may be a placeholder ({what}) for the other date",
+                    _JANUARY if january else _MONTH_FIRST,
+                )
+            return Evidence(
+                "date_of_birth",
+                DOB_PLACEHOLDER_DIFFERENT,
+                f"Dates of birth {pair}: same year, different months; {_long_date(first)} may be a placeholder",
+                "born the same year, on different dates; " + _MONTH_FIRST,
+            )
         if days <= 31:
             return Evidence(
                 "date_of_birth", DOB_WITHIN_MONTH, f"Dates of birth {pair} are {days} days apart", _days_apart(days)
             )
         if est:
             years = days / 365.25
+            what = "one or both estimated" if flagged else "1 January may be a placeholder"
             if years <= 1:
                 return Evidence(
                     "date_of_birth",
                     ESTIMATE_CLOSE,
-                    f"Dates of birth {pair}: within a year, one or both estimated",
-                    "estimated dates of birth within a year",
+                    f"Dates of birth {pair}: within a year, {what}",
+                    "estimated dates of birth within a year" if flagged else _JANUARY,
                 )
             if years <= YEAR_TOLERANCE_ESTIMATED:
                 return Evidence(
                     "date_of_birth",
                     0.0,
-                    f"Dates of birth {pair}: {years:.1f} years apart, one or both estimated",
-                    f"estimated dates of birth {_years_apart(years)}",
+                    f"Dates of birth {pair}: {years:.1f} years apart, {what}",
+                    f"estimated dates of birth {_years_apart(years)}"
+                    if flagged
+                    else f"dates of birth {_years_apart(years)}; {_JANUARY}",
                 )
             return Evidence(
                 "date_of_birth",
@@ -782,11 +973,11 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
             )
         return Evidence("date_of_birth", DOB_DIFFERENT, f"Different dates of birth, {pair}", "different date of birth")
     # One or both have only an estimated age.
-    x = a.date_of_birth or a.approximate_birth_date
-    y = b.date_of_birth or b.approximate_birth_date
-    if x is None or y is None:
+    born_a = a.date_of_birth or a.approximate_birth_date
+    born_b = b.date_of_birth or b.approximate_birth_date
+    if born_a is None or born_b is None:
         return None
-    years = abs((x - y).days) / 365.25
+    years = abs((born_a - born_b).days) / 365.25
     described = []
     for p in (a, b):
         if p.date_of_birth is not None:
@@ -862,10 +1053,24 @@ def compare(a: Profile, b: Profile, *, common: Mapping[str, float] | None = None
         default=_NameResult(0.0, ()),
     )
     evidence = list(best_name.evidence)
-    for found in (_compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)):
+    dates = _compare_dates(a, b)
+    for found in (dates, _compare_sex(a, b), _compare_nationalities(a, b)):
         if found is not None:
             evidence.append(found)
     score = round(sum(e.points for e in evidence), 2)
+    same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
+    if best_name.twins and same_date and score > TWINS_CAP:
+        # The twins rule: the same family name and date of birth with another given name is a brother or
+        # sister, whatever else agrees (an alias that matches is another alignment, not this one).
+        evidence.append(
+            Evidence(
+                "name",
+                round(TWINS_CAP - score, 2),
+                "Same family name and date of birth but a different given name: likely twins, not the same child",
+                "same surname and date of birth but a different given name (likely twins)",
+            )
+        )
+        score = round(sum(e.points for e in evidence), 2)
     return Match(a, b, score, tuple(evidence))
 
 

@@ -21,7 +21,7 @@ from tests.browser.support import click_button, click_link, error_summary, headi
 
 QUEUE = "/referrals/queue/"
 KNOWN = {"given_names": "Ardit", "family_name": "Krasniqi", "date_of_birth": date(2011, 3, 4), "nationalities": ["AL"]}
-EVIDENCE = "Same date of birth; same given name; surname spelt differently; same nationality"
+EVIDENCE = "Same date of birth; same given name; surname spelt differently (transliteration); same nationality"
 
 
 def queue_row(page: Page, reference: str):

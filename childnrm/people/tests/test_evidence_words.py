@@ -29,7 +29,7 @@ def words(a, b) -> str:
 
 def test_a_transliterated_surname_reads_as_the_coordinator_would_say_it():
     line = words(record("Ardit", "Krasniqi"), record("Ardit", "Krasniqui", id=2))
-    assert line == "Same date of birth; same given name; surname spelt differently; same nationality"
+    assert line == "Same date of birth; same given name; surname spelt differently (transliteration); same nationality"
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_a_transliterated_surname_reads_as_the_coordinator_would_say_it():
         (
             record("Tesfay", "Gebremedhin", date(2011, 4, 3), nationalities=["ER"]),
             record("Tesfaye", "Gebremedhin", date(2011, 3, 4), nationalities=["ET"], id=2),
-            "Date of birth with day and month swapped; given name spelt differently; same surname; "
+            "Date of birth with day and month swapped; given name spelt differently (transliteration); same surname; "
             "nationalities often recorded for each other",
         ),
         # siblings: the same family name and birthday, but another given name and sex

@@ -1,8 +1,10 @@
 """Duplicate detection quality on a small generated, labelled set, through the real database search.
 
-Floors are set a few points under what was measured (precision 0.894, recall 0.982 at the
-threshold, on this seed and size), so a change that makes matching worse fails here. The full
-measure is `bench/linkage_quality.py` (2,000 base children).
+Floors are set a few points under what was measured (issue 15, with the harder set that has
+placeholder dates, year-apart birthdays, transliterations, missing fields and twins: precision 0.867,
+recall 0.949 at the threshold, blocking 98.3%, on this seed and size; the scoring before issue 15 gave
+0.879 and 0.872 on the same set), so a change that makes matching worse fails here. The full measure is
+`bench/linkage_quality.py` (`--base 12600`, about 20,000 records).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from bench import generated_set
 from childnrm.accounts.models import Organisation
 from childnrm.people.linkage_scoring import MATCH_THRESHOLD
 
-PRECISION_FLOOR = 0.85
-RECALL_FLOOR = 0.94
-BLOCKING_RECALL_FLOOR = 0.97
+PRECISION_FLOOR = 0.82
+RECALL_FLOOR = 0.92
+BLOCKING_RECALL_FLOOR = 0.96
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +40,33 @@ def test_precision_and_recall_on_a_generated_set_stay_above_their_floors(site):
 def test_the_generated_set_has_the_hard_cases_it_claims():
     records = generated_set.generate(300)
     kinds = {r.kind for r in records}
-    assert kinds == {"original", "duplicate", "sibling", "namesake"}
+    assert kinds == {"original", "duplicate", "sibling", "twin", "namesake"}
     corruptions = {c for r in records for c in r.corruptions}
     assert {"spelling", "typo", "swapped", "alias", "dob_swapped", "dob_days", "age_only"} <= corruptions
+    assert {"dob_placeholder", "dob_year", "transliteration", "missing"} <= corruptions
+    # placeholders typed as if known: 1 January without the "estimated" flag
+    assert any(
+        r.date_of_birth and (r.date_of_birth.day, r.date_of_birth.month) == (1, 1)
+        for r in records
+        if not r.date_of_birth_estimated
+    )
+    # twins share the family name and date of birth of the child they were made from
+    clusters = {r.cluster: r for r in records if r.kind == "original"}
+    twins = [r for r in records if r.kind == "twin"]
+    assert twins and all(
+        (t.family_name, t.date_of_birth) == (clusters[t.related].family_name, clusters[t.related].date_of_birth)
+        for t in twins
+    )
     # the same seed gives the same set
     assert [r.given_names for r in generated_set.generate(300)] == [r.given_names for r in records]
+
+
+def test_the_quality_report_has_figures_by_kind_of_pair():
+    from bench.linkage_quality import by_kind_table
+
+    records = generated_set.generate(150)
+    table = by_kind_table(
+        records, generated_set.measure(records, generated_set.memory_search(records)), MATCH_THRESHOLD
+    )
+    for kind in ("placeholder date (not flagged)", "birthday a year apart", "transliteration", "twins", "all pairs"):
+        assert kind in table

@@ -29,7 +29,7 @@ KNOWN = {
     "date_of_birth": date(2011, 3, 4),
     "nationalities": ["AL"],
 }
-EVIDENCE = "Same date of birth; same given name; surname spelt differently; same nationality"
+EVIDENCE = "Same date of birth; same given name; surname spelt differently (transliteration); same nationality"
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +89,12 @@ def test_submitting_queues_the_search_which_keeps_the_earlier_record_with_its_ev
         callback()
     kept = PossibleEarlierRecord.objects.get(referral=again)
     assert (kept.child_id, kept.earlier_id) == (again.child_id, first.child_id)
-    assert kept.words == ["same date of birth", "same given name", "surname spelt differently", "same nationality"]
+    assert kept.words == [
+        "same date of birth",
+        "same given name",
+        "surname spelt differently (transliteration)",
+        "same nationality",
+    ]
     assert any("known transliteration" in e["text"] for e in kept.evidence)
     # The first referral had no earlier record to find; a later record is found from its own referral.
     assert not PossibleEarlierRecord.objects.filter(referral=first).exists()
