@@ -11,17 +11,11 @@ from childnrm.access.roles import Role
 from childnrm.burdens import services
 from childnrm.burdens.models import COSTED_ROLES, DEFAULT_SALARIES, TimeActivity, default_rate_pence
 from childnrm.burdens.selectors import Subject
-from childnrm.kit.errors import ServiceError, add_to_form
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 
 
 class _Form(GovukFormMixin, forms.Form):
-    def add_service_error(self, problem: ServiceError) -> None:
-        for name, _message in problem.form_errors():
-            field = self.fields.get(name) if name else None
-            if isinstance(field, GovukDateField):
-                field.error_parts = ["day", "month", "year"]
-        add_to_form(self, problem)
+    """The kit's GOV.UK form, for every form of this app."""
 
 
 def _whole(label: str, *, max_value: int, what: str) -> forms.IntegerField:

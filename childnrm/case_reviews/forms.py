@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.utils import timezone
 
 from childnrm.case_reviews.models import ActionStatus, RecommendationStatus, ReviewKind, ReviewStatus
-from childnrm.case_reviews.services import TEXT_MAX, TITLE_MAX, CaseReviewError, references_in
-from childnrm.kit.errors import add_to_form
-from childnrm.kit.forms import GovukDateField, GovukFormMixin
+from childnrm.case_reviews.services import TEXT_MAX, TITLE_MAX, references_in
+from childnrm.kit.forms import GovukDateField, GovukFormMixin, text_area
 
 NOT_NAMED = "Refer to children by their case reference, never by name."
 
 
-def _textarea(label: str, *, required: bool = True, message: str = "", rows: int = 4, **kw) -> forms.CharField:
-    errors = {"max_length": f"{label.split(' (')[0]} must be {TEXT_MAX:,} characters or fewer"}
-    if message:
-        errors["required"] = message
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages=errors,
-        **kw,
-    )
+_textarea = partial(text_area, max_length=TEXT_MAX)
 
 
 class CaseReviewForm(GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
-
-    def add_service_error(self, problem: CaseReviewError) -> None:
-        field = self.fields.get(problem.field) if problem.field else None
-        if isinstance(field, GovukDateField):
-            field.error_parts = ["day", "month", "year"]
-        add_to_form(self, problem)
 
 
 class ReviewDetailsForm(CaseReviewForm):

@@ -12,7 +12,6 @@ from childnrm.feedback import wording
 from childnrm.feedback.faces import face
 from childnrm.feedback.models import Scale
 from childnrm.feedback.services import BETTER_MAX
-from childnrm.kit.errors import ServiceError, add_to_form
 from childnrm.kit.forms import GovukFormMixin
 
 
@@ -52,9 +51,6 @@ class ChildFeedbackForm(GovukFormMixin, forms.Form):
             }
             for i, (value, words) in enumerate(wording.SCALE_WORDS.items())
         ]
-
-    def add_service_error(self, problem: ServiceError) -> None:
-        add_to_form(self, problem)
 
 
 class CodeForm(GovukFormMixin, forms.Form):

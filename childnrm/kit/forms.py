@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.kit.errors import ServiceError, add_to_form
+
 # The three boxes of a date, as their labels say and as error messages name them.
 PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
 PART_WORDS = {"day": _("day"), "month": _("month"), "year": _("year")}
@@ -212,6 +214,32 @@ class GovukFormMixin:
 
     def error_links(self) -> list[tuple[str, str]]:
         return error_links(self)  # type: ignore[arg-type]
+
+    def add_service_error(self, problem: ServiceError) -> None:
+        """A service's refusal on the form, each problem on its question; against a date every box is marked,
+        since the service judged the whole date."""
+        for name, _message in problem.form_errors():
+            field = self.fields.get(name) if name else None  # type: ignore[attr-defined]
+            if isinstance(field, GovukDateField):
+                field.error_parts = ["day", "month", "year"]
+        add_to_form(self, problem)  # type: ignore[arg-type]
+
+
+def text_area(
+    label: str, *, required: bool = True, message: str = "", max_length: int = 5_000, rows: int = 4, **kw: Any
+) -> forms.CharField:
+    """A free-text question: its length limit and the GOV.UK error messages that name it."""
+    errors = {"max_length": f"{label.split(' (')[0]} must be {max_length:,} characters or fewer"}
+    if message:
+        errors["required"] = message
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=errors,
+        **kw,
+    )
 
 
 def anchor_for(form: forms.BaseForm, name: str) -> str:

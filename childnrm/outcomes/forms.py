@@ -11,7 +11,6 @@ import re
 
 from django import forms
 
-from childnrm.kit.errors import ServiceError, add_to_form
 from childnrm.kit.forms import GovukDateField, GovukFormMixin, today
 from childnrm.outcomes import services
 from childnrm.outcomes.models import (
@@ -62,13 +61,6 @@ def _text(label: str, *, rows: int = 4, **kw) -> forms.CharField:
 
 class OutcomesForm(GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
-
-    def add_service_error(self, problem: ServiceError) -> None:
-        for name, _message in problem.form_errors():
-            field = self.fields.get(name) if name else None
-            if isinstance(field, GovukDateField):
-                field.error_parts = ["day", "month", "year"]
-        add_to_form(self, problem)
 
     def _add_problems(self, problems) -> None:
         """The service's problems on their questions, leaving questions already in error with their own."""

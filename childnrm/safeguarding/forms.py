@@ -8,8 +8,7 @@ from django.utils import timezone
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.kit.dates import long_date
-from childnrm.kit.errors import ServiceError, add_to_form
-from childnrm.kit.forms import GovukDateField, GovukFormMixin
+from childnrm.kit.forms import GovukDateField, GovukFormMixin, text_area
 from childnrm.panels.models import Agency, Meeting
 from childnrm.safeguarding.models import (
     ActionStatus,
@@ -24,31 +23,13 @@ PLAN_SUMMARY_MAX = 5_000
 NOTE_MAX = 5_000
 
 
-def _textarea(label: str, *, required: bool, message: str = "", max_length: int = 5_000, rows: int = 4, **kw):
-    errors = {"max_length": f"{label.split(' (')[0]} must be {max_length:,} characters or fewer"}
-    if message:
-        errors["required"] = message
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages=errors,
-        **kw,
-    )
+_textarea = text_area
 
 
 class SafeguardingForm(GovukFormMixin, forms.Form):
     """Error links go to the box or first option to fix (date inputs: the first part in error)."""
 
     non_field_anchor = "main-content"
-
-    def add_service_error(self, problem: ServiceError) -> None:
-        """The service's refusal on the form; against a date, every box of it is marked."""
-        field = self.fields.get(problem.field) if problem.field else None
-        if isinstance(field, GovukDateField):
-            field.error_parts = ["day", "month", "year"]
-        add_to_form(self, problem)
 
 
 def meeting_label(meeting: Meeting) -> str:
