@@ -7,8 +7,9 @@ from functools import partial
 from django import forms
 from django.utils import timezone
 
-from childnrm.case_reviews.models import ActionStatus, RecommendationStatus, ReviewKind, ReviewStatus
+from childnrm.case_reviews.models import RecommendationStatus, ReviewKind, ReviewStatus
 from childnrm.case_reviews.services import TEXT_MAX, TITLE_MAX, references_in
+from childnrm.kit.actions import ActionProgressForm
 from childnrm.kit.forms import GovukDateField, GovukFormMixin, text_area
 
 NOT_NAMED = "Refer to children by their case reference, never by name."
@@ -168,22 +169,10 @@ class ActionForm(CaseReviewForm):
         return self.recommendations.get(self.cleaned_data.get("recommendation") or "")
 
 
-class ActionUpdateForm(CaseReviewForm):
-    status = forms.ChoiceField(
-        label="Status",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the action's status", "invalid_choice": "Select the action's status"},
-    )
+class ActionUpdateForm(ActionProgressForm):
     note = _textarea(
         "Progress note",
         required=False,
         help_text="What has been done and what is next. It is added to the action's history and cannot be changed "
         "afterwards.",
     )
-
-    def __init__(self, *args, can_cancel: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        choices = list(ActionStatus.choices)
-        if not can_cancel:
-            choices = [c for c in choices if c[0] != ActionStatus.CANCELLED]
-        self.fields["status"].choices = choices

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 
 from childnrm.accounts.models import Site
+from childnrm.kit.actions import OPEN_ACTION_STATUSES as OPEN_ACTION_STATUSES  # the apps that import it from here
+from childnrm.kit.actions import ActionStatus
 from childnrm.people.models import random_reference
 
 
@@ -40,14 +42,7 @@ class RecommendationStatus(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", "Not accepted"
 
 
-class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+# Shared with the other app whose actions are followed up (kit.actions).
 
 
 class CaseReview(models.Model):

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.kit.actions import ActionProgressForm
 from childnrm.kit.dates import long_date
 from childnrm.kit.forms import GovukDateField, GovukFormMixin, text_area
 from childnrm.panels.models import Agency, Meeting
 from childnrm.safeguarding.models import (
-    ActionStatus,
     ChildAgreement,
     ContextKind,
     Risk,
@@ -179,12 +179,7 @@ class ActionForm(SafeguardingForm):
         return self.owners.get(self.cleaned_data.get("owner") or "")
 
 
-class ActionUpdateForm(SafeguardingForm):
-    status = forms.ChoiceField(
-        label="Status",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the action's status", "invalid_choice": "Select the action's status"},
-    )
+class ActionUpdateForm(ActionProgressForm):
     note = _textarea(
         "Progress note",
         required=False,
@@ -192,13 +187,6 @@ class ActionUpdateForm(SafeguardingForm):
         help_text="What has been done, what is next, anything the panel should know. It is added to the "
         "action's history and cannot be changed afterwards.",
     )
-
-    def __init__(self, *args, can_cancel: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        choices = list(ActionStatus.choices)
-        if not can_cancel:
-            choices = [c for c in choices if c[0] != ActionStatus.CANCELLED]
-        self.fields["status"].choices = choices
 
 
 class ChildViewsForm(SafeguardingForm):

@@ -13,6 +13,8 @@ from django.db import models
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
+from childnrm.kit.actions import OPEN_ACTION_STATUSES as OPEN_ACTION_STATUSES  # the apps that import it from here
+from childnrm.kit.actions import ActionStatus
 from childnrm.panels.models import Agency, Meeting
 from childnrm.people.models import Child
 
@@ -53,14 +55,7 @@ class SafeguardingPlan(models.Model):
         return f"Plan {self.pk} of {self.child_id}"
 
 
-class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+# Shared with the other app whose actions are followed up (kit.actions).
 
 
 class ChildAgreement(models.TextChoices):
