@@ -271,14 +271,11 @@ def site_rates(site_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 # --- The figures --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuarterCost:
-    site_id: int
-    quarter: date  # the quarter's first day
-    cases: int  # cases with any time in the quarter
-    sitting_minutes: float  # person-minutes at sittings
-    logged_minutes: int  # person-minutes logged
-    cost_pence: int
+class _Minutes:
+    """Time from sittings and from time entries, added up."""
+
+    sitting_minutes: float
+    logged_minutes: int
 
     @property
     def minutes(self) -> float:
@@ -286,7 +283,17 @@ class QuarterCost:
 
 
 @dataclass(frozen=True)
-class SiteCost:
+class QuarterCost(_Minutes):
+    site_id: int
+    quarter: date  # the quarter's first day
+    cases: int  # cases with any time in the quarter
+    sitting_minutes: float  # person-minutes at sittings
+    logged_minutes: int  # person-minutes logged
+    cost_pence: int
+
+
+@dataclass(frozen=True)
+class SiteCost(_Minutes):
     site_id: int
     cases: int  # cases with any time in the period
     sittings: int  # sittings held in the period that count (a length known)
@@ -295,49 +302,33 @@ class SiteCost:
     logged_minutes: int
     cost_pence: int
 
-    @property
-    def minutes(self) -> float:
-        return self.sitting_minutes + self.logged_minutes
-
 
 @dataclass(frozen=True)
-class CaseCost:
+class CaseCost(_Minutes):
     referral_id: int
     site_id: int
     sitting_minutes: float
     logged_minutes: int
     cost_pence: int
 
-    @property
-    def minutes(self) -> float:
-        return self.sitting_minutes + self.logged_minutes
-
 
 @dataclass(frozen=True)
-class RoleTime:
+class RoleTime(_Minutes):
     site_id: int
     role: str
     sitting_minutes: float
     logged_minutes: int
     cost_pence: int
 
-    @property
-    def minutes(self) -> float:
-        return self.sitting_minutes + self.logged_minutes
-
 
 @dataclass(frozen=True)
-class PersonTime:
+class PersonTime(_Minutes):
     user_id: int
     name: str
     role: str
     sitting_minutes: float
     logged_minutes: int
     cost_pence: int
-
-    @property
-    def minutes(self) -> float:
-        return self.sitting_minutes + self.logged_minutes
 
 
 @dataclass(frozen=True)

@@ -231,40 +231,33 @@ def _text_page(request: HttpRequest, review: CaseReview, form, heading: str, but
 
 @requires(Perm.CASE_REVIEW_MANAGE)
 def learning_point_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
-    review = selectors.review_for_managing(request.user, case_review_id)
-    form = LearningPointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.learning_point_add(
-                review=review, user=request.user, text=form.cleaned_data["text"], request=request
-            )
-        except services.CaseReviewError as problem:
-            form.add_service_error(problem)
-        else:
-            messages.success(request, "Learning point added")
-            return redirect("case_reviews:detail", case_review_id=review.pk)
-    if request.method != "POST":
-        _view_audit(request, review, "new learning point")
-    return _text_page(request, review, form, "Add a learning point", "Add learning point")
+    return _text_add(
+        request, case_review_id, LearningPointForm, services.learning_point_add, "learning point", "Learning point"
+    )
 
 
 @requires(Perm.CASE_REVIEW_MANAGE)
 def recommendation_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
+    return _text_add(
+        request, case_review_id, RecommendationForm, services.recommendation_add, "recommendation", "Recommendation"
+    )
+
+
+def _text_add(request: HttpRequest, case_review_id: int, form_class, add, what: str, noun: str) -> HttpResponse:
+    """Add one piece of text to a review (a learning point, a recommendation): the same page and rules."""
     review = selectors.review_for_managing(request.user, case_review_id)
-    form = RecommendationForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.recommendation_add(
-                review=review, user=request.user, text=form.cleaned_data["text"], request=request
-            )
+            add(review=review, user=request.user, text=form.cleaned_data["text"], request=request)
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Recommendation added")
+            messages.success(request, f"{noun} added")
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
-        _view_audit(request, review, "new recommendation")
-    return _text_page(request, review, form, "Add a recommendation", "Add recommendation")
+        _view_audit(request, review, f"new {what}")
+    return _text_page(request, review, form, f"Add a {what}", f"Add {what}")
 
 
 @requires(Perm.CASE_REVIEW_MANAGE)
