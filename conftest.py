@@ -13,8 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
 from childnrm.accounts.models import Role, Site, User
-from childnrm.core.demo import ENGLAND_SITES, demo_email, load_demo_data
+from childnrm.demo.compose import load_demo_data
 from childnrm.kit.links import bare_paths
+from childnrm.people.demo import ENGLAND_SITES, demo_email
 
 
 @pytest.fixture

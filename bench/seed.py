@@ -180,7 +180,7 @@ def seed_sites_and_staff(extra_sites: int):
     from django.core.management import call_command
 
     from childnrm.accounts.models import Membership, Organisation, OrganisationType, Role, Site, User
-    from childnrm.core.demo import demo_email
+    from childnrm.people.demo import demo_email
 
     call_command("seed_demo", verbosity=0)
     from bench.seed_referrals import GOVERNMENT_ORGANISATIONS
@@ -272,7 +272,7 @@ def seed_sites_and_staff(extra_sites: int):
 
 def seed_children(conn, *, total: int, sites: list[dict], weights: dict, rng: random.Random) -> dict:
     """COPY children so that the table holds `total`; returns arrays used by the event generator."""
-    from childnrm.core.demo import FAMILY, GIVEN
+    from childnrm.people.demo import FAMILY, GIVEN
     from childnrm.people.models import _REFERENCE_ALPHABET
 
     with conn.cursor() as cur:

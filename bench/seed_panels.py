@@ -106,8 +106,8 @@ def _at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 def _panel_for_site(site, staff_by: dict, make_user) -> dict:
     """The site's seats (demo panel if present, else seeded staff and new users), chair and second chair."""
     from childnrm.accounts.models import Role, User
-    from childnrm.core.demo import demo_email
     from childnrm.panels.models import Agency, AttendsAs, PanelMember
+    from childnrm.people.demo import demo_email
 
     seats = list(PanelMember.objects.filter(site=site, active=True).select_related("user"))
     coordinator = User.objects.get(pk=staff_by[(site.pk, Role.COORDINATOR)][0]["user_id"])

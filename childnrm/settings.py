@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "childnrm.core",
+    "childnrm.demo",
     "childnrm.kit",
     "childnrm.accounts",
     "childnrm.access",

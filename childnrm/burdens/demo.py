@@ -19,11 +19,11 @@ from django.utils import timezone
 from childnrm.accounts.models import Role, Site, User
 from childnrm.burdens import services
 from childnrm.burdens.models import HourlyRate, SittingDuration, TimeActivity, TimeEntry
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.information.models import InformationRequest
 from childnrm.panels.demo import demo_member_email
 from childnrm.panels.models import Meeting, MeetingStatus
+from childnrm.people.demo import demo_email
 
 # Three Rivers' own rates (pence an hour): its coordinators are on a higher grade, its chair a director.
 THREE_RIVERS_RATES = {Role.COORDINATOR: 36_00, Role.CHAIR: 62_00}

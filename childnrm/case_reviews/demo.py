@@ -17,7 +17,7 @@ from django.utils import timezone
 from childnrm.accounts.models import Role, Site, User
 from childnrm.case_reviews import services
 from childnrm.case_reviews.models import CaseReview, RecommendationStatus, ReviewAction, ReviewKind
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral, ReferralStatus
 
 TITLE = "Missing episodes before the referral"

@@ -18,7 +18,6 @@ from django.utils.text import capfirst
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
 from childnrm.decisions import services
 from childnrm.decisions.models import (
     Act,
@@ -36,6 +35,7 @@ from childnrm.panels import rules
 from childnrm.panels import services as panel_services
 from childnrm.panels.demo import accept, accepted_referral, scheduled_meeting
 from childnrm.panels.models import Agency, AgendaItem, AgendaStage, Meeting
+from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account, demo_email
 from childnrm.referrals.models import Referral
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -61,7 +61,7 @@ def second_reviewer(site_slug: str) -> User:
     site = Site.objects.get(slug=site_slug)
     organisation = _demo(Role.CHAIR, site_slug).organisation
     assert organisation is not None  # every demo user works for an organisation
-    user = _demo_user(
+    user = demo_account(
         f"second-reviewer.{site_slug}@{DEMO_EMAIL_DOMAIN}",
         f"Second reviewer ({site.name.split()[0]} test)",
         organisation,

@@ -106,8 +106,8 @@ def load_demo_review_summaries() -> int:
     """A summary of each demo site's case review that has none: Northbridge's published, Three Rivers' waiting for
     its library moderator. Returns how many it sent."""
     from childnrm.case_reviews.models import CaseReview
-    from childnrm.core.demo import demo_email
     from childnrm.learning.models import ReviewSummary
+    from childnrm.people.demo import demo_email
 
     sent = 0
     for review in CaseReview.objects.filter(site__slug__in=("northbridge", "three-rivers")).order_by("pk"):

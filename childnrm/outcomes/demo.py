@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions.demo import final_decision
 from childnrm.decisions.models import Decision
 from childnrm.outcomes import services
@@ -35,6 +34,7 @@ from childnrm.outcomes.models import (
     Support,
 )
 from childnrm.panels.demo import accepted_referral, working_day
+from childnrm.people.demo import demo_email
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.safeguarding.demo import plan_at_sitting
 

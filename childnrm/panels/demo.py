@@ -13,9 +13,9 @@ from typing import Any
 from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
 from childnrm.panels import services
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingKind, PanelMember
+from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account, demo_email
 from childnrm.referrals.clocks import is_working_day
 from childnrm.referrals.demo import submitted_referral
 from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
@@ -39,10 +39,10 @@ def demo_member_email(kind: str, site_slug: str) -> str:
 
 def load_demo(*, site, site_users, organisations) -> None:
     town = site.name.split()[0]
-    police = _demo_user(
+    police = demo_account(
         demo_member_email("police-member", site.slug), f"Police panel member ({town} demo)", organisations["police"]
     )
-    social_care = _demo_user(
+    social_care = demo_account(
         demo_member_email("social-care-member", site.slug),
         f"Social care panel member ({town} demo)",
         organisations["la"],

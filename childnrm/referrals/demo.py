@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import FAMILY, GIVEN, demo_email
+from childnrm.people.demo import FAMILY, GIVEN, demo_email
 from childnrm.people.models import Sex
 from childnrm.referrals import eligibility
 from childnrm.referrals.models import Referral, ReferralStatusChange, TriageAssessment

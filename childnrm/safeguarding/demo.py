@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Role, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Decision, PlanBasis
 from childnrm.panels.models import Agency, Meeting
+from childnrm.people.demo import demo_email
 from childnrm.people.models import Child, LeadSocialWorker, SocialWorkerSource
 from childnrm.safeguarding.models import (
     ActionStatus,

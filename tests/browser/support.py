@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Locator, Page, Response, expect
 
-from childnrm.core.demo import DEMO_PASSWORD
+from childnrm.people.demo import DEMO_PASSWORD
 
 AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -19,13 +19,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.decisions.tests.factories import open_sitting, sitting
 from childnrm.decisions.wording import outcome_words
 from childnrm.letters.models import Letter, LetterKind
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.tests.factories import accepted_referral, scheduled_meeting
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import SafeguardingPlan
 from tests.browser.decision_steps import evidence_from_every_agency, success

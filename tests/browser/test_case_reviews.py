@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
 from childnrm.case_reviews.models import ReviewAction
-from childnrm.core.demo import demo_email
 from childnrm.panels.demo import accepted_referral
+from childnrm.people.demo import demo_email
 from conftest import demo_user
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
 

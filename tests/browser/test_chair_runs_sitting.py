@@ -9,10 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.panels.models import MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral, add_to_agenda, scheduled_meeting
+from childnrm.people.demo import demo_email
 from tests.browser.support import click_button, click_link, heading, sign_in, submit, visit
 
 SITE = "northbridge"

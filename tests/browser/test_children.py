@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Role, User
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.people.models import AssociationKind, Child
 from childnrm.referrals.tests.factories import submitted_referral
 from tests.browser.support import click_link, heading, sign_in, visit

@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Organisation, Role
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import HandOff, Referral
 from childnrm.referrals.tests.factories import submitted_referral
 from tests.browser.support import click_button, sign_in, sign_out, visit

@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.dashboard.tests.factories import accepted_referral, days_ago, final_decision, plan_with_action
 from childnrm.dashboard.views import SECTION_ROWS
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import AdultConsent, ConsentAnswer
 from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, submit, visit
 

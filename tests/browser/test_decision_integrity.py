@@ -17,7 +17,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site, TieRule
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.decisions.tests.factories import demo as demo_user
 from childnrm.decisions.tests.factories import second_reviewer, sitting
@@ -27,6 +26,7 @@ from childnrm.letters.models import Letter, LetterKind
 from childnrm.letters.tests.pdftext import pdf_text
 from childnrm.panels.models import Agency, AgendaItem, AgendaStage
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.people.demo import demo_email
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as reviews
 from tests.browser.decision_steps import evidence_from_every_agency, success

@@ -9,10 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.tests.factories import draft_decision, sitting
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.people.demo import demo_email
 from childnrm.safeguarding.services import plan_create
 from tests.browser.decision_steps import add_evidence, record_nothing_relevant, success
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit

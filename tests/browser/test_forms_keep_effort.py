@@ -16,8 +16,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.kit.models import PendingUpload
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral, ReferralDocument
 from childnrm.referrals.services import referral_start
 from conftest import demo_user

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
 from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, add_form_councils
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
 from tests.browser.support import sign_in, visit
 

@@ -11,8 +11,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, User
-from childnrm.core.demo import demo_email
 from childnrm.information.models import InformationRequest, RequestStatus, ResponseDocument
+from childnrm.people.demo import demo_email
 from childnrm.referrals.tests.factories import submitted_referral
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, submit, visit
 

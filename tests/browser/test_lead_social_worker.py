@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.people.models import Child, LeadSocialWorker
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.letters.services import letters_produce
 from childnrm.letters.tests.factories import allocate, final_decision
 from childnrm.letters.tests.factories import demo as staff
+from childnrm.people.demo import demo_email
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
 
 

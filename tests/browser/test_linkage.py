@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.people.models import Child, ChildLinkDecision
 from tests.browser.support import click_link, error_summary, heading, sign_in, submit, visit
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
+from childnrm.people.demo import demo_email
 from childnrm.referrals.demo import submitted_referral
 from tests.browser.support import click_button, click_link, heading, sign_in, visit
 

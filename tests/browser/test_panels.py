@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.people.demo import demo_email
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
 
 

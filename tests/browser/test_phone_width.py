@@ -12,11 +12,11 @@ import re
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.letters.services import letters_produce
 from childnrm.letters.tests.factories import demo as staff
 from childnrm.panels.models import Meeting, MeetingStatus
+from childnrm.people.demo import demo_email
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.safeguarding.models import SafeguardingPlan
 from tests.browser.support import heading, sign_in, sign_out, visit

@@ -13,8 +13,8 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.panels.tests.factories import accept
+from childnrm.people.demo import demo_email
 from childnrm.people.models import ChildLinkDecision
 from childnrm.referrals.tests.factories import submitted_referral
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit

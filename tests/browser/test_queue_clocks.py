@@ -13,12 +13,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Stage
 from childnrm.decisions.tests.factories import sitting
 from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaStage
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.people.demo import demo_email
 from tests.browser.support import click_button, sign_in, visit
 from tests.browser.test_case_journeys import record_decision, record_plan, sign_off
 

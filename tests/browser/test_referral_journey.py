@@ -22,8 +22,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfWriter
 
 from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.core.demo import demo_email
 from childnrm.kit.dates import long_date
+from childnrm.people.demo import demo_email
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
 from childnrm.referrals.services import referral_save, referral_start, referral_submit

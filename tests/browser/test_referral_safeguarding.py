@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.safeguarding.models import ReferralSafeguarding
 from tests.browser.support import click_button, click_link, heading, sign_in, visit

@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.dashboard.tests.factories import accepted_referral, final_decision
 from childnrm.decisions.models import Stage
+from childnrm.people.demo import demo_email
 from childnrm.people.models import Child
 from childnrm.retention.models import ItemStatus, RetentionItem
 from childnrm.retention.services import retention_review_run

@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.panels.models import AgendaItem, AgendaStage
+from childnrm.people.demo import demo_email
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as f
 from tests.browser.support import (

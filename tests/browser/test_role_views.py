@@ -9,11 +9,11 @@ import re
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Outcome
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.kit.dates import long_date
 from childnrm.letters.services import letters_produce
+from childnrm.people.demo import demo_email
 from childnrm.reviews.tests import factories as reviews_factories
 from childnrm.safeguarding.services import guardian_allocate
 from conftest import demo_user

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.people.models import Child
 from childnrm.safeguarding.models import ActionStatus, SafeguardingPlan
 from conftest import demo_user

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from childnrm.access.policy import ROLE_PERMISSIONS
 from childnrm.accounts.models import Role
-from childnrm.core.demo import DEMO_PASSWORD, demo_email
 from childnrm.core.navigation import PLACES
+from childnrm.people.demo import DEMO_PASSWORD, demo_email
 from tests.browser.support import (
     check_page,
     click_button,

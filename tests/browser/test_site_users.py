@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from childnrm.access.roles import ROLE_DESCRIPTIONS
 from childnrm.accounts.models import Membership, Role
-from childnrm.core.demo import demo_email
 from childnrm.panels.models import PanelMember
+from childnrm.people.demo import demo_email
 from tests.browser.support import (
     click_button,
     click_link,

@@ -8,7 +8,7 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.tests.factories import NEGATIVE, POSITIVE, CaseSpec, make_case
 from childnrm.statistics.tests.known_dataset import _day

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.training.demo import answered, booked, course_for, register, session_of
 from childnrm.training.models import Stage
 from childnrm.training.stages import add_months

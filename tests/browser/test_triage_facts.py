@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.panels.tests.factories import accept
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import AdultConsent, ReferralStatus
 from childnrm.referrals.tests.factories import submitted_referral, years_ago
 from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit

@@ -9,11 +9,11 @@ import re
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Nation, Role, Site, User
-from childnrm.core.demo import demo_email
 from childnrm.core.tests.welsh import english_left
 from childnrm.letters.services import letters_produce
 from childnrm.letters.tests.factories import demo as staff
 from childnrm.letters.tests.factories import final_decision
+from childnrm.people.demo import demo_email
 from tests.browser.support import check_page, click_button, heading, security_code, submit, visit, wait_for_unused_code
 
 EMAIL = demo_email(Role.COORDINATOR, "northbridge")

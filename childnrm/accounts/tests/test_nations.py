@@ -362,7 +362,7 @@ def test_the_demo_has_a_welsh_site_and_a_scottish_site_with_every_role(demo_nati
     glasgow_kinds = set(StatutoryPeriod.objects.filter(child__site=glasgow).values_list("kind", flat=True))
     assert glasgow_kinds and glasgow_kinds <= set(nations.rules(Nation.SCOTLAND).statutory_categories)
     # Loading it again changes nothing.
-    from childnrm.core.demo import load_demo_data
+    from childnrm.demo.compose import load_demo_data
 
     before = (Site.objects.count(), Child.objects.count(), StatutoryPeriod.objects.count())
     load_demo_data(children_per_site=6)

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.accounts.models import Role, User
 from childnrm.audit.models import AuditEvent
-from childnrm.core.demo import DEMO_PASSWORD, demo_email
+from childnrm.people.demo import DEMO_PASSWORD, demo_email
 from conftest import demo_user
 
 SIGN_IN = "/account/sign-in/"

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.accounts.models import Membership, Organisation, Role, User
 from childnrm.accounts.tests.test_sign_in import current_code
 from childnrm.audit.models import AuditEvent
-from childnrm.core.demo import DEMO_PASSWORD
+from childnrm.people.demo import DEMO_PASSWORD
 from conftest import demo_user, signed_in
 
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from childnrm.accounts.models import User
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.demo import accepted_referral
+from childnrm.people.demo import demo_email
 
 _samples: dict[str, int] = {}
 

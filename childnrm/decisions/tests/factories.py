@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from childnrm.accounts.models import Role, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions import demo as decisions_demo
 from childnrm.decisions import services
 from childnrm.decisions.demo import AGENDA_STAGE as AGENDA_STAGE
@@ -23,6 +22,7 @@ from childnrm.decisions.demo import sitting as sitting
 from childnrm.decisions.models import Decision, Outcome, Stage, Vote
 from childnrm.panels import rules
 from childnrm.panels.models import Agency
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
 from childnrm.safeguarding.demo import plan_at_sitting as plan_at_sitting
 

@@ -12,9 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from childnrm.accounts.models import Organisation, Role
-from childnrm.core.demo import SITES, demo_email
 from childnrm.information.models import InformationRequest, InformationResponse, LawfulBasis, ResponseDocument
 from childnrm.panels.models import Agency
+from childnrm.people.demo import SITES, demo_email
 
 SAMPLE_FILE = "information/access-matrix/sample.pdf"
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -16,7 +16,6 @@ from PIL import Image
 from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, Organisation, Role, Site, User
 from childnrm.audit.models import AuditEvent
-from childnrm.core.demo import demo_email
 from childnrm.information import services
 from childnrm.information.models import (
     InformationChase,
@@ -27,6 +26,7 @@ from childnrm.information.models import (
     ResponseDocument,
 )
 from childnrm.panels.models import Agency
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import ReferralStatus, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.tests.factories import submitted_referral
@@ -561,7 +561,7 @@ def test_a_chase_with_nobody_to_email_is_recorded_and_shown(client_as, referral)
 
 
 def test_demo_data_is_idempotent(demo):
-    from childnrm.core.demo import load_demo_data
+    from childnrm.demo.compose import load_demo_data
 
     before = InformationRequest.objects.count()
     load_demo_data(children_per_site=6)

@@ -12,8 +12,8 @@ from datetime import date
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage
+from childnrm.people.demo import demo_email
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm

@@ -20,9 +20,9 @@ def _review_id(site_slug: str) -> int:
 
 def _episode_id(site_slug: str) -> int:
     from childnrm.accounts.models import User
-    from childnrm.core.demo import demo_email
     from childnrm.outcomes.models import MissingEpisode
     from childnrm.outcomes.tests.factories import missing_episode, sample_decision
+    from childnrm.people.demo import demo_email
 
     child = sample_decision(site_slug).referral.child
     episode = MissingEpisode.objects.filter(child=child).first()

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, User
-from childnrm.core.demo import demo_email
 from childnrm.panels import services
 from childnrm.panels.demo import accept, scheduled_meeting
 from childnrm.panels.demo import accepted_referral as accepted_referral
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from childnrm.accounts.models import Role
-from childnrm.core.demo import demo_email
 from childnrm.panels.demo import DEMO_LOCATION
 from childnrm.panels.models import AgendaItem, Meeting, PanelMember
+from childnrm.people.demo import demo_email
 
 
 def sample_meeting(site_slug: str) -> Meeting:

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Role, Site
 from childnrm.audit.models import AuditEvent
-from childnrm.core.demo import _demo_user
 from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage
 from childnrm.kit.errors import Problem
 from childnrm.panels import rules, services, suggestions
@@ -31,6 +30,7 @@ from childnrm.panels.tests.factories import (
     meeting_in_session,
     scheduled_meeting,
 )
+from childnrm.people.demo import demo_account
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.reviews.models import ReconsiderationRequest, RequesterKind
 from conftest import demo_user
@@ -170,7 +170,7 @@ def test_transitions_are_guarded_and_recorded(demo):
 def test_a_chair_cannot_run_someone_elses_site(demo):
     meeting = scheduled_meeting(NB)
     # Another chair of the site does not run the demo chair's sitting (issue 9: the chair runs only their own).
-    other_chair = _demo_user(
+    other_chair = demo_account(
         "chair-other.northbridge@childnrm.example", "Other chair", demo_user(Role.CHAIR).organisation
     )
     Membership.objects.get_or_create(user=other_chair, site=meeting.site, role=Role.CHAIR)
@@ -212,7 +212,7 @@ def test_attendance_and_invitations(site):
 
 
 def _second_chair(site: Site):
-    user = _demo_user("chair-two.northbridge@childnrm.example", "Second chair", demo_user(Role.CHAIR).organisation)
+    user = demo_account("chair-two.northbridge@childnrm.example", "Second chair", demo_user(Role.CHAIR).organisation)
     Membership.objects.get_or_create(user=user, site=site, role=Role.CHAIR)
     return user
 

@@ -212,10 +212,10 @@ def test_adding_a_suggested_case_and_running_the_sitting(client_as):
 
 def test_choosing_the_childs_lead_social_worker_as_chair_is_refused_on_the_form(client_as, site):
     from childnrm.accounts.models import Membership
-    from childnrm.core.demo import _demo_user
+    from childnrm.people.demo import demo_account
     from childnrm.people.models import AssociationKind, ChildAssociation
 
-    other = _demo_user("chair-two.northbridge@childnrm.example", "Second chair", None)
+    other = demo_account("chair-two.northbridge@childnrm.example", "Second chair", None)
     Membership.objects.create(user=other, site=site, role=Role.CHAIR)
     referral = accepted_referral(NB)
     ChildAssociation.objects.create(child=referral.child, user=other, kind=AssociationKind.LEAD_SOCIAL_WORKER)

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from childnrm.accounts.models import Membership, Organisation, OrganisationType, Role, Site, User
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
 from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Vote
 from childnrm.decisions.services import DecisionInvalid
@@ -18,6 +17,7 @@ from childnrm.panels import rules, services
 from childnrm.panels.models import Agency, AttendsAs, PanelMember
 from childnrm.panels.services import PanelError
 from childnrm.panels.tests.factories import scheduled_meeting
+from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account
 from conftest import demo_user
 
 NB = "northbridge"
@@ -29,7 +29,7 @@ def coordinator() -> User:
 
 def person(name: str, organisation: Organisation, *roles: str, site_slug: str = NB) -> User:
     """Someone of `organisation` holding `roles` (panel member if none given) at the site."""
-    user = _demo_user(f"{name.lower().replace(' ', '-')}.{site_slug}@{DEMO_EMAIL_DOMAIN}", name, organisation)
+    user = demo_account(f"{name.lower().replace(' ', '-')}.{site_slug}@{DEMO_EMAIL_DOMAIN}", name, organisation)
     for role in roles or (Role.PANEL_MEMBER,):
         Membership.objects.get_or_create(user=user, site=Site.objects.get(slug=site_slug), role=role)
     return user

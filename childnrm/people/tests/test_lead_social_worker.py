@@ -11,7 +11,6 @@ from django.utils import timezone
 from childnrm.accounts.models import Organisation, OrganisationType, Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
-from childnrm.core.demo import _demo_user
 from childnrm.decisions.models import Decision, Outcome, Stage
 from childnrm.kit.errors import Problem
 from childnrm.letters import content
@@ -19,6 +18,7 @@ from childnrm.letters import services as letter_services
 from childnrm.panels import rules
 from childnrm.panels.tests.factories import accepted_referral, add_to_agenda, scheduled_meeting
 from childnrm.people import selectors, services
+from childnrm.people.demo import demo_account
 from childnrm.people.models import (
     AssociationKind,
     Child,
@@ -216,7 +216,7 @@ def test_a_referral_naming_the_recorded_social_worker_again_keeps_the_record(sit
 def _second_chair(site: Site):
     from childnrm.accounts.models import Membership
 
-    user = _demo_user("chair-two.northbridge@childnrm.example", "Second chair", demo_user(Role.CHAIR).organisation)
+    user = demo_account("chair-two.northbridge@childnrm.example", "Second chair", demo_user(Role.CHAIR).organisation)
     Membership.objects.get_or_create(user=user, site=site, role=Role.CHAIR)
     return user
 
@@ -271,7 +271,7 @@ def test_a_rejected_link_does_not_join_records(site):
 def test_a_social_worker_recorded_before_their_account_existed_is_matched_by_email(site):
     referral = accepted_referral(NB)
     record(referral.child, name="Later Chair", email="later.chair@la.example")
-    chair = _demo_user("later.chair@la.example", "Later Chair", demo_user(Role.CHAIR).organisation)
+    chair = demo_account("later.chair@la.example", "Later Chair", demo_user(Role.CHAIR).organisation)
     item = add_to_agenda(scheduled_meeting(NB), referral)
     assert chair.pk in rules.lead_social_worker_ids(item)
 

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from childnrm.accounts.models import Role, Site, User
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.people.models import Sex
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType

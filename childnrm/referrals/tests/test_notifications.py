@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.core.demo import demo_email
+from childnrm.people.demo import demo_email
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
 from childnrm.referrals.tests.factories import complete_answers
 from conftest import demo_user

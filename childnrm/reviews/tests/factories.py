@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Organisation, Role, Site, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage, Vote
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingAttendee, MeetingStatus
 from childnrm.panels.rules import SEAT_ORGANISATION_TYPE
+from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.tests.factories import submitted_referral

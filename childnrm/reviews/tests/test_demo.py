@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import load_demo_data
+from childnrm.demo.compose import load_demo_data
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
 from childnrm.reviews.tests import factories as f
 

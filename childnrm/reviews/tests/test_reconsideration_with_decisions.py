@@ -11,13 +11,13 @@ import pytest
 from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Organisation, Role, Site
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user
 from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.decisions.tests.factories import final_decision, record_complete
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import Agency, AgendaItem, AttendsAs, Meeting, PanelMember
 from childnrm.panels.rules import SEAT_ORGANISATION_TYPE
+from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account
 from childnrm.reviews import services
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as f
@@ -31,7 +31,7 @@ def fresh_panel_meeting(site: Site, original_voters: set[int], chair) -> Meeting
     for agency in (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH):
         # From the kind of organisation whose vote the seat is (panels.rules.seat_refusal).
         organisation = Organisation.objects.filter(type=SEAT_ORGANISATION_TYPE[agency]).first()
-        member = _demo_user(f"fresh-{agency}.{site.slug}@{DEMO_EMAIL_DOMAIN}", f"Fresh {agency} member", organisation)
+        member = demo_account(f"fresh-{agency}.{site.slug}@{DEMO_EMAIL_DOMAIN}", f"Fresh {agency} member", organisation)
         Membership.objects.get_or_create(user=member, site=site, role=Role.PANEL_MEMBER)
         if PanelMember.objects.filter(site=site, user=member, active=True).exists():
             continue

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site, User
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, _demo_user, demo_email
 from childnrm.decisions.models import Outcome, Stage
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.demo import accept
+from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account, demo_email
 from childnrm.referrals.demo import backdate, complete_answers
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
@@ -44,7 +44,7 @@ def ngo_first_responder(site_slug: str) -> User:
     organisation, _ = Organisation.objects.get_or_create(
         name="Safe Futures Children's Charity", defaults={"type": OrganisationType.NGO}
     )
-    user = _demo_user(f"ngo-first-responder.{site_slug}@{DEMO_EMAIL_DOMAIN}", "NGO first responder", organisation)
+    user = demo_account(f"ngo-first-responder.{site_slug}@{DEMO_EMAIL_DOMAIN}", "NGO first responder", organisation)
     Membership.objects.get_or_create(user=user, site=site, role=Role.FIRST_RESPONDER)
     return user
 

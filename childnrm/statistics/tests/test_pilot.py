@@ -9,7 +9,6 @@ import pandas as pd
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site, User
-from childnrm.core.demo import demo_email
 from childnrm.decisions.models import Stage
 from childnrm.handovers.selectors import sca_case_get
 from childnrm.handovers.services import ScaDecisionAnswers, sca_decision_record
@@ -17,6 +16,7 @@ from childnrm.kit.disclosure import DisclosureRules
 from childnrm.outcomes.demo import allocate_guardian, missing_episode, record_review
 from childnrm.outcomes.models import Answer, OutcomeReview
 from childnrm.panels.models import Agency
+from childnrm.people.demo import demo_email
 from childnrm.safeguarding.models import ActionStatus, PlanActionUpdate, SafeguardingPlan
 from childnrm.safeguarding.services import action_add, action_update
 from childnrm.statistics import report

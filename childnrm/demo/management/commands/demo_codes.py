@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.accounts.services import demo_totp_key
-from childnrm.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
+from childnrm.people.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

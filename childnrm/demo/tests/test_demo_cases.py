@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from childnrm.core.demo_cases import ON_THE_AGENDA, WAITING_FOR_TRIAGE, load_demo_cases
 from childnrm.decisions.models import DecisionStatus
+from childnrm.demo.cases import ON_THE_AGENDA, WAITING_FOR_TRIAGE, load_demo_cases
 from childnrm.letters.models import Letter
 from childnrm.panels.models import AgendaItem
 from childnrm.referrals.models import Referral, ReferralStatus

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
-from childnrm.core.demo import demo_email
 from childnrm.decisions.demo import final_decision
 from childnrm.decisions.models import Outcome, Stage
 from childnrm.letters.services import letters_produce
 from childnrm.panels import services as panel_services
 from childnrm.panels.demo import working_day
 from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
+from childnrm.people.demo import demo_email
 from childnrm.referrals.demo import submitted_referral
 from childnrm.referrals.models import Referral, TriageOutcome
 from childnrm.referrals.services_triage import triage_confirm

@@ -1,4 +1,7 @@
-"""Demo data: four sites, their agencies, one user of every role at each, and synthetic children.
+"""Demo data's base: four sites, their agencies, one user of every role at each, and synthetic children.
+
+The other apps' demo records are added on top of this by the demo app (`childnrm.demo.compose`, the top layer);
+their own demo modules use the names and accounts here.
 
 Two sites in England (one local authority; a consortium of two), one in Wales (Welsh by default, with
 Welsh-speaking users and a child whose letters are in Welsh) and one in Scotland (issue 13).
@@ -183,7 +186,7 @@ def _organisation(name: str, type_: str, gss_code: str = "") -> Organisation:
     return org
 
 
-def _demo_user(email: str, full_name: str, organisation: Organisation) -> User:
+def demo_account(email: str, full_name: str, organisation: Organisation) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, organisation=organisation)
@@ -192,11 +195,21 @@ def _demo_user(email: str, full_name: str, organisation: Organisation) -> User:
     return user
 
 
+@dataclass
+class DemoSiteLoaded:
+    """A demo site as loaded: what each app's `load_demo(site=, site_users=, organisations=)` is given."""
+
+    site: Site
+    site_users: dict[str, User]
+    organisations: dict[str, Organisation]
+    users: list[User]
+
+
 @transaction.atomic
-def load_demo_data(children_per_site: int = 12, sites: tuple[str, ...] | None = None) -> list[User]:
-    """The demo sites (`sites`: their slugs; all of them when None) with their users and records."""
+def load_demo_sites(children_per_site: int = 12, sites: tuple[str, ...] | None = None) -> list[DemoSiteLoaded]:
+    """The demo sites (`sites`: their slugs; all of them when None) with their users and children."""
     shared = {name: _organisation(name, type_) for name, type_ in SHARED_ORGANISATIONS}
-    users: list[User] = []
+    loaded: list[DemoSiteLoaded] = []
     for spec in SITES:
         if sites is not None and spec.slug not in sites:
             continue
@@ -214,15 +227,16 @@ def load_demo_data(children_per_site: int = 12, sites: tuple[str, ...] | None = 
             "guardian_service": _organisation(spec.guardian_service, OrganisationType.ICTG_SERVICE),
         }
         site_users: dict[str, User] = {}
+        users: list[User] = []
         guardian = capfirst(str(nations.rules(spec.nation).guardian_title))  # as the site's nation names them
         for role in Role:
             label = f"{guardian if role == Role.ICTG else role.label} ({spec.name.split()[0]} demo)"
-            user = _demo_user(demo_email(role, spec.slug), label, orgs[ROLE_ORGANISATION[role]])
+            user = demo_account(demo_email(role, spec.slug), label, orgs[ROLE_ORGANISATION[role]])
             Membership.objects.get_or_create(user=user, site=site, role=role)
             site_users[role] = user
             users.append(user)
         # A second chair: a negative decision's second review is by a chair who did not sit on it.
-        reviewer = _demo_user(
+        reviewer = demo_account(
             f"second-chair.{spec.slug}@{DEMO_EMAIL_DOMAIN}", f"Second reviewer ({spec.name.split()[0]} demo)", las[0]
         )
         Membership.objects.get_or_create(user=reviewer, site=site, role=Role.CHAIR)
@@ -237,38 +251,8 @@ def load_demo_data(children_per_site: int = 12, sites: tuple[str, ...] | None = 
             if spec.child_letter_language and first is not None:
                 first.correspondence_language = spec.child_letter_language
                 first.save(update_fields=["correspondence_language"])
-        for loader in _app_demo_loaders():
-            loader(site=site, site_users=site_users, organisations=orgs)
-    return users
-
-
-# Apps that add their own demo records, in dependency order. Each module's `load_demo(site=,
-# site_users=, organisations=)` must be idempotent, like this loader.
-APP_DEMO_MODULES = (
-    "childnrm.panels.demo",
-    "childnrm.information.demo",
-    "childnrm.decisions.demo",
-    "childnrm.reviews.demo",
-    "childnrm.safeguarding.demo",
-    "childnrm.letters.demo",
-    "childnrm.handovers.demo",
-    "childnrm.outcomes.demo",
-    "childnrm.burdens.demo",
-    "childnrm.feedback.demo",
-    "childnrm.case_reviews.demo",
-    "childnrm.learning.demo",
-    "childnrm.training.demo",
-    "childnrm.evaluation.demo",
-)
-
-
-def _app_demo_loaders():
-    import importlib
-    import importlib.util
-
-    for name in APP_DEMO_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            yield importlib.import_module(name).load_demo
+        loaded.append(DemoSiteLoaded(site, site_users, orgs, users))
+    return loaded
 
 
 def _demo_children(site: Site, las: list[Organisation], site_users: dict[str, User], count: int) -> None:
