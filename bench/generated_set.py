@@ -918,8 +918,13 @@ def database_search(mapping: dict[int, int], site_ids: list[int]) -> Callable[[G
     return search
 
 
-def memory_search(records: list[GeneratedRecord]) -> Callable[[GeneratedRecord], list]:
-    """The same blocking and scoring in memory (no database): for quick tuning of weights."""
+def memory_search(
+    records: list[GeneratedRecord], *, trained: linkage_scoring.TrainedWeights | None = None
+) -> Callable[[GeneratedRecord], list]:
+    """The same blocking and scoring in memory (no database): for quick tuning of weights.
+
+    `trained`: score with a trained model's weights and the prior for this many children, as the search does
+    once a model is stored (ADR 0029)."""
     profiles = {r.id: r.profile() for r in records}
     index: dict[str, list[int]] = {}
     years: dict[int, tuple[int | None, bool]] = {}
@@ -947,6 +952,9 @@ def memory_search(records: list[GeneratedRecord]) -> Callable[[GeneratedRecord],
             return abs(other_year - year) if year is not None and other_year is not None else 99
 
         best = sorted(weight, key=lambda o: (-weight[o], distance(o), -o))[: linkage_scoring.MAX_CANDIDATES]
-        return [(o, linkage_scoring.compare(me, profiles[o], common=shares).score) for o in best]
+        return [
+            (o, linkage_scoring.compare(me, profiles[o], common=shares, trained=trained, searched=total).score)
+            for o in best
+        ]
 
     return search

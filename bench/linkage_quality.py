@@ -22,6 +22,13 @@ A kind only true pairs have has no precision of its own ("-"); a kind only false
 
 `--memory` runs the same blocking (keys, birth-year limits, rarity ranking, MAX_CANDIDATES) and scoring
 in memory without loading the database: the figures are those of the database search, minutes sooner.
+
+    .venv/bin/python bench/linkage_quality.py --base 12600 --memory --splink   # beside Splink (issue 15)
+
+`--splink` then, on the same records in the same run: trains Splink on DuckDB (EM, as `manage.py
+linkage_train` does; ADR 0029), scores our search again with those trained weights and the prior for the
+number of records, runs Splink's own prediction (the national sweep's blocking rules), and prints precision,
+recall and F1 by kind of pair for all three side by side, with the time each took.
 """
 
 from __future__ import annotations
@@ -150,6 +157,142 @@ def by_kind_table(records, measure, threshold: float) -> str:
     return "\n".join(lines)
 
 
+SPLINK_THRESHOLD = 0.5  # Splink's pairs at or above this probability of the same child (the sweep's threshold)
+
+
+def _figures(records, measure, threshold: float) -> dict[str, tuple[float | None, float | None, float | None]]:
+    """(precision, recall, F1) by kind of pair, as by_kind_table counts them."""
+    by_id = {r.id: r for r in records}
+    predicted = {p for p, s in measure.scored.items() if s >= threshold}
+    counts: dict[str, Counter] = {}
+    for pair in measure.truth | set(measure.scored):
+        true = pair in measure.truth
+        a, b = (by_id[i] for i in sorted(pair))
+        outcome = ("tp" if pair in predicted else "fn") if true else ("fp" if pair in predicted else "tn")
+        for kind in pair_kinds(a, b, true=true):
+            counts.setdefault(kind, Counter())[outcome] += 1
+    out = {}
+    for kind, c in counts.items():
+        tp, fn, fp = c["tp"], c["fn"], c["fp"]
+        precision = tp / (tp + fp) if tp + fp and kind not in TRUE_ONLY else None
+        recall = tp / (tp + fn) if tp + fn else None
+        f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+        # for the kinds of false pairs, how many were shown (precision and recall mean nothing there)
+        out[kind] = (precision, recall, f1) if kind not in FALSE_ONLY else (None, None, float(fp))
+    return out
+
+
+def side_by_side(records, runs: list[tuple[str, object, float]]) -> str:
+    """Precision, recall and F1 by kind of pair for several runs on the same records (false kinds: pairs shown)."""
+    tables = [(name, _figures(records, measure, threshold)) for name, measure, threshold in runs]
+    kinds = sorted(
+        {k for _, t in tables for k in t}, key=lambda k: (k == "all pairs", k in FALSE_ONLY, k not in TRUE_ONLY, k)
+    )
+
+    def shown(x: float | None) -> str:
+        return f"{x:.3f}" if x is not None else "-"
+
+    head = f"{'kind of pair':<36}" + "".join(f" | {name:^20}" for name, _ in tables)
+    sub = f"{'':<36}" + " | precision recall F1  " * len(tables)
+    lines = [head, sub]
+    for kind in kinds:
+        cells = []
+        for _, t in tables:
+            p, r, f = t.get(kind, (None, None, None))
+            cells.append(
+                f"shown {int(f or 0):>14}" if kind in FALSE_ONLY else f"{shown(p):>6} {shown(r):>6} {shown(f):>6}"
+            )
+        lines.append(f"{kind:<36}" + "".join(f" | {c:>20}" for c in cells))
+    return "\n".join(lines)
+
+
+def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
+    """Splink on the same records: its EM weights in our search, and its own prediction, beside ours."""
+    from bench import generated_set
+    from childnrm.people import linkage_splink
+    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, TrainedWeights
+    from childnrm.people.models import LinkageModel
+
+    print()
+    rows = [linkage_splink.splink_row(r.profile(), site_id=1) for r in records]
+    started = time.perf_counter()
+    trained = linkage_splink.train(rows)
+    print(
+        f"Splink: trained on {len(rows)} records in {time.perf_counter() - started:.1f} s "
+        f"(u by random sampling {trained.figures['u_seconds']} s; EM {trained.figures['em']}); "
+        f"probability two random records match {trained.probability_two_random_records_match:.2e}"
+    )
+    print("Trained match weights: " + ", ".join(f"{k} {v['weight']:+.1f}" for k, v in trained.weights.items()))
+    weights = TrainedWeights(
+        weights={k: v["weight"] for k, v in trained.weights.items()},
+        u={k: v["u"] for k, v in trained.weights.items()},
+        probability_two_random_records_match=trained.probability_two_random_records_match,
+        records=trained.records,
+        label="bench",
+    )
+    if memory:
+        search = generated_set.memory_search(records, trained=weights)
+    else:
+        from django.utils import timezone
+
+        LinkageModel.objects.create(
+            trained_at=timezone.now(),
+            records=trained.records,
+            probability_two_random_records_match=trained.probability_two_random_records_match,
+            weights=trained.weights,
+            training=trained.figures,
+            settings=trained.settings,
+        )
+        search = generated_set.database_search(mapping, [site.pk])
+    ours_trained = generated_set.measure(records, search)
+    print(f"Ours with the trained weights: search per record mean {1000 * ours_trained.seconds_per_record:.1f} ms")
+    print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>6} {'FP':>6} {'FN':>6}")
+    for threshold in sorted({*THRESHOLDS, MATCH_THRESHOLD}):
+        p, r, f1, tp, fp, fn = ours_trained.at(threshold)
+        mark = "  <- MATCH_THRESHOLD" if threshold == MATCH_THRESHOLD else ""
+        print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
+
+    started = time.perf_counter()
+    pairs, _ = linkage_splink.predict(rows, trained.settings, threshold=0.01)
+    seconds = time.perf_counter() - started
+    scored: dict[frozenset[int], float] = {}
+    for pair in pairs:
+        key = frozenset((pair.id_l, pair.id_r))
+        scored[key] = max(pair.match_probability, scored.get(key, 0.0))
+    truth = ours.truth
+    splink = generated_set.Measure(
+        records=len(records),
+        true_pairs=len(truth),
+        candidate_pairs=len(scored),
+        blocked_true_pairs=len(truth & set(scored)),
+        seconds_per_record=seconds / max(len(records), 1),
+        scored=scored,
+        truth=truth,
+    )
+    print()
+    print(
+        f"Splink's own prediction (the sweep's blocking rules): {seconds:.1f} s for {len(records)} records; "
+        f"pairs at probability 0.01 or more {len(scored)}, true pairs among them "
+        f"{splink.blocked_true_pairs / splink.true_pairs:.1%}"
+    )
+    for threshold in (0.2, SPLINK_THRESHOLD, 0.8, 0.95):
+        p, r, f1, tp, fp, fn = splink.at(threshold)
+        mark = "  <- the sweep's threshold" if threshold == SPLINK_THRESHOLD else ""
+        print(f"{threshold:>9.2f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
+    print()
+    print(f"Side by side, ours at {MATCH_THRESHOLD}, Splink at probability {SPLINK_THRESHOLD}:")
+    print(
+        side_by_side(
+            records,
+            [
+                ("ours, hand-set", ours, MATCH_THRESHOLD),
+                ("ours, trained", ours_trained, MATCH_THRESHOLD),
+                ("Splink", splink, SPLINK_THRESHOLD),
+            ],
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", type=int, default=2000, help="base children before duplicates (default 2000)")
@@ -167,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         "--memory",
         action="store_true",
         help="the same blocking and scoring in memory, no database (generated_set.memory_search): for large sets",
+    )
+    parser.add_argument(
+        "--splink",
+        action="store_true",
+        help="train Splink on the same records, score ours with its weights, and run Splink beside ours",
     )
     args = parser.parse_args(argv)
     if args.memory and (args.postgres or args.scale):
@@ -233,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {measure.scored.get(pair)}: {a.given_names} | {a.family_name} {a.date_of_birth} ~ "
                     f"{b.given_names} | {b.family_name} {b.date_of_birth} {a.corruptions + b.corruptions}"
                 )
+
+    if args.splink:
+        beside_splink(records, measure, mapping=mapping, site=site, memory=args.memory)
 
     if args.scale and args.scale > len(records):
         filler = generated_set.generate(

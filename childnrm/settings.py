@@ -337,3 +337,10 @@ LOGGING = {
 SERVICE_NAME = "Child NRM Panels"
 DEMO_MODE = os.environ.get("CHILDNRM_DEMO", "0") == "1"
 CSRF_FAILURE_VIEW = "childnrm.core.views.csrf_failure"
+
+# Whether the per-referral duplicate search scores with the latest trained linkage model (ADR 0029) instead of the
+# hand-set points. Off until an administrator has read the model's figures: on the generated quality set the
+# trained weights raised precision but lost recall on estimated dates and missing fields (docs/benchmarks.md),
+# and a missed earlier record of a child costs more than one more candidate to look at. Models are still trained
+# daily and the national sweep uses them.
+LINKAGE_TRAINED_WEIGHTS = os.environ.get("CHILDNRM_LINKAGE_TRAINED_WEIGHTS", "0") == "1"

@@ -74,7 +74,7 @@ def _status(referral: Referral) -> dict:
         outcome = assessment.final_outcome or assessment.outcome
         triage = {
             "outcome": outcome,
-            "outcome_label": TriageOutcome(outcome).label,
+            "outcome_label": str(TriageOutcome(outcome).label),
             "confirmed": bool(assessment.confirmed_at),
         }
     return {

@@ -6,6 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.roles import Role
 from childnrm.burdens import services
@@ -19,26 +22,35 @@ class _Form(GovukFormMixin, forms.Form):
 
 
 def _whole(label: str, *, max_value: int, what: str) -> forms.IntegerField:
+    """Hours or minutes (`what`); each message is a whole sentence for each, as Welsh words it differently."""
+    messages = {
+        "hours": {
+            "invalid": _("Enter the hours as a whole number"),
+            "min_value": _("The hours must be 0 or more"),
+            "max_value": format_lazy(_("The hours must be {max} or fewer"), max=max_value),
+        },
+        "minutes": {
+            "invalid": _("Enter the minutes as a whole number"),
+            "min_value": _("The minutes must be 0 or more"),
+            "max_value": format_lazy(_("The minutes must be {max} or fewer"), max=max_value),
+        },
+    }[what]
     return forms.IntegerField(
         label=label,
         required=False,
         min_value=0,
         max_value=max_value,
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-        error_messages={
-            "invalid": f"Enter the {what} as a whole number",
-            "min_value": f"The {what} must be 0 or more",
-            "max_value": f"The {what} must be {max_value} or fewer",
-        },
+        error_messages=messages,
     )
 
 
 class _Duration(_Form):
     """Hours and minutes, added up into `minutes()`; the service checks the total's range."""
 
-    hours = _whole("Hours", max_value=24, what="hours")
-    minutes = _whole("Minutes", max_value=59, what="minutes")
-    empty_message = "Enter how long it took"
+    hours = _whole(_("Hours"), max_value=24, what="hours")
+    minutes = _whole(_("Minutes"), max_value=59, what="minutes")
+    empty_message = _("Enter how long it took")
 
     def clean(self):
         data = super().clean()
@@ -53,33 +65,41 @@ class _Duration(_Form):
 
 class TimeEntryForm(_Duration):
     subject = forms.ChoiceField(
-        label="What was the time for?",
+        label=_("What was the time for?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what the time was for", "invalid_choice": "Select what the time was for"},
+        error_messages={
+            "required": _("Select what the time was for"),
+            "invalid_choice": _("Select what the time was for"),
+        },
     )
     activity = forms.ChoiceField(
-        label="What were you doing?",
+        label=_("What were you doing?"),
         widget=forms.RadioSelect,
         choices=TimeActivity.choices,
-        error_messages={"required": "Select what you were doing", "invalid_choice": "Select what you were doing"},
+        error_messages={
+            "required": _("Select what you were doing"),
+            "invalid_choice": _("Select what you were doing"),
+        },
     )
     worked_on = GovukDateField(
-        label="When did you do the work?",
-        what="The date you did the work",
-        enter="Enter the date you did the work",
-        future="The date you did the work must be today or in the past",
+        label=_("When did you do the work?"),
+        what=_("The date you did the work"),
+        enter=_("Enter the date you did the work"),
+        future=_("The date you did the work must be today or in the past"),
         required=True,
-        help_text="For example, 27 3 2026",
+        help_text=_("For example, 27 3 2026"),
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=services.NOTE_MAX,
-        help_text="Anything that explains the time, such as a long journey. Do not write about the child here",
+        help_text=_("Anything that explains the time, such as a long journey. Do not write about the child here"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"The note must be {services.NOTE_MAX:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(_("The note must be {max} characters or fewer"), max=f"{services.NOTE_MAX:,}")
+        },
     )
-    empty_message = "Enter how long you spent"
+    empty_message = _("Enter how long you spent")
     field_order = ["subject", "hours", "minutes", "activity", "worked_on", "note"]
 
     def __init__(self, *args, subjects: list[Subject], **kwargs) -> None:
@@ -93,11 +113,15 @@ def pounds(pence: int) -> str:
 
 
 class SittingDurationForm(_Duration):
-    hours = _whole("Hours", max_value=12, what="hours")
-    empty_message = "Enter how long the sitting lasted"
+    hours = _whole(_("Hours"), max_value=12, what="hours")
+    empty_message = _("Enter how long the sitting lasted")
 
 
 _MONEY = re.compile(r"^£?\s*(\d{1,3}(,\d{3})*|\d+)(\.\d{1,2})?$")
+
+
+def _rate_problem(role: str) -> str:
+    return gettext("Enter the rate for a %(role)s in pounds, for example 45.50") % {"role": Role(role).label.lower()}
 
 
 class RatesForm(_Form):
@@ -111,11 +135,12 @@ class RatesForm(_Form):
                 label=Role(role).label,
                 required=False,
                 max_length=12,
-                help_text=f"Default {pounds(default_rate_pence(role))} an hour ({who})",
+                help_text=gettext("Default %(rate)s an hour (%(who)s)")
+                % {"rate": pounds(default_rate_pence(role)), "who": who},
                 widget=forms.TextInput(
                     attrs={"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}
                 ),
-                error_messages={"max_length": "Enter the rate in pounds, for example 45 or 45.50"},
+                error_messages={"max_length": gettext("Enter the rate in pounds, for example 45 or 45.50")},
             )
 
     def clean(self):
@@ -127,12 +152,12 @@ class RatesForm(_Form):
                 data[name] = None
                 continue
             if not _MONEY.match(text):
-                self.add_error(name, f"Enter the rate for a {Role(role).label.lower()} in pounds, for example 45.50")
+                self.add_error(name, _rate_problem(role))
                 continue
             try:
                 value = Decimal(text.lstrip("£").replace(",", ""))
             except InvalidOperation:
-                self.add_error(name, f"Enter the rate for a {Role(role).label.lower()} in pounds, for example 45.50")
+                self.add_error(name, _rate_problem(role))
                 continue
             data[name] = int(value * 100)
         return data

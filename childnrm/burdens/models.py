@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.roles import Role
 from childnrm.accounts.models import Site
@@ -27,12 +28,12 @@ from childnrm.referrals.models import Referral
 ON_COSTS = 0.30
 HOURS_A_YEAR = 1650
 DEFAULT_SALARIES: dict[str, tuple[int, str]] = {
-    Role.COORDINATOR: (42_000, "a local authority panel coordinator"),
-    Role.CHAIR: (72_000, "a head of service or senior manager who chairs the panel"),
-    Role.PANEL_MEMBER: (55_000, "a social care team manager, police detective sergeant or named nurse"),
-    Role.ADVISER: (45_000, "an education, youth justice or specialist service practitioner"),
-    Role.ICTG: (33_000, "an Independent Child Trafficking Guardian in the voluntary sector"),
-    Role.FIRST_RESPONDER: (43_000, "a local authority social worker"),
+    Role.COORDINATOR: (42_000, _("a local authority panel coordinator")),
+    Role.CHAIR: (72_000, _("a head of service or senior manager who chairs the panel")),
+    Role.PANEL_MEMBER: (55_000, _("a social care team manager, police detective sergeant or named nurse")),
+    Role.ADVISER: (45_000, _("an education, youth justice or specialist service practitioner")),
+    Role.ICTG: (33_000, _("an Independent Child Trafficking Guardian in the voluntary sector")),
+    Role.FIRST_RESPONDER: (43_000, _("a local authority social worker")),
 }
 # The roles whose time is costed, in the order a person holding several is costed at (the most senior first).
 COSTED_ROLES: tuple[str, ...] = (
@@ -89,19 +90,19 @@ class SittingDuration(models.Model):
 
 
 class TimeSubject(models.TextChoices):
-    DECISION = "decision", "A decision"
-    PLAN = "plan", "The safeguarding plan"
-    INFORMATION = "information", "An information request"
+    DECISION = "decision", _("A decision")
+    PLAN = "plan", _("The safeguarding plan")
+    INFORMATION = "information", _("An information request")
 
 
 class TimeActivity(models.TextChoices):
-    PREPARING = "preparing", "Reading the papers and preparing"
-    RECORDING = "recording", "Writing the record"
-    DISCUSSING = "discussing", "Meetings and calls outside the sitting"
-    GATHERING = "gathering", "Gathering or sharing information"
-    VISITING = "visiting", "Seeing the child, family or carers"
-    TRAVELLING = "travelling", "Travelling"
-    OTHER = "other", "Something else"
+    PREPARING = "preparing", _("Reading the papers and preparing")
+    RECORDING = "recording", _("Writing the record")
+    DISCUSSING = "discussing", _("Meetings and calls outside the sitting")
+    GATHERING = "gathering", _("Gathering or sharing information")
+    VISITING = "visiting", _("Seeing the child, family or carers")
+    TRAVELLING = "travelling", _("Travelling")
+    OTHER = "other", _("Something else")
 
 
 class TimeEntry(models.Model):

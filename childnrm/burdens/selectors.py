@@ -34,7 +34,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncQuarter
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.access.roles import Role
@@ -48,7 +49,7 @@ from childnrm.burdens.models import (
 )
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.information.models import InformationRequest
-from childnrm.kit.dates import long_date
+from childnrm.kit.dates import ENGLISH_MONTHS, WELSH_MONTHS, long_date
 from childnrm.panels.models import AgendaItem, AttendsAs, Meeting, MeetingAttendee, MeetingStatus
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -88,9 +89,17 @@ def quarters_between(start: date, end: date) -> list[date]:
 
 
 def quarter_label(start: date) -> str:
-    """'January to March 2026'."""
-    first, last = start.strftime("%B"), quarter_end(start).strftime("%B")
-    return f"{first} to {last} {start.year}"
+    """'January to March 2026'; in Welsh 'Ionawr i Fawrth 2026' (the month after "i" takes a soft mutation)."""
+    first, last = start.month - 1, quarter_end(start).month - 1
+    if translation.get_language() == "cy":
+        names = (WELSH_MONTHS[first], _WELSH_AFTER_I.get(WELSH_MONTHS[last], WELSH_MONTHS[last]))
+    else:
+        names = (ENGLISH_MONTHS[first], ENGLISH_MONTHS[last])
+    return gettext("%(first)s to %(last)s %(year)s") % {"first": names[0], "last": names[1], "year": start.year}
+
+
+# The months a quarter ends in, soft-mutated as they are after "i" (to).
+_WELSH_AFTER_I = {"Mawrth": "Fawrth", "Mehefin": "Fehefin", "Medi": "Fedi", "Rhagfyr": "Ragfyr"}
 
 
 # --- Who may log time on which case -----------------------------------------------------------------------
@@ -163,14 +172,22 @@ class Subject:
 
 
 def _decision_label(decision: Decision) -> str:
-    label = f"{decision.get_stage_display()} decision"
-    if decision.version > 1:
-        label += f", version {decision.version}"
+    """'Reasonable grounds decision, version 2 of 3 May 2026': one whole message for each shape, as Welsh orders
+    the words differently."""
+    words = {"stage": decision.get_stage_display(), "version": decision.version}
+    later = decision.version > 1
     if decision.status == DecisionStatus.DRAFT:
-        label += " (draft)"
-    elif decision.decided_on:
-        label += f" of {long_date(decision.decided_on)}"
-    return label
+        if later:
+            return gettext("%(stage)s decision, version %(version)s (draft)") % words
+        return gettext("%(stage)s decision (draft)") % words
+    if decision.decided_on:
+        words["day"] = long_date(decision.decided_on)
+        if later:
+            return gettext("%(stage)s decision, version %(version)s of %(day)s") % words
+        return gettext("%(stage)s decision of %(day)s") % words
+    if later:
+        return gettext("%(stage)s decision, version %(version)s") % words
+    return gettext("%(stage)s decision") % words
 
 
 def subjects_for(user, referral: Referral) -> list[Subject]:
@@ -181,15 +198,20 @@ def subjects_for(user, referral: Referral) -> list[Subject]:
         found.append(Subject(f"decision-{decision.pk}", TimeSubject.DECISION, decision.pk, _decision_label(decision)))
     if referral.child_id is not None:
         for plan in SafeguardingPlan.objects.filter(child_id=referral.child_id).order_by("created_at", "pk"):
-            label = f"Safeguarding plan agreed on {long_date(plan.created_at)}"
+            agreed = {"day": long_date(plan.created_at)}
             if plan.closed_at:
-                label += " (closed)"
+                label = gettext("Safeguarding plan agreed on %(day)s (closed)") % agreed
+            else:
+                label = gettext("Safeguarding plan agreed on %(day)s") % agreed
             found.append(Subject(f"plan-{plan.pk}", TimeSubject.PLAN, plan.pk, label))
     requests = InformationRequest.objects.filter(referral=referral).select_related("organisation")
     if referral.site_id not in sites_where(user, Perm.INFORMATION_REQUEST):
         requests = requests.filter(organisation_id=getattr(user, "organisation_id", None))
     for asked in requests.order_by("pk"):
-        label = f"Information request {asked.reference} to {asked.organisation.name}"
+        label = gettext("Information request %(reference)s to %(organisation)s") % {
+            "reference": asked.reference,
+            "organisation": asked.organisation.name,
+        }
         found.append(Subject(f"information-{asked.pk}", TimeSubject.INFORMATION, asked.pk, label))
     return found
 

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, may_run_sitting, roles_at
 from childnrm.accounts.models import Site
@@ -69,26 +70,31 @@ def time_entry_log(
     subjects = {s.key: s for s in selectors.subjects_for(user, referral)}
     subject = subjects.get(subject_key)
     if subject is None:
-        raise BurdenError("Select what the time was for", "subject", "subject")
+        raise BurdenError(gettext("Select what the time was for"), "subject", "subject")
     if worked_on is None:
-        raise BurdenError("Enter the date you did the work", "worked_on", "worked_on")
+        raise BurdenError(gettext("Enter the date you did the work"), "worked_on", "worked_on")
     if worked_on > today:
-        raise BurdenError("The date you did the work must be today or in the past", "worked_on", "future")
+        raise BurdenError(gettext("The date you did the work must be today or in the past"), "worked_on", "future")
     referred_on = timezone.localtime(referral.submitted_at).date() if referral.submitted_at else None
     if referred_on and worked_on < referred_on:
         raise BurdenError(
-            f"The date you did the work must be on or after the day the case was referred, {long_date(referred_on)}",
+            gettext("The date you did the work must be on or after the day the case was referred, %(day)s")
+            % {"day": long_date(referred_on)},
             "worked_on",
             "before_referral",
         )
     if not 1 <= minutes <= MAX_ENTRY_MINUTES:
         raise BurdenError(
-            f"Enter the time you spent, between 1 minute and {MAX_ENTRY_MINUTES // 60} hours", "hours", "minutes"
+            gettext("Enter the time you spent, between 1 minute and %(max)s hours") % {"max": MAX_ENTRY_MINUTES // 60},
+            "hours",
+            "minutes",
         )
     if activity not in TimeActivity.values:
-        raise BurdenError("Select what you were doing", "activity", "activity")
+        raise BurdenError(gettext("Select what you were doing"), "activity", "activity")
     if len(note) > NOTE_MAX:
-        raise BurdenError(f"The note must be {NOTE_MAX:,} characters or fewer", "note", "too_long")
+        raise BurdenError(
+            gettext("The note must be %(max)s characters or fewer") % {"max": f"{NOTE_MAX:,}"}, "note", "too_long"
+        )
     assert referral.site_id is not None  # a case worked on is held by a site
     role = costed_role(user, referral.site_id)
     if role is None:
@@ -140,14 +146,15 @@ def sitting_duration_record(
         raise PermissionError("Only whoever runs the panel records how long its sittings lasted.")
     if not 1 <= minutes <= MAX_SITTING_MINUTES:
         raise BurdenError(
-            f"Enter how long the sitting lasted, between 1 minute and {MAX_SITTING_MINUTES // 60} hours",
+            gettext("Enter how long the sitting lasted, between 1 minute and %(max)s hours")
+            % {"max": MAX_SITTING_MINUTES // 60},
             "hours",
             "minutes",
         )
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if locked.opened_at is None or locked.status == MeetingStatus.CANCELLED:
-            raise BurdenError("Only a sitting that was held has a length to record", None, "not_held")
+            raise BurdenError(gettext("Only a sitting that was held has a length to record"), None, "not_held")
         before = SittingDuration.objects.filter(meeting=locked).values_list("minutes", flat=True).first()
         duration, _ = SittingDuration.objects.update_or_create(
             meeting=locked, defaults={"minutes": minutes, "recorded_by": user}
@@ -171,10 +178,12 @@ def rates_set(*, site: Site, user, rates: dict[str, int | None], request: HttpRe
         raise PermissionError(f"{Perm.SITE_POLICY_MANAGE} needed at site {site.pk}")
     for role, pence in rates.items():
         if role not in COSTED_ROLES:
-            raise BurdenError("Rates are set only for the roles whose time is costed", None, "role")
+            raise BurdenError(gettext("Rates are set only for the roles whose time is costed"), None, "role")
         if pence is not None and not 1 <= pence <= MAX_RATE_PENCE:
             raise BurdenError(
-                f"Enter a rate between £0.01 and £{MAX_RATE_PENCE // 100:,} an hour", f"rate_{role}", "range"
+                gettext("Enter a rate between £0.01 and £%(max)s an hour") % {"max": f"{MAX_RATE_PENCE // 100:,}"},
+                f"rate_{role}",
+                "range",
             )
     with transaction.atomic():
         Site.objects.select_for_update().get(pk=site.pk)  # two changes at once queue up
@@ -194,7 +203,7 @@ def rates_set(*, site: Site, user, rates: dict[str, int | None], request: HttpRe
             if after != before[role]:
                 changed[role] = {"old": before[role], "new": after}
         if not changed:
-            raise BurdenError("These are the rates in force already: change one to save", None, "same")
+            raise BurdenError(gettext("These are the rates in force already: change one to save"), None, "same")
         audit_record(
             request=request,
             actor=user,

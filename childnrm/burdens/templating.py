@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+from django.utils.translation import gettext
 from markupsafe import Markup
 
 from childnrm.burdens.selectors import cases_worked_on
@@ -20,15 +21,19 @@ from childnrm.safeguarding.models import SafeguardingPlan
 
 
 def _subject(record: Any) -> tuple[str, str, Any] | None:
-    """(key, words, the case's query) for a record time can be logged against."""
+    """(key, the link's words, the case's query) for a record time can be logged against."""
     if isinstance(record, Decision):
-        return f"decision-{record.pk}", "this decision", {"pk": record.referral_id}
+        return f"decision-{record.pk}", gettext("Log time you spent on this decision"), {"pk": record.referral_id}
     if isinstance(record, InformationRequest):
-        return f"information-{record.pk}", "this information request", {"pk": record.referral_id}
+        return (
+            f"information-{record.pk}",
+            gettext("Log time you spent on this information request"),
+            {"pk": record.referral_id},
+        )
     if isinstance(record, SafeguardingPlan):
         # The decision's case it was agreed with, else the child's latest case the user works on.
         case = {"pk": record.decision.referral_id} if record.decision_id else {"child_id": record.child_id}
-        return f"plan-{record.pk}", "this plan", case
+        return f"plan-{record.pk}", gettext("Log time you spent on this plan"), case
     return None
 
 
@@ -42,4 +47,4 @@ def time_log_link(context: jinja2.runtime.Context, record: Any) -> Markup:
     referral = cases_worked_on(user).filter(**case).order_by("-submitted_at", "-pk").first()
     if referral is None:
         return Markup("")
-    return render_include(context, "burdens/includes/log_link.html", {"referral": referral, "key": key, "what": words})
+    return render_include(context, "burdens/includes/log_link.html", {"referral": referral, "key": key, "words": words})

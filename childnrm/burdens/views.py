@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
@@ -37,12 +38,17 @@ def hours_and_minutes(minutes: float) -> str:
     """'1 hour 30 minutes', '45 minutes', '0 minutes'."""
     whole = round(minutes)
     hours, rest = divmod(whole, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours:,} hour{'s' if hours != 1 else ''}")
-    if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " ".join(parts)
+    if hours and rest:
+        return gettext("%(hours)s %(minutes)s") % {"hours": _hours(hours), "minutes": _minutes(rest)}
+    return _hours(hours) if hours else _minutes(rest)
+
+
+def _hours(hours: int) -> str:
+    return ngettext("%(num)s hour", "%(num)s hours", hours) % {"num": f"{hours:,}"}
+
+
+def _minutes(minutes: int) -> str:
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes) % {"num": minutes}
 
 
 def _case_view_audit(request: HttpRequest, referral: Referral, page: str, **detail) -> None:
@@ -133,7 +139,11 @@ def time_log(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
         except services.BurdenError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{hours_and_minutes(entry.minutes)} logged on case {referral.reference}")
+            messages.success(
+                request,
+                gettext("%(time)s logged on case %(reference)s")
+                % {"time": hours_and_minutes(entry.minutes), "reference": referral.reference},
+            )
             return redirect("burdens:case", burden_case_reference=referral.reference)
     _case_view_audit(request, referral, "log time")
     return render(
@@ -189,7 +199,7 @@ def sitting(request: HttpRequest, burden_meeting_id: int) -> HttpResponse:
         except services.BurdenError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "How long the sitting lasted is saved")
+            messages.success(request, gettext("How long the sitting lasted is saved"))
             return redirect("burdens:sittings")
     return render(
         request,
@@ -228,7 +238,7 @@ def site_rates(request: HttpRequest, site_slug: str) -> HttpResponse:
         except services.BurdenError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Hourly rates saved")
+            messages.success(request, gettext("Hourly rates saved"))
             return redirect("burdens:site-rates", site_slug=site.slug)
     in_force = selectors.site_rates([site.pk])[site.pk]
     rows = [
@@ -363,13 +373,13 @@ def costs(request: HttpRequest) -> HttpResponse:
     roles = selectors.time_by_role(ids, start, end)
 
     period: Figures = (
-        "The whole period",
+        gettext("The whole period"),
         sum(c.cases for c in per_site),
         sum(c.minutes for c in per_site),
         sum(c.cost_pence for c in per_site),
     )
     site_rows, site_total = protect_rows(
-        [(names[c.site_id], c.cases, c.minutes, c.cost_pence) for c in per_site], ("All panels", *period[1:])
+        [(names[c.site_id], c.cases, c.minutes, c.cost_pence) for c in per_site], (gettext("All panels"), *period[1:])
     )
     # The quarters of the chosen panels together (a case with time in two quarters is in both).
     by_quarter: dict[date, list[float]] = {}
@@ -413,7 +423,7 @@ def costs(request: HttpRequest) -> HttpResponse:
             "role_rows": role_rows,
             "sittings_counted": sum(c.sittings for c in per_site),
             "sittings_without": without,
-            "rules": DEFAULT_RULES.describe(),
+            "rules": DEFAULT_RULES,
             "may_record_lengths": any(has_perm(request.user, Perm.PANEL_MANAGE, s) for s in ids),
             "may_set_rates": any(has_perm(request.user, Perm.SITE_POLICY_MANAGE, s) for s in ids),
         },

@@ -7,13 +7,16 @@ may use ("What you can do"), so the bar stays short for a coordinator who can do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from childnrm.access.policy import Perm, has_perm
+from childnrm.access.policy import Perm, site_permissions
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,11 @@ class Place:
     in_bar: bool = True  # in the service navigation, or on the home page only
     description: str | Promise = ""
 
-    def visible_to(self, user) -> bool:
-        if self.perms and not any(has_perm(user, p) for p in self.perms):
+    def visible_with(self, held: frozenset[Perm]) -> bool:
+        """Whether a user holding `held` (their permissions at any site) sees this place."""
+        if self.perms and held.isdisjoint(self.perms):
             return False
-        return not any(has_perm(user, p) for p in self.unless)
+        return held.isdisjoint(self.unless)
 
 
 PLACES: list[Place] = [
@@ -267,26 +271,59 @@ PLACES: list[Place] = [
 ]
 
 
-def _places_for(request: HttpRequest) -> list[tuple[Place, str]]:
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    url: str
+    description: str
+    in_bar: bool
+    url_name: str
+
+
+@lru_cache(maxsize=512)
+def _entries(held: frozenset[Perm], language: str | None, urlconf: str, script_prefix: str) -> tuple[_Entry, ...]:
+    """The places a set of permissions shows, their addresses and their words in one language. Worked out once
+    per combination, not per request: every page drew some forty permission checks, thirty `reverse()` calls and
+    sixty translations for the same few answers. The key holds everything the answer depends on (the URLconf
+    and script prefix too, as `reverse` does)."""
+    with translation.override(language):
+        return tuple(
+            _Entry(
+                str(place.label),
+                reverse(place.url_name, urlconf=urlconf),
+                str(place.description),
+                place.in_bar,
+                place.url_name,
+            )
+            for place in PLACES
+            if place.visible_with(held)
+        )
+
+
+def _places_for(request: HttpRequest) -> tuple[_Entry, ...]:
     # Error pages can be drawn before the authentication middleware has run (a bad Host header).
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
-        return []
-    return [(place, reverse(place.url_name)) for place in PLACES if place.visible_to(user)]
+        return ()
+    # Navigation asks "anywhere": the permissions held at any site.
+    held = frozenset().union(*site_permissions(user).values())
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _entries(held, translation.get_language(), urlconf, get_script_prefix())
 
 
 def nav_items_for(request: HttpRequest) -> list[NavItem]:
-    visible = [(place, url) for place, url in _places_for(request) if place.in_bar]
+    visible = [entry for entry in _places_for(request) if entry.in_bar]
     # Only the longest matching prefix is current (/account/users/ is "Users", not "Your account").
-    matches = [url for _, url in visible if (request.path == url if url == "/" else request.path.startswith(url))]
+    path = request.path
+    matches = [e.url for e in visible if (path == e.url if e.url == "/" else path.startswith(e.url))]
     current = max(matches, key=len, default=None)
-    return [NavItem(str(place.label), url, url == current, str(place.description)) for place, url in visible]
+    return [NavItem(e.label, e.url, e.url == current, e.description) for e in visible]
 
 
 def home_items_for(request: HttpRequest) -> list[NavItem]:
     """Every page the user may use, for the home page (Home and Your account left out)."""
     return [
-        NavItem(str(place.label), url, False, str(place.description))
-        for place, url in _places_for(request)
-        if place.url_name not in ("core:home", "accounts:account")
+        NavItem(e.label, e.url, False, e.description)
+        for e in _places_for(request)
+        if e.url_name not in ("core:home", "accounts:account")
     ]

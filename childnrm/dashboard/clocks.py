@@ -43,6 +43,9 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
@@ -92,22 +95,27 @@ class Kind:
     WITHOUT_GUARDIAN = "child_without_guardian"
 
 
+# Lazy, so each page (and each email) reads them in its own language.
 KIND_LABELS = {
-    Kind.RG_OVERDUE: "Reasonable grounds decisions overdue",
-    Kind.RG_DUE_SOON: f"Reasonable grounds decisions due within {DUE_SOON_DAYS} days",
-    Kind.CG_RECOVERY: "In the recovery period before conclusive grounds",
-    Kind.CG_READY: "Conclusive grounds can now be decided",
-    Kind.RECONSIDERATION_OPEN: "Reconsideration windows open",
-    Kind.TURNING_18: "Turning 18 soon",
-    Kind.TURNING_18_CUT_OFF: f"Within {CUT_OFF_DAYS} days of 18: the panel can no longer decide",
-    Kind.ADULT_CONSENT: "Turned 18: waiting on consent to remain in the NRM",
-    Kind.ACTION_OVERDUE: "Safeguarding plan actions overdue",
-    Kind.INFORMATION_OVERDUE: "Information requests overdue",
-    Kind.PROTOCOL_REVIEW: f"Information-sharing protocols due for review within {REVIEW_DUE_DAYS} days",
-    Kind.SITTING_STALE: "Sittings left in session past their day",
-    Kind.LETTERS_NOT_PRODUCED: "Final decisions without their letters",
-    Kind.NOT_EXPLAINED: "Decisions not yet explained to the child",
-    Kind.WITHOUT_GUARDIAN: "Children without an allocated guardian",
+    Kind.RG_OVERDUE: _("Reasonable grounds decisions overdue"),
+    Kind.RG_DUE_SOON: format_lazy(_("Reasonable grounds decisions due within {days} days"), days=DUE_SOON_DAYS),
+    Kind.CG_RECOVERY: _("In the recovery period before conclusive grounds"),
+    Kind.CG_READY: _("Conclusive grounds can now be decided"),
+    Kind.RECONSIDERATION_OPEN: _("Reconsideration windows open"),
+    Kind.TURNING_18: _("Turning 18 soon"),
+    Kind.TURNING_18_CUT_OFF: format_lazy(
+        _("Within {days} days of 18: the panel can no longer decide"), days=CUT_OFF_DAYS
+    ),
+    Kind.ADULT_CONSENT: _("Turned 18: waiting on consent to remain in the NRM"),
+    Kind.ACTION_OVERDUE: _("Safeguarding plan actions overdue"),
+    Kind.INFORMATION_OVERDUE: _("Information requests overdue"),
+    Kind.PROTOCOL_REVIEW: format_lazy(
+        _("Information-sharing protocols due for review within {days} days"), days=REVIEW_DUE_DAYS
+    ),
+    Kind.SITTING_STALE: _("Sittings left in session past their day"),
+    Kind.LETTERS_NOT_PRODUCED: _("Final decisions without their letters"),
+    Kind.NOT_EXPLAINED: _("Decisions not yet explained to the child"),
+    Kind.WITHOUT_GUARDIAN: _("Children without an allocated guardian"),
 }
 
 # The clocks: what falls due on a date. The daily digest (reminders.py) reminds coordinators of these only: the
@@ -402,7 +410,7 @@ def _decision_alert(kind: str, decision: Decision, when: date, today: date, note
 def _child_alert(kind: str, child: Child, today: date) -> Alert:
     birthday = eighteenth_birthday(child.date_of_birth)
     transition = getattr(child, "adult_transition", None)
-    note = "Hand-over complete" if transition and transition.completed_on else ""
+    note = gettext("Hand-over complete") if transition and transition.completed_on else ""
     if not note:
         note = consent_words(getattr(child, "consent_answer", None))  # annotated by the turning-18 selectors
     return Alert(
@@ -421,7 +429,10 @@ def _child_alert(kind: str, child: Child, today: date) -> Alert:
 def _consent_alert(referral: Referral, today: date) -> Alert:
     born, _ = working_birth_date(referral)
     refused = referral.consent_answer == ConsentAnswer.REFUSED
-    note = f"Refused on {long_date(referral.consent_given_on)}" if refused else "No answer recorded"
+    if refused:
+        note = gettext("Refused on %(day)s") % {"day": long_date(referral.consent_given_on)}
+    else:
+        note = gettext("No answer recorded")
     return _referral_alert(Kind.ADULT_CONSENT, referral, eighteenth_birthday(born), today, note=note)
 
 
@@ -452,7 +463,8 @@ def _information_alert(request: InformationRequest, today: date) -> Alert:
         child_name=child.display_name if child else referral.child_display_name,
         date=request.due_on,
         days=(request.due_on - today).days,
-        note=f"{request.reference} to {request.organisation.name}",
+        note=gettext("%(reference)s to %(organisation)s")
+        % {"reference": request.reference, "organisation": request.organisation.name},
     )
 
 
@@ -467,12 +479,16 @@ def _sitting_alert(meeting: Meeting, today: date) -> Alert:
         child_name="",
         date=day,
         days=(day - today).days,
-        note=f"{meeting.get_kind_display()}: still in session, close it to carry undecided cases on",
+        note=gettext("%(kind)s: still in session, close it to carry undecided cases on")
+        % {"kind": meeting.get_kind_display()},
     )
 
 
 def _decided_note(decision: Decision) -> str:
-    return f"{decision.get_stage_display()}: {'positive' if decision.outcome == Outcome.POSITIVE else 'negative'}"
+    stage = decision.get_stage_display()
+    if decision.outcome == Outcome.POSITIVE:
+        return gettext("%(stage)s: positive") % {"stage": stage}
+    return gettext("%(stage)s: negative") % {"stage": stage}
 
 
 def _letters_alert(decision: Decision, site: Site, today: date) -> Alert:
@@ -484,7 +500,7 @@ def _letters_alert(decision: Decision, site: Site, today: date) -> Alert:
 def _not_explained_alert(decision: Decision, site: Site, today: date) -> Alert:
     note = _decided_note(decision)
     if not decision.child_letter:
-        note += " – letter for the child not produced yet"
+        note = gettext("%(decision)s – letter for the child not produced yet") % {"decision": note}
     return _decision_alert(Kind.NOT_EXPLAINED, decision, decision.decided_on, today, note=note)
 
 

@@ -36,4 +36,9 @@ def send_daily_reminders(today: str | None = None) -> dict:
     from childnrm.referrals.tasks import UPLOAD_FOLDERS
 
     summary["orphan_uploads_deleted"] = len(orphan_uploads_delete(folders=UPLOAD_FOLDERS))
+    # The linkage model retrained on the day's records, then the national sweep with it (people app, ADR 0029):
+    # queued for the task worker, not run here, as a sweep of the whole register takes minutes.
+    from childnrm.people.tasks import run_national_sweep, train_linkage_model
+
+    summary["linkage"] = [train_linkage_model.enqueue().id, run_national_sweep.enqueue().id]
     return summary

@@ -20,6 +20,7 @@ from functools import cache
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, site_permissions
 from childnrm.decisions.models import Decision, DecisionStatus
@@ -71,10 +72,10 @@ class _Links:
 
 def _triage_words(final_outcome: str, final_site: str | None) -> str:
     if final_outcome == TriageOutcome.PANEL:
-        return f"Accepted by {final_site}"
+        return gettext("Accepted by %(site)s") % {"site": final_site}
     if final_outcome == TriageOutcome.OTHER_SITE:
-        return f"Transferred to {final_site} for triage there"
-    return "Handed off to the Single Competent Authority"
+        return gettext("Transferred to %(site)s for triage there") % {"site": final_site}
+    return gettext("Handed off to the Single Competent Authority")
 
 
 @cache
@@ -109,8 +110,9 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
             TimelineEvent(
                 submitted_at,
                 _day(submitted_at),
-                "Referral",
-                f"Referral {reference} received from {organisation}",
+                gettext("Referral"),
+                gettext("Referral %(reference)s received from %(organisation)s")
+                % {"reference": reference, "organisation": organisation},
                 links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", reference),
             )
         )
@@ -126,8 +128,9 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
             TimelineEvent(
                 confirmed_at,
                 _day(confirmed_at),
-                "Triage",
-                f"{_triage_words(final_outcome, final_site)} (referral {reference})",
+                gettext("Triage"),
+                gettext("%(outcome)s (referral %(reference)s)")
+                % {"outcome": _triage_words(final_outcome, final_site), "reference": reference},
                 # The referral's triage page is reached at the site that holds it now.
                 links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", reference),
             )
@@ -136,14 +139,19 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
     for stage, added_at, meeting_id, site_id, starts_at, status in AgendaItem.objects.filter(
         referral_id__in=referral_ids
     ).values_list("stage", "added_at", "meeting_id", "meeting__site_id", "meeting__starts_at", "meeting__status"):
-        cancelled = " (sitting cancelled)" if status == MeetingStatus.CANCELLED else ""
+        stage_label = _label(AgendaItem, "stage", stage)
         events.append(
             TimelineEvent(
                 # Ordered no earlier than the case was put on the agenda (a sitting may be booked before).
                 max(starts_at, added_at),
                 _day(starts_at),
-                "Sitting",
-                f"{_label(AgendaItem, 'stage', stage)} on the agenda of the panel sitting{cancelled}",
+                gettext("Sitting"),
+                (
+                    gettext("%(stage)s on the agenda of the panel sitting (sitting cancelled)")
+                    if status == MeetingStatus.CANCELLED
+                    else gettext("%(stage)s on the agenda of the panel sitting")
+                )
+                % {"stage": stage_label},
                 links.url(links.may(site_id, Perm.PANEL_MANAGE), "panels:meeting", meeting_id),
             )
         )
@@ -157,15 +165,17 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
         decisions[pk] = (stage, site_id)
         if status not in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED) or finalised_at is None:
             continue
-        later = " (since replaced by a later version)" if status == DecisionStatus.SUPERSEDED else ""
+        words = outcome_words(stage, outcome)
+        if status == DecisionStatus.SUPERSEDED:
+            words = gettext("%(outcome)s (since replaced by a later version)") % {"outcome": words}
         # Site-wide readers of decisions: those who record them and see every case of the site.
         may = links.may(site_id, Perm.DECISION_RECORD, Perm.CHILD_VIEW_SITE)
         events.append(
             TimelineEvent(
                 finalised_at,
                 decided_on or _day(finalised_at),
-                "Decision",
-                f"{outcome_words(stage, outcome)}{later}",
+                gettext("Decision"),
+                words,
                 links.url(may, "decisions:detail", pk),
             )
         )
@@ -182,8 +192,8 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
                 TimelineEvent(
                     produced_at,
                     _day(produced_at),
-                    "Letter",
-                    f"{_label(Letter, 'kind', kind)} produced",
+                    gettext("Letter"),
+                    gettext("%(letter)s produced") % {"letter": _label(Letter, "kind", kind)},
                     links.url(may, "letters:decision", decision_id),
                 )
             )
@@ -197,9 +207,12 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
                 TimelineEvent(
                     _start_of(received_on),
                     received_on,
-                    "Reconsideration",
-                    f"Request to reconsider the {_label(Decision, 'stage', stage).lower()} decision received "
-                    f"({_label(ReconsiderationRequest, 'status', status).lower()})",
+                    gettext("Reconsideration"),
+                    gettext("Request to reconsider the %(stage)s decision received (%(status)s)")
+                    % {
+                        "stage": _label(Decision, "stage", stage).lower(),
+                        "status": _label(ReconsiderationRequest, "status", status).lower(),
+                    },
                     links.url(may, "reviews:reconsideration", pk),
                 )
             )
@@ -207,14 +220,17 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
     for pk, transferred_at, from_site_id, to_site_id, to_site in CaseTransfer.objects.filter(
         referral_id__in=referral_ids
     ).values_list("pk", "transferred_at", "from_site_id", "to_site_id", "to_site__name"):
-        to = to_site if to_site_id is not None else "the Single Competent Authority"
+        if to_site_id is not None:
+            moved = gettext("Case transferred to %(site)s") % {"site": to_site}
+        else:
+            moved = gettext("Case transferred to the Single Competent Authority")
         may = links.may(from_site_id, Perm.CASE_TRANSFER) or links.may(to_site_id, Perm.CASE_TRANSFER)
         events.append(
             TimelineEvent(
                 transferred_at,
                 _day(transferred_at),
-                "Transfer",
-                f"Case transferred to {to}",
+                gettext("Transfer"),
+                moved,
                 links.url(may, "handovers:transfer", pk),
             )
         )
@@ -228,9 +244,12 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
             TimelineEvent(
                 _start_of(decided_on),
                 decided_on,
-                "SCA decision",
-                f"{outcome_words(stage, outcome)} (the Single Competent Authority's "
-                f"{_label(ScaReportedDecision, 'stage', stage).lower()} decision)",
+                gettext("SCA decision"),
+                gettext("%(outcome)s (the Single Competent Authority's %(stage)s decision)")
+                % {
+                    "outcome": outcome_words(stage, outcome),
+                    "stage": _label(ScaReportedDecision, "stage", stage).lower(),
+                },
                 links.url(may, "handovers:sca-decision", referrals[referral_id][0]),
             )
         )
@@ -244,8 +263,8 @@ def _plans(child: Child, links: _Links) -> list[TimelineEvent]:
         TimelineEvent(
             created_at,
             _day(created_at),
-            "Plan",
-            "Safeguarding plan agreed" + (" (since closed)" if closed_at else ""),
+            gettext("Plan"),
+            gettext("Safeguarding plan agreed (since closed)") if closed_at else gettext("Safeguarding plan agreed"),
             links.url(may, "safeguarding:plan", pk),
         )
         for pk, created_at, closed_at in SafeguardingPlan.objects.filter(child_id=child.pk).values_list(

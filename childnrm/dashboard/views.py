@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
@@ -42,7 +44,7 @@ DECIDERS = (Perm.PANEL_MANAGE, Perm.DECISION_FINALISE)
 class SectionSpec:
     kind: str
     slug: str  # the section's anchor on the dashboard and its full list's path (route name "dashboard:<slug>")
-    date_label: str
+    date_label: str  # lazy: in the page's language
     perms: tuple[Perm, ...]  # shown to users holding one of these at the site: those who act on it
     timing: str = "due"  # "due": overdue, today or in N days; "since": N days ago
 
@@ -52,29 +54,29 @@ class SectionSpec:
 
 # The page's sections, in the order it shows them.
 SECTIONS: list[SectionSpec] = [
-    SectionSpec(Kind.RG_OVERDUE, "rg-overdue", "Was due", DECIDERS),
-    SectionSpec(Kind.RG_DUE_SOON, "rg-due-soon", "Due", DECIDERS),
-    SectionSpec(Kind.CG_READY, "cg-ready", "Could be decided from", DECIDERS),
-    SectionSpec(Kind.CG_RECOVERY, "cg-recovery", "Can be decided from", DECIDERS),
-    SectionSpec(Kind.RECONSIDERATION_OPEN, "reconsideration", "Window ends", (Perm.RECONSIDERATION_RECORD,)),
-    SectionSpec(Kind.TURNING_18_CUT_OFF, "turning-18-cut-off", "18th birthday", DECIDERS),
-    SectionSpec(Kind.TURNING_18, "turning-18", "18th birthday", (Perm.CASE_TRANSFER,)),
-    SectionSpec(Kind.ADULT_CONSENT, "adult-consent", "18th birthday", (Perm.CASE_TRANSFER,)),
-    SectionSpec(Kind.SITTING_STALE, "sittings-stale", "Sitting day", (Perm.PANEL_MANAGE, Perm.SITTING_RUN)),
-    SectionSpec(Kind.LETTERS_NOT_PRODUCED, "letters-not-produced", "Decided", (Perm.LETTER_PRODUCE,), "since"),
-    SectionSpec(Kind.NOT_EXPLAINED, "not-explained", "Decided", (Perm.LETTER_PRODUCE,), "since"),
-    SectionSpec(Kind.WITHOUT_GUARDIAN, "without-guardian", "Referred", (Perm.PLAN_MANAGE,), "since"),
-    SectionSpec(Kind.ACTION_OVERDUE, "actions-overdue", "Was due", (Perm.PLAN_MANAGE,)),
-    SectionSpec(Kind.INFORMATION_OVERDUE, "information-overdue", "Was due", (Perm.INFORMATION_REQUEST,)),
-    SectionSpec(Kind.PROTOCOL_REVIEW, "protocols-review", "Review date", (Perm.INFORMATION_REQUEST,)),
+    SectionSpec(Kind.RG_OVERDUE, "rg-overdue", _("Was due"), DECIDERS),
+    SectionSpec(Kind.RG_DUE_SOON, "rg-due-soon", _("Due"), DECIDERS),
+    SectionSpec(Kind.CG_READY, "cg-ready", _("Could be decided from"), DECIDERS),
+    SectionSpec(Kind.CG_RECOVERY, "cg-recovery", _("Can be decided from"), DECIDERS),
+    SectionSpec(Kind.RECONSIDERATION_OPEN, "reconsideration", _("Window ends"), (Perm.RECONSIDERATION_RECORD,)),
+    SectionSpec(Kind.TURNING_18_CUT_OFF, "turning-18-cut-off", _("18th birthday"), DECIDERS),
+    SectionSpec(Kind.TURNING_18, "turning-18", _("18th birthday"), (Perm.CASE_TRANSFER,)),
+    SectionSpec(Kind.ADULT_CONSENT, "adult-consent", _("18th birthday"), (Perm.CASE_TRANSFER,)),
+    SectionSpec(Kind.SITTING_STALE, "sittings-stale", _("Sitting day"), (Perm.PANEL_MANAGE, Perm.SITTING_RUN)),
+    SectionSpec(Kind.LETTERS_NOT_PRODUCED, "letters-not-produced", _("Decided"), (Perm.LETTER_PRODUCE,), "since"),
+    SectionSpec(Kind.NOT_EXPLAINED, "not-explained", _("Decided"), (Perm.LETTER_PRODUCE,), "since"),
+    SectionSpec(Kind.WITHOUT_GUARDIAN, "without-guardian", _("Referred"), (Perm.PLAN_MANAGE,), "since"),
+    SectionSpec(Kind.ACTION_OVERDUE, "actions-overdue", _("Was due"), (Perm.PLAN_MANAGE,)),
+    SectionSpec(Kind.INFORMATION_OVERDUE, "information-overdue", _("Was due"), (Perm.INFORMATION_REQUEST,)),
+    SectionSpec(Kind.PROTOCOL_REVIEW, "protocols-review", _("Review date"), (Perm.INFORMATION_REQUEST,)),
 ]
 SECTION_BY_KIND = {spec.kind: spec for spec in SECTIONS}
 
 # A fixed tag instead of the days until or since the date.
 FIXED_TAGS = {
-    Kind.CG_READY: ("Can be decided now", "govuk-tag govuk-tag--green"),
-    Kind.ADULT_CONSENT: ("Consent needed", "govuk-tag govuk-tag--red"),
-    Kind.SITTING_STALE: ("Still in session", "govuk-tag govuk-tag--red"),
+    Kind.CG_READY: (_("Can be decided now"), "govuk-tag govuk-tag--green"),
+    Kind.ADULT_CONSENT: (_("Consent needed"), "govuk-tag govuk-tag--red"),
+    Kind.SITTING_STALE: (_("Still in session"), "govuk-tag govuk-tag--red"),
 }
 
 
@@ -115,7 +117,8 @@ class Section:
 
     @property
     def count_text(self) -> str:
-        return f"more than {self.count:,}" if self.capped else f"{self.count:,}"
+        count = f"{self.count:,}"
+        return gettext("more than %(count)s") % {"count": count} if self.capped else count
 
 
 class _Route:
@@ -133,16 +136,21 @@ class _Route:
 
 def _tag(spec: SectionSpec, alert: Alert) -> tuple[str, str]:
     if alert.kind in FIXED_TAGS:
-        return FIXED_TAGS[alert.kind]
+        text, tag_class = FIXED_TAGS[alert.kind]
+        return str(text), tag_class
     days = alert.days
     if spec.timing == "since":
         ago = -days
-        return ("Today", "") if ago <= 0 else (f"{ago} day{'s' if ago != 1 else ''} ago", "")
+        if ago <= 0:
+            return gettext("Today"), ""
+        return ngettext("%(days)d day ago", "%(days)d days ago", ago) % {"days": ago}, ""
     if days < 0:
-        return f"Overdue by {alert.overdue_by} day{'s' if alert.overdue_by != 1 else ''}", "govuk-tag govuk-tag--red"
+        late = alert.overdue_by
+        overdue = ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", late) % {"days": late}
+        return overdue, "govuk-tag govuk-tag--red"
     if days == 0:
-        return "Today", "govuk-tag govuk-tag--orange"
-    return f"In {days} day{'s' if days != 1 else ''}", ""
+        return gettext("Today"), "govuk-tag govuk-tag--orange"
+    return ngettext("In %(days)d day", "In %(days)d days", days) % {"days": days}, ""
 
 
 class RowMaker:
@@ -174,25 +182,39 @@ class RowMaker:
             return lambda a: Link(text, hidden(a), target(value(a)))
 
         def by_referral(a: Alert) -> str:
-            return f" for {a.referral_reference}"
+            return " " + gettext("for %(reference)s") % {"reference": a.referral_reference}
 
         def by_child(a: Alert) -> str:
-            return f" for {a.child_reference}"
+            return " " + gettext("for %(reference)s") % {"reference": a.child_reference}
 
         def object_id(a: Alert) -> str:
             return a.object_id
 
-        hand_over = link("Turning 18 hand-over", transition, lambda a: a.child_reference, by_child)
+        hand_over = link(gettext("Turning 18 hand-over"), transition, lambda a: a.child_reference, by_child)
         self.links: dict[str, Callable[[Alert], Link] | None] = {
             Kind.TURNING_18: hand_over,
             Kind.TURNING_18_CUT_OFF: hand_over,
-            Kind.ADULT_CONSENT: link("Record their answer", consent, lambda a: a.referral_reference, by_referral),
-            Kind.PROTOCOL_REVIEW: link("Review the protocol", protocol, object_id, lambda a: f" with {a.note}"),
-            Kind.SITTING_STALE: link("Go to the sitting", meeting, object_id, lambda a: f" of {long_date(a.date)}"),
-            Kind.LETTERS_NOT_PRODUCED: link("Produce the letters", letters, object_id, by_referral),
-            Kind.NOT_EXPLAINED: link("Record who explained it", explain, object_id, by_referral),
-            Kind.WITHOUT_GUARDIAN: link("Allocate a guardian", guardian, lambda a: a.child_reference, by_child),
-            Kind.ACTION_OVERDUE: link("See the action", action, object_id, by_child),
+            Kind.ADULT_CONSENT: link(
+                gettext("Record their answer"), consent, lambda a: a.referral_reference, by_referral
+            ),
+            Kind.PROTOCOL_REVIEW: link(
+                gettext("Review the protocol"),
+                protocol,
+                object_id,
+                lambda a: " " + gettext("with %(organisation)s") % {"organisation": a.note},
+            ),
+            Kind.SITTING_STALE: link(
+                gettext("Go to the sitting"),
+                meeting,
+                object_id,
+                lambda a: " " + gettext("of %(day)s") % {"day": long_date(a.date)},
+            ),
+            Kind.LETTERS_NOT_PRODUCED: link(gettext("Produce the letters"), letters, object_id, by_referral),
+            Kind.NOT_EXPLAINED: link(gettext("Record who explained it"), explain, object_id, by_referral),
+            Kind.WITHOUT_GUARDIAN: link(
+                gettext("Allocate a guardian"), guardian, lambda a: a.child_reference, by_child
+            ),
+            Kind.ACTION_OVERDUE: link(gettext("See the action"), action, object_id, by_child),
         }
 
     def row(self, spec: SectionSpec, alert: Alert) -> Row:

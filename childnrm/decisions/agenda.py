@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext, ngettext
 
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.panels.models import AgendaStage, Meeting
@@ -38,19 +39,22 @@ def reasonable_grounds_due(meeting: Meeting, on_agenda: set[int], today: date) -
         if referral.submitted_at is None:  # an accepted referral was submitted: no clock runs otherwise
             continue
         due = clocks.rg_due_date(clocks.submitted_on(referral.submitted_at), site)
-        reasons = [f"Reasonable grounds decision due by {long_day(due)}"]
+        reasons = [gettext("Reasonable grounds decision due by %(date)s") % {"date": long_day(due)}]
         urgent = False
         if due < today:
             urgent = True
-            reasons.append(f"Overdue by {(today - due).days} day{'s' if (today - due).days != 1 else ''}")
+            late = (today - due).days
+            reasons.append(ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", late) % {"days": late})
         elif due < horizon:
             urgent = True
             if nxt:
-                reasons.append(f"Due before the next regular sitting on {long_day(horizon)}")
+                reasons.append(gettext("Due before the next regular sitting on %(date)s") % {"date": long_day(horizon)})
             else:
                 reasons.append(
-                    f"Due before {long_day(horizon)}, four weeks after this sitting "
-                    "(no later regular sitting is scheduled)"
+                    gettext(
+                        "Due before %(date)s, four weeks after this sitting (no later regular sitting is scheduled)"
+                    )
+                    % {"date": long_day(horizon)}
                 )
         result.append(Suggestion(referral=referral, stage=stage, reasons=reasons, urgent=urgent, due_on=due))
     # The clock decides the order: the soonest due first.
@@ -86,12 +90,16 @@ def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date)
         if decided_on is None:  # excluded by the query; for the type checker
             continue
         ends = decided_on + timedelta(days=site.recovery_period_days)
-        reasons = [f"Positive reasonable grounds decision on {long_day(decided_on)}"]
+        reasons = [gettext("Positive reasonable grounds decision on %(date)s") % {"date": long_day(decided_on)}]
         if ends <= day:
-            reasons.append(f"Recovery period of {site.recovery_period_days} days ended on {long_day(ends)}")
+            reasons.append(
+                gettext("Recovery period of %(days)s days ended on %(date)s")
+                % {"days": site.recovery_period_days, "date": long_day(ends)}
+            )
         elif site.rg_and_cg_at_one_sitting:
             reasons.append(
-                f"Recovery period ends on {long_day(ends)}; this site may take the conclusive grounds decision sooner"
+                gettext("Recovery period ends on %(date)s; this site may take the conclusive grounds decision sooner")
+                % {"date": long_day(ends)}
             )
         else:
             continue

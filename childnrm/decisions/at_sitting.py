@@ -9,6 +9,10 @@ already started (decisions.services.decision_start), or, once signed off, as a l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.decisions.models import Decision, DecisionStatus, Stage
 from childnrm.decisions.selectors import agenda_items_for
@@ -16,6 +20,11 @@ from childnrm.decisions.services import STAGES_ON_AGENDA
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 
 _STAGE_ORDER = (Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS)
+# The button's words where a case asks for both decisions, each a whole phrase.
+RECORD_STAGE: dict[str, Any] = {
+    Stage.REASONABLE_GROUNDS: _("Record the reasonable grounds decision"),
+    Stage.CONCLUSIVE_GROUNDS: _("Record the conclusive grounds decision"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,7 @@ def sitting_decision_steps(user, meeting: Meeting) -> dict[int, list[DecisionSte
         steps[item.pk] = [
             DecisionStep(
                 stage=stage,
-                action="Record the decision"
-                if len(stages) == 1
-                else f"Record the {Stage(stage).label.lower()} decision",
+                action=gettext("Record the decision") if len(stages) == 1 else str(RECORD_STAGE[stage]),
                 decision=started.get((item.pk, stage)),
             )
             for stage in stages

@@ -7,9 +7,11 @@ reader (the SCA's quality assurer, the receiving site on transfer) can see why t
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.decisions import guidance
 from childnrm.decisions.models import Act, ActFinding, Decision, PurposeFinding, SlaveryFinding
@@ -19,6 +21,8 @@ from childnrm.panels.models import Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
 EXPORT_FORMAT = "childnrm.decision/1"
+# A vote's code (as the data holds it) in the PDF's words: capitalised as the record prints it.
+VOTE_WORDS = {"positive": _("Positive"), "negative": _("Negative"), "abstain": _("Abstain")}
 _ACT = dict(Act.choices)
 _TYPE = dict(ExploitationType.choices)
 _INDICATOR = dict(Indicator.choices)
@@ -30,8 +34,8 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _coded(codes: list[str], labels: dict[str, str]) -> list[dict[str, str]]:
-    return [{"code": c, "label": labels.get(c, c)} for c in codes]
+def _coded(codes: list[str], labels: Mapping[str, object]) -> list[dict[str, str]]:
+    return [{"code": c, "label": str(labels.get(c, c))} for c in codes]
 
 
 def decision_export(decision: Decision) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "description": e.description,
                 "agency": e.agency,
-                "agency_label": _AGENCY.get(e.agency, e.agency),
+                "agency_label": str(_AGENCY.get(e.agency, e.agency)),
                 "supplied_by": e.supplied_by,
                 "weight": e.weight,
                 "information_response_id": e.information_response_id,
@@ -104,7 +108,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "voter": v.voter.full_name,
                 "agency": v.agency,
-                "agency_label": _AGENCY.get(v.agency, v.agency),
+                "agency_label": str(_AGENCY.get(v.agency, v.agency)),
                 "vote": v.vote,
                 "reasons": v.reasons,
             }
@@ -115,7 +119,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "voter": v.voter.full_name,
                 "agency": v.agency,
-                "agency_label": _AGENCY.get(v.agency, v.agency),
+                "agency_label": str(_AGENCY.get(v.agency, v.agency)),
                 "vote": v.vote,
                 "reasons": v.reasons,
             }
@@ -130,7 +134,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             for d in decision.tie_deferrals.all()
         ],
         "nil_returns": [
-            {"agency": n.agency, "agency_label": _AGENCY.get(n.agency, n.agency), "statement": n.statement}
+            {"agency": n.agency, "agency_label": str(_AGENCY.get(n.agency, n.agency)), "statement": n.statement}
             for n in decision.nil_returns.all()
         ],
         "dissent": decision.dissent,
@@ -163,10 +167,11 @@ def decision_export(decision: Decision) -> dict[str, Any]:
 
 
 def decision_export_json(data: dict[str, Any]) -> bytes:
-    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 — the same record gives the same bytes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 — the same record gives the same bytes.
+    Labels are translatable (lazy) strings: str() gives each in the language active when it is written."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
 
 
 def decision_export_pdf(data: dict[str, Any]) -> bytes:
-    html = render_to_string("decisions/export_pdf.html", {"d": data})
+    html = render_to_string("decisions/export_pdf.html", {"d": data, "vote_words": VOTE_WORDS})
     return render_pdf(html)

@@ -3,11 +3,14 @@ completeness check (services.decision_completeness) says what is still missing b
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
 from childnrm.decisions.models import (
@@ -26,27 +29,34 @@ from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import QUORUM_AGENCIES, Agency
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 TEXT_MAX = 10_000
 YES, NO = "yes", "no"
-PURPOSE_HINT = (
+PURPOSE_HINT = _(
     "For a child, only the act and the exploitative purpose need to be shown. The means (force, threats, "
     "deception, abuse of power) do not."
 )
-CREDIBILITY_HINT = (
+CREDIBILITY_HINT = _(
     "Take a trauma-informed approach. Delayed disclosure, gaps, inconsistencies and a flat or confused account "
     "are common in children who have been exploited, and do not in themselves mean the account is not credible. "
     "Consider the child's age, development, language, fear of those who exploited them and of the authorities."
 )
 
 
-def _textarea(label: str, help_text: str = "", rows: int = 5) -> forms.CharField:
+def _textarea(label: _StrOrPromise, help_text: _StrOrPromise = "", rows: int = 5) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"{label} must be {TEXT_MAX:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("{label} must be {count} characters or fewer"), label=label, count=f"{TEXT_MAX:,}"
+            )
+        },
     )
 
 
@@ -70,29 +80,32 @@ class SectionForm(GovukFormMixin, forms.Form):
 class ActForm(SectionForm):
     fields_saved = ("act_finding", "act_found", "act_reasoning", "slavery_found", "slavery_reasoning")
     act_finding = forms.ChoiceField(
-        label="Did the panel find an act of trafficking?",
+        label=_("Did the panel find an act of trafficking?"),
         choices=ActFinding.choices,
         required=False,
         widget=forms.RadioSelect,
     )
     act_found = forms.MultipleChoiceField(
-        label="Which acts did the panel find?",
-        help_text="Only if the panel found an act. Select all that apply",
+        label=_("Which acts did the panel find?"),
+        help_text=_("Only if the panel found an act. Select all that apply"),
         choices=Act.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     act_reasoning = _textarea(
-        "The panel's reasons on the act", "Why it found the act or found none: which evidence, and how it was weighed"
+        _("The panel's reasons on the act"),
+        _("Why it found the act or found none: which evidence, and how it was weighed"),
     )
     slavery_found = forms.MultipleChoiceField(
-        label="Did the panel find slavery, servitude or forced or compulsory labour?",
-        help_text="Modern Slavery Act 2015 section 1. These need no act of trafficking. Select all that apply, or none",
+        label=_("Did the panel find slavery, servitude or forced or compulsory labour?"),
+        help_text=_(
+            "Modern Slavery Act 2015 section 1. These need no act of trafficking. Select all that apply, or none"
+        ),
         choices=SlaveryFinding.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    slavery_reasoning = _textarea("The panel's reasons on slavery, servitude or forced or compulsory labour", rows=3)
+    slavery_reasoning = _textarea(_("The panel's reasons on slavery, servitude or forced or compulsory labour"), rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,40 +113,42 @@ class ActForm(SectionForm):
             # The law of the deciding site's nation (accounts.nations): in Scotland, the Scottish Act.
             law = nations.rules(self.decision.referral.site).slavery_law
             field = self.fields["slavery_found"]
-            field.help_text = f"{law}. These need no act of trafficking. Select all that apply, or none"
+            field.help_text = gettext("%(law)s. These need no act of trafficking. Select all that apply, or none") % {
+                "law": law
+            }
 
 
 class PurposeForm(SectionForm):
     fields_saved = ("purpose_finding", "purpose_found", "purpose_reasoning")
     purpose_finding = forms.ChoiceField(
-        label="Did the panel find an exploitative purpose?",
+        label=_("Did the panel find an exploitative purpose?"),
         help_text=PURPOSE_HINT,
         choices=PurposeFinding.choices,
         required=False,
         widget=forms.RadioSelect,
     )
     purpose_found = forms.MultipleChoiceField(
-        label="For what exploitative purpose?",
-        help_text="Only if the panel found one. Select all that apply",
+        label=_("For what exploitative purpose?"),
+        help_text=_("Only if the panel found one. Select all that apply"),
         choices=ExploitationType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    purpose_reasoning = _textarea("The panel's reasons on the purpose", "Why it found the purpose or found none")
+    purpose_reasoning = _textarea(_("The panel's reasons on the purpose"), _("Why it found the purpose or found none"))
 
 
 class ExploitationForm(SectionForm):
     fields_saved = ("exploitation_types", "indicators")
     exploitation_types = forms.MultipleChoiceField(
-        label="Types of exploitation",
-        help_text="Select all that apply",
+        label=_("Types of exploitation"),
+        help_text=_("Select all that apply"),
         choices=ExploitationType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     indicators = forms.MultipleChoiceField(
-        label="Indicators of exploitation the panel found",
-        help_text="Select all that apply",
+        label=_("Indicators of exploitation the panel found"),
+        help_text=_("Select all that apply"),
         choices=Indicator.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -142,7 +157,7 @@ class ExploitationForm(SectionForm):
 
 class CredibilityForm(SectionForm):
     fields_saved = ("credibility_reasoning",)
-    credibility_reasoning = _textarea("The panel's reasoning on credibility", CREDIBILITY_HINT, rows=8)
+    credibility_reasoning = _textarea(_("The panel's reasoning on credibility"), CREDIBILITY_HINT, rows=8)
 
 
 class WishesForm(SectionForm):
@@ -154,17 +169,17 @@ class WishesForm(SectionForm):
         "wishes_not_gathered_reason",
     )
     wishes_gathered = forms.ChoiceField(
-        label="Were the child's wishes and feelings gathered?",
-        choices=[(YES, "Yes"), (NO, "No, they could not be")],
+        label=_("Were the child's wishes and feelings gathered?"),
+        choices=[(YES, _("Yes")), (NO, _("No, they could not be"))],
         required=False,
         widget=forms.RadioSelect,
     )
-    wishes_and_feelings = _textarea("What the child wants and feels", "In the child's own words where possible")
-    wishes_how_gathered = _textarea("How they were gathered", "For example, a visit with an interpreter", rows=3)
+    wishes_and_feelings = _textarea(_("What the child wants and feels"), _("In the child's own words where possible"))
+    wishes_how_gathered = _textarea(_("How they were gathered"), _("For example, a visit with an interpreter"), rows=3)
     wishes_gathered_by = forms.CharField(
-        label="Who gathered them", help_text="Name and role", required=False, max_length=200
+        label=_("Who gathered them"), help_text=_("Name and role"), required=False, max_length=200
     )
-    wishes_not_gathered_reason = _textarea("Why they could not be gathered", rows=3)
+    wishes_not_gathered_reason = _textarea(_("Why they could not be gathered"), rows=3)
 
     @classmethod
     def initial_for(cls, decision: Decision) -> dict[str, Any]:
@@ -187,27 +202,29 @@ class WishesForm(SectionForm):
 class OutcomeForm(SectionForm):
     fields_saved = ("outcome", "negative_reason", "decided_on", "dissent")
     outcome = forms.ChoiceField(
-        label="What did the panel decide?", choices=Outcome.choices, required=False, widget=forms.RadioSelect
+        label=_("What did the panel decide?"), choices=Outcome.choices, required=False, widget=forms.RadioSelect
     )
     negative_reason = forms.ModelChoiceField(
-        label="If the decision is negative, why?",
-        help_text="The element not met, as coded in the Home Office's NRM data",
+        label=_("If the decision is negative, why?"),
+        help_text=_("The element not met, as coded in the Home Office's NRM data"),
         queryset=NegativeReason.objects.none(),
         required=False,
         empty_label=None,
         widget=forms.RadioSelect,
     )
     decided_on = GovukDateField(
-        label="Date of the decision",
-        help_text="For example, 27 3 2026",
-        what="The date of the decision",
-        enter="Enter the date of the decision",
-        future="The date of the decision must be today or in the past",
+        label=_("Date of the decision"),
+        help_text=_("For example, 27 3 2026"),
+        what=_("The date of the decision"),
+        enter=_("Enter the date of the decision"),
+        future=_("The date of the decision must be today or in the past"),
     )
     dissent = _textarea(
-        "Further notes on dissent (optional)",
-        "Every vote against the outcome is dissent, recorded with its reasons on the votes page. Add anything "
-        "further here, or leave blank",
+        _("Further notes on dissent (optional)"),
+        _(
+            "Every vote against the outcome is dissent, recorded with its reasons on the votes page. Add anything "
+            "further here, or leave blank"
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -244,8 +261,8 @@ class OutcomeForm(SectionForm):
 class BestInterestsForm(SectionForm):
     fields_saved = ("best_interests",)
     best_interests = _textarea(
-        "How do the decision and the plan serve the child's best interests?",
-        "The child's safety, welfare and wishes, and how the decision and the plan protect and support them",
+        _("How do the decision and the plan serve the child's best interests?"),
+        _("The child's safety, welfare and wishes, and how the decision and the plan protect and support them"),
         rows=8,
     )
 
@@ -253,20 +270,20 @@ class BestInterestsForm(SectionForm):
 class PlanForm(SectionForm):
     fields_saved = ("plan_basis", "plan_in_place_reason", "support_after_negative")
     plan_basis = forms.ChoiceField(
-        label="A positive reasonable grounds decision: how is the child protected?",
-        help_text="Record the plan on the child's safeguarding page",
+        label=_("A positive reasonable grounds decision: how is the child protected?"),
+        help_text=_("Record the plan on the child's safeguarding page"),
         choices=PlanBasis.choices,
         required=False,
         widget=forms.RadioSelect,
     )
     plan_in_place_reason = _textarea(
-        "If a plan is already in place, which plan and why it protects the child",
-        "For example, a child protection plan made on 3 March 2026 that covers the exploitation",
+        _("If a plan is already in place, which plan and why it protects the child"),
+        _("For example, a child protection plan made on 3 March 2026 that covers the exploitation"),
         rows=3,
     )
     support_after_negative = _textarea(
-        "A negative decision: what support will the child still get?",
-        "Who gives it, and what it is. A negative decision does not end the child's safeguarding",
+        _("A negative decision: what support will the child still get?"),
+        _("Who gives it, and what it is. A negative decision does not end the child's safeguarding"),
         rows=4,
     )
 
@@ -290,33 +307,33 @@ SECTION_FORMS: dict[str, type[SectionForm]] = {
 
 
 class EvidenceForm(GovukFormMixin, forms.Form):
-    description = _textarea("What is the evidence?", rows=4)
+    description = _textarea(_("What is the evidence?"), rows=4)
     agency = forms.ChoiceField(
-        label="Which agency supplied it?",
-        choices=[("", "Select an agency"), *Agency.choices],
-        error_messages={"required": "Select the agency that supplied the evidence"},
+        label=_("Which agency supplied it?"),
+        choices=[("", _("Select an agency")), *Agency.choices],
+        error_messages={"required": _("Select the agency that supplied the evidence")},
     )
     supplied_by = forms.CharField(
-        label="Supplied by (optional)", help_text="The organisation or person", required=False, max_length=200
+        label=_("Supplied by (optional)"), help_text=_("The organisation or person"), required=False, max_length=200
     )
-    weight = _textarea("How the panel weighed it", rows=3)
-    source = forms.ChoiceField(label="Linked information or document (optional)", required=False)
+    weight = _textarea(_("How the panel weighed it"), rows=3)
+    source = forms.ChoiceField(label=_("Linked information or document (optional)"), required=False)
 
     def __init__(self, *args, sources: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "None"), *sources]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", gettext("None")), *sources]
         self.fields["description"].required = True
-        self.fields["description"].error_messages["required"] = "Enter a description of the evidence"
+        self.fields["description"].error_messages["required"] = gettext("Enter a description of the evidence")
 
 
 class VoteForm(GovukFormMixin, forms.Form):
     vote = forms.ChoiceField(
-        label="Vote",
+        label=_("Vote"),
         choices=Vote.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how they voted"},
+        error_messages={"required": _("Select how they voted")},
     )
-    reasons = _textarea("Reasons", "Needed for a vote against the outcome, which is recorded as dissent", rows=2)
+    reasons = _textarea(_("Reasons"), _("Needed for a vote against the outcome, which is recorded as dissent"), rows=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -325,28 +342,28 @@ class VoteForm(GovukFormMixin, forms.Form):
 
 
 class CorrectionForm(GovukFormMixin, forms.Form):
-    reason = _textarea("Why does the record need correcting?", "This is kept with the corrected version")
+    reason = _textarea(_("Why does the record need correcting?"), _("This is kept with the corrected version"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = True
-        self.fields["reason"].error_messages["required"] = "Enter the reason for the correction"
+        self.fields["reason"].error_messages["required"] = gettext("Enter the reason for the correction")
 
 
 class SecondReviewForm(GovukFormMixin, forms.Form):
     agrees = forms.ChoiceField(
-        label="Do you agree with the panel's decision?",
-        choices=[(YES, "Yes, the decision is final"), (NO, "No, return it to the panel")],
+        label=_("Do you agree with the panel's decision?"),
+        choices=[(YES, _("Yes, the decision is final")), (NO, _("No, return it to the panel"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you agree with the decision"},
+        error_messages={"required": _("Select whether you agree with the decision")},
     )
-    reasons = _textarea("Your reasons", "Needed if you return the decision to the panel")
+    reasons = _textarea(_("Your reasons"), _("Needed if you return the decision to the panel"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("agrees") == NO and not (data.get("reasons") or "").strip():
-            self.add_error("reasons", "Enter why you do not agree with the decision")
+            self.add_error("reasons", gettext("Enter why you do not agree with the decision"))
         return data
 
 
@@ -354,18 +371,18 @@ class NilReturnForm(GovukFormMixin, forms.Form):
     """A statutory partner's record that it holds nothing relevant to the decision (issue 8 rule 5)."""
 
     nil_agency = forms.ChoiceField(
-        label="Which agency holds nothing relevant?",
-        choices=[("", "Select an agency"), *((a, Agency(a).label) for a in QUORUM_AGENCIES)],
-        error_messages={"required": "Select the agency that holds nothing relevant"},
+        label=_("Which agency holds nothing relevant?"),
+        choices=[("", _("Select an agency")), *((a, Agency(a).label) for a in QUORUM_AGENCIES)],
+        error_messages={"required": _("Select the agency that holds nothing relevant")},
     )
     nil_statement = _textarea(
-        "Who in the agency confirmed it, and when", "For example, the police single point of contact, by email"
+        _("Who in the agency confirmed it, and when"), _("For example, the police single point of contact, by email")
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nil_statement"].required = True
-        self.fields["nil_statement"].error_messages["required"] = (
+        self.fields["nil_statement"].error_messages["required"] = gettext(
             "Enter who in the agency confirmed it holds nothing relevant, and when"
         )
 
@@ -374,17 +391,19 @@ class CastingVoteForm(GovukFormMixin, forms.Form):
     """The chair's casting vote on a tied vote, with reasons (the site's tie rule)."""
 
     casting_vote = forms.ChoiceField(
-        label="The chair's casting vote",
+        label=_("The chair's casting vote"),
         choices=Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the chair's casting vote"},
+        error_messages={"required": _("Select the chair's casting vote")},
     )
-    casting_vote_reasons = _textarea("The chair's reasons for the casting vote", rows=3)
+    casting_vote_reasons = _textarea(_("The chair's reasons for the casting vote"), rows=3)
 
     def __init__(self, *args, decision: Decision | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["casting_vote_reasons"].required = True
-        self.fields["casting_vote_reasons"].error_messages["required"] = "Enter the reasons for the casting vote"
+        self.fields["casting_vote_reasons"].error_messages["required"] = gettext(
+            "Enter the reasons for the casting vote"
+        )
         if decision is not None:
             cast(forms.ChoiceField, self.fields["casting_vote"]).choices = [
                 (value, outcome_words(decision.stage, value)) for value, _label in Outcome.choices

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.decisions.wording import outcome_words
 from childnrm.panels.models import Agency, AgendaItem, Meeting
@@ -22,66 +23,79 @@ if TYPE_CHECKING:
 
 
 class Stage(models.TextChoices):
-    REASONABLE_GROUNDS = "reasonable_grounds", "Reasonable grounds"
-    CONCLUSIVE_GROUNDS = "conclusive_grounds", "Conclusive grounds"
+    REASONABLE_GROUNDS = "reasonable_grounds", _("Reasonable grounds")
+    CONCLUSIVE_GROUNDS = "conclusive_grounds", _("Conclusive grounds")
 
 
 class Outcome(models.TextChoices):
     # Short labels only: a decision's outcome in words depends on its stage (decisions/wording.py).
-    POSITIVE = "positive", "Positive"
-    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
 
 
 class DecisionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SECOND_REVIEW = "second_review", "Waiting for second review"
-    FINAL = "final", "Final"
-    SUPERSEDED = "superseded", "Superseded by a later version"
+    DRAFT = "draft", _("Draft")
+    SECOND_REVIEW = "second_review", _("Waiting for second review")
+    FINAL = "final", _("Final")
+    SUPERSEDED = "superseded", _("Superseded by a later version")
     # A negative decision the second reviewer did not agree with: it goes back to the panel as a new draft.
-    RETURNED = "returned", "Returned to the panel by the second reviewer"
+    RETURNED = "returned", _("Returned to the panel by the second reviewer")
 
 
 class Act(models.TextChoices):
     """The act element of trafficking. For a child the means (force, deception) need not be shown."""
 
-    RECRUITMENT = "recruitment", "Recruitment"
-    TRANSPORT = "transport", "Transport"
-    TRANSFER = "transfer", "Transfer"
-    HARBOURING = "harbouring", "Harbouring"
-    RECEIPT = "receipt", "Receipt"
+    RECRUITMENT = "recruitment", _("Recruitment")
+    TRANSPORT = "transport", _("Transport")
+    TRANSFER = "transfer", _("Transfer")
+    HARBOURING = "harbouring", _("Harbouring")
+    RECEIPT = "receipt", _("Receipt")
 
 
 class Vote(models.TextChoices):
-    POSITIVE = "positive", "Positive"
-    NEGATIVE = "negative", "Negative"
-    ABSTAIN = "abstain", "Abstains"
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
+    ABSTAIN = "abstain", _("Abstains")
 
 
 class ActFinding(models.TextChoices):
-    FOUND = "found", "The panel found an act of trafficking"
-    NOT_FOUND = "not_found", "The panel found no act of trafficking"
+    FOUND = "found", _("The panel found an act of trafficking")
+    NOT_FOUND = "not_found", _("The panel found no act of trafficking")
     # Modern Slavery Act 2015 s1: slavery, servitude and forced or compulsory labour need no trafficking act.
-    NOT_NEEDED = "not_needed", "Not needed: the panel found slavery, servitude or forced or compulsory labour"
+    NOT_NEEDED = "not_needed", _("Not needed: the panel found slavery, servitude or forced or compulsory labour")
 
 
 class PurposeFinding(models.TextChoices):
-    FOUND = "found", "The panel found an exploitative purpose"
-    NOT_FOUND = "not_found", "The panel found no exploitative purpose"
+    FOUND = "found", _("The panel found an exploitative purpose")
+    NOT_FOUND = "not_found", _("The panel found no exploitative purpose")
 
 
 class SlaveryFinding(models.TextChoices):
     """Modern Slavery Act 2015 s1 (and its equivalents in Scotland and Northern Ireland)."""
 
-    SLAVERY = "slavery", "Slavery"
-    SERVITUDE = "servitude", "Servitude"
-    FORCED_LABOUR = "forced_labour", "Forced or compulsory labour"
+    SLAVERY = "slavery", _("Slavery")
+    SERVITUDE = "servitude", _("Servitude")
+    FORCED_LABOUR = "forced_labour", _("Forced or compulsory labour")
 
 
 class PlanBasis(models.TextChoices):
     """How a positive reasonable grounds decision is tied to the child's protection (never only a status)."""
 
-    AGREED_AT_SITTING = "agreed_at_sitting", "A safeguarding plan was agreed at this sitting"
-    ALREADY_IN_PLACE = "already_in_place", "A plan already in place protects the child"
+    AGREED_AT_SITTING = "agreed_at_sitting", _("A safeguarding plan was agreed at this sitting")
+    ALREADY_IN_PLACE = "already_in_place", _("A plan already in place protects the child")
+
+
+# The Home Office's starting categories (negative_reasons.HOME_OFFICE_CATEGORIES) in the page's language; a
+# reason an administrator adds is shown in the words they gave it.
+NEGATIVE_REASON_WORDS = {
+    "Insufficient information to meet the test": _("Insufficient information to meet the test"),
+    "The act element was not met": _("The act element was not met"),
+    "The exploitative purpose element was not met": _("The exploitative purpose element was not met"),
+    "The account was not found credible": _("The account was not found credible"),
+    "The exploitation found does not amount to modern slavery": _(
+        "The exploitation found does not amount to modern slavery"
+    ),
+}
 
 
 class NegativeReason(models.Model):
@@ -97,13 +111,13 @@ class NegativeReason(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.label
+        return str(NEGATIVE_REASON_WORDS.get(self.label, self.label))
 
 
 class DecisionKind(models.TextChoices):
-    ORIGINAL = "original", "Decision"
-    CORRECTION = "correction", "Correction of an earlier version"
-    RECONSIDERATION = "reconsideration", "Decision on reconsideration"
+    ORIGINAL = "original", _("Decision")
+    CORRECTION = "correction", _("Correction of an earlier version")
+    RECONSIDERATION = "reconsideration", _("Decision on reconsideration")
 
 
 class Decision(models.Model):

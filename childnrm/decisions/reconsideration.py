@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.kit.errors import Problem
@@ -83,9 +84,12 @@ def panel_problems(decision: Decision) -> list[Problem]:
     return [
         Problem(
             "original-chair",
-            f"{chair.full_name} chaired the decision being reconsidered, so may not chair the sitting "
-            "that reconsiders it: a differently constituted panel must reconsider. Put the case before a meeting "
-            "with another chair",
+            gettext(
+                "%(name)s chaired the decision being reconsidered, so may not chair the sitting that reconsiders "
+                "it: a differently constituted panel must reconsider. Put the case before a meeting with another "
+                "chair"
+            )
+            % {"name": chair.full_name},
         )
     ]
 
@@ -113,7 +117,7 @@ def agenda_refusal(meeting: Meeting, referral: Referral, stage: str) -> str | No
     if stage != AgendaStage.RECONSIDERATION or chair_id is None or not chaired_original(meeting, referral):
         return None
     chair = get_user_model().objects.get(pk=chair_id)
-    return (
-        f"{chair.full_name} chaired the decision being reconsidered and chairs this meeting. A differently "
-        "constituted panel must reconsider: choose a meeting with another chair, or change this meeting's chair"
-    )
+    return gettext(
+        "%(name)s chaired the decision being reconsidered and chairs this meeting. A differently constituted "
+        "panel must reconsider: choose a meeting with another chair, or change this meeting's chair"
+    ) % {"name": chair.full_name}

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import TieRule
@@ -111,24 +113,24 @@ TEXT_FIELDS = (
 )
 # Single choices saved as their code ("" when not answered yet).
 CHOICE_FIELDS = {
-    "act_finding": (ActFinding.values, "Select whether the panel found an act of trafficking"),
-    "purpose_finding": (PurposeFinding.values, "Select whether the panel found an exploitative purpose"),
-    "plan_basis": (PlanBasis.values, "Select how the child's safeguarding plan is in place"),
+    "act_finding": (ActFinding.values, _("Select whether the panel found an act of trafficking")),
+    "purpose_finding": (PurposeFinding.values, _("Select whether the panel found an exploitative purpose")),
+    "plan_basis": (PlanBasis.values, _("Select how the child's safeguarding plan is in place")),
 }
 # A coded negative reason that needs the panel to have found that element not met.
 NEGATIVE_REASON_NEEDS = {
-    "act-not-met": ("act_finding", ActFinding.NOT_FOUND, "the panel found no act of trafficking"),
-    "purpose-not-met": ("purpose_finding", PurposeFinding.NOT_FOUND, "the panel found no exploitative purpose"),
+    "act-not-met": ("act_finding", ActFinding.NOT_FOUND, _("the panel found no act of trafficking")),
+    "purpose-not-met": ("purpose_finding", PurposeFinding.NOT_FOUND, _("the panel found no exploitative purpose")),
 }
-# The statutory partners as a sentence names them.
-AGENCY_WORDS: dict[str, str] = {
-    Agency.SOCIAL_CARE: "children's social care",
-    Agency.POLICE: "the police",
-    Agency.HEALTH: "health",
+# What is missing from each statutory partner, one whole sentence each (Welsh mutates the name after "from").
+AGENCY_INPUT_MISSING: dict[str, Any] = {
+    Agency.SOCIAL_CARE: _("Add evidence from children's social care, or record that it holds nothing relevant"),
+    Agency.POLICE: _("Add evidence from the police, or record that it holds nothing relevant"),
+    Agency.HEALTH: _("Add evidence from health, or record that it holds nothing relevant"),
 }
-STAGE_WORDS: dict[str, str] = {
-    Stage.REASONABLE_GROUNDS: "reasonable grounds",
-    Stage.CONCLUSIVE_GROUNDS: "conclusive grounds",
+STAGE_WORDS: dict[str, Any] = {
+    Stage.REASONABLE_GROUNDS: _("reasonable grounds"),
+    Stage.CONCLUSIVE_GROUNDS: _("conclusive grounds"),
 }
 
 
@@ -178,14 +180,17 @@ def _locked(decision: Decision) -> Decision:
 
 def _finalised_message(decision: Decision) -> str:
     if decision.status == DecisionStatus.SUPERSEDED:
-        return "This decision has been superseded by a later version and cannot be changed."
+        return gettext("This decision has been superseded by a later version and cannot be changed.")
     if decision.status == DecisionStatus.RETURNED:
-        return "This decision was returned to the panel by the second reviewer and cannot be changed."
+        return gettext("This decision was returned to the panel by the second reviewer and cannot be changed.")
     if decision.finalised_by is not None:
-        by = decision.finalised_by.full_name
-        where = "sent for second review" if decision.status == DecisionStatus.SECOND_REVIEW else "finalised"
-        return f"This decision was {where} by {by} on {when(decision.finalised_at)}. It cannot be changed."
-    return "This decision is no longer a draft and cannot be changed."
+        by = {"name": decision.finalised_by.full_name, "when": when(decision.finalised_at)}
+        if decision.status == DecisionStatus.SECOND_REVIEW:
+            return (
+                gettext("This decision was sent for second review by %(name)s on %(when)s. It cannot be changed.") % by
+            )
+        return gettext("This decision was finalised by %(name)s on %(when)s. It cannot be changed.") % by
+    return gettext("This decision is no longer a draft and cannot be changed.")
 
 
 def _require_draft(decision: Decision) -> None:
@@ -232,14 +237,16 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
     _require(user, Perm.DECISION_RECORD, meeting.site_id)
     if stage not in STAGES_ON_AGENDA.get(agenda_item.stage, set()):
         raise DecisionInvalid(
-            f"This case is on the agenda for {agenda_item.get_stage_display().lower()}, "
-            f"not a {STAGE_WORDS.get(stage, 'decision')} decision",
+            gettext("This case is on the agenda for %(listed)s, not a %(stage)s decision")
+            % {"listed": agenda_item.get_stage_display().lower(), "stage": STAGE_WORDS.get(stage, stage)},
             "stage",
         )
     if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
-        raise DecisionStateError("Decisions can only be recorded for a meeting that is scheduled or in session.")
+        raise DecisionStateError(
+            gettext("Decisions can only be recorded for a meeting that is scheduled or in session.")
+        )
     if referral.site_id != meeting.site_id or referral.status != ReferralStatus.ACCEPTED:
-        raise DecisionStateError("This case is not held by this site's panel.")
+        raise DecisionStateError(gettext("This case is not held by this site's panel."))
     with transaction.atomic():
         # Serialise starts for the case so two coordinators cannot open two drafts of one stage.
         type(referral).objects.select_for_update().get(pk=referral.pk)
@@ -250,7 +257,7 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
             .first()
         )
         if current is not None and current.status == DecisionStatus.SECOND_REVIEW:
-            raise DecisionStateError("This decision is waiting for its second review.")
+            raise DecisionStateError(gettext("This decision is waiting for its second review."))
         if current is not None and current.agenda_item_id == agenda_item.pk:
             return current
         standing = Decision.objects.filter(referral=referral, stage=stage, status=DecisionStatus.FINAL).first()
@@ -258,7 +265,7 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
         if current is not None:
             if current.meeting is not None and current.meeting.status == MeetingStatus.OPEN:
                 raise DecisionStateError(
-                    "A draft of this decision is open at another sitting that is in session. Finish it there."
+                    gettext("A draft of this decision is open at another sitting that is in session. Finish it there.")
                 )
             detail.update(moved_from_meeting=current.meeting_id, votes_not_carried_over=current.votes.count())
             current.votes.all().delete()
@@ -271,7 +278,8 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
             decision = current
         elif standing is not None and agenda_item.stage != AgendaStage.RECONSIDERATION:
             raise DecisionStateError(
-                f"The {STAGE_WORDS[stage]} decision has already been made. Correct it instead of deciding again."
+                gettext("The %(stage)s decision has already been made. Correct it instead of deciding again.")
+                % {"stage": STAGE_WORDS[stage]}
             )
         else:
             decision = Decision(
@@ -299,43 +307,43 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
 def _clean_record(decision: Decision, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(RECORD_FIELDS)
     if unknown:
-        raise DecisionInvalid(f"Unknown parts of the record: {', '.join(sorted(unknown))}")
+        raise DecisionInvalid(gettext("Unknown parts of the record: %(names)s") % {"names": ", ".join(sorted(unknown))})
     clean: dict[str, Any] = {}
     for name, value in data.items():
         if name in LIST_FIELDS:
             values = list(dict.fromkeys(value or []))
             bad = [v for v in values if v not in LIST_FIELDS[name]]
             if bad:
-                raise DecisionInvalid("Select from the list", name)
+                raise DecisionInvalid(gettext("Select from the list"), name)
             clean[name] = values
         elif name in TEXT_FIELDS:
             clean[name] = (value or "").strip()
         elif name == "wishes_gathered":
             if value not in (True, False, None):
-                raise DecisionInvalid("Select whether the child's wishes and feelings were gathered", name)
+                raise DecisionInvalid(gettext("Select whether the child's wishes and feelings were gathered"), name)
             clean[name] = value
         elif name == "outcome":
             if value not in ("", None, *Outcome.values):
-                raise DecisionInvalid("Select the outcome", name)
+                raise DecisionInvalid(gettext("Select the outcome"), name)
             clean[name] = value or ""
         elif name in CHOICE_FIELDS:
             choices, message = CHOICE_FIELDS[name]
             if value not in ("", None, *choices):
-                raise DecisionInvalid(message, name)
+                raise DecisionInvalid(str(message), name)
             clean[name] = value or ""
         elif name == "negative_reason":
             clean[name] = _negative_reason(decision, value)
         elif name == "decided_on":
             if value is not None and not isinstance(value, date):
-                raise DecisionInvalid("Enter the date of the decision as a real date", name)
+                raise DecisionInvalid(gettext("Enter the date of the decision as a real date"), name)
             if value is not None and value > timezone.localdate():
-                raise DecisionInvalid("The date of the decision must be today or in the past", name)
+                raise DecisionInvalid(gettext("The date of the decision must be today or in the past"), name)
             if (
                 value is not None
                 and decision.meeting is not None
                 and value < timezone.localdate(decision.meeting.starts_at)
             ):
-                raise DecisionInvalid("The date of the decision cannot be before the sitting", name)
+                raise DecisionInvalid(gettext("The date of the decision cannot be before the sitting"), name)
             clean[name] = value
     _keep_consistent(decision, clean)
     return clean
@@ -352,9 +360,12 @@ def _negative_reason(decision: Decision, value: Any) -> NegativeReason | None:
     else:
         reason = NegativeReason.objects.filter(code=str(value)).first()
     if reason is None:
-        raise DecisionInvalid("Select the reason for the negative decision from the list", "negative_reason")
+        raise DecisionInvalid(gettext("Select the reason for the negative decision from the list"), "negative_reason")
     if not reason.active and reason.pk != decision.negative_reason_id:
-        raise DecisionInvalid(f"“{reason.label}” is no longer in use. Select another reason", "negative_reason")
+        raise DecisionInvalid(
+            gettext("“%(reason)s” is no longer in use. Select another reason") % {"reason": reason},
+            "negative_reason",
+        )
     return reason
 
 
@@ -364,15 +375,17 @@ _TICKED = (
         "act_finding",
         "act_found",
         {
-            ActFinding.NOT_FOUND: "The panel found no act of trafficking, so select no acts",
-            ActFinding.NOT_NEEDED: "No act is needed when the panel found slavery, servitude or forced or compulsory "
-            "labour, so select no acts",
+            ActFinding.NOT_FOUND: _("The panel found no act of trafficking, so select no acts"),
+            ActFinding.NOT_NEEDED: _(
+                "No act is needed when the panel found slavery, servitude or forced or compulsory labour, so select "
+                "no acts"
+            ),
         },
     ),
     (
         "purpose_finding",
         "purpose_found",
-        {PurposeFinding.NOT_FOUND: "The panel found no exploitative purpose, so select no purposes"},
+        {PurposeFinding.NOT_FOUND: _("The panel found no exploitative purpose, so select no purposes")},
     ),
 )
 
@@ -395,10 +408,12 @@ def _keep_consistent(decision: Decision, clean: dict[str, Any]) -> None:
             if finding in clean and ticked not in clean:
                 clean[ticked] = []
             else:
-                raise DecisionInvalid(refusals[value], ticked)
+                raise DecisionInvalid(str(refusals[value]), ticked)
     if merged("outcome") == Outcome.POSITIVE and merged("negative_reason") is not None:
         if clean.get("negative_reason") is not None:
-            raise DecisionInvalid("A positive decision has no reason for a negative decision", "negative_reason")
+            raise DecisionInvalid(
+                gettext("A positive decision has no reason for a negative decision"), "negative_reason"
+            )
         clean["negative_reason"] = None
 
 
@@ -417,7 +432,9 @@ def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest 
             and clean["outcome"] != locked.supersedes.outcome
         ):
             raise DecisionInvalid(
-                "A correction cannot change the outcome. The panel changes an outcome through reconsideration.",
+                gettext(
+                    "A correction cannot change the outcome. The panel changes an outcome through reconsideration."
+                ),
                 "outcome",
             )
         changed = [name for name, value in clean.items() if getattr(locked, name) != value]
@@ -453,20 +470,22 @@ def evidence_add(
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     description = (description or "").strip()
     if not description:
-        raise DecisionInvalid("Enter a description of the evidence", "description")
+        raise DecisionInvalid(gettext("Enter a description of the evidence"), "description")
     if agency not in Agency.values:
-        raise DecisionInvalid("Select the agency that supplied the evidence", "agency")
+        raise DecisionInvalid(gettext("Select the agency that supplied the evidence"), "agency")
     if information_response is not None and information_response.request.referral_id != decision.referral_id:
-        raise DecisionInvalid("Select information shared for this case", "information_response")
+        raise DecisionInvalid(gettext("Select information shared for this case"), "information_response")
     if referral_document is not None and referral_document.referral_id != decision.referral_id:
-        raise DecisionInvalid("Select a document of this referral", "referral_document")
+        raise DecisionInvalid(gettext("Select a document of this referral"), "referral_document")
     with transaction.atomic():
         locked = _locked(decision)
         _require_draft(locked)
         if locked.nil_returns.filter(agency=agency).exists():
             raise DecisionInvalid(
-                f"{Agency(agency).label} is recorded as holding nothing relevant. Remove that record before adding "
-                "its evidence",
+                gettext(
+                    "%(agency)s is recorded as holding nothing relevant. Remove that record before adding its evidence"
+                )
+                % {"agency": Agency(agency).label},
                 "agency",
             )
         evidence = DecisionEvidence.objects.create(
@@ -512,7 +531,7 @@ def agency_input_problems(decision: Decision) -> list[Problem]:
     supplied = set(decision.evidence.values_list("agency", flat=True))
     supplied |= set(decision.nil_returns.values_list("agency", flat=True))
     return [
-        Problem("agency-input", f"Add evidence from {AGENCY_WORDS[agency]}, or record that it holds nothing relevant")
+        Problem("agency-input", str(AGENCY_INPUT_MISSING[agency]))
         for agency in QUORUM_AGENCIES
         if agency not in supplied
     ]
@@ -524,18 +543,24 @@ def nil_return_record(
     """Record that a statutory partner holds nothing relevant to this decision, and who confirmed it."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     if agency not in QUORUM_AGENCIES:
-        raise DecisionInvalid("Select children's social care, police or health", "agency")
+        raise DecisionInvalid(gettext("Select children's social care, police or health"), "agency")
     statement = (statement or "").strip()
     if not statement:
-        raise DecisionInvalid("Enter who in the agency confirmed it holds nothing relevant, and when", "statement")
+        raise DecisionInvalid(
+            gettext("Enter who in the agency confirmed it holds nothing relevant, and when"), "statement"
+        )
     label = Agency(agency).label
     with transaction.atomic():
         locked = _locked(decision)
         _require_draft(locked)
         if locked.evidence.filter(agency=agency).exists():
-            raise DecisionInvalid(f"{label} has supplied evidence for this decision", "agency")
+            raise DecisionInvalid(
+                gettext("%(agency)s has supplied evidence for this decision") % {"agency": label}, "agency"
+            )
         if locked.nil_returns.filter(agency=agency).exists():
-            raise DecisionInvalid(f"{label} is already recorded as holding nothing relevant", "agency")
+            raise DecisionInvalid(
+                gettext("%(agency)s is already recorded as holding nothing relevant") % {"agency": label}, "agency"
+            )
         nil_return = AgencyNilReturn.objects.create(
             decision=locked, agency=agency, statement=statement, recorded_by=user
         )
@@ -584,28 +609,33 @@ def vote_refusal(decision: Decision, voter) -> str | None:
     """Why `voter` may not vote on this decision, or None when they may."""
     item = decision.agenda_item
     if item is None:
-        return "This decision is not on the agenda of a sitting."
+        return gettext("This decision is not on the agenda of a sitting.")
     attendee = item.meeting.attendees.filter(user=voter).first()
-    name = voter.full_name
+    name = {"name": voter.full_name}
     if attendee is None:
-        return f"{name} is not attending this meeting and cannot vote."
+        return gettext("%(name)s is not attending this meeting and cannot vote.") % name
     if attendee.attends_as == AttendsAs.ICTG:
-        return f"{name} attends as the child's Independent Child Trafficking Guardian, without a vote."
+        return gettext("%(name)s attends as the child's Independent Child Trafficking Guardian, without a vote.") % name
     if attendee.attends_as == AttendsAs.ADVISER:
-        return f"{name} attends as an adviser, without a vote."
+        return gettext("%(name)s attends as an adviser, without a vote.") % name
     if not attendee.voting:
-        return f"{name} attends without a vote."
+        return gettext("%(name)s attends without a vote.") % name
     if seat := rules.seat_refusal(voter, attendee.agency, item.meeting.site_id):
         return seat
     if not attendee.present:
-        return f"{name} is not recorded as present at this sitting and cannot vote."
+        return gettext("%(name)s is not recorded as present at this sitting and cannot vote.") % name
     declaration = item.conflict_declarations.filter(attendee=attendee).first()
     if declaration is None:
-        return f"{name} has not yet declared whether they have a conflict of interest on this case."
+        return gettext("%(name)s has not yet declared whether they have a conflict of interest on this case.") % name
     if declaration.has_conflict:
-        return f"{name} has declared a conflict of interest on this case and cannot vote on it."
+        return gettext("%(name)s has declared a conflict of interest on this case and cannot vote on it.") % name
     if voter.pk in earlier_voter_ids(decision):
-        return f"{name} voted on or chaired the decision being reconsidered and cannot vote on its reconsideration."
+        return (
+            gettext(
+                "%(name)s voted on or chaired the decision being reconsidered and cannot vote on its reconsideration."
+            )
+            % name
+        )
     return None
 
 
@@ -615,10 +645,12 @@ def vote_record(
     """Record (or change, while the decision is a draft) an eligible member's vote, at the sitting."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     if vote not in Vote.values:
-        raise DecisionInvalid("Select how they voted", "vote")
+        raise DecisionInvalid(gettext("Select how they voted"), "vote")
     with transaction.atomic():
         locked = _locked(decision)
-        _require_draft_in_session(locked, "Votes are recorded at the sitting, while the meeting is in session.")
+        _require_draft_in_session(
+            locked, gettext("Votes are recorded at the sitting, while the meeting is in session.")
+        )
         refusal = vote_refusal(locked, voter)
         if refusal:
             raise DecisionInvalid(refusal, "voter")
@@ -662,7 +694,7 @@ def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None)
         locked = _locked(decision)
         _require_draft(locked)
         if deferred_here(locked):
-            raise DecisionStateError(DEFERRED_MESSAGE)
+            raise DecisionStateError(str(DEFERRED_MESSAGE))
         voter_id = vote.voter_id
         DecisionVote.objects.filter(pk=vote.pk, decision=locked).delete()
         _audit(
@@ -677,7 +709,9 @@ def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None)
 
 # --- Majority, tie and dissent (issue 8 rule 2) ------------------------------------------------------
 
-DEFERRED_MESSAGE = "This decision was deferred at this sitting after a tied vote. It is decided at a further sitting."
+DEFERRED_MESSAGE = _(
+    "This decision was deferred at this sitting after a tied vote. It is decided at a further sitting."
+)
 
 
 @dataclass(frozen=True)
@@ -704,10 +738,10 @@ class Tally:
         return Outcome.POSITIVE if self.positive > self.negative else Outcome.NEGATIVE
 
     def words(self) -> str:
-        text = f"{self.positive} positive, {self.negative} negative"
+        counts = {"positive": self.positive, "negative": self.negative, "abstain": self.abstain}
         if self.abstain:
-            text += f", {self.abstain} abstaining"
-        return text
+            return gettext("%(positive)s positive, %(negative)s negative, %(abstain)s abstaining") % counts
+        return gettext("%(positive)s positive, %(negative)s negative") % counts
 
 
 def vote_tally(decision: Decision) -> Tally:
@@ -738,7 +772,7 @@ def vote_outcome_problems(decision: Decision) -> list[Problem]:
     if decision.agenda_item_id is None:
         return []
     if deferred_here(decision):
-        return [Problem("tie-deferred", DEFERRED_MESSAGE)]
+        return [Problem("tie-deferred", str(DEFERRED_MESSAGE))]
     tally = vote_tally(decision)
     problems: list[Problem] = []
     if tally.cast == 0:
@@ -746,7 +780,9 @@ def vote_outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "all-abstained",
-                    "Every member abstained. A decision needs at least one vote cast: abstentions do not count",
+                    gettext(
+                        "Every member abstained. A decision needs at least one vote cast: abstentions do not count"
+                    ),
                 )
             )
         return problems
@@ -755,23 +791,27 @@ def vote_outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "tie-to-defer",
-                    f"The votes are tied ({tally.words()}). This site defers a tied decision to a further sitting: "
-                    "record the deferral on the votes page",
+                    gettext(
+                        "The votes are tied (%(count)s). This site defers a tied decision to a further sitting: "
+                        "record the deferral on the votes page"
+                    )
+                    % {"count": tally.words()},
                 )
             )
         elif not decision.casting_vote:
             problems.append(
                 Problem(
                     "casting-vote-missing",
-                    f"The votes are tied ({tally.words()}). The chair must record a casting vote with reasons",
+                    gettext("The votes are tied (%(count)s). The chair must record a casting vote with reasons")
+                    % {"count": tally.words()},
                 )
             )
         elif decision.outcome and decision.outcome != decision.casting_vote:
             problems.append(
                 Problem(
                     "outcome-not-casting-vote",
-                    f"The outcome must follow the chair's casting vote ({_outcome_words(decision.casting_vote)}) "
-                    f"on the tied votes ({tally.words()})",
+                    gettext("The outcome must follow the chair's casting vote (%(vote)s) on the tied votes (%(count)s)")
+                    % {"vote": _outcome_words(decision.casting_vote), "count": tally.words()},
                     "outcome",
                 )
             )
@@ -779,8 +819,8 @@ def vote_outcome_problems(decision: Decision) -> list[Problem]:
         problems.append(
             Problem(
                 "outcome-not-majority",
-                f"The outcome must be the majority of votes cast: {tally.words()} gives a "
-                f"{_outcome_words(tally.majority)} outcome",
+                gettext("The outcome must be the majority of votes cast: %(count)s gives a %(outcome)s outcome")
+                % {"count": tally.words(), "outcome": _outcome_words(tally.majority)},
                 "outcome",
             )
         )
@@ -788,7 +828,9 @@ def vote_outcome_problems(decision: Decision) -> list[Problem]:
         if not vote.reasons.strip():
             problems.append(
                 Problem(
-                    "dissent-reasons", f"Record the reasons of {vote.voter.full_name}, who voted against the outcome"
+                    "dissent-reasons",
+                    gettext("Record the reasons of %(name)s, who voted against the outcome")
+                    % {"name": vote.voter.full_name},
                 )
             )
     return problems
@@ -816,21 +858,25 @@ def _require_draft_in_session(locked: Decision, not_in_session: str) -> None:
     if locked.meeting is None or locked.meeting.status != MeetingStatus.OPEN:
         raise DecisionStateError(not_in_session)
     if deferred_here(locked):
-        raise DecisionStateError(DEFERRED_MESSAGE)
+        raise DecisionStateError(str(DEFERRED_MESSAGE))
 
 
 def _tie_at_sitting(locked: Decision) -> Tally:
     """The checks shared by the casting vote and the deferral: a draft at a sitting in session, every
     eligible member's vote recorded, and the votes cast tied."""
-    _require_draft_in_session(locked, "A tied vote is settled at the sitting, while the meeting is in session.")
+    _require_draft_in_session(
+        locked, gettext("A tied vote is settled at the sitting, while the meeting is in session.")
+    )
     missing = _missing_voters(locked)
     if missing:
-        raise DecisionStateError(f"Record the vote of {', '.join(missing)} first.")
+        raise DecisionStateError(gettext("Record the vote of %(names)s first.") % {"names": ", ".join(missing)})
     tally = vote_tally(locked)
     if not tally.tied:
         if tally.cast == 0:
-            raise DecisionStateError("No votes were cast (abstentions do not count): this is not a tied decision.")
-        raise DecisionStateError(f"The votes are not tied ({tally.words()}).")
+            raise DecisionStateError(
+                gettext("No votes were cast (abstentions do not count): this is not a tied decision.")
+            )
+        raise DecisionStateError(gettext("The votes are not tied (%(count)s).") % {"count": tally.words()})
     return tally
 
 
@@ -840,17 +886,17 @@ def casting_vote_record(
     """The chair's casting vote on a tied vote, with reasons, where the site's tie rule gives the chair one."""
     _require(user, Perm.DECISION_FINALISE, _site_id(decision))
     if vote not in Outcome.values:
-        raise DecisionInvalid("Select the chair's casting vote", "casting_vote")
+        raise DecisionInvalid(gettext("Select the chair's casting vote"), "casting_vote")
     reasons = (reasons or "").strip()
     if not reasons:
-        raise DecisionInvalid("Enter the reasons for the casting vote", "casting_vote_reasons")
+        raise DecisionInvalid(gettext("Enter the reasons for the casting vote"), "casting_vote_reasons")
     with transaction.atomic():
         locked = _locked(decision)
         if locked.meeting is None or locked.meeting.chair_id != user.pk:
-            raise DecisionStateError("Only the chair of the sitting can give a casting vote.")
+            raise DecisionStateError(gettext("Only the chair of the sitting can give a casting vote."))
         if locked.site.tie_rule != TieRule.CASTING_VOTE:
             raise DecisionStateError(
-                "This site defers a tied decision to a further sitting: the chair has no casting vote."
+                gettext("This site defers a tied decision to a further sitting: the chair has no casting vote.")
             )
         tally = _tie_at_sitting(locked)
         locked.casting_vote = vote
@@ -875,7 +921,7 @@ def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -
         locked = _locked(decision)
         if locked.site.tie_rule != TieRule.DEFER:
             raise DecisionStateError(
-                "This site's tie rule is the chair's casting vote: the chair records it with reasons."
+                gettext("This site's tie rule is the chair's casting vote: the chair records it with reasons.")
             )
         tally = _tie_at_sitting(locked)
         meeting = cast(Meeting, locked.meeting)  # _tie_at_sitting refused a decision not at a sitting
@@ -915,13 +961,15 @@ def sequencing_problems(decision: Decision) -> list[Problem]:
     if rg is None or rg.decided_on is None:  # (a final decision always has its date: decision_completeness)
         return [
             Problem(
-                "rg-not-final", "The reasonable grounds decision must be final before the conclusive grounds decision"
+                "rg-not-final",
+                gettext("The reasonable grounds decision must be final before the conclusive grounds decision"),
             )
         ]
     if rg.outcome != Outcome.POSITIVE:
         return [
             Problem(
-                "rg-not-positive", "A conclusive grounds decision follows only a positive reasonable grounds decision"
+                "rg-not-positive",
+                gettext("A conclusive grounds decision follows only a positive reasonable grounds decision"),
             )
         ]
     site = decision.site
@@ -936,15 +984,25 @@ def sequencing_problems(decision: Decision) -> list[Problem]:
             return [
                 Problem(
                     "not-at-one-sitting",
-                    "This site does not take reasonable and conclusive grounds decisions at one sitting",
+                    gettext("This site does not take reasonable and conclusive grounds decisions at one sitting"),
                 )
             ]
         return [
             Problem(
                 "recovery-period",
-                f"The conclusive grounds decision cannot be made before {long_date(earliest)}: the recovery period "
-                f"of {days} days runs from the reasonable grounds decision on {long_date(rg.decided_on)}"
-                + (" (this site does not take both decisions at one sitting)" if same_sitting else ""),
+                (
+                    gettext(
+                        "The conclusive grounds decision cannot be made before %(earliest)s: the recovery period of "
+                        "%(days)s days runs from the reasonable grounds decision on %(decided)s (this site does not "
+                        "take both decisions at one sitting)"
+                    )
+                    if same_sitting
+                    else gettext(
+                        "The conclusive grounds decision cannot be made before %(earliest)s: the recovery period of "
+                        "%(days)s days runs from the reasonable grounds decision on %(decided)s"
+                    )
+                )
+                % {"earliest": long_date(earliest), "days": days, "decided": long_date(rg.decided_on)},
             )
         ]
     return []
@@ -962,41 +1020,51 @@ def findings_problems(decision: Decision) -> list[Problem]:
     problems: list[Problem] = []
     act = decision.act_finding
     if not act:
-        problems.append(Problem("act-finding", "Record whether the panel found an act of trafficking", "act_finding"))
+        problems.append(
+            Problem("act-finding", gettext("Record whether the panel found an act of trafficking"), "act_finding")
+        )
     elif act == ActFinding.FOUND and not decision.act_found:
-        problems.append(Problem("act-found", "Select the acts the panel found", "act_found"))
+        problems.append(Problem("act-found", gettext("Select the acts the panel found"), "act_found"))
     elif act == ActFinding.NOT_NEEDED and not decision.slavery_found:
         problems.append(
             Problem(
                 "slavery-found",
-                "Select the slavery, servitude or forced or compulsory labour the panel found: only then is no act "
-                "of trafficking needed",
+                gettext(
+                    "Select the slavery, servitude or forced or compulsory labour the panel found: only then is no act "
+                    "of trafficking needed"
+                ),
                 "slavery_found",
             )
         )
     if act != ActFinding.NOT_NEEDED and not decision.act_reasoning:
-        problems.append(Problem("act-reasoning", "Enter the panel's reasons on the act", "act_reasoning"))
+        problems.append(Problem("act-reasoning", gettext("Enter the panel's reasons on the act"), "act_reasoning"))
     if decision.slavery_found and not decision.slavery_reasoning:
         problems.append(
             Problem(
                 "slavery-reasoning",
-                "Enter the panel's reasons for finding slavery, servitude or forced or compulsory labour",
+                gettext("Enter the panel's reasons for finding slavery, servitude or forced or compulsory labour"),
                 "slavery_reasoning",
             )
         )
     if act != ActFinding.NOT_NEEDED:
         if not decision.purpose_finding:
             problems.append(
-                Problem("purpose-finding", "Record whether the panel found an exploitative purpose", "purpose_finding")
+                Problem(
+                    "purpose-finding",
+                    gettext("Record whether the panel found an exploitative purpose"),
+                    "purpose_finding",
+                )
             )
         elif decision.purpose_finding == PurposeFinding.FOUND and not decision.purpose_found:
             problems.append(
-                Problem("purpose-found", "Select the exploitative purposes the panel found", "purpose_found")
+                Problem("purpose-found", gettext("Select the exploitative purposes the panel found"), "purpose_found")
             )
         if not decision.purpose_reasoning:
             problems.append(
                 Problem(
-                    "purpose-reasoning", "Enter the panel's reasons on the exploitative purpose", "purpose_reasoning"
+                    "purpose-reasoning",
+                    gettext("Enter the panel's reasons on the exploitative purpose"),
+                    "purpose_reasoning",
                 )
             )
     return problems
@@ -1016,8 +1084,10 @@ def outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "positive-without-findings",
-                    "A positive decision needs the act and an exploitative purpose found, or slavery, servitude or "
-                    "forced or compulsory labour found. Change the findings or the outcome",
+                    gettext(
+                        "A positive decision needs the act and an exploitative purpose found, or slavery, servitude or "
+                        "forced or compulsory labour found. Change the findings or the outcome"
+                    ),
                     "outcome",
                 )
             )
@@ -1025,7 +1095,7 @@ def outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "positive-with-negative-reason",
-                    "A positive decision has no reason for a negative decision. Remove it",
+                    gettext("A positive decision has no reason for a negative decision. Remove it"),
                     "negative_reason",
                 )
             )
@@ -1034,19 +1104,24 @@ def outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "negative-with-all-found",
-                    "A negative decision cannot record every element as found. Record which element was not met",
+                    gettext(
+                        "A negative decision cannot record every element as found. Record which element was not met"
+                    ),
                     "outcome",
                 )
             )
         if reason is None:
             problems.append(
-                Problem("negative-reason-missing", "Select the reason for the negative decision", "negative_reason")
+                Problem(
+                    "negative-reason-missing", gettext("Select the reason for the negative decision"), "negative_reason"
+                )
             )
         elif not reason.active:
             problems.append(
                 Problem(
                     "negative-reason-retired",
-                    f"“{reason.label}” is no longer in use. Select another reason for the negative decision",
+                    gettext("“%(reason)s” is no longer in use. Select another reason for the negative decision")
+                    % {"reason": reason},
                     "negative_reason",
                 )
             )
@@ -1056,8 +1131,11 @@ def outcome_problems(decision: Decision) -> list[Problem]:
                 problems.append(
                     Problem(
                         "negative-reason-mismatch",
-                        f"The reason for the negative decision (“{reason.label}”) needs {words}. Change the reason "
-                        "or the finding",
+                        gettext(
+                            "The reason for the negative decision (“%(reason)s”) needs %(needs)s. Change the reason "
+                            "or the finding"
+                        )
+                        % {"reason": reason, "needs": words},
                         "negative_reason",
                     )
                 )
@@ -1065,7 +1143,7 @@ def outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "support-after-negative",
-                    "Record the support the child will still get after this negative decision",
+                    gettext("Record the support the child will still get after this negative decision"),
                     "support_after_negative",
                 )
             )
@@ -1073,7 +1151,7 @@ def outcome_problems(decision: Decision) -> list[Problem]:
         problems.append(
             Problem(
                 "best-interests",
-                "Record how the decision and the plan serve the child's best interests",
+                gettext("Record how the decision and the plan serve the child's best interests"),
                 "best_interests",
             )
         )
@@ -1082,8 +1160,10 @@ def outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "plan-basis",
-                    "Record how the child is protected: a safeguarding plan agreed at this sitting, or a plan "
-                    "already in place",
+                    gettext(
+                        "Record how the child is protected: a safeguarding plan agreed at this sitting, or a plan "
+                        "already in place"
+                    ),
                     "plan_basis",
                 )
             )
@@ -1091,7 +1171,7 @@ def outcome_problems(decision: Decision) -> list[Problem]:
             problems.append(
                 Problem(
                     "plan-in-place-reason",
-                    "Enter why the plan already in place protects the child",
+                    gettext("Enter why the plan already in place protects the child"),
                     "plan_in_place_reason",
                 )
             )
@@ -1103,61 +1183,74 @@ def decision_completeness(decision: Decision) -> list[Problem]:
     Each problem has a stable `code` (the pages that put it right are chosen by code) and the words shown."""
     problems: list[Problem] = []
     if not decision.guidance_version or not decision.test_applied:
-        problems.append(Problem("guidance-version", "Record the test applied and the guidance version"))
+        problems.append(Problem("guidance-version", gettext("Record the test applied and the guidance version")))
     if decision.kind == DecisionKind.CORRECTION and not decision.correction_reason:
-        problems.append(Problem("correction-reason", "Enter the reason for the correction"))
+        problems.append(Problem("correction-reason", gettext("Enter the reason for the correction")))
     evidence = list(decision.evidence.all())
     if not evidence:
-        problems.append(Problem("evidence-missing", "Add at least one piece of evidence the panel weighed"))
+        problems.append(Problem("evidence-missing", gettext("Add at least one piece of evidence the panel weighed")))
     elif any(not e.agency for e in evidence):
-        problems.append(Problem("evidence-agency", "Record which agency supplied each piece of evidence"))
+        problems.append(Problem("evidence-agency", gettext("Record which agency supplied each piece of evidence")))
     problems += agency_input_problems(decision)
     problems += findings_problems(decision)
     if not decision.credibility_reasoning:
-        problems.append(Problem("credibility-reasoning", "Enter the credibility reasoning", "credibility_reasoning"))
+        problems.append(
+            Problem("credibility-reasoning", gettext("Enter the credibility reasoning"), "credibility_reasoning")
+        )
     if decision.wishes_gathered is None:
         problems.append(
             Problem(
-                "wishes-gathered", "Record whether the child's wishes and feelings were gathered", "wishes_gathered"
+                "wishes-gathered",
+                gettext("Record whether the child's wishes and feelings were gathered"),
+                "wishes_gathered",
             )
         )
     elif decision.wishes_gathered and not (
         decision.wishes_and_feelings and decision.wishes_how_gathered and decision.wishes_gathered_by
     ):
         problems.append(
-            Problem("wishes-record", "Record the child's wishes and feelings, how they were gathered and by whom")
+            Problem(
+                "wishes-record", gettext("Record the child's wishes and feelings, how they were gathered and by whom")
+            )
         )
     elif not decision.wishes_gathered and not decision.wishes_not_gathered_reason:
         problems.append(
             Problem(
                 "wishes-not-gathered-reason",
-                "Record why the child's wishes and feelings could not be gathered",
+                gettext("Record why the child's wishes and feelings could not be gathered"),
                 "wishes_not_gathered_reason",
             )
         )
     item = decision.agenda_item
     if item is None:
-        problems.append(Problem("not-on-agenda", "Put the decision on the agenda of a sitting"))
+        problems.append(Problem("not-on-agenda", gettext("Put the decision on the agenda of a sitting")))
     else:
         votes = list(decision.votes.select_related("voter"))
         voted = {v.voter_id for v in votes}
         eligible = decision_voters(decision)
         missing = [a.user.full_name for a in eligible if a.user_id not in voted]
         if missing:
-            problems.append(Problem("vote-missing", f"Record the vote of {', '.join(missing)}"))
+            problems.append(
+                Problem("vote-missing", gettext("Record the vote of %(names)s") % {"names": ", ".join(missing)})
+            )
         if not eligible:
-            problems.append(Problem("no-eligible-voter", "No member present may vote on this case"))
+            problems.append(Problem("no-eligible-voter", gettext("No member present may vote on this case")))
         eligible_ids = {a.user_id for a in eligible}
         for v in votes:
             if v.voter_id not in eligible_ids:
-                why = vote_refusal(decision, v.voter) or f"{v.voter.full_name} may not vote on this case."
+                name = v.voter.full_name
+                why = vote_refusal(decision, v.voter) or gettext("%(name)s may not vote on this case.") % {"name": name}
                 problems.append(
-                    Problem("vote-cannot-count", f"Remove the vote of {v.voter.full_name}, which cannot count: {why}")
+                    Problem(
+                        "vote-cannot-count",
+                        gettext("Remove the vote of %(name)s, which cannot count: %(why)s")
+                        % {"name": name, "why": why},
+                    )
                 )
     if not decision.outcome:
-        problems.append(Problem("outcome-missing", "Select the outcome", "outcome"))
+        problems.append(Problem("outcome-missing", gettext("Select the outcome"), "outcome"))
     if not decision.decided_on:
-        problems.append(Problem("decided-on-missing", "Enter the date of the decision", "decided_on"))
+        problems.append(Problem("decided-on-missing", gettext("Enter the date of the decision"), "decided_on"))
     problems += vote_outcome_problems(decision)
     problems += outcome_problems(decision)
     problems += finalise_check_problems(decision)  # registered by apps above this one (safeguarding's plan)
@@ -1191,9 +1284,11 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
         locked = _locked(decision)
         _require_draft(locked)
         if locked.meeting is None or locked.meeting.chair_id != user.pk:
-            raise DecisionStateError("Only the chair of the meeting that took this decision can finalise it.")
+            raise DecisionStateError(gettext("Only the chair of the meeting that took this decision can finalise it."))
         if locked.meeting.status == MeetingStatus.CANCELLED:
-            raise DecisionStateError("The meeting was cancelled: put the case on the agenda of another sitting.")
+            raise DecisionStateError(
+                gettext("The meeting was cancelled: put the case on the agenda of another sitting.")
+            )
         problems = decision_completeness(locked)
         if problems:
             raise DecisionIncomplete(problems)
@@ -1274,13 +1369,13 @@ def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequ
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     reason = (reason or "").strip()
     if not reason:
-        raise DecisionInvalid("Enter the reason for the correction", "reason")
+        raise DecisionInvalid(gettext("Enter the reason for the correction"), "reason")
     with transaction.atomic():
         locked = _locked(decision)
         if locked.status != DecisionStatus.FINAL:
-            raise DecisionStateError("Only the decision that currently stands can be corrected.")
+            raise DecisionStateError(gettext("Only the decision that currently stands can be corrected."))
         if Decision.objects.filter(supersedes=locked).exists():
-            raise DecisionStateError("A correction of this decision has already been started.")
+            raise DecisionStateError(gettext("A correction of this decision has already been started."))
         correction = Decision(
             referral=locked.referral,
             stage=locked.stage,
@@ -1332,22 +1427,26 @@ def decision_second_review(
     _require(user, Perm.DECISION_SECOND_REVIEW, _site_id(decision))
     reasons = (reasons or "").strip()
     if agrees is None:
-        raise DecisionInvalid("Select whether you agree with the decision", "agrees")
+        raise DecisionInvalid(gettext("Select whether you agree with the decision"), "agrees")
     if not agrees and not reasons:
-        raise DecisionInvalid("Enter why you do not agree with the decision", "reasons")
+        raise DecisionInvalid(gettext("Enter why you do not agree with the decision"), "reasons")
     with transaction.atomic():
         locked = _locked(decision)
         if locked.status != DecisionStatus.SECOND_REVIEW:
             if locked.second_reviewed_by is not None:
                 raise DecisionStateError(
-                    f"This decision was reviewed by {locked.second_reviewed_by.full_name} on "
-                    f"{when(locked.second_reviewed_at)}."
+                    gettext("This decision was reviewed by %(name)s on %(when)s.")
+                    % {"name": locked.second_reviewed_by.full_name, "when": when(locked.second_reviewed_at)}
                 )
-            raise DecisionStateError("This decision is not waiting for a second review.")
+            raise DecisionStateError(gettext("This decision is not waiting for a second review."))
         if locked.votes.filter(voter=user).exists():
-            raise DecisionStateError("You voted on this decision, so someone else must give the second review.")
+            raise DecisionStateError(
+                gettext("You voted on this decision, so someone else must give the second review.")
+            )
         if locked.meeting is not None and locked.meeting.chair_id == user.pk:
-            raise DecisionStateError("You chaired the sitting that took this decision, so someone else must review it.")
+            raise DecisionStateError(
+                gettext("You chaired the sitting that took this decision, so someone else must review it.")
+            )
         locked.second_reviewed_by = user
         locked.second_reviewed_at = timezone.now()
         locked.second_review_agrees = agrees

@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -57,15 +60,31 @@ RECORD = PURPOSES[Perm.DECISION_RECORD]
 ANY_DECISION_PERM = (Perm.DECISION_RECORD, Perm.DECISION_FINALISE, Perm.DECISION_SECOND_REVIEW)
 
 SECTIONS = (
-    ("evidence", "Evidence weighed", "Each piece of evidence, the agency that supplied it and how it was weighed"),
-    ("act", "The act", "Whether the panel found an act of trafficking, or slavery, servitude or forced labour"),
-    ("purpose", "The exploitative purpose", "Whether the panel found the exploitation the act was for"),
-    ("exploitation", "Exploitation types and indicators", ""),
-    ("credibility", "Credibility", "Trauma-informed reasoning"),
-    ("wishes", "The child's wishes and feelings", "What they are, how and by whom they were gathered, or why not"),
-    ("outcome", "Outcome, dissent and date", "With the coded reason for a negative decision"),
-    ("best-interests", "The child's best interests", "How the decision and the plan serve them"),
-    ("plan", "Safeguarding and support", "The plan that protects the child, or the support after a negative decision"),
+    (
+        "evidence",
+        _("Evidence weighed"),
+        _("Each piece of evidence, the agency that supplied it and how it was weighed"),
+    ),
+    (
+        "act",
+        _("The act"),
+        _("Whether the panel found an act of trafficking, or slavery, servitude or forced labour"),
+    ),
+    ("purpose", _("The exploitative purpose"), _("Whether the panel found the exploitation the act was for")),
+    ("exploitation", _("Exploitation types and indicators"), ""),
+    ("credibility", _("Credibility"), _("Trauma-informed reasoning")),
+    (
+        "wishes",
+        _("The child's wishes and feelings"),
+        _("What they are, how and by whom they were gathered, or why not"),
+    ),
+    ("outcome", _("Outcome, dissent and date"), _("With the coded reason for a negative decision")),
+    ("best-interests", _("The child's best interests"), _("How the decision and the plan serve them")),
+    (
+        "plan",
+        _("Safeguarding and support"),
+        _("The plan that protects the child, or the support after a negative decision"),
+    ),
 )
 SECTION_TITLES = {slug: title for slug, title, _ in SECTIONS}
 LABELS = {
@@ -74,6 +93,11 @@ LABELS = {
     "type": dict(ExploitationType.choices),
     "indicator": dict(Indicator.choices),
     "agency": dict(Agency.choices),
+}
+# The site's tie rule in the page's language (accounts.TieRule's labels, which the site's settings page uses).
+TIE_RULE_WORDS: dict[str, Any] = {
+    TieRule.CASTING_VOTE: _("The chair gives a casting vote, with reasons"),
+    TieRule.DEFER: _("The decision is deferred to a further sitting"),
 }
 STATUS_TAG: dict[str, str] = {
     DecisionStatus.DRAFT: "govuk-tag--blue",
@@ -244,10 +268,10 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- The record: task list and sections ----------------------------------------------------------------
 
 
-def _section_status(decision: Decision, slug: str, evidence_count: int) -> str:
+def _section_status(decision: Decision, slug: str, evidence_count: int, agency_ok: bool) -> str:
     d = decision
     parts = {
-        "evidence": [evidence_count > 0, not services.agency_input_problems(d)],
+        "evidence": [evidence_count > 0, agency_ok],
         "act": [bool(d.act_finding), bool(d.act_reasoning or d.slavery_reasoning)],
         "purpose": [bool(d.purpose_finding), bool(d.purpose_reasoning)],
         "exploitation": [bool(d.exploitation_types or d.indicators)],
@@ -277,6 +301,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
     if isinstance(decision, HttpResponse):
         return decision
     evidence_count = decision.evidence.count()
+    agency_ok = not services.agency_input_problems(decision)
     tasks = [
         {
             "slug": slug,
@@ -285,7 +310,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "url": reverse(
                 "decisions:evidence" if slug == "evidence" else f"decisions:section-{slug}", args=[decision.pk]
             ),
-            "status": _section_status(decision, slug, evidence_count),
+            "status": _section_status(decision, slug, evidence_count, agency_ok),
         }
         for slug, title, hint in SECTIONS
     ]
@@ -334,7 +359,7 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
                 messages.error(request, str(exc))
                 return redirect("decisions:detail", decision_id=decision.pk)
             else:
-                messages.success(request, f"{SECTION_TITLES[slug]} saved")
+                messages.success(request, gettext("%(section)s saved") % {"section": SECTION_TITLES[slug]})
                 return redirect("decisions:record", decision_id=decision.pk)
     else:
         form = form_class(initial=form_class.initial_for(decision), decision=decision)
@@ -356,11 +381,17 @@ def _evidence_sources(decision: Decision) -> tuple[list[tuple[str, str]], dict[s
     )
     for r in responses.order_by("pk"):
         key = f"response-{r.pk}"
-        choices.append((key, f"Information from {r.organisation.name} ({r.pk})"))
+        choices.append(
+            (
+                key,
+                gettext("Information from %(organisation)s (%(id)s)")
+                % {"organisation": r.organisation.name, "id": r.pk},
+            )
+        )
         objects[key] = r
     for doc in decision.referral.documents.order_by("pk"):
         key = f"document-{doc.pk}"
-        choices.append((key, f"Referral document: {doc.original_name}"))
+        choices.append((key, gettext("Referral document: %(name)s") % {"name": doc.original_name}))
         objects[key] = doc
     return choices, objects
 
@@ -393,7 +424,7 @@ def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("decisions:detail", decision_id=decision.pk)
         else:
-            messages.success(request, "Evidence added")
+            messages.success(request, gettext("Evidence added"))
             return redirect("decisions:evidence", decision_id=decision.pk)
     if request.method != "POST":
         _audit_view(request, decision, RECORD, "evidence")
@@ -465,7 +496,7 @@ def evidence_remove(request: HttpRequest, decision_id: int, evidence_id: int) ->
         "evidence",
         evidence_id,
         lambda row: services.evidence_remove(evidence=row, user=request.user, request=request),
-        lambda row: "Evidence removed",
+        lambda row: gettext("Evidence removed"),
     )
 
 
@@ -493,7 +524,11 @@ def nil_return(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("decisions:detail", decision_id=decision.pk)
         else:
-            messages.success(request, f"Recorded that {LABELS['agency'][agency].lower()} holds nothing relevant")
+            messages.success(
+                request,
+                gettext("Recorded that %(agency)s holds nothing relevant")
+                % {"agency": LABELS["agency"][agency].lower()},
+            )
             return redirect("decisions:evidence", decision_id=decision.pk)
     return _evidence_page(request, decision, nil_form=form)
 
@@ -507,7 +542,10 @@ def nil_return_remove(request: HttpRequest, decision_id: int, nil_return_id: int
         "nil_returns",
         nil_return_id,
         lambda row: services.nil_return_remove(nil_return=row, user=request.user, request=request),
-        lambda row: f"Removed the record that {row.get_agency_display().lower()} holds nothing relevant",
+        lambda row: (
+            gettext("Removed the record that %(agency)s holds nothing relevant")
+            % {"agency": row.get_agency_display().lower()}
+        ),
     )
 
 
@@ -528,7 +566,7 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
     if isinstance(decision, HttpResponse):
         return decision
     if decision.agenda_item_id is None or decision.meeting is None:
-        messages.error(request, "Put the decision on the agenda of a sitting before recording votes.")
+        messages.error(request, gettext("Put the decision on the agenda of a sitting before recording votes."))
         return redirect("decisions:record", decision_id=decision.pk)
     posted_form = None
     if request.method == "POST":
@@ -536,7 +574,7 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
         attendees = decision.meeting.attendees.select_related("user")
         attendee = attendees.filter(user_id=request.POST.get("voter_id") or 0).first()
         if attendee is None:
-            messages.error(request, "Select someone attending this meeting")
+            messages.error(request, gettext("Select someone attending this meeting"))
             return redirect("decisions:votes", decision_id=decision.pk)
         if posted_form.is_valid():
             try:
@@ -551,7 +589,7 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
             except (services.DecisionInvalid, services.DecisionStateError) as exc:
                 add_to_form(posted_form, exc)
             else:
-                messages.success(request, f"Vote of {attendee.user.full_name} recorded")
+                messages.success(request, gettext("Vote of %(name)s recorded") % {"name": attendee.user.full_name})
                 return redirect("decisions:votes", decision_id=decision.pk)
     else:
         _audit_view(request, decision, RECORD, "votes")
@@ -631,7 +669,7 @@ def _tie_context(request: HttpRequest, decision: Decision, rows: list, casting_f
     return {
         "tally": tally,
         "tie_rule": rule,
-        "tie_rule_label": TieRule(rule).label,
+        "tie_rule_label": TIE_RULE_WORDS.get(rule, rule),
         "deferred": deferred,
         "tie_deferrals": _tie_deferrals(decision),
         "can_cast": settle and rule == TieRule.CASTING_VOTE and is_chair,
@@ -669,7 +707,7 @@ def casting_vote(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("decisions:votes", decision_id=decision.pk)
         else:
-            messages.success(request, "Casting vote recorded")
+            messages.success(request, gettext("Casting vote recorded"))
             return redirect("decisions:votes", decision_id=decision.pk)
     return _votes_page(request, decision, casting_form=form)
 
@@ -686,7 +724,7 @@ def tie_defer(request: HttpRequest, decision_id: int) -> HttpResponse:
     except services.DecisionStateError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Decision deferred to a further sitting. The votes as cast are kept")
+        messages.success(request, gettext("Decision deferred to a further sitting. The votes as cast are kept"))
     return redirect("decisions:votes", decision_id=decision.pk)
 
 
@@ -704,7 +742,7 @@ def vote_remove(request: HttpRequest, decision_id: int, vote_id: int) -> HttpRes
     except services.DecisionStateError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Vote of {vote.voter.full_name} removed")
+        messages.success(request, gettext("Vote of %(name)s removed") % {"name": vote.voter.full_name})
     return redirect("decisions:votes", decision_id=decision.pk)
 
 
@@ -727,9 +765,9 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
             errors = exc.problems
         else:
             if decision.status == DecisionStatus.SECOND_REVIEW:
-                messages.success(request, "Decision signed off and sent for second review")
+                messages.success(request, gettext("Decision signed off and sent for second review"))
             else:
-                messages.success(request, "Decision finalised")
+                messages.success(request, gettext("Decision finalised"))
             return redirect("decisions:detail", decision_id=decision.pk)
     elif decision.status != DecisionStatus.DRAFT:
         messages.info(request, services._finalised_message(decision))
@@ -759,7 +797,7 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not has_perm(request.user, Perm.DECISION_RECORD, decision.referral.site_id):
         raise PermissionDenied
     if decision.status != DecisionStatus.FINAL:
-        messages.info(request, "Only the decision that currently stands can be corrected.")
+        messages.info(request, gettext("Only the decision that currently stands can be corrected."))
         return redirect("decisions:detail", decision_id=decision.pk)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -773,7 +811,9 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("decisions:detail", decision_id=decision.pk)
         else:
-            messages.success(request, f"Correction started as version {correction.version}")
+            messages.success(
+                request, gettext("Correction started as version %(version)s") % {"version": correction.version}
+            )
             return redirect("decisions:record", decision_id=correction.pk)
     if request.method != "POST":
         _audit_view(request, decision, RECORD, "correct")
@@ -788,7 +828,7 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not has_perm(request.user, Perm.DECISION_SECOND_REVIEW, decision.referral.site_id):
         raise PermissionDenied
     if decision.status != DecisionStatus.SECOND_REVIEW:
-        messages.info(request, "This decision is not waiting for a second review.")
+        messages.info(request, gettext("This decision is not waiting for a second review."))
         return redirect("decisions:detail", decision_id=decision.pk)
     form = SecondReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -804,9 +844,12 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
             add_to_form(form, exc)
         else:
             if result.pk == decision.pk:
-                messages.success(request, "Second review recorded: the decision is final")
+                messages.success(request, gettext("Second review recorded: the decision is final"))
                 return redirect("decisions:detail", decision_id=decision.pk)
-            messages.success(request, f"Decision returned to the panel as draft version {result.version}")
+            messages.success(
+                request,
+                gettext("Decision returned to the panel as draft version %(version)s") % {"version": result.version},
+            )
             return redirect("decisions:detail", decision_id=result.pk)
     if request.method != "POST":
         _audit_view(request, decision, PURPOSES[Perm.DECISION_SECOND_REVIEW], "second-review")
@@ -880,7 +923,13 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 def _download(request: HttpRequest, decision_id: int, kind: str) -> HttpResponse:
     decision = decision_get(request.user, decision_id)
     purpose = _purpose_for(request.user, decision)
-    data = export.decision_export(decision)
+    if kind == "json":
+        # A record for other systems: English labels whatever the page's language, so a record gives one file.
+        with translation.override("en-gb"):
+            data = export.decision_export(decision)
+            content = export.decision_export_json(data)
+    else:
+        data = export.decision_export(decision)  # the PDF is for people: in the page's language
 
     def audit() -> None:
         _audit_view(request, decision, purpose, f"export.{kind}", action=Action.DOWNLOAD)
@@ -890,9 +939,7 @@ def _download(request: HttpRequest, decision_id: int, kind: str) -> HttpResponse
     if kind == "pdf":
         return pdf_download(request, build=lambda: export.decision_export_pdf(data), filename=name, audit=audit)
     audit()
-    return download_response(
-        content=export.decision_export_json(data), filename=name, extension="json", content_type="application/json"
-    )
+    return download_response(content=content, filename=name, extension="json", content_type="application/json")
 
 
 @requires(*ANY_DECISION_PERM)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.evaluation.models import Dataset, FieldGroup, LegalBasis
 from childnrm.evaluation.services import REASON_MAX, AgreementAnswers
@@ -15,76 +18,82 @@ class AgreementForm(GovukFormMixin, forms.Form):
     there is more than one."""
 
     site = forms.ChoiceField(
-        label="Whose data", widget=forms.RadioSelect, error_messages={"required": "Select the site whose data it is"}
+        label=_("Whose data"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the site whose data it is")},
     )
     organisation_name = forms.CharField(
-        label="Organisation that will receive the data",
+        label=_("Organisation that will receive the data"),
         max_length=TEXT_MAX,
         error_messages={
-            "required": "Enter the organisation that will receive the data",
-            "max_length": f"The organisation's name must be {TEXT_MAX} characters or fewer",
+            "required": _("Enter the organisation that will receive the data"),
+            "max_length": format_lazy(_("The organisation's name must be {max} characters or fewer"), max=TEXT_MAX),
         },
     )
     contact_name = forms.CharField(
-        label="Named contact at that organisation",
-        help_text="The person responsible for the data once it is shared.",
+        label=_("Named contact at that organisation"),
+        help_text=_("The person responsible for the data once it is shared."),
         max_length=TEXT_MAX,
         error_messages={
-            "required": "Enter the name of the contact at that organisation",
-            "max_length": f"The contact's name must be {TEXT_MAX} characters or fewer",
+            "required": _("Enter the name of the contact at that organisation"),
+            "max_length": format_lazy(_("The contact's name must be {max} characters or fewer"), max=TEXT_MAX),
         },
     )
     contact_email = forms.EmailField(
-        label="Contact's email address",
+        label=_("Contact's email address"),
         error_messages={
-            "required": "Enter the contact's email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "required": _("Enter the contact's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
         },
     )
     purpose = forms.CharField(
-        label="What the data will be used for",
-        help_text="The evaluation or research question, and what will be published.",
+        label=_("What the data will be used for"),
+        help_text=_("The evaluation or research question, and what will be published."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=PURPOSE_MAX,
         error_messages={
-            "required": "Enter what the data will be used for",
-            "max_length": f"The purpose must be {PURPOSE_MAX:,} characters or fewer",
+            "required": _("Enter what the data will be used for"),
+            "max_length": format_lazy(_("The purpose must be {max} characters or fewer"), max=f"{PURPOSE_MAX:,}"),
         },
     )
     legal_basis = forms.ChoiceField(
-        label="Legal basis for sharing",
+        label=_("Legal basis for sharing"),
         choices=LegalBasis.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the legal basis for sharing"},
+        error_messages={"required": _("Select the legal basis for sharing")},
     )
     legal_basis_details = forms.CharField(
-        label="Details of the legal basis (optional unless another basis)",
-        help_text="For example the statutory gateway, or the data protection impact assessment's reference.",
+        label=_("Details of the legal basis (optional unless another basis)"),
+        help_text=_("For example the statutory gateway, or the data protection impact assessment's reference."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=PURPOSE_MAX,
-        error_messages={"max_length": f"The details must be {PURPOSE_MAX:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(_("The details must be {max} characters or fewer"), max=f"{PURPOSE_MAX:,}")
+        },
     )
     datasets = forms.MultipleChoiceField(
-        label="Files the agreement covers",
-        help_text="Select all that apply.",
+        label=_("Files the agreement covers"),
+        help_text=_("Select all that apply."),
         choices=Dataset.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select the files the agreement covers"},
+        error_messages={"required": _("Select the files the agreement covers")},
     )
     field_groups = forms.MultipleChoiceField(
-        label="Fields of the evaluation extract to share",
-        help_text="Share only what the purpose needs. Pseudonyms and the small-group flag are always included.",
+        label=_("Fields of the evaluation extract to share"),
+        help_text=_("Share only what the purpose needs. Pseudonyms and the small-group flag are always included."),
         choices=FieldGroup.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    starts_on = GovukDateField(label="Start date", what="The start date", enter="Enter the start date", required=True)
+    starts_on = GovukDateField(
+        label=_("Start date"), what=_("The start date"), enter=_("Enter the start date"), required=True
+    )
     expires_on = GovukDateField(
-        label="Expiry date",
-        help_text="No data can be downloaded under the agreement after this day.",
-        what="The expiry date",
-        enter="Enter the expiry date",
+        label=_("Expiry date"),
+        help_text=_("No data can be downloaded under the agreement after this day."),
+        what=_("The expiry date"),
+        enter=_("Enter the expiry date"),
         required=True,
     )
 
@@ -121,16 +130,16 @@ class AgreementForm(GovukFormMixin, forms.Form):
 
 class ReasonForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=REASON_MAX,
         error_messages={
-            "required": "Enter the reason",
-            "max_length": f"The reason must be {REASON_MAX:,} characters or fewer",
+            "required": _("Enter the reason"),
+            "max_length": format_lazy(_("The reason must be {max} characters or fewer"), max=f"{REASON_MAX:,}"),
         },
     )
 
-    def __init__(self, *args, label: str = "Reason", required_message: str = "Enter the reason", **kwargs) -> None:
+    def __init__(self, *args, label: str | None = None, required_message: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].error_messages["required"] = required_message
+        self.fields["reason"].label = label or gettext("Reason")
+        self.fields["reason"].error_messages["required"] = required_message or gettext("Enter the reason")

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.people.models import random_reference
@@ -34,56 +35,60 @@ def new_salt() -> str:
 class Dataset(models.TextChoices):
     """The files an agreement may cover."""
 
-    EXTRACT = "evaluation_extract", "Record-level evaluation extract (pseudonymised)"
-    HTCDS = "htcds", "Human Trafficking Case Data Standard (HTCDS) v2.0 export"
+    EXTRACT = "evaluation_extract", _("Record-level evaluation extract (pseudonymised)")
+    HTCDS = "htcds", _("Human Trafficking Case Data Standard (HTCDS) v2.0 export")
 
 
 class FieldGroup(models.TextChoices):
     """Groups of the evaluation extract's fields an agreement releases (docs/evaluation-extract.md). The
     pseudonyms and the small-group flag are always in the file."""
 
-    CASE = "case", "The case: site, month referred, how it came in, who referred, route and status"
-    CHILD = "child", "The child: sex, age band at referral and nationality"
-    ETHNICITY = "ethnicity", "Ethnicity (special category data)"
-    EXPLOITATION = "exploitation", "The exploitation: types, county lines and where"
-    DECISIONS = "decisions", "Decisions: reasonable and conclusive grounds outcomes, months and days taken"
-    OUTCOMES = "outcomes", "Outcomes: what each outcome review found, and missing episodes"
+    CASE = "case", _("The case: site, month referred, how it came in, who referred, route and status")
+    CHILD = "child", _("The child: sex, age band at referral and nationality")
+    ETHNICITY = "ethnicity", _("Ethnicity (special category data)")
+    EXPLOITATION = "exploitation", _("The exploitation: types, county lines and where")
+    DECISIONS = "decisions", _("Decisions: reasonable and conclusive grounds outcomes, months and days taken")
+    OUTCOMES = "outcomes", _("Outcomes: what each outcome review found, and missing episodes")
 
 
 class LegalBasis(models.TextChoices):
     PUBLIC_TASK_RESEARCH = (
         "public_task_research",
-        "UK GDPR Article 6(1)(e) public task, with Article 9(2)(j) and DPA 2018 Schedule 1 paragraph 4 "
-        "(archiving, research and statistics)",
+        _(
+            "UK GDPR Article 6(1)(e) public task, with Article 9(2)(j) and DPA 2018 Schedule 1 paragraph 4 "
+            "(archiving, research and statistics)"
+        ),
     )
     PUBLIC_TASK_SAFEGUARDING = (
         "public_task_safeguarding",
-        "UK GDPR Article 6(1)(e) public task, with DPA 2018 Schedule 1 paragraph 18 "
-        "(safeguarding of children and individuals at risk)",
+        _(
+            "UK GDPR Article 6(1)(e) public task, with DPA 2018 Schedule 1 paragraph 18 "
+            "(safeguarding of children and individuals at risk)"
+        ),
     )
     LEGITIMATE_INTERESTS_RESEARCH = (
         "legitimate_interests_research",
-        "UK GDPR Article 6(1)(f) legitimate interests, with Article 9(2)(j) and DPA 2018 Schedule 1 paragraph 4",
+        _("UK GDPR Article 6(1)(f) legitimate interests, with Article 9(2)(j) and DPA 2018 Schedule 1 paragraph 4"),
     )
-    OTHER = "other", "Another basis (described below)"
+    OTHER = "other", _("Another basis (described below)")
 
 
 class AgreementStatus(models.TextChoices):
-    REQUESTED = "requested", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
-    REVOKED = "revoked", "Revoked"
+    REQUESTED = "requested", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Revoked")
 
 
 class AgreementState(models.TextChoices):
     """Where an agreement stands today: its status, and for an approved one whether it is in force."""
 
-    WAITING = "waiting", "Waiting for approval"
-    NOT_STARTED = "not_started", "Approved, not started yet"
-    IN_FORCE = "in_force", "In force"
-    EXPIRED = "expired", "Expired"
-    REFUSED = "refused", "Refused"
-    REVOKED = "revoked", "Revoked"
+    WAITING = "waiting", _("Waiting for approval")
+    NOT_STARTED = "not_started", _("Approved, not started yet")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Revoked")
 
 
 STATE_TAGS = {

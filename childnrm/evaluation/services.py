@@ -23,6 +23,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
@@ -75,26 +77,26 @@ class AgreementAnswers:
 def _check_answers(answers: AgreementAnswers, today: date) -> list[tuple[str | None, str]]:
     problems: list[tuple[str | None, str]] = []
     for name, message in (
-        ("organisation_name", "Enter the organisation that will receive the data"),
-        ("contact_name", "Enter the name of the contact at that organisation"),
-        ("contact_email", "Enter the contact's email address"),
-        ("purpose", "Enter what the data will be used for"),
+        ("organisation_name", gettext("Enter the organisation that will receive the data")),
+        ("contact_name", gettext("Enter the name of the contact at that organisation")),
+        ("contact_email", gettext("Enter the contact's email address")),
+        ("purpose", gettext("Enter what the data will be used for")),
     ):
         if not getattr(answers, name).strip():
             problems.append((name, message))
     if answers.legal_basis not in LegalBasis.values:
-        problems.append(("legal_basis", "Select the legal basis for sharing"))
+        problems.append(("legal_basis", gettext("Select the legal basis for sharing")))
     elif answers.legal_basis == LegalBasis.OTHER and not answers.legal_basis_details.strip():
-        problems.append(("legal_basis_details", "Describe the legal basis for sharing"))
+        problems.append(("legal_basis_details", gettext("Describe the legal basis for sharing")))
     datasets = [d for d in answers.datasets if d in Dataset.values]
     if not datasets:
-        problems.append(("datasets", "Select the files the agreement covers"))
+        problems.append(("datasets", gettext("Select the files the agreement covers")))
     if Dataset.EXTRACT in datasets and not [g for g in answers.field_groups if g in FieldGroup.values]:
-        problems.append(("field_groups", "Select the fields of the evaluation extract to share"))
+        problems.append(("field_groups", gettext("Select the fields of the evaluation extract to share")))
     if answers.expires_on < answers.starts_on:
-        problems.append(("expires_on", "The agreement must end on or after the day it starts"))
+        problems.append(("expires_on", gettext("The agreement must end on or after the day it starts")))
     elif answers.expires_on < today:
-        problems.append(("expires_on", "The agreement must end today or in the future"))
+        problems.append(("expires_on", gettext("The agreement must end today or in the future")))
     return problems
 
 
@@ -158,9 +160,11 @@ def agreement_approve(
     with transaction.atomic():
         locked = _locked_for_decision(agreement, user)
         if locked.status != AgreementStatus.REQUESTED:
-            raise AgreementError(f"This agreement has already been {locked.get_status_display().lower()}")
+            raise AgreementError(_already(locked.status))
         if locked.requested_by_id == user.pk:
-            raise AgreementError("You asked for this agreement: another data protection officer must approve it")
+            raise AgreementError(
+                gettext("You asked for this agreement: another data protection officer must approve it")
+            )
         locked.status = AgreementStatus.APPROVED
         locked.decided_by = user
         locked.decided_at = timezone.now()
@@ -169,12 +173,27 @@ def agreement_approve(
     return locked
 
 
+def _already(status: str) -> str:
+    """Why a decided agreement cannot be decided again: a whole sentence for each status."""
+    return {
+        AgreementStatus.APPROVED: gettext("This agreement has already been approved"),
+        AgreementStatus.REFUSED: gettext("This agreement has already been refused"),
+        AgreementStatus.REVOKED: gettext("This agreement has already been revoked"),
+    }.get(status, gettext("This agreement has already been decided"))
+
+
 def _reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise AgreementError(f"Enter why the agreement is {what}", "reason")
+        message = {
+            "refused": gettext("Enter why the agreement is refused"),
+            "revoked": gettext("Enter why the agreement is revoked"),
+        }[what]
+        raise AgreementError(message, "reason")
     if len(reason) > REASON_MAX:
-        raise AgreementError(f"The reason must be {REASON_MAX:,} characters or fewer", "reason")
+        raise AgreementError(
+            gettext("The reason must be %(max)s characters or fewer") % {"max": f"{REASON_MAX:,}"}, "reason"
+        )
     return reason
 
 
@@ -185,7 +204,7 @@ def agreement_refuse(
     with transaction.atomic():
         locked = _locked_for_decision(agreement, user)
         if locked.status != AgreementStatus.REQUESTED:
-            raise AgreementError(f"This agreement has already been {locked.get_status_display().lower()}")
+            raise AgreementError(_already(locked.status))
         locked.status = AgreementStatus.REFUSED
         locked.decided_by = user
         locked.decided_at = timezone.now()
@@ -202,7 +221,7 @@ def agreement_revoke(
     with transaction.atomic():
         locked = _locked_for_decision(agreement, user)
         if locked.status != AgreementStatus.APPROVED:
-            raise AgreementError("Only an approved agreement can be revoked")
+            raise AgreementError(gettext("Only an approved agreement can be revoked"))
         locked.status = AgreementStatus.REVOKED
         locked.revoked_by = user
         locked.revoked_at = timezone.now()
@@ -215,15 +234,20 @@ def agreement_revoke(
 # Releases ----------------------------------------------------------------------------------------------
 
 REFUSALS = {
-    AgreementState.WAITING: "This agreement has not been approved yet: no data can be released under it",
-    AgreementState.NOT_STARTED: "This agreement has not started yet: no data can be released under it before {start}",
-    AgreementState.EXPIRED: "This agreement expired on {end}: no data can be released under it",
-    AgreementState.REFUSED: "This agreement was refused: no data can be released under it",
-    AgreementState.REVOKED: "This agreement was revoked: no data can be released under it",
+    AgreementState.WAITING: _("This agreement has not been approved yet: no data can be released under it"),
+    AgreementState.NOT_STARTED: _(
+        "This agreement has not started yet: no data can be released under it before {start}"
+    ),
+    AgreementState.EXPIRED: _("This agreement expired on {end}: no data can be released under it"),
+    AgreementState.REFUSED: _("This agreement was refused: no data can be released under it"),
+    AgreementState.REVOKED: _("This agreement was revoked: no data can be released under it"),
 }
 
 
-DATASET_NAMES = {Dataset.EXTRACT: "evaluation extract", Dataset.HTCDS: "HTCDS export"}
+NOT_COVERED = {
+    Dataset.EXTRACT: _("This agreement does not cover the evaluation extract"),
+    Dataset.HTCDS: _("This agreement does not cover the HTCDS export"),
+}
 
 
 def release_refusal(agreement: DataSharingAgreement, dataset: str, today: date) -> str | None:
@@ -232,9 +256,9 @@ def release_refusal(agreement: DataSharingAgreement, dataset: str, today: date) 
 
     state = agreement.state(today)
     if state != AgreementState.IN_FORCE:
-        return REFUSALS[state].format(start=long_date(agreement.starts_on), end=long_date(agreement.expires_on))
+        return str(REFUSALS[state]).format(start=long_date(agreement.starts_on), end=long_date(agreement.expires_on))
     if not agreement.covers(dataset):
-        return f"This agreement does not cover the {DATASET_NAMES.get(dataset, 'file')}"
+        return str(NOT_COVERED.get(dataset, _("This agreement does not cover the file")))
     return None
 
 

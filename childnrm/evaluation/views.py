@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -54,7 +55,11 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         except services.AgreementError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Agreement {agreement.reference} sent to the data protection officer")
+            messages.success(
+                request,
+                gettext("Agreement %(reference)s sent to the data protection officer")
+                % {"reference": agreement.reference},
+            )
             return redirect("evaluation:agreement", data_sharing_agreement_id=agreement.pk)
     return render(request, "evaluation/agreement_form.html", {"form": form, "several_sites": len(sites) > 1})
 
@@ -86,8 +91,8 @@ def _agreement_page(
             "downloads": downloads,
             "may_decide": may_decide,
             "own_request": agreement.requested_by_id == request.user.pk,
-            "refuse_form": refuse_form or ReasonForm(prefix="refuse", label="Why is it refused?"),
-            "revoke_form": revoke_form or ReasonForm(prefix="revoke", label="Why is it revoked?"),
+            "refuse_form": refuse_form or ReasonForm(prefix="refuse", label=gettext("Why is it refused?")),
+            "revoke_form": revoke_form or ReasonForm(prefix="revoke", label=gettext("Why is it revoked?")),
         },
         status=status,
     )
@@ -107,13 +112,13 @@ def agreement_approve(request: HttpRequest, data_sharing_agreement_id: int) -> H
     except services.AgreementError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"Agreement {found.reference} approved")
+        messages.success(request, gettext("Agreement %(reference)s approved") % {"reference": found.reference})
     return redirect("evaluation:agreement", data_sharing_agreement_id=found.pk)
 
 
 def _with_reason(request: HttpRequest, data_sharing_agreement_id: int, *, step: str) -> HttpResponse:
     found = selectors.agreement_for_decision(request.user, data_sharing_agreement_id)
-    label = "Why is it refused?" if step == "refuse" else "Why is it revoked?"
+    label = gettext("Why is it refused?") if step == "refuse" else gettext("Why is it revoked?")
     form = ReasonForm(request.POST, prefix=step, label=label)
     if form.is_valid():
         act = services.agreement_refuse if step == "refuse" else services.agreement_revoke
@@ -126,7 +131,12 @@ def _with_reason(request: HttpRequest, data_sharing_agreement_id: int, *, step: 
                 messages.error(request, str(problem))
                 return redirect("evaluation:agreement", data_sharing_agreement_id=found.pk)
         else:
-            messages.success(request, f"Agreement {found.reference} {'refused' if step == 'refuse' else 'revoked'}")
+            done = (
+                gettext("Agreement %(reference)s refused")
+                if step == "refuse"
+                else gettext("Agreement %(reference)s revoked")
+            )
+            messages.success(request, done % {"reference": found.reference})
             return redirect("evaluation:agreement", data_sharing_agreement_id=found.pk)
     found = selectors.agreement_get(request.user, found.pk)
     return _agreement_page(request, found, **{f"{step}_form": form})
@@ -197,7 +207,7 @@ def synthetic(request: HttpRequest) -> HttpResponse:
 def synthetic_file(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_synthetic(request.user)
     if latest is None or not latest.file:
-        messages.info(request, "There is no synthetic dataset yet")
+        messages.info(request, gettext("There is no synthetic dataset yet"))
         return redirect("evaluation:synthetic")
     content = stored_file_open(latest.file)
     audit_record(

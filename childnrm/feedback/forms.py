@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from markupsafe import Markup
 
 from childnrm.feedback import wording
@@ -17,11 +19,12 @@ from childnrm.kit.forms import GovukFormMixin
 
 def _scale(question: wording.Question) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=question.text,
-        help_text=question.hint,
-        choices=[(value, wording.SCALE_WORDS[value]) for value in Scale.values],
+        # wording's English, marked there, in the page's language here
+        label=_(question.text),
+        help_text=_(question.hint),
+        choices=[(value, _(wording.SCALE_WORDS[value])) for value in Scale.values],
         widget=forms.RadioSelect,
-        error_messages={"required": question.missing, "invalid_choice": question.missing},
+        error_messages={"required": _(question.missing), "invalid_choice": _(question.missing)},
     )
 
 
@@ -29,12 +32,12 @@ class ChildFeedbackForm(GovukFormMixin, forms.Form):
     listened = _scale(wording.LISTENED)
     understood = _scale(wording.UNDERSTOOD)
     better = forms.CharField(
-        label=wording.BETTER.text,
-        help_text=wording.BETTER.hint,
+        label=_(wording.BETTER.text),
+        help_text=_(wording.BETTER.hint),
         required=False,
         max_length=BETTER_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": wording.BETTER_TOO_LONG},
+        error_messages={"max_length": _(wording.BETTER_TOO_LONG)},
     )
 
     def face_items(self, name: str) -> list[dict[str, Any]]:
@@ -44,7 +47,7 @@ class ChildFeedbackForm(GovukFormMixin, forms.Form):
         return [
             {
                 "value": value,
-                "html": Markup('{}<span class="app-face__words">{}</span>').format(face(value), words),
+                "html": Markup('{}<span class="app-face__words">{}</span>').format(face(value), gettext(words)),
                 "id": f"{bound.auto_id}_{i}",
                 "checked": chosen == value,
                 "label": {"classes": "app-face__label"},
@@ -55,8 +58,8 @@ class ChildFeedbackForm(GovukFormMixin, forms.Form):
 
 class CodeForm(GovukFormMixin, forms.Form):
     code = forms.CharField(
-        label=wording.CODE_LABEL,
-        help_text=wording.CODE_HINT,
+        label=_(wording.CODE_LABEL),
+        help_text=_(wording.CODE_HINT),
         max_length=20,
         widget=forms.TextInput(
             attrs={
@@ -66,15 +69,15 @@ class CodeForm(GovukFormMixin, forms.Form):
                 "autocapitalize": "characters",
             }
         ),
-        error_messages={"required": wording.CODE_MISSING, "max_length": wording.CODE_WRONG},
+        error_messages={"required": _(wording.CODE_MISSING), "max_length": _(wording.CODE_WRONG)},
     )
 
 
-PERIODS = [("3", "The last 3 months"), ("12", "The last 12 months"), ("24", "The last 2 years")]
+PERIODS = [("3", _("The last 3 months")), ("12", _("The last 12 months")), ("24", _("The last 2 years"))]
 
 
 class PeriodForm(GovukFormMixin, forms.Form):
-    months = forms.ChoiceField(label="Answers given in", choices=PERIODS, required=False)
+    months = forms.ChoiceField(label=_("Answers given in"), choices=PERIODS, required=False)
 
     def chosen_months(self) -> int:
         if self.is_valid() and self.cleaned_data.get("months"):

@@ -16,11 +16,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.feedback import wording
 from childnrm.feedback.models import FeedbackSession, Scale
-from childnrm.kit.disclosure import DEFAULT_RULES, Cell, protect_rate, protect_table
+from childnrm.kit.disclosure import DEFAULT_RULES, Cell, DisclosureRules, protect_rate, protect_table
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 
 # The associations that make someone a gatherer of a child's feedback: the people who sit with the child.
@@ -185,4 +186,17 @@ def feedback_summary(site_ids: list[int], start: date, end: date) -> FeedbackSum
             answers.append(AnswerCount(value, wording.SCALE_WORDS[value], cell, percent))
         questions.append(QuestionSummary(question.name, question.text, answers, table.row_totals[0]))
     answered_total = questions[0].total if questions else Cell(0)
-    return FeedbackSummary(start, end, answered_total, questions, DEFAULT_RULES.describe())
+    return FeedbackSummary(start, end, answered_total, questions, rules_in_words(DEFAULT_RULES))
+
+
+def rules_in_words(rules: DisclosureRules) -> str:
+    """The rules as `rules.describe()` says them, in the page's language: the kit's words stay English, for the
+    statistics' exports, so the summary's footnote is one translatable sentence of its own."""
+    if rules.threshold <= 1 or rules.rounding <= 1:
+        return rules.describe()
+    return gettext(
+        "Counts from 1 to %(largest)s are suppressed and shown as [c], with further cells suppressed where a total "
+        "would let a suppressed count be worked out; all other counts, totals included, are rounded to the nearest "
+        "%(rounding)s; rates, averages and times are shown only where they are based on at least %(base)s cases "
+        "([low] otherwise), and a rate is not shown where it would give back a suppressed count."
+    ) % {"largest": rules.threshold - 1, "rounding": rules.rounding, "base": rules.min_denominator}

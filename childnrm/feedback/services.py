@@ -14,6 +14,8 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import User
@@ -40,10 +42,10 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.OPEN: ("Waiting for the child's answers", ""),
-    State.ANSWERED: ("Answered", "govuk-tag--green"),
-    State.CANCELLED: ("Cancelled", "govuk-tag--grey"),
-    State.EXPIRED: ("Expired without answers", "govuk-tag--grey"),
+    State.OPEN: (_("Waiting for the child's answers"), ""),
+    State.ANSWERED: (_("Answered"), "govuk-tag--green"),
+    State.CANCELLED: (_("Cancelled"), "govuk-tag--grey"),
+    State.EXPIRED: (_("Expired without answers"), "govuk-tag--grey"),
 }
 
 
@@ -78,7 +80,7 @@ def session_start(*, child: Child, user: User, request: HttpRequest | None = Non
     from childnrm.decisions.models import Decision, DecisionStatus
 
     if not selectors.may_gather(user, child):
-        raise FeedbackError("Only the child's guardian or lead social worker can start a feedback session")
+        raise FeedbackError(gettext("Only the child's guardian or lead social worker can start a feedback session"))
     decision = (
         Decision.objects.filter(referral__child=child, status=DecisionStatus.FINAL)
         .select_related("referral")
@@ -110,7 +112,7 @@ def session_start(*, child: Child, user: User, request: HttpRequest | None = Non
         except IntegrityError:
             continue
         return Started(session, code)
-    raise FeedbackError("The feedback session could not be started: try again")
+    raise FeedbackError(gettext("The feedback session could not be started: try again"))
 
 
 def session_cancel(*, session: FeedbackSession, user: User, request: HttpRequest | None = None) -> FeedbackSession:
@@ -118,10 +120,12 @@ def session_cancel(*, session: FeedbackSession, user: User, request: HttpRequest
     with transaction.atomic():
         session = FeedbackSession.objects.select_for_update().select_related("child").get(pk=session.pk)
         if session.started_by_id != user.pk or not selectors.may_gather(user, session.child):
-            raise FeedbackError("Only the person who started this feedback session can cancel it")
+            raise FeedbackError(gettext("Only the person who started this feedback session can cancel it"))
         state = state_of(session)
         if state != State.OPEN:
-            raise FeedbackError(f"This feedback session is already {STATE_LABELS[state][0].lower()}")
+            raise FeedbackError(
+                gettext("This feedback session is already %(state)s") % {"state": str(STATE_LABELS[state][0]).lower()}
+            )
         session.cancelled_at = timezone.now()
         session.save(update_fields=["cancelled_at"])
         _audit(
@@ -193,11 +197,11 @@ def feedback_answer(
     """The child's answers, once: the link must still be open when they are saved (checked again under a lock)."""
     better = (better or "").strip()
     if listened not in Scale.values:
-        raise FeedbackError("Pick an answer", "listened")
+        raise FeedbackError(gettext("Pick an answer"), "listened")
     if understood not in Scale.values:
-        raise FeedbackError("Pick an answer", "understood")
+        raise FeedbackError(gettext("Pick an answer"), "understood")
     if len(better) > BETTER_MAX:
-        raise FeedbackError("That is too long", "better")
+        raise FeedbackError(gettext("That is too long"), "better")
     found = tokens.read_token(token)
     if found is None:
         raise FeedbackError("This link does not work", code="link_gone")

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from childnrm.access.decorators import public, requires
@@ -77,7 +78,7 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("feedback:child", reference=child.reference)
     if not ratelimit.allowed(ratelimit.SESSION_STARTS, f"user-{request.user.pk}"):
-        messages.info(request, "You have started many feedback sessions in the last hour. Try again later.")
+        messages.info(request, gettext("You have started many feedback sessions in the last hour. Try again later."))
         return redirect("feedback:child", reference=child.reference)
     try:
         started = services.session_start(child=child, user=request.user, request=request)
@@ -109,7 +110,7 @@ def session(request: HttpRequest, feedback_session_id: int) -> HttpResponse:
             "child": found.child,
             "found": found,
             "state": state,
-            "label": services.STATE_LABELS[state][0],
+            "label": str(services.STATE_LABELS[state][0]),
             "code": tokens.shown(code) if code else "",
             "link": link,
             "code_page": request.build_absolute_uri(reverse("feedback:code")),
@@ -127,7 +128,7 @@ def cancel(request: HttpRequest, feedback_session_id: int) -> HttpResponse:
     except FeedbackError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, "The feedback link and code no longer work")
+        messages.success(request, gettext("The feedback link and code no longer work"))
     codes = request.session.get(_CODES_KEY, {})
     if codes.pop(str(found.pk), None) is not None:
         request.session[_CODES_KEY] = codes
@@ -198,7 +199,7 @@ def code(request: HttpRequest) -> HttpResponse:
                 return redirect("feedback:form", feedback_token=tokens.make_token(session_found.pk, typed))
             ratelimit.address_failed(request)
             services.code_refused(request=request, reason="code does not open a form")
-            form.add_error("code", wording.CODE_WRONG)
+            form.add_error("code", gettext(wording.CODE_WRONG))
     return _private(render(request, "feedback/code.html", {"form": form, "wording": wording}))
 
 

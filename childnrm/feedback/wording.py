@@ -3,19 +3,25 @@
 
 Plain words, short sentences, "you" and "we". Nothing here names the child, their case or the decision: the
 pages work on a device without signing in, and anyone looking over a shoulder learns nothing.
+
+The words here are English, marked for the Welsh catalogue (gettext_noop) and translated where they are shown
+(forms.py, the templates), so the reading-age test reads the English and the child reads their own language.
+The Welsh says "ti", as Welsh writing for children does (docs/welsh-glossary.md, "Register").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from childnrm.feedback.models import Scale
 
-TITLE = "Tell us what you think"
+TITLE = gettext_noop("Tell us what you think")
 INTRO = (
-    "You met someone who told you what the panel decided. We want to know how that went for you.",
-    "There are no right or wrong answers. This is not a test.",
-    "You can ask the person with you to help you.",
+    gettext_noop("You met someone who told you what the panel decided. We want to know how that went for you."),
+    gettext_noop("There are no right or wrong answers. This is not a test."),
+    gettext_noop("You can ask the person with you to help you."),
 )
 
 
@@ -29,59 +35,64 @@ class Question:
 
 LISTENED = Question(
     "listened",
-    "Did you feel listened to?",
-    "Did the people you met hear what you had to say?",
-    "Pick an answer to: did you feel listened to? You can pick I'm not sure.",
+    gettext_noop("Did you feel listened to?"),
+    gettext_noop("Did the people you met hear what you had to say?"),
+    gettext_noop("Pick an answer to: did you feel listened to? You can pick I'm not sure."),
 )
 UNDERSTOOD = Question(
     "understood",
-    "Did you understand what happened?",
-    "Did you get what the panel decided, and what it means for you?",
-    "Pick an answer to: did you understand what happened? You can pick I'm not sure.",
+    gettext_noop("Did you understand what happened?"),
+    gettext_noop("Did you get what the panel decided, and what it means for you?"),
+    gettext_noop("Pick an answer to: did you understand what happened? You can pick I'm not sure."),
 )
 SCALE_QUESTIONS = (LISTENED, UNDERSTOOD)
 
 # The words beside each face. The face is a picture of the same words, never the only way to tell them apart.
 SCALE_WORDS = {
-    Scale.YES: "Yes",
-    Scale.A_BIT: "A bit",
-    Scale.NO: "No",
-    Scale.NOT_SURE: "I'm not sure",
+    Scale.YES: gettext_noop("Yes"),
+    Scale.A_BIT: gettext_noop("A bit"),
+    Scale.NO: gettext_noop("No"),
+    Scale.NOT_SURE: gettext_noop("I'm not sure"),
 }
 
 BETTER = Question(
     "better",
-    "What would make it better?",
-    "You can write as much or as little as you like. Or you can leave it blank. The person with you can write it "
-    "for you.",
+    gettext_noop("What would make it better?"),
+    gettext_noop(
+        "You can write as much or as little as you like. Or you can leave it blank. The person with you can write "
+        "it for you."
+    ),
     "",
 )
-BETTER_TOO_LONG = "That is too long. Please make it shorter."
-SEND = "Send my answers"
+BETTER_TOO_LONG = gettext_noop("That is too long. Please make it shorter.")
+SEND = gettext_noop("Send my answers")
 
-THANKS_TITLE = "Thank you"
+THANKS_TITLE = gettext_noop("Thank you")
 THANKS = (
-    "We got your answers.",
-    "They help us do better for you and for other young people.",
-    "You can give this device back now.",
+    gettext_noop("We got your answers."),
+    gettext_noop("They help us do better for you and for other young people."),
+    gettext_noop("You can give this device back now."),
 )
 
-CODE_TITLE = "Type in your code"
-CODE_INTRO = "The person helping you has a code. It has 8 letters and numbers."
-CODE_LABEL = "Your code"
-CODE_HINT = "For example, ABCD-EF23"
-CODE_BUTTON = "Go on"
-CODE_MISSING = "Type in your code"
-CODE_WRONG = "That code does not work. Check it with the person helping you."
+CODE_TITLE = gettext_noop("Type in your code")
+CODE_INTRO = gettext_noop("The person helping you has a code. It has 8 letters and numbers.")
+CODE_LABEL = gettext_noop("Your code")
+CODE_HINT = gettext_noop("For example, ABCD-EF23")
+CODE_BUTTON = gettext_noop("Go on")
+CODE_MISSING = gettext_noop("Type in your code")
+CODE_WRONG = gettext_noop("That code does not work. Check it with the person helping you.")
 
-LINK_GONE_TITLE = "This link does not work"
+LINK_GONE_TITLE = gettext_noop("This link does not work")
 LINK_GONE = (
-    "It may be old, or it may have been used.",
-    "Ask the person helping you for a new code.",
+    gettext_noop("It may be old, or it may have been used."),
+    gettext_noop("Ask the person helping you for a new code."),
 )
 
-TOO_MANY_TITLE = "Please wait a little"
-TOO_MANY = ("You have tried a lot of times.", "Wait 10 minutes, then try again. Or ask the person helping you.")
+TOO_MANY_TITLE = gettext_noop("Please wait a little")
+TOO_MANY = (
+    gettext_noop("You have tried a lot of times."),
+    gettext_noop("Wait 10 minutes, then try again. Or ask the person helping you."),
+)
 
 
 def child_texts() -> list[str]:

@@ -7,15 +7,16 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.forms import GovukFormMixin
 
 
 class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
@@ -26,9 +27,9 @@ class ActionProgressForm(GovukFormMixin, forms.Form):
 
     non_field_anchor = "main-content"
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the action's status", "invalid_choice": "Select the action's status"},
+        error_messages={"required": _("Select the action's status"), "invalid_choice": _("Select the action's status")},
     )
 
     def __init__(self, *args: Any, can_cancel: bool, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ that make a bound field render itself through the GOV.UK Frontend Jinja macros (
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone, translation
@@ -14,6 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.errors import ServiceError, add_to_form
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The three boxes of a date, as their labels say and as error messages name them.
 PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
@@ -80,7 +83,15 @@ class GovukDateField(forms.Field):
 
     widget = DateParts
 
-    def __init__(self, *, what: str, enter: str, future: str = "", allow_today: bool = True, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        what: _StrOrPromise,
+        enter: _StrOrPromise,
+        future: _StrOrPromise = "",
+        allow_today: bool = True,
+        **kwargs,
+    ) -> None:
         self.what = what
         self.enter = enter
         self.future = future  # "" allows future dates; otherwise the message for one

@@ -152,7 +152,9 @@ class ReviewSummary(models.Model):
     The review itself (case_reviews) is seen only by its site. Its coordinator writes a summary with its themes;
     a library moderator of the site approves it (published to every site) or rejects it with reasons, as for a
     library item. Each submission is a new row, never edited once moderated: a newer one replaces a summary still
-    waiting, and its approval replaces the one published before. A published summary never links to the review.
+    waiting, and its approval replaces the one published before. A returned summary is changed and sent again as
+    the next row (`revises`), so its moderator sees the reasons it answers. A published summary never links to
+    the review.
     """
 
     review = models.ForeignKey("case_reviews.CaseReview", on_delete=models.PROTECT, related_name="+")
@@ -172,6 +174,8 @@ class ReviewSummary(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.TextField(blank=True)
+    # The returned summary this one answers: its author changed it after the moderator's reasons and sent it again.
+    revises = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["review_id", "-number"]

@@ -48,6 +48,7 @@ def ranked(versions: QuerySet[LibraryItemVersion], query: str) -> QuerySet[Libra
 def _ranked_postgresql(versions: QuerySet[LibraryItemVersion], words: list[str]) -> QuerySet[LibraryItemVersion]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
+    # Migration 0004's GIN index is on this very expression: change both together (test_search_index.py).
     vector = (
         SearchVector("title", weight="A", config="english")
         + SearchVector("summary", weight="B", config="english")

@@ -3,6 +3,7 @@ their site's moderators. The only way views reach library rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -10,8 +11,16 @@ from django.http import Http404
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
-from childnrm.learning.models import LibraryItem, LibraryItemVersion, ReviewSummary, VersionStatus
+from childnrm.learning.models import (
+    EXPLOITATION_CHOICES,
+    LibraryItem,
+    LibraryItemVersion,
+    ReviewSummary,
+    Theme,
+    VersionStatus,
+)
 from childnrm.learning.search import ranked
+from childnrm.referrals.vocab import ExploitationType
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,58 @@ def library_search(filters: LibraryFilters) -> QuerySet[LibraryItemVersion]:
             versions = versions.order_by("-item_date", "-id")
         return versions
     return versions.order_by("-item_date", "-id")
+
+
+# Links from the service's pages to the library (issue 12 item 1) --------------------------------------------
+
+# Of the newest published items on a page's themes, the ones matching most of them are shown.
+_LINK_CANDIDATES = 50
+_EXPLOITATION_VALUES = frozenset(value for value, _label in EXPLOITATION_CHOICES)
+# A referral's exploitation types that the library also files as a theme.
+_THEME_OF_EXPLOITATION = {
+    ExploitationType.CRIMINAL.value: Theme.CRIMINAL_EXPLOITATION.value,
+    ExploitationType.SEXUAL.value: Theme.SEXUAL_EXPLOITATION.value,
+}
+
+
+def published_on(
+    *, themes: Iterable[str] = (), exploitation_types: Iterable[str] = (), limit: int = 3
+) -> list[LibraryItemVersion]:
+    """Published items on any of `themes` or `exploitation_types`, those on more of them first, then newest.
+
+    Only published versions: a link from a case's page never leads to a submission still being moderated."""
+    themes = [t for t in dict.fromkeys(themes) if t in Theme.values]
+    exploitation_types = [e for e in dict.fromkeys(exploitation_types) if e in _EXPLOITATION_VALUES]
+    wanted = Q()
+    for theme in themes:
+        wanted |= _json_contains("themes", theme)
+    for exploitation_type in exploitation_types:
+        wanted |= _json_contains("exploitation_types", exploitation_type)
+    if not wanted:
+        return []
+    candidates = published_versions().filter(wanted).order_by("-item_date", "-id")[:_LINK_CANDIDATES]
+
+    def matched(version: LibraryItemVersion) -> int:
+        return len(set(themes) & set(version.themes)) + len(set(exploitation_types) & set(version.exploitation_types))
+
+    return sorted(candidates, key=matched, reverse=True)[:limit]  # sorted() is stable: newest first within a tie
+
+
+def topics_of_referrals(referrals: Iterable) -> tuple[list[str], list[str]]:
+    """(themes, exploitation types) the library may hold guidance on, from what referrals say of the children:
+    a disputed or uncertain age, county lines, the kinds of exploitation."""
+    themes: list[str] = []
+    exploitation_types: list[str] = []
+    for referral in referrals:
+        if referral.age_disputed or referral.age_uncertain:
+            themes.append(Theme.AGE_ASSESSMENT.value)
+        if referral.county_lines:
+            themes.append(Theme.COUNTY_LINES.value)
+        for value in referral.exploitation_types or []:
+            if value in _THEME_OF_EXPLOITATION:
+                themes.append(_THEME_OF_EXPLOITATION[value])
+            exploitation_types.append(value)
+    return list(dict.fromkeys(themes)), list(dict.fromkeys(exploitation_types))
 
 
 def item_get(user, item_id: int) -> LibraryItem:
@@ -145,6 +206,14 @@ def may_follow_summaries(user, site_id: int) -> bool:
     return has_perm(user, Perm.LIBRARY_MODERATE, site_id) or has_perm(user, Perm.CASE_REVIEW_VIEW, site_id)
 
 
+def summary_may_be_changed(user, summary: ReviewSummary) -> bool:
+    """Whether the user may change this returned summary and send it again: it is its review's latest, and they
+    record the site's case reviews."""
+    if summary.status != VersionStatus.REJECTED or not has_perm(user, Perm.CASE_REVIEW_MANAGE, summary.site_id):
+        return False
+    return not ReviewSummary.objects.filter(review_id=summary.review_id, number__gt=summary.number).exists()
+
+
 def summaries_of_review(review_id: int) -> QuerySet[ReviewSummary]:
     return ReviewSummary.objects.filter(review_id=review_id).select_related("submitted_by", "moderated_by")
 
@@ -160,7 +229,7 @@ def summary_moderation_queue(user) -> QuerySet[ReviewSummary]:
 
 
 def waiting_summary_get(user, review_summary_id: int) -> ReviewSummary:
-    summary = summary_moderation_queue(user).filter(pk=review_summary_id).first()
+    summary = summary_moderation_queue(user).select_related("revises").filter(pk=review_summary_id).first()
     if summary is None:
         raise Http404
     return summary

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.audit.services import Action, audit_record
@@ -103,8 +104,14 @@ def _check(answers: ItemAnswers) -> None:
 
 
 def _search_tags(answers: ItemAnswers) -> str:
+    """The item's themes and exploitation types in words, in every language of the service, so a search in
+    either language finds them (their labels are translated)."""
     labels = [Theme(t).label for t in answers.themes] + [ExploitationType(t).label for t in answers.exploitation_types]
-    return " ".join(labels)
+    words: list[str] = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words += [str(label) for label in labels if str(label) not in words]
+    return " ".join(words)
 
 
 def _new_version(item: LibraryItem, answers: ItemAnswers, user) -> LibraryItemVersion:
@@ -294,18 +301,33 @@ def _check_summary(answers: SummaryAnswers, review: CaseReview) -> None:
 
 
 def review_summary_submit(
-    *, user, review: CaseReview, answers: SummaryAnswers, request: HttpRequest | None = None
+    *,
+    user,
+    review: CaseReview,
+    answers: SummaryAnswers,
+    revising: ReviewSummary | None = None,
+    request: HttpRequest | None = None,
 ) -> ReviewSummary:
-    """The review's anonymised summary, sent to the site's library moderators; one still waiting is replaced."""
+    """The review's anonymised summary, sent to the site's library moderators; one still waiting is replaced.
+
+    `revising` is the review's latest summary, returned by the moderator: the new one is that summary changed and
+    sent again, checked again for personal data like any other, and shows the moderator the reasons it answers."""
     if not has_perm(user, Perm.CASE_REVIEW_MANAGE, review.site_id):
         raise PermissionDenied
     _check_summary(answers, review)
     with transaction.atomic():
         locked = CaseReview.objects.select_for_update().get(pk=review.pk)
+        latest = ReviewSummary.objects.filter(review=locked).order_by("-number").first()
+        if revising is not None and (revising.review_id != locked.pk or latest is None or latest.pk != revising.pk):
+            raise LibraryError("A newer summary of this review has been sent since. Start again from the review.")
+        if revising is not None and latest is not None and latest.status != VersionStatus.REJECTED:
+            raise LibraryError("That summary was not returned by a moderator, so there is nothing to send again.")
+        # A summary sent while another waits still answers the reasons that one answered.
+        answered = revising or (latest.revises if latest and latest.status == VersionStatus.SUBMITTED else None)
         ReviewSummary.objects.filter(review=locked, status=VersionStatus.SUBMITTED).update(
             status=VersionStatus.REPLACED
         )
-        number = (ReviewSummary.objects.filter(review=locked).aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (latest.number if latest else 0) + 1
         summary = ReviewSummary.objects.create(
             review=locked,
             site_id=locked.site_id,
@@ -317,8 +339,12 @@ def review_summary_submit(
             learning=answers.learning.strip(),
             themes=answers.themes,
             submitted_by=user,
+            revises=answered,
         )
-        _audit_summary(request, user, Action.CREATE, summary, Perm.CASE_REVIEW_MANAGE, {"submitted": number})
+        detail: dict = {"submitted": number}
+        if revising is not None:
+            detail["resubmits"] = revising.number  # changed after the moderator returned it
+        _audit_summary(request, user, Action.CREATE, summary, Perm.CASE_REVIEW_MANAGE, detail)
     return summary
 
 

@@ -24,7 +24,7 @@ from childnrm.kit.errors import add_to_form
 from childnrm.kit.pending import UploadKeeper
 from childnrm.learning import selectors, services
 from childnrm.learning.forms import LearningLogForm, LibraryItemForm, LibrarySearchForm, RejectForm, ReviewSummaryForm
-from childnrm.learning.models import LibraryItemVersion, ReviewSummary, Theme
+from childnrm.learning.models import LibraryItemVersion, ReviewSummary, Theme, VersionStatus
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.forms import document_keep_check
 from childnrm.training.selectors import upcoming_sessions
@@ -255,7 +255,11 @@ def learning_log(request: HttpRequest) -> HttpResponse:
 @requires(Perm.LIBRARY_READ, Perm.CASE_REVIEW_VIEW)
 def summary(request: HttpRequest, review_summary_id: int) -> HttpResponse:
     found = selectors.summary_get(request.user, review_summary_id)
-    return render(request, "learning/summary.html", {"summary": found})
+    return render(
+        request,
+        "learning/summary.html",
+        {"summary": found, "may_change": selectors.summary_may_be_changed(request.user, found)},
+    )
 
 
 @requires(Perm.CASE_REVIEW_MANAGE)
@@ -266,14 +270,23 @@ def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
         initial = {n: getattr(earlier, n) for n in ("title", "summary", "learning", "themes")}
     else:  # a start from the review's own learning points, to be rewritten for every site
         initial = {"learning": "\n\n".join(p.text for p in review.learning_points.all())}
+    # The moderator returned the latest summary: it is changed here and sent again, with their reasons in view.
+    returned = earlier if earlier is not None and earlier.status == VersionStatus.REJECTED else None
     form = ReviewSummaryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_summary_submit(user=request.user, review=review, answers=form.answers(), request=request)
+            services.review_summary_submit(
+                user=request.user, review=review, answers=form.answers(), revising=returned, request=request
+            )
         except services.LibraryError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "The summary was sent to your site's library moderators")
+            messages.success(
+                request,
+                "The changed summary was sent again to your site's library moderators"
+                if returned
+                else "The summary was sent to your site's library moderators",
+            )
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         review_services.audit_review(
@@ -287,7 +300,7 @@ def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
     return render(
         request,
         "learning/summary_form.html",
-        {"form": form, "error_links": form.error_links(), "review": review, "earlier": earlier},
+        {"form": form, "error_links": form.error_links(), "review": review, "earlier": earlier, "returned": returned},
     )
 
 

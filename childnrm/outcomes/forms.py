@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.forms import GovukDateField, GovukFormMixin, today
 from childnrm.outcomes import services
@@ -54,7 +56,9 @@ def _text(label: str, *, rows: int = 4, **kw) -> forms.CharField:
         required=False,
         max_length=services.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"The answer must be {services.TEXT_MAX:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(_("The answer must be {max} characters or fewer"), max=f"{services.TEXT_MAX:,}")
+        },
         **kw,
     )
 
@@ -75,95 +79,97 @@ class OutcomesForm(GovukFormMixin, forms.Form):
 
 class ReviewForm(OutcomesForm):
     placement = _radios(
-        "Where does the young person live now?", Placement.choices, "Select where the young person lives now"
+        _("Where does the young person live now?"), Placement.choices, _("Select where the young person lives now")
     )
     placement_other = forms.CharField(
-        label="Where do they live?",
+        label=_("Where do they live?"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Where they live must be 200 characters or fewer"},
+        error_messages={"max_length": _("Where they live must be 200 characters or fewer")},
     )
     placement_moves = forms.IntegerField(
-        label="How many times have they moved placement since the last review?",
+        label=_("How many times have they moved placement since the last review?"),
         min_value=0,
         max_value=99,
-        help_text="Enter 0 if they have not moved",
+        help_text=_("Enter 0 if they have not moved"),
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
         error_messages={
-            "required": "Enter how many times they have moved since the last review, as a number",
-            "invalid": "Enter how many times they have moved since the last review, as a number",
-            "min_value": "The number of moves must be 0 or more",
-            "max_value": "The number of moves must be 99 or fewer",
+            "required": _("Enter how many times they have moved since the last review, as a number"),
+            "invalid": _("Enter how many times they have moved since the last review, as a number"),
+            "min_value": _("The number of moves must be 0 or more"),
+            "max_value": _("The number of moves must be 99 or fewer"),
         },
     )
     placement_stability = _radios(
-        "How stable is the placement?", PlacementStability.choices, "Select how stable the placement is"
+        _("How stable is the placement?"), PlacementStability.choices, _("Select how stable the placement is")
     )
     went_missing = _radios(
-        "Has the young person gone missing since the last review?",
+        _("Has the young person gone missing since the last review?"),
         Answer.choices,
-        "Select whether the young person has gone missing since the last review",
+        _("Select whether the young person has gone missing since the last review"),
     )
     re_referred = _radios(
-        "Has the young person been referred to the National Referral Mechanism again?",
+        _("Has the young person been referred to the National Referral Mechanism again?"),
         Answer.choices,
-        "Select whether the young person has been referred to the NRM again",
+        _("Select whether the young person has been referred to the NRM again"),
     )
-    re_referral_details = _text("Who referred them, and when (optional)", rows=3)
+    re_referral_details = _text(_("Who referred them, and when (optional)"), rows=3)
     further_exploitation = _radios(
-        "Has the young person been exploited again?",
+        _("Has the young person been exploited again?"),
         Exploitation.choices,
-        "Select whether the young person has been exploited again",
+        _("Select whether the young person has been exploited again"),
     )
     exploitation_types = _checkboxes(
-        "Type of exploitation",
+        _("Type of exploitation"),
         [(v, label) for v, label in ExploitationType.choices],
-        "Select the type of exploitation, or not known",
+        _("Select the type of exploitation, or not known"),
         required=False,
     )
     occupation = _radios(
-        "Is the young person in education, employment or training?",
+        _("Is the young person in education, employment or training?"),
         Occupation.choices,
-        "Select whether the young person is in education, employment or training",
+        _("Select whether the young person is in education, employment or training"),
     )
     justice = _checkboxes(
-        "How has the young person been involved with criminal justice since the last review?",
+        _("How has the young person been involved with criminal justice since the last review?"),
         Justice.choices,
-        "Select the young person's involvement with criminal justice, or no involvement",
-        help_text="Select all that apply",
+        _("Select the young person's involvement with criminal justice, or no involvement"),
+        help_text=_("Select all that apply"),
     )
     section_45_raised = _radios(
-        "Was the section 45 defence raised?",
+        _("Was the section 45 defence raised?"),
         Answer.choices,
-        "Select whether the section 45 defence was raised",
+        _("Select whether the section 45 defence was raised"),
         required=False,
-        help_text="The defence for victims of slavery or trafficking (Modern Slavery Act 2015, section 45; section 22 "
-        "of the 2015 Act in Northern Ireland)",
+        help_text=_(
+            "The defence for victims of slavery or trafficking (Modern Slavery Act 2015, section 45; section 22 "
+            "of the 2015 Act in Northern Ireland)"
+        ),
     )
     section_45_result = _radios(
-        "What became of the defence?",
+        _("What became of the defence?"),
         DefenceResult.choices,
-        "Select what became of the section 45 defence",
+        _("Select what became of the section 45 defence"),
         required=False,
-        help_text="If it was raised",
+        help_text=_("If it was raised"),
     )
     support = _checkboxes(
-        "What support has the young person received since the last review?",
+        _("What support has the young person received since the last review?"),
         Support.choices,
-        "Select the support the young person received, or none of these",
-        help_text="Select all that apply",
+        _("Select the support the young person received, or none of these"),
+        help_text=_("Select all that apply"),
     )
     view_given = _radios(
-        "Did the young person give their view?",
-        [("yes", "Yes"), ("no", "No")],
-        "Select whether the young person gave their view",
+        _("Did the young person give their view?"),
+        [("yes", _("Yes")), ("no", _("No"))],
+        _("Select whether the young person gave their view"),
     )
     young_person_view = _text(
-        "The young person's view, in their words",
+        _("The young person's view, in their words"),
         rows=6,
-        help_text="Write what they said about how things are for them, as they said it",
+        help_text=_("Write what they said about how things are for them, as they said it"),
     )
-    view_not_given_reason = _text("Why was it not given?", rows=3)
+    view_not_given_reason = _text(_("Why was it not given?"), rows=3)
 
     def __init__(self, *args, missing_recorded: int = 0, **kwargs) -> None:
         self.missing_recorded = missing_recorded
@@ -189,44 +195,45 @@ class ReviewForm(OutcomesForm):
 
 class MissingEpisodeForm(OutcomesForm):
     started_on = GovukDateField(
-        label="When did the young person go missing?",
-        what="The date they went missing",
-        enter="Enter the date the young person went missing",
-        future="The date they went missing must be today or in the past",
+        label=_("When did the young person go missing?"),
+        what=_("The date they went missing"),
+        enter=_("Enter the date the young person went missing"),
+        future=_("The date they went missing must be today or in the past"),
         required=True,
-        help_text="For example, 27 3 2027",
+        help_text=_("For example, 27 3 2027"),
     )
     ended_on = GovukDateField(
-        label="When did they come back? (leave blank if they are still missing)",
-        what="The date they came back",
-        enter="Enter the date they came back",
-        future="The date they came back must be today or in the past",
-        help_text="For example, 29 3 2027",
+        label=_("When did they come back? (leave blank if they are still missing)"),
+        what=_("The date they came back"),
+        enter=_("Enter the date they came back"),
+        future=_("The date they came back must be today or in the past"),
+        help_text=_("For example, 29 3 2027"),
     )
     interview_offered = _radios(
-        "Was a return home interview offered within 72 hours of their return?",
+        _("Was a return home interview offered within 72 hours of their return?"),
         InterviewOffered.choices,
-        "Select whether a return home interview was offered within 72 hours",
+        _("Select whether a return home interview was offered within 72 hours"),
         required=False,
     )
     interview_held = _radios(
-        "Was the return home interview held?",
+        _("Was the return home interview held?"),
         InterviewHeld.choices,
-        "Select whether the return home interview was held",
+        _("Select whether the return home interview was held"),
         required=False,
     )
     interview_on = GovukDateField(
-        label="Date of the interview",
-        what="The date of the interview",
-        enter="Enter the date of the return home interview",
-        future="The date of the interview must be today or in the past",
-        help_text="For example, 30 3 2027",
+        label=_("Date of the interview"),
+        what=_("The date of the interview"),
+        enter=_("Enter the date of the return home interview"),
+        future=_("The date of the interview must be today or in the past"),
+        help_text=_("For example, 30 3 2027"),
     )
     learned = _text(
-        "What was learned",
+        _("What was learned"),
         rows=6,
-        help_text="Where they were, who with, why they went and what would keep them safe. Needed when the interview "
-        "was held",
+        help_text=_(
+            "Where they were, who with, why they went and what would keep them safe. Needed when the interview was held"
+        ),
     )
 
     def __init__(self, *args, child=None, episode=None, **kwargs) -> None:
@@ -250,14 +257,14 @@ class MissingEpisodeForm(OutcomesForm):
 
 class ScheduleForm(OutcomesForm):
     months = forms.CharField(
-        label="Months after the decision",
+        label=_("Months after the decision"),
         required=False,
         max_length=100,
-        help_text="Separate them with commas, for example 3, 6, 12, 24",
-        error_messages={"max_length": "The months must be 100 characters or fewer"},
+        help_text=_("Separate them with commas, for example 3, 6, 12, 24"),
+        error_messages={"max_length": _("The months must be 100 characters or fewer")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-    at_eighteen = forms.BooleanField(label="Also review at the young person's 18th birthday", required=False)
+    at_eighteen = forms.BooleanField(label=_("Also review at the young person's 18th birthday"), required=False)
 
     def clean_months(self) -> list[int]:
         text = self.cleaned_data["months"].strip()
@@ -265,5 +272,7 @@ class ScheduleForm(OutcomesForm):
             return []
         parts = [p for p in re.split(r"[,\s]+", text) if p]
         if not all(p.isdigit() for p in parts):
-            raise forms.ValidationError("Enter the months as whole numbers separated by commas, for example 3, 6, 12")
+            raise forms.ValidationError(
+                _("Enter the months as whole numbers separated by commas, for example 3, 6, 12")
+            )
         return [int(p) for p in parts]

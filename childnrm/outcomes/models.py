@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.people.models import Child
@@ -55,73 +57,73 @@ class OutcomeFollowUp(models.Model):
 
 
 class ReviewPoint(models.TextChoices):
-    MONTHS = "months", "Months after the decision"
-    EIGHTEEN = "eighteen", "At 18"
+    MONTHS = "months", _("Months after the decision")
+    EIGHTEEN = "eighteen", _("At 18")
 
 
 class Answer(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_KNOWN = "not_known", "Not known"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_KNOWN = "not_known", _("Not known")
 
 
 class Placement(models.TextChoices):
-    FAMILY = "family", "At home with parents or family"
-    KINSHIP = "kinship", "With relatives or friends (kinship care)"
-    FOSTER = "foster", "Foster care"
-    CHILDRENS_HOME = "childrens_home", "Children's home"
-    SUPPORTED = "supported", "Supported or semi-independent accommodation"
-    SECURE = "secure", "Secure children's home"
-    CUSTODY = "custody", "Youth custody"
-    ADULT = "adult", "Adult or independent accommodation"
-    MISSING = "missing", "Missing: whereabouts not known"
-    OTHER = "other", "Somewhere else"
+    FAMILY = "family", _("At home with parents or family")
+    KINSHIP = "kinship", _("With relatives or friends (kinship care)")
+    FOSTER = "foster", _("Foster care")
+    CHILDRENS_HOME = "childrens_home", _("Children's home")
+    SUPPORTED = "supported", _("Supported or semi-independent accommodation")
+    SECURE = "secure", _("Secure children's home")
+    CUSTODY = "custody", _("Youth custody")
+    ADULT = "adult", _("Adult or independent accommodation")
+    MISSING = "missing", _("Missing: whereabouts not known")
+    OTHER = "other", _("Somewhere else")
 
 
 class PlacementStability(models.TextChoices):
-    STABLE = "stable", "Stable"
-    AT_RISK = "at_risk", "At risk of breaking down"
-    ENDED = "ended", "Broke down or ended unplanned"
+    STABLE = "stable", _("Stable")
+    AT_RISK = "at_risk", _("At risk of breaking down")
+    ENDED = "ended", _("Broke down or ended unplanned")
 
 
 class Exploitation(models.TextChoices):
-    YES = "yes", "Yes, known"
-    SUSPECTED = "suspected", "Suspected"
-    NO = "no", "No"
-    NOT_KNOWN = "not_known", "Not known"
+    YES = "yes", _("Yes, known")
+    SUSPECTED = "suspected", _("Suspected")
+    NO = "no", _("No")
+    NOT_KNOWN = "not_known", _("Not known")
 
 
 class Occupation(models.TextChoices):
     """Education, employment or training."""
 
-    FULL_TIME_EDUCATION = "full_time_education", "In full-time education"
-    PART_TIME_EDUCATION = "part_time_education", "In part-time education, including a reduced timetable"
-    TRAINING = "training", "In training or an apprenticeship"
-    EMPLOYMENT = "employment", "In work"
-    NONE = "none", "Not in education, employment or training"
-    NOT_KNOWN = "not_known", "Not known"
+    FULL_TIME_EDUCATION = "full_time_education", _("In full-time education")
+    PART_TIME_EDUCATION = "part_time_education", _("In part-time education, including a reduced timetable")
+    TRAINING = "training", _("In training or an apprenticeship")
+    EMPLOYMENT = "employment", _("In work")
+    NONE = "none", _("Not in education, employment or training")
+    NOT_KNOWN = "not_known", _("Not known")
 
 
 class Justice(models.TextChoices):
-    VICTIM_OR_WITNESS = "victim_or_witness", "As a victim or witness"
-    CHARGED = "charged", "Charged with an offence"
-    NONE = "none", "No involvement"
+    VICTIM_OR_WITNESS = "victim_or_witness", _("As a victim or witness")
+    CHARGED = "charged", _("Charged with an offence")
+    NONE = "none", _("No involvement")
 
 
 class DefenceResult(models.TextChoices):
     """What became of the section 45 defence (Modern Slavery Act 2015; section 22 in Northern Ireland)."""
 
-    PENDING = "pending", "Not decided yet"
-    NOT_PROSECUTED = "not_prosecuted", "Charge dropped or not prosecuted"
-    ACQUITTED = "acquitted", "Acquitted"
-    CONVICTED = "convicted", "Convicted"
+    PENDING = "pending", _("Not decided yet")
+    NOT_PROSECUTED = "not_prosecuted", _("Charge dropped or not prosecuted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    CONVICTED = "convicted", _("Convicted")
 
 
 class Support(models.TextChoices):
-    GUARDIAN = "guardian", "Independent child trafficking guardian"
-    THERAPEUTIC = "therapeutic", "Therapeutic support"
-    IMMIGRATION = "immigration", "Immigration legal advice"
-    NONE = "none", "None of these"
+    GUARDIAN = "guardian", _("Independent child trafficking guardian")
+    THERAPEUTIC = "therapeutic", _("Therapeutic support")
+    IMMIGRATION = "immigration", _("Immigration legal advice")
+    NONE = "none", _("None of these")
 
 
 class OutcomeReview(models.Model):
@@ -185,8 +187,8 @@ class OutcomeReview(models.Model):
     @property
     def title(self) -> str:
         if self.point == ReviewPoint.EIGHTEEN:
-            return "Review at 18"
-        return f"{self.months}-month review"
+            return gettext("Review at 18")
+        return gettext("%(months)s-month review") % {"months": self.months}
 
     @property
     def done(self) -> bool:
@@ -194,17 +196,17 @@ class OutcomeReview(models.Model):
 
 
 class InterviewOffered(models.TextChoices):
-    YES = "yes", "Yes, within 72 hours"
-    LATE = "late", "Yes, but later than 72 hours"
-    NO = "no", "No"
-    NOT_KNOWN = "not_known", "Not known yet"
+    YES = "yes", _("Yes, within 72 hours")
+    LATE = "late", _("Yes, but later than 72 hours")
+    NO = "no", _("No")
+    NOT_KNOWN = "not_known", _("Not known yet")
 
 
 class InterviewHeld(models.TextChoices):
-    YES = "yes", "Yes"
-    DECLINED = "declined", "No, the young person declined"
-    NO = "no", "No, for another reason"
-    NOT_YET = "not_yet", "Not yet"
+    YES = "yes", _("Yes")
+    DECLINED = "declined", _("No, the young person declined")
+    NO = "no", _("No, for another reason")
+    NOT_YET = "not_yet", _("Not yet")
 
 
 class MissingEpisode(models.Model):

@@ -18,8 +18,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from childnrm.accounts.models import Site
+from childnrm.accounts.models import Site, User
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.outcomes import selectors, services
@@ -68,24 +70,47 @@ def _line(review: OutcomeReview, today: date) -> str:
     link = absolute_url(reverse("outcomes:review", args=[review.pk]))
     if review.due_on < today:
         late = (today - review.due_on).days
-        when = f"was due {long_date(review.due_on)} (overdue by {late} day{'s' if late != 1 else ''})"
+        when = ngettext(
+            "was due %(day)s (overdue by %(late)s day)", "was due %(day)s (overdue by %(late)s days)", late
+        ) % {"day": long_date(review.due_on), "late": late}
     else:
-        when = f"due {long_date(review.due_on)}"
-    return f"- {review.title} for child record {review.child.reference}: {when}\n  {link}"
+        when = gettext("due %(day)s") % {"day": long_date(review.due_on)}
+    line = gettext("%(review)s for child record %(reference)s: %(when)s") % {
+        "review": review.title,
+        "reference": review.child.reference,
+        "when": when,
+    }
+    return f"- {line}\n  {link}"
 
 
-def _email(to: str, lines: list[str], unowned: bool) -> EmailMessage:
-    several = len(lines) != 1
-    if unowned:
-        opening = (
-            f"{len(lines)} outcome review{'s' if several else ''} at your site {'are' if several else 'is'} due or "
-            "overdue, and no lead social worker or guardian in the service owns "
-            f"{'them' if several else 'it'}. Record the child's lead social worker or allocate a guardian:"
-        )
-    else:
-        opening = f"Outcome review{'s' if several else ''} for children you support {'are' if several else 'is'} due:"
-    body = [opening, "", *lines, "", "Do not reply to this email."]
-    subject = "Outcome reviews due" if several else "An outcome review is due"
+def _language(email: str, site: Site) -> str:
+    """The reader's language (ADR 0023): their own choice, else the site's default, else English."""
+    user = User.objects.filter(email__iexact=email).only("language").first()
+    chosen = i18n.supported(user.language) if user else None
+    return chosen or i18n.supported(site.default_language) or "en-gb"
+
+
+def _email(to: str, reviews: list[OutcomeReview], unowned: bool, site: Site, today: date) -> EmailMessage:
+    """One reader's email, written in their language."""
+    with i18n.language(_language(to, site)):
+        lines = [_line(review, today) for review in reviews]
+        count = len(lines)
+        if unowned:
+            opening = ngettext(
+                "%(count)s outcome review at your site is due or overdue, and no lead social worker or guardian in "
+                "the service owns it. Record the child's lead social worker or allocate a guardian:",
+                "%(count)s outcome reviews at your site are due or overdue, and no lead social worker or guardian in "
+                "the service owns them. Record the child's lead social worker or allocate a guardian:",
+                count,
+            ) % {"count": count}
+        else:
+            opening = ngettext(
+                "Outcome review for children you support is due:",
+                "Outcome reviews for children you support are due:",
+                count,
+            )
+        body = [opening, "", *lines, "", gettext("Do not reply to this email.")]
+        subject = ngettext("An outcome review is due", "Outcome reviews due", count)
     return EmailMessage(subject=subject, body="\n".join(body), to=[to])
 
 
@@ -96,8 +121,8 @@ def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> list[Em
         .select_related("child")
         .order_by("due_on", "id")
     )
-    owned: dict[str, list[str]] = defaultdict(list)
-    unowned: list[str] = []
+    owned: dict[str, list[OutcomeReview]] = defaultdict(list)
+    unowned: list[OutcomeReview] = []
     for review in candidates:
         overdue = review.due_on < today
         if not _claim(review, overdue, today):
@@ -109,13 +134,13 @@ def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> list[Em
         owners = [u.email for u in selectors.owners_of(review.child) if u.email]
         if owners:
             for email in owners:
-                owned[email].append(_line(review, today))
+                owned[email].append(review)
         else:
             run.unowned += 1
-            unowned.append(_line(review, today))
-    messages = [_email(email, lines, unowned=False) for email, lines in sorted(owned.items())]
+            unowned.append(review)
+    messages = [_email(email, reviews, False, site, today) for email, reviews in sorted(owned.items())]
     if unowned:
-        messages += [_email(email, unowned, unowned=True) for email in site_coordinator_emails(site.pk)]
+        messages += [_email(email, unowned, True, site, today) for email in site_coordinator_emails(site.pk)]
     return messages
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
@@ -80,7 +81,7 @@ def _require(user, perm: Perm, site_id: int) -> None:
 
 def _require_owner(user, child: Child) -> None:
     if not selectors.may_record(user, child):
-        raise PermissionError("Only the child's lead social worker or allocated guardian records outcomes.")
+        raise PermissionError(gettext("Only the child's lead social worker or allocated guardian records outcomes."))
 
 
 # --- The schedule ---------------------------------------------------------------------------------
@@ -107,11 +108,22 @@ def describe_schedule(months: list[int], at_eighteen: bool) -> str:
     parts = [str(m) for m in months]
     text = ""
     if parts:
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        text = f"{listed} month{'s' if parts != ['1'] else ''} after the decision"
+        listed = (
+            parts[0]
+            if len(parts) == 1
+            else gettext("%(some)s and %(last)s")
+            % {
+                "some": ", ".join(parts[:-1]),
+                "last": parts[-1],
+            }
+        )
+        if parts == ["1"]:
+            text = gettext("%(months)s month after the decision") % {"months": listed}
+        else:
+            text = gettext("%(months)s months after the decision") % {"months": listed}
     if at_eighteen:
-        text = f"{text}, and at 18" if text else "At 18"
-    return text or "No reviews"
+        text = gettext("%(schedule)s, and at 18") % {"schedule": text} if text else gettext("At 18")
+    return text or gettext("No reviews")
 
 
 def planned_reviews(starts_on: date, months: list[int], at_eighteen: bool, born: date | None) -> list[dict[str, Any]]:
@@ -211,10 +223,10 @@ class ReviewState(StrEnum):
 
 
 STATE_LABELS = {
-    ReviewState.DONE: ("Recorded", "govuk-tag--green"),
-    ReviewState.OVERDUE: ("Overdue", "govuk-tag--red"),
-    ReviewState.DUE: ("Due", "govuk-tag--yellow"),
-    ReviewState.UPCOMING: ("Not due yet", "govuk-tag--grey"),
+    ReviewState.DONE: (gettext_lazy("Recorded"), "govuk-tag--green"),
+    ReviewState.OVERDUE: (gettext_lazy("Overdue"), "govuk-tag--red"),
+    ReviewState.DUE: (gettext_lazy("Due"), "govuk-tag--yellow"),
+    ReviewState.UPCOMING: (gettext_lazy("Not due yet"), "govuk-tag--grey"),
 }
 
 
@@ -295,70 +307,96 @@ def review_answers_clean(answers: dict[str, Any], *, missing_recorded: int) -> t
         problems.append(Problem(code=code, message=message, field=field))
 
     if a["placement"] not in Placement.values:
-        problem("placement", "Select where the young person lives now", "placement")
+        problem("placement", gettext("Select where the young person lives now"), "placement")
     a["placement_other"] = _text(a["placement_other"]) if a["placement"] == Placement.OTHER else ""
     if a["placement"] == Placement.OTHER and not a["placement_other"]:
-        problem("placement_other", "Enter where the young person lives now", "placement_other")
+        problem("placement_other", gettext("Enter where the young person lives now"), "placement_other")
     moves = a["placement_moves"]
     if moves is None or not isinstance(moves, int) or not 0 <= moves <= 99:
-        problem("placement_moves", "Enter how many times they have moved since the last review, as a number", "moves")
+        problem(
+            "placement_moves",
+            gettext("Enter how many times they have moved since the last review, as a number"),
+            "moves",
+        )
     if a["placement_stability"] not in PlacementStability.values:
-        problem("placement_stability", "Select how stable the placement is", "stability")
+        problem("placement_stability", gettext("Select how stable the placement is"), "stability")
     if a["went_missing"] not in Answer.values:
-        problem("went_missing", "Select whether the young person has gone missing since the last review", "missing")
+        problem(
+            "went_missing", gettext("Select whether the young person has gone missing since the last review"), "missing"
+        )
     elif a["went_missing"] == Answer.NO and missing_recorded:
         problem(
             "went_missing",
-            f"{missing_recorded} missing episode{'s are' if missing_recorded != 1 else ' is'} recorded since the "
-            "last review: select yes, or correct the episodes",
+            ngettext(
+                "%(count)s missing episode is recorded since the last review: select yes, or correct the episodes",
+                "%(count)s missing episodes are recorded since the last review: select yes, or correct the episodes",
+                missing_recorded,
+            )
+            % {"count": missing_recorded},
             "missing_recorded",
         )
     if a["re_referred"] not in Answer.values:
-        problem("re_referred", "Select whether the young person has been referred to the NRM again", "re_referred")
+        problem(
+            "re_referred", gettext("Select whether the young person has been referred to the NRM again"), "re_referred"
+        )
     a["re_referral_details"] = _text(a["re_referral_details"]) if a["re_referred"] == Answer.YES else ""
     if a["further_exploitation"] not in Exploitation.values:
-        problem("further_exploitation", "Select whether the young person has been exploited again", "exploited")
+        problem(
+            "further_exploitation", gettext("Select whether the young person has been exploited again"), "exploited"
+        )
     types = list(a["exploitation_types"] or [])
     if a["further_exploitation"] in (Exploitation.YES, Exploitation.SUSPECTED):
         if not types:
-            problem("exploitation_types", "Select the type of exploitation, or not known", "exploitation_types")
+            problem(
+                "exploitation_types", gettext("Select the type of exploitation, or not known"), "exploitation_types"
+            )
     else:
         types = []
     a["exploitation_types"] = types
     if a["occupation"] not in Occupation.values:
-        problem("occupation", "Select whether the young person is in education, employment or training", "occupation")
+        problem(
+            "occupation",
+            gettext("Select whether the young person is in education, employment or training"),
+            "occupation",
+        )
     justice = list(a["justice"] or [])
     if not justice:
-        problem("justice", "Select the young person's involvement with criminal justice, or no involvement", "justice")
+        problem(
+            "justice",
+            gettext("Select the young person's involvement with criminal justice, or no involvement"),
+            "justice",
+        )
     elif Justice.NONE in justice and len(justice) > 1:
-        problem("justice", "Select no involvement, or the ways they were involved, not both", "justice_none")
+        problem("justice", gettext("Select no involvement, or the ways they were involved, not both"), "justice_none")
     a["justice"] = justice
     if Justice.CHARGED in justice:
         if a["section_45_raised"] not in Answer.values:
-            problem("section_45_raised", "Select whether the section 45 defence was raised", "s45")
+            problem("section_45_raised", gettext("Select whether the section 45 defence was raised"), "s45")
         if a["section_45_raised"] == Answer.YES and a["section_45_result"] not in DefenceResult.values:
-            problem("section_45_result", "Select what became of the section 45 defence", "s45_result")
+            problem("section_45_result", gettext("Select what became of the section 45 defence"), "s45_result")
     else:
         a["section_45_raised"] = ""
     if a["section_45_raised"] != Answer.YES:
         a["section_45_result"] = ""
     support = list(a["support"] or [])
     if not support:
-        problem("support", "Select the support the young person received, or none of these", "support")
+        problem("support", gettext("Select the support the young person received, or none of these"), "support")
     elif Support.NONE in support and len(support) > 1:
-        problem("support", "Select none of these, or the support they received, not both", "support_none")
+        problem("support", gettext("Select none of these, or the support they received, not both"), "support_none")
     a["support"] = support
     if a["view_given"] is None:
-        problem("view_given", "Select whether the young person gave their view", "view_given")
+        problem("view_given", gettext("Select whether the young person gave their view"), "view_given")
     a["young_person_view"] = _text(a["young_person_view"]) if a["view_given"] else ""
     a["view_not_given_reason"] = _text(a["view_not_given_reason"]) if a["view_given"] is False else ""
     if a["view_given"] and not a["young_person_view"]:
-        problem("young_person_view", "Enter the young person's view, in their words", "view")
+        problem("young_person_view", gettext("Enter the young person's view, in their words"), "view")
     if a["view_given"] is False and not a["view_not_given_reason"]:
-        problem("view_not_given_reason", "Enter why the young person's view was not given", "view_reason")
+        problem("view_not_given_reason", gettext("Enter why the young person's view was not given"), "view_reason")
     for name in ("re_referral_details", "young_person_view", "view_not_given_reason"):
         if len(a[name]) > TEXT_MAX:
-            problem(name, f"The answer must be {TEXT_MAX:,} characters or fewer", "too_long")
+            problem(
+                name, gettext("The answer must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"}, "too_long"
+            )
     return a, problems
 
 
@@ -377,7 +415,10 @@ def review_record(
         locked = OutcomeReview.objects.select_for_update().select_related("follow_up", "child").get(pk=review.pk)
         _require_owner(user, locked.child)
         if opens_on(locked) > today:
-            raise OutcomeError(f"This review can be recorded from {long_date(opens_on(locked))}.", code="not_open")
+            raise OutcomeError(
+                gettext("This review can be recorded from %(day)s.") % {"day": long_date(opens_on(locked))},
+                code="not_open",
+            )
         episodes = episodes_in_period(locked, today)
         clean, problems = review_answers_clean(answers, missing_recorded=len(episodes))
         if problems:
@@ -420,15 +461,17 @@ def episode_answers_clean(
 
     started, ended = a["started_on"], a["ended_on"]
     if started is None:
-        problem("started_on", "Enter the date the young person went missing", "started")
+        problem("started_on", gettext("Enter the date the young person went missing"), "started")
     elif started > today:
-        problem("started_on", "The date they went missing must be today or in the past", "started_future")
+        problem("started_on", gettext("The date they went missing must be today or in the past"), "started_future")
     if ended is not None:
         if ended > today:
-            problem("ended_on", "The date they came back must be today or in the past", "ended_future")
+            problem("ended_on", gettext("The date they came back must be today or in the past"), "ended_future")
         elif started is not None and ended < started:
             problem(
-                "ended_on", "The date they came back must be the same as or after the date they went missing", "ended"
+                "ended_on",
+                gettext("The date they came back must be the same as or after the date they went missing"),
+                "ended",
             )
     if started is not None and ended is None:
         others = MissingEpisode.objects.filter(child=child, ended_on__isnull=True)
@@ -438,45 +481,62 @@ def episode_answers_clean(
         if still is not None:
             problem(
                 "ended_on",
-                f"The young person is already recorded as missing since {long_date(still.started_on)}: record "
-                "their return on that episode first, or enter the date they came back",
+                gettext(
+                    "The young person is already recorded as missing since %(day)s: record their return on that "
+                    "episode first, or enter the date they came back"
+                )
+                % {"day": long_date(still.started_on)},
                 "open_episode",
             )
     if ended is None:
         if a["interview_offered"] or a["interview_held"] or a["interview_on"]:
             problem(
                 "interview_offered",
-                "Enter the date they came back before recording the return home interview",
+                gettext("Enter the date they came back before recording the return home interview"),
                 "interview_before_return",
             )
         a["interview_offered"], a["interview_held"], a["interview_on"] = "", "", None
     else:
         if a["interview_offered"] not in InterviewOffered.values:
             problem(
-                "interview_offered", "Select whether a return home interview was offered within 72 hours", "offered"
+                "interview_offered",
+                gettext("Select whether a return home interview was offered within 72 hours"),
+                "offered",
             )
         if a["interview_held"] not in InterviewHeld.values:
-            problem("interview_held", "Select whether the return home interview was held", "held")
+            problem("interview_held", gettext("Select whether the return home interview was held"), "held")
         elif a["interview_held"] == InterviewHeld.YES:
             if a["interview_offered"] == InterviewOffered.NO:
                 problem(
                     "interview_held",
-                    "An interview that was held was offered: check the answer about the offer",
+                    gettext("An interview that was held was offered: check the answer about the offer"),
                     "held_not_offered",
                 )
             when = a["interview_on"]
             if when is None:
-                problem("interview_on", "Enter the date of the return home interview", "interview_on")
+                problem("interview_on", gettext("Enter the date of the return home interview"), "interview_on")
             elif when > today:
-                problem("interview_on", "The date of the interview must be today or in the past", "interview_future")
+                problem(
+                    "interview_on",
+                    gettext("The date of the interview must be today or in the past"),
+                    "interview_future",
+                )
             elif when < ended:
-                problem("interview_on", "The interview must be on or after the day they came back", "interview_early")
+                problem(
+                    "interview_on",
+                    gettext("The interview must be on or after the day they came back"),
+                    "interview_early",
+                )
             if not a["learned"]:
-                problem("learned", "Enter what was learned from the return home interview", "learned")
+                problem("learned", gettext("Enter what was learned from the return home interview"), "learned")
         if a["interview_held"] != InterviewHeld.YES:
             a["interview_on"] = None
     if len(a["learned"]) > TEXT_MAX:
-        problem("learned", f"What was learned must be {TEXT_MAX:,} characters or fewer", "too_long")
+        problem(
+            "learned",
+            gettext("What was learned must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"},
+            "too_long",
+        )
     return a, problems
 
 
@@ -536,18 +596,23 @@ def schedule_set(
     _require(user, Perm.SITE_POLICY_MANAGE, site.pk)
     months = sorted(set(months))
     if not months and not at_eighteen:
-        raise OutcomeError("Enter at least one review point, or keep the review at 18", "months", "empty")
+        raise OutcomeError(gettext("Enter at least one review point, or keep the review at 18"), "months", "empty")
     if any(m < 1 or m > MAX_SCHEDULE_MONTHS for m in months):
         raise OutcomeError(
-            f"Each review must be between 1 and {MAX_SCHEDULE_MONTHS} months after the decision", "months", "range"
+            gettext("Each review must be between 1 and %(max)s months after the decision")
+            % {"max": MAX_SCHEDULE_MONTHS},
+            "months",
+            "range",
         )
     if len(months) > MAX_SCHEDULE_POINTS:
-        raise OutcomeError(f"Enter {MAX_SCHEDULE_POINTS} review points or fewer", "months", "too_many")
+        raise OutcomeError(
+            gettext("Enter %(max)s review points or fewer") % {"max": MAX_SCHEDULE_POINTS}, "months", "too_many"
+        )
     with transaction.atomic():
         Site.objects.select_for_update().get(pk=site.pk)  # two changes at once queue up
         before = site_schedule(site)
         if (months, at_eighteen) == before:
-            raise OutcomeError("This is the schedule already in force: change it to save", "months", "same")
+            raise OutcomeError(gettext("This is the schedule already in force: change it to save"), "months", "same")
         setting, _ = OutcomeSchedule.objects.update_or_create(
             site=site, defaults={"months": months, "at_eighteen": at_eighteen, "updated_by": user}
         )

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
@@ -95,7 +96,7 @@ def child_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _answers_for_display(review: OutcomeReview) -> list[tuple[str, str]]:
     """The recorded answers as the summary list shows them."""
-    exploitation = dict(ExploitationType.choices)
+    exploitation = {code: str(label) for code, label in ExploitationType.choices}  # lazy (translated) labels
     justice = dict(Justice.choices)
     support = dict(Support.choices)
     placement = review.get_placement_display()
@@ -104,33 +105,40 @@ def _answers_for_display(review: OutcomeReview) -> list[tuple[str, str]]:
     missing = review.get_went_missing_display()
     count = review.missing_episodes_recorded
     if count:
-        missing += f" ({count} episode{'s' if count != 1 else ''} recorded)"
+        missing += " " + ngettext("(%(count)s episode recorded)", "(%(count)s episodes recorded)", count) % {
+            "count": count
+        }
     exploited = review.get_further_exploitation_display()
     if review.exploitation_types:
-        exploited += f": {', '.join(exploitation.get(t, t) for t in review.exploitation_types)}"
+        exploited += f": {', '.join(str(exploitation.get(t, t)) for t in review.exploitation_types)}"
     re_referred = review.get_re_referred_display()
     if review.re_referral_details:
         re_referred += f": {review.re_referral_details}"
     rows = [
-        ("Where they live", placement),
-        ("Moves since the last review", str(review.placement_moves)),
-        ("Placement stability", review.get_placement_stability_display()),
-        ("Gone missing since the last review", missing),
-        ("Referred to the NRM again", re_referred),
-        ("Exploited again", exploited),
-        ("Education, employment or training", review.get_occupation_display()),
-        ("Criminal justice", ", ".join(justice.get(j, j) for j in review.justice)),
+        (gettext("Where they live"), placement),
+        (gettext("Moves since the last review"), str(review.placement_moves)),
+        (gettext("Placement stability"), review.get_placement_stability_display()),
+        (gettext("Gone missing since the last review"), missing),
+        (gettext("Referred to the NRM again"), re_referred),
+        (gettext("Exploited again"), exploited),
+        (gettext("Education, employment or training"), review.get_occupation_display()),
+        (gettext("Criminal justice"), ", ".join(str(justice.get(j, j)) for j in review.justice)),
     ]
     if review.section_45_raised:
         defence = review.get_section_45_raised_display()
         if review.section_45_result:
             defence += f": {dict(DefenceResult.choices)[review.section_45_result].lower()}"
-        rows.append(("Section 45 defence raised", defence))
-    rows.append(("Support received", ", ".join(support.get(s, s) for s in review.support)))
+        rows.append((gettext("Section 45 defence raised"), defence))
+    rows.append((gettext("Support received"), ", ".join(str(support.get(s, s)) for s in review.support)))
     if review.view_given:
-        rows.append(("The young person's view, in their words", review.young_person_view))
+        rows.append((gettext("The young person's view, in their words"), review.young_person_view))
     else:
-        rows.append(("The young person's view", f"Not given: {review.view_not_given_reason}"))
+        rows.append(
+            (
+                gettext("The young person's view"),
+                gettext("Not given: %(reason)s") % {"reason": review.view_not_given_reason},
+            )
+        )
     return rows
 
 
@@ -181,7 +189,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
                 return redirect("outcomes:review", review_id=found.pk)
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{saved.title} recorded")
+            messages.success(request, gettext("%(review)s recorded") % {"review": saved.title})
             return redirect("outcomes:child", reference=found.child.reference)
     return _review_page(request, found, form, episodes)
 
@@ -204,11 +212,11 @@ def _episode_save(request, child: Child, form: MissingEpisodeForm, episode: Miss
             form.add_service_error(problem)
         else:
             if episode is None:
-                messages.success(request, "Missing episode recorded")
+                messages.success(request, gettext("Missing episode recorded"))
             elif saved.ended_on and not episode.ended_on:
-                messages.success(request, "Return recorded")
+                messages.success(request, gettext("Return recorded"))
             else:
-                messages.success(request, "Missing episode updated")
+                messages.success(request, gettext("Missing episode updated"))
             return redirect("outcomes:child", reference=child.reference)
     return _episode_form_page(request, child, form, episode)
 
@@ -280,7 +288,7 @@ def schedule(request: HttpRequest, site_slug: str) -> HttpResponse:
         except services.OutcomeError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Outcome review schedule saved")
+            messages.success(request, gettext("Outcome review schedule saved"))
             return redirect("outcomes:schedule", site_slug=site.slug)
     return render(
         request,

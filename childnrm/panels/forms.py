@@ -7,41 +7,43 @@ from datetime import datetime, time
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Agency, AgendaStage, AttendsAs, MeetingKind
 
 YES, NO = "yes", "no"
-YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", re.IGNORECASE)
 
 
 class MemberForm(GovukFormMixin, forms.Form):
     user = forms.ChoiceField(
-        label="Who is joining the panel?",
-        help_text="Only people who hold a role at this site are listed.",
-        error_messages={"required": "Select who is joining the panel", "invalid_choice": "Select who is joining"},
+        label=_("Who is joining the panel?"),
+        help_text=_("Only people who hold a role at this site are listed."),
+        error_messages={"required": _("Select who is joining the panel"), "invalid_choice": _("Select who is joining")},
     )
     agency = forms.ChoiceField(
-        label="Agency they speak for",
-        choices=[("", "Select an agency"), *Agency.choices],
-        error_messages={"required": "Select the agency they speak for", "invalid_choice": "Select an agency"},
+        label=_("Agency they speak for"),
+        choices=[("", _("Select an agency")), *Agency.choices],
+        error_messages={"required": _("Select the agency they speak for"), "invalid_choice": _("Select an agency")},
     )
     attends_as = forms.ChoiceField(
-        label="How do they attend?",
+        label=_("How do they attend?"),
         choices=AttendsAs.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how they attend", "invalid_choice": "Select how they attend"},
+        error_messages={"required": _("Select how they attend"), "invalid_choice": _("Select how they attend")},
     )
     voting = forms.ChoiceField(
-        label="Do they vote on decisions?",
-        help_text=(
+        label=_("Do they vote on decisions?"),
+        help_text=_(
             "Only children’s social care (someone from a local authority), police (a police force) and health "
             "(a health body) vote. Guardians and advisers attend without a vote."
         ),
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether they vote", "invalid_choice": "Select whether they vote"},
+        error_messages={"required": _("Select whether they vote"), "invalid_choice": _("Select whether they vote")},
     )
 
     def __init__(self, *args, users=None, **kwargs) -> None:
@@ -49,12 +51,15 @@ class MemberForm(GovukFormMixin, forms.Form):
         if users is None:
             del self.fields["user"]
         else:
-            self.fields["user"].choices = [("", "Select a person"), *((str(u.pk), _user_label(u)) for u in users)]
+            self.fields["user"].choices = [
+                ("", gettext("Select a person")),
+                *((str(u.pk), _user_label(u)) for u in users),
+            ]
 
     def clean(self):
         data = super().clean()
         if data.get("voting") == YES and data.get("attends_as") in (AttendsAs.ICTG, AttendsAs.ADVISER):
-            self.add_error("voting", "Guardians and advisers attend without a vote: select ‘No’")
+            self.add_error("voting", gettext("Guardians and advisers attend without a vote: select ‘No’"))
         return data
 
     @property
@@ -83,46 +88,46 @@ def parse_time(value: str) -> time | None:
 
 class MeetingForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of sitting",
+        label=_("Kind of sitting"),
         choices=MeetingKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of sitting", "invalid_choice": "Select the kind of sitting"},
+        error_messages={"required": _("Select the kind of sitting"), "invalid_choice": _("Select the kind of sitting")},
     )
     day = GovukDateField(
-        label="Date",
-        help_text="For example, 27 3 2027",
-        what="Date of the meeting",
-        enter="Enter the date of the meeting",
+        label=_("Date"),
+        help_text=_("For example, 27 3 2027"),
+        what=_("Date of the meeting"),
+        enter=_("Enter the date of the meeting"),
         required=True,
     )
     start_time = forms.CharField(
-        label="Start time",
-        help_text="Use the 24-hour clock, for example 10:00 or 14:30",
+        label=_("Start time"),
+        help_text=_("Use the 24-hour clock, for example 10:00 or 14:30"),
         max_length=8,
-        error_messages={"required": "Enter the start time"},
+        error_messages={"required": _("Enter the start time")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}),
     )
     location = forms.CharField(
-        label="Where",
-        help_text="A room and building, or how to join online",
+        label=_("Where"),
+        help_text=_("A room and building, or how to join online"),
         max_length=200,
         required=False,
     )
     chair = forms.ChoiceField(
-        label="Chair",
-        help_text="People who hold the panel chair role at this site.",
-        error_messages={"required": "Select the chair", "invalid_choice": "Select the chair"},
+        label=_("Chair"),
+        help_text=_("People who hold the panel chair role at this site."),
+        error_messages={"required": _("Select the chair"), "invalid_choice": _("Select the chair")},
     )
 
     def __init__(self, *args, chairs, allow_past: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.allow_past = allow_past
-        self.fields["chair"].choices = [("", "Select the chair"), *((str(u.pk), u.full_name) for u in chairs)]
+        self.fields["chair"].choices = [("", gettext("Select the chair")), *((str(u.pk), u.full_name) for u in chairs)]
 
     def clean_start_time(self):
         parsed = parse_time(self.cleaned_data["start_time"])
         if parsed is None:
-            raise forms.ValidationError("Enter the start time as hours and minutes, for example 10:00")
+            raise forms.ValidationError(gettext("Enter the start time as hours and minutes, for example 10:00"))
         return parsed
 
     def clean(self):
@@ -131,7 +136,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
         if day and start:
             starts_at = timezone.make_aware(datetime.combine(day, start))
             if not self.allow_past and starts_at < timezone.now():
-                self.add_error("day", "The date and time of the meeting must be in the future")
+                self.add_error("day", gettext("The date and time of the meeting must be in the future"))
             data["starts_at"] = starts_at
         return data
 
@@ -157,37 +162,40 @@ class AttendanceForm(forms.Form):
 
 class AttendeeAddForm(GovukFormMixin, forms.Form):
     member = forms.ChoiceField(
-        label="Invite a panel member",
-        error_messages={"required": "Select the panel member to invite", "invalid_choice": "Select a panel member"},
+        label=_("Invite a panel member"),
+        error_messages={
+            "required": _("Select the panel member to invite"),
+            "invalid_choice": _("Select a panel member"),
+        },
     )
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [
-            ("", "Select a panel member"),
+            ("", gettext("Select a panel member")),
             *((str(m.pk), f"{m.user.full_name} ({m.get_agency_display()})") for m in members),
         ]
 
 
 class AgendaAddForm(forms.Form):
     referral = forms.IntegerField()
-    stage = forms.ChoiceField(choices=AgendaStage.choices, error_messages={"required": "Select the stage"})
+    stage = forms.ChoiceField(choices=AgendaStage.choices, error_messages={"required": _("Select the stage")})
 
 
 class AgendaOtherForm(GovukFormMixin, forms.Form):
     """Any accepted case, by reference: a plan review, or a case the suggestions do not cover."""
 
     reference = forms.CharField(
-        label="Referral reference",
-        help_text="For example, NRM-ABCD1234",
+        label=_("Referral reference"),
+        help_text=_("For example, NRM-ABCD1234"),
         max_length=12,
-        error_messages={"required": "Enter the referral reference"},
+        error_messages={"required": _("Enter the referral reference")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
     stage = forms.ChoiceField(
-        label="What is the panel asked to do?",
-        choices=[("", "Select"), *AgendaStage.choices],
-        error_messages={"required": "Select what the panel is asked to do", "invalid_choice": "Select a stage"},
+        label=_("What is the panel asked to do?"),
+        choices=[("", _("Select")), *AgendaStage.choices],
+        error_messages={"required": _("Select what the panel is asked to do"), "invalid_choice": _("Select a stage")},
     )
 
     def clean_reference(self):
@@ -198,17 +206,17 @@ class ConflictForm(forms.Form):
     """Several of these share a page (one per attendee), so ids carry the form's prefix."""
 
     has_conflict = forms.ChoiceField(
-        label="Is there a conflict of interest?",
-        choices=[(NO, "No conflict of interest"), (YES, "Yes, a conflict of interest")],
+        label=_("Is there a conflict of interest?"),
+        choices=[(NO, _("No conflict of interest")), (YES, _("Yes, a conflict of interest"))],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether there is a conflict of interest",
-            "invalid_choice": "Select whether there is a conflict of interest",
+            "required": _("Select whether there is a conflict of interest"),
+            "invalid_choice": _("Select whether there is a conflict of interest"),
         },
     )
     details = forms.CharField(
-        label="Describe the conflict",
-        help_text="For example, you know the child or their family, or you work with the case directly.",
+        label=_("Describe the conflict"),
+        help_text=_("For example, you know the child or their family, or you work with the case directly."),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -239,7 +247,7 @@ class ConflictForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("has_conflict") == YES and not (data.get("details") or "").strip():
-            self.add_error("details", "Describe the conflict of interest")
+            self.add_error("details", gettext("Describe the conflict of interest"))
         return data
 
     @property
@@ -265,19 +273,21 @@ class CaseConflictsForm(GovukFormMixin, forms.Form):
         for a in self.attendees:
             name = a.user.full_name
             self.fields[f"a{a.pk}-has_conflict"] = forms.ChoiceField(
-                label=f"Does {name} have a conflict of interest in this case?",
+                label=gettext("Does %(name)s have a conflict of interest in this case?") % {"name": name},
                 choices=YES_NO,
                 required=False,
                 widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
-                error_messages={"invalid_choice": f"Select whether {name} has a conflict of interest"},
+                error_messages={
+                    "invalid_choice": gettext("Select whether %(name)s has a conflict of interest") % {"name": name}
+                },
             )
             self.fields[f"a{a.pk}-details"] = forms.CharField(
-                label=f"If yes, describe {name}’s conflict",
-                help_text="For example, they know the child or their family, or work with the case directly.",
+                label=gettext("If yes, describe %(name)s’s conflict") % {"name": name},
+                help_text=_("For example, they know the child or their family, or work with the case directly."),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
-                error_messages={"max_length": "Describe the conflict in 2,000 characters or fewer"},
+                error_messages={"max_length": _("Describe the conflict in 2,000 characters or fewer")},
             )
             if self.fields[f"a{a.pk}-details"].help_text:
                 self.fields[f"a{a.pk}-details"].widget.attrs["aria-describedby"] = f"id_a{a.pk}-details-hint"

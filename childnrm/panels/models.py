@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.referrals.models import Referral
@@ -18,16 +19,16 @@ from childnrm.referrals.models import Referral
 class Agency(models.TextChoices):
     """The agency a panel attendee or information provider speaks for."""
 
-    SOCIAL_CARE = "social_care", "Children's social care"
-    POLICE = "police", "Police"
-    HEALTH = "health", "Health"
-    EDUCATION = "education", "Education"
-    YOUTH_JUSTICE = "youth_justice", "Youth justice"
-    BORDER_FORCE = "border_force", "Border Force"
-    NGO = "ngo", "Voluntary sector (NGO)"
-    ICTG = "ictg", "Independent Child Trafficking Guardian service"
-    SPECIALIST = "specialist", "Specialist service"
-    OTHER = "other", "Other agency"
+    SOCIAL_CARE = "social_care", _("Children's social care")
+    POLICE = "police", _("Police")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    YOUTH_JUSTICE = "youth_justice", _("Youth justice")
+    BORDER_FORCE = "border_force", _("Border Force")
+    NGO = "ngo", _("Voluntary sector (NGO)")
+    ICTG = "ictg", _("Independent Child Trafficking Guardian service")
+    SPECIALIST = "specialist", _("Specialist service")
+    OTHER = "other", _("Other agency")
 
 
 # The three statutory safeguarding partners: quorum needs a voting member of each present.
@@ -35,9 +36,9 @@ QUORUM_AGENCIES: tuple[str, ...] = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HE
 
 
 class AttendsAs(models.TextChoices):
-    MEMBER = "member", "Panel member"
-    ICTG = "ictg", "Independent Child Trafficking Guardian (no vote)"
-    ADVISER = "adviser", "Adviser (no vote)"
+    MEMBER = "member", _("Panel member")
+    ICTG = "ictg", _("Independent Child Trafficking Guardian (no vote)")
+    ADVISER = "adviser", _("Adviser (no vote)")
 
 
 class PanelMember(models.Model):
@@ -72,15 +73,15 @@ class PanelMember(models.Model):
 
 
 class MeetingKind(models.TextChoices):
-    REGULAR = "regular", "Regular sitting"
-    EXTRA = "extra", "Extra sitting"
+    REGULAR = "regular", _("Regular sitting")
+    EXTRA = "extra", _("Extra sitting")
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    OPEN = "open", "In session"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    OPEN = "open", _("In session")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Meeting(models.Model):
@@ -146,11 +147,11 @@ class MeetingAttendee(models.Model):
 class AgendaStage(models.TextChoices):
     """What the panel is asked to do with a case at this sitting."""
 
-    REASONABLE_GROUNDS = "reasonable_grounds", "Reasonable grounds decision"
-    CONCLUSIVE_GROUNDS = "conclusive_grounds", "Conclusive grounds decision"
-    BOTH = "both", "Reasonable and conclusive grounds decisions"
-    RECONSIDERATION = "reconsideration", "Reconsideration"
-    PLAN_REVIEW = "plan_review", "Safeguarding plan review"
+    REASONABLE_GROUNDS = "reasonable_grounds", _("Reasonable grounds decision")
+    CONCLUSIVE_GROUNDS = "conclusive_grounds", _("Conclusive grounds decision")
+    BOTH = "both", _("Reasonable and conclusive grounds decisions")
+    RECONSIDERATION = "reconsideration", _("Reconsideration")
+    PLAN_REVIEW = "plan_review", _("Safeguarding plan review")
 
 
 class AgendaItem(models.Model):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
 from childnrm.kit.errors import Problem
@@ -47,17 +48,29 @@ def _refusal(user, agency: str, *, holds_ictg_role: bool) -> str | None:
     name = user.full_name
     organisation = user.organisation if user.organisation_id else None
     if holds_ictg_role:
-        return f"{name} holds the Independent Child Trafficking Guardian role at this site: a guardian never votes"
+        return gettext(
+            "%(name)s holds the Independent Child Trafficking Guardian role at this site: a guardian never votes"
+        ) % {"name": name}
     if organisation is not None and organisation.type == OrganisationType.ICTG_SERVICE:
-        return f"{name} works for {organisation.name}, a guardian service: a guardian never votes"
+        return gettext("%(name)s works for %(organisation)s, a guardian service: a guardian never votes") % {
+            "name": name,
+            "organisation": organisation.name,
+        }
     required = SEAT_ORGANISATION_TYPE.get(agency)
     label = AGENCY_LABELS.get(agency, agency)
     if required is None:
-        return f"Only children’s social care, police and health have a vote: {label.lower()} attends without one"
+        return gettext("Only children’s social care, police and health have a vote: %(agency)s attends without one") % {
+            "agency": label.lower()
+        }
     if organisation is None or organisation.type != required:
-        works = f"{name} works for {organisation.name}" if organisation else f"{name} has no organisation recorded"
         kind = OrganisationType(required).label.lower()
-        return f"Only someone from a {kind} can hold the {label.lower()} vote: {works}"
+        if organisation is None:
+            return gettext(
+                "Only someone from a %(kind)s can hold the %(agency)s vote: %(name)s has no organisation recorded"
+            ) % {"kind": kind, "agency": label.lower(), "name": name}
+        return gettext(
+            "Only someone from a %(kind)s can hold the %(agency)s vote: %(name)s works for %(organisation)s"
+        ) % {"kind": kind, "agency": label.lower(), "name": name, "organisation": organisation.name}
     return None
 
 
@@ -112,7 +125,8 @@ def quorum_problems(agenda_item: AgendaItem) -> list[Problem]:
     return [
         Problem(
             "quorum",
-            f"No voting member from {AGENCY_LABELS[agency].lower()} is present and free of conflict on this case",
+            gettext("No voting member from %(agency)s is present and free of conflict on this case")
+            % {"agency": AGENCY_LABELS[agency].lower()},
         )
         for agency in QUORUM_AGENCIES
         if agency not in agencies
@@ -132,15 +146,16 @@ def lead_social_worker_ids(agenda_item: AgendaItem) -> set[int]:
 def chair_problems(agenda_item: AgendaItem) -> list[Problem]:
     meeting = agenda_item.meeting
     if meeting.chair_id is None:
-        return [Problem("no-chair", "The meeting has no chair")]
+        return [Problem("no-chair", gettext("The meeting has no chair"))]
     if meeting.chair_id in lead_social_worker_ids(agenda_item):
         return [
             Problem(
-                "chair-lead-social-worker", "The chair is the child's lead social worker and may not chair this case"
+                "chair-lead-social-worker",
+                gettext("The chair is the child's lead social worker and may not chair this case"),
             )
         ]
     if meeting.chair_id in conflicted_user_ids(agenda_item):
-        return [Problem("chair-conflicted", "The chair has declared a conflict of interest on this case")]
+        return [Problem("chair-conflicted", gettext("The chair has declared a conflict of interest on this case"))]
     return []
 
 
@@ -150,5 +165,10 @@ def sitting_problems(agenda_item: AgendaItem) -> list[Problem]:
     undeclared = undeclared_attendees(agenda_item)
     if undeclared:
         names = ", ".join(a.user.full_name for a in undeclared)
-        problems.append(Problem("conflicts-undeclared", f"Conflicts of interest not yet declared by: {names}"))
+        problems.append(
+            Problem(
+                "conflicts-undeclared",
+                gettext("Conflicts of interest not yet declared by: %(names)s") % {"names": names},
+            )
+        )
     return problems + quorum_problems(agenda_item)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, may_run_sitting
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
@@ -109,11 +110,11 @@ def site_users(site: Site):
 
 def _check_seat(*, agency: str, attends_as: str, voting: bool) -> None:
     if agency not in Agency.values:
-        raise PanelError("Select the agency they speak for", "agency")
+        raise PanelError(gettext("Select the agency they speak for"), "agency")
     if attends_as not in AttendsAs.values:
-        raise PanelError("Select how they attend", "attends_as")
+        raise PanelError(gettext("Select how they attend"), "attends_as")
     if voting and attends_as != AttendsAs.MEMBER:
-        raise PanelError("Guardians and advisers attend without a vote: select ‘No’ for voting", "voting")
+        raise PanelError(gettext("Guardians and advisers attend without a vote: select ‘No’ for voting"), "voting")
 
 
 def _check_vote(*, site: Site | int, member_user, agency: str, voting: bool) -> None:
@@ -138,12 +139,12 @@ def panel_member_add(
         raise PermissionDenied
     _check_seat(agency=agency, attends_as=attends_as, voting=voting)
     if not Membership.objects.filter(site=site, user=member_user, active=True).exists():
-        raise PanelError("Select someone who holds a role at this site", "user")
+        raise PanelError(gettext("Select someone who holds a role at this site"), "user")
     _check_vote(site=site, member_user=member_user, agency=agency, voting=voting)
     with transaction.atomic():
         existing = PanelMember.objects.select_for_update().filter(site=site, user=member_user).first()
         if existing is not None and existing.active:
-            raise PanelError(f"{member_user.full_name} already sits on this panel", "user")
+            raise PanelError(gettext("%(name)s already sits on this panel") % {"name": member_user.full_name}, "user")
         if existing is not None:
             existing.agency, existing.attends_as, existing.voting, existing.active = agency, attends_as, voting, True
             existing.save(update_fields=["agency", "attends_as", "voting", "active"])
@@ -179,7 +180,7 @@ def panel_member_change(
     with transaction.atomic():
         locked = PanelMember.objects.select_for_update().get(pk=member.pk)
         if not locked.active:
-            raise PanelError("This person no longer sits on the panel")
+            raise PanelError(gettext("This person no longer sits on the panel"))
         _check_vote(site=locked.site_id, member_user=locked.user, agency=agency, voting=voting)
         locked.agency, locked.attends_as, locked.voting = agency, attends_as, voting
         locked.save(update_fields=["agency", "attends_as", "voting"])
@@ -201,7 +202,7 @@ def panel_member_remove(*, member: PanelMember, user, request: HttpRequest | Non
     with transaction.atomic():
         locked = PanelMember.objects.select_for_update().get(pk=member.pk)
         if not locked.active:
-            raise PanelError("This person has already left the panel")
+            raise PanelError(gettext("This person has already left the panel"))
         locked.active = False
         locked.save(update_fields=["active"])
         audit_record(
@@ -231,16 +232,19 @@ def _lead_social_worker_children(meeting: Meeting, chair) -> list[AgendaItem]:
 
 def _check_chair(site: Site, chair, meeting: Meeting | None = None) -> None:
     if chair is None:
-        raise PanelError("Select the chair", "chair")
+        raise PanelError(gettext("Select the chair"), "chair")
     if not users_with_role(site, Role.CHAIR).filter(pk=chair.pk).exists():
-        raise PanelError("Select a chair who holds the panel chair role at this site", "chair")
+        raise PanelError(gettext("Select a chair who holds the panel chair role at this site"), "chair")
     if meeting is not None:
         clashes = _lead_social_worker_children(meeting, chair)
         if clashes:
             refs = ", ".join(item.referral.reference for item in clashes)
             raise PanelError(
-                f"{chair.full_name} is the lead social worker of a child on this agenda ({refs}) "
-                "and may not chair this meeting",
+                gettext(
+                    "%(name)s is the lead social worker of a child on this agenda (%(references)s) "
+                    "and may not chair this meeting"
+                )
+                % {"name": chair.full_name, "references": refs},
                 "chair",
             )
 
@@ -287,7 +291,7 @@ def meeting_schedule(
     Once committed, each attendee is emailed an invitation (unless `notify` is False, as for demo data)."""
     _require_manage(user, site.pk)
     if kind not in MeetingKind.values:
-        raise PanelError("Select whether this is a regular or an extra sitting", "kind")
+        raise PanelError(gettext("Select whether this is a regular or an extra sitting"), "kind")
     _check_chair(site, chair)
     with transaction.atomic():
         meeting = Meeting.objects.create(
@@ -337,7 +341,10 @@ def _lock_live(meeting: Meeting, user, *, chair_may: bool = False) -> Meeting:
 
 def _still_live(locked: Meeting) -> Meeting:
     if locked.status not in LIVE_STATUSES:
-        raise PanelError(f"This meeting is {locked.get_status_display().lower()}: it can no longer be changed")
+        raise PanelError(
+            gettext("This meeting is %(status)s: it can no longer be changed")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -354,7 +361,7 @@ def meeting_change(
     """Change a meeting's details or chair; refuse a chair who is the lead social worker of a child on its agenda."""
     _require_manage(user, meeting.site_id)
     if kind not in MeetingKind.values:
-        raise PanelError("Select whether this is a regular or an extra sitting", "kind")
+        raise PanelError(gettext("Select whether this is a regular or an extra sitting"), "kind")
     with transaction.atomic():
         locked = _lock_live(meeting, user)
         _check_chair(locked.site, chair, locked)
@@ -395,7 +402,7 @@ def _transition(
         else:
             _require_manage(user, locked.site_id)
         if locked.status not in allowed_from:
-            raise PanelError(refuse.format(status=locked.get_status_display().lower()))
+            raise PanelError(refuse % {"status": locked.get_status_display().lower()})
         from_status = locked.status
         _change_status(locked, to_status, user)
         now = timezone.now()
@@ -431,7 +438,7 @@ def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, 
     """Open the sitting. Before its day only with `move_to_today`: the date moves to today at the same time,
     the day it was set for is kept (opened_early_from), so decisions and clocks date from when it met."""
     if meeting.chair_id is None:
-        raise PanelError("Choose a chair before opening the sitting")
+        raise PanelError(gettext("Choose a chair before opening the sitting"))
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         early = locked.status == MeetingStatus.SCHEDULED and opens_early(locked)
@@ -444,15 +451,15 @@ def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, 
             allowed_from=(MeetingStatus.SCHEDULED,),
             to_status=MeetingStatus.OPEN,
             request=request,
-            refuse="This meeting is {status}: only a scheduled meeting can be opened",
+            refuse=gettext("This meeting is %(status)s: only a scheduled meeting can be opened"),
             detail={"moved_from": moved_from.isoformat(), "starts_at": moved_to.isoformat()} if early else {},
             chair_may=True,
         )
         if early:
             if not move_to_today:
                 raise OpenEarly(
-                    f"This sitting is set for {long_date(timezone.localtime(moved_from).date())}. "
-                    "Confirm that it is meeting today instead",
+                    gettext("This sitting is set for %(day)s. Confirm that it is meeting today instead")
+                    % {"day": long_date(timezone.localtime(moved_from).date())},
                     "move_to_today",
                 )
             opened.starts_at, opened.opened_early_from = moved_to, moved_from
@@ -480,12 +487,18 @@ def meeting_close(
                 carry_to = selectors.later_sittings(locked).first()
             if carry_to is None:
                 raise PanelError(
-                    f"No later sitting is scheduled to carry the {len(undecided)} undecided "
-                    f"case{'s' if len(undecided) != 1 else ''} to: schedule the next sitting first",
+                    ngettext(
+                        "No later sitting is scheduled to carry the %(count)s undecided case to: "
+                        "schedule the next sitting first",
+                        "No later sitting is scheduled to carry the %(count)s undecided cases to: "
+                        "schedule the next sitting first",
+                        len(undecided),
+                    )
+                    % {"count": len(undecided)},
                     "carry_to",
                 )
             if carry_to.pk == locked.pk or carry_to.site_id != locked.site_id:
-                raise PanelError("Select a later sitting of this panel", "carry_to")
+                raise PanelError(gettext("Select a later sitting of this panel"), "carry_to")
             for item in undecided:
                 carried.append(_carry(item, carry_to, user, request))
         return _transition(
@@ -494,7 +507,7 @@ def meeting_close(
             allowed_from=(MeetingStatus.OPEN,),
             to_status=MeetingStatus.CLOSED,
             request=request,
-            refuse="This meeting is {status}: only a meeting in session can be closed",
+            refuse=gettext("This meeting is %(status)s: only a meeting in session can be closed"),
             detail={"carried": carried} if carried else {},
             chair_may=True,
         )
@@ -518,7 +531,8 @@ def _carry(item: AgendaItem, to: Meeting, user, request) -> dict:
             )
         except PanelError as problem:
             raise PanelError(
-                f"Referral {item.referral.reference} cannot be carried to the sitting on {when}: {problem}",
+                gettext("Referral %(reference)s cannot be carried to the sitting on %(day)s: %(problem)s")
+                % {"reference": item.referral.reference, "day": when, "problem": problem},
                 "carry_to",
             ) from problem
     return {"item": item.pk, "referral": item.referral_id, "to_meeting": to.pk, "to_item": new.pk}
@@ -533,7 +547,7 @@ def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None
             allowed_from=(MeetingStatus.SCHEDULED,),
             to_status=MeetingStatus.CANCELLED,
             request=request,
-            refuse="This meeting is {status}: only a scheduled meeting can be cancelled",
+            refuse=gettext("This meeting is %(status)s: only a scheduled meeting can be cancelled"),
         )
         transaction.on_commit(lambda: _notify_cancelled(cancelled.pk))
     return cancelled
@@ -547,12 +561,15 @@ def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRe
     with transaction.atomic():
         locked = _lock_live(meeting, user)
         if member.site_id != locked.site_id or not member.active:
-            raise PanelError("Select a current member of this panel", "member")
+            raise PanelError(gettext("Select a current member of this panel"), "member")
         if locked.attendees.filter(user_id=member.user_id).exists():
-            raise PanelError(f"{member.user.full_name} is already invited", "member")
+            raise PanelError(gettext("%(name)s is already invited") % {"name": member.user.full_name}, "member")
         refusal = rules.seat_refusal(member.user, member.agency, locked.site_id) if member.voting else None
         if refusal:
-            raise PanelError(f"{refusal}. Change their seat on the panel before inviting them", "member")
+            raise PanelError(
+                gettext("%(refusal)s. Change their seat on the panel before inviting them") % {"refusal": refusal},
+                "member",
+            )
         attendee = _invite(
             locked, member.user, agency=member.agency, attends_as=member.attends_as, voting=member.voting
         )
@@ -573,9 +590,9 @@ def attendee_remove(*, attendee: MeetingAttendee, user, request: HttpRequest | N
     with transaction.atomic():
         locked = _lock_live(attendee.meeting, user)
         if locked.chair_id == attendee.user_id:
-            raise PanelError("The chair cannot be removed: choose another chair first")
+            raise PanelError(gettext("The chair cannot be removed: choose another chair first"))
         if locked.decisions.exists() and attendee.voting:
-            raise PanelError("A decision has been started at this meeting: mark the member absent instead")
+            raise PanelError(gettext("A decision has been started at this meeting: mark the member absent instead"))
         row = MeetingAttendee.objects.select_for_update().get(pk=attendee.pk)
         detail = {"meeting": locked.pk, "user": row.user_id}
         row.delete()
@@ -600,7 +617,7 @@ def attendance_mark(
         attendees = list(locked.attendees.select_for_update())
         unknown = set(present_ids) - {a.pk for a in attendees}
         if unknown:
-            raise PanelError("Select only people invited to this meeting", "present")
+            raise PanelError(gettext("Select only people invited to this meeting"), "present")
         for a in attendees:
             a.present = a.pk in present_ids
         MeetingAttendee.objects.bulk_update(attendees, ["present"])
@@ -651,11 +668,13 @@ def _agenda_add(
 ) -> AgendaItem:
     """The agenda's rules and the write, on a live meeting locked by the caller, who has checked the permission."""
     if stage not in AgendaStage.values:
-        raise PanelError("Select what the panel is asked to decide", "stage")
+        raise PanelError(gettext("Select what the panel is asked to decide"), "stage")
     if referral.site_id != locked.site_id or referral.status != ReferralStatus.ACCEPTED:
-        raise PanelError("Only a case accepted by this panel can go on its agenda", "referral")
+        raise PanelError(gettext("Only a case accepted by this panel can go on its agenda"), "referral")
     if locked.agenda_items.filter(referral=referral).exists():
-        raise PanelError(f"{referral.reference} is already on this agenda", "referral")
+        raise PanelError(
+            gettext("%(reference)s is already on this agenda") % {"reference": referral.reference}, "referral"
+        )
     for check in AGENDA_CHECKS:
         if refusal := check(locked, referral, stage):
             raise PanelError(refusal, "referral")
@@ -698,10 +717,13 @@ def agenda_next_sitting_add(
 
     _require_manage(user, referral.site_id)
     if meeting.site_id != referral.site_id:
-        raise PanelError("Select a sitting of the panel that accepted the case", "meeting")
+        raise PanelError(gettext("Select a sitting of the panel that accepted the case"), "meeting")
     stage = selectors.next_agenda_stage(referral)
     if stage is None:
-        raise PanelError(f"Both decisions on {referral.reference} have been made: no decision waits for a sitting")
+        raise PanelError(
+            gettext("Both decisions on %(reference)s have been made: no decision waits for a sitting")
+            % {"reference": referral.reference}
+        )
     return agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, request=request)
 
 
@@ -710,7 +732,9 @@ def agenda_item_remove(*, item: AgendaItem, user, request: HttpRequest | None = 
         locked = _lock_live(item.meeting, user)
         row = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=locked)
         if row.decisions.exists():
-            raise PanelError("A decision has been recorded for this case at this meeting: it cannot be removed")
+            raise PanelError(
+                gettext("A decision has been recorded for this case at this meeting: it cannot be removed")
+            )
         detail = {"meeting": locked.pk, "referral": row.referral_id}
         row.delete()
         audit_record(
@@ -744,9 +768,9 @@ def conflict_declare(
     """
     details = (details or "").strip()
     if has_conflict is None:
-        raise PanelError("Select whether there is a conflict of interest", "has_conflict")
+        raise PanelError(gettext("Select whether there is a conflict of interest"), "has_conflict")
     if has_conflict and not details:
-        raise PanelError("Describe the conflict of interest", "details")
+        raise PanelError(gettext("Describe the conflict of interest"), "details")
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
         own = attendee.user_id == user.pk
@@ -755,11 +779,16 @@ def conflict_declare(
         if own and not has_perm(user, Perm.MEETING_ATTEND, meeting.site_id):
             raise PermissionDenied
         if attendee.meeting_id != meeting.pk:
-            raise PanelError("Select someone invited to this meeting", "attendee")
+            raise PanelError(gettext("Select someone invited to this meeting"), "attendee")
         if meeting.status not in LIVE_STATUSES:
-            raise PanelError(f"This meeting is {meeting.get_status_display().lower()}: declarations are closed")
+            raise PanelError(
+                gettext("This meeting is %(status)s: declarations are closed")
+                % {"status": meeting.get_status_display().lower()}
+            )
         if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
-            raise PanelError("A decision on this case has been signed off: the declarations can no longer change")
+            raise PanelError(
+                gettext("A decision on this case has been signed off: the declarations can no longer change")
+            )
         existing = ConflictDeclaration.objects.select_for_update().filter(agenda_item=item, attendee=attendee).first()
         return _declaration_write(
             meeting, item, attendee, user, has_conflict, details if has_conflict else "", existing, request
@@ -801,12 +830,17 @@ def conflicts_record(
         if not has_perm(user, Perm.PANEL_MANAGE, meeting.site_id):
             raise PermissionDenied
         if meeting.status not in LIVE_STATUSES:
-            raise PanelError(f"This meeting is {meeting.get_status_display().lower()}: declarations are closed")
+            raise PanelError(
+                gettext("This meeting is %(status)s: declarations are closed")
+                % {"status": meeting.get_status_display().lower()}
+            )
         if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
-            raise PanelError("A decision on this case has been signed off: the declarations can no longer change")
+            raise PanelError(
+                gettext("A decision on this case has been signed off: the declarations can no longer change")
+            )
         attendees = {a.pk: a for a in meeting.attendees.select_related("user")}
         if set(answers) - set(attendees):
-            raise PanelError("Select only people invited to this meeting")
+            raise PanelError(gettext("Select only people invited to this meeting"))
         present = [a for a in attendees.values() if a.present]
         errors: dict[str, str] = {}
         rows: list[tuple[MeetingAttendee, bool, str]] = []
@@ -815,9 +849,13 @@ def conflicts_record(
             details = (details or "").strip()
             name = attendee.user.full_name
             if has_conflict is None:
-                errors[conflict_field(attendee, "has_conflict")] = f"Select whether {name} has a conflict of interest"
+                errors[conflict_field(attendee, "has_conflict")] = gettext(
+                    "Select whether %(name)s has a conflict of interest"
+                ) % {"name": name}
             elif has_conflict and not details:
-                errors[conflict_field(attendee, "details")] = f"Describe {name}’s conflict of interest"
+                errors[conflict_field(attendee, "details")] = gettext("Describe %(name)s’s conflict of interest") % {
+                    "name": name
+                }
             else:
                 rows.append((attendee, has_conflict, details if has_conflict else ""))
         if errors:

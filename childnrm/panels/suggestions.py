@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingKind, MeetingStatus
@@ -109,7 +110,7 @@ def agenda_suggestions(meeting: Meeting, *, today: date | None = None) -> list[S
             s.listed_elsewhere = elsewhere.get(s.referral.pk, [])
             if s.referral.child_id in lead_of:
                 s.reasons.append(
-                    "The chair of this meeting is this child's lead social worker and may not chair this case"
+                    gettext("The chair of this meeting is this child's lead social worker and may not chair this case")
                 )
     return suggestions
 

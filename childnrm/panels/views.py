@@ -12,6 +12,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -115,7 +117,7 @@ def member_seated(request: HttpRequest, site, form: MemberForm, member_user) -> 
     except PanelError as problem:
         add_to_form(form, problem)
         return False
-    messages.success(request, f"{member_user.full_name} has joined the panel")
+    messages.success(request, gettext("%(name)s has joined the panel") % {"name": member_user.full_name})
     return True
 
 
@@ -149,7 +151,7 @@ def member_change(request: HttpRequest, member_id: int) -> HttpResponse:
         except PanelError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"{member.user.full_name}’s seat has been changed")
+            messages.success(request, gettext("%(name)s’s seat has been changed") % {"name": member.user.full_name})
             return redirect("panels:members")
     return render(request, "panels/member_form.html", {"form": form, "site": member.site, "member": member})
 
@@ -164,7 +166,7 @@ def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
         except PanelError as problem:
             error = str(problem)
         else:
-            messages.success(request, f"{member.user.full_name} has left the panel")
+            messages.success(request, gettext("%(name)s has left the panel") % {"name": member.user.full_name})
             return redirect("panels:members")
     return render(request, "panels/member_remove.html", {"member": member, "error": error})
 
@@ -238,7 +240,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
         except PanelError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Meeting scheduled")
+            messages.success(request, gettext("Meeting scheduled"))
             return redirect("panels:meeting", meeting_id=meeting.pk)
     return render(request, "panels/meeting_form.html", {"form": form, "site": site, "meeting": None})
 
@@ -247,7 +249,11 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
 def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
     if meeting.status not in services.LIVE_STATUSES:
-        messages.info(request, f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed")
+        messages.info(
+            request,
+            gettext("This meeting is %(status)s: it can no longer be changed")
+            % {"status": meeting.get_status_display().lower()},
+        )
         return redirect("panels:meeting", meeting_id=meeting.pk)
     chairs = list(_chairs(meeting.site))
     form = MeetingForm(
@@ -270,7 +276,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except PanelError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Meeting details changed")
+            messages.success(request, gettext("Meeting details changed"))
             return redirect("panels:meeting", meeting_id=meeting.pk)
     return render(request, "panels/meeting_form.html", {"form": form, "site": meeting.site, "meeting": meeting})
 
@@ -347,9 +353,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
 
 
 _TRANSITIONS = {
-    "open": (services.meeting_open, "The sitting is open", "panels/meeting_confirm.html"),
-    "close": (services.meeting_close, "The meeting is closed", "panels/meeting_confirm.html"),
-    "cancel": (services.meeting_cancel, "The meeting is cancelled", "panels/meeting_confirm.html"),
+    "open": (services.meeting_open, _("The sitting is open"), "panels/meeting_confirm.html"),
+    "close": (services.meeting_close, _("The meeting is closed"), "panels/meeting_confirm.html"),
+    "cancel": (services.meeting_cancel, _("The meeting is cancelled"), "panels/meeting_confirm.html"),
 }
 
 
@@ -373,7 +379,7 @@ def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> Http
             carry_to = next((m for m in later if str(m.pk) == chosen), None)
             extra["carry_to"] = carry_to
             if carry_to is None and later:
-                error = "Select the sitting to carry the undecided cases to"
+                error = gettext("Select the sitting to carry the undecided cases to")
         if not error:
             try:
                 service(meeting=meeting, user=request.user, request=request, **extra)
@@ -381,9 +387,13 @@ def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> Http
                 error = str(problem)
             else:
                 if extra.get("carry_to") is not None:
-                    done += f". {len(undecided)} undecided case{'s' if len(undecided) != 1 else ''} carried to the "
-                    done += f"sitting on {long_date(timezone.localtime(extra['carry_to'].starts_at).date())}"
-                messages.success(request, done)
+                    day = long_date(timezone.localtime(extra["carry_to"].starts_at).date())
+                    done = ngettext(
+                        "%(done)s. %(count)s undecided case carried to the sitting on %(day)s",
+                        "%(done)s. %(count)s undecided cases carried to the sitting on %(day)s",
+                        len(undecided),
+                    ) % {"done": done, "count": len(undecided), "day": day}
+                messages.success(request, str(done))
                 return redirect("panels:meeting", meeting_id=meeting.pk)
     rows = _item_rows(meeting) if action == "open" else []
     context = {
@@ -425,7 +435,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     attendees = list(meeting.attendees.select_related("user"))
     form = AttendanceForm(request.POST, attendees=attendees)
     if not form.is_valid():
-        messages.info(request, "Select only people invited to this meeting")
+        messages.info(request, gettext("Select only people invited to this meeting"))
         return redirect("panels:meeting", meeting_id=meeting.pk)
     try:
         services.attendance_mark(
@@ -437,7 +447,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except PanelError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, "Attendance recorded")
+        messages.success(request, gettext("Attendance recorded"))
     return redirect("panels:meeting", meeting_id=meeting.pk)
 
 
@@ -447,7 +457,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
     member = PanelMember.objects.filter(site_id=meeting.site_id, pk=request.POST.get("member") or 0).first()
     if member is None:
-        messages.info(request, "Select the panel member to invite")
+        messages.info(request, gettext("Select the panel member to invite"))
         return redirect("panels:meeting", meeting_id=meeting.pk)
     try:
         services.attendee_add(meeting=meeting, user=request.user, member=member, request=request)
@@ -464,7 +474,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         add_to_form(form, problem)
         return _meeting_page(request, meeting, add_form=form)
     else:
-        messages.success(request, f"{member.user.full_name} has been invited")
+        messages.success(request, gettext("%(name)s has been invited") % {"name": member.user.full_name})
     return redirect("panels:meeting", meeting_id=meeting.pk)
 
 
@@ -484,7 +494,7 @@ def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except PanelError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, f"{attendee.user.full_name} is no longer invited")
+        messages.success(request, gettext("%(name)s is no longer invited") % {"name": attendee.user.full_name})
     return redirect("panels:meeting", meeting_id=meeting.pk)
 
 
@@ -504,7 +514,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 site_id=meeting.site_id, reference=other_form.cleaned_data["reference"]
             ).first()
             if referral is None:
-                other_form.add_error("reference", "Enter the reference of a case accepted by this panel")
+                other_form.add_error("reference", gettext("Enter the reference of a case accepted by this panel"))
             else:
                 try:
                     services.agenda_case_add(
@@ -517,7 +527,9 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 except PanelError as problem:
                     other_form.add_error("reference", str(problem))
                 else:
-                    messages.success(request, f"{referral.reference} added to the agenda")
+                    messages.success(
+                        request, gettext("%(reference)s added to the agenda") % {"reference": referral.reference}
+                    )
                     return redirect("panels:agenda", meeting_id=meeting.pk)
     elif request.method == "POST" and live:
         form = AgendaAddForm(request.POST)
@@ -537,10 +549,12 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             except PanelError as problem:
                 error = str(problem)
             else:
-                messages.success(request, f"{referral.reference} added to the agenda")
+                messages.success(
+                    request, gettext("%(reference)s added to the agenda") % {"reference": referral.reference}
+                )
                 return redirect("panels:agenda", meeting_id=meeting.pk)
         else:
-            error = "Select what the panel is asked to decide"
+            error = gettext("Select what the panel is asked to decide")
     items = list(suggestions.agenda_suggestions(meeting)) if live else []
     rows = _item_rows(meeting)
     audit_record(
@@ -582,7 +596,7 @@ def next_sitting_add(request: HttpRequest, referral_reference: str) -> HttpRespo
     )
     back = redirect("referrals:triage", referral_reference=referral.reference)
     if meeting is None:
-        messages.info(request, "That sitting is no longer scheduled: choose the next sitting again")
+        messages.info(request, gettext("That sitting is no longer scheduled: choose the next sitting again"))
         return back
     try:
         services.agenda_next_sitting_add(referral=referral, meeting=meeting, user=request.user, request=request)
@@ -590,7 +604,11 @@ def next_sitting_add(request: HttpRequest, referral_reference: str) -> HttpRespo
         messages.info(request, str(problem))
     else:
         day = long_date(timezone.localtime(meeting.starts_at).date())
-        messages.success(request, f"Referral {referral.reference} added to the agenda of the sitting on {day}")
+        messages.success(
+            request,
+            gettext("Referral %(reference)s added to the agenda of the sitting on %(day)s")
+            % {"reference": referral.reference, "day": day},
+        )
     return back
 
 
@@ -605,7 +623,9 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
         except PanelError as problem:
             error = str(problem)
         else:
-            messages.success(request, f"{item.referral.reference} removed from the agenda")
+            messages.success(
+                request, gettext("%(reference)s removed from the agenda") % {"reference": item.referral.reference}
+            )
             return redirect("panels:agenda", meeting_id=meeting.pk)
     audit_record(
         request=request,
@@ -645,7 +665,7 @@ def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
         except PanelError as problem:  # ConflictsInvalid puts every row's problem on the form at once
             add_to_form(form, problem)
         else:
-            messages.success(request, "Declarations recorded")
+            messages.success(request, gettext("Declarations recorded"))
             return redirect("panels:meeting", meeting_id=meeting.pk)
     audit_record(
         request=request,
@@ -696,7 +716,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
         form = _declaration_form_for(own, {own.pk: declaration} if declaration else {})
     if request.method == "POST":
         if not can_declare:
-            messages.info(request, "Only attendees marked present can declare, while the meeting is live")
+            messages.info(request, gettext("Only attendees marked present can declare, while the meeting is live"))
             return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
         form = _declaration_form_for(own, {own.pk: declaration} if declaration else {}, request.POST)
         if form.is_valid():
@@ -716,12 +736,14 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
                     # The papers close to a member with a conflict; the coordinator can correct an error.
                     messages.success(
                         request,
-                        "Your declaration has been recorded. You have a conflict of interest in this case, so its "
-                        "papers are closed to you. If you declared it by mistake, ask the panel coordinator to "
-                        "correct it.",
+                        gettext(
+                            "Your declaration has been recorded. You have a conflict of interest in this case, so "
+                            "its papers are closed to you. If you declared it by mistake, ask the panel coordinator "
+                            "to correct it."
+                        ),
                     )
                     return redirect("panels:meeting", meeting_id=meeting.pk)
-                messages.success(request, "Your declaration has been recorded")
+                messages.success(request, gettext("Your declaration has been recorded"))
                 return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
     referral = item.referral
     responses = selectors.paper_answers(referral)

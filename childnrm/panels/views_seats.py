@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm, has_perm, sites_where
@@ -34,7 +35,7 @@ def seat_offer(request: HttpRequest, site_slug: str, user_id: int) -> HttpRespon
     else:
         back = reverse("panels:members")
     if PanelMember.objects.filter(site=site, user=member_user, active=True).exists():
-        messages.info(request, f"{member_user.full_name} already sits on the panel")
+        messages.info(request, gettext("%(name)s already sits on the panel") % {"name": member_user.full_name})
         return redirect(back)
     seat = suggested_seat(member_user)
     votes = seat["agency"] in rules.SEAT_ORGANISATION_TYPE

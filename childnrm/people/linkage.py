@@ -55,16 +55,17 @@ How it works
    Precision falls with the size of this set (its name lists are short: at 20,000 records most false
    candidates are two originals with the same common name), not with these changes.
 
-Why not Splink
---------------
-The design names Splink "or a measured better alternative". Splink estimates the same kind of
-per-feature weights (Fellegi-Sunter) with EM over DuckDB or Spark: it is built for batch linkage
-of whole datasets, and would add DuckDB and a pandas stack to the web process for what is here a
-per-referral query over one site's records. A coordinator needs a handful of candidates on intake,
-with reasons in plain English, within a page request; the blocking above is served by PostgreSQL's
-own index. Hand-set weights also keep the evidence explicable. When a national linkage across
-sites is wanted (a later issue), Splink in a batch job remains the natural tool; the figures from
-`bench/linkage_quality.py` are the baseline it has to beat.
+Splink: trained weights and the national sweep (ADR 0029)
+--------------------------------------------------------
+The per-referral search stays here, in PostgreSQL, within a page request: a coordinator needs a handful of
+candidates with reasons in plain words. Splink (on DuckDB, in batch jobs only: `people.linkage_splink`,
+`people.linkage_national`) does two things beside it. **Training**: EM on the service's own records estimates
+m and u for each comparison level, the same levels this scoring knows; the latest model (`LinkageModel`)
+replaces the hand-set points level by level (`trained_weights`, cached for a few minutes), adjusts an agreeing
+name by how common it is (term frequency, from the site's own key counts), and adds a prior that falls as the
+number of children searched grows. The words, the twins rule and the swapped-names alignment are unchanged;
+levels the model lacks keep their hand-set points. **The national sweep**: every record of every site linked
+in one batch, pairs across sites told to each coordinator with minimum disclosure (`views_linkage.other_sites`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -104,6 +107,7 @@ from childnrm.people.linkage_scoring import (
     YEAR_TOLERANCE_ESTIMATED,
     Match,
     Profile,
+    TrainedWeights,
     any_year,
     blocking_keys,
     common_shares,
@@ -111,7 +115,14 @@ from childnrm.people.linkage_scoring import (
     key_weight,
     profile_from_values,
 )
-from childnrm.people.models import Child, ChildBlockingKey, ChildLinkDecision, LinkStatus, PossibleEarlierRecord
+from childnrm.people.models import (
+    Child,
+    ChildBlockingKey,
+    ChildLinkDecision,
+    LinkageModel,
+    LinkStatus,
+    PossibleEarlierRecord,
+)
 from childnrm.people.selectors import children_visible_to
 
 MAX_SHOWN = 20  # possible matches shown on one page
@@ -243,11 +254,59 @@ def _name_shares(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, floa
     return common_shares(key_counts(name_keys, site_ids), site_children_total(site_ids))
 
 
+TRAINED_CACHE_KEY = "people.linkage.trained_weights"
+TRAINED_CACHE_SECONDS = 300  # a new model is used by every web process within five minutes (models train daily)
+
+
+@receiver(post_save, sender=LinkageModel, dispatch_uid="people.linkage_model_saved")
+def _linkage_model_saved(sender, instance: LinkageModel, **kwargs) -> None:
+    cache.delete(TRAINED_CACHE_KEY)  # this process at once; the others when their copy expires
+
+
+def trained_weights() -> TrainedWeights | None:
+    """The latest trained model's weights (ADR 0029), or None while no model has been trained (hand-set points).
+
+    Cached, so the search costs no query more than with hand-set points. None, too, unless the service is set to
+    use trained weights (`settings.LINKAGE_TRAINED_WEIGHTS`): until then models are trained and kept, not used.
+    """
+    if not settings.LINKAGE_TRAINED_WEIGHTS:
+        return None
+    cached = cache.get(TRAINED_CACHE_KEY)
+    if cached is None:
+        cached = _trained_weights_read() or "none"
+        cache.set(TRAINED_CACHE_KEY, cached, TRAINED_CACHE_SECONDS)
+    return None if cached == "none" else cached
+
+
+def _trained_weights_read() -> TrainedWeights | None:
+    model = (
+        LinkageModel.objects.only("trained_at", "records", "probability_two_random_records_match", "weights")
+        .order_by("-trained_at", "-id")
+        .first()
+    )
+    if model is None or not model.weights:
+        return None
+    return TrainedWeights(
+        weights={level: float(v["weight"]) for level, v in model.weights.items()},
+        u={level: float(v["u"]) for level, v in model.weights.items() if v.get("u")},
+        probability_two_random_records_match=model.probability_two_random_records_match,
+        records=model.records,
+        label=f"trained {model.trained_at:%-d %B %Y} on {model.records:,} records",
+    )
+
+
 def compare_children(a: Child, b: Child) -> Match:
     """Score two child records as the candidate search would (used to keep the evidence with a decision)."""
     prefetch_related_objects([a, b], _referrals_prefetch())
     me = profile_of(a)
-    return compare(me, profile_of(b), common=_name_shares(blocking_keys(me), [a.site_id]))
+    total = site_children_total([a.site_id])
+    return compare(
+        me,
+        profile_of(b),
+        common=_name_shares(blocking_keys(me), [a.site_id]),
+        trained=trained_weights(),
+        searched=total,
+    )
 
 
 @dataclass(frozen=True)
@@ -312,7 +371,11 @@ def candidates_for(
         .select_related("site")
         .prefetch_related(_referrals_prefetch())
     )
-    found = [Candidate(other, compare(me, profile_of(other), common=shares)) for other in others]
+    trained = trained_weights()
+    found = [
+        Candidate(other, compare(me, profile_of(other), common=shares, trained=trained, searched=total))
+        for other in others
+    ]
     if threshold is not None:
         found = [c for c in found if c.match.score >= threshold]
     found.sort(key=lambda c: (-c.match.score, c.child.reference))
@@ -379,8 +442,8 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
 
     Run by a background task (`referrals.tasks.find_possible_earlier_records`) when the referral is
     submitted and whenever the child's identifying details or site change. It searches the child's site,
-    as the possible-matches page does for that site's coordinator (a sweep across sites is the national
-    linkage the module docstring leaves to a later issue). Only earlier records are kept (a later record
+    as the possible-matches page does for that site's coordinator (records at other sites are found by the
+    national sweep, `people.linkage_national`). Only earlier records are kept (a later record
     is found from its own referral), and none the coordinator has already decided about. The child row is
     locked, so two searches of one child (a quick correction after submission) keep one result.
     """

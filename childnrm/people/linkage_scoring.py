@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -653,6 +653,103 @@ class Match:
         return list(dict.fromkeys(e.words for e in ranked if e.words))
 
 
+# ---------------------------------------------------------------------------------------------------
+# Trained weights (ADR 0029): a model trained on the service's own records replaces the hand-set points
+# ---------------------------------------------------------------------------------------------------
+
+# The probability of the same child at which a pair reaches MATCH_THRESHOLD when weights are trained: the
+# threshold favours recall (a missed duplicate is two cases for one child; a false candidate, a glance).
+TRAINED_MATCH_PROBABILITY = 0.2
+# Bounds on the adjustment for how common a name is (Splink's term-frequency adjustment), in bits.
+TF_ADJUST_DOWN = -6.0
+TF_ADJUST_UP = 2.0
+
+
+@dataclass(frozen=True)
+class TrainedWeights:
+    """The match weights of a trained model (`people.models.LinkageModel`), by comparison level.
+
+    `weights` maps a level ("given:same", "date_of_birth:swapped"...) to log2(m/u); `u` maps it to u, for
+    the adjustment by how common a name is. Levels a model lacks keep their hand-set points.
+    """
+
+    weights: Mapping[str, float]
+    u: Mapping[str, float]
+    probability_two_random_records_match: float
+    records: int
+    label: str = ""  # "trained 4 December 2026 on 19,618 records", for the evidence
+
+    def prior(self, searched: int) -> float:
+        """Log2 prior odds of the same child, for one record against `searched` others.
+
+        A child has about as many other records whatever the size of the register, so the chance that a
+        pair picked at random is of the same child falls as the number of children searched grows.
+        """
+        chance = self.probability_two_random_records_match * self.records / max(searched, 1)
+        chance = min(max(chance, 1e-12), 0.5)
+        return math.log2(chance / (1 - chance))
+
+    def prior_points(self, searched: int) -> float:
+        """The prior in points: a pair at TRAINED_MATCH_PROBABILITY scores MATCH_THRESHOLD."""
+        p = TRAINED_MATCH_PROBABILITY
+        return self.prior(searched) + MATCH_THRESHOLD - math.log2(p / (1 - p))
+
+    def name_frequency(self, level: str, share: float | None) -> float:
+        """Bits added for how common the name is (Splink's term-frequency adjustment: u against its frequency)."""
+        u = self.u.get(level)
+        if not share or not u:
+            return 0.0
+        return min(max(math.log2(u / share), TF_ADJUST_DOWN), TF_ADJUST_UP)
+
+
+NAME_LEVELS = ("same", "said", "consonants", "spelling", "partly", "different")
+
+
+def name_level(kinds: Sequence[str]) -> str:
+    """A name part's comparison level as the trained model has it (the weakest kind of its tokens)."""
+    if not kinds or DIFFERENT in kinds:
+        return "different"
+    if PARTLY in kinds:
+        return "partly"
+    if all(k in {SAME, ACCENTS} for k in kinds):
+        return "same"
+    if all(k in {SAME, ACCENTS, TRANSLITERATION, SPELT_AS_SAID} for k in kinds):
+        return "said"
+    if all(k in _TRANSLITERATED | {SAME, ACCENTS} for k in kinds):
+        return "consonants"
+    return "spelling"
+
+
+def is_placeholder_date(d: date, estimated: bool) -> bool:
+    """A 1 January, a 1st of the month or a date flagged as estimated: agreement on it says less."""
+    return estimated or d.day == 1
+
+
+def date_level(a: Profile, b: Profile) -> str | None:
+    """The dates of birth's comparison level as the trained model has it (the same levels as its SQL)."""
+    x, y = a.date_of_birth, b.date_of_birth
+    if x is None or y is None:
+        return None
+    placeholder = is_placeholder_date(x, a.date_of_birth_estimated) or is_placeholder_date(y, b.date_of_birth_estimated)
+    if x == y:
+        return "same_placeholder" if placeholder else "same"
+    if x.year == y.year and x.day == y.month and x.month == y.day:
+        return "swapped"
+    if (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1:
+        return "year_apart"
+    if abs((x - y).days) <= 31:
+        return "close"
+    if placeholder:
+        return "placeholder_other"
+    return "same_year" if x.year == y.year else "different"
+
+
+def _trained_points(e: Evidence, level: str | None, trained: TrainedWeights) -> Evidence:
+    if level is None or level not in trained.weights:
+        return e
+    return replace(e, points=round(trained.weights[level], 2))
+
+
 def evidence_line(words: Sequence[str]) -> str:
     """Plain-word evidence as one line: "Same date of birth; surname spelt differently; same nationality"."""
     line = "; ".join(words)
@@ -724,7 +821,9 @@ def _field_words(part: str, match: FieldMatch, kinds: Sequence[str]) -> str:
     return words
 
 
-def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> tuple[float, str, str]:
+def _field_points(
+    part: str, match: FieldMatch, common: Mapping[str, float], trained: TrainedWeights | None = None
+) -> tuple[float, str, str]:
     """Points for one name part: every token agreeing is a match; any token plainly different counts against.
 
     Returns the points, the detail and the plain words.
@@ -736,6 +835,8 @@ def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> 
     text = _describe_field(part, match)
     kinds = [p.kind for p in match.pairs]
     words = _field_words(part, match, kinds)
+    if trained is not None and part != "all" and f"{part}:same" in trained.weights:
+        return _trained_field_points(part, match, common, trained, kinds, text, words, weights[part])
     if not kinds:
         return different, text, words
     differing = sum(1 for k in kinds if k == DIFFERENT)
@@ -763,6 +864,47 @@ def _field_points(part: str, match: FieldMatch, common: Mapping[str, float]) -> 
     return points, text, words
 
 
+def _trained_field_points(
+    part: str,
+    match: FieldMatch,
+    common: Mapping[str, float],
+    trained: TrainedWeights,
+    kinds: Sequence[str],
+    text: str,
+    words: str,
+    hand_set: tuple[float, float, float, float],
+) -> tuple[float, str, str]:
+    """`_field_points` with a trained model's weights: the level's weight, adjusted for how common the name is.
+
+    A level the model has no weight for (not seen in training) keeps its hand-set points.
+    """
+    same, variant, weak, different = hand_set
+    w = trained.weights
+    level = name_level(kinds)
+    if level == "different":
+        differing = sum(1 for k in kinds if k == DIFFERENT) or 1
+        return w.get(f"{part}:different", different) * differing / max(len(kinds), 1), text, words
+    if part == "given" and not match.primary_agrees:
+        return (
+            w.get("given:partly", weak),
+            text + " (not the name each is called by)",
+            "a given name shared, but not the one each is called by",
+        )
+    fallback = {"same": same, "partly": weak}.get(level, variant)
+    points = w.get(f"{part}:{level}", fallback)
+    if match.unmatched:
+        points -= same - variant  # a name part only one record has (hand-set: no level of the model says it)
+    if level in {"same", "said"}:
+        shares = [common.get("n:" + sound_key(p.a.norm), 0.0) for p in match.pairs if p.a.informative]
+        share = min(shares) if shares else 0.0
+        adjust = trained.name_frequency(f"{part}:{level}", share)
+        points += adjust
+        if adjust < 0 and share > COMMON_NAME_SHARE:
+            text += f" (a common name here: {share:.0%} of records)"
+            words += " (a common name here)"
+    return round(points, 2), text, words
+
+
 @dataclass(frozen=True)
 class _NameResult:
     points: float
@@ -770,7 +912,13 @@ class _NameResult:
     twins: bool = False  # the given names differ and the family names agree, in this alignment
 
 
-def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bool = False) -> _NameResult:
+def _compare_names(
+    a: Name,
+    b: Name,
+    common: Mapping[str, float],
+    vietnamese: bool = False,
+    trained: TrainedWeights | None = None,
+) -> _NameResult:
     results: list[_NameResult] = []
 
     def aligned(a_given, a_family, b_given, b_family, note: str, penalty: float) -> None:
@@ -782,7 +930,7 @@ def _compare_names(a: Name, b: Name, common: Mapping[str, float], vietnamese: bo
             if match is None:
                 continue
             kinds[part] = [p.kind for p in match.pairs]
-            points, text, words = _field_points(part, match, common)
+            points, text, words = _field_points(part, match, common, trained)
             total += points
             evidence.append(Evidence("name", points, text, words))
         if not evidence:
@@ -1043,20 +1191,46 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
     )
 
 
-def compare(a: Profile, b: Profile, *, common: Mapping[str, float] | None = None) -> Match:
-    """Score two records. `common` maps a blocking key of `a` to the share of the site's children holding it."""
+def compare(
+    a: Profile,
+    b: Profile,
+    *,
+    common: Mapping[str, float] | None = None,
+    trained: TrainedWeights | None = None,
+    searched: int | None = None,
+) -> Match:
+    """Score two records. `common` maps a blocking key of `a` to the share of the site's children holding it.
+
+    With `trained` (a model's weights), each level's trained weight replaces its hand-set points, names are
+    adjusted by how common they are, and the prior for `searched` children is added (ADR 0029); the twins
+    rule, the swapped-names alignment and the words stay the same.
+    """
     common = common or {}
     vietnamese = "VN" in a.nationalities or "VN" in b.nationalities
     best_name = max(
-        (_compare_names(x, y, common, vietnamese) for x in a.names for y in b.names),
+        (_compare_names(x, y, common, vietnamese, trained) for x in a.names for y in b.names),
         key=lambda r: r.points,
         default=_NameResult(0.0, ()),
     )
     evidence = list(best_name.evidence)
-    dates = _compare_dates(a, b)
-    for found in (dates, _compare_sex(a, b), _compare_nationalities(a, b)):
+    dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
+    if trained is not None:
+        dates = dates and _trained_points(dates, f"date_of_birth:{date_level(a, b)}", trained)
+        sex = sex and _trained_points(sex, f"sex:{'same' if sex.points > 0 else 'different'}", trained)
+        if nationality is not None and nationality.points != NATIONALITY_RELATED:
+            shared = "shared" if nationality.points > 0 else "different"
+            nationality = _trained_points(nationality, f"nationality:{shared}", trained)
+    for found in (dates, sex, nationality):
         if found is not None:
             evidence.append(found)
+    if trained is not None and searched:
+        evidence.append(
+            Evidence(
+                "prior",
+                round(trained.prior_points(searched), 2),
+                f"How often two of {searched:,} children's records are of the same child (model {trained.label})",
+            )
+        )
     score = round(sum(e.points for e in evidence), 2)
     same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
     if best_name.twins and same_date and score > TWINS_CAP:

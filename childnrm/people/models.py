@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.kit.i18n import LetterLanguage
@@ -92,8 +93,8 @@ class ChildAssociation(models.Model):
 
 
 class SocialWorkerSource(models.TextChoices):
-    REFERRAL = "referral", "From the referral"
-    SAFEGUARDING = "safeguarding", "Recorded on the safeguarding page"
+    REFERRAL = "referral", gettext_lazy("From the referral")
+    SAFEGUARDING = "safeguarding", gettext_lazy("Recorded on the safeguarding page")
 
 
 class LeadSocialWorker(models.Model):
@@ -255,3 +256,77 @@ class PossibleEarlierRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.earlier_id} for referral {self.referral_id}"
+
+
+class LinkageModel(models.Model):
+    """A linkage model trained on the service's own records (Splink's EM on DuckDB; ADR 0029).
+
+    Each training run adds a row; the latest one's match weights replace the hand-set points in scoring
+    (`people.linkage_scoring.TrainedWeights`). Kept, not overwritten, so a change in the matches shown can
+    be traced to the model behind it.
+    """
+
+    trained_at = models.DateTimeField()
+    records = models.PositiveIntegerField()  # child records trained on, across all sites
+    # probability that two records picked at random are of the same child, among `records`
+    probability_two_random_records_match = models.FloatField()
+    # match weight of each comparison level ("given:same", "date_of_birth:swapped"...), and its m and u
+    weights = models.JSONField(default=dict)
+    training = models.JSONField(default=dict)  # the run's figures: seconds, EM iterations, blocking rules, pairs
+    settings = models.JSONField(default=dict)  # the Splink settings, with trained m and u (save_model_to_json)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        get_latest_by = ["trained_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Linkage model of {self.trained_at:%Y-%m-%d %H:%M} ({self.records} records)"
+
+
+class NationalSweep(models.Model):
+    """One national sweep: every child record of every site linked in one batch (Splink on DuckDB; ADR 0029)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    model = models.ForeignKey(LinkageModel, on_delete=models.PROTECT, related_name="sweeps")
+    records = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)  # candidate links stored
+    figures = models.JSONField(default=dict)  # seconds per stage, pairs compared
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"National sweep of {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class NationalLinkCandidate(models.Model):
+    """A pair of child records a national sweep found may be of the same child, for review.
+
+    Stored in id order. A pair at two sites is shown to each site's coordinator with minimum disclosure:
+    that another site may hold a record of this child and whom to contact there, never that record.
+    """
+
+    sweep = models.ForeignKey(NationalSweep, on_delete=models.CASCADE, related_name="candidates")
+    child_a = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    child_b = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    cross_site = models.BooleanField()
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+
+    class Meta:
+        ordering = ["-match_weight", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sweep", "child_a", "child_b"], name="national_link_candidate_unique"),
+            models.CheckConstraint(
+                condition=models.Q(child_a__lt=models.F("child_b")), name="national_link_candidate_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child_a", "cross_site"], name="national_link_a_idx"),
+            models.Index(fields=["child_b", "cross_site"], name="national_link_b_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_a_id}–{self.child_b_id} ({self.match_probability:.2f})"

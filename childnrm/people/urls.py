@@ -12,4 +12,6 @@ urlpatterns = [
 # Linkage: possible other records of the same child, and the coordinator's decisions on them.
 urlpatterns += [
     path("<str:reference>/possible-matches/", views_linkage.link_candidates, name="link-candidates"),
+    # The national sweep: other sites that may hold a record of this child, and whom to contact there.
+    path("<str:reference>/other-sites/", views_linkage.other_sites, name="other-sites"),
 ]

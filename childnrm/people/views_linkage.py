@@ -11,8 +11,8 @@ from django.urls import reverse
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
-from childnrm.people import linkage, linkage_scoring, services
-from childnrm.people.models import LinkStatus
+from childnrm.people import linkage, linkage_national, linkage_scoring, services
+from childnrm.people.models import Child, LinkStatus
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 ACTIONS = {"link": LinkStatus.LINKED, "reject": LinkStatus.REJECTED, "undo": LinkStatus.UNDONE}
@@ -123,3 +123,33 @@ def _audit_page(request: HttpRequest, child, shown: list) -> None:
             purpose=PURPOSE,
             detail={"page": "possible-matches", "for_child": child.pk},
         )
+
+
+@requires(Perm.CHILD_LINK)
+def other_sites(request: HttpRequest, reference: str) -> HttpResponse:
+    """Other sites that may hold a record of this child (the national sweep), with minimum disclosure.
+
+    The coordinator learns only that another site may hold a record and whom to contact there: never the
+    other record, its reference or its details. Telling them is a view of both records, each audited.
+    """
+    child = linkage.child_get_for_linking(request.user, reference)
+    sweep, sites = linkage_national.other_sites_for(child)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=child,
+        purpose=PURPOSE,
+        detail={"page": "other-sites", "sites": [s.site.pk for s in sites]},
+    )
+    told = [other_id for found in sites for other_id in found.other_child_ids]
+    for other in Child.objects.filter(pk__in=told).order_by("pk"):
+        # The other site's record is not shown, but its existence is told: that site sees it in its trail.
+        audit_record(
+            request=request,
+            action=Action.VIEW,
+            obj=other,
+            purpose=PURPOSE,
+            detail={"page": "other-sites", "for_child": child.pk, "disclosed": "site and coordinator contact"},
+        )
+    context = {"child": child, "sweep": sweep, "sites": sites}
+    return render(request, "people/linkage/other_sites.html", context)

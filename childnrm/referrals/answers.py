@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from childnrm.kit.dates import long_date
 from childnrm.referrals import vocab
 from childnrm.referrals.models import Referral
@@ -27,14 +30,22 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    Section("child", "Name, date of birth and sex", "About the child"),
-    Section("background", "Nationality, language and ethnicity", "About the child"),
-    Section("location", "Where the child lives and was found", "About the child"),
-    Section("exploitation", "The exploitation", "What happened"),
-    Section("account", "The account and indicators", "What happened"),
-    Section("documents", "Evidence documents", "What happened", hint="Optional", optional=True),
-    Section("safeguarding", "Safeguarding already in place", "Safeguarding"),
-    Section("referrer", "Your details", "About you", read_title="The referrer"),
+    Section("child", gettext_lazy("Name, date of birth and sex"), gettext_lazy("About the child")),
+    Section("background", gettext_lazy("Nationality, language and ethnicity"), gettext_lazy("About the child")),
+    Section("location", gettext_lazy("Where the child lives and was found"), gettext_lazy("About the child")),
+    Section("exploitation", gettext_lazy("The exploitation"), gettext_lazy("What happened")),
+    Section("account", gettext_lazy("The account and indicators"), gettext_lazy("What happened")),
+    Section(
+        "documents",
+        gettext_lazy("Evidence documents"),
+        gettext_lazy("What happened"),
+        hint=gettext_lazy("Optional"),
+        optional=True,
+    ),
+    Section("safeguarding", gettext_lazy("Safeguarding already in place"), gettext_lazy("Safeguarding")),
+    Section(
+        "referrer", gettext_lazy("Your details"), gettext_lazy("About you"), read_title=gettext_lazy("The referrer")
+    ),
 ]
 
 
@@ -50,7 +61,7 @@ class Line:
 
 
 def _yes_no(value: bool | None) -> str:
-    return "Not known" if value is None else ("Yes" if value else "No")
+    return _("Not known") if value is None else (_("Yes") if value else _("No"))
 
 
 def _date(value) -> str:
@@ -91,79 +102,82 @@ def answer_sections(
     """Each section's answers as summary-list rows: question, lines of answer, change link (if any)."""
     r = referral
     if r.date_of_birth:
-        dob = _date(r.date_of_birth) + (" (estimated)" if r.date_of_birth_estimated else "")
+        dob = _date(r.date_of_birth)
+        if r.date_of_birth_estimated:
+            dob = _("%(date)s (estimated)") % {"date": dob}
     elif r.estimated_age_years is not None:
-        dob = f"Not known. Estimated age {r.estimated_age_years}"
+        dob = _("Not known. Estimated age %(age)s") % {"age": r.estimated_age_years}
     else:
         dob = ""
-    doubts = [t for flag, t in ((r.age_uncertain, "Age uncertain"), (r.age_disputed, "Age disputed")) if flag]
+    doubts = [t for flag, t in ((r.age_uncertain, _("Age uncertain")), (r.age_disputed, _("Age disputed"))) if flag]
     types = _labels(r.exploitation_types, vocab.ExploitationType.choices)
     rows: dict[str, list[tuple[str, list | str]]] = {
         "child": [
-            ("Name", r.child_display_name if (r.given_names or r.family_name) else ""),
+            (_("Name"), r.child_display_name if (r.given_names or r.family_name) else ""),
             (
-                "Other names",
-                [" ".join(p for p in (a.get("given_names"), a.get("family_name")) if p) for a in r.aliases] or "None",
+                _("Other names"),
+                [" ".join(p for p in (a.get("given_names"), a.get("family_name")) if p) for a in r.aliases]
+                or _("None"),
             ),
-            ("Date of birth", dob),
-            ("Doubt about age", doubts or "None"),
-            ("Sex", r.get_sex_display() if r.sex else ""),
-            ("Gender identity", r.gender_identity),
+            (_("Date of birth"), dob),
+            (_("Doubt about age"), doubts or _("None")),
+            (_("Sex"), str(vocab.SEX_LABELS.get(r.sex, r.get_sex_display())) if r.sex else ""),
+            (_("Gender identity"), r.gender_identity),
         ],
         "background": [
-            ("Nationality", [vocab.country_name(c) for c in r.nationalities] or "Not known"),
-            ("Languages", [vocab.language_name(c) for c in r.languages] or "Not known"),
-            ("Needs an interpreter", _yes_no(r.interpreter_needed)),
-            ("Ethnic group", dict(vocab.ONS_2021_ETHNICITY).get(r.ethnicity, "")),
+            (_("Nationality"), [vocab.country_shown(c) for c in r.nationalities] or _("Not known")),
+            (_("Languages"), [vocab.language_shown(c) for c in r.languages] or _("Not known")),
+            (_("Needs an interpreter"), _yes_no(r.interpreter_needed)),
+            (_("Ethnic group"), str(dict(vocab.ONS_2021_ETHNICITY).get(r.ethnicity, ""))),
         ],
         "location": [
-            ("Address", r.address),
-            ("Local authority where the child lives", str(r.residence_local_authority or "Not known")),
-            ("Local authority where found or referred", str(r.found_local_authority or "Not known")),
-            ("Where the child was found", r.found_location),
+            (_("Address"), r.address),
+            (_("Local authority where the child lives"), str(r.residence_local_authority or _("Not known"))),
+            (_("Local authority where found or referred"), str(r.found_local_authority or _("Not known"))),
+            (_("Where the child was found"), r.found_location),
         ],
         "exploitation": [
-            ("Type of exploitation", types),
+            (_("Type of exploitation"), types),
             *(
-                [("County lines", _yes_no(r.county_lines))]
+                [(_("County lines"), _yes_no(r.county_lines))]
                 if vocab.ExploitationType.CRIMINAL in r.exploitation_types
                 else []
             ),
-            ("Where it happened", r.get_exploitation_location_display() if r.exploitation_location else ""),
-            ("When it started", _date(r.exploitation_started) or "Not known"),
-            ("When it ended", _date(r.exploitation_ended) or "Not known or still happening"),
-            ("Age when it started", "" if r.age_at_exploitation is None else str(r.age_at_exploitation)),
-            ("Public order disqualification being considered", _yes_no(r.public_order_disqualification)),
+            (_("Where it happened"), r.get_exploitation_location_display() if r.exploitation_location else ""),
+            (_("When it started"), _date(r.exploitation_started) or _("Not known")),
+            (_("When it ended"), _date(r.exploitation_ended) or _("Not known or still happening")),
+            (_("Age when it started"), "" if r.age_at_exploitation is None else str(r.age_at_exploitation)),
+            (_("Public order disqualification being considered"), _yes_no(r.public_order_disqualification)),
         ],
         "account": [
-            ("What happened", r.account),
-            ("Indicators", _labels(r.indicators, vocab.Indicator.choices) or "None selected"),
+            (_("What happened"), r.account),
+            (_("Indicators"), _labels(r.indicators, vocab.Indicator.choices) or _("None selected")),
         ],
-        "documents": [("Documents", _document_lines(documents, document_url) or "None")],
+        "documents": [(_("Documents"), _document_lines(documents, document_url) or _("None"))],
         "safeguarding": [
-            ("Referred to the guardian service", _yes_no(r.ictg_referral_made)),
+            (_("Referred to the guardian service"), _yes_no(r.ictg_referral_made)),
             (
-                "Already in place",
+                _("Already in place"),
                 [
                     label
                     for flag, label in (
-                        (r.child_in_need, "Child in need plan"),
-                        (r.child_protection_plan, "Child protection plan"),
-                        (r.looked_after, "Looked after by a local authority"),
+                        (r.child_in_need, _("Child in need plan")),
+                        (r.child_protection_plan, _("Child protection plan")),
+                        (r.looked_after, _("Looked after by a local authority")),
                     )
                     if flag
                 ]
-                or "None",
+                or _("None"),
             ),
-            ("Strategy discussion", _date(r.strategy_discussion_date) or "None"),
-            ("Anything else", r.safeguarding_notes),
-            ("Social worker", _social_worker_lines(r) or "Not known"),
+            (_("Strategy discussion"), _date(r.strategy_discussion_date) or _("None")),
+            (_("Anything else"), r.safeguarding_notes),
+            (_("Social worker"), _social_worker_lines(r) or _("Not known")),
         ],
         "referrer": [
-            ("Name", r.referrer_name),
-            ("Job title", r.referrer_job_title),
-            ("Email address", r.referrer_email),
-            ("Telephone number", r.referrer_phone),
+            (_("Name"), r.referrer_name),
+            (_("Job title"), r.referrer_job_title),
+            (_("Email address"), r.referrer_email),
+            (_("Telephone number"), r.referrer_phone),
         ],
     }
     result = []

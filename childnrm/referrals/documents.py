@@ -59,6 +59,9 @@ from typing import IO, Any
 
 import filetype
 from defusedxml import ElementTree
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -93,15 +96,15 @@ _EXECUTABLE_ENTRY = re.compile(
     r"\.(?:bin|exe|dll|com|scr|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|jar|msi|lnk)$", re.IGNORECASE
 )
 _ARCHIVE_NAMES = {
-    "zip": "a ZIP archive",
-    "rar": "a RAR archive",
-    "7z": "a 7-Zip archive",
-    "gz": "a gzip archive",
-    "bz2": "a bzip2 archive",
-    "xz": "an xz archive",
-    "tar": "a tar archive",
-    "cab": "a cabinet archive",
-    "zst": "a Zstandard archive",
+    "zip": _("a ZIP archive"),
+    "rar": _("a RAR archive"),
+    "7z": _("a 7-Zip archive"),
+    "gz": _("a gzip archive"),
+    "bz2": _("a bzip2 archive"),
+    "xz": _("an xz archive"),
+    "tar": _("a tar archive"),
+    "cab": _("a cabinet archive"),
+    "zst": _("a Zstandard archive"),
 }
 _EXECUTABLES = {"exe", "elf", "wasm", "swf", "crx", "deb", "rpm"}
 
@@ -140,22 +143,22 @@ _ZIP_METHODS = {0, 1, 6, 8, 9, 12, 14, 93, 95, 98, 99}
 _DOCX_ACTIVE = ("macroenabled", "vbaproject", "vbadata", "ms-office.vba", "activex", "oleobject")
 
 # The messages the referrer sees (GOV.UK file upload error wording).
-MESSAGE_EMPTY = "The selected file is empty"
-MESSAGE_TOO_BIG = f"The selected file must be smaller than {MAX_DOCUMENT_SIZE_LABEL}"
-MESSAGE_WRONG_TYPE = "The selected file must be a PDF, PNG, JPEG or Word document"
-MESSAGE_POLYGLOT = (
+MESSAGE_EMPTY = _("The selected file is empty")
+MESSAGE_TOO_BIG = format_lazy(_("The selected file must be smaller than {size}"), size=MAX_DOCUMENT_SIZE_LABEL)
+MESSAGE_WRONG_TYPE = _("The selected file must be a PDF, PNG, JPEG or Word document")
+MESSAGE_POLYGLOT = _(
     "The selected file contains another kind of file hidden inside it. Save it again as a PDF, PNG, JPEG "
     "or Word document and upload that"
 )
-MESSAGE_MACROS = "The selected Word document contains macros or embedded programs. Save it as a .docx without them"
-MESSAGE_PDF_ACTIVE = "The selected PDF contains scripts or embedded files. Print it to a new PDF and upload that"
-MESSAGE_PDF_ENCRYPTED = "The selected PDF is protected with a password. Save it without a password and upload that"
-MESSAGE_DAMAGED = "The selected file could not be read. Save it again and upload that"
-MESSAGE_EXECUTABLE = "The selected file is a program. Upload a PDF, PNG, JPEG or Word document"
+MESSAGE_MACROS = _("The selected Word document contains macros or embedded programs. Save it as a .docx without them")
+MESSAGE_PDF_ACTIVE = _("The selected PDF contains scripts or embedded files. Print it to a new PDF and upload that")
+MESSAGE_PDF_ENCRYPTED = _("The selected PDF is protected with a password. Save it without a password and upload that")
+MESSAGE_DAMAGED = _("The selected file could not be read. Save it again and upload that")
+MESSAGE_EXECUTABLE = _("The selected file is a program. Upload a PDF, PNG, JPEG or Word document")
 
 
 def message_archive(kind: str) -> str:
-    return f"The selected file is {kind}. Upload each document in it separately"
+    return gettext("The selected file is %(kind)s. Upload each document in it separately") % {"kind": kind}
 
 
 class DocumentRefused(ValueError):
@@ -163,7 +166,7 @@ class DocumentRefused(ValueError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = str(message)  # in the language of the request that refused it
 
 
 @dataclass(frozen=True)

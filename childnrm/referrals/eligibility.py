@@ -44,11 +44,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import Problem
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, TriageOutcome
+
+# Why only the SCA may decide, as clauses. Kept in English in an assessment's reasons (the rules' record);
+# clause_words puts them in the page's language.
+AGE_DISPUTED = gettext_noop("the child's age is disputed")
+AGE_UNCERTAIN = gettext_noop("the child's age is uncertain")
+AGE_NOT_KNOWN = gettext_noop("the child's age is not known")
+ADULT_WHEN_REFERRED = gettext_noop("the child was 18 or over when referred")
+TURNS_18_SOON = gettext_noop("the child turns 18 within %(days)s days of the referral")
 
 RULES_VERSION = "2026-11"
 MIN_DAYS_BEFORE_18 = 100  # "more than 100 days before their 18th birthday"
@@ -116,14 +125,14 @@ def age_finding(referral: Referral, on: date) -> AgeFinding:
     why_not: list[str] = []
     if referral.age_disputed:
         reasons.append("The child's age is disputed.")
-        why_not.append("the child's age is disputed")
+        why_not.append(AGE_DISPUTED)
     if referral.age_uncertain:
         reasons.append("The child's age is uncertain.")
-        why_not.append("the child's age is uncertain")
+        why_not.append(AGE_UNCERTAIN)
     born, from_age = working_birth_date(referral, on)
     if born is None:
         reasons.append("Neither a date of birth nor an estimated age is known, so the age is uncertain.")
-        why_not.append("the child's age is not known")
+        why_not.append(AGE_NOT_KNOWN)
         return AgeFinding(False, reasons, why_not)
     if from_age:
         reasons.append(
@@ -141,14 +150,14 @@ def age_finding(referral: Referral, on: date) -> AgeFinding:
         basis = f"On the {given} given ({long_date(born)})"
     if days_left <= 0:
         reasons.append(f"{basis}, the child was 18 or over on the day of referral ({long_date(on)}).")
-        why_not.append("the child was 18 or over when referred")
+        why_not.append(ADULT_WHEN_REFERRED)
     elif days_left <= MIN_DAYS_BEFORE_18:
         reasons.append(
             f"{basis}, the child turns 18 on "
             f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: a panel may decide "
             f"only if that is more than {MIN_DAYS_BEFORE_18} days."
         )
-        why_not.append(f"the child turns 18 within {MIN_DAYS_BEFORE_18} days of the referral")
+        why_not.append(TURNS_18_SOON % {"days": MIN_DAYS_BEFORE_18})
     else:
         reasons.append(
             f"{basis}, the child turns 18 on "
@@ -158,7 +167,14 @@ def age_finding(referral: Referral, on: date) -> AgeFinding:
     return AgeFinding(not why_not, reasons, why_not)
 
 
-PUBLIC_ORDER = "a public-order disqualification is being considered"
+PUBLIC_ORDER = gettext_noop("a public-order disqualification is being considered")
+
+
+def clause_words(clause: str) -> str:
+    """A rule's clause, kept in English in an assessment's reasons (a record), in the page's language."""
+    if clause == TURNS_18_SOON % {"days": MIN_DAYS_BEFORE_18}:
+        return gettext(TURNS_18_SOON) % {"days": MIN_DAYS_BEFORE_18}
+    return gettext(clause)
 
 
 def hard_exclusions(referral: Referral, on: date | None = None) -> list[str]:
@@ -176,10 +192,20 @@ def hard_exclusions(referral: Referral, on: date | None = None) -> list[str]:
 
 def hard_exclusion_message(clauses: list[str]) -> str:
     """Why no panel may decide, naming the rule, for the coordinator who tried to choose one."""
-    return (
-        f"A panel cannot decide this referral because {_sentence(clauses)}. This is a rule, not a matter of "
-        "discretion: the Single Competent Authority decides. If the facts have changed, correct the facts first."
+    words = [clause_words(c) for c in clauses]
+    listed = (
+        words[0]
+        if len(words) == 1
+        else gettext("%(list)s and %(last)s")
+        % {
+            "list": ", ".join(words[:-1]),
+            "last": words[-1],
+        }
     )
+    return gettext(
+        "A panel cannot decide this referral because %(reasons)s. This is a rule, not a matter of "
+        "discretion: the Single Competent Authority decides. If the facts have changed, correct the facts first."
+    ) % {"reasons": listed}
 
 
 def site_covering(authority: Organisation | None) -> Site | None:

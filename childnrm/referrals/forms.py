@@ -13,6 +13,9 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
@@ -37,8 +40,8 @@ NATIONALITY_SLOTS = 3
 LANGUAGE_SLOTS = 3
 
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
-YES_NO = [(YES, "Yes"), (NO, "No")]
-YES_NO_NOT_KNOWN = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
+YES_NO = [(YES, _("Yes")), (NO, _("No"))]
+YES_NO_NOT_KNOWN = [(YES, _("Yes")), (NO, _("No")), (NOT_KNOWN, _("Not known"))]
 
 
 def _bool_to_choice(value: bool | None) -> str:
@@ -102,6 +105,15 @@ def _local_authorities():
     return Organisation.objects.filter(type=OrganisationType.LOCAL_AUTHORITY, active=True).order_by("name")
 
 
+def _too_long_message(label: str, max_length: str) -> str:
+    # The question's words without "(optional)", in the page's language.
+    question = str(label).split(" (")[0]
+    return gettext("%(question)s must be %(max)s characters or fewer") % {"question": question, "max": max_length}
+
+
+_too_long = lazy(_too_long_message, str)
+
+
 def _text(
     label: str, *, max_length: int = 200, width: str = "", help_text: str = "", input_type: str = "", **attrs
 ) -> forms.CharField:
@@ -114,7 +126,7 @@ def _text(
         max_length=max_length,
         help_text=help_text,
         widget=widget,
-        error_messages={"max_length": f"{label.split(' (')[0]} must be {max_length} characters or fewer"},
+        error_messages={"max_length": _too_long(label, str(max_length))},
     )
 
 
@@ -124,7 +136,7 @@ def _textarea(label: str, *, max_length: int, rows: int = 5, help_text: str = ""
         max_length=max_length,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"{label.split(' (')[0]} must be {max_length:,} characters or fewer"},
+        error_messages={"max_length": _too_long(label, f"{max_length:,}")},
     )
 
 
@@ -132,54 +144,54 @@ def _textarea(label: str, *, max_length: int, rows: int = 5, help_text: str = ""
 
 
 class ChildForm(SectionForm):
-    given_names = _text("Given names", autocomplete="off", spellcheck="false")
-    family_name = _text("Family name", autocomplete="off", spellcheck="false")
+    given_names = _text(_("Given names"), autocomplete="off", spellcheck="false")
+    family_name = _text(_("Family name"), autocomplete="off", spellcheck="false")
     # No conditional reveal (its aria-expanded on radios is invalid ARIA): both questions are shown.
     date_of_birth = GovukDateField(
-        label="Date of birth",
-        help_text="For example, 27 3 2012. Leave blank if you do not know it.",
-        what="Date of birth",
-        enter="Enter the child's date of birth",
-        future="Date of birth must be in the past",
+        label=_("Date of birth"),
+        help_text=_("For example, 27 3 2012. Leave blank if you do not know it."),
+        what=_("Date of birth"),
+        enter=_("Enter the child's date of birth"),
+        future=_("Date of birth must be in the past"),
         allow_today=False,
     )
-    date_of_birth_estimated = forms.BooleanField(label="This date of birth is an estimate")
+    date_of_birth_estimated = forms.BooleanField(label=_("This date of birth is an estimate"))
     estimated_age_years = forms.IntegerField(
-        label="If you do not know the date of birth, how old do you think the child is?",
-        help_text="Estimated age in years",
+        label=_("If you do not know the date of birth, how old do you think the child is?"),
+        help_text=_("Estimated age in years"),
         min_value=0,
         max_value=25,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         error_messages={
-            "invalid": "Estimated age must be a whole number, like 15",
-            "min_value": "Estimated age must be 0 or more",
-            "max_value": "Estimated age must be 25 or less",
+            "invalid": _("Estimated age must be a whole number, like 15"),
+            "min_value": _("Estimated age must be 0 or more"),
+            "max_value": _("Estimated age must be 25 or less"),
         },
     )
     age_doubts = _checkboxes(
-        "Is there any doubt about the child's age?",
+        _("Is there any doubt about the child's age?"),
         [
-            ("age_uncertain", "The child's age is uncertain"),
-            ("age_disputed", "The child's age is disputed, for example by a local authority age assessment"),
+            ("age_uncertain", _("The child's age is uncertain")),
+            ("age_disputed", _("The child's age is disputed, for example by a local authority age assessment")),
         ],
-        help_text="Select all that apply. Leave blank if there is no doubt.",
+        help_text=_("Select all that apply. Leave blank if there is no doubt."),
     )
-    sex = _radio("Sex", Sex.choices)
+    sex = _radio(_("Sex"), [(value, vocab.SEX_LABELS.get(value, label)) for value, label in Sex.choices])
     gender_identity = _text(
-        "Gender identity (optional)",
+        _("Gender identity (optional)"),
         max_length=100,
         width="govuk-!-width-one-half",
-        help_text="Only if the child describes their gender differently from their sex",
+        help_text=_("Only if the child describes their gender differently from their sex"),
     )
 
-    required_answers = {"sex": "Select the child's sex"}
+    required_answers = {"sex": _("Select the child's sex")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.alias_rows = self._alias_row_count()
         for i in range(self.alias_rows):
-            self.fields[f"alias_given_{i}"] = _text("Given names", autocomplete="off", spellcheck="false")
-            self.fields[f"alias_family_{i}"] = _text("Family name", autocomplete="off", spellcheck="false")
+            self.fields[f"alias_given_{i}"] = _text(_("Given names"), autocomplete="off", spellcheck="false")
+            self.fields[f"alias_family_{i}"] = _text(_("Family name"), autocomplete="off", spellcheck="false")
             for name in (f"alias_given_{i}", f"alias_family_{i}"):
                 self.fields[name].required = False
                 self.fields[name].widget.attrs["class"] = "govuk-input"
@@ -217,16 +229,16 @@ class ChildForm(SectionForm):
         cleaned = super().clean()
         named = cleaned.get("given_names") or cleaned.get("family_name")
         if not self.partial and not named and "given_names" not in self.errors:
-            self.add_error("given_names", "Enter the child's given names or family name")
+            self.add_error("given_names", _("Enter the child's given names or family name"))
         born, age = cleaned.get("date_of_birth"), cleaned.get("estimated_age_years")
         if self._missing(cleaned, "date_of_birth", when=age is None and "estimated_age_years" not in self.errors):
             self.fields["date_of_birth"].error_parts = list(DateParts.parts)
-            self.add_error("date_of_birth", "Enter the child's date of birth, or how old you think they are")
+            self.add_error("date_of_birth", _("Enter the child's date of birth, or how old you think they are"))
         if born is not None and age is not None:
-            self.add_error("estimated_age_years", "Leave the estimated age blank if you know the date of birth")
+            self.add_error("estimated_age_years", _("Leave the estimated age blank if you know the date of birth"))
         if cleaned.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
             self.fields["date_of_birth"].error_parts = list(DateParts.parts)
-            self.add_error("date_of_birth", "Enter the estimated date of birth, or untick ‘estimate’")
+            self.add_error("date_of_birth", _("Enter the estimated date of birth, or untick ‘estimate’"))
         return cleaned
 
     def to_fields(self) -> dict[str, Any]:
@@ -257,27 +269,27 @@ class ChildForm(SectionForm):
 
 
 def _country_choices():
-    return [("", "Choose a country"), *vocab.countries()]
+    return [("", _("Choose a country")), *vocab.countries_shown()]
 
 
 def _language_choices(current: list[str]):
     # The ISO 639-1 languages (two-letter codes) keep the list usable; a three-letter code already
     # held (from an import or the API) stays selectable.
-    common = [(code, name) for code, name in vocab.languages() if len(code) == 2]
-    extra = [(code, vocab.language_name(code)) for code in current if code and len(code) != 2]
-    return [("", "Choose a language"), *sorted(common + extra, key=lambda x: x[1])]
+    common = [(code, name) for code, name in vocab.languages_shown() if len(code) == 2]
+    extra = [(code, vocab.language_shown(code)) for code in current if code and len(code) != 2]
+    return [("", _("Choose a language")), *sorted(common + extra, key=lambda x: x[1])]
 
 
 class BackgroundForm(SectionForm):
-    interpreter_needed = _radio("Does the child need an interpreter?", YES_NO_NOT_KNOWN)
+    interpreter_needed = _radio(_("Does the child need an interpreter?"), YES_NO_NOT_KNOWN)
     ethnicity = forms.ChoiceField(
-        label="Ethnic group",
-        help_text="How the child describes their ethnic group, if you know. ONS 2021 census categories.",
+        label=_("Ethnic group"),
+        help_text=_("How the child describes their ethnic group, if you know. ONS 2021 census categories."),
     )
 
     required_answers = {
-        "interpreter_needed": "Select whether the child needs an interpreter",
-        "ethnicity": "Select the child's ethnic group, or Not known",
+        "interpreter_needed": _("Select whether the child needs an interpreter"),
+        "ethnicity": _("Select the child's ethnic group, or Not known"),
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -285,14 +297,14 @@ class BackgroundForm(SectionForm):
         countries = _country_choices()
         languages = _language_choices(self.referral.languages)
         for i in range(NATIONALITY_SLOTS):
-            label = "Nationality" if i == 0 else f"{'Second' if i == 1 else 'Third'} nationality (optional)"
+            label = [_("Nationality"), _("Second nationality (optional)"), _("Third nationality (optional)")][i]
             self.fields[f"nationality_{i}"] = forms.ChoiceField(label=label, choices=countries, required=False)
         for i in range(LANGUAGE_SLOTS):
-            label = "Main language" if i == 0 else "Other language (optional)"
+            label = _("Main language") if i == 0 else _("Other language (optional)")
             self.fields[f"language_{i}"] = forms.ChoiceField(label=label, choices=languages, required=False)
-        self.fields["nationality_0"].help_text = "Leave blank if not known"
-        self.fields["language_0"].help_text = "The language the child is most comfortable speaking"
-        self.fields["ethnicity"].choices = [("", "Choose an ethnic group"), *vocab.ONS_2021_ETHNICITY]
+        self.fields["nationality_0"].help_text = _("Leave blank if not known")
+        self.fields["language_0"].help_text = _("The language the child is most comfortable speaking")
+        self.fields["ethnicity"].choices = [("", _("Choose an ethnic group")), *vocab.ONS_2021_ETHNICITY]
         # GovukFormMixin ran before these fields existed.
         for name in self.fields:
             if name.startswith(("nationality_", "language_")):
@@ -331,7 +343,8 @@ class BackgroundForm(SectionForm):
             for i in range(slots):
                 code = cleaned.get(f"{kind}_{i}")
                 if code and code in seen:
-                    self.add_error(f"{kind}_{i}", f"You have already chosen this {kind}")
+                    already = _("You have already chosen this nationality") if kind == "nationality" else None
+                    self.add_error(f"{kind}_{i}", already or _("You have already chosen this language"))
                 seen.add(code)
         return cleaned
 
@@ -352,33 +365,33 @@ class BackgroundForm(SectionForm):
 
 class LocationForm(SectionForm):
     address = _textarea(
-        "The child's address (optional)",
+        _("The child's address (optional)"),
         max_length=1000,
         rows=4,
-        help_text="Where the child lives or is staying now, such as a placement",
+        help_text=_("Where the child lives or is staying now, such as a placement"),
     )
     residence_local_authority = forms.ModelChoiceField(
-        label="Local authority where the child lives",
+        label=_("Local authority where the child lives"),
         queryset=Organisation.objects.none(),
-        empty_label="Not known or not in this list",
+        empty_label=_("Not known or not in this list"),
     )
     found_local_authority = forms.ModelChoiceField(
-        label="Local authority where the child was found or referred",
+        label=_("Local authority where the child was found or referred"),
         queryset=Organisation.objects.none(),
-        empty_label="Not known or not in this list",
+        empty_label=_("Not known or not in this list"),
     )
     found_location = _textarea(
-        "Where was the child found? (optional)",
+        _("Where was the child found? (optional)"),
         max_length=1000,
         rows=3,
-        help_text="For example, a street, station or address",
+        help_text=_("For example, a street, station or address"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("residence_local_authority", "found_local_authority"):
             self.fields[name].queryset = _local_authorities()
-            self.fields[name].error_messages["invalid_choice"] = "Select a local authority from the list"
+            self.fields[name].error_messages["invalid_choice"] = _("Select a local authority from the list")
 
     @classmethod
     def initial_for(cls, referral: Referral) -> dict[str, Any]:
@@ -395,7 +408,7 @@ class LocationForm(SectionForm):
         if not self.partial and not either and not self.errors:
             self.add_error(
                 "residence_local_authority",
-                "Select the local authority where the child lives, or where they were found",
+                _("Select the local authority where the child lives, or where they were found"),
             )
         return cleaned
 
@@ -414,48 +427,50 @@ class LocationForm(SectionForm):
 
 class ExploitationForm(SectionForm):
     exploitation_types = _checkboxes(
-        "What type of exploitation is suspected?",
+        _("What type of exploitation is suspected?"),
         ExploitationType.choices,
-        help_text="Select all that apply",
+        help_text=_("Select all that apply"),
     )
-    county_lines = forms.BooleanField(label="It includes county lines")
-    exploitation_location = _radio("Where did the exploitation happen?", ExploitationLocation.choices)
+    county_lines = forms.BooleanField(label=_("It includes county lines"))
+    exploitation_location = _radio(_("Where did the exploitation happen?"), ExploitationLocation.choices)
     exploitation_started = GovukDateField(
-        label="When did the exploitation start? (optional)",
-        help_text="Your best estimate. For example, 27 3 2025",
-        what="The date the exploitation started",
-        enter="Enter the date the exploitation started",
-        future="The date the exploitation started must be today or in the past",
+        label=_("When did the exploitation start? (optional)"),
+        help_text=_("Your best estimate. For example, 27 3 2025"),
+        what=_("The date the exploitation started"),
+        enter=_("Enter the date the exploitation started"),
+        future=_("The date the exploitation started must be today or in the past"),
     )
     exploitation_ended = GovukDateField(
-        label="When did the exploitation end? (optional)",
-        help_text="Leave blank if it may still be happening",
-        what="The date the exploitation ended",
-        enter="Enter the date the exploitation ended",
-        future="The date the exploitation ended must be today or in the past",
+        label=_("When did the exploitation end? (optional)"),
+        help_text=_("Leave blank if it may still be happening"),
+        what=_("The date the exploitation ended"),
+        enter=_("Enter the date the exploitation ended"),
+        future=_("The date the exploitation ended must be today or in the past"),
     )
     age_at_exploitation = forms.IntegerField(
-        label="How old was the child when the exploitation started? (optional)",
+        label=_("How old was the child when the exploitation started? (optional)"),
         min_value=0,
         max_value=25,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         error_messages={
-            "invalid": "Age when the exploitation started must be a whole number, like 14",
-            "min_value": "Age when the exploitation started must be 0 or more",
-            "max_value": "Age when the exploitation started must be 25 or less",
+            "invalid": _("Age when the exploitation started must be a whole number, like 14"),
+            "min_value": _("Age when the exploitation started must be 0 or more"),
+            "max_value": _("Age when the exploitation started must be 25 or less"),
         },
     )
     public_order_disqualification = _radio(
-        "Is a public order disqualification being considered?",
+        _("Is a public order disqualification being considered?"),
         YES_NO,
-        help_text="For example, because the child is thought to be a threat to public order. If yes, the "
-        "Single Competent Authority makes the decision, not the local panel.",
+        help_text=_(
+            "For example, because the child is thought to be a threat to public order. If yes, the "
+            "Single Competent Authority makes the decision, not the local panel."
+        ),
     )
 
     required_answers = {
-        "exploitation_types": "Select the type of exploitation, or Not known",
-        "exploitation_location": "Select where the exploitation happened, or Not known",
-        "public_order_disqualification": "Select yes if a public order disqualification is being considered",
+        "exploitation_types": _("Select the type of exploitation, or Not known"),
+        "exploitation_location": _("Select where the exploitation happened, or Not known"),
+        "public_order_disqualification": _("Select yes if a public order disqualification is being considered"),
     }
 
     @classmethod
@@ -475,15 +490,15 @@ class ExploitationForm(SectionForm):
         cleaned = super().clean()
         types = cleaned.get("exploitation_types") or []
         if cleaned.get("county_lines") and ExploitationType.CRIMINAL not in types:
-            self.add_error("county_lines", "County lines can only be selected with criminal exploitation")
+            self.add_error("county_lines", _("County lines can only be selected with criminal exploitation"))
         if ExploitationType.NOT_KNOWN in types and len(types) > 1:
-            self.add_error("exploitation_types", "Select Not known only if you do not know any type of exploitation")
+            self.add_error("exploitation_types", _("Select Not known only if you do not know any type of exploitation"))
         started, ended = cleaned.get("exploitation_started"), cleaned.get("exploitation_ended")
         if started and ended and ended < started and "exploitation_ended" not in self.errors:
             self.fields["exploitation_ended"].error_parts = list(DateParts.parts)
             self.add_error(
                 "exploitation_ended",
-                "The date the exploitation ended must be the same as or after the date it started",
+                _("The date the exploitation ended must be the same as or after the date it started"),
             )
         return cleaned
 
@@ -505,17 +520,19 @@ class ExploitationForm(SectionForm):
 
 class AccountForm(SectionForm):
     account = _textarea(
-        "What happened to the child?",
+        _("What happened to the child?"),
         max_length=ACCOUNT_MAX_LENGTH,
         rows=12,
-        help_text="In your own words: what the child told you, what you saw, and what other agencies know. "
-        "Say where information came from.",
+        help_text=_(
+            "In your own words: what the child told you, what you saw, and what other agencies know. "
+            "Say where information came from."
+        ),
     )
     indicators = _checkboxes(
-        "Which of these indicators have you seen?", Indicator.choices, help_text="Select all that apply"
+        _("Which of these indicators have you seen?"), Indicator.choices, help_text=_("Select all that apply")
     )
 
-    required_answers = {"account": "Enter what happened to the child"}
+    required_answers = {"account": _("Enter what happened to the child")}
 
     @classmethod
     def initial_for(cls, referral: Referral) -> dict[str, Any]:
@@ -533,49 +550,49 @@ class AccountForm(SectionForm):
 
 class SafeguardingForm(SectionForm):
     ictg_referral_made = _radio(
-        "Has the child been referred to the Independent Child Trafficking Guardian service?", YES_NO_NOT_KNOWN
+        _("Has the child been referred to the Independent Child Trafficking Guardian service?"), YES_NO_NOT_KNOWN
     )
     in_place = _checkboxes(
-        "Which of these are already in place?",
+        _("Which of these are already in place?"),
         [
-            ("child_in_need", "Child in need plan"),
-            ("child_protection_plan", "Child protection plan"),
-            ("looked_after", "The child is looked after by a local authority"),
+            ("child_in_need", _("Child in need plan")),
+            ("child_protection_plan", _("Child protection plan")),
+            ("looked_after", _("The child is looked after by a local authority")),
         ],
-        help_text="Select all that apply. Leave blank if none are in place.",
+        help_text=_("Select all that apply. Leave blank if none are in place."),
     )
     strategy_discussion_date = GovukDateField(
-        label="When was the strategy discussion held? (optional)",
-        help_text="Leave blank if there has not been one. For example, 27 3 2026",
-        what="The date of the strategy discussion",
-        enter="Enter the date of the strategy discussion",
-        future="The date of the strategy discussion must be today or in the past",
+        label=_("When was the strategy discussion held? (optional)"),
+        help_text=_("Leave blank if there has not been one. For example, 27 3 2026"),
+        what=_("The date of the strategy discussion"),
+        enter=_("Enter the date of the strategy discussion"),
+        future=_("The date of the strategy discussion must be today or in the past"),
     )
     safeguarding_notes = _textarea(
-        "Anything else about keeping the child safe now (optional)",
+        _("Anything else about keeping the child safe now (optional)"),
         max_length=NOTES_MAX_LENGTH,
         rows=4,
-        help_text="For example, a safety plan, a placement or police action",
+        help_text=_("For example, a safety plan, a placement or police action"),
     )
     # The child's allocated social worker, where known (all optional): they become the child's lead
     # social worker when the referral is accepted.
-    social_worker_name = _text("Social worker's full name", autocomplete="off", spellcheck="false")
-    social_worker_team = _text("Team (optional)", help_text="For example, Children in Care Team 2")
+    social_worker_name = _text(_("Social worker's full name"), autocomplete="off", spellcheck="false")
+    social_worker_team = _text(_("Team (optional)"), help_text=_("For example, Children in Care Team 2"))
     social_worker_local_authority = forms.ModelChoiceField(
-        label="Local authority (optional)",
+        label=_("Local authority (optional)"),
         queryset=Organisation.objects.none(),
-        empty_label="Not known or not in this list",
+        empty_label=_("Not known or not in this list"),
     )
     social_worker_email = forms.EmailField(
-        label="Email address (optional)",
+        label=_("Email address (optional)"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
-            "invalid": "Enter the social worker's email address in the correct format, like name@example.org"
+            "invalid": _("Enter the social worker's email address in the correct format, like name@example.org")
         },
     )
     social_worker_phone = _text(
-        "Telephone number (optional)",
+        _("Telephone number (optional)"),
         max_length=40,
         width="govuk-input--width-20",
         autocomplete="off",
@@ -583,20 +600,20 @@ class SafeguardingForm(SectionForm):
     )
 
     required_answers = {
-        "ictg_referral_made": "Select whether the child has been referred to the guardian service",
+        "ictg_referral_made": _("Select whether the child has been referred to the guardian service"),
     }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["social_worker_local_authority"].queryset = _local_authorities()
-        self.fields["social_worker_local_authority"].error_messages["invalid_choice"] = (
+        self.fields["social_worker_local_authority"].error_messages["invalid_choice"] = _(
             "Select a local authority from the list"
         )
 
     def clean_social_worker_phone(self) -> str:
         phone = self.cleaned_data.get("social_worker_phone", "").strip()
         if phone and not _PHONE.match(phone):
-            raise forms.ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+            raise forms.ValidationError(_("Enter a telephone number, like 01632 960 001 or +44 808 157 0192"))
         return phone
 
     def clean(self) -> dict[str, Any]:
@@ -605,7 +622,7 @@ class SafeguardingForm(SectionForm):
         others = ("social_worker_team", "social_worker_local_authority", "social_worker_email", "social_worker_phone")
         unnamed = not (cleaned.get("social_worker_name") or "").strip()
         if unnamed and any(cleaned.get(n) for n in others) and "social_worker_name" not in self.errors:
-            self.add_error("social_worker_name", "Enter the social worker's full name, or leave their details blank")
+            self.add_error("social_worker_name", _("Enter the social worker's full name, or leave their details blank"))
         return cleaned
 
     @classmethod
@@ -649,25 +666,25 @@ _PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
 
 class ReferrerForm(SectionForm):
-    referrer_name = _text("Full name", autocomplete="name", spellcheck="false")
-    referrer_job_title = _text("Job title (optional)", autocomplete="organization-title")
+    referrer_name = _text(_("Full name"), autocomplete="name", spellcheck="false")
+    referrer_job_title = _text(_("Job title (optional)"), autocomplete="organization-title")
     referrer_email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="We will send the acknowledgement here",
+        help_text=_("We will send the acknowledgement here"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.org")},
     )
     referrer_phone = _text(
-        "Telephone number (optional)",
+        _("Telephone number (optional)"),
         max_length=40,
         width="govuk-input--width-20",
-        help_text="So the coordinator can call you about this referral",
+        help_text=_("So the coordinator can call you about this referral"),
         autocomplete="tel",
         input_type="tel",
     )
 
-    required_answers = {"referrer_name": "Enter your full name", "referrer_email": "Enter your email address"}
+    required_answers = {"referrer_name": _("Enter your full name"), "referrer_email": _("Enter your email address")}
 
     @classmethod
     def initial_for(cls, referral: Referral) -> dict[str, Any]:
@@ -681,7 +698,7 @@ class ReferrerForm(SectionForm):
     def clean_referrer_phone(self) -> str:
         phone = self.cleaned_data.get("referrer_phone", "").strip()
         if phone and not _PHONE.match(phone):
-            raise forms.ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+            raise forms.ValidationError(_("Enter a telephone number, like 01632 960 001 or +44 808 157 0192"))
         return phone
 
     def to_fields(self) -> dict[str, Any]:
@@ -716,19 +733,19 @@ class DocumentUploadForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     chosen with no description is kept for when the description is given (kit.pending)."""
 
     file = forms.FileField(
-        label="Upload a file",
-        help_text="PDF, PNG, JPEG or Word document, smaller than 10MB",
-        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+        label=_("Upload a file"),
+        help_text=_("PDF, PNG, JPEG or Word document, smaller than 10MB"),
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     description = _text(
-        "What is this document?",
-        help_text="For example, police statement, social work assessment or photograph of a message",
+        _("What is this document?"),
+        help_text=_("For example, police statement, social work assessment or photograph of a message"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["description"].error_messages["required"] = "Enter what the document is"
+        self.fields["description"].error_messages["required"] = _("Enter what the document is")
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {

@@ -4,6 +4,8 @@ and the young person's consent to remain in the NRM at 18."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
@@ -12,39 +14,39 @@ from childnrm.referrals.selectors_queue import QueueFilters
 from childnrm.referrals.services_triage import Facts
 
 STATUS_CHOICES = [
-    ("open", "Open"),
-    ("awaiting", "Awaiting triage"),
-    ("accepted", "Accepted"),
-    ("handed_off", "Handed off"),
-    ("withdrawn", "Withdrawn"),
-    ("all", "All"),
+    ("open", _("Open")),
+    ("awaiting", _("Awaiting triage")),
+    ("accepted", _("Accepted")),
+    ("handed_off", _("Handed off")),
+    ("withdrawn", _("Withdrawn")),
+    ("all", _("All")),
 ]
 OUTCOME_CHOICES = [
-    ("", "Any"),
-    (TriageOutcome.PANEL, "This site's panel"),
-    (TriageOutcome.OTHER_SITE, "Another site's panel"),
-    (TriageOutcome.SCA, "Single Competent Authority"),
+    ("", _("Any")),
+    (TriageOutcome.PANEL, _("This site's panel")),
+    (TriageOutcome.OTHER_SITE, _("Another site's panel")),
+    (TriageOutcome.SCA, _("Single Competent Authority")),
 ]
 SORT_CHOICES = [
-    ("due", "Due soonest"),
-    ("newest", "Newest referral"),
-    ("oldest", "Oldest referral"),
-    ("name", "Family name, A to Z"),
+    ("due", _("Due soonest")),
+    ("newest", _("Newest referral")),
+    ("oldest", _("Oldest referral")),
+    ("name", _("Family name, A to Z")),
 ]
 
 
 class QueueFilterForm(GovukFormMixin, forms.Form):
     # "Open": awaiting triage or accepted, what still needs the panel.
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
-    outcome = forms.ChoiceField(label="Who decides", choices=OUTCOME_CHOICES, required=False)
-    site = forms.ChoiceField(label="Site", required=False)
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
-    overdue = forms.BooleanField(label="Only referrals whose decision is overdue", required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    outcome = forms.ChoiceField(label=_("Who decides"), choices=OUTCOME_CHOICES, required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    overdue = forms.BooleanField(label=_("Only referrals whose decision is overdue"), required=False)
 
     def __init__(self, *args, sites: list[Site], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if len(sites) > 1:
-            self.fields["site"].choices = [("", "All your sites"), *((str(s.pk), s.name) for s in sites)]
+            self.fields["site"].choices = [("", _("All your sites")), *((str(s.pk), s.name) for s in sites)]
         else:
             del self.fields["site"]
 
@@ -69,19 +71,19 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
 
 class TriageForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
-        label="Who decides this referral?",
+        label=_("Who decides this referral?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who decides this referral", "invalid_choice": "Select who decides"},
+        error_messages={"required": _("Select who decides this referral"), "invalid_choice": _("Select who decides")},
     )
     site = forms.ChoiceField(
-        label="Which site's panel?",
+        label=_("Which site's panel?"),
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Select the site to transfer the referral to"},
+        error_messages={"invalid_choice": _("Select the site to transfer the referral to")},
     )
     reason = forms.CharField(
-        label="Reason for changing who decides",
-        help_text="Needed only if you change the outcome the rules suggest. Say what the rules could not know.",
+        label=_("Reason for changing who decides"),
+        help_text=_("Needed only if you change the outcome the rules suggest. Say what the rules could not know."),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=5000,
@@ -90,9 +92,9 @@ class TriageForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, holding_site: Site, other_sites: list[Site], hard_exclusion: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [
-            (TriageOutcome.PANEL, f"{holding_site.name} decides"),
-            (TriageOutcome.OTHER_SITE, "Transfer to another site's panel"),
-            (TriageOutcome.SCA, "Hand off to the Single Competent Authority"),
+            (TriageOutcome.PANEL, gettext("%(site)s decides") % {"site": holding_site.name}),
+            (TriageOutcome.OTHER_SITE, _("Transfer to another site's panel")),
+            (TriageOutcome.SCA, _("Hand off to the Single Competent Authority")),
         ]
         self.fields["site"].choices = [(str(s.pk), s.name) for s in other_sites]
         self.other_sites = {str(s.pk): s for s in other_sites}
@@ -100,14 +102,14 @@ class TriageForm(GovukFormMixin, forms.Form):
             self.fields["outcome"].choices = [c for c in self.fields["outcome"].choices if c[0] != "other_site"]
         if hard_exclusion:
             # A hard exclusion applies: only the SCA is offered, and a panel sent anyway is refused by name.
-            self.fields["outcome"].choices = [(TriageOutcome.SCA, "Hand off to the Single Competent Authority")]
+            self.fields["outcome"].choices = [(TriageOutcome.SCA, _("Hand off to the Single Competent Authority"))]
             self.fields["outcome"].error_messages["invalid_choice"] = hard_exclusion
-            self.fields["reason"].help_text = "Needed only if you change the outcome the rules suggest."
+            self.fields["reason"].help_text = _("Needed only if you change the outcome the rules suggest.")
 
     def clean(self):
         data = super().clean()
         if data.get("outcome") == TriageOutcome.OTHER_SITE and not data.get("site") and "site" not in self.errors:
-            self.add_error("site", "Select the site to transfer the referral to")
+            self.add_error("site", _("Select the site to transfer the referral to"))
         return data
 
     def chosen_site(self) -> Site | None:
@@ -118,52 +120,54 @@ class FactsForm(GovukFormMixin, forms.Form):
     """The facts the hard exclusions rest on: age, doubts about it, and a public-order disqualification."""
 
     date_of_birth = GovukDateField(
-        label="Date of birth",
-        help_text="For example, 27 3 2012. Leave blank if it is still not known.",
-        what="Date of birth",
-        enter="Enter the child's date of birth",
-        future="Date of birth must be in the past",
+        label=_("Date of birth"),
+        help_text=_("For example, 27 3 2012. Leave blank if it is still not known."),
+        what=_("Date of birth"),
+        enter=_("Enter the child's date of birth"),
+        future=_("Date of birth must be in the past"),
         allow_today=False,
     )
-    date_of_birth_estimated = forms.BooleanField(label="This date of birth is an estimate", required=False)
+    date_of_birth_estimated = forms.BooleanField(label=_("This date of birth is an estimate"), required=False)
     estimated_age_years = forms.IntegerField(
-        label="If the date of birth is not known, how old is the child thought to have been when referred?",
-        help_text="Estimated age in years, on the day of referral",
+        label=_("If the date of birth is not known, how old is the child thought to have been when referred?"),
+        help_text=_("Estimated age in years, on the day of referral"),
         required=False,
         min_value=0,
         max_value=25,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         error_messages={
-            "invalid": "Estimated age must be a whole number, like 15",
-            "min_value": "Estimated age must be 0 or more",
-            "max_value": "Estimated age must be 25 or less",
+            "invalid": _("Estimated age must be a whole number, like 15"),
+            "min_value": _("Estimated age must be 0 or more"),
+            "max_value": _("Estimated age must be 25 or less"),
         },
     )
     age_doubts = forms.MultipleChoiceField(
-        label="Is there still any doubt about the child's age?",
-        help_text="Untick a doubt an age assessment has resolved. Leave blank if there is no doubt.",
+        label=_("Is there still any doubt about the child's age?"),
+        help_text=_("Untick a doubt an age assessment has resolved. Leave blank if there is no doubt."),
         choices=[
-            ("age_uncertain", "The child's age is uncertain"),
-            ("age_disputed", "The child's age is disputed, for example by a local authority age assessment"),
+            ("age_uncertain", _("The child's age is uncertain")),
+            ("age_disputed", _("The child's age is disputed, for example by a local authority age assessment")),
         ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     public_order_disqualification = forms.ChoiceField(
-        label="Is a public-order disqualification being considered?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Is a public-order disqualification being considered?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether a public-order disqualification is being considered"},
+        error_messages={"required": _("Select whether a public-order disqualification is being considered")},
     )
     reason = forms.CharField(
-        label="Why have the facts changed?",
-        help_text="For example, the local authority age assessment concluded on 2 March 2026 and accepted the "
-        "child's stated date of birth.",
+        label=_("Why have the facts changed?"),
+        help_text=_(
+            "For example, the local authority age assessment concluded on 2 March 2026 and accepted the "
+            "child's stated date of birth."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={
-            "required": "Enter why the facts have changed",
-            "max_length": "The reason must be 5,000 characters or fewer",
+            "required": _("Enter why the facts have changed"),
+            "max_length": _("The reason must be 5,000 characters or fewer"),
         },
     )
 
@@ -181,10 +185,10 @@ class FactsForm(GovukFormMixin, forms.Form):
         data = super().clean()
         born, age = data.get("date_of_birth"), data.get("estimated_age_years")
         if born is not None and age is not None:
-            self.add_error("estimated_age_years", "Leave the estimated age blank if you know the date of birth")
+            self.add_error("estimated_age_years", _("Leave the estimated age blank if you know the date of birth"))
         if data.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
             self.fields["date_of_birth"].error_parts = list(DateParts.parts)
-            self.add_error("date_of_birth", "Enter the estimated date of birth, or untick ‘estimate’")
+            self.add_error("date_of_birth", _("Enter the estimated date of birth, or untick ‘estimate’"))
         return data
 
     def facts(self) -> Facts:
@@ -203,33 +207,33 @@ class FactsForm(GovukFormMixin, forms.Form):
 
 class AdultConsentForm(GovukFormMixin, forms.Form):
     answer = forms.ChoiceField(
-        label="Does the young person consent to remain in the National Referral Mechanism?",
+        label=_("Does the young person consent to remain in the National Referral Mechanism?"),
         choices=ConsentAnswer.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the young person consents to remain in the NRM"},
+        error_messages={"required": _("Select whether the young person consents to remain in the NRM")},
     )
     given_on = GovukDateField(
-        label="Date they gave their answer",
-        help_text="For example, 27 3 2026",
-        what="The date of their answer",
-        enter="Enter the date the young person gave their answer",
-        future="The date of their answer must be today or in the past",
+        label=_("Date they gave their answer"),
+        help_text=_("For example, 27 3 2026"),
+        what=_("The date of their answer"),
+        enter=_("Enter the date the young person gave their answer"),
+        future=_("The date of their answer must be today or in the past"),
         required=True,
     )
     method = forms.ChoiceField(
-        label="How did they give their answer?",
+        label=_("How did they give their answer?"),
         # How an answer is given now; "not recorded" is only for answers moved from the old turning-18 record.
         choices=[c for c in ConsentMethod.choices if c[0] != ConsentMethod.NOT_RECORDED],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how the young person gave their answer"},
+        error_messages={"required": _("Select how the young person gave their answer")},
     )
     notes = forms.CharField(
-        label="Notes (optional)",
-        help_text="For example, who asked them and whether an interpreter or advocate was there.",
+        label=_("Notes (optional)"),
+        help_text=_("For example, who asked them and whether an interpreter or advocate was there."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"max_length": "Notes must be 5,000 characters or fewer"},
+        error_messages={"max_length": _("Notes must be 5,000 characters or fewer")},
     )
 
 
@@ -239,25 +243,26 @@ class EarlierRecordForm(GovukFormMixin, forms.Form):
     Which button was pressed is the decision. Rejecting needs a reason: the record is then no longer suggested.
     """
 
-    DECISIONS = {"link": "This is the same child", "reject": "Not the same child"}
+    DECISIONS = {"link": _("This is the same child"), "reject": _("Not the same child")}
     non_field_anchor = "id_reason"  # a refusal from the service (already decided) is about the whole answer
 
     decision = forms.ChoiceField(
-        choices=list(DECISIONS.items()), error_messages={"required": "Choose whether this is the same child"}
+        choices=list(DECISIONS.items()), error_messages={"required": _("Choose whether this is the same child")}
     )
     reason = forms.CharField(
-        label="Reason for your decision",
-        help_text="Optional if this is the same child. Needed if it is not, because the record will no longer "
-        "be suggested.",
+        label=_("Reason for your decision"),
+        help_text=_(
+            "Optional if this is the same child. Needed if it is not, because the record will no longer be suggested."
+        ),
         required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+        error_messages={"max_length": _("The reason must be 2,000 characters or fewer")},
     )
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "reject" and not data.get("reason"):
-            self.add_error("reason", "Enter why this is not the same child")
+            self.add_error("reason", _("Enter why this is not the same child"))
         return data

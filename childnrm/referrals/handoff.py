@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from childnrm.kit.dates import long_date, long_datetime
@@ -34,6 +34,9 @@ from childnrm.referrals.vocab import (
 PACKET_FORMAT = "childnrm.case-packet"
 PACKET_VERSION = 1
 SCA_NAME = "Home Office Single Competent Authority"
+# The packet is written in English whoever produces it: the receivers' systems (the Home Office's, another
+# site's) read English, and its fingerprint (SHA-256 of the JSON) must not depend on the page's language.
+PACKET_LANGUAGE = "en-gb"
 
 SECTIONS: list[tuple[str, list[str]]] = [
     ("The referral", ["reference", "status", "source", "site", "created_at", "submitted_at", "created_by"]),
@@ -169,11 +172,11 @@ def _display(referral: Referral, field: models.Field) -> tuple[Any, str]:
     if name == "languages":
         return value, ", ".join(language_name(c) for c in value)
     if name in _LIST_LABELS:
-        return value, "; ".join(_LIST_LABELS[name].get(c, c) for c in value)
+        return value, "; ".join(str(_LIST_LABELS[name].get(c, c)) for c in value)
     if name == "aliases":
         return value, "; ".join(" ".join(p for p in (a.get("given_names"), a.get("family_name")) if p) for a in value)
     if name == "ethnicity":
-        return value, _ETHNICITY.get(value, value)
+        return value, str(_ETHNICITY.get(value, value))
     if value is None:
         return None, ""
     return value, str(value)
@@ -228,13 +231,13 @@ def _assessment(referral: Referral, a) -> dict[str, Any]:
         "assessed_at": _iso(a.assessed_at),
         "rules_version": a.rules_version,
         "outcome": a.outcome,
-        "outcome_label": TriageOutcome(a.outcome).label,
+        "outcome_label": str(TriageOutcome(a.outcome).label),
         "suggested_site": suggested.name if suggested is not None else None,
         "reasons": list(a.reasons),
         "confirmed_by": _person(a.confirmed_by),
         "confirmed_at": _iso(a.confirmed_at),
         "final_outcome": a.final_outcome or None,
-        "final_outcome_label": TriageOutcome(a.final_outcome).label if a.final_outcome else None,
+        "final_outcome_label": str(TriageOutcome(a.final_outcome).label) if a.final_outcome else None,
         "final_site": a.final_site.name if a.final_site_id else None,
         "override_reason": a.override_reason,
         "overridden": bool(a.final_outcome)
@@ -242,6 +245,7 @@ def _assessment(referral: Referral, a) -> dict[str, Any]:
     }
 
 
+@translation.override(PACKET_LANGUAGE)
 def case_packet(referral: Referral, *, handoff: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole case as one JSON-ready dict; `handoff` describes who sent it where (None for a preview)."""
     assessments = referral.triage_assessments.select_related("target_site", "final_site", "confirmed_by__organisation")
@@ -278,7 +282,7 @@ def case_packet(referral: Referral, *, handoff: dict[str, Any] | None = None) ->
                 "at": _iso(c.at),
                 "from": c.from_status or None,
                 "to": c.to_status,
-                "to_label": c.get_to_status_display(),
+                "to_label": str(c.get_to_status_display()),
                 "by": _person(c.actor),
                 "reason": c.reason,
             }
@@ -287,10 +291,11 @@ def case_packet(referral: Referral, *, handoff: dict[str, Any] | None = None) ->
     }
 
 
+@translation.override(PACKET_LANGUAGE)
 def handoff_details(*, outcome: str, from_site, to_site, user, reason: str) -> dict[str, Any]:
     return {
         "outcome": outcome,
-        "outcome_label": TriageOutcome(outcome).label,
+        "outcome_label": str(TriageOutcome(outcome).label),
         "from_site": from_site.name,
         "to": to_site.name if to_site is not None else SCA_NAME,
         "produced_by": _person(user),
@@ -328,6 +333,7 @@ def _readable(packet: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@translation.override(PACKET_LANGUAGE)
 def packet_pdf(packet: dict[str, Any], *, sha256: str | None = None) -> bytes:
     html = render_to_string("referrals/triage/packet_pdf.html", {"packet": _readable(packet), "sha256": sha256})
     return render_pdf(html)

@@ -7,6 +7,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.people.models import Child, Sex, random_reference
@@ -18,17 +20,17 @@ def new_referral_reference() -> str:
 
 
 class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted – awaiting triage"
-    ACCEPTED = "accepted", "Accepted by the panel"
-    HANDED_OFF = "handed_off", "Transferred"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted – awaiting triage")
+    ACCEPTED = "accepted", _("Accepted by the panel")
+    HANDED_OFF = "handed_off", _("Transferred")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ReferralSource(models.TextChoices):
-    WEB = "web", "Web form"
+    WEB = "web", _("Web form")
     API = "api", "API"
-    HOME_OFFICE_FORM = "home_office_form", "Home Office NRM form import"
+    HOME_OFFICE_FORM = "home_office_form", _("Home Office NRM form import")
 
 
 class Referral(models.Model):
@@ -146,7 +148,7 @@ class Referral(models.Model):
 
     @property
     def child_display_name(self) -> str:
-        return " ".join(p for p in (self.given_names, self.family_name) if p) or "Name not given"
+        return " ".join(p for p in (self.given_names, self.family_name) if p) or gettext("Name not given")
 
 
 class ReferralStatusChange(models.Model):
@@ -209,6 +211,8 @@ class ReferralDocument(models.Model):
 
 
 class TriageOutcome(models.TextChoices):
+    # Not translated: these labels are read only by the case packet and the API, which stay English. Pages
+    # word the outcome themselves (forms_triage, views_triage, the triage page).
     PANEL = "panel", "This site's panel decides"
     OTHER_SITE = "other_site", "Another site's panel decides"
     SCA = "sca", "The Single Competent Authority decides"
@@ -268,22 +272,22 @@ class HandOff(models.Model):
 
 
 class ConsentAnswer(models.TextChoices):
-    GIVEN = "given", "Consents to remain in the NRM"
-    REFUSED = "refused", "Does not consent to remain in the NRM"
+    GIVEN = "given", _("Consents to remain in the NRM")
+    REFUSED = "refused", _("Does not consent to remain in the NRM")
 
 
 def consent_words(answer: str | None) -> str:
     """The answer in force in words ("Not yet asked" before any), as lists and the dashboard show it."""
-    return ConsentAnswer(answer).label if answer else "Not yet asked"
+    return str(ConsentAnswer(answer).label) if answer else gettext("Not yet asked")
 
 
 class ConsentMethod(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "By phone"
-    VIDEO = "video", "By video call"
-    IN_WRITING = "in_writing", "In writing"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    VIDEO = "video", _("By video call")
+    IN_WRITING = "in_writing", _("In writing")
     # Only for answers moved from the turning-18 record, which did not ask how (handovers migration 0002).
-    NOT_RECORDED = "not_recorded", "Not recorded"
+    NOT_RECORDED = "not_recorded", _("Not recorded")
 
 
 class AdultConsent(models.Model):

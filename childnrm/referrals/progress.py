@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from childnrm.kit.dates import long_date
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange, TriageAssessment, TriageOutcome
@@ -42,10 +43,14 @@ def _triage_words(assessment: TriageAssessment) -> tuple[str, str]:
     outcome = assessment.final_outcome or assessment.outcome
     site = assessment.final_site or assessment.target_site
     if outcome == TriageOutcome.PANEL:
-        return "Accepted by the panel", f"{site.name if site else 'The local panel'} will decide."
+        if site:
+            return _("Accepted by the panel"), _("%(site)s will decide.") % {"site": site.name}
+        return _("Accepted by the panel"), _("The local panel will decide.")
     if outcome == TriageOutcome.OTHER_SITE:
-        return "Sent to another panel", f"{site.name if site else 'Another panel'} will decide."
-    return "Sent to the Home Office", "The Single Competent Authority will decide."
+        if site:
+            return _("Sent to another panel"), _("%(site)s will decide.") % {"site": site.name}
+        return _("Sent to another panel"), _("Another panel will decide.")
+    return _("Sent to the Home Office"), _("The Single Competent Authority will decide.")
 
 
 def with_progress(referrals):
@@ -64,19 +69,24 @@ def progress(referral: Referral) -> list[Step]:
     changes: list[ReferralStatusChange] = list(referral.status_changes.all())
     for change in changes:
         if change.to_status == ReferralStatus.SUBMITTED:
-            where = f" to {referral.site.name}" if referral.site_id and referral.site else ""
-            steps.append(Step(change.at, _day(change.at), "Referral sent", f"You sent the referral{where}."))
+            if referral.site_id and referral.site:
+                sent = _("You sent the referral to %(site)s.") % {"site": referral.site.name}
+            else:
+                sent = _("You sent the referral.")
+            steps.append(Step(change.at, _day(change.at), _("Referral sent"), sent))
         elif change.to_status == ReferralStatus.WITHDRAWN:
-            steps.append(Step(change.at, _day(change.at), "Referral withdrawn"))
+            steps.append(Step(change.at, _day(change.at), _("Referral withdrawn")))
         elif change.from_status == ReferralStatus.ACCEPTED and change.to_status == ReferralStatus.ACCEPTED:
             # A case moving to another site's panel (handovers); a hand-off at triage is the triage step below.
-            steps.append(Step(change.at, _day(change.at), "Case transferred", "Another panel holds the case now."))
+            steps.append(
+                Step(change.at, _day(change.at), _("Case transferred"), _("Another panel holds the case now."))
+            )
         elif change.from_status == ReferralStatus.ACCEPTED and change.to_status == ReferralStatus.HANDED_OFF:
-            detail = "The Home Office Single Competent Authority holds the case now."
-            steps.append(Step(change.at, _day(change.at), "Case transferred", detail))
+            detail = _("The Home Office Single Competent Authority holds the case now.")
+            steps.append(Step(change.at, _day(change.at), _("Case transferred"), detail))
     if not any(c.to_status == ReferralStatus.SUBMITTED for c in changes) and referral.submitted_at:
         # Referrals that came in through the API or an import have no "sent" change of their own.
-        steps.append(Step(referral.submitted_at, _day(referral.submitted_at), "Referral sent"))
+        steps.append(Step(referral.submitted_at, _day(referral.submitted_at), _("Referral sent")))
 
     for assessment in referral.triage_assessments.all():
         if assessment.confirmed_at is not None:
@@ -87,22 +97,26 @@ def progress(referral: Referral) -> list[Step]:
         meeting = item.meeting
         sitting = long_date(meeting.starts_at)
         if meeting.status == _CANCELLED:
-            detail = f"The sitting on {sitting} was cancelled."
+            detail = _("The sitting on %(date)s was cancelled.") % {"date": sitting}
         else:
-            detail = f"For the {item.get_stage_display().lower()} at the panel's sitting on {sitting}."
-        steps.append(Step(item.added_at, _day(item.added_at), "On the panel's agenda", detail))
+            detail = _("For the %(stage)s at the panel's sitting on %(date)s.") % {
+                "stage": item.get_stage_display().lower(),
+                "date": sitting,
+            }
+        steps.append(Step(item.added_at, _day(item.added_at), _("On the panel's agenda"), detail))
 
     for decision in referral.decisions.all():
         if decision.status not in _DECIDED or decision.finalised_at is None:
             continue
-        later = " It was later corrected." if decision.status == "superseded" else ""
         on = decision.decided_on or _day(decision.finalised_at)
         steps.append(
             Step(
                 decision.finalised_at,
                 on,
-                f"{decision.get_stage_display()} decision",
-                f"{decision.get_outcome_display()}.{later}",
+                _("%(stage)s decision") % {"stage": decision.get_stage_display()},
+                _("%(outcome)s. It was later corrected.") % {"outcome": decision.get_outcome_display()}
+                if decision.status == "superseded"
+                else _("%(outcome)s.") % {"outcome": decision.get_outcome_display()},
             )
         )
     return sorted(steps, key=lambda s: s.at)

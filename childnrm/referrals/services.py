@@ -7,6 +7,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.audit.services import Action, audit_record
@@ -76,7 +77,7 @@ def referral_save(*, referral: Referral, user, data: dict[str, Any], request: Ht
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status != ReferralStatus.DRAFT or locked.created_by_id != user.pk:
-            raise ReferralStateError("This referral has been submitted and can no longer be changed.")
+            raise ReferralStateError(gettext("This referral has been submitted and can no longer be changed."))
         for name, value in data.items():
             setattr(locked, name, value)
         locked.save()
@@ -95,22 +96,22 @@ def missing_answers(referral: Referral) -> list[str]:
     """What a referral must have before it can be submitted, in the words of the question pages."""
     missing = []
     if not referral.given_names and not referral.family_name:
-        missing.append("the child's name (or the name they are known by)")
+        missing.append(gettext("the child's name (or the name they are known by)"))
     # The Home Office form lets a first responder leave the date of birth out (it is often not known):
     # such a referral is taken, and the eligibility rules send it to the SCA with that reason.
     unknown_age_allowed = referral.source == ReferralSource.HOME_OFFICE_FORM
     if referral.date_of_birth is None and referral.estimated_age_years is None and not unknown_age_allowed:
-        missing.append("the child's date of birth or estimated age")
+        missing.append(gettext("the child's date of birth or estimated age"))
     if not referral.sex:
-        missing.append("the child's sex")
+        missing.append(gettext("the child's sex"))
     if referral.residence_local_authority_id is None and referral.found_local_authority_id is None:
-        missing.append("where the child lives or where they were found")
+        missing.append(gettext("where the child lives or where they were found"))
     if not referral.exploitation_types:
-        missing.append("the type of exploitation")
+        missing.append(gettext("the type of exploitation"))
     if not referral.account.strip():
-        missing.append("the account of what happened")
+        missing.append(gettext("the account of what happened"))
     if not referral.referrer_name or not (referral.referrer_email or referral.referrer_phone):
-        missing.append("your name and a way to contact you")
+        missing.append(gettext("your name and a way to contact you"))
     return missing
 
 
@@ -132,10 +133,10 @@ def referral_submit(
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status != ReferralStatus.DRAFT:
-            raise ReferralStateError("This referral has already been submitted.")
+            raise ReferralStateError(gettext("This referral has already been submitted."))
         missing = missing_answers(locked)
         if missing:
-            raise ReferralStateError("Before you submit, add " + "; ".join(missing) + ".")
+            raise ReferralStateError(gettext("Before you submit, add %(missing)s.") % {"missing": "; ".join(missing)})
         locked.submitted_at = timezone.now()
         receiving_site = receiving_site or _receiving_site(user, locked.referrer_organisation)
         assessment = eligibility.assess(locked, receiving_site=receiving_site)
@@ -144,8 +145,10 @@ def referral_submit(
             # No site covers the child's area and the referrer belongs to none: no coordinator could
             # triage it here, so say so rather than hold a case nobody sees.
             raise ReferralStateError(
-                "No panel site covers where this child lives or was found, and your organisation is not part "
-                "of a panel site. Refer the child to the Home Office Single Competent Authority instead."
+                gettext(
+                    "No panel site covers where this child lives or was found, and your organisation is not part "
+                    "of a panel site. Refer the child to the Home Office Single Competent Authority instead."
+                )
             )
         locked.status = ReferralStatus.SUBMITTED
         locked.child = _child_record(locked)
@@ -262,7 +265,7 @@ def referral_document_add(
         with transaction.atomic():
             locked = Referral.objects.select_for_update().get(pk=referral.pk)
             if locked.status != ReferralStatus.DRAFT or locked.created_by_id != user.pk:
-                raise ReferralStateError("This referral has been submitted and can no longer be changed.")
+                raise ReferralStateError(gettext("This referral has been submitted and can no longer be changed."))
             document.save()
             audit_record(
                 request=request,
@@ -284,7 +287,7 @@ def referral_document_remove(*, referral: Referral, user, document_id: int, requ
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status != ReferralStatus.DRAFT or locked.created_by_id != user.pk:
-            raise ReferralStateError("This referral has been submitted and can no longer be changed.")
+            raise ReferralStateError(gettext("This referral has been submitted and can no longer be changed."))
         document = locked.documents.filter(pk=document_id).first()
         if document is None:
             raise ReferralDocument.DoesNotExist

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
@@ -94,14 +95,14 @@ def triage_confirm(
     """
     reason = (reason or "").strip()
     if final_outcome not in TriageOutcome.values:
-        raise TriageInvalid("Select who decides this referral", "outcome")
+        raise TriageInvalid(gettext("Select who decides this referral"), "outcome")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.REFERRAL_TRIAGE, locked.site_id):
             raise PermissionDenied
         assessment = locked.triage_assessments.select_for_update().first()
         if locked.status != ReferralStatus.SUBMITTED or assessment is None or assessment.confirmed_at is not None:
-            raise ReferralStateError("This referral has already been triaged.")
+            raise ReferralStateError(gettext("This referral has already been triaged."))
         from_site = Site.objects.get(pk=locked.site_id)
         locked.site = from_site
         if final_outcome == TriageOutcome.PANEL:
@@ -109,7 +110,7 @@ def triage_confirm(
         elif final_outcome == TriageOutcome.SCA:
             final_site = None
         elif final_site is None or not final_site.active or final_site.pk == from_site.pk:
-            raise TriageInvalid("Select the site to transfer the referral to", "site")
+            raise TriageInvalid(gettext("Select the site to transfer the referral to"), "site")
 
         # Hard exclusions are rules, not discretion: no panel, here or elsewhere, while one applies.
         excluded = eligibility.hard_exclusions(locked, eligibility.referral_date(locked))
@@ -119,7 +120,7 @@ def triage_confirm(
         suggested = eligibility.suggested_site(locked, assessment)
         overridden = eligibility.differs(final_outcome, final_site, assessment.outcome, suggested)
         if overridden and not reason:
-            raise TriageInvalid("Enter the reason for changing who decides", "reason")
+            raise TriageInvalid(gettext("Enter the reason for changing who decides"), "reason")
 
         now = timezone.now()
         assessment.confirmed_by = user
@@ -259,15 +260,19 @@ def triage_correct_facts(
     reason = (reason or "").strip()
     today = timezone.localdate()
     if not reason:
-        raise TriageInvalid("Enter why the facts have changed", "reason")
+        raise TriageInvalid(gettext("Enter why the facts have changed"), "reason")
     if facts.date_of_birth is not None and facts.date_of_birth >= today:
-        raise TriageInvalid("Date of birth must be in the past", "date_of_birth")
+        raise TriageInvalid(gettext("Date of birth must be in the past"), "date_of_birth")
     if facts.date_of_birth is not None and facts.estimated_age_years is not None:
-        raise TriageInvalid("Leave the estimated age blank if you know the date of birth", "estimated_age_years")
+        raise TriageInvalid(
+            gettext("Leave the estimated age blank if you know the date of birth"), "estimated_age_years"
+        )
     if facts.estimated_age_years is not None and not 0 <= facts.estimated_age_years <= MAX_ESTIMATED_AGE:
-        raise TriageInvalid(f"Estimated age must be between 0 and {MAX_ESTIMATED_AGE}", "estimated_age_years")
+        raise TriageInvalid(
+            gettext("Estimated age must be between 0 and %(max)s") % {"max": MAX_ESTIMATED_AGE}, "estimated_age_years"
+        )
     if facts.date_of_birth_estimated and facts.date_of_birth is None:
-        raise TriageInvalid("Enter the estimated date of birth, or untick ‘estimate’", "date_of_birth")
+        raise TriageInvalid(gettext("Enter the estimated date of birth, or untick ‘estimate’"), "date_of_birth")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.REFERRAL_TRIAGE, locked.site_id):
@@ -275,7 +280,9 @@ def triage_correct_facts(
         latest = locked.triage_assessments.select_for_update().first()
         if locked.status != ReferralStatus.SUBMITTED or latest is None or latest.confirmed_at is not None:
             raise ReferralStateError(
-                "This referral has already been triaged: its facts can be corrected only while it awaits triage."
+                gettext(
+                    "This referral has already been triaged: its facts can be corrected only while it awaits triage."
+                )
             )
         before = Facts.of(locked)
         changed = {
@@ -284,7 +291,7 @@ def triage_correct_facts(
             if getattr(before, name) != getattr(facts, name)
         }
         if not changed:
-            raise TriageInvalid("Change at least one of the facts, or go back to triage", "date_of_birth")
+            raise TriageInvalid(gettext("Change at least one of the facts, or go back to triage"), "date_of_birth")
         for name in FACT_FIELDS:
             setattr(locked, name, getattr(facts, name))
         locked.save(update_fields=[*FACT_FIELDS, "updated_at"])
@@ -375,19 +382,19 @@ def adult_consent_record(
 ) -> AdultConsent:
     """Record the young person's answer on remaining in the NRM (a new row: earlier answers are kept)."""
     if answer not in ConsentAnswer.values:
-        raise TriageInvalid("Select whether the young person consents to remain in the NRM", "answer")
+        raise TriageInvalid(gettext("Select whether the young person consents to remain in the NRM"), "answer")
     if given_on is None:
-        raise TriageInvalid("Enter the date the young person gave their answer", "given_on")
+        raise TriageInvalid(gettext("Enter the date the young person gave their answer"), "given_on")
     if given_on > timezone.localdate():
-        raise TriageInvalid("The date of their answer must be today or in the past", "given_on")
+        raise TriageInvalid(gettext("The date of their answer must be today or in the past"), "given_on")
     if method not in ConsentMethod.values or method == ConsentMethod.NOT_RECORDED:
-        raise TriageInvalid("Select how the young person gave their answer", "method")
+        raise TriageInvalid(gettext("Select how the young person gave their answer"), "method")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.CASE_TRANSFER, locked.site_id):
             raise PermissionDenied
         if locked.status not in CONSENT_STATUSES:
-            raise ReferralStateError("Consent can be recorded only for a referral accepted by the panel.")
+            raise ReferralStateError(gettext("Consent can be recorded only for a referral accepted by the panel."))
         consent = AdultConsent.objects.create(
             referral=locked,
             answer=answer,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
 from childnrm.accounts.models import Role, User
@@ -18,24 +19,26 @@ from childnrm.referrals.models import Referral
 
 def _acknowledgement(referral: Referral) -> EmailMessage:
     return EmailMessage(
-        subject=f"Referral {referral.reference} received",
-        body=(
-            f"Thank you. We have received your referral {referral.reference}.\n\n"
+        subject=gettext("Referral %(reference)s received") % {"reference": referral.reference},
+        body=gettext(
+            "Thank you. We have received your referral %(reference)s.\n\n"
             "The panel coordinator will check it and decide who makes the decision. You can follow its "
-            f"progress under 'Your referrals':\n\n{absolute_url(reverse('referrals:mine'))}\n\n"
+            "progress under 'Your referrals':\n\n%(link)s\n\n"
             "Do not reply to this email."
-        ),
+        )
+        % {"reference": referral.reference, "link": absolute_url(reverse("referrals:mine"))},
         to=[referral.referrer_email],
     )
 
 
 def _coordinator_notice(referral: Referral, email: str) -> EmailMessage:
     return EmailMessage(
-        subject=f"New referral {referral.reference} to triage",
-        body=(
-            f"A new referral, {referral.reference}, is waiting for triage in your queue:\n\n"
-            f"{absolute_url(reverse('referrals:queue'))}\n\nDo not reply to this email."
-        ),
+        subject=gettext("New referral %(reference)s to triage") % {"reference": referral.reference},
+        body=gettext(
+            "A new referral, %(reference)s, is waiting for triage in your queue:\n\n"
+            "%(link)s\n\nDo not reply to this email."
+        )
+        % {"reference": referral.reference, "link": absolute_url(reverse("referrals:queue"))},
         to=[email],
     )
 

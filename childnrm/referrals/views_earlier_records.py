@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -80,8 +81,10 @@ def earlier_records_context(request: HttpRequest, referral: Referral) -> dict:
 
 def _done_message(decision: str, referral: Referral, other: Child) -> str:
     if decision == "link":
-        return f"{other.reference} is linked as an earlier record of the child referred in {referral.reference}"
-    return f"{other.reference} is recorded as not the same child as the child referred in {referral.reference}"
+        message = gettext("%(earlier)s is linked as an earlier record of the child referred in %(referral)s")
+    else:
+        message = gettext("%(earlier)s is recorded as not the same child as the child referred in %(referral)s")
+    return message % {"earlier": other.reference, "referral": referral.reference}
 
 
 @requires(Perm.REFERRAL_TRIAGE)

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -60,17 +61,19 @@ def outcome_words(referral: Referral) -> str:
         return ""
     assessment: TriageAssessment | None = next(iter(referral.triage_assessments.all()), None)
     if assessment is None or assessment.confirmed_at is None:
-        return "The panel coordinator is checking who should decide"
+        return gettext("The panel coordinator is checking who should decide")
     outcome = assessment.final_outcome or assessment.outcome
     site = assessment.final_site or assessment.target_site
     decided = decision_words(referral)
     if decided:
         return decided
     if outcome == TriageOutcome.SCA:
-        return "The Home Office Single Competent Authority will decide"
+        return gettext("The Home Office Single Competent Authority will decide")
     if outcome == TriageOutcome.OTHER_SITE and site is not None:
-        return f"Sent to {site.name}, whose panel will decide"
-    return f"{site.name if site else 'The local panel'} will decide"
+        return gettext("Sent to %(site)s, whose panel will decide") % {"site": site.name}
+    if site:
+        return gettext("%(site)s will decide") % {"site": site.name}
+    return gettext("The local panel will decide")
 
 
 STAGE_ORDER = {"reasonable_grounds": 1, "conclusive_grounds": 2}
@@ -84,7 +87,11 @@ def decision_words(referral: Referral) -> str:
         return ""
     latest = max(final, key=lambda d: (STAGE_ORDER.get(d.stage, 0), d.version))
     # The decision words its own outcome for its stage (decisions.wording), as every page does.
-    return f"{latest.get_stage_display()} decision on {long_date(latest.decided_on)}. {latest.get_outcome_display()}"
+    return gettext("%(stage)s decision on %(date)s. %(outcome)s") % {
+        "stage": latest.get_stage_display(),
+        "date": long_date(latest.decided_on),
+        "outcome": latest.get_outcome_display(),
+    }
 
 
 def _audit_view(request: HttpRequest, referral: Referral, purpose: str, page: str) -> None:
@@ -144,7 +151,12 @@ def task_list(request: HttpRequest, draft_reference: str) -> HttpResponse:
     for section in SECTIONS:
         status = section_status(referral, section.slug)
         if section.slug == "documents" and status == COMPLETED:
-            status = f"{documents} added" if documents else "None added"
+            # Shown as it is; "Completed" and the others are codes the template words.
+            status = (
+                ngettext("%(count)s added", "%(count)s added", documents) % {"count": documents}
+                if documents
+                else gettext("None added")
+            )
         groups.setdefault(section.group, []).append(
             {"section": section, "status": status, "url": _section_url(referral, section.slug)}
         )
@@ -172,7 +184,11 @@ def _section_url(referral: Referral, slug: str) -> str:
 
 def _after_save(request: HttpRequest, referral: Referral, *, later: bool) -> HttpResponse:
     if later:
-        messages.success(request, f"Your answers have been saved. Continue referral {referral.reference} at any time.")
+        messages.success(
+            request,
+            gettext("Your answers have been saved. Continue referral %(reference)s at any time.")
+            % {"reference": referral.reference},
+        )
         return redirect("referrals:mine")
     if request.GET.get("return") == "check":
         return redirect("referrals:check-answers", draft_reference=referral.reference)
@@ -311,7 +327,8 @@ def check_answers(request: HttpRequest, draft_reference: str) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         errors = [
-            (_section_url(referral, s.slug), f"Complete the section ‘{s.title}’") for s in incomplete_sections(referral)
+            (_section_url(referral, s.slug), gettext("Complete the section ‘%(section)s’") % {"section": s.title})
+            for s in incomplete_sections(referral)
         ]
         if not errors:
             try:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, sites_where
@@ -62,22 +63,22 @@ def age_in_years(date_of_birth: date, today: date) -> int:
 def age_text(referral: Referral, today: date) -> str:
     if referral.date_of_birth:
         years = age_in_years(referral.date_of_birth, today)
-        return f"{years} (estimated)" if referral.date_of_birth_estimated else str(years)
+        return gettext("%(years)s (estimated)") % {"years": years} if referral.date_of_birth_estimated else str(years)
     if referral.estimated_age_years is not None:
-        return f"About {referral.estimated_age_years} when referred"
-    return "Not known"
+        return gettext("About %(years)s when referred") % {"years": referral.estimated_age_years}
+    return gettext("Not known")
 
 
 TRIAGE_STATE = {
-    ReferralStatus.SUBMITTED: ("Awaiting confirmation", "govuk-tag--blue"),
-    ReferralStatus.ACCEPTED: ("Accepted", "govuk-tag--green"),
-    ReferralStatus.HANDED_OFF: ("Handed off", "govuk-tag--grey"),
-    ReferralStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
+    ReferralStatus.SUBMITTED: (gettext_lazy("Awaiting confirmation"), "govuk-tag--blue"),
+    ReferralStatus.ACCEPTED: (gettext_lazy("Accepted"), "govuk-tag--green"),
+    ReferralStatus.HANDED_OFF: (gettext_lazy("Handed off"), "govuk-tag--grey"),
+    ReferralStatus.WITHDRAWN: (gettext_lazy("Withdrawn"), "govuk-tag--grey"),
 }
 OUTCOME_SHORT = {
-    TriageOutcome.PANEL: "This site's panel",
-    TriageOutcome.OTHER_SITE: "Another site's panel",
-    TriageOutcome.SCA: "Single Competent Authority",
+    TriageOutcome.PANEL: gettext_lazy("This site's panel"),
+    TriageOutcome.OTHER_SITE: gettext_lazy("Another site's panel"),
+    TriageOutcome.SCA: gettext_lazy("Single Competent Authority"),
 }
 
 
@@ -192,12 +193,18 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             return redirect("referrals:triage", referral_reference=referral.reference)
         else:
             if result.handoff is not None:
-                messages.success(request, f"Referral {referral.reference} handed off")
+                messages.success(
+                    request, gettext("Referral %(reference)s handed off") % {"reference": referral.reference}
+                )
                 return redirect("referrals:handoff", referral_reference=referral.reference)
-            messages.success(request, f"Referral {referral.reference} accepted by {referral.site.name}")
+            messages.success(
+                request,
+                gettext("Referral %(reference)s accepted by %(site)s")
+                % {"reference": referral.reference, "site": referral.site.name},
+            )
             return redirect("referrals:triage", referral_reference=referral.reference)
     elif request.method == "POST" and not awaiting:
-        messages.info(request, "This referral has already been triaged.")
+        messages.info(request, gettext("This referral has already been triaged."))
         return redirect("referrals:triage", referral_reference=referral.reference)
 
     audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "triage"})
@@ -212,12 +219,12 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "overridden": bool(assessment and assessment.final_outcome)
             and eligibility.differs(assessment.final_outcome, assessment.final_site, assessment.outcome, suggested),
             "awaiting": awaiting,
-            "hard_exclusions": excluded,
+            "hard_exclusions": [eligibility.clause_words(c) for c in excluded],
             "form": form,
             "clock": clock_for(referral, today),
             "age": age_text(referral, today),
             "handoff": referral.handoffs.first(),
-            "exploitation_types": [EXPLOITATION_LABELS.get(t, t) for t in referral.exploitation_types],
+            "exploitation_types": [str(EXPLOITATION_LABELS.get(t, t)) for t in referral.exploitation_types],
             # Possible earlier records of the child, to link or reject here (audited as shown).
             **earlier_records_context(request, referral),
             # The whole referral as the first responder sent it, read-only (the journey's check-answers rows).
@@ -237,7 +244,9 @@ def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse
     assessment = latest_assessment(referral)
     awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
     if not awaiting:
-        messages.info(request, "This referral has already been triaged: its facts can no longer be corrected here.")
+        messages.info(
+            request, gettext("This referral has already been triaged: its facts can no longer be corrected here.")
+        )
         return redirect("referrals:triage", referral_reference=referral.reference)
     form = FactsForm(request.POST if request.method == "POST" else None, initial=FactsForm.initial_for(referral))
     if request.method == "POST" and form.is_valid():
@@ -256,7 +265,9 @@ def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse
             return redirect("referrals:triage", referral_reference=referral.reference)
         else:
             words = OUTCOME_SHORT[fresh.outcome]
-            messages.success(request, f"Facts corrected. The rules now suggest: {words}")
+            messages.success(
+                request, gettext("Facts corrected. The rules now suggest: %(outcome)s") % {"outcome": words}
+            )
             return redirect("referrals:triage", referral_reference=referral.reference)
     audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "correct facts"})
     return render(
@@ -309,7 +320,10 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
             messages.info(request, str(problem))
             return redirect("referrals:adult-consent", referral_reference=referral.reference)
         else:
-            messages.success(request, f"Consent to remain in the NRM recorded for {referral.reference}")
+            messages.success(
+                request,
+                gettext("Consent to remain in the NRM recorded for %(reference)s") % {"reference": referral.reference},
+            )
             return redirect(back if from_handover else request.path)
     audit_record(
         request=request, action=Action.VIEW, obj=referral, purpose=CONSENT_PURPOSE, detail={"page": "adult consent"}

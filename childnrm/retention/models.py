@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.people.models import Child
@@ -29,8 +30,8 @@ class RetentionRule(models.Model):
 
 
 class ItemStatus(models.TextChoices):
-    LISTED = "listed", "Waiting for approval"
-    ANONYMISED = "anonymised", "Anonymised"
+    LISTED = "listed", _("Waiting for approval")
+    ANONYMISED = "anonymised", _("Anonymised")
 
 
 class RetentionItem(models.Model):

@@ -14,24 +14,26 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class RecordType(models.TextChoices):
-    DRAFT = "draft", "Draft referral never sent"
-    REFERRAL_NOT_ACCEPTED = "referral_not_accepted", "Referral withdrawn or handed off"
-    DECIDED_CASE = "decided_case", "Case with the panel"
-    SEXUAL_EXPLOITATION_CASE = "sexual_exploitation_case", "Case involving child sexual exploitation"
-    LOOKED_AFTER_CASE = "looked_after_case", "Case of a looked-after child"
-    DOCUMENTS = "documents", "Uploaded documents"
-    INFORMATION_ANSWERS = "information_answers", "Information requests and agencies' answers"
-    LETTERS = "letters", "Outcome letters and the record of explaining them"
-    AUDIT_EVENTS = "audit_events", "Audit trail"
+    DRAFT = "draft", _("Draft referral never sent")
+    REFERRAL_NOT_ACCEPTED = "referral_not_accepted", _("Referral withdrawn or handed off")
+    DECIDED_CASE = "decided_case", _("Case with the panel")
+    SEXUAL_EXPLOITATION_CASE = "sexual_exploitation_case", _("Case involving child sexual exploitation")
+    LOOKED_AFTER_CASE = "looked_after_case", _("Case of a looked-after child")
+    DOCUMENTS = "documents", _("Uploaded documents")
+    INFORMATION_ANSWERS = "information_answers", _("Information requests and agencies' answers")
+    LETTERS = "letters", _("Outcome letters and the record of explaining them")
+    AUDIT_EVENTS = "audit_events", _("Audit trail")
 
 
 class RuleBasis(models.TextChoices):
-    BIRTHDAY = "birthday", "Until the child's birthday"
-    YEARS_AFTER_CLOSED = "years_after_closed", "Years after the case closed"
-    KEPT = "kept", "Kept: never anonymised"
+    BIRTHDAY = "birthday", _("Until the child's birthday")
+    YEARS_AFTER_CLOSED = "years_after_closed", _("Years after the case closed")
+    KEPT = "kept", _("Kept: never anonymised")
 
 
 # Record types that are a whole case: anonymising one clears the case and everything hung from it.
@@ -57,11 +59,19 @@ class Rule:
     judgement: bool  # True: not set by law; the site's DPO must confirm it
 
     def describe(self) -> str:
+        """In the active language. Welsh says the age ("until the child turns 25"), not an ordinal."""
         if self.basis == RuleBasis.BIRTHDAY:
-            return f"Until the child's {ordinal(self.years)} birthday"
+            # Welsh writes the age, not the ordinal, so its translation leaves %(ordinal)s out:
+            # xgettext:no-python-format
+            return gettext("Until the child's %(ordinal)s birthday") % {
+                "ordinal": ordinal(self.years),
+                "years": self.years,
+            }
         if self.basis == RuleBasis.YEARS_AFTER_CLOSED:
-            return f"{self.years} year{'s' if self.years != 1 else ''} after the case closed"
-        return "Kept: never anonymised"
+            return ngettext("%(num)s year after the case closed", "%(num)s years after the case closed", self.years) % {
+                "num": self.years
+            }
+        return gettext("Kept: never anonymised")
 
 
 DEFAULTS: dict[str, Rule] = {

@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Membership, Site
 from childnrm.audit.services import audit_record
+from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -57,6 +59,13 @@ class RetentionAction:
     HOLD_LIFT = "legal_hold_lift"
 
 
+def _stored(rule: Rule) -> str:
+    """The rule as a listed item records it: in English, whatever the language of the request that listed it (a
+    stored record reads the same for everyone; the list page marks it lang="en")."""
+    with i18n.language(i18n.ENGLISH):
+        return rule.describe()
+
+
 class RetentionError(ServiceError):
     """A retention change the service refuses; `field` names the form field it is about, if any."""
 
@@ -79,12 +88,14 @@ def retention_rule_set(
     *, site: Site, user, record_type: str, basis: str, years: int, request: HttpRequest | None = None
 ) -> RetentionRule:
     if not has_perm(user, Perm.RETENTION_REVIEW, site.pk):
-        raise RetentionError("You cannot change this site's retention schedule")
+        raise RetentionError(gettext("You cannot change this site's retention schedule"))
     if record_type == RecordType.AUDIT_EVENTS or basis == RuleBasis.KEPT:
-        raise RetentionError("The audit trail is kept; it has no retention period to change", "basis")
+        raise RetentionError(gettext("The audit trail is kept; it has no retention period to change"), "basis")
     if record_type == RecordType.LOOKED_AFTER_CASE and (basis != RuleBasis.BIRTHDAY or years < 75):
         # Regulation 50 (England) sets a minimum; a site may keep longer, never shorter.
-        raise RetentionError("A looked-after child's case must be kept until at least the 75th birthday", "years")
+        raise RetentionError(
+            gettext("A looked-after child's case must be kept until at least the 75th birthday"), "years"
+        )
     with transaction.atomic():
         rule, _ = RetentionRule.objects.update_or_create(
             site=site, record_type=record_type, defaults={"basis": basis, "years": years, "updated_by": user}
@@ -249,7 +260,7 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
                 record_type=record_type,
                 closed_on=closed_on,
                 due_on=due_on(rule, date_of_birth=birth, closed_on=closed_on),
-                rule=rule.describe(),
+                rule=_stored(rule),
                 no_date_of_birth=closed_on is not None and rule.basis == RuleBasis.BIRTHDAY and birth is None,
             )
 
@@ -463,7 +474,7 @@ def retention_items_approve(
     legal hold (a hold placed after the item was listed wins).
     """
     if not has_perm(user, Perm.RETENTION_REVIEW, site.pk):
-        raise RetentionError("Only the site's data protection officer can approve anonymisation")
+        raise RetentionError(gettext("Only the site's data protection officer can approve anonymisation"))
     today = today or timezone.localdate()
     result = ApprovalResult()
     # Computed once: each item is then checked against it under its row lock, and holds are read fresh.
@@ -540,9 +551,9 @@ def _anonymise(item: RetentionItem) -> dict[str, int]:
 
 def legal_hold_place(*, user, child: Child, reason: str, request: HttpRequest | None = None) -> LegalHold:
     if not has_perm(user, Perm.LEGAL_HOLD, child.site_id):
-        raise RetentionError("You cannot place a legal hold at this site")
+        raise RetentionError(gettext("You cannot place a legal hold at this site"))
     if not reason.strip():
-        raise RetentionError("Enter why the records must be kept", "reason")
+        raise RetentionError(gettext("Enter why the records must be kept"), "reason")
     with transaction.atomic():
         hold = LegalHold.objects.create(child=child, site_id=child.site_id, reason=reason.strip(), placed_by=user)
         audit_record(
@@ -561,11 +572,11 @@ def legal_hold_lift(*, user, hold: LegalHold, reason: str, request: HttpRequest 
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().select_related("child").get(pk=hold.pk)
         if not has_perm(user, Perm.LEGAL_HOLD, hold.child.site_id):
-            raise RetentionError("You cannot lift a legal hold at this site")
+            raise RetentionError(gettext("You cannot lift a legal hold at this site"))
         if hold.lifted_at is not None:
-            raise RetentionError("This legal hold has already been lifted")
+            raise RetentionError(gettext("This legal hold has already been lifted"))
         if not reason.strip():
-            raise RetentionError("Enter why the hold can be lifted", "reason")
+            raise RetentionError(gettext("Enter why the hold can be lifted"), "reason")
         hold.lifted_by = user
         hold.lifted_at = timezone.now()
         hold.lift_reason = reason.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -134,7 +135,9 @@ def rule_edit(request: HttpRequest, site_slug: str, record_type: str) -> HttpRes
         except RetentionError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Retention of “{RecordType(record_type).label}” changed")
+            messages.success(
+                request, gettext("Retention of “%(record)s” changed") % {"record": RecordType(record_type).label}
+            )
             return redirect("retention:schedule", site_slug=site.slug)
     return render(
         request,
@@ -158,14 +161,16 @@ def holds(request: HttpRequest, site_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         child = selectors.child_for_hold(request.user, site, form.cleaned_data["child_reference"])
         if child is None:
-            form.add_error("child_reference", "There is no child with that reference at this site")
+            form.add_error("child_reference", gettext("There is no child with that reference at this site"))
         else:
             try:
                 legal_hold_place(user=request.user, child=child, reason=form.cleaned_data["reason"], request=request)
             except RetentionError as problem:
                 add_to_form(form, problem)
             else:
-                messages.success(request, f"Legal hold placed on the records of {child.reference}")
+                messages.success(
+                    request, gettext("Legal hold placed on the records of %(child)s") % {"child": child.reference}
+                )
                 return redirect("retention:holds", site_slug=site.slug)
     active = list(selectors.active_holds(request.user, site))
     audit_record(
@@ -201,7 +206,9 @@ def hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
         except RetentionError as problem:
             messages.info(request, str(problem))
         else:
-            messages.success(request, f"Legal hold on the records of {hold.child.reference} lifted")
+            messages.success(
+                request, gettext("Legal hold on the records of %(child)s lifted") % {"child": hold.child.reference}
+            )
         return redirect("retention:holds", site_slug=hold.child.site.slug)
     audit_record(request=request, action=Action.VIEW, obj=hold.child, purpose=HOLD_PURPOSE, detail={"hold": hold.pk})
     return render(request, "retention/hold_lift.html", {"hold": hold, "form": form, "error_links": form.error_links()})

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
-from childnrm.decisions.models import DecisionVote
+from childnrm.decisions.models import DecisionVote, Outcome
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.services import PanelError
 from childnrm.panels.suggestions import Suggestion, long_day
@@ -37,17 +38,26 @@ def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date
     for request in requests:
         decision = request.decision
         reasons = [
-            f"Reconsideration of the {decision.outcome.lower()} "
-            f"{decision.get_stage_display().lower()} decision requested on {long_day(request.received_on)}",
+            gettext("Reconsideration of the %(outcome)s %(stage)s decision requested on %(date)s")
+            % {
+                "outcome": Outcome(decision.outcome).label.lower(),
+                "stage": decision.get_stage_display().lower(),
+                "date": long_day(request.received_on),
+            },
         ]
         again = sorted(invited[u] for u in voted.get(decision.pk, set()) if u in invited)
         if again:
             reasons.append(
-                "A differently constituted panel should reconsider. Invited to this meeting and voted on the "
-                f"original decision: {', '.join(again)}"
+                gettext(
+                    "A differently constituted panel should reconsider. Invited to this meeting and voted on the "
+                    "original decision: %(names)s"
+                )
+                % {"names": ", ".join(again)}
             )
         else:
-            reasons.append("A differently constituted panel should reconsider: no one invited voted on the original")
+            reasons.append(
+                gettext("A differently constituted panel should reconsider: no one invited voted on the original")
+            )
         result.append(
             Suggestion(
                 referral=decision.referral,

@@ -84,7 +84,7 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     """What the pages show of a stored export, whichever shape it has: always read from the export."""
     decision = data.get("decision") if isinstance(data.get("decision"), dict) else data
     referral = data.get("referral") if isinstance(data.get("referral"), dict) else {}
-    kind = decision.get("kind_label") or KIND_LABELS.get(decision.get("kind", ""), decision.get("kind", ""))
+    kind = decision.get("kind_label") or str(KIND_LABELS.get(decision.get("kind", ""), decision.get("kind", "")))
     decided_on = decision.get("decided_on") or ""
     try:
         day = date.fromisoformat(decided_on)

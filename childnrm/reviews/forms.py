@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from childnrm.decisions.models import Decision
+from childnrm.decisions.models import Decision, Outcome
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Meeting
@@ -14,11 +16,17 @@ YES, NO = "yes", "no"
 
 
 def decision_label(decision: Decision) -> str:
-    decided = f", decided {long_date(decision.decided_on)}" if decision.decided_on else ""
-    stage = decision.get_stage_display().lower()
     referral = decision.referral
-    name = referral.child_display_name
-    return f"Referral {referral.reference} ({name}): {stage}, version {decision.version}{decided}"
+    words = {
+        "reference": referral.reference,
+        "name": referral.child_display_name,
+        "stage": decision.get_stage_display().lower(),
+        "version": decision.version,
+    }
+    if decision.decided_on:
+        words["date"] = long_date(decision.decided_on)
+        return gettext("Referral %(reference)s (%(name)s): %(stage)s, version %(version)s, decided %(date)s") % words
+    return gettext("Referral %(reference)s (%(name)s): %(stage)s, version %(version)s") % words
 
 
 def window_text(decision: Decision) -> str:
@@ -28,76 +36,81 @@ def window_text(decision: Decision) -> str:
     except ReconsiderationWindow.DoesNotExist:
         window = None
     if window is None:
-        return " (window not started: not yet communicated to the referrer)"
-    return f" (window ends {long_date(window.last_day)})"
+        return " " + gettext("(window not started: not yet communicated to the referrer)")
+    return " " + gettext("(window ends %(date)s)") % {"date": long_date(window.last_day)}
 
 
 def meeting_label(meeting: Meeting) -> str:
-    where = f", {meeting.location}" if meeting.location else ""
-    return f"{long_datetime(meeting.starts_at)}{where} ({meeting.get_kind_display().lower()})"
+    words = {"when": long_datetime(meeting.starts_at), "kind": meeting.get_kind_display().lower()}
+    if meeting.location:
+        return gettext("%(when)s, %(place)s (%(kind)s)") % {**words, "place": meeting.location}
+    return gettext("%(when)s (%(kind)s)") % words
 
 
 class ReconsiderationForm(GovukFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label="Which decision is to be reconsidered?",
-        help_text="Final negative decisions of your panel, newest first.",
-        error_messages={"required": "Select the decision to be reconsidered", "invalid_choice": "Select a decision"},
+        label=_("Which decision is to be reconsidered?"),
+        help_text=_("Final negative decisions of your panel, newest first."),
+        error_messages={
+            "required": _("Select the decision to be reconsidered"),
+            "invalid_choice": _("Select a decision"),
+        },
     )
     requester_kind = forms.ChoiceField(
-        label="Who is asking?",
+        label=_("Who is asking?"),
         choices=RequesterKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who is asking for the reconsideration"},
+        error_messages={"required": _("Select who is asking for the reconsideration")},
     )
     requester_name = forms.CharField(
-        label="Name of the person asking",
+        label=_("Name of the person asking"),
         max_length=200,
-        error_messages={"required": "Enter the name of the person asking"},
+        error_messages={"required": _("Enter the name of the person asking")},
     )
-    requester_organisation = forms.CharField(label="Their organisation (optional)", max_length=200, required=False)
+    requester_organisation = forms.CharField(label=_("Their organisation (optional)"), max_length=200, required=False)
     routed_through = forms.ChoiceField(
-        label="If someone else is asking: who is bringing the request for them?",
-        help_text="Only the first responder, or the child's social worker, guardian or support provider, can ask.",
+        label=_("If someone else is asking: who is bringing the request for them?"),
+        help_text=_("Only the first responder, or the child's social worker, guardian or support provider, can ask."),
         choices=ROUTES,
         widget=forms.RadioSelect,
         required=False,
     )
     routed_through_name = forms.CharField(
-        label="If someone else is asking: name of the person bringing the request",
+        label=_("If someone else is asking: name of the person bringing the request"),
         max_length=200,
         required=False,
     )
     grounds = forms.MultipleChoiceField(
-        label="Grounds for the request",
-        help_text="Select all that apply.",
+        label=_("Grounds for the request"),
+        help_text=_("Select all that apply."),
         choices=ReconsiderationGround.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one ground for the reconsideration"},
+        error_messages={"required": _("Select at least one ground for the reconsideration")},
     )
     details = forms.CharField(
-        label="Details of the request",
-        help_text="The new evidence, or how the guidance was not followed.",
+        label=_("Details of the request"),
+        help_text=_("The new evidence, or how the guidance was not followed."),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10_000,
-        error_messages={"required": "Enter the details of the request"},
+        error_messages={"required": _("Enter the details of the request")},
     )
     received_on = GovukDateField(
-        label="Date the request was received",
-        help_text="For example, 27 3 2026",
-        what="The date the request was received",
-        enter="Enter the date the request was received",
-        future="The date the request was received must be today or in the past",
+        label=_("Date the request was received"),
+        help_text=_("For example, 27 3 2026"),
+        what=_("The date the request was received"),
+        enter=_("Enter the date the request was received"),
+        future=_("The date the request was received must be today or in the past"),
         required=True,
     )
     accept_late = forms.ChoiceField(
-        label="If the request is late, does the panel accept it?",
-        help_text="Only needed if the request was received after the reconsideration window closed.",
-        choices=[(YES, "Yes, accept it"), (NO, "No, record it as not accepted")],
+        label=_("If the request is late, does the panel accept it?"),
+        help_text=_("Only needed if the request was received after the reconsideration window closed."),
+        choices=[(YES, _("Yes, accept it")), (NO, _("No, record it as not accepted"))],
         widget=forms.RadioSelect,
         required=False,
     )
     late_reason = forms.CharField(
-        label="Why the panel accepts the late request",
+        label=_("Why the panel accepts the late request"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
         required=False,
@@ -106,7 +119,7 @@ class ReconsiderationForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, decisions: list[Decision], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.decisions = {str(d.pk): d for d in decisions}
-        self.fields["decision"].choices = [("", "Select a decision")] + [
+        self.fields["decision"].choices = [("", gettext("Select a decision"))] + [
             (str(d.pk), decision_label(d) + window_text(d)) for d in decisions
         ]
 
@@ -119,9 +132,9 @@ class ReconsiderationForm(GovukFormMixin, forms.Form):
 
 class ListingForm(GovukFormMixin, forms.Form):
     meeting = forms.ChoiceField(
-        label="Which meeting will reconsider it?",
+        label=_("Which meeting will reconsider it?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a meeting", "invalid_choice": "Select a meeting"},
+        error_messages={"required": _("Select a meeting"), "invalid_choice": _("Select a meeting")},
     )
 
     def __init__(self, *args, meetings: list[Meeting], **kwargs) -> None:
@@ -135,16 +148,16 @@ class ListingForm(GovukFormMixin, forms.Form):
 
 class ReturnForm(GovukFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label="Which decision do you want to send?",
-        help_text="Finalised decisions of your panel not yet sent, newest first.",
-        error_messages={"required": "Select the decision to send", "invalid_choice": "Select a decision"},
+        label=_("Which decision do you want to send?"),
+        help_text=_("Finalised decisions of your panel not yet sent, newest first."),
+        error_messages={"required": _("Select the decision to send"), "invalid_choice": _("Select a decision")},
     )
 
     def __init__(self, *args, decisions: list[Decision], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.decisions = {str(d.pk): d for d in decisions}
-        self.fields["decision"].choices = [("", "Select a decision")] + [
-            (str(d.pk), f"{decision_label(d)}: {d.outcome.lower()}") for d in decisions
+        self.fields["decision"].choices = [("", gettext("Select a decision"))] + [
+            (str(d.pk), f"{decision_label(d)}: {Outcome(d.outcome).label.lower()}") for d in decisions
         ]
 
     def chosen_decision(self) -> Decision | None:
@@ -153,24 +166,24 @@ class ReturnForm(GovukFormMixin, forms.Form):
 
 class FindingForm(GovukFormMixin, forms.Form):
     rating = forms.ChoiceField(
-        label="Rating",
+        label=_("Rating"),
         choices=FindingRating.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a rating"},
+        error_messages={"required": _("Select a rating")},
     )
     finding = forms.CharField(
-        label="Finding",
-        help_text="What you found, and what the panel should do about it.",
+        label=_("Finding"),
+        help_text=_("What you found, and what the panel should do about it."),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10_000,
-        error_messages={"required": "Enter the finding"},
+        error_messages={"required": _("Enter the finding")},
     )
 
 
 class ResponseForm(GovukFormMixin, forms.Form):
     response = forms.CharField(
-        label="The panel's answer",
+        label=_("The panel's answer"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10_000,
-        error_messages={"required": "Enter the panel's answer to the finding"},
+        error_messages={"required": _("Enter the panel's answer to the finding")},
     )

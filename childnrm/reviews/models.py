@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision
@@ -21,33 +22,33 @@ class RequesterKind(models.TextChoices):
     """Who may ask: the first responder, or the child's social worker, guardian or support provider. Anyone else
     asks through one of them (`OTHER`, with `routed_through` and `routed_through_name` recorded)."""
 
-    REFERRER = "referrer", "The referrer (first responder)"
-    SOCIAL_WORKER = "social_worker", "The child's social worker"
-    ICTG = "ictg", "The child's guardian (ICTG)"
-    SUPPORT_PROVIDER = "support_provider", "A support provider"
-    OTHER = "other", "Someone else, through one of these"
+    REFERRER = "referrer", _("The referrer (first responder)")
+    SOCIAL_WORKER = "social_worker", _("The child's social worker")
+    ICTG = "ictg", _("The child's guardian (ICTG)")
+    SUPPORT_PROVIDER = "support_provider", _("A support provider")
+    OTHER = "other", _("Someone else, through one of these")
 
 
 # Who may bring a request from someone else (every kind but OTHER).
 ROUTES = [
-    (RequesterKind.REFERRER.value, "Through the referrer (first responder)"),
-    (RequesterKind.SOCIAL_WORKER.value, "Through the child's social worker"),
-    (RequesterKind.ICTG.value, "Through the child's guardian (ICTG)"),
-    (RequesterKind.SUPPORT_PROVIDER.value, "Through a support provider"),
+    (RequesterKind.REFERRER.value, _("Through the referrer (first responder)")),
+    (RequesterKind.SOCIAL_WORKER.value, _("Through the child's social worker")),
+    (RequesterKind.ICTG.value, _("Through the child's guardian (ICTG)")),
+    (RequesterKind.SUPPORT_PROVIDER.value, _("Through a support provider")),
 ]
 
 
 class ReconsiderationGround(models.TextChoices):
-    NEW_EVIDENCE = "new_evidence", "New evidence"
-    GUIDANCE_NOT_FOLLOWED = "guidance_not_followed", "The guidance was not followed"
+    NEW_EVIDENCE = "new_evidence", _("New evidence")
+    GUIDANCE_NOT_FOLLOWED = "guidance_not_followed", _("The guidance was not followed")
 
 
 class ReconsiderationStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    LISTED = "listed", "Listed before a panel"
-    DECIDED = "decided", "Decided"
-    REFUSED = "refused", "Not accepted (late)"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    RECEIVED = "received", _("Received")
+    LISTED = "listed", _("Listed before a panel")
+    DECIDED = "decided", _("Decided")
+    REFUSED = "refused", _("Not accepted (late)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ReconsiderationRequest(models.Model):
@@ -151,9 +152,9 @@ class DecisionReturn(models.Model):
 
 
 class FindingRating(models.TextChoices):
-    SOUND = "sound", "Sound: no concerns"
-    MINOR = "minor", "Minor concerns"
-    SERIOUS = "serious", "Serious concerns"
+    SOUND = "sound", _("Sound: no concerns")
+    MINOR = "minor", _("Minor concerns")
+    SERIOUS = "serious", _("Serious concerns")
 
 
 class QualityFinding(models.Model):

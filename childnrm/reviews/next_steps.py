@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm
 from childnrm.decisions.models import Decision, Outcome
@@ -27,10 +28,10 @@ def review_steps(decision: Decision, user: Any) -> list[NextStep]:
             NextStep(
                 order=50,
                 key="sca-return",
-                title="Send the decision to the Single Competent Authority for quality assurance",
+                title=gettext("Send the decision to the Single Competent Authority for quality assurance"),
                 url=url,
                 done=True,
-                hint=f"Sent on {long_datetime(sent.sent_at)}",
+                hint=gettext("Sent on %(when)s") % {"when": long_datetime(sent.sent_at)},
             )
         ]
     else:
@@ -39,10 +40,10 @@ def review_steps(decision: Decision, user: Any) -> list[NextStep]:
             NextStep(
                 order=50,
                 key="sca-return",
-                title="Send the decision to the Single Competent Authority for quality assurance",
+                title=gettext("Send the decision to the Single Competent Authority for quality assurance"),
                 url=f"{reverse('reviews:return-new')}?{query}" if may_send else "",
                 done=False,
-                hint="The SCA return",
+                hint=gettext("The SCA return"),
             )
         ]
     if decision.outcome == Outcome.NEGATIVE:
@@ -50,11 +51,20 @@ def review_steps(decision: Decision, user: Any) -> list[NextStep]:
         may_record = has_perm(user, Perm.RECONSIDERATION_RECORD, site_id)
         if asked is not None:
             url = reverse("reviews:reconsideration", args=[asked.pk]) if may_record else ""
-            hint = f"Asked for on {long_date(asked.received_on)}: {asked.get_status_display().lower()}"
+            hint = gettext("Asked for on %(date)s: %(status)s") % {
+                "date": long_date(asked.received_on),
+                "status": asked.get_status_display().lower(),
+            }
         else:
             url = f"{reverse('reviews:reconsideration-new')}?{query}" if may_record else ""
-            hint = "If the child, their representative or the referrer asks for it"
+            hint = gettext("If the child, their representative or the referrer asks for it")
         steps.append(
-            NextStep(order=60, key="reconsideration", title="Take in a request for reconsideration", url=url, hint=hint)
+            NextStep(
+                order=60,
+                key="reconsideration",
+                title=gettext("Take in a request for reconsideration"),
+                url=url,
+                hint=hint,
+            )
         )
     return steps

@@ -13,7 +13,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
@@ -123,40 +124,43 @@ def reconsideration_receive(
     details = (details or "").strip()
     late_reason = (late_reason or "").strip()
     if requester_kind not in RequesterKind.values:
-        raise ReviewInvalid("Select who is asking for the reconsideration", "requester_kind")
+        raise ReviewInvalid(gettext("Select who is asking for the reconsideration"), "requester_kind")
     if not requester_name:
-        raise ReviewInvalid("Enter the name of the person asking", "requester_name")
+        raise ReviewInvalid(gettext("Enter the name of the person asking"), "requester_name")
     if requester_kind == RequesterKind.OTHER:
         if routed_through not in ROUTE_KINDS:
             raise ReviewInvalid(
-                "Select who is bringing the request: the first responder, or the child's social worker, guardian "
-                "or support provider",
+                gettext(
+                    "Select who is bringing the request: the first responder, or the child's social worker, guardian "
+                    "or support provider"
+                ),
                 "routed_through",
             )
         if not routed_through_name:
-            raise ReviewInvalid("Enter the name of the person bringing the request", "routed_through_name")
+            raise ReviewInvalid(gettext("Enter the name of the person bringing the request"), "routed_through_name")
     else:
         routed_through, routed_through_name = "", ""
     if not grounds or any(g not in ReconsiderationGround.values for g in grounds):
-        raise ReviewInvalid("Select at least one ground for the reconsideration", "grounds")
+        raise ReviewInvalid(gettext("Select at least one ground for the reconsideration"), "grounds")
     if not details:
-        raise ReviewInvalid("Enter the details of the request", "details")
+        raise ReviewInvalid(gettext("Enter the details of the request"), "details")
     if received_on > timezone.localdate():
-        raise ReviewInvalid("The date the request was received must be today or in the past", "received_on")
+        raise ReviewInvalid(gettext("The date the request was received must be today or in the past"), "received_on")
     with transaction.atomic():
         locked = Decision.objects.select_for_update(of=("self",)).select_related("referral__site").get(pk=decision.pk)
         site = locked.referral.site
         if site is None or not has_perm(user, Perm.RECONSIDERATION_RECORD, site.pk):
             raise PermissionDenied
         if locked.status != DecisionStatus.FINAL or locked.outcome != Outcome.NEGATIVE:
-            raise ReviewStateError("Only a final negative decision can be reconsidered.", "decision")
+            raise ReviewStateError(gettext("Only a final negative decision can be reconsidered."), "decision")
         if locked.decided_on and received_on < locked.decided_on:
             raise ReviewInvalid(
-                f"The date the request was received must be on or after the decision date, {_long(locked.decided_on)}",
+                gettext("The date the request was received must be on or after the decision date, %(date)s")
+                % {"date": _long(locked.decided_on)},
                 "received_on",
             )
         if ReconsiderationRequest.objects.filter(decision=locked, status__in=OPEN_STATUSES).exists():
-            raise ReviewStateError("A reconsideration of this decision is already in progress.", "decision")
+            raise ReviewStateError(gettext("A reconsideration of this decision is already in progress."), "decision")
         # Not yet communicated to the referrer: the window has not started, so the request is in time.
         closes = window_closes_on(locked)
         within = closes is None or received_on <= closes
@@ -164,11 +168,12 @@ def reconsideration_receive(
         if not within:
             if accept_late is None:
                 raise ReviewInvalid(
-                    f"This request is late: the window closed on {_long(closes)}. Select whether the panel accepts it",
+                    gettext("This request is late: the window closed on %(date)s. Select whether the panel accepts it")
+                    % {"date": _long(closes)},
                     "accept_late",
                 )
             if accept_late and not late_reason:
-                raise ReviewInvalid("Enter why the panel accepts this late request", "late_reason")
+                raise ReviewInvalid(gettext("Enter why the panel accepts this late request"), "late_reason")
             if not accept_late:
                 status, late_reason = ReconsiderationStatus.REFUSED, ""
         else:
@@ -221,7 +226,9 @@ def original_voters(decision: Decision) -> set[int]:
 
 def _names(users) -> str:
     names = sorted({u.full_name for u in users})
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def same_panel_clash(decision: Decision, meeting: Meeting) -> list:
@@ -248,7 +255,9 @@ def reconsideration_list(
             raise PermissionDenied
         if locked.status != ReconsiderationStatus.RECEIVED:
             state = locked.get_status_display().lower()
-            raise ReviewStateError(f"This reconsideration is {state}: it cannot be listed.")
+            raise ReviewStateError(
+                gettext("This reconsideration is %(status)s: it cannot be listed.") % {"status": state}
+            )
         sitting = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         if (
             sitting is None
@@ -256,20 +265,27 @@ def reconsideration_list(
             or sitting.status != MeetingStatus.SCHEDULED
             or sitting.starts_at <= timezone.now()
         ):
-            raise ReviewInvalid("Select a future scheduled meeting of the panel", "meeting")
+            raise ReviewInvalid(gettext("Select a future scheduled meeting of the panel"), "meeting")
         clash = same_panel_clash(locked.decision, sitting)
         if clash:
             raise ReviewInvalid(
-                f"{_names(clash)} voted on the original decision and {'sit' if len(clash) > 1 else 'sits'} on this "
-                "meeting's panel with a vote. A differently constituted panel must reconsider: choose another "
-                "meeting or change its attendees",
+                ngettext(
+                    "%(names)s voted on the original decision and sits on this meeting's panel with a vote. A "
+                    "differently constituted panel must reconsider: choose another meeting or change its attendees",
+                    "%(names)s voted on the original decision and sit on this meeting's panel with a vote. A "
+                    "differently constituted panel must reconsider: choose another meeting or change its attendees",
+                    len(clash),
+                )
+                % {"names": _names(clash)},
                 "meeting",
             )
         refusal = reconsideration_rules.agenda_refusal(sitting, referral, AgendaStage.RECONSIDERATION)
         if refusal:
             raise ReviewInvalid(refusal, "meeting")
         if AgendaItem.objects.filter(meeting=sitting, referral=referral).exists():
-            raise ReviewInvalid("This case is already on that meeting's agenda: choose another meeting", "meeting")
+            raise ReviewInvalid(
+                gettext("This case is already on that meeting's agenda: choose another meeting"), "meeting"
+            )
         try:
             item = panel_services.agenda_item_add(
                 meeting=sitting, user=user, referral=referral, stage=AgendaStage.RECONSIDERATION, request=request
@@ -306,7 +322,8 @@ def reconsideration_withdraw(
             raise PermissionDenied
         if locked.status not in OPEN_STATUSES:
             raise ReviewStateError(
-                f"This reconsideration is {locked.get_status_display().lower()}: it cannot be withdrawn."
+                gettext("This reconsideration is %(status)s: it cannot be withdrawn.")
+                % {"status": locked.get_status_display().lower()}
             )
         removed = None
         if locked.meeting_id is not None:
@@ -360,22 +377,26 @@ def reconsideration_decide(
         if not has_perm(user, Perm.RECONSIDERATION_RECORD, original.referral.site_id):
             raise PermissionDenied
         if locked.status != ReconsiderationStatus.LISTED:
-            raise ReviewStateError("Only a reconsideration listed before a panel can be decided.")
+            raise ReviewStateError(gettext("Only a reconsideration listed before a panel can be decided."))
         decided = reconsideration_decision_candidate(locked)
         if decided is None:
-            raise ReviewStateError("The panel's decision on reconsideration has not been finalised yet.")
+            raise ReviewStateError(gettext("The panel's decision on reconsideration has not been finalised yet."))
         if decided.version <= original.version or decided.referral_id != original.referral_id:
-            raise ReviewStateError("That decision is not a new version of the decision reconsidered.")
+            raise ReviewStateError(gettext("That decision is not a new version of the decision reconsidered."))
         clash = set(decided.votes.values_list("voter_id", flat=True)) & original_voters(original)
         if clash:
             raise ReviewStateError(
-                "Someone who voted on the original decision voted on the reconsideration: "
-                "a differently constituted panel must reconsider."
+                gettext(
+                    "Someone who voted on the original decision voted on the reconsideration: "
+                    "a differently constituted panel must reconsider."
+                )
             )
         if reconsideration_rules.panel_problems(decided):
             raise ReviewStateError(
-                "The chair of the original decision chaired the reconsideration: a differently constituted panel "
-                "must reconsider."
+                gettext(
+                    "The chair of the original decision chaired the reconsideration: a differently constituted panel "
+                    "must reconsider."
+                )
             )
         locked.reconsidered_decision = decided
         locked.status = ReconsiderationStatus.DECIDED
@@ -406,9 +427,9 @@ def reconsideration_communicate(
         if not has_perm(user, Perm.RECONSIDERATION_RECORD, site_id):
             raise PermissionDenied
         if locked.status not in (ReconsiderationStatus.DECIDED, ReconsiderationStatus.REFUSED):
-            raise ReviewStateError("There is no outcome to communicate yet.")
+            raise ReviewStateError(gettext("There is no outcome to communicate yet."))
         if locked.outcome_communicated_at is not None:
-            raise ReviewStateError("The outcome has already been recorded as communicated.")
+            raise ReviewStateError(gettext("The outcome has already been recorded as communicated."))
         locked.outcome_communicated_at = timezone.now()
         locked.save(update_fields=["outcome_communicated_at"])
         audit_record(
@@ -440,12 +461,17 @@ def return_send(*, decision: Decision, user, request: HttpRequest | None = None)
         if site_id is None or not has_perm(user, Perm.DECISION_RETURN, site_id):
             raise PermissionDenied
         if locked.status not in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED):
-            raise ReviewStateError("Only a finalised decision can be sent to the SCA.", "decision")
+            raise ReviewStateError(gettext("Only a finalised decision can be sent to the SCA."), "decision")
         earlier = DecisionReturn.objects.filter(decision=locked).order_by("-sent_at").first()
         if earlier is not None:
             when = _long(timezone.localdate(earlier.sent_at))
-            raise ReviewStateError(f"This version of the decision was already sent to the SCA on {when}.", "decision")
-        data = _json_native(export.decision_export(locked))
+            raise ReviewStateError(
+                gettext("This version of the decision was already sent to the SCA on %(date)s.") % {"date": when},
+                "decision",
+            )
+        # The record goes to the Home Office in English whatever the page's language, and its hash with it.
+        with translation.override("en-gb"):
+            data = _json_native(export.decision_export(locked))
         sent = DecisionReturn.objects.create(
             decision=locked, site_id=site_id, sent_by=user, export=data, sha256=export.export_sha256(data)
         )
@@ -468,9 +494,9 @@ def finding_record(
     """The SCA quality assurer's finding on a return; the panel's coordinators are told."""
     finding = (finding or "").strip()
     if rating not in FindingRating.values:
-        raise ReviewInvalid("Select a rating", "rating")
+        raise ReviewInvalid(gettext("Select a rating"), "rating")
     if not finding:
-        raise ReviewInvalid("Enter the finding", "finding")
+        raise ReviewInvalid(gettext("Enter the finding"), "finding")
     with transaction.atomic():
         sent = DecisionReturn.objects.select_for_update().get(pk=decision_return.pk)
         if not has_perm(user, Perm.SCA_AUDIT, sent.site_id):
@@ -497,14 +523,14 @@ def finding_respond(
     """The panel's answer to a finding, given once; the SCA is told."""
     response = (response or "").strip()
     if not response:
-        raise ReviewInvalid("Enter the panel's answer to the finding", "response")
+        raise ReviewInvalid(gettext("Enter the panel's answer to the finding"), "response")
     with transaction.atomic():
         locked = QualityFinding.objects.select_for_update().select_related("decision_return").get(pk=finding.pk)
         site_id = locked.decision_return.site_id
         if not has_perm(user, Perm.DECISION_RETURN, site_id):
             raise PermissionDenied
         if locked.responded_at is not None:
-            raise ReviewStateError("The panel has already answered this finding.")
+            raise ReviewStateError(gettext("The panel has already answered this finding."))
         locked.panel_response = response[:TEXT_MAX]
         locked.responded_by = user
         locked.responded_at = timezone.now()

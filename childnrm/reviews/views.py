@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
@@ -111,9 +112,16 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
         else:
             reference = asked.decision.referral.reference
             if asked.status == ReconsiderationStatus.REFUSED:
-                messages.success(request, f"Late request for referral {reference} recorded as not accepted")
+                messages.success(
+                    request,
+                    gettext("Late request for referral %(reference)s recorded as not accepted")
+                    % {"reference": reference},
+                )
             else:
-                messages.success(request, f"Reconsideration request for referral {reference} recorded")
+                messages.success(
+                    request,
+                    gettext("Reconsideration request for referral %(reference)s recorded") % {"reference": reference},
+                )
             return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
     return render(request, "reviews/reconsideration_new.html", {"form": form, "has_decisions": bool(decisions)})
 
@@ -146,15 +154,15 @@ def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
 def window_words(window: ReconsiderationWindow | None) -> str:
     """The reconsideration window in words, for the request pages."""
     if window is None:
-        return (
+        return gettext(
             "Not started: the decision has not yet been communicated to the referrer (no referrer's letter "
             "produced), so a request is in time"
         )
     opens = max(window.final_on, window.communicated_on)
-    return (
-        f"The {window.window_days}-day window runs from {long_date(opens)}, when the decision was final and "
-        f"communicated to the referrer, and ends on {long_date(window.last_day)}"
-    )
+    return gettext(
+        "The %(days)s-day window runs from %(opens)s, when the decision was final and communicated to the "
+        "referrer, and ends on %(closes)s"
+    ) % {"days": window.window_days, "opens": long_date(opens), "closes": long_date(window.last_day)}
 
 
 def _ground_labels(codes: list[str]) -> list[str]:
@@ -181,7 +189,9 @@ def reconsideration(request: HttpRequest, reconsideration_id: int) -> HttpRespon
 def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> HttpResponse:
     asked = selectors.reconsideration_get(request.user, reconsideration_id)
     if asked.status != ReconsiderationStatus.RECEIVED:
-        messages.info(request, f"This reconsideration is {asked.get_status_display().lower()}.")
+        messages.info(
+            request, gettext("This reconsideration is %(status)s.") % {"status": asked.get_status_display().lower()}
+        )
         return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
     meetings = list(selectors.listing_meetings(asked)[:CHOICE_LIMIT])
     form = ListingForm(request.POST if request.method == "POST" else None, meetings=meetings)
@@ -197,7 +207,9 @@ def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> Ht
             return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
         else:
             messages.success(
-                request, f"Reconsideration for referral {asked.decision.referral.reference} listed before the panel"
+                request,
+                gettext("Reconsideration for referral %(reference)s listed before the panel")
+                % {"reference": asked.decision.referral.reference},
             )
             return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
     audit_record(
@@ -257,7 +269,10 @@ def reconsideration_outcome(request: HttpRequest, reconsideration_id: int) -> Ht
         messages.info(request, str(problem))
     else:
         reference = asked.decision.referral.reference
-        messages.success(request, f"Outcome of the reconsideration for referral {reference} recorded")
+        messages.success(
+            request,
+            gettext("Outcome of the reconsideration for referral %(reference)s recorded") % {"reference": reference},
+        )
     return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
 
 
@@ -271,7 +286,7 @@ def reconsideration_withdrawn(request: HttpRequest, reconsideration_id: int) -> 
     except services.ReviewStateError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, "Reconsideration recorded as withdrawn")
+        messages.success(request, gettext("Reconsideration recorded as withdrawn"))
     return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
 
 
@@ -285,7 +300,7 @@ def reconsideration_communicated(request: HttpRequest, reconsideration_id: int) 
     except services.ReviewStateError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, "Outcome recorded as communicated")
+        messages.success(request, gettext("Outcome recorded as communicated"))
     return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
 
 
@@ -335,7 +350,11 @@ def return_new(request: HttpRequest) -> HttpResponse:
         except services.ReviewStateError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Decision for referral {sent.decision.referral.reference} sent to the SCA")
+            messages.success(
+                request,
+                gettext("Decision for referral %(reference)s sent to the SCA")
+                % {"reference": sent.decision.referral.reference},
+            )
             return redirect("reviews:return", return_id=sent.pk)
     return render(request, "reviews/return_new.html", {"form": form, "has_decisions": bool(decisions)})
 
@@ -365,7 +384,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             except services.ReviewInvalid as problem:
                 add_to_form(form, problem)
             else:
-                messages.success(request, f"Finding recorded on return {sent.pk}")
+                messages.success(request, gettext("Finding recorded on return %(number)s") % {"number": sent.pk})
                 return redirect("reviews:return", return_id=sent.pk)
     audit_record(
         request=request,
@@ -413,13 +432,17 @@ def _download(request: HttpRequest, return_id: int, kind: str) -> HttpResponse:
     reference = export.summary(sent.export)["referral_reference"] or "decision"
     filename = f"return-{sent.pk}-{reference}"
     if kind == "pdf":
-        return pdf_download(
-            request, build=lambda: export.export_pdf(sent.export, sha256=sent.sha256), filename=filename, audit=audit
-        )
+        return pdf_download(request, build=lambda: _return_pdf(sent), filename=filename, audit=audit)
     audit()
     return download_response(
         content=export.export_json(sent.export), filename=filename, extension="json", content_type="application/json"
     )
+
+
+def _return_pdf(sent) -> bytes:
+    """The record as it was sent to the SCA, in English as sent, whatever the page's language."""
+    with translation.override("en-gb"):
+        return export.export_pdf(sent.export, sha256=sent.sha256)
 
 
 @requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)
@@ -437,7 +460,7 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get_for_panel(request.user, finding_id)
     sent = finding.decision_return
     if finding.responded_at is not None:
-        messages.info(request, "The panel has already answered this finding.")
+        messages.info(request, gettext("The panel has already answered this finding."))
         return redirect("reviews:return", return_id=sent.pk)
     form = ResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -451,7 +474,9 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
             messages.info(request, str(problem))
             return redirect("reviews:return", return_id=sent.pk)
         else:
-            messages.success(request, f"Answer to the finding on return {sent.pk} recorded")
+            messages.success(
+                request, gettext("Answer to the finding on return %(number)s recorded") % {"number": sent.pk}
+            )
             return redirect("reviews:return", return_id=sent.pk)
     audit_record(
         request=request,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.decisions.models import Decision, Outcome, PlanBasis, Stage
 from childnrm.kit.errors import Problem
@@ -36,7 +37,10 @@ def plan_problems(decision: Decision) -> list[Problem]:
             return [
                 Problem(
                     "plan-not-agreed",
-                    "Record the safeguarding plan agreed at this sitting: no plan agreed at this sitting is recorded",
+                    gettext(
+                        "Record the safeguarding plan agreed at this sitting: "
+                        "no plan agreed at this sitting is recorded"
+                    ),
                     "plan_basis",
                 )
             ]
@@ -54,12 +58,16 @@ def plan_problems(decision: Decision) -> list[Problem]:
             return [
                 Problem(
                     "plan-not-in-place",
-                    "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in place "
-                    "for the child: record it on the child's safeguarding page, or agree a plan at this sitting"
-                    + (
-                        ". What the referral said is in place counts once the coordinator confirms it there"
-                        if unconfirmed
-                        else ""
+                    gettext(
+                        "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in "
+                        "place for the child: record it on the child's safeguarding page, or agree a plan at this "
+                        "sitting. What the referral said is in place counts once the coordinator confirms it there"
+                    )
+                    if unconfirmed
+                    else gettext(
+                        "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in "
+                        "place for the child: record it on the child's safeguarding page, or agree a plan at this "
+                        "sitting"
                     ),
                     "plan_basis",
                 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, OrganisationType
@@ -32,6 +34,9 @@ class SafeguardingForm(GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
 
 
+NO_OUTCOME_YET = _("no outcome yet")
+
+
 def meeting_label(meeting: Meeting) -> str:
     text = f"{meeting.get_kind_display()}, {long_date(meeting.starts_at)}"
     if meeting.location:
@@ -41,30 +46,35 @@ def meeting_label(meeting: Meeting) -> str:
 
 class PlanForm(SafeguardingForm):
     meeting = forms.ChoiceField(
-        label="Sitting that agreed the plan",
+        label=_("Sitting that agreed the plan"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the sitting that agreed the plan", "invalid_choice": "Select a sitting"},
+        error_messages={
+            "required": _("Select the sitting that agreed the plan"),
+            "invalid_choice": _("Select a sitting"),
+        },
     )
     decision = forms.ChoiceField(
-        label="Decision taken at the sitting (optional)",
+        label=_("Decision taken at the sitting (optional)"),
         required=False,
-        error_messages={"invalid_choice": "Select a decision about this child"},
+        error_messages={"invalid_choice": _("Select a decision about this child")},
     )
     summary = _textarea(
-        "Summary of the plan",
+        _("Summary of the plan"),
         required=True,
-        message="Enter a summary of the plan",
+        message=_("Enter a summary of the plan"),
         max_length=PLAN_SUMMARY_MAX,
         rows=6,
-        help_text="What the plan is for: the risks to the child and what the agencies agreed. Write it so the "
-        "child's guardian can explain it to the child.",
+        help_text=_(
+            "What the plan is for: the risks to the child and what the agencies agreed. Write it so the "
+            "child's guardian can explain it to the child."
+        ),
     )
     next_review_on = GovukDateField(
-        label="Next review date",
-        what="Next review date",
-        enter="Enter the next review date",
+        label=_("Next review date"),
+        what=_("Next review date"),
+        enter=_("Enter the next review date"),
         required=True,
-        help_text="For example, 27 3 2027",
+        help_text=_("For example, 27 3 2027"),
     )
 
     def __init__(self, *args, meetings, decisions, agenda_meeting_ids: set[int], **kwargs) -> None:
@@ -72,11 +82,16 @@ class PlanForm(SafeguardingForm):
         self.meetings = {str(m.pk): m for m in meetings}
         self.decisions = {str(d.pk): d for d in decisions}
         self.fields["meeting"].choices = [
-            (key, meeting_label(m) + (" (this child's case was on the agenda)" if m.pk in agenda_meeting_ids else ""))
+            (
+                key,
+                gettext("%(sitting)s (this child's case was on the agenda)") % {"sitting": meeting_label(m)}
+                if m.pk in agenda_meeting_ids
+                else meeting_label(m),
+            )
             for key, m in self.meetings.items()
         ]
-        self.fields["decision"].choices = [("", "No decision linked")] + [
-            (key, f"{d.get_stage_display()}: {d.get_outcome_display() if d.outcome else 'no outcome yet'}")
+        self.fields["decision"].choices = [("", _("No decision linked"))] + [
+            (key, f"{d.get_stage_display()}: {d.get_outcome_display() if d.outcome else NO_OUTCOME_YET}")
             for key, d in self.decisions.items()
         ]
 
@@ -84,7 +99,7 @@ class PlanForm(SafeguardingForm):
         value = self.cleaned_data.get("next_review_on")
         if value and value < timezone.localdate():
             self.fields["next_review_on"].error_parts = ["day", "month", "year"]
-            raise forms.ValidationError("Next review date must be today or in the future")
+            raise forms.ValidationError(_("Next review date must be today or in the future"))
         return value
 
     def chosen_meeting(self) -> Meeting:
@@ -96,66 +111,70 @@ class PlanForm(SafeguardingForm):
 
 class PlanCloseForm(SafeguardingForm):
     reason = _textarea(
-        "Why is the plan being closed?",
+        _("Why is the plan being closed?"),
         required=True,
-        message="Enter why the plan is being closed",
-        help_text="For example, the risks have reduced and the agencies agreed no further actions are needed, "
-        "or the child has moved to another area.",
+        message=_("Enter why the plan is being closed"),
+        help_text=_(
+            "For example, the risks have reduced and the agencies agreed no further actions are needed, "
+            "or the child has moved to another area."
+        ),
     )
 
 
 class ReviewDateForm(SafeguardingForm):
     next_review_on = GovukDateField(
-        label="Next review date", what="Next review date", enter="Enter the next review date", required=True
+        label=_("Next review date"), what=_("Next review date"), enter=_("Enter the next review date"), required=True
     )
 
     def clean_next_review_on(self):
         value = self.cleaned_data.get("next_review_on")
         if value and value < timezone.localdate():
             self.fields["next_review_on"].error_parts = ["day", "month", "year"]
-            raise forms.ValidationError("Next review date must be today or in the future")
+            raise forms.ValidationError(_("Next review date must be today or in the future"))
         return value
 
 
 class ActionForm(SafeguardingForm):
     description = _textarea(
-        "What needs to be done",
+        _("What needs to be done"),
         required=True,
-        message="Enter what needs to be done",
-        help_text="One action, described so the owner knows when it is done.",
+        message=_("Enter what needs to be done"),
+        help_text=_("One action, described so the owner knows when it is done."),
     )
     agency = forms.ChoiceField(
-        label="Owning agency", error_messages={"required": "Select the agency that owns the action"}
+        label=_("Owning agency"), error_messages={"required": _("Select the agency that owns the action")}
     )
-    organisation = forms.ChoiceField(label="Organisation (optional)", required=False)
+    organisation = forms.ChoiceField(label=_("Organisation (optional)"), required=False)
     owner = forms.ChoiceField(
-        label="Owner's account in this service (optional)",
+        label=_("Owner's account in this service (optional)"),
         required=False,
-        help_text="Choose an account so the owner can record progress themselves under 'Your actions'.",
+        help_text=_("Choose an account so the owner can record progress themselves under 'Your actions'."),
     )
     owner_name = forms.CharField(
-        label="Owner's name",
+        label=_("Owner's name"),
         required=False,
         max_length=200,
-        help_text="The named person responsible. Leave blank to use the name on the account chosen above.",
-        error_messages={"max_length": "Owner's name must be 200 characters or fewer"},
+        help_text=_("The named person responsible. Leave blank to use the name on the account chosen above."),
+        error_messages={"max_length": _("Owner's name must be 200 characters or fewer")},
     )
     due_on = GovukDateField(
-        label="Due date",
-        what="Due date",
-        enter="Enter the date the action is due",
+        label=_("Due date"),
+        what=_("Due date"),
+        enter=_("Enter the date the action is due"),
         required=True,
-        help_text="For example, 27 3 2027",
+        help_text=_("For example, 27 3 2027"),
     )
-    review_on = GovukDateField(label="Review date (optional)", what="Review date", enter="", required=False)
+    review_on = GovukDateField(label=_("Review date (optional)"), what=_("Review date"), enter="", required=False)
 
     def __init__(self, *args, organisations, owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Select an agency"), *Agency.choices]
+        self.fields["agency"].choices = [("", _("Select an agency")), *Agency.choices]
         self.organisations = {str(o.pk): o for o in organisations}
         self.owners = {str(u.pk): u for u in owners}
-        self.fields["organisation"].choices = [("", "Not given")] + [(k, o.name) for k, o in self.organisations.items()]
-        self.fields["owner"].choices = [("", "No account: the owner updates through the coordinator")] + [
+        self.fields["organisation"].choices = [("", _("Not given"))] + [
+            (k, o.name) for k, o in self.organisations.items()
+        ]
+        self.fields["owner"].choices = [("", _("No account: the owner updates through the coordinator"))] + [
             (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
         ]
 
@@ -163,13 +182,13 @@ class ActionForm(SafeguardingForm):
         value = self.cleaned_data.get("due_on")
         if value and value < timezone.localdate():
             self.fields["due_on"].error_parts = ["day", "month", "year"]
-            raise forms.ValidationError("Due date must be today or in the future")
+            raise forms.ValidationError(_("Due date must be today or in the future"))
         return value
 
     def clean(self):
         data = super().clean()
         if not data.get("owner") and not (data.get("owner_name") or "").strip() and "owner_name" not in self.errors:
-            self.add_error("owner_name", "Enter the name of the person who owns the action, or choose their account")
+            self.add_error("owner_name", _("Enter the name of the person who owns the action, or choose their account"))
         return data
 
     def chosen_organisation(self):
@@ -181,102 +200,109 @@ class ActionForm(SafeguardingForm):
 
 class ActionUpdateForm(ActionProgressForm):
     note = _textarea(
-        "Progress note",
+        _("Progress note"),
         required=False,
         max_length=NOTE_MAX,
-        help_text="What has been done, what is next, anything the panel should know. It is added to the "
-        "action's history and cannot be changed afterwards.",
+        help_text=_(
+            "What has been done, what is next, anything the panel should know. It is added to the "
+            "action's history and cannot be changed afterwards."
+        ),
     )
 
 
 class ChildViewsForm(SafeguardingForm):
     in_their_words = _textarea(
-        "The child's views on their plan, in their words",
+        _("The child's views on their plan, in their words"),
         required=True,
-        message="Enter the child's views, in their words",
+        message=_("Enter the child's views, in their words"),
         rows=8,
-        help_text="Write down what the child said, drew or wrote, as they said it: what they think of the plan, "
-        "what worries them, what they want. Say what a drawing showed if they drew it.",
+        help_text=_(
+            "Write down what the child said, drew or wrote, as they said it: what they think of the plan, "
+            "what worries them, what they want. Say what a drawing showed if they drew it."
+        ),
     )
     gathered_by_name = forms.CharField(
-        label="Who gathered the child's views",
+        label=_("Who gathered the child's views"),
         max_length=200,
         error_messages={
-            "required": "Enter the name of the person who gathered the child's views",
-            "max_length": "The name must be 200 characters or fewer",
+            "required": _("Enter the name of the person who gathered the child's views"),
+            "max_length": _("The name must be 200 characters or fewer"),
         },
     )
     gathered_by_role = forms.CharField(
-        label="What they are to the child",
+        label=_("What they are to the child"),
         max_length=200,
-        help_text="For example, guardian (ICTG), social worker, foster carer",
+        help_text=_("For example, guardian (ICTG), social worker, foster carer"),
         error_messages={
-            "required": "Enter what the person who gathered them is to the child",
-            "max_length": "What they are to the child must be 200 characters or fewer",
+            "required": _("Enter what the person who gathered them is to the child"),
+            "max_length": _("What they are to the child must be 200 characters or fewer"),
         },
     )
     gathered_on = GovukDateField(
-        label="When were they gathered?",
-        what="The date the views were gathered",
-        enter="Enter the date the views were gathered",
-        future="The date the views were gathered must be today or in the past",
+        label=_("When were they gathered?"),
+        what=_("The date the views were gathered"),
+        enter=_("Enter the date the views were gathered"),
+        future=_("The date the views were gathered must be today or in the past"),
         required=True,
-        help_text="For example, 27 3 2026",
+        help_text=_("For example, 27 3 2026"),
     )
     how = forms.ChoiceField(
-        label="How were they gathered?",
+        label=_("How were they gathered?"),
         choices=ViewsGatheredHow.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how the child's views were gathered",
-            "invalid_choice": "Select how the child's views were gathered",
+            "required": _("Select how the child's views were gathered"),
+            "invalid_choice": _("Select how the child's views were gathered"),
         },
     )
-    with_interpreter = forms.BooleanField(label="An interpreter helped", required=False)
+    with_interpreter = forms.BooleanField(label=_("An interpreter helped"), required=False)
 
 
 class ChildAgreementForm(SafeguardingForm):
     agreement = forms.ChoiceField(
-        label="Did the child agree with this action?",
+        label=_("Did the child agree with this action?"),
         choices=[
-            (ChildAgreement.AGREED, "Yes, they agreed"),
-            (ChildAgreement.DID_NOT_AGREE, "No, they did not agree"),
-            (ChildAgreement.NOT_ASKED, "Not asked yet"),
+            (ChildAgreement.AGREED, _("Yes, they agreed")),
+            (ChildAgreement.DID_NOT_AGREE, _("No, they did not agree")),
+            (ChildAgreement.NOT_ASKED, _("Not asked yet")),
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether the child agreed with the action",
-            "invalid_choice": "Select whether the child agreed with the action",
+            "required": _("Select whether the child agreed with the action"),
+            "invalid_choice": _("Select whether the child agreed with the action"),
         },
     )
     note = _textarea(
-        "What the child said, in their words (optional)",
+        _("What the child said, in their words (optional)"),
         required=False,
         max_length=NOTE_MAX,
-        help_text="For example, why they did not agree, or what would make the action work for them",
+        help_text=_("For example, why they did not agree, or what would make the action work for them"),
     )
 
 
 class StatutoryPeriodForm(SafeguardingForm):
     kind = forms.ChoiceField(
-        label="Statutory status",
+        label=_("Statutory status"),
         choices=StatutoryKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the statutory status", "invalid_choice": "Select the statutory status"},
+        error_messages={
+            "required": _("Select the statutory status"),
+            "invalid_choice": _("Select the statutory status"),
+        },
     )
     starts_on = GovukDateField(
-        label="Start date",
-        what="Start date",
-        enter="Enter the start date",
-        future="Start date must be today or in the past",
+        label=_("Start date"),
+        what=_("Start date"),
+        enter=_("Enter the start date"),
+        future=_("Start date must be today or in the past"),
         required=True,
-        help_text="For example, 27 3 2026",
+        help_text=_("For example, 27 3 2026"),
     )
     ends_on = GovukDateField(
-        label="End date (if it has ended)",
-        what="End date",
+        label=_("End date (if it has ended)"),
+        what=_("End date"),
         enter="",
-        future="End date must be today or in the past",
+        future=_("End date must be today or in the past"),
         required=False,
     )
 
@@ -293,47 +319,47 @@ class StatutoryPeriodForm(SafeguardingForm):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.fields["ends_on"].error_parts = ["day", "month", "year"]
-            self.add_error("ends_on", "End date must be the same as or after the start date")
+            self.add_error("ends_on", _("End date must be the same as or after the start date"))
         return data
 
 
 class PeriodEndForm(SafeguardingForm):
     ends_on = GovukDateField(
-        label="End date",
-        what="End date",
-        enter="Enter the end date",
-        future="End date must be today or in the past",
+        label=_("End date"),
+        what=_("End date"),
+        enter=_("Enter the end date"),
+        future=_("End date must be today or in the past"),
         required=True,
     )
 
 
 class StrategyDiscussionForm(SafeguardingForm):
     held_on = GovukDateField(
-        label="Date of the strategy discussion",
-        what="Date of the strategy discussion",
-        enter="Enter the date of the strategy discussion",
-        future="Date of the strategy discussion must be today or in the past",
+        label=_("Date of the strategy discussion"),
+        what=_("Date of the strategy discussion"),
+        enter=_("Enter the date of the strategy discussion"),
+        future=_("Date of the strategy discussion must be today or in the past"),
         required=True,
     )
     agencies = forms.MultipleChoiceField(
-        label="Agencies that took part",
+        label=_("Agencies that took part"),
         choices=Agency.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select the agencies that took part"},
+        error_messages={"required": _("Select the agencies that took part")},
     )
     outcome = _textarea(
-        "Outcome",
+        _("Outcome"),
         required=True,
-        message="Enter the outcome of the strategy discussion",
-        help_text="For example, whether a section 47 enquiry follows, and any immediate protective actions.",
+        message=_("Enter the outcome of the strategy discussion"),
+        help_text=_("For example, whether a section 47 enquiry follows, and any immediate protective actions."),
     )
 
 
 class GuardianForm(SafeguardingForm):
     guardian = forms.ChoiceField(
-        label="Guardian",
+        label=_("Guardian"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the guardian to allocate", "invalid_choice": "Select a guardian"},
+        error_messages={"required": _("Select the guardian to allocate"), "invalid_choice": _("Select a guardian")},
     )
 
     def __init__(self, *args, guardians, **kwargs) -> None:
@@ -350,33 +376,36 @@ class GuardianForm(SafeguardingForm):
 
 class ContextualLinkForm(SafeguardingForm):
     kind = forms.ChoiceField(
-        label="What is it?",
+        label=_("What is it?"),
         choices=ContextKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether this is a place, a peer group or an online space",
-            "invalid_choice": "Select whether this is a place, a peer group or an online space",
+            "required": _("Select whether this is a place, a peer group or an online space"),
+            "invalid_choice": _("Select whether this is a place, a peer group or an online space"),
         },
     )
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=200,
-        help_text="For example, 'Bus station, Market Street', 'Older boys from the estate' or 'Snapchat'.",
+        help_text=_("For example, 'Bus station, Market Street', 'Older boys from the estate' or 'Snapchat'."),
         error_messages={
-            "required": "Enter the name of the place, peer group or online space",
-            "max_length": "Name must be 200 characters or fewer",
+            "required": _("Enter the name of the place, peer group or online space"),
+            "max_length": _("Name must be 200 characters or fewer"),
         },
     )
     risk = forms.ChoiceField(
-        label="Risk to the child",
+        label=_("Risk to the child"),
         choices=Risk.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the risk to the child", "invalid_choice": "Select the risk to the child"},
+        error_messages={
+            "required": _("Select the risk to the child"),
+            "invalid_choice": _("Select the risk to the child"),
+        },
     )
     description = _textarea(
-        "Details (optional)",
+        _("Details (optional)"),
         required=False,
-        help_text="What happens there, who is involved, what makes it risky or safe.",
+        help_text=_("What happens there, who is involved, what makes it risky or safe."),
     )
 
 
@@ -384,47 +413,47 @@ class SocialWorkerForm(SafeguardingForm):
     """The child's lead social worker: who they are, their team and how to reach them."""
 
     name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
-            "required": "Enter the social worker's full name",
-            "max_length": "Full name must be 200 characters or fewer",
+            "required": _("Enter the social worker's full name"),
+            "max_length": _("Full name must be 200 characters or fewer"),
         },
     )
     team = forms.CharField(
-        label="Team (optional)",
+        label=_("Team (optional)"),
         required=False,
         max_length=200,
-        help_text="For example, Children in Care Team 2",
-        error_messages={"max_length": "Team must be 200 characters or fewer"},
+        help_text=_("For example, Children in Care Team 2"),
+        error_messages={"max_length": _("Team must be 200 characters or fewer")},
     )
     local_authority = forms.ModelChoiceField(
-        label="Local authority (optional)",
+        label=_("Local authority (optional)"),
         required=False,
         queryset=Organisation.objects.none(),
-        empty_label="Not known or not in this list",
-        error_messages={"invalid_choice": "Select a local authority from the list"},
+        empty_label=_("Not known or not in this list"),
+        error_messages={"invalid_choice": _("Select a local authority from the list")},
     )
     email = forms.EmailField(
-        label="Email address (optional)",
+        label=_("Email address (optional)"),
         required=False,
         max_length=254,
-        help_text="If the social worker uses this service, their account is linked by this address",
+        help_text=_("If the social worker uses this service, their account is linked by this address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.org")},
     )
     phone = forms.CharField(
-        label="Telephone number (optional)",
+        label=_("Telephone number (optional)"),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "class": "govuk-input--width-20"}),
-        error_messages={"max_length": "Telephone number must be 40 characters or fewer"},
+        error_messages={"max_length": _("Telephone number must be 40 characters or fewer")},
     )
     reason = _textarea(
-        "Why has this changed? (optional)",
+        _("Why has this changed? (optional)"),
         required=False,
-        help_text="For example, the case moved to the leaving care team",
+        help_text=_("For example, the case moved to the leaving care team"),
         rows=3,
     )
 

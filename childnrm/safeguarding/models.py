@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
@@ -20,8 +22,8 @@ from childnrm.people.models import Child
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class SafeguardingPlan(models.Model):
@@ -61,9 +63,9 @@ class SafeguardingPlan(models.Model):
 class ChildAgreement(models.TextChoices):
     """Whether the child agreed with a plan action, as they told the person who asked them."""
 
-    NOT_ASKED = "not_asked", "Not asked yet"
-    AGREED = "agreed", "Agreed"
-    DID_NOT_AGREE = "did_not_agree", "Did not agree"
+    NOT_ASKED = "not_asked", _("Not asked yet")
+    AGREED = "agreed", _("Agreed")
+    DID_NOT_AGREE = "did_not_agree", _("Did not agree")
 
 
 class PlanAction(models.Model):
@@ -115,10 +117,10 @@ class PlanActionUpdate(models.Model):
 
 
 class ViewsGatheredHow(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO_OR_PHONE = "video_or_phone", "By video or phone call"
-    DRAWING = "drawing", "Through a drawing or another visual way"
-    WRITTEN = "written", "Written by the child"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO_OR_PHONE = "video_or_phone", _("By video or phone call")
+    DRAWING = "drawing", _("Through a drawing or another visual way")
+    WRITTEN = "written", _("Written by the child")
 
 
 class ChildPlanView(models.Model):
@@ -145,7 +147,7 @@ class ChildPlanView(models.Model):
 
     def how_described(self) -> str:
         text = self.get_how_display()
-        return f"{text}, with an interpreter" if self.with_interpreter else text
+        return gettext("%(how)s, with an interpreter") % {"how": text} if self.with_interpreter else str(text)
 
 
 class ReferralSafeguarding(models.Model):
@@ -189,27 +191,27 @@ class StatutoryKind(models.TextChoices):
     """Every nation's statutory categories; a site offers its own nation's (accounts.nations)."""
 
     # England and Wales
-    CHILD_IN_NEED = nations.CHILD_IN_NEED, "Child in need (Children Act 1989 s17)"
-    CHILD_PROTECTION_PLAN = nations.CHILD_PROTECTION_PLAN, "Child protection plan"
-    LOOKED_AFTER = nations.LOOKED_AFTER, "Looked after (in care)"
+    CHILD_IN_NEED = nations.CHILD_IN_NEED, _("Child in need (Children Act 1989 s17)")
+    CHILD_PROTECTION_PLAN = nations.CHILD_PROTECTION_PLAN, _("Child protection plan")
+    LOOKED_AFTER = nations.LOOKED_AFTER, _("Looked after (in care)")
     # Scotland
-    CP_REGISTER_SCOTLAND = nations.CP_REGISTER_SCOTLAND, "On the child protection register (Scotland)"
+    CP_REGISTER_SCOTLAND = nations.CP_REGISTER_SCOTLAND, _("On the child protection register (Scotland)")
     COMPULSORY_SUPERVISION_ORDER = (
         nations.COMPULSORY_SUPERVISION_ORDER,
-        "Compulsory supervision order (Children's Hearings (Scotland) Act 2011 s83)",
+        _("Compulsory supervision order (Children's Hearings (Scotland) Act 2011 s83)"),
     )
     INTERIM_SUPERVISION_ORDER = (
         nations.INTERIM_SUPERVISION_ORDER,
-        "Interim compulsory supervision order (Children's Hearings (Scotland) Act 2011 s86)",
+        _("Interim compulsory supervision order (Children's Hearings (Scotland) Act 2011 s86)"),
     )
     CHILD_PROTECTION_ORDER_SCOTLAND = (
         nations.CHILD_PROTECTION_ORDER_SCOTLAND,
-        "Child protection order (Children's Hearings (Scotland) Act 2011 s37)",
+        _("Child protection order (Children's Hearings (Scotland) Act 2011 s37)"),
     )
-    LOOKED_AFTER_SCOTLAND = nations.LOOKED_AFTER_SCOTLAND, "Looked after (Children (Scotland) Act 1995 s17(6))"
+    LOOKED_AFTER_SCOTLAND = nations.LOOKED_AFTER_SCOTLAND, _("Looked after (Children (Scotland) Act 1995 s17(6))")
     # Northern Ireland
-    CP_REGISTER_NI = nations.CP_REGISTER_NI, "On the child protection register (Northern Ireland)"
-    LOOKED_AFTER_NI = nations.LOOKED_AFTER_NI, "Looked after (Children (Northern Ireland) Order 1995 Article 25)"
+    CP_REGISTER_NI = nations.CP_REGISTER_NI, _("On the child protection register (Northern Ireland)")
+    LOOKED_AFTER_NI = nations.LOOKED_AFTER_NI, _("Looked after (Children (Northern Ireland) Order 1995 Article 25)")
 
 
 class StatutoryPeriod(models.Model):
@@ -261,16 +263,16 @@ class StrategyDiscussion(models.Model):
 
 
 class ContextKind(models.TextChoices):
-    PLACE = "place", "Place"
-    PEER_GROUP = "peer_group", "Peer group"
-    ONLINE_SPACE = "online_space", "Online space"
+    PLACE = "place", _("Place")
+    PEER_GROUP = "peer_group", _("Peer group")
+    ONLINE_SPACE = "online_space", _("Online space")
 
 
 class Risk(models.TextChoices):
-    HIGH = "high", "High risk"
-    MEDIUM = "medium", "Medium risk"
-    LOW = "low", "Low risk"
-    SAFE = "safe", "Safe: a protective place or group"
+    HIGH = "high", _("High risk")
+    MEDIUM = "medium", _("Medium risk")
+    LOW = "low", _("Low risk")
+    SAFE = "safe", _("Safe: a protective place or group")
 
 
 class ContextualLink(models.Model):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm
 from childnrm.decisions.models import Decision
@@ -28,10 +29,10 @@ def plan_step(decision: Decision, user: Any) -> list[NextStep]:
             NextStep(
                 order=10,
                 key="plan",
-                title="Agree the safeguarding plan",
+                title=gettext("Agree the safeguarding plan"),
                 url=reverse("safeguarding:plan-create", args=[child.reference]) if manages else "",
                 done=False,
-                hint="No safeguarding plan is in place for the child",
+                hint=gettext("No safeguarding plan is in place for the child"),
             )
         ]
     url = reverse("safeguarding:plan", args=[plan.pk])
@@ -48,19 +49,23 @@ def plan_step(decision: Decision, user: Any) -> list[NextStep]:
             NextStep(
                 order=10,
                 key="plan",
-                title="Agree the safeguarding plan",
+                title=gettext("Agree the safeguarding plan"),
                 url=url,
                 done=True,
-                hint=f"Agreed on {long_date(timezone.localtime(when).date())}",
+                hint=gettext("Agreed on %(day)s") % {"day": long_date(timezone.localtime(when).date())},
             )
         ]
-    review = f"Next review due on {long_date(plan.next_review_on)}" if plan.next_review_on else "No review date set"
+    if plan.next_review_on:
+        review = gettext("Next review due on %(day)s") % {"day": long_date(plan.next_review_on)}
+    else:
+        review = gettext("No review date set")
     return [
         NextStep(
             order=10,
             key="plan",
-            title="Review the safeguarding plan in the light of the decision",
+            title=gettext("Review the safeguarding plan in the light of the decision"),
             url=url,
-            hint=f"Plan in place since {long_date(timezone.localtime(plan.created_at).date())}. {review}",
+            hint=gettext("Plan in place since %(day)s. %(review)s")
+            % {"day": long_date(timezone.localtime(plan.created_at).date()), "review": review},
         )
     ]

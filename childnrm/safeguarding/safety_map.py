@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from childnrm.panels.models import Agency
 from childnrm.safeguarding.models import ContextKind, ContextualLink, Risk
 
@@ -16,16 +19,17 @@ AGENCY_LABELS = dict(Agency.choices)
 RISK_ORDER = [Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.SAFE]
 KIND_ORDER = [ContextKind.PLACE, ContextKind.PEER_GROUP, ContextKind.ONLINE_SPACE]
 KIND_PLURAL = {
-    ContextKind.PLACE: "Places",
-    ContextKind.PEER_GROUP: "Peer groups",
-    ContextKind.ONLINE_SPACE: "Online spaces",
+    ContextKind.PLACE: _("Places"),
+    ContextKind.PEER_GROUP: _("Peer groups"),
+    ContextKind.ONLINE_SPACE: _("Online spaces"),
 }
+# "2 places": one message each, as Welsh counts nouns its own way.
 KIND_COUNT_WORDS = {
-    ContextKind.PLACE: ("place", "places"),
-    ContextKind.PEER_GROUP: ("peer group", "peer groups"),
-    ContextKind.ONLINE_SPACE: ("online space", "online spaces"),
+    ContextKind.PLACE: ngettext_lazy("%(count)d place", "%(count)d places", "count"),
+    ContextKind.PEER_GROUP: ngettext_lazy("%(count)d peer group", "%(count)d peer groups", "count"),
+    ContextKind.ONLINE_SPACE: ngettext_lazy("%(count)d online space", "%(count)d online spaces", "count"),
 }
-RISK_SHORT = {Risk.HIGH: "High risk", Risk.MEDIUM: "Medium risk", Risk.LOW: "Low risk", Risk.SAFE: "Safe"}
+RISK_SHORT = {Risk.HIGH: _("High risk"), Risk.MEDIUM: _("Medium risk"), Risk.LOW: _("Low risk"), Risk.SAFE: _("Safe")}
 RISK_TAG = {
     Risk.HIGH: "govuk-tag--red",
     Risk.MEDIUM: "govuk-tag--orange",
@@ -83,7 +87,7 @@ def _short(name: str) -> str:
 def description(links: list[ContextualLink]) -> str:
     """The diagram in words, for its accessible description."""
     if not links:
-        return "Nothing is on the safety map yet."
+        return gettext("Nothing is on the safety map yet.")
     parts = []
     for risk in RISK_ORDER:
         in_risk = [x for x in links if x.risk == risk]
@@ -93,8 +97,8 @@ def description(links: list[ContextualLink]) -> str:
         for kind in KIND_ORDER:
             names = sorted(x.name for x in in_risk if x.kind == kind)
             if names:
-                one, many = KIND_COUNT_WORDS[kind]
-                pieces.append(f"{len(names)} {one if len(names) == 1 else many} ({', '.join(names)})")
+                counted = KIND_COUNT_WORDS[kind] % {"count": len(names)}
+                pieces.append(f"{counted} ({', '.join(names)})")
         parts.append(f"{RISK_SHORT[risk]}: {'; '.join(pieces)}.")
     return " ".join(parts)
 
@@ -135,7 +139,7 @@ def diagram(links: list[ContextualLink]) -> Diagram:
             shown = [_short(x.name) for x in risk_group.links[:MAX_NAMES_PER_CELL]]
             hidden = len(risk_group.links) - len(shown)
             if hidden:
-                shown.append(f"and {hidden} more")
+                shown.append(gettext("and %(count)s more") % {"count": hidden})
             names[(group.kind, risk_group.risk)] = shown
     cells, row_labels = [], []
     y = HEADER_HEIGHT
@@ -145,7 +149,7 @@ def diagram(links: list[ContextualLink]) -> Diagram:
         row_labels.append((y + height // 2, RISK_SHORT[risk]))
         for i, kind in enumerate(KIND_ORDER):
             x = LABEL_WIDTH + i * COLUMN_WIDTH
-            text = names[(kind, risk)] or ["None"]
+            text = names[(kind, risk)] or [gettext("None")]
             lines = [(y + CELL_PADDING + LINE_HEIGHT * (n + 1) - 6, t) for n, t in enumerate(text)]
             cells.append(Cell(x, y, COLUMN_WIDTH, height, RISK_FILL[risk], lines))
         y += height

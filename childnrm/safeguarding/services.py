@@ -13,6 +13,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
@@ -55,7 +56,7 @@ class SafeguardingError(ServiceError, ValueError):
 
 def _require(user: User, perm: Perm, site_id: int) -> None:
     if not has_perm(user, perm, site_id):
-        raise SafeguardingError("You cannot make this change for this child")
+        raise SafeguardingError(gettext("You cannot make this change for this child"))
 
 
 def _audit(*, request, user, child: Child, action: str, purpose: str, detail: dict) -> None:
@@ -80,13 +81,15 @@ def plan_create(
     """Record the plan agreed at a sitting. A child has one active plan at a time."""
     _require(user, Perm.PLAN_MANAGE, child.site_id)
     if meeting.site_id != child.site_id:
-        raise SafeguardingError("Select a sitting of this child's panel", "meeting")
+        raise SafeguardingError(gettext("Select a sitting of this child's panel"), "meeting")
     if meeting.status == MeetingStatus.CANCELLED:
-        raise SafeguardingError("That sitting was cancelled: select the sitting that agreed the plan", "meeting")
+        raise SafeguardingError(
+            gettext("That sitting was cancelled: select the sitting that agreed the plan"), "meeting"
+        )
     if decision is not None and decision.referral.child_id != child.pk:
-        raise SafeguardingError("Select a decision about this child", "decision")
+        raise SafeguardingError(gettext("Select a decision about this child"), "decision")
     if next_review_on is not None and next_review_on < timezone.localdate():
-        raise SafeguardingError("Next review date must be today or in the future", "next_review_on")
+        raise SafeguardingError(gettext("Next review date must be today or in the future"), "next_review_on")
     try:
         with transaction.atomic():
             Child.objects.select_for_update().get(pk=child.pk)
@@ -118,11 +121,11 @@ def plan_create(
 
 def _one_active_message(existing: SafeguardingPlan | None) -> str:
     if existing is None:
-        return "This child already has an active safeguarding plan"
-    return (
-        f"This child already has an active safeguarding plan, agreed on {long_date(existing.created_at)}. "
+        return gettext("This child already has an active safeguarding plan")
+    return gettext(
+        "This child already has an active safeguarding plan, agreed on %(day)s. "
         "Close it before recording a new one, or add actions to it."
-    )
+    ) % {"day": long_date(existing.created_at)}
 
 
 def plan_close(
@@ -130,12 +133,12 @@ def plan_close(
 ) -> SafeguardingPlan:
     reason = (reason or "").strip()
     if not reason:
-        raise SafeguardingError("Enter why the plan is being closed", "reason")
+        raise SafeguardingError(gettext("Enter why the plan is being closed"), "reason")
     with transaction.atomic():
         plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
         _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
         if plan.status != PlanStatus.ACTIVE:
-            raise SafeguardingError("This plan is already closed")
+            raise SafeguardingError(gettext("This plan is already closed"))
         open_actions = plan.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
         plan.status = PlanStatus.CLOSED
         plan.closed_at = timezone.now()
@@ -157,12 +160,12 @@ def plan_review_date_set(
     *, plan: SafeguardingPlan, user: User, next_review_on: date, request: HttpRequest | None = None
 ) -> SafeguardingPlan:
     if next_review_on < timezone.localdate():
-        raise SafeguardingError("Next review date must be today or in the future", "next_review_on")
+        raise SafeguardingError(gettext("Next review date must be today or in the future"), "next_review_on")
     with transaction.atomic():
         plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
         _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
         if plan.status != PlanStatus.ACTIVE:
-            raise SafeguardingError("This plan is closed")
+            raise SafeguardingError(gettext("This plan is closed"))
         before = plan.next_review_on
         plan.next_review_on = next_review_on
         plan.save(update_fields=["next_review_on"])
@@ -208,20 +211,20 @@ def action_add(
 ) -> PlanAction:
     description, owner_name = (description or "").strip(), (owner_name or "").strip()
     if not description:
-        raise SafeguardingError("Enter what needs to be done", "description")
+        raise SafeguardingError(gettext("Enter what needs to be done"), "description")
     if agency not in Agency.values:
-        raise SafeguardingError("Select the agency that owns the action", "agency")
+        raise SafeguardingError(gettext("Select the agency that owns the action"), "agency")
     if owner is not None and not owner_name:
         owner_name = owner.full_name
     if not owner_name:
-        raise SafeguardingError("Enter the name of the person who owns the action", "owner_name")
+        raise SafeguardingError(gettext("Enter the name of the person who owns the action"), "owner_name")
     with transaction.atomic():
         plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
         _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
         if plan.status != PlanStatus.ACTIVE:
-            raise SafeguardingError("This plan is closed: actions can be added only to the active plan")
+            raise SafeguardingError(gettext("This plan is closed: actions can be added only to the active plan"))
         if owner is not None and not owner_candidates(plan.child.site_id).filter(pk=owner.pk).exists():
-            raise SafeguardingError("Select a user of this site who can update actions", "owner")
+            raise SafeguardingError(gettext("Select a user of this site who can update actions"), "owner")
         action = PlanAction.objects.create(
             plan=plan,
             description=description,
@@ -275,22 +278,22 @@ def action_update(
     """
     note = (note or "").strip()
     if to_status not in ActionStatus.values:
-        raise SafeguardingError("Select the action's status", "status")
+        raise SafeguardingError(gettext("Select the action's status"), "status")
     with transaction.atomic():
         action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
         site_id = action.plan.child.site_id
         manages = has_perm(user, Perm.PLAN_MANAGE, site_id)
         owns = action.owner_id == user.pk and has_perm(user, Perm.PLAN_ACTION_UPDATE, site_id)
         if not (manages or owns):
-            raise SafeguardingError("Only the action's owner or the panel coordinator can update this action")
+            raise SafeguardingError(gettext("Only the action's owner or the panel coordinator can update this action"))
         if action.plan.status != PlanStatus.ACTIVE:
-            raise SafeguardingError("This plan is closed: its actions can no longer be updated")
+            raise SafeguardingError(gettext("This plan is closed: its actions can no longer be updated"))
         if to_status == ActionStatus.CANCELLED and action.status != ActionStatus.CANCELLED and not manages:
-            raise SafeguardingError("Only the panel coordinator can cancel an action", "status")
+            raise SafeguardingError(gettext("Only the panel coordinator can cancel an action"), "status")
         if to_status == action.status and not note:
             raise SafeguardingError(
-                f"The action is already {STATUS_LABELS[to_status].lower()}: enter a progress note or choose "
-                "another status",
+                gettext("The action is already %(status)s: enter a progress note or choose another status")
+                % {"status": str(STATUS_LABELS[to_status]).lower()},
                 "note",
             )
         update = PlanActionUpdate.objects.create(
@@ -323,7 +326,9 @@ VOICE_TEXT_MAX = 5000
 
 def _require_child_voice(user: User, child: Child) -> None:
     if not may_record_child_views(user, child):
-        raise SafeguardingError("Only the panel coordinator or the child's guardian can record the child's views")
+        raise SafeguardingError(
+            gettext("Only the panel coordinator or the child's guardian can record the child's views")
+        )
 
 
 def child_views_record(
@@ -343,24 +348,30 @@ def child_views_record(
     in_their_words = (in_their_words or "").strip()
     gathered_by_name, gathered_by_role = (gathered_by_name or "").strip(), (gathered_by_role or "").strip()
     if not in_their_words:
-        raise SafeguardingError("Enter the child's views, in their words", "in_their_words")
+        raise SafeguardingError(gettext("Enter the child's views, in their words"), "in_their_words")
     if len(in_their_words) > VOICE_TEXT_MAX:
-        raise SafeguardingError(f"The child's views must be {VOICE_TEXT_MAX:,} characters or fewer", "in_their_words")
+        raise SafeguardingError(
+            gettext("The child's views must be %(max)s characters or fewer") % {"max": f"{VOICE_TEXT_MAX:,}"},
+            "in_their_words",
+        )
     if not gathered_by_name:
-        raise SafeguardingError("Enter the name of the person who gathered the child's views", "gathered_by_name")
+        raise SafeguardingError(
+            gettext("Enter the name of the person who gathered the child's views"), "gathered_by_name"
+        )
     if not gathered_by_role:
-        raise SafeguardingError("Enter what the person who gathered them is to the child", "gathered_by_role")
+        raise SafeguardingError(gettext("Enter what the person who gathered them is to the child"), "gathered_by_role")
     if how not in ViewsGatheredHow.values:
-        raise SafeguardingError("Select how the child's views were gathered", "how")
-    _not_future(gathered_on, "gathered_on", "The date the views were gathered")
+        raise SafeguardingError(gettext("Select how the child's views were gathered"), "how")
+    _not_future(gathered_on, "gathered_on", gettext("The date the views were gathered"))
     with transaction.atomic():
         plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
         _require_child_voice(user, plan.child)
         if plan.status != PlanStatus.ACTIVE:
-            raise SafeguardingError("This plan is closed: record the child's views on their active plan")
+            raise SafeguardingError(gettext("This plan is closed: record the child's views on their active plan"))
         if gathered_on < timezone.localdate(plan.created_at):
             raise SafeguardingError(
-                f"The date must be on or after the day the plan was recorded, {long_date(plan.created_at)}",
+                gettext("The date must be on or after the day the plan was recorded, %(day)s")
+                % {"day": long_date(plan.created_at)},
                 "gathered_on",
             )
         view = ChildPlanView.objects.create(
@@ -390,18 +401,20 @@ def action_child_agreement_set(
     """Whether the child agreed with the action (agreed, did not agree, not asked yet) and what they said."""
     note = (note or "").strip()
     if agreement not in ChildAgreement.values:
-        raise SafeguardingError("Select whether the child agreed with the action", "agreement")
+        raise SafeguardingError(gettext("Select whether the child agreed with the action"), "agreement")
     if len(note) > VOICE_TEXT_MAX:
-        raise SafeguardingError(f"What the child said must be {VOICE_TEXT_MAX:,} characters or fewer", "note")
+        raise SafeguardingError(
+            gettext("What the child said must be %(max)s characters or fewer") % {"max": f"{VOICE_TEXT_MAX:,}"}, "note"
+        )
     if agreement == ChildAgreement.NOT_ASKED and note:
-        raise SafeguardingError("Remove what the child said, or select whether they agreed", "note")
+        raise SafeguardingError(gettext("Remove what the child said, or select whether they agreed"), "note")
     with transaction.atomic():
         action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
         _require_child_voice(user, action.plan.child)
         if action.plan.status != PlanStatus.ACTIVE:
-            raise SafeguardingError("This plan is closed: its actions can no longer be changed")
+            raise SafeguardingError(gettext("This plan is closed: its actions can no longer be changed"))
         if agreement == action.child_agreement and note == action.child_agreement_note:
-            raise SafeguardingError("Nothing has changed: select another answer or change what the child said")
+            raise SafeguardingError(gettext("Nothing has changed: select another answer or change what the child said"))
         before = action.child_agreement
         action.child_agreement = agreement
         action.child_agreement_note = note
@@ -437,7 +450,7 @@ def action_child_agreement_set(
 
 def _not_future(value: date, field: str, what: str) -> None:
     if value > timezone.localdate():
-        raise SafeguardingError(f"{what} must be today or in the past", field)
+        raise SafeguardingError(gettext("%(what)s must be today or in the past") % {"what": what}, field)
 
 
 def statutory_period_add(
@@ -451,12 +464,12 @@ def statutory_period_add(
 ) -> StatutoryPeriod:
     # Only the categories of the child's site's nation (accounts.nations): a Scottish site records Scottish law.
     if kind not in StatutoryKind.values or not nations.rules(child.site).offers_category(kind):
-        raise SafeguardingError("Select the statutory status", "kind")
-    _not_future(starts_on, "starts_on", "Start date")
+        raise SafeguardingError(gettext("Select the statutory status"), "kind")
+    _not_future(starts_on, "starts_on", gettext("Start date"))
     if ends_on is not None:
-        _not_future(ends_on, "ends_on", "End date")
+        _not_future(ends_on, "ends_on", gettext("End date"))
         if ends_on < starts_on:
-            raise SafeguardingError("End date must be the same as or after the start date", "ends_on")
+            raise SafeguardingError(gettext("End date must be the same as or after the start date"), "ends_on")
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
@@ -466,12 +479,21 @@ def statutory_period_add(
         )
         clash = overlapping.first()
         if clash is not None:
-            until = f"to {long_date(clash.ends_on)}" if clash.ends_on else "with no end date"
-            raise SafeguardingError(
-                f"This overlaps the {KIND_LABELS[kind].split(' (')[0].lower()} period from "
-                f"{long_date(clash.starts_on)} {until}. End that period first or change the dates.",
-                "starts_on",
-            )
+            overlapped = {"status": str(KIND_LABELS[kind]).split(" (")[0].lower(), "start": long_date(clash.starts_on)}
+            if clash.ends_on:
+                message = gettext(
+                    "This overlaps the %(status)s period from %(start)s to %(end)s. End that period first or change "
+                    "the dates."
+                ) % {**overlapped, "end": long_date(clash.ends_on)}
+            else:
+                message = (
+                    gettext(
+                        "This overlaps the %(status)s period from %(start)s with no end date. End that period first or "
+                        "change the dates."
+                    )
+                    % overlapped
+                )
+            raise SafeguardingError(message, "starts_on")
         period = StatutoryPeriod.objects.create(
             child=child, kind=kind, starts_on=starts_on, ends_on=ends_on, recorded_by=user
         )
@@ -495,15 +517,19 @@ def _ends_on_or_after(day: date):
 def statutory_period_end(
     *, period: StatutoryPeriod, user: User, ends_on: date, request: HttpRequest | None = None
 ) -> StatutoryPeriod:
-    _not_future(ends_on, "ends_on", "End date")
+    _not_future(ends_on, "ends_on", gettext("End date"))
     with transaction.atomic():
         period = StatutoryPeriod.objects.select_for_update().select_related("child").get(pk=period.pk)
         _require(user, Perm.PLAN_MANAGE, period.child.site_id)
         if period.ends_on is not None:
-            raise SafeguardingError(f"This period already ended on {long_date(period.ends_on)}")
+            raise SafeguardingError(
+                gettext("This period already ended on %(day)s") % {"day": long_date(period.ends_on)}
+            )
         if ends_on < period.starts_on:
             raise SafeguardingError(
-                f"End date must be the same as or after the start date, {long_date(period.starts_on)}", "ends_on"
+                gettext("End date must be the same as or after the start date, %(day)s")
+                % {"day": long_date(period.starts_on)},
+                "ends_on",
             )
         period.ends_on = ends_on
         period.save(update_fields=["ends_on"])
@@ -528,12 +554,12 @@ def strategy_discussion_add(
     request: HttpRequest | None = None,
 ) -> StrategyDiscussion:
     outcome = (outcome or "").strip()
-    _not_future(held_on, "held_on", "Date of the strategy discussion")
+    _not_future(held_on, "held_on", gettext("Date of the strategy discussion"))
     unknown = [a for a in agencies if a not in Agency.values]
     if unknown or not agencies:
-        raise SafeguardingError("Select the agencies that took part", "agencies")
+        raise SafeguardingError(gettext("Select the agencies that took part"), "agencies")
     if not outcome:
-        raise SafeguardingError("Enter the outcome of the strategy discussion", "outcome")
+        raise SafeguardingError(gettext("Enter the outcome of the strategy discussion"), "outcome")
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
@@ -584,7 +610,7 @@ def safeguarding_from_referral(
     if referral.child_id is None:
         return None
     if referral.status != ReferralStatus.ACCEPTED:
-        raise SafeguardingError("Only an accepted referral's answers become the child's safeguarding record")
+        raise SafeguardingError(gettext("Only an accepted referral's answers become the child's safeguarding record"))
     with transaction.atomic():
         return _bring_referral_answers(referral, user, request)
 
@@ -644,7 +670,7 @@ def referral_safeguarding_confirm(
         record = ReferralSafeguarding.objects.select_for_update().select_related("child").get(pk=record.pk)
         _require(user, Perm.PLAN_MANAGE, record.child.site_id)
         if record.confirmed_at is not None:
-            raise SafeguardingError("What this referral said has already been confirmed")
+            raise SafeguardingError(gettext("What this referral said has already been confirmed"))
         record.confirmed_by = user
         record.confirmed_at = timezone.now()
         record.save(update_fields=["confirmed_by", "confirmed_at"])
@@ -682,7 +708,7 @@ def guardian_allocate(
         child = Child.objects.select_for_update().get(pk=child.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
         if not guardian_candidates(child.site_id).filter(pk=guardian.pk).exists():
-            raise SafeguardingError("Select a guardian (ICTG) of this site", "guardian")
+            raise SafeguardingError(gettext("Select a guardian (ICTG) of this site"), "guardian")
         current = (
             ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
             .select_related("user")
@@ -690,9 +716,12 @@ def guardian_allocate(
         )
         if current is not None:
             if current.user_id == guardian.pk:
-                raise SafeguardingError(f"{guardian.full_name} is already this child's guardian", "guardian")
+                raise SafeguardingError(
+                    gettext("%(name)s is already this child's guardian") % {"name": guardian.full_name}, "guardian"
+                )
             raise SafeguardingError(
-                f"{current.user.full_name} is this child's guardian. End that allocation before allocating another.",
+                gettext("%(name)s is this child's guardian. End that allocation before allocating another.")
+                % {"name": current.user.full_name},
                 "guardian",
             )
         # One row per child, user and kind: a guardian allocated again takes up the earlier row.
@@ -724,7 +753,7 @@ def guardian_allocation_end(
         )
         _require(user, Perm.PLAN_MANAGE, child.site_id)
         if association is None or association.ends_at is not None:
-            raise SafeguardingError("That guardian is no longer allocated to this child")
+            raise SafeguardingError(gettext("That guardian is no longer allocated to this child"))
         association.ends_at = timezone.now()
         association.save(update_fields=["ends_at"])
         _audit(
@@ -753,11 +782,11 @@ def contextual_link_add(
 ) -> ContextualLink:
     name, description = (name or "").strip(), (description or "").strip()
     if kind not in ContextKind.values:
-        raise SafeguardingError("Select whether this is a place, a peer group or an online space", "kind")
+        raise SafeguardingError(gettext("Select whether this is a place, a peer group or an online space"), "kind")
     if not name:
-        raise SafeguardingError("Enter the name of the place, peer group or online space", "name")
+        raise SafeguardingError(gettext("Enter the name of the place, peer group or online space"), "name")
     if risk not in Risk.values:
-        raise SafeguardingError("Select the risk to the child", "risk")
+        raise SafeguardingError(gettext("Select the risk to the child"), "risk")
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
@@ -781,7 +810,7 @@ def contextual_link_end(*, link: ContextualLink, user: User, request: HttpReques
         link = ContextualLink.objects.select_for_update().select_related("child").get(pk=link.pk)
         _require(user, Perm.PLAN_MANAGE, link.child.site_id)
         if not link.active:
-            raise SafeguardingError("This entry is already marked as no longer current")
+            raise SafeguardingError(gettext("This entry is already marked as no longer current"))
         link.active = False
         link.save(update_fields=["active"])
         _audit(

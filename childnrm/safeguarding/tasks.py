@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
+from childnrm.accounts.middleware import site_default_language
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.safeguarding.models import PlanAction
@@ -20,14 +23,17 @@ def action_assigned(action_id: int) -> None:
     action = PlanAction.objects.select_related("owner", "plan__child").get(pk=action_id)
     if action.owner is None or not action.owner.email or not action.owner.is_active:
         return
-    EmailMessage(
-        subject="A safeguarding action has been given to you",
-        body=(
-            f"A safeguarding plan action for child {action.plan.child.reference} has been given to you, "
-            f"due by {long_date(action.due_on)}.\n\n"
-            "See it and record progress under 'Your actions':\n\n"
-            f"{absolute_url(reverse('safeguarding:my-actions'))}\n\n"
-            "Do not reply to this email."
-        ),
-        to=[action.owner.email],
-    ).send()
+    # In the owner's language: their own choice, else their site's default (ADR 0023).
+    owner = action.owner
+    language = i18n.supported(owner.language) or i18n.supported(site_default_language(owner)) or "en-gb"
+    with i18n.language(language):
+        body = gettext(
+            "A safeguarding plan action for child %(reference)s has been given to you, due by %(day)s.\n\n"
+            "See it and record progress under 'Your actions':\n\n%(link)s\n\nDo not reply to this email."
+        ) % {
+            "reference": action.plan.child.reference,
+            "day": long_date(action.due_on),
+            "link": absolute_url(reverse("safeguarding:my-actions")),
+        }
+        subject = gettext("A safeguarding action has been given to you")
+    EmailMessage(subject=subject, body=body, to=[owner.email]).send()

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -237,7 +238,7 @@ def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Safeguarding plan recorded. Now add the actions agreed.")
+            messages.success(request, gettext("Safeguarding plan recorded. Now add the actions agreed."))
             return redirect("safeguarding:action-add", plan_id=plan.pk)
     _view_audit(request, child, "new safeguarding plan")
     return render(request, "safeguarding/plan_form.html", {"child": child, "form": form, "active": active})
@@ -283,7 +284,7 @@ def plan_review_date(request: HttpRequest, plan_id: int) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Next review date changed")
+            messages.success(request, gettext("Next review date changed"))
             return redirect("safeguarding:plan", plan_id=plan.pk)
     _view_audit(request, plan.child, "plan review date", plan=plan.pk)
     return render(request, "safeguarding/review_date.html", {"plan": plan, "child": plan.child, "form": form})
@@ -293,7 +294,7 @@ def plan_review_date(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_for_planning(request.user, plan_id)
     if plan.status != PlanStatus.ACTIVE:
-        messages.info(request, "This plan is already closed.")
+        messages.info(request, gettext("This plan is already closed."))
         return redirect("safeguarding:plan", plan_id=plan.pk)
     form = PlanCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -302,7 +303,7 @@ def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Safeguarding plan closed")
+            messages.success(request, gettext("Safeguarding plan closed"))
             return redirect("safeguarding:child", reference=plan.child.reference)
     open_actions = plan.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
     _view_audit(request, plan.child, "close safeguarding plan", plan=plan.pk)
@@ -320,7 +321,7 @@ def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
 def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_for_planning(request.user, plan_id)
     if plan.status != PlanStatus.ACTIVE:
-        messages.info(request, "This plan is closed: actions can be added only to the active plan.")
+        messages.info(request, gettext("This plan is closed: actions can be added only to the active plan."))
         return redirect("safeguarding:plan", plan_id=plan.pk)
     organisations = Organisation.objects.filter(active=True).order_by("name")
     owners = services.owner_candidates(plan.child.site_id)
@@ -343,7 +344,7 @@ def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"Action added for {action.owner_name}")
+            messages.success(request, gettext("Action added for %(owner)s") % {"owner": action.owner_name})
             if "add_another" in request.POST:
                 return redirect("safeguarding:action-add", plan_id=plan.pk)
             return redirect("safeguarding:plan", plan_id=plan.pk)
@@ -413,9 +414,11 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
             form.add_service_error(problem)
         else:
             if update.from_status != update.to_status:
-                messages.success(request, f"Action marked as {update.get_to_status_display().lower()}")
+                messages.success(
+                    request, gettext("Action marked as %(status)s") % {"status": update.get_to_status_display().lower()}
+                )
             else:
-                messages.success(request, "Progress note added")
+                messages.success(request, gettext("Progress note added"))
             return redirect("safeguarding:action", action_id=action.pk)
     action.refresh_from_db()
     return _action_page(request, action, form)
@@ -457,21 +460,23 @@ def child_views_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Record the child's views on their plan: the coordinator, or the child's guardian who gathered them."""
     plan = selectors.plan_for_child_views(request.user, plan_id)
     if plan.status != PlanStatus.ACTIVE:
-        messages.info(request, "This plan is closed: record the child's views on their active plan.")
+        messages.info(request, gettext("This plan is closed: record the child's views on their active plan."))
         return redirect("safeguarding:plan", plan_id=plan.pk)
     initial = {"gathered_by_name": request.user.full_name, "gathered_on": timezone.localdate()}
     guardian = nations.rules(plan.child.site).guardian_short  # the guardian service as the site's nation names it
     if not has_perm(request.user, Perm.PLAN_MANAGE, plan.child.site_id):
-        initial["gathered_by_role"] = f"Guardian ({guardian})"
+        initial["gathered_by_role"] = gettext("Guardian (%(service)s)") % {"service": guardian}
     form = ChildViewsForm(request.POST if request.method == "POST" else None, initial=initial)
-    form.fields["gathered_by_role"].help_text = f"For example, guardian ({guardian}), social worker, foster carer"
+    form.fields["gathered_by_role"].help_text = gettext(
+        "For example, guardian (%(service)s), social worker, foster carer"
+    ) % {"service": guardian}
     if request.method == "POST" and form.is_valid():
         try:
             services.child_views_record(plan=plan, user=request.user, request=request, **form.cleaned_data)
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "The child's views are recorded with the plan")
+            messages.success(request, gettext("The child's views are recorded with the plan"))
             return redirect("safeguarding:plan", plan_id=plan.pk)
     _view_audit(request, plan.child, "record the child's views", plan=plan.pk)
     return render(request, "safeguarding/child_views_form.html", {"plan": plan, "child": plan.child, "form": form})
@@ -483,7 +488,7 @@ def action_child_agreement(request: HttpRequest, action_id: int) -> HttpResponse
     action = selectors.action_for_child_agreement(request.user, action_id)
     child = action.plan.child
     if action.plan.status != PlanStatus.ACTIVE:
-        messages.info(request, "This plan is closed: its actions can no longer be changed.")
+        messages.info(request, gettext("This plan is closed: its actions can no longer be changed."))
         return redirect("safeguarding:action", action_id=action.pk)
     initial = {"agreement": action.child_agreement, "note": action.child_agreement_note}
     form = ChildAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -499,7 +504,7 @@ def action_child_agreement(request: HttpRequest, action_id: int) -> HttpResponse
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "The child's agreement with the action is recorded")
+            messages.success(request, gettext("The child's agreement with the action is recorded"))
             return redirect("safeguarding:plan", plan_id=action.plan_id)
     _view_audit(request, child, "the child's agreement with an action", action=action.pk)
     return render(
@@ -529,7 +534,7 @@ def period_add(request: HttpRequest, reference: str) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{period.get_kind_display()} recorded")
+            messages.success(request, gettext("%(status)s recorded") % {"status": period.get_kind_display()})
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "new statutory period")
     return render(request, "safeguarding/period_form.html", {"child": child, "form": form})
@@ -540,7 +545,7 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
     period = selectors.period_for_planning(request.user, period_id)
     child = period.child
     if period.ends_on is not None:
-        messages.info(request, f"This period already ended on {long_date(period.ends_on)}.")
+        messages.info(request, gettext("This period already ended on %(day)s.") % {"day": long_date(period.ends_on)})
         return redirect("safeguarding:child", reference=child.reference)
     form = PeriodEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -551,7 +556,7 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{period.get_kind_display()} ended")
+            messages.success(request, gettext("%(status)s ended") % {"status": period.get_kind_display()})
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "end statutory period", period=period.pk)
     return render(request, "safeguarding/period_end.html", {"child": child, "period": period, "form": form})
@@ -575,7 +580,7 @@ def strategy_add(request: HttpRequest, reference: str) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Strategy discussion recorded")
+            messages.success(request, gettext("Strategy discussion recorded"))
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "new strategy discussion")
     return render(request, "safeguarding/strategy_form.html", {"child": child, "form": form})
@@ -598,7 +603,9 @@ def guardian(request: HttpRequest, reference: str) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{association.user.full_name} allocated as the child's guardian")
+            messages.success(
+                request, gettext("%(name)s allocated as the child's guardian") % {"name": association.user.full_name}
+            )
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "guardian allocation")
     return render(request, "safeguarding/guardian.html", {"child": child, "form": form, "current": current})
@@ -619,7 +626,10 @@ def guardian_end(request: HttpRequest, reference: str) -> HttpResponse:
     except SafeguardingError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, f"{association.user.full_name} is no longer allocated as the child's guardian")
+        messages.success(
+            request,
+            gettext("%(name)s is no longer allocated as the child's guardian") % {"name": association.user.full_name},
+        )
     return redirect("safeguarding:guardian", reference=child.reference)
 
 
@@ -633,14 +643,16 @@ def referral_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
     record = selectors.referral_safeguarding_of(child).filter(pk=_int(request.POST.get("record"))).first()
     if record is None:
-        messages.info(request, "That referral's answers are not on this child's record")
+        messages.info(request, gettext("That referral's answers are not on this child's record"))
         return redirect("safeguarding:child", reference=child.reference)
     try:
         services.referral_safeguarding_confirm(record=record, user=request.user, request=request)
     except SafeguardingError as problem:
         messages.info(request, str(problem))
     else:
-        messages.success(request, f"What referral {record.referral.reference} said is confirmed")
+        messages.success(
+            request, gettext("What referral %(reference)s said is confirmed") % {"reference": record.referral.reference}
+        )
     return redirect("safeguarding:child", reference=child.reference)
 
 
@@ -677,7 +689,9 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
         except people_services.SocialWorkerInvalid as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{record.name} recorded as the child's lead social worker")
+            messages.success(
+                request, gettext("%(name)s recorded as the child's lead social worker") % {"name": record.name}
+            )
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "lead social worker")
     return render(
@@ -728,7 +742,7 @@ def link_add(request: HttpRequest, reference: str) -> HttpResponse:
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{link.name} added to the safety map")
+            messages.success(request, gettext("%(name)s added to the safety map") % {"name": link.name})
             return redirect("safeguarding:safety-map", reference=child.reference)
     _view_audit(request, child, "new safety map entry")
     return render(request, "safeguarding/link_form.html", {"child": child, "form": form})
@@ -744,10 +758,10 @@ def link_end(request: HttpRequest, link_id: int) -> HttpResponse:
         except SafeguardingError as problem:
             messages.info(request, str(problem))
         else:
-            messages.success(request, f"{link.name} marked as no longer current")
+            messages.success(request, gettext("%(name)s marked as no longer current") % {"name": link.name})
         return redirect("safeguarding:safety-map", reference=child.reference)
     if not link.active:
-        messages.info(request, "This entry is already marked as no longer current.")
+        messages.info(request, gettext("This entry is already marked as no longer current."))
         return redirect("safeguarding:safety-map", reference=child.reference)
     _view_audit(request, child, "end safety map entry", link=link.pk)
     return render(request, "safeguarding/link_end.html", {"child": child, "link": link})

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 from markupsafe import Markup
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from childnrm.kit.disclosure import Cell
 from childnrm.statistics.tables import StatTable
@@ -143,15 +144,17 @@ def clean_svg(raw: str, *, prefix: str, title: str, description: str) -> str:
 
 def _svg_of(figure, *, key: str, title: str, description: str) -> Markup:
     buffer = io.StringIO()
-    with plt.rc_context({"svg.hashsalt": key, "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": key, "svg.fonttype": "path"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    plt.close(figure)
     # Escaped and rebuilt element by element above: nothing of the labels' text reaches the markup unescaped.
     return Markup(clean_svg(buffer.getvalue(), prefix=key, title=title, description=description))  # noqa: S704
 
 
 def _figure(width: float = 8.0, height: float = 4.0):
-    figure, axes = plt.subplots(figsize=(width, height), dpi=100)
+    # A bare Figure on an Agg canvas: pyplot's figure manager (and closing each figure) is not needed.
+    figure = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=10)
     return figure, axes

@@ -55,10 +55,23 @@ class ConsistencyModel:
     problem: str = ""
 
 
-def _design(decided: pd.DataFrame) -> pd.DataFrame:
-    data = decided[["site", *CASE_MIX]].astype(str).copy()
-    data["positive"] = decided["rg_positive"].astype(float).to_numpy()
-    return data
+def _design(used: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """The outcome and the design matrix of "positive ~ C(site, Sum) + C(age_band) + ...", column for column and
+    named as patsy names them (levels in sorted order; the site in deviation coding, the case mix in treatment
+    coding against its first level; a case-mix factor with one level left out). Built from category codes with
+    numpy: patsy looks at every value in Python, which at national scale cost more than the fit."""
+    columns: dict[str, np.ndarray] = {"Intercept": np.ones(len(used))}
+    site = pd.Categorical(used["site"].astype(str))
+    last = len(site.categories) - 1
+    for j, level in enumerate(site.categories[:-1]):
+        columns[f"C(site, Sum)[S.{level}]"] = np.where(site.codes == j, 1.0, np.where(site.codes == last, -1.0, 0.0))
+    for name in CASE_MIX:
+        factor = pd.Categorical(used[name].astype(str))
+        if len(factor.categories) < 2:
+            continue
+        for j, level in enumerate(factor.categories[1:], start=1):
+            columns[f"C({name})[T.{level}]"] = (factor.codes == j).astype(float)
+    return used["rg_positive"].astype(float), pd.DataFrame(columns, index=used.index)
 
 
 def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> ConsistencyModel:
@@ -72,21 +85,22 @@ def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> Consistency
         return ConsistencyModel([], False, "At least two sites, each with enough decisions, are needed to compare.")
     if used["rg_positive"].nunique() < 2:
         return ConsistencyModel([], False, "Every decision in the period had the same outcome: nothing to compare.")
-    data = _design(used)
-    mix = [c for c in CASE_MIX if data[c].nunique() > 1]
-    formula = "positive ~ C(site, Sum)" + "".join(f" + C({c})" for c in mix)
-    import statsmodels.formula.api as smf
+    endog, exog = _design(used)
+    import statsmodels.api as sm
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = smf.logit(formula, data=data).fit(disp=0, maxiter=100)
+            result = sm.Logit(endog, exog).fit(disp=0, maxiter=100)
     except Exception as error:  # separation, a singular design: the model says nothing usable
         return ConsistencyModel([], False, f"The model could not be fitted ({type(error).__name__}).")
     if not np.all(np.isfinite(result.bse)):
         return ConsistencyModel([], False, "The model could not be fitted (some groups decided all one way).")
     names = list(result.params.index)
     site_terms = [n for n in names if n.startswith("C(site, Sum)")]
+    site_columns = [names.index(term) for term in site_terms]
+    design = np.asarray(result.model.exog, dtype=float)
+    params = np.asarray(result.params, dtype=float)
     effects = []
     for i, site in enumerate(sites):
         contrast = np.zeros(len(names))
@@ -98,8 +112,14 @@ def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> Consistency
         test = result.t_test(contrast)
         estimate = float(np.asarray(test.effect).ravel()[0])
         low, high = (float(v) for v in np.asarray(test.conf_int()).ravel()[:2])
-        counterfactual = data.assign(site=site)
-        adjusted = float(np.mean(result.predict(counterfactual))) * 100
+        # Every case as if this site had decided it: the site's columns of the design set to its deviation code
+        # (1 in its own column; -1 in every column for the last site), the case mix as it is: the model's
+        # prediction for the data with `site` replaced.
+        counterfactual = design.copy()
+        counterfactual[:, site_columns] = 0.0 if i < len(site_terms) else -1.0
+        if i < len(site_terms):
+            counterfactual[:, site_columns[i]] = 1.0
+        adjusted = float(np.mean(result.model.cdf(counterfactual @ params))) * 100
         mine = used[used["site"] == site]
         effects.append(
             SiteEffect(

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext
 from scipy.stats import t as student_t
 
 from childnrm.kit.disclosure import DEFAULT_RULES, Cell, DisclosureRules, protect_count, protect_measure, protect_rate
@@ -85,7 +86,7 @@ class QuestionChange:
     def interval_text(self) -> str:
         if self.low.value is None or self.high.value is None:
             return str(self.low)
-        return f"{_signed(self.low)} to {_signed(self.high)}"
+        return gettext("%(low)s to %(high)s") % {"low": _signed(self.low), "high": _signed(self.high)}
 
 
 def _protected(question: CourseQuestion, change: Change) -> QuestionChange:

@@ -7,6 +7,9 @@ import re
 from datetime import time
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.training.models import SCALE, Course, CourseQuestion, QuestionKind, TrainingSession
@@ -15,17 +18,18 @@ from childnrm.training.services import CAPACITY_MAX, MONTHS_MAX, CourseAnswers, 
 YES, NO = "yes", "no"
 TIME_RE = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
+# The questions a new course starts with, in the language of the page (the manager may change them).
 DEFAULT_KNOWLEDGE = (
-    "How much do you know about the signs that a child is being exploited?\n"
-    "How much do you know about the test the panel applies at each decision?"
+    _("How much do you know about the signs that a child is being exploited?"),
+    _("How much do you know about the test the panel applies at each decision?"),
 )
 DEFAULT_CONFIDENCE = (
-    "How confident are you weighing a child's account that has changed over time?\n"
-    "How confident are you explaining a decision to a child?"
+    _("How confident are you weighing a child's account that has changed over time?"),
+    _("How confident are you explaining a decision to a child?"),
 )
 SCALE_HINTS = {
-    QuestionKind.KNOWLEDGE: "1 means you know very little, 5 means you know a great deal",
-    QuestionKind.CONFIDENCE: "1 means not at all confident, 5 means very confident",
+    QuestionKind.KNOWLEDGE: _("1 means you know very little, 5 means you know a great deal"),
+    QuestionKind.CONFIDENCE: _("1 means not at all confident, 5 means very confident"),
 }
 
 
@@ -52,43 +56,43 @@ def _lines(text: str) -> list[str]:
 
 class CourseForm(GovukFormMixin, forms.Form):
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=200,
         error_messages={
-            "required": "Enter the title of the course",
-            "max_length": "Title must be 200 characters or fewer",
+            "required": _("Enter the title of the course"),
+            "max_length": _("Title must be 200 characters or fewer"),
         },
     )
     description = forms.CharField(
-        label="What the course covers",
+        label=_("What the course covers"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=3000,
         error_messages={
-            "required": "Enter what the course covers",
-            "max_length": "What the course covers must be 3,000 characters or fewer",
+            "required": _("Enter what the course covers"),
+            "max_length": _("What the course covers must be 3,000 characters or fewer"),
         },
     )
     national = forms.ChoiceField(
-        label="Who is it for?",
-        choices=[(NO, "People of your site"), (YES, "People of every site (a national course)")],
+        label=_("Who is it for?"),
+        choices=[(NO, _("People of your site")), (YES, _("People of every site (a national course)"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who the course is for"},
+        error_messages={"required": _("Select who the course is for")},
     )
     counts_for_panel = forms.ChoiceField(
-        label="Does attending keep a panel member's training current?",
-        choices=[(YES, "Yes"), (NO, "No")],
+        label=_("Does attending keep a panel member's training current?"),
+        choices=[(YES, _("Yes")), (NO, _("No"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether attending keeps a panel member's training current"},
+        error_messages={"required": _("Select whether attending keeps a panel member's training current")},
     )
     knowledge = forms.CharField(
-        label="Knowledge questions",
-        help_text="One question per line. People answer each from 1 (know very little) to 5 (know a great deal).",
+        label=_("Knowledge questions"),
+        help_text=_("One question per line. People answer each from 1 (know very little) to 5 (know a great deal)."),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     confidence = forms.CharField(
-        label="Confidence questions",
-        help_text="One question per line. People answer each from 1 (not at all confident) to 5 (very confident).",
+        label=_("Confidence questions"),
+        help_text=_("One question per line. People answer each from 1 (not at all confident) to 5 (very confident)."),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -105,7 +109,11 @@ class CourseForm(GovukFormMixin, forms.Form):
     @staticmethod
     def initial_for(course: Course | None) -> dict:
         if course is None:
-            return {"knowledge": DEFAULT_KNOWLEDGE, "confidence": DEFAULT_CONFIDENCE, "counts_for_panel": YES}
+            return {
+                "knowledge": "\n".join(str(q) for q in DEFAULT_KNOWLEDGE),
+                "confidence": "\n".join(str(q) for q in DEFAULT_CONFIDENCE),
+                "counts_for_panel": YES,
+            }
         questions = list(course.questions.order_by("position"))
         return {
             "title": course.title,
@@ -130,68 +138,70 @@ class CourseForm(GovukFormMixin, forms.Form):
 
 class SessionForm(GovukFormMixin, forms.Form):
     on = GovukDateField(
-        label="Date",
-        help_text="For example, 27 3 2027",
-        what="The date of the session",
-        enter="Enter the date of the session",
+        label=_("Date"),
+        help_text=_("For example, 27 3 2027"),
+        what=_("The date of the session"),
+        enter=_("Enter the date of the session"),
         required=True,
     )
     starts_at = forms.CharField(
-        label="Start time",
-        help_text="For example, 9:30am or 14:00",
+        label=_("Start time"),
+        help_text=_("For example, 9:30am or 14:00"),
         max_length=8,
-        error_messages={"required": "Enter the start time"},
+        error_messages={"required": _("Enter the start time")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}),
     )
     ends_at = forms.CharField(
-        label="End time",
-        help_text="For example, 12:30pm or 16:00",
+        label=_("End time"),
+        help_text=_("For example, 12:30pm or 16:00"),
         max_length=8,
-        error_messages={"required": "Enter the end time"},
+        error_messages={"required": _("Enter the end time")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}),
     )
     online = forms.ChoiceField(
-        label="How is it held?",
-        choices=[(NO, "In person"), (YES, "Online")],
+        label=_("How is it held?"),
+        choices=[(NO, _("In person")), (YES, _("Online"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the session is in person or online"},
+        error_messages={"required": _("Select whether the session is in person or online")},
     )
     place = forms.CharField(
-        label="Where, or how to join",
-        help_text="A room and building, or how the joining link is sent",
+        label=_("Where, or how to join"),
+        help_text=_("A room and building, or how the joining link is sent"),
         max_length=300,
-        error_messages={"required": "Enter where the session is, or how to join it online"},
+        error_messages={"required": _("Enter where the session is, or how to join it online")},
     )
     trainer = forms.CharField(
-        label="Trainer",
-        help_text="Who runs the session, and their organisation",
+        label=_("Trainer"),
+        help_text=_("Who runs the session, and their organisation"),
         max_length=200,
-        error_messages={"required": "Enter who runs the session"},
+        error_messages={"required": _("Enter who runs the session")},
     )
     capacity = forms.IntegerField(
-        label="Number of places",
+        label=_("Number of places"),
         min_value=1,
         max_value=CAPACITY_MAX,
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
         error_messages={
-            "required": "Enter the number of places",
-            "invalid": "The number of places must be a whole number, like 20",
-            "min_value": "The number of places must be 1 or more",
-            "max_value": f"The number of places must be {CAPACITY_MAX} or fewer",
+            "required": _("Enter the number of places"),
+            "invalid": _("The number of places must be a whole number, like 20"),
+            "min_value": _("The number of places must be 1 or more"),
+            "max_value": format_lazy(_("The number of places must be {max} or fewer"), max=CAPACITY_MAX),
         },
     )
 
-    def _time(self, name: str, what: str) -> time:
+    def _time(self, name: str, problem: str) -> time:
         parsed = parse_time(self.cleaned_data[name])
         if parsed is None:
-            raise forms.ValidationError(f"Enter the {what} as hours and minutes, for example 9:30am or 14:00")
+            raise forms.ValidationError(problem)
         return parsed
 
     def clean_starts_at(self) -> time:
-        return self._time("starts_at", "start time")
+        return self._time(
+            "starts_at", gettext("Enter the start time as hours and minutes, for example 9:30am or 14:00")
+        )
 
     def clean_ends_at(self) -> time:
-        return self._time("ends_at", "end time")
+        return self._time("ends_at", gettext("Enter the end time as hours and minutes, for example 9:30am or 14:00"))
 
     @staticmethod
     def initial_for(session: TrainingSession) -> dict:
@@ -220,15 +230,15 @@ class SessionForm(GovukFormMixin, forms.Form):
 
 class AttendeeForm(GovukFormMixin, forms.Form):
     person = forms.TypedChoiceField(
-        label="Who is attending?",
+        label=_("Who is attending?"),
         coerce=int,
-        error_messages={"required": "Select who is attending", "invalid_choice": "Select who is attending"},
+        error_messages={"required": _("Select who is attending"), "invalid_choice": _("Select who is attending")},
     )
 
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [
-            ("", "Select a person"),
+            ("", _("Select a person")),
             *(
                 (str(p.pk), f"{p.full_name}, {p.organisation.name}" if p.organisation else p.full_name)
                 for p, _site in people
@@ -238,8 +248,8 @@ class AttendeeForm(GovukFormMixin, forms.Form):
 
 class RegisterForm(GovukFormMixin, forms.Form):
     attended = forms.TypedMultipleChoiceField(
-        label="Who attended?",
-        help_text="Select everyone who came. Anyone not selected is recorded as not attending.",
+        label=_("Who attended?"),
+        help_text=_("Select everyone who came. Anyone not selected is recorded as not attending."),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -266,8 +276,8 @@ class AssessmentForm(GovukFormMixin, forms.Form):
                 choices=[(str(n), str(n)) for n in SCALE],
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Answer “{q.text}” with a number from 1 to 5",
-                    "invalid_choice": f"Answer “{q.text}” with a number from 1 to 5",
+                    "required": gettext("Answer “%(question)s” with a number from 1 to 5") % {"question": q.text},
+                    "invalid_choice": gettext("Answer “%(question)s” with a number from 1 to 5") % {"question": q.text},
                 },
             )
 
@@ -280,15 +290,15 @@ class AssessmentForm(GovukFormMixin, forms.Form):
 
 class SettingForm(GovukFormMixin, forms.Form):
     current_months = forms.IntegerField(
-        label="For how many months after a session is a person's training current?",
-        help_text="For example, 12",
+        label=_("For how many months after a session is a person's training current?"),
+        help_text=_("For example, 12"),
         min_value=1,
         max_value=MONTHS_MAX,
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
         error_messages={
-            "required": "Enter a number of months",
-            "invalid": "The number of months must be a whole number, like 12",
-            "min_value": f"Enter a number of months from 1 to {MONTHS_MAX}",
-            "max_value": f"Enter a number of months from 1 to {MONTHS_MAX}",
+            "required": _("Enter a number of months"),
+            "invalid": _("The number of months must be a whole number, like 12"),
+            "min_value": format_lazy(_("Enter a number of months from 1 to {max}"), max=MONTHS_MAX),
+            "max_value": format_lazy(_("Enter a number of months from 1 to {max}"), max=MONTHS_MAX),
         },
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 
@@ -22,16 +23,16 @@ DEFAULT_CURRENT_MONTHS = 12
 
 
 class QuestionKind(models.TextChoices):
-    KNOWLEDGE = "knowledge", "Knowledge"
-    CONFIDENCE = "confidence", "Confidence"
+    KNOWLEDGE = "knowledge", _("Knowledge")
+    CONFIDENCE = "confidence", _("Confidence")
 
 
 class Stage(models.TextChoices):
     """When a self-assessment is answered. The values are used in addresses."""
 
-    BEFORE = "before", "Before the session"
-    AFTER = "after", "Just after the session"
-    THREE_MONTHS = "three_months", "Three months after"
+    BEFORE = "before", _("Before the session")
+    AFTER = "after", _("Just after the session")
+    THREE_MONTHS = "three_months", _("Three months after")
 
 
 class Course(models.Model):

@@ -4,7 +4,7 @@ The day after a session, everyone on it who is not recorded as absent is asked f
 after" (open for two weeks from the session); once the three-month one opens, they are asked for that.
 Each reminder is claimed on the place (a conditional update of its reminder date) in the transaction that sends
 the email, so a second run the same day sends nothing twice and a failed send claims nothing. One email per
-person, with links only.
+person, with links only, in their language (their own choice, else their site's default; ADR 0023).
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
+from childnrm.accounts.middleware import site_default_language
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.training import stages
@@ -69,47 +72,58 @@ def _candidates(stage: str, today: date):
     )
 
 
+def _language_of(user) -> str:
+    return i18n.supported(user.language) or i18n.supported(site_default_language(user)) or i18n.ENGLISH
+
+
+def _email(email: str, found: list[tuple[Attendance, str]]) -> EmailMessage:
+    with i18n.language(_language_of(found[0][0].user)):
+        return EmailMessage(
+            subject=gettext("Your training self-assessment is open"),
+            body="\n".join(
+                [
+                    gettext(
+                        "A few questions on what you know and how confident you feel. They take a couple of minutes, "
+                        "and your answers are counted only in totals:"
+                    ),
+                    "",
+                    *(_line(attendance, stage) for attendance, stage in found),
+                    "",
+                    gettext("Do not reply to this email."),
+                ]
+            ),
+            to=[email],
+        )
+
+
 def _line(attendance: Attendance, stage: str) -> str:
     session = attendance.session
     window = stages.window(session.on, stage)
     link = absolute_url(reverse("training:assessment", args=[attendance.pk, stage]))
     label = Stage(stage).label.lower()
-    return (
-        f"- {session.course.title}, session on {long_date(session.on)}: your self-assessment {label}, "
-        f"open until {long_date(window.closes)}\n  {link}"
-    )
+    text = gettext("%(course)s, session on %(day)s: your self-assessment %(stage)s, open until %(closes)s") % {
+        "course": session.course.title,
+        "day": long_date(session.on),
+        "stage": label,
+        "closes": long_date(window.closes),
+    }
+    return f"- {text}\n  {link}"
 
 
 def assessment_reminders_send(*, today: date) -> TrainingReminderRun:
     run = TrainingReminderRun(today=today)
     with transaction.atomic():
-        lines: dict[str, list[str]] = defaultdict(list)
+        due: dict[str, list[tuple[Attendance, str]]] = defaultdict(list)
         for stage in (Stage.AFTER, Stage.THREE_MONTHS):
             for attendance in _candidates(stage, today):
                 if not stages.window(attendance.session.on, stage).is_open(today) or not attendance.user.email:
                     continue
                 if not _claim(attendance, stage, today):
                     continue
-                lines[attendance.user.email].append(_line(attendance, stage))
+                due[attendance.user.email].append((attendance, stage))
                 run.after += stage == Stage.AFTER
                 run.three_months += stage == Stage.THREE_MONTHS
-        messages = [
-            EmailMessage(
-                subject="Your training self-assessment is open",
-                body="\n".join(
-                    [
-                        "A few questions on what you know and how confident you feel. They take a couple of minutes, "
-                        "and your answers are counted only in totals:",
-                        "",
-                        *found,
-                        "",
-                        "Do not reply to this email.",
-                    ]
-                ),
-                to=[email],
-            )
-            for email, found in sorted(lines.items())
-        ]
+        messages = [_email(email, found) for email, found in sorted(due.items())]
         if messages:
             get_connection().send_messages(messages)
     run.emails = len(messages)

@@ -21,6 +21,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm, sites_where, users_holding
 from childnrm.accounts.models import Site, User
@@ -229,11 +230,14 @@ def training_warnings(users: Iterable[User], site: Site, on: date | None = None)
         if status.current:
             continue
         if status.lapsed_on is None:
-            warnings.append(f"{person.full_name} has no training recorded at this site.")
+            warnings.append(gettext("%(name)s has no training recorded at this site.") % {"name": person.full_name})
         else:
             warnings.append(
-                f"The training of {person.full_name} lapsed on {long_date(status.lapsed_on)}: the site counts "
-                f"training as current for {months} months after a session."
+                gettext(
+                    "The training of %(name)s lapsed on %(day)s: the site counts training as current for %(months)s "
+                    "months after a session."
+                )
+                % {"name": person.full_name, "day": long_date(status.lapsed_on), "months": months}
             )
     return warnings
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
@@ -87,16 +88,21 @@ class CourseAnswers:
 def _check_course(answers: CourseAnswers) -> None:
     problems: list[tuple[str | None, str]] = []
     if not answers.title.strip():
-        problems.append(("title", "Enter the title of the course"))
+        problems.append(("title", gettext("Enter the title of the course")))
     if not answers.description.strip():
-        problems.append(("description", "Enter what the course covers"))
+        problems.append(("description", gettext("Enter what the course covers")))
     if not answers.knowledge and not answers.confidence:
-        problems.append(("knowledge", "Enter at least one question for the self-assessment"))
+        problems.append(("knowledge", gettext("Enter at least one question for the self-assessment")))
+    too_many = {
+        "knowledge": gettext("Enter %(max)s knowledge questions or fewer"),
+        "confidence": gettext("Enter %(max)s confidence questions or fewer"),
+    }
     for name, questions in (("knowledge", answers.knowledge), ("confidence", answers.confidence)):
         if len(questions) > QUESTIONS_MAX:
-            problems.append((name, f"Enter {QUESTIONS_MAX} {name} questions or fewer"))
+            problems.append((name, too_many[name] % {"max": QUESTIONS_MAX}))
         if any(len(q) > QUESTION_LENGTH_MAX for q in questions):
-            problems.append((name, f"Each question must be {QUESTION_LENGTH_MAX} characters or fewer"))
+            message = gettext("Each question must be %(max)s characters or fewer") % {"max": QUESTION_LENGTH_MAX}
+            problems.append((name, message))
     _raise(problems)
 
 
@@ -150,8 +156,10 @@ def course_change(*, course: Course, user, answers: CourseAnswers, request: Http
         if new != current:
             if has_answers(locked):
                 raise TrainingError(
-                    "The questions cannot change now that people have answered them: the evaluation compares "
-                    "answers to the same questions. Add a new course for different questions.",
+                    gettext(
+                        "The questions cannot change now that people have answered them: the evaluation compares "
+                        "answers to the same questions. Add a new course for different questions."
+                    ),
                     "knowledge",
                 )
             locked.questions.all().delete()
@@ -184,15 +192,22 @@ class SessionAnswers:
 def _check_session(answers: SessionAnswers, *, booked: int = 0) -> None:
     problems: list[tuple[str | None, str]] = []
     if answers.ends_at <= answers.starts_at:
-        problems.append(("ends_at", "The end time must be after the start time"))
+        problems.append(("ends_at", gettext("The end time must be after the start time")))
     if not answers.place.strip():
-        problems.append(("place", "Enter where the session is, or how to join it online"))
+        problems.append(("place", gettext("Enter where the session is, or how to join it online")))
     if not answers.trainer.strip():
-        problems.append(("trainer", "Enter who runs the session"))
+        problems.append(("trainer", gettext("Enter who runs the session")))
     if not 1 <= answers.capacity <= CAPACITY_MAX:
-        problems.append(("capacity", f"The number of places must be between 1 and {CAPACITY_MAX}"))
+        problems.append(
+            ("capacity", gettext("The number of places must be between 1 and %(max)s") % {"max": CAPACITY_MAX})
+        )
     elif answers.capacity < booked:
-        problems.append(("capacity", f"{booked} people are booked: the number of places cannot be fewer"))
+        problems.append(
+            (
+                "capacity",
+                gettext("%(booked)s people are booked: the number of places cannot be fewer") % {"booked": booked},
+            )
+        )
     _raise(problems)
 
 
@@ -243,11 +258,11 @@ def _book(*, session: TrainingSession, person, site_id: int, user, perm: Perm, r
         # The session's row is the lock two people taking the last place queue on.
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if locked.on < today:
-            raise TrainingError("This session has already taken place.")
+            raise TrainingError(gettext("This session has already taken place."))
         if locked.attendances.filter(user=person).exists():
-            raise TrainingError(f"{person.full_name} already has a place on this session.")
+            raise TrainingError(gettext("%(name)s already has a place on this session.") % {"name": person.full_name})
         if locked.attendances.count() >= locked.capacity:
-            raise TrainingError("This session is full.")
+            raise TrainingError(gettext("This session is full."))
         attendance = Attendance.objects.create(session=locked, user=person, site_id=site_id, booked_by=user)
         _audit(request, user, Action.CREATE, attendance, site_id, perm, session=locked.pk, self_booked=person == user)
     return attendance
@@ -278,7 +293,7 @@ def attendee_book(
     today = today or timezone.localdate()
     found = {person.pk: (person, site_id) for person, site_id in selectors.bookable_people(user, session)}
     if person_id not in found:
-        raise TrainingError("Select someone of your site who does not have a place yet", "person")
+        raise TrainingError(gettext("Select someone of your site who does not have a place yet"), "person")
     person, site_id = found[person_id]
     perm = Perm.TRAINING_MANAGE if has_perm(user, Perm.TRAINING_MANAGE, site_id) else Perm.TRAINING_NATIONAL
     return _book(session=session, person=person, site_id=site_id, user=user, perm=perm, request=request, today=today)
@@ -312,7 +327,10 @@ def attendance_record(
     today = today or timezone.localdate()
     _require_manager(user, session.course)
     if session.on > today:
-        raise TrainingError(f"Who attended can be recorded from the day of the session, {long_date(session.on)}.")
+        raise TrainingError(
+            gettext("Who attended can be recorded from the day of the session, %(day)s.")
+            % {"day": long_date(session.on)}
+        )
     with transaction.atomic():
         attendances = list(Attendance.objects.select_for_update().filter(session=session))
         for a in attendances:
@@ -349,7 +367,7 @@ def assessment_submit(
     if attendance.user_id != user.pk:
         raise PermissionDenied
     if stage not in Stage.values:
-        raise TrainingError("There is no such self-assessment.")
+        raise TrainingError(gettext("There is no such self-assessment."))
     with transaction.atomic():
         locked = Attendance.objects.select_for_update().select_related("session").get(pk=attendance.pk)
         answered = locked.assessments.filter(stage=stage).exists()
@@ -357,17 +375,19 @@ def assessment_submit(
             session_on=locked.session.on, stage=stage, attended=locked.attended, answered=answered, today=today
         )
         if state == stages.DONE:
-            raise TrainingError("You have already answered this self-assessment.")
+            raise TrainingError(gettext("You have already answered this self-assessment."))
         if state == stages.NOT_ASKED:
-            raise TrainingError("You are recorded as not attending this session, so there is nothing to answer.")
+            raise TrainingError(
+                gettext("You are recorded as not attending this session, so there is nothing to answer.")
+            )
         w = stages.window(locked.session.on, stage)
         if state == stages.NOT_YET:
-            raise TrainingError(f"This self-assessment opens on {long_date(w.opens)}.")
+            raise TrainingError(gettext("This self-assessment opens on %(day)s.") % {"day": long_date(w.opens)})
         if state == stages.CLOSED:
-            raise TrainingError(f"This self-assessment closed on {long_date(w.closes)}.")
+            raise TrainingError(gettext("This self-assessment closed on %(day)s.") % {"day": long_date(w.closes)})
         questions = list(CourseQuestion.objects.filter(course_id=locked.session.course_id).order_by("position"))
         problems = [
-            (f"q{q.pk}", f"Answer “{q.text}” with a number from 1 to 5")
+            (f"q{q.pk}", gettext("Answer “%(question)s” with a number from 1 to 5") % {"question": q.text})
             for q in questions
             if scores.get(q.pk) not in SCALE
         ]
@@ -388,7 +408,9 @@ def setting_set(*, site: Site, user, current_months: int, request: HttpRequest |
     if not has_perm(user, Perm.TRAINING_MANAGE, site.pk):
         raise PermissionDenied
     if not 1 <= current_months <= MONTHS_MAX:
-        raise TrainingError(f"Enter a number of months from 1 to {MONTHS_MAX}", "current_months")
+        raise TrainingError(
+            gettext("Enter a number of months from 1 to %(max)s") % {"max": MONTHS_MAX}, "current_months"
+        )
     with transaction.atomic():
         setting, created = TrainingSetting.objects.select_for_update().get_or_create(
             site=site, defaults={"current_months": current_months, "changed_by": user}

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -34,11 +36,11 @@ from childnrm.training.models import Attendance, QuestionKind, Stage, TrainingSe
 
 MANAGERS = (Perm.TRAINING_MANAGE, Perm.TRAINING_NATIONAL)
 STATE_LABELS = {
-    stages.DONE: ("Done", "govuk-tag--green"),
-    stages.OPEN: ("To answer", "govuk-tag--blue"),
-    stages.NOT_YET: ("Not open yet", "govuk-tag--grey"),
-    stages.CLOSED: ("Closed", "govuk-tag--grey"),
-    stages.NOT_ASKED: ("Not asked", "govuk-tag--grey"),
+    stages.DONE: (_("Done"), "govuk-tag--green"),
+    stages.OPEN: (_("To answer"), "govuk-tag--blue"),
+    stages.NOT_YET: (_("Not open yet"), "govuk-tag--grey"),
+    stages.CLOSED: (_("Closed"), "govuk-tag--grey"),
+    stages.NOT_ASKED: (_("Not asked"), "govuk-tag--grey"),
 }
 
 
@@ -120,7 +122,7 @@ def book(request: HttpRequest, training_session_id: int) -> HttpResponse:
     except services.TrainingError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"You have a place on “{session.course.title}”")
+        messages.success(request, gettext("You have a place on “%(course)s”") % {"course": session.course.title})
     return redirect("training:mine")
 
 
@@ -133,7 +135,10 @@ def cancel(request: HttpRequest, training_attendance_id: int) -> HttpResponse:
     except services.TrainingError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"You have given up your place on “{attendance.session.course.title}”")
+        messages.success(
+            request,
+            gettext("You have given up your place on “%(course)s”") % {"course": attendance.session.course.title},
+        )
     return redirect("training:mine")
 
 
@@ -162,7 +167,9 @@ def assessment(request: HttpRequest, training_attendance_id: int, training_stage
             except services.TrainingError as problem:
                 add_to_form(form, problem)
             else:
-                messages.success(request, f"Thank you: your answers {row.label.lower()} are recorded")
+                messages.success(
+                    request, gettext("Thank you: your answers %(stage)s are recorded") % {"stage": row.label.lower()}
+                )
                 return redirect("training:mine")
     return render(
         request,
@@ -211,7 +218,9 @@ def course_add(request: HttpRequest) -> HttpResponse:
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Course “{course.title}” added. Add its sessions next.")
+            messages.success(
+                request, gettext("Course “%(course)s” added. Add its sessions next.") % {"course": course.title}
+            )
             return redirect("training:course", training_course_id=course.pk)
     return _course_form_page(request, form)
 
@@ -254,7 +263,7 @@ def course_change(request: HttpRequest, training_course_id: int) -> HttpResponse
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Course saved")
+            messages.success(request, gettext("Course saved"))
             return redirect("training:course", training_course_id=found.pk)
     return _course_form_page(request, form, found)
 
@@ -284,7 +293,7 @@ def session_add(request: HttpRequest, training_course_id: int) -> HttpResponse:
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Session added")
+            messages.success(request, gettext("Session added"))
             return redirect("training:session", training_session_id=session.pk)
     return _session_form_page(request, form, found)
 
@@ -341,7 +350,7 @@ def session_change(request: HttpRequest, training_session_id: int) -> HttpRespon
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Session saved")
+            messages.success(request, gettext("Session saved"))
             return redirect("training:session", training_session_id=found.pk)
     return _session_form_page(request, form, found.course, found)
 
@@ -359,7 +368,9 @@ def attendee_add(request: HttpRequest, training_session_id: int) -> HttpResponse
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"{attendance.user.full_name} has a place on this session")
+            messages.success(
+                request, gettext("%(name)s has a place on this session") % {"name": attendance.user.full_name}
+            )
             return redirect("training:session", training_session_id=found.pk)
     return _session_page(request, found, attendee_form=form)
 
@@ -379,7 +390,10 @@ def register(request: HttpRequest, training_session_id: int) -> HttpResponse:
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Register saved: {came} attended, {absent} did not")
+            messages.success(
+                request,
+                gettext("Register saved: %(came)s attended, %(absent)s did not") % {"came": came, "absent": absent},
+            )
             return redirect("training:session", training_session_id=found.pk)
     return _session_page(request, found, register_form=form)
 
@@ -406,6 +420,6 @@ def settings(request: HttpRequest) -> HttpResponse:
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, "Training setting saved")
+            messages.success(request, gettext("Training setting saved"))
             return redirect("training:settings")
     return render(request, "training/settings.html", {"site": site, "form": form, "months": months})

@@ -128,6 +128,7 @@ def test_the_search_is_blocked_not_a_comparison_with_every_child(site, pair, dja
     # unrelated children of the same site: none share a key with the pair
     for i in range(40):
         make_child(site, f"Unrelated{i:02d}x", f"Person{i:02d}y", date(2000 + i % 5, 1 + i % 12, 1 + i % 28))
+    linkage.trained_weights()  # which model scores is read once per process every few minutes, not per search
     with django_assert_max_num_queries(6):
         found = linkage.candidates_for(second, site_ids=[site.pk], threshold=None, limit=None)
     assert {c.child.pk for c in found} == {first.pk}

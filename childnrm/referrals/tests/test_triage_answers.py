@@ -39,7 +39,7 @@ def test_triage_shows_the_account_indicators_exploitation_safeguarding_and_docum
     body = coordinator.get(reverse("referrals:triage", args=[referral.reference])).content.decode()
     assert "What the referral says" in body
     assert referral.account in body
-    assert dict(Indicator.choices)[Indicator.DEBT_BONDAGE] in body
+    assert str(dict(Indicator.choices)[Indicator.DEBT_BONDAGE]) in body
     assert str(dict(ExploitationType.choices)[ExploitationType.CRIMINAL]) in body
     assert "Child protection plan" in body and "Child in need plan" in body
     assert "Missing from home twice this month." in body

@@ -311,7 +311,7 @@ def test_an_oversize_file_gets_the_govuk_error_and_keeps_what_was_typed(responde
     settings.UPLOAD_MAX_FILE_BYTES = rules.MAX_DOCUMENT_BYTES
     response = upload(responder, draft, "big.pdf", pdf_bytes() + b"\n" * rules.MAX_DOCUMENT_BYTES, description="Mine")
     page = response.content.decode()
-    assert response.status_code == 200 and rules.MESSAGE_TOO_BIG in page and 'value="Mine"' in page
+    assert response.status_code == 200 and str(rules.MESSAGE_TOO_BIG) in page and 'value="Mine"' in page
     assert not ReferralDocument.objects.exists()
 
 

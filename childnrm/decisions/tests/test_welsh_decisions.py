@@ -1,0 +1,148 @@
+"""The decision pages in Welsh, as each role of a Welsh site that reaches them (ADR 0023, issue 13).
+
+A Welsh site's default language is Welsh. Every page here must be wholly Welsh apart from names, references,
+what the panel typed (reasons, evidence, statements: printed as written) and the allowed terms
+(core/tests/welsh.py). The guidance's title and the test's wording are quoted in English, marked lang="en".
+
+The decision pages also show words other apps write, each app's to translate and to test in its own walk: the
+evidence library's links (learning) and the steps after sign-off that the letters app registers. Those exact
+pieces are set aside here (`other_apps_words`); everything else on the page must be Welsh.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.core.tests.welsh import walk_in_welsh
+from childnrm.decisions import next_steps as next_steps_registry
+from childnrm.decisions.forms import SECTION_FORMS
+from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, Outcome
+from childnrm.decisions.tests.factories import (
+    draft_decision,
+    final_decision,
+    record_complete,
+    sample_decision,
+    second_reviewer,
+)
+from childnrm.panels.demo import DEMO_LOCATION
+from childnrm.referrals.models import Referral
+from conftest import demo_user, signed_in
+
+pytestmark = pytest.mark.django_db
+
+SITE = "northbridge"
+TYPED_FIELDS = (
+    "act_reasoning",
+    "slavery_reasoning",
+    "purpose_reasoning",
+    "credibility_reasoning",
+    "wishes_and_feelings",
+    "wishes_how_gathered",
+    "wishes_gathered_by",
+    "wishes_not_gathered_reason",
+    "best_interests",
+    "plan_in_place_reason",
+    "support_after_negative",
+    "dissent",
+    "correction_reason",
+    "second_review_reasons",
+    "casting_vote_reasons",
+)
+
+
+@pytest.fixture
+def welsh_site(site) -> Site:
+    site.nation = Nation.WALES
+    site.default_language = "cy"
+    site.save()
+    return site
+
+
+def names() -> list[str]:
+    """What a page may show in any language: people, organisations, sites, children, references, and what
+    the panel typed into the record."""
+    people = [n for u in User.objects.all() for n in (u.full_name, u.email)]
+    children = [n for r in Referral.objects.all() for n in (r.child_display_name, r.reference)]
+    places = [*Organisation.objects.values_list("name", flat=True), *Site.objects.values_list("name", flat=True)]
+    typed = [t for row in Decision.objects.values_list(*TYPED_FIELDS) for t in row]
+    typed += [t for row in DecisionEvidence.objects.values_list("description", "supplied_by", "weight") for t in row]
+    typed += list(AgencyNilReturn.objects.values_list("statement", flat=True))
+    typed += list(DecisionVote.objects.values_list("reasons", flat=True))
+    return [*people, *children, *places, *typed, DEMO_LOCATION, "demo"]
+
+
+# The learning app's links to the evidence library (marked for translation there; Welsh once learning has its
+# Welsh catalogue). Exact pieces of text, as english_left reports them.
+LIBRARY_LINKS = {
+    "Guidance from the evidence library",
+    "Shared by practitioners at every site and checked by a moderator before it was published.",
+    "Find more on trauma-informed credibility in the library",
+}
+
+
+def other_apps_words(user: User) -> set[str]:
+    """The exact pieces of English other apps put on the decision pages: the library's links, and the titles and
+    hints of the steps after sign-off that apps other than this one and reviews register, as the registering
+    app writes them today (in either language: a hint may hold a name the accounts app translates)."""
+    words = set(LIBRARY_LINKS)
+    for decision in Decision.objects.all():
+        for source in next_steps_registry._sources:
+            if source.__module__.startswith(("childnrm.decisions", "childnrm.reviews")):
+                continue
+            for language in ("en-gb", "cy"):
+                with translation.override(language):
+                    words |= {str(text) for step in source(decision, user) for text in (step.title, step.hint) if text}
+    return words
+
+
+def english_on(user: User, paths: list[str]) -> dict[str, list[str]]:
+    found = walk_in_welsh(signed_in(user), paths, names=names())
+    others = other_apps_words(user)
+    mine = {path: [text for text in texts if text not in others] for path, texts in found.items()}
+    return {path: texts for path, texts in mine.items() if texts}
+
+
+def url(name: str, decision: Decision) -> str:
+    return reverse(f"decisions:{name}", args=[decision.pk])
+
+
+def recording_pages(decision: Decision) -> list[str]:
+    return [
+        reverse("decisions:index"),
+        url("detail", decision),
+        url("record", decision),
+        url("evidence", decision),
+        *(url(f"section-{slug}", decision) for slug in SECTION_FORMS),
+        url("votes", decision),
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.CHAIR])
+def test_recording_a_decision_is_welsh(welsh_site, role):
+    """A draft at a sitting in session, with evidence, a nil return and a vote: every page of the record."""
+    decision = sample_decision(SITE)
+    paths = recording_pages(decision)
+    if role == Role.CHAIR:
+        paths.append(url("finalise", decision))
+    assert english_on(demo_user(role, SITE), paths) == {}
+
+
+def test_a_complete_record_and_its_sign_off_are_welsh(welsh_site):
+    """The whole record read back (findings, votes, the outcome in the law's words) before the chair signs."""
+    decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    chair = demo_user(Role.CHAIR, SITE)
+    assert english_on(chair, [url("record", decision), url("finalise", decision), url("votes", decision)]) == {}
+
+
+def test_a_final_decision_its_correction_and_a_second_review_are_welsh(welsh_site):
+    final = final_decision(SITE)
+    coordinator = demo_user(Role.COORDINATOR, SITE)
+    assert english_on(coordinator, [url("detail", final), url("correct", final)]) == {}
+
+    negative = record_complete(draft_decision(SITE), outcome=Outcome.NEGATIVE, decided_on=timezone.localdate())
+    signed_in(demo_user(Role.CHAIR, SITE)).post(url("finalise", negative))
+    reviewer = second_reviewer(SITE)
+    assert english_on(reviewer, [url("second-review", negative), url("detail", negative)]) == {}

@@ -1,0 +1,149 @@
+"""The linkage model trained on the service's own records, and the national sweep (ADR 0029; issue 15).
+
+- `linkage_model_train()`: every child record of every site, as Splink compares them, trained by EM on
+  DuckDB (`people.linkage_splink.train`); the model is stored (`LinkageModel`) and its weights replace the
+  hand-set points in the per-referral search from then on (`people.linkage.trained_weights`).
+- `national_sweep_run()`: every child record linked in one batch with the latest model; the pairs over
+  the sweep's threshold are stored (`NationalLinkCandidate`), replacing the last sweep's.
+- `other_sites_for(user, child)`: for the coordinator of a child's site, the other sites that may hold a record
+  of the same child and whom to contact there: minimum disclosure, never the other record.
+
+Both batches run daily (`people.tasks`, from the daily task) and as commands (`linkage_train`,
+`national_sweep`). Splink and DuckDB are imported only when a batch runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from childnrm.accounts.models import Membership, Role, Site
+from childnrm.people.linkage import _referrals_prefetch, profile_of
+from childnrm.people.models import Child, LinkageModel, NationalLinkCandidate, NationalSweep
+
+BATCH = 5000  # children read from the database at a time
+# Fewer records than this give EM too few pairs to learn from: the hand-set points stay (and no sweep runs).
+MIN_TRAINING_RECORDS = 500
+
+
+def national_rows(site_ids: list[int] | None = None) -> list[dict]:
+    """Every child record (of `site_ids`, if given) as Splink compares them."""
+    from childnrm.people.linkage_splink import splink_row
+
+    children = Child.objects.order_by("pk")
+    if site_ids is not None:
+        children = children.filter(site_id__in=site_ids)
+    ids = list(children.values_list("pk", flat=True))
+    rows = []
+    for start in range(0, len(ids), BATCH):
+        chunk = Child.objects.filter(pk__in=ids[start : start + BATCH]).prefetch_related(_referrals_prefetch())
+        rows += [splink_row(profile_of(child), site_id=child.site_id) for child in chunk]
+    return rows
+
+
+def linkage_model_train() -> LinkageModel | None:
+    """Train a model on every child record and store it. None when there are too few records to train on."""
+    from childnrm.people.linkage_splink import train
+
+    if Child.objects.count() < MIN_TRAINING_RECORDS:
+        return None
+    rows = national_rows()
+    trained = train(rows)
+    return LinkageModel.objects.create(
+        trained_at=timezone.now(),
+        records=trained.records,
+        probability_two_random_records_match=trained.probability_two_random_records_match,
+        weights=trained.weights,
+        training=trained.figures,
+        settings=trained.settings,
+    )
+
+
+def national_sweep_run(*, train_if_needed: bool = True) -> NationalSweep | None:
+    """Link every child record nationally with the latest model, keeping the pairs for review.
+
+    The last sweep's pairs are replaced (a sweep is a whole picture, not an increment). None when there is
+    no model and none could be trained.
+    """
+    from childnrm.people.linkage_splink import predict
+
+    model = LinkageModel.objects.order_by("-trained_at", "-id").first()
+    if model is None and train_if_needed:
+        model = linkage_model_train()
+    if model is None:
+        return None
+    started = timezone.now()
+    rows = national_rows()
+    pairs, figures = predict(rows, model.settings)
+    with transaction.atomic():
+        NationalSweep.objects.all().delete()
+        sweep = NationalSweep.objects.create(started_at=started, model=model, records=len(rows), figures=figures)
+        NationalLinkCandidate.objects.bulk_create(
+            (
+                NationalLinkCandidate(
+                    sweep=sweep,
+                    child_a_id=min(p.id_l, p.id_r),
+                    child_b_id=max(p.id_l, p.id_r),
+                    cross_site=p.site_l != p.site_r,
+                    match_probability=p.match_probability,
+                    match_weight=p.match_weight,
+                )
+                for p in pairs
+                if p.id_l != p.id_r
+            ),
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        sweep.pairs = NationalLinkCandidate.objects.filter(sweep=sweep).count()
+        sweep.finished_at = timezone.now()
+        sweep.save(update_fields=["pairs", "finished_at"])
+    return sweep
+
+
+@dataclass(frozen=True)
+class OtherSite:
+    """Another site that may hold a record of this child: its name and whom to contact, nothing of the record."""
+
+    site: Site
+    contacts: list[tuple[str, str]]  # (name, email) of the site's coordinators
+    likelihood: float  # the best match probability among its records (orders the list; not shown)
+    other_child_ids: tuple[int, ...]  # for the audit trail only: never shown
+
+
+def other_sites_for(child: Child) -> tuple[NationalSweep | None, list[OtherSite]]:
+    """Other sites whose records the latest sweep found may be of this child (the caller checks access)."""
+    sweep = NationalSweep.objects.filter(finished_at__isnull=False).order_by("-started_at", "-id").first()
+    if sweep is None:
+        return None, []
+    found = (
+        NationalLinkCandidate.objects.filter(sweep=sweep, cross_site=True)
+        .filter(Q(child_a=child) | Q(child_b=child))
+        .values_list("child_a_id", "child_b_id", "match_probability")
+    )
+    by_site: dict[int, list[tuple[int, float]]] = {}
+    others = {b if a == child.pk else a: p for a, b, p in found}
+    sites = dict(Child.objects.filter(pk__in=others).exclude(site_id=child.site_id).values_list("pk", "site_id"))
+    for other, site_id in sites.items():
+        by_site.setdefault(site_id, []).append((other, others[other]))
+    contacts: dict[int, list[tuple[str, str]]] = {}
+    memberships = (
+        Membership.objects.filter(site_id__in=by_site, role=Role.COORDINATOR, active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    for m in memberships:
+        contacts.setdefault(m.site_id, []).append((m.user.full_name or m.user.email, m.user.email))
+    result = [
+        OtherSite(
+            site=site,
+            contacts=contacts.get(site.pk, []),
+            likelihood=max(p for _, p in by_site[site.pk]),
+            other_child_ids=tuple(sorted(o for o, _ in by_site[site.pk])),
+        )
+        for site in Site.objects.filter(pk__in=by_site)
+    ]
+    result.sort(key=lambda s: (-s.likelihood, s.site.name))
+    return sweep, result
