@@ -3,6 +3,7 @@ lengths, the hourly rates and the cost of the panel with its disclosure control.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -137,6 +138,9 @@ def test_the_site_administrator_sets_rates_on_the_page(demo, client_as):
     assert "£57.00" in page and "£72,000 a year" in page and "Default" in page
     errors = _body(client.post(url, {f"rate_{Role.CHAIR}": "lots"}))
     assert "Enter the rate for a panel chair in pounds, for example 45.50" in errors
+    # A screen reader hears the error first, once (the layout adds "Error:" for any page with form errors).
+    title = re.search(r"<title>(.*?)</title>", errors, re.S).group(1).strip()
+    assert title.startswith("Error: Hourly rates") and title.count("Error:") == 1
     response = client.post(url, {f"rate_{Role.CHAIR}": "£61.50", f"rate_{Role.COORDINATOR}": "35"})
     assert response.status_code == 302
     site = Site.objects.get(slug="northbridge")
