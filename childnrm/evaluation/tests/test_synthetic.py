@@ -34,7 +34,7 @@ def tvd(real: pd.DataFrame, synthetic: pd.DataFrame, columns) -> float:
     return sum(abs(p[k] / len(real) - q[k] / len(synthetic)) for k in set(p) | set(q)) / 2
 
 
-def test_a_synthetic_copy_with_its_report(demo, tmp_path, client_as):
+def test_a_synthetic_copy_with_its_report(demo, tmp_path, client_as, private_storage):
     many_cases("northbridge", 90)
     many_cases("three-rivers", 40, seed=11)
     call_command("evaluation_synthetic", "--out", str(tmp_path), "--epsilon", "4")
@@ -102,7 +102,7 @@ def test_a_synthetic_copy_with_its_report(demo, tmp_path, client_as):
     assert b"".join(download.streaming_content) == csv_path.read_bytes()
 
 
-def test_too_few_cases_for_a_synthetic_copy(demo, tmp_path, client_as):
+def test_too_few_cases_for_a_synthetic_copy(demo, tmp_path, client_as, private_storage):
     many_cases("northbridge", 8)
     with pytest.raises(CommandError, match="too few for a synthetic dataset"):
         call_command("evaluation_synthetic", "--out", str(tmp_path))

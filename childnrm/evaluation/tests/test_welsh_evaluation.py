@@ -93,7 +93,7 @@ def test_an_analysts_request_with_mistakes_is_answered_in_welsh(welsh_agreements
     assert english_left(body, names=names()) == []
 
 
-def test_the_synthetic_datasets_report_is_in_welsh(welsh_agreements, tmp_path):
+def test_the_synthetic_datasets_report_is_in_welsh(welsh_agreements, tmp_path, private_storage):
     """The report's figures and headings in Welsh; its column names are the file's own, in `<code>`."""
     many_cases("northbridge", 110)
     call_command("evaluation_synthetic", "--out", str(tmp_path), "--epsilon", "4")
