@@ -12,7 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
-from childnrm.accounts.models import Role, Site, User
+from childnrm.accounts.models import Nation, Role, Site, User
 from childnrm.demo.compose import load_demo_data
 from childnrm.kit.links import bare_paths
 from childnrm.people.demo import ENGLAND_SITES, demo_email
@@ -75,6 +75,15 @@ def demo_nations(db) -> list[User]:
 @pytest.fixture
 def site(demo) -> Site:
     return Site.objects.get(slug="northbridge")
+
+
+@pytest.fixture
+def welsh_site(site) -> Site:
+    """Northbridge as a site in Wales, Welsh by default: its users see Welsh until they choose otherwise."""
+    site.nation = Nation.WALES
+    site.default_language = "cy"
+    site.save()
+    return site
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from childnrm.accounts.models import Nation, Role, Site, User
+from childnrm.accounts.models import Role, Site, User
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from conftest import demo_user, signed_in
 
@@ -24,14 +24,6 @@ SIGNED_OUT_PAGES = [
     "core:privacy",
 ]
 SIGNED_IN_PAGES = ["core:home", "core:accessibility", "core:privacy", "accounts:account", "accounts:password-change"]
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names_on(user: User, site: Site) -> list[str]:

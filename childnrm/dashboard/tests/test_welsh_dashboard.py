@@ -9,20 +9,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from childnrm.accounts.models import Nation, Role, Site, User
+from childnrm.accounts.models import Role, Site, User
 from childnrm.core.tests.welsh import walk_in_welsh
 from childnrm.dashboard.tests.factories import accepted_referral, days_ago, final_decision, information_request
 from childnrm.dashboard.views import SECTIONS
 from childnrm.people.models import Child
 from conftest import demo_user, signed_in
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names_on(user: User, site: Site) -> list[str]:

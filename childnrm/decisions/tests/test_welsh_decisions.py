@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import walk_in_welsh
 from childnrm.decisions import next_steps as next_steps_registry
 from childnrm.decisions.forms import SECTION_FORMS
@@ -51,14 +51,6 @@ TYPED_FIELDS = (
     "second_review_reasons",
     "casting_vote_reasons",
 )
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names() -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from childnrm.accounts.models import Nation, Role, Site, User
+from childnrm.accounts.models import Role, Site, User
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from childnrm.feedback.demo import DEMO_ANSWERS, open_session
 from childnrm.feedback.models import FeedbackSession
@@ -22,14 +22,6 @@ from childnrm.safeguarding.demo import demo_child
 from conftest import demo_user, signed_in
 
 WRITTEN = [better for _, _, better in DEMO_ANSWERS if better]  # the children's own words, shown as written
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names_on(user: User, site: Site) -> list[str]:

@@ -14,20 +14,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview
 from childnrm.outcomes.tests.factories import decided_child, missing_episode
 from childnrm.outcomes.tests.test_views import REVIEW_POST
 from conftest import demo_user, signed_in
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 @pytest.fixture

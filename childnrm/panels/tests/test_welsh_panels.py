@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import walk_in_welsh
 from childnrm.panels.demo import DEMO_LOCATION
 from childnrm.panels.models import PanelMember
@@ -27,14 +27,6 @@ from conftest import demo_user, signed_in
 pytestmark = pytest.mark.django_db
 
 SITE = "northbridge"
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names() -> list[str]:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from childnrm.referrals.answers import SECTIONS
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -35,14 +34,6 @@ LEARNING_NOT_YET_WELSH = (
     "in the library",
     "Search the evidence library",
 )
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names_on(user: User, site: Site) -> list[str]:

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import walk_in_welsh
 from childnrm.decisions.models import Decision, DecisionVote
 from childnrm.decisions.tests.test_welsh_decisions import TYPED_FIELDS
@@ -25,14 +25,6 @@ from conftest import signed_in
 pytestmark = pytest.mark.django_db
 
 SITE = "northbridge"
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def names() -> list[str]:

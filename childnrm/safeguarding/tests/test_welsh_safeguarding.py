@@ -13,7 +13,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from childnrm.accounts.models import Nation, Organisation, Role, Site, User
+from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import english_left, html_lang
 from childnrm.safeguarding.demo import demo_child
 from childnrm.safeguarding.models import ContextualLink, PlanAction, SafeguardingPlan, StatutoryPeriod
@@ -26,14 +26,6 @@ LIBRARY_PANEL = re.compile(r'<details class="govuk-details app-library-links">.*
 
 # Routes that only take a POST (they redirect a GET): walked by the pages that post to them.
 POST_ONLY = {"safeguarding:action-update", "safeguarding:guardian-end", "safeguarding:referral-confirm"}
-
-
-@pytest.fixture
-def welsh_site(site) -> Site:
-    site.nation = Nation.WALES
-    site.default_language = "cy"
-    site.save()
-    return site
 
 
 def written_on(site: Site) -> list[str]:
