@@ -8,10 +8,17 @@ runs alternate at each client count, so their ratio is measured under the same m
 replays the previous design's statements (before ADR 0012: a global advisory lock held until commit, the
 last event read, the new one chained to it) into a copy of the audit table, for the before/after. The load
 average is printed next to each row because the figures only mean something on a quiet machine.
-If the audit service has a sealer (`audit_seal`), one extra process seals every second while the audited
-clients run, as the periodic sealing task would in production.
+If the audit service has a sealer (`audit_seal`), one extra process seals every `--seal-every` seconds while the
+audited clients run (1 by default: sixty times the rate of the production task, which runs every minute).
 
     .venv/bin/python bench/audit_ceiling.py                     # 1 2 4 8 16 32 clients, 5 s each
+    .venv/bin/python bench/audit_ceiling.py --page              # the service's own child record instead
+
+With `--page`, each transaction is a real request for a child's record (the whole middleware stack, the view,
+its queries and its template, signed in as the site's coordinator with both factors), made in-process with
+Django's test client so no HTTP server's CPU is counted; unaudited runs switch auditing off in the client
+processes as `bench/settings_bench_unaudited.py` does. This is the figure the issue's target is about: what
+auditing costs a request of the service at 16 clients. The demo is loaded into the database the first time.
     .venv/bin/python bench/audit_ceiling.py --clients 1,16 --seconds 10 --database-url postgres://...
 
 The database (default: postgres://postgres@127.0.0.1:5432/childnrm_audit_bench) is created and migrated
@@ -104,16 +111,59 @@ def _legacy_record(done: int) -> None:
         )
 
 
-def _client(mode: str, seconds: float, reads: int, start: mp.Barrier, results: mp.Queue) -> None:
+def _ensure_demo() -> str:
+    """The demo in the database (once); the path of a Northbridge child's record."""
+    from django.core.management import call_command
+
+    from childnrm.accounts.models import User
+    from childnrm.people.models import Child
+
+    if not User.objects.exists():
+        call_command("seed_demo", verbosity=0)
+    child = Child.objects.filter(site__slug="northbridge").order_by("pk").first()
+    assert child is not None, "the demo has no Northbridge child"
+    return f"/children/{child.reference}/"
+
+
+def _page_client(page: str, audited: bool):
+    """A coordinator signed in with both factors, as after the sign-in journey (as the tests' `signed_in`)."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from childnrm.accounts.models import User
+    from childnrm.people.demo import demo_email
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    if not audited:  # exactly what bench/settings_bench_unaudited.py sets
+        settings.ENVIRONMENT, settings.AUDIT_ENABLED = "bench", False
+    user = User.objects.get(email=demo_email("coordinator", "northbridge"))
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+    session.save()
+    assert client.get(page).status_code == 200, f"{page} did not open for the coordinator"
+    return client
+
+
+def _client(mode: str, seconds: float, reads: int, start: mp.Barrier, results: mp.Queue, page: str = "") -> None:
     from django.db import connection, transaction
 
     from childnrm.audit.services import audit_record
 
     connection.close()  # never share the parent's connection after fork
+    if page:
+        client = _page_client(page, audited=mode == "audited")
     start.wait()
     done = 0
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while page and time.monotonic() < deadline:
+        if client.get(page).status_code != 200:
+            raise SystemExit(f"{page} failed")
+        done += 1
+    while not page and time.monotonic() < deadline:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 for i in range(reads):
@@ -129,7 +179,7 @@ def _client(mode: str, seconds: float, reads: int, start: mp.Barrier, results: m
     results.put(done)
 
 
-def _sealer(seconds: float, start: mp.Barrier, results: mp.Queue) -> None:
+def _sealer(seconds: float, every: float, start: mp.Barrier, results: mp.Queue) -> None:
     from django.db import connection
 
     from childnrm.audit import services
@@ -140,24 +190,24 @@ def _sealer(seconds: float, start: mp.Barrier, results: mp.Queue) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         sealed += services.audit_seal().events
-        time.sleep(1)
+        time.sleep(every)
     connection.close()
     results.put(sealed)
 
 
-def _run(clients: int, mode: str, seconds: float, reads: int) -> float:
+def _run(clients: int, mode: str, seconds: float, reads: int, page: str = "", seal_every: float = 1.0) -> float:
     from django.db import connections
 
     from childnrm.audit import services
 
     connections.close_all()
     ctx = mp.get_context("fork")
-    sealing = mode == "audited" and hasattr(services, "audit_seal")
+    sealing = mode == "audited" and hasattr(services, "audit_seal") and seal_every > 0
     start = ctx.Barrier(clients + (1 if sealing else 0) + 1)
     results: mp.Queue = ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(mode, seconds, reads, start, results)) for _ in range(clients)]
+    procs = [ctx.Process(target=_client, args=(mode, seconds, reads, start, results, page)) for _ in range(clients)]
     if sealing:
-        procs.append(ctx.Process(target=_sealer, args=(seconds, start, results)))
+        procs.append(ctx.Process(target=_sealer, args=(seconds, seal_every, start, results)))
     for proc in procs:
         proc.start()
     start.wait()
@@ -181,27 +231,40 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each run (default 5)")
     parser.add_argument("--reads", type=int, default=0, help="SELECTs in each transaction before the write")
     parser.add_argument("--database-url", default=os.environ.get("AUDIT_BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument(
+        "--seal-every",
+        type=float,
+        default=1.0,
+        help="seconds between the sealer's runs while audited clients run (1: sixty times the production task's"
+        " rate, the harshest case; 0: no sealer)",
+    )
+    parser.add_argument("--page", action="store_true", help="a child's record page instead of bare statements")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         parser.error("the ceiling is measured on PostgreSQL")
     _setup_django(args.database_url)
     _ensure_database(args.database_url)
+    page = _ensure_demo() if args.page else ""
+    work = "one request for a child's record" if page else f"{args.reads} SELECTs + 1 INSERT"
     print(
-        f"Audit ceiling; each transaction: {args.reads} SELECTs + 1 INSERT (+ 1 audit event);"
-        f" {args.seconds:g} s per run; {os.cpu_count()} CPUs; PostgreSQL"
+        f"Audit ceiling; each transaction: {work} (+ 1 audit event); {args.seconds:g} s per run; "
+        f"{os.cpu_count()} CPUs; PostgreSQL; sealer every {args.seal_every:g} s (0: none)"
     )
     print()
-    columns = ["clients", "unaudited tx/s", "audited, global lock (before)", "audited, batch sealing (now)"]
-    columns += ["now / unaudited", "load average (1, 5, 15 min)"]
+    columns = ["clients", "unaudited tx/s"] + ([] if page else ["audited, global lock (before)"])
+    columns += ["audited, batch sealing (now)", "now / unaudited", "load average (1, 5, 15 min)"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "|".join("-" * (len(c) + 1) + ":" for c in columns[:-1]) + "|---|")
     for clients in (int(c) for c in args.clients.split(",")):
         load = _load()
-        plain = _run(clients, "unaudited", seconds=args.seconds, reads=args.reads)
-        legacy = _run(clients, "legacy", seconds=args.seconds, reads=args.reads)
-        audited = _run(clients, "audited", seconds=args.seconds, reads=args.reads)
+        plain = _run(clients, "unaudited", seconds=args.seconds, reads=args.reads, page=page)
+        # The previous design's lock is replayed for bare statements only (the service no longer has it).
+        legacy = "" if page else f" {_run(clients, 'legacy', seconds=args.seconds, reads=args.reads):29.0f} |"
+        audited = _run(
+            clients, "audited", seconds=args.seconds, reads=args.reads, page=page, seal_every=args.seal_every
+        )
         print(
-            f"| {clients:7d} | {plain:14.0f} | {legacy:29.0f} | {audited:28.0f} | {audited / plain:15.0%} | {load} |",
+            f"| {clients:7d} | {plain:14.0f} |{legacy} {audited:28.0f} | {audited / plain:15.0%} | {load} |",
             flush=True,
         )
 

@@ -481,6 +481,7 @@ def seed_audit_events(
     rng: random.Random,
 ) -> dict:
     from childnrm.audit.chain import GENESIS_HASH, _key, seal
+    from childnrm.audit.services import forget_taken_seqs
 
     for i, s in enumerate(staff):
         s["ip"] = f"{ACTOR_IP_BASE}.{s['site_id'] % 250}.{i // 250}.{i % 250 + 1}"
@@ -489,8 +490,11 @@ def seed_audit_events(
         last = cur.fetchone()
         cur.execute("SELECT coalesce(max(id), 0) FROM audit_auditevent")
         max_id = cur.fetchone()[0]
+        # Past every seq a process has taken from the sequence, used or not (audit_record takes them in blocks).
+        cur.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id'))")
+        taken = cur.fetchone()[0]
     seq0, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
-    id0 = max(max_id, seq0)
+    id0 = max(max_id, seq0, taken)
 
     # Children as parallel arrays, ordered by creation time.
     ch_ids = [r[0] for r in children["rows"]]
@@ -687,6 +691,7 @@ def seed_audit_events(
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('audit_auditevent', 'id'), (SELECT max(id) FROM audit_auditevent))"
         )
+    forget_taken_seqs()
     elapsed = time.perf_counter() - started
     log(
         f"audit events: {count:,} copied in {elapsed:.1f}s ({count / max(elapsed, 1e-9):,.0f}/s); "

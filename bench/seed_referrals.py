@@ -11,12 +11,12 @@ child record for every referral), so each gets exactly one referral, submitted a
   with the local authorities' mix of exploitation types for the same nationality;
 - where the exploitation happened from the longitudinal table (Q4 2023 children), UK children in
   the UK (ethnicity and language are not published nationally: they follow the nationality);
-- the real eligibility engine (`childnrm.referrals.eligibility.assess`) deciding who decides: ages
+- the real eligibility engine (`childnrm.triage.eligibility.assess`) deciding who decides: ages
   near 18, disputed or uncertain ages and public-order cases go to the SCA; about 2% are referred by
   a first responder of another site and transferred;
 - then the coordinator's triage a day or two later (rarely an override with a reason), the status
   changes as `triage_confirm` writes them (accepted; handed off with the case packet built by
-  `childnrm.referrals.handoff.case_packet`; transferred, received and accepted at the child's site),
+  `childnrm.triage.packet.case_packet`; transferred, received and accepted at the child's site),
   a few withdrawn, and those referred in the last days still awaiting triage.
 
 Rows are written with COPY from unsaved model instances (bench/bulk.py). Returns counts and sample
@@ -190,17 +190,16 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     from bench.seed import log
     from childnrm.accounts.models import Organisation, Site, User
     from childnrm.people.models import AssociationKind, ChildAssociation
-    from childnrm.referrals import eligibility, handoff
     from childnrm.referrals.models import (
-        HandOff,
         Referral,
         ReferralSource,
         ReferralStatus,
         ReferralStatusChange,
-        TriageAssessment,
-        TriageOutcome,
         new_referral_reference,
     )
+    from childnrm.triage import eligibility
+    from childnrm.triage import packet as case_packets
+    from childnrm.triage.models import OnwardReferral, TriageAssessment, TriageOutcome
 
     weights = nrm_weights.referral_weights()
     log(f"referral distributions from {weights['source']}; police share {weights['police_share']:.0%}")
@@ -458,7 +457,7 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     # Case packets, as `triage_confirm` builds them at the moment of hand-off: the referral as it then was,
     # its history up to then. Built by the application's own function from the rows just written.
     t0 = time.perf_counter()
-    ho_id = next_id(conn, HandOff)
+    ho_id = next_id(conn, OnwardReferral)
     packets = []
     todo = {t[0].pk: t for t in handoffs_todo}
     related = [f.name for f in Referral._meta.concrete_fields if f.is_relation]
@@ -466,16 +465,16 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     for row in rows.iterator(chunk_size=2000):
         _referral, outcome, from_site, to_site, user, words, at = todo[row.pk]
         row.status, row.site = ReferralStatus.HANDED_OFF, from_site  # as it was when the packet was sent
-        details = handoff.handoff_details(
+        details = case_packets.onward_details(
             outcome=outcome, from_site=from_site, to_site=to_site, user=user, reason=words
         )
         details["produced_at"] = at.astimezone(UTC).isoformat()
-        packet = handoff.case_packet(row, handoff=details)
+        packet = case_packets.case_packet(row, sent=details)
         packet["generated_at"] = details["produced_at"]
         packet["status_history"] = [h for h in packet["status_history"] if _before(h["at"], at)]
         packet["triage"] = [t for t in packet["triage"] if _before(t["assessed_at"], at)]
         packets.append(
-            HandOff(
+            OnwardReferral(
                 id=ho_id + len(packets),
                 referral_id=row.pk,
                 outcome=outcome,
@@ -484,11 +483,11 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
                 produced_by=user,
                 produced_at=at,
                 packet=packet,
-                sha256=handoff.packet_sha256(packet),
+                sha256=case_packets.packet_sha256(packet),
             )
         )
-    log(f"case packets: {len(packets):,} built with handoff.case_packet in {time.perf_counter() - t0:.1f}s")
-    copy_instances(conn, HandOff, packets, log=log)
+    log(f"case packets: {len(packets):,} built with triage.packet.case_packet in {time.perf_counter() - t0:.1f}s")
+    copy_instances(conn, OnwardReferral, packets, log=log)
     with conn.cursor() as cur:
         for table in (
             "referrals_referral",

@@ -86,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     from childnrm.outcomes.models import MissingEpisode, OutcomeReview
     from childnrm.panels.models import AgendaItem, Meeting, MeetingAttendee
     from childnrm.people.models import ChildLinkDecision
-    from childnrm.referrals.models import HandOff, Referral
+    from childnrm.referrals.models import Referral
     from childnrm.safeguarding.models import PlanAction, PlanActionUpdate, SafeguardingPlan
+    from childnrm.triage.models import OnwardReferral
 
     def t(model) -> str:
         return model._meta.db_table
@@ -173,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         (
             "hand-offs",
-            cols("h", HandOff, "referral", "produced_at", "outcome"),
-            f"{t(HandOff)} h WHERE h.referral_id {in_scope[1]}",
+            cols("h", OnwardReferral, "referral", "produced_at", "outcome"),
+            f"{t(OnwardReferral)} h WHERE h.referral_id {in_scope[1]}",
             in_scope[0],
         ),
         (

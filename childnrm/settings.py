@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "childnrm.people",
     "childnrm.training",
     "childnrm.referrals",
+    "childnrm.triage",
     "childnrm.api",
     "childnrm.panels",
     "childnrm.information",

@@ -5,6 +5,7 @@ urlpatterns = [
     path("account/", include("childnrm.accounts.urls")),
     path("children/", include("childnrm.people.urls")),
     path("referrals/", include("childnrm.referrals.urls")),
+    path("referrals/", include("childnrm.triage.urls")),
     path("api/", include("childnrm.api.urls")),
     path("panels/", include("childnrm.panels.urls")),
     path("information-requests/", include("childnrm.information.urls")),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
@@ -89,46 +90,48 @@ _ROLE_CHOICES = Role.choices
 
 
 class SiteUserAddForm(GovukFormMixin, forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter their full name"})
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, error_messages={"required": _("Enter their full name")}
+    )
     email = forms.EmailField(
-        label="Work email address",
+        label=_("Work email address"),
         max_length=254,
         error_messages={
-            "required": "Enter their work email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": _("Enter their work email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
     )
     organisation = forms.ModelChoiceField(
-        label="Organisation",
+        label=_("Organisation"),
         queryset=Organisation.objects.filter(active=True),
-        empty_label="Choose an organisation",
-        error_messages={"required": "Choose their organisation"},
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose their organisation")},
     )
-    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    job_title = forms.CharField(label=_("Job title (optional)"), max_length=200, required=False)
     roles = forms.MultipleChoiceField(
-        label="Roles at this site",
+        label=_("Roles at this site"),
         choices=_ROLE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one role"},
+        error_messages={"required": _("Choose at least one role")},
     )
 
 
 class SiteUserRolesForm(GovukFormMixin, forms.Form):
     roles = forms.MultipleChoiceField(
-        label="Roles at this site",
+        label=_("Roles at this site"),
         choices=_ROLE_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Untick every role to remove them from this site",
+        help_text=_("Untick every role to remove them from this site"),
     )
 
 
 # Site decision policy (issue 8 rule 12) -------------------------------------------------------------
 
-_YES_NO = [("yes", "Yes"), ("no", "No")]
+_YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def _days_field(label: str, hint: str, not_a_number: str) -> forms.IntegerField:
+def _days_field(label: str | Promise, hint: str | Promise, not_a_number: str | Promise) -> forms.IntegerField:
     # A text input with a numeric keypad (GOV.UK advice); the limits are the service's, told field by field.
     return forms.IntegerField(
         label=label,
@@ -138,7 +141,7 @@ def _days_field(label: str, hint: str, not_a_number: str) -> forms.IntegerField:
     )
 
 
-def _yes_no_field(label: str, hint: str, required: str) -> forms.TypedChoiceField:
+def _yes_no_field(label: str | Promise, hint: str | Promise, required: str | Promise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         help_text=hint,
@@ -154,61 +157,71 @@ class SitePolicyForm(GovukFormMixin, forms.Form):
     accounts.policy.policy_change so that a page, the shell and a test meet the same rules."""
 
     rg_due_days = _days_field(
-        "Days the panel has to make the reasonable grounds decision",
-        "Counted from the day of referral. The pilot allows no more than 45 calendar days (26 working days)",
+        _("Days the panel has to make the reasonable grounds decision"),
+        _("Counted from the day of referral. The pilot allows no more than 45 calendar days (26 working days)"),
         site_policy.RG_DUE_CALENDAR.not_a_number,
     )
     rg_due_basis = forms.ChoiceField(
-        label="Are these calendar days or working days?",
-        help_text="Working days leave out weekends and the bank holidays of the site's nation",
+        label=_("Are these calendar days or working days?"),
+        help_text=_("Working days leave out weekends and the bank holidays of the site's nation"),
         choices=DayBasis.choices,
         widget=forms.RadioSelect,
         error_messages={"required": site_policy.CHOICE_FIELDS["rg_due_basis"][1]},
     )
     recovery_period_days = _days_field(
-        "Recovery period, in calendar days",
-        "The least time between a positive reasonable grounds decision and the conclusive grounds decision, "
-        "for the child to recover. The national minimum is 30 days",
+        _("Recovery period, in calendar days"),
+        _(
+            "The least time between a positive reasonable grounds decision and the conclusive grounds decision, "
+            "for the child to recover. The national minimum is 30 days"
+        ),
         site_policy.DAY_LIMITS["recovery_period_days"].not_a_number,
     )
     rg_and_cg_at_one_sitting = _yes_no_field(
-        "Can the panel make both decisions at one sitting?",
-        "Yes means the panel may make the reasonable grounds and conclusive grounds decisions at the same meeting "
-        "when the evidence is enough, and the recovery period does not apply",
+        _("Can the panel make both decisions at one sitting?"),
+        _(
+            "Yes means the panel may make the reasonable grounds and conclusive grounds decisions at the same meeting "
+            "when the evidence is enough, and the recovery period does not apply"
+        ),
         site_policy.BOOLEAN_FIELDS["rg_and_cg_at_one_sitting"],
     )
     negative_second_review = _yes_no_field(
-        "Do negative decisions have a second review before they are final?",
-        "Yes means a second chair, who did not sit on the case, reviews every negative decision before it is "
-        "final and the referrer is told",
+        _("Do negative decisions have a second review before they are final?"),
+        _(
+            "Yes means a second chair, who did not sit on the case, reviews every negative decision before it is "
+            "final and the referrer is told"
+        ),
         site_policy.BOOLEAN_FIELDS["negative_second_review"],
     )
     tie_rule = forms.ChoiceField(
-        label="What happens when the panel's votes are tied?",
+        label=_("What happens when the panel's votes are tied?"),
         choices=TieRule.choices,
         widget=forms.RadioSelect,
         error_messages={"required": site_policy.CHOICE_FIELDS["tie_rule"][1]},
     )
     reconsideration_window_days = _days_field(
-        "Time to ask for reconsideration, in calendar days",
-        "How long the referrer or support provider has to ask the panel to look again at a negative decision, "
-        "from the day it was final and communicated. The national minimum is 30 days",
+        _("Time to ask for reconsideration, in calendar days"),
+        _(
+            "How long the referrer or support provider has to ask the panel to look again at a negative decision, "
+            "from the day it was final and communicated. The national minimum is 30 days"
+        ),
         site_policy.DAY_LIMITS["reconsideration_window_days"].not_a_number,
     )
     information_request_days = _days_field(
-        "Days agencies have to answer a request for information",
-        "The usual due date the panel gives an agency when it asks for information about a case",
+        _("Days agencies have to answer a request for information"),
+        _("The usual due date the panel gives an agency when it asks for information about a case"),
         site_policy.DAY_LIMITS["information_request_days"].not_a_number,
     )
     turning_18_warning_days = _days_field(
-        "Days before the 18th birthday to start the turning 18 warning",
-        "The dashboard shows a young person this many days before they turn 18, so consent to stay in the "
-        "National Referral Mechanism and adult support can be arranged in time",
+        _("Days before the 18th birthday to start the turning 18 warning"),
+        _(
+            "The dashboard shows a young person this many days before they turn 18, so consent to stay in the "
+            "National Referral Mechanism and adult support can be arranged in time"
+        ),
         site_policy.DAY_LIMITS["turning_18_warning_days"].not_a_number,
     )
     reason = forms.CharField(
-        label="Why is the policy changing?",
-        help_text="For example, the decision of the strategic board and its date. This is kept with the new version",
+        label=_("Why is the policy changing?"),
+        help_text=_("For example, the decision of the strategic board and its date. This is kept with the new version"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": site_policy.REASON_REQUIRED},

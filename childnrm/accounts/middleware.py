@@ -18,6 +18,9 @@ from childnrm.kit import i18n
 # The site default found for a user who has not chosen, kept for the session: one query per session, not per
 # page. A change of a site's default reaches its users at their next sign-in.
 SESSION_SITE_LANGUAGE = "childnrm_site_language"
+# A language a page without sign-in chose for this visit from whom it is for (the child's feedback pages: the
+# child's recorded language, feedback.language). The language switch drops it: its cookie then holds the choice.
+VISIT_LANGUAGE = "childnrm_visit_language"
 
 
 def site_default_language(user) -> str:
@@ -30,6 +33,12 @@ def site_default_language(user) -> str:
         .distinct()
     )
     return found.pop() if len(found) == 1 else ""
+
+
+def reader_language(user) -> str:
+    """The language to write to a user in (an email, a reminder): their own choice, else their sites' default,
+    else English. Pages follow the request instead (`preferred_language`)."""
+    return i18n.supported(user.language) or i18n.supported(site_default_language(user)) or i18n.ENGLISH
 
 
 def preferred_language(request: HttpRequest) -> str | None:

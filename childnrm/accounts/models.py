@@ -32,15 +32,15 @@ class Nation(models.TextChoices):
 
 
 class DayBasis(models.TextChoices):
-    CALENDAR = "calendar", "Calendar days"
-    WORKING = "working", "Working days"
+    CALENDAR = "calendar", _("Calendar days")
+    WORKING = "working", _("Working days")
 
 
 class TieRule(models.TextChoices):
     """What a site's panel does when the votes cast are tied (domain.md step 7)."""
 
-    CASTING_VOTE = "casting_vote", "The chair gives a casting vote, with reasons"
-    DEFER = "defer", "The decision is deferred to a further sitting"
+    CASTING_VOTE = "casting_vote", _("The chair gives a casting vote, with reasons")
+    DEFER = "defer", _("The decision is deferred to a further sitting")
 
 
 class Organisation(models.Model):

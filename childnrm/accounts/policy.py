@@ -14,6 +14,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import DayBasis, Site, SitePolicy, TieRule, User
@@ -42,9 +45,9 @@ class DayLimit:
 
     minimum: int
     maximum: int
-    too_low: str
-    too_high: str
-    not_a_number: str
+    too_low: str | Promise
+    too_high: str | Promise
+    not_a_number: str | Promise
 
 
 # The limits, in one table. Sources are /work/shared/domain.md steps 3, 4, 5, 11 and 13.
@@ -61,102 +64,111 @@ class DayLimit:
 # | information request (days)       |   1 |  45 | an answer due after the RG decision's latest day is no use |
 # | turning-18 warning (days)        | 100 | 365 | no later than the 100-day cut-off at referral, so consent  |
 # |                                  |     |     | and adult support are planned well ahead (step 13)         |
-_RG_NOT_A_NUMBER = "Enter the number of days the panel has to make the reasonable grounds decision, like 45"
+_RG_NOT_A_NUMBER = _("Enter the number of days the panel has to make the reasonable grounds decision, like 45")
 RG_DUE_CALENDAR = DayLimit(
     1,
     45,
-    "The reasonable grounds decision must be due at least 1 day after referral",
-    "The reasonable grounds decision must be due no more than 45 calendar days after referral, the pilot's limit",
+    _("The reasonable grounds decision must be due at least 1 day after referral"),
+    _("The reasonable grounds decision must be due no more than 45 calendar days after referral, the pilot's limit"),
     _RG_NOT_A_NUMBER,
 )
 RG_DUE_WORKING = DayLimit(
     1,
     26,
-    "The reasonable grounds decision must be due at least 1 working day after referral",
-    "The reasonable grounds decision must be due no more than 26 working days after referral. More working days "
-    "can go past the pilot's limit of 45 calendar days",
+    _("The reasonable grounds decision must be due at least 1 working day after referral"),
+    _(
+        "The reasonable grounds decision must be due no more than 26 working days after referral. More working days "
+        "can go past the pilot's limit of 45 calendar days"
+    ),
     _RG_NOT_A_NUMBER,
 )
 DAY_LIMITS: dict[str, DayLimit] = {
     "recovery_period_days": DayLimit(
         30,
         90,
-        "The recovery period must be at least 30 days, the national minimum. To take both decisions at one "
-        "sitting, choose that setting instead",
-        "The recovery period must be 90 days or fewer",
-        "Enter the recovery period as a number of days, like 30",
+        _(
+            "The recovery period must be at least 30 days, the national minimum. To take both decisions at one "
+            "sitting, choose that setting instead"
+        ),
+        _("The recovery period must be 90 days or fewer"),
+        _("Enter the recovery period as a number of days, like 30"),
     ),
     "reconsideration_window_days": DayLimit(
         30,
         90,
-        "The time to ask for reconsideration must be at least 30 days, the national minimum",
-        "The time to ask for reconsideration must be 90 days or fewer",
-        "Enter the time to ask for reconsideration as a number of days, like 30",
+        _("The time to ask for reconsideration must be at least 30 days, the national minimum"),
+        _("The time to ask for reconsideration must be 90 days or fewer"),
+        _("Enter the time to ask for reconsideration as a number of days, like 30"),
     ),
     "information_request_days": DayLimit(
         1,
         45,
-        "Agencies must have at least 1 day to answer a request for information",
-        "Agencies must answer a request for information within 45 days, the latest a reasonable grounds decision "
-        "can be made",
-        "Enter the number of days agencies have to answer, like 10",
+        _("Agencies must have at least 1 day to answer a request for information"),
+        _(
+            "Agencies must answer a request for information within 45 days, the latest a reasonable grounds decision "
+            "can be made"
+        ),
+        _("Enter the number of days agencies have to answer, like 10"),
     ),
     "turning_18_warning_days": DayLimit(
         100,
         365,
-        "The turning 18 warning must start at least 100 days before the 18th birthday",
-        "The turning 18 warning must start no more than 365 days before the 18th birthday",
-        "Enter the number of days before the 18th birthday the warning starts, like 180",
+        _("The turning 18 warning must start at least 100 days before the 18th birthday"),
+        _("The turning 18 warning must start no more than 365 days before the 18th birthday"),
+        _("Enter the number of days before the 18th birthday the warning starts, like 180"),
     ),
 }
 BOOLEAN_FIELDS = {
-    "rg_and_cg_at_one_sitting": "Select whether both decisions may be taken at one sitting",
-    "negative_second_review": "Select whether negative decisions have a second review",
+    "rg_and_cg_at_one_sitting": _("Select whether both decisions may be taken at one sitting"),
+    "negative_second_review": _("Select whether negative decisions have a second review"),
 }
 CHOICE_FIELDS = {
-    "rg_due_basis": (DayBasis.values, "Select calendar days or working days"),
-    "tie_rule": (TieRule.values, "Select what happens when the votes are tied"),
+    "rg_due_basis": (DayBasis.values, _("Select calendar days or working days")),
+    "tie_rule": (TieRule.values, _("Select what happens when the votes are tied")),
 }
-REASON_REQUIRED = "Enter why the policy is changing"
-UNCHANGED = "The policy is the same as the one in force. Change at least one setting"
+REASON_REQUIRED = _("Enter why the policy is changing")
+UNCHANGED = _("The policy is the same as the one in force. Change at least one setting")
 
 
 # How each setting is named where people read the policy and its history.
-LABELS: dict[str, str] = {
-    "rg_due_days": "Reasonable grounds decision due",
-    "rg_due_basis": "Days counted as",
-    "recovery_period_days": "Recovery period",
-    "rg_and_cg_at_one_sitting": "Both decisions at one sitting",
-    "negative_second_review": "Second review of negative decisions",
-    "tie_rule": "When the votes are tied",
-    "reconsideration_window_days": "Time to ask for reconsideration",
-    "information_request_days": "Time agencies have to answer a request for information",
-    "turning_18_warning_days": "Turning 18 warning starts",
+LABELS: dict[str, str | Promise] = {
+    "rg_due_days": _("Reasonable grounds decision due"),
+    "rg_due_basis": _("Days counted as"),
+    "recovery_period_days": _("Recovery period"),
+    "rg_and_cg_at_one_sitting": _("Both decisions at one sitting"),
+    "negative_second_review": _("Second review of negative decisions"),
+    "tie_rule": _("When the votes are tied"),
+    "reconsideration_window_days": _("Time to ask for reconsideration"),
+    "information_request_days": _("Time agencies have to answer a request for information"),
+    "turning_18_warning_days": _("Turning 18 warning starts"),
 }
 
 
 def describe(name: str, value: Any) -> str:
     """A setting's value in words, e.g. '30 days' or 'Yes'."""
     if value is None:
-        return "Not set"
+        return gettext("Not set")
     if name in BOOLEAN_FIELDS:
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if name == "rg_due_basis":
-        return DayBasis(value).label if value in DayBasis.values else str(value)
+        return str(DayBasis(value).label) if value in DayBasis.values else str(value)
     if name == "tie_rule":
-        return TieRule(value).label if value in TieRule.values else str(value)
-    suffix = {
-        "rg_due_days": " after referral",
-        "turning_18_warning_days": " before the 18th birthday",
-    }.get(name, "")
-    return f"{value} day{'' if value == 1 else 's'}{suffix}"
+        return str(TieRule(value).label) if value in TieRule.values else str(value)
+    if name == "rg_due_days":
+        return ngettext("%(count)s day after referral", "%(count)s days after referral", value) % {"count": value}
+    if name == "turning_18_warning_days":
+        return ngettext("%(count)s day before the 18th birthday", "%(count)s days before the 18th birthday", value) % {
+            "count": value
+        }
+    return ngettext("%(count)s day", "%(count)s days", value) % {"count": value}
 
 
 class PolicyInvalid(ServiceError):
     """A policy change the service refuses. `errors` maps each field (None: the whole change) to a message
     written for the page."""
 
-    def __init__(self, errors: dict[str | None, str]) -> None:
+    def __init__(self, errors: dict[str | None, str | Promise]) -> None:
+        errors = {name: str(message) for name, message in errors.items()}  # in the page's language
         field, message = next(iter(errors.items()))
         super().__init__(message, field)
         self.errors = errors
@@ -212,9 +224,9 @@ def _day_error(value: Any, limit: DayLimit) -> str | None:
     return None
 
 
-def policy_errors(values: dict[str, Any]) -> dict[str | None, str]:
+def policy_errors(values: dict[str, Any]) -> dict[str | None, str | Promise]:
     """Each value against its limits; an empty dict when the whole policy may be in force."""
-    errors: dict[str | None, str] = {}
+    errors: dict[str | None, str | Promise] = {}
     for name, (choices, message) in CHOICE_FIELDS.items():
         if values.get(name) not in choices:
             errors[name] = message

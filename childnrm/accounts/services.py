@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,6 +26,7 @@ from childnrm.access.policy import Perm, forget_cached_permissions, has_perm
 from childnrm.accounts.models import Membership, Organisation, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.i18n import Language
 
@@ -37,13 +38,15 @@ class AdministrationRefused(ServiceError):
     """A site administrator may not make this change; the message says why, in words for the page."""
 
 
-OWN_ROLES_REFUSED = "You cannot change your own roles. Ask another site administrator to change them"
-OWN_RESET_REFUSED = "You cannot reset your own security codes. Ask another site administrator to reset them"
-OTHER_SITE_RESET_REFUSED = (
+OWN_ROLES_REFUSED = gettext_lazy("You cannot change your own roles. Ask another site administrator to change them")
+OWN_RESET_REFUSED = gettext_lazy(
+    "You cannot reset your own security codes. Ask another site administrator to reset them"
+)
+OTHER_SITE_RESET_REFUSED = gettext_lazy(
     "You cannot reset this person's security codes because they also have roles at a site you do not "
     "administer. Ask the service support team to reset them"
 )
-OTHER_SITE_ADD_REFUSED = (
+OTHER_SITE_ADD_REFUSED = gettext_lazy(
     "This email address cannot be given roles from here. Ask the service support team to give this person "
     "roles at your site"
 )
@@ -117,9 +120,9 @@ def second_factor_reset(*, user: User, by: User, request: HttpRequest) -> None:
     where the user holds a role may do this, and never on their own account.
     """
     if user.pk == by.pk:
-        raise AdministrationRefused(OWN_RESET_REFUSED)
+        raise AdministrationRefused(str(OWN_RESET_REFUSED))
     if not account_within_admin_reach(admin=by, user=user):
-        raise AdministrationRefused(OTHER_SITE_RESET_REFUSED)
+        raise AdministrationRefused(str(OTHER_SITE_RESET_REFUSED))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
@@ -145,25 +148,27 @@ def demo_totp_key(email: str) -> str:
 
 _ACCOUNT_EMAIL_SUBJECTS = {
     # Subjects carry no personal data: email subjects are widely visible.
-    "invitation": "Child NRM Panels: you have been given access",
-    "second_factor_reset": "Child NRM Panels: your sign-in has been reset",
+    "invitation": gettext_lazy("Child NRM Panels: you have been given access"),
+    "second_factor_reset": gettext_lazy("Child NRM Panels: your sign-in has been reset"),
 }
 
 
 def _send_account_email(*, user: User, request: HttpRequest, template: str) -> None:
-    """An email with a one-time link to choose a password (Django's reset token, valid until used)."""
+    """An email with a one-time link to choose a password (Django's reset token, valid until used), in the
+    reader's language: their own choice, else their site's default (ADR 0023)."""
+    from childnrm.accounts.middleware import reader_language  # the middleware imports this module
+
+    language = reader_language(user)
     context = {
         "protocol": "https" if request.is_secure() else "http",
         "domain": request.get_host(),
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    send_mail(
-        subject=_ACCOUNT_EMAIL_SUBJECTS[template],
-        message=render_to_string(f"accounts/email/{template}.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with i18n.language(language):
+        subject = str(_ACCOUNT_EMAIL_SUBJECTS[template])
+        message = render_to_string(f"accounts/email/{template}.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
 
 
 def send_set_password_email(*, user: User, request: HttpRequest) -> None:
@@ -193,7 +198,7 @@ def site_user_add(
         user = User.objects.select_for_update().filter(email=email).first()
         created = user is None
         if not created and not account_within_admin_reach(admin=by, user=user):
-            raise AdministrationRefused(OTHER_SITE_ADD_REFUSED, "email")
+            raise AdministrationRefused(str(OTHER_SITE_ADD_REFUSED), "email")
         if created:
             user = User.objects.create_user(
                 email, None, full_name=full_name, organisation=organisation, job_title=job_title
@@ -221,7 +226,7 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, r
     Never one's own: an administrator cannot widen (or narrow) their own access without a second one.
     """
     if user.pk == by.pk:
-        raise AdministrationRefused(OWN_ROLES_REFUSED)
+        raise AdministrationRefused(str(OWN_ROLES_REFUSED))
     with transaction.atomic():
         current = set(Membership.objects.filter(user=user, site=site, active=True).values_list("role", flat=True))
         wanted = set(roles)

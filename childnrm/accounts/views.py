@@ -27,6 +27,7 @@ from childnrm.access.policy import Perm
 from childnrm.access.roles import ROLE_DESCRIPTIONS, Role
 from childnrm.accounts import forms, selectors, services
 from childnrm.accounts import policy as site_policy_service
+from childnrm.accounts.middleware import VISIT_LANGUAGE
 from childnrm.accounts.models import Site, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_datetime
@@ -218,6 +219,11 @@ password_reset_complete = public(
 # Site user administration ---------------------------------------------------------------------
 
 
+def _role_hints() -> dict[str, str]:
+    """What each role is for, under its checkbox, in the page's language (access.roles marks them)."""
+    return {role: gettext(text) for role, text in ROLE_DESCRIPTIONS.items()}
+
+
 @requires(Perm.SITE_USERS_MANAGE)
 def site_users(request: HttpRequest) -> HttpResponse:
     sites = list(selectors.sites_administered_by(request.user))
@@ -251,14 +257,15 @@ def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
         except services.AdministrationRefused as refusal:
             add_to_form(form, refusal)
         else:
-            messages.success(
-                request, f"{user.full_name} {'has been invited' if created else 'has been given the roles'}"
-            )
+            if created:
+                messages.success(request, gettext("%(name)s has been invited") % {"name": user.full_name})
+            else:
+                messages.success(request, gettext("%(name)s has been given the roles") % {"name": user.full_name})
             if Role.PANEL_MEMBER in form.cleaned_data["roles"]:
                 # Their page offers the seat on the panel the role needs.
                 return redirect("accounts:site-user-detail", site_slug=site.slug, user_id=user.pk)
             return redirect("accounts:site-user-list", site_slug=site.slug)
-    return render(request, "accounts/site_user_add.html", {"site": site, "form": form, "role_hints": ROLE_DESCRIPTIONS})
+    return render(request, "accounts/site_user_add.html", {"site": site, "form": form, "role_hints": _role_hints()})
 
 
 def _site_user_page(
@@ -279,7 +286,7 @@ def _site_user_page(
         "errors": [refusal] if refusal else [],
         "is_self": is_self,
         "may_reset": not is_self and selectors.account_within_admin_reach(admin=request.user, user=member),
-        "role_hints": ROLE_DESCRIPTIONS,
+        "role_hints": _role_hints(),
     }
     return render(request, "accounts/site_user_detail.html", context, status=status)
 
@@ -299,7 +306,7 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
             form = forms.SiteUserRolesForm(initial={"roles": current})
             return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)
         else:
-            messages.success(request, f"Roles for {member.full_name} have been updated")
+            messages.success(request, gettext("Roles for %(name)s have been updated") % {"name": member.full_name})
             if Role.PANEL_MEMBER in set(form.cleaned_data["roles"]) - set(current):
                 # Given the panel member role: their page offers the seat on the panel the role needs.
                 return redirect("accounts:site-user-detail", site_slug=site.slug, user_id=member.pk)
@@ -319,8 +326,11 @@ def site_user_reset_second_factor(request: HttpRequest, site_slug: str, user_id:
         return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)
     messages.success(
         request,
-        f"{member.full_name} has been signed out and emailed a link to choose a new password. "
-        "They will then set up their authenticator app again",
+        gettext(
+            "%(name)s has been signed out and emailed a link to choose a new password. "
+            "They will then set up their authenticator app again"
+        )
+        % {"name": member.full_name},
     )
     return HttpResponseRedirect(reverse("accounts:site-user-detail", args=[site.slug, member.pk]))
 
@@ -388,7 +398,9 @@ def site_policy_change(request: HttpRequest, site_slug: str) -> HttpResponse:
         except site_policy_service.PolicyInvalid as refusal:
             add_to_form(form, refusal)
         else:
-            messages.success(request, f"Version {version.version} of the policy is now in force")
+            messages.success(
+                request, gettext("Version %(version)s of the policy is now in force") % {"version": version.version}
+            )
             return redirect("accounts:site-policy", site_slug=site.slug)
     return render(request, "accounts/site_policy_change.html", {"site": site, "form": form})
 
@@ -412,6 +424,7 @@ def language(request: HttpRequest) -> HttpResponse:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    request.session.pop(VISIT_LANGUAGE, None)  # the switch beats a page's own choice for the visit
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=language_code, request=request)
     return response

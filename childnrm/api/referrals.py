@@ -41,8 +41,9 @@ from childnrm.api.services import (
     request_fingerprint,
 )
 from childnrm.audit.services import Action, audit_record
-from childnrm.referrals.models import Referral, ReferralSource, TriageOutcome
+from childnrm.referrals.models import Referral, ReferralSource
 from childnrm.referrals.services import stored_files_removed_on_rollback
+from childnrm.triage.models import TriageOutcome
 
 router = Router(tags=["Referrals"])
 

@@ -8,7 +8,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from childnrm.accounts.models import Organisation
-from childnrm.referrals.models import Referral, ReferralStatus, TriageAssessment
+from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.triage.models import TriageAssessment
 
 REFERENCE_PATTERN = re.compile(r"^NRM-[A-Z0-9]{8}$")
 

@@ -6,16 +6,20 @@ from functools import partial
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.case_reviews.models import RecommendationStatus, ReviewKind, ReviewStatus
 from childnrm.case_reviews.services import TEXT_MAX, TITLE_MAX, references_in
 from childnrm.kit.actions import ActionProgressForm
 from childnrm.kit.forms import GovukDateField, GovukFormMixin, text_area
 
-NOT_NAMED = "Refer to children by their case reference, never by name."
 
-
-_textarea = partial(text_area, max_length=TEXT_MAX)
+def _textarea(label, *, too_long, **kw) -> forms.CharField:
+    """A free-text question of up to TEXT_MAX characters, with its "too long" message in the reader's language."""
+    field = partial(text_area, max_length=TEXT_MAX)(label, **kw)
+    field.error_messages["max_length"] = too_long
+    return field
 
 
 class CaseReviewForm(GovukFormMixin, forms.Form):
@@ -24,45 +28,52 @@ class CaseReviewForm(GovukFormMixin, forms.Form):
 
 class ReviewDetailsForm(CaseReviewForm):
     kind = forms.ChoiceField(
-        label="Kind of review",
+        label=_("Kind of review"),
         choices=ReviewKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of review", "invalid_choice": "Select the kind of review"},
+        error_messages={"required": _("Select the kind of review"), "invalid_choice": _("Select the kind of review")},
     )
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=TITLE_MAX,
-        help_text=f"A short name the site will know the review by. {NOT_NAMED}",
+        help_text=_(
+            "A short name the site will know the review by. Refer to children by their case reference, never by name."
+        ),
         error_messages={
-            "required": "Enter a title for the review",
-            "max_length": f"Title must be {TITLE_MAX} characters or fewer",
+            "required": _("Enter a title for the review"),
+            "max_length": _("Title must be 200 characters or fewer"),  # TITLE_MAX
         },
     )
     started_on = GovukDateField(
-        label="Date the review started",
-        help_text="For example, 27 3 2026",
-        what="The date the review started",
-        enter="Enter the date the review started",
-        future="The date the review started must be today or in the past",
+        label=_("Date the review started"),
+        help_text=_("For example, 27 3 2026"),
+        what=_("The date the review started"),
+        enter=_("Enter the date the review started"),
+        future=_("The date the review started must be today or in the past"),
         required=True,
     )
     summary = _textarea(
-        "What the review is about",
-        message="Enter what the review is about",
+        _("What the review is about"),
+        message=_("Enter what the review is about"),
         rows=6,
-        help_text=f"What happened and why the site is reviewing it. {NOT_NAMED}",
+        help_text=_(
+            "What happened and why the site is reviewing it. Refer to children by their case reference, never by name."
+        ),
+        too_long=_("What the review is about must be 5,000 characters or fewer"),
     )
 
 
 class ReviewCreateForm(ReviewDetailsForm):
     cases = forms.CharField(
-        label="Case references",
-        help_text="The reference of each case the review is about, for example NRM-7K2M9QXA. Separate them with "
-        "commas or spaces.",
+        label=_("Case references"),
+        help_text=_(
+            "The reference of each case the review is about, for example NRM-7K2M9QXA. Separate them with "
+            "commas or spaces."
+        ),
         max_length=500,
         error_messages={
-            "required": "Enter the reference of at least one case the review is about",
-            "max_length": "Case references must be 500 characters or fewer",
+            "required": _("Enter the reference of at least one case the review is about"),
+            "max_length": _("Case references must be 500 characters or fewer"),
         },
     )
 
@@ -74,12 +85,12 @@ class ReviewCreateForm(ReviewDetailsForm):
 
 class CasesAddForm(CaseReviewForm):
     cases = forms.CharField(
-        label="Case references",
-        help_text="For example, NRM-7K2M9QXA. Separate them with commas or spaces.",
+        label=_("Case references"),
+        help_text=_("For example, NRM-7K2M9QXA. Separate them with commas or spaces."),
         max_length=500,
         error_messages={
-            "required": "Enter the reference of at least one case",
-            "max_length": "Case references must be 500 characters or fewer",
+            "required": _("Enter the reference of at least one case"),
+            "max_length": _("Case references must be 500 characters or fewer"),
         },
     )
 
@@ -89,66 +100,81 @@ class CasesAddForm(CaseReviewForm):
 
 class LearningPointForm(CaseReviewForm):
     text = _textarea(
-        "Learning point",
-        message="Enter the learning point",
-        help_text=f"What the site learned: what helped, what got in the way, what should change. {NOT_NAMED}",
+        _("Learning point"),
+        message=_("Enter the learning point"),
+        help_text=_(
+            "What the site learned: what helped, what got in the way, what should change. Refer to children by "
+            "their case reference, never by name."
+        ),
+        too_long=_("Learning point must be 5,000 characters or fewer"),
     )
 
 
 class RecommendationForm(CaseReviewForm):
-    text = _textarea("Recommendation", message="Enter the recommendation", help_text=NOT_NAMED)
+    text = _textarea(
+        _("Recommendation"),
+        message=_("Enter the recommendation"),
+        help_text=_("Refer to children by their case reference, never by name."),
+        too_long=_("Recommendation must be 5,000 characters or fewer"),
+    )
 
 
 class RecommendationStatusForm(CaseReviewForm):
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=RecommendationStatus.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the recommendation's status",
-            "invalid_choice": "Select the recommendation's status",
+            "required": _("Select the recommendation's status"),
+            "invalid_choice": _("Select the recommendation's status"),
         },
     )
 
 
 class ReviewStatusForm(CaseReviewForm):
     status = forms.ChoiceField(
-        label="Status of the review",
+        label=_("Status of the review"),
         choices=ReviewStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the review's status", "invalid_choice": "Select the review's status"},
+        error_messages={"required": _("Select the review's status"), "invalid_choice": _("Select the review's status")},
     )
 
 
 class ActionForm(CaseReviewForm):
     description = _textarea(
-        "What needs to be done",
-        message="Enter what needs to be done",
-        help_text=f"One action, described so its owner knows when it is done. {NOT_NAMED}",
+        _("What needs to be done"),
+        message=_("Enter what needs to be done"),
+        help_text=_(
+            "One action, described so its owner knows when it is done. Refer to children by their case reference, "
+            "never by name."
+        ),
+        too_long=_("What needs to be done must be 5,000 characters or fewer"),
     )
-    recommendation = forms.ChoiceField(label="Recommendation it answers (optional)", required=False)
+    recommendation = forms.ChoiceField(label=_("Recommendation it answers (optional)"), required=False)
     owner = forms.ChoiceField(
-        label="Owner",
-        help_text="Someone at the site who records the action's progress in this service. They are reminded by "
-        "email when it is overdue.",
-        error_messages={"required": "Select who owns the action", "invalid_choice": "Select who owns the action"},
+        label=_("Owner"),
+        help_text=_(
+            "Someone at the site who records the action's progress in this service. They are reminded by "
+            "email when it is overdue."
+        ),
+        error_messages={"required": _("Select who owns the action"), "invalid_choice": _("Select who owns the action")},
     )
     due_on = GovukDateField(
-        label="Due date",
-        what="Due date",
-        enter="Enter the date the action is due",
+        label=_("Due date"),
+        what=_("Due date"),
+        enter=_("Enter the date the action is due"),
         required=True,
-        help_text="For example, 27 3 2027",
+        help_text=_("For example, 27 3 2027"),
     )
 
     def __init__(self, *args, owners, recommendations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.owners = {str(u.pk): u for u in owners}
         self.recommendations = {str(r.pk): r for r in recommendations}
-        self.fields["owner"].choices = [("", "Select an owner")] + [
+        self.fields["owner"].choices = [("", gettext("Select an owner"))] + [
             (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
         ]
-        self.fields["recommendation"].choices = [("", "None")] + [
+        self.fields["recommendation"].choices = [("", gettext("None"))] + [
             (k, f"{i}. {r.text[:80]}{'…' if len(r.text) > 80 else ''}")
             for i, (k, r) in enumerate(self.recommendations.items(), start=1)
         ]
@@ -159,7 +185,7 @@ class ActionForm(CaseReviewForm):
         value = self.cleaned_data.get("due_on")
         if value and value < timezone.localdate():
             self.fields["due_on"].error_parts = ["day", "month", "year"]
-            raise forms.ValidationError("The due date must be today or in the future")
+            raise forms.ValidationError(gettext("The due date must be today or in the future"))
         return value
 
     def chosen_owner(self):
@@ -171,8 +197,10 @@ class ActionForm(CaseReviewForm):
 
 class ActionUpdateForm(ActionProgressForm):
     note = _textarea(
-        "Progress note",
+        _("Progress note"),
         required=False,
-        help_text="What has been done and what is next. It is added to the action's history and cannot be changed "
-        "afterwards.",
+        help_text=_(
+            "What has been done and what is next. It is added to the action's history and cannot be changed afterwards."
+        ),
+        too_long=_("Progress note must be 5,000 characters or fewer"),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.kit.actions import OPEN_ACTION_STATUSES as OPEN_ACTION_STATUSES  # the apps that import it from here
@@ -25,21 +26,21 @@ def new_case_review_reference() -> str:
 
 
 class ReviewKind(models.TextChoices):
-    PRACTICE = "practice", "Child safeguarding practice review"
-    RAPID = "rapid", "Rapid review"
-    INTERNAL = "internal", "Internal learning review"
+    PRACTICE = "practice", _("Child safeguarding practice review")
+    RAPID = "rapid", _("Rapid review")
+    INTERNAL = "internal", _("Internal learning review")
 
 
 class ReviewStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
 
 
 class RecommendationStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACCEPTED = "accepted", "Accepted"
-    IMPLEMENTED = "implemented", "Implemented"
-    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
 
 # Shared with the other app whose actions are followed up (kit.actions).

@@ -5,7 +5,8 @@ hold the role at the site) goes to the site's coordinators instead, so it is not
 
 Each action is claimed for the day on its own row (a conditional update of `reminded_on`) in the transaction
 that sends the email: a second run the same day sends nothing it sent, and a failed send leaves nothing claimed.
-Emails carry references and links only: no child's name, no words of the review.
+Emails carry references and links only: no child's name, no words of the review. Each is in its reader's
+language: their own choice, else the site's default (ADR 0023).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import Perm, has_perm
-from childnrm.accounts.models import Site
+from childnrm.accounts.models import Site, User
 from childnrm.case_reviews.models import OPEN_ACTION_STATUSES, ReviewAction
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.referrals.tasks import site_coordinator_emails
@@ -67,36 +70,51 @@ def _claim(action: ReviewAction, today: date) -> bool:
 
 
 def _line(action: ReviewAction, today: date) -> str:
+    """One action, in the language of the email it is written in."""
     late = (today - action.due_on).days
     link = absolute_url(reverse("case_reviews:action", args=[action.pk]))
-    return (
-        f"- action {action.pk} of case review {action.review.reference}: was due {long_date(action.due_on)} "
-        f"(overdue by {late} day{'s' if late != 1 else ''})\n  {link}"
-    )
+    text = ngettext(
+        "action %(action)s of case review %(reference)s: was due %(day)s (overdue by %(late)s day)",
+        "action %(action)s of case review %(reference)s: was due %(day)s (overdue by %(late)s days)",
+        late,
+    ) % {"action": action.pk, "reference": action.review.reference, "day": long_date(action.due_on), "late": late}
+    return f"- {text}\n  {link}"
 
 
-def _email(to: str, lines: list[str], *, unowned: bool) -> EmailMessage:
-    several = len(lines) != 1
-    if unowned:
-        opening = (
-            f"{len(lines)} case review action{'s' if several else ''} at your site {'are' if several else 'is'} "
-            f"overdue, and {'their owners' if several else 'its owner'} can no longer update "
-            f"{'them' if several else 'it'} in the service. Give {'them' if several else 'it'} a new owner or "
-            "record progress:"
-        )
-    else:
-        opening = (
-            f"You own {len(lines)} case review action{'s' if several else ''} past "
-            f"{'their' if several else 'its'} due date. Please record progress in the service:"
-        )
-    body = [opening, "", *lines, "", "Do not reply to this email."]
-    subject = "Case review actions overdue" if several else "A case review action is overdue"
+def _language(email: str, site: Site) -> str:
+    """The reader's language (ADR 0023): their own choice, else the site's default, else English."""
+    user = User.objects.filter(email__iexact=email).only("language").first()
+    chosen = i18n.supported(user.language) if user else None
+    return chosen or i18n.supported(site.default_language) or i18n.ENGLISH
+
+
+def _email(to: str, actions: list[ReviewAction], *, unowned: bool, site: Site, today: date) -> EmailMessage:
+    """One reader's email, written in their language."""
+    count = len(actions)
+    with i18n.language(_language(to, site)):
+        lines = [_line(action, today) for action in actions]
+        if unowned:
+            opening = ngettext(
+                "%(count)s case review action at your site is overdue, and its owner can no longer update it in the "
+                "service. Give it a new owner or record progress:",
+                "%(count)s case review actions at your site are overdue, and their owners can no longer update them "
+                "in the service. Give them a new owner or record progress:",
+                count,
+            ) % {"count": count}
+        else:
+            opening = ngettext(
+                "You own %(count)s case review action past its due date. Please record progress in the service:",
+                "You own %(count)s case review actions past their due date. Please record progress in the service:",
+                count,
+            ) % {"count": count}
+        body = [opening, "", *lines, "", gettext("Do not reply to this email.")]
+        subject = ngettext("A case review action is overdue", "Case review actions overdue", count)
     return EmailMessage(subject=subject, body="\n".join(body), to=[to])
 
 
 def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> list[EmailMessage]:
-    owned: dict[str, list[str]] = defaultdict(list)
-    unowned: list[str] = []
+    owned: dict[str, list[ReviewAction]] = defaultdict(list)
+    unowned: list[ReviewAction] = []
     able: dict[int, bool] = {}  # owner id -> may still update actions at the site (one query per owner)
     for action in overdue_actions(site, today):
         if not _claim(action, today):
@@ -106,13 +124,17 @@ def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> list[Ema
         if owner.pk not in able:
             able[owner.pk] = bool(owner.email) and has_perm(owner, Perm.CASE_REVIEW_ACTION_UPDATE, site.pk)
         if able[owner.pk]:
-            owned[owner.email].append(_line(action, today))
+            owned[owner.email].append(action)
         else:
             run.unowned += 1
-            unowned.append(_line(action, today))
-    messages = [_email(email, lines, unowned=False) for email, lines in sorted(owned.items())]
+            unowned.append(action)
+    messages = [
+        _email(email, actions, unowned=False, site=site, today=today) for email, actions in sorted(owned.items())
+    ]
     if unowned:
-        messages += [_email(email, unowned, unowned=True) for email in site_coordinator_emails(site.pk)]
+        messages += [
+            _email(email, unowned, unowned=True, site=site, today=today) for email in site_coordinator_emails(site.pk)
+        ]
     return messages
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.audit.services import Action, audit_record
@@ -87,37 +88,47 @@ def references_in(text: str) -> list[str]:
 def _cases(user, site_ids: list[int], references: list[str], *, field: str = "cases"):
     references = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
     if not references:
-        raise CaseReviewError("Enter the reference of at least one case the review is about", field)
+        raise CaseReviewError(gettext("Enter the reference of at least one case the review is about"), field)
     found = {r.reference: r for r in selectors.reviewable_cases(site_ids, references)}
     unknown = [r for r in references if r not in found]
     if unknown:
         raise CaseReviewError(
-            f"No case of your site has the reference {', '.join(unknown)}. Check the case reference, for example "
-            "NRM-7K2M9QXA",
+            gettext(
+                "No case of your site has the reference %(references)s. Check the case reference, for example "
+                "NRM-7K2M9QXA"
+            )
+            % {"references": ", ".join(unknown)},
             field,
         )
     cases = [found[r] for r in references]
     if len({c.site_id for c in cases}) > 1:
-        raise CaseReviewError("A review is about the cases of one site: enter the cases of one site only", field)
+        raise CaseReviewError(
+            gettext("A review is about the cases of one site: enter the cases of one site only"), field
+        )
     return cases
 
 
 def _check_details(kind: str, title: str, started_on: date | None, summary: str) -> None:
     problems: list[tuple[str | None, str]] = []
     if kind not in ReviewKind.values:
-        problems.append(("kind", "Select the kind of review"))
+        problems.append(("kind", gettext("Select the kind of review")))
     if not title:
-        problems.append(("title", "Enter a title for the review"))
+        problems.append(("title", gettext("Enter a title for the review")))
     elif len(title) > TITLE_MAX:
-        problems.append(("title", f"Title must be {TITLE_MAX} characters or fewer"))
+        problems.append(("title", gettext("Title must be %(max)s characters or fewer") % {"max": TITLE_MAX}))
     if started_on is None:
-        problems.append(("started_on", "Enter the date the review started"))
+        problems.append(("started_on", gettext("Enter the date the review started")))
     elif started_on > timezone.localdate():
-        problems.append(("started_on", "The date the review started must be today or in the past"))
+        problems.append(("started_on", gettext("The date the review started must be today or in the past")))
     if not summary:
-        problems.append(("summary", "Enter what the review is about"))
+        problems.append(("summary", gettext("Enter what the review is about")))
     elif len(summary) > TEXT_MAX:
-        problems.append(("summary", f"What the review is about must be {TEXT_MAX:,} characters or fewer"))
+        problems.append(
+            (
+                "summary",
+                gettext("What the review is about must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"},
+            )
+        )
     if problems:
         raise CaseReviewError(problems[0][1], problems[0][0], problems)
 
@@ -137,7 +148,7 @@ def case_review_create(
     title, summary = (title or "").strip(), (summary or "").strip()
     sites = sites_where(user, Perm.CASE_REVIEW_MANAGE)
     if not sites:
-        raise CaseReviewError("You cannot record case reviews")
+        raise CaseReviewError(gettext("You cannot record case reviews"))
     _check_details(kind, title, started_on, summary)
     cases = _cases(user, sites, case_references)
     with transaction.atomic():
@@ -159,7 +170,7 @@ def case_review_create(
 def _locked(review: CaseReview, user) -> CaseReview:
     locked = CaseReview.objects.select_for_update().get(pk=review.pk)
     if not has_perm(user, Perm.CASE_REVIEW_MANAGE, locked.site_id):
-        raise CaseReviewError("Only the site's panel coordinator can change this case review")
+        raise CaseReviewError(gettext("Only the site's panel coordinator can change this case review"))
     return locked
 
 
@@ -222,7 +233,7 @@ def case_review_cases_add(
 def case_review_status_set(*, review: CaseReview, user, status: str, request: HttpRequest | None = None) -> CaseReview:
     """Completed (today) or back in progress. Its actions are chased whatever the review's status."""
     if status not in ReviewStatus.values:
-        raise CaseReviewError("Select the review's status", "status")
+        raise CaseReviewError(gettext("Select the review's status"), "status")
     with transaction.atomic():
         locked = _locked(review, user)
         if locked.status == status:
@@ -243,11 +254,20 @@ def case_review_status_set(*, review: CaseReview, user, status: str, request: Ht
 
 
 def _text(text: str, what: str, field: str = "text") -> str:
+    """`what`: "learning point" or "recommendation"."""
     text = (text or "").strip()
     if not text:
-        raise CaseReviewError(f"Enter the {what}", field)
+        message = (
+            gettext("Enter the learning point") if what == "learning point" else gettext("Enter the recommendation")
+        )
+        raise CaseReviewError(message, field)
     if len(text) > TEXT_MAX:
-        raise CaseReviewError(f"The {what} must be {TEXT_MAX:,} characters or fewer", field)
+        message = (
+            gettext("The learning point must be %(max)s characters or fewer")
+            if what == "learning point"
+            else gettext("The recommendation must be %(max)s characters or fewer")
+        )
+        raise CaseReviewError(message % {"max": f"{TEXT_MAX:,}"}, field)
     return text
 
 
@@ -287,7 +307,7 @@ def recommendation_status_set(
     *, recommendation: Recommendation, user, status: str, request: HttpRequest | None = None
 ) -> Recommendation:
     if status not in RecommendationStatus.values:
-        raise CaseReviewError("Select the recommendation's status", "status")
+        raise CaseReviewError(gettext("Select the recommendation's status"), "status")
     with transaction.atomic():
         _locked(recommendation.review, user)
         locked = Recommendation.objects.select_for_update().select_related("review").get(pk=recommendation.pk)
@@ -321,17 +341,22 @@ def action_add(
     problems: list[tuple[str | None, str]] = []
     description = (description or "").strip()
     if not description:
-        problems.append(("description", "Enter what needs to be done"))
+        problems.append(("description", gettext("Enter what needs to be done")))
     elif len(description) > TEXT_MAX:
-        problems.append(("description", f"What needs to be done must be {TEXT_MAX:,} characters or fewer"))
+        problems.append(
+            (
+                "description",
+                gettext("What needs to be done must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"},
+            )
+        )
     if owner is None or not selectors.owner_candidates(review.site_id).filter(pk=owner.pk).exists():
-        problems.append(("owner", "Select who owns the action"))
+        problems.append(("owner", gettext("Select who owns the action")))
     if due_on is None:
-        problems.append(("due_on", "Enter the date the action is due"))
+        problems.append(("due_on", gettext("Enter the date the action is due")))
     elif due_on < timezone.localdate():
-        problems.append(("due_on", "The due date must be today or in the future"))
+        problems.append(("due_on", gettext("The due date must be today or in the future")))
     if recommendation is not None and recommendation.review_id != review.pk:
-        problems.append(("recommendation", "Select a recommendation of this review"))
+        problems.append(("recommendation", gettext("Select a recommendation of this review")))
     if problems:
         raise CaseReviewError(problems[0][1], problems[0][0], problems)
     with transaction.atomic():
@@ -363,22 +388,24 @@ def action_update(
     site; an owner their own. Only the coordinator cancels one."""
     note = (note or "").strip()
     if to_status not in ActionStatus.values:
-        raise CaseReviewError("Select the action's status", "status")
+        raise CaseReviewError(gettext("Select the action's status"), "status")
     if len(note) > TEXT_MAX:
-        raise CaseReviewError(f"Progress note must be {TEXT_MAX:,} characters or fewer", "note")
+        raise CaseReviewError(
+            gettext("Progress note must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"}, "note"
+        )
     with transaction.atomic():
         locked = ReviewAction.objects.select_for_update().select_related("review").get(pk=action.pk)
         site_id = locked.review.site_id
         manages = has_perm(user, Perm.CASE_REVIEW_MANAGE, site_id)
         owns = locked.owner_id == user.pk and has_perm(user, Perm.CASE_REVIEW_ACTION_UPDATE, site_id)
         if not (manages or owns):
-            raise CaseReviewError("Only the action's owner or the panel coordinator can update this action")
+            raise CaseReviewError(gettext("Only the action's owner or the panel coordinator can update this action"))
         if to_status == ActionStatus.CANCELLED and locked.status != ActionStatus.CANCELLED and not manages:
-            raise CaseReviewError("Only the panel coordinator can cancel an action", "status")
+            raise CaseReviewError(gettext("Only the panel coordinator can cancel an action"), "status")
         if to_status == locked.status and not note:
             raise CaseReviewError(
-                f"The action is already {ActionStatus(to_status).label.lower()}: enter a progress note or choose "
-                "another status",
+                gettext("The action is already %(status)s: enter a progress note or choose another status")
+                % {"status": ActionStatus(to_status).label.lower()},
                 "note",
             )
         update = ReviewActionUpdate.objects.create(

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -115,7 +116,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"Case review {review.reference} recorded")
+            messages.success(request, gettext("Case review %(reference)s recorded") % {"reference": review.reference})
             return redirect("case_reviews:detail", case_review_id=review.pk)
     return render(request, "case_reviews/review_form.html", {"form": form, "review": None})
 
@@ -167,7 +168,7 @@ def review_change(request: HttpRequest, case_review_id: int) -> HttpResponse:
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Review details saved")
+            messages.success(request, gettext("Review details saved"))
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         _view_audit(request, review, "change case review")
@@ -183,9 +184,13 @@ def review_status(request: HttpRequest, case_review_id: int) -> HttpResponse:
         services.case_review_status_set(
             review=review, user=request.user, status=form.cleaned_data["status"], request=request
         )
-        messages.success(request, f"Review marked as {ReviewStatus(form.cleaned_data['status']).label.lower()}")
+        messages.success(
+            request,
+            gettext("Review marked as %(status)s")
+            % {"status": ReviewStatus(form.cleaned_data["status"]).label.lower()},
+        )
     else:
-        messages.error(request, "Select the review's status")
+        messages.error(request, gettext("Select the review's status"))
     return redirect("case_reviews:detail", case_review_id=review.pk)
 
 
@@ -202,9 +207,13 @@ def cases_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
             form.add_service_error(problem)
         else:
             if added:
-                messages.success(request, f"{len(added)} case{'s' if len(added) != 1 else ''} added to the review")
+                messages.success(
+                    request,
+                    ngettext("%(count)s case added to the review", "%(count)s cases added to the review", len(added))
+                    % {"count": len(added)},
+                )
             else:
-                messages.info(request, "The review was already about those cases")
+                messages.info(request, gettext("The review was already about those cases"))
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         _view_audit(request, review, "add cases")
@@ -214,8 +223,8 @@ def cases_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
         {
             "form": form,
             "review": review,
-            "heading": "Add cases to the review",
-            "button": "Add cases",
+            "heading": gettext("Add cases to the review"),
+            "button": gettext("Add cases"),
             "field_name": "cases",
         },
     )
@@ -232,18 +241,34 @@ def _text_page(request: HttpRequest, review: CaseReview, form, heading: str, but
 @requires(Perm.CASE_REVIEW_MANAGE)
 def learning_point_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
     return _text_add(
-        request, case_review_id, LearningPointForm, services.learning_point_add, "learning point", "Learning point"
+        request,
+        case_review_id,
+        LearningPointForm,
+        services.learning_point_add,
+        what="learning point",
+        added=gettext("Learning point added"),
+        heading=gettext("Add a learning point"),
+        button=gettext("Add learning point"),
     )
 
 
 @requires(Perm.CASE_REVIEW_MANAGE)
 def recommendation_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
     return _text_add(
-        request, case_review_id, RecommendationForm, services.recommendation_add, "recommendation", "Recommendation"
+        request,
+        case_review_id,
+        RecommendationForm,
+        services.recommendation_add,
+        what="recommendation",
+        added=gettext("Recommendation added"),
+        heading=gettext("Add a recommendation"),
+        button=gettext("Add recommendation"),
     )
 
 
-def _text_add(request: HttpRequest, case_review_id: int, form_class, add, what: str, noun: str) -> HttpResponse:
+def _text_add(
+    request: HttpRequest, case_review_id: int, form_class, add, *, what: str, added: str, heading: str, button: str
+) -> HttpResponse:
     """Add one piece of text to a review (a learning point, a recommendation): the same page and rules."""
     review = selectors.review_for_managing(request.user, case_review_id)
     form = form_class(request.POST or None)
@@ -253,11 +278,11 @@ def _text_add(request: HttpRequest, case_review_id: int, form_class, add, what: 
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"{noun} added")
+            messages.success(request, added)
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         _view_audit(request, review, f"new {what}")
-    return _text_page(request, review, form, f"Add a {what}", f"Add {what}")
+    return _text_page(request, review, form, heading, button)
 
 
 @requires(Perm.CASE_REVIEW_MANAGE)
@@ -273,7 +298,7 @@ def recommendation_status(request: HttpRequest, case_review_recommendation_id: i
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, "Recommendation status saved")
+            messages.success(request, gettext("Recommendation status saved"))
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         _view_audit(request, review, "recommendation status", recommendation=recommendation.pk)
@@ -306,7 +331,7 @@ def action_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, f"Action added for {action.owner.full_name}")
+            messages.success(request, gettext("Action added for %(name)s") % {"name": action.owner.full_name})
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         _view_audit(request, review, "new case review action")
@@ -364,9 +389,11 @@ def action_update(request: HttpRequest, case_review_action_id: int) -> HttpRespo
             form.add_service_error(problem)
         else:
             if update.from_status != update.to_status:
-                messages.success(request, f"Action marked as {update.get_to_status_display().lower()}")
+                messages.success(
+                    request, gettext("Action marked as %(status)s") % {"status": update.get_to_status_display().lower()}
+                )
             else:
-                messages.success(request, "Progress note added")
+                messages.success(request, gettext("Progress note added"))
             return redirect("case_reviews:action", case_review_action_id=action.pk)
     action.refresh_from_db()
     return _action_page(request, action, form)

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import Perm, site_permissions
+from childnrm.people.labels import NATIONAL_QUEUE_DESCRIPTION, NATIONAL_QUEUE_LABEL
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Place:
 PLACES: list[Place] = [
     Place(_("Home"), "core:home"),
     Place(_("Dashboard"), "dashboard:home", (Perm.DASHBOARD_VIEW,), description=_("What is due and overdue")),
-    Place(_("Referral queue"), "referrals:queue", (Perm.REFERRAL_TRIAGE,), description=_("New referrals to triage")),
+    Place(_("Referral queue"), "triage:queue", (Perm.REFERRAL_TRIAGE,), description=_("New referrals to triage")),
     Place(_("Your referrals"), "referrals:mine", (Perm.REFERRAL_CREATE,), description=_("Referrals you have made")),
     Place(_("Meetings"), "panels:meetings", (Perm.PANEL_MANAGE,), description=_("Panel sittings and their agendas")),
     Place(
@@ -57,6 +58,13 @@ PLACES: list[Place] = [
         description=_("Sittings you are invited to, and their case papers"),
     ),
     Place(_("Children"), "people:list", (Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)),
+    Place(
+        NATIONAL_QUEUE_LABEL,
+        "people:national-queue",
+        (Perm.CHILD_LINK,),
+        in_bar=False,
+        description=NATIONAL_QUEUE_DESCRIPTION,
+    ),
     Place(
         _("Information requests"),
         "information:list",

@@ -19,7 +19,7 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
   (not yet 18); those within `CUT_OFF_DAYS` of it can no longer be decided by the panel;
 - consent at 18: accepted referrals without a final conclusive grounds decision whose young person is
   18 or over today (on the rules' working date of birth: the date of birth, else the estimated age
-  read as in `referrals.eligibility`) and whose latest answer is not consent to remain in the NRM. The
+  read as in `triage.eligibility`) and whose latest answer is not consent to remain in the NRM. The
   CG decision cannot be signed off until it is (`eligibility.adult_consent_problems`);
 - overdue safeguarding plan actions and overdue information requests (due before today, still open);
 - sittings left in session past their day (opened, never closed, starting before today);
@@ -58,15 +58,15 @@ from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.referrals import clocks as referral_clocks
-from childnrm.referrals.eligibility import (
+from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
+from childnrm.reviews.models import ReconsiderationRequest
+from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
+from childnrm.triage.eligibility import (
     birth_date_from_estimated_age,
     eighteenth_birthday,
     latest_birth_date_18_by,
     working_birth_date,
 )
-from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
-from childnrm.reviews.models import ReconsiderationRequest
-from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
 
 DUE_SOON_DAYS = 7
 LIST_LIMIT = 50

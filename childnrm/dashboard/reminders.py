@@ -4,7 +4,8 @@ Once a day at most per item: each item reminded is claimed by inserting a dashbo
 (unique on kind, object and day) before the email goes, in the same transaction, so a second run
 on the same day (a retry, a second worker) sends nothing it already sent, and a failed send leaves
 nothing claimed. Emails carry references and links only: no child's name or details, in the
-subject or the body (email leaves the service's protection).
+subject or the body (email leaves the service's protection). Each is in its reader's language: their
+own choice, else their site's default (ADR 0023).
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from datetime import date
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from childnrm.accounts.models import Site
+from childnrm.accounts.middleware import reader_language
+from childnrm.accounts.models import Role, Site, User
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.models import Reminder
 from childnrm.information.services import chase_overdue
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
-from childnrm.referrals.tasks import site_coordinator_emails
 from childnrm.safeguarding.models import PlanAction
 
 logger = logging.getLogger(__name__)
@@ -71,86 +74,147 @@ def _day(day: date) -> str:
     return long_date(day)
 
 
+def _overdue(day: date, by: int) -> str:
+    return ngettext("was due %(day)s (overdue by %(count)d day)", "was due %(day)s (overdue by %(count)d days)", by) % {
+        "day": _day(day),
+        "count": by,
+    }
+
+
 def _when(alert: Alert) -> str:
+    day = _day(alert.date)
     if alert.kind in (Kind.RG_OVERDUE, Kind.ACTION_OVERDUE, Kind.INFORMATION_OVERDUE):
-        return f"was due {_day(alert.date)} (overdue by {alert.overdue_by} day{'s' if alert.overdue_by != 1 else ''})"
+        return _overdue(alert.date, alert.overdue_by)
     if alert.kind == Kind.RG_DUE_SOON:
-        return f"due {_day(alert.date)}" + (" (today)" if alert.days == 0 else f" (in {alert.days} days)")
+        if alert.days == 0:
+            return gettext("due %(day)s (today)") % {"day": day}
+        return ngettext("due %(day)s (in %(count)d day)", "due %(day)s (in %(count)d days)", alert.days) % {
+            "day": day,
+            "count": alert.days,
+        }
     if alert.kind in (Kind.CG_RECOVERY, Kind.CG_READY):
-        return f"conclusive grounds can be decided from {_day(alert.date)}"
+        return gettext("conclusive grounds can be decided from %(day)s") % {"day": day}
     if alert.kind == Kind.RECONSIDERATION_OPEN:
-        return f"reconsideration window ends {_day(alert.date)}"
+        return gettext("reconsideration window ends %(day)s") % {"day": day}
     if alert.kind == Kind.ADULT_CONSENT:
-        return f"turned 18 on {_day(alert.date)}: their consent to remain in the NRM is not recorded"
+        return gettext("turned 18 on %(day)s: their consent to remain in the NRM is not recorded") % {"day": day}
     if alert.kind == Kind.SITTING_STALE:
-        return f"still in session since {_day(alert.date)}: close it so undecided cases are carried on"
+        return gettext("still in session since %(day)s: close it so undecided cases are carried on") % {"day": day}
     if alert.kind == Kind.PROTOCOL_REVIEW:
-        return f"to be reviewed by {_day(alert.date)}" + (" (lapsed)" if alert.days < 0 else "")
-    return f"turns 18 on {_day(alert.date)}"
+        if alert.days < 0:
+            return gettext("to be reviewed by %(day)s (lapsed)") % {"day": day}
+        return gettext("to be reviewed by %(day)s") % {"day": day}
+    return gettext("turns 18 on %(day)s") % {"day": day}
 
 
 def _line(alert: Alert) -> str:
     """One item by reference only."""
     parts = []
     if alert.referral_reference:
-        parts.append(f"case {alert.referral_reference}")
+        parts.append(gettext("case %(reference)s") % {"reference": alert.referral_reference})
     if alert.child_reference:
-        parts.append(f"child record {alert.child_reference}")
+        parts.append(gettext("child record %(reference)s") % {"reference": alert.child_reference})
     if alert.kind == Kind.ACTION_OVERDUE:
-        parts.insert(0, f"action {alert.object_id}")
+        parts.insert(0, gettext("action %(number)s") % {"number": alert.object_id})
     if alert.kind == Kind.INFORMATION_OVERDUE:
-        parts.insert(0, f"request {alert.note.split(' ')[0]}")
+        parts.insert(0, gettext("request %(reference)s") % {"reference": alert.note.split(" ")[0]})
     if alert.kind == Kind.SITTING_STALE:
-        parts.append(f"sitting {alert.object_id}")
+        parts.append(gettext("sitting %(number)s") % {"number": alert.object_id})
     if alert.kind == Kind.PROTOCOL_REVIEW:
-        parts.append(f"information-sharing protocol {alert.object_id} with {alert.note}")
+        parts.append(
+            gettext("information-sharing protocol %(number)s with %(organisation)s")
+            % {"number": alert.object_id, "organisation": alert.note}
+        )
     return f"- {', '.join(parts)}: {_when(alert)}"
 
 
-def _digest(site: Site, alerts: list[Alert], more: dict[str, int], email: str) -> EmailMessage:
+def _digest(site: Site, alerts: list[Alert], more: dict[str, int], user: User) -> EmailMessage:
     by_kind: dict[str, list[Alert]] = defaultdict(list)
     for alert in alerts:
         by_kind[alert.kind].append(alert)
-    lines = [f"Today's reminders for {site.name}: {len(alerts)} item{'s' if len(alerts) != 1 else ''}.", ""]
-    for kind, label in clocks.KIND_LABELS.items():
-        if kind not in by_kind:
-            continue
-        lines.append(f"{label}:")
-        lines += [_line(a) for a in by_kind[kind]]
-        if more.get(kind):
-            lines.append(f"- and {more[kind]} more on the dashboard")
-        lines.append("")
-    lines += [
-        f"The dashboard: {absolute_url(reverse('dashboard:site', args=[site.slug]))}",
-        "",
-        "Do not reply to this email.",
-    ]
-    return EmailMessage(
-        subject=f"Daily reminders: {len(alerts)} item{'s' if len(alerts) != 1 else ''} due or overdue",
-        body="\n".join(lines),
-        to=[email],
+    count = len(alerts)
+    with i18n.language(reader_language(user)):
+        lines = [
+            ngettext(
+                "Today's reminders for %(site)s: %(count)d item.",
+                "Today's reminders for %(site)s: %(count)d items.",
+                count,
+            )
+            % {"site": site.name, "count": count},
+            "",
+        ]
+        for kind, label in clocks.KIND_LABELS.items():
+            if kind not in by_kind:
+                continue
+            lines.append(f"{label}:")
+            lines += [_line(a) for a in by_kind[kind]]
+            if more.get(kind):
+                lines.append(
+                    ngettext(
+                        "- and %(count)d more on the dashboard", "- and %(count)d more on the dashboard", more[kind]
+                    )
+                    % {"count": more[kind]}
+                )
+            lines.append("")
+        lines += [
+            gettext("The dashboard: %(link)s") % {"link": absolute_url(reverse("dashboard:site", args=[site.slug]))},
+            "",
+            gettext("Do not reply to this email."),
+        ]
+        subject = ngettext(
+            "Daily reminders: %(count)d item due or overdue", "Daily reminders: %(count)d items due or overdue", count
+        ) % {"count": count}
+        return EmailMessage(subject=subject, body="\n".join(lines), to=[user.email])
+
+
+def _owner_note(actions: list[PlanAction], today: date, user: User) -> EmailMessage:
+    with i18n.language(reader_language(user)):
+        lines = [
+            ngettext(
+                "You own %(count)d safeguarding plan action past its due date:",
+                "You own %(count)d safeguarding plan actions past their due date:",
+                len(actions),
+            )
+            % {"count": len(actions)},
+            "",
+        ]
+        for action in actions:
+            lines.append(
+                "- "
+                + gettext("action %(number)s for child record %(reference)s: %(when)s")
+                % {
+                    "number": action.pk,
+                    "reference": action.plan.child.reference,
+                    "when": _overdue(action.due_on, (today - action.due_on).days),
+                }
+            )
+        lines += [
+            "",
+            gettext("Please update its progress in the service:"),
+            absolute_url("/"),
+            "",
+            gettext("Do not reply to this email."),
+        ]
+        return EmailMessage(subject=gettext("Safeguarding actions overdue"), body="\n".join(lines), to=[user.email])
+
+
+def _coordinators(site: Site) -> list[User]:
+    """The site's active coordinators, one each per email address, in address order."""
+    return list(
+        User.objects.filter(
+            memberships__site=site,
+            memberships__site__active=True,
+            memberships__role=Role.COORDINATOR,
+            memberships__active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("email")
     )
 
 
-def _owner_note(actions: list[PlanAction], today: date, email: str) -> EmailMessage:
-    several = len(actions) != 1
-    lines = [
-        f"You own {len(actions)} safeguarding plan action{'s' if several else ''} past {'their' if several else 'its'}"
-        " due date:",
-        "",
-    ]
-    for action in actions:
-        overdue = (today - action.due_on).days
-        lines.append(
-            f"- action {action.pk} for child record {action.plan.child.reference}: was due {_day(action.due_on)}"
-            f" (overdue by {overdue} day{'s' if overdue != 1 else ''})"
-        )
-    lines += ["", "Please update its progress in the service:", absolute_url("/"), "", "Do not reply to this email."]
-    return EmailMessage(subject="Safeguarding actions overdue", body="\n".join(lines), to=[email])
-
-
 def _site_digest(site: Site, today: date, run: ReminderRun) -> list[EmailMessage]:
-    recipients = site_coordinator_emails(site.pk)
+    recipients = _coordinators(site)
     if not recipients:
         return []
     alerts = clocks.site_alerts(site, today=today, limit=DIGEST_LIMIT, kinds=clocks.CLOCK_KINDS)
@@ -164,19 +228,24 @@ def _site_digest(site: Site, today: date, run: ReminderRun) -> list[EmailMessage
     Reminder.objects.filter(pk__in=[r.pk for _, r in claimed]).update(recipients=len(recipients))
     run.items += len(claimed)
     more = {kind: alert_list.more for kind, alert_list in alerts.lists.items()}
-    return [_digest(site, [a for a, _ in claimed], more, email) for email in recipients]
+    return [_digest(site, [a for a, _ in claimed], more, user) for user in recipients]
 
 
 def _owner_notes(site: Site, today: date, run: ReminderRun) -> list[EmailMessage]:
     actions = clocks.actions_overdue(site, today).filter(owner__isnull=False, owner__is_active=True)
     by_owner: dict[str, list[PlanAction]] = defaultdict(list)
+    owners: dict[str, User] = {}
     for action in actions:
+        owner = action.owner
+        if owner is None:  # filtered out above; for the type checker
+            continue
         reminder = _claim(site, OWNER_KIND, PlanAction._meta.label_lower, str(action.pk), today)
         if reminder is not None:
             Reminder.objects.filter(pk=reminder.pk).update(recipients=1)
-            by_owner[action.owner.email].append(action)
+            by_owner[owner.email].append(action)
+            owners[owner.email] = owner
             run.items += 1
-    return [_owner_note(owned, today, email) for email, owned in sorted(by_owner.items())]
+    return [_owner_note(owned, today, owners[email]) for email, owned in sorted(by_owner.items())]
 
 
 def daily_reminders_send(*, today: date) -> ReminderRun:

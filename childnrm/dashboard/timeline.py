@@ -30,9 +30,10 @@ from childnrm.kit.dates import long_date
 from childnrm.letters.models import Letter
 from childnrm.panels.models import AgendaItem, MeetingStatus
 from childnrm.people.models import Child
-from childnrm.referrals.models import Referral, ReferralStatus, TriageAssessment, TriageOutcome
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import SafeguardingPlan
+from childnrm.triage.models import TriageAssessment, TriageOutcome
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
                 gettext("Referral"),
                 gettext("Referral %(reference)s received from %(organisation)s")
                 % {"reference": reference, "organisation": organisation},
-                links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", reference),
+                links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "triage:triage", reference),
             )
         )
     if not referrals:  # nothing else of a case exists without a referral, but a plan is the child's
@@ -132,7 +133,7 @@ def case_timeline(child: Child, user) -> list[TimelineEvent]:
                 gettext("%(outcome)s (referral %(reference)s)")
                 % {"outcome": _triage_words(final_outcome, final_site), "reference": reference},
                 # The referral's triage page is reached at the site that holds it now.
-                links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "referrals:triage", reference),
+                links.url(links.may(site_id, Perm.REFERRAL_TRIAGE), "triage:triage", reference),
             )
         )
 

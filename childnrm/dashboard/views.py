@@ -165,9 +165,9 @@ class RowMaker:
 
         self.show_names = may(Perm.CHILD_VIEW_SITE)
         self.child = route("people:detail", Perm.CHILD_VIEW_SITE)
-        self.referral = route("referrals:triage", Perm.REFERRAL_TRIAGE)
+        self.referral = route("triage:triage", Perm.REFERRAL_TRIAGE)
         transition = route("handovers:adult-transition", Perm.CASE_TRANSFER)
-        consent = route("referrals:adult-consent", Perm.CASE_TRANSFER)
+        consent = route("triage:adult-consent", Perm.CASE_TRANSFER)
         protocol = route("information:protocol", Perm.INFORMATION_REQUEST)
         # The chair's rows are the sittings they chair (`_chaired_by`), which they may open and close.
         meeting = route("panels:meeting", allowed=SECTION_BY_KIND[Kind.SITTING_STALE].visible_to(user, site))

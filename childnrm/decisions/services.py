@@ -48,10 +48,10 @@ from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaStage, AttendsAs, Meeting, MeetingStatus
-from childnrm.referrals.eligibility import adult_consent_problems
 from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 from childnrm.training.selectors import training_warnings
+from childnrm.triage.eligibility import adult_consent_problems
 
 RECORD = PURPOSES[Perm.DECISION_RECORD]
 FINALISE = PURPOSES[Perm.DECISION_FINALISE]

@@ -1,20 +1,25 @@
 """Background tasks for decisions: telling the site's second reviewers a negative decision is waiting.
 
-Emails carry the case reference and a link only: no child's details, in the subject or the body.
+Emails carry the case reference and a link only: no child's details, in the subject or the body. Each is in
+its reader's language: their own choice, else their site's default (ADR 0023).
 """
 
 from __future__ import annotations
 
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
 from childnrm.access.policy import Perm, users_holding
-from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.accounts.middleware import reader_language
+from childnrm.accounts.models import User
+from childnrm.decisions.models import Decision, DecisionStatus, Stage
+from childnrm.kit import i18n
 from childnrm.kit.links import absolute_url
 
 
-def second_reviewer_emails(decision: Decision) -> list[str]:
+def second_reviewers(decision: Decision) -> list[User]:
     """Active users of the site who may give a second review, except the chair and those who voted."""
     site_id = decision.referral.site_id
     if site_id is None:  # no site holds the case: nobody there to review it
@@ -22,8 +27,33 @@ def second_reviewer_emails(decision: Decision) -> list[str]:
     excluded = set(decision.votes.values_list("voter_id", flat=True))
     if decision.meeting is not None and decision.meeting.chair_id:
         excluded.add(decision.meeting.chair_id)
-    users = users_holding(Perm.DECISION_SECOND_REVIEW, site_id).exclude(pk__in=excluded)
-    return sorted(set(users.values_list("email", flat=True)))
+    by_email = {
+        user.email: user for user in users_holding(Perm.DECISION_SECOND_REVIEW, site_id).exclude(pk__in=excluded)
+    }
+    return [by_email[email] for email in sorted(by_email)]
+
+
+def _second_review_email(decision: Decision, user: User) -> EmailMessage:
+    reference = decision.referral.reference
+    with i18n.language(reader_language(user)):
+        # A whole sentence for each stage, so that each language can write it its own way.
+        opening = (
+            gettext(
+                "A negative conclusive grounds decision on case %(reference)s has been signed off by the panel "
+                "and needs a second review before it is final:"
+            )
+            if decision.stage == Stage.CONCLUSIVE_GROUNDS
+            else gettext(
+                "A negative reasonable grounds decision on case %(reference)s has been signed off by the panel "
+                "and needs a second review before it is final:"
+            )
+        ) % {"reference": reference}
+        link = absolute_url(reverse("decisions:second-review", args=[decision.pk]))
+        return EmailMessage(
+            subject=gettext("Decision on case %(reference)s needs a second review") % {"reference": reference},
+            body="\n\n".join([opening, link, gettext("Do not reply to this email.")]),
+            to=[user.email],
+        )
 
 
 @task()
@@ -31,19 +61,6 @@ def notify_second_review_needed(decision_id: int) -> None:
     decision = Decision.objects.select_related("referral", "meeting").get(pk=decision_id)
     if decision.status != DecisionStatus.SECOND_REVIEW:
         return
-    reference = decision.referral.reference
-    link = absolute_url(reverse("decisions:second-review", args=[decision.pk]))
-    messages = [
-        EmailMessage(
-            subject=f"Decision on case {reference} needs a second review",
-            body=(
-                f"A negative {decision.get_stage_display().lower()} decision on case {reference} has been signed "
-                f"off by the panel and needs a second review before it is final:\n\n{link}\n\n"
-                "Do not reply to this email."
-            ),
-            to=[email],
-        )
-        for email in second_reviewer_emails(decision)
-    ]
+    messages = [_second_review_email(decision, user) for user in second_reviewers(decision)]
     if messages:
         get_connection().send_messages(messages)

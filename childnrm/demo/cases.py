@@ -22,12 +22,13 @@ from childnrm.panels import services as panel_services
 from childnrm.panels.demo import working_day
 from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
 from childnrm.people.demo import demo_email
-from childnrm.referrals.demo import submitted_referral
-from childnrm.referrals.models import Referral, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
 from childnrm.safeguarding.demo import plan_at_sitting
 from childnrm.safeguarding.services import action_add, plan_review_date_set
+from childnrm.triage.demo import submitted_referral
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 
 # What the demo referrals are about: shaped on the national child figures (criminal exploitation and
 # county lines most common; UK, Albanian, Vietnamese and Eritrean children the largest groups).

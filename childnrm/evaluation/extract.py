@@ -32,8 +32,9 @@ from childnrm.evaluation.pseudonyms import Pseudonymiser
 from childnrm.evaluation.regions import region_of
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview, ReviewPoint
 from childnrm.people.models import ChildLinkDecision, LinkStatus
-from childnrm.referrals.models import Referral, ReferralStatus, TriageAssessment
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.vocab import ExploitationType
+from childnrm.triage.models import TriageAssessment
 
 SMALL_GROUP = 5  # a combination of quasi-identifiers seen fewer times than this is a small group
 NOT_KNOWN = "not_known"

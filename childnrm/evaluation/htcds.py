@@ -16,8 +16,9 @@ from childnrm.evaluation.extract import CaseSource, Protection, protect
 from childnrm.evaluation.pseudonyms import Pseudonymiser
 from childnrm.evaluation.regions import region_of
 from childnrm.people.models import Sex
-from childnrm.referrals.models import ReferralStatus, TriageOutcome
+from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+from childnrm.triage.models import TriageOutcome
 
 COLUMNS = [
     "x_PersonPseudonym",

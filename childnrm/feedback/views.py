@@ -3,7 +3,8 @@
 Practitioners (signed in): a child's feedback and its sessions, starting a session (which shows its one-time code
 and link to the one who started it), cancelling one, and the summary for the site's coordinator and analysts.
 
-The child (no sign-in, ADR 0022): the code page, the form reached by the one-time link, and the thank-you page.
+The child (no sign-in, ADR 0022): the code page, the form reached by the one-time link, and the thank-you page,
+in the child's own language (the language of the child's letters, feedback.language) until the switch is used.
 They show nothing that names the child or their case, are rate-limited by address, and every opening, refusal
 and answer is audited. A signed-in person on the child's device must belong to the child's site; anyone else's
 session gets the same 404 as a made-up link.
@@ -26,6 +27,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.feedback import ratelimit, selectors, services, tokens, wording
 from childnrm.feedback.forms import ChildFeedbackForm, CodeForm, PeriodForm
+from childnrm.feedback.language import open_in_childs_language, use_visit_language
 from childnrm.feedback.models import FeedbackSession
 from childnrm.feedback.services import FeedbackError, State
 from childnrm.people.models import Child
@@ -187,6 +189,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @public
 def code(request: HttpRequest) -> HttpResponse:
     """The child types in the code the practitioner reads out; it opens the form by its one-time link."""
+    use_visit_language(request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request):
@@ -205,6 +208,8 @@ def code(request: HttpRequest) -> HttpResponse:
 
 @public
 def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
+    """The child's form, in the child's own language the first time it opens on the device (feedback.language)."""
+    use_visit_language(request)
     if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request) or not ratelimit.address_allowed(
         ratelimit.FORM_REQUESTS, request
     ):
@@ -217,6 +222,7 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
         return _private(_link_gone(request))
     if _not_for_this_device(request, found):
         raise Http404
+    open_in_childs_language(request, found)
     form = ChildFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,4 +246,5 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
 
 @public
 def thanks(request: HttpRequest) -> HttpResponse:
+    use_visit_language(request)
     return render(request, "feedback/thanks.html", {"wording": wording})

@@ -1,5 +1,6 @@
 """Every word the child reads on their feedback pages, in one place, so its reading age is measured
-(tests/test_wording.py: the ceiling of the younger child's letter, a reading age of about 9).
+(tests/test_wording.py: the ceiling of the younger child's letter, a reading age of about 9; the pages as shown,
+in Welsh and English, by tests/test_reading_level.py and docs/welsh-reading-level.md).
 
 Plain words, short sentences, "you" and "we". Nothing here names the child, their case or the decision: the
 pages work on a device without signing in, and anyone looking over a shoulder learns nothing.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Stage
@@ -20,28 +23,28 @@ class _Form(GovukFormMixin, forms.Form):
 
 class TransferForm(_Form):
     destination = forms.ChoiceField(
-        label="Where is the case going?",
+        label=_("Where is the case going?"),
         widget=forms.RadioSelect,
         choices=TransferDestination.choices,
         error_messages={
-            "required": "Select where the case is going",
-            "invalid_choice": "Select where the case is going",
+            "required": _("Select where the case is going"),
+            "invalid_choice": _("Select where the case is going"),
         },
     )
     site = forms.ChoiceField(
-        label="Which site's panel?",
+        label=_("Which site's panel?"),
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Select the site to transfer the case to"},
+        error_messages={"invalid_choice": _("Select the site to transfer the case to")},
     )
     reason = forms.CharField(
-        label="Why is the case being transferred?",
-        help_text="For example, the child has moved to the other site's area, or will turn 18 before a decision.",
+        label=_("Why is the case being transferred?"),
+        help_text=_("For example, the child has moved to the other site's area, or will turn 18 before a decision."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=REASON_MAX,
         error_messages={
-            "required": "Enter the reason for the transfer",
-            "max_length": f"The reason must be {REASON_MAX:,} characters or fewer",
+            "required": _("Enter the reason for the transfer"),
+            "max_length": format_lazy(_("The reason must be {count} characters or fewer"), count=f"{REASON_MAX:,}"),
         },
     )
 
@@ -57,7 +60,7 @@ class TransferForm(_Form):
     def clean(self):
         data = super().clean()
         if data.get("destination") == TransferDestination.SITE and not data.get("site") and "site" not in self.errors:
-            self.add_error("site", "Select the site to transfer the case to")
+            self.add_error("site", gettext("Select the site to transfer the case to"))
         return data
 
     def chosen_site(self) -> Site | None:
@@ -66,31 +69,33 @@ class TransferForm(_Form):
 
 class AdultTransitionForm(_Form):
     adult_support_referral_on = GovukDateField(
-        label="Date referred for adult support",
-        help_text="Adult support comes through a different contract. Leave blank if not referred yet.",
-        what="The date of the adult support referral",
-        enter="Enter the date of the adult support referral",
-        future="The date of the adult support referral must be today or in the past",
+        label=_("Date referred for adult support"),
+        help_text=_("Adult support comes through a different contract. Leave blank if not referred yet."),
+        what=_("The date of the adult support referral"),
+        enter=_("Enter the date of the adult support referral"),
+        future=_("The date of the adult support referral must be today or in the past"),
     )
     adult_support_provider = forms.CharField(
-        label="Adult support provider",
+        label=_("Adult support provider"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "The provider's name must be 200 characters or fewer"},
+        error_messages={"max_length": _("The provider's name must be 200 characters or fewer")},
     )
     notes = forms.CharField(
-        label="Notes",
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=NOTES_MAX,
-        error_messages={"max_length": f"Notes must be {NOTES_MAX:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(_("Notes must be {count} characters or fewer"), count=f"{NOTES_MAX:,}")
+        },
     )
     completed_on = GovukDateField(
-        label="Date the hand-over was completed",
-        help_text="Leave blank until the hand-over to adult services is complete.",
-        what="The date the hand-over was completed",
-        enter="Enter the date the hand-over was completed",
-        future="The date the hand-over was completed must be today or in the past",
+        label=_("Date the hand-over was completed"),
+        help_text=_("Leave blank until the hand-over to adult services is complete."),
+        what=_("The date the hand-over was completed"),
+        enter=_("Enter the date the hand-over was completed"),
+        future=_("The date the hand-over was completed must be today or in the past"),
     )
 
     @staticmethod
@@ -116,42 +121,46 @@ class AdultTransitionForm(_Form):
 
 class ScaDecisionForm(_Form):
     stage = forms.ChoiceField(
-        label="Which decision did the SCA make?",
+        label=_("Which decision did the SCA make?"),
         widget=forms.RadioSelect,
         choices=Stage.choices,
         error_messages={
-            "required": "Select which decision the SCA made",
-            "invalid_choice": "Select which decision the SCA made",
+            "required": _("Select which decision the SCA made"),
+            "invalid_choice": _("Select which decision the SCA made"),
         },
     )
     outcome = forms.ChoiceField(
-        label="What did the SCA decide?",
+        label=_("What did the SCA decide?"),
         widget=forms.RadioSelect,
         choices=ScaOutcome.choices,
-        error_messages={"required": "Select the SCA's decision", "invalid_choice": "Select the SCA's decision"},
+        error_messages={"required": _("Select the SCA's decision"), "invalid_choice": _("Select the SCA's decision")},
     )
     decided_on = GovukDateField(
-        label="Date of the SCA's decision",
-        what="The date of the SCA's decision",
-        enter="Enter the date of the SCA's decision",
-        future="The date of the SCA's decision must be today or in the past",
+        label=_("Date of the SCA's decision"),
+        what=_("The date of the SCA's decision"),
+        enter=_("Enter the date of the SCA's decision"),
+        future=_("The date of the SCA's decision must be today or in the past"),
         required=True,
-        help_text="As the SCA's letter gives it. For example, 27 3 2026",
+        help_text=_("As the SCA's letter gives it. For example, 27 3 2026"),
     )
     reported_on = GovukDateField(
-        label="When did the SCA tell you?",
-        what="The date the SCA told you",
-        enter="Enter the date the SCA told you",
-        future="The date the SCA told you must be today or in the past",
+        label=_("When did the SCA tell you?"),
+        what=_("The date the SCA told you"),
+        enter=_("Enter the date the SCA told you"),
+        future=_("The date the SCA told you must be today or in the past"),
         required=True,
-        help_text="For example, 30 3 2026",
+        help_text=_("For example, 30 3 2026"),
     )
     correction_reason = forms.CharField(
-        label="Why are you correcting it? (only for a decision recorded already)",
+        label=_("Why are you correcting it? (only for a decision recorded already)"),
         required=False,
         max_length=CORRECTION_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"The reason must be {CORRECTION_REASON_MAX:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("The reason must be {count} characters or fewer"), count=f"{CORRECTION_REASON_MAX:,}"
+            )
+        },
     )
 
     def answers(self) -> ScaDecisionAnswers:

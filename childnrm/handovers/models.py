@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Stage
@@ -17,8 +18,8 @@ from childnrm.referrals.models import Referral
 
 
 class TransferDestination(models.TextChoices):
-    SITE = "site", "Another site's panel"
-    SCA = "sca", "The Single Competent Authority"
+    SITE = "site", _("Another site's panel")
+    SCA = "sca", _("The Single Competent Authority")
 
 
 class CaseTransfer(models.Model):
@@ -60,8 +61,8 @@ class AdultTransition(models.Model):
 
 
 class ScaOutcome(models.TextChoices):
-    POSITIVE = "positive", "Positive"
-    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
 
 
 class ScaReportedDecision(models.Model):

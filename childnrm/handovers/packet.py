@@ -1,6 +1,6 @@
 """The transfer packet: a case's whole history, for the site (or the SCA) that takes it over.
 
-It builds on the triage case packet (referrals.handoff: every referral answer, documents with their
+It builds on the triage case packet (triage.packet: every referral answer, documents with their
 fingerprints, triage and status history) and adds what happened since: panel sittings, decisions
 with their evidence and votes, reconsiderations and quality assurance, letters (metadata only),
 the safeguarding plan and its actions, statutory periods, strategy discussions, the safety map,
@@ -21,19 +21,20 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Max, Min, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from childnrm.accounts.models import User
 from childnrm.audit.models import AuditEvent
+from childnrm.kit import i18n
 from childnrm.kit.pdf import render_pdf
 from childnrm.people.models import Child
-from childnrm.referrals import handoff
 from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.triage import packet as case_packets
 
 PACKET_FORMAT = "childnrm.case-transfer"
 PACKET_VERSION = 1
-SCA_NAME = handoff.SCA_NAME
+SCA_NAME = case_packets.SCA_NAME
 
 # Letters travel as metadata: what was sent, when and by whom, with the PDF's fingerprint.
 LETTER_FIELDS_LEFT_OUT = {"content", "pdf"}
@@ -50,7 +51,7 @@ def _value(obj: models.Model, field: models.Field) -> Any:
             return None
         related = getattr(obj, field.name)
         if isinstance(related, User):
-            return handoff._person(related)
+            return case_packets._person(related)
         if isinstance(related, Child | Referral):
             return related.reference
         return {"id": related_id, "name": str(related)}
@@ -127,7 +128,7 @@ def _sittings(referral: Referral) -> list[dict[str, Any]]:
                 "status": item.meeting.status,
             },
             "conflict_declarations": [
-                {**row(c, leave_out={"attendee"}), "attendee": handoff._person(c.attendee.user)}
+                {**row(c, leave_out={"attendee"}), "attendee": case_packets._person(c.attendee.user)}
                 for c in item.conflict_declarations.select_related("attendee__user__organisation")
             ],
         }
@@ -188,12 +189,14 @@ def transfer_details(*, destination: str, from_site, to_site, user, reason: str)
         "destination": destination,
         "from_site": from_site.name,
         "to": to_site.name if to_site is not None else SCA_NAME,
-        "transferred_by": handoff._person(user),
+        "transferred_by": case_packets._person(user),
         "transferred_at": timezone.localtime().isoformat(),
         "reason": reason,
     }
 
 
+# The packet (its JSON, hashed, and its PDF) reads English whatever the page's language (ADR 0023).
+@translation.override(i18n.ENGLISH)
 def transfer_packet(referral: Referral, *, transfer: dict[str, Any] | None) -> dict[str, Any]:
     """The whole case of the referral's child as one JSON-ready dict."""
     child = referral.child
@@ -208,8 +211,8 @@ def transfer_packet(referral: Referral, *, transfer: dict[str, Any] | None) -> d
         "version": PACKET_VERSION,
         "generated_at": timezone.localtime().isoformat(),
         "transfer": transfer,
-        "case": handoff.case_packet(referral),
-        "other_referrals": [handoff.case_packet(r) for r in others],
+        "case": case_packets.case_packet(referral),
+        "other_referrals": [case_packets.case_packet(r) for r in others],
         "child": None,
         "panel_sittings": [s for r in referrals for s in _sittings(r)],
         "decisions": [d for r in referrals for d in _decisions(r)],
@@ -222,7 +225,7 @@ def transfer_packet(referral: Referral, *, transfer: dict[str, Any] | None) -> d
         packet["child"] = {
             **row(child),
             "associations": [
-                {**row(a, leave_out={"user"}), "user": handoff._person(a.user)}
+                {**row(a, leave_out={"user"}), "user": case_packets._person(a.user)}
                 for a in child.associations.select_related("user__organisation").order_by("starts_at", "id")
             ],
         }
@@ -235,8 +238,8 @@ def transfer_packet(referral: Referral, *, transfer: dict[str, Any] | None) -> d
     return packet
 
 
-packet_json = handoff.packet_json
-packet_sha256 = handoff.packet_sha256
+packet_json = case_packets.packet_json
+packet_sha256 = case_packets.packet_sha256
 
 
 # For people: the packet as labelled sections -------------------------------------------------------
@@ -262,12 +265,12 @@ def _shown(value: Any) -> str:
     text = str(value)
     if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
         try:
-            return handoff.long_date(date.fromisoformat(text))
+            return case_packets.long_date(date.fromisoformat(text))
         except ValueError:
             return text
     if len(text) >= 19 and text[4:5] == "-" and text[10:11] == "T":
         try:
-            return handoff.long_datetime(datetime.fromisoformat(text))
+            return case_packets.long_datetime(datetime.fromisoformat(text))
         except ValueError:
             return text
     return text
@@ -314,13 +317,14 @@ def readable(packet: dict[str, Any]) -> list[dict[str, Any]]:
     return sections
 
 
+@translation.override(i18n.ENGLISH)
 def transfer_pdf(packet: dict[str, Any], *, sha256: str | None = None) -> bytes:
     transfer = packet.get("transfer") or {}
     html = render_to_string(
         "handovers/transfer_pdf.html",
         {
             "packet": packet,
-            "case": handoff._readable(packet["case"]),
+            "case": case_packets._readable(packet["case"]),
             "transfer": {**transfer, "transferred_at": _shown(transfer.get("transferred_at"))},
             "sections": readable(packet),
             "sha256": sha256,

@@ -14,9 +14,10 @@ from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.handovers.models import CaseTransfer, ScaReportedDecision, TransferDestination
 from childnrm.people.models import Child
-from childnrm.referrals.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
-from childnrm.referrals.models import HandOff, Referral, ReferralStatus, TriageOutcome
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.selectors import consent_answer_of_child
+from childnrm.triage.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
+from childnrm.triage.models import OnwardReferral, TriageOutcome
 
 CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
 
@@ -92,7 +93,7 @@ class ScaCase:
     site_id: int  # the site that handed it over
     handed_on: date
     transfer: CaseTransfer | None
-    handoff: HandOff | None
+    handoff: OnwardReferral | None
 
 
 def _sent_to_sca(site_ids: list[int]) -> Q:
@@ -100,7 +101,9 @@ def _sent_to_sca(site_ids: list[int]) -> Q:
     transferred = CaseTransfer.objects.filter(
         referral=OuterRef("pk"), destination=TransferDestination.SCA, from_site_id__in=site_ids
     )
-    handed = HandOff.objects.filter(referral=OuterRef("pk"), outcome=TriageOutcome.SCA, from_site_id__in=site_ids)
+    handed = OnwardReferral.objects.filter(
+        referral=OuterRef("pk"), outcome=TriageOutcome.SCA, from_site_id__in=site_ids
+    )
     return Q(Exists(transferred)) | Q(Exists(handed))
 
 
@@ -127,7 +130,7 @@ def sca_case_get(user, reference: str) -> ScaCase:
             referral, transfer.from_site_id, timezone.localtime(transfer.transferred_at).date(), transfer, None
         )
     handoff = (
-        HandOff.objects.filter(referral=referral, outcome=TriageOutcome.SCA, from_site_id__in=sites)
+        OnwardReferral.objects.filter(referral=referral, outcome=TriageOutcome.SCA, from_site_id__in=sites)
         .order_by("-produced_at", "-pk")
         .first()
     )

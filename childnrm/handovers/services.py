@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
@@ -34,9 +35,9 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.models import Child
-from childnrm.referrals.eligibility import eighteenth_birthday
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 from childnrm.referrals.selectors import adult_consent_of_child
+from childnrm.triage.eligibility import eighteenth_birthday
 
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 
@@ -64,9 +65,9 @@ def case_transfer(
     """Transfer the child's case (its accepted referral at the child's site) with its whole history, once."""
     reason = (reason or "").strip()
     if destination not in TransferDestination.values:
-        raise HandoverError("Select where the case is going", "destination")
+        raise HandoverError(gettext("Select where the case is going"), "destination")
     if not reason:
-        raise HandoverError("Enter the reason for the transfer", "reason")
+        raise HandoverError(gettext("Enter the reason for the transfer"), "reason")
     with transaction.atomic():
         locked_child = Child.objects.select_for_update().select_related("site").get(pk=child.pk)
         from_site = locked_child.site
@@ -79,11 +80,11 @@ def case_transfer(
         )
         if not referrals:
             raise HandoverError(
-                "This child has no case with the panel to transfer: it may have been transferred already."
+                gettext("This child has no case with the panel to transfer: it may have been transferred already.")
             )
         if destination == TransferDestination.SITE:
             if to_site is None or not to_site.active or to_site.pk == from_site.pk:
-                raise HandoverError("Select the site to transfer the case to", "site")
+                raise HandoverError(gettext("Select the site to transfer the case to"), "site")
         else:
             to_site = None
         main = referrals[0]
@@ -156,19 +157,20 @@ def adult_transition_save(
     *, child: Child, user, answers: TransitionAnswers, request: HttpRequest | None = None
 ) -> AdultTransition:
     """Record where the young person's turning-18 hand-over has got to (adult support, completion). Their
-    consent is recorded on their case (`referrals.services_triage.adult_consent_record`), once."""
+    consent is recorded on their case (`triage.services.adult_consent_record`), once."""
     if answers.adult_support_referral_on and not answers.adult_support_provider.strip():
-        raise HandoverError("Enter the adult support provider", "adult_support_provider")
+        raise HandoverError(gettext("Enter the adult support provider"), "adult_support_provider")
     if answers.completed_on and adult_consent_of_child(child.pk) is None:
         raise HandoverError(
-            "Record the young person's answer on consent before marking the hand-over complete", "completed_on"
+            gettext("Record the young person's answer on consent before marking the hand-over complete"),
+            "completed_on",
         )
     with transaction.atomic():
         locked_child = Child.objects.select_for_update().get(pk=child.pk)
         if not has_perm(user, Perm.CASE_TRANSFER, locked_child.site_id):
             raise PermissionDenied
         if locked_child.date_of_birth is None:
-            raise HandoverError("This child's date of birth is not known: record it before the hand-over.")
+            raise HandoverError(gettext("This child's date of birth is not known: record it before the hand-over."))
         transition = AdultTransition.objects.select_for_update().filter(child=locked_child).first()
         before = None
         if transition is None:
@@ -226,31 +228,37 @@ def sca_decision_record(
     today = today or timezone.localdate()
     reason = (answers.correction_reason or "").strip()
     if answers.stage not in Stage.values:
-        raise HandoverError("Select which decision the SCA made", "stage", "stage")
+        raise HandoverError(gettext("Select which decision the SCA made"), "stage", "stage")
     if answers.outcome not in ScaOutcome.values:
-        raise HandoverError("Select the SCA's decision", "outcome", "outcome")
+        raise HandoverError(gettext("Select the SCA's decision"), "outcome", "outcome")
     if answers.decided_on is None:
-        raise HandoverError("Enter the date of the SCA's decision", "decided_on", "decided_on")
+        raise HandoverError(gettext("Enter the date of the SCA's decision"), "decided_on", "decided_on")
     if answers.reported_on is None:
-        raise HandoverError("Enter the date the SCA told you", "reported_on", "reported_on")
+        raise HandoverError(gettext("Enter the date the SCA told you"), "reported_on", "reported_on")
     if answers.decided_on > today:
-        raise HandoverError("The date of the SCA's decision must be today or in the past", "decided_on", "future")
+        raise HandoverError(
+            gettext("The date of the SCA's decision must be today or in the past"), "decided_on", "future"
+        )
     if answers.reported_on > today:
-        raise HandoverError("The date the SCA told you must be today or in the past", "reported_on", "future")
+        raise HandoverError(gettext("The date the SCA told you must be today or in the past"), "reported_on", "future")
     if answers.decided_on < case.handed_on:
         raise HandoverError(
-            f"The date of the SCA's decision must be on or after the day the case was handed to it, "
-            f"{long_date(case.handed_on)}",
+            gettext("The date of the SCA's decision must be on or after the day the case was handed to it, %(date)s")
+            % {"date": long_date(case.handed_on)},
             "decided_on",
             "before_hand_off",
         )
     if answers.reported_on < answers.decided_on:
         raise HandoverError(
-            "The date the SCA told you must be the same as or after the date of its decision", "reported_on", "order"
+            gettext("The date the SCA told you must be the same as or after the date of its decision"),
+            "reported_on",
+            "order",
         )
     if len(reason) > CORRECTION_REASON_MAX:
         raise HandoverError(
-            f"The reason must be {CORRECTION_REASON_MAX:,} characters or fewer", "correction_reason", "too_long"
+            gettext("The reason must be %(max)s characters or fewer") % {"max": f"{CORRECTION_REASON_MAX:,}"},
+            "correction_reason",
+            "too_long",
         )
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=case.referral.pk)
@@ -263,7 +271,7 @@ def sca_decision_record(
         earlier = in_force.get(answers.stage)
         if earlier is not None and not reason:
             raise HandoverError(
-                "The SCA's decision at this stage is recorded already: enter why you are correcting it",
+                gettext("The SCA's decision at this stage is recorded already: enter why you are correcting it"),
                 "correction_reason",
                 "reason_needed",
             )
@@ -273,22 +281,29 @@ def sca_decision_record(
             reasonable = in_force.get(Stage.REASONABLE_GROUNDS)
             if reasonable is None or reasonable.outcome != ScaOutcome.POSITIVE:
                 raise HandoverError(
-                    "The SCA makes a conclusive grounds decision only after a positive reasonable grounds decision: "
-                    "record that first",
+                    gettext(
+                        "The SCA makes a conclusive grounds decision only after a positive reasonable grounds "
+                        "decision: record that first"
+                    ),
                     "stage",
                     "needs_reasonable_grounds",
                 )
             if answers.decided_on < reasonable.decided_on:
                 raise HandoverError(
-                    f"The conclusive grounds decision must be on or after the reasonable grounds decision of "
-                    f"{long_date(reasonable.decided_on)}",
+                    gettext(
+                        "The conclusive grounds decision must be on or after the reasonable grounds decision of "
+                        "%(date)s"
+                    )
+                    % {"date": long_date(reasonable.decided_on)},
                     "decided_on",
                     "before_reasonable_grounds",
                 )
         elif earlier is not None and answers.outcome == ScaOutcome.NEGATIVE and Stage.CONCLUSIVE_GROUNDS in in_force:
             raise HandoverError(
-                "A conclusive grounds decision is recorded, which follows a positive reasonable grounds decision: "
-                "correct that first",
+                gettext(
+                    "A conclusive grounds decision is recorded, which follows a positive reasonable grounds "
+                    "decision: correct that first"
+                ),
                 "outcome",
                 "conclusive_recorded",
             )

@@ -4,31 +4,58 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
+from childnrm.accounts.middleware import reader_language
+from childnrm.accounts.models import User
 from childnrm.handovers.models import CaseTransfer
+from childnrm.kit import i18n
 from childnrm.kit.links import absolute_url
 from childnrm.referrals.tasks import site_coordinator_emails
 
 
+def _coordinators(site_id: int) -> list[User]:
+    """The site's active coordinators, one per email address (as `site_coordinator_emails` finds them)."""
+    emails = set(site_coordinator_emails(site_id))
+    found: dict[str, User] = {}
+    for user in User.objects.filter(email__in=emails, is_active=True).order_by("email", "pk"):
+        found.setdefault(user.email, user)
+    return [found[email] for email in sorted(found)]
+
+
+def transfer_email(transfer: CaseTransfer, user: User) -> EmailMessage:
+    reference = transfer.referral.reference
+    with i18n.language(reader_language(user)):
+        return EmailMessage(
+            subject=gettext("Case %(reference)s transferred to your panel") % {"reference": reference},
+            body="\n\n".join(
+                [
+                    gettext(
+                        "Another site's panel has transferred case %(reference)s to your site, with its whole history."
+                    )
+                    % {"reference": reference},
+                    "\n".join(
+                        [
+                            gettext("The case: %(link)s")
+                            % {"link": absolute_url(reverse("triage:triage", args=[reference]))},
+                            gettext("The transfer and its packet: %(link)s")
+                            % {"link": absolute_url(reverse("handovers:transfer", args=[transfer.pk]))},
+                        ]
+                    ),
+                    gettext("Do not reply to this email."),
+                ]
+            ),
+            to=[user.email],
+        )
+
+
 @task()
 def notify_case_transferred(transfer_id: int) -> None:
+    """Tell the receiving site's coordinators, each in their language: reference and links only."""
     transfer = CaseTransfer.objects.select_related("referral").get(pk=transfer_id)
     if transfer.to_site_id is None:
         return
-    reference = transfer.referral.reference
-    messages = [
-        EmailMessage(
-            subject=f"Case {reference} transferred to your panel",
-            body=(
-                f"Another site's panel has transferred case {reference} to your site, with its whole history.\n\n"
-                f"The case: {absolute_url(reverse('referrals:triage', args=[reference]))}\n"
-                f"The transfer and its packet: {absolute_url(reverse('handovers:transfer', args=[transfer.pk]))}\n\n"
-                "Do not reply to this email."
-            ),
-            to=[email],
-        )
-        for email in site_coordinator_emails(transfer.to_site_id)
-    ]
+    messages = [transfer_email(transfer, user) for user in _coordinators(transfer.to_site_id)]
     if messages:
         get_connection().send_messages(messages)

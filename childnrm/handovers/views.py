@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
@@ -41,9 +42,9 @@ from childnrm.kit.errors import add_to_form
 from childnrm.kit.forms import GovukDateField
 from childnrm.kit.pdf import pdf_download
 from childnrm.people.models import Child
-from childnrm.referrals.eligibility import eighteenth_birthday
 from childnrm.referrals.models import consent_words
 from childnrm.referrals.selectors import adult_consent_of_child
+from childnrm.triage.eligibility import eighteenth_birthday
 
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 PAGE_SIZE = 25
@@ -73,10 +74,12 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
                 messages.info(request, str(problem))
                 return redirect("handovers:transfer-new", child_reference=child.reference)
         else:
-            messages.success(request, f"Case {transfer.referral.reference} transferred")
+            messages.success(
+                request, gettext("Case %(reference)s transferred") % {"reference": transfer.referral.reference}
+            )
             return redirect("handovers:transfer", transfer_id=transfer.pk)
     elif request.method == "POST" and referral is None:
-        messages.info(request, "This child has no case with the panel to transfer.")
+        messages.info(request, gettext("This child has no case with the panel to transfer."))
         return redirect("handovers:transfer-new", child_reference=child.reference)
     audit_record(request=request, action=Action.VIEW, obj=child, purpose=PURPOSE, detail={"page": "transfer"})
     return render(
@@ -238,7 +241,9 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
         except PermissionDenied:
             raise
         else:
-            messages.success(request, f"Turning 18 hand-over saved for {child.reference}")
+            messages.success(
+                request, gettext("Turning 18 hand-over saved for %(reference)s") % {"reference": child.reference}
+            )
             return redirect("handovers:turning-18")
     audit_record(request=request, action=Action.VIEW, obj=child, purpose=PURPOSE, detail={"page": "turning 18"})
     today = timezone.localdate()
@@ -279,7 +284,11 @@ def sca_decision(request: HttpRequest, sca_case_reference: str) -> HttpResponse:
             add_to_form(form, problem)
         else:
             words = outcome_words(recorded.stage, recorded.outcome).split(":", 1)[0].lower()
-            messages.success(request, f"The SCA's {recorded.get_stage_display().lower()} decision ({words}) recorded")
+            messages.success(
+                request,
+                gettext("The SCA's %(stage)s decision (%(outcome)s) recorded")
+                % {"stage": recorded.get_stage_display().lower(), "outcome": words},
+            )
             return redirect("handovers:sca-decision", sca_case_reference=case.referral.reference)
     history = sca_decision_history(case.referral)
     audit_record(

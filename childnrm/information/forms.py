@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
@@ -21,6 +26,9 @@ from childnrm.referrals.documents import (
     document_check,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 
 def _offer_bases(field: forms.ChoiceField, sites: list, *, protocol: bool = False) -> None:
     """Offer only the lawful bases of the sites' nations (accounts.nations), saying what is uncertain about them."""
@@ -33,7 +41,14 @@ def _offer_bases(field: forms.ChoiceField, sites: list, *, protocol: bool = Fals
         field.help_text = f"{field.help_text} {notes}".strip()
 
 
-def _text(label: str, *, required_message: str, max_length: int, help_text: str = "", rows: int = 5):
+def _text(
+    label: _StrOrPromise,
+    *,
+    required_message: _StrOrPromise,
+    max_length: int,
+    help_text: _StrOrPromise = "",
+    rows: int = 5,
+):
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -41,7 +56,9 @@ def _text(label: str, *, required_message: str, max_length: int, help_text: str 
         max_length=max_length,
         error_messages={
             "required": required_message,
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
+            "max_length": format_lazy(
+                _("{label} must be {count} characters or fewer"), label=label, count=f"{max_length:,}"
+            ),
         },
     )
 
@@ -49,54 +66,63 @@ def _text(label: str, *, required_message: str, max_length: int, help_text: str 
 class RequestForm(GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
     organisation = forms.ModelChoiceField(
-        label="Which organisation are you asking?",
+        label=_("Which organisation are you asking?"),
         queryset=Organisation.objects.none(),
-        empty_label="Select an organisation",
+        empty_label=_("Select an organisation"),
         error_messages={
-            "required": "Select the organisation you are asking",
-            "invalid_choice": "Select an organisation",
+            "required": _("Select the organisation you are asking"),
+            "invalid_choice": _("Select an organisation"),
         },
     )
     agency = forms.ChoiceField(
-        label="What kind of agency is it?",
-        help_text="Used to see which agencies the panel relies on and how quickly each answers",
-        choices=[("", "Select the kind of agency"), *Agency.choices],
-        error_messages={"required": "Select the kind of agency", "invalid_choice": "Select the kind of agency"},
+        label=_("What kind of agency is it?"),
+        help_text=_("Used to see which agencies the panel relies on and how quickly each answers"),
+        choices=[("", _("Select the kind of agency")), *Agency.choices],
+        error_messages={"required": _("Select the kind of agency"), "invalid_choice": _("Select the kind of agency")},
     )
     question = _text(
-        "What do you want to know?",
-        help_text="Ask only for what the panel needs to decide and to plan the child's safeguarding",
-        required_message="Enter what you want to know",
+        _("What do you want to know?"),
+        help_text=_("Ask only for what the panel needs to decide and to plan the child's safeguarding"),
+        required_message=_("Enter what you want to know"),
         max_length=services.QUESTION_MAX_LENGTH,
         rows=6,
     )
     purpose = _text(
-        "Why does the panel need it?",
-        help_text="The purpose is recorded with the request and with the agency's answer",
-        required_message="Enter why the panel needs this information",
+        _("Why does the panel need it?"),
+        help_text=_("The purpose is recorded with the request and with the agency's answer"),
+        required_message=_("Enter why the panel needs this information"),
         max_length=services.PURPOSE_MAX_LENGTH,
         rows=3,
     )
     lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing",
+        label=_("Lawful basis for sharing"),
         choices=LawfulBasis.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the lawful basis for sharing", "invalid_choice": "Select the lawful basis"},
+        error_messages={
+            "required": _("Select the lawful basis for sharing"),
+            "invalid_choice": _("Select the lawful basis"),
+        },
     )
     lawful_basis_detail = forms.CharField(
-        label="The lawful basis in full (if there is no current protocol)",
-        help_text="Needed when your site has no current information-sharing protocol with the organisation: "
-        "the law, the section and why it applies to this request",
+        label=_("The lawful basis in full (if there is no current protocol)"),
+        help_text=_(
+            "Needed when your site has no current information-sharing protocol with the organisation: "
+            "the law, the section and why it applies to this request"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=services.PURPOSE_MAX_LENGTH,
-        error_messages={"max_length": f"The lawful basis must be {services.PURPOSE_MAX_LENGTH:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("The lawful basis must be {count} characters or fewer"), count=f"{services.PURPOSE_MAX_LENGTH:,}"
+            )
+        },
     )
     due_on = GovukDateField(
-        label="When is the answer due?",
-        help_text="For example, 27 3 2027",
-        what="The due date",
-        enter="Enter the date the answer is due",
+        label=_("When is the answer due?"),
+        help_text=_("For example, 27 3 2027"),
+        what=_("The due date"),
+        enter=_("Enter the date the answer is due"),
         required=True,
     )
 
@@ -109,14 +135,16 @@ class RequestForm(GovukFormMixin, forms.Form):
         if protocol_organisations is not None:
             # Without JavaScript the warning must be in the choice itself.
             field.label_from_instance = lambda org: (
-                org.name if org.pk in protocol_organisations else f"{org.name} (no current sharing protocol)"
+                org.name
+                if org.pk in protocol_organisations
+                else gettext("%(name)s (no current sharing protocol)") % {"name": org.name}
             )
 
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
         if due_on is not None and due_on < timezone.localdate():
             self.fields["due_on"].error_parts = ["day", "month", "year"]
-            raise forms.ValidationError("The date the answer is due must be today or in the future")
+            raise forms.ValidationError(gettext("The date the answer is due must be today or in the future"))
         return due_on
 
 
@@ -137,35 +165,40 @@ class MultipleFileField(forms.FileField):
 class AnswerForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
     text = _text(
-        "Your answer",
-        help_text="Share what your organisation knows that answers the question. Share only what the panel needs",
-        required_message="Enter the information you are sharing",
+        _("Your answer"),
+        help_text=_("Share what your organisation knows that answers the question. Share only what the panel needs"),
+        required_message=_("Enter the information you are sharing"),
         max_length=services.ANSWER_MAX_LENGTH,
         rows=10,
     )
     documents = MultipleFileField(
-        label="Upload documents (optional)",
-        help_text="PDF, PNG, JPEG or Word documents, each smaller than 10MB. You can select more than one",
+        label=_("Upload documents (optional)"),
+        help_text=_("PDF, PNG, JPEG or Word documents, each smaller than 10MB. You can select more than one"),
         required=False,
     )
     lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing",
-        help_text="The basis the panel gave is selected. Change it if your organisation shares on another basis",
+        label=_("Lawful basis for sharing"),
+        help_text=_("The basis the panel gave is selected. Change it if your organisation shares on another basis"),
         choices=LawfulBasis.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the lawful basis for sharing", "invalid_choice": "Select the lawful basis"},
+        error_messages={
+            "required": _("Select the lawful basis for sharing"),
+            "invalid_choice": _("Select the lawful basis"),
+        },
     )
     purpose = _text(
-        "Purpose of sharing",
-        help_text="The panel's purpose is filled in. Change it if you share for a narrower purpose",
-        required_message="Enter the purpose you are sharing this information for",
+        _("Purpose of sharing"),
+        help_text=_("The panel's purpose is filled in. Change it if you share for a narrower purpose"),
+        required_message=_("Enter the purpose you are sharing this information for"),
         max_length=services.PURPOSE_MAX_LENGTH,
         rows=3,
     )
     confirm = forms.BooleanField(
-        label="I confirm this information is shared for this purpose and on this lawful basis, "
-        "and that it is the minimum needed",
-        error_messages={"required": "Confirm the lawful basis and purpose of sharing"},
+        label=_(
+            "I confirm this information is shared for this purpose and on this lawful basis, "
+            "and that it is the minimum needed"
+        ),
+        error_messages={"required": _("Confirm the lawful basis and purpose of sharing")},
     )
 
     def __init__(self, *args, site=None, **kwargs) -> None:
@@ -175,7 +208,7 @@ class AnswerForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     def clean_documents(self) -> list[services.Upload]:
         files = self.cleaned_data.get("documents") or []
         if len(files) > services.MAX_DOCUMENTS:
-            raise forms.ValidationError(f"Select {services.MAX_DOCUMENTS} files or fewer")
+            raise forms.ValidationError(gettext("Select %(max)s files or fewer") % {"max": services.MAX_DOCUMENTS})
         uploads = []
         for upload in files:
             if upload.size == 0:
@@ -193,27 +226,27 @@ class AnswerForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
 class WithdrawForm(GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
     reason = _text(
-        "Why are you withdrawing the request?",
-        help_text="The organisation asked will see this reason",
-        required_message="Enter why you are withdrawing the request",
+        _("Why are you withdrawing the request?"),
+        help_text=_("The organisation asked will see this reason"),
+        required_message=_("Enter why you are withdrawing the request"),
         max_length=services.REASON_MAX_LENGTH,
         rows=4,
     )
 
 
 STATUS_CHOICES = [
-    ("open", "Waiting for an answer"),
-    ("overdue", "Overdue"),
-    ("answered", "Answered"),
-    ("withdrawn", "Withdrawn"),
-    ("all", "All"),
+    ("open", _("Waiting for an answer")),
+    ("overdue", _("Overdue")),
+    ("answered", _("Answered")),
+    ("withdrawn", _("Withdrawn")),
+    ("all", _("All")),
 ]
 
 
 class ListFilterForm(GovukFormMixin, forms.Form):
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
-    agency = forms.ChoiceField(label="Agency", choices=[("", "Any agency"), *Agency.choices], required=False)
-    case = forms.CharField(label="Referral reference", required=False, max_length=20)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    agency = forms.ChoiceField(label=_("Agency"), choices=[("", _("Any agency")), *Agency.choices], required=False)
+    case = forms.CharField(label=_("Referral reference"), required=False, max_length=20)
 
     def __init__(self, *args, with_agency: bool = True, with_case: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -238,7 +271,9 @@ class ListFilterForm(GovukFormMixin, forms.Form):
 # Information-sharing protocols ------------------------------------------------------------------
 
 
-def _protocol_text(label: str, *, required_message: str, help_text: str = "", rows: int = 4):
+def _protocol_text(
+    label: _StrOrPromise, *, required_message: _StrOrPromise, help_text: _StrOrPromise = "", rows: int = 4
+):
     return _text(
         label,
         help_text=help_text,
@@ -254,66 +289,73 @@ class ProtocolForm(GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
 
     organisation = forms.ModelChoiceField(
-        label="Partner organisation",
+        label=_("Partner organisation"),
         queryset=Organisation.objects.none(),
-        empty_label="Select an organisation",
-        error_messages={"required": "Select the partner organisation", "invalid_choice": "Select an organisation"},
+        empty_label=_("Select an organisation"),
+        error_messages={
+            "required": _("Select the partner organisation"),
+            "invalid_choice": _("Select an organisation"),
+        },
     )
     title = forms.CharField(
-        label="Title",
-        help_text="As it appears on the signed document",
+        label=_("Title"),
+        help_text=_("As it appears on the signed document"),
         max_length=services_protocols.TITLE_MAX_LENGTH,
         error_messages={
-            "required": "Enter the protocol's title",
-            "max_length": f"The title must be {services_protocols.TITLE_MAX_LENGTH} characters or fewer",
+            "required": _("Enter the protocol's title"),
+            "max_length": format_lazy(
+                _("The title must be {count} characters or fewer"), count=services_protocols.TITLE_MAX_LENGTH
+            ),
         },
     )
     parties = _protocol_text(
-        "Parties", help_text="Every organisation that signed up to the protocol", required_message="Enter the parties"
+        _("Parties"),
+        help_text=_("Every organisation that signed up to the protocol"),
+        required_message=_("Enter the parties"),
     )
     information_shared = _protocol_text(
-        "What may be shared",
-        help_text="The kinds of information each party may share under the protocol",
-        required_message="Enter what information may be shared",
+        _("What may be shared"),
+        help_text=_("The kinds of information each party may share under the protocol"),
+        required_message=_("Enter what information may be shared"),
         rows=5,
     )
     purpose = _protocol_text(
-        "Purpose of sharing", required_message="Enter the purpose the information is shared for", rows=3
+        _("Purpose of sharing"), required_message=_("Enter the purpose the information is shared for"), rows=3
     )
     lawful_bases = forms.MultipleChoiceField(
-        label="Lawful bases",
-        help_text="Select every basis the protocol relies on, including a UK GDPR Article 6 basis",
+        label=_("Lawful bases"),
+        help_text=_("Select every basis the protocol relies on, including a UK GDPR Article 6 basis"),
         choices=ProtocolBasis.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select the lawful bases the protocol relies on",
-            "invalid_choice": "Select lawful bases from the list",
+            "required": _("Select the lawful bases the protocol relies on"),
+            "invalid_choice": _("Select lawful bases from the list"),
         },
     )
     lawful_basis_detail = forms.CharField(
-        label="Lawful basis in the protocol's words (optional)",
-        help_text="Anything the list does not cover, for example another statutory gateway",
+        label=_("Lawful basis in the protocol's words (optional)"),
+        help_text=_("Anything the list does not cover, for example another statutory gateway"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=services_protocols.TEXT_MAX_LENGTH,
     )
     signatories = _protocol_text(
-        "Signatories",
-        help_text="Name, role and organisation of each person who signed, one a line",
-        required_message="Enter who signed the protocol",
+        _("Signatories"),
+        help_text=_("Name, role and organisation of each person who signed, one a line"),
+        required_message=_("Enter who signed the protocol"),
     )
     starts_on = GovukDateField(
-        label="Start date",
-        help_text="For example, 1 4 2026",
-        what="The start date",
-        enter="Enter the date the protocol starts",
+        label=_("Start date"),
+        help_text=_("For example, 1 4 2026"),
+        what=_("The start date"),
+        enter=_("Enter the date the protocol starts"),
         required=True,
     )
     review_on = GovukDateField(
-        label="Review date",
-        help_text="The protocol lapses if it is not reviewed by this date",
-        what="The review date",
-        enter="Enter the date the protocol is to be reviewed",
+        label=_("Review date"),
+        help_text=_("The protocol lapses if it is not reviewed by this date"),
+        what=_("The review date"),
+        enter=_("Enter the date the protocol is to be reviewed"),
         required=True,
     )
 
@@ -325,10 +367,10 @@ class ProtocolForm(GovukFormMixin, forms.Form):
         if sites is not None and len(sites) > 1:  # a coordinator of several sites says whose protocol it is
             self.fields = {
                 "site": forms.ModelChoiceField(
-                    label="Site",
+                    label=_("Site"),
                     queryset=sites,
-                    empty_label="Select a site",
-                    error_messages={"required": "Select the site", "invalid_choice": "Select a site"},
+                    empty_label=_("Select a site"),
+                    error_messages={"required": _("Select the site"), "invalid_choice": _("Select a site")},
                     widget=forms.Select(attrs={"class": "govuk-select"}),
                 ),
                 **self.fields,
@@ -343,7 +385,7 @@ class ProtocolForm(GovukFormMixin, forms.Form):
         starts_on, review_on = cleaned.get("starts_on"), cleaned.get("review_on")
         if starts_on and review_on and review_on <= starts_on:
             self.fields["review_on"].error_parts = ["day", "month", "year"]
-            self.add_error("review_on", "The review date must be after the start date")
+            self.add_error("review_on", gettext("The review date must be after the start date"))
         return cleaned
 
     def terms(self) -> dict:
@@ -354,10 +396,10 @@ class ProtocolForm(GovukFormMixin, forms.Form):
 class ProtocolDocumentForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     non_field_anchor = "main-content"
     document = forms.FileField(
-        label="Upload the signed protocol",
-        help_text="A PDF, PNG, JPEG or Word document smaller than 10MB",
+        label=_("Upload the signed protocol"),
+        help_text=_("A PDF, PNG, JPEG or Word document smaller than 10MB"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        error_messages={"required": "Select the signed protocol", "empty": MESSAGE_EMPTY},
+        error_messages={"required": _("Select the signed protocol"), "empty": MESSAGE_EMPTY},
     )
 
     def clean_document(self) -> services.Upload:

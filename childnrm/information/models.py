@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Organisation
 from childnrm.panels.models import Agency
@@ -22,44 +23,44 @@ from childnrm.referrals.models import Referral
 class LawfulBasis(models.TextChoices):
     PUBLIC_TASK_SAFEGUARDING = (
         "public_task_safeguarding",
-        "UK GDPR Article 6(1)(e) public task, with DPA 2018 Schedule 1 paragraph 18 (safeguarding of children)",
+        _("UK GDPR Article 6(1)(e) public task, with DPA 2018 Schedule 1 paragraph 18 (safeguarding of children)"),
     )
-    CHILDREN_ACT_2004_S11 = "children_act_2004_s11", "Children Act 2004 section 11 (duty to safeguard)"
-    CHILDREN_ACT_1989_S47 = "children_act_1989_s47", "Children Act 1989 section 47 (enquiries)"
-    CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", "Crime and Disorder Act 1998 section 115"
-    LEGAL_OBLIGATION = "legal_obligation", "UK GDPR Article 6(1)(c) legal obligation"
+    CHILDREN_ACT_2004_S11 = "children_act_2004_s11", _("Children Act 2004 section 11 (duty to safeguard)")
+    CHILDREN_ACT_1989_S47 = "children_act_1989_s47", _("Children Act 1989 section 47 (enquiries)")
+    CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", _("Crime and Disorder Act 1998 section 115")
+    LEGAL_OBLIGATION = "legal_obligation", _("UK GDPR Article 6(1)(c) legal obligation")
     # Each nation's statutes beside UK GDPR and the DPA 2018; a site offers its own nation's (accounts.nations).
-    CHILDREN_ACT_2004_S28 = "children_act_2004_s28", "Children Act 2004 section 28 (duty to safeguard, Wales)"
+    CHILDREN_ACT_2004_S28 = "children_act_2004_s28", _("Children Act 2004 section 28 (duty to safeguard, Wales)")
     SSWB_WALES_2014_S130 = (
         "sswb_wales_2014_s130",
-        "Social Services and Well-being (Wales) Act 2014 section 130 (duty to report a child at risk)",
+        _("Social Services and Well-being (Wales) Act 2014 section 130 (duty to report a child at risk)"),
     )
     CHILDREN_SCOTLAND_1995_S22 = (
         "children_scotland_1995_s22",
-        "Children (Scotland) Act 1995 section 22 (children in need)",
+        _("Children (Scotland) Act 1995 section 22 (children in need)"),
     )
     CHILDRENS_HEARINGS_SCOTLAND_2011_S60 = (
         "childrens_hearings_scotland_2011_s60",
-        "Children's Hearings (Scotland) Act 2011 section 60 (information for the Principal Reporter)",
+        _("Children's Hearings (Scotland) Act 2011 section 60 (information for the Principal Reporter)"),
     )
     CP_GUIDANCE_SCOTLAND = (
         "cp_guidance_scotland",
-        (
+        _(
             "UK GDPR Article 6(1)(e) public task, sharing as the National Guidance for Child Protection in Scotland "
             "2021 (updated 2023) sets out"
         ),
     )
     CHILDREN_NI_ORDER_1995_ART66 = (
         "children_ni_order_1995_art66",
-        "Children (Northern Ireland) Order 1995 Article 66 (duty to investigate)",
+        _("Children (Northern Ireland) Order 1995 Article 66 (duty to investigate)"),
     )
     CHILDREN_NI_ORDER_1995_ART18 = (
         "children_ni_order_1995_art18",
-        "Children (Northern Ireland) Order 1995 Article 18 (children in need)",
+        _("Children (Northern Ireland) Order 1995 Article 18 (children in need)"),
     )
     COOPERATING_TO_SAFEGUARD_NI = (
         "cooperating_to_safeguard_ni",
-        (
+        _(
             "UK GDPR Article 6(1)(e) public task, sharing as Co-operating to Safeguard Children and Young People in "
             "Northern Ireland sets out"
         ),
@@ -67,9 +68,9 @@ class LawfulBasis(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", "Waiting for an answer"
-    ANSWERED = "answered", "Answered"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class InformationRequest(models.Model):
@@ -188,58 +189,61 @@ class InformationChase(models.Model):
 class ProtocolBasis(models.TextChoices):
     """The lawful bases and statutory gateways a protocol may rely on (a protocol adds its own words too)."""
 
-    GDPR_PUBLIC_TASK = "gdpr_6_1_e", "UK GDPR Article 6(1)(e): public task"
-    GDPR_LEGAL_OBLIGATION = "gdpr_6_1_c", "UK GDPR Article 6(1)(c): legal obligation"
+    GDPR_PUBLIC_TASK = "gdpr_6_1_e", _("UK GDPR Article 6(1)(e): public task")
+    GDPR_LEGAL_OBLIGATION = "gdpr_6_1_c", _("UK GDPR Article 6(1)(c): legal obligation")
     GDPR_SAFEGUARDING = (
         "gdpr_9_2_g_sch1_18",
-        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18: safeguarding of children",
+        _("UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18: safeguarding of children"),
     )
     GDPR_UNLAWFUL_ACTS = (
         "gdpr_9_2_g_sch1_10",
-        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 10: preventing or detecting unlawful acts",
+        _("UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 10: preventing or detecting unlawful acts"),
     )
     GDPR_HEALTH_SOCIAL_CARE = (
         "gdpr_9_2_h_sch1_2",
-        "UK GDPR Article 9(2)(h) with DPA 2018 Schedule 1 paragraph 2: health or social care",
+        _("UK GDPR Article 9(2)(h) with DPA 2018 Schedule 1 paragraph 2: health or social care"),
     )
-    CHILDREN_ACT_1989_S17 = "children_act_1989_s17", "Children Act 1989 section 17: children in need"
-    CHILDREN_ACT_1989_S47 = "children_act_1989_s47", "Children Act 1989 section 47: child protection enquiries"
-    CHILDREN_ACT_2004_S10 = "children_act_2004_s10", "Children Act 2004 section 10: co-operation to improve well-being"
-    CHILDREN_ACT_2004_S11 = "children_act_2004_s11", "Children Act 2004 section 11: duty to safeguard"
-    CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", "Crime and Disorder Act 1998 section 115"
+    CHILDREN_ACT_1989_S17 = "children_act_1989_s17", _("Children Act 1989 section 17: children in need")
+    CHILDREN_ACT_1989_S47 = "children_act_1989_s47", _("Children Act 1989 section 47: child protection enquiries")
+    CHILDREN_ACT_2004_S10 = (
+        "children_act_2004_s10",
+        _("Children Act 2004 section 10: co-operation to improve well-being"),
+    )
+    CHILDREN_ACT_2004_S11 = "children_act_2004_s11", _("Children Act 2004 section 11: duty to safeguard")
+    CRIME_AND_DISORDER_S115 = "crime_and_disorder_s115", _("Crime and Disorder Act 1998 section 115")
     # Wales, Scotland and Northern Ireland (a site offers its own nation's: accounts.nations)
-    CHILDREN_ACT_2004_S28 = "children_act_2004_s28", "Children Act 2004 section 28: duty to safeguard (Wales)"
+    CHILDREN_ACT_2004_S28 = "children_act_2004_s28", _("Children Act 2004 section 28: duty to safeguard (Wales)")
     SSWB_WALES_2014_S130 = (
         "sswb_wales_2014_s130",
-        "Social Services and Well-being (Wales) Act 2014 section 130: duty to report a child at risk",
+        _("Social Services and Well-being (Wales) Act 2014 section 130: duty to report a child at risk"),
     )
     CHILDREN_SCOTLAND_1995_S22 = (
         "children_scotland_1995_s22",
-        "Children (Scotland) Act 1995 section 22: children in need",
+        _("Children (Scotland) Act 1995 section 22: children in need"),
     )
     CHILDRENS_HEARINGS_SCOTLAND_2011_S60 = (
         "childrens_hearings_scotland_2011_s60",
-        "Children's Hearings (Scotland) Act 2011 section 60: information for the Principal Reporter",
+        _("Children's Hearings (Scotland) Act 2011 section 60: information for the Principal Reporter"),
     )
     CYP_SCOTLAND_2014 = (
         "cyp_scotland_2014",
-        "Children and Young People (Scotland) Act 2014: its duties in force (not Part 4, never in force)",
+        _("Children and Young People (Scotland) Act 2014: its duties in force (not Part 4, never in force)"),
     )
     CP_GUIDANCE_SCOTLAND = (
         "cp_guidance_scotland",
-        "National Guidance for Child Protection in Scotland 2021 (updated 2023): when to share",
+        _("National Guidance for Child Protection in Scotland 2021 (updated 2023): when to share"),
     )
     CHILDREN_NI_ORDER_1995_ART18 = (
         "children_ni_order_1995_art18",
-        "Children (Northern Ireland) Order 1995 Article 18: children in need",
+        _("Children (Northern Ireland) Order 1995 Article 18: children in need"),
     )
     CHILDREN_NI_ORDER_1995_ART66 = (
         "children_ni_order_1995_art66",
-        "Children (Northern Ireland) Order 1995 Article 66: duty to investigate",
+        _("Children (Northern Ireland) Order 1995 Article 66: duty to investigate"),
     )
     COOPERATING_TO_SAFEGUARD_NI = (
         "cooperating_to_safeguard_ni",
-        "Co-operating to Safeguard Children and Young People in Northern Ireland: when to share",
+        _("Co-operating to Safeguard Children and Young People in Northern Ireland: when to share"),
     )
 
 
@@ -295,7 +299,7 @@ class SharingProtocol(models.Model):
 
     @property
     def lawful_basis_labels(self) -> list[str]:
-        return [ProtocolBasis(value).label for value in self.lawful_bases if value in ProtocolBasis.values]
+        return [str(ProtocolBasis(value).label) for value in self.lawful_bases if value in ProtocolBasis.values]
 
 
 class SharingProtocolVersion(models.Model):

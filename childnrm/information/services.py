@@ -18,9 +18,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, users_holding
 from childnrm.accounts import nations
+from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import Organisation, User
 from childnrm.audit.services import Action, audit_record
 from childnrm.information.models import (
@@ -31,6 +33,7 @@ from childnrm.information.models import (
     RequestStatus,
     ResponseDocument,
 )
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.links import absolute_url
@@ -77,10 +80,19 @@ class Upload:
 
 
 def no_protocol_message(organisation: Organisation) -> str:
-    return (
-        f"Your site has no current information-sharing protocol with {organisation.name}: state the lawful "
+    return gettext(
+        "Your site has no current information-sharing protocol with %(organisation)s: state the lawful "
         "basis in full (the law, the section and why it applies to this request)"
-    )
+    ) % {"organisation": organisation.name}
+
+
+def closed_message(info_request: InformationRequest) -> str:
+    """Why a request can no longer be answered, withdrawn or chased."""
+    if info_request.status == RequestStatus.ANSWERED:
+        return gettext("Request %(reference)s has already been answered.") % {"reference": info_request.reference}
+    if info_request.status == RequestStatus.WITHDRAWN:
+        return gettext("Request %(reference)s has already been withdrawn.") % {"reference": info_request.reference}
+    return gettext("Request %(reference)s is no longer waiting for an answer.") % {"reference": info_request.reference}
 
 
 def default_due_on(referral: Referral, today: date | None = None) -> date:
@@ -108,21 +120,24 @@ def _clean(text: str, *, field: str, missing: str, max_length: int, what: str) -
     if not text:
         raise InformationError(missing, field)
     if len(text) > max_length:
-        raise InformationError(f"{what} must be {max_length:,} characters or fewer", field)
+        raise InformationError(
+            gettext("%(what)s must be %(max)s characters or fewer") % {"what": what, "max": f"{max_length:,}"}, field
+        )
     return text
 
 
 def _lawful_basis(value: str, field: str = "lawful_basis", *, site=None) -> str:
     """A basis of the list, and (given the case's site) one its nation offers (accounts.nations)."""
     if value not in LawfulBasis.values or (site is not None and not nations.rules(site).offers_request_basis(value)):
-        raise InformationError("Select the lawful basis for sharing", field)
+        raise InformationError(gettext("Select the lawful basis for sharing"), field)
     return value
 
 
 def share_detail(*, lawful_basis: str, purpose: str, **extra) -> dict:
     return {
         "lawful_basis": lawful_basis,
-        "lawful_basis_label": LawfulBasis(lawful_basis).label,
+        # The audit trail reads English, whatever the page's language.
+        "lawful_basis_label": _english(LawfulBasis(lawful_basis).label),
         "purpose": purpose,
         **extra,
     }
@@ -156,37 +171,40 @@ def information_request_create(
     lawful_basis_detail = (lawful_basis_detail or "").strip()
     if len(lawful_basis_detail) > PURPOSE_MAX_LENGTH:
         raise InformationError(
-            f"The lawful basis must be {PURPOSE_MAX_LENGTH:,} characters or fewer", "lawful_basis_detail"
+            gettext("The lawful basis must be %(max)s characters or fewer") % {"max": f"{PURPOSE_MAX_LENGTH:,}"},
+            "lawful_basis_detail",
         )
     question = _clean(
         question,
         field="question",
-        missing="Enter what you want to know",
+        missing=gettext("Enter what you want to know"),
         max_length=QUESTION_MAX_LENGTH,
-        what="The question",
+        what=gettext("The question"),
     )
     purpose = _clean(
         purpose,
         field="purpose",
-        missing="Enter why the panel needs this information",
+        missing=gettext("Enter why the panel needs this information"),
         max_length=PURPOSE_MAX_LENGTH,
-        what="The purpose",
+        what=gettext("The purpose"),
     )
     lawful_basis = _lawful_basis(lawful_basis, site=referral.site)
     if agency not in Agency.values:
-        raise InformationError("Select the kind of agency", "agency")
+        raise InformationError(gettext("Select the kind of agency"), "agency")
     if not organisation.active:
-        raise InformationError("Select an organisation that is still active", "organisation")
+        raise InformationError(gettext("Select an organisation that is still active"), "organisation")
     if due_on < today:
-        raise InformationError("The date the answer is due must be today or in the future", "due_on")
+        raise InformationError(gettext("The date the answer is due must be today or in the future"), "due_on")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.INFORMATION_REQUEST, locked.site_id):
-            raise InformationError("You cannot ask for information about this case.")
+            raise InformationError(gettext("You cannot ask for information about this case."))
         if locked.status not in ASKABLE_STATUSES:
             raise InformationError(
-                f"Referral {locked.reference} is {locked.get_status_display().lower()}: "
-                "you can ask for information only about cases with the panel."
+                gettext(
+                    "Referral %(reference)s is %(status)s: you can ask for information only about cases with the panel."
+                )
+                % {"reference": locked.reference, "status": locked.get_status_display().lower()}
             )
         protocol = current_protocol(locked.site_id, organisation.pk, today)
         if protocol is None and len(lawful_basis_detail) < BASIS_IN_FULL_MIN_LENGTH:
@@ -239,19 +257,17 @@ def information_request_withdraw(
     reason = _clean(
         reason,
         field="reason",
-        missing="Enter why you are withdrawing the request",
+        missing=gettext("Enter why you are withdrawing the request"),
         max_length=REASON_MAX_LENGTH,
-        what="The reason",
+        what=gettext("The reason"),
     )
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
         site_id = locked.referral.site_id
         if not has_perm(user, Perm.INFORMATION_REQUEST, site_id):
-            raise InformationError("You cannot withdraw this request.")
+            raise InformationError(gettext("You cannot withdraw this request."))
         if locked.status != RequestStatus.OPEN:
-            raise InformationError(
-                f"Request {locked.reference} has already been {locked.get_status_display().lower()}."
-            )
+            raise InformationError(closed_message(locked))
         locked.status = RequestStatus.WITHDRAWN
         locked.withdrawn_reason = reason
         locked.withdrawn_at = timezone.now()
@@ -290,20 +306,20 @@ def information_response_create(
     text = _clean(
         text,
         field="text",
-        missing="Enter the information you are sharing",
+        missing=gettext("Enter the information you are sharing"),
         max_length=ANSWER_MAX_LENGTH,
-        what="The answer",
+        what=gettext("The answer"),
     )
     purpose = _clean(
         purpose,
         field="purpose",
-        missing="Enter the purpose you are sharing this information for",
+        missing=gettext("Enter the purpose you are sharing this information for"),
         max_length=PURPOSE_MAX_LENGTH,
-        what="The purpose",
+        what=gettext("The purpose"),
     )
     lawful_basis = _lawful_basis(lawful_basis, site=info_request.referral.site)
     if len(uploads) > MAX_DOCUMENTS:
-        raise InformationError(f"Select {MAX_DOCUMENTS} files or fewer", "documents")
+        raise InformationError(gettext("Select %(max)s files or fewer") % {"max": MAX_DOCUMENTS}, "documents")
     checked = [(upload, upload.check()) for upload in uploads]
     # Files are written first at random names; if anything below fails they are removed again.
     documents = []
@@ -322,11 +338,9 @@ def information_response_create(
             locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
             site_id = locked.referral.site_id
             if locked.organisation_id != user.organisation_id or not has_perm(user, Perm.INFORMATION_RESPOND, site_id):
-                raise InformationError("You cannot answer this request.")
+                raise InformationError(gettext("You cannot answer this request."))
             if locked.status != RequestStatus.OPEN:
-                raise InformationError(
-                    f"Request {locked.reference} has already been {locked.get_status_display().lower()}."
-                )
+                raise InformationError(closed_message(locked))
             response = InformationResponse.objects.create(
                 request=locked,
                 text=text,
@@ -370,39 +384,71 @@ def information_response_create(
 # Chasing ----------------------------------------------------------------------------------------
 
 
-def responder_emails(info_request: InformationRequest) -> list[str]:
-    """Active users of the organisation asked who may answer at the case's site."""
+def responders(info_request: InformationRequest) -> list[User]:
+    """Active users of the organisation asked who may answer at the case's site, one per email address."""
     if info_request.referral.site_id is None:
         return []
-    responders = users_holding(Perm.INFORMATION_RESPOND, info_request.referral.site_id)
-    return sorted(set(responders.filter(organisation_id=info_request.organisation_id).values_list("email", flat=True)))
+    holding = users_holding(Perm.INFORMATION_RESPOND, info_request.referral.site_id)
+    found: dict[str, User] = {}
+    for user in holding.filter(organisation_id=info_request.organisation_id).order_by("email", "pk"):
+        found.setdefault(user.email, user)
+    return [found[email] for email in sorted(found)]
 
 
-def request_email(info_request: InformationRequest, email: str) -> EmailMessage:
-    return EmailMessage(
-        subject=f"Information request {info_request.reference}",
-        body=(
-            f"A child panel has asked your organisation for information: request {info_request.reference}, "
-            f"to be answered by {long_date(info_request.due_on)}.\n\n"
-            "Sign in to read and answer it:\n\n"
-            f"{absolute_url(reverse('information:detail', args=[info_request.reference]))}"
-            "\n\nDo not reply to this email."
-        ),
-        to=[email],
-    )
+def responder_emails(info_request: InformationRequest) -> list[str]:
+    return [user.email for user in responders(info_request)]
 
 
-def chase_email(info_request: InformationRequest, email: str) -> EmailMessage:
-    return EmailMessage(
-        subject=f"Reminder: information request {info_request.reference} is overdue",
-        body=(
-            f"Information request {info_request.reference} was due to be answered by "
-            f"{long_date(info_request.due_on)} and is still waiting for your organisation's answer.\n\n"
-            f"Sign in to answer it:\n\n{absolute_url(reverse('information:detail', args=[info_request.reference]))}"
-            "\n\nDo not reply to this email."
-        ),
-        to=[email],
-    )
+def _english(text: object) -> str:
+    with override(i18n.ENGLISH):
+        return str(text)
+
+
+def _link(info_request: InformationRequest) -> str:
+    return absolute_url(reverse("information:detail", args=[info_request.reference]))
+
+
+def request_email(info_request: InformationRequest, user: User) -> EmailMessage:
+    """The email telling someone at the organisation asked, in their language: reference and link only."""
+    with i18n.language(reader_language(user)):
+        return EmailMessage(
+            subject=gettext("Information request %(reference)s") % {"reference": info_request.reference},
+            body="\n\n".join(
+                [
+                    gettext(
+                        "A child panel has asked your organisation for information: request %(reference)s, "
+                        "to be answered by %(date)s."
+                    )
+                    % {"reference": info_request.reference, "date": long_date(info_request.due_on)},
+                    gettext("Sign in to read and answer it:"),
+                    _link(info_request),
+                    gettext("Do not reply to this email."),
+                ]
+            ),
+            to=[user.email],
+        )
+
+
+def chase_email(info_request: InformationRequest, user: User) -> EmailMessage:
+    """The reminder of an overdue request, in the reader's language: reference and link only."""
+    with i18n.language(reader_language(user)):
+        return EmailMessage(
+            subject=gettext("Reminder: information request %(reference)s is overdue")
+            % {"reference": info_request.reference},
+            body="\n\n".join(
+                [
+                    gettext(
+                        "Information request %(reference)s was due to be answered by %(date)s and is still waiting "
+                        "for your organisation's answer."
+                    )
+                    % {"reference": info_request.reference, "date": long_date(info_request.due_on)},
+                    gettext("Sign in to answer it:"),
+                    _link(info_request),
+                    gettext("Do not reply to this email."),
+                ]
+            ),
+            to=[user.email],
+        )
 
 
 def _start_of_day(day: date) -> datetime:
@@ -420,10 +466,12 @@ def _chase(*, request_id: int, user: User | None, today: date, request: HttpRequ
             if locked.due_on >= today or (locked.last_chased_at and locked.last_chased_at >= recent):
                 return None
         elif locked.last_chased_at and locked.last_chased_at >= _start_of_day(today):
-            raise InformationError(f"Request {locked.reference} has already been chased today.")
-        emails = responder_emails(locked)
+            raise InformationError(
+                gettext("Request %(reference)s has already been chased today.") % {"reference": locked.reference}
+            )
+        people = responders(locked)
         now = timezone.now()
-        InformationChase.objects.create(request=locked, chased_by=user, recipients=len(emails))
+        InformationChase.objects.create(request=locked, chased_by=user, recipients=len(people))
         locked.chase_count += 1
         locked.last_chased_at = now
         locked.save(update_fields=["chase_count", "last_chased_at"])
@@ -434,11 +482,11 @@ def _chase(*, request_id: int, user: User | None, today: date, request: HttpRequ
             obj=locked,
             site_id=locked.referral.site_id,
             purpose=REQUEST_PURPOSE,
-            detail={"chase": locked.chase_count, "recipients": len(emails), "automatic": user is None},
+            detail={"chase": locked.chase_count, "recipients": len(people), "automatic": user is None},
         )
-        messages = [chase_email(locked, email) for email in emails]
+        messages = [chase_email(locked, person) for person in people]
         transaction.on_commit(lambda: get_connection().send_messages(messages) if messages else None)
-    return len(emails)
+    return len(people)
 
 
 def chase_overdue(today: date) -> int:
@@ -467,8 +515,8 @@ def information_request_chase(
 ) -> int:
     """The coordinator chases a request by hand (once a day at most); the number of people emailed."""
     if not has_perm(user, Perm.INFORMATION_REQUEST, info_request.referral.site_id):
-        raise InformationError("You cannot chase this request.")
+        raise InformationError(gettext("You cannot chase this request."))
     recipients = _chase(request_id=info_request.pk, user=user, today=timezone.localdate(), request=request)
     if recipients is None:
-        raise InformationError(f"Request {info_request.reference} is no longer waiting for an answer.")
+        raise InformationError(closed_message(InformationRequest.objects.get(pk=info_request.pk)))
     return recipients

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm
 from childnrm.accounts import nations
@@ -81,12 +82,12 @@ def due_for_review(site: Site | int, today: date) -> QuerySet[SharingProtocol]:
 
 def status_of(protocol: SharingProtocol, today: date) -> str:
     if protocol.starts_on > today:
-        return "Not started"
+        return gettext("Not started")
     if protocol.review_on < today:
-        return "Review overdue: lapsed"
+        return gettext("Review overdue: lapsed")
     if protocol.review_on <= review_due_by(today):
-        return "Current: review due"
-    return "Current"
+        return gettext("Current: review due")
+    return gettext("Current")
 
 
 def _text(value: str, *, field: str, missing: str, what: str, max_length: int = TEXT_MAX_LENGTH) -> str:
@@ -94,7 +95,9 @@ def _text(value: str, *, field: str, missing: str, what: str, max_length: int = 
     if not value:
         raise InformationError(missing, field)
     if len(value) > max_length:
-        raise InformationError(f"{what} must be {max_length:,} characters or fewer", field)
+        raise InformationError(
+            gettext("%(what)s must be %(max)s characters or fewer") % {"what": what, "max": f"{max_length:,}"}, field
+        )
     return value
 
 
@@ -113,49 +116,58 @@ def _clean(
 ) -> dict:
     bases = list(dict.fromkeys(lawful_bases or []))
     if not bases:
-        raise InformationError("Select the lawful bases the protocol relies on", "lawful_bases")
+        raise InformationError(gettext("Select the lawful bases the protocol relies on"), "lawful_bases")
     # The bases the site's nation offers (accounts.nations): no English statute in a Scottish protocol.
     law = nations.rules(site)
     if any(b not in ProtocolBasis.values or not law.offers_protocol_basis(b) for b in bases):
-        raise InformationError("Select lawful bases from the list", "lawful_bases")
+        raise InformationError(gettext("Select lawful bases from the list"), "lawful_bases")
     if not ARTICLE_6_BASES & set(bases):
         raise InformationError(
-            "Select a UK GDPR Article 6 basis (public task or legal obligation): every share needs one",
+            gettext("Select a UK GDPR Article 6 basis (public task or legal obligation): every share needs one"),
             "lawful_bases",
         )
     detail = (lawful_basis_detail or "").strip()
     if len(detail) > TEXT_MAX_LENGTH:
         raise InformationError(
-            f"The lawful basis must be {TEXT_MAX_LENGTH:,} characters or fewer", "lawful_basis_detail"
+            gettext("The lawful basis must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX_LENGTH:,}"},
+            "lawful_basis_detail",
         )
     if starts_on is None:
-        raise InformationError("Enter the date the protocol starts", "starts_on")
+        raise InformationError(gettext("Enter the date the protocol starts"), "starts_on")
     if review_on is None:
-        raise InformationError("Enter the date the protocol is to be reviewed", "review_on")
+        raise InformationError(gettext("Enter the date the protocol is to be reviewed"), "review_on")
     if review_on <= starts_on:
-        raise InformationError("The review date must be after the start date", "review_on")
+        raise InformationError(gettext("The review date must be after the start date"), "review_on")
     return {
         "title": _text(
             title,
             field="title",
-            missing="Enter the protocol's title",
-            what="The title",
+            missing=gettext("Enter the protocol's title"),
+            what=gettext("The title"),
             max_length=TITLE_MAX_LENGTH,
         ),
-        "parties": _text(parties, field="parties", missing="Enter the parties to the protocol", what="The parties"),
+        "parties": _text(
+            parties, field="parties", missing=gettext("Enter the parties to the protocol"), what=gettext("The parties")
+        ),
         "information_shared": _text(
             information_shared,
             field="information_shared",
-            missing="Enter what information may be shared",
-            what="What may be shared",
+            missing=gettext("Enter what information may be shared"),
+            what=gettext("What may be shared"),
         ),
         "purpose": _text(
-            purpose, field="purpose", missing="Enter the purpose the information is shared for", what="The purpose"
+            purpose,
+            field="purpose",
+            missing=gettext("Enter the purpose the information is shared for"),
+            what=gettext("The purpose"),
         ),
         "lawful_bases": bases,
         "lawful_basis_detail": detail,
         "signatories": _text(
-            signatories, field="signatories", missing="Enter who signed the protocol", what="The signatories"
+            signatories,
+            field="signatories",
+            missing=gettext("Enter who signed the protocol"),
+            what=gettext("The signatories"),
         ),
         "starts_on": starts_on,
         "review_on": review_on,
@@ -192,9 +204,9 @@ def protocol_create(
 ) -> SharingProtocol:
     """Record a site's protocol with a partner organisation (version 1)."""
     if not has_perm(user, Perm.INFORMATION_REQUEST, site.pk):
-        raise InformationError("You cannot record information-sharing protocols for this site.")
+        raise InformationError(gettext("You cannot record information-sharing protocols for this site."))
     if not organisation.active:
-        raise InformationError("Select an organisation that is still active", "organisation")
+        raise InformationError(gettext("Select an organisation that is still active"), "organisation")
     cleaned = _clean(site=site, **fields)
     with transaction.atomic():
         protocol = SharingProtocol.objects.create(
@@ -212,13 +224,13 @@ def protocol_change(
 ) -> SharingProtocol:
     """Change a protocol: a new version, the earlier ones kept as they were agreed."""
     if not has_perm(user, Perm.INFORMATION_REQUEST, protocol.site_id):
-        raise InformationError("You cannot change this protocol.")
+        raise InformationError(gettext("You cannot change this protocol."))
     cleaned = _clean(site=protocol.site, **fields)
     with transaction.atomic():
         locked = SharingProtocol.objects.select_for_update().get(pk=protocol.pk)
         changed = [name for name in PROTOCOL_FIELDS if getattr(locked, name) != cleaned[name]]
         if not changed:
-            raise InformationError("You have not changed anything.")
+            raise InformationError(gettext("You have not changed anything."))
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.version += 1
@@ -239,7 +251,7 @@ def protocol_document_add(
     Raises DocumentRefused (the reason to show) and stores nothing if the file may not be kept.
     """
     if not has_perm(user, Perm.INFORMATION_REQUEST, protocol.site_id):
-        raise InformationError("You cannot upload documents to this protocol.")
+        raise InformationError(gettext("You cannot upload documents to this protocol."))
     check = upload.check()
     document = ProtocolDocument(
         protocol_id=protocol.pk,

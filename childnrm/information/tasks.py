@@ -21,7 +21,7 @@ def notify_information_requested(request_id: int) -> int:
     info_request = InformationRequest.objects.select_related("referral").get(pk=request_id)
     if info_request.status != RequestStatus.OPEN:
         return 0
-    messages = [services.request_email(info_request, email) for email in services.responder_emails(info_request)]
+    messages = [services.request_email(info_request, user) for user in services.responders(info_request)]
     if messages:
         get_connection().send_messages(messages)
     return len(messages)

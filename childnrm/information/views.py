@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -43,7 +44,7 @@ def _decorate(rows: list[InformationRequest], today) -> list[InformationRequest]
         row.overdue = services.is_overdue(row, today)
         row.overdue_by = (today - row.due_on).days if row.overdue else 0
         row.tag_class = "govuk-tag--red" if row.overdue else STATUS_TAGS.get(row.status, "")
-        row.tag_text = "Overdue" if row.overdue else row.get_status_display()
+        row.tag_text = gettext("Overdue") if row.overdue else row.get_status_display()
     return rows
 
 
@@ -144,7 +145,11 @@ def case_requests(request: HttpRequest, info_case_reference: str) -> HttpRespons
 def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
     referral = selectors.case_get(request.user, info_case_reference)
     if referral.status not in services.ASKABLE_STATUSES:
-        messages.info(request, f"Referral {referral.reference} is no longer with the panel: you cannot ask about it.")
+        messages.info(
+            request,
+            gettext("Referral %(reference)s is no longer with the panel: you cannot ask about it.")
+            % {"reference": referral.reference},
+        )
         return redirect("information:case", info_case_reference=referral.reference)
     initial = {"due_on": services.default_due_on(referral), "lawful_basis": LawfulBasis.PUBLIC_TASK_SAFEGUARDING}
     protocols = list(
@@ -176,7 +181,11 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
         except services.InformationError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Request {info_request.reference} sent to {info_request.organisation.name}")
+            messages.success(
+                request,
+                gettext("Request %(reference)s sent to %(organisation)s")
+                % {"reference": info_request.reference, "organisation": info_request.organisation.name},
+            )
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
         request=request,
@@ -242,7 +251,7 @@ def request_detail(request: HttpRequest, request_reference: str) -> HttpResponse
 def request_withdraw(request: HttpRequest, request_reference: str) -> HttpResponse:
     info_request = selectors.request_get_for_coordinator(request.user, request_reference)
     if info_request.status != RequestStatus.OPEN:
-        messages.info(request, f"Request {info_request.reference} is {info_request.get_status_display().lower()}.")
+        messages.info(request, services.closed_message(info_request))
         return redirect("information:detail", request_reference=info_request.reference)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -253,7 +262,9 @@ def request_withdraw(request: HttpRequest, request_reference: str) -> HttpRespon
         except services.InformationError as problem:
             messages.info(request, problem.message)
         else:
-            messages.success(request, f"Request {info_request.reference} withdrawn")
+            messages.success(
+                request, gettext("Request %(reference)s withdrawn") % {"reference": info_request.reference}
+            )
         return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
         request=request,
@@ -278,14 +289,25 @@ def request_chase(request: HttpRequest, request_reference: str) -> HttpResponse:
         if recipients:
             messages.success(
                 request,
-                f"Reminder sent for request {info_request.reference} to {recipients} "
-                f"{'person' if recipients == 1 else 'people'} at {info_request.organisation.name}",
+                ngettext(
+                    "Reminder sent for request %(reference)s to %(num)s person at %(organisation)s",
+                    "Reminder sent for request %(reference)s to %(num)s people at %(organisation)s",
+                    recipients,
+                )
+                % {
+                    "reference": info_request.reference,
+                    "num": recipients,
+                    "organisation": info_request.organisation.name,
+                },
             )
         else:
             messages.info(
                 request,
-                f"Chase recorded, but nobody at {info_request.organisation.name} can answer requests in this "
-                "service yet. Contact the organisation another way.",
+                gettext(
+                    "Chase recorded, but nobody at %(organisation)s can answer requests in this service yet. "
+                    "Contact the organisation another way."
+                )
+                % {"organisation": info_request.organisation.name},
             )
     return redirect("information:detail", request_reference=info_request.reference)
 
@@ -328,7 +350,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse:
     info_request = selectors.request_get_for_responder(request.user, request_reference)
     if info_request.status != RequestStatus.OPEN:
-        messages.info(request, f"Request {info_request.reference} is {info_request.get_status_display().lower()}.")
+        messages.info(request, services.closed_message(info_request))
         return redirect("information:detail", request_reference=info_request.reference)
     initial = {"lawful_basis": info_request.lawful_basis, "purpose": info_request.purpose}
     # Documents chosen before an error on the page are kept (kit.pending), for this user and request only.
@@ -366,7 +388,11 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
                 return redirect("information:detail", request_reference=info_request.reference)
         else:
             form.kept_uploads_attached()
-            messages.success(request, f"Your answer to request {info_request.reference} has been sent to the panel")
+            messages.success(
+                request,
+                gettext("Your answer to request %(reference)s has been sent to the panel")
+                % {"reference": info_request.reference},
+            )
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
         request=request,

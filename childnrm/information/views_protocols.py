@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm, sites_where
@@ -80,7 +81,11 @@ def protocol_new(request: HttpRequest) -> HttpResponse:
         except InformationError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Protocol with {protocol.organisation.name} recorded. Upload the signed copy")
+            messages.success(
+                request,
+                gettext("Protocol with %(organisation)s recorded. Upload the signed copy")
+                % {"organisation": protocol.organisation.name},
+            )
             return redirect("information:protocol-upload", protocol_reference=protocol.reference)
     return render(request, "information/protocols/form.html", {"form": form, "protocol": None})
 
@@ -129,7 +134,9 @@ def protocol_change(request: HttpRequest, protocol_reference: str) -> HttpRespon
         except InformationError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"Protocol changed: this is version {changed.version}")
+            messages.success(
+                request, gettext("Protocol changed: this is version %(version)s") % {"version": changed.version}
+            )
             return redirect("information:protocol", protocol_reference=protocol.reference)
     audit_record(
         request=request,
@@ -162,7 +169,7 @@ def protocol_upload(request: HttpRequest, protocol_reference: str) -> HttpRespon
             add_to_form(form, problem)
         else:
             form.kept_uploads_attached()
-            messages.success(request, "Signed copy uploaded")
+            messages.success(request, gettext("Signed copy uploaded"))
             return redirect("information:protocol", protocol_reference=protocol.reference)
     audit_record(
         request=request,

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
@@ -10,23 +12,23 @@ from childnrm.learning.selectors import LibraryFilters
 from childnrm.learning.services import REASON_MAX, ItemAnswers, SummaryAnswers
 from childnrm.referrals.documents import ACCEPT_ATTRIBUTE, MAX_DOCUMENT_BYTES, MESSAGE_EMPTY, MESSAGE_TOO_BIG
 
-SORT_CHOICES = [("relevance", "Best match"), ("newest", "Newest first")]
+SORT_CHOICES = [("relevance", _("Best match")), ("newest", _("Newest first"))]
 
 
-def _any(label: str, choices) -> list[tuple[str, str]]:
+def _any(label, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
 class LibrarySearchForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label="Search the library", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Type", choices=_any("Any type", ItemKind.choices), required=False)
-    theme = forms.ChoiceField(label="Theme", choices=_any("Any theme", Theme.choices), required=False)
+    q = forms.CharField(label=_("Search the library"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=_any(_("Any type"), ItemKind.choices), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), choices=_any(_("Any theme"), Theme.choices), required=False)
     exploitation_type = forms.ChoiceField(
-        label="Exploitation", choices=_any("Any exploitation", EXPLOITATION_CHOICES), required=False
+        label=_("Exploitation"), choices=_any(_("Any exploitation"), EXPLOITATION_CHOICES), required=False
     )
-    region = forms.ChoiceField(label="Region", choices=_any("Any region", Region.choices), required=False)
-    audience = forms.ChoiceField(label="For", choices=_any("Anyone", Audience.choices), required=False)
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+    region = forms.ChoiceField(label=_("Region"), choices=_any(_("Any region"), Region.choices), required=False)
+    audience = forms.ChoiceField(label=_("For"), choices=_any(_("Anyone"), Audience.choices), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def filters(self) -> LibraryFilters:
         """The filters to apply; a value not understood (an old link, an edited address) is dropped."""
@@ -47,67 +49,67 @@ class LibraryItemForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     """An item or a new version. A chosen file is kept (kit.pending) when another answer has an error."""
 
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=200,
-        error_messages={"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},
+        error_messages={"required": _("Enter a title"), "max_length": _("Title must be 200 characters or fewer")},
     )
     summary = forms.CharField(
-        label="Summary",
-        help_text="What it is and what a practitioner will learn from it. Do not name or describe any child.",
+        label=_("Summary"),
+        help_text=_("What it is and what a practitioner will learn from it. Do not name or describe any child."),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
-        error_messages={"required": "Enter a summary", "max_length": "Summary must be 5,000 characters or fewer"},
+        error_messages={"required": _("Enter a summary"), "max_length": _("Summary must be 5,000 characters or fewer")},
     )
     kind = forms.ChoiceField(
-        label="Type of item",
+        label=_("Type of item"),
         choices=ItemKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of item"},
+        error_messages={"required": _("Select the type of item")},
     )
     themes = forms.MultipleChoiceField(
-        label="Themes",
-        help_text="Select all that apply.",
+        label=_("Themes"),
+        help_text=_("Select all that apply."),
         choices=Theme.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one theme"},
+        error_messages={"required": _("Select at least one theme")},
     )
     exploitation_types = forms.MultipleChoiceField(
-        label="Exploitation types it covers (optional)",
+        label=_("Exploitation types it covers (optional)"),
         choices=EXPLOITATION_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     region = forms.ChoiceField(
-        label="Region",
-        help_text="Where it comes from, or where it applies.",
-        choices=_any("Select a region", Region.choices),
-        error_messages={"required": "Select the region the item comes from or applies to"},
+        label=_("Region"),
+        help_text=_("Where it comes from, or where it applies."),
+        choices=_any(_("Select a region"), Region.choices),
+        error_messages={"required": _("Select the region the item comes from or applies to")},
     )
     audiences = forms.MultipleChoiceField(
-        label="Who it is for",
-        help_text="Select all that apply.",
+        label=_("Who it is for"),
+        help_text=_("Select all that apply."),
         choices=Audience.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select who the item is for"},
+        error_messages={"required": _("Select who the item is for")},
     )
     item_date = GovukDateField(
-        label="Date of the item",
-        help_text="When it was written or published. For example, 27 3 2026",
-        what="The date of the item",
-        enter="Enter the date of the item",
-        future="The date of the item must be today or in the past",
+        label=_("Date of the item"),
+        help_text=_("When it was written or published. For example, 27 3 2026"),
+        what=_("The date of the item"),
+        enter=_("Enter the date of the item"),
+        future=_("The date of the item must be today or in the past"),
         required=True,
     )
     link = forms.URLField(
-        label="Link (optional if you upload a file)",
+        label=_("Link (optional if you upload a file)"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a link in the correct format, like https://www.gov.uk/guidance"},
+        error_messages={"invalid": _("Enter a link in the correct format, like https://www.gov.uk/guidance")},
     )
     file = forms.FileField(
-        label="Upload a file (optional if you give a link)",
-        help_text="A PDF or Word document smaller than 10MB",
+        label=_("Upload a file (optional if you give a link)"),
+        help_text=_("A PDF or Word document smaller than 10MB"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         error_messages={"empty": MESSAGE_EMPTY},
@@ -117,8 +119,10 @@ class LibraryItemForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.keep_file_of = keep_file_of if keep_file_of and keep_file_of.file else None
         if self.keep_file_of:
-            self.fields["file"].label = "Upload a replacement file (optional)"
-            self.fields["file"].help_text = f"Leave empty to keep {self.keep_file_of.file_name}."
+            self.fields["file"].label = gettext("Upload a replacement file (optional)")
+            self.fields["file"].help_text = gettext("Leave empty to keep %(name)s.") % {
+                "name": self.keep_file_of.file_name
+            }
 
     @staticmethod
     def initial_for(version: LibraryItemVersion) -> dict:
@@ -144,7 +148,7 @@ class LibraryItemForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("link") and not data.get("file") and not self.keep_file_of and "link" not in self.errors:
-            self.add_error("link", "Enter a link to the item or choose a file")
+            self.add_error("link", gettext("Enter a link to the item or choose a file"))
         return data
 
     def answers(self) -> ItemAnswers:
@@ -168,13 +172,13 @@ class LibraryItemForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
 
 class RejectForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Why it cannot be published",
-        help_text="Its author sees this, so they can put it right.",
+        label=_("Why it cannot be published"),
+        help_text=_("Its author sees this, so they can put it right."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=REASON_MAX,
         error_messages={
-            "required": "Enter the reasons it cannot be published, for its author",
-            "max_length": f"The reasons must be {REASON_MAX:,} characters or fewer",
+            "required": _("Enter the reasons it cannot be published, for its author"),
+            "max_length": _("The reasons must be 2,000 characters or fewer"),  # REASON_MAX
         },
     )
 
@@ -183,38 +187,40 @@ class ReviewSummaryForm(GovukFormMixin, forms.Form):
     """The anonymised summary of a case review, for every site's learning log."""
 
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=200,
-        help_text="What another site will look for, for example “Missing episodes and the return home interview”.",
-        error_messages={"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},
+        help_text=_("What another site will look for, for example “Missing episodes and the return home interview”."),
+        error_messages={"required": _("Enter a title"), "max_length": _("Title must be 200 characters or fewer")},
     )
     summary = forms.CharField(
-        label="What happened, in outline",
-        help_text="Enough for a practitioner elsewhere to understand the learning. Leave out names, places, dates "
-        "and anything else that could identify a child, their family or the people who worked with them.",
+        label=_("What happened, in outline"),
+        help_text=_(
+            "Enough for a practitioner elsewhere to understand the learning. Leave out names, places, dates "
+            "and anything else that could identify a child, their family or the people who worked with them."
+        ),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         error_messages={
-            "required": "Enter what happened, in outline",
-            "max_length": "What happened must be 5,000 characters or fewer",
+            "required": _("Enter what happened, in outline"),
+            "max_length": _("What happened must be 5,000 characters or fewer"),
         },
     )
     learning = forms.CharField(
-        label="What every site can learn from it",
-        help_text="The learning points and recommendations that apply beyond your site.",
+        label=_("What every site can learn from it"),
+        help_text=_("The learning points and recommendations that apply beyond your site."),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=5000,
         error_messages={
-            "required": "Enter what every site can learn from the review",
-            "max_length": "What every site can learn must be 5,000 characters or fewer",
+            "required": _("Enter what every site can learn from the review"),
+            "max_length": _("What every site can learn must be 5,000 characters or fewer"),
         },
     )
     themes = forms.MultipleChoiceField(
-        label="Themes",
-        help_text="The learning log lists summaries by theme. Select all that apply.",
+        label=_("Themes"),
+        help_text=_("The learning log lists summaries by theme. Select all that apply."),
         choices=Theme.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one theme"},
+        error_messages={"required": _("Select at least one theme")},
     )
 
     def answers(self) -> SummaryAnswers:
@@ -225,13 +231,13 @@ class ReviewSummaryForm(GovukFormMixin, forms.Form):
 
 
 class LearningLogForm(GovukFormMixin, forms.Form):
-    theme = forms.ChoiceField(label="Theme", choices=_any("Every theme", Theme.choices), required=False)
-    site = forms.ChoiceField(label="Site", required=False)
+    theme = forms.ChoiceField(label=_("Theme"), choices=_any(_("Every theme"), Theme.choices), required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
 
     def __init__(self, *args, sites, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sites = {s.slug: s for s in sites}
-        self.fields["site"].choices = _any("Every site", [(slug, s.name) for slug, s in self.sites.items()])
+        self.fields["site"].choices = _any(_("Every site"), [(slug, s.name) for slug, s in self.sites.items()])
 
     def chosen(self) -> tuple[str, Site | None]:
         """(theme, site) to show; a value not understood (an old link) is dropped."""

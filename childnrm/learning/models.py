@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.case_reviews.models import ReviewKind
@@ -17,61 +19,61 @@ from childnrm.referrals.vocab import ExploitationType
 
 
 class ItemKind(models.TextChoices):
-    GUIDANCE = "guidance", "Guidance"
-    RESEARCH = "research", "Research"
-    PRACTICE_NOTE = "practice_note", "Practice note"
-    CASE_STUDY = "case_study", "Case study"
-    TEMPLATE = "template", "Template"
-    PRESENTATION = "presentation", "Presentation"
+    GUIDANCE = "guidance", _("Guidance")
+    RESEARCH = "research", _("Research")
+    PRACTICE_NOTE = "practice_note", _("Practice note")
+    CASE_STUDY = "case_study", _("Case study")
+    TEMPLATE = "template", _("Template")
+    PRESENTATION = "presentation", _("Presentation")
 
 
 class Theme(models.TextChoices):
-    COUNTY_LINES = "county_lines", "County lines"
-    CRIMINAL_EXPLOITATION = "criminal_exploitation", "Criminal exploitation"
-    SEXUAL_EXPLOITATION = "sexual_exploitation", "Sexual exploitation"
-    AGE_ASSESSMENT = "age_assessment", "Age assessment"
-    MISSING = "missing", "Going missing"
-    CREDIBILITY = "credibility", "Trauma-informed credibility"
-    DISCLOSURE = "disclosure", "Disclosure and interviewing"
-    DECISION_MAKING = "decision_making", "Panel decision-making"
-    SAFEGUARDING_PLANS = "safeguarding_plans", "Safeguarding plans"
-    IMMIGRATION = "immigration", "Immigration and asylum"
-    TRANSITION = "transition", "Turning 18"
+    COUNTY_LINES = "county_lines", _("County lines")
+    CRIMINAL_EXPLOITATION = "criminal_exploitation", _("Criminal exploitation")
+    SEXUAL_EXPLOITATION = "sexual_exploitation", _("Sexual exploitation")
+    AGE_ASSESSMENT = "age_assessment", _("Age assessment")
+    MISSING = "missing", _("Going missing")
+    CREDIBILITY = "credibility", _("Trauma-informed credibility")
+    DISCLOSURE = "disclosure", _("Disclosure and interviewing")
+    DECISION_MAKING = "decision_making", _("Panel decision-making")
+    SAFEGUARDING_PLANS = "safeguarding_plans", _("Safeguarding plans")
+    IMMIGRATION = "immigration", _("Immigration and asylum")
+    TRANSITION = "transition", _("Turning 18")
 
 
 class Audience(models.TextChoices):
-    PANEL_MEMBERS = "panel_members", "Panel members and chairs"
-    COORDINATORS = "coordinators", "Panel coordinators"
-    FIRST_RESPONDERS = "first_responders", "First responders"
-    SOCIAL_WORKERS = "social_workers", "Social workers"
-    POLICE = "police", "Police"
-    HEALTH = "health", "Health"
-    GUARDIANS = "guardians", "Independent guardians"
+    PANEL_MEMBERS = "panel_members", _("Panel members and chairs")
+    COORDINATORS = "coordinators", _("Panel coordinators")
+    FIRST_RESPONDERS = "first_responders", _("First responders")
+    SOCIAL_WORKERS = "social_workers", _("Social workers")
+    POLICE = "police", _("Police")
+    HEALTH = "health", _("Health")
+    GUARDIANS = "guardians", _("Independent guardians")
 
 
 class Region(models.TextChoices):
     """Where the item comes from or applies: the UK nations and the English regions of the NRM statistics."""
 
-    UK_WIDE = "uk", "UK-wide"
-    LONDON = "london", "London"
-    SOUTH_EAST = "south_east", "South East"
-    SOUTH_WEST = "south_west", "South West"
-    EAST = "east", "East of England"
-    EAST_MIDLANDS = "east_midlands", "East Midlands"
-    WEST_MIDLANDS = "west_midlands", "West Midlands"
-    NORTH_WEST = "north_west", "North West"
-    NORTH_EAST = "north_east", "North East"
-    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
-    WALES = "wales", "Wales"
-    SCOTLAND = "scotland", "Scotland"
-    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+    UK_WIDE = "uk", _("UK-wide")
+    LONDON = "london", _("London")
+    SOUTH_EAST = "south_east", _("South East")
+    SOUTH_WEST = "south_west", _("South West")
+    EAST = "east", _("East of England")
+    EAST_MIDLANDS = "east_midlands", _("East Midlands")
+    WEST_MIDLANDS = "west_midlands", _("West Midlands")
+    NORTH_WEST = "north_west", _("North West")
+    NORTH_EAST = "north_east", _("North East")
+    YORKSHIRE = "yorkshire", _("Yorkshire and the Humber")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
 
 
 class VersionStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Waiting for moderation"
-    APPROVED = "approved", "Published"
-    REJECTED = "rejected", "Not published"
-    REPLACED = "replaced", "Replaced by a later version"
+    SUBMITTED = "submitted", pgettext_lazy("status", "Waiting for moderation")
+    APPROVED = "approved", _("Published")
+    REJECTED = "rejected", _("Not published")
+    REPLACED = "replaced", _("Replaced by a later version")
 
 
 EXPLOITATION_CHOICES = [c for c in ExploitationType.choices if c[0] not in ("other", "not_known")]
@@ -197,4 +199,4 @@ class ReviewSummary(models.Model):
         return [Theme(t).label for t in self.themes if t in Theme.values]
 
     def review_kind_label(self) -> str:
-        return ReviewKind(self.review_kind).label if self.review_kind in ReviewKind.values else "Case review"
+        return ReviewKind(self.review_kind).label if self.review_kind in ReviewKind.values else gettext("Case review")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.audit.services import Action, audit_record
@@ -40,6 +41,53 @@ from childnrm.referrals.documents import DocumentRefused, document_check
 from childnrm.referrals.vocab import ExploitationType
 
 REASON_MAX = 2000
+
+
+def _names_child(field: str, named: list[str], *, where: str) -> str:
+    """The message for a title, summary or learning that names a child, quoting the words it was found as.
+    `where`: "library" (an item's author), "log" (a summary's author) or "moderating" (a summary's moderator)."""
+    messages = {
+        ("library", "title"): gettext(
+            "The title names or refers to a child known to the service (%(words)s). Remove it: nothing published "
+            "in the library may identify a child."
+        ),
+        ("library", "summary"): gettext(
+            "The summary names or refers to a child known to the service (%(words)s). Remove it: nothing published "
+            "in the library may identify a child."
+        ),
+        ("log", "title"): gettext(
+            "The title names or refers to a child known to the service (%(words)s). Remove it: nothing published "
+            "to every site may identify a child."
+        ),
+        ("log", "summary"): gettext(
+            "The summary names or refers to a child known to the service (%(words)s). Remove it: nothing published "
+            "to every site may identify a child."
+        ),
+        ("log", "learning"): gettext(
+            "The learning names or refers to a child known to the service (%(words)s). Remove it: nothing "
+            "published to every site may identify a child."
+        ),
+        ("moderating", "title"): gettext(
+            "The title names or refers to a child known to the service (%(words)s). Reject it with the reason, so "
+            "its author can remove it: nothing published to every site may identify a child."
+        ),
+        ("moderating", "summary"): gettext(
+            "The summary names or refers to a child known to the service (%(words)s). Reject it with the reason, "
+            "so its author can remove it: nothing published to every site may identify a child."
+        ),
+        ("moderating", "learning"): gettext(
+            "The learning names or refers to a child known to the service (%(words)s). Reject it with the reason, "
+            "so its author can remove it: nothing published to every site may identify a child."
+        ),
+    }
+    return messages[(where, field)] % {"words": ", ".join(named)}
+
+
+def _check_reason(reason: str) -> None:
+    if not reason:
+        raise LibraryError(gettext("Enter the reasons it cannot be published, for its author"), "reason")
+    if len(reason) > REASON_MAX:
+        raise LibraryError(gettext("The reasons must be 2,000 characters or fewer"), "reason")  # REASON_MAX
 
 
 class LibraryError(ServiceError):
@@ -72,33 +120,27 @@ class ItemAnswers:
 def _check(answers: ItemAnswers) -> None:
     problems: list[tuple[str | None, str]] = []
     if not answers.title.strip():
-        problems.append(("title", "Enter a title"))
+        problems.append(("title", gettext("Enter a title")))
     if not answers.summary.strip():
-        problems.append(("summary", "Enter a summary"))
+        problems.append(("summary", gettext("Enter a summary")))
     if answers.kind not in ItemKind.values:
-        problems.append(("kind", "Select the type of item"))
+        problems.append(("kind", gettext("Select the type of item")))
     if not answers.themes or any(t not in Theme.values for t in answers.themes):
-        problems.append(("themes", "Select at least one theme"))
+        problems.append(("themes", gettext("Select at least one theme")))
     if any(t not in ExploitationType.values for t in answers.exploitation_types):
-        problems.append(("exploitation_types", "Select exploitation types from the list"))
+        problems.append(("exploitation_types", gettext("Select exploitation types from the list")))
     if answers.region not in Region.values:
-        problems.append(("region", "Select the region the item comes from or applies to"))
+        problems.append(("region", gettext("Select the region the item comes from or applies to")))
     if not answers.audiences or any(a not in Audience.values for a in answers.audiences):
-        problems.append(("audiences", "Select who the item is for"))
+        problems.append(("audiences", gettext("Select who the item is for")))
     if answers.item_date > timezone.localdate():
-        problems.append(("item_date", "The date of the item must be today or in the past"))
+        problems.append(("item_date", gettext("The date of the item must be today or in the past")))
     if not answers.link and answers.file is None and answers.keep_file_of is None:
-        problems.append(("link", "Enter a link to the item or choose a file"))
+        problems.append(("link", gettext("Enter a link to the item or choose a file")))
     for name, text in (("title", answers.title), ("summary", answers.summary)):
         named = personal_data_in(text)
         if named:
-            problems.append(
-                (
-                    name,
-                    f"The {name} names or refers to a child known to the service ({', '.join(named)}). "
-                    "Remove it: nothing published in the library may identify a child.",
-                )
-            )
+            problems.append((name, _names_child(name, named, where="library")))
     if problems:
         raise LibraryError(problems[0][1], problems[0][0], problems)
 
@@ -192,8 +234,11 @@ def library_version_approve(
         named = personal_data_in(f"{locked.title}\n{locked.summary}")
         if named:
             raise LibraryError(
-                f"This item names or refers to a child known to the service ({', '.join(named)}). "
-                "Reject it with the reason, so its author can remove it."
+                gettext(
+                    "This item names or refers to a child known to the service (%(words)s). Reject it with the "
+                    "reason, so its author can remove it."
+                )
+                % {"words": ", ".join(named)}
             )
         item = LibraryItem.objects.select_for_update().get(pk=locked.item_id)
         if item.published_id:
@@ -212,10 +257,7 @@ def library_version_reject(
     *, version: LibraryItemVersion, user, reason: str, request: HttpRequest | None = None
 ) -> LibraryItemVersion:
     reason = (reason or "").strip()
-    if not reason:
-        raise LibraryError("Enter the reasons it cannot be published, for its author", "reason")
-    if len(reason) > REASON_MAX:
-        raise LibraryError(f"The reasons must be {REASON_MAX:,} characters or fewer", "reason")
+    _check_reason(reason)
     with transaction.atomic():
         locked = _locked_waiting(version, user)
         locked.status = VersionStatus.REJECTED
@@ -232,9 +274,12 @@ def _locked_waiting(version: LibraryItemVersion, user) -> LibraryItemVersion:
     if not has_perm(user, Perm.LIBRARY_MODERATE, locked.item.site_id):
         raise PermissionDenied
     if locked.submitted_by_id == user.pk:
-        raise LibraryError("Another moderator decides on what you submitted yourself.")
+        raise LibraryError(gettext("Another moderator decides on what you submitted yourself."))
     if locked.status != VersionStatus.SUBMITTED:
-        raise LibraryError(f"This version has already been moderated: {locked.get_status_display().lower()}.")
+        raise LibraryError(
+            gettext("This version has already been moderated: %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -265,19 +310,16 @@ class SummaryAnswers:
     themes: list[str]
 
 
-def _named_in_summary(texts: dict[str, str], review: CaseReview) -> list[tuple[str | None, str]]:
+def _named_in_summary(
+    texts: dict[str, str], review: CaseReview, *, moderating: bool = False
+) -> list[tuple[str | None, str]]:
+    """What names a child in the summary's words: for its author (remove it) or its moderator (reject it)."""
     people = names_in_review(review)
     problems: list[tuple[str | None, str]] = []
     for name, text in texts.items():
         named = list(dict.fromkeys(personal_data_in(text) + names_of_reviewed_children_in(text, people)))
         if named:
-            problems.append(
-                (
-                    name,
-                    f"The {name} names or refers to a child known to the service "
-                    f"({', '.join(named)}). Remove it: nothing published to every site may identify a child.",
-                )
-            )
+            problems.append((name, _names_child(name, named, where="moderating" if moderating else "log")))
     return problems
 
 
@@ -288,13 +330,13 @@ def _summary_texts(summary: SummaryAnswers | ReviewSummary) -> dict[str, str]:
 def _check_summary(answers: SummaryAnswers, review: CaseReview) -> None:
     problems: list[tuple[str | None, str]] = []
     if not answers.title.strip():
-        problems.append(("title", "Enter a title"))
+        problems.append(("title", gettext("Enter a title")))
     if not answers.summary.strip():
-        problems.append(("summary", "Enter what happened, in outline"))
+        problems.append(("summary", gettext("Enter what happened, in outline")))
     if not answers.learning.strip():
-        problems.append(("learning", "Enter what every site can learn from the review"))
+        problems.append(("learning", gettext("Enter what every site can learn from the review")))
     if not answers.themes or any(t not in Theme.values for t in answers.themes):
-        problems.append(("themes", "Select at least one theme"))
+        problems.append(("themes", gettext("Select at least one theme")))
     problems += _named_in_summary(_summary_texts(answers), review)
     if problems:
         raise LibraryError(problems[0][1], problems[0][0], problems)
@@ -319,9 +361,13 @@ def review_summary_submit(
         locked = CaseReview.objects.select_for_update().get(pk=review.pk)
         latest = ReviewSummary.objects.filter(review=locked).order_by("-number").first()
         if revising is not None and (revising.review_id != locked.pk or latest is None or latest.pk != revising.pk):
-            raise LibraryError("A newer summary of this review has been sent since. Start again from the review.")
+            raise LibraryError(
+                gettext("A newer summary of this review has been sent since. Start again from the review.")
+            )
         if revising is not None and latest is not None and latest.status != VersionStatus.REJECTED:
-            raise LibraryError("That summary was not returned by a moderator, so there is nothing to send again.")
+            raise LibraryError(
+                gettext("That summary was not returned by a moderator, so there is nothing to send again.")
+            )
         # A summary sent while another waits still answers the reasons that one answered.
         answered = revising or (latest.revises if latest and latest.status == VersionStatus.SUBMITTED else None)
         ReviewSummary.objects.filter(review=locked, status=VersionStatus.SUBMITTED).update(
@@ -352,11 +398,9 @@ def review_summary_approve(*, summary: ReviewSummary, user, request: HttpRequest
     """Publish a waiting summary to every site, after checking again that it names no child known now."""
     with transaction.atomic():
         locked = _locked_waiting_summary(summary, user)
-        named = _named_in_summary(_summary_texts(locked), locked.review)
+        named = _named_in_summary(_summary_texts(locked), locked.review, moderating=True)
         if named:
-            raise LibraryError(
-                named[0][1].replace("Remove it:", "Reject it with the reason, so its author can remove it:")
-            )
+            raise LibraryError(named[0][1])
         ReviewSummary.objects.filter(review_id=locked.review_id, status=VersionStatus.APPROVED).update(
             status=VersionStatus.REPLACED
         )
@@ -372,10 +416,7 @@ def review_summary_reject(
     *, summary: ReviewSummary, user, reason: str, request: HttpRequest | None = None
 ) -> ReviewSummary:
     reason = (reason or "").strip()
-    if not reason:
-        raise LibraryError("Enter the reasons it cannot be published, for its author", "reason")
-    if len(reason) > REASON_MAX:
-        raise LibraryError(f"The reasons must be {REASON_MAX:,} characters or fewer", "reason")
+    _check_reason(reason)
     with transaction.atomic():
         locked = _locked_waiting_summary(summary, user)
         locked.status = VersionStatus.REJECTED
@@ -392,9 +433,12 @@ def _locked_waiting_summary(summary: ReviewSummary, user) -> ReviewSummary:
     if not has_perm(user, Perm.LIBRARY_MODERATE, locked.site_id):
         raise PermissionDenied
     if locked.submitted_by_id == user.pk:
-        raise LibraryError("Another moderator decides on what you submitted yourself.")
+        raise LibraryError(gettext("Another moderator decides on what you submitted yourself."))
     if locked.status != VersionStatus.SUBMITTED:
-        raise LibraryError(f"This summary has already been moderated: {locked.get_status_display().lower()}.")
+        raise LibraryError(
+            gettext("This summary has already been moderated: %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -124,7 +125,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             add_to_form(form, problem)
         else:
             form.kept_uploads_attached()
-            messages.success(request, f"“{version.title}” was sent for moderation")
+            messages.success(request, gettext("“%(title)s” was sent for moderation") % {"title": version.title})
             return redirect("learning:mine")
     return _item_form_page(request, form, revising=None)
 
@@ -153,7 +154,11 @@ def revise(request: HttpRequest, library_item_id: int) -> HttpResponse:
             add_to_form(form, problem)
         else:
             form.kept_uploads_attached()
-            messages.success(request, f"Version {version.number} of “{version.title}” was sent for moderation")
+            messages.success(
+                request,
+                gettext("Version %(number)s of “%(title)s” was sent for moderation")
+                % {"number": version.number, "title": version.title},
+            )
             return redirect("learning:item", library_item_id=found.pk)
     return _item_form_page(request, form, revising=latest)
 
@@ -193,7 +198,7 @@ def approve(request: HttpRequest, library_version_id: int) -> HttpResponse:
     except services.LibraryError as problem:
         messages.error(request, str(problem))
         return redirect("learning:moderate", library_version_id=version.pk)
-    messages.success(request, f"“{version.title}” is published to every site")
+    messages.success(request, gettext("“%(title)s” is published to every site") % {"title": version.title})
     return redirect("learning:moderation")
 
 
@@ -210,7 +215,9 @@ def reject(request: HttpRequest, library_version_id: int) -> HttpResponse:
         except services.LibraryError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"“{version.title}” was returned to its author with your reasons")
+            messages.success(
+                request, gettext("“%(title)s” was returned to its author with your reasons") % {"title": version.title}
+            )
             return redirect("learning:moderation")
     return render(
         request,
@@ -283,9 +290,9 @@ def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The changed summary was sent again to your site's library moderators"
+                gettext("The changed summary was sent again to your site's library moderators")
                 if returned
-                else "The summary was sent to your site's library moderators",
+                else gettext("The summary was sent to your site's library moderators"),
             )
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
@@ -328,7 +335,7 @@ def summary_approve(request: HttpRequest, review_summary_id: int) -> HttpRespons
     except services.LibraryError as problem:
         messages.error(request, str(problem))
         return redirect("learning:summary-moderate", review_summary_id=found.pk)
-    messages.success(request, f"“{found.title}” is published to every site's learning log")
+    messages.success(request, gettext("“%(title)s” is published to every site's learning log") % {"title": found.title})
     return redirect("learning:moderation")
 
 
@@ -345,7 +352,9 @@ def summary_reject(request: HttpRequest, review_summary_id: int) -> HttpResponse
         except services.LibraryError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, f"“{found.title}” was returned to its author with your reasons")
+            messages.success(
+                request, gettext("“%(title)s” was returned to its author with your reasons") % {"title": found.title}
+            )
             return redirect("learning:moderation")
     return _summary_moderation_page(request, found, form)
 

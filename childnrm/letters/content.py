@@ -48,8 +48,8 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.accounts import nations
 from childnrm.decisions.models import Act, ActFinding, Decision, Outcome, PurposeFinding, SlaveryFinding, Stage
 from childnrm.kit.dates import long_date
-from childnrm.referrals.eligibility import working_birth_date
 from childnrm.referrals.vocab import ExploitationType
+from childnrm.triage.eligibility import working_birth_date
 
 # The decision's words as the letters print them, translated here (the decisions app keeps its own English labels;
 # tests/test_welsh_letters.py fails if these and its choices drift apart).
@@ -343,7 +343,7 @@ class Wording:
 
 def age_on(born: date, on: date) -> int:
     """Age in whole years on `on`. A 29 February birthday falls on 1 March in other years, as in
-    referrals.eligibility.eighteenth_birthday (UK practice)."""
+    triage.eligibility.eighteenth_birthday (UK practice)."""
     try:
         birthday = born.replace(year=on.year)
     except ValueError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm
 from childnrm.accounts import nations
@@ -24,25 +25,28 @@ def letter_steps(decision: Decision, user: Any) -> list[NextStep]:
     letters = NextStep(
         order=20,
         key="letters",
-        title="Produce the letters",
+        title=gettext("Produce the letters"),
         url=letters_page,
         done=produced is not None,
-        hint=f"Produced on {long_datetime(produced.produced_at)}"
+        hint=gettext("Produced on %(when)s") % {"when": long_datetime(produced.produced_at)}
         if produced
-        else "The outcome letter to the referrer and the letter for the child",
+        else gettext("The outcome letter to the referrer and the letter for the child"),
     )
 
     explained = decision.explanations.order_by("-explained_on", "-id").first()
     if explained is not None:
         explain_url = reverse("letters:explanation", args=[explained.pk]) if produce else ""
-        explain_hint = f"Explained by {explained.explained_by_name} on {long_date(explained.explained_on)}"
+        explain_hint = gettext("Explained by %(name)s on %(day)s") % {
+            "name": explained.explained_by_name,
+            "day": long_date(explained.explained_on),
+        }
     else:
         explain_url = reverse("letters:explanation-add", args=[decision.pk]) if produce else ""
-        explain_hint = "In person, by someone the child trusts, in words they understand"
+        explain_hint = gettext("In person, by someone the child trusts, in words they understand")
     explain = NextStep(
         order=30,
         key="explain",
-        title="Explain the decision to the child",
+        title=gettext("Explain the decision to the child"),
         url=explain_url,
         done=explained is not None,
         hint=explain_hint,
@@ -56,21 +60,22 @@ def letter_steps(decision: Decision, user: Any) -> list[NextStep]:
         guardian = NextStep(
             order=40,
             key="guardian",
-            title="Tell the guardian",
+            title=gettext("Tell the guardian"),
             url=reverse("safeguarding:guardian", args=[child.reference]) if allocate and child else "",
             # The guardian service as the site's nation names it (accounts.nations).
-            hint=f"No {nations.rules(decision.referral.site).guardian_title} is allocated to the child",
+            hint=gettext("No %(guardian)s is allocated to the child")
+            % {"guardian": nations.rules(decision.referral.site).guardian_title},
         )
     else:
         untold = [g.full_name for g in guardians if g.pk not in told]
         guardian = NextStep(
             order=40,
             key="guardian",
-            title="Tell the guardian",
+            title=gettext("Tell the guardian"),
             url=letters_page,
             done=not untold,
-            hint=f"Not told yet: {', '.join(untold)}"
+            hint=gettext("Not told yet: %(names)s") % {"names": ", ".join(untold)}
             if untold
-            else f"Told: {', '.join(g.full_name for g in guardians)}",
+            else gettext("Told: %(names)s") % {"names": ", ".join(g.full_name for g in guardians)},
         )
     return [letters, explain, guardian]

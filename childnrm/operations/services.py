@@ -41,6 +41,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from childnrm.audit.services import forget_taken_seqs
 from childnrm.kit.errors import ServiceError
 from childnrm.learning.search import DERIVED_TABLES as LIBRARY_SEARCH_TABLES
 
@@ -413,6 +414,7 @@ def backup_restore(*, source: Path, using: str = "default") -> BackupReport:
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(by_table.values())):
                     cursor.execute(sql)
+            forget_taken_seqs()  # seqs this process took before the sequence was set back must not be used
         for table in manifest["tables"]:
             found = table_sum(by_table[table["table"]], using=using)
             if (found.rows, found.sha256) != (table["rows"], table["sha256"]):

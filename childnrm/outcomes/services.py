@@ -45,7 +45,7 @@ from childnrm.outcomes.models import (
     Support,
 )
 from childnrm.people.models import Child
-from childnrm.referrals.eligibility import eighteenth_birthday
+from childnrm.triage.eligibility import eighteenth_birthday
 
 RECORD_PURPOSE = PURPOSES[Perm.OUTCOME_RECORD]
 SCHEDULE_PURPOSE = "Outcome follow-up scheduled when a decision became final"

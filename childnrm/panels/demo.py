@@ -17,9 +17,10 @@ from childnrm.panels import services
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingKind, PanelMember
 from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account, demo_email
 from childnrm.referrals.clocks import is_working_day
-from childnrm.referrals.demo import submitted_referral
-from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.triage.demo import submitted_referral
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 
 DEMO_LOCATION = "Committee room 1, Civic Centre"
 

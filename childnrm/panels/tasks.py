@@ -1,69 +1,99 @@
 """Background tasks for panels: invitations to a sitting, and notice when one is cancelled.
 
 Emails carry the meeting's date, time, place and a link only: never a child's details or the
-agenda (email leaves the service's protection), and no names of other recipients.
+agenda (email leaves the service's protection), and no names of other recipients. Each is in its
+reader's language: their own choice, else their site's default (ADR 0023).
 """
 
 from __future__ import annotations
 
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
+from childnrm.accounts.middleware import reader_language
+from childnrm.accounts.models import User
+from childnrm.kit import i18n
 from childnrm.kit.dates import long_datetime
 from childnrm.kit.links import absolute_url
-from childnrm.panels.models import Meeting
+from childnrm.panels.models import Meeting, MeetingKind
 
 
 def _when(meeting: Meeting) -> str:
     return long_datetime(meeting.starts_at, weekday=True)
 
 
-def _invitation(meeting: Meeting, email: str, *, changed: bool = False) -> EmailMessage:
-    where = f"\nWhere: {meeting.location}" if meeting.location else ""
-    opening = (
-        f"The time or place of a {meeting.get_kind_display().lower()} of {meeting.site.name} you are invited to "
-        "has changed."
-        if changed
-        else f"You are invited to a {meeting.get_kind_display().lower()} of {meeting.site.name}."
-    )
-    return EmailMessage(
-        subject=f"{'Changed: ' if changed else ''}Panel meeting {_when(meeting)}",
-        body=(
-            f"{opening}\n\n"
-            f"When: {_when(meeting)}{where}\n\n"
-            "The agenda and case papers are in the service, and are open to you until the meeting closes:\n\n"
-            f"{absolute_url(reverse('panels:meeting', args=[meeting.pk]))}\n\n"
-            "Before the meeting, read the papers and declare any conflict of interest for each case.\n\n"
-            "Do not reply to this email."
-        ),
-        to=[email],
-    )
+def _opening(meeting: Meeting, *, changed: bool) -> str:
+    # A whole sentence for each kind of sitting, so that each language can write it its own way.
+    extra = meeting.kind == MeetingKind.EXTRA
+    if changed:
+        text = (
+            gettext("The time or place of an extra sitting of %(site)s you are invited to has changed.")
+            if extra
+            else gettext("The time or place of a regular sitting of %(site)s you are invited to has changed.")
+        )
+    else:
+        text = (
+            gettext("You are invited to an extra sitting of %(site)s.")
+            if extra
+            else gettext("You are invited to a regular sitting of %(site)s.")
+        )
+    return text % {"site": meeting.site.name}
 
 
-def _cancellation(meeting: Meeting, email: str) -> EmailMessage:
-    return EmailMessage(
-        subject=f"Cancelled: panel meeting {_when(meeting)}",
-        body=(
-            f"The {meeting.get_kind_display().lower()} of {meeting.site.name} on {_when(meeting)} has been "
-            f"cancelled.\n\n{absolute_url(reverse('panels:my-meetings'))}\n\nDo not reply to this email."
-        ),
-        to=[email],
-    )
+def _invitation(meeting: Meeting, user: User, *, changed: bool = False) -> EmailMessage:
+    with i18n.language(reader_language(user)):
+        when = _when(meeting)
+        lines = [_opening(meeting, changed=changed), "", gettext("When: %(when)s") % {"when": when}]
+        if meeting.location:
+            lines.append(gettext("Where: %(where)s") % {"where": meeting.location})
+        lines += [
+            "",
+            gettext("The agenda and case papers are in the service, and are open to you until the meeting closes:"),
+            "",
+            absolute_url(reverse("panels:meeting", args=[meeting.pk])),
+            "",
+            gettext("Before the meeting, read the papers and declare any conflict of interest for each case."),
+            "",
+            gettext("Do not reply to this email."),
+        ]
+        subject = (gettext("Changed: Panel meeting %(when)s") if changed else gettext("Panel meeting %(when)s")) % {
+            "when": when
+        }
+        return EmailMessage(subject=subject, body="\n".join(lines), to=[user.email])
 
 
-def _emails(meeting: Meeting, user_ids: list[int] | None) -> list[str]:
-    attendees = meeting.attendees.filter(user__is_active=True)
+def _cancellation(meeting: Meeting, user: User) -> EmailMessage:
+    with i18n.language(reader_language(user)):
+        when = _when(meeting)
+        opening = (
+            gettext("The extra sitting of %(site)s on %(when)s has been cancelled.")
+            if meeting.kind == MeetingKind.EXTRA
+            else gettext("The regular sitting of %(site)s on %(when)s has been cancelled.")
+        ) % {"site": meeting.site.name, "when": when}
+        body = "\n\n".join(
+            [opening, absolute_url(reverse("panels:my-meetings")), gettext("Do not reply to this email.")]
+        )
+        return EmailMessage(
+            subject=gettext("Cancelled: panel meeting %(when)s") % {"when": when}, body=body, to=[user.email]
+        )
+
+
+def _recipients(meeting: Meeting, user_ids: list[int] | None) -> list[User]:
+    """The active attendees (or just `user_ids`), one each per email address, in address order."""
+    attendees = meeting.attendees.filter(user__is_active=True).select_related("user")
     if user_ids is not None:
         attendees = attendees.filter(user_id__in=user_ids)
-    return sorted(set(attendees.values_list("user__email", flat=True)))
+    by_email = {attendee.user.email: attendee.user for attendee in attendees}
+    return [by_email[email] for email in sorted(by_email)]
 
 
 @task()
 def notify_meeting_invitation(meeting_id: int, user_ids: list[int] | None = None, changed: bool = False) -> None:
     """Invite the meeting's attendees (or just `user_ids`), one email each; `changed` when the time or place moved."""
     meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
-    messages = [_invitation(meeting, email, changed=changed) for email in _emails(meeting, user_ids)]
+    messages = [_invitation(meeting, user, changed=changed) for user in _recipients(meeting, user_ids)]
     if messages:
         get_connection().send_messages(messages)
 
@@ -71,6 +101,6 @@ def notify_meeting_invitation(meeting_id: int, user_ids: list[int] | None = None
 @task()
 def notify_meeting_cancelled(meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
-    messages = [_cancellation(meeting, email) for email in _emails(meeting, None)]
+    messages = [_cancellation(meeting, user) for user in _recipients(meeting, None)]
     if messages:
         get_connection().send_messages(messages)

@@ -38,10 +38,10 @@ from childnrm.panels.forms import (
 )
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus, PanelMember
 from childnrm.panels.services import PanelError
-from childnrm.referrals import handoff
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.models import Referral
 from childnrm.training import selectors as training_selectors
+from childnrm.triage import packet as case_packets
 
 MANAGE = PURPOSES[Perm.PANEL_MANAGE]
 ATTEND = PURPOSES[Perm.MEETING_ATTEND]
@@ -594,7 +594,7 @@ def next_sitting_add(request: HttpRequest, referral_reference: str) -> HttpRespo
         if chosen.isdigit()
         else None
     )
-    back = redirect("referrals:triage", referral_reference=referral.reference)
+    back = redirect("triage:triage", referral_reference=referral.reference)
     if meeting is None:
         messages.info(request, gettext("That sitting is no longer scheduled: choose the next sitting again"))
         return back
@@ -757,7 +757,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "meeting": meeting,
             "item": item,
             "referral": referral,
-            "sections": handoff.referral_sections(referral),
+            "sections": case_packets.referral_sections(referral),
             "documents": documents,
             "responses": responses,
             "own": own,

@@ -25,9 +25,9 @@ def new_child_reference() -> str:
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    NOT_KNOWN = "not_known", "Not known"
+    FEMALE = "female", gettext_lazy("Female")
+    MALE = "male", gettext_lazy("Male")
+    NOT_KNOWN = "not_known", gettext_lazy("Not known")
 
 
 class Child(models.Model):
@@ -330,3 +330,88 @@ class NationalLinkCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_a_id}–{self.child_b_id} ({self.match_probability:.2f})"
+
+
+# ------------------------------------------------------------------------------------------------
+# Review of the national sweep's pairs at two sites (issue 15): each site's coordinator records what
+# they found, with minimum disclosure (ADR 0029 and its amendments).
+# ------------------------------------------------------------------------------------------------
+
+
+def new_pair_key() -> str:
+    """The pair's address in the service: unguessable, and naming neither record."""
+    return random_reference("NL-", 10)
+
+
+class NationalReviewStatus(models.TextChoices):
+    OPEN = "open", gettext_lazy("Not reviewed yet")
+    CONTACTED = "contacted", gettext_lazy("The other site has been contacted")
+    SAME_CHILD = "same_child", gettext_lazy("Confirmed: the same child")
+    NOT_SAME_CHILD = "not_same_child", gettext_lazy("Not the same child")
+
+
+class NationalReviewOutcome(models.TextChoices):
+    """What a coordinator records about a pair (a review is never "open")."""
+
+    CONTACTED = "contacted", gettext_lazy("We have contacted the other site")
+    SAME_CHILD = "same_child", gettext_lazy("Confirmed: the same child")
+    NOT_SAME_CHILD = "not_same_child", gettext_lazy("Not the same child")
+
+
+class NationalLinkPair(models.Model):
+    """Two records at two sites that a national sweep found may be of the same child, and where its review stands.
+
+    Kept from sweep to sweep (a sweep's `NationalLinkCandidate` rows are replaced; the pair and its reviews stay),
+    so a review is not lost when the next sweep runs and a pair found not to be the same child is never offered
+    again. Stored in id order. `sweep` is the latest sweep that found the pair (null once a later sweep did not).
+    """
+
+    key = models.CharField(max_length=13, unique=True, default=new_pair_key, editable=False)
+    child_a = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    child_b = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=NationalReviewStatus.choices, default=NationalReviewStatus.OPEN)
+    match_probability = models.FloatField()  # as the latest sweep that found it scored it (orders; never shown)
+    first_found_at = models.DateTimeField()
+    sweep = models.ForeignKey(NationalSweep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-first_found_at", "-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child_a", "child_b"], name="national_link_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(child_a__lt=models.F("child_b")), name="national_link_pair_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child_b", "child_a"], name="national_link_pair_b_idx"),
+            models.Index(fields=["status", "-first_found_at"], name="national_link_pair_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.status}"
+
+    def other_id(self, child: Child) -> int:
+        return self.child_b_id if child.pk == self.child_a_id else self.child_a_id
+
+
+class NationalLinkReview(models.Model):
+    """One coordinator's outcome on a pair, with the reason, who and when. Append-only: the latest sets the status.
+
+    `site` is the reviewer's site (the site of `child`, the record they reviewed it from). The other site's
+    coordinators see the outcome, who and when, never the reason (it may describe this site's record).
+    """
+
+    pair = models.ForeignKey(NationalLinkPair, on_delete=models.CASCADE, related_name="reviews")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=16, choices=NationalReviewOutcome.choices)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="national_link_review_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.pair_id}: {self.outcome}"

@@ -16,6 +16,9 @@ from childnrm.people.models import (
     ChildLinkDecision,
     LeadSocialWorker,
     LinkStatus,
+    NationalLinkPair,
+    NationalLinkReview,
+    NationalReviewStatus,
 )
 
 # The associations that open a child's record to its holder: the allocated guardian and the lead social worker.
@@ -109,6 +112,23 @@ def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
     others = [b if a == child.pk else a for _, a, b in links]
     references = dict(children_visible_to(user).filter(pk__in=others).values_list("pk", "reference"))
     return [(link[0], references[other]) for link, other in zip(links, others, strict=True) if other in references]
+
+
+def confirmed_at_other_sites(child: Child) -> list[tuple[str, datetime]]:
+    """(other site's name, when confirmed) for each record at another site reviewed as the same child as this one
+    (the national sweep's review): the site only, never the record. The caller checks the user may link."""
+    pairs = NationalLinkPair.objects.filter(Q(child_a=child) | Q(child_b=child), status=NationalReviewStatus.SAME_CHILD)
+    found = []
+    for pair in pairs:
+        other = Child.objects.select_related("site").only("site__name", "site_id").get(pk=pair.other_id(child))
+        review = (
+            NationalLinkReview.objects.filter(pair=pair, outcome=NationalReviewStatus.SAME_CHILD)
+            .order_by("-recorded_at", "-id")
+            .first()
+        )
+        if other.site_id != child.site_id and review is not None:
+            found.append((other.site.name, review.recorded_at))
+    return sorted(found, key=lambda f: f[1])
 
 
 def lead_social_worker_history(child: Child) -> tuple[LeadSocialWorker | None, list[LeadSocialWorker]]:

@@ -12,12 +12,17 @@ from childnrm.people import selectors
 
 @jinja2.pass_context
 def linkage_for(context: jinja2.runtime.Context, child: Any) -> dict:
-    """{"links": [(when linked, other record's reference)], "can_link": bool} for the signed-in user.
+    """{"links": [(when linked, other record's reference)], "national": [(other site's name, when confirmed)],
+    "can_link": bool} for the signed-in user.
 
-    Only references of linked records the user may open are listed (no names: opening one is audited).
+    Only references of linked records the user may open are listed (no names: opening one is audited). Records
+    at other sites confirmed as the same child (the national sweep's review) are told to the coordinator only,
+    by the other site's name: never the record.
     """
     user = context.get("user")
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"links": [], "can_link": False}
+        return {"links": [], "national": [], "can_link": False}
     links = selectors.linked_records_shown(user, child)
-    return {"links": links, "can_link": has_perm(user, Perm.CHILD_LINK, child.site_id)}
+    can_link = has_perm(user, Perm.CHILD_LINK, child.site_id)
+    national = selectors.confirmed_at_other_sites(child) if can_link else []
+    return {"links": links, "national": national, "can_link": can_link}

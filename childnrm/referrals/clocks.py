@@ -35,7 +35,7 @@ from django.utils import timezone
 from childnrm.accounts.models import DayBasis, Nation, Site
 from childnrm.referrals.models import Referral, ReferralStatus
 
-# The RG clock runs while the case is with the site's panel: not once handed off or withdrawn.
+# The RG clock runs while the case is with the site's panel: not once sent on at triage or withdrawn.
 CLOCK_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
 
 # decisions.models values (Stage, DecisionStatus, Outcome), as stored.
@@ -175,7 +175,7 @@ def last_rg_day_cg_due(site: Site, today: date) -> date:
 class Phase:
     """Which clock a case is on (see the module docstring)."""
 
-    NOT_HERE = "not_here"  # handed off or withdrawn: no decision is due at this site
+    NOT_HERE = "not_here"  # sent on or withdrawn: no decision is due at this site
     RG = "rg"  # the RG clock runs
     RECOVERY = "recovery"  # positive RG: the CG cannot be decided before `cg_from`
     CG_DUE = "cg_due"  # the CG can be decided and is not yet

@@ -1,23 +1,20 @@
-"""Referrals made the way a first responder makes them, through the services, never by writing rows.
+"""A first responder's answers for demo and test referrals, saved through the services, never by writing rows.
 
-The demo cases (`core.demo_cases`, loaded by `manage.py seed_demo`) are made with these, and so are the
-tests' (`referrals.tests.factories`).
+Submitted referrals (triaged as they are sent) are made by `triage.demo`; the demo cases (`core.demo_cases`,
+loaded by `manage.py seed_demo`) use both, and so do the tests' (`referrals.tests.factories`).
 """
 
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
-from childnrm.accounts.models import Role, Site
-from childnrm.people.demo import FAMILY, GIVEN, demo_email
+from childnrm.accounts.models import Site
+from childnrm.people.demo import FAMILY, GIVEN
 from childnrm.people.models import Sex
-from childnrm.referrals import eligibility
-from childnrm.referrals.models import Referral, ReferralStatusChange, TriageAssessment
-from childnrm.referrals.services import referral_save, referral_start, referral_submit
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
 
 _names = itertools.count()
@@ -54,32 +51,3 @@ def complete_answers(site: Site) -> dict[str, Any]:
         "child_in_need": True,
         "referrer_phone": "01632 960000",
     }
-
-
-def submitted_referral(site_slug: str, *, submitted_on: date | None = None, **overrides: Any) -> Referral:
-    """A referral submitted by the site's demo first responder with complete answers (and any overrides).
-
-    `submitted_on` backdates the submission (the clocks run from it); the engine is applied as of that day.
-    """
-    site = Site.objects.get(slug=site_slug)
-    user = site.memberships.get(role=Role.FIRST_RESPONDER, user__email=demo_email(Role.FIRST_RESPONDER, site_slug)).user
-    referral = referral_start(user=user)
-    referral = referral_save(referral=referral, user=user, data={**complete_answers(site), **overrides})
-    referral = referral_submit(referral=referral, user=user)
-    if submitted_on is not None:
-        referral = backdate(referral, submitted_on)
-    return referral
-
-
-def backdate(referral: Referral, submitted_on: date) -> Referral:
-    """Move a submission to an earlier day (at 10:00 UK time), re-applying the engine as of that day."""
-    at = timezone.make_aware(datetime.combine(submitted_on, time(10, 0)))
-    Referral.objects.filter(pk=referral.pk).update(submitted_at=at)
-    referral.refresh_from_db()
-    ReferralStatusChange.objects.filter(referral=referral).update(at=at)
-    assessment = referral.triage_assessments.first()
-    fresh = eligibility.assess(referral, receiving_site=referral.site)
-    TriageAssessment.objects.filter(pk=assessment.pk).update(
-        outcome=fresh.outcome, reasons=fresh.reasons, assessed_at=at + timedelta(minutes=1)
-    )
-    return referral

@@ -1,7 +1,7 @@
 """What has happened to a referral, as its referrer is told it: sent, triaged, on a sitting's agenda, decided.
 
 The later stages (panels' agenda items, decisions) sit above referrals in the layers (.importlinter), so they
-are read through the referral's reverse relations, never imported: the same way `views_journey.decision_words`
+are read through the referral's reverse relations, never imported: the same way `views.decision_words`
 reads the decisions. Words only, with dates: no one's name but the referrer's own organisation's panel, no
 internal ids, nothing of the panel's reasons (the outcome letter carries those).
 """
@@ -10,16 +10,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childnrm.kit.dates import long_date
-from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange, TriageAssessment, TriageOutcome
+from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 
 # Values of panels.MeetingStatus and decisions.DecisionStatus (apps above this one).
 _CANCELLED = "cancelled"
+
+# Triage's models are in the triage app, above this one in the layers (.importlinter): they are read through
+# the referral's relation, as decisions and agenda items are, and its outcomes by their stored values
+# (triage.models.TriageOutcome).
+TRIAGE_PANEL, TRIAGE_OTHER_SITE, TRIAGE_SCA = "panel", "other_site", "sca"
+
+
+def triage_assessments_prefetch() -> Prefetch:
+    """A referral's triage assessments (newest first) with their sites, in one query."""
+    model = cast("type[Model]", Referral._meta.get_field("triage_assessments").related_model)
+    return Prefetch("triage_assessments", queryset=model._default_manager.select_related("target_site", "final_site"))
+
+
 _DECIDED = ("final", "superseded")
 
 
@@ -39,14 +53,14 @@ def _day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _triage_words(assessment: TriageAssessment) -> tuple[str, str]:
+def _triage_words(assessment: Any) -> tuple[str, str]:
     outcome = assessment.final_outcome or assessment.outcome
     site = assessment.final_site or assessment.target_site
-    if outcome == TriageOutcome.PANEL:
+    if outcome == TRIAGE_PANEL:
         if site:
             return _("Accepted by the panel"), _("%(site)s will decide.") % {"site": site.name}
         return _("Accepted by the panel"), _("The local panel will decide.")
-    if outcome == TriageOutcome.OTHER_SITE:
+    if outcome == TRIAGE_OTHER_SITE:
         if site:
             return _("Sent to another panel"), _("%(site)s will decide.") % {"site": site.name}
         return _("Sent to another panel"), _("Another panel will decide.")
@@ -57,7 +71,7 @@ def with_progress(referrals):
     """The referrals with everything `progress` reads, in a fixed number of queries."""
     return referrals.select_related("site").prefetch_related(
         "status_changes",
-        Prefetch("triage_assessments", queryset=TriageAssessment.objects.select_related("target_site", "final_site")),
+        triage_assessments_prefetch(),
         "agenda_items__meeting",
         "decisions",
     )
@@ -77,7 +91,7 @@ def progress(referral: Referral) -> list[Step]:
         elif change.to_status == ReferralStatus.WITHDRAWN:
             steps.append(Step(change.at, _day(change.at), _("Referral withdrawn")))
         elif change.from_status == ReferralStatus.ACCEPTED and change.to_status == ReferralStatus.ACCEPTED:
-            # A case moving to another site's panel (handovers); a hand-off at triage is the triage step below.
+            # A case moving to another site's panel (handovers); a referral sent on at triage is the triage step below.
             steps.append(
                 Step(change.at, _day(change.at), _("Case transferred"), _("Another panel holds the case now."))
             )

@@ -1,7 +1,9 @@
-"""Writes for referrals: start, save, submit and triage. Each change is audited in its transaction."""
+"""Writes for referrals: start, save and submit. Each change is audited in its transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
@@ -13,20 +15,32 @@ from childnrm.accounts.models import Organisation, Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
-from childnrm.referrals import eligibility
-from childnrm.referrals.models import (
-    Referral,
-    ReferralSource,
-    ReferralStatus,
-    ReferralStatusChange,
-    TriageAssessment,
-)
+from childnrm.referrals.models import Referral, ReferralSource, ReferralStatus, ReferralStatusChange
 
 PURPOSE = "Making a referral"
 
 
 class ReferralStateError(ServiceError):
     """The referral is not in a state that allows this step (shown to the user as it is)."""
+
+
+@dataclass(frozen=True)
+class FirstTriage:
+    """The eligibility engine's first outcome for a referral being submitted (the triage app works it out)."""
+
+    site: Site | None  # the site that holds the case (None: the receiving site's, if any)
+    outcome: str
+    record: Callable[[Referral], None]  # keeps the assessment, once the submitted referral is saved
+
+
+# Submitting a referral triages it, in the same transaction: the triage app, above this one in the layers
+# (.importlinter), registers its engine here when ready, called as hook(referral, receiving_site).
+TRIAGE_ON_SUBMIT: list[Callable[[Referral, Site | None], FirstTriage]] = []
+
+
+def register_triage_on_submit(hook: Callable[[Referral, Site | None], FirstTriage]) -> None:
+    """One engine: registering it again (AppConfig.ready may run more than once in tests) replaces it."""
+    TRIAGE_ON_SUBMIT[:] = [hook]
 
 
 # Fields a referrer writes. Anything else (status, site, child…) is set only by the service.
@@ -139,8 +153,10 @@ def referral_submit(
             raise ReferralStateError(gettext("Before you submit, add %(missing)s.") % {"missing": "; ".join(missing)})
         locked.submitted_at = timezone.now()
         receiving_site = receiving_site or _receiving_site(user, locked.referrer_organisation)
-        assessment = eligibility.assess(locked, receiving_site=receiving_site)
-        locked.site = assessment.site or receiving_site
+        if not TRIAGE_ON_SUBMIT:
+            raise RuntimeError("No triage is registered for submitted referrals (is the triage app installed?)")
+        triaged = TRIAGE_ON_SUBMIT[0](locked, receiving_site)
+        locked.site = triaged.site or receiving_site
         if locked.site is None:
             # No site covers the child's area and the referrer belongs to none: no coordinator could
             # triage it here, so say so rather than hold a case nobody sees.
@@ -156,13 +172,7 @@ def referral_submit(
         ReferralStatusChange.objects.create(
             referral=locked, from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SUBMITTED, actor=user
         )
-        TriageAssessment.objects.create(
-            referral=locked,
-            outcome=assessment.outcome,
-            target_site=assessment.target_site,
-            reasons=assessment.reasons,
-            rules_version=assessment.rules_version,
-        )
+        triaged.record(locked)
         if user is not None:
             ChildAssociation.objects.get_or_create(child=locked.child, user=user, kind=AssociationKind.REFERRER)
         audit_record(
@@ -171,7 +181,7 @@ def referral_submit(
             action=Action.UPDATE,
             obj=locked,
             purpose=PURPOSE,
-            detail={"status": ReferralStatus.SUBMITTED, "triage": assessment.outcome},
+            detail={"status": ReferralStatus.SUBMITTED, "triage": triaged.outcome},
         )
         transaction.on_commit(lambda: _notify_submitted(locked.pk))
         possible_earlier_records_search_queued(locked.pk)

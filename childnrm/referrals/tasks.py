@@ -38,7 +38,7 @@ def _coordinator_notice(referral: Referral, email: str) -> EmailMessage:
             "A new referral, %(reference)s, is waiting for triage in your queue:\n\n"
             "%(link)s\n\nDo not reply to this email."
         )
-        % {"reference": referral.reference, "link": absolute_url(reverse("referrals:queue"))},
+        % {"reference": referral.reference, "link": absolute_url(reverse("triage:queue"))},
         to=[email],
     )
 

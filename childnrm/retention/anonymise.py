@@ -100,8 +100,9 @@ def case_anonymise(referral) -> dict[str, int]:
     from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, TieDeferral
     from childnrm.handovers.models import CaseTransfer
     from childnrm.panels.models import ConflictDeclaration
-    from childnrm.referrals.models import HandOff, Referral, ReferralStatusChange, TriageAssessment
+    from childnrm.referrals.models import Referral, ReferralStatusChange
     from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
+    from childnrm.triage.models import OnwardReferral, TriageAssessment
 
     # Case reviews of the case stay (the site's learning) with their link to it; the child's names leave their
     # words first, while the names are still there to find (case_reviews.services.names_redact).
@@ -140,7 +141,7 @@ def case_anonymise(referral) -> dict[str, int]:
     )
     _clear(ReferralStatusChange.objects.filter(referral=referral), reason="")
     _clear(TriageAssessment.objects.filter(referral=referral), override_reason="")
-    _clear(HandOff.objects.filter(referral=referral), packet=ANONYMISED_MARK)
+    _clear(OnwardReferral.objects.filter(referral=referral), packet=ANONYMISED_MARK)
     _clear(CaseTransfer.objects.filter(referral=referral), packet=ANONYMISED_MARK, reason="")
     # The SCA's reported decisions and the time spent on the case stay (the pilot's evaluation, the cost of the
     # panel); the words about them go.

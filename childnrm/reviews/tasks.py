@@ -1,55 +1,80 @@
 """Emails about reconsiderations and SCA returns.
 
 References and links only: no child's details, no names, in the subject or the body (email leaves
-the service's protection). Each recipient gets their own message.
+the service's protection). Each recipient gets their own message, in their language: their own choice,
+else their site's default (ADR 0023).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
+from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import Role, User
+from childnrm.kit import i18n
 from childnrm.kit.links import absolute_url
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest, RequesterKind
 
+# An email's subject and body, written when called (inside the reader's language).
+Wording = Callable[[], tuple[str, str]]
 
-def site_emails(site_id: int, role: str) -> list[str]:
-    return sorted(
-        set(
-            User.objects.filter(
-                memberships__site_id=site_id,
-                memberships__site__active=True,
-                memberships__role=role,
-                memberships__active=True,
-                is_active=True,
-            ).values_list("email", flat=True)
+
+def site_users(site_id: int, role: str) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__site_id=site_id,
+            memberships__site__active=True,
+            memberships__role=role,
+            memberships__active=True,
+            is_active=True,
         )
+        .distinct()
+        .order_by("email")
     )
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> None:
-    body += "\n\nDo not reply to this email."
-    messages = [EmailMessage(subject=subject, body=body, to=[to]) for to in recipients]
+def _send(wording: Wording, recipients: Iterable[User]) -> None:
+    by_email = {user.email: user for user in recipients}
+    messages = []
+    for email in sorted(by_email):
+        with i18n.language(reader_language(by_email[email])):
+            subject, body = wording()
+            body += "\n\n" + gettext("Do not reply to this email.")
+        messages.append(EmailMessage(subject=subject, body=body, to=[email]))
     if messages:
         get_connection().send_messages(messages)
 
 
 def _return_name(decision_return: DecisionReturn) -> str:
-    return f"return {decision_return.pk} (referral {decision_return.decision.referral.reference})"
+    return gettext("return %(number)s (referral %(reference)s)") % {
+        "number": decision_return.pk,
+        "reference": decision_return.decision.referral.reference,
+    }
+
+
+def _return_link(decision_return: DecisionReturn) -> str:
+    return absolute_url(reverse("reviews:return", kwargs={"return_id": decision_return.pk}))
 
 
 @task()
 def notify_return_sent(return_id: int) -> None:
     """Tell the SCA quality assurers of the sending site that a decision is waiting for audit."""
     sent = DecisionReturn.objects.select_related("decision__referral").get(pk=return_id)
-    _send(
-        f"Decision {_return_name(sent)} sent for quality assurance",
-        f"A panel decision, {_return_name(sent)}, has been sent to you for quality assurance:\n\n"
-        f"{absolute_url(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
-        site_emails(sent.site_id, Role.SCA_QUALITY_ASSURER),
-    )
+
+    def wording() -> tuple[str, str]:
+        name = _return_name(sent)
+        return (
+            gettext("Decision %(return)s sent for quality assurance") % {"return": name},
+            gettext("A panel decision, %(return)s, has been sent to you for quality assurance:") % {"return": name}
+            + f"\n\n{_return_link(sent)}",
+        )
+
+    _send(wording, site_users(sent.site_id, Role.SCA_QUALITY_ASSURER))
 
 
 @task()
@@ -57,13 +82,20 @@ def notify_finding_recorded(finding_id: int) -> None:
     """Tell the returning site's coordinators that the SCA has recorded a finding to answer."""
     finding = QualityFinding.objects.select_related("decision_return__decision__referral").get(pk=finding_id)
     sent = finding.decision_return
-    _send(
-        f"Quality assurance finding on {_return_name(sent)}",
-        f"The Single Competent Authority has recorded a finding on {_return_name(sent)}. "
-        "Read it and record the panel's answer:\n\n"
-        f"{absolute_url(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
-        site_emails(sent.site_id, Role.COORDINATOR),
-    )
+
+    def wording() -> tuple[str, str]:
+        name = _return_name(sent)
+        return (
+            gettext("Quality assurance finding on %(return)s") % {"return": name},
+            gettext(
+                "The Single Competent Authority has recorded a finding on %(return)s. "
+                "Read it and record the panel's answer:"
+            )
+            % {"return": name}
+            + f"\n\n{_return_link(sent)}",
+        )
+
+    _send(wording, site_users(sent.site_id, Role.COORDINATOR))
 
 
 @task()
@@ -73,15 +105,20 @@ def notify_finding_answered(finding_id: int) -> None:
         pk=finding_id
     )
     sent = finding.decision_return
-    recipients = set(site_emails(sent.site_id, Role.SCA_QUALITY_ASSURER))
+    recipients = site_users(sent.site_id, Role.SCA_QUALITY_ASSURER)
     if finding.recorded_by.is_active:
-        recipients.add(finding.recorded_by.email)
-    _send(
-        f"The panel has answered a finding on {_return_name(sent)}",
-        f"The panel has answered finding {finding.pk} on {_return_name(sent)}:\n\n"
-        f"{absolute_url(reverse('reviews:return', kwargs={'return_id': sent.pk}))}",
-        sorted(recipients),
-    )
+        recipients.append(finding.recorded_by)
+
+    def wording() -> tuple[str, str]:
+        name = _return_name(sent)
+        return (
+            gettext("The panel has answered a finding on %(return)s") % {"return": name},
+            gettext("The panel has answered finding %(finding)s on %(return)s:")
+            % {"finding": finding.pk, "return": name}
+            + f"\n\n{_return_link(sent)}",
+        )
+
+    _send(wording, recipients)
 
 
 @task()
@@ -92,10 +129,16 @@ def notify_reconsideration_outcome(reconsideration_id: int) -> None:
     referrer = referral.created_by
     if asked.requester_kind != RequesterKind.REFERRER or referrer is None or not referrer.is_active:
         return
-    _send(
-        f"Reconsideration decided: referral {referral.reference}",
-        f"The panel has reconsidered its decision on referral {referral.reference}, as you asked. "
-        "The panel coordinator will send you the outcome letter. You can follow the referral under "
-        f"'Your referrals':\n\n{absolute_url(reverse('referrals:mine'))}",
-        [referrer.email],
-    )
+
+    def wording() -> tuple[str, str]:
+        return (
+            gettext("Reconsideration decided: referral %(reference)s") % {"reference": referral.reference},
+            gettext(
+                "The panel has reconsidered its decision on referral %(reference)s, as you asked. The panel "
+                "coordinator will send you the outcome letter. You can follow the referral under 'Your referrals':"
+            )
+            % {"reference": referral.reference}
+            + f"\n\n{absolute_url(reverse('referrals:mine'))}",
+        )
+
+    _send(wording, [referrer])

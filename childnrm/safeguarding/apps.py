@@ -18,8 +18,8 @@ class SafeguardingConfig(AppConfig):
         register_finalise_check(plan_problems)
 
         # Referrals cannot import this app either: accepting a referral runs the hooks registered with it.
-        from childnrm.referrals.services_triage import register_on_accept
         from childnrm.safeguarding.services import safeguarding_from_referral
+        from childnrm.triage.services import register_on_accept
 
         register_on_accept(safeguarding_from_referral)
 

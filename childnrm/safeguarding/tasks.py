@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
 
-from childnrm.accounts.middleware import site_default_language
+from childnrm.accounts.middleware import reader_language
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
@@ -25,7 +25,7 @@ def action_assigned(action_id: int) -> None:
         return
     # In the owner's language: their own choice, else their site's default (ADR 0023).
     owner = action.owner
-    language = i18n.supported(owner.language) or i18n.supported(site_default_language(owner)) or "en-gb"
+    language = reader_language(owner)
     with i18n.language(language):
         body = gettext(
             "A safeguarding plan action for child %(reference)s has been given to you, due by %(day)s.\n\n"

@@ -21,12 +21,14 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
+from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from childnrm.kit.disclosure import Cell
 from childnrm.statistics.tables import StatTable
+from childnrm.statistics.words import say
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -165,7 +167,8 @@ def _value(cell: Cell) -> float | None:
 
 
 def _quarter_names(table: StatTable) -> list[str]:
-    return [" ".join(row.labels) for row in table.rows if not row.total]
+    """Each quarter's row as the chart names it, in the page's language ("2026 Q3")."""
+    return [say(" ".join(row.labels)) for row in table.rows if not row.total]
 
 
 def _column(table: StatTable, header: str) -> list[Cell]:
@@ -189,7 +192,29 @@ def _marked(axes, positions, cells: list[Cell], *, y: float = 0.0, horizontal: b
 def _withheld_words(missing: int, what: str) -> str:
     if not missing:
         return ""
-    return f" {missing} {what}{'s are' if missing != 1 else ' is'} not shown, to protect small numbers."
+    sentences = {
+        "quarter": ngettext(
+            "%(count)s quarter is not shown, to protect small numbers.",
+            "%(count)s quarters are not shown, to protect small numbers.",
+            missing,
+        ),
+        "figure": ngettext(
+            "%(count)s figure is not shown, to protect small numbers.",
+            "%(count)s figures are not shown, to protect small numbers.",
+            missing,
+        ),
+        "group": ngettext(
+            "%(count)s group is not shown, to protect small numbers.",
+            "%(count)s groups are not shown, to protect small numbers.",
+            missing,
+        ),
+        "site": ngettext(
+            "%(count)s site is not shown, to protect small numbers.",
+            "%(count)s sites are not shown, to protect small numbers.",
+            missing,
+        ),
+    }
+    return " " + sentences[what] % {"count": missing}
 
 
 def referrals_chart(table: StatTable) -> tuple[object, str]:
@@ -202,12 +227,20 @@ def referrals_chart(table: StatTable) -> tuple[object, str]:
     axes.set_xticks(
         range(len(names)), names, rotation=45 if len(names) > 6 else 0, ha="right" if len(names) > 6 else "center"
     )
-    axes.set_ylabel("Referrals")
+    axes.set_ylabel(gettext("Referrals"))
     shown = [(n, _value(c)) for n, c in zip(names, totals, strict=True) if _value(c) is not None]
-    words = f"Bar chart of referrals of children in each quarter from {names[0]} to {names[-1]}." if names else ""
+    words = ""
+    if names:
+        words = gettext("Bar chart of referrals of children in each quarter from %(first)s to %(last)s.") % {
+            "first": names[0],
+            "last": names[-1],
+        }
     if shown:
         most = max(shown, key=lambda p: p[1] or 0)
-        words += f" The most were in {most[0]} (about {int(most[1] or 0):,})."
+        words += " " + gettext("The most were in %(quarter)s (about %(count)s).") % {
+            "quarter": most[0],
+            "count": f"{int(most[1] or 0):,}",
+        }
     return figure, words + _withheld_words(missing, "quarter")
 
 
@@ -218,22 +251,43 @@ def decisions_chart(table: StatTable) -> tuple[object, str]:
     width = 0.4
     left = [i - width / 2 for i in range(len(names))]
     right = [i + width / 2 for i in range(len(names))]
-    axes.bar(right, [_value(c) or 0 for c in positive], width, color=BLUE, label="Positive")
+    axes.bar(right, [_value(c) or 0 for c in positive], width, color=BLUE, label=gettext("Positive"))
     axes.bar(
-        left, [_value(c) or 0 for c in negative], width, color=ORANGE, hatch="//", edgecolor="white", label="Negative"
+        left,
+        [_value(c) or 0 for c in negative],
+        width,
+        color=ORANGE,
+        hatch="//",
+        edgecolor="white",
+        label=gettext("Negative"),
     )
     missing = _marked(axes, right, positive) + _marked(axes, left, negative)
     axes.set_xticks(
         range(len(names)), names, rotation=45 if len(names) > 6 else 0, ha="right" if len(names) > 6 else "center"
     )
-    axes.set_ylabel("Decisions")
+    axes.set_ylabel(gettext("Decisions"))
     axes.legend(frameon=False)
     stage = table.value_headers[1].removeprefix("Positive ")
     total_pos = sum(_value(c) or 0 for c in positive)
     total_neg = sum(_value(c) or 0 for c in negative)
+    if stage == "reasonable grounds":
+        sentence = gettext(
+            "Bar chart of reasonable grounds decisions in each quarter from %(first)s to %(last)s, positive and "
+            "negative side by side. Across the quarters shown, about %(positive)s positive and %(negative)s negative."
+        )
+    else:
+        sentence = gettext(
+            "Bar chart of conclusive grounds decisions in each quarter from %(first)s to %(last)s, positive and "
+            "negative side by side. Across the quarters shown, about %(positive)s positive and %(negative)s negative."
+        )
     words = (
-        f"Bar chart of {stage} decisions in each quarter from {names[0]} to {names[-1]}, positive and negative side "
-        f"by side. Across the quarters shown, about {int(total_pos):,} positive and {int(total_neg):,} negative."
+        sentence
+        % {
+            "first": names[0],
+            "last": names[-1],
+            "positive": f"{int(total_pos):,}",
+            "negative": f"{int(total_neg):,}",
+        }
         if names
         else ""
     )
@@ -249,28 +303,39 @@ def times_chart(table: StatTable) -> tuple[object, str]:
         med = [_value(median[i]) for i in xs]
         low = [(_value(median[i]) or 0) - (_value(lower[i]) or 0) for i in xs]
         high = [(_value(upper[i]) or 0) - (_value(median[i]) or 0) for i in xs]
-        axes.errorbar(xs, med, yerr=[low, high], fmt="o-", color=DARK_BLUE, ecolor=GREY, capsize=4, label="Median")
+        axes.errorbar(
+            xs, med, yerr=[low, high], fmt="o-", color=DARK_BLUE, ecolor=GREY, capsize=4, label=gettext("Median")
+        )
     missing = _marked(axes, range(len(names)), median)
     axes.set_xticks(
         range(len(names)), names, rotation=45 if len(names) > 6 else 0, ha="right" if len(names) > 6 else "center"
     )
-    axes.set_ylabel("Days from referral")
+    axes.set_ylabel(gettext("Days from referral"))
     axes.set_ylim(bottom=0)
     stage = table.title.split("the ", 1)[-1].split(" decision")[0]
-    words = (
-        f"Line chart of the median days from referral to the {stage} decision in each quarter, with bars from "
-        "the lower to the upper quartile."
-    )
+    if stage == "reasonable grounds":
+        words = gettext(
+            "Line chart of the median days from referral to the reasonable grounds decision in each quarter, with "
+            "bars from the lower to the upper quartile."
+        )
+    else:
+        words = gettext(
+            "Line chart of the median days from referral to the conclusive grounds decision in each quarter, with "
+            "bars from the lower to the upper quartile."
+        )
     shown = [(names[i], _value(median[i])) for i in xs]
     if shown:
-        words += f" The median was {shown[-1][1]:g} days in {shown[-1][0]}."
+        words += " " + gettext("The median was %(days)s days in %(quarter)s.") % {
+            "days": f"{shown[-1][1]:g}",
+            "quarter": shown[-1][0],
+        }
     return figure, words + _withheld_words(missing, "quarter")
 
 
 def interval_chart(table: StatTable, measure: str, label: str) -> tuple[object, str]:
     """Rates for each group with their 95% intervals, for one measure of a rates table."""
     rows = [row for row in table.rows if row.labels[-1] == measure]
-    groups = [row.labels[0] for row in rows]
+    groups = [say(row.labels[0]) for row in rows]
     rates = [row.cells[table.value_headers.index("Rate %")] for row in rows]
     lowers = [row.cells[table.value_headers.index("Lower 95% limit %")] for row in rows]
     uppers = [row.cells[table.value_headers.index("Upper 95% limit %")] for row in rows]
@@ -290,16 +355,23 @@ def interval_chart(table: StatTable, measure: str, label: str) -> tuple[object, 
     missing = _marked(axes, ys, rates, horizontal=True)
     axes.set_yticks(ys, groups)
     axes.set_xlim(0, 100)
-    axes.set_xlabel(label)
+    axes.set_xlabel(say(label))
     shown = [(g, _value(r)) for g, r in zip(groups, rates, strict=True) if _value(r) is not None]
-    words = f"Dot chart of the {measure.lower()} rate for each group, with its 95% interval as a line."
+    words = gettext("Dot chart of the %(measure)s rate for each group, with its 95%% interval as a line.") % {
+        "measure": say(measure).lower()
+    }
     if len(shown) >= 2:
         high_group = max(shown, key=lambda p: p[1] or 0)
         low_group = min(shown, key=lambda p: p[1] or 0)
-        words += (
-            f" Highest: {high_group[0]} ({high_group[1]:g}%); lowest: {low_group[0]} ({low_group[1]:g}%). Where "
-            "intervals overlap the difference may be chance."
-        )
+        words += " " + gettext(
+            "Highest: %(highest)s (%(highest_rate)s%%); lowest: %(lowest)s (%(lowest_rate)s%%). Where intervals "
+            "overlap the difference may be chance."
+        ) % {
+            "highest": high_group[0],
+            "highest_rate": f"{high_group[1]:g}",
+            "lowest": low_group[0],
+            "lowest_rate": f"{low_group[1]:g}",
+        }
     return figure, words + _withheld_words(missing, "group")
 
 
@@ -327,11 +399,14 @@ def consistency_chart(table: StatTable) -> tuple[object, str]:
     missing = _marked(axes, ys, ratios, y=1.0, horizontal=True)
     axes.set_yticks(ys, sites)
     axes.set_xscale("log")
-    axes.set_xlabel("Adjusted odds of a positive decision against the average site (log scale)")
+    axes.set_xlabel(gettext("Adjusted odds of a positive decision against the average site (log scale)"))
     words = (
-        "Dot chart of each site's adjusted odds of a positive reasonable grounds decision against the average site, "
-        "with 95% intervals; the dashed line is no difference. An interval clear of the line is worth discussing, "
-        "not a verdict."
+        gettext(
+            "Dot chart of each site's adjusted odds of a positive reasonable grounds decision against the average "
+            "site, with 95%% intervals; the dashed line is no difference. An interval clear of the line is worth "
+            "discussing, not a verdict."
+        )
+        % {}
     )
     return figure, words + _withheld_words(missing, "site")
 
@@ -352,20 +427,22 @@ def chart_for(table: StatTable) -> Chart | None:
         return None
     if table.chart.startswith("disproportionality_by_"):
         figure, words = interval_chart(table, "Positive reasonable grounds", "Positive reasonable grounds decisions %")
-        title = f"Positive reasonable grounds decisions by {table.label_headers[0].lower()}, with 95% intervals"
+        title = gettext("Positive reasonable grounds decisions by %(group)s, with 95%% intervals") % {
+            "group": say(table.label_headers[0]).lower()
+        }
     elif table.chart == "pilot_decision_times":
         figure, words = pilot_times_chart(table)
-        title = table.title
+        title = say(table.title)
     else:
         figure, words = _DRAWERS[table.chart](table)
-        title = table.title
+        title = say(table.title)
     svg = _svg_of(figure, key=table.chart, title=title, description=words)
     return Chart(table.chart, title, svg, words, table)
 
 
 def pilot_times_chart(table: StatTable) -> tuple[object, str]:
     rows = list(table.rows)
-    names = [" – ".join(row.labels) for row in rows]
+    names = [" – ".join(say(label) for label in row.labels) for row in rows]
     median = [row.cells[table.value_headers.index("Median days")] for row in rows]
     figure, axes = _figure(height=max(2.5, 0.5 * len(rows) + 1))
     ys = list(range(len(rows)))[::-1]
@@ -373,11 +450,12 @@ def pilot_times_chart(table: StatTable) -> tuple[object, str]:
     axes.barh(ys, [_value(c) or 0 for c in median], color=colours)
     missing = _marked(axes, ys, median, horizontal=True)
     axes.set_yticks(ys, names)
-    axes.set_xlabel("Median days from referral")
+    axes.set_xlabel(gettext("Median days from referral"))
     shown = [(n, _value(c)) for n, c in zip(names, median, strict=True) if _value(c) is not None]
-    words = "Bar chart of the median days from referral to decision, the panel's beside the SCA's."
+    words = gettext("Bar chart of the median days from referral to decision, the panel's beside the SCA's.")
     if shown:
-        words += " " + "; ".join(f"{n}: {v:g} days" for n, v in shown) + "."
+        days = [gettext("%(name)s: %(days)s days") % {"name": n, "days": f"{v:g}"} for n, v in shown]
+        words += " " + "; ".join(days) + "."
     return figure, words + _withheld_words(missing, "figure")
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
 from childnrm.kit.forms import GovukFormMixin
 from childnrm.people.models import Sex
-from childnrm.referrals.vocab import countries
+from childnrm.referrals.vocab import countries_shown
 from childnrm.statistics import dimensions as dim
 from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.selectors import StatisticsFilters
@@ -28,41 +31,52 @@ FILTER_NAMES = (
 )
 
 
-def _any(label: str, choices) -> list[tuple[str, str]]:
+def _any(label: str | Promise, choices) -> list[tuple[str, str | Promise]]:
     return [("", label), *choices]
+
+
+def quarter_label(quarter: Quarter) -> str:
+    """ "2026 Q3", in the page's language."""
+    return gettext("%(year)s Q%(number)s") % {"year": quarter.year, "number": quarter.number}
 
 
 def offered_quarters(today=None) -> list[Quarter]:
     last = dim.Quarter.of(today or timezone.localdate())
     quarters = [last]
-    for _ in range(QUARTERS_OFFERED - 1):
+    for _step in range(QUARTERS_OFFERED - 1):
         quarters.append(quarters[-1].previous())
     return quarters[::-1]
 
 
 class StatisticsFilterForm(GovukFormMixin, forms.Form):
-    site = forms.ChoiceField(label="Site", required=False)
-    quarter_from = forms.ChoiceField(label="From the start of", required=False)
-    quarter_to = forms.ChoiceField(label="To the end of", required=False)
-    nationality = forms.ChoiceField(label="Nationality", required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    quarter_from = forms.ChoiceField(label=_("From the start of"), required=False)
+    quarter_to = forms.ChoiceField(label=_("To the end of"), required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
     gender = forms.ChoiceField(
-        label="Gender",
+        label=_("Gender"),
         required=False,
-        choices=_any("Any gender", [(Sex.FEMALE, "Female"), (Sex.MALE, "Male"), (Sex.NOT_KNOWN, dim.NOT_KNOWN)]),
+        choices=_any(
+            _("Any gender"), [(Sex.FEMALE, _("Female")), (Sex.MALE, _("Male")), (Sex.NOT_KNOWN, _(dim.NOT_KNOWN))]
+        ),
     )
     age_band = forms.ChoiceField(
-        label="Age at referral", required=False, choices=_any("Any age", [(b, b) for b in dim.AGE_BANDS])
+        label=_("Age at referral"), required=False, choices=_any(_("Any age"), [(b, _(b)) for b in dim.AGE_BANDS])
     )
     ethnicity = forms.ChoiceField(
-        label="Ethnic group", required=False, choices=_any("Any ethnic group", [(g, g) for g in dim.ETHNIC_GROUPS])
+        label=_("Ethnic group"),
+        required=False,
+        choices=_any(_("Any ethnic group"), [(g, _(g)) for g in dim.ETHNIC_GROUPS]),
     )
     exploitation_type = forms.ChoiceField(
-        label="Exploitation type", required=False, choices=_any("Any type", dim.EXPLOITATION_FILTER_CHOICES)
+        label=_("Exploitation type"),
+        required=False,
+        choices=_any(_("Any type"), dim.EXPLOITATION_FILTER_CHOICES),
     )
     first_responder_type = forms.ChoiceField(
-        label="First responder type",
+        label=_("First responder type"),
         required=False,
-        choices=_any("Any first responder", [(t, t) for t in dim.FIRST_RESPONDER_TYPES]),
+        choices=_any(_("Any first responder"), [(t, _(t)) for t in dim.FIRST_RESPONDER_TYPES]),
     )
 
     def __init__(self, *args, sites: list[Site], today=None, **kwargs) -> None:
@@ -71,19 +85,21 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
         self.quarters = offered_quarters(today)
         # One site (a coordinator's): nothing to choose, the site is named.
         if len(sites) > 1:
-            self.fields["site"].choices = _any("All your sites", [(s.slug, s.name) for s in sites])
+            self.fields["site"].choices = _any(_("All your sites"), [(s.slug, s.name) for s in sites])
         else:
             self.fields["site"].choices = [("", s.name) for s in sites]
-        quarter_choices = [(q.code, q.label) for q in self.quarters]
-        self.fields["quarter_from"].choices = _any("The last four quarters", quarter_choices)
-        self.fields["quarter_to"].choices = _any("This quarter", quarter_choices)
-        self.fields["nationality"].choices = _any("Any nationality", [("unknown", dim.NOT_KNOWN), *countries()])
+        quarter_choices = [(q.code, quarter_label(q)) for q in self.quarters]
+        self.fields["quarter_from"].choices = _any(_("The last four quarters"), quarter_choices)
+        self.fields["quarter_to"].choices = _any(_("This quarter"), quarter_choices)
+        self.fields["nationality"].choices = _any(
+            _("Any nationality"), [("unknown", _(dim.NOT_KNOWN)), *countries_shown()]
+        )
 
     def clean(self):
         data = super().clean()
         first, last = self._period(data)
         if first > last:
-            self.add_error("quarter_to", "The end quarter must be the same as or after the start quarter")
+            self.add_error("quarter_to", _("The end quarter must be the same as or after the start quarter"))
         return data
 
     def _period(self, data) -> tuple[Quarter, Quarter]:
@@ -92,7 +108,7 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
             first = Quarter.parse(data["quarter_from"])
         else:
             first = last
-            for _ in range(DEFAULT_QUARTERS - 1):
+            for _step in range(DEFAULT_QUARTERS - 1):
                 first = first.previous()
         return first, last
 

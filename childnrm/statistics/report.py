@@ -14,6 +14,7 @@ import pandas as pd
 from django.utils import timezone
 
 from childnrm.accounts.models import Site
+from childnrm.kit import i18n
 from childnrm.kit.disclosure import DEFAULT_RULES, DisclosureRules, protect_table
 from childnrm.statistics import exports, selectors
 from childnrm.statistics.charts import Chart, charts_for, svg_document
@@ -169,7 +170,8 @@ def write_release(
     files written."""
     filters = release_filters(quarter, first=first)
     release = build(filters, rules)
-    charts = charts_for(release.tables)
+    with i18n.language(i18n.ENGLISH):  # the release's charts are published in English, as its tables
+        charts = charts_for(release.tables)
     ho_return = home_office_return(replace(filters, first=quarter), rules, cases=release.cases)
     out.mkdir(parents=True, exist_ok=True)
     (out / "tables").mkdir(exist_ok=True)

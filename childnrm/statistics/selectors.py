@@ -23,10 +23,11 @@ from childnrm.decisions.models import Decision, DecisionStatus, Outcome, PlanBas
 from childnrm.handovers.models import CaseTransfer, TransferDestination
 from childnrm.outcomes.models import Answer, Exploitation, MissingEpisode, Occupation, OutcomeReview, PlacementStability
 from childnrm.people.models import ChildLinkDecision, LinkStatus
-from childnrm.referrals.models import HandOff, Referral, TriageOutcome
+from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import ActionStatus, PlanAction, PlanActionUpdate, SafeguardingPlan
 from childnrm.statistics import dimensions as dim
 from childnrm.statistics.dimensions import Quarter
+from childnrm.triage.models import OnwardReferral, TriageOutcome
 
 # --- Who sees which sites --------------------------------------------------------------------------------
 
@@ -410,7 +411,7 @@ def sca_reported_decisions(referral_ids: Any) -> tuple[pd.DataFrame, bool]:
     """
     handed = pd.DataFrame.from_records(
         list(
-            HandOff.objects.filter(referral_id__in=referral_ids, outcome=TriageOutcome.SCA).values_list(
+            OnwardReferral.objects.filter(referral_id__in=referral_ids, outcome=TriageOutcome.SCA).values_list(
                 "referral_id", "produced_at"
             )
         )

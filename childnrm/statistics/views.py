@@ -11,23 +11,25 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit import i18n
 from childnrm.kit.disclosure import DEFAULT_RULES
 from childnrm.kit.downloads import download_response
-from childnrm.statistics import exports, report, selectors
+from childnrm.statistics import exports, report, selectors, words
 from childnrm.statistics.charts import charts_for
-from childnrm.statistics.forms import FILTER_NAMES, StatisticsFilterForm
+from childnrm.statistics.forms import FILTER_NAMES, StatisticsFilterForm, quarter_label
 from childnrm.statistics.selectors import StatisticsFilters
 
 VIEWERS = (Perm.STATISTICS_VIEW, Perm.STATISTICS_VIEW_SITE)
 PAGES = {
-    "nrm": ("statistics:index", "NRM tables"),
-    "disproportionality": ("statistics:equality", "Equality monitoring"),
-    "pilot": ("statistics:pilot", "Pilot evaluation"),
-    "consistency": ("statistics:consistency", "Consistency between panels"),
+    "nrm": ("statistics:index", _("NRM tables")),
+    "disproportionality": ("statistics:equality", _("Equality monitoring")),
+    "pilot": ("statistics:pilot", _("Pilot evaluation")),
+    "consistency": ("statistics:consistency", _("Consistency between panels")),
 }
 
 
@@ -70,7 +72,7 @@ def _page(request: HttpRequest, section: str) -> HttpResponse:
     form = _form(request)
     filters = form.filters()
     release = report.build(filters, DEFAULT_RULES, sections=(section,))
-    charts = charts_for(release.tables)
+    charts = charts_for(release.tables)  # drawn from the English tables: the charts read their headings
     _audit(request, Action.VIEW, f"statistics.{section}", filters)
     return render(
         request,
@@ -82,9 +84,11 @@ def _page(request: HttpRequest, section: str) -> HttpResponse:
             "section": section,
             "title": PAGES[section][1],
             "pages": PAGES,
-            "tables": release.tables,
+            "tables": [words.table_shown(table) for table in release.tables],
             "charts": charts,
-            "rules": release.rules,
+            "rules": words.rules_described(release.rules),
+            "period_from": quarter_label(filters.first),
+            "period_to": quarter_label(filters.last),
             "query": _query(request),
             "site_count": len(filters.site_ids),
         },
@@ -152,7 +156,8 @@ def download(request: HttpRequest) -> HttpResponse:
         table = release.get(stats_table)
     except KeyError:
         raise Http404 from None
-    content = exports.table_file(table, release.rules, stats_format)
+    with i18n.language(i18n.ENGLISH):  # the published files are in English, whatever the page's language
+        content = exports.table_file(table, release.rules, stats_format)
     _audit(request, Action.DOWNLOAD, f"statistics.{stats_table}", filters, format=stats_format)
     name = f"{table.key}_{filters.first.code}-{filters.last.code}"
     return download_response(
@@ -170,7 +175,8 @@ def home_office_return(request: HttpRequest) -> HttpResponse:
     chosen = _form(request).filters()
     filters = StatisticsFilters(site_ids=chosen.site_ids, first=chosen.last, last=chosen.last)
     table = report.home_office_return(filters, DEFAULT_RULES)
-    content = exports.table_csv(table) if stats_format == "csv" else exports.tables_xlsx([table], DEFAULT_RULES)
+    with i18n.language(i18n.ENGLISH):  # the return is in English, the language of the Home Office's statistics
+        content = exports.table_csv(table) if stats_format == "csv" else exports.tables_xlsx([table], DEFAULT_RULES)
     _audit(request, Action.EXPORT, "statistics.home_office_return", filters, format=stats_format)
     return download_response(
         content=content, filename=table.key, extension=stats_format, content_type=exports.FORMATS[stats_format]

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from childnrm.accounts.middleware import site_default_language
+from childnrm.accounts.middleware import reader_language
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
@@ -72,12 +72,8 @@ def _candidates(stage: str, today: date):
     )
 
 
-def _language_of(user) -> str:
-    return i18n.supported(user.language) or i18n.supported(site_default_language(user)) or i18n.ENGLISH
-
-
 def _email(email: str, found: list[tuple[Attendance, str]]) -> EmailMessage:
-    with i18n.language(_language_of(found[0][0].user)):
+    with i18n.language(reader_language(found[0][0].user)):
         return EmailMessage(
             subject=gettext("Your training self-assessment is open"),
             body="\n".join(

@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Organisation, Role
 from childnrm.people.demo import demo_email
-from childnrm.referrals.models import HandOff, Referral
+from childnrm.referrals.models import Referral
 from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.triage.models import OnwardReferral
 from tests.browser.support import click_button, sign_in, sign_out, visit
 
 QUEUE = "/referrals/queue/"
@@ -34,16 +35,16 @@ def test_transfer_to_another_site_without_javascript(page_without_js: Page, demo
     expect(page.get_by_label("Three Rivers Consortium Panel")).to_be_checked()
 
     # Changing the outcome without a reason is refused, and the answer is kept.
-    page.get_by_label("Hand off to the Single Competent Authority").check()
+    page.get_by_label("Refer on to the Single Competent Authority").check()
     click_button(page, "Confirm triage")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason for changing who decides")
-    expect(page.get_by_label("Hand off to the Single Competent Authority")).to_be_checked()
+    expect(page.get_by_label("Refer on to the Single Competent Authority")).to_be_checked()
 
     page.get_by_label("Transfer to another site's panel").check()
     click_button(page, "Confirm triage")
-    expect(page.locator(".govuk-panel__title")).to_have_text("Case handed off")
+    expect(page.locator(".govuk-panel__title")).to_have_text("Case referred on")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Three Rivers Consortium Panel")
-    sent = HandOff.objects.get(referral=moved)
+    sent = OnwardReferral.objects.get(referral=moved)
     expect(page.locator(".govuk-summary-list")).to_contain_text(sent.sha256)
     expect(page.get_by_role("link", name=f"Case packet for {moved.reference} (PDF)")).to_be_visible()
 

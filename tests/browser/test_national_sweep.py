@@ -1,5 +1,8 @@
 """Browser journey: after the national sweep, a coordinator learns that another site may hold a record of a
 child, and whom to contact there, without seeing that site's record; the access is audited (issue 15 item 4).
+Then the review: the coordinator records that they have contacted the other site (a reason is required), and the
+other site's coordinator finds the pair in their queue, sees that a colleague marked it, and confirms the same
+child; the link shows on their child's record, still without the other site's data.
 
 The sweep is real: Splink on DuckDB, with a model Splink trained on a generated set. Every page is checked with
 axe (tests/browser/support.py), with JavaScript and without.
@@ -18,8 +21,17 @@ from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.people import linkage_national, linkage_splink
 from childnrm.people.demo import demo_email
-from childnrm.people.models import Child, LinkageModel
-from tests.browser.support import click_link, heading, sign_in, visit
+from childnrm.people.models import Child, LinkageModel, NationalLinkReview
+from tests.browser.support import (
+    click_button,
+    click_link,
+    error_summary,
+    heading,
+    sign_in,
+    sign_out,
+    submit,
+    visit,
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +76,49 @@ def _journey(page: Page, here: Child, there: Child) -> None:
         expect(main).not_to_contain_text(withheld)
     told = AuditEvent.objects.filter(detail__page="other-sites", object_id=str(there.pk)).get()
     assert told.detail["disclosed"] == "site and coordinator contact" and told.detail["for_child"] == here.pk
+    _review(page, here, there)
+
+
+def _review(page: Page, here: Child, there: Child) -> None:
+    click_link(page, "Record what you found about the record at Three Rivers Consortium Panel")
+    expect(heading(page)).to_have_text("Review a possible record at another site")
+    page.get_by_label("We have contacted the other site").check()
+    click_button(page, "Record what you found", status=400)  # no reason
+    expect(error_summary(page)).to_contain_text("Enter the reason for what you found")
+    page.get_by_label("We have contacted the other site").check()
+    page.get_by_label("Reason").fill("Emailed their coordinator with our referral date")
+    click_button(page, "Record what you found")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("you have contacted")
+    expect(page.locator("#pair-status")).to_contain_text("The other site has been contacted")
+    sign_out(page)
+
+    # The other site's coordinator: the pair is in their queue, marked by a colleague at Northbridge.
+    sign_in(page, demo_email(Role.COORDINATOR, "three-rivers"))
+    visit(page, "/")
+    click_link(page, "Records at other sites to review")
+    expect(heading(page)).to_have_text("Records at other sites to review")
+    row = page.locator("#national-queue tbody tr").first
+    expect(row).to_contain_text("Northbridge")
+    expect(row).to_contain_text("Marked by")
+    expect(page.locator("main")).not_to_contain_text(here.reference)
+    submit(page, lambda: row.get_by_role("link").click())
+    expect(heading(page)).to_have_text("Review a possible record at another site")
+    main = page.locator("main")
+    expect(main).to_contain_text("Their reason is kept at their site.")
+    for withheld in (here.reference, "Senait", "Gebreyesus", "Emailed their coordinator"):
+        expect(main).not_to_contain_text(withheld)
+    page.get_by_label("Confirmed: the same child").check()
+    page.get_by_label("Reason").fill("Same carer and school confirmed by phone")
+    click_button(page, "Record what you found")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("the same child")
+    visit(page, f"/children/{there.reference}/")
+    expect(page.locator("#linked-at-other-sites")).to_contain_text("A record at Northbridge")
+    assert list(NationalLinkReview.objects.order_by("recorded_at").values_list("outcome", flat=True)) == [
+        "contacted",
+        "same_child",
+    ]
+    written = AuditEvent.objects.filter(detail__page="national-review", action="update")
+    assert {e.object_id for e in written} == {str(here.pk), str(there.pk)}
 
 
 def test_a_coordinator_sees_a_possible_record_at_another_site_without_its_data(page: Page, swept):

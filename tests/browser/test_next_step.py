@@ -9,7 +9,7 @@ from childnrm.accounts.models import Role
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
 from childnrm.people.demo import demo_email
-from childnrm.referrals.demo import submitted_referral
+from childnrm.triage.demo import submitted_referral
 from tests.browser.support import click_button, click_link, heading, sign_in, visit
 
 SITE = "northbridge"

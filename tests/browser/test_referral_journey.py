@@ -280,7 +280,7 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     visit(page, reverse("referrals:confirmation", args=[overdue.reference]), status=404)
     visit(page, reverse("referrals:confirmation", args=[elsewhere.reference]), status=404)
     visit(page, reverse("referrals:task-list", args=[others["draft"].reference]), status=404)
-    visit(page, reverse("referrals:triage", args=[reference]), status=403)  # triage is not theirs to do
+    visit(page, reverse("triage:triage", args=[reference]), status=403)  # triage is not theirs to do
     visit(page, QUEUE, status=403)
     sign_out(page)
 
@@ -357,8 +357,8 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     ):
         expect(page.locator("main")).not_to_contain_text(ref)
         expect(page.locator("main")).not_to_contain_text(name)
-    visit(page, reverse("referrals:triage", args=[recent.reference]), status=404)
-    visit(page, reverse("referrals:triage", args=[reference]), status=404)
+    visit(page, reverse("triage:triage", args=[recent.reference]), status=404)
+    visit(page, reverse("triage:triage", args=[reference]), status=404)
     sign_out(page)
 
     # 7. The referrer, back again, sees the decision on who decides, and still only their own referral.

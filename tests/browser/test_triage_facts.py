@@ -26,7 +26,7 @@ def test_correct_the_facts_then_the_panel_may_decide(page_without_js: Page, demo
         "A panel cannot decide this referral because the child's age is disputed"
     )
     expect(page.get_by_label("Northbridge Child Panel decides")).to_have_count(0)
-    expect(page.get_by_label("Hand off to the Single Competent Authority")).to_be_checked()
+    expect(page.get_by_label("Refer on to the Single Competent Authority")).to_be_checked()
 
     click_link(page, "Correct the facts")
     expect(heading(page)).to_have_text("Correct the facts")

@@ -26,9 +26,9 @@ from childnrm.kit.i18n import Language, LetterLanguage
 from childnrm.letters import content
 from childnrm.letters.tests.factories import accepted_referral, final_decision
 from childnrm.people.models import Child
-from childnrm.referrals.demo import submitted_referral
 from childnrm.safeguarding import services as safeguarding_services
 from childnrm.safeguarding.models import StatutoryKind, StatutoryPeriod
+from childnrm.triage.demo import submitted_referral
 from conftest import demo_user, signed_in
 
 # What only England and Wales offer: category labels, statutes, guidance and the guardian service's name.

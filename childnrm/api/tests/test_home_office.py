@@ -534,7 +534,7 @@ def test_the_mapping_tables_use_only_known_codes():
 
 
 def test_the_case_packet_carries_the_forms_answers_under_its_labels_not_its_fingerprint(api):
-    from childnrm.referrals.handoff import referral_sections
+    from childnrm.triage.packet import referral_sections
 
     referral = Referral.objects.get(reference=api.post(IMPORT, HOME_OFFICE_FORM).json()["reference"])
     sections = referral_sections(referral)

@@ -29,7 +29,6 @@ from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
 from childnrm.referrals import documents as rules
 from childnrm.referrals.documents import DocumentRefused
-from childnrm.referrals.handoff import case_packet
 from childnrm.referrals.models import Referral, ReferralDocument
 from childnrm.referrals.services import (
     ReferralStateError,
@@ -38,6 +37,7 @@ from childnrm.referrals.services import (
     stored_files_removed_on_rollback,
 )
 from childnrm.referrals.tests.test_documents import docx_bytes, pdf_bytes
+from childnrm.triage.packet import case_packet
 from conftest import demo_user
 
 PDF = pdf_bytes()
@@ -132,7 +132,7 @@ def test_the_coordinator_sees_the_documents_at_triage_and_downloads_them(api, cl
     referral = Referral.objects.get(reference=api.post(IMPORT, WITH_DOCUMENTS).json()["reference"])
     pdf, docx = referral.documents.order_by("id")
     coordinator = client_as(Role.COORDINATOR, "northbridge")
-    page = coordinator.get(reverse("referrals:triage", args=[referral.reference])).content.decode()
+    page = coordinator.get(reverse("triage:triage", args=[referral.reference])).content.decode()
     for document in (pdf, docx):
         link = reverse("referrals:document-download", args=[referral.reference, document.pk])
         assert f'href="{link}"' in page

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from childnrm.api.tests.conftest import referral_payload
 from childnrm.audit.models import AuditEvent
-from childnrm.referrals.models import Referral, TriageAssessment, TriageOutcome
+from childnrm.referrals.models import Referral
+from childnrm.triage.models import TriageAssessment, TriageOutcome
 
 
 def test_status_of_an_own_referral_in_words(api, northbridge):

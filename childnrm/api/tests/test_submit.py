@@ -15,8 +15,9 @@ from childnrm.api.schemas import ReferralIn
 from childnrm.api.tests.conftest import EASTWICK_LA_GSS, ApiClient, referral_payload, token_client
 from childnrm.audit.models import AuditEvent
 from childnrm.people.models import Child
-from childnrm.referrals.models import Referral, ReferralSource, ReferralStatus, TriageAssessment
+from childnrm.referrals.models import Referral, ReferralSource, ReferralStatus
 from childnrm.referrals.services import EDITABLE_FIELDS
+from childnrm.triage.models import TriageAssessment
 
 
 def _errors(response) -> dict[str, str]:

@@ -297,3 +297,24 @@ def test_the_application_settings_have_no_switch_for_auditing(monkeypatch):
     assert fresh.AUDIT_ENABLED is True
     unaudited = importlib.reload(importlib.import_module("bench.settings_bench_unaudited"))
     assert (unaudited.AUDIT_ENABLED, unaudited.ENVIRONMENT) == (False, "bench")
+
+
+def test_the_sealers_hole_arithmetic_is_the_set_difference():
+    """`_subtract` (run over every open hole at each seal) gives exactly the seqs of the holes not filled since."""
+    import random
+
+    from childnrm.audit.services import _subtract
+
+    def disjoint_ranges(rng: random.Random, count: int) -> list[list[int]]:
+        points = sorted(rng.sample(range(1, 2000), count * 2))
+        return [[points[i], points[i + 1]] for i in range(0, len(points), 2)]
+
+    def seqs(ranges: list[list[int]]) -> set[int]:
+        return {seq for lo, hi in ranges for seq in range(lo, hi + 1)}
+
+    rng = random.Random(12)
+    for _ in range(300):
+        holes, filled = disjoint_ranges(rng, rng.randint(0, 30)), disjoint_ranges(rng, rng.randint(0, 30))
+        left = _subtract(holes, filled)
+        assert seqs(left) == seqs(holes) - seqs(filled)
+        assert all(lo <= hi for lo, hi in left) and left == sorted(left)

@@ -15,10 +15,11 @@ from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.information.models import InformationRequest, LawfulBasis, RequestStatus
 from childnrm.panels.models import Agency
 from childnrm.people.models import Child
-from childnrm.referrals.models import Referral, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.safeguarding.models import ActionStatus, PlanAction, SafeguardingPlan
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 from conftest import demo_user
 
 

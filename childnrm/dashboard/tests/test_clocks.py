@@ -15,9 +15,9 @@ from childnrm.dashboard.clocks import Kind
 from childnrm.decisions.models import DecisionStatus, Outcome, Stage
 from childnrm.handovers.selectors import turning_18_children, turning_18_cut_off
 from childnrm.information.models import RequestStatus
-from childnrm.referrals.eligibility import eighteenth_birthday, latest_birth_date_18_by
 from childnrm.reviews.services import window_open
 from childnrm.safeguarding.models import ActionStatus
+from childnrm.triage.eligibility import eighteenth_birthday, latest_birth_date_18_by
 
 from .factories import accepted_referral, child_born, days_ago, final_decision, information_request, plan_with_action
 

@@ -73,7 +73,7 @@ def test_the_childs_record_shows_every_stage_newest_first_and_each_link_opens(cl
     links = timeline_links(body)
     assert reverse("decisions:detail", args=[rg.pk]) in links
     assert reverse("letters:decision", args=[rg.pk]) in links
-    assert reverse("referrals:triage", args=[referral.reference]) in links
+    assert reverse("triage:triage", args=[referral.reference]) in links
     for href in links:
         assert client.get(href).status_code == 200, href
 

@@ -4,20 +4,18 @@ A Welsh site's default language is Welsh. Every page here must be wholly Welsh a
 what the panel typed (reasons, evidence, statements: printed as written) and the allowed terms
 (core/tests/welsh.py). The guidance's title and the test's wording are quoted in English, marked lang="en".
 
-The decision pages also show words other apps write, each app's to translate and to test in its own walk: the
-evidence library's links (learning) and the steps after sign-off that the letters app registers. Those exact
-pieces are set aside here (`other_apps_words`); everything else on the page must be Welsh.
+The decision pages also show words other apps write (the evidence library's links, the steps after sign-off that
+other apps register): each app translates its own, and they must be Welsh here too.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import walk_in_welsh
-from childnrm.decisions import next_steps as next_steps_registry
 from childnrm.decisions.forms import SECTION_FORMS
 from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, Outcome
 from childnrm.decisions.tests.factories import (
@@ -66,35 +64,8 @@ def names() -> list[str]:
     return [*people, *children, *places, *typed, DEMO_LOCATION, "demo"]
 
 
-# The learning app's links to the evidence library (marked for translation there; Welsh once learning has its
-# Welsh catalogue). Exact pieces of text, as english_left reports them.
-LIBRARY_LINKS = {
-    "Guidance from the evidence library",
-    "Shared by practitioners at every site and checked by a moderator before it was published.",
-    "Find more on trauma-informed credibility in the library",
-}
-
-
-def other_apps_words(user: User) -> set[str]:
-    """The exact pieces of English other apps put on the decision pages: the library's links, and the titles and
-    hints of the steps after sign-off that apps other than this one and reviews register, as the registering
-    app writes them today (in either language: a hint may hold a name the accounts app translates)."""
-    words = set(LIBRARY_LINKS)
-    for decision in Decision.objects.all():
-        for source in next_steps_registry._sources:
-            if source.__module__.startswith(("childnrm.decisions", "childnrm.reviews")):
-                continue
-            for language in ("en-gb", "cy"):
-                with translation.override(language):
-                    words |= {str(text) for step in source(decision, user) for text in (step.title, step.hint) if text}
-    return words
-
-
 def english_on(user: User, paths: list[str]) -> dict[str, list[str]]:
-    found = walk_in_welsh(signed_in(user), paths, names=names())
-    others = other_apps_words(user)
-    mine = {path: [text for text in texts if text not in others] for path, texts in found.items()}
-    return {path: texts for path, texts in mine.items() if texts}
+    return walk_in_welsh(signed_in(user), paths, names=names())
 
 
 def url(name: str, decision: Decision) -> str:

@@ -22,10 +22,11 @@ from childnrm.outcomes.tests.factories import decided_child, missing_episode, re
 from childnrm.panels.demo import working_day
 from childnrm.people.models import LinkStatus, Sex
 from childnrm.people.services import child_link_decide
-from childnrm.referrals.models import Referral, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral
 from childnrm.referrals.tests.factories import submitted_referral, years_ago
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 from conftest import demo_user
 
 

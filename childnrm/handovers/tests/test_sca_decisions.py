@@ -22,10 +22,11 @@ from childnrm.handovers.selectors import (
     sca_reported_decisions,
 )
 from childnrm.handovers.services import HandoverError, ScaDecisionAnswers, case_transfer, sca_decision_record
-from childnrm.referrals.demo import submitted_referral
-from childnrm.referrals.models import Referral, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral
 from childnrm.retention.anonymise import case_anonymise
+from childnrm.triage.demo import submitted_referral
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db

@@ -47,7 +47,7 @@ def _police(site_slug: str) -> Organisation:
 
 
 def sample_case(site_slug: str) -> str:
-    from childnrm.referrals.tests.access_expectations_journey import sample_submitted
+    from childnrm.referrals.tests.access_expectations import sample_submitted
 
     return sample_submitted(site_slug)
 

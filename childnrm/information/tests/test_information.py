@@ -27,9 +27,10 @@ from childnrm.information.models import (
 )
 from childnrm.panels.models import Agency
 from childnrm.people.demo import demo_email
-from childnrm.referrals.models import ReferralStatus, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 from conftest import demo_user, signed_in
 
 # For organisations the site has no information-sharing protocol with.
@@ -143,7 +144,7 @@ def test_the_form_offers_the_sites_default_due_date_and_the_lawful_bases(client_
     assert f'value="{due.year}"' in body
     # The bases of the site's nation (accounts.nations): in England, England's and the UK GDPR's.
     for code in nations.rules(referral.site).request_bases:
-        assert LawfulBasis(code).label in body
+        assert str(LawfulBasis(code).label) in body
     assert "Scotland" not in body
     assert "Three Rivers Constabulary" in body  # any active organisation may be asked
 

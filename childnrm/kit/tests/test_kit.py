@@ -50,7 +50,7 @@ def test_a_pdf_fetches_nothing_from_outside(monkeypatch):
 @pytest.fixture
 def packet_url(demo):
     referral = submitted_referral("northbridge")
-    return reverse("referrals:handoff-pdf", args=[referral.reference])
+    return reverse("triage:case-packet-pdf", args=[referral.reference])
 
 
 def test_pdf_downloads_over_the_per_minute_limit_get_a_429_page(client_as, packet_url, settings, monkeypatch):

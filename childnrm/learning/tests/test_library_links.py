@@ -102,7 +102,7 @@ def test_the_credibility_section_links_to_published_practice_notes_and_to_the_li
 def test_triage_links_to_guidance_on_a_disputed_age_published_at_another_site(client_as):
     referral = Referral.objects.get(reference=sample_referral_reference("northbridge"))
     Referral.objects.filter(pk=referral.pk).update(age_disputed=True, county_lines=False, exploitation_types=["labour"])
-    page = client_as(Role.COORDINATOR).get(reverse("referrals:triage", args=[referral.reference])).content.decode()
+    page = client_as(Role.COORDINATOR).get(reverse("triage:triage", args=[referral.reference])).content.decode()
     assert HEADING in page and AGE in page and link_of(AGE) in page  # Three Rivers' research, read at Northbridge
     assert CREDIBILITY not in page and COUNTY_LINES not in page
     assert f"{reverse('learning:library')}?theme=age_assessment" in page

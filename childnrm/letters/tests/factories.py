@@ -15,10 +15,11 @@ from childnrm.accounts.models import Role, Site, User
 from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage
 from childnrm.people.demo import demo_email
 from childnrm.people.models import AssociationKind, ChildAssociation
-from childnrm.referrals.models import Referral, ReferralStatus, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.referrals.vocab import ExploitationType
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 
 TESTS = {
     Stage.REASONABLE_GROUNDS: (

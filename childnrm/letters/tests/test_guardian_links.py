@@ -128,7 +128,7 @@ def test_the_childs_record_leads_the_guardian_to_the_letter_to_explain(client_as
     page = guardian.get(record_url).content.decode()
     assert reverse("letters:download", args=[child_letter.pk]) in page
     # The record's case timeline is the coordinator's; the guardian is not shown its links to closed pages.
-    assert reverse("referrals:triage", args=[decision.referral.reference]) not in page
+    assert reverse("triage:triage", args=[decision.referral.reference]) not in page
     # From the letters page, back to the child's record.
     letters_page = guardian.get(reverse("letters:decision", args=[decision.pk])).content.decode()
     assert f'href="{record_url}"' in letters_page

@@ -33,7 +33,7 @@ from childnrm.outcomes.services import OutcomeError, OutcomeInvalid, add_months
 from childnrm.outcomes.tests.factories import REVIEW_ANSWERS, decided_child, missing_episode, record_review
 from childnrm.people import services as people_services
 from childnrm.people.models import AssociationKind, ChildAssociation
-from childnrm.referrals.eligibility import eighteenth_birthday
+from childnrm.triage.eligibility import eighteenth_birthday
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from childnrm.panels import services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 from childnrm.panels.services import PanelError
 from childnrm.panels.tests.factories import accepted_referral, scheduled_meeting
-from childnrm.referrals.demo import submitted_referral
+from childnrm.triage.demo import submitted_referral
 from conftest import demo_user
 
 NB = "northbridge"
@@ -26,7 +26,7 @@ ADD = "Add to the next sitting’s agenda"
 
 
 def triage_page(client, referral) -> str:
-    return client.get(reverse("referrals:triage", args=[referral.reference])).content.decode()
+    return client.get(reverse("triage:triage", args=[referral.reference])).content.decode()
 
 
 def test_an_accepted_case_goes_on_the_next_sittings_agenda_in_one_click(client_as):
@@ -42,9 +42,7 @@ def test_an_accepted_case_goes_on_the_next_sittings_agenda_in_one_click(client_a
     assert reverse("panels:next-sitting-add", args=[referral.reference]) in page
 
     response = coordinator.post(reverse("panels:next-sitting-add", args=[referral.reference]), {"meeting": sooner.pk})
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "referrals:triage", args=[referral.reference]
-    )
+    assert response.status_code == 302 and response["Location"] == reverse("triage:triage", args=[referral.reference])
     item = AgendaItem.objects.get(referral=referral)
     assert item.meeting == sooner and item.stage == AgendaStage.REASONABLE_GROUNDS
     assert item.added_by == demo_user(Role.COORDINATOR)

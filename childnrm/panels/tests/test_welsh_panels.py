@@ -4,7 +4,7 @@ A Welsh site's default language is Welsh. Every page here must be wholly Welsh a
 organisations, sites, children, references, the meeting's place) and the allowed terms (core/tests/welsh.py):
 the scheduled sitting as the demo has it, then a sitting in session with a case on its agenda.
 
-The case papers also show the referral as the referrals app lays it out (referrals.handoff.referral_sections),
+The case papers also show the referral as the referrals app lays it out (triage.packet.referral_sections),
 that app's words to translate and to test in its own walk: those exact pieces are set aside here
 (`referral_words`); everything else on the page must be Welsh.
 """
@@ -20,8 +20,8 @@ from childnrm.panels.demo import DEMO_LOCATION
 from childnrm.panels.models import PanelMember
 from childnrm.panels.tests.factories import accepted_referral, meeting_in_session
 from childnrm.panels.tests.samples import sample_item, sample_meeting, sample_member
-from childnrm.referrals.handoff import referral_sections
 from childnrm.referrals.models import Referral
+from childnrm.triage.packet import referral_sections
 from conftest import demo_user, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ def test_coordinator_sees_the_referrals_and_the_case_pages_and_each_link_opens(c
     coordinator = client_as(Role.COORDINATOR)
     body = coordinator.get(reverse("people:detail", args=[referral.child.reference])).content.decode()
     links = [
-        reverse("referrals:triage", args=[referral.reference]),
+        reverse("triage:triage", args=[referral.reference]),
         reverse("information:case", args=[referral.reference]),
         reverse("safeguarding:child", args=[referral.child.reference]),
         reverse("handovers:transfer-new", args=[referral.child.reference]),

@@ -1,15 +1,16 @@
 """Referrals made the way a first responder makes them: through the services, never by writing rows.
 
-The makers live in `referrals.demo` (the demo cases use them too); this adds what only tests need.
+The makers live in `referrals.demo` and `triage.demo` (the demo cases use them too); this adds what only
+tests need.
 """
 
 from __future__ import annotations
 
-from childnrm.referrals.demo import backdate as backdate
 from childnrm.referrals.demo import complete_answers as complete_answers
-from childnrm.referrals.demo import submitted_referral
 from childnrm.referrals.demo import years_ago as years_ago
 from childnrm.referrals.models import Referral
+from childnrm.triage.demo import backdate as backdate
+from childnrm.triage.demo import submitted_referral
 
 _samples: dict[str, str] = {}
 

@@ -11,9 +11,10 @@ from childnrm.accounts.models import Role
 from childnrm.audit.models import AuditEvent
 from childnrm.kit.forms import today
 from childnrm.people.models import Child
-from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange, TriageAssessment
+from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 from childnrm.referrals.services import referral_save, referral_start
-from childnrm.referrals.views_journey import SECTIONS
+from childnrm.referrals.views import SECTIONS
+from childnrm.triage.models import TriageAssessment
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db

@@ -1,15 +1,12 @@
 """The referrals app walked in Welsh by those of a Welsh site who reach it (ADR 0023, issue 13).
 
 The first responder: their referrals, a draft's task list and every question page, checking the answers, the
-confirmation and a sent referral with what has happened to it. The coordinator: the queue (and its filters),
-triage of a referral awaiting it and of one already triaged, correcting the facts, consent at 18 and the case
-packet page. Each fails on English left on the page, other than names, references and the allowed terms
-(core/tests/welsh.py). The rules' recorded reasons and the case packet itself stay English, marked so.
+confirmation and a sent referral with what has happened to it (the coordinator's pages are walked by
+triage/tests/test_welsh_triage.py). Each fails on English left on the page, other than names, references and
+the allowed terms (core/tests/welsh.py).
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from django.apps import apps
 from django.urls import reverse
@@ -17,23 +14,13 @@ from django.urls import reverse
 from childnrm.accounts.models import Organisation, Role, Site, User
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from childnrm.referrals.answers import SECTIONS
-from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.models import Referral
 from childnrm.referrals.services import referral_save, referral_start
-from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.tests.factories import complete_answers, submitted_referral
+from childnrm.triage.services import triage_confirm
 from conftest import demo_user, signed_in
 
 REASON = "Rheswm y cydgysylltydd"  # what the coordinator typed, printed as written
-# The evidence library's links on the triage page come from the learning app, which has no Welsh catalogue yet
-# (issue 13 item 1 lists it as not translated): its own words are let through here, and only those. Remove
-# this when learning is translated. The library items' titles are what practitioners wrote (names_on).
-LEARNING_NOT_YET_WELSH = (
-    "Guidance from the evidence library",
-    "Shared by practitioners at every site and checked by a moderator before it was published.",
-    "Find more on",
-    "in the library",
-    "Search the evidence library",
-)
 
 
 def names_on(user: User, site: Site) -> list[str]:
@@ -73,7 +60,7 @@ def test_the_first_responders_journey_is_in_welsh(welsh_site):
     empty = referral_start(user=user)
     answered = referral_save(referral=referral_start(user=user), user=user, data=complete_answers(welsh_site))
     sent = submitted_referral(welsh_site.slug)
-    # One accepted at triage and one handed off to the SCA, so that "what has happened" has those steps.
+    # One accepted at triage and one referred on to the SCA, so that "what has happened" has those steps.
     coordinator = demo_user(Role.COORDINATOR)
     for outcome, site in (("panel", welsh_site), ("sca", None)):
         triaged = submitted_referral(welsh_site.slug)
@@ -105,64 +92,3 @@ def test_question_pages_say_what_is_wrong_in_welsh(welsh_site):
     sent = client.post(reverse("referrals:check-answers", args=[draft.reference])).content.decode()
     assert "Cwblhewch yr adran ‘Enw, dyddiad geni a rhyw’" in sent
     assert english_left(sent, names=names) == []
-
-
-def test_the_coordinators_pages_are_in_welsh(welsh_site):
-    user = demo_user(Role.COORDINATOR)
-    client = signed_in(user)
-    awaiting = submitted_referral(welsh_site.slug)
-    handed_off = submitted_referral(welsh_site.slug)
-    triage_confirm(referral=handed_off, user=user, final_outcome="sca", final_site=None, reason=REASON)
-    accepted = submitted_referral(welsh_site.slug)
-    triage_confirm(referral=accepted, user=user, final_outcome="panel", final_site=welsh_site, reason="")
-    triaged = [
-        accepted,
-        *Referral.objects.filter(site=welsh_site, status=ReferralStatus.ACCEPTED).exclude(pk=accepted.pk),
-    ]
-    paths = [
-        reverse("referrals:queue"),
-        reverse("referrals:queue") + "?status=all&sort=name&overdue=on",
-        reverse("referrals:triage", args=[awaiting.reference]),
-        reverse("referrals:triage-facts", args=[awaiting.reference]),
-        reverse("referrals:handoff", args=[awaiting.reference]),
-        reverse("referrals:triage", args=[handed_off.reference]),
-        reverse("referrals:handoff", args=[handed_off.reference]),
-    ]
-    for referral in triaged[:3]:
-        paths += [
-            reverse("referrals:triage", args=[referral.reference]),
-            reverse("referrals:adult-consent", args=[referral.reference]),
-            reverse("referrals:handoff", args=[referral.reference]),
-        ]
-    page = client.get(reverse("referrals:triage", args=[awaiting.reference])).content.decode()
-    assert "Beth mae’r rheolau’n ei awgrymu" in page and "Cadarnhau’r brysbennu" in page
-    problems = walk_in_welsh(client, paths, names=names_on(user, welsh_site), allow=LEARNING_NOT_YET_WELSH)
-    assert problems == {}, "\n".join(f"{p}: {v}" for p, v in problems.items())
-
-
-def test_triage_errors_are_in_welsh(welsh_site):
-    user = demo_user(Role.COORDINATOR)
-    client = signed_in(user)
-    awaiting = submitted_referral(welsh_site.slug)
-    page = client.post(reverse("referrals:triage", args=[awaiting.reference]), {}).content.decode()
-    assert "Mae problem wedi codi" in page and "Dewiswch pwy sy’n penderfynu ar yr atgyfeiriad hwn" in page
-    assert english_left(page, names=names_on(user, welsh_site), allow=LEARNING_NOT_YET_WELSH) == []
-
-
-def test_a_welsh_coordinators_case_packet_is_the_english_one_sent(welsh_site):
-    """The packet goes to the Home Office or another site's systems, in English, and its fingerprint is of
-    what was sent: a hand-off confirmed on a Welsh page stores the English packet, and the download matches it."""
-    user = demo_user(Role.COORDINATOR)
-    client = signed_in(user)
-    referral = submitted_referral(welsh_site.slug)
-    page = client.post(
-        reverse("referrals:triage", args=[referral.reference]), {"outcome": "sca", "reason": REASON}, follow=True
-    ).content.decode()
-    assert "Achos wedi’i drosglwyddo" in page
-    sent = referral.handoffs.get()
-    assert sent.packet["handoff"]["outcome_label"] == "The Single Competent Authority decides"
-    download = client.get(reverse("referrals:handoff-json", args=[referral.reference]))
-    assert (
-        hashlib.sha256(b"".join(download.streaming_content if download.streaming else [download.content])).hexdigest()
-        == sent.sha256
-    )

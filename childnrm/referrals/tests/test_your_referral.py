@@ -16,10 +16,11 @@ from childnrm.letters.services import letters_produce
 from childnrm.panels.models import MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.referrals import progress
-from childnrm.referrals.models import Referral, TriageOutcome
+from childnrm.referrals.models import Referral
 from childnrm.referrals.services import referral_start
-from childnrm.referrals.services_triage import triage_confirm
 from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,12 @@ from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Ou
 from childnrm.panels.models import Agency, AttendsAs, Meeting, MeetingAttendee, MeetingStatus
 from childnrm.panels.rules import SEAT_ORGANISATION_TYPE
 from childnrm.people.demo import demo_email
-from childnrm.referrals.models import Referral, TriageOutcome
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.referrals.models import Referral
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.reviews import services
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationGround, ReconsiderationRequest
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 
 _n = itertools.count(1)
 VOTING_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)

@@ -13,11 +13,11 @@ from childnrm.accounts.models import Role
 from childnrm.audit.models import AuditEvent
 from childnrm.panels.tests.factories import accept
 from childnrm.referrals.models import Referral
-from childnrm.referrals.services_triage import ON_ACCEPT, triage_confirm
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.safeguarding import services
 from childnrm.safeguarding.models import ReferralSafeguarding, StatutoryKind, StatutoryPeriod, StrategyDiscussion
 from childnrm.safeguarding.services import SafeguardingError
+from childnrm.triage.services import ON_ACCEPT, triage_confirm
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db

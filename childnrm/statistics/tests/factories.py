@@ -12,10 +12,12 @@ from childnrm.decisions.models import Outcome, Stage
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.demo import accept
 from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account, demo_email
-from childnrm.referrals.demo import backdate, complete_answers
-from childnrm.referrals.models import Referral, TriageOutcome
+from childnrm.referrals.demo import complete_answers
+from childnrm.referrals.models import Referral
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
-from childnrm.referrals.services_triage import triage_confirm
+from childnrm.triage.demo import backdate
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.services import triage_confirm
 
 
 @dataclass(frozen=True)

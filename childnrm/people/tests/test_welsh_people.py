@@ -1,0 +1,96 @@
+"""The people pages in Welsh, as a Welsh site's coordinator reaches them (ADR 0023, issue 13; issue 15's review).
+
+A Welsh site's default language is Welsh. Every page here must be wholly Welsh apart from names, references, what
+people typed (the reasons, printed as written) and the allowed terms (core/tests/welsh.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from childnrm.accounts.models import Organisation, Role, Site, User
+from childnrm.core.tests.welsh import walk_in_welsh
+from childnrm.people import national_review
+from childnrm.people.models import Child, LinkageModel, NationalLinkPair, NationalLinkReview, NationalReviewStatus
+from conftest import demo_user, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def names() -> list[str]:
+    """What a page may show in any language: people, organisations, sites, children, references, what was typed."""
+    people = [n for u in User.objects.all() for n in (u.full_name, u.email)]
+    children = [n for c in Child.objects.all() for n in (c.display_name, c.reference)]
+    places = [*Organisation.objects.values_list("name", flat=True), *Site.objects.values_list("name", flat=True)]
+    typed = list(NationalLinkReview.objects.values_list("reason", flat=True))
+    return [*people, *children, *places, *typed, "demo"]
+
+
+@pytest.fixture
+def reviewed(welsh_site) -> tuple[Child, NationalLinkPair, NationalLinkPair]:
+    """A child of the Welsh site with two pairs at the other site: one open, one marked by both sites."""
+    rivers = Site.objects.get(slug="three-rivers")
+    here = Child.objects.create(
+        site=welsh_site, given_names="Filmon", family_name="Woldemariam", date_of_birth=date(2011, 8, 21)
+    )
+    model = LinkageModel.objects.create(trained_at=timezone.now(), records=0, probability_two_random_records_match=0)
+    sweep = model.sweeps.create(started_at=timezone.now(), finished_at=timezone.now())
+    pairs = []
+    for given in ("Philmon", "Filimon"):
+        there = Child.objects.create(
+            site=rivers, given_names=given, family_name="Weldemariam", date_of_birth=date(2011, 8, 21)
+        )
+        a, b = sorted([here, there], key=lambda c: c.pk)
+        pairs.append(
+            NationalLinkPair.objects.create(
+                child_a=a, child_b=b, match_probability=0.9, first_found_at=timezone.now(), sweep=sweep
+            )
+        )
+    open_pair, marked = pairs
+    coordinator = demo_user(Role.COORDINATOR, "northbridge")
+    national_review.review_record(
+        pair=marked,
+        child=here,
+        outcome=NationalReviewStatus.CONTACTED,
+        reason="E-bost at Three Rivers",
+        user=coordinator,
+    )
+    there = Child.objects.get(pk=marked.other_id(here))
+    national_review.review_record(
+        pair=marked,
+        child=there,
+        outcome=NationalReviewStatus.SAME_CHILD,
+        reason="Same carer",
+        user=demo_user(Role.COORDINATOR, "three-rivers"),
+    )
+    return here, open_pair, marked
+
+
+def test_the_coordinators_people_pages_and_the_national_review_are_welsh(reviewed):
+    here, open_pair, marked = reviewed
+    paths = [
+        reverse("people:list"),
+        reverse("people:detail", args=[here.reference]),
+        reverse("people:other-sites", args=[here.reference]),
+        reverse("people:national-review", args=[here.reference, open_pair.key]),
+        reverse("people:national-review", args=[here.reference, marked.key]),
+        reverse("people:national-queue"),
+        reverse("core:home"),
+    ]
+    client = signed_in(demo_user(Role.COORDINATOR, "northbridge"))
+    assert walk_in_welsh(client, paths, names=names()) == {}
+
+
+def test_the_review_form_errors_are_welsh(reviewed):
+    here, open_pair, _ = reviewed
+    client = signed_in(demo_user(Role.COORDINATOR, "northbridge"))
+    url = reverse("people:national-review", args=[here.reference, open_pair.key])
+    response = client.post(url, {"reason": ""})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Dewiswch beth rydych wedi’i ganfod" in body and "Rhowch y rheswm dros yr hyn rydych wedi’i ganfod" in body
+    assert "Mae problem wedi codi" in body

@@ -1,0 +1,229 @@
+"""The coordinator's queue and the case packets a coordinator may download: scoped reads, one query a page.
+
+Referrals to triage are those submitted to a site where the user triages (`referrals.selectors`).
+
+Everything a queue row shows comes from the page's one query (the site by join, the state of its
+decisions by subquery, see `with_clock_state`); the clocks are computed from those and the site's
+policy in Python (`clocks.case_clock`). Filters are ranges and equalities on indexed columns:
+"overdue" becomes "referred on or before day D" for each site, for referrals whose RG clock still runs
+(`clocks.rg_overdue`, the dashboard's definition too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from childnrm.access.policy import Perm, sites_where
+from childnrm.accounts.models import Site
+from childnrm.people import linkage
+from childnrm.referrals import clocks
+from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.selectors import referrals_for_triage
+from childnrm.triage.models import OnwardReferral, TriageAssessment
+
+# What the status filter offers; "open" (the default) is what still needs the panel's attention.
+OPEN_STATUSES = clocks.CLOCK_STATUSES
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "open": OPEN_STATUSES,
+    "awaiting": (ReferralStatus.SUBMITTED,),
+    "accepted": (ReferralStatus.ACCEPTED,),
+    "handed_off": (ReferralStatus.HANDED_OFF,),
+    "withdrawn": (ReferralStatus.WITHDRAWN,),
+    "all": (
+        ReferralStatus.SUBMITTED,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.HANDED_OFF,
+        ReferralStatus.WITHDRAWN,
+    ),
+}
+SORTS = ("due", "newest", "oldest", "name")
+
+
+def triage_sites(user) -> list[Site]:
+    return list(Site.objects.filter(pk__in=sites_where(user, Perm.REFERRAL_TRIAGE)).order_by("name"))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"
+    outcome: str = ""  # a TriageOutcome value, or "" for any
+    overdue_only: bool = False
+    site_id: int | None = None
+    sort: str = "due"
+
+
+def queue_for(
+    user, filters: QueueFilters, *, today: date | None = None, sites: list[Site] | None = None
+) -> QuerySet[Referral]:
+    """The referrals a coordinator triages, filtered and sorted (see `attach_triage_state` for a page's state).
+
+    `sites` are the user's triage sites if the caller already has them (saves a query).
+    """
+    today = today or timezone.localdate()
+    sites = [s for s in (triage_sites(user) if sites is None else sites) if filters.site_id in (None, s.pk)]
+    queue = (
+        referrals_for_triage(user)
+        .filter(site__in=sites, status__in=STATUS_FILTERS.get(filters.status, OPEN_STATUSES))
+        .select_related("site", "child")
+        .only(
+            "reference",
+            "status",
+            "submitted_at",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "estimated_age_years",
+            "site_id",
+            "child_id",
+            "site__name",
+            "site__nation",
+            "site__rg_due_days",
+            "site__rg_due_basis",
+            "site__recovery_period_days",
+            "site__rg_and_cg_at_one_sitting",
+            "child__reference",
+        )
+    )
+    if filters.outcome:
+        # Only the latest assessment counts (a transferred case is assessed again at its new site).
+        newer = TriageAssessment.objects.filter(referral=OuterRef("referral"), id__gt=OuterRef("id"))
+        matching = (
+            TriageAssessment.objects.filter(referral=OuterRef("pk"))
+            .filter(Q(final_outcome=filters.outcome) | Q(final_outcome="", outcome=filters.outcome))
+            .filter(~Exists(newer))
+        )
+        queue = queue.filter(Exists(matching))
+    if filters.overdue_only:
+        # Only clocks still running: a final RG decision stops the RG clock, and the CG has no target.
+        queue = clocks.rg_overdue(queue, sites, today)
+    return queue.order_by(*_ordering(filters.sort, sites, today))
+
+
+def with_clock_state(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The state of each referral's decisions that its clocks need (see `clock_for`).
+
+    For one page's rows only: a subquery per row is cheap for 25 rows, and the page needs no other query.
+    """
+    current = clocks.current_final_decisions()
+    rg = current.filter(referral=OuterRef("pk"), stage=clocks.RG_STAGE)
+    cg = current.filter(referral=OuterRef("pk"), stage=clocks.CG_STAGE)
+    return referrals.annotate(
+        rg_decided=clocks.decided(clocks.RG_STAGE),
+        rg_decided_on=Subquery(rg.values("decided_on")[:1], output_field=DateField()),
+        rg_outcome=Subquery(rg.values("outcome")[:1]),
+        cg_decided=clocks.decided(clocks.CG_STAGE),
+        cg_decided_on=Subquery(cg.values("decided_on")[:1], output_field=DateField()),
+    )
+
+
+def with_possible_earlier_record(referrals: QuerySet[Referral], user) -> QuerySet[Referral]:
+    """Whether each referral has a possible earlier record of its child still to decide about, for this user.
+
+    `possible_earlier` is read from what the background search kept (never scored here), as an annotation
+    on the page's query: the queue's tag costs no query, however many rows.
+    """
+    return referrals.annotate(possible_earlier=linkage.has_possible_earlier_record(user))
+
+
+def clock_for(referral: Referral, today: date) -> clocks.CaseClock:
+    """The referral's clock from its decisions' state as `with_clock_state` annotates it.
+
+    A referral read without it (the triage page) is taken as not yet decided: only its RG clock shows.
+    """
+    return clocks.case_clock(
+        referral.submitted_at,
+        referral.site,
+        running=referral.status in clocks.CLOCK_STATUSES,
+        today=today,
+        rg_decided=getattr(referral, "rg_decided", False),
+        rg_decided_on=getattr(referral, "rg_decided_on", None),
+        rg_outcome=getattr(referral, "rg_outcome", "") or "",
+        cg_decided=getattr(referral, "cg_decided", False),
+        cg_decided_on=getattr(referral, "cg_decided_on", None),
+    )
+
+
+_AT = DateTimeField()
+
+
+def _ordering(sort: str, sites: list[Site], today: date) -> list:
+    if sort == "newest":
+        return ["-submitted_at", "-id"]
+    if sort == "oldest":
+        return ["submitted_at", "id"]
+    if sort == "name":
+        return ["family_name", "given_names", "id"]
+    # Due date: within one site (or sites of one policy) due dates follow the order of referral, so the
+    # index on submitted_at serves it. Sites of different policies are ordered by each site's current
+    # span of calendar days, exact for calendar-day policies and within a bank holiday or two otherwise.
+    policies = {(s.rg_due_basis, s.rg_due_days, s.nation if s.rg_due_basis == "working" else "") for s in sites}
+    if len(policies) <= 1:
+        return ["submitted_at", "id"]
+    spans = {s.pk: clocks.calendar_span(s, today) for s in sites}
+    due = Case(
+        *[
+            When(site_id=pk, then=ExpressionWrapper(F("submitted_at") + Value(timedelta(days=n)), output_field=_AT))
+            for pk, n in spans.items()
+        ],
+        output_field=DateTimeField(),
+    )
+    return [due.asc(), "id"]
+
+
+def attach_triage_state(referrals: list[Referral]) -> list[Referral]:
+    """Give each referral of a page its latest assessment's outcomes, in one query for the whole page.
+
+    (A subquery per row in the page query would also be evaluated for every row an OFFSET skips.)
+    """
+    latest: dict[int, TriageAssessment] = {}
+    assessments = (
+        TriageAssessment.objects.filter(referral_id__in=[r.pk for r in referrals])
+        .order_by("referral_id", "-assessed_at", "-id")
+        .only("referral_id", "outcome", "final_outcome", "confirmed_at")
+    )
+    for assessment in assessments:
+        latest.setdefault(assessment.referral_id, assessment)
+    for referral in referrals:
+        assessment = latest.get(referral.pk)
+        referral.engine_outcome = assessment.outcome if assessment else ""
+        referral.triage_outcome = (assessment.final_outcome or assessment.outcome) if assessment else ""
+        referral.triage_confirmed_at = assessment.confirmed_at if assessment else None
+    return referrals
+
+
+def case_packet_referral_get(user, reference: str) -> tuple[Referral, OnwardReferral | None]:
+    """A referral for its case packet: one the user triages, or one their site sent on to someone else.
+
+    A site that transferred a case keeps the packet it sent (what was shared, with whom) but not the case.
+    """
+    triage = sites_where(user, Perm.REFERRAL_TRIAGE)
+    referral = referrals_for_triage(user).select_related("site", "child").filter(reference=reference).first()
+    if referral is not None:
+        return referral, referral.onward_referrals.select_related("from_site", "to_site", "produced_by").first()
+    sent = (
+        OnwardReferral.objects.select_related("referral", "referral__site", "from_site", "to_site", "produced_by")
+        .filter(referral__reference=reference, from_site_id__in=triage)
+        .first()
+    )
+    if sent is None:
+        raise Http404
+    return sent.referral, sent

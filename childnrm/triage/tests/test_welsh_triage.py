@@ -1,0 +1,82 @@
+"""The triage app walked in Welsh by a Welsh site's coordinator (ADR 0023, issue 13).
+
+The queue (and its filters), triage of a referral awaiting it and of one already triaged, correcting the facts,
+consent at 18 and the case packet page. Each fails on English left on the page, other than names, references and
+the allowed terms (core/tests/welsh.py). The rules' recorded reasons and the case packet itself stay English,
+marked so: a referral sent on from a Welsh page stores the English packet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.urls import reverse
+
+from childnrm.accounts.models import Role
+from childnrm.core.tests.welsh import english_left, walk_in_welsh
+from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.tests.factories import submitted_referral
+from childnrm.referrals.tests.test_welsh_referrals import REASON, names_on
+from childnrm.triage.services import triage_confirm
+from conftest import demo_user, signed_in
+
+
+def test_the_coordinators_pages_are_in_welsh(welsh_site):
+    user = demo_user(Role.COORDINATOR)
+    client = signed_in(user)
+    awaiting = submitted_referral(welsh_site.slug)
+    referred_on = submitted_referral(welsh_site.slug)
+    triage_confirm(referral=referred_on, user=user, final_outcome="sca", final_site=None, reason=REASON)
+    accepted = submitted_referral(welsh_site.slug)
+    triage_confirm(referral=accepted, user=user, final_outcome="panel", final_site=welsh_site, reason="")
+    triaged = [
+        accepted,
+        *Referral.objects.filter(site=welsh_site, status=ReferralStatus.ACCEPTED).exclude(pk=accepted.pk),
+    ]
+    paths = [
+        reverse("triage:queue"),
+        reverse("triage:queue") + "?status=all&sort=name&overdue=on",
+        reverse("triage:triage", args=[awaiting.reference]),
+        reverse("triage:facts", args=[awaiting.reference]),
+        reverse("triage:case-packet", args=[awaiting.reference]),
+        reverse("triage:triage", args=[referred_on.reference]),
+        reverse("triage:case-packet", args=[referred_on.reference]),
+    ]
+    for referral in triaged[:3]:
+        paths += [
+            reverse("triage:triage", args=[referral.reference]),
+            reverse("triage:adult-consent", args=[referral.reference]),
+            reverse("triage:case-packet", args=[referral.reference]),
+        ]
+    page = client.get(reverse("triage:triage", args=[awaiting.reference])).content.decode()
+    assert "Beth mae’r rheolau’n ei awgrymu" in page and "Cadarnhau’r brysbennu" in page
+    problems = walk_in_welsh(client, paths, names=names_on(user, welsh_site))
+    assert problems == {}, "\n".join(f"{p}: {v}" for p, v in problems.items())
+
+
+def test_triage_errors_are_in_welsh(welsh_site):
+    user = demo_user(Role.COORDINATOR)
+    client = signed_in(user)
+    awaiting = submitted_referral(welsh_site.slug)
+    page = client.post(reverse("triage:triage", args=[awaiting.reference]), {}).content.decode()
+    assert "Mae problem wedi codi" in page and "Dewiswch pwy sy’n penderfynu ar yr atgyfeiriad hwn" in page
+    assert english_left(page, names=names_on(user, welsh_site)) == []
+
+
+def test_a_welsh_coordinators_case_packet_is_the_english_one_sent(welsh_site):
+    """The packet goes to the Home Office or another site's systems, in English, and its fingerprint is of
+    what was sent: a referral sent on from a Welsh page stores the English packet, and the download matches it."""
+    user = demo_user(Role.COORDINATOR)
+    client = signed_in(user)
+    referral = submitted_referral(welsh_site.slug)
+    page = client.post(
+        reverse("triage:triage", args=[referral.reference]), {"outcome": "sca", "reason": REASON}, follow=True
+    ).content.decode()
+    assert "Achos wedi’i atgyfeirio ymlaen" in page
+    sent = referral.onward_referrals.get()
+    assert sent.packet["handoff"]["outcome_label"] == "The Single Competent Authority decides"
+    download = client.get(reverse("triage:case-packet-json", args=[referral.reference]))
+    assert (
+        hashlib.sha256(b"".join(download.streaming_content if download.streaming else [download.content])).hexdigest()
+        == sent.sha256
+    )

@@ -1,0 +1,407 @@
+"""The coordinator's pages: the queue, triage of one referral, and its case packet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
+
+from childnrm.access.decorators import requires
+from childnrm.access.policy import PURPOSES, Perm, sites_where
+from childnrm.accounts.models import Site
+from childnrm.audit.services import Action, audit_record
+from childnrm.kit.downloads import download_response
+from childnrm.kit.errors import add_to_form
+from childnrm.kit.pdf import pdf_download
+from childnrm.referrals import clocks
+from childnrm.referrals.answers import answer_sections
+from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
+from childnrm.referrals.selectors import referral_get_for_triage
+from childnrm.referrals.services import ReferralStateError
+from childnrm.referrals.vocab import ExploitationType
+from childnrm.triage import eligibility
+from childnrm.triage import packet as case_packets
+from childnrm.triage.forms import AdultConsentForm, FactsForm, QueueFilterForm, TriageForm
+from childnrm.triage.models import TriageOutcome
+from childnrm.triage.selectors import (
+    QueueFilters,
+    attach_triage_state,
+    case_packet_referral_get,
+    clock_for,
+    queue_for,
+    triage_sites,
+    with_clock_state,
+    with_possible_earlier_record,
+)
+from childnrm.triage.services import (
+    CONSENT_PURPOSE,
+    CONSENT_STATUSES,
+    TriageInvalid,
+    adult_consent_record,
+    latest_assessment,
+    triage_confirm,
+    triage_correct_facts,
+)
+from childnrm.triage.views_earlier_records import earlier_records_context
+
+PAGE_SIZE = 25
+EXPLOITATION_LABELS = dict(ExploitationType.choices)
+PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
+
+
+def age_in_years(date_of_birth: date, today: date) -> int:
+    birthday_passed = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - (0 if birthday_passed else 1)
+
+
+def age_text(referral: Referral, today: date) -> str:
+    if referral.date_of_birth:
+        years = age_in_years(referral.date_of_birth, today)
+        return gettext("%(years)s (estimated)") % {"years": years} if referral.date_of_birth_estimated else str(years)
+    if referral.estimated_age_years is not None:
+        return gettext("About %(years)s when referred") % {"years": referral.estimated_age_years}
+    return gettext("Not known")
+
+
+TRIAGE_STATE = {
+    ReferralStatus.SUBMITTED: (gettext_lazy("Awaiting confirmation"), "govuk-tag--blue"),
+    ReferralStatus.ACCEPTED: (gettext_lazy("Accepted"), "govuk-tag--green"),
+    ReferralStatus.HANDED_OFF: (gettext_lazy("Sent to the SCA"), "govuk-tag--grey"),
+    ReferralStatus.WITHDRAWN: (gettext_lazy("Withdrawn"), "govuk-tag--grey"),
+}
+OUTCOME_SHORT = {
+    TriageOutcome.PANEL: gettext_lazy("This site's panel"),
+    TriageOutcome.OTHER_SITE: gettext_lazy("Another site's panel"),
+    TriageOutcome.SCA: gettext_lazy("Single Competent Authority"),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    referral: Referral
+    age: str
+    clock: clocks.CaseClock
+    state: str
+    state_class: str
+    outcome: str
+    possible_earlier: bool = False  # an earlier record of the child may exist, not yet linked or rejected
+
+
+def queue_page(queue: QuerySet[Referral], number: str | None, *, user=None):
+    """One page of the queue: the page's ids first (the index alone answers), then just those rows.
+
+    A deep page then skips over index entries rather than over joined rows. With `user`, each row also
+    says whether it has a possible earlier record that user may decide about.
+    """
+    page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    rows = with_clock_state(queue.order_by().filter(pk__in=ids))
+    if user is not None:
+        rows = with_possible_earlier_record(rows, user)
+    by_id = {r.pk: r for r in rows}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def queue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    sites = triage_sites(request.user)
+    form = QueueFilterForm(request.GET or None, sites=sites)
+    filters = form.filters() if form.is_bound else QueueFilters()
+    page = queue_page(
+        queue_for(request.user, filters, today=today, sites=sites), request.GET.get("page"), user=request.user
+    )
+    rows = [
+        QueueRow(
+            referral=r,
+            age=age_text(r, today),
+            clock=clock_for(r, today),
+            state=TRIAGE_STATE[r.status][0],
+            state_class=TRIAGE_STATE[r.status][1],
+            outcome=OUTCOME_SHORT.get(r.triage_outcome, ""),
+            possible_earlier=getattr(r, "possible_earlier", False),
+        )
+        for r in attach_triage_state(page.object_list)
+    ]
+    audit_record(
+        request=request,
+        action=Action.LIST,
+        object_type=Referral._meta.label_lower,
+        site_id=sites[0].pk if len(sites) == 1 else None,
+        purpose=PURPOSE,
+        detail={"page": page.number, "ids": [row.referral.pk for row in rows]},
+    )
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "triage/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "several_sites": len(sites) > 1,
+            "filtered": bool(kept),
+            "query_prefix": urlencode(kept) + "&" if kept else "",
+        },
+    )
+
+
+def _other_sites(referral: Referral) -> list[Site]:
+    return list(Site.objects.filter(active=True).exclude(pk=referral.site_id).order_by("name"))
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    referral = referral_get_for_triage(request.user, referral_reference)
+    assessment = latest_assessment(referral)
+    suggested = eligibility.suggested_site(referral, assessment) if assessment else None
+    awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
+    other_sites = _other_sites(referral)
+    initial = {}
+    if assessment is not None:
+        initial = {"outcome": assessment.outcome, "site": str(suggested.pk) if suggested else ""}
+    excluded = eligibility.hard_exclusions(referral, eligibility.referral_date(referral)) if awaiting else []
+    form = TriageForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        holding_site=referral.site,
+        other_sites=other_sites,
+        hard_exclusion=eligibility.hard_exclusion_message(excluded) if excluded else "",
+    )
+    if request.method == "POST" and awaiting and form.is_valid():
+        try:
+            result = triage_confirm(
+                referral=referral,
+                user=request.user,
+                final_outcome=form.cleaned_data["outcome"],
+                final_site=form.chosen_site(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except TriageInvalid as problem:
+            add_to_form(form, problem)
+        except ReferralStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("triage:triage", referral_reference=referral.reference)
+        else:
+            if result.onward_referral is not None:
+                messages.success(
+                    request, gettext("Referral %(reference)s referred on") % {"reference": referral.reference}
+                )
+                return redirect("triage:case-packet", referral_reference=referral.reference)
+            messages.success(
+                request,
+                gettext("Referral %(reference)s accepted by %(site)s")
+                % {"reference": referral.reference, "site": referral.site.name},
+            )
+            return redirect("triage:triage", referral_reference=referral.reference)
+    elif request.method == "POST" and not awaiting:
+        messages.info(request, gettext("This referral has already been triaged."))
+        return redirect("triage:triage", referral_reference=referral.reference)
+
+    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "triage"})
+    today = timezone.localdate()
+    return render(
+        request,
+        "triage/triage.html",
+        {
+            "referral": referral,
+            "assessment": assessment,
+            "suggested": suggested,
+            "overridden": bool(assessment and assessment.final_outcome)
+            and eligibility.differs(assessment.final_outcome, assessment.final_site, assessment.outcome, suggested),
+            "awaiting": awaiting,
+            "hard_exclusions": [eligibility.clause_words(c) for c in excluded],
+            "form": form,
+            "clock": clock_for(referral, today),
+            "age": age_text(referral, today),
+            "onward_referral": referral.onward_referrals.first(),
+            "exploitation_types": [str(EXPLOITATION_LABELS.get(t, t)) for t in referral.exploitation_types],
+            # Possible earlier records of the child, to link or reject here (audited as shown).
+            **earlier_records_context(request, referral),
+            # The whole referral as the first responder sent it, read-only (the journey's check-answers rows).
+            "answers": answer_sections(
+                referral,
+                list(referral.documents.order_by("uploaded_at", "id")),
+                document_url=lambda d: reverse("referrals:document-download", args=[referral.reference, d.pk]),
+            ),
+        },
+    )
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    """Correct the facts a hard exclusion rests on, while the referral awaits triage; the engine routes again."""
+    referral = referral_get_for_triage(request.user, referral_reference)
+    assessment = latest_assessment(referral)
+    awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
+    if not awaiting:
+        messages.info(
+            request, gettext("This referral has already been triaged: its facts can no longer be corrected here.")
+        )
+        return redirect("triage:triage", referral_reference=referral.reference)
+    form = FactsForm(request.POST if request.method == "POST" else None, initial=FactsForm.initial_for(referral))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fresh = triage_correct_facts(
+                referral=referral,
+                user=request.user,
+                facts=form.facts(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except TriageInvalid as problem:
+            add_to_form(form, problem)
+        except ReferralStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("triage:triage", referral_reference=referral.reference)
+        else:
+            words = OUTCOME_SHORT[fresh.outcome]
+            messages.success(
+                request, gettext("Facts corrected. The rules now suggest: %(outcome)s") % {"outcome": words}
+            )
+            return redirect("triage:triage", referral_reference=referral.reference)
+    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "correct facts"})
+    return render(
+        request,
+        "triage/correct_facts.html",
+        {"referral": referral, "form": form, "error_links": form.error_links()},
+    )
+
+
+def _consent_referral(user, reference: str) -> Referral:
+    """A submitted referral of a site where the user manages the turning-18 hand-over (drafts are nobody's)."""
+    referral = (
+        Referral.objects.filter(site_id__in=sites_where(user, Perm.CASE_TRANSFER))
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related("site", "child")
+        .filter(reference=reference)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+@requires(Perm.CASE_TRANSFER)
+def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    """Record the young person's consent (or refusal) to remain in the NRM, at or near 18."""
+    referral = _consent_referral(request.user, referral_reference)
+    # Reached from the turning-18 hand-over, the page goes back there (a fixed name, never a URL from the query).
+    from_handover = request.GET.get("from") == "turning-18" and referral.child is not None
+    back = (
+        reverse("handovers:adult-transition", args=[referral.child.reference])
+        if from_handover and referral.child
+        else reverse("triage:triage", args=[referral.reference])
+    )
+    form = AdultConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult_consent_record(
+                referral=referral,
+                user=request.user,
+                answer=form.cleaned_data["answer"],
+                given_on=form.cleaned_data["given_on"],
+                method=form.cleaned_data["method"],
+                notes=form.cleaned_data["notes"],
+                request=request,
+            )
+        except TriageInvalid as problem:
+            add_to_form(form, problem)
+        except ReferralStateError as problem:
+            messages.info(request, str(problem))
+            return redirect("triage:adult-consent", referral_reference=referral.reference)
+        else:
+            messages.success(
+                request,
+                gettext("Consent to remain in the NRM recorded for %(reference)s") % {"reference": referral.reference},
+            )
+            return redirect(back if from_handover else request.path)
+    audit_record(
+        request=request, action=Action.VIEW, obj=referral, purpose=CONSENT_PURPOSE, detail={"page": "adult consent"}
+    )
+    born, from_age = eligibility.working_birth_date(referral)
+    return render(
+        request,
+        "triage/adult_consent.html",
+        {
+            "referral": referral,
+            "form": form,
+            "error_links": form.error_links(),
+            "birthday": eligibility.eighteenth_birthday(born) if born else None,
+            "birthday_from_age": from_age,
+            "can_record": referral.status in CONSENT_STATUSES,
+            "back": back,
+            "back_to_handover": from_handover,
+            "answers": AdultConsent.objects.filter(referral=referral).select_related("recorded_by"),
+        },
+    )
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def case_packet_page(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    referral, sent = case_packet_referral_get(request.user, referral_reference)
+    audit_record(
+        request=request,
+        action=Action.VIEW,
+        obj=referral,
+        site_id=sent.from_site_id if sent else referral.site_id,
+        purpose=PURPOSE,
+        detail={"page": "case packet", "handoff": sent.pk if sent else None},
+    )
+    still_ours = referral.site_id in {s.pk for s in triage_sites(request.user)}
+    return render(
+        request,
+        "triage/case_packet.html",
+        {"referral": referral, "onward_referral": sent, "still_ours": still_ours},
+    )
+
+
+def _download(request: HttpRequest, referral_reference: str, kind: str) -> HttpResponse:
+    referral, sent = case_packet_referral_get(request.user, referral_reference)
+    packet = case_packets.stored_or_live_packet(referral, sent)
+
+    def audit() -> None:
+        audit_record(
+            request=request,
+            action=Action.EXPORT,
+            obj=referral,
+            site_id=sent.from_site_id if sent else referral.site_id,
+            purpose=PURPOSE,
+            detail={"format": kind, "handoff": sent.pk if sent else None},
+        )
+
+    # The file is named by the reference only: no child's name in a download's name.
+    filename = f"{referral.reference}-case-packet"
+    if kind == "pdf":
+        return pdf_download(
+            request,
+            build=lambda: case_packets.packet_pdf(packet, sha256=sent and sent.sha256),
+            filename=filename,
+            audit=audit,
+        )
+    audit()
+    return download_response(
+        content=case_packets.packet_json(packet), filename=filename, extension="json", content_type="application/json"
+    )
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def case_packet_json(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    return _download(request, referral_reference, "json")
+
+
+@requires(Perm.REFERRAL_TRIAGE)
+def case_packet_pdf(request: HttpRequest, referral_reference: str) -> HttpResponse:
+    return _download(request, referral_reference, "pdf")
