@@ -6,8 +6,10 @@ Thin: parse the form, call a service or selector, render. Every view of case dat
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -757,7 +759,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "meeting": meeting,
             "item": item,
             "referral": referral,
-            "sections": case_packets.referral_sections(referral),
+            "sections": _sections_for_reader(case_packets.referral_sections(referral)),
             "documents": documents,
             "responses": responses,
             "own": own,
@@ -770,6 +772,28 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "position": next((i for i, x in enumerate(items, 1) if x.pk == item.pk), 1),
         },
     )
+
+
+# The referral's yes/no answers (BooleanFields) as the case papers show them. The case packet writes them in English
+# for the SCA (ADR 0023); on the papers they are in the reader's language, worded as the referral form words them.
+_BOOLEAN_FIELDS = frozenset(f.name for f in Referral._meta.concrete_fields if isinstance(f, models.BooleanField))
+
+
+def _yes_no(value: bool | None) -> str:
+    return gettext("Not known") if value is None else (gettext("Yes") if value else gettext("No"))
+
+
+def _sections_for_reader(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The packet's referral sections with each yes/no answer in the reader's language (stored values unchanged)."""
+    return [
+        {
+            **section,
+            "fields": [
+                {**f, "display": _yes_no(f["value"])} if f["name"] in _BOOLEAN_FIELDS else f for f in section["fields"]
+            ],
+        }
+        for section in sections
+    ]
 
 
 @requires(Perm.MEETING_ATTEND, Perm.CHILD_VIEW_SITE)

@@ -451,6 +451,7 @@ class Name:
     family: tuple[Token, ...]
     source: str = ""  # "" for the record's own name; otherwise where the alias was recorded
     written: str = ""  # the name exactly as entered (hyphens and all); tokens alone would lose them
+    referral: str = ""  # the reference of the referral an alias was given on (for pages to say it in their language)
 
     @property
     def shown(self) -> str:
@@ -538,7 +539,15 @@ def profile_from_values(
                 continue
             name = make_name(str(alias.get("given_names") or ""), str(alias.get("family_name") or ""))
             if name.all_tokens:
-                names.append(Name(name.given, name.family, f"an alias on referral {referral_reference}", name.written))
+                names.append(
+                    Name(
+                        name.given,
+                        name.family,
+                        f"an alias on referral {referral_reference}",
+                        name.written,
+                        referral=referral_reference,
+                    )
+                )
         if age is not None and estimated_age is None and referred_at is not None:
             on = referred_at.date() if hasattr(referred_at, "date") else referred_at
             estimated_age = (age, on)

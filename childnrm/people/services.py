@@ -56,14 +56,14 @@ def current_decision(child_a: Child, child_b: Child) -> ChildLinkDecision | None
 
 def _lock_pair(user, child: Child, other: Child) -> tuple[Child, Child]:
     if child.pk == other.pk:
-        raise LinkDecisionError("A record cannot be linked to itself.")
+        raise LinkDecisionError(gettext("A record cannot be linked to itself."))
     for c in (child, other):
         if not has_perm(user, Perm.CHILD_LINK, c.site_id):
             raise PermissionError("Linking needs the coordinator's permission at both records' sites.")
     # Both rows locked, in id order (no deadlock between two coordinators deciding the same pair).
     locked = list(Child.objects.select_for_update().filter(pk__in=[child.pk, other.pk]).order_by("pk"))
     if len(locked) != 2:
-        raise LinkDecisionError("One of the records no longer exists.")
+        raise LinkDecisionError(gettext("One of the records no longer exists."))
     return locked[0], locked[1]
 
 
@@ -91,7 +91,7 @@ def _record(
             )
     except IntegrityError:
         # Another request recorded a decision on this pair at the same moment (the database's guard).
-        raise LinkDecisionError("A decision about these records has just been recorded. Check it below.")
+        raise LinkDecisionError(gettext("A decision about these records has just been recorded. Check it below."))
 
 
 def _audit(request, user, a: Child, b: Child, decision: ChildLinkDecision) -> None:
@@ -123,15 +123,15 @@ def child_link_decide(
     if status not in {LinkStatus.LINKED, LinkStatus.REJECTED}:
         raise ValueError(f"Not a link decision: {status}")
     if status == LinkStatus.REJECTED and not reason.strip():
-        raise LinkDecisionError("Enter why these are not records of the same child.")
+        raise LinkDecisionError(gettext("Enter why these are not records of the same child."))
     with transaction.atomic():
         a, b = _lock_pair(user, child, other)
         current = current_decision(a, b)
         if current is not None and current.status != LinkStatus.UNDONE:
             raise LinkDecisionError(
-                "These records are already linked."
+                gettext("These records are already linked.")
                 if current.status == LinkStatus.LINKED
-                else "These records have already been marked as not the same child."
+                else gettext("These records have already been marked as not the same child.")
             )
         match = linkage.compare_children(a, b)
         decision = _record(a=a, b=b, status=status, user=user, reason=reason, supersedes=current, match=match)
@@ -149,12 +149,12 @@ def child_link_undo(
 ) -> ChildLinkDecision:
     """Undo the decision in force on a pair: a new "undone" row; the pair can be decided afresh."""
     if not reason.strip():
-        raise LinkDecisionError("Enter why you are undoing this decision.")
+        raise LinkDecisionError(gettext("Enter why you are undoing this decision."))
     with transaction.atomic():
         a, b = _lock_pair(user, child, other)
         current = current_decision(a, b)
         if current is None or current.status == LinkStatus.UNDONE:
-            raise LinkDecisionError("There is no decision about these records to undo.")
+            raise LinkDecisionError(gettext("There is no decision about these records to undo."))
         decision = _record(a=a, b=b, status=LinkStatus.UNDONE, user=user, reason=reason, supersedes=current, match=None)
         _audit(request, user, a, b, decision)
     return decision

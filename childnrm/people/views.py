@@ -6,6 +6,8 @@ from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
@@ -76,33 +78,99 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 # How each kind of event reads on the child's audit page.
 _DONE = {
-    Action.VIEW: "Viewed",
-    Action.LIST: "Listed",
-    Action.CREATE: "Created",
-    Action.UPDATE: "Changed",
-    Action.DELETE: "Deleted",
-    Action.DOWNLOAD: "Downloaded",
-    Action.EXPORT: "Exported",
-    Action.REFUSED: "Refused access",
+    Action.VIEW: _("Viewed"),
+    Action.LIST: _("Listed"),
+    Action.CREATE: _("Created"),
+    Action.UPDATE: _("Changed"),
+    Action.DELETE: _("Deleted"),
+    Action.DOWNLOAD: _("Downloaded"),
+    Action.EXPORT: _("Exported"),
+    Action.REFUSED: _("Refused access"),
+}
+# What each kind of record about a child is called on its audit page (the models' own names are English).
+_RECORD_NAMES = {
+    "people.child": _("Child"),
+    "people.childassociation": _("Child association"),
+    "people.leadsocialworker": _("Lead social worker"),
+    "people.childblockingkey": _("Child blocking key"),
+    "people.childlinkdecision": _("Child link decision"),
+    "people.possibleearlierrecord": _("Possible earlier record"),
+    "people.nationallinkcandidate": _("National link candidate"),
+    "people.nationallinkpair": _("National link pair"),
+    "people.nationallinkreview": _("National link review"),
+    "referrals.referral": _("Referral"),
+    "referrals.referralstatuschange": _("Referral status change"),
+    "referrals.referraldocument": _("Referral document"),
+    "referrals.adultconsent": _("Adult consent"),
+    "safeguarding.safeguardingplan": _("Safeguarding plan"),
+    "safeguarding.referralsafeguarding": _("Referral safeguarding"),
+    "safeguarding.statutoryperiod": _("Statutory period"),
+    "safeguarding.strategydiscussion": _("Strategy discussion"),
+    "safeguarding.contextuallink": _("Contextual link"),
+    "safeguarding.planaction": _("Plan action"),
+    "safeguarding.childplanview": _("Child plan view"),
+    "safeguarding.planactionupdate": _("Plan action update"),
+    "handovers.adulttransition": _("Adult transition"),
+    "handovers.casetransfer": _("Case transfer"),
+    "handovers.scareporteddecision": _("SCA reported decision"),
+    "outcomes.outcomefollowup": _("Outcome follow-up"),
+    "outcomes.outcomereview": _("Outcome review"),
+    "outcomes.missingepisode": _("Missing episode"),
+    "feedback.feedbacksession": _("Feedback session"),
+    "retention.retentionitem": _("Retention item"),
+    "retention.legalhold": _("Legal hold"),
+    "triage.triageassessment": _("Triage assessment"),
+    "triage.onwardreferral": _("Onward referral"),
+    "api.idempotencyrecord": _("Idempotency record"),
+    "panels.agendaitem": _("Agenda item"),
+    "panels.conflictdeclaration": _("Conflict declaration"),
+    "information.informationrequest": _("Information request"),
+    "information.informationresponse": _("Information response"),
+    "information.informationchase": _("Information chase"),
+    "information.responsedocument": _("Response document"),
+    "decisions.decision": _("Decision"),
+    "decisions.decisionevidence": _("Decision evidence"),
+    "decisions.decisionvote": _("Decision vote"),
+    "decisions.agencynilreturn": _("Agency nil return"),
+    "decisions.tiedeferral": _("Tie deferral"),
+    "burdens.timeentry": _("Time entry"),
+    "case_reviews.reviewedcase": _("Reviewed case"),
+    "reviews.reconsiderationrequest": _("Reconsideration request"),
+    "reviews.reconsiderationwindow": _("Reconsideration window"),
+    "reviews.decisionreturn": _("Decision return"),
+    "reviews.qualityfinding": _("Quality finding"),
+    "letters.letter": _("Letter"),
+    "letters.decisionexplanation": _("Decision explanation"),
+    "letters.guardiannotice": _("Guardian notice"),
 }
 _ROLE_NAMES = dict(Role.choices)
 
 
 def _what(event) -> str:
     """The record and the part of it, from the event's type and its detail (ids and field names only)."""
-    try:
-        record = apps.get_model(event.object_type)._meta.verbose_name
-    except (LookupError, ValueError):
-        record = event.object_type or "record"
-    record = str(record)[:1].upper() + str(record)[1:]
+    named = _RECORD_NAMES.get(event.object_type)
+    if named is not None:
+        record = str(named)
+    else:
+        try:
+            record = str(apps.get_model(event.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            record = event.object_type or gettext("record")
+        record = record[:1].upper() + record[1:]
     detail = event.detail if isinstance(event.detail, dict) else {}
-    part = detail.get("page") or detail.get("record") or ("case papers" if "agenda_item" in detail else None)
+    part = detail.get("page") or detail.get("record") or (gettext("case papers") if "agenda_item" in detail else None)
     if isinstance(part, str):
         record += f": {part}"
     fields = detail.get("fields")
     if isinstance(fields, list) and fields:
         record += f" ({', '.join(str(f).replace('_', ' ') for f in fields)})"
     return record
+
+
+def _purpose(stored: str) -> str:
+    """An event's purpose in the reader's language: stored in English (access.policy.PURPOSES, marked for the
+    access catalogue), translated only as it is shown. Empty stays empty (gettext("") is the catalogue's header)."""
+    return gettext(stored) if stored else ""
 
 
 @requires(Perm.CHILD_AUDIT_VIEW)
@@ -117,6 +185,7 @@ def child_audit(request: HttpRequest, reference: str) -> HttpResponse:
             "event": event,
             "done": _DONE.get(event.action, event.action),
             "what": _what(event),
+            "purpose": _purpose(event.purpose),
             "roles": ", ".join(str(_ROLE_NAMES.get(r, r)) for r in event.role.split(",") if r),
         }
         for event in page.object_list

@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import linkage, linkage_national, linkage_scoring, services
-from childnrm.people.models import Child, LinkStatus
+from childnrm.people.models import Child, LinkStatus, Sex
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 ACTIONS = {"link": LinkStatus.LINKED, "reject": LinkStatus.REJECTED, "undo": LinkStatus.UNDONE}
@@ -29,18 +31,19 @@ class LinkDecisionForm(forms.Form):
         data = super().clean()
         action = data.get("action")
         if action == "reject" and not data.get("reason"):
-            self.add_error("reason", "Enter why these are not records of the same child")
+            self.add_error("reason", _("Enter why these are not records of the same child"))
         if action == "undo" and not data.get("reason"):
-            self.add_error("reason", "Enter why you are undoing this decision")
+            self.add_error("reason", _("Enter why you are undoing this decision"))
         return data
 
 
-def _success_message(action: str, child, other) -> str:
+def _success_message(action: str, child: Child, other: Child) -> str:
+    names = {"child": child.reference, "other": other.reference}
     if action == "link":
-        return f"{child.reference} and {other.reference} are linked as records of the same child"
+        return gettext("%(child)s and %(other)s are linked as records of the same child") % names
     if action == "reject":
-        return f"{other.reference} is recorded as not the same child as {child.reference}"
-    return f"The decision about {child.reference} and {other.reference} is undone"
+        return gettext("%(other)s is recorded as not the same child as %(child)s") % names
+    return gettext("The decision about %(child)s and %(other)s is undone") % names
 
 
 @requires(Perm.CHILD_LINK)
@@ -76,7 +79,7 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _success_message(action, child, other))
                 return redirect(reverse("people:link-candidates", args=[child.reference]))
         else:
-            message = next(iter(form.errors.get("reason", []) or ["Choose a record and a decision"]))
+            message = next(iter(form.errors.get("reason", []) or [gettext("Choose a record and a decision")]))
             error = {"other": other_reference, "action": action, "message": message, "reason": ""}
             error["reason"] = request.POST.get("reason", "")[:2000]
     candidates, decided = linkage.link_candidates(request.user, child)
@@ -102,6 +105,7 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
         "error": error,
         "errors": bool(error),
         "threshold": linkage_scoring.MATCH_THRESHOLD,
+        "sexes": dict(Sex.choices),
     }
     return render(request, "people/linkage/candidates.html", context, status=200)
 

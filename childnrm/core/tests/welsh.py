@@ -167,20 +167,22 @@ class _Reader(HTMLParser):
             self.texts.append(data)
 
 
-def _without(text: str, terms: Iterable[str]) -> str:
-    for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        text = re.sub(re.escape(term), " ", text, flags=re.IGNORECASE)
-    return text
+def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for every term, longest first (so a name wins over a word inside it): a page is read once
+    however many names a walk allows."""
+    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in ordered), flags=re.IGNORECASE) if ordered else None
 
 
 def english_left(html: str, *, names: Iterable[str] = (), allow: Iterable[str] = ()) -> list[str]:
     """Each piece of text on the page that is still English (see the module docstring); [] when none is."""
     reader = _Reader()
     reader.feed(html)
-    terms = [*ALLOWED, *allow, *names]
+    terms = _terms_pattern([*ALLOWED, *allow, *names])
     found = []
     for text in reader.texts:
-        rest = _without(" ".join(text.split()), terms)
+        rest = " ".join(text.split())
+        rest = terms.sub(" ", rest) if terms else rest
         rest = re.sub(r"\S+@\S+", " ", rest)  # email addresses
         # The service's references (NRM-UCP89BE8): random letters, which may spell "be" or "an", never English.
         rest = re.sub(r"\b[A-Z]{2,5}-[A-Z0-9]{4,}\b", " ", rest)

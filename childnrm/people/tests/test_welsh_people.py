@@ -12,10 +12,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Organisation, Role, Site, User
+from childnrm.audit.models import AuditEvent
 from childnrm.core.tests.welsh import walk_in_welsh
-from childnrm.people import national_review
-from childnrm.people.models import Child, LinkageModel, NationalLinkPair, NationalLinkReview, NationalReviewStatus
+from childnrm.people import national_review, services
+from childnrm.people.models import (
+    Child,
+    ChildLinkDecision,
+    LinkageModel,
+    LinkStatus,
+    NationalLinkPair,
+    NationalLinkReview,
+    NationalReviewStatus,
+)
+from childnrm.referrals.models import Referral, ReferralStatus
 from conftest import demo_user, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +105,84 @@ def test_the_review_form_errors_are_welsh(reviewed):
     assert response.status_code == 400
     assert "Dewiswch beth rydych wedi’i ganfod" in body and "Rhowch y rheswm dros yr hyn rydych wedi’i ganfod" in body
     assert "Mae problem wedi codi" in body
+
+
+@pytest.fixture
+def matched(welsh_site) -> tuple[Child, Child, Child]:
+    """A child of the Welsh site with an alias on its referral, a possible match still to decide, and a record
+    already linked to it (with the reason the coordinator typed)."""
+    here = Child.objects.create(
+        site=welsh_site,
+        given_names="Ardit",
+        family_name="Krasniqui",
+        date_of_birth=date(2011, 4, 3),
+        sex="male",
+        nationalities=["AL"],
+    )
+    Referral.objects.create(
+        status=ReferralStatus.SUBMITTED,
+        referrer_organisation=Organisation.objects.order_by("pk").first(),
+        site=welsh_site,
+        child=here,
+        given_names=here.given_names,
+        family_name=here.family_name,
+        aliases=[{"given_names": "Arditi", "family_name": "Krasniqi"}],
+        submitted_at=timezone.now(),
+    )
+    possible = Child.objects.create(
+        site=welsh_site,
+        given_names="Ardit",
+        family_name="Krasniqi",
+        date_of_birth=date(2011, 3, 4),
+        sex="male",
+        nationalities=["AL"],
+    )
+    linked = Child.objects.create(
+        site=welsh_site, given_names="Ardit", family_name="Krasniqy", date_of_birth=date(2011, 4, 3), sex="male"
+    )
+    coordinator = demo_user(Role.COORDINATOR, "northbridge")
+    services.child_link_decide(
+        child=here, other=linked, status=LinkStatus.LINKED, user=coordinator, reason="Yr un gofalwr"
+    )
+    return here, possible, linked
+
+
+def typed_and_named() -> list[str]:
+    return [*names(), *ChildLinkDecision.objects.values_list("reason", flat=True)]
+
+
+def test_the_possible_matches_and_audit_pages_are_welsh(matched):
+    here, possible, _linked = matched
+    client = signed_in(demo_user(Role.COORDINATOR, "northbridge"))
+    matches = reverse("people:link-candidates", args=[here.reference])
+    body = client.get(matches).content.decode()
+    assert f"Agor cofnod {possible.reference}" in body  # the possible match is listed, with its comparison
+    assert "enw arall ar atgyfeiriad" in body and "Wedi’u cysylltu: yr un plentyn" in body
+    paths = [matches, reverse("people:audit", args=[here.reference])]
+    assert walk_in_welsh(client, paths, names=typed_and_named()) == {}
+
+
+def test_the_audit_page_shows_the_stored_english_purpose_in_welsh(matched):
+    here, _possible, _linked = matched
+    client = signed_in(demo_user(Role.COORDINATOR, "northbridge"))
+    client.get(reverse("people:link-candidates", args=[here.reference]))
+    stored = AuditEvent.objects.filter(object_type="people.child", object_id=str(here.pk)).values_list(
+        "purpose", flat=True
+    )
+    assert PURPOSES[Perm.CHILD_LINK] == "Linking records of the same child"
+    assert "Linking records of the same child" in set(stored)  # the trail keeps the English it was written in
+    body = client.get(reverse("people:audit", args=[here.reference])).content.decode()
+    assert "Cysylltu cofnodion o’r un plentyn" in body and "Linking records of the same child" not in body
+    assert "Gwelwyd" in body and "Plentyn: possible-matches" in body
+
+
+def test_the_link_decision_errors_and_messages_are_welsh(matched):
+    here, possible, _linked = matched
+    client = signed_in(demo_user(Role.COORDINATOR, "northbridge"))
+    url = reverse("people:link-candidates", args=[here.reference])
+    body = client.post(url, {"action": "reject", "other": possible.reference, "reason": ""}).content.decode()
+    assert "Nodwch pam nad yw’r rhain yn gofnodion o’r un plentyn" in body
+    response = client.post(url, {"action": "link", "other": possible.reference, "reason": ""}, follow=True)
+    assert f"Mae {here.reference} a {possible.reference} wedi’u cysylltu fel cofnodion o’r un plentyn" in (
+        response.content.decode()
+    )
