@@ -36,8 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.email} has no confirmed authenticator device", file=sys.stderr)
         return 1
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    backend = "django.contrib.auth.backends.ModelBackend"
-    assert backend in settings.AUTHENTICATION_BACKENDS
+    backend = settings.AUTHENTICATION_BACKENDS[-1]  # the one that signs in by password (accounts.backends)
     keys = []
     for _ in range(args.count):
         session = store_class()

@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as folder:
             files[:] = report.write_release(quarter, Path(folder))
 
-    release()  # warm up: imports, matplotlib's font cache, the database's buffers
+    release()  # warm up: imports, the database's buffers
     scan_s = _median_seconds(scan, args.repeat)
     fetch_s = _median_seconds(fetch, args.repeat)
     read_s = _median_seconds(read, args.repeat)

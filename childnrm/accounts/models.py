@@ -178,3 +178,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.site}"
+
+    def role_shown(self) -> str:
+        """The role as the site's nation names it (the guardian's differs by nation: accounts.nations)."""
+        from childnrm.accounts import nations  # nations reads this module's Site
+
+        return nations.role_label(self.role, self.site)

@@ -20,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.access.roles import Role
 from childnrm.accounts.models import Nation, Site
 
 # Statutory categories (the values of safeguarding.StatutoryKind) --------------------------------------------------
@@ -300,3 +302,46 @@ def all_protocol_bases() -> tuple[str, ...]:
 
 def all_statutory_categories() -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for r in RULES.values() for code in r.statutory_categories))
+
+
+# The guardian as a role (access.roles.Role.ICTG) and as a seat at a sitting (panels.AttendsAs.ICTG): their static
+# labels name England and Wales's guardians; a page that knows the site names the guardian as its nation does.
+GUARDIAN_ROLE = "ictg"
+
+
+def guardian_role_label(where: Site | str | None) -> str:
+    """The guardian's role as the site's nation names it ("Independent Guardian" in Northern Ireland)."""
+    return capfirst(str(rules(where).guardian_title))
+
+
+def role_label(role: str, where: Site | str | None) -> str:
+    """A role's label at a site: the guardian's in the nation's words, any other role's as it is."""
+    if role == GUARDIAN_ROLE and not rules(where).english_law:
+        return guardian_role_label(where)
+    return str(Role(role).label) if role in Role.values else role
+
+
+def role_choices(choices, where: Site | str | None) -> list[tuple[str, str]]:
+    """Role choices (a form's checkboxes) with the guardian's role named as the site's nation names it."""
+    if rules(where).english_law:
+        return list(choices)
+    return [(code, role_label(code, where) if code == GUARDIAN_ROLE else label) for code, label in choices]
+
+
+def agency_label(code: str, label, where: Site | str | None) -> str:
+    """An agency's label at a site (a panel seat, a vote): the guardian service in the nation's words."""
+    law = rules(where)
+    return str(law.guardian_service) if code == GUARDIAN_AGENCY and not law.english_law else str(label)
+
+
+def nation_of_user(user) -> str | None:
+    """The nation of the sites where the user holds a role, when they agree; None otherwise. A referral is written
+    before it is routed to a site: its form speaks the law of its referrer's nation."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    found = set(
+        Site.objects.filter(memberships__user=user, memberships__active=True, active=True)
+        .values_list("nation", flat=True)
+        .distinct()
+    )
+    return found.pop() if len(found) == 1 else None

@@ -32,7 +32,11 @@ def site_users(site: Site) -> QuerySet[User]:
         .distinct()
         .select_related("organisation")
         .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.filter(site=site, active=True), to_attr="site_roles")
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(site=site, active=True).select_related("site"),
+                to_attr="site_roles",
+            )
         )
         .order_by("full_name")
     )

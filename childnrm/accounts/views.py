@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.access.decorators import password_only, public, requires, signed_in
 from childnrm.access.policy import Perm
 from childnrm.access.roles import ROLE_DESCRIPTIONS, Role
-from childnrm.accounts import forms, selectors, services
+from childnrm.accounts import forms, nations, selectors, services
 from childnrm.accounts import policy as site_policy_service
 from childnrm.accounts.middleware import VISIT_LANGUAGE
 from childnrm.accounts.models import Site, User
@@ -251,6 +251,7 @@ def site_user_list(request: HttpRequest, site_slug: str) -> HttpResponse:
 def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for_admin(request.user, site_slug)
     form = forms.SiteUserAddForm(request.POST if request.method == "POST" else None)
+    form.fields["roles"].choices = nations.role_choices(form.fields["roles"].choices, site)
     if request.method == "POST" and form.is_valid():
         try:
             user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
@@ -278,6 +279,8 @@ def _site_user_page(
     status: int = 200,
 ) -> HttpResponse:
     audit_record(request=request, action=Action.VIEW, obj=member, site_id=site.pk, purpose="Site user administration")
+    # The guardian's role named as the site's nation names it.
+    form.fields["roles"].choices = nations.role_choices(form.fields["roles"].choices, site)
     is_self = member.pk == request.user.pk
     context = {
         "site": site,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -50,10 +51,12 @@ from childnrm.decisions.selectors import (
     decisions_visible_to,
     versions_of,
 )
+from childnrm.kit.dates import long_datetime
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import Problem, add_to_form
 from childnrm.kit.pdf import pdf_download
-from childnrm.panels.models import QUORUM_AGENCIES, Agency
+from childnrm.panels import rules
+from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaStage, MeetingStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
 RECORD = PURPOSES[Perm.DECISION_RECORD]
@@ -208,32 +211,74 @@ def problem_links(user, decision: Decision, problems: list[Problem]) -> list[tup
 # --- Lists and starting --------------------------------------------------------------------------------
 
 
+def _words(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    """A field's choices in the page's language, each label translated once (a model's `get_FOO_display()`
+    translates every label of the field on every call: hundreds of times on a long list)."""
+    return {value: str(label) for value, label in choices}
+
+
 @requires(Perm.DECISION_RECORD)
 def index(request: HttpRequest) -> HttpResponse:
-    items = list(agenda_items_for(request.user)[:200])
+    # Only what the list shows: an agenda item's referral is some sixty columns, a decision a dozen JSON fields.
+    items = list(
+        agenda_items_for(request.user)
+        .select_related(None)
+        .select_related("meeting", "referral")
+        .only(
+            "stage",
+            "referral_id",
+            "meeting_id",
+            "meeting__starts_at",
+            "meeting__status",
+            "referral__reference",
+            "referral__given_names",
+            "referral__family_name",
+        )[:200]
+    )
     drafts = {
         (d.referral_id, d.stage, d.agenda_item_id): d
         for d in decisions_visible_to(request.user)
         .filter(agenda_item__in=items)
         .exclude(status=DecisionStatus.RETURNED)
+        .only("referral_id", "stage", "agenda_item_id", "status")
     }
+    stage_words, status_words = _words(Stage.choices), _words(DecisionStatus.choices)
+    meeting_words, item_words = _words(MeetingStatus.choices), _words(AgendaStage.choices)
+    starts: dict[int, str] = {}  # a sitting's date and time, written once for all its cases
     rows = []
     for item in items:
+        meeting = item.meeting
+        if meeting.pk not in starts:
+            starts[meeting.pk] = long_datetime(meeting.starts_at)
         stages = sorted(services.STAGES_ON_AGENDA.get(item.stage, ()), key=lambda s: s != Stage.REASONABLE_GROUNDS)
         rows.append(
             {
                 "item": item,
+                "starts": starts[meeting.pk],
+                "meeting_status": meeting_words.get(meeting.status, meeting.status),
+                "item_stage": item_words.get(item.stage, item.stage),
                 "stages": [
-                    {"stage": s, "label": Stage(s).label, "decision": drafts.get((item.referral_id, s, item.pk))}
+                    {
+                        "stage": s,
+                        "label": stage_words.get(s, s),
+                        "decision": (d := drafts.get((item.referral_id, s, item.pk))),
+                        "status": status_words.get(d.status, d.status) if d else "",
+                    }
                     for s in stages
                 ],
             }
         )
-    pending = (
-        decisions_visible_to(request.user)
+    pending = [
+        {
+            "decision": d,
+            "stage": stage_words.get(d.stage, d.stage),
+            "status": status_words.get(d.status, d.status),
+        }
+        for d in decisions_visible_to(request.user)
         .filter(Q(status=DecisionStatus.SECOND_REVIEW) | Q(status=DecisionStatus.DRAFT, agenda_item__isnull=True))
-        .select_related("referral", "referral__child")[:100]
-    )
+        .select_related("referral")
+        .only("stage", "version", "status", "referral__reference")[:100]
+    ]
     audit_record(
         request=request,
         action=Action.LIST,
@@ -241,7 +286,10 @@ def index(request: HttpRequest) -> HttpResponse:
         purpose=RECORD,
         detail={"agenda_items": [i.pk for i in items]},
     )
-    return render(request, "decisions/index.html", {"rows": rows, "returned": pending})
+    # One hidden CSRF field for every form of the list (`csrf_input` makes a new masked token at each use).
+    return render(
+        request, "decisions/index.html", {"rows": rows, "returned": pending, "csrf_field": csrf_input(request)}
+    )
 
 
 @requires(Perm.DECISION_RECORD)
@@ -301,7 +349,13 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
     if isinstance(decision, HttpResponse):
         return decision
     evidence_count = decision.evidence.count()
-    agency_ok = not services.agency_input_problems(decision)
+    # The checks below ask for the sitting's voters four times (votes, completeness, quorum, training): read once.
+    with rules.voters_read_once():
+        eligible = services.decision_voters(decision)
+        problems = services.decision_completeness(decision)
+        warnings = services.decision_warnings(decision)
+    # Completeness runs the multi-agency input check: its problems say whether the evidence section is complete.
+    agency_ok = not any(p.code == "agency-input" for p in problems)
     tasks = [
         {
             "slug": slug,
@@ -314,14 +368,12 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
         }
         for slug, title, hint in SECTIONS
     ]
-    eligible = services.decision_voters(decision)
     voted = set(decision.votes.values_list("voter_id", flat=True))
     votes_status = (
         "Completed"
         if eligible and all(a.user_id in voted for a in eligible)
         else ("In progress" if voted else "Not started")
     )
-    problems = services.decision_completeness(decision)
     _audit_view(request, decision, RECORD, "record")
     return render(
         request,
@@ -335,7 +387,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "eligible_count": len(eligible),
             "voted_count": len(voted),
             "problems": problem_links(request.user, decision, problems),
-            "warnings": services.decision_warnings(decision),
+            "warnings": warnings,
             "guidance_title": guidance.version_title(decision.guidance_version),
             "is_chair": decision.meeting is not None and decision.meeting.chair_id == request.user.pk,
         },

@@ -22,6 +22,7 @@ from django.http import Http404
 from childnrm.access.policy import Perm, sites_where
 from childnrm.information.models import InformationRequest, RequestStatus, ResponseDocument
 from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.selectors import submitted_referral_get
 
 # Cases the coordinator may ask about: sent to the site and still with its panel.
 ASKABLE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
@@ -96,16 +97,7 @@ def request_get_for_responder(user, reference: str) -> InformationRequest:
 
 def case_get(user, reference: str) -> Referral:
     """A case of a site where the user asks agencies for information (any status: its history stays)."""
-    referral = (
-        Referral.objects.filter(site_id__in=sites_where(user, Perm.INFORMATION_REQUEST))
-        .exclude(status=ReferralStatus.DRAFT)
-        .select_related("site", "child")
-        .filter(reference=reference)
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
+    return submitted_referral_get(user, reference, Perm.INFORMATION_REQUEST)
 
 
 def document_get(access: Access, document_id: int) -> ResponseDocument:

@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 
 from childnrm.kit.dates import long_date, long_datetime, time_of_day
 from childnrm.kit.forms import error_links, field_macro
+from childnrm.kit.iso_names import country_shown
 from childnrm.kit.pending import kept_for
 
 _GLOBALS: dict[str, Any] = {}
@@ -141,6 +142,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "time": time_of_day,
     "long_date": long_date,
     "long_datetime": long_datetime,
+    "country": country_shown,
     "linebreaksbr": _linebreaksbr,
     "pluralize": defaultfilters.pluralize,
     "capfirst": defaultfilters.capfirst,

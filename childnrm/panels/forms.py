@@ -173,7 +173,7 @@ class AttendeeAddForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [
             ("", gettext("Select a panel member")),
-            *((str(m.pk), f"{m.user.full_name} ({m.get_agency_display()})") for m in members),
+            *((str(m.pk), f"{m.user.full_name} ({m.agency_shown(m.site)})") for m in members),
         ]
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Site
 from childnrm.referrals.models import Referral
 
@@ -41,7 +43,31 @@ class AttendsAs(models.TextChoices):
     ADVISER = "adviser", _("Adviser (no vote)")
 
 
-class PanelMember(models.Model):
+def attends_as_choices(where: Site | str | None) -> list[tuple[str, str]]:
+    """How one attends, with the guardian named as the site's nation names them."""
+    return [(code, attends_as_label(code, label, where)) for code, label in AttendsAs.choices]
+
+
+def attends_as_label(code: str, label, where: Site | str | None) -> str:
+    if code == AttendsAs.ICTG and not nations.rules(where).english_law:
+        return gettext("%(guardian)s (no vote)") % {"guardian": nations.guardian_role_label(where)}
+    return str(label)
+
+
+class GuardianNamedByNation:
+    """A seat's agency and way of attending as the site's nation names the guardian (ADR 0027)."""
+
+    agency: str
+    attends_as: str
+
+    def agency_shown(self, where: Site | str | None) -> str:
+        return nations.agency_label(self.agency, self.get_agency_display(), where)  # type: ignore[attr-defined]
+
+    def attends_as_shown(self, where: Site | str | None) -> str:
+        return attends_as_label(self.attends_as, self.get_attends_as_display(), where)  # type: ignore[attr-defined]
+
+
+class PanelMember(GuardianNamedByNation, models.Model):
     """A person who sits on a site's panel: their agency and whether they vote."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="panel_members")
@@ -125,7 +151,7 @@ class MeetingStatusChange(models.Model):
         return f"{self.meeting_id}: {self.from_status} → {self.to_status}"
 
 
-class MeetingAttendee(models.Model):
+class MeetingAttendee(GuardianNamedByNation, models.Model):
     """Someone invited to a meeting, with the agency and vote they had when invited."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")

@@ -11,7 +11,9 @@ exist from before, so a bad seat can neither vote nor make quorum.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
@@ -106,9 +108,34 @@ def undeclared_attendees(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     ]
 
 
+# Agenda item pk -> its eligible voters, while a page reads them in `voters_read_once()`; None otherwise.
+_voters_memo: ContextVar[dict[int, list[MeetingAttendee]] | None] = ContextVar("voters_memo", default=None)
+
+
+@contextmanager
+def voters_read_once() -> Iterator[None]:
+    """Within the block, `eligible_voters` reads each agenda item's voters once (three queries) however often the
+    checks ask: a decision's task list asks four times (the votes' status, completeness, quorum, training warnings).
+    Only for reading a page: nothing in the block may change attendance, declarations or memberships."""
+    token = _voters_memo.set({})
+    try:
+        yield
+    finally:
+        _voters_memo.reset(token)
+
+
 def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     """Who may vote on this case: present voting members who declared no conflict on it and whose seat
     they may hold (a seat refused by `seat_refusal` never counts, even if it was recorded before the rule)."""
+    memo = _voters_memo.get()
+    if memo is None:
+        return _eligible_voters(agenda_item)
+    if agenda_item.pk not in memo:
+        memo[agenda_item.pk] = _eligible_voters(agenda_item)
+    return list(memo[agenda_item.pk])  # a copy: callers may filter it in place
+
+
+def _eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     declared_clear = set(
         agenda_item.conflict_declarations.filter(has_conflict=False).values_list("attendee_id", flat=True)
     )

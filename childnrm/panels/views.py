@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from markupsafe import Markup
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, sites_where
+from childnrm.accounts import nations
 from childnrm.accounts.models import Role, Site, User
+from childnrm.accounts.nations import NationRules
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response, stored_file_open
@@ -38,10 +41,19 @@ from childnrm.panels.forms import (
     MeetingForm,
     MemberForm,
 )
-from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus, PanelMember
+from childnrm.panels.models import (
+    AgendaItem,
+    AgendaStage,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    PanelMember,
+    attends_as_choices,
+)
 from childnrm.panels.services import PanelError
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.models import Referral
+from childnrm.referrals.vocab import country_shown, language_shown
 from childnrm.training import selectors as training_selectors
 from childnrm.triage import packet as case_packets
 
@@ -123,11 +135,18 @@ def member_seated(request: HttpRequest, site, form: MemberForm, member_user) -> 
     return True
 
 
+def _guardian_named_by_nation(form: MemberForm, site: Site) -> None:
+    """The seat form's agency and attendance choices, with the guardian as the site's nation names them."""
+    form.fields["agency"].choices = nations.agency_choices(form.fields["agency"].choices, site)
+    form.fields["attends_as"].choices = attends_as_choices(site)
+
+
 @requires(Perm.PANEL_MANAGE)
 def member_add(request: HttpRequest) -> HttpResponse:
     site = _managed_site(request)
     users = list(_member_form_users(site))
     form = MemberForm(request.POST if request.method == "POST" else None, users=users, initial={"voting": YES})
+    _guardian_named_by_nation(form, site)
     if request.method == "POST" and form.is_valid():
         member_user = next(u for u in users if str(u.pk) == form.cleaned_data["user"])
         if member_seated(request, site, form, member_user):
@@ -140,6 +159,7 @@ def member_change(request: HttpRequest, member_id: int) -> HttpResponse:
     member = selectors.panel_member_get(request.user, member_id)
     initial = {"agency": member.agency, "attends_as": member.attends_as, "voting": YES if member.voting else NO}
     form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
+    _guardian_named_by_nation(form, member.site)
     if request.method == "POST" and form.is_valid():
         try:
             services.panel_member_change(
@@ -342,7 +362,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
     if manage and context["live"]:
         invited = {a.user_id for a in attendees}
         others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
-        context["add_form"] = add_form or AttendeeAddForm(members=list(others.select_related("user")))
+        context["add_form"] = add_form or AttendeeAddForm(members=list(others.select_related("user", "site")))
     audit_record(
         request=request,
         action=Action.VIEW,
@@ -470,7 +490,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         # Shown against the field it is about, on the meeting page, as a GOV.UK error.
         invited = meeting.attendees.values("user_id")
         others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
-        form = AttendeeAddForm(request.POST, members=list(others.select_related("user")))
+        form = AttendeeAddForm(request.POST, members=list(others.select_related("user", "site")))
         form.is_valid()
         form.errors.clear()  # the service's reason only (an invited member is no longer a choice)
         add_to_form(form, problem)
@@ -759,7 +779,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "meeting": meeting,
             "item": item,
             "referral": referral,
-            "sections": _sections_for_reader(case_packets.referral_sections(referral)),
+            "sections": _sections_for_reader(case_packets.referral_sections(referral), meeting.site),
             "documents": documents,
             "responses": responses,
             "own": own,
@@ -777,20 +797,55 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
 # The referral's yes/no answers (BooleanFields) as the case papers show them. The case packet writes them in English
 # for the SCA (ADR 0023); on the papers they are in the reader's language, worded as the referral form words them.
 _BOOLEAN_FIELDS = frozenset(f.name for f in Referral._meta.concrete_fields if isinstance(f, models.BooleanField))
+# The packet's English titles and labels (marked in triage.packet so the catalogue holds them), for their translation.
+_PACKET_TITLES = frozenset(
+    [*(title for title, _names in case_packets.SECTIONS), case_packets.OTHER_DETAILS, case_packets.IMPORTED_AS_GIVEN]
+)
+_PACKET_LABELS = {**case_packets.FIELD_NAME_LABELS, **case_packets.LABELS}
+_FROM_FORM = case_packets.FROM_HOME_OFFICE_FORM.partition("%(heading)s")[0]
 
 
 def _yes_no(value: bool | None) -> str:
     return gettext("Not known") if value is None else (gettext("Yes") if value else gettext("No"))
 
 
-def _sections_for_reader(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The packet's referral sections with each yes/no answer in the reader's language (stored values unchanged)."""
+def _title_for_reader(title: str) -> str | Markup:
+    """A section's title in the reader's language; a Home Office form's own heading is quoted, in English."""
+    if title in _PACKET_TITLES:
+        return gettext(title)
+    if title.startswith(_FROM_FORM):
+        heading = Markup('<span lang="en">{}</span>').format(title.removeprefix(_FROM_FORM))
+        return Markup.escape(gettext(case_packets.FROM_HOME_OFFICE_FORM)) % {"heading": heading}
+    return title
+
+
+def _field_for_reader(f: dict[str, Any], law: NationRules) -> dict[str, Any]:
+    name = f["name"]
+    if name.startswith(("form.", "unmapped.")):
+        # The Home Office form's own labels, or an imported answer's key: quoted as they came, in English.
+        return {**f, "label_lang": "en"}
+    label = gettext(_PACKET_LABELS.get(name, f["label"]))
+    if name == "ictg_referral_made" and not law.english_law:
+        label = gettext("Referred to the guardian service (%(service)s)") % {"service": law.guardian_service}
+    shown = f["display"]
+    if name in _BOOLEAN_FIELDS:
+        shown = _yes_no(f["value"])
+    elif name == "nationalities":
+        shown = ", ".join(country_shown(c) for c in f["value"] or [])
+    elif name == "languages":
+        shown = ", ".join(language_shown(c) for c in f["value"] or [])
+    return {**f, "label": label, "display": shown}
+
+
+def _sections_for_reader(sections: list[dict[str, Any]], site: Site | None = None) -> list[dict[str, Any]]:
+    """The packet's referral sections in the reader's language: titles, labels, yes/no answers, nationalities and
+    languages. The packet itself stays English (its fingerprint); the stored values are unchanged."""
+    law = nations.rules(site)
     return [
         {
             **section,
-            "fields": [
-                {**f, "display": _yes_no(f["value"])} if f["name"] in _BOOLEAN_FIELDS else f for f in section["fields"]
-            ],
+            "title": _title_for_reader(section["title"]),
+            "fields": [_field_for_reader(f, law) for f in section["fields"]],
         }
         for section in sections
     ]

@@ -27,6 +27,11 @@ How it works
    of the keys they share (log2 of the site's children over the children holding the key), then by
    closeness of birth year; the best `MAX_CANDIDATES` are scored. A site of 100,000 children is
    never compared pair by pair: a handful of queries and at most MAX_CANDIDATES comparisons.
+   At national scale (issue 15 item 5, a million children) a key held by more than COMMON_KEY_CHILDREN
+   children (Nguyen, Mohammed, 1 January of a year) is not read whole: the children found by the rarer keys
+   add its weight from their own rows, children sharing nothing but common keys are not compared, and the
+   result says so (`more_than_shown`), as it does when more than MAX_CANDIDATES were found. Counts that
+   large are kept a few minutes. Below that size the ranking is exactly that of every child sharing a key.
 2. **Scoring.** Each candidate is compared feature by feature (`linkage_scoring.compare`). Every feature adds or
    subtracts points and says why, in words a coordinator can check ("Date of birth 4 March 2011 and
    3 April 2011: day and month swapped"). The points are log-odds-like weights set by hand from
@@ -70,30 +75,22 @@ in one batch, pairs across sites told to each coordinator with minimum disclosur
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
-    FloatField,
-    IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Sum,
-    Value,
-    When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Abs, Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import Http404
@@ -101,6 +98,8 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.people.linkage_scoring import (
+    FAMILY_SAME,
+    GIVEN_SAME,
     MATCH_THRESHOLD,
     MAX_CANDIDATES,
     YEAR_TOLERANCE,
@@ -230,20 +229,80 @@ def _year_filter(year: int | None, estimated: bool):
     return narrow | (wide & Q(birth_year_estimated=True)) | unknown
 
 
+# At national scale (issue 15 item 5: one referral against a million children within 50 ms) a count over every
+# child, or over every holder of "Nguyen", costs more than the whole search may. Counts this large are kept for
+# a few minutes per process: a few minutes' growth of a register this size moves no weight.
+LARGE_COUNT = 50_000  # children at the sites searched from which their number is kept, not counted each time
+COMMON_KEY_CHILDREN = 5_000  # a key held by more children is common: counted once per COUNTS_CACHE_SECONDS
+COUNTS_CACHE_SECONDS = 600
+
+
+def _counts_cache_key(what: str, site_ids: Sequence[int]) -> str:
+    sites = ",".join(str(s) for s in sorted(set(site_ids)))
+    return "people.linkage.count:" + hashlib.sha256(f"{sites}|{what}".encode()).hexdigest()[:32]
+
+
 def site_children_total(site_ids: Sequence[int]) -> int:
-    """How many children the sites hold (an index-only count; it scales the key weights)."""
-    return max(Child.objects.filter(site_id__in=site_ids).count(), 1)
+    """How many children the sites hold (an index-only count; it scales the key weights).
+
+    Counted each time below LARGE_COUNT; a larger number is kept for COUNTS_CACHE_SECONDS.
+    """
+    cache_key = _counts_cache_key("children", site_ids)
+    total = cache.get(cache_key)
+    if total is None:
+        total = Child.objects.filter(site_id__in=site_ids).count()
+        if total >= LARGE_COUNT:
+            cache.set(cache_key, total, COUNTS_CACHE_SECONDS)
+    return max(total, 1)
+
+
+def _counts_up_to(keys: Sequence[str], site_ids: Sequence[int], most: int) -> dict[str, int]:
+    """How many of the sites' children hold each key, counting no further than `most` + 1 (one query).
+
+    Each count is an index range scan that stops at the limit, so a key held by 50,000 children costs no more
+    than one held by 5,000; a grouped count would read every holder. Plain SQL: the ORM has no per-key limit.
+    """
+    table = connection.ops.quote_name(ChildBlockingKey._meta.db_table)
+    sites = ", ".join(["%s"] * len(site_ids))
+    one = (
+        f"SELECT CAST(%s AS varchar(64)), (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE site_id IN ({sites}) "  # noqa: S608
+        f'AND "key" = %s LIMIT {int(most) + 1}) AS held)'
+    )
+    params = [p for key in keys for p in (key, *site_ids, key)]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([one] * len(keys)), params)
+        return {key: n for key, n in cursor.fetchall()}
 
 
 def key_counts(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, int]:
-    """How many of the sites' children hold each key (one grouped, index-only query)."""
-    rows = (
-        ChildBlockingKey.objects.filter(site_id__in=site_ids, key__in=list(keys))
-        .values("key")
-        .annotate(n=Count("id"))
-        .values_list("key", "n")
-    )
-    return dict(rows)
+    """How many of the sites' children hold each key (keys no child holds are left out).
+
+    One query counting each key up to COMMON_KEY_CHILDREN; a key held by more (a common name, 1 January of a
+    year) is then counted exactly, once per COUNTS_CACHE_SECONDS.
+    """
+    keys = sorted(set(keys))
+    if not keys or not site_ids:
+        return {}
+    counts = _counts_up_to(keys, site_ids, COMMON_KEY_CHILDREN)
+    common = [k for k, n in counts.items() if n > COMMON_KEY_CHILDREN]
+    if common:
+        names = {k: _counts_cache_key("key:" + k, site_ids) for k in common}
+        kept = cache.get_many(list(names.values()))
+        missing = [k for k in common if names[k] not in kept]
+        exact = (
+            dict(
+                ChildBlockingKey.objects.filter(site_id__in=site_ids, key__in=missing)
+                .values("key")
+                .annotate(n=Count("id"))
+                .values_list("key", "n")
+            )
+            if missing
+            else {}
+        )
+        cache.set_many({names[k]: n for k, n in exact.items()}, COUNTS_CACHE_SECONDS)
+        for k in common:
+            counts[k] = kept.get(names[k], exact.get(k, counts[k]))
+    return {k: n for k, n in counts.items() if n}
 
 
 def _name_shares(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, float]:
@@ -292,6 +351,7 @@ def _trained_weights_read() -> TrainedWeights | None:
         probability_two_random_records_match=model.probability_two_random_records_match,
         records=model.records,
         label=f"trained {model.trained_at:%-d %B %Y} on {model.records:,} records",
+        trained_on=model.trained_at.date(),
     )
 
 
@@ -315,6 +375,126 @@ class Candidate:
     match: Match
 
 
+class Candidates(list):
+    """The candidates found, best first; `more_than_shown` says the search held some back (the page says so).
+
+    A list, so every caller of `candidates_for` reads it as before.
+    """
+
+    more_than_shown: bool = False
+    blocked: int = 0  # candidates the blocking brought (at most MAX_CANDIDATES)
+    compared: int = 0  # of those, compared name by name (the others could not reach the threshold)
+
+
+# The most the names can add to a score with the hand-set points: the same given name and the same family name
+# (every other alignment, an alias, swapped or regrouped names, adds no more).
+NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME
+DRIVER_ROWS = 2_000  # when every key is common: holders of the rarest one compared, nearest birth years first
+
+
+def _year_sql(alias: str, year: int | None, estimated: bool) -> tuple[str, list]:
+    """`_year_filter` in SQL, for the candidate query."""
+    if year is None:
+        return "1 = 1", []
+    wide = f"{alias}.birth_year BETWEEN %s AND %s"
+    wide_params = [year - YEAR_TOLERANCE_ESTIMATED, year + YEAR_TOLERANCE_ESTIMATED]
+    unknown = f"{alias}.birth_year IS NULL"
+    if estimated:
+        return f"({wide} OR {unknown})", wide_params
+    narrow = f"{alias}.birth_year BETWEEN %s AND %s"
+    return (
+        f"({narrow} OR ({wide} AND {alias}.birth_year_estimated) OR {unknown})",
+        [year - YEAR_TOLERANCE, year + YEAR_TOLERANCE, *wide_params],
+    )
+
+
+def _keys_sql(alias: str, keys: Sequence[str], year: int | None, estimated: bool) -> tuple[str, list]:
+    """Rows of these keys: those of a birth year within the limits, and any `x:` key (it carries day and month)."""
+    dated = [k for k in keys if not any_year(k)]
+    undated = [k for k in keys if any_year(k)]
+    parts, params = [], []
+    if dated:
+        years, year_params = _year_sql(alias, year, estimated)
+        parts.append(f'({alias}."key" IN ({", ".join(["%s"] * len(dated))}) AND {years})')
+        params += [*dated, *year_params]
+    if undated:
+        parts.append(f'{alias}."key" IN ({", ".join(["%s"] * len(undated))})')
+        params += undated
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _weight_sql(alias: str, weights: dict[str, float]) -> tuple[str, list]:
+    # double precision, as the ORM's FloatField was: ties among sums fall as they did
+    whens = " ".join(["WHEN %s THEN CAST(%s AS double precision)"] * len(weights))
+    return f'CASE {alias}."key" {whens} ELSE 0 END', [p for k in sorted(weights) for p in (k, weights[k])]
+
+
+def _blocked(
+    keys: set[str],
+    counts: dict[str, int],
+    total: int,
+    *,
+    site_ids: Sequence[int],
+    year: int | None,
+    estimated: bool,
+    exclude: set[int],
+) -> tuple[list[int], bool]:
+    """The blocked candidates, best first (at most MAX_CANDIDATES), and whether some were held back.
+
+    Ranked by the summed weight of the keys shared (log2 of the children over the key's holders), then by the
+    closeness of birth year. The children sharing a rare key are found through the index, and the common keys
+    they also share (a common name, 1 January) add their weight by the child's own rows: the holders of a
+    common key are never all read, which at a million children is most of the work (Nguyen is held by one
+    Vietnamese child in three). Children sharing only common keys are not compared, and neither are those past
+    MAX_CANDIDATES: either sets the signal, so the page can say that more records may exist than were shown.
+    Below COMMON_KEY_CHILDREN holders per key (every register of 20,000 children here) the result is exactly
+    that of ranking every child sharing any key.
+    """
+    table = connection.ops.quote_name(ChildBlockingKey._meta.db_table)
+    common = sorted(k for k in keys if counts[k] > COMMON_KEY_CHILDREN)
+    rare = sorted(keys - set(common))
+    weights = {k: key_weight(counts[k], total) for k in keys}
+    sites = ", ".join(["%s"] * len(site_ids))
+    not_these = ", ".join(["%s"] * len(exclude))
+    distance = "COALESCE(MIN(ABS(b.birth_year - %s)), 99)" if year is not None else "0"
+    distance_params = [year] if year is not None else []
+    limit = ""
+    if rare:
+        driver, driver_params = _keys_sql("b", rare, year, estimated)
+        driver_weights = {k: weights[k] for k in rare}
+    else:
+        # Every key is common (one common name, no date to go by): the holders of the rarest key, nearest
+        # birth years first, are the ones compared.
+        rarest = min(common, key=lambda k: (counts[k], k))
+        common.remove(rarest)
+        driver, driver_params = _keys_sql("b", [rarest], year, estimated)
+        driver_weights = {rarest: weights[rarest]}
+        limit = f"ORDER BY 3, 1 DESC LIMIT {DRIVER_ROWS}"
+    weight, weight_params = _weight_sql("b", driver_weights)
+    found = (
+        f"SELECT b.child_id, SUM({weight}) AS weight, {distance} AS distance FROM {table} b "  # noqa: S608
+        f"WHERE b.site_id IN ({sites}) AND b.child_id NOT IN ({not_these}) AND {driver} GROUP BY b.child_id {limit}"
+    )
+    params = [*weight_params, *distance_params, *site_ids, *exclude, *driver_params]
+    if common:
+        joined, joined_params = _keys_sql("c", common, year, estimated)
+        also, also_params = _weight_sql("c", {k: weights[k] for k in common})
+        sql = (
+            f"WITH found AS ({found}) SELECT f.child_id, f.weight + COALESCE(SUM({also}), 0), f.distance "  # noqa: S608
+            f"FROM found f LEFT JOIN {table} c ON c.child_id = f.child_id AND c.site_id IN ({sites}) AND {joined} "
+            f"GROUP BY f.child_id, f.weight, f.distance"
+        )
+        params = [*params, *also_params, *site_ids, *joined_params]
+    else:
+        sql = f"SELECT child_id, weight, distance FROM ({found}) AS f"  # noqa: S608
+    sql += f" ORDER BY 2 DESC, 3, 1 DESC LIMIT {MAX_CANDIDATES + 1}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    held_back = len(ids) > MAX_CANDIDATES or bool(common) or bool(limit)
+    return ids[:MAX_CANDIDATES], held_back
+
+
 def candidates_for(
     child: Child,
     *,
@@ -328,41 +508,28 @@ def candidates_for(
     A fixed number of queries whatever the size of the site: how many children hold each of this
     child's keys; the blocked candidates, ranked in the database by the rarity of the keys they
     share (a shared rare family name or date of birth before a shared "Mohammed"), at most
-    MAX_CANDIDATES; and those candidates with their referrals, scored here.
+    MAX_CANDIDATES (`_blocked`); and those candidates with their referrals, scored here. The list says
+    (`more_than_shown`) when the search held candidates back.
     """
+    found = Candidates()
     if not site_ids:
-        return []
+        return found
     prefetch_related_objects([child], _referrals_prefetch())
     me = profile_of(child)
     keys = blocking_keys(me)
     if not keys:
-        return []
+        return found
     total = site_children_total(site_ids)
     counts = key_counts(keys, site_ids)
     keys = {k for k in keys if counts.get(k)}
     if not keys:
-        return []
-    weights = [When(key=k, then=Value(key_weight(counts[k], total))) for k in sorted(keys)]
+        return found
     year, estimated = me.birth_year
-    by_year = [k for k in keys if not any_year(k)]
-    blocked = (
-        ChildBlockingKey.objects.filter(site_id__in=site_ids)
-        .filter((Q(key__in=by_year) & _year_filter(year, estimated)) | Q(key__in=[k for k in keys if any_year(k)]))
-        .exclude(child_id__in={child.pk, *exclude_ids})
-        .values("child_id")
-        .annotate(
-            weight=Sum(Case(*weights, default=Value(0.0), output_field=FloatField())),
-            # among equals (common names, estimated dates), the closest birth year first
-            distance=Coalesce(Min(Abs(F("birth_year") - Value(year or 0))), Value(99), output_field=IntegerField())
-            if year is not None
-            else Value(0, output_field=IntegerField()),
-        )
-        .order_by("-weight", "distance", "-child_id")
-        .values_list("child_id", flat=True)
+    ids, found.more_than_shown = _blocked(
+        keys, counts, total, site_ids=site_ids, year=year, estimated=estimated, exclude={child.pk, *exclude_ids}
     )
-    ids = list(blocked[:MAX_CANDIDATES])
     if not ids:
-        return []
+        return found
     name_counts = {k: n for k, n in counts.items() if k.startswith("n:")}
     shares = common_shares(name_counts, total)
     others = (
@@ -372,14 +539,23 @@ def candidates_for(
         .prefetch_related(_referrals_prefetch())
     )
     trained = trained_weights()
-    found = [
-        Candidate(other, compare(me, profile_of(other), common=shares, trained=trained, searched=total))
-        for other in others
-    ]
+    # With a threshold and the hand-set points, a candidate whose date of birth, sex and nationality put it out
+    # of reach of the threshold even with both names the same is not compared name by name: most blocked
+    # candidates of a large register share a name and nothing else, and names are most of the comparing.
+    # What is shown is the same; only the work is less.
+    bare = replace(me, names=()) if threshold is not None and trained is None else None
+    for other in others:
+        profile = profile_of(other)
+        if bare is not None and compare(bare, replace(profile, names=())).score + NAME_POINTS_MOST < threshold:
+            continue
+        found.append(Candidate(other, compare(me, profile, common=shares, trained=trained, searched=total)))
+    found.blocked, found.compared = len(ids), len(found)
     if threshold is not None:
-        found = [c for c in found if c.match.score >= threshold]
+        found[:] = [c for c in found if c.match.score >= threshold]
     found.sort(key=lambda c: (-c.match.score, c.child.reference))
-    return found[:limit] if limit is not None else found
+    if limit is not None:
+        del found[limit:]
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------

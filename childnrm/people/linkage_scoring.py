@@ -19,6 +19,7 @@ from typing import Any
 
 import jellyfish
 from anyascii import anyascii
+from django.utils.translation import gettext_noop  # marks wording only: scoring never reads the language
 from rapidfuzz.distance import OSA, JaroWinkler
 
 # ---------------------------------------------------------------------------------------------------
@@ -616,6 +617,54 @@ def years_compatible(year: int | None, estimated: bool, other_year: int | None, 
 
 
 @dataclass(frozen=True)
+class Nationalities:
+    """Nationality codes in a reason: English names them by code, a page by name in the reader's language."""
+
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SexRecorded:
+    """A recorded sex ("female", "male") in a reason: a page says it in the reader's language."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Said:
+    """A reason as its wording (an English template, marked for the catalogue) and the values it names.
+
+    `english()` is the reason as stored with a decision; `people.linkage_reasons` says it in the reader's language.
+    Values are text, dates, `Nationalities`, `SexRecorded`, another `Said`, or a tuple of `Said`s (a list of
+    phrases, joined by semicolons).
+    """
+
+    message: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def english(self) -> str:
+        return self.message % {name: _english(value) for name, value in self.values}
+
+
+def say(message: str, **values: Any) -> Said:
+    return Said(message, tuple(values.items()))
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, Said):
+        return value.english()
+    if isinstance(value, tuple):
+        return "; ".join(_english(v) for v in value)
+    if isinstance(value, date):
+        return _long_date(value)
+    if isinstance(value, Nationalities):
+        return ", ".join(value.codes)
+    if isinstance(value, SexRecorded):
+        return value.code
+    return str(value)
+
+
+@dataclass(frozen=True)
 class Evidence:
     feature: str  # "name", "date_of_birth", "sex", "nationality"
     points: float
@@ -623,6 +672,11 @@ class Evidence:
     # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped");
     # "" when not worth a place there (agreement on sex says little).
     words: str = ""
+    said: Said | None = None  # the detail as wording and values, for a page in the reader's language
+
+    @classmethod
+    def of(cls, feature: str, points: float, said: Said, words: str = "") -> Evidence:
+        return cls(feature, points, said.english(), words, said)
 
     def as_dict(self) -> dict[str, Any]:
         return {"feature": self.feature, "points": round(self.points, 2), "text": self.text, "words": self.words}
@@ -687,6 +741,7 @@ class TrainedWeights:
     probability_two_random_records_match: float
     records: int
     label: str = ""  # "trained 4 December 2026 on 19,618 records", for the evidence
+    trained_on: date | None = None  # the day it was trained, for the evidence in the reader's language
 
     def prior(self, searched: int) -> float:
         """Log2 prior odds of the same child, for one record against `searched` others.
@@ -769,41 +824,46 @@ def _long_date(d: date) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
+# "Given name: <phrases>", one part's comparison, in the singular (one pair) or the plural.
 _PART_WORDS = {
-    "given": ("Given name", "Given names"),
-    "family": ("Family name", "Family names"),
-    "all": ("Name", "Names"),
+    "given": (gettext_noop("Given name: %(phrases)s"), gettext_noop("Given names: %(phrases)s")),
+    "family": (gettext_noop("Family name: %(phrases)s"), gettext_noop("Family names: %(phrases)s")),
+    "all": (gettext_noop("Name: %(phrases)s"), gettext_noop("Names: %(phrases)s")),
+}
+# How each pair of names compares: a is this record's, b the other's.
+_PAIR_WORDS = {
+    SAME: gettext_noop("'%(a)s' is the same"),
+    ACCENTS: gettext_noop("'%(a)s' and '%(b)s' are the same name written with and without accents"),
+    TRANSLITERATION: gettext_noop("'%(b)s' is a known transliteration of '%(a)s'"),
+    SPELT_AS_SAID: gettext_noop("'%(b)s' is '%(a)s' transliterated differently (the same sounds in other letters)"),
+    SAME_CONSONANTS: gettext_noop(
+        "'%(b)s' may be a transliteration of '%(a)s' (the same consonants, vowels written differently)"
+    ),
+    SOUNDS_ALIKE: gettext_noop("'%(b)s' sounds like '%(a)s' (similarity %(similarity)s)"),
+    SPELLING: gettext_noop("'%(b)s' is a spelling variant of '%(a)s' (similarity %(similarity)s)"),
+    PARTLY: gettext_noop("'%(a)s' and '%(b)s' are partly similar (similarity %(similarity)s)"),
+    DIFFERENT: gettext_noop("'%(a)s' and '%(b)s' differ (similarity %(similarity)s)"),
 }
 
 
-def _describe_field(part: str, match: FieldMatch) -> str:
+def _describe_field(part: str, match: FieldMatch) -> Said:
     label, plural = _PART_WORDS[part]
     phrases = []
     for p in match.pairs:
-        a, b = p.a.shown, p.b.shown
-        if p.kind == SAME:
-            phrases.append(f"'{a}' is the same")
-        elif p.kind == ACCENTS:
-            phrases.append(f"'{a}' and '{b}' are the same name written with and without accents")
-        elif p.kind == TRANSLITERATION:
-            phrases.append(f"'{b}' is a known transliteration of '{a}'")
-        elif p.kind == SPELT_AS_SAID:
-            phrases.append(f"'{b}' is '{a}' transliterated differently (the same sounds in other letters)")
-        elif p.kind == SAME_CONSONANTS:
-            phrases.append(f"'{b}' may be a transliteration of '{a}' (the same consonants, vowels written differently)")
-        elif p.kind == SOUNDS_ALIKE:
-            phrases.append(f"'{b}' sounds like '{a}' (similarity {p.similarity:.2f})")
-        elif p.kind == SPELLING:
-            phrases.append(f"'{b}' is a spelling variant of '{a}' (similarity {p.similarity:.2f})")
-        elif p.kind == PARTLY:
-            phrases.append(f"'{a}' and '{b}' are partly similar (similarity {p.similarity:.2f})")
-        else:
-            phrases.append(f"'{a}' and '{b}' differ (similarity {p.similarity:.2f})")
+        wording = _PAIR_WORDS.get(p.kind, _PAIR_WORDS[DIFFERENT])
+        values = {"a": p.a.shown, "b": p.b.shown}
+        if "%(similarity)s" in wording:
+            values["similarity"] = f"{p.similarity:.2f}"
+        phrases.append(say(wording, **values))
     if match.unmatched:
         extra = ", ".join(f"'{t.shown}'" for t in match.unmatched)
-        phrases.append(f"{extra} only in one record")
+        phrases.append(say(gettext_noop("%(names)s only in one record"), names=extra))
     subject = label if len(match.pairs) == 1 and not match.unmatched else plural
-    return f"{subject}: " + "; ".join(phrases)
+    return say(subject, phrases=tuple(phrases))
+
+
+_NOT_CALLED_BY = gettext_noop("%(reason)s (not the name each is called by)")
+_COMMON_NAME = gettext_noop("%(reason)s (a common name here: %(share)s of records)")
 
 
 _PART_PLAIN = {"given": ("given name", "given names"), "family": ("surname", "surnames"), "all": ("name", "names")}
@@ -832,7 +892,7 @@ def _field_words(part: str, match: FieldMatch, kinds: Sequence[str]) -> str:
 
 def _field_points(
     part: str, match: FieldMatch, common: Mapping[str, float], trained: TrainedWeights | None = None
-) -> tuple[float, str, str]:
+) -> tuple[float, Said, str]:
     """Points for one name part: every token agreeing is a match; any token plainly different counts against.
 
     Returns the points, the detail and the plain words.
@@ -858,7 +918,7 @@ def _field_points(
         # "Minh Nam" and "Văn Minh" share a name, but not the one either child is called by.
         return (
             weak,
-            text + " (not the name each is called by)",
+            say(_NOT_CALLED_BY, reason=text),
             "a given name shared, but not the one each is called by",
         )
     points = same if all(k in {SAME, ACCENTS} for k in kinds) else variant
@@ -868,7 +928,7 @@ def _field_points(
     shares = [common.get("n:" + sound_key(p.a.norm), 0.0) for p in match.pairs if p.a.informative]
     if shares and min(shares) > COMMON_NAME_SHARE:
         points -= COMMON_NAME_DISCOUNT
-        text += f" (a common name here: {min(shares):.0%} of records)"
+        text = say(_COMMON_NAME, reason=text, share=f"{min(shares):.0%}")
         words += " (a common name here)"
     return points, text, words
 
@@ -879,10 +939,10 @@ def _trained_field_points(
     common: Mapping[str, float],
     trained: TrainedWeights,
     kinds: Sequence[str],
-    text: str,
+    text: Said,
     words: str,
     hand_set: tuple[float, float, float, float],
-) -> tuple[float, str, str]:
+) -> tuple[float, Said, str]:
     """`_field_points` with a trained model's weights: the level's weight, adjusted for how common the name is.
 
     A level the model has no weight for (not seen in training) keeps its hand-set points.
@@ -896,7 +956,7 @@ def _trained_field_points(
     if part == "given" and not match.primary_agrees:
         return (
             w.get("given:partly", weak),
-            text + " (not the name each is called by)",
+            say(_NOT_CALLED_BY, reason=text),
             "a given name shared, but not the one each is called by",
         )
     fallback = {"same": same, "partly": weak}.get(level, variant)
@@ -909,7 +969,7 @@ def _trained_field_points(
         adjust = trained.name_frequency(f"{part}:{level}", share)
         points += adjust
         if adjust < 0 and share > COMMON_NAME_SHARE:
-            text += f" (a common name here: {share:.0%} of records)"
+            text = say(_COMMON_NAME, reason=text, share=f"{share:.0%}")
             words += " (a common name here)"
     return round(points, 2), text, words
 
@@ -930,7 +990,7 @@ def _compare_names(
 ) -> _NameResult:
     results: list[_NameResult] = []
 
-    def aligned(a_given, a_family, b_given, b_family, note: str, penalty: float) -> None:
+    def aligned(a_given, a_family, b_given, b_family, note: Said | None, penalty: float) -> None:
         evidence: list[Evidence] = []
         total = 0.0
         kinds: dict[str, list[str]] = {}
@@ -941,23 +1001,26 @@ def _compare_names(
             kinds[part] = [p.kind for p in match.pairs]
             points, text, words = _field_points(part, match, common, trained)
             total += points
-            evidence.append(Evidence("name", points, text, words))
+            evidence.append(Evidence.of("name", points, text, words))
         if not evidence:
             return
         if note:
-            evidence.insert(0, Evidence("name", -penalty, note, "given name and surname the other way round"))
+            evidence.insert(0, Evidence.of("name", -penalty, note, "given name and surname the other way round"))
             total -= penalty
         twins = DIFFERENT in kinds.get("given", ()) and bool(kinds.get("family")) and set(kinds["family"]) <= _AGREEING
         results.append(_NameResult(total, tuple(evidence), twins))
 
-    aligned(a.given, a.family, b.given, b.family, "", 0.0)
+    aligned(a.given, a.family, b.given, b.family, None, 0.0)
     if b.family or a.family:
         aligned(
             a.given,
             a.family,
             b.family,
             b.given,
-            f"Names in swapped order: given and family names of '{b.shown}' match the other way round",
+            say(
+                gettext_noop("Names in swapped order: given and family names of '%(name)s' match the other way round"),
+                name=b.shown,
+            ),
             SWAPPED_PENALTY,
         )
     # Same names, split differently between given and family names (common with Vietnamese and
@@ -970,19 +1033,32 @@ def _compare_names(
         regrouped = match is not None and not (vietnamese and match.unmatched)
         if match is not None and regrouped and all(p.kind in _AGREEING for p in match.pairs):
             points, text, words = _field_points("all", match, common)
-            note = f"The same names split differently between given and family names ('{a.shown}' and '{b.shown}')"
+            note = say(
+                gettext_noop("The same names split differently between given and family names ('%(a)s' and '%(b)s')"),
+                a=a.shown,
+                b=b.shown,
+            )
             evidence = (
-                Evidence("name", -REGROUPED_PENALTY, note, "names split differently between given name and surname"),
-                Evidence("name", points, text, words),
+                Evidence.of("name", -REGROUPED_PENALTY, note, "names split differently between given name and surname"),
+                Evidence.of("name", points, text, words),
             )
             results.append(_NameResult(points - REGROUPED_PENALTY, evidence))
     best = max(results, key=lambda r: r.points, default=_NameResult(0.0, ()))
     if best.evidence and (a.source or b.source):
-        used = [f"'{n.shown}' ({n.source})" for n in (a, b) if n.source]
-        note = "Matched using " + " and ".join(used)
+        used = [
+            say(gettext_noop("'%(name)s' (an alias on referral %(reference)s)"), name=n.shown, reference=n.referral)
+            if n.referral
+            else say("'%(name)s' (%(source)s)", name=n.shown, source=n.source)
+            for n in (a, b)
+            if n.source
+        ]
+        if len(used) == 1:
+            note = say(gettext_noop("Matched using %(name)s"), name=used[0])
+        else:
+            note = say(gettext_noop("Matched using %(name)s and %(other)s"), name=used[0], other=used[1])
         best = _NameResult(
             best.points,
-            (Evidence("name", 0.0, note, "matched using another name given on a referral"), *best.evidence),
+            (Evidence.of("name", 0.0, note, "matched using another name given on a referral"), *best.evidence),
             best.twins,
         )
     return best
@@ -1019,143 +1095,230 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
         flagged = a.date_of_birth_estimated or b.date_of_birth_estimated
         january = _is_january_first(x) or _is_january_first(y)
         est = flagged or january  # a 1 January is read as an estimate, whether or not it is flagged
-        pair = f"{_long_date(x)} and {_long_date(y)}"
+        pair = {"first": x, "second": y}
         days = abs((x - y).days)
         if x == y:
             if flagged and _is_default_date(x):
-                return Evidence(
+                return Evidence.of(
                     "date_of_birth",
                     DOB_SAME_ESTIMATED_DEFAULT,
-                    f"Same estimated date of birth, {_long_date(x)}, a date often given when the real one is not known",
+                    say(
+                        gettext_noop(
+                            "Same estimated date of birth, %(date)s, a date often given when the real one is not known"
+                        ),
+                        date=x,
+                    ),
                     "same estimated date of birth, one often given when the real one is not known",
                 )
             if flagged:
-                return Evidence(
+                return Evidence.of(
                     "date_of_birth",
                     DOB_SAME_ESTIMATED,
-                    f"Same date of birth, {_long_date(x)}, estimated",
+                    say(gettext_noop("Same date of birth, %(date)s, estimated"), date=x),
                     "same estimated date of birth",
                 )
             if january:
-                return Evidence(
+                return Evidence.of(
                     "date_of_birth",
                     DOB_SAME_JANUARY_FIRST,
-                    f"Same date of birth, {_long_date(x)}, but 1 January is often a placeholder for a date not known",
+                    say(
+                        gettext_noop(
+                            "Same date of birth, %(date)s, but 1 January is often a placeholder for a date not known"
+                        ),
+                        date=x,
+                    ),
                     "same date of birth; " + _JANUARY,
                 )
             if x.day == 1:
-                return Evidence(
+                return Evidence.of(
                     "date_of_birth",
                     DOB_SAME_MONTH_FIRST,
-                    f"Same date of birth, {_long_date(x)}, but the 1st of the month is sometimes a placeholder",
+                    say(
+                        gettext_noop(
+                            "Same date of birth, %(date)s, but the 1st of the month is sometimes a placeholder"
+                        ),
+                        date=x,
+                    ),
                     "same date of birth; " + _MONTH_FIRST,
                 )
-            return Evidence("date_of_birth", DOB_SAME, f"Same date of birth, {_long_date(x)}", "same date of birth")
+            return Evidence.of(
+                "date_of_birth",
+                DOB_SAME,
+                say(gettext_noop("Same date of birth, %(date)s"), date=x),
+                "same date of birth",
+            )
         if not est and x.year == y.year and x.day == y.month and x.month == y.day:
-            return Evidence(
+            return Evidence.of(
                 "date_of_birth",
                 DOB_SWAPPED,
-                f"Dates of birth {pair}: day and month swapped",
+                say(gettext_noop("Dates of birth %(first)s and %(second)s: day and month swapped"), **pair),
                 "date of birth with day and month swapped",
             )
         if (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1 and not january:
-            return Evidence(
+            return Evidence.of(
                 "date_of_birth",
                 DOB_YEAR_APART,
-                f"Dates of birth {pair}: the same birthday a year apart (a slip in the year, or an estimated year)",
+                say(
+                    gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: the same birthday a year apart (a slip in the year, "
+                        "or an estimated year)"
+                    ),
+                    **pair,
+                ),
                 "same birthday a year apart",
             )
         if not est and _one_digit_apart(x, y):
-            return Evidence(
+            return Evidence.of(
                 "date_of_birth",
                 DOB_ONE_DIGIT,
-                f"Dates of birth {pair} differ by one digit",
+                say(gettext_noop("Dates of birth %(first)s and %(second)s differ by one digit"), **pair),
                 "dates of birth one digit apart",
             )
         if days <= 7:
-            return Evidence(
-                "date_of_birth", DOB_WITHIN_WEEK, f"Dates of birth {pair} are {days} days apart", _days_apart(days)
-            )
+            return Evidence.of("date_of_birth", DOB_WITHIN_WEEK, say(_DAYS_APART, **pair, days=days), _days_apart(days))
         if not flagged and (x.day == 1 or y.day == 1) and x.year == y.year:
             first = x if x.day == 1 else y
             if x.month == y.month or january:
-                what = "1 January" if january else "the 1st of the month"
-                return Evidence(
+                what = (
+                    gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: %(placeholder)s may be a placeholder (1 January) for "
+                        "the other date"
+                    )
+                    if january
+                    else gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: %(placeholder)s may be a placeholder (the 1st of the "
+                        "month) for the other date"
+                    )
+                )
+                return Evidence.of(
                     "date_of_birth",
                     DOB_WITHIN_MONTH if days <= 31 else DOB_PLACEHOLDER_FITS,
-                    f"Dates of birth {pair}: {_long_date(first)} may be a placeholder ({what}) for the other date",
+                    say(what, **pair, placeholder=first),
                     _JANUARY if january else _MONTH_FIRST,
                 )
-            return Evidence(
+            return Evidence.of(
                 "date_of_birth",
                 DOB_PLACEHOLDER_DIFFERENT,
-                f"Dates of birth {pair}: same year, different months; {_long_date(first)} may be a placeholder",
+                say(
+                    gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: same year, different months; %(placeholder)s may be "
+                        "a placeholder"
+                    ),
+                    **pair,
+                    placeholder=first,
+                ),
                 "born the same year, on different dates; " + _MONTH_FIRST,
             )
         if days <= 31:
-            return Evidence(
-                "date_of_birth", DOB_WITHIN_MONTH, f"Dates of birth {pair} are {days} days apart", _days_apart(days)
+            return Evidence.of(
+                "date_of_birth", DOB_WITHIN_MONTH, say(_DAYS_APART, **pair, days=days), _days_apart(days)
             )
         if est:
             years = days / 365.25
-            what = "one or both estimated" if flagged else "1 January may be a placeholder"
             if years <= 1:
-                return Evidence(
+                within = (
+                    gettext_noop("Dates of birth %(first)s and %(second)s: within a year, one or both estimated")
+                    if flagged
+                    else gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: within a year, 1 January may be a placeholder"
+                    )
+                )
+                return Evidence.of(
                     "date_of_birth",
                     ESTIMATE_CLOSE,
-                    f"Dates of birth {pair}: within a year, {what}",
+                    say(within, **pair),
                     "estimated dates of birth within a year" if flagged else _JANUARY,
                 )
             if years <= YEAR_TOLERANCE_ESTIMATED:
-                return Evidence(
+                apart = (
+                    gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: %(years)s years apart, one or both estimated"
+                    )
+                    if flagged
+                    else gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: %(years)s years apart, 1 January may be a placeholder"
+                    )
+                )
+                return Evidence.of(
                     "date_of_birth",
                     0.0,
-                    f"Dates of birth {pair}: {years:.1f} years apart, {what}",
+                    say(apart, **pair, years=f"{years:.1f}"),
                     f"estimated dates of birth {_years_apart(years)}"
                     if flagged
                     else f"dates of birth {_years_apart(years)}; {_JANUARY}",
                 )
-            return Evidence(
+            return Evidence.of(
                 "date_of_birth",
                 ESTIMATE_FAR,
-                f"Dates of birth {pair}: {years:.1f} years apart, more than an estimate usually misses by",
+                say(
+                    gettext_noop(
+                        "Dates of birth %(first)s and %(second)s: %(years)s years apart, more than an estimate usually "
+                        "misses by"
+                    ),
+                    **pair,
+                    years=f"{years:.1f}",
+                ),
                 f"dates of birth {_years_apart(years)}, more than an estimate usually misses by",
             )
         if x.year == y.year:
-            return Evidence(
+            return Evidence.of(
                 "date_of_birth",
                 DOB_SAME_YEAR,
-                f"Dates of birth {pair}: same year, {days} days apart",
+                say(
+                    gettext_noop("Dates of birth %(first)s and %(second)s: same year, %(days)s days apart"),
+                    **pair,
+                    days=days,
+                ),
                 "born the same year, but on different dates",
             )
-        return Evidence("date_of_birth", DOB_DIFFERENT, f"Different dates of birth, {pair}", "different date of birth")
+        return Evidence.of(
+            "date_of_birth",
+            DOB_DIFFERENT,
+            say(gettext_noop("Different dates of birth, %(first)s and %(second)s"), **pair),
+            "different date of birth",
+        )
     # One or both have only an estimated age.
     born_a = a.date_of_birth or a.approximate_birth_date
     born_b = b.date_of_birth or b.approximate_birth_date
     if born_a is None or born_b is None:
         return None
     years = abs((born_a - born_b).days) / 365.25
-    described = []
-    for p in (a, b):
-        if p.date_of_birth is not None:
-            described.append(f"date of birth {_long_date(p.date_of_birth)}")
-        elif p.estimated_age is not None:
-            described.append(f"estimated age {p.estimated_age[0]} on {_long_date(p.estimated_age[1])}")
-    text = " and ".join(described)
+    described = [
+        say(gettext_noop("date of birth %(date)s"), date=p.date_of_birth)
+        if p.date_of_birth is not None
+        else say(gettext_noop("estimated age %(years)s on %(date)s"), years=p.estimated_age[0], date=p.estimated_age[1])
+        for p in (a, b)
+        if p.date_of_birth is not None or p.estimated_age is not None
+    ]
+    # Each side has a date of birth or an estimated age (else there is no birth date to compare above).
+    text = say(gettext_noop("%(first)s and %(second)s"), first=described[0], second=described[1])
     if years <= 1:
-        return Evidence(
-            "date_of_birth", ESTIMATE_CLOSE, f"Ages agree within a year: {text}", "ages agree within a year"
+        return Evidence.of(
+            "date_of_birth",
+            ESTIMATE_CLOSE,
+            say(gettext_noop("Ages agree within a year: %(ages)s"), ages=text),
+            "ages agree within a year",
         )
     if years <= YEAR_TOLERANCE_ESTIMATED:
-        return Evidence(
+        return Evidence.of(
             "date_of_birth",
             0.0,
-            f"Ages {years:.1f} years apart, within what estimates miss by: {text}",
+            say(
+                gettext_noop("Ages %(years)s years apart, within what estimates miss by: %(ages)s"),
+                years=f"{years:.1f}",
+                ages=text,
+            ),
             f"ages {_years_apart(years)}, within what estimates miss by",
         )
-    return Evidence(
-        "date_of_birth", ESTIMATE_FAR, f"Ages {years:.1f} years apart: {text}", f"ages {_years_apart(years)}"
+    return Evidence.of(
+        "date_of_birth",
+        ESTIMATE_FAR,
+        say(gettext_noop("Ages %(years)s years apart: %(ages)s"), years=f"{years:.1f}", ages=text),
+        f"ages {_years_apart(years)}",
     )
+
+
+_DAYS_APART = gettext_noop("Dates of birth %(first)s and %(second)s are %(days)s days apart")
 
 
 def _days_apart(days: int) -> str:
@@ -1172,8 +1335,17 @@ def _compare_sex(a: Profile, b: Profile) -> Evidence | None:
     if not a.sex or not b.sex:
         return None
     if a.sex == b.sex:
-        return Evidence("sex", SEX_SAME, f"Both recorded as {a.sex}")
-    return Evidence("sex", SEX_DIFFERENT, f"Sex recorded differently: {a.sex} and {b.sex}", "sex recorded differently")
+        return Evidence.of("sex", SEX_SAME, say(gettext_noop("Both recorded as %(sex)s"), sex=SexRecorded(a.sex)))
+    return Evidence.of(
+        "sex",
+        SEX_DIFFERENT,
+        say(
+            gettext_noop("Sex recorded differently: %(first)s and %(second)s"),
+            first=SexRecorded(a.sex),
+            second=SexRecorded(b.sex),
+        ),
+        "sex recorded differently",
+    )
 
 
 def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
@@ -1182,20 +1354,36 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
     shared = a.nationalities & b.nationalities
     if shared:
         points = NATIONALITY_SHARED_COMMON if shared <= COMMON_NATIONALITIES else NATIONALITY_SHARED
-        return Evidence("nationality", points, "Shared nationality: " + ", ".join(sorted(shared)), "same nationality")
+        return Evidence.of(
+            "nationality",
+            points,
+            say(
+                gettext_noop("Shared nationality: %(nationalities)s"),
+                nationalities=Nationalities(tuple(sorted(shared))),
+            ),
+            "same nationality",
+        )
     for x in a.nationalities:
         for y in b.nationalities:
             if frozenset({x, y}) in RELATED_NATIONALITIES:
-                return Evidence(
+                return Evidence.of(
                     "nationality",
                     NATIONALITY_RELATED,
-                    f"Nationalities {x} and {y} are often recorded for each other",
+                    say(
+                        gettext_noop("Nationalities %(first)s and %(second)s are often recorded for each other"),
+                        first=Nationalities((x,)),
+                        second=Nationalities((y,)),
+                    ),
                     "nationalities often recorded for each other",
                 )
-    return Evidence(
+    return Evidence.of(
         "nationality",
         NATIONALITY_DIFFERENT,
-        f"Different nationalities: {', '.join(sorted(a.nationalities))} and {', '.join(sorted(b.nationalities))}",
+        say(
+            gettext_noop("Different nationalities: %(first)s and %(second)s"),
+            first=Nationalities(tuple(sorted(a.nationalities))),
+            second=Nationalities(tuple(sorted(b.nationalities))),
+        ),
         "different nationality",
     )
 
@@ -1233,11 +1421,26 @@ def compare(
         if found is not None:
             evidence.append(found)
     if trained is not None and searched:
+        model = (
+            say(
+                gettext_noop("trained %(date)s on %(records)s records"),
+                date=trained.trained_on,
+                records=f"{trained.records:,}",
+            )
+            if trained.trained_on is not None
+            else trained.label
+        )
         evidence.append(
-            Evidence(
+            Evidence.of(
                 "prior",
                 round(trained.prior_points(searched), 2),
-                f"How often two of {searched:,} children's records are of the same child (model {trained.label})",
+                say(
+                    gettext_noop(
+                        "How often two of %(searched)s children's records are of the same child (model %(model)s)"
+                    ),
+                    searched=f"{searched:,}",
+                    model=model,
+                ),
             )
         )
     score = round(sum(e.points for e in evidence), 2)
@@ -1246,10 +1449,15 @@ def compare(
         # The twins rule: the same family name and date of birth with another given name is a brother or
         # sister, whatever else agrees (an alias that matches is another alignment, not this one).
         evidence.append(
-            Evidence(
+            Evidence.of(
                 "name",
                 round(TWINS_CAP - score, 2),
-                "Same family name and date of birth but a different given name: likely twins, not the same child",
+                say(
+                    gettext_noop(
+                        "Same family name and date of birth but a different given name: likely twins, not the same "
+                        "child"
+                    )
+                ),
                 "same surname and date of birth but a different given name (likely twins)",
             )
         )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.services import Action, audit_record
-from childnrm.people import linkage, linkage_national, linkage_scoring, services
+from childnrm.people import linkage, linkage_national, linkage_reasons, linkage_scoring, services
 from childnrm.people.models import Child, LinkStatus, Sex
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
@@ -106,6 +106,9 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
         "errors": bool(error),
         "threshold": linkage_scoring.MATCH_THRESHOLD,
         "sexes": dict(Sex.choices),
+        # The reasons and nationalities in the reader's language (scoring keeps them as wording and codes).
+        "reason": linkage_reasons.reason,
+        "nationalities": linkage_reasons.nationalities_shown,
     }
     return render(request, "people/linkage/candidates.html", context, status=200)
 

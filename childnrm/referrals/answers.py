@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from childnrm.accounts import nations
+from childnrm.accounts.nations import NationRules
 from childnrm.kit.dates import long_date
 from childnrm.referrals import vocab
 from childnrm.referrals.models import Referral
@@ -60,6 +62,94 @@ class Line:
         return self.text
 
 
+def law_of(referral: Referral) -> NationRules:
+    """The nation whose law the referral's questions speak: its site's once routed, before that its referrer's (the
+    nation of the sites where they hold a role); England and Wales's when neither is known (ADR 0027)."""
+    if referral.site_id:
+        return nations.rules(referral.site)
+    return nations.rules(nations.nation_of_user(referral.created_by) if referral.created_by_id else None)
+
+
+@dataclass(frozen=True)
+class SafeguardingWords:
+    """How the referral asks about safeguarding already in place, in the terms of one nation's law."""
+
+    guardian_question: str
+    in_place: list[tuple[str, str]]  # (answer field, the form's checkbox)
+    in_place_shown: dict[str, str]  # answer field -> as the answers list it
+    discussion: str  # the form's question
+    discussion_what: str
+    discussion_enter: str
+    discussion_future: str
+    discussion_shown: str  # as the answers name it
+
+
+def safeguarding_words(law: NationRules) -> SafeguardingWords:
+    """England and Wales: a child in need plan, a child protection plan, a strategy discussion and the ICTG service.
+    Scotland: the child protection register, looked after, and the inter-agency referral discussion (National
+    Guidance for Child Protection in Scotland 2021, updated 2023). Northern Ireland: the register, looked after by a
+    Health and Social Care Trust (Children (NI) Order 1995), and the strategy discussion. Neither has a child in need
+    plan to ask about (docs/nations.md)."""
+    if law.english_law:
+        return SafeguardingWords(
+            guardian_question=_("Has the child been referred to the Independent Child Trafficking Guardian service?"),
+            in_place=[
+                ("child_in_need", _("Child in need plan")),
+                ("child_protection_plan", _("Child protection plan")),
+                ("looked_after", _("The child is looked after by a local authority")),
+            ],
+            in_place_shown={
+                "child_in_need": _("Child in need plan"),
+                "child_protection_plan": _("Child protection plan"),
+                "looked_after": _("Looked after by a local authority"),
+            },
+            discussion=_("When was the strategy discussion held? (optional)"),
+            discussion_what=_("The date of the strategy discussion"),
+            discussion_enter=_("Enter the date of the strategy discussion"),
+            discussion_future=_("The date of the strategy discussion must be today or in the past"),
+            discussion_shown=_("Strategy discussion"),
+        )
+    guardian = _("Has the child been referred to the %(service)s?") % {"service": law.guardian_service}
+    if law.nation == nations.Nation.SCOTLAND:
+        looked_after, looked_after_shown = (
+            _("The child is looked after by a local authority"),
+            _("Looked after by a local authority"),
+        )
+    else:
+        looked_after, looked_after_shown = (
+            _("The child is looked after by a Health and Social Care Trust"),
+            _("Looked after by a Health and Social Care Trust"),
+        )
+    words = {
+        "guardian_question": guardian,
+        "in_place": [
+            ("child_protection_plan", _("The child's name is on the child protection register")),
+            ("looked_after", looked_after),
+        ],
+        "in_place_shown": {
+            "child_protection_plan": _("On the child protection register"),
+            "looked_after": looked_after_shown,
+        },
+    }
+    if law.nation == nations.Nation.SCOTLAND:
+        return SafeguardingWords(
+            **words,
+            discussion=_("When was the inter-agency referral discussion (IRD) held? (optional)"),
+            discussion_what=_("The date of the inter-agency referral discussion"),
+            discussion_enter=_("Enter the date of the inter-agency referral discussion"),
+            discussion_future=_("The date of the inter-agency referral discussion must be today or in the past"),
+            discussion_shown=_("Inter-agency referral discussion"),
+        )
+    return SafeguardingWords(
+        **words,
+        discussion=_("When was the strategy discussion held? (optional)"),
+        discussion_what=_("The date of the strategy discussion"),
+        discussion_enter=_("Enter the date of the strategy discussion"),
+        discussion_future=_("The date of the strategy discussion must be today or in the past"),
+        discussion_shown=_("Strategy discussion"),
+    )
+
+
 def _yes_no(value: bool | None) -> str:
     return _("Not known") if value is None else (_("Yes") if value else _("No"))
 
@@ -101,6 +191,7 @@ def answer_sections(
 ) -> list[dict]:
     """Each section's answers as summary-list rows: question, lines of answer, change link (if any)."""
     r = referral
+    safeguarding = safeguarding_words(law_of(r))
     if r.date_of_birth:
         dob = _date(r.date_of_birth)
         if r.date_of_birth_estimated:
@@ -158,18 +249,9 @@ def answer_sections(
             (_("Referred to the guardian service"), _yes_no(r.ictg_referral_made)),
             (
                 _("Already in place"),
-                [
-                    label
-                    for flag, label in (
-                        (r.child_in_need, _("Child in need plan")),
-                        (r.child_protection_plan, _("Child protection plan")),
-                        (r.looked_after, _("Looked after by a local authority")),
-                    )
-                    if flag
-                ]
-                or _("None"),
+                [label for name, label in safeguarding.in_place_shown.items() if getattr(r, name)] or _("None"),
             ),
-            (_("Strategy discussion"), _date(r.strategy_discussion_date) or _("None")),
+            (safeguarding.discussion_shown, _date(r.strategy_discussion_date) or _("None")),
             (_("Anything else"), r.safeguarding_notes),
             (_("Social worker"), _social_worker_lines(r) or _("Not known")),
         ],

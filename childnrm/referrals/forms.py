@@ -21,7 +21,7 @@ from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
 from childnrm.kit.pending import KeepsUploadsMixin
 from childnrm.people.models import Sex
-from childnrm.referrals import vocab
+from childnrm.referrals import answers, vocab
 from childnrm.referrals.documents import (
     ACCEPT_ATTRIBUTE,
     MAX_DOCUMENT_BYTES,
@@ -605,6 +605,18 @@ class SafeguardingForm(SectionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Asked in the terms of the nation the referral is made in (a Scottish or Northern Irish referrer is not
+        # asked about England's plans, discussions or guardian service).
+        words = answers.safeguarding_words(answers.law_of(self.referral))
+        self.fields["ictg_referral_made"].label = words.guardian_question
+        self.fields["in_place"].choices = words.in_place
+        discussion = self.fields["strategy_discussion_date"]
+        discussion.label = words.discussion
+        discussion.what, discussion.enter, discussion.future = (
+            words.discussion_what,
+            words.discussion_enter,
+            words.discussion_future,
+        )
         self.fields["social_worker_local_authority"].queryset = _local_authorities()
         self.fields["social_worker_local_authority"].error_messages["invalid_choice"] = _(
             "Select a local authority from the list"

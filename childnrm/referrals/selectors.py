@@ -31,11 +31,23 @@ def sent_referral_get(user, reference: str) -> Referral:
     return referral
 
 
+def submitted_referrals_where(user, perm: Perm) -> QuerySet[Referral]:
+    """Submitted referrals (any status but draft: a case's history stays) held by sites where the user holds
+    `perm`. Drafts are nobody's but their writer's."""
+    return Referral.objects.filter(site_id__in=sites_where(user, perm)).exclude(status=ReferralStatus.DRAFT)
+
+
+def submitted_referral_get(user, reference: str, perm: Perm) -> Referral:
+    """One submitted referral of a site where the user holds `perm`: 404 otherwise, as if it did not exist."""
+    referral = submitted_referrals_where(user, perm).select_related("site", "child").filter(reference=reference).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
 def referrals_for_triage(user) -> QuerySet[Referral]:
     """Submitted referrals held by sites where the user triages (never anyone's drafts)."""
-    return Referral.objects.filter(site_id__in=sites_where(user, Perm.REFERRAL_TRIAGE)).exclude(
-        status=ReferralStatus.DRAFT
-    )
+    return submitted_referrals_where(user, Perm.REFERRAL_TRIAGE)
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -62,10 +74,7 @@ def referral_get(user, reference: str) -> Referral:
 
 
 def referral_get_for_triage(user, reference: str) -> Referral:
-    referral = referrals_for_triage(user).select_related("site", "child").filter(reference=reference).first()
-    if referral is None:
-        raise Http404
-    return referral
+    return submitted_referral_get(user, reference, Perm.REFERRAL_TRIAGE)
 
 
 # Consent to remain in the NRM at 18: one record (AdultConsent rows on the child's cases), the latest answer in force.

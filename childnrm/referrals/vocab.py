@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import gettext as gettext_module
 from collections.abc import Callable
 from functools import cache
 
 import pycountry
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from childnrm.kit.iso_names import country_shown as country_shown  # re-exported for the referral's pages
+from childnrm.kit.iso_names import iso_names
 
 
 class ExploitationType(models.TextChoices):
@@ -95,29 +96,15 @@ def languages() -> list[tuple[str, str]]:
 # Welsh (its iso3166-1 and iso639-3 catalogues). The English lists above stay for imports, the API, statistics
 # and records, which match or publish the English names.
 def countries_shown() -> list[tuple[str, str]]:
-    return _countries(_iso_names("iso3166-1"))
+    return _countries(iso_names("iso3166-1"))
 
 
 def languages_shown() -> list[tuple[str, str]]:
-    return _languages(_iso_names("iso639-3"))
-
-
-def country_shown(code: str) -> str:
-    return dict(countries_shown()).get(code, code)
+    return _languages(iso_names("iso639-3"))
 
 
 def language_shown(code: str) -> str:
     return dict(languages_shown()).get(code, code)
-
-
-def _iso_names(domain: str) -> Callable[[str], str]:
-    language = get_language() or ""
-    return _iso_catalogue(domain, "cy") if language.startswith("cy") else str
-
-
-@cache
-def _iso_catalogue(domain: str, language: str) -> Callable[[str], str]:
-    return gettext_module.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True).gettext
 
 
 @cache

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 class RecordType(models.TextChoices):
     DRAFT = "draft", _("Draft referral never sent")
-    REFERRAL_NOT_ACCEPTED = "referral_not_accepted", _("Referral withdrawn or handed off")
+    REFERRAL_NOT_ACCEPTED = "referral_not_accepted", _("Referral withdrawn or referred on")
     DECIDED_CASE = "decided_case", _("Case with the panel")
     SEXUAL_EXPLOITATION_CASE = "sexual_exploitation_case", _("Case involving child sexual exploitation")
     LOOKED_AFTER_CASE = "looked_after_case", _("Case of a looked-after child")
@@ -88,7 +88,7 @@ DEFAULTS: dict[str, Rule] = {
         RuleBasis.YEARS_AFTER_CLOSED,
         6,
         "The receiving site or the Single Competent Authority keeps its own copy. Six years after the "
-        "referral was withdrawn or handed off follows the Limitation Act 1980 (six years for most claims). "
+        "referral was withdrawn or referred on follows the Limitation Act 1980 (six years for most claims). "
         "A judgement; confirm it with your data protection officer.",
         True,
     ),

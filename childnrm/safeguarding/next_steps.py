@@ -13,6 +13,7 @@ from childnrm.decisions.models import Decision
 from childnrm.decisions.next_steps import NextStep
 from childnrm.kit.dates import long_date
 from childnrm.safeguarding import selectors
+from childnrm.safeguarding.models import PlanStatus
 
 
 def plan_step(decision: Decision, user: Any) -> list[NextStep]:
@@ -23,7 +24,21 @@ def plan_step(decision: Decision, user: Any) -> list[NextStep]:
     if child is None:
         return []
     manages = has_perm(user, Perm.PLAN_MANAGE, child.site_id)
-    plan = selectors.active_plan_of(child)
+    # The child's active plan (selectors.active_plan_of) with only what the step says: not the plan's decision
+    # (a dozen JSON fields) nor who recorded it.
+    plan = (
+        child.safeguarding_plans.filter(status=PlanStatus.ACTIVE)
+        .select_related("agreed_at_meeting")
+        .only(
+            "child_id",
+            "decision_id",
+            "agreed_at_meeting_id",
+            "created_at",
+            "next_review_on",
+            "agreed_at_meeting__starts_at",
+        )
+        .first()
+    )
     if plan is None:
         return [
             NextStep(

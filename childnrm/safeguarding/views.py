@@ -8,6 +8,7 @@ audit event; every change writes one in its service.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -106,16 +107,42 @@ class ActionRow:
         return AGREEMENT_TAGS[self.action.child_agreement]
 
 
+def _words(model: Any, field: str) -> dict[str, str]:
+    """A field's choices in the page's language, each label translated once per page (a model's
+    `get_FOO_display()`, which the words replace, translates every label of the field on each call)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _with_history_words(updates: list[PlanActionUpdate]) -> list[PlanActionUpdate]:
+    """Each update's statuses in words (`from_words`, `to_words`) for includes/history.html."""
+    before, after = _words(PlanActionUpdate, "from_status"), _words(PlanActionUpdate, "to_status")
+    for update in updates:
+        update.from_words = before.get(update.from_status, update.from_status)
+        update.to_words = after.get(update.to_status, update.to_status)
+    return updates
+
+
 def action_rows(user, actions, today) -> list[ActionRow]:
-    return [
-        ActionRow(
-            action=a,
-            overdue=a.status in OPEN_ACTION_STATUSES and a.due_on < today,
-            tag=STATUS_TAGS[a.status],
-            may_update=selectors.may_update_action(user, a),
+    """The plan's actions with their words for includes/actions_table.html (`status_words`, `agency_words`,
+    `agreement_words` on each action) and their updates' words for the history (when prefetched)."""
+    status, agency = _words(PlanAction, "status"), _words(PlanAction, "agency")
+    agreement = _words(PlanAction, "child_agreement")
+    rows = []
+    for a in actions:
+        a.status_words = status.get(a.status, a.status)
+        a.agency_words = agency.get(a.agency, a.agency)
+        a.agreement_words = agreement.get(a.child_agreement, a.child_agreement)
+        if "updates" in getattr(a, "_prefetched_objects_cache", {}):
+            _with_history_words(list(a.updates.all()))
+        rows.append(
+            ActionRow(
+                action=a,
+                overdue=a.status in OPEN_ACTION_STATUSES and a.due_on < today,
+                tag=STATUS_TAGS[a.status],
+                may_update=selectors.may_update_action(user, a),
+            )
         )
-        for a in actions
-    ]
+    return rows
 
 
 # The child's safeguarding overview -------------------------------------------------------------------
@@ -369,7 +396,9 @@ def _action_page(request: HttpRequest, action: PlanAction, form: ActionUpdateFor
     if may_update and form is None:
         form = ActionUpdateForm(initial={"status": action.status}, can_cancel=manages)
     sees_plan = selectors.plans_visible_to(request.user).filter(pk=action.plan_id).exists()
-    updates = list(action.updates.select_related("actor", "actor__organisation").order_by("-at", "-id"))
+    updates = _with_history_words(
+        list(action.updates.select_related("actor", "actor__organisation").order_by("-at", "-id"))
+    )
     _view_audit(request, child, "plan action", action=action.pk)
     return render(
         request,

@@ -53,13 +53,14 @@ class ConsistencyModel:
     effects: list[SiteEffect]
     fitted: bool
     problem: str = ""
+    separated: tuple[str, ...] = ()  # levels that decided all one way (see separated_levels)
 
 
-def _design(used: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """The outcome and the design matrix of "positive ~ C(site, Sum) + C(age_band) + ...", column for column and
-    named as patsy names them (levels in sorted order; the site in deviation coding, the case mix in treatment
-    coding against its first level; a case-mix factor with one level left out). Built from category codes with
-    numpy: patsy looks at every value in Python, which at national scale cost more than the fit."""
+def _design(used: pd.DataFrame) -> pd.DataFrame:
+    """The design matrix of "positive ~ C(site, Sum) + C(age_band) + ...", column for column and named as patsy
+    names them (levels in sorted order; the site in deviation coding, the case mix in treatment coding against its
+    first level; a case-mix factor with one level left out). Built from category codes with numpy: patsy looks at
+    every value in Python, which at national scale cost more than the fit."""
     columns: dict[str, np.ndarray] = {"Intercept": np.ones(len(used))}
     site = pd.Categorical(used["site"].astype(str))
     last = len(site.categories) - 1
@@ -71,36 +72,102 @@ def _design(used: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
             continue
         for j, level in enumerate(factor.categories[1:], start=1):
             columns[f"C({name})[T.{level}]"] = (factor.codes == j).astype(float)
-    return used["rg_positive"].astype(float), pd.DataFrame(columns, index=used.index)
+    return pd.DataFrame(columns, index=used.index)
+
+
+def _patterns(used: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct pattern of site and case mix, with its decisions (`trials`) and positive ones
+    (`positives`): the logistic model's likelihood depends on the decisions only through these counts, so the
+    binomial fit on a few hundred patterns gives the estimates of the fit on every decision."""
+    keys = used[["site", *CASE_MIX]].astype(str)
+    keys["positive"] = used["rg_positive"].astype(float)
+    grouped = keys.groupby(["site", *CASE_MIX], sort=True)["positive"].agg(["sum", "size"])
+    return grouped.rename(columns={"sum": "positives", "size": "trials"}).reset_index()
+
+
+def separated_levels(used: pd.DataFrame) -> list[str]:
+    """Case-mix levels (and sites) whose every decision went the same way: the model's estimate for such a level
+    has no finite maximum (separation), so its fit stops where the likelihood stops changing, not at a true
+    value. The other estimates are unaffected in practice; the methodology note says which levels these are."""
+    found = []
+    for name in ("site", *CASE_MIX):
+        rates = used.groupby(used[name].astype(str))["rg_positive"].agg(lambda v: v.astype(float).mean())
+        if len(rates) < 2:
+            continue
+        found += [f"{name.replace('_', ' ')} {level}" for level, rate in rates.items() if rate in (0.0, 1.0)]
+    return found
+
+
+def _in_model(decided: pd.DataFrame, *, min_decisions: int) -> pd.DataFrame:
+    """The decisions the model is fitted to: those with an outcome, of sites with at least `min_decisions`."""
+    counts = decided["site"].value_counts()
+    used = decided[decided["site"].isin(counts[counts >= min_decisions].index)]
+    return used[used["rg_positive"].notna()]
+
+
+def _decided_in_period(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules
+) -> tuple[pd.DataFrame, int]:
+    decided = cases[cases["rg_quarter"].isin({q.code for q in filters.quarters})]
+    return decided, max(rules.min_denominator, rules.threshold)
+
+
+def separation_note(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> str:
+    """For the methodology note: which groups of the modelled decisions decided all one way, if any."""
+    decided, minimum = _decided_in_period(cases, filters, rules)
+    used = _in_model(decided, min_decisions=minimum)
+    if used["site"].nunique() < 2 or used["rg_positive"].nunique() < 2:
+        return ""
+    levels = separated_levels(used)
+    if not levels:
+        return ""
+    return (
+        f"In this release every modelled decision in some groups went the same way ({'; '.join(levels)}). Such a "
+        "group's own estimate has no finite value (separation): the fit stops where the likelihood stops changing, "
+        "and that estimate means nothing. The other estimates are unaffected: they are those of the model fitted "
+        "without those groups' decisions, which carry no information about them."
+    )
 
 
 def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> ConsistencyModel:
     """Fit the model to the panel's reasonable grounds decisions (one row each: `site`, the case mix, and
-    `rg_positive`). Sites with fewer than `min_decisions` decisions are left out of the model."""
-    counts = decided["site"].value_counts()
-    used = decided[decided["site"].isin(counts[counts >= min_decisions].index)]
-    used = used[used["rg_positive"].notna()]
+    `rg_positive`). Sites with fewer than `min_decisions` decisions are left out of the model.
+
+    The model is fitted as a binomial GLM on the distinct site and case-mix patterns with their counts of
+    decisions and positives. It is the same model, with the same estimates, as a logistic regression on every
+    decision (statistics/tests/test_consistency.py holds them equal), from a few hundred rows instead of every
+    decision."""
+    used = _in_model(decided, min_decisions=min_decisions)
     sites = sorted(set(used["site"]))
     if len(sites) < 2:
         return ConsistencyModel([], False, "At least two sites, each with enough decisions, are needed to compare.")
     if used["rg_positive"].nunique() < 2:
         return ConsistencyModel([], False, "Every decision in the period had the same outcome: nothing to compare.")
-    endog, exog = _design(used)
+    patterns = _patterns(used)
+    exog = _design(patterns)
+    trials = patterns["trials"].to_numpy(dtype=float)
+    positives = patterns["positives"].to_numpy(dtype=float)
     import statsmodels.api as sm
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = sm.Logit(endog, exog).fit(disp=0, maxiter=100)
+            # Successes and failures per pattern; IRLS is Newton's method for the logit link, run to a tighter
+            # tolerance than the default so that the estimates are those of the fit on every decision.
+            result = sm.GLM(np.column_stack([positives, trials - positives]), exog, family=sm.families.Binomial()).fit(
+                tol=1e-12, maxiter=100
+            )
     except Exception as error:  # separation, a singular design: the model says nothing usable
         return ConsistencyModel([], False, f"The model could not be fitted ({type(error).__name__}).")
     if not np.all(np.isfinite(result.bse)):
         return ConsistencyModel([], False, "The model could not be fitted (some groups decided all one way).")
-    names = list(result.params.index)
+    names = list(exog.columns)
     site_terms = [n for n in names if n.startswith("C(site, Sum)")]
     site_columns = [names.index(term) for term in site_terms]
-    design = np.asarray(result.model.exog, dtype=float)
+    design = exog.to_numpy(dtype=float)
     params = np.asarray(result.params, dtype=float)
+    decisions_of = used["site"].value_counts()
+    positives_of = used.groupby("site")["rg_positive"].agg(lambda v: int(v.astype(bool).sum()))
     effects = []
     for i, site in enumerate(sites):
         contrast = np.zeros(len(names))
@@ -114,18 +181,17 @@ def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> Consistency
         low, high = (float(v) for v in np.asarray(test.conf_int()).ravel()[:2])
         # Every case as if this site had decided it: the site's columns of the design set to its deviation code
         # (1 in its own column; -1 in every column for the last site), the case mix as it is: the model's
-        # prediction for the data with `site` replaced.
+        # prediction for the data with `site` replaced, each pattern weighted by its decisions.
         counterfactual = design.copy()
         counterfactual[:, site_columns] = 0.0 if i < len(site_terms) else -1.0
         if i < len(site_terms):
             counterfactual[:, site_columns[i]] = 1.0
-        adjusted = float(np.mean(result.model.cdf(counterfactual @ params))) * 100
-        mine = used[used["site"] == site]
+        adjusted = float(np.average(1 / (1 + np.exp(-(counterfactual @ params))), weights=trials)) * 100
         effects.append(
             SiteEffect(
                 site=site,
-                decisions=len(mine),
-                positives=int(mine["rg_positive"].astype(bool).sum()),
+                decisions=int(decisions_of[site]),
+                positives=int(positives_of[site]),
                 adjusted_rate=adjusted,
                 odds_ratio=float(np.exp(estimate)),
                 lower=float(np.exp(low)),
@@ -133,14 +199,13 @@ def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> Consistency
                 p_value=float(np.asarray(test.pvalue).ravel()[0]),
             )
         )
-    return ConsistencyModel(effects, True)
+    return ConsistencyModel(effects, True, separated=tuple(separated_levels(used)))
 
 
 def consistency_table(
     cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
 ) -> StatTable:
-    decided = cases[cases["rg_quarter"].isin({q.code for q in filters.quarters})]
-    minimum = max(rules.min_denominator, rules.threshold)
+    decided, minimum = _decided_in_period(cases, filters, rules)
     model = fit_consistency(decided, min_decisions=minimum)
     by_site = {e.site: e for e in model.effects}
     rows = []

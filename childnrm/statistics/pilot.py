@@ -2,8 +2,8 @@
 
 What the devolved decision-making pilot is meant to show: faster decisions, tied to a safeguarding plan, with
 actions done and better outcomes afterwards. Each table puts the panel and the SCA side by side. The SCA's own
-decisions are those it reported back (recorded in `handovers`); cases handed to it without a reported decision
-count in its hand-offs but not in its decision times.
+decisions are those it reported back (recorded in `handovers`); cases referred on or transferred to it without a
+reported decision count in the cases it was sent but not in its decision times.
 """
 
 from __future__ import annotations
@@ -252,8 +252,9 @@ def after_the_decision(data: PilotData, filters: StatisticsFilters, rules: Discl
         value_headers=("Children", "Re-referred", "Re-referred %", "Went missing", "Went missing %"),
         rows=tuple(rows),
         notes=(
-            "Panel: children the panel first decided about in the period. SCA: children whose case was handed to "
-            "the SCA, from its reported decision (or the hand-off when it has reported none) in the period.",
+            "Panel: children the panel first decided about in the period. SCA: children whose case was referred on or "
+            "transferred to the SCA, from its reported decision (or the day it was sent, when it has reported none) in "
+            "the period.",
             "Re-referred: a later referral of the child (under any record linked to theirs as the same child), or an "
             "outcome review saying so. Went missing: a missing episode that started after the decision.",
         ),

@@ -97,7 +97,7 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str, row_values: list, col
     """Counts of `frame`'s rows by two columns, in the given order (absent combinations are 0)."""
     if frame.empty:
         return [[0 for _ in column_values] for _ in row_values]
-    counts = frame.groupby([rows, columns]).size()
+    counts = frame.groupby([rows, columns]).size().to_dict()  # a dict: looking up a MultiIndex cell by cell was slow
     return [[int(counts.get((r, c), 0)) for c in column_values] for r in row_values]
 
 

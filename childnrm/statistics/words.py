@@ -216,8 +216,9 @@ NOTES = (
         "so children whose case went to the SCA have reviews only where the service follows them up."
     ),
     gettext_noop(
-        "Panel: children the panel first decided about in the period. SCA: children whose case was handed to the "
-        "SCA, from its reported decision (or the hand-off when it has reported none) in the period."
+        "Panel: children the panel first decided about in the period. SCA: children whose case was referred on or "
+        "transferred to the SCA, from its reported decision (or the day it was sent, when it has reported none) in the "
+        "period."
     ),
     gettext_noop(
         "Re-referred: a later referral of the child (under any record linked to theirs as the same child), or an "

@@ -42,6 +42,8 @@ def backdate(referral: Referral, submitted_on: date) -> Referral:
     referral.refresh_from_db()
     ReferralStatusChange.objects.filter(referral=referral).update(at=at)
     assessment = referral.triage_assessments.first()
+    if assessment is None:
+        raise ValueError(f"Referral {referral.reference} has no assessment: backdate it once it has been submitted")
     fresh = eligibility.assess(referral, receiving_site=referral.site)
     TriageAssessment.objects.filter(pk=assessment.pk).update(
         outcome=fresh.outcome, reasons=fresh.reasons, assessed_at=at + timedelta(minutes=1)

@@ -221,7 +221,7 @@ def area_site(referral: Referral) -> tuple[Site | None, str]:
     lives = referral.residence_local_authority
     found = referral.found_local_authority
     lives_site = site_covering(lives)
-    if lives_site is not None:
+    if lives is not None and lives_site is not None:
         return lives_site, f"The child lives in {lives.name}, which is in the area of {lives_site.name}."
     found_site = site_covering(found)
     where_lives = (
@@ -229,7 +229,7 @@ def area_site(referral: Referral) -> tuple[Site | None, str]:
         if lives is not None
         else "Where the child lives is not known"
     )
-    if found_site is not None:
+    if found is not None and found_site is not None:
         return found_site, f"{where_lives}; they were referred in {found.name}, in the area of {found_site.name}."
     if found is not None:
         return None, f"{where_lives}, and {found.name}, where they were referred, is not in a panel site's area."
@@ -263,7 +263,7 @@ def assess(referral: Referral, *, receiving_site: Site | None = None, on: date |
     if site is None:
         why_not.append("the child neither lives nor was referred in a panel site's area")
 
-    if why_not:
+    if why_not or site is None:  # no area site always gives a reason why not: `site` is known below
         # The SCA decides; the area's site (else the site it was sent to) confirms and sends the case on.
         reasons.append(f"The Single Competent Authority decides, because {_sentence(why_not)}.")
         return Assessment(TriageOutcome.SCA, site or receiving_site, reasons, target_site=None)

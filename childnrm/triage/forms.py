@@ -3,7 +3,10 @@ and the young person's consent to remain in the NRM at 18."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,14 +50,18 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, sites: list[Site], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if len(sites) > 1:
-            self.fields["site"].choices = [("", _("All your sites")), *((str(s.pk), s.name) for s in sites)]
+            cast(forms.ChoiceField, self.fields["site"]).choices = [
+                ("", _("All your sites")),
+                *((str(s.pk), s.name) for s in sites),
+            ]
         else:
             del self.fields["site"]
 
     def filters(self) -> QueueFilters:
         """The filters to apply; a value not understood (an old link, an edited URL) is quietly dropped."""
         if not self.is_valid():
-            valid = self.data.copy()
+            # request.GET (a QueryDict, copied mutable) or, from code, a plain dict.
+            valid = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
             for name in self.errors:
                 valid.pop(name, None)
             self.data, self._errors = valid, None
@@ -92,23 +99,25 @@ class TriageForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, holding_site: Site, other_sites: list[Site], hard_exclusion: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [
+        outcome = cast(forms.ChoiceField, self.fields["outcome"])
+        outcome.choices = [
             (TriageOutcome.PANEL, gettext("%(site)s decides") % {"site": holding_site.name}),
             (TriageOutcome.OTHER_SITE, _("Transfer to another site's panel")),
             (TriageOutcome.SCA, _("Refer on to the Single Competent Authority")),
         ]
-        self.fields["site"].choices = [(str(s.pk), s.name) for s in other_sites]
+        cast(forms.ChoiceField, self.fields["site"]).choices = [(str(s.pk), s.name) for s in other_sites]
         self.other_sites = {str(s.pk): s for s in other_sites}
         if not other_sites:
-            self.fields["outcome"].choices = [c for c in self.fields["outcome"].choices if c[0] != "other_site"]
+            outcome.choices = [c for c in outcome.choices if c[0] != "other_site"]
         if hard_exclusion:
             # A hard exclusion applies: only the SCA is offered, and a panel sent anyway is refused by name.
-            self.fields["outcome"].choices = [(TriageOutcome.SCA, _("Refer on to the Single Competent Authority"))]
-            self.fields["outcome"].error_messages["invalid_choice"] = hard_exclusion
+            outcome.choices = [(TriageOutcome.SCA, _("Refer on to the Single Competent Authority"))]
+            outcome.error_messages["invalid_choice"] = hard_exclusion
             self.fields["reason"].help_text = _("Needed only if you change the outcome the rules suggest.")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == TriageOutcome.OTHER_SITE and not data.get("site") and "site" not in self.errors:
             self.add_error("site", _("Select the site to transfer the referral to"))
         return data
@@ -182,13 +191,14 @@ class FactsForm(GovukFormMixin, forms.Form):
             "public_order_disqualification": "yes" if referral.public_order_disqualification else "no",
         }
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         born, age = data.get("date_of_birth"), data.get("estimated_age_years")
         if born is not None and age is not None:
             self.add_error("estimated_age_years", _("Leave the estimated age blank if you know the date of birth"))
         if data.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
-            self.fields["date_of_birth"].error_parts = list(DateParts.parts)
+            cast(GovukDateField, self.fields["date_of_birth"]).error_parts = list(DateParts.parts)
             self.add_error("date_of_birth", _("Enter the estimated date of birth, or untick ‘estimate’"))
         return data
 
@@ -262,8 +272,9 @@ class EarlierRecordForm(GovukFormMixin, forms.Form):
         error_messages={"max_length": _("The reason must be 2,000 characters or fewer")},
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not data.get("reason"):
             self.add_error("reason", _("Enter why this is not the same child"))
         return data

@@ -18,6 +18,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext_noop
 
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
@@ -40,9 +41,12 @@ SCA_NAME = "Home Office Single Competent Authority"
 PACKET_LANGUAGE = "en-gb"
 
 SECTIONS: list[tuple[str, list[str]]] = [
-    ("The referral", ["reference", "status", "source", "site", "created_at", "submitted_at", "created_by"]),
     (
-        "The child",
+        gettext_noop("The referral"),
+        ["reference", "status", "source", "site", "created_at", "submitted_at", "created_by"],
+    ),
+    (
+        gettext_noop("The child"),
         [
             "given_names",
             "family_name",
@@ -65,7 +69,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "The exploitation",
+        gettext_noop("The exploitation"),
         [
             "exploitation_types",
             "county_lines",
@@ -76,9 +80,9 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "public_order_disqualification",
         ],
     ),
-    ("The account and indicators", ["account", "indicators"]),
+    (gettext_noop("The account and indicators"), ["account", "indicators"]),
     (
-        "Safeguarding already in place",
+        gettext_noop("Safeguarding already in place"),
         [
             "ictg_referral_made",
             "child_in_need",
@@ -89,7 +93,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "The referrer",
+        gettext_noop("The referrer"),
         ["referrer_organisation", "referrer_name", "referrer_job_title", "referrer_email", "referrer_phone"],
     ),
 ]
@@ -98,40 +102,66 @@ SECTIONS: list[tuple[str, list[str]]] = [
 NOT_IN_PACKET = {"id", "updated_at", "sections_saved", "child", "unmapped", "form_sections", "form_fingerprint"}
 
 LABELS = {
-    "reference": "Referral reference",
-    "site": "Site holding the case",
-    "created_at": "Started",
-    "submitted_at": "Submitted",
-    "created_by": "Submitted by",
-    "date_of_birth_estimated": "Date of birth is estimated",
-    "estimated_age_years": "Estimated age (years)",
-    "age_uncertain": "Age is uncertain",
-    "age_disputed": "Age is disputed",
-    "interpreter_needed": "Interpreter needed",
-    "residence_local_authority": "Local authority where the child lives",
-    "found_local_authority": "Local authority where the child was found or referred",
-    "found_location": "Where the child was found",
-    "exploitation_types": "Types of exploitation",
-    "county_lines": "County lines",
-    "exploitation_location": "Where the exploitation happened",
-    "exploitation_started": "Exploitation began",
-    "exploitation_ended": "Exploitation ended",
-    "age_at_exploitation": "Age when exploited",
-    "public_order_disqualification": "Public-order disqualification being considered",
-    "account": "Account in the referrer's words",
-    "indicators": "Indicators of exploitation",
-    "ictg_referral_made": "Referred to the Independent Child Trafficking Guardian service",
-    "child_in_need": "Child in need",
-    "child_protection_plan": "Child protection plan",
-    "looked_after": "Looked after",
-    "strategy_discussion_date": "Strategy discussion date",
-    "safeguarding_notes": "Safeguarding notes",
-    "referrer_organisation": "Referring organisation",
-    "referrer_name": "Referrer's name",
-    "referrer_job_title": "Referrer's job title",
-    "referrer_email": "Referrer's email address",
-    "referrer_phone": "Referrer's telephone number",
+    "reference": gettext_noop("Referral reference"),
+    "site": gettext_noop("Site holding the case"),
+    "created_at": gettext_noop("Started"),
+    "submitted_at": gettext_noop("Submitted"),
+    "created_by": gettext_noop("Submitted by"),
+    "date_of_birth_estimated": gettext_noop("Date of birth is estimated"),
+    "estimated_age_years": gettext_noop("Estimated age (years)"),
+    "age_uncertain": gettext_noop("Age is uncertain"),
+    "age_disputed": gettext_noop("Age is disputed"),
+    "interpreter_needed": gettext_noop("Interpreter needed"),
+    "residence_local_authority": gettext_noop("Local authority where the child lives"),
+    "found_local_authority": gettext_noop("Local authority where the child was found or referred"),
+    "found_location": gettext_noop("Where the child was found"),
+    "exploitation_types": gettext_noop("Types of exploitation"),
+    "county_lines": gettext_noop("County lines"),
+    "exploitation_location": gettext_noop("Where the exploitation happened"),
+    "exploitation_started": gettext_noop("Exploitation began"),
+    "exploitation_ended": gettext_noop("Exploitation ended"),
+    "age_at_exploitation": gettext_noop("Age when exploited"),
+    "public_order_disqualification": gettext_noop("Public-order disqualification being considered"),
+    "account": gettext_noop("Account in the referrer's words"),
+    "indicators": gettext_noop("Indicators of exploitation"),
+    "ictg_referral_made": gettext_noop("Referred to the Independent Child Trafficking Guardian service"),
+    "child_in_need": gettext_noop("Child in need"),
+    "child_protection_plan": gettext_noop("Child protection plan"),
+    "looked_after": gettext_noop("Looked after"),
+    "strategy_discussion_date": gettext_noop("Strategy discussion date"),
+    "safeguarding_notes": gettext_noop("Safeguarding notes"),
+    "referrer_organisation": gettext_noop("Referring organisation"),
+    "referrer_name": gettext_noop("Referrer's name"),
+    "referrer_job_title": gettext_noop("Referrer's job title"),
+    "referrer_email": gettext_noop("Referrer's email address"),
+    "referrer_phone": gettext_noop("Referrer's telephone number"),
 }
+# The labels the packet takes from the fields' names, and its other section titles. The packet writes them in English
+# (its fingerprint); they are marked here so the catalogue holds them, and the meeting papers show each in the
+# reader's language (panels.views._sections_for_reader). A test holds this list to what the packet writes.
+FIELD_NAME_LABELS = {
+    "status": gettext_noop("Status"),
+    "source": gettext_noop("Source"),
+    "given_names": gettext_noop("Given names"),
+    "family_name": gettext_noop("Family name"),
+    "aliases": gettext_noop("Aliases"),
+    "date_of_birth": gettext_noop("Date of birth"),
+    "sex": gettext_noop("Sex"),
+    "gender_identity": gettext_noop("Gender identity"),
+    "nationalities": gettext_noop("Nationalities"),
+    "languages": gettext_noop("Languages"),
+    "ethnicity": gettext_noop("Ethnicity"),
+    "address": gettext_noop("Address"),
+    "social_worker_name": gettext_noop("Social worker name"),
+    "social_worker_team": gettext_noop("Social worker team"),
+    "social_worker_local_authority": gettext_noop("Social worker local authority"),
+    "social_worker_email": gettext_noop("Social worker email"),
+    "social_worker_phone": gettext_noop("Social worker phone"),
+    "form_reference": gettext_noop("Form reference"),
+}
+OTHER_DETAILS = gettext_noop("Other details")
+FROM_HOME_OFFICE_FORM = gettext_noop("From the Home Office form: %(heading)s")
+IMPORTED_AS_GIVEN = gettext_noop("Imported answers kept as given")
 _LIST_LABELS = {
     "exploitation_types": dict(ExploitationType.choices),
     "indicators": dict(Indicator.choices),
@@ -202,11 +232,11 @@ def referral_sections(referral: Referral) -> list[dict[str, Any]]:
     ]
     others = [f for n, f in fields.items() if n not in placed and n not in NOT_IN_PACKET]
     if others:
-        sections.append({"title": "Other details", "fields": [_field_entry(referral, f) for f in others]})
+        sections.append({"title": OTHER_DETAILS, "fields": [_field_entry(referral, f) for f in others]})
     for form_section in referral.form_sections or []:
         sections.append(
             {
-                "title": f"From the Home Office form: {form_section['heading']}",
+                "title": FROM_HOME_OFFICE_FORM % {"heading": form_section["heading"]},
                 "fields": [
                     {"name": f"form.{i['field']}", "label": i["label"], "value": i["value"], "display": i["value"]}
                     for i in form_section["items"]
@@ -216,7 +246,7 @@ def referral_sections(referral: Referral) -> list[dict[str, Any]]:
     if referral.unmapped:
         sections.append(
             {
-                "title": "Imported answers kept as given",
+                "title": IMPORTED_AS_GIVEN,
                 "fields": [
                     {"name": f"unmapped.{k}", "label": k, "value": v, "display": json.dumps(v, ensure_ascii=False)}
                     for k, v in sorted(referral.unmapped.items())
@@ -262,7 +292,7 @@ def case_packet(referral: Referral, *, sent: dict[str, Any] | None = None) -> di
         "handoff": sent,
         "referral": {
             "reference": referral.reference,
-            "child_reference": referral.child.reference if referral.child_id else None,
+            "child_reference": referral.child.reference if referral.child else None,
             "sections": referral_sections(referral),
         },
         "documents": [

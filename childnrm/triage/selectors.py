@@ -149,9 +149,12 @@ def clock_for(referral: Referral, today: date) -> clocks.CaseClock:
 
     A referral read without it (the triage page) is taken as not yet decided: only its RG clock shows.
     """
+    submitted_at, site = referral.submitted_at, referral.site
+    if submitted_at is None or site is None:  # only a submitted referral, held by a site, is on a clock
+        raise ValueError(f"Referral {referral.reference} has not been submitted: it has no clock")
     return clocks.case_clock(
-        referral.submitted_at,
-        referral.site,
+        submitted_at,
+        site,
         running=referral.status in clocks.CLOCK_STATUSES,
         today=today,
         rg_decided=getattr(referral, "rg_decided", False),
@@ -162,7 +165,7 @@ def clock_for(referral: Referral, today: date) -> clocks.CaseClock:
     )
 
 
-_AT = DateTimeField()
+_AT: DateTimeField = DateTimeField()
 
 
 def _ordering(sort: str, sites: list[Site], today: date) -> list:
@@ -203,10 +206,11 @@ def attach_triage_state(referrals: list[Referral]) -> list[Referral]:
     for assessment in assessments:
         latest.setdefault(assessment.referral_id, assessment)
     for referral in referrals:
-        assessment = latest.get(referral.pk)
-        referral.engine_outcome = assessment.outcome if assessment else ""
-        referral.triage_outcome = (assessment.final_outcome or assessment.outcome) if assessment else ""
-        referral.triage_confirmed_at = assessment.confirmed_at if assessment else None
+        found = latest.get(referral.pk)
+        # Set on the page's rows as a queryset annotation would be (the model declares no such attribute).
+        referral.engine_outcome = found.outcome if found else ""  # type: ignore[attr-defined]
+        referral.triage_outcome = (found.final_outcome or found.outcome) if found else ""  # type: ignore[attr-defined]
+        referral.triage_confirmed_at = found.confirmed_at if found else None  # type: ignore[attr-defined]
     return referrals
 
 

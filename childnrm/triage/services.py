@@ -90,11 +90,12 @@ def latest_assessment(referral: Referral) -> TriageAssessment | None:
 
 
 def _decision_words(outcome: str, site: Site | None) -> str:
+    # A panel (this site's or another's) always comes with its site; the SCA with none.
+    if outcome == TriageOutcome.SCA or site is None:
+        return "referred on to the Single Competent Authority"
     if outcome == TriageOutcome.PANEL:
         return f"{site.name} decides"
-    if outcome == TriageOutcome.OTHER_SITE:
-        return f"transferred to {site.name}"
-    return "referred on to the Single Competent Authority"
+    return f"transferred to {site.name}"
 
 
 def triage_confirm(
@@ -121,6 +122,8 @@ def triage_confirm(
         assessment = locked.triage_assessments.select_for_update().first()
         if locked.status != ReferralStatus.SUBMITTED or assessment is None or assessment.confirmed_at is not None:
             raise ReferralStateError(gettext("This referral has already been triaged."))
+        if locked.site_id is None:  # a submitted referral is always held by a site
+            raise ValueError(f"Referral {locked.reference} is held by no site")
         from_site = Site.objects.get(pk=locked.site_id)
         locked.site = from_site
         if final_outcome == TriageOutcome.PANEL:
@@ -164,7 +167,7 @@ def triage_confirm(
         else:
             _change_status(locked, ReferralStatus.HANDED_OFF, user, status_reason)
             sent = _refer_on(locked, final_outcome, from_site, final_site, user, status_reason)
-            if final_outcome == TriageOutcome.OTHER_SITE:
+            if final_outcome == TriageOutcome.OTHER_SITE and final_site is not None:  # checked above
                 _receive(locked, from_site, final_site, user)
 
         audit_record(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm, sites_where
+from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Site
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
@@ -25,7 +26,7 @@ from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
-from childnrm.referrals.selectors import referral_get_for_triage
+from childnrm.referrals.selectors import referral_get_for_triage, submitted_referral_get
 from childnrm.referrals.services import ReferralStateError
 from childnrm.referrals.vocab import ExploitationType
 from childnrm.triage import eligibility
@@ -53,6 +54,9 @@ from childnrm.triage.services import (
 )
 from childnrm.triage.views_earlier_records import earlier_records_context
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 PAGE_SIZE = 25
 EXPLOITATION_LABELS = dict(ExploitationType.choices)
 PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
@@ -72,13 +76,14 @@ def age_text(referral: Referral, today: date) -> str:
     return gettext("Not known")
 
 
-TRIAGE_STATE = {
+# Keyed by the stored values (a model's CharField reads back as a plain str).
+TRIAGE_STATE: dict[str, tuple[_StrPromise, str]] = {
     ReferralStatus.SUBMITTED: (gettext_lazy("Awaiting confirmation"), "govuk-tag--blue"),
     ReferralStatus.ACCEPTED: (gettext_lazy("Accepted"), "govuk-tag--green"),
     ReferralStatus.HANDED_OFF: (gettext_lazy("Sent to the SCA"), "govuk-tag--grey"),
     ReferralStatus.WITHDRAWN: (gettext_lazy("Withdrawn"), "govuk-tag--grey"),
 }
-OUTCOME_SHORT = {
+OUTCOME_SHORT: dict[str, _StrPromise] = {
     TriageOutcome.PANEL: gettext_lazy("This site's panel"),
     TriageOutcome.OTHER_SITE: gettext_lazy("Another site's panel"),
     TriageOutcome.SCA: gettext_lazy("Single Competent Authority"),
@@ -96,13 +101,14 @@ class QueueRow:
     possible_earlier: bool = False  # an earlier record of the child may exist, not yet linked or rejected
 
 
-def queue_page(queue: QuerySet[Referral], number: str | None, *, user=None):
+def queue_page(queue: QuerySet[Referral], number: str | None, *, user=None) -> Page[Any]:
     """One page of the queue: the page's ids first (the index alone answers), then just those rows.
 
     A deep page then skips over index entries rather than over joined rows. With `user`, each row also
     says whether it has a possible earlier record that user may decide about.
     """
-    page = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    # A page of ids, whose list is then replaced by those rows (hence Page[Any]).
+    page: Page[Any] = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
     ids = list(page.object_list)
     rows = with_clock_state(queue.order_by().filter(pk__in=ids))
     if user is not None:
@@ -126,12 +132,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             referral=r,
             age=age_text(r, today),
             clock=clock_for(r, today),
-            state=TRIAGE_STATE[r.status][0],
+            state=str(TRIAGE_STATE[r.status][0]),
             state_class=TRIAGE_STATE[r.status][1],
-            outcome=OUTCOME_SHORT.get(r.triage_outcome, ""),
+            outcome=str(OUTCOME_SHORT.get(getattr(r, "triage_outcome", ""), "")),  # set by attach_triage_state
             possible_earlier=getattr(r, "possible_earlier", False),
         )
-        for r in attach_triage_state(page.object_list)
+        for r in attach_triage_state(list(page.object_list))
     ]
     audit_record(
         request=request,
@@ -141,7 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         purpose=PURPOSE,
         detail={"page": page.number, "ids": [row.referral.pk for row in rows]},
     )
-    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    kept = {k: str(v) for k, v in request.GET.items() if k != "page" and v}  # a query's values are text
     return render(
         request,
         "triage/queue.html",
@@ -157,8 +163,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _other_sites(referral: Referral) -> list[Site]:
-    return list(Site.objects.filter(active=True).exclude(pk=referral.site_id).order_by("name"))
+def _holding_site(referral: Referral) -> Site:
+    """The site holding a referral reached through a site's permission (only a draft has none, and no site's
+    permission reaches a draft)."""
+    if referral.site is None:
+        raise Http404
+    return referral.site
+
+
+def _other_sites(holding_site: Site) -> list[Site]:
+    return list(Site.objects.filter(active=True).exclude(pk=holding_site.pk).order_by("name"))
 
 
 @requires(Perm.REFERRAL_TRIAGE)
@@ -167,7 +181,8 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
     assessment = latest_assessment(referral)
     suggested = eligibility.suggested_site(referral, assessment) if assessment else None
     awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
-    other_sites = _other_sites(referral)
+    holding_site = _holding_site(referral)
+    other_sites = _other_sites(holding_site)
     initial = {}
     if assessment is not None:
         initial = {"outcome": assessment.outcome, "site": str(suggested.pk) if suggested else ""}
@@ -175,7 +190,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
     form = TriageForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        holding_site=referral.site,
+        holding_site=holding_site,
         other_sites=other_sites,
         hard_exclusion=eligibility.hard_exclusion_message(excluded) if excluded else "",
     )
@@ -203,7 +218,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             messages.success(
                 request,
                 gettext("Referral %(reference)s accepted by %(site)s")
-                % {"reference": referral.reference, "site": referral.site.name},
+                % {"reference": referral.reference, "site": holding_site.name},
             )
             return redirect("triage:triage", referral_reference=referral.reference)
     elif request.method == "POST" and not awaiting:
@@ -219,7 +234,8 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "referral": referral,
             "assessment": assessment,
             "suggested": suggested,
-            "overridden": bool(assessment and assessment.final_outcome)
+            "overridden": assessment is not None
+            and bool(assessment.final_outcome)
             and eligibility.differs(assessment.final_outcome, assessment.final_site, assessment.outcome, suggested),
             "awaiting": awaiting,
             "hard_exclusions": [eligibility.clause_words(c) for c in excluded],
@@ -280,24 +296,11 @@ def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse
     )
 
 
-def _consent_referral(user, reference: str) -> Referral:
-    """A submitted referral of a site where the user manages the turning-18 hand-over (drafts are nobody's)."""
-    referral = (
-        Referral.objects.filter(site_id__in=sites_where(user, Perm.CASE_TRANSFER))
-        .exclude(status=ReferralStatus.DRAFT)
-        .select_related("site", "child")
-        .filter(reference=reference)
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
-
-
 @requires(Perm.CASE_TRANSFER)
 def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse:
     """Record the young person's consent (or refusal) to remain in the NRM, at or near 18."""
-    referral = _consent_referral(request.user, referral_reference)
+    # A case of a site where the user manages the turning-18 hand-over.
+    referral = submitted_referral_get(request.user, referral_reference, Perm.CASE_TRANSFER)
     # Reached from the turning-18 hand-over, the page goes back there (a fixed name, never a URL from the query).
     from_handover = request.GET.get("from") == "turning-18" and referral.child is not None
     back = (
@@ -387,7 +390,7 @@ def _download(request: HttpRequest, referral_reference: str, kind: str) -> HttpR
     if kind == "pdf":
         return pdf_download(
             request,
-            build=lambda: case_packets.packet_pdf(packet, sha256=sent and sent.sha256),
+            build=lambda: case_packets.packet_pdf(packet, sha256=sent.sha256 if sent else None),
             filename=filename,
             audit=audit,
         )

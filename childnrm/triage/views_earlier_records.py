@@ -62,8 +62,8 @@ def _audit_shown(request: HttpRequest, referral: Referral, shown: list[Child], p
 
 def earlier_records_context(request: HttpRequest, referral: Referral) -> dict:
     """What the triage page shows of the child's possible earlier records: the best few still to decide."""
-    can_link = referral.child_id is not None and has_perm(request.user, Perm.CHILD_LINK, referral.child.site_id)
-    if not can_link:
+    child = referral.child
+    if child is None or not has_perm(request.user, Perm.CHILD_LINK, child.site_id):
         return {"earlier_records": [], "earlier_records_more": 0, "earlier_records_can_link": False}
     found = linkage.possible_earlier_records_for(request.user, referral.pk)
     shown = [_shown(r) for r in found[:TRIAGE_SHOWN]]
@@ -73,9 +73,7 @@ def earlier_records_context(request: HttpRequest, referral: Referral) -> dict:
         "earlier_records_more": len(found) - len(shown),
         "earlier_records_can_link": True,
         # Records already linked as the same child (references only, as on the child's record page).
-        "earlier_records_linked": [
-            d.other(referral.child) for d in linkage.linked_records_visible_to(request.user, referral.child)
-        ],
+        "earlier_records_linked": [d.other(child) for d in linkage.linked_records_visible_to(request.user, child)],
     }
 
 

@@ -7,9 +7,11 @@ redirects, and fails on any English left on the page. What the database holds as
 people typed, notes stored as written) may show as it is; everything else must be Welsh. Downloads, JSON and
 POST-only routes have no page to read.
 
-Known gap: text the service stores in English on purpose (the case packet's JSON, ADR 0023) is "held in the
-database" too, so a page printing the same English words is not caught here; the meeting papers' section titles
-and field labels, which come from the packet's builder, are such a page (issue 13, left open).
+Blind spot: text the service stores in English on purpose (the case packet's JSON, ADR 0023) is "held in the
+database" too, so a page printing the same English words is not caught here. The page that did, the meeting papers
+(whose section titles and field labels come from the packet's builder), is now in the reader's language and held to
+it by its own test: `panels/tests/test_papers_answers_language.py` fails if any of the packet's English titles or
+labels shows on the papers of a Welsh site. A new page that prints stored English needs such a test of its own.
 """
 
 from __future__ import annotations

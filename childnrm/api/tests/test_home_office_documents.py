@@ -21,7 +21,7 @@ from django.urls import reverse
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from childnrm.accounts.models import Organisation, OrganisationType, Role
+from childnrm.accounts.models import Role
 from childnrm.api.home_office import MAX_FORM_DOCUMENTS, STRUCTURED
 from childnrm.api.models import IdempotencyRecord
 from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, IMPORT, add_form_councils, form
@@ -355,23 +355,3 @@ def test_a_document_always_records_who_or_what_gave_it(northbridge_la, private_s
         ReferralDocument.objects.create(
             referral=referral, file="referrals/x.pdf", original_name="x.pdf", content_type=rules.PDF, size=1, sha256=""
         )
-
-
-@pytest.mark.django_db(transaction=True)
-def test_files_are_kept_once_committed_and_removed_when_their_transaction_rolls_back(private_storage):
-    # Real commits here (no test transaction around): the guard sees what was committed and what was not.
-    council = Organisation.objects.create(name="Testshire Council", type=OrganisationType.LOCAL_AUTHORITY)
-    referral = Referral.objects.create(referrer_organisation=council)
-    with stored_files_removed_on_rollback():
-        kept = referral_document_receive(referral=referral, original_name="a.pdf", data=PDF, received_from="A system")
-    # Its row was saved in a savepoint that the enclosing transaction then rolled back, the error handled
-    # before it reached the guard: the file goes with the row.
-    with stored_files_removed_on_rollback():
-        try:
-            with transaction.atomic():
-                referral_document_receive(referral=referral, original_name="b.pdf", data=DOCX, received_from="X")
-                raise RuntimeError("a later step fails")
-        except RuntimeError:
-            pass
-    assert list(ReferralDocument.objects.values_list("original_name", flat=True)) == ["a.pdf"]
-    assert files_on_disk(private_storage) == [private_storage / kept.file.name]

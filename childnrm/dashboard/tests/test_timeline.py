@@ -17,12 +17,13 @@ from childnrm.dashboard.timeline import case_timeline
 from childnrm.decisions.models import Outcome, Stage
 from childnrm.decisions.tests import factories as decisions
 from childnrm.decisions.wording import outcome_words
-from childnrm.handovers.models import TransferDestination
+from childnrm.handovers.models import ScaOutcome, ScaReportedDecision, TransferDestination
 from childnrm.handovers.services import case_transfer
 from childnrm.kit.dates import long_date
 from childnrm.letters.services import letters_produce
 from childnrm.panels.models import AgendaItem
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.reviews.tests import factories as reviews
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,74 @@ def test_the_timeline_takes_the_same_number_of_queries_however_many_events(demo)
         large_events = case_timeline(large_child, coordinator)
     assert len(large_events) > len(small_events)
     assert len(many) == len(few), [q["sql"][:150] for q in many.captured_queries]
+
+
+def test_every_kind_of_event_is_read_in_one_statement_in_order_with_its_link(demo):
+    """Referral, triage, sitting, decision, plan, letters, a reconsideration, a transfer to the SCA and the SCA's
+    two decisions: one statement, newest first; events on the same day keep the order of their kinds (the
+    reconsideration before the SCA's decisions), and of their model within a kind (conclusive grounds first)."""
+    coordinator = demo_user(Role.COORDINATOR)
+    referral = accepted_referral("northbridge")
+    decided_on = timezone.localdate() - timedelta(days=10)
+    rg = reviews.final_decision(referral=referral, decided_on=decided_on)  # negative, communicated
+    request = reviews.reconsideration(decision=rg, received_on=decided_on + timedelta(days=2))
+    transfer = case_transfer(
+        child=referral.child,
+        user=coordinator,
+        destination=TransferDestination.SCA,
+        to_site=None,
+        reason="The child turns 18 before the panel can sit.",
+    )
+    for stage in (Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS):
+        ScaReportedDecision.objects.create(
+            referral=referral,
+            transfer=transfer,
+            site=referral.site,
+            stage=stage,
+            outcome=ScaOutcome.POSITIVE,
+            decided_on=request.received_on,
+            reported_on=request.received_on,
+            recorded_by=coordinator,
+        )
+    case_timeline(referral.child, coordinator)  # the viewer's permissions are read once, then cached
+
+    with CaptureQueriesContext(connection) as queries:
+        events = case_timeline(referral.child, coordinator)
+
+    assert len(queries) == 1, [q["sql"][:150] for q in queries.captured_queries]
+    sca = reverse("handovers:sca-decision", args=[referral.reference])
+    triage = reverse("triage:triage", args=[referral.reference])
+    # The referral and its triage are today's; the rest was backdated to days before.
+    assert [(e.stage, e.title, e.href) for e in events] == [
+        # The sending site's coordinator still opens the transfer (it holds CASE_TRANSFER there).
+        (
+            "Transfer",
+            "Case transferred to the Single Competent Authority",
+            reverse("handovers:transfer", args=[transfer.pk]),
+        ),
+        ("Triage", f"Accepted by {referral.site.name} (referral {referral.reference})", triage),
+        ("Referral", f"Referral {referral.reference} received from {referral.referrer_organisation.name}", triage),
+        (
+            "Reconsideration",
+            "Request to reconsider the reasonable grounds decision received (received)",
+            reverse("reviews:reconsideration", args=[request.pk]),
+        ),
+        (
+            "SCA decision",
+            f"{outcome_words(Stage.CONCLUSIVE_GROUNDS, ScaOutcome.POSITIVE)} "
+            "(the Single Competent Authority's conclusive grounds decision)",
+            sca,
+        ),
+        (
+            "SCA decision",
+            f"{outcome_words(Stage.REASONABLE_GROUNDS, ScaOutcome.POSITIVE)} "
+            "(the Single Competent Authority's reasonable grounds decision)",
+            sca,
+        ),
+        (
+            "Decision",
+            outcome_words(Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE),
+            reverse("decisions:detail", args=[rg.pk]),
+        ),
+    ]
+    assert [e.on for e in events][3:] == [request.received_on] * 3 + [decided_on]

@@ -3,12 +3,10 @@ second review and sequencing."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Role, Site
@@ -394,41 +392,6 @@ def test_final_decision_factory_makes_conclusive_grounds_after_the_recovery_peri
     assert cg.status == rg.status == DecisionStatus.FINAL
     assert (cg.decided_on - rg.decided_on).days == 30
     assert final_decision(SITE, outcome=Outcome.NEGATIVE).status == DecisionStatus.FINAL
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="Concurrent writers need PostgreSQL (SQLite's test database is in memory)"
-)
-@pytest.mark.django_db(transaction=True)
-def test_two_chairs_finalising_at_once_exactly_one_succeeds(demo):
-    decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
-    chair = decision.meeting.chair
-    barrier = threading.Barrier(2)
-    results: list[object] = []
-
-    def sign_off():
-        barrier.wait()
-        try:
-            results.append(services.decision_finalise(decision=Decision.objects.get(pk=decision.pk), user=chair))
-        except services.DecisionStateError as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sign_off) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    finals = [r for r in results if isinstance(r, Decision)]
-    refusals = [r for r in results if isinstance(r, services.DecisionStateError)]
-    assert len(finals) == 1 and len(refusals) == 1
-    decision.refresh_from_db()
-    assert decision.status == DecisionStatus.FINAL
-    assert str(refusals[0]) == (
-        f"This decision was finalised by {chair.full_name} on {services.when(decision.finalised_at)}. "
-        "It cannot be changed."
-    )
 
 
 def test_second_reviewers_are_told_by_reference_only(demo, django_capture_on_commit_callbacks):

@@ -96,6 +96,21 @@ def test_the_coordinators_people_pages_and_the_national_review_are_welsh(reviewe
     assert walk_in_welsh(client, paths, names=names()) == {}
 
 
+def test_the_childs_record_names_nationalities_in_the_readers_language(reviewed):
+    """Codes are stored ("VN", "SD"); a reader sees the country's name, in Welsh on a Welsh page."""
+    here, _, _ = reviewed
+    Child.objects.filter(pk=here.pk).update(nationalities=["VN", "SD"])
+    welsh = signed_in(demo_user(Role.COORDINATOR, "northbridge")).get(reverse("people:detail", args=[here.reference]))
+    assert "Fietnam, Y Swdan" in welsh.content.decode()
+    there = Child.objects.filter(site__slug="three-rivers").first()
+    Child.objects.filter(pk=there.pk).update(nationalities=["VN"])
+    english = signed_in(demo_user(Role.COORDINATOR, "three-rivers")).get(
+        reverse("people:detail", args=[there.reference])
+    )
+    page = english.content.decode()
+    assert ">Vietnam<" in page and "Fietnam" not in page
+
+
 def test_the_review_form_errors_are_welsh(reviewed):
     here, open_pair, _ = reviewed
     client = signed_in(demo_user(Role.COORDINATOR, "northbridge"))

@@ -197,3 +197,35 @@ def test_default_rules_suppress_round_and_leave_no_total_revealing(known):
     gender = release.get("disproportionality_by_gender")
     female = next(r for r in gender.rows if r.labels == ("Female", "Positive reasonable grounds"))
     assert female.cells[2].suppressed
+
+
+def test_the_home_office_return_counts_each_site_and_all_sites_as_pandas_does(known):
+    """Each quarter's return, site by site and for all sites, against plain pandas; the same whether the return
+    reads its own cases or is given the release's frame of the whole period."""
+    expected = expected_frame(known)
+    release_cases = report.build(_filters(known), EXACT, sections=("nrm",)).cases
+    for quarter in known.quarters:
+        filters = StatisticsFilters(site_ids=_filters(known).site_ids, first=quarter, last=quarter)
+        on_its_own = report.home_office_return(filters, EXACT)
+        assert on_its_own == report.home_office_return(filters, EXACT, cases=release_cases)
+        values = {row.labels[:1] + row.labels[3:]: row.cells[0].value for row in on_its_own.rows}
+        assert {row.labels[1:3] for row in on_its_own.rows} == {(str(quarter.year), f"Q{quarter.number}")}
+        handed = 0
+        for site in [*SITE_NAMES.values(), "All sites"]:
+            mine = expected if site == "All sites" else expected[expected["site"] == site]
+            referred = mine[mine["quarter"] == quarter.code]
+            for gender in GENDERS:
+                assert values[(site, "Referrals by gender", gender)] == int((referred["gender"] == gender).sum())
+            assert values[(site, "Referrals by gender", "Total")] == len(referred)
+            assert values[(site, "Referrals by exploitation type", "Total")] == len(referred)
+            for stage, words in (("rg", "Reasonable grounds"), ("cg", "Conclusive grounds")):
+                decided = mine[mine[f"{stage}_quarter"] == quarter.code]
+                positive = int(decided[f"{stage}_positive"].eq(True).sum())
+                measure = f"{words} decisions"
+                assert values[(site, measure, f"Positive {words.lower()}")] == positive
+                assert values[(site, measure, f"Negative {words.lower()}")] == len(decided) - positive
+                median = values[(site, f"Days from referral to {words.lower()} decision", "Median days")]
+                assert median == (round(decided[f"{stage}_days"].median(), 1) if len(decided) else None)
+            if site != "All sites":
+                handed += values[(site, "Cases handed to the Single Competent Authority", "Total")]
+        assert values[("All sites", "Cases handed to the Single Competent Authority", "Total")] == handed

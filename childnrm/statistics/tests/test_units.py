@@ -1,16 +1,20 @@
-"""Quarters, categories, intervals, times and the chart cleaner: no database."""
+"""Quarters, categories, intervals, times and the charts' drawing: no database."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from childnrm.kit.disclosure import Cell
 from childnrm.statistics import dimensions as dim
-from childnrm.statistics.charts import clean_svg
+from childnrm.statistics.charts import SVG_NS as SVG
+from childnrm.statistics.charts import chart_for, log_ticks, nice_ticks
 from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.measures import time_summary, wilson_interval
+from childnrm.statistics.tables import StatRow, StatTable
 
 
 def test_quarters_parse_step_and_span():
@@ -60,18 +64,57 @@ def test_time_summary_is_pandas_median_quartiles_and_mean():
     assert time_summary([]).n == 0 and time_summary([]).median is None
 
 
-def test_a_chart_keeps_only_safe_svg():
-    raw = (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10pt" '
-        'height="5pt" viewBox="0 0 10 5" onload="alert(1)"><style>*{x:y}</style><script>alert(2)</script>'
-        '<defs><path id="p1" d="M0 0L1 1" style="fill: #1d70b8; stroke: url(http://evil/x)"/></defs>'
-        "<!-- --><script>alert(3)</script><!-- -->"
-        '<g clip-path="url(#p1)"><use xlink:href="#p1" x="1"/><use xlink:href="http://evil/y#z"/></g>'
-        "<foreignObject><div>x</div></foreignObject></svg>"
+def _quarters_table(values: list[Cell], labels: list[tuple[str, str]]) -> StatTable:
+    rows = [StatRow(label, (cell,)) for label, cell in zip(labels, values, strict=True)]
+    return StatTable(
+        key="referrals_by_quarter_location",
+        title="Referrals of children by quarter and location of exploitation",
+        label_headers=("Year", "Quarter"),
+        value_headers=("Total",),
+        rows=(*rows, StatRow(("Total", ""), (Cell(sum(c.value or 0 for c in values)),), total=True)),
+        chart="referrals_by_quarter",
     )
-    svg = clean_svg(raw, prefix="chart", title="A <title>", description="Words & more")
-    for gone in ("onload", "<style", "script", "alert", "evil", "foreignObject", "width=", "style="):
+
+
+def test_a_chart_draws_the_shown_figures_to_scale_and_marks_the_rest():
+    table = _quarters_table(
+        [Cell(40), Cell(None, True, "[c]"), Cell(20)], [("2026", "Q1"), ("2026", "Q2"), ("2026", "Q3")]
+    )
+    chart = chart_for(table)
+    assert chart is not None
+    root = ET.fromstring(str(chart.svg))  # noqa: S314 (our own output)
+    bars = [e for e in root.iter(f"{{{SVG}}}rect") if e.get("fill") == "#1d70b8"]
+    heights = [float(bar.get("height") or 0) for bar in bars]
+    assert len(heights) == 3 and heights[0] == pytest.approx(2 * heights[2], abs=0.02) and heights[1] == 0
+    texts = [e.text for e in root.iter(f"{{{SVG}}}text")]
+    assert texts.count("[c]") == 1 and {"2026 Q1", "2026 Q2", "2026 Q3", "Referrals"} <= set(texts)
+    assert root.find(f"{{{SVG}}}title").text == chart.title == table.title
+    assert root.find(f"{{{SVG}}}desc").text == chart.description
+    assert "1 quarter is not shown, to protect small numbers." in chart.description
+
+
+def test_a_chart_holds_only_its_own_elements_and_escaped_text():
+    hostile = '"><script>alert(1)</script><foreignObject onload="alert(2)">'
+    table = _quarters_table([Cell(10), Cell(15)], [(hostile, "&"), ("2026", "Q2")])
+    svg = str(chart_for(table).svg)
+    for gone in ("<script", "<foreignObject", "style=", "url(http"):
         assert gone not in svg, gone
-    assert 'id="chart-p1"' in svg and 'href="#chart-p1"' in svg and 'clip-path="url(#chart-p1)"' in svg
-    assert 'fill="#1d70b8"' in svg
-    assert 'role="img"' in svg and "<title" in svg and "A &lt;title&gt;" in svg and "Words &amp; more" in svg
+    root = ET.fromstring(svg)  # noqa: S314 (our own output)
+    assert not [name for element in root.iter() for name in element.attrib if name.lower().startswith("on")]
+    assert "width" not in root.attrib and "height" not in root.attrib  # the page's width decides the size
+    tags = {element.tag.split("}")[-1] for element in root.iter()}
+    assert tags <= {"svg", "title", "desc", "defs", "pattern", "rect", "path", "line", "polyline", "circle", "text"}
+    assert f"{hostile} &" in [e.text for e in root.iter(f"{{{SVG}}}text")]  # shown as text, never as markup
+    assert (
+        root.get("role") == "img"
+        and root.get("aria-labelledby") == "referrals_by_quarter-title referrals_by_quarter-desc"
+    )
+
+
+def test_ticks_are_round_numbers_covering_the_values():
+    assert nice_ticks(37) == [0, 10, 20, 30, 40]
+    assert nice_ticks(1234) == [0, 250, 500, 750, 1000, 1250]
+    assert nice_ticks(0) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert log_ticks(0.4, 3.1) == [0.5, 1, 2]
+    assert log_ticks(0.7, 1.4) == [0.7, 1, 1.4]
+    assert log_ticks(0.001, 2000) == [0.001, 0.01, 0.1, 1, 10, 100, 1000]

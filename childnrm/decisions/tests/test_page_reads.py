@@ -1,0 +1,89 @@
+"""What the decision pages read per request (issue 16): the sitting's voters once per page, whole rows only where
+the page shows them, and the same words and forms as before."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from childnrm.accounts.models import Role
+from childnrm.decisions.models import Decision, Stage
+from childnrm.decisions.tests.factories import demo, draft_decision, sitting
+from childnrm.panels import rules
+from childnrm.panels.models import ConflictDeclaration
+from childnrm.panels.tests.factories import accepted_referral
+from conftest import signed_in
+
+SITE = "northbridge"
+
+
+def _declarations_read(queries: list[dict]) -> int:
+    """Statements reading who declared no conflict on a case: `eligible_voters` runs one each time it reads."""
+    table = ConflictDeclaration._meta.db_table
+    return sum(1 for q in queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"])
+
+
+def test_the_task_list_reads_the_sittings_voters_once_and_shows_what_the_checks_find(client_as):
+    decision = draft_decision(SITE)
+    client = client_as(Role.COORDINATOR)
+    eligible = rules.eligible_voters(decision.agenda_item)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("decisions:record", args=[decision.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    # The votes' status, completeness, quorum and the training warnings all ask; the page reads once.
+    # Three reads of the declarations: the voters, the chair's conflict and who has not declared (six before).
+    assert _declarations_read(ctx.captured_queries) == 3
+    assert f"0 of {len(eligible)} eligible members recorded" in body
+    assert "Record the vote of" in body and "Still needed before sign-off" in body
+    # The evidence section says what the multi-agency check says: nothing supplied yet.
+    assert re.search(r'id="task-evidence-status"><strong class="govuk-tag govuk-tag--blue">Not started', body)
+
+
+def test_voters_read_once_answers_from_the_first_read_only_inside_the_block(demo):
+    decision = draft_decision(SITE)
+    item = decision.agenda_item
+    with rules.voters_read_once():
+        first = rules.eligible_voters(item)
+        with CaptureQueriesContext(connection) as ctx:
+            again = rules.eligible_voters(item)
+        assert again == first and len(ctx.captured_queries) == 0
+        again.clear()  # a caller's list is its own
+        assert rules.eligible_voters(item) == first
+    # Outside the block every call reads afresh: a conflict declared since is seen at once.
+    declaration = item.conflict_declarations.filter(attendee__user_id=first[0].user_id).get()
+    declaration.has_conflict = True
+    declaration.save(update_fields=["has_conflict"])
+    assert first[0].user_id not in {a.user_id for a in rules.eligible_voters(item)}
+
+
+def test_decisions_at_sittings_shows_each_case_with_its_words_and_one_working_form_each(client_as):
+    started, waiting = accepted_referral(SITE), accepted_referral(SITE)
+    meeting = sitting(SITE, referrals=[started, waiting])
+    client = client_as(Role.COORDINATOR)
+    item = meeting.agenda_items.get(referral=started)
+    client.post(reverse("decisions:start"), {"agenda_item": item.pk, "stage": Stage.REASONABLE_GROUNDS})
+    draft = Decision.objects.get(referral=started)
+    body = client.get(reverse("decisions:index")).content.decode()
+    assert f'href="{reverse("decisions:detail", args=[draft.pk])}">Reasonable grounds' in body
+    assert '<strong class="govuk-tag govuk-tag--grey">Draft</strong>' in body
+    assert "In session" in body and "Reasonable grounds decision" in body
+    forms = re.findall(r'<form method="post" action="([^"]+)">(<input [^>]+>)', body)
+    assert forms and all(action == reverse("decisions:start") for action, _ in forms)
+    assert all('name="csrfmiddlewaretoken"' in field for _, field in forms)
+    # The list is the one place to start the case not yet started: its form works.
+    waiting_item = meeting.agenda_items.get(referral=waiting)
+    response = client.post(reverse("decisions:start"), {"agenda_item": waiting_item.pk, "stage": "reasonable_grounds"})
+    assert response.status_code == 302 and Decision.objects.filter(referral=waiting).exists()
+
+
+def test_a_chair_who_is_not_the_coordinator_still_reaches_the_decision_and_another_site_does_not(client_as):
+    decision = draft_decision(SITE)
+    chair = decision.meeting.chair
+    assert chair is not None and chair != demo(Role.COORDINATOR, SITE)
+    assert signed_in(chair).get(reverse("decisions:detail", args=[decision.pk])).status_code == 200
+    other = client_as(Role.COORDINATOR, "three-rivers")
+    assert other.get(reverse("decisions:detail", args=[decision.pk])).status_code == 404

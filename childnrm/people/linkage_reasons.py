@@ -1,0 +1,52 @@
+"""The matching's reasons in the reader's language (issue 13, ADR 0023).
+
+`linkage_scoring` keeps each reason as its wording and values (`Said`) besides the English text stored with a
+decision; this module says it in the language of the page: the wording through the catalogue, dates as the kit
+writes them, nationalities by name and sex as recorded, in that language. Scoring itself stays free of Django.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext
+
+from childnrm.kit.dates import long_date
+from childnrm.kit.iso_names import country_shown
+from childnrm.people.linkage_scoring import Evidence, Nationalities, Said, SexRecorded
+from childnrm.people.models import Sex
+
+
+def nationality_name(code: str) -> str:
+    """A nationality's country name in the page's language, as the referral's pages name it."""
+    return country_shown(code)
+
+
+def nationalities_shown(codes: Any) -> str:
+    """A record's nationalities by name, in the page's language, in the order of their names."""
+    return ", ".join(sorted(nationality_name(c) for c in codes or ()))
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, Said):
+        return said(value)
+    if isinstance(value, tuple):
+        return "; ".join(_value(v) for v in value)
+    if isinstance(value, Nationalities):
+        return ", ".join(nationality_name(c) for c in value.codes)
+    if isinstance(value, SexRecorded):
+        label = dict(Sex.choices).get(value.code)
+        return str(label).lower() if label else value.code
+    if hasattr(value, "isoformat"):
+        return long_date(value)
+    return str(value)
+
+
+def said(reason: Said) -> str:
+    """One reason in the page's language (the English wording where the catalogue has none)."""
+    return gettext(reason.message) % {name: _value(value) for name, value in reason.values}
+
+
+def reason(evidence: Evidence) -> str:
+    """A piece of evidence's detail in the page's language; evidence without wording keeps its English text."""
+    return said(evidence.said) if evidence.said is not None else evidence.text

@@ -1,0 +1,134 @@
+"""Instant search at national scale (issue 15 item 5): common keys are not read whole, and the search says so.
+
+The limits are lowered here so that a handful of children behave as a register of a million does; the search
+against the real sizes is measured by `bench/instant_search.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from childnrm.accounts.models import Site
+from childnrm.people import linkage, linkage_scoring
+from childnrm.people.models import Child
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_child(site: Site, given: str, family: str, dob: date | None, **fields) -> Child:
+    fields.setdefault("nationalities", ["ER"])
+    fields.setdefault("sex", "male")
+    return Child.objects.create(site=site, given_names=given, family_name=family, date_of_birth=dob, **fields)
+
+
+def scored(child: Child, site: Site):
+    return linkage.candidates_for(child, site_ids=[site.pk], threshold=None, limit=None)
+
+
+def test_a_small_register_is_searched_whole_and_nothing_is_held_back(site):
+    first = make_child(site, "Merhawi", "Zerabruk", date(2011, 5, 17))
+    again = make_child(site, "Merhawi", "Zerabruck", date(2011, 5, 17))
+    found = scored(again, site)
+    assert first.pk in {c.child.pk for c in found}
+    assert found.more_than_shown is False
+
+
+def test_a_common_key_is_counted_exactly_and_adds_its_weight_without_being_read_whole(site, monkeypatch):
+    # Seven children hold the family name; with the limit at 3 it is a common key, like Nguyen among a million.
+    namesakes = [make_child(site, f"Kiflomx{i}", "Weldezion", date(2011, 2, 1 + i)) for i in range(5)]
+    first = make_child(site, "Habtezghi", "Weldezion", date(2011, 5, 17))
+    again = make_child(site, "Habtezghi", "Weldezion", date(2011, 5, 18))
+    baseline = {c.child.pk: c.match.score for c in scored(again, site)}
+    assert first.pk in baseline and all(n.pk in baseline for n in namesakes)
+
+    monkeypatch.setattr(linkage, "COMMON_KEY_CHILDREN", 3)
+    family_key = "n:" + linkage_scoring.sound_key("weldezion")
+    assert linkage.key_counts([family_key], [site.pk]) == {family_key: 7}  # exact beyond the limit, not the limit
+    found = scored(again, site)
+    # Found by the given name (rare), scored as before: the family name's weight and evidence are the same.
+    assert {c.child.pk: c.match.score for c in found}[first.pk] == baseline[first.pk]
+    # Children sharing only the common family name are not compared, and the list says candidates were held back.
+    assert not {n.pk for n in namesakes} & {c.child.pk for c in found}
+    assert found.more_than_shown is True
+
+
+def test_when_every_key_is_common_the_holders_of_the_rarest_are_compared(site, monkeypatch):
+    first = make_child(site, "Tesfalidet", "", None, date_of_birth_estimated=True)
+    for _ in range(4):
+        make_child(site, "Tesfalidet", "", None, date_of_birth_estimated=True, nationalities=["SD"])
+    again = make_child(site, "Tesfalidet", "", None, date_of_birth_estimated=True)
+    monkeypatch.setattr(linkage, "COMMON_KEY_CHILDREN", 2)
+    found = scored(again, site)
+    assert first.pk in {c.child.pk for c in found}
+    assert found.more_than_shown is True
+
+
+def test_more_blocked_candidates_than_are_scored_is_said(site, monkeypatch):
+    others = [make_child(site, f"Yemanex{i}", "Tsehaye", date(2010, 8, 9)) for i in range(4)]
+    child = make_child(site, "Yemane", "Tsehaye", date(2010, 8, 9))
+    monkeypatch.setattr(linkage, "MAX_CANDIDATES", 2)
+    found = scored(child, site)
+    assert len(found) == 2 and {c.child.pk for c in found} <= {o.pk for o in others}
+    assert found.more_than_shown is True
+
+
+def test_the_number_of_children_of_a_large_register_is_kept_not_counted_each_search(
+    site, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(linkage, "LARGE_COUNT", 1)
+    total = linkage.site_children_total([site.pk])
+    assert total == Child.objects.filter(site=site).count()
+    with django_assert_num_queries(0):
+        assert linkage.site_children_total([site.pk]) == total
+    monkeypatch.setattr(linkage, "LARGE_COUNT", 10**9)
+    cache.clear()
+    with django_assert_num_queries(1):
+        linkage.site_children_total([site.pk])
+    with django_assert_num_queries(1):  # a small register is counted each time
+        linkage.site_children_total([site.pk])
+
+
+def test_names_never_add_more_than_the_bound_that_lets_the_search_skip_comparing_them():
+    # The search skips comparing names when dates, sex and nationality leave the threshold out of reach even
+    # with NAME_POINTS_MOST: on the generated set (every kind of variation, aliases, swapped and regrouped
+    # names), no pair's names add more.
+    from dataclasses import replace
+
+    from bench import generated_set
+
+    records = generated_set.generate(400, seed=15)
+    profiles = [r.profile() for r in records]
+    by_key: dict[str, list[int]] = {}
+    for i, p in enumerate(profiles):
+        for key in linkage_scoring.blocking_keys(p):
+            by_key.setdefault(key, []).append(i)
+    pairs = {(a, b) for held in by_key.values() for a in held for b in held if a != b}
+    assert len(pairs) > 5000
+    for a, b in pairs:
+        x, y = profiles[a], profiles[b]
+        score = linkage_scoring.compare(x, y).score
+        without_names = linkage_scoring.compare(replace(x, names=()), replace(y, names=())).score
+        assert score <= without_names + linkage.NAME_POINTS_MOST, (x, y)
+
+
+def test_with_a_threshold_the_same_candidates_are_shown_as_when_all_are_scored(site):
+    child = make_child(site, "Okbamichael", "Zerezghi", date(2010, 4, 12))
+    make_child(site, "Okbamichael", "Zerezghi", date(2010, 4, 21))  # a digit
+    make_child(site, "Okbamikael", "Zerezghi", date(2010, 4, 12))  # a spelling
+    make_child(site, "Okbamichael", "Zerezghi", date(2010, 11, 30))  # the same year, another date
+    make_child(site, "Okbamichael", "Zerezghi", date(2011, 9, 2), sex="female")  # another child
+    make_child(site, "Okbamichael", "", date(2010, 1, 1))  # a placeholder
+    every = scored(child, site)
+    assert len(every) == 5
+    shown = linkage.candidates_for(child, site_ids=[site.pk], limit=None)
+    expected = [(c.child.pk, c.match.score) for c in every if c.match.score >= linkage_scoring.MATCH_THRESHOLD]
+    assert [(c.child.pk, c.match.score) for c in shown] == expected
+    assert shown.compared < shown.blocked == 5  # some could not reach the threshold, and were not compared
