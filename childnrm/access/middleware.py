@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from childnrm.access.decorators import API_TOKEN, PASSWORD_ONLY, PUBLIC, SIGNED_IN
 from childnrm.access.policy import has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def refusal_record(request: HttpRequest, response: HttpResponse) -> None:
         "status": response.status_code,
     }
     try:
-        audit_record(request=request, action=Action.REFUSED, detail=detail)
+        audit_record(context=AuditContext.from_request(request), action=Action.REFUSED, detail=detail)
     except DatabaseError:
         # The refusal stands either way; losing its trace must not turn it into an error page.
         logger.exception("Could not audit a refused request to %s", match.view_name)

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import DayBasis, Site, SitePolicy, TieRule, User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 
@@ -246,7 +246,7 @@ def policy_errors(values: dict[str, Any]) -> dict[str | None, str | Promise]:
 
 
 def policy_change(
-    site: Site, user: User, values: dict[str, Any], reason: str, request: HttpRequest | None = None
+    site: Site, user: User, values: dict[str, Any], reason: str, audit: AuditContext | None = None
 ) -> SitePolicy:
     """Put a new version of the site's policy in force: the site's fields and a new SitePolicy, at once.
 
@@ -280,7 +280,7 @@ def policy_change(
             site=locked, version=previous.version + 1, values=after, reason=reason, changed_by=user
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=version,

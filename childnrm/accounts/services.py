@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.access.policy import Perm, forget_cached_permissions, has_perm
 from childnrm.accounts.models import Membership, Organisation, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
@@ -62,7 +63,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
-def recovery_codes_issue(*, user: User, request: HttpRequest | None = None) -> list[str]:
+def recovery_codes_issue(*, user: User, audit: AuditContext | None = None) -> list[str]:
     """Replace the user's recovery codes; returns them (shown once, stored only as device tokens)."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
@@ -70,7 +71,7 @@ def recovery_codes_issue(*, user: User, request: HttpRequest | None = None) -> l
         codes = [f"{secrets.randbelow(10**10):010d}" for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.ENROL_SECOND_FACTOR,
             obj=user,
@@ -80,7 +81,7 @@ def recovery_codes_issue(*, user: User, request: HttpRequest | None = None) -> l
     return codes
 
 
-def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, request: HttpRequest | None = None) -> bool:
+def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, audit: AuditContext | None = None) -> bool:
     if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
         return False
     with transaction.atomic():
@@ -88,7 +89,7 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, reques
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.ENROL_SECOND_FACTOR,
             obj=user,
@@ -131,7 +132,7 @@ def second_factor_reset(*, user: User, by: User, request: HttpRequest) -> None:
         user.save(update_fields=["password"])
         ended = sessions_end_for(user)
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             actor=by,
             action=Action.UPDATE,
             obj=user,
@@ -207,7 +208,7 @@ def site_user_add(
             Membership.objects.update_or_create(user=user, site=site, role=role, defaults={"active": True})
         forget_cached_permissions(user)
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             actor=by,
             action=Action.CREATE if created else Action.UPDATE,
             obj=user,
@@ -220,7 +221,7 @@ def site_user_add(
     return user, created
 
 
-def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, request: HttpRequest) -> None:
+def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, audit: AuditContext) -> None:
     """Make the user's active roles at this site exactly `roles` (none = removed from the site).
 
     Never one's own: an administrator cannot widen (or narrow) their own access without a second one.
@@ -235,7 +236,7 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, r
             Membership.objects.update_or_create(user=user, site=site, role=role, defaults={"active": True})
         forget_cached_permissions(user)
         audit_record(
-            request=request,
+            context=audit,
             actor=by,
             action=Action.UPDATE,
             obj=user,
@@ -248,7 +249,7 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, r
 # Languages (ADR 0023) -------------------------------------------------------------------------------
 
 
-def user_language_set(*, user: User, language: str, request: HttpRequest | None = None) -> None:
+def user_language_set(*, user: User, language: str, audit: AuditContext | None = None) -> None:
     """Remember the language the user chose with the language switch, on every device they sign in from."""
     if language not in Language.values:
         raise ValueError(f"Not a language of the service: {language!r}")
@@ -257,12 +258,12 @@ def user_language_set(*, user: User, language: str, request: HttpRequest | None 
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(language=language)
         audit_record(
-            request=request, action=Action.UPDATE, obj=user, purpose="Account settings", detail={"language": language}
+            context=audit, action=Action.UPDATE, obj=user, purpose="Account settings", detail={"language": language}
         )
     user.language = language
 
 
-def site_default_language_set(*, site: Site, language: str, by: User, request: HttpRequest) -> None:
+def site_default_language_set(*, site: Site, language: str, by: User, audit: AuditContext) -> None:
     """The language a site's users see until they choose one themselves (site administrators only)."""
     if not has_perm(by, Perm.SITE_POLICY_MANAGE, site.pk):
         raise PermissionDenied
@@ -276,7 +277,7 @@ def site_default_language_set(*, site: Site, language: str, by: User, request: H
         locked.default_language = language
         locked.save(update_fields=["default_language"])
         audit_record(
-            request=request,
+            context=audit,
             action=Action.UPDATE,
             obj=locked,
             site_id=locked.pk,

@@ -29,6 +29,7 @@ from childnrm.accounts import forms, nations, selectors, services
 from childnrm.accounts import policy as site_policy_service
 from childnrm.accounts.middleware import VISIT_LANGUAGE
 from childnrm.accounts.models import Site, User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_datetime
 from childnrm.kit.errors import add_to_form
@@ -47,7 +48,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
     """Called by django-axes when an account has had too many failed attempts."""
-    audit_record(request=request, action=Action.LOCKED_OUT, object_type="accounts.user")
+    audit_record(context=AuditContext.from_request(request), action=Action.LOCKED_OUT, object_type="accounts.user")
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)  # a half-finished sign-in ends too
     return render(request, "accounts/locked_out.html", status=429)
@@ -63,7 +64,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"]
         )
         if user is None:
-            audit_record(request=request, action=Action.SIGN_IN_FAILED, object_type="accounts.user")
+            audit_record(
+                context=AuditContext.from_request(request), action=Action.SIGN_IN_FAILED, object_type="accounts.user"
+            )
             form.add_error(None, gettext("Enter a correct email address and password"))
         else:
             next_url = _safe_next(request, request.GET.get("next"))
@@ -95,9 +98,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
             _second_factor_verified(request, device)
-            audit_record(request=request, action=Action.SIGN_IN, obj=user, purpose="Sign in")
+            audit_record(context=AuditContext.from_request(request), action=Action.SIGN_IN, obj=user, purpose="Sign in")
             return redirect(request.session.pop(_NEXT, reverse("core:home")))
-        audit_record(request=request, action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in")
+        audit_record(
+            context=AuditContext.from_request(request), action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in"
+        )
         # Wrong codes count towards the same lockout as wrong passwords (the axes middleware answers).
         user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
         form.add_error("code", gettext("The security code is not correct or has expired. Enter the newest code"))
@@ -121,10 +126,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
         request.session[_ENROL_DEVICE] = device.pk
     form = forms.EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_enrolment_confirm(user=user, device=device, token=form.cleaned_data["code"], request=request):
+        if services.totp_enrolment_confirm(
+            user=user, device=device, token=form.cleaned_data["code"], audit=AuditContext.from_request(request)
+        ):
             _second_factor_verified(request, device)
             request.session.pop(_ENROL_DEVICE, None)
-            request.session[_NEW_CODES] = services.recovery_codes_issue(user=user, request=request)
+            request.session[_NEW_CODES] = services.recovery_codes_issue(
+                user=user, audit=AuditContext.from_request(request)
+            )
             return redirect("accounts:recovery-codes")
         form.add_error(
             "code", gettext("The code is not correct. Check the time on your phone and enter the newest code")
@@ -145,7 +154,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows newly issued recovery codes once; POST issues a new set."""
     if request.method == "POST":
-        request.session[_NEW_CODES] = services.recovery_codes_issue(user=request.user, request=request)
+        request.session[_NEW_CODES] = services.recovery_codes_issue(
+            user=request.user, audit=AuditContext.from_request(request)
+        )
         return redirect("accounts:recovery-codes")
     codes = request.session.pop(_NEW_CODES, None)
     if not codes:
@@ -161,7 +172,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
-        audit_record(request=request, action=Action.SIGN_OUT, obj=request.user, purpose="Sign out")
+        audit_record(
+            context=AuditContext.from_request(request), action=Action.SIGN_OUT, obj=request.user, purpose="Sign out"
+        )
     logout(request)
     messages.success(request, gettext("You have signed out"))
     return redirect("accounts:sign-in")
@@ -181,7 +194,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(
-            request=self.request,
+            context=AuditContext.from_request(self.request),
             action=Action.UPDATE,
             obj=self.request.user,
             purpose="Account security",
@@ -237,7 +250,7 @@ def site_user_list(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for_admin(request.user, site_slug)
     users = list(selectors.site_users(site))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="accounts.user",
         site_id=site.pk,
@@ -278,7 +291,13 @@ def _site_user_page(
     refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    audit_record(request=request, action=Action.VIEW, obj=member, site_id=site.pk, purpose="Site user administration")
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=member,
+        site_id=site.pk,
+        purpose="Site user administration",
+    )
     # The guardian's role named as the site's nation names it.
     form.fields["roles"].choices = nations.role_choices(form.fields["roles"].choices, site)
     is_self = member.pk == request.user.pk
@@ -303,7 +322,11 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             services.site_user_roles_set(
-                site=site, user=member, roles=form.cleaned_data["roles"], by=request.user, request=request
+                site=site,
+                user=member,
+                roles=form.cleaned_data["roles"],
+                by=request.user,
+                audit=AuditContext.from_request(request),
             )
         except services.AdministrationRefused as refusal:
             form = forms.SiteUserRolesForm(initial={"roles": current})
@@ -356,7 +379,7 @@ def site_policy(request: HttpRequest, site_slug: str) -> HttpResponse:
     history = site_policy_service.policy_history(site)
     current = history[0]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=current,
         site_id=site.pk,
@@ -396,7 +419,11 @@ def site_policy_change(request: HttpRequest, site_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = site_policy_service.policy_change(
-                site, request.user, form.policy_values(), form.cleaned_data["reason"], request
+                site,
+                request.user,
+                form.policy_values(),
+                form.cleaned_data["reason"],
+                AuditContext.from_request(request),
             )
         except site_policy_service.PolicyInvalid as refusal:
             add_to_form(form, refusal)
@@ -429,7 +456,7 @@ def language(request: HttpRequest) -> HttpResponse:
     )
     request.session.pop(VISIT_LANGUAGE, None)  # the switch beats a page's own choice for the visit
     if request.user.is_authenticated:
-        services.user_language_set(user=request.user, language=language_code, request=request)
+        services.user_language_set(user=request.user, language=language_code, audit=AuditContext.from_request(request))
     return response
 
 
@@ -443,7 +470,10 @@ def site_language(request: HttpRequest, site_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.site_default_language_set(
-                site=site, language=form.cleaned_data["default_language"], by=request.user, request=request
+                site=site,
+                language=form.cleaned_data["default_language"],
+                by=request.user,
+                audit=AuditContext.from_request(request),
             )
         except services.AdministrationRefused as refusal:
             add_to_form(form, refusal)

@@ -40,6 +40,7 @@ from childnrm.api.services import (
     received_from_token,
     request_fingerprint,
 )
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.referrals.models import Referral, ReferralSource
 from childnrm.referrals.services import stored_files_removed_on_rollback
@@ -105,6 +106,7 @@ def _submit(
     """
     token = _token(request)
     fingerprint = request_fingerprint(operation=operation, body=body)
+    audit = AuditContext.from_request(request)
 
     def perform():
         fields, unmapped, source = build()
@@ -116,7 +118,7 @@ def _submit(
             audit_detail={"api_token": token.prefix},
             documents=documents,
             received_from=received_from_token(token) if documents else "",
-            request=request,
+            audit=audit,
         )
         referral = selectors.referrals_of_organisation(token.organisation).get(pk=referral.pk)
         body = {**_status(referral), "unmapped_fields": sorted(unmapped)}
@@ -127,7 +129,7 @@ def _submit(
 
     # Outside the idempotency record's transaction too, so no rollback anywhere leaves a file behind.
     with stored_files_removed_on_rollback():
-        outcome = api_idempotent(token=token, key=key, fingerprint=fingerprint, perform=perform, request=request)
+        outcome = api_idempotent(token=token, key=key, fingerprint=fingerprint, perform=perform, audit=audit)
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"
     return Status(outcome.status, outcome.body)
@@ -212,7 +214,10 @@ def post_home_office_form(
     replay = idempotency_key and IdempotencyRecord.objects.filter(token=token, key=idempotency_key).exists()
     if not replay:
         existing = api_home_office_form_existing(
-            organisation=token.organisation, form_reference=form_reference, fingerprint=fingerprint, request=request
+            organisation=token.organisation,
+            form_reference=form_reference,
+            fingerprint=fingerprint,
+            audit=AuditContext.from_request(request),
         )
         if existing is not None:
             return _already_imported(existing)
@@ -229,7 +234,10 @@ def post_home_office_form(
     except IntegrityError:
         # The same reference was imported by a concurrent request: answer as for a second import.
         existing = api_home_office_form_existing(
-            organisation=token.organisation, form_reference=form_reference, fingerprint=fingerprint, request=request
+            organisation=token.organisation,
+            form_reference=form_reference,
+            fingerprint=fingerprint,
+            audit=AuditContext.from_request(request),
         )
         if existing is None:
             raise
@@ -256,7 +264,7 @@ def list_referrals(request: HttpRequest, query: Query[PageQuery]):
     start = (query.page - 1) * query.page_size
     page = list(referrals[start : start + query.page_size])
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="referrals.referral",
         purpose=PURPOSE_READ,
@@ -289,7 +297,7 @@ def get_referral(
     token = _token(request)
     referral = selectors.referral_of_organisation(token.organisation, api_referral_reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=referral,
         purpose=PURPOSE_READ,

@@ -13,11 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, OrganisationType, Site
 from childnrm.api.models import ApiToken, IdempotencyRecord, Scope, default_scopes
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.referrals.documents import DocumentRefused
@@ -170,7 +170,7 @@ def api_referral_submit(
     audit_detail: dict[str, Any],
     documents: Sequence[IncomingDocument] = (),
     received_from: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Referral:
     """Create a complete referral from an organisation's system and submit it at once.
 
@@ -207,7 +207,7 @@ def api_referral_submit(
             **fields,
         )
         audit_record(
-            request=request,
+            context=audit,
             action=Action.CREATE,
             obj=referral,
             purpose=PURPOSE,
@@ -222,7 +222,7 @@ def api_referral_submit(
                     data=document.data,
                     description=document.description,
                     received_from=received_from,
-                    request=request,
+                    audit=audit,
                 )
             except DocumentRefused as refusal:
                 about = f"{document.about}: " if document.about else ""
@@ -230,7 +230,7 @@ def api_referral_submit(
         if refused:
             raise ApiInputError(refused)  # the referral and the files already stored go with the transaction
         try:
-            referral = referral_submit(referral=referral, user=None, request=request, receiving_site=receiving_site)
+            referral = referral_submit(referral=referral, user=None, audit=audit, receiving_site=receiving_site)
         except ReferralStateError as error:
             raise ApiInputError([{"field": None, "message": str(error)}])
     return referral
@@ -262,7 +262,7 @@ def already_imported_message(referral: Referral) -> str:
 
 
 def api_home_office_form_existing(
-    *, organisation: Organisation, form_reference: str, fingerprint: str, request: HttpRequest | None = None
+    *, organisation: Organisation, form_reference: str, fingerprint: str, audit: AuditContext | None = None
 ) -> Referral | None:
     """The referral this organisation already made from this form submission, if any.
 
@@ -278,7 +278,7 @@ def api_home_office_form_existing(
         return None
     if not hmac.compare_digest(existing.form_fingerprint, fingerprint):
         audit_record(
-            request=request,
+            context=audit,
             action=Action.VIEW,
             obj=existing,
             purpose=PURPOSE_READ,
@@ -286,7 +286,7 @@ def api_home_office_form_existing(
         )
         raise FormAlreadyImported(existing, form_reference)
     audit_record(
-        request=request,
+        context=audit,
         action=Action.VIEW,
         obj=existing,
         purpose=PURPOSE_READ,
@@ -312,14 +312,14 @@ class Outcome:
     replayed: bool = False
 
 
-def _replay(*, token: ApiToken, key: str, fingerprint: str, request: HttpRequest | None) -> Outcome | None:
+def _replay(*, token: ApiToken, key: str, fingerprint: str, audit: AuditContext | None) -> Outcome | None:
     record = IdempotencyRecord.objects.filter(token=token, key=key).first()
     if record is None:
         return None
     if not hmac.compare_digest(record.request_hash, fingerprint):
         raise IdempotencyConflict
     audit_record(
-        request=request,
+        context=audit,
         action=Action.VIEW,
         object_type="referrals.referral",
         object_id=str(record.referral_id or ""),
@@ -335,7 +335,7 @@ def api_idempotent(
     key: str | None,
     fingerprint: str,
     perform: Callable[[], tuple[Referral, dict[str, Any]]],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Outcome:
     """Run `perform` once per (token, key): a retry gets the first response back and creates nothing.
 
@@ -346,7 +346,7 @@ def api_idempotent(
     if not key:
         referral, body = perform()
         return Outcome(201, body, referral.pk)
-    existing = _replay(token=token, key=key, fingerprint=fingerprint, request=request)
+    existing = _replay(token=token, key=key, fingerprint=fingerprint, audit=audit)
     if existing is not None:
         return existing
     try:
@@ -358,7 +358,7 @@ def api_idempotent(
             record.status_code, record.response_body, record.referral = 201, body, referral
             record.save(update_fields=["status_code", "response_body", "referral"])
     except IntegrityError:
-        existing = _replay(token=token, key=key, fingerprint=fingerprint, request=request)
+        existing = _replay(token=token, key=key, fingerprint=fingerprint, audit=audit)
         if existing is None:
             raise
         return existing

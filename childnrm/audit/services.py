@@ -21,7 +21,6 @@ from django.core.mail import send_mail
 from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest
 from django.utils import timezone
 
 from childnrm.audit.chain import (
@@ -36,6 +35,7 @@ from childnrm.audit.chain import (
     seal_hash,
     seal_row_hash,
 )
+from childnrm.audit.context import AuditContext
 from childnrm.audit.models import AuditEvent, AuditSeal
 
 logger = logging.getLogger(__name__)
@@ -64,12 +64,6 @@ class Action:
     ENROL_SECOND_FACTOR = "enrol_second_factor"
     PASSWORD_RESET = "password_reset"
     REFUSED = "refused"  # a 403 or 404 on a record: probing leaves an attributable trace
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _object_ref(obj: models.Model | None, object_type: str, object_id: str) -> tuple[str, str]:
@@ -165,7 +159,7 @@ def _insert_pg(fields: dict[str, Any]) -> AuditEvent:
 def audit_record(
     *,
     action: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     actor=None,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -177,15 +171,21 @@ def audit_record(
     """Append one event, inside the caller's transaction if there is one (it goes if the change goes).
 
     No lock is taken: the event gets its own `seq` and HMAC here and is sealed into a batch later by
-    `audit_seal` (ADR 0012).
+    `audit_seal` (ADR 0012). The `context` gives the actor, address, site and purpose (its amendment of
+    2026-12-04); an `actor`, `site_id` or `purpose` given here wins, and the record's own site comes before the
+    context's.
     """
     if not auditing_on():
         return None
-    if actor is None and request is not None and getattr(request.user, "is_authenticated", False):
-        actor = request.user
+    if actor is None and context is not None:
+        actor = context.actor
     object_type, object_id = _object_ref(obj, object_type, object_id)
     if site_id is None and obj is not None:
         site_id = getattr(obj, "site_id", None)
+    if site_id is None and context is not None:
+        site_id = context.site_id
+    if not purpose and context is not None:
+        purpose = context.purpose
     role = ""
     if actor is not None:
         if not ACTOR_ROLES:  # an event without the actor's role would be incomplete: never record one
@@ -203,7 +203,7 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         purpose=purpose,
-        ip=client_ip(request),
+        ip=context.ip if context is not None else None,
         detail=detail or {},
     )
     if connection.vendor == "postgresql":

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, may_run_sitting, roles_at
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.burdens import selectors
 from childnrm.burdens.models import (
@@ -59,7 +59,7 @@ def time_entry_log(
     minutes: int,
     activity: str,
     note: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> TimeEntry:
     """Log time the user spent on the case, against one of its decisions, plans or information requests."""
@@ -118,7 +118,7 @@ def time_entry_log(
             **links,
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=entry,
@@ -137,7 +137,7 @@ def time_entry_log(
 
 
 def sitting_duration_record(
-    *, meeting: Meeting, user, minutes: int, request: HttpRequest | None = None
+    *, meeting: Meeting, user, minutes: int, audit: AuditContext | None = None
 ) -> SittingDuration:
     """The coordinator records how long a held sitting lasted (replacing an earlier figure)."""
     if not has_perm(user, Perm.PANEL_MANAGE, meeting.site_id) and not may_run_sitting(
@@ -160,7 +160,7 @@ def sitting_duration_record(
             meeting=locked, defaults={"minutes": minutes, "recorded_by": user}
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -171,7 +171,7 @@ def sitting_duration_record(
     return duration
 
 
-def rates_set(*, site: Site, user, rates: dict[str, int | None], request: HttpRequest | None = None) -> dict[str, int]:
+def rates_set(*, site: Site, user, rates: dict[str, int | None], audit: AuditContext | None = None) -> dict[str, int]:
     """The site administrator sets the site's hourly rates (pence; None goes back to the default). Returns the
     rates in force afterwards. Audited with the old and new rate of each role changed."""
     if not has_perm(user, Perm.SITE_POLICY_MANAGE, site.pk):
@@ -205,7 +205,7 @@ def rates_set(*, site: Site, user, rates: dict[str, int | None], request: HttpRe
         if not changed:
             raise BurdenError(gettext("These are the rates in force already: change one to save"), None, "same")
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             object_type=HourlyRate._meta.label_lower,

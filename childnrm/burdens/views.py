@@ -22,6 +22,7 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.access.roles import Role
 from childnrm.accounts import selectors as account_selectors
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.burdens import selectors, services
 from childnrm.burdens.forms import RatesForm, SittingDurationForm, TimeEntryForm, pounds
@@ -53,7 +54,7 @@ def _minutes(minutes: int) -> str:
 
 def _case_view_audit(request: HttpRequest, referral: Referral, page: str, **detail) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=referral,
         site_id=referral.site_id,
@@ -76,7 +77,7 @@ def my_time(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     recent = list(selectors.entries_by(request.user)[:10])
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Referral._meta.label_lower,
         purpose=LOG_PURPOSE,
@@ -134,7 +135,7 @@ def time_log(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
                 minutes=form.total_minutes(),
                 activity=form.cleaned_data["activity"],
                 note=form.cleaned_data["note"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.BurdenError as problem:
             form.add_service_error(problem)
@@ -168,7 +169,7 @@ def sittings(request: HttpRequest) -> HttpResponse:
         for m in page.object_list
     ]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Meeting._meta.label_lower,
         purpose=services.SITTING_PURPOSE,
@@ -194,7 +195,10 @@ def sitting(request: HttpRequest, burden_meeting_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.sitting_duration_record(
-                meeting=meeting, user=request.user, minutes=form.total_minutes(), request=request
+                meeting=meeting,
+                user=request.user,
+                minutes=form.total_minutes(),
+                audit=AuditContext.from_request(request),
             )
         except services.BurdenError as problem:
             form.add_service_error(problem)
@@ -234,7 +238,9 @@ def site_rates(request: HttpRequest, site_slug: str) -> HttpResponse:
     form = RatesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rates_set(site=site, user=request.user, rates=form.rates(), request=request)
+            services.rates_set(
+                site=site, user=request.user, rates=form.rates(), audit=AuditContext.from_request(request)
+            )
         except services.BurdenError as problem:
             form.add_service_error(problem)
         else:
@@ -399,7 +405,7 @@ def costs(request: HttpRequest) -> HttpResponse:
     ]
     without = sum(c.sittings_without_length for c in per_site)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         object_type="burdens.costs",
         purpose=PURPOSES[Perm.COSTS_VIEW],

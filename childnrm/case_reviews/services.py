@@ -18,11 +18,11 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.case_reviews import selectors
 from childnrm.case_reviews.models import (
@@ -60,7 +60,7 @@ class CaseReviewError(ServiceError):
 
 def audit_review(
     *,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
     user,
     action: str,
     review: CaseReview,
@@ -70,7 +70,7 @@ def audit_review(
     """One event per case the review is about, so each child's audit page shows it."""
     for reviewed in ReviewedCase.objects.filter(review=review).order_by("pk"):
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=action,
             obj=reviewed,
@@ -141,7 +141,7 @@ def case_review_create(
     started_on: date | None,
     summary: str,
     case_references: list[str],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> CaseReview:
     """A new review of one or more cases of a site where the user records case reviews; the review belongs to
     the cases' site."""
@@ -157,7 +157,7 @@ def case_review_create(
         )
         ReviewedCase.objects.bulk_create([ReviewedCase(review=review, referral=c, added_by=user) for c in cases])
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             review=review,
@@ -182,7 +182,7 @@ def case_review_change(
     title: str,
     started_on: date | None,
     summary: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> CaseReview:
     title, summary = (title or "").strip(), (summary or "").strip()
     _check_details(kind, title, started_on, summary)
@@ -197,7 +197,7 @@ def case_review_change(
             locked.kind, locked.title, locked.started_on, locked.summary = kind, title, started_on, summary
             locked.save(update_fields=[*changed, "updated_at"])
             audit_review(
-                request=request,
+                audit=audit,
                 user=user,
                 action=Action.UPDATE,
                 review=locked,
@@ -208,7 +208,7 @@ def case_review_change(
 
 
 def case_review_cases_add(
-    *, review: CaseReview, user, case_references: list[str], request: HttpRequest | None = None
+    *, review: CaseReview, user, case_references: list[str], audit: AuditContext | None = None
 ) -> list[ReviewedCase]:
     """More cases of the review's site that the review is about (one already linked is left as it is)."""
     cases = _cases(user, [review.site_id], case_references, field="cases")
@@ -220,7 +220,7 @@ def case_review_cases_add(
         ]
         if added:
             audit_review(
-                request=request,
+                audit=audit,
                 user=user,
                 action=Action.UPDATE,
                 review=locked,
@@ -230,7 +230,7 @@ def case_review_cases_add(
     return added
 
 
-def case_review_status_set(*, review: CaseReview, user, status: str, request: HttpRequest | None = None) -> CaseReview:
+def case_review_status_set(*, review: CaseReview, user, status: str, audit: AuditContext | None = None) -> CaseReview:
     """Completed (today) or back in progress. Its actions are chased whatever the review's status."""
     if status not in ReviewStatus.values:
         raise CaseReviewError(gettext("Select the review's status"), "status")
@@ -243,7 +243,7 @@ def case_review_status_set(*, review: CaseReview, user, status: str, request: Ht
         locked.completed_on = timezone.localdate() if status == ReviewStatus.COMPLETED else None
         locked.save(update_fields=["status", "completed_on", "updated_at"])
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             review=locked,
@@ -271,13 +271,13 @@ def _text(text: str, what: str, field: str = "text") -> str:
     return text
 
 
-def learning_point_add(*, review: CaseReview, user, text: str, request: HttpRequest | None = None) -> LearningPoint:
+def learning_point_add(*, review: CaseReview, user, text: str, audit: AuditContext | None = None) -> LearningPoint:
     text = _text(text, "learning point")
     with transaction.atomic():
         locked = _locked(review, user)
         point = LearningPoint.objects.create(review=locked, text=text, created_by=user)
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             review=locked,
@@ -287,13 +287,13 @@ def learning_point_add(*, review: CaseReview, user, text: str, request: HttpRequ
     return point
 
 
-def recommendation_add(*, review: CaseReview, user, text: str, request: HttpRequest | None = None) -> Recommendation:
+def recommendation_add(*, review: CaseReview, user, text: str, audit: AuditContext | None = None) -> Recommendation:
     text = _text(text, "recommendation")
     with transaction.atomic():
         locked = _locked(review, user)
         recommendation = Recommendation.objects.create(review=locked, text=text, created_by=user)
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             review=locked,
@@ -304,7 +304,7 @@ def recommendation_add(*, review: CaseReview, user, text: str, request: HttpRequ
 
 
 def recommendation_status_set(
-    *, recommendation: Recommendation, user, status: str, request: HttpRequest | None = None
+    *, recommendation: Recommendation, user, status: str, audit: AuditContext | None = None
 ) -> Recommendation:
     if status not in RecommendationStatus.values:
         raise CaseReviewError(gettext("Select the recommendation's status"), "status")
@@ -317,7 +317,7 @@ def recommendation_status_set(
         locked.status, locked.status_changed_by, locked.status_changed_at = status, user, timezone.now()
         locked.save(update_fields=["status", "status_changed_by", "status_changed_at"])
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             review=locked.review,
@@ -335,7 +335,7 @@ def action_add(
     owner,
     due_on: date | None,
     recommendation: Recommendation | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ReviewAction:
     """An action with its owner (a user of the site who may update it) and due date, chased when overdue."""
     problems: list[tuple[str | None, str]] = []
@@ -371,7 +371,7 @@ def action_add(
         )
         ReviewActionUpdate.objects.create(action=action, from_status="", to_status=action.status, actor=user)
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             review=locked,
@@ -382,7 +382,7 @@ def action_add(
 
 
 def action_update(
-    *, action: ReviewAction, user, to_status: str, note: str, request: HttpRequest | None = None
+    *, action: ReviewAction, user, to_status: str, note: str, audit: AuditContext | None = None
 ) -> ReviewActionUpdate:
     """A new status or a progress note: a new row with its actor. The coordinator updates any action of the
     site; an owner their own. Only the coordinator cancels one."""
@@ -415,7 +415,7 @@ def action_update(
             locked.status = to_status
             locked.save(update_fields=["status"])
         audit_review(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             review=locked.review,

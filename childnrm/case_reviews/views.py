@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.case_reviews import selectors, services
 from childnrm.case_reviews.forms import (
@@ -59,7 +60,7 @@ STATUS_TAGS = {ReviewStatus.IN_PROGRESS: "govuk-tag--blue", ReviewStatus.COMPLET
 
 def _view_audit(request: HttpRequest, review: CaseReview, page: str, **detail) -> None:
     services.audit_review(
-        request=request,
+        audit=AuditContext.from_request(request),
         user=request.user,
         action=Action.VIEW,
         review=review,
@@ -80,7 +81,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     reviews = selectors.reviews_visible(request.user).select_related("site").order_by("-started_on", "-id")
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=CaseReview._meta.label_lower,
         purpose=PURPOSES[Perm.CASE_REVIEW_VIEW],
@@ -111,7 +112,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
                 started_on=data["started_on"],
                 summary=data["summary"],
                 case_references=form.references(),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
@@ -163,7 +164,7 @@ def review_change(request: HttpRequest, case_review_id: int) -> HttpResponse:
                 title=data["title"],
                 started_on=data["started_on"],
                 summary=data["summary"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
@@ -182,7 +183,10 @@ def review_status(request: HttpRequest, case_review_id: int) -> HttpResponse:
     form = ReviewStatusForm(request.POST)
     if form.is_valid():
         services.case_review_status_set(
-            review=review, user=request.user, status=form.cleaned_data["status"], request=request
+            review=review,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            audit=AuditContext.from_request(request),
         )
         messages.success(
             request,
@@ -201,7 +205,10 @@ def cases_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             added = services.case_review_cases_add(
-                review=review, user=request.user, case_references=form.references(), request=request
+                review=review,
+                user=request.user,
+                case_references=form.references(),
+                audit=AuditContext.from_request(request),
             )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
@@ -274,7 +281,12 @@ def _text_add(
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            add(review=review, user=request.user, text=form.cleaned_data["text"], request=request)
+            add(
+                review=review,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                audit=AuditContext.from_request(request),
+            )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
         else:
@@ -293,7 +305,10 @@ def recommendation_status(request: HttpRequest, case_review_recommendation_id: i
     if request.method == "POST" and form.is_valid():
         try:
             services.recommendation_status_set(
-                recommendation=recommendation, user=request.user, status=form.cleaned_data["status"], request=request
+                recommendation=recommendation,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                audit=AuditContext.from_request(request),
             )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
@@ -326,7 +341,7 @@ def action_add(request: HttpRequest, case_review_id: int) -> HttpResponse:
                 owner=form.chosen_owner(),
                 due_on=form.cleaned_data["due_on"],
                 recommendation=form.chosen_recommendation(),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
@@ -383,7 +398,7 @@ def action_update(request: HttpRequest, case_review_action_id: int) -> HttpRespo
                 user=request.user,
                 to_status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.CaseReviewError as problem:
             form.add_service_error(problem)
@@ -409,7 +424,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     page = Paginator(actions.order_by("due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(a, overdue(a, today), ACTION_TAGS[a.status]) for a in page.object_list]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=ReviewAction._meta.label_lower,
         purpose=PURPOSES[Perm.CASE_REVIEW_ACTION_UPDATE],

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
@@ -264,7 +265,7 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
             )
         )
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Site._meta.label_lower,
         object_id=str(site.pk),
@@ -322,7 +323,7 @@ def section_list(request: HttpRequest, site_slug: str, kind: str) -> HttpRespons
     )
     rows = RowMaker(request.user, site)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Site._meta.label_lower,
         object_id=str(site.pk),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from childnrm.kit.errors import Problem
 
 if TYPE_CHECKING:
+    from childnrm.audit.context import AuditContext
     from childnrm.decisions.models import Decision
 
 FinaliseCheck = Callable[["Decision"], list[Problem]]
@@ -39,7 +40,7 @@ def finalise_check_problems(decision: Decision) -> list[Problem]:
 
 
 # Run when a decision becomes final (signed off, or agreed at its second review), inside the same transaction
-# and after its audit event, as hook(decision=, user=, request=). A hook that raises undoes the sign-off.
+# and after its audit event, as hook(decision=, user=, audit=). A hook that raises undoes the sign-off.
 OnFinal = Callable[..., Any]
 
 _on_final: list[OnFinal] = []
@@ -52,6 +53,6 @@ def register_on_final(hook: OnFinal) -> OnFinal:
     return hook
 
 
-def run_on_final(decision: Decision, *, user: Any, request: Any = None) -> None:
+def run_on_final(decision: Decision, *, user: Any, audit: AuditContext | None = None) -> None:
     for hook in _on_final:
-        hook(decision=decision, user=user, request=request)
+        hook(decision=decision, user=user, audit=audit)

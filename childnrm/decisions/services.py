@@ -15,7 +15,6 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import TieRule
 from childnrm.accounts.policy import current_policy
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import guidance, reconsideration
 from childnrm.decisions.checks import finalise_check_problems, run_on_final
@@ -211,9 +211,11 @@ def _apply_guidance(decision: Decision, day: date) -> None:
     decision.test_applied = version.test_for(decision.stage)
 
 
-def _audit(*, request, user, action: str, decision: Decision, purpose: str, detail: dict[str, Any]) -> None:
+def _audit(
+    *, audit: AuditContext | None, user, action: str, decision: Decision, purpose: str, detail: dict[str, Any]
+) -> None:
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=action,
         obj=decision,
@@ -226,7 +228,7 @@ def _audit(*, request, user, action: str, decision: Decision, purpose: str, deta
 # --- Starting and saving a draft -----------------------------------------------------------------
 
 
-def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRequest | None = None) -> Decision:
+def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditContext | None = None) -> Decision:
     """The draft decision for this case and stage at this sitting: an existing draft, or a new one.
 
     A draft returned by the second reviewer (or left from a sitting that did not decide) is brought to
@@ -300,7 +302,7 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, request: HttpRe
             decision.save()
             if standing is not None:
                 _copy_evidence(standing, decision)
-        _audit(request=request, user=user, action=Action.CREATE, decision=decision, purpose=RECORD, detail=detail)
+        _audit(audit=audit, user=user, action=Action.CREATE, decision=decision, purpose=RECORD, detail=detail)
     return decision
 
 
@@ -417,7 +419,7 @@ def _keep_consistent(decision: Decision, clean: dict[str, Any]) -> None:
         clean["negative_reason"] = None
 
 
-def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest | None = None) -> Decision:
+def decision_save(*, decision: Decision, user, data: dict, audit: AuditContext | None = None) -> Decision:
     """Save parts of a draft's record as the panel goes. Anything final is refused."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     with transaction.atomic():
@@ -445,7 +447,7 @@ def decision_save(*, decision: Decision, user, data: dict, request: HttpRequest 
         locked.save()
         if changed:
             _audit(
-                request=request,
+                audit=audit,
                 user=user,
                 action=Action.UPDATE,
                 decision=locked,
@@ -465,7 +467,7 @@ def evidence_add(
     weight: str = "",
     information_response=None,
     referral_document=None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> DecisionEvidence:
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
     description = (description or "").strip()
@@ -498,7 +500,7 @@ def evidence_add(
             referral_document=referral_document,
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             decision=locked,
@@ -508,7 +510,9 @@ def evidence_add(
     return evidence
 
 
-def _draft_row_remove(row: DecisionEvidence | AgencyNilReturn, *, user, request, detail: dict[str, Any]) -> None:
+def _draft_row_remove(
+    row: DecisionEvidence | AgencyNilReturn, *, user, audit: AuditContext | None, detail: dict[str, Any]
+) -> None:
     """Delete one row of a draft decision's record (a piece of evidence, a nil return), audited on the decision."""
     decision = row.decision
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
@@ -516,11 +520,11 @@ def _draft_row_remove(row: DecisionEvidence | AgencyNilReturn, *, user, request,
         locked = _locked(decision)
         _require_draft(locked)
         type(row).objects.filter(pk=row.pk, decision=locked).delete()
-        _audit(request=request, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD, detail=detail)
+        _audit(audit=audit, user=user, action=Action.UPDATE, decision=locked, purpose=RECORD, detail=detail)
 
 
-def evidence_remove(*, evidence: DecisionEvidence, user, request: HttpRequest | None = None) -> None:
-    _draft_row_remove(evidence, user=user, request=request, detail={"evidence_removed": evidence.pk})
+def evidence_remove(*, evidence: DecisionEvidence, user, audit: AuditContext | None = None) -> None:
+    _draft_row_remove(evidence, user=user, audit=audit, detail={"evidence_removed": evidence.pk})
 
 
 # --- Multi-agency input (issue 8 rule 5) ------------------------------------------------------------
@@ -538,7 +542,7 @@ def agency_input_problems(decision: Decision) -> list[Problem]:
 
 
 def nil_return_record(
-    *, decision: Decision, user, agency: str, statement: str, request: HttpRequest | None = None
+    *, decision: Decision, user, agency: str, statement: str, audit: AuditContext | None = None
 ) -> AgencyNilReturn:
     """Record that a statutory partner holds nothing relevant to this decision, and who confirmed it."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
@@ -565,7 +569,7 @@ def nil_return_record(
             decision=locked, agency=agency, statement=statement, recorded_by=user
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             decision=locked,
@@ -575,8 +579,8 @@ def nil_return_record(
     return nil_return
 
 
-def nil_return_remove(*, nil_return: AgencyNilReturn, user, request: HttpRequest | None = None) -> None:
-    _draft_row_remove(nil_return, user=user, request=request, detail={"nil_return_removed": nil_return.agency})
+def nil_return_remove(*, nil_return: AgencyNilReturn, user, audit: AuditContext | None = None) -> None:
+    _draft_row_remove(nil_return, user=user, audit=audit, detail={"nil_return_removed": nil_return.agency})
 
 
 # --- Votes -------------------------------------------------------------------------------------
@@ -640,7 +644,7 @@ def vote_refusal(decision: Decision, voter) -> str | None:
 
 
 def vote_record(
-    *, decision: Decision, voter, vote: str, reasons: str = "", user, request: HttpRequest | None = None
+    *, decision: Decision, voter, vote: str, reasons: str = "", user, audit: AuditContext | None = None
 ) -> DecisionVote:
     """Record (or change, while the decision is a draft) an eligible member's vote, at the sitting."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
@@ -672,7 +676,7 @@ def vote_record(
             existing.save(update_fields=["vote", "reasons", "recorded_by"])
             recorded = existing
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             decision=locked,
@@ -686,7 +690,7 @@ def vote_record(
     return recorded
 
 
-def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None) -> None:
+def vote_remove(*, vote: DecisionVote, user, audit: AuditContext | None = None) -> None:
     """Take back a vote recorded in error (or of a member who has since declared a conflict), while a draft."""
     decision = vote.decision
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
@@ -698,7 +702,7 @@ def vote_remove(*, vote: DecisionVote, user, request: HttpRequest | None = None)
         voter_id = vote.voter_id
         DecisionVote.objects.filter(pk=vote.pk, decision=locked).delete()
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             decision=locked,
@@ -881,7 +885,7 @@ def _tie_at_sitting(locked: Decision) -> Tally:
 
 
 def casting_vote_record(
-    *, decision: Decision, user, vote: str, reasons: str, request: HttpRequest | None = None
+    *, decision: Decision, user, vote: str, reasons: str, audit: AuditContext | None = None
 ) -> Decision:
     """The chair's casting vote on a tied vote, with reasons, where the site's tie rule gives the chair one."""
     _require(user, Perm.DECISION_FINALISE, _site_id(decision))
@@ -903,7 +907,7 @@ def casting_vote_record(
         locked.casting_vote_reasons = reasons
         locked.save(update_fields=["casting_vote", "casting_vote_reasons", "updated_at"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             decision=locked,
@@ -913,7 +917,7 @@ def casting_vote_record(
     return locked
 
 
-def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -> TieDeferral:
+def tie_defer(*, decision: Decision, user, audit: AuditContext | None = None) -> TieDeferral:
     """Defer a tied decision to a further sitting, where the site's tie rule says so. The votes as cast are
     kept with the deferral; the draft stays a draft and starts its votes again at the next sitting."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
@@ -937,7 +941,7 @@ def tie_defer(*, decision: Decision, user, request: HttpRequest | None = None) -
         ]
         deferral = TieDeferral.objects.create(decision=locked, meeting=meeting, votes=votes, recorded_by=user)
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             decision=locked,
@@ -1276,7 +1280,7 @@ def decision_warnings(decision: Decision) -> list[str]:
 # --- Finalising -----------------------------------------------------------------------------------
 
 
-def decision_finalise(*, decision: Decision, user, request: HttpRequest | None = None) -> Decision:
+def decision_finalise(*, decision: Decision, user, audit: AuditContext | None = None) -> Decision:
     """The chair signs the decision off: DRAFT -> FINAL, or -> SECOND_REVIEW when negative and the site
     reviews negative decisions. Exactly one of two chairs finalising at once succeeds."""
     _require(user, Perm.DECISION_FINALISE, _site_id(decision))
@@ -1306,7 +1310,7 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
             decision_id = locked.pk
             transaction.on_commit(lambda: _notify_second_review(decision_id))
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             decision=locked,
@@ -1314,7 +1318,7 @@ def decision_finalise(*, decision: Decision, user, request: HttpRequest | None =
             detail={"status": locked.status, "outcome": locked.outcome},
         )
         if locked.status == DecisionStatus.FINAL:
-            run_on_final(locked, user=user, request=request)  # apps above decisions (outcomes' follow-up)
+            run_on_final(locked, user=user, audit=audit)  # apps above decisions (outcomes' follow-up)
     return locked
 
 
@@ -1363,7 +1367,7 @@ def _copy_evidence(source: Decision, target: Decision) -> None:
     )
 
 
-def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequest | None = None) -> Decision:
+def decision_correct(*, decision: Decision, user, reason: str, audit: AuditContext | None = None) -> Decision:
     """Start a correction of a final decision: a new draft version with the reason, the record, evidence
     and votes copied. It goes through completeness and finalise again; the old version stands until then."""
     _require(user, Perm.DECISION_RECORD, _site_id(decision))
@@ -1405,7 +1409,7 @@ def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequ
             for v in locked.votes.all()
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.CREATE,
             decision=correction,
@@ -1416,7 +1420,7 @@ def decision_correct(*, decision: Decision, user, reason: str, request: HttpRequ
 
 
 def decision_second_review(
-    *, decision: Decision, user, agrees: bool, reasons: str = "", request: HttpRequest | None = None
+    *, decision: Decision, user, agrees: bool, reasons: str = "", audit: AuditContext | None = None
 ) -> Decision:
     """Second review of a negative decision by someone who did not vote on it.
 
@@ -1475,7 +1479,7 @@ def decision_second_review(
             result.save()
             _copy_evidence(locked, result)
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             action=Action.UPDATE,
             decision=locked,
@@ -1483,5 +1487,5 @@ def decision_second_review(
             detail={"agrees": agrees, "new_draft": None if agrees else result.pk},
         )
         if agrees:
-            run_on_final(locked, user=user, request=request)  # apps above decisions (outcomes' follow-up)
+            run_on_final(locked, user=user, audit=audit)  # apps above decisions (outcomes' follow-up)
     return result

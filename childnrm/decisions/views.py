@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import TieRule
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import export, guidance, services
 from childnrm.decisions.forms import (
@@ -113,7 +114,7 @@ STATUS_TAG: dict[str, str] = {
 
 def _audit_view(request: HttpRequest, decision: Decision, purpose: str, what: str, action: str = Action.VIEW) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=action,
         obj=decision,
         site_id=decision.referral.site_id,
@@ -280,7 +281,7 @@ def index(request: HttpRequest) -> HttpResponse:
         .only("stage", "version", "status", "referral__reference")[:100]
     ]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Decision._meta.label_lower,
         purpose=RECORD,
@@ -302,7 +303,10 @@ def start(request: HttpRequest) -> HttpResponse:
     item = agenda_item_get(request.user, item_id)
     try:
         decision = services.decision_start(
-            agenda_item=item, stage=request.POST.get("stage", ""), user=request.user, request=request
+            agenda_item=item,
+            stage=request.POST.get("stage", ""),
+            user=request.user,
+            audit=AuditContext.from_request(request),
         )
     except (services.DecisionStateError, services.DecisionInvalid) as exc:
         messages.error(request, str(exc))
@@ -404,7 +408,12 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
         form = form_class(request.POST, decision=decision)
         if form.is_valid():
             try:
-                services.decision_save(decision=decision, user=request.user, data=form.to_fields(), request=request)
+                services.decision_save(
+                    decision=decision,
+                    user=request.user,
+                    data=form.to_fields(),
+                    audit=AuditContext.from_request(request),
+                )
             except services.DecisionInvalid as exc:
                 add_to_form(form, exc)
             except services.DecisionStateError as exc:
@@ -468,7 +477,7 @@ def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
                 weight=data.get("weight", ""),
                 information_response=source if (data.get("source") or "").startswith("response-") else None,
                 referral_document=source if (data.get("source") or "").startswith("document-") else None,
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.DecisionInvalid as exc:
             add_to_form(form, exc)
@@ -547,7 +556,7 @@ def evidence_remove(request: HttpRequest, decision_id: int, evidence_id: int) ->
         decision_id,
         "evidence",
         evidence_id,
-        lambda row: services.evidence_remove(evidence=row, user=request.user, request=request),
+        lambda row: services.evidence_remove(evidence=row, user=request.user, audit=AuditContext.from_request(request)),
         lambda row: gettext("Evidence removed"),
     )
 
@@ -568,7 +577,7 @@ def nil_return(request: HttpRequest, decision_id: int) -> HttpResponse:
                 user=request.user,
                 agency=agency,
                 statement=form.cleaned_data["nil_statement"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.DecisionInvalid as exc:
             form.add_error("nil_statement" if exc.field == "statement" else "nil_agency", str(exc))
@@ -593,7 +602,9 @@ def nil_return_remove(request: HttpRequest, decision_id: int, nil_return_id: int
         decision_id,
         "nil_returns",
         nil_return_id,
-        lambda row: services.nil_return_remove(nil_return=row, user=request.user, request=request),
+        lambda row: services.nil_return_remove(
+            nil_return=row, user=request.user, audit=AuditContext.from_request(request)
+        ),
         lambda row: (
             gettext("Removed the record that %(agency)s holds nothing relevant")
             % {"agency": row.get_agency_display().lower()}
@@ -636,7 +647,7 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
                     vote=posted_form.cleaned_data["vote"],
                     reasons=posted_form.cleaned_data.get("reasons", ""),
                     user=request.user,
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except (services.DecisionInvalid, services.DecisionStateError) as exc:
                 add_to_form(posted_form, exc)
@@ -751,7 +762,7 @@ def casting_vote(request: HttpRequest, decision_id: int) -> HttpResponse:
                 user=request.user,
                 vote=form.cleaned_data["casting_vote"],
                 reasons=form.cleaned_data["casting_vote_reasons"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.DecisionInvalid as exc:
             add_to_form(form, exc)
@@ -772,7 +783,7 @@ def tie_defer(request: HttpRequest, decision_id: int) -> HttpResponse:
     if isinstance(decision, HttpResponse):
         return decision
     try:
-        services.tie_defer(decision=decision, user=request.user, request=request)
+        services.tie_defer(decision=decision, user=request.user, audit=AuditContext.from_request(request))
     except services.DecisionStateError as exc:
         messages.error(request, str(exc))
     else:
@@ -790,7 +801,7 @@ def vote_remove(request: HttpRequest, decision_id: int, vote_id: int) -> HttpRes
     if vote is None:
         raise Http404
     try:
-        services.vote_remove(vote=vote, user=request.user, request=request)
+        services.vote_remove(vote=vote, user=request.user, audit=AuditContext.from_request(request))
     except services.DecisionStateError as exc:
         messages.error(request, str(exc))
     else:
@@ -809,7 +820,9 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
     errors: list[Problem] = []
     if request.method == "POST":
         try:
-            decision = services.decision_finalise(decision=decision, user=request.user, request=request)
+            decision = services.decision_finalise(
+                decision=decision, user=request.user, audit=AuditContext.from_request(request)
+            )
         except services.DecisionStateError as exc:
             messages.error(request, str(exc))
             return redirect("decisions:detail", decision_id=decision.pk)
@@ -855,7 +868,10 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             correction = services.decision_correct(
-                decision=decision, user=request.user, reason=form.cleaned_data["reason"], request=request
+                decision=decision,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
             )
         except services.DecisionInvalid as exc:
             add_to_form(form, exc)
@@ -890,7 +906,7 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
                 user=request.user,
                 agrees=form.cleaned_data["agrees"] == "yes",
                 reasons=form.cleaned_data.get("reasons", ""),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except (services.DecisionInvalid, services.DecisionStateError) as exc:
             add_to_form(form, exc)

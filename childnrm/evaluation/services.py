@@ -21,13 +21,13 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.evaluation import extract, htcds, synthetic
 from childnrm.evaluation.models import (
@@ -100,9 +100,11 @@ def _check_answers(answers: AgreementAnswers, today: date) -> list[tuple[str | N
     return problems
 
 
-def _audit(request, user, agreement: DataSharingAgreement, action: str, perm: Perm, **detail) -> None:
+def _audit(
+    audit: AuditContext | None, user, agreement: DataSharingAgreement, action: str, perm: Perm, **detail
+) -> None:
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=action,
         obj=agreement,
@@ -117,7 +119,7 @@ def agreement_request(
     site: Site,
     user,
     answers: AgreementAnswers,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> DataSharingAgreement:
     if not has_perm(user, Perm.EVALUATION_EXTRACT, site.pk):
@@ -143,7 +145,7 @@ def agreement_request(
             expires_on=answers.expires_on,
             requested_by=user,
         )
-        _audit(request, user, agreement, Action.CREATE, Perm.EVALUATION_EXTRACT, status=agreement.status)
+        _audit(audit, user, agreement, Action.CREATE, Perm.EVALUATION_EXTRACT, status=agreement.status)
     return agreement
 
 
@@ -155,7 +157,7 @@ def _locked_for_decision(agreement: DataSharingAgreement, user) -> DataSharingAg
 
 
 def agreement_approve(
-    *, agreement: DataSharingAgreement, user, request: HttpRequest | None = None
+    *, agreement: DataSharingAgreement, user, audit: AuditContext | None = None
 ) -> DataSharingAgreement:
     with transaction.atomic():
         locked = _locked_for_decision(agreement, user)
@@ -169,7 +171,7 @@ def agreement_approve(
         locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        _audit(request, user, locked, Action.UPDATE, Perm.DATA_SHARING_APPROVE, status=locked.status)
+        _audit(audit, user, locked, Action.UPDATE, Perm.DATA_SHARING_APPROVE, status=locked.status)
     return locked
 
 
@@ -198,7 +200,7 @@ def _reason(reason: str, what: str) -> str:
 
 
 def agreement_refuse(
-    *, agreement: DataSharingAgreement, user, reason: str, request: HttpRequest | None = None
+    *, agreement: DataSharingAgreement, user, reason: str, audit: AuditContext | None = None
 ) -> DataSharingAgreement:
     reason = _reason(reason, "refused")
     with transaction.atomic():
@@ -210,12 +212,12 @@ def agreement_refuse(
         locked.decided_at = timezone.now()
         locked.refusal_reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "refusal_reason"])
-        _audit(request, user, locked, Action.UPDATE, Perm.DATA_SHARING_APPROVE, status=locked.status)
+        _audit(audit, user, locked, Action.UPDATE, Perm.DATA_SHARING_APPROVE, status=locked.status)
     return locked
 
 
 def agreement_revoke(
-    *, agreement: DataSharingAgreement, user, reason: str, request: HttpRequest | None = None
+    *, agreement: DataSharingAgreement, user, reason: str, audit: AuditContext | None = None
 ) -> DataSharingAgreement:
     reason = _reason(reason, "revoked")
     with transaction.atomic():
@@ -227,7 +229,7 @@ def agreement_revoke(
         locked.revoked_at = timezone.now()
         locked.revocation_reason = reason
         locked.save(update_fields=["status", "revoked_by", "revoked_at", "revocation_reason"])
-        _audit(request, user, locked, Action.UPDATE, Perm.DATA_SHARING_APPROVE, status=locked.status)
+        _audit(audit, user, locked, Action.UPDATE, Perm.DATA_SHARING_APPROVE, status=locked.status)
     return locked
 
 
@@ -273,7 +275,7 @@ def release(
     agreement: DataSharingAgreement,
     dataset: str,
     user,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> Released:
     """Build `dataset` under the agreement, record the release and audit it. Refused unless the agreement is in
@@ -306,7 +308,7 @@ def release(
             referral_ids=[s.referral_id for s in sources],
         )
         _audit(
-            request,
+            audit,
             user,
             locked,
             Action.EXPORT,

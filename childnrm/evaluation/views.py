@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.evaluation import selectors, services
 from childnrm.evaluation.forms import AgreementForm, ReasonForm
@@ -50,7 +51,10 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_request(
-                site=form.chosen_site(), user=request.user, answers=form.answers(), request=request
+                site=form.chosen_site(),
+                user=request.user,
+                answers=form.answers(),
+                audit=AuditContext.from_request(request),
             )
         except services.AgreementError as problem:
             add_to_form(form, problem)
@@ -108,7 +112,7 @@ def agreement(request: HttpRequest, data_sharing_agreement_id: int) -> HttpRespo
 def agreement_approve(request: HttpRequest, data_sharing_agreement_id: int) -> HttpResponse:
     found = selectors.agreement_for_decision(request.user, data_sharing_agreement_id)
     try:
-        services.agreement_approve(agreement=found, user=request.user, request=request)
+        services.agreement_approve(agreement=found, user=request.user, audit=AuditContext.from_request(request))
     except services.AgreementError as problem:
         messages.error(request, str(problem))
     else:
@@ -123,7 +127,12 @@ def _with_reason(request: HttpRequest, data_sharing_agreement_id: int, *, step: 
     if form.is_valid():
         act = services.agreement_refuse if step == "refuse" else services.agreement_revoke
         try:
-            act(agreement=found, user=request.user, reason=form.cleaned_data["reason"], request=request)
+            act(
+                agreement=found,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
+            )
         except services.AgreementError as problem:
             if problem.field == "reason":
                 add_to_form(form, problem)
@@ -157,7 +166,9 @@ def agreement_revoke(request: HttpRequest, data_sharing_agreement_id: int) -> Ht
 def _download(request: HttpRequest, data_sharing_agreement_id: int, dataset: str) -> HttpResponse:
     found = selectors.agreement_for_release(request.user, data_sharing_agreement_id)
     try:
-        released = services.release(agreement=found, dataset=dataset, user=request.user, request=request)
+        released = services.release(
+            agreement=found, dataset=dataset, user=request.user, audit=AuditContext.from_request(request)
+        )
     except services.ReleaseRefused as problem:
         messages.error(request, str(problem))
         return redirect("evaluation:agreement", data_sharing_agreement_id=found.pk)
@@ -211,7 +222,7 @@ def synthetic_file(request: HttpRequest) -> HttpResponse:
         return redirect("evaluation:synthetic")
     content = stored_file_open(latest.file)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.DOWNLOAD,
         obj=latest,
         site_id=latest.site_id,

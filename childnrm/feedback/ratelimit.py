@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from childnrm.audit.services import client_ip
+from childnrm.audit.context import client_ip
 
 
 @dataclass(frozen=True)

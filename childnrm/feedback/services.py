@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.feedback import selectors, tokens
 from childnrm.feedback.models import FeedbackSession, Scale
@@ -59,9 +59,9 @@ def state_of(session: FeedbackSession, now=None) -> State:
     return State.OPEN
 
 
-def _audit(*, request, child: Child, action: str, purpose: str, detail: dict, actor=None) -> None:
+def _audit(*, audit: AuditContext | None, child: Child, action: str, purpose: str, detail: dict, actor=None) -> None:
     audit_record(
-        request=request, actor=actor, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
+        context=audit, actor=actor, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
     )
 
 
@@ -75,7 +75,7 @@ class Started:
         return tokens.make_token(self.session.pk, self.code)
 
 
-def session_start(*, child: Child, user: User, request: HttpRequest | None = None) -> Started:
+def session_start(*, child: Child, user: User, audit: AuditContext | None = None) -> Started:
     """A one-time code and link for the child's feedback, about the child's newest final decision if there is one."""
     from childnrm.decisions.models import Decision, DecisionStatus
 
@@ -103,7 +103,7 @@ def session_start(*, child: Child, user: User, request: HttpRequest | None = Non
                     code_hash=tokens.code_hash(code),
                 )
                 _audit(
-                    request=request,
+                    audit=audit,
                     child=child,
                     action=Action.CREATE,
                     purpose=GATHER_PURPOSE,
@@ -115,7 +115,7 @@ def session_start(*, child: Child, user: User, request: HttpRequest | None = Non
     raise FeedbackError(gettext("The feedback session could not be started: try again"))
 
 
-def session_cancel(*, session: FeedbackSession, user: User, request: HttpRequest | None = None) -> FeedbackSession:
+def session_cancel(*, session: FeedbackSession, user: User, audit: AuditContext | None = None) -> FeedbackSession:
     """The link and code stop working at once (a device left behind, the child not ready)."""
     with transaction.atomic():
         session = FeedbackSession.objects.select_for_update().select_related("child").get(pk=session.pk)
@@ -129,7 +129,7 @@ def session_cancel(*, session: FeedbackSession, user: User, request: HttpRequest
         session.cancelled_at = timezone.now()
         session.save(update_fields=["cancelled_at"])
         _audit(
-            request=request,
+            audit=audit,
             child=session.child,
             action=Action.UPDATE,
             purpose=GATHER_PURPOSE,
@@ -164,10 +164,10 @@ def open_session_for_code(typed: str) -> tuple[FeedbackSession, str] | None:
     return session, code
 
 
-def link_opened(*, session: FeedbackSession, request: HttpRequest, how: str) -> None:
+def link_opened(*, session: FeedbackSession, audit: AuditContext, how: str) -> None:
     """The child's form was opened (by link or code): audited, with nothing of the child in the detail."""
     _audit(
-        request=request,
+        audit=audit,
         child=session.child,
         action=Action.VIEW,
         purpose=CHILD_PURPOSE,
@@ -175,10 +175,10 @@ def link_opened(*, session: FeedbackSession, request: HttpRequest, how: str) -> 
     )
 
 
-def code_refused(*, request: HttpRequest, reason: str) -> None:
+def code_refused(*, audit: AuditContext, reason: str) -> None:
     """A code or link that did not open a form: a trace of guessing, without what was typed."""
     audit_record(
-        request=request,
+        context=audit,
         action=Action.REFUSED,
         object_type=FeedbackSession._meta.label_lower,
         purpose=CHILD_PURPOSE,
@@ -192,7 +192,7 @@ def feedback_answer(
     listened: str,
     understood: str,
     better: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> FeedbackSession:
     """The child's answers, once: the link must still be open when they are saved (checked again under a lock)."""
     better = (better or "").strip()
@@ -214,7 +214,7 @@ def feedback_answer(
         session.answered_at = timezone.now()
         session.save(update_fields=["listened", "understood", "better", "answered_at"])
         _audit(
-            request=request,
+            audit=audit,
             child=session.child,
             action=Action.CREATE,
             purpose=CHILD_PURPOSE,

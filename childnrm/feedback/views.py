@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 
 from childnrm.access.decorators import public, requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.feedback import ratelimit, selectors, services, tokens, wording
 from childnrm.feedback.forms import ChildFeedbackForm, CodeForm, PeriodForm
@@ -39,7 +40,7 @@ _CODES_KEY = "feedback_codes"
 
 def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=child,
         purpose=selectors.purpose_for(request.user, child),
@@ -83,7 +84,7 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, gettext("You have started many feedback sessions in the last hour. Try again later."))
         return redirect("feedback:child", reference=child.reference)
     try:
-        started = services.session_start(child=child, user=request.user, request=request)
+        started = services.session_start(child=child, user=request.user, audit=AuditContext.from_request(request))
     except FeedbackError as problem:
         messages.info(request, str(problem))
         return redirect("feedback:child", reference=child.reference)
@@ -126,7 +127,7 @@ def cancel(request: HttpRequest, feedback_session_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("feedback:session", feedback_session_id=found.pk)
     try:
-        services.session_cancel(session=found, user=request.user, request=request)
+        services.session_cancel(session=found, user=request.user, audit=AuditContext.from_request(request))
     except FeedbackError as problem:
         messages.info(request, str(problem))
     else:
@@ -150,7 +151,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     result = selectors.feedback_summary(site_ids, start_on, end)
     sites = list(Site.objects.filter(pk__in=site_ids).order_by("name").values_list("name", flat=True))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         object_type="feedback.summary",
         purpose=PURPOSES[Perm.FEEDBACK_VIEW_SITE]
@@ -193,7 +194,7 @@ def code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request):
-            services.code_refused(request=request, reason="too many failed tries")
+            services.code_refused(audit=AuditContext.from_request(request), reason="too many failed tries")
             return _too_many(request)
         if form.is_valid():
             found = services.open_session_for_code(form.cleaned_data["code"])
@@ -201,7 +202,7 @@ def code(request: HttpRequest) -> HttpResponse:
                 session_found, typed = found
                 return redirect("feedback:form", feedback_token=tokens.make_token(session_found.pk, typed))
             ratelimit.address_failed(request)
-            services.code_refused(request=request, reason="code does not open a form")
+            services.code_refused(audit=AuditContext.from_request(request), reason="code does not open a form")
             form.add_error("code", gettext(wording.CODE_WRONG))
     return _private(render(request, "feedback/code.html", {"form": form, "wording": wording}))
 
@@ -213,12 +214,12 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
     if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request) or not ratelimit.address_allowed(
         ratelimit.FORM_REQUESTS, request
     ):
-        services.code_refused(request=request, reason="too many tries")
+        services.code_refused(audit=AuditContext.from_request(request), reason="too many tries")
         return _too_many(request)
     found = services.open_session_for_token(feedback_token)
     if found is None:
         ratelimit.address_failed(request)
-        services.code_refused(request=request, reason="link does not open a form")
+        services.code_refused(audit=AuditContext.from_request(request), reason="link does not open a form")
         return _private(_link_gone(request))
     if _not_for_this_device(request, found):
         raise Http404
@@ -231,7 +232,7 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
                 listened=form.cleaned_data["listened"],
                 understood=form.cleaned_data["understood"],
                 better=form.cleaned_data["better"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except FeedbackError as problem:
             if problem.code == "link_gone":
@@ -240,7 +241,7 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
         else:
             return redirect("feedback:thanks")
     if request.method != "POST":
-        services.link_opened(session=found, request=request, how="one-time link or code")
+        services.link_opened(session=found, audit=AuditContext.from_request(request), how="one-time link or code")
     return _private(render(request, "feedback/form.html", {"form": form, "wording": wording}))
 
 

@@ -14,12 +14,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Stage
 from childnrm.handovers import packet as packets
@@ -60,7 +60,7 @@ def case_transfer(
     destination: str,
     to_site: Site | None,
     reason: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> CaseTransfer:
     """Transfer the child's case (its accepted referral at the child's site) with its whole history, once."""
     reason = (reason or "").strip()
@@ -118,7 +118,7 @@ def case_transfer(
             _status_change(main, ReferralStatus.HANDED_OFF, user, words)
             main.save(update_fields=["status", "updated_at"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=main,
@@ -154,7 +154,7 @@ class TransitionAnswers:
 
 
 def adult_transition_save(
-    *, child: Child, user, answers: TransitionAnswers, request: HttpRequest | None = None
+    *, child: Child, user, answers: TransitionAnswers, audit: AuditContext | None = None
 ) -> AdultTransition:
     """Record where the young person's turning-18 hand-over has got to (adult support, completion). Their
     consent is recorded on their case (`triage.services.adult_consent_record`), once."""
@@ -187,7 +187,7 @@ def adult_transition_save(
         after = packets.row(transition, leave_out={"updated_at", "updated_by"})
         changed = sorted(k for k, v in after.items() if before is None or before.get(k) != v)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE if before is None else Action.UPDATE,
             obj=locked_child,
@@ -217,7 +217,7 @@ def sca_decision_record(
     case: ScaCase,
     user,
     answers: ScaDecisionAnswers,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> ScaReportedDecision:
     """Record the SCA's decision on a case the site handed to it, as the SCA reported it. Recording a stage
@@ -324,7 +324,7 @@ def sca_decision_record(
         if earlier is not None:
             ScaReportedDecision.objects.filter(pk=earlier.pk).update(replaced_by=decision)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=decision,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.wording import outcome_words
 from childnrm.handovers import packet as packets
@@ -65,7 +66,7 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
                 destination=form.cleaned_data["destination"],
                 to_site=form.chosen_site(),
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except HandoverError as problem:
             if problem.field:
@@ -81,7 +82,13 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
     elif request.method == "POST" and referral is None:
         messages.info(request, gettext("This child has no case with the panel to transfer."))
         return redirect("handovers:transfer-new", child_reference=child.reference)
-    audit_record(request=request, action=Action.VIEW, obj=child, purpose=PURPOSE, detail={"page": "transfer"})
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=child,
+        purpose=PURPOSE,
+        detail={"page": "transfer"},
+    )
     return render(
         request,
         "handovers/transfer_new.html",
@@ -93,7 +100,7 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
 def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
     transfer = transfer_get(request.user, transfer_id)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=transfer,
         site_id=_acting_site(request, transfer),
@@ -127,7 +134,7 @@ def _download(request: HttpRequest, transfer_id: int, kind: str) -> HttpResponse
 
     def audit() -> None:
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.EXPORT,
             obj=transfer,
             site_id=_acting_site(request, transfer),
@@ -168,7 +175,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     transfers = transfers_visible_to(request.user).select_related("referral", "from_site", "to_site", "transferred_by")
     page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=CaseTransfer._meta.label_lower,
         purpose=PURPOSE,
@@ -205,7 +212,7 @@ def turning_18(request: HttpRequest) -> HttpResponse:
             shown.append(child.pk)
         groups.append({"site": site, "rows": rows, "count": turning_18_children(site, today).count()})
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Child._meta.label_lower,
         site_id=sites[0].pk if len(sites) == 1 else None,
@@ -235,7 +242,9 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            adult_transition_save(child=child, user=request.user, answers=form.answers(), request=request)
+            adult_transition_save(
+                child=child, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except HandoverError as problem:
             add_to_form(form, problem)
         except PermissionDenied:
@@ -245,7 +254,13 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
                 request, gettext("Turning 18 hand-over saved for %(reference)s") % {"reference": child.reference}
             )
             return redirect("handovers:turning-18")
-    audit_record(request=request, action=Action.VIEW, obj=child, purpose=PURPOSE, detail={"page": "turning 18"})
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=child,
+        purpose=PURPOSE,
+        detail={"page": "turning 18"},
+    )
     today = timezone.localdate()
     birthday = eighteenth_birthday(child.date_of_birth) if child.date_of_birth else None
     return render(
@@ -276,7 +291,9 @@ def sca_decision(request: HttpRequest, sca_case_reference: str) -> HttpResponse:
     form = ScaDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            recorded = sca_decision_record(case=case, user=request.user, answers=form.answers(), request=request)
+            recorded = sca_decision_record(
+                case=case, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except HandoverError as problem:
             field = form.fields.get(problem.field or "")
             if isinstance(field, GovukDateField):
@@ -292,7 +309,7 @@ def sca_decision(request: HttpRequest, sca_case_reference: str) -> HttpResponse:
             return redirect("handovers:sca-decision", sca_case_reference=case.referral.reference)
     history = sca_decision_history(case.referral)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=case.referral,
         site_id=case.site_id,

@@ -15,7 +15,6 @@ from typing import IO
 from django.core.files.base import ContentFile, File
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, override
@@ -24,6 +23,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm, users_holding
 from childnrm.accounts import nations
 from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import Organisation, User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.information.models import (
     InformationChase,
@@ -157,7 +157,7 @@ def information_request_create(
     lawful_basis: str,
     due_on: date,
     lawful_basis_detail: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> InformationRequest:
     """Ask an organisation for information about a case of the coordinator's site.
@@ -223,7 +223,7 @@ def information_request_create(
             requested_by=user,
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=info_request,
@@ -252,7 +252,7 @@ def _enqueue_notice(request_id: int) -> None:
 
 
 def information_request_withdraw(
-    *, info_request: InformationRequest, user: User, reason: str, request: HttpRequest | None = None
+    *, info_request: InformationRequest, user: User, reason: str, audit: AuditContext | None = None
 ) -> InformationRequest:
     reason = _clean(
         reason,
@@ -274,7 +274,7 @@ def information_request_withdraw(
         locked.withdrawn_by = user
         locked.save(update_fields=["status", "withdrawn_reason", "withdrawn_at", "withdrawn_by"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -296,7 +296,7 @@ def information_response_create(
     lawful_basis: str,
     purpose: str,
     uploads: list[Upload],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> InformationResponse:
     """Share the agency's answer, with any documents, on the lawful basis and purpose it confirms.
 
@@ -357,7 +357,7 @@ def information_response_create(
             locked.status = RequestStatus.ANSWERED
             locked.save(update_fields=["status"])
             audit_record(
-                request=request,
+                context=audit,
                 actor=user,
                 action=Action.CREATE,
                 obj=response,
@@ -455,7 +455,7 @@ def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _chase(*, request_id: int, user: User | None, today: date, request: HttpRequest | None) -> int | None:
+def _chase(*, request_id: int, user: User | None, today: date, audit: AuditContext | None) -> int | None:
     """Chase one request under its row lock; the number of people emailed, or None if it was not chased."""
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=request_id)
@@ -476,7 +476,7 @@ def _chase(*, request_id: int, user: User | None, today: date, request: HttpRequ
         locked.last_chased_at = now
         locked.save(update_fields=["chase_count", "last_chased_at"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -504,19 +504,19 @@ def chase_overdue(today: date) -> int:
     )
     chased = 0
     for request_id in list(due):
-        if _chase(request_id=request_id, user=None, today=today, request=None) is not None:
+        if _chase(request_id=request_id, user=None, today=today, audit=AuditContext.system()) is not None:
             chased += 1
     logger.info("Chased %d overdue information request(s)", chased)
     return chased
 
 
 def information_request_chase(
-    *, info_request: InformationRequest, user: User, request: HttpRequest | None = None
+    *, info_request: InformationRequest, user: User, audit: AuditContext | None = None
 ) -> int:
     """The coordinator chases a request by hand (once a day at most); the number of people emailed."""
     if not has_perm(user, Perm.INFORMATION_REQUEST, info_request.referral.site_id):
         raise InformationError(gettext("You cannot chase this request."))
-    recipients = _chase(request_id=info_request.pk, user=user, today=timezone.localdate(), request=request)
+    recipients = _chase(request_id=info_request.pk, user=user, today=timezone.localdate(), audit=audit)
     if recipients is None:
         raise InformationError(closed_message(InformationRequest.objects.get(pk=info_request.pk)))
     return recipients

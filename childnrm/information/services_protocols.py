@@ -14,13 +14,13 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, Site, User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.information.models import (
     ARTICLE_6_BASES,
@@ -182,9 +182,9 @@ def protocol_snapshot(protocol: SharingProtocol) -> dict:
     return content
 
 
-def _audit(request, user, protocol: SharingProtocol, action: str, detail: dict) -> None:
+def _audit(audit: AuditContext | None, user, protocol: SharingProtocol, action: str, detail: dict) -> None:
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=action,
         obj=protocol,
@@ -199,7 +199,7 @@ def protocol_create(
     site: Site,
     user: User,
     organisation: Organisation,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     **fields,
 ) -> SharingProtocol:
     """Record a site's protocol with a partner organisation (version 1)."""
@@ -215,12 +215,12 @@ def protocol_create(
         SharingProtocolVersion.objects.create(
             protocol=protocol, number=1, content=protocol_snapshot(protocol), changed_by=user
         )
-        _audit(request, user, protocol, Action.CREATE, {"version": 1, "lawful_bases": cleaned["lawful_bases"]})
+        _audit(audit, user, protocol, Action.CREATE, {"version": 1, "lawful_bases": cleaned["lawful_bases"]})
     return protocol
 
 
 def protocol_change(
-    *, protocol: SharingProtocol, user: User, request: HttpRequest | None = None, **fields
+    *, protocol: SharingProtocol, user: User, audit: AuditContext | None = None, **fields
 ) -> SharingProtocol:
     """Change a protocol: a new version, the earlier ones kept as they were agreed."""
     if not has_perm(user, Perm.INFORMATION_REQUEST, protocol.site_id):
@@ -239,12 +239,12 @@ def protocol_change(
         SharingProtocolVersion.objects.create(
             protocol=locked, number=locked.version, content=protocol_snapshot(locked), changed_by=user
         )
-        _audit(request, user, locked, Action.UPDATE, {"version": locked.version, "changed": changed})
+        _audit(audit, user, locked, Action.UPDATE, {"version": locked.version, "changed": changed})
     return locked
 
 
 def protocol_document_add(
-    *, protocol: SharingProtocol, user: User, upload: Upload, request: HttpRequest | None = None
+    *, protocol: SharingProtocol, user: User, upload: Upload, audit: AuditContext | None = None
 ) -> ProtocolDocument:
     """Store the signed copy of the protocol's current version, checked from its content.
 
@@ -269,7 +269,7 @@ def protocol_document_add(
             document.version = locked.version
             document.save()
             _audit(
-                request,
+                audit,
                 user,
                 locked,
                 Action.UPDATE,

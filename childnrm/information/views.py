@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.information import selectors, services
 from childnrm.information.forms import AnswerForm, ListFilterForm, RequestForm, WithdrawForm
@@ -75,7 +76,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     page = _page(selectors.site_list(request.user, today=today, **filters), request.GET.get("page"))
     rows = _decorate(list(page.object_list), today)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=InformationRequest._meta.label_lower,
         site_id=_single_site(rows),
@@ -122,7 +123,7 @@ def case_requests(request: HttpRequest, info_case_reference: str) -> HttpRespons
         today,
     )
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=InformationRequest._meta.label_lower,
         site_id=referral.site_id,
@@ -176,7 +177,7 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
                 lawful_basis=data["lawful_basis"],
                 lawful_basis_detail=data["lawful_basis_detail"],
                 due_on=data["due_on"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.InformationError as problem:
             add_to_form(form, problem)
@@ -188,7 +189,7 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
             )
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=referral,
         purpose=REQUEST_PURPOSE,
@@ -217,7 +218,7 @@ def request_detail(request: HttpRequest, request_reference: str) -> HttpResponse
     )
     chases = list(info_request.chases.select_related("chased_by")) if access.as_coordinator else []
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=info_request,
         site_id=info_request.referral.site_id,
@@ -257,7 +258,10 @@ def request_withdraw(request: HttpRequest, request_reference: str) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             services.information_request_withdraw(
-                info_request=info_request, user=request.user, reason=form.cleaned_data["reason"], request=request
+                info_request=info_request,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
             )
         except services.InformationError as problem:
             messages.info(request, problem.message)
@@ -267,7 +271,7 @@ def request_withdraw(request: HttpRequest, request_reference: str) -> HttpRespon
             )
         return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=info_request,
         site_id=info_request.referral.site_id,
@@ -282,7 +286,9 @@ def request_withdraw(request: HttpRequest, request_reference: str) -> HttpRespon
 def request_chase(request: HttpRequest, request_reference: str) -> HttpResponse:
     info_request = selectors.request_get_for_coordinator(request.user, request_reference)
     try:
-        recipients = services.information_request_chase(info_request=info_request, user=request.user, request=request)
+        recipients = services.information_request_chase(
+            info_request=info_request, user=request.user, audit=AuditContext.from_request(request)
+        )
     except services.InformationError as problem:
         messages.info(request, problem.message)
     else:
@@ -323,7 +329,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = _page(selectors.inbox(request.user, status=filters["status"], today=today), request.GET.get("page"))
     rows = _decorate(list(page.object_list), today)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=InformationRequest._meta.label_lower,
         site_id=_single_site(rows),
@@ -376,7 +382,7 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
                 lawful_basis=data["lawful_basis"],
                 purpose=data["purpose"],
                 uploads=data["documents"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except DocumentRefused as refusal:
             form.add_error("documents", refusal.message)
@@ -395,7 +401,7 @@ def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse
             )
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=info_request,
         site_id=info_request.referral.site_id,
@@ -413,7 +419,7 @@ def document_download(request: HttpRequest, request_reference: str, response_doc
     content = stored_file_open(document.file)  # streamed, closed with the response
     response_row = document.response
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.DOWNLOAD,
         obj=document,
         site_id=access.request.referral.site_id,

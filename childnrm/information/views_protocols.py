@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.information import selectors, services_protocols
 from childnrm.information.forms import ProtocolDocumentForm, ProtocolForm
@@ -44,7 +45,7 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
     protocols = [_decorate(p, today) for p in rows]
     site_ids = sites_where(request.user, Perm.INFORMATION_REQUEST)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=SharingProtocol._meta.label_lower,
         site_id=site_ids[0] if len(site_ids) == 1 else None,
@@ -75,7 +76,7 @@ def protocol_new(request: HttpRequest) -> HttpResponse:
                 site=site,
                 user=request.user,
                 organisation=form.cleaned_data["organisation"],
-                request=request,
+                audit=AuditContext.from_request(request),
                 **form.terms(),
             )
         except InformationError as problem:
@@ -96,7 +97,7 @@ def protocol_detail(request: HttpRequest, protocol_reference: str) -> HttpRespon
     versions = list(protocol.versions.select_related("changed_by"))
     documents = list(protocol.documents.select_related("uploaded_by"))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=protocol,
         site_id=protocol.site_id,
@@ -129,7 +130,7 @@ def protocol_change(request: HttpRequest, protocol_reference: str) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             changed = services_protocols.protocol_change(
-                protocol=protocol, user=request.user, request=request, **form.terms()
+                protocol=protocol, user=request.user, audit=AuditContext.from_request(request), **form.terms()
             )
         except InformationError as problem:
             add_to_form(form, problem)
@@ -139,7 +140,7 @@ def protocol_change(request: HttpRequest, protocol_reference: str) -> HttpRespon
             )
             return redirect("information:protocol", protocol_reference=protocol.reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=protocol,
         site_id=protocol.site_id,
@@ -161,7 +162,10 @@ def protocol_upload(request: HttpRequest, protocol_reference: str) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             services_protocols.protocol_document_add(
-                protocol=protocol, user=request.user, upload=form.cleaned_data["document"], request=request
+                protocol=protocol,
+                user=request.user,
+                upload=form.cleaned_data["document"],
+                audit=AuditContext.from_request(request),
             )
         except DocumentRefused as refusal:
             form.add_error("document", refusal.message)
@@ -172,7 +176,7 @@ def protocol_upload(request: HttpRequest, protocol_reference: str) -> HttpRespon
             messages.success(request, gettext("Signed copy uploaded"))
             return redirect("information:protocol", protocol_reference=protocol.reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=protocol,
         site_id=protocol.site_id,
@@ -188,7 +192,7 @@ def protocol_document(request: HttpRequest, protocol_reference: str, protocol_do
     document = selectors.protocol_document_get(protocol, protocol_document_id)
     content = stored_file_open(document.file)  # streamed, closed with the response
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.DOWNLOAD,
         obj=protocol,
         site_id=protocol.site_id,

@@ -17,11 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.case_reviews.models import CaseReview
 from childnrm.case_reviews.services import names_in_review
@@ -195,7 +195,7 @@ def _new_version(item: LibraryItem, answers: ItemAnswers, user) -> LibraryItemVe
     return version
 
 
-def library_item_submit(*, user, answers: ItemAnswers, request: HttpRequest | None = None) -> LibraryItemVersion:
+def library_item_submit(*, user, answers: ItemAnswers, audit: AuditContext | None = None) -> LibraryItemVersion:
     """A practitioner submits a new item; it waits for a moderator of their site."""
     sites = sites_where(user, Perm.LIBRARY_SUBMIT)
     if not sites:
@@ -204,12 +204,12 @@ def library_item_submit(*, user, answers: ItemAnswers, request: HttpRequest | No
     with transaction.atomic():
         item = LibraryItem.objects.create(site_id=sites[0], created_by=user)
         version = _new_version(item, answers, user)
-        _audit(request, user, Action.CREATE, version, Perm.LIBRARY_SUBMIT, {"submitted": version.number})
+        _audit(audit, user, Action.CREATE, version, Perm.LIBRARY_SUBMIT, {"submitted": version.number})
     return version
 
 
 def library_item_revise(
-    *, item: LibraryItem, user, answers: ItemAnswers, request: HttpRequest | None = None
+    *, item: LibraryItem, user, answers: ItemAnswers, audit: AuditContext | None = None
 ) -> LibraryItemVersion:
     """Its author (or a moderator of its site) submits a new version; the published one stays until it is
     approved. A revision still waiting is replaced by the newer one."""
@@ -221,12 +221,12 @@ def library_item_revise(
         waiting = locked.versions.filter(status=VersionStatus.SUBMITTED)
         waiting.update(status=VersionStatus.REPLACED)
         version = _new_version(locked, answers, user)
-        _audit(request, user, Action.CREATE, version, Perm.LIBRARY_SUBMIT, {"revision": version.number})
+        _audit(audit, user, Action.CREATE, version, Perm.LIBRARY_SUBMIT, {"revision": version.number})
     return version
 
 
 def library_version_approve(
-    *, version: LibraryItemVersion, user, request: HttpRequest | None = None
+    *, version: LibraryItemVersion, user, audit: AuditContext | None = None
 ) -> LibraryItemVersion:
     """Publish a waiting version to every site, after checking again that it names no child known now."""
     with transaction.atomic():
@@ -249,12 +249,12 @@ def library_version_approve(
         locked.save(update_fields=["status", "moderated_by", "moderated_at"])
         item.published = locked
         item.save(update_fields=["published"])
-        _audit(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
+        _audit(audit, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
     return locked
 
 
 def library_version_reject(
-    *, version: LibraryItemVersion, user, reason: str, request: HttpRequest | None = None
+    *, version: LibraryItemVersion, user, reason: str, audit: AuditContext | None = None
 ) -> LibraryItemVersion:
     reason = (reason or "").strip()
     _check_reason(reason)
@@ -265,7 +265,7 @@ def library_version_reject(
         locked.moderated_at = timezone.now()
         locked.moderation_reason = reason
         locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
-        _audit(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"rejected": locked.number})
+        _audit(audit, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"rejected": locked.number})
     return locked
 
 
@@ -283,9 +283,11 @@ def _locked_waiting(version: LibraryItemVersion, user) -> LibraryItemVersion:
     return locked
 
 
-def _audit(request, user, action: str, version: LibraryItemVersion, perm: Perm, detail: dict) -> None:
+def _audit(
+    audit: AuditContext | None, user, action: str, version: LibraryItemVersion, perm: Perm, detail: dict
+) -> None:
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=action,
         obj=version,
@@ -348,7 +350,7 @@ def review_summary_submit(
     review: CaseReview,
     answers: SummaryAnswers,
     revising: ReviewSummary | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ReviewSummary:
     """The review's anonymised summary, sent to the site's library moderators; one still waiting is replaced.
 
@@ -390,11 +392,11 @@ def review_summary_submit(
         detail: dict = {"submitted": number}
         if revising is not None:
             detail["resubmits"] = revising.number  # changed after the moderator returned it
-        _audit_summary(request, user, Action.CREATE, summary, Perm.CASE_REVIEW_MANAGE, detail)
+        _audit_summary(audit, user, Action.CREATE, summary, Perm.CASE_REVIEW_MANAGE, detail)
     return summary
 
 
-def review_summary_approve(*, summary: ReviewSummary, user, request: HttpRequest | None = None) -> ReviewSummary:
+def review_summary_approve(*, summary: ReviewSummary, user, audit: AuditContext | None = None) -> ReviewSummary:
     """Publish a waiting summary to every site, after checking again that it names no child known now."""
     with transaction.atomic():
         locked = _locked_waiting_summary(summary, user)
@@ -408,12 +410,12 @@ def review_summary_approve(*, summary: ReviewSummary, user, request: HttpRequest
         locked.moderated_by = user
         locked.moderated_at = timezone.now()
         locked.save(update_fields=["status", "moderated_by", "moderated_at"])
-        _audit_summary(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
+        _audit_summary(audit, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
     return locked
 
 
 def review_summary_reject(
-    *, summary: ReviewSummary, user, reason: str, request: HttpRequest | None = None
+    *, summary: ReviewSummary, user, reason: str, audit: AuditContext | None = None
 ) -> ReviewSummary:
     reason = (reason or "").strip()
     _check_reason(reason)
@@ -424,7 +426,7 @@ def review_summary_reject(
         locked.moderated_at = timezone.now()
         locked.moderation_reason = reason
         locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
-        _audit_summary(request, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"rejected": locked.number})
+        _audit_summary(audit, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"rejected": locked.number})
     return locked
 
 
@@ -442,9 +444,11 @@ def _locked_waiting_summary(summary: ReviewSummary, user) -> ReviewSummary:
     return locked
 
 
-def _audit_summary(request, user, action: str, summary: ReviewSummary, perm: Perm, detail: dict) -> None:
+def _audit_summary(
+    audit: AuditContext | None, user, action: str, summary: ReviewSummary, perm: Perm, detail: dict
+) -> None:
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=action,
         obj=summary,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.case_reviews import selectors as review_selectors
 from childnrm.case_reviews import services as review_services
@@ -86,7 +87,7 @@ def version_file(request: HttpRequest, library_item_id: int, library_version_id:
         raise Http404
     content = stored_file_open(version.file)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.DOWNLOAD,
         obj=version,
         site_id=found.site_id,
@@ -120,7 +121,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = LibraryItemForm(request.POST or None, request.FILES or None, keeper=_keeper(request, "submit"))
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.library_item_submit(user=request.user, answers=form.answers(), request=request)
+            version = services.library_item_submit(
+                user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except services.LibraryError as problem:
             add_to_form(form, problem)
         else:
@@ -148,7 +151,7 @@ def revise(request: HttpRequest, library_item_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = services.library_item_revise(
-                item=found, user=request.user, answers=form.answers(), request=request
+                item=found, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
             )
         except services.LibraryError as problem:
             add_to_form(form, problem)
@@ -194,7 +197,7 @@ def moderate(request: HttpRequest, library_version_id: int) -> HttpResponse:
 def approve(request: HttpRequest, library_version_id: int) -> HttpResponse:
     version = selectors.waiting_version_get(request.user, library_version_id)
     try:
-        services.library_version_approve(version=version, user=request.user, request=request)
+        services.library_version_approve(version=version, user=request.user, audit=AuditContext.from_request(request))
     except services.LibraryError as problem:
         messages.error(request, str(problem))
         return redirect("learning:moderate", library_version_id=version.pk)
@@ -210,7 +213,10 @@ def reject(request: HttpRequest, library_version_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.library_version_reject(
-                version=version, user=request.user, reason=form.cleaned_data["reason"], request=request
+                version=version,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
             )
         except services.LibraryError as problem:
             add_to_form(form, problem)
@@ -283,7 +289,11 @@ def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.review_summary_submit(
-                user=request.user, review=review, answers=form.answers(), revising=returned, request=request
+                user=request.user,
+                review=review,
+                answers=form.answers(),
+                revising=returned,
+                audit=AuditContext.from_request(request),
             )
         except services.LibraryError as problem:
             add_to_form(form, problem)
@@ -297,7 +307,7 @@ def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
             return redirect("case_reviews:detail", case_review_id=review.pk)
     if request.method != "POST":
         review_services.audit_review(
-            request=request,
+            audit=AuditContext.from_request(request),
             user=request.user,
             action=Action.VIEW,
             review=review,
@@ -331,7 +341,7 @@ def summary_moderate(request: HttpRequest, review_summary_id: int) -> HttpRespon
 def summary_approve(request: HttpRequest, review_summary_id: int) -> HttpResponse:
     found = selectors.waiting_summary_get(request.user, review_summary_id)
     try:
-        services.review_summary_approve(summary=found, user=request.user, request=request)
+        services.review_summary_approve(summary=found, user=request.user, audit=AuditContext.from_request(request))
     except services.LibraryError as problem:
         messages.error(request, str(problem))
         return redirect("learning:summary-moderate", review_summary_id=found.pk)
@@ -347,7 +357,10 @@ def summary_reject(request: HttpRequest, review_summary_id: int) -> HttpResponse
     if form.is_valid():
         try:
             services.review_summary_reject(
-                summary=found, user=request.user, reason=form.cleaned_data["reason"], request=request
+                summary=found,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
             )
         except services.LibraryError as problem:
             add_to_form(form, problem)
@@ -378,7 +391,7 @@ def community(request: HttpRequest) -> HttpResponse:
             feedback_sites, today - timedelta(days=FEEDBACK_MONTHS_DAYS), today
         )
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.VIEW,
             object_type="feedback.summary",
             purpose=PURPOSES[Perm.LIBRARY_READ],

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Nation, User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit import i18n
@@ -201,7 +201,7 @@ def _notify(decision: Decision, guardians: list[User]) -> list[GuardianNotice]:
 
 
 def letters_produce(
-    *, decision: Decision, user: User, letters_seen: int | None = None, request: HttpRequest | None = None
+    *, decision: Decision, user: User, letters_seen: int | None = None, audit: AuditContext | None = None
 ) -> Produced:
     """Produce the pair of letters for a final decision, keep them as produced and tell the guardian(s).
 
@@ -253,7 +253,7 @@ def letters_produce(
             )
         notices = _notify(locked, guardians_of(locked))
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=locked,
@@ -270,7 +270,7 @@ def letters_produce(
     return Produced(letters, notices)
 
 
-def guardians_tell(*, decision: Decision, user: User, request: HttpRequest | None = None) -> list[GuardianNotice]:
+def guardians_tell(*, decision: Decision, user: User, audit: AuditContext | None = None) -> list[GuardianNotice]:
     """Tell the child's guardian(s) of a final decision, once per guardian."""
     with transaction.atomic():
         locked = _lock_final(decision, user)
@@ -281,7 +281,7 @@ def guardians_tell(*, decision: Decision, user: User, request: HttpRequest | Non
         if not notices:
             raise LetterError(gettext("Every guardian allocated to this child has already been told of this decision."))
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=locked,
@@ -301,7 +301,7 @@ def explanation_record(
     explained_on: date,
     how: str,
     child_response: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> DecisionExplanation:
     """Record who explained a final decision to the child, when and how."""
     explained_by_name = (explained_by_name or "").strip()
@@ -334,7 +334,7 @@ def explanation_record(
             recorded_by=user,
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=explanation,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts import nations
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.dates import long_date
@@ -42,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The site's final decisions, with whether their letters and explanation are done."""
     page = Paginator(selectors.final_decisions_for_letters(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Decision._meta.label_lower,
         purpose=PURPOSE,
@@ -62,7 +63,7 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
     guardians = services.guardians_of(found)
     told = {n.guardian_id for n in notices}
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=found,
         site_id=referral.site_id,
@@ -103,7 +104,7 @@ def produce(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             decision=found,
             user=request.user,
             letters_seen=_int_or_none(request.POST.get("letters_seen")),
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except services.LetterError as problem:
         messages.error(request, str(problem))
@@ -125,7 +126,7 @@ def tell_guardian(request: HttpRequest, letters_decision_id: int) -> HttpRespons
     if not selectors.may_produce(request.user, found):
         raise Http404
     try:
-        notices = services.guardians_tell(decision=found, user=request.user, request=request)
+        notices = services.guardians_tell(decision=found, user=request.user, audit=AuditContext.from_request(request))
     except services.LetterError as problem:
         messages.error(request, str(problem))
     else:
@@ -159,7 +160,7 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
                 explained_on=data["explained_on"],
                 how=data["how"],
                 child_response=data["child_response"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.LetterError as problem:
             add_to_form(form, problem)
@@ -167,7 +168,7 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
             messages.success(request, gettext("Explanation to the child recorded"))
             return _decision_redirect(found)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=found,
         site_id=found.referral.site_id,
@@ -191,7 +192,10 @@ def child_language(request: HttpRequest, letters_decision_id: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             people_services.child_correspondence_language_set(
-                child=child, language=form.cleaned_data["correspondence_language"], user=request.user, request=request
+                child=child,
+                language=form.cleaned_data["correspondence_language"],
+                user=request.user,
+                audit=AuditContext.from_request(request),
             )
         except ServiceError as problem:
             add_to_form(form, problem)
@@ -199,7 +203,7 @@ def child_language(request: HttpRequest, letters_decision_id: int) -> HttpRespon
             messages.success(request, gettext("The language of the child's letters has been saved"))
             return _decision_redirect(found)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=found,
         site_id=found.referral.site_id,
@@ -213,7 +217,7 @@ def child_language(request: HttpRequest, letters_decision_id: int) -> HttpRespon
 def explanation(request: HttpRequest, explanation_id: int) -> HttpResponse:
     found = selectors.explanation_get(request.user, explanation_id)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=found,
         site_id=found.decision.referral.site_id,
@@ -233,7 +237,7 @@ def download(request: HttpRequest, letter_id: int) -> HttpResponse:
     referral = letter.decision.referral
     referrer = selectors.addressed_to_referrer(request.user, letter)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.DOWNLOAD,
         obj=letter,
         site_id=referral.site_id,

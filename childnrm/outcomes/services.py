@@ -16,12 +16,12 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import Problem, ServiceError
@@ -139,7 +139,7 @@ def planned_reviews(starts_on: date, months: list[int], at_eighteen: bool, born:
     return planned
 
 
-def follow_up_start(*, decision, user=None, request: HttpRequest | None = None) -> OutcomeFollowUp | None:
+def follow_up_start(*, decision, user=None, audit: AuditContext | None = None) -> OutcomeFollowUp | None:
     """Start the child's follow-up from this final decision, unless it has one already. Returns the new one.
 
     Runs inside the decision's sign-off (decisions.checks.register_on_final) and from the daily task for any
@@ -168,7 +168,7 @@ def follow_up_start(*, decision, user=None, request: HttpRequest | None = None) 
         for planned in planned_reviews(follow_up.starts_on, follow_up.months, at_eighteen, child.date_of_birth)
     )
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=Action.CREATE,
         obj=follow_up,
@@ -183,9 +183,9 @@ def follow_up_start(*, decision, user=None, request: HttpRequest | None = None) 
     return follow_up
 
 
-def on_decision_final(*, decision, user, request: HttpRequest | None = None) -> None:
+def on_decision_final(*, decision, user, audit: AuditContext | None = None) -> None:
     """The hook decisions runs when a decision becomes final."""
-    follow_up_start(decision=decision, user=user, request=request)
+    follow_up_start(decision=decision, user=user, audit=audit)
 
 
 def follow_ups_ensure() -> list[OutcomeFollowUp]:
@@ -405,7 +405,7 @@ def review_record(
     review: OutcomeReview,
     user,
     answers: dict[str, Any],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> OutcomeReview:
     """The owner records the review (or corrects one recorded). Refused before it opens (four weeks before it is
@@ -432,7 +432,7 @@ def review_record(
         locked.recorded_by = user
         locked.save()
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -546,7 +546,7 @@ def missing_episode_record(
     user,
     data: dict[str, Any],
     episode: MissingEpisode | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> MissingEpisode:
     """Record a missing episode, or update one (the return, the return home interview)."""
@@ -570,7 +570,7 @@ def missing_episode_record(
             episode.save()
             action = Action.UPDATE
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=action,
             obj=episode,
@@ -590,7 +590,7 @@ def interview_due_by(episode: MissingEpisode) -> date | None:
 
 
 def schedule_set(
-    *, site: Site, user, months: list[int], at_eighteen: bool, request: HttpRequest | None = None
+    *, site: Site, user, months: list[int], at_eighteen: bool, audit: AuditContext | None = None
 ) -> OutcomeSchedule:
     """The site administrator sets the schedule for children decided from now on. Audited with old and new."""
     _require(user, Perm.SITE_POLICY_MANAGE, site.pk)
@@ -617,7 +617,7 @@ def schedule_set(
             site=site, defaults={"months": months, "at_eighteen": at_eighteen, "updated_by": user}
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=setting,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts import selectors as account_selectors
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.outcomes import selectors, services
 from childnrm.outcomes.forms import MissingEpisodeForm, ReviewForm, ScheduleForm
@@ -40,7 +41,7 @@ VIEWERS = (Perm.OUTCOME_RECORD, Perm.OUTCOME_VIEW_SITE)
 
 def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=child,
         purpose=selectors.purpose_for(request.user, child),
@@ -182,7 +183,9 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     form = ReviewForm(request.POST, missing_recorded=len(episodes))
     if form.is_valid():
         try:
-            saved = services.review_record(review=found, user=request.user, answers=form.answers(), request=request)
+            saved = services.review_record(
+                review=found, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except services.OutcomeError as problem:
             if problem.code == "not_open":
                 messages.info(request, str(problem))
@@ -206,7 +209,11 @@ def _episode_save(request, child: Child, form: MissingEpisodeForm, episode: Miss
     if form.is_valid():
         try:
             saved = services.missing_episode_record(
-                child=child, user=request.user, data=form.cleaned_data, episode=episode, request=request
+                child=child,
+                user=request.user,
+                data=form.cleaned_data,
+                episode=episode,
+                audit=AuditContext.from_request(request),
             )
         except services.OutcomeError as problem:
             form.add_service_error(problem)
@@ -249,7 +256,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.open_reviews_owned_by(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [review_row(r, today) for r in page.object_list]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=OutcomeReview._meta.label_lower,
         purpose=PURPOSES[Perm.OUTCOME_RECORD],
@@ -283,7 +290,7 @@ def schedule(request: HttpRequest, site_slug: str) -> HttpResponse:
                 user=request.user,
                 months=form.cleaned_data["months"],
                 at_eighteen=form.cleaned_data["at_eighteen"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.OutcomeError as problem:
             form.add_service_error(problem)

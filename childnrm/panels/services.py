@@ -13,12 +13,12 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, may_run_sitting
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import Problem, ServiceError
@@ -47,7 +47,7 @@ LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
 # Rules of the stages above panels on what a meeting may take onto its agenda: (meeting, referral, stage) ->
 # a refusal or None. Registered by those apps (panels may not import them), e.g. the reconsideration chair rule.
 AGENDA_CHECKS: list = []
-# Stages whose listing an app above panels owns: stage -> lister(meeting=, user=, referral=, request=) that lists
+# Stages whose listing an app above panels owns: stage -> lister(meeting=, user=, referral=, audit=) that lists
 # the case itself and returns True, returns False when it has nothing to list, or refuses with a PanelError.
 # Registered by those apps, e.g. reviews lists a reconsideration request received.
 AGENDA_LISTERS: dict[str, Callable[..., bool]] = {}
@@ -132,7 +132,7 @@ def panel_member_add(
     agency: str,
     attends_as: str,
     voting: bool,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> PanelMember:
     """Give a user of the site a seat on its panel (or give a former member their seat back)."""
     if not may_give_seat(user, site.pk, member_user):
@@ -154,7 +154,7 @@ def panel_member_add(
                 site=site, user=member_user, agency=agency, attends_as=attends_as, voting=voting, added_by=user
             )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=member,
@@ -172,7 +172,7 @@ def panel_member_change(
     agency: str,
     attends_as: str,
     voting: bool,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> PanelMember:
     """Change a seat. Meetings already scheduled keep the snapshot taken when their attendees were invited."""
     _require_manage(user, member.site_id)
@@ -185,7 +185,7 @@ def panel_member_change(
         locked.agency, locked.attends_as, locked.voting = agency, attends_as, voting
         locked.save(update_fields=["agency", "attends_as", "voting"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -196,7 +196,7 @@ def panel_member_change(
     return locked
 
 
-def panel_member_remove(*, member: PanelMember, user, request: HttpRequest | None = None) -> PanelMember:
+def panel_member_remove(*, member: PanelMember, user, audit: AuditContext | None = None) -> PanelMember:
     """Take a seat away (kept, inactive: the meetings they sat on still show them)."""
     _require_manage(user, member.site_id)
     with transaction.atomic():
@@ -206,7 +206,7 @@ def panel_member_remove(*, member: PanelMember, user, request: HttpRequest | Non
         locked.active = False
         locked.save(update_fields=["active"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.DELETE,
             obj=locked,
@@ -284,7 +284,7 @@ def meeting_schedule(
     location: str,
     chair,
     notify: bool = True,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Meeting:
     """Schedule a sitting: its attendees are a snapshot of the active panel, plus the chair.
 
@@ -304,7 +304,7 @@ def meeting_schedule(
             _invite(meeting, seat.user, agency=seat.agency, attends_as=seat.attends_as, voting=seat.voting)
         _invite_chair(meeting, chair)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=meeting,
@@ -356,7 +356,7 @@ def meeting_change(
     starts_at: datetime,
     location: str,
     chair,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Meeting:
     """Change a meeting's details or chair; refuse a chair who is the lead social worker of a child on its agenda."""
     _require_manage(user, meeting.site_id)
@@ -370,7 +370,7 @@ def meeting_change(
         locked.save(update_fields=["kind", "starts_at", "location", "chair"])
         _invite_chair(locked, chair)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -389,7 +389,7 @@ def _transition(
     *,
     allowed_from: tuple[str, ...],
     to_status: str,
-    request,
+    audit: AuditContext | None,
     refuse: str,
     detail: dict | None = None,
     chair_may: bool = False,
@@ -415,7 +415,7 @@ def _transition(
             fields.append("closed_at")
         locked.save(update_fields=fields)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -434,7 +434,7 @@ def opens_early(meeting: Meeting) -> bool:
     return timezone.localtime(meeting.starts_at).date() > timezone.localdate()
 
 
-def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, move_to_today: bool = False) -> Meeting:
+def meeting_open(*, meeting: Meeting, user, audit: AuditContext | None = None, move_to_today: bool = False) -> Meeting:
     """Open the sitting. Before its day only with `move_to_today`: the date moves to today at the same time,
     the day it was set for is kept (opened_early_from), so decisions and clocks date from when it met."""
     if meeting.chair_id is None:
@@ -450,7 +450,7 @@ def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, 
             user,
             allowed_from=(MeetingStatus.SCHEDULED,),
             to_status=MeetingStatus.OPEN,
-            request=request,
+            audit=audit,
             refuse=gettext("This meeting is %(status)s: only a scheduled meeting can be opened"),
             detail={"moved_from": moved_from.isoformat(), "starts_at": moved_to.isoformat()} if early else {},
             chair_may=True,
@@ -468,7 +468,7 @@ def meeting_open(*, meeting: Meeting, user, request: HttpRequest | None = None, 
 
 
 def meeting_close(
-    *, meeting: Meeting, user, carry_to: Meeting | None = None, request: HttpRequest | None = None
+    *, meeting: Meeting, user, carry_to: Meeting | None = None, audit: AuditContext | None = None
 ) -> Meeting:
     """Close the sitting: attendees' access to its case papers ends, and each case it was asked to decide
     and did not goes on the agenda of `carry_to` (default: the site's next scheduled sitting) through
@@ -500,20 +500,20 @@ def meeting_close(
             if carry_to.pk == locked.pk or carry_to.site_id != locked.site_id:
                 raise PanelError(gettext("Select a later sitting of this panel"), "carry_to")
             for item in undecided:
-                carried.append(_carry(item, carry_to, user, request))
+                carried.append(_carry(item, carry_to, user, audit))
         return _transition(
             locked,
             user,
             allowed_from=(MeetingStatus.OPEN,),
             to_status=MeetingStatus.CLOSED,
-            request=request,
+            audit=audit,
             refuse=gettext("This meeting is %(status)s: only a meeting in session can be closed"),
             detail={"carried": carried} if carried else {},
             chair_may=True,
         )
 
 
-def _carry(item: AgendaItem, to: Meeting, user, request) -> dict:
+def _carry(item: AgendaItem, to: Meeting, user, audit: AuditContext | None) -> dict:
     """Put an undecided case on `to`'s agenda (or mark it carried there if already listed)."""
     when = long_date(timezone.localtime(to.starts_at).date())
     existing = to.agenda_items.filter(referral_id=item.referral_id).first()
@@ -527,7 +527,7 @@ def _carry(item: AgendaItem, to: Meeting, user, request) -> dict:
             # Every agenda rule applies; the permission is the closing one, checked by meeting_close.
             locked_to = _still_live(Meeting.objects.select_for_update().select_related("site").get(pk=to.pk))
             new = _agenda_add(
-                locked_to, user=user, referral=item.referral, stage=item.stage, request=request, carried_from=item
+                locked_to, user=user, referral=item.referral, stage=item.stage, audit=audit, carried_from=item
             )
         except PanelError as problem:
             raise PanelError(
@@ -538,7 +538,7 @@ def _carry(item: AgendaItem, to: Meeting, user, request) -> dict:
     return {"item": item.pk, "referral": item.referral_id, "to_meeting": to.pk, "to_item": new.pk}
 
 
-def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, user, audit: AuditContext | None = None) -> Meeting:
     """Cancel a scheduled sitting; its attendees are told once it is committed."""
     with transaction.atomic():
         cancelled = _transition(
@@ -546,7 +546,7 @@ def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None
             user,
             allowed_from=(MeetingStatus.SCHEDULED,),
             to_status=MeetingStatus.CANCELLED,
-            request=request,
+            audit=audit,
             refuse=gettext("This meeting is %(status)s: only a scheduled meeting can be cancelled"),
         )
         transaction.on_commit(lambda: _notify_cancelled(cancelled.pk))
@@ -556,7 +556,7 @@ def meeting_cancel(*, meeting: Meeting, user, request: HttpRequest | None = None
 # --- Attendees ----------------------------------------------------------------------------------
 
 
-def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRequest | None = None) -> MeetingAttendee:
+def attendee_add(*, meeting: Meeting, user, member: PanelMember, audit: AuditContext | None = None) -> MeetingAttendee:
     """Invite a panel member who was not on the panel (or not invited) when the meeting was scheduled."""
     with transaction.atomic():
         locked = _lock_live(meeting, user)
@@ -574,7 +574,7 @@ def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRe
             locked, member.user, agency=member.agency, attends_as=member.attends_as, voting=member.voting
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=attendee,
@@ -586,7 +586,7 @@ def attendee_add(*, meeting: Meeting, user, member: PanelMember, request: HttpRe
     return attendee
 
 
-def attendee_remove(*, attendee: MeetingAttendee, user, request: HttpRequest | None = None) -> None:
+def attendee_remove(*, attendee: MeetingAttendee, user, audit: AuditContext | None = None) -> None:
     with transaction.atomic():
         locked = _lock_live(attendee.meeting, user)
         if locked.chair_id == attendee.user_id:
@@ -597,7 +597,7 @@ def attendee_remove(*, attendee: MeetingAttendee, user, request: HttpRequest | N
         detail = {"meeting": locked.pk, "user": row.user_id}
         row.delete()
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.DELETE,
             object_type="panels.meetingattendee",
@@ -609,7 +609,7 @@ def attendee_remove(*, attendee: MeetingAttendee, user, request: HttpRequest | N
 
 
 def attendance_mark(
-    *, meeting: Meeting, user, present_ids: set[int], request: HttpRequest | None = None
+    *, meeting: Meeting, user, present_ids: set[int], audit: AuditContext | None = None
 ) -> list[MeetingAttendee]:
     """Record who is present: attendees whose ids are in `present_ids`; everyone else invited is absent."""
     with transaction.atomic():
@@ -622,7 +622,7 @@ def attendance_mark(
             a.present = a.pk in present_ids
         MeetingAttendee.objects.bulk_update(attendees, ["present"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -642,7 +642,7 @@ def agenda_item_add(
     user,
     referral: Referral,
     stage: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     carried_from: AgendaItem | None = None,
 ) -> AgendaItem:
     """Put a case on a live meeting's agenda; `carried_from` is the item of a sitting that closed undecided."""
@@ -652,7 +652,7 @@ def agenda_item_add(
             user=user,
             referral=referral,
             stage=stage,
-            request=request,
+            audit=audit,
             carried_from=carried_from,
         )
 
@@ -663,7 +663,7 @@ def _agenda_add(
     user,
     referral: Referral,
     stage: str,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
     carried_from: AgendaItem | None = None,
 ) -> AgendaItem:
     """The agenda's rules and the write, on a live meeting locked by the caller, who has checked the permission."""
@@ -686,7 +686,7 @@ def _agenda_add(
     if carried_from is not None:
         detail.update(carried_from_meeting=carried_from.meeting_id, carried_from_item=carried_from.pk)
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=Action.CREATE,
         obj=item,
@@ -698,18 +698,18 @@ def _agenda_add(
 
 
 def agenda_case_add(
-    *, meeting: Meeting, user, referral: Referral, stage: str, request: HttpRequest | None = None
+    *, meeting: Meeting, user, referral: Referral, stage: str, audit: AuditContext | None = None
 ) -> None:
     """The coordinator puts a case on the agenda: through the app that owns the stage when it has something
     to list for the case (`AGENDA_LISTERS`), else straight on."""
     lister = AGENDA_LISTERS.get(stage)
-    if lister is not None and lister(meeting=meeting, user=user, referral=referral, request=request):
+    if lister is not None and lister(meeting=meeting, user=user, referral=referral, audit=audit):
         return
-    agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, request=request)
+    agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, audit=audit)
 
 
 def agenda_next_sitting_add(
-    *, referral: Referral, meeting: Meeting, user, request: HttpRequest | None = None
+    *, referral: Referral, meeting: Meeting, user, audit: AuditContext | None = None
 ) -> AgendaItem:
     """From triage: put the accepted case on `meeting`, the site's next sitting the coordinator was shown, asking
     the panel for the decision the case waits for (panels.selectors.next_agenda_stage). Every agenda rule applies."""
@@ -724,10 +724,10 @@ def agenda_next_sitting_add(
             gettext("Both decisions on %(reference)s have been made: no decision waits for a sitting")
             % {"reference": referral.reference}
         )
-    return agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, request=request)
+    return agenda_item_add(meeting=meeting, user=user, referral=referral, stage=stage, audit=audit)
 
 
-def agenda_item_remove(*, item: AgendaItem, user, request: HttpRequest | None = None) -> None:
+def agenda_item_remove(*, item: AgendaItem, user, audit: AuditContext | None = None) -> None:
     with transaction.atomic():
         locked = _lock_live(item.meeting, user)
         row = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=locked)
@@ -738,7 +738,7 @@ def agenda_item_remove(*, item: AgendaItem, user, request: HttpRequest | None = 
         detail = {"meeting": locked.pk, "referral": row.referral_id}
         row.delete()
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.DELETE,
             object_type="panels.agendaitem",
@@ -759,7 +759,7 @@ def conflict_declare(
     user,
     has_conflict: bool,
     details: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ConflictDeclaration:
     """An attendee's declaration on one case, made by themselves or recorded for them by the coordinator.
 
@@ -791,7 +791,7 @@ def conflict_declare(
             )
         existing = ConflictDeclaration.objects.select_for_update().filter(agenda_item=item, attendee=attendee).first()
         return _declaration_write(
-            meeting, item, attendee, user, has_conflict, details if has_conflict else "", existing, request
+            meeting, item, attendee, user, has_conflict, details if has_conflict else "", existing, audit
         )
 
 
@@ -817,7 +817,7 @@ def conflicts_record(
     item: AgendaItem,
     user,
     answers: dict[int, tuple[bool | None, str]],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> list[ConflictDeclaration]:
     """The coordinator records every present attendee's declaration on one case from one form: `answers`
     maps attendee id to (has conflict, details). All or nothing: every present attendee must be answered
@@ -867,7 +867,7 @@ def conflicts_record(
             if declaration is not None and (declaration.has_conflict, declaration.details) == (has_conflict, details):
                 saved.append(declaration)
                 continue
-            saved.append(_declaration_write(meeting, item, attendee, user, has_conflict, details, declaration, request))
+            saved.append(_declaration_write(meeting, item, attendee, user, has_conflict, details, declaration, audit))
     return saved
 
 
@@ -879,7 +879,7 @@ def _declaration_write(
     has_conflict: bool,
     details: str,
     declaration: ConflictDeclaration | None,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
 ) -> ConflictDeclaration:
     """Create or replace one declaration, audited (the caller holds the meeting's lock and checked the rules)."""
     own = attendee.user_id == user.pk
@@ -894,7 +894,7 @@ def _declaration_write(
         declaration.save(update_fields=["has_conflict", "details", "declared_by", "declared_at"])
         created = False
     audit_record(
-        request=request,
+        context=audit,
         actor=user,
         action=Action.CREATE if created else Action.UPDATE,
         obj=declaration,

@@ -24,6 +24,7 @@ from childnrm.access.policy import PURPOSES, Perm, sites_where
 from childnrm.accounts import nations
 from childnrm.accounts.models import Role, Site, User
 from childnrm.accounts.nations import NationRules
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response, stored_file_open
@@ -96,7 +97,13 @@ def members(request: HttpRequest) -> HttpResponse:
     training = training_selectors.training_status([m.user_id for m in current], site)
     for m in current:
         m.training = training[m.user_id]
-    audit_record(request=request, action=Action.LIST, object_type="panels.panelmember", site_id=site.pk, purpose=MANAGE)
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.LIST,
+        object_type="panels.panelmember",
+        site_id=site.pk,
+        purpose=MANAGE,
+    )
     return render(
         request,
         "panels/members.html",
@@ -126,7 +133,7 @@ def member_seated(request: HttpRequest, site, form: MemberForm, member_user) -> 
             agency=form.cleaned_data["agency"],
             attends_as=form.cleaned_data["attends_as"],
             voting=form.votes,
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except PanelError as problem:
         add_to_form(form, problem)
@@ -168,7 +175,7 @@ def member_change(request: HttpRequest, member_id: int) -> HttpResponse:
                 agency=form.cleaned_data["agency"],
                 attends_as=form.cleaned_data["attends_as"],
                 voting=form.votes,
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except PanelError as problem:
             add_to_form(form, problem)
@@ -184,7 +191,7 @@ def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.panel_member_remove(member=member, user=request.user, request=request)
+            services.panel_member_remove(member=member, user=request.user, audit=AuditContext.from_request(request))
         except PanelError as problem:
             error = str(problem)
         else:
@@ -210,7 +217,13 @@ def meetings(request: HttpRequest) -> HttpResponse:
     live = Q(status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN))
     upcoming = _meeting_rows(mine.filter(live)).order_by("starts_at", "id")
     past = _meeting_rows(mine.exclude(live)).order_by("-starts_at", "-id")[:50]
-    audit_record(request=request, action=Action.LIST, object_type="panels.meeting", site_id=site.pk, purpose=MANAGE)
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.LIST,
+        object_type="panels.meeting",
+        site_id=site.pk,
+        purpose=MANAGE,
+    )
     return render(
         request,
         "panels/meetings.html",
@@ -226,7 +239,9 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     # In session first, then the soonest.
     upcoming.sort(key=lambda m: (m.status != MeetingStatus.OPEN, m.starts_at))
     past = _meeting_rows(attended.exclude(live)).select_related("site").order_by("-starts_at", "-id")[:50]
-    audit_record(request=request, action=Action.LIST, object_type="panels.meeting", purpose=ATTEND)
+    audit_record(
+        context=AuditContext.from_request(request), action=Action.LIST, object_type="panels.meeting", purpose=ATTEND
+    )
     return render(
         request,
         "panels/my_meetings.html",
@@ -257,7 +272,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
                 starts_at=form.cleaned_data["starts_at"],
                 location=form.cleaned_data["location"],
                 chair=_chosen_chair(form, chairs),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except PanelError as problem:
             add_to_form(form, problem)
@@ -293,7 +308,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 starts_at=form.cleaned_data["starts_at"],
                 location=form.cleaned_data["location"],
                 chair=_chosen_chair(form, chairs),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except PanelError as problem:
             add_to_form(form, problem)
@@ -364,7 +379,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
         others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
         context["add_form"] = add_form or AttendeeAddForm(members=list(others.select_related("user", "site")))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=meeting,
         site_id=meeting.site_id,
@@ -404,7 +419,7 @@ def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> Http
                 error = gettext("Select the sitting to carry the undecided cases to")
         if not error:
             try:
-                service(meeting=meeting, user=request.user, request=request, **extra)
+                service(meeting=meeting, user=request.user, audit=AuditContext.from_request(request), **extra)
             except PanelError as problem:
                 error = str(problem)
             else:
@@ -464,7 +479,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
             meeting=meeting,
             user=request.user,
             present_ids={int(v) for v in form.cleaned_data["present"]},
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except PanelError as problem:
         messages.info(request, str(problem))
@@ -482,7 +497,9 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.info(request, gettext("Select the panel member to invite"))
         return redirect("panels:meeting", meeting_id=meeting.pk)
     try:
-        services.attendee_add(meeting=meeting, user=request.user, member=member, request=request)
+        services.attendee_add(
+            meeting=meeting, user=request.user, member=member, audit=AuditContext.from_request(request)
+        )
     except PanelError as problem:
         if problem.field != "member":
             messages.info(request, str(problem))
@@ -512,7 +529,7 @@ def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if attendee is None:
         raise Http404
     try:
-        services.attendee_remove(attendee=attendee, user=request.user, request=request)
+        services.attendee_remove(attendee=attendee, user=request.user, audit=AuditContext.from_request(request))
     except PanelError as problem:
         messages.info(request, str(problem))
     else:
@@ -544,7 +561,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                         user=request.user,
                         referral=referral,
                         stage=other_form.cleaned_data["stage"],
-                        request=request,
+                        audit=AuditContext.from_request(request),
                     )
                 except PanelError as problem:
                     other_form.add_error("reference", str(problem))
@@ -566,7 +583,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     user=request.user,
                     referral=referral,
                     stage=form.cleaned_data["stage"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except PanelError as problem:
                 error = str(problem)
@@ -580,7 +597,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     items = list(suggestions.agenda_suggestions(meeting)) if live else []
     rows = _item_rows(meeting)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         obj=meeting,
         site_id=meeting.site_id,
@@ -621,7 +638,9 @@ def next_sitting_add(request: HttpRequest, referral_reference: str) -> HttpRespo
         messages.info(request, gettext("That sitting is no longer scheduled: choose the next sitting again"))
         return back
     try:
-        services.agenda_next_sitting_add(referral=referral, meeting=meeting, user=request.user, request=request)
+        services.agenda_next_sitting_add(
+            referral=referral, meeting=meeting, user=request.user, audit=AuditContext.from_request(request)
+        )
     except PanelError as problem:
         messages.info(request, str(problem))
     else:
@@ -641,7 +660,7 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     error = ""
     if request.method == "POST":
         try:
-            services.agenda_item_remove(item=item, user=request.user, request=request)
+            services.agenda_item_remove(item=item, user=request.user, audit=AuditContext.from_request(request))
         except PanelError as problem:
             error = str(problem)
         else:
@@ -650,7 +669,7 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             )
             return redirect("panels:agenda", meeting_id=meeting.pk)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=item,
         site_id=meeting.site_id,
@@ -683,14 +702,16 @@ def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
     form = CaseConflictsForm(request.POST if bound else None, attendees=attendees, declarations=declarations)
     if bound and form.is_valid():
         try:
-            services.conflicts_record(item=item, user=request.user, answers=form.answers(), request=request)
+            services.conflicts_record(
+                item=item, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except PanelError as problem:  # ConflictsInvalid puts every row's problem on the form at once
             add_to_form(form, problem)
         else:
             messages.success(request, gettext("Declarations recorded"))
             return redirect("panels:meeting", meeting_id=meeting.pk)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=item,
         site_id=meeting.site_id,
@@ -716,7 +737,7 @@ def conflicts(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
 
 def _audit_papers(request, item: AgendaItem, action: str, **detail) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=action,
         obj=item.referral,
         site_id=item.meeting.site_id,
@@ -749,7 +770,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
                     user=request.user,
                     has_conflict=form.conflicted,
                     details=form.cleaned_data["details"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except PanelError as problem:
                 add_to_form(form, problem)

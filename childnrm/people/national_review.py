@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Membership, Role
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import (
@@ -30,9 +30,6 @@ from childnrm.people.models import (
     NationalReviewOutcome,
     NationalReviewStatus,
 )
-
-if TYPE_CHECKING:
-    from django.http import HttpRequest
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 STILL_OPEN = (NationalReviewStatus.OPEN, NationalReviewStatus.CONTACTED)
@@ -113,7 +110,7 @@ def review_record(
     outcome: str,
     reason: str,
     user,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> NationalLinkReview:
     """Record a coordinator's outcome on a pair, from `child` (the record at their site).
 
@@ -159,10 +156,10 @@ def review_record(
         locked.save(update_fields=["status"])
         other = Child.objects.get(pk=locked.other_id(child))
         detail = {"page": "national-review", "pair": locked.pk, "outcome": outcome, "previous": previous}
-        audit_record(request=request, actor=user, action=Action.UPDATE, obj=child, purpose=PURPOSE, detail=detail)
+        audit_record(context=audit, actor=user, action=Action.UPDATE, obj=child, purpose=PURPOSE, detail=detail)
         # The other site's record is not shown or changed, but its pair's status is: that site sees it in its trail.
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=other,
@@ -173,17 +170,17 @@ def review_record(
     return review
 
 
-def audit_pair_view(request: HttpRequest, child: Child, pair: NationalLinkPair) -> None:
+def audit_pair_view(audit: AuditContext, child: Child, pair: NationalLinkPair) -> None:
     """The review page shows this child's record and tells of the other: each is a view."""
     audit_record(
-        request=request,
+        context=audit,
         action=Action.VIEW,
         obj=child,
         purpose=PURPOSE,
         detail={"page": "national-review", "pair": pair.pk},
     )
     audit_record(
-        request=request,
+        context=audit,
         action=Action.VIEW,
         obj=Child.objects.get(pk=pair.other_id(child)),
         purpose=PURPOSE,

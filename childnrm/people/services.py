@@ -13,12 +13,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
@@ -94,10 +94,10 @@ def _record(
         raise LinkDecisionError(gettext("A decision about these records has just been recorded. Check it below."))
 
 
-def _audit(request, user, a: Child, b: Child, decision: ChildLinkDecision) -> None:
+def _audit(audit: AuditContext | None, user, a: Child, b: Child, decision: ChildLinkDecision) -> None:
     for child, other in ((a, b), (b, a)):
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=child,
@@ -113,7 +113,7 @@ def child_link_decide(
     status: str,
     user,
     reason: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ChildLinkDecision:
     """Record that two records are (`linked`) or are not (`rejected`) of the same child.
 
@@ -135,7 +135,7 @@ def child_link_decide(
             )
         match = linkage.compare_children(a, b)
         decision = _record(a=a, b=b, status=status, user=user, reason=reason, supersedes=current, match=match)
-        _audit(request, user, a, b, decision)
+        _audit(audit, user, a, b, decision)
     return decision
 
 
@@ -145,7 +145,7 @@ def child_link_undo(
     other: Child,
     user,
     reason: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ChildLinkDecision:
     """Undo the decision in force on a pair: a new "undone" row; the pair can be decided afresh."""
     if not reason.strip():
@@ -156,7 +156,7 @@ def child_link_undo(
         if current is None or current.status == LinkStatus.UNDONE:
             raise LinkDecisionError(gettext("There is no decision about these records to undo."))
         decision = _record(a=a, b=b, status=LinkStatus.UNDONE, user=user, reason=reason, supersedes=current, match=None)
-        _audit(request, user, a, b, decision)
+        _audit(audit, user, a, b, decision)
     return decision
 
 
@@ -222,7 +222,7 @@ def lead_social_worker_record(
     source: str = SocialWorkerSource.SAFEGUARDING,
     referral=None,
     reason: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> LeadSocialWorker:
     """Record the child's lead social worker: ends the current record (if any) and starts a new one.
 
@@ -265,7 +265,7 @@ def lead_social_worker_record(
             if not created:
                 ChildAssociation.objects.filter(pk=association.pk).update(starts_at=now, ends_at=None)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE if current is not None else Action.CREATE,
             obj=child,
@@ -294,7 +294,7 @@ def _end_social_worker(record: LeadSocialWorker, user, now) -> None:
         ).update(ends_at=now)
 
 
-def lead_social_worker_from_referral(*, referral, user, request: HttpRequest | None = None) -> LeadSocialWorker | None:
+def lead_social_worker_from_referral(*, referral, user, audit: AuditContext | None = None) -> LeadSocialWorker | None:
     """On accepting a referral: the social worker it names becomes the child's lead social worker.
 
     Nothing happens when the referral names none, or names the one already recorded (same name and
@@ -321,7 +321,7 @@ def lead_social_worker_from_referral(*, referral, user, request: HttpRequest | N
             phone=referral.social_worker_phone,
             source=SocialWorkerSource.REFERRAL,
             referral=referral,
-            request=request,
+            audit=audit,
         )
     except SocialWorkerInvalid:
         # The referral's answers were checked by its form; an answer that no longer passes (e.g. a local
@@ -329,7 +329,7 @@ def lead_social_worker_from_referral(*, referral, user, request: HttpRequest | N
         return None
 
 
-def child_correspondence_language_set(*, child: Child, language: str, user, request: HttpRequest | None = None) -> None:
+def child_correspondence_language_set(*, child: Child, language: str, user, audit: AuditContext | None = None) -> None:
     """Record the language the child's letters are written in (ADR 0023): English, Welsh or both. Held by whoever
     produces the child's letters (the coordinator)."""
     from django.core.exceptions import PermissionDenied
@@ -348,7 +348,7 @@ def child_correspondence_language_set(*, child: Child, language: str, user, requ
         locked.correspondence_language = language
         locked.save(update_fields=["correspondence_language", "updated_at"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,

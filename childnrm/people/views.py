@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Role
+from childnrm.audit.context import AuditContext
 from childnrm.audit.selectors import events_about
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
@@ -36,7 +37,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     children = selectors.children_visible_to(request.user).select_related("site").order_by("-created_at", "-id")
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="people.child",
         purpose=PURPOSES[Perm.CHILD_VIEW_ASSOCIATED],
@@ -54,7 +55,12 @@ def _referrals_shown(referrals):
 @requires(Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)
 def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_get(request.user, reference)
-    audit_record(request=request, action=Action.VIEW, obj=child, purpose=_purpose_for(request.user, child))
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=child,
+        purpose=_purpose_for(request.user, child),
+    )
     user, site_id = request.user, child.site_id
     can_triage = has_perm(user, Perm.REFERRAL_TRIAGE, site_id)
     context = {
@@ -191,7 +197,7 @@ def child_audit(request: HttpRequest, reference: str) -> HttpResponse:
         for event in page.object_list
     ]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=child,
         purpose=PURPOSES[Perm.CHILD_AUDIT_VIEW],

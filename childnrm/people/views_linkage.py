@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import linkage, linkage_national, linkage_reasons, linkage_scoring, services
 from childnrm.people.models import Child, LinkStatus, Sex
@@ -62,7 +63,11 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 if action == "undo":
                     services.child_link_undo(
-                        child=child, other=other, user=request.user, reason=reason, request=request
+                        child=child,
+                        other=other,
+                        user=request.user,
+                        reason=reason,
+                        audit=AuditContext.from_request(request),
                     )
                 else:
                     services.child_link_decide(
@@ -71,7 +76,7 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
                         status=ACTIONS[action],
                         user=request.user,
                         reason=reason,
-                        request=request,
+                        audit=AuditContext.from_request(request),
                     )
             except services.LinkDecisionError as problem:
                 error = {"other": other.reference, "action": action, "message": str(problem), "reason": reason}
@@ -116,7 +121,7 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
 def _audit_page(request: HttpRequest, child, shown: list) -> None:
     """The page shows this child's record and part of each other record listed: each is a view."""
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=child,
         purpose=PURPOSE,
@@ -124,7 +129,7 @@ def _audit_page(request: HttpRequest, child, shown: list) -> None:
     )
     for other in shown:
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.VIEW,
             obj=other,
             purpose=PURPOSE,
@@ -142,7 +147,7 @@ def other_sites(request: HttpRequest, reference: str) -> HttpResponse:
     child = linkage.child_get_for_linking(request.user, reference)
     sweep, sites = linkage_national.other_sites_for(child)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=child,
         purpose=PURPOSE,
@@ -152,7 +157,7 @@ def other_sites(request: HttpRequest, reference: str) -> HttpResponse:
     for other in Child.objects.filter(pk__in=told).order_by("pk"):
         # The other site's record is not shown, but its existence is told: that site sees it in its trail.
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.VIEW,
             obj=other,
             purpose=PURPOSE,

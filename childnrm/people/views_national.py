@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.forms import GovukFormMixin
 from childnrm.people import linkage, linkage_national
@@ -76,14 +77,14 @@ def national_review(request: HttpRequest, reference: str, pair_key: str) -> Http
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
                 user=request.user,
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except reviews.NationalReviewError as problem:
             form.add_service_error(problem)
         else:
             messages.success(request, _done_message(form.cleaned_data["outcome"], other.site.name))
             return redirect("people:national-review", reference=child.reference, pair_key=pair.key)
-    reviews.audit_pair_view(request, child, pair)
+    reviews.audit_pair_view(AuditContext.from_request(request), child, pair)
     context = {
         "child": child,
         "pair": pair,
@@ -101,7 +102,7 @@ def national_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(reviews.open_pairs_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = reviews.queue_rows(request.user, list(page.object_list))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="people.child",
         purpose=reviews.PURPOSE,
@@ -110,7 +111,7 @@ def national_queue(request: HttpRequest) -> HttpResponse:
     for row in rows:
         # The other site's record is not shown, but its existence is told: that site sees it in its trail.
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.VIEW,
             object_type="people.child",
             object_id=str(row.other_child_id),

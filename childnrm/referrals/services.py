@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.accounts.models import Organisation, Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
@@ -70,7 +70,7 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def referral_start(*, user, request: HttpRequest | None = None) -> Referral:
+def referral_start(*, user, audit: AuditContext | None = None) -> Referral:
     with transaction.atomic():
         referral = Referral.objects.create(
             created_by=user,
@@ -79,11 +79,11 @@ def referral_start(*, user, request: HttpRequest | None = None) -> Referral:
             referrer_email=user.email,
             referrer_job_title=user.job_title,
         )
-        audit_record(request=request, actor=user, action=Action.CREATE, obj=referral, purpose=PURPOSE)
+        audit_record(context=audit, actor=user, action=Action.CREATE, obj=referral, purpose=PURPOSE)
     return referral
 
 
-def referral_save(*, referral: Referral, user, data: dict[str, Any], request: HttpRequest | None = None) -> Referral:
+def referral_save(*, referral: Referral, user, data: dict[str, Any], audit: AuditContext | None = None) -> Referral:
     """Save answers to a draft (one section at a time); only the referrer, only while a draft."""
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
@@ -96,7 +96,7 @@ def referral_save(*, referral: Referral, user, data: dict[str, Any], request: Ht
             setattr(locked, name, value)
         locked.save()
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -138,7 +138,7 @@ def _receiving_site(user, organisation: Organisation) -> Site | None:
 
 
 def referral_submit(
-    *, referral: Referral, user=None, request: HttpRequest | None = None, receiving_site: Site | None = None
+    *, referral: Referral, user=None, audit: AuditContext | None = None, receiving_site: Site | None = None
 ) -> Referral:
     """Submit a complete draft: triage it, route it to a site's queue and record the child.
 
@@ -176,7 +176,7 @@ def referral_submit(
         if user is not None:
             ChildAssociation.objects.get_or_create(child=locked.child, user=user, kind=AssociationKind.REFERRER)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -251,7 +251,7 @@ def referral_document_add(
     data: bytes | None = None,
     file: IO[bytes] | None = None,
     description: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ReferralDocument:
     """Check a file from its content and store it privately with the referrer's draft.
 
@@ -278,7 +278,7 @@ def referral_document_add(
                 raise ReferralStateError(gettext("This referral has been submitted and can no longer be changed."))
             document.save()
             audit_record(
-                request=request,
+                context=audit,
                 actor=user,
                 action=Action.CREATE,
                 obj=document,
@@ -292,7 +292,7 @@ def referral_document_add(
     return document
 
 
-def referral_document_remove(*, referral: Referral, user, document_id: int, request: HttpRequest | None = None) -> None:
+def referral_document_remove(*, referral: Referral, user, document_id: int, audit: AuditContext | None = None) -> None:
     """Remove a document from the referrer's draft; the file is deleted once the removal is committed."""
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -304,7 +304,7 @@ def referral_document_remove(*, referral: Referral, user, document_id: int, requ
         storage, name, pk = document.file.storage, document.file.name, document.pk
         document.delete()
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.DELETE,
             object_type=ReferralDocument._meta.label_lower,
@@ -383,7 +383,7 @@ def referral_document_receive(
     data: bytes,
     description: str = "",
     received_from: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ReferralDocument:
     """Check a file an organisation's system sent with a referral, and store it privately with it.
 
@@ -416,7 +416,7 @@ def referral_document_receive(
                 )
             document.save()
             audit_record(
-                request=request,
+                context=audit,
                 action=Action.CREATE,
                 obj=document,
                 site_id=locked.site_id,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.pending import UploadKeeper
@@ -95,7 +96,13 @@ def decision_words(referral: Referral) -> str:
 
 
 def _audit_view(request: HttpRequest, referral: Referral, purpose: str, page: str) -> None:
-    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=purpose, detail={"page": page})
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=referral,
+        purpose=purpose,
+        detail={"page": page},
+    )
 
 
 # Your referrals -----------------------------------------------------------------------------------
@@ -117,7 +124,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(submitted, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(r, outcome_words(r)) for r in page.object_list]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Referral._meta.label_lower,
         purpose=FOLLOWING,
@@ -133,7 +140,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @requires(Perm.REFERRAL_CREATE)
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    referral = services.referral_start(user=request.user, request=request)
+    referral = services.referral_start(user=request.user, audit=AuditContext.from_request(request))
     return redirect("referrals:task-list", draft_reference=referral.reference)
 
 
@@ -207,7 +214,9 @@ def section(request: HttpRequest, draft_reference: str, referral_section: str) -
             complete = not later or form_class(request.POST, referral=referral).is_valid()
             fields["sections_saved"] = sections_marked(referral.sections_saved, referral_section, complete=complete)
             try:
-                services.referral_save(referral=referral, user=request.user, data=fields, request=request)
+                services.referral_save(
+                    referral=referral, user=request.user, data=fields, audit=AuditContext.from_request(request)
+                )
             except ReferralStateError as error:
                 messages.info(request, str(error))
                 return redirect("referrals:mine")
@@ -256,7 +265,10 @@ def documents(request: HttpRequest, draft_reference: str) -> HttpResponse:
             saved = sections_marked(referral.sections_saved, "documents", complete=complete)
             try:
                 services.referral_save(
-                    referral=referral, user=request.user, data={"sections_saved": saved}, request=request
+                    referral=referral,
+                    user=request.user,
+                    data={"sections_saved": saved},
+                    audit=AuditContext.from_request(request),
                 )
             except ReferralStateError as error:
                 messages.info(request, str(error))
@@ -287,7 +299,7 @@ def _store(request: HttpRequest, referral: Referral, form: DocumentUploadForm) -
             file=upload,
             original_name=upload.name,
             description=form.cleaned_data["description"],
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except DocumentRefused as refusal:
         form.add_error("file", refusal.message)
@@ -305,7 +317,9 @@ def _remove_document(request: HttpRequest, referral: Referral) -> HttpResponse:
     if document is None:
         raise Http404
     name = document.original_name
-    services.referral_document_remove(referral=referral, user=request.user, document_id=document_id, request=request)
+    services.referral_document_remove(
+        referral=referral, user=request.user, document_id=document_id, audit=AuditContext.from_request(request)
+    )
     messages.success(request, f"‘{name}’ has been removed")
     return redirect("referrals:documents", draft_reference=referral.reference)
 
@@ -329,7 +343,7 @@ def check_answers(request: HttpRequest, draft_reference: str) -> HttpResponse:
         ]
         if not errors:
             try:
-                services.referral_submit(referral=referral, user=request.user, request=request)
+                services.referral_submit(referral=referral, user=request.user, audit=AuditContext.from_request(request))
             except ReferralStateError as error:
                 if (
                     selectors.referrals_made_by(request.user)

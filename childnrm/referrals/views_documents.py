@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.referrals import selectors
@@ -26,7 +27,7 @@ def document_download(request: HttpRequest, referral_reference: str, document_id
     else:
         purpose = PURPOSES[Perm.REFERRAL_TRIAGE]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.DOWNLOAD,
         obj=document,
         site_id=referral.site_id,

@@ -16,12 +16,12 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Membership, Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import audit_record
 from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
@@ -85,7 +85,7 @@ def site_schedule(site: Site) -> dict[str, Rule]:
 
 
 def retention_rule_set(
-    *, site: Site, user, record_type: str, basis: str, years: int, request: HttpRequest | None = None
+    *, site: Site, user, record_type: str, basis: str, years: int, audit: AuditContext | None = None
 ) -> RetentionRule:
     if not has_perm(user, Perm.RETENTION_REVIEW, site.pk):
         raise RetentionError(gettext("You cannot change this site's retention schedule"))
@@ -101,7 +101,7 @@ def retention_rule_set(
             site=site, record_type=record_type, defaults={"basis": basis, "years": years, "updated_by": user}
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=RetentionAction.RULE_CHANGE,
             obj=rule,
@@ -466,7 +466,7 @@ class ApprovalResult:
 
 
 def retention_items_approve(
-    *, user, site: Site, item_ids: Iterable[int], today: date | None = None, request: HttpRequest | None = None
+    *, user, site: Site, item_ids: Iterable[int], today: date | None = None, audit: AuditContext | None = None
 ) -> ApprovalResult:
     """The DPO approves listed items; each is anonymised at once, in its own transaction.
 
@@ -505,7 +505,7 @@ def retention_items_approve(
             item.approved_by = user
             item.approved_at = now
             audit_record(
-                request=request,
+                context=audit,
                 actor=user,
                 action=RetentionAction.APPROVE,
                 obj=item.referral,
@@ -519,7 +519,7 @@ def retention_items_approve(
             item.summary = summary
             item.save(update_fields=["approved_by", "approved_at", "status", "anonymised_at", "summary"])
             audit_record(
-                request=request,
+                context=audit,
                 actor=user,
                 action=RetentionAction.ANONYMISE,
                 obj=item.referral,
@@ -549,7 +549,7 @@ def _anonymise(item: RetentionItem) -> dict[str, int]:
 # ------------------------------------------------------------------------------------------------
 
 
-def legal_hold_place(*, user, child: Child, reason: str, request: HttpRequest | None = None) -> LegalHold:
+def legal_hold_place(*, user, child: Child, reason: str, audit: AuditContext | None = None) -> LegalHold:
     if not has_perm(user, Perm.LEGAL_HOLD, child.site_id):
         raise RetentionError(gettext("You cannot place a legal hold at this site"))
     if not reason.strip():
@@ -557,7 +557,7 @@ def legal_hold_place(*, user, child: Child, reason: str, request: HttpRequest | 
     with transaction.atomic():
         hold = LegalHold.objects.create(child=child, site_id=child.site_id, reason=reason.strip(), placed_by=user)
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=RetentionAction.HOLD_PLACE,
             obj=child,
@@ -568,7 +568,7 @@ def legal_hold_place(*, user, child: Child, reason: str, request: HttpRequest | 
     return hold
 
 
-def legal_hold_lift(*, user, hold: LegalHold, reason: str, request: HttpRequest | None = None) -> LegalHold:
+def legal_hold_lift(*, user, hold: LegalHold, reason: str, audit: AuditContext | None = None) -> LegalHold:
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().select_related("child").get(pk=hold.pk)
         if not has_perm(user, Perm.LEGAL_HOLD, hold.child.site_id):
@@ -582,7 +582,7 @@ def legal_hold_lift(*, user, hold: LegalHold, reason: str, request: HttpRequest 
         hold.lift_reason = reason.strip()
         hold.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=RetentionAction.HOLD_LIFT,
             obj=hold.child,

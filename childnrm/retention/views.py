@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import add_to_form
 from childnrm.retention import selectors
@@ -63,7 +64,7 @@ def item_list(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for(request.user, site_slug, Perm.RETENTION_REVIEW)
     context = _list_context(request, site, ApproveForm(item_ids=[]))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="retention.retentionitem",
         site_id=site.pk,
@@ -81,7 +82,9 @@ def approve(request: HttpRequest, site_slug: str) -> HttpResponse:
     form = ApproveForm(request.POST, item_ids=listed)
     if not form.is_valid():
         return render(request, "retention/list.html", _list_context(request, site, form), status=200)
-    result = retention_items_approve(user=request.user, site=site, item_ids=form.cleaned_data["items"], request=request)
+    result = retention_items_approve(
+        user=request.user, site=site, item_ids=form.cleaned_data["items"], audit=AuditContext.from_request(request)
+    )
     if result.anonymised:
         n = len(result.anonymised)
         messages.success(request, f"{n} record{'s' if n != 1 else ''} anonymised")
@@ -130,7 +133,7 @@ def rule_edit(request: HttpRequest, site_slug: str, record_type: str) -> HttpRes
                 record_type=record_type,
                 basis=form.cleaned_data["basis"],
                 years=form.cleaned_data["years"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except RetentionError as problem:
             add_to_form(form, problem)
@@ -164,7 +167,12 @@ def holds(request: HttpRequest, site_slug: str) -> HttpResponse:
             form.add_error("child_reference", gettext("There is no child with that reference at this site"))
         else:
             try:
-                legal_hold_place(user=request.user, child=child, reason=form.cleaned_data["reason"], request=request)
+                legal_hold_place(
+                    user=request.user,
+                    child=child,
+                    reason=form.cleaned_data["reason"],
+                    audit=AuditContext.from_request(request),
+                )
             except RetentionError as problem:
                 add_to_form(form, problem)
             else:
@@ -174,7 +182,7 @@ def holds(request: HttpRequest, site_slug: str) -> HttpResponse:
                 return redirect("retention:holds", site_slug=site.slug)
     active = list(selectors.active_holds(request.user, site))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="retention.legalhold",
         site_id=site.pk,
@@ -202,7 +210,12 @@ def hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
     form = LiftForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            legal_hold_lift(user=request.user, hold=hold, reason=form.cleaned_data["reason"], request=request)
+            legal_hold_lift(
+                user=request.user,
+                hold=hold,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
+            )
         except RetentionError as problem:
             messages.info(request, str(problem))
         else:
@@ -210,5 +223,11 @@ def hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
                 request, gettext("Legal hold on the records of %(child)s lifted") % {"child": hold.child.reference}
             )
         return redirect("retention:holds", site_slug=hold.child.site.slug)
-    audit_record(request=request, action=Action.VIEW, obj=hold.child, purpose=HOLD_PURPOSE, detail={"hold": hold.pk})
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=hold.child,
+        purpose=HOLD_PURPOSE,
+        detail={"hold": hold.pk},
+    )
     return render(request, "retention/hold_lift.html", {"hold": hold, "form": form, "error_links": form.error_links()})

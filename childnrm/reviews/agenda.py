@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from childnrm.audit.context import AuditContext
 from childnrm.decisions.models import DecisionVote, Outcome
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.services import PanelError
@@ -70,7 +70,7 @@ def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date
 
 
 def list_received_reconsideration(
-    *, meeting: Meeting, user, referral: Referral, request: HttpRequest | None = None
+    *, meeting: Meeting, user, referral: Referral, audit: AuditContext | None = None
 ) -> bool:
     """A reconsideration request received for the case is listed through this app (which checks the panel is
     differently constituted and marks the request listed). False when there is none to list."""
@@ -82,7 +82,7 @@ def list_received_reconsideration(
     if pending is None:
         return False
     try:
-        reconsideration_list(reconsideration=pending, meeting=meeting, user=user, request=request)
+        reconsideration_list(reconsideration=pending, meeting=meeting, user=user, audit=audit)
     except (ReviewInvalid, ReviewStateError) as problem:
         # Refused as the agenda refuses: the coordinator's form shows it against the case.
         raise PanelError(problem.message, "referral", problem.code) from problem

@@ -12,11 +12,11 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
@@ -107,7 +107,7 @@ def reconsideration_receive(
     late_reason: str,
     routed_through: str = "",
     routed_through_name: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ReconsiderationRequest:
     """Take in a request to reconsider a final negative decision.
 
@@ -194,7 +194,7 @@ def reconsideration_receive(
             recorded_by=user,
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=asked,
@@ -241,7 +241,7 @@ def same_panel_clash(decision: Decision, meeting: Meeting) -> list:
 
 
 def reconsideration_list(
-    *, reconsideration: ReconsiderationRequest, meeting: Meeting, user, request: HttpRequest | None = None
+    *, reconsideration: ReconsiderationRequest, meeting: Meeting, user, audit: AuditContext | None = None
 ) -> ReconsiderationRequest:
     """List the request before a future scheduled meeting of a differently constituted panel."""
     with transaction.atomic():
@@ -288,7 +288,7 @@ def reconsideration_list(
             )
         try:
             item = panel_services.agenda_item_add(
-                meeting=sitting, user=user, referral=referral, stage=AgendaStage.RECONSIDERATION, request=request
+                meeting=sitting, user=user, referral=referral, stage=AgendaStage.RECONSIDERATION, audit=audit
             )
         except panel_services.PanelError as problem:
             raise ReviewInvalid(str(problem), "meeting") from problem
@@ -296,7 +296,7 @@ def reconsideration_list(
         locked.meeting = sitting
         locked.save(update_fields=["status", "meeting"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -308,7 +308,7 @@ def reconsideration_list(
 
 
 def reconsideration_withdraw(
-    *, reconsideration: ReconsiderationRequest, user, request: HttpRequest | None = None
+    *, reconsideration: ReconsiderationRequest, user, audit: AuditContext | None = None
 ) -> ReconsiderationRequest:
     """The person who asked has withdrawn the request: it leaves the meeting's agenda if it was listed."""
     with transaction.atomic():
@@ -332,14 +332,14 @@ def reconsideration_withdraw(
             ).first()
             if item is not None:
                 try:
-                    panel_services.agenda_item_remove(item=item, user=user, request=request)
+                    panel_services.agenda_item_remove(item=item, user=user, audit=audit)
                 except panel_services.PanelError as problem:
                     raise ReviewStateError(str(problem)) from problem
                 removed = item.pk
         locked.status = ReconsiderationStatus.WITHDRAWN
         locked.save(update_fields=["status"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -364,7 +364,7 @@ def reconsideration_decision_candidate(reconsideration: ReconsiderationRequest) 
 
 
 def reconsideration_decide(
-    *, reconsideration: ReconsiderationRequest, user, request: HttpRequest | None = None
+    *, reconsideration: ReconsiderationRequest, user, audit: AuditContext | None = None
 ) -> ReconsiderationRequest:
     """Link the reconsidering panel's finalised decision to the request: the request is decided."""
     with transaction.atomic():
@@ -402,7 +402,7 @@ def reconsideration_decide(
         locked.status = ReconsiderationStatus.DECIDED
         locked.save(update_fields=["reconsidered_decision", "status"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -414,7 +414,7 @@ def reconsideration_decide(
 
 
 def reconsideration_communicate(
-    *, reconsideration: ReconsiderationRequest, user, request: HttpRequest | None = None
+    *, reconsideration: ReconsiderationRequest, user, audit: AuditContext | None = None
 ) -> ReconsiderationRequest:
     """Record that the outcome was communicated; the referrer who asked is told by email (references only)."""
     with transaction.atomic():
@@ -433,7 +433,7 @@ def reconsideration_communicate(
         locked.outcome_communicated_at = timezone.now()
         locked.save(update_fields=["outcome_communicated_at"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -453,7 +453,7 @@ def _json_native(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
-def return_send(*, decision: Decision, user, request: HttpRequest | None = None) -> DecisionReturn:
+def return_send(*, decision: Decision, user, audit: AuditContext | None = None) -> DecisionReturn:
     """Send a finalised decision to the SCA: its export is stored exactly as sent, with its SHA-256."""
     with transaction.atomic():
         locked = Decision.objects.select_for_update(of=("self",)).select_related("referral__site").get(pk=decision.pk)
@@ -476,7 +476,7 @@ def return_send(*, decision: Decision, user, request: HttpRequest | None = None)
             decision=locked, site_id=site_id, sent_by=user, export=data, sha256=export.export_sha256(data)
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.EXPORT,
             obj=sent,
@@ -489,7 +489,7 @@ def return_send(*, decision: Decision, user, request: HttpRequest | None = None)
 
 
 def finding_record(
-    *, decision_return: DecisionReturn, user, rating: str, finding: str, request: HttpRequest | None = None
+    *, decision_return: DecisionReturn, user, rating: str, finding: str, audit: AuditContext | None = None
 ) -> QualityFinding:
     """The SCA quality assurer's finding on a return; the panel's coordinators are told."""
     finding = (finding or "").strip()
@@ -505,7 +505,7 @@ def finding_record(
             decision_return=sent, rating=rating, finding=finding[:TEXT_MAX], recorded_by=user
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=recorded,
@@ -518,7 +518,7 @@ def finding_record(
 
 
 def finding_respond(
-    *, finding: QualityFinding, user, response: str, request: HttpRequest | None = None
+    *, finding: QualityFinding, user, response: str, audit: AuditContext | None = None
 ) -> QualityFinding:
     """The panel's answer to a finding, given once; the SCA is told."""
     response = (response or "").strip()
@@ -536,7 +536,7 @@ def finding_respond(
         locked.responded_at = timezone.now()
         locked.save(update_fields=["panel_response", "responded_by", "responded_at"])
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,

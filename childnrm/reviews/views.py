@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.decisions.models import Vote
@@ -71,7 +72,7 @@ def reconsiderations(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     sites = [s.pk for s in selectors.reconsideration_sites(request.user)]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=ReconsiderationRequest._meta.label_lower,
         site_id=_single_site(sites),
@@ -105,7 +106,7 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
                 late_reason=form.cleaned_data["late_reason"],
                 routed_through=form.cleaned_data["routed_through"],
                 routed_through_name=form.cleaned_data["routed_through_name"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except (services.ReviewInvalid, services.ReviewStateError) as problem:
             add_to_form(form, problem)
@@ -176,7 +177,7 @@ def reconsideration(request: HttpRequest, reconsideration_id: int) -> HttpRespon
     if request.method == "POST":
         return HttpResponseNotAllowed(["GET"])
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=asked,
         site_id=asked.decision.referral.site_id,
@@ -198,7 +199,10 @@ def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> Ht
     if request.method == "POST" and form.is_valid():
         try:
             services.reconsideration_list(
-                reconsideration=asked, meeting=form.chosen_meeting(), user=request.user, request=request
+                reconsideration=asked,
+                meeting=form.chosen_meeting(),
+                user=request.user,
+                audit=AuditContext.from_request(request),
             )
         except services.ReviewInvalid as problem:
             add_to_form(form, problem)
@@ -213,7 +217,7 @@ def reconsideration_listing(request: HttpRequest, reconsideration_id: int) -> Ht
             )
             return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=asked,
         site_id=asked.decision.referral.site_id,
@@ -264,7 +268,9 @@ def reconsideration_outcome(request: HttpRequest, reconsideration_id: int) -> Ht
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.reconsideration_decide(reconsideration=asked, user=request.user, request=request)
+        services.reconsideration_decide(
+            reconsideration=asked, user=request.user, audit=AuditContext.from_request(request)
+        )
     except services.ReviewStateError as problem:
         messages.info(request, str(problem))
     else:
@@ -282,7 +288,9 @@ def reconsideration_withdrawn(request: HttpRequest, reconsideration_id: int) -> 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.reconsideration_withdraw(reconsideration=asked, user=request.user, request=request)
+        services.reconsideration_withdraw(
+            reconsideration=asked, user=request.user, audit=AuditContext.from_request(request)
+        )
     except services.ReviewStateError as problem:
         messages.info(request, str(problem))
     else:
@@ -296,7 +304,9 @@ def reconsideration_communicated(request: HttpRequest, reconsideration_id: int) 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.reconsideration_communicate(reconsideration=asked, user=request.user, request=request)
+        services.reconsideration_communicate(
+            reconsideration=asked, user=request.user, audit=AuditContext.from_request(request)
+        )
     except services.ReviewStateError as problem:
         messages.info(request, str(problem))
     else:
@@ -319,7 +329,7 @@ def returns(request: HttpRequest) -> HttpResponse:
     sites = selectors.returns_sites(request.user)
     sca = has_perm(request.user, Perm.SCA_AUDIT)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=DecisionReturn._meta.label_lower,
         site_id=_single_site(sites),
@@ -346,7 +356,9 @@ def return_new(request: HttpRequest) -> HttpResponse:
     form = ReturnForm(request.POST if request.method == "POST" else None, initial=initial, decisions=decisions)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.return_send(decision=form.chosen_decision(), user=request.user, request=request)
+            sent = services.return_send(
+                decision=form.chosen_decision(), user=request.user, audit=AuditContext.from_request(request)
+            )
         except services.ReviewStateError as problem:
             add_to_form(form, problem)
         else:
@@ -379,7 +391,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
                     user=request.user,
                     rating=form.cleaned_data["rating"],
                     finding=form.cleaned_data["finding"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except services.ReviewInvalid as problem:
                 add_to_form(form, problem)
@@ -387,7 +399,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
                 messages.success(request, gettext("Finding recorded on return %(number)s") % {"number": sent.pk})
                 return redirect("reviews:return", return_id=sent.pk)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=sent,
         site_id=sent.site_id,
@@ -420,7 +432,7 @@ def _download(request: HttpRequest, return_id: int, kind: str) -> HttpResponse:
 
     def audit() -> None:
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.DOWNLOAD,
             obj=sent,
             site_id=sent.site_id,
@@ -466,7 +478,10 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.finding_respond(
-                finding=finding, user=request.user, response=form.cleaned_data["response"], request=request
+                finding=finding,
+                user=request.user,
+                response=form.cleaned_data["response"],
+                audit=AuditContext.from_request(request),
             )
         except services.ReviewInvalid as problem:
             add_to_form(form, problem)
@@ -479,7 +494,7 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
             )
             return redirect("reviews:return", return_id=sent.pk)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=finding,
         site_id=sent.site_id,

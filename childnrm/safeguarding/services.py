@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, Role, User
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
@@ -59,9 +59,9 @@ def _require(user: User, perm: Perm, site_id: int) -> None:
         raise SafeguardingError(gettext("You cannot make this change for this child"))
 
 
-def _audit(*, request, user, child: Child, action: str, purpose: str, detail: dict) -> None:
+def _audit(*, audit: AuditContext | None, user, child: Child, action: str, purpose: str, detail: dict) -> None:
     audit_record(
-        request=request, actor=user, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
+        context=audit, actor=user, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
     )
 
 
@@ -76,7 +76,7 @@ def plan_create(
     decision=None,
     summary: str,
     next_review_on: date | None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> SafeguardingPlan:
     """Record the plan agreed at a sitting. A child has one active plan at a time."""
     _require(user, Perm.PLAN_MANAGE, child.site_id)
@@ -105,7 +105,7 @@ def plan_create(
                 created_by=user,
             )
             _audit(
-                request=request,
+                audit=audit,
                 user=user,
                 child=child,
                 action=Action.CREATE,
@@ -129,7 +129,7 @@ def _one_active_message(existing: SafeguardingPlan | None) -> str:
 
 
 def plan_close(
-    *, plan: SafeguardingPlan, user: User, reason: str, request: HttpRequest | None = None
+    *, plan: SafeguardingPlan, user: User, reason: str, audit: AuditContext | None = None
 ) -> SafeguardingPlan:
     reason = (reason or "").strip()
     if not reason:
@@ -146,7 +146,7 @@ def plan_close(
         plan.close_reason = reason
         plan.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=plan.child,
             action=Action.UPDATE,
@@ -157,7 +157,7 @@ def plan_close(
 
 
 def plan_review_date_set(
-    *, plan: SafeguardingPlan, user: User, next_review_on: date, request: HttpRequest | None = None
+    *, plan: SafeguardingPlan, user: User, next_review_on: date, audit: AuditContext | None = None
 ) -> SafeguardingPlan:
     if next_review_on < timezone.localdate():
         raise SafeguardingError(gettext("Next review date must be today or in the future"), "next_review_on")
@@ -170,7 +170,7 @@ def plan_review_date_set(
         plan.next_review_on = next_review_on
         plan.save(update_fields=["next_review_on"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=plan.child,
             action=Action.UPDATE,
@@ -207,7 +207,7 @@ def action_add(
     owner: User | None,
     due_on: date,
     review_on: date | None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> PlanAction:
     description, owner_name = (description or "").strip(), (owner_name or "").strip()
     if not description:
@@ -240,7 +240,7 @@ def action_add(
             action=action, from_status="", to_status=ActionStatus.NOT_STARTED, note="Action agreed", actor=user
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=plan.child,
             action=Action.CREATE,
@@ -269,7 +269,7 @@ def action_update(
     user: User,
     to_status: str,
     note: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> PlanActionUpdate:
     """A new status or a progress note on an action: a new row with its actor, never an edit of history.
 
@@ -303,7 +303,7 @@ def action_update(
             action.status = to_status
             action.save(update_fields=["status"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=action.plan.child,
             action=Action.UPDATE,
@@ -341,7 +341,7 @@ def child_views_record(
     gathered_on: date,
     how: str,
     with_interpreter: bool,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ChildPlanView:
     """The child's views on their plan, in their words, with who gathered them, when and how: a new record each
     time (the newest shows first), never an edit of an earlier one."""
@@ -385,7 +385,7 @@ def child_views_record(
             recorded_by=user,
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=plan.child,
             action=Action.CREATE,
@@ -396,7 +396,7 @@ def child_views_record(
 
 
 def action_child_agreement_set(
-    *, action: PlanAction, user: User, agreement: str, note: str, request: HttpRequest | None = None
+    *, action: PlanAction, user: User, agreement: str, note: str, audit: AuditContext | None = None
 ) -> PlanAction:
     """Whether the child agreed with the action (agreed, did not agree, not asked yet) and what they said."""
     note = (note or "").strip()
@@ -429,7 +429,7 @@ def action_child_agreement_set(
             ]
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=action.plan.child,
             action=Action.UPDATE,
@@ -460,7 +460,7 @@ def statutory_period_add(
     kind: str,
     starts_on: date,
     ends_on: date | None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> StatutoryPeriod:
     # Only the categories of the child's site's nation (accounts.nations): a Scottish site records Scottish law.
     if kind not in StatutoryKind.values or not nations.rules(child.site).offers_category(kind):
@@ -498,7 +498,7 @@ def statutory_period_add(
             child=child, kind=kind, starts_on=starts_on, ends_on=ends_on, recorded_by=user
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=child,
             action=Action.CREATE,
@@ -515,7 +515,7 @@ def _ends_on_or_after(day: date):
 
 
 def statutory_period_end(
-    *, period: StatutoryPeriod, user: User, ends_on: date, request: HttpRequest | None = None
+    *, period: StatutoryPeriod, user: User, ends_on: date, audit: AuditContext | None = None
 ) -> StatutoryPeriod:
     _not_future(ends_on, "ends_on", gettext("End date"))
     with transaction.atomic():
@@ -534,7 +534,7 @@ def statutory_period_end(
         period.ends_on = ends_on
         period.save(update_fields=["ends_on"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=period.child,
             action=Action.UPDATE,
@@ -551,7 +551,7 @@ def strategy_discussion_add(
     held_on: date,
     agencies: list[str],
     outcome: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> StrategyDiscussion:
     outcome = (outcome or "").strip()
     _not_future(held_on, "held_on", gettext("Date of the strategy discussion"))
@@ -567,7 +567,7 @@ def strategy_discussion_add(
             child=child, held_on=held_on, agencies=list(agencies), outcome=outcome, recorded_by=user
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=child,
             action=Action.CREATE,
@@ -595,7 +595,7 @@ def referral_statutory_answers(site) -> list[tuple[str, str]]:
 
 
 def safeguarding_from_referral(
-    *, referral: Referral, user: User, request: HttpRequest | None = None
+    *, referral: Referral, user: User, audit: AuditContext | None = None
 ) -> ReferralSafeguarding | None:
     """On accepting a referral: what it said about safeguarding in place becomes the child's record, to confirm.
 
@@ -612,10 +612,10 @@ def safeguarding_from_referral(
     if referral.status != ReferralStatus.ACCEPTED:
         raise SafeguardingError(gettext("Only an accepted referral's answers become the child's safeguarding record"))
     with transaction.atomic():
-        return _bring_referral_answers(referral, user, request)
+        return _bring_referral_answers(referral, user, audit)
 
 
-def _bring_referral_answers(referral: Referral, user: User, request: HttpRequest | None) -> ReferralSafeguarding:
+def _bring_referral_answers(referral: Referral, user: User, audit: AuditContext | None) -> ReferralSafeguarding:
     child = Child.objects.select_for_update().get(pk=referral.child_id)
     existing = ReferralSafeguarding.objects.filter(referral=referral).first()
     if existing is not None:
@@ -646,7 +646,7 @@ def _bring_referral_answers(referral: Referral, user: User, request: HttpRequest
             child=child, held_on=held_on, agencies=[], outcome="", recorded_by=user, from_referral=record
         ).pk
     _audit(
-        request=request,
+        audit=audit,
         user=user,
         child=child,
         action=Action.CREATE,
@@ -663,7 +663,7 @@ def _bring_referral_answers(referral: Referral, user: User, request: HttpRequest
 
 
 def referral_safeguarding_confirm(
-    *, record: ReferralSafeguarding, user: User, request: HttpRequest | None = None
+    *, record: ReferralSafeguarding, user: User, audit: AuditContext | None = None
 ) -> ReferralSafeguarding:
     """The coordinator has checked what the referral said (and corrected it where needed): recorded as confirmed."""
     with transaction.atomic():
@@ -675,7 +675,7 @@ def referral_safeguarding_confirm(
         record.confirmed_at = timezone.now()
         record.save(update_fields=["confirmed_by", "confirmed_at"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=record.child,
             action=Action.UPDATE,
@@ -701,7 +701,7 @@ def guardian_candidates(site_id: int):
 
 
 def guardian_allocate(
-    *, child: Child, user: User, guardian: User, request: HttpRequest | None = None
+    *, child: Child, user: User, guardian: User, audit: AuditContext | None = None
 ) -> ChildAssociation:
     """Allocate a guardian: an active ICTG association. A child has one allocated guardian at a time."""
     with transaction.atomic():
@@ -732,7 +732,7 @@ def guardian_allocate(
             ChildAssociation.objects.filter(pk=association.pk).update(starts_at=timezone.now(), ends_at=None)
             association.refresh_from_db()
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=child,
             action=Action.CREATE,
@@ -743,7 +743,7 @@ def guardian_allocate(
 
 
 def guardian_allocation_end(
-    *, child: Child, user: User, association_id: int, request: HttpRequest | None = None
+    *, child: Child, user: User, association_id: int, audit: AuditContext | None = None
 ) -> ChildAssociation:
     with transaction.atomic():
         association = (
@@ -757,7 +757,7 @@ def guardian_allocation_end(
         association.ends_at = timezone.now()
         association.save(update_fields=["ends_at"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=child,
             action=Action.UPDATE,
@@ -778,7 +778,7 @@ def contextual_link_add(
     name: str,
     description: str,
     risk: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ContextualLink:
     name, description = (name or "").strip(), (description or "").strip()
     if kind not in ContextKind.values:
@@ -794,7 +794,7 @@ def contextual_link_add(
             child=child, kind=kind, name=name, description=description, risk=risk, recorded_by=user
         )
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=child,
             action=Action.CREATE,
@@ -804,7 +804,7 @@ def contextual_link_add(
     return link
 
 
-def contextual_link_end(*, link: ContextualLink, user: User, request: HttpRequest | None = None) -> ContextualLink:
+def contextual_link_end(*, link: ContextualLink, user: User, audit: AuditContext | None = None) -> ContextualLink:
     """The place, group or space is no longer part of the child's life: kept, marked not current."""
     with transaction.atomic():
         link = ContextualLink.objects.select_for_update().select_related("child").get(pk=link.pk)
@@ -814,7 +814,7 @@ def contextual_link_end(*, link: ContextualLink, user: User, request: HttpReques
         link.active = False
         link.save(update_fields=["active"])
         _audit(
-            request=request,
+            audit=audit,
             user=user,
             child=link.child,
             action=Action.UPDATE,

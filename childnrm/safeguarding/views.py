@@ -23,6 +23,7 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
@@ -78,7 +79,7 @@ STATUS_TAGS = {
 
 def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=child,
         purpose=selectors.purpose_for(request.user, child),
@@ -206,7 +207,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     ).order_by("next_review_on", "id")
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=SafeguardingPlan._meta.label_lower,
         purpose=PLAN_PURPOSE,
@@ -260,7 +261,7 @@ def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
                 decision=form.chosen_decision(),
                 summary=form.cleaned_data["summary"],
                 next_review_on=form.cleaned_data["next_review_on"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -306,7 +307,10 @@ def plan_review_date(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_review_date_set(
-                plan=plan, user=request.user, next_review_on=form.cleaned_data["next_review_on"], request=request
+                plan=plan,
+                user=request.user,
+                next_review_on=form.cleaned_data["next_review_on"],
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -326,7 +330,12 @@ def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = PlanCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_close(plan=plan, user=request.user, reason=form.cleaned_data["reason"], request=request)
+            services.plan_close(
+                plan=plan,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
+            )
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
@@ -366,7 +375,7 @@ def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
                 owner=form.chosen_owner(),
                 due_on=form.cleaned_data["due_on"],
                 review_on=form.cleaned_data["review_on"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -434,7 +443,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                 user=request.user,
                 to_status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             if not problem.field:  # about the action itself (its plan closed meanwhile): nothing to fix on the form
@@ -468,7 +477,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         for a in page.object_list
     ]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=PlanAction._meta.label_lower,
         purpose=PURPOSES[Perm.PLAN_ACTION_UPDATE],
@@ -501,7 +510,9 @@ def child_views_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     ) % {"service": guardian}
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_views_record(plan=plan, user=request.user, request=request, **form.cleaned_data)
+            services.child_views_record(
+                plan=plan, user=request.user, audit=AuditContext.from_request(request), **form.cleaned_data
+            )
         except SafeguardingError as problem:
             form.add_service_error(problem)
         else:
@@ -528,7 +539,7 @@ def action_child_agreement(request: HttpRequest, action_id: int) -> HttpResponse
                 user=request.user,
                 agreement=form.cleaned_data["agreement"],
                 note=form.cleaned_data["note"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -558,7 +569,7 @@ def period_add(request: HttpRequest, reference: str) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 starts_on=form.cleaned_data["starts_on"],
                 ends_on=form.cleaned_data["ends_on"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -580,7 +591,10 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.statutory_period_end(
-                period=period, user=request.user, ends_on=form.cleaned_data["ends_on"], request=request
+                period=period,
+                user=request.user,
+                ends_on=form.cleaned_data["ends_on"],
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -604,7 +618,7 @@ def strategy_add(request: HttpRequest, reference: str) -> HttpResponse:
                 held_on=form.cleaned_data["held_on"],
                 agencies=form.cleaned_data["agencies"],
                 outcome=form.cleaned_data["outcome"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -627,7 +641,10 @@ def guardian(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             association = services.guardian_allocate(
-                child=child, user=request.user, guardian=form.chosen_guardian(), request=request
+                child=child,
+                user=request.user,
+                guardian=form.chosen_guardian(),
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -650,7 +667,7 @@ def guardian_end(request: HttpRequest, reference: str) -> HttpResponse:
         association_id = 0
     try:
         association = services.guardian_allocation_end(
-            child=child, user=request.user, association_id=association_id, request=request
+            child=child, user=request.user, association_id=association_id, audit=AuditContext.from_request(request)
         )
     except SafeguardingError as problem:
         messages.info(request, str(problem))
@@ -675,7 +692,9 @@ def referral_confirm(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, gettext("That referral's answers are not on this child's record"))
         return redirect("safeguarding:child", reference=child.reference)
     try:
-        services.referral_safeguarding_confirm(record=record, user=request.user, request=request)
+        services.referral_safeguarding_confirm(
+            record=record, user=request.user, audit=AuditContext.from_request(request)
+        )
     except SafeguardingError as problem:
         messages.info(request, str(problem))
     else:
@@ -713,7 +732,7 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 phone=form.cleaned_data["phone"],
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except people_services.SocialWorkerInvalid as problem:
             form.add_service_error(problem)
@@ -766,7 +785,7 @@ def link_add(request: HttpRequest, reference: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 risk=form.cleaned_data["risk"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except SafeguardingError as problem:
             form.add_service_error(problem)
@@ -783,7 +802,7 @@ def link_end(request: HttpRequest, link_id: int) -> HttpResponse:
     child = link.child
     if request.method == "POST":
         try:
-            services.contextual_link_end(link=link, user=request.user, request=request)
+            services.contextual_link_end(link=link, user=request.user, audit=AuditContext.from_request(request))
         except SafeguardingError as problem:
             messages.info(request, str(problem))
         else:

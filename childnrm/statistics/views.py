@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit import i18n
 from childnrm.kit.disclosure import DEFAULT_RULES
@@ -49,7 +50,7 @@ def _query(request: HttpRequest) -> str:
 
 def _audit(request: HttpRequest, action: str, object_type: str, filters: StatisticsFilters, **detail) -> None:
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=action,
         object_type=object_type,
         purpose=selectors.purpose_for(request.user),

@@ -11,12 +11,12 @@ from datetime import date, time
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
@@ -57,9 +57,9 @@ def _raise(problems: list[tuple[str | None, str]]) -> None:
         raise TrainingError(problems[0][1], problems[0][0], problems)
 
 
-def _audit(request, user, action: str, obj, site_id: int, perm: Perm, **detail) -> None:
+def _audit(audit: AuditContext | None, user, action: str, obj, site_id: int, perm: Perm, **detail) -> None:
     audit_record(
-        request=request, actor=user, action=action, obj=obj, site_id=site_id, purpose=PURPOSES[perm], detail=detail
+        context=audit, actor=user, action=action, obj=obj, site_id=site_id, purpose=PURPOSES[perm], detail=detail
     )
 
 
@@ -120,7 +120,7 @@ def course_site(user, *, national: bool) -> int:
     return sites[0]
 
 
-def course_create(*, user, answers: CourseAnswers, request: HttpRequest | None = None) -> Course:
+def course_create(*, user, answers: CourseAnswers, audit: AuditContext | None = None) -> Course:
     site_id = course_site(user, national=answers.national)
     _check_course(answers)
     with transaction.atomic():
@@ -136,7 +136,7 @@ def course_create(*, user, answers: CourseAnswers, request: HttpRequest | None =
             CourseQuestion(course=course, kind=kind, text=text, position=i)
             for i, (kind, text) in enumerate(_questions(answers), start=1)
         )
-        _audit(request, user, Action.CREATE, course, site_id, _course_perm(course), national=course.national)
+        _audit(audit, user, Action.CREATE, course, site_id, _course_perm(course), national=course.national)
     return course
 
 
@@ -144,7 +144,7 @@ def has_answers(course: Course) -> bool:
     return SelfAssessment.objects.filter(attendance__session__course=course).exists()
 
 
-def course_change(*, course: Course, user, answers: CourseAnswers, request: HttpRequest | None = None) -> Course:
+def course_change(*, course: Course, user, answers: CourseAnswers, audit: AuditContext | None = None) -> Course:
     """Change the course. Its questions may change only until someone has answered them: the evaluation compares
     answers to the same questions."""
     _require_manager(user, course)
@@ -171,7 +171,7 @@ def course_change(*, course: Course, user, answers: CourseAnswers, request: Http
         locked.description = answers.description.strip()
         locked.counts_for_panel = answers.counts_for_panel
         locked.save(update_fields=["title", "description", "counts_for_panel"])
-        _audit(request, user, Action.UPDATE, locked, locked.site_id, _course_perm(locked), questions=new != current)
+        _audit(audit, user, Action.UPDATE, locked, locked.site_id, _course_perm(locked), questions=new != current)
     return locked
 
 
@@ -224,19 +224,19 @@ def _session_fields(answers: SessionAnswers) -> dict:
 
 
 def session_create(
-    *, course: Course, user, answers: SessionAnswers, request: HttpRequest | None = None
+    *, course: Course, user, answers: SessionAnswers, audit: AuditContext | None = None
 ) -> TrainingSession:
     """A session of the course. A past date is allowed: a session held before it was recorded here."""
     _require_manager(user, course)
     _check_session(answers)
     with transaction.atomic():
         session = TrainingSession.objects.create(course=course, created_by=user, **_session_fields(answers))
-        _audit(request, user, Action.CREATE, session, course.site_id, _course_perm(course), course=course.pk)
+        _audit(audit, user, Action.CREATE, session, course.site_id, _course_perm(course), course=course.pk)
     return session
 
 
 def session_change(
-    *, session: TrainingSession, user, answers: SessionAnswers, request: HttpRequest | None = None
+    *, session: TrainingSession, user, answers: SessionAnswers, audit: AuditContext | None = None
 ) -> TrainingSession:
     _require_manager(user, session.course)
     with transaction.atomic():
@@ -245,7 +245,7 @@ def session_change(
         for name, value in _session_fields(answers).items():
             setattr(locked, name, value)
         locked.save()
-        _audit(request, user, Action.UPDATE, locked, session.course.site_id, _course_perm(session.course))
+        _audit(audit, user, Action.UPDATE, locked, session.course.site_id, _course_perm(session.course))
     locked.course = session.course
     return locked
 
@@ -253,7 +253,9 @@ def session_change(
 # --- Places -----------------------------------------------------------------------------------------------
 
 
-def _book(*, session: TrainingSession, person, site_id: int, user, perm: Perm, request, today: date) -> Attendance:
+def _book(
+    *, session: TrainingSession, person, site_id: int, user, perm: Perm, audit: AuditContext | None, today: date
+) -> Attendance:
     with transaction.atomic():
         # The session's row is the lock two people taking the last place queue on.
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
@@ -264,11 +266,11 @@ def _book(*, session: TrainingSession, person, site_id: int, user, perm: Perm, r
         if locked.attendances.count() >= locked.capacity:
             raise TrainingError(gettext("This session is full."))
         attendance = Attendance.objects.create(session=locked, user=person, site_id=site_id, booked_by=user)
-        _audit(request, user, Action.CREATE, attendance, site_id, perm, session=locked.pk, self_booked=person == user)
+        _audit(audit, user, Action.CREATE, attendance, site_id, perm, session=locked.pk, self_booked=person == user)
     return attendance
 
 
-def place_book(*, session: TrainingSession, user, request: HttpRequest | None = None, today: date | None = None):
+def place_book(*, session: TrainingSession, user, audit: AuditContext | None = None, today: date | None = None):
     """A practitioner books themselves a place: on their own site's course, or a national one."""
     today = today or timezone.localdate()
     course = session.course
@@ -282,12 +284,12 @@ def place_book(*, session: TrainingSession, user, request: HttpRequest | None = 
     else:
         raise PermissionDenied
     return _book(
-        session=session, person=user, site_id=site_id, user=user, perm=Perm.TRAINING_OWN, request=request, today=today
+        session=session, person=user, site_id=site_id, user=user, perm=Perm.TRAINING_OWN, audit=audit, today=today
     )
 
 
 def attendee_book(
-    *, session: TrainingSession, person_id: int, user, request: HttpRequest | None = None, today: date | None = None
+    *, session: TrainingSession, person_id: int, user, audit: AuditContext | None = None, today: date | None = None
 ) -> Attendance:
     """A training manager books someone of their site onto the session."""
     today = today or timezone.localdate()
@@ -296,10 +298,10 @@ def attendee_book(
         raise TrainingError(gettext("Select someone of your site who does not have a place yet"), "person")
     person, site_id = found[person_id]
     perm = Perm.TRAINING_MANAGE if has_perm(user, Perm.TRAINING_MANAGE, site_id) else Perm.TRAINING_NATIONAL
-    return _book(session=session, person=person, site_id=site_id, user=user, perm=perm, request=request, today=today)
+    return _book(session=session, person=person, site_id=site_id, user=user, perm=perm, audit=audit, today=today)
 
 
-def place_cancel(*, attendance: Attendance, user, request: HttpRequest | None = None, today: date | None = None):
+def place_cancel(*, attendance: Attendance, user, audit: AuditContext | None = None, today: date | None = None):
     """A person gives up their own place, up to the day before the session. Answers given before it go with it:
     they compare with nothing."""
     today = today or timezone.localdate()
@@ -309,7 +311,7 @@ def place_cancel(*, attendance: Attendance, user, request: HttpRequest | None = 
         locked = Attendance.objects.select_for_update().select_related("session").get(pk=attendance.pk)
         if locked.session.on <= today:
             raise TrainingError("A place can be given up only before the day of the session.")
-        _audit(request, user, Action.DELETE, locked, locked.site_id, Perm.TRAINING_OWN, session=locked.session_id)
+        _audit(audit, user, Action.DELETE, locked, locked.site_id, Perm.TRAINING_OWN, session=locked.session_id)
         SelfAssessment.objects.filter(attendance=locked).delete()
         locked.delete()
 
@@ -319,7 +321,7 @@ def attendance_record(
     session: TrainingSession,
     user,
     attended_ids: set[int],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> tuple[int, int]:
     """The register: everyone booked is recorded as attended (their attendance id in `attended_ids`) or not.
@@ -339,7 +341,7 @@ def attendance_record(
         Attendance.objects.bulk_update(attendances, ["attended", "attendance_recorded_by"])
         came = sum(a.attended for a in attendances)
         _audit(
-            request,
+            audit,
             user,
             Action.UPDATE,
             session,
@@ -359,7 +361,7 @@ def assessment_submit(
     user,
     stage: str,
     scores: dict[int, int],
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     today: date | None = None,
 ) -> SelfAssessment:
     """The person's own answers at one stage: one score from 1 to 5 for each of the course's questions."""
@@ -397,14 +399,14 @@ def assessment_submit(
             SelfAssessmentAnswer(assessment=assessment, question=q, score=scores[q.pk]) for q in questions
         )
         # The scores are the person's own: the event says that they answered, not what.
-        _audit(request, user, Action.CREATE, assessment, locked.site_id, Perm.TRAINING_OWN, stage=stage)
+        _audit(audit, user, Action.CREATE, assessment, locked.site_id, Perm.TRAINING_OWN, stage=stage)
     return assessment
 
 
 # --- The site's setting -----------------------------------------------------------------------------------
 
 
-def setting_set(*, site: Site, user, current_months: int, request: HttpRequest | None = None) -> TrainingSetting:
+def setting_set(*, site: Site, user, current_months: int, audit: AuditContext | None = None) -> TrainingSetting:
     if not has_perm(user, Perm.TRAINING_MANAGE, site.pk):
         raise PermissionDenied
     if not 1 <= current_months <= MONTHS_MAX:
@@ -419,5 +421,5 @@ def setting_set(*, site: Site, user, current_months: int, request: HttpRequest |
         setting.current_months = current_months
         setting.changed_by = user
         setting.save()
-        _audit(request, user, Action.UPDATE, setting, site.pk, Perm.TRAINING_MANAGE, months=[before, current_months])
+        _audit(audit, user, Action.UPDATE, setting, site.pk, Perm.TRAINING_MANAGE, months=[before, current_months])
     return setting

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.kit.errors import add_to_form
 from childnrm.training import selectors, services, stages
 from childnrm.training.evaluation import CHANGE_MIN_PAIRS, course_evaluation
@@ -118,7 +119,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def book(request: HttpRequest, training_session_id: int) -> HttpResponse:
     session = selectors.bookable_session_get(request.user, training_session_id)
     try:
-        services.place_book(session=session, user=request.user, request=request)
+        services.place_book(session=session, user=request.user, audit=AuditContext.from_request(request))
     except services.TrainingError as problem:
         messages.error(request, str(problem))
     else:
@@ -131,7 +132,7 @@ def book(request: HttpRequest, training_session_id: int) -> HttpResponse:
 def cancel(request: HttpRequest, training_attendance_id: int) -> HttpResponse:
     attendance = selectors.own_attendance_get(request.user, training_attendance_id)
     try:
-        services.place_cancel(attendance=attendance, user=request.user, request=request)
+        services.place_cancel(attendance=attendance, user=request.user, audit=AuditContext.from_request(request))
     except services.TrainingError as problem:
         messages.error(request, str(problem))
     else:
@@ -161,7 +162,7 @@ def assessment(request: HttpRequest, training_attendance_id: int, training_stage
                     user=request.user,
                     stage=training_stage,
                     scores=form.scores(),
-                    request=request,
+                    audit=AuditContext.from_request(request),
                     today=today,
                 )
             except services.TrainingError as problem:
@@ -214,7 +215,9 @@ def course_add(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            course = services.course_create(user=request.user, answers=form.answers(), request=request)
+            course = services.course_create(
+                user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
@@ -259,7 +262,9 @@ def course_change(request: HttpRequest, training_course_id: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.course_change(course=found, user=request.user, answers=form.answers(), request=request)
+            services.course_change(
+                course=found, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
@@ -289,7 +294,9 @@ def session_add(request: HttpRequest, training_course_id: int) -> HttpResponse:
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(course=found, user=request.user, answers=form.answers(), request=request)
+            session = services.session_create(
+                course=found, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
@@ -346,7 +353,9 @@ def session_change(request: HttpRequest, training_session_id: int) -> HttpRespon
     form = SessionForm(request.POST or None, initial=SessionForm.initial_for(found))
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_change(session=found, user=request.user, answers=form.answers(), request=request)
+            services.session_change(
+                session=found, user=request.user, answers=form.answers(), audit=AuditContext.from_request(request)
+            )
         except services.TrainingError as problem:
             add_to_form(form, problem)
         else:
@@ -363,7 +372,10 @@ def attendee_add(request: HttpRequest, training_session_id: int) -> HttpResponse
     if form.is_valid():
         try:
             attendance = services.attendee_book(
-                session=found, person_id=form.cleaned_data["person"], user=request.user, request=request
+                session=found,
+                person_id=form.cleaned_data["person"],
+                user=request.user,
+                audit=AuditContext.from_request(request),
             )
         except services.TrainingError as problem:
             add_to_form(form, problem)
@@ -385,7 +397,10 @@ def register(request: HttpRequest, training_session_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             came, absent = services.attendance_record(
-                session=found, user=request.user, attended_ids=set(form.cleaned_data["attended"]), request=request
+                session=found,
+                user=request.user,
+                attended_ids=set(form.cleaned_data["attended"]),
+                audit=AuditContext.from_request(request),
             )
         except services.TrainingError as problem:
             add_to_form(form, problem)
@@ -415,7 +430,10 @@ def settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.setting_set(
-                site=site, user=request.user, current_months=form.cleaned_data["current_months"], request=request
+                site=site,
+                user=request.user,
+                current_months=form.cleaned_data["current_months"],
+                audit=AuditContext.from_request(request),
             )
         except services.TrainingError as problem:
             add_to_form(form, problem)

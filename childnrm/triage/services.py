@@ -17,12 +17,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
@@ -45,7 +45,7 @@ PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
 
 # Run when a referral is accepted, in the same transaction (after its status and audit), by apps above
 # referrals in the layers (.importlinter) that cannot be imported here: e.g. safeguarding brings the
-# referral's safeguarding answers to the child's record. Each is called as hook(referral=, user=, request=).
+# referral's safeguarding answers to the child's record. Each is called as hook(referral=, user=, audit=).
 ON_ACCEPT: list[Callable[..., object]] = []
 
 
@@ -105,7 +105,7 @@ def triage_confirm(
     final_outcome: str,
     final_site: Site | None,
     reason: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> TriageResult:
     """Record the coordinator's decision on the engine's outcome, once, and act on it.
 
@@ -163,7 +163,7 @@ def triage_confirm(
             # The social worker the referral names becomes the child's lead social worker (audited there).
             from childnrm.people.services import lead_social_worker_from_referral
 
-            lead_social_worker_from_referral(referral=locked, user=user, request=request)
+            lead_social_worker_from_referral(referral=locked, user=user, audit=audit)
         else:
             _change_status(locked, ReferralStatus.HANDED_OFF, user, status_reason)
             sent = _refer_on(locked, final_outcome, from_site, final_site, user, status_reason)
@@ -171,7 +171,7 @@ def triage_confirm(
                 _receive(locked, from_site, final_site, user)
 
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -186,7 +186,7 @@ def triage_confirm(
         )
         if final_outcome == TriageOutcome.PANEL:
             for hook in ON_ACCEPT:
-                hook(referral=locked, user=user, request=request)
+                hook(referral=locked, user=user, audit=audit)
     return TriageResult(locked, assessment, sent)
 
 
@@ -273,7 +273,7 @@ def _audit_value(value):
 
 
 def triage_correct_facts(
-    *, referral: Referral, user, facts: Facts, reason: str, request: HttpRequest | None = None
+    *, referral: Referral, user, facts: Facts, reason: str, audit: AuditContext | None = None
 ) -> TriageAssessment:
     """Correct the age and public-order facts of a referral awaiting triage, and route it again on them.
 
@@ -348,7 +348,7 @@ def triage_correct_facts(
             rules_version=fresh.rules_version,
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.UPDATE,
             obj=locked,
@@ -403,7 +403,7 @@ def adult_consent_record(
     given_on: date | None,
     method: str,
     notes: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> AdultConsent:
     """Record the young person's answer on remaining in the NRM (a new row: earlier answers are kept)."""
     if answer not in ConsentAnswer.values:
@@ -429,7 +429,7 @@ def adult_consent_record(
             recorded_by=user,
         )
         audit_record(
-            request=request,
+            context=audit,
             actor=user,
             action=Action.CREATE,
             obj=locked,

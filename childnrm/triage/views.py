@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Site
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
@@ -140,7 +141,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         for r in attach_triage_state(list(page.object_list))
     ]
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=Referral._meta.label_lower,
         site_id=sites[0].pk if len(sites) == 1 else None,
@@ -202,7 +203,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
                 final_outcome=form.cleaned_data["outcome"],
                 final_site=form.chosen_site(),
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except TriageInvalid as problem:
             add_to_form(form, problem)
@@ -225,7 +226,13 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
         messages.info(request, gettext("This referral has already been triaged."))
         return redirect("triage:triage", referral_reference=referral.reference)
 
-    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "triage"})
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=referral,
+        purpose=PURPOSE,
+        detail={"page": "triage"},
+    )
     today = timezone.localdate()
     return render(
         request,
@@ -275,7 +282,7 @@ def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse
                 user=request.user,
                 facts=form.facts(),
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except TriageInvalid as problem:
             add_to_form(form, problem)
@@ -288,7 +295,13 @@ def correct_facts(request: HttpRequest, referral_reference: str) -> HttpResponse
                 request, gettext("Facts corrected. The rules now suggest: %(outcome)s") % {"outcome": words}
             )
             return redirect("triage:triage", referral_reference=referral.reference)
-    audit_record(request=request, action=Action.VIEW, obj=referral, purpose=PURPOSE, detail={"page": "correct facts"})
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=referral,
+        purpose=PURPOSE,
+        detail={"page": "correct facts"},
+    )
     return render(
         request,
         "triage/correct_facts.html",
@@ -318,7 +331,7 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
                 given_on=form.cleaned_data["given_on"],
                 method=form.cleaned_data["method"],
                 notes=form.cleaned_data["notes"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except TriageInvalid as problem:
             add_to_form(form, problem)
@@ -332,7 +345,11 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
             )
             return redirect(back if from_handover else request.path)
     audit_record(
-        request=request, action=Action.VIEW, obj=referral, purpose=CONSENT_PURPOSE, detail={"page": "adult consent"}
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=referral,
+        purpose=CONSENT_PURPOSE,
+        detail={"page": "adult consent"},
     )
     born, from_age = eligibility.working_birth_date(referral)
     return render(
@@ -356,7 +373,7 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
 def case_packet_page(request: HttpRequest, referral_reference: str) -> HttpResponse:
     referral, sent = case_packet_referral_get(request.user, referral_reference)
     audit_record(
-        request=request,
+        context=AuditContext.from_request(request),
         action=Action.VIEW,
         obj=referral,
         site_id=sent.from_site_id if sent else referral.site_id,
@@ -377,7 +394,7 @@ def _download(request: HttpRequest, referral_reference: str, kind: str) -> HttpR
 
     def audit() -> None:
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.EXPORT,
             obj=referral,
             site_id=sent.from_site_id if sent else referral.site_id,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import add_to_form
 from childnrm.people import linkage, services
@@ -52,7 +53,7 @@ def _audit_shown(request: HttpRequest, referral: Referral, shown: list[Child], p
     """Part of each other record is shown (name, date of birth): each is a view of that record, audited."""
     for other in shown:
         audit_record(
-            request=request,
+            context=AuditContext.from_request(request),
             action=Action.VIEW,
             obj=other,
             purpose=LINK_PURPOSE,
@@ -106,7 +107,7 @@ def earlier_record_decide(request: HttpRequest, referral_reference: str, referen
                 status=LinkStatus.LINKED if decision == "link" else LinkStatus.REJECTED,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except PermissionError:
             raise PermissionDenied

@@ -14,6 +14,7 @@ from childnrm.audit.models import AuditEvent
 from childnrm.decisions.models import Decision, DecisionStatus, DecisionVote, Outcome, Stage
 from childnrm.kit.errors import Problem
 from childnrm.panels import rules, services, suggestions
+from childnrm.panels.demo import working_day
 from childnrm.panels.models import (
     Agency,
     AgendaStage,
@@ -360,10 +361,12 @@ def test_suggestions_and_their_reasons(site):
         recorded_by=coordinator(),
     )
 
-    # This extra sitting is in two days; the next regular one is the demo sitting in two weeks.
+    # This extra sitting is in two days; the next regular one is the demo sitting in two weeks (on a working day:
+    # when the day two weeks on is a weekend or bank holiday, the demo sits on the next working day).
     meeting = scheduled_meeting(NB, starts_at=timezone.now() + timedelta(days=2), kind=MeetingKind.EXTRA)
     next_sitting = suggestions.next_regular_sitting(meeting)
-    assert timezone.localtime(next_sitting.starts_at).date() == today + timedelta(days=14)
+    demo_day = working_day(today + timedelta(days=14), meeting.site.nation)
+    assert timezone.localtime(next_sitting.starts_at).date() == demo_day
     found = {s.referral.pk: s for s in suggestions.agenda_suggestions(meeting)}
 
     assert found[overdue.pk].urgent and any(r.startswith("Overdue by 5 days") for r in found[overdue.pk].reasons)
