@@ -553,7 +553,8 @@ def candidates_for(
     if threshold is not None:
         found[:] = [c for c in found if c.match.score >= threshold]
     found.sort(key=lambda c: (-c.match.score, c.child.reference))
-    if limit is not None:
+    if limit is not None and len(found) > limit:
+        found.more_than_shown = True  # matches beyond the page's limit are held back too: say so
         del found[limit:]
     return found
 

@@ -72,3 +72,10 @@ def test_a_welsh_site_in_english_is_english(welsh_site):
     client.get(reverse("accounts:language"), {"language": "en-gb"})
     page = client.get(reverse("core:home")).content.decode()
     assert '<html lang="en"' in page and "What you can do" in page
+
+
+def test_a_reference_whose_random_letters_spell_english_is_not_english():
+    """NRM-VZE6AN7Z holds "AN": the checker reads the whole reference as a name, so a walk never fails by chance."""
+    page = "<html lang='cy'><title>Brysbennu atgyfeiriad NRM-VZE6AN7Z</title><p>(atgyfeiriad NRM-VZE6AN7Z)</p></html>"
+    assert english_left(page) == []
+    assert english_left("<p>Referral NRM-VZE6AN7Z for the panel</p>") == ["Referral NRM-VZE6AN7Z for the panel"]

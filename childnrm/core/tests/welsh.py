@@ -182,10 +182,11 @@ def english_left(html: str, *, names: Iterable[str] = (), allow: Iterable[str] =
     found = []
     for text in reader.texts:
         rest = " ".join(text.split())
+        # The service's references (NRM-UCP89BE8): random letters, which may spell "be" or "an", never English.
+        # First, before the allowed terms: "NRM" is one of them, and taking it out would leave "-VZE6AN7Z".
+        rest = re.sub(r"\b[A-Z]{2,5}-[A-Z0-9]{4,}\b", " ", rest)
         rest = terms.sub(" ", rest) if terms else rest
         rest = re.sub(r"\S+@\S+", " ", rest)  # email addresses
-        # The service's references (NRM-UCP89BE8): random letters, which may spell "be" or "an", never English.
-        rest = re.sub(r"\b[A-Z]{2,5}-[A-Z0-9]{4,}\b", " ", rest)
         words = {w.lower() for w in re.findall(r"[^\W\d_]+", rest)}
         if words & ENGLISH_WORDS:
             found.append(" ".join(text.split()))

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 
-from childnrm.accounts.models import Site
+from childnrm.accounts.models import Role, Site
 from childnrm.people import linkage, linkage_scoring
 from childnrm.people.models import Child
 
@@ -132,3 +132,27 @@ def test_with_a_threshold_the_same_candidates_are_shown_as_when_all_are_scored(s
     expected = [(c.child.pk, c.match.score) for c in every if c.match.score >= linkage_scoring.MATCH_THRESHOLD]
     assert [(c.child.pk, c.match.score) for c in shown] == expected
     assert shown.compared < shown.blocked == 5  # some could not reach the threshold, and were not compared
+
+
+def test_matches_beyond_the_pages_limit_are_said_to_be_held_back(site):
+    others = [make_child(site, "Yemane", "Tsehaye", date(2010, 8, 9)) for _ in range(3)]
+    child = make_child(site, "Yemane", "Tsehaye", date(2010, 8, 9))
+    shown = linkage.candidates_for(child, site_ids=[site.pk], limit=2)
+    assert len(shown) == 2 and shown.more_than_shown is True
+    every = linkage.candidates_for(child, site_ids=[site.pk], limit=len(others))
+    assert len(every) == 3 and every.more_than_shown is False
+
+
+def test_the_possible_matches_page_says_when_the_search_held_records_back(site, monkeypatch, client_as):
+    """The coordinator is told, in words, that the list may be incomplete: a cap never drops records silently."""
+    first = make_child(site, "Merhawi", "Zerabruk", date(2011, 5, 17))
+    again = make_child(site, "Merhawi", "Zerabruck", date(2011, 5, 17))
+    client = client_as(Role.COORDINATOR)
+    page = client.get(f"/children/{again.reference}/possible-matches/").content.decode()
+    assert f'id="match-{first.reference}"' in page and 'id="matches-held-back"' not in page
+
+    for _ in range(3):  # more records sharing the child's keys than the search will compare
+        make_child(site, "Merhawi", "Zerabruk", date(2011, 5, 17))
+    monkeypatch.setattr(linkage, "MAX_CANDIDATES", 2)
+    page = client.get(f"/children/{again.reference}/possible-matches/").content.decode()
+    assert 'id="matches-held-back"' in page and "may not list every possible match" in page
