@@ -178,12 +178,15 @@ def english_left(html: str, *, names: Iterable[str] = (), allow: Iterable[str] =
     """Each piece of text on the page that is still English (see the module docstring); [] when none is."""
     reader = _Reader()
     reader.feed(html)
-    terms = _terms_pattern([*ALLOWED, *allow, *names])
+    named = _terms_pattern([*allow, *names])
+    terms = _terms_pattern(ALLOWED)
     found = []
     for text in reader.texts:
         rest = " ".join(text.split())
-        # The service's references (NRM-UCP89BE8): random letters, which may spell "be" or "an", never English.
-        # First, before the allowed terms: "NRM" is one of them, and taking it out would leave "-VZE6AN7Z".
+        # Names and typed text first, whole (typed text may hold a reference-like "DPIA-2026-07").
+        rest = named.sub(" ", rest) if named else rest
+        # Then the service's references (NRM-UCP89BE8): random letters, which may spell "be" or "an", never
+        # English; before the allowed terms, since "NRM" is one of them and taking it out would leave "-VZE6AN7Z".
         rest = re.sub(r"\b[A-Z]{2,5}-[A-Z0-9]{4,}\b", " ", rest)
         rest = terms.sub(" ", rest) if terms else rest
         rest = re.sub(r"\S+@\S+", " ", rest)  # email addresses
