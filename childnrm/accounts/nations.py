@@ -345,3 +345,14 @@ def nation_of_user(user) -> str | None:
         .distinct()
     )
     return found.pop() if len(found) == 1 else None
+
+
+def agency_labels(labels, where: Site | str | None) -> dict[str, str]:
+    """Agency labels by code (an app's `dict(Agency.choices)`) with the guardian service named as the site's nation
+    names it: for pages and records that show stored agency codes (a plan's actions, votes, evidence, exports)."""
+    return {code: agency_label(code, label, where) for code, label in labels.items()}
+
+
+def role_labels(labels, where: Site | str | None) -> dict[str, str]:
+    """Role labels by code (`dict(Role.choices)`) with the guardian's role named as the site's nation names it."""
+    return dict(role_choices(labels.items(), where))

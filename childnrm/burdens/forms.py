@@ -11,8 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.roles import Role
+from childnrm.accounts import nations
+from childnrm.accounts.models import Site
 from childnrm.burdens import services
-from childnrm.burdens.models import COSTED_ROLES, DEFAULT_SALARIES, TimeActivity, default_rate_pence
+from childnrm.burdens.models import COSTED_ROLES, TimeActivity, default_rate_pence, default_salary_who
 from childnrm.burdens.selectors import Subject
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 
@@ -120,19 +122,26 @@ class SittingDurationForm(_Duration):
 _MONEY = re.compile(r"^£?\s*(\d{1,3}(,\d{3})*|\d+)(\.\d{1,2})?$")
 
 
-def _rate_problem(role: str) -> str:
+def _rate_problem(role: str, where: Site | str | None = None) -> str:
+    law = nations.rules(where)
+    if role == Role.ICTG and not law.english_law:  # the nation's guardian service, a proper name kept as it is
+        return gettext("Enter the rate for a guardian (%(service)s) in pounds, for example 45.50") % {
+            "service": law.guardian_service
+        }
     return gettext("Enter the rate for a %(role)s in pounds, for example 45.50") % {"role": Role(role).label.lower()}
 
 
 class RatesForm(_Form):
-    """One box per costed role: pounds an hour; left blank, the role is costed at its default."""
+    """One box per costed role: pounds an hour; left blank, the role is costed at its default. `where`, the site,
+    names the guardian's role as its nation does."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, where: Site | str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.where = where
         for role in COSTED_ROLES:
-            _, who = DEFAULT_SALARIES[role]
+            who = default_salary_who(role, where)
             self.fields[f"rate_{role}"] = forms.CharField(
-                label=Role(role).label,
+                label=nations.role_label(role, where),
                 required=False,
                 max_length=12,
                 help_text=gettext("Default %(rate)s an hour (%(who)s)")
@@ -152,12 +161,12 @@ class RatesForm(_Form):
                 data[name] = None
                 continue
             if not _MONEY.match(text):
-                self.add_error(name, _rate_problem(role))
+                self.add_error(name, _rate_problem(role, self.where))
                 continue
             try:
                 value = Decimal(text.lstrip("£").replace(",", ""))
             except InvalidOperation:
-                self.add_error(name, _rate_problem(role))
+                self.add_error(name, _rate_problem(role, self.where))
                 continue
             data[name] = int(value * 100)
         return data

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.roles import Role
+from childnrm.accounts import nations
 from childnrm.accounts.models import Site
 from childnrm.panels.models import Meeting
 from childnrm.referrals.models import Referral
@@ -44,6 +46,14 @@ COSTED_ROLES: tuple[str, ...] = (
     Role.ICTG,
     Role.FIRST_RESPONDER,
 )
+
+
+def default_salary_who(role: str, where: Site | str | None) -> str:
+    """Whom a role's default salary is typical of, the guardian in the words of the site's nation (ADR 0027)."""
+    law = nations.rules(where)
+    if role == Role.ICTG and not law.english_law:
+        return gettext("a guardian in the voluntary sector (%(service)s)") % {"service": law.guardian_service}
+    return str(DEFAULT_SALARIES[role][1])
 
 
 def default_rate_pence(role: str) -> int:

@@ -21,12 +21,20 @@ from django.utils.translation import gettext, ngettext
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.access.roles import Role
+from childnrm.accounts import nations
 from childnrm.accounts import selectors as account_selectors
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.burdens import selectors, services
 from childnrm.burdens.forms import RatesForm, SittingDurationForm, TimeEntryForm, pounds
-from childnrm.burdens.models import COSTED_ROLES, DEFAULT_SALARIES, HOURS_A_YEAR, ON_COSTS, HourlyRate
+from childnrm.burdens.models import (
+    COSTED_ROLES,
+    DEFAULT_SALARIES,
+    HOURS_A_YEAR,
+    ON_COSTS,
+    HourlyRate,
+    default_salary_who,
+)
 from childnrm.kit.disclosure import CONFIDENTIAL, DEFAULT_RULES, Cell, protect_count, protect_measure, protect_table
 from childnrm.panels.models import AgendaItem, Meeting
 from childnrm.referrals.models import Referral
@@ -111,7 +119,7 @@ def case_time(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
             "total_minutes": sum(p.minutes for p in people),
             "total_pence": sum(p.cost_pence for p in people),
             "entries": entries,
-            "roles": dict(Role.choices),
+            "roles": nations.role_labels(dict(Role.choices), referral.site),
             "hours_and_minutes": hours_and_minutes,
             "pounds": pounds,
         },
@@ -235,7 +243,7 @@ def site_rates(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = account_selectors.site_for_policy_admin(request.user, site_slug)
     own = {r.role: r.pence for r in HourlyRate.objects.filter(site=site)}
     initial = {f"rate_{role}": f"{pence / 100:.2f}" for role, pence in own.items()}
-    form = RatesForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = RatesForm(request.POST if request.method == "POST" else None, initial=initial, where=site)
     if request.method == "POST" and form.is_valid():
         try:
             services.rates_set(
@@ -249,11 +257,11 @@ def site_rates(request: HttpRequest, site_slug: str) -> HttpResponse:
     in_force = selectors.site_rates([site.pk])[site.pk]
     rows = [
         {
-            "role": Role(role).label,
+            "role": nations.role_label(role, site),
             "in_force": pounds(in_force[role]),
             "own": role in own,
             "salary": f"£{DEFAULT_SALARIES[role][0]:,}",
-            "who": DEFAULT_SALARIES[role][1],
+            "who": default_salary_who(role, site),
         }
         for role in COSTED_ROLES
     ]
@@ -333,18 +341,20 @@ def protect_rows(rows: list[Figures], total: Figures) -> tuple[list[ShownRow], S
     return shown, total_row
 
 
-def _roles_together(roles: list[selectors.RoleTime]) -> list[selectors.RoleTime]:
-    """The chosen panels' time per role, added up across sites, in the costed roles' order."""
-    added: dict[str, list[float]] = {}
+def _roles_together(roles: list[selectors.RoleTime], nation_of: dict[int, str]) -> list[tuple[str, float, int]]:
+    """The chosen panels' time per role, added up across sites, in the costed roles' order: (the role's name, minutes,
+    pence). A role is named as each site's nation names it (the guardian), so panels of nations naming it differently
+    are added up in a row each."""
+    added: dict[tuple[str, str], list[float]] = {}
     for r in roles:
-        row = added.setdefault(r.role, [0.0, 0, 0])
+        row = added.setdefault((r.role, nations.role_label(r.role, nation_of.get(r.site_id))), [0.0, 0, 0])
         row[0] += r.sitting_minutes
         row[1] += r.logged_minutes
         row[2] += r.cost_pence
     order = {role: i for i, role in enumerate(COSTED_ROLES)}
     return [
-        selectors.RoleTime(0, role, v[0], int(v[1]), int(v[2]))
-        for role, v in sorted(added.items(), key=lambda kv: order.get(kv[0], len(order)))
+        (label, v[0] + v[1], int(v[2]))
+        for (_role, label), v in sorted(added.items(), key=lambda kv: (order.get(kv[0][0], len(order)), kv[0][1]))
     ]
 
 
@@ -399,9 +409,10 @@ def costs(request: HttpRequest) -> HttpResponse:
     )
     # Time by role describes every case chosen: withheld with the period's total.
     all_hidden = site_total.cases.suppressed
+    nation_of = {s.pk: s.nation for s in sites}
     role_rows = [
-        (Role(r.role).label, _amount(r.minutes / 60, all_hidden, 1), _amount(r.cost_pence / 100, all_hidden))
-        for r in _roles_together(roles)
+        (label, _amount(minutes / 60, all_hidden, 1), _amount(pence / 100, all_hidden))
+        for label, minutes, pence in _roles_together(roles, nation_of)
     ]
     without = sum(c.sittings_without_length for c in per_site)
     audit_record(

@@ -47,6 +47,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.handovers.selectors import CUT_OFF_DAYS, turning_18_children, turning_18_cut_off
@@ -447,7 +448,10 @@ def _action_alert(action: PlanAction, today: date) -> Alert:
         child_name=child.display_name,
         date=action.due_on,
         days=(action.due_on - today).days,
-        note=action.get_agency_display(),
+        # The guardian service as the child's site's nation names it (read only for the guardian's actions).
+        note=action.get_agency_display()
+        if action.agency != nations.GUARDIAN_AGENCY
+        else nations.agency_label(action.agency, action.get_agency_display(), child.site),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.decisions import guidance
 from childnrm.decisions.models import Act, ActFinding, Decision, PurposeFinding, SlaveryFinding
 from childnrm.decisions.services import dissenting_votes, vote_tally
@@ -43,6 +44,8 @@ def decision_export(decision: Decision) -> dict[str, Any]:
     meeting = decision.meeting
     votes = decision.votes.select_related("voter").order_by("agency", "id")
     tally = vote_tally(decision)
+    # Agencies in the words of the case's site's nation (the guardian service); the codes stay as stored.
+    agencies = nations.agency_labels(_AGENCY, referral.site)
     return {
         "format": EXPORT_FORMAT,
         "decision_id": decision.pk,
@@ -73,7 +76,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "description": e.description,
                 "agency": e.agency,
-                "agency_label": str(_AGENCY.get(e.agency, e.agency)),
+                "agency_label": agencies.get(e.agency, str(e.agency)),
                 "supplied_by": e.supplied_by,
                 "weight": e.weight,
                 "information_response_id": e.information_response_id,
@@ -108,7 +111,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "voter": v.voter.full_name,
                 "agency": v.agency,
-                "agency_label": str(_AGENCY.get(v.agency, v.agency)),
+                "agency_label": agencies.get(v.agency, str(v.agency)),
                 "vote": v.vote,
                 "reasons": v.reasons,
             }
@@ -119,7 +122,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             {
                 "voter": v.voter.full_name,
                 "agency": v.agency,
-                "agency_label": str(_AGENCY.get(v.agency, v.agency)),
+                "agency_label": agencies.get(v.agency, str(v.agency)),
                 "vote": v.vote,
                 "reasons": v.reasons,
             }
@@ -134,7 +137,7 @@ def decision_export(decision: Decision) -> dict[str, Any]:
             for d in decision.tie_deferrals.all()
         ],
         "nil_returns": [
-            {"agency": n.agency, "agency_label": str(_AGENCY.get(n.agency, n.agency)), "statement": n.statement}
+            {"agency": n.agency, "agency_label": agencies.get(n.agency, str(n.agency)), "statement": n.statement}
             for n in decision.nil_returns.all()
         ],
         "dissent": decision.dissent,

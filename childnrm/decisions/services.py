@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.accounts.models import TieRule
 from childnrm.accounts.policy import current_policy
 from childnrm.audit.context import AuditContext
@@ -619,7 +620,16 @@ def vote_refusal(decision: Decision, voter) -> str | None:
     if attendee is None:
         return gettext("%(name)s is not attending this meeting and cannot vote.") % name
     if attendee.attends_as == AttendsAs.ICTG:
-        return gettext("%(name)s attends as the child's Independent Child Trafficking Guardian, without a vote.") % name
+        law = nations.rules(decision.site)
+        if law.english_law:
+            return (
+                gettext("%(name)s attends as the child's Independent Child Trafficking Guardian, without a vote.")
+                % name
+            )
+        return gettext("%(name)s attends as the child's guardian (%(service)s), without a vote.") % {
+            **name,
+            "service": law.guardian_service,
+        }
     if attendee.attends_as == AttendsAs.ADVISER:
         return gettext("%(name)s attends as an adviser, without a vote.") % name
     if not attendee.voting:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.accounts.models import TieRule
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -498,6 +499,9 @@ def _evidence_page(
     """The evidence page: the evidence, what each statutory partner has given, and the two forms."""
     if form is None:
         form = EvidenceForm(sources=_evidence_sources(decision)[0])
+    agency_words = _agency_words(decision)
+    agency_field: Any = form.fields["agency"]  # a ChoiceField (EvidenceForm)
+    agency_field.choices = nations.agency_choices(agency_field.choices, decision.site)
     rows = list(decision.evidence.select_related("information_response", "referral_document"))
     nil_returns = {n.agency: n for n in decision.nil_returns.select_related("recorded_by")}
     supplied = {e.agency for e in rows}
@@ -520,6 +524,7 @@ def _evidence_page(
             "rows": rows,
             "partners": partners,
             "labels": LABELS,
+            "agency_words": agency_words,
         },
     )
 
@@ -697,21 +702,28 @@ def _votes_page(
             "stray_votes": [v for v in recorded.values() if services.vote_refusal(decision, v.voter)],
             "in_session": meeting.status == "open",
             "labels": LABELS,
+            "agency_words": _agency_words(decision),
             **_tie_context(request, decision, rows, casting_form),
         },
     )
 
 
+def _agency_words(decision: Decision) -> dict[str, str]:
+    """Agencies by stored code, the guardian service named as the decision's site's nation names it."""
+    return nations.agency_labels(LABELS["agency"], decision.site)
+
+
 def _tie_deferrals(decision: Decision) -> list[dict]:
     """Each sitting at which a tie deferred the decision, with the votes as cast there (kept as data)."""
     votes = dict(Vote.choices)
+    agencies = _agency_words(decision)
     return [
         {
             "meeting": d.meeting,
             "votes": [
                 {
                     **v,
-                    "agency_label": LABELS["agency"].get(v["agency"], v["agency"]),
+                    "agency_label": agencies.get(v["agency"], v["agency"]),
                     "vote_label": votes.get(v["vote"], v["vote"]),
                 }
                 for v in d.votes
@@ -952,6 +964,7 @@ def _reading(decision: Decision) -> dict[str, object]:
         "nil_returns": list(decision.nil_returns.select_related("recorded_by")),
         "guidance_title": guidance.version_title(decision.guidance_version),
         "labels": LABELS,
+        "agency_words": _agency_words(decision),
         "status_tag": STATUS_TAG.get(decision.status, ""),
     }
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
 from childnrm.panels.models import Agency
 from childnrm.people.models import random_reference
@@ -126,6 +127,13 @@ class InformationRequest(models.Model):
         if not self.reference:
             self.reference = random_reference("IR-")
         super().save(*args, **kwargs)
+
+    def agency_shown(self) -> str:
+        """The kind of agency asked, the guardian service as the case's site's nation names it (ADR 0027); the site is
+        read only for a request to the guardian service."""
+        if self.agency != nations.GUARDIAN_AGENCY:
+            return str(self.get_agency_display())
+        return nations.agency_label(self.agency, self.get_agency_display(), self.referral.site)
 
 
 class InformationResponse(models.Model):

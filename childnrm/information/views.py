@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.information import selectors, services
@@ -72,6 +73,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """Every request of the coordinator's sites: open, overdue, answered or withdrawn."""
     today = timezone.localdate()
     form = ListFilterForm(request.GET or None)
+    # The guardian service as the coordinator's nation names it (their sites'; England and Wales's if several).
+    form.fields["agency"].choices = nations.agency_choices(
+        form.fields["agency"].choices, nations.nation_of_user(request.user)
+    )
     filters = form.values()
     page = _page(selectors.site_list(request.user, today=today, **filters), request.GET.get("page"))
     rows = _decorate(list(page.object_list), today)

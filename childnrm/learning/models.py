@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Site
 from childnrm.case_reviews.models import ReviewKind
 from childnrm.referrals.vocab import ExploitationType
@@ -49,6 +50,16 @@ class Audience(models.TextChoices):
     POLICE = "police", _("Police")
     HEALTH = "health", _("Health")
     GUARDIANS = "guardians", _("Independent guardians")
+
+
+def audience_choices(where: Site | str | None) -> list[tuple[str, str]]:
+    """Whom an item is for, the guardians named as the reader's nation names them. The library is shared by every
+    site; England and Wales keep "Independent guardians" (ADR 0027)."""
+    law = nations.rules(where)
+    if law.english_law:
+        return list(Audience.choices)
+    guardians = gettext("Guardians (%(service)s)") % {"service": law.guardian_service}
+    return [(code, guardians if code == Audience.GUARDIANS else str(label)) for code, label in Audience.choices]
 
 
 class Region(models.TextChoices):
@@ -144,8 +155,10 @@ class LibraryItemVersion(models.Model):
     def exploitation_labels(self) -> list[str]:
         return [ExploitationType(t).label for t in self.exploitation_types if t in ExploitationType.values]
 
-    def audience_labels(self) -> list[str]:
-        return [Audience(a).label for a in self.audiences if a in Audience.values]
+    def audience_labels(self, where: Site | str | None = None) -> list[str]:
+        """Whom it is for, in the words of `where` (the reader's nation, `nations.nation_of_user`)."""
+        labels = dict(audience_choices(where))
+        return [labels[a] for a in self.audiences if a in labels]
 
 
 class ReviewSummary(models.Model):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.accounts import nations
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -26,7 +27,7 @@ from childnrm.kit.errors import add_to_form
 from childnrm.kit.pending import UploadKeeper
 from childnrm.learning import selectors, services
 from childnrm.learning.forms import LearningLogForm, LibraryItemForm, LibrarySearchForm, RejectForm, ReviewSummaryForm
-from childnrm.learning.models import LibraryItemVersion, ReviewSummary, Theme, VersionStatus
+from childnrm.learning.models import LibraryItemVersion, ReviewSummary, Theme, VersionStatus, audience_choices
 from childnrm.referrals.documents import EXTENSIONS
 from childnrm.referrals.forms import document_keep_check
 from childnrm.training.selectors import upcoming_sessions
@@ -34,9 +35,16 @@ from childnrm.training.selectors import upcoming_sessions
 PAGE_SIZE = 20
 
 
+def audience_choices_for(user, choices) -> list[tuple[str, str]]:
+    """A form's audience choices (with or without "Anyone") with the guardians named as the user's nation does."""
+    words = dict(audience_choices(nations.nation_of_user(user)))
+    return [(code, words.get(code, label)) for code, label in choices]
+
+
 @requires(Perm.LIBRARY_READ)
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
+    form.fields["audience"].choices = audience_choices_for(request.user, form.fields["audience"].choices)
     filters = form.filters() if request.GET else selectors.LibraryFilters()
     results = selectors.library_search(filters)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,6 +81,7 @@ def item(request: HttpRequest, library_item_id: int) -> HttpResponse:
             "item": found,
             "version": shown,
             "versions": versions,
+            "reader_nation": nations.nation_of_user(request.user),
             "may_revise": found.created_by_id == request.user.pk
             or has_perm(request.user, Perm.LIBRARY_MODERATE, found.site_id),
         },
@@ -105,6 +114,7 @@ def version_file(request: HttpRequest, library_item_id: int, library_version_id:
 def _item_form_page(
     request: HttpRequest, form: LibraryItemForm, *, revising: LibraryItemVersion | None
 ) -> HttpResponse:
+    form.fields["audiences"].choices = audience_choices_for(request.user, form.fields["audiences"].choices)
     return render(
         request,
         "learning/item_form.html",
@@ -188,7 +198,13 @@ def moderate(request: HttpRequest, library_version_id: int) -> HttpResponse:
     return render(
         request,
         "learning/moderate.html",
-        {"version": version, "published": published, "reject_form": reject_form, "error_links": []},
+        {
+            "version": version,
+            "published": published,
+            "reject_form": reject_form,
+            "error_links": [],
+            "reader_nation": nations.nation_of_user(request.user),
+        },
     )
 
 

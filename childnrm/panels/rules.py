@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
 from childnrm.kit.errors import Problem
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, Meeting, MeetingAttendee, PanelMember
@@ -46,10 +47,21 @@ def ictg_role_holder_ids(site: Site | int, user_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _refusal(user, agency: str, *, holds_ictg_role: bool) -> str | None:
+def _site(site: Site | int | None) -> Site | None:
+    """The site, to name the guardian as its nation does (read only when a refusal names the guardian)."""
+    return site if isinstance(site, Site) or site is None else Site.objects.filter(pk=site).first()
+
+
+def _refusal(user, agency: str, *, holds_ictg_role: bool, site: Site | int | None = None) -> str | None:
     name = user.full_name
     organisation = user.organisation if user.organisation_id else None
     if holds_ictg_role:
+        law = nations.rules(_site(site))
+        if not law.english_law:
+            return gettext("%(name)s holds the guardian role at this site (%(service)s): a guardian never votes") % {
+                "name": name,
+                "service": law.guardian_service,
+            }
         return gettext(
             "%(name)s holds the Independent Child Trafficking Guardian role at this site: a guardian never votes"
         ) % {"name": name}
@@ -61,8 +73,12 @@ def _refusal(user, agency: str, *, holds_ictg_role: bool) -> str | None:
     required = SEAT_ORGANISATION_TYPE.get(agency)
     label = AGENCY_LABELS.get(agency, agency)
     if required is None:
+        if agency == Agency.ICTG and not nations.rules(where := _site(site)).english_law:  # a name: not lowered
+            shown = nations.agency_label(agency, label, where)
+        else:
+            shown = label.lower()
         return gettext("Only children’s social care, police and health have a vote: %(agency)s attends without one") % {
-            "agency": label.lower()
+            "agency": shown
         }
     if organisation is None or organisation.type != required:
         kind = OrganisationType(required).label.lower()
@@ -78,7 +94,7 @@ def _refusal(user, agency: str, *, holds_ictg_role: bool) -> str | None:
 
 def seat_refusal(user, agency: str, site: Site | int) -> str | None:
     """Why `user` may not hold a voting seat for `agency` on the site's panel, or None when they may."""
-    return _refusal(user, agency, holds_ictg_role=bool(ictg_role_holder_ids(site, [user.pk])))
+    return _refusal(user, agency, holds_ictg_role=bool(ictg_role_holder_ids(site, [user.pk])), site=site)
 
 
 def seat_refusals(seats: Iterable[MeetingAttendee | PanelMember], site: Site | int) -> dict[int, str]:
@@ -87,7 +103,7 @@ def seat_refusals(seats: Iterable[MeetingAttendee | PanelMember], site: Site | i
     One query for the guardian role, whatever the number of seats: the meeting page counts every case."""
     voting = [s for s in seats if s.voting]
     guardians = ictg_role_holder_ids(site, {s.user_id for s in voting})
-    refusals = {s.pk: _refusal(s.user, s.agency, holds_ictg_role=s.user_id in guardians) for s in voting}
+    refusals = {s.pk: _refusal(s.user, s.agency, holds_ictg_role=s.user_id in guardians, site=site) for s in voting}
     return {pk: why for pk, why in refusals.items() if why}
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.accounts.models import Role
 from childnrm.audit.context import AuditContext
 from childnrm.audit.selectors import events_about
@@ -185,6 +186,7 @@ def child_audit(request: HttpRequest, reference: str) -> HttpResponse:
     referral, document, paper, decision, plan, letter, information request and answer of the case."""
     child = selectors.child_get_for_audit(request.user, reference)
     page = Paginator(events_about(child), 50).get_page(request.GET.get("page"))
+    role_names = nations.role_labels(_ROLE_NAMES, child.site)  # the guardian's role in the words of the site's nation
     # Read before this view's own event is written; the labels come from the row, not more queries.
     page.object_list = [
         {
@@ -192,7 +194,7 @@ def child_audit(request: HttpRequest, reference: str) -> HttpResponse:
             "done": _DONE.get(event.action, event.action),
             "what": _what(event),
             "purpose": _purpose(event.purpose),
-            "roles": ", ".join(str(_ROLE_NAMES.get(r, r)) for r in event.role.split(",") if r),
+            "roles": ", ".join(str(role_names.get(r, r)) for r in event.role.split(",") if r),
         }
         for event in page.object_list
     ]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision
 from childnrm.panels.models import Meeting
@@ -36,6 +38,24 @@ ROUTES = [
     (RequesterKind.ICTG.value, _("Through the child's guardian (ICTG)")),
     (RequesterKind.SUPPORT_PROVIDER.value, _("Through a support provider")),
 ]
+
+
+def requester_choices(where: Site | str | None) -> list[tuple[str, str]]:
+    """Who asked (RequesterKind), the guardian's service named as the site's nation names it (ADR 0027)."""
+    law = nations.rules(where)
+    if law.english_law:
+        return list(RequesterKind.choices)
+    guardian = gettext("The child's guardian (%(service)s)") % {"service": law.guardian_short}
+    return [(code, guardian if code == RequesterKind.ICTG else str(label)) for code, label in RequesterKind.choices]
+
+
+def route_choices(where: Site | str | None) -> list[tuple[str, str]]:
+    """Who brought a request for someone else (ROUTES), the guardian named as the site's nation names them."""
+    law = nations.rules(where)
+    if law.english_law:
+        return list(ROUTES)
+    guardian = gettext("Through the child's guardian (%(service)s)") % {"service": law.guardian_short}
+    return [(code, guardian if code == RequesterKind.ICTG else str(label)) for code, label in ROUTES]
 
 
 class ReconsiderationGround(models.TextChoices):

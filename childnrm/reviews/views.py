@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.accounts import nations
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
@@ -35,12 +36,13 @@ from childnrm.reviews.forms import (
     meeting_label,
 )
 from childnrm.reviews.models import (
-    ROUTES,
     DecisionReturn,
     ReconsiderationGround,
     ReconsiderationRequest,
     ReconsiderationStatus,
     ReconsiderationWindow,
+    requester_choices,
+    route_choices,
 )
 
 PAGE_SIZE = 25
@@ -70,6 +72,8 @@ def _single_site(site_ids: list[int]) -> int | None:
 def reconsiderations(request: HttpRequest) -> HttpResponse:
     page = _page(selectors.reconsiderations_for(request.user), request.GET.get("page"))
     rows = list(page.object_list)
+    for asked in rows:  # who asked, the guardian named as the request's site's nation names them
+        asked.requester_words = dict(requester_choices(asked.decision.referral.site)).get(asked.requester_kind, "")
     sites = [s.pk for s in selectors.reconsideration_sites(request.user)]
     audit_record(
         context=AuditContext.from_request(request),
@@ -91,6 +95,13 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
     decisions = list(selectors.reconsiderable_decisions(request.user)[:CHOICE_LIMIT])
     initial = {"decision": request.GET.get("decision", "")}
     form = ReconsiderationForm(request.POST if request.method == "POST" else None, initial=initial, decisions=decisions)
+    # The guardian named as the user's nation names them (their sites' nation; England and Wales's if several).
+    nation = nations.nation_of_user(request.user)
+    form.fields["requester_kind"].choices = requester_choices(nation)
+    form.fields["routed_through"].choices = [
+        *(c for c in form.fields["routed_through"].choices if not c[0]),
+        *route_choices(nation),
+    ]
     if request.method == "POST" and form.is_valid():
         try:
             asked = services.reconsideration_receive(
@@ -132,14 +143,17 @@ def _reconsideration_context(asked: ReconsiderationRequest) -> dict:
     candidate = (
         services.reconsideration_decision_candidate(asked) if asked.status == ReconsiderationStatus.LISTED else None
     )
+    site = decision.referral.site
+    routed_through = dict(route_choices(site)).get(asked.routed_through, "")
     return {
         "asked": asked,
+        "requester_words": dict(requester_choices(site)).get(asked.requester_kind, ""),
         "decision": decision,
         "referral": decision.referral,
         "status_tag": STATUS_TAGS.get(asked.status, ""),
         "window": window_words(services.window_of(decision)),
         "late_words": long_date(services.window_closes_on(decision)),
-        "routed_through": dict(ROUTES).get(asked.routed_through, ""),
+        "routed_through": routed_through[:1].lower() + routed_through[1:],  # after "Brought by …:", names kept
         "grounds": _ground_labels(asked.grounds),
         "candidate": candidate,
         # The reconsideration's place on the meeting's agenda, where the decisions app records the decision.

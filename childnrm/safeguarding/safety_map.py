@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.accounts import nations
+from childnrm.accounts.models import Site
 from childnrm.panels.models import Agency
 from childnrm.safeguarding.models import ContextKind, ContextualLink, Risk
 
-AGENCY_LABELS = dict(Agency.choices)
+AGENCY_LABELS = dict(Agency.choices)  # England and Wales's words: a page names agencies through agency_names
 RISK_ORDER = [Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.SAFE]
 KIND_ORDER = [ContextKind.PLACE, ContextKind.PEER_GROUP, ContextKind.ONLINE_SPACE]
 KIND_PLURAL = {
@@ -78,6 +80,12 @@ def counts(links: list[ContextualLink]) -> list[tuple[str, str, int]]:
     return [
         (RISK_SHORT[risk], RISK_TAG[risk], n) for risk in RISK_ORDER if (n := sum(1 for x in links if x.risk == risk))
     ]
+
+
+def agency_names(codes: list[str], where: Site | None) -> list[str]:
+    """The agencies present (stored codes), the guardian service named as the site's nation names it."""
+    labels = nations.agency_labels(AGENCY_LABELS, where)
+    return [labels.get(code, code) for code in codes]
 
 
 def _short(name: str) -> str:

@@ -708,7 +708,11 @@ def guardian_allocate(
         child = Child.objects.select_for_update().get(pk=child.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
         if not guardian_candidates(child.site_id).filter(pk=guardian.pk).exists():
-            raise SafeguardingError(gettext("Select a guardian (ICTG) of this site"), "guardian")
+            raise SafeguardingError(
+                gettext("Select a guardian (%(service)s) of this site")
+                % {"service": nations.rules(child.site).guardian_short},
+                "guardian",
+            )
         current = (
             ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
             .select_related("user")

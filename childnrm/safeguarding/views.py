@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
-from childnrm.accounts.models import Organisation
+from childnrm.accounts.models import Organisation, Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
@@ -123,10 +123,12 @@ def _with_history_words(updates: list[PlanActionUpdate]) -> list[PlanActionUpdat
     return updates
 
 
-def action_rows(user, actions, today) -> list[ActionRow]:
+def action_rows(user, actions, today, where: Site | None = None) -> list[ActionRow]:
     """The plan's actions with their words for includes/actions_table.html (`status_words`, `agency_words`,
-    `agreement_words` on each action) and their updates' words for the history (when prefetched)."""
-    status, agency = _words(PlanAction, "status"), _words(PlanAction, "agency")
+    `agreement_words` on each action) and their updates' words for the history (when prefetched). `where`, the
+    child's site, names the guardian service as its nation does."""
+    status = _words(PlanAction, "status")
+    agency = nations.agency_labels(_words(PlanAction, "agency"), where)
     agreement = _words(PlanAction, "child_agreement")
     rows = []
     for a in actions:
@@ -154,12 +156,12 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.safeguarding_child_get(request.user, reference)
     today = timezone.localdate()
     plan = selectors.active_plan_of(child)
-    actions = action_rows(request.user, _with_updates(plan.actions.all()), today) if plan else []
+    actions = action_rows(request.user, _with_updates(plan.actions.all()), today, child.site) if plan else []
     earlier = list(child.safeguarding_plans.exclude(status=PlanStatus.ACTIVE).select_related("closed_by"))
     periods = list(child.statutory_periods.select_related("recorded_by", "from_referral__referral"))
     discussions = list(child.strategy_discussions.select_related("recorded_by", "from_referral__referral"))
     for discussion in discussions:
-        discussion.agency_names = [safety_map.AGENCY_LABELS.get(code, code) for code in discussion.agencies]
+        discussion.agency_names = safety_map.agency_names(discussion.agencies, child.site)
     guardians = list(selectors.guardians_of(child))
     social_worker, earlier_social_workers = people_selectors.lead_social_worker_history(child)
     links = list(child.contextual_links.filter(active=True))
@@ -276,7 +278,7 @@ def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     today = timezone.localdate()
-    actions = action_rows(request.user, _with_updates(plan.actions.all()), today)
+    actions = action_rows(request.user, _with_updates(plan.actions.all()), today, plan.child.site)
     manages = has_perm(request.user, Perm.PLAN_MANAGE, plan.child.site_id)
     review_form = ReviewDateForm(initial={"next_review_on": plan.next_review_on}) if manages else None
     child_views = list(selectors.child_views_of(plan))
@@ -423,6 +425,7 @@ def _action_page(request: HttpRequest, action: PlanAction, form: ActionUpdateFor
             and action.plan.status == PlanStatus.ACTIVE
             and selectors.may_record_child_views(request.user, child),
             "agreement_tag": AGREEMENT_TAGS[action.child_agreement],
+            "agency_words": nations.agency_label(action.agency, action.get_agency_display(), child.site),
             "overdue": action.status in OPEN_ACTION_STATUSES and action.due_on < today,
             "tag": STATUS_TAGS[action.status],
         },

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_noop
 
+from childnrm.accounts import nations
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
 from childnrm.referrals.models import Referral
@@ -213,11 +214,19 @@ def _display(referral: Referral, field: models.Field) -> tuple[Any, str]:
     return value, str(value)
 
 
+def _label(referral: Referral, field: models.Field) -> str:
+    if field.name == "ictg_referral_made":  # the guardian service as the holding site's nation names it (ADR 0027)
+        law = nations.rules(referral.site)
+        if not law.english_law:
+            return f"Referred to the {law.guardian_service}"
+    return LABELS.get(field.name, str(capfirst(field.verbose_name)))
+
+
 def _field_entry(referral: Referral, field: models.Field) -> dict[str, Any]:
     value, shown = _display(referral, field)
     return {
         "name": field.name,
-        "label": LABELS.get(field.name, capfirst(field.verbose_name)),
+        "label": _label(referral, field),
         "value": value,
         "display": shown,
     }
