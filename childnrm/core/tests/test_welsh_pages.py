@@ -79,3 +79,9 @@ def test_a_reference_whose_random_letters_spell_english_is_not_english():
     page = "<html lang='cy'><title>Brysbennu atgyfeiriad NRM-VZE6AN7Z</title><p>(atgyfeiriad NRM-VZE6AN7Z)</p></html>"
     assert english_left(page) == []
     assert english_left("<p>Referral NRM-VZE6AN7Z for the panel</p>") == ["Referral NRM-VZE6AN7Z for the panel"]
+
+
+def test_a_feedback_code_whose_random_letters_spell_english_is_not_english():
+    """The child's one-time code DYD9-BE8C holds "BE" (a chance failure of the CI run of d9341d0)."""
+    assert english_left("<html lang='cy'><p>Teipiwch y cod hwn:</p><p><strong>DYD9-BE8C</strong></p></html>") == []
+    assert english_left("<p>Type in this code: DYD9-BE8C</p>") == ["Type in this code: DYD9-BE8C"]

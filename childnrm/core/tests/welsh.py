@@ -188,6 +188,8 @@ def english_left(html: str, *, names: Iterable[str] = (), allow: Iterable[str] =
         # Then the service's references (NRM-UCP89BE8): random letters, which may spell "be" or "an", never
         # English; before the allowed terms, since "NRM" is one of them and taking it out would leave "-VZE6AN7Z".
         rest = re.sub(r"\b[A-Z]{2,5}-[A-Z0-9]{4,}\b", " ", rest)
+        # And the child's one-time feedback code (DYD9-BE8C), drawn from capitals and digits the same way.
+        rest = re.sub(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", " ", rest)
         rest = terms.sub(" ", rest) if terms else rest
         rest = re.sub(r"\S+@\S+", " ", rest)  # email addresses
         words = {w.lower() for w in re.findall(r"[^\W\d_]+", rest)}
