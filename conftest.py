@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
 from childnrm.accounts.models import Nation, Role, Site, User
+from childnrm.core.tests.samples import forget_samples
 from childnrm.demo.compose import load_demo_data
 from childnrm.kit.links import bare_paths
 from childnrm.people.demo import ENGLAND_SITES, demo_email
@@ -40,6 +42,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
         if database["ENGINE"] == "django.db.backends.postgresql":
             options = database.setdefault("OPTIONS", {})
             options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+            # Name the test database even without pytest-xdist (a targeted run), so that the committing tests'
+            # teardown recognises it (`_get_test_db_name()` would otherwise prefix "test_" a second time once the
+            # test database is in use) and lifts the audit triggers before the flush.
+            test = database.setdefault("TEST", {})
+            test["NAME"] = test.get("NAME") or f"test_{database['NAME']}"
 
 
 def _load_england_demo() -> list[User]:
@@ -54,6 +61,23 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     kept (the sort is stable and by module)."""
     committing = {getattr(item, "module", None) for item in items if _transactional(item)} - {None}
     items.sort(key=lambda item: getattr(item, "module", None) not in committing)
+    for item in items:
+        if _checks_wording(item):
+            item.add_marker(pytest.mark.wording)
+
+
+def _checks_wording(item: pytest.Item) -> bool:
+    """A test of what pages say rather than what they do: the Welsh walks (`<app>/tests/test_welsh*.py`) and the
+    walks of each nation's wording (`*_by_nation*.py`). Wording does not depend on the database, and every page's
+    queries are run on both databases by the other tests (the access matrix opens every route), so
+    scripts/test.sh runs these once, on SQLite (`-m "not wording"` on PostgreSQL), as the browser journeys run
+    once, on PostgreSQL (ADR 0030). The Welsh browser journeys (tests/browser) still run on PostgreSQL."""
+    path = Path(str(item.path))
+    return (
+        "tests" in path.parts
+        and "browser" not in path.parts
+        and (path.name.startswith("test_welsh") or "by_nation" in path.name)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +135,17 @@ def welsh_site(site) -> Site:
     return site
 
 
+@pytest.fixture(params=[Nation.SCOTLAND, Nation.NORTHERN_IRELAND], ids=["scotland", "northern_ireland"])
+def scottish_or_northern_irish_site(request, site) -> Site:
+    """Northbridge as a site in Scotland, and again in Northern Ireland: the nations that name the child's guardian
+    their own way, not England and Wales's Independent Child Trafficking Guardian (ADR 0027). The test reads which
+    from `site.nation`; one nation only: `@pytest.mark.parametrize("scottish_or_northern_irish_site",
+    [Nation.SCOTLAND], indirect=True)`."""
+    site.nation = request.param
+    site.save(update_fields=["nation"])
+    return site
+
+
 @pytest.fixture
 def other_site(demo) -> Site:
     return Site.objects.get(slug="three-rivers")
@@ -155,6 +190,13 @@ def _jinja2_context_in_responses():
     backend.Template.render = render_and_signal
     yield
     backend.Template.render = render
+
+
+@pytest.fixture(autouse=True)
+def _forget_samples() -> None:
+    """Sample ids kept by the access matrices and factories name rows of the test that made them (see
+    core/tests/samples.py): a later test starts without them."""
+    forget_samples()
 
 
 @pytest.fixture(autouse=True)

@@ -42,7 +42,9 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 # short ones fill the end on both cores (xdist's own order, by number of tests, left a journey alone at the end).
 workers=${CHILDNRM_TEST_WORKERS:-2}
 parallel=(-n "$workers" --dist loadfile --no-loadscope-reorder --durations=15)
+# What runs once (ADR 0030): the browser journeys on PostgreSQL; the walks of what pages say (marker `wording`:
+# Welsh and each nation's wording, which no database changes) on SQLite.
 echo "==> Tests on SQLite (browser journeys run once, on PostgreSQL)"
 DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" $py -m pytest "${parallel[@]}" --ignore=tests/browser "$@"
-echo "==> Tests on PostgreSQL, browser journeys included"
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres" $py -m pytest "${parallel[@]}" "$@"
+echo "==> Tests on PostgreSQL, browser journeys included (wording walks ran once, on SQLite)"
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres" $py -m pytest "${parallel[@]}" -m "not wording" "$@"

@@ -13,8 +13,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -30,6 +30,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.i18n import Language
+from childnrm.kit.links import absolute_url
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -112,7 +113,7 @@ def sessions_end_for(user: User) -> int:
     return len(ended)
 
 
-def second_factor_reset(*, user: User, by: User, request: HttpRequest) -> None:
+def second_factor_reset(*, user: User, by: User, audit: AuditContext) -> None:
     """A site administrator clears a user's second factor, for a lost phone and lost recovery codes.
 
     The user is signed out everywhere and their password stops working: they choose a new one through
@@ -132,14 +133,14 @@ def second_factor_reset(*, user: User, by: User, request: HttpRequest) -> None:
         user.save(update_fields=["password"])
         ended = sessions_end_for(user)
         audit_record(
-            context=AuditContext.from_request(request),
+            context=audit,
             actor=by,
             action=Action.UPDATE,
             obj=user,
             purpose="Site user administration",
             detail={"second_factor": "reset", "password": "to be chosen again", "sessions_ended": ended},
         )
-    _send_account_email(user=user, request=request, template="second_factor_reset")
+    _send_account_email(user=user, template="second_factor_reset")
 
 
 def demo_totp_key(email: str) -> str:
@@ -154,27 +155,28 @@ _ACCOUNT_EMAIL_SUBJECTS = {
 }
 
 
-def _send_account_email(*, user: User, request: HttpRequest, template: str) -> None:
+def _send_account_email(*, user: User, template: str) -> None:
     """An email with a one-time link to choose a password (Django's reset token, valid until used), in the
-    reader's language: their own choice, else their site's default (ADR 0023)."""
+    reader's language: their own choice, else their site's default (ADR 0023).
+
+    The link is to the service's configured address, not the host the administrator's request came to: the
+    email is read away from the service, and a request's Host header is the caller's to choose.
+    """
     from childnrm.accounts.middleware import reader_language  # the middleware imports this module
 
     language = reader_language(user)
-    context = {
-        "protocol": "https" if request.is_secure() else "http",
-        "domain": request.get_host(),
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = {"link": absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))}
     with i18n.language(language):
         subject = str(_ACCOUNT_EMAIL_SUBJECTS[template])
         message = render_to_string(f"accounts/email/{template}.txt", context)
     send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
 
 
-def send_set_password_email(*, user: User, request: HttpRequest) -> None:
+def send_set_password_email(*, user: User) -> None:
     """An invited user chooses their own password through a one-time link (the reset mechanism)."""
-    _send_account_email(user=user, request=request, template="invitation")
+    _send_account_email(user=user, template="invitation")
 
 
 def site_user_add(
@@ -186,7 +188,7 @@ def site_user_add(
     job_title: str,
     roles: list[str],
     by: User,
-    request: HttpRequest,
+    audit: AuditContext,
 ) -> tuple[User, bool]:
     """Give someone roles at a site, creating their account if it does not exist yet.
 
@@ -208,7 +210,7 @@ def site_user_add(
             Membership.objects.update_or_create(user=user, site=site, role=role, defaults={"active": True})
         forget_cached_permissions(user)
         audit_record(
-            context=AuditContext.from_request(request),
+            context=audit,
             actor=by,
             action=Action.CREATE if created else Action.UPDATE,
             obj=user,
@@ -217,7 +219,7 @@ def site_user_add(
             detail={"roles_added": sorted(roles)},
         )
     if created:
-        send_set_password_email(user=user, request=request)
+        send_set_password_email(user=user)
     return user, created
 
 

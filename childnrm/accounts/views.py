@@ -267,7 +267,9 @@ def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
     form.fields["roles"].choices = nations.role_choices(form.fields["roles"].choices, site)
     if request.method == "POST" and form.is_valid():
         try:
-            user, created = services.site_user_add(site=site, by=request.user, request=request, **form.cleaned_data)
+            user, created = services.site_user_add(
+                site=site, by=request.user, audit=AuditContext.from_request(request), **form.cleaned_data
+            )
         except services.AdministrationRefused as refusal:
             add_to_form(form, refusal)
         else:
@@ -346,7 +348,7 @@ def site_user_reset_second_factor(request: HttpRequest, site_slug: str, user_id:
     site = selectors.site_for_admin(request.user, site_slug)
     member = selectors.site_user_get(site, user_id)
     try:
-        services.second_factor_reset(user=member, by=request.user, request=request)
+        services.second_factor_reset(user=member, by=request.user, audit=AuditContext.from_request(request))
     except services.AdministrationRefused as refusal:
         form = forms.SiteUserRolesForm(initial={"roles": [m.role for m in member.site_roles]})
         return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)

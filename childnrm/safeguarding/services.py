@@ -9,6 +9,7 @@ their actor: history is never edited.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,6 +64,22 @@ def _audit(*, audit: AuditContext | None, user, child: Child, action: str, purpo
     audit_record(
         context=audit, actor=user, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
     )
+
+
+# What a change reads again under a row lock before it checks the state: a child, or a record of a child's.
+Locked = TypeVar("Locked", Child, SafeguardingPlan, StatutoryPeriod, ReferralSafeguarding, ContextualLink)
+
+
+def _locked_for_planning(record: Locked, user: User) -> Locked:
+    """`record` read again under a row lock (a child's record with its child), once `user` is known to plan this
+    child's safeguarding: the change then checks the state it finds, which no one else can change meanwhile."""
+    if isinstance(record, Child):
+        child = Child.objects.select_for_update().get(pk=record.pk)
+        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        return child
+    locked = type(record).objects.select_for_update().select_related("child").get(pk=record.pk)
+    _require(user, Perm.PLAN_MANAGE, locked.child.site_id)
+    return locked
 
 
 # Plans -----------------------------------------------------------------------------------------
@@ -135,8 +152,7 @@ def plan_close(
     if not reason:
         raise SafeguardingError(gettext("Enter why the plan is being closed"), "reason")
     with transaction.atomic():
-        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
-        _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
+        plan = _locked_for_planning(plan, user)
         if plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is already closed"))
         open_actions = plan.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
@@ -162,8 +178,7 @@ def plan_review_date_set(
     if next_review_on < timezone.localdate():
         raise SafeguardingError(gettext("Next review date must be today or in the future"), "next_review_on")
     with transaction.atomic():
-        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
-        _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
+        plan = _locked_for_planning(plan, user)
         if plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is closed"))
         before = plan.next_review_on
@@ -219,8 +234,7 @@ def action_add(
     if not owner_name:
         raise SafeguardingError(gettext("Enter the name of the person who owns the action"), "owner_name")
     with transaction.atomic():
-        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
-        _require(user, Perm.PLAN_MANAGE, plan.child.site_id)
+        plan = _locked_for_planning(plan, user)
         if plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is closed: actions can be added only to the active plan"))
         if owner is not None and not owner_candidates(plan.child.site_id).filter(pk=owner.pk).exists():
@@ -471,8 +485,7 @@ def statutory_period_add(
         if ends_on < starts_on:
             raise SafeguardingError(gettext("End date must be the same as or after the start date"), "ends_on")
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
-        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        child = _locked_for_planning(child, user)
         # Periods of one kind do not overlap: an open-ended one must be ended before a new one starts.
         overlapping = StatutoryPeriod.objects.filter(child=child, kind=kind, starts_on__lte=ends_on or date.max).filter(
             _ends_on_or_after(starts_on)
@@ -519,8 +532,7 @@ def statutory_period_end(
 ) -> StatutoryPeriod:
     _not_future(ends_on, "ends_on", gettext("End date"))
     with transaction.atomic():
-        period = StatutoryPeriod.objects.select_for_update().select_related("child").get(pk=period.pk)
-        _require(user, Perm.PLAN_MANAGE, period.child.site_id)
+        period = _locked_for_planning(period, user)
         if period.ends_on is not None:
             raise SafeguardingError(
                 gettext("This period already ended on %(day)s") % {"day": long_date(period.ends_on)}
@@ -561,8 +573,7 @@ def strategy_discussion_add(
     if not outcome:
         raise SafeguardingError(gettext("Enter the outcome of the strategy discussion"), "outcome")
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
-        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        child = _locked_for_planning(child, user)
         discussion = StrategyDiscussion.objects.create(
             child=child, held_on=held_on, agencies=list(agencies), outcome=outcome, recorded_by=user
         )
@@ -667,8 +678,7 @@ def referral_safeguarding_confirm(
 ) -> ReferralSafeguarding:
     """The coordinator has checked what the referral said (and corrected it where needed): recorded as confirmed."""
     with transaction.atomic():
-        record = ReferralSafeguarding.objects.select_for_update().select_related("child").get(pk=record.pk)
-        _require(user, Perm.PLAN_MANAGE, record.child.site_id)
+        record = _locked_for_planning(record, user)
         if record.confirmed_at is not None:
             raise SafeguardingError(gettext("What this referral said has already been confirmed"))
         record.confirmed_by = user
@@ -705,8 +715,7 @@ def guardian_allocate(
 ) -> ChildAssociation:
     """Allocate a guardian: an active ICTG association. A child has one allocated guardian at a time."""
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
-        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        child = _locked_for_planning(child, user)
         if not guardian_candidates(child.site_id).filter(pk=guardian.pk).exists():
             raise SafeguardingError(
                 gettext("Select a guardian (%(service)s) of this site")
@@ -792,8 +801,7 @@ def contextual_link_add(
     if risk not in Risk.values:
         raise SafeguardingError(gettext("Select the risk to the child"), "risk")
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
-        _require(user, Perm.PLAN_MANAGE, child.site_id)
+        child = _locked_for_planning(child, user)
         link = ContextualLink.objects.create(
             child=child, kind=kind, name=name, description=description, risk=risk, recorded_by=user
         )
@@ -811,8 +819,7 @@ def contextual_link_add(
 def contextual_link_end(*, link: ContextualLink, user: User, audit: AuditContext | None = None) -> ContextualLink:
     """The place, group or space is no longer part of the child's life: kept, marked not current."""
     with transaction.atomic():
-        link = ContextualLink.objects.select_for_update().select_related("child").get(pk=link.pk)
-        _require(user, Perm.PLAN_MANAGE, link.child.site_id)
+        link = _locked_for_planning(link, user)
         if not link.active:
             raise SafeguardingError(gettext("This entry is already marked as no longer current"))
         link.active = False

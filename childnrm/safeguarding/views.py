@@ -7,6 +7,8 @@ audit event; every change writes one in its service.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,7 @@ from childnrm.accounts.models import Organisation, Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
+from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
 from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
@@ -42,6 +45,7 @@ from childnrm.safeguarding.forms import (
     PlanCloseForm,
     PlanForm,
     ReviewDateForm,
+    SafeguardingForm,
     SocialWorkerForm,
     StatutoryPeriodForm,
     StrategyDiscussionForm,
@@ -75,6 +79,26 @@ STATUS_TAGS = {
     ActionStatus.DONE: "govuk-tag--green",
     ActionStatus.CANCELLED: "govuk-tag--grey",
 }
+
+
+@contextmanager
+def _refusal_shown_on(form: SafeguardingForm, refusal: type[ServiceError] = SafeguardingError) -> Iterator[None]:
+    """Around a page's change through its service: the service's refusal goes on the form (on its question, or
+    above them all) and the code after the block shows the form again. Anything else is not caught."""
+    try:
+        yield
+    except refusal as problem:
+        form.add_service_error(problem)
+
+
+@contextmanager
+def _refusal_told(request: HttpRequest) -> Iterator[None]:
+    """Around a button's change through its service: the service's refusal is told on the page the button leads
+    to (the record changed meanwhile: nothing to correct on a form)."""
+    try:
+        yield
+    except SafeguardingError as problem:
+        messages.info(request, str(problem))
 
 
 def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
@@ -255,7 +279,7 @@ def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
     active = selectors.active_plan_of(child)
     form = _plan_form(child, request.POST if request.method == "POST" else None, request.GET.get("meeting", ""))
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             plan = services.plan_create(
                 child=child,
                 user=request.user,
@@ -265,9 +289,6 @@ def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
                 next_review_on=form.cleaned_data["next_review_on"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("Safeguarding plan recorded. Now add the actions agreed."))
             return redirect("safeguarding:action-add", plan_id=plan.pk)
     _view_audit(request, child, "new safeguarding plan")
@@ -307,16 +328,13 @@ def plan_review_date(request: HttpRequest, plan_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"next_review_on": plan.next_review_on}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.plan_review_date_set(
                 plan=plan,
                 user=request.user,
                 next_review_on=form.cleaned_data["next_review_on"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("Next review date changed"))
             return redirect("safeguarding:plan", plan_id=plan.pk)
     _view_audit(request, plan.child, "plan review date", plan=plan.pk)
@@ -331,16 +349,13 @@ def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("safeguarding:plan", plan_id=plan.pk)
     form = PlanCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.plan_close(
                 plan=plan,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("Safeguarding plan closed"))
             return redirect("safeguarding:child", reference=plan.child.reference)
     open_actions = plan.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
@@ -366,7 +381,7 @@ def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = ActionForm(request.POST if request.method == "POST" else None, organisations=organisations, owners=owners)
     form.fields["agency"].choices = nations.agency_choices(form.fields["agency"].choices, plan.child.site)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             action = services.action_add(
                 plan=plan,
                 user=request.user,
@@ -379,9 +394,6 @@ def action_add(request: HttpRequest, plan_id: int) -> HttpResponse:
                 review_on=form.cleaned_data["review_on"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("Action added for %(owner)s") % {"owner": action.owner_name})
             if "add_another" in request.POST:
                 return redirect("safeguarding:action-add", plan_id=plan.pk)
@@ -512,13 +524,10 @@ def child_views_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         "For example, guardian (%(service)s), social worker, foster carer"
     ) % {"service": guardian}
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.child_views_record(
                 plan=plan, user=request.user, audit=AuditContext.from_request(request), **form.cleaned_data
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("The child's views are recorded with the plan"))
             return redirect("safeguarding:plan", plan_id=plan.pk)
     _view_audit(request, plan.child, "record the child's views", plan=plan.pk)
@@ -536,7 +545,7 @@ def action_child_agreement(request: HttpRequest, action_id: int) -> HttpResponse
     initial = {"agreement": action.child_agreement, "note": action.child_agreement_note}
     form = ChildAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.action_child_agreement_set(
                 action=action,
                 user=request.user,
@@ -544,9 +553,6 @@ def action_child_agreement(request: HttpRequest, action_id: int) -> HttpResponse
                 note=form.cleaned_data["note"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("The child's agreement with the action is recorded"))
             return redirect("safeguarding:plan", plan_id=action.plan_id)
     _view_audit(request, child, "the child's agreement with an action", action=action.pk)
@@ -565,7 +571,7 @@ def period_add(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
     form = StatutoryPeriodForm(request.POST if request.method == "POST" else None, site=child.site)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             period = services.statutory_period_add(
                 child=child,
                 user=request.user,
@@ -574,9 +580,6 @@ def period_add(request: HttpRequest, reference: str) -> HttpResponse:
                 ends_on=form.cleaned_data["ends_on"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("%(status)s recorded") % {"status": period.get_kind_display()})
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "new statutory period")
@@ -592,16 +595,13 @@ def period_end(request: HttpRequest, period_id: int) -> HttpResponse:
         return redirect("safeguarding:child", reference=child.reference)
     form = PeriodEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.statutory_period_end(
                 period=period,
                 user=request.user,
                 ends_on=form.cleaned_data["ends_on"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("%(status)s ended") % {"status": period.get_kind_display()})
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "end statutory period", period=period.pk)
@@ -614,7 +614,7 @@ def strategy_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = StrategyDiscussionForm(request.POST if request.method == "POST" else None)
     form.fields["agencies"].choices = nations.agency_choices(form.fields["agencies"].choices, child.site)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.strategy_discussion_add(
                 child=child,
                 user=request.user,
@@ -623,9 +623,6 @@ def strategy_add(request: HttpRequest, reference: str) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("Strategy discussion recorded"))
             return redirect("safeguarding:child", reference=child.reference)
     _view_audit(request, child, "new strategy discussion")
@@ -642,16 +639,13 @@ def guardian(request: HttpRequest, reference: str) -> HttpResponse:
     candidates = services.guardian_candidates(child.site_id).exclude(pk__in=[a.user_id for a in current])
     form = GuardianForm(request.POST if request.method == "POST" else None, guardians=candidates)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             association = services.guardian_allocate(
                 child=child,
                 user=request.user,
                 guardian=form.chosen_guardian(),
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(
                 request, gettext("%(name)s allocated as the child's guardian") % {"name": association.user.full_name}
             )
@@ -664,17 +658,11 @@ def guardian(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def guardian_end(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
-    try:
-        association_id = int(request.POST.get("association", ""))
-    except ValueError:
-        association_id = 0
-    try:
+    association_id = _int(request.POST.get("association"))
+    with _refusal_told(request):
         association = services.guardian_allocation_end(
             child=child, user=request.user, association_id=association_id, audit=AuditContext.from_request(request)
         )
-    except SafeguardingError as problem:
-        messages.info(request, str(problem))
-    else:
         messages.success(
             request,
             gettext("%(name)s is no longer allocated as the child's guardian") % {"name": association.user.full_name},
@@ -694,13 +682,10 @@ def referral_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     if record is None:
         messages.info(request, gettext("That referral's answers are not on this child's record"))
         return redirect("safeguarding:child", reference=child.reference)
-    try:
+    with _refusal_told(request):
         services.referral_safeguarding_confirm(
             record=record, user=request.user, audit=AuditContext.from_request(request)
         )
-    except SafeguardingError as problem:
-        messages.info(request, str(problem))
-    else:
         messages.success(
             request, gettext("What referral %(reference)s said is confirmed") % {"reference": record.referral.reference}
         )
@@ -725,7 +710,7 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
     initial = {f: getattr(current, f) for f in ("name", "team", "local_authority", "email", "phone")} if current else {}
     form = SocialWorkerForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form, people_services.SocialWorkerInvalid):
             record = people_services.lead_social_worker_record(
                 child=child,
                 user=request.user,
@@ -737,9 +722,6 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 audit=AuditContext.from_request(request),
             )
-        except people_services.SocialWorkerInvalid as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(
                 request, gettext("%(name)s recorded as the child's lead social worker") % {"name": record.name}
             )
@@ -780,7 +762,7 @@ def link_add(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_for_planning(request.user, reference)
     form = ContextualLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             link = services.contextual_link_add(
                 child=child,
                 user=request.user,
@@ -790,9 +772,6 @@ def link_add(request: HttpRequest, reference: str) -> HttpResponse:
                 risk=form.cleaned_data["risk"],
                 audit=AuditContext.from_request(request),
             )
-        except SafeguardingError as problem:
-            form.add_service_error(problem)
-        else:
             messages.success(request, gettext("%(name)s added to the safety map") % {"name": link.name})
             return redirect("safeguarding:safety-map", reference=child.reference)
     _view_audit(request, child, "new safety map entry")
@@ -804,11 +783,8 @@ def link_end(request: HttpRequest, link_id: int) -> HttpResponse:
     link = selectors.link_for_planning(request.user, link_id)
     child = link.child
     if request.method == "POST":
-        try:
+        with _refusal_told(request):
             services.contextual_link_end(link=link, user=request.user, audit=AuditContext.from_request(request))
-        except SafeguardingError as problem:
-            messages.info(request, str(problem))
-        else:
             messages.success(request, gettext("%(name)s marked as no longer current") % {"name": link.name})
         return redirect("safeguarding:safety-map", reference=child.reference)
     if not link.active:

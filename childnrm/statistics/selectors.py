@@ -110,21 +110,23 @@ def _cached_map(values: pd.Series, function: Any) -> pd.Series:
 
 # --- The cases ---------------------------------------------------------------------------------------------
 
-CASE_COLUMNS = [
-    "referral_id",
-    "site_id",
-    "child_id",
-    "status",
-    "submitted_at",
-    "sex",
-    "nationalities",
-    "ethnicity",
-    "date_of_birth",
-    "estimated_age_years",
-    "exploitation_types",
-    "exploitation_location",
-    "organisation_type",
-]
+# (frame column, referral field): one list, so the frame's column names cannot drift from the fields fetched.
+CASE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("referral_id", "pk"),
+    ("site_id", "site_id"),
+    ("child_id", "child_id"),
+    ("status", "status"),
+    ("submitted_at", "submitted_at"),
+    ("sex", "sex"),
+    ("nationalities", "nationalities"),
+    ("ethnicity", "ethnicity"),
+    ("date_of_birth", "date_of_birth"),
+    ("estimated_age_years", "estimated_age_years"),
+    ("exploitation_types", "exploitation_types"),
+    ("exploitation_location", "exploitation_location"),
+    ("organisation_type", "referrer_organisation__type"),
+)
+CASE_COLUMNS = [column for column, _ in CASE_FIELDS]
 
 
 def referrals_in_scope(filters: StatisticsFilters):
@@ -183,21 +185,7 @@ def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     now (a correction or reconsideration may have changed it).
     """
     rows = _fetched(
-        referrals_in_scope(filters).values_list(
-            "pk",
-            "site_id",
-            "child_id",
-            "status",
-            "submitted_at",
-            "sex",
-            "nationalities",
-            "ethnicity",
-            "date_of_birth",
-            "estimated_age_years",
-            "exploitation_types",
-            "exploitation_location",
-            "referrer_organisation__type",
-        ),
+        referrals_in_scope(filters).values_list(*(field for _, field in CASE_FIELDS)),
         json_columns=(CASE_COLUMNS.index("nationalities"), CASE_COLUMNS.index("exploitation_types")),
     )
     frame = pd.DataFrame.from_records(rows, columns=CASE_COLUMNS)

@@ -53,10 +53,9 @@ def _pages(site) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_a_scottish_or_northern_irish_site_names_its_own_guardian(site, nation):
-    site.nation = nation
-    site.save(update_fields=["nation"])
+def test_a_scottish_or_northern_irish_site_names_its_own_guardian(scottish_or_northern_irish_site):
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     pages = _pages(site)
     people = list(User.objects.values_list("full_name", flat=True))  # the demo's guardian is named after the role
     for page in pages.values():

@@ -15,8 +15,21 @@ from childnrm.audit.models import AuditEvent
 from childnrm.people.demo import DEMO_PASSWORD
 from conftest import demo_user, signed_in
 
+# The service's configured address (CHILDNRM_BASE_URL), unlike the test client's host ("testserver"): an account
+# email must link to the service, whatever host the administrator's request came to.
+SERVICE_ADDRESS = "https://panels.example.gov.uk"
 
-def test_admin_adds_a_user_with_roles_and_they_get_a_set_password_email(client_as, site):
+
+def _set_password_link(body: str) -> str:
+    """The path of the one-time link in an account email; fails unless the link is to the service's address."""
+    found = re.search(rf"{re.escape(SERVICE_ADDRESS)}(/account/password-reset/\S+)", body)
+    assert found, body
+    assert "testserver" not in body
+    return found.group(1)
+
+
+def test_admin_adds_a_user_with_roles_and_they_get_a_set_password_email(client_as, site, settings):
+    settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     client = client_as(Role.SITE_ADMIN)
     police = Organisation.objects.get(name="Northbridge Police")
     response = client.post(
@@ -37,6 +50,9 @@ def test_admin_adds_a_user_with_roles_and_they_get_a_set_password_email(client_a
         Role.FIRST_RESPONDER,
     }
     assert len(mail.outbox) == 1 and "Priya" not in mail.outbox[0].subject
+    # The link opens the page where they choose their password.
+    set_password = Client().get(_set_password_link(mail.outbox[0].body))
+    assert set_password.status_code == 302 and set_password["Location"].startswith("/account/password-reset/")
     assert AuditEvent.objects.filter(action="create", object_type="accounts.user", object_id=str(user.pk)).exists()
     assert "Priya Shah" in client.get(f"/account/users/{site.slug}/").content.decode()
 
@@ -105,8 +121,9 @@ def test_admin_resets_a_users_second_factor(client_as, site):
     assert not TOTPDevice.objects.filter(user=member).exists()
 
 
-def test_reset_signs_the_user_out_everywhere_and_needs_the_emailed_link(client_as, site):
+def test_reset_signs_the_user_out_everywhere_and_needs_the_emailed_link(client_as, site, settings):
     """Regression (issue 14, item 3): after a reset the password alone enrolled a new authenticator."""
+    settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     member = demo_user(Role.ICTG)
     laptop = Client()  # the real journey on one device, a second session on another
     laptop.post("/account/sign-in/", {"email": member.email, "password": DEMO_PASSWORD})
@@ -136,7 +153,7 @@ def test_reset_signs_the_user_out_everywhere_and_needs_the_emailed_link(client_a
     assert attacker.get("/account/sign-in/set-up-authenticator/")["Location"].startswith("/account/sign-in/")
 
     # The user follows the link, chooses a password, and then sets up their authenticator again.
-    link = re.search(r"https?://[^/]+(/account/password-reset/\S+)", message.body).group(1)
+    link = _set_password_link(message.body)
     client = Client()
     form_url = client.get(link)["Location"]
     client.post(form_url, {"new_password1": "a brand new password 7", "new_password2": "a brand new password 7"})

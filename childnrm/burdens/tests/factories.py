@@ -7,12 +7,13 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from childnrm.accounts.models import User
+from childnrm.core.tests.samples import sample_cache
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.demo import accepted_referral
 from childnrm.people.demo import demo_email
 
-_samples: dict[str, int] = {}
+_samples: dict[str, int] = sample_cache()
 
 
 def demo(role: str, site_slug: str = "northbridge") -> User:

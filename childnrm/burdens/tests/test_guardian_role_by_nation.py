@@ -52,10 +52,9 @@ def _pages(site: Site) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_the_cost_pages_name_the_nations_guardian(site, nation):
-    site.nation = nation
-    site.save(update_fields=["nation"])
+def test_the_cost_pages_name_the_nations_guardian(scottish_or_northern_irish_site):
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     pages = _pages(site)
     names = set_aside(site)
     for page in pages.values():
@@ -74,9 +73,9 @@ def test_england_keeps_the_independent_child_trafficking_guardian(site):
     assert "Enter the rate for a independent child trafficking guardian" in pages["a rate not understood"]
 
 
-def test_panels_of_two_nations_cost_their_guardians_in_a_row_each(site, other_site):
-    site.nation = Nation.SCOTLAND
-    site.save(update_fields=["nation"])
+@pytest.mark.parametrize("scottish_or_northern_irish_site", [Nation.SCOTLAND], indirect=True)
+def test_panels_of_two_nations_cost_their_guardians_in_a_row_each(scottish_or_northern_irish_site, other_site):
+    site = scottish_or_northern_irish_site
 
     def time(where: Site, role: str, sitting: float, logged: int, pence: int) -> selectors.RoleTime:
         return selectors.RoleTime(

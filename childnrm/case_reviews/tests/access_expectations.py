@@ -8,12 +8,13 @@ on the other site's sample as every role and finds it refused, with nothing of t
 from __future__ import annotations
 
 from childnrm.accounts.models import Role
+from childnrm.core.tests.samples import sample_cache
 
 COORDINATOR = {Role.COORDINATOR}
 READERS = {Role.COORDINATOR, Role.CHAIR}
 ACTION_OWNERS = {Role.COORDINATOR, Role.CHAIR, Role.PANEL_MEMBER, Role.ADVISER, Role.ICTG}
 
-_samples: dict[str, dict[str, int]] = {}
+_samples: dict[str, dict[str, int]] = sample_cache()
 
 
 def sample(site_slug: str) -> dict[str, int]:

@@ -6,6 +6,7 @@ decision of the site, the chair those of the sittings they chair.
 """
 
 from childnrm.accounts.models import Role
+from childnrm.core.tests.samples import sample_cache
 
 RECORDERS = {Role.COORDINATOR, Role.CHAIR}
 
@@ -37,7 +38,7 @@ EXPECTED = {
     "decisions:export-pdf": RECORDERS,
 }
 
-_samples: dict[str, int] = {}
+_samples: dict[str, int] = sample_cache()
 
 
 def _sample_decision(site_slug: str):

@@ -64,10 +64,9 @@ def _exports(decision: Decision) -> tuple[dict, str]:
     return record, pdf_html
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_a_decisions_pages_and_exports_name_the_nations_guardian_service(site, nation):
-    site.nation = nation
-    site.save(update_fields=["nation"])
+def test_a_decisions_pages_and_exports_name_the_nations_guardian_service(scottish_or_northern_irish_site):
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     decision = _guardian_gives_evidence_and_attends(site)
     pages = _pages(decision)
     record, pdf_html = _exports(decision)
@@ -95,11 +94,12 @@ def test_an_english_decision_keeps_the_independent_child_trafficking_guardian_se
         assert SERVICE[Nation.SCOTLAND] not in page and SERVICE[Nation.NORTHERN_IRELAND] not in page
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_a_vote_for_the_guardian_or_the_guardian_service_is_refused_in_the_nations_words(site, nation):
+def test_a_vote_for_the_guardian_or_the_guardian_service_is_refused_in_the_nations_words(
+    scottish_or_northern_irish_site,
+):
     """Why a seat has no vote, as the votes page and the panel's seats show it (panels.rules)."""
-    site.nation = nation
-    site.save(update_fields=["nation"])
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     guardian = demo_user(Role.ICTG, site.slug)
     assert rules.seat_refusal(guardian, Agency.SOCIAL_CARE, site.pk) == (
         f"{guardian.full_name} holds the guardian role at this site ({SERVICE[nation]}): a guardian never votes"

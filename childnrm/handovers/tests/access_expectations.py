@@ -1,9 +1,10 @@
 """Who may use the hand-over routes (see access/tests/test_access_matrix.py), and sample records."""
 
 from childnrm.accounts.models import Role
+from childnrm.core.tests.samples import sample_cache
 
-_children: dict[str, str] = {}
-_transfers: dict[str, int] = {}
+_children: dict[str, str] = sample_cache()
+_transfers: dict[str, int] = sample_cache()
 
 
 def _child_reference(site_slug: str) -> str:

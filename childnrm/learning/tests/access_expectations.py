@@ -11,6 +11,7 @@ from datetime import date
 
 from childnrm.access.policy import LIBRARY_PRACTITIONERS
 from childnrm.accounts.models import Role
+from childnrm.core.tests.samples import sample_cache
 
 READERS = set(LIBRARY_PRACTITIONERS) | {Role.LIBRARY_MODERATOR}
 MODERATOR = {Role.LIBRARY_MODERATOR}
@@ -26,7 +27,7 @@ def pdf_bytes() -> bytes:
     return out.getvalue()
 
 
-_samples: dict[str, tuple[int, int]] = {}
+_samples: dict[str, tuple[int, int]] = sample_cache()
 
 
 def _sample(site_slug: str) -> tuple[int, int]:
@@ -57,7 +58,7 @@ def _sample(site_slug: str) -> tuple[int, int]:
     return ids
 
 
-_summaries: dict[str, int] = {}
+_summaries: dict[str, int] = sample_cache()
 
 
 def _summary(site_slug: str) -> int:

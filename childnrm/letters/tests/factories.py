@@ -12,6 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site, User
+from childnrm.core.tests.samples import sample_cache
 from childnrm.decisions.models import Act, Decision, DecisionStatus, Outcome, Stage
 from childnrm.people.demo import demo_email
 from childnrm.people.models import AssociationKind, ChildAssociation
@@ -102,7 +103,7 @@ def allocate(referral: Referral, user: User, kind: str = AssociationKind.ICTG) -
     return association
 
 
-_samples: dict[str, int] = {}
+_samples: dict[str, int] = sample_cache()
 
 
 def sample_decision(site_slug: str) -> Decision:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from childnrm.core.tests.samples import sample_cache
 from childnrm.outcomes.demo import REVIEW_ANSWERS as REVIEW_ANSWERS
 from childnrm.outcomes.demo import allocate_guardian as allocate_guardian
 from childnrm.outcomes.demo import decided_child as decided_child
 from childnrm.outcomes.demo import missing_episode as missing_episode
 from childnrm.outcomes.demo import record_review as record_review
 
-_samples: dict[str, int] = {}
+_samples: dict[str, int] = sample_cache()
 
 
 def sample_decision(site_slug: str):

@@ -6,13 +6,14 @@ tests need.
 
 from __future__ import annotations
 
+from childnrm.core.tests.samples import sample_cache
 from childnrm.referrals.demo import complete_answers as complete_answers
 from childnrm.referrals.demo import years_ago as years_ago
 from childnrm.referrals.models import Referral
 from childnrm.triage.demo import backdate as backdate
 from childnrm.triage.demo import submitted_referral
 
-_samples: dict[str, str] = {}
+_samples: dict[str, str] = sample_cache()
 
 
 def sample_referral_reference(site_slug: str) -> str:

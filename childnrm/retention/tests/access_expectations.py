@@ -1,11 +1,12 @@
 """Who may use the retention routes (see access/tests/test_access_matrix.py), and sample records."""
 
 from childnrm.accounts.models import Role
+from childnrm.core.tests.samples import sample_cache
 
 DPO = {Role.DATA_PROTECTION_OFFICER}
 HOLDERS = {Role.DATA_PROTECTION_OFFICER, Role.COORDINATOR}
 
-_holds: dict[str, int] = {}
+_holds: dict[str, int] = sample_cache()
 
 
 def _hold_id(site_slug: str) -> int:

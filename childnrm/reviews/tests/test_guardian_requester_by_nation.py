@@ -44,10 +44,9 @@ def _pages(site) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_a_request_from_the_guardian_names_the_nations_guardian_service(site, nation):
-    site.nation = nation
-    site.save(update_fields=["nation"])
+def test_a_request_from_the_guardian_names_the_nations_guardian_service(scottish_or_northern_irish_site):
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     pages = _pages(site)
     names = set_aside(site)
     for page in pages.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from childnrm.access.tests.test_welsh_every_route import stored_text
+from childnrm.access.tests.welsh_every_route import stored_text
 from childnrm.accounts.models import Nation, Organisation, Role, Site, User
 from childnrm.accounts.tests.test_nations import ENGLISH_GUARDIAN, shown
 from childnrm.panels.models import Agency
@@ -83,10 +83,9 @@ def _pages(site: Site) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_the_guardian_service_owning_an_action_is_named_as_the_nation_names_it(site, nation):
-    site.nation = nation
-    site.save(update_fields=["nation"])
+def test_the_guardian_service_owning_an_action_is_named_as_the_nation_names_it(scottish_or_northern_irish_site):
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     pages = _pages(site)
     names = set_aside(site)
     for page in pages.values():
@@ -104,24 +103,23 @@ def test_england_keeps_the_independent_child_trafficking_guardian_service(site):
         assert SERVICE[Nation.SCOTLAND] not in pages[name] and SERVICE[Nation.NORTHERN_IRELAND] not in pages[name]
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_allocating_someone_not_a_guardian_says_the_nations_service(site, nation):
-    site.nation = nation
-    site.save(update_fields=["nation"])
+def test_allocating_someone_not_a_guardian_says_the_nations_service(scottish_or_northern_irish_site):
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     child = demo_child(site)
     with pytest.raises(SafeguardingError) as refused:
         services.guardian_allocate(child=child, user=demo_user(Role.COORDINATOR), guardian=demo_user(Role.PANEL_MEMBER))
     assert str(refused.value) == f"Select a guardian ({SERVICE[nation]}) of this site"
 
 
+@pytest.mark.parametrize("scottish_or_northern_irish_site", [Nation.SCOTLAND], indirect=True)
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ICTG, Role.PANEL_MEMBER, Role.ADVISER])
-def test_no_safeguarding_page_of_a_scottish_site_names_the_english_guardian(site, role):
+def test_no_safeguarding_page_of_a_scottish_site_names_the_english_guardian(scottish_or_northern_irish_site, role):
     """Every safeguarding page each role of the site opens (the Welsh walk's paths), with the guardian service
     owning an action: none names England and Wales's guardian."""
     from childnrm.safeguarding.tests.test_welsh_safeguarding import paths_for
 
-    site.nation = Nation.SCOTLAND
-    site.save(update_fields=["nation"])
+    site = scottish_or_northern_irish_site
     _guardian_owns_an_action(site)
     client = signed_in(demo_user(role))
     paths = paths_for(role, site)
@@ -133,12 +131,11 @@ def test_no_safeguarding_page_of_a_scottish_site_names_the_english_guardian(site
         no_english_guardian(response.content.decode(), names)
 
 
-@pytest.mark.parametrize("nation", [Nation.SCOTLAND, Nation.NORTHERN_IRELAND])
-def test_the_dashboard_and_the_childs_audit_name_the_nations_guardian(site, nation):
+def test_the_dashboard_and_the_childs_audit_name_the_nations_guardian(scottish_or_northern_irish_site):
     """An overdue action of the guardian service on the site's dashboard, and the guardian's reading of the child's
     record in the child's audit, in the words of the site's nation."""
-    site.nation = nation
-    site.save(update_fields=["nation"])
+    site = scottish_or_northern_irish_site
+    nation = site.nation
     child = demo_child(site)
     PlanAction.objects.filter(plan__child=child).update(agency=Agency.ICTG)  # the demo's police action is overdue
     guardian = signed_in(demo_user(Role.ICTG, site.slug))

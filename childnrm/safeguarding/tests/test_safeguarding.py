@@ -398,6 +398,10 @@ def test_safety_map_groups_by_kind_and_risk_with_a_described_diagram(client_as, 
     assert client.post(reverse("safeguarding:link-end", kwargs={"link_id": gone.pk})).status_code == 302
     gone.refresh_from_db()
     assert gone.active is False
+    # Pressed again (from a page opened before the first press): the safety map says so, and nothing changes.
+    again = client.post(reverse("safeguarding:link-end", kwargs={"link_id": gone.pk}), follow=True)
+    assert again.status_code == 200
+    assert "This entry is already marked as no longer current" in again.content.decode()
 
     body = client.get(reverse("safeguarding:safety-map", kwargs={"reference": child.reference})).content.decode()
     assert '<svg id="safety-map-diagram" role="img" aria-labelledby="safety-map-title safety-map-desc"' in body
