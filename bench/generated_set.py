@@ -943,13 +943,14 @@ def memory_search(
     def search(record: GeneratedRecord) -> list[tuple[int, float]]:
         me = profiles[record.id]
         year, estimated = years[record.id]
-        weight: dict[int, float] = {}
+        weight: dict[int, int] = {}
         for key in linkage_scoring.blocking_keys(me):
             for other in set(index.get(key, ())):
                 if other != record.id and (
                     linkage_scoring.any_year(key) or linkage_scoring.years_compatible(year, estimated, *years[other])
                 ):
-                    weight[other] = weight.get(other, 0.0) + linkage_scoring.key_weight(counts[key], total)
+                    # in whole thousandths of a bit, as the database sums them: equal sums tie exactly
+                    weight[other] = weight.get(other, 0) + round(1000 * linkage_scoring.key_weight(counts[key], total))
 
         def distance(other: int) -> int:
             other_year = years[other][0]

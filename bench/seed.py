@@ -6,9 +6,11 @@ Run by bench/run.py after it has created and migrated the database:
         .venv/bin/python -m bench.seed --children 100000 --events 10000000
 
 Children, associations and audit events are streamed with PostgreSQL COPY (psycopg 3). The audit
-events form one valid hash chain sealed with the application's key: each body is built as the exact
-canonical JSON that `childnrm.audit.chain.seal` produces (checked against `seal` itself on a sample),
-and HMAC-SHA256 uses precomputed inner/outer pads. Prints one JSON line `SEED_RESULT {...}` at the end.
+events carry HMACs made with the application's key: each body is built as the exact canonical JSON that
+`childnrm.audit.chain.seal` produces (checked against `seal` itself on a sample), and HMAC-SHA256 uses
+precomputed inner/outer pads. The trail is then sealed in Merkle batches as the service's every-minute sealer
+would have sealed it (`seal_seeded_trail`; `--seal-only` does just that on a database seeded before). Prints one
+JSON line `SEED_RESULT {...}` at the end.
 """
 
 from __future__ import annotations
@@ -701,6 +703,89 @@ def seed_audit_events(
     return {"head_seq": seq, "head_hash": prev, "seconds": elapsed}
 
 
+def seal_seeded_trail(conn, *, batch: int | None = None) -> dict:
+    """Seal every event after the newest seal, in batches of the service's size, as the every-minute `audit_seal`
+    would have done while a real trail was written (ADR 0012).
+
+    Without this the first `audit_verify` seals the whole bulk-loaded trail itself, checking each event's HMAC
+    in Python on the way: minutes for 10 million events, a one-off a live service never pays (its sealer runs
+    every minute), which the benchmark's `audit_verify` figure then measured instead of the check. Each leaf is
+    PostgreSQL's own text (`chain.LEAF_TEXT_SQL`, the one `audit_verify` rebuilds), so a seal here is exactly
+    what the service's sealer writes. Events' HMACs are not checked here (the seed made them and checks a sample
+    against `chain.seal`): this is for the benchmark's own data only, never for a trail anyone else wrote.
+    Holes (seqs taken and never used) are recorded as the sealer records them.
+    """
+    from childnrm.audit.chain import GENESIS_HASH, LEAF_TEXT_SQL, merkle_root, runs_of, seal_hash
+    from childnrm.audit.services import _SEAL_LOCK_KEY, SEAL_BATCH, _subtract
+
+    batch = batch or SEAL_BATCH
+    started = time.perf_counter()
+    sealed_at = datetime.now(UTC)
+    sha256 = hashlib.sha256
+    seals = events = 0
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])  # no service sealer meanwhile
+        cur.execute("SELECT number, last_seq, hash FROM audit_auditseal ORDER BY number DESC LIMIT 1")
+        number, last_seq, prev_hash = cur.fetchone() or (0, 0, GENESIS_HASH)
+        seqs: list[int] = []
+        leaves: list[bytes] = []
+
+        def write_seal() -> None:
+            nonlocal number, last_seq, prev_hash, seals, events
+            first = last_seq + 1
+            fields = dict(
+                number=number + 1,
+                sealed_at=sealed_at,
+                first_seq=first,
+                last_seq=seqs[-1],
+                runs=runs_of(seqs),
+                count=len(seqs),
+                root=merkle_root(leaves),
+                prev_hash=prev_hash,
+            )
+            digest = seal_hash(**fields)
+            holes = _subtract([[first, seqs[-1]]], fields["runs"])
+            cur.execute(
+                "INSERT INTO audit_auditseal (number, sealed_at, first_seq, last_seq, runs, holes, count, root,"
+                " prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    fields["number"],
+                    sealed_at,
+                    first,
+                    fields["last_seq"],
+                    json.dumps(fields["runs"]),
+                    json.dumps(holes),
+                    fields["count"],
+                    fields["root"],
+                    prev_hash,
+                    digest,
+                ],
+            )
+            number, last_seq, prev_hash = fields["number"], fields["last_seq"], digest
+            seals += 1
+            events += len(seqs)
+            seqs.clear()
+            leaves.clear()
+
+        with conn.cursor(name="seed_seal_walk") as walk:
+            walk.itersize = 20_000
+            walk.execute(
+                f"SELECT seq, {LEAF_TEXT_SQL} FROM audit_auditevent WHERE seq > %s ORDER BY seq",  # noqa: S608
+                [last_seq],
+            )
+            while rows := walk.fetchmany(20_000):
+                for seq, text in rows:
+                    seqs.append(seq)
+                    leaves.append(sha256(b"\x00" + text.encode()).digest())
+                    if len(seqs) == batch:
+                        write_seal()
+        if seqs:
+            write_seal()
+    elapsed = time.perf_counter() - started
+    log(f"audit trail sealed: {events:,} events in {seals:,} seals ({elapsed:.1f}s), head seal {number}")
+    return {"seals": seals, "events": events, "seconds": elapsed, "head_seal": number}
+
+
 # ------------------------------------------------------------------------------------------------ indexes
 
 
@@ -747,6 +832,11 @@ def main(argv: list[str] | None = None) -> int:
         "--hot-children", type=int, default=10, help="children with many events (a run uses the least-viewed one)"
     )
     parser.add_argument("--extra-sites", type=int, default=10)
+    parser.add_argument(
+        "--seal-only",
+        action="store_true",
+        help="only seal the audit events not sealed yet (a database seeded before the seed sealed its trail)",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -757,6 +847,12 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from bench import nrm_weights
+
+    if args.seal_only:
+        connection.ensure_connection()
+        sealed = seal_seeded_trail(connection.connection)
+        print("SEAL_RESULT " + json.dumps(sealed), flush=True)
+        return 0
 
     timings: dict[str, float] = {}
     rng = random.Random(SEED)
@@ -856,6 +952,9 @@ def main(argv: list[str] | None = None) -> int:
         cur.execute("VACUUM ANALYZE audit_auditevent")
         cur.execute("CHECKPOINT")
     timings["vacuum_analyze"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    seal_seeded_trail(conn)  # as the every-minute sealer would have: `audit_verify` then checks, not seals
+    timings["audit_seal"] = time.perf_counter() - t0
 
     with conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM people_child")

@@ -196,6 +196,7 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
         ReferralStatus,
         ReferralStatusChange,
         new_referral_reference,
+        working_eighteenth_birthday,
     )
     from childnrm.triage import eligibility
     from childnrm.triage import packet as case_packets
@@ -318,6 +319,7 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
                 aliases=aliases,
                 date_of_birth=dob,
                 date_of_birth_estimated=estimated,
+                turns_18_on=working_eighteenth_birthday(dob, None, submitted),  # COPY skips Referral.save()
                 age_uncertain=estimated and rng.random() < 0.1,
                 age_disputed=disputed,
                 sex=sex,

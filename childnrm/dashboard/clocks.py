@@ -18,9 +18,10 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
 - turning 18: children of the site whose 18th birthday is within `site.turning_18_warning_days`
   (not yet 18); those within `CUT_OFF_DAYS` of it can no longer be decided by the panel;
 - consent at 18: accepted referrals without a final conclusive grounds decision whose young person is
-  18 or over today (on the rules' working date of birth: the date of birth, else the estimated age
-  read as in `triage.eligibility`) and whose latest answer is not consent to remain in the NRM. The
-  CG decision cannot be signed off until it is (`eligibility.adult_consent_problems`);
+  18 or over today (on the rules' working date of birth, stored as `Referral.turns_18_on`: the date of
+  birth, else the estimated age read as in `triage.eligibility`) and whose latest answer is not consent
+  to remain in the NRM. The CG decision cannot be signed off until it is
+  (`eligibility.adult_consent_problems`);
 - overdue safeguarding plan actions and overdue information requests (due before today, still open);
 - sittings left in session past their day (opened, never closed, starting before today);
 - information-sharing protocols whose review date is within REVIEW_DUE_DAYS, or past (lapsed);
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -62,12 +64,7 @@ from childnrm.referrals import clocks as referral_clocks
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
 from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
-from childnrm.triage.eligibility import (
-    birth_date_from_estimated_age,
-    eighteenth_birthday,
-    latest_birth_date_18_by,
-    working_birth_date,
-)
+from childnrm.triage.eligibility import eighteenth_birthday, latest_birth_date_18_by
 
 DUE_SOON_DAYS = 7
 LIST_LIMIT = 50
@@ -210,34 +207,6 @@ def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
     )
 
 
-MAX_ESTIMATED_AGE = 25  # as the referral form allows
-
-
-def _last_referral_day_estimated_18_by(years: int, day: date) -> date:
-    """The latest day of referral on which an estimated age of `years` makes the child 18 by `day`."""
-    latest_born = latest_birth_date_18_by(day)
-    try:
-        candidate = latest_born.replace(year=latest_born.year + years)
-    except ValueError:  # 29 February
-        candidate = date(latest_born.year + years, 2, 28)
-    # Born-on dates never go backwards as the referral day moves forward: walk to the exact edge.
-    while birth_date_from_estimated_age(years, candidate) > latest_born:
-        candidate -= timedelta(days=1)
-    while birth_date_from_estimated_age(years, candidate + timedelta(days=1)) <= latest_born:
-        candidate += timedelta(days=1)
-    return candidate
-
-
-def _eighteen_by(day: date) -> Q:
-    """Referrals whose young person is 18 or over on `day`, on the date of birth or the estimated age."""
-    condition = Q(date_of_birth__isnull=False, date_of_birth__lte=latest_birth_date_18_by(day))
-    for years in range(MAX_ESTIMATED_AGE + 1):
-        condition |= Q(date_of_birth__isnull=True, estimated_age_years=years) & _submitted_by(
-            _last_referral_day_estimated_18_by(years, day)
-        )
-    return condition
-
-
 def adult_consent_awaited(site: Site, today: date) -> QuerySet[Referral]:
     """Accepted referrals, not yet decided at conclusive grounds, of young people now 18 without consent."""
     cg_decided = Decision.objects.filter(
@@ -247,8 +216,10 @@ def adult_consent_awaited(site: Site, today: date) -> QuerySet[Referral]:
         "-given_on", "-recorded_at", "-id"
     )
     return (
-        Referral.objects.filter(site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False)
-        .filter(_eighteen_by(today))
+        # 18 or over today on the stored working 18th birthday (`Referral.turns_18_on`): a range on its index.
+        Referral.objects.filter(
+            site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False, turns_18_on__lte=today
+        )
         .filter(~Exists(cg_decided))
         .annotate(
             consent_answer=Subquery(latest_answer.values("answer")[:1]),
@@ -317,23 +288,24 @@ def not_explained(site: Site, today: date | None = None) -> QuerySet[Decision]:
     )
 
 
-def children_without_guardian(site: Site, today: date) -> QuerySet[Child]:
+def children_without_guardian(site: Site, today: date) -> QuerySet[Referral]:
     """Children of the site with a referral its panel accepted, not yet 18 (an unknown date of birth counts as
-    a child), and no guardian (ICTG) allocated now. `referred_at` and `referral_reference` are their earliest
-    accepted referral's: longest waiting first."""
-    accepted = Referral.objects.filter(child=OuterRef("pk"), site=site, status=ReferralStatus.ACCEPTED).order_by(
-        "submitted_at", "id"
+    a child), and no guardian (ICTG) allocated now, as their earliest accepted referral here (one row per child):
+    longest waiting first.
+
+    Read from the site's accepted referrals in the order they were made, keeping each child's earliest, so the
+    database walks an index and stops at the rows it shows, instead of working out every child's earliest referral
+    and sorting them all."""
+    accepted_here = {"site": site, "status": ReferralStatus.ACCEPTED, "submitted_at__isnull": False}
+    earlier = Referral.objects.filter(child=OuterRef("child"), **accepted_here).filter(
+        Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
     )
-    guardian = ChildAssociation.objects.filter(child=OuterRef("pk"), kind=AssociationKind.ICTG, ends_at__isnull=True)
+    guardian = ChildAssociation.objects.filter(child=OuterRef("child"), kind=AssociationKind.ICTG, ends_at__isnull=True)
     return (
-        Child.objects.filter(site=site)
-        .filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__gt=latest_birth_date_18_by(today)))
-        .filter(Exists(accepted), ~Exists(guardian))
-        .annotate(
-            referred_at=Subquery(accepted.values("submitted_at")[:1]),
-            referral_reference=Subquery(accepted.values("reference")[:1]),
-        )
-        .order_by("referred_at", "id")
+        Referral.objects.filter(child__site=site, **accepted_here)
+        .filter(Q(child__date_of_birth__isnull=True) | Q(child__date_of_birth__gt=latest_birth_date_18_by(today)))
+        .filter(~Exists(guardian), ~Exists(earlier))
+        .order_by("submitted_at", "child_id")
     )
 
 
@@ -341,17 +313,17 @@ def children_without_guardian(site: Site, today: date) -> QuerySet[Child]:
 # REVIEW_DUE_DAYS or past: a range on the site/review_on index).
 
 
-def _protocol_alert(protocol: SharingProtocol, today: date) -> Alert:
+def _protocol_alert(row: Row, today: date) -> Alert:
     return Alert(
         kind=Kind.PROTOCOL_REVIEW,
         object_type=SharingProtocol._meta.label_lower,
-        object_id=protocol.reference,
+        object_id=row["reference"],
         referral_reference="",
         child_reference="",
         child_name="",
-        date=protocol.review_on,
-        days=(protocol.review_on - today).days,
-        note=protocol.organisation.name,
+        date=row["review_on"],
+        days=(row["review_on"] - today).days,
+        note=row["organisation__name"],
     )
 
 
@@ -377,146 +349,173 @@ class Alert:
         return max(0, -self.days)
 
 
-def _referral_alert(kind: str, referral: Referral, due: date, today: date, note: str = "") -> Alert:
-    child = referral.child
-    return Alert(
-        kind=kind,
-        object_type=Referral._meta.label_lower,
-        object_id=str(referral.pk),
-        referral_reference=referral.reference,
-        child_reference=child.reference if child else "",
-        child_name=child.display_name if child else referral.child_display_name,
-        date=due,
-        days=(due - today).days,
-        note=note,
+# The lists read only the columns an alert shows (`QuerySet.values`): no model instances, no related rows with
+# their JSON answers. A case's columns, from the referral at `prefix` ("" for a referral, "referral__" for a row
+# that belongs to one).
+Row = dict[str, Any]
+
+
+def _case_columns(prefix: str) -> tuple[str, ...]:
+    return tuple(
+        prefix + name
+        for name in (
+            "reference",
+            "given_names",
+            "family_name",
+            "child_id",
+            "child__reference",
+            "child__given_names",
+            "child__family_name",
+        )
     )
 
 
-def _decision_alert(kind: str, decision: Decision, when: date, today: date, note: str = "") -> Alert:
-    referral = decision.referral
-    child = referral.child
+_REFERRAL_COLUMNS = ("pk", "submitted_at", *_case_columns(""))
+_DECISION_COLUMNS = ("pk", "stage", "outcome", "decided_on", *_case_columns("referral__"))
+_CHILD_COLUMNS = ("pk", "reference", "given_names", "family_name")
+
+STAGE_LABELS = dict(Stage.choices)
+AGENCY_LABELS = dict(PlanAction._meta.get_field("agency").flatchoices)
+MEETING_KIND_LABELS = dict(Meeting._meta.get_field("kind").flatchoices)
+
+
+def _names(given: str, family: str) -> str:
+    return " ".join(p for p in (given, family) if p)  # as Child.display_name
+
+
+def _case_alert(kind: str, object_type: str, row: Row, prefix: str, when: date, today: date, note: str = "") -> Alert:
+    has_child = row[prefix + "child_id"] is not None
+    if has_child:
+        child_name = _names(row[prefix + "child__given_names"], row[prefix + "child__family_name"])
+    else:  # as Referral.child_display_name
+        child_name = _names(row[prefix + "given_names"], row[prefix + "family_name"]) or gettext("Name not given")
     return Alert(
         kind=kind,
-        object_type=Decision._meta.label_lower,
-        object_id=str(decision.pk),
-        referral_reference=referral.reference,
-        child_reference=child.reference if child else "",
-        child_name=child.display_name if child else referral.child_display_name,
+        object_type=object_type,
+        object_id=str(row["pk"]),
+        referral_reference=row[prefix + "reference"],
+        child_reference=row[prefix + "child__reference"] if has_child else "",
+        child_name=child_name,
         date=when,
         days=(when - today).days,
         note=note,
     )
 
 
-def _child_alert(kind: str, child: Child, today: date) -> Alert:
-    birthday = eighteenth_birthday(child.date_of_birth)
-    transition = getattr(child, "adult_transition", None)
-    note = gettext("Hand-over complete") if transition and transition.completed_on else ""
-    if not note:
-        note = consent_words(getattr(child, "consent_answer", None))  # annotated by the turning-18 selectors
+_REFERRAL_TYPE = Referral._meta.label_lower
+_DECISION_TYPE = Decision._meta.label_lower
+
+
+def _referral_alert(kind: str, row: Row, due: date, today: date, note: str = "") -> Alert:
+    return _case_alert(kind, _REFERRAL_TYPE, row, "", due, today, note)
+
+
+def _decision_alert(kind: str, row: Row, when: date, today: date, note: str = "") -> Alert:
+    return _case_alert(kind, _DECISION_TYPE, row, "referral__", when, today, note)
+
+
+def _child_alert(kind: str, row: Row, today: date) -> Alert:
+    birthday = eighteenth_birthday(row["date_of_birth"])
+    if row["adult_transition__completed_on"]:
+        note = gettext("Hand-over complete")
+    else:
+        note = consent_words(row["consent_answer"])  # annotated by the turning-18 selectors
     return Alert(
         kind=kind,
         object_type=Child._meta.label_lower,
-        object_id=str(child.pk),
+        object_id=str(row["pk"]),
         referral_reference="",
-        child_reference=child.reference,
-        child_name=child.display_name,
+        child_reference=row["reference"],
+        child_name=_names(row["given_names"], row["family_name"]),
         date=birthday,
         days=(birthday - today).days,
         note=note,
     )
 
 
-def _consent_alert(referral: Referral, today: date) -> Alert:
-    born, _ = working_birth_date(referral)
-    refused = referral.consent_answer == ConsentAnswer.REFUSED
-    if refused:
-        note = gettext("Refused on %(day)s") % {"day": long_date(referral.consent_given_on)}
+def _consent_alert(row: Row, today: date) -> Alert:
+    if row["consent_answer"] == ConsentAnswer.REFUSED:
+        note = gettext("Refused on %(day)s") % {"day": long_date(row["consent_given_on"])}
     else:
         note = gettext("No answer recorded")
-    return _referral_alert(Kind.ADULT_CONSENT, referral, eighteenth_birthday(born), today, note=note)
+    # The stored working 18th birthday: the date of birth, else the estimated age on the day of referral.
+    return _referral_alert(Kind.ADULT_CONSENT, row, row["turns_18_on"], today, note=note)
 
 
-def _action_alert(action: PlanAction, today: date) -> Alert:
-    child = action.plan.child
+def _action_alert(row: Row, site: Site, today: date) -> Alert:
+    agency = row["agency"]
+    label = str(AGENCY_LABELS.get(agency, agency))
     return Alert(
         kind=Kind.ACTION_OVERDUE,
         object_type=PlanAction._meta.label_lower,
-        object_id=str(action.pk),
+        object_id=str(row["pk"]),
         referral_reference="",
-        child_reference=child.reference,
-        child_name=child.display_name,
-        date=action.due_on,
-        days=(action.due_on - today).days,
-        # The guardian service as the child's site's nation names it (read only for the guardian's actions).
-        note=action.get_agency_display()
-        if action.agency != nations.GUARDIAN_AGENCY
-        else nations.agency_label(action.agency, action.get_agency_display(), child.site),
+        child_reference=row["plan__child__reference"],
+        child_name=_names(row["plan__child__given_names"], row["plan__child__family_name"]),
+        date=row["due_on"],
+        days=(row["due_on"] - today).days,
+        # The guardian service as the child's site's nation names it (the child is of this site).
+        note=label if agency != nations.GUARDIAN_AGENCY else nations.agency_label(agency, label, site),
     )
 
 
-def _information_alert(request: InformationRequest, today: date) -> Alert:
-    referral = request.referral
-    child = referral.child
-    return Alert(
-        kind=Kind.INFORMATION_OVERDUE,
-        object_type=InformationRequest._meta.label_lower,
-        object_id=str(request.pk),
-        referral_reference=referral.reference,
-        child_reference=child.reference if child else "",
-        child_name=child.display_name if child else referral.child_display_name,
-        date=request.due_on,
-        days=(request.due_on - today).days,
+def _information_alert(row: Row, today: date) -> Alert:
+    return _case_alert(
+        Kind.INFORMATION_OVERDUE,
+        InformationRequest._meta.label_lower,
+        row,
+        "referral__",
+        row["due_on"],
+        today,
         note=gettext("%(reference)s to %(organisation)s")
-        % {"reference": request.reference, "organisation": request.organisation.name},
+        % {"reference": row["reference"], "organisation": row["organisation__name"]},
     )
 
 
-def _sitting_alert(meeting: Meeting, today: date) -> Alert:
-    day = timezone.localtime(meeting.starts_at).date()
+def _sitting_alert(row: Row, today: date) -> Alert:
+    day = timezone.localtime(row["starts_at"]).date()
+    kind = row["kind"]
     return Alert(
         kind=Kind.SITTING_STALE,
         object_type=Meeting._meta.label_lower,
-        object_id=str(meeting.pk),
+        object_id=str(row["pk"]),
         referral_reference="",
         child_reference="",
         child_name="",
         date=day,
         days=(day - today).days,
         note=gettext("%(kind)s: still in session, close it to carry undecided cases on")
-        % {"kind": meeting.get_kind_display()},
+        % {"kind": MEETING_KIND_LABELS.get(kind, kind)},
     )
 
 
-def _decided_note(decision: Decision) -> str:
-    stage = decision.get_stage_display()
-    if decision.outcome == Outcome.POSITIVE:
+def _decided_note(row: Row) -> str:
+    stage = STAGE_LABELS.get(row["stage"], row["stage"])
+    if row["outcome"] == Outcome.POSITIVE:
         return gettext("%(stage)s: positive") % {"stage": stage}
     return gettext("%(stage)s: negative") % {"stage": stage}
 
 
-def _letters_alert(decision: Decision, site: Site, today: date) -> Alert:
-    return _decision_alert(
-        Kind.LETTERS_NOT_PRODUCED, decision, decision.decided_on, today, note=_decided_note(decision)
-    )
+def _letters_alert(row: Row, site: Site, today: date) -> Alert:
+    return _decision_alert(Kind.LETTERS_NOT_PRODUCED, row, row["decided_on"], today, note=_decided_note(row))
 
 
-def _not_explained_alert(decision: Decision, site: Site, today: date) -> Alert:
-    note = _decided_note(decision)
-    if not decision.child_letter:
+def _not_explained_alert(row: Row, site: Site, today: date) -> Alert:
+    note = _decided_note(row)
+    if not row["child_letter"]:
         note = gettext("%(decision)s – letter for the child not produced yet") % {"decision": note}
-    return _decision_alert(Kind.NOT_EXPLAINED, decision, decision.decided_on, today, note=note)
+    return _decision_alert(Kind.NOT_EXPLAINED, row, row["decided_on"], today, note=note)
 
 
-def _guardian_alert(child: Child, site: Site, today: date) -> Alert:
-    referred = referral_clocks.submitted_on(child.referred_at)
+def _guardian_alert(row: Row, site: Site, today: date) -> Alert:
+    referred = referral_clocks.submitted_on(row["submitted_at"])
     return Alert(
         kind=Kind.WITHOUT_GUARDIAN,
         object_type=Child._meta.label_lower,
-        object_id=str(child.pk),
-        referral_reference=child.referral_reference,
-        child_reference=child.reference,
-        child_name=child.display_name,
+        object_id=str(row["child_id"]),
+        referral_reference=row["reference"],
+        child_reference=row["child__reference"],
+        child_name=_names(row["child__given_names"], row["child__family_name"]),
         date=referred,
         days=(referred - today).days,
         note="",
@@ -555,99 +554,224 @@ class SiteAlerts:
 
 @dataclass(frozen=True)
 class Source:
-    """One kind of alert: the site's rows in the order they are listed, and how one row reads as an Alert."""
+    """One kind of alert: the site's rows in the order they are listed, the columns an alert is made from, and how
+    one row (a dict of those columns) reads as an Alert."""
 
     rows: Callable[[Site, date], QuerySet]
-    alert: Callable[[Any, Site, date], Alert]
+    columns: tuple[str, ...]
+    alert: Callable[[Row, Site, date], Alert]
 
 
-def _rg_source(kind: str) -> Callable[[Any, Site, date], Alert]:
-    def alert(referral: Referral, site: Site, today: date) -> Alert:
-        due = referral_clocks.rg_due_date(referral_clocks.submitted_on(referral.submitted_at), site)
-        return _referral_alert(kind, referral, due, today)
-
-    return alert
-
-
-def _cg_source(kind: str) -> Callable[[Any, Site, date], Alert]:
-    def alert(decision: Decision, site: Site, today: date) -> Alert:
-        return _decision_alert(kind, decision, referral_clocks.earliest_cg_date(decision.decided_on, site), today)
+def _rg_source(kind: str) -> Callable[[Row, Site, date], Alert]:
+    def alert(row: Row, site: Site, today: date) -> Alert:
+        due = referral_clocks.rg_due_date(referral_clocks.submitted_on(row["submitted_at"]), site)
+        return _referral_alert(kind, row, due, today)
 
     return alert
 
 
-def _reconsideration_alert(decision: Decision, site: Site, today: date) -> Alert:
-    requested = " – request received" if decision.reconsideration_requested else ""
-    return _decision_alert(
-        Kind.RECONSIDERATION_OPEN,
-        decision,
-        decision.reconsideration_window.last_day,
-        today,
-        note=f"{decision.get_stage_display()}{requested}",
-    )
+def _cg_source(kind: str) -> Callable[[Row, Site, date], Alert]:
+    def alert(row: Row, site: Site, today: date) -> Alert:
+        return _decision_alert(kind, row, referral_clocks.earliest_cg_date(row["decided_on"], site), today)
+
+    return alert
 
 
-def _child_source(kind: str) -> Callable[[Any, Site, date], Alert]:
-    return lambda child, site, today: _child_alert(kind, child, today)
+def _reconsideration_alert(row: Row, site: Site, today: date) -> Alert:
+    stage = STAGE_LABELS.get(row["stage"], row["stage"])
+    note = gettext("%(stage)s – request received") % {"stage": stage} if row["reconsideration_requested"] else stage
+    return _decision_alert(Kind.RECONSIDERATION_OPEN, row, row["reconsideration_window__last_day"], today, note=note)
 
 
-def _today_only(build: Callable[[Any, date], Alert]) -> Callable[[Any, Site, date], Alert]:
+def _child_source(kind: str) -> Callable[[Row, Site, date], Alert]:
+    return lambda row, site, today: _child_alert(kind, row, today)
+
+
+def _today_only(build: Callable[[Row, date], Alert]) -> Callable[[Row, Site, date], Alert]:
     return lambda row, site, today: build(row, today)
 
 
+_TURNING_18_COLUMNS = (*_CHILD_COLUMNS, "date_of_birth", "adult_transition__completed_on", "consent_answer")
+
 SOURCES: dict[str, Source] = {
-    Kind.RG_OVERDUE: Source(rg_overdue, _rg_source(Kind.RG_OVERDUE)),
-    Kind.RG_DUE_SOON: Source(rg_due_soon, _rg_source(Kind.RG_DUE_SOON)),
-    Kind.CG_RECOVERY: Source(cg_in_recovery, _cg_source(Kind.CG_RECOVERY)),
-    Kind.CG_READY: Source(cg_ready, _cg_source(Kind.CG_READY)),
-    Kind.RECONSIDERATION_OPEN: Source(reconsideration_open, _reconsideration_alert),
-    Kind.TURNING_18_CUT_OFF: Source(turning_18_cut_off, _child_source(Kind.TURNING_18_CUT_OFF)),
-    Kind.TURNING_18: Source(turning_18_children, _child_source(Kind.TURNING_18)),
-    Kind.ADULT_CONSENT: Source(adult_consent_awaited, _today_only(_consent_alert)),
-    Kind.ACTION_OVERDUE: Source(actions_overdue, _today_only(_action_alert)),
-    Kind.INFORMATION_OVERDUE: Source(information_overdue, _today_only(_information_alert)),
-    Kind.SITTING_STALE: Source(sittings_stale, _today_only(_sitting_alert)),
-    Kind.PROTOCOL_REVIEW: Source(protocols_due_for_review, _today_only(_protocol_alert)),
-    Kind.LETTERS_NOT_PRODUCED: Source(letters_not_produced, _letters_alert),
-    Kind.NOT_EXPLAINED: Source(not_explained, _not_explained_alert),
-    Kind.WITHOUT_GUARDIAN: Source(children_without_guardian, _guardian_alert),
+    Kind.RG_OVERDUE: Source(rg_overdue, _REFERRAL_COLUMNS, _rg_source(Kind.RG_OVERDUE)),
+    Kind.RG_DUE_SOON: Source(rg_due_soon, _REFERRAL_COLUMNS, _rg_source(Kind.RG_DUE_SOON)),
+    Kind.CG_RECOVERY: Source(cg_in_recovery, _DECISION_COLUMNS, _cg_source(Kind.CG_RECOVERY)),
+    Kind.CG_READY: Source(cg_ready, _DECISION_COLUMNS, _cg_source(Kind.CG_READY)),
+    Kind.RECONSIDERATION_OPEN: Source(
+        reconsideration_open,
+        (*_DECISION_COLUMNS, "reconsideration_window__last_day", "reconsideration_requested"),
+        _reconsideration_alert,
+    ),
+    Kind.TURNING_18_CUT_OFF: Source(turning_18_cut_off, _TURNING_18_COLUMNS, _child_source(Kind.TURNING_18_CUT_OFF)),
+    Kind.TURNING_18: Source(turning_18_children, _TURNING_18_COLUMNS, _child_source(Kind.TURNING_18)),
+    Kind.ADULT_CONSENT: Source(
+        adult_consent_awaited,
+        (*_REFERRAL_COLUMNS, "turns_18_on", "consent_answer", "consent_given_on"),
+        _today_only(_consent_alert),
+    ),
+    Kind.ACTION_OVERDUE: Source(
+        actions_overdue,
+        ("pk", "due_on", "agency", "plan__child__reference", "plan__child__given_names", "plan__child__family_name"),
+        _action_alert,
+    ),
+    Kind.INFORMATION_OVERDUE: Source(
+        information_overdue,
+        ("pk", "due_on", "reference", "organisation__name", *_case_columns("referral__")),
+        _today_only(_information_alert),
+    ),
+    Kind.SITTING_STALE: Source(sittings_stale, ("pk", "starts_at", "kind"), _today_only(_sitting_alert)),
+    Kind.PROTOCOL_REVIEW: Source(
+        protocols_due_for_review, ("reference", "review_on", "organisation__name"), _today_only(_protocol_alert)
+    ),
+    Kind.LETTERS_NOT_PRODUCED: Source(letters_not_produced, _DECISION_COLUMNS, _letters_alert),
+    Kind.NOT_EXPLAINED: Source(not_explained, (*_DECISION_COLUMNS, "child_letter"), _not_explained_alert),
+    Kind.WITHOUT_GUARDIAN: Source(
+        children_without_guardian,
+        ("child_id", "child__reference", "child__given_names", "child__family_name", "submitted_at", "reference"),
+        _guardian_alert,
+    ),
 }
 
 
-# The SQL of each kind's count, compiled once per site policy, day and viewer in each process: building and
-# compiling these querysets cost more CPU than running them, and the dashboard counts most kinds on every view.
-# The SQL depends only on the key (the site's policy fields, today, whose sittings), never on the rows, so a
-# cached statement counts exactly what `qs.count()` would. Bounded: emptied when full.
-_COUNT_SQL: dict[tuple, tuple[str, tuple]] = {}
-_COUNT_SQL_MAX = 512
+# The SQL of each kind's rows and count, compiled once per site policy, day and viewer in each process: building
+# and compiling these querysets cost more CPU than running them, and the dashboard reads every kind on every view.
+# The SQL depends only on the key (the kind, the site's fields, today, whose sittings, how many rows), never on the
+# rows themselves, so a cached statement returns exactly what the queryset would. Bounded: emptied when full.
+@dataclass(frozen=True)
+class _Statement:
+    db: str
+    sql: str
+    params: tuple
+    names: tuple[str, ...]  # the row's columns, as `values()` names them
+    # (position, converters, expression): what Django's compiler does to each value of those columns.
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]
+    empty: bool = False  # the query can match nothing (Django raises EmptyResultSet instead of sending it)
+
+
+_STATEMENTS: dict[tuple, _Statement] = {}
+_STATEMENTS_MAX = 1024
 
 
 def _site_key(site: Site) -> tuple:
     return tuple(getattr(site, f.attname) for f in Site._meta.concrete_fields)
 
 
-def _count(qs: QuerySet, key: tuple, cap: int | None = None) -> int:
-    """The rows of `qs`; with a cap, at most cap + 1 of them (the database stops looking there)."""
-    key = (qs.db, cap, *key)
-    compiled = _COUNT_SQL.get(key)
-    if compiled is None:
-        pks = qs.order_by().values("pk")
-        sql, params = (pks if cap is None else pks[: cap + 1]).query.sql_with_params()
+def _compile(qs: QuerySet) -> _Statement:
+    compiler = qs.query.get_compiler(qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return _Statement(qs.db, "", (), (), (), empty=True)
+    columns = compiler.select[: compiler.col_count]
+    converters = compiler.get_converters([expression for expression, _, _ in columns])
+    return _Statement(
+        db=qs.db,
+        sql=sql,
+        params=tuple(params),
+        names=tuple(alias for _, _, alias in columns),
+        converters=tuple((i, tuple(funcs), expression) for i, (funcs, expression) in converters.items()),
+    )
+
+
+def _statement(key: tuple, build: Callable[[], QuerySet]) -> _Statement:
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _compile(build())
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def _fetch(key: tuple, build: Callable[[], QuerySet]) -> list[Row]:
+    """The rows of the `values()` queryset `build()` makes, as it would return them, from the statement cached at
+    `key` (compiled on first use)."""
+    statement = _statement(("rows", *key), build)
+    if statement.empty:
+        return []
+    connection = connections[statement.db]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        fetched = cursor.fetchall()
+    names = statement.names
+    rows = []
+    for values in fetched:
+        row = list(values)
+        for i, funcs, expression in statement.converters:
+            value = row[i]
+            for convert in funcs:
+                value = convert(value, expression, connection)
+            row[i] = value
+        rows.append(dict(zip(names, row, strict=True)))
+    return rows
+
+
+def _counts(wanted: list[tuple[tuple, Callable[[], QuerySet]]], cap: int | None = None) -> list[int]:
+    """The rows of each `build()` (at `key`), in one statement; with a cap, at most cap + 1 of each (the database
+    stops looking there)."""
+    statements = []
+    for key, build in wanted:
+
+        def counted(build: Callable[[], QuerySet] = build) -> QuerySet:
+            pks = build().order_by().values("pk")
+            return pks if cap is None else pks[: cap + 1]
+
+        statements.append(_statement(("count", cap, *key), counted))
+    sent = [s for s in statements if not s.empty]
+    found: list[int] = []
+    if sent:
         # The inner SQL is the ORM's own, its values passed as parameters: nothing here comes from a request.
-        compiled = (f"SELECT COUNT(*) FROM ({sql}) AS counted", tuple(params))  # noqa: S608
-        if len(_COUNT_SQL) >= _COUNT_SQL_MAX:
-            _COUNT_SQL.clear()
-        _COUNT_SQL[key] = compiled
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(*compiled)
-        return cursor.fetchone()[0]
+        sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM ({s.sql}) AS counted)" for s in sent)  # noqa: S608
+        with connections[sent[0].db].cursor() as cursor:
+            cursor.execute(sql, tuple(p for s in sent for p in s.params))
+            found = list(cursor.fetchone())
+    return [0 if s.empty else found.pop(0) for s in statements]
 
 
 def _rows(site: Site, kind: str, today: date, chaired_by: int | None) -> QuerySet:
-    qs = SOURCES[kind].rows(site, today)
+    source = SOURCES[kind]
+    qs = source.rows(site, today)
     if chaired_by is not None and kind == Kind.SITTING_STALE:
         qs = qs.filter(chair_id=chaired_by)
-    return qs
+    return qs.values(*source.columns)
+
+
+def alert_lists(
+    site: Site,
+    kinds: Iterable[str],
+    today: date,
+    *,
+    limit: int = LIST_LIMIT,
+    chaired_by: int | None = None,
+    count_cap: int | None = None,
+) -> dict[str, AlertList]:
+    """Each kind's count and first `limit` alerts: one query per kind for its rows, and one more for the counts of
+    the lists that fill their rows (the others count what they show). `chaired_by` (a user's id) keeps only the
+    sittings that user chairs. `count_cap` stops counting past that many: at national scale an exact count of a
+    long list (tens of thousands of decided cases) costs more than the rest of the dashboard, and "more than
+    1,000" says what the coordinator needs; the full list counts all."""
+    site_key = _site_key(site)
+    fetched: dict[str, list[Row]] = {}
+    full: list[tuple[str, tuple, Callable[[], QuerySet]]] = []
+    for kind in kinds:
+        key = (kind, today, site_key, chaired_by)
+
+        def build(kind: str = kind) -> QuerySet:
+            return _rows(site, kind, today, chaired_by)
+
+        fetched[kind] = _fetch((limit, *key), lambda build=build: build()[:limit])
+        if len(fetched[kind]) >= limit:
+            full.append((kind, key, build))
+    counted = dict(zip((kind for kind, _, _ in full), _counts([(k, b) for _, k, b in full], count_cap), strict=True))
+    lists = {}
+    for kind, rows in fetched.items():
+        count = counted.get(kind, len(rows))
+        capped = count_cap is not None and count > count_cap
+        shown = min(count, count_cap) if count_cap is not None else count
+        alert = SOURCES[kind].alert
+        lists[kind] = AlertList(kind, shown, [alert(row, site, today) for row in rows], capped)
+    return lists
 
 
 def alert_list(
@@ -659,17 +783,8 @@ def alert_list(
     chaired_by: int | None = None,
     count_cap: int | None = None,
 ) -> AlertList:
-    """One kind's count and first `limit` alerts, in at most two queries: the count only when the list is full.
-    `chaired_by` (a user's id) keeps only the sittings that user chairs. `count_cap` stops counting past that
-    many: at national scale an exact count of a long list (tens of thousands of decided cases) costs more than
-    the rest of the dashboard, and "more than 1,000" says what the coordinator needs; the full list counts all."""
-    qs = _rows(site, kind, today, chaired_by)
-    rows = list(qs[:limit])
-    count = len(rows) if len(rows) < limit else _count(qs, (kind, today, _site_key(site), chaired_by), count_cap)
-    capped = count_cap is not None and count > count_cap
-    shown = min(count, count_cap) if count_cap is not None else count
-    alert = SOURCES[kind].alert
-    return AlertList(kind, shown, [alert(row, site, today) for row in rows], capped)
+    """One kind's count and first `limit` alerts, in at most two queries: the count only when the list is full."""
+    return alert_lists(site, [kind], today, limit=limit, chaired_by=chaired_by, count_cap=count_cap)[kind]
 
 
 def alert_page(
@@ -684,8 +799,7 @@ def alert_page(
 def site_alerts(
     site: Site, *, today: date | None = None, limit: int = LIST_LIMIT, kinds: Iterable[str] | None = None
 ) -> SiteAlerts:
-    """The site's alerts of `kinds` (every kind by default): a count and up to `limit` items each, in at most two
-    queries per kind however many rows there are."""
+    """The site's alerts of `kinds` (every kind by default): a count and up to `limit` items each, in one query per
+    kind and one for the counts, however many rows there are."""
     today = today or timezone.localdate()
-    lists = {kind: alert_list(site, kind, today, limit=limit) for kind in (kinds or SOURCES)}
-    return SiteAlerts(site=site, today=today, lists=lists)
+    return SiteAlerts(site=site, today=today, lists=alert_lists(site, kinds or SOURCES, today, limit=limit))

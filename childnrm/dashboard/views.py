@@ -1,8 +1,8 @@
 """The dashboard: what is due, overdue or still to do across a site's cases, for its coordinator and chair.
 
 Each section is shown only to those who act on it (`SectionSpec.perms`, held at the site), with about ten
-rows and a link to its full list, paged. The page does a fixed number of queries: at most two per section
-(its rows, and its count when the rows fill the section), whatever the number of cases.
+rows and a link to its full list, paged. The page does a fixed number of queries, whatever the number of
+cases: one per section for its rows, and one for the counts of the sections whose rows fill them.
 
 Rows are built here, in Python, with their links already decided: whether the viewer may follow each kind
 of link is asked once per page, and each route is reversed once per page (`_Route`), not once per row.
@@ -164,6 +164,7 @@ class RowMaker:
         def route(name: str, perm: Perm | None = None, *, allowed: bool | None = None) -> _Route | None:
             return _Route(name) if (may(perm) if perm else allowed) else None
 
+        self.tags: dict[tuple[str, str, int], tuple[str, str]] = {}
         self.show_names = may(Perm.CHILD_VIEW_SITE)
         self.child = route("people:detail", Perm.CHILD_VIEW_SITE)
         self.referral = route("triage:triage", Perm.REFERRAL_TRIAGE)
@@ -182,11 +183,14 @@ class RowMaker:
                 return None
             return lambda a: Link(text, hidden(a), target(value(a)))
 
+        # Translated once per page, not once per row.
+        for_reference = " " + gettext("for %(reference)s")
+
         def by_referral(a: Alert) -> str:
-            return " " + gettext("for %(reference)s") % {"reference": a.referral_reference}
+            return for_reference % {"reference": a.referral_reference}
 
         def by_child(a: Alert) -> str:
-            return " " + gettext("for %(reference)s") % {"reference": a.child_reference}
+            return for_reference % {"reference": a.child_reference}
 
         def object_id(a: Alert) -> str:
             return a.object_id
@@ -219,7 +223,12 @@ class RowMaker:
         }
 
     def row(self, spec: SectionSpec, alert: Alert) -> Row:
-        tag, tag_class = _tag(spec, alert)
+        # Rows of a section due on the same day share their tag: worked out (and translated) once.
+        tag_key = (spec.kind, alert.kind, alert.days)
+        tagged = self.tags.get(tag_key)
+        if tagged is None:
+            tagged = self.tags[tag_key] = _tag(spec, alert)
+        tag, tag_class = tagged
         make_link = self.links.get(alert.kind)
         return Row(
             alert=alert,
@@ -247,13 +256,13 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
     user = request.user
     rows = RowMaker(user, site)
     chaired_by = _chaired_by(user, site)
+    specs = [spec for spec in SECTIONS if spec.visible_to(user, site)]
+    lists = clocks.alert_lists(
+        site, [spec.kind for spec in specs], today, limit=SECTION_ROWS, chaired_by=chaired_by, count_cap=COUNT_CAP
+    )
     sections = []
-    for spec in SECTIONS:
-        if not spec.visible_to(user, site):
-            continue
-        alerts = clocks.alert_list(
-            site, spec.kind, today, limit=SECTION_ROWS, chaired_by=chaired_by, count_cap=COUNT_CAP
-        )
+    for spec in specs:
+        alerts = lists[spec.kind]
         sections.append(
             Section(
                 spec=spec,

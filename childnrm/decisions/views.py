@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from markupsafe import Markup
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
@@ -246,6 +247,12 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     stage_words, status_words = _words(Stage.choices), _words(DecisionStatus.choices)
     meeting_words, item_words = _words(MeetingStatus.choices), _words(AgendaStage.choices)
+    # The words each row repeats, translated once for the page and written as the template's `_()` writes them (the
+    # translation as markup, the values put in escaped): some 150 translations a page otherwise.
+    decision_for = Markup(gettext("decision for %(reference)s"))  # noqa: S704 (our catalogue's words)
+    for_reference = Markup(gettext("for %(reference)s"))  # noqa: S704
+    record_stage = Markup(gettext("Record %(stage)s decision"))  # noqa: S704
+    record_words = {s: record_stage % {"stage": label.lower()} for s, label in stage_words.items()}
     starts: dict[int, str] = {}  # a sitting's date and time, written once for all its cases
     rows = []
     for item in items:
@@ -253,6 +260,7 @@ def index(request: HttpRequest) -> HttpResponse:
         if meeting.pk not in starts:
             starts[meeting.pk] = long_datetime(meeting.starts_at)
         stages = sorted(services.STAGES_ON_AGENDA.get(item.stage, ()), key=lambda s: s != Stage.REASONABLE_GROUNDS)
+        reference = {"reference": item.referral.reference}
         rows.append(
             {
                 "item": item,
@@ -265,6 +273,10 @@ def index(request: HttpRequest) -> HttpResponse:
                         "label": stage_words.get(s, s),
                         "decision": (d := drafts.get((item.referral_id, s, item.pk))),
                         "status": status_words.get(d.status, d.status) if d else "",
+                        # The link's and the button's words for a screen reader, and the button's.
+                        "decision_for": decision_for % reference if d else "",
+                        "for_reference": "" if d else for_reference % reference,
+                        "record": "" if d else record_words.get(s) or record_stage % {"stage": s.lower()},
                     }
                     for s in stages
                 ],
@@ -353,7 +365,9 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _draft_for_recording(request, decision_id)
     if isinstance(decision, HttpResponse):
         return decision
-    evidence_count = decision.evidence.count()
+    # The evidence read once, for its section's status here and for completeness (which lists it).
+    prefetch_related_objects([decision], "evidence")
+    evidence_count = len(decision.evidence.all())
     # The checks below ask for the sitting's voters four times (votes, completeness, quorum, training): read once.
     with rules.voters_read_once():
         eligible = services.decision_voters(decision)

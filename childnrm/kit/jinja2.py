@@ -26,6 +26,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from markupsafe import Markup, escape
 
@@ -73,13 +74,61 @@ def _macro(env: jinja2.Environment, name: str) -> Any:
     return getattr(env.get_template(f"govuk_frontend_jinja/components/{_MACRO_FILES[name]}/macro.html").module, name)
 
 
+# A question's HTML by its macro and parameters. The GOV.UK macros are pure functions of their parameters, and
+# drawing one costs 0.2-2 ms of CPU (a select of a dozen options, a list of sites as radios), the same on every
+# request for a filter form or a list of choices: kept with the environment, whole, and given again for the same
+# parameters.
+_MAX_MACRO_HTML = 512
+# Only questions whose parameters are the form's own words and choices: never one that carries what someone typed
+# (a text box with a value, a date's parts, an error message, which may quote the value, HTML such as a revealed
+# question with its answer), so no one's text is kept.
+_KEPT_MACROS = frozenset({"govukSelect", "govukRadios", "govukCheckboxes", "govukInput", "govukTextarea"})
+
+
+class _NotKept(Exception):
+    """Parameters holding a value of a type whose output cannot be told from its key (drawn, not kept)."""
+
+
+def _macro_key(value: Any) -> Any:
+    """A key equal for two parameter sets only when the macro draws them the same: in order (the attributes' order
+    is the HTML's), and with each text's type (a lazy translation is not a `str` to a template's test)."""
+    if value is None or value is True or value is False:
+        return value
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((k, _macro_key(v)) for k, v in value.items()))
+    if kind is list or kind is tuple:
+        return (kind, tuple(_macro_key(v) for v in value))
+    if kind is str or kind is int or isinstance(value, Promise):
+        return (kind, str(value))
+    raise _NotKept
+
+
+def _field_html(env: jinja2.Environment, name: str, params: dict[str, Any]) -> Markup:
+    if settings.DEBUG or name not in _KEPT_MACROS or params.get("errorMessage") or params.get("value"):
+        return _macro(env, name)(params)
+    try:
+        key = (name, _macro_key(params))
+    except _NotKept:
+        return _macro(env, name)(params)
+    kept: dict[tuple, Markup] | None = getattr(env, "_kit_field_html", None)
+    if kept is None:
+        kept = env._kit_field_html = {}  # type: ignore[attr-defined]
+    html = kept.get(key)
+    if html is None:
+        if len(kept) >= _MAX_MACRO_HTML:
+            kept.clear()
+        html = kept[key] = _macro(env, name)(params)
+    return html
+
+
 @jinja2.pass_environment
 def field(env: jinja2.Environment, bf: BoundField, **opts: Any) -> Any:
     """One question, rendered by the GOV.UK macro for its widget (kit.forms.field_macro)."""
     if bf.is_hidden:
         return bf  # Django's own rendering; it is HTML-safe (__html__)
     name, params = field_macro(bf, **opts)
-    html = _macro(env, name)(params)  # a macro returns escaped Markup
+    html = _field_html(env, name, params)  # a macro returns escaped Markup
     kept = kept_for(bf)  # files chosen before an error elsewhere on the page (kit.pending)
     if kept:
         html = Markup(env.get_template("includes/kept_uploads.html").render(kept)) + html  # noqa: S704 (autoescaped)

@@ -32,6 +32,9 @@ How it works
    add its weight from their own rows, children sharing nothing but common keys are not compared, and the
    result says so (`more_than_shown`), as it does when more than MAX_CANDIDATES were found. Counts that
    large are kept a few minutes. Below that size the ranking is exactly that of every child sharing a key.
+   The candidates are read as plain values (`_candidate_profiles`, one query with their referrals) and only
+   those shown are read as records: at a million children building a hundred records through the ORM cost
+   more than the blocking query (profiled, issue 15 item 5; docs/benchmarks.md).
 2. **Scoring.** Each candidate is compared feature by feature (`linkage_scoring.compare`). Every feature adds or
    subtracts points and says why, in words a coordinator can check ("Date of birth 4 March 2011 and
    3 April 2011: day and month swapped"). The points are log-odds-like weights set by hand from
@@ -85,6 +88,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -390,43 +394,63 @@ class Candidates(list):
 # (every other alignment, an alias, swapped or regrouped names, adds no more).
 NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME
 DRIVER_ROWS = 2_000  # when every key is common: holders of the rarest one compared, nearest birth years first
+# The children (this many times MAX_CANDIDATES) with most weight from the rarer keys, whose common keys are looked
+# up first: the weight of the MAX_CANDIDATES + 1st best of them bounds which of the others could still rank.
+COMMON_FIRST = 3
 
 
-def _year_sql(alias: str, year: int | None, estimated: bool) -> tuple[str, list]:
-    """`_year_filter` in SQL, for the candidate query."""
+def _year_parts(alias: str, year: int | None, estimated: bool) -> list[tuple[str, list]]:
+    """`_year_filter` as conditions no row meets twice, each a range of the search index (no OR within one)."""
     if year is None:
-        return "1 = 1", []
+        return [("1 = 1", [])]
     wide = f"{alias}.birth_year BETWEEN %s AND %s"
     wide_params = [year - YEAR_TOLERANCE_ESTIMATED, year + YEAR_TOLERANCE_ESTIMATED]
-    unknown = f"{alias}.birth_year IS NULL"
+    unknown = (f"{alias}.birth_year IS NULL", [])
     if estimated:
-        return f"({wide} OR {unknown})", wide_params
-    narrow = f"{alias}.birth_year BETWEEN %s AND %s"
-    return (
-        f"({narrow} OR ({wide} AND {alias}.birth_year_estimated) OR {unknown})",
-        [year - YEAR_TOLERANCE, year + YEAR_TOLERANCE, *wide_params],
-    )
+        return [(wide, wide_params), unknown]
+    narrow = [year - YEAR_TOLERANCE, year + YEAR_TOLERANCE]
+    return [
+        (f"{alias}.birth_year BETWEEN %s AND %s", narrow),
+        # The wider range of an estimated year, outside the narrow one (which the first part reads whole)
+        (
+            f"{alias}.birth_year_estimated AND {wide} AND {alias}.birth_year NOT BETWEEN %s AND %s",
+            [*wide_params, *narrow],
+        ),
+        unknown,
+    ]
+
+
+def _key_parts(alias: str, keys: Sequence[str], year: int | None, estimated: bool) -> list[tuple[str, list]]:
+    """Rows of these keys, as conditions no row meets twice: those of a birth year within the limits, and any
+    `x:` key (it carries day and month). Each is one range of the search index, read by an index-only scan."""
+    dated = [k for k in keys if not any_year(k)]
+    undated = [k for k in keys if any_year(k)]
+    parts = []
+    if dated:
+        in_dated = f'{alias}."key" IN ({", ".join(["%s"] * len(dated))})'
+        parts += [
+            (f"{in_dated} AND {years}", [*dated, *params]) for years, params in _year_parts(alias, year, estimated)
+        ]
+    if undated:
+        parts.append((f'{alias}."key" IN ({", ".join(["%s"] * len(undated))})', list(undated)))
+    return parts
 
 
 def _keys_sql(alias: str, keys: Sequence[str], year: int | None, estimated: bool) -> tuple[str, list]:
     """Rows of these keys: those of a birth year within the limits, and any `x:` key (it carries day and month)."""
-    dated = [k for k in keys if not any_year(k)]
-    undated = [k for k in keys if any_year(k)]
-    parts, params = [], []
-    if dated:
-        years, year_params = _year_sql(alias, year, estimated)
-        parts.append(f'({alias}."key" IN ({", ".join(["%s"] * len(dated))}) AND {years})')
-        params += [*dated, *year_params]
-    if undated:
-        parts.append(f'{alias}."key" IN ({", ".join(["%s"] * len(undated))})')
-        params += undated
-    return "(" + " OR ".join(parts) + ")", params
+    parts = _key_parts(alias, keys, year, estimated)
+    return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
-def _weight_sql(alias: str, weights: dict[str, float]) -> tuple[str, list]:
-    # double precision, as the ORM's FloatField was: ties among sums fall as they did
-    whens = " ".join(["WHEN %s THEN CAST(%s AS double precision)"] * len(weights))
+def _weight_sql(alias: str, weights: dict[str, int]) -> tuple[str, list]:
+    # Whole thousandths of a bit (`_milli`): sums of whole numbers are the same in any order, so two children
+    # sharing the same keys tie exactly and fall by birth year, then id (sums of floats differed in the last digit).
+    whens = " ".join(["WHEN %s THEN %s"] * len(weights))
     return f'CASE {alias}."key" {whens} ELSE 0 END', [p for k in sorted(weights) for p in (k, weights[k])]
+
+
+def _milli(weight: float) -> int:
+    return round(weight * 1000)  # key_weight is rounded to thousandths
 
 
 def _blocked(
@@ -449,42 +473,69 @@ def _blocked(
     MAX_CANDIDATES: either sets the signal, so the page can say that more records may exist than were shown.
     Below COMMON_KEY_CHILDREN holders per key (every register of 20,000 children here) the result is exactly
     that of ranking every child sharing any key.
+
+    The query (issue 15 item 5, profiled at a million children): each range of keys and birth years is read on
+    its own (an index-only scan; one condition with OR made PostgreSQL visit the table for every row), and the
+    common keys are looked up child by child (the (child, key) index), not by reading every holder: first for
+    the MAX_CANDIDATES * COMMON_FIRST children with most weight from the rarer keys, then only for the others
+    whose weight, with every common key added, could still reach the MAX_CANDIDATES + 1st best of those. The
+    children left out could not rank: the result is the same, without reading thousands of children's rows.
+    Weights are summed in whole thousandths (`_milli`), so equal sums tie exactly.
     """
     table = connection.ops.quote_name(ChildBlockingKey._meta.db_table)
     common = sorted(k for k in keys if counts[k] > COMMON_KEY_CHILDREN)
     rare = sorted(keys - set(common))
-    weights = {k: key_weight(counts[k], total) for k in keys}
+    weights = {k: _milli(key_weight(counts[k], total)) for k in keys}
     sites = ", ".join(["%s"] * len(site_ids))
     not_these = ", ".join(["%s"] * len(exclude))
     distance = "COALESCE(MIN(ABS(b.birth_year - %s)), 99)" if year is not None else "0"
     distance_params = [year] if year is not None else []
     limit = ""
     if rare:
-        driver, driver_params = _keys_sql("b", rare, year, estimated)
+        driver = _key_parts("r", rare, year, estimated)
         driver_weights = {k: weights[k] for k in rare}
     else:
         # Every key is common (one common name, no date to go by): the holders of the rarest key, nearest
         # birth years first, are the ones compared.
         rarest = min(common, key=lambda k: (counts[k], k))
         common.remove(rarest)
-        driver, driver_params = _keys_sql("b", [rarest], year, estimated)
+        driver = _key_parts("r", [rarest], year, estimated)
         driver_weights = {rarest: weights[rarest]}
         limit = f"ORDER BY 3, 1 DESC LIMIT {DRIVER_ROWS}"
+    rows = " UNION ALL ".join(
+        f"SELECT r.child_id, r.{connection.ops.quote_name('key')}, r.birth_year FROM {table} r "  # noqa: S608
+        f"WHERE r.site_id IN ({sites}) AND r.child_id NOT IN ({not_these}) AND {part}"
+        for part, _ in driver
+    )
+    rows_params = [p for _, part_params in driver for p in (*site_ids, *exclude, *part_params)]
     weight, weight_params = _weight_sql("b", driver_weights)
     found = (
-        f"SELECT b.child_id, SUM({weight}) AS weight, {distance} AS distance FROM {table} b "  # noqa: S608
-        f"WHERE b.site_id IN ({sites}) AND b.child_id NOT IN ({not_these}) AND {driver} GROUP BY b.child_id {limit}"
+        f"SELECT b.child_id, SUM({weight}) AS weight, {distance} AS distance "  # noqa: S608
+        f"FROM ({rows}) AS b GROUP BY b.child_id {limit}"
     )
-    params = [*weight_params, *distance_params, *site_ids, *exclude, *driver_params]
+    params = [*weight_params, *distance_params, *rows_params]
     if common:
         joined, joined_params = _keys_sql("c", common, year, estimated)
         also, also_params = _weight_sql("c", {k: weights[k] for k in common})
-        sql = (
-            f"WITH found AS ({found}) SELECT f.child_id, f.weight + COALESCE(SUM({also}), 0), f.distance "  # noqa: S608
-            f"FROM found f LEFT JOIN {table} c ON c.child_id = f.child_id AND c.site_id IN ({sites}) AND {joined} "
-            f"GROUP BY f.child_id, f.weight, f.distance"
+        most = sum(weights[k] for k in common)  # the most the common keys can add to any child
+        plus = (
+            f"COALESCE((SELECT SUM({also}) FROM {table} c "  # noqa: S608
+            f"WHERE c.child_id = {{}}.child_id AND c.site_id IN ({sites}) AND {joined}), 0)"
         )
-        params = [*params, *also_params, *site_ids, *joined_params]
+        plus_params = [*also_params, *site_ids, *joined_params]
+        first = MAX_CANDIDATES * COMMON_FIRST
+        sql = (
+            f"WITH found AS ({found}), "  # noqa: S608
+            f"best AS (SELECT child_id, weight, distance FROM found ORDER BY weight DESC, distance, child_id DESC "
+            f"LIMIT {first}), "
+            f"scored AS (SELECT t.child_id, t.weight + {plus.format('t')} AS weight, t.distance FROM best t), "
+            f"cut AS (SELECT weight FROM scored ORDER BY weight DESC LIMIT 1 OFFSET {MAX_CANDIDATES}) "
+            f"SELECT child_id, weight, distance FROM scored UNION ALL "
+            f"SELECT f.child_id, f.weight + {plus.format('f')}, f.distance FROM found f "
+            f"WHERE f.child_id NOT IN (SELECT child_id FROM best) "
+            f"AND f.weight + %s >= COALESCE((SELECT weight FROM cut), f.weight + %s)"
+        )
+        params = [*params, *plus_params, *plus_params, most, most]
     else:
         sql = f"SELECT child_id, weight, distance FROM ({found}) AS f"  # noqa: S608
     sql += f" ORDER BY 2 DESC, 3, 1 DESC LIMIT {MAX_CANDIDATES + 1}"
@@ -493,6 +544,58 @@ def _blocked(
         ids = [row[0] for row in cursor.fetchall()]
     held_back = len(ids) > MAX_CANDIDATES or bool(common) or bool(limit)
     return ids[:MAX_CANDIDATES], held_back
+
+
+def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Profile]:
+    """The profiles of these children (as `profile_of` makes them), from one query of plain values.
+
+    No model instances: building a hundred children with their referrals through the ORM cost more than the
+    blocking query at a million children. A row per referral (a child with none: one row without); the
+    referrals are joined on these children's ids, so that they are read through their index, not all of them.
+    """
+    rows = (
+        # At the sites searched, whatever the keys say: a record moved to another site is not compared here.
+        Child.objects.filter(pk__in=ids, site_id__in=site_ids)
+        .annotate(referral=FilteredRelation("referrals", condition=Q(referrals__child_id__in=ids)))
+        .order_by("id", "referral__created_at", "referral__id")  # the referrals in the order of `_referrals_prefetch`
+        .values_list(
+            "id",
+            "reference",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "sex",
+            "nationalities",
+            "referral__id",
+            "referral__reference",
+            "referral__aliases",
+            "referral__estimated_age_years",
+            "referral__submitted_at",
+            "referral__created_at",
+        )
+    )
+    children: dict[int, tuple] = {}
+    referrals: dict[int, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[0], row[:8])
+        if row[8] is not None:
+            reference, aliases, age, submitted_at, created_at = row[9:]
+            referrals.setdefault(row[0], []).append((reference, aliases, age, submitted_at or created_at))
+    return [
+        profile_from_values(
+            id=pk,
+            reference=row[1],
+            given_names=row[2],
+            family_name=row[3],
+            date_of_birth=row[4],
+            date_of_birth_estimated=row[5],
+            sex=row[6],
+            nationalities=row[7],
+            referrals=referrals.get(pk, ()),
+        )
+        for pk, row in children.items()
+    ]
 
 
 def candidates_for(
@@ -532,26 +635,23 @@ def candidates_for(
         return found
     name_counts = {k: n for k, n in counts.items() if k.startswith("n:")}
     shares = common_shares(name_counts, total)
-    others = (
-        # At the sites searched, whatever the keys say: a record moved to another site is not shown here.
-        Child.objects.filter(pk__in=ids, site_id__in=site_ids)
-        .select_related("site")
-        .prefetch_related(_referrals_prefetch())
-    )
     trained = trained_weights()
     # With a threshold and the hand-set points, a candidate whose date of birth, sex and nationality put it out
     # of reach of the threshold even with both names the same is not compared name by name: most blocked
     # candidates of a large register share a name and nothing else, and names are most of the comparing.
     # What is shown is the same; only the work is less.
     bare = replace(me, names=()) if threshold is not None and trained is None else None
-    for other in others:
-        profile = profile_of(other)
+    matches: list[Match] = []
+    for profile in _candidate_profiles(ids, site_ids):
         if bare is not None and compare(bare, replace(profile, names=())).score + NAME_POINTS_MOST < threshold:
             continue
-        found.append(Candidate(other, compare(me, profile, common=shares, trained=trained, searched=total)))
-    found.blocked, found.compared = len(ids), len(found)
+        matches.append(compare(me, profile, common=shares, trained=trained, searched=total))
+    found.blocked, found.compared = len(ids), len(matches)
     if threshold is not None:
-        found[:] = [c for c in found if c.match.score >= threshold]
+        matches = [m for m in matches if m.score >= threshold]
+    # Records are read whole only for the matches kept (at a million children most of those compared are not).
+    records = Child.objects.select_related("site").in_bulk([m.b.id for m in matches]) if matches else {}
+    found.extend(Candidate(records[m.b.id], m) for m in matches if m.b.id in records)
     found.sort(key=lambda c: (-c.match.score, c.child.reference))
     if limit is not None and len(found) > limit:
         found.more_than_shown = True  # matches beyond the page's limit are held back too: say so

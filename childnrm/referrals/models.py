@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,42 @@ from childnrm.referrals.vocab import ExploitationLocation
 
 def new_referral_reference() -> str:
     return random_reference("NRM-")
+
+
+def eighteenth_birthday(date_of_birth: date) -> date:
+    """The 18th birthday; a 29 February birthday falls on 1 March in a non-leap year (UK practice).
+
+    The rules' definition (`triage.eligibility` uses the same reading; a test pins the two together)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:
+        return date(date_of_birth.year + 18, 3, 1)
+
+
+def birth_date_from_estimated_age(years: int, on: date) -> date:
+    """The date of birth an estimated age stands for: turned `years` on `on` (see `triage.eligibility`)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February: 28 February is the latest day that makes the child `years` old
+        return date(on.year - years, 2, 28)
+
+
+def working_eighteenth_birthday(
+    date_of_birth: date | None, estimated_age_years: int | None, submitted_at: datetime | None
+) -> date | None:
+    """The 18th birthday on the rules' working date of birth (`triage.eligibility.working_birth_date`): the date of
+    birth, else the estimated age read as turned on the day of referral (UK time). None while no age is known, or an
+    estimated age is given but the referral is not yet made (its day is not known until then)."""
+    if date_of_birth is not None:
+        return eighteenth_birthday(date_of_birth)
+    if estimated_age_years is None or submitted_at is None:
+        return None
+    referred_on = timezone.localtime(submitted_at).date()
+    return eighteenth_birthday(birth_date_from_estimated_age(estimated_age_years, referred_on))
+
+
+# What the stored working 18th birthday is worked out from.
+TURNS_18_FROM = frozenset({"date_of_birth", "estimated_age_years", "submitted_at"})
 
 
 class ReferralStatus(models.TextChoices):
@@ -58,6 +96,10 @@ class Referral(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     date_of_birth_estimated = models.BooleanField(default=False)
     estimated_age_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Kept by save() from the three fields it is worked out from (`working_eighteenth_birthday`), so that lists of
+    # who is 18 by a day are a range on an index instead of a condition per estimated age. A QuerySet.update() of
+    # any of the three must set it too.
+    turns_18_on = models.DateField("Working 18th birthday", null=True, blank=True, editable=False)
     age_uncertain = models.BooleanField(default=False)
     age_disputed = models.BooleanField(default=False)
     sex = models.CharField(max_length=16, choices=Sex.choices, blank=True)
@@ -133,6 +175,11 @@ class Referral(models.Model):
             # The coordinator's queue, sorted by due date (= date referred) or by name, filtered by status.
             models.Index(fields=["site", "submitted_at", "id"], name="referral_queue_due_idx"),
             models.Index(fields=["site", "family_name", "given_names", "id"], name="referral_queue_name_idx"),
+            # The dashboard's "turned 18: waiting on consent": the site's accepted referrals 18 by today.
+            models.Index(fields=["site", "status", "turns_18_on"], name="referral_turns_18_idx"),
+            # The dashboard's children without a guardian: a child's accepted referrals at a site, read from the index
+            # alone (whether the child has one there, and which is the earliest).
+            models.Index(fields=["child", "site", "status", "submitted_at", "id"], name="referral_child_site_idx"),
         ]
         constraints = [
             # One referral per form submission: a form's reference is unique within the referring organisation.
@@ -145,6 +192,16 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or TURNS_18_FROM.intersection(update_fields):
+            self.turns_18_on = working_eighteenth_birthday(
+                self.date_of_birth, self.estimated_age_years, self.submitted_at
+            )
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "turns_18_on"}
+        super().save(*args, **kwargs)
 
     @property
     def child_display_name(self) -> str:

@@ -37,9 +37,20 @@ def submitted_referrals_where(user, perm: Perm) -> QuerySet[Referral]:
     return Referral.objects.filter(site_id__in=sites_where(user, perm)).exclude(status=ReferralStatus.DRAFT)
 
 
-def submitted_referral_get(user, reference: str, perm: Perm) -> Referral:
-    """One submitted referral of a site where the user holds `perm`: 404 otherwise, as if it did not exist."""
-    referral = submitted_referrals_where(user, perm).select_related("site", "child").filter(reference=reference).first()
+# A referral's organisations: who referred, where the child lives and where found (the triage page shows them).
+ORGANISATIONS = ("referrer_organisation", "residence_local_authority", "found_local_authority")
+
+
+def submitted_referral_get(user, reference: str, perm: Perm, *, related: tuple[str, ...] = ()) -> Referral:
+    """One submitted referral of a site where the user holds `perm`: 404 otherwise, as if it did not exist.
+
+    `related`: more relations read with it (one statement instead of one each, for a page that shows them)."""
+    referral = (
+        submitted_referrals_where(user, perm)
+        .select_related("site", "child", *related)
+        .filter(reference=reference)
+        .first()
+    )
     if referral is None:
         raise Http404
     return referral
@@ -73,8 +84,8 @@ def referral_get(user, reference: str) -> Referral:
     return referral
 
 
-def referral_get_for_triage(user, reference: str) -> Referral:
-    return submitted_referral_get(user, reference, Perm.REFERRAL_TRIAGE)
+def referral_get_for_triage(user, reference: str, *, related: tuple[str, ...] = ()) -> Referral:
+    return submitted_referral_get(user, reference, Perm.REFERRAL_TRIAGE, related=related)
 
 
 # Consent to remain in the NRM at 18: one record (AdultConsent rows on the child's cases), the latest answer in force.

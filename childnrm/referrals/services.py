@@ -62,6 +62,7 @@ EDITABLE_FIELDS = frozenset(
         "site",
         "child",
         "unmapped",
+        "turns_18_on",  # worked out by Referral.save()
         # Set only by importing a Home Office form.
         "form_reference",
         "form_fingerprint",

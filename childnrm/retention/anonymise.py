@@ -100,7 +100,7 @@ def case_anonymise(referral) -> dict[str, int]:
     from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, TieDeferral
     from childnrm.handovers.models import CaseTransfer
     from childnrm.panels.models import ConflictDeclaration
-    from childnrm.referrals.models import Referral, ReferralStatusChange
+    from childnrm.referrals.models import Referral, ReferralStatusChange, working_eighteenth_birthday
     from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
     from childnrm.triage.models import OnwardReferral, TriageAssessment
 
@@ -123,6 +123,8 @@ def case_anonymise(referral) -> dict[str, int]:
         aliases=[],
         date_of_birth=None,
         estimated_age_years=age_years,
+        # Worked out again from the age kept: the stored birthday would otherwise give the date of birth away.
+        turns_18_on=working_eighteenth_birthday(None, age_years, referral.submitted_at),
         gender_identity="",
         languages=[],
         ethnicity="",

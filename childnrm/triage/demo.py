@@ -14,7 +14,7 @@ from django.utils import timezone
 from childnrm.accounts.models import Role, Site
 from childnrm.people.demo import demo_email
 from childnrm.referrals.demo import complete_answers
-from childnrm.referrals.models import Referral, ReferralStatusChange
+from childnrm.referrals.models import Referral, ReferralStatusChange, working_eighteenth_birthday
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
 from childnrm.triage import eligibility
 from childnrm.triage.models import TriageAssessment
@@ -38,7 +38,9 @@ def submitted_referral(site_slug: str, *, submitted_on: date | None = None, **ov
 def backdate(referral: Referral, submitted_on: date) -> Referral:
     """Move a submission to an earlier day (at 10:00 UK time), re-applying the engine as of that day."""
     at = timezone.make_aware(datetime.combine(submitted_on, time(10, 0)))
-    Referral.objects.filter(pk=referral.pk).update(submitted_at=at)
+    # An update sends no save(): the stored 18th birthday moves with the day of referral (an estimated age).
+    turns_18_on = working_eighteenth_birthday(referral.date_of_birth, referral.estimated_age_years, at)
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=at, turns_18_on=turns_18_on)
     referral.refresh_from_db()
     ReferralStatusChange.objects.filter(referral=referral).update(at=at)
     assessment = referral.triage_assessments.first()

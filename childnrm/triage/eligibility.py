@@ -49,7 +49,13 @@ from django.utils.translation import gettext, gettext_noop
 from childnrm.accounts.models import Organisation, Site
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import Problem
-from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral
+from childnrm.referrals.models import (  # the 18th birthday rules, defined once beside `Referral.turns_18_on`
+    AdultConsent,
+    ConsentAnswer,
+    Referral,
+    birth_date_from_estimated_age,
+    eighteenth_birthday,
+)
 from childnrm.triage.models import TriageOutcome
 
 # Why only the SCA may decide, as clauses. Kept in English in an assessment's reasons (the rules' record);
@@ -64,14 +70,6 @@ RULES_VERSION = "2026-11"
 MIN_DAYS_BEFORE_18 = 100  # "more than 100 days before their 18th birthday"
 
 
-def eighteenth_birthday(date_of_birth: date) -> date:
-    """The 18th birthday; a 29 February birthday falls on 1 March in a non-leap year (UK practice)."""
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + 18)
-    except ValueError:
-        return date(date_of_birth.year + 18, 3, 1)
-
-
 def latest_birth_date_18_by(day: date) -> date:
     """The latest date of birth of someone who is 18 on `day` (inverse of `eighteenth_birthday`)."""
     try:
@@ -82,14 +80,6 @@ def latest_birth_date_18_by(day: date) -> date:
     while eighteenth_birthday(candidate) > day:
         candidate -= timedelta(days=1)
     return candidate
-
-
-def birth_date_from_estimated_age(years: int, on: date) -> date:
-    """The date of birth an estimated age stands for: turned `years` on `on` (see the module docstring)."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February: 28 February is the latest day that makes the child `years` old
-        return date(on.year - years, 2, 28)
 
 
 def working_birth_date(referral: Referral, on: date | None = None) -> tuple[date | None, bool]:

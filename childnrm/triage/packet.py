@@ -100,7 +100,18 @@ SECTIONS: list[tuple[str, list[str]]] = [
 ]
 # Bookkeeping, not part of the case: the row id, the web form's progress, the child record (given by reference).
 # form_sections is shown as sections of its own below; the fingerprint only detects a resubmission.
-NOT_IN_PACKET = {"id", "updated_at", "sections_saved", "child", "unmapped", "form_sections", "form_fingerprint"}
+# Bookkeeping, not what the referrer said: the working 18th birthday (`turns_18_on`) is worked out from the date of
+# birth or the estimated age, which the packet shows.
+NOT_IN_PACKET = {
+    "id",
+    "updated_at",
+    "sections_saved",
+    "child",
+    "unmapped",
+    "form_sections",
+    "form_fingerprint",
+    "turns_18_on",
+}
 
 LABELS = {
     "reference": gettext_noop("Referral reference"),

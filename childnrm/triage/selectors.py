@@ -11,9 +11,12 @@ policy in Python (`clocks.case_clock`). Filters are ranges and equalities on ind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from django.db import connections, router
 from django.db.models import (
     Case,
     DateField,
@@ -192,26 +195,106 @@ def _ordering(sort: str, sites: list[Site], today: date) -> list:
     return [due.asc(), "id"]
 
 
-def attach_triage_state(referrals: list[Referral]) -> list[Referral]:
-    """Give each referral of a page its latest assessment's outcomes, in one query for the whole page.
+# A page of the queue: its rows read by id, in one statement compiled once ----------------------------------------
 
-    (A subquery per row in the page query would also be evaluated for every row an OFFSET skips.)
-    """
-    latest: dict[int, TriageAssessment] = {}
-    assessments = (
-        TriageAssessment.objects.filter(referral_id__in=[r.pk for r in referrals])
-        .order_by("referral_id", "-assessed_at", "-id")
-        .only("referral_id", "outcome", "final_outcome", "confirmed_at")
+# The columns a queue row shows and its clock needs (the site is the caller's, one of the user's triage sites), in
+# the model's order of fields, as `Model.from_db` takes them.
+_SHOWN = {
+    "id",
+    "reference",
+    "status",
+    "submitted_at",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "estimated_age_years",
+    "site_id",
+    "child_id",
+}
+_PAGE_FIELDS = tuple(f.attname for f in Referral._meta.concrete_fields if f.attname in _SHOWN)
+# Stands for a page's referral ids in the statement compiled once (no id is negative).
+_ID = -16_000_000_017
+
+
+@dataclass(frozen=True)
+class _PageStatement:
+    sql: str
+    params: tuple[Any, ...]
+    ids_at: tuple[int, ...]  # the positions of the page's ids in `params`
+    names: tuple[str, ...]  # the columns: _PAGE_FIELDS, then the state annotated
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]  # (column, the backend's converters, expression)
+
+
+_page_statements: dict[tuple[Any, ...], _PageStatement] = {}
+
+
+def _page_statement(alias: str, size: int, user, link_sites: tuple[int, ...]) -> _PageStatement:
+    """The page's statement for `size` ids as Django writes it for this database, compiled once per page size and
+    per set of sites where the user decides links (`linkage.has_possible_earlier_record` counts only records at
+    those): building the clock's, the triage state's and the possible-earlier-record subqueries and compiling them
+    cost the ORM some 3-4 ms of CPU a page, the same for every page."""
+    key = (alias, size, link_sites)
+    found = _page_statements.get(key)
+    if found is not None:
+        return found
+    # The latest assessment's outcomes (a transferred case is assessed again at its new site).
+    latest = TriageAssessment.objects.filter(referral=OuterRef("pk")).order_by("-assessed_at", "-id")
+    rows = with_possible_earlier_record(
+        with_clock_state(Referral.objects.filter(pk__in=[_ID - i for i in range(size)])), user
+    ).annotate(
+        engine_outcome=Subquery(latest.values("outcome")[:1]),
+        final_outcome=Subquery(latest.values("final_outcome")[:1]),
+        triage_confirmed_at=Subquery(latest.values("confirmed_at")[:1], output_field=DateTimeField()),
     )
-    for assessment in assessments:
-        latest.setdefault(assessment.referral_id, assessment)
-    for referral in referrals:
-        found = latest.get(referral.pk)
+    names = (*_PAGE_FIELDS, "rg_decided", "rg_decided_on", "rg_outcome", "cg_decided", "cg_decided_on")
+    names += ("possible_earlier", "engine_outcome", "final_outcome", "triage_confirmed_at")
+    compiler = rows.values_list(*names).query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = tuple((i, tuple(fns), expression) for i, (fns, expression) in compiler.get_converters(fields).items())
+    ids_at = tuple(i for i, value in enumerate(params) if isinstance(value, int) and _ID - size < value <= _ID)
+    assert len(ids_at) == size, "each of the page's ids is one parameter"
+    if len(_page_statements) >= 256:  # page sizes times the sets of sites users decide links at: a few dozen
+        _page_statements.clear()
+    statement = _page_statements[key] = _PageStatement(sql, tuple(params), ids_at, names, converters)
+    return statement
+
+
+def queue_page_rows(ids: list[int], user, sites: list[Site]) -> list[Referral]:
+    """The referrals `ids` (a page of `queue_for`, so in the user's scope) with their clocks' state
+    (`with_clock_state`), whether each has a possible earlier record for this user to decide about
+    (`with_possible_earlier_record`) and their latest assessment's outcomes (`engine_outcome`, `triage_outcome`,
+    `triage_confirmed_at`), in the order of `ids`. One statement; each referral's site is the one in `sites`."""
+    if not ids:
+        return []
+    connection = connections[router.db_for_read(Referral)]
+    statement = _page_statement(connection.alias, len(ids), user, tuple(sorted(sites_where(user, Perm.CHILD_LINK))))
+    params = list(statement.params)
+    for at, pk in zip(statement.ids_at, ids, strict=True):
+        params[at] = pk
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        found = [list(row) for row in cursor.fetchall()]
+    for row in found:
+        for i, fns, expression in statement.converters:
+            for convert in fns:
+                row[i] = convert(row[i], expression, connection)
+    fields = len(_PAGE_FIELDS)
+    site_of = {site.pk: site for site in sites}
+    by_id: dict[int, Referral] = {}
+    for row in found:
+        referral = Referral.from_db(connection.alias, _PAGE_FIELDS, row[:fields])
+        referral.site = site_of[referral.site_id]  # type: ignore[index]
+        state = dict(zip(statement.names[fields:], row[fields:], strict=True))
         # Set on the page's rows as a queryset annotation would be (the model declares no such attribute).
-        referral.engine_outcome = found.outcome if found else ""  # type: ignore[attr-defined]
-        referral.triage_outcome = (found.final_outcome or found.outcome) if found else ""  # type: ignore[attr-defined]
-        referral.triage_confirmed_at = found.confirmed_at if found else None  # type: ignore[attr-defined]
-    return referrals
+        for name in ("rg_decided", "rg_decided_on", "rg_outcome", "cg_decided", "cg_decided_on", "possible_earlier"):
+            setattr(referral, name, state[name])
+        referral.engine_outcome = state["engine_outcome"] or ""  # type: ignore[attr-defined]
+        referral.triage_outcome = state["final_outcome"] or state["engine_outcome"] or ""  # type: ignore[attr-defined]
+        referral.triage_confirmed_at = state["triage_confirmed_at"]  # type: ignore[attr-defined]
+        by_id[referral.pk] = referral
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def case_packet_referral_get(user, reference: str) -> tuple[Referral, OnwardReferral | None]:

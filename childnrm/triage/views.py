@@ -27,7 +27,7 @@ from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
-from childnrm.referrals.selectors import referral_get_for_triage, submitted_referral_get
+from childnrm.referrals.selectors import ORGANISATIONS, referral_get_for_triage, submitted_referral_get
 from childnrm.referrals.services import ReferralStateError
 from childnrm.referrals.vocab import ExploitationType
 from childnrm.triage import eligibility
@@ -36,13 +36,11 @@ from childnrm.triage.forms import AdultConsentForm, FactsForm, QueueFilterForm, 
 from childnrm.triage.models import TriageOutcome
 from childnrm.triage.selectors import (
     QueueFilters,
-    attach_triage_state,
     case_packet_referral_get,
     clock_for,
     queue_for,
+    queue_page_rows,
     triage_sites,
-    with_clock_state,
-    with_possible_earlier_record,
 )
 from childnrm.triage.services import (
     CONSENT_PURPOSE,
@@ -102,20 +100,16 @@ class QueueRow:
     possible_earlier: bool = False  # an earlier record of the child may exist, not yet linked or rejected
 
 
-def queue_page(queue: QuerySet[Referral], number: str | None, *, user=None) -> Page[Any]:
+def queue_page(queue: QuerySet[Referral], number: str | None, *, user, sites: list[Site]) -> Page[Any]:
     """One page of the queue: the page's ids first (the index alone answers), then just those rows.
 
-    A deep page then skips over index entries rather than over joined rows. With `user`, each row also
-    says whether it has a possible earlier record that user may decide about.
+    A deep page then skips over index entries rather than over joined rows. Each row also has its clock's state,
+    its latest assessment's outcomes and whether it has a possible earlier record that `user` may decide about
+    (`queue_page_rows`, one statement); its site is the one of `sites` (the user's triage sites) that holds it.
     """
     # A page of ids, whose list is then replaced by those rows (hence Page[Any]).
     page: Page[Any] = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
-    ids = list(page.object_list)
-    rows = with_clock_state(queue.order_by().filter(pk__in=ids))
-    if user is not None:
-        rows = with_possible_earlier_record(rows, user)
-    by_id = {r.pk: r for r in rows}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page.object_list = queue_page_rows(list(page.object_list), user, sites)
     return page
 
 
@@ -126,7 +120,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, sites=sites)
     filters = form.filters() if form.is_bound else QueueFilters()
     page = queue_page(
-        queue_for(request.user, filters, today=today, sites=sites), request.GET.get("page"), user=request.user
+        queue_for(request.user, filters, today=today, sites=sites),
+        request.GET.get("page"),
+        user=request.user,
+        sites=sites,
     )
     rows = [
         QueueRow(
@@ -135,10 +132,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             clock=clock_for(r, today),
             state=str(TRIAGE_STATE[r.status][0]),
             state_class=TRIAGE_STATE[r.status][1],
-            outcome=str(OUTCOME_SHORT.get(getattr(r, "triage_outcome", ""), "")),  # set by attach_triage_state
+            outcome=str(OUTCOME_SHORT.get(getattr(r, "triage_outcome", ""), "")),  # set by queue_page_rows
             possible_earlier=getattr(r, "possible_earlier", False),
         )
-        for r in attach_triage_state(list(page.object_list))
+        for r in page.object_list
     ]
     audit_record(
         context=AuditContext.from_request(request),
@@ -178,7 +175,7 @@ def _other_sites(holding_site: Site) -> list[Site]:
 
 @requires(Perm.REFERRAL_TRIAGE)
 def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
-    referral = referral_get_for_triage(request.user, referral_reference)
+    referral = referral_get_for_triage(request.user, referral_reference, related=ORGANISATIONS)
     assessment = latest_assessment(referral)
     suggested = eligibility.suggested_site(referral, assessment) if assessment else None
     awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
@@ -249,7 +246,8 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "form": form,
             "clock": clock_for(referral, today),
             "age": age_text(referral, today),
-            "onward_referral": referral.onward_referrals.first(),
+            # Only when it was sent (its packet, a large JSON document, is not shown here).
+            "onward_referral": referral.onward_referrals.only("produced_at").first(),
             "exploitation_types": [str(EXPLOITATION_LABELS.get(t, t)) for t in referral.exploitation_types],
             # Possible earlier records of the child, to link or reject here (audited as shown).
             **earlier_records_context(request, referral),

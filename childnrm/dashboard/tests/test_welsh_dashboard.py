@@ -59,3 +59,33 @@ def test_the_clocks_tags_and_notes_are_in_welsh(welsh_site):
     paths = [reverse("dashboard:site", args=[welsh_site.slug])]
     paths += [reverse(f"dashboard:{slug}", args=[welsh_site.slug]) for slug in ("rg-overdue", "letters-not-produced")]
     assert walk_in_welsh(client, paths, names=names_on(user, welsh_site)) == {}
+
+
+def test_a_reconsideration_requested_is_noted_in_welsh(welsh_site):
+    """The open reconsideration window's note says a request came in ("request received" was left English: it has
+    none of the function words the walk looks for, so this test names it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from childnrm.decisions.models import Outcome
+    from childnrm.reviews.models import ReconsiderationRequest, RequesterKind
+    from childnrm.reviews.services import window_open
+
+    referral = accepted_referral(welsh_site.slug, submitted_on=days_ago(40))
+    decision = final_decision(referral, outcome=Outcome.NEGATIVE, decided_on=days_ago(3))
+    decision.finalised_at = timezone.now() - timedelta(days=3)  # signed off at the sitting
+    window_open(decision=decision, communicated_on=days_ago(2))
+    ReconsiderationRequest.objects.create(
+        decision=decision,
+        requester_kind=RequesterKind.SOCIAL_WORKER,
+        requester_name="Siân Jones",
+        details="Tystiolaeth newydd",
+        received_on=timezone.localdate(),
+        within_window=True,
+        recorded_by=demo_user(Role.COORDINATOR),
+    )
+    page = signed_in(demo_user(Role.COORDINATOR)).get(reverse("dashboard:reconsideration", args=[welsh_site.slug]))
+    html = page.content.decode()
+    assert referral.reference in html and "cais wedi dod i law" in html
+    assert "request received" not in html

@@ -156,3 +156,21 @@ def test_the_possible_matches_page_says_when_the_search_held_records_back(site, 
     monkeypatch.setattr(linkage, "MAX_CANDIDATES", 2)
     page = client.get(f"/children/{again.reference}/possible-matches/").content.decode()
     assert 'id="matches-held-back"' in page and "may not list every possible match" in page
+
+
+def test_a_child_sharing_a_common_key_too_ranks_first_though_its_common_keys_are_looked_up_last(site, monkeypatch):
+    # Both share the rare given name; only the first also shares the family name, common here (like Nguyen among a
+    # million). The common keys are looked up first for the best child by rare keys alone (the later record, on a
+    # tie), and then for any other child that could still rank: the one sharing the family name is found and ranks
+    # first, as if every child's common keys had been read.
+    for i in range(5):
+        make_child(site, f"Kiflomx{i}", "Weldezion", date(2011, 2, 1 + i))
+    same_family = make_child(site, "Habtom", "Weldezion", date(2011, 9, 3))
+    make_child(site, "Habtom", "Gebremeskel", date(2011, 9, 3))
+    again = make_child(site, "Habtom", "Weldezion", date(2011, 5, 17))
+    monkeypatch.setattr(linkage, "COMMON_KEY_CHILDREN", 3)
+    monkeypatch.setattr(linkage, "MAX_CANDIDATES", 1)
+    monkeypatch.setattr(linkage, "COMMON_FIRST", 1)
+    found = scored(again, site)
+    assert [c.child.pk for c in found] == [same_family.pk]
+    assert found.more_than_shown is True

@@ -234,6 +234,9 @@ def test_linking_at_triage_records_the_decision_audits_it_and_the_tag_goes(known
     page = coordinator.get(triage_url(again)).content.decode()
     assert f"{first.child.reference} is linked as an earlier record of the child referred in {again.reference}" in page
     assert 'app-earlier-record"' not in page
+    # Listed as linked, opening the other record.
+    linked = page.split("Linked as records of the same child", 1)[1].split("</ul>", 1)[0]
+    assert f'<a class="govuk-link" href="/children/{first.child.reference}/">{first.child.reference}</a>' in linked
     assert "Possible earlier record" not in queue_row(coordinator.get(QUEUE), again.reference)
 
 
