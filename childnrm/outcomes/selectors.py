@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.outcomes.models import MissingEpisode, OutcomeFollowUp, OutcomeReview
@@ -19,6 +20,12 @@ from childnrm.people.models import AssociationKind, Child, ChildAssociation
 
 # The associations that make someone an owner of a child's outcome reviews.
 OWNER_KINDS = (AssociationKind.LEAD_SOCIAL_WORKER, AssociationKind.ICTG)
+# What each owner is to the child, in the reader's language; "allocated guardian" in every nation (the kind's own
+# label names England and Wales's ICTG).
+OWNER_WORDS = {
+    AssociationKind.LEAD_SOCIAL_WORKER: gettext_lazy("lead social worker"),
+    AssociationKind.ICTG: gettext_lazy("allocated guardian"),
+}
 
 
 def _owner_of(user, child_ref: str = "pk") -> Exists:
@@ -143,4 +150,4 @@ def owner_labels(child: Child) -> list[tuple[str, str]]:
         .order_by("kind", "user__full_name")
     )
     owners = {u.pk for u in owners_of(child)}
-    return [(a.user.full_name, a.get_kind_display()) for a in rows if a.user_id in owners]
+    return [(a.user.full_name, str(OWNER_WORDS[a.kind])) for a in rows if a.user_id in owners]

@@ -85,3 +85,11 @@ def test_a_feedback_code_whose_random_letters_spell_english_is_not_english():
     """The child's one-time code DYD9-BE8C holds "BE" (a chance failure of the CI run of d9341d0)."""
     assert english_left("<html lang='cy'><p>Teipiwch y cod hwn:</p><p><strong>DYD9-BE8C</strong></p></html>") == []
     assert english_left("<p>Type in this code: DYD9-BE8C</p>") == ["Type in this code: DYD9-BE8C"]
+
+
+def test_english_without_function_words_is_found_and_links_and_names_inside_words_are_not():
+    """ "Sail resymol - request received" has no function word: the service's own words find it. A link's path and a
+    name that is only part of a longer word ("Document" in "OpenDocument") are not English to a reader."""
+    assert english_left("<p>Sail resymol – request received</p>") == ["Sail resymol – request received"]
+    assert english_left("<p>Ewch i http://127.0.0.1:8000/decisions/1/second-review/</p>") == []
+    assert english_left("<p>OpenDocument (ODS)</p>", names=["Document"]) == []

@@ -35,6 +35,7 @@ ALLOWED: tuple[str, ...] = (
     "QR",
     "GDPR",
     "OFFICIAL-SENSITIVE",  # the Government Security Classification marking is never translated
+    "Human Trafficking Case Data Standard",  # the UN/IOM standard's title, cited as published (the HTCDS export)
 )
 
 # Words that are English and not Welsh (so a Welsh sentence never trips them): the commonest function words and
@@ -120,6 +121,85 @@ ENGLISH_WORDS = frozenset(
         "change",
         "save",
         "cancel",
+        # The service's own nouns, verbs and states, for English left without any function word ("Sail resymol -
+        # request received" passed the walk with the list above alone). None is also a Welsh word.
+        *[
+            "request",
+            "requests",
+            "received",
+            "referral",
+            "referrals",
+            "decision",
+            "decisions",
+            "child",
+            "children",
+            "case",
+            "cases",
+            "details",
+            "reason",
+            "reasons",
+            "grounds",
+            "overdue",
+            "due",
+            "open",
+            "closed",
+            "view",
+            "edit",
+            "add",
+            "remove",
+            "delete",
+            "confirm",
+            "search",
+            "filter",
+            "apply",
+            "download",
+            "upload",
+            "file",
+            "files",
+            "document",
+            "documents",
+            "evidence",
+            "vote",
+            "votes",
+            "meeting",
+            "meetings",
+            "papers",
+            "outcome",
+            "outcomes",
+            "positive",
+            "negative",
+            "reasonable",
+            "conclusive",
+            "submitted",
+            "accepted",
+            "draft",
+            "letter",
+            "letters",
+            "guardian",
+            "none",
+            "review",
+            "reviews",
+            "report",
+            "name",
+            "week",
+            "weeks",
+            "days",
+            "today",
+            "record",
+            "records",
+            "show",
+            "hide",
+            "send",
+            "sent",
+            "started",
+            "ended",
+            "missing",
+            "action",
+            "actions",
+            "agreed",
+            "waiting",
+            "allocated",
+        ],
     ]
 )
 
@@ -171,7 +251,9 @@ def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern for every term, longest first (so a name wins over a word inside it): a page is read once
     however many names a walk allows."""
     ordered = sorted({t for t in terms if t}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(t) for t in ordered), flags=re.IGNORECASE) if ordered else None
+    # Whole words only: a name inside a longer word ("Document" in "OpenDocument") is not that name.
+    pattern = "|".join(re.escape(t) for t in ordered)
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", flags=re.IGNORECASE) if ordered else None
 
 
 def english_left(html: str, *, names: Iterable[str] = (), allow: Iterable[str] = ()) -> list[str]:
@@ -192,6 +274,7 @@ def english_left(html: str, *, names: Iterable[str] = (), allow: Iterable[str] =
         rest = re.sub(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", " ", rest)
         rest = terms.sub(" ", rest) if terms else rest
         rest = re.sub(r"\S+@\S+", " ", rest)  # email addresses
+        rest = re.sub(r"https?://\S+", " ", rest)  # links (an email's /decisions/1/second-review/)
         words = {w.lower() for w in re.findall(r"[^\W\d_]+", rest)}
         if words & ENGLISH_WORDS:
             found.append(" ".join(text.split()))
