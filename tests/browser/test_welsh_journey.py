@@ -134,6 +134,9 @@ def names_of(site: Site, users: Iterable[User]) -> list[str]:
         *Site.objects.values_list("name", flat=True),
         *Organisation.objects.values_list("name", flat=True),
         *apps.get_model("learning", "LibraryItemVersion").objects.values_list("title", flat=True),
+        # Every person's name: a sitting's page lists its attendees ("Independent Child Trafficking Guardian
+        # (Northbridge demo)" is the demo guardian's name, not English left untranslated).
+        *User.objects.values_list("full_name", flat=True),
     ]
     for user in users:
         names += [user.full_name, user.email]
