@@ -426,21 +426,6 @@ def refresh_derived_data(child_ids: list[int]) -> str:
 
 # ------------------------------------------------------------------------------------------------ audit events
 
-SEAL_FIELDS = (
-    "seq",
-    "prev_hash",
-    "occurred_at",
-    "actor_id",
-    "organisation_id",
-    "site_id",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "purpose",
-    "ip",
-    "detail",
-)
 PURPOSE_SITE = "Panel case management"
 PURPOSE_ASSOCIATED = "Work on a case I am associated with"
 PURPOSE_AUDIT = "Oversight of access to a child's record"
@@ -482,7 +467,7 @@ def seed_audit_events(
     hot_events: int,
     rng: random.Random,
 ) -> dict:
-    from childnrm.audit.chain import GENESIS_HASH, _key, seal
+    from childnrm.audit.chain import GENESIS_HASH, SEALED_FIELDS, _key, seal
     from childnrm.audit.services import forget_taken_seqs
 
     for i, s in enumerate(staff):
@@ -673,7 +658,7 @@ def seed_audit_events(
 
                 if n % check_every == 0 or n <= 50:
                     fields = json.loads(body)
-                    kwargs = dict(zip(SEAL_FIELDS, fields, strict=True))
+                    kwargs = dict(zip(SEALED_FIELDS, fields, strict=True))
                     kwargs["occurred_at"] = datetime.fromisoformat(kwargs["occurred_at"]).astimezone(UTC)
                     expected = seal(**kwargs)
                     if expected != digest:

@@ -47,6 +47,24 @@ def _derived_key(secret: str) -> bytes:
     return hashlib.sha256(("childnrm-audit:" + secret).encode()).digest()
 
 
+# The fields `seal` checks, in its order of arguments (the sealer's plain rows and the benchmark seeder read them so).
+SEALED_FIELDS = (
+    "seq",
+    "prev_hash",
+    "occurred_at",
+    "actor_id",
+    "organisation_id",
+    "site_id",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "ip",
+    "detail",
+)
+
+
 def seal(
     *,
     seq: int,

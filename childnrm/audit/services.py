@@ -25,6 +25,7 @@ from django.utils import timezone
 from childnrm.audit.chain import (
     GENESIS_HASH,
     LEAF_TEXT_SQL,
+    SEALED_FIELDS,
     _key,
     leaf,
     leaf_hash,
@@ -271,23 +272,7 @@ def _candidate(event: AuditEvent) -> _Candidate:
 # (ADR 0012, "the sealer reads tuples"). The values are the ones the ORM would give `seal_event` (the same
 # connection's loaders: timestamptz as UTC datetimes, inet and jsonb as text, the JSON then decoded as
 # JSONField decodes it), so the HMAC is checked on the same input.
-# The fields `seal` checks, in its order of arguments.
-_SEALED = (
-    "seq",
-    "prev_hash",
-    "occurred_at",
-    "actor_id",
-    "organisation_id",
-    "site_id",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "purpose",
-    "ip",
-    "detail",
-)
-_PG_CANDIDATE_COLUMNS = ", ".join([*(f"e.{name}" for name in _SEALED), "e.hash", LEAF_TEXT_SQL])
+_PG_CANDIDATE_COLUMNS = ", ".join([*(f"e.{name}" for name in SEALED_FIELDS), "e.hash", LEAF_TEXT_SQL])
 
 
 def _pg_candidates(query: str, params: list[Any]) -> list[_Candidate]:
@@ -297,7 +282,7 @@ def _pg_candidates(query: str, params: list[Any]) -> list[_Candidate]:
     candidates = []
     loads, key = json.loads, _key()
     for *values, mac, text in rows:
-        event = dict(zip(_SEALED, values, strict=True))
+        event = dict(zip(SEALED_FIELDS, values, strict=True))
         detail = event["detail"]
         event["detail"] = {} if detail == "{}" else loads(detail) if isinstance(detail, str) else detail
         expected = seal(**event, key=key)

@@ -20,7 +20,7 @@ from childnrm.burdens import selectors
 from childnrm.burdens.demo import load_demo_time
 from childnrm.burdens.tests.factories import decided_case
 from childnrm.burdens.views import _roles_together
-from childnrm.safeguarding.tests.test_guardian_agency_by_nation import SERVICE, no_english_guardian, set_aside
+from childnrm.safeguarding.tests.test_guardian_agency_by_nation import SERVICE, no_english_guardian_on, pages_opened
 from conftest import demo_user, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -38,15 +38,13 @@ def _pages(site: Site) -> dict[str, str]:
     load_demo_time()
     coordinator = signed_in(demo_user(Role.COORDINATOR, site.slug))
     admin = signed_in(demo_user(Role.SITE_ADMIN, site.slug))
-    pages = {}
-    for name, (client, url) in {
-        "the case's time": (coordinator, reverse("burdens:case", args=[decision.referral.reference])),
-        "the cost of the panel": (coordinator, reverse("burdens:costs")),
-        "the hourly rates": (admin, reverse("burdens:site-rates", args=[site.slug])),
-    }.items():
-        response = client.get(url)
-        assert response.status_code == 200, name
-        pages[name] = response.content.decode()
+    pages = pages_opened(
+        {
+            "the case's time": (coordinator, reverse("burdens:case", args=[decision.referral.reference])),
+            "the cost of the panel": (coordinator, reverse("burdens:costs")),
+            "the hourly rates": (admin, reverse("burdens:site-rates", args=[site.slug])),
+        }
+    )
     response = admin.post(reverse("burdens:site-rates", args=[site.slug]), {"rate_ictg": "lots"})
     pages["a rate not understood"] = response.content.decode()
     return pages
@@ -56,9 +54,7 @@ def test_the_cost_pages_name_the_nations_guardian(scottish_or_northern_irish_sit
     site = scottish_or_northern_irish_site
     nation = site.nation
     pages = _pages(site)
-    names = set_aside(site)
-    for page in pages.values():
-        no_english_guardian(page, names)
+    no_english_guardian_on(pages, site)
     for name in ("the case's time", "the cost of the panel", "the hourly rates"):
         assert shown(GUARDIAN[nation]) in pages[name], name
     assert shown(f"a guardian in the voluntary sector ({SERVICE[nation]})") in pages["the hourly rates"]

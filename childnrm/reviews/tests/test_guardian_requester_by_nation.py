@@ -13,7 +13,7 @@ from childnrm.accounts.tests.test_nations import shown
 from childnrm.reviews.models import RequesterKind
 from childnrm.reviews.tests import factories as f
 from childnrm.reviews.tests.test_reconsideration_rule import receive
-from childnrm.safeguarding.tests.test_guardian_agency_by_nation import SERVICE, no_english_guardian, set_aside
+from childnrm.safeguarding.tests.test_guardian_agency_by_nation import SERVICE, no_english_guardian_on, pages_opened
 from conftest import demo_user, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -31,26 +31,21 @@ def _pages(site) -> dict[str, str]:
         routed_through_name="Rowan Guardian",
     )
     client = signed_in(demo_user(Role.COORDINATOR, site.slug))
-    pages = {}
-    for name, url in {
-        "the list": reverse("reviews:reconsiderations"),
-        "asked by the guardian": reverse("reviews:reconsideration", args=[by_guardian.pk]),
-        "asked through the guardian": reverse("reviews:reconsideration", args=[through_guardian.pk]),
-        "a new request": reverse("reviews:reconsideration-new"),
-    }.items():
-        response = client.get(url)
-        assert response.status_code == 200, name
-        pages[name] = response.content.decode()
-    return pages
+    return pages_opened(
+        {
+            "the list": (client, reverse("reviews:reconsiderations")),
+            "asked by the guardian": (client, reverse("reviews:reconsideration", args=[by_guardian.pk])),
+            "asked through the guardian": (client, reverse("reviews:reconsideration", args=[through_guardian.pk])),
+            "a new request": (client, reverse("reviews:reconsideration-new")),
+        }
+    )
 
 
 def test_a_request_from_the_guardian_names_the_nations_guardian_service(scottish_or_northern_irish_site):
     site = scottish_or_northern_irish_site
     nation = site.nation
     pages = _pages(site)
-    names = set_aside(site)
-    for page in pages.values():
-        no_english_guardian(page, names)
+    no_english_guardian_on(pages, site)
     guardian = shown(f"The child's guardian ({SHORT[nation]})")
     for name in ("the list", "asked by the guardian", "a new request"):
         assert guardian in pages[name], name

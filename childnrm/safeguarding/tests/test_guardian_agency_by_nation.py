@@ -9,6 +9,7 @@ allocation say the nation's guardian service, never the Independent Child Traffi
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from childnrm.access.tests.welsh_every_route import stored_text
@@ -45,6 +46,23 @@ def set_aside(site: Site) -> list[str]:
     return sorted(set(names), key=len, reverse=True)
 
 
+def pages_opened(urls: dict[str, tuple[Client, str]]) -> dict[str, str]:
+    """Each named page's HTML, opened by its client: every one must open."""
+    pages = {}
+    for name, (client, url) in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        pages[name] = response.content.decode()
+    return pages
+
+
+def no_english_guardian_on(pages: dict[str, str], site: Site) -> None:
+    """Fails if any of the pages names England and Wales's guardian, other than in what `set_aside` keeps."""
+    names = set_aside(site)
+    for page in pages.values():
+        no_english_guardian(page, names)
+
+
 def no_english_guardian(page: str, names: list[str]) -> None:
     """Fails if the page names England and Wales's guardian, other than in the `names` set aside."""
     for name in names:
@@ -75,11 +93,7 @@ def _pages(site: Site) -> dict[str, str]:
         "a new action": reverse("safeguarding:action-add", args=[plan.pk]),
         "a new strategy discussion": reverse("safeguarding:strategy-add", args=[plan.child.reference]),
     }
-    pages = {}
-    for name, url in urls.items():
-        response = client.get(url)
-        assert response.status_code == 200, name
-        pages[name] = response.content.decode()
+    pages = pages_opened({name: (client, url) for name, url in urls.items()})
     return pages
 
 
@@ -87,9 +101,7 @@ def test_the_guardian_service_owning_an_action_is_named_as_the_nation_names_it(s
     site = scottish_or_northern_irish_site
     nation = site.nation
     pages = _pages(site)
-    names = set_aside(site)
-    for page in pages.values():
-        no_english_guardian(page, names)
+    no_english_guardian_on(pages, site)
     for name in ("the plan", "the action", "the child's safeguarding", "a new action", "a new strategy discussion"):
         assert SERVICE[nation] in pages[name], name
     # The discussion's agencies, as the child's page lists them.
