@@ -91,6 +91,7 @@ def _next_seq() -> int:
 # sealed as late well inside the sealer's grace (AUDIT_LATE_GRACE_SECONDS).
 SEQ_BLOCK = 32
 SEQ_BLOCK_SECONDS = 30.0
+TAKE_SEQ_BLOCK = "SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) FROM generate_series(1, %s)"
 
 
 @dataclass
@@ -116,10 +117,7 @@ def _next_pg_seq() -> int:
     with _taken_lock:
         if not _taken.seqs or _taken.owner != owner or now - _taken.taken_at > SEQ_BLOCK_SECONDS:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) FROM generate_series(1, %s)",
-                    [SEQ_BLOCK],
-                )
+                cursor.execute(TAKE_SEQ_BLOCK, [SEQ_BLOCK])
                 _taken.seqs[:] = sorted(row[0] for row in cursor.fetchall())
             _taken.owner, _taken.taken_at = owner, now
         return _taken.seqs.pop(0)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from childnrm.accounts.models import DayBasis, Site
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Kind
 from childnrm.decisions.models import DecisionStatus, Outcome, Stage
@@ -187,7 +186,7 @@ def test_another_sites_cases_never_count(northbridge):
 
 def test_the_alerts_take_the_same_number_of_queries_however_many_rows(northbridge):
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with CountedQueries() as captured:
             clocks.site_alerts(northbridge)
         return len(captured)
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.dashboard import clocks, views
 from childnrm.dashboard.clocks import Kind
 from childnrm.decisions.models import DecisionStatus, Outcome, Stage
@@ -247,7 +246,7 @@ def _cases(count: int) -> None:
 
 
 def _queries(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
+    with CountedQueries() as captured:
         assert client.get(path).status_code == 200
     return len(captured)
 

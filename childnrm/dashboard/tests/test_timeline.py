@@ -7,12 +7,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.dashboard.timeline import case_timeline
 from childnrm.decisions.models import Outcome, Stage
 from childnrm.decisions.tests import factories as decisions
@@ -114,9 +113,9 @@ def test_the_timeline_takes_the_same_number_of_queries_however_many_events(demo)
     small_child, large_child = small.child, large.child
     case_timeline(small_child, coordinator)  # the viewer's permissions are read once, then cached
 
-    with CaptureQueriesContext(connection) as few:
+    with CountedQueries() as few:
         small_events = case_timeline(small_child, coordinator)
-    with CaptureQueriesContext(connection) as many:
+    with CountedQueries() as many:
         large_events = case_timeline(large_child, coordinator)
     assert len(large_events) > len(small_events)
     assert len(many) == len(few), [q["sql"][:150] for q in many.captured_queries]
@@ -151,7 +150,7 @@ def test_every_kind_of_event_is_read_in_one_statement_in_order_with_its_link(dem
         )
     case_timeline(referral.child, coordinator)  # the viewer's permissions are read once, then cached
 
-    with CaptureQueriesContext(connection) as queries:
+    with CountedQueries() as queries:
         events = case_timeline(referral.child, coordinator)
 
     assert len(queries) == 1, [q["sql"][:150] for q in queries.captured_queries]

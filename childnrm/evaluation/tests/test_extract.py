@@ -11,9 +11,8 @@ from datetime import date
 
 import pycountry
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.evaluation import extract
 from childnrm.evaluation.extract import CaseSource, case_sources, columns_for, extract_rows, protect
 from childnrm.evaluation.models import FieldGroup
@@ -192,10 +191,10 @@ def test_every_country_has_a_region():
 def test_the_rows_take_the_same_queries_for_many_cases_as_for_few(demo):
     known_cases()
     site_id = demo_agreement().site_id
-    with CaptureQueriesContext(connection) as few:
+    with CountedQueries() as few:
         small = case_sources([site_id])
     many_cases("northbridge", 12)
-    with CaptureQueriesContext(connection) as many:
+    with CountedQueries() as many:
         large = case_sources([site_id])
     assert len(large) == len(small) + 12
-    assert len(many.captured_queries) == len(few.captured_queries) <= 6
+    assert len(many) == len(few) <= 6

@@ -16,6 +16,7 @@ from PIL import Image
 from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, Organisation, Role, Site, User
 from childnrm.audit.models import AuditEvent
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.information import services
 from childnrm.information.models import (
     InformationChase,
@@ -571,8 +572,6 @@ def test_demo_data_is_idempotent(demo):
 
 
 def test_lists_take_the_same_number_of_queries_however_many_rows(client_as, referral, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     # The session is renewed at most once a minute: a minute turning between two counts is not a query per row.
     settings.SESSION_RENEW_SECONDS = 3600
@@ -582,7 +581,7 @@ def test_lists_take_the_same_number_of_queries_however_many_rows(client_as, refe
     ask(referral)
 
     def queries(c, url) -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with CountedQueries() as captured:
             assert c.get(url).status_code == 200
         return len(captured)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.decisions.tests.factories import final_decision
 from childnrm.information.models import ResponseDocument
 from childnrm.information.tests.test_information import answer_form, ask, upload
@@ -128,7 +127,7 @@ def test_the_page_is_paged_and_costs_the_same_queries_however_much_the_case_hold
         chair.get(reverse("decisions:detail", args=[decision.pk]))
 
     def queries(reference: str, page: int = 1) -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with CountedQueries() as captured:
             assert audit_page(reference, page).status_code == 200
         return len(captured)
 

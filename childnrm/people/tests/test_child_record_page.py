@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.decisions.models import Stage
 from childnrm.decisions.tests import factories as decisions
 from childnrm.kit.dates import long_date
@@ -41,7 +40,7 @@ def decided_case(outcomes: int):
 
 
 def record_queries(client, child) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as queries:
+    with CountedQueries() as queries:
         body = client.get(reverse("people:detail", args=[child.reference])).content.decode()
     return len(queries), body
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from childnrm.accounts.models import Role, Site
 from childnrm.api.services import api_referral_submit
 from childnrm.audit.models import AuditEvent
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.people.models import ChildLinkDecision, LinkStatus, PossibleEarlierRecord
 from childnrm.referrals.models import Referral, ReferralSource
 from childnrm.referrals.tests.factories import submitted_referral
@@ -170,9 +169,9 @@ def test_the_tag_adds_no_query_per_row(refer, coordinator):
     refer()
 
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with CountedQueries() as captured:
             assert coordinator.get(QUEUE, {"status": "all"}).status_code == 200
-        return len(captured.captured_queries)
+        return len(captured)
 
     one_row = queries()
     flagged = [refer(family_name=name) for name in ("Krasniqui", "Krasniqe", "Krasnici", "Krasniqi", "Krasnichi")]

@@ -6,12 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from childnrm.accounts.models import DayBasis, Membership, Nation, Organisation, OrganisationType, Role, Site
 from childnrm.audit.models import AuditEvent
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.kit.dates import long_date
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -191,9 +190,9 @@ def test_the_list_is_audited_with_the_ids_on_the_page(demo, coordinator):
 
 
 def _queries_for_queue(coordinator) -> int:
-    with CaptureQueriesContext(connection) as captured:
+    with CountedQueries() as captured:
         assert coordinator.get(QUEUE, {"status": "all"}).status_code == 200
-    return len(captured.captured_queries)
+    return len(captured)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(demo, coordinator, django_assert_max_num_queries):

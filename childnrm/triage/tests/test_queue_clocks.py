@@ -11,11 +11,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
+from childnrm.core.tests.queries import CountedQueries
 from childnrm.dashboard import clocks as dashboard_clocks
 from childnrm.dashboard.clocks import Kind
 from childnrm.dashboard.tests.factories import accepted_referral, final_decision
@@ -233,9 +232,9 @@ def test_the_queue_with_decided_cases_takes_no_more_queries_than_with_one_row(no
     accepted_referral(submitted_on=ago(2))
 
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with CountedQueries() as captured:
             assert coordinator.get(QUEUE, {"status": "all"}).status_code == 200
-        return len(captured.captured_queries)
+        return len(captured)
 
     one_row = queries()
     for i, decided_days_ago in enumerate([None, 5, 29, 30, 31, 40]):
@@ -246,6 +245,6 @@ def test_the_queue_with_decided_cases_takes_no_more_queries_than_with_one_row(no
     final_decision(concluded, decided_on=ago(70))
     final_decision(concluded, stage=Stage.CONCLUSIVE_GROUNDS, decided_on=ago(1))
     assert queries() <= one_row
-    with CaptureQueriesContext(connection) as captured:
+    with CountedQueries() as captured:
         coordinator.get(QUEUE, {"overdue": "on"})
-    assert len(captured.captured_queries) <= one_row
+    assert len(captured) <= one_row
