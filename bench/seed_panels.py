@@ -695,6 +695,14 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
         ContextualLink,
     ):
         copy_instances(conn, model, out[model], log=log)
+    # COPY bypasses the decisions service, which keeps a referral's standing decisions as it finalises one.
+    from childnrm.decisions.standing import refresh_standing
+    from childnrm.referrals.models import Referral
+
+    t0 = time.perf_counter()
+    decided = Decision.objects.filter(status=DecisionStatus.FINAL).values("referral_id")
+    stood = refresh_standing(Referral.objects.filter(pk__in=decided))
+    log(f"standing decisions kept on {stood:,} referrals in {time.perf_counter() - t0:.1f}s")
     tables = [m._meta.db_table for m in out]
     with conn.cursor() as cur:
         for table in tables:

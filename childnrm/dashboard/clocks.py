@@ -69,9 +69,6 @@ from childnrm.triage.eligibility import eighteenth_birthday, latest_birth_date_1
 DUE_SOON_DAYS = 7
 LIST_LIMIT = 50
 
-# A decision that was final at some point: the current one, or one a later version replaced.
-DECIDED_STATUSES = (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED)
-
 
 class Kind:
     """Alert kinds (also the `kind` of a dashboard.Reminder)."""
@@ -148,14 +145,25 @@ _submitted_by = referral_clocks.submitted_by
 
 
 def rg_pending(site: Site) -> QuerySet[Referral]:
-    """Referrals of the site whose reasonable grounds clock runs (`referrals.clocks.rg_running`)."""
-    referrals = referral_clocks.rg_running(Referral.objects.filter(site=site))
-    return referrals.select_related("child").order_by("submitted_at", "id")
+    """Referrals of the site whose reasonable grounds clock runs (`referrals.clocks.rg_running`): with the site's
+    panel, referred, and no RG decision final, read from the date of the RG decision the referral keeps
+    (`standing_rg_decided_on`, empty until one is final) on its partial index, instead of an anti-join over every
+    RG decision."""
+    return (
+        Referral.objects.filter(
+            site=site,
+            status__in=referral_clocks.CLOCK_STATUSES,
+            submitted_at__isnull=False,
+            standing_rg_decided_on__isnull=True,
+        )
+        .select_related("child")
+        .order_by("submitted_at", "id")
+    )
 
 
 def rg_overdue(site: Site, today: date) -> QuerySet[Referral]:
     """The queue's "Only overdue" for this site: the same definition (`referrals.clocks.rg_overdue`)."""
-    return referral_clocks.rg_overdue(rg_pending(site), [site], today)
+    return rg_pending(site).filter(_submitted_by(referral_clocks.last_overdue_submission_day(site, today)))
 
 
 def rg_due_soon(site: Site, today: date) -> QuerySet[Referral]:
@@ -176,23 +184,36 @@ recovery_days = referral_clocks.recovery_days
 
 
 def cg_awaiting(site: Site) -> QuerySet[Decision]:
-    """Positive final RG decisions of accepted referrals without a final CG decision."""
+    """Positive final RG decisions of accepted referrals without a final CG decision, by the day of the RG.
+
+    Found from the standing decisions their referrals keep (`decisions.standing`) on their partial index, then each
+    one's final RG decision, instead of an anti-join over every CG decision."""
     return (
-        _current_final(site)
-        .filter(stage=Stage.REASONABLE_GROUNDS, outcome=Outcome.POSITIVE, referral__status=ReferralStatus.ACCEPTED)
-        .filter(~referral_clocks.decided(referral_clocks.CG_STAGE, referral="referral"))
+        Decision.objects.filter(
+            referral__site=site,
+            referral__status=ReferralStatus.ACCEPTED,
+            referral__standing_rg_outcome=Outcome.POSITIVE,
+            referral__standing_cg_decided_on__isnull=True,
+            stage=Stage.REASONABLE_GROUNDS,
+            status=DecisionStatus.FINAL,
+        )
         .select_related("referral", "referral__child")
-        .order_by("decided_on", "id")
+        # The referral's copy of the decision's date, so the database reads them in order from the index.
+        .order_by("referral__standing_rg_decided_on", "id")
     )
 
 
 def cg_in_recovery(site: Site, today: date) -> QuerySet[Decision]:
     """The CG cannot be decided yet: `referrals.clocks.earliest_cg_date` is after today."""
-    return cg_awaiting(site).filter(decided_on__gt=referral_clocks.last_rg_day_cg_due(site, today))
+    return cg_awaiting(site).filter(
+        referral__standing_rg_decided_on__gt=referral_clocks.last_rg_day_cg_due(site, today)
+    )
 
 
 def cg_ready(site: Site, today: date) -> QuerySet[Decision]:
-    return cg_awaiting(site).filter(decided_on__lte=referral_clocks.last_rg_day_cg_due(site, today))
+    return cg_awaiting(site).filter(
+        referral__standing_rg_decided_on__lte=referral_clocks.last_rg_day_cg_due(site, today)
+    )
 
 
 def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
@@ -208,19 +229,20 @@ def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
 
 
 def adult_consent_awaited(site: Site, today: date) -> QuerySet[Referral]:
-    """Accepted referrals, not yet decided at conclusive grounds, of young people now 18 without consent."""
-    cg_decided = Decision.objects.filter(
-        referral=OuterRef("pk"), stage=Stage.CONCLUSIVE_GROUNDS, status__in=DECIDED_STATUSES
-    )
+    """Accepted referrals, not yet decided at conclusive grounds (no standing CG decision), of young people now 18
+    without consent."""
     latest_answer = AdultConsent.objects.filter(referral=OuterRef("pk"), given_on__lte=today).order_by(
         "-given_on", "-recorded_at", "-id"
     )
     return (
         # 18 or over today on the stored working 18th birthday (`Referral.turns_18_on`): a range on its index.
         Referral.objects.filter(
-            site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False, turns_18_on__lte=today
+            site=site,
+            status=ReferralStatus.ACCEPTED,
+            submitted_at__isnull=False,
+            turns_18_on__lte=today,
+            standing_cg_decided_on__isnull=True,
         )
-        .filter(~Exists(cg_decided))
         .annotate(
             consent_answer=Subquery(latest_answer.values("answer")[:1]),
             consent_given_on=Subquery(latest_answer.values("given_on")[:1]),

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
+from childnrm.access.scoped import get_in_scope
 from childnrm.decisions.models import Decision, DecisionStatus, Stage
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus
 from childnrm.panels.selectors import HELD_HERE
@@ -68,21 +69,31 @@ _DECISION_RELATED = ("referral", "referral__site", "referral__child", "meeting",
 
 
 def decision_get(user, decision_id: int) -> Decision:
-    # A decision of a site where the user records decisions and sees every case is in scope whatever the rest of
+    # A decision of a site where the user records decisions and sees every case is in scope whatever else
     # `decisions_visible_to` says: found without building (and the database without weighing) its subqueries.
-    site_wide = _site_wide(user, Perm.DECISION_RECORD)
-    if site_wide:
-        decision = (
-            Decision.objects.select_related(*_DECISION_RELATED)
-            .filter(pk=decision_id, referral__site_id__in=site_wide)
-            .first()
-        )
-        if decision is not None:
-            return decision
-    decision = decisions_visible_to(user).select_related(*_DECISION_RELATED).filter(pk=decision_id).first()
-    if decision is None:
-        raise Http404
+    decision = get_in_scope(
+        Decision,
+        lambda: decisions_visible_to(user),
+        sites=_site_wide(user, Perm.DECISION_RECORD),
+        site_field="referral__site_id",
+        related=_DECISION_RELATED,
+        pk=decision_id,
+    )
+    _share_related(decision)
     return decision
+
+
+def _share_related(decision: Decision) -> None:
+    """The agenda item's sitting and case are the decision's own, already read: the checks that start from the
+    agenda item (voters, chair, quorum) use those instead of reading them again."""
+    item = decision.agenda_item
+    if item is None:
+        return
+    meeting = decision.meeting if decision.meeting_id is not None else None
+    if meeting is not None and item.meeting_id == meeting.pk:
+        item.meeting = meeting
+    if item.referral_id == decision.referral_id:
+        item.referral = decision.referral
 
 
 def agenda_items_for(user) -> QuerySet[AgendaItem]:

@@ -45,6 +45,7 @@ from childnrm.decisions.models import (
     TieDeferral,
     Vote,
 )
+from childnrm.decisions.standing import record_standing
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
@@ -531,10 +532,14 @@ def evidence_remove(*, evidence: DecisionEvidence, user, audit: AuditContext | N
 # --- Multi-agency input (issue 8 rule 5) ------------------------------------------------------------
 
 
-def agency_input_problems(decision: Decision) -> list[Problem]:
-    """Each statutory partner must have supplied evidence, or be recorded as holding nothing relevant."""
-    supplied = set(decision.evidence.values_list("agency", flat=True))
-    supplied |= set(decision.nil_returns.values_list("agency", flat=True))
+def agency_input_problems(decision: Decision, evidence: list[DecisionEvidence] | None = None) -> list[Problem]:
+    """Each statutory partner must have supplied evidence, or be recorded as holding nothing relevant. `evidence`:
+    the decision's evidence if the caller has read it already."""
+    if evidence is None:
+        supplied = set(decision.evidence.order_by().values_list("agency", flat=True))
+    else:
+        supplied = {e.agency for e in evidence}
+    supplied |= set(decision.nil_returns.order_by().values_list("agency", flat=True))
     return [
         Problem("agency-input", str(AGENCY_INPUT_MISSING[agency]))
         for agency in QUORUM_AGENCIES
@@ -758,16 +763,27 @@ class Tally:
         return gettext("%(positive)s positive, %(negative)s negative") % counts
 
 
-def vote_tally(decision: Decision) -> Tally:
-    counts = Counter(decision.votes.values_list("vote", flat=True))
+def votes_with_voters(decision: Decision) -> list[DecisionVote]:
+    """The decision's votes with their voters, in the model's order within a decision (agency, then pk): read once
+    for the checks that take `votes`."""
+    return list(decision.votes.select_related("voter").order_by("agency", "pk"))
+
+
+def vote_tally(decision: Decision, votes: list[DecisionVote] | None = None) -> Tally:
+    """The decision's votes counted; `votes`: the decision's votes if the caller has read them already."""
+    cast = decision.votes.order_by().values_list("vote", flat=True) if votes is None else (v.vote for v in votes)
+    counts = Counter(cast)
     return Tally(counts[Vote.POSITIVE], counts[Vote.NEGATIVE], counts[Vote.ABSTAIN])
 
 
-def dissenting_votes(decision: Decision) -> list[DecisionVote]:
-    """Every vote cast against the recorded outcome: each is dissent in its own right (an abstention is not)."""
+def dissenting_votes(decision: Decision, votes: list[DecisionVote] | None = None) -> list[DecisionVote]:
+    """Every vote cast against the recorded outcome: each is dissent in its own right (an abstention is not).
+    `votes`: the decision's votes with their voters, in the model's order, if the caller has read them already."""
     if decision.outcome not in (Outcome.POSITIVE, Outcome.NEGATIVE):
         return []
     against = Vote.NEGATIVE if decision.outcome == Outcome.POSITIVE else Vote.POSITIVE
+    if votes is not None:  # the model's order within a decision: agency, then pk
+        return [v for v in votes if v.vote == against]
     return list(decision.votes.filter(vote=against).select_related("voter").order_by("agency", "pk"))
 
 
@@ -780,14 +796,14 @@ def _outcome_words(outcome: str) -> str:
     return Outcome(outcome).label.lower()
 
 
-def vote_outcome_problems(decision: Decision) -> list[Problem]:
+def vote_outcome_problems(decision: Decision, votes: list[DecisionVote] | None = None) -> list[Problem]:
     """The outcome must be the majority of votes cast; a tie follows the site's rule; every vote against the
-    outcome needs its reasons. Empty when the votes and the outcome agree."""
+    outcome needs its reasons. Empty when the votes and the outcome agree. `votes`: as `dissenting_votes`."""
     if decision.agenda_item_id is None:
         return []
     if deferred_here(decision):
         return [Problem("tie-deferred", str(DEFERRED_MESSAGE))]
-    tally = vote_tally(decision)
+    tally = vote_tally(decision, votes)
     problems: list[Problem] = []
     if tally.cast == 0:
         if tally.abstain:
@@ -838,7 +854,7 @@ def vote_outcome_problems(decision: Decision) -> list[Problem]:
                 "outcome",
             )
         )
-    for vote in dissenting_votes(decision):
+    for vote in dissenting_votes(decision, votes):
         if not vote.reasons.strip():
             problems.append(
                 Problem(
@@ -1192,9 +1208,10 @@ def outcome_problems(decision: Decision) -> list[Problem]:
     return problems
 
 
-def decision_completeness(decision: Decision) -> list[Problem]:
+def decision_completeness(decision: Decision, votes: list[DecisionVote] | None = None) -> list[Problem]:
     """Everything missing before the chair can finalise, in the order of the record (empty when complete).
-    Each problem has a stable `code` (the pages that put it right are chosen by code) and the words shown."""
+    Each problem has a stable `code` (the pages that put it right are chosen by code) and the words shown.
+    `votes`: the decision's votes with their voters (`votes_with_voters`) if the caller has read them already."""
     problems: list[Problem] = []
     if not decision.guidance_version or not decision.test_applied:
         problems.append(Problem("guidance-version", gettext("Record the test applied and the guidance version")))
@@ -1205,7 +1222,7 @@ def decision_completeness(decision: Decision) -> list[Problem]:
         problems.append(Problem("evidence-missing", gettext("Add at least one piece of evidence the panel weighed")))
     elif any(not e.agency for e in evidence):
         problems.append(Problem("evidence-agency", gettext("Record which agency supplied each piece of evidence")))
-    problems += agency_input_problems(decision)
+    problems += agency_input_problems(decision, evidence)
     problems += findings_problems(decision)
     if not decision.credibility_reasoning:
         problems.append(
@@ -1239,7 +1256,8 @@ def decision_completeness(decision: Decision) -> list[Problem]:
     if item is None:
         problems.append(Problem("not-on-agenda", gettext("Put the decision on the agenda of a sitting")))
     else:
-        votes = list(decision.votes.select_related("voter"))
+        if votes is None:
+            votes = votes_with_voters(decision)
         voted = {v.voter_id for v in votes}
         eligible = decision_voters(decision)
         missing = [a.user.full_name for a in eligible if a.user_id not in voted]
@@ -1265,7 +1283,7 @@ def decision_completeness(decision: Decision) -> list[Problem]:
         problems.append(Problem("outcome-missing", gettext("Select the outcome"), "outcome"))
     if not decision.decided_on:
         problems.append(Problem("decided-on-missing", gettext("Enter the date of the decision"), "decided_on"))
-    problems += vote_outcome_problems(decision)
+    problems += vote_outcome_problems(decision, votes)
     problems += outcome_problems(decision)
     problems += finalise_check_problems(decision)  # registered by apps above this one (safeguarding's plan)
     if item is not None:
@@ -1339,13 +1357,15 @@ def _notify_second_review(decision_id: int) -> None:
 
 
 def _supersede_previous(decision: Decision) -> None:
-    """Once a new version is final, any earlier final version of the stage no longer stands."""
+    """Once a new version is final, any earlier final version of the stage no longer stands: this one does, and its
+    referral keeps its date and outcome (`record_standing`, for the lists of cases still to decide)."""
     Decision.objects.filter(
         referral_id=decision.referral_id,
         stage=decision.stage,
         version__lt=decision.version,
         status=DecisionStatus.FINAL,
     ).update(status=DecisionStatus.SUPERSEDED, updated_at=timezone.now())
+    record_standing(decision)
 
 
 # --- Corrections and second review ----------------------------------------------------------------

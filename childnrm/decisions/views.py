@@ -368,10 +368,11 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
     # The evidence read once, for its section's status here and for completeness (which lists it).
     prefetch_related_objects([decision], "evidence")
     evidence_count = len(decision.evidence.all())
+    votes = services.votes_with_voters(decision)  # for completeness's checks and the votes' status
     # The checks below ask for the sitting's voters four times (votes, completeness, quorum, training): read once.
     with rules.voters_read_once():
         eligible = services.decision_voters(decision)
-        problems = services.decision_completeness(decision)
+        problems = services.decision_completeness(decision, votes)
         warnings = services.decision_warnings(decision)
     # Completeness runs the multi-agency input check: its problems say whether the evidence section is complete.
     agency_ok = not any(p.code == "agency-input" for p in problems)
@@ -387,7 +388,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
         }
         for slug, title, hint in SECTIONS
     ]
-    voted = set(decision.votes.values_list("voter_id", flat=True))
+    voted = {v.voter_id for v in votes}
     votes_status = (
         "Completed"
         if eligible and all(a.user_id in voted for a in eligible)
@@ -958,6 +959,7 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 def _reading(decision: Decision) -> dict[str, object]:
+    votes = services.votes_with_voters(decision)  # the table, the dissent and the tally from one read
     return {
         # Only what was found is listed: nothing ticked counts unless its element was found.
         "acts": [LABELS["act"].get(c, c) for c in decision.act_found]
@@ -970,10 +972,10 @@ def _reading(decision: Decision) -> dict[str, object]:
         "types": [LABELS["type"].get(c, c) for c in decision.exploitation_types],
         "indicators": [LABELS["indicator"].get(c, c) for c in decision.indicators],
         "evidence_rows": list(decision.evidence.select_related("information_response", "referral_document")),
-        "vote_rows": list(decision.votes.select_related("voter").order_by("agency", "pk")),
+        "vote_rows": votes,
         # Every vote against the outcome is dissent, with its reasons (issue 8 rule 2).
-        "dissent_rows": services.dissenting_votes(decision),
-        "tally": services.vote_tally(decision),
+        "dissent_rows": services.dissenting_votes(decision, votes),
+        "tally": services.vote_tally(decision, votes),
         "tie_deferrals": _tie_deferrals(decision),
         "nil_returns": list(decision.nil_returns.select_related("recorded_by")),
         "guidance_title": guidance.version_title(decision.guidance_version),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
@@ -112,51 +113,87 @@ def present_voters(meeting: Meeting) -> QuerySet[MeetingAttendee]:
     return meeting.attendees.filter(present=True, voting=True).select_related("user", "user__organisation")
 
 
+@dataclass
+class _Sitting:
+    """What the checks read of one case at its sitting, once per page inside `voters_read_once()`."""
+
+    declarations: list[tuple[int, bool, int]]  # (attendee pk, has a conflict, the attendee's user pk)
+    present: list[MeetingAttendee]  # with their users and organisations, in the meeting's order of attendees
+    eligible: list[MeetingAttendee] | None = None  # `_eligible_voters`, once asked
+
+
+# Agenda item pk -> what the checks read of it, while a page reads them in `voters_read_once()`; None otherwise.
+_sittings: ContextVar[dict[int, _Sitting] | None] = ContextVar("sittings_read_once", default=None)
+
+
+@contextmanager
+def voters_read_once() -> Iterator[None]:
+    """Within the block, each agenda item's conflict declarations, present attendees and eligible voters are read
+    once however often the checks ask: a decision's task list asks for the voters four times (the votes' status,
+    completeness, quorum, training warnings) and for the declarations three (the voters, the chair's conflict, who
+    has not declared). Only for reading a page: nothing in the block may change attendance, declarations or
+    memberships."""
+    token = _sittings.set({})
+    try:
+        yield
+    finally:
+        _sittings.reset(token)
+
+
+def _sitting(agenda_item: AgendaItem) -> _Sitting | None:
+    """The agenda item's sitting as read once in `voters_read_once()` (two queries), or None outside the block."""
+    memo = _sittings.get()
+    if memo is None:
+        return None
+    if agenda_item.pk not in memo:
+        declarations = agenda_item.conflict_declarations.order_by().values_list(
+            "attendee_id", "has_conflict", "attendee__user_id"
+        )
+        # The model's order of attendees: within one meeting, its first key (the meeting) is the same for all.
+        present = agenda_item.meeting.attendees.filter(present=True).order_by("attends_as", "agency", "id")
+        memo[agenda_item.pk] = _Sitting(
+            declarations=list(declarations), present=list(present.select_related("user", "user__organisation"))
+        )
+    return memo[agenda_item.pk]
+
+
 def conflicted_user_ids(agenda_item: AgendaItem) -> set[int]:
+    if (sitting := _sitting(agenda_item)) is not None:
+        return {user_id for _, conflicted, user_id in sitting.declarations if conflicted}
     return set(agenda_item.conflict_declarations.filter(has_conflict=True).values_list("attendee__user_id", flat=True))
 
 
 def undeclared_attendees(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     """Present attendees who have not yet declared whether they have a conflict on this case."""
+    if (sitting := _sitting(agenda_item)) is not None:
+        declared = {attendee_id for attendee_id, _, _ in sitting.declarations}
+        return [a for a in sitting.present if a.pk not in declared]
     declared = set(agenda_item.conflict_declarations.values_list("attendee_id", flat=True))
     return [
         a for a in agenda_item.meeting.attendees.filter(present=True).select_related("user") if a.pk not in declared
     ]
 
 
-# Agenda item pk -> its eligible voters, while a page reads them in `voters_read_once()`; None otherwise.
-_voters_memo: ContextVar[dict[int, list[MeetingAttendee]] | None] = ContextVar("voters_memo", default=None)
-
-
-@contextmanager
-def voters_read_once() -> Iterator[None]:
-    """Within the block, `eligible_voters` reads each agenda item's voters once (three queries) however often the
-    checks ask: a decision's task list asks four times (the votes' status, completeness, quorum, training warnings).
-    Only for reading a page: nothing in the block may change attendance, declarations or memberships."""
-    token = _voters_memo.set({})
-    try:
-        yield
-    finally:
-        _voters_memo.reset(token)
-
-
 def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     """Who may vote on this case: present voting members who declared no conflict on it and whose seat
     they may hold (a seat refused by `seat_refusal` never counts, even if it was recorded before the rule)."""
-    memo = _voters_memo.get()
-    if memo is None:
-        return _eligible_voters(agenda_item)
-    if agenda_item.pk not in memo:
-        memo[agenda_item.pk] = _eligible_voters(agenda_item)
-    return list(memo[agenda_item.pk])  # a copy: callers may filter it in place
+    sitting = _sitting(agenda_item)
+    if sitting is None:
+        declared_clear = set(
+            agenda_item.conflict_declarations.filter(has_conflict=False).values_list("attendee_id", flat=True)
+        )
+        return _eligible_voters(agenda_item.meeting, present_voters(agenda_item.meeting), declared_clear)
+    if sitting.eligible is None:
+        declared_clear = {attendee_id for attendee_id, conflicted, _ in sitting.declarations if not conflicted}
+        voting = [a for a in sitting.present if a.voting]
+        sitting.eligible = _eligible_voters(agenda_item.meeting, voting, declared_clear)
+    return list(sitting.eligible)  # a copy: callers may filter it in place
 
 
-def _eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
-    declared_clear = set(
-        agenda_item.conflict_declarations.filter(has_conflict=False).values_list("attendee_id", flat=True)
-    )
-    meeting = agenda_item.meeting
-    clear = [a for a in present_voters(meeting) if a.pk in declared_clear]
+def _eligible_voters(
+    meeting: Meeting, voting: Iterable[MeetingAttendee], declared_clear: set[int]
+) -> list[MeetingAttendee]:
+    clear = [a for a in voting if a.pk in declared_clear]
     refused = seat_refusals(clear, meeting.site_id)
     return [a for a in clear if a.pk not in refused]
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
+from childnrm.access.scoped import get_in_scope
 from childnrm.people.models import (
     AssociationKind,
     Child,
@@ -59,14 +60,14 @@ def child_get(user, reference: str) -> Child:
     A child of a site where the user sees every case is found without the rest of children_visible_to's
     scope (its subqueries); any other child through the whole scope.
     """
-    children = Child.objects.select_related("site", "local_authority")
-    site_wide = sites_where(user, Perm.CHILD_VIEW_SITE) if getattr(user, "is_authenticated", False) else []
-    child = children.filter(site_id__in=site_wide, reference=reference).first() if site_wide else None
-    if child is None:
-        child = children_visible_to(user).select_related("site", "local_authority").filter(reference=reference).first()
-    if child is None:
-        raise Http404
-    return child
+    return get_in_scope(
+        Child,
+        lambda: children_visible_to(user),
+        sites=sites_where(user, Perm.CHILD_VIEW_SITE) if getattr(user, "is_authenticated", False) else [],
+        site_field="site_id",
+        related=("site", "local_authority"),
+        reference=reference,
+    )
 
 
 def child_get_for_audit(user, reference: str) -> Child:
@@ -159,9 +160,13 @@ def lead_social_worker_user_ids(child_id: int) -> set[int]:
     from childnrm.accounts.models import User
 
     child_ids = linked_child_ids(child_id)
-    current = LeadSocialWorker.objects.filter(child_id__in=child_ids, ends_at__isnull=True)
-    ids = {i for i in current.values_list("user_id", flat=True) if i is not None}
-    emails = [e for e in current.values_list("email", flat=True) if e]
+    current = list(
+        LeadSocialWorker.objects.filter(child_id__in=child_ids, ends_at__isnull=True)
+        .order_by()
+        .values_list("user_id", "email")
+    )
+    ids = {user_id for user_id, _ in current if user_id is not None}
+    emails = [email for _, email in current if email]
     if emails:
         email_match = Q()
         for email in emails:

@@ -56,6 +56,9 @@ def working_eighteenth_birthday(
 # What the stored working 18th birthday is worked out from.
 TURNS_18_FROM = frozenset({"date_of_birth", "estimated_age_years", "submitted_at"})
 
+# The standing decisions a referral keeps: written only by the decisions service (`decisions.standing`).
+STANDING_DECISION_FIELDS = frozenset({"standing_rg_decided_on", "standing_rg_outcome", "standing_cg_decided_on"})
+
 
 class ReferralStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -167,6 +170,15 @@ class Referral(models.Model):
     # "no" or "not known" on the task list (booleans and unknowns look the same before and after).
     sections_saved = models.JSONField(default=list, blank=True)
 
+    # The decision that stands at each stage (the one final version, `decisions.Decision`): its date, and at
+    # reasonable grounds its outcome; empty until one is final. Once final a stage stays decided (a correction or
+    # a reconsideration replaces the version, and these with it), so "no final decision at this stage" is a
+    # column here that lists such as the dashboard's read on a partial index, instead of an anti-join over every
+    # decision. Kept by `decisions.standing` as a decision becomes final; never written by `save()`.
+    standing_rg_decided_on = models.DateField("Reasonable grounds decided on", null=True, blank=True, editable=False)
+    standing_rg_outcome = models.CharField("Reasonable grounds outcome", max_length=16, blank=True, editable=False)
+    standing_cg_decided_on = models.DateField("Conclusive grounds decided on", null=True, blank=True, editable=False)
+
     class Meta:
         indexes = [
             models.Index(fields=["site", "status", "submitted_at"], name="referral_queue_idx"),
@@ -175,11 +187,31 @@ class Referral(models.Model):
             # The coordinator's queue, sorted by due date (= date referred) or by name, filtered by status.
             models.Index(fields=["site", "submitted_at", "id"], name="referral_queue_due_idx"),
             models.Index(fields=["site", "family_name", "given_names", "id"], name="referral_queue_name_idx"),
-            # The dashboard's "turned 18: waiting on consent": the site's accepted referrals 18 by today.
-            models.Index(fields=["site", "status", "turns_18_on"], name="referral_turns_18_idx"),
+            # The dashboard's "turned 18: waiting on consent": the site's accepted referrals, not decided at CG, 18 by
+            # today.
+            models.Index(
+                fields=["site", "turns_18_on"],
+                condition=models.Q(status="accepted", standing_cg_decided_on__isnull=True),
+                name="referral_consent_awaited_idx",
+            ),
             # The dashboard's children without a guardian: a child's accepted referrals at a site, read from the index
             # alone (whether the child has one there, and which is the earliest).
             models.Index(fields=["child", "site", "status", "submitted_at", "id"], name="referral_child_site_idx"),
+            # The dashboard's reasonable grounds due and overdue: the referrals whose RG clock runs, by date referred
+            # (`referrals.clocks.rg_running`).
+            models.Index(
+                fields=["site", "submitted_at", "id"],
+                condition=models.Q(status__in=["submitted", "accepted"], standing_rg_decided_on__isnull=True),
+                name="referral_rg_running_idx",
+            ),
+            # The dashboard's conclusive grounds in the recovery period or ready: a positive RG standing, no CG yet.
+            models.Index(
+                fields=["site", "standing_rg_decided_on"],
+                condition=models.Q(
+                    status="accepted", standing_rg_outcome="positive", standing_cg_decided_on__isnull=True
+                ),
+                name="referral_cg_awaited_idx",
+            ),
         ]
         constraints = [
             # One referral per form submission: a form's reference is unique within the referring organisation.
@@ -195,6 +227,17 @@ class Referral(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
+        stored = not self._state.adding and kwargs.get("using") in (None, self._state.db)
+        if update_fields is None and stored and not kwargs.get("force_insert"):
+            # Every loaded field but the standing decisions: a copy read before a decision became final must not
+            # undo what the decisions service stored.
+            kwargs["update_fields"] = update_fields = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key
+                and f.name not in STANDING_DECISION_FIELDS
+                and f.attname not in self.get_deferred_fields()
+            ]
         if update_fields is None or TURNS_18_FROM.intersection(update_fields):
             self.turns_18_on = working_eighteenth_birthday(
                 self.date_of_birth, self.estimated_age_years, self.submitted_at

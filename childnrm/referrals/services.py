@@ -15,7 +15,13 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
-from childnrm.referrals.models import Referral, ReferralSource, ReferralStatus, ReferralStatusChange
+from childnrm.referrals.models import (
+    STANDING_DECISION_FIELDS,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    ReferralStatusChange,
+)
 
 PURPOSE = "Making a referral"
 
@@ -63,6 +69,7 @@ EDITABLE_FIELDS = frozenset(
         "child",
         "unmapped",
         "turns_18_on",  # worked out by Referral.save()
+        *STANDING_DECISION_FIELDS,  # kept by the decisions service
         # Set only by importing a Home Office form.
         "form_reference",
         "form_fingerprint",

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
+from childnrm.access.scoped import get_in_scope
 from childnrm.panels.selectors import case_paper_referrals_for
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.safeguarding.models import (
@@ -64,15 +65,14 @@ def may_see_safeguarding(user, child: Child) -> bool:
 def safeguarding_child_get(user, reference: str) -> Child:
     # A child of a site where the user manages plans is in scope whatever else `safeguarding_children_for` says:
     # found without building (and the database without weighing) the guardian and meeting subqueries.
-    managed = sites_where(user, Perm.PLAN_MANAGE)
-    if managed:
-        child = Child.objects.select_related("site").filter(site_id__in=managed, reference=reference).first()
-        if child is not None:
-            return child
-    child = safeguarding_children_for(user).select_related("site").filter(reference=reference).first()
-    if child is None:
-        raise Http404
-    return child
+    return get_in_scope(
+        Child,
+        lambda: safeguarding_children_for(user),
+        sites=sites_where(user, Perm.PLAN_MANAGE),
+        site_field="site_id",
+        related=("site",),
+        reference=reference,
+    )
 
 
 def child_for_planning(user, reference: str) -> Child:
@@ -115,19 +115,14 @@ _PLAN_RELATED = ("child", "child__site", "agreed_at_meeting", "decision", "creat
 
 def plan_get(user, plan_id: int) -> SafeguardingPlan:
     # As `safeguarding_child_get`: a plan of a site where the user manages plans needs none of the wider scope.
-    managed = sites_where(user, Perm.PLAN_MANAGE)
-    if managed:
-        plan = (
-            SafeguardingPlan.objects.select_related(*_PLAN_RELATED)
-            .filter(pk=plan_id, child__site_id__in=managed)
-            .first()
-        )
-        if plan is not None:
-            return plan
-    plan = plans_visible_to(user).select_related(*_PLAN_RELATED).filter(pk=plan_id).first()
-    if plan is None:
-        raise Http404
-    return plan
+    return get_in_scope(
+        SafeguardingPlan,
+        lambda: plans_visible_to(user),
+        sites=sites_where(user, Perm.PLAN_MANAGE),
+        site_field="child__site_id",
+        related=_PLAN_RELATED,
+        pk=plan_id,
+    )
 
 
 def plan_for_planning(user, plan_id: int) -> SafeguardingPlan:

@@ -138,9 +138,17 @@ def _words(model: Any, field: str) -> dict[str, str]:
     return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
-def _with_history_words(updates: list[PlanActionUpdate]) -> list[PlanActionUpdate]:
-    """Each update's statuses in words (`from_words`, `to_words`) for includes/history.html."""
-    before, after = _words(PlanActionUpdate, "from_status"), _words(PlanActionUpdate, "to_status")
+def _history_words() -> tuple[dict[str, str], dict[str, str]]:
+    """An update's statuses' words, before and after, for `_with_history_words`."""
+    return _words(PlanActionUpdate, "from_status"), _words(PlanActionUpdate, "to_status")
+
+
+def _with_history_words(
+    updates: list[PlanActionUpdate], words: tuple[dict[str, str], dict[str, str]] | None = None
+) -> list[PlanActionUpdate]:
+    """Each update's statuses in words (`from_words`, `to_words`) for includes/history.html; `words`: the
+    `_history_words()` a page with several histories translated once."""
+    before, after = words or _history_words()
     for update in updates:
         update.from_words = before.get(update.from_status, update.from_status)
         update.to_words = after.get(update.to_status, update.to_status)
@@ -154,13 +162,14 @@ def action_rows(user, actions, today, where: Site | None = None) -> list[ActionR
     status = _words(PlanAction, "status")
     agency = nations.agency_labels(_words(PlanAction, "agency"), where)
     agreement = _words(PlanAction, "child_agreement")
+    history = _history_words()
     rows = []
     for a in actions:
         a.status_words = status.get(a.status, a.status)
         a.agency_words = agency.get(a.agency, a.agency)
         a.agreement_words = agreement.get(a.child_agreement, a.child_agreement)
         if "updates" in getattr(a, "_prefetched_objects_cache", {}):
-            _with_history_words(list(a.updates.all()))
+            _with_history_words(list(a.updates.all()), history)
         rows.append(
             ActionRow(
                 action=a,
@@ -179,9 +188,11 @@ def action_rows(user, actions, today, where: Site | None = None) -> list[ActionR
 def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.safeguarding_child_get(request.user, reference)
     today = timezone.localdate()
-    plan = selectors.active_plan_of(child)
+    # The child's plans in one read, newest first: the active one (as `active_plan_of` finds it) and the earlier.
+    plans = list(child.safeguarding_plans.select_related("agreed_at_meeting", "closed_by"))
+    plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
+    earlier = [p for p in plans if p.status != PlanStatus.ACTIVE]
     actions = action_rows(request.user, _with_updates(plan.actions.all()), today, child.site) if plan else []
-    earlier = list(child.safeguarding_plans.exclude(status=PlanStatus.ACTIVE).select_related("closed_by"))
     periods = list(child.statutory_periods.select_related("recorded_by", "from_referral__referral"))
     discussions = list(child.strategy_discussions.select_related("recorded_by", "from_referral__referral"))
     for discussion in discussions:

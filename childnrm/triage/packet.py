@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 from childnrm.accounts import nations
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
-from childnrm.referrals.models import Referral
+from childnrm.referrals.models import STANDING_DECISION_FIELDS, Referral
 from childnrm.referrals.vocab import (
     ONS_2021_ETHNICITY,
     ExploitationType,
@@ -101,7 +101,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
 # Bookkeeping, not part of the case: the row id, the web form's progress, the child record (given by reference).
 # form_sections is shown as sections of its own below; the fingerprint only detects a resubmission.
 # Bookkeeping, not what the referrer said: the working 18th birthday (`turns_18_on`) is worked out from the date of
-# birth or the estimated age, which the packet shows.
+# birth or the estimated age, which the packet shows; the standing decisions are the decisions' own.
 NOT_IN_PACKET = {
     "id",
     "updated_at",
@@ -111,6 +111,7 @@ NOT_IN_PACKET = {
     "form_sections",
     "form_fingerprint",
     "turns_18_on",
+    *STANDING_DECISION_FIELDS,
 }
 
 LABELS = {

@@ -1,7 +1,8 @@
 """Cases at the stages the clocks watch: accepted through triage, decided, planned and asked about.
 
 Referrals are made and accepted through the real services; the rows of the stages other engineers
-are still building (decisions, plans, information requests) are written with the ORM here.
+are still building (decisions, plans, information requests) are written with the ORM here (a decision's
+referral then keeps it as the decisions service would: `decisions.standing.refresh_standing`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Organisation, Role, Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.standing import refresh_standing
 from childnrm.information.models import InformationRequest, LawfulBasis, RequestStatus
 from childnrm.panels.models import Agency
 from childnrm.people.models import Child
@@ -48,7 +50,7 @@ def final_decision(
     site_slug = referral.site.slug
     chair = demo_user(Role.CHAIR, site_slug)
     version = Decision.objects.filter(referral=referral, stage=stage).count() + 1
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         referral=referral,
         stage=stage,
         version=version,
@@ -68,6 +70,9 @@ def final_decision(
         finalised_by=chair if status != DecisionStatus.DRAFT else None,
         finalised_at=timezone.now() if status != DecisionStatus.DRAFT else None,
     )
+    # Written with the ORM, not through the service that finalises: the referral's standing decisions from the table.
+    refresh_standing(Referral.objects.filter(pk=referral.pk))
+    return decision
 
 
 def plan_with_action(child: Child, *, due_on: date, status: str = ActionStatus.NOT_STARTED, owner=None) -> PlanAction:

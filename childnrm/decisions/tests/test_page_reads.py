@@ -6,24 +6,33 @@ from __future__ import annotations
 import re
 
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from markupsafe import escape
 
 from childnrm.accounts.models import Role
-from childnrm.decisions.models import Decision, Stage
-from childnrm.decisions.tests.factories import demo, draft_decision, sitting
+from childnrm.core.tests.queries import CountedQueries
+from childnrm.decisions.models import Decision, DecisionVote, Stage
+from childnrm.decisions.tests.factories import demo, draft_decision, sample_decision, sitting
 from childnrm.panels import rules
-from childnrm.panels.models import ConflictDeclaration
+from childnrm.panels.models import ConflictDeclaration, Meeting, MeetingAttendee
 from childnrm.panels.tests.factories import accepted_referral
+from childnrm.referrals.models import Referral
 from conftest import signed_in
 
 SITE = "northbridge"
 
 
+def _reads(queries: list[dict], model: type[Model]) -> int:
+    """Statements reading `model`'s table first (not through a join)."""
+    table = model._meta.db_table
+    return sum(1 for q in queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"])
+
+
 def _declarations_read(queries: list[dict]) -> int:
     """Statements reading who declared no conflict on a case: `eligible_voters` runs one each time it reads."""
-    table = ConflictDeclaration._meta.db_table
-    return sum(1 for q in queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"])
+    return _reads(queries, ConflictDeclaration)
 
 
 def test_the_task_list_reads_the_sittings_voters_once_and_shows_what_the_checks_find(client_as):
@@ -35,12 +44,30 @@ def test_the_task_list_reads_the_sittings_voters_once_and_shows_what_the_checks_
     body = page.content.decode()
     assert page.status_code == 200
     # The votes' status, completeness, quorum and the training warnings all ask; the page reads once.
-    # Three reads of the declarations: the voters, the chair's conflict and who has not declared (six before).
-    assert _declarations_read(ctx.captured_queries) == 3
+    # One read of the declarations for the voters, the chair's conflict and who has not declared (six before).
+    assert _declarations_read(ctx.captured_queries) == 1
     assert f"0 of {len(eligible)} eligible members recorded" in body
     assert "Record the vote of" in body and "Still needed before sign-off" in body
     # The evidence section says what the multi-agency check says: nothing supplied yet.
     assert re.search(r'id="task-evidence-status"><strong class="govuk-tag govuk-tag--blue">Not started', body)
+
+
+def test_the_task_list_and_the_record_read_the_votes_once_and_the_sitting_and_case_with_the_decision(client_as):
+    decision = sample_decision(SITE)  # one vote, one piece of evidence
+    client = client_as(Role.COORDINATOR)
+    for name in ("decisions:record", "decisions:detail"):
+        with CountedQueries() as captured:
+            page = client.get(reverse(name, args=[decision.pk]))
+        assert page.status_code == 200
+        assert _reads(captured.counted, DecisionVote) == 1, name  # the status or table, the tally and the dissent
+    body = page.content.decode()
+    vote = decision.votes.get()
+    assert escape(vote.voter.full_name) in body
+    # The task list's checks start from the agenda item: its sitting and case are the decision's, read with it.
+    with CountedQueries() as captured:
+        body = client.get(reverse("decisions:record", args=[decision.pk])).content.decode()
+    assert _reads(captured.counted, Meeting) == 0 and _reads(captured.counted, Referral) == 0
+    assert "1 of " in body and "eligible members recorded" in body
 
 
 def test_voters_read_once_answers_from_the_first_read_only_inside_the_block(demo):
@@ -58,6 +85,26 @@ def test_voters_read_once_answers_from_the_first_read_only_inside_the_block(demo
     declaration.has_conflict = True
     declaration.save(update_fields=["has_conflict"])
     assert first[0].user_id not in {a.user_id for a in rules.eligible_voters(item)}
+
+
+def test_inside_the_block_the_sittings_checks_answer_as_outside_it_from_one_read_of_the_sitting(demo):
+    decision = draft_decision(SITE)
+    item = decision.agenda_item
+    first, second = rules.eligible_voters(item)[:2]
+    conflicted = item.conflict_declarations.get(attendee=first)
+    conflicted.has_conflict = True
+    conflicted.save(update_fields=["has_conflict"])
+    item.conflict_declarations.filter(attendee=second).delete()  # not yet declared
+    outside = (rules.eligible_voters(item), rules.conflicted_user_ids(item), rules.undeclared_attendees(item))
+    assert first.user_id in outside[1] and second in outside[2]
+    assert not {first, second} & set(outside[0])
+    with rules.voters_read_once(), CountedQueries() as captured:
+        inside = (rules.eligible_voters(item), rules.conflicted_user_ids(item), rules.undeclared_attendees(item))
+        assert rules.sitting_problems(item) == rules.sitting_problems(item)
+    assert inside == outside
+    # One read each of the declarations and of the present attendees, however many checks ask.
+    assert _reads(captured.counted, ConflictDeclaration) == 1
+    assert _reads(captured.counted, MeetingAttendee) == 1
 
 
 def test_decisions_at_sittings_shows_each_case_with_its_words_and_one_working_form_each(client_as):

@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Organisation, Role, Site
+from childnrm.dashboard import clocks
+from childnrm.dashboard.clocks import Kind
 from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.decisions.tests.factories import final_decision, record_complete
@@ -18,11 +20,17 @@ from childnrm.panels import services as panel_services
 from childnrm.panels.models import Agency, AgendaItem, AttendsAs, Meeting, PanelMember
 from childnrm.panels.rules import SEAT_ORGANISATION_TYPE
 from childnrm.people.demo import DEMO_EMAIL_DOMAIN, demo_account
+from childnrm.referrals.models import Referral
 from childnrm.reviews import services
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+def standing_rg(decision: Decision) -> tuple:
+    referral = Referral.objects.get(pk=decision.referral_id)
+    return referral.standing_rg_decided_on, referral.standing_rg_outcome
 
 
 def fresh_panel_meeting(site: Site, original_voters: set[int], chair) -> Meeting:
@@ -100,6 +108,7 @@ def test_a_reconsideration_decided_through_the_decisions_services(demo, client_a
     with pytest.raises(services.ReviewStateError):
         services.reconsideration_decide(reconsideration=asked, user=coordinator)
     record_complete(draft, outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    assert standing_rg(original) == (original.decided_on, Outcome.NEGATIVE)  # the original stands until then
     decided = decision_services.decision_finalise(decision=draft, user=chair)
     assert decided.status == DecisionStatus.FINAL
     assert not set(decided.votes.values_list("voter_id", flat=True)) & voters
@@ -110,3 +119,8 @@ def test_a_reconsideration_decided_through_the_decisions_services(demo, client_a
     assert asked.status == ReconsiderationStatus.DECIDED
     assert asked.reconsidered_decision == decided
     assert original.status == DecisionStatus.SUPERSEDED
+    # Overturned: the referral keeps the positive decision, and the case waits out the recovery period on the
+    # dashboard (which reads the referral's standing decisions).
+    assert standing_rg(original) == (decided.decided_on, Outcome.POSITIVE)
+    recovery = clocks.alert_list(site, Kind.CG_RECOVERY, timezone.localdate(), limit=1000)
+    assert str(decided.pk) in {a.object_id for a in recovery.items}
