@@ -19,7 +19,11 @@ recall of true pairs among those fetched (an untimed second search with no thres
 so that a speed-up that drops true candidates shows.
 
 `--module PATH` times `candidates_for` from another copy of `people/linkage.py` (for example the code before a
-change) on the same database, for a before/after comparison back to back.
+change) on the same database, for a before/after comparison back to back. `--before PATH` times that copy and the
+working tree's in the same run, search by search in turn (each first in every other search), and checks that
+every search returns the same ranked records, scores, evidence and held-back signal from both, with the threshold
+and without. Beside the wall time (which on a busy machine is mostly waiting for a core) it prints the CPU of this
+process and of the PostgreSQL backend serving it (from /proc, the database being on this machine) for each search.
 """
 
 # ruff: noqa: S608 (the one table name is a constant)
@@ -235,7 +239,8 @@ def _module(path: str | None):
         from childnrm.people import linkage
 
         return linkage
-    spec = importlib.util.spec_from_file_location("bench_linkage_other", path)
+    # A name of its own per copy: two copies (--module and --before) are loaded side by side.
+    spec = importlib.util.spec_from_file_location(f"bench_linkage_{abs(hash(path)):x}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -246,6 +251,162 @@ def _percentile(ordered: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def _sample(records, *, seed: int, duplicates: int, singles: int) -> tuple[list[int], dict[int, list[int]]]:
+    """The records searched (duplicates, then children with no other record), and the records of each cluster."""
+    by_cluster: dict[int, list[int]] = {}
+    for r in records:
+        by_cluster.setdefault(r.cluster, []).append(r.id)
+    rng = random.Random(seed)
+    duplicate_ids = sorted(r.id for r in records if r.kind == "duplicate")
+    single_ids = sorted(r.id for r in records if r.kind == "original" and len(by_cluster[r.cluster]) == 1)
+    sample = rng.sample(duplicate_ids, min(duplicates, len(duplicate_ids))) + rng.sample(
+        single_ids, min(singles, len(single_ids))
+    )
+    return sample, by_cluster
+
+
+def _backend_cpu() -> float | None:
+    """Seconds of CPU the PostgreSQL backend serving this process has used (Linux, the database on this machine):
+    its share of a search, which the wall time mixes with waiting for a core on a busy machine."""
+    from django.db import connection
+
+    global _BACKEND_PID
+    if _BACKEND_PID is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _BACKEND_PID = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{_BACKEND_PID}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except OSError:
+        return None
+
+
+_BACKEND_PID: int | None = None
+
+
+def _summary(name: str, seconds: list[float]) -> dict:
+    ms = sorted(1000 * t for t in seconds)
+    return {
+        f"{name}_p50_ms": round(_percentile(ms, 50), 1),
+        f"{name}_p95_ms": round(_percentile(ms, 95), 1),
+        f"{name}_mean_ms": round(statistics.mean(ms), 1),
+    }
+
+
+def _ranked(found) -> tuple:
+    """What a search returned, for comparing two copies of the code: the ranked records, scores and evidence."""
+    return (
+        bool(getattr(found, "more_than_shown", False)),
+        tuple((c.child.pk, c.match.score, tuple(e.text for e in c.match.evidence)) for c in found),
+    )
+
+
+class _Timings:
+    """One copy of the code's searches: wall and CPU time of each timed call, and what each search found."""
+
+    def __init__(self, linkage, label: str) -> None:
+        self.linkage, self.label = linkage, label
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+        self.backend_cpu: list[float] = []
+        self.results: list[tuple] = []  # (timed call's result, every blocked candidate's), by search
+        self.blocked: list[int] = []
+        self.compared: list[int] = []
+        self.shown: list[int] = []
+        self.capped = self.true_pairs = self.reached = self.shown_pairs = 0
+
+    def search(self, child, site_ids: list[int]) -> None:
+        # Timed: the call of the possible-earlier-records check (the page's is the same with the first 20 kept).
+        t0, c0, b0 = time.perf_counter(), time.process_time(), _backend_cpu()
+        found = self.linkage.candidates_for(child, site_ids=site_ids, limit=None)
+        self.wall.append(time.perf_counter() - t0)
+        self.cpu.append(time.process_time() - c0)  # this process only: PostgreSQL's share is in the wall time
+        if b0 is not None:
+            self.backend_cpu.append(_backend_cpu() - b0)
+        self._found = found
+
+    def untimed(self, child, site_ids: list[int], partners: list[int]) -> None:
+        """Every blocked candidate scored (no threshold), for the recall the blocking (and any cap) allows."""
+        found = self._found
+        every = self.linkage.candidates_for(child, site_ids=site_ids, threshold=None, limit=None)
+        self.results.append((_ranked(found), _ranked(every)))
+        self.capped += bool(getattr(found, "more_than_shown", False))
+        shown_ids = {c.child.pk for c in found}
+        blocked_ids = {c.child.pk for c in every}
+        self.shown.append(len(shown_ids))
+        self.blocked.append(len(every))
+        self.compared.append(getattr(found, "compared", len(every)))
+        self.true_pairs += len(partners)
+        self.reached += sum(1 for o in partners if o in blocked_ids)
+        self.shown_pairs += sum(1 for o in partners if o in shown_ids)
+
+    def result(self) -> dict:
+        ms = sorted(1000 * t for t in self.wall)
+        return {
+            "module": self.label,
+            "searches": len(ms),
+            "p50_ms": round(_percentile(ms, 50), 1),
+            "p95_ms": round(_percentile(ms, 95), 1),
+            "max_ms": round(ms[-1], 1),
+            "mean_ms": round(statistics.mean(ms), 1),
+            **_summary("python_cpu", self.cpu),
+            **(_summary("postgres_cpu", self.backend_cpu) if self.backend_cpu else {}),
+            # The search's CPU on both sides, search by search: what a machine with a core free for each would take.
+            **(
+                _summary("cpu_both", [c + b for c, b in zip(self.cpu, self.backend_cpu, strict=True)])
+                if self.backend_cpu
+                else {}
+            ),
+            "blocked_mean": round(statistics.mean(self.blocked), 1),
+            "blocked_max": max(self.blocked),
+            "compared_mean": round(statistics.mean(self.compared), 1),
+            "shown_mean": round(statistics.mean(self.shown), 2),
+            "searches_capped": self.capped,
+            "true_pairs": self.true_pairs,
+            "recall_blocked": round(self.reached / max(self.true_pairs, 1), 3),
+            "recall_shown": round(self.shown_pairs / max(self.true_pairs, 1), 3),
+        }
+
+
+def _reach(linkage, by_id, sample: list[int], site_ids: list[int]) -> list[int]:
+    """Children the blocking reaches before any cap (untimed): every child sharing a key, within the year limits."""
+    from django.db.models import Q
+
+    from childnrm.people.linkage_scoring import blocking_keys
+    from childnrm.people.models import ChildBlockingKey
+
+    reached = []
+    for rid in sample:
+        profile = by_id[rid].profile()
+        keys = blocking_keys(profile)
+        year, estimated = profile.birth_year
+        dated = [k for k in keys if not k.startswith("x:")]
+        rows = ChildBlockingKey.objects.filter(site_id__in=site_ids).filter(
+            (Q(key__in=dated) & linkage._year_filter(year, estimated)) | Q(key__in=[k for k in keys if k[:2] == "x:"])
+        )
+        reached.append(rows.exclude(child_id=rid).values("child_id").distinct().count())
+    return reached
+
+
+def _print(result: dict, reached: list[int], key_table_size: str) -> None:
+    from childnrm.people.linkage_scoring import MATCH_THRESHOLD
+
+    print(
+        f"{result['searches']} searches among {result['records']:,} children ({result['module']}): "
+        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms (mean {result['mean_ms']}; "
+        f"CPU of this process p50 {result['python_cpu_p50_ms']} ms, p95 {result['python_cpu_p95_ms']} ms, "
+        f"mean {result['python_cpu_mean_ms']} ms; PostgreSQL backend CPU p50 {result.get('postgres_cpu_p50_ms')} ms, "
+        f"p95 {result.get('postgres_cpu_p95_ms')} ms, mean {result.get('postgres_cpu_mean_ms')} ms; both p50 "
+        f"{result.get('cpu_both_p50_ms')} ms, p95 {result.get('cpu_both_p95_ms')} ms); "
+        f"children the keys reach (first 50): mean {round(statistics.mean(reached))}, max {max(reached)}; "
+        f"blocked (fetched): mean {result['blocked_mean']}, max {result['blocked_max']}; compared name by name: "
+        f"mean {result['compared_mean']}; searches that held candidates back: {result['searches_capped']}; "
+        f"true pairs {result['true_pairs']}: among those blocked {result['recall_blocked']:.1%}, shown at "
+        f"{MATCH_THRESHOLD} {result['recall_shown']:.1%}; key table {key_table_size}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000, help="about this many child records (default 100000)")
@@ -254,6 +415,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duplicates", type=int, default=200, help="duplicate records searched (default 200)")
     parser.add_argument("--singles", type=int, default=100, help="children with no other record searched (100)")
     parser.add_argument("--module", help="time candidates_for from this copy of people/linkage.py instead")
+    parser.add_argument(
+        "--before",
+        help="also time this copy of people/linkage.py, search by search in turn with the working tree's, and check "
+        "that every search returns the same ranked records, scores and evidence from both",
+    )
     parser.add_argument("--load-only", action="store_true", help="load the database and stop")
     parser.add_argument(
         "--no-migrate",
@@ -268,15 +434,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     records = _generated(args.records, args.seed)
-    by_cluster: dict[int, list[int]] = {}
-    for r in records:
-        by_cluster.setdefault(r.cluster, []).append(r.id)
-    rng = random.Random(args.seed)
-    duplicates = sorted(r.id for r in records if r.kind == "duplicate")
-    singles = sorted(r.id for r in records if r.kind == "original" and len(by_cluster[r.cluster]) == 1)
-    sample = rng.sample(duplicates, min(args.duplicates, len(duplicates))) + rng.sample(
-        singles, min(args.singles, len(singles))
-    )
+    sample, by_cluster = _sample(records, seed=args.seed, duplicates=args.duplicates, singles=args.singles)
     print(f"Generated {len(records)} records in {time.perf_counter() - started:.0f} s", flush=True)
 
     meta = _loaded(db)
@@ -293,97 +451,48 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
 
-    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, blocking_keys
-    from childnrm.people.models import Child, ChildBlockingKey
+    from childnrm.people.linkage_scoring import blocking_keys
+    from childnrm.people.models import Child
 
-    linkage = _module(args.module)
+    runs = [_Timings(_module(args.module), args.module or "childnrm/people/linkage.py")]
+    if args.before:
+        runs.insert(0, _Timings(_module(args.before), args.before))
     site_ids = [meta["site"]]
     by_id = {r.id: r for r in records}
     children = Child.objects.in_bulk(sample)
-    for rid in sample[:10]:  # warm the process (caches, connection), as a running service is
-        linkage.candidates_for(children[rid], site_ids=site_ids, limit=None)
-    if hasattr(linkage, "COUNTS_CACHE_SECONDS"):
-        # A running service holds the counts of the common keys (a few hundred at a million children), counted
-        # once per COUNTS_CACHE_SECONDS: hold those of the sample, so that what is timed is the search itself.
-        for rid in sample:
-            linkage.key_counts(blocking_keys(by_id[rid].profile()), site_ids)
-    timings, blocked_counts, compared_counts, shown_counts, reached_counts = [], [], [], [], []
-    cpu: list[float] = []
-    capped = 0
-    true_pairs = reached = shown = 0
+    for run in runs:
+        for rid in sample[:10]:  # warm the process (caches, connection), as a running service is
+            run.linkage.candidates_for(children[rid], site_ids=site_ids, limit=None)
+    # A running service holds the counts of the common keys (a few hundred at a million children), counted
+    # once per COUNTS_CACHE_SECONDS: hold those of the sample, so that what is timed is the search itself.
+    for rid in sample:
+        runs[-1].linkage.key_counts(blocking_keys(by_id[rid].profile()), site_ids)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('people_childblockingkey'))")
         key_table_size = cursor.fetchone()[0]
-    for rid in sample:
-        child = children[rid]
-        # Timed: the call of the possible-earlier-records check (the page's is the same with the first 20 kept).
-        t0, c0 = time.perf_counter(), time.process_time()
-        found = linkage.candidates_for(child, site_ids=site_ids, limit=None)
-        timings.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)  # this process only: PostgreSQL's share is in the wall time
-        capped += bool(getattr(found, "more_than_shown", False))
-        shown_ids = {c.child.pk for c in found}
-        shown_counts.append(len(shown_ids))
-        # Untimed: every blocked candidate scored, for the recall the blocking (and any cap) allows.
-        every = linkage.candidates_for(child, site_ids=site_ids, threshold=None, limit=None)
-        blocked_counts.append(len(every))
-        compared_counts.append(getattr(found, "compared", len(every)))
+    for n, rid in enumerate(sample):
         partners = [o for o in by_cluster[by_id[rid].cluster] if o != rid]
-        true_pairs += len(partners)
-        blocked_ids = {c.child.pk for c in every}
-        reached += sum(1 for o in partners if o in blocked_ids)
-        shown += sum(1 for o in partners if o in shown_ids)
-    # Children the blocking reaches before any cap (untimed): every child sharing a key, within the year limits.
-    for rid in sample[:50]:
-        profile = by_id[rid].profile()
-        keys = blocking_keys(profile)
-        year, estimated = profile.birth_year
-        from django.db.models import Q
-
-        dated = [k for k in keys if not k.startswith("x:")]
-        rows = ChildBlockingKey.objects.filter(site_id__in=site_ids).filter(
-            (Q(key__in=dated) & linkage._year_filter(year, estimated)) | Q(key__in=[k for k in keys if k[:2] == "x:"])
+        # With --before, each copy goes first in every other search, so neither has the other's warm caches.
+        turn = runs if n % 2 == 0 else runs[::-1]
+        for run in turn:
+            run.search(children[rid], site_ids)
+        for run in turn:
+            run.untimed(children[rid], site_ids, partners)
+    reached = _reach(runs[-1].linkage, by_id, sample[:50], site_ids)
+    for run in runs:
+        result = {"database": db, "records": meta["records"], **run.result()}
+        result |= {"blocking_reach_mean": round(statistics.mean(reached)), "blocking_reach_max": max(reached)}
+        result |= {"key_table": key_table_size, "load_average_end": [round(x, 2) for x in os.getloadavg()]}
+        _print(result, reached, key_table_size)
+        print("INSTANT_SEARCH_RESULT " + json.dumps(result))
+    if args.before:
+        before, after = runs
+        same = sum(1 for x, y in zip(before.results, after.results, strict=True) if x == y)
+        print(
+            f"Same ranked records, scores, evidence and held-back signal, with the threshold and without: "
+            f"{same} of {len(sample)} searches"
         )
-        reached_counts.append(rows.exclude(child_id=rid).values("child_id").distinct().count())
-    timings.sort()
-    ms = [1000 * t for t in timings]
-    result = {
-        "database": db,
-        "records": meta["records"],
-        "module": args.module or "childnrm/people/linkage.py",
-        "searches": len(sample),
-        "p50_ms": round(_percentile(ms, 50), 1),
-        "p95_ms": round(_percentile(ms, 95), 1),
-        "max_ms": round(ms[-1], 1),
-        "mean_ms": round(statistics.mean(ms), 1),
-        "python_cpu_p50_ms": round(1000 * _percentile(sorted(cpu), 50), 1),
-        "python_cpu_p95_ms": round(1000 * _percentile(sorted(cpu), 95), 1),
-        "blocking_reach_mean": round(statistics.mean(reached_counts)),
-        "blocking_reach_max": max(reached_counts),
-        "blocked_mean": round(statistics.mean(blocked_counts), 1),
-        "blocked_max": max(blocked_counts),
-        "compared_mean": round(statistics.mean(compared_counts), 1),
-        "shown_mean": round(statistics.mean(shown_counts), 2),
-        "searches_capped": capped,
-        "true_pairs": true_pairs,
-        "recall_blocked": round(reached / max(true_pairs, 1), 3),
-        "recall_shown": round(shown / max(true_pairs, 1), 3),
-        "key_table": key_table_size,
-        "load_average_end": [round(x, 2) for x in os.getloadavg()],
-    }
-    print(
-        f"{result['searches']} searches among {result['records']:,} children ({result['module']}): "
-        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms (mean {result['mean_ms']}; "
-        f"CPU of this process p50 {result['python_cpu_p50_ms']} ms, p95 {result['python_cpu_p95_ms']} ms); "
-        f"children the keys reach (first 50): mean {result['blocking_reach_mean']}, "
-        f"max {result['blocking_reach_max']}; "
-        f"blocked (fetched): mean {result['blocked_mean']}, max {result['blocked_max']}; compared name by name: "
-        f"mean {result['compared_mean']}; searches that held candidates back: {capped}; "
-        f"true pairs {true_pairs}: among those blocked {result['recall_blocked']:.1%}, shown at "
-        f"{MATCH_THRESHOLD} {result['recall_shown']:.1%}; key table {key_table_size}"
-    )
     print(f"Load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("INSTANT_SEARCH_RESULT " + json.dumps(result))
     connection.close()
     return 0
 

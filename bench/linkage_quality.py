@@ -17,6 +17,9 @@ transliteration, a missing field, an alias...), the hard non-matches by what the
 namesakes), and pairs by what both records show (a placeholder date of birth in either, the same
 birthday a year apart), where both true and false pairs fall and all three figures mean something.
 A kind only true pairs have has no precision of its own ("-"); a kind only false pairs have, no recall.
+The service has two thresholds: MATCH_THRESHOLD, a *possible earlier record* shown to a coordinator for review
+(set for recall), and STRONG_MATCH, *likely the same child* ("Strong"). The table by kind is printed at each, and
+`summary_line` gives F1 at the decision threshold, recall at the review threshold and the twins flagged.
 
     .venv/bin/python bench/linkage_quality.py --base 12600 --memory   # about 20,000 records (issue 15)
 
@@ -206,11 +209,30 @@ def side_by_side(records, runs: list[tuple[str, object, float]]) -> str:
     return "\n".join(lines)
 
 
+def _twins_shown(records, measure, threshold: float) -> str:
+    shown = int(_figures(records, measure, threshold).get("twins", (None, None, 0.0))[2] or 0)
+    twins = sum(1 for r in records if r.kind == "twin")
+    return f"twins flagged {shown} of {twins} ({shown / max(twins, 1):.1%})"
+
+
+def summary_line(name: str, records, measure) -> str:
+    """The issue's figures on one line: F1 at the decision threshold ("likely the same child", STRONG_MATCH),
+    recall at the review threshold ("possible earlier record", MATCH_THRESHOLD), twins flagged at review."""
+    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, STRONG_MATCH
+
+    p, r, f1, *_ = measure.at(STRONG_MATCH)
+    rp, rr, rf1, *_ = measure.at(MATCH_THRESHOLD)
+    return (
+        f"{name}: decision ({STRONG_MATCH}) P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}; review ({MATCH_THRESHOLD}) "
+        f"P/R/F1 {rp:.3f}/{rr:.3f}/{rf1:.3f}; {_twins_shown(records, measure, MATCH_THRESHOLD)}"
+    )
+
+
 def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
     """Splink on the same records: its EM weights in our search, and its own prediction, beside ours."""
     from bench import generated_set
     from childnrm.people import linkage_splink
-    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, TrainedWeights
+    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, STRONG_MATCH, TrainedWeights
     from childnrm.people.models import LinkageModel
 
     print()
@@ -280,17 +302,24 @@ def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
         mark = "  <- the sweep's threshold" if threshold == SPLINK_THRESHOLD else ""
         print(f"{threshold:>9.2f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
     print()
-    print(f"Side by side, ours at {MATCH_THRESHOLD}, Splink at probability {SPLINK_THRESHOLD}:")
-    print(
-        side_by_side(
-            records,
-            [
-                ("ours, hand-set", ours, MATCH_THRESHOLD),
-                ("ours, trained", ours_trained, MATCH_THRESHOLD),
-                ("Splink", splink, SPLINK_THRESHOLD),
-            ],
+    for name, threshold in (("review", MATCH_THRESHOLD), ("decision", STRONG_MATCH)):
+        print(f"Side by side, ours at the {name} threshold {threshold}, Splink at probability {SPLINK_THRESHOLD}:")
+        print(
+            side_by_side(
+                records,
+                [
+                    ("ours, hand-set", ours, threshold),
+                    ("ours, trained", ours_trained, threshold),
+                    ("Splink", splink, SPLINK_THRESHOLD),
+                ],
+            )
         )
-    )
+        print()
+    print(summary_line("ours, hand-set", records, ours))
+    print(summary_line("ours, trained", records, ours_trained))
+    p, r, f1, *_ = splink.at(SPLINK_THRESHOLD)
+    twins = _twins_shown(records, splink, SPLINK_THRESHOLD)
+    print(f"Splink at {SPLINK_THRESHOLD}: P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}; {twins}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -324,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import generated_set
     from childnrm.accounts.models import Organisation, OrganisationType, Site
     from childnrm.people import linkage
-    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, MAX_CANDIDATES
+    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, MAX_CANDIDATES, STRONG_MATCH
     from childnrm.people.models import Child, ChildBlockingKey
 
     site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
@@ -372,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"At {threshold}: corruptions in missed pairs: {dict(missed.most_common())}")
     print()
     print(by_kind_table(records, measure, threshold))
+    print()
+    print(by_kind_table(records, measure, STRONG_MATCH))
+    print()
+    print(summary_line("ours, hand-set", records, measure))
     if args.examples:
         for title, pairs in (("Missed", measure.missed(threshold)), ("False", measure.false_matches(threshold))):
             print(f"\n{title} pairs (first {args.examples}):")

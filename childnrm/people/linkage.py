@@ -29,12 +29,15 @@ How it works
    never compared pair by pair: a handful of queries and at most MAX_CANDIDATES comparisons.
    At national scale (issue 15 item 5, a million children) a key held by more than COMMON_KEY_CHILDREN
    children (Nguyen, Mohammed, 1 January of a year) is not read whole: the children found by the rarer keys
-   add its weight from their own rows, children sharing nothing but common keys are not compared, and the
-   result says so (`more_than_shown`), as it does when more than MAX_CANDIDATES were found. Counts that
+   add its weight (the holders of the least common of those keys read whole within the birth-year limits, up to
+   COMMON_KEY_READ holders; the rest looked up from the children's own rows), children sharing nothing but common
+   keys are not compared, and the result says so (`more_than_shown`), as it does when more than MAX_CANDIDATES
+   were found. Counts that
    large are kept a few minutes. Below that size the ranking is exactly that of every child sharing a key.
-   The candidates are read as plain values (`_candidate_profiles`, one query with their referrals) and only
-   those shown are read as records: at a million children building a hundred records through the ORM cost
-   more than the blocking query (profiled, issue 15 item 5; docs/benchmarks.md).
+   The candidates are read as plain values (`_candidate_profiles`, one query with their referrals), scored in
+   points first (`linkage_scoring.PointsScorer`: the evidence's words are built only for those reaching the
+   threshold), and only those shown are read as records: at a million children building a hundred records
+   through the ORM cost more than the blocking query (profiled, issue 15 item 5; docs/benchmarks.md).
 2. **Scoring.** Each candidate is compared feature by feature (`linkage_scoring.compare`). Every feature adds or
    subtracts points and says why, in words a coordinator can check ("Date of birth 4 March 2011 and
    3 April 2011: day and month swapped"). The points are log-odds-like weights set by hand from
@@ -80,7 +83,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -102,13 +105,12 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.people.linkage_scoring import (
-    FAMILY_SAME,
-    GIVEN_SAME,
     MATCH_THRESHOLD,
     MAX_CANDIDATES,
     YEAR_TOLERANCE,
     YEAR_TOLERANCE_ESTIMATED,
     Match,
+    PointsScorer,
     Profile,
     TrainedWeights,
     any_year,
@@ -390,13 +392,14 @@ class Candidates(list):
     compared: int = 0  # of those, compared name by name (the others could not reach the threshold)
 
 
-# The most the names can add to a score with the hand-set points: the same given name and the same family name
-# (every other alignment, an alias, swapped or regrouped names, adds no more).
-NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME
 DRIVER_ROWS = 2_000  # when every key is common: holders of the rarest one compared, nearest birth years first
 # The children (this many times MAX_CANDIDATES) with most weight from the rarer keys, whose common keys are looked
 # up first: the weight of the MAX_CANDIDATES + 1st best of them bounds which of the others could still rank.
 COMMON_FIRST = 3
+# The common keys held by fewest children are read whole (within the birth-year limits) while their holders add up
+# to no more than this: reading a few thousand index entries costs less than looking up each of thousands of
+# children found by the rarer keys (profiled at a million children, issue 15 item 5).
+COMMON_KEY_READ = 60_000
 
 
 def _year_parts(alias: str, year: int | None, estimated: bool) -> list[tuple[str, list]]:
@@ -453,6 +456,35 @@ def _milli(weight: float) -> int:
     return round(weight * 1000)  # key_weight is rounded to thousandths
 
 
+def _rows_sql(alias: str, parts: list[tuple[str, list]], site_ids: Sequence[int], exclude: set[int]):
+    """Rows (child, key, birth year) of the sites' children meeting these conditions, bar `exclude`: one index
+    range each, joined by UNION ALL (no row meets two)."""
+    table = connection.ops.quote_name(ChildBlockingKey._meta.db_table)
+    where = (
+        f"{alias}.site_id IN ({', '.join(['%s'] * len(site_ids))}) "
+        f"AND {alias}.child_id NOT IN ({', '.join(['%s'] * len(exclude))})"
+    )
+    sql = " UNION ALL ".join(
+        f'SELECT {alias}.child_id, {alias}."key", {alias}.birth_year FROM {table} {alias} '  # noqa: S608
+        f"WHERE {where} AND {part}"
+        for part, _ in parts
+    )
+    return sql, [p for _, part_params in parts for p in (*site_ids, *exclude, *part_params)]
+
+
+def _common_read(common: Sequence[str], counts: dict[str, int]) -> tuple[list[str], list[str]]:
+    """The common keys whose holders are read whole (the least common, up to COMMON_KEY_READ holders in all), and
+    those looked up child by child (the most common: Nguyen, Mohammed)."""
+    read: list[str] = []
+    held = 0
+    for key in sorted(common, key=lambda k: (counts[k], k)):
+        if held + counts[key] > COMMON_KEY_READ:
+            break
+        read.append(key)
+        held += counts[key]
+    return read, [k for k in common if k not in read]
+
+
 def _blocked(
     keys: set[str],
     counts: dict[str, int],
@@ -475,49 +507,54 @@ def _blocked(
     that of ranking every child sharing any key.
 
     The query (issue 15 item 5, profiled at a million children): each range of keys and birth years is read on
-    its own (an index-only scan; one condition with OR made PostgreSQL visit the table for every row), and the
-    common keys are looked up child by child (the (child, key) index), not by reading every holder: first for
-    the MAX_CANDIDATES * COMMON_FIRST children with most weight from the rarer keys, then only for the others
-    whose weight, with every common key added, could still reach the MAX_CANDIDATES + 1st best of those. The
-    children left out could not rank: the result is the same, without reading thousands of children's rows.
-    Weights are summed in whole thousandths (`_milli`), so equal sums tie exactly.
+    its own (an index-only scan; one condition with OR made PostgreSQL visit the table for every row). The
+    common keys add their weight to the children found in two ways. The least common of them (`_common_read`:
+    up to COMMON_KEY_READ holders in all, a few thousand index entries within the birth-year limits) are read
+    whole and joined on the children found: their weight is exact for every child, however many were found
+    (the searches whose rarer keys are each held by 4,000-5,000 children found that many, and looked each up).
+    The most common (Nguyen, Mohammed) are looked up child by child (the (child, key) index), not by reading
+    every holder: first for the MAX_CANDIDATES * COMMON_FIRST children with most weight so far, then only for
+    the others whose weight, with every looked-up key added, could still reach the MAX_CANDIDATES + 1st best of
+    those. The children left out could not rank: the result is the same, without reading thousands of
+    children's rows. Weights are summed in whole thousandths (`_milli`), so equal sums tie exactly.
     """
     table = connection.ops.quote_name(ChildBlockingKey._meta.db_table)
     common = sorted(k for k in keys if counts[k] > COMMON_KEY_CHILDREN)
     rare = sorted(keys - set(common))
     weights = {k: _milli(key_weight(counts[k], total)) for k in keys}
     sites = ", ".join(["%s"] * len(site_ids))
-    not_these = ", ".join(["%s"] * len(exclude))
     distance = "COALESCE(MIN(ABS(b.birth_year - %s)), 99)" if year is not None else "0"
     distance_params = [year] if year is not None else []
     limit = ""
-    if rare:
-        driver = _key_parts("r", rare, year, estimated)
-        driver_weights = {k: weights[k] for k in rare}
-    else:
+    driver_keys = rare
+    if not rare:
         # Every key is common (one common name, no date to go by): the holders of the rarest key, nearest
         # birth years first, are the ones compared.
-        rarest = min(common, key=lambda k: (counts[k], k))
-        common.remove(rarest)
-        driver = _key_parts("r", [rarest], year, estimated)
-        driver_weights = {rarest: weights[rarest]}
+        driver_keys = [min(common, key=lambda k: (counts[k], k))]
         limit = f"ORDER BY 3, 1 DESC LIMIT {DRIVER_ROWS}"
-    rows = " UNION ALL ".join(
-        f"SELECT r.child_id, r.{connection.ops.quote_name('key')}, r.birth_year FROM {table} r "  # noqa: S608
-        f"WHERE r.site_id IN ({sites}) AND r.child_id NOT IN ({not_these}) AND {part}"
-        for part, _ in driver
-    )
-    rows_params = [p for _, part_params in driver for p in (*site_ids, *exclude, *part_params)]
-    weight, weight_params = _weight_sql("b", driver_weights)
+    rows, rows_params = _rows_sql("r", _key_parts("r", driver_keys, year, estimated), site_ids, exclude)
+    weight, weight_params = _weight_sql("b", {k: weights[k] for k in driver_keys})
     found = (
         f"SELECT b.child_id, SUM({weight}) AS weight, {distance} AS distance "  # noqa: S608
         f"FROM ({rows}) AS b GROUP BY b.child_id {limit}"
     )
     params = [*weight_params, *distance_params, *rows_params]
-    if common:
-        joined, joined_params = _keys_sql("c", common, year, estimated)
-        also, also_params = _weight_sql("c", {k: weights[k] for k in common})
-        most = sum(weights[k] for k in common)  # the most the common keys can add to any child
+    read, looked_up = _common_read(sorted(set(common) - set(driver_keys)), counts)
+    if read:
+        # Holders of the less common keys, read whole within the birth-year limits: their weight is exact.
+        held, held_params = _rows_sql("c", _key_parts("c", read, year, estimated), site_ids, exclude)
+        also, also_params = _weight_sql("c", {k: weights[k] for k in read})
+        found = (
+            f"WITH d AS ({found}) SELECT d.child_id, d.weight + COALESCE(h.weight, 0) AS weight, d.distance FROM d "  # noqa: S608
+            f"LEFT JOIN (SELECT c.child_id, SUM({also}) AS weight FROM ({held}) AS c "
+            f"WHERE c.child_id IN (SELECT child_id FROM d) GROUP BY c.child_id) AS h "
+            f"ON h.child_id = d.child_id"
+        )
+        params = [*params, *also_params, *held_params]
+    if looked_up:
+        joined, joined_params = _keys_sql("c", looked_up, year, estimated)
+        also, also_params = _weight_sql("c", {k: weights[k] for k in looked_up})
+        most = sum(weights[k] for k in looked_up)  # the most the looked-up keys can add to any child
         plus = (
             f"COALESCE((SELECT SUM({also}) FROM {table} c "  # noqa: S608
             f"WHERE c.child_id = {{}}.child_id AND c.site_id IN ({sites}) AND {joined}), 0)"
@@ -636,17 +673,22 @@ def candidates_for(
     name_counts = {k: n for k, n in counts.items() if k.startswith("n:")}
     shares = common_shares(name_counts, total)
     trained = trained_weights()
-    # With a threshold and the hand-set points, a candidate whose date of birth, sex and nationality put it out
-    # of reach of the threshold even with both names the same is not compared name by name: most blocked
-    # candidates of a large register share a name and nothing else, and names are most of the comparing.
+    # With a threshold and the hand-set points, candidates are scored in points first (`PointsScorer`, the score
+    # `compare` gives without its words), and only those reaching the threshold are compared with their evidence:
+    # most candidates of a large register share a name and nothing else. One whose date of birth, sex and
+    # nationality leave the threshold out of reach even with both names the same is not compared name by name.
     # What is shown is the same; only the work is less.
-    bare = replace(me, names=()) if threshold is not None and trained is None else None
+    points = PointsScorer(me, common=shares) if threshold is not None and trained is None else None
     matches: list[Match] = []
+    compared = 0
     for profile in _candidate_profiles(ids, site_ids):
-        if bare is not None and compare(bare, replace(profile, names=())).score + NAME_POINTS_MOST < threshold:
-            continue
+        if points is not None:
+            score = points.score(profile, at_least=threshold)
+            compared += score is not None
+            if score is None or score < threshold:
+                continue
         matches.append(compare(me, profile, common=shares, trained=trained, searched=total))
-    found.blocked, found.compared = len(ids), len(matches)
+    found.blocked, found.compared = len(ids), compared if points is not None else len(matches)
     if threshold is not None:
         matches = [m for m in matches if m.score >= threshold]
     # Records are read whole only for the matches kept (at a million children most of those compared are not).

@@ -42,6 +42,8 @@ FAMILY_DIFFERENT = -2.5  # family names change (father's name, marriage, convent
 NAME_MISSING_PART = 0.9  # similarity factor when one record has a name part the other lacks
 SWAPPED_PENALTY = 0.5  # a match only in swapped order is slightly weaker
 REGROUPED_PENALTY = 1.0  # same names, split differently between given and family names
+GIVEN_NAME_ONLY = 1.0  # only a given name to compare (one record has no family name): weaker than it looks
+NEAR_DATE_OTHER_FAMILY = 1.0  # the most a near date (a slip, days apart) adds when the family names differ
 COMMON_NAME_SHARE = 0.02  # a name key held by more than this share of the site's children is common
 COMMON_NAME_DISCOUNT = 1.5  # points taken from an agreeing common name
 COMMON_NAME_MIN_CHILDREN = 5  # ...and held by at least this many (a share of a handful of records means nothing)
@@ -862,6 +864,7 @@ def _describe_field(part: str, match: FieldMatch) -> Said:
     return say(subject, phrases=tuple(phrases))
 
 
+_GIVEN_ONLY = gettext_noop("Only the given names could be compared: one record has no family name")
 _NOT_CALLED_BY = gettext_noop("%(reason)s (not the name each is called by)")
 _COMMON_NAME = gettext_noop("%(reason)s (a common name here: %(share)s of records)")
 
@@ -979,6 +982,8 @@ class _NameResult:
     points: float
     evidence: tuple[Evidence, ...]
     twins: bool = False  # the given names differ and the family names agree, in this alignment
+    agrees: bool = False  # given and family names both compared, and both agree, in this alignment
+    family_differs: bool = False  # the family names were compared and differ, in this alignment
 
 
 def _compare_names(
@@ -1008,7 +1013,14 @@ def _compare_names(
             evidence.insert(0, Evidence.of("name", -penalty, note, "given name and surname the other way round"))
             total -= penalty
         twins = DIFFERENT in kinds.get("given", ()) and bool(kinds.get("family")) and set(kinds["family"]) <= _AGREEING
-        results.append(_NameResult(total, tuple(evidence), twins))
+        agrees = len(kinds) == 2 and all(k and set(k) <= _AGREEING for k in kinds.values())
+        if "family" not in kinds and "given" in kinds:
+            # Only a given name to compare (one record has no family name): one name of the two a child is
+            # known by, and many children share a given name.
+            evidence.append(Evidence.of("name", -GIVEN_NAME_ONLY, say(_GIVEN_ONLY), "no surname to compare"))
+            total -= GIVEN_NAME_ONLY
+        family_differs = DIFFERENT in kinds.get("family", ())
+        results.append(_NameResult(total, tuple(evidence), twins, agrees, family_differs))
 
     aligned(a.given, a.family, b.given, b.family, None, 0.0)
     if b.family or a.family:
@@ -1027,7 +1039,9 @@ def _compare_names(
     # Eritrean names, where the father's name may be written as a family name or not).
     ta = [t for t in a.all_tokens if t.informative]
     tb = [t for t in b.all_tokens if t.informative]
-    if len(ta) >= 2 and len(tb) >= 2:
+    # Not when given and family names already agree as written: regrouping them would only lose the discount
+    # for a common family name (Nguyen), which the joined names do not see.
+    if len(ta) >= 2 and len(tb) >= 2 and not any(r.agrees for r in results):
         match = field_similarity(ta, tb, vietnamese=vietnamese)
         # Vietnamese names are a fixed set of syllables: one left over is another person's name.
         regrouped = match is not None and not (vietnamese and match.unmatched)
@@ -1060,6 +1074,8 @@ def _compare_names(
             best.points,
             (Evidence.of("name", 0.0, note, "matched using another name given on a referral"), *best.evidence),
             best.twins,
+            best.agrees,
+            best.family_differs,
         )
     return best
 
@@ -1411,6 +1427,11 @@ def compare(
     )
     evidence = list(best_name.evidence)
     dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
+    near = dates is not None and a.date_of_birth != b.date_of_birth and dates.points > NEAR_DATE_OTHER_FAMILY
+    if near and best_name.family_differs:
+        # A date a slip or days away is evidence of a slip only when the names agree; with another family name
+        # too, it is two differences, and children born days apart are many in a large register.
+        dates = replace(dates, points=NEAR_DATE_OTHER_FAMILY)
     if trained is not None:
         dates = dates and _trained_points(dates, f"date_of_birth:{date_level(a, b)}", trained)
         sex = sex and _trained_points(sex, f"sex:{'same' if sex.points > 0 else 'different'}", trained)
@@ -1478,3 +1499,106 @@ def key_weight(count: int, total: int) -> float:
 def common_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
     """Share of the children holding each key, for keys held by enough children to call a name common."""
     return {key: n / total for key, n in counts.items() if n >= COMMON_NAME_MIN_CHILDREN and total}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Points only: the score `compare` gives, without the words, for the many candidates a search rejects
+# ---------------------------------------------------------------------------------------------------
+
+# The most the names can add to a score with the hand-set points: the same given name and the same family name
+# (every other alignment, an alias, swapped or regrouped names, adds no more).
+NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME
+
+
+@dataclass(frozen=True)
+class _PartPoints:
+    points: float
+    kinds: tuple[str, ...]
+    unmatched: bool
+
+
+class PointsScorer:
+    """The scores `compare(a, b, common=common)` gives (hand-set points) to one record against many, in points only.
+
+    A search rejects most of the candidates it compares, and building the words of their evidence was most of the
+    comparing; the name parts of the candidates repeat (a family name shared by many), so each pair of parts is
+    compared once per search. Mirrors `compare` and `_compare_names`: a change there is a change here (test:
+    `test_points_only_scoring_is_the_score_compare_gives`).
+    """
+
+    def __init__(self, a: Profile, *, common: Mapping[str, float] | None = None) -> None:
+        self.a, self.common = a, common or {}
+        self._parts: dict[tuple, _PartPoints | None] = {}
+
+    def score(self, b: Profile, *, at_least: float | None = None) -> float | None:
+        """The score; None if it is below `at_least` whatever the names (they are then not compared)."""
+        a = self.a
+        dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
+        others = [e.points for e in (dates, sex, nationality) if e is not None]
+        if at_least is not None and sum(others) + NAME_POINTS_MOST < at_least:
+            return None
+        vietnamese = "VN" in a.nationalities or "VN" in b.nationalities
+        _, pieces, best = max(
+            (self._names(x, y, vietnamese) for x in a.names for y in b.names),
+            key=lambda r: r[0],
+            default=(0.0, [], _NameResult(0.0, ())),
+        )
+        near = dates is not None and a.date_of_birth != b.date_of_birth and dates.points > NEAR_DATE_OTHER_FAMILY
+        if near and best.family_differs:
+            others[0] = NEAR_DATE_OTHER_FAMILY
+        pieces = [*pieces, *others]
+        score = round(sum(pieces), 2)
+        same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
+        if best.twins and same_date and score > TWINS_CAP:
+            score = round(sum([*pieces, round(TWINS_CAP - score, 2)]), 2)
+        return score
+
+    def _part(self, part: str, x: Sequence[Token], y: Sequence[Token], vietnamese: bool) -> _PartPoints | None:
+        key = (part, tuple(x), tuple(y), vietnamese)
+        if key not in self._parts:
+            match = field_similarity(x, y, vietnamese=vietnamese)
+            self._parts[key] = match and _PartPoints(
+                _field_points(part, match, self.common)[0], tuple(p.kind for p in match.pairs), bool(match.unmatched)
+            )
+        return self._parts[key]
+
+    def _names(self, a: Name, b: Name, vietnamese: bool) -> tuple[float, list[float], _NameResult]:
+        """`_compare_names` in points: the best alignment's total, its points in the order of its evidence, and
+        its flags."""
+        results = [
+            found
+            for b_given, b_family, penalty in ((b.given, b.family, 0.0), (b.family, b.given, SWAPPED_PENALTY))
+            if not penalty or b.family or a.family
+            if (found := self._aligned(a, b_given, b_family, penalty, vietnamese)) is not None
+        ]
+        ta = tuple(t for t in a.all_tokens if t.informative)
+        tb = tuple(t for t in b.all_tokens if t.informative)
+        if len(ta) >= 2 and len(tb) >= 2 and not any(r.agrees for _, _, r in results):
+            match = self._part("all", ta, tb, vietnamese)
+            if match is not None and not (vietnamese and match.unmatched) and set(match.kinds) <= _AGREEING:
+                total = match.points - REGROUPED_PENALTY
+                results.append((total, [-REGROUPED_PENALTY, match.points], _NameResult(total, ())))
+        return max(results, key=lambda r: r[0], default=(0.0, [], _NameResult(0.0, ())))
+
+    def _aligned(self, a: Name, b_given, b_family, penalty: float, vietnamese: bool):
+        pieces: list[float] = []
+        total = 0.0
+        kinds: dict[str, tuple[str, ...]] = {}
+        for part, x, y in (("given", a.given, b_given), ("family", a.family, b_family)):
+            match = self._part(part, x, y, vietnamese)
+            if match is not None:
+                kinds[part] = match.kinds
+                total += match.points
+                pieces.append(match.points)
+        if not pieces:
+            return None
+        if penalty:
+            pieces.insert(0, -penalty)
+            total -= penalty
+        twins = DIFFERENT in kinds.get("given", ()) and bool(kinds.get("family")) and set(kinds["family"]) <= _AGREEING
+        agrees = len(kinds) == 2 and all(k and set(k) <= _AGREEING for k in kinds.values())
+        if "family" not in kinds and "given" in kinds:
+            pieces.append(-GIVEN_NAME_ONLY)
+            total -= GIVEN_NAME_ONLY
+        family_differs = DIFFERENT in kinds.get("family", ())
+        return total, pieces, _NameResult(total, (), twins, agrees, family_differs)

@@ -96,27 +96,56 @@ def test_the_number_of_children_of_a_large_register_is_kept_not_counted_each_sea
         linkage.site_children_total([site.pk])
 
 
-def test_names_never_add_more_than_the_bound_that_lets_the_search_skip_comparing_them():
-    # The search skips comparing names when dates, sex and nationality leave the threshold out of reach even
-    # with NAME_POINTS_MOST: on the generated set (every kind of variation, aliases, swapped and regrouped
-    # names), no pair's names add more.
-    from dataclasses import replace
-
+def _blocked_pairs() -> tuple[list, dict[int, list[int]], dict[str, float]]:
+    """Profiles of a generated set (every kind of variation, aliases, swapped and regrouped names, twins), the
+    others each shares a blocking key with, and the shares of its name keys (common names discounted)."""
     from bench import generated_set
 
-    records = generated_set.generate(400, seed=15)
-    profiles = [r.profile() for r in records]
+    profiles = [r.profile() for r in generated_set.generate(400, seed=15)]
     by_key: dict[str, list[int]] = {}
     for i, p in enumerate(profiles):
         for key in linkage_scoring.blocking_keys(p):
             by_key.setdefault(key, []).append(i)
-    pairs = {(a, b) for held in by_key.values() for a in held for b in held if a != b}
-    assert len(pairs) > 5000
-    for a, b in pairs:
-        x, y = profiles[a], profiles[b]
-        score = linkage_scoring.compare(x, y).score
-        without_names = linkage_scoring.compare(replace(x, names=()), replace(y, names=())).score
-        assert score <= without_names + linkage.NAME_POINTS_MOST, (x, y)
+    others: dict[int, list[int]] = {}
+    for held in by_key.values():
+        for a in held:
+            others.setdefault(a, []).extend(b for b in held if b != a)
+    shares = linkage_scoring.common_shares({k: len(h) for k, h in by_key.items() if k.startswith("n:")}, len(profiles))
+    return profiles, {a: sorted(set(bs)) for a, bs in others.items()}, shares
+
+
+def test_names_never_add_more_than_the_bound_that_lets_the_search_skip_comparing_them():
+    # The search skips comparing names when dates, sex and nationality leave the threshold out of reach even
+    # with NAME_POINTS_MOST: on the generated set, no pair's names add more.
+    from dataclasses import replace
+
+    profiles, others, _ = _blocked_pairs()
+    assert sum(len(bs) for bs in others.values()) > 5000
+    for a, bs in others.items():
+        for b in bs:
+            x, y = profiles[a], profiles[b]
+            score = linkage_scoring.compare(x, y).score
+            without_names = linkage_scoring.compare(replace(x, names=()), replace(y, names=())).score
+            assert score <= without_names + linkage_scoring.NAME_POINTS_MOST, (x, y)
+
+
+def test_points_only_scoring_is_the_score_compare_gives():
+    # The search scores candidates in points first and builds the evidence only of those reaching the threshold:
+    # on every blocked pair of the generated set (common names discounted), the same score as `compare`, and
+    # names left uncompared only when the score is below the threshold.
+    profiles, others, shares = _blocked_pairs()
+    assert max(shares.values()) > linkage_scoring.COMMON_NAME_SHARE  # some names are discounted as common
+    threshold = linkage_scoring.MATCH_THRESHOLD
+    reached = 0
+    for a, bs in others.items():
+        points = linkage_scoring.PointsScorer(profiles[a], common=shares)
+        for b in bs:
+            expected = linkage_scoring.compare(profiles[a], profiles[b], common=shares).score
+            assert points.score(profiles[b]) == expected, (profiles[a], profiles[b])
+            at_least = points.score(profiles[b], at_least=threshold)
+            assert at_least == expected if at_least is not None else expected < threshold
+            reached += expected >= threshold
+    assert reached > 100
 
 
 def test_with_a_threshold_the_same_candidates_are_shown_as_when_all_are_scored(site):
@@ -158,11 +187,19 @@ def test_the_possible_matches_page_says_when_the_search_held_records_back(site, 
     assert 'id="matches-held-back"' in page and "may not list every possible match" in page
 
 
-def test_a_child_sharing_a_common_key_too_ranks_first_though_its_common_keys_are_looked_up_last(site, monkeypatch):
+@pytest.mark.parametrize(
+    "read",
+    [10**6, 7, 0],
+    ids=["common keys read whole", "one common key read and one looked up", "common keys looked up child by child"],
+)
+def test_a_child_sharing_a_common_key_too_ranks_first_though_its_common_keys_are_looked_up_last(
+    site, monkeypatch, read
+):
     # Both share the rare given name; only the first also shares the family name, common here (like Nguyen among a
     # million). The common keys are looked up first for the best child by rare keys alone (the later record, on a
     # tie), and then for any other child that could still rank: the one sharing the family name is found and ranks
-    # first, as if every child's common keys had been read.
+    # first, as if every child's common keys had been read. The family name's two keys (held by 7) are read whole
+    # within the birth-year limits, or looked up, or one each (`read`, COMMON_KEY_READ): the same either way.
     for i in range(5):
         make_child(site, f"Kiflomx{i}", "Weldezion", date(2011, 2, 1 + i))
     same_family = make_child(site, "Habtom", "Weldezion", date(2011, 9, 3))
@@ -171,6 +208,7 @@ def test_a_child_sharing_a_common_key_too_ranks_first_though_its_common_keys_are
     monkeypatch.setattr(linkage, "COMMON_KEY_CHILDREN", 3)
     monkeypatch.setattr(linkage, "MAX_CANDIDATES", 1)
     monkeypatch.setattr(linkage, "COMMON_FIRST", 1)
+    monkeypatch.setattr(linkage, "COMMON_KEY_READ", read)
     found = scored(again, site)
     assert [c.child.pk for c in found] == [same_family.pk]
     assert found.more_than_shown is True

@@ -70,3 +70,15 @@ def test_the_quality_report_has_figures_by_kind_of_pair():
     )
     for kind in ("placeholder date (not flagged)", "birthday a year apart", "transliteration", "twins", "all pairs"):
         assert kind in table
+
+
+def test_the_quality_summary_gives_f1_at_the_decision_threshold_and_recall_at_the_review_threshold():
+    from bench.linkage_quality import summary_line
+    from childnrm.people.linkage_scoring import STRONG_MATCH
+
+    records = generated_set.generate(150)
+    measure = generated_set.measure(records, generated_set.memory_search(records))
+    line = summary_line("ours", records, measure)
+    p, r, f1, *_ = measure.at(STRONG_MATCH)
+    assert f"decision ({STRONG_MATCH}) P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}" in line
+    assert f"review ({MATCH_THRESHOLD})" in line and "twins flagged" in line
