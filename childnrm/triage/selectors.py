@@ -59,6 +59,34 @@ STATUS_FILTERS: dict[str, tuple[str, ...]] = {
 }
 SORTS = ("due", "newest", "oldest", "name")
 
+# The columns of a referral that a queue row shows and its clock needs: `queue_for` loads them, and a page's one
+# statement (`queue_page_rows`) reads just them.
+_SHOWN = frozenset(
+    {
+        "id",
+        "reference",
+        "status",
+        "submitted_at",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "date_of_birth_estimated",
+        "estimated_age_years",
+        "site_id",
+        "child_id",
+    }
+)
+# What `queue_for` loads of the row's site (its name and the policy its clock follows) and child.
+_SHOWN_OF_SITE_AND_CHILD = (
+    "site__name",
+    "site__nation",
+    "site__rg_due_days",
+    "site__rg_due_basis",
+    "site__recovery_period_days",
+    "site__rg_and_cg_at_one_sitting",
+    "child__reference",
+)
+
 
 def triage_sites(user) -> list[Site]:
     return list(Site.objects.filter(pk__in=sites_where(user, Perm.REFERRAL_TRIAGE)).order_by("name"))
@@ -86,25 +114,7 @@ def queue_for(
         referrals_for_triage(user)
         .filter(site__in=sites, status__in=STATUS_FILTERS.get(filters.status, OPEN_STATUSES))
         .select_related("site", "child")
-        .only(
-            "reference",
-            "status",
-            "submitted_at",
-            "given_names",
-            "family_name",
-            "date_of_birth",
-            "date_of_birth_estimated",
-            "estimated_age_years",
-            "site_id",
-            "child_id",
-            "site__name",
-            "site__nation",
-            "site__rg_due_days",
-            "site__rg_due_basis",
-            "site__recovery_period_days",
-            "site__rg_and_cg_at_one_sitting",
-            "child__reference",
-        )
+        .only(*_SHOWN, *_SHOWN_OF_SITE_AND_CHILD)
     )
     if filters.outcome:
         # Only the latest assessment counts (a transferred case is assessed again at its new site).
@@ -197,21 +207,7 @@ def _ordering(sort: str, sites: list[Site], today: date) -> list:
 
 # A page of the queue: its rows read by id, in one statement compiled once ----------------------------------------
 
-# The columns a queue row shows and its clock needs (the site is the caller's, one of the user's triage sites), in
-# the model's order of fields, as `Model.from_db` takes them.
-_SHOWN = {
-    "id",
-    "reference",
-    "status",
-    "submitted_at",
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "date_of_birth_estimated",
-    "estimated_age_years",
-    "site_id",
-    "child_id",
-}
+# The page's columns in the model's order of fields, as `Model.from_db` takes them (the site is the caller's).
 _PAGE_FIELDS = tuple(f.attname for f in Referral._meta.concrete_fields if f.attname in _SHOWN)
 # Stands for a page's referral ids in the statement compiled once (no id is negative).
 _ID = -16_000_000_017

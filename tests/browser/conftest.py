@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, watch
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, axe_source, watch
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse database
 # access from it unless told otherwise (scripts/test.sh sets this too).
@@ -40,6 +40,10 @@ def _context(browser: Browser, base_url: str, *, viewport: dict[str, int] | None
         **options,
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context._childnrm_base_url = base_url  # for support.sign_in_by_session's cookie
+    # axe-core in every document before the page's own scripts, sent to the browser once a context rather than
+    # evaluated again on each page that is checked (half a megabyte a page, a third of the time axe took).
+    context.add_init_script(script=axe_source())
     return context
 
 

@@ -13,6 +13,7 @@ import time
 from base64 import b32decode
 from collections.abc import Callable
 from functools import cache
+from hashlib import sha256
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +21,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Locator, Page, Response, expect
 
+from childnrm.accounts.models import User
 from childnrm.people.demo import DEMO_PASSWORD
+from conftest import signed_in
 
 AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -83,10 +86,24 @@ def _format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def axe_check(page: Page) -> None:
-    """Run axe-core against the page as it is now; fail with a readable list of violations."""
+# The documents axe has found clean in this test process (one pytest-xdist worker), by `_document_key`.
+_clean_documents: set[str] = set()
+# What differs between two renderings of one document without changing anything axe checks: the form's CSRF
+# token and the script nonce, new on each response.
+_PER_RESPONSE = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
+
+
+def _document_key(html: str, page: Page, *, javascript: bool) -> str:
+    """The document as axe checks it: its HTML as it stands (after our scripts, or with none), and the viewport,
+    which decides the layout (reflow, target sizes, contrast over what lies behind)."""
+    html = _PER_RESPONSE.sub(r'\1=""', html)
+    return sha256(f"{page.viewport_size} javascript={javascript}\n{html}".encode()).hexdigest()
+
+
+def _run_axe(page: Page) -> None:
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Evaluated, not added as an inline <script>: the site's Content Security Policy refuses those.
+        # Evaluated, not added as an inline <script>: the site's Content Security Policy refuses those. (The
+        # browser contexts of conftest.py have it already, as a script run in each new document.)
         page.evaluate(axe_source() + "\n;true")
     result = page.evaluate(
         "async (tags) => { const r = await axe.run(document, {runOnly: tags, resultTypes: ['violations']});"
@@ -97,14 +114,29 @@ def axe_check(page: Page) -> None:
     assert not result, _format_violations(page.url, result)
 
 
+def axe_check(page: Page) -> None:
+    """Run axe-core against the page as it is now; fail with a readable list of violations.
+
+    A document identical to one already found clean (the sign-in page, each journey's first pages) is not
+    checked again: axe would give it the same answer."""
+    key = _document_key(page.evaluate("document.documentElement.outerHTML"), page, javascript=True)
+    if key not in _clean_documents:
+        _run_axe(page)
+        _clean_documents.add(key)
+
+
 def _axe_check_without_javascript(page: Page, checker: Page) -> None:
     """axe needs scripts; check the page's no-JavaScript HTML in a page that runs only axe.
 
     The checker fetches the stylesheet and images from the live server (so colour contrast is real)
-    but is refused our scripts, so it renders exactly what a browser without JavaScript shows.
+    but is refused our scripts, so it renders exactly what a browser without JavaScript shows. A document
+    already found clean this way is not checked again (see `axe_check`).
     """
     html = page.content()
     url = page.url
+    key = _document_key(html, checker, javascript=False)
+    if key in _clean_documents:
+        return
 
     def route(route) -> None:
         request = route.request
@@ -119,9 +151,10 @@ def _axe_check_without_javascript(page: Page, checker: Page) -> None:
     try:
         checker.goto(url)
         assert "js-enabled" not in (checker.evaluate("document.body.className") or "")
-        axe_check(checker)
+        _run_axe(checker)
     finally:
         checker.unroute("**/*")
+    _clean_documents.add(key)
 
 
 def check_page(page: Page) -> None:
@@ -223,6 +256,18 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Security code", exact=True).fill(security_code(email))
     click_button(page, "Sign in")
     expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator(".app-signed-in")).to_contain_text("Signed in as")
+
+
+def sign_in_by_session(page: Page, email: str) -> None:
+    """The user signed in with both factors, on the home page, as `sign_in` leaves them, but by a session made
+    on the server (as the test client's `signed_in`) rather than through the sign-in pages: for journeys about
+    what comes after signing in. The pages themselves are walked by the journeys about them (test_sign_in.py,
+    test_enrolment.py, the Welsh ones) and by the journeys that still use `sign_in`."""
+    session = signed_in(User.objects.get(email=email)).cookies[settings.SESSION_COOKIE_NAME]
+    base_url = page.context._childnrm_base_url  # type: ignore[attr-defined]
+    page.context.add_cookies([{"name": session.key, "value": session.value, "url": base_url}])
+    visit(page, "/")
     expect(page.locator(".app-signed-in")).to_contain_text("Signed in as")
 
 

@@ -7,7 +7,9 @@
    conclusive grounds decision is refused at that sitting (the recovery period runs), and is taken at a
    later sitting once the period has ended; then the plan and both letters.
 
-The coordinator and the chair each sign in once, in their own browser.
+The coordinator and the chair each sign in once, in their own browser. The first journey walks every page, the
+sign-in pages and each part of both decision records included; the second, about the recovery period, starts
+signed in and has its reasonable grounds decision recorded through the services for the chair to sign off.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role, Site
+from childnrm.decisions import services as decisions
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
-from childnrm.decisions.tests.factories import open_sitting, sitting
+from childnrm.decisions.tests.factories import demo as demo_user
+from childnrm.decisions.tests.factories import open_sitting, record_complete, sitting
 from childnrm.decisions.wording import outcome_words
 from childnrm.letters.models import Letter, LetterKind
 from childnrm.panels.models import AgendaStage, Meeting
@@ -29,7 +34,15 @@ from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import SafeguardingPlan
 from tests.browser.decision_steps import evidence_from_every_agency, success
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
+from tests.browser.support import (
+    click_button,
+    click_link,
+    error_summary,
+    heading,
+    sign_in,
+    sign_in_by_session,
+    visit,
+)
 
 SITE = "northbridge"
 
@@ -156,6 +169,17 @@ def produce_letters(page: Page, decision: Decision) -> None:
     assert kinds == {LetterKind.REFERRER_OUTCOME, LetterKind.CHILD_FRIENDLY}
 
 
+def recorded(referral: Referral, meeting: Meeting, stage: str, *, decided_on: date) -> str:
+    """A complete, positive decision recorded at the sitting through the services, as `record_decision` records
+    one through the pages (a positive reasonable grounds decision with its plan); its record's address."""
+    coordinator = demo_user(Role.COORDINATOR, SITE)
+    draft = decisions.decision_start(
+        agenda_item=meeting.agenda_items.get(referral=referral), stage=stage, user=coordinator
+    )
+    decision = record_complete(draft, outcome=Outcome.POSITIVE, decided_on=decided_on, user=coordinator)
+    return reverse("decisions:record", kwargs={"decision_id": decision.pk})
+
+
 def final(referral: Referral, stage: str) -> Decision:
     return Decision.objects.get(referral=referral, stage=stage, status=DecisionStatus.FINAL)
 
@@ -197,14 +221,13 @@ def test_reasonable_grounds_then_the_recovery_period_then_conclusive_grounds(pag
     referral = accepted_referral(SITE, submitted_on=first_sitting_on - timedelta(days=20))
     first = sitting(SITE, referrals=[referral], stage=AgendaStage.BOTH, on=first_sitting_on)
 
-    sign_in(page, demo_email(Role.COORDINATOR, SITE))
-    sign_in(chair_page, demo_email(Role.CHAIR, SITE))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in_by_session(chair_page, demo_email(Role.CHAIR, SITE))
 
-    # The first sitting agrees the plan and decides reasonable grounds; conclusive grounds waits for the
-    # recovery period.
-    record_plan(page, referral, first, today=today)
-    rg_url = record_decision(page, referral, Stage.REASONABLE_GROUNDS, decided_on=first_sitting_on)
-    sign_off(chair_page, rg_url)
+    # The first sitting agrees the plan and decides reasonable grounds (recorded through the services: the
+    # journey above records one through every page), and the chair signs it off; conclusive grounds waits for
+    # the recovery period.
+    sign_off(chair_page, recorded(referral, first, Stage.REASONABLE_GROUNDS, decided_on=first_sitting_on))
     early_cg_url = record_decision(
         page, referral, Stage.CONCLUSIVE_GROUNDS, decided_on=first_sitting_on, complete=False
     )

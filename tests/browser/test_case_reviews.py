@@ -19,7 +19,7 @@ from childnrm.case_reviews.models import ReviewAction
 from childnrm.panels.demo import accepted_referral
 from childnrm.people.demo import demo_email
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 
 def fill_date(page: Page, name: str, day) -> None:
@@ -39,7 +39,7 @@ def test_a_review_is_recorded_its_action_chased_and_its_summary_published(page_w
     owner = demo_user(Role.PANEL_MEMBER)
 
     # The coordinator records the review.
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/case-reviews/")
     expect(heading(page)).to_have_text("Case reviews")
     click_link(page, "Record a case review")
@@ -89,7 +89,7 @@ def test_a_review_is_recorded_its_action_chased_and_its_summary_published(page_w
     sign_out(page)
 
     # The owner follows the link and records progress.
-    sign_in(page, owner.email)
+    sign_in_by_session(page, owner.email)
     visit(page, urlparse(link).path)
     expect(heading(page)).to_have_text("Case review action")
     expect(page.locator("main")).to_contain_text("Overdue")
@@ -102,7 +102,7 @@ def test_a_review_is_recorded_its_action_chased_and_its_summary_published(page_w
     sign_out(page)
 
     # The coordinator writes the anonymised summary for every site.
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, review_path)
     click_link(page, "Change the status of recommendation 1")
     page.get_by_label("Implemented").check()
@@ -130,7 +130,7 @@ def test_a_review_is_recorded_its_action_chased_and_its_summary_published(page_w
     sign_out(page)
 
     # The site's library moderator publishes it.
-    sign_in(page, demo_email(Role.LIBRARY_MODERATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.LIBRARY_MODERATOR, "northbridge"))
     visit(page, "/library/moderation/")
     click_link(page, "Hearing the child after each missing episode")
     click_button(page, "Publish to every site")
@@ -138,7 +138,7 @@ def test_a_review_is_recorded_its_action_chased_and_its_summary_published(page_w
     sign_out(page)
 
     # A guardian at another site finds it in the learning log by theme; the review itself stays with its site.
-    sign_in(page, demo_email(Role.ICTG, "three-rivers"))
+    sign_in_by_session(page, demo_email(Role.ICTG, "three-rivers"))
     visit(page, "/library/community/")
     expect(page.locator(".app-recent-summaries")).to_contain_text("Hearing the child after each missing episode")
     visit(page, "/library/learning-log/")

@@ -30,7 +30,7 @@ from childnrm.people.demo import demo_email
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as reviews
 from tests.browser.decision_steps import evidence_from_every_agency, success
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 SITE = "northbridge"
 NEGATIVE = outcome_words(Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE)
@@ -61,8 +61,8 @@ def test_a_tied_negative_decision_with_no_act_found_its_letters_and_its_reconsid
     assert meeting.chair_id == chair.pk
     voters = {a.agency: a.user for a in meeting.attendees.filter(voting=True)}
 
-    sign_in(coordinator_page, demo_email(Role.COORDINATOR, SITE))
-    sign_in(chair_page, demo_email(Role.CHAIR, SITE))
+    sign_in_by_session(coordinator_page, demo_email(Role.COORDINATOR, SITE))
+    sign_in_by_session(chair_page, demo_email(Role.CHAIR, SITE))
 
     # The coordinator records the decision at the sitting.
     page = coordinator_page
@@ -180,7 +180,7 @@ def test_a_tied_negative_decision_with_no_act_found_its_letters_and_its_reconsid
 
     # A second reviewer, who neither voted nor chaired, agrees: only now is the decision final.
     reviewer = second_reviewer(SITE)
-    sign_in(page, reviewer.email)
+    sign_in_by_session(page, reviewer.email)
     visit(page, f"/decisions/{decision.pk}/")
     click_link(page, "Give the second review")
     expect(heading(page)).to_have_text("Second review of a negative decision")

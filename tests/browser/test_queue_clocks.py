@@ -1,7 +1,7 @@
 """A decided case drops out of "Only overdue": the queue's RG clock stops at sign-off (issue 9.2).
 
-The coordinator filters the queue to overdue referrals, the sitting decides reasonable grounds and the
-chair signs it off, and the case leaves the filter; the queue then shows its next clock, the earliest
+The coordinator filters the queue to overdue referrals, the sitting decides reasonable grounds (recorded through the
+services) and the chair signs it off, and the case leaves the filter; the queue then shows its next clock, the earliest
 conclusive grounds date. Every page is checked with axe on the way (support.visit and submit).
 """
 
@@ -19,8 +19,8 @@ from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaStage
 from childnrm.panels.tests.factories import accepted_referral
 from childnrm.people.demo import demo_email
-from tests.browser.support import click_button, sign_in, visit
-from tests.browser.test_case_journeys import record_decision, record_plan, sign_off
+from tests.browser.support import click_button, sign_in_by_session, visit
+from tests.browser.test_case_journeys import recorded, sign_off
 
 SITE = "northbridge"
 QUEUE = "/referrals/queue/"
@@ -39,14 +39,14 @@ def test_a_decided_case_drops_out_of_only_overdue(page: Page, second_page: Page,
     meeting = sitting(SITE, referrals=[referral], stage=AgendaStage.REASONABLE_GROUNDS)
     row = page.locator(f'tr[data-reference="{referral.reference}"]')
 
-    sign_in(page, demo_email(Role.COORDINATOR, SITE))
-    sign_in(chair_page, demo_email(Role.CHAIR, SITE))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in_by_session(chair_page, demo_email(Role.CHAIR, SITE))
     only_overdue(page)
     expect(row.locator(".app-due")).to_contain_text("Overdue by 15 days")
 
-    record_plan(page, referral, meeting, today=today)
-    rg_url = record_decision(page, referral, Stage.REASONABLE_GROUNDS, decided_on=today)
-    sign_off(chair_page, rg_url)
+    # The sitting's record is made through the services (test_case_journeys.py walks its pages); the chair's
+    # sign-off, which stops the clock, through the pages.
+    sign_off(chair_page, recorded(referral, meeting, Stage.REASONABLE_GROUNDS, decided_on=today))
 
     only_overdue(page)
     expect(page.get_by_label("Only referrals whose decision is overdue")).to_be_checked()
