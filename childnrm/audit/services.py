@@ -128,19 +128,8 @@ _PG_INSERT = (
     " action, object_type, object_id, purpose, ip, detail, hash)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
-_FIELD_ORDER = (
-    "prev_hash",
-    "occurred_at",
-    "actor_id",
-    "organisation_id",
-    "site_id",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "purpose",
-    "ip",
-)
+# The INSERT's columns between (id, seq) and (detail, hash): the sealed fields, in the order the seal reads them.
+_FIELD_ORDER = SEALED_FIELDS[SEALED_FIELDS.index("prev_hash") : SEALED_FIELDS.index("detail")]
 
 
 def _insert_pg(fields: dict[str, Any]) -> AuditEvent:
