@@ -14,7 +14,7 @@ from childnrm.burdens import services
 from childnrm.burdens.models import TimeEntry
 from childnrm.burdens.tests.factories import decided_case
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 
 def test_a_panel_member_logs_time_on_a_decision_and_the_coordinator_sees_the_cost(page: Page, demo):
@@ -23,7 +23,7 @@ def test_a_panel_member_logs_time_on_a_decision_and_the_coordinator_sees_the_cos
     services.sitting_duration_record(meeting=decision.meeting, user=demo_user(Role.COORDINATOR), minutes=90)
     member = demo_user(Role.PANEL_MEMBER)
 
-    sign_in(page, member.email)
+    sign_in_by_session(page, member.email)
     click_link(page, "Your time on cases")
     expect(heading(page)).to_have_text("Your time on cases")
     row = page.locator(f'tr[data-case="{reference}"]')
@@ -58,7 +58,7 @@ def test_a_panel_member_logs_time_on_a_decision_and_the_coordinator_sees_the_cos
 
     # The coordinator sees everyone's time on the case, then the cost of the panel.
     coordinator = demo_user(Role.COORDINATOR)
-    sign_in(page, coordinator.email)
+    sign_in_by_session(page, coordinator.email)
     visit(page, f"/decisions/{decision.pk}/")
     click_link(page, "Log time you spent on this decision")
     expect(page.get_by_label("Reasonable grounds decision of", exact=False)).to_be_checked()

@@ -13,7 +13,7 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.panels.models import MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral, add_to_agenda, scheduled_meeting
 from childnrm.people.demo import demo_email
-from tests.browser.support import click_button, click_link, heading, sign_in, submit, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, submit, visit
 
 SITE = "northbridge"
 
@@ -24,7 +24,7 @@ def test_the_chair_opens_their_sitting_and_records_the_decision(page: Page, demo
     meeting = scheduled_meeting(SITE, starts_at=timezone.now() - timedelta(minutes=1))
     item = add_to_agenda(meeting, referral)
 
-    sign_in(page, demo_email(Role.CHAIR, SITE))
+    sign_in_by_session(page, demo_email(Role.CHAIR, SITE))
     visit(page, "/panels/your-meetings/")
     submit(page, lambda: page.locator(f'a[href="/panels/meetings/{meeting.pk}/"]').click())
     expect(heading(page)).to_contain_text("Scheduled")

@@ -15,7 +15,7 @@ from childnrm.feedback.models import FeedbackSession
 from childnrm.safeguarding.demo import demo_child
 from childnrm.safeguarding.models import ChildAgreement, ChildPlanView, PlanStatus
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, heading, sign_in, submit, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, submit, visit
 
 
 def fill_date(page: Page, name: str, day) -> None:
@@ -43,7 +43,7 @@ def test_the_childs_views_and_feedback_are_recorded_with_their_guardian_and_coun
 
     # The coordinator looks at what children have said so far: 4 understood "a bit" (hidden), and the 8 with it.
     coordinator = second_page
-    sign_in(coordinator, demo_user(Role.COORDINATOR).email)
+    sign_in_by_session(coordinator, demo_user(Role.COORDINATOR).email)
     click_link(coordinator, "What children tell us")
     expect(heading(coordinator)).to_have_text("What children tell us")
     expect(count(coordinator, "understood", "a_bit")).to_have_text("[c]")
@@ -51,7 +51,7 @@ def test_the_childs_views_and_feedback_are_recorded_with_their_guardian_and_coun
     expect(count(coordinator, "listened", "no")).to_have_text("[c]")
 
     # The guardian records the child's views on the plan, and that the child did not agree with an action.
-    sign_in(page, demo_user(Role.ICTG).email)
+    sign_in_by_session(page, demo_user(Role.ICTG).email)
     visit(page, f"/children/{child.reference}/")
     click_link(page, "Safeguarding plan, statutory status, guardian and safety map")
     click_link(page, "Open the plan and its actions")

@@ -11,7 +11,7 @@ from childnrm.accounts.models import Role, User
 from childnrm.people.demo import demo_email
 from childnrm.people.models import AssociationKind, Child
 from childnrm.referrals.tests.factories import submitted_referral
-from tests.browser.support import click_link, heading, sign_in, visit
+from tests.browser.support import click_link, heading, sign_in_by_session, visit
 
 NAV = ".govuk-service-navigation"
 
@@ -19,7 +19,7 @@ NAV = ".govuk-service-navigation"
 def test_coordinator_opens_a_record_and_sees_their_own_view_in_its_history(page: Page, demo):
     email = demo_email(Role.COORDINATOR, "northbridge")
     coordinator = User.objects.get(email=email)
-    sign_in(page, email)
+    sign_in_by_session(page, email)
 
     click_link(page, "Children", within=page.locator(NAV))
     expect(heading(page)).to_have_text("Children")
@@ -63,7 +63,7 @@ def test_first_responder_cannot_open_another_sites_child_and_error_pages_use_the
     other_site = Child.objects.filter(site__slug="three-rivers").first()
     assert own and not_referred and other_site
 
-    sign_in(page, email)
+    sign_in_by_session(page, email)
 
     # Their own referral opens...
     visit(page, f"/children/{own.reference}/")

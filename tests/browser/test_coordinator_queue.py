@@ -13,7 +13,7 @@ from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.triage.models import OnwardReferral
-from tests.browser.support import click_button, sign_in, sign_out, visit
+from tests.browser.support import click_button, sign_in_by_session, sign_out, visit
 
 QUEUE = "/referrals/queue/"
 
@@ -27,7 +27,7 @@ def test_transfer_to_another_site_without_javascript(page_without_js: Page, demo
     eastwick = Organisation.objects.get(name="Eastwick Borough Council")
     moved = submitted_referral("northbridge", residence_local_authority=eastwick)
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/referrals/{moved.reference}/triage/")
     expect(page.locator(".govuk-inset-text")).to_contain_text("Three Rivers Consortium Panel decides")
     # Without JavaScript the site question is shown all the time, already answered.
@@ -52,6 +52,6 @@ def test_transfer_to_another_site_without_javascript(page_without_js: Page, demo
     visit(page, QUEUE)
     expect(page.locator("main")).not_to_contain_text(moved.reference)
     sign_out(page)
-    sign_in(page, demo_email(Role.COORDINATOR, "three-rivers"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "three-rivers"))
     visit(page, QUEUE)
     expect(row(page, moved).locator(".app-triage")).to_contain_text("Awaiting confirmation")

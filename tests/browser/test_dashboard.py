@@ -13,7 +13,7 @@ from childnrm.dashboard.tests.factories import accepted_referral, days_ago, fina
 from childnrm.dashboard.views import SECTION_ROWS
 from childnrm.people.demo import demo_email
 from childnrm.referrals.models import AdultConsent, ConsentAnswer
-from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, submit, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, sign_out, submit, visit
 
 
 def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
@@ -29,7 +29,7 @@ def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
     nearly_18 = nearly_18_case.child
     elsewhere = accepted_referral("three-rivers", submitted_on=days_ago(60))
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/dashboard/")
     expect(heading(page)).to_have_text("Dashboard")
     main = page.locator("main")
@@ -76,7 +76,7 @@ def test_coordinator_sees_the_sites_clocks_and_follows_them(page: Page, demo):
     sign_out(page)
 
     # The chair: the same clocks, by reference only.
-    sign_in(page, demo_email(Role.CHAIR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.CHAIR, "northbridge"))
     visit(page, "/dashboard/")
     expect(page.locator('section[data-kind="rg_overdue"]')).to_contain_text(overdue.reference)
     expect(page.locator("main")).not_to_contain_text(overdue.child.display_name)
@@ -90,7 +90,7 @@ def test_coordinator_follows_a_section_to_its_full_list_then_to_the_letters_and_
     ]
     oldest = decided[-1].referral  # the longest waiting is listed first
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/dashboard/")
     letters = page.locator('section[data-kind="letters_not_produced"]')
     expect(letters.locator("tbody tr")).to_have_count(SECTION_ROWS)

@@ -15,7 +15,7 @@ from childnrm.panels.tests.factories import accepted_referral
 from childnrm.people.demo import demo_email
 from childnrm.safeguarding.services import plan_create
 from tests.browser.decision_steps import add_evidence, record_nothing_relevant, success
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 SITE = "northbridge"
 
@@ -33,7 +33,7 @@ def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, dem
         next_review_on=None,
     )
 
-    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, SITE))
     visit(page, "/decisions/")
     expect(heading(page)).to_have_text("Decisions at sittings")
     click_button(page, f"Record reasonable grounds decision for {referral.reference}")
@@ -119,7 +119,7 @@ def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, dem
     sign_out(page)
 
     # The chair sees what is missing, completes it and signs the decision off.
-    sign_in(page, demo_email(Role.CHAIR, SITE))
+    sign_in_by_session(page, demo_email(Role.CHAIR, SITE))
     visit(page, record_url)
     click_link(page, "Check and sign off the decision")
     expect(error_summary(page)).to_contain_text("Enter the credibility reasoning")
@@ -141,7 +141,7 @@ def test_recording_and_signing_off_a_reasonable_grounds_decision(page: Page, dem
 def test_the_record_works_without_javascript(page_without_js: Page, demo):
     page = page_without_js
     decision = draft_decision(SITE)
-    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, SITE))
     visit(page, f"/decisions/{decision.pk}/record/")
     click_link(page, "The child's wishes and feelings")
     page.get_by_label("No, they could not be").check()
@@ -175,7 +175,7 @@ def test_a_tied_vote_is_settled_by_the_chairs_casting_vote_and_dissent_is_shown(
     )
     services.vote_record(decision=decision, voter=health, vote=Vote.ABSTAIN, user=coordinator)
 
-    sign_in(page, demo_email(Role.CHAIR, SITE))
+    sign_in_by_session(page, demo_email(Role.CHAIR, SITE))
     visit(page, f"/decisions/{decision.pk}/finalise/")
     expect(error_summary(page)).to_contain_text("The votes are tied (1 positive, 1 negative, 1 abstaining)")
     click_link(page, re.compile("The votes are tied"))

@@ -19,7 +19,7 @@ from childnrm.evaluation.extract import case_sources
 from childnrm.evaluation.models import DataSharingAgreement, ExtractRelease, FieldGroup, LegalBasis, SyntheticRelease
 from childnrm.evaluation.tests.factories import many_cases
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, visit
 
 
 def fill_date(page: Page, name: str, day) -> None:
@@ -37,7 +37,7 @@ def test_an_analyst_downloads_an_extract_only_under_an_agreement_in_force(page_w
     today = timezone.localdate()
     analyst, officer = page_without_js, page
 
-    sign_in(analyst, demo_user(Role.ANALYST).email)
+    sign_in_by_session(analyst, demo_user(Role.ANALYST).email)
     click_link(analyst, "Data for evaluators")
     expect(heading(analyst)).to_have_text("Data for evaluators")
     click_button(analyst, "Request a data-sharing agreement")
@@ -67,7 +67,7 @@ def test_an_analyst_downloads_an_extract_only_under_an_agreement_in_force(page_w
     expect(analyst.get_by_role("button", name="Download the evaluation extract (CSV)")).to_have_count(0)
 
     # The site's data protection officer approves it.
-    sign_in(officer, demo_user(Role.DATA_PROTECTION_OFFICER).email)
+    sign_in_by_session(officer, demo_user(Role.DATA_PROTECTION_OFFICER).email)
     visit(officer, f"/evaluation/agreements/{agreement.pk}/")
     expect(officer.locator("main")).to_contain_text("Eastfield Evaluation Partnership")
     click_button(officer, "Approve the agreement")
@@ -103,7 +103,7 @@ def test_an_analyst_downloads_an_extract_only_under_an_agreement_in_force(page_w
 def test_the_synthetic_dataset_page(page: Page, demo):
     """The page for analysts, before and after a synthetic dataset is made (its report as the command keeps it;
     the synthesiser itself is tested in evaluation/tests/test_synthetic.py)."""
-    sign_in(page, demo_user(Role.ANALYST).email)
+    sign_in_by_session(page, demo_user(Role.ANALYST).email)
     visit(page, "/evaluation/synthetic/")
     expect(page.locator("main")).to_contain_text("No synthetic dataset has been made yet")
 

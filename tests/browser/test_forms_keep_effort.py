@@ -21,7 +21,7 @@ from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral, ReferralDocument
 from childnrm.referrals.services import referral_start
 from conftest import demo_user
-from tests.browser.support import check_page, click_button, error_summary, sign_in, visit
+from tests.browser.support import check_page, click_button, error_summary, sign_in_by_session, visit
 from tests.browser.test_referral_journey import SMALL_PDF
 
 
@@ -46,7 +46,7 @@ def _background(draft: Referral) -> str:
 
 
 def test_a_nationality_is_typed_in_part_and_picked_with_the_keyboard(page: Page, draft):
-    sign_in(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
     visit(page, _background(draft))
     nationality = page.get_by_label("Nationality", exact=True)
     # The select is enhanced: the label now names a text box that suggests as you type.
@@ -82,7 +82,7 @@ def test_a_nationality_is_typed_in_part_and_picked_with_the_keyboard(page: Page,
 
 def test_without_javascript_nationality_is_the_select_it_was(page_without_js: Page, draft):
     page = page_without_js
-    sign_in(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
     visit(page, _background(draft))
     page.get_by_label("Nationality", exact=True).select_option(label="Albania")
     page.get_by_label("Main language", exact=True).select_option(label="Albanian")
@@ -92,7 +92,7 @@ def test_without_javascript_nationality_is_the_select_it_was(page_without_js: Pa
 
 
 def test_a_chosen_file_survives_an_error_elsewhere_on_the_page(page: Page, draft):
-    sign_in(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
     visit(page, reverse("referrals:documents", args=[draft.reference]))
     page.get_by_label("Upload a file", exact=True).set_input_files(
         files=[{"name": "statement.pdf", "mimeType": "application/pdf", "buffer": SMALL_PDF}]

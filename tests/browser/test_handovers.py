@@ -8,14 +8,14 @@ from childnrm.accounts.models import Role
 from childnrm.dashboard.tests.factories import accepted_referral
 from childnrm.handovers.models import CaseTransfer
 from childnrm.people.demo import demo_email
-from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, sign_out, visit
 
 
 def test_coordinator_transfers_a_case_to_another_site(page: Page, demo):
     referral = accepted_referral()
     child = referral.child
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/handovers/children/{child.reference}/transfer/")
     expect(heading(page)).to_have_text("Transfer the case")
     page.get_by_label("Another site's panel").check()
@@ -35,7 +35,7 @@ def test_coordinator_transfers_a_case_to_another_site(page: Page, demo):
     expect(page.locator(".govuk-panel__title")).to_have_text("Case transferred")
     sign_out(page)
 
-    sign_in(page, demo_email(Role.COORDINATOR, "three-rivers"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "three-rivers"))
     visit(page, f"/handovers/transfers/{transfer.pk}/")
     expect(heading(page)).to_have_text("Case received from Northbridge Child Panel")
     click_link(page, f"Open the case {referral.reference}")

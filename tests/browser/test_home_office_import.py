@@ -15,7 +15,7 @@ from childnrm.accounts.models import Role
 from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, add_form_councils
 from childnrm.people.demo import demo_email
 from childnrm.referrals.models import Referral
-from tests.browser.support import sign_in, visit
+from tests.browser.support import sign_in_by_session, visit
 
 
 def test_the_imported_forms_answers_are_shown_with_the_forms_labels(page: Page, demo, tmp_path):
@@ -25,7 +25,7 @@ def test_the_imported_forms_answers_are_shown_with_the_forms_labels(page: Page, 
     call_command("import_home_office_form", str(path), organisation="Northbridge City Council")
     referral = Referral.objects.get(form_reference=HOME_OFFICE_FORM["reference"])
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/referrals/{referral.reference}/triage/")
     main = page.locator("main")
     expect(page.get_by_role("heading", name="From the Home Office form")).to_be_visible()

@@ -14,7 +14,16 @@ from childnrm.accounts.models import Role, User
 from childnrm.information.models import InformationRequest, RequestStatus, ResponseDocument
 from childnrm.people.demo import demo_email
 from childnrm.referrals.tests.factories import submitted_referral
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, submit, visit
+from tests.browser.support import (
+    click_button,
+    click_link,
+    error_summary,
+    heading,
+    sign_in_by_session,
+    sign_out,
+    submit,
+    visit,
+)
 
 POLICE_MEMBER = "police-member.northbridge@childnrm.example"
 
@@ -36,7 +45,7 @@ def test_coordinator_asks_the_police_who_answer_with_a_document(page: Page, demo
     referral = submitted_referral("northbridge")
 
     # The coordinator finds the case from the site's list and asks the police.
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/information-requests/")
     expect(heading(page)).to_have_text("Information requests")
     page.get_by_label("Referral reference").fill(referral.reference)
@@ -68,7 +77,7 @@ def test_coordinator_asks_the_police_who_answer_with_a_document(page: Page, demo
     sign_out(page)
 
     # The police see it in their organisation's inbox, with only the minimum about the child.
-    sign_in(page, police_user_email())
+    sign_in_by_session(page, police_user_email())
     visit(page, "/information-requests/inbox/")
     expect(heading(page)).to_have_text("Requests for information")
     row = page.locator(f'tr[data-reference="{info_request.reference}"]')
@@ -107,7 +116,7 @@ def test_coordinator_asks_the_police_who_answer_with_a_document(page: Page, demo
     sign_out(page)
 
     # The coordinator sees the answer, the basis it was shared on, and can download the document.
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/information-requests/{info_request.reference}/")
     answer = page.locator('[data-testid="answer"]')
     expect(answer).to_contain_text("Arrested twice with older men")
@@ -125,7 +134,7 @@ def test_coordinator_asks_the_police_who_answer_with_a_document(page: Page, demo
 def test_withdrawing_and_chasing_work_without_javascript_and_by_keyboard(page_without_js: Page, demo):
     page = page_without_js
     referral = submitted_referral("northbridge")
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/information-requests/case/{referral.reference}/new/")
     page.get_by_label("Which organisation are you asking?").select_option(label="Northbridge Police")
     page.get_by_label("What kind of agency is it?").select_option(label="Police")

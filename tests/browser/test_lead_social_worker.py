@@ -8,14 +8,14 @@ from playwright.sync_api import Page, expect
 from childnrm.accounts.models import Role, Site
 from childnrm.people.demo import demo_email
 from childnrm.people.models import Child, LeadSocialWorker
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, visit
 
 
 def test_coordinator_changes_the_lead_social_worker_and_sees_the_history(page: Page, demo):
     site = Site.objects.get(slug="northbridge")
     child = Child.objects.filter(site=site).order_by("pk")[0]  # has the demo social worker, Jo Whitfield
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/children/{child.reference}/")
     worker = page.locator(".app-lead-social-worker")
     expect(worker).to_contain_text("Jo Whitfield")

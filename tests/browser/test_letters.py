@@ -16,7 +16,7 @@ from childnrm.letters.services import letters_produce
 from childnrm.letters.tests.factories import allocate, final_decision
 from childnrm.letters.tests.factories import demo as staff
 from childnrm.people.demo import demo_email
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, visit
 
 
 def test_coordinator_produces_the_letters_tells_the_guardian_and_records_the_explanation(page: Page, demo):
@@ -26,7 +26,7 @@ def test_coordinator_produces_the_letters_tells_the_guardian_and_records_the_exp
     allocate(referral, guardian)
     mail.outbox.clear()
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/letters/")
     expect(heading(page)).to_have_text("Letters for final decisions")
     row = page.locator(f'tr[data-decision="{decision.pk}"]')
@@ -107,7 +107,7 @@ def test_the_guardian_follows_the_emailed_link_and_reads_the_letters_without_jav
     link = next(line for line in email.body.splitlines() if "/letters/decisions/" in line)
     path = link[link.index("/letters/") :]
 
-    sign_in(page, demo_email(Role.ICTG, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.ICTG, "northbridge"))
     visit(page, path)
     expect(heading(page)).to_have_text(f"Communicating the decision: {referral.child_display_name}")
     expect(page.locator("table")).to_contain_text("Letter for the child")

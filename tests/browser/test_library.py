@@ -7,12 +7,12 @@ from playwright.sync_api import Page, expect
 
 from childnrm.accounts.models import Role
 from childnrm.people.demo import demo_email
-from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, sign_out, visit
 
 
 def test_a_practice_note_is_shared_moderated_and_found_at_another_site(page_without_js: Page, demo):
     page = page_without_js
-    sign_in(page, demo_email(Role.PANEL_MEMBER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.PANEL_MEMBER, "northbridge"))
     visit(page, "/library/")
     expect(heading(page)).to_have_text("Evidence library")
     click_link(page, "Share something with the library")
@@ -35,14 +35,14 @@ def test_a_practice_note_is_shared_moderated_and_found_at_another_site(page_with
     expect(page.locator("main")).to_contain_text("Waiting for moderation")
     sign_out(page)
 
-    sign_in(page, demo_email(Role.LIBRARY_MODERATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.LIBRARY_MODERATOR, "northbridge"))
     visit(page, "/library/moderation/")
     click_link(page, "Interpreters at the panel: a practice note")
     click_button(page, "Publish to every site")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("is published to every site")
     sign_out(page)
 
-    sign_in(page, demo_email(Role.ICTG, "three-rivers"))
+    sign_in_by_session(page, demo_email(Role.ICTG, "three-rivers"))
     visit(page, "/library/")
     page.get_by_label("Search the library").fill("interpreter dialect")
     click_button(page, "Search")

@@ -14,7 +14,7 @@ from childnrm.decisions.tests.factories import sample_decision
 from childnrm.learning.services import SummaryAnswers, review_summary_reject, review_summary_submit
 from childnrm.people.demo import demo_email
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, sign_out, visit
 
 NOTE = "Trauma-informed credibility: weighing inconsistent accounts"
 
@@ -22,7 +22,7 @@ NOTE = "Trauma-informed credibility: weighing inconsistent accounts"
 def test_the_credibility_section_links_to_the_published_practice_note(page_without_js: Page, demo):
     page = page_without_js
     decision = sample_decision("northbridge")
-    sign_in(page, demo_email(Role.CHAIR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.CHAIR, "northbridge"))
     visit(page, reverse("decisions:section-credibility", args=[decision.pk]))
     links = page.locator(".app-library-links")
     links.get_by_text("Guidance from the evidence library").click()  # a <details>: opens without JavaScript
@@ -47,7 +47,7 @@ def test_a_returned_summary_is_changed_sent_again_and_published(page_without_js:
         summary=summary, user=demo_user(Role.LIBRARY_MODERATOR), reason="Leave out the street: it names a place."
     )
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, reverse("case_reviews:detail", args=[review.pk]))
     expect(page.locator(".app-summary-status")).to_contain_text("Leave out the street")
     click_link(page, "Change the summary and send it again")
@@ -59,7 +59,7 @@ def test_a_returned_summary_is_changed_sent_again_and_published(page_without_js:
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("sent again")
     sign_out(page)
 
-    sign_in(page, demo_email(Role.LIBRARY_MODERATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.LIBRARY_MODERATOR, "northbridge"))
     visit(page, reverse("learning:moderation"))
     click_link(page, "Missing episodes and the return home interview")
     expect(page.locator(".app-revises")).to_contain_text("Leave out the street: it names a place.")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from childnrm.accounts.models import Role, Site
 from childnrm.people.demo import demo_email
 from childnrm.people.models import Child, ChildLinkDecision
-from tests.browser.support import click_link, error_summary, heading, sign_in, submit, visit
+from tests.browser.support import click_link, error_summary, heading, sign_in_by_session, submit, visit
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def _button(page: Page, name: str):
 
 def test_coordinator_links_a_possible_earlier_record_and_undoes_it(page: Page, pair):
     first, second = pair
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/children/{second.reference}/")
     click_link(page, "Check for other records of this child")
     expect(heading(page)).to_have_text("Possible matches for Ardit Krasniqui")
@@ -70,7 +70,7 @@ def test_coordinator_links_a_possible_earlier_record_and_undoes_it(page: Page, p
 def test_deciding_works_without_javascript(page_without_js: Page, pair):
     page = page_without_js
     first, second = pair
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/children/{second.reference}/possible-matches/")
     page.get_by_label(f"Reason for your decision about {first.reference}").fill("Cousins: confirmed with the school")
     submit(page, lambda: _button(page, f"Not the same child ({first.reference})").click())
@@ -81,7 +81,7 @@ def test_deciding_works_without_javascript(page_without_js: Page, pair):
 
 def test_another_sites_coordinator_gets_not_found(page: Page, pair):
     _, second = pair
-    sign_in(page, demo_email(Role.COORDINATOR, "three-rivers"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "three-rivers"))
     visit(page, f"/children/{second.reference}/possible-matches/", status=404)
     expect(heading(page)).to_have_text("Page not found")
     expect(page.locator("main")).not_to_contain_text("Krasniq")

@@ -27,7 +27,7 @@ from tests.browser.support import (
     click_link,
     error_summary,
     heading,
-    sign_in,
+    sign_in_by_session,
     sign_out,
     submit,
     visit,
@@ -63,7 +63,7 @@ def swept(demo, trained):
 
 
 def _journey(page: Page, here: Child, there: Child) -> None:
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/children/{here.reference}/")
     click_link(page, "Check for records of this child at other sites")
     expect(heading(page)).to_have_text("Records at other sites")
@@ -93,7 +93,7 @@ def _review(page: Page, here: Child, there: Child) -> None:
     sign_out(page)
 
     # The other site's coordinator: the pair is in their queue, marked by a colleague at Northbridge.
-    sign_in(page, demo_email(Role.COORDINATOR, "three-rivers"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "three-rivers"))
     visit(page, "/")
     click_link(page, "Records at other sites to review")
     expect(heading(page)).to_have_text("Records at other sites to review")

@@ -10,7 +10,7 @@ from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
 from childnrm.people.demo import demo_email
 from childnrm.triage.demo import submitted_referral
-from tests.browser.support import click_button, click_link, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, visit
 
 SITE = "northbridge"
 
@@ -20,7 +20,7 @@ def test_accept_then_list_for_the_next_sitting_and_see_what_follows_a_decision(p
     decision = final_decision(SITE)
     sitting = Meeting.objects.get(site__slug=SITE, status=MeetingStatus.SCHEDULED)
 
-    sign_in(page, demo_email(Role.COORDINATOR, SITE))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, SITE))
     visit(page, f"/referrals/{referral.reference}/triage/")
     page.get_by_label(f"{referral.site.name} decides").check()
     page.get_by_label("Reason for changing who decides").fill("The panel decides this case.")

@@ -14,7 +14,7 @@ from childnrm.outcomes.models import MissingEpisode, OutcomeReview
 from childnrm.outcomes.tests.factories import decided_child
 from childnrm.people import services as people_services
 from conftest import demo_user
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 
 def fill_date(page: Page, name: str, day) -> None:
@@ -43,7 +43,7 @@ def test_an_owner_records_a_missing_episode_and_the_3_month_review(page: Page, p
 
     # The guardian, without JavaScript, records the time he went missing, and the return interview.
     owner = page_without_js
-    sign_in(owner, guardian.email)
+    sign_in_by_session(owner, guardian.email)
     visit(owner, f"/children/{child.reference}/")
     click_link(owner, "Outcome reviews and missing episodes")
     expect(heading(owner)).to_have_text("Outcome reviews")
@@ -69,7 +69,7 @@ def test_an_owner_records_a_missing_episode_and_the_3_month_review(page: Page, p
     sign_out(owner)
 
     # The lead social worker records the 3-month review.
-    sign_in(page, social_worker.email)
+    sign_in_by_session(page, social_worker.email)
     click_link(page, "Your outcome reviews")
     row = page.locator(f'tr[data-review="{review.pk}"]')
     expect(row).to_contain_text(child.reference)
@@ -122,7 +122,7 @@ def test_an_owner_records_a_missing_episode_and_the_3_month_review(page: Page, p
 
     # The site administrator changes the schedule for children decided from now on.
     sign_out(page)
-    sign_in(page, demo_user(Role.SITE_ADMIN).email)
+    sign_in_by_session(page, demo_user(Role.SITE_ADMIN).email)
     click_link(page, "Outcome review schedule")
     expect(heading(page)).to_have_text("Outcome review schedule")
     expect(page.get_by_label("Months after the decision")).to_have_value("3, 6, 12, 24")

@@ -12,13 +12,13 @@ from childnrm.accounts.models import Role
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral
 from childnrm.people.demo import demo_email
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, visit
 
 
 def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, demo):
     referral = accepted_referral("northbridge", submitted_on=timezone.localdate() - timedelta(days=50))
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/panels/meetings/")
     expect(heading(page)).to_have_text("Panel meetings")
     click_link(page, "Schedule a meeting")
@@ -65,7 +65,7 @@ def test_a_sitting_from_scheduling_to_closing(page: Page, second_page: Page, dem
 
     # The adviser reads the papers from their meetings and declares.
     coordinator, page = page, second_page
-    sign_in(page, demo_email(Role.ADVISER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.ADVISER, "northbridge"))
     visit(page, "/panels/your-meetings/")
     click_link(page, f"{today.day} {today:%B %Y} at 9:30am")
     click_link(page, f"Case papers for referral {referral.reference}")
@@ -96,7 +96,7 @@ def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, 
 
     referral = accepted_referral("northbridge")
     meeting = meeting_in_session("northbridge", referrals=[referral])
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
 
     visit(page, "/panels/members/")
     expect(heading(page)).to_have_text("Panel members")
@@ -180,7 +180,7 @@ def test_an_attendee_reads_papers_and_declares_without_javascript(page_without_j
     referral = accepted_referral("northbridge")
     meeting = meeting_in_session("northbridge", referrals=[referral])
     item = meeting.agenda_items.get()
-    sign_in(page, demo_email(Role.ICTG, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.ICTG, "northbridge"))
     visit(page, f"/panels/meetings/{meeting.pk}/")
     click_link(page, f"Case papers for referral {referral.reference}")
     expect(page.locator("main")).to_contain_text("Safeguarding already in place")

@@ -17,7 +17,7 @@ from childnrm.panels.tests.factories import accept
 from childnrm.people.demo import demo_email
 from childnrm.people.models import ChildLinkDecision
 from childnrm.referrals.tests.factories import submitted_referral
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, submit, visit
 
 QUEUE = "/referrals/queue/"
 KNOWN = {"given_names": "Ardit", "family_name": "Krasniqi", "date_of_birth": date(2011, 3, 4), "nationalities": ["AL"]}
@@ -37,7 +37,7 @@ def test_a_second_referral_of_a_known_child_is_flagged_and_linked_at_triage(page
     again = submitted_referral("northbridge", **{**KNOWN, "family_name": "Krasniqui"})
     earlier = known.child.reference
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, QUEUE)
     expect(queue_row(page, again.reference).locator(".govuk-tag--yellow")).to_have_text("Possible earlier record")
     expect(queue_row(page, known.reference)).not_to_contain_text("Possible earlier record")
@@ -78,7 +78,7 @@ def test_not_the_same_child_at_triage_without_javascript(page_without_js: Page, 
     again = submitted_referral("northbridge", **{**KNOWN, "given_names": "Anna-Maria", "family_name": "Smith Jones"})
     earlier = known.child.reference
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/referrals/{again.reference}/triage/")
     # Names exactly as entered, hyphens included.
     expect(heading(page)).to_have_text("Triage: Anna-Maria Smith Jones")

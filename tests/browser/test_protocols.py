@@ -14,7 +14,7 @@ from childnrm.accounts.models import Role
 from childnrm.information.models import SharingProtocol
 from childnrm.people.demo import demo_email
 from childnrm.referrals.tests.factories import submitted_referral
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, submit, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, submit, visit
 
 
 def pdf_bytes() -> bytes:
@@ -26,7 +26,7 @@ def pdf_bytes() -> bytes:
 def test_coordinator_records_a_protocol_and_uploads_the_signed_copy(page_without_js: Page, demo):
     page = page_without_js
     year = timezone.localdate().year
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/information-requests/")
     click_link(page, "Information-sharing protocols with partner organisations")
     expect(heading(page)).to_have_text("Information-sharing protocols")
@@ -69,7 +69,7 @@ def test_a_request_without_a_protocol_needs_the_basis_in_full(page_without_js: P
     page = page_without_js
     referral = submitted_referral("northbridge")
     due = timezone.localdate() + timedelta(days=7)
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/information-requests/case/{referral.reference}/new/")
     expect(page.locator(".govuk-warning-text")).to_contain_text("you must state the lawful basis in full")
     page.get_by_label("Which organisation are you asking?").select_option(

@@ -12,7 +12,7 @@ from childnrm.accounts.models import Role
 from childnrm.people.demo import demo_email
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.safeguarding.models import ReferralSafeguarding
-from tests.browser.support import click_button, click_link, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, heading, sign_in_by_session, visit
 
 
 def test_an_accepted_referrals_safeguarding_answers_appear_on_the_childs_safeguarding_page(page: Page, demo):
@@ -26,7 +26,7 @@ def test_an_accepted_referrals_safeguarding_answers_appear_on_the_childs_safegua
     )
     child = referral.child
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/referrals/{referral.reference}/triage/")
     main = page.locator("main")
     # The whole referral, in the page: the account and the safeguarding answers.

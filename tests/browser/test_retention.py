@@ -17,7 +17,7 @@ from childnrm.people.demo import demo_email
 from childnrm.people.models import Child
 from childnrm.retention.models import ItemStatus, RetentionItem
 from childnrm.retention.services import retention_review_run
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 
 def closed_case_past_its_date():
@@ -34,7 +34,7 @@ def test_dpo_approves_anonymisation_without_javascript(page_without_js: Page, de
     referral = closed_case_past_its_date()
     held = closed_case_past_its_date()
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/retention/holds/")
     expect(heading(page)).to_have_text("Legal holds")
     page.get_by_label("Child's reference").fill(held.child.reference)
@@ -43,7 +43,7 @@ def test_dpo_approves_anonymisation_without_javascript(page_without_js: Page, de
     expect(page.locator("main")).to_contain_text(f"Legal hold placed on the records of {held.child.reference}")
     sign_out(page)
 
-    sign_in(page, demo_email(Role.DATA_PROTECTION_OFFICER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.DATA_PROTECTION_OFFICER, "northbridge"))
     click_link(page, "Retention", within=page.get_by_role("navigation", name="Menu"))
     expect(heading(page)).to_have_text("Records past their retention date")
     row = page.locator(f"tr:has-text('{held.reference}')")

@@ -22,7 +22,7 @@ from tests.browser.support import (
     click_link,
     error_summary,
     heading,
-    sign_in,
+    sign_in_by_session,
     sign_out,
     submit,
     visit,
@@ -38,7 +38,7 @@ def test_reconsideration_is_listed_only_before_a_differently_constituted_panel(p
     f.meeting(voters=fresh, location="Fresh panel room", starts_in_days=21)
     today = timezone.localdate()
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/reviews/reconsiderations/")
     expect(heading(page)).to_have_text("Reconsiderations")
     click_button(page, "Record a reconsideration request")
@@ -92,7 +92,7 @@ def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, se
     decision = f.final_decision()
     reference = decision.referral.reference
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/reviews/returns/")
     click_button(page, "Send a decision to the SCA")
     page.get_by_label("Which decision do you want to send?").select_option(str(decision.pk))
@@ -105,7 +105,7 @@ def test_the_sca_records_a_finding_and_the_coordinator_answers_it(page: Page, se
     # The SCA quality assurer, in a browser of their own; the coordinator stays signed in.
     coordinator_page = page
     page = second_page
-    sign_in(page, demo_email(Role.SCA_QUALITY_ASSURER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.SCA_QUALITY_ASSURER, "northbridge"))
     visit(page, "/reviews/returns/")
     row = page.locator(f'tr[data-return="{sent.pk}"]')
     expect(row).to_contain_text(reference)
@@ -137,7 +137,7 @@ def test_a_late_request_is_recorded_as_not_accepted_without_javascript(page_with
     page = page_without_js
     decision = f.final_decision(decided_on=timezone.localdate() - timezone.timedelta(days=45))
     today = timezone.localdate()
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/reviews/reconsiderations/new/")
     page.get_by_label("Which decision is to be reconsidered?").select_option(str(decision.pk))
     page.get_by_label("A support provider", exact=True).check()

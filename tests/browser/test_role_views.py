@@ -17,7 +17,7 @@ from childnrm.people.demo import demo_email
 from childnrm.reviews.tests import factories as reviews_factories
 from childnrm.safeguarding.services import guardian_allocate
 from conftest import demo_user
-from tests.browser.support import click_link, heading, sign_in, submit
+from tests.browser.support import click_link, heading, sign_in_by_session, submit
 
 NAV = ".govuk-service-navigation"
 
@@ -27,7 +27,7 @@ def test_the_referrer_follows_their_referral_to_its_outcome_letter(page: Page, d
     referral = decision.referral
     letters_produce(decision=decision, user=demo_user(Role.COORDINATOR))
 
-    sign_in(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.FIRST_RESPONDER, "northbridge"))
     click_link(page, "Your referrals", within=page.locator(NAV))
     # The reference is the link, its name told in full to screen readers.
     submit(page, lambda: page.get_by_role("link", name=re.compile(f"^{referral.reference}")).click())
@@ -56,7 +56,7 @@ def test_the_guardian_goes_from_the_childs_record_to_the_letter_and_the_plan(pag
     guardian_allocate(child=child, user=demo_user(Role.COORDINATOR), guardian=demo_user(Role.ICTG))
     letters_produce(decision=decision, user=demo_user(Role.COORDINATOR))
 
-    sign_in(page, demo_email(Role.ICTG, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.ICTG, "northbridge"))
     click_link(page, "Children", within=page.locator(NAV))
     click_link(page, child.reference)
     letters = page.get_by_test_id("decision-letters")
@@ -76,7 +76,7 @@ def test_the_quality_assurer_reads_a_return_like_the_decision_page(page: Page, d
     decision = final_decision("northbridge", outcome=Outcome.POSITIVE)
     sent = reviews_factories.decision_return(decision=decision)
 
-    sign_in(page, demo_email(Role.SCA_QUALITY_ASSURER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.SCA_QUALITY_ASSURER, "northbridge"))
     click_link(page, "Quality assurance", within=page.locator(NAV))
     submit(page, lambda: page.get_by_role("link", name=re.compile(f"^Return {sent.pk}")).click())
     record = page.locator("main")

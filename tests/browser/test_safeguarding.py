@@ -19,7 +19,7 @@ from tests.browser.support import (
     click_link,
     error_summary,
     heading,
-    sign_in,
+    sign_in_by_session,
     sign_out,
     visit,
 )
@@ -42,7 +42,7 @@ def test_coordinator_plans_owner_updates_coordinator_sees_the_history(page: Page
     today = timezone.localdate()
 
     # The coordinator records the plan agreed at the sitting.
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/safeguarding/children/{child.reference}/")
     expect(heading(page)).to_have_text("Safeguarding")
     expect(page.locator("main")).to_contain_text("This child has no active safeguarding plan.")
@@ -95,7 +95,7 @@ def test_coordinator_plans_owner_updates_coordinator_sees_the_history(page: Page
 
     # The owner, without JavaScript, finds the action under "Your actions" and marks it in progress.
     owner_page = page_without_js
-    sign_in(owner_page, owner.email)
+    sign_in_by_session(owner_page, owner.email)
     visit(owner_page, "/safeguarding/your-actions/")
     expect(heading(owner_page)).to_have_text("Your actions")
     # Theirs from this plan (and the demo plan's action they also own), with the child it is for.
@@ -115,7 +115,7 @@ def test_coordinator_plans_owner_updates_coordinator_sees_the_history(page: Page
     sign_out(owner_page)
 
     # The coordinator sees who changed it, when, and what they said.
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/safeguarding/plans/{plan.pk}/")
     row = page.locator(f'tr[data-action="{health_action.pk}"]')
     expect(row.locator(".app-status")).to_contain_text("In progress")
@@ -135,7 +135,7 @@ def test_coordinator_records_statutory_status_strategy_discussion_guardian_and_c
     today = timezone.localdate()
     guardian = demo_user(Role.ICTG)
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/safeguarding/")
     expect(heading(page)).to_have_text("Safeguarding plans")
     row = page.locator(f'tr[data-plan="{plan.pk}"]')

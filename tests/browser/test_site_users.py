@@ -17,7 +17,7 @@ from tests.browser.support import (
     click_link,
     error_summary,
     heading,
-    sign_in,
+    sign_in_by_session,
     visit,
     watch,
 )
@@ -27,7 +27,7 @@ NEW_EMAIL = "priya.example@northbridge.example"
 
 
 def test_site_admin_adds_a_user_with_two_roles_who_then_chooses_a_password(page: Page, demo, live_server):
-    sign_in(page, demo_email(Role.SITE_ADMIN, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.SITE_ADMIN, "northbridge"))
     click_link(page, "Users", within=page.locator(".govuk-service-navigation"))
     expect(heading(page)).to_have_text("Users")
     expect(page.locator(".govuk-caption-l")).to_have_text("Northbridge Child Panel")

@@ -12,7 +12,7 @@ from childnrm.people.demo import demo_email
 from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.tests.factories import NEGATIVE, POSITIVE, CaseSpec, make_case
 from childnrm.statistics.tests.known_dataset import _day
-from tests.browser.support import check_page, click_button, click_link, heading, sign_in, visit
+from tests.browser.support import check_page, click_button, click_link, heading, sign_in_by_session, visit
 
 
 def test_an_analyst_filters_reads_charts_with_their_tables_and_downloads_a_table(page: Page, demo):
@@ -29,7 +29,7 @@ def test_an_analyst_filters_reads_charts_with_their_tables_and_downloads_a_table
         )
     make_case(CaseSpec("three-rivers", _day(quarter, 2)))
 
-    sign_in(page, demo_email(Role.ANALYST, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.ANALYST, "northbridge"))
     click_link(page, "Statistics", within=page.locator(".govuk-service-navigation"))
     expect(heading(page)).to_have_text("NRM tables")
 
@@ -82,7 +82,7 @@ def test_an_analyst_filters_reads_charts_with_their_tables_and_downloads_a_table
 
 def test_statistics_work_without_javascript(page_without_js: Page, demo):
     page = page_without_js
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/statistics/")
     expect(heading(page)).to_have_text("NRM tables")
     page.get_by_label("Gender", exact=True).select_option("Male")

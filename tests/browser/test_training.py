@@ -12,7 +12,7 @@ from childnrm.people.demo import demo_email
 from childnrm.training.demo import answered, booked, course_for, register, session_of
 from childnrm.training.models import Stage
 from childnrm.training.stages import add_months
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, sign_out, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, sign_out, visit
 
 KNOWLEDGE = "How much do you know about the signs of criminal exploitation?"
 CONFIDENCE = "How confident are you weighing a child's changing account?"
@@ -45,7 +45,7 @@ def test_a_courses_before_and_after_evaluation(page_without_js: Page, demo):
     page = page_without_js
     _, session = _course_held_today()
 
-    sign_in(page, demo_email(Role.PANEL_MEMBER, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.PANEL_MEMBER, "northbridge"))
     visit(page, "/training/")
     expect(heading(page)).to_have_text("Your training")
     until = add_months(session.on, 12)
@@ -65,7 +65,7 @@ def test_a_courses_before_and_after_evaluation(page_without_js: Page, demo):
     expect(page.locator("#to-answer")).not_to_contain_text("Spotting exploitation")
     sign_out(page)
 
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/training/courses/")
     click_link(page, "Spotting exploitation")
     expect(page.locator("#questions")).to_contain_text(KNOWLEDGE)

@@ -14,13 +14,13 @@ from childnrm.panels.tests.factories import accept
 from childnrm.people.demo import demo_email
 from childnrm.referrals.models import AdultConsent, ReferralStatus
 from childnrm.referrals.tests.factories import submitted_referral, years_ago
-from tests.browser.support import click_button, click_link, error_summary, heading, sign_in, visit
+from tests.browser.support import click_button, click_link, error_summary, heading, sign_in_by_session, visit
 
 
 def test_correct_the_facts_then_the_panel_may_decide(page_without_js: Page, demo):
     page = page_without_js
     referral = submitted_referral("northbridge", age_disputed=True)
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, f"/referrals/{referral.reference}/triage/")
     expect(page.locator(".govuk-warning-text").first).to_contain_text(
         "A panel cannot decide this referral because the child's age is disputed"
@@ -54,7 +54,7 @@ def test_consent_at_18_from_the_dashboard(page_without_js: Page, demo):
             "northbridge", submitted_on=today - timedelta(days=200), date_of_birth=years_ago(18, today - timedelta(5))
         )
     )
-    sign_in(page, demo_email(Role.COORDINATOR, "northbridge"))
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
     visit(page, "/dashboard/")
     waiting = page.locator('section[data-kind="adult_consent_awaited"]')
     expect(waiting.locator(f'tr:has-text("{referral.reference}")')).to_contain_text("No answer recorded")
