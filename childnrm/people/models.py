@@ -56,6 +56,8 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["site", "family_name", "given_names"]),
             models.Index(fields=["site", "created_at"]),
+            # The dashboard's turning-18 and cut-off sections: a range of birth dates at a site (issue 16).
+            models.Index(fields=["site", "date_of_birth"], name="child_site_birth_idx"),
         ]
         verbose_name_plural = "children"
 

@@ -93,7 +93,22 @@ class PlanAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"], name="plan_action_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="plan_action_due_idx"),
+            # The open actions in the order they fall due (the dashboard's overdue actions walk it and stop at the
+            # rows they show, instead of sorting every overdue action of every site).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=OPEN_ACTION_STATUSES),
+                name="plan_action_open_due_idx",
+            ),
+            # "Your actions": an owner's open actions in due order, without reading every active plan (issue 16).
+            models.Index(
+                fields=["owner", "due_on", "id"],
+                condition=models.Q(status__in=OPEN_ACTION_STATUSES),
+                name="plan_action_owner_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Action {self.pk} of plan {self.plan_id}"

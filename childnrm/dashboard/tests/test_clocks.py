@@ -206,3 +206,19 @@ def test_lists_are_limited_but_counts_are_complete(northbridge):
     alerts = clocks.site_alerts(northbridge, limit=2)
     assert alerts[Kind.RG_OVERDUE].count == before + 3
     assert len(alerts[Kind.RG_OVERDUE].items) == 2 and alerts[Kind.RG_OVERDUE].more == before + 1
+
+
+def test_a_capped_count_in_the_order_of_the_list_counts_the_same_rows(northbridge):
+    # The kinds counted in their list's order (`Source.count_in_order`) count what an unordered count does.
+    today = timezone.localdate()
+    for _ in range(3):
+        undecided = accepted_referral(submitted_on=days_ago(50))  # RG overdue
+        information_request(undecided, due_on=days_ago(2))
+        final_decision(accepted_referral(), decided_on=days_ago(60))  # positive RG long ago: CG can be decided
+    for kind in (Kind.RG_OVERDUE, Kind.CG_READY, Kind.INFORMATION_OVERDUE):
+        assert clocks.SOURCES[kind].count_in_order
+        every = clocks.alert_list(northbridge, kind, today, limit=10_000).count
+        assert every >= 3
+        assert clocks.alert_list(northbridge, kind, today, limit=1, count_cap=10_000).count == every
+        capped = clocks.alert_list(northbridge, kind, today, limit=1, count_cap=2)
+        assert (capped.count, capped.capped) == (2, True)
