@@ -23,8 +23,15 @@ The service has two thresholds: MATCH_THRESHOLD, a *possible earlier record* sho
 
     .venv/bin/python bench/linkage_quality.py --base 12600 --memory   # about 20,000 records (issue 15)
 
-`--memory` runs the same blocking (keys, birth-year limits, rarity ranking, MAX_CANDIDATES) and scoring
+`--memory` runs the same blocking (keys, birth-year limits, rarity ranking, `max_candidates`) and scoring
 in memory without loading the database: the figures are those of the database search, minutes sooner.
+
+    .venv/bin/python bench/linkage_quality.py --base 64250 --memory --search-share 0.05   # about 100,000 records
+
+`--search-share F` searches a random share F of the records (seeded by `--seed`), among all of them, and counts the
+pairs with an end among those searched, true and scored alike: estimates for a register too large to search whole
+on the shared machine (every kind of pair is counted with the same chance). The register's size, the names' shares
+and the prior for the number of children searched are those of the whole set.
 
     .venv/bin/python bench/linkage_quality.py --base 12600 --memory --splink   # beside Splink (issue 15)
 
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -215,20 +223,22 @@ def _twins_shown(records, measure, threshold: float) -> str:
     return f"twins flagged {shown} of {twins} ({shown / max(twins, 1):.1%})"
 
 
-def summary_line(name: str, records, measure) -> str:
+def summary_line(name: str, records, measure, *, trained: bool = False) -> str:
     """The issue's figures on one line: F1 at the decision threshold ("likely the same child", STRONG_MATCH),
-    recall at the review threshold ("possible earlier record", MATCH_THRESHOLD), twins flagged at review."""
-    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, STRONG_MATCH
+    recall at the review threshold ("possible earlier record", MATCH_THRESHOLD before the register's prior, as the
+    search shows it: `review_threshold`), twins flagged at review."""
+    from childnrm.people.linkage_scoring import STRONG_MATCH, review_threshold
 
+    review = review_threshold(None if trained else measure.records)
     p, r, f1, *_ = measure.at(STRONG_MATCH)
-    rp, rr, rf1, *_ = measure.at(MATCH_THRESHOLD)
+    rp, rr, rf1, *_ = measure.at(review)
     return (
-        f"{name}: decision ({STRONG_MATCH}) P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}; review ({MATCH_THRESHOLD}) "
-        f"P/R/F1 {rp:.3f}/{rr:.3f}/{rf1:.3f}; {_twins_shown(records, measure, MATCH_THRESHOLD)}"
+        f"{name}: decision ({STRONG_MATCH}) P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}; review ({review:g}) "
+        f"P/R/F1 {rp:.3f}/{rr:.3f}/{rf1:.3f}; {_twins_shown(records, measure, review)}"
     )
 
 
-def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
+def beside_splink(records, ours, *, mapping: dict, site, memory: bool, searched: set[int] | None = None) -> None:
     """Splink on the same records: its EM weights in our search, and its own prediction, beside ours."""
     from bench import generated_set
     from childnrm.people import linkage_splink
@@ -266,7 +276,7 @@ def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
             settings=trained.settings,
         )
         search = generated_set.database_search(mapping, [site.pk])
-    ours_trained = generated_set.measure(records, search)
+    ours_trained = generated_set.measure(records, search, searched=searched)
     print(f"Ours with the trained weights: search per record mean {1000 * ours_trained.seconds_per_record:.1f} ms")
     print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>6} {'FP':>6} {'FN':>6}")
     for threshold in sorted({*THRESHOLDS, MATCH_THRESHOLD}):
@@ -280,7 +290,8 @@ def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
     scored: dict[frozenset[int], float] = {}
     for pair in pairs:
         key = frozenset((pair.id_l, pair.id_r))
-        scored[key] = max(pair.match_probability, scored.get(key, 0.0))
+        if searched is None or not key.isdisjoint(searched):  # the pairs counted for ours (`--search-share`)
+            scored[key] = max(pair.match_probability, scored.get(key, 0.0))
     truth = ours.truth
     splink = generated_set.Measure(
         records=len(records),
@@ -316,7 +327,7 @@ def beside_splink(records, ours, *, mapping: dict, site, memory: bool) -> None:
         )
         print()
     print(summary_line("ours, hand-set", records, ours))
-    print(summary_line("ours, trained", records, ours_trained))
+    print(summary_line("ours, trained", records, ours_trained, trained=True))
     p, r, f1, *_ = splink.at(SPLINK_THRESHOLD)
     twins = _twins_shown(records, splink, SPLINK_THRESHOLD)
     print(f"Splink at {SPLINK_THRESHOLD}: P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}; {twins}")
@@ -345,7 +356,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="train Splink on the same records, score ours with its weights, and run Splink beside ours",
     )
+    parser.add_argument(
+        "--search-share",
+        type=float,
+        default=1.0,
+        help="search only this random share of the records (pairs with an end among them counted): estimates",
+    )
     args = parser.parse_args(argv)
+    if not 0 < args.search_share <= 1:
+        parser.error("--search-share is a share of the records, more than 0 and at most 1")
     if args.memory and (args.postgres or args.scale):
         parser.error("--memory measures quality only: not with --postgres or --scale")
 
@@ -353,7 +372,13 @@ def main(argv: list[str] | None = None) -> int:
     from bench import generated_set
     from childnrm.accounts.models import Organisation, OrganisationType, Site
     from childnrm.people import linkage
-    from childnrm.people.linkage_scoring import MATCH_THRESHOLD, MAX_CANDIDATES, STRONG_MATCH
+    from childnrm.people.linkage_scoring import (
+        MATCH_THRESHOLD,
+        MAX_CANDIDATES,
+        STRONG_MATCH,
+        max_candidates,
+        review_threshold,
+    )
     from childnrm.people.models import Child, ChildBlockingKey
 
     site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
@@ -373,14 +398,23 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     search = generated_set.memory_search(records) if args.memory else generated_set.database_search(mapping, [site.pk])
-    measure = generated_set.measure(records, search)
+    searched = None
+    if args.search_share < 1:
+        chance = random.Random(args.seed)
+        searched = {r.id for r in records if chance.random() < args.search_share}
+        print(
+            f"Searched {len(searched)} of the {len(records)} records ({args.search_share:.0%}, seeded): the figures "
+            f"below count only pairs with an end among them (estimates)"
+        )
+    measure = generated_set.measure(records, search, searched=searched)
     print(
         f"True pairs {measure.true_pairs}; candidate pairs scored {measure.candidate_pairs} "
         f"(of {len(records) * (len(records) - 1) // 2} possible); true pairs reached by blocking "
         f"{measure.blocked_true_pairs} ({measure.blocked_true_pairs / measure.true_pairs:.1%})"
     )
     print(
-        f"Search per record (blocking query + scoring, {len(records)} records): mean "
+        f"Search per record (blocking query + scoring, {len(measure.timings)} records searched; at most "
+        f"{max_candidates(len(records))} candidates scored each): mean "
         f"{1000 * measure.seconds_per_record:.1f} ms, median {1000 * measure.percentile(50):.1f} ms, "
         f"95th percentile {1000 * measure.percentile(95):.1f} ms"
     )
@@ -393,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {f2:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
 
     by_id = {r.id: r for r in records}
-    threshold = MATCH_THRESHOLD
+    threshold = review_threshold(measure.records)  # shown for review: MATCH_THRESHOLD before the register's prior
     false = Counter(" + ".join(sorted(by_id[i].kind for i in pair)) for pair in measure.false_matches(threshold))
     missed = Counter(c for pair in measure.missed(threshold) for i in pair for c in by_id[i].corruptions)
     print()
@@ -416,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
 
     if args.splink:
-        beside_splink(records, measure, mapping=mapping, site=site, memory=args.memory)
+        beside_splink(records, measure, mapping=mapping, site=site, memory=args.memory, searched=searched)
 
     if args.scale and args.scale > len(records):
         filler = generated_set.generate(

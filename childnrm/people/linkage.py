@@ -25,8 +25,9 @@ How it works
    children of the same site(s) sharing a key within `YEAR_TOLERANCE` years
    (`YEAR_TOLERANCE_ESTIMATED` when either year is estimated), ranked in the database by the rarity
    of the keys they share (log2 of the site's children over the children holding the key), then by
-   closeness of birth year; the best `MAX_CANDIDATES` are scored. A site of 100,000 children is
-   never compared pair by pair: a handful of queries and at most MAX_CANDIDATES comparisons.
+   closeness of birth year; the best `max_candidates` are scored (MAX_CANDIDATES up to REGISTER_REFERENCE
+   children, growing with the register within MAX_CANDIDATES_MOST). A site of 100,000 children is
+   never compared pair by pair: a handful of queries and at most that many comparisons.
    At national scale (issue 15 item 5, a million children) a key held by more than COMMON_KEY_CHILDREN
    children (Nguyen, Mohammed, 1 January of a year) is not read whole: the children found by the rarer keys
    add its weight (the holders of the least common of those keys read whole within the birth-year limits, up to
@@ -49,7 +50,9 @@ How it works
    date; the same 1st of the month or 1 January (perhaps placeholders) or estimated date, for less;
    day and month swapped; the same birthday a year apart; a digit; days apart; a placeholder that fits
    the other date; estimates. Twins (same family name and date of birth, another given name) are
-   never shown, whatever else agrees. ADR 0028.
+   never shown, whatever else agrees. ADR 0028. An agreeing name gains or loses points by its own share of the
+   children searched (`name_shares`, from the key counts the blocking reads), and beyond REGISTER_REFERENCE children
+   every score loses points for the size of the register (`register_prior`): ADR 0029, Amendment 4.
 3. **Measured** on a generated, labelled set (`bench/generated_set.py`, `bench/linkage_quality.py`):
    precision, recall and F1 at the threshold and candidate-generation time per record. On
    2,000 base children (3,172 records, 836 true pairs), same figures on SQLite and PostgreSQL:
@@ -115,10 +118,12 @@ from childnrm.people.linkage_scoring import (
     TrainedWeights,
     any_year,
     blocking_keys,
-    common_shares,
     compare,
     key_weight,
+    max_candidates,
+    name_shares,
     profile_from_values,
+    review_threshold,
 )
 from childnrm.people.models import (
     Child,
@@ -312,11 +317,11 @@ def key_counts(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, int]:
 
 
 def _name_shares(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, float]:
-    """The share of the sites' children holding each name key (for discounting common names)."""
+    """The share of the sites' children holding each name key (names weigh by it: `linkage_scoring.name_shares`)."""
     name_keys = [k for k in keys if k.startswith("n:")]
     if not name_keys:
         return {}
-    return common_shares(key_counts(name_keys, site_ids), site_children_total(site_ids))
+    return name_shares(key_counts(name_keys, site_ids), site_children_total(site_ids))
 
 
 TRAINED_CACHE_KEY = "people.linkage.trained_weights"
@@ -388,7 +393,7 @@ class Candidates(list):
     """
 
     more_than_shown: bool = False
-    blocked: int = 0  # candidates the blocking brought (at most MAX_CANDIDATES)
+    blocked: int = 0  # candidates the blocking brought (at most `max_candidates` of the register)
     compared: int = 0  # of those, compared name by name (the others could not reach the threshold)
 
 
@@ -494,8 +499,10 @@ def _blocked(
     year: int | None,
     estimated: bool,
     exclude: set[int],
+    cap: int = MAX_CANDIDATES,
 ) -> tuple[list[int], bool]:
-    """The blocked candidates, best first (at most MAX_CANDIDATES), and whether some were held back.
+    """The blocked candidates, best first (at most `cap`: `max_candidates` of the register), and whether some
+    were held back.
 
     Ranked by the summed weight of the keys shared (log2 of the children over the key's holders), then by the
     closeness of birth year. The children sharing a rare key are found through the index, and the common keys
@@ -560,13 +567,13 @@ def _blocked(
             f"WHERE c.child_id = {{}}.child_id AND c.site_id IN ({sites}) AND {joined}), 0)"
         )
         plus_params = [*also_params, *site_ids, *joined_params]
-        first = MAX_CANDIDATES * COMMON_FIRST
+        first = cap * COMMON_FIRST
         sql = (
             f"WITH found AS ({found}), "  # noqa: S608
             f"best AS (SELECT child_id, weight, distance FROM found ORDER BY weight DESC, distance, child_id DESC "
             f"LIMIT {first}), "
             f"scored AS (SELECT t.child_id, t.weight + {plus.format('t')} AS weight, t.distance FROM best t), "
-            f"cut AS (SELECT weight FROM scored ORDER BY weight DESC LIMIT 1 OFFSET {MAX_CANDIDATES}) "
+            f"cut AS (SELECT weight FROM scored ORDER BY weight DESC LIMIT 1 OFFSET {cap}) "
             f"SELECT child_id, weight, distance FROM scored UNION ALL "
             f"SELECT f.child_id, f.weight + {plus.format('f')}, f.distance FROM found f "
             f"WHERE f.child_id NOT IN (SELECT child_id FROM best) "
@@ -575,12 +582,12 @@ def _blocked(
         params = [*params, *plus_params, *plus_params, most, most]
     else:
         sql = f"SELECT child_id, weight, distance FROM ({found}) AS f"  # noqa: S608
-    sql += f" ORDER BY 2 DESC, 3, 1 DESC LIMIT {MAX_CANDIDATES + 1}"
+    sql += f" ORDER BY 2 DESC, 3, 1 DESC LIMIT {cap + 1}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-    held_back = len(ids) > MAX_CANDIDATES or bool(common) or bool(limit)
-    return ids[:MAX_CANDIDATES], held_back
+    held_back = len(ids) > cap or bool(common) or bool(limit)
+    return ids[:cap], held_back
 
 
 def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Profile]:
@@ -666,19 +673,28 @@ def candidates_for(
         return found
     year, estimated = me.birth_year
     ids, found.more_than_shown = _blocked(
-        keys, counts, total, site_ids=site_ids, year=year, estimated=estimated, exclude={child.pk, *exclude_ids}
+        keys,
+        counts,
+        total,
+        site_ids=site_ids,
+        year=year,
+        estimated=estimated,
+        exclude={child.pk, *exclude_ids},
+        cap=max_candidates(total, base=MAX_CANDIDATES),
     )
     if not ids:
         return found
     name_counts = {k: n for k, n in counts.items() if k.startswith("n:")}
-    shares = common_shares(name_counts, total)
+    shares = name_shares(name_counts, total)
     trained = trained_weights()
     # With a threshold and the hand-set points, candidates are scored in points first (`PointsScorer`, the score
     # `compare` gives without its words), and only those reaching the threshold are compared with their evidence:
     # most candidates of a large register share a name and nothing else. One whose date of birth, sex and
     # nationality leave the threshold out of reach even with both names the same is not compared name by name.
     # What is shown is the same; only the work is less.
-    points = PointsScorer(me, common=shares) if threshold is not None and trained is None else None
+    points = PointsScorer(me, common=shares, searched=total) if threshold is not None and trained is None else None
+    if points is not None:
+        threshold = review_threshold(total, threshold)  # the register's prior raises "Strong" only
     matches: list[Match] = []
     compared = 0
     for profile in _candidate_profiles(ids, site_ids):

@@ -28,7 +28,8 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 MATCH_THRESHOLD = 6.0  # shown to the coordinator as a possible match at or above this score
 STRONG_MATCH = 10.0  # labelled "Strong" at or above this score
-MAX_CANDIDATES = 100  # blocked candidates scored per record, those sharing the rarest keys first
+MAX_CANDIDATES = 100  # blocked candidates scored per record, those sharing the rarest keys first (`max_candidates`)
+MAX_CANDIDATES_MOST = 100  # ...growing with the register beyond REGISTER_REFERENCE, to at most this many (ADR 0029 A4)
 
 # Names. Given names weigh more than family names: siblings share a family name.
 GIVEN_SAME = 4.5
@@ -44,9 +45,26 @@ SWAPPED_PENALTY = 0.5  # a match only in swapped order is slightly weaker
 REGROUPED_PENALTY = 1.0  # same names, split differently between given and family names
 GIVEN_NAME_ONLY = 1.0  # only a given name to compare (one record has no family name): weaker than it looks
 NEAR_DATE_OTHER_FAMILY = 1.0  # the most a near date (a slip, days apart) adds when the family names differ
-COMMON_NAME_SHARE = 0.02  # a name key held by more than this share of the site's children is common
-COMMON_NAME_DISCOUNT = 1.5  # points taken from an agreeing common name
-COMMON_NAME_MIN_CHILDREN = 5  # ...and held by at least this many (a share of a handful of records means nothing)
+# How common each name is (issue 15): an agreeing name adds points by its own share of the children searched,
+# not a flat discount for common names. The hand-set points are those of a name held by TYPICAL_NAME_SHARE of the
+# children; each halving of the share adds NAME_FREQUENCY_POINTS, each doubling takes them away, within bounds.
+TYPICAL_NAME_SHARE = 0.005
+NAME_FREQUENCY_POINTS = 0.5  # points per bit (a name twice as common is worth this much less)
+NAME_FREQUENCY_MOST = 1.5  # the most a rare name adds
+NAME_FREQUENCY_LEAST = -3.0  # the most a common name takes away
+# A register this size (children) says little about how common a name is: shares are drawn towards the typical share
+# as if this many more children held names at it (a handful of records, or a name held by one child, is not proof).
+NAME_SHARE_PRIOR_CHILDREN = 1_000
+COMMON_NAME_SHARE = 0.02  # a name held by more than this share of the children is called common in the evidence
+RARE_NAME_SHARE = TYPICAL_NAME_SHARE / 4  # ...and by less than this, rare
+
+# The number of children searched (issue 15): the more children, the more pairs agree by chance on the same details
+# (different children with the same common full name and a date a year or two apart). The points and thresholds were
+# set on a register of REGISTER_REFERENCE children; beyond it REGISTER_POINTS come off every score for each doubling
+# of the children searched (the prior odds of the same child fall as the register grows). Calibrated on the
+# generated set: precision at 100,000 children held at that of 20,000 (ADR 0029, Amendment 4).
+REGISTER_REFERENCE = 20_000
+REGISTER_POINTS = 0.93
 
 # Similarity bands (Jaro-Winkler, 0..1) for spellings that are not the same name or a known variant.
 SPELLING_STRONG = 0.92
@@ -867,6 +885,10 @@ def _describe_field(part: str, match: FieldMatch) -> Said:
 _GIVEN_ONLY = gettext_noop("Only the given names could be compared: one record has no family name")
 _NOT_CALLED_BY = gettext_noop("%(reason)s (not the name each is called by)")
 _COMMON_NAME = gettext_noop("%(reason)s (a common name here: %(share)s of records)")
+_RARE_NAME = gettext_noop("%(reason)s (a rare name here: %(share)s of records)")
+_REGISTER_PRIOR = gettext_noop(
+    "%(searched)s children searched: the more children, the likelier that two different children's details agree"
+)
 
 
 _PART_PLAIN = {"given": ("given name", "given names"), "family": ("surname", "surnames"), "all": ("name", "names")}
@@ -927,13 +949,59 @@ def _field_points(
     points = same if all(k in {SAME, ACCENTS} for k in kinds) else variant
     if match.unmatched:
         points -= same - variant  # a name part only one record has: as good as a variant, not the same
-    # Agreement on a name many children at the site share is weaker evidence.
-    shares = [common.get("n:" + sound_key(p.a.norm), 0.0) for p in match.pairs if p.a.informative]
-    if shares and min(shares) > COMMON_NAME_SHARE:
-        points -= COMMON_NAME_DISCOUNT
-        text = say(_COMMON_NAME, reason=text, share=f"{min(shares):.0%}")
+    # Agreement on a name many children share is weaker evidence, on one few share stronger: by the name's own share.
+    share = _name_share(match, common)
+    if share is None:
+        return points, text, words
+    points = round(points + name_frequency_points(share), 2)
+    if share > COMMON_NAME_SHARE:
+        text = say(_COMMON_NAME, reason=text, share=_percent(share))
         words += " (a common name here)"
+    elif share < RARE_NAME_SHARE:
+        text = say(_RARE_NAME, reason=text, share=_percent(share))
     return points, text, words
+
+
+def _name_share(match: FieldMatch, shares: Mapping[str, float]) -> float | None:
+    """The share of the children holding the rarest of this record's agreeing names (its phonetic key), if known."""
+    known = [shares[k] for p in match.pairs if p.a.informative and (k := "n:" + sound_key(p.a.norm)) in shares]
+    return min(known) if known else None
+
+
+def name_frequency_points(share: float) -> float:
+    """Points an agreeing name gains (rare) or loses (common) for the share of the children holding it."""
+    bits = math.log2(TYPICAL_NAME_SHARE / max(share, 1e-9))
+    return min(max(NAME_FREQUENCY_POINTS * bits, NAME_FREQUENCY_LEAST), NAME_FREQUENCY_MOST)
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}" if share >= 0.01 else f"{100 * share:.2g}%"
+
+
+def max_candidates(searched: int, base: int = MAX_CANDIDATES) -> int:
+    """How many blocked candidates are scored in a register of `searched` children.
+
+    `base` up to REGISTER_REFERENCE children, then growing with the square root of the register (the children who
+    share only a common name with a record grow with it) to at most MAX_CANDIDATES_MOST: the search's time grows
+    with the cap. Past it candidates are still held back, and the search says so (`Candidates.more_than_shown`).
+    """
+    if searched <= REGISTER_REFERENCE:
+        return base
+    return max(base, min(MAX_CANDIDATES_MOST, round(base * math.sqrt(searched / REGISTER_REFERENCE))))
+
+
+def register_prior(searched: int | None) -> float:
+    """Points for the number of children searched (none up to REGISTER_REFERENCE; fewer the more there are)."""
+    if not searched or searched <= REGISTER_REFERENCE:
+        return 0.0
+    return round(-REGISTER_POINTS * math.log2(searched / REGISTER_REFERENCE), 2)
+
+
+def review_threshold(searched: int | None, threshold: float = MATCH_THRESHOLD) -> float:
+    """The score a hand-set match needs to be shown for review ("possible earlier record"): `threshold` before the
+    register's prior. The prior raises the bar for "likely the same child" (STRONG_MATCH) only: a missed duplicate
+    costs a child more than one more record for the coordinator to read (ADR 0029, Amendment 4)."""
+    return threshold + register_prior(searched)
 
 
 def _trained_field_points(
@@ -967,8 +1035,7 @@ def _trained_field_points(
     if match.unmatched:
         points -= same - variant  # a name part only one record has (hand-set: no level of the model says it)
     if level in {"same", "said"}:
-        shares = [common.get("n:" + sound_key(p.a.norm), 0.0) for p in match.pairs if p.a.informative]
-        share = min(shares) if shares else 0.0
+        share = _name_share(match, common) or 0.0
         adjust = trained.name_frequency(f"{part}:{level}", share)
         points += adjust
         if adjust < 0 and share > COMMON_NAME_SHARE:
@@ -1412,7 +1479,9 @@ def compare(
     trained: TrainedWeights | None = None,
     searched: int | None = None,
 ) -> Match:
-    """Score two records. `common` maps a blocking key of `a` to the share of the site's children holding it.
+    """Score two records. `common` maps a blocking key of `a` to the share of the site's children holding it
+    (`name_shares`): an agreeing name gains or loses points by it. `searched`, the number of children searched,
+    takes `register_prior` off the score beyond REGISTER_REFERENCE children (ADR 0029, Amendment 4).
 
     With `trained` (a model's weights), each level's trained weight replaces its hand-set points, names are
     adjusted by how common they are, and the prior for `searched` children is added (ADR 0029); the twins
@@ -1464,6 +1533,9 @@ def compare(
                 ),
             )
         )
+    prior = register_prior(searched) if trained is None else 0.0
+    if prior:
+        evidence.append(Evidence.of("prior", prior, say(_REGISTER_PRIOR, searched=f"{searched:,}")))
     score = round(sum(e.points for e in evidence), 2)
     same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
     if best_name.twins and same_date and score > TWINS_CAP:
@@ -1496,18 +1568,23 @@ def key_weight(count: int, total: int) -> float:
     return round(math.log2(max(total, 2) / max(count, 1)), 3)
 
 
-def common_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
-    """Share of the children holding each key, for keys held by enough children to call a name common."""
-    return {key: n / total for key, n in counts.items() if n >= COMMON_NAME_MIN_CHILDREN and total}
+def name_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
+    """The share of the children holding each key (`counts`: holders of each, `total`: children searched).
+
+    Drawn towards TYPICAL_NAME_SHARE as if NAME_SHARE_PRIOR_CHILDREN more children held names at that share: in a
+    small register one child more or less moves a share far, and says nothing about the name.
+    """
+    prior = NAME_SHARE_PRIOR_CHILDREN
+    return {key: (n + prior * TYPICAL_NAME_SHARE) / (max(total, 0) + prior) for key, n in counts.items() if n}
 
 
 # ---------------------------------------------------------------------------------------------------
 # Points only: the score `compare` gives, without the words, for the many candidates a search rejects
 # ---------------------------------------------------------------------------------------------------
 
-# The most the names can add to a score with the hand-set points: the same given name and the same family name
-# (every other alignment, an alias, swapped or regrouped names, adds no more).
-NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME
+# The most the names can add to a score with the hand-set points: the same rare given name and the same rare family
+# name (every other alignment, an alias, swapped or regrouped names, adds no more).
+NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME + 2 * NAME_FREQUENCY_MOST
 
 
 @dataclass(frozen=True)
@@ -1518,7 +1595,8 @@ class _PartPoints:
 
 
 class PointsScorer:
-    """The scores `compare(a, b, common=common)` gives (hand-set points) to one record against many, in points only.
+    """The scores `compare(a, b, common=common, searched=searched)` gives (hand-set points) to one record against many,
+    in points only.
 
     A search rejects most of the candidates it compares, and building the words of their evidence was most of the
     comparing; the name parts of the candidates repeat (a family name shared by many), so each pair of parts is
@@ -1526,8 +1604,9 @@ class PointsScorer:
     `test_points_only_scoring_is_the_score_compare_gives`).
     """
 
-    def __init__(self, a: Profile, *, common: Mapping[str, float] | None = None) -> None:
+    def __init__(self, a: Profile, *, common: Mapping[str, float] | None = None, searched: int | None = None) -> None:
         self.a, self.common = a, common or {}
+        self.prior = register_prior(searched)
         self._parts: dict[tuple, _PartPoints | None] = {}
 
     def score(self, b: Profile, *, at_least: float | None = None) -> float | None:
@@ -1535,6 +1614,8 @@ class PointsScorer:
         a = self.a
         dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
         others = [e.points for e in (dates, sex, nationality) if e is not None]
+        if self.prior:
+            others.append(self.prior)
         if at_least is not None and sum(others) + NAME_POINTS_MOST < at_least:
             return None
         vietnamese = "VN" in a.nationalities or "VN" in b.nationalities
@@ -1545,7 +1626,7 @@ class PointsScorer:
         )
         near = dates is not None and a.date_of_birth != b.date_of_birth and dates.points > NEAR_DATE_OTHER_FAMILY
         if near and best.family_differs:
-            others[0] = NEAR_DATE_OTHER_FAMILY
+            others[0] = NEAR_DATE_OTHER_FAMILY  # the date is the first of the others (it is there: `near`)
         pieces = [*pieces, *others]
         score = round(sum(pieces), 2)
         same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth

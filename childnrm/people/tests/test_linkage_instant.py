@@ -98,7 +98,7 @@ def test_the_number_of_children_of_a_large_register_is_kept_not_counted_each_sea
 
 def _blocked_pairs() -> tuple[list, dict[int, list[int]], dict[str, float]]:
     """Profiles of a generated set (every kind of variation, aliases, swapped and regrouped names, twins), the
-    others each shares a blocking key with, and the shares of its name keys (common names discounted)."""
+    others each shares a blocking key with, and the shares of its name keys (common names weigh less, rare more)."""
     from bench import generated_set
 
     profiles = [r.profile() for r in generated_set.generate(400, seed=15)]
@@ -110,7 +110,7 @@ def _blocked_pairs() -> tuple[list, dict[int, list[int]], dict[str, float]]:
     for held in by_key.values():
         for a in held:
             others.setdefault(a, []).extend(b for b in held if b != a)
-    shares = linkage_scoring.common_shares({k: len(h) for k, h in by_key.items() if k.startswith("n:")}, len(profiles))
+    shares = linkage_scoring.name_shares({k: len(h) for k, h in by_key.items() if k.startswith("n:")}, len(profiles))
     return profiles, {a: sorted(set(bs)) for a, bs in others.items()}, shares
 
 
@@ -119,28 +119,31 @@ def test_names_never_add_more_than_the_bound_that_lets_the_search_skip_comparing
     # with NAME_POINTS_MOST: on the generated set, no pair's names add more.
     from dataclasses import replace
 
-    profiles, others, _ = _blocked_pairs()
+    profiles, others, shares = _blocked_pairs()
     assert sum(len(bs) for bs in others.values()) > 5000
     for a, bs in others.items():
         for b in bs:
             x, y = profiles[a], profiles[b]
-            score = linkage_scoring.compare(x, y).score
+            score = linkage_scoring.compare(x, y, common=shares).score
             without_names = linkage_scoring.compare(replace(x, names=()), replace(y, names=())).score
             assert score <= without_names + linkage_scoring.NAME_POINTS_MOST, (x, y)
 
 
 def test_points_only_scoring_is_the_score_compare_gives():
     # The search scores candidates in points first and builds the evidence only of those reaching the threshold:
-    # on every blocked pair of the generated set (common names discounted), the same score as `compare`, and
-    # names left uncompared only when the score is below the threshold.
+    # on every blocked pair of the generated set (names weighed by their shares, the prior for a register larger
+    # than the reference), the same score as `compare`, and names left uncompared only when the score is below the
+    # threshold.
     profiles, others, shares = _blocked_pairs()
-    assert max(shares.values()) > linkage_scoring.COMMON_NAME_SHARE  # some names are discounted as common
+    assert max(shares.values()) > linkage_scoring.COMMON_NAME_SHARE  # some names weigh less as common
+    searched = 4 * linkage_scoring.REGISTER_REFERENCE
+    assert linkage_scoring.register_prior(searched) < 0
     threshold = linkage_scoring.MATCH_THRESHOLD
     reached = 0
     for a, bs in others.items():
-        points = linkage_scoring.PointsScorer(profiles[a], common=shares)
+        points = linkage_scoring.PointsScorer(profiles[a], common=shares, searched=searched)
         for b in bs:
-            expected = linkage_scoring.compare(profiles[a], profiles[b], common=shares).score
+            expected = linkage_scoring.compare(profiles[a], profiles[b], common=shares, searched=searched).score
             assert points.score(profiles[b]) == expected, (profiles[a], profiles[b])
             at_least = points.score(profiles[b], at_least=threshold)
             assert at_least == expected if at_least is not None else expected < threshold
@@ -212,3 +215,32 @@ def test_a_child_sharing_a_common_key_too_ranks_first_though_its_common_keys_are
     found = scored(again, site)
     assert [c.child.pk for c in found] == [same_family.pk]
     assert found.more_than_shown is True
+
+
+def test_the_search_takes_points_off_for_a_register_larger_than_the_reference(site, monkeypatch):
+    # A reference of one child makes this site's register larger than it: the scores shown carry the prior for it.
+    first = make_child(site, "Merhawi", "Zerabruk", date(2011, 5, 17))
+    again = make_child(site, "Merhawi", "Zerabruck", date(2011, 5, 17))
+    before = linkage.candidates_for(again, site_ids=[site.pk])[0].match
+    monkeypatch.setattr(linkage_scoring, "REGISTER_REFERENCE", 1)
+    prior = linkage_scoring.register_prior(Child.objects.filter(site=site).count())
+    assert prior < 0
+    found = linkage.candidates_for(again, site_ids=[site.pk])  # scored in points first, then with its evidence
+    assert found[0].child.pk == first.pk
+    assert found[0].match.score == pytest.approx(before.score + prior)
+    assert [e.feature for e in found[0].match.evidence].count("prior") == 1
+    assert linkage.compare_children(again, first).score == found[0].match.score  # as kept with a decision
+
+
+def test_the_prior_lowers_strong_matches_but_never_hides_a_record_from_review(site, monkeypatch):
+    # However large the register, a record that reaches the review threshold before the prior is still shown: the
+    # prior makes "likely the same child" harder to reach, not a possible earlier record easier to miss.
+    first = make_child(site, "Merhawi", "Zerabruk", date(2011, 5, 17))
+    again = make_child(site, "Merhawi", "Zerabruck", date(2011, 5, 17))
+    before = linkage.candidates_for(again, site_ids=[site.pk])[0].match
+    assert before.strength == "Strong"
+    monkeypatch.setattr(linkage_scoring, "REGISTER_REFERENCE", 1)
+    monkeypatch.setattr(linkage_scoring, "REGISTER_POINTS", before.score)  # one doubling takes every point off
+    found = linkage.candidates_for(again, site_ids=[site.pk])
+    assert [c.child.pk for c in found] == [first.pk]
+    assert found[0].match.score < linkage_scoring.MATCH_THRESHOLD and found[0].match.strength == "Possible"

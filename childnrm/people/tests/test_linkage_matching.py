@@ -175,14 +175,60 @@ def test_different_children_with_a_common_name_and_real_different_birth_dates_ar
     assert "same year, 228 days apart" in texts(match)
 
 
-def test_common_names_weigh_less_when_many_children_at_the_site_share_them():
+def test_a_name_weighs_by_its_own_share_of_the_children_common_names_less_and_rare_names_more():
     a = child("Mohammed", "Babiker", nationalities=("SD",))
     b = child("Muhammad", "Babiker", nationalities=("SD",), id=2)
-    common = {"n:" + linkage_scoring.sound_key("mohammed"): 0.05}
+    key = "n:" + linkage_scoring.sound_key("mohammed")
+
+    def scored(share):
+        return linkage_scoring.compare(a, b, common={key: share})
+
+    plain, typical = linkage_scoring.compare(a, b), scored(linkage_scoring.TYPICAL_NAME_SHARE)
+    common, rare = scored(0.05), scored(0.0005)
+    assert common.score < typical.score == plain.score < rare.score
+    assert "a common name here: 5% of records" in texts(common)
+    assert "a rare name here: 0.05% of records" in texts(rare)
+    # the more common, the less it weighs, within bounds: Nguyen held by a third of the children is no proof against
+    assert scored(0.02).score > common.score > scored(0.3).score
+    assert typical.score - scored(0.9).score == -linkage_scoring.NAME_FREQUENCY_LEAST
+    assert scored(1e-6).score - typical.score == linkage_scoring.NAME_FREQUENCY_MOST
+
+
+def test_shares_of_a_small_register_say_little_about_how_common_a_name_is():
+    key = "n:" + linkage_scoring.sound_key("babiker")
+    # six of ten children: in a register this small, not much more than a typical name
+    small = linkage_scoring.name_shares({key: 6}, 10)[key]
+    assert linkage_scoring.TYPICAL_NAME_SHARE < small < 3 * linkage_scoring.TYPICAL_NAME_SHARE
+    # six thousand of a hundred thousand is a common name; one child of a hundred thousand, a rare one
+    assert linkage_scoring.name_shares({key: 6000}, 100_000)[key] > linkage_scoring.COMMON_NAME_SHARE
+    assert linkage_scoring.name_shares({key: 1}, 100_000)[key] < linkage_scoring.RARE_NAME_SHARE
+    assert linkage_scoring.name_shares({key: 0}, 100_000) == {}  # no holder, no share (nothing to weigh)
+
+
+def test_the_larger_the_register_searched_the_fewer_points_a_pair_scores():
+    a = child("Ardit", "Krasniqi", date(2011, 3, 4))
+    b = child("Ardit", "Krasniqui", date(2011, 3, 4), id=2)
+    reference = linkage_scoring.REGISTER_REFERENCE
     plain = linkage_scoring.compare(a, b)
-    discounted = linkage_scoring.compare(a, b, common=common)
-    assert discounted.score == plain.score - linkage_scoring.COMMON_NAME_DISCOUNT
-    assert "a common name here: 5% of records" in texts(discounted)
+    # up to the register the points were set on, nothing changes
+    assert linkage_scoring.compare(a, b, searched=reference).score == plain.score
+    assert all(e.feature != "prior" for e in linkage_scoring.compare(a, b, searched=reference).evidence)
+    # each doubling beyond it takes REGISTER_POINTS off, said as its own line of evidence
+    larger = linkage_scoring.compare(a, b, searched=4 * reference)
+    assert larger.score == pytest.approx(plain.score - 2 * linkage_scoring.REGISTER_POINTS)
+    prior = next(e for e in larger.evidence if e.feature == "prior")
+    assert prior.text.startswith(f"{4 * reference:,} children searched")
+    assert prior.words == ""  # not one of the plain words: it says nothing about the two records
+    assert larger.score == pytest.approx(sum(e.points for e in larger.evidence))
+
+
+def test_the_candidates_scored_grow_with_the_register_within_a_bound(monkeypatch):
+    reference, cap = linkage_scoring.REGISTER_REFERENCE, linkage_scoring.MAX_CANDIDATES
+    assert linkage_scoring.max_candidates(10**7) <= linkage_scoring.MAX_CANDIDATES_MOST  # as the service is set
+    monkeypatch.setattr(linkage_scoring, "MAX_CANDIDATES_MOST", 2 * cap)
+    assert linkage_scoring.max_candidates(500) == linkage_scoring.max_candidates(reference) == cap
+    assert cap < linkage_scoring.max_candidates(2 * reference) < linkage_scoring.max_candidates(3 * reference)
+    assert linkage_scoring.max_candidates(10**7) == 2 * cap
 
 
 def test_evidence_totals_the_score():
