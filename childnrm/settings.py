@@ -233,6 +233,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 
+# Under test, every kit.prepared read is built again and checked against the statement kept for its key (ADR 0031).
+PREPARED_CHECK = ENVIRONMENT == "test"
+
 # Tests run tasks at once, in the request; everywhere else the db_worker runs them.
 TASKS = {
     "default": {

@@ -147,6 +147,16 @@ def may_log_time(user, referral: Referral) -> bool:
     return cases_worked_on(user).filter(pk=referral.pk).exists()
 
 
+def case_worked_on(user, referral: Referral) -> Referral | None:
+    """The case if it is one of `cases_worked_on(user)`, for a page offering to log time on it (the service asks
+    the database again when time is logged). Where the user sees every case of its site and logs time there (its
+    coordinator), every case of the site but a draft or one without a child is: answered from the row as read,
+    without building the scope's subqueries; otherwise read through the scope."""
+    if sees_every_case(user, referral):
+        return referral if referral.child_id is not None and referral.status != ReferralStatus.DRAFT else None
+    return cases_worked_on(user).filter(pk=referral.pk).first()
+
+
 def case_for_logging(user, reference: str) -> Referral:
     referral = cases_worked_on(user).select_related("site", "child").filter(reference=reference).first()
     if referral is None:

@@ -13,10 +13,11 @@ import jinja2
 from django.utils.translation import gettext
 from markupsafe import Markup
 
-from childnrm.burdens.selectors import cases_worked_on
+from childnrm.burdens.selectors import case_worked_on, cases_worked_on
 from childnrm.decisions.models import Decision
 from childnrm.information.models import InformationRequest
 from childnrm.kit.jinja2 import render_include
+from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import SafeguardingPlan
 
 
@@ -37,6 +38,14 @@ def _subject(record: Any) -> tuple[str, str, Any] | None:
     return None
 
 
+def _case_read_with(record: Any) -> Referral | None:
+    """The decision's or the information request's case when the page read it with the record (a decision's page
+    does), so that whether the user works on it needs no query of its own; else None."""
+    if isinstance(record, Decision | InformationRequest) and type(record).referral.is_cached(record):
+        return record.referral
+    return None
+
+
 @jinja2.pass_context
 def time_log_link(context: jinja2.runtime.Context, record: Any) -> Markup:
     user = getattr(context.get("request"), "user", None)
@@ -44,7 +53,11 @@ def time_log_link(context: jinja2.runtime.Context, record: Any) -> Markup:
     if user is None or subject is None:
         return Markup("")
     key, words, case = subject
-    referral = cases_worked_on(user).filter(**case).order_by("-submitted_at", "-pk").first()
+    loaded = _case_read_with(record)
+    if loaded is not None:
+        referral = case_worked_on(user, loaded)
+    else:
+        referral = cases_worked_on(user).filter(**case).order_by("-submitted_at", "-pk").first()
     if referral is None:
         return Markup("")
     return render_include(context, "burdens/includes/log_link.html", {"referral": referral, "key": key, "words": words})

@@ -9,12 +9,22 @@ Another site's decision is 404, as if it did not exist.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.access.scoped import get_in_scope
-from childnrm.decisions.models import Decision, DecisionStatus, Stage
+from childnrm.decisions.models import (
+    AgencyNilReturn,
+    Decision,
+    DecisionEvidence,
+    DecisionStatus,
+    Stage,
+    TieDeferral,
+)
+from childnrm.kit import prepared
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus
 from childnrm.panels.selectors import HELD_HERE
 from childnrm.referrals.models import Referral
@@ -70,17 +80,40 @@ _DECISION_RELATED = ("referral", "referral__site", "referral__child", "meeting",
 
 def decision_get(user, decision_id: int) -> Decision:
     # A decision of a site where the user records decisions and sees every case is in scope whatever else
-    # `decisions_visible_to` says: found without building (and the database without weighing) its subqueries.
-    decision = get_in_scope(
-        Decision,
-        lambda: decisions_visible_to(user),
-        sites=_site_wide(user, Perm.DECISION_RECORD),
-        site_field="referral__site_id",
-        related=_DECISION_RELATED,
-        pk=decision_id,
-    )
+    # `decisions_visible_to` says: found without building (and the database without weighing) its subqueries, by
+    # the statement `get_in_scope` sends for those sites, compiled once (kit.prepared: building and compiling the
+    # six joins cost the ORM a fifth of the decision pages' CPU).
+    sites = tuple(_site_wide(user, Perm.DECISION_RECORD))
+    looked = bool(sites) and 0 < decision_id < _ID_LIMIT
+    decision = None
+    if looked:
+        decision = prepared.first(
+            Decision,
+            ("decisions:decision", sites),
+            lambda pk: _first(
+                Decision._default_manager.select_related(*_DECISION_RELATED).filter(referral__site_id__in=sites, pk=pk)
+            ),
+            decision_id,
+        )
+    if decision is None:
+        decision = get_in_scope(
+            Decision,
+            lambda: decisions_visible_to(user),
+            sites=() if looked else sites,  # not looked for among them twice
+            site_field="referral__site_id",
+            related=_DECISION_RELATED,
+            pk=decision_id,
+        )
     _share_related(decision)
     return decision
+
+
+_ID_LIMIT = 2**63  # a larger id in the address matches no decision: left to the ORM, which knows that
+
+
+def _first(rows: QuerySet[Decision]) -> QuerySet[Decision]:
+    """The slice `first()` reads."""
+    return (rows if rows.ordered else rows.order_by("pk"))[:1]
 
 
 def _share_related(decision: Decision) -> None:
@@ -103,6 +136,10 @@ def agenda_items_for(user) -> QuerySet[AgendaItem]:
     if not set(sites_where(user, Perm.DECISION_RECORD)) <= set(site_wide):
         # Meetings reached as chair or attendee are of these sites: only needed where the user sees only some cases.
         meetings |= _meetings_reached(user, Perm.DECISION_RECORD)
+    return _agenda_items_of(meetings)
+
+
+def _agenda_items_of(meetings: QuerySet[Meeting]) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(
             meeting_id__in=meetings.filter(status__in=LIVE_MEETING).values("pk"), stage__in=DECIDING_STAGES
@@ -113,6 +150,80 @@ def agenda_items_for(user) -> QuerySet[AgendaItem]:
     )
 
 
+# What the list of decisions at sittings reads: only what it shows (an agenda item's referral is some sixty
+# columns, a decision a dozen JSON fields). At most this many cases on the agendas, and decisions waiting.
+INDEX_ITEMS, INDEX_PENDING = 200, 100
+
+
+def _index_items(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
+    return (
+        items.select_related(None)
+        .select_related("meeting", "referral")
+        .only(
+            "stage",
+            "referral_id",
+            "meeting_id",
+            "meeting__starts_at",
+            "meeting__status",
+            "referral__reference",
+            "referral__given_names",
+            "referral__family_name",
+        )[:INDEX_ITEMS]
+    )
+
+
+def _index_drafts(decisions: QuerySet[Decision], item_ids: list[int]) -> QuerySet[Decision]:
+    """The decisions started on the items (a returned one is started again)."""
+    return (
+        decisions.filter(agenda_item__in=item_ids)
+        .exclude(status=DecisionStatus.RETURNED)
+        .only("referral_id", "stage", "agenda_item_id", "status")
+    )
+
+
+def _index_pending(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """Waiting for a second review, or for a sitting (a draft on no agenda)."""
+    return (
+        decisions.filter(
+            Q(status=DecisionStatus.SECOND_REVIEW) | Q(status=DecisionStatus.DRAFT, agenda_item__isnull=True)
+        )
+        .select_related("referral")
+        .only("stage", "version", "status", "referral__reference")[:INDEX_PENDING]
+    )
+
+
+def decision_index(user) -> tuple[list[AgendaItem], list[Decision], list[Decision]]:
+    """The list of decisions at sittings: the cases on the agendas of live sittings the user records decisions at
+    (`agenda_items_for`), the decisions started on them, and the decisions waiting (`decisions_visible_to`).
+
+    For a site's coordinator (every reach of theirs is every case of their sites) the three statements are the same
+    for every user of those sites: compiled once (kit.prepared), the agenda's ids padded to its full length."""
+    sites = tuple(_site_wide(user, Perm.DECISION_RECORD))
+    reached = sites_where(user, Perm.DECISION_RECORD) + sites_where(user, Perm.DECISION_FINALISE)
+    if not sites or not set(reached + sites_where(user, Perm.DECISION_SECOND_REVIEW)) <= set(sites):
+        found = list(_index_items(agenda_items_for(user)))
+        started = list(_index_drafts(decisions_visible_to(user), [i.pk for i in found])) if found else []
+        return found, started, list(_index_pending(decisions_visible_to(user)))
+    of_sites = Decision.objects.filter(referral__site_id__in=sites)
+    items = prepared.rows(
+        AgendaItem,
+        ("decisions:index-items", sites),
+        lambda: _index_items(_agenda_items_of(Meeting.objects.filter(site_id__in=sites))),
+    )
+    drafts: list[Decision] = []
+    if items:  # none: the ORM sends no statement for an empty `__in`
+        ids = [i.pk for i in items]
+        drafts = prepared.rows(
+            Decision,
+            ("decisions:index-drafts", sites),
+            lambda *item_ids: _index_drafts(of_sites, list(item_ids)),
+            *ids,
+            *[ids[-1]] * (INDEX_ITEMS - len(ids)),  # the same statement for any number of items
+        )
+    pending = prepared.rows(Decision, ("decisions:index-pending", sites), lambda: _index_pending(of_sites))
+    return items, drafts, pending
+
+
 def agenda_item_get(user, agenda_item_id: int) -> AgendaItem:
     item = agenda_items_for(user).filter(pk=agenda_item_id).first()
     if item is None:
@@ -120,11 +231,68 @@ def agenda_item_get(user, agenda_item_id: int) -> AgendaItem:
     return item
 
 
-def versions_of(decision: Decision) -> QuerySet[Decision]:
-    return (
-        Decision.objects.filter(referral_id=decision.referral_id, stage=decision.stage)
-        .select_related("finalised_by", "created_by", "meeting")
-        .order_by("-version")
+# The decision's page reads these for every decision alike: each statement is compiled once (kit.prepared), and
+# the decision is set on its rows as its related managers would.
+
+
+def versions_of(decision: Decision) -> list[Decision]:
+    return prepared.rows(
+        Decision,
+        ("decisions:versions", decision.stage),  # one of a few: part of the statement
+        lambda referral_id: (
+            Decision.objects.filter(referral_id=referral_id, stage=decision.stage)
+            .select_related("finalised_by", "created_by", "meeting")
+            .order_by("-version")
+        ),
+        decision.referral_id,
+    )
+
+
+M = TypeVar("M", DecisionEvidence, AgencyNilReturn, TieDeferral)
+
+
+def _of(decision: Decision, rows: list[M]) -> list[M]:
+    for row in rows:
+        row.decision = decision
+    return rows
+
+
+def evidence_of(decision: Decision) -> list[DecisionEvidence]:
+    """The evidence weighed, with the information response or document each came from."""
+    return _of(
+        decision,
+        prepared.rows(
+            DecisionEvidence,
+            ("decisions:evidence",),
+            lambda pk: DecisionEvidence.objects.filter(decision_id=pk).select_related(
+                "information_response", "referral_document"
+            ),
+            decision.pk,
+        ),
+    )
+
+
+def nil_returns_of(decision: Decision) -> list[AgencyNilReturn]:
+    return _of(
+        decision,
+        prepared.rows(
+            AgencyNilReturn,
+            ("decisions:nil-returns",),
+            lambda pk: AgencyNilReturn.objects.filter(decision_id=pk).select_related("recorded_by"),
+            decision.pk,
+        ),
+    )
+
+
+def tie_deferrals_of(decision: Decision) -> list[TieDeferral]:
+    return _of(
+        decision,
+        prepared.rows(
+            TieDeferral,
+            ("decisions:tie-deferrals",),
+            lambda pk: TieDeferral.objects.filter(decision_id=pk).select_related("meeting"),
+            decision.pk,
+        ),
     )
 
 

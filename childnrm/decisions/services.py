@@ -46,6 +46,7 @@ from childnrm.decisions.models import (
     Vote,
 )
 from childnrm.decisions.standing import record_standing
+from childnrm.kit import prepared
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
@@ -539,7 +540,14 @@ def agency_input_problems(decision: Decision, evidence: list[DecisionEvidence] |
         supplied = set(decision.evidence.order_by().values_list("agency", flat=True))
     else:
         supplied = {e.agency for e in evidence}
-    supplied |= set(decision.nil_returns.order_by().values_list("agency", flat=True))
+    supplied |= set(
+        prepared.rows(  # compiled once: the task list and sign-off ask for every decision
+            AgencyNilReturn,
+            ("decisions:nil-return-agencies",),
+            lambda pk: AgencyNilReturn.objects.filter(decision_id=pk).order_by().values_list("agency", flat=True),
+            decision.pk,
+        )
+    )
     return [
         Problem("agency-input", str(AGENCY_INPUT_MISSING[agency]))
         for agency in QUORUM_AGENCIES
@@ -765,8 +773,16 @@ class Tally:
 
 def votes_with_voters(decision: Decision) -> list[DecisionVote]:
     """The decision's votes with their voters, in the model's order within a decision (agency, then pk): read once
-    for the checks that take `votes`."""
-    return list(decision.votes.select_related("voter").order_by("agency", "pk"))
+    for the checks that take `votes`. Compiled once (kit.prepared): every decision page reads them."""
+    votes = prepared.rows(
+        DecisionVote,
+        ("decisions:votes",),
+        lambda pk: DecisionVote.objects.filter(decision_id=pk).select_related("voter").order_by("agency", "pk"),
+        decision.pk,
+    )
+    for vote in votes:
+        vote.decision = decision  # as the related manager sets it
+    return votes
 
 
 def vote_tally(decision: Decision, votes: list[DecisionVote] | None = None) -> Tally:
@@ -789,7 +805,20 @@ def dissenting_votes(decision: Decision, votes: list[DecisionVote] | None = None
 
 def deferred_here(decision: Decision) -> bool:
     """Whether the panel deferred this decision at its current sitting after a tied vote."""
-    return decision.meeting_id is not None and decision.tie_deferrals.filter(meeting_id=decision.meeting_id).exists()
+    if decision.meeting_id is None:
+        return False
+    found = prepared.first(  # compiled once: every decision page asks
+        TieDeferral,
+        ("decisions:deferred-here",),
+        lambda pk, meeting_id: (
+            TieDeferral.objects.filter(decision_id=pk, meeting_id=meeting_id)
+            .order_by()
+            .values_list("pk", flat=True)[:1]
+        ),
+        decision.pk,
+        decision.meeting_id,
+    )
+    return found is not None
 
 
 def _outcome_words(outcome: str) -> str:
@@ -1208,16 +1237,20 @@ def outcome_problems(decision: Decision) -> list[Problem]:
     return problems
 
 
-def decision_completeness(decision: Decision, votes: list[DecisionVote] | None = None) -> list[Problem]:
+def decision_completeness(
+    decision: Decision, votes: list[DecisionVote] | None = None, evidence: list[DecisionEvidence] | None = None
+) -> list[Problem]:
     """Everything missing before the chair can finalise, in the order of the record (empty when complete).
     Each problem has a stable `code` (the pages that put it right are chosen by code) and the words shown.
-    `votes`: the decision's votes with their voters (`votes_with_voters`) if the caller has read them already."""
+    `votes`: the decision's votes with their voters (`votes_with_voters`) if the caller has read them already;
+    `evidence`: the decision's evidence, likewise."""
     problems: list[Problem] = []
     if not decision.guidance_version or not decision.test_applied:
         problems.append(Problem("guidance-version", gettext("Record the test applied and the guidance version")))
     if decision.kind == DecisionKind.CORRECTION and not decision.correction_reason:
         problems.append(Problem("correction-reason", gettext("Enter the reason for the correction")))
-    evidence = list(decision.evidence.all())
+    if evidence is None:
+        evidence = list(decision.evidence.all())
     if not evidence:
         problems.append(Problem("evidence-missing", gettext("Add at least one piece of evidence the panel weighed")))
     elif any(not e.agency for e in evidence):

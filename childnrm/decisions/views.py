@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
@@ -49,9 +48,11 @@ from childnrm.decisions.models import (
 from childnrm.decisions.next_steps import next_steps
 from childnrm.decisions.selectors import (
     agenda_item_get,
-    agenda_items_for,
     decision_get,
-    decisions_visible_to,
+    decision_index,
+    evidence_of,
+    nil_returns_of,
+    tie_deferrals_of,
     versions_of,
 )
 from childnrm.kit.dates import long_datetime
@@ -200,13 +201,21 @@ def problem_links(user, decision: Decision, problems: list[Problem]) -> list[tup
     (anything else, such as sequencing or the young person's consent, links to the record)."""
     links = []
     can_manage = decision.meeting is not None and has_perm(user, Perm.PANEL_MANAGE, decision.meeting.site_id)
+    pages: dict[str, str] = {}  # each page's address worked out once: several problems share one
+
+    def address(name: str, pk: int | None) -> str:
+        if name not in pages:
+            pages[name] = reverse(name, args=[pk])
+        return pages[name]
+
     for problem in problems:
-        target = reverse("decisions:record", args=[decision.pk])
         page = PROBLEM_PAGES.get(problem.code)
         if page is not None:
-            target = reverse(page, args=[decision.pk])
+            target = address(page, decision.pk)
         elif problem.code in SITTING_PROBLEMS and can_manage:
-            target = reverse("panels:meeting", args=[decision.meeting_id])
+            target = address("panels:meeting", decision.meeting_id)
+        else:
+            target = address("decisions:record", decision.pk)
         links.append((target, problem.message))
     return links
 
@@ -222,29 +231,8 @@ def _words(choices: list[tuple[str, Any]]) -> dict[str, str]:
 
 @requires(Perm.DECISION_RECORD)
 def index(request: HttpRequest) -> HttpResponse:
-    # Only what the list shows: an agenda item's referral is some sixty columns, a decision a dozen JSON fields.
-    items = list(
-        agenda_items_for(request.user)
-        .select_related(None)
-        .select_related("meeting", "referral")
-        .only(
-            "stage",
-            "referral_id",
-            "meeting_id",
-            "meeting__starts_at",
-            "meeting__status",
-            "referral__reference",
-            "referral__given_names",
-            "referral__family_name",
-        )[:200]
-    )
-    drafts = {
-        (d.referral_id, d.stage, d.agenda_item_id): d
-        for d in decisions_visible_to(request.user)
-        .filter(agenda_item__in=items)
-        .exclude(status=DecisionStatus.RETURNED)
-        .only("referral_id", "stage", "agenda_item_id", "status")
-    }
+    items, started, waiting = decision_index(request.user)
+    drafts = {(d.referral_id, d.stage, d.agenda_item_id): d for d in started}
     stage_words, status_words = _words(Stage.choices), _words(DecisionStatus.choices)
     meeting_words, item_words = _words(MeetingStatus.choices), _words(AgendaStage.choices)
     # The words each row repeats, translated once for the page and written as the template's `_()` writes them (the
@@ -288,10 +276,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "stage": stage_words.get(d.stage, d.stage),
             "status": status_words.get(d.status, d.status),
         }
-        for d in decisions_visible_to(request.user)
-        .filter(Q(status=DecisionStatus.SECOND_REVIEW) | Q(status=DecisionStatus.DRAFT, agenda_item__isnull=True))
-        .select_related("referral")
-        .only("stage", "version", "status", "referral__reference")[:100]
+        for d in waiting
     ]
     audit_record(
         context=AuditContext.from_request(request),
@@ -366,13 +351,12 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
     if isinstance(decision, HttpResponse):
         return decision
     # The evidence read once, for its section's status here and for completeness (which lists it).
-    prefetch_related_objects([decision], "evidence")
-    evidence_count = len(decision.evidence.all())
+    evidence = evidence_of(decision)
     votes = services.votes_with_voters(decision)  # for completeness's checks and the votes' status
     # The checks below ask for the sitting's voters four times (votes, completeness, quorum, training): read once.
     with rules.voters_read_once():
         eligible = services.decision_voters(decision)
-        problems = services.decision_completeness(decision, votes)
+        problems = services.decision_completeness(decision, votes, evidence)
         warnings = services.decision_warnings(decision)
     # Completeness runs the multi-agency input check: its problems say whether the evidence section is complete.
     agency_ok = not any(p.code == "agency-input" for p in problems)
@@ -384,7 +368,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "url": reverse(
                 "decisions:evidence" if slug == "evidence" else f"decisions:section-{slug}", args=[decision.pk]
             ),
-            "status": _section_status(decision, slug, evidence_count, agency_ok),
+            "status": _section_status(decision, slug, len(evidence), agency_ok),
         }
         for slug, title, hint in SECTIONS
     ]
@@ -728,10 +712,11 @@ def _agency_words(decision: Decision) -> dict[str, str]:
     return nations.agency_labels(LABELS["agency"], decision.site)
 
 
-def _tie_deferrals(decision: Decision) -> list[dict]:
-    """Each sitting at which a tie deferred the decision, with the votes as cast there (kept as data)."""
+def _tie_deferrals(decision: Decision, agencies: dict[str, str] | None = None) -> list[dict]:
+    """Each sitting at which a tie deferred the decision, with the votes as cast there (kept as data). `agencies`:
+    `_agency_words(decision)` if the caller has them already."""
     votes = dict(Vote.choices)
-    agencies = _agency_words(decision)
+    agencies = _agency_words(decision) if agencies is None else agencies
     return [
         {
             "meeting": d.meeting,
@@ -744,7 +729,7 @@ def _tie_deferrals(decision: Decision) -> list[dict]:
                 for v in d.votes
             ],
         }
-        for d in decision.tie_deferrals.select_related("meeting")
+        for d in tie_deferrals_of(decision)
     ]
 
 
@@ -960,6 +945,7 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 def _reading(decision: Decision) -> dict[str, object]:
     votes = services.votes_with_voters(decision)  # the table, the dissent and the tally from one read
+    agency_words = _agency_words(decision)
     return {
         # Only what was found is listed: nothing ticked counts unless its element was found.
         "acts": [LABELS["act"].get(c, c) for c in decision.act_found]
@@ -971,16 +957,16 @@ def _reading(decision: Decision) -> dict[str, object]:
         "slavery": [LABELS["slavery"].get(c, c) for c in decision.slavery_found],
         "types": [LABELS["type"].get(c, c) for c in decision.exploitation_types],
         "indicators": [LABELS["indicator"].get(c, c) for c in decision.indicators],
-        "evidence_rows": list(decision.evidence.select_related("information_response", "referral_document")),
+        "evidence_rows": evidence_of(decision),
         "vote_rows": votes,
         # Every vote against the outcome is dissent, with its reasons (issue 8 rule 2).
         "dissent_rows": services.dissenting_votes(decision, votes),
         "tally": services.vote_tally(decision, votes),
-        "tie_deferrals": _tie_deferrals(decision),
-        "nil_returns": list(decision.nil_returns.select_related("recorded_by")),
+        "tie_deferrals": _tie_deferrals(decision, agency_words),
+        "nil_returns": nil_returns_of(decision),
         "guidance_title": guidance.version_title(decision.guidance_version),
         "labels": LABELS,
-        "agency_words": _agency_words(decision),
+        "agency_words": agency_words,
         "status_tag": STATUS_TAG.get(decision.status, ""),
     }
 
@@ -991,7 +977,7 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     purpose = _purpose_for(request.user, decision)
     site_id = decision.referral.site_id
     user = request.user
-    versions = list(versions_of(decision))
+    versions = versions_of(decision)
     _audit_view(request, decision, purpose, "detail")
     return render(
         request,

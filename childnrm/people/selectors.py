@@ -10,6 +10,7 @@ from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.access.scoped import get_in_scope
+from childnrm.kit import prepared
 from childnrm.people.models import (
     AssociationKind,
     Child,
@@ -58,16 +59,62 @@ def child_get(user, reference: str) -> Child:
     """The child with this reference if the user may see it; otherwise 404, as if it did not exist.
 
     A child of a site where the user sees every case is found without the rest of children_visible_to's
-    scope (its subqueries); any other child through the whole scope.
+    scope (its subqueries), by the statement `get_in_scope` sends for those sites, compiled once (kit.prepared);
+    any other child through the whole scope.
     """
+    sites = tuple(sites_where(user, Perm.CHILD_VIEW_SITE)) if getattr(user, "is_authenticated", False) else ()
+    if sites:
+        child = prepared.first(
+            Child,
+            ("people:child", sites),
+            lambda ref: (
+                Child.objects.select_related("site", "local_authority")
+                .filter(site_id__in=sites, reference=ref)
+                .order_by("pk")[:1]
+            ),
+            reference,
+        )
+        if child is not None:
+            return child
     return get_in_scope(
         Child,
         lambda: children_visible_to(user),
-        sites=sites_where(user, Perm.CHILD_VIEW_SITE) if getattr(user, "is_authenticated", False) else [],
+        sites=(),
         site_field="site_id",
         related=("site", "local_authority"),
         reference=reference,
     )
+
+
+def referrals_of_child(child: Child, *, made_by=None) -> list:
+    """The child's referrals (never a draft; only those `made_by` sent, when given), newest first, with only the
+    columns the child's page shows (a referral has some sixty). Compiled once (kit.prepared). Through the reverse
+    relation: people sits below referrals."""
+    referral = Child._meta.get_field("referrals").related_model
+
+    def shown(rows: QuerySet) -> QuerySet:
+        # The child's id too: the child is set on each (as `child.referrals` does) without a query for it.
+        return (
+            rows.exclude(status="draft")
+            .only("reference", "status", "submitted_at", "child_id")
+            .order_by("-submitted_at")
+        )
+
+    if made_by is None:
+        found = prepared.rows(
+            referral, ("people:referrals",), lambda pk: shown(referral.objects.filter(child_id=pk)), child.pk
+        )
+    else:
+        found = prepared.rows(
+            referral,
+            ("people:own-referrals",),
+            lambda pk, user_pk: shown(referral.objects.filter(child_id=pk, created_by_id=user_pk)),
+            child.pk,
+            made_by.pk,
+        )
+    for row in found:
+        row.child = child
+    return found
 
 
 def child_get_for_audit(user, reference: str) -> Child:
@@ -101,12 +148,17 @@ def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
     first: (when it was linked, the other record's reference). Read for the child's page as
     linkage.linked_records_visible_to reads them, without the rest of each row (at most two queries).
     """
-    links = list(
-        ChildLinkDecision.objects.filter(
-            Q(child_a_id=child.pk) | Q(child_b_id=child.pk), status=LinkStatus.LINKED, superseded_by__isnull=True
-        )
-        .order_by("-decided_at", "-id")
-        .values_list("decided_at", "child_a_id", "child_b_id")
+    links = prepared.rows(
+        ChildLinkDecision,
+        ("people:links-in-force",),
+        lambda pk: (
+            ChildLinkDecision.objects.filter(
+                Q(child_a_id=pk) | Q(child_b_id=pk), status=LinkStatus.LINKED, superseded_by__isnull=True
+            )
+            .order_by("-decided_at", "-id")
+            .values_list("decided_at", "child_a_id", "child_b_id")
+        ),
+        child.pk,
     )
     if not links:
         return []
@@ -118,7 +170,14 @@ def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
 def confirmed_at_other_sites(child: Child) -> list[tuple[str, datetime]]:
     """(other site's name, when confirmed) for each record at another site reviewed as the same child as this one
     (the national sweep's review): the site only, never the record. The caller checks the user may link."""
-    pairs = NationalLinkPair.objects.filter(Q(child_a=child) | Q(child_b=child), status=NationalReviewStatus.SAME_CHILD)
+    pairs = prepared.rows(
+        NationalLinkPair,
+        ("people:same-child-pairs",),
+        lambda pk: NationalLinkPair.objects.filter(
+            Q(child_a_id=pk) | Q(child_b_id=pk), status=NationalReviewStatus.SAME_CHILD
+        ),
+        child.pk,
+    )
     found = []
     for pair in pairs:
         other = Child.objects.select_related("site").only("site__name", "site_id").get(pk=pair.other_id(child))

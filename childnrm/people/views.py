@@ -47,12 +47,6 @@ def child_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/child_list.html", {"page": page})
 
 
-def _referrals_shown(referrals):
-    """Newest first, only the columns the page shows (a referral has some sixty; the child's, which the related
-    manager sets on each, is read so that it is not fetched again per row)."""
-    return referrals.only("reference", "status", "submitted_at", "child_id").order_by("-submitted_at")
-
-
 @requires(Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)
 def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_get(request.user, reference)
@@ -68,10 +62,10 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "child": child,
         "can_see_audit": has_perm(user, Perm.CHILD_AUDIT_VIEW, site_id),
         # Links to the case's other pages, shown only to those whose permissions open them.
-        "referrals": _referrals_shown(child.referrals.exclude(status="draft")) if can_triage else (),
+        "referrals": selectors.referrals_of_child(child) if can_triage else (),
         # A referrer reads their own referrals of the child, read only, with what has happened to each.
         "own_referrals": (
-            _referrals_shown(child.referrals.filter(created_by=user).exclude(status="draft"))
+            selectors.referrals_of_child(child, made_by=user)
             if not can_triage and has_perm(user, Perm.REFERRAL_VIEW_OWN)
             else ()
         ),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.access.scoped import get_in_scope
+from childnrm.kit import prepared
 from childnrm.panels.selectors import case_paper_referrals_for
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.safeguarding.models import (
@@ -24,11 +25,22 @@ from childnrm.safeguarding.models import (
     ChildPlanView,
     ContextualLink,
     PlanAction,
+    PlanActionUpdate,
     PlanStatus,
     ReferralSafeguarding,
     SafeguardingPlan,
     StatutoryPeriod,
+    StrategyDiscussion,
 )
+
+# The pages' reads are compiled once (`kit.prepared`): building and compiling each of these small querysets cost
+# the ORM 1-2 ms of CPU, several times what running it costs, on every view of a child's safeguarding.
+_ID_LIMIT = 2**63  # a larger id in the address is left to the ORM, which knows it matches nothing
+
+
+def _first(rows: QuerySet) -> QuerySet:
+    """The statement `rows.first()` sends: its ordering (the primary key's when it has none), one row."""
+    return (rows if rows.ordered else rows.order_by("pk"))[:1]
 
 
 def _guardian_of(user) -> Exists:
@@ -64,11 +76,22 @@ def may_see_safeguarding(user, child: Child) -> bool:
 
 def safeguarding_child_get(user, reference: str) -> Child:
     # A child of a site where the user manages plans is in scope whatever else `safeguarding_children_for` says:
-    # found without building (and the database without weighing) the guardian and meeting subqueries.
+    # found without building (and the database without weighing) the guardian and meeting subqueries, by the
+    # statement `get_in_scope` sends for those sites, compiled once. Anyone else through the whole scope.
+    sites = tuple(sites_where(user, Perm.PLAN_MANAGE))
+    if sites:
+        child = prepared.first(
+            Child,
+            ("safeguarding:child", sites),
+            lambda ref: _first(Child.objects.select_related("site").filter(site_id__in=sites, reference=ref)),
+            reference,
+        )
+        if child is not None:
+            return child
     return get_in_scope(
         Child,
         lambda: safeguarding_children_for(user),
-        sites=sites_where(user, Perm.PLAN_MANAGE),
+        sites=(),
         site_field="site_id",
         related=("site",),
         reference=reference,
@@ -115,14 +138,74 @@ _PLAN_RELATED = ("child", "child__site", "agreed_at_meeting", "decision", "creat
 
 def plan_get(user, plan_id: int) -> SafeguardingPlan:
     # As `safeguarding_child_get`: a plan of a site where the user manages plans needs none of the wider scope.
+    sites = tuple(sites_where(user, Perm.PLAN_MANAGE))
+    if sites and 0 < plan_id < _ID_LIMIT:
+        plan = prepared.first(
+            SafeguardingPlan,
+            ("safeguarding:plan", sites),
+            lambda pk: _first(
+                SafeguardingPlan.objects.select_related(*_PLAN_RELATED).filter(child__site_id__in=sites, pk=pk)
+            ),
+            plan_id,
+        )
+        if plan is not None:
+            return plan
+        sites = ()  # looked for there: the wider scope only
     return get_in_scope(
         SafeguardingPlan,
         lambda: plans_visible_to(user),
-        sites=sites_where(user, Perm.PLAN_MANAGE),
+        sites=sites,
         site_field="child__site_id",
         related=_PLAN_RELATED,
         pk=plan_id,
     )
+
+
+def _rows_of(model, parent_field: str, parent, *related: str, **where) -> list:
+    """The rows of `model` whose `parent_field` (a foreign key) is `parent`, with `related` and matching `where`, in
+    the model's order, by a statement compiled once; each row's `parent_field` is `parent` itself, as reading
+    through the parent's related manager gives it (what the pages ask of it next needs no query)."""
+    rows = prepared.rows(
+        model,
+        ("safeguarding:rows-of", parent_field, *related, *sorted(where.items())),
+        lambda parent_id: model.objects.filter(**{f"{parent_field}_id": parent_id}, **where).select_related(*related),
+        parent.pk,
+    )
+    for row in rows:
+        setattr(row, parent_field, parent)
+    return rows
+
+
+def plans_of(child: Child) -> list[SafeguardingPlan]:
+    """The child's plans, newest first, with the sitting that agreed each and who closed it."""
+    return _rows_of(SafeguardingPlan, "child", child, "agreed_at_meeting", "closed_by")
+
+
+def actions_of(plan: SafeguardingPlan) -> list[PlanAction]:
+    """The plan's actions in their order (due first), with their organisation and owner."""
+    return _rows_of(PlanAction, "plan", plan, "organisation", "owner")
+
+
+def updates_of(actions: list[PlanAction]) -> dict[int, list[PlanActionUpdate]]:
+    """Each action's history, newest first, with who recorded each update and their organisation: by action id,
+    in one statement (compiled once per number of actions)."""
+    if not actions:
+        return {}
+    ids = [action.pk for action in actions]
+    updates = prepared.rows(
+        PlanActionUpdate,
+        ("safeguarding:updates-of", len(ids)),
+        lambda *action_ids: (
+            PlanActionUpdate.objects.filter(action_id__in=action_ids)
+            .select_related("actor", "actor__organisation")
+            .order_by("-at", "-id")
+        ),
+        *ids,
+    )
+    found: dict[int, list[PlanActionUpdate]] = {pk: [] for pk in ids}
+    for update in updates:
+        found[update.action_id].append(update)
+    return found
 
 
 def plan_for_planning(user, plan_id: int) -> SafeguardingPlan:
@@ -215,9 +298,21 @@ def action_for_child_agreement(user, action_id: int) -> PlanAction:
     return action
 
 
-def child_views_of(plan: SafeguardingPlan) -> QuerySet[ChildPlanView]:
-    """The child's views on the plan, newest first."""
-    return ChildPlanView.objects.filter(plan=plan).select_related("recorded_by")
+def _child_views(plan_id: int) -> QuerySet[ChildPlanView]:
+    """The child's views on the plan, newest first, with who recorded each."""
+    return ChildPlanView.objects.filter(plan_id=plan_id).select_related("recorded_by")
+
+
+def child_views_read(plan: SafeguardingPlan) -> list[ChildPlanView]:
+    """The child's views on the plan, newest first, by a statement compiled once."""
+    return prepared.rows(ChildPlanView, ("safeguarding:child-views",), _child_views, plan.pk)
+
+
+def latest_child_views(plan: SafeguardingPlan) -> ChildPlanView | None:
+    """The child's latest views on the plan, if any, by a statement compiled once."""
+    return prepared.first(
+        ChildPlanView, ("safeguarding:latest-child-views",), lambda plan_id: _first(_child_views(plan_id)), plan.pk
+    )
 
 
 # Actions ----------------------------------------------------------------------------------------
@@ -299,3 +394,23 @@ def guardians_of(child: Child) -> QuerySet[ChildAssociation]:
 def referral_safeguarding_of(child: Child) -> QuerySet[ReferralSafeguarding]:
     """What the child's accepted referrals said about safeguarding in place, newest first."""
     return ReferralSafeguarding.objects.filter(child=child).select_related("referral", "confirmed_by")
+
+
+def safeguarding_record_of(child: Child) -> dict[str, list]:
+    """What the child's safeguarding page shows besides the plans, each read by a statement compiled once:
+    `periods` of statutory status and strategy `discussions` (who recorded them, the referral they came from),
+    the allocated `guardians` (with their organisation, which the page names), the safety map's current `links`,
+    and what the accepted referrals said (`from_referrals`, as `referral_safeguarding_of`)."""
+    guardian = {"kind": AssociationKind.ICTG, "ends_at__isnull": True}
+    return {
+        "periods": _rows_of(StatutoryPeriod, "child", child, "recorded_by", "from_referral__referral"),
+        "discussions": _rows_of(StrategyDiscussion, "child", child, "recorded_by", "from_referral__referral"),
+        "guardians": _rows_of(ChildAssociation, "child", child, "user", "user__organisation", **guardian),
+        "links": _rows_of(ContextualLink, "child", child, active=True),
+        "from_referrals": _rows_of(ReferralSafeguarding, "child", child, "referral", "confirmed_by"),
+    }
+
+
+def safety_map_of(child: Child) -> list[ContextualLink]:
+    """Everything on the child's safety map, current and former, with who recorded it, in the map's order."""
+    return _rows_of(ContextualLink, "child", child, "recorded_by")

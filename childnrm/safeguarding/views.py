@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
-from childnrm.accounts.models import Organisation, Site
+from childnrm.accounts.models import Organisation
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
@@ -111,21 +111,13 @@ def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None
     )
 
 
-def _with_updates(actions):
-    return actions.select_related("organisation", "owner").prefetch_related(
-        Prefetch(
-            "updates",
-            queryset=PlanActionUpdate.objects.select_related("actor", "actor__organisation").order_by("-at", "-id"),
-        )
-    )
-
-
 @dataclass(frozen=True)
 class ActionRow:
     action: PlanAction
     overdue: bool
     tag: str
     may_update: bool
+    updates: list[PlanActionUpdate] = field(default_factory=list)  # its history, newest first (the plan page)
 
     @property
     def agreement_tag(self) -> str:
@@ -155,12 +147,14 @@ def _with_history_words(
     return updates
 
 
-def action_rows(user, actions, today, where: Site | None = None) -> list[ActionRow]:
+def action_rows(user, plan: SafeguardingPlan, today) -> list[ActionRow]:
     """The plan's actions with their words for includes/actions_table.html (`status_words`, `agency_words`,
-    `agreement_words` on each action) and their updates' words for the history (when prefetched). `where`, the
-    child's site, names the guardian service as its nation does."""
+    `agreement_words` on each action) and each one's history with its words (`updates`). The child's site names
+    the guardian service as its nation does."""
+    actions = selectors.actions_of(plan)
+    histories = selectors.updates_of(actions)
     status = _words(PlanAction, "status")
-    agency = nations.agency_labels(_words(PlanAction, "agency"), where)
+    agency = nations.agency_labels(_words(PlanAction, "agency"), plan.child.site)
     agreement = _words(PlanAction, "child_agreement")
     history = _history_words()
     rows = []
@@ -168,14 +162,13 @@ def action_rows(user, actions, today, where: Site | None = None) -> list[ActionR
         a.status_words = status.get(a.status, a.status)
         a.agency_words = agency.get(a.agency, a.agency)
         a.agreement_words = agreement.get(a.child_agreement, a.child_agreement)
-        if "updates" in getattr(a, "_prefetched_objects_cache", {}):
-            _with_history_words(list(a.updates.all()), history)
         rows.append(
             ActionRow(
                 action=a,
                 overdue=a.status in OPEN_ACTION_STATUSES and a.due_on < today,
                 tag=STATUS_TAGS[a.status],
                 may_update=selectors.may_update_action(user, a),
+                updates=_with_history_words(histories[a.pk], history),
             )
         )
     return rows
@@ -189,38 +182,36 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.safeguarding_child_get(request.user, reference)
     today = timezone.localdate()
     # The child's plans in one read, newest first: the active one (as `active_plan_of` finds it) and the earlier.
-    plans = list(child.safeguarding_plans.select_related("agreed_at_meeting", "closed_by"))
+    plans = selectors.plans_of(child)
     plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     earlier = [p for p in plans if p.status != PlanStatus.ACTIVE]
-    actions = action_rows(request.user, _with_updates(plan.actions.all()), today, child.site) if plan else []
-    periods = list(child.statutory_periods.select_related("recorded_by", "from_referral__referral"))
-    discussions = list(child.strategy_discussions.select_related("recorded_by", "from_referral__referral"))
-    for discussion in discussions:
+    # The page counts the active plan's actions (open, overdue); their table and history are on the plan's page.
+    actions = selectors.actions_of(plan) if plan else []
+    record = selectors.safeguarding_record_of(child)
+    for discussion in record["discussions"]:
         discussion.agency_names = safety_map.agency_names(discussion.agencies, child.site)
-    guardians = list(selectors.guardians_of(child))
     social_worker, earlier_social_workers = people_selectors.lead_social_worker_history(child)
-    links = list(child.contextual_links.filter(active=True))
-    from_referrals = list(selectors.referral_safeguarding_of(child))
     _view_audit(request, child, "safeguarding", plan=plan.pk if plan else None)
+    open_actions = [a for a in actions if a.status in OPEN_ACTION_STATUSES]
     return render(
         request,
         "safeguarding/child.html",
         {
             "child": child,
             "plan": plan,
-            "latest_views": selectors.child_views_of(plan).first() if plan else None,
-            "actions": actions,
-            "open_count": sum(1 for r in actions if r.action.status in OPEN_ACTION_STATUSES),
-            "overdue_count": sum(1 for r in actions if r.overdue),
+            "latest_views": selectors.latest_child_views(plan) if plan else None,
+            "action_count": len(actions),
+            "open_count": len(open_actions),
+            "overdue_count": sum(1 for a in open_actions if a.due_on < today),
             "review_overdue": bool(plan and plan.next_review_on and plan.next_review_on < today),
             "earlier_plans": earlier,
-            "periods": periods,
-            "discussions": discussions,
-            "guardians": guardians,
+            "periods": record["periods"],
+            "discussions": record["discussions"],
+            "guardians": record["guardians"],
             "social_worker": social_worker,
             "earlier_social_workers": earlier_social_workers,
-            "link_counts": safety_map.counts(links),
-            "from_referrals": from_referrals,
+            "link_counts": safety_map.counts(record["links"]),
+            "from_referrals": record["from_referrals"],
             "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
             "today": today,
         },
@@ -310,10 +301,10 @@ def plan_create(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     today = timezone.localdate()
-    actions = action_rows(request.user, _with_updates(plan.actions.all()), today, plan.child.site)
+    actions = action_rows(request.user, plan, today)
     manages = has_perm(request.user, Perm.PLAN_MANAGE, plan.child.site_id)
     review_form = ReviewDateForm(initial={"next_review_on": plan.next_review_on}) if manages else None
-    child_views = list(selectors.child_views_of(plan))
+    child_views = selectors.child_views_read(plan)
     _view_audit(request, plan.child, "safeguarding plan", plan=plan.pk, child_views=[v.pk for v in child_views])
     return render(
         request,
@@ -498,10 +489,11 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         actions = actions.filter(status__in=OPEN_ACTION_STATUSES, plan__status=PlanStatus.ACTIVE)
     actions = actions.order_by("due_on", "id")
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        ActionRow(a, a.status in OPEN_ACTION_STATUSES and a.due_on < today, STATUS_TAGS[a.status], True)
-        for a in page.object_list
-    ]
+    status = _words(PlanAction, "status")  # translated once for the page's rows
+    rows = []
+    for a in page.object_list:
+        a.status_words = status.get(a.status, a.status)
+        rows.append(ActionRow(a, a.status in OPEN_ACTION_STATUSES and a.due_on < today, STATUS_TAGS[a.status], True))
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,
@@ -751,7 +743,7 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
 @requires(*VIEWERS)
 def safety_map_page(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.safeguarding_child_get(request.user, reference)
-    links = list(child.contextual_links.select_related("recorded_by"))
+    links = selectors.safety_map_of(child)
     current = [link for link in links if link.active]
     _view_audit(request, child, "safety map")
     return render(

@@ -184,12 +184,16 @@ class TrainingStatus:
         return self.current_until + timedelta(days=1)
 
 
-def training_status(users: Iterable[User | int], site: Site, on: date | None = None) -> dict[int, TrainingStatus]:
+def training_status(
+    users: Iterable[User | int], site: Site, on: date | None = None, *, months: int | None = None
+) -> dict[int, TrainingStatus]:
     """Each person's training status at `site` on `on` (today): sessions attended of the site's own courses and
-    of national courses that count for panel members, current for the site's number of months. One query."""
+    of national courses that count for panel members, current for the site's number of months (`months`: the
+    site's setting, `current_months`, if the caller has read it already). One query, two without `months`."""
     on = on or timezone.localdate()
     ids = {u if isinstance(u, int) else u.pk for u in users}
-    months = current_months(site)
+    if months is None:
+        months = current_months(site)
     last = dict(
         Attendance.objects.filter(
             user_id__in=ids, attended=True, session__on__lte=on, session__course__counts_for_panel=True
@@ -222,8 +226,8 @@ def training_current(users: Iterable[User | int], site: Site, on: date | None = 
 def training_warnings(users: Iterable[User], site: Site, on: date | None = None) -> list[str]:
     """For the decision's completeness check: each voter whose training is not current, in words. Never blocks."""
     people = list(users)
-    statuses = training_status(people, site, on)
-    months = current_months(site)
+    months = current_months(site)  # read once: the statuses and the words both need it
+    statuses = training_status(people, site, on, months=months)
     warnings = []
     for person in sorted(people, key=lambda p: (p.full_name, p.pk)):
         status = statuses[person.pk]

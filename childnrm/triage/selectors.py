@@ -3,8 +3,8 @@
 Referrals to triage are those submitted to a site where the user triages (`referrals.selectors`).
 
 Everything a queue row shows comes from the page's one query (the site by join, the state of its
-decisions by subquery, see `with_clock_state`); the clocks are computed from those and the site's
-policy in Python (`clocks.case_clock`). Filters are ranges and equalities on indexed columns:
+decisions from the decisions that stand, which the referral keeps, see `with_clock_state`); the clocks are computed
+from those and the site's policy in Python (`clocks.case_clock`). Filters are ranges and equalities on indexed columns:
 "overdue" becomes "referred on or before day D" for each site, for referrals whose RG clock still runs
 (`clocks.rg_overdue`, the dashboard's definition too).
 """
@@ -18,8 +18,8 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import (
+    BooleanField,
     Case,
-    DateField,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -36,10 +36,11 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.kit import prepared
 from childnrm.people import linkage
 from childnrm.referrals import clocks
-from childnrm.referrals.models import Referral, ReferralStatus
-from childnrm.referrals.selectors import referrals_for_triage
+from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
+from childnrm.referrals.selectors import ORGANISATIONS, referrals_for_triage
 from childnrm.triage.models import OnwardReferral, TriageAssessment
 
 # What the status filter offers; "open" (the default) is what still needs the panel's attention.
@@ -134,17 +135,16 @@ def queue_for(
 def with_clock_state(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """The state of each referral's decisions that its clocks need (see `clock_for`).
 
-    For one page's rows only: a subquery per row is cheap for 25 rows, and the page needs no other query.
+    Read from the decisions that stand as the referral keeps them (`Referral.standing_*`, kept by
+    `decisions.standing`): a stage once decided stays decided, so "decided" is "has a standing date". Columns of
+    the row itself, where a subquery per row and stage used to look in the decisions table.
     """
-    current = clocks.current_final_decisions()
-    rg = current.filter(referral=OuterRef("pk"), stage=clocks.RG_STAGE)
-    cg = current.filter(referral=OuterRef("pk"), stage=clocks.CG_STAGE)
     return referrals.annotate(
-        rg_decided=clocks.decided(clocks.RG_STAGE),
-        rg_decided_on=Subquery(rg.values("decided_on")[:1], output_field=DateField()),
-        rg_outcome=Subquery(rg.values("outcome")[:1]),
-        cg_decided=clocks.decided(clocks.CG_STAGE),
-        cg_decided_on=Subquery(cg.values("decided_on")[:1], output_field=DateField()),
+        rg_decided=ExpressionWrapper(Q(standing_rg_decided_on__isnull=False), output_field=BooleanField()),
+        rg_decided_on=F("standing_rg_decided_on"),
+        rg_outcome=F("standing_rg_outcome"),
+        cg_decided=ExpressionWrapper(Q(standing_cg_decided_on__isnull=False), output_field=BooleanField()),
+        cg_decided_on=F("standing_cg_decided_on"),
     )
 
 
@@ -228,7 +228,7 @@ _page_statements: dict[tuple[Any, ...], _PageStatement] = {}
 def _page_statement(alias: str, size: int, user, link_sites: tuple[int, ...]) -> _PageStatement:
     """The page's statement for `size` ids as Django writes it for this database, compiled once per page size and
     per set of sites where the user decides links (`linkage.has_possible_earlier_record` counts only records at
-    those): building the clock's, the triage state's and the possible-earlier-record subqueries and compiling them
+    those): building the triage state's and the possible-earlier-record subqueries and compiling them
     cost the ORM some 3-4 ms of CPU a page, the same for every page."""
     key = (alias, size, link_sites)
     found = _page_statements.get(key)
@@ -310,3 +310,59 @@ def case_packet_referral_get(user, reference: str) -> tuple[Referral, OnwardRefe
     if sent is None:
         raise Http404
     return sent.referral, sent
+
+
+# The triage page's reads, compiled once (kit.prepared): the same statements on every request but for the referral ----
+
+
+def triage_referral_get(user, reference: str) -> Referral:
+    """The referral to triage with its site, child and organisations (`referral_get_for_triage(user, reference,
+    related=ORGANISATIONS)`): 404 unless a site where the user triages holds it. Its SQL names the user's triage
+    sites, so it is kept per set of them."""
+    sites = tuple(sites_where(user, Perm.REFERRAL_TRIAGE))
+    referral = prepared.first(
+        Referral,
+        ("triage:referral", sites),
+        lambda ref: (
+            referrals_for_triage(user).select_related("site", "child", *ORGANISATIONS).filter(reference=ref)[:1]
+        ),
+        reference,
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def other_active_sites(holding_site: Site) -> list[Site]:
+    """Every active site but the one holding the referral, by name (where a case may be referred on)."""
+    return prepared.rows(
+        Site,
+        ("triage:other-sites",),
+        lambda pk: Site.objects.filter(active=True).exclude(pk=pk).order_by("name"),
+        holding_site.pk,
+    )
+
+
+def sent_on_at(referral: Referral) -> OnwardReferral | None:
+    """The referral's latest onward referral, only its time (its packet, a large JSON document, is not read)."""
+    return prepared.first(
+        OnwardReferral,
+        ("triage:sent-on",),
+        lambda pk: (
+            OnwardReferral.objects.filter(referral_id=pk).only("produced_at").order_by("-produced_at", "-id")[:1]
+        ),
+        referral.pk,
+    )
+
+
+def referral_documents(referral: Referral) -> list[ReferralDocument]:
+    """The documents sent with the referral, in the order they were uploaded."""
+    documents = prepared.rows(
+        ReferralDocument,
+        ("triage:documents",),
+        lambda pk: ReferralDocument.objects.filter(referral_id=pk).order_by("uploaded_at", "id"),
+        referral.pk,
+    )
+    for document in documents:  # as `referral.documents` sets it
+        document.referral = referral
+    return documents

@@ -24,6 +24,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
+from childnrm.kit import prepared
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
@@ -86,7 +87,20 @@ class TriageResult:
 
 
 def latest_assessment(referral: Referral) -> TriageAssessment | None:
-    return referral.triage_assessments.select_related("target_site", "final_site", "confirmed_by").first()
+    """The referral's latest assessment with its sites and who confirmed it (compiled once: kit.prepared)."""
+    assessment = prepared.first(
+        TriageAssessment,
+        ("triage:latest-assessment",),
+        lambda pk: (
+            TriageAssessment.objects.filter(referral_id=pk)
+            .select_related("target_site", "final_site", "confirmed_by")
+            .order_by("-assessed_at", "-id")[:1]
+        ),
+        referral.pk,
+    )
+    if assessment is not None:
+        assessment.referral = referral  # as `referral.triage_assessments` sets it
+    return assessment
 
 
 def _decision_words(outcome: str, site: Site | None) -> str:

@@ -27,7 +27,7 @@ from childnrm.kit.pdf import pdf_download
 from childnrm.referrals import clocks
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
-from childnrm.referrals.selectors import ORGANISATIONS, referral_get_for_triage, submitted_referral_get
+from childnrm.referrals.selectors import referral_get_for_triage, submitted_referral_get
 from childnrm.referrals.services import ReferralStateError
 from childnrm.referrals.vocab import ExploitationType
 from childnrm.triage import eligibility
@@ -38,8 +38,12 @@ from childnrm.triage.selectors import (
     QueueFilters,
     case_packet_referral_get,
     clock_for,
+    other_active_sites,
     queue_for,
     queue_page_rows,
+    referral_documents,
+    sent_on_at,
+    triage_referral_get,
     triage_sites,
 )
 from childnrm.triage.services import (
@@ -169,18 +173,14 @@ def _holding_site(referral: Referral) -> Site:
     return referral.site
 
 
-def _other_sites(holding_site: Site) -> list[Site]:
-    return list(Site.objects.filter(active=True).exclude(pk=holding_site.pk).order_by("name"))
-
-
 @requires(Perm.REFERRAL_TRIAGE)
 def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
-    referral = referral_get_for_triage(request.user, referral_reference, related=ORGANISATIONS)
+    referral = triage_referral_get(request.user, referral_reference)
     assessment = latest_assessment(referral)
     suggested = eligibility.suggested_site(referral, assessment) if assessment else None
     awaiting = referral.status == ReferralStatus.SUBMITTED and assessment is not None and not assessment.confirmed_at
     holding_site = _holding_site(referral)
-    other_sites = _other_sites(holding_site)
+    other_sites = other_active_sites(holding_site)
     initial = {}
     if assessment is not None:
         initial = {"outcome": assessment.outcome, "site": str(suggested.pk) if suggested else ""}
@@ -247,14 +247,14 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "clock": clock_for(referral, today),
             "age": age_text(referral, today),
             # Only when it was sent (its packet, a large JSON document, is not shown here).
-            "onward_referral": referral.onward_referrals.only("produced_at").first(),
+            "onward_referral": sent_on_at(referral),
             "exploitation_types": [str(EXPLOITATION_LABELS.get(t, t)) for t in referral.exploitation_types],
             # Possible earlier records of the child, to link or reject here (audited as shown).
             **earlier_records_context(request, referral),
             # The whole referral as the first responder sent it, read-only (the journey's check-answers rows).
             "answers": answer_sections(
                 referral,
-                list(referral.documents.order_by("uploaded_at", "id")),
+                referral_documents(referral),
                 document_url=lambda d: reverse("referrals:document-download", args=[referral.reference, d.pk]),
             ),
         },

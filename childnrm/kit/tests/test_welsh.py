@@ -114,3 +114,14 @@ def test_every_message_of_a_translated_app_is_in_welsh(app):
     """An app with a Welsh catalogue keeps it complete: a new or changed message of its code or templates fails
     here until `manage.py translations update` and a Welsh translation (ADR 0023)."""
     assert catalogues.problems(app) == []
+
+
+def test_a_template_message_is_in_the_language_of_each_render_however_often_it_is_asked():
+    # Template translations are kept by language (kit.jinja2._gettext): switching back and forth must not mix them.
+    template = engines["jinja2"].from_string('{{ _("There is a problem") }}|{% trans %}Sign out{% endtrans %}')
+    for _round in range(2):
+        with language("cy"):
+            welsh = template.render({})
+        with language("en-gb"):
+            assert template.render({}) == "There is a problem|Sign out"
+        assert welsh == "Mae problem wedi codi|Allgofnodi"

@@ -1,0 +1,113 @@
+"""Querysets compiled once: a page's fixed-shape read, its SQL written by Django the first time and run again with
+new values (issue 16).
+
+Building a queryset (`filter()`, `select_related()`) and compiling it cost the ORM 1-3 ms of CPU for each read of
+one record with its relations, the same work on every request for a statement that differs only in a value or two
+(a reference, an id). `rows` builds the queryset once per `key` with stand-ins for the values, keeps what Django
+compiled, then on each call puts the values in the stand-ins' places and lets Django's own iteration make the
+model instances (select_related objects and annotations included), from the kept compiler.
+
+    referral = prepared.first(("triage:referral", sites), lambda reference: scoped.filter(reference=reference),
+                              reference)
+
+`key` must name everything else the SQL depends on (the user's sites, a page size): the builder is called with
+stand-ins only when the key is new. Each value must reach the SQL as one parameter of its own, unchanged (an
+exact lookup, `pk=`, an `__in` list's items): a value Django transforms (`__contains`, `__iexact`) is refused
+when first compiled. Ordering and slicing belong in the builder (`[:1]` for one row).
+
+A key that leaves out something the SQL depends on would run one user's statement for another (another site's
+filter), so under test (`PREPARED_CHECK`, on when CHILDNRM_ENV=test) every call builds and compiles the queryset
+again and fails if its SQL or fixed parameters differ from the kept ones. ADR 0031.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+
+# Bounded: a few statements per page times the few sets of sites users hold (keys are never built from a value).
+_MAX_STATEMENTS = 512
+# Stand-ins no real value equals (ids are positive; a reference never holds a NUL).
+_ID = -16_000_000_041
+_TEXT = "\x00kit-prepared-{}\x00"
+
+
+@dataclass(frozen=True)
+class _Statement:
+    query: Any  # the compiled queryset's Query (its compiler is kept with it)
+    compiler: Any
+    iterable: Any  # what the queryset yields (instances, values, values_list rows) and the fields it names
+    fields: tuple[str, ...]
+    sql: str  # "" when no row can match (an empty `__in` list)
+    params: tuple[Any, ...]
+    places: tuple[tuple[int, int], ...]  # (position in params, index of the value)
+
+
+_statements: dict[tuple[Any, ...], _Statement] = {}
+
+
+def _stand_in(i: int, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"prepared values are ids or text, not {type(value).__name__}")
+    return _ID - i if isinstance(value, int) else _TEXT.format(i)
+
+
+def _compile(model: type[Model], alias: str, build: Callable[..., QuerySet], values: tuple[Any, ...]) -> _Statement:
+    stand_ins = [_stand_in(i, v) for i, v in enumerate(values)]
+    queryset: Any = build(*stand_ins)  # Any: what is kept of it are QuerySet's private attributes
+    if queryset.model is not model or queryset._prefetch_related_lookups:
+        raise ValueError("a prepared queryset reads its model's table, with nothing prefetched")
+    compiler = queryset.query.get_compiler(using=alias)
+    kept = (queryset.query, compiler, queryset._iterable_class, queryset._fields or ())
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return _Statement(*kept, "", (), ())
+    places = tuple((at, stand_ins.index(p)) for at, p in enumerate(params) if type(p) in (int, str) and p in stand_ins)
+    if sorted({i for _, i in places}) != list(range(len(values))):
+        raise ValueError("each prepared value must be one parameter of the SQL, unchanged")
+    return _Statement(*kept, sql, tuple(params), places)
+
+
+def rows(model: type[Model], key: tuple[Any, ...], build: Callable[..., QuerySet], *values: Any) -> list[Any]:
+    """What `build(*values)`, a queryset of `model`, gives as a list (model instances, or rows of `values_list()`
+    and `values()`, as its queryset iterates), compiled once per `key` and database."""
+    alias = router.db_for_read(model)
+    full_key = (alias, model._meta.label, *key)
+    statement = _statements.get(full_key)
+    if statement is None:
+        if len(_statements) >= _MAX_STATEMENTS:
+            _statements.clear()
+        statement = _statements[full_key] = _compile(model, alias, build, values)
+    elif getattr(settings, "PREPARED_CHECK", False):
+        again = _compile(model, alias, build, values)
+        if (again.sql, again.params) != (statement.sql, statement.params):
+            raise AssertionError(f"kit.prepared key {key!r} leaves out something its SQL depends on")
+    if not statement.sql:
+        return []
+    params = list(statement.params)
+    for at, i in statement.places:
+        params[at] = values[i]
+    # Django's own iteration (ModelIterable, ValuesListIterable...) over a copy of the kept compiler that gives the
+    # kept SQL: instances, their select_related objects and annotations are made as the queryset would make them.
+    compiler = copy.copy(statement.compiler)
+    compiler.connection = connections[alias]  # this thread's connection, not the one that compiled
+    compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
+    query = copy.copy(statement.query)
+    query.get_compiler = lambda *args, **kwargs: compiler
+    queryset: Any = QuerySet(model=model, query=query, using=alias)
+    queryset._iterable_class, queryset._fields = statement.iterable, statement.fields or None
+    return list(queryset)
+
+
+def first(model: type[Model], key: tuple[Any, ...], build: Callable[..., QuerySet], *values: Any) -> Any:
+    """The first of `rows(...)`, or None (slice in the builder: `[:1]`)."""
+    found = rows(model, key, build, *values)
+    return found[0] if found else None

@@ -1,0 +1,104 @@
+"""Querysets compiled once (kit.prepared): the same rows as the queryset, for any value, from one compilation."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from childnrm.accounts.models import Site, User
+from childnrm.kit import prepared
+
+
+def _by_slug(slug: str):
+    return Site.objects.filter(slug=slug).order_by("pk")
+
+
+def test_each_value_gives_the_rows_its_queryset_gives(demo):
+    for site in Site.objects.all():
+        found = prepared.rows(Site, ("kit-test:by-slug",), _by_slug, site.slug)
+        assert [(s.pk, s.name, s.active) for s in found] == [(site.pk, site.name, site.active)]
+    assert prepared.rows(Site, ("kit-test:by-slug",), _by_slug, "no-such-site") == []
+    assert prepared.first(Site, ("kit-test:by-slug",), _by_slug, "no-such-site") is None
+
+
+def test_the_queryset_is_built_once_per_key(demo, settings):
+    settings.PREPARED_CHECK = False  # as in production: the check under test builds it on every call
+    built = []
+
+    def build(pk: int):
+        built.append(pk)
+        return Site.objects.filter(pk=pk)
+
+    sites = list(Site.objects.order_by("pk"))
+    for site in sites:
+        assert prepared.first(Site, ("kit-test:once",), build, site.pk).slug == site.slug
+    assert len(built) == 1  # with a stand-in, never a real id
+    assert built[0] not in {s.pk for s in sites}
+    settings.PREPARED_CHECK = True
+    prepared.first(Site, ("kit-test:once",), build, sites[0].pk)
+    assert len(built) == 2 and built[1] == built[0]  # checked with the same stand-in
+    prepared.first(Site, ("kit-test:once", "another shape"), build, sites[0].pk)
+    assert len(built) == 3
+
+
+def test_related_rows_come_with_each_instance_in_the_same_statement(demo):
+    user = User.objects.select_related("organisation").filter(organisation__isnull=False).first()
+    assert user is not None and user.organisation is not None
+    organisation = user.organisation.name
+
+    def build(email: str):
+        return User.objects.select_related("organisation").filter(email=email)[:1]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = prepared.first(User, ("kit-test:user",), build, user.email)
+        assert found.pk == user.pk and found.organisation.name == organisation
+    assert len(queries) == 1
+
+
+def test_values_list_rows_are_given_as_the_queryset_gives_them(demo):
+    site = Site.objects.order_by("pk").first()
+
+    def build(pk: int):
+        return Site.objects.filter(pk=pk).values_list("slug", "name")
+
+    assert prepared.rows(Site, ("kit-test:values",), build, site.pk) == [(site.slug, site.name)]
+
+    def flat(pk: int):
+        return Site.objects.filter(pk=pk).values_list("slug", flat=True)
+
+    assert prepared.rows(Site, ("kit-test:flat",), flat, site.pk) == [site.slug]
+
+
+def test_one_value_may_stand_in_several_places(demo):
+    site = Site.objects.order_by("pk").first()
+
+    def build(pk: int):
+        return Site.objects.filter(pk__gte=pk, pk__lte=pk)
+
+    assert [s.pk for s in prepared.rows(Site, ("kit-test:twice",), build, site.pk)] == [site.pk]
+
+
+def test_a_value_the_orm_rewrites_is_refused(demo):
+    # "contains" wraps the text in wildcards: the stand-in is not a parameter of its own, so it cannot be replaced.
+    with pytest.raises(ValueError, match="one parameter of the SQL"):
+        prepared.rows(Site, ("kit-test:contains",), lambda name: Site.objects.filter(name__contains=name), "North")
+
+
+def test_a_statement_no_row_can_match_gives_no_rows(demo):
+    def build(slug: str):
+        return Site.objects.filter(pk__in=[], slug=slug)
+
+    assert prepared.rows(Site, ("kit-test:empty",), build, "northbridge") == []
+
+
+def test_a_key_that_leaves_out_what_the_sql_depends_on_fails_under_test(demo):
+    # The key names no sites, but the builder filters by them: a second user's sites would get the first's SQL.
+    sites = list(Site.objects.order_by("pk"))
+
+    def of_site(site_id: int):
+        return lambda slug: Site.objects.filter(pk=site_id, slug=slug)
+
+    assert prepared.first(Site, ("kit-test:leaky",), of_site(sites[0].pk), sites[0].slug).pk == sites[0].pk
+    with pytest.raises(AssertionError, match="leaves out something"):
+        prepared.first(Site, ("kit-test:leaky",), of_site(sites[1].pk), sites[1].slug)
