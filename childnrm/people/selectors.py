@@ -59,27 +59,12 @@ def child_get(user, reference: str) -> Child:
     """The child with this reference if the user may see it; otherwise 404, as if it did not exist.
 
     A child of a site where the user sees every case is found without the rest of children_visible_to's
-    scope (its subqueries), by the statement `get_in_scope` sends for those sites, compiled once (kit.prepared);
-    any other child through the whole scope.
+    scope (its subqueries), by a statement compiled once (`get_in_scope`); any other child through the whole scope.
     """
-    sites = tuple(sites_where(user, Perm.CHILD_VIEW_SITE)) if getattr(user, "is_authenticated", False) else ()
-    if sites:
-        child = prepared.first(
-            Child,
-            ("people:child", sites),
-            lambda ref: (
-                Child.objects.select_related("site", "local_authority")
-                .filter(site_id__in=sites, reference=ref)
-                .order_by("pk")[:1]
-            ),
-            reference,
-        )
-        if child is not None:
-            return child
     return get_in_scope(
         Child,
         lambda: children_visible_to(user),
-        sites=(),
+        sites=sites_where(user, Perm.CHILD_VIEW_SITE) if getattr(user, "is_authenticated", False) else [],
         site_field="site_id",
         related=("site", "local_authority"),
         reference=reference,

@@ -33,11 +33,9 @@ from childnrm.safeguarding.models import (
     StrategyDiscussion,
 )
 
+
 # The pages' reads are compiled once (`kit.prepared`): building and compiling each of these small querysets cost
 # the ORM 1-2 ms of CPU, several times what running it costs, on every view of a child's safeguarding.
-_ID_LIMIT = 2**63  # a larger id in the address is left to the ORM, which knows it matches nothing
-
-
 def _first(rows: QuerySet) -> QuerySet:
     """The statement `rows.first()` sends: its ordering (the primary key's when it has none), one row."""
     return (rows if rows.ordered else rows.order_by("pk"))[:1]
@@ -76,22 +74,11 @@ def may_see_safeguarding(user, child: Child) -> bool:
 
 def safeguarding_child_get(user, reference: str) -> Child:
     # A child of a site where the user manages plans is in scope whatever else `safeguarding_children_for` says:
-    # found without building (and the database without weighing) the guardian and meeting subqueries, by the
-    # statement `get_in_scope` sends for those sites, compiled once. Anyone else through the whole scope.
-    sites = tuple(sites_where(user, Perm.PLAN_MANAGE))
-    if sites:
-        child = prepared.first(
-            Child,
-            ("safeguarding:child", sites),
-            lambda ref: _first(Child.objects.select_related("site").filter(site_id__in=sites, reference=ref)),
-            reference,
-        )
-        if child is not None:
-            return child
+    # found without building (and the database without weighing) the guardian and meeting subqueries.
     return get_in_scope(
         Child,
         lambda: safeguarding_children_for(user),
-        sites=(),
+        sites=sites_where(user, Perm.PLAN_MANAGE),
         site_field="site_id",
         related=("site",),
         reference=reference,
@@ -138,23 +125,10 @@ _PLAN_RELATED = ("child", "child__site", "agreed_at_meeting", "decision", "creat
 
 def plan_get(user, plan_id: int) -> SafeguardingPlan:
     # As `safeguarding_child_get`: a plan of a site where the user manages plans needs none of the wider scope.
-    sites = tuple(sites_where(user, Perm.PLAN_MANAGE))
-    if sites and 0 < plan_id < _ID_LIMIT:
-        plan = prepared.first(
-            SafeguardingPlan,
-            ("safeguarding:plan", sites),
-            lambda pk: _first(
-                SafeguardingPlan.objects.select_related(*_PLAN_RELATED).filter(child__site_id__in=sites, pk=pk)
-            ),
-            plan_id,
-        )
-        if plan is not None:
-            return plan
-        sites = ()  # looked for there: the wider scope only
     return get_in_scope(
         SafeguardingPlan,
         lambda: plans_visible_to(user),
-        sites=sites,
+        sites=sites_where(user, Perm.PLAN_MANAGE),
         site_field="child__site_id",
         related=_PLAN_RELATED,
         pk=plan_id,
