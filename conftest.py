@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.core.mail import EmailMessage
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
@@ -51,6 +56,107 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
 
 def _load_england_demo() -> list[User]:
     return load_demo_data(children_per_site=6, sites=ENGLAND_SITES)
+
+
+# A committing test (a browser journey) cannot have its demo rolled back, so it is loaded again after each one's
+# flush: ~600 inserts through the services, 1-2 s a test. On PostgreSQL the rows of the first load are kept in a
+# schema of their own (which the flush does not touch) and copied back for the next test, the same rows with the
+# same ids, in a few statements. Kept for one day only: the demo's dates are relative to the day it was loaded.
+_DEMO_COPY_SCHEMA = "demo_copy"
+
+
+@dataclass
+class _DemoCopy:
+    database: str
+    day: date
+    tables: list[str]
+    user_pks: list[int]
+    emails: list[EmailMessage]
+
+
+_demo_copy: _DemoCopy | None = None
+
+
+def _committed_demo() -> list[User]:
+    """The demo for a test that commits: copied back from the first load's rows where it can be, else loaded."""
+    global _demo_copy
+    if connection.vendor != "postgresql":
+        return _load_england_demo()
+    copy = _demo_copy
+    kept = copy and copy.database == connection.settings_dict["NAME"] and copy.day == timezone.localdate()
+    if kept and _restore_demo(copy):
+        by_pk = User.objects.in_bulk(copy.user_pks)
+        return [by_pk[pk] for pk in copy.user_pks]
+    _demo_copy = None
+    return _load_and_keep_demo()
+
+
+def _row_counts(tables: list[str]) -> dict[str, int]:
+    quote = connection.ops.quote_name
+    union = " UNION ALL ".join(f"SELECT %s, count(*) FROM {quote(table)}" for table in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(union, tables)
+        return dict(cursor.fetchall())
+
+
+def _load_and_keep_demo() -> list[User]:
+    """Load the demo and keep a copy of the rows it wrote, if every table it wrote to was empty before."""
+    global _demo_copy
+    from django.core import mail
+
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    before = _row_counts(tables)
+    sent = len(getattr(mail, "outbox", []))
+    users = _load_england_demo()
+    written = [table for table, count in _row_counts(tables).items() if count != before[table]]
+    if any(before[table] for table in written):
+        return users  # rows that were there before would be copied back too: load it each time instead
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {_DEMO_COPY_SCHEMA} CASCADE; CREATE SCHEMA {_DEMO_COPY_SCHEMA}")
+        for table in written:
+            cursor.execute(f"CREATE TABLE {_DEMO_COPY_SCHEMA}.{quote(table)} AS TABLE {quote(table)}")
+    _demo_copy = _DemoCopy(
+        database=connection.settings_dict["NAME"],
+        day=timezone.localdate(),
+        tables=written,
+        user_pks=[user.pk for user in users],
+        emails=[copy_module.deepcopy(message) for message in getattr(mail, "outbox", [])[sent:]],
+    )
+    return users
+
+
+def _restore_demo(copy: _DemoCopy) -> bool:
+    """Copy the kept rows back into their (emptied) tables, with the emails the load sent; False if a table is
+    not empty (the copy would clash with what is there)."""
+    from django.core import mail
+
+    if any(_row_counts(copy.tables).values()):
+        return False
+    quote = connection.ops.quote_name
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Foreign keys are Django's deferred constraints: checked at the commit, when every table is back.
+            for table in copy.tables:
+                columns = ", ".join(quote(column) for column in _insertable_columns(cursor, table))
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {_DEMO_COPY_SCHEMA}.{quote(table)}"  # noqa: S608
+                )
+    except DatabaseError:  # a table changed since (a migration test went back and forth): load the demo instead
+        return False
+    if hasattr(mail, "outbox"):
+        mail.outbox.extend(copy_module.deepcopy(message) for message in copy.emails)
+    return True
+
+
+def _insertable_columns(cursor, table: str) -> list[str]:
+    """The table's columns but those PostgreSQL computes itself (generated columns, such as a search vector)."""
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+        " AND attgenerated = '' ORDER BY attnum",
+        [connection.ops.quote_name(table)],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -109,7 +215,7 @@ def _demo_for_module(request, django_db_setup, django_db_blocker):
 def demo(_demo_for_module, db) -> list[User]:
     """Two sites (one local authority; a consortium of two), their agencies and one user per role each."""
     if _demo_for_module is None:
-        return _load_england_demo()
+        return _committed_demo()
     by_pk = User.objects.in_bulk(_demo_for_module)  # fresh objects: a test may change the ones it is given
     return [by_pk[pk] for pk in _demo_for_module]
 
@@ -272,12 +378,19 @@ def _commits_for_real(item: pytest.Item) -> bool:
     return "live_server" in getattr(item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
 
 
+# What the migrations' post_migrate creates (contenttypes, auth) and the flush's post_migrate would make again.
+_KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission"})
+
+
 @contextmanager
 def _flush_by_delete() -> Iterator[None]:
     """Empty PostgreSQL's tables with DELETE rather than TRUNCATE while a committing test is flushed. TRUNCATE of
     every table gives each its new files, which took 7 s a test on the busy 2-core machine against 0.1 s for
     DELETE of the few hundred rows a test leaves (SQLite's flush deletes already). Foreign keys are not checked
-    meanwhile: the audit triggers' lifting (session_replication_role = replica) switches their triggers off too."""
+    meanwhile: the audit triggers' lifting (session_replication_role = replica) switches their triggers off too.
+
+    The content types and permissions are kept: the flush's post_migrate would only create the same rows again
+    (535 inserts, most of a flush's time), which no test writes to."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -287,7 +400,8 @@ def _flush_by_delete() -> Iterator[None]:
     def sql_flush(style, tables, *, reset_sequences=False, allow_cascade=False) -> list[str]:
         if reset_sequences or allow_cascade:  # not how pytest-django flushes our tests; TRUNCATE does those
             return truncate(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return [f"DELETE FROM {ops.quote_name(table)};" for table in tables]  # noqa: S608 (Django's table names)
+        kept = _KEPT_BY_FLUSH
+        return [f"DELETE FROM {ops.quote_name(table)};" for table in tables if table not in kept]  # noqa: S608
 
     ops.sql_flush = sql_flush
     try:

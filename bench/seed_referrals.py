@@ -441,6 +441,10 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     finally:
         eligibility.site_covering = original_site_covering
     log(f"referrals planned in {time.perf_counter() - t0:.1f}s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    # COPY bypasses the triage services, which keep who decides on the referral (`triage.standing`): the outcome of
+    # each referral's latest assessment (a transferred case's is its second, assessed after the first).
+    for a in assessments:
+        a.referral.standing_triage_outcome = a.final_outcome or a.outcome
 
     copy_instances(conn, Referral, referrals, log=log)
     sc_id = next_id(conn, ReferralStatusChange)

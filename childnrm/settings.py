@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django_otp's OTPMiddleware, reading the session's device with the user (issue 16).
+    "childnrm.accounts.middleware.SecondFactorMiddleware",
     "childnrm.accounts.middleware.PreferredLanguageMiddleware",
     # A body bigger than any of our forms takes is refused (413) before anything reads it.
     "childnrm.kit.uploads.RequestSizeLimitMiddleware",
@@ -160,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 
+# Django's database sessions, the per-request read compiled once (accounts.sessions; issue 16).
+SESSION_ENGINE = "childnrm.accounts.sessions"
 # Sessions end after 30 minutes without a request: a request renews the clock, writing the session at most
 # once a minute (core.middleware.SessionRenewalMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("CHILDNRM_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -235,6 +238,9 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 # Under test, every kit.prepared read is built again and checked against the statement kept for its key (ADR 0031).
 PREPARED_CHECK = ENVIRONMENT == "test"
+# In development and under test, a template that prints a method instead of calling it fails loudly (kit.jinja2):
+# a call per value printed, which production (and the benchmark, which measures production's work) goes without.
+TEMPLATE_PRINT_CHECK = DEVELOPMENT
 
 # Tests run tasks at once, in the request; everywhere else the db_worker runs them.
 TASKS = {

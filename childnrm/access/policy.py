@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from django.utils.translation import gettext_noop
 
 from childnrm.access.roles import Role
+from childnrm.kit import prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -29,6 +30,9 @@ class SiteMember(Protocol):
 
     @property
     def is_active(self) -> bool: ...
+
+    @property
+    def pk(self) -> Any: ...
 
     @property
     def memberships(self) -> RelatedManager[Any]: ...  # accounts.Membership: site, role, active
@@ -282,21 +286,39 @@ PURPOSES: dict[Perm, str] = {
 
 _CACHE_ATTR = "_childnrm_site_perms"
 _ROLES_ATTR = "_childnrm_site_roles"  # every active membership's role per site id, an inactive site's included
+_MEMBERSHIPS_ATTR = "_childnrm_memberships"  # the active memberships themselves, with their sites
+_CACHES = (_CACHE_ATTR, _ROLES_ATTR, _MEMBERSHIPS_ATTR)
+
+
+def _active_memberships_of(membership_model: Any, user_id: int) -> list[Any]:
+    # Compiled once per process (kit.prepared): every signed-in page reads it, only the user's id changes.
+    return prepared.rows(
+        membership_model,
+        ("access:active-memberships",),
+        lambda uid: (
+            membership_model._default_manager.filter(user_id=uid, active=True)
+            .select_related("site")
+            .order_by("site__name", "role")
+        ),
+        user_id,
+    )
 
 
 def _load_memberships(user: SiteMember) -> None:
-    """One query per request object for both the permissions (active sites only) and the roles (every site, as
-    the audit trail records them): the policy is asked many times per page."""
+    """One query per request object for the permissions (active sites only), the roles (every site, as the audit
+    trail records them) and the memberships themselves (the home and account pages list them): the policy is
+    asked many times per page. Read afresh for each request, so a role taken away counts from the next one."""
+    memberships = _active_memberships_of(user.memberships.model, user.pk)
     perms: dict[int, set[Perm]] = {}
     roles: dict[int, set[str]] = {}
-    for site_id, role, site_active in user.memberships.filter(active=True).values_list(
-        "site_id", "role", "site__active"
-    ):
+    for membership in memberships:
+        site_id, role = membership.site_id, membership.role
         roles.setdefault(site_id, set()).add(role)
-        if site_active:
+        if membership.site.active:
             perms.setdefault(site_id, set()).update(ROLE_PERMISSIONS.get(role, frozenset()))
     setattr(user, _CACHE_ATTR, {site_id: frozenset(p) for site_id, p in perms.items()})
     setattr(user, _ROLES_ATTR, roles)
+    setattr(user, _MEMBERSHIPS_ATTR, memberships)
 
 
 def site_permissions(user: SiteMember | AnonymousUser) -> dict[int, frozenset[Perm]]:
@@ -309,9 +331,17 @@ def site_permissions(user: SiteMember | AnonymousUser) -> dict[int, frozenset[Pe
 
 
 def forget_cached_permissions(user: SiteMember) -> None:
-    for attr in (_CACHE_ATTR, _ROLES_ATTR):
+    for attr in _CACHES:
         if hasattr(user, attr):
             delattr(user, attr)
+
+
+def active_memberships(user: SiteMember) -> list[Any]:
+    """The user's active memberships (accounts.Membership, with their sites; an inactive site's included), by site
+    name then role: read with the permissions, in the same statement."""
+    if getattr(user, _MEMBERSHIPS_ATTR, None) is None:
+        _load_memberships(user)
+    return list(getattr(user, _MEMBERSHIPS_ATTR))
 
 
 def sites_where(user: SiteMember | AnonymousUser, perm: Perm) -> list[int]:

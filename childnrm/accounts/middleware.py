@@ -12,7 +12,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
+from childnrm.accounts import backends
 from childnrm.kit import i18n
 
 # The site default found for a user who has not chosen, kept for the session: one query per session, not per
@@ -69,3 +72,29 @@ class PreferredLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class SecondFactorMiddleware(OTPMiddleware):
+    """django_otp's OTPMiddleware (`request.user.otp_device`, `is_verified()`), reading the device that verified
+    the session in the same statement as the user (`backends.reading_with_device`) instead of in one of its own.
+
+    What verifies a session is unchanged: the device the session names, read on every request, verifies it only
+    while it exists, is the user's and is confirmed (django_otp's `_finalize_device`); otherwise the session is
+    not verified and forgets the device. The asynchronous path is django_otp's own."""
+
+    def _verify_user_sync(self, request, user):
+        session = getattr(request, "session", None)
+        persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+        persistent_id = self._normalize_persistent_id(persistent_id) if persistent_id else None
+        with backends.reading_with_device(persistent_id):
+            self._init_user_fields(user)  # the first use of the lazy user: it is read here
+        if user.is_authenticated:
+            device = None
+            if persistent_id:
+                device = backends.take_device_read(user, persistent_id)
+            if device is None and backends.device_named(persistent_id) is not None:
+                # Not read with the user (not theirs, or gone): django_otp's own read, then its checks.
+                device = self._device_from_persistent_id(persistent_id)
+            # (A name that is no device's verifies nothing: django_otp would fail on one of another model.)
+            user.otp_device = self._finalize_device(request, user, device)
+        return user

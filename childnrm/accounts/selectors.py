@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from childnrm.access.policy import Perm, sites_where
+from childnrm.access.policy import Perm, active_memberships, sites_where
 from childnrm.accounts.models import Membership, Site, User
 
 
 def memberships_of(user: User) -> list[Membership]:
-    """The user's active roles, by site (the account page and the home page show them)."""
-    return list(user.memberships.filter(active=True).select_related("site").order_by("site__name", "role"))
+    """The user's active roles, by site (the account page and the home page show them): those the access policy
+    read with the user's permissions for this request, not another statement."""
+    return active_memberships(user)
 
 
 def sites_administered_by(user: User) -> QuerySet[Site]:

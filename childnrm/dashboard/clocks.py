@@ -216,6 +216,26 @@ def cg_ready(site: Site, today: date) -> QuerySet[Decision]:
     )
 
 
+def cg_ready_counted(site: Site, today: date) -> QuerySet[Referral]:
+    """The rows of `cg_ready`, to count: their referrals, each with its final RG decision (one at most:
+    `decision_one_final_per_stage`) looked up, instead of the database joining every final RG decision of every site
+    to the few referrals (issue 16). In the list's order, from the same partial index."""
+    final_rg = Decision.objects.filter(
+        referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status=DecisionStatus.FINAL
+    )
+    return (
+        Referral.objects.filter(
+            site=site,
+            status=ReferralStatus.ACCEPTED,
+            standing_rg_outcome=Outcome.POSITIVE,
+            standing_cg_decided_on__isnull=True,
+            standing_rg_decided_on__lte=referral_clocks.last_rg_day_cg_due(site, today),
+        )
+        .filter(Exists(final_rg))
+        .order_by("standing_rg_decided_on", "id")
+    )
+
+
 def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
     """Negative final decisions whose reconsideration window has not ended (its last day included)."""
     requested = ReconsiderationRequest.objects.filter(decision=OuterRef("pk"))
@@ -310,6 +330,21 @@ def not_explained(site: Site, today: date | None = None) -> QuerySet[Decision]:
     )
 
 
+def _children_under_18(site: Site, today: date) -> QuerySet[Child]:
+    """Children of the site not yet 18 (an unknown date of birth counts as a child): a range on the site/birth index."""
+    born_after = latest_birth_date_18_by(today)
+    return Child.objects.filter(site=site).filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__gt=born_after))
+
+
+def _guardian_now(child: OuterRef) -> QuerySet[ChildAssociation]:
+    """The child's guardian (ICTG) allocated now, on its partial index."""
+    return ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
+
+
+def _accepted_here(site: Site) -> dict[str, Any]:
+    return {"site": site, "status": ReferralStatus.ACCEPTED, "submitted_at__isnull": False}
+
+
 def children_without_guardian(site: Site, today: date) -> QuerySet[Referral]:
     """Children of the site with a referral its panel accepted, not yet 18 (an unknown date of birth counts as
     a child), and no guardian (ICTG) allocated now, as their earliest accepted referral here (one row per child):
@@ -317,18 +352,27 @@ def children_without_guardian(site: Site, today: date) -> QuerySet[Referral]:
 
     Read from the site's accepted referrals in the order they were made, keeping each child's earliest, so the
     database walks an index and stops at the rows it shows, instead of working out every child's earliest referral
-    and sorting them all."""
-    accepted_here = {"site": site, "status": ReferralStatus.ACCEPTED, "submitted_at__isnull": False}
-    earlier = Referral.objects.filter(child=OuterRef("child"), **accepted_here).filter(
+    and sorting them all. Most of the oldest referrals are of children now 18: the walk looks each one up in the set
+    of the site's children under 18, worked out once and hashed, instead of reading its child's row (issue 16). The
+    `child IS NULL` alternative (never true here: the child is of the site) keeps PostgreSQL from turning that set
+    into a join, which would read the child's row again."""
+    earlier = Referral.objects.filter(child=OuterRef("child"), **_accepted_here(site)).filter(
         Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
     )
-    guardian = ChildAssociation.objects.filter(child=OuterRef("child"), kind=AssociationKind.ICTG, ends_at__isnull=True)
+    under_18 = _children_under_18(site, today).values("pk")
     return (
-        Referral.objects.filter(child__site=site, **accepted_here)
-        .filter(Q(child__date_of_birth__isnull=True) | Q(child__date_of_birth__gt=latest_birth_date_18_by(today)))
-        .filter(~Exists(guardian), ~Exists(earlier))
+        Referral.objects.filter(child__site=site, **_accepted_here(site))
+        .filter(Q(child__in=under_18) | Q(child__isnull=True))
+        .filter(~Exists(_guardian_now(OuterRef("child"))), ~Exists(earlier))
         .order_by("submitted_at", "child_id")
     )
+
+
+def children_without_guardian_counted(site: Site, today: date) -> QuerySet[Child]:
+    """The rows of `children_without_guardian`, to count: one per child, so the children themselves (under 18, with
+    an accepted referral here, no guardian now), without finding each one's earliest referral."""
+    accepted = Referral.objects.filter(child=OuterRef("pk"), **_accepted_here(site))
+    return _children_under_18(site, today).filter(Exists(accepted), ~Exists(_guardian_now(OuterRef("pk"))))
 
 
 # Information-sharing protocols: `information.services_protocols.due_for_review` (review date within
@@ -586,6 +630,10 @@ class Source:
     # and stops at the cap. Unordered, the database may scan the table in its own order instead, hoping to meet the
     # rows early; at 100,000 children it met them late (30-60 ms a count, about 1-10 ms in order).
     count_in_order: bool = False
+    # The same rows found another way, for counting (one per row of `rows`; in its order where `count_in_order`):
+    # where the list's query is made to find its first rows early, and counting them that way reads far more than the
+    # count needs.
+    counted: Callable[[Site, date], QuerySet] | None = None
 
 
 def _rg_source(kind: str) -> Callable[[Row, Site, date], Alert]:
@@ -623,7 +671,9 @@ SOURCES: dict[str, Source] = {
     Kind.RG_OVERDUE: Source(rg_overdue, _REFERRAL_COLUMNS, _rg_source(Kind.RG_OVERDUE), count_in_order=True),
     Kind.RG_DUE_SOON: Source(rg_due_soon, _REFERRAL_COLUMNS, _rg_source(Kind.RG_DUE_SOON)),
     Kind.CG_RECOVERY: Source(cg_in_recovery, _DECISION_COLUMNS, _cg_source(Kind.CG_RECOVERY)),
-    Kind.CG_READY: Source(cg_ready, _DECISION_COLUMNS, _cg_source(Kind.CG_READY), count_in_order=True),
+    Kind.CG_READY: Source(
+        cg_ready, _DECISION_COLUMNS, _cg_source(Kind.CG_READY), count_in_order=True, counted=cg_ready_counted
+    ),
     Kind.RECONSIDERATION_OPEN: Source(
         reconsideration_open,
         (*_DECISION_COLUMNS, "reconsideration_window__last_day", "reconsideration_requested"),
@@ -657,6 +707,7 @@ SOURCES: dict[str, Source] = {
         children_without_guardian,
         ("child_id", "child__reference", "child__given_names", "child__family_name", "submitted_at", "reference"),
         _guardian_alert,
+        counted=children_without_guardian_counted,
     ),
 }
 
@@ -757,12 +808,25 @@ def _counts(wanted: list[tuple[tuple, Callable[[], QuerySet], bool]], cap: int |
     return [0 if s.empty else found.pop(0) for s in statements]
 
 
+# The kinds whose rows a chair sees only of the sittings they chair.
+_CHAIRED_KINDS = frozenset({Kind.SITTING_STALE})
+
+
 def _rows(site: Site, kind: str, today: date, chaired_by: int | None) -> QuerySet:
     source = SOURCES[kind]
     qs = source.rows(site, today)
-    if chaired_by is not None and kind == Kind.SITTING_STALE:
+    if chaired_by is not None and kind in _CHAIRED_KINDS:
         qs = qs.filter(chair_id=chaired_by)
     return qs.values(*source.columns)
+
+
+def _counted(site: Site, kind: str, today: date, chaired_by: int | None) -> QuerySet:
+    """What counts a kind's rows: its `Source.counted` where it has one, else the rows themselves. A chair's own
+    rows are always counted from the rows (`counted` knows nothing of the chair)."""
+    counted = SOURCES[kind].counted
+    if counted is None or (chaired_by is not None and kind in _CHAIRED_KINDS):
+        return _rows(site, kind, today, chaired_by)
+    return counted(site, today)
 
 
 def alert_lists(
@@ -788,9 +852,12 @@ def alert_lists(
         def build(kind: str = kind) -> QuerySet:
             return _rows(site, kind, today, chaired_by)
 
+        def to_count(kind: str = kind) -> QuerySet:
+            return _counted(site, kind, today, chaired_by)
+
         fetched[kind] = _fetch((limit, *key), lambda build=build: build()[:limit])
         if len(fetched[kind]) >= limit:
-            full.append((kind, key, build))
+            full.append((kind, key, to_count))
     wanted = [(key, build, SOURCES[kind].count_in_order) for kind, key, build in full]
     counted = dict(zip((kind for kind, _, _ in full), _counts(wanted, count_cap), strict=True))
     lists = {}

@@ -241,7 +241,7 @@ def environment(**options: Any) -> jinja2.Environment:
     options["trim_blocks"] = True
     options["lstrip_blocks"] = True
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n"]
-    if settings.ENVIRONMENT in {"development", "test"}:
+    if settings.TEMPLATE_PRINT_CHECK:
         options["finalize"] = _no_methods
     env = jinja2.Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
     # A {% trans %} block's line breaks and indents are one space, so a paragraph's msgid is one line.

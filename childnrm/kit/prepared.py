@@ -45,7 +45,7 @@ class _Statement:
     compiler: Any
     iterable: Any  # what the queryset yields (instances, values, values_list rows) and the fields it names
     fields: tuple[str, ...]
-    sql: str  # "" when no row can match (an empty `__in` list)
+    sql: str  # "" when the stand-ins compiled to no statement: each call then runs its own queryset
     params: tuple[Any, ...]
     places: tuple[tuple[int, int], ...]  # (position in params, index of the value)
 
@@ -91,7 +91,10 @@ def rows(model: type[Model], key: tuple[Any, ...], build: Callable[..., QuerySet
         if (again.sql, again.params) != (statement.sql, statement.params):
             raise AssertionError(f"kit.prepared key {key!r} leaves out something its SQL depends on")
     if not statement.sql:
-        return []
+        # With the stand-ins Django found that no row could match: an empty `__in` list, or a stand-in outside the
+        # range of the integer column it is compared with (a 32-bit or positive one), which a real value may be
+        # inside. Never "no rows" on the stand-ins' word: the queryset as it is, for these values.
+        return list(build(*values))
     params = list(statement.params)
     for at, i in statement.places:
         params[at] = values[i]

@@ -14,26 +14,25 @@ from childnrm.decisions.models import Decision
 from childnrm.decisions.next_steps import NextStep
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.letters import selectors, services
-from childnrm.letters.models import GuardianNotice
 
 
 def letter_steps(decision: Decision, user: Any) -> list[NextStep]:
     produce = selectors.may_produce(user, decision)
     letters_page = reverse("letters:decision", args=[decision.pk]) if produce else ""
 
-    produced = decision.letters.order_by("-produced_at").first()
+    produced = selectors.last_produced_at(decision)
     letters = NextStep(
         order=20,
         key="letters",
         title=gettext("Produce the letters"),
         url=letters_page,
         done=produced is not None,
-        hint=gettext("Produced on %(when)s") % {"when": long_datetime(produced.produced_at)}
+        hint=gettext("Produced on %(when)s") % {"when": long_datetime(produced)}
         if produced
         else gettext("The outcome letter to the referrer and the letter for the child"),
     )
 
-    explained = decision.explanations.order_by("-explained_on", "-id").first()
+    explained = selectors.latest_explanation(decision)
     if explained is not None:
         explain_url = reverse("letters:explanation", args=[explained.pk]) if produce else ""
         explain_hint = gettext("Explained by %(name)s on %(day)s") % {
@@ -53,7 +52,7 @@ def letter_steps(decision: Decision, user: Any) -> list[NextStep]:
     )
 
     guardians = services.guardians_of(decision)
-    told = set(GuardianNotice.objects.filter(decision=decision).values_list("guardian_id", flat=True))
+    told = selectors.told_guardian_ids(decision)
     if not guardians:
         child = decision.referral.child
         allocate = child is not None and has_perm(user, Perm.PLAN_MANAGE, child.site_id)

@@ -4,12 +4,15 @@ Anyone else gets 404, as if the record did not exist."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.decisions.models import Decision, DecisionStatus
-from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
+from childnrm.kit import prepared
+from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
 
 
@@ -96,4 +99,45 @@ def final_decisions_for_letters(user) -> QuerySet[Decision]:
             explanation_count=Count("explanations", distinct=True),
         )
         .order_by("-decided_on", "-pk")
+    )
+
+
+# What a final decision's "What happens next" reads of its letters (letters.next_steps): the same statements for every
+# decision, compiled once (kit.prepared), and only the columns it shows (a letter holds its PDF and paragraphs).
+
+
+def last_produced_at(decision: Decision) -> datetime | None:
+    """When the decision's letters were last produced, or None."""
+    return prepared.first(
+        Letter,
+        ("letters:last-produced",),
+        lambda pk: (
+            Letter.objects.filter(decision_id=pk).order_by("-produced_at").values_list("produced_at", flat=True)[:1]
+        ),
+        decision.pk,
+    )
+
+
+def latest_explanation(decision: Decision) -> DecisionExplanation | None:
+    """The latest record of the decision being explained to the child, or None."""
+    explanation = prepared.first(
+        DecisionExplanation,
+        ("letters:latest-explanation",),
+        lambda pk: DecisionExplanation.objects.filter(decision_id=pk).order_by("-explained_on", "-id")[:1],
+        decision.pk,
+    )
+    if explanation is not None:
+        explanation.decision = decision  # as the decision's related manager would
+    return explanation
+
+
+def told_guardian_ids(decision: Decision) -> set[int]:
+    """The guardians who have been told of the decision."""
+    return set(
+        prepared.rows(
+            GuardianNotice,
+            ("letters:told-guardians",),
+            lambda pk: GuardianNotice.objects.filter(decision_id=pk).values_list("guardian_id", flat=True),
+            decision.pk,
+        )
     )

@@ -88,7 +88,16 @@ class ChildAssociation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["child", "user", "kind"], name="child_association_unique"),
         ]
-        indexes = [models.Index(fields=["user", "kind"])]
+        indexes = [
+            models.Index(fields=["user", "kind"]),
+            # Who has a guardian (ICTG) allocated now: the dashboard's children without one look their children up
+            # in it, or read it whole, instead of every association ever made (issue 16).
+            models.Index(
+                fields=["child"],
+                condition=models.Q(kind=AssociationKind.ICTG, ends_at__isnull=True),
+                name="child_association_ictg_now_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.child_id}"

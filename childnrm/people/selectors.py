@@ -176,16 +176,36 @@ def confirmed_at_other_sites(child: Child) -> list[tuple[str, datetime]]:
     return sorted(found, key=lambda f: f[1])
 
 
+def current_lead_social_worker_of(child: Child) -> LeadSocialWorker | None:
+    """The child's current lead social worker (or None), with the local authority the record names: for the child's
+    page, which shows no more of it (`people.services.current_lead_social_worker` also reads the user). Compiled
+    once (kit.prepared)."""
+    return prepared.first(
+        LeadSocialWorker,
+        ("people:current-lead-social-worker",),
+        lambda pk: LeadSocialWorker.objects.filter(child_id=pk, ends_at__isnull=True).select_related("local_authority")[
+            :1
+        ],
+        child.pk,
+    )
+
+
 def lead_social_worker_history(child: Child) -> tuple[LeadSocialWorker | None, list[LeadSocialWorker]]:
-    """The child's current lead social worker (or None) and the earlier ones, newest first.
+    """The child's current lead social worker (or None) and the earlier ones, newest first, each with the local
+    authority the record names. Compiled once (kit.prepared).
 
     Each earlier record carries `next_reason`: why it was replaced (the reason given with its successor).
     """
-    rows = list(
-        child.lead_social_workers.select_related("local_authority", "recorded_by", "ended_by").order_by(
-            "starts_at", "id"
-        )
+    rows = prepared.rows(
+        LeadSocialWorker,
+        ("people:lead-social-workers",),
+        lambda pk: (
+            LeadSocialWorker.objects.filter(child_id=pk).select_related("local_authority").order_by("starts_at", "id")
+        ),
+        child.pk,
     )
+    for row in rows:
+        row.child = child  # as reading through the child's related manager gives it
     for row, successor in pairwise(rows):
         setattr(row, "next_reason", successor.reason)  # noqa: B010 - an attribute for the page, not a field
     current = next((r for r in rows if r.ends_at is None), None)

@@ -17,7 +17,6 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.selectors import events_about
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
-from childnrm.people.services import current_lead_social_worker
 
 PAGE_SIZE = 25
 
@@ -71,7 +70,7 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "can_request_information": has_perm(user, Perm.INFORMATION_REQUEST, site_id),
         "can_transfer": has_perm(user, Perm.CASE_TRANSFER, site_id),
-        "social_worker": current_lead_social_worker(child),
+        "social_worker": selectors.current_lead_social_worker_of(child),
         "can_change_social_worker": has_perm(user, Perm.PLAN_MANAGE, site_id),
     }
     return render(request, "people/child_detail.html", context)

@@ -56,8 +56,12 @@ def working_eighteenth_birthday(
 # What the stored working 18th birthday is worked out from.
 TURNS_18_FROM = frozenset({"date_of_birth", "estimated_age_years", "submitted_at"})
 
-# The standing decisions a referral keeps: written only by the decisions service (`decisions.standing`).
-STANDING_DECISION_FIELDS = frozenset({"standing_rg_decided_on", "standing_rg_outcome", "standing_cg_decided_on"})
+# The standing decisions a referral keeps, never written by `save()` nor by the referrer: the panel's, written only by
+# the decisions service (`decisions.standing`), and who decides at triage, only by the triage services
+# (`triage.standing`).
+STANDING_DECISION_FIELDS = frozenset(
+    {"standing_rg_decided_on", "standing_rg_outcome", "standing_cg_decided_on", "standing_triage_outcome"}
+)
 
 
 class ReferralStatus(models.TextChoices):
@@ -178,6 +182,12 @@ class Referral(models.Model):
     standing_rg_decided_on = models.DateField("Reasonable grounds decided on", null=True, blank=True, editable=False)
     standing_rg_outcome = models.CharField("Reasonable grounds outcome", max_length=16, blank=True, editable=False)
     standing_cg_decided_on = models.DateField("Conclusive grounds decided on", null=True, blank=True, editable=False)
+    # Who decides, as the latest triage assessment says (the latest by `assessed_at`, then id, as every reader of the
+    # assessments takes it): the coordinator's outcome once confirmed, the engine's until then; empty before
+    # submission. The queue's "who decides" filter is then a column on an index, instead of an anti-join over every
+    # assessment. A `triage.models.TriageOutcome` value. Kept by `triage.standing` in the same transaction as the
+    # triage services write an assessment; never written by `save()`.
+    standing_triage_outcome = models.CharField("Triage outcome", max_length=16, blank=True, editable=False)
 
     class Meta:
         indexes = [
@@ -204,6 +214,12 @@ class Referral(models.Model):
                 condition=models.Q(status__in=["submitted", "accepted"], standing_rg_decided_on__isnull=True),
                 name="referral_rg_running_idx",
             ),
+            # The queue filtered by who decides, by date referred: the count and a page's ids from the index alone (the
+            # status, last, is only read, never searched on: it filters the range).
+            models.Index(
+                fields=["site", "standing_triage_outcome", "submitted_at", "id", "status"],
+                name="referral_queue_outcome_idx",
+            ),
             # The dashboard's conclusive grounds in the recovery period or ready: a positive RG standing, no CG yet.
             models.Index(
                 fields=["site", "standing_rg_decided_on"],
@@ -229,8 +245,8 @@ class Referral(models.Model):
         update_fields = kwargs.get("update_fields")
         stored = not self._state.adding and kwargs.get("using") in (None, self._state.db)
         if update_fields is None and stored and not kwargs.get("force_insert"):
-            # Every loaded field but the standing decisions: a copy read before a decision became final must not
-            # undo what the decisions service stored.
+            # Every loaded field but the standing decisions: a copy read before a decision became final (or before
+            # triage) must not undo what the decisions or triage services stored.
             kwargs["update_fields"] = update_fields = [
                 f.attname
                 for f in self._meta.concrete_fields

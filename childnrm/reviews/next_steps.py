@@ -19,11 +19,10 @@ from childnrm.reviews import selectors
 def review_steps(decision: Decision, user: Any) -> list[NextStep]:
     site_id = decision.referral.site_id
     query = urlencode({"decision": decision.pk})
-    sent = decision.returns.order_by("-sent_at", "-id").first()
+    sent = selectors.last_return(decision)
     if sent is not None:
-        url = (
-            reverse("reviews:return", args=[sent.pk]) if selectors.returns_for(user).filter(pk=sent.pk).exists() else ""
-        )
+        sent_id, sent_at = sent
+        url = reverse("reviews:return", args=[sent_id]) if selectors.return_reached(user, sent_id) else ""
         steps = [
             NextStep(
                 order=50,
@@ -31,7 +30,7 @@ def review_steps(decision: Decision, user: Any) -> list[NextStep]:
                 title=gettext("Send the decision to the Single Competent Authority for quality assurance"),
                 url=url,
                 done=True,
-                hint=gettext("Sent on %(when)s") % {"when": long_datetime(sent.sent_at)},
+                hint=gettext("Sent on %(when)s") % {"when": long_datetime(sent_at)},
             )
         ]
     else:
@@ -47,7 +46,7 @@ def review_steps(decision: Decision, user: Any) -> list[NextStep]:
             )
         ]
     if decision.outcome == Outcome.NEGATIVE:
-        asked = decision.reconsideration_requests.order_by("-received_on", "-id").first()
+        asked = selectors.latest_reconsideration_request(decision)
         may_record = has_perm(user, Perm.RECONSIDERATION_RECORD, site_id)
         if asked is not None:
             url = reverse("reviews:reconsideration", args=[asked.pk]) if may_record else ""

@@ -7,6 +7,8 @@ sent (the stored export), never the live case.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils import timezone
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome
+from childnrm.kit import prepared
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
 
@@ -96,4 +99,44 @@ def finding_get_for_panel(user, finding_id: int) -> QualityFinding:
     )
     if found is None:
         raise Http404
+    return found
+
+
+# What a final decision's "What happens next" reads (reviews.next_steps): the same statements for every decision,
+# compiled once (kit.prepared), and only what it shows (a return holds the whole decision as exported).
+
+
+def last_return(decision: Decision) -> tuple[int, datetime] | None:
+    """The id and time of the decision's latest SCA return, or None."""
+
+    def build(pk: int) -> QuerySet[DecisionReturn]:
+        latest = DecisionReturn.objects.filter(decision_id=pk).order_by("-sent_at", "-id")
+        return latest.values_list("pk", "sent_at")[:1]
+
+    return prepared.first(DecisionReturn, ("reviews:last-return",), build, decision.pk)
+
+
+def return_reached(user, return_id: int) -> bool:
+    """Whether the user reaches this return (`returns_for`)."""
+    sites = tuple(returns_sites(user))
+    return bool(
+        prepared.rows(
+            DecisionReturn,
+            ("reviews:return-reached", sites),
+            lambda pk: DecisionReturn.objects.filter(site_id__in=sites, pk=pk).values_list("pk", flat=True)[:1],
+            return_id,
+        )
+    )
+
+
+def latest_reconsideration_request(decision: Decision) -> ReconsiderationRequest | None:
+    """The latest request to reconsider the decision, or None."""
+    found = prepared.first(
+        ReconsiderationRequest,
+        ("reviews:latest-reconsideration",),
+        lambda pk: ReconsiderationRequest.objects.filter(decision_id=pk).order_by("-received_on", "-id")[:1],
+        decision.pk,
+    )
+    if found is not None:
+        found.decision = decision  # as the decision's related manager would
     return found

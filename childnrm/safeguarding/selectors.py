@@ -11,7 +11,9 @@ Everything else answers 404, as if it did not exist.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from datetime import date
+
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -135,15 +137,18 @@ def plan_get(user, plan_id: int) -> SafeguardingPlan:
     )
 
 
-def _rows_of(model, parent_field: str, parent, *related: str, **where) -> list:
+def _rows_of(model, parent_field: str, parent, *related: str, only: tuple[str, ...] = (), **where) -> list:
     """The rows of `model` whose `parent_field` (a foreign key) is `parent`, with `related` and matching `where`, in
     the model's order, by a statement compiled once; each row's `parent_field` is `parent` itself, as reading
-    through the parent's related manager gives it (what the pages ask of it next needs no query)."""
+    through the parent's related manager gives it (what the pages ask of it next needs no query). `only`: the
+    columns read, when a related record is wide and the page shows little of it (a referral has some sixty)."""
+
+    def rows_of(parent_id: int) -> QuerySet:
+        rows = model.objects.filter(**{f"{parent_field}_id": parent_id}, **where).select_related(*related)
+        return rows.only(*only) if only else rows
+
     rows = prepared.rows(
-        model,
-        ("safeguarding:rows-of", parent_field, *related, *sorted(where.items())),
-        lambda parent_id: model.objects.filter(**{f"{parent_field}_id": parent_id}, **where).select_related(*related),
-        parent.pk,
+        model, ("safeguarding:rows-of", parent_field, *related, only, *sorted(where.items())), rows_of, parent.pk
     )
     for row in rows:
         setattr(row, parent_field, parent)
@@ -151,13 +156,28 @@ def _rows_of(model, parent_field: str, parent, *related: str, **where) -> list:
 
 
 def plans_of(child: Child) -> list[SafeguardingPlan]:
-    """The child's plans, newest first, with the sitting that agreed each and who closed it."""
-    return _rows_of(SafeguardingPlan, "child", child, "agreed_at_meeting", "closed_by")
+    """The child's plans, newest first, with the sitting that agreed each."""
+    return _rows_of(SafeguardingPlan, "child", child, "agreed_at_meeting")
 
 
 def actions_of(plan: SafeguardingPlan) -> list[PlanAction]:
-    """The plan's actions in their order (due first), with their organisation and owner."""
-    return _rows_of(PlanAction, "plan", plan, "organisation", "owner")
+    """The plan's actions in their order (due first), with their organisation (the owner is named on the action)."""
+    return _rows_of(PlanAction, "plan", plan, "organisation")
+
+
+def action_states_of(plan: SafeguardingPlan) -> list[tuple[str, date]]:
+    """(status, due date) of each of the plan's actions: what the child's page counts, without the rows. Compiled
+    once (kit.prepared)."""
+    return prepared.rows(
+        PlanAction,
+        ("safeguarding:action-states",),
+        lambda plan_id: PlanAction.objects.filter(plan_id=plan_id).order_by().values_list("status", "due_on"),
+        plan.pk,
+    )
+
+
+# What a plan's history shows of each update and of who recorded it (not the user's password, flags and dates).
+_UPDATE_SHOWN = ("action_id", "from_status", "to_status", "note", "at", "actor__full_name", "actor__organisation__name")
 
 
 def updates_of(actions: list[PlanAction]) -> dict[int, list[PlanActionUpdate]]:
@@ -172,6 +192,7 @@ def updates_of(actions: list[PlanAction]) -> dict[int, list[PlanActionUpdate]]:
         lambda *action_ids: (
             PlanActionUpdate.objects.filter(action_id__in=action_ids)
             .select_related("actor", "actor__organisation")
+            .only(*_UPDATE_SHOWN)
             .order_by("-at", "-id")
         ),
         *ids,
@@ -208,17 +229,24 @@ def active_plan_of(child: Child) -> SafeguardingPlan | None:
 
 def active_plan_summary(child: Child) -> SafeguardingPlan | None:
     """The child's active plan, its next review date only, with `overdue`: how many of its open actions are past
-    their due date (one query)."""
-    overdue = Count(
-        "actions",
-        filter=Q(actions__status__in=OPEN_ACTION_STATUSES, actions__due_on__lt=timezone.localdate()),
+    their due date. One statement, compiled once (kit.prepared): a row for each open action (its due date, as
+    `open_due_on`), counted here against today, which a compiled statement cannot hold."""
+    open_actions = FilteredRelation("actions", condition=Q(actions__status__in=OPEN_ACTION_STATUSES))
+    rows = prepared.rows(
+        SafeguardingPlan,
+        ("safeguarding:active-plan-summary",),
+        lambda child_id: (
+            SafeguardingPlan.objects.filter(child_id=child_id, status=PlanStatus.ACTIVE)
+            .only("pk", "next_review_on")
+            .annotate(open_actions=open_actions, open_due_on=F("open_actions__due_on"))
+        ),
+        child.pk,
     )
-    return (
-        SafeguardingPlan.objects.filter(child_id=child.pk, status=PlanStatus.ACTIVE)
-        .only("pk", "next_review_on")
-        .annotate(overdue=overdue)
-        .first()
-    )
+    if not rows:
+        return None
+    plan, today = rows[0], timezone.localdate()  # one active plan a child (safeguarding_plan_one_active)
+    plan.overdue = sum(1 for row in rows if row.open_due_on is not None and row.open_due_on < today)
+    return plan
 
 
 # The child's views ------------------------------------------------------------------------------
@@ -370,21 +398,41 @@ def referral_safeguarding_of(child: Child) -> QuerySet[ReferralSafeguarding]:
     return ReferralSafeguarding.objects.filter(child=child).select_related("referral", "confirmed_by")
 
 
+# What the child's safeguarding page shows of the referral an entry came from (its reference, and whether it is still
+# to confirm), and of the referral whose answers were brought: not the referral's other sixty columns.
+_FROM_REFERRAL = ("from_referral__confirmed_at", "from_referral__referral__reference")
+_REFERRAL_ANSWERS = (
+    "ictg_referral_made",
+    "recorded_at",
+    "confirmed_at",
+    "confirmed_by__full_name",
+    "referral__reference",
+    "referral__child_in_need",
+    "referral__child_protection_plan",
+    "referral__looked_after",
+    "referral__strategy_discussion_date",
+)
+
+
 def safeguarding_record_of(child: Child) -> dict[str, list]:
     """What the child's safeguarding page shows besides the plans, each read by a statement compiled once:
-    `periods` of statutory status and strategy `discussions` (who recorded them, the referral they came from),
-    the allocated `guardians` (with their organisation, which the page names), the safety map's current `links`,
-    and what the accepted referrals said (`from_referrals`, as `referral_safeguarding_of`)."""
+    `periods` of statutory status and strategy `discussions` (with the referral they came from), the allocated
+    `guardians` (with their organisation, which the page names), the safety map's current `links`, and what the
+    accepted referrals said (`from_referrals`, as `referral_safeguarding_of`, with who confirmed it)."""
     guardian = {"kind": AssociationKind.ICTG, "ends_at__isnull": True}
+    period = ("kind", "starts_on", "ends_on", *_FROM_REFERRAL)
+    discussion = ("held_on", "agencies", "outcome", *_FROM_REFERRAL)
     return {
-        "periods": _rows_of(StatutoryPeriod, "child", child, "recorded_by", "from_referral__referral"),
-        "discussions": _rows_of(StrategyDiscussion, "child", child, "recorded_by", "from_referral__referral"),
+        "periods": _rows_of(StatutoryPeriod, "child", child, "from_referral__referral", only=period),
+        "discussions": _rows_of(StrategyDiscussion, "child", child, "from_referral__referral", only=discussion),
         "guardians": _rows_of(ChildAssociation, "child", child, "user", "user__organisation", **guardian),
         "links": _rows_of(ContextualLink, "child", child, active=True),
-        "from_referrals": _rows_of(ReferralSafeguarding, "child", child, "referral", "confirmed_by"),
+        "from_referrals": _rows_of(
+            ReferralSafeguarding, "child", child, "referral", "confirmed_by", only=_REFERRAL_ANSWERS
+        ),
     }
 
 
 def safety_map_of(child: Child) -> list[ContextualLink]:
-    """Everything on the child's safety map, current and former, with who recorded it, in the map's order."""
-    return _rows_of(ContextualLink, "child", child, "recorded_by")
+    """Everything on the child's safety map, current and former, in the map's order."""
+    return _rows_of(ContextualLink, "child", child)

@@ -18,6 +18,7 @@ from childnrm.referrals.models import Referral, ReferralStatusChange, working_ei
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
 from childnrm.triage import eligibility
 from childnrm.triage.models import TriageAssessment
+from childnrm.triage.standing import refresh_outcomes
 
 
 def submitted_referral(site_slug: str, *, submitted_on: date | None = None, **overrides: Any) -> Referral:
@@ -50,4 +51,7 @@ def backdate(referral: Referral, submitted_on: date) -> Referral:
     TriageAssessment.objects.filter(pk=assessment.pk).update(
         outcome=fresh.outcome, reasons=fresh.reasons, assessed_at=at + timedelta(minutes=1)
     )
+    # Written with the ORM, not through the services: who decides, as the referral keeps it, from the table.
+    refresh_outcomes(Referral.objects.filter(pk=referral.pk))
+    referral.refresh_from_db(fields=["standing_triage_outcome"])
     return referral

@@ -101,7 +101,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
 # Bookkeeping, not part of the case: the row id, the web form's progress, the child record (given by reference).
 # form_sections is shown as sections of its own below; the fingerprint only detects a resubmission.
 # Bookkeeping, not what the referrer said: the working 18th birthday (`turns_18_on`) is worked out from the date of
-# birth or the estimated age, which the packet shows; the standing decisions are the decisions' own.
+# birth or the estimated age, which the packet shows; the standing decisions are the decisions' own, and who decides
+# at triage is the packet's list of assessments.
 NOT_IN_PACKET = {
     "id",
     "updated_at",

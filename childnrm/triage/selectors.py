@@ -3,9 +3,10 @@
 Referrals to triage are those submitted to a site where the user triages (`referrals.selectors`).
 
 Everything a queue row shows comes from the page's one query (the site by join, the state of its
-decisions from the decisions that stand, which the referral keeps, see `with_clock_state`); the clocks are computed
-from those and the site's policy in Python (`clocks.case_clock`). Filters are ranges and equalities on indexed columns:
-"overdue" becomes "referred on or before day D" for each site, for referrals whose RG clock still runs
+decisions from the decisions that stand and who decides from its latest triage assessment, both of which the referral
+keeps, see `with_clock_state` and `triage.standing`); the clocks are computed from those and the site's policy in Python
+(`clocks.case_clock`). Filters are ranges and equalities on indexed columns: who decides is the referral's own column,
+and "overdue" becomes "referred on or before day D" for each site, for referrals whose RG clock still runs
 (`clocks.rg_overdue`, the dashboard's definition too).
 """
 
@@ -21,13 +22,10 @@ from django.db.models import (
     BooleanField,
     Case,
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -41,7 +39,7 @@ from childnrm.people import linkage
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
 from childnrm.referrals.selectors import ORGANISATIONS, referrals_for_triage
-from childnrm.triage.models import OnwardReferral, TriageAssessment
+from childnrm.triage.models import OnwardReferral
 
 # What the status filter offers; "open" (the default) is what still needs the panel's attention.
 OPEN_STATUSES = clocks.CLOCK_STATUSES
@@ -75,6 +73,7 @@ _SHOWN = frozenset(
         "estimated_age_years",
         "site_id",
         "child_id",
+        "standing_triage_outcome",  # who decides: the row's "Triage" column
     }
 )
 # What `queue_for` loads of the row's site (its name and the policy its clock follows) and child.
@@ -90,7 +89,11 @@ _SHOWN_OF_SITE_AND_CHILD = (
 
 
 def triage_sites(user) -> list[Site]:
-    return list(Site.objects.filter(pk__in=sites_where(user, Perm.REFERRAL_TRIAGE)).order_by("name"))
+    """The sites where the user triages, by name (compiled once per number of sites: kit.prepared)."""
+    ids = sorted(sites_where(user, Perm.REFERRAL_TRIAGE))
+    return prepared.rows(
+        Site, ("triage:sites", len(ids)), lambda *pks: Site.objects.filter(pk__in=pks).order_by("name"), *ids
+    )
 
 
 @dataclass(frozen=True)
@@ -118,14 +121,9 @@ def queue_for(
         .only(*_SHOWN, *_SHOWN_OF_SITE_AND_CHILD)
     )
     if filters.outcome:
-        # Only the latest assessment counts (a transferred case is assessed again at its new site).
-        newer = TriageAssessment.objects.filter(referral=OuterRef("referral"), id__gt=OuterRef("id"))
-        matching = (
-            TriageAssessment.objects.filter(referral=OuterRef("pk"))
-            .filter(Q(final_outcome=filters.outcome) | Q(final_outcome="", outcome=filters.outcome))
-            .filter(~Exists(newer))
-        )
-        queue = queue.filter(Exists(matching))
+        # Who decides as the latest assessment says (a transferred case is assessed again at its new site), kept on
+        # the referral (`triage.standing`): the count and a page's ids come from an index alone.
+        queue = queue.filter(standing_triage_outcome=filters.outcome)
     if filters.overdue_only:
         # Only clocks still running: a final RG decision stops the RG clock, and the CG has no target.
         queue = clocks.rg_overdue(queue, sites, today)
@@ -228,23 +226,17 @@ _page_statements: dict[tuple[Any, ...], _PageStatement] = {}
 def _page_statement(alias: str, size: int, user, link_sites: tuple[int, ...]) -> _PageStatement:
     """The page's statement for `size` ids as Django writes it for this database, compiled once per page size and
     per set of sites where the user decides links (`linkage.has_possible_earlier_record` counts only records at
-    those): building the triage state's and the possible-earlier-record subqueries and compiling them
-    cost the ORM some 3-4 ms of CPU a page, the same for every page."""
+    those): building the possible-earlier-record subquery and compiling the statement cost the ORM some ms of CPU a
+    page, the same for every page."""
     key = (alias, size, link_sites)
     found = _page_statements.get(key)
     if found is not None:
         return found
-    # The latest assessment's outcomes (a transferred case is assessed again at its new site).
-    latest = TriageAssessment.objects.filter(referral=OuterRef("pk")).order_by("-assessed_at", "-id")
     rows = with_possible_earlier_record(
         with_clock_state(Referral.objects.filter(pk__in=[_ID - i for i in range(size)])), user
-    ).annotate(
-        engine_outcome=Subquery(latest.values("outcome")[:1]),
-        final_outcome=Subquery(latest.values("final_outcome")[:1]),
-        triage_confirmed_at=Subquery(latest.values("confirmed_at")[:1], output_field=DateTimeField()),
     )
     names = (*_PAGE_FIELDS, "rg_decided", "rg_decided_on", "rg_outcome", "cg_decided", "cg_decided_on")
-    names += ("possible_earlier", "engine_outcome", "final_outcome", "triage_confirmed_at")
+    names += ("possible_earlier",)
     compiler = rows.values_list(*names).query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
@@ -259,9 +251,9 @@ def _page_statement(alias: str, size: int, user, link_sites: tuple[int, ...]) ->
 
 def queue_page_rows(ids: list[int], user, sites: list[Site]) -> list[Referral]:
     """The referrals `ids` (a page of `queue_for`, so in the user's scope) with their clocks' state
-    (`with_clock_state`), whether each has a possible earlier record for this user to decide about
-    (`with_possible_earlier_record`) and their latest assessment's outcomes (`engine_outcome`, `triage_outcome`,
-    `triage_confirmed_at`), in the order of `ids`. One statement; each referral's site is the one in `sites`."""
+    (`with_clock_state`) and whether each has a possible earlier record for this user to decide about
+    (`with_possible_earlier_record`), in the order of `ids`; who decides is the referral's own
+    `standing_triage_outcome`. One statement; each referral's site is the one in `sites`."""
     if not ids:
         return []
     connection = connections[router.db_for_read(Referral)]
@@ -286,9 +278,6 @@ def queue_page_rows(ids: list[int], user, sites: list[Site]) -> list[Referral]:
         # Set on the page's rows as a queryset annotation would be (the model declares no such attribute).
         for name in ("rg_decided", "rg_decided_on", "rg_outcome", "cg_decided", "cg_decided_on", "possible_earlier"):
             setattr(referral, name, state[name])
-        referral.engine_outcome = state["engine_outcome"] or ""  # type: ignore[attr-defined]
-        referral.triage_outcome = state["final_outcome"] or state["engine_outcome"] or ""  # type: ignore[attr-defined]
-        referral.triage_confirmed_at = state["triage_confirmed_at"]  # type: ignore[attr-defined]
         by_id[referral.pk] = referral
     return [by_id[pk] for pk in ids if pk in by_id]
 

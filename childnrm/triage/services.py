@@ -41,6 +41,7 @@ from childnrm.referrals.services import FirstTriage, ReferralStateError, possibl
 from childnrm.triage import eligibility
 from childnrm.triage import packet as case_packets
 from childnrm.triage.models import OnwardReferral, TriageAssessment, TriageOutcome
+from childnrm.triage.standing import record_outcome
 
 PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
 
@@ -64,13 +65,14 @@ def first_triage(referral: Referral, receiving_site: Site | None) -> FirstTriage
     assessment = eligibility.assess(referral, receiving_site=receiving_site)
 
     def record(submitted: Referral) -> None:
-        TriageAssessment.objects.create(
+        first = TriageAssessment.objects.create(
             referral=submitted,
             outcome=assessment.outcome,
             target_site=assessment.target_site,
             reasons=assessment.reasons,
             rules_version=assessment.rules_version,
         )
+        record_outcome(submitted, first)
 
     return FirstTriage(site=assessment.site, outcome=assessment.outcome, record=record)
 
@@ -166,6 +168,7 @@ def triage_confirm(
         assessment.save(
             update_fields=["confirmed_by", "confirmed_at", "final_outcome", "final_site", "override_reason"]
         )
+        record_outcome(locked, assessment)
 
         words = _decision_words(final_outcome, final_site)
         status_reason = f"Triage {'changed' if overridden else 'confirmed'}: {words}." + (
@@ -242,13 +245,14 @@ def _receive(referral: Referral, from_site: Site, to_site: Site, user) -> None:
         possible_earlier_records_search_queued(referral.pk)
     _change_status(referral, ReferralStatus.SUBMITTED, user, f"Received from {from_site.name}: awaiting triage.")
     fresh = eligibility.assess(referral, receiving_site=to_site, on=eligibility.referral_date(referral))
-    TriageAssessment.objects.create(
+    received = TriageAssessment.objects.create(
         referral=referral,
         outcome=fresh.outcome,
         target_site=fresh.target_site,
         reasons=[f"Transferred from {from_site.name}.", *fresh.reasons],
         rules_version=fresh.rules_version,
     )
+    record_outcome(referral, received)
 
 
 # Correcting the facts ------------------------------------------------------------------------------
@@ -361,6 +365,7 @@ def triage_correct_facts(
             ],
             rules_version=fresh.rules_version,
         )
+        record_outcome(locked, assessment)
         audit_record(
             context=audit,
             actor=user,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -14,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
@@ -24,7 +22,6 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pdf import pdf_download
-from childnrm.referrals import clocks
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
 from childnrm.referrals.selectors import referral_get_for_triage, submitted_referral_get
@@ -33,7 +30,7 @@ from childnrm.referrals.vocab import ExploitationType
 from childnrm.triage import eligibility
 from childnrm.triage import packet as case_packets
 from childnrm.triage.forms import AdultConsentForm, FactsForm, QueueFilterForm, TriageForm
-from childnrm.triage.models import TriageOutcome
+from childnrm.triage.queue_rows import OUTCOME_SHORT, age_text, queue_rows
 from childnrm.triage.selectors import (
     QueueFilters,
     case_packet_referral_get,
@@ -57,58 +54,16 @@ from childnrm.triage.services import (
 )
 from childnrm.triage.views_earlier_records import earlier_records_context
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
-
 PAGE_SIZE = 25
 EXPLOITATION_LABELS = dict(ExploitationType.choices)
 PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
-
-
-def age_in_years(date_of_birth: date, today: date) -> int:
-    birthday_passed = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
-    return today.year - date_of_birth.year - (0 if birthday_passed else 1)
-
-
-def age_text(referral: Referral, today: date) -> str:
-    if referral.date_of_birth:
-        years = age_in_years(referral.date_of_birth, today)
-        return gettext("%(years)s (estimated)") % {"years": years} if referral.date_of_birth_estimated else str(years)
-    if referral.estimated_age_years is not None:
-        return gettext("About %(years)s when referred") % {"years": referral.estimated_age_years}
-    return gettext("Not known")
-
-
-# Keyed by the stored values (a model's CharField reads back as a plain str).
-TRIAGE_STATE: dict[str, tuple[_StrPromise, str]] = {
-    ReferralStatus.SUBMITTED: (gettext_lazy("Awaiting confirmation"), "govuk-tag--blue"),
-    ReferralStatus.ACCEPTED: (gettext_lazy("Accepted"), "govuk-tag--green"),
-    ReferralStatus.HANDED_OFF: (gettext_lazy("Sent to the SCA"), "govuk-tag--grey"),
-    ReferralStatus.WITHDRAWN: (gettext_lazy("Withdrawn"), "govuk-tag--grey"),
-}
-OUTCOME_SHORT: dict[str, _StrPromise] = {
-    TriageOutcome.PANEL: gettext_lazy("This site's panel"),
-    TriageOutcome.OTHER_SITE: gettext_lazy("Another site's panel"),
-    TriageOutcome.SCA: gettext_lazy("Single Competent Authority"),
-}
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    referral: Referral
-    age: str
-    clock: clocks.CaseClock
-    state: str
-    state_class: str
-    outcome: str
-    possible_earlier: bool = False  # an earlier record of the child may exist, not yet linked or rejected
 
 
 def queue_page(queue: QuerySet[Referral], number: str | None, *, user, sites: list[Site]) -> Page[Any]:
     """One page of the queue: the page's ids first (the index alone answers), then just those rows.
 
     A deep page then skips over index entries rather than over joined rows. Each row also has its clock's state,
-    its latest assessment's outcomes and whether it has a possible earlier record that `user` may decide about
+    who decides and whether it has a possible earlier record that `user` may decide about
     (`queue_page_rows`, one statement); its site is the one of `sites` (the user's triage sites) that holds it.
     """
     # A page of ids, whose list is then replaced by those rows (hence Page[Any]).
@@ -129,18 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         user=request.user,
         sites=sites,
     )
-    rows = [
-        QueueRow(
-            referral=r,
-            age=age_text(r, today),
-            clock=clock_for(r, today),
-            state=str(TRIAGE_STATE[r.status][0]),
-            state_class=TRIAGE_STATE[r.status][1],
-            outcome=str(OUTCOME_SHORT.get(getattr(r, "triage_outcome", ""), "")),  # set by queue_page_rows
-            possible_earlier=getattr(r, "possible_earlier", False),
-        )
-        for r in page.object_list
-    ]
+    rows = queue_rows(list(page.object_list), today)
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,

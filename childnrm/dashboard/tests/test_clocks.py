@@ -7,16 +7,19 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from childnrm.accounts.models import DayBasis, Site
+from childnrm.accounts.models import DayBasis, Role, Site
 from childnrm.core.tests.queries import CountedQueries
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Kind
 from childnrm.decisions.models import DecisionStatus, Outcome, Stage
 from childnrm.handovers.selectors import turning_18_children, turning_18_cut_off
 from childnrm.information.models import RequestStatus
+from childnrm.people.models import AssociationKind
+from childnrm.referrals.models import Referral
 from childnrm.reviews.services import window_open
-from childnrm.safeguarding.models import ActionStatus
+from childnrm.safeguarding.models import ActionStatus, PlanStatus, SafeguardingPlan
 from childnrm.triage.eligibility import eighteenth_birthday, latest_birth_date_18_by
+from conftest import demo_user
 
 from .factories import accepted_referral, child_born, days_ago, final_decision, information_request, plan_with_action
 
@@ -222,3 +225,46 @@ def test_a_capped_count_in_the_order_of_the_list_counts_the_same_rows(northbridg
         assert clocks.alert_list(northbridge, kind, today, limit=1, count_cap=10_000).count == every
         capped = clocks.alert_list(northbridge, kind, today, limit=1, count_cap=2)
         assert (capped.count, capped.capped) == (2, True)
+
+
+def test_the_kinds_counted_another_way_count_the_rows_they_list(northbridge):
+    # `Source.counted` finds the rows of a list another way to count them (issue 16): it must count exactly them.
+    assert clocks.SOURCES[Kind.WITHOUT_GUARDIAN].counted is not None and clocks.SOURCES[Kind.CG_READY].counted
+    today = timezone.localdate()
+    guardian = demo_user(Role.ICTG, "northbridge")
+    twice = accepted_referral(submitted_on=days_ago(30))
+    again = accepted_referral(submitted_on=days_ago(20))
+    Referral.objects.filter(pk=again.pk).update(child=twice.child)  # one child, two accepted referrals: one row
+    guarded = accepted_referral(submitted_on=days_ago(25))
+    guarded.child.associations.create(user=guardian, kind=AssociationKind.ICTG)
+    guardian_ended = accepted_referral(submitted_on=days_ago(24))
+    guardian_ended.child.associations.create(user=guardian, kind=AssociationKind.ICTG, ends_at=timezone.now())
+    unknown_age = accepted_referral(submitted_on=days_ago(23))
+    unknown_age.child.date_of_birth = None
+    unknown_age.child.save()
+    adult = accepted_referral(submitted_on=days_ago(22))
+    adult.child.date_of_birth = today.replace(year=today.year - 19)
+    adult.child.save()
+    elsewhere = accepted_referral("three-rivers", submitted_on=days_ago(21))
+    for child in (twice.child, guarded.child, adult.child, elsewhere.child):
+        plan_with_action(child, due_on=days_ago(3))
+        plan_with_action(child, due_on=days_ago(2), status=ActionStatus.IN_PROGRESS)
+        plan_with_action(child, due_on=today)
+        plan_with_action(child, due_on=days_ago(4), status=ActionStatus.DONE)
+    SafeguardingPlan.objects.filter(child=adult.child).update(status=PlanStatus.CLOSED)
+    for referral in (twice, guarded, elsewhere):  # positive RG long ago: CG can be decided
+        final_decision(referral, decided_on=days_ago(60))
+    final_decision(adult, decided_on=days_ago(60), status=DecisionStatus.DRAFT)  # not final: not counted
+
+    guardians = clocks.alert_list(northbridge, Kind.WITHOUT_GUARDIAN, today, limit=10_000).items
+    ids = [a.object_id for a in guardians]
+    assert len(ids) == len(set(ids)) and str(twice.child_id) in ids and str(unknown_age.child_id) in ids
+    assert str(guardian_ended.child_id) in ids
+    assert not {str(guarded.child_id), str(adult.child_id), str(elsewhere.child_id)} & set(ids)
+    for kind in (Kind.WITHOUT_GUARDIAN, Kind.ACTION_OVERDUE, Kind.CG_READY):
+        every = clocks.alert_list(northbridge, kind, today, limit=10_000)
+        assert every.count == len(every.items) >= 2
+        assert clocks.alert_list(northbridge, kind, today, limit=1).count == every.count
+        assert clocks.alert_list(northbridge, kind, today, limit=1, count_cap=10_000).count == every.count
+        capped = clocks.alert_list(northbridge, kind, today, limit=1, count_cap=1)
+        assert (capped.count, capped.capped) == (1, True)

@@ -107,6 +107,26 @@ def test_a_change_ends_the_current_record_and_keeps_the_history_audited(site):
     assert (event.detail["lead_social_worker"], event.detail["ended"]) == (second.pk, first.pk)
 
 
+def test_the_childs_page_reads_the_current_social_worker_and_the_history_with_their_local_authority_in_one_statement(
+    site,
+):
+    from childnrm.core.tests.queries import CountedQueries
+
+    child, authority = new_child(site), la(site)
+    assert selectors.current_lead_social_worker_of(child) is None
+    first = record(child, team="Team A", local_authority=authority)
+    second = record(child, name="Sam Okoro", local_authority=authority, reason="Case moved to the leaving care team")
+    with CountedQueries() as captured:
+        current = selectors.current_lead_social_worker_of(child)
+        assert (current, current.local_authority.name) == (second, authority.name)
+    assert len(captured) == 1
+    with CountedQueries() as captured:
+        current, earlier = selectors.lead_social_worker_history(child)
+        assert current == second and earlier == [first]
+        assert earlier[0].local_authority.name == authority.name and earlier[0].child is child
+    assert len(captured) == 1
+
+
 def test_a_change_of_contact_details_alone_is_a_new_record(site):
     child = new_child(site)
     first = record(child, phone="01632 960 000")

@@ -110,3 +110,21 @@ def test_a_plan_beyond_every_id_or_of_another_site_is_404_and_the_guardian_reach
     ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG).delete()
     services.guardian_allocate(child=child, user=demo_user(Role.COORDINATOR), guardian=demo_user(Role.ICTG))
     assert client_as(Role.ICTG).get(reverse("safeguarding:plan", kwargs={"plan_id": plan.pk})).status_code == 200
+
+
+def test_the_child_records_safeguarding_summary_counts_only_open_actions_past_their_due_date_in_one_statement(site):
+    from childnrm.safeguarding.selectors import active_plan_summary
+
+    child = plain_child(site)
+    assert active_plan_summary(child) is None
+    plan = new_plan(site, child)
+    coordinator = demo_user(Role.COORDINATOR)
+    past = timezone.localdate() - timedelta(days=2)
+    late, later, done = (new_action(plan, due_in=1 + i, owner_name="Sam Jones") for i in range(3))
+    new_action(plan, due_in=9, owner_name="Sam Jones")  # open, not yet due
+    services.action_update(action=done, user=coordinator, to_status=ActionStatus.DONE, note="Done")
+    PlanAction.objects.filter(pk__in=[late.pk, later.pk, done.pk]).update(due_on=past)
+    with CountedQueries() as captured:
+        summary = active_plan_summary(child)
+    assert len(captured) == 1
+    assert (summary.pk, summary.next_review_on, summary.overdue) == (plan.pk, plan.next_review_on, 2)

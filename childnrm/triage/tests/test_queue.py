@@ -237,3 +237,15 @@ def test_a_coordinator_of_several_sites_can_filter_by_site(demo, coordinator):
 def test_only_coordinators_have_a_queue(demo, client_as, role):
     submitted_referral("northbridge")
     assert client_as(role, "northbridge").get(QUEUE).status_code == 403
+
+
+def test_a_rows_words_follow_the_language_of_each_request(demo, coordinator):
+    # The rows' words are kept once made (triage.queue_rows), by language: English, Welsh, then English again.
+    referral = submitted_referral("northbridge", submitted_on=ago(3))
+    english = row_html(coordinator.get(QUEUE), referral.reference)
+    assert "3 days ago" in english and "Reasonable grounds by" in english
+    coordinator.cookies["childnrm_language"] = "cy"
+    welsh = row_html(coordinator.get(QUEUE), referral.reference)
+    assert "3 diwrnod yn ôl" in welsh and "Sail resymol erbyn" in welsh and "days ago" not in welsh
+    coordinator.cookies["childnrm_language"] = "en-gb"
+    assert row_html(coordinator.get(QUEUE), referral.reference) == english
