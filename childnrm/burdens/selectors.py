@@ -4,7 +4,8 @@ Scoped reads (the views' only way in):
 - `cases_worked_on(user)`: the cases a user works on at a site where they log time (TIME_LOG): every case of
   the site for its coordinator; otherwise a case whose sitting they chaired or were invited to, whose child
   they are the lead social worker or guardian of, whose plan has an action they own, whose information
-  request was addressed to their organisation, or whose decision they second-reviewed.
+  request was addressed to their organisation, or whose decision they second-reviewed. `case_worked_on` and
+  `plan_case_worked_on` (a page's "Log time" link) answer for a coordinator without the scope's subqueries.
 - the held sittings whose length the coordinator records (PANEL_MANAGE), the sites whose costs a user sees
   (COSTS_VIEW: the coordinator their own site, the analyst every site they hold the role at).
 
@@ -27,7 +28,7 @@ attendance by sitting and role); Python only combines those rows with the durati
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -49,6 +50,7 @@ from childnrm.burdens.models import (
 )
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.information.models import InformationRequest
+from childnrm.kit import prepared
 from childnrm.kit.dates import ENGLISH_MONTHS, WELSH_MONTHS, long_date
 from childnrm.panels.models import AgendaItem, AttendsAs, Meeting, MeetingAttendee, MeetingStatus
 from childnrm.people.models import AssociationKind, ChildAssociation
@@ -155,6 +157,60 @@ def case_worked_on(user, referral: Referral) -> Referral | None:
     if sees_every_case(user, referral):
         return referral if referral.child_id is not None and referral.status != ReferralStatus.DRAFT else None
     return cases_worked_on(user).filter(pk=referral.pk).first()
+
+
+def plan_case_worked_on(user, plan: SafeguardingPlan) -> Referral | None:
+    """The case a plan's "Log time" link is for, if the user works on it: the case of the decision the plan was
+    agreed with, else the child's latest case the user works on. `plan.decision` is read with the plan.
+
+    Where the user sees every case at every site where they log time (a coordinator), `cases_worked_on` is every
+    case of those sites but a draft or one without a child: the case is read by a statement compiled once for those
+    sites, not through the scope's subqueries, and `case_worked_on` answers from it. Anyone else goes through the
+    scope. Only the link's reference and what `case_worked_on` asks are read."""
+    sites = _sites_of_every_case(user)
+    if sites is None:
+        scope = cases_worked_on(user)
+        case = scope.filter(pk=plan.decision.referral_id) if plan.decision_id else scope.filter(child_id=plan.child_id)
+        return case.order_by("-submitted_at", "-pk").first()
+    if plan.decision_id:
+        found = prepared.first(Referral, ("burdens:plan-case", sites), _case_at(sites), plan.decision.referral_id)
+    else:
+        found = prepared.first(Referral, ("burdens:plan-latest-case", sites), _latest_case_at(sites), plan.child_id)
+    return case_worked_on(user, found) if found is not None else None
+
+
+# The columns the link (its reference) and `case_worked_on` (site, child, status) read of a case.
+_LINK_FIELDS = ("reference", "site", "child", "status")
+
+
+def _sites_of_every_case(user) -> tuple[int, ...] | None:
+    """The sites where the user logs time, when they see every case at each of them (else None: the scope's
+    subqueries decide, or no case does)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    sites = sites_where(user, Perm.TIME_LOG)
+    if not sites or not set(sites) <= set(sites_where(user, Perm.CHILD_VIEW_SITE)):
+        return None
+    return tuple(sites)
+
+
+def _case_at(sites: tuple[int, ...]) -> Callable[[int], QuerySet[Referral]]:
+    """The case by id, if it is at one of `sites`."""
+
+    def build(referral_id: int) -> QuerySet[Referral]:
+        return Referral.objects.filter(pk=referral_id, site_id__in=sites).only(*_LINK_FIELDS)[:1]
+
+    return build
+
+
+def _latest_case_at(sites: tuple[int, ...]) -> Callable[[int], QuerySet[Referral]]:
+    """The child's latest case at `sites` but a draft."""
+
+    def build(child_id: int) -> QuerySet[Referral]:
+        cases = Referral.objects.filter(child_id=child_id, site_id__in=sites).exclude(status=ReferralStatus.DRAFT)
+        return cases.order_by("-submitted_at", "-pk").only(*_LINK_FIELDS)[:1]
+
+    return build
 
 
 def case_for_logging(user, reference: str) -> Referral:

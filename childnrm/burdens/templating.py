@@ -13,7 +13,7 @@ import jinja2
 from django.utils.translation import gettext
 from markupsafe import Markup
 
-from childnrm.burdens.selectors import case_worked_on, cases_worked_on
+from childnrm.burdens.selectors import case_worked_on, cases_worked_on, plan_case_worked_on
 from childnrm.decisions.models import Decision
 from childnrm.information.models import InformationRequest
 from childnrm.kit.jinja2 import render_include
@@ -21,21 +21,26 @@ from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import SafeguardingPlan
 
 
-def _subject(record: Any) -> tuple[str, str, Any] | None:
-    """(key, the link's words, the case's query) for a record time can be logged against."""
+def _subject(record: Any) -> tuple[str, str] | None:
+    """(key, the link's words) for a record time can be logged against."""
     if isinstance(record, Decision):
-        return f"decision-{record.pk}", gettext("Log time you spent on this decision"), {"pk": record.referral_id}
+        return f"decision-{record.pk}", gettext("Log time you spent on this decision")
     if isinstance(record, InformationRequest):
-        return (
-            f"information-{record.pk}",
-            gettext("Log time you spent on this information request"),
-            {"pk": record.referral_id},
-        )
+        return f"information-{record.pk}", gettext("Log time you spent on this information request")
     if isinstance(record, SafeguardingPlan):
-        # The decision's case it was agreed with, else the child's latest case the user works on.
-        case = {"pk": record.decision.referral_id} if record.decision_id else {"child_id": record.child_id}
-        return f"plan-{record.pk}", gettext("Log time you spent on this plan"), case
+        return f"plan-{record.pk}", gettext("Log time you spent on this plan")
     return None
+
+
+def _case(user: Any, record: Any) -> Referral | None:
+    """The record's case, if the user works on it: a plan's is its decision's case, else the child's latest case
+    the user works on (`plan_case_worked_on`)."""
+    if isinstance(record, SafeguardingPlan):
+        return plan_case_worked_on(user, record)
+    loaded = _case_read_with(record)
+    if loaded is not None:
+        return case_worked_on(user, loaded)
+    return cases_worked_on(user).filter(pk=record.referral_id).order_by("-submitted_at", "-pk").first()
 
 
 def _case_read_with(record: Any) -> Referral | None:
@@ -52,12 +57,8 @@ def time_log_link(context: jinja2.runtime.Context, record: Any) -> Markup:
     subject = _subject(record)
     if user is None or subject is None:
         return Markup("")
-    key, words, case = subject
-    loaded = _case_read_with(record)
-    if loaded is not None:
-        referral = case_worked_on(user, loaded)
-    else:
-        referral = cases_worked_on(user).filter(**case).order_by("-submitted_at", "-pk").first()
+    key, words = subject
+    referral = _case(user, record)
     if referral is None:
         return Markup("")
     return render_include(context, "burdens/includes/log_link.html", {"referral": referral, "key": key, "words": words})

@@ -21,8 +21,6 @@ from typing import Any
 
 import jinja2
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.forms import BoundField
 from django.template import defaultfilters
 from django.templatetags.static import static
@@ -34,30 +32,13 @@ from markupsafe import Markup, escape
 
 from childnrm.kit.dates import long_date, long_datetime, time_of_day
 from childnrm.kit.forms import error_links, field_macro
+from childnrm.kit.i18n import kept_gettext
 from childnrm.kit.iso_names import country_shown
 from childnrm.kit.pending import kept_for
 
 _GLOBALS: dict[str, Any] = {}
-# Each template message's translation, by language: an English lookup falls through Django's English catalogue and
-# four empty fallbacks before giving the message back (7-9 µs, hundreds of times a page). Catalogues are compiled
-# at setup and do not change while the service runs; a change of the language settings (tests) empties it.
-_translated: dict[tuple[str | None, str], str] = {}
-
-
-def _gettext(message: str) -> str:
-    key = (translation.get_language(), message)
-    found = _translated.get(key)
-    if found is None:
-        if len(_translated) >= 50_000:  # bounded, should a template ever translate what is not a literal
-            _translated.clear()
-        found = _translated[key] = translation.gettext(message)
-    return found
-
-
-@receiver(setting_changed)
-def _forget_translations(*, setting: str, **_: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _translated.clear()
+# Each template message's translation, kept by language (hundreds a page; kit.i18n.kept_gettext says why).
+_gettext = kept_gettext
 
 
 _FILTERS: dict[str, Callable[..., Any]] = {}

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.kit import prepared
 from childnrm.learning.models import (
     EXPLOITATION_CHOICES,
     LibraryItem,
@@ -83,21 +84,36 @@ def published_on(
     """Published items on any of `themes` or `exploitation_types`, those on more of them first, then newest.
 
     Only published versions: a link from a case's page never leads to a submission still being moderated."""
-    themes = [t for t in dict.fromkeys(themes) if t in Theme.values]
-    exploitation_types = [e for e in dict.fromkeys(exploitation_types) if e in _EXPLOITATION_VALUES]
-    wanted = Q()
-    for theme in themes:
-        wanted |= _json_contains("themes", theme)
-    for exploitation_type in exploitation_types:
-        wanted |= _json_contains("exploitation_types", exploitation_type)
-    if not wanted:
+    # In a fixed order (it changes neither the rows nor their ranking): one statement for each set of topics.
+    themes = sorted({t for t in themes if t in Theme.values})
+    exploitation_types = sorted({e for e in exploitation_types if e in _EXPLOITATION_VALUES})
+    if not themes and not exploitation_types:
         return []
-    candidates = published_versions().filter(wanted).order_by("-item_date", "-id")[:_LINK_CANDIDATES]
+    # The topics are the statement's shape, not values (a page's fixed choices): compiled once for each set.
+    candidates = prepared.rows(
+        LibraryItemVersion,
+        ("learning:published-on", tuple(themes), tuple(exploitation_types)),
+        lambda: _link_candidates(themes, exploitation_types),
+    )
 
     def matched(version: LibraryItemVersion) -> int:
         return len(set(themes) & set(version.themes)) + len(set(exploitation_types) & set(version.exploitation_types))
 
     return sorted(candidates, key=matched, reverse=True)[:limit]  # sorted() is stable: newest first within a tie
+
+
+# What a link shows of a version (learning/includes/library_links.html) and what ranks it.
+_LINK_FIELDS = ("item", "title", "kind", "item_date", "themes", "exploitation_types")
+
+
+def _link_candidates(themes: list[str], exploitation_types: list[str]) -> QuerySet[LibraryItemVersion]:
+    """The newest published versions on any of the topics, of which `published_on` ranks the links."""
+    wanted = Q()
+    for theme in themes:
+        wanted |= _json_contains("themes", theme)
+    for exploitation_type in exploitation_types:
+        wanted |= _json_contains("exploitation_types", exploitation_type)
+    return published_versions().filter(wanted).order_by("-item_date", "-id").only(*_LINK_FIELDS)[:_LINK_CANDIDATES]
 
 
 def topics_of_referrals(referrals: Iterable) -> tuple[list[str], list[str]]:

@@ -107,6 +107,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
+from childnrm.kit import prepared
 from childnrm.people.linkage_scoring import (
     MATCH_THRESHOLD,
     MAX_CANDIDATES,
@@ -827,12 +828,21 @@ def has_possible_earlier_record(user) -> Exists:
 
 
 def possible_earlier_records_for(user, referral_id: int) -> list[PossibleEarlierRecord]:
-    """The referral's possible earlier records still to decide about that the user may see, best first."""
-    return list(
-        _undecided_earlier_records(sites_where(user, Perm.CHILD_LINK))
-        .filter(referral_id=referral_id)
-        .select_related("earlier", "earlier__site", "child")
-        .order_by("-score", "id")
+    """The referral's possible earlier records still to decide about that the user may see, best first.
+
+    Compiled once per set of the user's link sites (kit.prepared), which its SQL names: the triage page asks on every
+    request, most often to find none."""
+    sites = tuple(sites_where(user, Perm.CHILD_LINK))
+    return prepared.rows(
+        PossibleEarlierRecord,
+        ("people:possible-earlier-records", sites),
+        lambda referral: (
+            _undecided_earlier_records(sites)
+            .filter(referral_id=referral)
+            .select_related("earlier", "earlier__site", "child")
+            .order_by("-score", "id")
+        ),
+        referral_id,
     )
 
 

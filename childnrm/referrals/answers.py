@@ -7,15 +7,16 @@ their download route). Shown by the include referrals/includes/answers.html.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from childnrm.accounts import nations
 from childnrm.accounts.nations import NationRules
 from childnrm.kit.dates import long_date
+from childnrm.kit.i18n import kept
+from childnrm.kit.i18n import kept_gettext as _  # literal messages, translated once per language (issue 16)
 from childnrm.referrals import vocab
 from childnrm.referrals.models import Referral
 
@@ -154,13 +155,53 @@ def _yes_no(value: bool | None) -> str:
     return _("Not known") if value is None else (_("Yes") if value else _("No"))
 
 
+def _sex(r: Referral) -> str:
+    """As the referral's pages word it (vocab.SEX_LABELS); a code they do not word, as the record's field does."""
+    if not r.sex:
+        return ""
+    return _names("sex").get(r.sex) or str(r.get_sex_display())
+
+
 def _date(value) -> str:
     return long_date(value) if value else ""
 
 
-def _labels(codes: list[str], choices) -> list[str]:
-    names = dict(choices)
-    return [str(names.get(code, code)) for code in codes]
+# The vocabularies the answers name by code, each as (code, label) pairs.
+_VOCABULARIES: dict[str, Callable[[], Iterable[tuple[str, object]]]] = {
+    "exploitation": lambda: vocab.ExploitationType.choices,
+    "location": lambda: vocab.ExploitationLocation.choices,
+    "indicator": lambda: vocab.Indicator.choices,
+    "ethnicity": lambda: vocab.ONS_2021_ETHNICITY,
+    "sex": lambda: vocab.SEX_LABELS.items(),
+    "language": vocab.languages_shown,
+}
+
+
+def _names(vocabulary: str) -> dict[str, str]:
+    """A vocabulary's labels by code in the page's language, made once per language (kit.i18n.kept): the whole list,
+    so nothing kept depends on a referral's answers."""
+    return kept(
+        ("referrals:vocabulary", vocabulary), lambda: {code: str(label) for code, label in _VOCABULARIES[vocabulary]()}
+    )
+
+
+def _labels(codes: list[str], vocabulary: str) -> list[str]:
+    names = _names(vocabulary)
+    return [names.get(code, code) for code in codes]
+
+
+def _in_words(section: Section) -> Section:
+    """One of SECTIONS with its headings translated, made once per language (kit.i18n.kept); another as it is."""
+    for at, known in enumerate(SECTIONS):
+        if section is known:
+            return kept(
+                ("referrals:section", at),
+                lambda: replace(
+                    section,
+                    **{name: str(getattr(section, name)) for name in ("title", "group", "hint", "read_title")},
+                ),
+            )
+    return section
 
 
 def _social_worker_lines(r: Referral) -> list[str]:
@@ -201,7 +242,7 @@ def answer_sections(
     else:
         dob = ""
     doubts = [t for flag, t in ((r.age_uncertain, _("Age uncertain")), (r.age_disputed, _("Age disputed"))) if flag]
-    types = _labels(r.exploitation_types, vocab.ExploitationType.choices)
+    types = _labels(r.exploitation_types, "exploitation")
     rows: dict[str, list[tuple[str, list | str]]] = {
         "child": [
             (_("Name"), r.child_display_name if (r.given_names or r.family_name) else ""),
@@ -212,14 +253,14 @@ def answer_sections(
             ),
             (_("Date of birth"), dob),
             (_("Doubt about age"), doubts or _("None")),
-            (_("Sex"), str(vocab.SEX_LABELS.get(r.sex, r.get_sex_display())) if r.sex else ""),
+            (_("Sex"), _sex(r)),
             (_("Gender identity"), r.gender_identity),
         ],
         "background": [
             (_("Nationality"), [vocab.country_shown(c) for c in r.nationalities] or _("Not known")),
-            (_("Languages"), [vocab.language_shown(c) for c in r.languages] or _("Not known")),
+            (_("Languages"), _labels(r.languages, "language") or _("Not known")),
             (_("Needs an interpreter"), _yes_no(r.interpreter_needed)),
-            (_("Ethnic group"), str(dict(vocab.ONS_2021_ETHNICITY).get(r.ethnicity, ""))),
+            (_("Ethnic group"), _names("ethnicity").get(r.ethnicity, "")),
         ],
         "location": [
             (_("Address"), r.address),
@@ -234,7 +275,7 @@ def answer_sections(
                 if vocab.ExploitationType.CRIMINAL in r.exploitation_types
                 else []
             ),
-            (_("Where it happened"), r.get_exploitation_location_display() if r.exploitation_location else ""),
+            (_("Where it happened"), _names("location").get(r.exploitation_location, r.exploitation_location)),
             (_("When it started"), _date(r.exploitation_started) or _("Not known")),
             (_("When it ended"), _date(r.exploitation_ended) or _("Not known or still happening")),
             (_("Age when it started"), "" if r.age_at_exploitation is None else str(r.age_at_exploitation)),
@@ -242,7 +283,7 @@ def answer_sections(
         ],
         "account": [
             (_("What happened"), r.account),
-            (_("Indicators"), _labels(r.indicators, vocab.Indicator.choices) or _("None selected")),
+            (_("Indicators"), _labels(r.indicators, "indicator") or _("None selected")),
         ],
         "documents": [(_("Documents"), _document_lines(documents, document_url) or _("None"))],
         "safeguarding": [
@@ -267,7 +308,7 @@ def answer_sections(
         change = change_url(section) if change_url else ""
         result.append(
             {
-                "section": section,
+                "section": _in_words(section),
                 "rows": [
                     {
                         "key": key,

@@ -15,8 +15,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import RFC3986_SUBDELIMS
@@ -24,6 +22,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from markupsafe import Markup
 
 from childnrm.kit.dates import long_date
+from childnrm.kit.i18n import kept
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.triage.models import TriageOutcome
@@ -72,24 +71,9 @@ class QueueRow:
     possible_earlier: bool = False  # an earlier record of the child may exist, not yet linked or rejected
 
 
-# Texts by language and what they say ("ago", 3): the catalogues do not change while the service runs (a change of
-# the language settings, in tests, empties it). Bounded: day counts and dates of a few years, in two languages.
-_kept_words: dict[tuple[Any, ...], Any] = {}
-
-
-@receiver(setting_changed)
-def _forget_words(*, setting: str, **_: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _kept_words.clear()
-
-
 def _kept(language: str | None, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    found = _kept_words.get((language, *key))
-    if found is None:
-        if len(_kept_words) >= 50_000:
-            _kept_words.clear()
-        found = _kept_words[(language, *key)] = make()
-    return found
+    """Texts by language and what they say ("ago", 3), made once (kit.i18n.kept): day counts, dates and states."""
+    return kept(("triage:queue", *key), make, language)
 
 
 def _said(message: str, **values: Any) -> Markup:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from childnrm.accounts.models import Role, Site
@@ -77,6 +79,18 @@ def test_the_links_are_published_items_on_the_pages_themes_those_on_more_of_them
         "Going missing: a newer note",
     ]
     assert len(published_on(themes=[t for t in ("missing", "county_lines", "credibility", "age_assessment")])) == 3
+
+
+def test_a_pages_topics_in_any_order_or_repeated_give_the_same_links_in_one_query(demo):
+    published("Going missing: a newer note", ["missing"])
+    first = published_on(themes=["safeguarding_plans", "missing", "county_lines"], exploitation_types=["criminal"])
+    assert titles(first)[:2] == [COUNTY_LINES, "Going missing: a newer note"]
+    with CaptureQueriesContext(connection) as queries:
+        again = published_on(
+            themes=["county_lines", "missing", "no-such-theme", "missing", "safeguarding_plans"],
+            exploitation_types=["criminal", "criminal"],
+        )
+    assert titles(again) == titles(first) and len(queries) == 1
 
 
 def test_a_referrals_facts_give_the_themes_age_assessment_county_lines_and_exploitation(demo):
