@@ -126,6 +126,24 @@ NAMES: dict[str, tuple[list[str], list[str], list[str]]] = {
     ),
 }
 NATIONALITY_WEIGHTS = {"GB": 45, "AL": 13, "VN": 12, "ER": 10, "SD": 10, "AF": 10}
+
+# How names are drawn (issue 15; ADR 0029 amendment 5).
+# - "uniform": each listed name as often as any other (the set measured until 2026-12-05). Every name is then
+#   as common as every other, so a frequency adjustment has nothing to learn, and two children share a full name
+#   several times more often than in life: false pairs grow with the square of the register.
+# - "realistic" (the default): names as skewed as real ones. The listed names weighted by rank (Zipf), and a long
+#   tail of rarer names: a share of children carry a name recombined from the beginning of one listed name and
+#   the end of another of the same list (Arben + Dritan -> Artan), shaped like the nationality's names but rare,
+#   as most names are.
+NAME_MODELS = ("realistic", "uniform")
+ZIPF_EXPONENT = 0.7  # given and most family names: the commonest listed name ~5-7% of a nationality's children
+ZIPF_EXPONENT_CONCENTRATED = 1.0  # Vietnamese family names: Nguyen about three in ten, Tran one in seven
+TAIL_SHARE_GIVEN = 0.4
+# Family names: British and Albanian surnames are many (the commonest hundred are a small part); Eritrean and Sudanese
+# family names are fathers' and grandfathers' given names, and Afghan ones often a tribe's, so more concentrated;
+# Vietnamese family names really are this few. (Assumptions of shape, not measured shares: ADR 0029 amendment 5.)
+TAIL_SHARE_FAMILY = {"GB": 0.7, "AL": 0.7, "ER": 0.4, "SD": 0.4, "AF": 0.4, "VN": 0.0}
+VIETNAMESE_COMPOUND_SHARE = 0.5  # a second given name where Văn or Thị would be: Nguyễn Minh Tuấn
 VIETNAMESE_MIDDLE = {"male": ["Văn"] * 5 + ["Đức", "Minh", "Quang", "Hữu"], "female": ["Thị"] * 5 + ["Ngọc", "Thanh"]}
 RELATED = {"ER": "ET", "SD": "SS", "AL": "XK", "AF": "PK"}
 
@@ -477,6 +495,75 @@ CORRUPTIONS = {
 }
 
 
+_VOWELS = frozenset("aeiouyàáâãäåèéêëìíîïòóôõöùúûüýăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def _halves(name: str) -> list[tuple[str, str]]:
+    """The ways a name splits at a syllable boundary (a vowel, then a consonant), neither half under two letters."""
+    return [
+        (name[:i], name[i:])
+        for i in range(2, len(name) - 1)
+        if name[i - 1].lower() in _VOWELS and name[i].lower() not in _VOWELS and name[i].isalpha()
+    ]
+
+
+@dataclass(frozen=True)
+class _NamePool:
+    """One list's names as drawn: the listed names weighted by rank, and the rarer tail recombined from them."""
+
+    head: tuple[str, ...]
+    cumulative: tuple[float, ...]
+    tail: tuple[str, ...]
+    tail_share: float
+
+    @classmethod
+    def of(cls, names: list[str], *, exponent: float, tail_share: float) -> _NamePool:
+        head = tuple(dict.fromkeys(names))  # a name listed twice is still one name; its rank is its first place
+        total, cumulative = 0.0, []
+        for rank in range(1, len(head) + 1):
+            total += rank**-exponent
+            cumulative.append(total)
+        known = {fold_key(n) for n in head}
+        single = [n for n in head if " " not in n and "-" not in n and "'" not in n]
+        tail = sorted(
+            {
+                start + end
+                for a in single
+                for b in single
+                if a != b
+                for start, _ in _halves(a)[:1]
+                for _, end in _halves(b)[-1:]
+                if 4 <= len(start + end) <= 12 and fold_key(start + end) not in known
+            }
+        )
+        return cls(head, tuple(cumulative), tuple(tail), tail_share if tail else 0.0)
+
+    def draw(self, rng: random.Random) -> str:
+        if self.tail_share and rng.random() < self.tail_share:
+            return rng.choice(self.tail)
+        return rng.choices(self.head, cum_weights=self.cumulative)[0]
+
+
+def fold_key(name: str) -> str:
+    return _plain(name).lower()
+
+
+def _name_pools() -> dict[str, tuple[_NamePool, _NamePool, _NamePool]]:
+    pools = {}
+    for nationality, (boys, girls, families) in NAMES.items():
+        given = {"exponent": ZIPF_EXPONENT, "tail_share": TAIL_SHARE_GIVEN}
+        family = {
+            "exponent": ZIPF_EXPONENT_CONCENTRATED if nationality == "VN" else ZIPF_EXPONENT,
+            "tail_share": TAIL_SHARE_FAMILY[nationality],
+        }
+        pools[nationality] = (
+            _NamePool.of(boys, **given),
+            _NamePool.of(girls, **given),
+            _NamePool.of(families, **family),
+        )
+    return pools
+
+
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -486,10 +573,25 @@ def _age_on(dob: date, on: date) -> int:
 
 
 class _Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, names: str = "realistic") -> None:
+        if names not in NAME_MODELS:
+            raise ValueError(f"names must be one of {NAME_MODELS}, not {names!r}")
         self.rng = random.Random(seed)
         self.records: list[GeneratedRecord] = []
         self.next_cluster = 1
+        self.pools = _name_pools() if names == "realistic" else None
+
+    def given_name(self, nationality: str, sex: str) -> str:
+        if self.pools is None:
+            boys, girls, _ = NAMES[nationality]
+            return self.rng.choice(boys if sex == "male" else girls)
+        boys_pool, girls_pool, _ = self.pools[nationality]
+        return (boys_pool if sex == "male" else girls_pool).draw(self.rng)
+
+    def family_name(self, nationality: str) -> str:
+        if self.pools is None:
+            return self.rng.choice(NAMES[nationality][2])
+        return self.pools[nationality][2].draw(self.rng)
 
     def add(self, record: GeneratedRecord) -> GeneratedRecord:
         record = replace(record, id=len(self.records) + 1)
@@ -502,11 +604,13 @@ class _Generator:
 
     def person(self, nationality: str, sex: str, family: str | None = None) -> tuple[str, str]:
         rng = self.rng
-        boys, girls, families = NAMES[nationality]
-        given = rng.choice(boys if sex == "male" else girls)
-        family = family if family is not None else rng.choice(families)
+        given = self.given_name(nationality, sex)
+        family = family if family is not None else self.family_name(nationality)
         if nationality == "VN":
-            middle = rng.choice(VIETNAMESE_MIDDLE[sex])
+            if self.pools is not None and rng.random() < VIETNAMESE_COMPOUND_SHARE:
+                middle = self.given_name(nationality, sex)
+            else:
+                middle = rng.choice(VIETNAMESE_MIDDLE[sex])
             if rng.random() < 0.5:  # many records are written without accents
                 return _plain(f"{middle} {given}"), _plain(family)
             return f"{middle} {given}", family
@@ -514,7 +618,7 @@ class _Generator:
             return given, ""  # one name only, as many Afghan children are known
         if nationality in {"ER", "SD"} and rng.random() < 0.15:
             # father's and grandfather's names written out
-            return given, f"{family} {rng.choice(families)}"
+            return given, f"{family} {self.family_name(nationality)}"
         return given, family
 
     def birth(self, referred_on: date) -> date:
@@ -610,7 +714,7 @@ class _Generator:
             words = r.given_names.split()
             if len(words) > 1:
                 return replace(r, given_names=" ".join(words[1:]) if nationality == "VN" else words[0])
-            extra = rng.choice(NAMES[nationality][0 if r.sex == "male" else 1])
+            extra = self.given_name(nationality, "male" if r.sex == "male" else "female")
             return replace(r, given_names=f"{r.given_names} {extra}")
         if kind == "accents":
             if _plain(r.given_names + r.family_name) != r.given_names + r.family_name:
@@ -745,9 +849,12 @@ def generate(
     second_duplicate_share: float = 0.2,
     sibling_share: float = 0.15,
     namesake_share: float = 0.05,
+    names: str = "realistic",
 ) -> list[GeneratedRecord]:
-    """A labelled set: `base` children plus duplicates, siblings and namesakes, in a shuffled order."""
-    g = _Generator(seed)
+    """A labelled set: `base` children plus duplicates, siblings and namesakes, in a shuffled order.
+
+    `names`: how names are drawn, "realistic" or "uniform" (`NAME_MODELS`)."""
+    g = _Generator(seed, names)
     originals = [g.original() for _ in range(base)]
     # The originals of each nationality, in order (namesakes draw from them): built once, so a million records
     # take seconds, not hours; the draws and so the set are the same as filtering the list for each namesake.

@@ -111,7 +111,7 @@ def _copy(cursor, sql: str, lines) -> None:
         copy.write(buffer.getvalue())
 
 
-def load(db: str, records, *, seed: int, sample_ids: list[int]) -> dict:
+def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> dict:
     """COPY the records in as children of one site, with blocking keys; referrals where the profile needs them."""
     from bench import generated_set
     from childnrm.accounts.models import Organisation, OrganisationType, Site
@@ -212,22 +212,28 @@ def load(db: str, records, *, seed: int, sample_ids: list[int]) -> dict:
     print(f"  {len(need)} referrals written at {time.perf_counter() - started:.0f} s", flush=True)
     with _raw(db) as c:
         c.execute("VACUUM (ANALYZE)")  # statistics, and the visibility map index-only scans rely on
-    meta = {"records": len(records), "seed": seed, "site": site.pk, "seconds": round(time.perf_counter() - started)}
+    meta = {
+        "records": len(records),
+        "seed": seed,
+        "names": names,
+        "site": site.pk,
+        "seconds": round(time.perf_counter() - started),
+    }
     with _raw(db) as c:
         c.execute(f"DELETE FROM {META_TABLE}")
         c.execute(f"INSERT INTO {META_TABLE} VALUES (%s)", [json.dumps(meta)])
     return meta
 
 
-def _generated(records: int, seed: int) -> list:
+def _generated(records: int, seed: int, names: str) -> list:
     """The generated set, kept in var/ after the first run (a million records take minutes to generate)."""
     from bench import generated_set
 
-    kept = ROOT / "var" / f"instant_search_{records}_{seed}.pickle"
+    kept = ROOT / "var" / f"instant_search_{records}_{seed}_{names}.pickle"
     if kept.exists():
         with kept.open("rb") as f:
             return pickle.load(f)  # noqa: S301 - our own file, written below
-    made = generated_set.generate(_base_for(records), seed=seed)
+    made = generated_set.generate(_base_for(records), seed=seed, names=names)
     kept.parent.mkdir(exist_ok=True)
     with kept.open("wb") as f:
         pickle.dump(made, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -411,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000, help="about this many child records (default 100000)")
     parser.add_argument("--seed", type=int, default=20260601)
+    parser.add_argument(
+        "--names", choices=("realistic", "uniform"), default="realistic", help="generated_set.NAME_MODELS"
+    )
     parser.add_argument("--db", help="PostgreSQL database (created and loaded once; default instant_search_N)")
     parser.add_argument("--duplicates", type=int, default=200, help="duplicate records searched (default 200)")
     parser.add_argument("--singles", type=int, default=100, help="children with no other record searched (100)")
@@ -433,16 +442,17 @@ def main(argv: list[str] | None = None) -> int:
     setup(db, migrate=not args.no_migrate)
 
     started = time.perf_counter()
-    records = _generated(args.records, args.seed)
+    records = _generated(args.records, args.seed, args.names)
     sample, by_cluster = _sample(records, seed=args.seed, duplicates=args.duplicates, singles=args.singles)
     print(f"Generated {len(records)} records in {time.perf_counter() - started:.0f} s", flush=True)
 
     meta = _loaded(db)
-    if meta and (meta["records"], meta["seed"]) != (len(records), args.seed):
+    # a database loaded before names had models holds the uniform set
+    if meta and (meta["records"], meta["seed"], meta.get("names", "uniform")) != (len(records), args.seed, args.names):
         raise SystemExit(f"{db} holds another set ({meta}); use another --db")
     if not meta:
         print(f"Loading {len(records)} records into {db}...", flush=True)
-        meta = load(db, records, seed=args.seed, sample_ids=sample)
+        meta = load(db, records, seed=args.seed, names=args.names, sample_ids=sample)
         print(f"Loaded in {meta['seconds']} s", flush=True)
     else:
         print(f"Reusing {db} ({meta})")

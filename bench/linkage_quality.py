@@ -337,6 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", type=int, default=2000, help="base children before duplicates (default 2000)")
     parser.add_argument("--seed", type=int, default=20260601)
+    parser.add_argument(
+        "--names",
+        choices=("realistic", "uniform"),
+        default="realistic",
+        help="how names are drawn (generated_set.NAME_MODELS): skewed like real names (default), or every listed "
+        "name as common as any other (the set measured until 2026-12-05)",
+    )
     parser.add_argument("--postgres", metavar="DBNAME", help="recreate and use this PostgreSQL database")
     parser.add_argument("--scale", type=int, default=0, help="then fill the site to this many children and time")
     parser.add_argument("--sample", type=int, default=300, help="records searched for the --scale timing")
@@ -384,14 +391,14 @@ def main(argv: list[str] | None = None) -> int:
     site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
     organisation = Organisation.objects.create(name="Benchmark police", type=OrganisationType.POLICE)
 
-    records = generated_set.generate(args.base, seed=args.seed)
+    records = generated_set.generate(args.base, seed=args.seed, names=args.names)
     kinds = Counter(r.kind for r in records)
     started = time.perf_counter()
     mapping = {} if args.memory else generated_set.load(records, site=site, organisation=organisation)
     load_seconds = time.perf_counter() - started
     print(f"Database: {'none (--memory: blocking and scoring in memory)' if args.memory else where}")
     print(
-        f"Generated set (seed {args.seed}): {len(records)} records = {kinds['original']} children, "
+        f"Generated set (seed {args.seed}, {args.names} names): {len(records)} records = {kinds['original']} children, "
         f"{kinds['duplicate']} duplicates, {kinds['sibling']} siblings, {kinds['twin']} twins, "
         f"{kinds['namesake']} namesakes; "
         f"loaded with {ChildBlockingKey.objects.count()} blocking keys in {load_seconds:.1f} s"
@@ -454,7 +461,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.scale and args.scale > len(records):
         filler = generated_set.generate(
-            args.scale - len(records), seed=args.seed + 1, duplicate_share=0.0, sibling_share=0.0, namesake_share=0.0
+            args.scale - len(records),
+            seed=args.seed + 1,
+            duplicate_share=0.0,
+            sibling_share=0.0,
+            namesake_share=0.0,
+            names=args.names,
         )
         offset = max(r.id for r in records)
         filler = [generated_set.replace(r, id=r.id + offset, cluster=-r.id) for r in filler]

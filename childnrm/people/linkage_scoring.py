@@ -1471,6 +1471,12 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
     )
 
 
+def twins_cap_points(raw: float) -> float:
+    """The points that bring a score of `raw` down to TWINS_CAP: rounded down to the hundredth, so that with pieces
+    of more decimals (trained weights, name shares) the capped score never rounds up past the cap."""
+    return math.floor((TWINS_CAP - raw) * 100 + 1e-6) / 100  # the 1e-6: a float's last digit is not a hundredth
+
+
 def compare(
     a: Profile,
     b: Profile,
@@ -1536,7 +1542,8 @@ def compare(
     prior = register_prior(searched) if trained is None else 0.0
     if prior:
         evidence.append(Evidence.of("prior", prior, say(_REGISTER_PRIOR, searched=f"{searched:,}")))
-    score = round(sum(e.points for e in evidence), 2)
+    raw = sum(e.points for e in evidence)
+    score = round(raw, 2)
     same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
     if best_name.twins and same_date and score > TWINS_CAP:
         # The twins rule: the same family name and date of birth with another given name is a brother or
@@ -1544,7 +1551,7 @@ def compare(
         evidence.append(
             Evidence.of(
                 "name",
-                round(TWINS_CAP - score, 2),
+                twins_cap_points(raw),
                 say(
                     gettext_noop(
                         "Same family name and date of birth but a different given name: likely twins, not the same "
@@ -1628,10 +1635,11 @@ class PointsScorer:
         if near and best.family_differs:
             others[0] = NEAR_DATE_OTHER_FAMILY  # the date is the first of the others (it is there: `near`)
         pieces = [*pieces, *others]
-        score = round(sum(pieces), 2)
+        raw = sum(pieces)
+        score = round(raw, 2)
         same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
         if best.twins and same_date and score > TWINS_CAP:
-            score = round(sum([*pieces, round(TWINS_CAP - score, 2)]), 2)
+            score = round(raw + twins_cap_points(raw), 2)
         return score
 
     def _part(self, part: str, x: Sequence[Token], y: Sequence[Token], vietnamese: bool) -> _PartPoints | None:

@@ -239,6 +239,15 @@ def test_twins_are_still_not_matched_even_when_a_shared_first_name_would_add_up(
     assert "same surname and date of birth but a different given name (likely twins)" in match.in_words
 
 
+def test_the_twins_cap_holds_when_the_pieces_have_more_than_two_decimals():
+    # Trained weights and name shares give pieces such as -2.265: the capped score must not round up past the cap
+    # (17.625 capped by -12.12 gave 5.51, a pair of twins above TWINS_CAP).
+    for raw in (17.625, 12.345, 9.999, 7.3, 5.505):
+        capped = round(raw + linkage_scoring.twins_cap_points(raw), 2)
+        assert capped <= TWINS_CAP
+        assert capped >= TWINS_CAP - 0.01  # brought down to the cap, not further
+
+
 def test_twins_born_on_a_placeholder_date_are_not_matched():
     a = record("Hassan", "Babiker", date(2010, 1, 1))
     b = record("Hussein", "Babiker", date(2010, 1, 1), id=2)

@@ -15,9 +15,10 @@ from bench import generated_set
 from childnrm.accounts.models import Organisation
 from childnrm.people.linkage_scoring import MATCH_THRESHOLD
 
-PRECISION_FLOOR = 0.82
-RECALL_FLOOR = 0.90  # 0.906 measured with names weighed by their own shares (was 0.92 with the flat discount)
-BLOCKING_RECALL_FLOOR = 0.96
+# (precision, recall, blocking reach) floors by how names are drawn (`generated_set.NAME_MODELS`), a few points under
+# what was measured on this seed and size: uniform 0.906 / 0.906 / 0.983 (recall was 0.92 before names were weighed
+# by their own shares), realistic 0.890 / 0.875 / 1.000 (2026-12-05, session 5).
+FLOORS = {"uniform": (0.82, 0.90, 0.96), "realistic": (0.85, 0.85, 0.96)}
 
 
 @pytest.fixture(autouse=True)
@@ -26,15 +27,17 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_precision_and_recall_on_a_generated_set_stay_above_their_floors(site):
-    records = generated_set.generate(300)
+@pytest.mark.parametrize("names", sorted(FLOORS))
+def test_precision_and_recall_on_a_generated_set_stay_above_their_floors(site, names):
+    records = generated_set.generate(300, names=names)
     mapping = generated_set.load(records, site=site, organisation=Organisation.objects.order_by("pk").first())
     measure = generated_set.measure(records, generated_set.database_search(mapping, [site.pk]))
 
+    precision_floor, recall_floor, blocking_floor = FLOORS[names]
     precision, recall, _f1, _tp, _fp, _fn = measure.at(MATCH_THRESHOLD)
-    assert measure.blocked_true_pairs / measure.true_pairs >= BLOCKING_RECALL_FLOOR
-    assert precision >= PRECISION_FLOOR, f"precision {precision:.3f}"
-    assert recall >= RECALL_FLOOR, f"recall {recall:.3f}"
+    assert measure.blocked_true_pairs / measure.true_pairs >= blocking_floor
+    assert precision >= precision_floor, f"precision {precision:.3f}"
+    assert recall >= recall_floor, f"recall {recall:.3f}"
 
 
 def test_the_generated_set_has_the_hard_cases_it_claims():
@@ -59,6 +62,41 @@ def test_the_generated_set_has_the_hard_cases_it_claims():
     )
     # the same seed gives the same set
     assert [r.given_names for r in generated_set.generate(300)] == [r.given_names for r in records]
+
+
+def test_realistic_names_are_skewed_like_real_ones_and_the_uniform_set_stays_as_measured_before():
+    """Issue 15: a frequency adjustment can only be measured on names as skewed as real ones. The "realistic" set
+    has common names far commoner than most and a long tail of rare ones; the "uniform" set (every listed name as
+    common as any other) stays the one measured until 2026-12-05, so older figures can be reproduced."""
+    from collections import Counter
+
+    realistic = generated_set.generate(3000)
+    uniform = generated_set.generate(3000, names="uniform")
+    listed = {name for boys, girls, families in generated_set.NAMES.values() for name in (*boys, *girls, *families)}
+
+    def originals(records):
+        return [r for r in records if r.kind == "original" and "VN" not in r.nationalities]
+
+    def given(records):
+        return Counter(r.given_names for r in originals(records))
+
+    # the uniform set draws only listed names; the realistic one also rarer names shaped like them
+    assert set(given(uniform)) <= listed
+    tail = [name for name in given(realistic) if name not in listed]
+    assert len(tail) > 300
+    # most of the tail's names are held by one child; the commonest listed name by many
+    counts = given(realistic)
+    assert sum(1 for name in tail if counts[name] == 1) > 0.8 * len(tail)
+    assert counts.most_common(1)[0][1] > given(uniform).most_common(1)[0][1]
+
+    # fewer children share a full name with another child than in the uniform set
+    def shared(records):
+        full = Counter((r.given_names, r.family_name) for r in originals(records))
+        return sum(n for n in full.values() if n > 1)
+
+    assert shared(realistic) < 0.8 * shared(uniform)
+    with pytest.raises(ValueError, match="names must be one of"):
+        generated_set.generate(10, names="made up")
 
 
 def test_the_quality_report_has_figures_by_kind_of_pair():
