@@ -56,8 +56,13 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["site", "family_name", "given_names"]),
             models.Index(fields=["site", "created_at"]),
-            # The dashboard's turning-18 and cut-off sections: a range of birth dates at a site (issue 16).
-            models.Index(fields=["site", "date_of_birth"], name="child_site_birth_idx"),
+            # The dashboard's turning-18 and cut-off sections: a range of birth dates at a site (issue 16). With the id,
+            # the site's children under 18 (children without a guardian) are read from the index alone.
+            models.Index(fields=["site", "date_of_birth", "id"], name="child_site_birth_idx"),
+            # A child's site and date of birth from the index alone, by id: the dashboard's overdue actions check
+            # each action's child's site, and its children without a guardian each child's site and age, without
+            # reading the child's row (issue 16).
+            models.Index(fields=["id"], include=["site", "date_of_birth"], name="child_site_birth_by_id_idx"),
         ]
         verbose_name_plural = "children"
 

@@ -194,9 +194,14 @@ class Referral(models.Model):
             models.Index(fields=["site", "status", "submitted_at"], name="referral_queue_idx"),
             models.Index(fields=["created_by", "-updated_at"], name="referral_mine_idx"),
             models.Index(fields=["status", "submitted_at"], name="referral_status_idx"),
-            # The coordinator's queue, sorted by due date (= date referred) or by name, filtered by status.
-            models.Index(fields=["site", "submitted_at", "id"], name="referral_queue_due_idx"),
-            models.Index(fields=["site", "family_name", "given_names", "id"], name="referral_queue_name_idx"),
+            # The coordinator's queue, sorted by due date (= date referred) or by name, filtered by status (and by name,
+            # by who decides): a page's ids from the index alone, in its order, from either end (issue 16).
+            models.Index(fields=["site", "submitted_at", "id"], include=["status"], name="referral_queue_due_idx"),
+            models.Index(
+                fields=["site", "family_name", "given_names", "id"],
+                include=["status", "standing_triage_outcome"],
+                name="referral_queue_name_idx",
+            ),
             # The dashboard's "turned 18: waiting on consent": the site's accepted referrals, not decided at CG, 18 by
             # today.
             models.Index(
@@ -207,6 +212,14 @@ class Referral(models.Model):
             # The dashboard's children without a guardian: a child's accepted referrals at a site, read from the index
             # alone (whether the child has one there, and which is the earliest).
             models.Index(fields=["child", "site", "status", "submitted_at", "id"], name="referral_child_site_idx"),
+            # ... and the site's accepted referrals in the order they were made, each with its child, from the index
+            # alone: the walk past the referrals of children now 18 reads no referral's row (issue 16).
+            models.Index(
+                fields=["site", "submitted_at", "child"],
+                include=["id", "reference"],
+                condition=models.Q(status="accepted", submitted_at__isnull=False),
+                name="referral_accepted_walk_idx",
+            ),
             # The dashboard's reasonable grounds due and overdue: the referrals whose RG clock runs, by date referred
             # (`referrals.clocks.rg_running`).
             models.Index(

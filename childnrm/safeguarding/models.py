@@ -52,6 +52,16 @@ class SafeguardingPlan(models.Model):
                 fields=["child"], condition=models.Q(status="active"), name="safeguarding_plan_one_active"
             )
         ]
+        indexes = [
+            # The active plans with their children, from the index alone: the dashboard's overdue actions join them
+            # without reading each plan's row (issue 16).
+            models.Index(
+                fields=["id"],
+                include=["child"],
+                condition=models.Q(status="active"),
+                name="safeguarding_plan_active_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Plan {self.pk} of {self.child_id}"
@@ -96,9 +106,11 @@ class PlanAction(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="plan_action_due_idx"),
             # The open actions in the order they fall due (the dashboard's overdue actions walk it and stop at the
-            # rows they show, instead of sorting every overdue action of every site).
+            # rows they show, instead of sorting every overdue action of every site), with their plans: counted from
+            # the index alone (issue 16).
             models.Index(
                 fields=["due_on", "id"],
+                include=["plan"],
                 condition=models.Q(status__in=OPEN_ACTION_STATUSES),
                 name="plan_action_open_due_idx",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +33,7 @@ from childnrm.triage.forms import AdultConsentForm, FactsForm, QueueFilterForm, 
 from childnrm.triage.queue_rows import OUTCOME_SHORT, age_text, queue_rows
 from childnrm.triage.selectors import (
     QueueFilters,
+    QueuePaginator,
     case_packet_referral_get,
     clock_for,
     other_active_sites,
@@ -60,14 +61,15 @@ PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
 
 
 def queue_page(queue: QuerySet[Referral], number: str | None, *, user, sites: list[Site]) -> Page[Any]:
-    """One page of the queue: the page's ids first (the index alone answers), then just those rows.
+    """One page of the queue: the page's ids first (the index alone answers, read from the nearer end of the queue:
+    `QueuePaginator`), then just those rows.
 
     A deep page then skips over index entries rather than over joined rows. Each row also has its clock's state,
     who decides and whether it has a possible earlier record that `user` may decide about
     (`queue_page_rows`, one statement); its site is the one of `sites` (the user's triage sites) that holds it.
     """
     # A page of ids, whose list is then replaced by those rows (hence Page[Any]).
-    page: Page[Any] = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    page: Page[Any] = QueuePaginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
     page.object_list = queue_page_rows(list(page.object_list), user, sites)
     return page
 
