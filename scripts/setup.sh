@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=${1:-}
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each step with the time it began, so a slow step on a fresh machine is seen in CI's log.
+log() { printf '\033[1m==> %s %s\033[0m\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 # Python packages from the lock file (every package pinned with its hashes; scripts/lock.sh makes it),
 # reinstalled only when the lock changes.
