@@ -55,7 +55,9 @@ class Child(models.Model):
         ordering = ["family_name", "given_names"]
         indexes = [
             models.Index(fields=["site", "family_name", "given_names"]),
-            models.Index(fields=["site", "created_at"]),
+            # The children list, newest first: with the id (its order's last key), a page's ids of a site's children
+            # are read from the index alone, from the nearer end (people.selectors.child_list_page, issue 16).
+            models.Index(fields=["site", "created_at", "id"], name="child_site_created_idx"),
             # The dashboard's turning-18 and cut-off sections: a range of birth dates at a site (issue 16). With the id,
             # the site's children under 18 (children without a guardian) are read from the index alone.
             models.Index(fields=["site", "date_of_birth", "id"], name="child_site_birth_idx"),

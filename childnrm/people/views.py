@@ -34,8 +34,7 @@ def _purpose_for(user, child) -> str:
 
 @requires(Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)
 def child_list(request: HttpRequest) -> HttpResponse:
-    children = selectors.children_visible_to(request.user).select_related("site").order_by("-created_at", "-id")
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.child_list_page(request.user, request.GET.get("page"), PAGE_SIZE)
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,

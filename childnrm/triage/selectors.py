@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
@@ -202,33 +201,6 @@ def _ordering(sort: str, sites: list[Site], today: date) -> list:
         output_field=DateTimeField(),
     )
     return [due.asc(), "id"]
-
-
-class QueuePaginator(Paginator):
-    """Numbered pages of the queue's ids (`queue_for(...).values_list("pk", flat=True)`), each page read from the
-    nearer end of the queue.
-
-    Read from the start, a deep page makes the database step over every referral before it (`OFFSET`), a whole
-    site's queue for its last page. Read in the reverse order from the end and put back in order, it steps over only
-    those after it: the same rows, as each sort ends with the id (a total order, whose reverse is exactly the order
-    backwards, NULLs included). The page numbers, count and rows are those of `Paginator`.
-    """
-
-    def page(self, number: Any) -> Page[Any]:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:  # as Paginator.page: the last page takes the orphans
-            top = self.count
-        ids = cast("QuerySet[Referral, int]", self.object_list)
-        return Page(_ids_between(ids, bottom, top, self.count), number, self)
-
-
-def _ids_between(ids: QuerySet[Referral, int], bottom: int, top: int, count: int) -> list[int]:
-    """`list(ids[bottom:top])` for a queue of `count` referrals, read from whichever end is nearer."""
-    if bottom <= count - top:
-        return list(ids[bottom:top])
-    return list(ids.reverse()[count - top : count - bottom])[::-1]
 
 
 # A page of the queue: its rows read by id, in one statement compiled once ----------------------------------------

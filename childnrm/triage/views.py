@@ -21,6 +21,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.pagination import NearerEndPaginator
 from childnrm.kit.pdf import pdf_download
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
@@ -33,7 +34,6 @@ from childnrm.triage.forms import AdultConsentForm, FactsForm, QueueFilterForm, 
 from childnrm.triage.queue_rows import OUTCOME_SHORT, age_text, queue_rows
 from childnrm.triage.selectors import (
     QueueFilters,
-    QueuePaginator,
     case_packet_referral_get,
     clock_for,
     other_active_sites,
@@ -62,14 +62,14 @@ PURPOSE = PURPOSES[Perm.REFERRAL_TRIAGE]
 
 def queue_page(queue: QuerySet[Referral], number: str | None, *, user, sites: list[Site]) -> Page[Any]:
     """One page of the queue: the page's ids first (the index alone answers, read from the nearer end of the queue:
-    `QueuePaginator`), then just those rows.
+    `kit.pagination.NearerEndPaginator`), then just those rows.
 
     A deep page then skips over index entries rather than over joined rows. Each row also has its clock's state,
     who decides and whether it has a possible earlier record that `user` may decide about
     (`queue_page_rows`, one statement); its site is the one of `sites` (the user's triage sites) that holds it.
     """
     # A page of ids, whose list is then replaced by those rows (hence Page[Any]).
-    page: Page[Any] = QueuePaginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    page: Page[Any] = NearerEndPaginator(queue.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
     page.object_list = queue_page_rows(list(page.object_list), user, sites)
     return page
 

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 # The coordinator's queue at 100,000 children (issue 16): its indexes by date referred and by name also hold the
 # status (and, by name, who decides), so a page's ids come from the index alone in the page's order, from either end
-# of the queue (`triage.selectors.QueuePaginator`). Same names and columns: only what each index holds changes.
+# of the queue (`kit.pagination.NearerEndPaginator`). Same names and columns: only what each index holds changes.
 
 
 class Migration(migrations.Migration):

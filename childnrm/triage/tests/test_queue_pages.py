@@ -1,7 +1,7 @@
 """The queue's numbered pages: every page shows the referrals the plain ordered query gives there, in its order.
 
-A deep page is read from the nearer end of the queue (`selectors.QueuePaginator`): these tests walk every page of
-queues with ties (referrals made on the same day, children of the same name) and compare them with the whole
+A deep page is read from the nearer end of the queue (`kit.pagination.NearerEndPaginator`): these tests walk every
+page of queues with ties (referrals made on the same day, children of the same name) and compare them with the whole
 ordered query, for each sort and filter the page offers. A page of 4 (not 25) gives several pages from a few
 referrals.
 """
