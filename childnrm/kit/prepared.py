@@ -114,3 +114,14 @@ def first(model: type[Model], key: tuple[Any, ...], build: Callable[..., QuerySe
     """The first of `rows(...)`, or None (slice in the builder: `[:1]`)."""
     found = rows(model, key, build, *values)
     return found[0] if found else None
+
+
+def latest_of(model: type[Model], key: tuple[Any, ...], parent: Model, *, via: str, order_by: tuple[str, ...]) -> Any:
+    """The first row of `model` whose `via` is `parent`, in `order_by` (newest first, say), or None; compiled once per
+    `key`. Its `via` is set to `parent`, as the parent's related manager would, so reading it back costs no query."""
+    found = first(
+        model, key, lambda pk: model._default_manager.filter(**{f"{via}_id": pk}).order_by(*order_by)[:1], parent.pk
+    )
+    if found is not None:
+        setattr(found, via, parent)
+    return found

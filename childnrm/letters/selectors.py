@@ -120,15 +120,13 @@ def last_produced_at(decision: Decision) -> datetime | None:
 
 def latest_explanation(decision: Decision) -> DecisionExplanation | None:
     """The latest record of the decision being explained to the child, or None."""
-    explanation = prepared.first(
+    return prepared.latest_of(
         DecisionExplanation,
         ("letters:latest-explanation",),
-        lambda pk: DecisionExplanation.objects.filter(decision_id=pk).order_by("-explained_on", "-id")[:1],
-        decision.pk,
+        decision,
+        via="decision",
+        order_by=("-explained_on", "-id"),
     )
-    if explanation is not None:
-        explanation.decision = decision  # as the decision's related manager would
-    return explanation
 
 
 def told_guardian_ids(decision: Decision) -> set[int]:

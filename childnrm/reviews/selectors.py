@@ -131,12 +131,10 @@ def return_reached(user, return_id: int) -> bool:
 
 def latest_reconsideration_request(decision: Decision) -> ReconsiderationRequest | None:
     """The latest request to reconsider the decision, or None."""
-    found = prepared.first(
+    return prepared.latest_of(
         ReconsiderationRequest,
         ("reviews:latest-reconsideration",),
-        lambda pk: ReconsiderationRequest.objects.filter(decision_id=pk).order_by("-received_on", "-id")[:1],
-        decision.pk,
+        decision,
+        via="decision",
+        order_by=("-received_on", "-id"),
     )
-    if found is not None:
-        found.decision = decision  # as the decision's related manager would
-    return found

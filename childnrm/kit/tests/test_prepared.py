@@ -116,3 +116,17 @@ def test_a_key_that_leaves_out_what_the_sql_depends_on_fails_under_test(demo):
     assert prepared.first(Site, ("kit-test:leaky",), of_site(sites[0].pk), sites[0].slug).pk == sites[0].pk
     with pytest.raises(AssertionError, match="leaves out something"):
         prepared.first(Site, ("kit-test:leaky",), of_site(sites[1].pk), sites[1].slug)
+
+
+def test_the_latest_of_a_parent_is_its_newest_row_with_the_parent_already_set(demo, django_assert_num_queries):
+    from childnrm.accounts.models import Organisation
+
+    for organisation in Organisation.objects.all():
+        newest = User.objects.filter(organisation=organisation).order_by("-date_joined", "-id").first()
+        found = prepared.latest_of(
+            User, ("kit-test:newest-user",), organisation, via="organisation", order_by=("-date_joined", "-id")
+        )
+        assert (found.pk if found else None) == (newest.pk if newest else None)
+        if found is not None:
+            with django_assert_num_queries(0):  # set, as the organisation's related manager would
+                assert found.organisation is organisation
