@@ -144,6 +144,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("DATABASE_PREPARED_STATEMENTS", "on") != "off":
+    # Parameters bound on the server, so psycopg prepares each statement a connection has run five times and
+    # PostgreSQL plans it once per connection instead of on every request (issue 16, ADR 0032); long lists of ids
+    # are not prepared (`core.database`). Behind a pooler in transaction mode that does not keep prepared
+    # statements, DATABASE_PREPARED_STATEMENTS=off.
+    from childnrm.core.database import PreparingCursor
+
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "cursor_factory": PreparingCursor,
+        "prepare_threshold": 5,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -846,7 +846,7 @@ def alert_lists(
     the lists that fill their rows (the others count what they show). `chaired_by` (a user's id) keeps only the
     sittings that user chairs. `count_cap` stops counting past that many: at national scale an exact count of a
     long list (tens of thousands of decided cases) costs more than the rest of the dashboard, and "more than
-    1,000" says what the coordinator needs; the full list counts all."""
+    100" says what the coordinator needs; the full list counts all."""
     site_key = _site_key(site)
     fetched: dict[str, list[Row]] = {}
     full: list[tuple[str, tuple, Callable[[], QuerySet]]] = []

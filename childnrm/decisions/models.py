@@ -8,18 +8,30 @@ link decisions in people.models. Negative decisions may need a second review bef
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.decisions.wording import outcome_words
+from childnrm.kit.i18n import kept
 from childnrm.panels.models import Agency, AgendaItem, Meeting
 from childnrm.referrals.models import Referral
 
 if TYPE_CHECKING:
     from childnrm.accounts.models import Site
+
+
+def _label(record: models.Model, name: str) -> str:
+    """What `get_<name>_display()` gives, from the field's labels translated once per language (kit.i18n.kept):
+    Django's own hashes, and so translates, every label of the field at each call, a dozen calls a decision page."""
+    labels = kept(
+        ("decisions:labels", record._meta.label, name),
+        lambda: {value: str(label) for value, label in cast(models.Field, record._meta.get_field(name)).flatchoices},
+    )
+    value = getattr(record, name)
+    return labels.get(value, value)  # as Django's: a value not among the choices shown as it is
 
 
 class Stage(models.TextChoices):
@@ -319,3 +331,13 @@ class TieDeferral(models.Model):
 
     def __str__(self) -> str:
         return f"Tie deferred at meeting {self.meeting_id} for {self.decision_id}"
+
+
+def _labels_kept(model: type[models.Model], *names: str) -> None:
+    """`get_<name>_display()` of each field from its labels translated once per language (`_label`)."""
+    for name in names:
+        setattr(model, f"get_{name}_display", lambda record, name=name: _label(record, name))
+
+
+_labels_kept(Decision, "stage", "kind", "status", "act_finding", "purpose_finding", "plan_basis", "casting_vote")
+_labels_kept(DecisionVote, "agency", "vote")

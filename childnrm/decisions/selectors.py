@@ -82,9 +82,17 @@ def decisions_visible_to(user) -> QuerySet[Decision]:
 # here, the two user tables doubled PostgreSQL's planning of this read (1.6 -> 3.7 ms at 100,000 children) on every
 # decision page, drafts included, to save one short read on final ones.
 _DECISION_RELATED = ("referral", "referral__site", "referral__child", "meeting", "meeting__chair", "agenda_item")
+# Each join costs PostgreSQL's planner more than the one before (1.3 ms for these six at 100,000 children, 0.6 without
+# the agenda item): a page that never shows a related row reads the decision without it. The read-only record shows
+# the sitting's chair and the child but not the agenda item; the task list's checks start from the agenda item, and
+# need the chair's and the child's ids only.
+RECORD_PAGE_RELATED = ("referral", "referral__site", "referral__child", "meeting", "meeting__chair")
+TASK_LIST_RELATED = ("referral", "referral__site", "meeting", "agenda_item")
 
 
-def decision_get(user, decision_id: int) -> Decision:
+def decision_get(user, decision_id: int, related: tuple[str, ...] | None = None) -> Decision:
+    """The decision the user reaches, with `related` (default: its case, site, child, sitting, chair and agenda item)
+    read alongside; any other related row is read when asked."""
     # A decision of a site where the user records decisions and sees every case is in scope whatever else
     # `decisions_visible_to` says: found without building (and the database without weighing) its subqueries, by a
     # statement compiled once (`get_in_scope`: building and compiling the six joins was a fifth of the pages' CPU).
@@ -93,7 +101,7 @@ def decision_get(user, decision_id: int) -> Decision:
         lambda: decisions_visible_to(user),
         sites=_site_wide(user, Perm.DECISION_RECORD),
         site_field="referral__site_id",
-        related=_DECISION_RELATED,
+        related=_DECISION_RELATED if related is None else related,
         pk=decision_id,
     )
     _share_related(decision)
@@ -103,6 +111,8 @@ def decision_get(user, decision_id: int) -> Decision:
 def _share_related(decision: Decision) -> None:
     """The agenda item's sitting and case are the decision's own, already read: the checks that start from the
     agenda item (voters, chair, quorum) use those instead of reading them again."""
+    if not Decision.agenda_item.is_cached(decision):  # not read with it: the page does not ask
+        return
     item = decision.agenda_item
     if item is None:
         return
@@ -296,20 +306,49 @@ def agenda_item_get(user, agenda_item_id: int) -> AgendaItem:
 
 
 # The decision's page reads these for every decision alike: each statement is compiled once (kit.prepared), and
-# the decision is set on its rows as its related managers would.
+# the decision is set on its rows as its related managers would. Each is in its model's order within one decision,
+# written without the decision (the models order by `decision` first, which joined the decisions table to sort by
+# its own ordering: PostgreSQL planned and ran a join for nothing).
+
+
+# What the record's table of versions shows of each (and whether one corrects this): a version's fifty columns and
+# two more joined rows were a tenth of the page's reads for four cells a row.
+VERSION_FIELDS = (
+    "id",
+    "referral_id",
+    "stage",
+    "version",
+    "supersedes_id",
+    "kind",
+    "status",
+    "outcome",
+    "finalised_at",
+    "finalised_by",
+)
 
 
 def versions_of(decision: Decision) -> list[Decision]:
-    return prepared.rows(
+    """Every version of the decision's stage, newest first, with `VERSION_FIELDS` only and who signed each off.
+
+    The decision is one of them: who signed it off, and the version it corrects, are set on it from these rows, so
+    that the record shows them without a read of their own."""
+    versions = prepared.rows(
         Decision,
         ("decisions:versions", decision.stage),  # one of a few: part of the statement
         lambda referral_id: (
             Decision.objects.filter(referral_id=referral_id, stage=decision.stage)
-            .select_related("finalised_by", "created_by", "meeting")
+            .select_related("finalised_by")
+            .only(*VERSION_FIELDS)
             .order_by("-version")
         ),
         decision.referral_id,
     )
+    for version in versions:
+        if version.pk == decision.pk and decision.finalised_by_id == version.finalised_by_id:
+            decision.finalised_by = version.finalised_by
+        elif version.pk == decision.supersedes_id:
+            decision.supersedes = version
+    return versions
 
 
 M = TypeVar("M", DecisionEvidence, AgencyNilReturn, TieDeferral)
@@ -322,14 +361,29 @@ def _of(decision: Decision, rows: list[M]) -> list[M]:
 
 
 def evidence_of(decision: Decision) -> list[DecisionEvidence]:
-    """The evidence weighed, with the information response or document each came from."""
+    """The evidence weighed, as the record shows it (the evidence page, naming each one's source, reads its own)."""
     return _of(
         decision,
         prepared.rows(
             DecisionEvidence,
             ("decisions:evidence",),
-            lambda pk: DecisionEvidence.objects.filter(decision_id=pk).select_related(
-                "information_response", "referral_document"
+            # The model's order within a decision (`decision, id`) without joining the decision.
+            lambda pk: DecisionEvidence.objects.filter(decision_id=pk).order_by("pk"),
+            decision.pk,
+        ),
+    )
+
+
+def evidence_agencies_of(decision: Decision) -> list[DecisionEvidence]:
+    """The evidence weighed with only the agency that supplied each: what the task list's checks ask of it (whether
+    there is any, and which statutory partners gave it), without each one's words."""
+    return _of(
+        decision,
+        prepared.rows(
+            DecisionEvidence,
+            ("decisions:evidence-agencies",),
+            lambda pk: (
+                DecisionEvidence.objects.filter(decision_id=pk).only("id", "decision_id", "agency").order_by("pk")
             ),
             decision.pk,
         ),
@@ -337,12 +391,14 @@ def evidence_of(decision: Decision) -> list[DecisionEvidence]:
 
 
 def nil_returns_of(decision: Decision) -> list[AgencyNilReturn]:
+    """The agencies recorded as holding nothing relevant, as the record shows them: the agency and its statement
+    (who recorded each is on the evidence page, which reads its own)."""
     return _of(
         decision,
         prepared.rows(
             AgencyNilReturn,
             ("decisions:nil-returns",),
-            lambda pk: AgencyNilReturn.objects.filter(decision_id=pk).select_related("recorded_by"),
+            lambda pk: AgencyNilReturn.objects.filter(decision_id=pk).order_by("agency"),
             decision.pk,
         ),
     )
@@ -354,7 +410,9 @@ def tie_deferrals_of(decision: Decision) -> list[TieDeferral]:
         prepared.rows(
             TieDeferral,
             ("decisions:tie-deferrals",),
-            lambda pk: TieDeferral.objects.filter(decision_id=pk).select_related("meeting"),
+            lambda pk: (
+                TieDeferral.objects.filter(decision_id=pk).select_related("meeting").order_by("recorded_at", "pk")
+            ),
             decision.pk,
         ),
     )

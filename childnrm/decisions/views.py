@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -47,9 +46,12 @@ from childnrm.decisions.models import (
 )
 from childnrm.decisions.next_steps import next_steps
 from childnrm.decisions.selectors import (
+    RECORD_PAGE_RELATED,
+    TASK_LIST_RELATED,
     agenda_item_get,
     decision_get,
     decision_index,
+    evidence_agencies_of,
     evidence_of,
     nil_returns_of,
     tie_deferrals_of,
@@ -58,6 +60,8 @@ from childnrm.decisions.selectors import (
 from childnrm.kit.dates import long_datetime
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import Problem, add_to_form
+from childnrm.kit.i18n import kept
+from childnrm.kit.links import id_path
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels import rules
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaStage, MeetingStatus
@@ -115,6 +119,11 @@ STATUS_TAG: dict[str, str] = {
 }
 
 
+def _section_words() -> list[tuple[str, str, str]]:
+    """`SECTIONS` in the page's language, translated once per language (kit.i18n.kept). Shared: not to be changed."""
+    return kept(("decisions:sections",), lambda: [(slug, str(title), str(hint)) for slug, title, hint in SECTIONS])
+
+
 def _audit_view(request: HttpRequest, decision: Decision, purpose: str, what: str, action: str = Action.VIEW) -> None:
     audit_record(
         context=AuditContext.from_request(request),
@@ -134,9 +143,12 @@ def _purpose_for(user, decision: Decision) -> str:
     raise PermissionDenied
 
 
-def _draft_for_recording(request: HttpRequest, decision_id: int) -> Decision | HttpResponse:
-    """The decision if it is a draft the user may record; otherwise a redirect to its read-only page."""
-    decision = decision_get(request.user, decision_id)
+def _draft_for_recording(
+    request: HttpRequest, decision_id: int, related: tuple[str, ...] | None = None
+) -> Decision | HttpResponse:
+    """The decision if it is a draft the user may record; otherwise a redirect to its read-only page. `related`:
+    what to read with it (`decision_get`)."""
+    decision = decision_get(request.user, decision_id, related)
     if not has_perm(request.user, Perm.DECISION_RECORD, decision.referral.site_id):
         raise PermissionDenied
     if decision.status != DecisionStatus.DRAFT:
@@ -203,16 +215,16 @@ def problem_links(user, decision: Decision, problems: list[Problem]) -> list[tup
     can_manage = decision.meeting is not None and has_perm(user, Perm.PANEL_MANAGE, decision.meeting.site_id)
     pages: dict[str, str] = {}  # each page's address worked out once: several problems share one
 
-    def address(name: str, pk: int | None) -> str:
+    def address(name: str, pk: int) -> str:
         if name not in pages:
-            pages[name] = reverse(name, args=[pk])
+            pages[name] = id_path(name, pk)
         return pages[name]
 
     for problem in problems:
         page = PROBLEM_PAGES.get(problem.code)
         if page is not None:
             target = address(page, decision.pk)
-        elif problem.code in SITTING_PROBLEMS and can_manage:
+        elif problem.code in SITTING_PROBLEMS and can_manage and decision.meeting_id is not None:
             target = address("panels:meeting", decision.meeting_id)
         else:
             target = address("decisions:record", decision.pk)
@@ -347,11 +359,11 @@ def _section_status(decision: Decision, slug: str, evidence_count: int, agency_o
 
 @requires(Perm.DECISION_RECORD)
 def record(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = _draft_for_recording(request, decision_id)
+    decision = _draft_for_recording(request, decision_id, TASK_LIST_RELATED)
     if isinstance(decision, HttpResponse):
         return decision
-    # The evidence read once, for its section's status here and for completeness (which lists it).
-    evidence = evidence_of(decision)
+    # The evidence's agencies read once, for its section's status here and for completeness (which asks only those).
+    evidence = evidence_agencies_of(decision)
     votes = services.votes_with_voters(decision)  # for completeness's checks and the votes' status
     # The checks below ask for the sitting's voters four times (votes, completeness, quorum, training): read once.
     with rules.voters_read_once():
@@ -365,12 +377,10 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "slug": slug,
             "title": title,
             "hint": hint,
-            "url": reverse(
-                "decisions:evidence" if slug == "evidence" else f"decisions:section-{slug}", args=[decision.pk]
-            ),
+            "url": id_path("decisions:evidence" if slug == "evidence" else f"decisions:section-{slug}", decision.pk),
             "status": _section_status(decision, slug, len(evidence), agency_ok),
         }
-        for slug, title, hint in SECTIONS
+        for slug, title, hint in _section_words()
     ]
     voted = {v.voter_id for v in votes}
     votes_status = (
@@ -708,8 +718,16 @@ def _votes_page(
 
 
 def _agency_words(decision: Decision) -> dict[str, str]:
-    """Agencies by stored code, the guardian service named as the decision's site's nation names it."""
-    return nations.agency_labels(LABELS["agency"], decision.site)
+    """Agencies by stored code, the guardian service named as the decision's site's nation names it: made once per
+    language and nation (kit.i18n.kept). Shared: not to be changed."""
+    nation = decision.site.nation
+    return kept(("decisions:agency-words", nation), lambda: nations.agency_labels(LABELS["agency"], nation))
+
+
+def _labels(name: str) -> dict[str, str]:
+    """`LABELS[name]` in the page's language, each label translated once per language (kit.i18n.kept) rather than
+    each time the page prints it. Shared: not to be changed."""
+    return kept(("decisions:labels", name), lambda: _words(list(LABELS[name].items())))
 
 
 def _tie_deferrals(decision: Decision, agencies: dict[str, str] | None = None) -> list[dict]:
@@ -946,17 +964,16 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
 def _reading(decision: Decision) -> dict[str, object]:
     votes = services.votes_with_voters(decision)  # the table, the dissent and the tally from one read
     agency_words = _agency_words(decision)
+    acts, types, slavery, indicators = _labels("act"), _labels("type"), _labels("slavery"), _labels("indicator")
     return {
         # Only what was found is listed: nothing ticked counts unless its element was found.
-        "acts": [LABELS["act"].get(c, c) for c in decision.act_found]
-        if decision.act_finding == ActFinding.FOUND
-        else [],
-        "purposes": [LABELS["type"].get(c, c) for c in decision.purpose_found]
+        "acts": [acts.get(c, c) for c in decision.act_found] if decision.act_finding == ActFinding.FOUND else [],
+        "purposes": [types.get(c, c) for c in decision.purpose_found]
         if decision.purpose_finding == PurposeFinding.FOUND
         else [],
-        "slavery": [LABELS["slavery"].get(c, c) for c in decision.slavery_found],
-        "types": [LABELS["type"].get(c, c) for c in decision.exploitation_types],
-        "indicators": [LABELS["indicator"].get(c, c) for c in decision.indicators],
+        "slavery": [slavery.get(c, c) for c in decision.slavery_found],
+        "types": [types.get(c, c) for c in decision.exploitation_types],
+        "indicators": [indicators.get(c, c) for c in decision.indicators],
         "evidence_rows": evidence_of(decision),
         "vote_rows": votes,
         # Every vote against the outcome is dissent, with its reasons (issue 8 rule 2).
@@ -973,7 +990,7 @@ def _reading(decision: Decision) -> dict[str, object]:
 
 @requires(*ANY_DECISION_PERM)
 def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = decision_get(request.user, decision_id)
+    decision = decision_get(request.user, decision_id, RECORD_PAGE_RELATED)
     purpose = _purpose_for(request.user, decision)
     site_id = decision.referral.site_id
     user = request.user

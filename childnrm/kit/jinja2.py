@@ -34,6 +34,7 @@ from childnrm.kit.dates import long_date, long_datetime, time_of_day
 from childnrm.kit.forms import error_links, field_macro
 from childnrm.kit.i18n import kept_gettext
 from childnrm.kit.iso_names import country_shown
+from childnrm.kit.links import id_path
 from childnrm.kit.pending import kept_for
 
 _GLOBALS: dict[str, Any] = {}
@@ -63,6 +64,8 @@ def register(*, globals: dict[str, Any] | None = None, filters: dict[str, Callab
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
+    if len(args) == 1 and type(args[0]) is int and not kwargs:  # a record's page by its id: reversed once
+        return id_path(name, args[0])
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

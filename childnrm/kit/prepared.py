@@ -48,6 +48,9 @@ class _Statement:
     sql: str  # "" when the stand-ins compiled to no statement: each call then runs its own queryset
     params: tuple[Any, ...]
     places: tuple[tuple[int, int], ...]  # (position in params, index of the value)
+    # What turns each column's value into Python (a JSON field, a date on SQLite), by position: the same for every
+    # run of the statement, and asking every column of a wide select for it cost as much as making its rows.
+    converters: dict[int, Any]
 
 
 _statements: dict[tuple[Any, ...], _Statement] = {}
@@ -69,11 +72,12 @@ def _compile(model: type[Model], alias: str, build: Callable[..., QuerySet], val
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return _Statement(*kept, "", (), ())
+        return _Statement(*kept, "", (), (), {})
     places = tuple((at, stand_ins.index(p)) for at, p in enumerate(params) if type(p) in (int, str) and p in stand_ins)
     if sorted({i for _, i in places}) != list(range(len(values))):
         raise ValueError("each prepared value must be one parameter of the SQL, unchanged")
-    return _Statement(*kept, sql, tuple(params), places)
+    converters = compiler.get_converters([s[0] for s in compiler.select[0 : compiler.col_count]])
+    return _Statement(*kept, sql, tuple(params), places, converters)
 
 
 def rows(model: type[Model], key: tuple[Any, ...], build: Callable[..., QuerySet], *values: Any) -> list[Any]:
@@ -103,6 +107,7 @@ def rows(model: type[Model], key: tuple[Any, ...], build: Callable[..., QuerySet
     compiler = copy.copy(statement.compiler)
     compiler.connection = connections[alias]  # this thread's connection, not the one that compiled
     compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
+    compiler.get_converters = lambda expressions: statement.converters  # the kept select's: fixed with its SQL
     query = copy.copy(statement.query)
     query.get_compiler = lambda *args, **kwargs: compiler
     queryset: Any = QuerySet(model=model, query=query, using=alias)

@@ -80,8 +80,10 @@ def test_the_records_rows_are_its_related_managers_rows():
     )
     with CaptureQueriesContext(connection) as ctx:  # what the pages show of them is read with them
         assert votes[0].voter.full_name and votes[0].decision is decision
-        assert evidence[0].decision is decision and nil_returns[0].recorded_by.full_name
-        assert all(v.created_by.full_name for v in versions)
+        assert evidence[0].decision is decision and nil_returns[0].decision is decision and nil_returns[0].statement
+        # What the table of versions shows of each: its kind, status, outcome and when it was signed off.
+        assert all(v.get_kind_display() and v.get_status_display() and v.get_outcome_display() for v in versions)
+        assert all(v.finalised_at is None and v.finalised_by is None for v in versions)
     assert len(ctx.captured_queries) == 0
     assert not services.deferred_here(decision)
 

@@ -14,7 +14,7 @@ from markupsafe import escape
 from childnrm.accounts.models import Role
 from childnrm.core.tests.queries import CountedQueries
 from childnrm.decisions.models import Decision, DecisionVote, Stage
-from childnrm.decisions.tests.factories import demo, draft_decision, sample_decision, sitting
+from childnrm.decisions.tests.factories import demo, draft_decision, final_decision, sample_decision, sitting
 from childnrm.panels import rules
 from childnrm.panels.models import ConflictDeclaration, Meeting, MeetingAttendee
 from childnrm.panels.tests.factories import accepted_referral
@@ -68,6 +68,29 @@ def test_the_task_list_and_the_record_read_the_votes_once_and_the_sitting_and_ca
         body = client.get(reverse("decisions:record", args=[decision.pk])).content.decode()
     assert _reads(captured.counted, Meeting) == 0 and _reads(captured.counted, Referral) == 0
     assert "1 of " in body and "eligible members recorded" in body
+
+
+def test_the_record_shows_who_signed_it_off_and_the_version_it_corrects_from_its_versions(client_as):
+    decision = final_decision(SITE)
+    client = client_as(Role.COORDINATOR)
+    client.post(reverse("decisions:correct", args=[decision.pk]), {"reason": "The date was wrong"})
+    correction = Decision.objects.get(supersedes=decision)
+    signer = decision.finalised_by
+    assert signer is not None
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
+    assert f"{escape(signer.full_name)}, " in body  # Signed off: who, and when
+    assert "1 (this version)" in body and "Version 2" in body and "Correction of an earlier version" in body
+    assert '<td class="govuk-table__cell">Draft</td>' in body and '<td class="govuk-table__cell">Final</td>' in body
+    # Who signed it off came with the versions: no read of the user table by their id.
+    by_id = re.compile(rf'"accounts_user"\."id" = {signer.pk}\b')
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT") and by_id.search(q["sql"])]
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("decisions:detail", args=[correction.pk])).content.decode()
+    assert "Correction of version 1:" in body and "The date was wrong" in body
+    assert "2 (this version)" in body
+    # The version it corrects is one of the versions read for the table: not read again (the decision, its versions).
+    assert _reads(ctx.captured_queries, Decision) == 2
 
 
 def test_voters_read_once_answers_from_the_first_read_only_inside_the_block(demo):

@@ -1,4 +1,4 @@
-"""The kit's one date formatter and its absolute links for emails."""
+"""The kit's one date formatter, its absolute links for emails and its paths to a record by id."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from django.template import engines
+from django.test.utils import override_script_prefix
+from django.urls import reverse
+
 from childnrm.kit.dates import long_date, long_datetime, time_of_day
-from childnrm.kit.links import absolute_url, bare_paths
+from childnrm.kit.links import absolute_url, bare_paths, id_path, path_to
 
 
 def test_dates_are_written_as_govuk_writes_them():
@@ -65,3 +69,25 @@ def test_a_bare_path_in_an_email_is_found_and_an_absolute_link_is_not():
     assert bare_paths("Open (/decisions/3/record/)") == ["/decisions/3/record/"]
     assert bare_paths("Open https://panels.example.gov.uk/letters/12/ today.") == []
     assert bare_paths("Due 3/12/2026, and/or by 24/7 phone") == []
+
+
+def test_a_page_by_its_id_has_the_path_reverse_gives_it():
+    names = ("decisions:detail", "decisions:section-best-interests", "panels:meeting", "safeguarding:plan")
+    url = engines["jinja2"].from_string("{{ url(name, pk) }}")
+    for prefix in ("/", "/service/"):
+        with override_script_prefix(prefix):
+            for name in names:
+                for pk in (1, 907, 9081726354, 90817263541):  # the route's own stand-in in its digits too
+                    assert id_path(name, pk) == reverse(name, args=[pk])
+                    assert url.render({"name": name, "pk": pk}) == reverse(name, args=[pk])
+    assert id_path("decisions:detail", 7).startswith("/decisions/7/")
+
+
+def test_a_page_by_its_reference_has_the_path_reverse_gives_it():
+    # The dashboard's rows link to children, referrals and full lists by reference or slug.
+    names = ("people:detail", "triage:triage", "safeguarding:guardian", "dashboard:rg-overdue")
+    for prefix in ("/", "/service/"):
+        with override_script_prefix(prefix):
+            for name in names:
+                for value in ("CH-73EL89MJ", "REF-2026-000123", "northbridge", 42):
+                    assert path_to(name, value) == reverse(name, args=[value])

@@ -56,6 +56,24 @@ def test_related_rows_come_with_each_instance_in_the_same_statement(demo):
     assert len(queries) == 1
 
 
+def test_each_run_turns_the_columns_into_python_values_as_the_orm_does(demo):
+    # The converters (dates and times, JSON, booleans: SQLite's come back as text and numbers) are worked out once
+    # with the statement and used on every run after.
+    users = list(User.objects.order_by("pk")[:3])
+
+    def build(pk: int):
+        return User.objects.select_related("organisation").filter(pk=pk)
+
+    for _ in range(2):
+        for user in users:
+            found = prepared.first(User, ("kit-test:converted",), build, user.pk)
+            assert [(f.attname, getattr(found, f.attname)) for f in User._meta.concrete_fields] == [
+                (f.attname, getattr(user, f.attname)) for f in User._meta.concrete_fields
+            ]
+            assert type(found.date_joined) is type(user.date_joined) and found.date_joined.tzinfo is not None
+            assert found.is_active is True or found.is_active is False
+
+
 def test_values_list_rows_are_given_as_the_queryset_gives_them(demo):
     site = Site.objects.order_by("pk").first()
 
