@@ -84,7 +84,6 @@ def page_without_js(browser: Browser, live_server) -> Iterator[Page]:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
-    # Demo data creates 18 users per test: the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Django's test environment already uses it; stated here because journey 4 reads mail.outbox.
+    # Django's test environment already uses it; stated here because journey 4 reads mail.outbox. (The fast password
+    # hasher is the root conftest's.)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -33,11 +33,6 @@ from conftest import demo_user
 NB = "northbridge"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def coordinator(site_slug: str = NB):
     return demo_user(Role.COORDINATOR, site_slug)
 

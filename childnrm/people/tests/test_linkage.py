@@ -19,12 +19,6 @@ from conftest import demo_user
 URL = "/children/{}/possible-matches/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The demo data creates 18 users per test; the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_child(site: Site, given: str, family: str, dob=date(2011, 3, 4), **fields) -> Child:
     fields.setdefault("nationalities", ["AL"])
     fields.setdefault("sex", "male")

@@ -301,11 +301,6 @@ def test_the_same_names_are_not_regrouped_to_escape_the_discount_for_a_common_fa
 # Through the database ----------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_child(site, given: str, family: str, dob, **fields) -> Child:
     fields.setdefault("nationalities", ["SD"])
     fields.setdefault("sex", "male")

@@ -21,12 +21,6 @@ from childnrm.people.linkage_scoring import MATCH_THRESHOLD
 FLOORS = {"uniform": (0.82, 0.90, 0.96), "realistic": (0.85, 0.85, 0.96)}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The demo data creates 18 users per test; the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize("names", sorted(FLOORS))
 def test_precision_and_recall_on_a_generated_set_stay_above_their_floors(site, names):
     records = generated_set.generate(300, names=names)

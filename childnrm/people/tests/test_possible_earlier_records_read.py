@@ -18,11 +18,6 @@ from conftest import demo_user
 KNOWN = {"given_names": "Ardit", "family_name": "Krasniqi", "date_of_birth": date(2011, 3, 4), "nationalities": ["AL"]}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def known_and_again(demo, django_capture_on_commit_callbacks):
     """A child known at Northbridge, referred again with the surname spelt another way (searched at once)."""

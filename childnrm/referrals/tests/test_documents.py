@@ -20,13 +20,6 @@ from childnrm.referrals.services import referral_document_add, referral_start, r
 from childnrm.referrals.tests.test_journey import complete_every_section
 from conftest import demo_user
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # The demo data creates 18 users per test: the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Files made here, as a referrer's computer would make them ---------------------------------------
 
 

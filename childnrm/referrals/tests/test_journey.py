@@ -20,12 +20,6 @@ from conftest import demo_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # The demo data creates 18 users per test: the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def valid_answers(site_slug: str = "northbridge") -> dict[str, dict]:
     from childnrm.accounts.models import Site
 

@@ -22,12 +22,6 @@ from childnrm.referrals.models import Referral
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # The demo data creates 18 users per test: the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _date(prefix: str, d: date | None = None, *, day="", month="", year="") -> dict[str, str]:
     if d is not None:
         day, month, year = str(d.day), str(d.month), str(d.year)

@@ -14,12 +14,6 @@ from conftest import demo_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # The demo data creates 18 users per test: the production password hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def send(site_slug: str = "northbridge", **overrides):
     user = demo_user(Role.FIRST_RESPONDER, site_slug)
     site = Site.objects.get(slug=site_slug)

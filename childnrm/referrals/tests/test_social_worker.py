@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from childnrm.accounts.models import Role
@@ -11,11 +10,6 @@ from childnrm.referrals.models import Referral
 from childnrm.referrals.services import referral_start
 from childnrm.referrals.tests.test_journey import complete_every_section, section_url
 from conftest import demo_user
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_the_social_worker_is_optional():

@@ -35,11 +35,6 @@ def missing(decision) -> list[str]:
     return [p.message for p in decision_services.decision_completeness(decision)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def today() -> date:
     return timezone.localdate()
 

@@ -20,12 +20,6 @@ from conftest import demo_user
 PDF_BYTES = b"%PDF-1.4\n% a tiny test document\n"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo data creates 18 users; the production password hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def packet_url(referral: Referral, kind: str) -> str:
     return f"/referrals/{referral.reference}/case-packet.{kind}"
 

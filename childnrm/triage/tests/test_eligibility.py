@@ -16,12 +16,6 @@ from childnrm.triage.models import TriageOutcome
 REFERRED = date(2026, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo data creates 18 users; the production password hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def la(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
 

@@ -31,12 +31,6 @@ KNOWN = {
 EVIDENCE = "Same date of birth; same given name; surname spelt differently (transliteration); same nationality"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo data creates 18 users; the production password hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def refer(demo, django_capture_on_commit_callbacks):
     """Submit a referral and run what its submission queued once committed (the background tasks, at once)."""

@@ -23,12 +23,6 @@ from conftest import demo_user
 QUEUE = "/referrals/queue/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo data creates 18 users; the production password hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def rows(response) -> list[str]:
     """The references in the queue table, in order."""
     return re.findall(r'data-reference="(NRM-[A-Z0-9]+)"', response.content.decode())

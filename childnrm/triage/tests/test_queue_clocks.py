@@ -31,11 +31,6 @@ from conftest import demo_user
 QUEUE = "/referrals/queue/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def northbridge(demo) -> Site:
     return Site.objects.get(slug="northbridge")

@@ -27,11 +27,6 @@ PAGE_SIZE = 4
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _small_pages(monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", PAGE_SIZE)
 

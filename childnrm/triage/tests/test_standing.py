@@ -36,12 +36,6 @@ pytestmark = pytest.mark.django_db
 PANEL, OTHER_SITE, SCA = TriageOutcome.PANEL, TriageOutcome.OTHER_SITE, TriageOutcome.SCA
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo data creates 18 users; the production password hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def stored(referral: Referral) -> str:
     return Referral.objects.values_list("standing_triage_outcome", flat=True).get(pk=referral.pk)
 

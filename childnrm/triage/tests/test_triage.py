@@ -19,12 +19,6 @@ from childnrm.triage.services import Facts, TriageInvalid, triage_confirm, triag
 from conftest import demo_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo data creates 18 users; the production password hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def triage_url(referral: Referral) -> str:
     return f"/referrals/{referral.reference}/triage/"
 
