@@ -57,6 +57,7 @@ from childnrm.information.models import InformationRequest, RequestStatus, Shari
 from childnrm.information.services_protocols import REVIEW_DUE_DAYS
 from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
 from childnrm.kit.dates import long_date
+from childnrm.kit.prepared import inline_constants
 from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
@@ -198,8 +199,9 @@ def cg_awaiting(site: Site) -> QuerySet[Decision]:
             status=DecisionStatus.FINAL,
         )
         .select_related("referral", "referral__child")
-        # The referral's copy of the decision's date, so the database reads them in order from the index.
-        .order_by("referral__standing_rg_decided_on", "id")
+        # The referral's copy of the decision's date, then the referral (one final RG each), so the database reads
+        # them in their whole order from the index.
+        .order_by("referral__standing_rg_decided_on", "referral_id")
     )
 
 
@@ -219,7 +221,7 @@ def cg_ready(site: Site, today: date) -> QuerySet[Decision]:
 def cg_ready_counted(site: Site, today: date) -> QuerySet[Referral]:
     """The rows of `cg_ready`, to count: their referrals, each with its final RG decision (one at most:
     `decision_one_final_per_stage`) looked up, instead of the database joining every final RG decision of every site
-    to the few referrals (issue 16). In the list's order, from the same partial index."""
+    to the few referrals (issue 16), from the same partial index."""
     final_rg = Decision.objects.filter(
         referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status=DecisionStatus.FINAL
     )
@@ -330,53 +332,29 @@ def not_explained(site: Site, today: date | None = None) -> QuerySet[Decision]:
     )
 
 
-def _children_under_18(site: Site, today: date) -> QuerySet[Child]:
-    """Children of the site not yet 18 (an unknown date of birth counts as a child): a range on the site/birth index."""
-    born_after = latest_birth_date_18_by(today)
-    return Child.objects.filter(site=site).filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__gt=born_after))
-
-
 def _guardian_now(child: OuterRef) -> QuerySet[ChildAssociation]:
     """The child's guardian (ICTG) allocated now, on its partial index."""
     return ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
 
 
-def _accepted_here(site: Site) -> dict[str, Any]:
-    return {"site": site, "status": ReferralStatus.ACCEPTED, "submitted_at__isnull": False}
-
-
-def children_without_guardian(site: Site, today: date) -> QuerySet[Referral]:
+def children_without_guardian(site: Site, today: date) -> QuerySet[Child]:
     """Children of the site with a referral its panel accepted, not yet 18 (an unknown date of birth counts as
-    a child), and no guardian (ICTG) allocated now, as their earliest accepted referral here (one row per child):
-    longest waiting first.
+    a child), and no guardian (ICTG) allocated now, each with their earliest accepted referral here: longest waiting
+    first.
 
-    Read from the site's accepted referrals in the order they were made, keeping each child's earliest, so the
-    database walks an index and stops at the rows it shows, instead of working out every child's earliest referral
-    and sorting them all. Most of the oldest referrals are of children now 18: the walk looks each one up in the set
-    of the site's children under 18, worked out once and hashed, instead of reading its child's row (issue 16). The
-    `child IS NULL` alternative (never true here: the child is of the site) keeps PostgreSQL from turning that set
-    into a join, which would read the child's row again. The set is asked for as its two ranges of the site/birth
-    index (born after the day, born on a day not known), each read from the index alone, instead of every child of
-    the site tested one by one; the walk reads the accepted referrals' index alone (`referral_accepted_walk_idx`)."""
-    earlier = Referral.objects.filter(child=OuterRef("child"), **_accepted_here(site)).filter(
-        Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
-    )
-    of_site = Child.objects.filter(site=site)
-    born_under_18 = of_site.filter(date_of_birth__gt=latest_birth_date_18_by(today)).values("pk")
-    birth_unknown = of_site.filter(date_of_birth__isnull=True).values("pk")
+    Read from the children in the order of when that referral was made (`Child.accepted_here_since`, which the
+    database keeps; ADR 0033) on their partial index, with each child's age in it: the database walks the index and
+    stops at the rows it shows (issue 16). The referral shown is looked up for those rows only."""
+    earliest = Referral.objects.filter(
+        child=OuterRef("pk"), site=site, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False
+    ).order_by("submitted_at", "id")
     return (
-        Referral.objects.filter(child__site=site, **_accepted_here(site))
-        .filter(Q(child__in=born_under_18) | Q(child__in=birth_unknown) | Q(child__isnull=True))
-        .filter(~Exists(_guardian_now(OuterRef("child"))), ~Exists(earlier))
-        .order_by("submitted_at", "child_id")
+        Child.objects.filter(site=site, accepted_here_since__isnull=False)
+        .filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__gt=latest_birth_date_18_by(today)))
+        .filter(~Exists(_guardian_now(OuterRef("pk"))))
+        .annotate(referral_reference=Subquery(earliest.values("reference")[:1]))
+        .order_by("accepted_here_since", "id")
     )
-
-
-def children_without_guardian_counted(site: Site, today: date) -> QuerySet[Child]:
-    """The rows of `children_without_guardian`, to count: one per child, so the children themselves (under 18, with
-    an accepted referral here, no guardian now), without finding each one's earliest referral."""
-    accepted = Referral.objects.filter(child=OuterRef("pk"), **_accepted_here(site))
-    return _children_under_18(site, today).filter(Exists(accepted), ~Exists(_guardian_now(OuterRef("pk"))))
 
 
 # Information-sharing protocols: `information.services_protocols.due_for_review` (review date within
@@ -578,14 +556,14 @@ def _not_explained_alert(row: Row, site: Site, today: date) -> Alert:
 
 
 def _guardian_alert(row: Row, site: Site, today: date) -> Alert:
-    referred = referral_clocks.submitted_on(row["submitted_at"])
+    referred = referral_clocks.submitted_on(row["accepted_here_since"])
     return Alert(
         kind=Kind.WITHOUT_GUARDIAN,
         object_type=Child._meta.label_lower,
-        object_id=str(row["child_id"]),
-        referral_reference=row["reference"],
-        child_reference=row["child__reference"],
-        child_name=_names(row["child__given_names"], row["child__family_name"]),
+        object_id=str(row["pk"]),
+        referral_reference=row["referral_reference"],
+        child_reference=row["reference"],
+        child_name=_names(row["given_names"], row["family_name"]),
         date=referred,
         days=(referred - today).days,
         note="",
@@ -630,13 +608,9 @@ class Source:
     rows: Callable[[Site, date], QuerySet]
     columns: tuple[str, ...]
     alert: Callable[[Row, Site, date], Alert]
-    # Count the rows in the order they are listed: where that order is an index's, the capped count walks the index
-    # and stops at the cap. Unordered, the database may scan the table in its own order instead, hoping to meet the
-    # rows early; at 100,000 children it met them late (30-60 ms a count, about 1-10 ms in order).
-    count_in_order: bool = False
-    # The same rows found another way, for counting (one per row of `rows`; in its order where `count_in_order`):
-    # where the list's query is made to find its first rows early, and counting them that way reads far more than the
-    # count needs.
+    # The same rows found another way, for counting them all (one per row of `rows`): where the list's query is made
+    # to find its first rows early, and counting them all that way reads far more than the count needs. A count up to
+    # a cap reads the list's own rows, in order (`alert_lists`).
     counted: Callable[[Site, date], QuerySet] | None = None
 
 
@@ -672,12 +646,10 @@ def _today_only(build: Callable[[Row, date], Alert]) -> Callable[[Row, Site, dat
 _TURNING_18_COLUMNS = (*_CHILD_COLUMNS, "date_of_birth", "adult_transition__completed_on", "consent_answer")
 
 SOURCES: dict[str, Source] = {
-    Kind.RG_OVERDUE: Source(rg_overdue, _REFERRAL_COLUMNS, _rg_source(Kind.RG_OVERDUE), count_in_order=True),
+    Kind.RG_OVERDUE: Source(rg_overdue, _REFERRAL_COLUMNS, _rg_source(Kind.RG_OVERDUE)),
     Kind.RG_DUE_SOON: Source(rg_due_soon, _REFERRAL_COLUMNS, _rg_source(Kind.RG_DUE_SOON)),
     Kind.CG_RECOVERY: Source(cg_in_recovery, _DECISION_COLUMNS, _cg_source(Kind.CG_RECOVERY)),
-    Kind.CG_READY: Source(
-        cg_ready, _DECISION_COLUMNS, _cg_source(Kind.CG_READY), count_in_order=True, counted=cg_ready_counted
-    ),
+    Kind.CG_READY: Source(cg_ready, _DECISION_COLUMNS, _cg_source(Kind.CG_READY), counted=cg_ready_counted),
     Kind.RECONSIDERATION_OPEN: Source(
         reconsideration_open,
         (*_DECISION_COLUMNS, "reconsideration_window__last_day", "reconsideration_requested"),
@@ -699,7 +671,6 @@ SOURCES: dict[str, Source] = {
         information_overdue,
         ("pk", "due_on", "reference", "organisation__name", *_case_columns("referral__")),
         _today_only(_information_alert),
-        count_in_order=True,
     ),
     Kind.SITTING_STALE: Source(sittings_stale, ("pk", "starts_at", "kind"), _today_only(_sitting_alert)),
     Kind.PROTOCOL_REVIEW: Source(
@@ -709,9 +680,8 @@ SOURCES: dict[str, Source] = {
     Kind.NOT_EXPLAINED: Source(not_explained, (*_DECISION_COLUMNS, "child_letter"), _not_explained_alert),
     Kind.WITHOUT_GUARDIAN: Source(
         children_without_guardian,
-        ("child_id", "child__reference", "child__given_names", "child__family_name", "submitted_at", "reference"),
+        (*_CHILD_COLUMNS, "accepted_here_since", "referral_reference"),
         _guardian_alert,
-        counted=children_without_guardian_counted,
     ),
 }
 
@@ -742,7 +712,7 @@ def _site_key(site: Site) -> tuple:
 def _compile(qs: QuerySet) -> _Statement:
     compiler = qs.query.get_compiler(qs.db)
     try:
-        sql, params = compiler.as_sql()
+        sql, params = inline_constants(*compiler.as_sql())
     except EmptyResultSet:
         return _Statement(qs.db, "", (), (), (), empty=True)
     columns = compiler.select[: compiler.col_count]
@@ -766,16 +736,20 @@ def _statement(key: tuple, build: Callable[[], QuerySet]) -> _Statement:
     return statement
 
 
-def _fetch(key: tuple, build: Callable[[], QuerySet]) -> list[Row]:
+def _fetch(key: tuple, build: Callable[[], QuerySet], keep: int | None = None) -> tuple[list[Row], int]:
     """The rows of the `values()` queryset `build()` makes, as it would return them, from the statement cached at
-    `key` (compiled on first use)."""
+    `key` (compiled on first use), and how many it found: only the first `keep` are made into rows (all by
+    default), the rest only counted."""
     statement = _statement(("rows", *key), build)
     if statement.empty:
-        return []
+        return [], 0
     connection = connections[statement.db]
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params)
-        fetched = cursor.fetchall()
+        fetched = cursor.fetchall() if keep is None else cursor.fetchmany(keep)
+        found = cursor.rowcount  # all the statement found, on PostgreSQL; -1 on SQLite, which fetches as it goes
+        if found < 0:
+            found = len(fetched) + (len(cursor.fetchall()) if keep is not None else 0)
     names = statement.names
     rows = []
     for values in fetched:
@@ -786,21 +760,14 @@ def _fetch(key: tuple, build: Callable[[], QuerySet]) -> list[Row]:
                 value = convert(value, expression, connection)
             row[i] = value
         rows.append(dict(zip(names, row, strict=True)))
-    return rows
+    return rows, found
 
 
-def _counts(wanted: list[tuple[tuple, Callable[[], QuerySet], bool]], cap: int | None = None) -> list[int]:
-    """The rows of each `build()` (at `key`; in its order where the flag says so), in one statement; with a cap, at
-    most cap + 1 of each (the database stops looking there)."""
-    statements = []
-    for key, build, in_order in wanted:
-
-        def counted(build: Callable[[], QuerySet] = build, in_order: bool = in_order) -> QuerySet:
-            rows = build() if in_order and cap is not None else build().order_by()
-            pks = rows.values("pk")
-            return pks if cap is None else pks[: cap + 1]
-
-        statements.append(_statement(("count", cap, in_order, *key), counted))
+def _counts(wanted: list[tuple[tuple, Callable[[], QuerySet]]]) -> list[int]:
+    """All the rows of each `build()` (at `key`), counted in one statement."""
+    statements = [
+        _statement(("count", *key), lambda build=build: build().order_by().values("pk")) for key, build in wanted
+    ]
     sent = [s for s in statements if not s.empty]
     found: list[int] = []
     if sent:
@@ -844,12 +811,18 @@ def alert_lists(
 ) -> dict[str, AlertList]:
     """Each kind's count and first `limit` alerts: one query per kind for its rows, and one more for the counts of
     the lists that fill their rows (the others count what they show). `chaired_by` (a user's id) keeps only the
-    sittings that user chairs. `count_cap` stops counting past that many: at national scale an exact count of a
-    long list (tens of thousands of decided cases) costs more than the rest of the dashboard, and "more than
-    100" says what the coordinator needs; the full list counts all."""
+    sittings that user chairs. `count_cap` stops counting past that many, and then each kind's own query counts
+    (no more statements): at national scale an exact count of a long list (tens of thousands of decided cases) costs
+    more than the rest of the dashboard, and "more than 100" says what the coordinator needs; the full list counts
+    all."""
     site_key = _site_key(site)
     fetched: dict[str, list[Row]] = {}
+    counted: dict[str, int] = {}
     full: list[tuple[str, tuple, Callable[[], QuerySet]]] = []
+    # With a cap, each list's statement reads up to one row past it, in its order, and the rows past `limit` are
+    # counted, not made: the count costs the walk it would cost on its own, without a statement of its own
+    # (counting the dashboard's sections in one more statement cost as much again, most of it planning; issue 16).
+    reach = limit if count_cap is None else max(limit, count_cap + 1)
     for kind in kinds:
         key = (kind, today, site_key, chaired_by)
 
@@ -859,14 +832,15 @@ def alert_lists(
         def to_count(kind: str = kind) -> QuerySet:
             return _counted(site, kind, today, chaired_by)
 
-        fetched[kind] = _fetch((limit, *key), lambda build=build: build()[:limit])
-        if len(fetched[kind]) >= limit:
+        fetched[kind], found = _fetch((reach, *key), lambda build=build: build()[:reach], keep=limit)
+        if count_cap is not None or found < limit:
+            counted[kind] = found
+        else:
             full.append((kind, key, to_count))
-    wanted = [(key, build, SOURCES[kind].count_in_order) for kind, key, build in full]
-    counted = dict(zip((kind for kind, _, _ in full), _counts(wanted, count_cap), strict=True))
+    counted |= dict(zip((kind for kind, _, _ in full), _counts([(key, build) for _, key, build in full]), strict=True))
     lists = {}
     for kind, rows in fetched.items():
-        count = counted.get(kind, len(rows))
+        count = counted[kind]
         capped = count_cap is not None and count > count_cap
         shown = min(count, count_cap) if count_cap is not None else count
         alert = SOURCES[kind].alert

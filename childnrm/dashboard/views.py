@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,7 +30,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.kit.dates import long_date
-from childnrm.kit.links import path_to
+from childnrm.kit.links import path_maker, path_to
 
 PURPOSE = PURPOSES[Perm.DASHBOARD_VIEW]
 SECTION_ROWS = 10  # rows each section shows on the dashboard; the rest are on its full list
@@ -108,7 +108,8 @@ class Row:
 @dataclass(frozen=True)
 class Section:
     spec: SectionSpec
-    label: str
+    label: str  # in the page's language, translated once (the page shows it four times)
+    date_label: str
     count: int
     rows: list[Row]
     href: str  # the full list
@@ -122,7 +123,7 @@ class Section:
     def more(self) -> int:
         return max(0, self.count - len(self.rows))
 
-    @property
+    @cached_property
     def count_text(self) -> str:
         count = f"{self.count:,}"
         return gettext("more than %(count)s") % {"count": count} if self.capped else count
@@ -155,7 +156,7 @@ class RowMaker:
             return has_perm(user, perm, site.pk)
 
         def route(name: str, perm: Perm | None = None, *, allowed: bool | None = None) -> Route | None:
-            return partial(path_to, name) if (may(perm) if perm else allowed) else None
+            return path_maker(name) if (may(perm) if perm else allowed) else None
 
         self.tags: dict[tuple[str, str, int], tuple[str, str]] = {}
         self.show_names = may(Perm.CHILD_VIEW_SITE)
@@ -259,7 +260,8 @@ def _render_site(request: HttpRequest, site: Site, sites: list[Site]) -> HttpRes
         sections.append(
             Section(
                 spec=spec,
-                label=alerts.label,
+                label=str(alerts.label),
+                date_label=str(spec.date_label),
                 count=alerts.count,
                 rows=[rows.row(spec, a) for a in alerts.items],
                 href=path_to(f"dashboard:{spec.slug}", site.slug),

@@ -50,6 +50,10 @@ class Child(models.Model):
     correspondence_language = models.CharField(max_length=8, choices=LetterLanguage.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the earliest referral of this child that their own site's panel accepted was made: empty until one is.
+    # Kept by the database itself (triggers, people migration 0014; ADR 0033), whatever writes the referrals or the
+    # child, so the dashboard finds the children without a guardian, longest waiting first, from one index.
+    accepted_here_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_names"]
@@ -65,6 +69,14 @@ class Child(models.Model):
             # each action's child's site, and its children without a guardian each child's site and age, without
             # reading the child's row (issue 16).
             models.Index(fields=["id"], include=["site", "date_of_birth"], name="child_site_birth_by_id_idx"),
+            # The dashboard's children without a guardian: a site's children accepted here, longest waiting first,
+            # with their age read from the index alone (dashboard.clocks.children_without_guardian, issue 16).
+            models.Index(
+                fields=["site", "accepted_here_since", "id"],
+                include=["date_of_birth"],
+                condition=models.Q(accepted_here_since__isnull=False),
+                name="child_accepted_here_idx",
+            ),
         ]
         verbose_name_plural = "children"
 

@@ -234,8 +234,10 @@ class Referral(models.Model):
                 name="referral_queue_outcome_idx",
             ),
             # The dashboard's conclusive grounds in the recovery period or ready: a positive RG standing, no CG yet.
+            # With the id, in the lists' whole order: decisions made at one sitting share a day, and a section of ten
+            # rows read every case of that day to sort them (issue 16).
             models.Index(
-                fields=["site", "standing_rg_decided_on"],
+                fields=["site", "standing_rg_decided_on", "id"],
                 condition=models.Q(
                     status="accepted", standing_rg_outcome="positive", standing_cg_decided_on__isnull=True
                 ),

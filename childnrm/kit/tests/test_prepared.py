@@ -148,3 +148,31 @@ def test_the_latest_of_a_parent_is_its_newest_row_with_the_parent_already_set(de
         if found is not None:
             with django_assert_num_queries(0):  # set, as the organisation's related manager would
                 assert found.organisation is organisation
+
+
+def test_the_codes_constants_are_written_into_the_sql_and_other_values_stay_parameters():
+    # A generic plan can use a partial index only if the SQL names its constant (issue 16): the status, not a value.
+    from childnrm.referrals.models import ReferralStatus
+
+    sql = "SELECT 1 FROM t WHERE a = %s AND b IN (%s, %s) AND c LIKE 'x%%' AND d = %s AND e = %s"
+    inlined, params = prepared.inline_constants(
+        sql, [7, ReferralStatus.ACCEPTED, ReferralStatus.SUBMITTED, "O'Neil", 2]
+    )
+    assert (
+        inlined
+        == "SELECT 1 FROM t WHERE a = %s AND b IN ('accepted', 'submitted') AND c LIKE 'x%%' AND d = %s AND e = %s"
+    )
+    assert params == (7, "O'Neil", 2)  # text from anywhere else (a name from a form) is never written in
+    with pytest.raises(ValueError):
+        prepared.inline_constants("SELECT %s", [1, 2])
+
+
+def test_a_prepared_read_filtered_on_a_constant_gives_the_same_rows(demo):
+    from childnrm.accounts.models import Membership, Role
+
+    def coordinators_of(site_id: int):
+        return Membership.objects.filter(site_id=site_id, role=Role.COORDINATOR).order_by("pk")
+
+    for site in Site.objects.all():
+        found = prepared.rows(Membership, ("kit-test:coordinators",), coordinators_of, site.pk)
+        assert [m.pk for m in found] == [m.pk for m in coordinators_of(site.pk)]
