@@ -57,7 +57,7 @@ from childnrm.information.models import InformationRequest, RequestStatus, Shari
 from childnrm.information.services_protocols import REVIEW_DUE_DAYS
 from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
 from childnrm.kit.dates import long_date
-from childnrm.kit.prepared import inline_constants
+from childnrm.kit.prepared import fixed_statement
 from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
@@ -712,7 +712,8 @@ def _site_key(site: Site) -> tuple:
 def _compile(qs: QuerySet) -> _Statement:
     compiler = qs.query.get_compiler(qs.db)
     try:
-        sql, params = inline_constants(*compiler.as_sql())
+        # Every value of these statements is fixed by their key: written into the SQL, PostgreSQL plans each once.
+        sql, params = fixed_statement(*compiler.as_sql(), qs.db)
     except EmptyResultSet:
         return _Statement(qs.db, "", (), (), (), empty=True)
     columns = compiler.select[: compiler.col_count]

@@ -103,6 +103,7 @@ class Row:
     tag: str
     tag_class: str  # "" for plain text
     link: Link | None
+    date_text: str  # the alert's date, written out
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class RowMaker:
             return path_maker(name) if (may(perm) if perm else allowed) else None
 
         self.tags: dict[tuple[str, str, int], tuple[str, str]] = {}
+        self.dates: dict[date, str] = {}  # rows share their days: each written out once
         self.show_names = may(Perm.CHILD_VIEW_SITE)
         self.child = route("people:detail", Perm.CHILD_VIEW_SITE)
         self.referral = route("triage:triage", Perm.REFERRAL_TRIAGE)
@@ -224,6 +226,9 @@ class RowMaker:
             tagged = self.tags[tag_key] = _tag(spec, alert)
         tag, tag_class = tagged
         make_link = self.links.get(alert.kind)
+        date_text = self.dates.get(alert.date)
+        if date_text is None:
+            date_text = self.dates[alert.date] = long_date(alert.date)
         return Row(
             alert=alert,
             child_name=alert.child_name if self.show_names else "",
@@ -232,6 +237,7 @@ class RowMaker:
             tag=tag,
             tag_class=tag_class,
             link=make_link(alert) if make_link else None,
+            date_text=date_text,
         )
 
 

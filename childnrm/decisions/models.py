@@ -231,6 +231,15 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["referral", "stage", "status"], name="decision_referral_idx"),
             models.Index(fields=["status", "decided_on"], name="decision_status_idx"),
+            # The dashboard's final decisions without their letters or not yet explained, longest waiting first: the
+            # walk in their whole order reads each decision's referral, stage and outcome from the index alone, and
+            # only the site's decisions from the table (issue 16).
+            models.Index(
+                fields=["decided_on", "id"],
+                include=["referral", "stage", "outcome"],
+                condition=models.Q(status="final", decided_on__isnull=False),
+                name="decision_final_walk_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Choices, Model, QuerySet
+from django.db.models import Model, QuerySet
 
 # Bounded: a few statements per page times the few sets of sites users hold (keys are never built from a value).
 _MAX_STATEMENTS = 512
@@ -60,32 +60,33 @@ _statements: dict[tuple[Any, ...], _Statement] = {}
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
-def inline_constants(sql: str, params: tuple[Any, ...] | list[Any]) -> tuple[str, tuple[Any, ...]]:
-    """The statement with the code's own constants (members of a `Choices`: a status, a stage, a kind) written into
-    its SQL as literals, and the other values left as parameters.
+def fixed_statement(sql: str, params: tuple[Any, ...] | list[Any], alias: str) -> tuple[str, tuple[Any, ...]]:
+    """A statement whose every value is fixed by the key it is kept under, with those values written into its SQL
+    as literals on PostgreSQL (unchanged elsewhere): for statements the code builds from its own values only (the
+    dashboard's: a site's id, dates worked out from today, the code's statuses), never from a request.
 
-    A prepared statement soon runs with a generic plan, planned once for any values of its parameters. A partial
-    index (`WHERE status = 'accepted'`) can serve it only if its SQL says that value itself: with the status as a
-    parameter PostgreSQL must plan every run afresh, 0.3-2 ms each on the dashboard (issue 16). These values come
-    from the code, never from a request, so they are as safe in the SQL as its column names."""
+    Prepared with parameters, PostgreSQL plans such a statement afresh on every run: a generic plan cannot use a
+    partial index whose condition names a status passed as a parameter, nor see how large the site is, so it costs
+    more than planning for the values (0.3-2 ms a statement, most of the dashboard's database time; issue 16). With
+    its values in its text the statement has one plan, made once per connection when psycopg prepares it. The
+    literals are psycopg's own (`psycopg.sql.Literal`: quoted and typed as it would send them)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return sql, tuple(params)
+    from psycopg import sql as psycopg_sql  # PostgreSQL only
+
+    connection.ensure_connection()
     values = iter(params)
-    kept: list[Any] = []
 
-    def place(match: re.Match[str]) -> str:
+    def write(match: re.Match[str]) -> str:
         if match.group() == "%%":
             return "%%"
-        value = next(values)
-        if isinstance(value, Choices) and isinstance(value.value, str):
-            return "'" + value.value.replace("'", "''").replace("%", "%%") + "'"
-        if isinstance(value, Choices) and type(value.value) is int:
-            return str(value.value)
-        kept.append(value)
-        return "%s"
+        return psycopg_sql.Literal(next(values)).as_string(connection.connection).replace("%", "%%")
 
-    inlined = _PLACEHOLDER.sub(place, sql)
+    written = _PLACEHOLDER.sub(write, sql)
     if next(values, _PLACEHOLDER) is not _PLACEHOLDER:
         raise ValueError("more parameters than placeholders")
-    return inlined, tuple(kept)
+    return written, ()
 
 
 def _stand_in(i: int, value: Any) -> Any:
@@ -102,7 +103,7 @@ def _compile(model: type[Model], alias: str, build: Callable[..., QuerySet], val
     compiler = queryset.query.get_compiler(using=alias)
     kept = (queryset.query, compiler, queryset._iterable_class, queryset._fields or ())
     try:
-        sql, params = inline_constants(*compiler.as_sql())
+        sql, params = compiler.as_sql()
     except EmptyResultSet:
         return _Statement(*kept, "", (), (), {})
     places = tuple((at, stand_ins.index(p)) for at, p in enumerate(params) if type(p) in (int, str) and p in stand_ins)

@@ -150,29 +150,29 @@ def test_the_latest_of_a_parent_is_its_newest_row_with_the_parent_already_set(de
                 assert found.organisation is organisation
 
 
-def test_the_codes_constants_are_written_into_the_sql_and_other_values_stay_parameters():
-    # A generic plan can use a partial index only if the SQL names its constant (issue 16): the status, not a value.
-    from childnrm.referrals.models import ReferralStatus
+def test_a_fixed_statement_gives_the_rows_of_its_queryset_with_its_values_written_into_it(demo):
+    # The dashboard's statements (issue 16): on PostgreSQL their values are literals, so they are planned once.
+    from datetime import date
 
-    sql = "SELECT 1 FROM t WHERE a = %s AND b IN (%s, %s) AND c LIKE 'x%%' AND d = %s AND e = %s"
-    inlined, params = prepared.inline_constants(
-        sql, [7, ReferralStatus.ACCEPTED, ReferralStatus.SUBMITTED, "O'Neil", 2]
-    )
-    assert (
-        inlined
-        == "SELECT 1 FROM t WHERE a = %s AND b IN ('accepted', 'submitted') AND c LIKE 'x%%' AND d = %s AND e = %s"
-    )
-    assert params == (7, "O'Neil", 2)  # text from anywhere else (a name from a form) is never written in
-    with pytest.raises(ValueError):
-        prepared.inline_constants("SELECT %s", [1, 2])
+    from django.db.models import Q
 
-
-def test_a_prepared_read_filtered_on_a_constant_gives_the_same_rows(demo):
     from childnrm.accounts.models import Membership, Role
 
-    def coordinators_of(site_id: int):
-        return Membership.objects.filter(site_id=site_id, role=Role.COORDINATOR).order_by("pk")
-
-    for site in Site.objects.all():
-        found = prepared.rows(Membership, ("kit-test:coordinators",), coordinators_of, site.pk)
-        assert [m.pk for m in found] == [m.pk for m in coordinators_of(site.pk)]
+    site = Site.objects.get(slug="northbridge")
+    query = (
+        Membership.objects.filter(site_id=site.pk, role__in=[Role.COORDINATOR, Role.CHAIR])
+        .filter(Q(user__email__contains="100% o'clock") | Q(user__date_joined__date__gte=date(2000, 1, 1)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sql, params = query.query.get_compiler("default").as_sql()
+    fixed_sql, fixed_params = prepared.fixed_statement(sql, params, "default")
+    if connection.vendor == "postgresql":
+        assert fixed_params == () and "'coordinator'" in fixed_sql and "o''clock" in fixed_sql
+        with pytest.raises(ValueError):
+            prepared.fixed_statement("SELECT %s", [1, 2], "default")
+    else:
+        assert (fixed_sql, fixed_params) == (sql, tuple(params))
+    with connection.cursor() as cursor:
+        cursor.execute(fixed_sql, fixed_params)
+        assert [pk for (pk,) in cursor.fetchall()] == list(query) != []
