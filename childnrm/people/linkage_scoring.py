@@ -89,6 +89,12 @@ DOB_WITHIN_MONTH = 1.0
 DOB_SAME_YEAR = -4.5  # both recorded, same year, more than a month apart
 DOB_DIFFERENT = -6.0  # both recorded, more than a year apart
 ESTIMATE_CLOSE = 0.5  # an estimate (or a 1 January placeholder) within a year of the other record
+# An estimated age that is the age a full date of birth gives on the day the age was given (15 on 1 February 2026, born
+# 20 June 2010). An age is a whole number: a child's own age fits its date of birth more often than another child's
+# born within the years searched does (about one time in four to seven): as much as two estimates agreeing on a
+# 1 January (DOB_SAME_ESTIMATED_DEFAULT). An age a year out from a full date is about as likely for another child as
+# for this one: no points (ESTIMATE_CLOSE stays for ages compared with ages or with estimated dates).
+ESTIMATE_FITS = 1.0
 ESTIMATE_FAR = -3.0  # an estimate further than YEAR_TOLERANCE_ESTIMATED years away
 TWINS_CAP = MATCH_THRESHOLD - 0.5  # same surname and date of birth, another given name: never shown (twins)
 YEAR_TOLERANCE = 1
@@ -1366,6 +1372,7 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
     if born_a is None or born_b is None:
         return None
     years = abs((born_a - born_b).days) / 365.25
+    fits = _age_fits(a, b)
     described = [
         say(gettext_noop("date of birth %(date)s"), date=p.date_of_birth)
         if p.date_of_birth is not None
@@ -1375,7 +1382,14 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
     ]
     # Each side has a date of birth or an estimated age (else there is no birth date to compare above).
     text = say(gettext_noop("%(first)s and %(second)s"), first=described[0], second=described[1])
-    if years <= 1:
+    if fits:
+        return Evidence.of(
+            "date_of_birth",
+            ESTIMATE_FITS,
+            say(gettext_noop("The estimated age is the age the date of birth gives on that day: %(ages)s"), ages=text),
+            "estimated age fits the date of birth",
+        )
+    if years <= 1 and not _age_against_full_date(a, b):
         return Evidence.of(
             "date_of_birth",
             ESTIMATE_CLOSE,
@@ -1402,6 +1416,29 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
 
 
 _DAYS_APART = gettext_noop("Dates of birth %(first)s and %(second)s are %(days)s days apart")
+
+
+def _full_date(p: Profile) -> bool:
+    """A date of birth recorded as known: not flagged as estimated, not a 1 January (often a placeholder)."""
+    return p.date_of_birth is not None and not p.date_of_birth_estimated and not _is_january_first(p.date_of_birth)
+
+
+def _age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _age_against_full_date(a: Profile, b: Profile) -> bool:
+    """One record has only an estimated age, the other a full date of birth."""
+    return any(x.date_of_birth is None and x.estimated_age is not None and _full_date(y) for x, y in ((a, b), (b, a)))
+
+
+def _age_fits(a: Profile, b: Profile) -> bool:
+    """One record has only an estimated age, the other a full date of birth giving that age on the day it was given."""
+    for x, y in ((a, b), (b, a)):
+        if x.date_of_birth is None and x.estimated_age is not None and _full_date(y):
+            years, on = x.estimated_age
+            return y.date_of_birth is not None and _age_on(y.date_of_birth, on) == years
+    return False
 
 
 def _days_apart(days: int) -> str:

@@ -17,6 +17,8 @@ from childnrm.people.linkage_scoring import (
     DOB_SAME_MONTH_FIRST,
     DOB_SAME_YEAR,
     DOB_YEAR_APART,
+    ESTIMATE_CLOSE,
+    ESTIMATE_FITS,
     MATCH_THRESHOLD,
     TWINS_CAP,
     compare,
@@ -119,6 +121,36 @@ def test_an_estimated_date_that_disagrees_is_only_weak_evidence_against():
     found = date_evidence(a, b)
     assert found.points == 0.0
     assert found.words == "estimated dates of birth about 2 years apart"
+
+
+def test_an_estimated_age_that_is_the_age_a_full_date_of_birth_gives_that_day_counts_for_more():
+    """An age is a whole number: a child's own estimated age fits its full date of birth on the day the age was given
+    more often than another child's does; an age a year out is about as likely for another child."""
+    full = record("Yonas", "Tesfay", date(2010, 6, 20), nationalities=["ER"])
+
+    def aged(years: int, on: date, id: int):
+        return record("Yonas", "Tesfay", None, nationalities=["ER"], id=id, referrals=[(f"RF-{id}", [], years, on)])
+
+    fifteen = aged(15, date(2026, 2, 1), 2)  # born 20 June 2010: 15 on 1 February 2026
+    sixteen = aged(16, date(2026, 2, 1), 3)  # a year out
+    turned = aged(16, date(2026, 6, 20), 4)  # 16 on the birthday itself
+    fits = date_evidence(full, fifteen)
+    assert fits.points == ESTIMATE_FITS == date_evidence(fifteen, full).points
+    assert ESTIMATE_CLOSE < ESTIMATE_FITS < DOB_SAME_JANUARY_FIRST
+    assert fits.words == "estimated age fits the date of birth"
+    assert fits.text == (
+        "The estimated age is the age the date of birth gives on that day: date of birth 20 June 2010 and estimated "
+        "age 15 on 1 February 2026"
+    )
+    assert date_evidence(full, turned).points == ESTIMATE_FITS
+    year_out = date_evidence(full, sixteen)
+    assert year_out.points == 0.0
+    assert year_out.words == "ages about a year apart, within what estimates miss by"
+    assert compare(full, fifteen).score - compare(full, sixteen).score == ESTIMATE_FITS
+    # Two ages, or an age and a 1 January (perhaps only the year), are compared as before: within a year is close.
+    assert date_evidence(fifteen, aged(15, date(2026, 3, 1), 5)).points == ESTIMATE_CLOSE
+    placeholder = record("Yonas", "Tesfay", date(2010, 1, 1), date_of_birth_estimated=True, nationalities=["ER"], id=6)
+    assert date_evidence(placeholder, fifteen).points == ESTIMATE_CLOSE
 
 
 def test_the_same_birthday_a_year_apart_is_mild_evidence_for_and_is_found():
