@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import partial
 from urllib.parse import quote
 
 from django.conf import settings
@@ -55,8 +54,7 @@ def id_path(name: str, pk: int) -> str:
 def path_to(name: str, value: object) -> str:
     """`reverse(name, args=[value])` for a route whose one parameter is a reference or an id, the value quoted as a
     path segment."""
-    route = _route(name)
-    return f"{route[0]}{quote(str(value), safe='')}{route[1]}" if route else reverse(name, args=[value])
+    return path_maker(name)(value)
 
 
 def path_maker(name: str) -> Callable[[object], str]:
@@ -64,6 +62,6 @@ def path_maker(name: str) -> Callable[[object], str]:
     link to the same route (the dashboard's), the URLconf and script prefix are read once, not once a row."""
     route = _route(name)
     if route is None:
-        return partial(path_to, name)
+        return lambda value: reverse(name, args=[value])
     before, after = route
     return lambda value: f"{before}{quote(str(value), safe='')}{after}"

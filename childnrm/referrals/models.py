@@ -209,17 +209,10 @@ class Referral(models.Model):
                 condition=models.Q(status="accepted", standing_cg_decided_on__isnull=True),
                 name="referral_consent_awaited_idx",
             ),
-            # The dashboard's children without a guardian: a child's accepted referrals at a site, read from the index
-            # alone (whether the child has one there, and which is the earliest).
+            # A child's accepted referrals at a site, in the order they were made: the earliest, which the database
+            # keeps on the child (`Child.accepted_here_since`, ADR 0033) and the dashboard's children without a
+            # guardian show.
             models.Index(fields=["child", "site", "status", "submitted_at", "id"], name="referral_child_site_idx"),
-            # ... and the site's accepted referrals in the order they were made, each with its child, from the index
-            # alone: the walk past the referrals of children now 18 reads no referral's row (issue 16).
-            models.Index(
-                fields=["site", "submitted_at", "child"],
-                include=["id", "reference"],
-                condition=models.Q(status="accepted", submitted_at__isnull=False),
-                name="referral_accepted_walk_idx",
-            ),
             # The dashboard's reasonable grounds due and overdue: the referrals whose RG clock runs, by date referred
             # (`referrals.clocks.rg_running`).
             models.Index(
