@@ -25,10 +25,15 @@ def since(child: Child):
 
 
 def test_accepting_a_referral_through_triage_sets_it_and_a_submitted_one_does_not(demo):
-    waiting = submitted_referral("northbridge", submitted_on=days_ago(5))
     accepted = accepted_referral(submitted_on=days_ago(30))
-    assert waiting.child_id is None or since(waiting.child) is None
     assert since(accepted.child) == accepted.submitted_at
+    # A referral of a child that is submitted but not yet accepted does not count.
+    waiting = submitted_referral("northbridge", submitted_on=days_ago(5))
+    child = Child.objects.create(site=waiting.site, given_names="Dawit", family_name="Tesfay")
+    Referral.objects.filter(pk=waiting.pk).update(child=child)
+    assert since(child) is None
+    Referral.objects.filter(pk=waiting.pk).update(status=ReferralStatus.ACCEPTED)
+    assert since(child) == waiting.submitted_at
 
 
 def test_the_earliest_accepted_referral_here_counts_and_follows_every_change_of_its_referrals(demo):
