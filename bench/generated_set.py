@@ -17,7 +17,8 @@ Eritrean, Sudanese, Afghan, in roughly the proportions referred), then:
   the same common name, born within two years, a third of them with a 1 January estimated date).
 
 Some children's dates of birth are placeholders from the start: 1 January, flagged as estimated or
-(as often in practice) not.
+(as often in practice) not. Each record gives the area (local authority) the child lives in, or none (`_Places`,
+`places=`): a later referral of the same child usually the same one, a brother or sister theirs, a namesake any.
 
 The spelling variants here are written independently of `linkage_scoring.TRANSLITERATIONS` and are wider
 (rule-based transliterations and typos the table does not list), so the measure is not simply the
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -451,6 +453,7 @@ class GeneratedRecord:
     aliases: tuple[tuple[str, str], ...] = ()
     corruptions: tuple[str, ...] = field(default=())
     related: int = 0  # for a sibling, twin or namesake: the cluster of the child it was made from
+    local_authority: str = ""  # where the child lives ("" not recorded): `_Places`
 
     def profile(self, *, id: int | None = None, reference: str = "") -> linkage_scoring.Profile:
         names = [linkage_scoring.make_name(self.given_names, self.family_name)]
@@ -468,6 +471,7 @@ class GeneratedRecord:
             else None,
             sex=self.sex if self.sex in {"male", "female"} else "",
             nationalities=frozenset(self.nationalities),
+            local_authority=self.local_authority,
         )
 
 
@@ -493,6 +497,74 @@ CORRUPTIONS = {
     "transliteration": 12,
     "missing": 6,
 }
+
+
+# Where the child lives (issue 15, ADR 0029 amendment 6): the local authority the referral records. No published
+# table gives child referrals by local authority (../shared/data has them by first-responder type only), so the
+# shape is an assumption, stated here and varied by `--places`:
+# - PLACES_COUNT local authorities (the UK's upper-tier councils: 153 in England, 22 in Wales, 32 in Scotland, 11 in
+#   Northern Ireland); British children spread over them by rank with exponent PLACES_EXPONENT; children of other
+#   nationalities gather more in the areas they arrive in and are placed in (Kent, Croydon, Hillingdon...): ranked in
+#   another order, exponent PLACES_EXPONENT_ARRIVED, so that two namesakes of one nationality share an area more often
+#   than two children drawn at random;
+# - PLACE_NOT_RECORDED of first referrals give no area (newly arrived, no fixed address);
+# - a later referral of the same child gives the same area with chance PLACE_KEPT (as `--places` sets it), none
+#   with PLACE_LATER_NOT_RECORDED, and otherwise another (the child moved or was placed elsewhere);
+# - a brother or sister (twins too) lives in the same area with chance PLACE_SIBLINGS_TOGETHER; a namesake is drawn
+#   anew.
+# The draws come from a random stream of their own: the names, dates and corruptions are those of the set without
+# areas, draw for draw, so figures with and without them compare the same records.
+PLACES_COUNT = 218
+PLACES_EXPONENT = 0.6
+PLACES_EXPONENT_ARRIVED = 0.9
+PLACE_NOT_RECORDED = 0.10
+PLACE_LATER_NOT_RECORDED = 0.08
+PLACE_KEPT = {"none": None, "stable": 0.80, "moving": 0.60}
+PLACE_SIBLINGS_TOGETHER = 0.90
+PLACE_MODELS = tuple(PLACE_KEPT)
+
+
+class _Places:
+    def __init__(self, seed: int, kept: float | None) -> None:
+        self.rng = random.Random(f"places-{seed}")
+        self.kept = kept
+        codes = [f"LA{n:03d}" for n in range(1, PLACES_COUNT + 1)]
+        arrived = codes[:]
+        random.Random(f"arrivals-{seed}").shuffle(arrived)
+        self.codes = {
+            "GB": (codes, _cumulative(len(codes), PLACES_EXPONENT)),
+            "": (arrived, _cumulative(len(arrived), PLACES_EXPONENT_ARRIVED)),
+        }
+
+    def draw(self, nationalities: tuple[str, ...]) -> str:
+        if self.kept is None or self.rng.random() < PLACE_NOT_RECORDED:
+            return ""
+        codes, cumulative = self.codes["GB" if "GB" in nationalities else ""]
+        return self.rng.choices(codes, cum_weights=cumulative)[0]
+
+    def later(self, earlier: str, nationalities: tuple[str, ...]) -> str:
+        """The area a later referral of the same child gives."""
+        if self.kept is None:
+            return ""
+        chance = self.rng.random()
+        if earlier and chance < self.kept:
+            return earlier
+        if chance < self.kept + PLACE_LATER_NOT_RECORDED:
+            return ""
+        return self.draw(nationalities)
+
+    def together(self, of: str, nationalities: tuple[str, ...]) -> str:
+        if self.kept is None:
+            return ""
+        return of if of and self.rng.random() < PLACE_SIBLINGS_TOGETHER else self.draw(nationalities)
+
+
+def _cumulative(n: int, exponent: float) -> list[float]:
+    total, out = 0.0, []
+    for rank in range(1, n + 1):
+        total += rank**-exponent
+        out.append(total)
+    return out
 
 
 _VOWELS = frozenset("aeiouyàáâãäåèéêëìíîïòóôõöùúûüýăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
@@ -573,10 +645,13 @@ def _age_on(dob: date, on: date) -> int:
 
 
 class _Generator:
-    def __init__(self, seed: int, names: str = "realistic") -> None:
+    def __init__(self, seed: int, names: str = "realistic", places: str = "stable") -> None:
         if names not in NAME_MODELS:
             raise ValueError(f"names must be one of {NAME_MODELS}, not {names!r}")
+        if places not in PLACE_MODELS:
+            raise ValueError(f"places must be one of {PLACE_MODELS}, not {places!r}")
         self.rng = random.Random(seed)
+        self.places = _Places(seed, PLACE_KEPT[places])
         self.records: list[GeneratedRecord] = []
         self.next_cluster = 1
         self.pools = _name_pools() if names == "realistic" else None
@@ -655,6 +730,7 @@ class _Generator:
                 sex,
                 (nationality,),
                 aliases,
+                local_authority=self.places.draw((nationality,)),
             )
         )
 
@@ -673,6 +749,7 @@ class _Generator:
             kind="duplicate",
             aliases=(),
             referred_on=min(TODAY, of.referred_on + timedelta(days=rng.randint(1, 700))),
+            local_authority=self.places.later(of.local_authority, of.nationalities),
         )
         for corruption in dict.fromkeys(corruptions):
             record = self.corrupt(record, corruption, of, nationality)
@@ -814,6 +891,7 @@ class _Generator:
                 sex,
                 (nationality,),
                 related=of.cluster,
+                local_authority=self.places.together(of.local_authority, (nationality,)),
             )
         )
 
@@ -837,6 +915,7 @@ class _Generator:
                 of.sex,
                 of.nationalities,
                 related=of.cluster,
+                local_authority=self.places.draw(of.nationalities),
             )
         )
 
@@ -850,11 +929,12 @@ def generate(
     sibling_share: float = 0.15,
     namesake_share: float = 0.05,
     names: str = "realistic",
+    places: str = "stable",
 ) -> list[GeneratedRecord]:
     """A labelled set: `base` children plus duplicates, siblings and namesakes, in a shuffled order.
 
     `names`: how names are drawn, "realistic" or "uniform" (`NAME_MODELS`)."""
-    g = _Generator(seed, names)
+    g = _Generator(seed, names, places)
     originals = [g.original() for _ in range(base)]
     # The originals of each nationality, in order (namesakes draw from them): built once, so a million records
     # take seconds, not hours; the draws and so the set are the same as filtering the list for each namesake.
@@ -890,12 +970,19 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
     """Write the set as children of `site`, each with a submitted referral; return record id → child id."""
     from django.db import transaction
 
+    from childnrm.accounts.models import Organisation, OrganisationType
     from childnrm.people.linkage import blocking_keys_refresh
     from childnrm.people.models import Child
     from childnrm.referrals.models import Referral, ReferralStatus
 
     mapping: dict[int, int] = {}
     with transaction.atomic():
+        areas = {
+            code: Organisation.objects.get_or_create(
+                name=f"Local authority {code}", type=OrganisationType.LOCAL_AUTHORITY
+            )[0]
+            for code in sorted({r.local_authority for r in records if r.local_authority})
+        }
         for start in range(0, len(records), batch_size):
             chunk = records[start : start + batch_size]
             children = Child.objects.bulk_create(
@@ -908,6 +995,7 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
                         date_of_birth_estimated=r.date_of_birth_estimated,
                         sex=r.sex,
                         nationalities=list(r.nationalities),
+                        local_authority=areas.get(r.local_authority),
                     )
                     for r in chunk
                 ]
@@ -932,6 +1020,7 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
                         estimated_age_years=r.estimated_age_years,
                         sex=r.sex,
                         nationalities=list(r.nationalities),
+                        residence_local_authority=areas.get(r.local_authority),
                         submitted_at=_midday(r.referred_on),
                     )
                     for r, c in zip(chunk, children, strict=True)
@@ -1057,6 +1146,8 @@ def memory_search(
     counts = {k: len(v) for k, v in index.items()}
     total = len(records)
     shares = linkage_scoring.name_shares({k: n for k, n in counts.items() if k.startswith("n:")}, total)
+    places = Counter(p.place_key for p in profiles.values() if p.place_key)
+    shares |= linkage_scoring.place_shares(places, total)
     cap = linkage_scoring.max_candidates(total)
 
     def search(record: GeneratedRecord) -> list[tuple[int, float]]:

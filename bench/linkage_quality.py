@@ -344,6 +344,13 @@ def main(argv: list[str] | None = None) -> int:
         help="how names are drawn (generated_set.NAME_MODELS): skewed like real names (default), or every listed "
         "name as common as any other (the set measured until 2026-12-05)",
     )
+    parser.add_argument(
+        "--places",
+        choices=("stable", "moving", "none"),
+        default="stable",
+        help="where the children live (generated_set.PLACE_KEPT): a later referral gives the same local authority "
+        "80%% of the time (default), 60%%, or no local authority recorded at all (the set measured until 2026-12-05)",
+    )
     parser.add_argument("--postgres", metavar="DBNAME", help="recreate and use this PostgreSQL database")
     parser.add_argument("--scale", type=int, default=0, help="then fill the site to this many children and time")
     parser.add_argument("--sample", type=int, default=300, help="records searched for the --scale timing")
@@ -391,14 +398,15 @@ def main(argv: list[str] | None = None) -> int:
     site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
     organisation = Organisation.objects.create(name="Benchmark police", type=OrganisationType.POLICE)
 
-    records = generated_set.generate(args.base, seed=args.seed, names=args.names)
+    records = generated_set.generate(args.base, seed=args.seed, names=args.names, places=args.places)
     kinds = Counter(r.kind for r in records)
     started = time.perf_counter()
     mapping = {} if args.memory else generated_set.load(records, site=site, organisation=organisation)
     load_seconds = time.perf_counter() - started
     print(f"Database: {'none (--memory: blocking and scoring in memory)' if args.memory else where}")
     print(
-        f"Generated set (seed {args.seed}, {args.names} names): {len(records)} records = {kinds['original']} children, "
+        f"Generated set (seed {args.seed}, {args.names} names, places {args.places}): {len(records)} records = "
+        f"{kinds['original']} children, "
         f"{kinds['duplicate']} duplicates, {kinds['sibling']} siblings, {kinds['twin']} twins, "
         f"{kinds['namesake']} namesakes; "
         f"loaded with {ChildBlockingKey.objects.count()} blocking keys in {load_seconds:.1f} s"

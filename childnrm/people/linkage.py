@@ -52,7 +52,10 @@ How it works
    the other date; estimates. Twins (same family name and date of birth, another given name) are
    never shown, whatever else agrees. ADR 0028. An agreeing name gains or loses points by its own share of the
    children searched (`name_shares`, from the key counts the blocking reads), and beyond REGISTER_REFERENCE children
-   every score loses points for the size of the register (`register_prior`): ADR 0029, Amendment 4.
+   every score loses points for the size of the register (`register_prior`): ADR 0029, Amendment 4. Where the
+   child lives (the local authority) counts too: a shared area by how many of the children searched live there
+   (nothing at a site of one area; its holders are counted with the keys, `stored_keys`), another area against,
+   and nothing between brothers and sisters, who live together: ADR 0029, Amendment 6.
 3. **Measured** on a generated, labelled set (`bench/generated_set.py`, `bench/linkage_quality.py`):
    precision, recall and F1 at the threshold and candidate-generation time per record. On
    2,000 base children (3,172 records, 836 true pairs), same figures on SQLite and PostgreSQL:
@@ -111,6 +114,7 @@ from childnrm.kit import prepared
 from childnrm.people.linkage_scoring import (
     MATCH_THRESHOLD,
     MAX_CANDIDATES,
+    PLACE_KEY_PREFIX,
     YEAR_TOLERANCE,
     YEAR_TOLERANCE_ESTIMATED,
     Match,
@@ -123,8 +127,10 @@ from childnrm.people.linkage_scoring import (
     key_weight,
     max_candidates,
     name_shares,
+    place_shares,
     profile_from_values,
     review_threshold,
+    stored_keys,
 )
 from childnrm.people.models import (
     Child,
@@ -163,6 +169,11 @@ def profile_of(child: Child) -> Profile:
             (r.reference, r.aliases, r.estimated_age_years, r.submitted_at or r.created_at)
             for r in child.referrals.all()
         ],
+        local_authority=child.local_authority_id,
+        # the area's name for the words, when it was read with the child (keys need only its id)
+        local_authority_name=child.local_authority.name
+        if child.local_authority_id and Child.local_authority.is_cached(child)
+        else "",
     )
 
 
@@ -187,7 +198,7 @@ def blocking_keys_refresh(child_ids: Iterable[int]) -> int:
                 ChildBlockingKey(
                     child_id=child.pk, site_id=child.site_id, key=key, birth_year=year, birth_year_estimated=estimated
                 )
-                for key in sorted(blocking_keys(profile))
+                for key in sorted(stored_keys(profile))
             ]
         ChildBlockingKey.objects.filter(child_id__in=chunk).delete()
     ChildBlockingKey.objects.bulk_create(rows, batch_size=5000)
@@ -317,12 +328,20 @@ def key_counts(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, int]:
     return {k: n for k, n in counts.items() if n}
 
 
-def _name_shares(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, float]:
-    """The share of the sites' children holding each name key (names weigh by it: `linkage_scoring.name_shares`)."""
-    name_keys = [k for k in keys if k.startswith("n:")]
-    if not name_keys:
+def _shares(me: Profile, site_ids: Sequence[int]) -> dict[str, float]:
+    """The share of the sites' children holding each of this record's name keys and its area (they weigh by it:
+    `linkage_scoring.name_shares`, `place_shares`)."""
+    keys = [k for k in blocking_keys(me) if k.startswith("n:")] + ([me.place_key] if me.place_key else [])
+    if not keys:
         return {}
-    return name_shares(key_counts(name_keys, site_ids), site_children_total(site_ids))
+    return shares_of(key_counts(keys, site_ids), site_children_total(site_ids))
+
+
+def shares_of(counts: dict[str, int], total: int) -> dict[str, float]:
+    """Name keys' and areas' shares of `total` children, from their holders' counts."""
+    places = {k: n for k, n in counts.items() if k.startswith(PLACE_KEY_PREFIX)}
+    names = {k: n for k, n in counts.items() if k.startswith("n:")}
+    return name_shares(names, total) | place_shares(places, total)
 
 
 TRAINED_CACHE_KEY = "people.linkage.trained_weights"
@@ -370,12 +389,13 @@ def _trained_weights_read() -> TrainedWeights | None:
 def compare_children(a: Child, b: Child) -> Match:
     """Score two child records as the candidate search would (used to keep the evidence with a decision)."""
     prefetch_related_objects([a, b], _referrals_prefetch())
+    prefetch_related_objects([a, b], "local_authority")
     me = profile_of(a)
     total = site_children_total([a.site_id])
     return compare(
         me,
         profile_of(b),
-        common=_name_shares(blocking_keys(me), [a.site_id]),
+        common=_shares(me, [a.site_id]),
         trained=trained_weights(),
         searched=total,
     )
@@ -612,6 +632,8 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
             "date_of_birth_estimated",
             "sex",
             "nationalities",
+            "local_authority_id",
+            "local_authority__name",
             "referral__id",
             "referral__reference",
             "referral__aliases",
@@ -623,9 +645,9 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
     children: dict[int, tuple] = {}
     referrals: dict[int, list[tuple]] = {}
     for row in rows:
-        children.setdefault(row[0], row[:8])
-        if row[8] is not None:
-            reference, aliases, age, submitted_at, created_at = row[9:]
+        children.setdefault(row[0], row[:10])
+        if row[10] is not None:
+            reference, aliases, age, submitted_at, created_at = row[11:]
             referrals.setdefault(row[0], []).append((reference, aliases, age, submitted_at or created_at))
     return [
         profile_from_values(
@@ -638,6 +660,8 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
             sex=row[6],
             nationalities=row[7],
             referrals=referrals.get(pk, ()),
+            local_authority=row[8],
+            local_authority_name=row[9] or "",
         )
         for pk, row in children.items()
     ]
@@ -662,13 +686,14 @@ def candidates_for(
     found = Candidates()
     if not site_ids:
         return found
-    prefetch_related_objects([child], _referrals_prefetch())
+    prefetch_related_objects([child], _referrals_prefetch(), "local_authority")
     me = profile_of(child)
     keys = blocking_keys(me)
     if not keys:
         return found
     total = site_children_total(site_ids)
-    counts = key_counts(keys, site_ids)
+    # the area's holders are counted with the keys' (one query), to weigh a shared area; it finds no one
+    counts = key_counts(keys | ({me.place_key} if me.place_key else set()), site_ids)
     keys = {k for k in keys if counts.get(k)}
     if not keys:
         return found
@@ -685,8 +710,7 @@ def candidates_for(
     )
     if not ids:
         return found
-    name_counts = {k: n for k, n in counts.items() if k.startswith("n:")}
-    shares = name_shares(name_counts, total)
+    shares = shares_of(counts, total)
     trained = trained_weights()
     # With a threshold and the hand-set points, candidates are scored in points first (`PointsScorer`, the score
     # `compare` gives without its words), and only those reaching the threshold are compared with their evidence:

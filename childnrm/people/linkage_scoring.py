@@ -108,6 +108,18 @@ NATIONALITY_SHARED_COMMON = 0.3  # a shared British nationality says little: mos
 NATIONALITY_RELATED = 0.0
 NATIONALITY_DIFFERENT = -1.5
 COMMON_NATIONALITIES = frozenset({"GB"})
+# Where the child lives (the local authority a referral records). Agreement weighs by how many of the children
+# searched live there: log2(PLACE_KEPT / share), from nothing (a site of one area, where nearly all live) to
+# PLACE_SAME_MOST (a rarely shared area). PLACE_KEPT: the chance a later referral of the same child gives the same
+# area. Two areas recorded differently weigh PLACE_DIFFERENT: children move and are placed elsewhere, so this is
+# set for a child who moves between referrals one time in three (ADR 0029 amendment 6).
+PLACE_KEPT = 0.8
+PLACE_SAME_MOST = 4.0
+PLACE_DIFFERENT = -1.5
+PLACE_KEY_PREFIX = "la:"
+# A share is counted as if PLACE_SHARE_PRIOR_CHILDREN more children all lived in the area: until a register is large
+# enough to show how few live there, a shared area says nothing (at a site of one area, nearly all live in it).
+PLACE_SHARE_PRIOR_CHILDREN = 100
 # Nationalities often recorded for each other (border areas, shared language, new states).
 RELATED_NATIONALITIES = (
     frozenset({"ER", "ET"}),
@@ -505,6 +517,13 @@ class Profile:
     estimated_age: tuple[int, date] | None = None
     sex: str = ""
     nationalities: frozenset[str] = field(default_factory=frozenset)
+    # the local authority the child lives in: a key (PLACE_KEY_PREFIX + its id) and its name for the words
+    local_authority: str = ""
+    local_authority_name: str = ""
+
+    @property
+    def place_key(self) -> str:
+        return PLACE_KEY_PREFIX + self.local_authority if self.local_authority else ""
 
     @property
     def birth_year(self) -> tuple[int | None, bool]:
@@ -556,8 +575,11 @@ def profile_from_values(
     sex: str,
     nationalities: Iterable[str] | None,
     referrals: Iterable[tuple[str, Any, int | None, Any]] = (),
+    local_authority: Any = None,
+    local_authority_name: str = "",
 ) -> Profile:
-    """A profile from plain values; `referrals` are (reference, aliases, estimated age, when referred)."""
+    """A profile from plain values; `referrals` are (reference, aliases, estimated age, when referred);
+    `local_authority`, the id of the area the child lives in."""
     names = [make_name(given_names, family_name)]
     estimated_age = None
     for referral_reference, aliases, age, referred_at in referrals:
@@ -587,6 +609,8 @@ def profile_from_values(
         estimated_age=estimated_age if date_of_birth is None else None,
         sex=sex if sex in {"female", "male"} else "",
         nationalities=frozenset(str(n).upper() for n in (nationalities or []) if n),
+        local_authority=str(local_authority) if local_authority else "",
+        local_authority_name=local_authority_name or "",
     )
 
 
@@ -622,6 +646,13 @@ def blocking_keys(profile: Profile) -> set[str]:
         # (`x:MMDD:NYSIIS` as before for phonetic keys, so keys already stored stay valid; `x:MMDD:s:...`)
         keys |= {f"x:{low:02d}{high:02d}:{k[2:] if k.startswith('n:') else k}" for k in keys if k[:2] in {"n:", "s:"}}
     return {k[:KEY_MAX_LENGTH] for k in keys if len(k) > 2}
+
+
+def stored_keys(profile: Profile) -> set[str]:
+    """The keys kept for a record: its blocking keys, and its area (`Profile.place_key`). The area finds no
+    candidate (a search would join every child of a town); it is kept so that the count of its holders, read with
+    the others, weighs a shared area by how many live there."""
+    return blocking_keys(profile) | ({profile.place_key} if profile.place_key else set())
 
 
 def any_year(key: str) -> bool:
@@ -692,7 +723,7 @@ def _english(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Evidence:
-    feature: str  # "name", "date_of_birth", "sex", "nationality"
+    feature: str  # "name", "date_of_birth", "sex", "nationality", "local_authority"
     points: float
     text: str  # the detail, with the values compared ("Dates of birth 4 March 2011 and 3 April 2011: ...")
     # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped");
@@ -736,8 +767,8 @@ class Match:
 
     @property
     def in_words(self) -> list[str]:
-        """The evidence in plain words, date of birth first, then names, sex and nationality; no score."""
-        order = {"date_of_birth": 0, "name": 1, "sex": 2, "nationality": 3}
+        """The evidence in plain words, date of birth first, then names, sex, nationality and area; no score."""
+        order = {"date_of_birth": 0, "name": 1, "sex": 2, "nationality": 3, "local_authority": 4}
         ranked = sorted(self.evidence, key=lambda e: order.get(e.feature, 9))  # stable: names keep their order
         return list(dict.fromkeys(e.words for e in ranked if e.words))
 
@@ -1508,6 +1539,68 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
     )
 
 
+def place_points(share: float | None) -> float:
+    """Points for two records in the same area, held by `share` of the children searched (None: not counted, as
+    when keys are being rebuilt: no points, rather than points the register may not bear out)."""
+    if share is None:
+        return 0.0
+    return round(min(max(math.log2(PLACE_KEPT / max(share, 1e-9)), 0.0), PLACE_SAME_MOST), 2)
+
+
+def _compare_places(a: Profile, b: Profile, common: Mapping[str, float], *, family: bool = False) -> Evidence | None:
+    """Where the two children live. `family`: the names say brother or sister (`_NameResult.twins`), who live
+    together: then a shared area adds nothing."""
+    if not a.local_authority or not b.local_authority:
+        return None
+    area = a.local_authority_name or a.local_authority
+    if a.local_authority != b.local_authority:
+        return Evidence.of(
+            "local_authority",
+            PLACE_DIFFERENT,
+            say(
+                gettext_noop("Living in different areas: %(first)s and %(second)s"),
+                first=area,
+                second=b.local_authority_name or b.local_authority,
+            ),
+            "lives in another area",
+        )
+    share = common.get(a.place_key)
+    said = (
+        say(gettext_noop("Both living in %(area)s"), area=area)
+        if share is None
+        else say(
+            gettext_noop("Both living in %(area)s, where %(share)s of the children searched live"),
+            area=area,
+            share=_percent(share),
+        )
+    )
+    points = 0.0 if family else place_points(share)
+    # in plain words only when it counts: at a site of one area nearly every child lives there
+    return Evidence.of("local_authority", points, said, "same area" if points > 0 else "")
+
+
+def _trained_place(
+    e: Evidence, a: Profile, b: Profile, common: Mapping[str, float], trained: TrainedWeights, *, family: bool
+) -> Evidence:
+    """A trained model's points for the area: a shared one by its m against the area's share (as the hand-set points
+    weigh it, and as Splink adjusts a name by its frequency), another area by the model's weight."""
+    if a.local_authority != b.local_authority:
+        return _trained_points(e, "local_authority:different", trained)
+    weight, u = trained.weights.get("local_authority:same"), trained.u.get("local_authority:same")
+    share = common.get(a.place_key)
+    if family or weight is None or not u or share is None:
+        return e
+    points = round(min(max(math.log2(u * 2**weight / share), 0.0), PLACE_SAME_MOST), 2)  # m = u * 2^weight
+    return replace(e, points=points, words="same area" if points > 0 else "")
+
+
+def place_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
+    """The share of the children searched living in each area (`counts`: how many live there), counted as if
+    PLACE_SHARE_PRIOR_CHILDREN more children lived there too."""
+    prior = PLACE_SHARE_PRIOR_CHILDREN
+    return {key: (n + prior) / (max(total, 0) + prior) for key, n in counts.items() if n}
+
+
 def twins_cap_points(raw: float) -> float:
     """The points that bring a score of `raw` down to TWINS_CAP: rounded down to the hundredth, so that with pieces
     of more decimals (trained weights, name shares) the capped score never rounds up past the cap."""
@@ -1550,7 +1643,10 @@ def compare(
         if nationality is not None and nationality.points != NATIONALITY_RELATED:
             shared = "shared" if nationality.points > 0 else "different"
             nationality = _trained_points(nationality, f"nationality:{shared}", trained)
-    for found in (dates, sex, nationality):
+    place = _compare_places(a, b, common, family=best_name.twins)
+    if trained is not None and place is not None:
+        place = _trained_place(place, a, b, common, trained, family=best_name.twins)
+    for found in (dates, sex, nationality, place):
         if found is not None:
             evidence.append(found)
     if trained is not None and searched:
@@ -1657,7 +1753,10 @@ class PointsScorer:
         """The score; None if it is below `at_least` whatever the names (they are then not compared)."""
         a = self.a
         dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
+        place = _compare_places(a, b, self.common)  # before the names: a bound for `at_least` (see below)
         others = [e.points for e in (dates, sex, nationality) if e is not None]
+        if place is not None:
+            others.append(place.points)
         if self.prior:
             others.append(self.prior)
         if at_least is not None and sum(others) + NAME_POINTS_MOST < at_least:
@@ -1671,6 +1770,8 @@ class PointsScorer:
         near = dates is not None and a.date_of_birth != b.date_of_birth and dates.points > NEAR_DATE_OTHER_FAMILY
         if near and best.family_differs:
             others[0] = NEAR_DATE_OTHER_FAMILY  # the date is the first of the others (it is there: `near`)
+        if place is not None and best.twins and place.points > 0:
+            others[-1 - bool(self.prior)] = 0.0  # brothers and sisters live together (`_compare_places`)
         pieces = [*pieces, *others]
         raw = sum(pieces)
         score = round(raw, 2)

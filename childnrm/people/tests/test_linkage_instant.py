@@ -97,8 +97,9 @@ def test_the_number_of_children_of_a_large_register_is_kept_not_counted_each_sea
 
 
 def _blocked_pairs() -> tuple[list, dict[int, list[int]], dict[str, float]]:
-    """Profiles of a generated set (every kind of variation, aliases, swapped and regrouped names, twins), the
-    others each shares a blocking key with, and the shares of its name keys (common names weigh less, rare more)."""
+    """Profiles of a generated set (every kind of variation, aliases, swapped and regrouped names, twins, areas), the
+    others each shares a blocking key with, and the shares of its name keys (common names weigh less, rare more) and
+    of its areas."""
     from bench import generated_set
 
     # the uniform set: its commonest names are common enough in 400 records to weigh less (realistic ones, not yet)
@@ -112,6 +113,11 @@ def _blocked_pairs() -> tuple[list, dict[int, list[int]], dict[str, float]]:
         for a in held:
             others.setdefault(a, []).extend(b for b in held if b != a)
     shares = linkage_scoring.name_shares({k: len(h) for k, h in by_key.items() if k.startswith("n:")}, len(profiles))
+    areas: dict[str, int] = {}
+    for p in profiles:
+        if p.place_key:
+            areas[p.place_key] = areas.get(p.place_key, 0) + 1
+    shares |= linkage_scoring.place_shares(areas, len(profiles))  # a shared area weighs by how many live there
     return profiles, {a: sorted(set(bs)) for a, bs in others.items()}, shares
 
 
