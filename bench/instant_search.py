@@ -115,12 +115,16 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
     """COPY the records in as children of one site, with blocking keys; referrals where the profile needs them."""
     from bench import generated_set
     from childnrm.accounts.models import Organisation, OrganisationType, Site
-    from childnrm.people.linkage_scoring import blocking_keys
+    from childnrm.people.linkage_scoring import stored_keys
     from childnrm.referrals.models import Referral, ReferralStatus
 
     started = time.perf_counter()
     site = Site.objects.create(name="National register (benchmark)", slug="national-register")
     organisation = Organisation.objects.create(name="Benchmark police", type=OrganisationType.POLICE)
+    areas = {
+        code: Organisation.objects.create(name=f"Local authority {code}", type=OrganisationType.LOCAL_AUTHORITY).pk
+        for code in sorted({r.local_authority for r in records if r.local_authority})
+    }
     with _raw(db) as c, c.cursor() as cur:
         cur.execute("SET session_replication_role = replica")  # no per-row foreign key triggers while loading
         # Indexes of the key table are dropped during the COPY and built afterwards (a sort, not 10M inserts).
@@ -145,7 +149,8 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
         _copy(
             cur,
             "COPY people_child (id, reference, site_id, given_names, family_name, date_of_birth, "
-            "date_of_birth_estimated, sex, nationalities, created_at, updated_at, correspondence_language) FROM STDIN",
+            "date_of_birth_estimated, sex, nationalities, local_authority_id, created_at, updated_at, "
+            "correspondence_language) FROM STDIN",
             (
                 "\t".join(
                     _text(v)
@@ -159,6 +164,7 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
                         "t" if r.date_of_birth_estimated else "f",
                         r.sex,
                         json.dumps(list(r.nationalities)),
+                        areas.get(r.local_authority),
                         now,
                         now,
                         "",
@@ -173,10 +179,10 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
 
         def key_lines():
             for r in records:
-                profile = r.profile()
+                profile = service_profile(r, areas)
                 year, estimated = profile.birth_year
                 tail = f"\t{_text(year)}\t{'t' if estimated else 'f'}\n"
-                for key in sorted(blocking_keys(profile)):
+                for key in sorted(stored_keys(profile)):
                     yield f"{r.id}\t{site.pk}\t{_text(key)}{tail}"
 
         _copy(cur, f"COPY {table} (child_id, site_id, key, birth_year, birth_year_estimated) FROM STDIN", key_lines())
@@ -217,12 +223,20 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
         "seed": seed,
         "names": names,
         "site": site.pk,
+        "areas": areas,
         "seconds": round(time.perf_counter() - started),
     }
     with _raw(db) as c:
         c.execute(f"DELETE FROM {META_TABLE}")
         c.execute(f"INSERT INTO {META_TABLE} VALUES (%s)", [json.dumps(meta)])
     return meta
+
+
+def service_profile(record, areas: dict[str, int]):
+    """A record's profile as the service makes it of the loaded child: its area by the local authority's id."""
+    from dataclasses import replace
+
+    return replace(record, local_authority=str(areas.get(record.local_authority, ""))).profile()
 
 
 def _generated(records: int, seed: int, names: str) -> list:
@@ -476,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     # A running service holds the counts of the common keys (a few hundred at a million children), counted
     # once per COUNTS_CACHE_SECONDS: hold those of the sample, so that what is timed is the search itself.
     for rid in sample:
-        runs[-1].linkage.key_counts(blocking_keys(by_id[rid].profile()), site_ids)
+        profile = service_profile(by_id[rid], meta.get("areas", {}))
+        runs[-1].linkage.key_counts(blocking_keys(profile) | ({profile.place_key} - {""}), site_ids)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('people_childblockingkey'))")
         key_table_size = cursor.fetchone()[0]
