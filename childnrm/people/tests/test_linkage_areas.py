@@ -127,7 +127,7 @@ def test_the_area_is_said_in_welsh(settings):
         record("Yonas", "Tesfay", "7", "Caerdydd"), record("Yonas", "Tesfay", "8", "Abertawe", id=2), common={}
     )
     with translation.override("cy"):
-        assert reason(area_evidence(match)) == "Yn byw mewn ardaloedd gwahanol: Caerdydd a Abertawe"
+        assert reason(area_evidence(match)) == "Yn byw mewn ardaloedd gwahanol: Caerdydd; Abertawe"
 
 
 # The database ---------------------------------------------------------------------------------------
