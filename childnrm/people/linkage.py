@@ -300,31 +300,31 @@ def _counts_up_to(keys: Sequence[str], site_ids: Sequence[int], most: int) -> di
 def key_counts(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, int]:
     """How many of the sites' children hold each key (keys no child holds are left out).
 
-    One query counting each key up to COMMON_KEY_CHILDREN; a key held by more (a common name, 1 January of a
-    year) is then counted exactly, once per COUNTS_CACHE_SECONDS.
+    A key held by more than COMMON_KEY_CHILDREN (a common name, 1 January of a year, a town many children live in)
+    is counted exactly once per COUNTS_CACHE_SECONDS and its count kept; the others are counted in one query, each
+    up to COMMON_KEY_CHILDREN. A kept count is not counted again, even up to the limit: at a million children nearly
+    every search holds a common name or a large town, whose limited scans cost PostgreSQL time on every search
+    (docs/benchmarks.md, session 8).
     """
     keys = sorted(set(keys))
     if not keys or not site_ids:
         return {}
-    counts = _counts_up_to(keys, site_ids, COMMON_KEY_CHILDREN)
-    common = [k for k, n in counts.items() if n > COMMON_KEY_CHILDREN]
+    names = {k: _counts_cache_key("key:" + k, site_ids) for k in keys}
+    kept = cache.get_many(list(names.values()))  # only common keys' counts are kept
+    counts = {k: kept[names[k]] for k in keys if names[k] in kept}
+    rest = [k for k in keys if k not in counts]
+    if rest:
+        counts |= _counts_up_to(rest, site_ids, COMMON_KEY_CHILDREN)
+    common = [k for k in rest if counts[k] > COMMON_KEY_CHILDREN]
     if common:
-        names = {k: _counts_cache_key("key:" + k, site_ids) for k in common}
-        kept = cache.get_many(list(names.values()))
-        missing = [k for k in common if names[k] not in kept]
-        exact = (
-            dict(
-                ChildBlockingKey.objects.filter(site_id__in=site_ids, key__in=missing)
-                .values("key")
-                .annotate(n=Count("id"))
-                .values_list("key", "n")
-            )
-            if missing
-            else {}
+        exact = dict(
+            ChildBlockingKey.objects.filter(site_id__in=site_ids, key__in=common)
+            .values("key")
+            .annotate(n=Count("id"))
+            .values_list("key", "n")
         )
         cache.set_many({names[k]: n for k, n in exact.items()}, COUNTS_CACHE_SECONDS)
-        for k in common:
-            counts[k] = kept.get(names[k], exact.get(k, counts[k]))
+        counts |= exact
     return {k: n for k, n in counts.items() if n}
 
 

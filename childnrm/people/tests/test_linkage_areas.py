@@ -213,3 +213,22 @@ def test_with_a_trained_model_a_shared_area_weighs_its_m_against_the_areas_share
     assert area_evidence(compare(a, b, common={"la:7": 0.001}, trained=trained)).points == PLACE_SAME_MOST
     moved = compare(a, record("Yonas", "Tesfay", "8", id=2), trained=trained)
     assert area_evidence(moved).points == -1.1
+
+
+def test_the_coordinator_reads_where_both_children_live_on_the_possible_matches_page(client_as, site: Site):
+    from childnrm.accounts.models import Role
+
+    leeds, kent = _area("Leeds"), _area("Kent")
+    first = Child.objects.create(
+        site=site, given_names="Ardit", family_name="Krasniqi", date_of_birth=date(2011, 3, 4), local_authority=leeds
+    )
+    second = Child.objects.create(
+        site=site, given_names="Ardit", family_name="Krasniqui", date_of_birth=date(2011, 4, 3), local_authority=leeds
+    )
+    moved = Child.objects.create(
+        site=site, given_names="Ardit", family_name="Krasniqi", date_of_birth=date(2011, 3, 4), local_authority=kent
+    )
+    body = client_as(Role.COORDINATOR).get(f"/children/{second.reference}/possible-matches/").content.decode()
+    assert f'id="match-{first.reference}"' in body and f'id="match-{moved.reference}"' in body
+    assert "Both living in Leeds" in body
+    assert "Living in different areas: Leeds and Kent" in body

@@ -41,6 +41,25 @@ def test_a_small_register_is_searched_whole_and_nothing_is_held_back(site):
     assert found.more_than_shown is False
 
 
+def test_a_kept_count_of_a_common_key_is_not_counted_again(site, monkeypatch, django_assert_num_queries):
+    # At a million children every search holds a few common keys (Nguyen, 1 January, a large town): their counts are
+    # kept for a few minutes, and a search in that time counts only its other keys.
+    for i in range(4):
+        make_child(site, f"Kiflomx{i}", "Weldezion", date(2011, 2, 1 + i))
+    make_child(site, "Habtezghi", "Ghebreyesus", date(2011, 5, 17))
+    monkeypatch.setattr(linkage, "COMMON_KEY_CHILDREN", 3)
+    common, rare = "n:" + linkage_scoring.sound_key("weldezion"), "n:" + linkage_scoring.sound_key("habtezghi")
+    with django_assert_num_queries(2):  # each counted up to the limit; then the common one exactly
+        assert linkage.key_counts([common, rare], [site.pk]) == {common: 4, rare: 1}
+    make_child(site, "Habtezghi", "Weldezion", date(2011, 5, 18))
+    with django_assert_num_queries(1):  # the rare key only: the common key's count is the one kept
+        assert linkage.key_counts([common, rare], [site.pk]) == {common: 4, rare: 2}
+    with django_assert_num_queries(0):
+        assert linkage.key_counts([common], [site.pk]) == {common: 4}
+    cache.clear()  # kept for COUNTS_CACHE_SECONDS: then counted again
+    assert linkage.key_counts([common], [site.pk]) == {common: 5}
+
+
 def test_a_common_key_is_counted_exactly_and_adds_its_weight_without_being_read_whole(site, monkeypatch):
     # Seven children hold the family name; with the limit at 3 it is a common key, like Nguyen among a million.
     namesakes = [make_child(site, f"Kiflomx{i}", "Weldezion", date(2011, 2, 1 + i)) for i in range(5)]
