@@ -1129,6 +1129,12 @@ def database_search(mapping: dict[int, int], site_ids: list[int]) -> Callable[[G
     return search
 
 
+def area_shares(profiles: Collection[linkage_scoring.Profile]) -> dict[str, float]:
+    """The share of these records living in each area, as the search counts it from the area keys."""
+    counts = Counter(p.place_key for p in profiles if p.place_key)
+    return linkage_scoring.place_shares(counts, len(profiles))
+
+
 def memory_search(
     records: list[GeneratedRecord], *, trained: linkage_scoring.TrainedWeights | None = None
 ) -> Callable[[GeneratedRecord], list]:
@@ -1146,8 +1152,7 @@ def memory_search(
     counts = {k: len(v) for k, v in index.items()}
     total = len(records)
     shares = linkage_scoring.name_shares({k: n for k, n in counts.items() if k.startswith("n:")}, total)
-    places = Counter(p.place_key for p in profiles.values() if p.place_key)
-    shares |= linkage_scoring.place_shares(places, total)
+    shares |= area_shares(profiles.values())
     cap = linkage_scoring.max_candidates(total)
 
     def search(record: GeneratedRecord) -> list[tuple[int, float]]:

@@ -475,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
 
-    from childnrm.people.linkage_scoring import blocking_keys
+    from childnrm.people.linkage_scoring import stored_keys
     from childnrm.people.models import Child
 
     runs = [_Timings(_module(args.module), args.module or "childnrm/people/linkage.py")]
@@ -491,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     # once per COUNTS_CACHE_SECONDS: hold those of the sample, so that what is timed is the search itself.
     for rid in sample:
         profile = service_profile(by_id[rid], meta.get("areas", {}))
-        runs[-1].linkage.key_counts(blocking_keys(profile) | ({profile.place_key} - {""}), site_ids)
+        runs[-1].linkage.key_counts(stored_keys(profile), site_ids)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('people_childblockingkey'))")
         key_table_size = cursor.fetchone()[0]

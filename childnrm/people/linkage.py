@@ -331,7 +331,7 @@ def key_counts(keys: Iterable[str], site_ids: Sequence[int]) -> dict[str, int]:
 def _shares(me: Profile, site_ids: Sequence[int]) -> dict[str, float]:
     """The share of the sites' children holding each of this record's name keys and its area (they weigh by it:
     `linkage_scoring.name_shares`, `place_shares`)."""
-    keys = [k for k in blocking_keys(me) if k.startswith("n:")] + ([me.place_key] if me.place_key else [])
+    keys = [k for k in stored_keys(me) if k.startswith(("n:", PLACE_KEY_PREFIX))]
     if not keys:
         return {}
     return shares_of(key_counts(keys, site_ids), site_children_total(site_ids))
@@ -692,8 +692,7 @@ def candidates_for(
     if not keys:
         return found
     total = site_children_total(site_ids)
-    # the area's holders are counted with the keys' (one query), to weigh a shared area; it finds no one
-    counts = key_counts(keys | ({me.place_key} if me.place_key else set()), site_ids)
+    counts = key_counts(stored_keys(me), site_ids)  # the area's holders too, to weigh it; the area finds no one
     keys = {k for k in keys if counts.get(k)}
     if not keys:
         return found

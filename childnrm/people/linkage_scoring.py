@@ -112,13 +112,15 @@ COMMON_NATIONALITIES = frozenset({"GB"})
 # searched live there: log2(PLACE_KEPT / share), from nothing (a site of one area, where nearly all live) to
 # PLACE_SAME_MOST (a rarely shared area). PLACE_KEPT: the chance a later referral of the same child gives the same
 # area. Two areas recorded differently weigh PLACE_DIFFERENT: children move and are placed elsewhere, so this is
-# set for a child who moves between referrals one time in three (ADR 0029 amendment 6).
+# set for a child who moves between referrals one time in three (ADR 0029 amendment 6). A trained model has no
+# weights for the area: the national sweep leaves it out (it would pull brothers and sisters together there).
 PLACE_KEPT = 0.8
 PLACE_SAME_MOST = 4.0
 PLACE_DIFFERENT = -1.5
 PLACE_KEY_PREFIX = "la:"
-# A share is counted as if PLACE_SHARE_PRIOR_CHILDREN more children all lived in the area: until a register is large
-# enough to show how few live there, a shared area says nothing (at a site of one area, nearly all live in it).
+# The share weighed is counted as if PLACE_SHARE_PRIOR_CHILDREN more children all lived in the area: until a register
+# is large enough to show how few live there, a shared area says nothing (at a site of one area, nearly all live in
+# it). The coordinator reads the share itself.
 PLACE_SHARE_PRIOR_CHILDREN = 100
 # Nationalities often recorded for each other (border areas, shared language, new states).
 RELATED_NATIONALITIES = (
@@ -1539,15 +1541,20 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
     )
 
 
-def place_points(share: float | None) -> float:
-    """Points for two records in the same area, held by `share` of the children searched (None: not counted, as
-    when keys are being rebuilt: no points, rather than points the register may not bear out)."""
+def place_points(share: float | None, searched: int | None = None) -> float:
+    """Points for two records in the same area, where `share` of the `searched` children live (None: not counted, as
+    while keys are being rebuilt: no points, rather than points the register may not bear out)."""
     if share is None:
         return 0.0
+    if searched is not None:
+        prior = PLACE_SHARE_PRIOR_CHILDREN
+        share = (share * searched + prior) / (searched + prior)
     return round(min(max(math.log2(PLACE_KEPT / max(share, 1e-9)), 0.0), PLACE_SAME_MOST), 2)
 
 
-def _compare_places(a: Profile, b: Profile, common: Mapping[str, float], *, family: bool = False) -> Evidence | None:
+def _compare_places(
+    a: Profile, b: Profile, common: Mapping[str, float], *, searched: int | None, family: bool = False
+) -> Evidence | None:
     """Where the two children live. `family`: the names say brother or sister (`_NameResult.twins`), who live
     together: then a shared area adds nothing."""
     if not a.local_authority or not b.local_authority:
@@ -1574,31 +1581,14 @@ def _compare_places(a: Profile, b: Profile, common: Mapping[str, float], *, fami
             share=_percent(share),
         )
     )
-    points = 0.0 if family else place_points(share)
+    points = 0.0 if family else place_points(share, searched)
     # in plain words only when it counts: at a site of one area nearly every child lives there
     return Evidence.of("local_authority", points, said, "same area" if points > 0 else "")
 
 
-def _trained_place(
-    e: Evidence, a: Profile, b: Profile, common: Mapping[str, float], trained: TrainedWeights, *, family: bool
-) -> Evidence:
-    """A trained model's points for the area: a shared one by its m against the area's share (as the hand-set points
-    weigh it, and as Splink adjusts a name by its frequency), another area by the model's weight."""
-    if a.local_authority != b.local_authority:
-        return _trained_points(e, "local_authority:different", trained)
-    weight, u = trained.weights.get("local_authority:same"), trained.u.get("local_authority:same")
-    share = common.get(a.place_key)
-    if family or weight is None or not u or share is None:
-        return e
-    points = round(min(max(math.log2(u * 2**weight / share), 0.0), PLACE_SAME_MOST), 2)  # m = u * 2^weight
-    return replace(e, points=points, words="same area" if points > 0 else "")
-
-
 def place_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
-    """The share of the children searched living in each area (`counts`: how many live there), counted as if
-    PLACE_SHARE_PRIOR_CHILDREN more children lived there too."""
-    prior = PLACE_SHARE_PRIOR_CHILDREN
-    return {key: (n + prior) / (max(total, 0) + prior) for key, n in counts.items() if n}
+    """The share of the `total` children searched living in each area (`counts`: how many live there)."""
+    return {key: n / max(total, 1) for key, n in counts.items() if n}
 
 
 def twins_cap_points(raw: float) -> float:
@@ -1643,9 +1633,7 @@ def compare(
         if nationality is not None and nationality.points != NATIONALITY_RELATED:
             shared = "shared" if nationality.points > 0 else "different"
             nationality = _trained_points(nationality, f"nationality:{shared}", trained)
-    place = _compare_places(a, b, common, family=best_name.twins)
-    if trained is not None and place is not None:
-        place = _trained_place(place, a, b, common, trained, family=best_name.twins)
+    place = _compare_places(a, b, common, searched=searched, family=best_name.twins)  # hand-set, trained or not
     for found in (dates, sex, nationality, place):
         if found is not None:
             evidence.append(found)
@@ -1745,7 +1733,7 @@ class PointsScorer:
     """
 
     def __init__(self, a: Profile, *, common: Mapping[str, float] | None = None, searched: int | None = None) -> None:
-        self.a, self.common = a, common or {}
+        self.a, self.common, self.searched = a, common or {}, searched
         self.prior = register_prior(searched)
         self._parts: dict[tuple, _PartPoints | None] = {}
 
@@ -1753,8 +1741,9 @@ class PointsScorer:
         """The score; None if it is below `at_least` whatever the names (they are then not compared)."""
         a = self.a
         dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
-        place = _compare_places(a, b, self.common)  # before the names: a bound for `at_least` (see below)
+        place = _compare_places(a, b, self.common, searched=self.searched)  # siblings' points zeroed below
         others = [e.points for e in (dates, sex, nationality) if e is not None]
+        at_place = len(others)
         if place is not None:
             others.append(place.points)
         if self.prior:
@@ -1771,7 +1760,7 @@ class PointsScorer:
         if near and best.family_differs:
             others[0] = NEAR_DATE_OTHER_FAMILY  # the date is the first of the others (it is there: `near`)
         if place is not None and best.twins and place.points > 0:
-            others[-1 - bool(self.prior)] = 0.0  # brothers and sisters live together (`_compare_places`)
+            others[at_place] = 0.0  # brothers and sisters live together (`_compare_places`)
         pieces = [*pieces, *others]
         raw = sum(pieces)
         score = round(raw, 2)

@@ -66,7 +66,6 @@ def splink_row(profile: Profile, *, site_id: int | None = None) -> dict[str, Any
         "birth_year": year,
         "sex": profile.sex or None,
         "nationalities": sorted(profile.nationalities) or None,
-        "local_authority": profile.local_authority or None,
     }
 
 
@@ -150,7 +149,7 @@ DETERMINISTIC_RULES = (
 DETERMINISTIC_RECALL = 0.7
 # EM blocking rules: each trains the comparisons it does not fix.
 TRAINING_RULES = (
-    "l.given_said = r.given_said AND l.family_said = r.family_said",  # trains date of birth, sex, nationality, area
+    "l.given_said = r.given_said AND l.family_said = r.family_said",  # trains date of birth, sex, nationality
     # trains the names. Not on placeholder dates: at 100,000 records the 1 January blocks alone gave millions
     # of pairs, most of them different children, and EM did not converge in 20 iterations (725 s).
     "l.dob = r.dob AND NOT l.dob_placeholder AND NOT r.dob_placeholder",
@@ -169,9 +168,9 @@ def settings() -> dict[str, Any]:
             _simple_comparison(
                 "nationality", "nationalities", "shared", "list_has_any(nationalities_l, nationalities_r)"
             ),
-            # the area the child lives in; the search weighs agreement by how many live there (its u against the
-            # area's share, `linkage_scoring._compare_places`), as the names are weighed by their frequency
-            _simple_comparison("local_authority", "local_authority", "same", "local_authority_l = local_authority_r"),
+            # Not where the child lives (ADR 0029 amendment 6): the sweep's pairs are told to other sites, and here,
+            # without the per-referral search's brothers-and-sisters rule, a shared area pulled siblings together
+            # (twins at probability 0.5: 39.7% -> 82.6% of the 20,000 set). The search weighs the area itself.
         ],
         "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in SWEEP_BLOCKING_RULES],
         "additional_columns_to_retain": ["site_id"],

@@ -13,10 +13,13 @@ def add_area_keys(apps, schema_editor) -> None:
     key = apps.get_model("people", "ChildBlockingKey")
     child = apps.get_model("people", "Child")
     quote = schema_editor.connection.ops.quote_name
+    keys, children = quote(key._meta.db_table), quote(child._meta.db_table)
+    area = "'la:' || CAST(c.local_authority_id AS VARCHAR(20))"
+    # Not a key a child already has (one saved by the new code before this ran): one row per child and key.
     schema_editor.execute(
-        f"INSERT INTO {quote(key._meta.db_table)} (child_id, site_id, {quote('key')}, birth_year, "  # noqa: S608
-        f"birth_year_estimated) SELECT id, site_id, 'la:' || CAST(local_authority_id AS VARCHAR(20)), NULL, %s "
-        f"FROM {quote(child._meta.db_table)} WHERE local_authority_id IS NOT NULL",
+        f"INSERT INTO {keys} (child_id, site_id, {quote('key')}, birth_year, birth_year_estimated) "  # noqa: S608
+        f"SELECT c.id, c.site_id, {area}, NULL, %s FROM {children} c WHERE c.local_authority_id IS NOT NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.child_id = c.id AND k.{quote('key')} = {area})",
         [False],
     )
 

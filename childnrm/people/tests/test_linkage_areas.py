@@ -8,7 +8,6 @@ and sisters, who live together, gain nothing from it.
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import pytest
@@ -22,7 +21,6 @@ from childnrm.people.linkage_reasons import reason
 from childnrm.people.linkage_scoring import (
     PLACE_DIFFERENT,
     PLACE_SAME_MOST,
-    TWINS_CAP,
     compare,
     place_points,
     place_shares,
@@ -88,12 +86,13 @@ def test_an_area_most_of_the_children_searched_live_in_adds_nothing_and_is_left_
 
 
 def test_a_small_register_says_nothing_of_an_area():
-    # Two children, both in the area: a share counted as if a hundred more lived there, not "2 of 2" nor "rare".
-    share = place_shares({"la:7": 2}, 2)["la:7"]
-    assert share == 1.0 and place_points(share) == 0
+    # Two children searched, one of them in the area: weighed as if a hundred more lived there, not as "rare".
+    share = place_shares({"la:7": 1}, 2)["la:7"]
+    assert share == 0.5 and place_points(share, searched=2) == 0
     # At a national register, an area few live in is told apart from one many live in.
     national = place_shares({"la:7": 40, "la:8": 20_000}, 100_000)
-    assert place_points(national["la:7"]) == PLACE_SAME_MOST > place_points(national["la:8"]) > 0
+    assert national == {"la:7": 0.0004, "la:8": 0.2}  # what the coordinator reads
+    assert place_points(national["la:7"], 100_000) == PLACE_SAME_MOST > place_points(national["la:8"], 100_000) > 0
 
 
 def test_another_area_counts_against_and_an_unrecorded_one_says_nothing():
@@ -108,16 +107,21 @@ def test_another_area_counts_against_and_an_unrecorded_one_says_nothing():
 
 
 def test_brothers_and_sisters_gain_nothing_from_living_together():
-    shares = {"la:7": 0.004}
-    twin = record("Semere", "Tesfay", "7", id=2)
-    brother = record("Semere", "Tesfay", "7", id=3, date_of_birth=date(2013, 6, 20))
-    for other in (twin, brother):
-        match = compare(record("Yonas", "Tesfay", "7"), other, common=shares)
-        assert area_evidence(match).points == 0
-    assert compare(record("Yonas", "Tesfay", "7"), twin, common=shares).score <= TWINS_CAP
-    # what the search scores in points only is the same
-    scorer = linkage_scoring.PointsScorer(record("Yonas", "Tesfay", "7"), common=shares)
-    assert scorer.score(brother) == compare(record("Yonas", "Tesfay", "7"), brother, common=shares).score
+    shares, searched = {"la:7": 0.004}, 4 * linkage_scoring.REGISTER_REFERENCE  # a register with its prior
+    yonas = record("Yonas", "Tesfay", "7")
+    brother = record("Semere", "Tesfay", "7", id=3, date_of_birth=date(2011, 3, 14))
+    apart = record("Semere", "Tesfay", id=3, date_of_birth=date(2011, 3, 14))  # the same, area not recorded
+    match = compare(yonas, brother, common=shares, searched=searched)
+    assert area_evidence(match).points == 0 and "same area" not in match.in_words
+    assert match.score == compare(yonas, apart, common=shares, searched=searched).score
+    # what the search scores in points only is the same, with the register's prior after the area
+    scorer = linkage_scoring.PointsScorer(yonas, common=shares, searched=searched)
+    assert linkage_scoring.register_prior(searched) < 0
+    assert scorer.score(brother) == match.score
+    # the same names in another child's record do count the area
+    again = record("Yonas", "Tesfay", "7", id=4, date_of_birth=date(2011, 3, 14))
+    assert area_evidence(compare(yonas, again, common=shares, searched=searched)).points == PLACE_SAME_MOST
+    assert scorer.score(again) == compare(yonas, again, common=shares, searched=searched).score
 
 
 def test_the_area_is_said_in_welsh(settings):
@@ -171,10 +175,9 @@ def test_a_search_weighs_a_shared_area_by_how_many_of_the_sites_children_live_th
     )
     found = {c.child.pk: c.match for c in linkage.candidates_for(child, site_ids=[site.pk], threshold=None)}
     total = Child.objects.filter(site=site).count()
-    share = place_shares({"la:x": 2}, total)["la:x"]
     area = area_evidence(found[again.pk])
-    assert area.points == place_points(share) > 0
-    assert area.text.startswith("Both living in Rhondda Cynon Taf, where ")
+    assert area.points == place_points(2 / total, total) > 0
+    assert area.text == f"Both living in Rhondda Cynon Taf, where {100 * 2 / total:.2g}% of the children searched live"
     assert area_evidence(found[elsewhere.pk]).points == PLACE_DIFFERENT
     assert area_evidence(found[elsewhere.pk]).text == "Living in different areas: Rhondda Cynon Taf and Northbridge"
     # the evidence kept with a decision is the same
@@ -190,29 +193,31 @@ def test_the_migration_keeps_the_area_of_children_recorded_before_it(site: Site)
     executor.migrate([("people", "0014_child_accepted_here_since")])
     try:
         assert not ChildBlockingKey.objects.filter(key__startswith="la:").exists()
+        # a key the new code saved before the migration ran is kept, not written twice
+        ChildBlockingKey.objects.create(child=with_area, site=site, key=f"la:{leeds.pk}", birth_year=None)
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
-    assert f"la:{leeds.pk}" in _keys(with_area)
+    assert ChildBlockingKey.objects.filter(child=with_area, key=f"la:{leeds.pk}").count() == 1
     assert not {k for k in _keys(without) if k.startswith("la:")}
 
 
-def test_with_a_trained_model_a_shared_area_weighs_its_m_against_the_areas_share():
-    # Splink estimates m and u of "same area" over all areas; the search weighs the area shared by how many live
-    # there, as it weighs a name by its frequency: log2(m / share), within the same bounds as the hand-set points.
-    m, u = 0.8, 0.05
+def test_with_a_trained_model_the_area_keeps_its_hand_set_points():
+    # The national sweep's model has no area (it would pull brothers and sisters together there): the search weighs
+    # the area itself, trained weights or not.
     trained = linkage_scoring.TrainedWeights(
-        weights={"local_authority:same": math.log2(m / u), "local_authority:different": -1.1},
-        u={"local_authority:same": u},
-        probability_two_random_records_match=0.001,
-        records=1000,
+        weights={"sex:same": 0.4}, u={}, probability_two_random_records_match=0.001, records=1000
     )
     a, b = record("Yonas", "Tesfay", "7"), record("Yonas", "Tesfay", "7", id=2)
-    assert area_evidence(compare(a, b, common={"la:7": 0.4}, trained=trained)).points == 1.0  # log2(0.8 / 0.4)
-    assert area_evidence(compare(a, b, common={"la:7": 0.001}, trained=trained)).points == PLACE_SAME_MOST
-    moved = compare(a, record("Yonas", "Tesfay", "8", id=2), trained=trained)
-    assert area_evidence(moved).points == -1.1
+    for common in ({"la:7": 0.4}, {"la:7": 0.001}):
+        assert (
+            area_evidence(compare(a, b, common=common, trained=trained, searched=100_000)).points
+            == place_points(common["la:7"], 100_000)
+            > 0
+        )
+    moved = compare(a, record("Yonas", "Tesfay", "8", id=2), trained=trained, searched=100_000)
+    assert area_evidence(moved).points == PLACE_DIFFERENT
 
 
 def test_the_coordinator_reads_where_both_children_live_on_the_possible_matches_page(client_as, site: Site):

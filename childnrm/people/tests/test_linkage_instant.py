@@ -132,11 +132,7 @@ def _blocked_pairs() -> tuple[list, dict[int, list[int]], dict[str, float]]:
         for a in held:
             others.setdefault(a, []).extend(b for b in held if b != a)
     shares = linkage_scoring.name_shares({k: len(h) for k, h in by_key.items() if k.startswith("n:")}, len(profiles))
-    areas: dict[str, int] = {}
-    for p in profiles:
-        if p.place_key:
-            areas[p.place_key] = areas.get(p.place_key, 0) + 1
-    shares |= linkage_scoring.place_shares(areas, len(profiles))  # a shared area weighs by how many live there
+    shares |= generated_set.area_shares(profiles)  # a shared area weighs by how many live there
     return profiles, {a: sorted(set(bs)) for a, bs in others.items()}, shares
 
 
@@ -151,7 +147,7 @@ def test_names_never_add_more_than_the_bound_that_lets_the_search_skip_comparing
         for b in bs:
             x, y = profiles[a], profiles[b]
             score = linkage_scoring.compare(x, y, common=shares).score
-            without_names = linkage_scoring.compare(replace(x, names=()), replace(y, names=())).score
+            without_names = linkage_scoring.compare(replace(x, names=()), replace(y, names=()), common=shares).score
             assert score <= without_names + linkage_scoring.NAME_POINTS_MOST, (x, y)
 
 
@@ -166,15 +162,21 @@ def test_points_only_scoring_is_the_score_compare_gives():
     assert linkage_scoring.register_prior(searched) < 0
     threshold = linkage_scoring.MATCH_THRESHOLD
     reached = 0
+    areas = {"counted": 0, "siblings": 0}  # pairs whose shared area counts, and siblings' (zeroed)
     for a, bs in others.items():
         points = linkage_scoring.PointsScorer(profiles[a], common=shares, searched=searched)
         for b in bs:
-            expected = linkage_scoring.compare(profiles[a], profiles[b], common=shares, searched=searched).score
+            match = linkage_scoring.compare(profiles[a], profiles[b], common=shares, searched=searched)
+            expected = match.score
             assert points.score(profiles[b]) == expected, (profiles[a], profiles[b])
             at_least = points.score(profiles[b], at_least=threshold)
             assert at_least == expected if at_least is not None else expected < threshold
             reached += expected >= threshold
+            area = next((e for e in match.evidence if e.feature == "local_authority"), None)
+            if area is not None and profiles[a].local_authority == profiles[b].local_authority:
+                areas["counted" if area.points > 0 else "siblings"] += 1
     assert reached > 100
+    assert areas["counted"] > 100 and areas["siblings"] > 10  # both ways of scoring an area were checked
 
 
 def test_with_a_threshold_the_same_candidates_are_shown_as_when_all_are_scored(site):
