@@ -388,8 +388,7 @@ def _trained_weights_read() -> TrainedWeights | None:
 
 def compare_children(a: Child, b: Child) -> Match:
     """Score two child records as the candidate search would (used to keep the evidence with a decision)."""
-    prefetch_related_objects([a, b], _referrals_prefetch())
-    prefetch_related_objects([a, b], "local_authority")
+    prefetch_related_objects([a, b], _referrals_prefetch(), "local_authority")
     me = profile_of(a)
     total = site_children_total([a.site_id])
     return compare(
