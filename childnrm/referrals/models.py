@@ -115,6 +115,11 @@ class Referral(models.Model):
     languages = models.JSONField(default=list, blank=True)  # ISO 639
     interpreter_needed = models.BooleanField(null=True, blank=True)
     ethnicity = models.CharField(max_length=40, blank=True)
+    # Identifiers the referrer knows (issue 15, ADR 0029 amendment 7): the Home Office's form asks for the child's
+    # Home Office references ("type of reference, reference number or both", kept as written), and a child known to
+    # health has an NHS number (10 digits, kept without spaces). The search compares them (linkage_scoring).
+    home_office_reference = models.CharField(max_length=200, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
     address = models.TextField(blank=True)
     residence_local_authority = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
