@@ -454,6 +454,8 @@ class GeneratedRecord:
     corruptions: tuple[str, ...] = field(default=())
     related: int = 0  # for a sibling, twin or namesake: the cluster of the child it was made from
     local_authority: str = ""  # where the child lives ("" not recorded): `_Places`
+    nhs_number: str = ""  # as the referral gives them ("" not given): `_Identifiers`
+    home_office_reference: str = ""
 
     def profile(self, *, id: int | None = None, reference: str = "") -> linkage_scoring.Profile:
         names = [linkage_scoring.make_name(self.given_names, self.family_name)]
@@ -472,6 +474,7 @@ class GeneratedRecord:
             sex=self.sex if self.sex in {"male", "female"} else "",
             nationalities=frozenset(self.nationalities),
             local_authority=self.local_authority,
+            identifiers=linkage_scoring.identifier_keys([self.nhs_number], [self.home_office_reference]),
         )
 
 
@@ -557,6 +560,94 @@ class _Places:
         if self.kept is None:
             return ""
         return of if of and self.rng.random() < PLACE_SIBLINGS_TOGETHER else self.draw(nationalities)
+
+
+# Identifiers the referral gives (issue 15, ADR 0029 amendment 7). No published figure says how often a referral of a
+# child carries an NHS number or a Home Office reference, so these are assumptions, stated here and varied by
+# `--identifiers`:
+# - every British child holds an NHS number, and a child of another nationality holds one with chance
+#   NHS_HELD_ARRIVED (registered with a doctor since arriving); a child of another nationality holds a Home Office
+#   reference with chance HOME_OFFICE_HELD (most referred children who arrived alone claim asylum), and a second
+#   reference of another kind (a port reference) with chance HOME_OFFICE_SECOND_HELD;
+# - each referral gives the NHS number a child holds with chance `nhs` and the Home Office reference with chance
+#   `home_office` (IDENTIFIER_MODELS: "given", half of each in "few", none in "none");
+# - a Home Office reference given is the child's second one with chance HOME_OFFICE_OTHER_KIND, and mistyped (a digit)
+#   with chance HOME_OFFICE_MISTYPED; an NHS number given is another child's valid number with chance NHS_WRONG (the
+#   form checks the check digit, so a typing slip is mostly refused);
+# - a brother or sister (twins too) shares the family's Home Office reference with chance HOME_OFFICE_FAMILY, and holds
+#   their own NHS number; a namesake holds their own of each.
+# The draws come from a random stream of their own, as the areas' do: `--identifiers none` is the set without them,
+# draw for draw.
+NHS_HELD_ARRIVED = 0.4
+HOME_OFFICE_HELD = 0.9
+HOME_OFFICE_SECOND_HELD = 0.3
+HOME_OFFICE_OTHER_KIND = 0.10
+HOME_OFFICE_MISTYPED = 0.05
+NHS_WRONG = 0.01
+HOME_OFFICE_FAMILY = 0.5
+IDENTIFIERS_GIVEN = {"given": (0.5, 0.6), "few": (0.25, 0.3), "none": (0.0, 0.0)}  # (nhs, home_office)
+IDENTIFIER_MODELS = tuple(IDENTIFIERS_GIVEN)
+
+
+def nhs_check_digit(nine: str) -> int | None:
+    """The NHS number's modulus 11 check digit for its first nine digits (None: no valid number has them)."""
+    check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(nine)) % 11
+    return None if check == 10 else check % 11
+
+
+class _Identifiers:
+    def __init__(self, seed: int, given: tuple[float, float]) -> None:
+        self.rng = random.Random(f"identifiers-{seed}")
+        self.nhs_given, self.home_office_given = given
+        self.held: dict[int, tuple[str, tuple[str, ...]]] = {}  # cluster: (NHS number, Home Office references)
+
+    def nhs_number(self) -> str:
+        while True:
+            nine = f"{self.rng.randrange(10**9):09d}"
+            check = nhs_check_digit(nine)
+            if check is not None:
+                return nine + str(check)
+
+    def home_office_reference(self) -> str:
+        return f"{self.rng.choice('ABHS')}{self.rng.randrange(10**7):07d}"
+
+    def hold(self, cluster: int, nationalities: tuple[str, ...], family: str = "") -> None:
+        """What a new child holds; `family`: the Home Office reference of a brother or sister's family claim."""
+        rng = self.rng
+        british = "GB" in nationalities
+        nhs = self.nhs_number() if british or rng.random() < NHS_HELD_ARRIVED else ""
+        references: tuple[str, ...] = ()
+        if not british and rng.random() < HOME_OFFICE_HELD:
+            own = family if family and rng.random() < HOME_OFFICE_FAMILY else self.home_office_reference()
+            second = f"EDD/{rng.randrange(10**7):07d}" if rng.random() < HOME_OFFICE_SECOND_HELD else ""
+            references = (own, second) if second else (own,)
+        self.held[cluster] = (nhs, references)
+
+    def given(self, cluster: int) -> dict[str, str]:
+        """The identifiers one referral of the child gives."""
+        rng = self.rng
+        nhs, references = self.held[cluster]
+        given = {"nhs_number": "", "home_office_reference": ""}
+        if nhs and rng.random() < self.nhs_given:
+            wrong = rng.random() < NHS_WRONG
+            number = self.nhs_number() if wrong else nhs
+            given["nhs_number"] = f"{number[:3]} {number[3:6]} {number[6:]}" if rng.random() < 0.5 else number
+        if references and rng.random() < self.home_office_given:
+            kind = rng.random()
+            reference = references[0]
+            if len(references) > 1 and kind < HOME_OFFICE_OTHER_KIND:
+                reference = references[1]
+            elif kind > 1 - HOME_OFFICE_MISTYPED:
+                i = rng.randrange(1, len(reference))
+                reference = reference[:i] + str((int(reference[i]) + 1) % 10) + reference[i + 1 :]
+            written = rng.choice(["{}", "Home Office reference {}", "HO ref: {}"])
+            given["home_office_reference"] = (
+                f"Port reference {reference}" if reference.startswith("EDD/") else written.format(reference)
+            )
+        return given
+
+    def family(self, cluster: int) -> str:
+        return self.held[cluster][1][0] if self.held[cluster][1] else ""
 
 
 def _cumulative(n: int, exponent: float) -> list[float]:
@@ -645,13 +736,16 @@ def _age_on(dob: date, on: date) -> int:
 
 
 class _Generator:
-    def __init__(self, seed: int, names: str = "realistic", places: str = "stable") -> None:
+    def __init__(self, seed: int, names: str = "realistic", places: str = "stable", identifiers: str = "given") -> None:
         if names not in NAME_MODELS:
             raise ValueError(f"names must be one of {NAME_MODELS}, not {names!r}")
         if places not in PLACE_MODELS:
             raise ValueError(f"places must be one of {PLACE_MODELS}, not {places!r}")
+        if identifiers not in IDENTIFIER_MODELS:
+            raise ValueError(f"identifiers must be one of {IDENTIFIER_MODELS}, not {identifiers!r}")
         self.rng = random.Random(seed)
         self.places = _Places(seed, PLACE_KEPT[places])
+        self.identifiers = _Identifiers(seed, IDENTIFIERS_GIVEN[identifiers])
         self.records: list[GeneratedRecord] = []
         self.next_cluster = 1
         self.pools = _name_pools() if names == "realistic" else None
@@ -668,8 +762,13 @@ class _Generator:
             return self.rng.choice(NAMES[nationality][2])
         return self.pools[nationality][2].draw(self.rng)
 
-    def add(self, record: GeneratedRecord) -> GeneratedRecord:
-        record = replace(record, id=len(self.records) + 1)
+    def add(self, record: GeneratedRecord, *, family: int = 0) -> GeneratedRecord:
+        """Number the record and give it the identifiers its referral gives (a new child's first drawn: `family`,
+        the cluster of the brother or sister whose family's Home Office reference it may share)."""
+        if record.cluster not in self.identifiers.held:
+            shared = self.identifiers.family(family) if family else ""
+            self.identifiers.hold(record.cluster, record.nationalities, shared)
+        record = replace(record, id=len(self.records) + 1, **self.identifiers.given(record.cluster))
         self.records.append(record)
         return record
 
@@ -892,7 +991,8 @@ class _Generator:
                 (nationality,),
                 related=of.cluster,
                 local_authority=self.places.together(of.local_authority, (nationality,)),
-            )
+            ),
+            family=of.cluster,
         )
 
     def namesake(self, of: GeneratedRecord) -> GeneratedRecord:
@@ -930,11 +1030,12 @@ def generate(
     namesake_share: float = 0.05,
     names: str = "realistic",
     places: str = "stable",
+    identifiers: str = "given",
 ) -> list[GeneratedRecord]:
     """A labelled set: `base` children plus duplicates, siblings and namesakes, in a shuffled order.
 
     `names`: how names are drawn, "realistic" or "uniform" (`NAME_MODELS`)."""
-    g = _Generator(seed, names, places)
+    g = _Generator(seed, names, places, identifiers)
     originals = [g.original() for _ in range(base)]
     # The originals of each nationality, in order (namesakes draw from them): built once, so a million records
     # take seconds, not hours; the draws and so the set are the same as filtering the list for each namesake.
@@ -1021,6 +1122,8 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
                         sex=r.sex,
                         nationalities=list(r.nationalities),
                         residence_local_authority=areas.get(r.local_authority),
+                        nhs_number=r.nhs_number.replace(" ", ""),  # kept as the form keeps it: digits
+                        home_office_reference=r.home_office_reference,
                         submitted_at=_midday(r.referred_on),
                     )
                     for r, c in zip(chunk, children, strict=True)

@@ -195,7 +195,11 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
         print(f"  key indexes built at {time.perf_counter() - started:.0f} s", flush=True)
 
     wanted = set(sample_ids)
-    need = [r for r in records if r.aliases or r.estimated_age_years is not None or r.id in wanted]
+    need = [
+        r
+        for r in records
+        if r.aliases or r.estimated_age_years is not None or r.nhs_number or r.home_office_reference or r.id in wanted
+    ]
     for start in range(0, len(need), 2000):
         Referral.objects.bulk_create(
             Referral(
@@ -211,6 +215,8 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
                 estimated_age_years=r.estimated_age_years,
                 sex=r.sex,
                 nationalities=list(r.nationalities),
+                nhs_number=r.nhs_number.replace(" ", ""),
+                home_office_reference=r.home_office_reference,
                 submitted_at=generated_set._midday(r.referred_on),
             )
             for r in need[start : start + 2000]
@@ -243,7 +249,7 @@ def _generated(records: int, seed: int, names: str) -> list:
     """The generated set, kept in var/ after the first run (a million records take minutes to generate)."""
     from bench import generated_set
 
-    kept = ROOT / "var" / f"instant_search_{records}_{seed}_{names}.pickle"
+    kept = ROOT / "var" / f"instant_search_{records}_{seed}_{names}_identifiers.pickle"  # sets made since 2026-12-06
     if kept.exists():
         with kept.open("rb") as f:
             return pickle.load(f)  # noqa: S301 - our own file, written below
@@ -393,7 +399,7 @@ def _reach(linkage, by_id, sample: list[int], site_ids: list[int]) -> list[int]:
     """Children the blocking reaches before any cap (untimed): every child sharing a key, within the year limits."""
     from django.db.models import Q
 
-    from childnrm.people.linkage_scoring import blocking_keys
+    from childnrm.people.linkage_scoring import any_year, blocking_keys
     from childnrm.people.models import ChildBlockingKey
 
     reached = []
@@ -401,9 +407,9 @@ def _reach(linkage, by_id, sample: list[int], site_ids: list[int]) -> list[int]:
         profile = by_id[rid].profile()
         keys = blocking_keys(profile)
         year, estimated = profile.birth_year
-        dated = [k for k in keys if not k.startswith("x:")]
+        dated = [k for k in keys if not any_year(k)]
         rows = ChildBlockingKey.objects.filter(site_id__in=site_ids).filter(
-            (Q(key__in=dated) & linkage._year_filter(year, estimated)) | Q(key__in=[k for k in keys if k[:2] == "x:"])
+            (Q(key__in=dated) & linkage._year_filter(year, estimated)) | Q(key__in=[k for k in keys if any_year(k)])
         )
         reached.append(rows.exclude(child_id=rid).values("child_id").distinct().count())
     return reached

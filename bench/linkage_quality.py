@@ -351,6 +351,14 @@ def main(argv: list[str] | None = None) -> int:
         help="where the children live (generated_set.PLACE_KEPT): a later referral gives the same local authority "
         "80%% of the time (default), 60%%, or no local authority recorded at all (the set measured until 2026-12-05)",
     )
+    parser.add_argument(
+        "--identifiers",
+        choices=("given", "few", "none"),
+        default="given",
+        help="how often a referral gives the child's NHS number and Home Office reference "
+        "(generated_set.IDENTIFIERS_GIVEN): half and six in ten of those who hold one (default), half that, or never "
+        "(the set measured until 2026-12-06)",
+    )
     parser.add_argument("--postgres", metavar="DBNAME", help="recreate and use this PostgreSQL database")
     parser.add_argument("--scale", type=int, default=0, help="then fill the site to this many children and time")
     parser.add_argument("--sample", type=int, default=300, help="records searched for the --scale timing")
@@ -398,14 +406,17 @@ def main(argv: list[str] | None = None) -> int:
     site = Site.objects.create(name="Linkage benchmark site", slug="linkage-bench")
     organisation = Organisation.objects.create(name="Benchmark police", type=OrganisationType.POLICE)
 
-    records = generated_set.generate(args.base, seed=args.seed, names=args.names, places=args.places)
+    records = generated_set.generate(
+        args.base, seed=args.seed, names=args.names, places=args.places, identifiers=args.identifiers
+    )
     kinds = Counter(r.kind for r in records)
     started = time.perf_counter()
     mapping = {} if args.memory else generated_set.load(records, site=site, organisation=organisation)
     load_seconds = time.perf_counter() - started
     print(f"Database: {'none (--memory: blocking and scoring in memory)' if args.memory else where}")
     print(
-        f"Generated set (seed {args.seed}, {args.names} names, places {args.places}): {len(records)} records = "
+        f"Generated set (seed {args.seed}, {args.names} names, places {args.places}, identifiers "
+        f"{args.identifiers}): {len(records)} records = "
         f"{kinds['original']} children, "
         f"{kinds['duplicate']} duplicates, {kinds['sibling']} siblings, {kinds['twin']} twins, "
         f"{kinds['namesake']} namesakes; "

@@ -122,6 +122,21 @@ PLACE_KEY_PREFIX = "la:"
 # is large enough to show how few live there, a shared area says nothing (at a site of one area, nearly all live in
 # it). The coordinator reads the share itself.
 PLACE_SHARE_PRIOR_CHILDREN = 100
+# Identifiers the referrer knows (ADR 0029 amendment 7), compared whatever the names say and found by their own
+# keys (IDENTIFIER_KEY_PREFIX) whatever the birth year. An NHS number is one person's and carries a check digit, so a
+# shared one is near proof: its points are those of a clerical slip (a brother's number written in) being likelier
+# than chance, and two different ones are strong evidence against (a Scottish CHI number or a temporary number is the
+# rare way one child holds two). A Home Office reference is weaker both ways: a family's claim can carry one
+# reference for brothers and sisters (a shared one then counts nothing between them), and a child can hold several
+# of different kinds (Home Office, port, application), so two different ones say little.
+NHS_SAME = 12.0
+NHS_DIFFERENT = -4.0
+HOME_OFFICE_SAME = 10.0
+HOME_OFFICE_DIFFERENT = -1.0
+IDENTIFIER_KEY_PREFIX = "i:"
+NHS_KEY = IDENTIFIER_KEY_PREFIX + "nhs:"
+HOME_OFFICE_KEY = IDENTIFIER_KEY_PREFIX + "ho:"
+HOME_OFFICE_MIN_DIGITS = 6  # a run of fewer digits is a word or a date, not a reference number
 # Nationalities often recorded for each other (border areas, shared language, new states).
 RELATED_NATIONALITIES = (
     frozenset({"ER", "ET"}),
@@ -522,6 +537,8 @@ class Profile:
     # the local authority the child lives in: a key (PLACE_KEY_PREFIX + its id) and its name for the words
     local_authority: str = ""
     local_authority_name: str = ""
+    # keys of the NHS numbers and Home Office references its referrals give (`identifier_keys`)
+    identifiers: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def place_key(self) -> str:
@@ -579,9 +596,12 @@ def profile_from_values(
     referrals: Iterable[tuple[str, Any, int | None, Any]] = (),
     local_authority: Any = None,
     local_authority_name: str = "",
+    nhs_numbers: Iterable[str] = (),
+    home_office_references: Iterable[str] = (),
 ) -> Profile:
     """A profile from plain values; `referrals` are (reference, aliases, estimated age, when referred);
-    `local_authority`, the id of the area the child lives in."""
+    `local_authority`, the id of the area the child lives in; `nhs_numbers` and `home_office_references`, as the
+    child's referrals give them."""
     names = [make_name(given_names, family_name)]
     estimated_age = None
     for referral_reference, aliases, age, referred_at in referrals:
@@ -613,7 +633,39 @@ def profile_from_values(
         nationalities=frozenset(str(n).upper() for n in (nationalities or []) if n),
         local_authority=str(local_authority) if local_authority else "",
         local_authority_name=local_authority_name or "",
+        identifiers=identifier_keys(nhs_numbers, home_office_references),
     )
+
+
+_HOME_OFFICE_TOKEN = re.compile(r"[A-Z0-9]+(?:[/-][A-Z0-9]+)*")
+_DIGITS_SPACED = re.compile(r"(?<=\d)[\s-]+(?=\d)")
+_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")  # "claimed 12/03/2024": a date, not a reference
+
+
+def nhs_number_key(text: str) -> str:
+    """The key of an NHS number as written ("485 777 3456"): its ten digits, or "" for anything else."""
+    digits = re.sub(r"[\s-]", "", text or "")
+    return NHS_KEY + digits if len(digits) == 10 and digits.isdigit() else ""
+
+
+def home_office_keys(text: str) -> set[str]:
+    """The keys of the reference numbers in a Home Office reference as written ("Port reference EDD/1234567",
+    "UAN 1234-5678-9012-3456"): each run of letters and digits (joined by / or -, digits by spaces) holding at
+    least HOME_OFFICE_MIN_DIGITS digits, upper case, without its separators. The words around them are left."""
+    text = _DIGITS_SPACED.sub("", _DATE.sub(" ", (text or "").upper()))
+    keys = set()
+    for token in _HOME_OFFICE_TOKEN.findall(text):
+        plain = re.sub(r"[/-]", "", token)
+        if sum(c.isdigit() for c in plain) >= HOME_OFFICE_MIN_DIGITS:
+            keys.add((HOME_OFFICE_KEY + plain)[:KEY_MAX_LENGTH])
+    return keys
+
+
+def identifier_keys(nhs_numbers: Iterable[str], home_office_references: Iterable[str]) -> frozenset[str]:
+    keys = {nhs_number_key(n) for n in nhs_numbers} - {""}
+    for reference in home_office_references:
+        keys |= home_office_keys(reference)
+    return frozenset(keys)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -625,7 +677,8 @@ KEY_MAX_LENGTH = 64
 
 def blocking_keys(profile: Profile) -> set[str]:
     """The keys a record is found by: a phonetic key (`n:`) per name token and joined name part, the
-    consonants of each token as said (`s:`, for transliterations the phonetic key splits), and the date.
+    consonants of each token as said (`s:`, for transliterations the phonetic key splits), the date, and its
+    identifiers (`i:`, an NHS number or Home Office reference).
 
     Low-information tokens (al, bin, Van, Thi) are left out: they would join unrelated children.
     """
@@ -647,6 +700,7 @@ def blocking_keys(profile: Profile) -> set[str]:
         # Day and month with each name: finds a mistyped year, searched without the birth-year limit.
         # (`x:MMDD:NYSIIS` as before for phonetic keys, so keys already stored stay valid; `x:MMDD:s:...`)
         keys |= {f"x:{low:02d}{high:02d}:{k[2:] if k.startswith('n:') else k}" for k in keys if k[:2] in {"n:", "s:"}}
+    keys |= profile.identifiers  # an NHS number or Home Office reference finds the child whatever else differs
     return {k[:KEY_MAX_LENGTH] for k in keys if len(k) > 2}
 
 
@@ -658,8 +712,8 @@ def stored_keys(profile: Profile) -> set[str]:
 
 
 def any_year(key: str) -> bool:
-    """Keys searched whatever the birth year (they carry day and month themselves)."""
-    return key.startswith("x:")
+    """Keys searched whatever the birth year: those carrying day and month themselves, and identifiers."""
+    return key.startswith(("x:", IDENTIFIER_KEY_PREFIX))
 
 
 def years_compatible(year: int | None, estimated: bool, other_year: int | None, other_estimated: bool) -> bool:
@@ -725,7 +779,7 @@ def _english(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Evidence:
-    feature: str  # "name", "date_of_birth", "sex", "nationality", "local_authority"
+    feature: str  # "name", "date_of_birth", "sex", "nationality", "local_authority", "identifier"
     points: float
     text: str  # the detail, with the values compared ("Dates of birth 4 March 2011 and 3 April 2011: ...")
     # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped");
@@ -769,8 +823,9 @@ class Match:
 
     @property
     def in_words(self) -> list[str]:
-        """The evidence in plain words, date of birth first, then names, sex, nationality and area; no score."""
-        order = {"date_of_birth": 0, "name": 1, "sex": 2, "nationality": 3, "local_authority": 4}
+        """The evidence in plain words: identifiers first, then date of birth, names, sex, nationality and area; no
+        score."""
+        order = {"identifier": -1, "date_of_birth": 0, "name": 1, "sex": 2, "nationality": 3, "local_authority": 4}
         ranked = sorted(self.evidence, key=lambda e: order.get(e.feature, 9))  # stable: names keep their order
         return list(dict.fromkeys(e.words for e in ranked if e.words))
 
@@ -1586,6 +1641,49 @@ def _compare_places(
     return Evidence.of("local_authority", points, said, "same area" if points > 0 else "")
 
 
+def _compare_identifiers(a: Profile, b: Profile, *, family: bool = False) -> list[Evidence]:
+    """The NHS numbers and Home Office references both records give. `family`: the names say brother or sister
+    (`_NameResult.twins`): then a shared Home Office reference, perhaps the family's, adds nothing."""
+    found = []
+    for prefix, same, different in (
+        (NHS_KEY, NHS_SAME, NHS_DIFFERENT),
+        (HOME_OFFICE_KEY, HOME_OFFICE_SAME, HOME_OFFICE_DIFFERENT),
+    ):
+        mine = {k for k in a.identifiers if k.startswith(prefix)}
+        theirs = {k for k in b.identifiers if k.startswith(prefix)}
+        if not mine or not theirs:
+            continue
+        nhs = prefix == NHS_KEY
+        if mine & theirs:
+            if nhs:
+                found.append(
+                    Evidence.of("identifier", same, say(gettext_noop("The same NHS number on both")), "same NHS number")
+                )
+            elif family:
+                said = say(
+                    gettext_noop(
+                        "The same Home Office reference on both, but the names say brother or sister: a family's "
+                        "claim can carry one reference"
+                    )
+                )
+                found.append(Evidence.of("identifier", 0.0, said))
+            else:
+                said = say(gettext_noop("The same Home Office reference on both"))
+                found.append(Evidence.of("identifier", same, said, "same Home Office reference"))
+        elif nhs:
+            said = say(gettext_noop("Different NHS numbers"))
+            found.append(Evidence.of("identifier", different, said, "different NHS numbers"))
+        else:
+            said = say(gettext_noop("Different Home Office references: a child can hold several, of different kinds"))
+            found.append(Evidence.of("identifier", different, said))
+    return found
+
+
+def same_nhs_number(a: Profile, b: Profile) -> bool:
+    """Whether the two records give the same NHS number: a twin has their own, so the twins rule gives way."""
+    return any(k.startswith(NHS_KEY) for k in a.identifiers & b.identifiers)
+
+
 def place_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
     """The share of the `total` children searched living in each area (`counts`: how many live there)."""
     return {key: n / max(total, 1) for key, n in counts.items() if n}
@@ -1637,6 +1735,7 @@ def compare(
     for found in (dates, sex, nationality, place):
         if found is not None:
             evidence.append(found)
+    evidence += _compare_identifiers(a, b, family=best_name.twins)  # hand-set, trained or not
     if trained is not None and searched:
         model = (
             say(
@@ -1666,9 +1765,9 @@ def compare(
     raw = sum(e.points for e in evidence)
     score = round(raw, 2)
     same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
-    if best_name.twins and same_date and score > TWINS_CAP:
+    if best_name.twins and same_date and score > TWINS_CAP and not same_nhs_number(a, b):
         # The twins rule: the same family name and date of birth with another given name is a brother or
-        # sister, whatever else agrees (an alias that matches is another alignment, not this one).
+        # sister, whatever else agrees but an NHS number (an alias that matches is another alignment, not this one).
         evidence.append(
             Evidence.of(
                 "name",
@@ -1746,6 +1845,9 @@ class PointsScorer:
         at_place = len(others)
         if place is not None:
             others.append(place.points)
+        at_identifiers = len(others)
+        identifiers = _compare_identifiers(a, b) if a.identifiers and b.identifiers else []
+        others += [e.points for e in identifiers]
         if self.prior:
             others.append(self.prior)
         if at_least is not None and sum(others) + NAME_POINTS_MOST < at_least:
@@ -1761,11 +1863,14 @@ class PointsScorer:
             others[0] = NEAR_DATE_OTHER_FAMILY  # the date is the first of the others (it is there: `near`)
         if place is not None and best.twins and place.points > 0:
             others[at_place] = 0.0  # brothers and sisters live together (`_compare_places`)
+        if identifiers and best.twins:  # ...and may share a family's Home Office reference (`_compare_identifiers`)
+            sibling = [e.points for e in _compare_identifiers(a, b, family=True)]
+            others[at_identifiers : at_identifiers + len(sibling)] = sibling
         pieces = [*pieces, *others]
         raw = sum(pieces)
         score = round(raw, 2)
         same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
-        if best.twins and same_date and score > TWINS_CAP:
+        if best.twins and same_date and score > TWINS_CAP and not same_nhs_number(a, b):
             score = round(raw + twins_cap_points(raw), 2)
         return score
 

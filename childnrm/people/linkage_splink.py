@@ -23,6 +23,7 @@ from typing import Any
 
 from childnrm.people.linkage_scoring import (
     NAME_LEVELS,
+    NHS_KEY,
     Profile,
     _primary,
     canonical,
@@ -51,6 +52,8 @@ def splink_row(profile: Profile, *, site_id: int | None = None) -> dict[str, Any
 
     dob = profile.date_of_birth
     year, _ = profile.birth_year
+    # one NHS number (the first, should a record's referrals give two): a column the sweep can join on
+    nhs = min((k[len(NHS_KEY) :] for k in profile.identifiers if k.startswith(NHS_KEY)), default=None)
     return {
         "unique_id": profile.id,
         "site_id": site_id,
@@ -66,6 +69,7 @@ def splink_row(profile: Profile, *, site_id: int | None = None) -> dict[str, Any
         "birth_year": year,
         "sex": profile.sex or None,
         "nationalities": sorted(profile.nationalities) or None,
+        "nhs_number": nhs,
     }
 
 
@@ -140,6 +144,7 @@ SWEEP_BLOCKING_RULES = (
     "l.given_cons = r.given_cons AND l.family_cons = r.family_cons",
     "l.given_said = r.family_said AND l.family_said = r.given_said",
     "l.dob_md = r.dob_md AND l.family_cons = r.family_cons",
+    "l.nhs_number = r.nhs_number",  # the same NHS number, whatever else was written (ADR 0029 amendment 7)
 )
 # Pairs almost surely of the same child, for the prior (with the share of true pairs they are thought to find).
 DETERMINISTIC_RULES = (
@@ -168,9 +173,12 @@ def settings() -> dict[str, Any]:
             _simple_comparison(
                 "nationality", "nationalities", "shared", "list_has_any(nationalities_l, nationalities_r)"
             ),
+            # The NHS number (ADR 0029 amendment 7): one child's, so brothers and sisters hold different ones.
+            _simple_comparison("nhs_number", "nhs_number", "same", "nhs_number_l = nhs_number_r"),
             # Not where the child lives (ADR 0029 amendment 6): the sweep's pairs are told to other sites, and here,
             # without the per-referral search's brothers-and-sisters rule, a shared area pulled siblings together
-            # (twins at probability 0.5: 39.7% -> 82.6% of the 20,000 set). The search weighs the area itself.
+            # (twins at probability 0.5: 39.7% -> 82.6% of the 20,000 set). The search weighs the area itself. Nor
+            # the Home Office reference, for the same reason: a family's claim can carry one for all its children.
         ],
         "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in SWEEP_BLOCKING_RULES],
         "additional_columns_to_retain": ["site_id"],

@@ -163,6 +163,7 @@ def test_points_only_scoring_is_the_score_compare_gives():
     threshold = linkage_scoring.MATCH_THRESHOLD
     reached = 0
     areas = {"counted": 0, "siblings": 0}  # pairs whose shared area counts, and siblings' (zeroed)
+    identifiers: dict[str, int] = {}  # pairs by what their identifiers say
     for a, bs in others.items():
         points = linkage_scoring.PointsScorer(profiles[a], common=shares, searched=searched)
         for b in bs:
@@ -175,8 +176,13 @@ def test_points_only_scoring_is_the_score_compare_gives():
             area = next((e for e in match.evidence if e.feature == "local_authority"), None)
             if area is not None and profiles[a].local_authority == profiles[b].local_authority:
                 areas["counted" if area.points > 0 else "siblings"] += 1
+            for e in match.evidence:
+                if e.feature == "identifier":
+                    identifiers[e.text] = identifiers.get(e.text, 0) + 1
     assert reached > 100
     assert areas["counted"] > 100 and areas["siblings"] > 10  # both ways of scoring an area were checked
+    # ...and every way of scoring an NHS number or a Home Office reference
+    assert len(identifiers) == 5 and min(identifiers.values()) > 0, identifiers
 
 
 def test_with_a_threshold_the_same_candidates_are_shown_as_when_all_are_scored(site):

@@ -58,6 +58,9 @@ def test_training_estimates_a_weight_for_every_level_the_scoring_uses(trained):
     assert w["date_of_birth:swapped"] > 0 and w["date_of_birth:year_apart"] > 0
     assert w["sex:same"] > 0 > w["sex:different"] or "sex:different" not in w
     assert not any(level.startswith("local_authority") for level in w)  # the sweep leaves the area out (ADR)
+    # An NHS number is one child's: the same one near proof, another strong evidence against (amendment 7)
+    assert w["nhs_number:same"] > 8 > 0 > w["nhs_number:different"]
+    assert not any(level.startswith("home_office") for level in w)  # a family's reference would pull siblings
     assert 0 < trained.probability_two_random_records_match < 0.01
     # The model keeps Splink's settings (to run again, on DuckDB or Spark) and how it was trained.
     assert trained.settings["comparisons"][0]["comparison_levels"][1]["tf_adjustment_column"] == "given"
@@ -165,6 +168,33 @@ def test_the_sweep_links_every_record_nationally_and_stores_the_pairs(across_sit
     # A second sweep replaces the first: one picture, not an accumulation.
     again = linkage_national.national_sweep_run(train_if_needed=False)
     assert NationalLinkCandidate.objects.exclude(sweep=again).count() == 0
+
+
+def test_the_sweep_links_records_of_one_nhs_number_at_two_sites_whatever_else_was_written(demo, trained):
+    # Recorded under another given name, a spelling of the family name and a placeholder date five years out at the
+    # other site: no name or date rule of the sweep joins them, the NHS number does.
+    from childnrm.referrals.models import Referral, ReferralStatus
+
+    northbridge, rivers = Site.objects.get(slug="northbridge"), Site.objects.get(slug="three-rivers")
+    police = Organisation.objects.create(name="Sweep test police", type=OrganisationType.POLICE)
+    here = _child(northbridge, "Dritan", "Hoxha", date(2011, 3, 4))
+    there = _child(rivers, "Tani", "Hoxhaj", date(2006, 1, 1))
+    for child in (here, there):
+        Referral.objects.create(
+            site=child.site,
+            child=child,
+            status=ReferralStatus.SUBMITTED,
+            referrer_organisation=police,
+            nhs_number="4857773456",
+        )
+    _store(trained)
+    sweep = linkage_national.national_sweep_run(train_if_needed=False)
+    pair = NationalLinkCandidate.objects.get(sweep=sweep, child_a=here, child_b=there)
+    assert pair.cross_site and pair.match_probability >= linkage_splink.SWEEP_MATCH_PROBABILITY
+    # the same record without the number: not linked
+    Referral.objects.filter(child=there).update(nhs_number="")
+    again = linkage_national.national_sweep_run(train_if_needed=False)
+    assert not NationalLinkCandidate.objects.filter(sweep=again, child_a=here, child_b=there).exists()
 
 
 def test_a_coordinator_is_told_another_site_may_hold_a_record_and_whom_to_contact(across_sites, client_as):
