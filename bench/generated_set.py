@@ -42,6 +42,7 @@ from itertools import combinations
 from anyascii import anyascii
 
 from childnrm.people import linkage_scoring
+from childnrm.referrals.identifiers import nhs_check_digit
 
 # ------------------------------------------------------------------------------------------- names
 
@@ -587,12 +588,6 @@ NHS_WRONG = 0.01
 HOME_OFFICE_FAMILY = 0.5
 IDENTIFIERS_GIVEN = {"given": (0.5, 0.6), "few": (0.25, 0.3), "none": (0.0, 0.0)}  # (nhs, home_office)
 IDENTIFIER_MODELS = tuple(IDENTIFIERS_GIVEN)
-
-
-def nhs_check_digit(nine: str) -> int | None:
-    """The NHS number's modulus 11 check digit for its first nine digits (None: no valid number has them)."""
-    check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(nine)) % 11
-    return None if check == 10 else check % 11
 
 
 class _Identifiers:

@@ -6,8 +6,9 @@ name → value: strings; `""` for an unticked checkbox and `"true"` for a ticked
 question left blank; the date of birth as `pv-dob` (YYYY-MM-DD) or `pv-dob-day`/`-month`/`-year`.
 
 What becomes of each field (the full table, with every option, is docs/home-office-form-mapping.md):
-- The child's identity, age, gender, nationalities, interpreter and language, local authority,
-  current location, exploitation types and location, the referrer: structured referral fields.
+- The child's identity, age, gender, nationalities, Home Office reference, interpreter and language,
+  local authority, current location, exploitation types and location, the referrer: structured
+  referral fields.
 - Every field the form defines, with a value, also lands in a labelled section of the referral
   (`Referral.form_sections`), under the form's own headings and labels, options shown by their
   labels: the panel reads the form as the first responder wrote it, never raw keys.
@@ -344,6 +345,8 @@ STRUCTURED: dict[str, str] = {
     "pv-gender": "sex, gender_identity",
     "pv-nationality": "nationalities",
     "pv-nationality-second": "nationalities",
+    "pv-ho-reference": "home_office_reference (when yes: pv-ho-reference-type's text)",
+    "pv-ho-reference-type": "home_office_reference (when pv-ho-reference is yes; at most 200 characters)",
     "pv-interpreter-requirements": "interpreter_needed",
     "pv-interpreter-requirements-language": "languages (when an ISO 639 language)",
     "local-authority-contacted-about-child-local-authority-name": "residence_local_authority",
@@ -945,6 +948,11 @@ def map_form(form: dict[str, Any]) -> MappedReferral:
         # On the form's list but without an ISO 3166 code ("Unknown", "Kosovan", or a value the list
         # gains before NATIONALITIES does): imported, and kept with the form's label in its section.
     out["nationalities"] = list(dict.fromkeys(nationalities))
+
+    # The child's Home Office references, as written ("type of reference, reference number or both"): only when
+    # the form says they have some (the form asks for them only then); the matching compares them (issue 15).
+    reference = _text(form, "pv-ho-reference-type") if form.get("pv-ho-reference") == "yes" else ""
+    out["home_office_reference"] = _fits(result, "pv-ho-reference-type", reference, 200)
 
     interpreter = form.get("pv-interpreter-requirements")
     out["interpreter_needed"] = {"yes": True, "no": False}.get(interpreter or "")

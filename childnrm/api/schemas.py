@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.people.models import Sex
 from childnrm.referrals import vocab
+from childnrm.referrals.identifiers import InvalidNhsNumber, NhsNumberProblem, nhs_number_normalised
 
 # --- Field types -----------------------------------------------------------------------------------
 
@@ -64,6 +65,21 @@ def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("Enter some text: this must not be blank")
     return value.strip()
+
+
+NHS_NUMBER_MESSAGES = {
+    NhsNumberProblem.FORMAT: "Enter the NHS number as 10 digits, like 9434765919 (spaces and hyphens are ignored)",
+    NhsNumberProblem.CHECK_DIGIT: "Enter a valid NHS number: its last digit (the check digit) does not match the "
+    "other nine; check it against the child's health records",
+}
+
+
+def _nhs_number(value: str) -> str:
+    # The web journey's check (referrals.identifiers): 10 digits, modulus 11 check digit; kept without spaces.
+    try:
+        return nhs_number_normalised(value)
+    except InvalidNhsNumber as invalid:
+        raise ValueError(NHS_NUMBER_MESSAGES[invalid.problem]) from None
 
 
 def _email(value: str) -> str:
@@ -127,6 +143,20 @@ class ChildIn(Strict):
     age_disputed: bool = False
     sex: SexCode
     gender_identity: str = Field("", max_length=100)
+    nhs_number: Annotated[str, AfterValidator(_nhs_number)] = Field(
+        "",
+        max_length=20,
+        description="The child's NHS number, if known: 10 digits with a valid check digit (modulus 11). Spaces and "
+        "hyphens are ignored; it is kept as 10 digits.",
+        examples=["943 476 5919"],
+    )
+    home_office_reference: str = Field(
+        "",
+        max_length=100,
+        description="The child's Home Office references, if known, as written: port, case or application (UAN) "
+        "reference, with its type (as the Home Office form asks), e.g. 'Port reference EDD/1234567'. At most 100 "
+        "characters, as on the web form.",
+    )
     nationalities: list[CountryCode] = Field(default_factory=list, max_length=10, description="ISO 3166-1 alpha-2")
     languages: list[LanguageCode] = Field(default_factory=list, max_length=10, description="ISO 639 codes")
     interpreter_needed: bool | None = None
@@ -200,6 +230,7 @@ EXAMPLE_REFERRAL = {
         "family_name": "Okafor",
         "date_of_birth": "2011-05-01",
         "sex": "female",
+        "nhs_number": "943 476 5919",
         "nationalities": ["NG", "GB"],
         "languages": ["en"],
         "interpreter_needed": False,
@@ -255,6 +286,8 @@ class ReferralIn(Strict):
             "age_disputed": child.age_disputed,
             "sex": child.sex,
             "gender_identity": child.gender_identity,
+            "nhs_number": child.nhs_number,
+            "home_office_reference": child.home_office_reference.strip(),
             "nationalities": list(dict.fromkeys(child.nationalities)),
             "languages": list(dict.fromkeys(child.languages)),
             "interpreter_needed": child.interpreter_needed,

@@ -18,6 +18,7 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.i18n import kept
 from childnrm.kit.i18n import kept_gettext as _  # literal messages, translated once per language (issue 16)
 from childnrm.referrals import vocab
+from childnrm.referrals.identifiers import nhs_number_shown
 from childnrm.referrals.models import Referral
 
 
@@ -255,6 +256,8 @@ def answer_sections(
             (_("Doubt about age"), doubts or _("None")),
             (_("Sex"), _sex(r)),
             (_("Gender identity"), r.gender_identity),
+            (_("NHS number"), nhs_number_shown(r.nhs_number)),
+            (_("Home Office reference"), r.home_office_reference),
         ],
         "background": [
             (_("Nationality"), [vocab.country_shown(c) for c in r.nationalities] or _("Not known")),

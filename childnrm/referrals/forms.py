@@ -29,6 +29,12 @@ from childnrm.referrals.documents import (
     DocumentRefused,
     document_check,
 )
+from childnrm.referrals.identifiers import (
+    InvalidNhsNumber,
+    NhsNumberProblem,
+    nhs_number_normalised,
+    nhs_number_shown,
+)
 from childnrm.referrals.models import Referral
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
 
@@ -37,6 +43,7 @@ NOTES_MAX_LENGTH = 2_000
 MIN_ALIAS_ROWS = 3
 MAX_ALIAS_ROWS = 10
 NATIONALITY_SLOTS = 3
+HOME_OFFICE_REFERENCE_MAX_LENGTH = 100  # the API's too (api.schemas.ChildIn); the record holds 200, for imports
 LANGUAGE_SLOTS = 3
 
 YES, NO, NOT_KNOWN = "yes", "no", "not_known"
@@ -183,6 +190,36 @@ class ChildForm(SectionForm):
         width="govuk-!-width-one-half",
         help_text=_("Only if the child describes their gender differently from their sex"),
     )
+    # Identifiers that tell this child's records apart from another's (issue 15). No maxlength: a number typed
+    # with spaces or hyphens is longer than its 10 digits, and a wrong length gets its own message.
+    nhs_number = forms.CharField(
+        label=_("NHS number (optional)"),
+        help_text=_("10 digits, for example 485 777 3456. Leave blank if you do not know it."),
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-10",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    home_office_reference = _text(
+        _("Home Office reference (optional)"),
+        max_length=HOME_OFFICE_REFERENCE_MAX_LENGTH,
+        width="govuk-!-width-one-half",
+        help_text=_(
+            "Any Home Office, port or application (UAN) reference the child has, with its type if you know it. "
+            "For example, Port reference EDD/1234567"
+        ),
+        autocomplete="off",
+        spellcheck="false",
+    )
+
+    nhs_number_messages = {
+        NhsNumberProblem.FORMAT: _("Enter the NHS number as 10 digits, like 485 777 3456"),
+        NhsNumberProblem.CHECK_DIGIT: _("Enter a valid NHS number: check it against the child's health records"),
+    }
 
     required_answers = {"sex": _("Select the child's sex")}
 
@@ -219,11 +256,19 @@ class ChildForm(SectionForm):
             "age_doubts": [n for n in ("age_uncertain", "age_disputed") if getattr(referral, n)],
             "sex": referral.sex,
             "gender_identity": referral.gender_identity,
+            "nhs_number": nhs_number_shown(referral.nhs_number),
+            "home_office_reference": referral.home_office_reference,
         }
         for i, alias in enumerate(referral.aliases[:MAX_ALIAS_ROWS]):
             initial[f"alias_given_{i}"] = alias.get("given_names", "")
             initial[f"alias_family_{i}"] = alias.get("family_name", "")
         return initial
+
+    def clean_nhs_number(self) -> str:
+        try:
+            return nhs_number_normalised(self.cleaned_data.get("nhs_number") or "")
+        except InvalidNhsNumber as invalid:
+            raise forms.ValidationError(self.nhs_number_messages[invalid.problem]) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -258,6 +303,8 @@ class ChildForm(SectionForm):
             "age_disputed": "age_disputed" in doubts,
             "sex": c.get("sex", ""),
             "gender_identity": c.get("gender_identity", ""),
+            "nhs_number": c.get("nhs_number", ""),
+            "home_office_reference": c.get("home_office_reference", ""),
             "date_of_birth": born,
             "date_of_birth_estimated": born is not None and bool(c.get("date_of_birth_estimated")),
             "estimated_age_years": c.get("estimated_age_years") if born is None else None,

@@ -126,6 +126,8 @@ def case_anonymise(referral) -> dict[str, int]:
         # Worked out again from the age kept: the stored birthday would otherwise give the date of birth away.
         turns_18_on=working_eighteenth_birthday(None, age_years, referral.submitted_at),
         gender_identity="",
+        nhs_number="",  # the child's identifiers (issue 15)
+        home_office_reference="",
         languages=[],
         ethnicity="",
         address="",

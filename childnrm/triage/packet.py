@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from childnrm.accounts import nations
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
+from childnrm.referrals.identifiers import nhs_number_shown
 from childnrm.referrals.models import STANDING_DECISION_FIELDS, Referral
 from childnrm.referrals.vocab import (
     ONS_2021_ETHNICITY,
@@ -59,6 +60,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "age_disputed",
             "sex",
             "gender_identity",
+            "nhs_number",
+            "home_office_reference",
             "nationalities",
             "languages",
             "interpreter_needed",
@@ -126,6 +129,7 @@ LABELS = {
     "age_uncertain": gettext_noop("Age is uncertain"),
     "age_disputed": gettext_noop("Age is disputed"),
     "interpreter_needed": gettext_noop("Interpreter needed"),
+    "home_office_reference": gettext_noop("Home Office reference"),
     "residence_local_authority": gettext_noop("Local authority where the child lives"),
     "found_local_authority": gettext_noop("Local authority where the child was found or referred"),
     "found_location": gettext_noop("Where the child was found"),
@@ -162,6 +166,7 @@ FIELD_NAME_LABELS = {
     "date_of_birth": gettext_noop("Date of birth"),
     "sex": gettext_noop("Sex"),
     "gender_identity": gettext_noop("Gender identity"),
+    "nhs_number": gettext_noop("NHS number"),
     "nationalities": gettext_noop("Nationalities"),
     "languages": gettext_noop("Languages"),
     "ethnicity": gettext_noop("Ethnicity"),
@@ -222,6 +227,8 @@ def _display(referral: Referral, field: models.Field) -> tuple[Any, str]:
         return value, "; ".join(" ".join(p for p in (a.get("given_names"), a.get("family_name")) if p) for a in value)
     if name == "ethnicity":
         return value, str(_ETHNICITY.get(value, value))
+    if name == "nhs_number":  # kept as 10 digits, read in groups
+        return value, nhs_number_shown(value)
     if value is None:
         return None, ""
     return value, str(value)

@@ -166,11 +166,22 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     page.get_by_label("Day", exact=True).fill("30")
     page.get_by_label("Month", exact=True).fill("2")
     page.get_by_label("Year", exact=True).fill("2012")
+    page.get_by_label("NHS number (optional)", exact=True).fill("943 476 5918")
+    page.get_by_label("Home Office reference (optional)", exact=True).fill("Port reference EDD/1234567")
     click_button(page, "Save and continue")
     summary = error_summary(page)
-    expect(summary.get_by_role("link")).to_have_text(["Date of birth must be a real date", "Select the child's sex"])
+    nhs_error = "Enter a valid NHS number: check it against the child's health records"
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Date of birth must be a real date", "Select the child's sex", nhs_error]
+    )
     expect(page.get_by_label("Given names", exact=True).first).to_have_value("Amara")
     expect(page.locator("#id_alias_given_0")).to_have_value("Mara")
+    expect(page.get_by_label("Home Office reference (optional)", exact=True)).to_have_value(
+        "Port reference EDD/1234567"
+    )
+    summary.get_by_role("link", name=nhs_error).click()
+    expect(page.get_by_label("NHS number (optional)", exact=True)).to_be_focused()
+    page.get_by_label("NHS number (optional)", exact=True).fill("943 476 5919")
     summary.get_by_role("link", name="Date of birth must be a real date").click()
     expect(page.get_by_label("Day", exact=True)).to_be_focused()
     page.get_by_label("Day", exact=True).fill("28")
@@ -197,6 +208,7 @@ def test_a_referral_goes_from_the_first_responder_to_the_right_queue_and_back(pa
     expect(page.get_by_label("Given names", exact=True).first).to_have_value("Amara")
     expect(page.locator("#id_alias_given_0")).to_have_value("Mara")
     expect(page.get_by_label("Day", exact=True)).to_have_value("28")
+    expect(page.get_by_label("NHS number (optional)", exact=True)).to_have_value("943 476 5919")
     save_and_continue(page)
 
     # 3. They complete the other sections and send it.

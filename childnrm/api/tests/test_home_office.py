@@ -300,6 +300,40 @@ def test_the_date_of_birth_may_come_in_three_parts(api):
     assert _sections(referral)["Potential victim"]["Date of birth"] == "9 March 2011"
 
 
+def test_the_childs_home_office_reference_is_kept_when_the_form_says_they_have_one(api):
+    submission = form(**{"pv-ho-reference": "yes", "pv-ho-reference-type": "  Port reference EDD/1234567 "})
+    response = api.post(IMPORT, submission)
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(reference=response.json()["reference"])
+    assert referral.home_office_reference == "Port reference EDD/1234567"
+    # Still in its labelled section too, as the form has it.
+    assert _sections(referral)["Potential victim"]["Type of Home Office reference, reference number or both"] == (
+        "Port reference EDD/1234567"
+    )
+    assert "pv-ho-reference-type" not in response.json()["unmapped_fields"]
+
+
+def test_no_home_office_reference_is_kept_when_the_form_says_they_have_none(api):
+    # "no" with a reference left over from an earlier answer: the form's answer is "no", so nothing is kept.
+    submission = form(**{"pv-ho-reference": "no", "pv-ho-reference-type": "B1234567", "reference": "NB-2"})
+    referral = Referral.objects.get(reference=api.post(IMPORT, submission).json()["reference"])
+    assert referral.home_office_reference == ""
+    referral = Referral.objects.get(reference=api.post(IMPORT, HOME_OFFICE_FORM).json()["reference"])
+    assert referral.home_office_reference == ""
+
+
+def test_a_home_office_reference_too_long_for_a_referral_is_refused_like_the_other_text(api):
+    # The form allows 15,000 characters; the referral keeps 200, as for the names (never cut short silently).
+    submission = form(**{"pv-ho-reference": "yes", "pv-ho-reference-type": "R" * 201})
+    response = api.post(IMPORT, submission)
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors == {"pv-ho-reference-type": "Too long for a referral: at most 200 characters"}
+    assert Referral.objects.count() == 0
+    ok = api.post(IMPORT, form(**{"pv-ho-reference": "yes", "pv-ho-reference-type": "R" * 200}))
+    assert ok.status_code == 201
+
+
 def test_booleans_are_accepted_as_well_as_the_forms_strings(api):
     submission = {**HOME_OFFICE_FORM, **{name: False for name in TICKS}, "types-of-exploitation-prostitution": True}
     referral = Referral.objects.get(reference=api.post(IMPORT, submission).json()["reference"])

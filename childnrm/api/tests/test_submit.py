@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from childnrm.accounts.models import Organisation
 from childnrm.api import services
@@ -241,3 +242,43 @@ def test_a_referral_by_a_non_council_is_routed_by_the_childs_area(demo):
 def test_wrong_method_is_not_a_server_error(api):
     response = ApiClient(secret=api.secret).get("/api/referrals/import/home-office-form")
     assert response.status_code == 405
+
+
+def test_the_childs_nhs_number_and_home_office_reference_are_accepted_and_kept(api):
+    child = {"nhs_number": "943-476-5919", "home_office_reference": " Port reference EDD/1234567 "}
+    response = api.post("/api/referrals", referral_payload(child=child))
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(reference=response.json()["reference"])
+    assert (referral.nhs_number, referral.home_office_reference) == ("9434765919", "Port reference EDD/1234567")
+
+
+def test_without_identifiers_a_referral_keeps_them_blank(api):
+    referral = Referral.objects.get(reference=api.post("/api/referrals", referral_payload()).json()["reference"])
+    assert (referral.nhs_number, referral.home_office_reference) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("child", "field", "words"),
+    [
+        ({"nhs_number": "943 476 5918"}, "child.nhs_number", "check digit"),
+        ({"nhs_number": "943 476 591"}, "child.nhs_number", "10 digits"),
+        ({"nhs_number": "NHS9434765919"}, "child.nhs_number", "10 digits"),
+        ({"nhs_number": 9434765919}, "child.nhs_number", "string"),
+        ({"home_office_reference": "x" * 101}, "child.home_office_reference", "100"),
+    ],
+)
+def test_an_invalid_identifier_is_refused_by_field_and_nothing_is_stored(api, child, field, words):
+    response = api.post("/api/referrals", referral_payload(child=child))
+    assert response.status_code == 422, response.content
+    errors = _errors(response)
+    assert set(errors) == {field}
+    assert words in errors[field]
+    assert Referral.objects.count() == 0
+
+
+def test_the_published_schema_describes_the_identifiers(api):
+    child = Client().get("/api/openapi.json").json()["components"]["schemas"]["ChildIn"]["properties"]
+    assert child["home_office_reference"]["maxLength"] == 100
+    assert "check digit" in child["nhs_number"]["description"]
+    example = ReferralIn.model_json_schema()["examples"][0]
+    assert ReferralIn.model_validate(example).referral_fields()["nhs_number"] == "9434765919"

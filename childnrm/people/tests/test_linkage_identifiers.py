@@ -62,9 +62,9 @@ def identifier_evidence(match) -> list[linkage_scoring.Evidence]:
 
 
 def test_an_nhs_number_is_read_with_or_without_spaces_and_nothing_else_is_taken_for_one():
-    assert nhs_number_key("485 777 3456") == nhs_number_key("4857773456") == "i:nhs:4857773456"
-    assert nhs_number_key("485-777-3456") == "i:nhs:4857773456"
-    for not_one in ("", "485 777 345", "48577734567", "not known"):
+    assert nhs_number_key("485 777 3457") == nhs_number_key("4857773457") == "i:nhs:4857773457"
+    assert nhs_number_key("485-777-3457") == "i:nhs:4857773457"
+    for not_one in ("", "485 777 345", "48577734577", "not known"):
         assert nhs_number_key(not_one) == ""
 
 
@@ -87,8 +87,8 @@ def test_the_reference_numbers_are_read_out_of_a_home_office_reference_as_writte
 
 def test_the_same_nhs_number_is_near_proof_whatever_the_names_say():
     # recorded under another name and an estimated date: nothing else would bring these two together
-    a = record("Dritan", "Hoxha", nhs="485 777 3456")
-    b = record("Tani", "Gashi", id=2, nhs="4857773456", date_of_birth=date(2010, 1, 1), date_of_birth_estimated=True)
+    a = record("Dritan", "Hoxha", nhs="485 777 3457")
+    b = record("Tani", "Gashi", id=2, nhs="4857773457", date_of_birth=date(2010, 1, 1), date_of_birth_estimated=True)
     without = compare(record("Dritan", "Hoxha"), record("Tani", "Gashi", id=2, date_of_birth=date(2010, 1, 1)))
     match = compare(a, b)
     [evidence] = identifier_evidence(match)
@@ -98,13 +98,13 @@ def test_the_same_nhs_number_is_near_proof_whatever_the_names_say():
     assert match.score >= linkage_scoring.MATCH_THRESHOLD > without.score
     # with the names agreeing but for a spelling and the date only estimated, likely the same child
     spelt = record(
-        "Dritan", "Hoxa", id=3, nhs="4857773456", date_of_birth=date(2011, 1, 1), date_of_birth_estimated=True
+        "Dritan", "Hoxa", id=3, nhs="4857773457", date_of_birth=date(2011, 1, 1), date_of_birth_estimated=True
     )
     assert compare(a, spelt).score >= linkage_scoring.STRONG_MATCH > compare(record("Dritan", "Hoxha"), spelt).score
 
 
 def test_two_different_nhs_numbers_count_strongly_against_and_a_missing_one_says_nothing():
-    a = record("Yonas", "Tesfay", nhs="4857773456")
+    a = record("Yonas", "Tesfay", nhs="4857773457")
     other = compare(a, record("Yonas", "Tesfay", id=2, nhs="9434765919"))
     [evidence] = identifier_evidence(other)
     assert evidence.points == NHS_DIFFERENT < 0 and evidence.text == "Different NHS numbers"
@@ -131,7 +131,7 @@ def test_a_home_office_reference_counts_for_when_shared_and_little_against_when_
 
 def test_brothers_and_sisters_gain_nothing_from_a_shared_home_office_reference_but_twins_have_their_own_nhs_number():
     searched = 4 * linkage_scoring.REGISTER_REFERENCE
-    yonas = record("Yonas", "Tesfay", home_office="B1234567", nhs="4857773456")
+    yonas = record("Yonas", "Tesfay", home_office="B1234567", nhs="4857773457")
     brother = record("Semere", "Tesfay", id=3, home_office="B1234567", date_of_birth=date(2012, 6, 1))
     match = compare(yonas, brother, searched=searched)
     [evidence] = identifier_evidence(match)
@@ -145,7 +145,7 @@ def test_brothers_and_sisters_gain_nothing_from_a_shared_home_office_reference_b
     twin = record("Semere", "Tesfay", id=4, home_office="B1234567")
     assert compare(yonas, twin).score <= TWINS_CAP
     # ...but one child recorded under another given name with the same NHS number is one child, not twins
-    renamed = record("Semere", "Tesfay", id=5, nhs="485 777 3456")
+    renamed = record("Semere", "Tesfay", id=5, nhs="485 777 3457")
     assert compare(yonas, renamed).score >= linkage_scoring.STRONG_MATCH
     assert linkage_scoring.PointsScorer(yonas).score(renamed) == compare(yonas, renamed).score
     assert linkage_scoring.PointsScorer(yonas).score(twin) == compare(yonas, twin).score
@@ -155,8 +155,8 @@ def test_with_a_trained_model_the_identifiers_keep_their_hand_set_points():
     trained = linkage_scoring.TrainedWeights(
         weights={"sex:same": 0.4}, u={}, probability_two_random_records_match=0.001, records=1000
     )
-    a = record("Yonas", "Tesfay", nhs="4857773456")
-    match = compare(a, record("Yonas", "Tesfay", id=2, nhs="4857773456"), trained=trained, searched=100_000)
+    a = record("Yonas", "Tesfay", nhs="4857773457")
+    match = compare(a, record("Yonas", "Tesfay", id=2, nhs="4857773457"), trained=trained, searched=100_000)
     assert [e.points for e in identifier_evidence(match)] == [NHS_SAME]
 
 
@@ -164,7 +164,7 @@ def test_the_identifiers_are_said_in_welsh():
     from django.utils import translation
 
     match = compare(
-        record("Yonas", "Tesfay", nhs="4857773456", home_office="B1234567"),
+        record("Yonas", "Tesfay", nhs="4857773457", home_office="B1234567"),
         record("Yonas", "Tesfay", id=2, nhs="9434765919", home_office="B1234567"),
     )
     english = {e.text for e in identifier_evidence(match)}
@@ -203,20 +203,20 @@ def police() -> Organisation:
 
 
 def test_the_identifiers_are_kept_with_the_childs_keys_and_follow_the_referral(site: Site, police: Organisation):
-    child = _child_with_referral(site, police, "Yonas", "Tesfay", nhs_number="4857773456")
-    assert "i:nhs:4857773456" in _keys(child)
+    child = _child_with_referral(site, police, "Yonas", "Tesfay", nhs_number="4857773457")
+    assert "i:nhs:4857773457" in _keys(child)
     referral = child.referrals.get()
     referral.nhs_number = ""
     referral.home_office_reference = "Port reference EDD/1234567"
     referral.save()
-    assert "i:ho:EDD1234567" in _keys(child) and "i:nhs:4857773456" not in _keys(child)
+    assert "i:ho:EDD1234567" in _keys(child) and "i:nhs:4857773457" not in _keys(child)
 
 
 def test_a_search_finds_a_record_by_its_nhs_number_whatever_the_name_and_birth_year(site: Site, police: Organisation):
-    child = _child_with_referral(site, police, "Dritan", "Hoxha", nhs_number="4857773456")
+    child = _child_with_referral(site, police, "Dritan", "Hoxha", nhs_number="4857773457")
     # another name, and a birth year beyond the search's limits: found by the NHS number alone
     renamed = _child_with_referral(
-        site, police, "Tani", "Gashi", nhs_number="4857773456", date_of_birth=date(2006, 1, 1)
+        site, police, "Tani", "Gashi", nhs_number="4857773457", date_of_birth=date(2006, 1, 1)
     )
     # the same record but for the number is not found: nothing else of it is close to the child's
     unnumbered = _child_with_referral(site, police, "Tani", "Gashi", date_of_birth=date(2006, 1, 1))

@@ -185,7 +185,7 @@ def test_the_sweep_links_records_of_one_nhs_number_at_two_sites_whatever_else_wa
             child=child,
             status=ReferralStatus.SUBMITTED,
             referrer_organisation=police,
-            nhs_number="4857773456",
+            nhs_number="4857773457",
         )
     _store(trained)
     sweep = linkage_national.national_sweep_run(train_if_needed=False)

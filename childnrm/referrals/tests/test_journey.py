@@ -161,6 +161,51 @@ def test_errors_are_summarised_and_inline_and_every_value_entered_is_kept(respon
     assert draft.given_names == ""
 
 
+def test_the_childs_nhs_number_and_home_office_reference_are_saved_and_shown_on_check_answers(responder, draft):
+    complete_every_section(responder, draft)
+    identifiers = {"nhs_number": "943-476-5919", "home_office_reference": "Port reference EDD/1234567"}
+    response = responder.post(section_url(draft, "child"), {**valid_answers()["child"], **identifiers, "continue": ""})
+    assert response.status_code == 302, _errors(response)
+    draft.refresh_from_db()
+    assert (draft.nhs_number, draft.home_office_reference) == ("9434765919", "Port reference EDD/1234567")
+
+    page = responder.get(section_url(draft, "child")).content.decode()
+    assert 'value="943 476 5919"' in page and 'value="Port reference EDD/1234567"' in page
+    assert 'inputmode="numeric"' in page and 'class="govuk-input govuk-input--width-10"' in page
+
+    page = responder.get(reverse("referrals:check-answers", args=[draft.reference])).content.decode()
+    rows = dict(re.findall(r'__key">([^<]*)</dt>\s*<dd class="govuk-summary-list__value">([^<]*)</dd>', page))
+    assert rows["NHS number"] == "943 476 5919"
+    assert rows["Home Office reference"] == "Port reference EDD/1234567"
+
+
+def test_without_identifiers_check_answers_says_they_were_not_given(responder, draft):
+    complete_every_section(responder, draft)
+    page = responder.get(reverse("referrals:check-answers", args=[draft.reference])).content.decode()
+    for key in ("NHS number", "Home Office reference"):
+        assert re.search(rf"__key\">{key}</dt>\s*<dd[^>]*><span class=\"govuk-hint[^\"]*\">Not given</span>", page)
+
+
+def test_an_invalid_nhs_number_is_explained_and_nothing_typed_is_lost(responder, draft):
+    data = {
+        **valid_answers()["child"],
+        "nhs_number": "943 476 5918",
+        "home_office_reference": "UAN 1234-5678-9012-3456",
+        "gender_identity": "Girl",
+        "continue": "",
+    }
+    response = responder.post(section_url(draft, "child"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = "Enter a valid NHS number: check it against the child&#39;s health records"
+    assert f'href="#id_nhs_number">{message}</a>' in page
+    assert '<p id="id_nhs_number-error" class="govuk-error-message">' in page
+    for value in ("Amara", "Okafor", "Mara", "943 476 5918", "UAN 1234-5678-9012-3456", "Girl"):
+        assert f'value="{value}"' in page
+    draft.refresh_from_db()
+    assert (draft.given_names, draft.nhs_number, draft.home_office_reference) == ("", "", "")
+
+
 def test_county_lines_only_with_criminal_exploitation(responder, draft):
     data = {**valid_answers()["exploitation"], "exploitation_types": ["labour"], "continue": ""}
     page = responder.post(section_url(draft, "exploitation"), data).content.decode()

@@ -128,6 +128,62 @@ def test_aliases_keep_every_row_and_grow_by_one():
     assert ChildForm(referral=saved).alias_rows == 5
 
 
+NHS_FORMAT = "Enter the NHS number as 10 digits, like 485 777 3456"
+NHS_CHECK = "Enter a valid NHS number: check it against the child's health records"
+
+
+@pytest.mark.parametrize("typed", ["943 476 5919", "943-476-5919", "9434765919", " 943 476 5919 "])
+def test_an_nhs_number_written_with_spaces_or_hyphens_is_kept_as_10_digits(typed):
+    form = child_form(nhs_number=typed)
+    assert form.is_valid(), form.errors
+    assert form.to_fields()["nhs_number"] == "9434765919"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("943 476 591", NHS_FORMAT),
+        ("943 476 59190", NHS_FORMAT),
+        ("NHS 943 476 5919", NHS_FORMAT),
+        ("943 476 5918", NHS_CHECK),
+        ("485 777 3456", NHS_CHECK),  # the hint's example is deliberately not a valid number
+    ],
+)
+def test_an_invalid_nhs_number_gets_a_govuk_message_and_the_other_answers_stay(typed, message):
+    form = child_form(nhs_number=typed, home_office_reference="B1234567", gender_identity="Boy")
+    assert not form.is_valid()
+    assert form.errors == {"nhs_number": [message]}
+    assert ("id_nhs_number", message) in form.error_links()
+    # What was typed comes back as typed, and so do the other answers.
+    assert form["nhs_number"].value() == typed
+    assert (form["home_office_reference"].value(), form["gender_identity"].value()) == ("B1234567", "Boy")
+    # "Save and come back later" checks it too: a wrong number is never kept.
+    assert ChildForm({"nhs_number": typed}, referral=Referral(), partial=True).errors == {"nhs_number": [message]}
+
+
+def test_the_home_office_reference_is_kept_as_written_up_to_100_characters():
+    form = child_form(home_office_reference="  Port reference EDD/1234567 ")
+    assert form.is_valid(), form.errors
+    assert form.to_fields()["home_office_reference"] == "Port reference EDD/1234567"
+    form = child_form(home_office_reference="x" * 101)
+    assert form.errors == {"home_office_reference": ["Home Office reference must be 100 characters or fewer"]}
+    assert child_form(home_office_reference="x" * 100).is_valid()
+
+
+def test_both_identifiers_are_optional_and_blank_when_not_given():
+    form = child_form()
+    assert form.is_valid(), form.errors
+    fields = form.to_fields()
+    assert (fields["nhs_number"], fields["home_office_reference"]) == ("", "")
+
+
+def test_a_saved_nhs_number_is_shown_again_in_groups():
+    saved = Referral(nhs_number="9434765919", home_office_reference="UAN 1234-5678-9012-3456")
+    form = ChildForm(referral=saved)
+    assert form["nhs_number"].value() == "943 476 5919"
+    assert form["home_office_reference"].value() == "UAN 1234-5678-9012-3456"
+
+
 def exploitation_form(**data) -> ExploitationForm:
     base = {"exploitation_types": ["criminal"], "exploitation_location": "uk", "public_order_disqualification": "no"}
     return ExploitationForm({**base, **data}, referral=Referral())

@@ -92,3 +92,28 @@ def test_question_pages_say_what_is_wrong_in_welsh(welsh_site):
     sent = client.post(reverse("referrals:check-answers", args=[draft.reference])).content.decode()
     assert "Cwblhewch yr adran ‘Enw, dyddiad geni a rhyw’" in sent
     assert english_left(sent, names=names) == []
+
+
+def test_the_childs_identifiers_are_asked_checked_and_shown_in_welsh(welsh_site):
+    user = demo_user(Role.FIRST_RESPONDER)
+    client = signed_in(user)
+    draft = referral_save(referral=referral_start(user=user), user=user, data=complete_answers(welsh_site))
+    names = names_on(user, welsh_site)
+    url = reverse("referrals:section", args=[draft.reference, "child"])
+    page = client.get(url).content.decode()
+    assert "Rhif GIG (dewisol)" in page and "Cyfeirnod Swyddfa Gartref (dewisol)" in page
+    assert english_left(page, names=names) == []
+    answers = {"continue": "", "given_names": draft.given_names, "sex": "male", "estimated_age_years": "14"}
+    for typed, message in (
+        ("943 476 591", "Rhowch y rhif GIG ar ffurf 10 digid, fel 485 777 3456"),
+        ("943 476 5918", "Rhowch rif GIG dilys: gwiriwch ef yn erbyn cofnodion iechyd y plentyn"),
+    ):
+        page = client.post(url, {**answers, "nhs_number": typed}).content.decode()
+        assert message in page
+        assert english_left(page, names=names) == []
+    page = client.post(url, {**answers, "home_office_reference": "x" * 101}).content.decode()
+    assert "Rhaid i ‘Cyfeirnod Swyddfa Gartref’ fod yn 100 nod neu lai" in page
+    client.post(url, {**answers, "nhs_number": "9434765919", "home_office_reference": "B1234567"})
+    page = client.get(reverse("referrals:check-answers", args=[draft.reference])).content.decode()
+    assert "Rhif GIG" in page and "943 476 5919" in page and "Cyfeirnod Swyddfa Gartref" in page
+    assert english_left(page, names=[*names, "B1234567"]) == []

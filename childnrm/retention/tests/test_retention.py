@@ -212,7 +212,8 @@ def test_a_hold_cannot_be_placed_on_another_sites_child(demo):
 def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     demo, private_storage, django_capture_on_commit_callbacks
 ):
-    referral = decided_case()
+    referral = decided_case(nhs_number="9434765919", home_office_reference="Port reference EDD/1234567")
+    assert (referral.nhs_number, referral.home_office_reference) == ("9434765919", "Port reference EDD/1234567")
     document = with_document(referral)
     stored = document.file.name
     assert default_storage.exists(stored)
@@ -262,6 +263,7 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     child = Child.objects.get(pk=referral.child_id)
     assert (referral.given_names, referral.family_name, referral.address, referral.account) == ("", "", "", "")
     assert referral.date_of_birth is None and referral.referrer_phone == "" and referral.found_location == ""
+    assert (referral.nhs_number, referral.home_office_reference) == ("", "")  # identifiers of the child
     assert referral.estimated_age_years is not None  # age at referral stays countable
     assert child.given_names == "Anonymised" and child.family_name == ""
     assert child.date_of_birth == date(2000, 3, 1)  # year and month kept

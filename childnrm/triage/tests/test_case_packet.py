@@ -101,6 +101,27 @@ def test_the_packet_lists_documents_triage_and_status_history(handed_off):
     assert packet["handoff"]["from_site"] == "Northbridge Child Panel"
 
 
+def test_the_packet_lists_the_childs_nhs_number_and_home_office_reference_with_the_child(demo):
+    referral = submitted_referral(
+        "northbridge", nhs_number="9434765919", home_office_reference="UAN 1234-5678-9012-3456"
+    )
+    sections = case_packets.case_packet(referral)["referral"]["sections"]
+    child = {f["name"]: f for s in sections if s["title"] == "The child" for f in s["fields"]}
+    assert child["nhs_number"] == {
+        "name": "nhs_number",
+        "label": "NHS number",
+        "value": "9434765919",
+        "display": "943 476 5919",
+    }
+    assert child["home_office_reference"]["label"] == "Home Office reference"
+    reference = child["home_office_reference"]
+    assert reference["value"] == reference["display"] == "UAN 1234-5678-9012-3456"
+    names = [f["name"] for s in sections if s["title"] == "The child" for f in s["fields"]]
+    assert names.index("gender_identity") < names.index("nhs_number") < names.index("nationalities")
+    other = [f["name"] for s in sections if s["title"] == "Other details" for f in s["fields"]]
+    assert "nhs_number" not in other and "home_office_reference" not in other
+
+
 def test_every_field_added_to_referrals_later_still_reaches_the_packet(handed_off, monkeypatch):
     monkeypatch.setattr(case_packets, "SECTIONS", case_packets.SECTIONS[:1])
     fields = fields_of(case_packets.case_packet(handed_off))
