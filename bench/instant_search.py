@@ -7,7 +7,8 @@ Loads the generated, labelled set (`bench/generated_set.py`, about N records: ch
 every kind of variation, twins, siblings and namesakes) into a PostgreSQL database of its own as the children of
 one site (the national register), with their blocking keys, by COPY; a database already loaded with the same
 records and seed is reused. Referrals are written only where the search reads them (aliases, an estimated age
-without a date of birth, an NHS number or Home Office reference) and for the records searched: a child's profile is the same without the others.
+without a date of birth, an NHS number or Home Office reference) and for the records searched: a child's profile
+is the same without the others (but not the search's time: a live register has a referral for every child).
 
 Then times single-record searches, the service's own path (`people.linkage.candidates_for`, as the
 possible-matches page and the possible-earlier-records check call it), for a sample of records searched as new
