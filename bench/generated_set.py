@@ -42,7 +42,7 @@ from itertools import combinations
 from anyascii import anyascii
 
 from childnrm.people import linkage_scoring
-from childnrm.referrals.identifiers import nhs_check_digit
+from childnrm.referrals.identifiers import nhs_check_digit, nhs_number_normalised
 
 # ------------------------------------------------------------------------------------------- names
 
@@ -458,6 +458,11 @@ class GeneratedRecord:
     nhs_number: str = ""  # as the referral gives them ("" not given): `_Identifiers`
     home_office_reference: str = ""
 
+    @property
+    def nhs_number_kept(self) -> str:
+        """The NHS number as the service keeps it (10 digits), by the check every way in applies."""
+        return nhs_number_normalised(self.nhs_number)
+
     def profile(self, *, id: int | None = None, reference: str = "") -> linkage_scoring.Profile:
         names = [linkage_scoring.make_name(self.given_names, self.family_name)]
         for given, family in self.aliases:
@@ -475,7 +480,7 @@ class GeneratedRecord:
             sex=self.sex if self.sex in {"male", "female"} else "",
             nationalities=frozenset(self.nationalities),
             local_authority=self.local_authority,
-            identifiers=linkage_scoring.identifier_keys([self.nhs_number], [self.home_office_reference]),
+            identifiers=linkage_scoring.identifier_keys([self.nhs_number_kept], [self.home_office_reference]),
         )
 
 
@@ -1117,7 +1122,7 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
                         sex=r.sex,
                         nationalities=list(r.nationalities),
                         residence_local_authority=areas.get(r.local_authority),
-                        nhs_number=r.nhs_number.replace(" ", ""),  # kept as the form keeps it: digits
+                        nhs_number=r.nhs_number_kept,
                         home_office_reference=r.home_office_reference,
                         submitted_at=_midday(r.referred_on),
                     )

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 
 from childnrm.people.linkage_scoring import compare, evidence_line, profile_from_values
+from childnrm.people.tests.profiles import child_profile
 
-
-def record(given: str, family: str, dob: date | None = date(2011, 3, 4), *, id: int = 1, **overrides):
-    values = dict(
-        id=id,
-        reference=f"CH-{id}",
-        given_names=given,
-        family_name=family,
-        date_of_birth=dob,
-        date_of_birth_estimated=False,
-        sex="male",
-        nationalities=["AL"],
-    )
-    return profile_from_values(**{**values, **overrides})
+record = partial(child_profile, nationalities=["AL"])
 
 
 def words(a, b) -> str:

@@ -24,9 +24,9 @@ from childnrm.people.linkage_scoring import (
     compare,
     place_points,
     place_shares,
-    profile_from_values,
 )
 from childnrm.people.models import Child, ChildBlockingKey
+from childnrm.people.tests.profiles import child_profile
 
 
 @pytest.fixture(autouse=True)
@@ -36,20 +36,8 @@ def _empty_cache():
     cache.clear()
 
 
-def record(given: str, family: str, area: str = "", area_name: str = "", *, id: int = 1, **overrides):
-    values = dict(
-        id=id,
-        reference=f"CH-{id}",
-        given_names=given,
-        family_name=family,
-        date_of_birth=date(2011, 3, 4),
-        date_of_birth_estimated=False,
-        sex="male",
-        nationalities=["ER"],
-        local_authority=area,
-        local_authority_name=area_name,
-    )
-    return profile_from_values(**{**values, **overrides})
+def record(given: str, family: str, area: str = "", area_name: str = "", **overrides):
+    return child_profile(given, family, local_authority=area, local_authority_name=area_name, **overrides)
 
 
 def area_evidence(match) -> linkage_scoring.Evidence | None:

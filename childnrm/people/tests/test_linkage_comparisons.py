@@ -5,6 +5,7 @@ coordinator sees."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 
@@ -23,23 +24,11 @@ from childnrm.people.linkage_scoring import (
     TWINS_CAP,
     compare,
     evidence_line,
-    profile_from_values,
 )
 from childnrm.people.models import Child, ChildBlockingKey
+from childnrm.people.tests.profiles import child_profile
 
-
-def record(given: str, family: str, dob: date | None = date(2011, 3, 4), *, id: int = 1, **overrides):
-    values = dict(
-        id=id,
-        reference=f"CH-{id}",
-        given_names=given,
-        family_name=family,
-        date_of_birth=dob,
-        date_of_birth_estimated=False,
-        sex="male",
-        nationalities=["SD"],
-    )
-    return profile_from_values(**{**values, **overrides})
+record = partial(child_profile, nationalities=["SD"])
 
 
 def line(a, b) -> str:
