@@ -5,10 +5,10 @@
 
 Loads the generated, labelled set (`bench/generated_set.py`, about N records: children, their duplicates with
 every kind of variation, twins, siblings and namesakes) into a PostgreSQL database of its own as the children of
-one site (the national register), with their blocking keys, by COPY; a database already loaded with the same
-records and seed is reused. Referrals are written only where the search reads them (aliases, an estimated age
-without a date of birth, an NHS number or Home Office reference) and for the records searched: a child's profile
-is the same without the others (but not the search's time: a live register has a referral for every child).
+one site (the national register), with their blocking keys, by COPY, and a referral for each child, as a live
+register has (a child record is made from a referral); a database already loaded with the same records and seed
+is reused. The search reads only the referrals that add to a child's profile (aliases, an estimated age, an NHS
+number or Home Office reference), but finds them among all of them.
 
 Then times single-record searches, the service's own path (`people.linkage.candidates_for`, as the
 possible-matches page and the possible-earlier-records check call it), for a sample of records searched as new
@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 META_TABLE = "bench_instant_search"
+EVERY_CHILD_REFERRED = "every child"  # databases loaded before 2026-12-06 hold referrals for some children only
 
 
 def _base_for(records: int) -> int:
@@ -112,8 +113,8 @@ def _copy(cursor, sql: str, lines) -> None:
         copy.write(buffer.getvalue())
 
 
-def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> dict:
-    """COPY the records in as children of one site, with blocking keys; referrals where the profile needs them."""
+def load(db: str, records, *, seed: int, names: str) -> dict:
+    """COPY the records in as children of one site, with blocking keys; a referral for each child."""
     from bench import generated_set
     from childnrm.accounts.models import Organisation, OrganisationType, Site
     from childnrm.people.linkage_scoring import stored_keys
@@ -195,13 +196,7 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
             cur.execute(definition)
         print(f"  key indexes built at {time.perf_counter() - started:.0f} s", flush=True)
 
-    wanted = set(sample_ids)
-    need = [
-        r
-        for r in records
-        if r.aliases or r.estimated_age_years is not None or r.nhs_number or r.home_office_reference or r.id in wanted
-    ]
-    for start in range(0, len(need), 2000):
+    for start in range(0, len(records), 2000):
         Referral.objects.bulk_create(
             Referral(
                 status=ReferralStatus.SUBMITTED,
@@ -216,13 +211,13 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
                 estimated_age_years=r.estimated_age_years,
                 sex=r.sex,
                 nationalities=list(r.nationalities),
-                nhs_number=r.nhs_number.replace(" ", ""),
+                nhs_number=r.nhs_number_kept,
                 home_office_reference=r.home_office_reference,
                 submitted_at=generated_set._midday(r.referred_on),
             )
-            for r in need[start : start + 2000]
+            for r in records[start : start + 2000]
         )
-    print(f"  {len(need)} referrals written at {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"  {len(records)} referrals written at {time.perf_counter() - started:.0f} s", flush=True)
     with _raw(db) as c:
         c.execute("VACUUM (ANALYZE)")  # statistics, and the visibility map index-only scans rely on
     meta = {
@@ -231,6 +226,7 @@ def load(db: str, records, *, seed: int, names: str, sample_ids: list[int]) -> d
         "names": names,
         "site": site.pk,
         "areas": areas,
+        "referrals": EVERY_CHILD_REFERRED,
         "seconds": round(time.perf_counter() - started),
     }
     with _raw(db) as c:
@@ -471,9 +467,11 @@ def main(argv: list[str] | None = None) -> int:
     # a database loaded before names had models holds the uniform set
     if meta and (meta["records"], meta["seed"], meta.get("names", "uniform")) != (len(records), args.seed, args.names):
         raise SystemExit(f"{db} holds another set ({meta}); use another --db")
+    if meta and meta.get("referrals") != EVERY_CHILD_REFERRED:
+        raise SystemExit(f"{db} holds referrals for some children only (loaded before 2026-12-06); use another --db")
     if not meta:
         print(f"Loading {len(records)} records into {db}...", flush=True)
-        meta = load(db, records, seed=args.seed, names=args.names, sample_ids=sample)
+        meta = load(db, records, seed=args.seed, names=args.names)
         print(f"Loaded in {meta['seconds']} s", flush=True)
     else:
         print(f"Reusing {db} ({meta})")

@@ -628,13 +628,21 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
     """The profiles of these children (as `profile_of` makes them), from one query of plain values.
 
     No model instances: building a hundred children with their referrals through the ORM cost more than the
-    blocking query at a million children. A row per referral (a child with none: one row without); the
-    referrals are joined on these children's ids, so that they are read through their index, not all of them.
+    blocking query at a million children. A row per referral that adds to the profile (a child with none: one
+    row without); the referrals are joined on these children's ids, so that they are read through their index,
+    not all of them. A referral giving no alias, estimated age or identifier adds nothing, and most give none:
+    they are not read.
     """
+    adds_to_profile = (
+        ~Q(referrals__aliases=[])
+        | Q(referrals__estimated_age_years__isnull=False)
+        | ~Q(referrals__nhs_number="")
+        | ~Q(referrals__home_office_reference="")
+    )
     rows = (
         # At the sites searched, whatever the keys say: a record moved to another site is not compared here.
         Child.objects.filter(pk__in=ids, site_id__in=site_ids)
-        .annotate(referral=FilteredRelation("referrals", condition=Q(referrals__child_id__in=ids)))
+        .annotate(referral=FilteredRelation("referrals", condition=Q(referrals__child_id__in=ids) & adds_to_profile))
         .order_by("id", "referral__created_at", "referral__id")  # the referrals in the order of `_referrals_prefetch`
         .values_list(
             "id",

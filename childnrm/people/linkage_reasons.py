@@ -48,5 +48,5 @@ def said(reason: Said) -> str:
 
 
 def reason(evidence: Evidence) -> str:
-    """A piece of evidence's detail in the page's language; evidence without wording keeps its English text."""
-    return said(evidence.said) if evidence.said is not None else evidence.text
+    """A piece of evidence's detail in the page's language."""
+    return said(evidence.said)

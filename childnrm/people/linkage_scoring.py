@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import jellyfish
@@ -243,6 +243,7 @@ def fold(text: str) -> str:
     return _NOT_LETTER.sub("", anyascii(text).lower())
 
 
+@lru_cache(maxsize=65536)  # a search reads a hundred candidates' names, most of them names read before
 def tokens(text: str) -> tuple[Token, ...]:
     out = []
     pieces = _SPLIT.split(text or "")
@@ -642,17 +643,19 @@ _DIGITS_SPACED = re.compile(r"(?<=\d)[\s-]+(?=\d)")
 _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")  # "claimed 12/03/2024": a date, not a reference
 
 
-def nhs_number_key(text: str) -> str:
-    """The key of an NHS number as written ("485 777 3456"): its ten digits, or "" for anything else."""
-    digits = re.sub(r"[\s-]", "", text or "")
-    return NHS_KEY + digits if len(digits) == 10 and digits.isdigit() else ""
+def nhs_number_key(stored: str) -> str:
+    """The key of an NHS number as a referral keeps it (10 digits: `referrals.identifiers` checks and normalises it
+    on the way in), or "" for anything else."""
+    return NHS_KEY + stored if len(stored) == 10 and stored.isdigit() else ""
 
 
 def home_office_keys(text: str) -> set[str]:
     """The keys of the reference numbers in a Home Office reference as written ("Port reference EDD/1234567",
     "UAN 1234-5678-9012-3456"): each run of letters and digits (joined by / or -, digits by spaces) holding at
     least HOME_OFFICE_MIN_DIGITS digits, upper case, without its separators. The words around them are left."""
-    text = _DIGITS_SPACED.sub("", _DATE.sub(" ", (text or "").upper()))
+    if not text:
+        return set()  # most referrals give none: no regex for them on the search's path
+    text = _DIGITS_SPACED.sub("", _DATE.sub(" ", text.upper()))
     keys = set()
     for token in _HOME_OFFICE_TOKEN.findall(text):
         plain = re.sub(r"[/-]", "", token)
@@ -662,9 +665,10 @@ def home_office_keys(text: str) -> set[str]:
 
 
 def identifier_keys(nhs_numbers: Iterable[str], home_office_references: Iterable[str]) -> frozenset[str]:
-    keys = {nhs_number_key(n) for n in nhs_numbers} - {""}
+    keys = {nhs_number_key(n) for n in nhs_numbers if n} - {""}
     for reference in home_office_references:
-        keys |= home_office_keys(reference)
+        if reference:
+            keys |= home_office_keys(reference)
     return frozenset(keys)
 
 
@@ -781,15 +785,20 @@ def _english(value: Any) -> str:
 class Evidence:
     feature: str  # "name", "date_of_birth", "sex", "nationality", "local_authority", "identifier"
     points: float
-    text: str  # the detail, with the values compared ("Dates of birth 4 March 2011 and 3 April 2011: ...")
+    said: Said  # the detail as wording and values, for a page in the reader's language
     # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped");
     # "" when not worth a place there (agreement on sex says little).
     words: str = ""
-    said: Said | None = None  # the detail as wording and values, for a page in the reader's language
 
     @classmethod
     def of(cls, feature: str, points: float, said: Said, words: str = "") -> Evidence:
-        return cls(feature, points, said.english(), words, said)
+        return cls(feature, points, said, words)
+
+    @cached_property
+    def text(self) -> str:
+        """The detail in English, with the values compared ("Dates of birth 4 March 2011 and 3 April 2011: ..."),
+        as kept with a decision. Worded when first read: a search scores many candidates it never shows."""
+        return self.said.english()
 
     def as_dict(self) -> dict[str, Any]:
         return {"feature": self.feature, "points": round(self.points, 2), "text": self.text, "words": self.words}
@@ -1016,44 +1025,56 @@ def _field_points(
 
     Returns the points, the detail and the plain words.
     """
-    given = (GIVEN_SAME, GIVEN_VARIANT, GIVEN_WEAK, GIVEN_DIFFERENT)
-    family = (FAMILY_SAME, FAMILY_VARIANT, FAMILY_WEAK, FAMILY_DIFFERENT)
-    weights = {"given": given, "family": family, "all": tuple(g + f for g, f in zip(given, family, strict=True))}
-    same, variant, weak, different = weights[part]
     text = _describe_field(part, match)
     kinds = [p.kind for p in match.pairs]
     words = _field_words(part, match, kinds)
     if trained is not None and part != "all" and f"{part}:same" in trained.weights:
-        return _trained_field_points(part, match, common, trained, kinds, text, words, weights[part])
+        return _trained_field_points(part, match, common, trained, kinds, text, words, _part_points(part))
+    points, not_called_by, share = _hand_set_field_points(part, match, common, kinds)
+    if not_called_by:
+        return points, say(_NOT_CALLED_BY, reason=text), "a given name shared, but not the one each is called by"
+    if share is not None and share > COMMON_NAME_SHARE:
+        text = say(_COMMON_NAME, reason=text, share=_percent(share))
+        words += " (a common name here)"
+    elif share is not None and share < RARE_NAME_SHARE:
+        text = say(_RARE_NAME, reason=text, share=_percent(share))
+    return points, text, words
+
+
+def _part_points(part: str) -> tuple[float, float, float, float]:
+    """The hand-set points of a name part: (same, variant, weak, different)."""
+    given = (GIVEN_SAME, GIVEN_VARIANT, GIVEN_WEAK, GIVEN_DIFFERENT)
+    family = (FAMILY_SAME, FAMILY_VARIANT, FAMILY_WEAK, FAMILY_DIFFERENT)
+    if part == "all":
+        return tuple(g + f for g, f in zip(given, family, strict=True))  # type: ignore[return-value]
+    return given if part == "given" else family
+
+
+def _hand_set_field_points(
+    part: str, match: FieldMatch, common: Mapping[str, float], kinds: Sequence[str]
+) -> tuple[float, bool, float | None]:
+    """`_field_points`'s points without its words (which a search's rejected candidates never need): the points,
+    whether a given name is shared that is not the one each is called by, and the name's share when it counted."""
+    same, variant, weak, different = _part_points(part)
     if not kinds:
-        return different, text, words
+        return different, False, None
     differing = sum(1 for k in kinds if k == DIFFERENT)
     if differing:
         # A shared middle name does not make two different first names agree (siblings share them).
-        return different * differing / len(kinds), text, words
+        return different * differing / len(kinds), False, None
     if any(k == PARTLY for k in kinds):
-        return weak, text, words
+        return weak, False, None
     if part == "given" and not match.primary_agrees:
         # "Minh Nam" and "Văn Minh" share a name, but not the one either child is called by.
-        return (
-            weak,
-            say(_NOT_CALLED_BY, reason=text),
-            "a given name shared, but not the one each is called by",
-        )
+        return weak, True, None
     points = same if all(k in {SAME, ACCENTS} for k in kinds) else variant
     if match.unmatched:
         points -= same - variant  # a name part only one record has: as good as a variant, not the same
     # Agreement on a name many children share is weaker evidence, on one few share stronger: by the name's own share.
     share = _name_share(match, common)
     if share is None:
-        return points, text, words
-    points = round(points + name_frequency_points(share), 2)
-    if share > COMMON_NAME_SHARE:
-        text = say(_COMMON_NAME, reason=text, share=_percent(share))
-        words += " (a common name here)"
-    elif share < RARE_NAME_SHARE:
-        text = say(_RARE_NAME, reason=text, share=_percent(share))
-    return points, text, words
+        return points, False, None
+    return round(points + name_frequency_points(share), 2), False, share
 
 
 def _name_share(match: FieldMatch, shares: Mapping[str, float]) -> float | None:
@@ -1878,8 +1899,9 @@ class PointsScorer:
         key = (part, tuple(x), tuple(y), vietnamese)
         if key not in self._parts:
             match = field_similarity(x, y, vietnamese=vietnamese)
+            kinds = tuple(p.kind for p in match.pairs) if match else ()
             self._parts[key] = match and _PartPoints(
-                _field_points(part, match, self.common)[0], tuple(p.kind for p in match.pairs), bool(match.unmatched)
+                _hand_set_field_points(part, match, self.common, kinds)[0], kinds, bool(match.unmatched)
             )
         return self._parts[key]
 
