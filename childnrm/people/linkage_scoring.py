@@ -1835,6 +1835,17 @@ def name_shares(counts: Mapping[str, int], total: int) -> dict[str, float]:
 NAME_POINTS_MOST = GIVEN_SAME + FAMILY_SAME + 2 * NAME_FREQUENCY_MOST
 
 
+def name_points_most(shares: Mapping[str, float]) -> float:
+    """The most the names can add to one record's scores, given the shares of its names (`common`).
+
+    A name part's share points are those of the rarest of the record's own names it pairs (`_name_share`), or none
+    when no paired name's share is known: at most the best of those of the record's names, and at least nothing. A
+    record whose names are all common (Mohammed Ahmed) can gain no more than the same given and family name.
+    """
+    bonus = max((name_frequency_points(v) for k, v in shares.items() if k.startswith("n:")), default=0.0)
+    return GIVEN_SAME + FAMILY_SAME + 2 * (max(bonus, 0.0) + 0.005)  # each part's points are rounded to hundredths
+
+
 @dataclass(frozen=True)
 class _PartPoints:
     points: float
@@ -1855,6 +1866,7 @@ class PointsScorer:
     def __init__(self, a: Profile, *, common: Mapping[str, float] | None = None, searched: int | None = None) -> None:
         self.a, self.common, self.searched = a, common or {}, searched
         self.prior = register_prior(searched)
+        self.names_most = name_points_most(self.common)
         self._parts: dict[tuple, _PartPoints | None] = {}
 
     def score(self, b: Profile, *, at_least: float | None = None) -> float | None:
@@ -1871,7 +1883,7 @@ class PointsScorer:
         others += [e.points for e in identifiers]
         if self.prior:
             others.append(self.prior)
-        if at_least is not None and sum(others) + NAME_POINTS_MOST < at_least:
+        if at_least is not None and sum(others) + self.names_most < at_least:
             return None
         vietnamese = "VN" in a.nationalities or "VN" in b.nationalities
         _, pieces, best = max(
