@@ -199,6 +199,7 @@ def load(db: str, records, *, seed: int, names: str) -> dict:
     for start in range(0, len(records), 2000):
         Referral.objects.bulk_create(
             Referral(
+                reference=f"NRM-{r.id:08d}",  # random ones collide once in two million-referral loads
                 status=ReferralStatus.SUBMITTED,
                 referrer_organisation=organisation,
                 site=site,

@@ -116,6 +116,7 @@ from childnrm.kit import prepared
 from childnrm.people.linkage_scoring import (
     MATCH_THRESHOLD,
     MAX_CANDIDATES,
+    MAX_CANDIDATES_MOST,
     PLACE_KEY_PREFIX,
     YEAR_TOLERANCE,
     YEAR_TOLERANCE_ESTIMATED,
@@ -624,22 +625,19 @@ def _blocked(
     return ids[:cap], held_back
 
 
-def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Profile]:
-    """The profiles of these children (as `profile_of` makes them), from one query of plain values.
+# The sizes of the candidates' read (`_candidate_profiles`): a search's own record, and up to MAX_CANDIDATES_MOST.
+_PROFILE_READ_SIZES = (1, 10, 25, 50, MAX_CANDIDATES_MOST)
 
-    No model instances: building a hundred children with their referrals through the ORM cost more than the
-    blocking query at a million children. A row per referral that adds to the profile (a child with none: one
-    row without); the referrals are joined on these children's ids, so that they are read through their index,
-    not all of them. A referral giving no alias, estimated age or identifier adds nothing, and most give none:
-    they are not read.
-    """
+
+def _profiles_query(ids: Sequence[int], site_ids: Sequence[int]):
+    """The children of these ids at these sites, a row per referral that adds to the profile (`_candidate_profiles`)."""
     adds_to_profile = (
-        ~Q(referrals__aliases=[])
+        Q(referrals__aliases__0__isnull=False)  # a first alias (not: "not []", whose parameter is no plain value)
         | Q(referrals__estimated_age_years__isnull=False)
         | ~Q(referrals__nhs_number="")
         | ~Q(referrals__home_office_reference="")
     )
-    rows = (
+    return (
         # At the sites searched, whatever the keys say: a record moved to another site is not compared here.
         Child.objects.filter(pk__in=ids, site_id__in=site_ids)
         .annotate(referral=FilteredRelation("referrals", condition=Q(referrals__child_id__in=ids) & adds_to_profile))
@@ -664,6 +662,27 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
             "referral__nhs_number",
             "referral__home_office_reference",
         )
+    )
+
+
+def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Profile]:
+    """The profiles of these children (as `profile_of` makes them), from one query of plain values.
+
+    No model instances: building a hundred children with their referrals through the ORM cost more than the
+    blocking query at a million children. A row per referral that adds to the profile (a child with none: one
+    row without); the referrals are joined on these children's ids, so that they are read through their index,
+    not all of them. A referral giving no alias, estimated age or identifier adds nothing, and most give none:
+    they are not read.
+    """
+    # In statements of a few sizes (the ids padded with 0, which no child has), each compiled once (kit.prepared):
+    # building and compiling this read cost more than running it.
+    size = next((n for n in _PROFILE_READ_SIZES if n >= len(ids)), len(ids))
+    padded = [*ids, *[0] * (size - len(ids))]
+    rows = prepared.rows(
+        Child,
+        ("people.linkage:profiles", size, tuple(site_ids)),
+        lambda *ids: _profiles_query(ids, site_ids),
+        *padded,
     )
     children: dict[int, tuple] = {}
     referrals: dict[int, list[tuple]] = {}
@@ -715,8 +734,7 @@ def candidates_for(
     found = Candidates()
     if not site_ids:
         return found
-    prefetch_related_objects([child], _referrals_prefetch(), "local_authority")
-    me = profile_of(child)
+    me = _candidate_profiles([child.pk], [child.site_id])[0]  # the record as saved, read as its candidates are
     keys = blocking_keys(me)
     if not keys:
         return found

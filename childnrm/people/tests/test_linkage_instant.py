@@ -290,3 +290,38 @@ def test_the_prior_lowers_strong_matches_but_never_hides_a_record_from_review(si
     found = linkage.candidates_for(again, site_ids=[site.pk])
     assert [c.child.pk for c in found] == [first.pk]
     assert found[0].match.score < linkage_scoring.MATCH_THRESHOLD and found[0].match.strength == "Possible"
+
+
+def test_candidates_are_profiled_as_their_records_are_whatever_referrals_add_nothing(site):
+    # The search reads only the referrals that add to a profile (an alias, an estimated age, an identifier): a
+    # child's referrals that add nothing leave its profile as `profile_of` makes it from all of them.
+    from childnrm.accounts.models import Organisation, OrganisationType
+    from childnrm.referrals.models import Referral, ReferralStatus
+
+    police = Organisation.objects.create(name="Profile test police", type=OrganisationType.POLICE)
+    area = Organisation.objects.create(name="Rhondda Cynon Taf", type=OrganisationType.LOCAL_AUTHORITY)
+    aliased = make_child(site, "Semere", "Tesfay", None, local_authority=area)
+    plain = make_child(site, "Yonas", "Kidane", date(2011, 3, 4))
+    for child, extra in (
+        (aliased, {}),  # adds nothing
+        (aliased, {"aliases": [{"given_names": "Sami", "family_name": "Tesfai"}]}),
+        (aliased, {"estimated_age_years": 14, "nhs_number": "4857773457"}),
+        (aliased, {"home_office_reference": "HO ref B1234567"}),
+        (plain, {}),
+    ):
+        Referral.objects.create(
+            site=site,
+            child=child,
+            status=ReferralStatus.SUBMITTED,
+            referrer_organisation=police,
+            given_names=child.given_names,
+            family_name=child.family_name,
+            **extra,
+        )
+    read = {p.id: p for p in linkage._candidate_profiles([aliased.pk, plain.pk], [site.pk])}
+    for child in (aliased, plain):
+        whole = Child.objects.prefetch_related(linkage._referrals_prefetch(), "local_authority").get(pk=child.pk)
+        assert read[child.pk] == linkage.profile_of(whole)
+    assert len(read[aliased.pk].names) == 2 and read[aliased.pk].estimated_age is not None
+    assert read[aliased.pk].identifiers == {"i:nhs:4857773457", "i:ho:B1234567"}
+    assert read[aliased.pk].local_authority_name == "Rhondda Cynon Taf"
