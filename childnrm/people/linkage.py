@@ -625,8 +625,15 @@ def _blocked(
     return ids[:cap], held_back
 
 
-# The sizes of the candidates' read (`_candidate_profiles`): a search's own record, and up to MAX_CANDIDATES_MOST.
-_PROFILE_READ_SIZES = (1, 10, 25, 50, MAX_CANDIDATES_MOST)
+# The sizes of the search's reads by id: a search's own record, a few matches, and up to MAX_CANDIDATES_MOST.
+_READ_SIZES = (1, 10, 25, 50, MAX_CANDIDATES_MOST)
+
+
+def _padded(ids: Sequence[int]) -> list[int]:
+    """The ids padded with 0 (which no child has) to the next of _READ_SIZES: a read compiled once per size
+    (kit.prepared), and a few statements for PostgreSQL to plan, not one for each number of ids."""
+    size = next((n for n in _READ_SIZES if n >= len(ids)), len(ids))
+    return [*ids, *[0] * (size - len(ids))]
 
 
 def _profiles_query(ids: Sequence[int], site_ids: Sequence[int]):
@@ -674,13 +681,11 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
     not all of them. A referral giving no alias, estimated age or identifier adds nothing, and most give none:
     they are not read.
     """
-    # In statements of a few sizes (the ids padded with 0, which no child has), each compiled once (kit.prepared):
-    # building and compiling this read cost more than running it.
-    size = next((n for n in _PROFILE_READ_SIZES if n >= len(ids)), len(ids))
-    padded = [*ids, *[0] * (size - len(ids))]
+    # Compiled once for each of a few sizes (kit.prepared): building and compiling this read cost more than running it.
+    padded = _padded(ids)
     rows = prepared.rows(
         Child,
-        ("people.linkage:profiles", size, tuple(site_ids)),
+        ("people.linkage:profiles", len(padded), tuple(site_ids)),
         lambda *ids: _profiles_query(ids, site_ids),
         *padded,
     )
@@ -713,6 +718,18 @@ def _candidate_profiles(ids: Sequence[int], site_ids: Sequence[int]) -> list[Pro
         )
         for pk, row in children.items()
     ]
+
+
+def _records_read(ids: Sequence[int]) -> dict[int, Child]:
+    """The matched children's records with their sites, by id (compiled once per size: `_padded`)."""
+    padded = _padded(ids)
+    found = prepared.rows(
+        Child,
+        ("people.linkage:matched", len(padded)),
+        lambda *ids: Child.objects.select_related("site").filter(pk__in=ids),
+        *padded,
+    )
+    return {child.pk: child for child in found}
 
 
 def candidates_for(
@@ -779,7 +796,7 @@ def candidates_for(
     if threshold is not None:
         matches = [m for m in matches if m.score >= threshold]
     # Records are read whole only for the matches kept (at a million children most of those compared are not).
-    records = Child.objects.select_related("site").in_bulk([m.b.id for m in matches]) if matches else {}
+    records = _records_read([m.b.id for m in matches]) if matches else {}
     found.extend(Candidate(records[m.b.id], m) for m in matches if m.b.id in records)
     found.sort(key=lambda c: (-c.match.score, c.child.reference))
     if limit is not None and len(found) > limit:
