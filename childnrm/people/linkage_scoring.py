@@ -457,13 +457,15 @@ def field_similarity(a: Sequence[Token], b: Sequence[Token], *, vietnamese: bool
     """Compare two name parts token by token (best pairing) and as joined strings; None if one is empty."""
     if not a or not b:
         return None
+    if len(a) == 1 and len(b) == 1:
+        # One name on each side, the commonest case: joined, they are themselves.
+        similarity, kind = token_similarity(a[0], b[0], not vietnamese)
+        return FieldMatch(similarity, kind, (TokenPair(a[0], b[0], similarity, kind),), ())
     joined_a = Token(written(a), "".join(t.norm for t in a))
     joined_b = Token(written(b), "".join(t.norm for t in b))
     loose = not vietnamese
     joined_sim, joined_kind = token_similarity(joined_a, joined_b, loose)
     joined = FieldMatch(joined_sim, joined_kind, (TokenPair(joined_a, joined_b, joined_sim, joined_kind),), ())
-    if len(a) == 1 and len(b) == 1:
-        return joined
     if len(a) == len(b) and joined_kind not in {SAME, ACCENTS, TRANSLITERATION, SPELT_AS_SAID}:
         # Joining helps only when one record writes as one word what the other splits (Abdul Rahman).
         joined = FieldMatch(0.0, DIFFERENT, (), ())
