@@ -667,10 +667,9 @@ def home_office_keys(text: str) -> set[str]:
 
 
 def identifier_keys(nhs_numbers: Iterable[str], home_office_references: Iterable[str]) -> frozenset[str]:
-    keys = {nhs_number_key(n) for n in nhs_numbers if n} - {""}
+    keys = {nhs_number_key(n) for n in nhs_numbers} - {""}
     for reference in home_office_references:
-        if reference:
-            keys |= home_office_keys(reference)
+        keys |= home_office_keys(reference)
     return frozenset(keys)
 
 
@@ -1031,7 +1030,7 @@ def _field_points(
     kinds = [p.kind for p in match.pairs]
     words = _field_words(part, match, kinds)
     if trained is not None and part != "all" and f"{part}:same" in trained.weights:
-        return _trained_field_points(part, match, common, trained, kinds, text, words, _part_points(part))
+        return _trained_field_points(part, match, common, trained, kinds, text, words, _PART_POINTS[part])
     points, not_called_by, share = _hand_set_field_points(part, match, common, kinds)
     if not_called_by:
         return points, say(_NOT_CALLED_BY, reason=text), "a given name shared, but not the one each is called by"
@@ -1043,13 +1042,15 @@ def _field_points(
     return points, text, words
 
 
-def _part_points(part: str) -> tuple[float, float, float, float]:
-    """The hand-set points of a name part: (same, variant, weak, different)."""
-    given = (GIVEN_SAME, GIVEN_VARIANT, GIVEN_WEAK, GIVEN_DIFFERENT)
-    family = (FAMILY_SAME, FAMILY_VARIANT, FAMILY_WEAK, FAMILY_DIFFERENT)
-    if part == "all":
-        return tuple(g + f for g, f in zip(given, family, strict=True))  # type: ignore[return-value]
-    return given if part == "given" else family
+# The hand-set points of a name part, (same, variant, weak, different): the given names, the family names, and both
+# compared as one ("all": regrouped names).
+_GIVEN_POINTS = (GIVEN_SAME, GIVEN_VARIANT, GIVEN_WEAK, GIVEN_DIFFERENT)
+_FAMILY_POINTS = (FAMILY_SAME, FAMILY_VARIANT, FAMILY_WEAK, FAMILY_DIFFERENT)
+_PART_POINTS: dict[str, tuple[float, float, float, float]] = {
+    "given": _GIVEN_POINTS,
+    "family": _FAMILY_POINTS,
+    "all": tuple(g + f for g, f in zip(_GIVEN_POINTS, _FAMILY_POINTS, strict=True)),  # type: ignore[dict-item]
+}
 
 
 def _hand_set_field_points(
@@ -1057,7 +1058,7 @@ def _hand_set_field_points(
 ) -> tuple[float, bool, float | None]:
     """`_field_points`'s points without its words (which a search's rejected candidates never need): the points,
     whether a given name is shared that is not the one each is called by, and the name's share when it counted."""
-    same, variant, weak, different = _part_points(part)
+    same, variant, weak, different = _PART_POINTS[part]
     if not kinds:
         return different, False, None
     differing = sum(1 for k in kinds if k == DIFFERENT)
