@@ -1089,6 +1089,7 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
             children = Child.objects.bulk_create(
                 [
                     Child(
+                        reference=f"CH-{r.id:09d}",  # numbered: the default reads once per child to avoid a clash
                         site=site,
                         given_names=r.given_names,
                         family_name=r.family_name,
@@ -1109,6 +1110,7 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
             Referral.objects.bulk_create(
                 [
                     Referral(
+                        reference=f"NRM-{r.id:08d}",
                         status=ReferralStatus.SUBMITTED,
                         referrer_organisation=organisation,
                         site=site,

@@ -189,13 +189,12 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
     from bench import nrm_weights
     from bench.seed import log
     from childnrm.accounts.models import Organisation, Site, User
-    from childnrm.people.models import AssociationKind, ChildAssociation
+    from childnrm.people.models import AssociationKind, ChildAssociation, random_reference
     from childnrm.referrals.models import (
         Referral,
         ReferralSource,
         ReferralStatus,
         ReferralStatusChange,
-        new_referral_reference,
         working_eighteenth_birthday,
     )
     from childnrm.triage import eligibility
@@ -304,7 +303,7 @@ def seed_referrals(conn, *, children: list[tuple], staff: list[dict], sites: lis
             la = org_by_id.get(la_id)
             referral = Referral(
                 id=ref_id,
-                reference=_unique(new_referral_reference, references),
+                reference=_unique(lambda: random_reference("NRM-"), references),
                 status=ReferralStatus.SUBMITTED,
                 source=ReferralSource.API if via_api else ReferralSource.WEB,
                 created_by=None if via_api else user,

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.accounts.models import Site
 from childnrm.kit.actions import OPEN_ACTION_STATUSES as OPEN_ACTION_STATUSES  # the apps that import it from here
 from childnrm.kit.actions import ActionStatus
-from childnrm.people.models import random_reference
+from childnrm.people.models import ReferenceDrawnAgainIfHeld, drawn_reference
 
 
 def new_case_review_reference() -> str:
-    return random_reference("CR-")
+    return drawn_reference("CR-")
 
 
 class ReviewKind(models.TextChoices):
@@ -46,7 +46,7 @@ class RecommendationStatus(models.TextChoices):
 # Shared with the other app whose actions are followed up (kit.actions).
 
 
-class CaseReview(models.Model):
+class CaseReview(ReferenceDrawnAgainIfHeld):
     reference = models.CharField(max_length=12, unique=True, default=new_case_review_reference, editable=False)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=ReviewKind.choices)

@@ -21,11 +21,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
-from childnrm.people.models import random_reference
+from childnrm.people.models import ReferenceDrawnAgainIfHeld, drawn_reference
 
 
 def new_agreement_reference() -> str:
-    return random_reference("DSA-")
+    return drawn_reference("DSA-")
 
 
 def new_salt() -> str:
@@ -101,7 +101,7 @@ STATE_TAGS = {
 }
 
 
-class DataSharingAgreement(models.Model):
+class DataSharingAgreement(ReferenceDrawnAgainIfHeld):
     reference = models.CharField(max_length=12, unique=True, default=new_agreement_reference, editable=False)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="data_sharing_agreements")
     # Who receives the data.

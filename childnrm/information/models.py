@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
 from childnrm.panels.models import Agency
-from childnrm.people.models import random_reference
+from childnrm.people.models import ReferenceDrawnAgainIfHeld, drawn_reference
 from childnrm.referrals.models import Referral
 
 
@@ -74,7 +74,7 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class InformationRequest(models.Model):
+class InformationRequest(ReferenceDrawnAgainIfHeld):
     reference = models.CharField(max_length=12, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="information_requests")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="information_requests")
@@ -125,7 +125,7 @@ class InformationRequest(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
-            self.reference = random_reference("IR-")
+            self.reference = drawn_reference("IR-")
         super().save(*args, **kwargs)
 
     def agency_shown(self) -> str:
@@ -259,7 +259,7 @@ class ProtocolBasis(models.TextChoices):
 ARTICLE_6_BASES = frozenset({ProtocolBasis.GDPR_PUBLIC_TASK, ProtocolBasis.GDPR_LEGAL_OBLIGATION})
 
 
-class SharingProtocol(models.Model):
+class SharingProtocol(ReferenceDrawnAgainIfHeld):
     """A site's information-sharing protocol with one partner organisation.
 
     Changed in place with a new `version` number; every version is kept whole in
@@ -302,7 +302,7 @@ class SharingProtocol(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
-            self.reference = random_reference("ISP-")
+            self.reference = drawn_reference("ISP-")
         super().save(*args, **kwargs)
 
     @property

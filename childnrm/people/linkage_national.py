@@ -31,6 +31,7 @@ from childnrm.people.models import (
     NationalLinkPair,
     NationalReviewStatus,
     NationalSweep,
+    unused_references,
 )
 from childnrm.people.national_review import PairShown, coordinator_contacts, latest_reviews
 
@@ -139,17 +140,25 @@ def _pairs_keep(sweep: NationalSweep) -> None:
                 known.append(pair)
     NationalLinkPair.objects.bulk_update(known, ["sweep", "match_probability"], batch_size=BATCH)
     seen = {(p.child_a_id, p.child_b_id) for p in known}
-    NationalLinkPair.objects.bulk_create(
-        (
-            NationalLinkPair(
-                child_a_id=a, child_b_id=b, match_probability=p, first_found_at=sweep.started_at, sweep=sweep
-            )
-            for (a, b), p in found.items()
-            if (a, b) not in seen
-        ),
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    new = [(pair, p) for pair, p in found.items() if pair not in seen]
+    for start in range(0, len(new), BATCH):
+        batch = new[start : start + BATCH]
+        # keys drawn for the batch in one read: the model's default would read once per pair
+        keys = unused_references(NationalLinkPair, "NL-", len(batch), length=10, field="key")
+        NationalLinkPair.objects.bulk_create(
+            [
+                NationalLinkPair(
+                    key=key,
+                    child_a_id=a,
+                    child_b_id=b,
+                    match_probability=p,
+                    first_found_at=sweep.started_at,
+                    sweep=sweep,
+                )
+                for key, ((a, b), p) in zip(keys, batch, strict=True)
+            ],
+            ignore_conflicts=True,  # a pair another sweep stored meanwhile (the pair is unique), not a key
+        )
 
 
 @dataclass(frozen=True)

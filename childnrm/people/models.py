@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -20,8 +21,65 @@ def random_reference(prefix: str, length: int = 8) -> str:
     return prefix + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(length))
 
 
+class DrawnReference(str):
+    """A reference drawn at random for a new row (`drawn_reference`), not one given: a save may draw it again."""
+
+    prefix: str
+    length: int
+
+    def __new__(cls, prefix: str, length: int) -> DrawnReference:
+        drawn = super().__new__(cls, random_reference(prefix, length))
+        drawn.prefix, drawn.length = prefix, length
+        return drawn
+
+    def __reduce__(self):
+        return str, (str(self),)  # pickled and copied as the plain reference
+
+
+def drawn_reference(prefix: str, length: int = 8) -> str:
+    """A model field's default: drawn without reading the database (a form may make a row it never saves)."""
+    return DrawnReference(prefix, length)
+
+
+def unused_references(
+    model: type[models.Model], prefix: str, count: int, *, length: int = 8, field: str = "reference"
+) -> list[str]:
+    """`count` distinct random references that no row of `model` holds yet, checked in one read (rows made in
+    bulk, which `ReferenceDrawnAgainIfHeld.save` does not see)."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        drawn = sorted({random_reference(prefix, length) for _ in range(min(count - len(chosen), 900))} - chosen)
+        # at most 900 at a time: within SQLite's bound on a statement's parameters
+        taken = set(model._default_manager.filter(**{f"{field}__in": drawn}).values_list(field, flat=True))
+        chosen.update(r for r in drawn if r not in taken)
+    return sorted(chosen)
+
+
+class ReferenceDrawnAgainIfHeld(models.Model):
+    """A model whose public reference is drawn at random, once. At a million rows about one new draw in a million
+    repeats a stored reference: a new row's drawn reference is checked before it is inserted and drawn again if
+    held, rather than the save failing on the unique constraint and losing what was typed. A reference given (a
+    restore, a bench's numbered one) is never changed. Two saves drawing the same new reference at the same moment
+    is left to the constraint: with 32^8 references, about one in a trillion."""
+
+    reference_field: ClassVar[str] = "reference"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        field = self.reference_field
+        value = getattr(self, field)
+        if isinstance(value, DrawnReference):
+            model = type(self)
+            if self._state.adding and model._default_manager.filter(**{field: value}).exists():
+                value = unused_references(model, value.prefix, 1, length=value.length, field=field)[0]
+            setattr(self, field, str(value))
+        super().save(*args, **kwargs)
+
+
 def new_child_reference() -> str:
-    return random_reference("CH-")
+    return drawn_reference("CH-")
 
 
 class Sex(models.TextChoices):
@@ -30,7 +88,7 @@ class Sex(models.TextChoices):
     NOT_KNOWN = "not_known", gettext_lazy("Not known")
 
 
-class Child(models.Model):
+class Child(ReferenceDrawnAgainIfHeld):
     """One child. Duplicate records of the same child are linked, never merged."""
 
     reference = models.CharField(max_length=12, unique=True, default=new_child_reference, editable=False)
@@ -376,7 +434,7 @@ class NationalLinkCandidate(models.Model):
 
 def new_pair_key() -> str:
     """The pair's address in the service: unguessable, and naming neither record."""
-    return random_reference("NL-", 10)
+    return drawn_reference("NL-", 10)
 
 
 class NationalReviewStatus(models.TextChoices):
@@ -394,7 +452,7 @@ class NationalReviewOutcome(models.TextChoices):
     NOT_SAME_CHILD = "not_same_child", gettext_lazy("Not the same child")
 
 
-class NationalLinkPair(models.Model):
+class NationalLinkPair(ReferenceDrawnAgainIfHeld):
     """Two records at two sites that a national sweep found may be of the same child, and where its review stands.
 
     Kept from sweep to sweep (a sweep's `NationalLinkCandidate` rows are replaced; the pair and its reviews stay),
@@ -402,6 +460,7 @@ class NationalLinkPair(models.Model):
     again. Stored in id order. `sweep` is the latest sweep that found the pair (null once a later sweep did not).
     """
 
+    reference_field = "key"
     key = models.CharField(max_length=13, unique=True, default=new_pair_key, editable=False)
     child_a = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     child_b = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")

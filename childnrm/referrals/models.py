@@ -13,12 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Organisation, Site
-from childnrm.people.models import Child, Sex, random_reference
+from childnrm.people.models import Child, ReferenceDrawnAgainIfHeld, Sex, drawn_reference
 from childnrm.referrals.vocab import ExploitationLocation
 
 
 def new_referral_reference() -> str:
-    return random_reference("NRM-")
+    return drawn_reference("NRM-")
 
 
 def eighteenth_birthday(date_of_birth: date) -> date:
@@ -78,7 +78,7 @@ class ReferralSource(models.TextChoices):
     HOME_OFFICE_FORM = "home_office_form", _("Home Office NRM form import")
 
 
-class Referral(models.Model):
+class Referral(ReferenceDrawnAgainIfHeld):
     """One referral of one child by one first responder. Drafts are saved as the referrer goes."""
 
     reference = models.CharField(max_length=12, unique=True, default=new_referral_reference, editable=False)

@@ -19,7 +19,7 @@ from childnrm.accounts.models import Organisation, OrganisationType, Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.people import linkage, linkage_national, linkage_splink
 from childnrm.people.linkage_scoring import MATCH_THRESHOLD, TWINS_CAP
-from childnrm.people.models import Child, LinkageModel, NationalLinkCandidate
+from childnrm.people.models import Child, LinkageModel, NationalLinkCandidate, NationalLinkPair
 from conftest import demo_user
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +168,29 @@ def test_the_sweep_links_every_record_nationally_and_stores_the_pairs(across_sit
     # A second sweep replaces the first: one picture, not an accumulation.
     again = linkage_national.national_sweep_run(train_if_needed=False)
     assert NationalLinkCandidate.objects.exclude(sweep=again).count() == 0
+
+
+def test_a_new_pair_is_stored_even_when_its_first_drawn_key_is_held(demo, trained, monkeypatch):
+    # The pairs are created in bulk, ignoring pairs stored meanwhile: a key clash must draw again, not drop the pair.
+    from childnrm.people import models as people_models
+
+    northbridge, rivers = Site.objects.get(slug="northbridge"), Site.objects.get(slug="three-rivers")
+    held = NationalLinkPair.objects.create(
+        child_a=_child(northbridge, "Saba", "Kidane", date(2008, 1, 30)),
+        child_b=_child(rivers, "Helen", "Berhe", date(2007, 6, 2)),
+        match_probability=0.9,
+        first_found_at=timezone.now(),
+    )
+    here = _child(northbridge, "Filmon", "Woldemariam", date(2011, 8, 21))
+    there = _child(rivers, "Philmon", "Weldemariam", date(2011, 8, 21))
+    draws, real = [held.key], people_models.random_reference
+    monkeypatch.setattr(
+        people_models, "random_reference", lambda prefix, length=8: draws.pop(0) if draws else real(prefix, length)
+    )
+    _store(trained)
+    linkage_national.national_sweep_run(train_if_needed=False)
+    pair = NationalLinkPair.objects.get(child_a=here, child_b=there)
+    assert pair.key != held.key and not draws  # the held key was drawn, and another taken
 
 
 def test_the_sweep_links_records_of_one_nhs_number_at_two_sites_whatever_else_was_written(demo, trained):

@@ -1,0 +1,68 @@
+"""A new record's public reference never repeats one already held: drawn again, not a failed save.
+
+References are 8 random characters of 32, drawn once. At a million referrals about one new draw in a million
+repeats a stored reference; the save must still succeed, with another reference, and lose nothing typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from childnrm.accounts.models import Role
+from childnrm.people import models as people_models
+from childnrm.people.models import Child, unused_references
+from childnrm.referrals.models import Referral
+from childnrm.referrals.services import referral_start
+from conftest import demo_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draws(monkeypatch) -> Iterator[list[str]]:
+    """The references the next draws give, in order; then random ones again."""
+    queued: list[str] = []
+    real = people_models.random_reference
+
+    def draw(prefix: str, length: int = 8) -> str:
+        return queued.pop(0) if queued else real(prefix, length)
+
+    monkeypatch.setattr(people_models, "random_reference", draw)
+    yield queued
+
+
+def test_a_child_reference_already_held_is_drawn_again(site, draws):
+    held = Child.objects.create(site=site, given_names="Amina", family_name="Haile", date_of_birth=date(2010, 4, 2))
+    draws += [held.reference, "CH-ZZZZ2222"]
+    child = Child.objects.create(site=site, given_names="Dawit", family_name="Tesfay", date_of_birth=date(2011, 5, 3))
+    child.refresh_from_db()
+    assert child.reference == "CH-ZZZZ2222" and child.given_names == "Dawit"
+    assert Child.objects.filter(reference=held.reference).get() == held
+
+
+def test_a_referral_started_with_a_reference_already_held_gets_another(demo, draws):
+    referrer = demo_user(Role.FIRST_RESPONDER)
+    held = referral_start(user=referrer)
+    draws += [held.reference, "NRM-ZZZZ3333"]
+    started = referral_start(user=referrer)
+    assert Referral.objects.get(pk=started.pk).reference == "NRM-ZZZZ3333"
+
+
+def test_many_references_are_drawn_distinct_and_unused_in_one_read(site, draws, django_assert_num_queries):
+    held = Child.objects.create(site=site, given_names="Amina", family_name="Haile")
+    draws += [held.reference, "CH-AAAA2222", "CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]
+    with django_assert_num_queries(2):  # the first draw repeats one held and one already drawn: one more read
+        references = unused_references(Child, "CH-", 3)
+    assert references == ["CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]
+
+
+def test_a_new_form_row_reads_nothing_and_a_given_reference_is_never_changed(site, django_assert_num_queries):
+    with django_assert_num_queries(0):  # a form makes a row it may never save
+        Referral()
+    held = Child.objects.create(site=site, given_names="Amina", family_name="Haile")
+    with pytest.raises(IntegrityError), transaction.atomic():  # a restore's or a bench's own reference stays
+        Child.objects.create(reference=held.reference, site=site, given_names="Dawit", family_name="Tesfay")
