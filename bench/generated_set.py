@@ -1089,7 +1089,7 @@ def load(records: list[GeneratedRecord], *, site, organisation, batch_size: int 
             children = Child.objects.bulk_create(
                 [
                     Child(
-                        reference=f"CH-{r.id:09d}",  # numbered: the default reads once per child to avoid a clash
+                        reference=f"CH-{r.id:09d}",  # numbered: a bulk create skips the save that redraws a held one
                         site=site,
                         given_names=r.given_names,
                         family_name=r.family_name,

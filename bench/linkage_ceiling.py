@@ -6,7 +6,7 @@
 The generated set and the in-memory search are those of `bench/linkage_quality.py --memory` (same seed, same
 defaults). Every candidate pair scoring at least `--floor` is compared again (`linkage_scoring.compare`), and its
 evidence becomes a row of numbers: the points of each kind of evidence (by feature and wording) and of each feature.
-A logistic regression is then fitted *to the generated labels* and scored out of fold (5 folds by record), and its
+A logistic regression is then fitted *to the generated labels* and scored out of fold (5 folds by child), and its
 best F1 over every threshold is printed beside the hand-set score's, at the decision threshold and at its best.
 
 The regression knows which pairs are true, which the service never does, so its F1 is not a figure the service
@@ -70,12 +70,15 @@ def _best_f1(score, truth, true_total: int) -> tuple[float, float, float, float]
     import numpy as np
 
     order = np.argsort(-score, kind="stable")
+    ranked = score[order]
     tp = np.cumsum(truth[order])
     fp = np.cumsum(1 - truth[order])
     precision, recall = tp / (tp + fp), tp / true_total
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    # a threshold takes every pair of a score or none: only the last of a run of equal scores is a threshold
+    f1[:-1][ranked[:-1] == ranked[1:]] = -1.0
     i = int(np.argmax(f1))
-    return float(f1[i]), float(precision[i]), float(recall[i]), float(score[order][i])
+    return float(f1[i]), float(precision[i]), float(recall[i]), float(ranked[i])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-share", type=float, default=1.0, help="search this random share of the records")
     parser.add_argument("--floor", type=float, default=0.0, help="compare again the pairs scoring at least this")
     args = parser.parse_args(argv)
+    if not 0 < args.search_share <= 1:
+        parser.error("--search-share is a share of the records, more than 0 and at most 1")
     _setup()
     import numpy as np
 
@@ -122,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     x = np.array([[row.get(k, 0.0) for k in columns] for row in rows])
     y = np.array([p in measure.truth for p in pairs], dtype=float)
     hand = np.array([measure.scored[p] for p in pairs])
-    fold = np.array([min(p) % FOLDS for p in pairs])  # by record: a record's pairs stay in one fold
+    # by child: every pair of one child's records in one fold (a pair of two children's, in the lower id's child's)
+    cluster = {r.id: r.cluster for r in records}
+    fold = np.array([cluster[min(p)] % FOLDS for p in pairs])
     print(
         f"{len(records)} records ({len(measure.timings)} searched); {measure.true_pairs} true pairs, "
         f"{int(y.sum())} of them among the {len(pairs)} candidate pairs scoring {args.floor} or more; "
@@ -131,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = hand >= STRONG_MATCH
     tp = float((y * chosen).sum())
     p, r = tp / max(chosen.sum(), 1), tp / measure.true_pairs
-    print(f"hand-set points at the decision threshold {STRONG_MATCH}: P {p:.3f} R {r:.3f} F1 {2 * p * r / (p + r):.3f}")
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    print(f"hand-set points at the decision threshold {STRONG_MATCH}: P {p:.3f} R {r:.3f} F1 {f1:.3f}")
     f1, p, r, at = _best_f1(hand, y, measure.true_pairs)
     print(f"hand-set points at their best threshold ({at:.2f}): P {p:.3f} R {r:.3f} F1 {f1:.3f}")
     for name, cols in (("the features' totals", features), ("every kind of evidence", columns)):

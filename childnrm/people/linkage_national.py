@@ -143,8 +143,9 @@ def _pairs_keep(sweep: NationalSweep) -> None:
     new = [(pair, p) for pair, p in found.items() if pair not in seen]
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
-        # keys drawn for the batch in one read: the model's default would read once per pair
-        keys = unused_references(NationalLinkPair, "NL-", len(batch), length=10, field="key")
+        # keys drawn unused for the whole batch: a bulk create does not go through the model's save, which draws
+        # again on a clash, and it ignores conflicts, so a held key would drop the pair
+        pair_keys = unused_references(NationalLinkPair, "NL-", len(batch), length=10, field="key")
         NationalLinkPair.objects.bulk_create(
             [
                 NationalLinkPair(
@@ -155,7 +156,7 @@ def _pairs_keep(sweep: NationalSweep) -> None:
                     first_found_at=sweep.started_at,
                     sweep=sweep,
                 )
-                for key, ((a, b), p) in zip(keys, batch, strict=True)
+                for key, ((a, b), p) in zip(pair_keys, batch, strict=True)
             ],
             ignore_conflicts=True,  # a pair another sweep stored meanwhile (the pair is unique), not a key
         )

@@ -32,8 +32,9 @@ class DrawnReference(str):
         drawn.prefix, drawn.length = prefix, length
         return drawn
 
-    def __reduce__(self):
-        return str, (str(self),)  # pickled and copied as the plain reference
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        # pickled and copied as the plain reference (an unsaved copy's save then no longer checks it)
+        return str, (str(self),)
 
 
 def drawn_reference(prefix: str, length: int = 8) -> str:
@@ -44,15 +45,16 @@ def drawn_reference(prefix: str, length: int = 8) -> str:
 def unused_references(
     model: type[models.Model], prefix: str, count: int, *, length: int = 8, field: str = "reference"
 ) -> list[str]:
-    """`count` distinct random references that no row of `model` holds yet, checked in one read (rows made in
-    bulk, which `ReferenceDrawnAgainIfHeld.save` does not see)."""
-    chosen: set[str] = set()
+    """`count` distinct random references that no row of `model` holds yet, in the order drawn (rows made in bulk,
+    which `ReferenceDrawnAgainIfHeld.save` does not see). Checked 900 at a time (within SQLite's bound on a
+    statement's parameters): one read for up to 900, and one more for each clash."""
+    chosen: dict[str, None] = {}  # ordered: a key's order says nothing of the row it is given to
     while len(chosen) < count:
-        drawn = sorted({random_reference(prefix, length) for _ in range(min(count - len(chosen), 900))} - chosen)
-        # at most 900 at a time: within SQLite's bound on a statement's parameters
+        drawn = list(dict.fromkeys(random_reference(prefix, length) for _ in range(min(count - len(chosen), 900))))
+        drawn = [r for r in drawn if r not in chosen]
         taken = set(model._default_manager.filter(**{f"{field}__in": drawn}).values_list(field, flat=True))
-        chosen.update(r for r in drawn if r not in taken)
-    return sorted(chosen)
+        chosen.update((r, None) for r in drawn if r not in taken)
+    return list(chosen)
 
 
 class ReferenceDrawnAgainIfHeld(models.Model):
@@ -69,7 +71,7 @@ class ReferenceDrawnAgainIfHeld(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         field = self.reference_field
-        value = getattr(self, field)
+        value = self.__dict__.get(field)  # not getattr: a row read without its reference would read it
         if isinstance(value, DrawnReference):
             model = type(self)
             if self._state.adding and model._default_manager.filter(**{field: value}).exists():

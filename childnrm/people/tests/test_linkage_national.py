@@ -190,6 +190,7 @@ def test_a_new_pair_is_stored_even_when_its_first_drawn_key_is_held(demo, traine
     _store(trained)
     linkage_national.national_sweep_run(train_if_needed=False)
     pair = NationalLinkPair.objects.get(child_a=here, child_b=there)
+    assert NationalLinkPair.objects.exclude(pk=held.pk).get() == pair  # the only new pair: the held key was its own
     assert pair.key != held.key and not draws  # the held key was drawn, and another taken
 
 

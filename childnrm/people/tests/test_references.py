@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Role, Site
 from childnrm.people import models as people_models
-from childnrm.people.models import Child, unused_references
+from childnrm.people.models import Child, NationalLinkPair, unused_references
 from childnrm.referrals.models import Referral
 from childnrm.referrals.services import referral_start
 from conftest import demo_user
@@ -57,7 +58,23 @@ def test_many_references_are_drawn_distinct_and_unused_in_one_read(site, draws, 
     draws += [held.reference, "CH-AAAA2222", "CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]
     with django_assert_num_queries(2):  # the first draw repeats one held and one already drawn: one more read
         references = unused_references(Child, "CH-", 3)
-    assert references == ["CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]
+    assert references == ["CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]  # in the order drawn
+
+
+def test_a_national_pair_key_already_held_is_drawn_again(demo, draws):
+    northbridge, rivers = Site.objects.get(slug="northbridge"), Site.objects.get(slug="three-rivers")
+
+    def pair(given: str) -> NationalLinkPair:
+        return NationalLinkPair.objects.create(
+            child_a=Child.objects.create(site=northbridge, given_names=given, family_name="Haile"),
+            child_b=Child.objects.create(site=rivers, given_names=given, family_name="Haile"),
+            match_probability=0.9,
+            first_found_at=timezone.now(),
+        )
+
+    held = pair("Amina")
+    draws += ["CH-ZZZZ4444", "CH-ZZZZ5555", held.key, "NL-ZZZZZZ6666"]
+    assert pair("Dawit").key == "NL-ZZZZZZ6666"
 
 
 def test_a_new_form_row_reads_nothing_and_a_given_reference_is_never_changed(site, django_assert_num_queries):
