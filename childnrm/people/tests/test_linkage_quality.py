@@ -115,3 +115,16 @@ def test_the_quality_summary_gives_f1_at_the_decision_threshold_and_recall_at_th
     assert f"decision ({STRONG_MATCH}) P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f}" in line
     # Below the register size the prior starts at, the review threshold is MATCH_THRESHOLD itself.
     assert f"review ({MATCH_THRESHOLD:g})" in line and "twins flagged" in line
+
+
+def test_the_ceiling_takes_a_threshold_only_between_scores_and_counts_every_true_pair():
+    # A threshold takes every pair of one score or none: the first of two tied pairs (one true) is no threshold.
+    import numpy as np
+
+    from bench.linkage_ceiling import _best_f1
+
+    f1, precision, recall, at = _best_f1(np.array([3.0, 3.0, 1.0]), np.array([1.0, 0.0, 0.0]), true_total=1)
+    assert (round(f1, 3), precision, recall, at) == (0.667, 0.5, 1.0, 3.0)
+    # A true pair never scored still counts against recall.
+    f1, precision, recall, at = _best_f1(np.array([2.0, 1.0]), np.array([1.0, 0.0]), true_total=2)
+    assert (precision, recall, at) == (1.0, 0.5, 2.0)
