@@ -340,6 +340,22 @@ def private_storage(settings, tmp_path):
     return location
 
 
+@pytest.fixture
+def reference_draws(monkeypatch) -> Iterator[list[str]]:
+    """The random references the next draws give, in order (append to the list); then random ones again: a drawn
+    reference can be made to clash with one already held."""
+    from childnrm.people import models as people_models
+
+    queued: list[str] = []
+    real = people_models.random_reference
+
+    def draw(prefix: str, length: int = 8) -> str:
+        return queued.pop(0) if queued else real(prefix, length)
+
+    monkeypatch.setattr(people_models, "random_reference", draw)
+    yield queued
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     """Creating 18 demo users with the production hasher dominates test time; the hasher is not under test."""

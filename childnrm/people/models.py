@@ -50,8 +50,8 @@ def unused_references(
     statement's parameters): one read for up to 900, and one more for each clash."""
     chosen: dict[str, None] = {}  # ordered: a key's order says nothing of the row it is given to
     while len(chosen) < count:
-        drawn = list(dict.fromkeys(random_reference(prefix, length) for _ in range(min(count - len(chosen), 900))))
-        drawn = [r for r in drawn if r not in chosen]
+        draws = dict.fromkeys(random_reference(prefix, length) for _ in range(min(count - len(chosen), 900)))
+        drawn = [r for r in draws if r not in chosen]
         taken = set(model._default_manager.filter(**{f"{field}__in": drawn}).values_list(field, flat=True))
         chosen.update((r, None) for r in drawn if r not in taken)
     return list(chosen)

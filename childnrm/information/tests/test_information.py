@@ -614,15 +614,10 @@ def test_answers_for_case_lists_what_was_shared(referral):
     assert [d.original_name for d in answers[0].documents.all()] == ["a.pdf"]
 
 
-def test_a_request_reference_already_held_is_drawn_again(referral, monkeypatch):
+def test_a_request_reference_already_held_is_drawn_again(referral, reference_draws):
     # The request's reference is drawn in its own save (not a field default): the save that draws again sees it.
-    from childnrm.people import models as people_models
-
     held = ask(referral)
-    draws, real = [held.reference, "IR-ZZZZ7777"], people_models.random_reference
-    monkeypatch.setattr(
-        people_models, "random_reference", lambda prefix, length=8: draws.pop(0) if draws else real(prefix, length)
-    )
+    reference_draws += [held.reference, "IR-ZZZZ7777"]
     again = ask(referral, question="Has he been seen with the same adults since?")
     again.refresh_from_db()
     assert again.reference == "IR-ZZZZ7777" and again.question == "Has he been seen with the same adults since?"

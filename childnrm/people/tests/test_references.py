@@ -6,7 +6,6 @@ repeats a stored reference; the save must still succeed, with another reference,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -14,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
-from childnrm.people import models as people_models
 from childnrm.people.models import Child, NationalLinkPair, unused_references
 from childnrm.referrals.models import Referral
 from childnrm.referrals.services import referral_start
@@ -23,45 +21,32 @@ from conftest import demo_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def draws(monkeypatch) -> Iterator[list[str]]:
-    """The references the next draws give, in order; then random ones again."""
-    queued: list[str] = []
-    real = people_models.random_reference
-
-    def draw(prefix: str, length: int = 8) -> str:
-        return queued.pop(0) if queued else real(prefix, length)
-
-    monkeypatch.setattr(people_models, "random_reference", draw)
-    yield queued
-
-
-def test_a_child_reference_already_held_is_drawn_again(site, draws):
+def test_a_child_reference_already_held_is_drawn_again(site, reference_draws):
     held = Child.objects.create(site=site, given_names="Amina", family_name="Haile", date_of_birth=date(2010, 4, 2))
-    draws += [held.reference, "CH-ZZZZ2222"]
+    reference_draws += [held.reference, "CH-ZZZZ2222"]
     child = Child.objects.create(site=site, given_names="Dawit", family_name="Tesfay", date_of_birth=date(2011, 5, 3))
     child.refresh_from_db()
     assert child.reference == "CH-ZZZZ2222" and child.given_names == "Dawit"
     assert Child.objects.filter(reference=held.reference).get() == held
 
 
-def test_a_referral_started_with_a_reference_already_held_gets_another(demo, draws):
+def test_a_referral_started_with_a_reference_already_held_gets_another(demo, reference_draws):
     referrer = demo_user(Role.FIRST_RESPONDER)
     held = referral_start(user=referrer)
-    draws += [held.reference, "NRM-ZZZZ3333"]
+    reference_draws += [held.reference, "NRM-ZZZZ3333"]
     started = referral_start(user=referrer)
     assert Referral.objects.get(pk=started.pk).reference == "NRM-ZZZZ3333"
 
 
-def test_many_references_are_drawn_distinct_and_unused_in_one_read(site, draws, django_assert_num_queries):
+def test_many_references_are_drawn_distinct_and_unused_in_one_read(site, reference_draws, django_assert_num_queries):
     held = Child.objects.create(site=site, given_names="Amina", family_name="Haile")
-    draws += [held.reference, "CH-AAAA2222", "CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]
+    reference_draws += [held.reference, "CH-AAAA2222", "CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]
     with django_assert_num_queries(2):  # the first draw repeats one held and one already drawn: one more read
         references = unused_references(Child, "CH-", 3)
     assert references == ["CH-AAAA2222", "CH-BBBB2222", "CH-CCCC2222"]  # in the order drawn
 
 
-def test_a_national_pair_key_already_held_is_drawn_again(demo, draws):
+def test_a_national_pair_key_already_held_is_drawn_again(demo, reference_draws):
     northbridge, rivers = Site.objects.get(slug="northbridge"), Site.objects.get(slug="three-rivers")
 
     def pair(given: str) -> NationalLinkPair:
@@ -73,7 +58,7 @@ def test_a_national_pair_key_already_held_is_drawn_again(demo, draws):
         )
 
     held = pair("Amina")
-    draws += ["CH-ZZZZ4444", "CH-ZZZZ5555", held.key, "NL-ZZZZZZ6666"]
+    reference_draws += ["CH-ZZZZ4444", "CH-ZZZZ5555", held.key, "NL-ZZZZZZ6666"]
     assert pair("Dawit").key == "NL-ZZZZZZ6666"
 
 
