@@ -1145,6 +1145,20 @@ def _midday(d: date):
     return timezone.make_aware(datetime(d.year, d.month, d.day, 12))
 
 
+Figures = tuple[float, float, float, int, int, int]  # precision, recall, F1, true and false positives, false negatives
+
+
+def _figures_of(predicted: set[frozenset[int]], truth: set[frozenset[int]]) -> Figures:
+    """(precision, recall, F1, true positives, false positives, false negatives) of pairs predicted."""
+    tp = len(predicted & truth)
+    fp = len(predicted - truth)
+    fn = len(truth - predicted)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, tp, fp, fn
+
+
 @dataclass
 class Measure:
     records: int
@@ -1160,19 +1174,36 @@ class Measure:
         ordered = sorted(self.timings)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
 
-    def at(self, threshold: float) -> tuple[float, float, float, int, int, int]:
+    def at(self, threshold: float) -> Figures:
         """(precision, recall, F1, true positives, false positives, false negatives) at a threshold."""
-        predicted = {p for p, s in self.scored.items() if s >= threshold}
-        tp = len(predicted & self.truth)
-        fp = len(predicted - self.truth)
-        fn = len(self.truth - predicted)
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        recall = tp / (tp + fn) if tp + fn else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return precision, recall, f1, tp, fp, fn
+        return _figures_of({p for p, s in self.scored.items() if s >= threshold}, self.truth)
 
     def missed(self, threshold: float) -> set[frozenset[int]]:
         return {p for p in self.truth if self.scored.get(p, float("-inf")) < threshold}
+
+    def grouped_at(self, threshold: float) -> Figures:
+        """As `at`, with the records matched at the threshold joined into groups (matched through a third record
+        counts as matched): what linking each match as the same child would make of the records. Pairs the
+        blocking never brought together count when a chain joins them. Meaningful only when every record was
+        searched: a chain through a record not searched is missed."""
+        parent: dict[int, int] = {}
+
+        def root(x: int) -> int:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for pair, score in self.scored.items():
+            if score >= threshold:
+                a, b = pair
+                parent[root(a)] = root(b)
+        groups: dict[int, list[int]] = {}
+        for x in list(parent):
+            groups.setdefault(root(x), []).append(x)
+        predicted = {frozenset(p) for members in groups.values() for p in combinations(members, 2)}
+        return _figures_of(predicted, self.truth)
 
     def false_matches(self, threshold: float) -> set[frozenset[int]]:
         return {p for p, s in self.scored.items() if s >= threshold and p not in self.truth}

@@ -223,6 +223,22 @@ def _twins_shown(records, measure, threshold: float) -> str:
     return f"twins flagged {shown} of {twins} ({shown / max(twins, 1):.1%})"
 
 
+def grouped_table(measure) -> str:
+    """Pairwise figures with each match linked as the same child, so that records matched through a third record
+    count as matched (`Measure.grouped_at`), beside the pairs alone: what grouping the matches adds."""
+    from childnrm.people.linkage_scoring import STRONG_MATCH
+
+    lines = [
+        "",
+        "Matches joined into groups (two records each matched to a third count as matched), beside the pairs alone:",
+        f"{'threshold':>9} {'pairs F1':>8} {'grouped: precision':>18} {'recall':>7} {'F1':>6}",
+    ]
+    for threshold in (STRONG_MATCH - 1, STRONG_MATCH, STRONG_MATCH + 1, STRONG_MATCH + 2):
+        p, r, f1, *_ = measure.grouped_at(threshold)
+        lines.append(f"{threshold:>9.1f} {measure.at(threshold)[2]:>8.3f} {p:>18.3f} {r:>7.3f} {f1:>6.3f}")
+    return "\n".join(lines)
+
+
 def summary_line(name: str, records, measure, *, trained: bool = False) -> str:
     """The issue's figures on one line: F1 at the decision threshold ("likely the same child", STRONG_MATCH),
     recall at the review threshold ("possible earlier record", MATCH_THRESHOLD before the register's prior, as the
@@ -451,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         f2 = 5 * p * r / (4 * p + r) if p + r else 0.0
         mark = "  <- MATCH_THRESHOLD" if threshold == MATCH_THRESHOLD else ""
         print(f"{threshold:>9.1f} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {f2:>6.3f} {tp:>6} {fp:>6} {fn:>6}{mark}")
+
+    if searched is None:
+        print(grouped_table(measure))
 
     by_id = {r.id: r for r in records}
     threshold = review_threshold(measure.records)  # shown for review: MATCH_THRESHOLD before the register's prior

@@ -143,7 +143,7 @@ from childnrm.people.models import (
     LinkStatus,
     PossibleEarlierRecord,
 )
-from childnrm.people.selectors import children_visible_to
+from childnrm.people.selectors import children_visible_to, linked_child_ids, linked_group
 
 MAX_SHOWN = 20  # possible matches shown on one page
 MAX_EARLIER_KEPT = 10  # possible earlier records kept per referral (the triage page shows the best few)
@@ -838,11 +838,26 @@ def decisions_in_force(child: Child, *, site_ids: Sequence[int] | None) -> list:
 
 
 def link_candidates(user, child: Child) -> tuple[list[Candidate], list]:
-    """Possible other records of this child the user may decide on, and the decisions already in force."""
+    """Possible other records of this child the user may decide on, and the decisions already in force.
+
+    Records already linked to this child through other links are not offered again: they are the same child
+    already (`linked_group`; the page lists them with `selectors.linked_through_visible_to`)."""
     site_ids = sites_where(user, Perm.CHILD_LINK)
     decided = decisions_in_force(child, site_ids=site_ids)
     decided_ids = {d.child_b_id if d.child_a_id == child.pk else d.child_a_id for d in decided}
-    return candidates_for(child, site_ids=site_ids, exclude_ids=decided_ids), decided
+    return candidates_for(child, site_ids=site_ids, exclude_ids=decided_ids | set(linked_group(child.pk))), decided
+
+
+def rejected_between(child: Child, other: Child) -> ChildLinkDecision | None:
+    """A decision in force that a record of this child's linked group is not the same child as one of the other's:
+    linking the two would contradict it."""
+    mine, theirs = linked_child_ids(child.pk), linked_child_ids(other.pk)
+    return (
+        ChildLinkDecision.objects.filter(superseded_by__isnull=True, status=LinkStatus.REJECTED)
+        .filter(Q(child_a__in=mine, child_b__in=theirs) | Q(child_a__in=theirs, child_b__in=mine))
+        .select_related("child_a", "child_b")
+        .first()
+    )
 
 
 def linked_records_visible_to(user, child: Child) -> list:
@@ -876,7 +891,7 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
             return []
         # Details changed with QuerySet.update() send no post_save: make the child's keys current first.
         blocking_keys_refresh([child.pk])
-        decided = {d.other(child).pk for d in decisions_in_force(child, site_ids=None)}
+        decided = {d.other(child).pk for d in decisions_in_force(child, site_ids=None)} | set(linked_group(child.pk))
         found = candidates_for(child, site_ids=[child.site_id], limit=None, exclude_ids=decided)
         earlier = [c for c in found if c.child.pk < child.pk][:MAX_EARLIER_KEPT]
         PossibleEarlierRecord.objects.filter(referral_id=referral_id).delete()

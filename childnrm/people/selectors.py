@@ -131,12 +131,20 @@ def child_get_for_audit(user, reference: str) -> Child:
 
 
 def linked_child_ids(child_id: int) -> set[int]:
-    """This child's record and every record linked to it as the same child, directly or through others.
+    """This child's record and every record linked to it as the same child, directly or through others."""
+    return {child_id, *linked_group(child_id)}
+
+
+def linked_group(child_id: int) -> dict[int, int]:
+    """Every other record linked to this child's as the same child, directly or through others: each record's id
+    mapped to the record of its chain linked directly to this child's (a record linked directly maps to itself).
 
     Links in force only (a "linked" decision no later decision supersedes). A link is a relation
     between two records of one child, so the records form groups: A with B and B with C make one child.
+    Read a step of the chains at a time, one query a step.
     """
-    found = {child_id}
+    first_step: dict[int, int] = {}
+    reached = {child_id}
     frontier = {child_id}
     while frontier:
         pairs = ChildLinkDecision.objects.filter(
@@ -144,9 +152,28 @@ def linked_child_ids(child_id: int) -> set[int]:
             status=LinkStatus.LINKED,
             superseded_by__isnull=True,
         ).values_list("child_a_id", "child_b_id")
-        frontier = {i for pair in pairs for i in pair} - found
-        found |= frontier
-    return found
+        step: set[int] = set()
+        for a, b in pairs:
+            for near, far in ((a, b), (b, a)):
+                if near in frontier and far not in reached:
+                    reached.add(far)
+                    step.add(far)
+                    first_step[far] = far if near == child_id else first_step[near]
+        frontier = step
+    return first_step
+
+
+def linked_through_visible_to(user, child: Child) -> list[tuple[Child, Child | None]]:
+    """Records the user may see linked to this child only through other links, with the record of the chain linked
+    to this child: (record, through), `through` None when the user may not see it."""
+    group = {other: through for other, through in linked_group(child.pk).items() if other != through}
+    if not group:
+        return []
+    seen = {c.pk: c for c in children_visible_to(user).filter(pk__in={*group, *group.values()})}
+    return sorted(
+        ((seen[other], seen.get(through)) for other, through in group.items() if other in seen),
+        key=lambda pair: pair[0].reference,
+    )
 
 
 def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
@@ -171,6 +198,13 @@ def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
     others = [b if a == child.pk else a for _, a, b in links]
     references = dict(children_visible_to(user).filter(pk__in=others).values_list("pk", "reference"))
     return [(link[0], references[other]) for link, other in zip(links, others, strict=True) if other in references]
+
+
+def same_child_references(user, child: Child) -> list[str]:
+    """References of every record the user may open linked to this one as the same child: directly, newest link
+    first, then through other links (read only when there are links)."""
+    direct = [reference for _, reference in linked_records_shown(user, child)]
+    return direct + [other.reference for other, _ in linked_through_visible_to(user, child)] if direct else []
 
 
 def confirmed_at_other_sites(child: Child) -> list[tuple[str, datetime]]:

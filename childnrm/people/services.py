@@ -32,6 +32,7 @@ from childnrm.people.models import (
     LinkStatus,
     SocialWorkerSource,
 )
+from childnrm.people.selectors import children_visible_to, linked_group
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 
@@ -133,10 +134,43 @@ def child_link_decide(
                 if current.status == LinkStatus.LINKED
                 else gettext("These records have already been marked as not the same child.")
             )
+        _refuse_a_contradiction(user, a, b, status)
         match = linkage.compare_children(a, b)
         decision = _record(a=a, b=b, status=status, user=user, reason=reason, supersedes=current, match=match)
         _audit(audit, user, a, b, decision)
     return decision
+
+
+def _refuse_a_contradiction(user, a: Child, b: Child, status: str) -> None:
+    """Links are transitive: A linked to B and B to C make A and C one child. So a record linked to the other
+    through a chain cannot be marked "not the same child", and two records cannot be linked while a record of
+    one's chain is marked not the same child as one of the other's. The coordinator undoes the decision that is
+    wrong first: nothing is changed behind them. Records the user may not see are not named."""
+
+    def named(*children: Child) -> list[str]:
+        seen = set(children_visible_to(user).filter(pk__in=[c.pk for c in children]).values_list("pk", flat=True))
+        return [c.reference if c.pk in seen else gettext("another record") for c in children]
+
+    if status == LinkStatus.REJECTED:
+        through = linked_group(a.pk).get(b.pk)
+        if through is not None:
+            (via,) = named(Child.objects.get(pk=through))
+            raise LinkDecisionError(
+                gettext(
+                    "%(first)s and %(second)s are already linked as the same child, through %(through)s. If they "
+                    "are not the same child, undo the link that is wrong first."
+                )
+                % {"first": a.reference, "second": b.reference, "through": via}
+            )
+    elif (rejected := linkage.rejected_between(a, b)) is not None:
+        first, second = named(rejected.child_a, rejected.child_b)
+        raise LinkDecisionError(
+            gettext(
+                "%(child)s and %(other)s cannot be linked: they are linked to records recorded as not the same "
+                "child (%(first)s and %(second)s). If those are the same child, undo that decision first."
+            )
+            % {"child": a.reference, "other": b.reference, "first": first, "second": second}
+        )
 
 
 def child_link_undo(

@@ -21,8 +21,10 @@ def linkage_for(context: jinja2.runtime.Context, child: Any) -> dict:
     """
     user = context.get("user")
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"links": [], "national": [], "can_link": False}
+        return {"links": [], "through": [], "national": [], "can_link": False}
     links = selectors.linked_records_shown(user, child)
+    # Records linked only through another link are the same child too (read only when there are links).
+    through = selectors.linked_through_visible_to(user, child) if links else []
     can_link = has_perm(user, Perm.CHILD_LINK, child.site_id)
     national = selectors.confirmed_at_other_sites(child) if can_link else []
-    return {"links": links, "national": national, "can_link": can_link}
+    return {"links": links, "through": through, "national": national, "can_link": can_link}

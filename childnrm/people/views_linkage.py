@@ -14,7 +14,7 @@ from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
-from childnrm.people import linkage, linkage_national, linkage_reasons, linkage_scoring, services
+from childnrm.people import linkage, linkage_national, linkage_reasons, linkage_scoring, selectors, services
 from childnrm.people.models import Child, LinkStatus, Sex
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
@@ -101,12 +101,19 @@ def link_candidates(request: HttpRequest, reference: str) -> HttpResponse:
             error["anchor"] = f"undo-reason-{error['other']}"
         else:
             error["anchor"] = "main-content"
-    _audit_page(request, child, [c.child for c in candidates] + [other for _, other in decided_rows])
+    linked_through = selectors.linked_through_visible_to(request.user, child)
+    shown = (
+        [c.child for c in candidates]
+        + [other for _, other in decided_rows]
+        + [r for p in linked_through for r in p if r]
+    )
+    _audit_page(request, child, list({c.pk: c for c in shown}.values()))
     context = {
         "child": child,
         "profile": linkage.profile_of(child),
         "candidates": candidates,
         "decided": decided_rows,
+        "linked_through": linked_through,
         "error": error,
         "errors": bool(error),
         "threshold": linkage_scoring.MATCH_THRESHOLD,

@@ -27,7 +27,7 @@ from childnrm.kit.errors import add_to_form
 from childnrm.people import linkage, services
 from childnrm.people.linkage_scoring import evidence_line
 from childnrm.people.models import Child, LinkStatus, PossibleEarlierRecord
-from childnrm.people.selectors import linked_records_shown
+from childnrm.people.selectors import same_child_references
 from childnrm.referrals.models import Referral
 from childnrm.referrals.selectors import referral_get_for_triage
 from childnrm.triage.forms import EarlierRecordForm
@@ -74,8 +74,8 @@ def earlier_records_context(request: HttpRequest, referral: Referral) -> dict:
         "earlier_records": shown,
         "earlier_records_more": len(found) - len(shown),
         "earlier_records_can_link": True,
-        # Records already linked as the same child (references only, read as the child's record page reads them).
-        "earlier_records_linked": [reference for _, reference in linked_records_shown(request.user, child)],
+        # Records already linked as the same child, directly or through other links (references only).
+        "earlier_records_linked": same_child_references(request.user, child),
     }
 
 

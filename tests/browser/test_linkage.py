@@ -85,3 +85,27 @@ def test_another_sites_coordinator_gets_not_found(page: Page, pair):
     visit(page, f"/children/{second.reference}/possible-matches/", status=404)
     expect(heading(page)).to_have_text("Page not found")
     expect(page.locator("main")).not_to_contain_text("Krasniq")
+
+
+def test_a_record_linked_through_another_is_listed_on_both_pages_and_not_offered(page: Page, pair):
+    from childnrm.people import services
+    from childnrm.people.models import LinkStatus
+    from conftest import demo_user
+
+    first, second = pair
+    third = Child.objects.create(
+        given_names="Ardit", family_name="Krasniqi", date_of_birth=date(2011, 4, 3), site=first.site, sex="male"
+    )
+    coordinator = demo_user(Role.COORDINATOR)
+    services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
+    services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
+    sign_in_by_session(page, demo_email(Role.COORDINATOR, "northbridge"))
+    visit(page, f"/children/{first.reference}/possible-matches/")
+    expect(page.locator(f"#match-{third.reference}")).to_have_count(0)
+    expect(page.locator(f"#through-{third.reference}")).to_contain_text(
+        f"the same child through the link with {second.reference}"
+    )
+    click_link(page, "Back to the record")
+    expect(page.locator(f"#linked-through-{third.reference}")).to_contain_text(
+        f"the same child, through the link with {second.reference}"
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Organisation, Role, Site
 from childnrm.audit.models import AuditEvent
-from childnrm.people import linkage, linkage_scoring, services
+from childnrm.people import linkage, linkage_scoring, selectors, services
 from childnrm.people.models import Child, ChildBlockingKey, ChildLinkDecision, LinkStatus
 from childnrm.referrals.models import Referral, ReferralStatus
 from conftest import demo_user
@@ -311,3 +311,97 @@ def test_roles_other_than_coordinator_are_refused(client_as, pair):
     _, second = pair
     for role in (Role.FIRST_RESPONDER, Role.ICTG, Role.PANEL_MEMBER, Role.CHAIR):
         assert client_as(role).get(URL.format(second.reference)).status_code == 403
+
+
+# Links are transitive: a chain of links makes one child -------------------------------------------
+
+
+@pytest.fixture
+def three(site):
+    """Three records of one child, each pair close enough to be offered."""
+    return (
+        make_child(site, "Ardit", "Krasniqi", date(2011, 3, 4)),
+        make_child(site, "Ardit", "Krasniqui", date(2011, 3, 4)),
+        make_child(site, "Ardit", "Krasniqi", date(2011, 4, 3)),
+    )
+
+
+def test_a_record_linked_through_another_is_not_offered_again_and_is_listed_with_the_link_it_comes_through(
+    client_as, three
+):
+    first, second, third = three
+    coordinator = demo_user(Role.COORDINATOR)
+    client = client_as(Role.COORDINATOR)
+    assert f'id="match-{third.reference}"' in client.get(URL.format(first.reference)).content.decode()
+    services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
+    services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
+
+    assert selectors.linked_group(first.pk) == {second.pk: second.pk, third.pk: second.pk}
+    body = client.get(URL.format(first.reference)).content.decode()
+    assert f'id="match-{third.reference}"' not in body  # the same child already: not a possible match
+    assert f'id="through-{third.reference}"' in body
+    assert f"Ardit Krasniqi, the same child through the link with {second.reference}" in body
+    viewed = AuditEvent.objects.filter(object_type="people.child", object_id=str(third.pk)).latest("seq")
+    assert viewed.detail == {"page": "possible-matches", "for_child": first.pk}
+    # The record's page lists it with its linked records, by reference.
+    record = client.get(f"/children/{first.reference}/").content.decode()
+    assert f'id="linked-through-{third.reference}"' in record
+    assert f": the same child, through the link with {second.reference}" in record
+
+    # Undoing the link in the middle ends the chain: the third record is offered again.
+    services.child_link_undo(child=second, other=third, user=coordinator, reason="Wrong child")
+    body = client.get(URL.format(first.reference)).content.decode()
+    assert f'id="match-{third.reference}"' in body and 'id="linked-through"' not in body
+
+
+def test_records_linked_through_another_cannot_be_marked_not_the_same_child(client_as, three):
+    first, second, third = three
+    coordinator = demo_user(Role.COORDINATOR)
+    services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
+    services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
+    response = client_as(Role.COORDINATOR).post(
+        URL.format(first.reference), {"other": third.reference, "action": "reject", "reason": "Different child"}
+    )
+    assert response.status_code == 200
+    assert (
+        f"{first.reference} and {third.reference} are already linked as the same child, through {second.reference}"
+        in response.content.decode()
+    )
+    assert ChildLinkDecision.objects.count() == 2
+
+
+def test_records_cannot_be_linked_while_their_chains_hold_records_marked_not_the_same_child(three):
+    first, second, third = three
+    coordinator = demo_user(Role.COORDINATOR)
+    services.child_link_decide(
+        child=first, other=third, status=LinkStatus.REJECTED, user=coordinator, reason="Another child"
+    )
+    services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
+    with pytest.raises(services.LinkDecisionError, match=f"recorded as not the same child \\({first.reference} and"):
+        services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
+    assert ChildLinkDecision.objects.count() == 2
+    # Once the rejection is undone, the link can be made.
+    services.child_link_undo(child=first, other=third, user=coordinator, reason="They are the same child")
+    services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
+    assert selectors.linked_group(third.pk) == {second.pk: second.pk, first.pk: second.pk}
+
+
+def test_a_chain_through_a_record_the_coordinator_cannot_see_is_kept_without_naming_it(
+    client_as, site, other_site, three
+):
+    first, _, third = three
+    elsewhere = make_child(other_site, "Ardit", "Krasniqi", date(2011, 3, 4))
+    # Linked by someone who coordinates both sites (written directly: no demo user does).
+    decider = demo_user(Role.COORDINATOR)
+    for a, b in ((first, elsewhere), (third, elsewhere)):
+        ChildLinkDecision.objects.create(child_a=a, child_b=b, status=LinkStatus.LINKED, decided_by=decider)
+    with pytest.raises(services.LinkDecisionError) as refused:
+        services.child_link_decide(
+            child=first, other=third, status=LinkStatus.REJECTED, user=decider, reason="Different child"
+        )
+    assert "through another record" in str(refused.value) and elsewhere.reference not in str(refused.value)
+    # The page lists the third record as linked through a record it does not name.
+    assert selectors.linked_through_visible_to(decider, first) == [(third, None)]
+    body = client_as(Role.COORDINATOR).get(URL.format(first.reference)).content.decode()
+    assert "Ardit Krasniqi, the same child through a link with a record you cannot see" in body
+    assert elsewhere.reference not in body

@@ -128,3 +128,20 @@ def test_the_ceiling_takes_a_threshold_only_between_scores_and_counts_every_true
     # A true pair never scored still counts against recall.
     f1, precision, recall, at = _best_f1(np.array([2.0, 1.0]), np.array([1.0, 0.0]), true_total=2)
     assert (precision, recall, at) == (1.0, 0.5, 2.0)
+
+
+def test_grouped_matches_count_records_matched_through_a_third_and_what_a_false_match_joins():
+    # 1-2 and 2-3 match at 10, 1-3 scored low: grouped, 1-3 counts as matched. A false match 3-4 joins 4 to all three.
+    measure = generated_set.Measure(
+        records=5,
+        true_pairs=3,
+        candidate_pairs=4,
+        blocked_true_pairs=3,
+        seconds_per_record=0.0,
+        scored={frozenset((1, 2)): 12.0, frozenset((2, 3)): 11.0, frozenset((1, 3)): 2.0, frozenset((3, 4)): 10.5},
+        truth={frozenset((1, 2)), frozenset((2, 3)), frozenset((1, 3))},
+    )
+    assert measure.at(10)[3:] == (2, 1, 1)  # true positives, false positives, false negatives
+    assert measure.grouped_at(10)[3:] == (3, 3, 0)  # 1-3 found; 1-4, 2-4 and 3-4 false
+    assert measure.grouped_at(11)[3:] == (3, 0, 0)  # without the false match
+    assert measure.grouped_at(12)[3:] == (1, 0, 2)
