@@ -935,7 +935,7 @@ def possible_earlier_records_for(user, referral_id: int) -> list[PossibleEarlier
     Compiled once per set of the user's link sites (kit.prepared), which its SQL names: the triage page asks on every
     request, most often to find none."""
     sites = tuple(sites_where(user, Perm.CHILD_LINK))
-    return prepared.rows(
+    found = prepared.rows(
         PossibleEarlierRecord,
         ("people:possible-earlier-records", sites),
         lambda referral: (
@@ -946,6 +946,11 @@ def possible_earlier_records_for(user, referral_id: int) -> list[PossibleEarlier
         ),
         referral_id,
     )
+    if not found:
+        return found
+    # A record linked to the child through other links since the search is the same child already (ADR 0034).
+    same_child = linked_child_ids(found[0].child_id)
+    return [r for r in found if r.earlier_id not in same_child]
 
 
 def possible_earlier_record_get(user, referral_id: int, reference: str) -> PossibleEarlierRecord:

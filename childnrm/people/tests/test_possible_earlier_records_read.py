@@ -10,7 +10,7 @@ import pytest
 
 from childnrm.accounts.models import Role
 from childnrm.people.linkage import possible_earlier_records_for
-from childnrm.people.models import LinkStatus
+from childnrm.people.models import Child, LinkStatus
 from childnrm.people.services import child_link_decide, child_link_undo
 from childnrm.triage.demo import submitted_referral
 from conftest import demo_user
@@ -53,3 +53,13 @@ def test_a_decision_about_the_pair_is_seen_at_once(known_and_again):
     assert possible_earlier_records_for(coordinator, again.pk) == []
     child_link_undo(child=again.child, other=first.child, user=coordinator, reason="Rejected by mistake")
     assert [r.earlier_id for r in possible_earlier_records_for(coordinator, again.pk)] == [first.child_id]
+
+
+def test_an_earlier_record_linked_to_the_child_through_another_since_the_search_is_not_offered(known_and_again):
+    first, again = known_and_again
+    coordinator = demo_user(Role.COORDINATOR, "northbridge")
+    between = Child.objects.create(site=first.child.site, **{**KNOWN, "family_name": "Krasniqy"})
+    child_link_decide(child=again.child, other=between, status=LinkStatus.LINKED, user=coordinator)
+    assert len(possible_earlier_records_for(coordinator, again.pk)) == 1
+    child_link_decide(child=between, other=first.child, status=LinkStatus.LINKED, user=coordinator)
+    assert possible_earlier_records_for(coordinator, again.pk) == []
