@@ -41,6 +41,7 @@ from itertools import combinations
 
 from anyascii import anyascii
 
+from childnrm.kit.groups import groups_of
 from childnrm.people import linkage_scoring
 from childnrm.referrals.identifiers import nhs_check_digit, nhs_number_normalised
 
@@ -1186,22 +1187,10 @@ class Measure:
         counts as matched): what linking each match as the same child would make of the records. Pairs the
         blocking never brought together count when a chain joins them. Meaningful only when every record was
         searched: a chain through a record not searched is missed."""
-        parent: dict[int, int] = {}
-
-        def root(x: int) -> int:
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for pair, score in self.scored.items():
-            if score >= threshold:
-                a, b = pair
-                parent[root(a)] = root(b)
+        joined = groups_of(tuple(pair) for pair, score in self.scored.items() if score >= threshold)
         groups: dict[int, list[int]] = {}
-        for x in list(parent):
-            groups.setdefault(root(x), []).append(x)
+        for member, group in joined.items():
+            groups.setdefault(group, []).append(member)
         predicted = {frozenset(p) for members in groups.values() for p in combinations(members, 2)}
         return _figures_of(predicted, self.truth)
 

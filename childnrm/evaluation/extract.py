@@ -30,6 +30,7 @@ from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Pl
 from childnrm.evaluation.models import FieldGroup
 from childnrm.evaluation.pseudonyms import Pseudonymiser
 from childnrm.evaluation.regions import region_of
+from childnrm.kit.groups import groups_of
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview, ReviewPoint
 from childnrm.people.models import ChildLinkDecision, LinkStatus
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -120,24 +121,12 @@ def _review_point(point: str, months: int | None) -> str | None:
 
 
 def _persons(site_ids: Iterable[int]) -> dict[int, int]:
-    """Each child record linked as the same child as another -> the lowest id of its group (union-find over the
-    links in force)."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
-    links = ChildLinkDecision.objects.filter(
-        superseded_by__isnull=True, status=LinkStatus.LINKED, child_a__site_id__in=site_ids
-    ).values_list("child_a_id", "child_b_id")
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in list(parent)}
+    """Each child record linked as the same child as another -> the lowest id of its group (the links in force)."""
+    return groups_of(
+        ChildLinkDecision.objects.filter(
+            superseded_by__isnull=True, status=LinkStatus.LINKED, child_a__site_id__in=site_ids
+        ).values_list("child_a_id", "child_b_id")
+    )
 
 
 def case_sources(site_ids: Sequence[int]) -> list[CaseSource]:

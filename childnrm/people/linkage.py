@@ -143,7 +143,7 @@ from childnrm.people.models import (
     LinkStatus,
     PossibleEarlierRecord,
 )
-from childnrm.people.selectors import children_visible_to, linked_child_ids, linked_group
+from childnrm.people.selectors import children_visible_to, linked_child_ids, settled_ids
 
 MAX_SHOWN = 20  # possible matches shown on one page
 MAX_EARLIER_KEPT = 10  # possible earlier records kept per referral (the triage page shows the best few)
@@ -840,12 +840,12 @@ def decisions_in_force(child: Child, *, site_ids: Sequence[int] | None) -> list:
 def link_candidates(user, child: Child) -> tuple[list[Candidate], list]:
     """Possible other records of this child the user may decide on, and the decisions already in force.
 
-    Records already linked to this child through other links are not offered again: they are the same child
-    already (`linked_group`; the page lists them with `selectors.linked_through_visible_to`)."""
+    Records whose relation to this child is settled through other decisions are not offered either
+    (`selectors.settled_ids`, ADR 0034): the page lists those linked with `selectors.linked_through_visible_to`."""
     site_ids = sites_where(user, Perm.CHILD_LINK)
     decided = decisions_in_force(child, site_ids=site_ids)
     decided_ids = {d.child_b_id if d.child_a_id == child.pk else d.child_a_id for d in decided}
-    return candidates_for(child, site_ids=site_ids, exclude_ids=decided_ids | set(linked_group(child.pk))), decided
+    return candidates_for(child, site_ids=site_ids, exclude_ids=decided_ids | settled_ids(child.pk)), decided
 
 
 def rejected_between(child: Child, other: Child) -> ChildLinkDecision | None:
@@ -891,7 +891,7 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
             return []
         # Details changed with QuerySet.update() send no post_save: make the child's keys current first.
         blocking_keys_refresh([child.pk])
-        decided = {d.other(child).pk for d in decisions_in_force(child, site_ids=None)} | set(linked_group(child.pk))
+        decided = {d.other(child).pk for d in decisions_in_force(child, site_ids=None)} | settled_ids(child.pk)
         found = candidates_for(child, site_ids=[child.site_id], limit=None, exclude_ids=decided)
         earlier = [c for c in found if c.child.pk < child.pk][:MAX_EARLIER_KEPT]
         PossibleEarlierRecord.objects.filter(referral_id=referral_id).delete()
@@ -948,9 +948,9 @@ def possible_earlier_records_for(user, referral_id: int) -> list[PossibleEarlier
     )
     if not found:
         return found
-    # A record linked to the child through other links since the search is the same child already (ADR 0034).
-    same_child = linked_child_ids(found[0].child_id)
-    return [r for r in found if r.earlier_id not in same_child]
+    # A record whose relation to the child was settled through other decisions since the search (ADR 0034).
+    settled = settled_ids(found[0].child_id)
+    return [r for r in found if r.earlier_id not in settled]
 
 
 def possible_earlier_record_get(user, referral_id: int, reference: str) -> PossibleEarlierRecord:

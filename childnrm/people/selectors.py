@@ -135,17 +135,23 @@ def linked_child_ids(child_id: int) -> set[int]:
     return {child_id, *linked_group(child_id)}
 
 
-def linked_group(child_id: int) -> dict[int, int]:
-    """Every other record linked to this child's as the same child, directly or through others: each record's id
-    mapped to the record of its chain linked directly to this child's (a record linked directly maps to itself).
+def linked_group(child_id: int) -> dict[int, set[int]]:
+    """Every other record linked to this child's as the same child, directly or through others (ADR 0034): each
+    record's id mapped to the records of its chains linked directly to this child's (a record linked directly: to
+    itself).
 
     Links in force only (a "linked" decision no later decision supersedes). A link is a relation
     between two records of one child, so the records form groups: A with B and B with C make one child.
-    Read a step of the chains at a time, one query a step.
     """
-    first_step: dict[int, int] = {}
-    reached = {child_id}
-    frontier = {child_id}
+    return _chains({child_id})
+
+
+def _chains(starts: set[int]) -> dict[int, set[int]]:
+    """The records reached from `starts` through links in force, each mapped to the records next to a start its
+    chains pass through. Read a step of the chains at a time, one query a step."""
+    first_steps: dict[int, set[int]] = {}
+    reached = set(starts)
+    frontier = set(starts)
     while frontier:
         pairs = ChildLinkDecision.objects.filter(
             Q(child_a_id__in=frontier) | Q(child_b_id__in=frontier),
@@ -156,32 +162,44 @@ def linked_group(child_id: int) -> dict[int, int]:
         for a, b in pairs:
             for near, far in ((a, b), (b, a)):
                 if near in frontier and far not in reached:
-                    reached.add(far)
                     step.add(far)
-                    first_step[far] = far if near == child_id else first_step[near]
+                    first_steps.setdefault(far, set()).update({far} if near in starts else first_steps[near])
+        reached |= step
         frontier = step
-    return first_step
+    return first_steps
+
+
+def settled_ids(child_id: int) -> set[int]:
+    """Records whose relation to this child's is settled by decisions in force, so not to be offered as possible
+    matches: those linked to it (directly or through others), and every record of a group marked "not the same
+    child" as a record of its group (ADR 0034)."""
+    group = linked_child_ids(child_id)
+    rejected = ChildLinkDecision.objects.filter(
+        Q(child_a_id__in=group) | Q(child_b_id__in=group), status=LinkStatus.REJECTED, superseded_by__isnull=True
+    ).values_list("child_a_id", "child_b_id")
+    others = {x for pair in rejected for x in pair} - group
+    return (group | others | set(_chains(others) if others else ())) - {child_id}
 
 
 def linked_through_visible_to(user, child: Child) -> list[tuple[Child, Child | None]]:
-    """Records the user may see linked to this child only through other links, with the record of the chain linked
-    to this child: (record, through), `through` None when the user may not see it."""
-    group = {other: through for other, through in linked_group(child.pk).items() if other != through}
+    """Records the user may see linked to this child only through other links, with a record of a chain linked to
+    this child that the user may see: (record, through), `through` None when the user may see none of them."""
+    group = {other: steps for other, steps in linked_group(child.pk).items() if other not in steps}
     if not group:
         return []
-    seen = {c.pk: c for c in children_visible_to(user).filter(pk__in={*group, *group.values()})}
-    return sorted(
-        ((seen[other], seen.get(through)) for other, through in group.items() if other in seen),
-        key=lambda pair: pair[0].reference,
-    )
+    wanted = {*group, *(s for steps in group.values() for s in steps)}
+    seen = {c.pk: c for c in children_visible_to(user).filter(pk__in=wanted).order_by("reference")}
+    found = []
+    for other, steps in group.items():
+        if other in seen:
+            through = next((seen[s] for s in sorted(steps, key=lambda s: (s not in seen, s)) if s in seen), None)
+            found.append((seen[other], through))
+    return sorted(found, key=lambda pair: pair[0].reference)
 
 
-def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
-    """The records linked to this one as the same child (links in force) that the user may open, newest link
-    first: (when it was linked, the other record's reference). Read for the child's page as
-    linkage.linked_records_visible_to reads them, without the rest of each row (at most two queries).
-    """
-    links = prepared.rows(
+def _links_in_force(child: Child) -> list[tuple[datetime, int, int]]:
+    """(when linked, child_a, child_b) of the links in force on this record, newest first (one query)."""
+    return prepared.rows(
         ChildLinkDecision,
         ("people:links-in-force",),
         lambda pk: (
@@ -193,18 +211,26 @@ def linked_records_shown(user, child: Child) -> list[tuple[datetime, str]]:
         ),
         child.pk,
     )
+
+
+def same_child_records(user, child: Child) -> tuple[list[tuple[datetime, str]], list[tuple[Child, Child | None]]]:
+    """The records linked to this one as the same child that the user may open, for the child's page: those linked
+    directly, newest link first, as (when linked, reference); and those linked through other links, as
+    `linked_through_visible_to` gives them. One query when the record has no links."""
+    links = _links_in_force(child)
     if not links:
-        return []
+        return [], []
     others = [b if a == child.pk else a for _, a, b in links]
     references = dict(children_visible_to(user).filter(pk__in=others).values_list("pk", "reference"))
-    return [(link[0], references[other]) for link, other in zip(links, others, strict=True) if other in references]
+    direct = [(link[0], references[o]) for link, o in zip(links, others, strict=True) if o in references]
+    return direct, linked_through_visible_to(user, child)
 
 
 def same_child_references(user, child: Child) -> list[str]:
     """References of every record the user may open linked to this one as the same child: directly, newest link
-    first, then through other links (read only when there are links)."""
-    direct = [reference for _, reference in linked_records_shown(user, child)]
-    return direct + [other.reference for other, _ in linked_through_visible_to(user, child)] if direct else []
+    first, then through other links."""
+    direct, through = same_child_records(user, child)
+    return [reference for _, reference in direct] + [other.reference for other, _ in through]
 
 
 def confirmed_at_other_sites(child: Child) -> list[tuple[str, datetime]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -126,6 +126,7 @@ def child_link_decide(
     if status == LinkStatus.REJECTED and not reason.strip():
         raise LinkDecisionError(gettext("Enter why these are not records of the same child."))
     with transaction.atomic():
+        _serialise_link_decisions()
         a, b = _lock_pair(user, child, other)
         current = current_decision(a, b)
         if current is not None and current.status != LinkStatus.UNDONE:
@@ -141,36 +142,61 @@ def child_link_decide(
     return decision
 
 
+# One key for every link decision: PostgreSQL's transaction-level advisory lock serialises them (SQLite serialises
+# every write already). Decisions on two different pairs can join chains, so locking the pair's rows is not enough.
+LINK_DECISIONS_LOCK = 0x6C696E6B  # "link"
+
+
+def _serialise_link_decisions() -> None:
+    """Two coordinators deciding on different pairs at once (B with C linked while A and D are marked not the same
+    child, with A and B, and C and D, linked) would each read the chains before the other's decision and together
+    record a contradiction. Link decisions are rare clicks: one lock for all of them costs nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LINK_DECISIONS_LOCK])
+
+
 def _refuse_a_contradiction(user, a: Child, b: Child, status: str) -> None:
-    """Links are transitive: A linked to B and B to C make A and C one child. So a record linked to the other
-    through a chain cannot be marked "not the same child", and two records cannot be linked while a record of
+    """Links are transitive (ADR 0034): A linked to B and B to C make A and C one child. So a record linked to the
+    other through a chain cannot be marked "not the same child", and two records cannot be linked while a record of
     one's chain is marked not the same child as one of the other's. The coordinator undoes the decision that is
     wrong first: nothing is changed behind them. Records the user may not see are not named."""
-
-    def named(*children: Child) -> list[str]:
-        seen = set(children_visible_to(user).filter(pk__in=[c.pk for c in children]).values_list("pk", flat=True))
-        return [c.reference if c.pk in seen else gettext("another record") for c in children]
-
     if status == LinkStatus.REJECTED:
-        through = linked_group(a.pk).get(b.pk)
-        if through is not None:
-            (via,) = named(Child.objects.get(pk=through))
-            raise LinkDecisionError(
-                gettext(
-                    "%(first)s and %(second)s are already linked as the same child, through %(through)s. If they "
-                    "are not the same child, undo the link that is wrong first."
-                )
-                % {"first": a.reference, "second": b.reference, "through": via}
+        steps = linked_group(a.pk).get(b.pk)
+        if steps is None:
+            return
+        via = (
+            children_visible_to(user).filter(pk__in=steps).order_by("reference").values_list("reference", flat=True)
+        ).first()
+        names = {"first": a.reference, "second": b.reference, "through": via}
+        if via is None:
+            message = gettext(
+                "%(first)s and %(second)s are already linked as the same child, through other links. If they are "
+                "not the same child, undo the link that is wrong first."
             )
-    elif (rejected := linkage.rejected_between(a, b)) is not None:
-        first, second = named(rejected.child_a, rejected.child_b)
-        raise LinkDecisionError(
-            gettext(
-                "%(child)s and %(other)s cannot be linked: they are linked to records recorded as not the same "
-                "child (%(first)s and %(second)s). If those are the same child, undo that decision first."
+        else:
+            message = gettext(
+                "%(first)s and %(second)s are already linked as the same child, through %(through)s. If they are "
+                "not the same child, undo the link that is wrong first."
             )
-            % {"child": a.reference, "other": b.reference, "first": first, "second": second}
+        raise LinkDecisionError(message % names)
+    rejected = linkage.rejected_between(a, b)
+    if rejected is None:
+        return
+    pair = [rejected.child_a, rejected.child_b]
+    seen = set(children_visible_to(user).filter(pk__in=[c.pk for c in pair]).values_list("pk", flat=True))
+    names = {"child": a.reference, "other": b.reference, "first": pair[0].reference, "second": pair[1].reference}
+    if len(seen) < 2:
+        message = gettext(
+            "%(child)s and %(other)s cannot be linked: two of their linked records are recorded as not the same "
+            "child. If they are the same child, undo that decision first."
         )
+    else:
+        message = gettext(
+            "%(child)s and %(other)s cannot be linked: %(first)s and %(second)s, among their linked records, are "
+            "recorded as not the same child. If they are the same child, undo that decision first."
+        )
+    raise LinkDecisionError(message % names)
 
 
 def child_link_undo(

@@ -23,6 +23,7 @@ from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, PlanBasis, Stage
 from childnrm.handovers.models import CaseTransfer, TransferDestination
+from childnrm.kit.groups import groups_of
 from childnrm.outcomes.models import Answer, Exploitation, MissingEpisode, Occupation, OutcomeReview, PlacementStability
 from childnrm.people.models import ChildLinkDecision, LinkStatus
 from childnrm.referrals.models import Referral
@@ -404,20 +405,11 @@ def _linked_groups() -> dict[int, int]:
     """Every child record linked to another as the same child, mapped to one id for its group (directly or
     through others), so a re-referral under another record of the same child counts. Links in force only (a
     "linked" decision no later decision supersedes); one query, as links are few beside children."""
-    parent: dict[int, int] = {}
-
-    def find(c: int) -> int:
-        parent.setdefault(c, c)
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    for a, b in ChildLinkDecision.objects.filter(status=LinkStatus.LINKED, superseded_by__isnull=True).values_list(
-        "child_a_id", "child_b_id"
-    ):
-        parent[find(a)] = find(b)
-    return {c: find(c) for c in parent}
+    return groups_of(
+        ChildLinkDecision.objects.filter(status=LinkStatus.LINKED, superseded_by__isnull=True).values_list(
+            "child_a_id", "child_b_id"
+        )
+    )
 
 
 SCA_COLUMNS = ["referral_id", "handed_on", "rg_on", "rg_positive", "cg_on", "cg_positive"]

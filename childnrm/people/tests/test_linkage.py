@@ -336,7 +336,7 @@ def test_a_record_linked_through_another_is_not_offered_again_and_is_listed_with
     services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
     services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
 
-    assert selectors.linked_group(first.pk) == {second.pk: second.pk, third.pk: second.pk}
+    assert selectors.linked_group(first.pk) == {second.pk: {second.pk}, third.pk: {second.pk}}
     body = client.get(URL.format(first.reference)).content.decode()
     assert f'id="match-{third.reference}"' not in body  # the same child already: not a possible match
     assert f'id="through-{third.reference}"' in body
@@ -377,19 +377,23 @@ def test_records_cannot_be_linked_while_their_chains_hold_records_marked_not_the
         child=first, other=third, status=LinkStatus.REJECTED, user=coordinator, reason="Another child"
     )
     services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
-    with pytest.raises(services.LinkDecisionError, match=f"recorded as not the same child \\({first.reference} and"):
+    with pytest.raises(services.LinkDecisionError) as refused:
         services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
+    assert (
+        f"{second.reference} and {third.reference} cannot be linked: {first.reference} and {third.reference}, among "
+        "their linked records, are recorded as not the same child" in str(refused.value)
+    )
     assert ChildLinkDecision.objects.count() == 2
     # Once the rejection is undone, the link can be made.
     services.child_link_undo(child=first, other=third, user=coordinator, reason="They are the same child")
     services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
-    assert selectors.linked_group(third.pk) == {second.pk: second.pk, first.pk: second.pk}
+    assert selectors.linked_group(third.pk) == {second.pk: {second.pk}, first.pk: {second.pk}}
 
 
 def test_a_chain_through_a_record_the_coordinator_cannot_see_is_kept_without_naming_it(
     client_as, site, other_site, three
 ):
-    first, _, third = three
+    first, second, third = three
     elsewhere = make_child(other_site, "Ardit", "Krasniqi", date(2011, 3, 4))
     # Linked by someone who coordinates both sites (written directly: no demo user does).
     decider = demo_user(Role.COORDINATOR)
@@ -399,9 +403,57 @@ def test_a_chain_through_a_record_the_coordinator_cannot_see_is_kept_without_nam
         services.child_link_decide(
             child=first, other=third, status=LinkStatus.REJECTED, user=decider, reason="Different child"
         )
-    assert "through another record" in str(refused.value) and elsewhere.reference not in str(refused.value)
-    # The page lists the third record as linked through a record it does not name.
+    assert "already linked as the same child, through other links" in str(refused.value)
+    assert elsewhere.reference not in str(refused.value)
+    # The pages list the third record as linked through other links, naming none they may not open.
     assert selectors.linked_through_visible_to(decider, first) == [(third, None)]
-    body = client_as(Role.COORDINATOR).get(URL.format(first.reference)).content.decode()
-    assert "Ardit Krasniqi, the same child through a link with a record you cannot see" in body
-    assert elsewhere.reference not in body
+    client = client_as(Role.COORDINATOR)
+    body = client.get(URL.format(first.reference)).content.decode()
+    assert "Ardit Krasniqi, the same child through other links" in body and elsewhere.reference not in body
+    # The record page too, though its only direct link is to a record the user may not open.
+    record = client.get(f"/children/{first.reference}/").content.decode()
+    assert f'id="linked-through-{third.reference}"' in record and ": the same child, through other links" in record
+    assert elsewhere.reference not in record and "No other records are linked to this one" not in record
+
+    # A link refused for a rejection between records the user may not open names neither.
+    other_rejects = make_child(other_site, "Ardit", "Krasniqi", date(2011, 3, 4))
+    ChildLinkDecision.objects.create(
+        child_a=elsewhere, child_b=other_rejects, status=LinkStatus.REJECTED, decided_by=decider
+    )
+    ChildLinkDecision.objects.create(
+        child_a=second, child_b=other_rejects, status=LinkStatus.LINKED, decided_by=decider
+    )
+    with pytest.raises(services.LinkDecisionError) as refused:
+        services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=decider)
+    assert "two of their linked records are recorded as not the same child" in str(refused.value)
+    assert elsewhere.reference not in str(refused.value) and other_rejects.reference not in str(refused.value)
+
+
+def test_the_chain_is_named_through_a_record_the_coordinator_can_see_when_there_is_one(site, other_site, three):
+    first, second, third = three
+    hidden = make_child(other_site, "Ardit", "Krasniqi", date(2011, 3, 4))
+    decider = demo_user(Role.COORDINATOR)
+    # The first record is linked to the second and to a hidden one; both are linked to the third.
+    for a, b in ((first, hidden), (first, second), (hidden, third), (second, third)):
+        a, b = sorted((a, b), key=lambda c: c.pk)
+        ChildLinkDecision.objects.create(child_a=a, child_b=b, status=LinkStatus.LINKED, decided_by=decider)
+    assert selectors.linked_group(first.pk)[third.pk] == {second.pk, hidden.pk}
+    assert selectors.linked_through_visible_to(decider, first) == [(third, second)]
+
+
+def test_a_record_marked_not_the_same_child_as_a_linked_record_is_not_offered(client_as, site, three):
+    first, second, third = three
+    coordinator = demo_user(Role.COORDINATOR)
+    services.child_link_decide(
+        child=second, other=first, status=LinkStatus.REJECTED, user=coordinator, reason="Another child"
+    )
+    referral = refer(third)
+    kept = linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=third.pk)
+    assert {r.earlier_id for r in kept} == {first.pk, second.pk}
+    services.child_link_decide(child=third, other=second, status=LinkStatus.LINKED, user=coordinator)
+    assert selectors.settled_ids(third.pk) == {second.pk, first.pk}
+    assert first.reference in candidates(third, [site.pk])  # the search itself still finds it
+    body = client_as(Role.COORDINATOR).get(URL.format(third.reference)).content.decode()
+    assert f'id="match-{first.reference}"' not in body  # linking it would be refused
+    assert linkage.possible_earlier_records_for(coordinator, referral.pk) == []  # kept before the link
+    assert linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=third.pk) == []

@@ -233,6 +233,19 @@ def test_linking_at_triage_records_the_decision_audits_it_and_the_tag_goes(known
     assert "Possible earlier record" not in queue_row(coordinator.get(QUEUE), again.reference)
 
 
+def test_records_linked_through_another_are_listed_as_the_same_child(known_and_again, refer, coordinator):
+    from childnrm.people.services import child_link_decide
+
+    first, again = known_and_again
+    third = refer(family_name="Krasniqy")
+    user = demo_user(Role.COORDINATOR, "northbridge")
+    child_link_decide(child=again.child, other=first.child, status=LinkStatus.LINKED, user=user)
+    child_link_decide(child=first.child, other=third.child, status=LinkStatus.LINKED, user=user)
+    page = coordinator.get(triage_url(again)).content.decode()
+    linked = page.split("Linked as records of the same child", 1)[1].split("</ul>", 1)[0]
+    assert first.child.reference in linked and third.child.reference in linked
+
+
 def test_rejecting_needs_a_reason_then_is_recorded_and_the_tag_goes(known_and_again, coordinator):
     first, again = known_and_again
     url = decide_url(again, first.child.reference)
