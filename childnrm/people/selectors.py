@@ -135,23 +135,24 @@ def linked_child_ids(child_id: int) -> set[int]:
     return {child_id, *linked_group(child_id)}
 
 
-def linked_group(child_id: int) -> dict[int, set[int]]:
+def linked_group(child_id: int, *, direct: set[int] | None = None) -> dict[int, set[int]]:
     """Every other record linked to this child's as the same child, directly or through others (ADR 0034): each
     record's id mapped to the records of its chains linked directly to this child's (a record linked directly: to
     itself).
 
     Links in force only (a "linked" decision no later decision supersedes). A link is a relation
     between two records of one child, so the records form groups: A with B and B with C make one child.
+    `direct`: the records linked directly, when the caller has read them (the first step is then not read again).
     """
-    return _chains({child_id})
+    return _chains({child_id}, first=direct)
 
 
-def _chains(starts: set[int]) -> dict[int, set[int]]:
+def _chains(starts: set[int], *, first: set[int] | None = None) -> dict[int, set[int]]:
     """The records reached from `starts` through links in force, each mapped to the records next to a start its
-    chains pass through. Read a step of the chains at a time, one query a step."""
-    first_steps: dict[int, set[int]] = {}
-    reached = set(starts)
-    frontier = set(starts)
+    chains pass through (`first`: those next to the starts, if known). Read a step at a time, one query a step."""
+    first_steps: dict[int, set[int]] = {x: {x} for x in first or ()}
+    reached = set(starts) | set(first_steps)
+    frontier = set(first_steps) if first is not None else set(starts)
     while frontier:
         pairs = ChildLinkDecision.objects.filter(
             Q(child_a_id__in=frontier) | Q(child_b_id__in=frontier),
@@ -181,10 +182,13 @@ def settled_ids(child_id: int) -> set[int]:
     return (group | others | set(_chains(others) if others else ())) - {child_id}
 
 
-def linked_through_visible_to(user, child: Child) -> list[tuple[Child, Child | None]]:
+def linked_through_visible_to(
+    user, child: Child, *, direct: set[int] | None = None
+) -> list[tuple[Child, Child | None]]:
     """Records the user may see linked to this child only through other links, with a record of a chain linked to
-    this child that the user may see: (record, through), `through` None when the user may see none of them."""
-    group = {other: steps for other, steps in linked_group(child.pk).items() if other not in steps}
+    this child that the user may see: (record, through), `through` None when the user may see none of them.
+    `direct`: the records linked directly, if read already."""
+    group = {other: steps for other, steps in linked_group(child.pk, direct=direct).items() if other not in steps}
     if not group:
         return []
     wanted = {*group, *(s for steps in group.values() for s in steps)}
@@ -223,7 +227,7 @@ def same_child_records(user, child: Child) -> tuple[list[tuple[datetime, str]], 
     others = [b if a == child.pk else a for _, a, b in links]
     references = dict(children_visible_to(user).filter(pk__in=others).values_list("pk", "reference"))
     direct = [(link[0], references[o]) for link, o in zip(links, others, strict=True) if o in references]
-    return direct, linked_through_visible_to(user, child)
+    return direct, linked_through_visible_to(user, child, direct=set(others))
 
 
 def same_child_references(user, child: Child) -> list[str]:
