@@ -143,7 +143,7 @@ from childnrm.people.models import (
     LinkStatus,
     PossibleEarlierRecord,
 )
-from childnrm.people.selectors import children_visible_to, linked_child_ids, settled_ids
+from childnrm.people.selectors import settled_ids
 
 MAX_SHOWN = 20  # possible matches shown on one page
 MAX_EARLIER_KEPT = 10  # possible earlier records kept per referral (the triage page shows the best few)
@@ -846,28 +846,6 @@ def link_candidates(user, child: Child) -> tuple[list[Candidate], list]:
     decided = decisions_in_force(child, site_ids=site_ids)
     decided_ids = {d.child_b_id if d.child_a_id == child.pk else d.child_a_id for d in decided}
     return candidates_for(child, site_ids=site_ids, exclude_ids=decided_ids | settled_ids(child.pk)), decided
-
-
-def rejected_between(child: Child, other: Child) -> ChildLinkDecision | None:
-    """A decision in force that a record of this child's linked group is not the same child as one of the other's:
-    linking the two would contradict it."""
-    mine, theirs = linked_child_ids(child.pk), linked_child_ids(other.pk)
-    return (
-        ChildLinkDecision.objects.filter(superseded_by__isnull=True, status=LinkStatus.REJECTED)
-        .filter(Q(child_a__in=mine, child_b__in=theirs) | Q(child_a__in=theirs, child_b__in=mine))
-        .select_related("child_a", "child_b")
-        .first()
-    )
-
-
-def linked_records_visible_to(user, child: Child) -> list:
-    """Records linked to this child as the same child, limited to records the user may see."""
-    decisions = [d for d in decisions_in_force(child, site_ids=None) if d.status == LinkStatus.LINKED]
-    if not decisions:
-        return []
-    others = {d.other(child).pk for d in decisions}
-    allowed = set(children_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
-    return [d for d in decisions if d.other(child).pk in allowed]
 
 
 # ---------------------------------------------------------------------------------------------------

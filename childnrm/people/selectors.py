@@ -182,6 +182,18 @@ def settled_ids(child_id: int) -> set[int]:
     return (group | others | set(_chains(others) if others else ())) - {child_id}
 
 
+def rejected_between(child: Child, other: Child) -> ChildLinkDecision | None:
+    """A decision in force that a record of this child's linked group is not the same child as one of the other's:
+    linking the two would contradict it."""
+    mine, theirs = linked_child_ids(child.pk), linked_child_ids(other.pk)
+    return (
+        ChildLinkDecision.objects.filter(superseded_by__isnull=True, status=LinkStatus.REJECTED)
+        .filter(Q(child_a__in=mine, child_b__in=theirs) | Q(child_a__in=theirs, child_b__in=mine))
+        .select_related("child_a", "child_b")
+        .first()
+    )
+
+
 def linked_through_visible_to(
     user, child: Child, *, direct: set[int] | None = None
 ) -> list[tuple[Child, Child | None]]:

@@ -32,7 +32,7 @@ from childnrm.people.models import (
     LinkStatus,
     SocialWorkerSource,
 )
-from childnrm.people.selectors import children_visible_to, linked_group
+from childnrm.people.selectors import children_visible_to, linked_group, rejected_between
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 
@@ -180,7 +180,7 @@ def _refuse_a_contradiction(user, a: Child, b: Child, status: str) -> None:
                 "not the same child, undo the link that is wrong first."
             )
         raise LinkDecisionError(message % names)
-    rejected = linkage.rejected_between(a, b)
+    rejected = rejected_between(a, b)
     if rejected is None:
         return
     pair = [rejected.child_a, rejected.child_b]
