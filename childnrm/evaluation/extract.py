@@ -30,9 +30,8 @@ from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Pl
 from childnrm.evaluation.models import FieldGroup
 from childnrm.evaluation.pseudonyms import Pseudonymiser
 from childnrm.evaluation.regions import region_of
-from childnrm.kit.groups import groups_of
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview, ReviewPoint
-from childnrm.people.models import ChildLinkDecision, LinkStatus
+from childnrm.people.selectors import linked_groups
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.vocab import ExploitationType
 from childnrm.triage.models import TriageAssessment
@@ -120,19 +119,10 @@ def _review_point(point: str, months: int | None) -> str | None:
     return key if key in REVIEW_POINTS else None
 
 
-def _persons(site_ids: Iterable[int]) -> dict[int, int]:
-    """Each child record linked as the same child as another -> the lowest id of its group (the links in force)."""
-    return groups_of(
-        ChildLinkDecision.objects.filter(
-            superseded_by__isnull=True, status=LinkStatus.LINKED, child_a__site_id__in=site_ids
-        ).values_list("child_a_id", "child_b_id")
-    )
-
-
 def case_sources(site_ids: Sequence[int]) -> list[CaseSource]:
     """Every submitted case the sites hold, with its decisions and outcomes: six queries, whatever the size."""
     site_ids = list(site_ids)
-    persons = _persons(site_ids)
+    persons = linked_groups()
     referrals = (
         Referral.objects.filter(site_id__in=site_ids, submitted_at__isnull=False, child__isnull=False)
         .exclude(status=ReferralStatus.DRAFT)

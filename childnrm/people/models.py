@@ -328,7 +328,8 @@ class PossibleEarlierRecord(models.Model):
     when the referral is submitted and again when the child's identifying details change; each search
     replaces the referral's rows. Kept so the queue and the triage page read the result instead of
     scoring on every view. Whether the pair has been decided is not stored here: it is read from
-    `ChildLinkDecision`, so linking or rejecting anywhere (or undoing) is seen at once.
+    `ChildLinkDecision`, so linking or rejecting the pair anywhere (or undoing) is seen at once. A pair settled
+    through other records (ADR 0034) goes when the search runs again, which every link decision queues.
     """
 
     referral = models.ForeignKey(

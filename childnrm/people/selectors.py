@@ -13,6 +13,7 @@ from django.http import Http404
 from childnrm.access.policy import Perm, sites_where
 from childnrm.access.scoped import get_in_scope
 from childnrm.kit import prepared
+from childnrm.kit.groups import groups_of
 from childnrm.kit.pagination import NearerEndPaginator
 from childnrm.people.models import (
     AssociationKind,
@@ -128,6 +129,18 @@ def child_get_for_audit(user, reference: str) -> Child:
     if child is None:
         raise Http404
     return child
+
+
+def linked_groups() -> dict[int, int]:
+    """Every record linked to another as the same child (directly or through others, ADR 0034), mapped to the lowest
+    id of its group: one id per child for counting children, not records (statistics, evaluation extracts). Every
+    link in force is read, whatever the site, since a chain can pass through a record another site holds; one query,
+    as links are few beside children."""
+    return groups_of(
+        ChildLinkDecision.objects.filter(status=LinkStatus.LINKED, superseded_by__isnull=True).values_list(
+            "child_a_id", "child_b_id"
+        )
+    )
 
 
 def linked_child_ids(child_id: int) -> set[int]:

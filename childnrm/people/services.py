@@ -8,6 +8,7 @@ children, in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,9 +33,14 @@ from childnrm.people.models import (
     LinkStatus,
     SocialWorkerSource,
 )
-from childnrm.people.selectors import children_visible_to, linked_group, rejected_between
+from childnrm.people.selectors import children_visible_to, linked_group, rejected_between, settled_ids
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
+
+# Told, inside a link decision's transaction, the records whose relation to other records the decision settled or
+# unsettled (ids). Registered by apps above people: referrals searches those records' referrals again, since what
+# each search keeps leaves out the records already settled (ADR 0034), e.g. the queue's "Possible earlier record".
+LINK_DECISION_HOOKS: list[Callable[[set[int]], None]] = []
 
 
 class LinkDecisionError(ServiceError):
@@ -139,7 +145,19 @@ def child_link_decide(
         match = linkage.compare_children(a, b)
         decision = _record(a=a, b=b, status=status, user=user, reason=reason, supersedes=current, match=match)
         _audit(audit, user, a, b, decision)
+        _settled_changed(_settled_around(a, b))  # after: a link or rejection only adds to what is settled
     return decision
+
+
+def _settled_around(a: Child, b: Child) -> set[int]:
+    """The records whose settled relations a decision on this pair changes: both, their linked groups and the groups
+    marked not the same child as either (a pair can only be settled through these)."""
+    return {a.pk, b.pk} | settled_ids(a.pk) | settled_ids(b.pk)
+
+
+def _settled_changed(child_ids: set[int]) -> None:
+    for hook in LINK_DECISION_HOOKS:
+        hook(child_ids)
 
 
 # One key for every link decision: PostgreSQL's transaction-level advisory lock serialises them (SQLite serialises
@@ -215,8 +233,10 @@ def child_link_undo(
         current = current_decision(a, b)
         if current is None or current.status == LinkStatus.UNDONE:
             raise LinkDecisionError(gettext("There is no decision about these records to undo."))
+        settled = _settled_around(a, b)  # before: undoing only takes from what is settled
         decision = _record(a=a, b=b, status=LinkStatus.UNDONE, user=user, reason=reason, supersedes=current, match=None)
         _audit(audit, user, a, b, decision)
+        _settled_changed(settled)
     return decision
 
 

@@ -23,9 +23,8 @@ from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, PlanBasis, Stage
 from childnrm.handovers.models import CaseTransfer, TransferDestination
-from childnrm.kit.groups import groups_of
 from childnrm.outcomes.models import Answer, Exploitation, MissingEpisode, Occupation, OutcomeReview, PlacementStability
-from childnrm.people.models import ChildLinkDecision, LinkStatus
+from childnrm.people.selectors import linked_groups
 from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import ActionStatus, PlanAction, PlanActionUpdate, SafeguardingPlan
 from childnrm.statistics import dimensions as dim
@@ -376,7 +375,7 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     )
     episodes = episodes[episodes["child_id"].isin(child_ids)].copy()
     episodes["started_on"] = _as_days(episodes["started_on"])
-    person_of = _linked_groups()
+    person_of = linked_groups()
     linked = [c for c in person_of if c not in child_ids]
     later = pd.DataFrame.from_records(
         list(
@@ -398,17 +397,6 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
         referrals_of_children=later[["person", "referred_on"]],
         person_of=person_of,
         sca_hook_present=hook,
-    )
-
-
-def _linked_groups() -> dict[int, int]:
-    """Every child record linked to another as the same child, mapped to one id for its group (directly or
-    through others), so a re-referral under another record of the same child counts. Links in force only (a
-    "linked" decision no later decision supersedes); one query, as links are few beside children."""
-    return groups_of(
-        ChildLinkDecision.objects.filter(status=LinkStatus.LINKED, superseded_by__isnull=True).values_list(
-            "child_a_id", "child_b_id"
-        )
     )
 
 

@@ -102,6 +102,28 @@ def test_every_column_of_a_known_dataset(demo):
     assert all(row["nationality_generalised"] == "yes" and row["small_group"] == "yes" for row in by_case.values())
 
 
+def test_records_linked_through_a_record_another_site_holds_are_one_person(demo):
+    """Links are transitive (ADR 0034), and a chain may pass through a record the extract's sites do not hold."""
+    from childnrm.accounts.models import Role
+    from childnrm.people.models import ChildLinkDecision, LinkStatus
+    from childnrm.referrals.tests.factories import submitted_referral
+    from conftest import demo_user
+
+    agreement = demo_agreement()
+    elsewhere = submitted_referral("three-rivers")  # the lowest id: the first record of both links
+    here = [submitted_referral("northbridge") for _ in range(2)]
+    coordinator = demo_user(Role.COORDINATOR, "northbridge")
+    for referral in here:
+        ChildLinkDecision.objects.create(
+            child_a=elsewhere.child, child_b=referral.child, status=LinkStatus.LINKED, decided_by=coordinator
+        )
+    header, rows = extract_rows(case_sources([agreement.site_id]), salt=agreement.salt, field_groups=FieldGroup.values)
+    by_case = {row["case_pseudonym"]: row for row in as_csv(header, rows)}
+    assert len(by_case) == 2
+    person = pseudonym(agreement.salt, "child", elsewhere.child_id)
+    assert [by_case[pseudonym(agreement.salt, "case", r.pk)]["child_pseudonym"] for r in here] == [person, person]
+
+
 def test_nothing_finer_than_a_month_and_no_free_text_or_names(demo):
     cases = known_cases()
     agreement = demo_agreement()

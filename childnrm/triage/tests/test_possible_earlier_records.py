@@ -246,6 +246,47 @@ def test_records_linked_through_another_are_listed_as_the_same_child(known_and_a
     assert first.child.reference in linked and third.child.reference in linked
 
 
+def test_a_record_linked_through_another_loses_the_tag_and_undoing_the_link_brings_it_back(
+    known_and_again, refer, coordinator, django_capture_on_commit_callbacks
+):
+    from childnrm.people.services import child_link_decide, child_link_undo
+
+    first, again = known_and_again
+    third = refer(family_name="Krasniqy")
+    kept = set(PossibleEarlierRecord.objects.filter(referral=third).values_list("earlier_id", flat=True))
+    assert kept == {first.child.pk, again.child.pk}
+    user = demo_user(Role.COORDINATOR, "northbridge")
+    with django_capture_on_commit_callbacks(execute=True):
+        child_link_decide(child=again.child, other=first.child, status=LinkStatus.LINKED, user=user)
+        child_link_decide(child=third.child, other=again.child, status=LinkStatus.LINKED, user=user)
+    # The third record is the first's child through the second: nothing is left to decide on its referral.
+    assert "Possible earlier record" not in queue_row(coordinator.get(QUEUE), third.reference)
+    assert not PossibleEarlierRecord.objects.filter(referral=third, earlier=first.child).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        child_link_undo(child=first.child, other=again.child, user=user, reason="Linked in error")
+    assert "Possible earlier record" in queue_row(coordinator.get(QUEUE), third.reference)
+    page = coordinator.get(triage_url(third)).content.decode()
+    assert decide_url(third, first.child.reference) in page
+
+
+def test_a_record_marked_not_the_same_child_as_one_of_a_group_loses_the_tag(
+    known_and_again, refer, coordinator, django_capture_on_commit_callbacks
+):
+    from childnrm.people.services import child_link_decide
+
+    first, again = known_and_again
+    third = refer(family_name="Krasniqy")
+    user = demo_user(Role.COORDINATOR, "northbridge")
+    with django_capture_on_commit_callbacks(execute=True):
+        child_link_decide(child=third.child, other=first.child, status=LinkStatus.REJECTED, user=user, reason="Cousins")
+    assert "Possible earlier record" in queue_row(coordinator.get(QUEUE), third.reference)  # the second is open
+    with django_capture_on_commit_callbacks(execute=True):
+        child_link_decide(child=again.child, other=first.child, status=LinkStatus.LINKED, user=user)
+    # The second is now the first's child, whom the third is not.
+    assert "Possible earlier record" not in queue_row(coordinator.get(QUEUE), third.reference)
+
+
 def test_rejecting_needs_a_reason_then_is_recorded_and_the_tag_goes(known_and_again, coordinator):
     first, again = known_and_again
     url = decide_url(again, first.child.reference)
