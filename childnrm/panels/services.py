@@ -36,7 +36,7 @@ from childnrm.panels.models import (
     MeetingStatusChange,
     PanelMember,
 )
-from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.people.selectors import children_led_by
 from childnrm.referrals.models import Referral, ReferralStatus
 
 MANAGE = PURPOSES[Perm.PANEL_MANAGE]
@@ -221,12 +221,13 @@ def panel_member_remove(*, member: PanelMember, user, audit: AuditContext | None
 
 
 def _lead_social_worker_children(meeting: Meeting, chair) -> list[AgendaItem]:
-    """Agenda items whose child has `chair` as their current lead social worker."""
+    """Agenda items whose child has `chair` as their current lead social worker, on any of its linked records (the
+    rule sign-off applies, `rules.chair_problems`)."""
     if chair is None or meeting.pk is None:
         return []
-    child_ids = ChildAssociation.objects.filter(
-        user=chair, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
-    ).values("child_id")
+    child_ids = children_led_by(chair)
+    if not child_ids:
+        return []
     return list(meeting.agenda_items.filter(referral__child_id__in=child_ids).select_related("referral"))
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from childnrm.kit.dates import long_date
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingKind, MeetingStatus
-from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.people.selectors import children_led_by
 from childnrm.referrals.models import Referral
 
 # When no later regular sitting is scheduled, assume the next one is four weeks on.
@@ -105,7 +105,7 @@ def agenda_suggestions(meeting: Meeting, *, today: date | None = None) -> list[S
         )
         for item in items:
             elsewhere.setdefault(item.referral_id, []).append(item.meeting)
-        lead_of = _children_led_by_chair(meeting)
+        lead_of = children_led_by(meeting.chair) if meeting.chair_id else set()
         for s in suggestions:
             s.listed_elsewhere = elsewhere.get(s.referral.pk, [])
             if s.referral.child_id in lead_of:
@@ -113,13 +113,3 @@ def agenda_suggestions(meeting: Meeting, *, today: date | None = None) -> list[S
                     gettext("The chair of this meeting is this child's lead social worker and may not chair this case")
                 )
     return suggestions
-
-
-def _children_led_by_chair(meeting: Meeting) -> set[int]:
-    if meeting.chair_id is None:
-        return set()
-    return set(
-        ChildAssociation.objects.filter(
-            user_id=meeting.chair_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
-        ).values_list("child_id", flat=True)
-    )

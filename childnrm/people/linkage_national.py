@@ -34,6 +34,7 @@ from childnrm.people.models import (
     unused_references,
 )
 from childnrm.people.national_review import PairShown, coordinator_contacts, latest_reviews
+from childnrm.people.selectors import settled_pair_test
 
 BATCH = 5000  # children read from the database at a time
 # Fewer records than this give EM too few pairs to learn from: the hand-set points stay (and no sweep runs).
@@ -78,7 +79,10 @@ def national_sweep_run(*, train_if_needed: bool = True) -> NationalSweep | None:
 
     The last sweep's pairs are replaced (a sweep is a whole picture, not an increment), but not their review:
     a pair at two sites is kept (`NationalLinkPair`), and one a coordinator found not to be the same child is
-    left out, so a new sweep never offers it again. None when there is no model and none could be trained.
+    left out, so a new sweep never offers it again. Pairs the coordinators' link decisions have settled (linked,
+    directly or through others, or marked not the same child: `selectors.settled_pair_test`, ADR 0034) are left out
+    too: a record moved to another site with its case stays linked, and is not offered for review as a stranger.
+    None when there is no model and none could be trained.
     """
     from childnrm.people.linkage_splink import predict
 
@@ -96,6 +100,7 @@ def national_sweep_run(*, train_if_needed: bool = True) -> NationalSweep | None:
                 "child_a_id", "child_b_id"
             )
         )
+        settled = settled_pair_test()
         NationalSweep.objects.all().delete()
         sweep = NationalSweep.objects.create(started_at=started, model=model, records=len(rows), figures=figures)
         NationalLinkCandidate.objects.bulk_create(
@@ -109,7 +114,9 @@ def national_sweep_run(*, train_if_needed: bool = True) -> NationalSweep | None:
                     match_weight=p.match_weight,
                 )
                 for p in pairs
-                if p.id_l != p.id_r and (min(p.id_l, p.id_r), max(p.id_l, p.id_r)) not in rejected
+                if p.id_l != p.id_r
+                and (min(p.id_l, p.id_r), max(p.id_l, p.id_r)) not in rejected
+                and not settled(p.id_l, p.id_r)
             ),
             batch_size=5000,
             ignore_conflicts=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -141,6 +142,25 @@ def linked_groups() -> dict[int, int]:
             "child_a_id", "child_b_id"
         )
     )
+
+
+def settled_pair_test() -> Callable[[int, int], bool]:
+    """Whether two records' relation is settled by coordinators' decisions in force, for many pairs at once (the
+    national sweep's): both in one linked group, or their groups holding a pair marked not the same child. The
+    rule of `settled_ids`, read in two queries whatever the number of pairs."""
+    group_of = linked_groups()
+    rejected = {
+        frozenset((group_of.get(a, a), group_of.get(b, b)))
+        for a, b in ChildLinkDecision.objects.filter(
+            status=LinkStatus.REJECTED, superseded_by__isnull=True
+        ).values_list("child_a_id", "child_b_id")
+    }
+
+    def settled(a: int, b: int) -> bool:
+        ga, gb = group_of.get(a, a), group_of.get(b, b)
+        return ga == gb or frozenset((ga, gb)) in rejected
+
+    return settled
 
 
 def linked_child_ids(child_id: int) -> set[int]:
@@ -353,3 +373,23 @@ def lead_social_worker_user_ids(child_id: int) -> set[int]:
         ).values_list("user_id", flat=True)
     )
     return ids
+
+
+def children_led_by(user) -> set[int]:
+    """The records of every child this user is the current lead social worker of, on any record linked to it: the
+    children `lead_social_worker_user_ids` names them for (the same three sources), read from the user's side, for
+    the rule that a child's lead social worker may not chair their case across a meeting's agenda."""
+    if user is None:
+        return set()
+    recorded = Q(user_id=user.pk)
+    if user.email:
+        recorded |= Q(email__iexact=user.email)
+    led = set(
+        LeadSocialWorker.objects.filter(recorded, ends_at__isnull=True).order_by().values_list("child_id", flat=True)
+    )
+    led |= set(
+        ChildAssociation.objects.filter(
+            user_id=user.pk, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
+        ).values_list("child_id", flat=True)
+    )
+    return led | set(_chains(led)) if led else led

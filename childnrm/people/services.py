@@ -176,18 +176,24 @@ def _serialise_link_decisions() -> None:
 
 def _refuse_a_contradiction(user, a: Child, b: Child, status: str) -> None:
     """Links are transitive (ADR 0034): A linked to B and B to C make A and C one child. So a record linked to the
-    other through a chain cannot be marked "not the same child", and two records cannot be linked while a record of
-    one's chain is marked not the same child as one of the other's. The coordinator undoes the decision that is
-    wrong first: nothing is changed behind them. Records the user may not see are not named."""
-    if status == LinkStatus.REJECTED:
-        steps = linked_group(a.pk).get(b.pk)
-        if steps is None:
-            return
+    other through a chain cannot be marked "not the same child", nor linked again, and two records cannot be linked
+    while a record of one's chain is marked not the same child as one of the other's. The coordinator undoes the
+    decision that is wrong first: nothing is changed behind them. Records the user may not see are not named."""
+    steps = linked_group(a.pk).get(b.pk)
+    if steps is not None:
         via = (
             children_visible_to(user).filter(pk__in=steps).order_by("reference").values_list("reference", flat=True)
         ).first()
         names = {"first": a.reference, "second": b.reference, "through": via}
-        if via is None:
+        if status == LinkStatus.LINKED:
+            # A second path between two records of one group would leave them linked when the link that is wrong
+            # is undone.
+            message = (
+                gettext("%(first)s and %(second)s are already linked as the same child, through other links.")
+                if via is None
+                else gettext("%(first)s and %(second)s are already linked as the same child, through %(through)s.")
+            )
+        elif via is None:
             message = gettext(
                 "%(first)s and %(second)s are already linked as the same child, through other links. If they are "
                 "not the same child, undo the link that is wrong first."
@@ -198,6 +204,8 @@ def _refuse_a_contradiction(user, a: Child, b: Child, status: str) -> None:
                 "not the same child, undo the link that is wrong first."
             )
         raise LinkDecisionError(message % names)
+    if status == LinkStatus.REJECTED:
+        return
     rejected = rejected_between(a, b)
     if rejected is None:
         return
@@ -229,6 +237,7 @@ def child_link_undo(
     if not reason.strip():
         raise LinkDecisionError(gettext("Enter why you are undoing this decision."))
     with transaction.atomic():
+        _serialise_link_decisions()  # the records it unsettles are read before, and must not change meanwhile
         a, b = _lock_pair(user, child, other)
         current = current_decision(a, b)
         if current is None or current.status == LinkStatus.UNDONE:

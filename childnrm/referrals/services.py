@@ -234,10 +234,13 @@ def possible_earlier_records_search_queued(referral_id: int) -> None:
 
 def possible_earlier_records_searched_again(child_ids: set[int]) -> None:
     """A link decision settled or unsettled these records' relations to others (`people.services.LINK_DECISION_HOOKS`,
-    registered by this app): search their referrals' earlier records again. The search leaves out records linked
-    through others or marked not the same child as one of the group (ADR 0034), which the queue's tag, read in SQL
-    from decisions on the pair alone, cannot tell."""
-    referrals = Referral.objects.filter(child_id__in=child_ids).exclude(status=ReferralStatus.DRAFT)
+    registered by this app): search again the earlier records of their referrals awaiting triage, where the queue's
+    tag and the triage page read them. The search leaves out records linked through others or marked not the same
+    child as one of the group (ADR 0034), which the tag, read in SQL from decisions on the pair alone, cannot tell.
+
+    Only referrals awaiting triage: a case is searched while it is triaged (as on submission and on correcting its
+    facts), and a closed case may be anonymised, whose keys a search would make again from what is left."""
+    referrals = Referral.objects.filter(child_id__in=child_ids, status=ReferralStatus.SUBMITTED)
     for referral_id in referrals.order_by("pk").values_list("pk", flat=True):
         possible_earlier_records_search_queued(referral_id)
 

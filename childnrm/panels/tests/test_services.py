@@ -218,13 +218,8 @@ def _second_chair(site: Site):
     return user
 
 
-def test_the_childs_lead_social_worker_may_not_chair(site):
-    other_chair = _second_chair(site)
-    referral = accepted_referral(NB)
-    ChildAssociation.objects.create(child=referral.child, user=other_chair, kind=AssociationKind.LEAD_SOCIAL_WORKER)
-    meeting = scheduled_meeting(NB)
-    item = add_to_agenda(meeting, referral)
-    assert rules.chair_problems(item) == []
+def _chair_refused(meeting, chair, referral) -> None:
+    """Changing the meeting's chair to `chair` is refused, naming the case they may not chair."""
     with pytest.raises(PanelError) as error:
         services.meeting_change(
             meeting=meeting,
@@ -232,9 +227,19 @@ def test_the_childs_lead_social_worker_may_not_chair(site):
             kind=meeting.kind,
             starts_at=meeting.starts_at,
             location=meeting.location,
-            chair=other_chair,
+            chair=chair,
         )
     assert error.value.field == "chair" and referral.reference in str(error.value)
+
+
+def test_the_childs_lead_social_worker_may_not_chair(site):
+    other_chair = _second_chair(site)
+    referral = accepted_referral(NB)
+    ChildAssociation.objects.create(child=referral.child, user=other_chair, kind=AssociationKind.LEAD_SOCIAL_WORKER)
+    meeting = scheduled_meeting(NB)
+    item = add_to_agenda(meeting, referral)
+    assert rules.chair_problems(item) == []
+    _chair_refused(meeting, other_chair, referral)
     meeting.refresh_from_db()
     assert meeting.chair == demo_user(Role.CHAIR)
 
@@ -245,6 +250,35 @@ def test_the_childs_lead_social_worker_may_not_chair(site):
         Problem("chair-lead-social-worker", "The chair is the child's lead social worker and may not chair this case")
     ]
     assert [p.code for p in services.item_problems(listed)][:1] == ["chair-lead-social-worker"]
+
+
+def test_the_lead_social_worker_on_a_linked_record_may_not_chair_on_any_screen(site):
+    """Recorded by email on an earlier record of the same child (domain: "across linked records"): the meeting
+    form, the agenda suggestions and sign-off apply the one rule."""
+    from childnrm.people.models import ChildLinkDecision, LeadSocialWorker, LinkStatus, SocialWorkerSource
+
+    other_chair = _second_chair(site)
+    earlier, referral = accepted_referral(NB), accepted_referral(NB)
+    LeadSocialWorker.objects.create(
+        child=earlier.child,
+        name="Second chair",
+        email=other_chair.email.upper(),
+        source=SocialWorkerSource.REFERRAL,
+        recorded_by=coordinator(),
+        starts_at=timezone.now(),
+    )
+    ChildLinkDecision.objects.create(
+        child_a=earlier.child, child_b=referral.child, status=LinkStatus.LINKED, decided_by=coordinator()
+    )
+    meeting = scheduled_meeting(NB)
+    add_to_agenda(meeting, referral)
+    _chair_refused(meeting, other_chair, referral)
+
+    theirs = scheduled_meeting(NB, chair=other_chair)
+    found = {s.referral.pk: s for s in suggestions.agenda_suggestions(theirs)}
+    assert any("lead social worker" in r for r in found[referral.pk].reasons)
+    listed = add_to_agenda(theirs, referral)
+    assert [p.code for p in rules.chair_problems(listed)] == ["chair-lead-social-worker"]
 
 
 # --- Conflicts ----------------------------------------------------------------------------------

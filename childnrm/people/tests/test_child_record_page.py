@@ -83,3 +83,20 @@ def test_linked_records_show_only_those_the_user_may_open_with_the_day_they_were
         f"{long_date(link.decided_at)}</li>"
     ) in body
     assert elsewhere.reference not in body
+
+
+def test_a_record_linked_only_through_one_the_user_cannot_open_is_listed_without_naming_that_one(client_as):
+    """A guardian allocated to two records of a child, linked through a third they are not allocated to."""
+    from childnrm.people.models import AssociationKind, ChildAssociation
+
+    first, hidden, third = (accepted_referral("northbridge").child for _ in range(3))
+    coordinator = demo_user(Role.COORDINATOR)
+    for a, b in ((first, hidden), (hidden, third)):
+        ChildLinkDecision.objects.create(child_a=a, child_b=b, status=LinkStatus.LINKED, decided_by=coordinator)
+    guardian = demo_user(Role.ICTG)
+    for child in (first, third):
+        ChildAssociation.objects.get_or_create(child=child, user=guardian, kind=AssociationKind.ICTG)
+    body = client_as(Role.ICTG).get(reverse("people:detail", args=[first.reference])).content.decode()
+    linked = body.split("Linked records", 1)[1].split("</ul>", 1)[0]
+    assert f'id="linked-through-{third.reference}"' in linked and ": the same child, through other links" in linked
+    assert hidden.reference not in body

@@ -354,13 +354,18 @@ def test_a_record_linked_through_another_is_not_offered_again_and_is_listed_with
     assert f'id="match-{third.reference}"' in body and 'id="linked-through"' not in body
 
 
-def test_records_linked_through_another_cannot_be_marked_not_the_same_child(client_as, three):
+@pytest.mark.parametrize("action", ["reject", "link"])
+def test_records_linked_through_another_are_neither_marked_not_the_same_child_nor_linked_again(
+    client_as, three, action
+):
+    """Linking them again (a stale page, a crafted post) would keep them linked when the link that is wrong is
+    undone."""
     first, second, third = three
     coordinator = demo_user(Role.COORDINATOR)
     services.child_link_decide(child=first, other=second, status=LinkStatus.LINKED, user=coordinator)
     services.child_link_decide(child=second, other=third, status=LinkStatus.LINKED, user=coordinator)
     response = client_as(Role.COORDINATOR).post(
-        URL.format(first.reference), {"other": third.reference, "action": "reject", "reason": "Different child"}
+        URL.format(first.reference), {"other": third.reference, "action": action, "reason": "Different child"}
     )
     assert response.status_code == 200
     assert (

@@ -170,6 +170,35 @@ def test_the_sweep_links_every_record_nationally_and_stores_the_pairs(across_sit
     assert NationalLinkCandidate.objects.exclude(sweep=again).count() == 0
 
 
+def test_the_sweep_leaves_out_pairs_the_coordinators_decisions_settle(demo, trained):
+    """Linked (here, through a record at a third place in the chain) or marked not the same child: not offered for
+    review again, whatever the sweep finds (a record moved to another site with its case stays linked)."""
+    from childnrm.people.models import ChildLinkDecision, LinkStatus
+
+    northbridge, rivers = Site.objects.get(slug="northbridge"), Site.objects.get(slug="three-rivers")
+    here = _child(northbridge, "Filmon", "Woldemariam", date(2011, 8, 21))
+    there = _child(rivers, "Philmon", "Weldemariam", date(2011, 8, 21))
+    middle = _child(northbridge, "Saba", "Kidane", date(2008, 1, 30))
+    also_here = _child(northbridge, "Yonas", "Tesfay", date(2010, 5, 2))
+    also_there = _child(rivers, "Yonas", "Tesfai", date(2010, 5, 2))
+    _store(trained)
+    sweep = linkage_national.national_sweep_run(train_if_needed=False)
+    assert NationalLinkPair.objects.filter(child_a=here, child_b=there).exists()
+    assert NationalLinkCandidate.objects.filter(sweep=sweep, child_a=also_here, child_b=also_there).exists()
+
+    coordinator = demo_user(Role.COORDINATOR)
+    ChildLinkDecision.objects.create(child_a=here, child_b=middle, status=LinkStatus.LINKED, decided_by=coordinator)
+    ChildLinkDecision.objects.create(child_a=there, child_b=middle, status=LinkStatus.LINKED, decided_by=coordinator)
+    ChildLinkDecision.objects.create(
+        child_a=also_here, child_b=also_there, status=LinkStatus.REJECTED, decided_by=coordinator, reason="Cousins"
+    )
+    again = linkage_national.national_sweep_run(train_if_needed=False)
+    assert not NationalLinkCandidate.objects.filter(sweep=again, child_a=here, child_b=there).exists()
+    assert not NationalLinkCandidate.objects.filter(sweep=again, child_a=also_here, child_b=also_there).exists()
+    # The pair kept from the first sweep is no longer found, so it leaves the review queues.
+    assert NationalLinkPair.objects.get(child_a=here, child_b=there).sweep_id is None
+
+
 def test_a_new_pair_is_stored_even_when_its_first_drawn_key_is_held(demo, trained, reference_draws):
     # The pairs are created in bulk, ignoring pairs stored meanwhile: a key clash must draw again, not drop the pair.
     northbridge, rivers = Site.objects.get(slug="northbridge"), Site.objects.get(slug="three-rivers")
