@@ -857,7 +857,8 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
     """Look for earlier records of this referral's child and keep them, replacing what the last search kept.
 
     Run by a background task (`referrals.tasks.find_possible_earlier_records`) when the referral is
-    submitted and whenever the child's identifying details or site change. It searches the child's site,
+    submitted, whenever the child's identifying details or site change, and, while it awaits triage, after a link
+    decision settles or unsettles the child's relation to other records (ADR 0034). It searches the child's site,
     as the possible-matches page does for that site's coordinator (records at other sites are found by the
     national sweep, `people.linkage_national`). Only earlier records are kept (a later record
     is found from its own referral), and none the coordinator has already decided about. The child row is

@@ -75,9 +75,9 @@ def find_possible_earlier_records(referral_id: int) -> int:
     """Look for earlier records of the referral's child and keep them for the queue and the triage page.
 
     Queued (`services.possible_earlier_records_search_queued`) when a referral is submitted (on the web,
-    through the API or by importing a Home Office form) and when its child's identifying details or site
-    change. Reads the referral as it is when the task runs: a later change queues another search.
-    Returns how many were kept.
+    through the API or by importing a Home Office form), when its child's identifying details or site
+    change, and, while it awaits triage, after a link decision touching its child's records. Reads the
+    referral as it is when the task runs: a later change queues another search. Returns how many were kept.
     """
     referral = Referral.objects.filter(pk=referral_id).only("id", "child_id").first()
     if referral is None or referral.child_id is None:
