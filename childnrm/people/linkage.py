@@ -143,7 +143,7 @@ from childnrm.people.models import (
     LinkStatus,
     PossibleEarlierRecord,
 )
-from childnrm.people.selectors import settled_ids
+from childnrm.people.selectors import settled_ids, settled_through_others
 
 MAX_SHOWN = 20  # possible matches shown on one page
 MAX_EARLIER_KEPT = 10  # possible earlier records kept per referral (the triage page shows the best few)
@@ -857,12 +857,14 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
     """Look for earlier records of this referral's child and keep them, replacing what the last search kept.
 
     Run by a background task (`referrals.tasks.find_possible_earlier_records`) when the referral is
-    submitted, whenever the child's identifying details or site change, and, while it awaits triage, after a link
-    decision settles or unsettles the child's relation to other records (ADR 0034). It searches the child's site,
+    submitted, whenever the child's identifying details or site change, and, while it awaits triage, after an undo
+    reopens the child's relation to other records (ADR 0034). It searches the child's site,
     as the possible-matches page does for that site's coordinator (records at other sites are found by the
     national sweep, `people.linkage_national`). Only earlier records are kept (a later record
-    is found from its own referral), and none the coordinator has already decided about. The child row is
-    locked, so two searches of one child (a quick correction after submission) keep one result.
+    is found from its own referral), and none settled through other decisions (ADR 0034); a record decided on
+    directly with this one is kept, and the queue and triage page hide it while the decision is in force, so undoing
+    it shows it again at once. The child row is locked, so two searches of one child (a quick correction after
+    submission) keep one result.
     """
     with transaction.atomic():
         child = Child.objects.select_for_update().filter(pk=child_id).first()
@@ -870,8 +872,9 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
             return []
         # Details changed with QuerySet.update() send no post_save: make the child's keys current first.
         blocking_keys_refresh([child.pk])
-        decided = {d.other(child).pk for d in decisions_in_force(child, site_ids=None)} | settled_ids(child.pk)
-        found = candidates_for(child, site_ids=[child.site_id], limit=None, exclude_ids=decided)
+        # Pairs decided directly are kept, hidden while decided; those settled through other records are not.
+        settled = settled_through_others(child.pk)
+        found = candidates_for(child, site_ids=[child.site_id], limit=None, exclude_ids=settled)
         earlier = [c for c in found if c.child.pk < child.pk][:MAX_EARLIER_KEPT]
         PossibleEarlierRecord.objects.filter(referral_id=referral_id).delete()
         now = timezone.now()

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy
 
 from childnrm.accounts.models import Organisation, Site
@@ -230,7 +231,12 @@ class LeadSocialWorker(models.Model):
                 name="lead_social_worker_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["user"], name="lead_social_worker_user_idx")]
+        indexes = [
+            models.Index(fields=["user"], name="lead_social_worker_user_idx"),
+            # The children a user leads, by the email a social worker was recorded with before they had an account
+            # (`selectors.children_led_by`, read whenever a meeting's agenda or chair is shown or changed).
+            models.Index(Upper("email"), condition=models.Q(ends_at__isnull=True), name="lead_social_worker_email_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Lead social worker of {self.child_id}"
@@ -329,7 +335,8 @@ class PossibleEarlierRecord(models.Model):
     replaces the referral's rows. Kept so the queue and the triage page read the result instead of
     scoring on every view. Whether the pair has been decided is not stored here: it is read from
     `ChildLinkDecision`, so linking or rejecting the pair anywhere (or undoing) is seen at once. A pair settled
-    through other records (ADR 0034) goes when the search runs again, which every link decision queues.
+    through other records (ADR 0034) is deleted by the decision that settles it, and kept again by the search an
+    undo queues while the referral awaits triage.
     """
 
     referral = models.ForeignKey(

@@ -31,16 +31,23 @@ from childnrm.people.models import (
     ChildLinkDecision,
     LeadSocialWorker,
     LinkStatus,
+    PossibleEarlierRecord,
     SocialWorkerSource,
 )
-from childnrm.people.selectors import children_visible_to, linked_group, rejected_between, settled_ids
+from childnrm.people.selectors import (
+    children_visible_to,
+    linked_group,
+    rejected_between,
+    settled_ids,
+    settled_through_others,
+)
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 
-# Told, inside a link decision's transaction, the records whose relation to other records the decision settled or
-# unsettled (ids). Registered by apps above people: referrals searches those records' referrals again, since what
-# each search keeps leaves out the records already settled (ADR 0034), e.g. the queue's "Possible earlier record".
-LINK_DECISION_HOOKS: list[Callable[[set[int]], None]] = []
+# Told, inside an undo's transaction, the records whose relation to other records it may have reopened (ids).
+# Registered by apps above people: referrals searches their referrals awaiting triage again, since what a search
+# keeps leaves out the records settled through others (ADR 0034), e.g. for the queue's "Possible earlier record".
+LINK_UNDONE_HOOKS: list[Callable[[set[int]], None]] = []
 
 
 class LinkDecisionError(ServiceError):
@@ -145,7 +152,7 @@ def child_link_decide(
         match = linkage.compare_children(a, b)
         decision = _record(a=a, b=b, status=status, user=user, reason=reason, supersedes=current, match=match)
         _audit(audit, user, a, b, decision)
-        _settled_changed(_settled_around(a, b))  # after: a link or rejection only adds to what is settled
+        _kept_settled_through_others_deleted(_settled_around(a, b))  # after: a decision only adds to what is settled
     return decision
 
 
@@ -155,9 +162,18 @@ def _settled_around(a: Child, b: Child) -> set[int]:
     return {a.pk, b.pk} | settled_ids(a.pk) | settled_ids(b.pk)
 
 
-def _settled_changed(child_ids: set[int]) -> None:
-    for hook in LINK_DECISION_HOOKS:
-        hook(child_ids)
+def _kept_settled_through_others_deleted(child_ids: set[int]) -> None:
+    """The possible earlier records kept for these records' referrals (the queue's tag, the triage page) that are now
+    settled through other records go at once, whatever the case's status. A pair decided directly stays kept: the
+    queue and the triage page hide it while the decision is in force."""
+    kept = PossibleEarlierRecord.objects.filter(child_id__in=child_ids)
+    earlier_of: dict[int, set[int]] = {}
+    for child_id, earlier_id in kept.values_list("child_id", "earlier_id"):
+        earlier_of.setdefault(child_id, set()).add(earlier_id)
+    for child_id, earlier in earlier_of.items():
+        settled = earlier & settled_through_others(child_id)
+        if settled:
+            kept.filter(child_id=child_id, earlier_id__in=settled).delete()
 
 
 # One key for every link decision: PostgreSQL's transaction-level advisory lock serialises them (SQLite serialises
@@ -242,10 +258,11 @@ def child_link_undo(
         current = current_decision(a, b)
         if current is None or current.status == LinkStatus.UNDONE:
             raise LinkDecisionError(gettext("There is no decision about these records to undo."))
-        settled = _settled_around(a, b)  # before: undoing only takes from what is settled
+        reopened = _settled_around(a, b)  # before: undoing only takes from what is settled
         decision = _record(a=a, b=b, status=LinkStatus.UNDONE, user=user, reason=reason, supersedes=current, match=None)
         _audit(audit, user, a, b, decision)
-        _settled_changed(settled)
+        for hook in LINK_UNDONE_HOOKS:
+            hook(reopened)
     return decision
 
 

@@ -6,10 +6,10 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
-        # A link decision can settle pairs through other records (ADR 0034): the kept possible earlier records of
-        # every referral of those records are searched again (people cannot import referrals).
+        # An undo can reopen pairs settled through other records (ADR 0034): the possible earlier records of those
+        # records' referrals awaiting triage are searched again (people cannot import referrals).
         from childnrm.people import services as people_services
         from childnrm.referrals.services import possible_earlier_records_searched_again
 
-        if possible_earlier_records_searched_again not in people_services.LINK_DECISION_HOOKS:
-            people_services.LINK_DECISION_HOOKS.append(possible_earlier_records_searched_again)
+        if possible_earlier_records_searched_again not in people_services.LINK_UNDONE_HOOKS:
+            people_services.LINK_UNDONE_HOOKS.append(possible_earlier_records_searched_again)

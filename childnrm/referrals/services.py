@@ -220,8 +220,9 @@ def possible_earlier_records_search_queued(referral_id: int) -> None:
     """Queue the search for earlier records of the referral's child, once the caller's transaction commits.
 
     Call it wherever a referral's child is recorded or its identifying details (names, date of birth,
-    estimated age) or site change: the queue's "Possible earlier record" tag and the triage page read what
-    the search keeps. After the commit, so the background worker sees the change.
+    estimated age) or site change, and after an undo of a link decision (`possible_earlier_records_searched_again`):
+    the queue's "Possible earlier record" tag and the triage page read what the search keeps. After the commit, so
+    the background worker sees the change.
     """
 
     def enqueue() -> None:
@@ -233,10 +234,10 @@ def possible_earlier_records_search_queued(referral_id: int) -> None:
 
 
 def possible_earlier_records_searched_again(child_ids: set[int]) -> None:
-    """A link decision settled or unsettled these records' relations to others (`people.services.LINK_DECISION_HOOKS`,
-    registered by this app): search again the earlier records of their referrals awaiting triage, where the queue's
-    tag and the triage page read them. The search leaves out records linked through others or marked not the same
-    child as one of the group (ADR 0034), which the tag, read in SQL from decisions on the pair alone, cannot tell.
+    """An undo may have reopened these records' relations to others (`people.services.LINK_UNDONE_HOOKS`, registered
+    by this app): search again the earlier records of their referrals awaiting triage, where the queue's tag and the
+    triage page read them. A search leaves out records settled through other decisions (ADR 0034), so a record it
+    left out, no longer settled, is kept again. (A decision takes what it settles away itself, whatever the status.)
 
     Only referrals awaiting triage: a case is searched while it is triaged (as on submission and on correcting its
     facts), and a closed case may be anonymised, whose keys a search would make again from what is left."""

@@ -410,6 +410,12 @@ def test_a_chain_through_a_record_the_coordinator_cannot_see_is_kept_without_nam
         )
     assert "already linked as the same child, through other links" in str(refused.value)
     assert elsewhere.reference not in str(refused.value)
+    # Nor linked again, in the same words.
+    with pytest.raises(services.LinkDecisionError) as refused:
+        services.child_link_decide(child=first, other=third, status=LinkStatus.LINKED, user=decider)
+    assert str(refused.value) == (
+        f"{first.reference} and {third.reference} are already linked as the same child, through other links."
+    )
     # The pages list the third record as linked through other links, naming none they may not open.
     assert selectors.linked_through_visible_to(decider, first) == [(third, None)]
     client = client_as(Role.COORDINATOR)
@@ -460,5 +466,8 @@ def test_a_record_marked_not_the_same_child_as_a_linked_record_is_not_offered(cl
     assert first.reference in candidates(third, [site.pk])  # the search itself still finds it
     body = client_as(Role.COORDINATOR).get(URL.format(third.reference)).content.decode()
     assert f'id="match-{first.reference}"' not in body  # linking it would be refused
-    assert linkage.possible_earlier_records_for(coordinator, referral.pk) == []  # kept before the link
-    assert linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=third.pk) == []
+    assert linkage.possible_earlier_records_for(coordinator, referral.pk) == []
+    # Searched again, the record decided on directly is kept (hidden while decided), the one settled through it not.
+    again = linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=third.pk)
+    assert [r.earlier_id for r in again] == [second.pk]
+    assert linkage.possible_earlier_records_for(coordinator, referral.pk) == []

@@ -270,6 +270,27 @@ def test_a_record_linked_through_another_loses_the_tag_and_undoing_the_link_brin
     assert decide_url(third, first.child.reference) in page
 
 
+def test_a_pair_decided_directly_is_kept_through_a_new_search_so_undoing_shows_it_at_once(
+    known_and_again, coordinator, django_capture_on_commit_callbacks
+):
+    """Searched again after the decision (a correction of the facts), the pair is kept, hidden while decided: undone
+    later, once the case is no longer searched, it is there to decide again."""
+    first, again = known_and_again
+    coordinator.post(decide_url(again, first.child.reference), {"decision": "reject", "reason": "Cousins"})
+    facts = Facts(**{**Facts.of(again).__dict__, "date_of_birth_estimated": not again.date_of_birth_estimated})
+    with django_capture_on_commit_callbacks(execute=True):
+        triage_correct_facts(
+            referral=again, user=demo_user(Role.COORDINATOR, "northbridge"), facts=facts, reason="Recorded wrongly"
+        )
+    assert PossibleEarlierRecord.objects.filter(referral=again, earlier=first.child).exists()
+    assert "Possible earlier record" not in queue_row(coordinator.get(QUEUE), again.reference)
+    coordinator.post(
+        f"/children/{again.child.reference}/possible-matches/",
+        {"action": "undo", "other": first.child.reference, "reason": "Rejected by mistake"},
+    )
+    assert "Possible earlier record" in queue_row(coordinator.get(QUEUE), again.reference)
+
+
 def test_a_record_marked_not_the_same_child_as_one_of_a_group_loses_the_tag(
     known_and_again, refer, coordinator, django_capture_on_commit_callbacks
 ):
