@@ -354,3 +354,32 @@ def test_the_safeguarding_page_changes_the_social_worker_and_shows_the_history(s
     assert (
         "Sam Okoro" in page and "Earlier lead social workers" in page and "Case moved to the exploitation team" in page
     )
+
+
+def test_the_children_a_user_leads_are_those_whose_lead_social_worker_they_are_across_linked_records(site):
+    """The chair rule read from the user's side (meeting form, agenda suggestions) and from the child's (sign-off)
+    must agree: recorded by account or by email before the account existed, on the record or a linked one, current
+    only."""
+    from childnrm.people.models import ChildLinkDecision
+
+    member = demo_user(Role.PANEL_MEMBER)
+    by_account, by_email, linked, through, ended, other = (new_child(site, given) for given in "ABCDEF")
+    record(by_account, name=member.full_name, email=member.email)
+    LeadSocialWorker.objects.create(  # recorded before they had an account: no user, their email in capitals
+        child=by_email,
+        name=member.full_name,
+        email=member.email.upper(),
+        source=SocialWorkerSource.REFERRAL,
+        recorded_by=coordinator(),
+        starts_at=timezone.now(),
+    )
+    for a, b in ((by_email, linked), (linked, through)):
+        ChildLinkDecision.objects.create(child_a=a, child_b=b, status=LinkStatus.LINKED, decided_by=coordinator())
+    record(ended, name=member.full_name, email=member.email)
+    record(ended, name="Sam Okoro", reason="Case moved to another team")
+    record(other, name="Sam Okoro")
+
+    led = selectors.children_led_by(member)
+    assert led == {by_account.pk, by_email.pk, linked.pk, through.pk}
+    for child in (by_account, by_email, linked, through, ended, other):
+        assert (child.pk in led) == (member.pk in selectors.lead_social_worker_user_ids(child.pk))
