@@ -11,7 +11,7 @@ exist from before, so a bad seat can neither vote nor make quorum.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -141,6 +141,10 @@ class _Sitting:
     declarations: list[tuple[int, bool, int]]  # (attendee pk, has a conflict, the attendee's user pk)
     present: list[MeetingAttendee]  # with their users and organisations, in the meeting's order of attendees
     eligible: list[MeetingAttendee] | None = None  # `_eligible_voters`, once asked
+    # Read for the whole agenda by `sittings_read` (None when this case was read alone): the refused voting seats
+    # among those present, and whether the chair is this child's lead social worker.
+    refused: dict[int, str] | None = None
+    chair_leads: bool | None = None
 
 
 # Agenda item pk -> what the checks read of it, while a page reads them in `voters_read_once()`; None otherwise.
@@ -201,6 +205,47 @@ def _read_sitting(agenda_item: AgendaItem) -> _Sitting:
     return _Sitting(declarations=declarations, present=present)
 
 
+def sittings_read(meeting: Meeting, items: Sequence[AgendaItem]) -> None:
+    """Inside `voters_read_once()`, read what the checks need of every case on the agenda at once: the declarations
+    of all of them, the present attendees, the refused seats and the chair's children, a few statements whatever the
+    number of cases (the meeting and agenda pages check every case; per case they took a dozen statements each).
+    `items` are the meeting's own, with their referrals loaded."""
+    from childnrm.people.selectors import children_led_by
+
+    memo = _sittings.get()
+    if memo is None:
+        raise RuntimeError("sittings_read is for a page's reads inside voters_read_once()")
+    by_item: dict[int, list[tuple[int, bool, int]]] = {item.pk: [] for item in items}
+    if not by_item:
+        return
+    rows = ConflictDeclaration.objects.filter(agenda_item_id__in=list(by_item)).order_by()
+    for item_id, attendee_id, conflicted, user_id in rows.values_list(
+        "agenda_item_id", "attendee_id", "has_conflict", "attendee__user_id"
+    ):
+        by_item[item_id].append((attendee_id, conflicted, user_id))
+    present = list(
+        meeting.attendees.filter(present=True)
+        .order_by("attends_as", "agency", "id")
+        .select_related("user", "user__organisation")
+    )
+    for attendee in present:
+        attendee.meeting = meeting
+    refused = seat_refusals(present, meeting.site_id)
+    led = children_led_by(meeting.chair) if meeting.chair_id is not None else set()
+    for item in items:
+        child_id = item.referral.child_id
+        memo[item.pk] = _Sitting(
+            declarations=by_item[item.pk], present=present, refused=refused, chair_leads=child_id in led
+        )
+
+
+def declarations_of(agenda_item: AgendaItem) -> dict[int, bool]:
+    """Each declaring attendee's pk and whether they declared a conflict on this case."""
+    if (sitting := _sitting(agenda_item)) is not None:
+        return {attendee_id: conflicted for attendee_id, conflicted, _ in sitting.declarations}
+    return dict(agenda_item.conflict_declarations.values_list("attendee_id", "has_conflict"))
+
+
 def conflicted_user_ids(agenda_item: AgendaItem) -> set[int]:
     if (sitting := _sitting(agenda_item)) is not None:
         return {user_id for _, conflicted, user_id in sitting.declarations if conflicted}
@@ -230,7 +275,10 @@ def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
     if sitting.eligible is None:
         declared_clear = {attendee_id for attendee_id, conflicted, _ in sitting.declarations if not conflicted}
         voting = [a for a in sitting.present if a.voting]
-        sitting.eligible = _eligible_voters(agenda_item.meeting, voting, declared_clear)
+        if sitting.refused is None:
+            sitting.eligible = _eligible_voters(agenda_item.meeting, voting, declared_clear)
+        else:
+            sitting.eligible = [a for a in voting if a.pk in declared_clear and a.pk not in sitting.refused]
     return list(sitting.eligible)  # a copy: callers may filter it in place
 
 
@@ -271,7 +319,12 @@ def chair_problems(agenda_item: AgendaItem) -> list[Problem]:
     meeting = agenda_item.meeting
     if meeting.chair_id is None:
         return [Problem("no-chair", gettext("The meeting has no chair"))]
-    if meeting.chair_id in lead_social_worker_ids(agenda_item):
+    sitting = _sitting(agenda_item)
+    if sitting is not None and sitting.chair_leads is not None:
+        chair_leads = sitting.chair_leads
+    else:
+        chair_leads = meeting.chair_id in lead_social_worker_ids(agenda_item)
+    if chair_leads:
         return [
             Problem(
                 "chair-lead-social-worker",

@@ -318,26 +318,30 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "panels/meeting_form.html", {"form": form, "site": meeting.site, "meeting": meeting})
 
 
-def _item_rows(meeting: Meeting, user=None):
+def _item_rows(meeting: Meeting, user=None) -> list[dict]:
+    """Each case on the agenda with its sitting's checks, read for the whole agenda at once (`rules.sittings_read`).
+    `own_conflict` is the user's own declaration on the case: None when they have not declared."""
     items = list(selectors.held_items(meeting))
     rows = []
     attendees = list(meeting.attendees.select_related("user"))
     own = next((a for a in attendees if user is not None and a.user_id == user.pk), None)
-    for item in items:
-        item.meeting = meeting
-        declarations = {d.attendee_id: d for d in item.conflict_declarations.all()}
-        conflicted = [a for a in attendees if a.pk in declarations and declarations[a.pk].has_conflict]
-        rows.append(
-            {
-                "item": item,
-                "problems": rules.sitting_problems(item),
-                "conflicted": conflicted,
-                "declared": sum(1 for a in attendees if a.present and a.pk in declarations),
-                "present": sum(1 for a in attendees if a.present),
-                "voters": rules.eligible_voters(item),
-                "own_declaration": declarations.get(own.pk) if own else None,
-            }
-        )
+    with rules.voters_read_once():
+        for item in items:
+            item.meeting = meeting
+        rules.sittings_read(meeting, items)
+        for item in items:
+            declarations = rules.declarations_of(item)
+            rows.append(
+                {
+                    "item": item,
+                    "problems": rules.sitting_problems(item),
+                    "conflicted": [a for a in attendees if declarations.get(a.pk)],
+                    "declared": sum(1 for a in attendees if a.present and a.pk in declarations),
+                    "present": sum(1 for a in attendees if a.present),
+                    "voters": rules.eligible_voters(item),
+                    "own_conflict": declarations.get(own.pk) if own else None,
+                }
+            )
     return rows
 
 
