@@ -84,6 +84,10 @@ PAGES: list[Page] = [
         "Decision task list (draft at a sitting)", "/decisions/{draft_decision}/record/", "saved as a draft as you go"
     ),
     Page("Decisions at sittings", "/decisions/", "Cases on the agendas of scheduled and open sittings"),
+    Page("Panel meetings (coordinator)", "/panels/meetings/", "Panel meetings"),
+    Page("Your meetings (panel member)", "/panels/your-meetings/", "Your meetings", user=PANEL_MEMBER),
+    Page("Meeting page (in session, {sitting_cases} cases)", "/panels/meetings/{sitting}/", "Eligible to vote"),
+    Page("Agenda page (next sitting, {next_sitting_cases} cases)", "/panels/meetings/{next_sitting}/agenda/", "Remove"),
     Page("Safeguarding plan", "/safeguarding/plans/{plan}/", "History of the actions"),
     Page("Child's safeguarding", "/safeguarding/children/{plan_child}/", "Periods of statutory status"),
     Page("Safety map", "/safeguarding/children/{plan_child}/safety-map/", "The same information is in the tables"),

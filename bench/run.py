@@ -31,7 +31,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LUA = str(ROOT / "bench" / "wrk_report.lua")
 RESULTS = ROOT / "bench" / "results"
-SEED_FORMAT = 7  # bump when bench/seed.py changes what it writes: forces a reseed
+SEED_FORMAT = 8  # bump when bench/seed.py changes what it writes: forces a reseed
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 

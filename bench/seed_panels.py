@@ -656,6 +656,12 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
             drafts = [d for d in out[Decision] if d.meeting_id == in_session.pk]
             if drafts:
                 samples["draft_decision"] = drafts[len(drafts) // 2].pk
+            # Today's sitting (up to 8 cases, in session) and the next (every case awaiting a sitting): their meeting
+            # and agenda pages check every case on the agenda.
+            samples["sitting"] = in_session.pk
+            samples["sitting_cases"] = positions[in_session.pk]
+            samples["next_sitting"] = scheduled.pk
+            samples["next_sitting_cases"] = positions[scheduled.pk]
 
     # Samples: a recent Northbridge case with RG and CG and an active plan; its CG decision gets 12 pieces
     # of evidence (the worst case for the decision page) and its plan has 6 actions.

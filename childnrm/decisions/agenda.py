@@ -10,7 +10,14 @@ from django.utils.translation import gettext, ngettext
 
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.panels.models import AgendaStage, Meeting
-from childnrm.panels.suggestions import DEFAULT_INTERVAL, Suggestion, long_day, meeting_day, next_regular_sitting
+from childnrm.panels.suggestions import (
+    DEFAULT_INTERVAL,
+    SUGGESTED_REFERRAL_FIELDS,
+    Suggestion,
+    long_day,
+    meeting_day,
+    next_regular_sitting,
+)
 from childnrm.referrals import clocks
 from childnrm.referrals.models import Referral, ReferralStatus
 
@@ -27,7 +34,7 @@ def reasonable_grounds_due(meeting: Meeting, on_agenda: set[int], today: date) -
         Referral.objects.filter(site_id=meeting.site_id, status=ReferralStatus.ACCEPTED)
         .exclude(Exists(settled_rg))
         .exclude(pk__in=on_agenda)
-        .select_related("child")
+        .only(*SUGGESTED_REFERRAL_FIELDS)
         .order_by("submitted_at", "pk")
     )
     nxt = next_regular_sitting(meeting)
@@ -81,9 +88,12 @@ def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date)
         )
         .exclude(Exists(settled_cg))
         .exclude(referral_id__in=on_agenda)
-        .select_related("referral", "referral__child")
+        .select_related("referral")
+        .only("id", "decided_on", "referral_id", *(f"referral__{name}" for name in SUGGESTED_REFERRAL_FIELDS))
         .order_by("decided_on", "pk")
     )
+    if not site.rg_and_cg_at_one_sitting:  # only those whose recovery period has ended by the sitting
+        positives = positives.filter(decided_on__lte=day - timedelta(days=site.recovery_period_days))
     result = []
     for decision in positives:
         decided_on = decision.decided_on

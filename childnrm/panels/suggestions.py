@@ -28,6 +28,10 @@ from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingKind
 from childnrm.people.selectors import children_led_by
 from childnrm.referrals.models import Referral
 
+# What a suggestion shows and checks of its referral (the page lists hundreds at a busy site; a referral's answers
+# are large): the suggesters read these alone.
+SUGGESTED_REFERRAL_FIELDS = ("id", "reference", "given_names", "family_name", "child_id", "site_id", "submitted_at")
+
 # When no later regular sitting is scheduled, assume the next one is four weeks on.
 DEFAULT_INTERVAL = timedelta(days=28)
 

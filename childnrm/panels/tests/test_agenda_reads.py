@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.accounts.models import Role
+from childnrm.audit.models import AuditEvent
 from childnrm.core.tests.queries import CountedQueries
-from childnrm.panels import rules, selectors
+from childnrm.panels import rules, selectors, suggestions
 from childnrm.panels.models import Agency, AgendaItem, Meeting
-from childnrm.panels.tests.factories import accepted_referral, meeting_in_session
+from childnrm.panels.tests.factories import accepted_referral, meeting_in_session, scheduled_meeting
+from childnrm.panels.views import SUGGESTIONS_PER_PAGE
 from childnrm.people.models import ChildLinkDecision, LeadSocialWorker, LinkStatus, SocialWorkerSource
 from conftest import demo_user
 
@@ -102,3 +104,51 @@ def test_the_meeting_and_agenda_pages_take_the_same_statements_for_one_case_or_f
     for page in ("panels:meeting", "panels:agenda"):
         counts = [_statements(client, reverse(page, args=[m.pk])) for m in (one, four)]
         assert counts[0] == counts[1], page
+
+
+def test_suggested_cases_come_a_page_at_a_time_and_a_refused_add_shows_on_its_own_page(client_as):
+    """A site with hundreds of cases waiting gets them 25 to a page, most pressing first; only the cases shown are
+    recorded as seen; an add refused for a case on page 2 shows its error on page 2, and an add returns there."""
+    meeting = scheduled_meeting(NB)
+    waiting = len(suggestions.agenda_suggestions(meeting))
+    for _ in range(max(0, SUGGESTIONS_PER_PAGE + 3 - waiting)):
+        accepted_referral(NB)
+    suggested = suggestions.agenda_suggestions(meeting)
+    total = len(suggested)
+    assert total > SUGGESTIONS_PER_PAGE
+    client = client_as(Role.COORDINATOR)
+    url = reverse("panels:agenda", args=[meeting.pk])
+
+    first = client.get(url).content.decode()
+    assert first.count('name="key"') == SUGGESTIONS_PER_PAGE
+    assert f"Showing 1 to {SUGGESTIONS_PER_PAGE} of {total} suggested cases" in first
+    assert 'href="?page=2"' in first
+    event = AuditEvent.objects.filter(actor=demo_user(Role.COORDINATOR), object_type="panels.meeting").latest("seq")
+    assert event.detail["suggested"] == [s.referral.pk for s in suggested[:SUGGESTIONS_PER_PAGE]]
+
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count('name="key"') == total - SUGGESTIONS_PER_PAGE
+    later = suggested[SUGGESTIONS_PER_PAGE]
+    assert later.referral.reference in second and later.referral.reference not in first
+
+    # No stage chosen: the error shows against the case, on the page that holds it, whatever page was asked for.
+    refused = client.post(url, {"referral": later.referral.pk, "stage": "", "key": later.key, "page": "1"})
+    body = unescape(refused.content.decode())
+    assert refused.status_code == 200
+    assert f'href="#stage-{later.key}"' in body and later.referral.reference in body
+    assert f"Showing {SUGGESTIONS_PER_PAGE + 1} to {total} of {total}" in body
+
+    added = client.post(url, {"referral": later.referral.pk, "stage": later.stage, "key": later.key, "page": "2"})
+    assert added.status_code == 302 and added["Location"] == url + "?page=2"
+    assert meeting.agenda_items.filter(referral=later.referral).exists()
+
+
+def test_the_meeting_lists_show_each_sittings_number_of_cases(client_as):
+    two = meeting_in_session(NB, referrals=[accepted_referral(NB) for _ in range(2)])
+    empty = scheduled_meeting(NB)
+    for role, page in ((Role.COORDINATOR, "panels:meetings"), (Role.ADVISER, "panels:my-meetings")):
+        body = client_as(role).get(reverse(page)).content.decode()
+        for meeting, cases in ((two, 2), (empty, 0)):
+            start = body.index(f'href="{reverse("panels:meeting", args=[meeting.pk])}"')
+            row = body[start : body.index("</tr>", start)]
+            assert f'govuk-table__cell--numeric">{cases}</td>' in row, (page, cases)
