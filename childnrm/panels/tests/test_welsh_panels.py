@@ -110,3 +110,16 @@ def test_offering_a_seat_is_welsh(welsh_site):
     PanelMember.objects.filter(pk=member.pk).update(active=False)
     path = reverse("panels:seat-offer", args=[SITE, member.user_id])
     assert english_on(Role.COORDINATOR, [path]) == {}
+
+
+def test_suggested_cases_a_page_at_a_time_are_welsh(welsh_site):
+    """More cases waiting than a page holds: the count of them and the links between pages (shared by every long
+    list, `includes/pagination.html`) are Welsh too."""
+    from childnrm.panels import suggestions
+    from childnrm.panels.views import SUGGESTIONS_PER_PAGE
+
+    meeting = sample_meeting(SITE)
+    for _ in range(max(0, SUGGESTIONS_PER_PAGE + 1 - len(suggestions.agenda_suggestions(meeting)))):
+        accepted_referral(SITE)
+    agenda = reverse("panels:agenda", args=[meeting.pk])
+    assert english_on(Role.COORDINATOR, [agenda, agenda + "?page=2"]) == {}
