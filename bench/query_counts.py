@@ -3,8 +3,8 @@
 Loads each page once (after one warm-up load) with Django's test client, signed in as the page's
 user with both factors (as bench/login.py does), and counts the SQL statements (and the time they took) with
 `CaptureQueriesContext`. Statements that differ only in their literal values are grouped: a group
-repeated many times on one page is a query per row. By default only the panel pages (issue 4:
-decisions, safeguarding, dashboard); `--all` for every page the seed's samples can fill.
+repeated many times on one page is a query per row. By default only the panel pages (meetings and
+agendas, decisions, safeguarding, dashboard); `--all` for every page the seed's samples can fill.
 
     DJANGO_SETTINGS_MODULE=bench.settings_bench CHILDNRM_ENV=development \\
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/childnrm_bench_quick \\
@@ -23,7 +23,7 @@ import sys
 from collections import Counter
 from importlib import import_module
 
-PANEL_PREFIXES = ("/decisions/", "/safeguarding/", "/dashboard/")
+PANEL_PREFIXES = ("/panels/", "/decisions/", "/safeguarding/", "/dashboard/")
 _LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+\b")
 
 
