@@ -99,15 +99,19 @@ def reconsidered_decisions(referral: Referral) -> list[Decision]:
     return list(Decision.objects.filter(referral=referral, status=DecisionStatus.FINAL, outcome=Outcome.NEGATIVE))
 
 
+def original_chairs(referral: Referral) -> set[int]:
+    """Who chaired or signed off a standing negative decision of the case (or an earlier version of one): none of
+    them may chair its reconsideration. Read once for a list of meetings to choose from."""
+    ids: set[int] = set()
+    for standing in reconsidered_decisions(referral):
+        for v in _earlier_versions(referral.pk, standing.stage, standing.version + 1):
+            ids |= {i for i in (v.meeting.chair_id if v.meeting else None, v.finalised_by_id) if i}
+    return ids
+
+
 def chaired_original(meeting: Meeting, referral: Referral) -> bool:
     """Whether the meeting's chair chaired a standing negative decision of the case (or an earlier version)."""
-    if meeting.chair_id is None:
-        return False
-    for standing in reconsidered_decisions(referral):
-        versions = list(_earlier_versions(referral.pk, standing.stage, standing.version + 1))
-        if any(meeting.chair_id in (v.meeting.chair_id if v.meeting else None, v.finalised_by_id) for v in versions):
-            return True
-    return False
+    return meeting.chair_id is not None and meeting.chair_id in original_chairs(referral)
 
 
 def agenda_refusal(meeting: Meeting, referral: Referral, stage: str) -> str | None:

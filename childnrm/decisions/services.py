@@ -50,7 +50,16 @@ from childnrm.kit import prepared
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.errors import Problem, ServiceError
 from childnrm.panels import rules
-from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaItem, AgendaStage, AttendsAs, Meeting, MeetingStatus
+from childnrm.panels.models import (
+    QUORUM_AGENCIES,
+    Agency,
+    AgendaItem,
+    AgendaStage,
+    AttendsAs,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+)
 from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 from childnrm.training.selectors import training_warnings
@@ -625,10 +634,46 @@ def decision_voters(decision: Decision) -> list:
 
 def vote_refusal(decision: Decision, voter) -> str | None:
     """Why `voter` may not vote on this decision, or None when they may."""
+    return vote_refusals(decision, [voter])[voter.pk]
+
+
+def vote_refusals(decision: Decision, voters) -> dict[int, str | None]:
+    """`vote_refusal` of each voter, by user pk: the sitting read once for all of them (the votes page asks for every
+    attendee and every vote; asked one by one, each read the attendee, the seat, the declaration and the earlier
+    votes again)."""
+    voters = list(voters)
     item = decision.agenda_item
     if item is None:
-        return gettext("This decision is not on the agenda of a sitting.")
-    attendee = item.meeting.attendees.filter(user=voter).first()
+        return {v.pk: gettext("This decision is not on the agenda of a sitting.") for v in voters}
+    meeting = item.meeting
+    attendees = {
+        a.user_id: a
+        for a in meeting.attendees.filter(user_id__in={v.pk for v in voters}).select_related(
+            "user", "user__organisation"
+        )
+    }
+    seats = rules.seat_refusals(attendees.values(), meeting.site_id)
+    declared = dict(item.conflict_declarations.values_list("attendee_id", "has_conflict"))
+    earlier: set[int] | None = None  # read only when a voter gets that far (two reads, on reconsideration alone)
+    refusals: dict[int, str | None] = {}
+    for voter in voters:
+        refusal = _vote_refusal_of(decision, voter, attendees.get(voter.pk), seats, declared)
+        if refusal is None:
+            earlier = earlier_voter_ids(decision) if earlier is None else earlier
+            if voter.pk in earlier:
+                refusal = gettext(
+                    "%(name)s voted on or chaired the decision being reconsidered and cannot vote on its "
+                    "reconsideration."
+                ) % {"name": voter.full_name}
+        refusals[voter.pk] = refusal
+    return refusals
+
+
+def _vote_refusal_of(
+    decision: Decision, voter, attendee: MeetingAttendee | None, seats: dict[int, str], declared: dict[int, bool]
+) -> str | None:
+    """The sitting's reasons `voter` may not vote, in the order a coordinator would check them (the earlier votes
+    of a reconsideration aside)."""
     name = {"name": voter.full_name}
     if attendee is None:
         return gettext("%(name)s is not attending this meeting and cannot vote.") % name
@@ -647,22 +692,14 @@ def vote_refusal(decision: Decision, voter) -> str | None:
         return gettext("%(name)s attends as an adviser, without a vote.") % name
     if not attendee.voting:
         return gettext("%(name)s attends without a vote.") % name
-    if seat := rules.seat_refusal(voter, attendee.agency, item.meeting.site_id):
+    if seat := seats.get(attendee.pk):
         return seat
     if not attendee.present:
         return gettext("%(name)s is not recorded as present at this sitting and cannot vote.") % name
-    declaration = item.conflict_declarations.filter(attendee=attendee).first()
-    if declaration is None:
+    if attendee.pk not in declared:
         return gettext("%(name)s has not yet declared whether they have a conflict of interest on this case.") % name
-    if declaration.has_conflict:
+    if declared[attendee.pk]:
         return gettext("%(name)s has declared a conflict of interest on this case and cannot vote on it.") % name
-    if voter.pk in earlier_voter_ids(decision):
-        return (
-            gettext(
-                "%(name)s voted on or chaired the decision being reconsidered and cannot vote on its reconsideration."
-            )
-            % name
-        )
     return None
 
 
@@ -1301,17 +1338,17 @@ def decision_completeness(
         if not eligible:
             problems.append(Problem("no-eligible-voter", gettext("No member present may vote on this case")))
         eligible_ids = {a.user_id for a in eligible}
-        for v in votes:
-            if v.voter_id not in eligible_ids:
-                name = v.voter.full_name
-                why = vote_refusal(decision, v.voter) or gettext("%(name)s may not vote on this case.") % {"name": name}
-                problems.append(
-                    Problem(
-                        "vote-cannot-count",
-                        gettext("Remove the vote of %(name)s, which cannot count: %(why)s")
-                        % {"name": name, "why": why},
-                    )
+        stray = [v for v in votes if v.voter_id not in eligible_ids]
+        refusals = vote_refusals(decision, [v.voter for v in stray]) if stray else {}
+        for v in stray:
+            name = v.voter.full_name
+            why = refusals[v.voter_id] or gettext("%(name)s may not vote on this case.") % {"name": name}
+            problems.append(
+                Problem(
+                    "vote-cannot-count",
+                    gettext("Remove the vote of %(name)s, which cannot count: %(why)s") % {"name": name, "why": why},
                 )
+            )
     if not decision.outcome:
         problems.append(Problem("outcome-missing", gettext("Select the outcome"), "outcome"))
     if not decision.decided_on:

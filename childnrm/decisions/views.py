@@ -685,8 +685,10 @@ def _votes_page(
     if meeting is None:  # votes are taken at a sitting
         return redirect("decisions:record", decision_id=decision.pk)
     recorded = {v.voter_id: v for v in decision.votes.select_related("voter", "recorded_by")}
+    attendees = list(meeting.attendees.select_related("user").order_by("attends_as", "agency", "pk"))
+    refusals = services.vote_refusals(decision, [*(a.user for a in attendees), *(v.voter for v in recorded.values())])
     rows = []
-    for attendee in meeting.attendees.select_related("user").order_by("attends_as", "agency", "pk"):
+    for attendee in attendees:
         prefix = f"v{attendee.user_id}"
         if posted_form is not None and posted_form.prefix == prefix:
             form = posted_form
@@ -695,9 +697,7 @@ def _votes_page(
             form = VoteForm(
                 prefix=prefix, initial={"vote": vote.vote if vote else "", "reasons": vote.reasons if vote else ""}
             )
-        rows.append(
-            VoterRow(attendee, recorded.get(attendee.user_id), services.vote_refusal(decision, attendee.user), form)
-        )
+        rows.append(VoterRow(attendee, recorded.get(attendee.user_id), refusals[attendee.user_id], form))
     return render(
         request,
         "decisions/votes.html",
@@ -708,7 +708,7 @@ def _votes_page(
             "posted_form": posted_form,
             "eligible": [r for r in rows if r.refusal is None],
             "not_voting": [r for r in rows if r.refusal is not None],
-            "stray_votes": [v for v in recorded.values() if services.vote_refusal(decision, v.voter)],
+            "stray_votes": [v for v in recorded.values() if refusals[v.voter_id]],
             "in_session": meeting.status == "open",
             "labels": LABELS,
             "agency_words": _agency_words(decision),

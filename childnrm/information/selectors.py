@@ -146,6 +146,7 @@ def site_list(user, *, status: str, today: date, agency: str = "", case: str = "
             "referral__family_name",
             "referral__site",
             "referral__site__name",
+            "referral__site__nation",  # names the guardian service on the row (`agency_shown`)
             "organisation__name",
         )
         .order_by("due_on", "id")
@@ -167,6 +168,7 @@ def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
             "referral__family_name",
             "referral__site",
             "referral__site__name",
+            "referral__site__nation",  # names the guardian service on the row (`agency_shown`)
             "organisation__name",
         )
         .order_by("due_on", "id")
@@ -184,7 +186,7 @@ def answers_for_case(referral: Referral) -> QuerySet:
 
     return (
         InformationResponse.objects.filter(request__referral=referral)
-        .select_related("request", "organisation", "responded_by")
+        .select_related("request", "request__referral__site", "organisation", "responded_by")
         .prefetch_related("documents")
         .order_by("responded_at", "id")
     )

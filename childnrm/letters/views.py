@@ -57,7 +57,8 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
     found = selectors.decision_get_for_letters(request.user, letters_decision_id)
     referral = found.referral
     may_produce = selectors.may_produce(request.user, found)
-    letters = list(found.letters.select_related("produced_by").order_by("-produced_at", "kind"))
+    # The list shows each letter, never its PDF: left unread (a download reads it).
+    letters = list(found.letters.select_related("produced_by").defer("pdf").order_by("-produced_at", "kind"))
     explanations = list(found.explanations.select_related("recorded_by"))
     notices = list(GuardianNotice.objects.filter(decision=found).select_related("guardian").order_by("notified_at"))
     guardians = services.guardians_of(found)

@@ -259,6 +259,7 @@ def _meeting_options(form: ListingForm, asked: ReconsiderationRequest, meetings)
     for attendee in MeetingAttendee.objects.filter(meeting__in=meetings, voting=True).select_related("user"):
         attendees.setdefault(attendee.meeting_id, []).append(attendee.user)
     chosen = form["meeting"].value()
+    chairs = reconsideration_rules.original_chairs(referral)
     options = []
     for index, meeting in enumerate(meetings):
         sitting = attendees.get(meeting.pk, [])
@@ -270,7 +271,7 @@ def _meeting_options(form: ListingForm, asked: ReconsiderationRequest, meetings)
                 "checked": str(chosen or "") == str(meeting.pk),
                 "voting": sorted(u.full_name for u in sitting),
                 "clash": sorted(u.full_name for u in sitting if u.pk in voters),
-                "chair_clash": reconsideration_rules.chaired_original(meeting, referral),
+                "chair_clash": meeting.chair_id is not None and meeting.chair_id in chairs,
             }
         )
     return options

@@ -19,7 +19,7 @@ from childnrm.panels import rules
 from childnrm.panels.models import ConflictDeclaration, Meeting, MeetingAttendee
 from childnrm.panels.tests.factories import accepted_referral
 from childnrm.referrals.models import Referral
-from conftest import signed_in
+from conftest import demo_user, signed_in
 
 SITE = "northbridge"
 
@@ -157,3 +157,36 @@ def test_a_chair_who_is_not_the_coordinator_still_reaches_the_decision_and_anoth
     assert signed_in(chair).get(reverse("decisions:detail", args=[decision.pk])).status_code == 200
     other = client_as(Role.COORDINATOR, "three-rivers")
     assert other.get(reverse("decisions:detail", args=[decision.pk])).status_code == 404
+
+
+def test_the_votes_page_reads_the_sitting_once_however_many_attend_and_vote(client_as):
+    """Who may vote and why not, for every attendee and every recorded vote, from one read of the sitting: the same
+    reasons as asking for each voter alone, and the same statements with no votes or with every vote recorded."""
+    from childnrm.decisions import services
+    from childnrm.decisions.models import Vote
+
+    decision = draft_decision(SITE)
+    item = decision.agenda_item
+    attendees = list(item.meeting.attendees.select_related("user"))
+    police = next(a for a in attendees if a.agency == "police" and a.voting)
+    ConflictDeclaration.objects.filter(agenda_item=item, attendee=police).update(has_conflict=True, details="Knows")
+    absent = next(a for a in attendees if a.voting and a.pk != police.pk)
+    MeetingAttendee.objects.filter(pk=absent.pk).update(present=False)
+    voters = [a.user for a in attendees]
+    together = services.vote_refusals(decision, voters)
+    assert together == {v.pk: services.vote_refusal(decision, v) for v in voters}
+    assert "declared a conflict of interest" in together[police.user_id]
+    assert "not recorded as present" in together[absent.user_id]
+    assert any(why is None for why in together.values())
+
+    client = client_as(Role.COORDINATOR)
+    url = reverse("decisions:votes", args=[decision.pk])
+    client.get(url)
+    with CountedQueries() as none_recorded:
+        assert client.get(url).status_code == 200
+    for voter in [v for v in voters if together[v.pk] is None]:
+        services.vote_record(decision=decision, voter=voter, vote=Vote.POSITIVE, user=demo_user(Role.COORDINATOR))
+    with CountedQueries() as all_recorded:
+        body = client.get(url).content.decode()
+    assert len(all_recorded) == len(none_recorded)  # 14 here; asked voter by voter, 26 and 29
+    assert str(escape(together[police.user_id])) in body

@@ -57,3 +57,27 @@ def test_a_request_to_the_guardian_service_names_the_nations_service(site, natio
 def test_england_keeps_the_independent_child_trafficking_guardian_service(site):
     for name, page in _pages(site, _asked(site)).items():
         assert SERVICE[Nation.ENGLAND] in page, name
+
+
+def test_the_list_names_the_service_without_a_read_per_request(site):
+    """The list reads the site's nation with the rows: one request to the guardian service or three, the same
+    statements."""
+    from childnrm.core.tests.queries import CountedQueries
+
+    _asked(site)
+    others = [ask(submitted_referral(site.slug)).pk for _ in range(2)]
+    site.nation = Nation.SCOTLAND
+    site.save(update_fields=["nation"])
+    client = signed_in(demo_user(Role.COORDINATOR, site.slug))
+    client.get(reverse("information:list"))
+
+    def statements() -> tuple[int, str]:
+        with CountedQueries() as captured:
+            page = client.get(reverse("information:list")).content.decode()
+        return len(captured), page
+
+    one, _ = statements()
+    InformationRequest.objects.filter(pk__in=others).update(agency=Agency.ICTG)
+    three, page = statements()
+    assert three == one
+    assert page.count(SERVICE[Nation.SCOTLAND]) >= 3

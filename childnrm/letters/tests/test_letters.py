@@ -432,3 +432,23 @@ def test_a_second_click_on_produce_does_not_produce_the_letters_twice(demo, clie
     assert Letter.objects.filter(decision=decision).count() == 2
     client.post(url, {"letters_seen": "2"})
     assert Letter.objects.filter(decision=decision).count() == 4
+
+
+def test_the_decisions_letters_page_lists_the_letters_without_reading_their_pdfs(demo, client_as):
+    """The page lists each letter produced (kind, when, by whom, its hash); the PDFs, tens of kilobytes each and a set
+    more with every production, are read only by a download."""
+    from childnrm.core.tests.queries import CountedQueries
+
+    decision = final_decision()
+    produce(decision)
+    produce(decision)
+    client = client_as(Role.COORDINATOR)
+    with CountedQueries() as captured:
+        page = client.get(page_url(decision)).content.decode()
+    letters = Letter.objects.filter(decision=decision)
+    assert letters.count() >= 4
+    assert all(f'data-letter="{letter.pk}"' in page for letter in letters)
+    table = Letter._meta.db_table
+    assert not [q["sql"] for q in captured.counted if f'"{table}"."pdf"' in q["sql"]]
+    download = client.get(reverse("letters:download", args=[letters.first().pk]))
+    assert b"".join(download.streaming_content if download.streaming else [download.content]).startswith(b"%PDF")

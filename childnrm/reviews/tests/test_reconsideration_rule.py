@@ -333,3 +333,32 @@ def test_the_form_records_who_brought_someone_elses_request(demo, client_as):
     asked = ReconsiderationRequest.objects.get(decision=decision)
     assert asked.requester_kind == "other" and asked.routed_through == "ictg"
     assert asked.routed_through_name == "Sam Patel" and asked.requester_name == "Aunt Grace"
+
+
+def test_the_listing_page_flags_each_meeting_the_original_chair_chairs_from_one_read(demo, client_as):
+    """The meetings offered for a reconsideration say which the original chair chairs, in the same statements for
+    two meetings or five: who chaired the original is read once, not once per meeting."""
+    from childnrm.core.tests.queries import CountedQueries
+
+    decision = f.final_decision(voters=f.panel_trio("northbridge", "Original"))
+    asked = f.reconsideration(decision=decision)
+    fresh = f.panel_trio("northbridge", "Fresh")
+    url = f"/reviews/reconsiderations/{asked.pk}/listing/"
+    client = client_as(Role.COORDINATOR)
+    f.meeting(voters=fresh, chair=decision.finalised_by, location="Town Hall")
+    f.meeting(voters=fresh, location="Civic Centre")
+    client.get(url)
+
+    def statements() -> tuple[int, str]:
+        with CountedQueries() as captured:
+            page = client.get(url).content.decode()
+        return len(captured), page
+
+    two, _ = statements()
+    for n in range(3):
+        f.meeting(voters=fresh, location=f"Annexe {n}", chair=decision.finalised_by if n == 0 else None)
+    five, page = statements()
+    assert five == two
+    flagged = [part for part in page.split('name="meeting"')[1:] if "Chaired by the chair of the original" in part]
+    assert len(flagged) == 2 and any("Town Hall" in part for part in flagged)
+    assert any("Annexe 0" in part for part in flagged)
