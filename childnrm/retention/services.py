@@ -462,7 +462,7 @@ def _list_items(site: Site, due_items: list[Due], today: date, report: ReviewRep
 @dataclass
 class ApprovalResult:
     anonymised: list[int] = field(default_factory=list)  # item ids
-    refused: dict[int, str] = field(default_factory=dict)  # item id -> why
+    refused: dict[int, str] = field(default_factory=dict)  # item id -> why, in the reader's language
 
 
 def retention_items_approve(
@@ -492,14 +492,14 @@ def retention_items_approve(
                 .first()
             )
             if item is None:
-                result.refused[item_id] = "not on this site's list"
+                result.refused[item_id] = gettext("not on this site's list")
                 continue
             if item.child_id and LegalHold.objects.filter(child_id=item.child_id, lifted_at__isnull=True).exists():
-                result.refused[item_id] = "on legal hold"
+                result.refused[item_id] = gettext("on legal hold")
                 continue
             still_due = (item.referral_id, item.record_type) in due_now
             if not still_due:
-                result.refused[item_id] = "no longer due"
+                result.refused[item_id] = gettext("no longer due")
                 continue
             now = timezone.now()
             item.approved_by = user

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -45,12 +47,18 @@ def holds_index(request: HttpRequest) -> HttpResponse:
     return redirect("retention:holds", site_slug=site.slug)
 
 
-def _list_context(request: HttpRequest, site, form: ApproveForm) -> dict:
-    items = list(selectors.listed_items(request.user, site))
+# A first review, or a backlog, lists hundreds or thousands of records: a page of them at a time.
+ITEMS_PER_PAGE = 50
+
+
+def _list_context(request: HttpRequest, site, form: ApproveForm, page_number: str | None) -> dict:
+    page = Paginator(selectors.listed_items(request.user, site), ITEMS_PER_PAGE).get_page(page_number)
+    items = list(page.object_list)
     held = selectors.held_child_ids(site)
     return {
         "site": site,
         "items": items,
+        "page": page,
         "held": held,
         "approvable": [i for i in items if i.child_id not in held],
         "anonymised": selectors.anonymised_count(request.user, site),
@@ -62,14 +70,20 @@ def _list_context(request: HttpRequest, site, form: ApproveForm) -> dict:
 @requires(Perm.RETENTION_REVIEW)
 def item_list(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for(request.user, site_slug, Perm.RETENTION_REVIEW)
-    context = _list_context(request, site, ApproveForm(item_ids=[]))
+    context = _list_context(request, site, ApproveForm(item_ids=[]), request.GET.get("page"))
+    page = context["page"]
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="retention.retentionitem",
         site_id=site.pk,
         purpose=REVIEW_PURPOSE,
-        detail={"page": "retention list", "count": len(context["items"])},
+        detail={
+            "page": "retention list",
+            "count": page.paginator.count,
+            "page_number": page.number,
+            "ids": [i.pk for i in context["items"]],
+        },
     )
     return render(request, "retention/list.html", context)
 
@@ -78,24 +92,28 @@ def item_list(request: HttpRequest, site_slug: str) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for(request.user, site_slug, Perm.RETENTION_REVIEW)
-    listed = [i.pk for i in selectors.listed_items(request.user, site)]
+    listed = list(selectors.listed_items(request.user, site).values_list("pk", flat=True))
     form = ApproveForm(request.POST, item_ids=listed)
+    page_number = request.POST.get("page", "")
     if not form.is_valid():
-        return render(request, "retention/list.html", _list_context(request, site, form), status=200)
+        return render(request, "retention/list.html", _list_context(request, site, form, page_number), status=200)
     result = retention_items_approve(
         user=request.user, site=site, item_ids=form.cleaned_data["items"], audit=AuditContext.from_request(request)
     )
     if result.anonymised:
         n = len(result.anonymised)
-        messages.success(request, f"{n} record{'s' if n != 1 else ''} anonymised")
+        messages.success(request, ngettext("%(num)s record anonymised", "%(num)s records anonymised", n) % {"num": n})
     if result.refused:
         n = len(result.refused)
+        why = ", ".join(sorted(set(result.refused.values())))
         messages.info(
             request,
-            f"{n} record{'s were' if n != 1 else ' was'} not anonymised: "
-            + ", ".join(sorted(set(result.refused.values()))),
+            ngettext("%(num)s record was not anonymised: %(why)s", "%(num)s records were not anonymised: %(why)s", n)
+            % {"num": n, "why": why},
         )
-    return redirect("retention:list", site_slug=site.slug)
+    url = reverse("retention:list", kwargs={"site_slug": site.slug})
+    # Back to the page approved from (the list is shorter now: the last page may have gone, and get_page says so).
+    return redirect(f"{url}?page={page_number}" if page_number.isdigit() and page_number != "1" else url)
 
 
 @requires(Perm.RETENTION_REVIEW)

@@ -427,3 +427,28 @@ def test_dpo_is_a_demo_account_with_the_retention_link(demo):
     home = signed_in(user).get("/").content.decode()
     assert "/retention/" in home
     assert Site.objects.get(slug="northbridge").memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists()
+
+
+def test_the_list_comes_a_page_at_a_time_and_approving_returns_to_the_page(demo, monkeypatch):
+    """A backlog lists hundreds of records: a page at a time, soonest due first; only the page's records are recorded
+    as seen; approving from a page returns to it."""
+    from childnrm.retention import views
+
+    monkeypatch.setattr(views, "ITEMS_PER_PAGE", 2)
+    items = [listed(decided_case(born=BORN - timedelta(days=n)), add_years(BORN, 25)) for n in range(3)]
+    Child.objects.filter(pk__in=[i.child_id for i in items]).update(date_of_birth=date(1990, 1, 1))
+    dpo = signed_in(demo_user(Role.DATA_PROTECTION_OFFICER))
+
+    first = dpo.get("/retention/northbridge/").content.decode()
+    second = dpo.get("/retention/northbridge/?page=2").content.decode()
+    assert "3 records waiting for your decision: 1 to 2, soonest due first" in first
+    assert first.count("data-item=") == 2 and second.count("data-item=") == 1 and 'href="?page=2"' in first
+    ordered = list(RetentionItem.objects.filter(pk__in=[i.pk for i in items]).order_by("due_on", "pk"))
+    assert f'data-item="{ordered[2].pk}"' in second
+    seen = AuditEvent.objects.filter(actor=demo_user(Role.DATA_PROTECTION_OFFICER), action="list").latest("seq")
+    assert seen.detail["ids"] == [ordered[2].pk] and seen.detail["count"] == 3
+
+    response = dpo.post("/retention/northbridge/approve/", {"items": [ordered[2].pk], "page": "2"})
+    assert response.status_code == 302 and response["Location"] == "/retention/northbridge/?page=2"
+    after = dpo.get(response["Location"]).content.decode()
+    assert "1 record anonymised" in after and "2 records waiting for your decision" in after

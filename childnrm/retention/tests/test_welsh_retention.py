@@ -87,3 +87,21 @@ def test_retention_errors_are_in_welsh(welsh_retention):
     page = client.post(url, {"basis": "birthday", "years": "30"}).content.decode()
     assert "Rhaid cadw achos plentyn sy’n derbyn gofal o leiaf tan i’r plentyn droi’n 75 oed" in page
     assert english_left(page, names=names()) == []
+
+
+def test_approving_says_what_was_anonymised_in_welsh(welsh_retention):
+    """The messages after approving: how many were anonymised and, for those refused, why, in Welsh."""
+    from childnrm.retention.models import ItemStatus, RetentionItem
+
+    item = RetentionItem.objects.get(site=welsh_retention, status=ItemStatus.LISTED)
+    client = signed_in(demo_user(Role.DATA_PROTECTION_OFFICER))
+    approve = reverse("retention:approve", args=[welsh_retention.slug])
+    body = client.post(approve, {"items": [item.pk]}, follow=True).content.decode()
+    assert "1 cofnod wedi’i ddienwi" in body
+    assert english_left(body, names=names()) == []
+    # Listed again and held in the meantime: refused, and the reason said in Welsh.
+    RetentionItem.objects.filter(pk=item.pk).update(status=ItemStatus.LISTED)
+    legal_hold_place(user=demo_user(Role.DATA_PROTECTION_OFFICER), child=item.child, reason="A claim has been brought.")
+    body = client.post(approve, {"items": [item.pk]}, follow=True).content.decode()
+    assert "Ni chafodd 1 cofnod ei ddienwi: o dan ataliad cyfreithiol" in body
+    assert english_left(body, names=names()) == []
