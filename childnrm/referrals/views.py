@@ -304,7 +304,7 @@ def _store(request: HttpRequest, referral: Referral, form: DocumentUploadForm) -
     except DocumentRefused as refusal:
         form.add_error("file", refusal.message)
         return False
-    messages.success(request, f"‘{document.original_name}’ has been uploaded")
+    messages.success(request, gettext("‘%(name)s’ has been uploaded") % {"name": document.original_name})
     return True
 
 
@@ -320,7 +320,7 @@ def _remove_document(request: HttpRequest, referral: Referral) -> HttpResponse:
     services.referral_document_remove(
         referral=referral, user=request.user, document_id=document_id, audit=AuditContext.from_request(request)
     )
-    messages.success(request, f"‘{name}’ has been removed")
+    messages.success(request, gettext("‘%(name)s’ has been removed") % {"name": name})
     return redirect("referrals:documents", draft_reference=referral.reference)
 
 

@@ -117,3 +117,21 @@ def test_the_childs_identifiers_are_asked_checked_and_shown_in_welsh(welsh_site)
     page = client.get(reverse("referrals:check-answers", args=[draft.reference])).content.decode()
     assert "Rhif GIG" in page and "943 476 5919" in page and "Cyfeirnod Swyddfa Gartref" in page
     assert english_left(page, names=[*names, "B1234567"]) == []
+
+
+def test_uploading_and_removing_a_document_is_said_in_welsh(welsh_site, private_storage):
+    from childnrm.referrals.tests.test_documents import pdf_bytes, upload
+
+    user = demo_user(Role.FIRST_RESPONDER)
+    client = signed_in(user)
+    draft = referral_start(user=user)
+    url = reverse("referrals:documents", args=[draft.reference])
+    names = [*names_on(user, welsh_site), "statement.pdf"]
+    upload(client, draft, "statement.pdf", pdf_bytes(), description="Datganiad")
+    page = client.get(url).content.decode()
+    assert "Mae ‘statement.pdf’ wedi’i uwchlwytho" in page
+    assert english_left(page, names=[*names, "Datganiad"]) == []
+    document = draft.documents.get()
+    page = client.post(url, {"remove": document.pk}, follow=True).content.decode()
+    assert "Mae ‘statement.pdf’ wedi’i dynnu" in page
+    assert english_left(page, names=names) == []
