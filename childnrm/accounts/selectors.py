@@ -39,7 +39,7 @@ def site_users(site: Site) -> QuerySet[User]:
                 to_attr="site_roles",
             )
         )
-        .order_by("full_name")
+        .order_by("full_name", "pk")  # a total order: the list comes a page at a time
     )
 
 

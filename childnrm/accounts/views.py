@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -245,19 +246,24 @@ def site_users(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/site_choose.html", {"sites": sites})
 
 
+SITE_USERS_PER_PAGE = 50
+
+
 @requires(Perm.SITE_USERS_MANAGE)
 def site_user_list(request: HttpRequest, site_slug: str) -> HttpResponse:
     site = selectors.site_for_admin(request.user, site_slug)
-    users = list(selectors.site_users(site))
+    # First responders hold roles too: a site has hundreds or thousands of users, a page at a time.
+    page = Paginator(selectors.site_users(site), SITE_USERS_PER_PAGE).get_page(request.GET.get("page"))
+    users = list(page.object_list)
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="accounts.user",
         site_id=site.pk,
         purpose="Site user administration",
-        detail={"count": len(users)},
+        detail={"count": page.paginator.count, "page": page.number, "ids": [u.pk for u in users]},
     )
-    return render(request, "accounts/site_user_list.html", {"site": site, "users": users})
+    return render(request, "accounts/site_user_list.html", {"site": site, "users": users, "page": page})
 
 
 @requires(Perm.SITE_USERS_MANAGE)

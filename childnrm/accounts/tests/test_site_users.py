@@ -232,3 +232,25 @@ def test_admin_of_one_site_cannot_manage_another(client_as, other_site):
     assert client.get(f"/account/users/{other_site.slug}/").status_code == 404
     assert client.post(f"/account/users/{other_site.slug}/{other_member.pk}/", {}).status_code == 404
     assert Membership.objects.filter(user=other_member, site=other_site, active=True).exists()
+
+
+def test_the_users_list_comes_a_page_at_a_time_by_name(client_as, site, monkeypatch):
+    """First responders hold roles too, so a site has hundreds of users: a page at a time, in name order, every user
+    on exactly one page, and only the page's users recorded as seen."""
+    from childnrm.accounts import views
+    from childnrm.accounts.selectors import site_users
+
+    monkeypatch.setattr(views, "SITE_USERS_PER_PAGE", 3)
+    everyone = list(site_users(site))
+    assert len(everyone) > 3
+    client = client_as(Role.SITE_ADMIN)
+    url = f"/account/users/{site.slug}/"
+    first = client.get(url).content.decode()
+    assert f"{len(everyone)} users with a role at this site: 1 to 3, by name" in first
+    shown = []
+    for number in range(1, (len(everyone) + 2) // 3 + 1):
+        page = client.get(f"{url}?page={number}").content.decode()
+        shown += [int(pk) for pk in re.findall(rf'href="/account/users/{site.slug}/(\d+)/"', page)]
+        seen = AuditEvent.objects.filter(actor=demo_user(Role.SITE_ADMIN), object_type="accounts.user").latest("seq")
+        assert seen.detail["ids"] == shown[-len(seen.detail["ids"]) :] and seen.detail["count"] == len(everyone)
+    assert shown == [u.pk for u in everyone]
