@@ -111,7 +111,7 @@ def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date)
                 gettext("Recovery period ends on %(date)s; this site may take the conclusive grounds decision sooner")
                 % {"date": long_day(ends)}
             )
-        else:
+        else:  # still in its recovery period: the query leaves these out already
             continue
         result.append(
             Suggestion(referral=decision.referral, stage=AgendaStage.CONCLUSIVE_GROUNDS, reasons=reasons, due_on=ends)

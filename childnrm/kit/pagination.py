@@ -59,3 +59,9 @@ def ends_with_pk(queryset: QuerySet[Any, Any]) -> bool:
     pk = queryset.model._meta.pk
     assert pk is not None
     return last.removeprefix("-") in {"pk", pk.name, pk.attname}
+
+
+def at_page(url: str, page: str) -> str:
+    """`url` at a page of its list, when `page` (as a form sent it back) is a page number past the first: where a
+    form on a later page returns after it is sent. Anything else is the list's first page."""
+    return f"{url}?page={int(page)}" if page.isascii() and page.isdecimal() and int(page) > 1 else url

@@ -31,6 +31,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.pagination import at_page
 from childnrm.panels import rules, selectors, services, suggestions
 from childnrm.panels.forms import (
     NO,
@@ -564,10 +565,9 @@ def _suggestions_page(request: HttpRequest, items: list[suggestions.Suggestion],
     return request.POST.get("page") if request.method == "POST" else request.GET.get("page")
 
 
-def _agenda_url(meeting: Meeting, page: str = "") -> str:
-    """The agenda page, at a page of suggestions when one is given (a number): where the coordinator added from."""
-    url = reverse("panels:agenda", args=[meeting.pk])
-    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
+def _agenda_url(meeting: Meeting, page: str) -> str:
+    """The agenda page at the page of suggestions the coordinator added from."""
+    return at_page(reverse("panels:agenda", args=[meeting.pk]), page)
 
 
 @requires(Perm.PANEL_MANAGE)
@@ -599,7 +599,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     messages.success(
                         request, gettext("%(reference)s added to the agenda") % {"reference": referral.reference}
                     )
-                    return redirect("panels:agenda", meeting_id=meeting.pk)
+                    return redirect(_agenda_url(meeting, request.POST.get("page", "")))
     elif request.method == "POST" and live:
         form = AgendaAddForm(request.POST)
         error_key = request.POST.get("key", "")

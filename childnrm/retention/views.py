@@ -15,6 +15,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.pagination import at_page
 from childnrm.retention import selectors
 from childnrm.retention.forms import ApproveForm, HoldForm, LiftForm, RuleForm
 from childnrm.retention.schedule import DEFAULTS, RecordType, RuleBasis
@@ -111,9 +112,8 @@ def approve(request: HttpRequest, site_slug: str) -> HttpResponse:
             ngettext("%(num)s record was not anonymised: %(why)s", "%(num)s records were not anonymised: %(why)s", n)
             % {"num": n, "why": why},
         )
-    url = reverse("retention:list", kwargs={"site_slug": site.slug})
     # Back to the page approved from (the list is shorter now: the last page may have gone, and get_page says so).
-    return redirect(f"{url}?page={page_number}" if page_number.isdigit() and page_number != "1" else url)
+    return redirect(at_page(reverse("retention:list", kwargs={"site_slug": site.slug}), page_number))
 
 
 @requires(Perm.RETENTION_REVIEW)

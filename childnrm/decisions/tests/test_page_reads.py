@@ -160,23 +160,41 @@ def test_a_chair_who_is_not_the_coordinator_still_reaches_the_decision_and_anoth
 
 
 def test_the_votes_page_reads_the_sitting_once_however_many_attend_and_vote(client_as):
-    """Who may vote and why not, for every attendee and every recorded vote, from one read of the sitting: the same
-    reasons as asking for each voter alone, and the same statements with no votes or with every vote recorded."""
+    """Who may vote and why not, for every attendee, a stray vote and someone not invited, from one read of the
+    sitting: each reason as the rule gives it, and the same statements with no votes or with every vote recorded."""
     from childnrm.decisions import services
     from childnrm.decisions.models import Vote
+    from childnrm.panels.models import AttendsAs
 
     decision = draft_decision(SITE)
     item = decision.agenda_item
     attendees = list(item.meeting.attendees.select_related("user"))
-    police = next(a for a in attendees if a.agency == "police" and a.voting)
+    voting = [a for a in attendees if a.voting and a.attends_as not in (AttendsAs.ADVISER, AttendsAs.ICTG)]
+    police = next(a for a in voting if a.agency == "police")
+    absent = next(a for a in voting if a.pk != police.pk)
     ConflictDeclaration.objects.filter(agenda_item=item, attendee=police).update(has_conflict=True, details="Knows")
-    absent = next(a for a in attendees if a.voting and a.pk != police.pk)
     MeetingAttendee.objects.filter(pk=absent.pk).update(present=False)
+    outsider = demo_user(Role.FIRST_RESPONDER)
+
+    def expected(a: MeetingAttendee) -> str | None:
+        name = a.user.full_name
+        if a.attends_as == AttendsAs.ADVISER:
+            return f"{name} attends as an adviser, without a vote."
+        if a.attends_as == AttendsAs.ICTG:
+            return f"{name} attends as the child's Independent Child Trafficking Guardian, without a vote."
+        if not a.voting:
+            return f"{name} attends without a vote."
+        return {
+            police.pk: f"{name} has declared a conflict of interest on this case and cannot vote on it.",
+            absent.pk: f"{name} is not recorded as present at this sitting and cannot vote.",
+        }.get(a.pk)
+
     voters = [a.user for a in attendees]
-    together = services.vote_refusals(decision, voters)
-    assert together == {v.pk: services.vote_refusal(decision, v) for v in voters}
-    assert "declared a conflict of interest" in together[police.user_id]
-    assert "not recorded as present" in together[absent.user_id]
+    together = services.vote_refusals(decision, [*voters, outsider])
+    assert together == {
+        **{a.user_id: expected(a) for a in attendees},
+        outsider.pk: f"{outsider.full_name} is not attending this meeting and cannot vote.",
+    }
     assert any(why is None for why in together.values())
 
     client = client_as(Role.COORDINATOR)
@@ -190,3 +208,10 @@ def test_the_votes_page_reads_the_sitting_once_however_many_attend_and_vote(clie
         body = client.get(url).content.decode()
     assert len(all_recorded) == len(none_recorded)  # 14 here; asked voter by voter, 26 and 29
     assert str(escape(together[police.user_id])) in body
+
+    # An eligible voter whose declaration is withdrawn has not declared: their vote can no longer count.
+    eligible = next(a for a in attendees if together[a.user_id] is None)
+    ConflictDeclaration.objects.filter(agenda_item=item, attendee=eligible).delete()
+    assert services.vote_refusals(decision, [eligible.user])[eligible.user_id] == (
+        f"{eligible.user.full_name} has not yet declared whether they have a conflict of interest on this case."
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.db.models import F
 
-from childnrm.kit.pagination import NearerEndPaginator
+from childnrm.kit.pagination import NearerEndPaginator, at_page
 from childnrm.people.models import Child
 
 
@@ -57,3 +57,10 @@ def test_an_order_that_does_not_end_with_the_primary_key_is_refused(children, or
     # No order of its own is the model's, by name alone.
     with pytest.raises(ValueError, match="primary key"):
         NearerEndPaginator(children.order_by(*order) if order else children, 5).page(2)
+
+
+def test_a_form_returns_to_its_page_only_for_a_page_number_past_the_first():
+    assert at_page("/list/", "3") == "/list/?page=3"
+    assert at_page("/list/", "03") == "/list/?page=3"
+    for not_a_later_page in ("", "1", "0", "-2", "2x", "²", "٣", " 2", "2/../x"):
+        assert at_page("/list/", not_a_later_page) == "/list/", not_a_later_page

@@ -142,6 +142,13 @@ def test_suggested_cases_come_a_page_at_a_time_and_a_refused_add_shows_on_its_ow
     assert added.status_code == 302 and added["Location"] == url + "?page=2"
     assert meeting.agenda_items.filter(referral=later.referral).exists()
 
+    # "Add another case" by reference, from page 2, returns there too.
+    another = suggested[SUGGESTIONS_PER_PAGE + 1]
+    other = another.referral
+    added = client.post(url, {"reference": other.reference, "stage": another.stage, "page": "2"})
+    assert added.status_code == 302 and added["Location"] == url + "?page=2"
+    assert meeting.agenda_items.filter(referral=other).exists()
+
 
 def test_the_meeting_lists_show_each_sittings_number_of_cases(client_as):
     two = meeting_in_session(NB, referrals=[accepted_referral(NB) for _ in range(2)])
