@@ -44,6 +44,17 @@ def reader_language(user) -> str:
     return i18n.supported(user.language) or i18n.supported(site_default_language(user)) or i18n.ENGLISH
 
 
+def address_language(email: str, site_language: str = "") -> str:
+    """The language to write to an email address (ADR 0023): its user's own choice when a user has it, else the
+    default of the site the email is about (`site_language`), else English. For addresses typed into a form (a
+    referrer's, a case review action's owner), which may belong to nobody signed up."""
+    from childnrm.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email).only("language").first() if email else None
+    chosen = i18n.supported(user.language) if user else None
+    return chosen or i18n.supported(site_language) or i18n.ENGLISH
+
+
 def preferred_language(request: HttpRequest) -> str | None:
     """The user's language when it is theirs or their site's to decide; None leaves Django's choice."""
     user = getattr(request, "user", None)

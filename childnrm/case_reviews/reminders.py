@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import Perm, has_perm
-from childnrm.accounts.models import Site, User
+from childnrm.accounts.middleware import address_language
+from childnrm.accounts.models import Site
 from childnrm.case_reviews.models import OPEN_ACTION_STATUSES, ReviewAction
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
@@ -81,17 +82,10 @@ def _line(action: ReviewAction, today: date) -> str:
     return f"- {text}\n  {link}"
 
 
-def _language(email: str, site: Site) -> str:
-    """The reader's language (ADR 0023): their own choice, else the site's default, else English."""
-    user = User.objects.filter(email__iexact=email).only("language").first()
-    chosen = i18n.supported(user.language) if user else None
-    return chosen or i18n.supported(site.default_language) or i18n.ENGLISH
-
-
 def _email(to: str, actions: list[ReviewAction], *, unowned: bool, site: Site, today: date) -> EmailMessage:
     """One reader's email, written in their language."""
     count = len(actions)
-    with i18n.language(_language(to, site)):
+    with i18n.language(address_language(to, site.default_language)):
         lines = [_line(action, today) for action in actions]
         if unowned:
             opening = ngettext(

@@ -12,16 +12,7 @@ from childnrm.accounts.models import User
 from childnrm.handovers.models import CaseTransfer
 from childnrm.kit import i18n
 from childnrm.kit.links import absolute_url
-from childnrm.referrals.tasks import site_coordinator_emails
-
-
-def _coordinators(site_id: int) -> list[User]:
-    """The site's active coordinators, one per email address (as `site_coordinator_emails` finds them)."""
-    emails = set(site_coordinator_emails(site_id))
-    found: dict[str, User] = {}
-    for user in User.objects.filter(email__in=emails, is_active=True).order_by("email", "pk"):
-        found.setdefault(user.email, user)
-    return [found[email] for email in sorted(found)]
+from childnrm.referrals.tasks import site_coordinators
 
 
 def transfer_email(transfer: CaseTransfer, user: User) -> EmailMessage:
@@ -56,6 +47,6 @@ def notify_case_transferred(transfer_id: int) -> None:
     transfer = CaseTransfer.objects.select_related("referral").get(pk=transfer_id)
     if transfer.to_site_id is None:
         return
-    messages = [transfer_email(transfer, user) for user in _coordinators(transfer.to_site_id)]
+    messages = [transfer_email(transfer, user) for user in site_coordinators(transfer.to_site_id)]
     if messages:
         get_connection().send_messages(messages)

@@ -8,27 +8,41 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
+from childnrm.accounts.middleware import reader_language
+from childnrm.kit import i18n
 from childnrm.kit.links import absolute_url
 from childnrm.letters.models import GuardianNotice
 
 
 def guardian_email(notice: GuardianNotice) -> EmailMessage:
+    """In the guardian's language (ADR 0023); each message a whole sentence, with the child's reference or
+    without."""
     referral = notice.decision.referral
-    child_reference = referral.child.reference if referral.child_id else ""
-    return EmailMessage(
-        subject=f"Panel decision on referral {referral.reference}",
-        body=(
-            f"The panel has made a decision on referral {referral.reference}"
-            + (f" (child {child_reference})" if child_reference else "")
-            + ", and its letters are ready.\n\n"
-            "Sign in to read the decision and the letter for the child:\n\n"
-            f"{absolute_url(reverse('letters:decision', kwargs={'letters_decision_id': notice.decision_id}))}\n\n"
-            "Do not reply to this email."
-        ),
-        to=[notice.guardian.email],
-    )
+    link = absolute_url(reverse("letters:decision", kwargs={"letters_decision_id": notice.decision_id}))
+    with i18n.language(reader_language(notice.guardian)):
+        if referral.child_id:
+            opening = gettext(
+                "The panel has made a decision on referral %(reference)s (child %(child)s), and its letters are ready."
+            ) % {"reference": referral.reference, "child": referral.child.reference}
+        else:
+            opening = gettext("The panel has made a decision on referral %(reference)s, and its letters are ready.") % {
+                "reference": referral.reference
+            }
+        return EmailMessage(
+            subject=gettext("Panel decision on referral %(reference)s") % {"reference": referral.reference},
+            body="\n\n".join(
+                [
+                    opening,
+                    gettext("Sign in to read the decision and the letter for the child:"),
+                    link,
+                    gettext("Do not reply to this email."),
+                ]
+            ),
+            to=[notice.guardian.email],
+        )
 
 
 @task()

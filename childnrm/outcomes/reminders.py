@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from childnrm.accounts.models import Site, User
+from childnrm.accounts.middleware import address_language
+from childnrm.accounts.models import Site
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
@@ -83,16 +84,9 @@ def _line(review: OutcomeReview, today: date) -> str:
     return f"- {line}\n  {link}"
 
 
-def _language(email: str, site: Site) -> str:
-    """The reader's language (ADR 0023): their own choice, else the site's default, else English."""
-    user = User.objects.filter(email__iexact=email).only("language").first()
-    chosen = i18n.supported(user.language) if user else None
-    return chosen or i18n.supported(site.default_language) or "en-gb"
-
-
 def _email(to: str, reviews: list[OutcomeReview], unowned: bool, site: Site, today: date) -> EmailMessage:
     """One reader's email, written in their language."""
-    with i18n.language(_language(to, site)):
+    with i18n.language(address_language(to, site.default_language)):
         lines = [_line(review, today) for review in reviews]
         count = len(lines)
         if unowned:

@@ -11,36 +11,42 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
 
+from childnrm.accounts.middleware import address_language, reader_language
 from childnrm.accounts.models import Role, User
+from childnrm.kit import i18n
 from childnrm.kit.links import absolute_url
 from childnrm.people import linkage
 from childnrm.referrals.models import Referral
 
 
 def _acknowledgement(referral: Referral) -> EmailMessage:
-    return EmailMessage(
-        subject=gettext("Referral %(reference)s received") % {"reference": referral.reference},
-        body=gettext(
-            "Thank you. We have received your referral %(reference)s.\n\n"
-            "The panel coordinator will check it and decide who makes the decision. You can follow its "
-            "progress under 'Your referrals':\n\n%(link)s\n\n"
-            "Do not reply to this email."
+    """To the referrer, in their language, else the receiving site's default (ADR 0023)."""
+    site_language = referral.site.default_language if referral.site_id else ""
+    with i18n.language(address_language(referral.referrer_email, site_language)):
+        return EmailMessage(
+            subject=gettext("Referral %(reference)s received") % {"reference": referral.reference},
+            body=gettext(
+                "Thank you. We have received your referral %(reference)s.\n\n"
+                "The panel coordinator will check it and decide who makes the decision. You can follow its "
+                "progress under 'Your referrals':\n\n%(link)s\n\n"
+                "Do not reply to this email."
+            )
+            % {"reference": referral.reference, "link": absolute_url(reverse("referrals:mine"))},
+            to=[referral.referrer_email],
         )
-        % {"reference": referral.reference, "link": absolute_url(reverse("referrals:mine"))},
-        to=[referral.referrer_email],
-    )
 
 
-def _coordinator_notice(referral: Referral, email: str) -> EmailMessage:
-    return EmailMessage(
-        subject=gettext("New referral %(reference)s to triage") % {"reference": referral.reference},
-        body=gettext(
-            "A new referral, %(reference)s, is waiting for triage in your queue:\n\n"
-            "%(link)s\n\nDo not reply to this email."
+def _coordinator_notice(referral: Referral, coordinator: User) -> EmailMessage:
+    with i18n.language(reader_language(coordinator)):
+        return EmailMessage(
+            subject=gettext("New referral %(reference)s to triage") % {"reference": referral.reference},
+            body=gettext(
+                "A new referral, %(reference)s, is waiting for triage in your queue:\n\n"
+                "%(link)s\n\nDo not reply to this email."
+            )
+            % {"reference": referral.reference, "link": absolute_url(reverse("triage:queue"))},
+            to=[coordinator.email],
         )
-        % {"reference": referral.reference, "link": absolute_url(reverse("triage:queue"))},
-        to=[email],
-    )
 
 
 def site_coordinator_emails(site_id: int) -> list[str]:
@@ -57,15 +63,25 @@ def site_coordinator_emails(site_id: int) -> list[str]:
     )
 
 
+def site_coordinators(site_id: int) -> list[User]:
+    """The site's active coordinators, one per email address (as `site_coordinator_emails` finds them), to be
+    written to each in their own language."""
+    emails = set(site_coordinator_emails(site_id))
+    found: dict[str, User] = {}
+    for user in User.objects.filter(email__in=emails, is_active=True).order_by("email", "pk"):
+        found.setdefault(user.email, user)
+    return [found[email] for email in sorted(found)]
+
+
 @task()
 def notify_referral_submitted(referral_id: int) -> None:
     """Acknowledge the referral to its referrer and tell the receiving site's coordinators, one email each."""
-    referral = Referral.objects.get(pk=referral_id)
+    referral = Referral.objects.select_related("site").get(pk=referral_id)
     messages = []
     if referral.referrer_email:
         messages.append(_acknowledgement(referral))
     if referral.site_id is not None:
-        messages += [_coordinator_notice(referral, email) for email in site_coordinator_emails(referral.site_id)]
+        messages += [_coordinator_notice(referral, user) for user in site_coordinators(referral.site_id)]
     if messages:
         get_connection().send_messages(messages)
 

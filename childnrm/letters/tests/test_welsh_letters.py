@@ -7,7 +7,10 @@ bodies send them; any other site writes English.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,9 +21,10 @@ from childnrm.decisions.models import Act, Outcome, SlaveryFinding, Stage
 from childnrm.decisions.wording import outcome_clause
 from childnrm.kit.i18n import LetterLanguage
 from childnrm.letters import content, services
-from childnrm.letters.models import Letter, LetterKind
+from childnrm.letters.models import GuardianNotice, Letter, LetterKind
+from childnrm.letters.tasks import guardian_email
+from childnrm.letters.tests.factories import allocate, final_decision
 from childnrm.letters.tests.factories import demo as staff
-from childnrm.letters.tests.factories import final_decision
 from childnrm.letters.tests.pdftext import pdf_text
 from childnrm.referrals.vocab import ExploitationType
 
@@ -190,3 +194,30 @@ def test_the_letters_pages_are_welsh_for_a_welsh_site(demo, site, client_as):
         },
     ).content.decode()
     assert "Y dyddiad yr esboniwyd y penderfyniad: rhaid iddo fod yn ddyddiad go iawn" in page
+
+
+def test_the_guardian_is_told_of_the_decision_in_their_language(demo, welsh_site, django_capture_on_commit_callbacks):
+    """The guardian's email follows the guardian (ADR 0023): Welsh at a Welsh site unless they chose English. It was
+    English-only f-strings, whatever the reader."""
+    decision = final_decision("northbridge")
+    referral = decision.referral
+    guardian = staff(Role.ICTG)
+    allocate(referral, guardian)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        produce(decision)
+    [welsh] = mail.outbox
+    assert welsh.subject == f"Penderfyniad y panel ar atgyfeiriad {referral.reference}"
+    text = re.sub(r"https?://\S+", " ", welsh.body)
+    assert english_left(text, names=[referral.reference, referral.child.reference]) == [], welsh.body
+    assert f"(plentyn {referral.child.reference})" in welsh.body and welsh.body.endswith(
+        "Peidiwch ag ateb yr e-bost hwn."
+    )
+
+    guardian.language = "en-gb"
+    guardian.save(update_fields=["language"])
+    english = guardian_email(GuardianNotice.objects.get(decision=decision, guardian=guardian))
+    assert english.subject == f"Panel decision on referral {referral.reference}"
+    assert english.body.startswith(
+        f"The panel has made a decision on referral {referral.reference} (child {referral.child.reference}), and its"
+    )

@@ -8,14 +8,19 @@ the allowed terms (core/tests/welsh.py).
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.urls import reverse
+import re
 
-from childnrm.accounts.models import Organisation, Role, Site, User
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from childnrm.accounts.models import Membership, Organisation, Role, Site, User
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from childnrm.referrals.answers import SECTIONS
 from childnrm.referrals.models import Referral
-from childnrm.referrals.services import referral_save, referral_start
+from childnrm.referrals.services import referral_save, referral_start, referral_submit
 from childnrm.referrals.tests.factories import complete_answers, submitted_referral
 from childnrm.triage.services import triage_confirm
 from conftest import demo_user, signed_in
@@ -135,3 +140,31 @@ def test_uploading_and_removing_a_document_is_said_in_welsh(welsh_site, private_
     page = client.post(url, {"remove": document.pk}, follow=True).content.decode()
     assert "Mae ‘statement.pdf’ wedi’i dynnu" in page
     assert english_left(page, names=names) == []
+
+
+@pytest.mark.django_db
+def test_the_emails_about_a_sent_referral_go_in_each_readers_language(welsh_site, django_capture_on_commit_callbacks):
+    """The acknowledgement and the coordinators' notices follow each reader (ADR 0023): a coordinator who has not
+    chosen reads Welsh at a Welsh site, one who chose English reads English. They were written in whatever language
+    the task ran in: English on the worker, the referrer's page language in the request."""
+    english_coordinator = User.objects.create_user(
+        "english.coordinator@childnrm.example", "x" * 16, full_name="English Coordinator", language="en-gb"
+    )
+    Membership.objects.create(user=english_coordinator, site=welsh_site, role=Role.COORDINATOR)
+    first_responder = demo_user(Role.FIRST_RESPONDER, welsh_site.slug)
+    with translation.override("en-gb"), django_capture_on_commit_callbacks(execute=True):
+        draft = referral_save(
+            referral=referral_start(user=first_responder), user=first_responder, data=complete_answers(welsh_site)
+        )
+        referral = referral_submit(referral=draft, user=first_responder)
+    by_reader = {message.to[0]: message for message in mail.outbox}
+    acknowledgement = by_reader[referral.referrer_email]
+    assert acknowledgement.subject == f"Atgyfeiriad {referral.reference} wedi dod i law"
+    welsh_notice = by_reader[demo_user(Role.COORDINATOR, welsh_site.slug).email]
+    assert welsh_notice.subject == f"Atgyfeiriad newydd {referral.reference} i’w frysbennu"
+    for message in (acknowledgement, welsh_notice):
+        text = re.sub(r"https?://\S+", " ", message.body)
+        assert english_left(text, names=[referral.reference]) == [], message.body
+    english_notice = by_reader[english_coordinator.email]
+    assert english_notice.subject == f"New referral {referral.reference} to triage"
+    assert english_notice.body.endswith("Do not reply to this email.")
