@@ -63,13 +63,31 @@ def _earlier_versions(referral_id: int, stage: str, before_version: int):
     ).select_related("meeting")
 
 
+def reconsidered_version(decision: Decision) -> int:
+    """The version a reconsideration reconsiders: the newest earlier version that stood (final, or superseded
+    since). Versions between, a reconsideration the second reviewer returned, are the reconsidering panel's own:
+    its members may decide the case again."""
+    found = (
+        Decision.objects.filter(
+            referral_id=decision.referral_id,
+            stage=decision.stage,
+            version__lt=decision.version,
+            status__in=(DecisionStatus.FINAL, DecisionStatus.SUPERSEDED),
+        )
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return found if found is not None else decision.version - 1
+
+
 def original_chair_ids(decision: Decision) -> set[int]:
     """On reconsideration, who chaired (or signed off) the decision it reconsiders, any earlier version.
     Empty for other decisions."""
     if decision.kind != DecisionKind.RECONSIDERATION:
         return set()
     ids: set[int] = set()
-    for earlier in _earlier_versions(decision.referral_id, decision.stage, decision.version):
+    for earlier in _earlier_versions(decision.referral_id, decision.stage, reconsidered_version(decision) + 1):
         ids |= {i for i in (earlier.meeting.chair_id if earlier.meeting else None, earlier.finalised_by_id) if i}
     return ids
 
@@ -117,8 +135,18 @@ def chaired_original(meeting: Meeting, referral: Referral) -> bool:
 def agenda_refusal(meeting: Meeting, referral: Referral, stage: str) -> str | None:
     """Why a meeting may not take this case's reconsideration onto its agenda, or None. Called by
     panels.services.agenda_item_add (registered in reviews.apps)."""
+    if stage != AgendaStage.RECONSIDERATION:
+        return None
+    standing = reconsidered_decisions(referral)
+    if not standing:
+        return gettext("This case has no negative decision standing to reconsider")
+    if Decision.objects.filter(supersedes__in=standing, kind=DecisionKind.CORRECTION).exists():
+        return gettext(
+            "A correction of this case's negative decision is being drafted. The chair signs the correction off "
+            "before the panel reconsiders the decision"
+        )
     chair_id = meeting.chair_id
-    if stage != AgendaStage.RECONSIDERATION or chair_id is None or not chaired_original(meeting, referral):
+    if chair_id is None or not chaired_original(meeting, referral):
         return None
     chair = get_user_model().objects.get(pk=chair_id)
     return gettext(

@@ -206,8 +206,18 @@ def _finalised_message(decision: Decision) -> str:
 
 
 def _require_draft(decision: Decision) -> None:
+    """A draft of a case this site's panel still holds: every change to a draft, sign-off included."""
     if decision.status != DecisionStatus.DRAFT:
         raise DecisionStateError(_finalised_message(decision))
+    _require_held(decision)
+
+
+def _require_held(decision: Decision) -> None:
+    """The panel decides only the cases it holds: once a case is transferred (to the Single Competent Authority
+    or another site) or withdrawn, its open drafts and second reviews stand still, as `decision_start` refuses to
+    open one."""
+    if decision.referral.status != ReferralStatus.ACCEPTED:
+        raise DecisionStateError(gettext("This case is not held by this site's panel."))
 
 
 def _next_version(referral_id: int, stage: str) -> int:
@@ -272,9 +282,30 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
         )
         if current is not None and current.status == DecisionStatus.SECOND_REVIEW:
             raise DecisionStateError(gettext("This decision is waiting for its second review."))
+        reconsidering = agenda_item.stage == AgendaStage.RECONSIDERATION
+        if current is not None and (current.kind == DecisionKind.RECONSIDERATION) != reconsidering:
+            # A correction's draft is not the panel's reconsideration (it may not change the outcome, and its
+            # voters are not excluded), nor is a reconsideration's draft an ordinary decision.
+            raise DecisionStateError(
+                gettext(
+                    "A correction of the %(stage)s decision is being drafted. The chair signs the correction off "
+                    "before the panel reconsiders the decision."
+                )
+                % {"stage": STAGE_WORDS[stage]}
+                if current.kind == DecisionKind.CORRECTION
+                else gettext(
+                    "A reconsideration of the %(stage)s decision is being drafted. Put the case on the agenda to "
+                    "reconsider it."
+                )
+                % {"stage": STAGE_WORDS[stage]}
+            )
         if current is not None and current.agenda_item_id == agenda_item.pk:
             return current
         standing = Decision.objects.filter(referral=referral, stage=stage, status=DecisionStatus.FINAL).first()
+        if current is None and reconsidering and (standing is None or standing.outcome != Outcome.NEGATIVE):
+            raise DecisionStateError(
+                gettext("There is no negative %(stage)s decision to reconsider.") % {"stage": STAGE_WORDS[stage]}
+            )
         detail: dict[str, Any] = {"agenda_item": agenda_item.pk}
         if current is not None:
             if current.meeting is not None and current.meeting.status == MeetingStatus.OPEN:
@@ -290,7 +321,7 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
             current.casting_vote_reasons = ""
             current.save(update_fields=["agenda_item", "meeting", "casting_vote", "casting_vote_reasons", "updated_at"])
             decision = current
-        elif standing is not None and agenda_item.stage != AgendaStage.RECONSIDERATION:
+        elif standing is not None and not reconsidering:
             raise DecisionStateError(
                 gettext("The %(stage)s decision has already been made. Correct it instead of deciding again.")
                 % {"stage": STAGE_WORDS[stage]}
@@ -618,7 +649,7 @@ def earlier_voter_ids(decision: Decision) -> set[int]:
         DecisionVote.objects.filter(
             decision__referral_id=decision.referral_id,
             decision__stage=decision.stage,
-            decision__version__lt=decision.version,
+            decision__version__lte=reconsideration.reconsidered_version(decision),
         ).values_list("voter_id", flat=True)
     ) | reconsideration.original_chair_ids(decision)
 
@@ -1543,6 +1574,7 @@ def decision_second_review(
                     % {"name": locked.second_reviewed_by.full_name, "when": when(locked.second_reviewed_at)}
                 )
             raise DecisionStateError(gettext("This decision is not waiting for a second review."))
+        _require_held(locked)
         if locked.votes.filter(voter=user).exists():
             raise DecisionStateError(
                 gettext("You voted on this decision, so someone else must give the second review.")

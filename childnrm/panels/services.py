@@ -51,6 +51,17 @@ AGENDA_CHECKS: list = []
 # the case itself and returns True, returns False when it has nothing to list, or refuses with a PanelError.
 # Registered by those apps, e.g. reviews lists a reconsideration request received.
 AGENDA_LISTERS: dict[str, Callable[..., bool]] = {}
+# Told when a case leaves a sitting's agenda undecided: (item, the item it was carried to or None, user, audit).
+# Called in the transaction, the item still in place: removed, its sitting cancelled, or carried on closing (a
+# hook may refuse the carry with a PanelError). Registered by apps above panels, e.g. reviews, whose listed
+# reconsideration request follows its case.
+AGENDA_ITEM_LEFT_HOOKS: list[Callable[..., None]] = []
+
+
+def _agenda_item_left(item: AgendaItem, to: AgendaItem | None, user, audit: AuditContext | None) -> None:
+    for hook in AGENDA_ITEM_LEFT_HOOKS:
+        hook(item, to, user, audit)
+
 
 ORGANISATION_AGENCY = {
     OrganisationType.LOCAL_AUTHORITY: Agency.SOCIAL_CARE,
@@ -518,24 +529,25 @@ def _carry(item: AgendaItem, to: Meeting, user, audit: AuditContext | None) -> d
     """Put an undecided case on `to`'s agenda (or mark it carried there if already listed)."""
     when = long_date(timezone.localtime(to.starts_at).date())
     existing = to.agenda_items.filter(referral_id=item.referral_id).first()
-    if existing is not None:
-        if existing.carried_from_id is None:
-            existing.carried_from = item
-            existing.save(update_fields=["carried_from"])
-        new = existing
-    else:
-        try:
+    try:
+        if existing is not None:
+            if existing.carried_from_id is None:
+                existing.carried_from = item
+                existing.save(update_fields=["carried_from"])
+            new = existing
+        else:
             # Every agenda rule applies; the permission is the closing one, checked by meeting_close.
             locked_to = _still_live(Meeting.objects.select_for_update().select_related("site").get(pk=to.pk))
             new = _agenda_add(
                 locked_to, user=user, referral=item.referral, stage=item.stage, audit=audit, carried_from=item
             )
-        except PanelError as problem:
-            raise PanelError(
-                gettext("Referral %(reference)s cannot be carried to the sitting on %(day)s: %(problem)s")
-                % {"reference": item.referral.reference, "day": when, "problem": problem},
-                "carry_to",
-            ) from problem
+        _agenda_item_left(item, new, user, audit)
+    except PanelError as problem:
+        raise PanelError(
+            gettext("Referral %(reference)s cannot be carried to the sitting on %(day)s: %(problem)s")
+            % {"reference": item.referral.reference, "day": when, "problem": problem},
+            "carry_to",
+        ) from problem
     return {"item": item.pk, "referral": item.referral_id, "to_meeting": to.pk, "to_item": new.pk}
 
 
@@ -550,6 +562,8 @@ def meeting_cancel(*, meeting: Meeting, user, audit: AuditContext | None = None)
             audit=audit,
             refuse=gettext("This meeting is %(status)s: only a scheduled meeting can be cancelled"),
         )
+        for item in cancelled.agenda_items.all():
+            _agenda_item_left(item, None, user, audit)
         transaction.on_commit(lambda: _notify_cancelled(cancelled.pk))
     return cancelled
 
@@ -737,6 +751,7 @@ def agenda_item_remove(*, item: AgendaItem, user, audit: AuditContext | None = N
                 gettext("A decision has been recorded for this case at this meeting: it cannot be removed")
             )
         detail = {"meeting": locked.pk, "referral": row.referral_id}
+        _agenda_item_left(row, None, user, audit)
         row.delete()
         audit_record(
             context=audit,

@@ -20,6 +20,11 @@ class ReviewsConfig(AppConfig):
         if agenda.reconsiderations_received not in suggestions.SUGGESTERS:
             suggestions.SUGGESTERS.append(agenda.reconsiderations_received)
         panel_services.AGENDA_LISTERS[AgendaStage.RECONSIDERATION] = agenda.list_received_reconsideration
+        # A listed request follows its case when it leaves a sitting's agenda undecided.
+        from childnrm.reviews.services import reconsideration_follows_agenda
+
+        if reconsideration_follows_agenda not in panel_services.AGENDA_ITEM_LEFT_HOOKS:
+            panel_services.AGENDA_ITEM_LEFT_HOOKS.append(reconsideration_follows_agenda)
 
         # A final decision's "What happens next" lists the SCA return and any reconsideration.
         from childnrm.decisions.next_steps import register_next_steps

@@ -307,6 +307,45 @@ def reconsideration_list(
     return locked
 
 
+def reconsideration_follows_agenda(item: AgendaItem, to: AgendaItem | None, user, audit: AuditContext | None) -> None:
+    """A listed request follows its case off a sitting's agenda (`panels.services.AGENDA_ITEM_LEFT_HOOKS`): back to
+    received, to be listed again, when the case is taken off or the sitting cancelled; listed at the next sitting
+    when the case is carried there, if that sitting's panel is differently constituted too."""
+    if item.stage != AgendaStage.RECONSIDERATION:
+        return
+    listed = ReconsiderationRequest.objects.select_for_update().filter(
+        meeting_id=item.meeting_id, decision__referral_id=item.referral_id, status=ReconsiderationStatus.LISTED
+    )
+    for request in listed.select_related("decision"):
+        if to is None:
+            request.status, request.meeting = ReconsiderationStatus.RECEIVED, None
+            detail: dict = {"unlisted": item.meeting_id}
+        else:
+            clash = same_panel_clash(request.decision, to.meeting)
+            if clash:
+                raise panel_services.PanelError(
+                    ngettext(
+                        "%(names)s voted on the original decision and sits on that sitting's panel with a vote",
+                        "%(names)s voted on the original decision and sit on that sitting's panel with a vote",
+                        len(clash),
+                    )
+                    % {"names": _names(clash)},
+                    "carry_to",
+                )
+            request.meeting = to.meeting
+            detail = {"listed": to.meeting_id, "carried_from": item.meeting_id}
+        request.save(update_fields=["status", "meeting"])
+        audit_record(
+            context=audit,
+            actor=user,
+            action=Action.UPDATE,
+            obj=request,
+            site_id=to.meeting.site_id if to is not None else item.meeting.site_id,
+            purpose=RECONSIDERATION,
+            detail=detail,
+        )
+
+
 def reconsideration_withdraw(
     *, reconsideration: ReconsiderationRequest, user, audit: AuditContext | None = None
 ) -> ReconsiderationRequest:
@@ -325,10 +364,16 @@ def reconsideration_withdraw(
                 gettext("This reconsideration is %(status)s: it cannot be withdrawn.")
                 % {"status": locked.get_status_display().lower()}
             )
+        # Withdrawn first, so that the agenda item's leaving does not put the request back as received.
+        locked.status = ReconsiderationStatus.WITHDRAWN
+        locked.save(update_fields=["status"])
         removed = None
         if locked.meeting_id is not None:
             item = AgendaItem.objects.filter(
-                meeting_id=locked.meeting_id, referral=referral, stage=AgendaStage.RECONSIDERATION
+                meeting_id=locked.meeting_id,
+                meeting__status__in=panel_services.LIVE_STATUSES,
+                referral=referral,
+                stage=AgendaStage.RECONSIDERATION,
             ).first()
             if item is not None:
                 try:
@@ -336,8 +381,6 @@ def reconsideration_withdraw(
                 except panel_services.PanelError as problem:
                     raise ReviewStateError(str(problem)) from problem
                 removed = item.pk
-        locked.status = ReconsiderationStatus.WITHDRAWN
-        locked.save(update_fields=["status"])
         audit_record(
             context=audit,
             actor=user,
@@ -351,14 +394,19 @@ def reconsideration_withdraw(
 
 
 def reconsideration_decision_candidate(reconsideration: ReconsiderationRequest) -> Decision | None:
-    """The reconsidering panel's finalised decision: a new version superseding the original."""
+    """The reconsidering panel's finalised decision: the first reconsideration of the case and stage finalised
+    after the original. It supersedes the original, or, when the second reviewer returned the panel's first
+    decision, the version returned."""
+    original = reconsideration.decision
     return (
         Decision.objects.filter(
-            supersedes_id=reconsideration.decision_id,
+            referral_id=original.referral_id,
+            stage=original.stage,
+            version__gt=original.version,
             kind=DecisionKind.RECONSIDERATION,
             status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
         )
-        .order_by("-version")
+        .order_by("version")
         .first()
     )
 

@@ -107,10 +107,19 @@ def test_a_meeting_chaired_by_the_original_chair_cannot_take_the_reconsideration
     assert item.stage == AgendaStage.RECONSIDERATION
 
 
-def test_a_positive_decision_has_no_reconsideration_so_its_chair_is_not_refused(demo):
+def test_a_positive_decision_is_not_reconsidered_and_its_chair_is_not_refused_other_stages(demo):
+    """Reconsideration is of a negative decision (domain: "within 30 days of a negative RG or CG"): a case whose
+    decision is positive may not be put on an agenda to reconsider, which would let a sitting re-decide it as
+    negative with no request. Its chair is not refused the case's other stages."""
     original = final_decision("northbridge", outcome=Outcome.POSITIVE)
     meeting = scheduled_meeting("northbridge", chair=original.meeting.chair)
-    assert reconsideration.agenda_refusal(meeting, original.referral, AgendaStage.RECONSIDERATION) is None
+    refusal = "This case has no negative decision standing to reconsider"
+    assert reconsideration.agenda_refusal(meeting, original.referral, AgendaStage.RECONSIDERATION) == refusal
+    another = scheduled_meeting("northbridge", chair=other_chair())
+    with pytest.raises(panel_services.PanelError, match=refusal):
+        panel_services.agenda_item_add(
+            meeting=another, user=demo_coordinator(), referral=original.referral, stage=AgendaStage.RECONSIDERATION
+        )
     assert reconsideration.agenda_refusal(meeting, original.referral, AgendaStage.CONCLUSIVE_GROUNDS) is None
 
 
