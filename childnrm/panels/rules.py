@@ -48,25 +48,31 @@ def _site_id(site: Site | int) -> int:
     return site.pk if isinstance(site, Site) else site
 
 
-def ictg_role_holder_ids(site: Site | int, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` hold the guardian (ICTG) role at the site."""
+def site_roles_of(site: Site | int, user_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The active roles each of `user_ids` holds at the site, their account active (absent: none)."""
     ids = sorted(set(user_ids))
     if not ids:  # as the ORM does for an empty `__in`: no statement
-        return set()
+        return {}
     # Compiled once per length (kit.prepared), the ids padded to a power of two: a few statements for every sitting.
     length = max(8, 1 << (len(ids) - 1).bit_length())
-    return set(
-        prepared.rows(
-            Membership,
-            ("panels:ictg-role-holders", length),
-            lambda site_id, *users: Membership.objects.filter(
-                site_id=site_id, user_id__in=list(users), role=Role.ICTG, active=True
-            ).values_list("user_id", flat=True),
-            _site_id(site),
-            *ids,
-            *[ids[-1]] * (length - len(ids)),
-        )
-    )
+    roles: dict[int, set[str]] = {}
+    for user_id, role in prepared.rows(
+        Membership,
+        ("panels:site-roles", length),
+        lambda site_id, *users: Membership.objects.filter(
+            site_id=site_id, user_id__in=list(users), active=True, user__is_active=True
+        ).values_list("user_id", "role"),
+        _site_id(site),
+        *ids,
+        *[ids[-1]] * (length - len(ids)),
+    ):
+        roles.setdefault(user_id, set()).add(role)
+    return roles
+
+
+def ictg_role_holder_ids(site: Site | int, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` hold the guardian (ICTG) role at the site."""
+    return {user_id for user_id, roles in site_roles_of(site, user_ids).items() if Role.ICTG in roles}
 
 
 def _site(site: Site | int | None) -> Site | None:
@@ -74,10 +80,14 @@ def _site(site: Site | int | None) -> Site | None:
     return site if isinstance(site, Site) or site is None else Site.objects.filter(pk=site).first()
 
 
-def _refusal(user, agency: str, *, holds_ictg_role: bool, site: Site | int | None = None) -> str | None:
+def _refusal(user, agency: str, *, roles: set[str], site: Site | int | None = None) -> str | None:
     name = user.full_name
     organisation = user.organisation if user.organisation_id else None
-    if holds_ictg_role:
+    if not roles:
+        # A seat is given to someone with a role at the site (`panel_member_add`); removing their roles, or their
+        # account, takes its vote with them, at sittings already scheduled too.
+        return gettext("%(name)s no longer holds a role at this site: their seat has no vote") % {"name": name}
+    if Role.ICTG in roles:
         law = nations.rules(_site(site))
         if not law.english_law:
             return gettext("%(name)s holds the guardian role at this site (%(service)s): a guardian never votes") % {
@@ -116,7 +126,8 @@ def _refusal(user, agency: str, *, holds_ictg_role: bool, site: Site | int | Non
 
 def seat_refusal(user, agency: str, site: Site | int) -> str | None:
     """Why `user` may not hold a voting seat for `agency` on the site's panel, or None when they may."""
-    return _refusal(user, agency, holds_ictg_role=bool(ictg_role_holder_ids(site, [user.pk])), site=site)
+    roles = site_roles_of(site, [user.pk]).get(user.pk, set())
+    return _refusal(user, agency, roles=roles, site=site)
 
 
 def seat_refusals(seats: Iterable[MeetingAttendee | PanelMember], site: Site | int) -> dict[int, str]:
@@ -124,8 +135,8 @@ def seat_refusals(seats: Iterable[MeetingAttendee | PanelMember], site: Site | i
 
     One query for the guardian role, whatever the number of seats: the meeting page counts every case."""
     voting = [s for s in seats if s.voting]
-    guardians = ictg_role_holder_ids(site, {s.user_id for s in voting})
-    refusals = {s.pk: _refusal(s.user, s.agency, holds_ictg_role=s.user_id in guardians, site=site) for s in voting}
+    roles = site_roles_of(site, {s.user_id for s in voting})
+    refusals = {s.pk: _refusal(s.user, s.agency, roles=roles.get(s.user_id, set()), site=site) for s in voting}
     return {pk: why for pk, why in refusals.items() if why}
 
 

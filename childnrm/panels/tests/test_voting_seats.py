@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from childnrm.accounts.models import Membership, Organisation, OrganisationType, Role, Site, User
+from childnrm.accounts.services import site_user_roles_set
+from childnrm.audit.context import AuditContext
 from childnrm.decisions import services as decision_services
 from childnrm.decisions.models import Vote
 from childnrm.decisions.services import DecisionInvalid
@@ -263,3 +265,32 @@ def test_the_invite_form_shows_the_refusal_against_the_member(client_as, site):
     assert "There is a problem" in body and 'id="id_member-error"' in body
     assert "a guardian never votes" in body
     assert not meeting.attendees.filter(user=seat.user).exists()
+
+
+def test_a_member_whose_roles_are_removed_keeps_no_vote_at_a_sitting_already_scheduled(demo):
+    """A seat needs a role at the site (`panel_member_add`). Removing every role, the administrator's page's
+    "remove from site", took nothing from the seat: the member was still invited, counted to quorum and could be
+    recorded voting. Now the seat's vote goes with the roles, at sittings already scheduled too."""
+    decision = draft_decision(NB)
+    item, meeting = decision.agenda_item, decision.meeting
+    health = meeting.attendees.select_related("user").get(agency=Agency.HEALTH, voting=True)
+    assert rules.quorum_problems(item) == [] and health.pk in {a.pk for a in rules.eligible_voters(item)}
+
+    admin = demo_user(Role.SITE_ADMIN)
+    site_user_roles_set(site=meeting.site, user=health.user, roles=[], by=admin, audit=AuditContext(actor=admin))
+
+    name = health.user.full_name
+    refusal = f"{name} no longer holds a role at this site: their seat has no vote"
+    assert rules.seat_refusal(health.user, Agency.HEALTH, meeting.site) == refusal
+    assert health.pk not in {a.pk for a in rules.eligible_voters(item)}
+    assert rules.quorum_problems(item) == [
+        Problem("quorum", "No voting member from health is present and free of conflict on this case")
+    ]
+    assert decision_services.vote_refusal(decision, health.user) == refusal
+    with pytest.raises(DecisionInvalid, match="no longer holds a role at this site"):
+        decision_services.vote_record(decision=decision, voter=health.user, vote=Vote.POSITIVE, user=coordinator())
+    # Given a role back, the seat votes again.
+    site_user_roles_set(
+        site=meeting.site, user=health.user, roles=[Role.PANEL_MEMBER], by=admin, audit=AuditContext(actor=admin)
+    )
+    assert decision_services.vote_refusal(decision, health.user) is None
