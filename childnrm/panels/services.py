@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -312,7 +312,11 @@ def meeting_schedule(
         MeetingStatusChange.objects.create(
             meeting=meeting, from_status="", to_status=MeetingStatus.SCHEDULED, actor=user
         )
-        for seat in PanelMember.objects.filter(site=site, active=True, user__is_active=True).select_related("user"):
+        # Only seats whose holders still hold a role here: removing someone's roles leaves their seat, without a vote.
+        seats = PanelMember.objects.filter(site=site, active=True, user__is_active=True).filter(
+            Exists(Membership.objects.filter(user_id=OuterRef("user_id"), site=site, active=True))
+        )
+        for seat in seats.select_related("user"):
             _invite(meeting, seat.user, agency=seat.agency, attends_as=seat.attends_as, voting=seat.voting)
         _invite_chair(meeting, chair)
         audit_record(

@@ -289,6 +289,9 @@ def test_a_member_whose_roles_are_removed_keeps_no_vote_at_a_sitting_already_sch
     assert decision_services.vote_refusal(decision, health.user) == refusal
     with pytest.raises(DecisionInvalid, match="no longer holds a role at this site"):
         decision_services.vote_record(decision=decision, voter=health.user, vote=Vote.POSITIVE, user=coordinator())
+    # Nor is the member invited to the next sitting scheduled, though their seat stays for when roles are given back.
+    later = scheduled_meeting(NB)
+    assert not later.attendees.filter(user=health.user).exists()
     # Given a role back, the seat votes again.
     site_user_roles_set(
         site=meeting.site, user=health.user, roles=[Role.PANEL_MEMBER], by=admin, audit=AuditContext(actor=admin)
