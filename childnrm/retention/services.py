@@ -26,6 +26,7 @@ from childnrm.audit.services import audit_record
 from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
+from childnrm.people.selectors import linked_groups
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.vocab import ExploitationType
 from childnrm.retention import anonymise
@@ -132,14 +133,33 @@ class Due:
     no_date_of_birth: bool = False
 
 
-def _case_type(referral: Referral, looked_after: bool, sexual: bool) -> str:
+def held_child_ids(child_ids: Iterable[int]) -> set[int]:
+    """Which of these child records are under a legal hold: their own, or one on a record linked to them as the same
+    child (ADR 0008: a hold covers every case of the child; ADR 0034: records of one child are linked, never
+    merged, so a later referral's record is another record of the group). Whatever the site of the linked record."""
+    wanted = set(child_ids)
+    if not wanted:
+        return set()
+    group_of = linked_groups()
+    groups = {group_of.get(c, c) for c in wanted}
+    members = wanted | {c for c, g in group_of.items() if g in groups}
+    on_hold = set(
+        LegalHold.objects.filter(child_id__in=members, lifted_at__isnull=True).values_list("child_id", flat=True)
+    )
+    held_groups = {group_of.get(c, c) for c in on_hold}
+    return {c for c in wanted if group_of.get(c, c) in held_groups}
+
+
+def _case_type(referral: Referral, looked_after: bool, sexual: bool, *, decided_here: bool = False) -> str:
     if referral.status == ReferralStatus.DRAFT:
         return RecordType.DRAFT
     if looked_after:
         return RecordType.LOOKED_AFTER_CASE
     if sexual:
         return RecordType.SEXUAL_EXPLOITATION_CASE
-    if referral.status in (ReferralStatus.WITHDRAWN, ReferralStatus.HANDED_OFF):
+    if referral.status in (ReferralStatus.WITHDRAWN, ReferralStatus.HANDED_OFF) and not decided_here:
+        # Handed on undecided: the receiver keeps its own copy. A case this panel decided keeps its decided-case rule:
+        # its reasons, votes and plan are this panel's alone.
         return RecordType.REFERRAL_NOT_ACCEPTED
     return RecordType.DECIDED_CASE  # accepted, or waiting for triage (open either way)
 
@@ -190,6 +210,14 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
         .annotate(last=Max("decided_on"))
     )
     decided = {row["referral_id"]: row["last"] for row in ending}
+    # Any decision this panel took, a positive reasonable grounds one too: a case handed on after it keeps the rule
+    # of a decided case, and stays open while its plan does.
+    decided_here = dict(
+        Decision.objects.filter(referral_id__in=ids, status=DecisionStatus.FINAL)
+        .values("referral_id")
+        .annotate(last=Max("decided_on"))
+        .values_list("referral_id", "last")
+    )
     sexual = _sexual_in_decisions(ids)
     reconsidering = set(
         ReconsiderationRequest.objects.filter(
@@ -213,9 +241,7 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
             "child_id", flat=True
         )
     )
-    held = set(
-        LegalHold.objects.filter(child_id__in=child_ids, lifted_at__isnull=True).values_list("child_id", flat=True)
-    )
+    held = held_child_ids(child_ids)
     has_documents = _with_documents(ids)
     has_answers = set(InformationRequest.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True))
     has_letters = set(
@@ -240,10 +266,11 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
         child = referral.child
         is_looked_after = referral.looked_after or (referral.child_id in looked_after)
         is_sexual = ExploitationType.SEXUAL in (referral.exploitation_types or []) or referral.pk in sexual
-        case_type = _case_type(referral, is_looked_after, is_sexual)
+        case_type = _case_type(referral, is_looked_after, is_sexual, decided_here=referral.pk in decided_here)
         closed_on = _closed_on(
             referral,
             decided=decided.get(referral.pk),
+            decided_here=decided_here.get(referral.pk),
             open_reconsideration=referral.pk in reconsidering,
             active_plan=referral.child_id in active_plan,
             plan_closed=plan_closed.get(referral.child_id),
@@ -311,6 +338,7 @@ def _closed_on(
     referral: Referral,
     *,
     decided: date | None,
+    decided_here: date | None = None,
     open_reconsideration: bool,
     active_plan: bool,
     plan_closed,
@@ -320,7 +348,13 @@ def _closed_on(
     if referral.status == ReferralStatus.DRAFT:
         return timezone.localdate(referral.updated_at)
     if referral.status in (ReferralStatus.WITHDRAWN, ReferralStatus.HANDED_OFF):
-        return timezone.localdate(status_changed or referral.updated_at)
+        left_on = timezone.localdate(status_changed or referral.updated_at)
+        if decided_here is None:
+            return left_on
+        # Handed on after this panel decided: open while a reconsideration or the child's plan here is.
+        if open_reconsideration or active_plan:
+            return None
+        return max(d for d in (decided_here, timezone.localdate(plan_closed) if plan_closed else None, left_on) if d)
     if referral.status != ReferralStatus.ACCEPTED or decided is None or open_reconsideration or active_plan:
         return None
     return max(d for d in (decided, timezone.localdate(plan_closed) if plan_closed else None) if d is not None)
@@ -494,7 +528,7 @@ def retention_items_approve(
             if item is None:
                 result.refused[item_id] = gettext("not on this site's list")
                 continue
-            if item.child_id and LegalHold.objects.filter(child_id=item.child_id, lifted_at__isnull=True).exists():
+            if item.child_id and held_child_ids({item.child_id}):
                 result.refused[item_id] = gettext("on legal hold")
                 continue
             still_due = (item.referral_id, item.record_type) in due_now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -19,7 +19,8 @@ from childnrm.dashboard.tests.factories import accepted_referral, final_decision
 from childnrm.decisions.models import Decision, Outcome, Stage
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview
 from childnrm.outcomes.services import follow_up_start
-from childnrm.people.models import Child, PossibleEarlierRecord
+from childnrm.people.models import Child, LinkStatus, PossibleEarlierRecord
+from childnrm.people.services import child_link_decide
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus, ReferralStatusChange
 from childnrm.retention.models import ItemStatus, LegalHold, RetentionItem
 from childnrm.retention.schedule import RecordType, add_years
@@ -452,3 +453,50 @@ def test_the_list_comes_a_page_at_a_time_and_approving_returns_to_the_page(demo,
     assert response.status_code == 302 and response["Location"] == "/retention/northbridge/?page=2"
     after = dpo.get(response["Location"]).content.decode()
     assert "1 record anonymised" in after and "2 records waiting for your decision" in after
+
+
+def test_a_hold_on_a_later_referrals_record_keeps_the_earlier_case_of_the_same_child(demo):
+    """Records of one child are linked, never merged (ADR 0034), and a hold covers every case of the child (ADR
+    0008). A hold placed on the record of the child's later referral kept only that record: the earlier case, linked
+    to it, was listed as free and anonymised at approval."""
+    earlier = decided_case()
+    later = accepted_referral("northbridge")
+    coordinator = demo_user(Role.COORDINATOR)
+    child_link_decide(child=later.child, other=earlier.child, status=LinkStatus.LINKED, user=coordinator)
+    today = add_years(BORN, 25)
+    item = listed(earlier, today)
+    legal_hold_place(user=coordinator, child=later.child, reason="A claim has been brought.")
+
+    [case] = [d for d in site_due(earlier.site, today=today) if d.referral_id == earlier.pk]
+    assert case.held
+    dpo = demo_user(Role.DATA_PROTECTION_OFFICER)
+    result = retention_items_approve(user=dpo, site=earlier.site, item_ids=[item.pk], today=today)
+    assert result.refused == {item.pk: "on legal hold"}
+    earlier.refresh_from_db()
+    assert earlier.given_names
+
+
+def test_a_decided_case_handed_to_the_sca_keeps_the_decided_rule_and_stays_open_with_its_plan(demo):
+    """A case the panel decided, then handed to the Single Competent Authority, was closed on the hand-off day under
+    the six-year rule for referrals passed on undecided, its active plan and reasons anonymised with it. It keeps
+    the decided-case rule (the 25th birthday here) and stays open while the child's plan is active."""
+    from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan
+
+    referral = accepted_referral("northbridge")
+    final_decision(referral, stage=Stage.REASONABLE_GROUNDS, decided_on=DECIDED)
+    Child.objects.filter(pk=referral.child_id).update(date_of_birth=BORN)
+    Referral.objects.filter(pk=referral.pk).update(date_of_birth=BORN, status=ReferralStatus.HANDED_OFF)
+    change = ReferralStatusChange.objects.create(
+        referral=referral, from_status=ReferralStatus.ACCEPTED, to_status=ReferralStatus.HANDED_OFF
+    )
+    ReferralStatusChange.objects.filter(pk=change.pk).update(at=change.at.replace(year=2016, month=9, day=1))
+    SafeguardingPlan.objects.create(child=referral.child, created_by=demo_user(Role.COORDINATOR))
+
+    # Open while the plan is: never due, not even at 75.
+    assert due_types(referral, add_years(BORN, 75)) == set()
+    SafeguardingPlan.objects.filter(child=referral.child).update(
+        status=PlanStatus.CLOSED, closed_at=timezone.make_aware(datetime(2017, 1, 10, 12))
+    )
+    # Six years after the hand-off it is not due (the undecided rule); at the 25th birthday it is.
+    assert due_types(referral, date(2022, 9, 2)) == set()
+    assert due_types(referral, add_years(BORN, 25)) == {RecordType.DECIDED_CASE}
