@@ -137,6 +137,24 @@ def plan_get(user, plan_id: int) -> SafeguardingPlan:
     )
 
 
+def plan_decision_now(plan: SafeguardingPlan):
+    """The version of the plan's decision that stands now. A plan keeps the version it was agreed with (often the
+    draft at the sitting), which a correction, a reconsideration or the second reviewer may since have replaced:
+    the plan's page shows what stands, not what was replaced."""
+    from childnrm.decisions.models import Decision, DecisionStatus
+
+    agreed = plan.decision
+    if agreed is None or agreed.status not in (DecisionStatus.SUPERSEDED, DecisionStatus.RETURNED):
+        return agreed
+    later = (
+        Decision.objects.filter(referral_id=agreed.referral_id, stage=agreed.stage, version__gt=agreed.version)
+        .exclude(status__in=(DecisionStatus.SUPERSEDED, DecisionStatus.RETURNED))
+        .order_by("-version")
+        .first()
+    )
+    return later or agreed
+
+
 def _rows_of(model, parent_field: str, parent, *related: str, only: tuple[str, ...] = (), **where) -> list:
     """The rows of `model` whose `parent_field` (a foreign key) is `parent`, with `related` and matching `where`, in
     the model's order, by a statement compiled once; each row's `parent_field` is `parent` itself, as reading

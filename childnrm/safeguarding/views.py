@@ -329,6 +329,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "safeguarding/plan.html",
         {
             "plan": plan,
+            "decision_now": selectors.plan_decision_now(plan),
             "child": plan.child,
             "actions": actions,
             "child_views": child_views,

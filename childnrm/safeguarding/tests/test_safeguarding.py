@@ -471,3 +471,34 @@ def test_an_update_sent_after_the_plan_closed_is_refused_with_a_message(client_a
     assert "Save progress" not in body
     action.refresh_from_db()
     assert action.status == ActionStatus.NOT_STARTED and action.updates.count() == 1
+
+
+def test_the_plan_page_shows_the_decision_that_stands_not_the_version_replaced(client_as, site):
+    """A plan keeps the decision version it was agreed with, often the draft at the sitting. When the second reviewer
+    returned that version and the panel decided again, the page still said "Reasonable grounds: Negative", which a
+    guardian would explain to the child. It shows the version that stands, and says the plan was agreed with one
+    since replaced."""
+    from childnrm.dashboard.tests.factories import final_decision
+    from childnrm.decisions.models import DecisionStatus, Outcome
+
+    referral = accepted_referral(site.slug)
+    returned = final_decision(referral, outcome=Outcome.NEGATIVE, status=DecisionStatus.RETURNED)
+    plan = services.plan_create(
+        child=referral.child,
+        user=demo_user(Role.COORDINATOR),
+        meeting=meeting_of(site),
+        decision=returned,
+        summary="Support at school.",
+        next_review_on=None,
+    )
+    page = client_as(Role.COORDINATOR).get(reverse("safeguarding:plan", args=[plan.pk])).content.decode()
+    assert "Reasonable grounds: Negative" in page  # nothing has replaced it yet: the page says what became of it
+    assert "(returned to the panel by the second reviewer)" in page
+
+    final_decision(referral, outcome=Outcome.POSITIVE)
+    page = client_as(Role.COORDINATOR).get(reverse("safeguarding:plan", args=[plan.pk])).content.decode()
+    assert "Reasonable grounds: Positive" in page and "Reasonable grounds: Negative" not in page
+    assert (
+        "The plan was agreed with an earlier version of this decision, since replaced (returned to the panel by the "
+        "second reviewer)."
+    ) in page
