@@ -135,6 +135,16 @@ def _audit_view(request: HttpRequest, decision: Decision, purpose: str, what: st
     )
 
 
+def _show(
+    request: HttpRequest, decision: Decision, template: str, context: dict[str, Any], *, purpose: str, page: str
+) -> HttpResponse:
+    """A page that shows the decision's record, audited as a view of it. Every page showing the record renders
+    through here: on a GET, and on a POST the page refuses and shows again with its errors (a POST that changes the
+    record is audited by its service, and redirects)."""
+    _audit_view(request, decision, purpose, page)
+    return render(request, template, context)
+
+
 def _purpose_for(user, decision: Decision) -> str:
     site_id = decision.referral.site_id
     for perm in ANY_DECISION_PERM:
@@ -388,9 +398,9 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
         if eligible and all(a.user_id in voted for a in eligible)
         else ("In progress" if voted else "Not started")
     )
-    _audit_view(request, decision, RECORD, "record")
-    return render(
+    return _show(
         request,
+        decision,
         "decisions/record.html",
         {
             "decision": decision,
@@ -405,6 +415,8 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "guidance_title": guidance.version_title(decision.guidance_version),
             "is_chair": decision.meeting is not None and decision.meeting.chair_id == request.user.pk,
         },
+        purpose=RECORD,
+        page="record",
     )
 
 
@@ -434,11 +446,13 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
                 return redirect("decisions:record", decision_id=decision.pk)
     else:
         form = form_class(initial=form_class.initial_for(decision), decision=decision)
-        _audit_view(request, decision, RECORD, f"section:{slug}")
-    return render(
+    return _show(
         request,
+        decision,
         f"decisions/section_{slug}.html",
         {"decision": decision, "referral": decision.referral, "form": form, "title": SECTION_TITLES[slug]},
+        purpose=RECORD,
+        page=f"section:{slug}",
     )
 
 
@@ -497,15 +511,14 @@ def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
         else:
             messages.success(request, gettext("Evidence added"))
             return redirect("decisions:evidence", decision_id=decision.pk)
-    if request.method != "POST":
-        _audit_view(request, decision, RECORD, "evidence")
     return _evidence_page(request, decision, form=form)
 
 
 def _evidence_page(
     request: HttpRequest, decision: Decision, *, form: EvidenceForm | None = None, nil_form: NilReturnForm | None = None
 ) -> HttpResponse:
-    """The evidence page: the evidence, what each statutory partner has given, and the two forms."""
+    """The evidence page: the evidence, what each statutory partner has given, and the two forms (audited as a view,
+    shown on a GET or again after a refused POST)."""
     if form is None:
         form = EvidenceForm(sources=_evidence_sources(decision)[0])
     agency_words = _agency_words(decision)
@@ -522,8 +535,9 @@ def _evidence_page(
         }
         for agency in QUORUM_AGENCIES
     ]
-    return render(
+    return _show(
         request,
+        decision,
         "decisions/evidence.html",
         {
             "decision": decision,
@@ -535,6 +549,8 @@ def _evidence_page(
             "labels": LABELS,
             "agency_words": agency_words,
         },
+        purpose=RECORD,
+        page="evidence",
     )
 
 
@@ -647,9 +663,10 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
         return redirect("decisions:record", decision_id=decision.pk)
     posted_form = None
     if request.method == "POST":
-        posted_form = VoteForm(request.POST, prefix=f"v{request.POST.get('voter_id', '')}")
+        voter_id = _posted_id(request, "voter_id")
+        posted_form = VoteForm(request.POST, prefix=f"v{voter_id}")
         attendees = decision.meeting.attendees.select_related("user")
-        attendee = attendees.filter(user_id=request.POST.get("voter_id") or 0).first()
+        attendee = attendees.filter(user_id=voter_id).first() if voter_id is not None else None
         if attendee is None:
             messages.error(request, gettext("Select someone attending this meeting"))
             return redirect("decisions:votes", decision_id=decision.pk)
@@ -668,9 +685,22 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
             else:
                 messages.success(request, gettext("Vote of %(name)s recorded") % {"name": attendee.user.full_name})
                 return redirect("decisions:votes", decision_id=decision.pk)
-    else:
-        _audit_view(request, decision, RECORD, "votes")
     return _votes_page(request, decision, posted_form=posted_form)
+
+
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    """The id a form posted as `name`: None when none was chosen; not found (404) when it is not a whole number that
+    can be a row's id (the ORM would fail on it: a server error)."""
+    posted = request.POST.get(name, "")
+    if not posted:
+        return None
+    try:
+        posted_id = int(posted)
+    except ValueError:
+        raise Http404 from None
+    if not 0 < posted_id < 2**63:
+        raise Http404
+    return posted_id
 
 
 def _votes_page(
@@ -680,7 +710,8 @@ def _votes_page(
     posted_form: VoteForm | None = None,
     casting_form: CastingVoteForm | None = None,
 ) -> HttpResponse:
-    """The votes page: each eligible member's vote, the count, and how a tie is settled under the site's rule."""
+    """The votes page: each eligible member's vote, the count, and how a tie is settled under the site's rule (audited
+    as a view, shown on a GET or again after a refused POST)."""
     meeting = decision.meeting
     if meeting is None:  # votes are taken at a sitting
         return redirect("decisions:record", decision_id=decision.pk)
@@ -698,8 +729,9 @@ def _votes_page(
                 prefix=prefix, initial={"vote": vote.vote if vote else "", "reasons": vote.reasons if vote else ""}
             )
         rows.append(VoterRow(attendee, recorded.get(attendee.user_id), refusals[attendee.user_id], form))
-    return render(
+    return _show(
         request,
+        decision,
         "decisions/votes.html",
         {
             "decision": decision,
@@ -714,6 +746,8 @@ def _votes_page(
             "agency_words": _agency_words(decision),
             **_tie_context(request, decision, rows, casting_form),
         },
+        purpose=RECORD,
+        page="votes",
     )
 
 
@@ -869,10 +903,10 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
         return redirect("decisions:detail", decision_id=decision.pk)
     else:
         errors = services.decision_completeness(decision)
-        _audit_view(request, decision, PURPOSES[Perm.DECISION_FINALISE], "finalise")
     is_chair = decision.meeting is not None and decision.meeting.chair_id == request.user.pk
-    return render(
+    return _show(
         request,
+        decision,
         "decisions/finalise.html",
         {
             "decision": decision,
@@ -883,6 +917,8 @@ def finalise(request: HttpRequest, decision_id: int) -> HttpResponse:
             "to_review": decision.outcome == Outcome.NEGATIVE and decision.site.negative_second_review,
             **_reading(decision),
         },
+        purpose=PURPOSES[Perm.DECISION_FINALISE],
+        page="finalise",
     )
 
 
@@ -913,10 +949,13 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
                 request, gettext("Correction started as version %(version)s") % {"version": correction.version}
             )
             return redirect("decisions:record", decision_id=correction.pk)
-    if request.method != "POST":
-        _audit_view(request, decision, RECORD, "correct")
-    return render(
-        request, "decisions/correct.html", {"decision": decision, "referral": decision.referral, "form": form}
+    return _show(
+        request,
+        decision,
+        "decisions/correct.html",
+        {"decision": decision, "referral": decision.referral, "form": form},
+        purpose=RECORD,
+        page="correct",
     )
 
 
@@ -949,12 +988,13 @@ def second_review(request: HttpRequest, decision_id: int) -> HttpResponse:
                 gettext("Decision returned to the panel as draft version %(version)s") % {"version": result.version},
             )
             return redirect("decisions:detail", decision_id=result.pk)
-    if request.method != "POST":
-        _audit_view(request, decision, PURPOSES[Perm.DECISION_SECOND_REVIEW], "second-review")
-    return render(
+    return _show(
         request,
+        decision,
         "decisions/second_review.html",
         {"decision": decision, "referral": decision.referral, "form": form, **_reading(decision)},
+        purpose=PURPOSES[Perm.DECISION_SECOND_REVIEW],
+        page="second-review",
     )
 
 
@@ -995,9 +1035,9 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     site_id = decision.referral.site_id
     user = request.user
     versions = versions_of(decision)
-    _audit_view(request, decision, purpose, "detail")
-    return render(
+    return _show(
         request,
+        decision,
         "decisions/detail.html",
         {
             "decision": decision,
@@ -1017,6 +1057,8 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             "status_tags": STATUS_TAG,
             **_reading(decision),
         },
+        purpose=purpose,
+        page="detail",
     )
 
 

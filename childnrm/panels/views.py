@@ -503,7 +503,14 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
-    member = PanelMember.objects.filter(site_id=meeting.site_id, pk=request.POST.get("member") or 0).first()
+    posted = request.POST.get("member", "")
+    try:  # none chosen asks again; an id that is not a number is not found, as for removing one
+        member_id = int(posted) if posted else None
+    except ValueError:
+        raise Http404 from None
+    if member_id is not None and not 0 < member_id < 2**63:  # no row has a larger id; the ORM fails on one
+        raise Http404
+    member = PanelMember.objects.filter(site_id=meeting.site_id, pk=member_id).first() if member_id else None
     if member is None:
         messages.info(request, gettext("Select the panel member to invite"))
         return redirect("panels:meeting", meeting_id=meeting.pk)
@@ -535,6 +542,8 @@ def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         attendee_id = int(request.POST.get("attendee", ""))
     except ValueError:
+        raise Http404 from None
+    if not 0 < attendee_id < 2**63:
         raise Http404
     attendee = meeting.attendees.select_related("user", "meeting").filter(pk=attendee_id).first()
     if attendee is None:

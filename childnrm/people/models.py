@@ -192,7 +192,8 @@ class LeadSocialWorker(models.Model):
     """The child's allocated (lead) social worker and team, over time.
 
     The social worker may not use this service: name, team, local authority and contact details are
-    recorded as given, and `user` is set when one of our users has that email address. A change ends
+    recorded as given, and `user` is set when one of our users has that email address (from a referral, only one
+    plausibly the child's social worker: people.services._social_worker_from_referral). A change ends
     the current row and starts a new one, so the history stays. The database allows one current
     (not ended) row per child. Users named here also hold a LEAD_SOCIAL_WORKER ChildAssociation while
     current (see people.services.lead_social_worker_record).

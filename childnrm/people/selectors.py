@@ -26,6 +26,7 @@ from childnrm.people.models import (
     NationalLinkPair,
     NationalLinkReview,
     NationalReviewStatus,
+    SocialWorkerSource,
 )
 
 # The associations that open a child's record to its holder: the allocated guardian and the lead social worker.
@@ -358,8 +359,10 @@ def lead_social_worker_history(child: Child) -> tuple[LeadSocialWorker | None, l
 def lead_social_worker_user_ids(child_id: int) -> set[int]:
     """Users who are the current lead social worker of this child, on any record linked to it.
 
-    A social worker recorded before they had an account is matched by email now, so the chair
-    rule does not depend on when the account was made.
+    A social worker the coordinator recorded before they had an account is matched by email now, so the chair
+    rule does not depend on when the account was made. Not one a referral named: its email is what the referrer
+    typed, and counts only through the account it linked at acceptance (ADR 0002, amendment 1), so a referral
+    naming a chair's email does not take them off the case.
     """
     from childnrm.accounts.models import User
 
@@ -367,10 +370,10 @@ def lead_social_worker_user_ids(child_id: int) -> set[int]:
     current = list(
         LeadSocialWorker.objects.filter(child_id__in=child_ids, ends_at__isnull=True)
         .order_by()
-        .values_list("user_id", "email")
+        .values_list("user_id", "email", "source")
     )
-    ids = {user_id for user_id, _ in current if user_id is not None}
-    emails = [email for _, email in current if email]
+    ids = {user_id for user_id, _, _ in current if user_id is not None}
+    emails = [email for _, email, source in current if email and source != SocialWorkerSource.REFERRAL]
     if emails:
         email_match = Q()
         for email in emails:
@@ -394,8 +397,9 @@ def children_led_by(user) -> set[int]:
     current = LeadSocialWorker.objects.filter(ends_at__isnull=True).order_by()
     # Two reads in one statement, each by its own index (an OR of the two would read every row).
     recorded = current.filter(user_id=user.pk).values_list("child_id", flat=True)
-    if user.email:
-        recorded = recorded.union(current.filter(email__iexact=user.email).values_list("child_id", flat=True))
+    if user.email:  # by email, as `lead_social_worker_user_ids`: never the email a referral named
+        by_email = current.filter(email__iexact=user.email).exclude(source=SocialWorkerSource.REFERRAL)
+        recorded = recorded.union(by_email.values_list("child_id", flat=True))
     led = set(recorded)
     led |= set(
         ChildAssociation.objects.filter(

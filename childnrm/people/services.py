@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.access.roles import Role
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -286,6 +287,40 @@ def _user_with_email(email: str):
     return User.objects.filter(email__iexact=email, is_active=True).first()
 
 
+# The roles a child's social worker holds at the child's site (access.policy): a local authority's social worker
+# refers as a first responder, or sits on the panel for children's social care. Linked as lead social worker, the
+# account opens the child's record, outcome reviews and feedback sessions (`selectors.OPENING_ASSOCIATIONS`).
+SOCIAL_WORKER_ROLES = frozenset({Role.FIRST_RESPONDER, Role.PANEL_MEMBER})
+# Roles a referral's email never links, whatever else the holder does: a lead social worker may not chair their
+# child's case, so linking a chair would let what a referrer types take a chair off the case.
+NOT_LINKED_FROM_A_REFERRAL = frozenset({Role.CHAIR})
+
+
+def _social_worker_from_referral(email: str, *, site_id: int, local_authority: Organisation | None):
+    """The account the referral's social worker email links, if it is plausibly the child's social worker (ADR 0002,
+    amendment 1); otherwise None, and the social worker is recorded as contact details only.
+
+    The email is what the referrer typed, checked by nobody: it links only an active user of an active local
+    authority (the one the referral names, if it names one) who holds a social worker's role at the child's site
+    (`SOCIAL_WORKER_ROLES`) and no role a referral never links (`NOT_LINKED_FROM_A_REFERRAL`). The coordinator links
+    anyone else on the safeguarding page, where the email is theirs.
+    """
+    from childnrm.accounts.models import Membership, User
+
+    if not email:
+        return None
+    user = User.objects.filter(email__iexact=email, is_active=True).select_related("organisation").first()
+    organisation = user.organisation if user is not None else None
+    if organisation is None or organisation.type != OrganisationType.LOCAL_AUTHORITY or not organisation.active:
+        return None
+    if local_authority is not None and local_authority.pk != organisation.pk:
+        return None
+    roles = set(Membership.objects.filter(user=user, site_id=site_id, active=True).values_list("role", flat=True))
+    if not roles & SOCIAL_WORKER_ROLES or roles & NOT_LINKED_FROM_A_REFERRAL:
+        return None
+    return user
+
+
 def _clean_social_worker(
     *, name: str, team: str, local_authority: Organisation | None, email: str, phone: str
 ) -> dict[str, Any]:
@@ -335,7 +370,9 @@ def lead_social_worker_record(
     The coordinator records this (safeguarding planning or triage at the child's site). The child row
     is locked so two changes at once queue up; the database keeps one current record per child. A user
     whose email matches is linked, and holds the LEAD_SOCIAL_WORKER association only while current
-    (the chair rule and "cases I am associated with" read it). Audited on the child.
+    (the chair rule and "cases I am associated with" read it). From a referral (`source` REFERRAL) the
+    email is the referrer's, so it links only an account that is plausibly the child's social worker
+    (`_social_worker_from_referral`). Audited on the child.
     """
     details = _clean_social_worker(name=name, team=team, local_authority=local_authority, email=email, phone=phone)
     if source not in SocialWorkerSource.values:
@@ -345,14 +382,25 @@ def lead_social_worker_record(
         if not (has_perm(user, Perm.PLAN_MANAGE, child.site_id) or has_perm(user, Perm.REFERRAL_TRIAGE, child.site_id)):
             raise PermissionError("Recording the social worker needs the coordinator's permission at the child's site.")
         current = current_lead_social_worker(child)
-        if current is not None and all(getattr(current, f) == details[f] for f in SOCIAL_WORKER_FIELDS):
+        if source == SocialWorkerSource.REFERRAL:
+            worker_user = _social_worker_from_referral(
+                details["email"], site_id=child.site_id, local_authority=details["local_authority"]
+            )
+        else:
+            worker_user = _user_with_email(details["email"])
+        # The same details again are a repeat, unless they now link an account the current record does not (the
+        # coordinator linking a social worker a referral named as contact details only).
+        if (
+            current is not None
+            and all(getattr(current, f) == details[f] for f in SOCIAL_WORKER_FIELDS)
+            and current.user_id == (worker_user.pk if worker_user is not None else None)
+        ):
             raise SocialWorkerInvalid(
                 f"{current.name} is already recorded as this child's social worker with these details", "name"
             )
         now = timezone.now()
         if current is not None:
             _end_social_worker(current, user, now)
-        worker_user = _user_with_email(details["email"])
         record = LeadSocialWorker.objects.create(
             child=child,
             **details,

@@ -35,7 +35,7 @@ def _sitting_with_three_kinds_of_problem() -> tuple[Meeting, list[AgendaItem]]:
         child=earlier.child,
         name=chair.full_name,
         email=chair.email.upper(),
-        source=SocialWorkerSource.REFERRAL,
+        source=SocialWorkerSource.SAFEGUARDING,
         recorded_by=coordinator,
         starts_at=timezone.now(),
     )

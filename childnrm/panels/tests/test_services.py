@@ -263,7 +263,7 @@ def test_the_lead_social_worker_on_a_linked_record_may_not_chair_on_any_screen(s
         child=earlier.child,
         name="Second chair",
         email=other_chair.email.upper(),
-        source=SocialWorkerSource.REFERRAL,
+        source=SocialWorkerSource.SAFEGUARDING,
         recorded_by=coordinator(),
         starts_at=timezone.now(),
     )

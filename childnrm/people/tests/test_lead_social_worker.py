@@ -363,12 +363,21 @@ def test_the_children_a_user_leads_are_those_whose_lead_social_worker_they_are_a
     from childnrm.people.models import ChildLinkDecision
 
     member = demo_user(Role.PANEL_MEMBER)
-    by_account, by_email, linked, through, ended, other = (new_child(site, given) for given in "ABCDEF")
+    by_account, by_email, linked, through, ended, other, named = (new_child(site, given) for given in "ABCDEFG")
     record(by_account, name=member.full_name, email=member.email)
     LeadSocialWorker.objects.create(  # recorded before they had an account: no user, their email in capitals
         child=by_email,
         name=member.full_name,
         email=member.email.upper(),
+        source=SocialWorkerSource.SAFEGUARDING,
+        recorded_by=coordinator(),
+        starts_at=timezone.now(),
+    )
+    # A referral's email linked no account: what the referrer typed does not make them the child's lead social worker.
+    LeadSocialWorker.objects.create(
+        child=named,
+        name=member.full_name,
+        email=member.email,
         source=SocialWorkerSource.REFERRAL,
         recorded_by=coordinator(),
         starts_at=timezone.now(),
@@ -381,5 +390,5 @@ def test_the_children_a_user_leads_are_those_whose_lead_social_worker_they_are_a
 
     led = selectors.children_led_by(member)
     assert led == {by_account.pk, by_email.pk, linked.pk, through.pk}
-    for child in (by_account, by_email, linked, through, ended, other):
+    for child in (by_account, by_email, linked, through, ended, other, named):
         assert (child.pk in led) == (member.pk in selectors.lead_social_worker_user_ids(child.pk))
