@@ -61,6 +61,7 @@ from childnrm.kit.dates import long_datetime
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import Problem, add_to_form
 from childnrm.kit.i18n import kept
+from childnrm.kit.ids import posted_id
 from childnrm.kit.links import id_path
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels import rules
@@ -663,7 +664,7 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
         return redirect("decisions:record", decision_id=decision.pk)
     posted_form = None
     if request.method == "POST":
-        voter_id = _posted_id(request, "voter_id")
+        voter_id = posted_id(request.POST.get("voter_id"))
         posted_form = VoteForm(request.POST, prefix=f"v{voter_id}")
         attendees = decision.meeting.attendees.select_related("user")
         attendee = attendees.filter(user_id=voter_id).first() if voter_id is not None else None
@@ -686,21 +687,6 @@ def votes(request: HttpRequest, decision_id: int) -> HttpResponse:
                 messages.success(request, gettext("Vote of %(name)s recorded") % {"name": attendee.user.full_name})
                 return redirect("decisions:votes", decision_id=decision.pk)
     return _votes_page(request, decision, posted_form=posted_form)
-
-
-def _posted_id(request: HttpRequest, name: str) -> int | None:
-    """The id a form posted as `name`: None when none was chosen; not found (404) when it is not a whole number that
-    can be a row's id (the ORM would fail on it: a server error)."""
-    posted = request.POST.get(name, "")
-    if not posted:
-        return None
-    try:
-        posted_id = int(posted)
-    except ValueError:
-        raise Http404 from None
-    if not 0 < posted_id < 2**63:
-        raise Http404
-    return posted_id
 
 
 def _votes_page(

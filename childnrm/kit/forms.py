@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.errors import ServiceError, add_to_form
+from childnrm.kit.ids import whole_number
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -116,7 +117,7 @@ class GovukDateField(forms.Field):
         if missing:
             self.error_parts = missing
             raise forms.ValidationError(self._must_include(missing), code="incomplete")
-        not_numbers = [p for p in DateParts.parts if not given[p].isdigit()]
+        not_numbers = [p for p in DateParts.parts if whole_number(given[p]) is None]
         if not_numbers:
             self.error_parts = not_numbers
             raise forms.ValidationError(self._not_real(), code="invalid")

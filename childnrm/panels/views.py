@@ -31,6 +31,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
+from childnrm.kit.ids import as_id, posted_id
 from childnrm.kit.pagination import at_page
 from childnrm.panels import rules, selectors, services, suggestions
 from childnrm.panels.forms import (
@@ -503,13 +504,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
-    posted = request.POST.get("member", "")
-    try:  # none chosen asks again; an id that is not a number is not found, as for removing one
-        member_id = int(posted) if posted else None
-    except ValueError:
-        raise Http404 from None
-    if member_id is not None and not 0 < member_id < 2**63:  # no row has a larger id; the ORM fails on one
-        raise Http404
+    member_id = posted_id(request.POST.get("member"))  # none chosen asks again; not an id is not found
     member = PanelMember.objects.filter(site_id=meeting.site_id, pk=member_id).first() if member_id else None
     if member is None:
         messages.info(request, gettext("Select the panel member to invite"))
@@ -539,12 +534,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(request.user, meeting_id)
-    try:
-        attendee_id = int(request.POST.get("attendee", ""))
-    except ValueError:
-        raise Http404 from None
-    if not 0 < attendee_id < 2**63:
-        raise Http404
+    attendee_id = posted_id(request.POST.get("attendee")) or 0
     attendee = meeting.attendees.select_related("user", "meeting").filter(pk=attendee_id).first()
     if attendee is None:
         raise Http404
@@ -670,10 +660,10 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def next_sitting_add(request: HttpRequest, referral_reference: str) -> HttpResponse:
     """From the triage page: put the accepted case on the agenda of the site's next sitting (the one shown)."""
     referral = selectors.referral_for_agenda(request.user, referral_reference)
-    chosen = request.POST.get("meeting", "")
+    chosen = as_id(request.POST.get("meeting"))
     meeting = (
-        selectors.meetings_managed_by(request.user).filter(site_id=referral.site_id, pk=int(chosen)).first()
-        if chosen.isdigit()
+        selectors.meetings_managed_by(request.user).filter(site_id=referral.site_id, pk=chosen).first()
+        if chosen
         else None
     )
     back = redirect("triage:triage", referral_reference=referral.reference)

@@ -19,6 +19,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
+from childnrm.kit.ids import posted_id
 from childnrm.kit.pending import UploadKeeper
 from childnrm.referrals import progress, selectors, services
 from childnrm.referrals.answers import SECTIONS, Section, answer_sections
@@ -309,11 +310,8 @@ def _store(request: HttpRequest, referral: Referral, form: DocumentUploadForm) -
 
 
 def _remove_document(request: HttpRequest, referral: Referral) -> HttpResponse:
-    try:
-        document_id = int(request.POST["remove"])
-    except ValueError:
-        raise Http404
-    document = referral.documents.filter(pk=document_id).first()
+    document_id = posted_id(request.POST.get("remove"))
+    document = referral.documents.filter(pk=document_id).first() if document_id else None
     if document is None:
         raise Http404
     name = document.original_name

@@ -79,6 +79,15 @@ def test_an_answer_with_an_error_shows_it_and_the_summary_links_to_the_box_to_fi
     assert '<h1 class="govuk-fieldset__heading">' in html and "govuk-fieldset__legend--m" in html
 
 
+@pytest.mark.parametrize("day", ["²", "٣", "1.5"])
+def test_a_date_typed_with_other_digits_is_not_a_real_date_and_not_a_server_error(day):
+    """`isdigit()` took "²" and Arabic-Indic digits as numbers, and `int()` then failed: a server error on any form
+    with a date."""
+    form = Questions(data={"born_day": day, "born_month": "2", "born_year": "2012"})
+    assert not form.is_valid()
+    assert form.errors["born"] == ["Date of birth must be a real date"]
+
+
 def test_a_character_count_says_the_limit_as_people_write_it():
     form = Questions()
     html = render("{{ field(form.account, maxlength=10000, maxlength_label='10,000') }}", form=form)
