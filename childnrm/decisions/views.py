@@ -168,6 +168,29 @@ def _draft_for_recording(
     return decision
 
 
+def _recording(request: HttpRequest, decision_id: int) -> tuple[Decision, str | None] | HttpResponse:
+    """As `_draft_for_recording`, for a page whose form may be posted after the draft has closed (the chair signed it
+    off meanwhile): the decision, with why a post can no longer be saved (None while it is a draft). The post is
+    shown again with what was typed (`_not_saved`), never dropped for a redirect."""
+    if request.method != "POST":
+        found = _draft_for_recording(request, decision_id)
+        return found if isinstance(found, HttpResponse) else (found, None)
+    decision = decision_get(request.user, decision_id)
+    if not has_perm(request.user, Perm.DECISION_RECORD, decision.referral.site_id):
+        raise PermissionDenied
+    closed = services._finalised_message(decision) if decision.status != DecisionStatus.DRAFT else None
+    return decision, closed
+
+
+def _not_saved(form, why: str) -> None:
+    """A post the decision's state refuses: the reason, and what was typed kept on the page to copy."""
+    form.add_error(
+        None,
+        gettext("%(why)s What you entered has not been saved. It is shown below so that you can copy it.")
+        % {"why": why},
+    )
+
+
 # Where each missing item is put right, by the problem's code (decision_completeness and the checks it runs).
 _OUTCOME, _VOTES, _PLAN = "decisions:section-outcome", "decisions:votes", "decisions:section-plan"
 PROBLEM_PAGES: dict[str, str] = {
@@ -423,13 +446,16 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @requires(Perm.DECISION_RECORD)
 def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
-    decision = _draft_for_recording(request, decision_id)
-    if isinstance(decision, HttpResponse):
-        return decision
+    found = _recording(request, decision_id)
+    if isinstance(found, HttpResponse):
+        return found
+    decision, closed = found
     form_class = SECTION_FORMS[slug]
     if request.method == "POST":
         form = form_class(request.POST, decision=decision)
-        if form.is_valid():
+        if closed:
+            _not_saved(form, closed)
+        elif form.is_valid():
             try:
                 services.decision_save(
                     decision=decision,
@@ -440,8 +466,7 @@ def section(request: HttpRequest, decision_id: int, slug: str) -> HttpResponse:
             except services.DecisionInvalid as exc:
                 add_to_form(form, exc)
             except services.DecisionStateError as exc:
-                messages.error(request, str(exc))
-                return redirect("decisions:detail", decision_id=decision.pk)
+                _not_saved(form, str(exc))
             else:
                 messages.success(request, gettext("%(section)s saved") % {"section": SECTION_TITLES[slug]})
                 return redirect("decisions:record", decision_id=decision.pk)
@@ -484,12 +509,15 @@ def _evidence_sources(decision: Decision) -> tuple[list[tuple[str, str]], dict[s
 
 @requires(Perm.DECISION_RECORD)
 def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = _draft_for_recording(request, decision_id)
-    if isinstance(decision, HttpResponse):
-        return decision
+    found = _recording(request, decision_id)
+    if isinstance(found, HttpResponse):
+        return found
+    decision, closed = found
     sources, objects = _evidence_sources(decision)
     form = EvidenceForm(request.POST or None, sources=sources)
-    if request.method == "POST" and form.is_valid():
+    if closed:
+        _not_saved(form, closed)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         source = objects.get(data.get("source") or "")
         try:
@@ -507,8 +535,7 @@ def evidence(request: HttpRequest, decision_id: int) -> HttpResponse:
         except services.DecisionInvalid as exc:
             add_to_form(form, exc)
         except services.DecisionStateError as exc:
-            messages.error(request, str(exc))
-            return redirect("decisions:detail", decision_id=decision.pk)
+            _not_saved(form, str(exc))
         else:
             messages.success(request, gettext("Evidence added"))
             return redirect("decisions:evidence", decision_id=decision.pk)

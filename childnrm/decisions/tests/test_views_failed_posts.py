@@ -115,3 +115,33 @@ def test_a_meeting_attendee_id_that_is_not_a_number_is_not_found(client_as, name
     meeting = scheduled_meeting(SITE)
     response = client_as(Role.COORDINATOR).post(reverse(f"panels:{name}", args=[meeting.pk]), {field: posted})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "typed"),
+    [
+        ("section-act", {"act_finding": "found", "act_reasoning": "He was moved between towns by the group."}, None),
+        (
+            "evidence",
+            {"description": "The school's attendance record", "agency": "social_care", "supplied_by": "School"},
+            None,
+        ),
+    ],
+)
+def test_what_was_typed_after_the_chair_signed_off_is_shown_again_not_lost(client_as, name, data, typed):
+    """The coordinator types at the sitting while the chair signs the decision off: the post came back as a redirect
+    to the read-only record, and what was typed was gone. It is shown again, with why it was not saved."""
+    decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    coordinator = client_as(Role.COORDINATOR)
+    coordinator.get(url(name, decision))  # the form is open
+    client_as(Role.CHAIR).post(url("finalise", decision))
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.FINAL
+
+    refused = coordinator.post(url(name, decision), data)
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "There is a problem" in page
+    assert "It cannot be changed. What you entered has not been saved." in page
+    shown = data.get("act_reasoning") or data["description"]
+    assert shown.replace("'", "&#39;") in page
+    assert "<title>Error: " in page
