@@ -9,7 +9,9 @@ release show passes through here:
 - rounding: every shown count is rounded to the nearest `rounding` (totals from the true values);
 - rates only where the denominator is at least `min_denominator` ("[low]" otherwise), and not where the
   numerator, or what it leaves out of the denominator, is itself a small count (the rate and its
-  denominator would give the count back).
+  denominator would give the count back); a rate beside published counts is worked out from the published
+  (rounded) counts, and withheld where either is suppressed (`protect_published_rate`), since a rate of the
+  true counts would undo the rounding.
 
 Zero is shown as 0: knowing that nobody is in a group identifies nobody. The kit is the bottom layer and
 imports no other part of the service.
@@ -18,7 +20,7 @@ imports no other part of the service.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 CONFIDENTIAL = "[c]"  # ONS marker: suppressed to protect confidentiality
@@ -115,13 +117,8 @@ def protect_count(n: int | None, rules: DisclosureRules = DEFAULT_RULES) -> Cell
     return Cell(round_count(n, rules), False, "")
 
 
-def protect_rate(numerator: int, denominator: int, rules: DisclosureRules = DEFAULT_RULES) -> Cell:
-    """`numerator` as a percentage of `denominator` (1 dp), computed from the true counts.
-
-    Withheld ("[low]") when the denominator is below `min_denominator`, and ("[c]") when the numerator (or,
-    by default, the rest of the denominator) is a small count: the rate and the (rounded) denominator would
-    otherwise give that count back.
-    """
+def _withheld_rate(numerator: int, denominator: int, rules: DisclosureRules) -> Cell | None:
+    """The marker a rate of these true counts is withheld with, or None when it may be shown."""
     _check_count(numerator)
     _check_count(denominator)
     if numerator > denominator:
@@ -132,7 +129,64 @@ def protect_rate(numerator: int, denominator: int, rules: DisclosureRules = DEFA
         return Cell(None, True, LOW_BASE)
     if rules.is_small(numerator) or (rules.protect_rate_complement and rules.is_small(denominator - numerator)):
         return Cell(None, True, CONFIDENTIAL)
+    return None
+
+
+def protect_rate(numerator: int, denominator: int, rules: DisclosureRules = DEFAULT_RULES) -> Cell:
+    """`numerator` as a percentage of `denominator` (1 dp), computed from the true counts.
+
+    Withheld ("[low]") when the denominator is below `min_denominator`, and ("[c]") when the numerator (or,
+    by default, the rest of the denominator) is a small count: the rate and the (rounded) denominator would
+    otherwise give that count back.
+
+    A rate of the true counts undoes rounding: shown beside rounded counts (here, or in another period or
+    filtered view of the same table) it gives the true counts back (52.2% of a rounded 25 can only be 12 of
+    23). Wherever its numerator or denominator is published as a rounded count, use `protect_published_rate`.
+    """
+    withheld = _withheld_rate(numerator, denominator, rules)
+    if withheld is not None:
+        return withheld
     return Cell(round(100.0 * numerator / denominator, 1), False, "")
+
+
+def protect_published_rate(
+    numerator: int,
+    denominator: int,
+    rules: DisclosureRules = DEFAULT_RULES,
+    *,
+    shown_numerator: Cell | None = None,
+    shown_denominator: Cell | None = None,
+) -> Cell:
+    """`numerator` as a percentage of `denominator` (1 dp), computed from the published figures (ONS / GSS
+    practice: a rate of rounded counts is worked out from the rounded counts, so it says no more than they do).
+
+    The published figures are `shown_numerator` and `shown_denominator` as a table shows them (after secondary
+    suppression), or each count protected on its own when not given. The rate is withheld as `protect_rate`
+    withholds it (a base below `min_denominator` of true cases: "[low]"; a small numerator or complement:
+    "[c]"), and also whenever either published figure is suppressed. Any interval shown with the rate must be
+    worked out from the same published figures (`published_counts`).
+    """
+    withheld = _withheld_rate(numerator, denominator, rules)
+    if withheld is not None:
+        return withheld
+    top = shown_numerator if shown_numerator is not None else protect_count(numerator, rules)
+    bottom = shown_denominator if shown_denominator is not None else protect_count(denominator, rules)
+    if top.suppressed or bottom.suppressed:
+        return Cell(None, True, top.note if top.suppressed else bottom.note)
+    if not isinstance(top.value, int) or not isinstance(bottom.value, int) or bottom.value == 0:
+        return Cell(None, False, NOT_AVAILABLE)
+    if top.value > bottom.value:  # cannot happen with counts rounded alike; never show more than 100%
+        raise ValueError("A published rate's numerator cannot exceed its denominator.")
+    return Cell(round(100.0 * top.value / bottom.value, 1), False, "")
+
+
+def published_counts(numerator: Cell, denominator: Cell) -> tuple[int, int] | None:
+    """The published whole counts a rate (and its interval) may be worked out from, or None if either is withheld."""
+    if numerator.suppressed or denominator.suppressed:
+        return None
+    if not isinstance(numerator.value, int) or not isinstance(denominator.value, int) or denominator.value == 0:
+        return None
+    return numerator.value, denominator.value
 
 
 def protect_measure(value: float | None, base: int, rules: DisclosureRules = DEFAULT_RULES, *, places: int = 1) -> Cell:
@@ -176,19 +230,24 @@ class ProtectedTable:
         return sum(cell.suppressed for row in self.rows_with_totals() for cell in row)
 
 
-def _suppression_pattern(rows: Sequence[Sequence[int]], rules: DisclosureRules) -> list[list[bool]]:
+def _suppression_pattern(
+    rows: Sequence[Sequence[int]], rules: DisclosureRules, also: Iterable[tuple[int, int]] = ()
+) -> list[list[bool]]:
     """Which cells of the table extended with its totals (last row and column) to suppress.
 
     Every line of the extended table (a body row with its row total, a column with its column total, the
     column of row totals with the grand total, and the row of column totals with the grand total) adds
     up, so one suppressed figure alone in a line could be worked out by subtraction. While some line
     holds exactly one, the smallest other figure in it is suppressed too (a non-zero one first: a
-    suppressed zero protects as well but reads oddly), until no line holds exactly one.
+    suppressed zero protects as well but reads oddly), until no line holds exactly one. `also`: cells
+    (of the extended table) to suppress from the start, as another table suppressed the same counts.
     """
     n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
     values = [[*row, sum(row)] for row in rows]
     values.append([*(sum(row[j] for row in rows) for j in range(n_cols)), sum(sum(row) for row in rows)])
     hidden = [[rules.is_small(v) for v in line] for line in values]
+    for i, j in also:
+        hidden[i][j] = True
     lines: list[list[tuple[int, int]]] = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
     lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
 
@@ -211,12 +270,19 @@ def _suppression_pattern(rows: Sequence[Sequence[int]], rules: DisclosureRules) 
 
 
 def protect_table(
-    rows: list[list[int]], rules: DisclosureRules = DEFAULT_RULES, *, with_totals: bool = True
+    rows: list[list[int]],
+    rules: DisclosureRules = DEFAULT_RULES,
+    *,
+    with_totals: bool = True,
+    suppressed: Iterable[tuple[int, int]] = (),
 ) -> ProtectedTable:
     """A table of true counts, protected: primary and secondary suppression, then rounding.
 
     Secondary suppression runs against the row and column totals even when they are not returned
     (`with_totals=False`): the same totals are usually published in another table of the release.
+    `suppressed` names cells to suppress whatever their value, as (row, column) of the table with its
+    totals (row `len(rows)` the totals row, column `len(rows[0])` the totals column): counts another
+    table of the release suppressed, so that the two show them alike.
     """
     for row in rows:
         if len(row) != len(rows[0]):
@@ -225,8 +291,12 @@ def protect_table(
             _check_count(n)
     if not rows or not rows[0]:
         return ProtectedTable(cells=[[] for _ in rows], rules=rules)
-    hidden = _suppression_pattern(rows, rules)
     n_rows, n_cols = len(rows), len(rows[0])
+    also = list(suppressed)
+    for i, j in also:
+        if not (0 <= i <= n_rows and 0 <= j <= n_cols):
+            raise ValueError(f"No cell ({i}, {j}) in a table of {n_rows} rows and {n_cols} columns with its totals.")
+    hidden = _suppression_pattern(rows, rules, also)
 
     def shown(n: int, suppress: bool) -> Cell:
         return Cell(None, True, CONFIDENTIAL) if suppress else Cell(round_count(n, rules), False, "")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from childnrm.kit.disclosure import Cell, DisclosureRules, protect_count, protect_measure, protect_rate
+from childnrm.kit.disclosure import Cell, DisclosureRules, protect_count, protect_measure, protect_published_rate
 from childnrm.statistics.selectors import StatisticsFilters
 from childnrm.statistics.tables import StatRow, StatTable
 
@@ -214,7 +214,8 @@ def consistency_table(
         n = len(mine)
         positives = int(mine["rg_positive"].eq(True).sum())
         effect = by_site.get(site)
-        observed = protect_rate(positives, n, rules)
+        count = protect_count(n, rules)
+        observed = protect_published_rate(positives, n, rules, shown_denominator=count)
         if effect is None:
             rest: tuple[Cell, ...] = (Cell(None, False, "[x]"),) * 4 + (Cell(None, False, "Not in the model"),)
         else:
@@ -225,7 +226,7 @@ def consistency_table(
                 protect_measure(effect.upper, n, rules, places=2),
                 Cell(None, False, WORTH_DISCUSSING if effect.flagged else NO_FLAG),
             )
-        rows.append(StatRow((site,), (protect_count(n, rules), observed, *rest)))
+        rows.append(StatRow((site,), (count, observed, *rest)))
     notes = [CAVEAT]
     if model.fitted:
         notes.append(

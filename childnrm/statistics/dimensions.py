@@ -102,6 +102,30 @@ def age_band(age: int | None) -> str:
     return "18 or over"
 
 
+# Age at exploitation, in the Home Office's groups: the published child figures are those exploited as children.
+CHILD = "Child (17 or under)"
+ADULT = "Adult (18 or over)"
+AGES_AT_EXPLOITATION = [CHILD, ADULT, NOT_KNOWN]
+
+
+def exploited_as(age_at_exploitation: int | None, age_at_referral: int | None) -> str:
+    """Child, adult or not known at exploitation: the age the referral records for when the exploitation started,
+    or, where none is recorded, a child when under 18 at referral (the exploitation began before the referral, so
+    they were a child then). Without either the age is not known: the Home Office counts those apart from
+    children, and so do the child tables."""
+    if age_at_exploitation is not None and age_at_exploitation >= 0:
+        return CHILD if age_at_exploitation < 18 else ADULT
+    if age_at_referral is not None and 0 <= age_at_referral < 18:
+        return CHILD
+    return NOT_KNOWN
+
+
+# The county lines flag a referral of criminal exploitation may carry.
+COUNTY_LINES = "Flagged as county lines"
+NOT_COUNTY_LINES = "Not flagged as county lines"
+COUNTY_LINES_FLAGS = [COUNTY_LINES, NOT_COUNTY_LINES]
+
+
 def age_on(born: date, day: date) -> int:
     """Whole years of age on `day`."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -140,7 +164,8 @@ def nationality_group(codes: list[str] | None) -> str:
     return "UK national" if codes[0] == "GB" else "Other nationality"
 
 
-# Exploitation types in the Home Office's words and order: a combination is written "Sexual & Criminal".
+# Exploitation types in the Home Office's words and order: a combination of two is written "Sexual & Criminal",
+# of more with commas and a last "&", "Sexual, Labour & Criminal" (as nrm_referrals_*_2023_q4.csv write them).
 _EXPLOITATION_WORDS = {
     ExploitationType.SEXUAL: "Sexual",
     ExploitationType.LABOUR: "Labour",
@@ -150,14 +175,19 @@ _EXPLOITATION_WORDS = {
     ExploitationType.OTHER: "Other",
 }
 _EXPLOITATION_ORDER = list(_EXPLOITATION_WORDS)
+EXPLOITATION_WORDS = tuple(_EXPLOITATION_WORDS.values())
 
 
 def exploitation_label(types: list[str] | None) -> str:
-    """ "Criminal", "Sexual & Criminal", or "Not specified or unknown", as the published tables write them."""
+    """ "Criminal", "Sexual & Criminal", "Sexual, Labour & Criminal" or "Not specified or unknown", as the published
+    tables write them."""
     known = sorted({t for t in (types or []) if t in _EXPLOITATION_WORDS}, key=lambda t: _EXPLOITATION_ORDER.index(t))
     if not known:
         return NOT_KNOWN
-    return " & ".join(_EXPLOITATION_WORDS[t] for t in known)
+    names = [_EXPLOITATION_WORDS[t] for t in known]
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} & {names[-1]}"
 
 
 def exploitation_group(types: list[str] | None) -> str:

@@ -12,7 +12,14 @@ from datetime import date
 
 import pandas as pd
 
-from childnrm.kit.disclosure import Cell, DisclosureRules, protect_count, protect_measure, protect_rate, protect_table
+from childnrm.kit.disclosure import (
+    Cell,
+    DisclosureRules,
+    protect_count,
+    protect_measure,
+    protect_published_rate,
+    protect_table,
+)
 from childnrm.statistics.dimensions import NOT_KNOWN
 from childnrm.statistics.measures import time_summary
 from childnrm.statistics.selectors import PilotData, StatisticsFilters, plan_agreed_at_sitting
@@ -87,9 +94,7 @@ def plans_at_sitting(data: PilotData, filters: StatisticsFilters, rules: Disclos
     assert protected.row_totals is not None
     rows = []
     for (name, _), (yes, no), cells, total in zip(groups, counts, protected.cells, protected.row_totals, strict=True):
-        rate = protect_rate(yes, yes + no, rules)
-        if cells[0].suppressed or total.suppressed:
-            rate = Cell(None, True, cells[0].note or total.note)
+        rate = protect_published_rate(yes, yes + no, rules, shown_numerator=cells[0], shown_denominator=total)
         rows.append(StatRow((PANEL, name), (total, cells[0], rate)))
     rows.append(StatRow((SCA, "Decisions reported by the SCA"), (NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE)))
     return StatTable(
@@ -129,9 +134,7 @@ def actions_on_time(data: PilotData, filters: StatisticsFilters, rules: Disclosu
     assert protected.row_totals is not None
     rows = []
     for name, raw, cells, total in zip((PANEL, SCA), counts, protected.cells, protected.row_totals, strict=True):
-        rate = protect_rate(raw[0], sum(raw), rules)
-        if cells[0].suppressed or total.suppressed:
-            rate = Cell(None, True, cells[0].note or total.note)
+        rate = protect_published_rate(raw[0], sum(raw), rules, shown_numerator=cells[0], shown_denominator=total)
         rows.append(StatRow((name,), (total, *cells, rate)))
     return StatTable(
         key="pilot_actions_on_time",
@@ -186,9 +189,10 @@ def outcomes_at_review_points(data: PilotData, filters: StatisticsFilters, rules
             recorded = mine[mine["recorded"]]
             rates = []
             for column, _ in REVIEW_MEASURES:
-                rate = protect_rate(int(recorded[column].sum()), len(recorded), rules)
-                if cells[0].suppressed:
-                    rate = Cell(None, True, cells[0].note)
+                # Out of the reviews recorded, as shown; the count of the measure is rounded on its own.
+                rate = protect_published_rate(
+                    int(recorded[column].sum()), len(recorded), rules, shown_denominator=cells[0]
+                )
                 rates.append(rate)
             rows.append(StatRow(key, (total, cells[0], *rates)))
     return StatTable(
@@ -240,9 +244,9 @@ def after_the_decision(data: PilotData, filters: StatisticsFilters, rules: Discl
             assert table.row_totals is not None
             if not cells:
                 cells.append(table.row_totals[i])
-            rate = protect_rate(m[i][0], sum(m[i]), rules)
-            if table.cells[i][0].suppressed or table.row_totals[i].suppressed:
-                rate = Cell(None, True, table.cells[i][0].note or table.row_totals[i].note)
+            rate = protect_published_rate(
+                m[i][0], sum(m[i]), rules, shown_numerator=table.cells[i][0], shown_denominator=table.row_totals[i]
+            )
             cells += [table.cells[i][0], rate]
         rows.append(StatRow((name,), tuple(cells)))
     return StatTable(

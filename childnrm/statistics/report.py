@@ -50,11 +50,12 @@ def site_names(filters: StatisticsFilters) -> list[str]:
 def build(
     filters: StatisticsFilters, rules: DisclosureRules = DEFAULT_RULES, *, sections: tuple[str, ...] = SECTIONS
 ) -> Release:
-    cases = selectors.case_frame(filters)
+    all_ages = selectors.case_frame(filters)
+    cases = selectors.children(all_ages)  # every table but the one by age at exploitation counts children
     names = site_names(filters)
     tables: list[StatTable] = []
     if "nrm" in sections:
-        tables += nrm_tables(cases, filters, rules, names)
+        tables += nrm_tables(cases, filters, rules, names, all_ages=all_ages)
     if "disproportionality" in sections:
         tables += disproportionality_tables(cases, filters, rules, selectors.review_flags(filters))
     if "pilot" in sections:
@@ -77,7 +78,7 @@ def home_office_return(
     same table builders as the published tables and protected the same way. `filters` names one quarter;
     `cases`, a case frame already read for the same sites up to that quarter (the release's), saves a read."""
     if cases is None:
-        cases = selectors.case_frame(filters)
+        cases = selectors.children(selectors.case_frame(filters))
     handed = selectors.sca_reported_decisions(selectors.referrals_in_scope(filters).values("pk"))[0]
     handed = handed[handed["referral_id"].isin(set(cases["referral_id"]))]
     quarter = filters.last
@@ -225,20 +226,27 @@ def methodology(
         "",
         "## What is counted",
         "",
+        "- **Children**: as in the Home Office's tables, those exploited when 17 or under: the age the referral "
+        "records for when the exploitation started or, where none is recorded, under 18 when referred (the "
+        "exploitation began before the referral). Referrals with neither age known are counted only in the table "
+        "of referrals by age at exploitation (child, adult, not known), which counts every referral; every other "
+        "table counts children.",
         "- **Referrals**: referrals of children submitted to a panel, in the quarter they were submitted (UK time). "
         "Categories follow the Home Office's published NRM tables: gender (the sex recorded at referral), "
         "nationality (the first recorded), exploitation type (combinations written as in the published tables, "
-        'e.g. "Sexual & Criminal"), location of exploitation and first-responder type.',
+        'e.g. "Sexual & Criminal", "Sexual, Labour & Criminal"), location of exploitation, first-responder type '
+        "and the county lines flag.",
         "- **Decisions**: the panel's reasonable grounds (RG) and conclusive grounds (CG) decisions, counted in the "
         "quarter the panel first made them, with the outcome that stands now (after any correction or "
-        "reconsideration).",
+        "reconsideration). The day a decision was first made is the first decision's, as its corrections last "
+        "put it; a reconsideration does not change it.",
         "- **Times**: calendar days from the referral's submission to the panel's first decision. Medians and "
         "quartiles by linear interpolation between the ordered times (Hyndman and Fan type 7); the mean is the "
         "arithmetic mean.",
         "- **Equality monitoring**: shares of referrals and positive decision and outcome rates by ethnic group "
         "(ONS 2021 top-level groups, as recorded on the referral), nationality, gender and age at referral, with "
-        "95% intervals by the Wilson score method from unrounded counts. Ethnicity is not published nationally; "
-        "these figures are the panels' own.",
+        "95% intervals by the Wilson score method, worked out from the rounded counts as shown. Ethnicity is not "
+        "published nationally; these figures are the panels' own.",
         "- **Pilot evaluation**: the panel's cases beside cases handed to the Single Competent Authority (SCA): "
         "decision times, plans agreed at the sitting, plan actions done on time, outcome reviews at each review "
         "point, re-referral and missing episodes after the decision, and the cost of the panel's work.",
@@ -254,7 +262,10 @@ def methodology(
         f"base {rules.min_denominator} for rates and averages. Secondary suppression: in every row and column of a "
         "table, with its total, either no figure or at least two are suppressed, so no total lets a suppressed count "
         "be worked out. Totals are computed from the unrounded counts and then rounded, so rows may not add up "
-        "exactly. Rates and intervals are computed from unrounded counts.",
+        "exactly. Rates and intervals are worked out from the counts as published (after rounding), and withheld "
+        "where either count is suppressed: a rate of the unrounded counts would give them back, for instance by "
+        "setting one period against a longer one. The consistency model's adjusted rates and odds ratios are "
+        "model estimates from the unrounded data, shown only for sites with enough decisions.",
         "",
         "Markers: `[c]` suppressed to protect confidentiality; `[low]` based on too few cases to show; `[x]` not "
         "available or not applicable.",

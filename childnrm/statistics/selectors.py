@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
-from childnrm.decisions.models import Decision, DecisionStatus, Outcome, PlanBasis, Stage
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome, PlanBasis, Stage
 from childnrm.handovers.models import CaseTransfer, TransferDestination
 from childnrm.outcomes.models import Answer, Exploitation, MissingEpisode, Occupation, OutcomeReview, PlacementStability
 from childnrm.people.selectors import linked_groups
@@ -125,13 +125,19 @@ CASE_FIELDS: tuple[tuple[str, str], ...] = (
     ("exploitation_types", "exploitation_types"),
     ("exploitation_location", "exploitation_location"),
     ("organisation_type", "referrer_organisation__type"),
+    ("age_at_exploitation", "age_at_exploitation"),
+    ("county_lines", "county_lines"),
 )
 CASE_COLUMNS = [column for column, _ in CASE_FIELDS]
 
 
 def referrals_in_scope(filters: StatisticsFilters):
     """The submitted referrals of the chosen sites that the filters the database can apply keep: submitted
-    before the period ends (earlier referrals count in the decision tables when decided in the period)."""
+    before the period ends (earlier referrals count in the decision tables when decided in the period).
+
+    Of every age at exploitation: whether a referral is of someone exploited as a child is worked out in the case
+    frame (`exploited_as`, from the age at exploitation or at referral), and the child tables keep only those
+    (`children`)."""
     qs = Referral.objects.filter(
         site_id__in=filters.site_ids,
         submitted_at__isnull=False,
@@ -181,8 +187,9 @@ def _fetched(queryset: Any, *, json_columns: tuple[int, ...] = ()) -> list[tuple
 def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     """One row per referral in scope, with its categories and its reasonable and conclusive grounds decisions.
 
-    A decision is dated by its first final version (when the panel decided) and has the outcome that stands
-    now (a correction or reconsideration may have changed it).
+    A decision is dated by the day the panel first made it (its first version's day, as corrections of it last put
+    it; a reconsideration leaves it) and has the outcome that stands now (a correction or reconsideration may
+    have changed it).
     """
     rows = _fetched(
         referrals_in_scope(filters).values_list(*(field for _, field in CASE_FIELDS)),
@@ -195,7 +202,13 @@ def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     frame["referred_on"] = _local_dates(frame["submitted_at"])
     frame["quarter"] = _quarter_codes(frame["referred_on"])
     frame["gender"] = frame["sex"].map(dim.gender_label).fillna(dim.NOT_KNOWN)
-    frame["age_band"] = _age_bands(frame)
+    age = _ages(frame)
+    bands = {a: dim.age_band(a) for a in range(0, 30)}
+    frame["age_band"] = age.map(lambda a: dim.NOT_KNOWN if pd.isna(a) else bands.get(int(a)) or dim.age_band(int(a)))
+    at_exploitation = pd.to_numeric(frame["age_at_exploitation"], errors="coerce")
+    frame["exploited_as"] = _exploited_as(at_exploitation, age)
+    frame["county_lines"] = frame["county_lines"].fillna(False).astype(bool)
+    frame["county_lines_flag"] = frame["county_lines"].map({True: dim.COUNTY_LINES, False: dim.NOT_COUNTY_LINES})
     frame["nationality"] = _cached_map(frame["nationalities"], dim.nationality_label)
     frame["nationality_code"] = frame["nationalities"].map(lambda codes: codes[0] if codes else "unknown")
     frame["nationality_group"] = _cached_map(frame["nationalities"], dim.nationality_group)
@@ -207,7 +220,15 @@ def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     frame = _apply_frame_filters(frame, filters)
     frame = _with_decisions(frame, filters)
     return frame.drop(
-        columns=["sex", "nationalities", "ethnicity", "date_of_birth", "estimated_age_years", "submitted_at"]
+        columns=[
+            "sex",
+            "nationalities",
+            "ethnicity",
+            "date_of_birth",
+            "estimated_age_years",
+            "submitted_at",
+            "age_at_exploitation",
+        ]
     ).reset_index(drop=True)
 
 
@@ -221,15 +242,28 @@ def _quarter_codes(days: pd.Series) -> pd.Series:
     return keys.map(labels).astype(object).where(days.notna(), None)
 
 
-def _age_bands(frame: pd.DataFrame) -> pd.Series:
-    """Age at referral in bands, from the date of birth (or the estimated age when no date is given)."""
+def _ages(frame: pd.DataFrame) -> pd.Series:
+    """Age at referral in whole years, from the date of birth (or the estimated age when no date is given)."""
     born = _as_days(frame["date_of_birth"])
     on = frame["referred_on"]
     before_birthday = (on.dt.month < born.dt.month) | ((on.dt.month == born.dt.month) & (on.dt.day < born.dt.day))
     age = on.dt.year - born.dt.year - before_birthday.astype("int64")
-    age = age.where(born.notna(), pd.to_numeric(frame["estimated_age_years"], errors="coerce"))
-    bands = {a: dim.age_band(a) for a in range(0, 30)}
-    return age.map(lambda a: dim.NOT_KNOWN if pd.isna(a) else bands.get(int(a)) or dim.age_band(int(a)))
+    return age.where(born.notna(), pd.to_numeric(frame["estimated_age_years"], errors="coerce"))
+
+
+def _exploited_as(at_exploitation: pd.Series, at_referral: pd.Series) -> pd.Series:
+    """`dimensions.exploited_as` of each referral, vectorised (a release reads every referral)."""
+    recorded = at_exploitation.notna() & at_exploitation.ge(0)
+    groups = pd.Series(dim.NOT_KNOWN, index=at_exploitation.index, dtype=object)
+    groups[recorded & at_exploitation.lt(18)] = dim.CHILD
+    groups[recorded & at_exploitation.ge(18)] = dim.ADULT
+    groups[~recorded & at_referral.ge(0) & at_referral.lt(18)] = dim.CHILD
+    return groups
+
+
+def children(frame: pd.DataFrame) -> pd.DataFrame:
+    """The referrals of those exploited as children (`dimensions.exploited_as`): what the child tables count."""
+    return frame[frame["exploited_as"] == dim.CHILD]
 
 
 def _apply_frame_filters(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataFrame:
@@ -253,21 +287,43 @@ def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataF
                 referral_id__in=referrals_in_scope(filters).values("pk"),
                 status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
             ).values_list(
-                "referral_id", "stage", "status", "version", "outcome", "decided_on", "meeting_id", "plan_basis"
+                "referral_id",
+                "stage",
+                "status",
+                "version",
+                "kind",
+                "outcome",
+                "decided_on",
+                "meeting_id",
+                "plan_basis",
             )
         ),
-        columns=["referral_id", "stage", "status", "version", "outcome", "decided_on", "meeting_id", "plan_basis"],
+        columns=[
+            "referral_id",
+            "stage",
+            "status",
+            "version",
+            "kind",
+            "outcome",
+            "decided_on",
+            "meeting_id",
+            "plan_basis",
+        ],
     )
     decisions["decided_on"] = _as_days(decisions["decided_on"])
     for stage, prefix in ((Stage.REASONABLE_GROUNDS, "rg"), (Stage.CONCLUSIVE_GROUNDS, "cg")):
-        of_stage = decisions[decisions["stage"] == stage]
-        first = (
-            of_stage.sort_values(["referral_id", "decided_on", "version"])
-            .drop_duplicates("referral_id")
-            .set_index("referral_id")
+        of_stage = decisions[decisions["stage"] == stage].sort_values(["referral_id", "version"])
+        first = of_stage.drop_duplicates("referral_id").set_index("referral_id")
+        # The day the panel first made the decision: the first decision's, as its corrections last put it (a
+        # correction may correct the date). A reconsideration is a decision made again: it and every version
+        # after it (its own corrections) leave that day as it was.
+        reconsidered = (
+            of_stage["kind"].eq(DecisionKind.RECONSIDERATION).astype(int).groupby(of_stage["referral_id"]).cummax()
         )
+        made = of_stage[reconsidered.eq(0)].drop_duplicates("referral_id", keep="last").set_index("referral_id")
+        made_on = made["decided_on"].reindex(first.index).fillna(first["decided_on"])
         standing = of_stage[of_stage["status"] == DecisionStatus.FINAL].set_index("referral_id")["outcome"]
-        frame[f"{prefix}_on"] = frame["referral_id"].map(first["decided_on"])
+        frame[f"{prefix}_on"] = frame["referral_id"].map(made_on)
         frame[f"{prefix}_positive"] = frame["referral_id"].map(standing == Outcome.POSITIVE)
         frame[f"{prefix}_meeting_id"] = frame["referral_id"].map(first["meeting_id"])
         frame[f"{prefix}_plan_basis"] = frame["referral_id"].map(first["plan_basis"]).fillna("")

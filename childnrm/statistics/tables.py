@@ -1,7 +1,7 @@
 """The statistics tables, counted from the case frames and protected before anything shows them.
 
 Every figure a table holds is a `kit.disclosure.Cell`: counts are suppressed and rounded with
-`protect_table` (primary and secondary suppression against the table's totals), rates with `protect_rate`,
+`protect_table` (primary and secondary suppression against the table's totals), rates with `protect_published_rate`,
 times and averages with `protect_measure`. A table never holds a true small count, so whatever draws it (a
 page, a chart, a download, the release) cannot show one.
 """
@@ -19,8 +19,9 @@ from childnrm.kit.disclosure import (
     Cell,
     DisclosureRules,
     protect_measure,
-    protect_rate,
+    protect_published_rate,
     protect_table,
+    published_counts,
 )
 from childnrm.statistics import dimensions as dim
 from childnrm.statistics.measures import time_summary, wilson_interval
@@ -147,20 +148,31 @@ def _in_period(frame: pd.DataFrame, quarter_column: str, filters: StatisticsFilt
 # --- NRM tables in the Home Office's layout -----------------------------------------------------------------
 
 QUARTER_HEADERS = ("Year", "Quarter")
+CHILDREN_NOTE = (
+    "Children: those exploited when 17 or under, as the Home Office counts them. The age recorded for when the "
+    "exploitation started, or, where none is recorded, under 18 when referred (the exploitation began before the "
+    "referral). Referrals with neither age known are not counted here: see referrals by age at exploitation."
+)
 
 
 def referrals_by_quarter(
     cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, by: str
 ) -> StatTable:
-    """Referrals received in each quarter, by location of exploitation, exploitation type or gender."""
+    """Referrals of children received in each quarter, by location of exploitation, exploitation type, gender or
+    county lines flag (`cases`: the children's referrals, `selectors.children`)."""
     referred = _in_period(cases, "quarter", filters)
     codes = [q.code for q in filters.quarters]
     if by == "location":
         values, column, name = dim.LOCATIONS, "location", "location of exploitation"
     elif by == "gender":
         values, column, name = dim.GENDERS, "gender", "gender"
+    elif by == "county_lines":
+        values, column, name = dim.COUNTY_LINES_FLAGS, "county_lines_flag", "county lines flag"
     else:
         values, column, name = _exploitation_columns(referred), "exploitation", "exploitation type"
+    notes = ["Counted in the quarter the referral was submitted.", CHILDREN_NOTE]
+    if by == "county_lines":
+        notes.append("Flagged by the first responder on the referral: county lines is a form of criminal exploitation.")
     return count_table(
         key=f"referrals_by_quarter_{by}",
         title=f"Referrals of children by quarter and {name}",
@@ -169,8 +181,42 @@ def referrals_by_quarter(
         value_headers=values,
         counts=crosstab(referred, "quarter", column, codes, values),
         rules=rules,
-        notes=("Counted in the quarter the referral was submitted.",),
+        notes=tuple(notes),
         chart="referrals_by_quarter" if by == "location" else "",
+    )
+
+
+def referrals_by_age_at_exploitation(
+    all_ages: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, children: StatTable
+) -> StatTable:
+    """Referrals of every age received in each quarter, by age at exploitation (child, adult, not known), as the
+    Home Office publishes them. The child column is the child tables' total column (`children`, a referrals-by-
+    quarter table): each count it suppressed is suppressed here too, so the two cannot be set against each other."""
+    referred = _in_period(all_ages, "quarter", filters)
+    codes = [q.code for q in filters.quarters]
+    values = dim.AGES_AT_EXPLOITATION
+    child_column = [row.cells[-1] for row in children.rows]  # each quarter's total, then the grand total
+    suppressed = [(i, 0) for i, cell in enumerate(child_column) if cell.suppressed]
+    counts = crosstab(referred, "quarter", "exploited_as", codes, values)
+    protected = protect_table(counts, rules, suppressed=suppressed) if counts else None
+    rows: list[StatRow] = []
+    if protected is not None and protected.row_totals is not None and protected.column_totals is not None:
+        for labels, cells, total in zip(_quarter_labels(filters), protected.cells, protected.row_totals, strict=True):
+            rows.append(StatRow(labels, (*cells, total)))
+        assert protected.grand_total is not None
+        rows.append(StatRow(("Total", ""), (*protected.column_totals, protected.grand_total), total=True))
+    return StatTable(
+        key="referrals_by_quarter_age_at_exploitation",
+        title="Referrals by quarter and age at exploitation",
+        label_headers=QUARTER_HEADERS,
+        value_headers=(*values, "Total"),
+        rows=tuple(rows),
+        notes=(
+            "Counted in the quarter the referral was submitted.",
+            "Age at exploitation: the age recorded for when the exploitation started, or, where none is recorded, "
+            "a child when under 18 at referral; not known when neither age is known. Only children are counted in "
+            "the other tables.",
+        ),
     )
 
 
@@ -203,6 +249,7 @@ def decisions_by_quarter(
         notes=(
             f"Counted in the quarter the panel first made the {words} decision, with the outcome that stands now "
             "(after any correction or reconsideration).",
+            CHILDREN_NOTE,
         ),
         chart=f"{stage}_decisions_by_quarter",
     )
@@ -261,6 +308,7 @@ def referrals_by_responder(cases: pd.DataFrame, filters: StatisticsFilters, rule
         value_headers=columns,
         counts=crosstab(referred, "first_responder_type", "exploitation", dim.FIRST_RESPONDER_TYPES, columns),
         rules=rules,
+        notes=(CHILDREN_NOTE,),
     )
 
 
@@ -276,7 +324,7 @@ def referrals_by_nationality(cases: pd.DataFrame, filters: StatisticsFilters, ru
         value_headers=dim.GENDERS,
         counts=crosstab(referred, "nationality", "gender", nationalities, dim.GENDERS),
         rules=rules,
-        notes=("The first nationality recorded on the referral.",),
+        notes=("The first nationality recorded on the referral.", CHILDREN_NOTE),
     )
 
 
@@ -311,14 +359,27 @@ def decisions_by_site(
 
 
 def nrm_tables(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    site_names: list[str],
+    *,
+    all_ages: pd.DataFrame | None = None,
 ) -> list[StatTable]:
+    """The NRM tables of the children's referrals (`cases`), and, given the referrals of every age (`all_ages`),
+    the referrals by age at exploitation."""
     rg = decisions_by_quarter(cases, filters, rules, stage="rg")
     cg = decisions_by_quarter(cases, filters, rules, stage="cg")
+    location = referrals_by_quarter(cases, filters, rules, by="location")
+    by_age = (
+        [referrals_by_age_at_exploitation(all_ages, filters, rules, children=location)] if all_ages is not None else []
+    )
     return [
-        referrals_by_quarter(cases, filters, rules, by="location"),
+        *by_age,
+        location,
         referrals_by_quarter(cases, filters, rules, by="exploitation"),
         referrals_by_quarter(cases, filters, rules, by="gender"),
+        referrals_by_quarter(cases, filters, rules, by="county_lines"),
         referrals_by_responder(cases, filters, rules),
         referrals_by_nationality(cases, filters, rules),
         rg,
@@ -354,8 +415,8 @@ def disproportionality_table(
 
     `reviewed` holds, per child, whether any recorded outcome review reports going missing or further
     exploitation (known or suspected). Counts in each measure are protected as a table of groups by "had it"
-    and "did not" (so the denominators are its row totals); a rate is shown only where protect_rate allows and
-    neither of its counts was suppressed.
+    and "did not" (so the denominators are its row totals); a rate and its interval are worked out from those
+    protected counts (protect_published_rate), and shown only where neither was suppressed.
     """
     column, heading, groups = DISPROPORTIONALITY_DIMENSIONS[by]
     referred = _in_period(cases, "quarter", filters)
@@ -397,7 +458,8 @@ def disproportionality_table(
             "the decisions made in the period. Outcomes: out of the children decided in the period with at least "
             "one outcome review recorded, whether any review reported it (further exploitation: known or "
             "suspected).",
-            "95% intervals by the Wilson score method, computed from the unrounded counts.",
+            "Rates and intervals (95%, Wilson score method) are worked out from the counts as shown, after rounding, "
+            "so that they give back no more than the counts do.",
             "A referral rate per head of population needs the site's child population by group, which the service "
             "does not hold: the share of referrals is shown instead, to compare with local population figures.",
         ),
@@ -429,10 +491,10 @@ def _measure_rows(measure: Measure, groups: list[str], rules: DisclosureRules) -
         ]
     rows = []
     for group, (hit_cell, base_cell, hit, base) in zip(groups, pairs, strict=True):
-        rate = protect_rate(hit, base, rules)
-        if not rate.suppressed and (hit_cell.suppressed or base_cell.suppressed):
-            rate = Cell(None, True, hit_cell.note or base_cell.note)
-        interval = wilson_interval(hit, base) if rate.value is not None else None
+        # From the counts as shown: a rate or interval of the true counts would undo their rounding (ADR 0019).
+        rate = protect_published_rate(hit, base, rules, shown_numerator=hit_cell, shown_denominator=base_cell)
+        shown = published_counts(hit_cell, base_cell) if rate.value is not None else None
+        interval = wilson_interval(*shown) if shown is not None else None
         lower, upper = (Cell(round(interval[0], 1)), Cell(round(interval[1], 1))) if interval else (rate, rate)
         rows.append(StatRow((group, measure.name), (hit_cell, base_cell, rate, lower, upper)))
     return rows

@@ -117,9 +117,11 @@ def consistency(request: HttpRequest) -> HttpResponse:
 
 
 TABLE_SECTIONS = {
+    "referrals_by_quarter_age_at_exploitation": "nrm",
     "referrals_by_quarter_location": "nrm",
     "referrals_by_quarter_exploitation": "nrm",
     "referrals_by_quarter_gender": "nrm",
+    "referrals_by_quarter_county_lines": "nrm",
     "referrals_by_first_responder": "nrm",
     "referrals_by_nationality": "nrm",
     "rg_decisions_by_quarter": "nrm",

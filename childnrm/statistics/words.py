@@ -24,10 +24,15 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from childnrm.kit import i18n
 from childnrm.kit.disclosure import CONFIDENTIAL, LOW_BASE, Cell, DisclosureRules
+from childnrm.statistics import dimensions as dim
 from childnrm.statistics.tables import StatRow, StatTable
 
 # The categories (dimensions.py): the Home Office's words, and the groupings of the equality monitoring.
 CATEGORIES = (
+    gettext_noop("Child (17 or under)"),
+    gettext_noop("Adult (18 or over)"),
+    gettext_noop("Flagged as county lines"),
+    gettext_noop("Not flagged as county lines"),
     gettext_noop("Not specified or unknown"),
     gettext_noop("Female"),
     gettext_noop("Male"),
@@ -71,6 +76,8 @@ TITLES = (
     gettext_noop("Referrals of children by quarter and location of exploitation"),
     gettext_noop("Referrals of children by quarter and exploitation type"),
     gettext_noop("Referrals of children by quarter and gender"),
+    gettext_noop("Referrals of children by quarter and county lines flag"),
+    gettext_noop("Referrals by quarter and age at exploitation"),
     gettext_noop("Referrals of children by first responder type and exploitation type"),
     gettext_noop("Referrals of children by nationality and gender"),
     gettext_noop("Reasonable grounds decisions by quarter"),
@@ -185,12 +192,26 @@ NOTES = (
     gettext_noop("Quartiles and medians by linear interpolation between the ordered times (Hyndman and Fan type 7)."),
     gettext_noop("The first nationality recorded on the referral."),
     gettext_noop(
+        "Children: those exploited when 17 or under, as the Home Office counts them. The age recorded for when the "
+        "exploitation started, or, where none is recorded, under 18 when referred (the exploitation began before the "
+        "referral). Referrals with neither age known are not counted here: see referrals by age at exploitation."
+    ),
+    gettext_noop(
+        "Age at exploitation: the age recorded for when the exploitation started, or, where none is recorded, "
+        "a child when under 18 at referral; not known when neither age is known. Only children are counted in "
+        "the other tables."
+    ),
+    gettext_noop("Flagged by the first responder on the referral: county lines is a form of criminal exploitation."),
+    gettext_noop(
         "Share of referrals: the group's referrals out of all referrals in the period. Positive rates: out of the "
         "decisions made in the period. Outcomes: out of the children decided in the period with at least one "
         "outcome review recorded, whether any review reported it (further exploitation: known or suspected)."
     ),
     # xgettext:no-python-format
-    gettext_noop("95% intervals by the Wilson score method, computed from the unrounded counts."),
+    gettext_noop(
+        "Rates and intervals (95%, Wilson score method) are worked out from the counts as shown, after rounding, so "
+        "that they give back no more than the counts do."
+    ),
     gettext_noop(
         "A referral rate per head of population needs the site's child population by group, which the service "
         "does not hold: the share of referrals is shown instead, to compare with local population figures."
@@ -257,6 +278,8 @@ PATTERNS = (
     gettext_noop("%(count)s months"),
     gettext_noop("%(year)s Q%(number)s"),
     gettext_noop("%(first)s & %(second)s"),
+    # Only between the types of an exploitation combination ("Sexual, Labour & Criminal"): `_combination`.
+    gettext_noop("%(first)s, %(second)s"),
 )
 
 
@@ -288,6 +311,9 @@ def say(text: str) -> str:
     if translated != text:
         return translated
     if any(ch.isalpha() for ch in text):
+        combination = _combination(text)
+        if combination is not None:
+            return combination
         for msgid in PATTERNS:
             if "%(" not in msgid:
                 continue
@@ -298,6 +324,24 @@ def say(text: str) -> str:
             _COUNTRIES = _country_welsh()
         return _COUNTRIES.get(text, text)
     return text
+
+
+_SERIES = re.compile(r", | & ")
+
+
+def _combination(text: str) -> str | None:
+    """A combination of three or more exploitation types ("Sexual, Labour & Criminal") in the page's language, or
+    None when `text` is not one (a comma elsewhere is left to the other patterns)."""
+    names = _SERIES.split(text)
+    if len(names) < 3 or not all(name in dim.EXPLOITATION_WORDS for name in names):
+        return None
+    *first, last = names
+    if text != f"{', '.join(first)} & {last}":
+        return None
+    head = say(first[0])
+    for name in first[1:]:
+        head = gettext("%(first)s, %(second)s") % {"first": head, "second": say(name)}
+    return gettext("%(first)s & %(second)s") % {"first": head, "second": say(last)}
 
 
 def _cell(cell: Cell) -> Cell:

@@ -18,6 +18,7 @@ from childnrm.kit.disclosure import (
     ProtectedTable,
     protect_count,
     protect_measure,
+    protect_published_rate,
     protect_rate,
     protect_table,
     round_count,
@@ -86,6 +87,21 @@ def test_rates_need_a_denominator_of_ten_and_a_numerator_that_is_not_small():
     assert str(protect_rate(0, 0)) == "[x]"
     with pytest.raises(ValueError):
         protect_rate(5, 4)
+
+
+def test_a_published_rate_is_withheld_with_its_counts_and_on_a_small_base():
+    assert str(protect_rate(12, 23)) == "52.2"  # the true counts' rate: kept for callers that show no counts
+    assert str(protect_published_rate(12, 23)) == "40.0"  # 10 of 25, as shown
+    assert str(protect_published_rate(9, 15)) == "66.7"
+    assert str(protect_published_rate(5, 9)) == "[low]"
+    assert str(protect_published_rate(3, 40)) == "[c]"
+    assert str(protect_published_rate(0, 40)) == "0.0"
+    assert str(protect_published_rate(0, 0)) == "[x]"
+    hidden = Cell(None, True, CONFIDENTIAL)
+    assert str(protect_published_rate(12, 23, shown_numerator=hidden)) == CONFIDENTIAL
+    assert str(protect_published_rate(12, 23, shown_denominator=hidden)) == CONFIDENTIAL
+    with pytest.raises(ValueError):
+        protect_published_rate(5, 4)
 
 
 def test_an_average_of_few_cases_is_withheld():

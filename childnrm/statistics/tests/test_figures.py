@@ -168,8 +168,15 @@ def test_default_rules_suppress_round_and_leave_no_total_revealing(known):
     totals = [row.cells[-1] for row in location.rows]
     assert totals[2].suppressed and sum(t.suppressed for t in totals) >= 2
     # The same quarter totals, the same way, in every referrals-by-quarter table.
-    for key in ("referrals_by_quarter_gender", "referrals_by_quarter_exploitation"):
+    for key in (
+        "referrals_by_quarter_gender",
+        "referrals_by_quarter_exploitation",
+        "referrals_by_quarter_county_lines",
+    ):
         assert [str(row.cells[-1]) for row in release.get(key).rows] == [str(t) for t in totals]
+    # Every referral of the known dataset is of a child: the age table's child column is that totals line.
+    by_age = release.get("referrals_by_quarter_age_at_exploitation")
+    assert [str(row.cells[0]) for row in by_age.rows] == [str(t) for t in totals]
 
     # No count from 1 to 4 anywhere, and every shown count a multiple of 5.
     for table in release.tables:
