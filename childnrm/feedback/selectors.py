@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.feedback import wording
 from childnrm.feedback.models import FeedbackSession, Scale
-from childnrm.kit.disclosure import DEFAULT_RULES, Cell, DisclosureRules, protect_rate, protect_table
+from childnrm.kit.disclosure import DEFAULT_RULES, Cell, DisclosureRules, protect_published_rate, protect_table
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 
 # The associations that make someone a gatherer of a child's feedback: the people who sit with the child.
@@ -163,7 +163,8 @@ def feedback_summary(site_ids: list[int], start: date, end: date) -> FeedbackSum
     Counts only, never the words the children wrote. Each question's answers are one line of a table with its
     total (kit.disclosure.protect_table): a count from 1 to 4 is suppressed, and so is another in the line
     where the total would give it away; shown counts are rounded to the nearest 5. A percentage is shown only
-    where its count is shown and the base is large enough (protect_rate). The caller checks the user may see
+    where its count is shown and the base is large enough, worked out from the counts shown
+    (protect_published_rate). The caller checks the user may see
     these sites (`summary_site_ids`).
     """
     answered = FeedbackSession.objects.filter(
@@ -180,9 +181,9 @@ def feedback_summary(site_ids: list[int], start: date, end: date) -> FeedbackSum
         total = sum(counts)
         answers = []
         for value, n, cell in zip(Scale.values, counts, table.cells[0], strict=True):
-            percent = protect_rate(n, total)
-            if cell.suppressed:  # the percentage of a withheld count would give it back
-                percent = Cell(None, True, cell.note)
+            # From the counts shown: a percentage of the true counts beside rounded ones gives the true ones back,
+            # and a withheld count's percentage is withheld with it.
+            percent = protect_published_rate(n, total, shown_numerator=cell, shown_denominator=table.row_totals[0])
             answers.append(AnswerCount(value, wording.SCALE_WORDS[value], cell, percent))
         questions.append(QuestionSummary(question.name, question.text, answers, table.row_totals[0]))
     answered_total = questions[0].total if questions else Cell(0)

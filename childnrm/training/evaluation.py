@@ -25,7 +25,14 @@ from datetime import date
 from django.utils.translation import gettext
 from scipy.stats import t as student_t
 
-from childnrm.kit.disclosure import DEFAULT_RULES, Cell, DisclosureRules, protect_count, protect_measure, protect_rate
+from childnrm.kit.disclosure import (
+    DEFAULT_RULES,
+    Cell,
+    DisclosureRules,
+    protect_count,
+    protect_measure,
+    protect_published_rate,
+)
 from childnrm.training import stages
 from childnrm.training.models import Attendance, Course, CourseQuestion, QuestionKind, SelfAssessmentAnswer, Stage
 
@@ -151,15 +158,19 @@ def course_evaluation(course: Course, today: date) -> CourseEvaluation:
     for stage, label in Stage.choices:
         asked = [a for a, on in attended.items() if stages.window(on, stage).has_opened(today)]
         answered = sum((a, stage) in answers for a in asked)
+        asked_cell, answered_cell = protect_count(len(asked), COUNT_RULES), protect_count(answered, COUNT_RULES)
         responses.append(
             StageResponses(
                 stage=stage,
                 label=label,
                 asked=len(asked),
                 answered=answered,
-                asked_cell=protect_count(len(asked), COUNT_RULES),
-                answered_cell=protect_count(answered, COUNT_RULES),
-                rate=protect_rate(answered, len(asked), COUNT_RULES),
+                asked_cell=asked_cell,
+                answered_cell=answered_cell,
+                # From the counts shown beside it (a rate of the true counts would give them back).
+                rate=protect_published_rate(
+                    answered, len(asked), COUNT_RULES, shown_numerator=answered_cell, shown_denominator=asked_cell
+                ),
             )
         )
 

@@ -122,9 +122,10 @@ def test_response_rates_count_those_who_attended_under_disclosure_control(client
         (Stage.THREE_MONTHS, 20, 4),
     ]
     body = text_of(client_as(Role.COORDINATOR).get(reverse("training:evaluation", args=[course.pk])))
-    # Asked and answered rounded to the nearest 5; rates from the true counts; 4 answers: suppressed, as is a
-    # rate where fewer than 5 did not answer (it would say who did).
-    assert cell(body, "responses-before") == ["Before the session", "20", "15", "70.0"]
+    # Asked and answered rounded to the nearest 5; rates from those rounded counts (a rate of the true ones beside
+    # them would give them back: 70.0% of a rounded 20 can only be 14 of 20); 4 answers: suppressed, as is a rate
+    # where fewer than 5 did not answer (it would say who did).
+    assert cell(body, "responses-before") == ["Before the session", "20", "15", "75.0"]
     assert cell(body, "responses-after") == ["Just after the session", "20", "10", "50.0"]
     assert cell(body, "responses-three_months") == ["Three months after", "20", "[c]", "[c]"]
     assert 'id="attended">20<' in body.replace(" <", "<")
