@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
-from childnrm.accounts.models import Nation, User
+from childnrm.accounts.models import Nation, Role, User
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
@@ -44,15 +44,21 @@ class Produced:
 
 
 def guardians_of(decision: Decision) -> list[User]:
-    """The guardians (ICTGs) allocated to the decision's child now."""
-    if not decision.referral.child_id:
+    """The guardians (ICTGs) allocated to the decision's child now who hold the guardian role where the child's case
+    is now: one whose role there ended, or who stayed at the site that transferred the case, can no longer open it,
+    so the child's letter does not name them and they are not emailed a link they cannot follow."""
+    referral = decision.referral
+    if not referral.child_id or referral.site_id is None:
         return []
     return list(
         User.objects.filter(
-            child_associations__child_id=decision.referral.child_id,
+            child_associations__child_id=referral.child_id,
             child_associations__kind=AssociationKind.ICTG,
             child_associations__ends_at__isnull=True,
             is_active=True,
+            memberships__site_id=referral.site_id,
+            memberships__role=Role.ICTG,
+            memberships__active=True,
         )
         .distinct()
         .order_by("full_name", "pk")
