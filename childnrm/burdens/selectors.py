@@ -2,7 +2,8 @@
 
 Scoped reads (the views' only way in):
 - `cases_worked_on(user)`: the cases a user works on at a site where they log time (TIME_LOG): every case of
-  the site for its coordinator; otherwise a case whose sitting they chaired or were invited to, whose child
+  the site for its coordinator; otherwise a case whose sitting they chaired or were invited to (not where they
+  declared a conflict on it, nor at a sitting that has happened where they were never marked present), whose child
   they are the lead social worker or guardian of, whose plan has an action they own, whose information
   request was addressed to their organisation, or whose decision they second-reviewed. `case_worked_on` and
   `plan_case_worked_on` (a page's "Log time" link) answer for a coordinator without the scope's subqueries.
@@ -52,7 +53,14 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.information.models import InformationRequest
 from childnrm.kit import prepared
 from childnrm.kit.dates import ENGLISH_MONTHS, WELSH_MONTHS, long_date
-from childnrm.panels.models import AgendaItem, AttendsAs, Meeting, MeetingAttendee, MeetingStatus
+from childnrm.panels.models import (
+    AgendaItem,
+    AttendsAs,
+    ConflictDeclaration,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+)
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.safeguarding.models import PlanAction, SafeguardingPlan
@@ -115,8 +123,7 @@ def cases_worked_on(user) -> QuerySet[Referral]:
     if not sites:
         return Referral.objects.none()
     every_case = set(sites_where(user, Perm.CHILD_VIEW_SITE))
-    sat = AgendaItem.objects.filter(referral=OuterRef("pk")).exclude(meeting__status=MeetingStatus.CANCELLED)
-    sat = sat.filter(Q(meeting__chair=user) | Q(meeting__attendees__user=user))
+    sat = _sat_on(user)
     associated = ChildAssociation.objects.filter(
         child=OuterRef("child_id"), user=user, kind__in=WORKER_KINDS, ends_at__isnull=True
     )
@@ -124,7 +131,7 @@ def cases_worked_on(user) -> QuerySet[Referral]:
     reviewed = Decision.objects.filter(referral=OuterRef("pk"), second_reviewed_by=user)
     scope = (
         Q(site_id__in=[s for s in sites if s in every_case])
-        | Exists(sat)
+        | sat
         | Exists(associated)
         | Exists(owns_action)
         | Exists(reviewed)
@@ -143,6 +150,19 @@ def cases_worked_on(user) -> QuerySet[Referral]:
         .exclude(status=ReferralStatus.DRAFT)
         .filter(scope)
     )
+
+
+def _sat_on(user) -> Exists:
+    """The case was on the agenda of a sitting (not cancelled) the user chaired or attends, and they may have its
+    papers there: not where they declared a conflict on it (panels.selectors refuses them the papers), nor, at a
+    sitting that has happened (closed), where they were never marked present. A sitting still to come or in
+    session counts its invited attendees. Kept after the decision for those who sat on it (ADR 0026)."""
+    attended = MeetingAttendee.objects.filter(meeting=OuterRef("meeting_id"), user=user).filter(
+        Q(present=True) | ~Q(meeting__status=MeetingStatus.CLOSED)
+    )
+    conflicted = ConflictDeclaration.objects.filter(agenda_item=OuterRef("pk"), attendee__user=user, has_conflict=True)
+    items = AgendaItem.objects.filter(referral=OuterRef("pk")).exclude(meeting__status=MeetingStatus.CANCELLED)
+    return Exists(items.filter(Q(meeting__chair=user) | Exists(attended)).exclude(Exists(conflicted)))
 
 
 def may_log_time(user, referral: Referral) -> bool:

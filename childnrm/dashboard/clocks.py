@@ -54,6 +54,7 @@ from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.handovers.selectors import CUT_OFF_DAYS, turning_18_children, turning_18_cut_off
 from childnrm.information.models import InformationRequest, RequestStatus, SharingProtocol
+from childnrm.information.selectors import with_asking_panel
 from childnrm.information.services_protocols import REVIEW_DUE_DAYS
 from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
 from childnrm.kit.dates import long_date
@@ -292,6 +293,7 @@ def actions_overdue(site: Site, today: date) -> QuerySet[PlanAction]:
 def information_overdue(site: Site, today: date) -> QuerySet[InformationRequest]:
     return (
         InformationRequest.objects.filter(referral__site=site, status=RequestStatus.OPEN, due_on__lt=today)
+        .filter(with_asking_panel())  # a request that ended with its case is not overdue (ADR 0006 amendment)
         .select_related("referral", "referral__child", "organisation")
         .order_by("due_on", "id")
     )

@@ -272,8 +272,11 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
     if referral.site_id != meeting.site_id or referral.status != ReferralStatus.ACCEPTED:
         raise DecisionStateError(gettext("This case is not held by this site's panel."))
     with transaction.atomic():
-        # Serialise starts for the case so two coordinators cannot open two drafts of one stage.
-        type(referral).objects.select_for_update().get(pk=referral.pk)
+        # Serialise starts for the case so two coordinators cannot open two drafts of one stage; and read again under
+        # the lock whether the panel still holds it (a transfer may have committed since).
+        held = type(referral).objects.select_for_update().get(pk=referral.pk)
+        if held.site_id != meeting.site_id or held.status != ReferralStatus.ACCEPTED:
+            raise DecisionStateError(gettext("This case is not held by this site's panel."))
         current = (
             Decision.objects.select_for_update()
             .filter(referral=referral, stage=stage, status__in=(DecisionStatus.DRAFT, DecisionStatus.SECOND_REVIEW))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
+from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.handovers.models import CaseTransfer, ScaReportedDecision, TransferDestination
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -19,6 +20,10 @@ from childnrm.referrals.selectors import consent_answer_of_child
 from childnrm.triage.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
 from childnrm.triage.models import OnwardReferral, TriageOutcome
 
+# A decision taken and waiting for its second review holds the case here until reviewed. A draft does not: it goes
+# with the case to another site, whose panel finishes it, and to the SCA it stands still (decisions refuse changes
+# to a case the panel no longer holds), so a draft left from a sitting never keeps a child from the SCA.
+OPEN_DECISION_STATUSES = (DecisionStatus.SECOND_REVIEW,)
 CUT_OFF_DAYS = MIN_DAYS_BEFORE_18  # within this many days of 18 the panel may no longer decide
 
 
@@ -38,6 +43,16 @@ def transferable_referrals(child: Child) -> QuerySet[Referral]:
     """The child's cases the panel holds at the child's site (accepted, not yet handed on)."""
     accepted = child.referrals.filter(site_id=child.site_id, status=ReferralStatus.ACCEPTED)
     return accepted.order_by("-submitted_at", "-id")
+
+
+def open_decisions(referrals: Iterable[Referral]) -> list[Decision]:
+    """Decisions on these cases taken and waiting for their second review. A case is not transferred while one is
+    (`services.case_transfer`)."""
+    return list(
+        Decision.objects.filter(referral__in=list(referrals), status__in=OPEN_DECISION_STATUSES)
+        .select_related("referral")
+        .order_by("referral__submitted_at", "referral_id", "stage", "version")
+    )
 
 
 def transfers_visible_to(user) -> QuerySet[CaseTransfer]:

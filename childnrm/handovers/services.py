@@ -4,24 +4,27 @@ A transfer to another site moves the referral and the child's record there, with
 on them (decisions, plan, information requests, letters follow by their relations), so the
 receiving coordinator gains the case and the sending one loses it. The packet is kept exactly as
 sent, with its SHA-256, so the sending site can always show what it shared, with whom and why. A
-transfer to the SCA hands the case off and it stays here, marked as transferred.
+transfer to the SCA hands the case off (every referral of the child the panel held, as a transfer to another site
+moves them all) and it stays here, marked as transferred. Neither is made while a decision taken waits for its
+second review: it is reviewed first. A draft goes with the case to another site; to the SCA it stands still.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
-from childnrm.decisions.models import Stage
+from childnrm.decisions.models import Decision, DecisionStatus, Stage
 from childnrm.handovers import packet as packets
 from childnrm.handovers.models import (
     AdultTransition,
@@ -30,7 +33,7 @@ from childnrm.handovers.models import (
     ScaReportedDecision,
     TransferDestination,
 )
-from childnrm.handovers.selectors import ScaCase
+from childnrm.handovers.selectors import ScaCase, open_decisions
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
@@ -39,11 +42,32 @@ from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusCh
 from childnrm.referrals.selectors import adult_consent_of_child
 from childnrm.triage.eligibility import eighteenth_birthday
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 PURPOSE = PURPOSES[Perm.CASE_TRANSFER]
 
 
 class HandoverError(ServiceError, ValueError):
     """The hand-over cannot be made; `field` names the form field to show it against (None for the page)."""
+
+
+# What is still open, by stage and state: whole sentences, each language words them its own way.
+_OPEN_DECISION_WORDS: dict[tuple[str, str], _StrOrPromise] = {
+    (Stage.REASONABLE_GROUNDS, DecisionStatus.SECOND_REVIEW): gettext_lazy(
+        "The reasonable grounds decision on case %(reference)s is waiting for its second review. "
+        "Finish the review before you transfer the case."
+    ),
+    (Stage.CONCLUSIVE_GROUNDS, DecisionStatus.SECOND_REVIEW): gettext_lazy(
+        "The conclusive grounds decision on case %(reference)s is waiting for its second review. "
+        "Finish the review before you transfer the case."
+    ),
+}
+
+
+def open_decision_message(decision: Decision) -> str:
+    """Why a decision still open holds the case here (`selectors.open_decisions`), in the reader's language."""
+    return str(_OPEN_DECISION_WORDS[(decision.stage, decision.status)]) % {"reference": decision.referral.reference}
 
 
 def _status_change(referral: Referral, to_status: str, user, reason: str) -> None:
@@ -62,7 +86,8 @@ def case_transfer(
     reason: str,
     audit: AuditContext | None = None,
 ) -> CaseTransfer:
-    """Transfer the child's case (its accepted referral at the child's site) with its whole history, once."""
+    """Transfer the child's case (every referral of the child the panel holds at its site) with its whole history,
+    once. Refused while a decision on any of them waits for its second review."""
     reason = (reason or "").strip()
     if destination not in TransferDestination.values:
         raise HandoverError(gettext("Select where the case is going"), "destination")
@@ -82,6 +107,11 @@ def case_transfer(
             raise HandoverError(
                 gettext("This child has no case with the panel to transfer: it may have been transferred already.")
             )
+        # A decision taken and waiting for its second review stays with the panel: the case waits for it (the
+        # referrals are locked, so none is sent for review meanwhile).
+        still_open = open_decisions(referrals)
+        if still_open:
+            raise HandoverError(" ".join(open_decision_message(decision) for decision in still_open))
         if destination == TransferDestination.SITE:
             if to_site is None or not to_site.active or to_site.pk == from_site.pk:
                 raise HandoverError(gettext("Select the site to transfer the case to"), "site")
@@ -114,9 +144,11 @@ def case_transfer(
             linkage.blocking_keys_refresh([locked_child.pk])
             transaction.on_commit(lambda: _notify(transfer.pk))
         else:
+            # Every case of the child goes, as to another site: none is left with the panel to decide.
             words = f"Transferred to the Single Competent Authority with its whole history. Reason: {reason}"
-            _status_change(main, ReferralStatus.HANDED_OFF, user, words)
-            main.save(update_fields=["status", "updated_at"])
+            for referral in referrals:
+                _status_change(referral, ReferralStatus.HANDED_OFF, user, words)
+                referral.save(update_fields=["status", "updated_at"])
         audit_record(
             context=audit,
             actor=user,
@@ -128,7 +160,7 @@ def case_transfer(
                 "transfer": transfer.pk,
                 "destination": destination,
                 "to_site": to_site.pk if to_site else None,
-                "referrals": [r.pk for r in referrals] if to_site else [main.pk],
+                "referrals": [r.pk for r in referrals],
                 "child": locked_child.pk,
                 "sha256": transfer.sha256,
             },

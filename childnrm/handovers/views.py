@@ -22,6 +22,7 @@ from childnrm.handovers.models import AdultTransition, CaseTransfer
 from childnrm.handovers.selectors import (
     CUT_OFF_DAYS,
     child_get_for_handover,
+    open_decisions,
     sca_case_get,
     sca_cases_for,
     sca_decision_history,
@@ -36,6 +37,7 @@ from childnrm.handovers.services import (
     HandoverError,
     adult_transition_save,
     case_transfer,
+    open_decision_message,
     sca_decision_record,
 )
 from childnrm.kit.downloads import download_response
@@ -55,9 +57,14 @@ TURNING_18_SHOWN = 200  # children listed per site; the count says how many ther
 @requires(Perm.CASE_TRANSFER)
 def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
     child = child_get_for_handover(request.user, child_reference)
-    referral = transferable_referrals(child).first()
+    cases = list(transferable_referrals(child))
+    referral = cases[0] if cases else None
+    # Decisions the panel has not finished hold the case here: the page says which instead of offering the form.
+    waiting_for = [open_decision_message(decision) for decision in open_decisions(cases)]
     other_sites = list(Site.objects.filter(active=True).exclude(pk=child.site_id).order_by("name"))
     form = TransferForm(request.POST if request.method == "POST" else None, other_sites=other_sites)
+    if request.method == "POST" and waiting_for:
+        return redirect("handovers:transfer-new", child_reference=child.reference)
     if request.method == "POST" and referral is not None and form.is_valid():
         try:
             transfer = case_transfer(
@@ -92,7 +99,13 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
     return render(
         request,
         "handovers/transfer_new.html",
-        {"child": child, "referral": referral, "form": form, "error_links": form.error_links()},
+        {
+            "child": child,
+            "referral": referral,
+            "waiting_for": waiting_for,
+            "form": form,
+            "error_links": form.error_links(),
+        },
     )
 
 

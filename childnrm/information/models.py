@@ -77,6 +77,9 @@ class RequestStatus(models.TextChoices):
 class InformationRequest(ReferenceDrawnAgainIfHeld):
     reference = models.CharField(max_length=12, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="information_requests")
+    # The site whose panel asked (the case's site when it was asked). The request is answered and chased only while
+    # the case is with that panel: it ends with the case (services.ended_with_case), its answers kept.
+    asking_site = models.ForeignKey("accounts.Site", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="information_requests")
     agency = models.CharField(max_length=32, choices=Agency.choices)
     question = models.TextField()
@@ -126,6 +129,8 @@ class InformationRequest(ReferenceDrawnAgainIfHeld):
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
             self.reference = drawn_reference("IR-")
+        if self.asking_site_id is None and self.referral_id is not None:
+            self.asking_site_id = self.referral.site_id  # asked now, by the panel holding the case
         super().save(*args, **kwargs)
 
     def agency_shown(self) -> str:

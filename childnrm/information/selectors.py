@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
@@ -27,12 +27,20 @@ from childnrm.referrals.selectors import submitted_referral_get
 # Cases the coordinator may ask about: sent to the site and still with its panel.
 ASKABLE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
 
+
+def with_asking_panel() -> Q:
+    """Requests whose case is still with the panel that asked: sent to its site, not handed on or withdrawn. Any other
+    request has ended with the case (services.ended_with_case), if it was still open: it is not chased, answered or
+    counted as open or overdue."""
+    return Q(referral__status__in=ASKABLE_STATUSES, referral__site_id=F("asking_site_id"))
+
+
 STATUS_FILTERS = ("open", "overdue", "answered", "withdrawn", "all")
 
 
 def _with_case(queryset: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
     return queryset.select_related(
-        "referral", "referral__site", "organisation", "requested_by", "withdrawn_by", "protocol"
+        "referral", "referral__site", "asking_site", "organisation", "requested_by", "withdrawn_by", "protocol"
     )
 
 
@@ -115,9 +123,9 @@ def filter_requests(
     queryset: QuerySet[InformationRequest], *, status: str, today: date, agency: str = ""
 ) -> QuerySet[InformationRequest]:
     if status == "open":
-        queryset = queryset.filter(status=RequestStatus.OPEN)
+        queryset = queryset.filter(with_asking_panel(), status=RequestStatus.OPEN)
     elif status == "overdue":
-        queryset = queryset.filter(status=RequestStatus.OPEN, due_on__lt=today)
+        queryset = queryset.filter(with_asking_panel(), status=RequestStatus.OPEN, due_on__lt=today)
     elif status == "answered":
         queryset = queryset.filter(status=RequestStatus.ANSWERED)
     elif status == "withdrawn":
@@ -141,6 +149,8 @@ def site_list(user, *, status: str, today: date, agency: str = "", case: str = "
             "chase_count",
             "last_chased_at",
             "requested_at",
+            "asking_site",  # with the case's status and site: whether an open request ended with the case
+            "referral__status",
             "referral__reference",
             "referral__given_names",
             "referral__family_name",
@@ -163,6 +173,8 @@ def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
             "due_on",
             "agency",
             "requested_at",
+            "asking_site",  # with the case's status and site: whether an open request ended with the case
+            "referral__status",
             "referral__reference",
             "referral__given_names",
             "referral__family_name",

@@ -33,6 +33,7 @@ from childnrm.information.models import (
     RequestStatus,
     ResponseDocument,
 )
+from childnrm.information.selectors import ASKABLE_STATUSES, with_asking_panel
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 REQUEST_PURPOSE = PURPOSES[Perm.INFORMATION_REQUEST]
 RESPOND_PURPOSE = PURPOSES[Perm.INFORMATION_RESPOND]
-ASKABLE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
 # An overdue request is chased again only when this many days have passed since the last chase.
 CHASE_INTERVAL_DAYS = 3
 QUESTION_MAX_LENGTH = 5_000
@@ -86,8 +86,67 @@ def no_protocol_message(organisation: Organisation) -> str:
     ) % {"organisation": organisation.name}
 
 
+# A request ends with the case -----------------------------------------------------------------------
+# A request is answered and chased only while its case is with the panel that asked (`selectors.with_asking_panel`).
+# Once the case is handed to the SCA, moves to another site's panel (at triage or by a transfer) or is withdrawn, an
+# open request has ended: nothing changes it (the hand-off is made by apps that cannot reach this one), the pages say
+# so, the chase passes it by and a late answer is refused. Answers already given stay with the case.
+
+
+def case_left_panel(info_request: InformationRequest) -> bool:
+    """Whether the request's case is no longer with the panel that asked (the referral is read)."""
+    referral = info_request.referral
+    return referral.status not in ASKABLE_STATUSES or referral.site_id != info_request.asking_site_id
+
+
+def ended_with_case(info_request: InformationRequest) -> bool:
+    """An open request whose case has left the panel that asked: no longer answered or chased."""
+    return info_request.status == RequestStatus.OPEN and case_left_panel(info_request)
+
+
+def _why_ended(info_request: InformationRequest) -> str:
+    referral = info_request.referral
+    if referral.site_id != info_request.asking_site_id:
+        return gettext("The case moved to another site's panel.")
+    if referral.status == ReferralStatus.HANDED_OFF:
+        return gettext("The case was handed to the Home Office Single Competent Authority, which decides it now.")
+    if referral.status == ReferralStatus.WITHDRAWN:
+        return gettext("The referral was withdrawn.")
+    return gettext("The case is no longer with the panel that asked.")
+
+
+def ended_message(info_request: InformationRequest) -> str:
+    """For the organisation asked: why its answer is refused, and what to do instead."""
+    referral = info_request.referral
+    if referral.site_id != info_request.asking_site_id:
+        instead = gettext("If the panel now holding the case needs this information, it will ask you.")
+    elif referral.status == ReferralStatus.HANDED_OFF:
+        instead = gettext(
+            "Do not send your answer here: if you hold information the Single Competent Authority should have, "
+            "send it to the SCA directly."
+        )
+    else:
+        instead = gettext("Your answer is no longer needed.")
+    return gettext("Request %(reference)s ended with the case and can no longer be answered. %(why)s %(instead)s") % {
+        "reference": info_request.reference,
+        "why": _why_ended(info_request),
+        "instead": instead,
+    }
+
+
+def ended_notice(info_request: InformationRequest) -> str:
+    """For the coordinators of the case: what became of the request."""
+    return gettext(
+        "This request ended with the case: it is no longer chased and %(organisation)s can no longer answer it. %(why)s"
+    ) % {"organisation": info_request.organisation.name, "why": _why_ended(info_request)}
+
+
 def closed_message(info_request: InformationRequest) -> str:
     """Why a request can no longer be answered, withdrawn or chased."""
+    if ended_with_case(info_request):
+        return gettext(
+            "Request %(reference)s ended with the case: it is no longer chased, answered or withdrawn. %(why)s"
+        ) % {"reference": info_request.reference, "why": _why_ended(info_request)}
     if info_request.status == RequestStatus.ANSWERED:
         return gettext("Request %(reference)s has already been answered.") % {"reference": info_request.reference}
     if info_request.status == RequestStatus.WITHDRAWN:
@@ -112,7 +171,11 @@ def agency_for(organisation: Organisation) -> str:
 
 
 def is_overdue(info_request: InformationRequest, today: date | None = None) -> bool:
-    return info_request.status == RequestStatus.OPEN and info_request.due_on < (today or timezone.localdate())
+    return (
+        info_request.status == RequestStatus.OPEN
+        and info_request.due_on < (today or timezone.localdate())
+        and not case_left_panel(info_request)
+    )
 
 
 def _clean(text: str, *, field: str, missing: str, max_length: int, what: str) -> str:
@@ -266,7 +329,7 @@ def information_request_withdraw(
         site_id = locked.referral.site_id
         if not has_perm(user, Perm.INFORMATION_REQUEST, site_id):
             raise InformationError(gettext("You cannot withdraw this request."))
-        if locked.status != RequestStatus.OPEN:
+        if locked.status != RequestStatus.OPEN or case_left_panel(locked):
             raise InformationError(closed_message(locked))
         locked.status = RequestStatus.WITHDRAWN
         locked.withdrawn_reason = reason
@@ -341,6 +404,10 @@ def information_response_create(
                 raise InformationError(gettext("You cannot answer this request."))
             if locked.status != RequestStatus.OPEN:
                 raise InformationError(closed_message(locked))
+            # Read under the case's lock, which a hand-off takes: an answer is not shared once the case has left.
+            locked.referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+            if case_left_panel(locked):
+                raise InformationError(ended_message(locked))
             response = InformationResponse.objects.create(
                 request=locked,
                 text=text,
@@ -459,8 +526,8 @@ def _chase(*, request_id: int, user: User | None, today: date, audit: AuditConte
     """Chase one request under its row lock; the number of people emailed, or None if it was not chased."""
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=request_id)
-        if locked.status != RequestStatus.OPEN:
-            return None
+        if locked.status != RequestStatus.OPEN or case_left_panel(locked):
+            return None  # answered, withdrawn, or ended with the case
         if user is None:  # the daily chase: overdue, and not chased in the last few days
             recent = _start_of_day(today - timedelta(days=CHASE_INTERVAL_DAYS - 1))
             if locked.due_on >= today or (locked.last_chased_at and locked.last_chased_at >= recent):
@@ -490,14 +557,15 @@ def _chase(*, request_id: int, user: User | None, today: date, audit: AuditConte
 
 
 def chase_overdue(today: date) -> int:
-    """Chase every open request past its due date not chased in the last 3 days; the number chased.
+    """Chase every open request past its due date not chased in the last 3 days, while its case is with the panel
+    that asked; the number chased.
 
     Called daily. Each chase emails the asked organisation's users who may answer at the case's
     site (reference and link only) and is recorded as an InformationChase.
     """
     recent = _start_of_day(today - timedelta(days=CHASE_INTERVAL_DAYS - 1))
     due = (
-        InformationRequest.objects.filter(status=RequestStatus.OPEN, due_on__lt=today)
+        InformationRequest.objects.filter(with_asking_panel(), status=RequestStatus.OPEN, due_on__lt=today)
         .exclude(last_chased_at__gte=recent)
         .order_by("due_on", "id")
         .values_list("pk", flat=True)

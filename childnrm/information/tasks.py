@@ -19,7 +19,7 @@ from childnrm.information.models import InformationRequest, RequestStatus
 def notify_information_requested(request_id: int) -> int:
     """Email each user of the organisation asked who may answer at the case's site; the number emailed."""
     info_request = InformationRequest.objects.select_related("referral").get(pk=request_id)
-    if info_request.status != RequestStatus.OPEN:
+    if info_request.status != RequestStatus.OPEN or services.case_left_panel(info_request):
         return 0
     messages = [services.request_email(info_request, user) for user in services.responders(info_request)]
     if messages:

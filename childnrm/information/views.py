@@ -43,10 +43,14 @@ STATUS_TAGS = {
 
 def _decorate(rows: list[InformationRequest], today) -> list[InformationRequest]:
     for row in rows:
+        row.ended = services.ended_with_case(row)
         row.overdue = services.is_overdue(row, today)
         row.overdue_by = (today - row.due_on).days if row.overdue else 0
-        row.tag_class = "govuk-tag--red" if row.overdue else STATUS_TAGS.get(row.status, "")
-        row.tag_text = gettext("Overdue") if row.overdue else row.get_status_display()
+        if row.ended:
+            row.tag_class, row.tag_text = "govuk-tag--grey", gettext("Ended with the case")
+        else:
+            row.tag_class = "govuk-tag--red" if row.overdue else STATUS_TAGS.get(row.status, "")
+            row.tag_text = gettext("Overdue") if row.overdue else row.get_status_display()
     return rows
 
 
@@ -222,6 +226,7 @@ def request_detail(request: HttpRequest, request_reference: str) -> HttpResponse
         info_request.responses.select_related("responded_by", "organisation").prefetch_related("documents")
     )
     chases = list(info_request.chases.select_related("chased_by")) if access.as_coordinator else []
+    waiting = info_request.status == RequestStatus.OPEN and not info_request.ended
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.VIEW,
@@ -244,8 +249,14 @@ def request_detail(request: HttpRequest, request_reference: str) -> HttpResponse
             "referral": info_request.referral,
             "responses": responses,
             "chases": chases,
-            "can_answer": access.as_responder and info_request.status == RequestStatus.OPEN,
-            "can_change": access.as_coordinator and info_request.status == RequestStatus.OPEN,
+            "can_answer": access.as_responder and waiting,
+            "can_change": access.as_coordinator and waiting,
+            # An open request whose case has left the panel that asked: said to each in their own words.
+            "ended_words": (
+                (services.ended_notice if access.as_coordinator else services.ended_message)(info_request)
+                if info_request.ended
+                else ""
+            ),
             "chased_today": bool(
                 info_request.last_chased_at and timezone.localdate(info_request.last_chased_at) == today
             ),
@@ -256,7 +267,7 @@ def request_detail(request: HttpRequest, request_reference: str) -> HttpResponse
 @requires(Perm.INFORMATION_REQUEST)
 def request_withdraw(request: HttpRequest, request_reference: str) -> HttpResponse:
     info_request = selectors.request_get_for_coordinator(request.user, request_reference)
-    if info_request.status != RequestStatus.OPEN:
+    if info_request.status != RequestStatus.OPEN or services.ended_with_case(info_request):
         messages.info(request, services.closed_message(info_request))
         return redirect("information:detail", request_reference=info_request.reference)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
@@ -360,6 +371,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @requires(Perm.INFORMATION_RESPOND)
 def request_answer(request: HttpRequest, request_reference: str) -> HttpResponse:
     info_request = selectors.request_get_for_responder(request.user, request_reference)
+    if services.ended_with_case(info_request):
+        messages.info(request, services.ended_message(info_request))
+        return redirect("information:detail", request_reference=info_request.reference)
     if info_request.status != RequestStatus.OPEN:
         messages.info(request, services.closed_message(info_request))
         return redirect("information:detail", request_reference=info_request.reference)

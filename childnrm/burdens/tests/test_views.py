@@ -194,3 +194,40 @@ def test_the_cost_page_filters_by_quarter(decided, client_as):
     assert f'value="{this_quarter.isoformat()}" selected' in body
     # Nonsense in the address is ignored.
     assert client_as(Role.ANALYST).get(reverse("burdens:costs"), {"from": "soon", "site": "nowhere"}).status_code == 200
+
+
+def test_your_time_on_cases_leaves_out_a_case_you_were_conflicted_on_or_not_present_for(decided, client_as):
+    """Those refused the papers (a conflict declared on the case, or never marked present at a sitting that has
+    happened) did not work on the case: it is not named to them. Those who sat on it keep it after the decision."""
+    from childnrm.burdens import selectors
+    from childnrm.panels.models import ConflictDeclaration, Meeting, MeetingAttendee, MeetingStatus
+
+    referral = decided.referral
+    child_name = referral.child.display_name
+    member, adviser, guardian = demo_user(Role.PANEL_MEMBER), demo_user(Role.ADVISER), demo_user(Role.ICTG)
+
+    def named_to(role) -> bool:
+        body = _body(client_as(role).get(reverse("burdens:mine")))
+        return referral.reference in body or child_name in body
+
+    assert all(named_to(role) for role in (Role.PANEL_MEMBER, Role.ADVISER, Role.ICTG))
+
+    # The panel member declared a conflict on the case: refused its papers, so not working on it.
+    ConflictDeclaration.objects.filter(agenda_item=decided.agenda_item, attendee__user=member).update(
+        has_conflict=True, details="Knows the family"
+    )
+    assert not named_to(Role.PANEL_MEMBER)
+    assert not selectors.may_log_time(member, referral)
+    assert client_as(Role.PANEL_MEMBER).get(reverse("burdens:log", args=[referral.reference])).status_code == 404
+
+    # The sitting has happened: the adviser, invited but never marked present, did not sit on the case.
+    Meeting.objects.filter(pk=decided.meeting_id).update(status=MeetingStatus.CLOSED, closed_at=timezone.now())
+    MeetingAttendee.objects.filter(meeting=decided.meeting_id, user=adviser).update(present=False)
+    assert not named_to(Role.ADVISER)
+    assert not selectors.may_log_time(adviser, referral)
+
+    # The guardian was there: the decided case stays theirs to log time on (ADR 0026), as it does the chair's.
+    assert named_to(Role.ICTG) and selectors.may_log_time(guardian, referral)
+    assert selectors.may_log_time(demo_user(Role.CHAIR), referral)
+    # The conflicted member stays out after the sitting too.
+    assert not named_to(Role.PANEL_MEMBER)

@@ -15,7 +15,7 @@ from childnrm.decisions.models import DecisionStatus, Outcome, Stage
 from childnrm.handovers.selectors import turning_18_children, turning_18_cut_off
 from childnrm.information.models import RequestStatus
 from childnrm.people.models import AssociationKind
-from childnrm.referrals.models import Referral
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.reviews.services import window_open
 from childnrm.safeguarding.models import ActionStatus, PlanStatus, SafeguardingPlan
 from childnrm.triage.eligibility import eighteenth_birthday, latest_birth_date_18_by
@@ -173,6 +173,10 @@ def test_overdue_plan_actions_and_information_requests(northbridge):
     information_request(referral, due_on=today)
     information_request(referral, due_on=days_ago(4), status=RequestStatus.ANSWERED)
     assert [r.pk for r in clocks.information_overdue(northbridge, today).filter(referral=referral)] == [late.pk]
+
+    # Handed to the SCA, the case's open requests ended with it: nothing to chase, so nothing overdue here.
+    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.HANDED_OFF)
+    assert not clocks.information_overdue(northbridge, today).filter(referral=referral).exists()
 
 
 def test_another_sites_cases_never_count(northbridge):

@@ -218,3 +218,107 @@ def test_a_child_without_an_accepted_case_has_nothing_to_transfer(demo, client_a
     child = Child.objects.filter(site__slug="northbridge", referrals__isnull=True).first()
     response = client_as(Role.COORDINATOR).get(transfer_url(child))
     assert response.status_code == 200 and b"no case with the panel to transfer" in response.content
+
+
+# Every case of the child goes, and none goes while the panel is still deciding it ---------------------------
+
+
+def _two_cases_of_one_child():
+    """A child with two accepted referrals at Northbridge: an older one and a newer one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    older = accepted_referral(submitted_on=timezone.localdate() - timedelta(days=30))
+    newer = accepted_referral()
+    Referral.objects.filter(pk=newer.pk).update(child=older.child)
+    newer.refresh_from_db()
+    return older, newer
+
+
+def test_a_transfer_to_the_sca_hands_off_every_case_of_the_child(demo, client_as):
+    older, newer = _two_cases_of_one_child()
+    child = older.child
+    coordinator = client_as(Role.COORDINATOR)
+    response = coordinator.post(transfer_url(child), {"destination": "sca", "reason": "Turns 18 before a sitting."})
+    assert response.status_code == 302
+    transfer = CaseTransfer.objects.get()
+    assert transfer.referral == newer
+    for referral in (older, newer):
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.HANDED_OFF and referral.site.slug == "northbridge"
+        assert referral.status_changes.last().reason.startswith("Transferred to the Single Competent Authority")
+    event = AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(newer.pk), action="update").last()
+    assert sorted(event.detail["referrals"]) == sorted([older.pk, newer.pk])
+    # Nothing is left with the panel: the page offers no second transfer, and none can be made.
+    page = coordinator.get(transfer_url(child)).content.decode()
+    assert "no case with the panel to transfer" in page and 'name="reason"' not in page
+    with pytest.raises(HandoverError):
+        case_transfer(child=child, user=demo_user(Role.COORDINATOR), destination="sca", to_site=None, reason="Again")
+    assert CaseTransfer.objects.count() == 1
+
+
+@pytest.mark.parametrize("destination", ["sca", "site"])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        ("second_review", "The reasonable grounds decision on case {reference} is waiting for its second review"),
+    ],
+)
+def test_a_case_with_a_decision_still_open_is_not_transferred(demo, client_as, destination, status, words):
+    from childnrm.decisions.models import DecisionStatus, Outcome
+
+    older, newer = _two_cases_of_one_child()
+    # The older case's decision was taken and waits for its second review: the whole child's case waits for it. (A
+    # draft does not hold it: it goes with the case to another site, whose panel finishes it; to the SCA it stands
+    # still, as decisions refuse to change a case not held here.)
+    final_decision(older, status=status, outcome=Outcome.NEGATIVE)
+    three_rivers = Site.objects.get(slug="three-rivers")
+    message = words.format(reference=older.reference)
+    with pytest.raises(HandoverError, match=message):
+        case_transfer(
+            child=older.child,
+            user=demo_user(Role.COORDINATOR),
+            destination=destination,
+            to_site=three_rivers,
+            reason="Moved",
+        )
+    coordinator = client_as(Role.COORDINATOR)
+    # The page says so before anything is typed, and a post is refused with the same words.
+    page = coordinator.get(transfer_url(older.child)).content.decode()
+    assert message in page and 'name="reason"' not in page
+    data = {"destination": destination, "site": str(three_rivers.pk), "reason": "Moved"}
+    refused = coordinator.post(transfer_url(older.child), data, follow=True).content.decode()
+    assert message in refused
+    assert not CaseTransfer.objects.exists()
+    for referral in (older, newer):
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.ACCEPTED and referral.site.slug == "northbridge"
+    # Once the decision is final (or was returned and its new draft finished), the case can go.
+    older.decisions.update(status=DecisionStatus.FINAL)
+    case_transfer(
+        child=older.child,
+        user=demo_user(Role.COORDINATOR),
+        destination=destination,
+        to_site=three_rivers,
+        reason="Moved",
+    )
+    assert CaseTransfer.objects.count() == 1
+
+
+@pytest.mark.parametrize("destination", [TransferDestination.SCA, TransferDestination.SITE])
+def test_a_draft_decision_does_not_hold_the_case(demo, destination):
+    """A draft left from a sitting that did not decide must not keep a child who is about to turn 18 from the SCA:
+    there is no way to discard a draft, and the next sitting may be weeks away."""
+    from childnrm.decisions.models import DecisionStatus
+
+    older, _newer = _two_cases_of_one_child()
+    final_decision(older, status=DecisionStatus.DRAFT)
+    case_transfer(
+        child=older.child,
+        user=demo_user(Role.COORDINATOR),
+        destination=destination,
+        to_site=Site.objects.get(slug="three-rivers"),
+        reason="Moved",
+    )
+    assert CaseTransfer.objects.count() == 1

@@ -621,3 +621,144 @@ def test_a_request_reference_already_held_is_drawn_again(referral, reference_dra
     again = ask(referral, question="Has he been seen with the same adults since?")
     again.refresh_from_db()
     assert again.reference == "IR-ZZZZ7777" and again.question == "Has he been seen with the same adults since?"
+
+
+# A request ends with the case ---------------------------------------------------------------------
+
+
+def _hand_off(referral, how: str):
+    """The case leaves the panel that asked: at triage (to the SCA or another site), or by a transfer after it."""
+    from childnrm.handovers.services import case_transfer
+
+    three_rivers = Site.objects.get(slug="three-rivers")
+    if how.startswith("triage"):
+        triage_confirm(
+            referral=referral,
+            user=coordinator(),
+            final_outcome=TriageOutcome.SCA if how == "triage_sca" else TriageOutcome.OTHER_SITE,
+            final_site=None if how == "triage_sca" else three_rivers,
+            reason="Lives in the Three Rivers area" if how == "triage_site" else "Turns 18 within 100 days",
+        )
+    else:
+        case_transfer(
+            child=referral.child,
+            user=coordinator(),
+            destination="sca" if how == "transfer_sca" else "site",
+            to_site=None if how == "transfer_sca" else three_rivers,
+            reason="Moved away",
+        )
+    referral.refresh_from_db()
+
+
+WHY = {
+    "triage_sca": "handed to the Home Office Single Competent Authority",
+    "transfer_sca": "handed to the Home Office Single Competent Authority",
+    "triage_site": "moved to another site's panel",
+    "transfer_site": "moved to another site's panel",
+}
+
+
+@pytest.mark.parametrize("how", ["triage_sca", "triage_site", "transfer_sca", "transfer_site"])
+def test_a_request_ends_with_the_case_it_is_no_longer_chased_or_answered_and_answers_stay(
+    referral, how, django_capture_on_commit_callbacks
+):
+    if how.startswith("transfer"):
+        triage_confirm(
+            referral=referral, user=coordinator(), final_outcome=TriageOutcome.PANEL, final_site=None, reason=""
+        )
+    answered, waiting = ask(referral), ask(referral)
+    services.information_response_create(
+        info_request=answered,
+        user=police_responder(),
+        text="Known to us since March.",
+        lawful_basis=answered.lawful_basis,
+        purpose=answered.purpose,
+        uploads=[],
+    )
+    make_overdue(waiting, days=5)
+    _hand_off(referral, how)
+    mail.outbox.clear()
+    if how.endswith("site"):  # the force answers at the receiving site too (else the case is out of its reach)
+        Membership.objects.create(user=police_responder(), site=referral.site, role=Role.ADVISER)
+
+    # Not chased, by the daily chase or by hand.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.chase_overdue(timezone.localdate()) == 0
+    assert not InformationChase.objects.exists() and not mail.outbox
+    holder = demo_user(Role.COORDINATOR, referral.site.slug)
+    with pytest.raises(services.InformationError, match="ended with the case"):
+        services.information_request_chase(info_request=waiting, user=holder)
+    # Not answered: the agency is told why, and what to do instead.
+    with pytest.raises(services.InformationError, match="ended with the case") as refused:
+        services.information_response_create(
+            info_request=waiting,
+            user=police_responder(),
+            text="Late answer",
+            lawful_basis=waiting.lawful_basis,
+            purpose=waiting.purpose,
+            uploads=[],
+        )
+    assert WHY[how] in refused.value.message
+    waiting.refresh_from_db()
+    assert waiting.status == RequestStatus.OPEN and not waiting.responses.exists() and not waiting.chases.exists()
+    # What was shared before stays.
+    assert answered.responses.get().text == "Known to us since March."
+    assert services.ended_with_case(waiting) and not services.ended_with_case(answered)
+
+
+def test_the_pages_say_a_request_ended_with_the_case(client_as, referral):
+    answered, waiting = ask(referral), ask(referral)
+    services.information_response_create(
+        info_request=answered,
+        user=police_responder(),
+        text="Known to us since March.",
+        lawful_basis=answered.lawful_basis,
+        purpose=answered.purpose,
+        uploads=[],
+    )
+    make_overdue(waiting, days=5)
+    _hand_off(referral, "triage_sca")
+    client = client_as(Role.COORDINATOR)
+
+    page = client.get(reverse("information:detail", args=[waiting.reference])).content.decode()
+    assert "This request ended with the case" in page and WHY["triage_sca"] in page
+    assert "Ended with the case" in page and "Overdue" not in page
+    assert "Send a reminder now" not in page and "Withdraw this request" not in page
+    chased = client.post(reverse("information:chase", args=[waiting.reference]), follow=True).content.decode()
+    assert "ended with the case" in chased and not InformationChase.objects.exists()
+    withdrawn = client.get(reverse("information:withdraw", args=[waiting.reference]), follow=True).content.decode()
+    assert "ended with the case" in withdrawn
+    answered_page = client.get(reverse("information:detail", args=[answered.reference])).content.decode()
+    assert "Known to us since March." in answered_page and "ended with the case" not in answered_page
+
+    # The lists: no longer open or overdue; among all, marked as ended.
+    def listed(c, url, **params) -> set[str]:
+        body = c.get(url, params).content.decode()
+        return {r.reference for r in (answered, waiting) if f'data-reference="{r.reference}"' in body}
+
+    assert listed(client, reverse("information:list")) == set()
+    assert listed(client, reverse("information:list"), status="overdue") == set()
+    assert listed(client, reverse("information:list"), status="all") == {answered.reference, waiting.reference}
+    assert "Ended with the case" in client.get(reverse("information:list"), {"status": "all"}).content.decode()
+    case_page = client.get(reverse("information:case", args=[referral.reference])).content.decode()
+    assert "Ended with the case" in case_page
+
+    agency = signed_in(police_responder())
+    assert listed(agency, reverse("information:inbox")) == set()
+    assert listed(agency, reverse("information:inbox"), status="all") == {answered.reference, waiting.reference}
+    page = agency.get(reverse("information:detail", args=[waiting.reference])).content.decode()
+    assert "Answer this request" not in page and WHY["triage_sca"] in page
+    refused = agency.get(reverse("information:answer", args=[waiting.reference]), follow=True).content.decode()
+    assert "ended with the case" in refused and WHY["triage_sca"] in refused
+    posted = agency.post(reverse("information:answer", args=[waiting.reference]), answer_form(), follow=True)
+    assert "ended with the case" in posted.content.decode() and not waiting.responses.exists()
+
+
+def test_a_request_made_before_a_transfer_names_the_site_that_asked(client_as, referral):
+    triage_confirm(referral=referral, user=coordinator(), final_outcome=TriageOutcome.PANEL, final_site=None, reason="")
+    waiting = ask(referral)
+    assert waiting.asking_site.slug == "northbridge"
+    _hand_off(referral, "transfer_site")
+    page = client_as(Role.COORDINATOR, "three-rivers").get(reverse("information:detail", args=[waiting.reference]))
+    body = page.content.decode()
+    assert "Northbridge" in body and "This request ended with the case" in body
