@@ -157,7 +157,7 @@ def _findings_paragraphs(decision: Decision) -> list[str]:
     if decision.slavery_found:
         found = _listed(decision.slavery_found, SLAVERY_LABELS)
         # The law of the deciding site's nation (accounts.nations); England and Wales keep their sentence.
-        law = nations.rules(decision.referral.site)
+        law = nations.rules(deciding_site(decision))
         heading = (
             gettext("Slavery, servitude or forced or compulsory labour (Modern Slavery Act 2015, section 1). ")
             if law.english_law
@@ -201,10 +201,16 @@ def _test_paragraphs(decision: Decision) -> list[Any]:
     return [gettext("The panel considered the test in the guidance:"), _english(f"{test}."), version]
 
 
+def deciding_site(decision: Decision):
+    """The site whose panel took the decision: its sitting's. After a transfer the case's site is the receiving one,
+    which produces the letters and is who to contact now, but did not decide."""
+    return decision.meeting.site if decision.meeting_id else decision.referral.site
+
+
 def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: date | None = None) -> dict[str, Any]:
     """The formal outcome letter to the referrer."""
     referral = decision.referral
-    site = referral.site
+    site = deciding_site(decision)
     stage = str(STAGE_WORDS[decision.stage])
     outcome_words = gettext("%(outcome)s: %(clause)s") % {
         "outcome": OUTCOME_WORDS[decision.outcome],
