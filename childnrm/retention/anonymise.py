@@ -21,6 +21,7 @@ from datetime import date
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from childnrm.people.models import Child
 
@@ -208,7 +209,7 @@ def child_anonymise(child: Child) -> None:
     from childnrm.feedback.models import FeedbackSession
     from childnrm.handovers.models import AdultTransition
     from childnrm.outcomes.models import MissingEpisode, OutcomeReview
-    from childnrm.people.models import ChildBlockingKey, ChildLinkDecision, PossibleEarlierRecord
+    from childnrm.people.models import ChildAssociation, ChildBlockingKey, ChildLinkDecision, PossibleEarlierRecord
     from childnrm.safeguarding.models import (
         ChildPlanView,
         ContextualLink,
@@ -244,6 +245,11 @@ def child_anonymise(child: Child) -> None:
         view_not_given_reason="",
     )
     _clear(MissingEpisode.objects.filter(child=child), learned="")
+    # The follow-up ends with the record: a review not yet recorded would chase its owner, and invite new words,
+    # about a child whose record no longer holds them. So does everyone's association with the child (guardian,
+    # social worker, the people following up): the record is kept for its figures, not for work.
+    OutcomeReview.objects.filter(child=child, recorded_at__isnull=True).delete()
+    ChildAssociation.objects.filter(child=child, ends_at__isnull=True).update(ends_at=timezone.now())
     # The child's own words: their views on the plan, and what would make it better. How and when they were gathered
     # stay, and so do the feedback answers chosen from the scale (for the summary).
     _clear(ChildPlanView.objects.filter(plan__child=child), in_their_words="", gathered_by_name="")

@@ -189,6 +189,7 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
     from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
     from childnrm.information.models import InformationRequest
     from childnrm.letters.models import Letter
+    from childnrm.outcomes.models import OutcomeReview
     from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
     from childnrm.safeguarding.models import PlanStatus, SafeguardingPlan, StatutoryPeriod
 
@@ -242,6 +243,14 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
         )
     )
     held = held_child_ids(child_ids)
+    # The follow-up runs to its last review still to come: the case stays open until then (anonymised earlier, the
+    # reviews to come would be recorded against a record that no longer says whose it is).
+    follow_up_until = dict(
+        OutcomeReview.objects.filter(child_id__in=child_ids, recorded_at__isnull=True, due_on__gte=today)
+        .values("child_id")
+        .annotate(last=Max("due_on"))
+        .values_list("child_id", "last")
+    )
     has_documents = _with_documents(ids)
     has_answers = set(InformationRequest.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True))
     has_letters = set(
@@ -272,7 +281,7 @@ def site_assess(site: Site, *, today: date) -> list[Due]:
             decided=decided.get(referral.pk),
             decided_here=decided_here.get(referral.pk),
             open_reconsideration=referral.pk in reconsidering,
-            active_plan=referral.child_id in active_plan,
+            active_plan=referral.child_id in active_plan or referral.child_id in follow_up_until,
             plan_closed=plan_closed.get(referral.child_id),
             status_changed=status_closed.get(referral.pk),
         )

@@ -19,7 +19,7 @@ from childnrm.dashboard.tests.factories import accepted_referral, final_decision
 from childnrm.decisions.models import Decision, Outcome, Stage
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview
 from childnrm.outcomes.services import follow_up_start
-from childnrm.people.models import Child, LinkStatus, PossibleEarlierRecord
+from childnrm.people.models import AssociationKind, Child, ChildAssociation, LinkStatus, PossibleEarlierRecord
 from childnrm.people.services import child_link_decide
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus, ReferralStatusChange
 from childnrm.retention.models import ItemStatus, LegalHold, RetentionItem
@@ -230,7 +230,15 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     follow_up_start(decision=Decision.objects.filter(referral=referral).order_by("decided_on").first())
     reviews = OutcomeReview.objects.filter(child_id=referral.child_id)
     assert reviews.exists()
-    reviews.update(young_person_view="I feel safe with my foster carer now.", view_given=True)
+    reviews.update(
+        young_person_view="I feel safe with my foster carer now.", view_given=True, recorded_at=timezone.now()
+    )
+    # The last review was never recorded: anonymised, the follow-up ends (nothing left to chase or to write in).
+    unrecorded = reviews.order_by("due_on").last()
+    OutcomeReview.objects.filter(pk=unrecorded.pk).update(recorded_at=None, young_person_view="")
+    guardian = ChildAssociation.objects.create(
+        child_id=referral.child_id, user=demo_user(Role.ICTG), kind=AssociationKind.ICTG
+    )
     recorder = demo_user(Role.ICTG)
     episode = MissingEpisode.objects.create(
         child_id=referral.child_id,
@@ -271,6 +279,9 @@ def test_anonymisation_clears_personal_data_deletes_files_and_keeps_statistics(
     assert not child.blocking_keys.exists()
     assert not PossibleEarlierRecord.objects.filter(child=child).exists()
     assert set(reviews.values_list("young_person_view", flat=True)) == {""}
+    assert not OutcomeReview.objects.filter(pk=unrecorded.pk).exists()
+    guardian.refresh_from_db()
+    assert guardian.ends_at is not None
     episode.refresh_from_db()
     assert episode.learned == "" and episode.started_on == date(2026, 5, 1)  # the episode still counts
     assert not ReferralDocument.objects.filter(referral=referral).exists()
@@ -500,3 +511,17 @@ def test_a_decided_case_handed_to_the_sca_keeps_the_decided_rule_and_stays_open_
     # Six years after the hand-off it is not due (the undecided rule); at the 25th birthday it is.
     assert due_types(referral, date(2022, 9, 2)) == set()
     assert due_types(referral, add_years(BORN, 25)) == {RecordType.DECIDED_CASE}
+
+
+def test_a_case_stays_open_while_its_follow_up_has_reviews_to_come(demo):
+    """A site may follow a child up for ten years (120 months): decided at 16, a case fell due at the 25th birthday
+    with the 120-month review still to come, which was then recorded, and chased, against an anonymised record."""
+    referral = decided_case()
+    birthday = add_years(BORN, 25)
+    follow_up_start(decision=Decision.objects.filter(referral=referral).order_by("decided_on").first())
+    OutcomeReview.objects.filter(child_id=referral.child_id).update(recorded_at=timezone.now())
+    review = OutcomeReview.objects.filter(child_id=referral.child_id).order_by("due_on").last()
+    OutcomeReview.objects.filter(pk=review.pk).update(recorded_at=None, due_on=birthday + timedelta(days=90))
+    assert RecordType.DECIDED_CASE not in due_types(referral, birthday)
+    OutcomeReview.objects.filter(pk=review.pk).update(recorded_at=timezone.now())
+    assert RecordType.DECIDED_CASE in due_types(referral, birthday)
