@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from childnrm.access.policy import Perm, has_perm
 from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import Role, Site, User
 from childnrm.dashboard import clocks
@@ -235,9 +236,16 @@ def _owner_notes(site: Site, today: date, run: ReminderRun) -> list[EmailMessage
     actions = clocks.actions_overdue(site, today).filter(owner__isnull=False, owner__is_active=True)
     by_owner: dict[str, list[PlanAction]] = defaultdict(list)
     owners: dict[str, User] = {}
+    may_update: dict[int, bool] = {}
     for action in actions:
         owner = action.owner
         if owner is None:  # filtered out above; for the type checker
+            continue
+        # An owner who can no longer update it here (their role at the site ended, the case moved) is not told to:
+        # the action stays in the coordinators' digest, for them to give it to someone else.
+        if owner.pk not in may_update:
+            may_update[owner.pk] = has_perm(owner, Perm.PLAN_ACTION_UPDATE, site.pk)
+        if not may_update[owner.pk]:
             continue
         reminder = _claim(site, OWNER_KIND, PlanAction._meta.label_lower, str(action.pk), today)
         if reminder is not None:

@@ -60,6 +60,21 @@ def test_action_owners_are_told_about_their_overdue_actions(overdue_case):
     assert Reminder.objects.filter(kind=OWNER_KIND, object_id=str(action.pk)).exists()
 
 
+def test_an_owner_who_can_no_longer_update_the_action_is_not_told_but_the_coordinators_are(overdue_case):
+    """Their role at the site removed (or the case moved away): they were emailed daily to update an action the
+    service hid from them. The coordinators' digest keeps listing it, for them to give to someone else."""
+    from childnrm.accounts.models import Membership
+
+    _, action, owner = overdue_case
+    Membership.objects.filter(user=owner, site__slug="northbridge").update(active=False)
+    mail.outbox.clear()
+    daily_reminders_send(today=timezone.localdate())
+    assert [m for m in mail.outbox if m.to == [owner.email]] == []
+    assert not Reminder.objects.filter(kind=OWNER_KIND, object_id=str(action.pk)).exists()
+    [digest] = digests()
+    assert f"action {action.pk}" in digest.body
+
+
 def test_nothing_is_sent_twice_on_one_day_but_again_the_next_day(overdue_case):
     referral, _, owner = overdue_case
     today = timezone.localdate()
