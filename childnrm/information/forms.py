@@ -15,7 +15,7 @@ from childnrm.accounts.models import Organisation
 from childnrm.information import services, services_protocols
 from childnrm.information.models import LawfulBasis, ProtocolBasis
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
-from childnrm.kit.pending import KeepsUploadsMixin
+from childnrm.kit.pending import KeepsUploadsMixin, too_many_files
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import (
     ACCEPT_ATTRIBUTE,
@@ -208,7 +208,7 @@ class AnswerForm(KeepsUploadsMixin, GovukFormMixin, forms.Form):
     def clean_documents(self) -> list[services.Upload]:
         files = self.cleaned_data.get("documents") or []
         if len(files) > services.MAX_DOCUMENTS:
-            raise forms.ValidationError(gettext("Select %(max)s files or fewer") % {"max": services.MAX_DOCUMENTS})
+            raise forms.ValidationError(too_many_files(services.MAX_DOCUMENTS))
         uploads = []
         for upload in files:
             if upload.size == 0:

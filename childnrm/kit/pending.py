@@ -32,12 +32,21 @@ from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 
+from childnrm.kit.ids import as_id
 from childnrm.kit.models import PendingUpload
 
 PENDING_LIFETIME = timedelta(days=1)
 # However often a page is sent back, one question keeps no more files than this.
 MAX_KEPT_PER_FIELD = 10
+
+
+def too_many_files(most: int) -> str:
+    """The error for a question given more than `most` files, in the reader's language: one message for every
+    form that takes several files (the kit's catalogue)."""
+    return gettext("Select %(max)s files or fewer") % {"max": most}
+
 
 Check = Callable[[UploadedFile], str]
 """An app's check of a chosen file before it is kept: returns the extension to store it under (its
@@ -120,7 +129,7 @@ def _posted(data: Mapping[str, Any], key: str) -> list[str]:
 
 
 def _ids(values: list[str]) -> set[int]:
-    return {int(v) for v in values if v.isdigit()}
+    return {found for v in values if (found := as_id(v)) is not None}
 
 
 def _multiple(field: forms.Field) -> bool:
@@ -251,7 +260,7 @@ class KeepsUploadsMixin:
         assert self.keeper is not None
         if len(self.kept[name]) >= MAX_KEPT_PER_FIELD:
             if not self.has_error(name):  # type: ignore[attr-defined]
-                self.add_error(name, f"Select {MAX_KEPT_PER_FIELD} files or fewer")
+                self.add_error(name, too_many_files(MAX_KEPT_PER_FIELD))
             return None
         try:
             extension = self.keeper.check(upload)

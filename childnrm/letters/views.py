@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -111,11 +111,15 @@ def produce(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
         messages.error(request, str(problem))
     else:
         told = len(produced.notices)
-        done = gettext("Letters produced for referral %(reference)s") % {"reference": found.referral.reference}
+        reference = found.referral.reference
         if told:
-            done += ". " + (
-                gettext("1 guardian told") if told == 1 else gettext("%(count)s guardians told") % {"count": told}
-            )
+            done = ngettext(
+                "Letters produced for referral %(reference)s. %(count)s guardian told",
+                "Letters produced for referral %(reference)s. %(count)s guardians told",
+                told,
+            ) % {"reference": reference, "count": told}
+        else:
+            done = gettext("Letters produced for referral %(reference)s") % {"reference": reference}
         messages.success(request, done)
     return _decision_redirect(found)
 

@@ -310,7 +310,7 @@ def place_cancel(*, attendance: Attendance, user, audit: AuditContext | None = N
     with transaction.atomic():
         locked = Attendance.objects.select_for_update().select_related("session").get(pk=attendance.pk)
         if locked.session.on <= today:
-            raise TrainingError("A place can be given up only before the day of the session.")
+            raise TrainingError(gettext("A place can be given up only before the day of the session."))
         _audit(audit, user, Action.DELETE, locked, locked.site_id, Perm.TRAINING_OWN, session=locked.session_id)
         SelfAssessment.objects.filter(attendance=locked).delete()
         locked.delete()

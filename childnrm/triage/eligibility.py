@@ -306,21 +306,29 @@ def adult_consent_problems(referral: Referral, on: date | None) -> list[Problem]
     if birthday > on:
         return []
     answer = AdultConsent.objects.filter(referral_id=referral.pk, given_on__lte=on).first()
-    turned = f"they turned 18 on {long_date(birthday)}, on or before the decision date ({long_date(on)})"
+    # In the reader's language (the chair's completeness check): each message one whole sentence.
+    dates = {"birthday": long_date(birthday), "decided_on": long_date(on)}
     if answer is None:
         return [
             Problem(
                 "adult-consent-missing",
-                f"Record the young person's consent to remain in the National Referral Mechanism: {turned}",
+                gettext(
+                    "Record the young person's consent to remain in the National Referral Mechanism: they turned 18 "
+                    "on %(birthday)s, on or before the decision date (%(decided_on)s)"
+                )
+                % dates,
             )
         ]
     if answer.answer != ConsentAnswer.GIVEN:
         return [
             Problem(
                 "adult-consent-refused",
-                f"The young person did not consent to remain in the National Referral Mechanism "
-                f"(answer given on {long_date(answer.given_on)}): a conclusive grounds decision needs their consent, "
-                f"because {turned}",
+                gettext(
+                    "The young person did not consent to remain in the National Referral Mechanism (answer given on "
+                    "%(answered_on)s): a conclusive grounds decision needs their consent, because they turned 18 on "
+                    "%(birthday)s, on or before the decision date (%(decided_on)s)"
+                )
+                % {**dates, "answered_on": long_date(answer.given_on)},
             )
         ]
     return []

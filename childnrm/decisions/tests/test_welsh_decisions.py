@@ -109,3 +109,35 @@ def test_a_final_decision_its_correction_and_a_second_review_are_welsh(welsh_sit
     signed_in(demo_user(Role.CHAIR, SITE)).post(url("finalise", negative))
     reviewer = second_reviewer(SITE)
     assert english_on(reviewer, [url("second-review", negative), url("detail", negative)]) == {}
+
+
+def test_the_decision_record_pdf_of_a_welsh_site_is_welsh_to_its_footer_and_says_so(welsh_site):
+    """The PDF frame (pdf_base.html) takes the record's language: <html lang="cy"> (the PDF's /Lang) and the
+    footer on each page, "Cofnod y penderfyniad ... - tudalen 1 o 2". The packets it also frames stay English."""
+    import re
+
+    from django.utils import translation
+
+    from childnrm.letters.tests.pdftext import pdf_lang, pdf_text
+    from childnrm.triage.packet import case_packet, packet_pdf
+
+    decision = final_decision(SITE)
+    reference = decision.referral.reference
+    client = signed_in(demo_user(Role.COORDINATOR))
+    pdf = client.get(reverse("decisions:export-pdf", args=[decision.pk])).content
+    assert pdf_lang(pdf) == "cy"
+    text = pdf_text(pdf)
+    pages = int(re.search(rf"Cofnod y penderfyniad {reference} – OFFICIAL-SENSITIVE – tudalen 1 o (\d+)", text)[1])
+    assert f"tudalen {pages} o {pages}" in text and " page " not in text
+
+    # In English, the same record is English to its footer.
+    welsh_site.default_language = "en-gb"
+    welsh_site.save(update_fields=["default_language"])
+    pdf = signed_in(demo_user(Role.COORDINATOR)).get(reverse("decisions:export-pdf", args=[decision.pk])).content
+    assert pdf_lang(pdf) == "en"
+    assert f"Decision record {reference} – OFFICIAL-SENSITIVE – page 1 of" in pdf_text(pdf)
+
+    # A case packet is English on purpose, whatever the language it is printed in.
+    with translation.override("cy"):
+        packet = packet_pdf(case_packet(decision.referral))
+    assert pdf_lang(packet) == "en" and f"Case packet {reference} – OFFICIAL-SENSITIVE – page 1 of" in pdf_text(packet)

@@ -12,6 +12,7 @@ Welsh. The emails to the organisation asked go in each reader's language.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -326,3 +327,15 @@ def test_a_wales_site_offers_the_lawful_bases_in_welsh(welsh_information):
     with translation.override("cy"):
         detail = services.share_detail(lawful_basis=WALES_BASIS, purpose="x")
     assert detail["lawful_basis_label"] == "Children Act 2004 section 28 (duty to safeguard, Wales)"
+
+
+def test_a_list_a_page_at_a_time_says_its_count_and_page_in_one_welsh_phrase(welsh_information, monkeypatch):
+    """The caption is one message for each plural form, with the page in it (not ", page N of M" added on)."""
+    from childnrm.information import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    for user, path in ((coordinator(), reverse("information:list")), (responder(), reverse("information:inbox"))):
+        page = signed_in(user).get(path + "?status=all").content.decode()
+        caption = re.search(r'<caption id="\w+-caption"[^>]*>(.*?)</caption>', page, re.S).group(1)
+        count = int(caption.split()[0])
+        assert count > 1 and caption == f"{count} {'gais' if count == 2 else 'cais'}, tudalen 1 o {count}", caption

@@ -310,6 +310,33 @@ def test_one_question_keeps_at_most_ten_files_however_often_the_page_comes_back(
     assert again.errors["documents"] == [f"Select {MAX_KEPT_PER_FIELD} files or fewer"]
 
 
+def test_too_many_files_is_one_message_in_the_readers_language(referrer):
+    """The kit's message, in Welsh too, and the one the information app's answer form gives for its own limit."""
+    from django import forms
+    from django.utils import translation
+
+    from childnrm.information.forms import AnswerForm, MultipleFileField
+    from childnrm.information.services import MAX_DOCUMENTS
+    from childnrm.kit.forms import GovukFormMixin
+    from childnrm.kit.pending import MAX_KEPT_PER_FIELD, KeepsUploadsMixin, UploadKeeper, too_many_files
+
+    class Answer(KeepsUploadsMixin, GovukFormMixin, forms.Form):
+        text = forms.CharField()  # left empty: the files are kept for the next try, at most ten
+        documents = MultipleFileField(required=False)
+
+    keeper = UploadKeeper(owner=referrer, scope="test:answer:2", check=lambda upload: "pdf")
+    files = [SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.4 test") for n in range(MAX_KEPT_PER_FIELD + 1)]
+    with translation.override("cy"):
+        form = Answer({"text": ""}, {"documents": files}, keeper=keeper)
+        assert not form.is_valid()
+        assert form.errors["documents"] == [f"Dewiswch {MAX_KEPT_PER_FIELD} ffeil neu lai"]
+        assert too_many_files(MAX_DOCUMENTS) == f"Dewiswch {MAX_DOCUMENTS} ffeil neu lai"
+    pdfs = [SimpleUploadedFile(f"{n}.pdf", pdf_bytes()) for n in range(MAX_DOCUMENTS + 1)]
+    answer = AnswerForm({}, {"documents": pdfs})
+    answer.is_valid()
+    assert too_many_files(MAX_DOCUMENTS) in answer.errors["documents"]
+
+
 def test_choosing_a_kept_file_again_does_not_send_it_twice(referrer):
     from childnrm.information.forms import AnswerForm
     from childnrm.kit.pending import UploadKeeper

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -125,3 +126,16 @@ def test_a_template_message_is_in_the_language_of_each_render_however_often_it_i
         with language("en-gb"):
             assert template.render({}) == "There is a problem|Sign out"
         assert welsh == "Mae problem wedi codi|Allgofnodi"
+
+
+def test_a_page_count_is_one_message_with_what_it_counts():
+    """A count with its page ("%(num)s requests, page %(page)s of %(pages)s") is one message for each plural form
+    (ADR 0023: a sentence is never glued from pieces): a caption never adds ", page N of M" as a message of its own."""
+    from pathlib import Path
+
+    import childnrm
+
+    root = Path(childnrm.__file__).parent
+    glued = re.compile(r"""_\(\s*["'],\s*page %\(page\)s of %\(pages\)s""")
+    found = [str(p.relative_to(root)) for p in sorted(root.rglob("*.html")) if glued.search(p.read_text())]
+    assert found == []

@@ -11,6 +11,7 @@ as written; everything else must be Welsh, the forms' error messages and the fla
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -331,3 +332,16 @@ def test_a_search_in_welsh_finds_items_by_their_themes(welsh_learning):
     assert "County lines: spotting criminal exploitation early" in page
     assert "sy’n cyfateb i “llinellau sirol”" in page
     assert english_left(page, names=typed_and_names()) == []
+
+
+def test_the_learning_log_a_page_at_a_time_says_its_count_and_page_in_one_welsh_phrase(welsh_learning, monkeypatch):
+    """The heading is one message for each plural form and each filter, with the page in it."""
+    from childnrm.learning import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    review_summary_approve(summary=welsh_learning["resent"], user=demo_user(Role.LIBRARY_MODERATOR))
+    client = signed_in(demo_user(Role.COORDINATOR))
+    page = client.get(reverse("learning:log")).content.decode()
+    heading = re.search(r'<h2 class="govuk-heading-m" id="results">(.*?)</h2>', page, re.S).group(1)
+    count = int(heading.split()[0])
+    assert count > 1 and heading == f"{count} {'grynodeb' if count == 2 else 'crynodeb'}, tudalen 1 o {count}", heading

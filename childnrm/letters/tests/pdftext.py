@@ -90,3 +90,13 @@ def pdf_title(pdf: bytes) -> str:
         if found and b"/Producer" in body:  # the document information, not an outline entry
             return found.group(1).decode("latin-1")
     return ""
+
+
+def pdf_lang(pdf: bytes) -> str:
+    """The document's language: the catalogue's /Lang, which WeasyPrint takes from <html lang>."""
+    dicts, _ = _objects(pdf)
+    for body in dicts.values():
+        found = re.search(rb"/Lang \((.*?)\)", body)
+        if found and b"/Catalog" in body:
+            return found.group(1).decode("latin-1")
+    return ""

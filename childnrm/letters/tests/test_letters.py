@@ -4,6 +4,7 @@ the record of explaining the decision to the child, and the audit of each."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Membership, Role
 from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
@@ -231,6 +232,37 @@ def test_producing_tells_each_allocated_guardian_once_by_reference_only(demo, dj
     assert again.notices == [] and mail.outbox == []
     assert Letter.objects.filter(decision=decision).count() == 4
     assert GuardianNotice.objects.filter(decision=decision).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "guardians", "said"),
+    [
+        ("en", 0, "Letters produced for referral {reference}"),
+        ("en", 1, "Letters produced for referral {reference}. 1 guardian told"),
+        ("en", 2, "Letters produced for referral {reference}. 2 guardians told"),
+        ("cy", 1, "Crëwyd llythyrau ar gyfer atgyfeiriad {reference}. Rhoddwyd gwybod i 1 gwarcheidwad"),
+        ("cy", 2, "Crëwyd llythyrau ar gyfer atgyfeiriad {reference}. Rhoddwyd gwybod i 2 warcheidwad"),
+    ],
+)
+def test_producing_says_how_many_guardians_were_told_in_one_sentence_of_the_readers_language(
+    demo, site, client_as, language, guardians, said
+):
+    """One whole message for each number (Welsh has four forms, and mutates the noun after 2), not pieces glued."""
+    from childnrm.people.models import ChildAssociation
+
+    if language == "cy":
+        site.default_language = "cy"
+        site.save(update_fields=["default_language"])
+    decision = final_decision("northbridge")
+    ChildAssociation.objects.filter(child=decision.referral.child).delete()
+    for role in (Role.ICTG, Role.ADVISER)[:guardians]:
+        # A second guardian: the demo adviser, given the guardian role (letters tell only guardians of the site).
+        Membership.objects.get_or_create(user=staff(role), site=site, role=Role.ICTG)
+        allocate(decision.referral, staff(role))
+    url = reverse("letters:produce", kwargs={"letters_decision_id": decision.pk})
+    response = client_as(Role.COORDINATOR).post(url, {"letters_seen": "0"}, follow=True)
+    banner = re.search(r'<p class="govuk-notification-banner__heading">(.*?)</p>', response.content.decode(), re.S)
+    assert banner and banner.group(1).strip() == said.format(reference=decision.referral.reference)
 
 
 def test_the_tell_the_guardian_action_for_a_guardian_allocated_later(

@@ -134,3 +134,21 @@ def test_the_self_assessment_reminder_is_in_the_readers_language(welsh_training)
     assert "Peidiwch ag ateb yr e-bost hwn." in welsh.body and "Do not reply" not in welsh.body
     english = by_address[demo_user(Role.PANEL_MEMBER, "three-rivers").email]
     assert english.subject == "Your training self-assessment is open"
+
+
+def test_giving_up_a_place_on_the_day_is_refused_in_welsh(demo):
+    """The refusal is said in the reader's language (the page shows the service's message as it is)."""
+    from datetime import timedelta
+
+    from django.utils import translation
+
+    from childnrm.training import services
+    from childnrm.training.demo import booked, course_for, session_of
+
+    coordinator = demo_user(Role.COORDINATOR, NB)
+    session = session_of(course_for(coordinator), coordinator, on=timezone.localdate() + timedelta(days=3))
+    person = demo_user(Role.PANEL_MEMBER, NB)
+    [place] = booked(session, [person])
+    with translation.override("cy"), pytest.raises(services.TrainingError) as refused:
+        services.place_cancel(attendance=place, user=person, today=session.on)
+    assert str(refused.value) == "Dim ond cyn diwrnod y sesiwn y gellir ildio lle."

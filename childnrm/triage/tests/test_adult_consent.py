@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
@@ -78,6 +78,27 @@ def test_consent_is_needed_from_the_18th_birthday_on(demo):
     ]
     # A decision without a date yet has nothing to check (reasonable grounds needs none: tested below).
     assert eligibility.adult_consent_problems(referral, None) == []
+
+
+def test_what_is_missing_is_said_in_the_readers_language_each_as_one_sentence(demo):
+    """The chair reads the completeness check in their language: each problem one whole message (ADR 0023)."""
+    birthday = today() - timedelta(days=10)
+    referral = turning_18_on(birthday)
+    with translation.override("cy"):
+        [problem] = eligibility.adult_consent_problems(referral, today())
+        assert problem.message == (
+            "Cofnodwch gydsyniad y person ifanc i aros yn y Mecanwaith Atgyfeirio Cenedlaethol: trodd yn 18 oed ar "
+            f"{long_date(birthday)}, ar ddyddiad y penderfyniad neu cyn hynny ({long_date(today())})"
+        )
+    consent(referral, ConsentAnswer.REFUSED, given_on=today() - timedelta(days=2))
+    with translation.override("cy"):
+        [problem] = eligibility.adult_consent_problems(referral, today())
+        assert problem.message == (
+            "Ni chydsyniodd y person ifanc i aros yn y Mecanwaith Atgyfeirio Cenedlaethol (ateb a roddwyd ar "
+            f"{long_date(today() - timedelta(days=2))}): mae angen ei gydsyniad ar benderfyniad sail derfynol, "
+            f"oherwydd trodd yn 18 oed ar {long_date(birthday)}, ar ddyddiad y penderfyniad neu cyn hynny "
+            f"({long_date(today())})"
+        )
 
 
 def test_consent_counts_from_the_day_it_was_given_and_a_later_refusal_withdraws_it(demo):
