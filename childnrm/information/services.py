@@ -38,6 +38,7 @@ from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.links import absolute_url
+from childnrm.kit.pending import too_many_files
 from childnrm.panels.models import Agency
 from childnrm.referrals.documents import CheckedDocument, document_check
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -382,7 +383,7 @@ def information_response_create(
     )
     lawful_basis = _lawful_basis(lawful_basis, site=info_request.referral.site)
     if len(uploads) > MAX_DOCUMENTS:
-        raise InformationError(gettext("Select %(max)s files or fewer") % {"max": MAX_DOCUMENTS}, "documents")
+        raise InformationError(too_many_files(MAX_DOCUMENTS), "documents")
     checked = [(upload, upload.check()) for upload in uploads]
     # Files are written first at random names; if anything below fails they are removed again.
     documents = []

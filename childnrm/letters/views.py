@@ -18,6 +18,7 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import ServiceError, add_to_form
+from childnrm.kit.ids import whole_number
 from childnrm.letters import selectors, services
 from childnrm.letters.forms import ExplanationForm, LetterLanguageForm
 from childnrm.letters.models import GuardianNotice, LetterKind
@@ -28,10 +29,6 @@ from childnrm.reviews import services as review_services
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
 PAGE_SIZE = 25
 FILE_NAMES = {LetterKind.REFERRER_OUTCOME: "outcome-letter", LetterKind.CHILD_FRIENDLY: "letter-for-the-child"}
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _decision_redirect(decision: Decision) -> HttpResponse:
@@ -104,7 +101,7 @@ def produce(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
         produced = services.letters_produce(
             decision=found,
             user=request.user,
-            letters_seen=_int_or_none(request.POST.get("letters_seen")),
+            letters_seen=whole_number(request.POST.get("letters_seen")),
             audit=AuditContext.from_request(request),
         )
     except services.LetterError as problem:
