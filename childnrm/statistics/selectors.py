@@ -279,6 +279,21 @@ def _apply_frame_filters(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.
     return frame[keep]
 
 
+# What is read of each decision taken (final, or superseded since): the versions of one decision, to follow its
+# corrections and reconsiderations.
+_DECISION_COLUMNS = (
+    "referral_id",
+    "stage",
+    "status",
+    "version",
+    "kind",
+    "outcome",
+    "decided_on",
+    "meeting_id",
+    "plan_basis",
+)
+
+
 def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataFrame:
     # A subquery, not a list of ids: the list could outgrow SQLite's limit on query parameters.
     decisions = pd.DataFrame.from_records(
@@ -286,29 +301,9 @@ def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataF
             Decision.objects.filter(
                 referral_id__in=referrals_in_scope(filters).values("pk"),
                 status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
-            ).values_list(
-                "referral_id",
-                "stage",
-                "status",
-                "version",
-                "kind",
-                "outcome",
-                "decided_on",
-                "meeting_id",
-                "plan_basis",
-            )
+            ).values_list(*_DECISION_COLUMNS)
         ),
-        columns=[
-            "referral_id",
-            "stage",
-            "status",
-            "version",
-            "kind",
-            "outcome",
-            "decided_on",
-            "meeting_id",
-            "plan_basis",
-        ],
+        columns=list(_DECISION_COLUMNS),
     )
     decisions["decided_on"] = _as_days(decisions["decided_on"])
     for stage, prefix in ((Stage.REASONABLE_GROUNDS, "rg"), (Stage.CONCLUSIVE_GROUNDS, "cg")):
