@@ -1512,6 +1512,7 @@ def decision_correct(*, decision: Decision, user, reason: str, audit: AuditConte
         locked = _locked(decision)
         if locked.status != DecisionStatus.FINAL:
             raise DecisionStateError(gettext("Only the decision that currently stands can be corrected."))
+        _require_held(locked)  # its draft could never be finished, and would block a reconsideration for good
         if Decision.objects.filter(supersedes=locked).exists():
             raise DecisionStateError(gettext("A correction of this decision has already been started."))
         correction = Decision(

@@ -386,6 +386,10 @@ def lead_social_worker_record(
             worker_user = _social_worker_from_referral(
                 details["email"], site_id=child.site_id, local_authority=details["local_authority"]
             )
+            if worker_user is None and current is not None and current.user_id and details["email"] == current.email:
+                # The same address the current record links (the coordinator may have linked it by hand): a later
+                # referral naming it, its name written another way, does not unlink the account.
+                worker_user = current.user
         else:
             worker_user = _user_with_email(details["email"])
         # The same details again are a repeat, unless they now link an account the current record does not (the

@@ -133,14 +133,14 @@ class Due:
     no_date_of_birth: bool = False
 
 
-def held_child_ids(child_ids: Iterable[int]) -> set[int]:
+def held_child_ids(child_ids: Iterable[int], *, group_of: dict[int, int] | None = None) -> set[int]:
     """Which of these child records are under a legal hold: their own, or one on a record linked to them as the same
     child (ADR 0008: a hold covers every case of the child; ADR 0034: records of one child are linked, never
     merged, so a later referral's record is another record of the group). Whatever the site of the linked record."""
     wanted = set(child_ids)
     if not wanted:
         return set()
-    group_of = linked_groups()
+    group_of = linked_groups() if group_of is None else group_of  # read once by a caller asking item by item
     groups = {group_of.get(c, c) for c in wanted}
     members = wanted | {c for c, g in group_of.items() if g in groups}
     on_hold = set(
@@ -526,6 +526,7 @@ def retention_items_approve(
         for d in site_due(site, today=today)
         if not d.no_date_of_birth and d.due_on is not None and d.due_on <= today
     }
+    groups = linked_groups()  # the records of each child, read once; each item's holds are read fresh below
     for item_id in sorted(set(item_ids)):
         with transaction.atomic():
             item = (
@@ -537,7 +538,7 @@ def retention_items_approve(
             if item is None:
                 result.refused[item_id] = gettext("not on this site's list")
                 continue
-            if item.child_id and held_child_ids({item.child_id}):
+            if item.child_id and held_child_ids({item.child_id}, group_of=groups):
                 result.refused[item_id] = gettext("on legal hold")
                 continue
             still_due = (item.referral_id, item.record_type) in due_now

@@ -317,7 +317,9 @@ def reconsideration_follows_agenda(item: AgendaItem, to: AgendaItem | None, user
         meeting_id=item.meeting_id, decision__referral_id=item.referral_id, status=ReconsiderationStatus.LISTED
     )
     for request in listed.select_related("decision"):
-        if to is None:
+        # Carried to a sitting that lists the case for another stage: nothing there reconsiders it, so the request is
+        # received again, to be listed.
+        if to is None or to.stage != AgendaStage.RECONSIDERATION:
             request.status, request.meeting = ReconsiderationStatus.RECEIVED, None
             detail: dict = {"unlisted": item.meeting_id}
         else:

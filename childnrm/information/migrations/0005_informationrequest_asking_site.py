@@ -26,9 +26,12 @@ def fill_asking_site(apps, schema_editor):
             .order_by("-seq")  # the first event written wins (written last into the dict)
             .values_list("object_id", "site_id")
         )
+        by_site: dict[int, list[int]] = {}
         for pk, case_site in batch:
             site = audited.get(str(pk))
-            InformationRequest.objects.filter(pk=pk).update(asking_site_id=site if site in sites else case_site)
+            by_site.setdefault(site if site in sites else case_site, []).append(pk)
+        for site, pks in by_site.items():  # one statement per site in the batch, not per request
+            InformationRequest.objects.filter(pk__in=pks).update(asking_site_id=site)
 
 
 class Migration(migrations.Migration):
@@ -47,9 +50,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_asking_site, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="informationrequest",
-            name="asking_site",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.site"),
-        ),
+        # NOT NULL comes in 0006, in its own transaction: on PostgreSQL the updates above leave the new key's deferred
+        # checks pending, and a table with pending trigger events cannot be altered in the same transaction.
     ]

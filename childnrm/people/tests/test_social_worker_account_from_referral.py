@@ -153,3 +153,20 @@ def test_the_childs_page_tells_the_coordinator_whether_an_account_was_linked(sit
     # Not shown to others who read the child's page.
     page = signed_in(social_worker).get(reverse("people:detail", args=[linked.child.reference])).content.decode()
     assert "Linked to their account" not in page
+
+
+def test_a_later_referral_naming_the_linked_address_another_way_does_not_unlink_it(site):
+    """The coordinator linked the account by hand; a later referral names the same address with the name written
+    another way. The referral rule would not link that account itself, but it keeps the link the coordinator made:
+    the social worker was losing the child's record."""
+    chair = demo_user(Role.CHAIR)
+    referral = naming(chair)
+    current = services.current_lead_social_worker(referral.child)
+    services.lead_social_worker_record(
+        child=referral.child, user=demo_user(Role.COORDINATOR), name=current.name, email=current.email, reason="Checked"
+    )
+    referral.social_worker_name = "J. " + chair.full_name
+    services.lead_social_worker_from_referral(referral=referral, user=demo_user(Role.COORDINATOR))
+    worker = services.current_lead_social_worker(referral.child)
+    assert worker.name == "J. " + chair.full_name and worker.user == chair
+    assert lead_associations(chair).filter(child=referral.child).exists()

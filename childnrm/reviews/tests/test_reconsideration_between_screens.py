@@ -190,3 +190,29 @@ def test_a_case_no_longer_held_is_not_signed_off_or_reviewed(demo):
         decision_services.decision_second_review(decision=sent, user=second_reviewer("northbridge"), agrees=True)
     sent.refresh_from_db()
     assert sent.status == DecisionStatus.SECOND_REVIEW
+
+
+def test_a_case_no_longer_held_is_not_corrected_either(demo):
+    """A correction started after the case left could never be finished, and would block a reconsideration."""
+    original = f.final_decision(voters=f.panel_trio("northbridge", "Original"))
+    Referral.objects.filter(pk=original.referral_id).update(status=ReferralStatus.HANDED_OFF)
+    with pytest.raises(decision_services.DecisionStateError, match="not held by this site's panel"):
+        decision_services.decision_correct(decision=original, user=coordinator(), reason="A typing slip")
+    assert not Decision.objects.filter(supersedes=original).exists()
+
+
+def test_a_request_carried_to_a_sitting_listing_its_case_for_another_stage_is_received_again(demo):
+    """The next sitting already lists the case for its conclusive grounds decision: nothing there reconsiders it, so
+    the request goes back to be listed, not left 'Listed' at a sitting that cannot decide it."""
+    asked = asked_of_original()
+    referral = asked.decision.referral
+    meeting = listed(asked, scheduled_meeting("northbridge")).meeting
+    assert meeting is not None
+    open_sitting(meeting)
+    later = scheduled_meeting("northbridge", starts_at=timezone.now() + timedelta(days=21))
+    AgendaItem.objects.create(
+        meeting=later, referral=referral, stage=AgendaStage.CONCLUSIVE_GROUNDS, position=1, added_by=coordinator()
+    )
+    panel_services.meeting_close(meeting=meeting, user=coordinator(), carry_to=later)
+    asked.refresh_from_db()
+    assert (asked.status, asked.meeting_id) == (ReconsiderationStatus.RECEIVED, None)
