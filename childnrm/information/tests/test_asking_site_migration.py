@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from childnrm.accounts.models import Role, Site
+from childnrm.core.tests.migrations import migrate_to
 from childnrm.handovers.services import case_transfer
 from childnrm.information import services
 from childnrm.information.models import InformationRequest, LawfulBasis
@@ -21,16 +20,6 @@ from conftest import demo_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("information", "0004_lawful_bases_of_every_nation")]
-
-
-def _migrate(targets=None):
-    """To `targets`; with none, forward to every app's latest migration (0005 runs on the way), so that the
-    database is whole again for the tests that follow on this worker."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_a_request_asked_before_its_case_moved_keeps_the_site_that_asked(demo):
@@ -61,8 +50,8 @@ def test_a_request_asked_before_its_case_moved_keeps_the_site_that_asked(demo):
         due_on=timezone.localdate(),
         requested_by=coordinator,
     )
-    _migrate(BEFORE)
-    _migrate()
+    migrate_to(BEFORE)
+    migrate_to()
     asked.refresh_from_db()
     unaudited.refresh_from_db()
     assert asked.asking_site.slug == "northbridge" and asked.referral.site == three_rivers

@@ -115,6 +115,18 @@ def request_form(**overrides) -> dict:
     return data
 
 
+def police_answer(info_request, text: str, uploads: list | None = None):
+    """The police force's answer to the request, on the request's own lawful basis and purpose."""
+    return services.information_response_create(
+        info_request=info_request,
+        user=police_responder(),
+        text=text,
+        lawful_basis=info_request.lawful_basis,
+        purpose=info_request.purpose,
+        uploads=uploads or [],
+    )
+
+
 def answer_form(**overrides) -> dict:
     data = {
         "text": "He was arrested twice with older men from outside the area.",
@@ -314,14 +326,7 @@ def test_the_same_organisation_at_another_site_gets_404(referral):
 
 def test_the_shared_documents_are_only_the_requests_own(client_as, referral):
     first = ask(referral)
-    services.information_response_create(
-        info_request=first,
-        user=police_responder(),
-        text="Answer",
-        lawful_basis=first.lawful_basis,
-        purpose=first.purpose,
-        uploads=[services.Upload(name="a.pdf", data=pdf_bytes())],
-    )
+    police_answer(first, "Answer", uploads=[services.Upload(name="a.pdf", data=pdf_bytes())])
     document = ResponseDocument.objects.get()
     second = ask(referral)
     url = reverse("information:document", args=[second.reference, document.pk])
@@ -384,14 +389,7 @@ def test_a_withdrawn_request_cannot_be_answered(referral):
     info_request = ask(referral)
     services.information_request_withdraw(info_request=info_request, user=coordinator(), reason="Decided already")
     with pytest.raises(services.InformationError, match="already been withdrawn"):
-        services.information_response_create(
-            info_request=info_request,
-            user=police_responder(),
-            text="Late answer",
-            lawful_basis=info_request.lawful_basis,
-            purpose=info_request.purpose,
-            uploads=[],
-        )
+        police_answer(info_request, "Late answer")
 
 
 # Withdrawing --------------------------------------------------------------------------------------
@@ -421,14 +419,7 @@ def test_the_site_list_filters_open_overdue_and_answered(client_as, referral):
     late = ask(referral, agency=Agency.BORDER_FORCE)
     make_overdue(late, days=4)
     answered = ask(referral)
-    services.information_response_create(
-        info_request=answered,
-        user=police_responder(),
-        text="A",
-        lawful_basis=answered.lawful_basis,
-        purpose=answered.purpose,
-        uploads=[],
-    )
+    police_answer(answered, "A")
     elsewhere = ask(
         submitted_referral("three-rivers"), user=coordinator("three-rivers"), organisation=police("three-rivers")
     )
@@ -492,14 +483,7 @@ def test_overdue_requests_are_chased_once_every_three_days(referral, django_capt
     late.refresh_from_db()
     assert late.chase_count == 2
     # Once answered, never chased.
-    services.information_response_create(
-        info_request=late,
-        user=police_responder(),
-        text="At last",
-        lawful_basis=late.lawful_basis,
-        purpose=late.purpose,
-        uploads=[],
-    )
+    police_answer(late, "At last")
     assert services.chase_overdue(today + timedelta(days=9)) == 0
 
 
@@ -600,14 +584,7 @@ def test_answers_for_case_lists_what_was_shared(referral):
     from childnrm.information.selectors import answers_for_case
 
     first = ask(referral)
-    services.information_response_create(
-        info_request=first,
-        user=police_responder(),
-        text="Shared",
-        lawful_basis=first.lawful_basis,
-        purpose=first.purpose,
-        uploads=[services.Upload(name="a.pdf", data=pdf_bytes())],
-    )
+    police_answer(first, "Shared", uploads=[services.Upload(name="a.pdf", data=pdf_bytes())])
     ask(referral)  # not answered yet
     answers = list(answers_for_case(referral))
     assert [a.text for a in answers] == ["Shared"]
@@ -667,14 +644,7 @@ def test_a_request_ends_with_the_case_it_is_no_longer_chased_or_answered_and_ans
             referral=referral, user=coordinator(), final_outcome=TriageOutcome.PANEL, final_site=None, reason=""
         )
     answered, waiting = ask(referral), ask(referral)
-    services.information_response_create(
-        info_request=answered,
-        user=police_responder(),
-        text="Known to us since March.",
-        lawful_basis=answered.lawful_basis,
-        purpose=answered.purpose,
-        uploads=[],
-    )
+    police_answer(answered, "Known to us since March.")
     make_overdue(waiting, days=5)
     _hand_off(referral, how)
     mail.outbox.clear()
@@ -690,14 +660,7 @@ def test_a_request_ends_with_the_case_it_is_no_longer_chased_or_answered_and_ans
         services.information_request_chase(info_request=waiting, user=holder)
     # Not answered: the agency is told why, and what to do instead.
     with pytest.raises(services.InformationError, match="ended with the case") as refused:
-        services.information_response_create(
-            info_request=waiting,
-            user=police_responder(),
-            text="Late answer",
-            lawful_basis=waiting.lawful_basis,
-            purpose=waiting.purpose,
-            uploads=[],
-        )
+        police_answer(waiting, "Late answer")
     assert WHY[how] in refused.value.message
     waiting.refresh_from_db()
     assert waiting.status == RequestStatus.OPEN and not waiting.responses.exists() and not waiting.chases.exists()
@@ -708,14 +671,7 @@ def test_a_request_ends_with_the_case_it_is_no_longer_chased_or_answered_and_ans
 
 def test_the_pages_say_a_request_ended_with_the_case(client_as, referral):
     answered, waiting = ask(referral), ask(referral)
-    services.information_response_create(
-        info_request=answered,
-        user=police_responder(),
-        text="Known to us since March.",
-        lawful_basis=answered.lawful_basis,
-        purpose=answered.purpose,
-        uploads=[],
-    )
+    police_answer(answered, "Known to us since March.")
     make_overdue(waiting, days=5)
     _hand_off(referral, "triage_sca")
     client = client_as(Role.COORDINATOR)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from childnrm.accounts.models import Role, Site
+from childnrm.core.tests.migrations import migrate_to
 from childnrm.triage.demo import submitted_referral
 from childnrm.triage.models import OnwardReferral, TriageAssessment
 from conftest import demo_user
@@ -19,17 +19,6 @@ from conftest import demo_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE_THE_SPLIT = [("referrals", "0008_adult_consent_method_not_recorded"), ("triage", None)]
-
-
-def _migrate(targets=None):
-    """To `targets`; with none, forward to every app's latest migration, so the database is whole again for the
-    tests that follow."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    # ("triage", None): before the app's first migration, so not a node of the graph's state
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
 def _tables() -> set[str]:
@@ -42,7 +31,7 @@ def test_rows_written_before_the_split_are_the_triage_apps_after_it(demo):
     coordinator = demo_user(Role.COORDINATOR)
     northbridge = Site.objects.get(slug="northbridge")
     tables = _tables()
-    old = _migrate(BEFORE_THE_SPLIT)
+    old = migrate_to(BEFORE_THE_SPLIT)
     try:
         assert "triage" not in {app_config.label for app_config in old.get_app_configs()}
         OldAssessment = old.get_model("referrals", "TriageAssessment")
@@ -59,7 +48,7 @@ def test_rows_written_before_the_split_are_the_triage_apps_after_it(demo):
             sha256="0" * 64,
         )
     finally:
-        _migrate()
+        migrate_to()
 
     assert _tables() == tables  # no table made, renamed or dropped either way
     assessment = TriageAssessment.objects.get(referral=referral)
