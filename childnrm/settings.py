@@ -318,6 +318,28 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# How many proxies in front of the service append the address they were reached from to X-Forwarded-For (the TLS
+# proxy in front of gunicorn: 1). The client's address (audit.context.client_ip: the audit trail, the child feedback
+# rate limit) is that many entries from the right; with 0, X-Forwarded-For is ignored and REMOTE_ADDR used, which
+# behind a proxy is the proxy's for everyone. Never more than there are: the entries beyond are the client's to forge.
+TRUSTED_PROXIES = int(os.environ.get("CHILDNRM_TRUSTED_PROXIES", "0"))
+
+# "default": each process's own memory (per-process counters and short-lived reads). "shared": Django's database
+# cache, one for every worker and server, for counts that must hold across them (the child feedback rate limit,
+# feedback.ratelimit): a limit counted in each of gunicorn's workers alone is that many times the limit. Its table
+# is made by `migrate` (kit migration 0002) and is left out of backups (operations.services).
+SHARED_CACHE_TABLE = "childnrm_shared_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": SHARED_CACHE_TABLE,
+        # Culling past MAX_ENTRIES drops a third of the entries, live counts too: well above what a 10-minute window
+        # of addresses holds (each entry expires after two windows).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -341,14 +363,32 @@ AUDIT_LATE_GRACE_SECONDS = int(os.environ.get("CHILDNRM_AUDIT_LATE_GRACE_SECONDS
 # database, so a file's pseudonyms cannot be reversed by someone holding the data. The SECRET_KEY when unset.
 EVALUATION_PSEUDONYM_KEY = os.environ.get("CHILDNRM_EVALUATION_PSEUDONYM_KEY", "")
 
-# Logs carry no personal data: request paths hold only opaque ids, and we never log form bodies.
+# Logs carry no personal data: request paths hold only opaque ids, and we never log form bodies. The paths that hold
+# a secret (the child's feedback link, a password reset link) are redacted (kit.logs): on the loggers that write
+# paths, so every handler gets the redacted record, and on the console handler for any other logger's.
+_REDACT = ["redact_secret_paths"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secret_paths": {"()": "childnrm.kit.logs.RedactSecretPaths"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Django's own, for runserver's request lines (naming a logger here replaces its handlers: given again).
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": _REDACT},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CHILDNRM_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": _REDACT},
+        "django.security.csrf": {"filters": _REDACT},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": _REDACT},
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "ERROR"},  # its warnings name the account
         # PDF rendering logs each layout step at INFO.

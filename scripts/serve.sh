@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CHILDNRM_ENV=development
 PORT=${PORT:-8000}
+# Emails link to the address this server answers on (the web server and the task worker read it).
+export CHILDNRM_BASE_URL=${CHILDNRM_BASE_URL:-http://127.0.0.1:${PORT}}
 py=.venv/bin/python
 
 $py manage.py migrate --no-input -v0
@@ -37,4 +39,5 @@ cat <<MSG
 
 MSG
 $py .venv/bin/gunicorn childnrm.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
-  --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' --access-logfile - 
+  --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' --access-logfile - \
+  --logger-class childnrm.kit.gunicorn_logging.RedactingLogger

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.functional import Promise
@@ -7,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from childnrm.accounts import policy as site_policy
-from childnrm.accounts.models import DayBasis, Organisation, Role, TieRule
+from childnrm.accounts.models import DayBasis, Organisation, Role, TieRule, User
 from childnrm.kit.forms import GovukFormMixin
 from childnrm.kit.i18n import Language
 
@@ -75,7 +78,19 @@ class EnrolForm(CodeForm):
 
 
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
-    pass
+    def get_users(self, email: str) -> Iterator[User]:
+        """Every active user with this email, a password or not. Django's form leaves out unusable passwords, but
+        ours are the accounts that most need a link: an invited user whose first link expired, and a user whose
+        second factor an administrator reset (accounts.services). Whether anyone matched is never said: the page
+        answers the same for any address, and the link is only ever emailed to the account's own address."""
+        users = User.objects.filter(email__iexact=email, is_active=True)
+        return (u for u in users if _same_address(email, u.email))
+
+
+def _same_address(typed: str, stored: str) -> bool:
+    # As Django's own form compares them (Unicode TR 36): the database's case-insensitive match alone may take
+    # look-alike characters for the account's own.
+    return unicodedata.normalize("NFKC", typed).casefold() == unicodedata.normalize("NFKC", stored).casefold()
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -69,6 +70,8 @@ class ChildNrmApi(NinjaAPI):
             pattern.callback.access_rule = API_TOKEN
         # Replace ninja's root (a 404 that points to interactive docs) with a plain page.
         urls[-1] = path("", api_index, name="api-root")
+        # Last: any other path under /api/ answers in the API's JSON, not the site's HTML page.
+        urls.append(path("<path:unknown_api_path>", api_not_found, name="not-found"))
         return urls
 
     def get_openapi_operation_id(self, operation) -> str:
@@ -98,6 +101,16 @@ def _json_method_not_allowed(view):
 @public
 def api_index(request: HttpRequest) -> HttpResponse:
     return render(request, "api/index.html")
+
+
+NO_SUCH_PATH = "There is nothing at this address: see /api/openapi.json for the API's paths"
+
+
+@public  # it answers the same to anyone, and reads nothing
+@csrf_exempt  # a client's POST to a mistyped path: the JSON 404, not the site's CSRF page
+def api_not_found(request: HttpRequest, unknown_api_path: str) -> HttpResponse:
+    """A path under /api/ that is none of the API's, whatever the method: 404 in the API's error shape."""
+    return error_response(request, 404, [{"field": None, "message": NO_SUCH_PATH}])
 
 
 api = ChildNrmApi(

@@ -268,7 +268,8 @@ def list_referrals(request: HttpRequest, query: Query[PageQuery]):
         action=Action.LIST,
         object_type="referrals.referral",
         purpose=PURPOSE_READ,
-        detail={"api_token": token.prefix, "page": query.page, "count": len(page)},
+        # Which referrals were read, as the web lists record them (`ids`), not only how many.
+        detail={"api_token": token.prefix, "page": query.page, "count": len(page), "ids": [r.pk for r in page]},
     )
     return Status(
         200,

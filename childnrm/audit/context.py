@@ -6,16 +6,48 @@ a background task and a management command call them the same way, and only the 
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: the one place the audit trail and the child feedback rate limit read it.
+
+    Behind `settings.TRUSTED_PROXIES` proxies (the TLS proxy in front of gunicorn: 1), REMOTE_ADDR is the nearest
+    proxy's for every client, so the address is X-Forwarded-For's entry that many hops from the right: each proxy
+    appends the address it was reached from, and entries further left are whatever the client sent (forgeable).
+    With none (the default), X-Forwarded-For is ignored, since anyone may send it. A value that is not an address
+    (a misconfigured proxy) counts as REMOTE_ADDR."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = int(getattr(settings, "TRUSTED_PROXIES", 0))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if trusted <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    # Fewer entries than proxies: the outer ones were not passed, and the leftmost entry is still a trusted one's.
+    return _address(hops[-min(trusted, len(hops))]) or remote
+
+
+def _address(value: str) -> str | None:
+    """The IP address in an X-Forwarded-For entry (some proxies add the port: "203.0.113.5:4711", "[2001:db8::1]:80"),
+    else None."""
+    candidates = [value]
+    if value.startswith("[") and "]" in value:
+        candidates.append(value[1 : value.index("]")])
+    elif value.count(":") == 1:
+        candidates.append(value.split(":", 1)[0])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 @dataclass(frozen=True)

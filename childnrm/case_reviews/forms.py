@@ -140,7 +140,35 @@ class ReviewStatusForm(CaseReviewForm):
     )
 
 
-class ActionForm(CaseReviewForm):
+def _owner_field(label) -> forms.ChoiceField:
+    """Who owns an action: a choice among the site's users who may (`selectors.owner_candidates`)."""
+    return forms.ChoiceField(
+        label=label,
+        help_text=_(
+            "Someone at the site who records the action's progress in this service. They are reminded by "
+            "email when it is overdue."
+        ),
+        error_messages={"required": _("Select who owns the action"), "invalid_choice": _("Select who owns the action")},
+    )
+
+
+class OwnerForm(CaseReviewForm):
+    """A form with the owner question; its choices are the site's users who may own an action: "Select an owner",
+    then each with their organisation."""
+
+    owner = _owner_field(_("Owner"))
+
+    def owner_choices(self, owners) -> None:
+        self.owners = {str(u.pk): u for u in owners}
+        self.fields["owner"].choices = [("", gettext("Select an owner"))] + [
+            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
+        ]
+
+    def chosen_owner(self):
+        return self.owners.get(self.cleaned_data.get("owner") or "")
+
+
+class ActionForm(OwnerForm):
     description = _textarea(
         _("What needs to be done"),
         message=_("Enter what needs to be done"),
@@ -151,14 +179,6 @@ class ActionForm(CaseReviewForm):
         too_long=_("What needs to be done must be 5,000 characters or fewer"),
     )
     recommendation = forms.ChoiceField(label=_("Recommendation it answers (optional)"), required=False)
-    owner = forms.ChoiceField(
-        label=_("Owner"),
-        help_text=_(
-            "Someone at the site who records the action's progress in this service. They are reminded by "
-            "email when it is overdue."
-        ),
-        error_messages={"required": _("Select who owns the action"), "invalid_choice": _("Select who owns the action")},
-    )
     due_on = GovukDateField(
         label=_("Due date"),
         what=_("Due date"),
@@ -167,13 +187,12 @@ class ActionForm(CaseReviewForm):
         help_text=_("For example, 27 3 2027"),
     )
 
+    field_order = ["description", "recommendation", "owner", "due_on"]
+
     def __init__(self, *args, owners, recommendations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.owners = {str(u.pk): u for u in owners}
+        self.owner_choices(owners)
         self.recommendations = {str(r.pk): r for r in recommendations}
-        self.fields["owner"].choices = [("", gettext("Select an owner"))] + [
-            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
-        ]
         self.fields["recommendation"].choices = [("", gettext("None"))] + [
             (k, f"{i}. {r.text[:80]}{'…' if len(r.text) > 80 else ''}")
             for i, (k, r) in enumerate(self.recommendations.items(), start=1)
@@ -188,9 +207,6 @@ class ActionForm(CaseReviewForm):
             raise forms.ValidationError(gettext("The due date must be today or in the future"))
         return value
 
-    def chosen_owner(self):
-        return self.owners.get(self.cleaned_data.get("owner") or "")
-
     def chosen_recommendation(self):
         return self.recommendations.get(self.cleaned_data.get("recommendation") or "")
 
@@ -204,3 +220,13 @@ class ActionUpdateForm(ActionProgressForm):
         ),
         too_long=_("Progress note must be 5,000 characters or fewer"),
     )
+
+
+class ActionOwnerForm(OwnerForm):
+    """A new owner for an action: anyone who may own the site's actions, except its owner now."""
+
+    owner = _owner_field(_("New owner"))
+
+    def __init__(self, *args, owners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_choices(owners)

@@ -147,12 +147,21 @@ class ReviewAction(models.Model):
 
 
 class ReviewActionUpdate(models.Model):
-    """A change of an action's status or a progress note: a new row with its actor, never an edit."""
+    """A change of an action's status, a progress note or a new owner: a new row with its actor, never an edit.
+
+    A new owner (`services.action_owner_change`) keeps the status (from = to) and names who the action moved from
+    and to; both are blank on every other row."""
 
     action = models.ForeignKey(ReviewAction, on_delete=models.CASCADE, related_name="updates")
     from_status = models.CharField(max_length=16, choices=ActionStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ActionStatus.choices)
     note = models.TextField(blank=True)
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

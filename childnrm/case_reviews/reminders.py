@@ -22,10 +22,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from childnrm.access.policy import Perm, has_perm
 from childnrm.accounts.middleware import address_language
 from childnrm.accounts.models import Site
 from childnrm.case_reviews.models import OPEN_ACTION_STATUSES, ReviewAction
+from childnrm.case_reviews.selectors import may_own_actions
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
@@ -116,7 +116,7 @@ def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> list[Ema
         run.overdue += 1
         owner = action.owner
         if owner.pk not in able:
-            able[owner.pk] = bool(owner.email) and has_perm(owner, Perm.CASE_REVIEW_ACTION_UPDATE, site.pk)
+            able[owner.pk] = may_own_actions(owner, site.pk)
         if able[owner.pk]:
             owned[owner.email].append(action)
         else:

@@ -104,6 +104,14 @@ def action_for_update(user, action_id: int) -> ReviewAction:
     return action
 
 
+def action_for_managing(user, action_id: int) -> ReviewAction:
+    """An action of a review the user records (the coordinator's), else 404."""
+    action = action_get(user, action_id)
+    if not may_manage(user, action.review):
+        raise Http404
+    return action
+
+
 def actions_owned_by(user) -> QuerySet[ReviewAction]:
     if not getattr(user, "is_authenticated", False):
         return ReviewAction.objects.none()
@@ -112,9 +120,22 @@ def actions_owned_by(user) -> QuerySet[ReviewAction]:
     ).select_related("review")
 
 
+def may_own_actions(user, site_id: int) -> bool:
+    """Whether the user may own the site's case review actions: they may update them in the service, and the
+    reminders can reach them (an email address). The daily reminders send an action whose owner fails this to the
+    coordinators; a new owner must pass it."""
+    return bool(user.email) and has_perm(user, Perm.CASE_REVIEW_ACTION_UPDATE, site_id)
+
+
 def owner_candidates(site_id: int):
-    """Users of the site who may own a case review action (and update it themselves)."""
-    return users_holding(Perm.CASE_REVIEW_ACTION_UPDATE, site_id).select_related("organisation").order_by("full_name")
+    """Users of the site who may own a case review action (and update it themselves): `may_own_actions`, for
+    every user of the site at once."""
+    return (
+        users_holding(Perm.CASE_REVIEW_ACTION_UPDATE, site_id)
+        .exclude(email="")
+        .select_related("organisation")
+        .order_by("full_name")
+    )
 
 
 def reviewable_cases(site_ids: list[int], references: list[str]) -> QuerySet[Referral]:

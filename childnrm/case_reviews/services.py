@@ -26,6 +26,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.case_reviews import selectors
 from childnrm.case_reviews.models import (
+    OPEN_ACTION_STATUSES,
     ActionStatus,
     CaseReview,
     LearningPoint,
@@ -426,6 +427,53 @@ def action_update(
                 "update": update.pk,
                 "from": update.from_status,
                 "to": update.to_status,
+            },
+        )
+    return update
+
+
+def action_owner_change(*, action: ReviewAction, user, owner, audit: AuditContext | None = None) -> ReviewActionUpdate:
+    """Give an open action a new owner (the coordinator's; the reminders ask them to when its owner can no longer
+    update it). The new owner must be able to own the site's actions by the rule the reminders apply
+    (`selectors.may_own_actions`). A new row says who it moved from and to; the status stays."""
+    with transaction.atomic():
+        locked = ReviewAction.objects.select_for_update().select_related("review").get(pk=action.pk)
+        site_id = locked.review.site_id
+        if not has_perm(user, Perm.CASE_REVIEW_MANAGE, site_id):
+            raise CaseReviewError(gettext("Only the panel coordinator can give an action a new owner"))
+        if locked.status not in OPEN_ACTION_STATUSES:
+            raise CaseReviewError(
+                gettext("The action is %(status)s: only an open action can be given a new owner")
+                % {"status": locked.get_status_display().lower()},
+                "owner",
+            )
+        if owner is None or not selectors.may_own_actions(owner, site_id):
+            raise CaseReviewError(gettext("Select someone at the site who can update case review actions"), "owner")
+        if owner.pk == locked.owner_id:
+            raise CaseReviewError(gettext("They already own the action: select someone else"), "owner")
+        update = ReviewActionUpdate.objects.create(
+            action=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            from_owner_id=locked.owner_id,
+            to_owner=owner,
+            actor=user,
+        )
+        locked.owner = owner
+        locked.save(update_fields=["owner"])
+        audit_review(
+            audit=audit,
+            user=user,
+            action=Action.UPDATE,
+            review=locked.review,
+            purpose=MANAGE_PURPOSE,
+            detail={
+                "record": "case review action",
+                "action": locked.pk,
+                "update": update.pk,
+                "fields": ["owner"],
+                "from_owner": update.from_owner_id,
+                "to_owner": owner.pk,
             },
         )
     return update

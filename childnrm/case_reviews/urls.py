@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:case_review_id>/actions/new/", views.action_add, name="action-add"),
     path("actions/<int:case_review_action_id>/", views.action_detail, name="action"),
     path("actions/<int:case_review_action_id>/update/", views.action_update, name="action-update"),
+    path("actions/<int:case_review_action_id>/owner/", views.action_owner, name="action-owner"),
 ]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.case_reviews import selectors, services
 from childnrm.case_reviews.forms import (
     ActionForm,
+    ActionOwnerForm,
     ActionUpdateForm,
     CasesAddForm,
     LearningPointForm,
@@ -67,6 +69,10 @@ def _view_audit(request: HttpRequest, review: CaseReview, page: str, **detail) -
         purpose=selectors.purpose_for(request.user, review),
         detail={"page": page, **detail},
     )
+
+
+def _name_and_organisation(user) -> str:
+    return f"{user.full_name}, {user.organisation.name}" if user.organisation else user.full_name
 
 
 def overdue(action: ReviewAction, today: date) -> bool:
@@ -368,7 +374,9 @@ def _action_page(request: HttpRequest, action: ReviewAction, form: ActionUpdateF
     manages = selectors.may_manage(request.user, review)
     if may_update and form is None:
         form = ActionUpdateForm(initial={"status": action.status}, can_cancel=manages)
-    updates = list(action.updates.select_related("actor", "actor__organisation").order_by("-at", "-id"))
+    updates = list(
+        action.updates.select_related("actor", "actor__organisation", "from_owner", "to_owner").order_by("-at", "-id")
+    )
     _view_audit(request, review, "case review action", action=action.pk)
     return render(
         request,
@@ -379,6 +387,7 @@ def _action_page(request: HttpRequest, action: ReviewAction, form: ActionUpdateF
             "updates": updates,
             "form": form if may_update else None,
             "sees_review": has_perm(request.user, Perm.CASE_REVIEW_VIEW, review.site_id),
+            "may_change_owner": manages and action.status in OPEN_ACTION_STATUSES,
             "overdue": overdue(action, timezone.localdate()),
             "tag": ACTION_TAGS[action.status],
         },
@@ -412,6 +421,46 @@ def action_update(request: HttpRequest, case_review_action_id: int) -> HttpRespo
             return redirect("case_reviews:action", case_review_action_id=action.pk)
     action.refresh_from_db()
     return _action_page(request, action, form)
+
+
+@requires(Perm.CASE_REVIEW_MANAGE)
+def action_owner(request: HttpRequest, case_review_action_id: int) -> HttpResponse:
+    """Give an action a new owner: one question, on the page the review's other one-question forms use."""
+    action = selectors.action_for_managing(request.user, case_review_action_id)
+    review = action.review
+    form = ActionOwnerForm(
+        request.POST or None, owners=selectors.owner_candidates(review.site_id).exclude(pk=action.owner_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen_owner()
+        try:
+            services.action_owner_change(
+                action=action, user=request.user, owner=chosen, audit=AuditContext.from_request(request)
+            )
+        except services.CaseReviewError as problem:
+            form.add_service_error(problem)
+        else:
+            messages.success(request, gettext("%(name)s now owns the action") % {"name": chosen.full_name})
+            return redirect("case_reviews:action", case_review_action_id=action.pk)
+    if request.method != "POST":
+        _view_audit(request, review, "new owner of a case review action", action=action.pk)
+    owner = action.owner
+    return render(
+        request,
+        "case_reviews/text_form.html",
+        {
+            "form": form,
+            "review": review,
+            "heading": gettext("Give the action a new owner"),
+            "button": gettext("Save new owner"),
+            "field_name": "owner",
+            "back": (reverse("case_reviews:action", args=[action.pk]), gettext("Back to the action")),
+            "inset": [
+                action.description,
+                gettext("Its owner now: %(name)s") % {"name": _name_and_organisation(owner)},
+            ],
+        },
+    )
 
 
 @requires(Perm.CASE_REVIEW_ACTION_UPDATE)

@@ -62,6 +62,7 @@ from childnrm.kit.prepared import fixed_statement
 from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 from childnrm.referrals import clocks as referral_clocks
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
 from childnrm.reviews.models import ReconsiderationRequest
@@ -335,8 +336,9 @@ def not_explained(site: Site, today: date | None = None) -> QuerySet[Decision]:
 
 
 def _guardian_now(child: OuterRef) -> QuerySet[ChildAssociation]:
-    """The child's guardian (ICTG) allocated now, on its partial index."""
-    return ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
+    """The child's guardian (ICTG) allocated now, on its partial index, while they hold the guardian's role at the
+    child's site (`people.selectors.associations_in_force`): one whose role ended leaves the child without one."""
+    return ChildAssociation.objects.filter(associations_in_force((AssociationKind.ICTG,)), child=child)
 
 
 def children_without_guardian(site: Site, today: date) -> QuerySet[Child]:

@@ -19,3 +19,14 @@ class DecisionsConfig(AppConfig):
         from childnrm.kit.jinja2 import register
 
         register(globals={"sitting_decisions": sitting_decisions})
+
+        # The guidance's title and test in the reader's language (the decision keeps them in English).
+        from childnrm.decisions import guidance
+
+        register(
+            filters={
+                "guidance_title": guidance.title_shown,
+                "guidance_test": guidance.test_shown,
+                "guidance_test_translated": guidance.test_translated,
+            }
+        )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from markupsafe import Markup
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm, has_perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.accounts import nations
 from childnrm.accounts.models import TieRule
 from childnrm.audit.context import AuditContext
@@ -65,6 +66,7 @@ from childnrm.kit.ids import posted_id
 from childnrm.kit.links import id_path
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels import rules
+from childnrm.panels import selectors as panel_selectors
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaStage, MeetingStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
@@ -143,7 +145,21 @@ def _show(
     through here: on a GET, and on a POST the page refuses and shows again with its errors (a POST that changes the
     record is audited by its service, and redirects)."""
     _audit_view(request, decision, purpose, page)
-    return render(request, template, context)
+    return render(request, template, {"sitting_url": _sitting_url(request.user, decision), **context})
+
+
+def _sitting_url(user, decision: Decision) -> str:
+    """The page of the decision's sitting, for those who may open it: the way back to its other cases."""
+    meeting = decision.meeting  # read with the decision
+    if meeting is None:
+        return ""
+    # The coordinator and the sitting's chair open it without a read; anyone else if invited to it.
+    opens = (
+        meeting.site_id in sites_where(user, Perm.PANEL_MANAGE)
+        or meeting.chair_id == user.pk
+        or panel_selectors.meetings_visible_to(user).filter(pk=meeting.pk).exists()
+    )
+    return reverse("panels:meeting", kwargs={"meeting_id": meeting.pk}) if opens else ""
 
 
 def _purpose_for(user, decision: Decision) -> str:
@@ -436,7 +452,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "voted_count": len(voted),
             "problems": problem_links(request.user, decision, problems),
             "warnings": warnings,
-            "guidance_title": guidance.version_title(decision.guidance_version),
+            "guidance_title": guidance.title_shown(decision.guidance_version),
             "is_chair": decision.meeting is not None and decision.meeting.chair_id == request.user.pk,
         },
         purpose=RECORD,
@@ -1034,7 +1050,7 @@ def _reading(decision: Decision) -> dict[str, object]:
         "tally": services.vote_tally(decision, votes),
         "tie_deferrals": _tie_deferrals(decision, agency_words),
         "nil_returns": nil_returns_of(decision),
-        "guidance_title": guidance.version_title(decision.guidance_version),
+        "guidance_title": guidance.title_shown(decision.guidance_version),
         "labels": LABELS,
         "agency_words": agency_words,
         "status_tag": STATUS_TAG.get(decision.status, ""),

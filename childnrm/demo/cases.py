@@ -22,6 +22,7 @@ from childnrm.panels import services as panel_services
 from childnrm.panels.demo import working_day
 from childnrm.panels.models import AgendaStage, Meeting, MeetingStatus
 from childnrm.people.demo import demo_email
+from childnrm.referrals.demo import years_ago
 from childnrm.referrals.models import Referral
 from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Indicator
 from childnrm.safeguarding.demo import plan_at_sitting
@@ -31,25 +32,81 @@ from childnrm.triage.models import TriageOutcome
 from childnrm.triage.services import triage_confirm
 
 # What the demo referrals are about: shaped on the national child figures (criminal exploitation and
-# county lines most common; UK, Albanian, Vietnamese and Eritrean children the largest groups).
+# county lines most common; UK, Albanian, Vietnamese and Eritrean children the largest groups; most children
+# referred are 14 to 17). Each case's answers agree with each other: who the child is, what happened and its signs.
 CASES = (
-    {"nationalities": ["GB"], "exploitation_types": [ExploitationType.CRIMINAL], "county_lines": True},
+    {
+        "nationalities": ["GB"],
+        "date_of_birth": years_ago(15, days=41),
+        "exploitation_types": [ExploitationType.CRIMINAL],
+        "county_lines": True,
+    },
     {
         "nationalities": ["AL"],
+        "date_of_birth": years_ago(16, days=203),
+        "ethnicity": "white_other",
         "exploitation_types": [ExploitationType.LABOUR, ExploitationType.CRIMINAL],
+        "county_lines": False,
         "exploitation_location": ExploitationLocation.BOTH,
+        "found_location": "A cannabis grow house in a rented terrace",
+        "account": "Brought to the UK in a lorry, told to tend plants in a locked house to pay back the cost of the "
+        "journey; says the men kept his phone.",
+        "indicators": [Indicator.DEBT_BONDAGE, Indicator.RESTRICTED_MOVEMENT, Indicator.UNACCOMPANIED_ARRIVAL],
         "languages": ["sq"],
         "interpreter_needed": True,
     },
-    {"nationalities": ["VN"], "exploitation_types": [ExploitationType.LABOUR], "languages": ["vi"]},
+    {
+        "nationalities": ["VN"],
+        "date_of_birth": years_ago(15, days=310),
+        "ethnicity": "asian_other",
+        "exploitation_types": [ExploitationType.LABOUR],
+        "county_lines": False,
+        "exploitation_location": ExploitationLocation.BOTH,
+        "found_location": "A nail bar, at a police visit",
+        "account": "Works in the nail bar from early morning to late at night and sleeps above it; has not been paid "
+        "and says she must work off a debt for her journey.",
+        "sex": "female",
+        "indicators": [Indicator.WORKING_LONG_HOURS, Indicator.DEBT_BONDAGE, Indicator.NO_DOCUMENTS],
+        "languages": ["vi"],
+        "interpreter_needed": True,
+    },
     {
         "nationalities": ["GB"],
+        "date_of_birth": years_ago(14, days=122),
         "exploitation_types": [ExploitationType.SEXUAL],
+        "county_lines": False,
         "sex": "female",
-        "indicators": [Indicator.ONLINE_GROOMING, Indicator.GOING_MISSING],
+        "found_location": "A hotel in the town centre, reported by its staff",
+        "account": "Met an older man online who gave her gifts and then took her to parties where she was made to "
+        "have sex with other men.",
+        "indicators": [Indicator.ONLINE_GROOMING, Indicator.GOING_MISSING, Indicator.OLDER_ASSOCIATES],
     },
-    {"nationalities": ["ER"], "exploitation_types": [ExploitationType.DOMESTIC_SERVITUDE], "languages": ["ti"]},
-    {"nationalities": ["GB"], "exploitation_types": [ExploitationType.CRIMINAL], "county_lines": True},
+    {
+        "nationalities": ["ER"],
+        "date_of_birth": years_ago(17, days=64),
+        "ethnicity": "black_african",
+        "exploitation_types": [ExploitationType.DOMESTIC_SERVITUDE],
+        "county_lines": False,
+        "exploitation_location": ExploitationLocation.OVERSEAS,
+        "found_location": "An asylum screening interview",
+        "account": "Kept in a family's house in Libya to clean and cook, not allowed out, before she crossed to "
+        "the UK by boat.",
+        "sex": "female",
+        "indicators": [Indicator.RESTRICTED_MOVEMENT, Indicator.UNACCOMPANIED_ARRIVAL, Indicator.NO_DOCUMENTS],
+        "languages": ["ti"],
+        "interpreter_needed": True,
+    },
+    {
+        "nationalities": ["GB"],
+        "date_of_birth": years_ago(16, days=17),
+        "ethnicity": "mixed_white_black_caribbean",
+        "exploitation_types": [ExploitationType.CRIMINAL],
+        "county_lines": True,
+        "found_location": "A flat used to sell drugs, found at a police search",
+        "account": "Missing from home for a week; was holding drugs and a phone used to take orders, and says he "
+        "was beaten when money went missing.",
+        "indicators": [Indicator.GOING_MISSING, Indicator.PHYSICAL_INJURIES, Indicator.FOUND_OUT_OF_AREA],
+    },
 )
 WAITING_FOR_TRIAGE = (2, 9, 30)  # days since referral
 ON_THE_AGENDA = (20, 38)  # accepted, for the next sitting's reasonable grounds decision

@@ -7,9 +7,10 @@ by id; never a query per row. Then, for the file:
 - the child and the case are named by keyed pseudonyms (evaluation.pseudonyms), per agreement;
 - every date is coarsened to the month (YYYY-MM); a date of birth becomes an age band at referral;
 - free text (the account, reasons, notes, the young person's own words) is never read;
-- small groups are flagged: a row whose quasi-identifiers (site, nationality, sex, age band, exploitation group)
-  occur fewer than SMALL_GROUP times has its nationality generalised to a region; the `small_group` column marks
-  rows still in a combination of fewer than SMALL_GROUP after that.
+- small groups are flagged: a row whose quasi-identifiers occur fewer than SMALL_GROUP times has its nationality
+  generalised to a region; the `small_group` column marks rows still in a combination of fewer than SMALL_GROUP after
+  that. The quasi-identifiers are those of the field groups released (`quasi_identifiers_for`): site and referral
+  month (case), nationality, sex and age band (child), ethnicity, exploitation group.
 
 The fields are described in docs/evaluation-extract.md; keep the two in step.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -225,30 +226,67 @@ class Protection:
     small_group: bool
 
 
-def _quasi_identifiers(source: CaseSource, nationality: str) -> tuple[str, ...]:
-    return (source.site, nationality, source.sex, age_band(source.age), exploitation_group(source.exploitation_types))
+# What each quasi-identifier is, for a row (nationality as released: its code, or its region once generalised).
+_QUASI_IDENTIFIER_VALUES: dict[str, Callable[[CaseSource, str], str]] = {
+    "site": lambda s, nationality: s.site,
+    "referral_month": lambda s, nationality: month(s.referred_on),
+    "nationality": lambda s, nationality: nationality,
+    "sex": lambda s, nationality: s.sex,
+    "age_band": lambda s, nationality: age_band(s.age),
+    "ethnicity": lambda s, nationality: s.ethnicity,
+    "exploitation_group": lambda s, nationality: exploitation_group(s.exploitation_types),
+}
+# The quasi-identifiers each field group releases: a row is singled out by what the file holds, so the small groups
+# are counted over the groups released (ethnicity, special category data, and the referral month included).
+QUASI_IDENTIFIERS_OF: dict[str, tuple[str, ...]] = {
+    FieldGroup.CASE: ("site", "referral_month"),
+    FieldGroup.CHILD: ("nationality", "sex", "age_band"),
+    FieldGroup.ETHNICITY: ("ethnicity",),
+    FieldGroup.EXPLOITATION: ("exploitation_group",),
+}
+# Without field groups (`protect`'s callers before they were counted): site, nationality, sex, age band, exploitation.
+DEFAULT_QUASI_IDENTIFIERS = ("site", "nationality", "sex", "age_band", "exploitation_group")
 
 
-def protect(sources: Sequence[CaseSource]) -> dict[int, Protection]:
-    """Per referral id: the nationality to release and whether the row is in a small group.
+def quasi_identifiers_for(field_groups: Iterable[str]) -> tuple[str, ...]:
+    """The quasi-identifiers of the extract released with these field groups, in a fixed order."""
+    chosen = set(field_groups)
+    return tuple(name for group in FieldGroup.values if group in chosen for name in QUASI_IDENTIFIERS_OF.get(group, ()))
 
-    A row whose quasi-identifiers occur fewer than SMALL_GROUP times has its nationality generalised to its region;
-    the counts are then taken again, and a row still in a combination of fewer than SMALL_GROUP is flagged.
+
+def _quasi_identifiers(source: CaseSource, nationality: str, names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(_QUASI_IDENTIFIER_VALUES[name](source, nationality) for name in names)
+
+
+def protect(
+    sources: Sequence[CaseSource], quasi_identifiers: Sequence[str] = DEFAULT_QUASI_IDENTIFIERS
+) -> dict[int, Protection]:
+    """Per referral id: the nationality to release and whether the row is in a small group, counted over
+    `quasi_identifiers` (the file's: `quasi_identifiers_for` its field groups).
+
+    When nationality is one of them, a row whose quasi-identifiers occur fewer than SMALL_GROUP times has its
+    nationality generalised to its region; the counts are then taken again, and a row still in a combination of
+    fewer than SMALL_GROUP is flagged.
     """
-    first = Counter(_quasi_identifiers(s, s.nationality or NOT_KNOWN) for s in sources)
+    names = tuple(quasi_identifiers)
+    unknown = set(names) - set(_QUASI_IDENTIFIER_VALUES)
+    if unknown:
+        raise ValueError(f"Not a quasi-identifier: {sorted(unknown)}")
+    generalises = "nationality" in names
+    first = Counter(_quasi_identifiers(s, s.nationality or NOT_KNOWN, names) for s in sources)
     released: dict[int, tuple[str, bool]] = {}
     for s in sources:
         code = s.nationality or NOT_KNOWN
-        if first[_quasi_identifiers(s, code)] < SMALL_GROUP:
+        if generalises and first[_quasi_identifiers(s, code, names)] < SMALL_GROUP:
             released[s.referral_id] = (region_of(s.nationality), True)
         else:
             released[s.referral_id] = (code, False)
-    second = Counter(_quasi_identifiers(s, released[s.referral_id][0]) for s in sources)
+    second = Counter(_quasi_identifiers(s, released[s.referral_id][0], names) for s in sources)
     return {
         s.referral_id: Protection(
             nationality=released[s.referral_id][0],
             generalised=released[s.referral_id][1],
-            small_group=second[_quasi_identifiers(s, released[s.referral_id][0])] < SMALL_GROUP,
+            small_group=second[_quasi_identifiers(s, released[s.referral_id][0], names)] < SMALL_GROUP,
         )
         for s in sources
     }
@@ -346,9 +384,10 @@ def extract_rows(
     sources: Sequence[CaseSource], *, salt: str, field_groups: Iterable[str]
 ) -> tuple[list[str], list[list[str]]]:
     """The extract as a header and rows, for these field groups, pseudonymised with the agreement's salt."""
+    field_groups = list(field_groups)
     header = columns_for(field_groups)
     pseudonyms = Pseudonymiser(salt)
-    protections = protect(sources)
+    protections = protect(sources, quasi_identifiers_for(field_groups))
     rows = []
     for source in sources:
         row = _row(source, protections[source.referral_id], pseudonyms)

@@ -147,7 +147,12 @@ def htcds_row(source: CaseSource, protection: Protection, pseudonyms: Pseudonymi
     return [row[c] for c in COLUMNS]
 
 
+# What the export releases that could single a child out: the month of referral (cas_IncomingReferralDate),
+# nationality, gender, age and the exploitation. No site column (one site's file), no ethnicity.
+QUASI_IDENTIFIERS = ("referral_month", "nationality", "sex", "age_band", "exploitation_group")
+
+
 def htcds_rows(sources: Sequence[CaseSource], *, salt: str) -> tuple[list[str], list[list[str]]]:
     pseudonyms = Pseudonymiser(salt)
-    protections = protect(sources)
+    protections = protect(sources, QUASI_IDENTIFIERS)
     return list(COLUMNS), [htcds_row(s, protections[s.referral_id], pseudonyms) for s in sources]

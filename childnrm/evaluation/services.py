@@ -8,7 +8,8 @@
 - `synthetic_build` makes the synthetic dataset for open publication (`manage.py evaluation_synthetic`).
 
 Every change and every release writes an audit event (the agreement is the object; a release names its file's
-hash and row count).
+hash and row count). A release also writes one event per case it holds, against the case's referral, so each
+released child's audit page shows who released their data, under which agreement (written in bulk).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
-from childnrm.audit.services import Action, audit_record
+from childnrm.audit.services import Action, audit_record, audit_record_many
 from childnrm.evaluation import extract, htcds, synthetic
 from childnrm.evaluation.models import (
     AgreementState,
@@ -41,6 +42,7 @@ from childnrm.evaluation.models import (
     SyntheticRelease,
 )
 from childnrm.kit.errors import ServiceError
+from childnrm.referrals.models import Referral
 
 REASON_MAX = 2000
 
@@ -264,6 +266,10 @@ def release_refusal(agreement: DataSharingAgreement, dataset: str, today: date) 
     return None
 
 
+# How a released case's event names the file (the audit trail's words are stored in English, like its purposes).
+RELEASED_AS: dict[str, str] = {Dataset.EXTRACT: "evaluation extract", Dataset.HTCDS: "HTCDS export"}
+
+
 @dataclass(frozen=True)
 class Released:
     release: ExtractRelease
@@ -317,6 +323,23 @@ def release(
             release=made.pk,
             rows=len(rows),
             sha256=digest,
+        )
+        # And one event per case released, against its referral, so each child's "who has seen this record" page
+        # shows it (the release's ids are JSON, out of reach of the audit page's foreign keys). Written in bulk.
+        audit_record_many(
+            context=audit,
+            actor=user,
+            action=Action.EXPORT,
+            object_type=Referral._meta.label_lower,
+            object_ids=made.referral_ids,
+            site_id=locked.site_id,
+            purpose=PURPOSES[Perm.EVALUATION_EXTRACT],
+            detail={
+                "record": f"{RELEASED_AS[dataset]} under data-sharing agreement {locked.reference}",
+                "agreement": locked.reference,
+                "release": made.pk,
+                "dataset": dataset,
+            },
         )
     return Released(made, content)
 

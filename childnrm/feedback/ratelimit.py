@@ -1,7 +1,10 @@
 """Limits on the child's pages, which anyone can reach without signing in, and on starting sessions.
 
-Counted in Django's cache per fixed window (as kit.pdf counts PDF renders), keyed by a hash of the client's
-address, never the address itself. Over a limit the page answers 429 and does nothing else.
+Counted per fixed window in the cache every worker shares (settings.CACHES["shared"], the database's: a count in
+each worker's own memory would let every worker take the limit again), keyed by a hash of the client's address
+(audit.context.client_ip, which reads it behind the TLS proxy), never the address itself. Over a limit the page
+answers 429 and does nothing else. The database cache's increment is a read then a write, so tries at the same
+instant may count once: a small give in a limit set far below what guessing a code needs.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
@@ -33,7 +36,12 @@ FORM_REQUESTS = Limit("form", 120, 10 * 60)
 SESSION_STARTS = Limit("start", 20, 60 * 60)
 
 
+def _cache() -> BaseCache:
+    return caches["shared"]
+
+
 def _count(key: str, seconds: int) -> int:
+    cache = _cache()
     cache.add(key, 0, seconds * 2)
     try:
         return cache.incr(key)
@@ -55,7 +63,7 @@ def allowed(limit: Limit, who: str) -> bool:
 
 def used_up(limit: Limit, who: str) -> bool:
     """Whether `who` has reached the limit, without counting a use."""
-    return (cache.get(_key(limit, who)) or 0) >= limit.count
+    return (_cache().get(_key(limit, who)) or 0) >= limit.count
 
 
 def _address(request: HttpRequest) -> str:

@@ -1,8 +1,9 @@
 """Scoped reads of the child's feedback: the only way views reach feedback sessions and their answers.
 
 Who sees a child's feedback:
-- the child's guardian and lead social worker (an active people.ChildAssociation, holding FEEDBACK_GATHER at the
-  child's site): they start sessions with the child and see the answers;
+- the child's guardian and lead social worker (a people.ChildAssociation in force, `associations_in_force`: its
+  holder still holds the guardian's or a social worker's role at the child's site; and FEEDBACK_GATHER there):
+  they start sessions with the child and see the answers;
 - the site's coordinator (FEEDBACK_VIEW_SITE), read-only.
 The summary (`feedback_summary`) holds counts only, each protected by kit.disclosure: the coordinator sees their
 sites', analysts (STATISTICS_VIEW) too. Everything else answers 404, as if it did not exist.
@@ -23,14 +24,16 @@ from childnrm.feedback import wording
 from childnrm.feedback.models import FeedbackSession, Scale
 from childnrm.kit.disclosure import DEFAULT_RULES, Cell, DisclosureRules, protect_published_rate, protect_table
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 
 # The associations that make someone a gatherer of a child's feedback: the people who sit with the child.
 GATHERER_KINDS = (AssociationKind.ICTG, AssociationKind.LEAD_SOCIAL_WORKER)
 
 
 def _gatherer_of(user) -> Exists:
+    # Only while they hold the guardian's or a social worker's role at the child's site (people.selectors).
     return Exists(
-        ChildAssociation.objects.filter(child=OuterRef("pk"), user=user, kind__in=GATHERER_KINDS, ends_at__isnull=True)
+        ChildAssociation.objects.filter(associations_in_force(GATHERER_KINDS), child=OuterRef("pk"), user=user)
     )
 
 
@@ -62,9 +65,9 @@ def may_gather(user, child: Child) -> bool:
 def started_as(user, child: Child) -> str:
     """What the user is to the child, recorded with the session they start (guardian first)."""
     kinds = set(
-        ChildAssociation.objects.filter(
-            child=child, user=user, kind__in=GATHERER_KINDS, ends_at__isnull=True
-        ).values_list("kind", flat=True)
+        ChildAssociation.objects.filter(associations_in_force(GATHERER_KINDS), child=child, user=user).values_list(
+            "kind", flat=True
+        )
     )
     return next((k for k in GATHERER_KINDS if k in kinds), "")
 

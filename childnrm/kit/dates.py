@@ -79,6 +79,17 @@ def long_date(day: date | datetime | str | None, *, weekday: bool = False) -> st
     return f"{weekdays[day.weekday()]} {text}" if weekday else text
 
 
+def day_and_month(day: date | datetime | None) -> str:
+    """'30 January' ('30 Ionawr'): the first day of a range whose year the last day gives ("30 January to 9 July
+    2023"); '' for none."""
+    if not day:
+        return ""
+    if isinstance(day, datetime):
+        day = _local(day).date()
+    months = WELSH_MONTHS if _welsh() else ENGLISH_MONTHS
+    return f"{day.day} {months[day.month - 1]}"
+
+
 def time_of_day(moment: datetime | clock_time | None) -> str:
     """'10am', '10:30am', '2:05pm', 'midday', 'midnight' (a moment in UK time); '' for none.
     In Welsh '10yb', '10:30yb', '2:05yh', 'hanner dydd', 'hanner nos'."""

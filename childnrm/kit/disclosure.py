@@ -6,6 +6,8 @@ release show passes through here:
 - primary suppression: a count from 1 to `threshold - 1` is shown as "[c]" (ONS: confidential);
 - secondary suppression: no row or column total may let a suppressed cell be worked out by subtraction,
   so every line (a row or column with its total) holds either no suppressed figure or at least two;
+- tables that publish the same counts (a totals line in common) suppress each of them alike, in both
+  directions (`suppressed_together`), so that no table's published copy gives back what another hid;
 - rounding: every shown count is rounded to the nearest `rounding` (totals from the true values);
 - rates only where the denominator is at least `min_denominator` ("[low]" otherwise), and not where the
   numerator, or what it leaves out of the denominator, is itself a small count (the rate and its
@@ -310,3 +312,56 @@ def protect_table(
     return ProtectedTable(
         cells=cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total, rules=rules
     )
+
+
+def suppressed_together(
+    tables: Sequence[list[list[int]]],
+    shared: Iterable[Sequence[tuple[int, int, int]]],
+    rules: DisclosureRules = DEFAULT_RULES,
+) -> list[list[tuple[int, int]]]:
+    """For tables of one release that publish some of the same counts: the cells to pass to each table's
+    `protect_table(..., suppressed=...)` so that every shared count is suppressed in all of them or in none.
+
+    `shared` holds groups of cells showing the same count, each cell as (table, row, column) of that table with its
+    totals (the coordinates of `protect_table`'s `suppressed`). Protected one at a time, one table's secondary
+    suppression can hide a count another table publishes; the published copy then gives back what that
+    suppression was there to cover (its line's total less the line's other published figures). Copying one
+    table's suppression into the other is not enough either, since the copy's own secondary suppression can hide
+    more shared counts. So the tables are protected again, each shared count suppressed anywhere suppressed
+    everywhere, until none suppresses more: suppression only grows, so this ends, and no line of any table then
+    holds exactly one figure that is hidden there but not published in another table.
+    """
+    groups = [list(group) for group in shared]
+    for group in groups:
+        values = set()
+        for t, i, j in group:
+            rows = tables[t]
+            if not (0 <= i <= len(rows) and rows and 0 <= j <= len(rows[0])):
+                raise ValueError(f"No cell ({i}, {j}) in table {t} with its totals.")
+            values.add(_extended_value(rows, i, j))
+        if len(values) > 1:
+            raise ValueError(f"Cells shown as the same count hold different counts: {group}.")
+    forced: list[set[tuple[int, int]]] = [set() for _ in tables]
+    while True:
+        hidden = [
+            _suppression_pattern(rows, rules, forced[t]) if rows and rows[0] else [] for t, rows in enumerate(tables)
+        ]
+        # Until the cells forced are those the patterns they give hide: a cell already hidden is forced too, as
+        # protect_table will be given it (starting from it may lead secondary suppression elsewhere).
+        grown = False
+        for group in groups:
+            if any(hidden[t][i][j] for t, i, j in group):
+                for t, i, j in group:
+                    if (i, j) not in forced[t]:
+                        forced[t].add((i, j))
+                        grown = True
+        if not grown:
+            return [sorted(cells) for cells in forced]
+
+
+def _extended_value(rows: Sequence[Sequence[int]], i: int, j: int) -> int:
+    """Cell (i, j) of the table extended with its totals (last row and column)."""
+    n_rows, n_cols = len(rows), len(rows[0])
+    if i < n_rows:
+        return rows[i][j] if j < n_cols else sum(rows[i])
+    return sum(row[j] for row in rows) if j < n_cols else sum(sum(row) for row in rows)

@@ -194,7 +194,23 @@ def _linebreaksbr(value: Any) -> Markup:
     return Markup("<br>").join(escape(line) for line in lines)
 
 
+def lower_first(value: Any) -> str:
+    """A label inside a sentence ("Change date of birth"), where `|lower` would lower the names in it too ("rhif
+    gig", "(deddf plant 1989 a17)"): only its first letter is lowered ("rhif GIG", "cyfeirnod Swyddfa Gartref",
+    "child in need plan (Children Act 1989 s17)"). A label that begins with a name keeps its capital: one that
+    begins with an acronym ("NHS number"), or, in English, whose first two words are capitalised ("Home Office
+    reference", "Border Force"). Welsh puts the name after the noun it qualifies, so a Welsh label is lowered."""
+    text = str(value)
+    words = text.split(maxsplit=2)
+    if not words or not words[0][:1].isupper() or sum(c.isupper() for c in words[0]) > 1:
+        return text
+    if translation.get_language() != "cy" and len(words) > 1 and words[1][:1].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "lower_first": lower_first,
     "date": machine_date,
     "time": time_of_day,
     "long_date": long_date,

@@ -1,9 +1,11 @@
 """Submitting to the evidence library and moderating it (issue 12 item 1).
 
 Any practitioner submits an item (or a revision of one); a moderator of the site the item belongs to
-approves it — it is then published to every site — or rejects it with reasons. Nothing naming a child known
-to the service is accepted or published (`personal_data`). Every step is audited (the library holds no
-child's record, so the events name the item).
+approves it — it is then published to every site — or rejects it with reasons. Nothing that identifies a child
+is published (`personal_data`): a submission is checked only for what needs no look-up (references, dates of birth,
+emails, phone numbers), so its author learns nothing about the children the service holds; children's names are
+looked up at moderation, shown to the moderator and audited. Every step is audited (the library holds no child's
+record, so the events name the item).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from childnrm.learning.models import (
     Theme,
     VersionStatus,
 )
-from childnrm.learning.personal_data import names_of_reviewed_children_in, personal_data_in
+from childnrm.learning.personal_data import details_in, names_of_known_children_in, names_of_reviewed_children_in
 from childnrm.referrals.documents import DocumentRefused, document_check
 from childnrm.referrals.vocab import ExploitationType
 
@@ -44,28 +46,43 @@ REASON_MAX = 2000
 
 
 def _names_child(field: str, named: list[str], *, where: str) -> str:
-    """The message for a title, summary or learning that names a child, quoting the words it was found as.
-    `where`: "library" (an item's author), "log" (a summary's author) or "moderating" (a summary's moderator)."""
+    """The message for a title, summary or learning that may identify a child, quoting the words found.
+
+    `where`: "library" (an item's author: details found by their shape), "log" (a summary's author: the same),
+    "reviewed" (a summary's author: the name of a child of the reviewed cases, which they see) or "moderating"
+    (a summary's moderator: a child known to the service)."""
     messages = {
         ("library", "title"): gettext(
-            "The title names or refers to a child known to the service (%(words)s). Remove it: nothing published "
-            "in the library may identify a child."
+            "The title contains a reference, date of birth, email address or phone number (%(words)s). Remove it: "
+            "nothing published in the library may identify a child."
         ),
         ("library", "summary"): gettext(
-            "The summary names or refers to a child known to the service (%(words)s). Remove it: nothing published "
-            "in the library may identify a child."
+            "The summary contains a reference, date of birth, email address or phone number (%(words)s). Remove "
+            "it: nothing published in the library may identify a child."
         ),
         ("log", "title"): gettext(
-            "The title names or refers to a child known to the service (%(words)s). Remove it: nothing published "
-            "to every site may identify a child."
+            "The title contains a reference, date of birth, email address or phone number (%(words)s). Remove it: "
+            "nothing published to every site may identify a child."
         ),
         ("log", "summary"): gettext(
-            "The summary names or refers to a child known to the service (%(words)s). Remove it: nothing published "
-            "to every site may identify a child."
+            "The summary contains a reference, date of birth, email address or phone number (%(words)s). Remove "
+            "it: nothing published to every site may identify a child."
         ),
         ("log", "learning"): gettext(
-            "The learning names or refers to a child known to the service (%(words)s). Remove it: nothing "
-            "published to every site may identify a child."
+            "The learning contains a reference, date of birth, email address or phone number (%(words)s). Remove "
+            "it: nothing published to every site may identify a child."
+        ),
+        ("reviewed", "title"): gettext(
+            "The title names a child of the cases the review is about (%(words)s). Remove it: nothing published to "
+            "every site may identify a child."
+        ),
+        ("reviewed", "summary"): gettext(
+            "The summary names a child of the cases the review is about (%(words)s). Remove it: nothing published "
+            "to every site may identify a child."
+        ),
+        ("reviewed", "learning"): gettext(
+            "The learning names a child of the cases the review is about (%(words)s). Remove it: nothing published "
+            "to every site may identify a child."
         ),
         ("moderating", "title"): gettext(
             "The title names or refers to a child known to the service (%(words)s). Reject it with the reason, so "
@@ -81,6 +98,14 @@ def _names_child(field: str, named: list[str], *, where: str) -> str:
         ),
     }
     return messages[(where, field)] % {"words": ", ".join(named)}
+
+
+def item_named_message(named: list[str]) -> str:
+    """The moderator's warning, and the refusal of an approval, for an item naming a child known to the service."""
+    return gettext(
+        "This item names or refers to a child known to the service (%(words)s). Reject it with the reason, so its "
+        "author can remove it."
+    ) % {"words": ", ".join(named)}
 
 
 def _check_reason(reason: str) -> None:
@@ -137,8 +162,10 @@ def _check(answers: ItemAnswers) -> None:
         problems.append(("item_date", gettext("The date of the item must be today or in the past")))
     if not answers.link and answers.file is None and answers.keep_file_of is None:
         problems.append(("link", gettext("Enter a link to the item or choose a file")))
+    # Only what needs no look-up: the answer must not depend on the children the service holds (the names are
+    # checked at moderation, where the moderator sees them and the check is audited).
     for name, text in (("title", answers.title), ("summary", answers.summary)):
-        named = personal_data_in(text)
+        named = details_in(text)
         if named:
             problems.append((name, _names_child(name, named, where="library")))
     if problems:
@@ -225,31 +252,64 @@ def library_item_revise(
     return version
 
 
+NAME_CHECK = "names of children known to the service"  # the audit detail's "check": what was looked up
+
+
+def library_version_names_check(
+    *, version: LibraryItemVersion, user, audit: AuditContext | None = None, page: str = "moderation"
+) -> list[str]:
+    """For the moderation page: the words of a waiting version that name a child known to the service, at any
+    site. Only a moderator of its site runs it, and every run is audited with the ids of the children matched
+    (the moderator learns that a child of that name is known), whatever it finds."""
+    if not has_perm(user, Perm.LIBRARY_MODERATE, version.item.site_id):
+        raise PermissionDenied
+    found = names_of_known_children_in(f"{version.title}\n{version.summary}")
+    _audit(audit, user, Action.VIEW, version, Perm.LIBRARY_MODERATE, {"page": page, **_check_detail(found.child_ids)})
+    return found.words
+
+
+def _check_detail(child_ids: list[int]) -> dict:
+    return {"check": NAME_CHECK, "children_matched": child_ids}
+
+
 def library_version_approve(
     *, version: LibraryItemVersion, user, audit: AuditContext | None = None
 ) -> LibraryItemVersion:
-    """Publish a waiting version to every site, after checking again that it names no child known now."""
+    """Publish a waiting version to every site, unless it names a child known to the service (checked now, since
+    nothing was looked up when it was submitted). The check is audited either way: with the approval, or on its
+    own when it stops it."""
     with transaction.atomic():
         locked = _locked_waiting(version, user)
-        named = personal_data_in(f"{locked.title}\n{locked.summary}")
-        if named:
-            raise LibraryError(
-                gettext(
-                    "This item names or refers to a child known to the service (%(words)s). Reject it with the "
-                    "reason, so its author can remove it."
-                )
-                % {"words": ", ".join(named)}
+        found = names_of_known_children_in(f"{locked.title}\n{locked.summary}")
+        if not found:
+            item = LibraryItem.objects.select_for_update().get(pk=locked.item_id)
+            if item.published_id:
+                LibraryItemVersion.objects.filter(pk=item.published_id).update(status=VersionStatus.REPLACED)
+            locked.status = VersionStatus.APPROVED
+            locked.moderated_by = user
+            locked.moderated_at = timezone.now()
+            locked.save(update_fields=["status", "moderated_by", "moderated_at"])
+            item.published = locked
+            item.save(update_fields=["published"])
+            _audit(
+                audit,
+                user,
+                Action.UPDATE,
+                locked,
+                Perm.LIBRARY_MODERATE,
+                {"approved": locked.number, **_check_detail([])},
             )
-        item = LibraryItem.objects.select_for_update().get(pk=locked.item_id)
-        if item.published_id:
-            LibraryItemVersion.objects.filter(pk=item.published_id).update(status=VersionStatus.REPLACED)
-        locked.status = VersionStatus.APPROVED
-        locked.moderated_by = user
-        locked.moderated_at = timezone.now()
-        locked.save(update_fields=["status", "moderated_by", "moderated_at"])
-        item.published = locked
-        item.save(update_fields=["published"])
-        _audit(audit, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
+    if found:
+        # Outside the transaction the refusal leaves, so the check's event stays.
+        _audit(
+            audit,
+            user,
+            Action.VIEW,
+            locked,
+            Perm.LIBRARY_MODERATE,
+            {"approval": "refused", **_check_detail(found.child_ids)},
+        )
+        raise LibraryError(item_named_message(found.words))
     return locked
 
 
@@ -312,17 +372,33 @@ class SummaryAnswers:
     themes: list[str]
 
 
-def _named_in_summary(
-    texts: dict[str, str], review: CaseReview, *, moderating: bool = False
-) -> list[tuple[str | None, str]]:
-    """What names a child in the summary's words: for its author (remove it) or its moderator (reject it)."""
+def _identifying_in_summary(texts: dict[str, str], review: CaseReview) -> list[tuple[str | None, str]]:
+    """For its author: what looks like a personal detail (nothing looked up), and the names of the children of the
+    cases the review is about (which its author sees on the review)."""
     people = names_in_review(review)
     problems: list[tuple[str | None, str]] = []
     for name, text in texts.items():
-        named = list(dict.fromkeys(personal_data_in(text) + names_of_reviewed_children_in(text, people)))
-        if named:
-            problems.append((name, _names_child(name, named, where="moderating" if moderating else "log")))
+        reviewed = names_of_reviewed_children_in(text, people)
+        if reviewed:
+            problems.append((name, _names_child(name, reviewed, where="reviewed")))
+        elif details := details_in(text):
+            problems.append((name, _names_child(name, details, where="log")))
     return problems
+
+
+def _named_in_summary(texts: dict[str, str], review: CaseReview) -> tuple[list[tuple[str | None, str]], list[int]]:
+    """For its moderator: the words naming a child of the reviewed cases or any child known to the service, with the
+    messages to show, and the ids of the children known to the service they matched (for the audit trail)."""
+    people = names_in_review(review)
+    problems: list[tuple[str | None, str]] = []
+    child_ids: list[int] = []
+    for name, text in texts.items():
+        known = names_of_known_children_in(text)
+        child_ids += known.child_ids
+        named = list(dict.fromkeys(names_of_reviewed_children_in(text, people) + known.words))
+        if named:
+            problems.append((name, _names_child(name, named, where="moderating")))
+    return problems, list(dict.fromkeys(child_ids))
 
 
 def _summary_texts(summary: SummaryAnswers | ReviewSummary) -> dict[str, str]:
@@ -339,7 +415,7 @@ def _check_summary(answers: SummaryAnswers, review: CaseReview) -> None:
         problems.append(("learning", gettext("Enter what every site can learn from the review")))
     if not answers.themes or any(t not in Theme.values for t in answers.themes):
         problems.append(("themes", gettext("Select at least one theme")))
-    problems += _named_in_summary(_summary_texts(answers), review)
+    problems += _identifying_in_summary(_summary_texts(answers), review)
     if problems:
         raise LibraryError(problems[0][1], problems[0][0], problems)
 
@@ -396,21 +472,52 @@ def review_summary_submit(
     return summary
 
 
+def review_summary_names_check(
+    *, summary: ReviewSummary, user, audit: AuditContext | None = None, page: str = "moderation"
+) -> list[tuple[str | None, str]]:
+    """For the moderation page: what in a waiting summary names a child (of the reviewed cases, or known to the
+    service at any site). Only a moderator of its site runs it; every run is audited with the ids of the children
+    matched, whatever it finds."""
+    if not has_perm(user, Perm.LIBRARY_MODERATE, summary.site_id):
+        raise PermissionDenied
+    problems, child_ids = _named_in_summary(_summary_texts(summary), summary.review)
+    _audit_summary(audit, user, Action.VIEW, summary, Perm.LIBRARY_MODERATE, {"page": page, **_check_detail(child_ids)})
+    return problems
+
+
 def review_summary_approve(*, summary: ReviewSummary, user, audit: AuditContext | None = None) -> ReviewSummary:
-    """Publish a waiting summary to every site, after checking again that it names no child known now."""
+    """Publish a waiting summary to every site, unless it names a child (checked now against every child known to
+    the service, which its author's submission did not look up). The check is audited either way."""
     with transaction.atomic():
         locked = _locked_waiting_summary(summary, user)
-        named = _named_in_summary(_summary_texts(locked), locked.review, moderating=True)
-        if named:
-            raise LibraryError(named[0][1])
-        ReviewSummary.objects.filter(review_id=locked.review_id, status=VersionStatus.APPROVED).update(
-            status=VersionStatus.REPLACED
+        named, child_ids = _named_in_summary(_summary_texts(locked), locked.review)
+        if not named:
+            ReviewSummary.objects.filter(review_id=locked.review_id, status=VersionStatus.APPROVED).update(
+                status=VersionStatus.REPLACED
+            )
+            locked.status = VersionStatus.APPROVED
+            locked.moderated_by = user
+            locked.moderated_at = timezone.now()
+            locked.save(update_fields=["status", "moderated_by", "moderated_at"])
+            _audit_summary(
+                audit,
+                user,
+                Action.UPDATE,
+                locked,
+                Perm.LIBRARY_MODERATE,
+                {"approved": locked.number, **_check_detail([])},
+            )
+    if named:
+        # Outside the transaction the refusal leaves, so the check's event stays.
+        _audit_summary(
+            audit,
+            user,
+            Action.VIEW,
+            locked,
+            Perm.LIBRARY_MODERATE,
+            {"approval": "refused", **_check_detail(child_ids)},
         )
-        locked.status = VersionStatus.APPROVED
-        locked.moderated_by = user
-        locked.moderated_at = timezone.now()
-        locked.save(update_fields=["status", "moderated_by", "moderated_at"])
-        _audit_summary(audit, user, Action.UPDATE, locked, Perm.LIBRARY_MODERATE, {"approved": locked.number})
+        raise LibraryError(named[0][1])
     return locked
 
 

@@ -190,22 +190,30 @@ def moderation(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/moderation.html", {"page": page, "summaries": summaries})
 
 
-@requires(Perm.LIBRARY_MODERATE)
-def moderate(request: HttpRequest, library_version_id: int) -> HttpResponse:
-    version = selectors.waiting_version_get(request.user, library_version_id)
-    reject_form = RejectForm()
-    published = version.item.published
+def _moderation_page(request: HttpRequest, version: LibraryItemVersion, form: RejectForm) -> HttpResponse:
+    """The version to moderate, with a warning naming what in it matches a child known to the service (looked up
+    here, not when it was submitted; the look-up is audited)."""
+    named = services.library_version_names_check(
+        version=version, user=request.user, audit=AuditContext.from_request(request)
+    )
     return render(
         request,
         "learning/moderate.html",
         {
             "version": version,
-            "published": published,
-            "reject_form": reject_form,
-            "error_links": [],
+            "published": version.item.published,
+            "reject_form": form,
+            "error_links": form.error_links(),
+            "named": services.item_named_message(named) if named else "",
             "reader_nation": nations.nation_of_user(request.user),
         },
     )
+
+
+@requires(Perm.LIBRARY_MODERATE)
+def moderate(request: HttpRequest, library_version_id: int) -> HttpResponse:
+    version = selectors.waiting_version_get(request.user, library_version_id)
+    return _moderation_page(request, version, RejectForm())
 
 
 @requires(Perm.LIBRARY_MODERATE)
@@ -241,17 +249,7 @@ def reject(request: HttpRequest, library_version_id: int) -> HttpResponse:
                 request, gettext("“%(title)s” was returned to its author with your reasons") % {"title": version.title}
             )
             return redirect("learning:moderation")
-    return render(
-        request,
-        "learning/moderate.html",
-        {
-            "version": version,
-            "published": version.item.published,
-            "reject_form": form,
-            "error_links": form.error_links(),
-        },
-        status=200,
-    )
+    return _moderation_page(request, version, form)
 
 
 # Case review summaries and the learning log (issue 12 item 2) ---------------------------------------------
@@ -338,11 +336,21 @@ def summary_submit(request: HttpRequest, case_review_id: int) -> HttpResponse:
 
 
 def _summary_moderation_page(request: HttpRequest, found: ReviewSummary, form: RejectForm) -> HttpResponse:
+    """The summary to moderate, with a warning for each part naming a child (looked up here and audited)."""
     published = selectors.published_summaries().filter(review_id=found.review_id).first()
+    named = services.review_summary_names_check(
+        summary=found, user=request.user, audit=AuditContext.from_request(request)
+    )
     return render(
         request,
         "learning/summary_moderate.html",
-        {"summary": found, "published": published, "reject_form": form, "error_links": form.error_links()},
+        {
+            "summary": found,
+            "published": published,
+            "reject_form": form,
+            "error_links": form.error_links(),
+            "named": [message for _field, message in named],
+        },
     )
 
 

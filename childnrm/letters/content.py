@@ -3,7 +3,7 @@
 Two letters for each final decision:
 
 - the formal outcome letter to the referrer: references (not the child's name: the referrer follows the case
-  by its reference), the stage and outcome, the date, the test applied and its guidance version, the reasons
+  by its reference), the stage and outcome, the date, the test applied and its guidance (by title), the reasons
   in brief, what happens next and who to contact;
 - the letter for the child: dated, in short sentences and plain words, with separate wording for each stage and
   outcome, naming the child's guardian (ICTG) and social worker and how to reach them (or, when neither is
@@ -30,9 +30,10 @@ and shown again exactly as it was sent.
 Each letter is written in the active language (ADR 0023): the service writes it inside
 `kit.i18n.language("cy")` for a Welsh letter. Every fixed sentence is marked for translation, and so are the
 decision's words the letters print (the elements found, the stage, the outcome in law: `ACT_WORDS` and the rest,
-pinned to the decisions app's own wording by tests/test_welsh_letters.py). What the panel wrote itself (its reasons,
-the test as its guidance words it) is printed as written. A paragraph is a string, or {"text": ..., "lang": "en"}
-for one known to be in English inside a Welsh letter (the guidance's test).
+pinned to the decisions app's own wording by tests/test_welsh_letters.py). What the panel wrote itself (its reasons)
+is printed as written. The test and the guidance's title are said in the letter's language (decisions.guidance), and a
+letter in Welsh quotes the test in the English words the decision records. A paragraph is a string, or
+{"text": ..., "lang": "en"} for one known to be in English inside a Welsh letter (the guidance's test).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
+from childnrm.decisions import guidance
 from childnrm.decisions.models import Act, ActFinding, Decision, Outcome, PurposeFinding, SlaveryFinding, Stage
 from childnrm.kit.dates import long_date
 from childnrm.referrals.vocab import ExploitationType
@@ -189,16 +191,30 @@ def _outcome_sentence(decision: Decision) -> str:
 
 
 def _test_paragraphs(decision: Decision) -> list[Any]:
-    """The test as the guidance words it (English, as the guidance is), then which version of the guidance."""
+    """The test the panel applied, then the guidance it is worded in, by its title. The decision keeps the test in
+    the guidance's English words: a letter in another language says it in that language and quotes the English
+    (marked so), or, for a wording it cannot say, quotes the English alone."""
     test = (decision.test_applied or "").strip().rstrip(".")
-    version = gettext("This is the test as worded in the guidance version %(version)s.") % {
-        "version": decision.guidance_version
+    version = gettext("This is the test as worded in the guidance applied: %(guidance)s.") % {
+        "guidance": guidance.title_shown(decision.guidance_version)
     }
     if translation.get_language() == "en-gb":
         if test[:7].lower() == "whether":
             test = f"The panel considered {test}"
         return [f"{test}. {version}"]
-    return [gettext("The panel considered the test in the guidance:"), _english(f"{test}."), version]
+    if guidance.test_translated(decision.test_applied):
+        shown = guidance.test_shown(decision.test_applied).rstrip(".")
+        return [
+            gettext("The panel considered %(test)s.") % {"test": shown},
+            gettext("The guidance words the test in English:"),
+            _english(f"{test}."),
+            version,
+        ]
+    return [
+        gettext("The panel considered the test as the guidance words it, in English:"),
+        _english(f"{test}."),
+        version,
+    ]
 
 
 def deciding_site(decision: Decision):
@@ -222,7 +238,7 @@ def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: 
         [gettext("Decision"), f"{stage.capitalize()}, {outcome_words}"],
         [gettext("Date of decision"), long_date(decision.decided_on)],
         [gettext("Decided by"), site.name],
-        [gettext("Guidance version applied"), decision.guidance_version],
+        [gettext("Guidance version applied"), guidance.title_shown(decision.guidance_version)],
     ]
     if decision.version > 1:
         facts.append([gettext("Version of the decision"), str(decision.version)])

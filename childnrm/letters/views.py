@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -87,8 +88,25 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             "reconsideration_not_started": found.outcome == "negative" and found.status == DecisionStatus.FINAL,
             "letter_languages": services.letter_languages(found),
             "child_language_recorded": bool(referral.child and referral.child.correspondence_language),
+            # Whom the child's letter will not name, said before it is produced (a warning: it may still be).
+            **(_unnamed_in_childs_letter(request.user, found, guardians) if may_produce else {}),
         },
     )
+
+
+def _unnamed_in_childs_letter(user, decision: Decision, guardians: list) -> dict[str, object]:
+    """Whether the child's letter would name no lead social worker, no guardian, and where to record them (the
+    child's safeguarding page, for those who may record them there)."""
+    child = decision.referral.child
+    if child is None:
+        return {}
+    return {
+        "no_social_worker_named": services.social_worker_of(decision) is None,
+        "no_guardian_named": not guardians,
+        "safeguarding_url": reverse("safeguarding:child", args=[child.reference])
+        if has_perm(user, Perm.PLAN_MANAGE, child.site_id)
+        else "",
+    }
 
 
 @require_POST

@@ -32,6 +32,7 @@ from typing import Any
 from uuid import UUID
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -55,7 +56,8 @@ SEEDED_BY_MIGRATE = (Permission, ContentType)
 # Tables outside the models that a backup may leave out: `migrate` writes this one itself, and the
 # manifest records which migrations it held.
 # Derived search indexes are left out: the library's triggers fill them again as its rows are restored.
-NOT_BACKED_UP = {"django_migrations", "sqlite_sequence"} | LIBRARY_SEARCH_TABLES
+# The shared cache's table (settings.CACHES["shared"]) holds only short-lived counts; `migrate` makes it.
+NOT_BACKED_UP = {"django_migrations", "sqlite_sequence", settings.SHARED_CACHE_TABLE} | LIBRARY_SEARCH_TABLES
 
 
 class BackupError(ServiceError):

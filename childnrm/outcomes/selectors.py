@@ -2,7 +2,8 @@
 
 Who sees a child's outcome reviews and missing episodes:
 - the child's owners: the current lead social worker (when they hold an account) and the allocated guardian,
-  each an active people.ChildAssociation, holding OUTCOME_RECORD at the child's site. They record them.
+  each a people.ChildAssociation in force (`associations_in_force`: its holder still holds the guardian's or a
+  social worker's role at the child's site), holding OUTCOME_RECORD there. They record them.
 - the site's coordinator (OUTCOME_VIEW_SITE), read-only: they see what is overdue and who owns it.
 Everything else answers 404, as if it did not exist.
 """
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.outcomes.models import MissingEpisode, OutcomeFollowUp, OutcomeReview
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 
 # The associations that make someone an owner of a child's outcome reviews.
 OWNER_KINDS = (AssociationKind.LEAD_SOCIAL_WORKER, AssociationKind.ICTG)
@@ -29,10 +31,9 @@ OWNER_WORDS = {
 
 
 def _owner_of(user, child_ref: str = "pk") -> Exists:
+    # Only while they hold the guardian's or a social worker's role at the child's site (people.selectors).
     return Exists(
-        ChildAssociation.objects.filter(
-            child=OuterRef(child_ref), user=user, kind__in=OWNER_KINDS, ends_at__isnull=True
-        )
+        ChildAssociation.objects.filter(associations_in_force(OWNER_KINDS), child=OuterRef(child_ref), user=user)
     )
 
 
@@ -128,24 +129,15 @@ def open_reviews_owned_by(user) -> QuerySet[OutcomeReview]:
 def owners_of(child: Child) -> list:
     """The users who own the child's outcome reviews now (lead social worker first, then the guardian), active
     and holding the permission at the child's site."""
-    users = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            child_associations__child=child,
-            child_associations__kind__in=OWNER_KINDS,
-            child_associations__ends_at__isnull=True,
-        )
-        .distinct()
-        .order_by("full_name")
-    )
+    in_force = ChildAssociation.objects.filter(associations_in_force(OWNER_KINDS), child=child)
+    users = get_user_model().objects.filter(is_active=True, pk__in=in_force.values("user_id")).order_by("full_name")
     return [u for u in users if has_perm(u, Perm.OUTCOME_RECORD, child.site_id)]
 
 
 def owner_labels(child: Child) -> list[tuple[str, str]]:
     """(name, what they are to the child) for the child's page."""
     rows = (
-        ChildAssociation.objects.filter(child=child, kind__in=OWNER_KINDS, ends_at__isnull=True, user__is_active=True)
+        ChildAssociation.objects.filter(associations_in_force(OWNER_KINDS), child=child)
         .select_related("user")
         .order_by("kind", "user__full_name")
     )

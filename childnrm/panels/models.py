@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
@@ -28,7 +28,9 @@ class Agency(models.TextChoices):
     YOUTH_JUSTICE = "youth_justice", _("Youth justice")
     BORDER_FORCE = "border_force", _("Border Force")
     NGO = "ngo", _("Voluntary sector (NGO)")
-    ICTG = "ictg", _("Independent Child Trafficking Guardian service")
+    # Its own message: as an agency it begins a cell or a list ("Gwasanaeth ..." in Welsh), where the nations' same
+    # words (accounts.nations.guardian_service, lowered in Welsh inside sentences) would win the shared catalogue.
+    ICTG = "ictg", pgettext_lazy("agency", "Independent Child Trafficking Guardian service")
     SPECIALIST = "specialist", _("Specialist service")
     OTHER = "other", _("Other agency")
 

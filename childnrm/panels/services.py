@@ -772,6 +772,18 @@ def agenda_item_remove(*, item: AgendaItem, user, audit: AuditContext | None = N
 # --- Conflicts of interest ----------------------------------------------------------------------
 
 
+def declarations_closed(meeting: Meeting, item: AgendaItem) -> str:
+    """Why declarations on this case can no longer be made or changed; "" while they can. The papers page and
+    both services ask here, so the page offers the form exactly when a declaration would be taken."""
+    if meeting.status not in LIVE_STATUSES:
+        return gettext("This meeting is %(status)s: declarations are closed") % {
+            "status": meeting.get_status_display().lower()
+        }
+    if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
+        return gettext("A decision on this case has been signed off: the declarations can no longer change")
+    return ""
+
+
 def conflict_declare(
     *,
     item: AgendaItem,
@@ -800,15 +812,9 @@ def conflict_declare(
             raise PermissionDenied
         if attendee.meeting_id != meeting.pk:
             raise PanelError(gettext("Select someone invited to this meeting"), "attendee")
-        if meeting.status not in LIVE_STATUSES:
-            raise PanelError(
-                gettext("This meeting is %(status)s: declarations are closed")
-                % {"status": meeting.get_status_display().lower()}
-            )
-        if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
-            raise PanelError(
-                gettext("A decision on this case has been signed off: the declarations can no longer change")
-            )
+        closed = declarations_closed(meeting, item)
+        if closed:
+            raise PanelError(closed)
         existing = ConflictDeclaration.objects.select_for_update().filter(agenda_item=item, attendee=attendee).first()
         return _declaration_write(
             meeting, item, attendee, user, has_conflict, details if has_conflict else "", existing, audit
@@ -849,15 +855,9 @@ def conflicts_record(
         meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
         if not has_perm(user, Perm.PANEL_MANAGE, meeting.site_id):
             raise PermissionDenied
-        if meeting.status not in LIVE_STATUSES:
-            raise PanelError(
-                gettext("This meeting is %(status)s: declarations are closed")
-                % {"status": meeting.get_status_display().lower()}
-            )
-        if item.decisions.filter(status__in=("final", "second_review", "superseded")).exists():
-            raise PanelError(
-                gettext("A decision on this case has been signed off: the declarations can no longer change")
-            )
+        closed = declarations_closed(meeting, item)
+        if closed:
+            raise PanelError(closed)
         attendees = {a.pk: a for a in meeting.attendees.select_related("user")}
         if set(answers) - set(attendees):
             raise PanelError(gettext("Select only people invited to this meeting"))

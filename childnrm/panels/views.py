@@ -348,6 +348,7 @@ def _item_rows(meeting: Meeting, user=None) -> list[dict]:
                     "present": sum(1 for a in attendees if a.present),
                     "voters": rules.eligible_voters(item),
                     "own_conflict": declarations.get(own.pk) if own else None,
+                    "own_present": bool(own and own.present),
                 }
             )
     return rows
@@ -785,14 +786,18 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     item = selectors.agenda_item_get(request.user, meeting_id, item_id)
     meeting = item.meeting
     own = selectors.own_attendance(request.user, meeting)
-    can_declare = own is not None and own.present and meeting.status in services.LIVE_STATUSES
+    declarations_closed = services.declarations_closed(meeting, item)
+    can_declare = own is not None and own.present and not declarations_closed
     declaration = item.conflict_declarations.filter(attendee=own).first() if own else None
     form = None
     if own is not None:
         form = _declaration_form_for(own, {own.pk: declaration} if declaration else {})
     if request.method == "POST":
         if not can_declare:
-            messages.info(request, gettext("Only attendees marked present can declare, while the meeting is live"))
+            refusal = declarations_closed or gettext(
+                "Only attendees marked present can declare, while the meeting is live"
+            )
+            messages.info(request, refusal)
             return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
         form = _declaration_form_for(own, {own.pk: declaration} if declaration else {}, request.POST)
         if form.is_valid():
@@ -840,6 +845,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "declaration": declaration,
             "form": form,
             "can_declare": can_declare,
+            "declarations_closed": declarations_closed,
             "voters": rules.eligible_voters(item),
             "conflicted_ids": rules.conflicted_user_ids(item),
             "agenda": items,

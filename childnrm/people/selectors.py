@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -12,7 +13,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
+from childnrm.access.roles import Role
 from childnrm.access.scoped import get_in_scope
+from childnrm.accounts.models import Membership
 from childnrm.kit import prepared
 from childnrm.kit.groups import groups_of
 from childnrm.kit.pagination import NearerEndPaginator
@@ -34,19 +37,46 @@ from childnrm.people.models import (
 # actually sent (below), and nothing else, whatever other record names them (domain.md: "only their own referrals").
 OPENING_ASSOCIATIONS = (AssociationKind.ICTG, AssociationKind.LEAD_SOCIAL_WORKER)
 
+# The roles a child's social worker holds at the child's site (access.policy): a local authority's social worker
+# refers as a first responder, or sits on the panel for children's social care (ADR 0002, amendment 1).
+SOCIAL_WORKER_ROLES = frozenset({Role.FIRST_RESPONDER, Role.PANEL_MEMBER})
+# The role(s) an association's holder must hold at the child's site for it to count (ADR 0002, amendment 2).
+ASSOCIATION_ROLES: dict[str, frozenset[str]] = {
+    AssociationKind.ICTG: frozenset({Role.ICTG}),
+    AssociationKind.LEAD_SOCIAL_WORKER: SOCIAL_WORKER_ROLES,
+}
+
+
+def associations_in_force(kinds: Iterable[str] = OPENING_ASSOCIATIONS) -> Q:
+    """A filter of `ChildAssociation` rows that count now: not ended, of one of `kinds`, and held by an active user
+    who holds the kind's role (`ASSOCIATION_ROLES`) at the child's site, an active one. A guardian whose role there
+    ends, or a social worker who leaves, is no longer the child's: the record closes to them, and the child has no
+    guardian until one is allocated again. The one rule for opening the record (`children_visible_to`), gathering
+    the child's feedback, outcome follow-up and the dashboard's children without a guardian (as
+    letters.services.guardians_of)."""
+    held = Q()
+    for kind in kinds:
+        holds_role = Membership.objects.filter(
+            user_id=OuterRef("user_id"),
+            site_id=OuterRef("child__site_id"),
+            site__active=True,
+            active=True,
+            role__in=sorted(ASSOCIATION_ROLES[kind]),  # sorted: the same SQL in every process
+        )
+        held |= Q(kind=kind) & Q(Exists(holds_role))
+    return Q(ends_at__isnull=True, user__is_active=True) & held
+
 
 def children_visible_to(user) -> QuerySet[Child]:
     """All children of sites where the user sees every case, children they are the guardian or lead social
-    worker of, and the children of the referrals they sent."""
+    worker of (`associations_in_force`), and the children of the referrals they sent."""
     if not getattr(user, "is_authenticated", False):
         return Child.objects.none()
     site_wide = sites_where(user, Perm.CHILD_VIEW_SITE)
     associated_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
     scope = Q(site_id__in=site_wide)
     if associated_sites:
-        association = ChildAssociation.objects.filter(
-            child=OuterRef("pk"), user=user, kind__in=OPENING_ASSOCIATIONS, ends_at__isnull=True
-        )
+        association = ChildAssociation.objects.filter(associations_in_force(), child=OuterRef("pk"), user=user)
         scope |= Q(Exists(association), site_id__in=associated_sites)
     referrer_sites = sites_where(user, Perm.REFERRAL_VIEW_OWN)
     referrer = bool(referrer_sites)
@@ -65,14 +95,35 @@ def children_visible_to(user) -> QuerySet[Child]:
 CHILD_LIST_ORDER = ("-created_at", "-id")
 
 
-def child_list_page(user, number: str | int | None, per_page: int) -> Page[Child]:
-    """A page of the children the user sees, newest first (`CHILD_LIST_ORDER`), with each child's site.
+def children_found(children: QuerySet[Child], query: str) -> QuerySet[Child]:
+    """The children a search box's words find: a child's or a referral's reference exactly (any case), otherwise
+    every word in the given or family names (so "amir kh" finds Amir Khalil)."""
+    words = query.split()
+    if not words:
+        return children
+    if len(words) == 1 and _CHILD_REFERENCE.match(words[0].upper()):
+        return children.filter(reference=words[0].upper())
+    if len(words) == 1 and _REFERRAL_REFERENCE.match(words[0].upper()):
+        # Through the referrals' reverse relation: people sits below referrals (.importlinter).
+        return children.filter(pk__in=Child.objects.filter(referrals__reference=words[0].upper()).values("pk"))
+    for word in words:
+        children = children.filter(Q(given_names__icontains=word) | Q(family_name__icontains=word))
+    return children
+
+
+_CHILD_REFERENCE = re.compile(r"^CH-[A-Z0-9]{8}$")
+_REFERRAL_REFERENCE = re.compile(r"^NRM-[A-Z0-9]{8}$")
+
+
+def child_list_page(user, number: str | int | None, per_page: int, *, query: str = "") -> Page[Child]:
+    """A page of the children the user sees (those `query` finds, if given), newest first (`CHILD_LIST_ORDER`),
+    with each child's site.
 
     The page's ids first, read from the nearer end of the list; for the children of the user's site the index on
     (site, created_at, id) alone answers, so a deep page steps over index entries rather than rows. Then just the
     page's children, by id, put in the page's order.
     """
-    ids = children_visible_to(user).order_by(*CHILD_LIST_ORDER).values_list("pk", flat=True)
+    ids = children_found(children_visible_to(user), query).order_by(*CHILD_LIST_ORDER).values_list("pk", flat=True)
     page: Page[Any] = NearerEndPaginator(ids, per_page).get_page(number)  # a page of ids, then of their children
     found = Child.objects.select_related("site").order_by().in_bulk(list(page.object_list))
     page.object_list = [found[pk] for pk in page.object_list if pk in found]

@@ -36,6 +36,7 @@ from childnrm.people.models import (
     SocialWorkerSource,
 )
 from childnrm.people.selectors import (
+    SOCIAL_WORKER_ROLES,
     children_visible_to,
     linked_group,
     rejected_between,
@@ -287,10 +288,9 @@ def _user_with_email(email: str):
     return User.objects.filter(email__iexact=email, is_active=True).first()
 
 
-# The roles a child's social worker holds at the child's site (access.policy): a local authority's social worker
-# refers as a first responder, or sits on the panel for children's social care. Linked as lead social worker, the
-# account opens the child's record, outcome reviews and feedback sessions (`selectors.OPENING_ASSOCIATIONS`).
-SOCIAL_WORKER_ROLES = frozenset({Role.FIRST_RESPONDER, Role.PANEL_MEMBER})
+# `selectors.SOCIAL_WORKER_ROLES`: the roles a child's social worker holds at the child's site. Linked as lead social
+# worker, the account opens the child's record, outcome reviews and feedback sessions while its holder holds one of
+# them there (`selectors.associations_in_force`).
 # Roles a referral's email never links, whatever else the holder does: a lead social worker may not chair their
 # child's case, so linking a chair would let what a referrer types take a chair off the case.
 NOT_LINKED_FROM_A_REFERRAL = frozenset({Role.CHAIR})
@@ -326,20 +326,22 @@ def _clean_social_worker(
 ) -> dict[str, Any]:
     name, team, email, phone = (v.strip() for v in (name or "", team or "", email or "", phone or ""))
     if not name:
-        raise SocialWorkerInvalid("Enter the social worker's name", "name")
+        raise SocialWorkerInvalid(gettext("Enter the social worker's name"), "name")
     if len(name) > 200 or len(team) > 200:
-        raise SocialWorkerInvalid("Names must be 200 characters or fewer", "name" if len(name) > 200 else "team")
+        raise SocialWorkerInvalid(
+            gettext("Names must be 200 characters or fewer"), "name" if len(name) > 200 else "team"
+        )
     if email:
         try:
             validate_email(email)
         except ValidationError:
             raise SocialWorkerInvalid(
-                "Enter an email address in the correct format, like name@example.org", "email"
+                gettext("Enter an email address in the correct format, like name@example.org"), "email"
             ) from None
     if len(phone) > 40:
-        raise SocialWorkerInvalid("Telephone number must be 40 characters or fewer", "phone")
+        raise SocialWorkerInvalid(gettext("Telephone number must be 40 characters or fewer"), "phone")
     if local_authority is not None and local_authority.type != OrganisationType.LOCAL_AUTHORITY:
-        raise SocialWorkerInvalid("Select a local authority from the list", "local_authority")
+        raise SocialWorkerInvalid(gettext("Select a local authority from the list"), "local_authority")
     return {"name": name, "team": team, "local_authority": local_authority, "email": email.lower(), "phone": phone}
 
 
@@ -400,7 +402,9 @@ def lead_social_worker_record(
             and current.user_id == (worker_user.pk if worker_user is not None else None)
         ):
             raise SocialWorkerInvalid(
-                f"{current.name} is already recorded as this child's social worker with these details", "name"
+                gettext("%(name)s is already recorded as this child's social worker with these details")
+                % {"name": current.name},
+                "name",
             )
         now = timezone.now()
         if current is not None:

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.selectors import events_about
 from childnrm.audit.services import Action, audit_record
 from childnrm.people import selectors
+from childnrm.people.forms import ChildSearchForm
 
 PAGE_SIZE = 25
 
@@ -24,9 +26,7 @@ PAGE_SIZE = 25
 def _purpose_for(user, child) -> str:
     if has_perm(user, Perm.CHILD_VIEW_SITE, child.site_id):
         return PURPOSES[Perm.CHILD_VIEW_SITE]
-    associated = child.associations.filter(
-        user=user, kind__in=selectors.OPENING_ASSOCIATIONS, ends_at__isnull=True
-    ).exists()
+    associated = child.associations.filter(selectors.associations_in_force(), user=user).exists()
     if associated and has_perm(user, Perm.CHILD_VIEW_ASSOCIATED, child.site_id):
         return PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
     return PURPOSES[Perm.REFERRAL_VIEW_OWN]  # the child of a referral they sent (selectors.children_visible_to)
@@ -34,15 +34,22 @@ def _purpose_for(user, child) -> str:
 
 @requires(Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)
 def child_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.child_list_page(request.user, request.GET.get("page"), PAGE_SIZE)
+    form = ChildSearchForm(request.GET)
+    query = form.query()
+    page = selectors.child_list_page(request.user, request.GET.get("page"), PAGE_SIZE, query=query)
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type="people.child",
         purpose=PURPOSES[Perm.CHILD_VIEW_ASSOCIATED],
-        detail={"page": page.number, "ids": [c.pk for c in page.object_list]},
+        # What was searched for is not kept (it may be a name); the children it showed are.
+        detail={"page": page.number, "ids": [c.pk for c in page.object_list], "searched": bool(query)},
     )
-    return render(request, "people/child_list.html", {"page": page})
+    return render(
+        request,
+        "people/child_list.html",
+        {"page": page, "form": form, "query": query, "query_prefix": urlencode({"q": query}) + "&" if query else ""},
+    )
 
 
 @requires(Perm.CHILD_VIEW_SITE, Perm.CHILD_VIEW_ASSOCIATED)

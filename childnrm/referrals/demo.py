@@ -7,7 +7,7 @@ loaded by `manage.py seed_demo`) use both, and so do the tests' (`referrals.test
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -20,12 +20,14 @@ from childnrm.referrals.vocab import ExploitationLocation, ExploitationType, Ind
 _names = itertools.count()
 
 
-def years_ago(years: int, today: date | None = None) -> date:
+def years_ago(years: int, today: date | None = None, *, days: int = 0) -> date:
+    """The birthday of someone `years` old today (and `days` more: a demo child is not born on today's date)."""
     today = today or timezone.localdate()
     try:
-        return today.replace(year=today.year - years)
+        born = today.replace(year=today.year - years)
     except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+        born = today.replace(year=today.year - years, day=28)
+    return born - timedelta(days=days)
 
 
 def complete_answers(site: Site) -> dict[str, Any]:

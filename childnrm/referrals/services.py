@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from childnrm.accounts.models import Organisation, Site
+from childnrm.access.policy import Perm, sites_where
+from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
@@ -137,12 +139,39 @@ def missing_answers(referral: Referral) -> list[str]:
     return missing
 
 
-def _receiving_site(user, organisation: Organisation) -> Site | None:
-    if user is not None:
-        membership = user.memberships.filter(active=True).order_by("pk").first()
-        if membership is not None:
-            return membership.site
-    return Site.objects.filter(local_authorities=organisation).first()
+def _first_covering(sites: QuerySet[Site], authority_ids: list[int | None]) -> Site | None:
+    """The first of `sites` (by id) whose area includes one of the local authorities, in the order given."""
+    for authority_id in authority_ids:
+        if authority_id is not None:
+            site = sites.filter(local_authorities=authority_id).order_by("pk").first()
+            if site is not None:
+                return site
+    return None
+
+
+def _receiving_site(user, referral: Referral) -> Site | None:
+    """The site whose queue a referral goes to. A referrer's: one of the active sites where they may refer
+    (REFERRAL_CREATE), never one where they hold another role nor an inactive one (no coordinator would see it).
+    Of several, the one covering where the child lives, else where they were found (the site triage finds should
+    decide, so the case need not be transferred), else their organisation's area (as the API receives), else the
+    first. Without a user (an organisation refers): its area's active site, if any."""
+    if user is None:
+        return _first_covering(Site.objects.filter(active=True), [referral.referrer_organisation_id])
+    candidates = Site.objects.filter(pk__in=sites_where(user, Perm.REFERRAL_CREATE), active=True)
+    preferred = [
+        referral.residence_local_authority_id,
+        referral.found_local_authority_id,
+        referral.referrer_organisation_id,
+    ]
+    site = _first_covering(candidates, preferred) or candidates.order_by("pk").first()
+    if site is None:
+        raise ReferralStateError(
+            gettext(
+                "You cannot send this referral: you do not hold the first responder role at any panel site using "
+                "this service. Ask your site administrator to give you that role."
+            )
+        )
+    return site
 
 
 def referral_submit(
@@ -160,7 +189,7 @@ def referral_submit(
         if missing:
             raise ReferralStateError(gettext("Before you submit, add %(missing)s.") % {"missing": "; ".join(missing)})
         locked.submitted_at = timezone.now()
-        receiving_site = receiving_site or _receiving_site(user, locked.referrer_organisation)
+        receiving_site = receiving_site or _receiving_site(user, locked)
         if not TRIAGE_ON_SUBMIT:
             raise RuntimeError("No triage is registered for submitted referrals (is the triage app installed?)")
         triaged = TRIAGE_ON_SUBMIT[0](locked, receiving_site)

@@ -38,8 +38,8 @@ def plan_problems(decision: Decision) -> list[Problem]:
                 Problem(
                     "plan-not-agreed",
                     gettext(
-                        "Record the safeguarding plan agreed at this sitting: "
-                        "no plan agreed at this sitting is recorded"
+                        "No safeguarding plan agreed at this sitting is recorded: the coordinator records it on "
+                        "the child's safeguarding page before the decision is signed off"
                     ),
                     "plan_basis",
                 )
@@ -60,14 +60,15 @@ def plan_problems(decision: Decision) -> list[Problem]:
                     "plan-not-in-place",
                     gettext(
                         "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in "
-                        "place for the child: record it on the child's safeguarding page, or agree a plan at this "
-                        "sitting. What the referral said is in place counts once the coordinator confirms it there"
+                        "place for the child: the coordinator records it on the child's safeguarding page, or the "
+                        "panel agrees a plan at this sitting. What the referral said is in place counts once the "
+                        "coordinator confirms it there"
                     )
                     if unconfirmed
                     else gettext(
                         "No safeguarding plan or statutory plan (such as a child protection plan) is recorded as in "
-                        "place for the child: record it on the child's safeguarding page, or agree a plan at this "
-                        "sitting"
+                        "place for the child: the coordinator records it on the child's safeguarding page, or the "
+                        "panel agrees a plan at this sitting"
                     ),
                     "plan_basis",
                 )

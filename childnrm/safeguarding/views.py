@@ -231,6 +231,8 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "link_counts": safety_map.counts(record["links"]),
             "from_referrals": record["from_referrals"],
             "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
+            # A chair or adviser reaches this page through a sitting, not the child's record: no link they cannot open.
+            "record_open": people_selectors.children_visible_to(request.user).filter(pk=child.pk).exists(),
             "today": today,
         },
     )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 
 from childnrm.kit.disclosure import Cell
-from childnrm.statistics.tables import StatTable
+from childnrm.statistics.tables import STAGES, StatTable
 from childnrm.statistics.words import say
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -297,6 +297,9 @@ class Chart:
     table: StatTable
 
 
+NOT_SHOWN = Cell(None, True)  # a total a table does not have: described as hidden, never worked out
+
+
 def _value(cell: Cell) -> float | None:
     return None if cell.suppressed or cell.value is None else float(cell.value)
 
@@ -306,19 +309,41 @@ def _quarter_names(table: StatTable) -> list[str]:
     return [say(" ".join(row.labels)) for row in table.rows if not row.total]
 
 
-def _column(table: StatTable, header: str) -> list[Cell]:
-    index = table.value_headers.index(header)
+def _column(table: StatTable, key: str) -> list[Cell]:
+    """The cells of each quarter (or group) in the column with this key: found by its key, never by its heading,
+    which may be translated."""
+    index = table.column(key)
     return [row.cells[index] for row in table.rows if not row.total]
 
 
+def _total(table: StatTable, key: str) -> Cell | None:
+    """The table's protected total in the column with this key (its totals row), or None when it has none."""
+    index = table.column(key)
+    return next((row.cells[index] for row in table.rows if row.total), None)
+
+
 def _marked(drawing: _Drawing, positions: Sequence[float], cells: list[Cell], *, at: float = 0.0) -> int:
-    """Write the marker ("[c]", "[low]") where a value is not shown; returns how many."""
-    missing = 0
+    """Write the marker ("[c]", "[low]", "[x]") where a value is not shown; returns how many of them disclosure
+    control hid ("[c]", "[low]"): an "[x]" (nothing to show: no decisions, not in the model) hides nothing."""
+    hidden = 0
     for position, cell in zip(positions, cells, strict=True):
         if _value(cell) is None:
-            missing += 1
+            hidden += cell.suppressed
             drawing.mark(position, cell, at)
-    return missing
+    return hidden
+
+
+def _count(value: float) -> str:
+    return f"{int(value):,}"
+
+
+def _largest(names: Sequence[str], cells: Sequence[Cell]) -> tuple[str, float] | None:
+    """The name and figure of the one largest figure shown, or None when none is above zero or two share it: a
+    largest of 0, or of figures all hidden, says nothing."""
+    shown = [(name, value) for name, cell in zip(names, cells, strict=True) if (value := _value(cell)) is not None]
+    top = max((value for _, value in shown), default=0.0)
+    at_top = [pair for pair in shown if pair[1] == top]
+    return at_top[0] if top > 0 and len(at_top) == 1 else None
 
 
 def _withheld_words(missing: int, what: str) -> str:
@@ -359,32 +384,77 @@ def _ticks_for(values: Sequence[float | None]) -> list[float]:
 
 
 def referrals_chart(table: StatTable) -> tuple[_Drawing, str]:
+    """Referrals in each quarter: the table's totals column, described by its published figures (the period's
+    total from its totals row, never a sum of the quarters left visible)."""
     names = _quarter_names(table)
     totals = _column(table, "Total")
     values = [_value(c) or 0 for c in totals]
     drawing = _Drawing(table.chart, names, False, _ticks_for(values), gettext("Referrals"))
     for i, value in enumerate(values):
         drawing.bar(i, value, 0.8, BLUE)
-    missing = _marked(drawing, range(len(names)), totals)
-    shown = [(n, _value(c)) for n, c in zip(names, totals, strict=True) if _value(c) is not None]
+    hidden = _marked(drawing, range(len(names)), totals)
     words = ""
     if names:
         words = gettext("Bar chart of referrals of children in each quarter from %(first)s to %(last)s.") % {
             "first": names[0],
             "last": names[-1],
         }
-    if shown:
-        most = max(shown, key=lambda p: p[1] or 0)
-        words += " " + gettext("The most were in %(quarter)s (about %(count)s).") % {
-            "quarter": most[0],
-            "count": f"{int(most[1] or 0):,}",
+    everything = _value(_total(table, "Total") or NOT_SHOWN)
+    if everything == 0:
+        words += " " + gettext("There were no referrals of children in these quarters.")
+    elif everything is not None:
+        words += " " + ngettext(
+            "In all, about %(count)s referral.", "In all, about %(count)s referrals.", int(everything)
+        ) % {"count": _count(everything)}
+    largest = _largest(names, totals)
+    if largest is not None:
+        if any(_value(c) is None for c in totals):  # a hidden quarter may hold more: say so
+            sentence = gettext("Of the quarters shown, the most were in %(quarter)s (about %(count)s).")
+        else:
+            sentence = gettext("The most were in %(quarter)s (about %(count)s).")
+        words += " " + sentence % {"quarter": largest[0], "count": _count(largest[1])}
+    return drawing, words + _withheld_words(hidden, "quarter")
+
+
+def _decision_totals(table: StatTable, negative_key: str, positive_key: str) -> str:
+    """The decisions of the whole period, positive and negative, as the table's totals row publishes them (a
+    hidden total is never worked out, and never replaced by a sum of the visible quarters)."""
+    negative = _value(_total(table, negative_key) or NOT_SHOWN)
+    positive = _value(_total(table, positive_key) or NOT_SHOWN)
+    everything = _value(_total(table, "Total") or NOT_SHOWN)
+    if everything == 0:
+        return gettext("There were no decisions in these quarters.")
+    if positive is not None and negative is not None:
+        return gettext("In all, about %(positive)s positive and %(negative)s negative.") % {
+            "positive": _count(positive),
+            "negative": _count(negative),
         }
-    return drawing, words + _withheld_words(missing, "quarter")
+    if positive is not None:
+        return gettext(
+            "In all, about %(positive)s positive; how many were negative is not shown, to protect small numbers."
+        ) % {"positive": _count(positive)}
+    if negative is not None:
+        return gettext(
+            "In all, about %(negative)s negative; how many were positive is not shown, to protect small numbers."
+        ) % {"negative": _count(negative)}
+    if everything is not None:
+        return ngettext(
+            "In all, about %(count)s decision; whether it was positive or negative is not shown, to protect small "
+            "numbers.",
+            "In all, about %(count)s decisions; how many were positive and how many negative is not shown, to "
+            "protect small numbers.",
+            int(everything),
+        ) % {"count": _count(everything)}
+    return gettext("The totals for the period are not shown, to protect small numbers.")
 
 
 def decisions_chart(table: StatTable) -> tuple[_Drawing, str]:
+    """Positive and negative decisions in each quarter, side by side; the stage is the chart's (its key names it),
+    the columns found by their keys, so the wording is the same whatever language the headings are in."""
+    stage = STAGES[table.chart.split("_", 1)[0]]
     names = _quarter_names(table)
-    negative, positive = (_column(table, h) for h in table.value_headers[:2])
+    negative_key, positive_key = f"Negative {stage}", f"Positive {stage}"
+    negative, positive = _column(table, negative_key), _column(table, positive_key)
     positives, negatives = [_value(c) or 0 for c in positive], [_value(c) or 0 for c in negative]
     drawing = _Drawing(table.chart, names, False, _ticks_for(positives + negatives), gettext("Decisions"), legend=True)
     hatched = drawing.hatch("negative", ORANGE, "white")
@@ -395,33 +465,23 @@ def decisions_chart(table: StatTable) -> tuple[_Drawing, str]:
         drawing.bar(at, value, width, BLUE)
     for at, value in zip(left, negatives, strict=True):
         drawing.bar(at, value, width, hatched)
-    missing = _marked(drawing, right, positive) + _marked(drawing, left, negative)
+    hidden = _marked(drawing, right, positive) + _marked(drawing, left, negative)
     drawing.key_to([(gettext("Positive"), BLUE), (gettext("Negative"), hatched)])
-    stage = table.value_headers[1].removeprefix("Positive ")
-    total_pos = sum(_value(c) or 0 for c in positive)
-    total_neg = sum(_value(c) or 0 for c in negative)
-    if stage == "reasonable grounds":
+    if not names:
+        return drawing, ""
+    if stage == STAGES["rg"]:
         sentence = gettext(
             "Bar chart of reasonable grounds decisions in each quarter from %(first)s to %(last)s, positive and "
-            "negative side by side. Across the quarters shown, about %(positive)s positive and %(negative)s negative."
+            "negative side by side."
         )
     else:
         sentence = gettext(
             "Bar chart of conclusive grounds decisions in each quarter from %(first)s to %(last)s, positive and "
-            "negative side by side. Across the quarters shown, about %(positive)s positive and %(negative)s negative."
+            "negative side by side."
         )
-    words = (
-        sentence
-        % {
-            "first": names[0],
-            "last": names[-1],
-            "positive": f"{int(total_pos):,}",
-            "negative": f"{int(total_neg):,}",
-        }
-        if names
-        else ""
-    )
-    return drawing, words + _withheld_words(missing, "figure")
+    words = sentence % {"first": names[0], "last": names[-1]}
+    words += " " + _decision_totals(table, negative_key, positive_key)
+    return drawing, words + _withheld_words(hidden, "figure")
 
 
 def times_chart(table: StatTable) -> tuple[_Drawing, str]:
@@ -441,9 +501,8 @@ def times_chart(table: StatTable) -> tuple[_Drawing, str]:
         drawing.add("polyline", points=points, fill="none", stroke=DARK_BLUE, stroke_width=1.5)
     for i in xs:
         drawing.dot(i, _value(median[i]) or 0, DARK_BLUE)
-    missing = _marked(drawing, range(len(names)), median)
-    stage = table.title.split("the ", 1)[-1].split(" decision")[0]
-    if stage == "reasonable grounds":
+    hidden = _marked(drawing, range(len(names)), median)
+    if table.chart.startswith("rg_"):  # the stage as the chart's key names it, never from the (translated) title
         words = gettext(
             "Line chart of the median days from referral to the reasonable grounds decision in each quarter, with "
             "bars from the lower to the upper quartile."
@@ -459,7 +518,7 @@ def times_chart(table: StatTable) -> tuple[_Drawing, str]:
             "days": f"{shown[-1][1]:g}",
             "quarter": shown[-1][0],
         }
-    return drawing, words + _withheld_words(missing, "quarter")
+    return drawing, words + _withheld_words(hidden, "quarter")
 
 
 def _dots_with_intervals(
@@ -483,14 +542,14 @@ def interval_chart(table: StatTable, measure: str, label: str) -> tuple[_Drawing
     """Rates for each group with their 95% intervals, for one measure of a rates table."""
     rows = [row for row in table.rows if row.labels[-1] == measure]
     groups = [say(row.labels[0]) for row in rows]
-    rates = [row.cells[table.value_headers.index("Rate %")] for row in rows]
-    lowers = [row.cells[table.value_headers.index("Lower 95% limit %")] for row in rows]
-    uppers = [row.cells[table.value_headers.index("Upper 95% limit %")] for row in rows]
+    rates = [row.cells[table.column("Rate %")] for row in rows]
+    lowers = [row.cells[table.column("Lower 95% limit %")] for row in rows]
+    uppers = [row.cells[table.column("Upper 95% limit %")] for row in rows]
     drawing = _Drawing(
         table.chart, groups, True, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0], say(label), height=_rows_height(len(groups))
     )
     _dots_with_intervals(drawing, rates, lowers, uppers, clamp=(0.0, 100.0))
-    missing = _marked(drawing, range(len(groups)), rates)
+    hidden = _marked(drawing, range(len(groups)), rates)
     shown = [(g, _value(r)) for g, r in zip(groups, rates, strict=True) if _value(r) is not None]
     words = gettext("Dot chart of the %(measure)s rate for each group, with its 95%% interval as a line.") % {
         "measure": say(measure).lower()
@@ -498,22 +557,29 @@ def interval_chart(table: StatTable, measure: str, label: str) -> tuple[_Drawing
     if len(shown) >= 2:
         high_group = max(shown, key=lambda p: p[1] or 0)
         low_group = min(shown, key=lambda p: p[1] or 0)
-        words += " " + gettext(
-            "Highest: %(highest)s (%(highest_rate)s%%); lowest: %(lowest)s (%(lowest_rate)s%%). Where intervals "
-            "overlap the difference may be chance."
-        ) % {
+        if len(shown) < len(rates):  # a group not shown may be higher or lower: say so
+            sentence = gettext(
+                "Of the groups shown, highest: %(highest)s (%(highest_rate)s%%); lowest: %(lowest)s "
+                "(%(lowest_rate)s%%). Where intervals overlap the difference may be chance."
+            )
+        else:
+            sentence = gettext(
+                "Highest: %(highest)s (%(highest_rate)s%%); lowest: %(lowest)s (%(lowest_rate)s%%). Where intervals "
+                "overlap the difference may be chance."
+            )
+        words += " " + sentence % {
             "highest": high_group[0],
             "highest_rate": f"{high_group[1]:g}",
             "lowest": low_group[0],
             "lowest_rate": f"{low_group[1]:g}",
         }
-    return drawing, words + _withheld_words(missing, "group")
+    return drawing, words + _withheld_words(hidden, "group")
 
 
 def consistency_chart(table: StatTable) -> tuple[_Drawing, str]:
     rows = list(table.rows)
     sites = [row.labels[0] for row in rows]
-    index = table.value_headers.index
+    index = table.column
     ratios = [row.cells[index("Odds ratio against the average site")] for row in rows]
     lowers = [row.cells[index("Lower 95% limit")] for row in rows]
     uppers = [row.cells[index("Upper 95% limit")] for row in rows]
@@ -535,7 +601,7 @@ def consistency_chart(table: StatTable) -> tuple[_Drawing, str]:
         "line", x1=one, y1=drawing.top, x2=one, y2=drawing.bottom, stroke=GREY, stroke_width=1, stroke_dasharray="5,4"
     )
     _dots_with_intervals(drawing, ratios, lowers, uppers, clamp=(low, high))
-    missing = _marked(drawing, range(len(sites)), ratios, at=1.0)
+    hidden = _marked(drawing, range(len(sites)), ratios, at=1.0)
     words = (
         gettext(
             "Dot chart of each site's adjusted odds of a positive reasonable grounds decision against the average "
@@ -544,13 +610,13 @@ def consistency_chart(table: StatTable) -> tuple[_Drawing, str]:
         )
         % {}
     )
-    return drawing, words + _withheld_words(missing, "site")
+    return drawing, words + _withheld_words(hidden, "site")
 
 
 def pilot_times_chart(table: StatTable) -> tuple[_Drawing, str]:
     rows = list(table.rows)
     names = [" – ".join(say(label) for label in row.labels) for row in rows]
-    median = [row.cells[table.value_headers.index("Median days")] for row in rows]
+    median = [row.cells[table.column("Median days")] for row in rows]
     values = [_value(c) or 0 for c in median]
     drawing = _Drawing(
         table.chart,
@@ -562,13 +628,13 @@ def pilot_times_chart(table: StatTable) -> tuple[_Drawing, str]:
     )
     for i, (row, value) in enumerate(zip(rows, values, strict=True)):
         drawing.bar(i, value, 0.8, BLUE if row.labels[0] == "Panel" else ORANGE)
-    missing = _marked(drawing, range(len(rows)), median)
+    hidden = _marked(drawing, range(len(rows)), median)
     shown = [(n, _value(c)) for n, c in zip(names, median, strict=True) if _value(c) is not None]
     words = gettext("Bar chart of the median days from referral to decision, the panel's beside the SCA's.")
     if shown:
         days = [gettext("%(name)s: %(days)s days") % {"name": n, "days": f"{v:g}"} for n, v in shown]
         words += " " + "; ".join(days) + "."
-    return drawing, words + _withheld_words(missing, "figure")
+    return drawing, words + _withheld_words(hidden, "figure")
 
 
 _DRAWERS: dict[str, Callable[[StatTable], tuple[_Drawing, str]]] = {

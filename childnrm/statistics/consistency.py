@@ -109,7 +109,8 @@ def _decided_in_period(
     cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules
 ) -> tuple[pd.DataFrame, int]:
     decided = cases[cases["rg_quarter"].isin({q.code for q in filters.quarters})]
-    return decided, max(rules.min_denominator, rules.threshold)
+    # A decision is the site's whose panel made it, wherever the case is now.
+    return decided.assign(site=decided["rg_site"]), max(rules.min_denominator, rules.threshold)
 
 
 def separation_note(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> str:

@@ -101,7 +101,7 @@ def plans_at_sitting(data: PilotData, filters: StatisticsFilters, rules: Disclos
         key="pilot_plans_at_sitting",
         title="Decisions with a safeguarding plan agreed at the sitting",
         label_headers=("Decided by", "Decisions"),
-        value_headers=("Decisions", "With a plan agreed at the sitting", "Share %"),
+        value_headers=("Number of decisions", "With a plan agreed at the sitting", "Share %"),
         rows=tuple(rows),
         notes=(
             "A plan agreed at the sitting: the decision records it, or a plan for the child was agreed at the "

@@ -55,7 +55,9 @@ def build(
     names = site_names(filters)
     tables: list[StatTable] = []
     if "nrm" in sections:
-        tables += nrm_tables(cases, filters, rules, names, all_ages=all_ages)
+        tables += nrm_tables(
+            cases, filters, rules, names, all_ages=all_ages, reconsiderations=selectors.reconsiderations(filters, cases)
+        )
     if "disproportionality" in sections:
         tables += disproportionality_tables(cases, filters, rules, selectors.review_flags(filters))
     if "pilot" in sections:
@@ -80,28 +82,30 @@ def home_office_return(
     if cases is None:
         cases = selectors.children(selectors.case_frame(filters))
     handed = selectors.sca_reported_decisions(selectors.referrals_in_scope(filters).values("pk"))[0]
-    handed = handed[handed["referral_id"].isin(set(cases["referral_id"]))]
+    handed = handed[
+        handed["referral_id"].isin(set(cases["referral_id"])) & handed["handed_site_id"].isin(filters.site_ids)
+    ]
     quarter = filters.last
     # Each table of the return counts only referrals or decisions in the filters' quarters, so the rows with
-    # nothing there are set aside first and the rest split by site in one pass: the builders then count a few
-    # hundred rows per site instead of filtering the whole frame again for each site and table.
+    # nothing there are set aside first and the rest split by site: the builders then count a few hundred rows
+    # per site instead of filtering the whole frame again for each site and table. A case received at one site
+    # and decided at another counts at each for what happened there (`selectors.at_sites`).
     codes = {q.code for q in filters.quarters}
     in_quarter_rows = cases[
         cases["quarter"].isin(codes) | cases["rg_quarter"].isin(codes) | cases["cg_quarter"].isin(codes)
     ]
-    by_site = dict(iter(in_quarter_rows.groupby("site_id", sort=False)))
+    where_happened = in_quarter_rows[["site_id", "rg_site_id", "cg_site_id"]]
     in_quarter = handed[
         (handed["handed_on"] >= pd.Timestamp(quarter.first_day))
         & (handed["handed_on"] <= pd.Timestamp(quarter.last_day))
     ]
-    handed_site = in_quarter["referral_id"].map(pd.Series(cases["site_id"].to_numpy(), index=cases["referral_id"]))
     sites = Site.objects.filter(pk__in=filters.site_ids).order_by("name")
     groups: list[tuple[str, StatisticsFilters, pd.DataFrame, int]] = [
         (
             site.name,
             replace(filters, site_ids=(site.pk,)),
-            by_site.get(site.pk, in_quarter_rows.iloc[:0]),
-            int((handed_site == site.pk).sum()),
+            selectors.at_sites(in_quarter_rows[where_happened.eq(site.pk).any(axis=1)], (site.pk,)),
+            int((in_quarter["handed_site_id"] == site.pk).sum()),
         )
         for site in sites
     ]
@@ -240,6 +244,13 @@ def methodology(
         "quarter the panel first made them, with the outcome that stands now (after any correction or "
         "reconsideration). The day a decision was first made is the first decision's, as its corrections last "
         "put it; a reconsideration does not change it.",
+        "- **Reconsiderations**: requests to reconsider a negative decision, in the quarter they were received; "
+        "reconsiderations decided, in the quarter the panel made the decision (as its corrections last put it), and "
+        "of those the ones whose outcome changed.",
+        "- **Sites**: a case transferred to another site takes its history with it, but each thing counts at the "
+        "site where it happened: a referral where it was received, a decision where the panel that made it sat (or, "
+        "without a sitting, the site holding the case that day), a reconsideration request at the site holding the "
+        "case when it was received.",
         "- **Times**: calendar days from the referral's submission to the panel's first decision. Medians and "
         "quartiles by linear interpolation between the ordered times (Hyndman and Fan type 7); the mean is the "
         "arithmetic mean.",
@@ -261,11 +272,13 @@ def methodology(
         f"Rules of this release: threshold {rules.threshold}, rounding to the nearest {rules.rounding}, minimum "
         f"base {rules.min_denominator} for rates and averages. Secondary suppression: in every row and column of a "
         "table, with its total, either no figure or at least two are suppressed, so no total lets a suppressed count "
-        "be worked out. Totals are computed from the unrounded counts and then rounded, so rows may not add up "
-        "exactly. Rates and intervals are worked out from the counts as published (after rounding), and withheld "
-        "where either count is suppressed: a rate of the unrounded counts would give them back, for instance by "
-        "setting one period against a longer one. The consistency model's adjusted rates and odds ratios are "
-        "model estimates from the unrounded data, shown only for sites with enough decisions.",
+        "be worked out. Tables that publish the same counts (each quarter's referrals of children, in every table "
+        "of referrals by quarter and in the table by age at exploitation) suppress them alike, so that no table "
+        "gives back what another hides. Totals are computed from the unrounded counts and then rounded, so rows may "
+        "not add up exactly. Rates and intervals are worked out from the counts as published (after rounding), and "
+        "withheld where either count is suppressed: a rate of the unrounded counts would give them back, for "
+        "instance by setting one period against a longer one. The consistency model's adjusted rates and odds "
+        "ratios are model estimates from the unrounded data, shown only for sites with enough decisions.",
         "",
         "Markers: `[c]` suppressed to protect confidentiality; `[low]` based on too few cases to show; `[x]` not "
         "available or not applicable.",

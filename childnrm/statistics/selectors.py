@@ -26,6 +26,7 @@ from childnrm.handovers.models import CaseTransfer, TransferDestination
 from childnrm.outcomes.models import Answer, Exploitation, MissingEpisode, Occupation, OutcomeReview, PlacementStability
 from childnrm.people.selectors import linked_groups
 from childnrm.referrals.models import Referral
+from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import ActionStatus, PlanAction, PlanActionUpdate, SafeguardingPlan
 from childnrm.statistics import dimensions as dim
 from childnrm.statistics.dimensions import Quarter
@@ -113,7 +114,7 @@ def _cached_map(values: pd.Series, function: Any) -> pd.Series:
 # (frame column, referral field): one list, so the frame's column names cannot drift from the fields fetched.
 CASE_FIELDS: tuple[tuple[str, str], ...] = (
     ("referral_id", "pk"),
-    ("site_id", "site_id"),
+    ("held_site_id", "site_id"),  # the site holding it now: where it was received is worked out (`event_sites`)
     ("child_id", "child_id"),
     ("status", "status"),
     ("submitted_at", "submitted_at"),
@@ -132,14 +133,20 @@ CASE_COLUMNS = [column for column, _ in CASE_FIELDS]
 
 
 def referrals_in_scope(filters: StatisticsFilters):
-    """The submitted referrals of the chosen sites that the filters the database can apply keep: submitted
-    before the period ends (earlier referrals count in the decision tables when decided in the period).
+    """The submitted referrals the chosen sites held, now or before a transfer, that the filters the database can
+    apply keep: submitted before the period ends (earlier referrals count in the decision tables when decided in
+    the period). Each is counted only for what happened at the chosen sites (`at_sites`).
 
     Of every age at exploitation: whether a referral is of someone exploited as a child is worked out in the case
     frame (`exploited_as`, from the age at exploitation or at referral), and the child tables keep only those
     (`children`)."""
+    # Held by a chosen site now, or by one before a transfer: a case carries its history to the site it moves to,
+    # but what it was received or decided at a site counts there (`event_sites`, `at_sites`).
+    moved_from_there = CaseTransfer.objects.filter(
+        destination=TransferDestination.SITE, from_site_id__in=filters.site_ids
+    ).values("referral__child_id")
     qs = Referral.objects.filter(
-        site_id__in=filters.site_ids,
+        Q(site_id__in=filters.site_ids) | Q(child_id__in=moved_from_there),
         submitted_at__isnull=False,
         submitted_at__lt=_local_midnight(filters.last.next().first_day),
     )
@@ -190,6 +197,11 @@ def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     A decision is dated by the day the panel first made it (its first version's day, as corrections of it last put
     it; a reconsideration leaves it) and has the outcome that stands now (a correction or reconsideration may
     have changed it).
+
+    Each thing is counted at the site where it happened, not at the site holding the case now (a transferred case
+    takes its history with it): `site_id` is where the referral was received, `rg_site_id` and `cg_site_id` where
+    the panel made the decision (`event_sites`). What happened at sites the filters did not choose is blanked
+    (`at_sites`).
     """
     rows = _fetched(
         referrals_in_scope(filters).values_list(*(field for _, field in CASE_FIELDS)),
@@ -197,9 +209,9 @@ def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     )
     frame = pd.DataFrame.from_records(rows, columns=CASE_COLUMNS)
     frame["child_id"] = frame["child_id"].astype("Int64")
-    sites = dict(Site.objects.filter(pk__in=filters.site_ids).values_list("pk", "name"))
-    frame["site"] = frame["site_id"].map(sites)
     frame["referred_on"] = _local_dates(frame["submitted_at"])
+    moves = site_moves(filters)
+    frame["site_id"] = event_sites(moves, frame["referral_id"], frame["referred_on"], frame["held_site_id"])
     frame["quarter"] = _quarter_codes(frame["referred_on"])
     frame["gender"] = frame["sex"].map(dim.gender_label).fillna(dim.NOT_KNOWN)
     age = _ages(frame)
@@ -218,9 +230,14 @@ def case_frame(filters: StatisticsFilters) -> pd.DataFrame:
     frame["location"] = frame["exploitation_location"].fillna("").map(dim.location_label)
     frame["first_responder_type"] = frame["organisation_type"].fillna("").map(dim.first_responder_label)
     frame = _apply_frame_filters(frame, filters)
-    frame = _with_decisions(frame, filters)
+    frame = _with_decisions(frame, filters, moves)
+    names = _site_names(frame[["site_id", "rg_site_id", "cg_site_id"]])
+    for prefix in ("", "rg_", "cg_"):
+        frame[f"{prefix}site"] = frame[f"{prefix}site_id"].map(names)
+    frame = at_sites(frame, filters.site_ids)
     return frame.drop(
         columns=[
+            "held_site_id",
             "sex",
             "nationalities",
             "ethnicity",
@@ -290,11 +307,12 @@ _DECISION_COLUMNS = (
     "outcome",
     "decided_on",
     "meeting_id",
+    "meeting__site_id",
     "plan_basis",
 )
 
 
-def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataFrame:
+def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters, moves: pd.DataFrame) -> pd.DataFrame:
     # A subquery, not a list of ids: the list could outgrow SQLite's limit on query parameters.
     decisions = pd.DataFrame.from_records(
         _fetched(
@@ -324,7 +342,213 @@ def _with_decisions(frame: pd.DataFrame, filters: StatisticsFilters) -> pd.DataF
         frame[f"{prefix}_plan_basis"] = frame["referral_id"].map(first["plan_basis"]).fillna("")
         frame[f"{prefix}_quarter"] = _quarter_codes(_as_days(frame[f"{prefix}_on"]))
         frame[f"{prefix}_days"] = (_as_days(frame[f"{prefix}_on"]) - frame["referred_on"]).dt.days
+        # Where the panel that first made it sat (its first version's sitting; a correction fixes that panel's
+        # decision, it is not another panel's).
+        frame[f"{prefix}_site_id"] = event_sites(
+            moves,
+            frame["referral_id"],
+            _as_days(frame[f"{prefix}_on"]),
+            frame["held_site_id"],
+            sittings=frame["referral_id"].map(first["meeting__site_id"]),
+        ).where(frame[f"{prefix}_on"].notna())
     return frame
+
+
+# --- Where each thing happened -----------------------------------------------------------------------------
+#
+# A case transferred to another site takes its whole history there, and its referral then names only the new site.
+# The statistics count each thing at the site where it happened: a referral where it was received, a decision where
+# the panel that made it sat. Every site they give a case's referral, decision or request comes from
+# `event_sites`, and `at_sites` keeps what happened at the chosen sites.
+
+MOVE_COLUMNS = ["referral_id", "moved_on", "from_site_id"]
+
+
+def site_moves(filters: StatisticsFilters) -> pd.DataFrame:
+    """Each move of a referral in scope from one site to another (`MOVE_COLUMNS`: the UK day, and the site it left),
+    read from the case transfers of its child. Two queries, over the few children ever transferred.
+
+    A transfer moves every case of the child that the sending site's panel holds, but is recorded on one of them
+    (`handovers.services.case_transfer`). So a referral's moves are read back from its child's transfers after it
+    was submitted, from the site holding it now: a transfer into the site it was at moved it there from the
+    transfer's `from_site`; a transfer between other sites left it where it was (it was not the panel's then).
+    """
+    to_sites = CaseTransfer.objects.filter(destination=TransferDestination.SITE)
+    transfers = pd.DataFrame.from_records(
+        list(
+            to_sites.filter(referral__child_id__in=referrals_in_scope(filters).values("child_id"))
+            .order_by("-transferred_at", "-id")
+            .values_list("referral__child_id", "transferred_at", "from_site_id", "to_site_id")
+        ),
+        columns=["child_id", "at", "from_site_id", "to_site_id"],
+    )
+    if transfers.empty:
+        return pd.DataFrame(columns=MOVE_COLUMNS)
+    moved = referrals_in_scope(filters).filter(child_id__in=to_sites.values("referral__child_id"))
+    latest_first = {child: list(group.itertuples(index=False)) for child, group in transfers.groupby("child_id")}
+    rows = []
+    for referral_id, child_id, site_id, submitted_at in moved.values_list("pk", "child_id", "site_id", "submitted_at"):
+        site = site_id
+        for transfer in latest_first.get(child_id, []):
+            if transfer.at <= submitted_at:
+                break
+            if transfer.to_site_id == site:
+                rows.append((referral_id, transfer.at, transfer.from_site_id))
+                site = transfer.from_site_id
+    moves = pd.DataFrame.from_records(rows, columns=["referral_id", "at", "from_site_id"])
+    moves["moved_on"] = _local_dates(moves["at"]) if not moves.empty else pd.Series(dtype="datetime64[ns]")
+    return moves[MOVE_COLUMNS]
+
+
+def event_sites(
+    moves: pd.DataFrame,
+    referral_ids: pd.Series,
+    days: pd.Series,
+    held: pd.Series,
+    *,
+    sittings: pd.Series | None = None,
+) -> pd.Series:
+    """The site where something happened to each referral on each day (the series aligned): at a sitting, the
+    sitting's site (`sittings`, NA where there was none); otherwise the site holding the case that day. That is
+    the site it left by its first move (`site_moves`) on or after that day, or, without one, the site holding it
+    now (`held`). A transfer on the day itself counts as after: a case is transferred once its decisions are made.
+    """
+    site = pd.Series(held.to_numpy(), index=referral_ids.index, dtype="Int64")
+    if not moves.empty:
+        asked = pd.DataFrame(
+            {
+                "row": range(len(referral_ids)),
+                "referral_id": referral_ids.astype("int64").to_numpy(),
+                "day": _as_days(days).to_numpy(),
+            }
+        ).dropna(subset=["day"])
+        found = pd.merge_asof(
+            asked.astype({"day": "datetime64[ns]"}).sort_values("day"),
+            moves.astype({"referral_id": "int64", "moved_on": "datetime64[ns]"}).sort_values("moved_on"),
+            left_on="day",
+            right_on="moved_on",
+            by="referral_id",
+            direction="forward",
+        ).dropna(subset=["from_site_id"])
+        values = site.to_numpy(dtype=object)
+        values[found["row"].to_numpy()] = found["from_site_id"].astype("int64").to_numpy()
+        site = pd.Series(values, index=referral_ids.index).astype("Int64")
+    if sittings is not None:
+        sat = pd.Series(sittings.to_numpy(), index=referral_ids.index).astype("Int64")
+        site = sat.where(sat.notna(), site)
+    return site
+
+
+def _site_names(site_ids: pd.DataFrame) -> dict[int, str]:
+    ids = {int(v) for column in site_ids for v in site_ids[column].dropna().unique()}
+    return dict(Site.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+# What a decision's row holds of it: blanked when the decision was made at a site the statistics do not cover.
+_STAGE_EVENT = {"on": pd.NaT, "positive": None, "meeting_id": None, "plan_basis": "", "quarter": None, "days": None}
+
+
+def at_sites(frame: pd.DataFrame, site_ids: tuple[int, ...] | list[int]) -> pd.DataFrame:
+    """The case frame as the statistics of `site_ids` count it: a referral received elsewhere has no quarter of
+    referral, a decision made elsewhere no day, quarter or outcome, so that every table counts each referral where
+    it was received and each decision where it was made. The rows stay (a site may have decided about a case
+    received elsewhere, or received a case decided elsewhere)."""
+    chosen = set(site_ids)
+    frame = frame.copy()
+    frame["quarter"] = frame["quarter"].where(frame["site_id"].isin(chosen), None)
+    for prefix in ("rg", "cg"):
+        here = frame[f"{prefix}_site_id"].isin(chosen)
+        for name, blank in _STAGE_EVENT.items():
+            column = f"{prefix}_{name}"
+            frame[column] = frame[column].where(here, blank)
+    return frame
+
+
+# --- Reconsiderations -------------------------------------------------------------------------------------
+
+RECONSIDERATION_COLUMNS = [
+    "referral_id",
+    "requested_quarter",
+    "requested_site_id",
+    "decided_quarter",
+    "decided_site_id",
+    "changed",
+]
+
+
+def reconsiderations(filters: StatisticsFilters, cases: pd.DataFrame) -> pd.DataFrame:
+    """Each request to reconsider a decision on a referral of `cases` (the case frame the other tables count: the
+    same children and filters), one row each (`RECONSIDERATION_COLUMNS`): the quarter it was received and the site
+    holding the case then; once the reconsidering panel's decision is final, the quarter it was made and the site
+    whose panel made it, and whether it changed the outcome reconsidered. Two queries.
+
+    The reconsidering decision is dated, and its outcome taken, as its own corrections last put them (not a later
+    reconsideration's), as the first decision is (`_with_decisions`). A request received, or a decision made, at
+    a site the filters did not choose has no quarter, as in `at_sites`.
+    """
+    scope = referrals_in_scope(filters).values("pk")
+    asked = ReconsiderationRequest.objects.filter(decision__referral_id__in=scope)
+    requests = pd.DataFrame.from_records(
+        list(
+            asked.values_list(
+                "decision__referral_id",
+                "decision__referral__site_id",
+                "decision__stage",
+                "decision__outcome",
+                "received_on",
+                "reconsidered_decision__version",
+                "meeting__site_id",
+            )
+        ),
+        columns=["referral_id", "held_site_id", "stage", "outcome", "received_on", "version", "listed_site_id"],
+    )
+    requests = requests[requests["referral_id"].isin(set(cases["referral_id"]))].reset_index(drop=True)
+    if requests.empty:
+        return pd.DataFrame(columns=RECONSIDERATION_COLUMNS)
+    versions = pd.DataFrame.from_records(
+        list(
+            Decision.objects.filter(
+                referral_id__in=asked.values("decision__referral_id"),
+                status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
+            ).values_list("referral_id", "stage", "version", "kind", "outcome", "decided_on", "meeting__site_id")
+        ),
+        columns=["referral_id", "stage", "version", "kind", "outcome", "decided_on", "site_id"],
+    ).sort_values("version")
+    chains = {key: list(group.itertuples(index=False)) for key, group in versions.groupby(["referral_id", "stage"])}
+    decided: list[tuple[Any, Any, Any]] = []  # (day, outcome, site of its sitting) of each request's decision
+    asked_for = zip(requests["referral_id"], requests["stage"], requests["version"], strict=True)
+    for referral_id, stage, version in asked_for:
+        chain = [v for v in chains.get((referral_id, stage), []) if not pd.isna(version) and v.version >= version]
+        if not chain or chain[0].version != version:  # not reconsidered yet, or its decision is not final
+            decided.append((None, None, None))
+            continue
+        last = chain[0]
+        for later in chain[1:]:
+            if later.kind == DecisionKind.RECONSIDERATION:
+                break
+            last = later
+        decided.append((last.decided_on, last.outcome, chain[0].site_id))
+    on, outcome, sat = (pd.Series(column, dtype=object) for column in zip(*decided, strict=True))
+    moves = site_moves(filters)
+    held = requests["held_site_id"]
+    requested_site = event_sites(moves, requests["referral_id"], requests["received_on"], held)
+    decided_on = _as_days(on)
+    decided_site = event_sites(
+        moves, requests["referral_id"], decided_on, held, sittings=sat.where(sat.notna(), requests["listed_site_id"])
+    ).where(decided_on.notna())
+    chosen = set(filters.site_ids)
+    return pd.DataFrame(
+        {
+            "referral_id": requests["referral_id"],
+            "requested_quarter": _quarter_codes(_as_days(requests["received_on"])).where(
+                requested_site.isin(chosen), None
+            ),
+            "requested_site_id": requested_site,
+            "decided_quarter": _quarter_codes(decided_on).where(decided_site.isin(chosen), None),
+            "decided_site_id": decided_site,
+            "changed": (outcome != requests["outcome"]).where(decided_on.notna(), None),
+        }
+    )[RECONSIDERATION_COLUMNS]
 
 
 # --- The pilot evaluation's extra reads -------------------------------------------------------------------
@@ -352,7 +576,7 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     in_scope = scope.values("child_id")
     child_ids = {int(c) for c in cases["child_id"].dropna()}
     sca, hook = sca_reported_decisions(scope.values("pk"))
-    sca = sca[sca["referral_id"].isin(set(cases["referral_id"]))]
+    sca = sca[sca["referral_id"].isin(set(cases["referral_id"])) & sca["handed_site_id"].isin(filters.site_ids)]
     plans = {
         (c, m)
         for c, m in SafeguardingPlan.objects.filter(child_id__in=in_scope, agreed_at_meeting__isnull=False).values_list(
@@ -451,7 +675,7 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     )
 
 
-SCA_COLUMNS = ["referral_id", "handed_on", "rg_on", "rg_positive", "cg_on", "cg_positive"]
+SCA_COLUMNS = ["referral_id", "handed_on", "handed_site_id", "rg_on", "rg_positive", "cg_on", "cg_positive"]
 
 
 def sca_reported_decisions(referral_ids: Any) -> tuple[pd.DataFrame, bool]:
@@ -459,23 +683,27 @@ def sca_reported_decisions(referral_ids: Any) -> tuple[pd.DataFrame, bool]:
     decisions the SCA reported on them. Returns the frame and whether the record of reported decisions exists.
 
     The SCA's reported decision and its date come from `handovers` (`_sca_reported`); a case handed over without
-    a reported decision counts in the hand-offs, not in the SCA's decision times.
+    a reported decision counts in the hand-offs, not in the SCA's decision times. `handed_site_id` is the site that
+    handed it over: the one that transferred it, or, at triage, the one holding it (a referral handed off at
+    triage is never transferred: a transfer moves only the cases the panel accepted).
     """
     handed = pd.DataFrame.from_records(
         list(
             OnwardReferral.objects.filter(referral_id__in=referral_ids, outcome=TriageOutcome.SCA).values_list(
-                "referral_id", "produced_at"
+                "referral_id", "produced_at", "referral__site_id"
             )
         )
         + list(
             CaseTransfer.objects.filter(referral_id__in=referral_ids, destination=TransferDestination.SCA).values_list(
-                "referral_id", "transferred_at"
+                "referral_id", "transferred_at", "from_site_id"
             )
         ),
-        columns=["referral_id", "at"],
+        columns=["referral_id", "at", "handed_site_id"],
     )
     handed["handed_on"] = _local_dates(handed["at"])
-    frame = handed.groupby("referral_id", as_index=False)["handed_on"].min()
+    # The first hand-over of each case: its day and the site that made it.
+    frame = handed.sort_values(["referral_id", "handed_on"], kind="stable").drop_duplicates("referral_id")
+    frame = frame[["referral_id", "handed_on", "handed_site_id"]].reset_index(drop=True)
     reported, present = _sca_reported(referral_ids)
     for column in ("rg_on", "rg_positive", "cg_on", "cg_positive"):
         frame[column] = frame["referral_id"].map(reported[column]) if not reported.empty else None

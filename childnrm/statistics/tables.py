@@ -22,6 +22,7 @@ from childnrm.kit.disclosure import (
     protect_published_rate,
     protect_table,
     published_counts,
+    suppressed_together,
 )
 from childnrm.statistics import dimensions as dim
 from childnrm.statistics.measures import time_summary, wilson_interval
@@ -50,19 +51,32 @@ class StatTable:
     notes: tuple[str, ...] = ()
     section: str = "nrm"
     chart: str = ""  # the chart drawn from it (charts.CHARTS), if any
+    # Each value column's key: its English heading, whatever language the headings are shown in (`words.table_shown`
+    # translates `value_headers` and keeps these), so that code finds a column by its key, never by its label.
+    value_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.value_keys:
+            object.__setattr__(self, "value_keys", tuple(self.value_headers))
+        if len(self.value_keys) != len(self.value_headers):
+            raise ValueError(f"{self.key}: one key for each value column.")
 
     @property
     def header(self) -> list[str]:
         return [*self.label_headers, *self.value_headers]
+
+    def column(self, key: str) -> int:
+        """The index among the value columns of the column with this key."""
+        return self.value_keys.index(key)
 
     def records(self) -> list[list[int | float | str]]:
         """Every row as a file holds it: labels, then each value or its marker ("[c]", "[low]", "[x]")."""
         return [[*row.labels, *(cell.export for cell in row.cells)] for row in self.rows]
 
     def cell(self, labels: str | Sequence[str], column: str) -> Cell:
-        """The cell in the row with these labels (or first label) under `column`."""
+        """The cell in the row with these labels (or first label) under the column whose key is `column`."""
         wanted = (labels,) if isinstance(labels, str) else tuple(labels)
-        index = self.value_headers.index(column)
+        index = self.column(column)
         for row in self.rows:
             if row.labels[: len(wanted)] == wanted:
                 return row.cells[index]
@@ -115,9 +129,11 @@ def count_table(
     total_header: str = "Total",
     section: str = "nrm",
     chart: str = "",
+    suppressed: Sequence[tuple[int, int]] = (),
 ) -> StatTable:
-    """A table of counts with a total column and a total row, protected with `protect_table`."""
-    protected = protect_table(counts, rules) if counts else None
+    """A table of counts with a total column and a total row, protected with `protect_table` (`suppressed`: cells
+    of the table with its totals that another table of the release suppressed, `suppressed_together`)."""
+    protected = protect_table(counts, rules, suppressed=suppressed) if counts else None
     rows: list[StatRow] = []
     if protected is not None and protected.row_totals is not None and protected.column_totals is not None:
         for labels, cells, total in zip(row_labels, protected.cells, protected.row_totals, strict=True):
@@ -155,11 +171,13 @@ CHILDREN_NOTE = (
 )
 
 
-def referrals_by_quarter(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, by: str
-) -> StatTable:
-    """Referrals of children received in each quarter, by location of exploitation, exploitation type, gender or
-    county lines flag (`cases`: the children's referrals, `selectors.children`)."""
+REFERRALS_BY = ("location", "exploitation", "gender", "county_lines")
+
+
+def _referrals_by_quarter_counts(
+    cases: pd.DataFrame, filters: StatisticsFilters, by: str
+) -> tuple[list[str], str, list[list[int]]]:
+    """The columns, the words for them, and the counts of a referrals-by-quarter table."""
     referred = _in_period(cases, "quarter", filters)
     codes = [q.code for q in filters.quarters]
     if by == "location":
@@ -170,6 +188,21 @@ def referrals_by_quarter(
         values, column, name = dim.COUNTY_LINES_FLAGS, "county_lines_flag", "county lines flag"
     else:
         values, column, name = _exploitation_columns(referred), "exploitation", "exploitation type"
+    return values, name, crosstab(referred, "quarter", column, codes, values)
+
+
+def referrals_by_quarter(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    *,
+    by: str,
+    suppressed: Sequence[tuple[int, int]] = (),
+) -> StatTable:
+    """Referrals of children received in each quarter, by location of exploitation, exploitation type, gender or
+    county lines flag (`cases`: the children's referrals, `selectors.children`). Published together, these share
+    their totals column with each other and with the age table's child column: `referrals_by_quarter_tables`."""
+    values, name, counts = _referrals_by_quarter_counts(cases, filters, by)
     notes = ["Counted in the quarter the referral was submitted.", CHILDREN_NOTE]
     if by == "county_lines":
         notes.append("Flagged by the first responder on the referral: county lines is a form of criminal exploitation.")
@@ -179,45 +212,79 @@ def referrals_by_quarter(
         label_headers=QUARTER_HEADERS,
         row_labels=_quarter_labels(filters),
         value_headers=values,
-        counts=crosstab(referred, "quarter", column, codes, values),
+        counts=counts,
         rules=rules,
         notes=tuple(notes),
         chart="referrals_by_quarter" if by == "location" else "",
+        suppressed=suppressed,
     )
 
 
-def referrals_by_age_at_exploitation(
-    all_ages: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, children: StatTable
-) -> StatTable:
-    """Referrals of every age received in each quarter, by age at exploitation (child, adult, not known), as the
-    Home Office publishes them. The child column is the child tables' total column (`children`, a referrals-by-
-    quarter table): each count it suppressed is suppressed here too, so the two cannot be set against each other."""
+def _age_at_exploitation_counts(all_ages: pd.DataFrame, filters: StatisticsFilters) -> list[list[int]]:
     referred = _in_period(all_ages, "quarter", filters)
     codes = [q.code for q in filters.quarters]
-    values = dim.AGES_AT_EXPLOITATION
-    child_column = [row.cells[-1] for row in children.rows]  # each quarter's total, then the grand total
-    suppressed = [(i, 0) for i, cell in enumerate(child_column) if cell.suppressed]
-    counts = crosstab(referred, "quarter", "exploited_as", codes, values)
-    protected = protect_table(counts, rules, suppressed=suppressed) if counts else None
-    rows: list[StatRow] = []
-    if protected is not None and protected.row_totals is not None and protected.column_totals is not None:
-        for labels, cells, total in zip(_quarter_labels(filters), protected.cells, protected.row_totals, strict=True):
-            rows.append(StatRow(labels, (*cells, total)))
-        assert protected.grand_total is not None
-        rows.append(StatRow(("Total", ""), (*protected.column_totals, protected.grand_total), total=True))
-    return StatTable(
+    return crosstab(referred, "quarter", "exploited_as", codes, dim.AGES_AT_EXPLOITATION)
+
+
+def referrals_by_age_at_exploitation(
+    all_ages: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    *,
+    suppressed: Sequence[tuple[int, int]] = (),
+) -> StatTable:
+    """Referrals of every age received in each quarter, by age at exploitation (child, adult, not known), as the
+    Home Office publishes them. The child column is the child tables' totals column: published beside them, it is
+    protected with them (`referrals_by_quarter_tables`)."""
+    return count_table(
         key="referrals_by_quarter_age_at_exploitation",
         title="Referrals by quarter and age at exploitation",
         label_headers=QUARTER_HEADERS,
-        value_headers=(*values, "Total"),
-        rows=tuple(rows),
+        row_labels=_quarter_labels(filters),
+        value_headers=dim.AGES_AT_EXPLOITATION,
+        counts=_age_at_exploitation_counts(all_ages, filters),
+        rules=rules,
         notes=(
             "Counted in the quarter the referral was submitted.",
             "Age at exploitation: the age recorded for when the exploitation started, or, where none is recorded, "
             "a child when under 18 at referral; not known when neither age is known. Only children are counted in "
             "the other tables.",
         ),
+        suppressed=suppressed,
     )
+
+
+def referrals_by_quarter_tables(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, all_ages: pd.DataFrame | None = None
+) -> list[StatTable]:
+    """The referrals-by-quarter tables of children (`REFERRALS_BY`) and, given the referrals of every age
+    (`all_ages`), the referrals by age at exploitation first, protected together.
+
+    Each quarter's referrals of children, and their total, are published in all of them: the children tables'
+    totals column and the age table's child column. Protected one at a time, one table's secondary suppression
+    could hide a count another publishes, and the published copy would give back the figure that suppression
+    covered (the quarter's total less its published cells). So each such count is suppressed in every table or in
+    none (`kit.disclosure.suppressed_together`)."""
+    counted = [_referrals_by_quarter_counts(cases, filters, by)[2] for by in REFERRALS_BY]
+    if all_ages is not None:
+        counted.append(_age_at_exploitation_counts(all_ages, filters))
+    forced: list[list[tuple[int, int]]] = [[] for _ in counted]
+    if filters.quarters:
+        # Cell (quarter, totals column) of each children's table and (quarter, child column) of the age table; the
+        # last row is the totals row.
+        shared = [
+            [(t, i, len(counted[t][0])) for t in range(len(REFERRALS_BY))]
+            + ([(len(REFERRALS_BY), i, 0)] if all_ages is not None else [])
+            for i in range(len(filters.quarters) + 1)
+        ]
+        forced = suppressed_together(counted, shared, rules)
+    tables = [
+        referrals_by_quarter(cases, filters, rules, by=by, suppressed=cells)
+        for by, cells in zip(REFERRALS_BY, forced, strict=False)
+    ]
+    if all_ages is not None:
+        tables.insert(0, referrals_by_age_at_exploitation(all_ages, filters, rules, suppressed=forced[-1]))
+    return tables
 
 
 def _exploitation_columns(frame: pd.DataFrame) -> list[str]:
@@ -297,6 +364,56 @@ def _summary_cells(days: pd.Series, rules: DisclosureRules) -> tuple[Cell, ...]:
     )
 
 
+RECONSIDERATION_HEADERS = ("Requested", "Decided", "Outcome changed")
+
+
+def reconsiderations_by_quarter(
+    reconsiderations: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules
+) -> StatTable:
+    """Requests to reconsider a decision received in each quarter, reconsiderations decided, and of those the ones
+    whose outcome changed (`reconsiderations`: `selectors.reconsiderations`).
+
+    Two tables as far as protection goes, since a request received in one quarter may be decided in another: the
+    requests by quarter, and the decisions by quarter split into outcome changed and not changed. "Decided" is the
+    latter's total, so "not changed" (decided less changed) is protected as if it were shown."""
+    codes = [q.code for q in filters.quarters]
+    requested = reconsiderations["requested_quarter"].value_counts()
+    decided = reconsiderations[reconsiderations["decided_quarter"].isin(codes)]
+    decided = decided.assign(result=decided["changed"].map({True: "changed", False: "not changed"}))
+    asked = protect_table([[int(requested.get(code, 0))] for code in codes], rules) if codes else None
+    answered = (
+        protect_table(crosstab(decided, "decided_quarter", "result", codes, ["changed", "not changed"]), rules)
+        if codes
+        else None
+    )
+    rows: list[StatRow] = []
+    if asked is not None and answered is not None:
+        assert asked.column_totals is not None and answered.row_totals is not None
+        assert answered.column_totals is not None and answered.grand_total is not None
+        for i, labels in enumerate(_quarter_labels(filters)):
+            rows.append(StatRow(labels, (asked.cells[i][0], answered.row_totals[i], answered.cells[i][0])))
+        rows.append(
+            StatRow(
+                ("Total", ""), (asked.column_totals[0], answered.grand_total, answered.column_totals[0]), total=True
+            )
+        )
+    return StatTable(
+        key="reconsiderations_by_quarter",
+        title="Reconsiderations by quarter",
+        label_headers=QUARTER_HEADERS,
+        value_headers=RECONSIDERATION_HEADERS,
+        rows=tuple(rows),
+        notes=(
+            "Requested: requests to reconsider a negative decision received in the quarter, whatever became of them. "
+            "Decided: reconsiderations the panel decided in the quarter. Outcome changed: those of them whose "
+            "outcome differs from the decision reconsidered.",
+            "A request counts at the site holding the case when it was received, a reconsideration at the site "
+            "whose panel made it.",
+            CHILDREN_NOTE,
+        ),
+    )
+
+
 def referrals_by_responder(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
     referred = _in_period(cases, "quarter", filters)
     columns = _exploitation_columns(referred)
@@ -331,7 +448,7 @@ def referrals_by_nationality(cases: pd.DataFrame, filters: StatisticsFilters, ru
 def decisions_by_site(
     cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
 ) -> StatTable:
-    """Decisions made in the period at each site, by stage and outcome."""
+    """Decisions made in the period at each site (the site whose panel made them), by stage and outcome."""
     frames = []
     for stage in ("rg", "cg"):
         decided = _in_period(cases, f"{stage}_quarter", filters)
@@ -339,7 +456,7 @@ def decisions_by_site(
         frames.append(
             pd.DataFrame(
                 {
-                    "site": decided["site"],
+                    "site": decided[f"{stage}_site"],  # the site whose panel made it
                     "column": decided[f"{stage}_positive"].map({True: f"Positive {words}", False: f"Negative {words}"}),
                 }
             )
@@ -365,27 +482,22 @@ def nrm_tables(
     site_names: list[str],
     *,
     all_ages: pd.DataFrame | None = None,
+    reconsiderations: pd.DataFrame | None = None,
 ) -> list[StatTable]:
-    """The NRM tables of the children's referrals (`cases`), and, given the referrals of every age (`all_ages`),
-    the referrals by age at exploitation."""
+    """The NRM tables of the children's referrals (`cases`); given the referrals of every age (`all_ages`), the
+    referrals by age at exploitation; given their reconsiderations (`selectors.reconsiderations`), those by
+    quarter."""
     rg = decisions_by_quarter(cases, filters, rules, stage="rg")
     cg = decisions_by_quarter(cases, filters, rules, stage="cg")
-    location = referrals_by_quarter(cases, filters, rules, by="location")
-    by_age = (
-        [referrals_by_age_at_exploitation(all_ages, filters, rules, children=location)] if all_ages is not None else []
-    )
     return [
-        *by_age,
-        location,
-        referrals_by_quarter(cases, filters, rules, by="exploitation"),
-        referrals_by_quarter(cases, filters, rules, by="gender"),
-        referrals_by_quarter(cases, filters, rules, by="county_lines"),
+        *referrals_by_quarter_tables(cases, filters, rules, all_ages=all_ages),
         referrals_by_responder(cases, filters, rules),
         referrals_by_nationality(cases, filters, rules),
         rg,
         cg,
         times_by_quarter(cases, filters, rules, stage="rg", decisions=rg),
         times_by_quarter(cases, filters, rules, stage="cg", decisions=cg),
+        *([reconsiderations_by_quarter(reconsiderations, filters, rules)] if reconsiderations is not None else []),
         decisions_by_site(cases, filters, rules, site_names),
     ]
 

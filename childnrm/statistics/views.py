@@ -128,6 +128,7 @@ TABLE_SECTIONS = {
     "cg_decisions_by_quarter": "nrm",
     "rg_times_by_quarter": "nrm",
     "cg_times_by_quarter": "nrm",
+    "reconsiderations_by_quarter": "nrm",
     "decisions_by_site": "nrm",
     "disproportionality_by_ethnicity": "disproportionality",
     "disproportionality_by_nationality": "disproportionality",

@@ -2,9 +2,9 @@
 
 The tables are counted and protected in English, the language of the published release: the files (CSV, XLSX,
 ODS, the return to the Home Office, the release's charts) keep the Home Office's English layout and headings, and
-the charts read a table by its English headings. Only the page shows them in the reader's language: `table_shown`
-gives a copy of a table whose title, headings, row labels, notes and worded cells are translated, and the charts
-name what they draw with `say`.
+the charts find a table's columns by their keys (`StatTable.value_keys`, the English headings, kept when the headings
+are translated). Only the page shows them in the reader's language: `table_shown` gives a copy of a table whose
+title, headings, row labels, notes and worded cells are translated, and the charts name what they draw with `say`.
 
 Every English phrase a table can hold is listed here (gettext_noop), so the Welsh catalogue has it. Phrases with
 a number in them are listed as patterns (`PATTERNS`): the number is read back from the English and put into
@@ -85,6 +85,7 @@ TITLES = (
     gettext_noop("Days from referral to the reasonable grounds decision, by quarter of decision"),
     gettext_noop("Days from referral to the conclusive grounds decision, by quarter of decision"),
     gettext_noop("Decisions by site, stage and outcome"),
+    gettext_noop("Reconsiderations by quarter"),
     # xgettext:no-python-format
     gettext_noop("Referrals, decisions and outcomes by ethnic group, with 95% intervals"),
     # xgettext:no-python-format
@@ -117,6 +118,9 @@ HEADINGS = (
     gettext_noop("Negative conclusive grounds"),
     gettext_noop("Positive conclusive grounds"),
     gettext_noop("All decisions"),
+    gettext_noop("Requested"),
+    gettext_noop("Decided"),
+    gettext_noop("Outcome changed"),
     gettext_noop("Decisions"),
     gettext_noop("Median days"),
     gettext_noop("Lower quartile days"),
@@ -142,6 +146,7 @@ HEADINGS = (
     gettext_noop("All reasonable grounds decisions"),
     gettext_noop("Positive reasonable grounds decisions"),
     gettext_noop("Decisions reported by the SCA"),
+    gettext_noop("Number of decisions"),
     gettext_noop("With a plan agreed at the sitting"),
     gettext_noop("Share %"),
     gettext_noop("Actions due"),
@@ -202,6 +207,15 @@ NOTES = (
         "the other tables."
     ),
     gettext_noop("Flagged by the first responder on the referral: county lines is a form of criminal exploitation."),
+    gettext_noop(
+        "Requested: requests to reconsider a negative decision received in the quarter, whatever became of them. "
+        "Decided: reconsiderations the panel decided in the quarter. Outcome changed: those of them whose outcome "
+        "differs from the decision reconsidered."
+    ),
+    gettext_noop(
+        "A request counts at the site holding the case when it was received, a reconsideration at the site whose "
+        "panel made it."
+    ),
     gettext_noop(
         "Share of referrals: the group's referrals out of all referrals in the period. Positive rates: out of the "
         "decisions made in the period. Outcomes: out of the children decided in the period with at least one "

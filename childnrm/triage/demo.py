@@ -41,7 +41,10 @@ def backdate(referral: Referral, submitted_on: date) -> Referral:
     at = timezone.make_aware(datetime.combine(submitted_on, time(10, 0)))
     # An update sends no save(): the stored 18th birthday moves with the day of referral (an estimated age).
     turns_18_on = working_eighteenth_birthday(referral.date_of_birth, referral.estimated_age_years, at)
-    Referral.objects.filter(pk=referral.pk).update(submitted_at=at, turns_18_on=turns_18_on)
+    # Started three quarters of an hour before it was sent, and not changed since: its page says so.
+    Referral.objects.filter(pk=referral.pk).update(
+        submitted_at=at, turns_18_on=turns_18_on, created_at=at - timedelta(minutes=45), updated_at=at
+    )
     referral.refresh_from_db()
     ReferralStatusChange.objects.filter(referral=referral).update(at=at)
     assessment = referral.triage_assessments.first()

@@ -5,7 +5,8 @@ birthday on the day of referral; the age is neither disputed nor uncertain; no p
 disqualification is being considered; and the child lives in, or was referred in, a site's area
 (where they live wins). Anything else goes to the Single Competent Authority (SCA), or to the site
 whose area it is. Every rule applied leaves a reason in plain English, and the last reason says
-what the engine concluded and why.
+what the engine concluded and why. The reasons are recorded in English (the assessment's record) and each is one
+message of `triage.reasons`, which says it in the reader's language where a page shows it.
 
 Ages follow the Family Law Reform Act 1969 s9: a person attains an age at the start of the
 relevant anniversary of their birth. For a child born on 29 February the anniversary in a year
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from childnrm.accounts.models import Organisation, Site
 from childnrm.kit.dates import long_date
@@ -56,15 +57,16 @@ from childnrm.referrals.models import (  # the 18th birthday rules, defined once
     birth_date_from_estimated_age,
     eighteenth_birthday,
 )
+from childnrm.triage import reasons as said
 from childnrm.triage.models import TriageOutcome
 
 # Why only the SCA may decide, as clauses. Kept in English in an assessment's reasons (the rules' record);
 # clause_words puts them in the page's language.
-AGE_DISPUTED = gettext_noop("the child's age is disputed")
-AGE_UNCERTAIN = gettext_noop("the child's age is uncertain")
-AGE_NOT_KNOWN = gettext_noop("the child's age is not known")
-ADULT_WHEN_REFERRED = gettext_noop("the child was 18 or over when referred")
-TURNS_18_SOON = gettext_noop("the child turns 18 within %(days)s days of the referral")
+AGE_DISPUTED = said.AGE_DISPUTED
+AGE_UNCERTAIN = said.AGE_UNCERTAIN
+AGE_NOT_KNOWN = said.AGE_NOT_KNOWN
+ADULT_WHEN_REFERRED = said.ADULT_WHEN_REFERRED
+TURNS_18_SOON = said.TURNS_18_SOON
 
 RULES_VERSION = "2026-11"
 MIN_DAYS_BEFORE_18 = 100  # "more than 100 days before their 18th birthday"
@@ -115,50 +117,37 @@ def age_finding(referral: Referral, on: date) -> AgeFinding:
     reasons: list[str] = []
     why_not: list[str] = []
     if referral.age_disputed:
-        reasons.append("The child's age is disputed.")
+        reasons.append(said.recorded(said.AGE_IS_DISPUTED))
         why_not.append(AGE_DISPUTED)
     if referral.age_uncertain:
-        reasons.append("The child's age is uncertain.")
+        reasons.append(said.recorded(said.AGE_IS_UNCERTAIN))
         why_not.append(AGE_UNCERTAIN)
     born, from_age = working_birth_date(referral, on)
     if born is None:
-        reasons.append("Neither a date of birth nor an estimated age is known, so the age is uncertain.")
+        reasons.append(said.recorded(said.NO_AGE))
         why_not.append(AGE_NOT_KNOWN)
         return AgeFinding(False, reasons, why_not)
     if from_age:
-        reasons.append(
-            f"Only an estimated age ({referral.estimated_age_years}) is known, not a date of birth. An estimated "
-            "age is treated like an estimated date of birth: the child is taken to have turned "
-            f"{referral.estimated_age_years} on the day of referral, so to have been born on {long_date(born)}."
-        )
+        reasons.append(said.recorded(said.ESTIMATED_AGE_ONLY, age=referral.estimated_age_years, born=born))
 
     birthday = eighteenth_birthday(born)
     days_left = (birthday - on).days
-    if from_age:
-        basis = f"On the date of birth taken from the estimated age ({long_date(born)})"
-    else:
-        given = "estimated date of birth" if referral.date_of_birth_estimated else "date of birth"
-        basis = f"On the {given} given ({long_date(born)})"
+    # Which date of birth the rule rests on: the one given, the estimated one given, or one from an estimated age.
+    basis = 2 if from_age else 1 if referral.date_of_birth_estimated else 0
+    dates = {"born": born, "referred": on, "birthday": birthday, "days": days_left, "min": MIN_DAYS_BEFORE_18}
     if days_left <= 0:
-        reasons.append(f"{basis}, the child was 18 or over on the day of referral ({long_date(on)}).")
+        reasons.append(said.recorded(said.ADULT[basis], **dates))
         why_not.append(ADULT_WHEN_REFERRED)
     elif days_left <= MIN_DAYS_BEFORE_18:
-        reasons.append(
-            f"{basis}, the child turns 18 on "
-            f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: a panel may decide "
-            f"only if that is more than {MIN_DAYS_BEFORE_18} days."
-        )
+        reasons.append(said.recorded(said.TOO_CLOSE_TO_18[basis], **dates))
         why_not.append(TURNS_18_SOON % {"days": MIN_DAYS_BEFORE_18})
     else:
-        reasons.append(
-            f"{basis}, the child turns 18 on "
-            f"{long_date(birthday)}, {days_left} days after the referral on {long_date(on)}: more than "
-            f"{MIN_DAYS_BEFORE_18} days."
-        )
+        reasons.append(said.recorded(said.FAR_ENOUGH_FROM_18[basis], **dates))
     return AgeFinding(not why_not, reasons, why_not)
 
 
-PUBLIC_ORDER = gettext_noop("a public-order disqualification is being considered")
+PUBLIC_ORDER = said.PUBLIC_ORDER
+NO_AREA = said.NO_AREA
 
 
 def clause_words(clause: str) -> str:
@@ -183,16 +172,7 @@ def hard_exclusions(referral: Referral, on: date | None = None) -> list[str]:
 
 def hard_exclusion_message(clauses: list[str]) -> str:
     """Why no panel may decide, naming the rule, for the coordinator who tried to choose one."""
-    words = [clause_words(c) for c in clauses]
-    listed = (
-        words[0]
-        if len(words) == 1
-        else gettext("%(list)s and %(last)s")
-        % {
-            "list": ", ".join(words[:-1]),
-            "last": words[-1],
-        }
-    )
+    listed = said.listed([clause_words(c) for c in clauses])
     return gettext(
         "A panel cannot decide this referral because %(reasons)s. This is a rule, not a matter of "
         "discretion: the Single Competent Authority decides. If the facts have changed, correct the facts first."
@@ -212,24 +192,17 @@ def area_site(referral: Referral) -> tuple[Site | None, str]:
     found = referral.found_local_authority
     lives_site = site_covering(lives)
     if lives is not None and lives_site is not None:
-        return lives_site, f"The child lives in {lives.name}, which is in the area of {lives_site.name}."
+        return lives_site, said.recorded(said.LIVES_IN_AREA, area=lives.name, site=lives_site.name)
     found_site = site_covering(found)
-    where_lives = (
-        f"The child lives in {lives.name}, which no panel site covers"
-        if lives is not None
-        else "Where the child lives is not known"
-    )
+    area = {"area": lives.name} if lives is not None else {}
     if found is not None and found_site is not None:
-        return found_site, f"{where_lives}; they were referred in {found.name}, in the area of {found_site.name}."
+        message = said.LIVES_OUTSIDE_REFERRED_IN_AREA if lives is not None else said.LIVES_UNKNOWN_REFERRED_IN_AREA
+        return found_site, said.recorded(message, **area, found=found.name, site=found_site.name)
     if found is not None:
-        return None, f"{where_lives}, and {found.name}, where they were referred, is not in a panel site's area."
-    return None, f"{where_lives}, and where they were referred is not known."
-
-
-def _sentence(clauses: list[str]) -> str:
-    if len(clauses) == 1:
-        return clauses[0]
-    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
+        message = said.LIVES_OUTSIDE_REFERRED_OUTSIDE if lives is not None else said.LIVES_UNKNOWN_REFERRED_OUTSIDE
+        return None, said.recorded(message, **area, found=found.name)
+    message = said.LIVES_OUTSIDE_REFERRED_UNKNOWN if lives is not None else said.LIVES_UNKNOWN_REFERRED_UNKNOWN
+    return None, said.recorded(message, **area)
 
 
 def referral_date(referral: Referral) -> date:
@@ -246,24 +219,21 @@ def assess(referral: Referral, *, receiving_site: Site | None = None, on: date |
     reasons = list(age.reasons)
     why_not = list(age.why_not)
     if referral.public_order_disqualification:
-        reasons.append("A public-order disqualification is being considered.")
+        reasons.append(said.recorded(said.PUBLIC_ORDER_CONSIDERED))
         why_not.append(PUBLIC_ORDER)
     site, why_area = area_site(referral)
     reasons.append(why_area)
     if site is None:
-        why_not.append("the child neither lives nor was referred in a panel site's area")
+        why_not.append(NO_AREA)
 
     if why_not or site is None:  # no area site always gives a reason why not: `site` is known below
         # The SCA decides; the area's site (else the site it was sent to) confirms and sends the case on.
-        reasons.append(f"The Single Competent Authority decides, because {_sentence(why_not)}.")
+        reasons.append(said.recorded(said.SCA_DECIDES, reasons=said.sentence(why_not)))
         return Assessment(TriageOutcome.SCA, site or receiving_site, reasons, target_site=None)
     if receiving_site is not None and site.pk != receiving_site.pk:
-        reasons.append(
-            f"{site.name} decides, not {receiving_site.name} where the referral was sent: "
-            f"transfer it to {site.name} with the case packet."
-        )
+        reasons.append(said.recorded(said.OTHER_SITE_DECIDES, site=site.name, receiving=receiving_site.name))
         return Assessment(TriageOutcome.OTHER_SITE, receiving_site, reasons, target_site=site)
-    reasons.append(f"{site.name} may decide: every rule for a panel decision is met.")
+    reasons.append(said.recorded(said.PANEL_MAY_DECIDE, site=site.name))
     return Assessment(TriageOutcome.PANEL, site, reasons, target_site=site)
 
 

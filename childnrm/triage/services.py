@@ -25,7 +25,6 @@ from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit import prepared
-from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.models import Child
@@ -40,6 +39,7 @@ from childnrm.referrals.models import (
 from childnrm.referrals.services import FirstTriage, ReferralStateError, possible_earlier_records_search_queued
 from childnrm.triage import eligibility
 from childnrm.triage import packet as case_packets
+from childnrm.triage import reasons as said
 from childnrm.triage.models import OnwardReferral, TriageAssessment, TriageOutcome
 from childnrm.triage.standing import record_outcome
 
@@ -249,7 +249,7 @@ def _receive(referral: Referral, from_site: Site, to_site: Site, user) -> None:
         referral=referral,
         outcome=fresh.outcome,
         target_site=fresh.target_site,
-        reasons=[f"Transferred from {from_site.name}.", *fresh.reasons],
+        reasons=[said.recorded(said.TRANSFERRED_FROM, site=from_site.name), *fresh.reasons],
         rules_version=fresh.rules_version,
     )
     record_outcome(referral, received)
@@ -359,8 +359,13 @@ def triage_correct_facts(
             outcome=fresh.outcome,
             target_site=fresh.target_site,
             reasons=[
-                f"The facts were corrected by {user.full_name} on {long_date(today)}: "
-                f"{_changes_in_words(changed)}. Reason: {reason}",
+                said.recorded(
+                    said.FACTS_CORRECTED,
+                    name=user.full_name,
+                    date=today,
+                    changes=_changes_in_words(changed),
+                    reason=reason,
+                ),
                 *fresh.reasons,
             ],
             rules_version=fresh.rules_version,
@@ -382,30 +387,12 @@ def triage_correct_facts(
     return assessment
 
 
-FACT_LABELS = {
-    "date_of_birth": "date of birth",
-    "date_of_birth_estimated": "date of birth is an estimate",
-    "estimated_age_years": "estimated age",
-    "age_disputed": "age disputed",
-    "age_uncertain": "age uncertain",
-    "public_order_disqualification": "public-order disqualification being considered",
-}
-
-
-def _fact_words(value) -> str:
-    if value is None or value == "":
-        return "not known"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):  # an ISO date from _audit_value
-        return long_date(date.fromisoformat(value))
-    return str(value)
+FACT_LABELS = said.FACT_LABELS
 
 
 def _changes_in_words(changed: dict) -> str:
-    return "; ".join(
-        f"{FACT_LABELS[name]} from {_fact_words(c['from'])} to {_fact_words(c['to'])}" for name, c in changed.items()
-    )
+    """What a correction changed, in English (the assessment's record; `triage.reasons` shows it translated)."""
+    return "; ".join(said.change_recorded(name, c["from"], c["to"]) for name, c in changed.items())
 
 
 # Consent to remain in the NRM at 18 ----------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from childnrm.access.decorators import requires
-from childnrm.access.policy import PURPOSES, Perm
+from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -23,12 +23,13 @@ from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pagination import NearerEndPaginator
 from childnrm.kit.pdf import pdf_download
+from childnrm.people.selectors import children_visible_to
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
 from childnrm.referrals.selectors import referral_get_for_triage, submitted_referral_get
 from childnrm.referrals.services import ReferralStateError
 from childnrm.referrals.vocab import ExploitationType
-from childnrm.triage import eligibility
+from childnrm.triage import eligibility, reasons
 from childnrm.triage import packet as case_packets
 from childnrm.triage.forms import AdultConsentForm, FactsForm, QueueFilterForm, TriageForm
 from childnrm.triage.queue_rows import OUTCOME_SHORT, age_text, queue_rows
@@ -183,6 +184,8 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
         {
             "referral": referral,
             "assessment": assessment,
+            # The rules' reasons, recorded in English, in the page's language (an unknown wording marked English).
+            "reasons_shown": [reasons.shown(reason) for reason in assessment.reasons] if assessment else [],
             "suggested": suggested,
             "overridden": assessment is not None
             and bool(assessment.final_outcome)
@@ -195,6 +198,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             # Only when it was sent (its packet, a large JSON document, is not shown here).
             "onward_referral": sent_on_at(referral),
             "exploitation_types": [str(EXPLOITATION_LABELS.get(t, t)) for t in referral.exploitation_types],
+            "child_record_url": _child_record_url(request.user, referral),
             # Possible earlier records of the child, to link or reject here (audited as shown).
             **earlier_records_context(request, referral),
             # The whole referral as the first responder sent it, read-only (the journey's check-answers rows).
@@ -205,6 +209,19 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _child_record_url(user, referral: Referral) -> str:
+    """The child's own record (their safeguarding plan, guardian and lead social worker), for a user who may open it
+    (people's detail page: `child_get`'s scope); '' for a referral with no child yet, or a user who may not."""
+    child = referral.child
+    if child is None:
+        return ""
+    if not (has_perm(user, Perm.CHILD_VIEW_SITE) or has_perm(user, Perm.CHILD_VIEW_ASSOCIATED)):
+        return ""
+    if not children_visible_to(user).filter(pk=child.pk).exists():
+        return ""
+    return reverse("people:detail", args=[child.reference])
 
 
 @requires(Perm.REFERRAL_TRIAGE)

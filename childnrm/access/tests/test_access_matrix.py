@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from childnrm.access.constants import ANY_SIGNED_IN, API, PUBLIC
+from childnrm.access.constants import ANY_SIGNED_IN, API, NOWHERE, PUBLIC
 from childnrm.accounts.models import Role, User
 from childnrm.people.models import Child
 from conftest import demo_user, signed_in
@@ -140,6 +140,9 @@ def test_route_as_every_role_and_other_site(name, demo):
     if expected == API:
         check_api_route(name, route, own_url)
         return
+    if expected == NOWHERE:
+        check_nowhere(name, own_url)
+        return
     other_site_data = personal_data_of("three-rivers")
     own_child = Child.objects.filter(site__slug="northbridge").order_by("pk").first()
     names_a_record = bool(set(route.pattern.converters) & ({"reference", "site_slug", "user_id"} | set(SAMPLES)))
@@ -202,6 +205,21 @@ def check_api_route(name: str, route: URLPattern, own_url: str) -> None:
         own = getattr(Client(), method)(own_url, HTTP_AUTHORIZATION=f"Bearer {own_token}")
         # 415/422: an empty form post is refused as input, after access was granted.
         assert own.status_code in ALLOWED | {415, 422}, f"{name} {method} with its own token: {own.status_code}"
+
+
+def check_nowhere(name: str, url: str) -> None:
+    """A catch-all: 404 in the API's JSON to anyone (no session, every role, a token), whatever the method."""
+    from childnrm.api.services import api_token_create
+    from childnrm.api.tests.access_expectations_api import site_organisation
+
+    token = api_token_create(organisation=site_organisation("northbridge"), name="matrix")[1]
+    clients = [Client(), Client(HTTP_AUTHORIZATION=f"Bearer {token}")]
+    clients += [signed_in(demo_user(role, "northbridge")) for role in Role]
+    for client in clients:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, f"{name} {method}: {response.status_code}"
+            assert response.json()["errors"], name
 
 
 def test_view_without_access_rule_is_refused(client_as, settings):

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from childnrm.access.constants import ANY_SIGNED_IN, API, PUBLIC
+from childnrm.access.constants import ANY_SIGNED_IN, API, NOWHERE, PUBLIC
 from childnrm.access.tests.test_access_matrix import EXPECTED, ROUTES, sample_kwargs
 from childnrm.accounts.models import Role, Site
 from childnrm.core.tests.welsh import english_left
@@ -29,7 +29,7 @@ def who_may_open(name: str) -> list[Role]:
     """The roles of a site that may open the route's page: every role for a public page or one for anyone signed
     in (each sees it under their own navigation), else the roles the access matrix lets use it."""
     expected = EXPECTED[name]
-    if expected == API or name in NO_PAGE:
+    if expected in (API, NOWHERE) or name in NO_PAGE:
         return []
     if expected in (PUBLIC, ANY_SIGNED_IN):
         return list(Role)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from childnrm.access.constants import API, PUBLIC
+from childnrm.access.constants import API, NOWHERE, PUBLIC
 
 EXPECTED = {
     "api:api-root": PUBLIC,
@@ -17,6 +17,7 @@ EXPECTED = {
     "api:referral-list": API,
     "api:referral-import-home-office": API,
     "api:referral-status": API,
+    "api:not-found": NOWHERE,  # any other path under /api/: the API's JSON 404
 }
 
 
@@ -54,4 +55,4 @@ def _api_referral_reference(site_slug: str) -> str:
     return referral.reference
 
 
-SAMPLES = {"api_referral_reference": _api_referral_reference}
+SAMPLES = {"api_referral_reference": _api_referral_reference, "unknown_api_path": lambda site_slug: "no/such/path"}

@@ -50,6 +50,8 @@ EXPECTED = {
     # record its progress (another owner at the site, the demo guardian, is refused).
     "case_reviews:action": READERS | {Role.PANEL_MEMBER},
     "case_reviews:action-update": COORDINATOR | {Role.PANEL_MEMBER},
+    # Only the coordinator gives an action a new owner (its owner, the demo panel member, does not).
+    "case_reviews:action-owner": COORDINATOR,
 }
 SAMPLES = {
     "case_review_id": lambda site_slug: sample(site_slug)["review"],

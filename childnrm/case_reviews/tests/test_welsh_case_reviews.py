@@ -76,6 +76,7 @@ def coordinator_paths(open_review: CaseReview, completed: CaseReview) -> list[st
         reverse("case_reviews:action-add", args=[open_review.pk]),
         reverse("case_reviews:action", args=[action.pk]),
         reverse("case_reviews:action-update", args=[action.pk]),  # a GET goes back to the action
+        reverse("case_reviews:action-owner", args=[action.pk]),
     ]
 
 
@@ -184,6 +185,14 @@ def test_case_review_forms_errors_and_messages_are_in_welsh(welsh_reviews):
     welsh(page)
     page = client.post(url, {"status": action.status, "note": "Briefed the teams."}, follow=True).content.decode()
     assert "Ychwanegwyd nodyn cynnydd" in page
+    welsh(page, "Briefed the teams.")
+    # A new owner: none chosen, then the chair.
+    url = reverse("case_reviews:action-owner", args=[action.pk])
+    page = client.post(url, {"owner": ""}).content.decode()
+    assert "Dewiswch pwy yw perchennog y cam gweithredu" in page and "Perchennog newydd" in page
+    welsh(page)
+    page = client.post(url, {"owner": str(demo_user(Role.CHAIR).pk)}, follow=True).content.decode()
+    assert "yw perchennog y cam gweithredu bellach" in page and "Perchennog newydd:" in page
     welsh(page, "Briefed the teams.")
 
 

@@ -251,7 +251,7 @@ def test_a_positive_rg_needs_a_plan_agreed_at_the_same_sitting(demo):
     assert any(p.startswith("Record how the child is protected") for p in missing(decision))
     decision = save(decision, plan_basis=PlanBasis.AGREED_AT_SITTING)
     problems = missing(decision)
-    assert any(p.startswith("Record the safeguarding plan agreed at this sitting") for p in problems)
+    assert any(p.startswith("No safeguarding plan agreed at this sitting is recorded") for p in problems)
     with pytest.raises(services.DecisionIncomplete, match="safeguarding plan agreed at this sitting"):
         finalise(decision)
 
@@ -260,7 +260,7 @@ def test_a_positive_rg_needs_a_plan_agreed_at_the_same_sitting(demo):
     plan = plan_create(
         child=decision.referral.child, user=coordinator(), meeting=other, summary="Elsewhere", next_review_on=None
     )
-    assert any(p.startswith("Record the safeguarding plan agreed") for p in missing(decision))
+    assert any(p.startswith("No safeguarding plan agreed at this sitting") for p in missing(decision))
     plan_close(plan=plan, user=coordinator(), reason="Replaced at the sitting")
     plan_create(
         child=decision.referral.child,

@@ -2,7 +2,8 @@
 
 A Welsh site's default language is Welsh. Every page here must be wholly Welsh apart from names, references,
 what the panel typed (reasons, evidence, statements: printed as written) and the allowed terms
-(core/tests/welsh.py). The guidance's title and the test's wording are quoted in English, marked lang="en".
+(core/tests/welsh.py). The guidance's title and the test are said in Welsh; the test's English wording, as the
+decision records it, is quoted beside it, marked lang="en".
 
 The decision pages also show words other apps write (the evidence library's links, the steps after sign-off that
 other apps register): each app translates its own, and they must be Welsh here too.

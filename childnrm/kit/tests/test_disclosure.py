@@ -22,7 +22,10 @@ from childnrm.kit.disclosure import (
     protect_rate,
     protect_table,
     round_count,
+    suppressed_together,
 )
+
+SUPPRESSION = DisclosureRules(threshold=5, rounding=1)  # suppression alone: subtraction is exact
 
 
 def shown_counts(table: ProtectedTable) -> list[int]:
@@ -196,3 +199,55 @@ def test_negative_or_ragged_input_is_refused():
         protect_count(-1)
     with pytest.raises(ValueError):
         protect_table([[1, 2], [3]])
+
+
+def _shared_counts_agree(tables: list[ProtectedTable], shared: list[list[tuple[int, int, int]]]) -> bool:
+    grids = [table.rows_with_totals() for table in tables]
+    return all(len({grids[t][i][j].suppressed for t, i, j in group}) == 1 for group in shared)
+
+
+def test_tables_sharing_counts_suppress_each_alike_in_both_directions():
+    # A table of quarters by category, and one by age group whose first column is the first table's totals column.
+    # Alone, the second hides its 12 beside the 3 (35 - 20 - 12 would give the 3 back) while the first shows 12.
+    children = [[12, 0]]
+    by_age = [[12, 20, 3]]
+    alone = protect_table(by_age, SUPPRESSION)
+    assert alone.cells[0][0].suppressed and not protect_table(children, SUPPRESSION).row_totals[0].suppressed
+    shared = [[(0, 0, 2), (1, 0, 0)], [(0, 1, 2), (1, 1, 0)]]
+    forced = suppressed_together([children, by_age], shared, SUPPRESSION)
+    tables = [
+        protect_table(rows, SUPPRESSION, suppressed=cells)
+        for rows, cells in zip([children, by_age], forced, strict=True)
+    ]
+    assert tables[0].row_totals[0].suppressed and tables[1].cells[0][0].suppressed
+    assert _shared_counts_agree(tables, shared)
+    for table in tables:
+        assert_no_total_reveals_a_suppressed_cell(table)
+
+
+def test_random_tables_sharing_a_totals_column_suppress_it_alike():
+    rng = random.Random(19)
+    for _ in range(300):
+        n_rows, n_cols = rng.randint(1, 4), rng.randint(1, 4)
+        first = [[rng.choice([0, 0, 1, 2, 3, 5, 8, 13]) for _ in range(n_cols)] for _ in range(n_rows)]
+        second = [[rng.choice([0, 1, 3, 6, 9]) for _ in range(3)] for _ in range(n_rows)]
+        # Three tables whose row totals are the same counts: the first's split another way, and one of which
+        # those totals are the first column.
+        split = [[sum(row) - row[0], row[0]] for row in first]
+        with_column = [[sum(row), *rest] for row, rest in zip(first, second, strict=True)]
+        tables = [first, split, with_column]
+        shared = [[(0, i, len(first[0])), (1, i, 2), (2, i, 0)] for i in range(n_rows + 1)]
+        forced = suppressed_together(tables, shared, DEFAULT_RULES)
+        protected = [
+            protect_table(rows, DEFAULT_RULES, suppressed=cells) for rows, cells in zip(tables, forced, strict=True)
+        ]
+        assert _shared_counts_agree(protected, shared)
+        for table in protected:
+            assert_safe(table)
+
+
+def test_cells_shared_must_hold_the_same_count():
+    with pytest.raises(ValueError):
+        suppressed_together([[[1, 2]], [[4]]], [[(0, 0, 2), (1, 0, 0)]])
+    with pytest.raises(ValueError):
+        suppressed_together([[[1, 2]]], [[(0, 3, 0)]])

@@ -139,3 +139,23 @@ def test_a_page_count_is_one_message_with_what_it_counts():
     glued = re.compile(r"""_\(\s*["'],\s*page %\(page\)s of %\(pages\)s""")
     found = [str(p.relative_to(root)) for p in sorted(root.rglob("*.html")) if glued.search(p.read_text())]
     assert found == []
+
+
+def test_no_message_is_a_piece_that_goes_on_from_the_one_before():
+    """A message that starts with ", ", ": " or "; " goes on from words printed before it ("Referral R1" then
+    ", sent 3 March: accepted"): the sentence is glued from pieces, in English word order, which Welsh cannot
+    follow (ADR 0023). The whole sentence is one message, with placeholders (a link as %(link_start)s and
+    %(link_end)s, a nested count as a placeholder of its own)."""
+    from pathlib import Path
+
+    import childnrm
+
+    root = Path(childnrm.__file__).parent
+    piece = re.compile(r"""\b(?:_|gettext|gettext_lazy|ngettext|ngettext_lazy|pgettext)\(\s*(["'])([,;:] [^"']*)\1""")
+    found = [
+        (str(path.relative_to(root)), match.group(2))
+        for path in sorted([*root.rglob("*.html"), *root.rglob("*.py"), *root.rglob("*.txt")])
+        if "tests" not in path.parts
+        for match in piece.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

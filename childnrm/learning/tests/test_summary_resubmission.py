@@ -50,7 +50,7 @@ def test_a_returned_summary_is_sent_again_checked_again_and_published(returned):
     review = returned.review
     # The check for personal data runs again on the changed summary: a reviewed child's name is refused.
     named = review.cases.get().referral.given_names
-    with pytest.raises(LibraryError, match="names or refers to a child known to the service"):
+    with pytest.raises(LibraryError, match="names a child of the cases the review is about"):
         review_summary_submit(
             user=coordinator, review=review, answers=answers(f"Ask {named} first."), revising=returned
         )

@@ -245,10 +245,10 @@ def test_the_librarys_forms_errors_and_messages_are_in_welsh(welsh_learning):
     page = author.post(reverse("learning:submit"), {"title": ""}).content.decode()
     assert "Mae problem wedi codi" in page and "Rhowch deitl" in page and "Dewiswch o leiaf un thema" in page
     assert english_left(page, names=names) == []
-    # A title naming a child known to the service is refused, in Welsh, quoting the words found.
+    # A title giving a case reference is refused, in Welsh, quoting the words found.
     referral = Referral.objects.filter(child__isnull=False).select_related("child").first()
     answers = {
-        "title": f"Working with {referral.child.given_names} {referral.child.family_name}",
+        "title": f"Working with {referral.reference}",
         "summary": "A summary.",
         "kind": "guidance",
         "themes": ["missing"],
@@ -260,7 +260,7 @@ def test_the_librarys_forms_errors_and_messages_are_in_welsh(welsh_learning):
         "link": "https://www.gov.uk/guidance",
     }
     page = author.post(reverse("learning:submit"), answers).content.decode()
-    assert "Mae’r teitl yn enwi neu’n cyfeirio at blentyn" in page
+    assert "Mae’r teitl yn cynnwys cyfeirnod, dyddiad geni" in page
     assert english_left(page, names=[*names, answers["title"]]) == []
     # Sent well: the confirmation on the author's submissions.
     answers["title"] = "Safe accommodation for children who go missing"
@@ -298,7 +298,7 @@ def test_a_summary_form_and_its_refusals_are_in_welsh(welsh_learning):
         "themes": ["missing"],
     }
     page = client.post(url, answers).content.decode()
-    assert "Mae’r crynodeb yn enwi neu’n cyfeirio at blentyn" in page
+    assert "Mae’r crynodeb yn enwi plentyn o’r achosion y mae’r adolygiad yn ymwneud â nhw" in page
     assert english_left(page, names=[*typed_and_names(), answers["summary"], answers["learning"]]) == []
     answers["summary"] = "A child went missing."
     page = client.post(url, answers, follow=True).content.decode()

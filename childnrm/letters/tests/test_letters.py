@@ -77,7 +77,8 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
         referral.child.reference,
         "Reasonable grounds, positive: there are reasonable grounds to believe that the child is a victim",
         content.long_date(decided),
-        decision.guidance_version,
+        # The guidance by its title, not its code (the Cardiff walk of issue 13).
+        "Modern Slavery Statutory Guidance from 10 July 2023",
         "reasonable grounds to believe, based on all available general and specific evidence",
         "Recruitment, Transport",
         "Criminal exploitation",
@@ -90,6 +91,7 @@ def test_a_positive_reasonable_grounds_decision_gets_both_letters_as_real_pdfs_w
         assert fact in formal, fact
         assert fact.replace("'", "&#39;") in html, fact
         assert fact in printed, fact
+    assert decision.guidance_version not in formal
     # The referrer follows the case by its reference: the formal letter does not name the child.
     assert referral.child.display_name not in formal and referral.child.display_name not in printed
     assert "judicial review" not in formal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Role
 from childnrm.audit.models import AuditEvent
+from childnrm.decisions.tests.factories import final_decision
 from childnrm.panels import selectors, services
 from childnrm.panels.models import AgendaItem, ConflictDeclaration, Meeting, MeetingStatus, PanelMember
 from childnrm.panels.tests.factories import accept, accepted_referral, meeting_in_session, scheduled_meeting
@@ -91,6 +93,24 @@ def test_an_attendee_declares_their_own_conflict_on_the_papers_page(client_as):
     assert "Your declaration:" in own_page and "Conflict declared" in own_page
     page = client_as(Role.COORDINATOR).get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
     assert "Conflicted, cannot vote" in page and "No voting member from health" in page
+
+
+def test_the_meeting_page_leads_to_the_declaration_and_the_papers_stop_offering_it_after_sign_off(client_as):
+    meeting = meeting_in_session(NB, referrals=[accepted_referral(NB)])
+    item = meeting.agenda_items.get()
+    own = meeting.attendees.get(user=demo_user(Role.PANEL_MEMBER))
+    item.conflict_declarations.filter(attendee=own).delete()
+    client = client_as(Role.PANEL_MEMBER)
+    page = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert f'href="{papers_url(item)}#declaration">Declare in the case papers' in page
+
+    decision = final_decision(NB)
+    signed_off = decision.meeting.agenda_items.get(referral=decision.referral)
+    own = decision.meeting.attendees.get(user=demo_user(Role.PANEL_MEMBER))
+    assert decision.meeting.status in services.LIVE_STATUSES and own.present
+    body = client.get(papers_url(signed_off)).content.decode()
+    assert "Save your declaration" not in body
+    assert "the declarations can no longer change. If you find a conflict of interest now, tell the panel" in body
 
 
 def test_the_coordinator_records_every_declaration_on_a_case_in_one_form(client_as):
@@ -184,6 +204,8 @@ def test_adding_a_suggested_case_and_running_the_sitting(client_as):
     agenda_url = reverse("panels:agenda", args=[meeting.pk])
     page = client.get(agenda_url).content.decode()
     assert referral.reference in page and "Urgent" in page
+    # Two sentences of one paragraph, from two conditions: a space between them (the template trims block tags).
+    assert re.search(r"requests received\. (Cases due|No later regular sitting)", page)
     response = client.post(agenda_url, {"referral": referral.pk, "stage": "reasonable_grounds", "key": "x"})
     assert response.status_code == 302
     item = meeting.agenda_items.get()

@@ -358,6 +358,22 @@ def test_scope_coordinator_guardian_attendees_of_a_live_meeting_and_no_one_else(
     assert status(Role.COORDINATOR) == {200}
 
 
+def test_an_attendee_reaching_the_page_through_a_sitting_is_not_sent_to_a_record_they_cannot_open(client_as, site):
+    referral = accepted_referral("northbridge")
+    child = referral.child
+    add_to_agenda(scheduled_meeting("northbridge"), referral)
+    page = reverse("safeguarding:child", kwargs={"reference": child.reference})
+    record = reverse("people:detail", kwargs={"reference": child.reference})
+
+    adviser = client_as(Role.ADVISER)
+    html = adviser.get(page).content.decode()
+    assert adviser.get(record).status_code in (403, 404)
+    assert f'href="{record}"' not in html
+    assert f'href="{reverse("panels:my-meetings")}" class="govuk-back-link' in html
+    # The coordinator, who opens the record, goes back to it.
+    assert f'href="{record}" class="govuk-back-link' in client_as(Role.COORDINATOR).get(page).content.decode()
+
+
 def test_views_and_changes_are_audited_against_the_child_with_their_purpose(client_as, site):
     child = demo_child(site)
     plan = child.safeguarding_plans.get()

@@ -97,15 +97,23 @@ def test_pages_downloads_and_filters_show_no_count_from_1_to_4(demo, client_as):
         ("first_responder_type=NGO+and+third+sector", referred["first_responder_type"] == "NGO and third sector"),
     ):
         response = analyst.get(f"/statistics/?{period}&{query}")
-        table = next(t for t in response.context["tables"] if t.key == "referrals_by_quarter_gender")
+        tables = {t.key: t for t in response.context["tables"]}
+        table = tables["referrals_by_quarter_gender"]
         subset = referred[keep]
         counts = [
             [int(((subset["quarter"] == q.code) & (subset["gender"] == g)).sum()) for g in ("Female", "Male")]
             + [int(((subset["quarter"] == q.code) & (subset["gender"] == "Not specified or unknown")).sum())]
             for q in known.quarters
         ]
+        # The quarters' totals are published in the other referrals-by-quarter tables too, and suppressed alike in
+        # all of them (ADR 0019, amendment 2): the gender table is its counts protected with the totals the
+        # location table hides.
+        location = tables["referrals_by_quarter_location"]
+        hidden_totals = [(i, 3) for i, row in enumerate(location.rows) if row.cells[-1].suppressed]
         shown = [[str(c) for c in row.cells] for row in table.rows]
-        assert shown == [[str(c) for c in row] for row in protect_table(counts).rows_with_totals()], query
+        expected_shown = protect_table(counts, suppressed=hidden_totals).rows_with_totals()
+        assert shown == [[str(c) for c in row] for row in expected_shown], query
+        assert [row.cells[-1].suppressed for row in table.rows] == [r.cells[-1].suppressed for r in location.rows]
         assert response.context["filter_words"] or query.startswith("site=")
 
 

@@ -25,8 +25,8 @@ from childnrm.statistics.measures import wilson_interval
 from childnrm.statistics.selectors import StatisticsFilters
 from childnrm.statistics.tables import (
     disproportionality_table,
-    referrals_by_age_at_exploitation,
     referrals_by_quarter,
+    referrals_by_quarter_tables,
 )
 from childnrm.statistics.tests.factories import NEGATIVE, POSITIVE, CaseSpec, make_case
 
@@ -175,9 +175,13 @@ def test_the_age_table_suppresses_what_the_child_tables_suppressed():
     adults = _referrals({("2026Q1", "Female"): 7, ("2026Q2", "Female"): 20})
     adults["exploited_as"] = dim.ADULT
     adults["location"] = "UK"
+    for frame in (cases, adults):
+        frame["exploitation"] = "Criminal"
+        frame["county_lines_flag"] = dim.NOT_COUNTY_LINES
     filters = _filters(Q1, Q2)
-    location = referrals_by_quarter(cases, filters, DEFAULT_RULES, by="location")
-    by_age = referrals_by_age_at_exploitation(pd.concat([cases, adults]), filters, DEFAULT_RULES, children=location)
+    tables = referrals_by_quarter_tables(cases, filters, DEFAULT_RULES, all_ages=pd.concat([cases, adults]))
+    by_age, location = tables[0], tables[1]
+    assert (by_age.key, location.key) == ("referrals_by_quarter_age_at_exploitation", "referrals_by_quarter_location")
     children_shown = [str(row.cells[-1]) for row in location.rows]
     assert children_shown == ["[c]", "[c]", "15"]  # 3 in Q2, and Q1 with it
     assert [str(row.cells[0]) for row in by_age.rows] == children_shown

@@ -2,8 +2,9 @@
 
 The queue (and its filters), triage of a referral awaiting it and of one already triaged, correcting the facts,
 consent at 18 and the case packet page. Each fails on English left on the page, other than names, references and
-the allowed terms (core/tests/welsh.py). The rules' recorded reasons and the case packet itself stay English,
-marked so: a referral sent on from a Welsh page stores the English packet.
+the allowed terms (core/tests/welsh.py). The rules' reasons are recorded in English and said in Welsh on the page
+(tests/test_reasons_in_the_readers_language.py); the case packet itself stays English: a referral sent on from a Welsh
+page stores the English packet.
 """
 
 from __future__ import annotations

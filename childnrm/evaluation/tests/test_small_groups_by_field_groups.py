@@ -1,0 +1,95 @@
+"""The extract's small groups are counted over what the file releases: a released ethnicity (special category data)
+or referral month can single a child out, so it is a quasi-identifier; a group not released is not."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from childnrm.evaluation.extract import (
+    DEFAULT_QUASI_IDENTIFIERS,
+    CaseSource,
+    csv_bytes,
+    extract_rows,
+    protect,
+    quasi_identifiers_for,
+)
+from childnrm.evaluation.htcds import htcds_rows
+from childnrm.evaluation.models import FieldGroup
+
+SALT = "00" * 32
+
+
+def source(i: int, **changes) -> CaseSource:
+    values = dict(
+        referral_id=i,
+        child_id=i,
+        person_id=i,
+        site="northbridge",
+        referred_on=date(2026, 1, 5),
+        source="web",
+        referrer_type="police",
+        route="panel",
+        status="accepted",
+        sex="male",
+        age=15,
+        nationality="GB",
+        ethnicity="white_british",
+        exploitation_types=["criminal"],
+        county_lines=True,
+        exploitation_location="uk",
+        indicators=[],
+    )
+    return CaseSource(**{**values, **changes})
+
+
+def small_groups(sources: list[CaseSource], groups: list[str]) -> dict[str, str]:
+    """Case pseudonym order aside: referral id -> the row's small_group, from the file as released."""
+    header, rows = extract_rows(sources, salt=SALT, field_groups=groups)
+    released = list(csv.DictReader(io.StringIO(csv_bytes(header, rows).decode())))
+    return {str(s.referral_id): row["small_group"] for s, row in zip(sources, released, strict=True)}
+
+
+def test_a_child_alone_in_their_ethnicity_is_a_small_group_when_ethnicity_is_released():
+    # Six boys alike in everything the default set counts; one of them is the only Black African child.
+    sources = [source(i) for i in range(5)] + [source(5, ethnicity="black_african")]
+    without = [FieldGroup.CASE, FieldGroup.CHILD, FieldGroup.EXPLOITATION]
+    assert set(small_groups(sources, without).values()) == {"no"}
+    flagged = small_groups(sources, [*without, FieldGroup.ETHNICITY])
+    assert flagged["5"] == "yes"
+    assert [flagged[str(i)] for i in range(5)] == ["no"] * 5
+
+
+def test_a_child_alone_in_their_month_of_referral_is_a_small_group_when_the_month_is_released():
+    sources = [source(i) for i in range(5)] + [source(5, referred_on=date(2026, 3, 9))]
+    assert small_groups(sources, [FieldGroup.CHILD, FieldGroup.EXPLOITATION])["5"] == "no"
+    assert small_groups(sources, [FieldGroup.CASE, FieldGroup.CHILD, FieldGroup.EXPLOITATION])["5"] == "yes"
+
+
+def test_the_quasi_identifiers_follow_the_groups_released():
+    assert quasi_identifiers_for([FieldGroup.CHILD]) == ("nationality", "sex", "age_band")
+    assert quasi_identifiers_for(FieldGroup.values) == (
+        "site",
+        "referral_month",
+        "nationality",
+        "sex",
+        "age_band",
+        "ethnicity",
+        "exploitation_group",
+    )
+    # Sex not released: a girl among boys is not singled out by it.
+    sources = [source(i) for i in range(5)] + [source(5, sex="female")]
+    assert small_groups(sources, [FieldGroup.CASE, FieldGroup.EXPLOITATION])["5"] == "no"
+    assert small_groups(sources, [FieldGroup.CASE, FieldGroup.CHILD])["5"] == "yes"
+    # Nationality is generalised only when it is released and counted.
+    rare = [source(i) for i in range(5)] + [source(5, nationality="AL")]
+    assert protect(rare, ("ethnicity",))[5].generalised is False
+    assert protect(rare, DEFAULT_QUASI_IDENTIFIERS)[5].generalised is True
+
+
+def test_the_htcds_export_counts_its_month_of_referral():
+    sources = [source(i) for i in range(5)] + [source(5, referred_on=date(2026, 3, 9))]
+    header, rows = htcds_rows(sources, salt=SALT)
+    flags = [dict(zip(header, row, strict=True))["x_SmallGroup"] for row in rows]
+    assert flags == ["no"] * 5 + ["yes"]

@@ -1,0 +1,44 @@
+"""Logs carry no secret and no personal data: the paths that hold a secret are redacted in every message.
+
+Django logs the path of each 4xx and 5xx answer ("Not Found: /feedback/your-say/<token>/") at WARNING or ERROR, and
+the development server every request's. Two of our paths hold a secret: the child's one-time feedback link, whose
+token holds the code that opens the child's form (ADR 0022), and a password reset link. `RedactSecretPaths`
+(settings.LOGGING) replaces their secret part with `REDACTED`, on the loggers that write paths, so every handler
+gets the redacted message, and on the console handler for anything another logger passes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+REDACTED = "[redacted]"
+
+_SEGMENT = r"[^/\s?#\"']+"
+SECRET_PATHS = (
+    # The child's feedback link: /feedback/your-say/<token>/ ("thank-you" is a page, not a token).
+    re.compile(rf"(/feedback/your-say/)(?!thank-you(?:[/\s?#\"']|$)){_SEGMENT}"),
+    # A password reset link: /account/password-reset/<uidb64>/<token>/.
+    re.compile(rf"(/account/password-reset/){_SEGMENT}/{_SEGMENT}"),
+)
+
+
+def redact(text: str) -> str:
+    """`text` with the secret part of every path in `SECRET_PATHS` replaced by `REDACTED`."""
+    for pattern in SECRET_PATHS:
+        text = pattern.sub(rf"\g<1>{REDACTED}", text)
+    return text
+
+
+class RedactSecretPaths(logging.Filter):
+    """Rewrites a record whose message names a secret path; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # arguments that do not fit the message: logging reports that itself, when it formats
+            return True
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
