@@ -122,7 +122,7 @@ def test_a_review_is_recorded_its_action_chased_and_its_summary_published(page_w
     page.get_by_label("What happened, in outline").fill(f"{referral.given_names} went missing four times.")
     page.get_by_label("Going missing").check()
     click_button(page, "Send for moderation")
-    expect(error_summary(page)).to_contain_text("names or refers to a child known to the service")
+    expect(error_summary(page)).to_contain_text("names a child of the cases the review is about")
     page.get_by_label("What happened, in outline").fill("A teenager went missing four times in six weeks.")
     click_button(page, "Send for moderation")
     expect(banner(page)).to_contain_text("sent to your site's library moderators")
