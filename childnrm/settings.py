@@ -322,6 +322,13 @@ CONTENT_SECURITY_POLICY = {
 # proxy in front of gunicorn: 1). The client's address (audit.context.client_ip: the audit trail, the child feedback
 # rate limit) is that many entries from the right; with 0, X-Forwarded-For is ignored and REMOTE_ADDR used, which
 # behind a proxy is the proxy's for everyone. Never more than there are: the entries beyond are the client's to forge.
+# Required in production (0 when nothing is in front of gunicorn): left to a default, a service behind a proxy would
+# audit the proxy's address for everyone and let ten wrong feedback codes from anyone block every child.
+if not DEVELOPMENT and not os.environ.get("CHILDNRM_TRUSTED_PROXIES", "").strip().isdigit():
+    raise ImproperlyConfigured(
+        "Set CHILDNRM_TRUSTED_PROXIES to the number of proxies in front of the service "
+        "(1 behind one TLS proxy, 0 if none)"
+    )
 TRUSTED_PROXIES = int(os.environ.get("CHILDNRM_TRUSTED_PROXIES", "0"))
 
 # "default": each process's own memory (per-process counters and short-lived reads). "shared": Django's database

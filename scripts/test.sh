@@ -25,7 +25,7 @@ step "Template lint (djLint, Jinja2 profile)"
 .venv/bin/djlint childnrm --lint
 step "Deployment checks with production settings"
 DJANGO_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
-  DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_BASE_URL=https://panels.example.gov.uk CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \
+  DJANGO_ALLOWED_HOSTS=panels.example.gov.uk CHILDNRM_BASE_URL=https://panels.example.gov.uk CHILDNRM_TRUSTED_PROXIES=1 CHILDNRM_ENV=production CHILDNRM_VAR_DIR="$(mktemp -d)" \
   $py manage.py check --deploy --fail-level WARNING
 step "Migrations are up to date"
 $py manage.py makemigrations --check --dry-run -v0

@@ -106,6 +106,8 @@ class GovukDateField(forms.Field):
 
     def clean(self, value) -> date | None:
         self.error_parts = []
+        if isinstance(value, date):  # a stored answer (a disabled field cleans its initial value)
+            value = DateParts().decompress(value)
         day, month, year = (str(v or "").strip() for v in (value or ["", "", ""]))
         given = {"day": day, "month": month, "year": year}
         missing = [p for p in DateParts.parts if not given[p]]

@@ -154,9 +154,14 @@ def error_message(env: jinja2.Environment, bf: BoundField) -> Any:
 
 @jinja2.pass_environment
 def error_summary(
-    env: jinja2.Environment, form: Any = None, links: list[tuple[str, str]] | None = None, title: str = ""
+    env: jinja2.Environment,
+    form: Any = None,
+    links: list[tuple[str, str]] | None = None,
+    title: str = "",
+    description: str = "",
 ) -> Any:
-    """The GOV.UK error summary: each message links to the box to fix (or to a page, for a path)."""
+    """The GOV.UK error summary: each message links to the box to fix (or to a page, for a path). `description`
+    says what happened to the rest of the page's answers (for example, that they were saved)."""
     if links is None:
         links = form.error_links() if hasattr(form, "error_links") else error_links(form) if form is not None else []
     if not links:
@@ -165,7 +170,10 @@ def error_summary(
         {"text": str(message), "href": anchor if anchor.startswith(("/", "#")) else f"#{anchor}"}
         for anchor, message in links
     ]
-    return _macro(env, "govukErrorSummary")({"titleText": title or gettext("There is a problem"), "errorList": items})
+    options: dict[str, Any] = {"titleText": title or gettext("There is a problem"), "errorList": items}
+    if description:
+        options["descriptionText"] = str(description)
+    return _macro(env, "govukErrorSummary")(options)
 
 
 def table_scroll(caption_id: str, caller: Callable[[], str]) -> Markup:

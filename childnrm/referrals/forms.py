@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -94,6 +95,22 @@ class SectionForm(GovukFormMixin, forms.Form):
 
     def to_fields(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def with_stored_answers_for_errors(self) -> SectionForm | None:
+        """For "Save and come back later" on a page with a problem: this page's answers, with each answer in error
+        replaced by the one the draft already holds, so the valid answers can be saved and nothing stored is
+        overwritten by an invalid one. None when that still leaves a problem (one not tied to an answer, or one a
+        stored answer causes too)."""
+        kept = type(self)(self.data, referral=self.referral, partial=True)
+        while not kept.is_valid():
+            failing = set(kept.errors) - {NON_FIELD_ERRORS}
+            if NON_FIELD_ERRORS in kept.errors or not failing or any(kept.fields[n].disabled for n in failing):
+                return None
+            disabled = {name for name, field in kept.fields.items() if field.disabled} | failing
+            kept = type(self)(self.data, referral=self.referral, partial=True)
+            for name in disabled:  # a disabled field is cleaned from its initial value: the stored answer
+                kept.fields[name].disabled = True
+        return kept
 
     def _missing(self, cleaned: dict[str, Any], name: str, *, when: bool = True) -> bool:
         """A required answer that is not given (and has no error of its own already)."""

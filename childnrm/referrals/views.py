@@ -206,13 +206,18 @@ def section(request: HttpRequest, draft_reference: str, referral_section: str) -
     form_class = SECTION_FORMS.get(referral_section)
     if form_class is None:
         raise Http404
+    saved_others = False
     if request.method == "POST":
         later = "later" in request.POST
         form = form_class(request.POST, referral=referral, partial=later)
-        if form.is_valid():
-            fields = form.to_fields()
+        valid = form.is_valid()
+        # Leaving for later with an answer wrong still keeps the others: the draft keeps its stored answer for each
+        # one in error, and the page shows what was typed, to correct.
+        to_save = form if valid else form.with_stored_answers_for_errors() if later else None
+        if to_save is not None:
             # "Save and come back later" on answers that are in fact complete still completes the section.
-            complete = not later or form_class(request.POST, referral=referral).is_valid()
+            complete = valid and (not later or form_class(request.POST, referral=referral).is_valid())
+            fields = to_save.to_fields()
             fields["sections_saved"] = sections_marked(referral.sections_saved, referral_section, complete=complete)
             try:
                 services.referral_save(
@@ -221,7 +226,9 @@ def section(request: HttpRequest, draft_reference: str, referral_section: str) -
             except ReferralStateError as error:
                 messages.info(request, str(error))
                 return redirect("referrals:mine")
-            return _after_save(request, referral, later=later)
+            if valid:
+                return _after_save(request, referral, later=later)
+            saved_others = True
     else:
         form = form_class(referral=referral)
     _audit_view(request, referral, MAKING, referral_section)
@@ -233,6 +240,7 @@ def section(request: HttpRequest, draft_reference: str, referral_section: str) -
             "form": form,
             "section": SECTION_BY_SLUG[referral_section],
             "organisation": referral.referrer_organisation,
+            "saved_others": saved_others,
         },
     )
 

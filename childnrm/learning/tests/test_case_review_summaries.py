@@ -12,6 +12,7 @@ from django.urls import reverse
 from childnrm.accounts.models import Membership, Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.case_reviews.demo import demo_review
+from childnrm.case_reviews.services import names_in_review
 from childnrm.learning.models import LibraryItem, LibraryItemVersion, ReviewSummary, VersionStatus
 from childnrm.learning.selectors import learning_by_site, learning_log, theme_counts
 from childnrm.learning.services import (
@@ -81,7 +82,14 @@ def test_a_summary_naming_a_reviewed_child_or_giving_a_reference_is_refused(demo
     review = demo_review("northbridge")
     referral = review.cases.get().referral
     coordinator = demo_user(Role.COORDINATOR)
-    elsewhere = Child.objects.filter(site__slug="three-rivers").first()
+    # A child at another site sharing no name with the reviewed children (the demo's names are drawn at random, and a
+    # shared given name is rightly refused at submission).
+    reviewed_words = {word for names in names_in_review(review) for name in names for word in name.split()}
+    elsewhere = next(
+        child
+        for child in Child.objects.filter(site__slug="three-rivers").order_by("pk")
+        if not reviewed_words & {*child.given_names.split(), *child.family_name.split()}
+    )
 
     cases = {
         # The reviewed child's first name on its own (stricter than the library's check); its author sees the case.
