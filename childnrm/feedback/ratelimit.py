@@ -1,10 +1,8 @@
 """Limits on the child's pages, which anyone can reach without signing in, and on starting sessions.
 
-Counted per fixed window in the cache every worker shares (settings.CACHES["shared"], the database's: a count in
-each worker's own memory would let every worker take the limit again), keyed by a hash of the client's address
+Counted per fixed window in the cache every worker shares (kit.counters), keyed by a hash of the client's address
 (audit.context.client_ip, which reads it behind the TLS proxy), never the address itself. Over a limit the page
-answers 429 and does nothing else. The database cache's increment is a read then a write, so tries at the same
-instant may count once: a small give in a limit set far below what guessing a code needs.
+answers 429 and does nothing else.
 """
 
 from __future__ import annotations
@@ -12,11 +10,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from childnrm.audit.context import client_ip
+from childnrm.kit.counters import count_of, count_up
 
 
 @dataclass(frozen=True)
@@ -36,20 +34,6 @@ FORM_REQUESTS = Limit("form", 120, 10 * 60)
 SESSION_STARTS = Limit("start", 20, 60 * 60)
 
 
-def _cache() -> BaseCache:
-    return caches["shared"]
-
-
-def _count(key: str, seconds: int) -> int:
-    cache = _cache()
-    cache.add(key, 0, seconds * 2)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds * 2)
-        return 1
-
-
 def _key(limit: Limit, who: str) -> str:
     window = int(time.time() // limit.seconds)
     who_hash = salted_hmac("childnrm.feedback.rate", who).hexdigest()[:32]
@@ -58,12 +42,12 @@ def _key(limit: Limit, who: str) -> str:
 
 def allowed(limit: Limit, who: str) -> bool:
     """Counts one more use by `who` and says whether it is within the limit."""
-    return _count(_key(limit, who), limit.seconds) <= limit.count
+    return count_up(_key(limit, who), limit.seconds * 2) <= limit.count
 
 
 def used_up(limit: Limit, who: str) -> bool:
     """Whether `who` has reached the limit, without counting a use."""
-    return (_cache().get(_key(limit, who)) or 0) >= limit.count
+    return count_of(_key(limit, who)) >= limit.count
 
 
 def _address(request: HttpRequest) -> str:

@@ -11,17 +11,17 @@ from __future__ import annotations
 import mimetypes
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from childnrm.kit.counters import count_down, count_up
 from childnrm.kit.downloads import download_response
 
 # Defaults, each overridable in settings: enough for a coordinator's ordinary work, far below what
@@ -73,32 +73,22 @@ def _limits() -> tuple[int, int]:
     )
 
 
-def _incr(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout)
-        return 1
-
-
 @contextmanager
 def pdf_render_slot(user_id: int) -> Iterator[bool]:
     """Yields True while the user holds one of their PDF slots, False if they are over the limit.
 
-    Counted in Django's cache, shared by every worker when the cache is (see ADR): at most
-    PDF_RENDERS_AT_ONCE in progress and PDF_RENDERS_PER_MINUTE started in a minute.
+    Counted in the cache every worker shares (kit.counters): at most PDF_RENDERS_AT_ONCE in progress and
+    PDF_RENDERS_PER_MINUTE started in a minute, whichever worker renders them.
     """
     at_once, per_minute = _limits()
     running = f"kit.pdf.running.{user_id}"
     minute = f"kit.pdf.minute.{user_id}.{int(time.time() // 60)}"
-    in_progress = _incr(running, _SLOT_SECONDS)
+    in_progress = count_up(running, _SLOT_SECONDS)
     try:
-        allowed = in_progress <= at_once and _incr(minute, 120) <= per_minute
+        allowed = in_progress <= at_once and count_up(minute, 120) <= per_minute
         yield allowed
     finally:
-        with suppress(ValueError):  # the slot had already expired
-            cache.decr(running)
+        count_down(running)
 
 
 def too_many_pdfs(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from childnrm.accounts.models import Role
@@ -65,6 +66,16 @@ def test_pdf_downloads_over_the_per_minute_limit_get_a_429_page(client_as, packe
     # The limit is each user's own: another user is not held back by the first one's downloads.
     with pdf_render_slot(demo_user(Role.ADVISER, "northbridge").pk) as allowed:
         assert allowed
+
+
+def test_the_pdf_limit_holds_across_workers(client_as, packet_url, settings, monkeypatch):
+    settings.PDF_RENDERS_PER_MINUTE = 1
+    monkeypatch.setattr("childnrm.kit.pdf.time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    coordinator = client_as(Role.COORDINATOR, "northbridge")
+    assert coordinator.get(packet_url).status_code == 200
+    # The next request reaches another gunicorn worker, whose own memory has counted nothing.
+    caches["default"].clear()
+    assert coordinator.get(packet_url).status_code == 429
 
 
 def test_a_pdf_download_while_the_user_already_has_one_rendering_gets_a_429(client_as, packet_url, settings):
