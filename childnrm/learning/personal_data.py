@@ -26,8 +26,11 @@ from childnrm.case_reviews.services import name_patterns
 from childnrm.people.models import Child
 
 # A child's (CH-), case's (NRM-) or case review's (CR-) reference: the prefix, then at least four letters or digits.
-# "NRM-pilot" is a word, not a reference: a suffix counts when it has a digit or is written in capitals.
+# "NRM-pilot" is a word, not a reference: a suffix counts when it has a digit, is written in capitals, or has the
+# length and letters the service's references have ("nrm-abcdefgh" copied in lower case is still a case's reference;
+# "NRM-guidance" has an I, which no reference has).
 _REFERENCE = re.compile(r"\b(?:CH|NRM|CR)-([A-Z0-9]{4,})\b", re.IGNORECASE)
+_REFERENCE_SUFFIX = re.compile(r"[A-HJ-NP-Z2-9]{8}")  # people.models.random_reference
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -53,7 +56,11 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 def _references_in(text: str) -> list[str]:
     return [
-        m.group(0) for m in _REFERENCE.finditer(text) if any(c.isdigit() for c in m.group(1)) or m.group(1).isupper()
+        m.group(0)
+        for m in _REFERENCE.finditer(text)
+        if any(c.isdigit() for c in m.group(1))
+        or m.group(1).isupper()
+        or _REFERENCE_SUFFIX.fullmatch(m.group(1).upper())
     ]
 
 

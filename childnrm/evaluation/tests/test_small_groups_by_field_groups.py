@@ -72,11 +72,16 @@ def test_the_quasi_identifiers_follow_the_groups_released():
     assert quasi_identifiers_for(FieldGroup.values) == (
         "site",
         "referral_month",
+        "first_responder_type",
         "nationality",
         "sex",
         "age_band",
         "ethnicity",
-        "exploitation_group",
+        "exploitation_types",
+        "county_lines",
+        "exploitation_location",
+        "rg_month",
+        "cg_month",
     )
     # Sex not released: a girl among boys is not singled out by it.
     sources = [source(i) for i in range(5)] + [source(5, sex="female")]
@@ -93,3 +98,20 @@ def test_the_htcds_export_counts_its_month_of_referral():
     header, rows = htcds_rows(sources, salt=SALT)
     flags = [dict(zip(header, row, strict=True))["x_SmallGroup"] for row in rows]
     assert flags == ["no"] * 5 + ["yes"]
+
+
+def test_a_child_alone_in_what_the_exploitation_group_released_says_is_a_small_group():
+    # Five children sexually and criminally exploited in the UK, referred by the police; one sexually exploited and
+    # for organ harvesting, abroad, referred by a charity. The coarse group says "multiple" for all six, but the
+    # file also releases the full combination, where it happened and who referred: the sixth is alone.
+    alike = dict(exploitation_types=["sexual", "criminal"], county_lines=False)
+    sources = [source(i, **alike) for i in range(5)] + [
+        source(5, exploitation_types=["sexual", "organ_harvesting"], county_lines=False)
+    ]
+    groups = [FieldGroup.CASE, FieldGroup.CHILD, FieldGroup.EXPLOITATION]
+    assert small_groups(sources, groups)["5"] == "yes"
+    where = [source(i, **alike) for i in range(5)] + [source(5, **alike, exploitation_location="overseas")]
+    assert small_groups(where, groups)["5"] == "yes"
+    who = [source(i, **alike) for i in range(5)] + [source(5, **alike, referrer_type="ngo")]
+    assert small_groups(who, groups)["5"] == "yes"
+    assert [small_groups(who, groups)[str(i)] for i in range(5)] == ["no"] * 5

@@ -100,6 +100,8 @@ def test_references_dates_of_birth_emails_and_phone_numbers_are_refused_known_or
     for title, words in (
         (f"Learning from {child.reference}", child.reference),  # a real child's reference
         ("Learning from NRM-ZZ22ZZ22", "NRM-ZZ22ZZ22"),  # a made-up one: the same answer
+        (f"Learning from {child.reference.lower()}", child.reference.lower()),  # copied in lower case
+        ("Learning from nrm-abcdefgh", "nrm-abcdefgh"),  # a reference's shape without a digit (one in ten has none)
         ("A girl born 3 April 2010", "born 3 April 2010"),
         ("Ask jo.bloggs@example.org", "jo.bloggs@example.org"),
         ("Ring 07700 900123", "07700 900123"),
@@ -109,8 +111,11 @@ def test_references_dates_of_birth_emails_and_phone_numbers_are_refused_known_or
         [(field, message)] = refused.value.form_errors()
         assert field == "title" and words in message
         assert "known to the service" not in message
-    # Words that only look alike pass: a date without "born", a year, "NRM-pilot".
-    library_item_submit(user=author, answers=answers("The NRM-pilot sites in 2024", "Published 3 April 2024."))
+    # Words that only look alike pass: a date without "born", a year, "NRM-pilot", "NRM-guidance" (an I: no
+    # reference has one).
+    library_item_submit(
+        user=author, answers=answers("The NRM-pilot sites in 2024", "Published 3 April 2024 with the NRM-guidance.")
+    )
 
 
 def test_the_moderator_sees_what_names_a_known_child_and_the_look_up_is_audited(client_as, demo):
