@@ -2,7 +2,8 @@
 
 Django logs the path of each 4xx and 5xx answer ("Not Found: /feedback/your-say/<token>/") at WARNING or ERROR, and
 the development server every request's. Two of our paths hold a secret: the child's one-time feedback link, whose
-token holds the code that opens the child's form (ADR 0022), and a password reset link. `RedactSecretPaths`
+token holds the code that opens the child's form (ADR 0022), and a password reset link; the search for a child
+carries a name in its query string. `RedactSecretPaths`
 (settings.LOGGING) replaces their secret part with `REDACTED`, on the loggers that write paths, so every handler
 gets the redacted message, and on the console handler for anything another logger passes on.
 """
@@ -20,6 +21,9 @@ SECRET_PATHS = (
     re.compile(rf"(/feedback/your-say/)(?!thank-you(?:[/\s?#\"']|$)){_SEGMENT}"),
     # A password reset link: /account/password-reset/<uidb64>/<token>/.
     re.compile(rf"(/account/password-reset/){_SEGMENT}/{_SEGMENT}"),
+    # A search for a child by name (people: "Find a child"): the words are personal data, not a secret, but kept out
+    # of logs all the same (the audit trail records the children shown, never what was typed).
+    re.compile(r"(/children/\?(?:[^\s\"'#]*?&)?q=)[^&\s\"'#]*"),
 )
 
 
