@@ -200,14 +200,14 @@ class MissingEpisodeForm(OutcomesForm):
         enter=_("Enter the date the young person went missing"),
         future=_("The date they went missing must be today or in the past"),
         required=True,
-        help_text=_("For example, 27 3 2027"),
+        help_text=_("For example, 27 3 2026"),
     )
     ended_on = GovukDateField(
         label=_("When did they come back? (leave blank if they are still missing)"),
         what=_("The date they came back"),
         enter=_("Enter the date they came back"),
         future=_("The date they came back must be today or in the past"),
-        help_text=_("For example, 29 3 2027"),
+        help_text=_("For example, 29 3 2026"),
     )
     interview_offered = _radios(
         _("Was a return home interview offered within 72 hours of their return?"),
@@ -226,7 +226,7 @@ class MissingEpisodeForm(OutcomesForm):
         what=_("The date of the interview"),
         enter=_("Enter the date of the return home interview"),
         future=_("The date of the interview must be today or in the past"),
-        help_text=_("For example, 30 3 2027"),
+        help_text=_("For example, 30 3 2026"),
     )
     learned = _text(
         _("What was learned"),
