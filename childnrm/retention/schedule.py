@@ -67,6 +67,11 @@ class Rule:
                 "ordinal": ordinal(self.years),
                 "years": self.years,
             }
+        if self.basis == RuleBasis.YEARS_AFTER_CLOSED and self.record_type == RecordType.DRAFT:
+            # A draft never closes: its clock runs from when it was last saved.
+            return ngettext(
+                "%(num)s year after it was last saved", "%(num)s years after it was last saved", self.years
+            ) % {"num": self.years}
         if self.basis == RuleBasis.YEARS_AFTER_CLOSED:
             return ngettext("%(num)s year after the case closed", "%(num)s years after the case closed", self.years) % {
                 "num": self.years
@@ -80,7 +85,7 @@ DEFAULTS: dict[str, Rule] = {
         RuleBasis.YEARS_AFTER_CLOSED,
         1,
         "UK GDPR Article 5(1)(e) storage limitation: a referral never sent was never acted on. "
-        "One year after it was last saved is a judgement; confirm it with your data protection officer.",
+        "One year after it was last saved is a judgement for the site's data protection officer to confirm.",
         True,
     ),
     RecordType.REFERRAL_NOT_ACCEPTED: Rule(
@@ -89,7 +94,7 @@ DEFAULTS: dict[str, Rule] = {
         6,
         "The receiving site or the Single Competent Authority keeps its own copy. Six years after the "
         "referral was withdrawn or referred on follows the Limitation Act 1980 (six years for most claims). "
-        "A judgement; confirm it with your data protection officer.",
+        "A judgement for the site's data protection officer to confirm.",
         True,
     ),
     RecordType.DECIDED_CASE: Rule(
@@ -98,8 +103,8 @@ DEFAULTS: dict[str, Rule] = {
         25,
         "Children's social care records other than those of looked-after children are commonly kept until "
         "the 25th birthday (local authority retention guidelines): the Limitation Act 1980 s28 runs time "
-        "from the 18th birthday, so a claim about the case can be brought until about 24. Not set by law; "
-        "confirm it with your data protection officer.",
+        "from the 18th birthday, so a claim about the case can be brought until about 24. Not set by law: "
+        "for the site's data protection officer to confirm.",
         True,
     ),
     RecordType.SEXUAL_EXPLOITATION_CASE: Rule(
@@ -108,7 +113,7 @@ DEFAULTS: dict[str, Rule] = {
         75,
         "The Independent Inquiry into Child Sexual Abuse (final report, 2022) recommended that records of "
         "known or alleged child sexual abuse be kept for 75 years. Not yet law: applying it as the 75th "
-        "birthday is our judgement; confirm it with your data protection officer.",
+        "birthday is our judgement, for the site's data protection officer to confirm.",
         True,
     ),
     RecordType.LOOKED_AFTER_CASE: Rule(
@@ -125,8 +130,8 @@ DEFAULTS: dict[str, Rule] = {
         RuleBasis.YEARS_AFTER_CLOSED,
         6,
         "Uploaded evidence is deleted before the decision record: the decision keeps its reasons. Six years "
-        "after closure follows the Limitation Act 1980. A judgement; confirm it with your data protection "
-        "officer. A looked-after child's documents follow the case (75th birthday).",
+        "after closure follows the Limitation Act 1980. A judgement for the site's data protection officer to "
+        "confirm. A looked-after child's documents follow the case (75th birthday).",
         True,
     ),
     RecordType.INFORMATION_ANSWERS: Rule(
@@ -135,7 +140,7 @@ DEFAULTS: dict[str, Rule] = {
         6,
         "Each agency keeps its own record of what it shared (Working Together to Safeguard Children 2023: "
         "record what was shared, with whom and why; the request's lawful basis and dates stay). Six years "
-        "after closure is a judgement; confirm it with your data protection officer.",
+        "after closure is a judgement for the site's data protection officer to confirm.",
         True,
     ),
     RecordType.LETTERS: Rule(
@@ -143,7 +148,7 @@ DEFAULTS: dict[str, Rule] = {
         RuleBasis.BIRTHDAY,
         25,
         "What the child and the referrer were told stays as long as the decided case (25th birthday; "
-        "Limitation Act 1980 s28). A judgement; confirm it with your data protection officer.",
+        "Limitation Act 1980 s28). A judgement for the site's data protection officer to confirm.",
         True,
     ),
     RecordType.AUDIT_EVENTS: Rule(

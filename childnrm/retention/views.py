@@ -65,6 +65,7 @@ def _list_context(request: HttpRequest, site, form: ApproveForm, page_number: st
         "anonymised": selectors.anonymised_count(request.user, site),
         "form": form,
         "error_links": form.error_links() if form.is_bound else [],
+        "draft_type": RecordType.DRAFT,  # a draft's clock runs from when it was last saved, not a closure
     }
 
 

@@ -17,11 +17,13 @@ from childnrm.accounts.models import Role, Site
 from childnrm.audit.models import AuditEvent
 from childnrm.dashboard.tests.factories import accepted_referral, final_decision
 from childnrm.decisions.models import Decision, Outcome, Stage
+from childnrm.kit.dates import long_date
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview
 from childnrm.outcomes.services import follow_up_start
 from childnrm.people.models import AssociationKind, Child, ChildAssociation, LinkStatus, PossibleEarlierRecord
 from childnrm.people.services import child_link_decide
 from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus, ReferralStatusChange
+from childnrm.referrals.services import referral_start
 from childnrm.retention.models import ItemStatus, LegalHold, RetentionItem
 from childnrm.retention.schedule import RecordType, add_years
 from childnrm.retention.services import (
@@ -525,3 +527,20 @@ def test_a_case_stays_open_while_its_follow_up_has_reviews_to_come(demo):
     assert RecordType.DECIDED_CASE not in due_types(referral, birthday)
     OutcomeReview.objects.filter(pk=review.pk).update(recorded_at=timezone.now())
     assert RecordType.DECIDED_CASE in due_types(referral, birthday)
+
+
+def test_a_draft_is_described_by_when_it_was_last_saved_and_the_schedule_speaks_to_the_dpo(demo):
+    draft = referral_start(user=demo_user(Role.FIRST_RESPONDER))
+    saved_at = timezone.now() - timedelta(days=800)
+    saved = timezone.localdate(saved_at)
+    Referral.objects.filter(pk=draft.pk).update(updated_at=saved_at)
+    item = listed(draft, timezone.localdate(), RecordType.DRAFT)
+    assert item.rule == "1 year after it was last saved"
+    dpo = signed_in(demo_user(Role.DATA_PROTECTION_OFFICER))
+    body = dpo.get("/retention/northbridge/").content.decode()
+    assert "Closed or last saved" in body
+    assert f"Last saved {long_date(saved)}" in body
+    # The schedule is read by the data protection officer: it never tells them to ask themselves.
+    schedule = dpo.get("/retention/northbridge/schedule/").content.decode()
+    assert "confirm it with your data protection officer" not in schedule
+    assert "for the site&#39;s data protection officer to confirm" in schedule
