@@ -18,6 +18,9 @@ from django.utils.translation import gettext_noop
 
 from childnrm.feedback.models import Scale
 
+# The name the child's pages go by, in their header and title: not the service's, which says what the case is about
+# to anyone looking over a shoulder.
+SERVICE = gettext_noop("Your say")
 TITLE = gettext_noop("Tell us what you think")
 INTRO = (
     gettext_noop("You met someone who told you what the panel decided. We want to know how that went for you."),
@@ -98,7 +101,7 @@ TOO_MANY = (
 
 def child_texts() -> list[str]:
     """Everything the child may read, in the order the pages show it (for the reading age test)."""
-    texts = [TITLE, *INTRO]
+    texts = [TITLE, *INTRO]  # the pages' main text (SERVICE, in the header, is two plain words)
     for question in SCALE_QUESTIONS:
         texts += [question.text, question.hint, *SCALE_WORDS.values(), question.missing]
     texts += [BETTER.text, BETTER.hint, BETTER_TOO_LONG, SEND, THANKS_TITLE, *THANKS]

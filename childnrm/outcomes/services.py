@@ -25,6 +25,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import Problem, ServiceError
+from childnrm.kit.words import and_list
 from childnrm.outcomes import selectors
 from childnrm.outcomes.models import (
     DEFAULT_SCHEDULE_MONTHS,
@@ -108,15 +109,7 @@ def describe_schedule(months: list[int], at_eighteen: bool) -> str:
     parts = [str(m) for m in months]
     text = ""
     if parts:
-        listed = (
-            parts[0]
-            if len(parts) == 1
-            else gettext("%(some)s and %(last)s")
-            % {
-                "some": ", ".join(parts[:-1]),
-                "last": parts[-1],
-            }
-        )
+        listed = and_list(parts)
         if parts == ["1"]:
             text = gettext("%(months)s month after the decision") % {"months": listed}
         else:

@@ -22,6 +22,7 @@ from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
+from childnrm.kit.words import and_list
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 from childnrm.reviews import export
@@ -225,10 +226,7 @@ def original_voters(decision: Decision) -> set[int]:
 
 
 def _names(users) -> str:
-    names = sorted({u.full_name for u in users})
-    if len(names) == 1:
-        return names[0]
-    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    return and_list(sorted({u.full_name for u in users}))
 
 
 def same_panel_clash(decision: Decision, meeting: Meeting) -> list:

@@ -192,7 +192,8 @@ def sentence(clauses: list[str]) -> str:
 
 
 def listed(words: list[str]) -> str:
-    """Clauses in the page's language, as "a, b and c"."""
+    """Clauses in the page's language, as "a, b and c". Not kit.words.and_list: whole clauses, which Welsh joins with
+    semicolons, not "a"."""
     if len(words) == 1:
         return words[0]
     return gettext("%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
