@@ -1,6 +1,7 @@
-"""Scoped reads for letters: the site's coordinators see every decision of their site; a guardian (ICTG)
-sees the decisions about children allocated to them; a referrer downloads the outcome letters addressed to them.
-Anyone else gets 404, as if the record did not exist."""
+"""Scoped reads for letters: the site's coordinators see every decision of their site; a guardian (ICTG) sees the
+decisions about children allocated to them while the allocation is in force (they hold the guardian's role at the
+child's active site: people.selectors.associations_in_force) and records explaining them to the child; a referrer
+downloads the outcome letters addressed to them. Anyone else gets 404, as if the record did not exist."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit import prepared
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 
 
 def decisions_for_letters(user) -> QuerySet[Decision]:
@@ -22,11 +24,32 @@ def decisions_for_letters(user) -> QuerySet[Decision]:
     scope = Q(referral__site_id__in=sites_where(user, Perm.LETTER_PRODUCE))
     guardian_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
     if guardian_sites:
-        allocated = ChildAssociation.objects.filter(
-            child_id=OuterRef("referral__child_id"), user=user, kind=AssociationKind.ICTG, ends_at__isnull=True
+        scope |= Q(
+            Exists(_guardian_in_force(user, OuterRef("referral__child_id"))), referral__site_id__in=guardian_sites
         )
-        scope |= Q(Exists(allocated), referral__site_id__in=guardian_sites)
     return Decision.objects.filter(scope)
+
+
+def _guardian_in_force(user, child_id) -> QuerySet[ChildAssociation]:
+    """The user's guardian (ICTG) association with the child, while it counts: while they hold the guardian's role
+    at the child's active site (people.selectors.associations_in_force, ADR 0002 amendment 2)."""
+    return ChildAssociation.objects.filter(associations_in_force((AssociationKind.ICTG,)), child_id=child_id, user=user)
+
+
+def is_guardian_of(user, decision: Decision) -> bool:
+    """Whether the user is the decision's child's guardian now (an association in force)."""
+    child_id = decision.referral.child_id
+    if child_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return _guardian_in_force(user, child_id).exists()
+
+
+def may_record_explanation(user, decision: Decision) -> bool:
+    """Who records explaining a decision to the child: the coordinator of the case's site, and the child's guardian
+    in force, who usually explains it (domain.md: "usually explained in person by a trusted adult")."""
+    return may_produce(user, decision) or (
+        has_perm(user, Perm.CHILD_VIEW_ASSOCIATED, decision.referral.site_id) and is_guardian_of(user, decision)
+    )
 
 
 def decision_get_for_letters(user, decision_id: int) -> Decision:

@@ -7,27 +7,30 @@ final decision. A letter is kept exactly as produced (its content, its PDF and t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
-from childnrm.accounts.models import Nation, Role, User
+from childnrm.accounts.models import Nation, User
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.pdf import render_pdf
-from childnrm.letters import content
+from childnrm.letters import content, selectors
 from childnrm.letters.models import DecisionExplanation, ExplainedHow, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation, LeadSocialWorker
+from childnrm.people.selectors import associations_in_force
 from childnrm.reviews import services as review_services
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
@@ -44,42 +47,35 @@ class Produced:
 
 
 def guardians_of(decision: Decision) -> list[User]:
-    """The guardians (ICTGs) allocated to the decision's child now who hold the guardian role where the child's case
-    is now: one whose role there ended, or who stayed at the site that transferred the case, can no longer open it,
-    so the child's letter does not name them and they are not emailed a link they cannot follow."""
-    referral = decision.referral
-    if not referral.child_id or referral.site_id is None:
+    """The guardians (ICTGs) of the decision's child now: allocated, and holding the guardian's role at the child's
+    site, an active one (`people.selectors.associations_in_force`, ADR 0002 amendment 2). One whose role there ended,
+    or who stayed at the site that transferred the case, can no longer open it, so the child's letter does not name
+    them and they are not emailed a link they cannot follow."""
+    child_id = decision.referral.child_id
+    if not child_id:
         return []
-    return list(
-        User.objects.filter(
-            child_associations__child_id=referral.child_id,
-            child_associations__kind=AssociationKind.ICTG,
-            child_associations__ends_at__isnull=True,
-            is_active=True,
-            memberships__site_id=referral.site_id,
-            memberships__role=Role.ICTG,
-            memberships__active=True,
-        )
-        .distinct()
-        .order_by("full_name", "pk")
+    in_force = ChildAssociation.objects.filter(
+        associations_in_force((AssociationKind.ICTG,)), child_id=child_id, user_id=OuterRef("pk")
     )
+    return list(User.objects.filter(Exists(in_force)).order_by("full_name", "pk"))
 
 
 def social_worker_of(decision: Decision) -> content.Contact | None:
-    """The child's lead social worker as recorded on the child; else a user associated as one."""
-    if not decision.referral.child_id:
+    """The child's lead social worker as recorded on the child; else a user associated as one. Either only while it
+    counts: a recorded social worker who holds an account is named only while their association is in force (they
+    hold a social worker's role at the child's active site: `people.selectors.associations_in_force`), so a letter
+    does not name, and give the email of, a social worker who has left. One recorded as contact details only (no
+    account) is named as recorded: the coordinator ends that record when they change."""
+    child_id = decision.referral.child_id
+    if not child_id:
         return None
-    recorded = LeadSocialWorker.objects.filter(child_id=decision.referral.child_id, ends_at__isnull=True).first()
-    if recorded is not None:
-        return content.Contact(recorded.name, recorded.email, recorded.phone)
-    association = (
-        ChildAssociation.objects.filter(
-            child_id=decision.referral.child_id, kind=AssociationKind.LEAD_SOCIAL_WORKER, ends_at__isnull=True
-        )
-        .select_related("user")
-        .order_by("-starts_at")
-        .first()
+    in_force = ChildAssociation.objects.filter(
+        associations_in_force((AssociationKind.LEAD_SOCIAL_WORKER,)), child_id=child_id
     )
+    recorded = LeadSocialWorker.objects.filter(child_id=child_id, ends_at__isnull=True).first()
+    if recorded is not None and (recorded.user_id is None or in_force.filter(user_id=recorded.user_id).exists()):
+        return content.Contact(recorded.name, recorded.email, recorded.phone)
+    association = in_force.select_related("user").order_by("-starts_at", "-pk").first()
     return content.Contact(association.user.full_name, association.user.email) if association is not None else None
 
 
@@ -177,13 +173,18 @@ def letter_pdf(html: str) -> bytes:
     return render_pdf(html)
 
 
-def _lock_final(decision: Decision, user: User) -> Decision:
+def _lock_final(decision: Decision, user: User, *, permitted: Callable[[Decision], bool] | None = None) -> Decision:
+    """The decision, locked, if it is final and the user may act on it: produce its letters (the coordinator), or
+    what `permitted(locked)` allows."""
     locked = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("referral__site", "referral__child")
         .get(pk=decision.pk)
     )
-    if not has_perm(user, Perm.LETTER_PRODUCE, locked.referral.site_id):
+    allowed = (
+        permitted(locked) if permitted is not None else has_perm(user, Perm.LETTER_PRODUCE, locked.referral.site_id)
+    )
+    if not allowed:
         raise PermissionDenied
     if locked.status != DecisionStatus.FINAL:
         if locked.status == DecisionStatus.SUPERSEDED:
@@ -309,7 +310,8 @@ def explanation_record(
     child_response: str = "",
     audit: AuditContext | None = None,
 ) -> DecisionExplanation:
-    """Record who explained a final decision to the child, when and how."""
+    """Record who explained a final decision to the child, when and how: the coordinator of the case's site, or the
+    child's guardian in force, who usually explains it (`selectors.may_record_explanation`)."""
     explained_by_name = (explained_by_name or "").strip()
     explained_by_role = (explained_by_role or "").strip()
     if not explained_by_name:
@@ -323,7 +325,7 @@ def explanation_record(
     if explained_on > timezone.localdate():
         raise LetterError(gettext("The date the decision was explained must be today or in the past"), "explained_on")
     with transaction.atomic():
-        locked = _lock_final(decision, user)
+        locked = _lock_final(decision, user, permitted=lambda d: selectors.may_record_explanation(user, d))
         if explained_on < locked.decided_on:
             raise LetterError(
                 gettext("The date the decision was explained must be on or after the decision's date, %(date)s")
@@ -345,7 +347,7 @@ def explanation_record(
             action=Action.CREATE,
             obj=explanation,
             site_id=locked.referral.site_id,
-            purpose=PURPOSE,
+            purpose=PURPOSE if selectors.may_produce(user, locked) else PURPOSES[Perm.CHILD_VIEW_ASSOCIATED],
             detail={"decision": locked.pk},
         )
     return explanation

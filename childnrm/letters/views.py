@@ -36,6 +36,11 @@ def _decision_redirect(decision: Decision) -> HttpResponse:
     return redirect("letters:decision", letters_decision_id=decision.pk)
 
 
+def _purpose(user, decision: Decision) -> str:
+    """The audit purpose of reading or recording a decision's communication: the coordinator's, or the guardian's."""
+    return PURPOSE if selectors.may_produce(user, decision) else PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
+
+
 @requires(Perm.LETTER_PRODUCE)
 def index(request: HttpRequest) -> HttpResponse:
     """The site's final decisions, with whether their letters and explanation are done."""
@@ -77,6 +82,7 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             "referral": referral,
             "is_final": found.status == DecisionStatus.FINAL,
             "may_produce": may_produce,
+            "may_record_explanation": may_produce or selectors.may_record_explanation(request.user, found),
             "letters": letters,
             "explanations": explanations,
             "notices": notices,
@@ -155,10 +161,12 @@ def tell_guardian(request: HttpRequest, letters_decision_id: int) -> HttpRespons
     return _decision_redirect(found)
 
 
-@requires(Perm.LETTER_PRODUCE)
+@requires(Perm.LETTER_PRODUCE, Perm.CHILD_VIEW_ASSOCIATED)
 def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
+    """Record who explained the decision to the child: the coordinator, or the child's guardian (in force), who
+    usually explains it and is told to read the decision and the letter for the child."""
     found = selectors.decision_get_for_letters(request.user, letters_decision_id)
-    if not selectors.may_produce(request.user, found):
+    if not selectors.may_record_explanation(request.user, found):
         raise Http404
     if found.status != DecisionStatus.FINAL:
         messages.error(request, gettext("You can record who explained the decision once the decision is final."))
@@ -192,7 +200,7 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
         action=Action.VIEW,
         obj=found,
         site_id=found.referral.site_id,
-        purpose=PURPOSE,
+        purpose=_purpose(request.user, found),
         detail={"page": "record explanation"},
     )
     return render(
@@ -241,7 +249,7 @@ def explanation(request: HttpRequest, explanation_id: int) -> HttpResponse:
         action=Action.VIEW,
         obj=found,
         site_id=found.decision.referral.site_id,
-        purpose=PURPOSE,
+        purpose=_purpose(request.user, found.decision),
         detail={"decision": found.decision_id},
     )
     return render(

@@ -8,8 +8,11 @@ peer groups and online spaces where the child is at risk or safe.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +68,14 @@ class SafeguardingPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Plan {self.pk} of {self.child_id}"
+
+    @property
+    def agreed_on(self) -> date:
+        """The day the plan was agreed: its sitting's day (UK time), as the plan's page says it ("Agreed at"), not the
+        day it was recorded, often days later. A plan recorded before plans named their sitting: the day it was
+        recorded (as the decision's next steps say it). Load `agreed_at_meeting` with the plan."""
+        meeting = self.agreed_at_meeting
+        return timezone.localdate(meeting.starts_at if meeting is not None else self.created_at)
 
 
 # Shared with the other app whose actions are followed up (kit.actions).

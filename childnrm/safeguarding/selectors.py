@@ -2,7 +2,8 @@
 
 Who sees a child's plan, statutory status and safety map:
 - the site's coordinator (PLAN_MANAGE at the child's site);
-- the child's allocated guardian (an active ICTG association, CHILD_VIEW_ASSOCIATED at the site);
+- the child's allocated guardian (an ICTG association in force, people.selectors.associations_in_force,
+  CHILD_VIEW_ASSOCIATED at the site);
 - attendees of a scheduled or open meeting with the child's referral on its agenda (MEETING_ATTEND,
   through panels.selectors.case_paper_referrals_for).
 An action's owner sees the actions they own (PLAN_ACTION_UPDATE), not the rest of the plan.
@@ -22,6 +23,7 @@ from childnrm.access.scoped import get_in_scope
 from childnrm.kit import prepared
 from childnrm.panels.selectors import case_paper_referrals_for
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 from childnrm.safeguarding.models import (
     OPEN_ACTION_STATUSES,
     ChildPlanView,
@@ -43,12 +45,14 @@ def _first(rows: QuerySet) -> QuerySet:
     return (rows if rows.ordered else rows.order_by("pk"))[:1]
 
 
+# A guardian's allocation counts only while they hold the guardian's role at the child's active site (ADR 0002,
+# amendment 2): one whose role there ended keeps the allocation (the coordinator ends it) but not the child's plan.
+def _guardian_in_force() -> Q:
+    return associations_in_force((AssociationKind.ICTG,))
+
+
 def _guardian_of(user) -> Exists:
-    return Exists(
-        ChildAssociation.objects.filter(
-            child=OuterRef("pk"), user=user, kind=AssociationKind.ICTG, ends_at__isnull=True
-        )
-    )
+    return Exists(ChildAssociation.objects.filter(_guardian_in_force(), child=OuterRef("pk"), user=user))
 
 
 def safeguarding_children_for(user) -> QuerySet[Child]:
@@ -103,9 +107,7 @@ def purpose_for(user, child: Child) -> str:
     """Why the user is looking at this child's safeguarding: recorded as the audit purpose."""
     if has_perm(user, Perm.PLAN_MANAGE, child.site_id):
         return PURPOSES[Perm.PLAN_MANAGE]
-    if ChildAssociation.objects.filter(
-        child=child, user=user, kind=AssociationKind.ICTG, ends_at__isnull=True
-    ).exists():
+    if ChildAssociation.objects.filter(_guardian_in_force(), child=child, user=user).exists():
         return PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
     if (
         has_perm(user, Perm.MEETING_ATTEND, child.site_id)
@@ -298,7 +300,7 @@ def child_voice_purpose(user, child: Child) -> str:
 
 def plan_for_child_views(user, plan_id: int) -> SafeguardingPlan:
     plan = (
-        SafeguardingPlan.objects.select_related("child", "child__site")
+        SafeguardingPlan.objects.select_related("child", "child__site", "agreed_at_meeting")
         .filter(child__in=child_voice_children_for(user), pk=plan_id)
         .first()
     )

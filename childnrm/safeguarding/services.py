@@ -110,7 +110,11 @@ def plan_create(
     try:
         with transaction.atomic():
             Child.objects.select_for_update().get(pk=child.pk)
-            existing = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
+            existing = (
+                SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE)
+                .select_related("agreed_at_meeting")
+                .first()
+            )
             if existing is not None:
                 raise SafeguardingError(_one_active_message(existing))
             plan = SafeguardingPlan.objects.create(
@@ -131,7 +135,11 @@ def plan_create(
             )
     except IntegrityError:
         # Another coordinator recorded a plan at the same moment: the database keeps one active plan.
-        existing = SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).first()
+        existing = (
+            SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE)
+            .select_related("agreed_at_meeting")
+            .first()
+        )
         raise SafeguardingError(_one_active_message(existing)) from None
     return plan
 
@@ -142,7 +150,7 @@ def _one_active_message(existing: SafeguardingPlan | None) -> str:
     return gettext(
         "This child already has an active safeguarding plan, agreed on %(day)s. "
         "Close it before recording a new one, or add actions to it."
-    ) % {"day": long_date(existing.created_at)}
+    ) % {"day": long_date(existing.agreed_on)}
 
 
 def plan_close(

@@ -1,9 +1,9 @@
 """Who may use the letters routes (see access/tests/test_access_matrix.py).
 
 The sample decision is a final decision about a child allocated to the site's demo guardian (ICTG), who
-may read its letters page, download its letters and see how it was explained; the demo first responder, who
-sent its referral, downloads the outcome letter addressed to them (the sample letter); only the coordinator
-produces letters, records explanations and tells the guardian.
+may read its letters page, download its letters, see how it was explained and record who explained it (the guardian
+usually does); the demo first responder, who sent its referral, downloads the outcome letter addressed to them (the
+sample letter); only the coordinator produces letters and tells the guardian.
 """
 
 from childnrm.accounts.models import Role
@@ -52,7 +52,7 @@ EXPECTED = {
     "letters:produce": {Role.COORDINATOR},
     "letters:child-language": {Role.COORDINATOR},
     "letters:tell-guardian": {Role.COORDINATOR},
-    "letters:explanation-add": {Role.COORDINATOR},
+    "letters:explanation-add": {Role.COORDINATOR, Role.ICTG},
     "letters:explanation": {Role.COORDINATOR, Role.ICTG},
     "letters:download": {Role.COORDINATOR, Role.ICTG, Role.FIRST_RESPONDER},
 }

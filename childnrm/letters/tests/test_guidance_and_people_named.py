@@ -121,3 +121,23 @@ def test_the_warning_is_welsh_on_a_welsh_page(demo, welsh_site, client_as):
 def test_guidance_titles_are_the_decisions_own():
     """The letters print the decisions app's title for the version, not a copy."""
     assert guidance.title_shown(CODE) == ENGLISH_TITLE
+
+
+def test_the_warnings_sentences_are_apart_and_after_the_letters_are_produced_it_says_what_producing_again_would_do(
+    demo, client_as
+):
+    """The two sentences were glued ("…because none is recorded.If you know…"), and once the letters were produced
+    it still said the letter "will name" no one, as if none had been produced."""
+    decision = final_decision("northbridge")
+    allocate(decision.referral, staff(Role.ICTG))
+    client = client_as(Role.COORDINATOR)
+    warning = warning_on(client, decision)
+    assert "will name no lead social worker, because none is recorded. If you know who they are, record them" in warning
+    assert "before you produce the letters" in warning
+
+    client.post(reverse("letters:produce", args=[decision.pk]), {"letters_seen": "0"})
+    warning = warning_on(client, decision)
+    assert warning.count("If the letters are produced again, the letter for the child will name no lead social") == 1
+    assert "none is recorded. If you know who they are, record them" in warning
+    assert "and produce the letters again" in warning
+    assert "The letter for the child will name" not in warning and "before you produce" not in warning

@@ -352,7 +352,8 @@ def test_the_page_lists_the_letters_and_shows_them_only_to_the_coordinator_and_t
     assert guardian.get(page_url(decision)).status_code == 404
     allocate(decision.referral, staff(Role.ICTG))
     page = guardian.get(page_url(decision)).content.decode()
-    assert "Outcome letter to the referrer" in page and "Produce the letters" not in page and "Record who" not in page
+    # The guardian usually explains the decision to the child: they record it (test_guardian_explains.py).
+    assert "Outcome letter to the referrer" in page and "Produce the letters" not in page and "Record who" in page
     download = reverse("letters:download", kwargs={"letter_id": letters[1].pk})
     assert guardian.get(download).status_code == 200
     assert guardian.post(reverse("letters:produce", kwargs={"letters_decision_id": decision.pk})).status_code == 403
