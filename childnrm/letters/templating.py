@@ -57,7 +57,7 @@ def decision_letters(context: jinja2.runtime.Context, child: Any) -> Markup:
     def final_decisions(decisions: QuerySet[Decision]) -> list[Decision]:
         return list(
             decisions.filter(referral__child_id=child.pk, status=DecisionStatus.FINAL)
-            .only("pk", "stage", "decided_on")
+            .only("pk", "stage", "decided_on", "outcome")
             .annotate(site_id=F("referral__site_id"), child_letter_id=Subquery(child_letter.values("pk")[:1]))
             .order_by("-decided_on", "-pk")
         )
@@ -96,8 +96,10 @@ def letter_language_name(code: str) -> str:
 
 def _row_title(decision: Any) -> str:
     # Put together in code so that a language may begin the sentence with the stage (English) or not (Welsh).
-    title = gettext("%(stage)s decision of %(date)s: letters and explaining it to the child") % {
+    # The outcome too: the guardian reads this list on the child's record to know what was decided.
+    title = gettext("%(stage)s decision of %(date)s, %(outcome)s: letters and explaining it to the child") % {
         "stage": stage_name(decision),
         "date": long_date(decision.decided_on),
+        "outcome": outcome_name(decision),
     }
     return title[:1].upper() + title[1:]

@@ -63,7 +63,8 @@ def test_the_guardian_goes_from_the_childs_record_to_the_letter_and_the_plan(pag
     expect(letters.get_by_role("link", name=re.compile("^Download the letter for the child"))).to_be_visible()
     click_link(
         page,
-        f"Reasonable grounds decision of {long_date(decision.decided_on)}: letters and explaining it to the child",
+        f"Reasonable grounds decision of {long_date(decision.decided_on)}, {decision.outcome}: letters and explaining "
+        "it to the child",
     )
     expect(heading(page)).to_have_text(f"Communicating the decision: {child.display_name}")
     click_link(page, "Back to the child's record")

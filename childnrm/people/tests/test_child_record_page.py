@@ -54,6 +54,8 @@ def test_the_record_takes_the_same_number_of_queries_however_much_has_happened(c
     many, large_body = record_queries(client, large.child)
     assert large_body.count("letters and explaining it to the child") == 2
     assert small_body.count("letters and explaining it to the child") == 1
+    # Each decision says what was decided: the guardian learns it here.
+    assert f", {small.decisions.get().outcome}: letters and explaining it to the child" in small_body
     assert large_body.count("Letter for the child produced") == 2
     assert many == few
 
