@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -23,7 +24,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.access.policy import Perm, forget_cached_permissions, has_perm
-from childnrm.accounts.models import Membership, Organisation, Site, User
+from childnrm.accounts import nations
+from childnrm.accounts.models import Membership, Organisation, Role, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -155,28 +157,60 @@ _ACCOUNT_EMAIL_SUBJECTS = {
 }
 
 
-def _send_account_email(*, user: User, template: str) -> None:
+def _send_account_email(*, user: User, template: str, site: Site | None = None, context: dict | None = None) -> None:
     """An email with a one-time link to choose a password (Django's reset token, valid until used), in the
-    reader's language: their own choice, else their site's default (ADR 0023).
+    reader's language: their own choice, else the default of the site it is about, else their sites' (ADR 0023).
 
     The link is to the service's configured address, not the host the administrator's request came to: the
     email is read away from the service, and a request's Host header is the caller's to choose.
     """
     from childnrm.accounts.middleware import reader_language  # the middleware imports this module
 
-    language = reader_language(user)
+    language = (i18n.supported(user.language) or i18n.supported(site.default_language)) if site else None
+    language = language or reader_language(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    context = {"link": absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))}
+    link = absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))
+    service_address = absolute_url("/")
     with i18n.language(language):
         subject = str(_ACCOUNT_EMAIL_SUBJECTS[template])
-        message = render_to_string(f"accounts/email/{template}.txt", context)
+        message = render_to_string(
+            f"accounts/email/{template}.txt",
+            {"link": link, "service_address": service_address, **(context or {})},
+        )
     send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
 
 
-def send_set_password_email(*, user: User) -> None:
-    """An invited user chooses their own password through a one-time link (the reset mechanism)."""
-    _send_account_email(user=user, template="invitation")
+class _RoleNames:
+    """A site's role labels, read in the email's language when the email is written (nations.role_label)."""
+
+    def __init__(self, roles: list[str], site: Site) -> None:
+        self.roles, self.site = roles, site
+
+    def __iter__(self) -> Iterator[str]:
+        order = list(Role.values)
+        for role in sorted(set(self.roles), key=lambda r: order.index(r) if r in order else len(order)):
+            yield nations.role_label(role, self.site)
+
+
+def send_set_password_email(*, user: User, site: Site, roles: list[str], by: User) -> None:
+    """An invited user chooses their own password through a one-time link (the reset mechanism). The email says
+    which site, which roles and who invited them, so they can tell it from an imitation, and carries no child's
+    data."""
+    inviter = by.full_name or by.email
+    organisation = by.organisation.name if by.organisation is not None else ""
+    _send_account_email(
+        user=user,
+        template="invitation",
+        site=site,
+        context={
+            "site": site.name,
+            "roles": _RoleNames(roles, site),
+            "inviter": inviter,
+            "inviter_organisation": organisation,
+            "inviter_email": by.email,
+        },
+    )
 
 
 def site_user_add(
@@ -219,7 +253,7 @@ def site_user_add(
             detail={"roles_added": sorted(roles)},
         )
     if created:
-        send_set_password_email(user=user)
+        send_set_password_email(user=user, site=site, roles=roles, by=by)
     return user, created
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("users/<slug:site_slug>/", views.site_user_list, name="site-user-list"),
     path("users/<slug:site_slug>/add/", views.site_user_add, name="site-user-add"),
     path("users/<slug:site_slug>/<int:user_id>/", views.site_user_detail, name="site-user-detail"),
+    path("users/<slug:site_slug>/<int:user_id>/remove/", views.site_user_remove, name="site-user-remove"),
     path(
         "users/<slug:site_slug>/<int:user_id>/reset-second-factor/",
         views.site_user_reset_second_factor,

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.access.decorators import password_only, public, requires, signed_in
 from childnrm.access.policy import Perm
 from childnrm.access.roles import ROLE_DESCRIPTIONS, Role
-from childnrm.accounts import forms, nations, selectors, services
+from childnrm.accounts import access_loss, forms, nations, selectors, services
 from childnrm.accounts import policy as site_policy_service
 from childnrm.accounts.middleware import VISIT_LANGUAGE
 from childnrm.accounts.models import Site, User
@@ -328,24 +328,68 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
     current = [m.role for m in member.site_roles]
     form = forms.SiteUserRolesForm(request.POST if request.method == "POST" else None, initial={"roles": current})
     if request.method == "POST" and form.is_valid():
+        roles = form.cleaned_data["roles"]
+        if member.pk != request.user.pk and request.POST.get("confirmed") != "yes":
+            # Taking every role away, or a seat on the panel with a role: first say what follows (nothing changes).
+            loss = access_loss.access_loss(site=site, user=member, roles_after=roles)
+            if loss.needs_confirmation:
+                return _site_user_remove_page(request, site, member, loss)
         try:
             services.site_user_roles_set(
-                site=site,
-                user=member,
-                roles=form.cleaned_data["roles"],
-                by=request.user,
-                audit=AuditContext.from_request(request),
+                site=site, user=member, roles=roles, by=request.user, audit=AuditContext.from_request(request)
             )
         except services.AdministrationRefused as refusal:
             form = forms.SiteUserRolesForm(initial={"roles": current})
             return _site_user_page(request, site, member, form, refusal=str(refusal), status=403)
         else:
+            if not roles:
+                messages.success(
+                    request,
+                    gettext("%(name)s no longer has access to %(site)s")
+                    % {"name": member.full_name, "site": site.name},
+                )
+                return redirect("accounts:site-user-list", site_slug=site.slug)
             messages.success(request, gettext("Roles for %(name)s have been updated") % {"name": member.full_name})
             if Role.PANEL_MEMBER in set(form.cleaned_data["roles"]) - set(current):
                 # Given the panel member role: their page offers the seat on the panel the role needs.
                 return redirect("accounts:site-user-detail", site_slug=site.slug, user_id=member.pk)
             return redirect("accounts:site-user-list", site_slug=site.slug)
     return _site_user_page(request, site, member, form)
+
+
+def _site_user_remove_page(
+    request: HttpRequest, site: Site, member: User, loss: access_loss.AccessLoss
+) -> HttpResponse:
+    """The question before roles are taken away: what follows, a warning button that confirms (posting the same
+    roles back to the user's page) and a link that cancels. Nothing has changed yet."""
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=member,
+        site_id=site.pk,
+        purpose="Site user administration",
+        detail={"confirming": {"roles_removed": sorted(loss.roles_removed), "roles_kept": sorted(loss.roles_after)}},
+    )
+    labels = nations.role_labels(dict(Role.choices), site)
+    context = {
+        "site": site,
+        "member": member,
+        "loss": loss,
+        "roles_removed": [label for code, label in labels.items() if code in loss.roles_removed],
+    }
+    return render(request, "accounts/site_user_remove.html", context)
+
+
+@requires(Perm.SITE_USERS_MANAGE)
+def site_user_remove(request: HttpRequest, site_slug: str, user_id: int) -> HttpResponse:
+    """The confirmation page of "Remove from this site": every role taken away once confirmed on the user's page."""
+    site = selectors.site_for_admin(request.user, site_slug)
+    member = selectors.site_user_get(site, user_id)
+    if member.pk == request.user.pk:
+        return redirect("accounts:site-user-detail", site_slug=site.slug, user_id=member.pk)
+    return _site_user_remove_page(
+        request, site, member, access_loss.access_loss(site=site, user=member, roles_after=[])
+    )
 
 
 @requires(Perm.SITE_USERS_MANAGE)

@@ -1,4 +1,5 @@
-"""Who may use the site policy routes (see access/tests/test_access_matrix.py): site administrators only."""
+"""Who may use the site policy routes and the confirmation before removing a user (see
+access/tests/test_access_matrix.py): site administrators only."""
 
 from childnrm.access.constants import PUBLIC
 from childnrm.accounts.models import Role
@@ -8,6 +9,7 @@ EXPECTED = {
     "accounts:site-policy": {Role.SITE_ADMIN},
     "accounts:site-policy-change": {Role.SITE_ADMIN},
     "accounts:site-language": {Role.SITE_ADMIN},
+    "accounts:site-user-remove": {Role.SITE_ADMIN},
     # The language switch: anyone, signed in or not.
     "accounts:language": PUBLIC,
 }

@@ -73,7 +73,10 @@ def test_admin_changes_and_removes_roles(client_as, site):
     client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER, Role.CHAIR]})
     active = set(Membership.objects.filter(user=member, site=site, active=True).values_list("role", flat=True))
     assert active == {Role.PANEL_MEMBER, Role.CHAIR}
-    client.post(f"/account/users/{site.slug}/{member.pk}/", {})
+    # Taking every role away asks first (test_site_user_removal.py), then is done once confirmed.
+    assert client.post(f"/account/users/{site.slug}/{member.pk}/", {}).status_code == 200
+    assert Membership.objects.filter(user=member, site=site, active=True).exists()
+    client.post(f"/account/users/{site.slug}/{member.pk}/", {"confirmed": "yes"})
     assert not Membership.objects.filter(user=member, site=site, active=True).exists()
     assert client.get(f"/account/users/{site.slug}/{member.pk}/").status_code == 404  # no longer at this site
 

@@ -1,0 +1,61 @@
+"""The invitation email names the site, the roles given and who gave them, and says how to check it is genuine,
+so a person can tell it from an imitation. It carries no child's data."""
+
+from __future__ import annotations
+
+from django.core import mail
+
+from childnrm.accounts.models import Organisation, Role
+from childnrm.people.models import Child
+from conftest import demo_user
+
+SERVICE_ADDRESS = "https://panels.example.gov.uk"
+
+
+def _invite(client_as, site, **extra):
+    police = Organisation.objects.get(name="Northbridge Police")
+    response = client_as(Role.SITE_ADMIN).post(
+        f"/account/users/{site.slug}/add/",
+        {
+            "full_name": "Priya Shah",
+            "email": "priya.shah@police.example",
+            "organisation": police.pk,
+            "job_title": "Detective Sergeant",
+            "roles": [Role.PANEL_MEMBER, Role.FIRST_RESPONDER],
+            **extra,
+        },
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    return mail.outbox[0]
+
+
+def test_the_invitation_names_the_site_the_roles_and_who_invited_them(client_as, site, settings):
+    settings.SERVICE_BASE_URL = SERVICE_ADDRESS
+    admin = demo_user(Role.SITE_ADMIN)
+    message = _invite(client_as, site)
+    body = message.body
+    organisation = f" of {admin.organisation.name}" if admin.organisation_id else ""
+    assert f"{admin.full_name}{organisation} has given you access to Child NRM Panels at {site.name}." in body
+    assert f"Your roles at {site.name}:\n- First responder\n- Panel member\n" in body
+    assert "Check this email is genuine" in body
+    assert f"The link must start with {SERVICE_ADDRESS}/." in body
+    assert (
+        f"If you were not expecting this email, do not use the link. Tell {admin.full_name} ({admin.email}), "
+        "who invited you" in body
+    )
+    assert "Use contact details you already know, not a reply to this email." in body
+    # No child's data: no reference or name of any child of the site.
+    for child in Child.objects.filter(site=site)[:50]:
+        assert child.reference not in body
+        assert not child.family_name or child.family_name not in body
+    assert "Priya" not in message.subject and site.name not in message.subject
+
+
+def test_the_invitation_is_in_welsh_for_a_welsh_site(client_as, welsh_site, settings):
+    settings.SERVICE_BASE_URL = SERVICE_ADDRESS
+    admin = demo_user(Role.SITE_ADMIN)
+    body = _invite(client_as, welsh_site).body
+    assert "Paneli NRM i Blant" in body and welsh_site.name in body and admin.email in body
+    assert "Gwiriwch fod yr e-bost hwn yn ddilys" in body
+    assert "has given you access" not in body and "Check this email is genuine" not in body
