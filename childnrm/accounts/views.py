@@ -290,6 +290,17 @@ def site_user_add(request: HttpRequest, site_slug: str) -> HttpResponse:
     return render(request, "accounts/site_user_add.html", {"site": site, "form": form, "role_hints": _role_hints()})
 
 
+def _audit_user_view(request: HttpRequest, site: Site, member: User, detail: dict | None = None) -> None:
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.VIEW,
+        obj=member,
+        site_id=site.pk,
+        purpose="Site user administration",
+        detail=detail,
+    )
+
+
 def _site_user_page(
     request: HttpRequest,
     site: Site,
@@ -299,13 +310,7 @@ def _site_user_page(
     refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    audit_record(
-        context=AuditContext.from_request(request),
-        action=Action.VIEW,
-        obj=member,
-        site_id=site.pk,
-        purpose="Site user administration",
-    )
+    _audit_user_view(request, site, member)
     # The guardian's role named as the site's nation names it.
     form.fields["roles"].choices = nations.role_choices(form.fields["roles"].choices, site)
     is_self = member.pk == request.user.pk
@@ -362,12 +367,10 @@ def _site_user_remove_page(
 ) -> HttpResponse:
     """The question before roles are taken away: what follows, a warning button that confirms (posting the same
     roles back to the user's page) and a link that cancels. Nothing has changed yet."""
-    audit_record(
-        context=AuditContext.from_request(request),
-        action=Action.VIEW,
-        obj=member,
-        site_id=site.pk,
-        purpose="Site user administration",
+    _audit_user_view(
+        request,
+        site,
+        member,
         detail={"confirming": {"roles_removed": sorted(loss.roles_removed), "roles_kept": sorted(loss.roles_after)}},
     )
     labels = nations.role_labels(dict(Role.choices), site)
