@@ -9,7 +9,7 @@ A meeting keeps its agenda when a case moves to another site, but the case no lo
 meeting's site: its agenda item is reached only while the case is still held there (`held_items`), so
 the sending site's coordinator, chair, members, adviser and guardian lose the papers, and anything the
 receiving site adds, at the moment of transfer. An attendee who declared a conflict of interest on a
-case does not read its papers either.
+case does not read its papers either (`papers_closed_by_conflict`: the papers say so, 403, rather than 404).
 """
 
 from __future__ import annotations
@@ -150,19 +150,28 @@ def case_paper_referrals_for(user) -> QuerySet[Referral]:
     return Referral.objects.filter(Exists(items))
 
 
+class PapersClosedByConflict(Exception):
+    """The user would read these papers but declared a conflict of interest on the case: the page says so, naming
+    nothing of the case, and leads back to `meeting` (whose page already shows them the case is closed to them)."""
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__("papers closed by the reader's own conflict of interest")
+        self.meeting = meeting
+
+
 def agenda_item_get(user, meeting_id: int, item_id: int) -> AgendaItem:
     """An agenda item of a meeting whose papers the user may read now (see `papers_open_to`), of a case
-    the meeting's site still holds, on which the user declared no conflict (unless they see every case
-    of the site); otherwise 404."""
+    the meeting's site still holds; otherwise 404. Where the user declared a conflict on it (and does not see
+    every case of the site), `PapersClosedByConflict` instead (`papers_closed_by_conflict`)."""
     meeting = meeting_get(user, meeting_id)
     if not papers_open_to(user, meeting):
         raise Http404
     items = meeting.agenda_items.filter(HELD_HERE, pk=item_id)
-    if not papers_open_despite_conflict(user, meeting):
-        items = items.exclude(_declared_conflict(user))
     item = items.select_related("referral", "referral__child", "referral__site", "meeting").first()
     if item is None:
         raise Http404
+    if item.pk in papers_closed_by_conflict(user, meeting):
+        raise PapersClosedByConflict(meeting)
     item.meeting = meeting
     return item
 
@@ -170,6 +179,19 @@ def agenda_item_get(user, meeting_id: int, item_id: int) -> AgendaItem:
 def papers_open_despite_conflict(user, meeting: Meeting) -> bool:
     """Whether the user reads the meeting's papers on another basis than attending (the coordinator)."""
     return meeting.site_id in sites_where(user, Perm.CHILD_VIEW_SITE)
+
+
+def papers_closed_by_conflict(user, meeting: Meeting) -> set[int]:
+    """The meeting's agenda items whose papers are closed to the user because they declared a conflict of interest
+    on the case (none for someone who reads them on another basis, the coordinator). The one rule for the papers
+    themselves, the meeting page's links and the papers' list of other cases."""
+    if papers_open_despite_conflict(user, meeting):
+        return set()
+    return set(
+        ConflictDeclaration.objects.filter(
+            agenda_item__meeting=meeting, attendee__user=user, has_conflict=True
+        ).values_list("agenda_item_id", flat=True)
+    )
 
 
 def managed_item_get(user, meeting_id: int, item_id: int) -> AgendaItem:

@@ -795,8 +795,11 @@ def conflict_declare(
 ) -> ConflictDeclaration:
     """An attendee's declaration on one case, made by themselves or recorded for them by the coordinator.
 
-    A later declaration replaces an earlier one while the meeting is live (who and when are kept on the row;
-    every declaration is in the audit trail).
+    Anyone invited may declare before they are marked present (reading the papers ahead of the sitting): the
+    declaration counts for the sitting's rules once they are (`rules` reads only those present), and a conflict
+    closes the papers to them at once (`selectors.papers_closed_by_conflict`). Someone not invited cannot declare.
+    A later declaration replaces an earlier one while the meeting is live and no decision on the case is signed off
+    (`declarations_closed`; who and when are kept on the row; every declaration is in the audit trail).
     """
     details = (details or "").strip()
     if has_conflict is None:

@@ -328,11 +328,13 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _item_rows(meeting: Meeting, user=None) -> list[dict]:
     """Each case on the agenda with its sitting's checks, read for the whole agenda at once (`rules.sittings_read`).
-    `own_conflict` is the user's own declaration on the case: None when they have not declared."""
+    `own_conflict` is the user's own declaration on the case: None when they have not declared; `papers_closed`
+    whether its papers are closed to the user by that conflict (`selectors.papers_closed_by_conflict`)."""
     items = list(selectors.held_items(meeting))
     rows = []
     attendees = list(meeting.attendees.select_related("user"))
     own = next((a for a in attendees if user is not None and a.user_id == user.pk), None)
+    closed = selectors.papers_closed_by_conflict(user, meeting) if user is not None else set()
     with rules.voters_read_once():
         for item in items:
             item.meeting = meeting
@@ -348,7 +350,7 @@ def _item_rows(meeting: Meeting, user=None) -> list[dict]:
                     "present": sum(1 for a in attendees if a.present),
                     "voters": rules.eligible_voters(item),
                     "own_conflict": declarations.get(own.pk) if own else None,
-                    "own_present": bool(own and own.present),
+                    "papers_closed": item.pk in closed,
                 }
             )
     return rows
@@ -780,14 +782,25 @@ def _audit_papers(request, item: AgendaItem, action: str, **detail) -> None:
     )
 
 
+def _papers_closed(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The reader declared a conflict of interest on the case: the page says so, names nothing of the case (the
+    meeting page shows them no more than its reference) and leads back to the meeting."""
+    return render(request, "panels/papers_closed.html", {"meeting": meeting}, status=403)
+
+
 @requires(Perm.MEETING_ATTEND, Perm.CHILD_VIEW_SITE)
 def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """The case papers of one agenda item, and the reader's own conflict declaration on it."""
-    item = selectors.agenda_item_get(request.user, meeting_id, item_id)
+    try:
+        item = selectors.agenda_item_get(request.user, meeting_id, item_id)
+    except selectors.PapersClosedByConflict as closed:
+        return _papers_closed(request, closed.meeting)
     meeting = item.meeting
     own = selectors.own_attendance(request.user, meeting)
     declarations_closed = services.declarations_closed(meeting, item)
-    can_declare = own is not None and own.present and not declarations_closed
+    # Everyone invited declares, before the sitting too: a declaration counts at the sitting once its maker is
+    # marked present (panels.rules), and a conflict closes the papers to them at once (ADR 0006).
+    can_declare = own is not None and not declarations_closed
     declaration = item.conflict_declarations.filter(attendee=own).first() if own else None
     form = None
     if own is not None:
@@ -795,7 +808,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     if request.method == "POST":
         if not can_declare:
             refusal = declarations_closed or gettext(
-                "Only attendees marked present can declare, while the meeting is live"
+                "Only people invited to this meeting can declare, while it is live"
             )
             messages.info(request, refusal)
             return redirect("panels:papers", meeting_id=meeting.pk, item_id=item.pk)
@@ -813,7 +826,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             except PanelError as problem:
                 add_to_form(form, problem)
             else:
-                if form.conflicted and not selectors.papers_open_despite_conflict(request.user, meeting):
+                if form.conflicted and item.pk in selectors.papers_closed_by_conflict(request.user, meeting):
                     # The papers close to a member with a conflict; the coordinator can correct an error.
                     messages.success(
                         request,
@@ -831,6 +844,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     documents = list(referral.documents.order_by("uploaded_at", "id"))
     _audit_papers(request, item, Action.VIEW, responses=[r.pk for r in responses])
     items = list(selectors.held_items(meeting))
+    closed = selectors.papers_closed_by_conflict(request.user, meeting)
     return render(
         request,
         "panels/papers.html",
@@ -849,6 +863,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "voters": rules.eligible_voters(item),
             "conflicted_ids": rules.conflicted_user_ids(item),
             "agenda": items,
+            "closed_ids": closed,
             "position": next((i for i, x in enumerate(items, 1) if x.pk == item.pk), 1),
         },
     )
@@ -914,7 +929,10 @@ def _sections_for_reader(sections: list[dict[str, Any]], site: Site | None = Non
 @requires(Perm.MEETING_ATTEND, Perm.CHILD_VIEW_SITE)
 def paper_document(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """Download one evidence document of the case (`?document=<id>`): attachment, never rendered, audited."""
-    item = selectors.agenda_item_get(request.user, meeting_id, item_id)
+    try:
+        item = selectors.agenda_item_get(request.user, meeting_id, item_id)
+    except selectors.PapersClosedByConflict as closed:
+        return _papers_closed(request, closed.meeting)
     try:
         document_id = int(request.GET.get("document", ""))
     except ValueError:
