@@ -334,3 +334,20 @@ def referral_for_agenda(user, reference: str) -> Referral:
     if referral is None:
         raise Http404
     return referral
+
+
+# Decisions signed off at the sitting: their statuses, named here because panels sits below decisions (layers).
+_SIGNED_OFF = ("final", "second_review")
+
+
+def signed_off_at_sitting(item: AgendaItem) -> list:
+    """The decisions signed off on this case at its sitting (the latest version of each stage), with their votes and
+    voters: the case papers show attendees what was recorded, so a member can check their own vote and any dissent
+    while the papers are open, and tell the coordinator if it is wrong (read through the agenda item's own relation)."""
+    decisions = (
+        item.decisions.filter(status__in=_SIGNED_OFF).prefetch_related("votes__voter").order_by("stage", "-version")
+    )
+    latest: dict[str, object] = {}
+    for decision in decisions:
+        latest.setdefault(decision.stage, decision)
+    return list(latest.values())

@@ -842,7 +842,8 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     referral = item.referral
     responses = selectors.paper_answers(referral)
     documents = list(referral.documents.order_by("uploaded_at", "id"))
-    _audit_papers(request, item, Action.VIEW, responses=[r.pk for r in responses])
+    signed_off = selectors.signed_off_at_sitting(item)
+    _audit_papers(request, item, Action.VIEW, responses=[r.pk for r in responses], decisions=[d.pk for d in signed_off])
     items = list(selectors.held_items(meeting))
     closed = selectors.papers_closed_by_conflict(request.user, meeting)
     return render(
@@ -864,6 +865,7 @@ def papers(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
             "conflicted_ids": rules.conflicted_user_ids(item),
             "agenda": items,
             "closed_ids": closed,
+            "signed_off": signed_off,
             "position": next((i for i, x in enumerate(items, 1) if x.pk == item.pk), 1),
         },
     )

@@ -372,3 +372,36 @@ def test_any_accepted_case_can_be_added_by_reference(client_as):
     response = client.post(url, {"reference": referral.reference.lower(), "stage": "plan_review"})
     assert response.status_code == 302
     assert meeting.agenda_items.get().stage == "plan_review"
+
+
+def test_after_sign_off_the_papers_show_attendees_what_was_decided_and_the_votes_recorded(client_as):
+    decision = final_decision(NB)
+    item = decision.meeting.agenda_items.get(referral=decision.referral)
+    votes = list(decision.votes.select_related("voter"))
+    assert votes  # signed off with the sitting's votes
+    member = demo_user(Role.PANEL_MEMBER)
+    audited = AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(item.referral_id)).count()
+
+    body = client_as(Role.PANEL_MEMBER).get(papers_url(item)).content.decode()
+    assert "What the panel decided: reasonable grounds" in body
+    assert f"Outcome: {decision.get_outcome_display()}, signed off on" in body
+    for vote in votes:
+        assert vote.voter.full_name in body and vote.get_vote_display() in body
+    if any(v.voter_id == member.pk for v in votes):
+        assert f"{member.full_name} (you)" in body
+    assert "tell the panel coordinator before the meeting closes" in body
+    # The read of the decision is in the audit of the papers' view.
+    event = (
+        AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(item.referral_id))
+        .order_by("-pk")
+        .first()
+    )
+    assert event.detail["decisions"] == [decision.pk]
+    assert AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(item.referral_id)).count() > (
+        audited
+    )
+
+    # Before sign-off there is nothing to show.
+    meeting = meeting_in_session(NB, referrals=[accepted_referral(NB)])
+    body = client_as(Role.PANEL_MEMBER).get(papers_url(meeting.agenda_items.get())).content.decode()
+    assert "What the panel decided" not in body
