@@ -54,9 +54,29 @@ def table_csv(table: StatTable) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def sheet_rows(table: StatTable, rules: DisclosureRules, *, extra: Sequence[str] = ()) -> list[list[Value]]:
-    """What a sheet holds: title, blank, header, rows, blank, notes, the markers and the rules."""
-    rows: list[list[Value]] = [[table.title], [], list(table.header), *table.records(), []]
+def coverage_line(
+    site_names: Sequence[str],
+    first: str,
+    last: str,
+    *,
+    every_pilot_site: bool = False,
+    filter_words: Sequence[str] = (),
+) -> str:
+    """What a table's file covers, under its title: the sites, the period and any other filter, so that the same
+    table of another site or period cannot be taken for this one."""
+    names = ", ".join(site_names)
+    sites = f"All pilot sites ({names})" if every_pilot_site else names
+    text = f"{sites}, {first} to {last}" if first != last else f"{sites}, {first}"
+    return "; ".join([text, *filter_words]) + "."
+
+
+def sheet_rows(
+    table: StatTable, rules: DisclosureRules, *, extra: Sequence[str] = (), coverage: str = ""
+) -> list[list[Value]]:
+    """What a sheet holds: title, what it covers (if given), blank, header, rows, blank, notes, the markers and
+    the rules."""
+    rows: list[list[Value]] = [[table.title], *([[coverage]] if coverage else []), [], list(table.header)]
+    rows += [*table.records(), []]
     rows += [[note] for note in (*table.notes, *extra)]
     rows += [[marker] for marker in MARKERS]
     rows.append([f"Disclosure control: {rules.describe()}"])
@@ -139,10 +159,11 @@ def _xlsx_sheet(rows: list[list[Value]]) -> str:
         _XML_DECLARATION,
         f'<worksheet xmlns="{_SML}"><cols><col min="1" max="1" width="28" customWidth="1"/></cols><sheetData>',
     ]
+    header = rows.index([]) + 2 if [] in rows else 0  # the row after the first blank line (numbered from 1)
     for r, values in enumerate(rows, start=1):
         if not values:
             continue  # a blank line: no row element, the next row keeps its number
-        style = _TITLE_STYLE if r == 1 else _HEADER_STYLE if r == 3 else 0
+        style = _TITLE_STYLE if r == 1 else _HEADER_STYLE if r == header else 0
         styled = f' s="{style}"' if style else ""
         out.append(f'<row r="{r}">')
         for c, value in enumerate(values):
@@ -161,7 +182,9 @@ def _xlsx_sheet(rows: list[list[Value]]) -> str:
     return "".join(out)
 
 
-def tables_xlsx(tables: Sequence[StatTable], rules: DisclosureRules, *, extra: Sequence[str] = ()) -> bytes:
+def tables_xlsx(
+    tables: Sequence[StatTable], rules: DisclosureRules, *, extra: Sequence[str] = (), coverage: str = ""
+) -> bytes:
     used: set[str] = set()
     names = [sheet_name(table.key, used) for table in tables]
     n = len(tables)
@@ -207,7 +230,7 @@ def tables_xlsx(tables: Sequence[StatTable], rules: DisclosureRules, *, extra: S
         ("xl/styles.xml", _XLSX_STYLES),
     ]
     parts += [
-        (f"xl/worksheets/sheet{i}.xml", _xlsx_sheet(sheet_rows(table, rules, extra=extra)))
+        (f"xl/worksheets/sheet{i}.xml", _xlsx_sheet(sheet_rows(table, rules, extra=extra, coverage=coverage)))
         for i, table in enumerate(tables, 1)
     ]
     return _zip(parts)
@@ -250,14 +273,18 @@ def _ods_table(name: str, rows: list[list[Value]]) -> str:
     return "".join(out)
 
 
-def tables_ods(tables: Sequence[StatTable], rules: DisclosureRules, *, extra: Sequence[str] = ()) -> bytes:
+def tables_ods(
+    tables: Sequence[StatTable], rules: DisclosureRules, *, extra: Sequence[str] = (), coverage: str = ""
+) -> bytes:
     used: set[str] = set()
     content = (
         _XML_DECLARATION + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         "<office:body><office:spreadsheet>"
-        + "".join(_ods_table(sheet_name(t.key, used), sheet_rows(t, rules, extra=extra)) for t in tables)
+        + "".join(
+            _ods_table(sheet_name(t.key, used), sheet_rows(t, rules, extra=extra, coverage=coverage)) for t in tables
+        )
         + "</office:spreadsheet></office:body></office:document-content>"
     )
     return _zip(
@@ -265,11 +292,13 @@ def tables_ods(tables: Sequence[StatTable], rules: DisclosureRules, *, extra: Se
     )
 
 
-def table_file(table: StatTable, rules: DisclosureRules, fmt: str) -> bytes:
+def table_file(table: StatTable, rules: DisclosureRules, fmt: str, *, coverage: str = "") -> bytes:
+    """One table as a file; a spreadsheet's sheet says under the title what it covers (`coverage_line`). A CSV holds
+    the table alone: its file name says what it covers."""
     if fmt == "csv":
         return table_csv(table)
     if fmt == "xlsx":
-        return tables_xlsx([table], rules)
+        return tables_xlsx([table], rules, coverage=coverage)
     if fmt == "ods":
-        return tables_ods([table], rules)
+        return tables_ods([table], rules, coverage=coverage)
     raise ValueError(f"No such format: {fmt}")

@@ -17,7 +17,8 @@ from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.selectors import StatisticsFilters
 
 QUARTERS_OFFERED = 16  # four years back from this quarter
-DEFAULT_QUARTERS = 4  # the last year, this quarter included
+DEFAULT_QUARTERS = 4  # the last year: the four quarters to the end of the last complete one
+ALL_SITES = "all"  # the site filter's value for every site the user may see
 FILTER_NAMES = (
     "site",
     "quarter_from",
@@ -79,18 +80,44 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
         choices=_any(_("Any first responder"), [(t, _(t)) for t in dim.FIRST_RESPONDER_TYPES]),
     )
 
-    def __init__(self, *args, sites: list[Site], today=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data=None,
+        *args,
+        sites: list[Site],
+        own_sites: list[Site] | None = None,
+        every_pilot_site: bool = False,
+        today=None,
+        **kwargs,
+    ) -> None:
+        """`sites`: those the user may see (`selectors.statistics_sites`); `own_sites`: those shown until the user
+        chooses (`selectors.own_statistics_sites`; default all of `sites`); `every_pilot_site`: whether `sites` are
+        every pilot site (an analyst's) rather than only the user's own."""
         self.sites = sites
-        self.quarters = offered_quarters(today)
-        # One site (a coordinator's): nothing to choose, the site is named.
-        if len(sites) > 1:
-            self.fields["site"].choices = _any(_("All your sites"), [(s.slug, s.name) for s in sites])
+        self.own_sites = [s for s in (own_sites or sites) if s in sites] or list(sites)
+        # Until the user chooses, their own site(s): one of them named, several as "your sites", and all the sites
+        # they may see as the choice to compare across them.
+        if len(sites) <= 1 or len(self.own_sites) == len(sites):
+            self.default_site = ALL_SITES
+        elif len(self.own_sites) == 1:
+            self.default_site = self.own_sites[0].slug
         else:
-            self.fields["site"].choices = [("", s.name) for s in sites]
+            self.default_site = ""
+        if data is not None and not data.get("site"):
+            data = {**data, "site": self.default_site}
+        super().__init__(data, *args, **kwargs)
+        self.fields["site"].initial = self.default_site
+        self.quarters = offered_quarters(today)
+        if len(sites) > 1:
+            every = _("All pilot sites") if every_pilot_site else _("All your sites")
+            mine = [("", _("Your sites"))] if self.default_site == "" else []
+            self.fields["site"].choices = [*mine, (ALL_SITES, every), *((s.slug, s.name) for s in sites)]
+        else:
+            # One site (a coordinator's): nothing to choose, the site is named.
+            self.fields["site"].choices = [(ALL_SITES, s.name) for s in sites]
         quarter_choices = [(q.code, quarter_label(q)) for q in self.quarters]
         self.fields["quarter_from"].choices = _any(_("The last four quarters"), quarter_choices)
-        self.fields["quarter_to"].choices = _any(_("This quarter"), quarter_choices)
+        self.fields["quarter_to"].choices = _any(_("The last complete quarter"), quarter_choices)
         self.fields["nationality"].choices = _any(
             _("Any nationality"), [("unknown", _(dim.NOT_KNOWN)), *countries_shown()]
         )
@@ -103,7 +130,9 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
         return data
 
     def _period(self, data) -> tuple[Quarter, Quarter]:
-        last = Quarter.parse(data["quarter_to"]) if data.get("quarter_to") else self.quarters[-1]
+        # By default the last complete quarter: the Home Office return is for a quarter that has ended, and a
+        # quarter still going looks like a fall in every table.
+        last = Quarter.parse(data["quarter_to"]) if data.get("quarter_to") else self.quarters[-2]
         if data.get("quarter_from"):
             first = Quarter.parse(data["quarter_from"])
         else:
@@ -119,7 +148,9 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
         if "quarter_to" in self.errors:
             data = {k: v for k, v in data.items() if k not in ("quarter_from", "quarter_to")}
         first, last = self._period(data)
-        chosen = [s for s in self.sites if s.slug == data.get("site")] or self.sites
+        site = data.get("site") or self.default_site
+        named = [s for s in self.sites if s.slug == site]
+        chosen = self.sites if site == ALL_SITES else named or self.own_sites
         return StatisticsFilters(
             site_ids=tuple(s.pk for s in chosen),
             first=first,
@@ -132,13 +163,15 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
             first_responder_type=data.get("first_responder_type") or "",
         )
 
-    def described(self) -> list[str]:
-        """The filters in force, in words, for the page and the files' notes."""
+    def described(self, *, without: tuple[str, ...] = ()) -> list[str]:
+        """The filters in force, in words, for the page and the files' notes (leaving out the fields `without`)."""
         data = self.cleaned_data if self.is_bound and (self.is_valid() or True) else {}
         words = []
         for name in FILTER_NAMES:
-            value = data.get(name)
-            if value and name not in ("quarter_from", "quarter_to"):
+            value = data.get(name) or (self.default_site if name == "site" else "")
+            if name in without or name in ("quarter_from", "quarter_to") or (name == "site" and len(self.sites) <= 1):
+                continue
+            if value:
                 label = dict(self.fields[name].choices).get(value, value)
                 words.append(f"{self.fields[name].label}: {label}")
         return words

@@ -112,10 +112,14 @@ def plans_at_sitting(data: PilotData, filters: StatisticsFilters, rules: Disclos
 
 
 def _children_by_group(data: PilotData) -> dict[str, set[int]]:
+    """The children a panel decided about and those whose case went to the SCA, for the tables of what came after
+    (actions, reviews). A panel at any site: the actions and reviews themselves are kept to those at the chosen
+    sites (`selectors.pilot_data`), so a case decided at one site and transferred to another counts its later
+    actions and reviews at the site that holds it then."""
     cases = data.cases
     sca_referrals = set(data.sca["referral_id"])
     handed = cases["referral_id"].isin(sca_referrals)
-    panel_children = {int(c) for c in cases.loc[cases["rg_on"].notna() & ~handed, "child_id"].dropna()}
+    panel_children = {int(c) for c in cases.loc[cases["rg_site_id"].notna() & ~handed, "child_id"].dropna()}
     sca_children = {int(c) for c in cases.loc[handed, "child_id"].dropna()}
     return {PANEL: panel_children, SCA: sca_children}
 

@@ -200,12 +200,15 @@ def write_release(
         path.write_bytes(content)
         written.append(path)
 
+    # Each sheet says what it covers, as a table downloaded from the pages does (every active site: the pilot's).
+    names = site_names(filters)
+    coverage = exports.coverage_line(names, filters.first.label, filters.last.label, every_pilot_site=len(names) > 1)
     for table in release.tables:
         put(out / "tables" / f"{table.key}.csv", exports.table_csv(table))
-        put(out / "tables" / f"{table.key}.xlsx", exports.tables_xlsx([table], rules))
-        put(out / "tables" / f"{table.key}.ods", exports.tables_ods([table], rules))
-    put(out / f"nrm_statistics_{quarter.code}.xlsx", exports.tables_xlsx(release.tables, rules))
-    put(out / f"nrm_statistics_{quarter.code}.ods", exports.tables_ods(release.tables, rules))
+        put(out / "tables" / f"{table.key}.xlsx", exports.tables_xlsx([table], rules, coverage=coverage))
+        put(out / "tables" / f"{table.key}.ods", exports.tables_ods([table], rules, coverage=coverage))
+    put(out / f"nrm_statistics_{quarter.code}.xlsx", exports.tables_xlsx(release.tables, rules, coverage=coverage))
+    put(out / f"nrm_statistics_{quarter.code}.ods", exports.tables_ods(release.tables, rules, coverage=coverage))
     for chart in charts.values():
         put(out / "charts" / f"{chart.key}.svg", svg_document(chart))
     put(out / f"{ho_return.key}.xlsx", exports.tables_xlsx([ho_return], rules))

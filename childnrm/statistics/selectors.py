@@ -43,6 +43,18 @@ def statistics_sites(user) -> list[Site]:
     return list(Site.objects.filter(pk__in=sites_where(user, Perm.STATISTICS_VIEW_SITE), active=True).order_by("name"))
 
 
+def sees_every_pilot_site(user) -> bool:
+    """Whether the user may compare every pilot site (an analyst), not only their own (a coordinator)."""
+    return has_perm(user, Perm.STATISTICS_VIEW)
+
+
+def own_statistics_sites(user, sites: list[Site]) -> list[Site]:
+    """Of `sites` (`statistics_sites`), the user's own: those where they hold a statistics permission, shown until
+    they choose others. All of `sites` when they hold it at none of them."""
+    own = {*sites_where(user, Perm.STATISTICS_VIEW), *sites_where(user, Perm.STATISTICS_VIEW_SITE)}
+    return [site for site in sites if site.pk in own] or list(sites)
+
+
 def purpose_for(user) -> str:
     from childnrm.access.policy import PURPOSES
 
@@ -593,6 +605,11 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
         columns=["action_id", "child_id", "due_on", "status"],
     )
     actions = actions[actions["child_id"].isin(child_ids)]
+    # Each action, review and missing episode counts at the site holding the child's case on its day (an action
+    # or review the day it is due, an episode the day it started): a transferred case's later work is the
+    # receiving site's (`child_event_sites`).
+    sites_of = _child_sites(filters, scope)
+    actions = _at_chosen_sites(actions, sites_of, "due_on", filters)
     done = pd.DataFrame.from_records(
         list(
             PlanActionUpdate.objects.filter(
@@ -636,6 +653,7 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     )
     reviews = reviews[reviews["child_id"].isin(child_ids)].copy()
     reviews["due_on"] = _as_days(reviews["due_on"])
+    reviews = _at_chosen_sites(reviews, sites_of, "due_on", filters)
     reviews["recorded"] = reviews["recorded_at"].notna()
     reviews["stable"] = reviews["placement_stability"] == PlacementStability.STABLE
     reviews["missing"] = reviews["went_missing"] == Answer.YES
@@ -650,6 +668,7 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     )
     episodes = episodes[episodes["child_id"].isin(child_ids)].copy()
     episodes["started_on"] = _as_days(episodes["started_on"])
+    episodes = _at_chosen_sites(episodes, sites_of, "started_on", filters)
     person_of = linked_groups()
     linked = [c for c in person_of if c not in child_ids]
     later = pd.DataFrame.from_records(
@@ -673,6 +692,67 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
         person_of=person_of,
         sca_hook_present=hook,
     )
+
+
+def _child_sites(filters: StatisticsFilters, scope: Any) -> Any:
+    """A function giving, for child ids and days (series aligned), the site where something that day happened to
+    each child's case (`child_event_sites`), from one read of the referrals in `scope` and the moves."""
+    referrals = pd.DataFrame.from_records(
+        list(scope.values_list("pk", "child_id", "site_id", "submitted_at")),
+        columns=["referral_id", "child_id", "held_site_id", "submitted_at"],
+    )
+    referrals["referred_on"] = _local_dates(referrals["submitted_at"]) if not referrals.empty else pd.NaT
+    moves = site_moves(filters)
+
+    def sites(child_ids: pd.Series, days: pd.Series) -> pd.Series:
+        return child_event_sites(referrals, moves, child_ids, days)
+
+    return sites
+
+
+def child_event_sites(referrals: pd.DataFrame, moves: pd.DataFrame, child_ids: pd.Series, days: pd.Series) -> pd.Series:
+    """The site where something happened to each child's case on each day (the series aligned), for what is
+    recorded against the child rather than a referral (a plan action, an outcome review, a missing episode): the
+    site holding (`event_sites`) the child's latest referral submitted by that day, or, for a day before any, the
+    child's first. `referrals`: referral_id, child_id, held_site_id, referred_on. NA for a child with none."""
+    if child_ids.empty or referrals.empty:
+        return pd.Series(pd.NA, index=child_ids.index, dtype="Int64")
+    known = referrals.dropna(subset=["child_id", "referred_on"]).astype(
+        {"child_id": "int64", "referred_on": "datetime64[ns]"}
+    )
+    asked = pd.DataFrame(
+        {"row": range(len(child_ids)), "child_id": child_ids.astype("int64").to_numpy(), "day": _as_days(days)}
+    )
+    dated = asked.dropna(subset=["day"]).astype({"day": "datetime64[ns]"}).sort_values("day")
+    found = pd.merge_asof(
+        dated,
+        known[["child_id", "referred_on", "referral_id"]].sort_values("referred_on"),
+        left_on="day",
+        right_on="referred_on",
+        by="child_id",
+        direction="backward",
+    )
+    chosen = pd.Series(pd.NA, index=range(len(child_ids)), dtype="Int64")
+    chosen[found["row"].to_numpy()] = found["referral_id"].astype("Int64").to_numpy()
+    first = known.sort_values("referred_on").drop_duplicates("child_id").set_index("child_id")["referral_id"]
+    fallback = pd.Series(asked["child_id"].map(first).to_numpy(), dtype="Int64")
+    chosen = chosen.where(chosen.notna(), fallback)
+    held = chosen.map(known.set_index("referral_id")["held_site_id"])
+    site = pd.Series(pd.NA, index=range(len(child_ids)), dtype="Int64")
+    has = chosen.notna()
+    if has.any():
+        site[has] = event_sites(
+            moves, chosen[has].astype("int64"), pd.Series(asked["day"].to_numpy())[has], held[has]
+        ).to_numpy()
+    return pd.Series(site.to_numpy(), index=child_ids.index, dtype="Int64")
+
+
+def _at_chosen_sites(frame: pd.DataFrame, sites_of: Any, day_column: str, filters: StatisticsFilters) -> pd.DataFrame:
+    """The rows of `frame` (child_id and a day) that happened at the chosen sites (`child_event_sites`)."""
+    if frame.empty:
+        return frame
+    site = sites_of(frame["child_id"], frame[day_column])
+    return frame[site.isin(set(filters.site_ids)).fillna(False).to_numpy(dtype=bool)].copy()
 
 
 SCA_COLUMNS = ["referral_id", "handed_on", "handed_site_id", "rg_on", "rg_positive", "cg_on", "cg_positive"]

@@ -255,36 +255,85 @@ def referrals_by_age_at_exploitation(
 
 
 def referrals_by_quarter_tables(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, all_ages: pd.DataFrame | None = None
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    *,
+    all_ages: pd.DataFrame | None = None,
+    breakdowns: bool = False,
 ) -> list[StatTable]:
     """The referrals-by-quarter tables of children (`REFERRALS_BY`) and, given the referrals of every age
-    (`all_ages`), the referrals by age at exploitation first, protected together.
+    (`all_ages`), the referrals by age at exploitation first, protected together; with `breakdowns`, the referrals
+    by first responder type and exploitation type and by nationality and gender after them, protected with them.
 
     Each quarter's referrals of children, and their total, are published in all of them: the children tables'
-    totals column and the age table's child column. Protected one at a time, one table's secondary suppression
-    could hide a count another publishes, and the published copy would give back the figure that suppression
-    covered (the quarter's total less its published cells). So each such count is suppressed in every table or in
-    none (`kit.disclosure.suppressed_together`)."""
+    totals column and the age table's child column. The totals row of the table by quarter and exploitation type
+    (referrals of each type in the period) is the totals row of the table by first responder type, and that of the
+    table by quarter and gender is the totals row of the table by nationality; the grand total is in every one.
+    Protected one at a time, one table's secondary suppression could hide a count another publishes, and the
+    published copy would give back the figure that suppression covered (its line's total less its published
+    cells). So each such count is suppressed in every table or in none (`kit.disclosure.suppressed_together`)."""
     counted = [_referrals_by_quarter_counts(cases, filters, by)[2] for by in REFERRALS_BY]
+    age_index = responder_index = nationality_index = -1
     if all_ages is not None:
+        age_index = len(counted)
         counted.append(_age_at_exploitation_counts(all_ages, filters))
+    if breakdowns:
+        responder_index = len(counted)
+        counted.append(_responder_counts(cases, filters)[1])
+        nationality_index = len(counted)
+        counted.append(_nationality_counts(cases, filters)[1])
     forced: list[list[tuple[int, int]]] = [[] for _ in counted]
     if filters.quarters:
-        # Cell (quarter, totals column) of each children's table and (quarter, child column) of the age table; the
-        # last row is the totals row.
-        shared = [
-            [(t, i, len(counted[t][0])) for t in range(len(REFERRALS_BY))]
-            + ([(len(REFERRALS_BY), i, 0)] if all_ages is not None else [])
-            for i in range(len(filters.quarters) + 1)
-        ]
-        forced = suppressed_together(counted, shared, rules)
+        forced = suppressed_together(counted, _shared_referral_counts(counted, age_index, responder_index), rules)
     tables = [
         referrals_by_quarter(cases, filters, rules, by=by, suppressed=cells)
         for by, cells in zip(REFERRALS_BY, forced, strict=False)
     ]
     if all_ages is not None:
-        tables.insert(0, referrals_by_age_at_exploitation(all_ages, filters, rules, suppressed=forced[-1]))
+        tables.insert(0, referrals_by_age_at_exploitation(all_ages, filters, rules, suppressed=forced[age_index]))
+    if breakdowns:
+        tables.append(referrals_by_responder(cases, filters, rules, suppressed=forced[responder_index]))
+        tables.append(referrals_by_nationality(cases, filters, rules, suppressed=forced[nationality_index]))
     return tables
+
+
+def _shared_referral_counts(
+    counted: list[list[list[int]]], age_index: int, responder_index: int
+) -> list[list[tuple[int, int, int]]]:
+    """The groups of cells (table, row, column of the table with its totals) of `referrals_by_quarter_tables`'
+    counts that publish the same count. `counted`: the four children's tables by quarter (`REFERRALS_BY`), then the
+    age table (at `age_index`, if any), then the tables by first responder and by nationality (from
+    `responder_index`, if any). A table without rows (no nationality recorded) shares nothing."""
+
+    def column_totals(rows: list[list[int]]) -> list[int]:
+        width = len(rows[0])
+        return [*(sum(row[j] for row in rows) for j in range(width)), sum(map(sum, rows))]
+
+    quarters = len(counted[0])
+    # Cell (quarter, totals column) of each children's table and (quarter, child column) of the age table; the
+    # last row is the totals row, its last cell the grand total.
+    shared = [
+        [(t, i, len(counted[t][0])) for t in range(len(REFERRALS_BY))] + ([(age_index, i, 0)] if age_index >= 0 else [])
+        for i in range(quarters + 1)
+    ]
+    if responder_index >= 0:
+        grand_total = shared[quarters]
+        exploitation, gender = REFERRALS_BY.index("exploitation"), REFERRALS_BY.index("gender")
+        pairs = [(exploitation, responder_index), (gender, responder_index + 1)]
+        for by_quarter, breakdown in pairs:
+            rows = counted[breakdown]
+            if not rows or not rows[0]:
+                continue
+            # The breakdown's totals row: each column's total (referrals of each type, or of each gender, in the
+            # period) and the grand total, the by-quarter table's totals row. Shared only where the same count.
+            mine, theirs = column_totals(counted[by_quarter]), column_totals(rows)
+            for j, (count, same) in enumerate(zip(mine[:-1], theirs[:-1], strict=True)):
+                if count == same:
+                    shared.append([(by_quarter, quarters, j), (breakdown, len(rows), j)])
+            if mine[-1] == theirs[-1]:
+                grand_total.append((breakdown, len(rows), len(rows[0])))
+    return shared
 
 
 def _exploitation_columns(frame: pd.DataFrame) -> list[str]:
@@ -414,34 +463,65 @@ def reconsiderations_by_quarter(
     )
 
 
-def referrals_by_responder(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
+def _responder_counts(cases: pd.DataFrame, filters: StatisticsFilters) -> tuple[list[str], list[list[int]]]:
+    """The exploitation type columns, and the counts by first responder type and exploitation type."""
     referred = _in_period(cases, "quarter", filters)
     columns = _exploitation_columns(referred)
+    return columns, crosstab(referred, "first_responder_type", "exploitation", dim.FIRST_RESPONDER_TYPES, columns)
+
+
+def referrals_by_responder(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    *,
+    suppressed: Sequence[tuple[int, int]] = (),
+) -> StatTable:
+    """Referrals of children in the period by first responder type and exploitation type. Its totals row is the
+    totals row of the table by quarter and exploitation type: published beside it, it is protected with it
+    (`referrals_by_quarter_tables`)."""
+    columns, counts = _responder_counts(cases, filters)
     return count_table(
         key="referrals_by_first_responder",
         title="Referrals of children by first responder type and exploitation type",
         label_headers=("First responder type",),
         row_labels=[(t,) for t in dim.FIRST_RESPONDER_TYPES],
         value_headers=columns,
-        counts=crosstab(referred, "first_responder_type", "exploitation", dim.FIRST_RESPONDER_TYPES, columns),
+        counts=counts,
         rules=rules,
         notes=(CHILDREN_NOTE,),
+        suppressed=suppressed,
     )
 
 
-def referrals_by_nationality(cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
+def _nationality_counts(cases: pd.DataFrame, filters: StatisticsFilters) -> tuple[list[str], list[list[int]]]:
+    """The nationalities (most referred first, not known last), and the counts by nationality and gender."""
     referred = _in_period(cases, "quarter", filters)
     counts = referred["nationality"].value_counts() if not referred.empty else pd.Series(dtype="int64")
     nationalities = sorted(counts.index, key=lambda n: (n == dim.NOT_KNOWN, -int(counts[n]), n))
+    return nationalities, crosstab(referred, "nationality", "gender", nationalities, dim.GENDERS)
+
+
+def referrals_by_nationality(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    *,
+    suppressed: Sequence[tuple[int, int]] = (),
+) -> StatTable:
+    """Referrals of children in the period by nationality and gender. Its totals row is the totals row of the
+    table by quarter and gender: published beside it, it is protected with it (`referrals_by_quarter_tables`)."""
+    nationalities, counts = _nationality_counts(cases, filters)
     return count_table(
         key="referrals_by_nationality",
         title="Referrals of children by nationality and gender",
         label_headers=("Nationality",),
         row_labels=[(n,) for n in nationalities],
         value_headers=dim.GENDERS,
-        counts=crosstab(referred, "nationality", "gender", nationalities, dim.GENDERS),
+        counts=counts,
         rules=rules,
         notes=("The first nationality recorded on the referral.", CHILDREN_NOTE),
+        suppressed=suppressed,
     )
 
 
@@ -490,9 +570,7 @@ def nrm_tables(
     rg = decisions_by_quarter(cases, filters, rules, stage="rg")
     cg = decisions_by_quarter(cases, filters, rules, stage="cg")
     return [
-        *referrals_by_quarter_tables(cases, filters, rules, all_ages=all_ages),
-        referrals_by_responder(cases, filters, rules),
-        referrals_by_nationality(cases, filters, rules),
+        *referrals_by_quarter_tables(cases, filters, rules, all_ages=all_ages, breakdowns=True),
         rg,
         cg,
         times_by_quarter(cases, filters, rules, stage="rg", decisions=rg),

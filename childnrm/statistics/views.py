@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
@@ -22,6 +23,7 @@ from childnrm.kit.disclosure import DEFAULT_RULES
 from childnrm.kit.downloads import download_response
 from childnrm.statistics import exports, report, selectors, words
 from childnrm.statistics.charts import charts_for
+from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.forms import FILTER_NAMES, StatisticsFilterForm, quarter_label
 from childnrm.statistics.selectors import StatisticsFilters
 
@@ -39,7 +41,12 @@ def _form(request: HttpRequest) -> StatisticsFilterForm:
     if not sites:
         raise Http404  # holds the permission at no active site
     data = {name: request.GET[name] for name in FILTER_NAMES if name in request.GET}
-    return StatisticsFilterForm(data or None, sites=sites)
+    return StatisticsFilterForm(
+        data or None,
+        sites=sites,
+        own_sites=selectors.own_statistics_sites(request.user, sites),
+        every_pilot_site=selectors.sees_every_pilot_site(request.user),
+    )
 
 
 def _query(request: HttpRequest) -> str:
@@ -92,6 +99,8 @@ def _page(request: HttpRequest, section: str) -> HttpResponse:
             "period_to": quarter_label(filters.last),
             "query": _query(request),
             "site_count": len(filters.site_ids),
+            # The return for a quarter not over yet would count only part of it.
+            "return_incomplete": filters.last >= Quarter.of(timezone.localdate()),
         },
     )
 
@@ -154,16 +163,29 @@ def download(request: HttpRequest) -> HttpResponse:
     section = TABLE_SECTIONS.get(stats_table)
     if section is None or stats_format not in exports.FORMATS:
         raise Http404
-    filters = _form(request).filters()
+    form = _form(request)
+    filters = form.filters()
     release = report.build(filters, DEFAULT_RULES, sections=(section,))
     try:
         table = release.get(stats_table)
     except KeyError:
         raise Http404 from None
+    every = selectors.sees_every_pilot_site(request.user)
+    sites = [site for site in form.sites if site.pk in filters.site_ids]
+    all_of_them = every and len(sites) > 1 and len(sites) == len(form.sites)
     with i18n.language(i18n.ENGLISH):  # the published files are in English, whatever the page's language
-        content = exports.table_file(table, release.rules, stats_format)
+        # What the file covers, in it and in its name: the same table of another site or period is another file.
+        coverage = exports.coverage_line(
+            [site.name for site in sites],
+            filters.first.label,
+            filters.last.label,
+            every_pilot_site=all_of_them,
+            filter_words=form.described(without=("site",)),
+        )
+        content = exports.table_file(table, release.rules, stats_format, coverage=coverage)
     _audit(request, Action.DOWNLOAD, f"statistics.{stats_table}", filters, format=stats_format)
-    name = f"{table.key}_{filters.first.code}-{filters.last.code}"
+    where = "all-pilot-sites" if all_of_them else "_".join(site.slug for site in sites)
+    name = f"{table.key}_{where}_{filters.first.code}-{filters.last.code}"
     return download_response(
         content=content, filename=name, extension=stats_format, content_type=exports.FORMATS[stats_format]
     )

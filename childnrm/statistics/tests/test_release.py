@@ -45,6 +45,10 @@ def test_the_release_writes_every_table_chart_note_and_the_return(demo, tmp_path
     assert rows[0] == ["Year", "Quarter", "Negative reasonable grounds", "Positive reasonable grounds", "Total"]
     last = next(r for r in rows if r[:2] == [str(quarter.year), f"Q{quarter.number}"])
     assert last[2:] == ["[c]", "[c]", "5"]  # 2 negative: suppressed, and the positives with them; 7 -> 5
+    # Each table's sheet says what it covers under its title: every pilot site, and the release's period.
+    sheet = load_workbook(out / "tables" / "rg_decisions_by_quarter.xlsx").active
+    assert sheet["A2"].value.startswith("All pilot sites (Northbridge Child Panel, Three Rivers Consortium Panel), ")
+    assert sheet["A2"].value.endswith(f" to {quarter.label}.")
     ho = load_workbook(out / f"home_office_return_{quarter.code}.xlsx").active
     values = [row for row in ho.iter_rows(values_only=True)]
     assert values[0][0].startswith("Devolved decision-making pilot: quarterly return to the Home Office")
