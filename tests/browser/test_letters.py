@@ -113,4 +113,19 @@ def test_the_guardian_follows_the_emailed_link_and_reads_the_letters_without_jav
     expect(page.locator("table")).to_contain_text("Letter for the child")
     expect(page.locator("main")).to_contain_text(f"{guardian.full_name}: told on")
     expect(page.get_by_role("button", name="Produce the letters again")).to_have_count(0)
-    expect(page.get_by_role("link", name="Record who explained the decision")).to_have_count(0)
+
+    # The guardian usually explains the decision to the child, and records it themselves.
+    click_link(page, "Record who explained the decision")
+    expect(heading(page)).to_have_text("Record who explained the decision to the child")
+    page.get_by_label("Who explained the decision to the child?").fill(guardian.full_name)
+    page.get_by_label("What is their role?").fill("Guardian")
+    today = timezone.localdate()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_label("In person, with an interpreter").check()
+    click_button(page, "Save")
+    expect(page).to_have_url(re.compile(rf"/letters/decisions/{decision.pk}/$"))
+    explanation = DecisionExplanation.objects.get(decision=decision)
+    expect(page.locator(f'[data-explanation="{explanation.pk}"]')).to_contain_text(f"{guardian.full_name}, Guardian")
+    assert explanation.recorded_by == guardian
