@@ -28,6 +28,7 @@ from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.selectors import StatisticsFilters
 from childnrm.statistics.tables import StatTable, nrm_tables
 from childnrm.statistics.tests.factories import NEGATIVE, POSITIVE, CaseSpec, make_case
+from childnrm.statistics.tests.subtraction import given_back
 
 # No suppression, no rounding: the tables hold the true figures.
 EXACT = DisclosureRules(threshold=0, rounding=1, min_denominator=1, protect_rate_complement=False)
@@ -178,22 +179,7 @@ def _given_back(tables: dict[str, StatTable]) -> tuple[set, set]:
             return ("children", i)
         return (table.key, i, j)
 
-    published, hidden, lines = set(), set(), []
-    for table in tables.values():
-        grid = [row.cells for row in table.rows]
-        for i, row in enumerate(grid):
-            for j, cell in enumerate(row):
-                (hidden if cell.suppressed else published).add(key(table, i, j))
-        lines += [[key(table, i, j) for j in range(len(grid[0]))] for i in range(len(grid))]
-        lines += [[key(table, i, j) for i in range(len(grid))] for j in range(len(grid[0]))]
-    inconsistent = hidden & published
-    known, recovered = set(published), set()
-    while True:
-        found = {unknown[0] for line in lines if len(unknown := [k for k in line if k not in known]) == 1}
-        if not found:
-            return inconsistent, recovered
-        known |= found
-        recovered |= found
+    return given_back(tables.values(), key)
 
 
 def test_a_child_count_the_age_table_hides_is_hidden_in_the_child_tables_too():
