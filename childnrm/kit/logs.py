@@ -22,8 +22,9 @@ SECRET_PATHS = (
     # A password reset link: /account/password-reset/<uidb64>/<token>/.
     re.compile(rf"(/account/password-reset/){_SEGMENT}/{_SEGMENT}"),
     # A search for a child by name (people: "Find a child"): the words are personal data, not a secret, but kept out
-    # of logs all the same (the audit trail records the children shown, never what was typed).
-    re.compile(r"(/children/\?(?:[^\s\"'#]*?&)?q=)[^&\s\"'#]*"),
+    # of logs all the same (the audit trail records the children shown, never what was typed). Without its slash too:
+    # that request is answered with a redirect, and the access log records it as typed.
+    re.compile(r"(/children/?\?(?:[^\s\"'#]*?&)?q=)[^&\s\"'#]*"),
 )
 
 

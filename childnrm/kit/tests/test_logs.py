@@ -22,6 +22,8 @@ def test_the_childs_feedback_token_and_a_reset_link_are_redacted():
 def test_a_childs_name_searched_for_is_redacted_and_the_rest_of_the_address_kept():
     assert redact('"GET /children/?q=Amir+Khalil HTTP/1.1" 200') == f'"GET /children/?q={REDACTED} HTTP/1.1" 200'
     assert redact("/children/?page=2&q=Nguyen%20Van&sort=name") == f"/children/?page=2&q={REDACTED}&sort=name"
+    # Typed without the slash, the search is redirected, and the access log keeps the first request as typed.
+    assert redact('"GET /children?q=Amara+Okafor HTTP/1.1" 301') == f'"GET /children?q={REDACTED} HTTP/1.1" 301'
     # Other searches (the evidence library's words) and other parameters are left alone.
     assert redact("/learning/library/?q=county+lines") == "/learning/library/?q=county+lines"
     assert redact("/children/?page=2") == "/children/?page=2"
