@@ -24,7 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.access.policy import Perm, forget_cached_permissions, has_perm
-from childnrm.accounts import nations
+from childnrm.accounts import access_loss, nations
 from childnrm.accounts.models import Membership, Organisation, Role, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.context import AuditContext
@@ -153,13 +153,24 @@ def demo_totp_key(email: str) -> str:
 _ACCOUNT_EMAIL_SUBJECTS = {
     # Subjects carry no personal data: email subjects are widely visible.
     "invitation": gettext_lazy("Child NRM Panels: you have been given access"),
+    "roles_given": gettext_lazy("Child NRM Panels: you have been given new roles"),
     "second_factor_reset": gettext_lazy("Child NRM Panels: your sign-in has been reset"),
 }
 
 
-def _send_account_email(*, user: User, template: str, site: Site | None = None, context: dict | None = None) -> None:
-    """An email with a one-time link to choose a password (Django's reset token, valid until used), in the
-    reader's language: their own choice, else the default of the site it is about, else their sites' (ADR 0023).
+def _send_account_email(
+    *,
+    user: User,
+    template: str,
+    site: Site | None = None,
+    context: dict | None = None,
+    subject: str | None = None,
+    password_link: bool = True,
+) -> None:
+    """An email in the reader's language: their own choice, else the default of the site it is about, else their
+    sites' (ADR 0023). With `password_link`, a one-time link to choose a password (Django's reset token, valid until
+    used); without it the email has no link at all, only the service's address. `subject`: the key of its subject,
+    when not the template's.
 
     The link is to the service's configured address, not the host the administrator's request came to: the
     email is read away from the service, and a request's Host header is the caller's to choose.
@@ -168,17 +179,19 @@ def _send_account_email(*, user: User, template: str, site: Site | None = None, 
 
     language = (i18n.supported(user.language) or i18n.supported(site.default_language)) if site else None
     language = language or reader_language(user)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))
+    link = ""
+    if password_link:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))
     service_address = absolute_url("/")
     with i18n.language(language):
-        subject = str(_ACCOUNT_EMAIL_SUBJECTS[template])
+        subject_text = str(_ACCOUNT_EMAIL_SUBJECTS[subject or template])
         message = render_to_string(
             f"accounts/email/{template}.txt",
             {"link": link, "service_address": service_address, **(context or {})},
         )
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
+    send_mail(subject=subject_text, message=message, from_email=None, recipient_list=[user.email])
 
 
 class _RoleNames:
@@ -193,23 +206,35 @@ class _RoleNames:
             yield nations.role_label(role, self.site)
 
 
+def _given_by(site: Site, roles: list[str], by: User) -> dict:
+    """What the invitation says of the roles given: the site, the roles and who gave them (to check with them)."""
+    return {
+        "site": site.name,
+        "roles": _RoleNames(roles, site),
+        "inviter": by.full_name or by.email,
+        "inviter_organisation": by.organisation.name if by.organisation is not None else "",
+        "inviter_email": by.email,
+    }
+
+
 def send_set_password_email(*, user: User, site: Site, roles: list[str], by: User) -> None:
     """An invited user chooses their own password through a one-time link (the reset mechanism). The email says
     which site, which roles and who invited them, so they can tell it from an imitation, and carries no child's
     data."""
-    inviter = by.full_name or by.email
-    organisation = by.organisation.name if by.organisation is not None else ""
+    _send_account_email(user=user, template="invitation", site=site, context=_given_by(site, roles, by))
+
+
+def send_roles_given_email(*, user: User, site: Site, roles: list[str], by: User) -> None:
+    """Someone who already has an account is told when they are given roles (at another site, or more at a site):
+    the invitation's words for the site, their roles there and who gave them, and how to check it is genuine,
+    without a link (they sign in as they already do), so a grant they did not expect is reported."""
     _send_account_email(
         user=user,
         template="invitation",
         site=site,
-        context={
-            "site": site.name,
-            "roles": _RoleNames(roles, site),
-            "inviter": inviter,
-            "inviter_organisation": organisation,
-            "inviter_email": by.email,
-        },
+        context=_given_by(site, roles, by),
+        subject="roles_given",
+        password_link=False,
     )
 
 
@@ -240,6 +265,7 @@ def site_user_add(
             user = User.objects.create_user(
                 email, None, full_name=full_name, organisation=organisation, job_title=job_title
             )
+        held = set(Membership.objects.filter(user=user, site=site, active=True).values_list("role", flat=True))
         for role in roles:
             Membership.objects.update_or_create(user=user, site=site, role=role, defaults={"active": True})
         forget_cached_permissions(user)
@@ -254,6 +280,9 @@ def site_user_add(
         )
     if created:
         send_set_password_email(user=user, site=site, roles=roles, by=by)
+    elif set(roles) - held:
+        # Every role they now hold at the site, the new ones with those they had.
+        send_roles_given_email(user=user, site=site, roles=sorted(held | set(roles)), by=by)
     return user, created
 
 
@@ -279,6 +308,15 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, a
             site_id=site.pk,
             purpose="Site user administration",
             detail={"roles_added": sorted(wanted - current), "roles_removed": sorted(current - wanted)},
+        )
+        # What the confirmation page said follows, in the apps above accounts (e.g. their places at sittings).
+        access_loss.roles_taken_away(
+            site=site,
+            user=user,
+            roles_after=frozenset(wanted),
+            roles_removed=frozenset(current - wanted),
+            by=by,
+            audit=audit,
         )
 
 

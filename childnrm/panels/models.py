@@ -172,6 +172,35 @@ class MeetingAttendee(GuardianNamedByNation, models.Model):
         return f"{self.user_id} at {self.meeting_id}"
 
 
+class AttendanceEndedReason(models.TextChoices):
+    ACCESS_REMOVED = "access_removed", _("Their access to the site was removed")
+    PANEL_MEMBER_ROLE_REMOVED = "panel_member_role_removed", _("Their panel member role at the site was removed")
+
+
+class AttendanceEnded(GuardianNamedByNation, models.Model):
+    """Someone a site administrator's change took off a live sitting's attendance list: their access to the site, or
+    the panel member role they sat with, was removed (panels.access_loss). Where a decision had already been started
+    at the sitting they stay on its record, marked absent (`marked_absent`), as the coordinator would have to. The
+    sitting's page shows these to whoever runs it, so the coordinator knows who went and why."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance_ended")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # As they were invited.
+    agency = models.CharField(max_length=32, choices=Agency.choices)
+    attends_as = models.CharField(max_length=16, choices=AttendsAs.choices)
+    voting = models.BooleanField()
+    marked_absent = models.BooleanField()
+    reason = models.CharField(max_length=32, choices=AttendanceEndedReason.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} off {self.meeting_id}: {self.reason}"
+
+
 class AgendaStage(models.TextChoices):
     """What the panel is asked to do with a case at this sitting."""
 

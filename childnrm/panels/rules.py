@@ -4,9 +4,12 @@ Pure reads: each returns the problems in plain English (empty when the rule is m
 decision's completeness check, the meeting page and the finalise service all say the same thing.
 
 Voting seats (domain.md step 7): a seat votes only for a statutory safeguarding partner and only in the
-hands of someone from that kind of organisation; a guardian (the ICTG role at the site, or anyone from an
-ICTG service) never votes. The services refuse such seats, and the counting below ignores any that
-exist from before, so a bad seat can neither vote nor make quorum.
+hands of someone from that kind of organisation who holds the panel member role at the site (a seat is held as a
+panel member); a guardian (the ICTG role at the site, or anyone from an ICTG service) never votes. The services
+refuse such seats, and the counting below ignores any that exist from before or whose holder has since lost the
+role, so a bad seat can neither vote nor make quorum. `seat_refusals` is the one rule: the meeting page, the
+panel members page, the decision's voters, quorum and the site administrator's warning before taking roles away
+(panels.access_loss) all ask it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from childnrm.accounts import nations
@@ -27,6 +30,7 @@ from childnrm.panels.models import (
     QUORUM_AGENCIES,
     Agency,
     AgendaItem,
+    AttendsAs,
     ConflictDeclaration,
     Meeting,
     MeetingAttendee,
@@ -102,6 +106,11 @@ def _refusal(user, agency: str, *, roles: set[str], site: Site | int | None = No
             "name": name,
             "organisation": organisation.name,
         }
+    if Role.PANEL_MEMBER not in roles:
+        # A seat is held as a panel member: another role at the site (chair, adviser...) does not keep its vote.
+        return gettext("%(name)s does not hold the panel member role at this site: their seat has no vote") % {
+            "name": name
+        }
     required = SEAT_ORGANISATION_TYPE.get(agency)
     label = AGENCY_LABELS.get(agency, agency)
     if required is None:
@@ -130,14 +139,53 @@ def seat_refusal(user, agency: str, site: Site | int) -> str | None:
     return _refusal(user, agency, roles=roles, site=site)
 
 
-def seat_refusals(seats: Iterable[MeetingAttendee | PanelMember], site: Site | int) -> dict[int, str]:
+def seat_refusals(
+    seats: Iterable[MeetingAttendee | PanelMember],
+    site: Site | int,
+    *,
+    roles_instead: dict[int, set[str]] | None = None,
+) -> dict[int, str]:
     """The refusal for each voting seat (a panel member or a meeting attendee) that may not vote, by pk.
 
-    One query for the guardian role, whatever the number of seats: the meeting page counts every case."""
+    One query for the site roles, whatever the number of seats: the meeting page counts every case.
+    `roles_instead` (user pk -> roles) reads the rule as it would be with those users' roles changed: what the
+    site administrator is told before taking roles away (panels.access_loss)."""
     voting = [s for s in seats if s.voting]
     roles = site_roles_of(site, {s.user_id for s in voting})
+    roles.update(roles_instead or {})
     refusals = {s.pk: _refusal(s.user, s.agency, roles=roles.get(s.user_id, set()), site=site) for s in voting}
     return {pk: why for pk, why in refusals.items() if why}
+
+
+def voting_agencies(
+    seats: Iterable[MeetingAttendee | PanelMember],
+    site: Site | int,
+    *,
+    roles_instead: dict[int, set[str]] | None = None,
+) -> set[str]:
+    """The statutory partners with a seat among `seats` that may vote (`seat_refusals`): what makes the panel
+    able to be quorate (its members page, and the warning before someone's roles are taken away)."""
+    seats = list(seats)
+    refused = seat_refusals(seats, site, roles_instead=roles_instead)
+    return {s.agency for s in seats if s.voting and s.pk not in refused}
+
+
+def seat_sits(attends_as: str, roles: set[str]) -> bool:
+    """Whether a seat's holder, holding `roles` at the site, is invited with it to the panel's sittings: a seat held
+    as a panel member needs that role (it also has no vote without it, `seat_refusal`); a guardian's or an
+    adviser's seat needs a role at the site."""
+    if attends_as == AttendsAs.MEMBER:
+        return Role.PANEL_MEMBER in roles
+    return bool(roles)
+
+
+def seats_that_sit(site: Site) -> QuerySet[PanelMember]:
+    """The site's active seats whose holders are invited to its sittings (`seat_sits`, as one query)."""
+    roles = Membership.objects.filter(user_id=OuterRef("user_id"), site=site, active=True)
+    return PanelMember.objects.filter(site=site, active=True, user__is_active=True).filter(
+        (Q(attends_as=AttendsAs.MEMBER) & Exists(roles.filter(role=Role.PANEL_MEMBER)))
+        | (~Q(attends_as=AttendsAs.MEMBER) & Exists(roles))
+    )
 
 
 def present_voters(meeting: Meeting) -> QuerySet[MeetingAttendee]:

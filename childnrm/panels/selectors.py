@@ -23,9 +23,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from childnrm.access.policy import Perm, may_run_sitting, sites_where
+from childnrm.accounts.access_loss import SittingOutcome
+from childnrm.accounts.models import Role
+from childnrm.panels import rules
 from childnrm.panels.models import (
     AgendaItem,
     AgendaStage,
+    AttendanceEnded,
     ConflictDeclaration,
     Meeting,
     MeetingAttendee,
@@ -351,3 +355,38 @@ def signed_off_at_sitting(item: AgendaItem) -> list:
     for decision in decisions:
         latest.setdefault(decision.stage, decision)
     return list(latest.values())
+
+
+# --- Places at sittings lost with roles (accounts.access_loss) -----------------------------------
+
+
+def place_lost_at(meeting: Meeting, attendee: MeetingAttendee, roles_after: Iterable[str]) -> str | None:
+    """What becomes of `attendee`'s place at a live sitting when a site administrator leaves them with `roles_after`
+    at its site, a role taken away (a `SittingOutcome`), or None when they keep it. Whoever loses every role, or the
+    panel member role they attend with, leaves the attendance list; where a decision has been started at the sitting
+    they stay on its record, marked absent, as `services.attendee_remove` asks of the coordinator; its chair stays
+    until the coordinator chooses another. The confirmation page and the change itself both ask here."""
+    roles = set(roles_after)
+    if rules.seat_sits(attendee.attends_as, roles):
+        return None  # they still hold what they attend with (a guardian's or an adviser's role)
+    if meeting.chair_id == attendee.user_id:
+        return None if Role.CHAIR in roles else SittingOutcome.CHAIRS
+    if meeting.decisions.exists():  # through the reverse relation: panels sits below decisions
+        return SittingOutcome.MARKED_ABSENT
+    return SittingOutcome.TAKEN_OFF
+
+
+def places_lost(site_id: int, user, roles_after: Iterable[str]) -> list[tuple[MeetingAttendee, str]]:
+    """Each place `user` holds at the site's live sittings that `place_lost_at` takes or changes, soonest first."""
+    listed = (
+        MeetingAttendee.objects.filter(user=user, meeting__site_id=site_id, meeting__status__in=LIVE_STATUSES)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "meeting_id")
+    )
+    roles = set(roles_after)
+    return [(a, outcome) for a in listed if (outcome := place_lost_at(a.meeting, a, roles)) is not None]
+
+
+def attendance_ended_at(meeting: Meeting) -> QuerySet[AttendanceEnded]:
+    """Who a site administrator's change took off (or marked absent at) this sitting, and why, first taken first."""
+    return meeting.attendance_ended.select_related("user", "by").order_by("at", "id")

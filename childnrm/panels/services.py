@@ -12,11 +12,12 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, may_run_sitting
+from childnrm.accounts.access_loss import SittingOutcome
 from childnrm.accounts.models import Membership, OrganisationType, Role, Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -27,6 +28,8 @@ from childnrm.panels.models import (
     Agency,
     AgendaItem,
     AgendaStage,
+    AttendanceEnded,
+    AttendanceEndedReason,
     AttendsAs,
     ConflictDeclaration,
     Meeting,
@@ -149,8 +152,13 @@ def panel_member_add(
     if not may_give_seat(user, site.pk, member_user):
         raise PermissionDenied
     _check_seat(agency=agency, attends_as=attends_as, voting=voting)
-    if not Membership.objects.filter(site=site, user=member_user, active=True).exists():
+    roles = rules.site_roles_of(site, [member_user.pk]).get(member_user.pk, set())
+    if not roles:
         raise PanelError(gettext("Select someone who holds a role at this site"), "user")
+    if not rules.seat_sits(attends_as, roles):
+        raise PanelError(
+            gettext("Select someone who holds the panel member role at this site to sit as a member"), "user"
+        )
     _check_vote(site=site, member_user=member_user, agency=agency, voting=voting)
     with transaction.atomic():
         existing = PanelMember.objects.select_for_update().filter(site=site, user=member_user).first()
@@ -312,11 +320,9 @@ def meeting_schedule(
         MeetingStatusChange.objects.create(
             meeting=meeting, from_status="", to_status=MeetingStatus.SCHEDULED, actor=user
         )
-        # Only seats whose holders still hold a role here: removing someone's roles leaves their seat, without a vote.
-        seats = PanelMember.objects.filter(site=site, active=True, user__is_active=True).filter(
-            Exists(Membership.objects.filter(user_id=OuterRef("user_id"), site=site, active=True))
-        )
-        for seat in seats.select_related("user"):
+        # Only seats whose holders still hold what the seat needs (the panel member role for a member's seat):
+        # taking that away leaves the seat on the panel, without a vote and not invited, until it is given back.
+        for seat in rules.seats_that_sit(site).select_related("user"):
             _invite(meeting, seat.user, agency=seat.agency, attends_as=seat.attends_as, voting=seat.voting)
         _invite_chair(meeting, chair)
         audit_record(
@@ -650,6 +656,71 @@ def attendance_mark(
             detail={"meeting": locked.pk, "present": sorted(present_ids)},
         )
     return attendees
+
+
+def attendance_end_with_roles(
+    *, site: Site, user, roles_after: frozenset[str], by, audit: AuditContext | None = None
+) -> list[AttendanceEnded]:
+    """A site administrator has left `user` with `roles_after` at the site, taking away every role or the panel
+    member role (accounts.access_loss calls this in the same transaction): off the attendance list of each live
+    sitting they may no longer attend, or marked absent where a decision has been started there
+    (`selectors.place_lost_at`, which the confirmation page read). Sittings closed or cancelled keep their record.
+    Each is recorded for the sitting's page and audited."""
+    from childnrm.panels import selectors
+
+    if not has_perm(by, Perm.SITE_USERS_MANAGE, site.pk):
+        raise PermissionDenied
+    reason = (
+        AttendanceEndedReason.ACCESS_REMOVED if not roles_after else AttendanceEndedReason.PANEL_MEMBER_ROLE_REMOVED
+    )
+    ended: list[AttendanceEnded] = []
+    with transaction.atomic():
+        meeting_ids = MeetingAttendee.objects.filter(
+            user=user, meeting__site=site, meeting__status__in=LIVE_STATUSES
+        ).values_list("meeting_id", flat=True)
+        for meeting_id in sorted(meeting_ids):  # locked in one order, as every writer of a sitting
+            meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+            attendee = MeetingAttendee.objects.select_for_update().filter(meeting=meeting, user=user).first()
+            if meeting.status not in LIVE_STATUSES or attendee is None:
+                continue
+            outcome = selectors.place_lost_at(meeting, attendee, roles_after)
+            if outcome not in (SittingOutcome.TAKEN_OFF, SittingOutcome.MARKED_ABSENT):
+                continue
+            marked_absent = outcome == SittingOutcome.MARKED_ABSENT
+            attendee_id = attendee.pk
+            if marked_absent:
+                attendee.present = False
+                attendee.save(update_fields=["present"])
+            else:
+                attendee.delete()  # with any declarations made ahead: no decision at the sitting relies on them
+            record = AttendanceEnded.objects.create(
+                meeting=meeting,
+                user=user,
+                agency=attendee.agency,
+                attends_as=attendee.attends_as,
+                voting=attendee.voting,
+                marked_absent=marked_absent,
+                reason=reason,
+                by=by,
+            )
+            audit_record(
+                context=audit,
+                actor=by,
+                action=Action.UPDATE if marked_absent else Action.DELETE,
+                object_type="panels.meetingattendee",
+                object_id=str(attendee_id),
+                site_id=site.pk,
+                purpose=PURPOSES[Perm.SITE_USERS_MANAGE],
+                detail={
+                    "meeting": meeting.pk,
+                    "user": user.pk,
+                    "reason": reason,
+                    "marked_absent": marked_absent,
+                    "attendance_ended": record.pk,
+                },
+            )
+            ended.append(record)
+    return ended
 
 
 # --- Agenda -------------------------------------------------------------------------------------

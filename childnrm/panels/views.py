@@ -382,6 +382,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
         "rows": rows,
         "transferred": selectors.transferred_item_count(meeting),
         "carried": list(selectors.carried_items(meeting)) if manage else [],
+        # Who a site administrator's change took off the list, and why: for whoever runs the sitting.
+        "attendance_ended": list(selectors.attendance_ended_at(meeting)) if manage or run else [],
         "status_tag": STATUS_TAG,
         "own": next((a for a in attendees if a.user_id == request.user.pk), None),
     }

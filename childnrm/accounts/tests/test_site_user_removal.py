@@ -4,9 +4,13 @@ still be quorate, the sittings they are listed at and the children they are guar
 from __future__ import annotations
 
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from childnrm.accounts.models import Membership, Role, User
 from childnrm.audit.models import AuditEvent
+from childnrm.decisions.tests.factories import draft_decision
+from childnrm.kit.dates import long_datetime
+from childnrm.panels import rules
 from childnrm.panels.demo import demo_member_email
 from childnrm.panels.models import Agency, MeetingAttendee, PanelMember
 from childnrm.people.models import AssociationKind, ChildAssociation
@@ -36,6 +40,9 @@ def test_unticking_every_role_asks_first_and_says_what_follows(client_as, site):
     assert f"{police.full_name} sits on the panel for police, with a vote." in body
     assert "The panel will not be able to be quorate: without them it has no voting member from police." in body
     assert "Sittings they are listed at" in body
+    assert ": they will be taken off the attendance list." in body
+    assert "The sitting’s page tells the panel coordinator who was taken off and why." in body
+    assert "They stay on the attendance list" not in body
     assert "govuk-button--warning" in body and "Remove access" in body
     assert f'href="/account/users/{site.slug}/{police.pk}/">Cancel</a>' in body
     # Nothing has changed: not their roles, not the audit trail of changes.
@@ -53,6 +60,8 @@ def test_unticking_every_role_asks_first_and_says_what_follows(client_as, site):
     ]
     event = AuditEvent.objects.get(action="update", object_type="accounts.user", object_id=str(police.pk))
     assert event.detail["roles_removed"] == [Role.PANEL_MEMBER]
+    # As the page said: off the scheduled sitting's attendance list.
+    assert not MeetingAttendee.objects.filter(user=police, meeting__site=site).exists()
 
 
 def test_remove_from_this_site_names_the_children_and_changes_nothing(client_as, site):
@@ -113,7 +122,45 @@ def test_taking_one_role_away_asks_first_only_when_it_loses_a_seat(client_as, si
     assert page.status_code == 200
     assert f"Take roles away from {police.full_name}?" in body
     assert "The panel will not be able to be quorate: without them it has no voting member from police." in body
+    assert "Without the panel member role their seat no longer sits: it has no vote" in body
+    assert ": they will be taken off the attendance list." in body
     assert _roles(police, site) == {Role.PANEL_MEMBER, Role.CHAIR}
     confirmed = client.post(f"/account/users/{site.slug}/{police.pk}/", {"roles": [Role.CHAIR], "confirmed": "yes"})
     assert confirmed.status_code == 302
     assert _roles(police, site) == {Role.CHAIR}
+
+
+def test_what_the_page_warns_of_taking_the_panel_member_role_is_what_happens(client_as, site):
+    """Kept as chair, the police member lost the panel member role: the page warned the panel could no longer be
+    quorate, but the seat still voted. The warning and the panel's rules now agree."""
+    police = _police_member(site)
+    Membership.objects.create(user=police, site=site, role=Role.CHAIR)
+    seat = PanelMember.objects.get(site=site, user=police)
+    assert rules.seat_refusals([seat], site) == {}
+    client = client_as(Role.SITE_ADMIN)
+    warned = client.post(f"/account/users/{site.slug}/{police.pk}/", {"roles": [Role.CHAIR]}).content.decode()
+    assert "without them it has no voting member from police" in warned
+    client.post(f"/account/users/{site.slug}/{police.pk}/", {"roles": [Role.CHAIR], "confirmed": "yes"})
+    assert seat.pk in rules.seat_refusals([seat], site)
+    members = client_as(Role.COORDINATOR).get(reverse("panels:members")).content.decode()
+    assert "The panel cannot be quorate: it has no voting member from police." in members
+
+
+def test_the_page_says_what_becomes_of_each_sitting(client_as, site):
+    """A sitting where a decision has been started keeps them on its record, marked absent; the sitting's chair
+    stays on it; a scheduled sitting takes them off."""
+    police = _police_member(site)
+    in_session = draft_decision(site.slug).meeting
+    client = client_as(Role.SITE_ADMIN)
+    body = client.get(f"/account/users/{site.slug}/{police.pk}/remove/").content.decode()
+    when = long_datetime(in_session.starts_at, weekday=True)
+    assert (
+        f"{when} (in session now): a decision has been started at this sitting, so they stay on its record, "
+        "marked absent, without a vote." in body
+    )
+    assert body.count(": they will be taken off the attendance list.") == 1  # the demo's scheduled sitting
+
+    chair = demo_user(Role.CHAIR)
+    body = client.get(f"/account/users/{site.slug}/{chair.pk}/remove/").content.decode()
+    assert "they chair this sitting, and stay on it until the panel coordinator chooses another chair." in body
+    assert "tells the panel coordinator who was taken off" not in body

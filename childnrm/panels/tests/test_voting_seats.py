@@ -292,8 +292,15 @@ def test_a_member_whose_roles_are_removed_keeps_no_vote_at_a_sitting_already_sch
     # Nor is the member invited to the next sitting scheduled, though their seat stays for when roles are given back.
     later = scheduled_meeting(NB)
     assert not later.attendees.filter(user=health.user).exists()
-    # Given a role back, the seat votes again.
+    # Given a role back, the seat votes again, once the coordinator marks them present (removing their access marked
+    # them absent at this sitting, where a decision had been started: test_access_removed_attendance.py).
     site_user_roles_set(
         site=meeting.site, user=health.user, roles=[Role.PANEL_MEMBER], by=admin, audit=AuditContext(actor=admin)
+    )
+    assert decision_services.vote_refusal(decision, health.user).endswith(
+        "is not recorded as present at this sitting and cannot vote."
+    )
+    services.attendance_mark(
+        meeting=meeting, user=coordinator(), present_ids=set(meeting.attendees.values_list("pk", flat=True))
     )
     assert decision_services.vote_refusal(decision, health.user) is None
