@@ -318,6 +318,9 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, a
             by=by,
             audit=audit,
         )
+    if wanted - current:
+        # Told as an account given roles at another site is: a grant they did not expect gets reported.
+        send_roles_given_email(user=user, site=site, roles=sorted(wanted), by=by)
 
 
 # Languages (ADR 0023) -------------------------------------------------------------------------------

@@ -103,6 +103,21 @@ def test_an_existing_account_given_roles_at_another_site_is_told(site, other_sit
     assert member.password == password and member.has_usable_password()
 
 
+def test_a_role_ticked_on_their_own_page_is_told_too_and_one_taken_away_is_not(client_as, site, settings):
+    """The administrator's other way of giving roles (ticking them on the person's page) told nobody either."""
+    settings.SERVICE_BASE_URL = SERVICE_ADDRESS
+    member = demo_user(Role.PANEL_MEMBER)
+    client = client_as(Role.SITE_ADMIN)
+    response = client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER, Role.CHAIR]})
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    assert f"Your roles at {site.name}:\n- Panel chair\n- Panel member\n" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Child NRM Panels: you have been given new roles"
+    # Taking the new role away again sends nothing more.
+    client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER]})
+    assert len(mail.outbox) == 1
+
+
 def test_giving_roles_already_held_sends_nothing(client_as, site):
     member = demo_user(Role.PANEL_MEMBER)
     response = _give_roles_to_existing(client_as(Role.SITE_ADMIN), site, member, [Role.PANEL_MEMBER])
