@@ -9,6 +9,7 @@ from django.shortcuts import render
 from childnrm.access.decorators import public, signed_in
 from childnrm.accounts import selectors as account_selectors
 from childnrm.core.navigation import home_items_for
+from childnrm.dashboard.guardian import next_steps_for
 
 
 @signed_in
@@ -16,7 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"memberships": account_selectors.memberships_of(request.user), "home_items": home_items_for(request)},
+        {
+            "memberships": account_selectors.memberships_of(request.user),
+            "home_items": home_items_for(request),
+            "next_steps": next_steps_for(request),  # a guardian's (ICTG): what is due for their children
+        },
     )
 
 

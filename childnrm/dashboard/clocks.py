@@ -423,7 +423,7 @@ def _case_columns(prefix: str) -> tuple[str, ...]:
 
 
 _REFERRAL_COLUMNS = ("pk", "submitted_at", *_case_columns(""))
-_DECISION_COLUMNS = ("pk", "stage", "outcome", "decided_on", *_case_columns("referral__"))
+DECISION_COLUMNS = ("pk", "stage", "outcome", "decided_on", *_case_columns("referral__"))
 _CHILD_COLUMNS = ("pk", "reference", "given_names", "family_name")
 
 STAGE_LABELS = dict(Stage.choices)
@@ -541,7 +541,7 @@ def _sitting_alert(row: Row, today: date) -> Alert:
     )
 
 
-def _decided_note(row: Row) -> str:
+def decided_note(row: Row) -> str:
     stage = STAGE_LABELS.get(row["stage"], row["stage"])
     if row["outcome"] == Outcome.POSITIVE:
         return gettext("%(stage)s: positive") % {"stage": stage}
@@ -549,11 +549,11 @@ def _decided_note(row: Row) -> str:
 
 
 def _letters_alert(row: Row, site: Site, today: date) -> Alert:
-    return _decision_alert(Kind.LETTERS_NOT_PRODUCED, row, row["decided_on"], today, note=_decided_note(row))
+    return _decision_alert(Kind.LETTERS_NOT_PRODUCED, row, row["decided_on"], today, note=decided_note(row))
 
 
 def _not_explained_alert(row: Row, site: Site, today: date) -> Alert:
-    note = _decided_note(row)
+    note = decided_note(row)
     if not row["child_letter"]:
         note = gettext("%(decision)s – letter for the child not produced yet") % {"decision": note}
     return _decision_alert(Kind.NOT_EXPLAINED, row, row["decided_on"], today, note=note)
@@ -652,11 +652,11 @@ _TURNING_18_COLUMNS = (*_CHILD_COLUMNS, "date_of_birth", "adult_transition__comp
 SOURCES: dict[str, Source] = {
     Kind.RG_OVERDUE: Source(rg_overdue, _REFERRAL_COLUMNS, _rg_source(Kind.RG_OVERDUE)),
     Kind.RG_DUE_SOON: Source(rg_due_soon, _REFERRAL_COLUMNS, _rg_source(Kind.RG_DUE_SOON)),
-    Kind.CG_RECOVERY: Source(cg_in_recovery, _DECISION_COLUMNS, _cg_source(Kind.CG_RECOVERY)),
-    Kind.CG_READY: Source(cg_ready, _DECISION_COLUMNS, _cg_source(Kind.CG_READY), counted=cg_ready_counted),
+    Kind.CG_RECOVERY: Source(cg_in_recovery, DECISION_COLUMNS, _cg_source(Kind.CG_RECOVERY)),
+    Kind.CG_READY: Source(cg_ready, DECISION_COLUMNS, _cg_source(Kind.CG_READY), counted=cg_ready_counted),
     Kind.RECONSIDERATION_OPEN: Source(
         reconsideration_open,
-        (*_DECISION_COLUMNS, "reconsideration_window__last_day", "reconsideration_requested"),
+        (*DECISION_COLUMNS, "reconsideration_window__last_day", "reconsideration_requested"),
         _reconsideration_alert,
     ),
     Kind.TURNING_18_CUT_OFF: Source(turning_18_cut_off, _TURNING_18_COLUMNS, _child_source(Kind.TURNING_18_CUT_OFF)),
@@ -680,8 +680,8 @@ SOURCES: dict[str, Source] = {
     Kind.PROTOCOL_REVIEW: Source(
         protocols_due_for_review, ("reference", "review_on", "organisation__name"), _today_only(_protocol_alert)
     ),
-    Kind.LETTERS_NOT_PRODUCED: Source(letters_not_produced, _DECISION_COLUMNS, _letters_alert),
-    Kind.NOT_EXPLAINED: Source(not_explained, (*_DECISION_COLUMNS, "child_letter"), _not_explained_alert),
+    Kind.LETTERS_NOT_PRODUCED: Source(letters_not_produced, DECISION_COLUMNS, _letters_alert),
+    Kind.NOT_EXPLAINED: Source(not_explained, (*DECISION_COLUMNS, "child_letter"), _not_explained_alert),
     Kind.WITHOUT_GUARDIAN: Source(
         children_without_guardian,
         (*_CHILD_COLUMNS, "accepted_here_since", "referral_reference"),

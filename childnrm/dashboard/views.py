@@ -130,23 +130,30 @@ class Section:
         return gettext("more than %(count)s") % {"count": count} if self.capped else count
 
 
-def _tag(spec: SectionSpec, alert: Alert) -> tuple[str, str]:
-    if alert.kind in FIXED_TAGS:
-        text, tag_class = FIXED_TAGS[alert.kind]
-        return str(text), tag_class
-    days = alert.days
-    if spec.timing == "since":
-        ago = -days
-        if ago <= 0:
-            return gettext("Today"), ""
-        return ngettext("%(days)d day ago", "%(days)d days ago", ago) % {"days": ago}, ""
+def since_tag(days: int) -> tuple[str, str]:
+    """How long ago a day `days` from today (negative: past) was, and its tag's class ("": plain text)."""
+    ago = -days
+    if ago <= 0:
+        return gettext("Today"), ""
+    return ngettext("%(days)d day ago", "%(days)d days ago", ago) % {"days": ago}, ""
+
+
+def due_tag(days: int) -> tuple[str, str]:
+    """When something due `days` from today (negative: past) is due, and its tag's class: red once overdue."""
     if days < 0:
-        late = alert.overdue_by
+        late = -days
         overdue = ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", late) % {"days": late}
         return overdue, "govuk-tag govuk-tag--red"
     if days == 0:
         return gettext("Today"), "govuk-tag govuk-tag--orange"
     return ngettext("In %(days)d day", "In %(days)d days", days) % {"days": days}, ""
+
+
+def _tag(spec: SectionSpec, alert: Alert) -> tuple[str, str]:
+    if alert.kind in FIXED_TAGS:
+        text, tag_class = FIXED_TAGS[alert.kind]
+        return str(text), tag_class
+    return since_tag(alert.days) if spec.timing == "since" else due_tag(alert.days)
 
 
 class RowMaker:

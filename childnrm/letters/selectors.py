@@ -22,12 +22,37 @@ def decisions_for_letters(user) -> QuerySet[Decision]:
     if not getattr(user, "is_authenticated", False):
         return Decision.objects.none()
     scope = Q(referral__site_id__in=sites_where(user, Perm.LETTER_PRODUCE))
-    guardian_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
-    if guardian_sites:
-        scope |= Q(
-            Exists(_guardian_in_force(user, OuterRef("referral__child_id"))), referral__site_id__in=guardian_sites
-        )
+    guardian = _as_guardian(user)
+    if guardian is not None:
+        scope |= guardian
     return Decision.objects.filter(scope)
+
+
+def _as_guardian(user) -> Q | None:
+    """The decisions about the children the user is the guardian of while it is in force, at the sites where they
+    may work on the cases they are associated with; None where they may not."""
+    guardian_sites = sites_where(user, Perm.CHILD_VIEW_ASSOCIATED)
+    if not guardian_sites:
+        return None
+    return Q(Exists(_guardian_in_force(user, OuterRef("referral__child_id"))), referral__site_id__in=guardian_sites)
+
+
+def decisions_to_explain(user) -> QuerySet[Decision]:
+    """The guardian's own "record who explained the decision": final decisions about the children they are the
+    guardian of (in force), that nobody has yet recorded explaining to the child, longest waiting first, each with
+    whether the letter for the child has been produced (`child_letter`). Every one of them opens
+    `letters:explanation-add` to them (`may_record_explanation`). As a guardian only: not the coordinator's site."""
+    guardian = _as_guardian(user) if getattr(user, "is_authenticated", False) else None
+    if guardian is None:
+        return Decision.objects.none()
+    explained = DecisionExplanation.objects.filter(decision=OuterRef("pk"))
+    child_letter = Letter.objects.filter(decision=OuterRef("pk"), kind=LetterKind.CHILD_FRIENDLY)
+    return (
+        Decision.objects.filter(guardian, status=DecisionStatus.FINAL, decided_on__isnull=False)
+        .filter(~Exists(explained))
+        .annotate(child_letter=Exists(child_letter))
+        .order_by("decided_on", "id")
+    )
 
 
 def _guardian_in_force(user, child_id) -> QuerySet[ChildAssociation]:
@@ -55,7 +80,7 @@ def may_record_explanation(user, decision: Decision) -> bool:
 def decision_get_for_letters(user, decision_id: int) -> Decision:
     decision = (
         decisions_for_letters(user)
-        .select_related("referral__site", "referral__child", "finalised_by")
+        .select_related("referral__site", "referral__child__site", "finalised_by")
         .filter(pk=decision_id)
         .first()
     )

@@ -23,9 +23,11 @@ from childnrm.kit.ids import whole_number
 from childnrm.letters import selectors, services
 from childnrm.letters.forms import ExplanationForm, LetterLanguageForm
 from childnrm.letters.models import GuardianNotice, LetterKind
+from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
 from childnrm.referrals.vocab import language_name
 from childnrm.reviews import services as review_services
+from childnrm.safeguarding import selectors as safeguarding_selectors
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
 PAGE_SIZE = 25
@@ -102,12 +104,18 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
 
 def _unnamed_in_childs_letter(user, decision: Decision, guardians: list) -> dict[str, object]:
     """Whether the child's letter would name no lead social worker, no guardian, and where to record them (the
-    child's safeguarding page, for those who may record them there)."""
+    child's safeguarding page, for those who may record them there). A lead social worker recorded with an account
+    that does not count now is not named (`services.social_worker_of`), but one *is* recorded: the page says who,
+    why they are not named, and what to do, instead of "none is recorded"."""
     child = decision.referral.child
     if child is None:
         return {}
+    named = services.social_worker_of(decision)
+    recorded = people_selectors.current_lead_social_worker_of(child)
     return {
-        "no_social_worker_named": services.social_worker_of(decision) is None,
+        "no_social_worker_named": named is None,
+        "social_worker_named": named,
+        "social_worker_not_in_force": safeguarding_selectors.social_worker_not_in_force(child, recorded),
         "no_guardian_named": not guardians,
         "safeguarding_url": reverse("safeguarding:child", args=[child.reference])
         if has_perm(user, Perm.PLAN_MANAGE, child.site_id)

@@ -12,7 +12,8 @@ Everything else answers 404, as if it did not exist.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -20,10 +21,13 @@ from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.access.scoped import get_in_scope
+from childnrm.accounts.models import User
 from childnrm.kit import prepared
 from childnrm.panels.selectors import case_paper_referrals_for
-from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.models import AssociationKind, Child, ChildAssociation, LeadSocialWorker
 from childnrm.people.selectors import associations_in_force
+from childnrm.referrals.clocks import start_of_day
+from childnrm.referrals.models import Referral
 from childnrm.safeguarding.models import (
     OPEN_ACTION_STATUSES,
     ChildPlanView,
@@ -320,6 +324,47 @@ def action_for_child_agreement(user, action_id: int) -> PlanAction:
     return action
 
 
+@dataclass(frozen=True)
+class ViewsEarliest:
+    """The earliest day the child's views on their plan can have been gathered, and what happened that day."""
+
+    day: date
+    # "plan": the plan was agreed (its sitting); "recorded": it was recorded; "referral": the referral the plan
+    # follows was sent; "strategy": that referral's strategy discussion was held.
+    why: str
+    referral_reference: str = ""
+
+
+def child_views_earliest(plan: SafeguardingPlan) -> ViewsEarliest:
+    """The earliest day views on `plan` can have been gathered: the earliest of the day it was agreed and the day it
+    was recorded, the day the referral it follows was sent, and the day of the strategy discussion that referral
+    gives. Views are often gathered at the strategy discussion (which usually comes before or alongside the
+    referral: domain.md step 1) or at the panel, days before the plan is typed in; earlier than the referral
+    they were about another time in the child's life. The referral is the plan's decision's, else the child's
+    latest sent by the day the plan was agreed or recorded. Load `agreed_at_meeting` with the plan. One statement."""
+    recorded = timezone.localdate(plan.created_at)
+    agreed = plan.agreed_on
+    if plan.decision_id is not None:
+        referrals = Referral.objects.filter(decisions=plan.decision_id)
+    else:
+        day_after = start_of_day(max(agreed, recorded) + timedelta(days=1))
+        referrals = Referral.objects.filter(child_id=plan.child_id, submitted_at__lt=day_after)
+    referral = (
+        referrals.filter(submitted_at__isnull=False)
+        .order_by("-submitted_at", "-id")
+        .values_list("reference", "submitted_at", "strategy_discussion_date")
+        .first()
+    )
+    # Earliest first; on the same day, the first named here says it.
+    found = [ViewsEarliest(agreed, "plan"), ViewsEarliest(recorded, "recorded")]
+    if referral is not None:
+        reference, submitted_at, strategy_on = referral
+        found.append(ViewsEarliest(timezone.localdate(submitted_at), "referral", reference))
+        if strategy_on is not None:
+            found.append(ViewsEarliest(strategy_on, "strategy", reference))
+    return min(found, key=lambda earliest: earliest.day)
+
+
 def _child_views(plan_id: int) -> QuerySet[ChildPlanView]:
     """The child's views on the plan, newest first, with who recorded each."""
     return ChildPlanView.objects.filter(plan_id=plan_id).select_related("recorded_by")
@@ -411,6 +456,48 @@ def link_for_planning(user, link_id: int) -> ContextualLink:
 
 def guardians_of(child: Child) -> QuerySet[ChildAssociation]:
     return child.associations.filter(kind=AssociationKind.ICTG, ends_at__isnull=True).select_related("user")
+
+
+@dataclass(frozen=True)
+class SocialWorkerNotInForce:
+    """The child's lead social worker as recorded, whose account the record links but whose association with the
+    child does not count (people.selectors.associations_in_force; ADR 0002 amendments 2 and 5): they cannot open the
+    child's record, and the child's letter does not name them (letters.services.social_worker_of). A lead social
+    worker *is* recorded: the coordinator is told why they do not count and what to do, never "none is recorded"."""
+
+    name: str
+    site_name: str  # the child's site, where they would need a social worker's role
+    account_closed: bool  # their account is closed (else it is open, with no social worker's role at the site)
+
+
+def social_worker_not_in_force(child: Child, record: LeadSocialWorker | None) -> SocialWorkerNotInForce | None:
+    """Whether the child's current lead social worker `record` links an account whose association does not count
+    now; None when it counts, or when the record links no account (contact details only: named as recorded). One
+    statement, compiled once (kit.prepared), and none for a record without an account."""
+    if record is None or record.user_id is None:
+        return None
+    found = prepared.first(
+        User,
+        ("safeguarding:social-worker-in-force",),
+        lambda user_id, child_id: (
+            User.objects.filter(pk=user_id)
+            .annotate(
+                in_force=Exists(
+                    ChildAssociation.objects.filter(
+                        associations_in_force((AssociationKind.LEAD_SOCIAL_WORKER,)),
+                        child_id=child_id,
+                        user_id=OuterRef("pk"),
+                    )
+                )
+            )
+            .values_list("is_active", "in_force")[:1]
+        ),
+        record.user_id,
+        child.pk,
+    )
+    if found is None or found[1]:
+        return None
+    return SocialWorkerNotInForce(name=record.name, site_name=child.site.name, account_closed=not found[0])
 
 
 def referral_safeguarding_of(child: Child) -> QuerySet[ReferralSafeguarding]:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts import nations
@@ -43,7 +43,12 @@ from childnrm.safeguarding.models import (
     StrategyDiscussion,
     ViewsGatheredHow,
 )
-from childnrm.safeguarding.selectors import child_voice_purpose, may_record_child_views
+from childnrm.safeguarding.selectors import (
+    ViewsEarliest,
+    child_views_earliest,
+    child_voice_purpose,
+    may_record_child_views,
+)
 
 PLAN_PURPOSE = PURPOSES[Perm.PLAN_MANAGE]
 ACTION_PURPOSE = PURPOSES[Perm.PLAN_ACTION_UPDATE]
@@ -386,16 +391,17 @@ def child_views_record(
         raise SafeguardingError(gettext("Select how the child's views were gathered"), "how")
     _not_future(gathered_on, "gathered_on", gettext("The date the views were gathered"))
     with transaction.atomic():
-        plan = SafeguardingPlan.objects.select_for_update().select_related("child").get(pk=plan.pk)
+        plan = (
+            SafeguardingPlan.objects.select_for_update(of=("self", "child"))
+            .select_related("child", "agreed_at_meeting")
+            .get(pk=plan.pk)
+        )
         _require_child_voice(user, plan.child)
         if plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is closed: record the child's views on their active plan"))
-        if gathered_on < timezone.localdate(plan.created_at):
-            raise SafeguardingError(
-                gettext("The date must be on or after the day the plan was recorded, %(day)s")
-                % {"day": long_date(plan.created_at)},
-                "gathered_on",
-            )
+        earliest = child_views_earliest(plan)
+        if gathered_on < earliest.day:
+            raise SafeguardingError(views_too_early(earliest), "gathered_on")
         view = ChildPlanView.objects.create(
             plan=plan,
             in_their_words=in_their_words,
@@ -415,6 +421,32 @@ def child_views_record(
             detail={"record": "child's views on the plan", "plan": plan.pk, "views": view.pk, "how": how},
         )
     return view
+
+
+# Why a date of the child's views is refused (`selectors.ViewsEarliest.why`), as GOV.UK words a date that must be on
+# or after another.
+VIEWS_TOO_EARLY = {
+    "plan": gettext_lazy(
+        "The date the views were gathered must be the same as or after %(day)s, when the plan was agreed"
+    ),
+    "recorded": gettext_lazy(
+        "The date the views were gathered must be the same as or after %(day)s, when the plan was recorded"
+    ),
+    "referral": gettext_lazy(
+        "The date the views were gathered must be the same as or after %(day)s, when referral %(reference)s was sent"
+    ),
+    "strategy": gettext_lazy(
+        "The date the views were gathered must be the same as or after %(day)s, when the strategy discussion before "
+        "referral %(reference)s was held"
+    ),
+}
+
+
+def views_too_early(earliest: ViewsEarliest) -> str:
+    return str(VIEWS_TOO_EARLY[earliest.why]) % {
+        "day": long_date(earliest.day),
+        "reference": earliest.referral_reference,
+    }
 
 
 def action_child_agreement_set(

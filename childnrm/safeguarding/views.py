@@ -209,6 +209,7 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     for discussion in record["discussions"]:
         discussion.agency_names = safety_map.agency_names(discussion.agencies, child.site)
     social_worker, earlier_social_workers = people_selectors.lead_social_worker_history(child)
+    manages = has_perm(request.user, Perm.PLAN_MANAGE, child.site_id)
     _view_audit(request, child, "safeguarding", plan=plan.pk if plan else None)
     open_due = [due_on for status, due_on in actions if status in OPEN_ACTION_STATUSES]
     return render(
@@ -227,10 +228,14 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "discussions": record["discussions"],
             "guardians": record["guardians"],
             "social_worker": social_worker,
+            # To the coordinator, who records it: a linked account that does not count is said, and why.
+            "social_worker_not_in_force": selectors.social_worker_not_in_force(child, social_worker)
+            if manages
+            else None,
             "earlier_social_workers": earlier_social_workers,
             "link_counts": safety_map.counts(record["links"]),
             "from_referrals": record["from_referrals"],
-            "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
+            "manages": manages,
             # A chair or adviser reaches this page through a sitting, not the child's record: no link they cannot open.
             "record_open": people_selectors.children_visible_to(request.user).filter(pk=child.pk).exists(),
             "today": today,
@@ -549,6 +554,15 @@ def child_views_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     form.fields["gathered_by_role"].help_text = gettext(
         "For example, guardian (%(service)s), social worker, foster carer"
     ) % {"service": guardian}
+    # Often gathered before the plan is typed in: the earliest day allowed is said before it is refused.
+    today = timezone.localdate()
+    form.fields["gathered_on"].help_text = gettext(
+        "They may have been gathered before the plan was recorded, at the strategy discussion or the panel: any day "
+        "from %(day)s to today. For example, %(example)s"
+    ) % {
+        "day": long_date(selectors.child_views_earliest(plan).day),
+        "example": f"{today.day} {today.month} {today.year}",
+    }
     if request.method == "POST" and form.is_valid():
         with _refusal_shown_on(form):
             services.child_views_record(
@@ -756,7 +770,13 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "safeguarding/social_worker.html",
-        {"child": child, "form": form, "social_worker": current, "earlier": earlier},
+        {
+            "child": child,
+            "form": form,
+            "social_worker": current,
+            "social_worker_not_in_force": selectors.social_worker_not_in_force(child, current),
+            "earlier": earlier,
+        },
     )
 
 
