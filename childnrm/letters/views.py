@@ -277,7 +277,7 @@ def download(request: HttpRequest, letter_id: int) -> HttpResponse:
         action=Action.DOWNLOAD,
         obj=letter,
         site_id=referral.site_id,
-        purpose=PURPOSES[Perm.REFERRAL_VIEW_OWN] if referrer else PURPOSE,
+        purpose=PURPOSES[Perm.REFERRAL_VIEW_OWN] if referrer else _purpose(request.user, letter.decision),
         detail={"decision": letter.decision_id, "kind": letter.kind, "sha256": letter.sha256},
     )
     # Named by references only: never the child's name in a file name. Stored, so not rendered again.

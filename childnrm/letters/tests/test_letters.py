@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import Membership, Role
 from childnrm.audit.models import AuditEvent
 from childnrm.audit.services import Action
@@ -356,6 +357,9 @@ def test_the_page_lists_the_letters_and_shows_them_only_to_the_coordinator_and_t
     assert "Outcome letter to the referrer" in page and "Produce the letters" not in page and "Record who" in page
     download = reverse("letters:download", kwargs={"letter_id": letters[1].pk})
     assert guardian.get(download).status_code == 200
+    # Audited with the guardian's purpose, as their reading of the page is, not the coordinator's.
+    event = AuditEvent.objects.filter(action=Action.DOWNLOAD, object_id=str(letters[1].pk)).latest("seq")
+    assert event.purpose == PURPOSES[Perm.CHILD_VIEW_ASSOCIATED]
     assert guardian.post(reverse("letters:produce", kwargs={"letters_decision_id": decision.pk})).status_code == 403
 
     # The case's lead social worker association alone does not open the letters.
