@@ -331,21 +331,10 @@ if not DEVELOPMENT and not os.environ.get("CHILDNRM_TRUSTED_PROXIES", "").strip(
     )
 TRUSTED_PROXIES = int(os.environ.get("CHILDNRM_TRUSTED_PROXIES", "0"))
 
-# "default": each process's own memory (per-process counters and short-lived reads). "shared": Django's database
-# cache, one for every worker and server, for counts that must hold across them (the child feedback rate limit,
-# feedback.ratelimit): a limit counted in each of gunicorn's workers alone is that many times the limit. Its table
-# is made by `migrate` (kit migration 0002) and is left out of backups (operations.services).
-SHARED_CACHE_TABLE = "childnrm_shared_cache"
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": SHARED_CACHE_TABLE,
-        # Culling past MAX_ENTRIES drops a third of the entries, live counts too: well above what a 10-minute window
-        # of addresses holds (each entry expires after two windows).
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
-}
+# Each process's own memory, for per-process reads. Counts that must hold across gunicorn's workers (the PDF and the
+# child feedback limits) are kept in the database by kit.counters: a limit counted in each worker alone is that many
+# times the limit.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"

@@ -193,15 +193,18 @@ def code(request: HttpRequest) -> HttpResponse:
     use_visit_language(request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request):
+        tried = ratelimit.address_try(request)
+        if not tried.allowed:
             services.code_refused(audit=AuditContext.from_request(request), reason="too many failed tries")
             return _too_many(request)
-        if form.is_valid():
+        if not form.is_valid():
+            tried.give_back()  # no code to check: the form says what is missing
+        else:
             found = services.open_session_for_code(form.cleaned_data["code"])
             if found is not None and not _not_for_this_device(request, found[0]):
+                tried.give_back()
                 session_found, typed = found
                 return redirect("feedback:form", feedback_token=tokens.make_token(session_found.pk, typed))
-            ratelimit.address_failed(request)
             services.code_refused(audit=AuditContext.from_request(request), reason="code does not open a form")
             form.add_error("code", gettext(wording.CODE_WRONG))
     return _private(render(request, "feedback/code.html", {"form": form, "wording": wording}))
@@ -211,16 +214,16 @@ def code(request: HttpRequest) -> HttpResponse:
 def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
     """The child's form, in the child's own language the first time it opens on the device (feedback.language)."""
     use_visit_language(request)
-    if ratelimit.address_used_up(ratelimit.FAILED_TRIES, request) or not ratelimit.address_allowed(
-        ratelimit.FORM_REQUESTS, request
-    ):
+    # A flood of requests is refused before its tries are counted; each try is counted before its link is checked.
+    tried = ratelimit.address_try(request) if ratelimit.address_allowed(ratelimit.FORM_REQUESTS, request) else None
+    if tried is None or not tried.allowed:
         services.code_refused(audit=AuditContext.from_request(request), reason="too many tries")
         return _too_many(request)
     found = services.open_session_for_token(feedback_token)
     if found is None:
-        ratelimit.address_failed(request)
         services.code_refused(audit=AuditContext.from_request(request), reason="link does not open a form")
         return _private(_link_gone(request))
+    tried.give_back()  # the link opens a form: not a failed try, even if it is not this device's to open
     if _not_for_this_device(request, found):
         raise Http404
     open_in_childs_language(request, found)
@@ -249,3 +252,20 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     use_visit_language(request)
     return render(request, "feedback/thanks.html", {"wording": wording})
+
+
+def _support_page(request: HttpRequest, title: str, paragraphs: tuple[str, ...]) -> HttpResponse:
+    use_visit_language(request)
+    return render(request, "feedback/support.html", {"wording": wording, "title": title, "paragraphs": paragraphs})
+
+
+@public
+def childs_privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice the child reads (their pages' footer): the service's own names what the case is about."""
+    return _support_page(request, wording.PRIVACY_TITLE, wording.PRIVACY)
+
+
+@public
+def childs_accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement in the child's words; the whole statement is the practitioners'."""
+    return _support_page(request, wording.ACCESSIBILITY_TITLE, wording.ACCESSIBILITY)

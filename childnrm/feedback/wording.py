@@ -98,6 +98,26 @@ TOO_MANY = (
     gettext_noop("Wait 10 minutes, then try again. Or ask the person helping you."),
 )
 
+# The child's own support pages, the footer's links on their pages: the service's privacy notice and accessibility
+# statement name what the case is about, so the child reads these, in the same plain words.
+PRIVACY_TITLE = gettext_noop("What happens to your answers")
+PRIVACY = (
+    gettext_noop("We keep the answers you pick. We keep the words you write too."),
+    gettext_noop("The people who keep you safe can read them."),
+    gettext_noop("We count all the answers, with no names. This helps us do better."),
+    gettext_noop("We delete your words when we do not need them."),
+    gettext_noop("Your council looks after your answers. It keeps them safe."),
+    gettext_noop("You can ask to see what we keep about you. You can ask us to put it right."),
+    gettext_noop("Ask the person helping you."),
+)
+ACCESSIBILITY_TITLE = gettext_noop("Using these pages")
+ACCESSIBILITY = (
+    gettext_noop("You can use a keyboard here. A phone or a screen reader works too."),
+    gettext_noop("You can make the words bigger on your device. You can change the colours too."),
+    gettext_noop("Is something not working for you? Tell the person helping you. They can help you answer."),
+    gettext_noop("They can show you all our rules for making this easy to use."),
+)
+
 
 def child_texts() -> list[str]:
     """Everything the child may read, in the order the pages show it (for the reading age test)."""
@@ -107,4 +127,5 @@ def child_texts() -> list[str]:
     texts += [BETTER.text, BETTER.hint, BETTER_TOO_LONG, SEND, THANKS_TITLE, *THANKS]
     texts += [CODE_TITLE, CODE_INTRO, CODE_LABEL, CODE_BUTTON, CODE_MISSING, CODE_WRONG]
     texts += [LINK_GONE_TITLE, *LINK_GONE, TOO_MANY_TITLE, *TOO_MANY]
+    texts += [PRIVACY_TITLE, *PRIVACY, ACCESSIBILITY_TITLE, *ACCESSIBILITY]
     return texts

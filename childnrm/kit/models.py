@@ -1,4 +1,5 @@
-"""The kit's one table: files chosen on a form that failed validation elsewhere, kept for a day (kit.pending)."""
+"""The kit's tables: files chosen on a form that failed validation elsewhere, kept for a day (kit.pending), and
+the counts every worker shares (kit.counters)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Pending upload {self.pk} ({self.scope})"
+
+
+class SharedCount(models.Model):
+    """One count every gunicorn worker and server shares (kit.counters), e.g. a user's PDFs rendering now.
+
+    Written only by kit.counters' single statements, which keep `expires_at` from the first count: an expired row
+    counts as nothing and is reused or deleted.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    value = models.IntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

@@ -28,7 +28,9 @@ from childnrm.kit.downloads import download_response
 # ties up the workers.
 PDF_RENDERS_AT_ONCE = 2
 PDF_RENDERS_PER_MINUTE = 10
-_SLOT_SECONDS = 120  # a slot held by a worker that died is given back after this long
+# A slot held by a worker that died (gunicorn's timeout) is given back at most this long after the first of the
+# user's renders in progress was counted, however often they try meanwhile.
+_SLOT_SECONDS = 120
 
 
 class PdfResourceRefused(ValueError):
@@ -77,7 +79,7 @@ def _limits() -> tuple[int, int]:
 def pdf_render_slot(user_id: int) -> Iterator[bool]:
     """Yields True while the user holds one of their PDF slots, False if they are over the limit.
 
-    Counted in the cache every worker shares (kit.counters): at most PDF_RENDERS_AT_ONCE in progress and
+    Counted in the database every worker shares (kit.counters): at most PDF_RENDERS_AT_ONCE in progress and
     PDF_RENDERS_PER_MINUTE started in a minute, whichever worker renders them.
     """
     at_once, per_minute = _limits()

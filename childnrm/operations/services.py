@@ -32,7 +32,6 @@ from typing import Any
 from uuid import UUID
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -44,6 +43,7 @@ from django.utils.duration import duration_iso_string
 
 from childnrm.audit.services import forget_taken_seqs
 from childnrm.kit.errors import ServiceError
+from childnrm.kit.models import SharedCount
 from childnrm.learning.search import DERIVED_TABLES as LIBRARY_SEARCH_TABLES
 
 FORMAT = "childnrm-backup/1"
@@ -53,11 +53,12 @@ CHUNK = 1024 * 1024
 # Tables a fresh `migrate` fills by itself. A restore replaces their rows with the backup's, so that
 # every foreign key to them keeps pointing at the same thing.
 SEEDED_BY_MIGRATE = (Permission, ContentType)
-# Tables outside the models that a backup may leave out: `migrate` writes this one itself, and the
+# Tables a backup leaves out: `migrate` writes this one itself, and the
 # manifest records which migrations it held.
 # Derived search indexes are left out: the library's triggers fill them again as its rows are restored.
-# The shared cache's table (settings.CACHES["shared"]) holds only short-lived counts; `migrate` makes it.
-NOT_BACKED_UP = {"django_migrations", "sqlite_sequence", settings.SHARED_CACHE_TABLE} | LIBRARY_SEARCH_TABLES
+# The counts every worker shares (kit.counters) live minutes and are keyed by hashed addresses: nothing to keep, and
+# a database that has counted a request is still a new one to restore into.
+NOT_BACKED_UP = {"django_migrations", "sqlite_sequence", SharedCount._meta.db_table} | LIBRARY_SEARCH_TABLES
 
 
 class BackupError(ServiceError):
@@ -84,11 +85,11 @@ class BackupReport:
 
 
 def _models() -> list[type[models.Model]]:
-    """Every concrete table the models own (many-to-many tables included), in a stable order."""
+    """Every concrete table the models own (many-to-many tables included) but NOT_BACKED_UP, in a stable order."""
     found = {
         m._meta.db_table: m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.managed and not m._meta.proxy and not m._meta.swapped
+        if m._meta.managed and not m._meta.proxy and not m._meta.swapped and m._meta.db_table not in NOT_BACKED_UP
     }
     return [found[name] for name in sorted(found)]
 

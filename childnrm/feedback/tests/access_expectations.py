@@ -36,6 +36,8 @@ EXPECTED = {
     "feedback:cancel": {Role.ICTG},
     "feedback:code": PUBLIC,
     "feedback:thanks": PUBLIC,
+    "feedback:privacy": PUBLIC,
+    "feedback:accessibility": PUBLIC,
     "feedback:form": PUBLIC,
 }
 SAMPLES = {"feedback_session_id": _session_id, "feedback_token": _token}

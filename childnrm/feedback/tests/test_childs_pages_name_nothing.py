@@ -29,10 +29,24 @@ def test_the_code_page_names_neither_the_service_nor_the_nrm(demo, language):
     header = re.search(r'<header class="govuk-template__header">(.*?)</header>', html, re.S).group(1)
     assert f'href="{reverse("feedback:code")}"' in header
     assert "Your say" in header if language == "en" else "Dy ddweud di" in header
-    # The footer keeps the support links and leaves out the credits.
+    # The footer leaves out the credits, and its support links are the child's own: the service's privacy notice
+    # and accessibility statement say what the case is about.
     footer = re.search(r'<footer class="govuk-template__footer">(.*?)</footer>', html, re.S).group(1)
-    assert reverse("core:accessibility") in footer and reverse("core:privacy") in footer
     assert "©" not in footer and "Crown copyright" not in footer
+    assert reverse("core:accessibility") not in footer and reverse("core:privacy") not in footer
+    for name in ("feedback:privacy", "feedback:accessibility"):
+        assert f'href="{reverse(name)}"' in footer
+        support = Client().get(reverse(name), HTTP_ACCEPT_LANGUAGE=language)
+        assert support.status_code == 200
+        shown = _shown(support.content.decode())
+        assert "NRM" not in shown and "Child NRM Panels" not in shown and "trafficking" not in shown.lower()
+        assert "Your say" in shown if language == "en" else "Dy ddweud di" in shown
+
+
+def test_the_childs_privacy_page_says_who_reads_the_answers_and_how_to_see_them(demo):
+    shown = _shown(Client().get(reverse("feedback:privacy")).content.decode())
+    assert "What happens to your answers" in shown
+    assert "can read them" in shown and "with no names" in shown and "Ask the person helping you" in shown
 
 
 def test_a_link_that_opens_nothing_names_nothing_either(demo):
