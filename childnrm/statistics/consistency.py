@@ -20,7 +20,14 @@ import pandas as pd
 
 from childnrm.kit.disclosure import Cell, DisclosureRules, protect_count, protect_measure, protect_published_rate
 from childnrm.statistics.selectors import StatisticsFilters
-from childnrm.statistics.tables import StatRow, StatTable
+from childnrm.statistics.tables import (
+    RG_BY_SITE,
+    Sites,
+    StatRow,
+    StatTable,
+    Suppression,
+    reasonable_grounds_by_site,
+)
 
 CASE_MIX = ("age_band", "gender", "exploitation_group", "nationality_group")
 WORTH_DISCUSSING = "Worth discussing"
@@ -204,19 +211,25 @@ def fit_consistency(decided: pd.DataFrame, *, min_decisions: int) -> Consistency
 
 
 def consistency_table(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, sites: Sites, *, suppression: Suppression
 ) -> StatTable:
+    """Each site's reasonable grounds decisions, the share positive, and the model's adjusted share and odds. The
+    decisions and positive ones are the decisions by site's (with each site's total): shown as protected there, with
+    every table of the filters (`suppression`, `tables.shared_suppression`), and the rate from them."""
     decided, minimum = _decided_in_period(cases, filters, rules)
     model = fit_consistency(decided, min_decisions=minimum)
     by_site = {e.site: e for e in model.effects}
+    protected = reasonable_grounds_by_site(cases, filters, rules, sites, suppressed=suppression.get(RG_BY_SITE, ()))
     rows = []
-    for site in site_names:
+    for (_, site), shown in zip(sites, protected.rows[: len(sites)], strict=True):
         mine = decided[decided["site"] == site]
         n = len(mine)
         positives = int(mine["rg_positive"].eq(True).sum())
         effect = by_site.get(site)
-        count = protect_count(n, rules)
-        observed = protect_published_rate(positives, n, rules, shown_denominator=count)
+        _, positive, count = shown.cells
+        if n != int(mine["rg_positive"].notna().sum()):  # some without an outcome: a count no other table shows
+            count, positive = protect_count(n, rules), protect_count(positives, rules)
+        observed = protect_published_rate(positives, n, rules, shown_numerator=positive, shown_denominator=count)
         if effect is None:
             rest: tuple[Cell, ...] = (Cell(None, False, "[x]"),) * 4 + (Cell(None, False, "Not in the model"),)
         else:

@@ -23,7 +23,17 @@ from childnrm.kit.disclosure import (
 from childnrm.statistics.dimensions import NOT_KNOWN
 from childnrm.statistics.measures import time_summary
 from childnrm.statistics.selectors import PilotData, StatisticsFilters, plan_agreed_at_sitting
-from childnrm.statistics.tables import NOT_APPLICABLE, TIME_HEADERS, StatRow, StatTable
+from childnrm.statistics.tables import (
+    NOT_APPLICABLE,
+    PLANS_TABLE,
+    STAGES,
+    TIME_HEADERS,
+    StatRow,
+    StatTable,
+    Suppression,
+    decisions_by_quarter,
+    plans_key,
+)
 
 PANEL = "Panel"
 SCA = "SCA"
@@ -37,21 +47,28 @@ def _between(series: pd.Series, filters: StatisticsFilters) -> pd.Series:
     return (series >= _day(filters.starts_on)) & (series <= _day(filters.ends_on))
 
 
-def _time_row(labels: tuple[str, ...], days: pd.Series, rules: DisclosureRules) -> StatRow:
+def _time_row(labels: tuple[str, ...], days: pd.Series, rules: DisclosureRules, count: Cell | None = None) -> StatRow:
+    """The times' count (`count`, as another table publishes it, or protected here) and summary."""
     summary = time_summary(days)
     cells = tuple(
         protect_measure(v, summary.n, rules)
         for v in (summary.median, summary.lower_quartile, summary.upper_quartile, summary.mean)
     )
-    return StatRow(labels, (protect_count(summary.n, rules), *cells))
+    return StatRow(labels, (count if count is not None else protect_count(summary.n, rules), *cells))
 
 
-def decision_times(data: PilotData, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
+def decision_times(
+    data: PilotData, filters: StatisticsFilters, rules: DisclosureRules, *, decisions: dict[str, StatTable]
+) -> StatTable:
+    """Days from referral to decision, the panel's beside the SCA's. The panel's decisions in the period are the
+    grand totals of the decisions by quarter (`decisions`, by stage), as protected there (as `times_by_quarter`)."""
     cases, sca = data.cases, data.sca
     rows = []
-    for stage, words in (("rg", "reasonable grounds"), ("cg", "conclusive grounds")):
+    for stage, words in STAGES.items():
         decided = cases[_between(cases[f"{stage}_on"], filters)]
-        rows.append(_time_row((PANEL, f"Referral to {words}"), decided[f"{stage}_days"], rules))
+        by_quarter = decisions[stage].rows
+        count = by_quarter[-1].cells[-1] if by_quarter else None
+        rows.append(_time_row((PANEL, f"Referral to {words}"), decided[f"{stage}_days"], rules, count))
     referred = cases.set_index("referral_id")["referred_on"]
     for stage, words in (("rg", "reasonable grounds"), ("cg", "conclusive grounds")):
         on = pd.to_datetime(sca[f"{stage}_on"], errors="coerce")
@@ -80,25 +97,36 @@ def decision_times(data: PilotData, filters: StatisticsFilters, rules: Disclosur
     )
 
 
-def plans_at_sitting(data: PilotData, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
-    """The share of the panel's reasonable grounds decisions with a safeguarding plan agreed at the sitting."""
-    cases = data.cases
+PLAN_GROUPS = ("All reasonable grounds decisions", "Positive reasonable grounds decisions")
+
+
+def plan_counts(cases: pd.DataFrame, filters: StatisticsFilters, plans: set[tuple[int, int]]) -> list[list[int]]:
+    """The panel's reasonable grounds decisions in the period, all and positive (`PLAN_GROUPS`), with and without a
+    plan agreed at the sitting (`plans`: `selectors.plans_agreed_at_sitting`)."""
     decided = cases[_between(cases["rg_on"], filters)]
-    agreed = plan_agreed_at_sitting(decided, data.plans_at_sitting)
-    groups = [
-        ("All reasonable grounds decisions", pd.Series(True, index=decided.index)),
-        ("Positive reasonable grounds decisions", decided["rg_positive"].eq(True)),
-    ]
-    counts = [[int((agreed & which).sum()), int((~agreed & which).sum())] for _, which in groups]
-    protected = protect_table(counts, rules)
-    assert protected.row_totals is not None
+    agreed = plan_agreed_at_sitting(decided, plans)
+    groups = [pd.Series(True, index=decided.index), decided["rg_positive"].eq(True)]
+    return [[int((agreed & which).sum()), int((~agreed & which).sum())] for which in groups]
+
+
+def plans_at_sitting(
+    data: PilotData, filters: StatisticsFilters, rules: DisclosureRules, *, suppression: Suppression | None = None
+) -> StatTable:
+    """The share of the panel's reasonable grounds decisions with a safeguarding plan agreed at the sitting. Its
+    numbers of decisions, all and positive, are in the totals row of the reasonable grounds decisions by quarter:
+    protected with it (`suppression`, from `tables.shared_suppression`). The positive decisions are some of all of
+    them, so each group is protected as a table of its own: with a plan, without, and the decisions."""
     rows = []
-    for (name, _), (yes, no), cells, total in zip(groups, counts, protected.cells, protected.row_totals, strict=True):
-        rate = protect_published_rate(yes, yes + no, rules, shown_numerator=cells[0], shown_denominator=total)
-        rows.append(StatRow((PANEL, name), (total, cells[0], rate)))
+    counted = plan_counts(data.cases, filters, data.plans_at_sitting)
+    for group, (name, counts) in enumerate(zip(PLAN_GROUPS, counted, strict=True)):
+        protected = protect_table([counts], rules, suppressed=(suppression or {}).get(plans_key(group), ()))
+        assert protected.row_totals is not None
+        with_plan, total = protected.cells[0][0], protected.row_totals[0]
+        rate = protect_published_rate(counts[0], sum(counts), rules, shown_numerator=with_plan, shown_denominator=total)
+        rows.append(StatRow((PANEL, name), (total, with_plan, rate)))
     rows.append(StatRow((SCA, "Decisions reported by the SCA"), (NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE)))
     return StatTable(
-        key="pilot_plans_at_sitting",
+        key=PLANS_TABLE,
         title="Decisions with a safeguarding plan agreed at the sitting",
         label_headers=("Decided by", "Decisions"),
         value_headers=("Number of decisions", "With a plan agreed at the sitting", "Share %"),
@@ -270,10 +298,20 @@ def after_the_decision(data: PilotData, filters: StatisticsFilters, rules: Discl
     )
 
 
-def pilot_tables(data: PilotData, filters: StatisticsFilters, rules: DisclosureRules) -> list[StatTable]:
+def pilot_tables(
+    data: PilotData, filters: StatisticsFilters, rules: DisclosureRules, *, suppression: Suppression
+) -> list[StatTable]:
+    """The pilot's tables; `suppression`: the protection they share with the NRM tables (`shared_suppression`, given
+    `plan_counts`), so that a count both publish is shown alike."""
+    decisions = {
+        stage: decisions_by_quarter(
+            data.cases, filters, rules, stage=stage, suppressed=suppression.get(f"{stage}_decisions_by_quarter", ())
+        )
+        for stage in STAGES
+    }
     tables = [
-        decision_times(data, filters, rules),
-        plans_at_sitting(data, filters, rules),
+        decision_times(data, filters, rules, decisions=decisions),
+        plans_at_sitting(data, filters, rules, suppression=suppression),
         actions_on_time(data, filters, rules),
         outcomes_at_review_points(data, filters, rules),
         after_the_decision(data, filters, rules),

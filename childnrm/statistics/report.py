@@ -6,7 +6,6 @@ downloads, the return and the release all come from here, so a figure is the sam
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,23 +14,24 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Site
 from childnrm.kit import i18n
-from childnrm.kit.disclosure import DEFAULT_RULES, DisclosureRules, protect_table
+from childnrm.kit.disclosure import DEFAULT_RULES, DisclosureRules
 from childnrm.statistics import exports, selectors
 from childnrm.statistics.charts import Chart, charts_for, svg_document
 from childnrm.statistics.consistency import CAVEAT, consistency_table, separation_note
 from childnrm.statistics.dimensions import Quarter
-from childnrm.statistics.pilot import pilot_tables
+from childnrm.statistics.pilot import pilot_tables, plan_counts
 from childnrm.statistics.selectors import StatisticsFilters
 from childnrm.statistics.tables import (
     Release,
+    Sites,
     StatRow,
     StatTable,
-    decisions_by_quarter,
+    Suppression,
+    count_table,
     disproportionality_tables,
+    last_quarter_by_site,
     nrm_tables,
-    referrals_by_quarter,
-    referrals_by_responder,
-    times_by_quarter,
+    shared_suppression,
 )
 
 SECTIONS = ("nrm", "disproportionality", "pilot", "consistency")
@@ -43,8 +43,13 @@ SECTION_TITLES = {
 }
 
 
+def sites_of(filters: StatisticsFilters) -> list[tuple[int, str]]:
+    """The chosen sites, (id, name) each, by name: the order every table by site lists them."""
+    return list(Site.objects.filter(pk__in=filters.site_ids).order_by("name").values_list("pk", "name"))
+
+
 def site_names(filters: StatisticsFilters) -> list[str]:
-    return list(Site.objects.filter(pk__in=filters.site_ids).order_by("name").values_list("name", flat=True))
+    return [name for _, name in sites_of(filters)]
 
 
 def build(
@@ -52,90 +57,106 @@ def build(
 ) -> Release:
     all_ages = selectors.case_frame(filters)
     cases = selectors.children(all_ages)  # every table but the one by age at exploitation counts children
-    names = site_names(filters)
-    tables: list[StatTable] = []
+    sites = sites_of(filters)
+    release = Release([], rules, cases, all_ages)
+    pilot = selectors.pilot_data(filters, cases) if "pilot" in sections else None
+    if sections:
+        # Every section's tables (and the return) publish some of the same counts: one protection for all, worked
+        # out whichever page is asked for, so that each shows those counts alike.
+        plans = pilot.plans_at_sitting if pilot is not None else None
+        release.suppression = _shared_suppression(filters, rules, release, sites, plans)
     if "nrm" in sections:
-        tables += nrm_tables(
-            cases, filters, rules, names, all_ages=all_ages, reconsiderations=selectors.reconsiderations(filters, cases)
+        release.tables += nrm_tables(
+            cases,
+            filters,
+            rules,
+            sites,
+            all_ages=all_ages,
+            reconsiderations=selectors.reconsiderations(filters, cases),
+            suppression=release.suppression,
         )
     if "disproportionality" in sections:
-        tables += disproportionality_tables(cases, filters, rules, selectors.review_flags(filters))
-    if "pilot" in sections:
-        tables += pilot_tables(selectors.pilot_data(filters, cases), filters, rules)
+        assert release.suppression is not None
+        release.tables += disproportionality_tables(
+            cases, filters, rules, selectors.review_flags(filters), suppression=release.suppression
+        )
+    if pilot is not None:
+        assert release.suppression is not None
+        release.tables += pilot_tables(pilot, filters, rules, suppression=release.suppression)
     if "consistency" in sections:
-        tables.append(consistency_table(cases, filters, rules, names))
-    return Release(tables, rules, cases)
+        assert release.suppression is not None
+        release.tables.append(consistency_table(cases, filters, rules, sites, suppression=release.suppression))
+    return release
+
+
+def _shared_suppression(
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    release: Release,
+    sites: Sites,
+    plans: set[tuple[int, int]] | None = None,
+) -> Suppression:
+    """`tables.shared_suppression` for the release's frames, with the pilot's plans (`plans`: read if not given)."""
+    assert release.cases is not None and release.all_ages is not None
+    cases = release.cases
+    if plans is None:
+        plans = selectors.plans_agreed_at_sitting(filters, cases)
+    return shared_suppression(
+        cases, filters, rules, sites, all_ages=release.all_ages, plans=plan_counts(cases, filters, plans)
+    )
 
 
 # --- The return to the Home Office -------------------------------------------------------------------------
 
 RETURN_HEADERS = ("Site", "Year", "Quarter", "Measure", "Category")
+# The measures of each site's return, in order: the tables of `tables.last_quarter_by_site` they come from.
+RETURN_MEASURES = (
+    ("gender", "Referrals by gender"),
+    ("exploitation", "Referrals by exploitation type"),
+    ("location", "Referrals by location of exploitation"),
+    ("responder", "Referrals by first responder type"),
+    ("rg", "Reasonable grounds decisions"),
+    ("rg_times", "Days from referral to reasonable grounds decision"),
+    ("cg", "Conclusive grounds decisions"),
+    ("cg_times", "Days from referral to conclusive grounds decision"),
+)
+HANDED = "Cases handed to the Single Competent Authority"
 
 
 def home_office_return(
-    filters: StatisticsFilters, rules: DisclosureRules = DEFAULT_RULES, *, cases: pd.DataFrame | None = None
+    filters: StatisticsFilters, rules: DisclosureRules = DEFAULT_RULES, *, release: Release | None = None
 ) -> StatTable:
-    """The pilot's quarterly aggregate return: for each site and all sites together, the quarter's referrals
-    (by gender, exploitation type, location and first responder), decisions and decision times, counted by the
-    same table builders as the published tables and protected the same way. `filters` names one quarter;
-    `cases`, a case frame already read for the same sites up to that quarter (the release's), saves a read."""
-    if cases is None:
-        cases = selectors.children(selectors.case_frame(filters))
-    handed = selectors.sca_reported_decisions(selectors.referrals_in_scope(filters).values("pk"))[0]
-    handed = handed[
-        handed["referral_id"].isin(set(cases["referral_id"])) & handed["handed_site_id"].isin(filters.site_ids)
-    ]
+    """The pilot's quarterly aggregate return for the last quarter of `filters`' period: for each site and all sites
+    together, the quarter's referrals (by gender, exploitation type, location and first responder), decisions and
+    decision times (`tables.last_quarter_by_site`), and the cases handed to the SCA.
+
+    Each site's figures are protected with the other sites' and all sites' (secondary suppression across the
+    sites), and with the tables of `filters` (the page's it is downloaded from, or the release's), which publish
+    all sites again: so neither all sites less the other sites nor those tables give back a figure a site's row
+    hides. `release`: those tables' frames and protection, already worked out by `build` for the same filters."""
+    if release is None:
+        release = build(filters, rules, sections=())
+    assert release.cases is not None
+    cases, sites = release.cases, sites_of(filters)
+    suppression = release.suppression
+    if suppression is None:
+        suppression = _shared_suppression(filters, rules, release, sites)
+    by_site = last_quarter_by_site(cases, filters, rules, sites, suppression)
+    handed = _handed_by_site(filters, rules, cases, sites)
     quarter = filters.last
-    # Each table of the return counts only referrals or decisions in the filters' quarters, so the rows with
-    # nothing there are set aside first and the rest split by site: the builders then count a few hundred rows
-    # per site instead of filtering the whole frame again for each site and table. A case received at one site
-    # and decided at another counts at each for what happened there (`selectors.at_sites`).
-    codes = {q.code for q in filters.quarters}
-    in_quarter_rows = cases[
-        cases["quarter"].isin(codes) | cases["rg_quarter"].isin(codes) | cases["cg_quarter"].isin(codes)
-    ]
-    where_happened = in_quarter_rows[["site_id", "rg_site_id", "cg_site_id"]]
-    in_quarter = handed[
-        (handed["handed_on"] >= pd.Timestamp(quarter.first_day))
-        & (handed["handed_on"] <= pd.Timestamp(quarter.last_day))
-    ]
-    sites = Site.objects.filter(pk__in=filters.site_ids).order_by("name")
-    groups: list[tuple[str, StatisticsFilters, pd.DataFrame, int]] = [
-        (
-            site.name,
-            replace(filters, site_ids=(site.pk,)),
-            selectors.at_sites(in_quarter_rows[where_happened.eq(site.pk).any(axis=1)], (site.pk,)),
-            int((in_quarter["handed_site_id"] == site.pk).sum()),
-        )
-        for site in sites
-    ]
-    if len(groups) > 1:
-        groups.append(("All sites", filters, in_quarter_rows, len(in_quarter)))
+    names = [name for _, name in sites] + (["All sites"] if len(sites) > 1 else [])  # all sites: the totals row
     rows: list[StatRow] = []
-    for name, site_filters, frame, handed_count in groups:
+    for i, name in enumerate(names):
         labels = (name, str(quarter.year), f"Q{quarter.number}")
-        for by, measure in (("gender", "Referrals by gender"), ("exploitation", "Referrals by exploitation type")):
-            rows += _long_rows(labels, measure, referrals_by_quarter(frame, site_filters, rules, by=by))
-        rows += _long_rows(
-            labels,
-            "Referrals by location of exploitation",
-            referrals_by_quarter(frame, site_filters, rules, by="location"),
-        )
-        responder = referrals_by_responder(frame, site_filters, rules)
-        rows += [
-            StatRow((*labels, "Referrals by first responder type", row.labels[0]), (row.cells[-1],))
-            for row in responder.rows
-            if not row.total
-        ]
-        for stage, words in (("rg", "Reasonable grounds decisions"), ("cg", "Conclusive grounds decisions")):
-            decisions = decisions_by_quarter(frame, site_filters, rules, stage=stage)
-            rows += _long_rows(labels, words, decisions)
-            times = times_by_quarter(frame, site_filters, rules, stage=stage, decisions=decisions)
-            rows += _long_rows(
-                labels, f"Days from referral to {words.lower().removesuffix(' decisions')} decision", times
-            )
-        handed_cell = protect_table([[handed_count]], rules).cells[0][0]
-        rows.append(StatRow((*labels, "Cases handed to the Single Competent Authority", "Total"), (handed_cell,)))
+        for measure, words in RETURN_MEASURES:
+            table = by_site[measure]
+            cells = zip(table.value_keys, table.rows[i].cells, strict=True)
+            rows += [
+                StatRow((*labels, words, header), (cell,))
+                for header, cell in cells
+                if not (measure == "responder" and header == "Total")  # the referrals' total, given by gender
+            ]
+        rows.append(StatRow((*labels, HANDED, "Total"), (handed.rows[i].cells[0],)))
     return StatTable(
         key=f"home_office_return_{quarter.code}",
         title=f"Devolved decision-making pilot: quarterly return to the Home Office, {quarter.label}",
@@ -145,22 +166,35 @@ def home_office_return(
         notes=(
             "Counted by the same rules as the published statistics: referrals in the quarter they were submitted, "
             "decisions in the quarter the panel first made them, with the outcome that stands now.",
-            "Each site's figures are protected on their own, so the sites' figures need not add up to All sites.",
+            "Each referral counts at the site that received it and each decision at the site whose panel made it, so "
+            "the sites add up to All sites. The sites' figures, All sites and the published tables are protected "
+            "together: where a site's figure is suppressed, enough others are that no total gives it back.",
+            "Exploitation types: those of the published table for the period, so a type may show 0 for the quarter.",
         ),
         section="return",
     )
 
 
-def _long_rows(labels: tuple[str, ...], measure: str, table: StatTable) -> list[StatRow]:
-    """The quarter's row of a per-quarter table, one row per column, in the return's long layout."""
-    quarter_rows = [row for row in table.rows if not row.total]
-    if not quarter_rows:
-        return []
-    row = quarter_rows[-1]
-    return [
-        StatRow((*labels, measure, header), (cell,))
-        for header, cell in zip(table.value_headers, row.cells, strict=True)
+def _handed_by_site(filters: StatisticsFilters, rules: DisclosureRules, cases: pd.DataFrame, sites: Sites) -> StatTable:
+    """Cases each site handed to the SCA in the last quarter (the site that handed it over), all sites as the totals
+    row. No other table publishes these counts: protected across the sites alone."""
+    handed = selectors.sca_reported_decisions(selectors.referrals_in_scope(filters).values("pk"))[0]
+    quarter = filters.last
+    handed = handed[
+        handed["referral_id"].isin(set(cases["referral_id"]))
+        & (handed["handed_on"] >= pd.Timestamp(quarter.first_day))
+        & (handed["handed_on"] <= pd.Timestamp(quarter.last_day))
     ]
+    return count_table(
+        key="last_quarter_by_site_handed_to_sca",
+        title=f"{HANDED} in {quarter.label} by site",
+        label_headers=("Site",),
+        row_labels=[(name,) for _, name in sites],
+        value_headers=[HANDED],
+        counts=[[int((handed["handed_site_id"] == pk).sum())] for pk, _ in sites],
+        rules=rules,
+        section="return",
+    )
 
 
 # --- The quarterly release --------------------------------------------------------------------------------
@@ -190,7 +224,7 @@ def write_release(
     release = build(filters, rules)
     with i18n.language(i18n.ENGLISH):  # the release's charts are published in English, as its tables
         charts = charts_for(release.tables)
-    ho_return = home_office_return(replace(filters, first=quarter), rules, cases=release.cases)
+    ho_return = home_office_return(filters, rules, release=release)
     out.mkdir(parents=True, exist_ok=True)
     (out / "tables").mkdir(exist_ok=True)
     (out / "charts").mkdir(exist_ok=True)
@@ -275,9 +309,16 @@ def methodology(
         f"Rules of this release: threshold {rules.threshold}, rounding to the nearest {rules.rounding}, minimum "
         f"base {rules.min_denominator} for rates and averages. Secondary suppression: in every row and column of a "
         "table, with its total, either no figure or at least two are suppressed, so no total lets a suppressed count "
-        "be worked out. Tables that publish the same counts (each quarter's referrals of children, in every table "
-        "of referrals by quarter and in the table by age at exploitation) suppress them alike, so that no table "
-        "gives back what another hides. Totals are computed from the unrounded counts and then rounded, so rows may "
+        "be worked out. Tables that publish the same counts suppress them alike, so that no table gives back what "
+        "another hides: each quarter's referrals of children, in every table of referrals by quarter and in the "
+        "table by age at exploitation; the totals rows of the tables by first responder type and by nationality, in "
+        "the tables by quarter and exploitation type and by quarter and gender; each stage and outcome's decisions "
+        "in the period, in the decisions by quarter, the decisions by site and the pilot's tables; each "
+        "site's reasonable grounds decisions, in the decisions by site and the consistency table; each gender's "
+        "and nationality's referrals, and the decisions, in the equality monitoring's shares and rates; and the "
+        "Home Office return's figures, whose sites and All sites are protected together (secondary suppression runs "
+        "across the sites, so All sites less the other sites gives back no site's suppressed figure) and with the "
+        "quarter's row of these tables. Totals are computed from the unrounded counts and then rounded, so rows may "
         "not add up exactly. Rates and intervals are worked out from the counts as published (after rounding), and "
         "withheld where either count is suppressed: a rate of the unrounded counts would give them back, for "
         "instance by setting one period against a longer one. The consistency model's adjusted rates and odds "

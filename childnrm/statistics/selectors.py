@@ -581,6 +581,18 @@ class PilotData:
     sca_hook_present: bool = False
 
 
+def plans_agreed_at_sitting(filters: StatisticsFilters, cases: pd.DataFrame) -> set[tuple[int, int]]:
+    """(child_id, meeting_id) of each plan agreed at a sitting, for the children of `cases`. One query (a subquery)."""
+    child_ids = {int(c) for c in cases["child_id"].dropna()}
+    return {
+        (c, m)
+        for c, m in SafeguardingPlan.objects.filter(
+            child_id__in=referrals_in_scope(filters).values("child_id"), agreed_at_meeting__isnull=False
+        ).values_list("child_id", "agreed_at_meeting_id")
+        if c in child_ids
+    }
+
+
 def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     """The reads behind the pilot evaluation, each one query over the children in scope (a subquery; the frames
     are then narrowed to the cases the filters kept)."""
@@ -589,13 +601,7 @@ def pilot_data(filters: StatisticsFilters, cases: pd.DataFrame) -> PilotData:
     child_ids = {int(c) for c in cases["child_id"].dropna()}
     sca, hook = sca_reported_decisions(scope.values("pk"))
     sca = sca[sca["referral_id"].isin(set(cases["referral_id"])) & sca["handed_site_id"].isin(filters.site_ids)]
-    plans = {
-        (c, m)
-        for c, m in SafeguardingPlan.objects.filter(child_id__in=in_scope, agreed_at_meeting__isnull=False).values_list(
-            "child_id", "agreed_at_meeting_id"
-        )
-        if c in child_ids
-    }
+    plans = plans_agreed_at_sitting(filters, cases)
     actions = pd.DataFrame.from_records(
         list(
             PlanAction.objects.filter(plan__child_id__in=in_scope).values_list(

@@ -2,13 +2,14 @@
 
 Every figure a table holds is a `kit.disclosure.Cell`: counts are suppressed and rounded with
 `protect_table` (primary and secondary suppression against the table's totals), rates with `protect_published_rate`,
-times and averages with `protect_measure`. A table never holds a true small count, so whatever draws it (a
-page, a chart, a download, the release) cannot show one.
+times and averages with `protect_measure`. A count that more than one table publishes (a page's, the release's, the
+Home Office return's) is suppressed in all of them or in none (`shared_suppression`). A table never holds a true
+small count, so whatever draws it (a page, a chart, a download, the release) cannot show one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +31,12 @@ from childnrm.statistics.selectors import StatisticsFilters
 
 STAGES = {"rg": "reasonable grounds", "cg": "conclusive grounds"}
 NOT_APPLICABLE = Cell(None, False, NOT_AVAILABLE)
+
+# The cells each count table must suppress, by table key, because another table publishes the same count
+# (`shared_suppression`): (row, column) of the table with its totals, as `protect_table(..., suppressed=...)` takes.
+Suppression = dict[str, list[tuple[int, int]]]
+# The chosen sites, (id, name) each, in the order the tables by site list them (by name).
+Sites = Sequence[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,9 @@ class Release:
 
     tables: list[StatTable] = field(default_factory=list)
     rules: DisclosureRules = DEFAULT_RULES
-    cases: pd.DataFrame | None = None  # the case frame the tables were counted from (reused by the return)
+    cases: pd.DataFrame | None = None  # the children's referrals the tables were counted from (reused by the return)
+    all_ages: pd.DataFrame | None = None  # the referrals of every age (the table by age at exploitation's)
+    suppression: Suppression | None = None  # the protection the tables share (`shared_suppression`), for the return
 
     def get(self, key: str) -> StatTable:
         for table in self.tables:
@@ -174,21 +183,27 @@ CHILDREN_NOTE = (
 REFERRALS_BY = ("location", "exploitation", "gender", "county_lines")
 
 
+def _referral_columns(referred: pd.DataFrame, by: str) -> tuple[list[str], str, str]:
+    """The columns of a table of the `referred` by location of exploitation, exploitation type, gender, county
+    lines flag or first responder type; the case frame's column it counts; and the words for it."""
+    if by == "location":
+        return list(dim.LOCATIONS), "location", "location of exploitation"
+    if by == "gender":
+        return list(dim.GENDERS), "gender", "gender"
+    if by == "county_lines":
+        return list(dim.COUNTY_LINES_FLAGS), "county_lines_flag", "county lines flag"
+    if by == "responder":
+        return list(dim.FIRST_RESPONDER_TYPES), "first_responder_type", "first responder type"
+    return _exploitation_columns(referred), "exploitation", "exploitation type"
+
+
 def _referrals_by_quarter_counts(
     cases: pd.DataFrame, filters: StatisticsFilters, by: str
 ) -> tuple[list[str], str, list[list[int]]]:
     """The columns, the words for them, and the counts of a referrals-by-quarter table."""
     referred = _in_period(cases, "quarter", filters)
-    codes = [q.code for q in filters.quarters]
-    if by == "location":
-        values, column, name = dim.LOCATIONS, "location", "location of exploitation"
-    elif by == "gender":
-        values, column, name = dim.GENDERS, "gender", "gender"
-    elif by == "county_lines":
-        values, column, name = dim.COUNTY_LINES_FLAGS, "county_lines_flag", "county lines flag"
-    else:
-        values, column, name = _exploitation_columns(referred), "exploitation", "exploitation type"
-    return values, name, crosstab(referred, "quarter", column, codes, values)
+    values, column, name = _referral_columns(referred, by)
+    return values, name, crosstab(referred, "quarter", column, [q.code for q in filters.quarters], values)
 
 
 def referrals_by_quarter(
@@ -201,7 +216,7 @@ def referrals_by_quarter(
 ) -> StatTable:
     """Referrals of children received in each quarter, by location of exploitation, exploitation type, gender or
     county lines flag (`cases`: the children's referrals, `selectors.children`). Published together, these share
-    their totals column with each other and with the age table's child column: `referrals_by_quarter_tables`."""
+    their totals column with each other and with the age table's child column (`_add_referral_counts`)."""
     values, name, counts = _referrals_by_quarter_counts(cases, filters, by)
     notes = ["Counted in the quarter the referral was submitted.", CHILDREN_NOTE]
     if by == "county_lines":
@@ -235,9 +250,9 @@ def referrals_by_age_at_exploitation(
 ) -> StatTable:
     """Referrals of every age received in each quarter, by age at exploitation (child, adult, not known), as the
     Home Office publishes them. The child column is the child tables' totals column: published beside them, it is
-    protected with them (`referrals_by_quarter_tables`)."""
+    protected with them (`_add_referral_counts`)."""
     return count_table(
-        key="referrals_by_quarter_age_at_exploitation",
+        key=AGE_TABLE,
         title="Referrals by quarter and age at exploitation",
         label_headers=QUARTER_HEADERS,
         row_labels=_quarter_labels(filters),
@@ -261,79 +276,32 @@ def referrals_by_quarter_tables(
     *,
     all_ages: pd.DataFrame | None = None,
     breakdowns: bool = False,
+    suppression: Suppression | None = None,
 ) -> list[StatTable]:
     """The referrals-by-quarter tables of children (`REFERRALS_BY`) and, given the referrals of every age
-    (`all_ages`), the referrals by age at exploitation first, protected together; with `breakdowns`, the referrals
-    by first responder type and exploitation type and by nationality and gender after them, protected with them.
+    (`all_ages`), the referrals by age at exploitation first; with `breakdowns`, the referrals by first responder
+    type and exploitation type and by nationality and gender after them.
 
-    Each quarter's referrals of children, and their total, are published in all of them: the children tables'
-    totals column and the age table's child column. The totals row of the table by quarter and exploitation type
-    (referrals of each type in the period) is the totals row of the table by first responder type, and that of the
-    table by quarter and gender is the totals row of the table by nationality; the grand total is in every one.
-    Protected one at a time, one table's secondary suppression could hide a count another publishes, and the
-    published copy would give back the figure that suppression covered (its line's total less its published
-    cells). So each such count is suppressed in every table or in none (`kit.disclosure.suppressed_together`)."""
-    counted = [_referrals_by_quarter_counts(cases, filters, by)[2] for by in REFERRALS_BY]
-    age_index = responder_index = nationality_index = -1
-    if all_ages is not None:
-        age_index = len(counted)
-        counted.append(_age_at_exploitation_counts(all_ages, filters))
-    if breakdowns:
-        responder_index = len(counted)
-        counted.append(_responder_counts(cases, filters)[1])
-        nationality_index = len(counted)
-        counted.append(_nationality_counts(cases, filters)[1])
-    forced: list[list[tuple[int, int]]] = [[] for _ in counted]
-    if filters.quarters:
-        forced = suppressed_together(counted, _shared_referral_counts(counted, age_index, responder_index), rules)
+    They publish some of the same counts (`_add_referral_counts`), so they are protected together: as
+    `suppression` says (`shared_suppression`, for every table of the filters), or, without it, among themselves."""
+    if suppression is None:
+        shared = SharedCounts()
+        _add_referral_counts(shared, cases, filters, all_ages=all_ages, breakdowns=breakdowns)
+        suppression = shared.suppressed(rules)
     tables = [
-        referrals_by_quarter(cases, filters, rules, by=by, suppressed=cells)
-        for by, cells in zip(REFERRALS_BY, forced, strict=False)
+        referrals_by_quarter(cases, filters, rules, by=by, suppressed=suppression.get(f"referrals_by_quarter_{by}", ()))
+        for by in REFERRALS_BY
     ]
     if all_ages is not None:
-        tables.insert(0, referrals_by_age_at_exploitation(all_ages, filters, rules, suppressed=forced[age_index]))
+        tables.insert(
+            0, referrals_by_age_at_exploitation(all_ages, filters, rules, suppressed=suppression.get(AGE_TABLE, ()))
+        )
     if breakdowns:
-        tables.append(referrals_by_responder(cases, filters, rules, suppressed=forced[responder_index]))
-        tables.append(referrals_by_nationality(cases, filters, rules, suppressed=forced[nationality_index]))
+        tables.append(referrals_by_responder(cases, filters, rules, suppressed=suppression.get(RESPONDER_TABLE, ())))
+        tables.append(
+            referrals_by_nationality(cases, filters, rules, suppressed=suppression.get(NATIONALITY_TABLE, ()))
+        )
     return tables
-
-
-def _shared_referral_counts(
-    counted: list[list[list[int]]], age_index: int, responder_index: int
-) -> list[list[tuple[int, int, int]]]:
-    """The groups of cells (table, row, column of the table with its totals) of `referrals_by_quarter_tables`'
-    counts that publish the same count. `counted`: the four children's tables by quarter (`REFERRALS_BY`), then the
-    age table (at `age_index`, if any), then the tables by first responder and by nationality (from
-    `responder_index`, if any). A table without rows (no nationality recorded) shares nothing."""
-
-    def column_totals(rows: list[list[int]]) -> list[int]:
-        width = len(rows[0])
-        return [*(sum(row[j] for row in rows) for j in range(width)), sum(map(sum, rows))]
-
-    quarters = len(counted[0])
-    # Cell (quarter, totals column) of each children's table and (quarter, child column) of the age table; the
-    # last row is the totals row, its last cell the grand total.
-    shared = [
-        [(t, i, len(counted[t][0])) for t in range(len(REFERRALS_BY))] + ([(age_index, i, 0)] if age_index >= 0 else [])
-        for i in range(quarters + 1)
-    ]
-    if responder_index >= 0:
-        grand_total = shared[quarters]
-        exploitation, gender = REFERRALS_BY.index("exploitation"), REFERRALS_BY.index("gender")
-        pairs = [(exploitation, responder_index), (gender, responder_index + 1)]
-        for by_quarter, breakdown in pairs:
-            rows = counted[breakdown]
-            if not rows or not rows[0]:
-                continue
-            # The breakdown's totals row: each column's total (referrals of each type, or of each gender, in the
-            # period) and the grand total, the by-quarter table's totals row. Shared only where the same count.
-            mine, theirs = column_totals(counted[by_quarter]), column_totals(rows)
-            for j, (count, same) in enumerate(zip(mine[:-1], theirs[:-1], strict=True)):
-                if count == same:
-                    shared.append([(by_quarter, quarters, j), (breakdown, len(rows), j)])
-            if mine[-1] == theirs[-1]:
-                grand_total.append((breakdown, len(rows), len(rows[0])))
-    return shared
 
 
 def _exploitation_columns(frame: pd.DataFrame) -> list[str]:
@@ -344,23 +312,38 @@ def _exploitation_columns(frame: pd.DataFrame) -> list[str]:
     return [*singles, *combinations, dim.NOT_KNOWN]
 
 
+OUTCOMES = ["negative", "positive"]
+
+
+def _with_outcome(decided: pd.DataFrame, stage: str) -> pd.DataFrame:
+    """The decisions with their outcome as a column (`result`) to count by."""
+    return decided.assign(result=decided[f"{stage}_positive"].map({True: "positive", False: "negative"}))
+
+
+def _decisions_by_quarter_counts(cases: pd.DataFrame, filters: StatisticsFilters, stage: str) -> list[list[int]]:
+    decided = _with_outcome(_in_period(cases, f"{stage}_quarter", filters), stage)
+    return crosstab(decided, f"{stage}_quarter", "result", [q.code for q in filters.quarters], OUTCOMES)
+
+
 def decisions_by_quarter(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, *, stage: str
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    *,
+    stage: str,
+    suppressed: Sequence[tuple[int, int]] = (),
 ) -> StatTable:
-    """Reasonable or conclusive grounds decisions in each quarter, negative and positive (Home Office layout)."""
-    decided = _in_period(cases, f"{stage}_quarter", filters).copy()
+    """Reasonable or conclusive grounds decisions in each quarter, negative and positive (Home Office layout). The
+    decisions by site and the pilot's tables publish its totals row again, and the Home Office return's all sites
+    its last quarter's row: it is protected with them (`_add_decision_counts`)."""
     words = STAGES[stage]
-    decided["result"] = decided[f"{stage}_positive"].map({True: "positive", False: "negative"})
-    counts = crosstab(
-        decided, f"{stage}_quarter", "result", [q.code for q in filters.quarters], ["negative", "positive"]
-    )
     return count_table(
         key=f"{stage}_decisions_by_quarter",
         title=f"{words.capitalize()} decisions by quarter",
         label_headers=QUARTER_HEADERS,
         row_labels=_quarter_labels(filters),
         value_headers=[f"Negative {words}", f"Positive {words}"],
-        counts=counts,
+        counts=_decisions_by_quarter_counts(cases, filters, stage),
         rules=rules,
         notes=(
             f"Counted in the quarter the panel first made the {words} decision, with the outcome that stands now "
@@ -368,6 +351,7 @@ def decisions_by_quarter(
             CHILDREN_NOTE,
         ),
         chart=f"{stage}_decisions_by_quarter",
+        suppressed=suppressed,
     )
 
 
@@ -479,10 +463,10 @@ def referrals_by_responder(
 ) -> StatTable:
     """Referrals of children in the period by first responder type and exploitation type. Its totals row is the
     totals row of the table by quarter and exploitation type: published beside it, it is protected with it
-    (`referrals_by_quarter_tables`)."""
+    (`_add_referral_counts`)."""
     columns, counts = _responder_counts(cases, filters)
     return count_table(
-        key="referrals_by_first_responder",
+        key=RESPONDER_TABLE,
         title="Referrals of children by first responder type and exploitation type",
         label_headers=("First responder type",),
         row_labels=[(t,) for t in dim.FIRST_RESPONDER_TYPES],
@@ -510,10 +494,10 @@ def referrals_by_nationality(
     suppressed: Sequence[tuple[int, int]] = (),
 ) -> StatTable:
     """Referrals of children in the period by nationality and gender. Its totals row is the totals row of the
-    table by quarter and gender: published beside it, it is protected with it (`referrals_by_quarter_tables`)."""
+    table by quarter and gender: published beside it, it is protected with it (`_add_referral_counts`)."""
     nationalities, counts = _nationality_counts(cases, filters)
     return count_table(
-        key="referrals_by_nationality",
+        key=NATIONALITY_TABLE,
         title="Referrals of children by nationality and gender",
         label_headers=("Nationality",),
         row_labels=[(n,) for n in nationalities],
@@ -525,33 +509,67 @@ def referrals_by_nationality(
     )
 
 
-def decisions_by_site(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_names: list[str]
-) -> StatTable:
-    """Decisions made in the period at each site (the site whose panel made them), by stage and outcome."""
+DECISION_COLUMNS = [f"{sign} {words}" for words in STAGES.values() for sign in ("Negative", "Positive")]
+
+
+def _decisions_by_site_counts(cases: pd.DataFrame, filters: StatisticsFilters, sites: Sites) -> list[list[int]]:
+    """Decisions made in the period at each site (`DECISION_COLUMNS`)."""
+    if not sites:
+        return []
     frames = []
-    for stage in ("rg", "cg"):
+    for stage, words in STAGES.items():
         decided = _in_period(cases, f"{stage}_quarter", filters)
-        words = STAGES[stage]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "site": decided[f"{stage}_site"],  # the site whose panel made it
-                    "column": decided[f"{stage}_positive"].map({True: f"Positive {words}", False: f"Negative {words}"}),
-                }
-            )
-        )
-    both = pd.concat(frames) if frames else pd.DataFrame(columns=["site", "column"])
-    columns = [f"{sign} {STAGES[s]}" for s in ("rg", "cg") for sign in ("Negative", "Positive")]
+        column = decided[f"{stage}_positive"].map({True: f"Positive {words}", False: f"Negative {words}"})
+        frames.append(pd.DataFrame({"site_id": decided[f"{stage}_site_id"], "column": column}))
+    return crosstab(pd.concat(frames), "site_id", "column", [pk for pk, _ in sites], DECISION_COLUMNS)
+
+
+def decisions_by_site(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    sites: Sites,
+    *,
+    suppressed: Sequence[tuple[int, int]] = (),
+) -> StatTable:
+    """Decisions made in the period at each site (the site whose panel made them), by stage and outcome. Its totals
+    row is the totals rows of the decisions-by-quarter tables: published beside them, it is protected with them
+    (`_add_decision_counts`)."""
     return count_table(
-        key="decisions_by_site",
+        key=DECISIONS_BY_SITE,
         title="Decisions by site, stage and outcome",
         label_headers=("Site",),
-        row_labels=[(name,) for name in site_names],
-        value_headers=columns,
-        counts=crosstab(both, "site", "column", site_names, columns),
+        row_labels=[(name,) for _, name in sites],
+        value_headers=DECISION_COLUMNS,
+        counts=_decisions_by_site_counts(cases, filters, sites),
         rules=rules,
         total_header="All decisions",
+        suppressed=suppressed,
+    )
+
+
+def reasonable_grounds_by_site(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    sites: Sites,
+    *,
+    suppressed: Sequence[tuple[int, int]] = (),
+) -> StatTable:
+    """Reasonable grounds decisions made in the period at each site, negative and positive. Not published as a
+    table: its cells are the decisions by site's, and its row totals (each site's decisions) and positive decisions
+    are the consistency table's decisions and observed rate, so it is protected with them (`_add_decision_counts`)
+    and the consistency table shows its cells."""
+    return count_table(
+        key=RG_BY_SITE,
+        title="Reasonable grounds decisions by site",
+        label_headers=("Site",),
+        row_labels=[(name,) for _, name in sites],
+        value_headers=DECISION_COLUMNS[: len(OUTCOMES)],
+        counts=_site_decision_counts(_in_period(cases, "rg_quarter", filters), sites, "rg") if sites else [],
+        rules=rules,
+        section="consistency",
+        suppressed=suppressed,
     )
 
 
@@ -559,25 +577,338 @@ def nrm_tables(
     cases: pd.DataFrame,
     filters: StatisticsFilters,
     rules: DisclosureRules,
-    site_names: list[str],
+    sites: Sites,
     *,
     all_ages: pd.DataFrame | None = None,
     reconsiderations: pd.DataFrame | None = None,
+    suppression: Suppression | None = None,
 ) -> list[StatTable]:
     """The NRM tables of the children's referrals (`cases`); given the referrals of every age (`all_ages`), the
     referrals by age at exploitation; given their reconsiderations (`selectors.reconsiderations`), those by
-    quarter."""
-    rg = decisions_by_quarter(cases, filters, rules, stage="rg")
-    cg = decisions_by_quarter(cases, filters, rules, stage="cg")
+    quarter. `suppression`: the protection they share with every table of the filters (`shared_suppression`);
+    without it, worked out without the pilot's tables."""
+    if suppression is None:
+        suppression = shared_suppression(cases, filters, rules, sites, all_ages=all_ages)
+    rg, cg = (
+        decisions_by_quarter(
+            cases, filters, rules, stage=stage, suppressed=suppression.get(f"{stage}_decisions_by_quarter", ())
+        )
+        for stage in STAGES
+    )
     return [
-        *referrals_by_quarter_tables(cases, filters, rules, all_ages=all_ages, breakdowns=True),
+        *referrals_by_quarter_tables(
+            cases, filters, rules, all_ages=all_ages, breakdowns=True, suppression=suppression
+        ),
         rg,
         cg,
         times_by_quarter(cases, filters, rules, stage="rg", decisions=rg),
         times_by_quarter(cases, filters, rules, stage="cg", decisions=cg),
         *([reconsiderations_by_quarter(reconsiderations, filters, rules)] if reconsiderations is not None else []),
-        decisions_by_site(cases, filters, rules, site_names),
+        decisions_by_site(cases, filters, rules, sites, suppressed=suppression.get(DECISIONS_BY_SITE, ())),
     ]
+
+
+# --- The last quarter by site: the Home Office return's counts ---------------------------------------------
+
+SITE_REFERRALS_BY = ("gender", "exploitation", "location", "responder")
+
+
+def _by_site(measure: str) -> str:
+    """The key of the table of the last quarter by site of a measure: one of `SITE_REFERRALS_BY`, or a stage."""
+    return f"last_quarter_by_site_{measure}"
+
+
+def _site_referral_counts(
+    cases: pd.DataFrame, filters: StatisticsFilters, sites: Sites, by: str
+) -> tuple[list[str], str, list[list[int]]]:
+    """The columns (the period's table by quarter's, so that all sites is its last quarter's row), the words for
+    them, and the counts of referrals received in the period's last quarter at each site."""
+    columns, column, name = _referral_columns(_in_period(cases, "quarter", filters), by)
+    referred = cases[cases["quarter"] == filters.last.code]
+    return columns, name, crosstab(referred, "site_id", column, [pk for pk, _ in sites], columns)
+
+
+def _site_decision_counts(decided: pd.DataFrame, sites: Sites, stage: str) -> list[list[int]]:
+    """The `decided` at each site (where the panel made them), negative and positive."""
+    return crosstab(_with_outcome(decided, stage), f"{stage}_site_id", "result", [pk for pk, _ in sites], OUTCOMES)
+
+
+def _in_last_quarter(cases: pd.DataFrame, filters: StatisticsFilters, stage: str) -> pd.DataFrame:
+    return cases[cases[f"{stage}_quarter"] == filters.last.code]
+
+
+def last_quarter_by_site(
+    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, sites: Sites, suppression: Suppression
+) -> dict[str, StatTable]:
+    """The period's last quarter counted at each chosen site, as the Home Office return reports it: the referrals by
+    each of `SITE_REFERRALS_BY`, and the decisions at each stage (`STAGES`) and their times (the stage with
+    "_times"), a row per site and all the sites as the totals row.
+
+    Each thing counts at the site where it happened (`selectors.at_sites`), so the sites add up to all of them, and
+    the tables are protected with the period's tables (`suppression`, from `shared_suppression`): secondary
+    suppression runs across the sites, so that all sites less the other sites (or the quarter's row of a table by
+    quarter, which publishes all sites again) does not give back what a site's row hides."""
+    labels = [(name,) for _, name in sites]
+    quarter = filters.last.label
+    tables: dict[str, StatTable] = {}
+    for by in SITE_REFERRALS_BY:
+        columns, name, counts = _site_referral_counts(cases, filters, sites, by)
+        tables[by] = count_table(
+            key=_by_site(by),
+            title=f"Referrals of children in {quarter} by site and {name}",
+            label_headers=("Site",),
+            row_labels=labels,
+            value_headers=columns,
+            counts=counts,
+            rules=rules,
+            section="return",
+            suppressed=suppression.get(_by_site(by), ()),
+        )
+    for stage, words in STAGES.items():
+        decisions = count_table(
+            key=_by_site(stage),
+            title=f"{words.capitalize()} decisions in {quarter} by site",
+            label_headers=("Site",),
+            row_labels=labels,
+            value_headers=[f"Negative {words}", f"Positive {words}"],
+            counts=_site_decision_counts(_in_last_quarter(cases, filters, stage), sites, stage),
+            rules=rules,
+            section="return",
+            suppressed=suppression.get(_by_site(stage), ()),
+        )
+        tables[stage] = decisions
+        tables[f"{stage}_times"] = _times_by_site(cases, filters, rules, sites, stage, decisions)
+    return tables
+
+
+def _times_by_site(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    sites: Sites,
+    stage: str,
+    decisions: StatTable,
+) -> StatTable:
+    """Days from referral to the decision for decisions made in the last quarter at each site and at all of them.
+    The count of decisions is the decisions table's total column, as protected there (as `times_by_quarter`)."""
+    decided = _in_last_quarter(cases, filters, stage)
+    at = decided[f"{stage}_site_id"]
+    # Each site's decisions, then all of them (the totals row): `isin`, as the site is missing where not chosen.
+    days = [decided.loc[at.isin([pk]), f"{stage}_days"] for pk, _ in sites]
+    days.append(decided.loc[at.isin([pk for pk, _ in sites]), f"{stage}_days"])
+    rows = (
+        tuple(
+            StatRow(row.labels, (row.cells[-1], *_summary_cells(times, rules)), total=row.total)
+            for row, times in zip(decisions.rows, days, strict=True)
+        )
+        if decisions.rows
+        else ()
+    )
+    return StatTable(
+        key=f"{_by_site(stage)}_times",
+        title=f"Days from referral to the {STAGES[stage]} decision in {filters.last.label} by site",
+        label_headers=("Site",),
+        value_headers=TIME_HEADERS,
+        rows=rows,
+        section="return",
+    )
+
+
+# --- Counts published in more than one table -----------------------------------------------------------------
+
+AGE_TABLE = "referrals_by_quarter_age_at_exploitation"
+RESPONDER_TABLE = "referrals_by_first_responder"
+NATIONALITY_TABLE = "referrals_by_nationality"
+DECISIONS_BY_SITE = "decisions_by_site"
+RG_BY_SITE = "rg_decisions_by_site"  # `reasonable_grounds_by_site`: the consistency table's counts
+PLANS_TABLE = "pilot_plans_at_sitting"  # `pilot.plans_at_sitting`
+
+
+def plans_key(group: int) -> str:
+    """The key of one group's counts (all decisions, positive ones) of the pilot's plans table."""
+    return f"{PLANS_TABLE}:{group}"
+
+
+# Not a table: the table by nationality's rows that the equality monitoring puts together, with them as its total.
+OTHER_NATIONALITIES_KEY = "referrals_by_nationality:other nationalities"
+CellRef = tuple[str, int, int]  # table key, row, column of the table with its totals
+
+
+class SharedCounts:
+    """The count tables of one set of filters, and the cells of them that publish the same count.
+
+    Protected one at a time, one table's secondary suppression can hide a count another table publishes, and the
+    published copy gives back what that suppression was there to cover (its line's total less the line's other
+    published figures). `suppressed` protects them together (`kit.disclosure.suppressed_together`): each shared
+    count is suppressed in every table that shows it or in none."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[list[int]]] = {}
+        self.pairs: list[tuple[CellRef, CellRef]] = []
+
+    def add(self, key: str, counts: list[list[int]]) -> None:
+        self.tables[key] = counts
+
+    def same(self, first: CellRef, second: CellRef) -> None:
+        """Two cells (row `len(counts)` is a table's totals row, column `len(counts[0])` its totals column) that
+        publish one count. Joined only where both tables have rows and the two hold the same count: a table that
+        leaves some cases out (a first responder type not recorded, a decision without an outcome) publishes
+        another count."""
+        count = self._count(first)
+        if count is not None and count == self._count(second):
+            self.pairs.append((first, second))
+
+    def _count(self, cell: CellRef) -> int | None:
+        key, i, j = cell
+        rows = self.tables.get(key)
+        if not rows or not rows[0]:
+            return None
+        if not (0 <= i <= len(rows) and 0 <= j <= len(rows[0])):
+            raise ValueError(f"No cell ({i}, {j}) in {key} with its totals.")
+        if i < len(rows):
+            return rows[i][j] if j < len(rows[i]) else sum(rows[i])
+        return sum(row[j] for row in rows) if j < len(rows[0]) else sum(map(sum, rows))
+
+    def suppressed(self, rules: DisclosureRules) -> Suppression:
+        """The cells each table must suppress, by table key (`protect_table(..., suppressed=...)`)."""
+        keys = list(self.tables)
+        index = {key: n for n, key in enumerate(keys)}
+        groups = [[(index[key], i, j) for key, i, j in pair] for pair in self.pairs]
+        forced = suppressed_together([self.tables[key] for key in keys], groups, rules)
+        return dict(zip(keys, forced, strict=True))
+
+
+def shared_suppression(
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    sites: Sites,
+    *,
+    all_ages: pd.DataFrame | None = None,
+    plans: list[list[int]] | None = None,
+) -> Suppression:
+    """The cells each count table of `filters` suppresses because another table publishes the same count: the NRM
+    tables, the last quarter by site (the Home Office return's, `last_quarter_by_site`), the equality monitoring's
+    counts, the consistency table's, and, given its counts (`pilot.plan_counts`), the pilot's table of plans agreed
+    at the sitting. The pages, their downloads, the release and the return all take their protection from here, so
+    a count they share is shown alike wherever it appears."""
+    shared = SharedCounts()
+    _add_referral_counts(shared, cases, filters, all_ages=all_ages, breakdowns=True, sites=sites)
+    _add_decision_counts(shared, cases, filters, sites=sites, plans=plans)
+    _add_disproportionality_counts(shared, cases, filters)
+    return shared.suppressed(rules)
+
+
+def _add_referral_counts(
+    shared: SharedCounts,
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    *,
+    all_ages: pd.DataFrame | None,
+    breakdowns: bool,
+    sites: Sites = (),
+) -> None:
+    """The referral counts, and which of them more than one table publishes.
+
+    Each quarter's referrals of children, and the period's, are the totals column of every table by quarter and the
+    age table's child column. The totals row of the table by quarter and exploitation type (each type's referrals
+    in the period) is the totals row of the table by first responder type, and that of the table by quarter and
+    gender the totals row of the table by nationality. Each site's referrals in the last quarter are the totals
+    column of every table of the last quarter by site, whose totals row (all sites) is that quarter's row of the
+    tables by quarter and, when the period is that quarter, the responder table's totals column."""
+    quarters = len(filters.quarters)
+    width: dict[str, int] = {}  # each table's totals column
+    for by in REFERRALS_BY:
+        columns, _, counts = _referrals_by_quarter_counts(cases, filters, by)
+        shared.add(f"referrals_by_quarter_{by}", counts)
+        width[f"referrals_by_quarter_{by}"] = len(columns)
+    if all_ages is not None:
+        shared.add(AGE_TABLE, _age_at_exploitation_counts(all_ages, filters))
+    location = "referrals_by_quarter_location"
+    for i in range(quarters + 1):
+        children = (location, i, width[location])
+        for by in REFERRALS_BY[1:]:
+            shared.same(children, (f"referrals_by_quarter_{by}", i, width[f"referrals_by_quarter_{by}"]))
+        shared.same(children, (AGE_TABLE, i, 0))
+    if breakdowns:
+        columns, counts = _responder_counts(cases, filters)
+        shared.add(RESPONDER_TABLE, counts)
+        width[RESPONDER_TABLE] = len(columns)
+        shared.add(NATIONALITY_TABLE, _nationality_counts(cases, filters)[1])
+        for breakdown, by_quarter in (
+            (RESPONDER_TABLE, "referrals_by_quarter_exploitation"),
+            (NATIONALITY_TABLE, "referrals_by_quarter_gender"),
+        ):
+            totals_row = len(shared.tables[breakdown])
+            for j in range(width[by_quarter] + 1):
+                shared.same((by_quarter, quarters, j), (breakdown, totals_row, j))
+    if not sites or not quarters:
+        return
+    for by in SITE_REFERRALS_BY:
+        columns, _, counts = _site_referral_counts(cases, filters, sites, by)
+        shared.add(_by_site(by), counts)
+        width[_by_site(by)] = len(columns)
+    gender = _by_site("gender")
+    for s in range(len(sites) + 1):
+        for by in SITE_REFERRALS_BY[1:]:
+            shared.same((gender, s, width[gender]), (_by_site(by), s, width[_by_site(by)]))
+    all_sites = len(sites)
+    for by in ("gender", "exploitation", "location"):
+        for j in range(width[_by_site(by)] + 1):
+            shared.same((_by_site(by), all_sites, j), (f"referrals_by_quarter_{by}", quarters - 1, j))
+    if breakdowns and quarters == 1:
+        for r in range(len(dim.FIRST_RESPONDER_TYPES)):
+            shared.same((_by_site("responder"), all_sites, r), (RESPONDER_TABLE, r, width[RESPONDER_TABLE]))
+
+
+def _add_decision_counts(
+    shared: SharedCounts,
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    *,
+    sites: Sites,
+    plans: list[list[int]] | None,
+) -> None:
+    """The decision counts, and which of them more than one table publishes.
+
+    The totals row of the decisions by site is the totals rows of the decisions by quarter at both stages (each
+    outcome's decisions in the period). The consistency table publishes each site's reasonable grounds decisions and
+    positive ones (`reasonable_grounds_by_site`: the decisions by site's cells, with the sites' totals). All sites in
+    the last quarter by site is that quarter's row of the decisions by quarter, and, when the period is that
+    quarter, each site's row is its row in the decisions by site. The pilot's plans table (`plans`: all and positive
+    reasonable grounds decisions, with and without a plan agreed at the sitting) publishes the period's reasonable
+    grounds decisions and positive ones as its row totals. Its rows overlap (the positive decisions are some of all
+    of them), so nothing adds them up: each is a table of its own."""
+    quarters = len(filters.quarters)
+    for stage in STAGES:
+        shared.add(f"{stage}_decisions_by_quarter", _decisions_by_quarter_counts(cases, filters, stage))
+    if plans is not None:
+        for group, (counts, outcome) in enumerate(zip(plans, (len(OUTCOMES), 1), strict=True)):  # all, positive
+            shared.add(plans_key(group), [counts])
+            shared.same((plans_key(group), 0, len(counts)), ("rg_decisions_by_quarter", quarters, outcome))
+    if not sites:
+        return
+    shared.add(DECISIONS_BY_SITE, _decisions_by_site_counts(cases, filters, sites))
+    for j, (stage, outcome) in enumerate((stage, outcome) for stage in STAGES for outcome in range(len(OUTCOMES))):
+        shared.same((DECISIONS_BY_SITE, len(sites), j), (f"{stage}_decisions_by_quarter", quarters, outcome))
+    shared.add(RG_BY_SITE, _site_decision_counts(_in_period(cases, "rg_quarter", filters), sites, "rg"))
+    for s in range(len(sites) + 1):
+        for outcome in range(len(OUTCOMES)):
+            shared.same((RG_BY_SITE, s, outcome), (DECISIONS_BY_SITE, s, outcome))
+    shared.same((RG_BY_SITE, len(sites), len(OUTCOMES)), ("rg_decisions_by_quarter", quarters, len(OUTCOMES)))
+    if not quarters:
+        return
+    for offset, stage in enumerate(STAGES):
+        key = _by_site(stage)
+        shared.add(key, _site_decision_counts(_in_last_quarter(cases, filters, stage), sites, stage))
+        for j in range(len(OUTCOMES) + 1):
+            shared.same((key, len(sites), j), (f"{stage}_decisions_by_quarter", quarters - 1, j))
+        if quarters == 1:  # the period is the quarter: each site's decisions in it are the period's
+            for s in range(len(sites) + 1):
+                for outcome in range(len(OUTCOMES)):
+                    shared.same((key, s, outcome), (DECISIONS_BY_SITE, s, len(OUTCOMES) * offset + outcome))
+                if stage == "rg":
+                    shared.same((key, s, len(OUTCOMES)), (RG_BY_SITE, s, len(OUTCOMES)))
 
 
 # --- Disproportionality -------------------------------------------------------------------------------------
@@ -595,48 +926,81 @@ RATE_HEADERS = ("Number", "Out of", "Rate %", "Lower 95% limit %", "Upper 95% li
 class Measure:
     name: str
     hits: pd.Series  # per group: how many had it
-    bases: pd.Series  # per group: out of how many
+    bases: pd.Series  # per group: out of how many (a share: empty, out of all the groups together)
+    share: bool = False
+
+
+SHARE_OF_REFERRALS = "Share of referrals"
+OTHER_NATIONALITIES = "Other nationalities"
+
+
+def _disproportionality_key(by: str, measure: str) -> str:
+    """The key of one measure's counts (groups by had it and did not) in the table by `by`."""
+    return f"disproportionality_by_{by}:{measure}"
+
+
+def _counted_measures(
+    cases: pd.DataFrame, filters: StatisticsFilters, by: str
+) -> tuple[list[str], Callable[[pd.Series], pd.Series], list[Measure]]:
+    """The groups of the table by `by`, the group of each value, and the measures counted from the case frame
+    alone: the share of referrals and the positive decision rates at both stages."""
+    column, _, known = DISPROPORTIONALITY_DIMENSIONS[by]
+    referred = _in_period(cases, "quarter", filters)
+    rg = _in_period(cases, "rg_quarter", filters)
+    cg = _in_period(cases, "cg_quarter", filters)
+    if known is None:
+        # Nationalities: the five most referred, the rest together (each alone would be suppressed).
+        top = list(referred[column].value_counts().index[:5]) if not referred.empty else []
+        top = [n for n in top if n != dim.NOT_KNOWN]
+        groups = [*top, OTHER_NATIONALITIES, dim.NOT_KNOWN]
+
+        def group_of(values: pd.Series) -> pd.Series:
+            return values.where(values.isin(top) | (values == dim.NOT_KNOWN), OTHER_NATIONALITIES)
+    else:
+        groups = list(known)
+
+        def group_of(values: pd.Series) -> pd.Series:
+            return values
+
+    measures = [
+        Measure(SHARE_OF_REFERRALS, group_of(referred[column]).value_counts(), pd.Series(dtype="int64"), share=True),
+        _rate_measure("Positive reasonable grounds", group_of(rg[column]), rg["rg_positive"]),
+        _rate_measure("Positive conclusive grounds", group_of(cg[column]), cg["cg_positive"]),
+    ]
+    return groups, group_of, measures
 
 
 def disproportionality_table(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, reviewed: pd.DataFrame, *, by: str
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    reviewed: pd.DataFrame,
+    *,
+    by: str,
+    suppression: Suppression | None = None,
 ) -> StatTable:
     """Referral share, positive decision rates and outcome rates for each group, with Wilson 95% intervals.
 
     `reviewed` holds, per child, whether any recorded outcome review reports going missing or further
     exploitation (known or suspected). Counts in each measure are protected as a table of groups by "had it"
     and "did not" (so the denominators are its row totals); a rate and its interval are worked out from those
-    protected counts (protect_published_rate), and shown only where neither was suppressed.
+    protected counts (protect_published_rate), and shown only where neither was suppressed. The share of referrals
+    and the decision rates count what the NRM tables count too: `suppression` (`shared_suppression`) protects them
+    with those tables; without it, each measure is protected on its own.
     """
-    column, heading, groups = DISPROPORTIONALITY_DIMENSIONS[by]
-    referred = _in_period(cases, "quarter", filters)
+    column, heading, _ = DISPROPORTIONALITY_DIMENSIONS[by]
+    groups, group_of, measures = _counted_measures(cases, filters, by)
     rg = _in_period(cases, "rg_quarter", filters)
-    cg = _in_period(cases, "cg_quarter", filters)
-    if groups is None:
-        # Nationalities: the five most referred, the rest together (each alone would be suppressed).
-        top = list(referred[column].value_counts().index[:5]) if not referred.empty else []
-        top = [n for n in top if n != dim.NOT_KNOWN]
-        groups = [*top, "Other nationalities", dim.NOT_KNOWN]
-
-        def group_of(values: pd.Series) -> pd.Series:
-            return values.where(values.isin(top) | (values == dim.NOT_KNOWN), "Other nationalities")
-    else:
-
-        def group_of(values: pd.Series) -> pd.Series:
-            return values
-
     children = rg.sort_values("rg_on").drop_duplicates("child_id")
     children = children.merge(reviewed, on="child_id", how="inner")
-    measures = [
-        Measure("Share of referrals", group_of(referred[column]).value_counts(), pd.Series(dtype="int64")),
-        _rate_measure("Positive reasonable grounds", group_of(rg[column]), rg["rg_positive"]),
-        _rate_measure("Positive conclusive grounds", group_of(cg[column]), cg["cg_positive"]),
+    measures += [
         _rate_measure("Went missing after the decision", group_of(children[column]), children["missing"]),
         _rate_measure("Further exploitation after the decision", group_of(children[column]), children["exploited"]),
     ]
     rows: list[StatRow] = []
     for measure in measures:
-        rows.extend(_measure_rows(measure, groups, rules))
+        suppressed = (suppression or {}).get(_disproportionality_key(by, measure.name), ())
+        rows.extend(_measure_rows(measure, groups, rules, suppressed))
     return StatTable(
         key=f"disproportionality_by_{by}",
         title=f"Referrals, decisions and outcomes by {heading.lower()}, with 95% intervals",
@@ -663,18 +1027,28 @@ def _rate_measure(name: str, groups: pd.Series, hits: pd.Series) -> Measure:
     return Measure(name, frame.groupby("group")["hit"].sum(), frame.groupby("group").size())
 
 
-def _measure_rows(measure: Measure, groups: list[str], rules: DisclosureRules) -> list[StatRow]:
+def _measure_counts(measure: Measure, groups: list[str]) -> list[list[int]]:
+    """The counts a measure is protected as: each group's hits, and for a rate, those without (its base less)."""
     hits = [int(measure.hits.get(g, 0)) for g in groups]
-    if measure.bases.empty:  # a share of the whole: one column of counts, the total is the base
-        protected = protect_table([[h] for h in hits], rules)
+    if measure.share:  # a share of the whole: one column of counts, the total is the base
+        return [[h] for h in hits]
+    return [[h, int(measure.bases.get(g, 0)) - h] for g, h in zip(groups, hits, strict=True)]
+
+
+def _measure_rows(
+    measure: Measure, groups: list[str], rules: DisclosureRules, suppressed: Sequence[tuple[int, int]] = ()
+) -> list[StatRow]:
+    counts = _measure_counts(measure, groups)
+    protected = protect_table(counts, rules, suppressed=suppressed)
+    hits = [row[0] for row in counts]
+    if measure.share:
         assert protected.column_totals is not None
         base_cell = protected.column_totals[0]
         total = sum(hits)
         pairs = [(row[0], base_cell, h, total) for row, h in zip(protected.cells, hits, strict=True)]
     else:
-        bases = [int(measure.bases.get(g, 0)) for g in groups]
-        protected = protect_table([[h, b - h] for h, b in zip(hits, bases, strict=True)], rules)
         assert protected.row_totals is not None
+        bases = [sum(row) for row in counts]
         pairs = [
             (cells[0], base_cell, h, b)
             for cells, base_cell, h, b in zip(protected.cells, protected.row_totals, hits, bases, strict=True)
@@ -691,6 +1065,49 @@ def _measure_rows(measure: Measure, groups: list[str], rules: DisclosureRules) -
 
 
 def disproportionality_tables(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, reviewed: pd.DataFrame
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    reviewed: pd.DataFrame,
+    *,
+    suppression: Suppression,
 ) -> list[StatTable]:
-    return [disproportionality_table(cases, filters, rules, reviewed, by=by) for by in DISPROPORTIONALITY_DIMENSIONS]
+    """The equality monitoring tables, protected with the NRM tables (`suppression`, `shared_suppression`)."""
+    return [
+        disproportionality_table(cases, filters, rules, reviewed, by=by, suppression=suppression)
+        for by in DISPROPORTIONALITY_DIMENSIONS
+    ]
+
+
+def _add_disproportionality_counts(shared: SharedCounts, cases: pd.DataFrame, filters: StatisticsFilters) -> None:
+    """The equality monitoring's counts that the NRM tables publish too. The share of referrals has the period's
+    referrals of children as its total, and by gender (by nationality) each group's referrals, the totals row of the
+    table by quarter and gender (a row total of the table by nationality); other nationalities are the sum of the
+    table by nationality's other rows, a column of counts with them as its total (`OTHER_NATIONALITIES_KEY`). The
+    positive decision rates count each stage's decisions, positive and not, whose totals (not shown, but protected
+    against) are the totals row of the decisions by quarter."""
+    quarters = len(filters.quarters)
+    nationalities, by_nationality = _nationality_counts(cases, filters)
+    for by in DISPROPORTIONALITY_DIMENSIONS:
+        groups, _, measures = _counted_measures(cases, filters, by)
+        for measure in measures:
+            shared.add(_disproportionality_key(by, measure.name), _measure_counts(measure, groups))
+        share = _disproportionality_key(by, SHARE_OF_REFERRALS)
+        shared.same((share, len(groups), 0), ("referrals_by_quarter_location", quarters, len(dim.LOCATIONS)))
+        for i, group in enumerate(groups):
+            if by == "gender":
+                shared.same((share, i, 0), ("referrals_by_quarter_gender", quarters, dim.GENDERS.index(group)))
+            elif by == "nationality" and group in nationalities:
+                shared.same((share, i, 0), (NATIONALITY_TABLE, nationalities.index(group), len(dim.GENDERS)))
+        if by == "nationality":
+            others = [r for r, nationality in enumerate(nationalities) if nationality not in groups]
+            shared.add(OTHER_NATIONALITIES_KEY, [[sum(by_nationality[r])] for r in others])
+            for i, r in enumerate(others):
+                shared.same((OTHER_NATIONALITIES_KEY, i, 0), (NATIONALITY_TABLE, r, len(dim.GENDERS)))
+            other = (share, groups.index(OTHER_NATIONALITIES), 0)
+            shared.same((OTHER_NATIONALITIES_KEY, len(others), 0), other)
+        for measure, stage in zip(measures[1:], STAGES, strict=True):
+            key = _disproportionality_key(by, measure.name)
+            # Had it (positive), did not (negative), and all: the decisions by quarter's negative, positive, all.
+            for column, outcome in ((0, 1), (1, 0), (2, 2)):
+                shared.same((key, len(groups), column), (f"{stage}_decisions_by_quarter", quarters, outcome))

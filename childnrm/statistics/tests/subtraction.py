@@ -9,11 +9,12 @@ from childnrm.statistics.tables import StatTable
 CellKey = Callable[[StatTable, int, int], tuple]
 
 
-def given_back(tables: Iterable[StatTable], key: CellKey) -> tuple[set, set]:
+def given_back(tables: Iterable[StatTable], key: CellKey, *, published: Iterable = ()) -> tuple[set, set]:
     """(counts hidden in one table but published in another, hidden counts given back by subtraction). `key` names
     each cell's count, the same name for cells that publish one count. Every line of a table (a row with its total,
-    a column with its total) adds up; a line with a single count not known gives it back, and so on while any does."""
-    published, hidden, lines = set(), set(), []
+    a column with its total) adds up; a line with a single count not known gives it back, and so on while any does.
+    `published`: the names of counts known from a table whose figures do not add up in lines (the pilot's plans)."""
+    published, hidden, lines = set(published), set(), []
     for table in tables:
         grid = [row.cells for row in table.rows]
         for i, row in enumerate(grid):

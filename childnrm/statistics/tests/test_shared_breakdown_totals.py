@@ -37,6 +37,8 @@ def _frame(records: list[dict]) -> pd.DataFrame:
         "county_lines_flag": dim.NOT_COUNTY_LINES,
         "first_responder_type": "Police",
         "nationality": "United Kingdom",
+        "ethnic_group": "White",  # the equality monitoring's, protected with the NRM tables
+        "age_band": "14 to 15",
     }
     for column, value in defaults.items():
         if column not in frame:

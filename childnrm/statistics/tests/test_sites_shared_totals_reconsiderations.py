@@ -140,6 +140,8 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     frame["referral_id"] = frame["child_id"] = range(1, len(frame) + 1)
     frame["first_responder_type"] = "Police"
     frame["nationality"] = "United Kingdom"
+    frame["ethnic_group"] = "White"  # the equality monitoring's, protected with the NRM tables
+    frame["age_band"] = "14 to 15"
     for stage in ("rg", "cg"):
         frame[f"{stage}_quarter"] = None
         frame[f"{stage}_on"] = pd.NaT
