@@ -135,6 +135,8 @@ class StatisticsFilterForm(GovukFormMixin, forms.Form):
         last = Quarter.parse(data["quarter_to"]) if data.get("quarter_to") else self.quarters[-2]
         if data.get("quarter_from"):
             first = Quarter.parse(data["quarter_from"])
+            if not data.get("quarter_to") and first > last:
+                last = first  # only a start chosen, the current quarter: the default end follows it
         else:
             first = last
             for _step in range(DEFAULT_QUARTERS - 1):

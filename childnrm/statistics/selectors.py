@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.accounts.models import Site
@@ -64,6 +65,9 @@ def purpose_for(user) -> str:
 
 # --- The filters -------------------------------------------------------------------------------------------
 
+# The filters that narrow the children counted, as the page asks them.
+_NARROWING = ("nationality", "gender", "age_band", "ethnicity", "exploitation_type", "first_responder_type")
+
 
 @dataclass(frozen=True)
 class StatisticsFilters:
@@ -82,6 +86,12 @@ class StatisticsFilters:
     @property
     def quarters(self) -> list[Quarter]:
         return dim.quarters_between(self.first, self.last)
+
+    def file_name_part(self) -> str:
+        """The filters other than sites and period, for a download's file name ("gender-female_nationality-al"): a
+        CSV holds the table alone, so its name is all that tells a filtered table from the whole one."""
+        chosen = [(name, getattr(self, name)) for name in _NARROWING if getattr(self, name)]
+        return "_".join(f"{name.replace('_', '-')}-{slugify(value)}" for name, value in chosen)
 
     @property
     def starts_on(self) -> date:

@@ -185,7 +185,8 @@ def download(request: HttpRequest) -> HttpResponse:
         content = exports.table_file(table, release.rules, stats_format, coverage=coverage)
     _audit(request, Action.DOWNLOAD, f"statistics.{stats_table}", filters, format=stats_format)
     where = "all-pilot-sites" if all_of_them else "_".join(site.slug for site in sites)
-    name = f"{table.key}_{where}_{filters.first.code}-{filters.last.code}"
+    period = f"{filters.first.code}-{filters.last.code}"
+    name = "_".join(part for part in (table.key, where, period, filters.file_name_part()) if part)
     return download_response(
         content=content, filename=name, extension=stats_format, content_type=exports.FORMATS[stats_format]
     )

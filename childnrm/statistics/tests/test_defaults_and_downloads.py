@@ -104,6 +104,17 @@ def _sheet_lines(content: bytes, fmt: str) -> list[list]:
     return [[v for v in row if not pd.isna(v)] for row in frame.itertuples(index=False)]
 
 
+def test_choosing_only_the_current_quarter_as_the_start_shows_that_quarter(demo, client_as):
+    """The end defaults to the last complete quarter; a start after it (the current quarter) was refused with an
+    error on the end question the analyst never touched, and the page fell back to the default period."""
+    current = Quarter.of(timezone.localdate())
+    page = client_as(Role.ANALYST).get(f"/statistics/?quarter_from={current.code}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "The end quarter must be the same as or after the start quarter" not in html
+    assert _selected(html, "quarter_from") == current.code
+
+
 def test_a_downloaded_table_says_which_sites_and_period_it_covers(demo, client_as):
     analyst = client_as(Role.ANALYST)
     last = _last_complete()
@@ -120,7 +131,8 @@ def test_a_downloaded_table_says_which_sites_and_period_it_covers(demo, client_a
         for fmt in ("xlsx", "ods", "csv"):
             response = analyst.get(f"/statistics/download/?table={table}&format={fmt}{query}")
             assert response.status_code == 200
-            name = f"{table}_{where}_{first.code}-{last.code}.{fmt}"
+            filtered = "_gender-female" if "gender" in query else ""  # a filtered CSV is not the whole table's
+            name = f"{table}_{where}_{first.code}-{last.code}{filtered}.{fmt}"
             assert name in response["Content-Disposition"], (query, fmt)
             names[(query, fmt)] = name
             if fmt == "csv":  # the table alone, as machine-readable tables are: its name says what it covers
@@ -132,8 +144,8 @@ def test_a_downloaded_table_says_which_sites_and_period_it_covers(demo, client_a
             if "gender" in query:
                 assert lines[1][0].endswith("Gender: Female.")
             assert lines[3][:2] == ["Year", "Quarter"]  # the header, after a blank line
-    # The same table of different sites is a different file.
-    assert len({names[(q, "xlsx")] for q in ("", "&site=three-rivers", "&site=all")}) == 3
+    # The same table of different sites, or filtered, is a different file.
+    assert len({names[(q, "csv")] for q in ("", "&site=three-rivers", "&site=all", "&site=all&gender=female")}) == 4
     # The header is still bold in the spreadsheet.
     response = analyst.get(f"/statistics/download/?table={table}&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
