@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from childnrm.accounts import policy as site_policy
-from childnrm.accounts.models import DayBasis, Organisation, Role, TieRule, User
+from childnrm.accounts.models import DayBasis, Organisation, Role, Site, TieRule, User
 from childnrm.kit.forms import GovukFormMixin
 from childnrm.kit.i18n import Language
 
@@ -276,6 +276,15 @@ class SiteLanguageForm(GovukFormMixin, forms.Form):
             "required": _("Select the site's default language"),
             "invalid_choice": _("Select the site's default language"),
         },
+    )
+    name_cy = forms.CharField(
+        label=_("Name of the site in Welsh"),
+        help_text=_("Shown on pages and letters in Welsh. Leave blank to use the English name everywhere."),
+        required=False,
+        max_length=Site._meta.get_field("name_cy").max_length,
+        # What is typed is Welsh, whatever the page's language: a screen reader and a spellchecker read it so.
+        widget=forms.TextInput(attrs={"lang": "cy", "autocomplete": "off"}),
+        error_messages={"max_length": _("The name in Welsh must be %(limit_value)s characters or fewer")},
     )
 
 

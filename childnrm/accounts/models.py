@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 # Roles are the access policy's (`access.roles`); a membership records who holds one at a site.
 from childnrm.access.roles import Role
+from childnrm.kit import i18n
 from childnrm.kit.i18n import Language
 
 
@@ -43,8 +45,37 @@ class TieRule(models.TextChoices):
     DEFER = "defer", _("The decision is deferred to a further sitting")
 
 
-class Organisation(models.Model):
+def name_shown(name: str, name_cy: str) -> str:
+    """A site's or organisation's name in the active language: the Welsh name in Welsh where one is set, else the
+    English name (`display_name`, for a name read as values)."""
+    return name_cy if name_cy and i18n.is_welsh() else name
+
+
+# The same, said in the language active where it is shown (a letter or an email written in its own language, a
+# page), for a name read before that language is known. A name only: never kept as a record.
+name_shown_later = lazy(name_shown, str)
+
+
+class WelshNamed:
+    """A name shown in the reader's language (ADR 0023): `name` is the English name and what identifies the record
+    (statistics, audit, exports and file names keep it); `name_cy` the Welsh name, shown on Welsh pages and in Welsh
+    letters. Show `display_name` (or the record itself) to people, never `name`."""
+
+    name: str
+    name_cy: str
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the Welsh name in Welsh where one is set, else the English name."""
+        return name_shown(self.name, self.name_cy)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Organisation(WelshNamed, models.Model):
     name = models.CharField(max_length=200, unique=True)
+    name_cy = models.CharField(max_length=200, blank=True)
     type = models.CharField(max_length=32, choices=OrganisationType.choices)
     # ONS/GSS code for local authorities (e.g. E08000025), used to route referrals by area.
     gss_code = models.CharField(max_length=9, blank=True, db_index=True)
@@ -53,14 +84,12 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Site(models.Model):
+class Site(WelshNamed, models.Model):
     """A devolved decision-making site: one local authority or a consortium of several."""
 
     name = models.CharField(max_length=200, unique=True)
+    name_cy = models.CharField(max_length=200, blank=True)
     slug = models.SlugField(unique=True)
     nation = models.CharField(max_length=32, choices=Nation.choices, default=Nation.ENGLAND)
     # The language of the service for this site's users until they choose one with the language switch.
@@ -89,9 +118,6 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_consortium(self) -> bool:

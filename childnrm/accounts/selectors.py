@@ -6,7 +6,22 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from childnrm.access.policy import Perm, active_memberships, sites_where
-from childnrm.accounts.models import Membership, Site, User
+from childnrm.accounts.models import Membership, Organisation, Site, User
+from childnrm.kit import i18n
+
+
+def welsh_names() -> dict[str, str]:
+    """Each site's and organisation's English name to its Welsh name, where it has one, on a Welsh page (none on an
+    English one): for reading back English text that quotes names as recorded (triage.reasons)."""
+    if not i18n.is_welsh():
+        return {}
+    named = (
+        Site.objects.exclude(name_cy="")
+        .order_by()
+        .values_list("name", "name_cy")
+        .union(Organisation.objects.exclude(name_cy="").order_by().values_list("name", "name_cy"))
+    )
+    return dict(named)
 
 
 def memberships_of(user: User) -> list[Membership]:

@@ -207,12 +207,13 @@ class _RoleNames:
 
 
 def _given_by(site: Site, roles: list[str], by: User) -> dict:
-    """What the invitation says of the roles given: the site, the roles and who gave them (to check with them)."""
+    """What the invitation says of the roles given: the site, the roles and who gave them (to check with them). The
+    site and the organisation are named as records, so in the email's language when it is written."""
     return {
-        "site": site.name,
+        "site": site,
         "roles": _RoleNames(roles, site),
         "inviter": by.full_name or by.email,
-        "inviter_organisation": by.organisation.name if by.organisation is not None else "",
+        "inviter_organisation": by.organisation if by.organisation is not None else "",
         "inviter_email": by.email,
     }
 
@@ -340,25 +341,35 @@ def user_language_set(*, user: User, language: str, audit: AuditContext | None =
     user.language = language
 
 
-def site_default_language_set(*, site: Site, language: str, by: User, audit: AuditContext) -> None:
-    """The language a site's users see until they choose one themselves (site administrators only)."""
+SITE_NAME_CY_MAX = Site._meta.get_field("name_cy").max_length
+
+
+def site_language_set(*, site: Site, language: str, name_cy: str, by: User, audit: AuditContext) -> None:
+    """The language a site's users see until they choose one themselves, and the site's name in Welsh, shown on
+    pages and letters in Welsh (blank: the English name everywhere). Site administrators only; what changed is
+    audited, before and after."""
     if not has_perm(by, Perm.SITE_POLICY_MANAGE, site.pk):
         raise PermissionDenied
     if language not in Language.values:
         raise AdministrationRefused(gettext("Select the site's default language"), "default_language")
+    name_cy = " ".join(name_cy.split())
+    if len(name_cy) > SITE_NAME_CY_MAX:
+        raise AdministrationRefused(
+            gettext("The name in Welsh must be %(limit_value)s characters or fewer")
+            % {"limit_value": SITE_NAME_CY_MAX},
+            "name_cy",
+        )
     with transaction.atomic():
         locked = Site.objects.select_for_update().get(pk=site.pk)
-        before = locked.default_language
-        if before == language:
+        after = {"default_language": language, "name_cy": name_cy}
+        changed = {field: value for field, value in after.items() if getattr(locked, field) != value}
+        if not changed:
             return
-        locked.default_language = language
-        locked.save(update_fields=["default_language"])
+        detail = {field: {"before": getattr(locked, field), "after": value} for field, value in changed.items()}
+        for field, value in changed.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=list(changed))
         audit_record(
-            context=audit,
-            action=Action.UPDATE,
-            obj=locked,
-            site_id=locked.pk,
-            purpose="Site settings",
-            detail={"default_language": {"before": before, "after": language}},
+            context=audit, action=Action.UPDATE, obj=locked, site_id=locked.pk, purpose="Site settings", detail=detail
         )
-    site.default_language = language
+    site.default_language, site.name_cy = language, name_cy

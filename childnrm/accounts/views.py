@@ -351,7 +351,7 @@ def site_user_detail(request: HttpRequest, site_slug: str, user_id: int) -> Http
                 messages.success(
                     request,
                     gettext("%(name)s no longer has access to %(site)s")
-                    % {"name": member.full_name, "site": site.name},
+                    % {"name": member.full_name, "site": site.display_name},
                 )
                 return redirect("accounts:site-user-list", site_slug=site.slug)
             messages.success(request, gettext("Roles for %(name)s have been updated") % {"name": member.full_name})
@@ -517,16 +517,18 @@ def language(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.SITE_POLICY_MANAGE)
 def site_language(request: HttpRequest, site_slug: str) -> HttpResponse:
-    """The site's default language: what its users see until they choose one themselves."""
+    """The site's default language, what its users see until they choose one themselves, and its name in Welsh."""
     site = selectors.site_for_policy_admin(request.user, site_slug)
     form = forms.SiteLanguageForm(
-        request.POST if request.method == "POST" else None, initial={"default_language": site.default_language}
+        request.POST if request.method == "POST" else None,
+        initial={"default_language": site.default_language, "name_cy": site.name_cy},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.site_default_language_set(
+            services.site_language_set(
                 site=site,
                 language=form.cleaned_data["default_language"],
+                name_cy=form.cleaned_data["name_cy"],
                 by=request.user,
                 audit=AuditContext.from_request(request),
             )

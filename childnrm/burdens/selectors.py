@@ -296,7 +296,7 @@ def subjects_for(user, referral: Referral) -> list[Subject]:
     for asked in requests.order_by("pk"):
         label = gettext("Information request %(reference)s to %(organisation)s") % {
             "reference": asked.reference,
-            "organisation": asked.organisation.name,
+            "organisation": asked.organisation.display_name,
         }
         found.append(Subject(f"information-{asked.pk}", TimeSubject.INFORMATION, asked.pk, label))
     return found

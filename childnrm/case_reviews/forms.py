@@ -161,7 +161,8 @@ class OwnerForm(CaseReviewForm):
     def owner_choices(self, owners) -> None:
         self.owners = {str(u.pk): u for u in owners}
         self.fields["owner"].choices = [("", gettext("Select an owner"))] + [
-            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
+            (k, f"{u.full_name}{', ' + u.organisation.display_name if u.organisation else ''}")
+            for k, u in self.owners.items()
         ]
 
     def chosen_owner(self):

@@ -72,7 +72,7 @@ def _view_audit(request: HttpRequest, review: CaseReview, page: str, **detail) -
 
 
 def _name_and_organisation(user) -> str:
-    return f"{user.full_name}, {user.organisation.name}" if user.organisation else user.full_name
+    return f"{user.full_name}, {user.organisation.display_name}" if user.organisation else user.full_name
 
 
 def overdue(action: ReviewAction, today: date) -> bool:

@@ -50,7 +50,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
-from childnrm.accounts.models import Site
+from childnrm.accounts.models import Site, name_shown, name_shown_later
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.handovers.selectors import CUT_OFF_DAYS, turning_18_children, turning_18_cut_off
 from childnrm.information.models import InformationRequest, RequestStatus, SharingProtocol
@@ -375,7 +375,8 @@ def _protocol_alert(row: Row, today: date) -> Alert:
         child_name="",
         date=row["review_on"],
         days=(row["review_on"] - today).days,
-        note=row["organisation__name"],
+        # Said in the language of the page or the reminder's email that shows it.
+        note=name_shown_later(row["organisation__name"], row["organisation__name_cy"]),
     )
 
 
@@ -520,7 +521,10 @@ def _information_alert(row: Row, today: date) -> Alert:
         row["due_on"],
         today,
         note=gettext("%(reference)s to %(organisation)s")
-        % {"reference": row["reference"], "organisation": row["organisation__name"]},
+        % {
+            "reference": row["reference"],
+            "organisation": name_shown(row["organisation__name"], row["organisation__name_cy"]),
+        },
     )
 
 
@@ -673,12 +677,14 @@ SOURCES: dict[str, Source] = {
     ),
     Kind.INFORMATION_OVERDUE: Source(
         information_overdue,
-        ("pk", "due_on", "reference", "organisation__name", *_case_columns("referral__")),
+        ("pk", "due_on", "reference", "organisation__name", "organisation__name_cy", *_case_columns("referral__")),
         _today_only(_information_alert),
     ),
     Kind.SITTING_STALE: Source(sittings_stale, ("pk", "starts_at", "kind"), _today_only(_sitting_alert)),
     Kind.PROTOCOL_REVIEW: Source(
-        protocols_due_for_review, ("reference", "review_on", "organisation__name"), _today_only(_protocol_alert)
+        protocols_due_for_review,
+        ("reference", "review_on", "organisation__name", "organisation__name_cy"),
+        _today_only(_protocol_alert),
     ),
     Kind.LETTERS_NOT_PRODUCED: Source(letters_not_produced, DECISION_COLUMNS, _letters_alert),
     Kind.NOT_EXPLAINED: Source(not_explained, (*DECISION_COLUMNS, "child_letter"), _not_explained_alert),

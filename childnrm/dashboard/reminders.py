@@ -141,7 +141,7 @@ def _digest(site: Site, alerts: list[Alert], more: dict[str, int], user: User) -
                 "Today's reminders for %(site)s: %(count)d items.",
                 count,
             )
-            % {"site": site.name, "count": count},
+            % {"site": site.display_name, "count": count},
             "",
         ]
         for kind, label in clocks.KIND_LABELS.items():

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, site_permissions
+from childnrm.accounts.models import name_shown
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.wording import outcome_words
 from childnrm.handovers.models import CaseTransfer, ScaReportedDecision
@@ -109,6 +110,7 @@ class _Row(NamedTuple):
     t3: str | None
     o1: int | None
     o2: int | None
+    name_cy: str | None  # the Welsh name of the site or organisation a kind's text names (`name_shown`)
 
 
 # The kinds in the order their events were always listed: events at the same moment keep this order.
@@ -128,7 +130,7 @@ def _select(queryset: QuerySet, kind: int, **columns: Any) -> QuerySet:
     """The kind's SELECT with every column of `_Row`, typed (the first SELECT's types read the whole result), in
     `_Row`'s order; the model's default ordering is dropped (a UNION's parts cannot be ordered on SQLite)."""
     types = {"pk": "int", "at": "at", "at2": "at", "day": "day", "site": "int", "site2": "int"}
-    types |= {"t1": "text", "t2": "text", "t3": "text", "o1": "int", "o2": "int"}
+    types |= {"t1": "text", "t2": "text", "t3": "text", "o1": "int", "o2": "int", "name_cy": "text"}
     expressions = {"kind": Value(kind, output_field=IntegerField())}
     for name, kind_of in types.items():
         given = columns.pop(name, None)
@@ -152,6 +154,7 @@ def _union(child_id: int) -> QuerySet:
             site="site_id",
             t1="reference",
             t2="referrer_organisation__name",
+            name_cy="referrer_organisation__name_cy",
         ),
         # Triage confirmed: -assessed_at, -id.
         _select(
@@ -164,6 +167,7 @@ def _union(child_id: int) -> QuerySet:
             t1="referral__reference",
             t2="final_outcome",
             t3="final_site__name",
+            name_cy="final_site__name_cy",
         ),
         # Agenda items: the meeting's (-starts_at, -id), position, id.
         _select(
@@ -229,6 +233,7 @@ def _union(child_id: int) -> QuerySet:
             site="from_site_id",
             site2="to_site_id",
             t1="to_site__name",
+            name_cy="to_site__name_cy",
         ),
         # The SCA's decisions as the sending site recorded them, corrections applied: referral, stage,
         # -recorded_at, -id.
@@ -339,7 +344,7 @@ def _event(row: _Row, child: Child, links: _Links) -> TimelineEvent:
             _day(row.at),
             gettext("Referral"),
             gettext("Referral %(reference)s received from %(organisation)s")
-            % {"reference": row.t1, "organisation": row.t2},
+            % {"reference": row.t1, "organisation": name_shown(row.t2 or "", row.name_cy or "")},
             links.url(links.may(row.site, Perm.REFERRAL_TRIAGE), "triage:triage", row.t1),
         )
     if kind == TRIAGE:
@@ -348,7 +353,7 @@ def _event(row: _Row, child: Child, links: _Links) -> TimelineEvent:
             _day(row.at),
             gettext("Triage"),
             gettext("%(outcome)s (referral %(reference)s)")
-            % {"outcome": _triage_words(row.t2, row.t3), "reference": row.t1},
+            % {"outcome": _triage_words(row.t2, row.t3 and name_shown(row.t3, row.name_cy or "")), "reference": row.t1},
             links.url(links.may(row.site, Perm.REFERRAL_TRIAGE), "triage:triage", row.t1),
         )
     if kind == SITTING:
@@ -405,7 +410,7 @@ def _event(row: _Row, child: Child, links: _Links) -> TimelineEvent:
         )
     if kind == TRANSFER:
         if row.site2 is not None:
-            moved = gettext("Case transferred to %(site)s") % {"site": row.t1}
+            moved = gettext("Case transferred to %(site)s") % {"site": name_shown(row.t1 or "", row.name_cy or "")}
         else:
             moved = gettext("Case transferred to the Single Competent Authority")
         may = links.may(row.site, Perm.CASE_TRANSFER) or links.may(row.site2, Perm.CASE_TRANSFER)

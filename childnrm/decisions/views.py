@@ -512,7 +512,7 @@ def _evidence_sources(decision: Decision) -> tuple[list[tuple[str, str]], dict[s
             (
                 key,
                 gettext("Information from %(organisation)s (%(id)s)")
-                % {"organisation": r.organisation.name, "id": r.pk},
+                % {"organisation": r.organisation.display_name, "id": r.pk},
             )
         )
         objects[key] = r

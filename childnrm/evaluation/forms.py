@@ -100,7 +100,7 @@ class AgreementForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, sites, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sites = {str(site.pk): site for site in sites}
-        self.fields["site"].choices = [(str(site.pk), site.name) for site in sites]
+        self.fields["site"].choices = [(str(site.pk), site.display_name) for site in sites]
         if len(self.sites) == 1:
             # One site: nothing to ask.
             self.fields["site"].widget = forms.HiddenInput()

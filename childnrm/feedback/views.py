@@ -149,7 +149,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     end = timezone.localdate()
     start_on = end - timedelta(days=round(months * 365.25 / 12)) + timedelta(days=1)
     result = selectors.feedback_summary(site_ids, start_on, end)
-    sites = list(Site.objects.filter(pk__in=site_ids).order_by("name").values_list("name", flat=True))
+    sites = [site.display_name for site in Site.objects.filter(pk__in=site_ids).order_by("name")]
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.VIEW,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
@@ -135,9 +135,9 @@ class RequestForm(GovukFormMixin, forms.Form):
         if protocol_organisations is not None:
             # Without JavaScript the warning must be in the choice itself.
             field.label_from_instance = lambda org: (
-                org.name
+                org.display_name
                 if org.pk in protocol_organisations
-                else gettext("%(name)s (no current sharing protocol)") % {"name": org.name}
+                else gettext("%(name)s (no current sharing protocol)") % {"name": org.display_name}
             )
 
     def clean_due_on(self):
@@ -237,7 +237,7 @@ class WithdrawForm(GovukFormMixin, forms.Form):
 STATUS_CHOICES = [
     ("open", _("Waiting for an answer")),
     ("overdue", _("Overdue")),
-    ("answered", _("Answered")),
+    ("answered", pgettext_lazy("information request", "Answered")),
     ("withdrawn", _("Withdrawn")),
     ("all", _("All")),
 ]

@@ -13,6 +13,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation
@@ -70,7 +71,8 @@ class LawfulBasis(models.TextChoices):
 
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for an answer")
-    ANSWERED = "answered", _("Answered")
+    # Welsh agrees "answered" with the request (cais): a context of its own, as the child's feedback says it too.
+    ANSWERED = "answered", pgettext_lazy("information request", "Answered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

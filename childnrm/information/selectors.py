@@ -156,8 +156,10 @@ def site_list(user, *, status: str, today: date, agency: str = "", case: str = "
             "referral__family_name",
             "referral__site",
             "referral__site__name",
+            "referral__site__name_cy",
             "referral__site__nation",  # names the guardian service on the row (`agency_shown`)
             "organisation__name",
+            "organisation__name_cy",
         )
         .order_by("due_on", "id")
     )
@@ -180,8 +182,10 @@ def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
             "referral__family_name",
             "referral__site",
             "referral__site__name",
+            "referral__site__name_cy",
             "referral__site__nation",  # names the guardian service on the row (`agency_shown`)
             "organisation__name",
+            "organisation__name_cy",
         )
         .order_by("due_on", "id")
     )

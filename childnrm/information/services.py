@@ -84,7 +84,7 @@ def no_protocol_message(organisation: Organisation) -> str:
     return gettext(
         "Your site has no current information-sharing protocol with %(organisation)s: state the lawful "
         "basis in full (the law, the section and why it applies to this request)"
-    ) % {"organisation": organisation.name}
+    ) % {"organisation": organisation.display_name}
 
 
 # A request ends with the case -----------------------------------------------------------------------
@@ -139,7 +139,7 @@ def ended_notice(info_request: InformationRequest) -> str:
     """For the coordinators of the case: what became of the request."""
     return gettext(
         "This request ended with the case: it is no longer chased and %(organisation)s can no longer answer it. %(why)s"
-    ) % {"organisation": info_request.organisation.name, "why": _why_ended(info_request)}
+    ) % {"organisation": info_request.organisation.display_name, "why": _why_ended(info_request)}
 
 
 def closed_message(info_request: InformationRequest) -> str:

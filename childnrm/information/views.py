@@ -194,7 +194,7 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
             messages.success(
                 request,
                 gettext("Request %(reference)s sent to %(organisation)s")
-                % {"reference": info_request.reference, "organisation": info_request.organisation.name},
+                % {"reference": info_request.reference, "organisation": info_request.organisation.display_name},
             )
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
@@ -319,7 +319,7 @@ def request_chase(request: HttpRequest, request_reference: str) -> HttpResponse:
                 % {
                     "reference": info_request.reference,
                     "num": recipients,
-                    "organisation": info_request.organisation.name,
+                    "organisation": info_request.organisation.display_name,
                 },
             )
         else:
@@ -329,7 +329,7 @@ def request_chase(request: HttpRequest, request_reference: str) -> HttpResponse:
                     "Chase recorded, but nobody at %(organisation)s can answer requests in this service yet. "
                     "Contact the organisation another way."
                 )
-                % {"organisation": info_request.organisation.name},
+                % {"organisation": info_request.organisation.display_name},
             )
     return redirect("information:detail", request_reference=info_request.reference)
 

@@ -85,7 +85,7 @@ def protocol_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 gettext("Protocol with %(organisation)s recorded. Upload the signed copy")
-                % {"organisation": protocol.organisation.name},
+                % {"organisation": protocol.organisation.display_name},
             )
             return redirect("information:protocol-upload", protocol_reference=protocol.reference)
     return render(request, "information/protocols/form.html", {"form": form, "protocol": None})

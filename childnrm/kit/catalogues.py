@@ -86,6 +86,7 @@ def _quote(text: str) -> str:
 class _Entry:
     msgid: str
     plural: str | None = None
+    context: str | None = None
     places: list[str] = field(default_factory=list)
 
 
@@ -93,23 +94,26 @@ def _jinja_pot(app: str) -> str:
     from django.template import engines
 
     env = engines["jinja2"].env  # type: ignore[attr-defined]
-    entries: dict[tuple[str, str | None], _Entry] = {}
+    entries: dict[tuple[str | None, str, str | None], _Entry] = {}
     for path in template_sources(app):
         source = path.read_text(encoding="utf-8")
-        for lineno, _function, message in env.extract_translations(source):
-            if isinstance(message, tuple):
-                singular, plural = message[0], message[1] if len(message) > 1 else None
-            else:
-                singular, plural = message, None
+        for lineno, function, message in env.extract_translations(source):
+            parts = list(message) if isinstance(message, tuple) else [message]
+            # pgettext("verb", "Record") and {% trans "verb" %}: the context comes first.
+            context = parts.pop(0) if function in ("pgettext", "npgettext") else None
+            singular, plural = parts[0], parts[1] if len(parts) > 1 else None
             if not singular:
                 continue
-            key = (singular, plural)
-            entries.setdefault(key, _Entry(singular, plural)).places.append(f"{path.relative_to(PACKAGE)}:{lineno}")
+            key = (context, singular, plural)
+            entry = entries.setdefault(key, _Entry(singular, plural, context))
+            entry.places.append(f"{path.relative_to(PACKAGE)}:{lineno}")
     lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
     for entry in entries.values():
         lines.append("#: " + " ".join(entry.places))
         # newstyle gettext: every template message is %-formatted when it renders
         lines.append("#, python-format")
+        if entry.context is not None:
+            lines.append(f"msgctxt {_quote(entry.context)}")
         lines.append(f"msgid {_quote(entry.msgid)}")
         if entry.plural:
             lines += [f"msgid_plural {_quote(entry.plural)}", 'msgstr[0] ""', 'msgstr[1] ""']
@@ -265,6 +269,10 @@ def read(po: Path) -> list[Message]:
     return messages
 
 
+def _named(message: Message) -> str:
+    return f"{message.msgid!r}" + (f" (context {message.context!r})" if message.context else "")
+
+
 def problems(app: str) -> list[str]:
     """What stops the app's Welsh catalogue being complete: a message of the code that it lacks, or has only
     as fuzzy or empty. An empty list when every message is translated."""
@@ -278,7 +286,30 @@ def problems(app: str) -> list[str]:
     for message in wanted:
         entry = have.get((message.context, message.msgid))
         if entry is None:
-            found.append(f"{app}: not in the catalogue (run `manage.py translations update`): {message.msgid!r}")
+            found.append(f"{app}: not in the catalogue (run `manage.py translations update`): {_named(message)}")
         elif not entry.translated:
-            found.append(f"{app}: not translated{' (fuzzy)' if entry.fuzzy else ''}: {message.msgid!r}")
+            found.append(f"{app}: not translated{' (fuzzy)' if entry.fuzzy else ''}: {_named(message)}")
+    return found
+
+
+def clashes(apps: list[str] | None = None) -> list[str]:
+    """Messages two catalogues translate differently. Django merges every app's catalogue into one, and the first
+    app in INSTALLED_APPS wins, so one of the two translations is never shown: where the English means the same in
+    both, they should agree; where it does not ("Record" as a noun and as a verb, "Withdrawn" of a referral and of a
+    reconsideration, which Welsh marks for gender), one of them needs its own context (pgettext)."""
+    # Keyed as Django's merged catalogue keys them: a plural message by its singular and each form's number, so it
+    # never meets the singular message of the same English.
+    translated: dict[tuple[str | None, str, bool], dict[str, tuple[str, ...]]] = {}
+    for app in apps or translated_apps():
+        for message in read(po_path(app)):
+            if message.translated:
+                key = (message.context, message.msgid, message.plural is not None)
+                translated.setdefault(key, {})[app] = tuple(message.translations)
+    found = []
+    by_english = sorted(translated.items(), key=lambda item: (item[0][1], item[0][0] or "", item[0][2]))
+    for (context, msgid, _plural), by_app in by_english:
+        if len(set(by_app.values())) > 1:
+            versions = "; ".join(f"{app}: {' | '.join(words)!r}" for app, words in sorted(by_app.items()))
+            where = f" (context {context!r})" if context else ""
+            found.append(f"translated differently{where}: {msgid!r}: {versions}")
     return found

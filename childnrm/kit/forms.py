@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.kit.errors import ServiceError, add_to_form
@@ -144,7 +144,8 @@ class GovukDateField(forms.Field):
         if len(words) == 1:
             parts = words[0]
         else:
-            parts = gettext("%(first)s and %(second)s") % {"first": words[0], "second": words[1]}
+            # A context of its own: people's "%(first)s and %(second)s" joins two descriptions with a semicolon.
+            parts = pgettext("parts of a date", "%(first)s and %(second)s") % {"first": words[0], "second": words[1]}
         # Translators: "Date of birth must include a day and month" (what, then the missing parts).
         return gettext("%(what)s must include a %(parts)s") % {"what": self.what, "parts": parts}
 

@@ -112,7 +112,7 @@ class Contact:
 @dataclass(frozen=True)
 class LetterPeople:
     coordinator: Contact
-    site_name: str
+    site_name: str  # said in the letter's language (letters.services.site_name_in_letter)
     guardians: tuple[Contact, ...] = ()
     social_worker: Contact | None = None
 
@@ -237,7 +237,7 @@ def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: 
         [gettext("Child reference"), referral.child.reference if referral.child_id else gettext("Not recorded")],
         [gettext("Decision"), f"{stage.capitalize()}, {outcome_words}"],
         [gettext("Date of decision"), long_date(decision.decided_on)],
-        [gettext("Decided by"), site.name],
+        [gettext("Decided by"), site.display_name],
         [gettext("Guidance version applied"), guidance.title_shown(decision.guidance_version)],
     ]
     if decision.version > 1:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm
-from childnrm.accounts.models import Nation, User
+from childnrm.accounts.models import Nation, Site, User, name_shown_later
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions.models import Decision, DecisionStatus
@@ -85,10 +85,16 @@ def guardian_contact(guardian: User) -> content.Contact:
     return content.Contact(guardian.full_name, guardian.email)
 
 
+def site_name_in_letter(site: Site) -> str:
+    """The site's name as a letter prints it: in the language each part of the letter is written in (a bilingual
+    letter names it in Welsh in its Welsh half), so read only inside `written_in` or `letter_html`."""
+    return name_shown_later(site.name, site.name_cy)
+
+
 def letter_people(decision: Decision, *, coordinator: User) -> content.LetterPeople:
     return content.LetterPeople(
         coordinator=content.Contact(coordinator.full_name, coordinator.email),
-        site_name=decision.referral.site.name,
+        site_name=site_name_in_letter(decision.referral.site),
         guardians=tuple(guardian_contact(g) for g in guardians_of(decision)),
         social_worker=social_worker_of(decision),
     )
@@ -141,7 +147,14 @@ def _in_each(codes: tuple[str, ...], words: Any) -> str:
     return " / ".join(said)
 
 
+def _said_in(code: str, words: Any) -> str:
+    with i18n.language(code):
+        return str(words)
+
+
 def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, site_name: str, produced_on: date) -> str:
+    """The letter's HTML for its PDF. `site_name`: its heading, said in each version's language when it is one
+    that can be (`site_name_in_letter`)."""
     child = kind == LetterKind.CHILD_FRIENDLY
     versions = letter_content.get("versions") or [letter_content]
     codes = tuple(v.get("language", i18n.ENGLISH) for v in versions)
@@ -151,12 +164,16 @@ def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, si
         "letters/letter_pdf.html",
         {
             "versions": [
-                {**v, "lang": "en" if v.get("language", i18n.ENGLISH) == i18n.ENGLISH else "cy"} for v in versions
+                {
+                    **v,
+                    "lang": "en" if v.get("language", i18n.ENGLISH) == i18n.ENGLISH else "cy",
+                    "site_name": _said_in(v.get("language", i18n.ENGLISH), site_name),
+                }
+                for v in versions
             ],
             "html_lang": "en" if codes[0] == i18n.ENGLISH else codes[0],
             "title": letter_content["title"],
             "child": child,
-            "site_name": site_name,
             "produced_on": produced,
             "footer": _in_each(codes, lambda: gettext("Your letter"))
             if child
@@ -245,7 +262,7 @@ def letters_produce(
             ),
         ):
             html = letter_html(
-                body, kind=kind, reference=referral.reference, site_name=referral.site.name, produced_on=today
+                body, kind=kind, reference=referral.reference, site_name=people.site_name, produced_on=today
             )
             pdf = letter_pdf(html)
             letters.append(

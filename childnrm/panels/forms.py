@@ -68,7 +68,7 @@ class MemberForm(GovukFormMixin, forms.Form):
 
 
 def _user_label(user) -> str:
-    org = f", {user.organisation.name}" if user.organisation_id else ""
+    org = f", {user.organisation.display_name}" if user.organisation_id else ""
     return f"{user.full_name}{org}"
 
 

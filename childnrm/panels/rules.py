@@ -104,7 +104,7 @@ def _refusal(user, agency: str, *, roles: set[str], site: Site | int | None = No
     if organisation is not None and organisation.type == OrganisationType.ICTG_SERVICE:
         return gettext("%(name)s works for %(organisation)s, a guardian service: a guardian never votes") % {
             "name": name,
-            "organisation": organisation.name,
+            "organisation": organisation.display_name,
         }
     if Role.PANEL_MEMBER not in roles:
         # A seat is held as a panel member: another role at the site (chair, adviser...) does not keep its vote.
@@ -129,7 +129,7 @@ def _refusal(user, agency: str, *, roles: set[str], site: Site | int | None = No
             ) % {"kind": kind, "agency": label.lower(), "name": name}
         return gettext(
             "Only someone from a %(kind)s can hold the %(agency)s vote: %(name)s works for %(organisation)s"
-        ) % {"kind": kind, "agency": label.lower(), "name": name, "organisation": organisation.name}
+        ) % {"kind": kind, "agency": label.lower(), "name": name, "organisation": organisation.display_name}
     return None
 
 

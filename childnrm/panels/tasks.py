@@ -39,7 +39,7 @@ def _opening(meeting: Meeting, *, changed: bool) -> str:
             if extra
             else gettext("You are invited to a regular sitting of %(site)s.")
         )
-    return text % {"site": meeting.site.name}
+    return text % {"site": meeting.site.display_name}
 
 
 def _invitation(meeting: Meeting, user: User, *, changed: bool = False) -> EmailMessage:
@@ -71,7 +71,7 @@ def _cancellation(meeting: Meeting, user: User) -> EmailMessage:
             gettext("The extra sitting of %(site)s on %(when)s has been cancelled.")
             if meeting.kind == MeetingKind.EXTRA
             else gettext("The regular sitting of %(site)s on %(when)s has been cancelled.")
-        ) % {"site": meeting.site.name, "when": when}
+        ) % {"site": meeting.site.display_name, "when": when}
         body = "\n\n".join(
             [opening, absolute_url(reverse("panels:my-meetings")), gettext("Do not reply to this email.")]
         )

@@ -6,7 +6,8 @@ their own demo modules use the names and accounts here.
 Two sites in England (one local authority; a consortium of two), one in Wales (Welsh by default, with
 Welsh-speaking users and a child whose letters are in Welsh) and one in Scotland (issue 13).
 
-Idempotent: running it again changes nothing that is already there. Names are synthetic.
+Idempotent: running it again changes nothing that is already there, but gives a Welsh name an earlier load did not
+have. Names are synthetic.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childnrm.accounts import nations
 from childnrm.accounts.models import Membership, Nation, Organisation, OrganisationType, Role, Site, User
 from childnrm.accounts.services import demo_totp_key
+from childnrm.accounts.welsh_names import welsh_council_name
 from childnrm.kit.i18n import Language, LetterLanguage
 from childnrm.people.models import AssociationKind, Child, ChildAssociation, Sex
 
@@ -45,6 +47,10 @@ class DemoSite:
     languages: tuple[tuple[str, str], ...] = ()
     # A child whose letters are in this language (people.Child.correspondence_language), if any.
     child_letter_language: str = ""
+    # The Welsh names of the site, its police and its health body (a Welsh council's comes from its GSS code).
+    name_cy: str = ""
+    police_cy: str = ""
+    health_cy: str = ""
 
 
 SITES = (
@@ -80,6 +86,9 @@ SITES = (
             (Role.ANALYST, Language.ENGLISH),
         ),
         child_letter_language=LetterLanguage.WELSH,
+        name_cy="Panel Plant Caerdydd",
+        police_cy="Heddlu De Cymru",
+        health_cy="Bwrdd Iechyd Prifysgol Caerdydd a’r Fro",
     ),
     DemoSite(
         "glasgow",
@@ -181,9 +190,20 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def _organisation(name: str, type_: str, gss_code: str = "") -> Organisation:
-    org, _ = Organisation.objects.get_or_create(name=name, defaults={"type": type_, "gss_code": gss_code})
+def _organisation(name: str, type_: str, gss_code: str = "", name_cy: str = "") -> Organisation:
+    name_cy = name_cy or welsh_council_name(gss_code)
+    org, _ = Organisation.objects.get_or_create(
+        name=name, defaults={"type": type_, "gss_code": gss_code, "name_cy": name_cy}
+    )
+    _welsh_name_if_blank(org, name_cy)
     return org
+
+
+def _welsh_name_if_blank(record: Organisation | Site, name_cy: str) -> None:
+    """A demo loaded before Welsh names were kept gets them on a rerun; a Welsh name set since is kept."""
+    if name_cy and not record.name_cy:
+        type(record).objects.filter(pk=record.pk).update(name_cy=name_cy)
+        record.name_cy = name_cy
 
 
 def demo_account(email: str, full_name: str, organisation: Organisation) -> User:
@@ -216,13 +236,19 @@ def load_demo_sites(children_per_site: int = 12, sites: tuple[str, ...] | None =
         las = [_organisation(n, OrganisationType.LOCAL_AUTHORITY, code) for n, code in spec.local_authorities]
         site, _ = Site.objects.get_or_create(
             slug=spec.slug,
-            defaults={"name": spec.name, "nation": spec.nation, "default_language": spec.default_language},
+            defaults={
+                "name": spec.name,
+                "name_cy": spec.name_cy,
+                "nation": spec.nation,
+                "default_language": spec.default_language,
+            },
         )
+        _welsh_name_if_blank(site, spec.name_cy)
         site.local_authorities.add(*las)
         orgs = {
             "la": las[0],
-            "police": _organisation(spec.police, OrganisationType.POLICE),
-            "health": _organisation(spec.health, OrganisationType.HEALTH),
+            "police": _organisation(spec.police, OrganisationType.POLICE, name_cy=spec.police_cy),
+            "health": _organisation(spec.health, OrganisationType.HEALTH, name_cy=spec.health_cy),
             **shared,
             "guardian_service": _organisation(spec.guardian_service, OrganisationType.ICTG_SERVICE),
         }

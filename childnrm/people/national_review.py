@@ -229,7 +229,7 @@ def queue_rows(user, pairs: list[NationalLinkPair]) -> list[QueueRow]:
         rows.append(
             QueueRow(
                 child=ours,
-                other_site_name=other.site.name,
+                other_site_name=other.site.display_name,
                 other_child_id=other.pk,
                 other_site_id=other.site_id,
                 pair=PairShown.of(pair, latest.get(pair.pk)),

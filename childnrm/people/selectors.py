@@ -357,14 +357,18 @@ def confirmed_at_other_sites(child: Child) -> list[tuple[str, datetime]]:
     )
     found = []
     for pair in pairs:
-        other = Child.objects.select_related("site").only("site__name", "site_id").get(pk=pair.other_id(child))
+        other = (
+            Child.objects.select_related("site")
+            .only("site__name", "site__name_cy", "site_id")
+            .get(pk=pair.other_id(child))
+        )
         review = (
             NationalLinkReview.objects.filter(pair=pair, outcome=NationalReviewStatus.SAME_CHILD)
             .order_by("-recorded_at", "-id")
             .first()
         )
         if other.site_id != child.site_id and review is not None:
-            found.append((other.site.name, review.recorded_at))
+            found.append((other.site.display_name, review.recorded_at))
     return sorted(found, key=lambda f: f[1])
 
 

@@ -67,7 +67,11 @@ def national_review(request: HttpRequest, reference: str, pair_key: str) -> Http
     outcomes (the other site's without their reasons), and the form to record an outcome."""
     child = linkage.child_get_for_linking(request.user, reference)
     pair = reviews.pair_get_for_review(request.user, child, pair_key)
-    other = Child.objects.select_related("site").only("pk", "site__name", "site__slug").get(pk=pair.other_id(child))
+    other = (
+        Child.objects.select_related("site")
+        .only("pk", "site__name", "site__name_cy", "site__slug")
+        .get(pk=pair.other_id(child))
+    )
     form = NationalReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +86,7 @@ def national_review(request: HttpRequest, reference: str, pair_key: str) -> Http
         except reviews.NationalReviewError as problem:
             form.add_service_error(problem)
         else:
-            messages.success(request, _done_message(form.cleaned_data["outcome"], other.site.name))
+            messages.success(request, _done_message(form.cleaned_data["outcome"], other.site.display_name))
             return redirect("people:national-review", reference=child.reference, pair_key=pair.key)
     reviews.audit_pair_view(AuditContext.from_request(request), child, pair)
     context = {

@@ -58,11 +58,11 @@ def _triage_words(assessment: Any) -> tuple[str, str]:
     site = assessment.final_site or assessment.target_site
     if outcome == TRIAGE_PANEL:
         if site:
-            return _("Accepted by the panel"), _("%(site)s will decide.") % {"site": site.name}
+            return _("Accepted by the panel"), _("%(site)s will decide.") % {"site": site.display_name}
         return _("Accepted by the panel"), _("The local panel will decide.")
     if outcome == TRIAGE_OTHER_SITE:
         if site:
-            return _("Sent to another panel"), _("%(site)s will decide.") % {"site": site.name}
+            return _("Sent to another panel"), _("%(site)s will decide.") % {"site": site.display_name}
         return _("Sent to another panel"), _("Another panel will decide.")
     return _("Sent to the Home Office"), _("The Single Competent Authority will decide.")
 
@@ -84,7 +84,7 @@ def progress(referral: Referral) -> list[Step]:
     for change in changes:
         if change.to_status == ReferralStatus.SUBMITTED:
             if referral.site_id and referral.site:
-                sent = _("You sent the referral to %(site)s.") % {"site": referral.site.name}
+                sent = _("You sent the referral to %(site)s.") % {"site": referral.site.display_name}
             else:
                 sent = _("You sent the referral.")
             steps.append(Step(change.at, _day(change.at), _("Referral sent"), sent))

@@ -72,9 +72,9 @@ def outcome_words(referral: Referral) -> str:
     if outcome == TRIAGE_SCA:
         return gettext("The Home Office Single Competent Authority will decide")
     if outcome == TRIAGE_OTHER_SITE and site is not None:
-        return gettext("Sent to %(site)s, whose panel will decide") % {"site": site.name}
+        return gettext("Sent to %(site)s, whose panel will decide") % {"site": site.display_name}
     if site:
-        return gettext("%(site)s will decide") % {"site": site.name}
+        return gettext("%(site)s will decide") % {"site": site.display_name}
     return gettext("The local panel will decide")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts import nations
@@ -64,11 +64,13 @@ class ReconsiderationGround(models.TextChoices):
 
 
 class ReconsiderationStatus(models.TextChoices):
+    # Welsh agrees these with the reconsideration (ailystyriaeth, feminine): those whose English other apps use too
+    # ("Decided" of a date, "Withdrawn" of a referral) take a context of their own.
     RECEIVED = "received", _("Received")
     LISTED = "listed", _("Listed before a panel")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("of a reconsideration", "Decided")
     REFUSED = "refused", _("Not accepted (late)")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("of a reconsideration", "Withdrawn")
 
 
 class ReconsiderationRequest(models.Model):

@@ -172,10 +172,11 @@ class ActionForm(SafeguardingForm):
         self.organisations = {str(o.pk): o for o in organisations}
         self.owners = {str(u.pk): u for u in owners}
         self.fields["organisation"].choices = [("", _("Not given"))] + [
-            (k, o.name) for k, o in self.organisations.items()
+            (k, o.display_name) for k, o in self.organisations.items()
         ]
         self.fields["owner"].choices = [("", _("No account: the owner updates through the coordinator"))] + [
-            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}") for k, u in self.owners.items()
+            (k, f"{u.full_name}{', ' + u.organisation.display_name if u.organisation else ''}")
+            for k, u in self.owners.items()
         ]
 
     def clean_due_on(self):
@@ -366,7 +367,7 @@ class GuardianForm(SafeguardingForm):
         super().__init__(*args, **kwargs)
         self.guardians = {str(u.pk): u for u in guardians}
         self.fields["guardian"].choices = [
-            (k, f"{u.full_name}{', ' + u.organisation.name if u.organisation else ''}")
+            (k, f"{u.full_name}{', ' + u.organisation.display_name if u.organisation else ''}")
             for k, u in self.guardians.items()
         ]
 

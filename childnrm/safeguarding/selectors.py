@@ -201,7 +201,16 @@ def action_states_of(plan: SafeguardingPlan) -> list[tuple[str, date]]:
 
 
 # What a plan's history shows of each update and of who recorded it (not the user's password, flags and dates).
-_UPDATE_SHOWN = ("action_id", "from_status", "to_status", "note", "at", "actor__full_name", "actor__organisation__name")
+_UPDATE_SHOWN = (
+    "action_id",
+    "from_status",
+    "to_status",
+    "note",
+    "at",
+    "actor__full_name",
+    "actor__organisation__name",
+    "actor__organisation__name_cy",
+)
 
 
 def updates_of(actions: list[PlanAction]) -> dict[int, list[PlanActionUpdate]]:
@@ -497,7 +506,7 @@ def social_worker_not_in_force(child: Child, record: LeadSocialWorker | None) ->
     )
     if found is None or found[1]:
         return None
-    return SocialWorkerNotInForce(name=record.name, site_name=child.site.name, account_closed=not found[0])
+    return SocialWorkerNotInForce(name=record.name, site_name=child.site.display_name, account_closed=not found[0])
 
 
 def referral_safeguarding_of(child: Child) -> QuerySet[ReferralSafeguarding]:

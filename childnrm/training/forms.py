@@ -240,7 +240,7 @@ class AttendeeForm(GovukFormMixin, forms.Form):
         self.fields["person"].choices = [
             ("", _("Select a person")),
             *(
-                (str(p.pk), f"{p.full_name}, {p.organisation.name}" if p.organisation else p.full_name)
+                (str(p.pk), f"{p.full_name}, {p.organisation.display_name}" if p.organisation else p.full_name)
                 for p, _site in people
             ),
         ]

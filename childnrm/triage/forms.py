@@ -101,11 +101,11 @@ class TriageForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         outcome = cast(forms.ChoiceField, self.fields["outcome"])
         outcome.choices = [
-            (TriageOutcome.PANEL, gettext("%(site)s decides") % {"site": holding_site.name}),
+            (TriageOutcome.PANEL, gettext("%(site)s decides") % {"site": holding_site.display_name}),
             (TriageOutcome.OTHER_SITE, _("Transfer to another site's panel")),
             (TriageOutcome.SCA, _("Refer on to the Single Competent Authority")),
         ]
-        cast(forms.ChoiceField, self.fields["site"]).choices = [(str(s.pk), s.name) for s in other_sites]
+        cast(forms.ChoiceField, self.fields["site"]).choices = [(str(s.pk), s.display_name) for s in other_sites]
         self.other_sites = {str(s.pk): s for s in other_sites}
         if not other_sites:
             outcome.choices = [c for c in outcome.choices if c[0] != "other_site"]

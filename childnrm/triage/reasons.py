@@ -7,20 +7,22 @@ it in English whatever the page's language (its dates too).
 
 `shown(reason)` reads a stored sentence back against these messages and says it in the page's language: the
 message through the catalogue, dates as the kit writes them (a date stored in Welsh by an older assessment is read
-too), the clauses after "because" and the facts a correction changed each in that language; names, numbers and what
-a coordinator typed as they are. Rows stored before this module keep displaying: they were written in the same
-words. A sentence no message matches is shown as recorded, marked as English.
+too), the clauses after "because" and the facts a correction changed each in that language; a site's or council's
+name by its Welsh name on a Welsh page; other names, numbers and what a coordinator typed as they are. Rows stored
+before this module keep displaying: they were written in the same words. A sentence no message matches is shown as
+recorded, marked as English.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from childnrm.kit.dates import ENGLISH_MONTHS, WELSH_MONTHS, long_date
 
@@ -170,6 +172,8 @@ MESSAGES = (
 )
 # The values that are dates, a list of clauses, the changes of a correction; any other value is shown as it is.
 _DATES = frozenset({"born", "referred", "birthday", "date"})
+# The values that are a site's or a local authority's name, recorded in English: shown by their Welsh name in Welsh.
+_NAMES = frozenset({"site", "receiving", "area", "found"})
 
 
 def _english_value(value: Any) -> str:
@@ -193,10 +197,10 @@ def sentence(clauses: list[str]) -> str:
 
 def listed(words: list[str]) -> str:
     """Clauses in the page's language, as "a, b and c". Not kit.words.and_list: whole clauses, which Welsh joins with
-    semicolons, not "a"."""
+    semicolons, not "a": a context of its own, as Django's merged catalogue would otherwise give kit's "a"."""
     if len(words) == 1:
         return words[0]
-    return gettext("%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
+    return pgettext("whole clauses", "%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def change_recorded(name: str, before: Any, after: Any) -> str:
@@ -301,7 +305,9 @@ def _fact_shown(text: str) -> str | None:
     return _date_shown(text)
 
 
-def _value_shown(name: str, text: str) -> str | None:
+def _value_shown(name: str, text: str, names: Mapping[str, str]) -> str | None:
+    if name in _NAMES:
+        return names.get(text, text)
     if name in _DATES:
         return _date_shown(text)
     if name == "reasons":
@@ -311,15 +317,16 @@ def _value_shown(name: str, text: str) -> str | None:
     return text
 
 
-def shown(reason: str) -> tuple[str, bool]:
+def shown(reason: str, names: Mapping[str, str] | None = None) -> tuple[str, bool]:
     """A stored reason in the page's language, and whether it is still English (no message matched it: shown as
-    recorded, to be marked as English). On an English page, the reason as recorded."""
+    recorded, to be marked as English). On an English page, the reason as recorded. `names`: the English names of
+    sites and councils to their names in the page's language (accounts.selectors.welsh_names)."""
     if (translation.get_language() or "").startswith("en"):
         return reason, False
     read = _read(reason, MESSAGES)
     if read is not None:
         message, values = read
-        said = _said(message, {name: _value_shown(name, value) for name, value in values.items()})
+        said = _said(message, {name: _value_shown(name, value, names or {}) for name, value in values.items()})
         if said is not None:
             return said, False
     return reason, True

@@ -79,6 +79,7 @@ _SHOWN = frozenset(
 # What `queue_for` loads of the row's site (its name and the policy its clock follows) and child.
 _SHOWN_OF_SITE_AND_CHILD = (
     "site__name",
+    "site__name_cy",
     "site__nation",
     "site__rg_due_days",
     "site__rg_due_basis",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
+from childnrm.accounts.selectors import welsh_names
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.downloads import download_response
@@ -163,7 +164,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             messages.success(
                 request,
                 gettext("Referral %(reference)s accepted by %(site)s")
-                % {"reference": referral.reference, "site": holding_site.name},
+                % {"reference": referral.reference, "site": holding_site.display_name},
             )
             return redirect("triage:triage", referral_reference=referral.reference)
     elif request.method == "POST" and not awaiting:
@@ -178,6 +179,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
         detail={"page": "triage"},
     )
     today = timezone.localdate()
+    names = welsh_names() if assessment and assessment.reasons else {}  # the sites and councils the reasons name
     return render(
         request,
         "triage/triage.html",
@@ -185,7 +187,7 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
             "referral": referral,
             "assessment": assessment,
             # The rules' reasons, recorded in English, in the page's language (an unknown wording marked English).
-            "reasons_shown": [reasons.shown(reason) for reason in assessment.reasons] if assessment else [],
+            "reasons_shown": [reasons.shown(reason, names) for reason in assessment.reasons] if assessment else [],
             "suggested": suggested,
             "overridden": assessment is not None
             and bool(assessment.final_outcome)

@@ -65,7 +65,7 @@ def test_a_signed_in_users_choice_is_kept_on_their_account_for_every_device(demo
     # Another browser, no cookie: the account remembers.
     other = signed_in(user)
     page = other.get(reverse("core:home")).content.decode()
-    assert lang_of(page) == "cy" and "Beth gallwch ei wneud" in page
+    assert lang_of(page) == "cy" and "Beth allwch chi ei wneud" in page
     assert "Cymraeg" in other.get(reverse("accounts:account")).content.decode()
     # And back to English.
     other.get(switch("en-gb", "/"))

@@ -117,6 +117,24 @@ def test_every_message_of_a_translated_app_is_in_welsh(app):
     assert catalogues.problems(app) == []
 
 
+def test_no_message_is_translated_two_ways():
+    """Django merges the apps' catalogues and the first app wins, so a message two apps translate differently shows
+    one app's Welsh in the other's pages: triage's reasons, joined with semicolons, read "a … a mae …" once kit
+    translated the same "%(list)s and %(last)s" with "a". Agree the words, or give one its own context."""
+    assert catalogues.clashes() == []
+
+
+def test_a_template_message_with_a_context_is_its_own_message(tmp_path):
+    """`pgettext("verb", "Record")` in a template is "Record" in the context "verb", in the catalogue and on the
+    page: the verb of a link ("Cofnodi") and the noun of a column ("Cofnod") are two messages."""
+    wanted = catalogues.read(catalogues.template_pot("safeguarding", tmp_path))
+    assert ("verb", "Record") in {(m.context, m.msgid) for m in wanted}
+    assert not [m for m in wanted if m.msgid == "verb"]
+    page = engines["jinja2"].from_string('{{ pgettext("verb", "Record") }}|{{ _("Record") }}')
+    with language("cy"):
+        assert page.render({}) == "Cofnodi|Cofnod"
+
+
 def test_a_template_message_is_in_the_language_of_each_render_however_often_it_is_asked():
     # Template translations are kept by language (kit.jinja2._gettext): switching back and forth must not mix them.
     template = engines["jinja2"].from_string('{{ _("There is a problem") }}|{% trans %}Sign out{% endtrans %}')

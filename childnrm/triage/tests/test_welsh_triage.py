@@ -15,9 +15,11 @@ from django.urls import reverse
 
 from childnrm.accounts.models import Role
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
+from childnrm.kit.i18n import language
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.tests.factories import submitted_referral
 from childnrm.referrals.tests.test_welsh_referrals import REASON, names_on
+from childnrm.triage.eligibility import AGE_DISPUTED, PUBLIC_ORDER, hard_exclusion_message
 from childnrm.triage.services import triage_confirm
 from conftest import demo_user, signed_in
 
@@ -81,3 +83,15 @@ def test_a_welsh_coordinators_case_packet_is_the_english_one_sent(welsh_site):
         hashlib.sha256(b"".join(download.streaming_content if download.streaming else [download.content])).hexdigest()
         == sent.sha256
     )
+
+
+def test_two_reasons_no_panel_may_decide_are_joined_by_a_semicolon_in_welsh():
+    """The reasons are whole clauses: Welsh joins them with a semicolon, never "a" ("… anghydfod a mae …" is not
+    Welsh). Kit's "%(list)s and %(last)s", for a list of words, says "a", and Django's merged catalogue gave it to
+    triage's clauses too."""
+    with language("cy"):
+        message = hard_exclusion_message([AGE_DISPUTED, PUBLIC_ORDER])
+    assert message.startswith(
+        "Ni all panel benderfynu ar yr atgyfeiriad hwn oherwydd mae oedran y plentyn yn destun anghydfod; "
+        "mae anghymhwyso ar sail trefn gyhoeddus yn cael ei ystyried. Rheol yw hon"
+    ), message

@@ -1,7 +1,8 @@
 """The Welsh catalogues (ADR 0023).
 
     manage.py translations update [APP ...]   write each app's locale/cy/LC_MESSAGES/django.po from its code
-    manage.py translations check [APP ...]    list what is not translated yet (exit 1 if anything)
+    manage.py translations check [APP ...]    list what is not translated yet, and any message two catalogues
+                                              translate differently (exit 1 if anything)
     manage.py translations start APP          give an app its (empty) Welsh catalogue, then translate it
 
 Then `manage.py compilemessages --ignore=.venv --ignore=node_modules` (scripts/setup.sh does it when a .po changes).
@@ -37,8 +38,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Updated {catalogues.update(app).relative_to(catalogues.PACKAGE.parent)}")
             return
         found = [problem for app in apps for problem in catalogues.problems(app)]
-        for problem in found:
+        clashing = catalogues.clashes()
+        for problem in [*found, *clashing]:
             self.stdout.write(problem)
         if found:
             raise CommandError(f"{len(found)} messages are not translated into Welsh")
+        if clashing:
+            raise CommandError(f"{len(clashing)} messages are translated differently by two catalogues")
         self.stdout.write(f"Complete: {', '.join(apps)}")
