@@ -27,7 +27,6 @@ from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
 from childnrm.referrals.vocab import language_name
 from childnrm.reviews import services as review_services
-from childnrm.safeguarding import selectors as safeguarding_selectors
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
 PAGE_SIZE = 25
@@ -115,7 +114,7 @@ def _unnamed_in_childs_letter(user, decision: Decision, guardians: list) -> dict
     return {
         "no_social_worker_named": named is None,
         "social_worker_named": named,
-        "social_worker_not_in_force": safeguarding_selectors.social_worker_not_in_force(child, recorded),
+        "social_worker_not_in_force": people_selectors.social_worker_not_in_force(child, recorded),
         "no_guardian_named": not guardians,
         "safeguarding_url": reverse("safeguarding:child", args=[child.reference])
         if has_perm(user, Perm.PLAN_MANAGE, child.site_id)

@@ -79,6 +79,8 @@ def child_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "social_worker": selectors.current_lead_social_worker_of(child),
         "can_change_social_worker": has_perm(user, Perm.PLAN_MANAGE, site_id),
     }
+    if context["can_change_social_worker"]:  # the coordinator is told if the one recorded no longer counts
+        context["social_worker_not_in_force"] = selectors.social_worker_not_in_force(child, context["social_worker"])
     return render(request, "people/child_detail.html", context)
 
 

@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
 from childnrm.access.scoped import get_in_scope
-from childnrm.accounts.models import User
 from childnrm.kit import prepared
 from childnrm.panels.selectors import case_paper_referrals_for
-from childnrm.people.models import AssociationKind, Child, ChildAssociation, LeadSocialWorker
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.people.selectors import associations_in_force
 from childnrm.referrals.clocks import start_of_day
 from childnrm.referrals.models import Referral
@@ -465,48 +464,6 @@ def link_for_planning(user, link_id: int) -> ContextualLink:
 
 def guardians_of(child: Child) -> QuerySet[ChildAssociation]:
     return child.associations.filter(kind=AssociationKind.ICTG, ends_at__isnull=True).select_related("user")
-
-
-@dataclass(frozen=True)
-class SocialWorkerNotInForce:
-    """The child's lead social worker as recorded, whose account the record links but whose association with the
-    child does not count (people.selectors.associations_in_force; ADR 0002 amendments 2 and 5): they cannot open the
-    child's record, and the child's letter does not name them (letters.services.social_worker_of). A lead social
-    worker *is* recorded: the coordinator is told why they do not count and what to do, never "none is recorded"."""
-
-    name: str
-    site_name: str  # the child's site, where they would need a social worker's role
-    account_closed: bool  # their account is closed (else it is open, with no social worker's role at the site)
-
-
-def social_worker_not_in_force(child: Child, record: LeadSocialWorker | None) -> SocialWorkerNotInForce | None:
-    """Whether the child's current lead social worker `record` links an account whose association does not count
-    now; None when it counts, or when the record links no account (contact details only: named as recorded). One
-    statement, compiled once (kit.prepared), and none for a record without an account."""
-    if record is None or record.user_id is None:
-        return None
-    found = prepared.first(
-        User,
-        ("safeguarding:social-worker-in-force",),
-        lambda user_id, child_id: (
-            User.objects.filter(pk=user_id)
-            .annotate(
-                in_force=Exists(
-                    ChildAssociation.objects.filter(
-                        associations_in_force((AssociationKind.LEAD_SOCIAL_WORKER,)),
-                        child_id=child_id,
-                        user_id=OuterRef("pk"),
-                    )
-                )
-            )
-            .values_list("is_active", "in_force")[:1]
-        ),
-        record.user_id,
-        child.pk,
-    )
-    if found is None or found[1]:
-        return None
-    return SocialWorkerNotInForce(name=record.name, site_name=child.site.display_name, account_closed=not found[0])
 
 
 def referral_safeguarding_of(child: Child) -> QuerySet[ReferralSafeguarding]:

@@ -229,7 +229,7 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "guardians": record["guardians"],
             "social_worker": social_worker,
             # To the coordinator, who records it: a linked account that does not count is said, and why.
-            "social_worker_not_in_force": selectors.social_worker_not_in_force(child, social_worker)
+            "social_worker_not_in_force": people_selectors.social_worker_not_in_force(child, social_worker)
             if manages
             else None,
             "earlier_social_workers": earlier_social_workers,
@@ -774,7 +774,7 @@ def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
             "child": child,
             "form": form,
             "social_worker": current,
-            "social_worker_not_in_force": selectors.social_worker_not_in_force(child, current),
+            "social_worker_not_in_force": people_selectors.social_worker_not_in_force(child, current),
             "earlier": earlier,
         },
     )

@@ -79,3 +79,18 @@ def test_a_closed_account_is_said_and_recording_the_same_details_again_names_the
     section = lead_social_worker_section(client, child)
     assert 'id="social-worker-not-in-force"' not in section
     assert "Not linked to an account: contact details only" in section
+
+
+def test_the_childs_own_page_tells_the_coordinator_too(client_as, site):
+    """The child's record (people) showed the same false "they can open this child's record" for such an account."""
+    child = plain_child(site)
+    worker = demo_user(Role.PANEL_MEMBER)
+    lead_social_worker_record(child=child, user=demo_user(Role.COORDINATOR), name="Alex Social", email=worker.email)
+    Membership.objects.filter(user=worker, site=site).update(active=False)
+    page = client_as(Role.COORDINATOR).get(reverse("people:detail", args=[child.reference])).content.decode()
+    start = page.index(">Lead social worker</h2>")
+    section = page[start : page.index("</dl>", start) + 2000]
+    assert "they can open this child's record" not in section
+    assert 'id="social-worker-not-in-force"' in section and "Alex Social" in section
+    change = reverse("safeguarding:social-worker", args=[child.reference])
+    assert f'<a class="govuk-link" href="{change}">record the new one</a>' in section
