@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.panels.tests.factories import accepted_referral
 from childnrm.people.demo import demo_email
@@ -104,10 +104,15 @@ def test_the_coordinator_manages_the_panel_and_records_declarations(page: Page, 
     page.get_by_label("Who is joining the panel?").select_option(
         label="Analyst (Northbridge demo), Northbridge City Council"
     )
-    # A council officer cannot hold the police vote: the refusal is shown against the vote.
+    # A member's seat is held as a panel member: the analyst does not hold that role here.
     page.get_by_label("Agency they speak for").select_option(label="Police")
     page.get_by_label("Panel member", exact=True).check()
     page.get_by_label("Yes").check()
+    click_button(page, "Add to the panel")
+    expect(error_summary(page)).to_contain_text("Select someone who holds the panel member role at this site")
+    # Given the role, a council officer still cannot hold the police vote: the refusal is shown against the vote.
+    analyst = User.objects.get(email=demo_email(Role.ANALYST, "northbridge"))
+    Membership.objects.create(user=analyst, site=Site.objects.get(slug="northbridge"), role=Role.PANEL_MEMBER)
     click_button(page, "Add to the panel")
     expect(error_summary(page)).to_contain_text("Only someone from a police force can hold the police vote")
     expect(page.locator("#id_voting-error")).to_contain_text("works for Northbridge City Council")

@@ -29,6 +29,7 @@ from childnrm.learning.services import (
     review_summary_reject,
     review_summary_submit,
 )
+from childnrm.learning.tests.test_case_review_summaries import child_sharing_no_name
 from childnrm.people.models import Child
 from conftest import demo_user
 
@@ -153,9 +154,9 @@ def test_the_moderator_sees_what_names_a_known_child_and_the_look_up_is_audited(
 
 
 def test_a_case_review_summary_is_checked_for_known_children_at_moderation_only(client_as, demo):
-    child = Child.objects.filter(site__slug="three-rivers").exclude(family_name="").order_by("pk").first()
-    name = f"{child.given_names.split()[0]} {child.family_name}"
     review = demo_review("northbridge")
+    child = child_sharing_no_name(review, "three-rivers")
+    name = f"{child.given_names.split()[0]} {child.family_name}"
     summary = review_summary_submit(
         user=demo_user(Role.COORDINATOR),
         review=review,
