@@ -20,10 +20,11 @@ opens to them. Showing them is audited with the records shown, as the dashboard'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -34,7 +35,7 @@ from childnrm.accounts.models import Role
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.dashboard import clocks
-from childnrm.dashboard.views import COUNT_CAP, due_tag, since_tag
+from childnrm.dashboard.tags import COUNT_CAP, due_tag, since_tag
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.feedback.models import FeedbackSession
 from childnrm.kit.dates import long_date
@@ -73,9 +74,9 @@ class Step:
     child_reference: str
     child_name: str
     hint: str
-    more: str  # a second line of the hint, or ""
     status: str
     status_class: str  # the status's tag class; "" for plain text
+    more: str = ""  # a second line of the hint
 
     @property
     def key(self) -> str:
@@ -160,94 +161,85 @@ def feedback_to_gather(user) -> QuerySet[Child]:
 # Reading them -----------------------------------------------------------------------------------------------
 
 
-def _fetch(rows: QuerySet) -> tuple[list[dict], int, bool]:
-    """The first `COUNT_CAP` rows of a `values()` queryset, how many (up to the cap) and whether there are more: in
-    its one statement, reading one row past the cap."""
+def _step_list(kind: str, rows: QuerySet, step: Callable[[dict], Step]) -> StepList:
+    """The list of `kind`: a step for each of the first `COUNT_CAP` rows of a `values()` queryset, how many (up to
+    the cap) and whether there are more, in its one statement (it reads one row past the cap)."""
     found = list(rows[: COUNT_CAP + 1])
-    return found[:COUNT_CAP], min(len(found), COUNT_CAP), len(found) > COUNT_CAP
+    shown = found[:COUNT_CAP]
+    return StepList(kind, len(shown), len(found) > COUNT_CAP, [step(row) for row in shown])
 
 
-def _names(given: str, family: str) -> str:
-    return " ".join(p for p in (given, family) if p)  # as Child.display_name
+def _step(model: type[Model], row: dict, child: str, **shown: str) -> Step:
+    """The step for one row about `model`: the child read from the row's columns under `child` ("" where the row is
+    the child's, "child__" or "referral__child__" where it is about them)."""
+    names = (row[f"{child}given_names"], row[f"{child}family_name"])
+    return Step(
+        object_type=model._meta.label_lower,
+        object_id=str(row["pk"]),
+        child_reference=row[f"{child}reference"],
+        child_name=" ".join(p for p in names if p),  # as Child.display_name
+        **shown,
+    )
+
+
+def _columns(child: str) -> tuple[str, ...]:
+    return tuple(f"{child}{column}" for column in ("reference", "given_names", "family_name"))
 
 
 def _explain_steps(user, today: date) -> StepList:
-    rows, count, capped = _fetch(
-        letter_selectors.decisions_to_explain(user).values(*clocks.DECISION_COLUMNS, "child_letter")
-    )
     explain = path_maker("letters:explanation-add")
     no_letter = gettext("The letter for the child has not been produced yet.")
-    steps = []
-    for row in rows:
+
+    def step(row: dict) -> Step:
         decided = row["decided_on"]
         status, status_class = since_tag((decided - today).days)
-        steps.append(
-            Step(
-                object_type=Decision._meta.label_lower,
-                object_id=str(row["pk"]),
-                href=explain(row["pk"]),
-                child_reference=row["referral__child__reference"],
-                child_name=_names(row["referral__child__given_names"], row["referral__child__family_name"]),
-                hint=gettext("%(decision)s, decided %(day)s (referral %(reference)s)")
-                % {
-                    "decision": clocks.decided_note(row),
-                    "day": long_date(decided),
-                    "reference": row["referral__reference"],
-                },
-                more="" if row["child_letter"] else no_letter,
-                status=status,
-                status_class=status_class,
-            )
+        hint = gettext("%(decision)s, decided %(day)s (referral %(reference)s)") % {
+            "decision": clocks.decided_note(row),
+            "day": long_date(decided),
+            "reference": row["referral__reference"],
+        }
+        return _step(
+            Decision,
+            row,
+            "referral__child__",
+            href=explain(row["pk"]),
+            hint=hint,
+            more="" if row["child_letter"] else no_letter,
+            status=status,
+            status_class=status_class,
         )
-    return StepList(StepKind.EXPLAIN, count, capped, steps)
+
+    rows = letter_selectors.decisions_to_explain(user).values(*clocks.DECISION_COLUMNS, "child_letter")
+    return _step_list(StepKind.EXPLAIN, rows, step)
 
 
 def _review_steps(user, today: date) -> StepList:
-    columns = ("pk", "point", "months", "due_on", "child__reference", "child__given_names", "child__family_name")
-    rows, count, capped = _fetch(reviews_due(user, today).values(*columns))
     review = path_maker("outcomes:review")
-    steps = []
-    for row in rows:
+
+    def step(row: dict) -> Step:
         status, status_class = due_tag((row["due_on"] - today).days)
         title = OutcomeReview(point=row["point"], months=row["months"]).title  # "6-month review", "Review at 18"
-        steps.append(
-            Step(
-                object_type=OutcomeReview._meta.label_lower,
-                object_id=str(row["pk"]),
-                href=review(row["pk"]),
-                child_reference=row["child__reference"],
-                child_name=_names(row["child__given_names"], row["child__family_name"]),
-                hint=gettext("%(review)s, due %(day)s") % {"review": title, "day": long_date(row["due_on"])},
-                more="",
-                status=status,
-                status_class=status_class,
-            )
+        hint = gettext("%(review)s, due %(day)s") % {"review": title, "day": long_date(row["due_on"])}
+        return _step(
+            OutcomeReview, row, "child__", href=review(row["pk"]), hint=hint, status=status, status_class=status_class
         )
-    return StepList(StepKind.OUTCOME_REVIEW, count, capped, steps)
+
+    rows = reviews_due(user, today).values("pk", "point", "months", "due_on", *_columns("child__"))
+    return _step_list(StepKind.OUTCOME_REVIEW, rows, step)
 
 
 def _feedback_steps(user, today: date) -> StepList:
-    columns = ("pk", "reference", "given_names", "family_name", "explained_on")
-    rows, count, capped = _fetch(feedback_to_gather(user).values(*columns))
     feedback = path_maker("feedback:child")
-    steps = []
-    for row in rows:
+
+    def step(row: dict) -> Step:
         status, status_class = since_tag((row["explained_on"] - today).days)
-        steps.append(
-            Step(
-                object_type=Child._meta.label_lower,
-                object_id=str(row["pk"]),
-                href=feedback(row["reference"]),
-                child_reference=row["reference"],
-                child_name=_names(row["given_names"], row["family_name"]),
-                hint=gettext("Their decision was explained to them on %(day)s")
-                % {"day": long_date(row["explained_on"])},
-                more="",
-                status=status,
-                status_class=status_class,
-            )
+        hint = gettext("Their decision was explained to them on %(day)s") % {"day": long_date(row["explained_on"])}
+        return _step(
+            Child, row, "", href=feedback(row["reference"]), hint=hint, status=status, status_class=status_class
         )
-    return StepList(StepKind.FEEDBACK, count, capped, steps)
+
+    rows = feedback_to_gather(user).values("pk", "explained_on", *_columns(""))
+    return _step_list(StepKind.FEEDBACK, rows, step)
 
 
 def next_steps_for(request: HttpRequest) -> NextSteps | None:

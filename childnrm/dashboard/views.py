@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.access.decorators import requires
@@ -29,15 +29,12 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
+from childnrm.dashboard.tags import COUNT_CAP, due_tag, since_tag
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import path_maker, path_to
 
 PURPOSE = PURPOSES[Perm.DASHBOARD_VIEW]
 SECTION_ROWS = 10  # rows each section shows on the dashboard; the rest are on its full list
-# The dashboard counts each section up to this ("more than 100"); its full list counts all. Counting reads rows up
-# to the cap: at 1,000 the counts were most of the page's database time at 100,000 children (issue 16), and a
-# section of more than 100 cases says what a coordinator needs to know; the exact figure is one link away.
-COUNT_CAP = 100
 PAGE_SIZE = 25  # rows on each page of a full list
 
 # Those who put cases to the panel and those who decide them watch the decision clocks.
@@ -128,25 +125,6 @@ class Section:
     def count_text(self) -> str:
         count = f"{self.count:,}"
         return gettext("more than %(count)s") % {"count": count} if self.capped else count
-
-
-def since_tag(days: int) -> tuple[str, str]:
-    """How long ago a day `days` from today (negative: past) was, and its tag's class ("": plain text)."""
-    ago = -days
-    if ago <= 0:
-        return gettext("Today"), ""
-    return ngettext("%(days)d day ago", "%(days)d days ago", ago) % {"days": ago}, ""
-
-
-def due_tag(days: int) -> tuple[str, str]:
-    """When something due `days` from today (negative: past) is due, and its tag's class: red once overdue."""
-    if days < 0:
-        late = -days
-        overdue = ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", late) % {"days": late}
-        return overdue, "govuk-tag govuk-tag--red"
-    if days == 0:
-        return gettext("Today"), "govuk-tag govuk-tag--orange"
-    return ngettext("In %(days)d day", "In %(days)d days", days) % {"days": days}, ""
 
 
 def _tag(spec: SectionSpec, alert: Alert) -> tuple[str, str]:

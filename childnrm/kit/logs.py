@@ -16,9 +16,11 @@ import re
 REDACTED = "[redacted]"
 
 _SEGMENT = r"[^/\s?#\"']+"
+# The pages under /feedback/your-say/ that are not a child's link (feedback.urls): their paths are kept as they are.
+_CHILDS_OWN_PAGES = ("thank-you", "your-answers", "using-these-pages")
 SECRET_PATHS = (
-    # The child's feedback link: /feedback/your-say/<token>/ ("thank-you" is a page, not a token).
-    re.compile(rf"(/feedback/your-say/)(?!thank-you(?:[/\s?#\"']|$)){_SEGMENT}"),
+    # The child's feedback link: /feedback/your-say/<token>/ (the child's own pages are pages, not tokens).
+    re.compile(rf"(/feedback/your-say/)(?!(?:{'|'.join(_CHILDS_OWN_PAGES)})(?:[/\s?#\"']|$)){_SEGMENT}"),
     # A password reset link: /account/password-reset/<uidb64>/<token>/.
     re.compile(rf"(/account/password-reset/){_SEGMENT}/{_SEGMENT}"),
     # A search for a child by name (people: "Find a child"): the words are personal data, not a secret, but kept out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from django.urls import reverse
+
 from childnrm.kit.logs import REDACTED, RedactSecretPaths, redact
 
 
@@ -32,6 +34,14 @@ def test_a_childs_name_searched_for_is_redacted_and_the_rest_of_the_address_kept
 def test_pages_without_a_secret_are_left_as_they_are():
     for path in ("/feedback/your-say/", "/feedback/your-say/thank-you/", "/account/password-reset/sent/"):
         assert redact(f"Not Found: {path}") == f"Not Found: {path}"
+
+
+def test_the_childs_own_pages_are_left_as_they_are():
+    # Every page under the child's link that takes no token (feedback.urls) is a page whose path says nothing secret:
+    # redacting it would hide which page a child could not reach.
+    for name in ("feedback:code", "feedback:thanks", "feedback:privacy", "feedback:accessibility"):
+        path = reverse(name)
+        assert redact(f"Not Found: {path}") == f"Not Found: {path}", name
 
 
 def test_the_filter_rewrites_the_record_and_keeps_it():
