@@ -464,6 +464,7 @@ def seed_panels(conn, *, staff: list[dict], sites: list[dict], rng: random.Rando
                     InformationRequest(
                         reference=ref,
                         referral_id=row[0],
+                        asking_site=site,  # the panel holding the case asks (set by save(), which COPY skips)
                         organisation=org_for[agency],
                         agency=agency,
                         question=QUESTIONS[agency],

@@ -247,8 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         selectors.review_flags(filters)
 
     def data() -> None:
-        report.build(filters)
-        report.home_office_return(filters.__class__(site_ids=filters.site_ids, first=quarter, last=quarter))
+        # As `write_release`: the return is protected with the release's tables, and reads their frames.
+        release = report.build(filters)
+        report.home_office_return(filters, release=release)
 
     files: list[Path] = []
 
