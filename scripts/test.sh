@@ -46,8 +46,9 @@ workers=${CHILDNRM_TEST_WORKERS:-2}
 parallel=(-n "$workers" --dist loadfile --no-loadscope-reorder --durations=15)
 # What runs once (ADR 0030): the browser journeys on PostgreSQL; the walks of what pages say (marker `wording`:
 # Welsh and each nation's wording, which no database changes) on SQLite.
+# The benchmark's seeder check (tests/bench) seeds a PostgreSQL database of its own: it runs in that pass only.
 step "Tests on SQLite (browser journeys run once, on PostgreSQL)"
-DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" $py -m pytest "${parallel[@]}" --ignore=tests/browser "$@"
+DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" $py -m pytest "${parallel[@]}" --ignore=tests/browser --ignore=tests/bench "$@"
 step "Tests on PostgreSQL, browser journeys included (wording walks ran once, on SQLite)"
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres" $py -m pytest "${parallel[@]}" -m "not wording" "$@"
 step "Done"
