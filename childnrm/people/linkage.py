@@ -135,6 +135,7 @@ from childnrm.people.linkage_scoring import (
     review_threshold,
     stored_keys,
 )
+from childnrm.people.locks import link_decisions_held_still
 from childnrm.people.models import (
     Child,
     ChildBlockingKey,
@@ -864,9 +865,11 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
     is found from its own referral), and none settled through other decisions (ADR 0034); a record decided on
     directly with this one is kept, and the queue and triage page hide it while the decision is in force, so undoing
     it shows it again at once. The child row is locked, so two searches of one child (a quick correction after
-    submission) keep one result.
+    submission) keep one result; no link decision runs meanwhile (`locks.link_decisions_held_still`).
     """
     with transaction.atomic():
+        # No link decision may settle a pair between reading what is settled and keeping the rest (people.locks).
+        link_decisions_held_still()
         child = Child.objects.select_for_update().filter(pk=child_id).first()
         if child is None:
             return []

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -25,6 +25,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.linkage_scoring import Match
+from childnrm.people.locks import link_decisions_serialised
 from childnrm.people.models import (
     AssociationKind,
     Child,
@@ -141,7 +142,7 @@ def child_link_decide(
     if status == LinkStatus.REJECTED and not reason.strip():
         raise LinkDecisionError(gettext("Enter why these are not records of the same child."))
     with transaction.atomic():
-        _serialise_link_decisions()
+        link_decisions_serialised()  # two decisions on different pairs can join chains (people.locks)
         a, b = _lock_pair(user, child, other)
         current = current_decision(a, b)
         if current is not None and current.status != LinkStatus.UNDONE:
@@ -176,20 +177,6 @@ def _kept_settled_through_others_deleted(child_ids: set[int]) -> None:
         settled = earlier & settled_through_others(child_id)
         if settled:
             kept.filter(child_id=child_id, earlier_id__in=settled).delete()
-
-
-# One key for every link decision: PostgreSQL's transaction-level advisory lock serialises them (SQLite serialises
-# every write already). Decisions on two different pairs can join chains, so locking the pair's rows is not enough.
-LINK_DECISIONS_LOCK = 0x6C696E6B  # "link"
-
-
-def _serialise_link_decisions() -> None:
-    """Two coordinators deciding on different pairs at once (B with C linked while A and D are marked not the same
-    child, with A and B, and C and D, linked) would each read the chains before the other's decision and together
-    record a contradiction. Link decisions are rare clicks: one lock for all of them costs nothing."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LINK_DECISIONS_LOCK])
 
 
 def _refuse_a_contradiction(user, a: Child, b: Child, status: str) -> None:
@@ -255,7 +242,7 @@ def child_link_undo(
     if not reason.strip():
         raise LinkDecisionError(gettext("Enter why you are undoing this decision."))
     with transaction.atomic():
-        _serialise_link_decisions()  # the records it unsettles are read before, and must not change meanwhile
+        link_decisions_serialised()  # the records it unsettles are read before, and must not change meanwhile
         a, b = _lock_pair(user, child, other)
         current = current_decision(a, b)
         if current is None or current.status == LinkStatus.UNDONE:
