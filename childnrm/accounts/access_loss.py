@@ -1,10 +1,10 @@
 """What someone loses when a site administrator takes roles away from them, said before it happens, and done with it.
 
-Taking away every role at a site (or the panel member role) has effects in the stages above accounts: their seat on
-the panel and whether the panel can still be quorate, the sittings they are listed at, the children they are the
-guardian or lead social worker of. Accounts may not import those apps (.importlinter, ADR 0014), so each registers
-here from its own `access_loss` module, imported by `autodiscover_modules("access_loss")` when accounts is ready
-(apps.py):
+Taking away every role at a site (or the panel member or panel chair role) has effects in the stages above accounts:
+their seat on the panel and whether the panel can still be quorate, the sittings they are listed at or chair, the
+children they are the guardian or lead social worker of. Accounts may not import those apps (.importlinter, ADR 0014),
+so each registers here from its own `access_loss` module, imported by `autodiscover_modules("access_loss")` when
+accounts is ready (apps.py):
 - a reader, which only reads: called as `reader(loss, site=, user=, roles_after=, roles_removed=)` before anything
   changes, it fills in the facts it knows for the confirmation page;
 - an effect (`register_effect`), which carries out what the page said would follow: called as
@@ -34,7 +34,9 @@ class SittingOutcome:
 
     TAKEN_OFF = "taken_off"  # off the attendance list
     MARKED_ABSENT = "marked_absent"  # a decision was started there: kept on its record, marked absent
-    CHAIRS = "chairs"  # they chair it: they stay until the coordinator chooses another chair
+    # They chair it and may no longer (the chair role gone): named as its chair, its chair rule refusing them, until
+    # the coordinator chooses another chair.
+    CHAIRS = "chairs"
 
 
 @dataclass(frozen=True)

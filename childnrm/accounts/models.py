@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.access.roles import Role
 from childnrm.kit import i18n
 from childnrm.kit.i18n import Language
+from childnrm.kit.welsh_mutation import WelshName
 
 
 class OrganisationType(models.TextChoices):
@@ -47,8 +48,9 @@ class TieRule(models.TextChoices):
 
 def name_shown(name: str, name_cy: str) -> str:
     """A site's or organisation's name in the active language: the Welsh name in Welsh where one is set, else the
-    English name (`display_name`, for a name read as values)."""
-    return name_cy if name_cy and i18n.is_welsh() else name
+    English name (`display_name`, for a name read as values). The Welsh name is marked as one (`WelshName`), so a
+    Welsh message mutates it after a preposition ("gan Gyngor Caerdydd": kit.welsh_mutation)."""
+    return WelshName(name_cy) if name_cy and i18n.is_welsh() else name
 
 
 # The same, said in the language active where it is shown (a letter or an email written in its own language, a

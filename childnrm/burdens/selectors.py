@@ -53,6 +53,7 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.information.models import InformationRequest
 from childnrm.kit import prepared
 from childnrm.kit.dates import ENGLISH_MONTHS, WELSH_MONTHS, long_date
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.panels.models import (
     AgendaItem,
     AttendsAs,
@@ -294,10 +295,10 @@ def subjects_for(user, referral: Referral) -> list[Subject]:
     if referral.site_id not in sites_where(user, Perm.INFORMATION_REQUEST):
         requests = requests.filter(organisation_id=getattr(user, "organisation_id", None))
     for asked in requests.order_by("pk"):
-        label = gettext("Information request %(reference)s to %(organisation)s") % {
-            "reference": asked.reference,
-            "organisation": asked.organisation.display_name,
-        }
+        label = welsh_format(
+            gettext("Information request %(reference)s to %(organisation)s"),
+            {"reference": asked.reference, "organisation": asked.organisation.display_name},
+        )
         found.append(Subject(f"information-{asked.pk}", TimeSubject.INFORMATION, asked.pk, label))
     return found
 

@@ -59,6 +59,7 @@ from childnrm.information.services_protocols import REVIEW_DUE_DAYS
 from childnrm.information.services_protocols import due_for_review as protocols_due_for_review
 from childnrm.kit.dates import long_date
 from childnrm.kit.prepared import fixed_statement
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
@@ -520,11 +521,13 @@ def _information_alert(row: Row, today: date) -> Alert:
         "referral__",
         row["due_on"],
         today,
-        note=gettext("%(reference)s to %(organisation)s")
-        % {
-            "reference": row["reference"],
-            "organisation": name_shown(row["organisation__name"], row["organisation__name_cy"]),
-        },
+        note=welsh_format(
+            gettext("%(reference)s to %(organisation)s"),
+            {
+                "reference": row["reference"],
+                "organisation": name_shown(row["organisation__name"], row["organisation__name_cy"]),
+            },
+        ),
     )
 
 

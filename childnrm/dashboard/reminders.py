@@ -30,6 +30,7 @@ from childnrm.information.services import chase_overdue
 from childnrm.kit import i18n
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.safeguarding.models import PlanAction
 
 logger = logging.getLogger(__name__)
@@ -123,8 +124,10 @@ def _line(alert: Alert) -> str:
         parts.append(gettext("sitting %(number)s") % {"number": alert.object_id})
     if alert.kind == Kind.PROTOCOL_REVIEW:
         parts.append(
-            gettext("information-sharing protocol %(number)s with %(organisation)s")
-            % {"number": alert.object_id, "organisation": alert.note}
+            welsh_format(
+                gettext("information-sharing protocol %(number)s with %(organisation)s"),
+                {"number": alert.object_id, "organisation": alert.note},
+            )
         )
     return f"- {', '.join(parts)}: {_when(alert)}"
 

@@ -33,6 +33,7 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.decisions.wording import outcome_words
 from childnrm.handovers.models import CaseTransfer, ScaReportedDecision
 from childnrm.kit.dates import long_date
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.letters.models import Letter
 from childnrm.panels.models import AgendaItem, MeetingStatus
 from childnrm.people.models import Child
@@ -79,9 +80,9 @@ class _Links:
 
 def _triage_words(final_outcome: str, final_site: str | None) -> str:
     if final_outcome == TriageOutcome.PANEL:
-        return gettext("Accepted by %(site)s") % {"site": final_site}
+        return welsh_format(gettext("Accepted by %(site)s"), {"site": final_site})
     if final_outcome == TriageOutcome.OTHER_SITE:
-        return gettext("Transferred to %(site)s for triage there") % {"site": final_site}
+        return welsh_format(gettext("Transferred to %(site)s for triage there"), {"site": final_site})
     return gettext("Handed off to the Single Competent Authority")
 
 
@@ -343,8 +344,10 @@ def _event(row: _Row, child: Child, links: _Links) -> TimelineEvent:
             row.at,
             _day(row.at),
             gettext("Referral"),
-            gettext("Referral %(reference)s received from %(organisation)s")
-            % {"reference": row.t1, "organisation": name_shown(row.t2 or "", row.name_cy or "")},
+            welsh_format(
+                gettext("Referral %(reference)s received from %(organisation)s"),
+                {"reference": row.t1, "organisation": name_shown(row.t2 or "", row.name_cy or "")},
+            ),
             links.url(links.may(row.site, Perm.REFERRAL_TRIAGE), "triage:triage", row.t1),
         )
     if kind == TRIAGE:
@@ -410,7 +413,9 @@ def _event(row: _Row, child: Child, links: _Links) -> TimelineEvent:
         )
     if kind == TRANSFER:
         if row.site2 is not None:
-            moved = gettext("Case transferred to %(site)s") % {"site": name_shown(row.t1 or "", row.name_cy or "")}
+            moved = welsh_format(
+                gettext("Case transferred to %(site)s"), {"site": name_shown(row.t1 or "", row.name_cy or "")}
+            )
         else:
             moved = gettext("Case transferred to the Single Competent Authority")
         may = links.may(row.site, Perm.CASE_TRANSFER) or links.may(row.site2, Perm.CASE_TRANSFER)

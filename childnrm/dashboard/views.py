@@ -32,6 +32,7 @@ from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.tags import COUNT_CAP, due_tag, since_tag
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import path_maker, path_to
+from childnrm.kit.welsh_mutation import welsh_format
 
 PURPOSE = PURPOSES[Perm.DASHBOARD_VIEW]
 SECTION_ROWS = 10  # rows each section shows on the dashboard; the rest are on its full list
@@ -187,7 +188,7 @@ class RowMaker:
                 gettext("Review the protocol"),
                 protocol,
                 object_id,
-                lambda a: " " + gettext("with %(organisation)s") % {"organisation": a.note},
+                lambda a: " " + welsh_format(gettext("with %(organisation)s"), {"organisation": a.note}),
             ),
             Kind.SITTING_STALE: link(
                 gettext("Go to the sitting"),

@@ -175,6 +175,9 @@ def decision_export_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
 
 
-def decision_export_pdf(data: dict[str, Any]) -> bytes:
-    html = render_to_string("decisions/export_pdf.html", {"d": data, "vote_words": VOTE_WORDS})
+def decision_export_pdf(data: dict[str, Any], *, site_name: str = "") -> bytes:
+    """The record for people, in the reader's language. `site_name`: the case's site as the reader calls it (its
+    `display_name`: the Welsh name on a Welsh page); the data keeps the English name, as the JSON and the return sent
+    to the SCA do, and is printed as it is without one (a stored return prints the name it was sent with)."""
+    html = render_to_string("decisions/export_pdf.html", {"d": data, "vote_words": VOTE_WORDS, "site_name": site_name})
     return render_pdf(html)

@@ -65,6 +65,7 @@ from childnrm.kit.i18n import kept
 from childnrm.kit.ids import posted_id
 from childnrm.kit.links import id_path
 from childnrm.kit.pdf import pdf_download
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.panels import rules
 from childnrm.panels import selectors as panel_selectors
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaStage, MeetingStatus
@@ -511,8 +512,10 @@ def _evidence_sources(decision: Decision) -> tuple[list[tuple[str, str]], dict[s
         choices.append(
             (
                 key,
-                gettext("Information from %(organisation)s (%(id)s)")
-                % {"organisation": r.organisation.display_name, "id": r.pk},
+                welsh_format(
+                    gettext("Information from %(organisation)s (%(id)s)"),
+                    {"organisation": r.organisation.display_name, "id": r.pk},
+                ),
             )
         )
         objects[key] = r
@@ -1108,7 +1111,14 @@ def _download(request: HttpRequest, decision_id: int, kind: str) -> HttpResponse
     # Named by the case reference only: no child's name in a download's name.
     name = f"{decision.referral.reference}-{decision.stage.replace('_', '-')}-v{decision.version}"
     if kind == "pdf":
-        return pdf_download(request, build=lambda: export.decision_export_pdf(data), filename=name, audit=audit)
+        # The site by the reader's name for it (the Welsh name on a Welsh page); the data keeps the English one.
+        site_name = decision.referral.site.display_name if decision.referral.site is not None else ""
+        return pdf_download(
+            request,
+            build=lambda: export.decision_export_pdf(data, site_name=site_name),
+            filename=name,
+            audit=audit,
+        )
     audit()
     return download_response(content=content, filename=name, extension="json", content_type="application/json")
 

@@ -21,6 +21,7 @@ from childnrm.information.services import InformationError
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pending import UploadKeeper
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
 from childnrm.referrals.forms import document_keep_check
 
@@ -84,8 +85,10 @@ def protocol_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                gettext("Protocol with %(organisation)s recorded. Upload the signed copy")
-                % {"organisation": protocol.organisation.display_name},
+                welsh_format(
+                    gettext("Protocol with %(organisation)s recorded. Upload the signed copy"),
+                    {"organisation": protocol.organisation.display_name},
+                ),
             )
             return redirect("information:protocol-upload", protocol_reference=protocol.reference)
     return render(request, "information/protocols/form.html", {"form": form, "protocol": None})

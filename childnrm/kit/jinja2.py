@@ -10,7 +10,8 @@ so the kit never imports them.
 Words for people are marked for translation (ADR 0023): `{{ _("Sign in") }}`, `{{ _("Signed in as %(name)s",
 name=user.full_name) }}`, or a `{% trans %}...{% endtrans %}` block for a paragraph (whitespace trimmed). Django's
 gettext is installed in the environment (newstyle: a translation is %-formatted, so a literal % is written %%),
-and the language is the request's.
+and the language is the request's. A Welsh name after a preposition is mutated as it is filled in ("gan
+%(site)s" is "gan Gyngor Caerdydd": kit.welsh_mutation), in every message.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from childnrm.kit.i18n import kept_gettext
 from childnrm.kit.iso_names import country_shown
 from childnrm.kit.links import id_path
 from childnrm.kit.pending import kept_for
+from childnrm.kit.welsh_mutation import WelshName, prepared
 
 _GLOBALS: dict[str, Any] = {}
 # Each template message's translation, kept by language (hundreds a page; kit.i18n.kept_gettext says why).
@@ -55,6 +57,41 @@ _MACRO_FILES = {
     "govukErrorSummary": "error-summary",
     "govukErrorMessage": "error-message",
 }
+
+
+# The environment's gettext and friends, newstyle as Jinja2's own (the translation %-formatted with the keyword
+# values, escaped when the template is), with each Welsh name after a preposition mutated first (on a Welsh page).
+def _filled(context: jinja2.runtime.Context, message: str, values: dict[str, Any]) -> str:
+    said, filled = prepared(message, values)
+    if context.eval_ctx.autoescape:
+        said = Markup(said)  # noqa: S704 (a translation: the catalogue's own markup, as Jinja2's gettext)
+    return said % filled
+
+
+@jinja2.pass_context
+def _template_gettext(context: jinja2.runtime.Context, message: str, /, **values: Any) -> str:
+    return _filled(context, _gettext(message), values)
+
+
+@jinja2.pass_context
+def _template_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int, /, **values: Any) -> str:
+    values.setdefault("num", num)
+    return _filled(context, translation.ngettext(singular, plural, num), values)
+
+
+@jinja2.pass_context
+def _template_pgettext(context: jinja2.runtime.Context, message_context: str, message: str, /, **values: Any) -> str:
+    values.setdefault("context", message_context)
+    return _filled(context, translation.pgettext(message_context, message), values)
+
+
+@jinja2.pass_context
+def _template_npgettext(
+    context: jinja2.runtime.Context, message_context: str, singular: str, plural: str, num: int, /, **values: Any
+) -> str:
+    values.setdefault("context", message_context)
+    values.setdefault("num", num)
+    return _filled(context, translation.npgettext(message_context, singular, plural, num), values)
 
 
 def register(*, globals: dict[str, Any] | None = None, filters: dict[str, Callable[..., Any]] | None = None) -> None:
@@ -107,7 +144,7 @@ def _macro_key(value: Any) -> Any:
         return (dict, tuple((k, _macro_key(v)) for k, v in value.items()))
     if kind is list or kind is tuple:
         return (kind, tuple(_macro_key(v) for v in value))
-    if kind is str or kind is int or isinstance(value, Promise):
+    if kind is str or kind is int or kind is WelshName or isinstance(value, Promise):
         return (kind, str(value))
     raise _NotKept
 
@@ -254,8 +291,13 @@ def environment(**options: Any) -> jinja2.Environment:
     env = jinja2.Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
     # A {% trans %} block's line breaks and indents are one space, so a paragraph's msgid is one line.
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        _gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext, npgettext=translation.npgettext
+    # Newstyle (a {% trans %} block passes its values to gettext), with the kit's own callables (`_filled`).
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
     )
     env.globals.update(
         url=url,

@@ -2,8 +2,8 @@
 roles away (accounts.access_loss), and the change to the sittings that follows. Imported by accounts'
 `autodiscover_modules("access_loss")`, which registers the reader and the effect below (accounts may not import this
 app). Both use the panel's own rules, so the page says what is done: a seat held as a panel member sits and votes
-only while its holder holds that role (`rules.seat_sits`, `rules.seat_refusals`), and their places at live sittings
-follow `selectors.place_lost_at`.
+only while its holder holds that role (`rules.seat_sits`, `rules.seat_refusals`), a sitting is chaired only by someone
+holding the panel chair role (`rules.may_chair`), and their places at live sittings follow `selectors.place_lost_at`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.people.selectors import children_led_by
 
 
-def _leaves_sittings(roles_after: frozenset[str], roles_removed: frozenset[str]) -> bool:
-    """Only taking away every role, or the panel member role, changes their places at sittings."""
-    return not roles_after or Role.PANEL_MEMBER in roles_removed
+def _changes_sittings(roles_after: frozenset[str], roles_removed: frozenset[str]) -> bool:
+    """Only taking away every role, the panel member role or the panel chair role changes their places at sittings
+    (`selectors.place_lost_at` says how)."""
+    return not roles_after or bool({Role.PANEL_MEMBER, Role.CHAIR} & roles_removed)
 
 
 @register
@@ -43,7 +44,7 @@ def panel_and_children(
         labels = rules.AGENCY_LABELS
         loss.quorum_lost = [str(labels[a]) for a in QUORUM_AGENCIES if a in before and a not in after]
         loss.quorum_missing = [str(labels[a]) for a in QUORUM_AGENCIES if a not in after]
-    if _leaves_sittings(roles_after, roles_removed):
+    if _changes_sittings(roles_after, roles_removed):
         loss.sittings = [
             Sitting(starts_at=a.meeting.starts_at, open=a.meeting.status == MeetingStatus.OPEN, outcome=outcome)
             for a, outcome in selectors.places_lost(site.pk, user, roles_after)
@@ -71,6 +72,9 @@ def sittings_left(
     by: User,
     audit: AuditContext,
 ) -> None:
-    """Their places at live sittings, as the page said (the seat needs no change: the rules read the roles)."""
-    if _leaves_sittings(roles_after, roles_removed):
-        services.attendance_end_with_roles(site=site, user=user, roles_after=roles_after, by=by, audit=audit)
+    """Their places at live sittings, as the page said (the seat and the chair need no change: the rules read the
+    roles)."""
+    if _changes_sittings(roles_after, roles_removed):
+        services.attendance_end_with_roles(
+            site=site, user=user, roles_after=roles_after, roles_removed=roles_removed, by=by, audit=audit
+        )

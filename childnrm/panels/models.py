@@ -175,13 +175,16 @@ class MeetingAttendee(GuardianNamedByNation, models.Model):
 class AttendanceEndedReason(models.TextChoices):
     ACCESS_REMOVED = "access_removed", _("Their access to the site was removed")
     PANEL_MEMBER_ROLE_REMOVED = "panel_member_role_removed", _("Their panel member role at the site was removed")
+    CHAIR_ROLE_REMOVED = "chair_role_removed", _("Their panel chair role at the site was removed")
 
 
 class AttendanceEnded(GuardianNamedByNation, models.Model):
     """Someone a site administrator's change took off a live sitting's attendance list: their access to the site, or
     the panel member role they sat with, was removed (panels.access_loss). Where a decision had already been started
-    at the sitting they stay on its record, marked absent (`marked_absent`), as the coordinator would have to. The
-    sitting's page shows these to whoever runs it, so the coordinator knows who went and why."""
+    at the sitting they stay on its record, marked absent (`marked_absent`), as the coordinator would have to. A row
+    `as_chair` says instead that the sitting's chair lost the panel chair role (or every role): they stay named as its
+    chair and on its list, but may no longer chair it (`rules.chair_refusal`). The sitting's page shows these to
+    whoever runs it, so the coordinator knows who went and why."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance_ended")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -190,6 +193,8 @@ class AttendanceEnded(GuardianNamedByNation, models.Model):
     attends_as = models.CharField(max_length=16, choices=AttendsAs.choices)
     voting = models.BooleanField()
     marked_absent = models.BooleanField()
+    # They chaired the sitting and may no longer: nothing else about their place changed.
+    as_chair = models.BooleanField(default=False)
     reason = models.CharField(max_length=32, choices=AttendanceEndedReason.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -9,7 +9,9 @@ panel member); a guardian (the ICTG role at the site, or anyone from an ICTG ser
 refuse such seats, and the counting below ignores any that exist from before or whose holder has since lost the
 role, so a bad seat can neither vote nor make quorum. `seat_refusals` is the one rule: the meeting page, the
 panel members page, the decision's voters, quorum and the site administrator's warning before taking roles away
-(panels.access_loss) all ask it.
+(panels.access_loss) all ask it. Likewise a seat sits (is invited to sittings) only while its holder holds what it is
+held with (`seat_sits`, in words `seat_not_sitting`), and a sitting is chaired only by someone holding the panel chair
+role at its site (`may_chair`, and `chair_refusal` for a live sitting's chair, which the chair rule reads).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from childnrm.accounts import nations
-from childnrm.accounts.models import Membership, OrganisationType, Role, Site
+from childnrm.accounts.models import Membership, OrganisationType, Role, Site, User
 from childnrm.kit import prepared
 from childnrm.kit.errors import Problem
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.panels.models import (
     QUORUM_AGENCIES,
     Agency,
@@ -34,6 +37,7 @@ from childnrm.panels.models import (
     ConflictDeclaration,
     Meeting,
     MeetingAttendee,
+    MeetingStatus,
     PanelMember,
 )
 
@@ -102,10 +106,10 @@ def _refusal(user, agency: str, *, roles: set[str], site: Site | int | None = No
             "%(name)s holds the Independent Child Trafficking Guardian role at this site: a guardian never votes"
         ) % {"name": name}
     if organisation is not None and organisation.type == OrganisationType.ICTG_SERVICE:
-        return gettext("%(name)s works for %(organisation)s, a guardian service: a guardian never votes") % {
-            "name": name,
-            "organisation": organisation.display_name,
-        }
+        return welsh_format(
+            gettext("%(name)s works for %(organisation)s, a guardian service: a guardian never votes"),
+            {"name": name, "organisation": organisation.display_name},
+        )
     if Role.PANEL_MEMBER not in roles:
         # A seat is held as a panel member: another role at the site (chair, adviser...) does not keep its vote.
         return gettext("%(name)s does not hold the panel member role at this site: their seat has no vote") % {
@@ -127,9 +131,10 @@ def _refusal(user, agency: str, *, roles: set[str], site: Site | int | None = No
             return gettext(
                 "Only someone from a %(kind)s can hold the %(agency)s vote: %(name)s has no organisation recorded"
             ) % {"kind": kind, "agency": label.lower(), "name": name}
-        return gettext(
-            "Only someone from a %(kind)s can hold the %(agency)s vote: %(name)s works for %(organisation)s"
-        ) % {"kind": kind, "agency": label.lower(), "name": name, "organisation": organisation.display_name}
+        return welsh_format(
+            gettext("Only someone from a %(kind)s can hold the %(agency)s vote: %(name)s works for %(organisation)s"),
+            {"kind": kind, "agency": label.lower(), "name": name, "organisation": organisation.display_name},
+        )
     return None
 
 
@@ -179,6 +184,21 @@ def seat_sits(attends_as: str, roles: set[str]) -> bool:
     return bool(roles)
 
 
+def seat_not_sitting(user, attends_as: str, site: Site | int) -> str | None:
+    """Why a seat attending as `attends_as` does not sit in `user`'s hands (`seat_sits`, with their roles at the site
+    now), or None when it does: what refuses an invitation to a sitting or a change of seat that would seat them."""
+    roles = site_roles_of(site, [user.pk]).get(user.pk, set())
+    if seat_sits(attends_as, roles):
+        return None
+    if not roles:
+        return gettext("%(name)s no longer holds a role at this site: their seat does not sit") % {
+            "name": user.full_name
+        }
+    return gettext(
+        "%(name)s does not hold the panel member role at this site: a seat as a panel member does not sit without it"
+    ) % {"name": user.full_name}
+
+
 def seats_that_sit(site: Site) -> QuerySet[PanelMember]:
     """The site's active seats whose holders are invited to its sittings (`seat_sits`, as one query)."""
     roles = Membership.objects.filter(user_id=OuterRef("user_id"), site=site, active=True)
@@ -186,6 +206,37 @@ def seats_that_sit(site: Site) -> QuerySet[PanelMember]:
         (Q(attends_as=AttendsAs.MEMBER) & Exists(roles.filter(role=Role.PANEL_MEMBER)))
         | (~Q(attends_as=AttendsAs.MEMBER) & Exists(roles))
     )
+
+
+# Sittings whose chair may still change (as services.LIVE_STATUSES): a closed sitting's record stands as it was.
+_LIVE = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
+
+
+def may_chair(roles: set[str]) -> bool:
+    """Whether someone holding `roles` at a site (`site_roles_of`: their account active) may chair its panel's
+    sittings: the panel chair role, since the chair checks quorum and conflicts and signs decisions off (domain.md).
+    Choosing a chair, the chair rule of a sitting and the site administrator's warning all ask here."""
+    return Role.CHAIR in roles
+
+
+def chairs_at(site: Site) -> QuerySet[User]:
+    """Who may be chosen to chair the site's sittings (`may_chair`, as one query), by name."""
+    held = Membership.objects.filter(user_id=OuterRef("pk"), site=site, role=Role.CHAIR, active=True)
+    return User.objects.filter(Exists(held), is_active=True).order_by("full_name")
+
+
+def chair_refusal(meeting: Meeting) -> str | None:
+    """Why a live sitting's chair may not chair it, now that they no longer hold the panel chair role at its site
+    (`may_chair`); None when they may, when it has no chair or when it is closed or cancelled. They stay named as its
+    chair (the record is not rewritten) until the coordinator chooses another: the chair rule (`chair_problems`, so the
+    sitting's decisions), opening it and its page all read this."""
+    if meeting.chair_id is None or meeting.status not in _LIVE:
+        return None
+    if may_chair(site_roles_of(meeting.site_id, [meeting.chair_id]).get(meeting.chair_id, set())):
+        return None
+    return gettext("%(name)s no longer holds the panel chair role at this site: choose another chair") % {
+        "name": meeting.chair.full_name  # type: ignore[union-attr]  # its id was checked above
+    }
 
 
 def present_voters(meeting: Meeting) -> QuerySet[MeetingAttendee]:
@@ -204,6 +255,9 @@ class _Sitting:
     # among those present, and whether the chair is this child's lead social worker.
     refused: dict[int, str] | None = None
     chair_leads: bool | None = None
+    # `chair_refusal` of the sitting, once read (`chair_read`).
+    chair_refused: str | None = None
+    chair_read: bool = False
 
 
 # Agenda item pk -> what the checks read of it, while a page reads them in `voters_read_once()`; None otherwise.
@@ -291,10 +345,16 @@ def sittings_read(meeting: Meeting, items: Sequence[AgendaItem]) -> None:
         attendee.meeting = meeting
     refused = seat_refusals(present, meeting.site_id)
     led = children_led_by(meeting.chair) if meeting.chair_id is not None else set()
+    chair_refused = chair_refusal(meeting)
     for item in items:
         child_id = item.referral.child_id
         memo[item.pk] = _Sitting(
-            declarations=by_item[item.pk], present=present, refused=refused, chair_leads=child_id in led
+            declarations=by_item[item.pk],
+            present=present,
+            refused=refused,
+            chair_leads=child_id in led,
+            chair_refused=chair_refused,
+            chair_read=True,
         )
 
 
@@ -379,6 +439,15 @@ def chair_problems(agenda_item: AgendaItem) -> list[Problem]:
     if meeting.chair_id is None:
         return [Problem("no-chair", gettext("The meeting has no chair"))]
     sitting = _sitting(agenda_item)
+    if sitting is not None:
+        if not sitting.chair_read:
+            sitting.chair_refused, sitting.chair_read = chair_refusal(meeting), True
+        refused = sitting.chair_refused
+    else:
+        refused = chair_refusal(meeting)
+    if refused:
+        # Put right where a missing chair is (the code the decision pages link to the meeting's page with).
+        return [Problem("no-chair", refused)]
     if sitting is not None and sitting.chair_leads is not None:
         chair_leads = sitting.chair_leads
     else:

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from childnrm.access.policy import Perm, may_run_sitting, sites_where
 from childnrm.accounts.access_loss import SittingOutcome
-from childnrm.accounts.models import Role
 from childnrm.panels import rules
 from childnrm.panels.models import (
     AgendaItem,
@@ -362,15 +361,18 @@ def signed_off_at_sitting(item: AgendaItem) -> list:
 
 def place_lost_at(meeting: Meeting, attendee: MeetingAttendee, roles_after: Iterable[str]) -> str | None:
     """What becomes of `attendee`'s place at a live sitting when a site administrator leaves them with `roles_after`
-    at its site, a role taken away (a `SittingOutcome`), or None when they keep it. Whoever loses every role, or the
-    panel member role they attend with, leaves the attendance list; where a decision has been started at the sitting
-    they stay on its record, marked absent, as `services.attendee_remove` asks of the coordinator; its chair stays
-    until the coordinator chooses another. The confirmation page and the change itself both ask here."""
+    at its site, a role taken away (a `SittingOutcome`), or None when they keep it. Its chair who may no longer chair
+    (`rules.may_chair`: the panel chair role gone, whatever else they keep) stays named as its chair, which its chair
+    rule then refuses, until the coordinator chooses another. Anyone else who loses every role, or the panel member
+    role they attend with, leaves the attendance list; where a decision has been started at the sitting they stay on
+    its record, marked absent, as `services.attendee_remove` asks of the coordinator. The confirmation page and the
+    change itself both ask here."""
     roles = set(roles_after)
+    if meeting.chair_id == attendee.user_id:
+        # A chair who still may chair keeps their place as chair, with or without the role their seat needs.
+        return None if rules.may_chair(roles) else SittingOutcome.CHAIRS
     if rules.seat_sits(attendee.attends_as, roles):
         return None  # they still hold what they attend with (a guardian's or an adviser's role)
-    if meeting.chair_id == attendee.user_id:
-        return None if Role.CHAIR in roles else SittingOutcome.CHAIRS
     if meeting.decisions.exists():  # through the reverse relation: panels sits below decisions
         return SittingOutcome.MARKED_ABSENT
     return SittingOutcome.TAKEN_OFF

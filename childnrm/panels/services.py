@@ -201,6 +201,12 @@ def panel_member_change(
         if not locked.active:
             raise PanelError(gettext("This person no longer sits on the panel"))
         _check_vote(site=locked.site_id, member_user=locked.user, agency=agency, voting=voting)
+        # Changed to attend in a way its holder's roles do not allow (a member's seat without the panel member role),
+        # the seat would not sit: refused as giving it would be. Left as it is, it waits for the role to come back.
+        if attends_as != locked.attends_as:
+            refusal = rules.seat_not_sitting(locked.user, attends_as, locked.site_id)
+            if refusal:
+                raise PanelError(refusal, "attends_as")
         locked.agency, locked.attends_as, locked.voting = agency, attends_as, voting
         locked.save(update_fields=["agency", "attends_as", "voting"])
         audit_record(
@@ -253,7 +259,7 @@ def _lead_social_worker_children(meeting: Meeting, chair) -> list[AgendaItem]:
 def _check_chair(site: Site, chair, meeting: Meeting | None = None) -> None:
     if chair is None:
         raise PanelError(gettext("Select the chair"), "chair")
-    if not users_with_role(site, Role.CHAIR).filter(pk=chair.pk).exists():
+    if not rules.may_chair(rules.site_roles_of(site, [chair.pk]).get(chair.pk, set())):
         raise PanelError(gettext("Select a chair who holds the panel chair role at this site"), "chair")
     if meeting is not None:
         clashes = _lead_social_worker_children(meeting, chair)
@@ -477,6 +483,9 @@ def meeting_open(*, meeting: Meeting, user, audit: AuditContext | None = None, m
             detail={"moved_from": moved_from.isoformat(), "starts_at": moved_to.isoformat()} if early else {},
             chair_may=True,
         )
+        # Opened with a chair who may no longer chair it, no decision could be signed off there.
+        if refusal := rules.chair_refusal(opened):
+            raise PanelError(refusal)
         if early:
             if not move_to_today:
                 raise OpenEarly(
@@ -589,6 +598,14 @@ def attendee_add(*, meeting: Meeting, user, member: PanelMember, audit: AuditCon
             raise PanelError(gettext("Select a current member of this panel"), "member")
         if locked.attendees.filter(user_id=member.user_id).exists():
             raise PanelError(gettext("%(name)s is already invited") % {"name": member.user.full_name}, "member")
+        # A seat held as a panel member sits only with that role, with a vote or without (as meeting_schedule invites).
+        not_sitting = rules.seat_not_sitting(member.user, member.attends_as, locked.site_id)
+        if not_sitting:
+            raise PanelError(
+                gettext("%(refusal)s. Ask the site administrator to give them the role before inviting them")
+                % {"refusal": not_sitting},
+                "member",
+            )
         refusal = rules.seat_refusal(member.user, member.agency, locked.site_id) if member.voting else None
         if refusal:
             raise PanelError(
@@ -659,13 +676,21 @@ def attendance_mark(
 
 
 def attendance_end_with_roles(
-    *, site: Site, user, roles_after: frozenset[str], by, audit: AuditContext | None = None
+    *,
+    site: Site,
+    user,
+    roles_after: frozenset[str],
+    by,
+    audit: AuditContext | None = None,
+    roles_removed: frozenset[str] = frozenset(),
 ) -> list[AttendanceEnded]:
-    """A site administrator has left `user` with `roles_after` at the site, taking away every role or the panel
-    member role (accounts.access_loss calls this in the same transaction): off the attendance list of each live
-    sitting they may no longer attend, or marked absent where a decision has been started there
-    (`selectors.place_lost_at`, which the confirmation page read). Sittings closed or cancelled keep their record.
-    Each is recorded for the sitting's page and audited."""
+    """A site administrator has left `user` with `roles_after` at the site, taking away every role, the panel member
+    role or the panel chair role (accounts.access_loss calls this in the same transaction), as
+    `selectors.place_lost_at` says, which the confirmation page read: off the attendance list of each live sitting they
+    may no longer attend, or marked absent where a decision has been started there; a sitting they chair and may no
+    longer chair (`rules.may_chair`) keeps them named as its chair, the record unchanged, while its chair rule refuses
+    them until the coordinator chooses another. Sittings closed or cancelled keep their record. Each is recorded for
+    the sitting's page and audited (a chair's only when this change took the chair role: once is enough)."""
     from childnrm.panels import selectors
 
     if not has_perm(by, Perm.SITE_USERS_MANAGE, site.pk):
@@ -673,6 +698,8 @@ def attendance_end_with_roles(
     reason = (
         AttendanceEndedReason.ACCESS_REMOVED if not roles_after else AttendanceEndedReason.PANEL_MEMBER_ROLE_REMOVED
     )
+    chair_reason = AttendanceEndedReason.ACCESS_REMOVED if not roles_after else AttendanceEndedReason.CHAIR_ROLE_REMOVED
+    chair_taken = not roles_after or Role.CHAIR in roles_removed
     ended: list[AttendanceEnded] = []
     with transaction.atomic():
         meeting_ids = MeetingAttendee.objects.filter(
@@ -684,6 +711,8 @@ def attendance_end_with_roles(
             if meeting.status not in LIVE_STATUSES or attendee is None:
                 continue
             outcome = selectors.place_lost_at(meeting, attendee, roles_after)
+            if outcome == SittingOutcome.CHAIRS and chair_taken:
+                ended.append(_chair_lost(meeting, attendee, reason=chair_reason, by=by, audit=audit))
             if outcome not in (SittingOutcome.TAKEN_OFF, SittingOutcome.MARKED_ABSENT):
                 continue
             marked_absent = outcome == SittingOutcome.MARKED_ABSENT
@@ -721,6 +750,40 @@ def attendance_end_with_roles(
             )
             ended.append(record)
     return ended
+
+
+def _chair_lost(
+    meeting: Meeting, attendee: MeetingAttendee, *, reason: str, by, audit: AuditContext | None
+) -> AttendanceEnded:
+    """Record, for the sitting's page, that its chair may no longer chair it; audited against the sitting. Nothing
+    else changes: they stay named as its chair and on its list, which the coordinator changes by choosing another."""
+    record = AttendanceEnded.objects.create(
+        meeting=meeting,
+        user_id=attendee.user_id,
+        agency=attendee.agency,
+        attends_as=attendee.attends_as,
+        voting=attendee.voting,
+        marked_absent=False,
+        as_chair=True,
+        reason=reason,
+        by=by,
+    )
+    audit_record(
+        context=audit,
+        actor=by,
+        action=Action.UPDATE,
+        obj=meeting,
+        site_id=meeting.site_id,
+        purpose=PURPOSES[Perm.SITE_USERS_MANAGE],
+        detail={
+            "meeting": meeting.pk,
+            "user": attendee.user_id,
+            "reason": reason,
+            "as_chair": True,
+            "attendance_ended": record.pk,
+        },
+    )
+    return record
 
 
 # --- Agenda -------------------------------------------------------------------------------------

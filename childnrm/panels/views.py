@@ -24,7 +24,7 @@ from markupsafe import Markup
 from childnrm.access.decorators import requires
 from childnrm.access.policy import PURPOSES, Perm, sites_where
 from childnrm.accounts import nations
-from childnrm.accounts.models import Role, Site, User
+from childnrm.accounts.models import Site, User
 from childnrm.accounts.nations import NationRules
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
@@ -258,7 +258,14 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 
 
 def _chairs(site: Site):
-    return services.users_with_role(site, Role.CHAIR)
+    return rules.chairs_at(site)
+
+
+def _invitable(meeting: Meeting) -> list[PanelMember]:
+    """The invitation form's choices: seats that sit (`rules.seats_that_sit`: a member's seat only with the panel
+    member role, with a vote or without) whose holders are not yet invited."""
+    invited = meeting.attendees.values("user_id")
+    return list(rules.seats_that_sit(meeting.site).exclude(user_id__in=invited).select_related("user", "site"))
 
 
 def _chosen_chair(form, chairs) -> User | None:
@@ -372,6 +379,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
     for a in attendees:
         a.seat_refusal = refused.get(a.pk)
     rows = _item_rows(meeting, request.user)
+    # A chair who may no longer chair the sitting (the chair role taken away): said beside their name.
+    chair_refused = rules.chair_refusal(meeting)
     context = {
         "meeting": meeting,
         "manage": manage,
@@ -386,15 +395,14 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, add_form: AttendeeAddF
         "attendance_ended": list(selectors.attendance_ended_at(meeting)) if manage or run else [],
         "status_tag": STATUS_TAG,
         "own": next((a for a in attendees if a.user_id == request.user.pk), None),
+        "chair_refused": chair_refused,
     }
     if run and context["live"]:
         context["attendance_form"] = AttendanceForm(
             initial={"present": [str(a.pk) for a in attendees if a.present]}, attendees=attendees
         )
     if manage and context["live"]:
-        invited = {a.user_id for a in attendees}
-        others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
-        context["add_form"] = add_form or AttendeeAddForm(members=list(others.select_related("user", "site")))
+        context["add_form"] = add_form or AttendeeAddForm(members=_invitable(meeting))
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.VIEW,
@@ -523,11 +531,9 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             messages.info(request, str(problem))
             return redirect("panels:meeting", meeting_id=meeting.pk)
         # Shown against the field it is about, on the meeting page, as a GOV.UK error.
-        invited = meeting.attendees.values("user_id")
-        others = PanelMember.objects.filter(site=meeting.site, active=True).exclude(user_id__in=invited)
-        form = AttendeeAddForm(request.POST, members=list(others.select_related("user", "site")))
+        form = AttendeeAddForm(request.POST, members=_invitable(meeting))
         form.is_valid()
-        form.errors.clear()  # the service's reason only (an invited member is no longer a choice)
+        form.errors.clear()  # the service's reason only (the seat asked for may not be a choice)
         add_to_form(form, problem)
         return _meeting_page(request, meeting, add_form=form)
     else:

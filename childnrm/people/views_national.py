@@ -19,6 +19,7 @@ from childnrm.access.policy import Perm
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.forms import GovukFormMixin
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.people import linkage, linkage_national
 from childnrm.people import national_review as reviews
 from childnrm.people.models import Child, NationalReviewOutcome, NationalReviewStatus
@@ -55,10 +56,10 @@ class NationalReviewForm(GovukFormMixin, forms.Form):
 
 def _done_message(outcome: str, site_name: str) -> str:
     if outcome == NationalReviewStatus.SAME_CHILD:
-        return gettext("Recorded: the same child as a record at %(site)s") % {"site": site_name}
+        return welsh_format(gettext("Recorded: the same child as a record at %(site)s"), {"site": site_name})
     if outcome == NationalReviewStatus.NOT_SAME_CHILD:
-        return gettext("Recorded: not the same child as the record at %(site)s") % {"site": site_name}
-    return gettext("Recorded: you have contacted %(site)s") % {"site": site_name}
+        return welsh_format(gettext("Recorded: not the same child as the record at %(site)s"), {"site": site_name})
+    return welsh_format(gettext("Recorded: you have contacted %(site)s"), {"site": site_name})
 
 
 @requires(Perm.CHILD_LINK)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childnrm.kit.dates import long_date
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 
 # Values of panels.MeetingStatus and decisions.DecisionStatus (apps above this one).
@@ -84,7 +85,7 @@ def progress(referral: Referral) -> list[Step]:
     for change in changes:
         if change.to_status == ReferralStatus.SUBMITTED:
             if referral.site_id and referral.site:
-                sent = _("You sent the referral to %(site)s.") % {"site": referral.site.display_name}
+                sent = welsh_format(_("You sent the referral to %(site)s."), {"site": referral.site.display_name})
             else:
                 sent = _("You sent the referral.")
             steps.append(Step(change.at, _day(change.at), _("Referral sent"), sent))

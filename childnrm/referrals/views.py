@@ -21,6 +21,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.dates import long_date
 from childnrm.kit.ids import posted_id
 from childnrm.kit.pending import UploadKeeper
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.referrals import progress, selectors, services
 from childnrm.referrals.answers import SECTIONS, Section, answer_sections
 from childnrm.referrals.documents import MAX_DOCUMENT_BYTES, MESSAGE_TOO_BIG, DocumentRefused
@@ -72,7 +73,7 @@ def outcome_words(referral: Referral) -> str:
     if outcome == TRIAGE_SCA:
         return gettext("The Home Office Single Competent Authority will decide")
     if outcome == TRIAGE_OTHER_SITE and site is not None:
-        return gettext("Sent to %(site)s, whose panel will decide") % {"site": site.display_name}
+        return welsh_format(gettext("Sent to %(site)s, whose panel will decide"), {"site": site.display_name})
     if site:
         return gettext("%(site)s will decide") % {"site": site.display_name}
     return gettext("The local panel will decide")

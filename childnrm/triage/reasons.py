@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from childnrm.kit.dates import ENGLISH_MONTHS, WELSH_MONTHS, long_date
+from childnrm.kit.welsh_mutation import WelshName, welsh_format
 
 # Why only the SCA may decide, as clauses ("... decides, because <clauses>"; triage.eligibility.clause_words).
 AGE_DISPUTED = gettext_noop("the child's age is disputed")
@@ -261,7 +262,7 @@ def _date_shown(text: str) -> str | None:
 def _said(message: str, values: dict[str, str | None]) -> str | None:
     if any(value is None for value in values.values()):
         return None
-    return gettext(message) % values
+    return welsh_format(gettext(message), values)  # a Welsh name after a preposition mutates ("gan Gyngor …")
 
 
 def _clauses_shown(text: str) -> str | None:
@@ -307,7 +308,7 @@ def _fact_shown(text: str) -> str | None:
 
 def _value_shown(name: str, text: str, names: Mapping[str, str]) -> str | None:
     if name in _NAMES:
-        return names.get(text, text)
+        return WelshName(names[text]) if text in names else text
     if name in _DATES:
         return _date_shown(text)
     if name == "reasons":

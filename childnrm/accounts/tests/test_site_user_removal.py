@@ -41,7 +41,7 @@ def test_unticking_every_role_asks_first_and_says_what_follows(client_as, site):
     assert "The panel will not be able to be quorate: without them it has no voting member from police." in body
     assert "Sittings they are listed at" in body
     assert ": they will be taken off the attendance list." in body
-    assert "The sitting’s page tells the panel coordinator who was taken off and why." in body
+    assert "The sitting’s page tells the panel coordinator what changed and why." in body
     assert "They stay on the attendance list" not in body
     assert "govuk-button--warning" in body and "Remove access" in body
     assert f'href="/account/users/{site.slug}/{police.pk}/">Cancel</a>' in body
@@ -148,7 +148,7 @@ def test_what_the_page_warns_of_taking_the_panel_member_role_is_what_happens(cli
 
 def test_the_page_says_what_becomes_of_each_sitting(client_as, site):
     """A sitting where a decision has been started keeps them on its record, marked absent; the sitting's chair
-    stays on it; a scheduled sitting takes them off."""
+    stays named as its chair, no longer able to chair it; a scheduled sitting takes them off."""
     police = _police_member(site)
     in_session = draft_decision(site.slug).meeting
     client = client_as(Role.SITE_ADMIN)
@@ -162,5 +162,36 @@ def test_the_page_says_what_becomes_of_each_sitting(client_as, site):
 
     chair = demo_user(Role.CHAIR)
     body = client.get(f"/account/users/{site.slug}/{chair.pk}/remove/").content.decode()
-    assert "they chair this sitting, and stay on it until the panel coordinator chooses another chair." in body
-    assert "tells the panel coordinator who was taken off" not in body
+    assert (
+        "they chair this sitting. Without the panel chair role they can no longer chair it: they stay named as its "
+        "chair, and no decision can be signed off there, until the panel coordinator chooses another chair." in body
+    )
+
+
+def test_taking_the_chair_role_from_a_sittings_chair_asks_first_and_says_what_becomes_of_the_sitting(client_as, site):
+    """Keeping the panel member role, the chair of a live sitting lost the chair role without a question, and stayed
+    its chair. The page now says that they can no longer chair it, and the sitting's page records it."""
+    chair = demo_user(Role.CHAIR)
+    Membership.objects.create(user=chair, site=site, role=Role.PANEL_MEMBER)
+    scheduled = MeetingAttendee.objects.select_related("meeting").get(user=chair).meeting  # the demo's sitting
+    assert scheduled.chair_id == chair.pk
+    client = client_as(Role.SITE_ADMIN)
+    page = client.post(f"/account/users/{site.slug}/{chair.pk}/", {"roles": [Role.PANEL_MEMBER]})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f"Take roles away from {chair.full_name}?" in body
+    when = long_datetime(scheduled.starts_at, weekday=True)
+    assert (
+        f"{when}: they chair this sitting. Without the panel chair role they can no longer chair it: they stay named "
+        "as its chair, and no decision can be signed off there, until the panel coordinator chooses another chair."
+        in body
+    )
+    assert "The sitting’s page tells the panel coordinator what changed and why." in body
+    assert _roles(chair, site) == {Role.CHAIR, Role.PANEL_MEMBER}
+    confirmed = client.post(
+        f"/account/users/{site.slug}/{chair.pk}/", {"roles": [Role.PANEL_MEMBER], "confirmed": "yes"}
+    )
+    assert confirmed.status_code == 302
+    assert _roles(chair, site) == {Role.PANEL_MEMBER}
+    assert rules.chair_refusal(scheduled) is not None
+    assert scheduled.attendance_ended.get(user=chair).as_chair

@@ -90,7 +90,7 @@ def test_a_cardiff_coordinators_welsh_pages_name_the_site_and_agencies_in_welsh(
             assert shown(english) not in page, f"{english!r} on the Welsh {name} page"
         # Their own council, in the header.
         assert shown("Cyngor Caerdydd") in page, name
-    assert "yn Panel Plant Caerdydd</li>" in pages["home"]  # "<role> at <site>", each of their roles
+    assert "ym Mhanel Plant Caerdydd</li>" in pages["home"]  # "<role> at <site>", each of their roles
     for name in ("child", "triage", "sitting"):
         assert shown("Panel Plant Caerdydd") in pages[name], name
     assert "Heddlu De Cymru" in pages["child"]  # the case's timeline: the referral came from the police
