@@ -5,34 +5,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childnrm.access.policy import Perm, forget_cached_permissions, has_perm
-from childnrm.accounts import access_loss, nations
-from childnrm.accounts.models import Membership, Organisation, Role, Site, User
+from childnrm.accounts import access_loss
+from childnrm.accounts.models import Membership, Organisation, Site, User
 from childnrm.accounts.selectors import account_within_admin_reach
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
-from childnrm.kit import i18n
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.i18n import Language
-from childnrm.kit.links import absolute_url
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -142,7 +133,8 @@ def second_factor_reset(*, user: User, by: User, audit: AuditContext) -> None:
             purpose="Site user administration",
             detail={"second_factor": "reset", "password": "to be chosen again", "sessions_ended": ended},
         )
-    _send_account_email(user=user, template="second_factor_reset")
+        # Its link is made when the email is written, after the password above was made unusable: valid then.
+        _send_account_email(user=user, template="second_factor_reset")
 
 
 def demo_totp_key(email: str) -> str:
@@ -150,79 +142,39 @@ def demo_totp_key(email: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"demo-totp:{email}".encode(), hashlib.sha1).hexdigest()
 
 
-_ACCOUNT_EMAIL_SUBJECTS = {
-    # Subjects carry no personal data: email subjects are widely visible.
-    "invitation": gettext_lazy("Child NRM Panels: you have been given access"),
-    "roles_given": gettext_lazy("Child NRM Panels: you have been given new roles"),
-    "second_factor_reset": gettext_lazy("Child NRM Panels: your sign-in has been reset"),
-}
-
-
 def _send_account_email(
     *,
     user: User,
     template: str,
     site: Site | None = None,
-    context: dict | None = None,
+    roles: list[str] | None = None,
+    by: User | None = None,
     subject: str | None = None,
     password_link: bool = True,
 ) -> None:
-    """An email in the reader's language: their own choice, else the default of the site it is about, else their
-    sites' (ADR 0023). With `password_link`, a one-time link to choose a password (Django's reset token, valid until
-    used); without it the email has no link at all, only the service's address. `subject`: the key of its subject,
-    when not the template's.
+    """Queue an account email once the change in hand is committed (never for one rolled back): the worker writes it
+    then, in the reader's language and with a fresh link, and sends it (accounts.tasks.account_email says what it
+    holds). A mail server that is down fails the task, which is tried again, not the administrator's page. The queue
+    keeps ids and role codes only."""
+    from childnrm.accounts.tasks import send_account_email  # the tasks import the middleware, which imports us
 
-    The link is to the service's configured address, not the host the administrator's request came to: the
-    email is read away from the service, and a request's Host header is the caller's to choose.
-    """
-    from childnrm.accounts.middleware import reader_language  # the middleware imports this module
-
-    language = (i18n.supported(user.language) or i18n.supported(site.default_language)) if site else None
-    language = language or reader_language(user)
-    link = ""
-    if password_link:
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        link = absolute_url(reverse("accounts:password-reset-confirm", args=[uid, token]))
-    service_address = absolute_url("/")
-    with i18n.language(language):
-        subject_text = str(_ACCOUNT_EMAIL_SUBJECTS[subject or template])
-        message = render_to_string(
-            f"accounts/email/{template}.txt",
-            {"link": link, "service_address": service_address, **(context or {})},
-        )
-    send_mail(subject=subject_text, message=message, from_email=None, recipient_list=[user.email])
-
-
-class _RoleNames:
-    """A site's role labels, read in the email's language when the email is written (nations.role_label)."""
-
-    def __init__(self, roles: list[str], site: Site) -> None:
-        self.roles, self.site = roles, site
-
-    def __iter__(self) -> Iterator[str]:
-        order = list(Role.values)
-        for role in sorted(set(self.roles), key=lambda r: order.index(r) if r in order else len(order)):
-            yield nations.role_label(role, self.site)
-
-
-def _given_by(site: Site, roles: list[str], by: User) -> dict:
-    """What the invitation says of the roles given: the site, the roles and who gave them (to check with them). The
-    site and the organisation are named as records, so in the email's language when it is written."""
-    return {
-        "site": site,
-        "roles": _RoleNames(roles, site),
-        "inviter": by.full_name or by.email,
-        "inviter_organisation": by.organisation if by.organisation is not None else "",
-        "inviter_email": by.email,
+    arguments = {
+        "user_id": user.pk,
+        "template": template,
+        "site_id": site.pk if site else None,
+        "by_id": by.pk if by else None,
+        "roles": sorted(roles) if roles is not None else None,
+        "subject": subject,
+        "password_link": password_link,
     }
+    transaction.on_commit(lambda: send_account_email.enqueue(**arguments))
 
 
 def send_set_password_email(*, user: User, site: Site, roles: list[str], by: User) -> None:
     """An invited user chooses their own password through a one-time link (the reset mechanism). The email says
     which site, which roles and who invited them, so they can tell it from an imitation, and carries no child's
     data."""
-    _send_account_email(user=user, template="invitation", site=site, context=_given_by(site, roles, by))
+    _send_account_email(user=user, template="invitation", site=site, roles=roles, by=by)
 
 
 def send_roles_given_email(*, user: User, site: Site, roles: list[str], by: User) -> None:
@@ -230,12 +182,7 @@ def send_roles_given_email(*, user: User, site: Site, roles: list[str], by: User
     the invitation's words for the site, their roles there and who gave them, and how to check it is genuine,
     without a link (they sign in as they already do), so a grant they did not expect is reported."""
     _send_account_email(
-        user=user,
-        template="invitation",
-        site=site,
-        context=_given_by(site, roles, by),
-        subject="roles_given",
-        password_link=False,
+        user=user, template="invitation", site=site, roles=roles, by=by, subject="roles_given", password_link=False
     )
 
 
@@ -279,11 +226,11 @@ def site_user_add(
             purpose="Site user administration",
             detail={"roles_added": sorted(roles)},
         )
-    if created:
-        send_set_password_email(user=user, site=site, roles=roles, by=by)
-    elif set(roles) - held:
-        # Every role they now hold at the site, the new ones with those they had.
-        send_roles_given_email(user=user, site=site, roles=sorted(held | set(roles)), by=by)
+        if created:
+            send_set_password_email(user=user, site=site, roles=roles, by=by)
+        elif set(roles) - held:
+            # Every role they now hold at the site, the new ones with those they had.
+            send_roles_given_email(user=user, site=site, roles=sorted(held | set(roles)), by=by)
     return user, created
 
 
@@ -295,6 +242,10 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, a
     if user.pk == by.pk:
         raise AdministrationRefused(str(OWN_ROLES_REFUSED))
     with transaction.atomic():
+        # The person's row is locked before their roles are read, as site_user_add locks it: two administrators
+        # saving at once go one after the other, so the second reads what the first left and neither passes the
+        # access-loss effects (or the audit) roles that were already gone or that the other gave.
+        User.objects.select_for_update().get(pk=user.pk)
         current = set(Membership.objects.filter(user=user, site=site, active=True).values_list("role", flat=True))
         wanted = set(roles)
         Membership.objects.filter(user=user, site=site, role__in=current - wanted).update(active=False)
@@ -319,9 +270,9 @@ def site_user_roles_set(*, site: Site, user: User, roles: list[str], by: User, a
             by=by,
             audit=audit,
         )
-    if wanted - current:
-        # Told as an account given roles at another site is: a grant they did not expect gets reported.
-        send_roles_given_email(user=user, site=site, roles=sorted(wanted), by=by)
+        if wanted - current:
+            # Told as an account given roles at another site is: a grant they did not expect gets reported.
+            send_roles_given_email(user=user, site=site, roles=sorted(wanted), by=by)
 
 
 # Languages (ADR 0023) -------------------------------------------------------------------------------

@@ -12,28 +12,32 @@ from conftest import demo_user, signed_in
 SERVICE_ADDRESS = "https://panels.example.gov.uk"
 
 
-def _invite(client_as, site, **extra):
+def _invite(client_as, site, on_commit, **extra):
     police = Organisation.objects.get(name="Northbridge Police")
-    response = client_as(Role.SITE_ADMIN).post(
-        f"/account/users/{site.slug}/add/",
-        {
-            "full_name": "Priya Shah",
-            "email": "priya.shah@police.example",
-            "organisation": police.pk,
-            "job_title": "Detective Sergeant",
-            "roles": [Role.PANEL_MEMBER, Role.FIRST_RESPONDER],
-            **extra,
-        },
-    )
+    # The email is sent by the queue's task once the change is committed (at once, in the tests' queue).
+    with on_commit(execute=True):
+        response = client_as(Role.SITE_ADMIN).post(
+            f"/account/users/{site.slug}/add/",
+            {
+                "full_name": "Priya Shah",
+                "email": "priya.shah@police.example",
+                "organisation": police.pk,
+                "job_title": "Detective Sergeant",
+                "roles": [Role.PANEL_MEMBER, Role.FIRST_RESPONDER],
+                **extra,
+            },
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     return mail.outbox[0]
 
 
-def test_the_invitation_names_the_site_the_roles_and_who_invited_them(client_as, site, settings):
+def test_the_invitation_names_the_site_the_roles_and_who_invited_them(
+    client_as, site, settings, django_capture_on_commit_callbacks
+):
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     admin = demo_user(Role.SITE_ADMIN)
-    message = _invite(client_as, site)
+    message = _invite(client_as, site, django_capture_on_commit_callbacks)
     body = message.body
     organisation = f" of {admin.organisation.name}" if admin.organisation_id else ""
     assert f"{admin.full_name}{organisation} has given you access to Child NRM Panels at {site.name}." in body
@@ -52,21 +56,24 @@ def test_the_invitation_names_the_site_the_roles_and_who_invited_them(client_as,
     assert "Priya" not in message.subject and site.name not in message.subject
 
 
-def test_the_invitation_is_in_welsh_for_a_welsh_site(client_as, welsh_site, settings):
+def test_the_invitation_is_in_welsh_for_a_welsh_site(
+    client_as, welsh_site, settings, django_capture_on_commit_callbacks
+):
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     admin = demo_user(Role.SITE_ADMIN)
-    body = _invite(client_as, welsh_site).body
+    body = _invite(client_as, welsh_site, django_capture_on_commit_callbacks).body
     assert "Paneli NRM i Blant" in body and welsh_site.name in body and admin.email in body
     assert "Gwiriwch fod yr e-bost hwn yn ddilys" in body
     assert "has given you access" not in body and "Check this email is genuine" not in body
 
 
-def _give_roles_to_existing(client, site, member, roles):
+def _give_roles_to_existing(client, site, member, roles, on_commit):
     police = Organisation.objects.get(name="Northbridge Police")
-    return client.post(
-        f"/account/users/{site.slug}/add/",
-        {"full_name": "Ignored", "email": member.email, "organisation": police.pk, "roles": roles},
-    )
+    with on_commit(execute=True):  # the email's task runs once the change is committed
+        return client.post(
+            f"/account/users/{site.slug}/add/",
+            {"full_name": "Ignored", "email": member.email, "organisation": police.pk, "roles": roles},
+        )
 
 
 def _administering_both(site, other_site):
@@ -75,14 +82,18 @@ def _administering_both(site, other_site):
     return admin
 
 
-def test_an_existing_account_given_roles_at_another_site_is_told(site, other_site, settings):
+def test_an_existing_account_given_roles_at_another_site_is_told(
+    site, other_site, settings, django_capture_on_commit_callbacks
+):
     """An account given roles at a second site got no email at all: its holder could not notice a grant they did
     not expect. They are told as an invited person is, without a link: they sign in as they already do."""
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     admin = _administering_both(site, other_site)
     member = demo_user(Role.PANEL_MEMBER, "three-rivers")
     password = member.password
-    response = _give_roles_to_existing(signed_in(admin), site, member, [Role.CHAIR, Role.PANEL_MEMBER])
+    response = _give_roles_to_existing(
+        signed_in(admin), site, member, [Role.CHAIR, Role.PANEL_MEMBER], django_capture_on_commit_callbacks
+    )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -103,33 +114,41 @@ def test_an_existing_account_given_roles_at_another_site_is_told(site, other_sit
     assert member.password == password and member.has_usable_password()
 
 
-def test_a_role_ticked_on_their_own_page_is_told_too_and_one_taken_away_is_not(client_as, site, settings):
+def test_a_role_ticked_on_their_own_page_is_told_too_and_one_taken_away_is_not(
+    client_as, site, settings, django_capture_on_commit_callbacks
+):
     """The administrator's other way of giving roles (ticking them on the person's page) told nobody either."""
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     member = demo_user(Role.PANEL_MEMBER)
     client = client_as(Role.SITE_ADMIN)
-    response = client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER, Role.CHAIR]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER, Role.CHAIR]})
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [[member.email]]
     assert f"Your roles at {site.name}:\n- Panel chair\n- Panel member\n" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Child NRM Panels: you have been given new roles"
     # Taking the new role away again sends nothing more.
-    client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/account/users/{site.slug}/{member.pk}/", {"roles": [Role.PANEL_MEMBER]})
     assert len(mail.outbox) == 1
 
 
-def test_giving_roles_already_held_sends_nothing(client_as, site):
+def test_giving_roles_already_held_sends_nothing(client_as, site, django_capture_on_commit_callbacks):
     member = demo_user(Role.PANEL_MEMBER)
-    response = _give_roles_to_existing(client_as(Role.SITE_ADMIN), site, member, [Role.PANEL_MEMBER])
+    response = _give_roles_to_existing(
+        client_as(Role.SITE_ADMIN), site, member, [Role.PANEL_MEMBER], django_capture_on_commit_callbacks
+    )
     assert response.status_code == 302
     assert mail.outbox == []
 
 
-def test_the_roles_email_is_in_welsh_for_a_welsh_site(welsh_site, other_site, settings):
+def test_the_roles_email_is_in_welsh_for_a_welsh_site(
+    welsh_site, other_site, settings, django_capture_on_commit_callbacks
+):
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     admin = _administering_both(welsh_site, other_site)
     member = demo_user(Role.PANEL_MEMBER, "three-rivers")
-    _give_roles_to_existing(signed_in(admin), welsh_site, member, [Role.CHAIR])
+    _give_roles_to_existing(signed_in(admin), welsh_site, member, [Role.CHAIR], django_capture_on_commit_callbacks)
     message = mail.outbox[0]
     body = message.body
     assert "Paneli NRM i Blant" in message.subject and "Paneli NRM i Blant" in body

@@ -28,20 +28,24 @@ def _set_password_link(body: str) -> str:
     return found.group(1)
 
 
-def test_admin_adds_a_user_with_roles_and_they_get_a_set_password_email(client_as, site, settings):
+def test_admin_adds_a_user_with_roles_and_they_get_a_set_password_email(
+    client_as, site, settings, django_capture_on_commit_callbacks
+):
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     client = client_as(Role.SITE_ADMIN)
     police = Organisation.objects.get(name="Northbridge Police")
-    response = client.post(
-        f"/account/users/{site.slug}/add/",
-        {
-            "full_name": "Priya Shah",
-            "email": "Priya.Shah@police.example",
-            "organisation": police.pk,
-            "job_title": "Detective Sergeant",
-            "roles": [Role.PANEL_MEMBER, Role.FIRST_RESPONDER],
-        },
-    )
+    # The email is sent by the queue's task once the change is committed (at once, in the tests' queue).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/account/users/{site.slug}/add/",
+            {
+                "full_name": "Priya Shah",
+                "email": "Priya.Shah@police.example",
+                "organisation": police.pk,
+                "job_title": "Detective Sergeant",
+                "roles": [Role.PANEL_MEMBER, Role.FIRST_RESPONDER],
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="priya.shah@police.example")
     assert not user.has_usable_password()
@@ -124,7 +128,9 @@ def test_admin_resets_a_users_second_factor(client_as, site):
     assert not TOTPDevice.objects.filter(user=member).exists()
 
 
-def test_reset_signs_the_user_out_everywhere_and_needs_the_emailed_link(client_as, site, settings):
+def test_reset_signs_the_user_out_everywhere_and_needs_the_emailed_link(
+    client_as, site, settings, django_capture_on_commit_callbacks
+):
     """Regression (issue 14, item 3): after a reset the password alone enrolled a new authenticator."""
     settings.SERVICE_BASE_URL = SERVICE_ADDRESS
     member = demo_user(Role.ICTG)
@@ -133,7 +139,8 @@ def test_reset_signs_the_user_out_everywhere_and_needs_the_emailed_link(client_a
     laptop.post("/account/sign-in/security-code/", {"code": current_code(member)})
     phone = signed_in(member)
     assert laptop.get("/").status_code == 200 and phone.get("/").status_code == 200
-    response = client_as(Role.SITE_ADMIN).post(f"/account/users/{site.slug}/{member.pk}/reset-second-factor/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(Role.SITE_ADMIN).post(f"/account/users/{site.slug}/{member.pk}/reset-second-factor/")
     assert response.status_code == 302
 
     # Every session of theirs has ended.
@@ -171,14 +178,17 @@ def _shared_user(site, other_site) -> User:
     return user
 
 
-def test_admin_cannot_reset_the_second_factor_of_someone_another_site_relies_on(client_as, site, other_site):
+def test_admin_cannot_reset_the_second_factor_of_someone_another_site_relies_on(
+    client_as, site, other_site, django_capture_on_commit_callbacks
+):
     """Regression (issue 14, item 3): a Northbridge administrator removed a Three Rivers coordinator's
     authenticator."""
     shared = _shared_user(site, other_site)
     client = client_as(Role.SITE_ADMIN, "northbridge")
     page = client.get(f"/account/users/{site.slug}/{shared.pk}/").content.decode()
     assert "Reset security codes" not in page and "roles at a site you do not administer" in page
-    response = client.post(f"/account/users/{site.slug}/{shared.pk}/reset-second-factor/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/account/users/{site.slug}/{shared.pk}/reset-second-factor/")
     assert response.status_code == 403
     assert "you cannot reset this person" in response.content.decode().lower()
     assert TOTPDevice.objects.filter(user=shared, confirmed=True).exists()
@@ -197,19 +207,22 @@ def test_admin_cannot_reset_the_second_factor_of_someone_another_site_relies_on(
     assert not TOTPDevice.objects.filter(user=shared).exists()
 
 
-def test_admin_cannot_attach_someone_from_another_site_by_email(client_as, site, other_site):
+def test_admin_cannot_attach_someone_from_another_site_by_email(
+    client_as, site, other_site, django_capture_on_commit_callbacks
+):
     """Regression (issue 14, item 3): adding an existing address attached that account and showed its name."""
     outsider = demo_user(Role.COORDINATOR, "three-rivers")
     police = Organisation.objects.get(name="Northbridge Police")
-    response = client_as(Role.SITE_ADMIN, "northbridge").post(
-        f"/account/users/{site.slug}/add/",
-        {
-            "full_name": "Anyone",
-            "email": outsider.email.upper(),
-            "organisation": police.pk,
-            "roles": [Role.SITE_ADMIN],
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(Role.SITE_ADMIN, "northbridge").post(
+            f"/account/users/{site.slug}/add/",
+            {
+                "full_name": "Anyone",
+                "email": outsider.email.upper(),
+                "organisation": police.pk,
+                "roles": [Role.SITE_ADMIN],
+            },
+        )
     body = response.content.decode()
     assert response.status_code == 200
     assert "This email address cannot be given roles from here" in body

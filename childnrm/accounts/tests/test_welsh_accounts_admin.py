@@ -103,39 +103,42 @@ def test_the_administrators_forms_errors_and_confirmations_are_in_welsh(welsh_ad
     assert english_left(response.content.decode(), names=names) == []
 
 
-def test_a_new_user_of_a_welsh_site_is_invited_in_welsh(welsh_admin_site):
+def test_a_new_user_of_a_welsh_site_is_invited_in_welsh(welsh_admin_site, django_capture_on_commit_callbacks):
     mail.outbox = []
     client = signed_in(demo_user(Role.SITE_ADMIN))
     organisation = Organisation.objects.filter(active=True).first()
-    response = client.post(
-        reverse("accounts:site-user-add", args=[NB]),
-        {
-            "full_name": "Gwen Morgan",
-            "email": "gwen.morgan@example.org",
-            "organisation": organisation.pk,
-            "roles": [Role.ADVISER],
-        },
-        follow=True,
-    )
+    # The email is sent by the queue's task once the change is committed (at once, in the tests' queue).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:site-user-add", args=[NB]),
+            {
+                "full_name": "Gwen Morgan",
+                "email": "gwen.morgan@example.org",
+                "organisation": organisation.pk,
+                "roles": [Role.ADVISER],
+            },
+            follow=True,
+        )
     assert "Mae Gwen Morgan wedi cael gwahoddiad" in response.content.decode()
     (email,) = mail.outbox
     assert email.subject == "Paneli NRM i Blant: rydych chi wedi cael mynediad"
     assert "Dewiswch eich cyfrinair gyda’r ddolen hon:" in email.body and "Choose your password" not in email.body
 
 
-def test_a_new_user_of_an_english_site_is_invited_in_english(site):
+def test_a_new_user_of_an_english_site_is_invited_in_english(site, django_capture_on_commit_callbacks):
     mail.outbox = []
     client = signed_in(demo_user(Role.SITE_ADMIN))
     organisation = Organisation.objects.filter(active=True).first()
-    client.post(
-        reverse("accounts:site-user-add", args=[NB]),
-        {
-            "full_name": "Sam Hill",
-            "email": "sam.hill@example.org",
-            "organisation": organisation.pk,
-            "roles": [Role.ADVISER],
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:site-user-add", args=[NB]),
+            {
+                "full_name": "Sam Hill",
+                "email": "sam.hill@example.org",
+                "organisation": organisation.pk,
+                "roles": [Role.ADVISER],
+            },
+        )
     (email,) = mail.outbox
     assert email.subject == "Child NRM Panels: you have been given access"
     assert "Choose your password with this link:" in email.body
