@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -442,6 +443,25 @@ def review_record(
 EPISODE_FIELDS = ("started_on", "ended_on", "interview_offered", "interview_held", "interview_on", "learned")
 
 
+def _overlapping_episode(
+    child: Child, episode: MissingEpisode | None, started: date | None, ended: date | None, today: date
+) -> MissingEpisode | None:
+    """Another episode of the child that these dates overlap (an open one runs to today): the same episode entered
+    twice (a double click, or a second worker recording it) would count twice in the outcome reviews and the site's
+    figures. Episodes may share a day: back in the morning, missing again that night."""
+    if started is None:
+        return None
+    last = ended or today
+    others = MissingEpisode.objects.filter(child=child).filter(
+        Q(started_on=started)
+        | Q(started_on__lt=last, ended_on__gt=started)
+        | Q(started_on__lte=last, ended_on__isnull=True)
+    )
+    if episode is not None:
+        others = others.exclude(pk=episode.pk)
+    return others.order_by("started_on", "pk").first()
+
+
 def episode_answers_clean(
     data: dict[str, Any], *, child: Child, episode: MissingEpisode | None, today: date
 ) -> tuple[dict[str, Any], list[Problem]]:
@@ -466,21 +486,37 @@ def episode_answers_clean(
                 gettext("The date they came back must be the same as or after the date they went missing"),
                 "ended",
             )
-    if started is not None and ended is None:
-        others = MissingEpisode.objects.filter(child=child, ended_on__isnull=True)
-        if episode is not None:
-            others = others.exclude(pk=episode.pk)
-        still = others.first()
-        if still is not None:
-            problem(
-                "ended_on",
-                gettext(
-                    "The young person is already recorded as missing since %(day)s: record their return on that "
-                    "episode first, or enter the date they came back"
-                )
-                % {"day": long_date(still.started_on)},
-                "open_episode",
+    clash = _overlapping_episode(child, episode, started, ended, today) if not problems else None
+    if clash is not None and clash.ended_on is None and ended is None:
+        problem(
+            "ended_on",
+            gettext(
+                "The young person is already recorded as missing since %(day)s: record their return on that "
+                "episode first, or enter the date they came back"
             )
+            % {"day": long_date(clash.started_on)},
+            "open_episode",
+        )
+    elif clash is not None and clash.ended_on is None:
+        problem(
+            "started_on",
+            gettext(
+                "The young person is already recorded as missing since %(day)s: record their return on that "
+                "episode, or check the dates"
+            )
+            % {"day": long_date(clash.started_on)},
+            "open_episode",
+        )
+    elif clash is not None:
+        problem(
+            "started_on",
+            gettext(
+                "The young person is already recorded as missing from %(start)s to %(end)s: change that episode, "
+                "or check the dates"
+            )
+            % {"start": long_date(clash.started_on), "end": long_date(clash.ended_on)},
+            "overlap",
+        )
     if ended is None:
         if a["interview_offered"] or a["interview_held"] or a["interview_on"]:
             problem(

@@ -310,6 +310,44 @@ def test_missing_episodes_follow_the_return_home_interview_rules(demo):
         services.missing_episode_record(child=child, user=demo_user(Role.COORDINATOR), data={"started_on": today})
 
 
+def test_the_same_episode_is_not_recorded_twice_and_episodes_may_share_a_day(demo):
+    """A double click on Save, or a second worker entering the episode again, would count it twice in the outcome
+    reviews ("missing episodes recorded") and the site's figures."""
+    child = decided_child("northbridge").referral.child
+    guardian = demo_user(Role.ICTG)
+    today = timezone.localdate()
+    answers = {"interview_offered": InterviewOffered.YES, "interview_held": InterviewHeld.NOT_YET}
+    week = {"started_on": today - timedelta(days=10), "ended_on": today - timedelta(days=6), **answers}
+    first = services.missing_episode_record(child=child, user=guardian, data=week)
+    clashes = {
+        "the same dates": week,
+        "inside it": {**week, "started_on": today - timedelta(days=9), "ended_on": today - timedelta(days=8)},
+        "over its start": {**week, "started_on": today - timedelta(days=12), "ended_on": today - timedelta(days=9)},
+        "from within it, still missing": {"started_on": today - timedelta(days=7)},
+    }
+    for name, data in clashes.items():
+        with pytest.raises(OutcomeInvalid) as refused:
+            services.missing_episode_record(child=child, user=guardian, data=data)
+        assert codes(refused.value) == {"overlap"}, name
+        assert "already recorded as missing from" in str(refused.value.form_errors()), name
+    # Back in the morning, missing again that night: the next episode starts the day the last one ended.
+    again = services.missing_episode_record(
+        child=child, user=guardian, data={**week, "started_on": week["ended_on"], "ended_on": today - timedelta(days=3)}
+    )
+    # Correcting an episode's own dates is not a clash with itself.
+    services.missing_episode_record(
+        child=child, user=guardian, episode=first, data={**week, "started_on": today - timedelta(days=11)}
+    )
+    # A closed episode entered over one still open is refused too: record the return on the open one.
+    services.missing_episode_record(child=child, user=guardian, data={"started_on": today - timedelta(days=1)})
+    with pytest.raises(OutcomeInvalid) as refused:
+        services.missing_episode_record(
+            child=child, user=guardian, data={**week, "started_on": today, "ended_on": today}
+        )
+    assert codes(refused.value) == {"open_episode"}
+    assert MissingEpisode.objects.filter(child=child).count() == 3 and again.pk != first.pk
+
+
 # --- Reminders ------------------------------------------------------------------------------------
 
 
