@@ -1,11 +1,15 @@
 """What the decisions app suggests for a sitting's agenda: reasonable grounds decisions due, and conclusive
-grounds decisions whose recovery period has ended (see `panels.suggestions`, which lists them)."""
+grounds decisions whose recovery period has ended (see `panels.suggestions`, which lists them).
+
+Each kind is counted at once and built only for the cases the page shows (a busy site has hundreds waiting)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
@@ -13,6 +17,8 @@ from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.suggestions import (
     DEFAULT_INTERVAL,
     SUGGESTED_REFERRAL_FIELDS,
+    OrderedKind,
+    SuggestedKind,
     Suggestion,
     long_day,
     meeting_day,
@@ -25,27 +31,73 @@ from childnrm.referrals.models import Referral, ReferralStatus
 SETTLED = (DecisionStatus.FINAL, DecisionStatus.SECOND_REVIEW, DecisionStatus.SUPERSEDED)
 
 
-def reasonable_grounds_due(meeting: Meeting, on_agenda: set[int], today: date) -> list[Suggestion]:
-    """Accepted referrals with no settled RG decision, soonest due first; urgent when due before the next
-    regular sitting (or four weeks on, when none is scheduled) or overdue."""
-    site = meeting.site
-    settled_rg = Decision.objects.filter(referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status__in=SETTLED)
-    referrals = (
-        Referral.objects.filter(site_id=meeting.site_id, status=ReferralStatus.ACCEPTED)
-        .exclude(Exists(settled_rg))
-        .exclude(pk__in=on_agenda)
-        .only(*SUGGESTED_REFERRAL_FIELDS)
-        .order_by("submitted_at", "pk")
-    )
-    nxt = next_regular_sitting(meeting)
-    day = meeting_day(meeting)
-    horizon = meeting_day(nxt) if nxt else day + DEFAULT_INTERVAL
-    stage = AgendaStage.BOTH if site.rg_and_cg_at_one_sitting else AgendaStage.REASONABLE_GROUNDS
-    result = []
-    for referral in referrals:
-        if referral.submitted_at is None:  # an accepted referral was submitted: no clock runs otherwise
-            continue
-        due = clocks.rg_due_date(clocks.submitted_on(referral.submitted_at), site)
+class ReasonableGroundsDue(SuggestedKind):
+    """Accepted referrals with no settled RG decision, soonest due first; urgent when due before the next regular
+    sitting (or four weeks on, when none is scheduled) or overdue.
+
+    The due date comes from the site's clock (working days skip its nation's bank holidays), which SQL cannot order
+    by: every case's id and time of referral are read in one light query and put in order here; the rest of a case is
+    read only when it is shown."""
+
+    def __init__(self, meeting: Meeting, on_agenda: set[int], today: date) -> None:
+        self.meeting = meeting
+        self.site = meeting.site
+        self.today = today
+        self.stage = AgendaStage.BOTH if self.site.rg_and_cg_at_one_sitting else AgendaStage.REASONABLE_GROUNDS
+        settled_rg = Decision.objects.filter(
+            referral=OuterRef("pk"), stage=Stage.REASONABLE_GROUNDS, status__in=SETTLED
+        )
+        self.referrals = (
+            # An accepted referral was submitted: no clock runs otherwise.
+            Referral.objects.filter(site_id=meeting.site_id, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False)
+            .exclude(Exists(settled_rg))
+            .exclude(pk__in=on_agenda)
+            .only(*SUGGESTED_REFERRAL_FIELDS)
+        )
+
+    @cached_property
+    def _due(self) -> list[tuple[date, int]]:
+        """(due date, referral id) of every case, in the order shown: the clock decides, the soonest due first."""
+        due_by_day: dict[date, date] = {}  # many cases share a day of referral
+        due = []
+        zone = timezone.get_current_timezone()  # `clocks.submitted_on`, the zone looked up once for hundreds
+        for pk, submitted_at in self.referrals.order_by().values_list("pk", "submitted_at"):
+            if submitted_at is None:  # excluded by the query; for the type checker
+                continue
+            day = submitted_at.astimezone(zone).date()
+            if day not in due_by_day:
+                due_by_day[day] = clocks.rg_due_date(day, self.site)
+            due.append((due_by_day[day], pk))
+        due.sort()
+        return due
+
+    @cached_property
+    def _next_sitting(self) -> tuple[Meeting | None, date]:
+        """The next regular sitting after this one, and the day a decision must be due before not to be urgent."""
+        nxt = next_regular_sitting(self.meeting)
+        return nxt, meeting_day(nxt) if nxt else meeting_day(self.meeting) + DEFAULT_INTERVAL
+
+    def count(self) -> int:
+        return len(self._due)
+
+    def urgent(self) -> int:
+        _, horizon = self._next_sitting
+        return sum(1 for due, _ in self._due if due < self.today or due < horizon)
+
+    def position(self, referral_id: int) -> int | None:
+        return next((at for at, (_, pk) in enumerate(self._due) if pk == referral_id), None)
+
+    def build(self, start: int, stop: int) -> list[Suggestion]:
+        shown = self._due[start:stop]
+        if not shown:
+            return []
+        # Read again with every rule: a case settled since it was counted is left out.
+        referrals = self.referrals.in_bulk([pk for _, pk in shown])
+        return [self._suggestion(referrals[pk], due) for due, pk in shown if pk in referrals]
+
+    def _suggestion(self, referral: Referral, due: date) -> Suggestion:
+        nxt, horizon = self._next_sitting
+        today = self.today
         reasons = [gettext("Reasonable grounds decision due by %(date)s") % {"date": long_day(due)}]
         urgent = False
         if due < today:
@@ -63,15 +115,16 @@ def reasonable_grounds_due(meeting: Meeting, on_agenda: set[int], today: date) -
                     )
                     % {"date": long_day(horizon)}
                 )
-        result.append(Suggestion(referral=referral, stage=stage, reasons=reasons, urgent=urgent, due_on=due))
-    # The clock decides the order: the soonest due first.
-    result.sort(key=lambda s: (s.due_on, s.referral.pk))
-    return result
+        return Suggestion(referral=referral, stage=self.stage, reasons=reasons, urgent=urgent, due_on=due)
 
 
-def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date) -> list[Suggestion]:
+def reasonable_grounds_due(meeting: Meeting, on_agenda: set[int], today: date) -> SuggestedKind:
+    return ReasonableGroundsDue(meeting, on_agenda, today)
+
+
+def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date) -> SuggestedKind:
     """Positive final RG decisions with no settled CG decision whose recovery period has ended by the
-    sitting (any of them, where the site takes RG and CG at one sitting)."""
+    sitting (any of them, where the site takes RG and CG at one sitting), the earliest decided first."""
     site = meeting.site
     day = meeting_day(meeting)
     settled_cg = Decision.objects.filter(
@@ -94,26 +147,33 @@ def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date)
     )
     if not site.rg_and_cg_at_one_sitting:  # only those whose recovery period has ended by the sitting
         positives = positives.filter(decided_on__lte=day - timedelta(days=site.recovery_period_days))
-    result = []
-    for decision in positives:
-        decided_on = decision.decided_on
-        if decided_on is None:  # excluded by the query; for the type checker
-            continue
-        ends = decided_on + timedelta(days=site.recovery_period_days)
-        reasons = [gettext("Positive reasonable grounds decision on %(date)s") % {"date": long_day(decided_on)}]
-        if ends <= day:
-            reasons.append(
-                gettext("Recovery period of %(days)s days ended on %(date)s")
-                % {"days": site.recovery_period_days, "date": long_day(ends)}
+
+    def make(decisions: list[Decision]) -> list[Suggestion]:
+        result = []
+        for decision in decisions:
+            decided_on = decision.decided_on
+            if decided_on is None:  # excluded by the query; for the type checker
+                continue
+            ends = decided_on + timedelta(days=site.recovery_period_days)
+            reasons = [gettext("Positive reasonable grounds decision on %(date)s") % {"date": long_day(decided_on)}]
+            if ends <= day:
+                reasons.append(
+                    gettext("Recovery period of %(days)s days ended on %(date)s")
+                    % {"days": site.recovery_period_days, "date": long_day(ends)}
+                )
+            else:  # the site takes RG and CG at one sitting (the query leaves out the others still recovering)
+                reasons.append(
+                    gettext(
+                        "Recovery period ends on %(date)s; this site may take the conclusive grounds decision sooner"
+                    )
+                    % {"date": long_day(ends)}
+                )
+            result.append(
+                Suggestion(
+                    referral=decision.referral, stage=AgendaStage.CONCLUSIVE_GROUNDS, reasons=reasons, due_on=ends
+                )
             )
-        elif site.rg_and_cg_at_one_sitting:
-            reasons.append(
-                gettext("Recovery period ends on %(date)s; this site may take the conclusive grounds decision sooner")
-                % {"date": long_day(ends)}
-            )
-        else:  # still in its recovery period: the query leaves these out already
-            continue
-        result.append(
-            Suggestion(referral=decision.referral, stage=AgendaStage.CONCLUSIVE_GROUNDS, reasons=reasons, due_on=ends)
-        )
-    return result
+        return result
+
+    # Every positive the query finds is suggested (so the database counts them, and cuts the page).
+    return OrderedKind(AgendaStage.CONCLUSIVE_GROUNDS, positives, make, referral="referral_id")

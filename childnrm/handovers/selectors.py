@@ -15,6 +15,7 @@ from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.handovers.models import CaseTransfer, ScaReportedDecision, TransferDestination
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import children_anonymised, live
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.selectors import consent_answer_of_child
 from childnrm.triage.eligibility import MIN_DAYS_BEFORE_18, latest_birth_date_18_by
@@ -40,8 +41,9 @@ def child_get_for_handover(user, reference: str) -> Child:
 
 
 def transferable_referrals(child: Child) -> QuerySet[Referral]:
-    """The child's cases the panel holds at the child's site (accepted, not yet handed on)."""
-    accepted = child.referrals.filter(site_id=child.site_id, status=ReferralStatus.ACCEPTED)
+    """The child's cases the panel holds at the child's site (accepted, not yet handed on, not anonymised: an anonymised
+    record is kept for the figures, never sent on; `referrals.anonymised`)."""
+    accepted = child.referrals.filter(live(), site_id=child.site_id, status=ReferralStatus.ACCEPTED)
     return accepted.order_by("-submitted_at", "-id")
 
 
@@ -74,9 +76,11 @@ def transfer_get(user, transfer_id: int) -> CaseTransfer:
 
 
 def turning_18_children(site: Site, today: date) -> QuerySet[Child]:
-    """Children of the site, not yet 18, whose 18th birthday is within the site's warning window."""
+    """Children of the site, not yet 18, whose 18th birthday is within the site's warning window. A child whose record
+    retention anonymised is not (nothing more is recorded about them: `referrals.anonymised`)."""
     return (
         Child.objects.filter(site=site, date_of_birth__isnull=False)
+        .exclude(children_anonymised())
         .filter(date_of_birth__gt=latest_birth_date_18_by(today))
         .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=site.turning_18_warning_days)))
         .select_related("adult_transition")
@@ -86,9 +90,11 @@ def turning_18_children(site: Site, today: date) -> QuerySet[Child]:
 
 
 def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
-    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18): the panel can no longer decide for them."""
+    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18): the panel can no longer decide for them. A child
+    whose record retention anonymised is not."""
     return (
         Child.objects.filter(site=site, date_of_birth__isnull=False)
+        .exclude(children_anonymised())
         .filter(date_of_birth__gt=latest_birth_date_18_by(today))
         .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
         .select_related("adult_transition")

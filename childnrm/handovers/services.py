@@ -38,6 +38,13 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import (
+    case_anonymised,
+    case_anonymised_message,
+    child_anonymised_at,
+    child_anonymised_message,
+    live,
+)
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 from childnrm.referrals.selectors import adult_consent_of_child
 from childnrm.triage.eligibility import eighteenth_birthday
@@ -98,11 +105,15 @@ def case_transfer(
         from_site = locked_child.site
         if not has_perm(user, Perm.CASE_TRANSFER, from_site.pk):
             raise PermissionDenied
+        # An anonymised case is kept for the figures, never sent on (`referrals.anonymised`).
         referrals = list(
             Referral.objects.select_for_update()
-            .filter(child=locked_child, site=from_site, status=ReferralStatus.ACCEPTED)
+            .filter(live(), child=locked_child, site=from_site, status=ReferralStatus.ACCEPTED)
             .order_by("-submitted_at", "-id")
         )
+        anonymised_at = child_anonymised_at(locked_child.pk)
+        if anonymised_at is not None:
+            raise HandoverError(child_anonymised_message(locked_child.reference, anonymised_at))
         if not referrals:
             raise HandoverError(
                 gettext("This child has no case with the panel to transfer: it may have been transferred already.")
@@ -201,6 +212,9 @@ def adult_transition_save(
         locked_child = Child.objects.select_for_update().get(pk=child.pk)
         if not has_perm(user, Perm.CASE_TRANSFER, locked_child.site_id):
             raise PermissionDenied
+        anonymised_at = child_anonymised_at(locked_child.pk)
+        if anonymised_at is not None:
+            raise HandoverError(child_anonymised_message(locked_child.reference, anonymised_at))
         if locked_child.date_of_birth is None:
             raise HandoverError(gettext("This child's date of birth is not known: record it before the hand-over."))
         transition = AdultTransition.objects.select_for_update().filter(child=locked_child).first()
@@ -296,6 +310,8 @@ def sca_decision_record(
         referral = Referral.objects.select_for_update().get(pk=case.referral.pk)
         if not has_perm(user, Perm.SCA_OUTCOME_RECORD, case.site_id):
             raise PermissionDenied
+        if case_anonymised(referral):
+            raise HandoverError(case_anonymised_message(referral))
         in_force = {
             d.stage: d
             for d in ScaReportedDecision.objects.select_for_update().filter(referral=referral, replaced_at__isnull=True)

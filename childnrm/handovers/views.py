@@ -45,6 +45,13 @@ from childnrm.kit.errors import add_to_form
 from childnrm.kit.forms import GovukDateField
 from childnrm.kit.pdf import pdf_download
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import (
+    case_anonymised,
+    case_anonymised_message,
+    child_anonymised_at,
+    child_anonymised_message,
+    sent_record_anonymised_message,
+)
 from childnrm.referrals.models import consent_words
 from childnrm.referrals.selectors import adult_consent_of_child
 from childnrm.triage.eligibility import eighteenth_birthday
@@ -57,6 +64,11 @@ TURNING_18_SHOWN = 200  # children listed per site; the count says how many ther
 @requires(Perm.CASE_TRANSFER)
 def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
     child = child_get_for_handover(request.user, child_reference)
+    # A record retention anonymised is kept for the figures, never sent on: the page says so instead of the form.
+    anonymised = _child_anonymised(child)
+    if request.method == "POST" and anonymised:
+        messages.info(request, anonymised)
+        return redirect("handovers:transfer-new", child_reference=child.reference)
     cases = list(transferable_referrals(child))
     referral = cases[0] if cases else None
     # Decisions the panel has not finished hold the case here: the page says which instead of offering the form.
@@ -103,6 +115,7 @@ def transfer_new(request: HttpRequest, child_reference: str) -> HttpResponse:
             "child": child,
             "referral": referral,
             "waiting_for": waiting_for,
+            "anonymised": anonymised,
             "form": form,
             "error_links": form.error_links(),
         },
@@ -126,6 +139,8 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
         "handovers/transfer.html",
         {
             "transfer": transfer,
+            # The packet went with the case when retention anonymised it: the page says so instead of the downloads.
+            "anonymised": sent_record_anonymised_message(referral) if case_anonymised(referral) else "",
             "received": transfer.to_site_id in sites_where(request.user, Perm.CASE_TRANSFER),
             "holds_case": has_perm(request.user, Perm.REFERRAL_TRIAGE, referral.site_id),
             "sent_by_us": transfer.from_site_id in sites_where(request.user, Perm.CASE_TRANSFER),
@@ -144,6 +159,9 @@ def _acting_site(request: HttpRequest, transfer: CaseTransfer) -> int:
 
 def _download(request: HttpRequest, transfer_id: int, kind: str) -> HttpResponse:
     transfer = transfer_get(request.user, transfer_id)
+    if case_anonymised(transfer.referral):
+        # Nothing left to download: the transfer's page says the packet was anonymised, and when.
+        return redirect("handovers:transfer", transfer_id=transfer.pk)
 
     def audit() -> None:
         audit_record(
@@ -239,6 +257,12 @@ def turning_18(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _child_anonymised(child: Child) -> str:
+    """Why nothing more can be recorded about the child, if retention anonymised the child's record; else ""."""
+    anonymised_at = child_anonymised_at(child.pk)
+    return child_anonymised_message(child.reference, anonymised_at) if anonymised_at is not None else ""
+
+
 def _transition_of(child: Child) -> AdultTransition | None:
     try:
         return child.adult_transition
@@ -249,6 +273,10 @@ def _transition_of(child: Child) -> AdultTransition | None:
 @requires(Perm.CASE_TRANSFER)
 def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse:
     child = child_get_for_handover(request.user, child_reference)
+    anonymised = _child_anonymised(child)
+    if request.method == "POST" and anonymised:
+        messages.info(request, anonymised)
+        return redirect("handovers:adult-transition", child_reference=child.reference)
     transition = AdultTransition.objects.select_related("updated_by").filter(child=child).first()
     form = AdultTransitionForm(
         request.POST if request.method == "POST" else None, initial=AdultTransitionForm.initial_for(transition)
@@ -282,6 +310,7 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
         {
             "child": child,
             "transition": transition,
+            "anonymised": anonymised,
             "form": form,
             "error_links": form.error_links(),
             "birthday": birthday,
@@ -301,6 +330,11 @@ def adult_transition(request: HttpRequest, child_reference: str) -> HttpResponse
 def sca_decision(request: HttpRequest, sca_case_reference: str) -> HttpResponse:
     """The SCA's decisions on a case the site handed to it, and the form to record one when the SCA reports it."""
     case = sca_case_get(request.user, sca_case_reference)
+    # An anonymised case is kept for the figures: the decisions recorded stay, nothing more is recorded.
+    anonymised = case_anonymised_message(case.referral) if case_anonymised(case.referral) else ""
+    if request.method == "POST" and anonymised:
+        messages.info(request, anonymised)
+        return redirect("handovers:sca-decision", sca_case_reference=case.referral.reference)
     form = ScaDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,6 +371,7 @@ def sca_decision(request: HttpRequest, sca_case_reference: str) -> HttpResponse:
             "referral": case.referral,
             "in_force": sca_decisions_in_force(case.referral),
             "corrections": [d for d in history if d.replaced_at is not None],
+            "anonymised": anonymised,
             "form": form,
             "error_links": form.error_links(),
             "outcome_words": outcome_words,

@@ -21,18 +21,25 @@ from django.http import Http404
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.information.models import InformationRequest, RequestStatus, ResponseDocument
+from childnrm.referrals.anonymised import case_anonymised, live
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.selectors import submitted_referral_get
 
-# Cases the coordinator may ask about: sent to the site and still with its panel.
+# Cases the coordinator may ask about: sent to the site and still with its panel (and not anonymised: `case_askable`).
 ASKABLE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED)
 
 
+def case_askable(referral: Referral) -> bool:
+    """Whether the panel may ask agencies about the case: it is with the panel and retention has not anonymised it
+    (`referrals.anonymised`: an anonymised record is kept for the figures, not for work)."""
+    return referral.status in ASKABLE_STATUSES and not case_anonymised(referral)
+
+
 def with_asking_panel() -> Q:
-    """Requests whose case is still with the panel that asked: sent to its site, not handed on or withdrawn. Any other
-    request has ended with the case (services.ended_with_case), if it was still open: it is not chased, answered or
-    counted as open or overdue."""
-    return Q(referral__status__in=ASKABLE_STATUSES, referral__site_id=F("asking_site_id"))
+    """Requests whose case is still with the panel that asked: sent to its site, not handed on, withdrawn or
+    anonymised. Any other request has ended with the case (services.ended_with_case), if it was still open: it is not
+    chased, answered or counted as open or overdue."""
+    return Q(referral__status__in=ASKABLE_STATUSES, referral__site_id=F("asking_site_id")) & live("referral__")
 
 
 STATUS_FILTERS = ("open", "overdue", "answered", "withdrawn", "all")
@@ -149,8 +156,9 @@ def site_list(user, *, status: str, today: date, agency: str = "", case: str = "
             "chase_count",
             "last_chased_at",
             "requested_at",
-            "asking_site",  # with the case's status and site: whether an open request ended with the case
+            "asking_site",  # with the case's status, site and anonymisation: whether an open request ended with it
             "referral__status",
+            "referral__anonymised_at",
             "referral__reference",
             "referral__given_names",
             "referral__family_name",
@@ -175,8 +183,9 @@ def inbox(user, *, status: str, today: date) -> QuerySet[InformationRequest]:
             "due_on",
             "agency",
             "requested_at",
-            "asking_site",  # with the case's status and site: whether an open request ended with the case
+            "asking_site",  # with the case's status, site and anonymisation: whether an open request ended with it
             "referral__status",
+            "referral__anonymised_at",
             "referral__reference",
             "referral__given_names",
             "referral__family_name",

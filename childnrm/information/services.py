@@ -39,7 +39,9 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.links import absolute_url
 from childnrm.kit.pending import too_many_files
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.panels.models import Agency
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.documents import CheckedDocument, document_check
 from childnrm.referrals.models import Referral, ReferralStatus
 
@@ -81,23 +83,32 @@ class Upload:
 
 
 def no_protocol_message(organisation: Organisation) -> str:
-    return gettext(
-        "Your site has no current information-sharing protocol with %(organisation)s: state the lawful "
-        "basis in full (the law, the section and why it applies to this request)"
-    ) % {"organisation": organisation.display_name}
+    return welsh_format(
+        gettext(
+            "Your site has no current information-sharing protocol with %(organisation)s: state the lawful "
+            "basis in full (the law, the section and why it applies to this request)"
+        ),
+        {"organisation": organisation.display_name},
+    )
 
 
 # A request ends with the case -----------------------------------------------------------------------
 # A request is answered and chased only while its case is with the panel that asked (`selectors.with_asking_panel`).
 # Once the case is handed to the SCA, moves to another site's panel (at triage or by a transfer) or is withdrawn, an
 # open request has ended: nothing changes it (the hand-off is made by apps that cannot reach this one), the pages say
-# so, the chase passes it by and a late answer is refused. Answers already given stay with the case.
+# so, the chase passes it by and a late answer is refused. Answers already given stay with the case. So it is when
+# retention anonymises the case (`referrals.anonymised`), with that reason.
 
 
 def case_left_panel(info_request: InformationRequest) -> bool:
-    """Whether the request's case is no longer with the panel that asked (the referral is read)."""
+    """Whether the request's case is no longer with the panel that asked (the referral is read). A case retention
+    anonymised has left it too: its record is kept for the figures, not for work (`referrals.anonymised`)."""
     referral = info_request.referral
-    return referral.status not in ASKABLE_STATUSES or referral.site_id != info_request.asking_site_id
+    return (
+        referral.status not in ASKABLE_STATUSES
+        or referral.site_id != info_request.asking_site_id
+        or case_anonymised(referral)
+    )
 
 
 def ended_with_case(info_request: InformationRequest) -> bool:
@@ -107,6 +118,8 @@ def ended_with_case(info_request: InformationRequest) -> bool:
 
 def _why_ended(info_request: InformationRequest) -> str:
     referral = info_request.referral
+    if case_anonymised(referral):
+        return gettext("The case's record was anonymised at the end of its retention period.")
     if referral.site_id != info_request.asking_site_id:
         return gettext("The case moved to another site's panel.")
     if referral.status == ReferralStatus.HANDED_OFF:
@@ -119,7 +132,9 @@ def _why_ended(info_request: InformationRequest) -> str:
 def ended_message(info_request: InformationRequest) -> str:
     """For the organisation asked: why its answer is refused, and what to do instead."""
     referral = info_request.referral
-    if referral.site_id != info_request.asking_site_id:
+    if case_anonymised(referral):
+        instead = gettext("Your answer is no longer needed.")
+    elif referral.site_id != info_request.asking_site_id:
         instead = gettext("If the panel now holding the case needs this information, it will ask you.")
     elif referral.status == ReferralStatus.HANDED_OFF:
         instead = gettext(
@@ -263,6 +278,8 @@ def information_request_create(
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.INFORMATION_REQUEST, locked.site_id):
             raise InformationError(gettext("You cannot ask for information about this case."))
+        if case_anonymised(locked):
+            raise InformationError(case_anonymised_message(locked))
         if locked.status not in ASKABLE_STATUSES:
             raise InformationError(
                 gettext(

@@ -28,6 +28,8 @@ from childnrm.information.services_protocols import current_protocols
 from childnrm.kit.downloads import download_response, stored_file_open
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pending import UploadKeeper
+from childnrm.kit.welsh_mutation import welsh_format
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.documents import EXTENSIONS, DocumentRefused
 from childnrm.referrals.forms import document_keep_check
 
@@ -145,7 +147,8 @@ def case_requests(request: HttpRequest, info_case_reference: str) -> HttpRespons
         {
             "referral": referral,
             "rows": rows,
-            "askable": referral.status in services.ASKABLE_STATUSES,
+            "askable": selectors.case_askable(referral),
+            "anonymised": case_anonymised_message(referral) if case_anonymised(referral) else "",
             "can_triage": has_perm(request.user, Perm.REFERRAL_TRIAGE, referral.site_id),
         },
     )
@@ -154,10 +157,12 @@ def case_requests(request: HttpRequest, info_case_reference: str) -> HttpRespons
 @requires(Perm.INFORMATION_REQUEST)
 def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
     referral = selectors.case_get(request.user, info_case_reference)
-    if referral.status not in services.ASKABLE_STATUSES:
+    if not selectors.case_askable(referral):
         messages.info(
             request,
-            gettext("Referral %(reference)s is no longer with the panel: you cannot ask about it.")
+            case_anonymised_message(referral)
+            if case_anonymised(referral)
+            else gettext("Referral %(reference)s is no longer with the panel: you cannot ask about it.")
             % {"reference": referral.reference},
         )
         return redirect("information:case", info_case_reference=referral.reference)
@@ -193,8 +198,10 @@ def request_new(request: HttpRequest, info_case_reference: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                gettext("Request %(reference)s sent to %(organisation)s")
-                % {"reference": info_request.reference, "organisation": info_request.organisation.display_name},
+                welsh_format(
+                    gettext("Request %(reference)s sent to %(organisation)s"),
+                    {"reference": info_request.reference, "organisation": info_request.organisation.display_name},
+                ),
             )
             return redirect("information:detail", request_reference=info_request.reference)
     audit_record(
@@ -311,25 +318,29 @@ def request_chase(request: HttpRequest, request_reference: str) -> HttpResponse:
         if recipients:
             messages.success(
                 request,
-                ngettext(
-                    "Reminder sent for request %(reference)s to %(num)s person at %(organisation)s",
-                    "Reminder sent for request %(reference)s to %(num)s people at %(organisation)s",
-                    recipients,
-                )
-                % {
-                    "reference": info_request.reference,
-                    "num": recipients,
-                    "organisation": info_request.organisation.display_name,
-                },
+                welsh_format(
+                    ngettext(
+                        "Reminder sent for request %(reference)s to %(num)s person at %(organisation)s",
+                        "Reminder sent for request %(reference)s to %(num)s people at %(organisation)s",
+                        recipients,
+                    ),
+                    {
+                        "reference": info_request.reference,
+                        "num": recipients,
+                        "organisation": info_request.organisation.display_name,
+                    },
+                ),
             )
         else:
             messages.info(
                 request,
-                gettext(
-                    "Chase recorded, but nobody at %(organisation)s can answer requests in this service yet. "
-                    "Contact the organisation another way."
-                )
-                % {"organisation": info_request.organisation.display_name},
+                welsh_format(
+                    gettext(
+                        "Chase recorded, but nobody at %(organisation)s can answer requests in this service yet. "
+                        "Contact the organisation another way."
+                    ),
+                    {"organisation": info_request.organisation.display_name},
+                ),
             )
     return redirect("information:detail", request_reference=info_request.reference)
 

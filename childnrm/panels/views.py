@@ -565,11 +565,11 @@ def attendee_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
 SUGGESTIONS_PER_PAGE = 25
 
 
-def _suggestions_page(request: HttpRequest, items: list[suggestions.Suggestion], error_key: str) -> str | int | None:
+def _suggestions_page(request: HttpRequest, items: suggestions.AgendaSuggestions, error_key: str) -> str | int | None:
     """The page of suggestions to show: the one holding the case an add was refused for, so that its error shows
     against it; otherwise the page asked for (the page a form was sent from, after a POST)."""
     if error_key:
-        at = next((i for i, s in enumerate(items) if s.key == error_key), None)
+        at = items.position(error_key)
         if at is not None:
             return at // SUGGESTIONS_PER_PAGE + 1
     return request.POST.get("page") if request.method == "POST" else request.GET.get("page")
@@ -634,7 +634,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return redirect(_agenda_url(meeting, request.POST.get("page", "")))
         else:
             error = gettext("Select what the panel is asked to decide")
-    items = suggestions.agenda_suggestions(meeting) if live else []
+    # Counted, and built only for the page shown (a busy site has hundreds waiting).
+    items = suggestions.agenda_suggestions(meeting) if live else suggestions.AgendaSuggestions(meeting, [])
     shown = _suggestions_page(request, items, error_key if error else "")
     page = Paginator(items, SUGGESTIONS_PER_PAGE).get_page(shown)
     rows = _item_rows(meeting)
@@ -654,7 +655,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "live": live,
             "suggestions": page.object_list,
             "page": page,
-            "urgent": sum(1 for s in items if s.urgent),
+            "urgent": items.urgent,
             "rows": rows,
             "transferred": selectors.transferred_item_count(meeting),
             "stages": AgendaStage.choices,

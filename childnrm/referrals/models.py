@@ -62,6 +62,8 @@ TURNS_18_FROM = frozenset({"date_of_birth", "estimated_age_years", "submitted_at
 STANDING_DECISION_FIELDS = frozenset(
     {"standing_rg_decided_on", "standing_rg_outcome", "standing_cg_decided_on", "standing_triage_outcome"}
 )
+# When the case was anonymised: written only by retention (`Referral.anonymised_at`), never by `save()`.
+RETENTION_FIELDS = frozenset({"anonymised_at"})
 
 
 class ReferralStatus(models.TextChoices):
@@ -193,6 +195,10 @@ class Referral(ReferenceDrawnAgainIfHeld):
     # assessment. A `triage.models.TriageOutcome` value. Kept by `triage.standing` in the same transaction as the
     # triage services write an assessment; never written by `save()`.
     standing_triage_outcome = models.CharField("Triage outcome", max_length=16, blank=True, editable=False)
+    # When retention anonymised the case at the end of its retention period (`retention.anonymise.case_anonymise`):
+    # from then on the record is kept for the figures, not for work (`referrals.anonymised`). Written only there;
+    # never by `save()`, so a copy read before cannot undo it.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
@@ -258,13 +264,15 @@ class Referral(ReferenceDrawnAgainIfHeld):
         update_fields = kwargs.get("update_fields")
         stored = not self._state.adding and kwargs.get("using") in (None, self._state.db)
         if update_fields is None and stored and not kwargs.get("force_insert"):
-            # Every loaded field but the standing decisions: a copy read before a decision became final (or before
-            # triage) must not undo what the decisions or triage services stored.
+            # Every loaded field but the standing decisions and the anonymisation's time: a copy read before a decision
+            # became final (or before triage, or before retention anonymised the case) must not undo what the
+            # decisions, triage or retention services stored.
             kwargs["update_fields"] = update_fields = [
                 f.attname
                 for f in self._meta.concrete_fields
                 if not f.primary_key
                 and f.name not in STANDING_DECISION_FIELDS
+                and f.name not in RETENTION_FIELDS
                 and f.attname not in self.get_deferred_fields()
             ]
         if update_fields is None or TURNS_18_FROM.intersection(update_fields):

@@ -18,6 +18,7 @@ from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.referrals.models import (
+    RETENTION_FIELDS,
     STANDING_DECISION_FIELDS,
     Referral,
     ReferralSource,
@@ -72,6 +73,7 @@ EDITABLE_FIELDS = frozenset(
         "unmapped",
         "turns_18_on",  # worked out by Referral.save()
         *STANDING_DECISION_FIELDS,  # kept by the decisions service
+        *RETENTION_FIELDS,  # set by retention when it anonymises the case
         # Set only by importing a Home Office form.
         "form_reference",
         "form_fingerprint",

@@ -95,16 +95,20 @@ def letters_clear(referral) -> dict[str, int]:
     return {"letters_cleared": letters}
 
 
+@transaction.atomic  # the approval's transaction (retention.services), or its own when called alone
 def case_anonymise(referral) -> dict[str, int]:
     """The whole case: the referral and everything hung from it, then the child if no other case remains."""
     from childnrm.case_reviews.services import names_redact
     from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, TieDeferral
     from childnrm.handovers.models import CaseTransfer
     from childnrm.panels.models import ConflictDeclaration
-    from childnrm.referrals.models import Referral, ReferralStatusChange, working_eighteenth_birthday
+    from childnrm.referrals.models import AdultConsent, Referral, ReferralStatusChange, working_eighteenth_birthday
     from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
     from childnrm.triage.models import OnwardReferral, TriageAssessment
 
+    # The case's lock, which every write into the case takes (information answers, transfers, the SCA's decisions,
+    # consent): one waiting for it finds the case anonymised (`referrals.anonymised`) and is refused.
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     # Case reviews of the case stay (the site's learning) with their link to it; the child's names leave their
     # words first, while the names are still there to find (case_reviews.services.names_redact).
     counts = names_redact(referral)
@@ -143,9 +147,18 @@ def case_anonymise(referral) -> dict[str, int]:
         form_sections=[],  # an imported Home Office form's answers, labelled
         form_reference="",
         form_fingerprint="",
+        social_worker_name="",  # the child's social worker named at referral (the local authority stays)
+        social_worker_team="",
+        social_worker_email="",
+        social_worker_phone="",
+        # From now on the case is kept for the figures, not for work: its open information requests end with it, and
+        # nothing more is asked, answered, recorded or sent on (`referrals.anonymised`).
+        anonymised_at=timezone.now(),
     )
     _clear(ReferralStatusChange.objects.filter(referral=referral), reason="")
-    _clear(TriageAssessment.objects.filter(referral=referral), override_reason="")
+    _clear(AdultConsent.objects.filter(referral=referral), notes="")  # the answer, its day and how it was asked stay
+    # The rules' reasons quote the date of birth (triage.reasons); the outcome and the rules' version stay.
+    _clear(TriageAssessment.objects.filter(referral=referral), override_reason="", reasons=[])
     _clear(OnwardReferral.objects.filter(referral=referral), packet=ANONYMISED_MARK)
     _clear(CaseTransfer.objects.filter(referral=referral), packet=ANONYMISED_MARK, reason="")
     # The SCA's reported decisions and the time spent on the case stay (the pilot's evaluation, the cost of the
@@ -170,6 +183,10 @@ def case_anonymise(referral) -> dict[str, int]:
         dissent="",
         casting_vote_reasons="",
         second_review_reasons="",
+        slavery_reasoning="",  # the findings (codes) stay
+        best_interests="",
+        plan_in_place_reason="",
+        support_after_negative="",
     )
     _clear(AgencyNilReturn.objects.filter(decision__referral=referral), statement="")
     for deferral in TieDeferral.objects.filter(decision__referral=referral):
@@ -183,6 +200,11 @@ def case_anonymise(referral) -> dict[str, int]:
         details="",
         late_reason_accepted="",
     )
+    # Who brought someone else's request: the database wants a name there (reconsideration_request_route).
+    _clear(
+        ReconsiderationRequest.objects.filter(decision__referral=referral).exclude(routed_through_name=""),
+        routed_through_name=ANONYMISED_NAME,
+    )
     _clear(DecisionReturn.objects.filter(decision__referral=referral), export=ANONYMISED_MARK)
     _clear(QualityFinding.objects.filter(decision_return__decision__referral=referral), finding="", panel_response="")
 
@@ -194,22 +216,27 @@ def case_anonymise(referral) -> dict[str, int]:
 
 
 def _other_cases_remain(referral) -> bool:
-    """Another case of the child that is not anonymised yet keeps the child's record."""
+    """Another case of the child not anonymised yet keeps the child's record: the child's record is anonymised with
+    the last of the child's cases (`referrals.anonymised`, which reads the same marks)."""
+    from childnrm.referrals.anonymised import live
     from childnrm.referrals.models import Referral
-    from childnrm.retention.models import ItemStatus, RetentionItem
-    from childnrm.retention.schedule import CASE_TYPES
 
-    done = RetentionItem.objects.filter(
-        referral__child_id=referral.child_id, record_type__in=CASE_TYPES, status=ItemStatus.ANONYMISED
-    ).values("referral_id")
-    return Referral.objects.filter(child_id=referral.child_id).exclude(pk=referral.pk).exclude(pk__in=done).exists()
+    return Referral.objects.filter(live(), child_id=referral.child_id).exclude(pk=referral.pk).exists()
 
 
 def child_anonymise(child: Child) -> None:
     from childnrm.feedback.models import FeedbackSession
     from childnrm.handovers.models import AdultTransition
     from childnrm.outcomes.models import MissingEpisode, OutcomeReview
-    from childnrm.people.models import ChildAssociation, ChildBlockingKey, ChildLinkDecision, PossibleEarlierRecord
+    from childnrm.people.models import (
+        ChildAssociation,
+        ChildBlockingKey,
+        ChildLinkDecision,
+        LeadSocialWorker,
+        NationalLinkReview,
+        PossibleEarlierRecord,
+    )
+    from childnrm.retention.models import LegalHold
     from childnrm.safeguarding.models import (
         ChildPlanView,
         ContextualLink,
@@ -229,6 +256,25 @@ def child_anonymise(child: Child) -> None:
     # Candidate pairs are derived (the search finds them again) and their evidence quotes the names.
     PossibleEarlierRecord.objects.filter(Q(child=child) | Q(earlier=child)).delete()
     _clear(ChildLinkDecision.objects.filter(Q(child_a=child) | Q(child_b=child)), reason="", evidence=[])
+    # What this site's coordinators found about a national pair may describe the child: the outcome stays. The
+    # database wants a reason there (national_link_review_reason).
+    _clear(NationalLinkReview.objects.filter(child=child), reason=ANONYMISED_NAME)
+    # The child's lead social workers over time: who, their team and contacts, and why it changed. The local authority
+    # and the dates stay; the one current ends with everyone's association with the child (below). The database wants
+    # a name there (lead_social_worker_named).
+    now = timezone.now()
+    _clear(
+        LeadSocialWorker.objects.filter(child=child),
+        name=ANONYMISED_NAME,
+        team="",
+        email="",
+        phone="",
+        reason="",
+    )
+    LeadSocialWorker.objects.filter(child=child, ends_at__isnull=True, starts_at__lte=now).update(ends_at=now)
+    # Holds on the child were all lifted (else nothing was anonymised): why they were placed and lifted goes, the
+    # dates and who stay (the audit trail holds the rest).
+    _clear(LegalHold.objects.filter(child=child), reason="", lift_reason="")
     _clear(SafeguardingPlan.objects.filter(child=child), summary="", close_reason="")
     # The child's agreement with an action stays (agreed or not); what they said goes.
     _clear(PlanAction.objects.filter(plan__child=child), description="", owner_name="", child_agreement_note="")
@@ -249,7 +295,7 @@ def child_anonymise(child: Child) -> None:
     # about a child whose record no longer holds them. So does everyone's association with the child (guardian,
     # social worker, the people following up): the record is kept for its figures, not for work.
     OutcomeReview.objects.filter(child=child, recorded_at__isnull=True).delete()
-    ChildAssociation.objects.filter(child=child, ends_at__isnull=True).update(ends_at=timezone.now())
+    ChildAssociation.objects.filter(child=child, ends_at__isnull=True).update(ends_at=now)
     # The child's own words: their views on the plan, and what would make it better. How and when they were gathered
     # stay, and so do the feedback answers chosen from the scale (for the summary).
     _clear(ChildPlanView.objects.filter(plan__child=child), in_their_words="", gathered_by_name="")

@@ -62,10 +62,6 @@ def active_holds(user, site: Site) -> QuerySet[LegalHold]:
     )
 
 
-def held_child_ids(site: Site) -> set[int]:
-    return set(LegalHold.objects.filter(child__site=site, lifted_at__isnull=True).values_list("child_id", flat=True))
-
-
 def hold_get(user, hold_id: int) -> LegalHold:
     hold = LegalHold.objects.select_related("child", "child__site", "placed_by").filter(pk=hold_id).first()
     if hold is None or not has_perm(user, Perm.LEGAL_HOLD, hold.child.site_id):

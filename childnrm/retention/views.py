@@ -21,6 +21,7 @@ from childnrm.retention.forms import ApproveForm, HoldForm, LiftForm, RuleForm
 from childnrm.retention.schedule import DEFAULTS, RecordType, RuleBasis
 from childnrm.retention.services import (
     RetentionError,
+    held_child_ids,
     legal_hold_lift,
     legal_hold_place,
     retention_items_approve,
@@ -55,7 +56,8 @@ ITEMS_PER_PAGE = 50
 def _list_context(request: HttpRequest, site, form: ApproveForm, page_number: str | None) -> dict:
     page = Paginator(selectors.listed_items(request.user, site), ITEMS_PER_PAGE).get_page(page_number)
     items = list(page.object_list)
-    held = selectors.held_child_ids(site)
+    # Held as approval holds them: a hold on any record linked to the child as the same child counts (ADR 0034).
+    held = held_child_ids({i.child_id for i in items if i.child_id})
     return {
         "site": site,
         "items": items,

@@ -12,15 +12,16 @@ from childnrm.audit.context import AuditContext
 from childnrm.decisions.models import DecisionVote, Outcome
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.services import PanelError
-from childnrm.panels.suggestions import Suggestion, long_day
+from childnrm.panels.suggestions import OrderedKind, SuggestedKind, Suggestion, long_day
 from childnrm.referrals.models import Referral
 from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
 from childnrm.reviews.services import ReviewInvalid, ReviewStateError, reconsideration_list
 
 
-def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date) -> list[Suggestion]:
-    """Reconsideration requests received and not yet listed, with who invited voted on the original."""
-    requests = list(
+def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date) -> SuggestedKind:
+    """Reconsideration requests received and not yet listed, the earliest received first, with who invited voted on
+    the original (read for the requests shown only)."""
+    requests = (
         ReconsiderationRequest.objects.filter(
             decision__referral__site_id=meeting.site_id, status=ReconsiderationStatus.RECEIVED
         )
@@ -28,45 +29,50 @@ def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date
         .select_related("decision", "decision__referral", "decision__referral__child")
         .order_by("received_on", "pk")
     )
-    invited = dict(meeting.attendees.values_list("user_id", "user__full_name"))
-    voted: dict[int, set[int]] = {}
-    for decision_id, voter_id in DecisionVote.objects.filter(
-        decision_id__in={r.decision_id for r in requests}
-    ).values_list("decision_id", "voter_id"):
-        voted.setdefault(decision_id, set()).add(voter_id)
-    result = []
-    for request in requests:
-        decision = request.decision
-        reasons = [
-            gettext("Reconsideration of the %(outcome)s %(stage)s decision requested on %(date)s")
-            % {
-                "outcome": Outcome(decision.outcome).label.lower(),
-                "stage": decision.get_stage_display().lower(),
-                "date": long_day(request.received_on),
-            },
-        ]
-        again = sorted(invited[u] for u in voted.get(decision.pk, set()) if u in invited)
-        if again:
-            reasons.append(
-                gettext(
-                    "A differently constituted panel should reconsider. Invited to this meeting and voted on the "
-                    "original decision: %(names)s"
+
+    def make(shown: list[ReconsiderationRequest]) -> list[Suggestion]:
+        invited = dict(meeting.attendees.values_list("user_id", "user__full_name"))
+        voted: dict[int, set[int]] = {}
+        for decision_id, voter_id in DecisionVote.objects.filter(
+            decision_id__in={r.decision_id for r in shown}
+        ).values_list("decision_id", "voter_id"):
+            voted.setdefault(decision_id, set()).add(voter_id)
+        result = []
+        for request in shown:
+            decision = request.decision
+            reasons = [
+                gettext("Reconsideration of the %(outcome)s %(stage)s decision requested on %(date)s")
+                % {
+                    "outcome": Outcome(decision.outcome).label.lower(),
+                    "stage": decision.get_stage_display().lower(),
+                    "date": long_day(request.received_on),
+                },
+            ]
+            again = sorted(invited[u] for u in voted.get(decision.pk, set()) if u in invited)
+            if again:
+                reasons.append(
+                    gettext(
+                        "A differently constituted panel should reconsider. Invited to this meeting and voted on the "
+                        "original decision: %(names)s"
+                    )
+                    % {"names": ", ".join(again)}
                 )
-                % {"names": ", ".join(again)}
+            else:
+                reasons.append(
+                    gettext("A differently constituted panel should reconsider: no one invited voted on the original")
+                )
+            result.append(
+                Suggestion(
+                    referral=decision.referral,
+                    stage=AgendaStage.RECONSIDERATION,
+                    reasons=reasons,
+                    urgent=True,
+                )
             )
-        else:
-            reasons.append(
-                gettext("A differently constituted panel should reconsider: no one invited voted on the original")
-            )
-        result.append(
-            Suggestion(
-                referral=decision.referral,
-                stage=AgendaStage.RECONSIDERATION,
-                reasons=reasons,
-                urgent=True,
-            )
-        )
-    return result
+        return result
+
+    # Every request received is urgent.
+    return OrderedKind(AgendaStage.RECONSIDERATION, requests, make, referral="decision__referral_id", all_urgent=True)
 
 
 def list_received_reconsideration(

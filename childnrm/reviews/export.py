@@ -103,6 +103,21 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def listed(data: dict[str, Any]) -> dict[str, str]:
+    """What the list of returns shows of an export (its reference, stage, version and outcome, read as `summary`
+    reads them), as the text kept on the return when it is sent (`DecisionReturn.sent_*`)."""
+    shown = summary(data)
+    return {
+        field: "" if shown[key] is None else str(shown[key])
+        for field, key in (
+            ("sent_reference", "referral_reference"),
+            ("sent_stage", "stage"),
+            ("sent_version", "version"),
+            ("sent_outcome", "outcome"),
+        )
+    }
+
+
 # Keys of a stored record that are for machines (the JSON download): never shown as a row on the page or PDF.
 _MACHINE_KEYS = {"format", "id"}
 

@@ -161,6 +161,12 @@ class DecisionReturn(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     export = models.JSONField()
     sha256 = models.CharField(max_length=64)
+    # What the list of returns shows of the export (`export.summary`), as text, kept when it is sent so that the list
+    # reads none of the exports (each a whole decision record); filled for returns sent before (migration 0004).
+    sent_reference = models.TextField(blank=True, default="", editable=False)
+    sent_stage = models.TextField(blank=True, default="", editable=False)
+    sent_version = models.TextField(blank=True, default="", editable=False)
+    sent_outcome = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -81,6 +81,12 @@ def returns_for(user) -> QuerySet[DecisionReturn]:
     return DecisionReturn.objects.filter(site_id__in=returns_sites(user)).select_related("site", "sent_by")
 
 
+def returns_listed_for(user) -> QuerySet[DecisionReturn]:
+    """The returns as the list shows them: what it shows of each export is kept on the return (`sent_*`), so the
+    exports themselves (each a whole decision record) are not read."""
+    return returns_for(user).defer("export").prefetch_related("findings")
+
+
 def return_get(user, return_id: int) -> DecisionReturn:
     found = returns_for(user).filter(pk=return_id).first()
     if found is None:

@@ -25,6 +25,8 @@ from childnrm.kit.errors import ServiceError
 from childnrm.kit.words import and_list
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
+from childnrm.referrals.models import Referral
 from childnrm.reviews import export
 from childnrm.reviews.models import (
     ROUTES,
@@ -521,7 +523,12 @@ def return_send(*, decision: Decision, user, audit: AuditContext | None = None) 
         with translation.override("en-gb"):
             data = _json_native(export.decision_export(locked))
         sent = DecisionReturn.objects.create(
-            decision=locked, site_id=site_id, sent_by=user, export=data, sha256=export.export_sha256(data)
+            decision=locked,
+            site_id=site_id,
+            sent_by=user,
+            export=data,
+            sha256=export.export_sha256(data),
+            **export.listed(data),
         )
         audit_record(
             context=audit,
@@ -534,6 +541,14 @@ def return_send(*, decision: Decision, user, audit: AuditContext | None = None) 
         )
         transaction.on_commit(lambda: _enqueue("notify_return_sent", sent.pk))
     return sent
+
+
+def _refuse_if_anonymised(decision_id: int) -> None:
+    """A case retention anonymised is kept for the figures: nobody writes new words into it (`referrals.anonymised`).
+    Its return's findings, and their answers, stay as they were."""
+    referral = Referral.objects.only("reference", "anonymised_at").get(decisions=decision_id)
+    if case_anonymised(referral):
+        raise ReviewStateError(case_anonymised_message(referral))
 
 
 def finding_record(
@@ -549,6 +564,7 @@ def finding_record(
         sent = DecisionReturn.objects.select_for_update().get(pk=decision_return.pk)
         if not has_perm(user, Perm.SCA_AUDIT, sent.site_id):
             raise PermissionDenied
+        _refuse_if_anonymised(sent.decision_id)
         recorded = QualityFinding.objects.create(
             decision_return=sent, rating=rating, finding=finding[:TEXT_MAX], recorded_by=user
         )
@@ -579,6 +595,7 @@ def finding_respond(
             raise PermissionDenied
         if locked.responded_at is not None:
             raise ReviewStateError(gettext("The panel has already answered this finding."))
+        _refuse_if_anonymised(locked.decision_return.decision_id)
         locked.panel_response = response[:TEXT_MAX]
         locked.responded_by = user
         locked.responded_at = timezone.now()

@@ -26,6 +26,7 @@ from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pdf import pdf_download
 from childnrm.panels.models import AgendaItem, MeetingAttendee
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message, sent_record_anonymised_message
 from childnrm.reviews import export, selectors, services
 from childnrm.reviews.forms import (
     FindingForm,
@@ -333,12 +334,25 @@ def reconsideration_communicated(request: HttpRequest, reconsideration_id: int) 
 
 
 def _return_rows(returns: list[DecisionReturn]) -> list[dict]:
-    return [{"sent": r, "summary": export.summary(r.export), "findings": list(r.findings.all())} for r in returns]
+    """Each return with what the list shows of its export, as kept when it was sent (the export is not read)."""
+    return [
+        {
+            "sent": r,
+            "summary": {
+                "referral_reference": r.sent_reference,
+                "stage": r.sent_stage,
+                "version": r.sent_version,
+                "outcome": r.sent_outcome,
+            },
+            "findings": list(r.findings.all()),
+        }
+        for r in returns
+    ]
 
 
 @requires(Perm.DECISION_RETURN, Perm.SCA_AUDIT)
 def returns(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.returns_for(request.user).prefetch_related("findings")
+    queryset = selectors.returns_listed_for(request.user)
     page = _page(queryset, request.GET.get("page"))
     rows = _return_rows(list(page.object_list))
     sites = selectors.returns_sites(request.user)
@@ -395,10 +409,15 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     sent = selectors.return_get(request.user, return_id)
     is_sca = has_perm(request.user, Perm.SCA_AUDIT, sent.site_id)
     is_panel = has_perm(request.user, Perm.DECISION_RETURN, sent.site_id)
+    # The record as sent went with the case when retention anonymised it: the page says so, and takes no finding.
+    anonymised = _anonymised(sent)
     form = FindingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not is_sca:
             raise PermissionDenied
+        if anonymised:
+            messages.info(request, anonymised)
+            return redirect("reviews:return", return_id=sent.pk)
         if form.is_valid():
             try:
                 services.finding_record(
@@ -421,13 +440,17 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         purpose=_purpose_for(request.user, sent),
     )
     findings = list(sent.findings.select_related("recorded_by", "responded_by"))
+    summary = export.summary(sent.export)
+    if anonymised:
+        summary["referral_reference"] = sent.decision.referral.reference  # the export no longer says
     return render(
         request,
         "reviews/return.html",
         {
             "sent": sent,
+            "anonymised": anonymised,
             "data": sent.export,
-            "summary": export.summary(sent.export),
+            "summary": summary,
             # A record in the decisions app's export format reads like the decision's own page; an older return
             # in this app's format keeps its generic layout (export.readable).
             "record_layout": export.is_decision_record(sent.export),
@@ -442,8 +465,17 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     )
 
 
+def _anonymised(sent: DecisionReturn) -> str:
+    """Why the record as sent can no longer be shown, if retention anonymised its case; else ""."""
+    referral = sent.decision.referral
+    return sent_record_anonymised_message(referral) if case_anonymised(referral) else ""
+
+
 def _download(request: HttpRequest, return_id: int, kind: str) -> HttpResponse:
     sent = selectors.return_get(request.user, return_id)
+    if _anonymised(sent):
+        # Nothing left to download: the return's page says the record was anonymised, and when.
+        return redirect("reviews:return", return_id=sent.pk)
 
     def audit() -> None:
         audit_record(
@@ -488,6 +520,9 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
     sent = finding.decision_return
     if finding.responded_at is not None:
         messages.info(request, gettext("The panel has already answered this finding."))
+        return redirect("reviews:return", return_id=sent.pk)
+    if _anonymised(sent):
+        messages.info(request, case_anonymised_message(sent.decision.referral))
         return redirect("reviews:return", return_id=sent.pk)
     form = ResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

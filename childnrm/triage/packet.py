@@ -24,7 +24,7 @@ from childnrm.accounts import nations
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
 from childnrm.referrals.identifiers import nhs_number_shown
-from childnrm.referrals.models import STANDING_DECISION_FIELDS, Referral
+from childnrm.referrals.models import RETENTION_FIELDS, STANDING_DECISION_FIELDS, Referral
 from childnrm.referrals.vocab import (
     ONS_2021_ETHNICITY,
     ExploitationType,
@@ -116,6 +116,7 @@ NOT_IN_PACKET = {
     "form_fingerprint",
     "turns_18_on",
     *STANDING_DECISION_FIELDS,
+    *RETENTION_FIELDS,  # when retention anonymised the case: a packet of it is never made again
 }
 
 LABELS = {

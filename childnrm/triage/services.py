@@ -28,6 +28,7 @@ from childnrm.kit import prepared
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.models import (
     AdultConsent,
     ConsentAnswer,
@@ -424,6 +425,8 @@ def adult_consent_record(
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.CASE_TRANSFER, locked.site_id):
             raise PermissionDenied
+        if case_anonymised(locked):  # kept for the figures: nothing more is recorded on it
+            raise ReferralStateError(case_anonymised_message(locked))
         if locked.status not in CONSENT_STATUSES:
             raise ReferralStateError(gettext("Consent can be recorded only for a referral accepted by the panel."))
         consent = AdultConsent.objects.create(

@@ -24,7 +24,9 @@ from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
 from childnrm.kit.pagination import NearerEndPaginator
 from childnrm.kit.pdf import pdf_download
+from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.people.selectors import children_visible_to
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message, sent_record_anonymised_message
 from childnrm.referrals.answers import answer_sections
 from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
 from childnrm.referrals.selectors import referral_get_for_triage, submitted_referral_get
@@ -163,8 +165,10 @@ def triage(request: HttpRequest, referral_reference: str) -> HttpResponse:
                 return redirect("triage:case-packet", referral_reference=referral.reference)
             messages.success(
                 request,
-                gettext("Referral %(reference)s accepted by %(site)s")
-                % {"reference": referral.reference, "site": holding_site.display_name},
+                welsh_format(
+                    gettext("Referral %(reference)s accepted by %(site)s"),
+                    {"reference": referral.reference, "site": holding_site.display_name},
+                ),
             )
             return redirect("triage:triage", referral_reference=referral.reference)
     elif request.method == "POST" and not awaiting:
@@ -324,7 +328,8 @@ def adult_consent(request: HttpRequest, referral_reference: str) -> HttpResponse
             "error_links": form.error_links(),
             "birthday": eligibility.eighteenth_birthday(born) if born else None,
             "birthday_from_age": from_age,
-            "can_record": referral.status in CONSENT_STATUSES,
+            "can_record": referral.status in CONSENT_STATUSES and not case_anonymised(referral),
+            "anonymised": case_anonymised_message(referral) if case_anonymised(referral) else "",
             "back": back,
             "back_to_handover": from_handover,
             "answers": AdultConsent.objects.filter(referral=referral).select_related("recorded_by"),
@@ -344,15 +349,22 @@ def case_packet_page(request: HttpRequest, referral_reference: str) -> HttpRespo
         detail={"page": "case packet", "handoff": sent.pk if sent else None},
     )
     still_ours = referral.site_id in {s.pk for s in triage_sites(request.user)}
+    # The packet (as sent, or of the case as it is) went with the case when retention anonymised it.
+    anonymised = ""
+    if case_anonymised(referral):
+        anonymised = sent_record_anonymised_message(referral) if sent else case_anonymised_message(referral)
     return render(
         request,
         "triage/case_packet.html",
-        {"referral": referral, "onward_referral": sent, "still_ours": still_ours},
+        {"referral": referral, "onward_referral": sent, "still_ours": still_ours, "anonymised": anonymised},
     )
 
 
 def _download(request: HttpRequest, referral_reference: str, kind: str) -> HttpResponse:
     referral, sent = case_packet_referral_get(request.user, referral_reference)
+    if case_anonymised(referral):
+        # Nothing left to download: the case packet's page says it was anonymised, and when.
+        return redirect("triage:case-packet", referral_reference=referral.reference)
     packet = case_packets.stored_or_live_packet(referral, sent)
 
     def audit() -> None:
