@@ -7,7 +7,9 @@ release show passes through here:
 - secondary suppression: no row or column total may let a suppressed cell be worked out by subtraction,
   so every line (a row or column with its total) holds either no suppressed figure or at least two;
 - tables that publish the same counts (a totals line in common) suppress each of them alike, in both
-  directions (`suppressed_together`), so that no table's published copy gives back what another hid;
+  directions (`suppressed_together`), so that no table's published copy gives back what another hid; beside a
+  publication fixed already, they suppress what it suppressed and never hide a figure it shows (nor one a line
+  gives back from those) to cover another, since a reader has it (`suppressed_together(..., forced=, published=)`);
 - rounding: every shown count is rounded to the nearest `rounding` (totals from the true values);
 - rates only where the denominator is at least `min_denominator` ("[low]" otherwise), and not where the
   numerator, or what it leaves out of the denominator, is itself a small count (the rate and its
@@ -232,8 +234,36 @@ class ProtectedTable:
         return sum(cell.suppressed for row in self.rows_with_totals() for cell in row)
 
 
+Pos = tuple[int, int]  # (row, column) of a table extended with its totals (last row and column)
+
+
+def _lines(n_rows: int, n_cols: int) -> list[list[Pos]]:
+    """Every line of a table of `n_rows` by `n_cols` extended with its totals: each row with its total, each column
+    with its total, the column of row totals with the grand total and the row of column totals with it. Each adds
+    up, so a line whose figures are all known but one gives that one back."""
+    lines = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
+    return lines + [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+
+
+def _given_back(lines: Sequence[Sequence[Pos]], known: Iterable[Pos]) -> set[Pos]:
+    """The cells a reader knows from `known` (published elsewhere) and, line by line, those they give back."""
+    cells = set(known)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            unknown = [pos for pos in line if pos not in cells]
+            if len(unknown) == 1:
+                cells.add(unknown[0])
+                changed = True
+    return cells
+
+
 def _suppression_pattern(
-    rows: Sequence[Sequence[int]], rules: DisclosureRules, also: Iterable[tuple[int, int]] = ()
+    rows: Sequence[Sequence[int]],
+    rules: DisclosureRules,
+    also: Iterable[Pos] = (),
+    published: Iterable[Pos] = (),
 ) -> list[list[bool]]:
     """Which cells of the table extended with its totals (last row and column) to suppress.
 
@@ -243,6 +273,11 @@ def _suppression_pattern(
     holds exactly one, the smallest other figure in it is suppressed too (a non-zero one first: a
     suppressed zero protects as well but reads oddly), until no line holds exactly one. `also`: cells
     (of the extended table) to suppress from the start, as another table suppressed the same counts.
+
+    `published`: cells whose counts another publication shows, fixed there. A reader has them, and whatever a line
+    gives back from them (`_given_back`), so none of those is ever suppressed to cover another figure: it would
+    cover nothing. One of them that must be suppressed here (small, or in `also`) is given back by the other
+    publication, and raises ValueError.
     """
     n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
     values = [[*row, sum(row)] for row in rows]
@@ -250,10 +285,13 @@ def _suppression_pattern(
     hidden = [[rules.is_small(v) for v in line] for line in values]
     for i, j in also:
         hidden[i][j] = True
-    lines: list[list[tuple[int, int]]] = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
-    lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+    lines = _lines(n_rows, n_cols)
+    known = _given_back(lines, published) if published else set()
+    for i, j in known:
+        if hidden[i][j]:
+            raise ValueError(f"Cell ({i}, {j}) must be suppressed, but figures published elsewhere give it back.")
 
-    def order(pos: tuple[int, int]) -> tuple[bool, int, bool, bool]:
+    def order(pos: Pos) -> tuple[bool, int, bool, bool]:
         """Smallest non-zero first, then zeros; among equals a body cell before a total (it says less)."""
         value = values[pos[0]][pos[1]]
         return (value == 0, value, pos[0] == n_rows, pos[1] == n_cols)
@@ -264,7 +302,9 @@ def _suppression_pattern(
         for line in lines:
             if sum(hidden[i][j] for i, j in line) != 1:
                 continue
-            candidates = [(i, j) for i, j in line if not hidden[i][j]]
+            candidates = [(i, j) for i, j in line if not hidden[i][j] and (i, j) not in known]
+            if not candidates:  # cannot happen: the one suppressed would be given back, and known
+                raise ValueError(f"A line of a table gives back a suppressed figure: {line}.")
             i, j = min(candidates, key=order)
             hidden[i][j] = True
             changed = True
@@ -318,7 +358,10 @@ def suppressed_together(
     tables: Sequence[list[list[int]]],
     shared: Iterable[Sequence[tuple[int, int, int]]],
     rules: DisclosureRules = DEFAULT_RULES,
-) -> list[list[tuple[int, int]]]:
+    *,
+    forced: Sequence[Iterable[Pos]] | None = None,
+    published: Sequence[Iterable[Pos]] | None = None,
+) -> list[list[Pos]]:
     """For tables of one release that publish some of the same counts: the cells to pass to each table's
     `protect_table(..., suppressed=...)` so that every shared count is suppressed in all of them or in none.
 
@@ -330,21 +373,31 @@ def suppressed_together(
     more shared counts. So the tables are protected again, each shared count suppressed anywhere suppressed
     everywhere, until none suppresses more: suppression only grows, so this ends, and no line of any table then
     holds exactly one figure that is hidden there but not published in another table.
+
+    Another publication, fixed already, may show some of the counts too: `forced` (one iterable per table) names
+    the cells it suppressed, suppressed here from the start, and `published` those it shows. A reader has those,
+    the same counts in the other tables, and whatever a line gives back from them, so none of them covers another
+    figure here (`_suppression_pattern`). With `published`, each table's cells to pass are its whole pattern, which
+    `protect_table` then gives again without knowing them.
     """
     groups = [list(group) for group in shared]
     for group in groups:
         values = set()
         for t, i, j in group:
-            rows = tables[t]
-            if not (0 <= i <= len(rows) and rows and 0 <= j <= len(rows[0])):
-                raise ValueError(f"No cell ({i}, {j}) in table {t} with its totals.")
-            values.add(_extended_value(rows, i, j))
+            _check_cell(tables, t, i, j)
+            values.add(_extended_value(tables[t], i, j))
         if len(values) > 1:
             raise ValueError(f"Cells shown as the same count hold different counts: {group}.")
-    forced: list[set[tuple[int, int]]] = [set() for _ in tables]
+    suppress: list[set[Pos]] = [set() for _ in tables]
+    for t, cells in enumerate(forced or ()):
+        for i, j in cells:
+            _check_cell(tables, t, i, j)
+            suppress[t].add((i, j))
+    known = _known_together(tables, groups, published) if published is not None else [set() for _ in tables]
     while True:
         hidden = [
-            _suppression_pattern(rows, rules, forced[t]) if rows and rows[0] else [] for t, rows in enumerate(tables)
+            _suppression_pattern(rows, rules, suppress[t], known[t]) if rows and rows[0] else []
+            for t, rows in enumerate(tables)
         ]
         # Until the cells forced are those the patterns they give hide: a cell already hidden is forced too, as
         # protect_table will be given it (starting from it may lead secondary suppression elsewhere).
@@ -352,11 +405,43 @@ def suppressed_together(
         for group in groups:
             if any(hidden[t][i][j] for t, i, j in group):
                 for t, i, j in group:
-                    if (i, j) not in forced[t]:
-                        forced[t].add((i, j))
+                    if (i, j) not in suppress[t]:
+                        suppress[t].add((i, j))
                         grown = True
         if not grown:
-            return [sorted(cells) for cells in forced]
+            if published is None:
+                return [sorted(cells) for cells in suppress]
+            return [[(i, j) for i, line in enumerate(h) for j, hide in enumerate(line) if hide] for h in hidden]
+
+
+def _check_cell(tables: Sequence[Sequence[Sequence[int]]], t: int, i: int, j: int) -> None:
+    rows = tables[t]
+    if not (0 <= i <= len(rows) and rows and 0 <= j <= len(rows[0])):
+        raise ValueError(f"No cell ({i}, {j}) in table {t} with its totals.")
+
+
+def _known_together(
+    tables: Sequence[list[list[int]]], groups: list[list[tuple[int, int, int]]], published: Sequence[Iterable[Pos]]
+) -> list[set[Pos]]:
+    """The cells of each table a reader knows from those `published` elsewhere: those, the same counts in the other
+    tables (`groups`), and what a line of any table gives back from them, until nothing more is given back."""
+    lines = [_lines(len(rows), len(rows[0])) if rows and rows[0] else [] for rows in tables]
+    known: list[set[Pos]] = [set() for _ in tables]
+    for t, cells in enumerate(published):
+        for i, j in cells:
+            _check_cell(tables, t, i, j)
+            known[t].add((i, j))
+    changed = True
+    while changed:
+        known = [_given_back(lines[t], cells) for t, cells in enumerate(known)]
+        changed = False
+        for group in groups:
+            if any((i, j) in known[t] for t, i, j in group):
+                for t, i, j in group:
+                    if (i, j) not in known[t]:
+                        known[t].add((i, j))
+                        changed = True
+    return known
 
 
 def _extended_value(rows: Sequence[Sequence[int]], i: int, j: int) -> int:

@@ -23,6 +23,7 @@ from childnrm.statistics.pilot import pilot_tables, plan_counts
 from childnrm.statistics.selectors import StatisticsFilters
 from childnrm.statistics.tables import (
     Release,
+    Returned,
     Sites,
     StatRow,
     StatTable,
@@ -64,7 +65,7 @@ def build(
         # Every section's tables (and the return) publish some of the same counts: one protection for all, worked
         # out whichever page is asked for, so that each shows those counts alike.
         plans = pilot.plans_at_sitting if pilot is not None else None
-        release.suppression = _shared_suppression(filters, rules, release, sites, plans)
+        release.suppression, release.return_suppression = protection(filters, rules, release, sites, plans)
     if "nrm" in sections:
         release.tables += nrm_tables(
             cases,
@@ -89,21 +90,37 @@ def build(
     return release
 
 
-def _shared_suppression(
+def protection(
     filters: StatisticsFilters,
     rules: DisclosureRules,
     release: Release,
     sites: Sites,
     plans: set[tuple[int, int]] | None = None,
-) -> Suppression:
-    """`tables.shared_suppression` for the release's frames, with the pilot's plans (`plans`: read if not given)."""
+) -> tuple[Suppression, Suppression | None]:
+    """The protection of `filters`' tables (`tables.shared_suppression`), counted from the release's frames with the
+    pilot's plans (`plans`: read if not given), and that of the Home Office return of its sites and last quarter.
+
+    The return is protected with the tables of its own period (`return_filters`), whatever the period asked for, so
+    that it is the same file wherever it is downloaded from; the tables of another period take its cells as fixed
+    (`shared_suppression(..., returned=...)`): they hide what it hides, and never hide what it shows to cover another
+    figure. Tables narrowed by other filters count other children than the return: protected on their own (None)."""
     assert release.cases is not None and release.all_ages is not None
-    cases = release.cases
+    cases, all_ages = release.cases, release.all_ages
     if plans is None:
-        plans = selectors.plans_agreed_at_sitting(filters, cases)
-    return shared_suppression(
-        cases, filters, rules, sites, all_ages=release.all_ages, plans=plan_counts(cases, filters, plans)
-    )
+        plans = selectors.plans_agreed_at_sitting(filters, cases)  # the frames' own: the same for every period
+
+    def suppression(of: StatisticsFilters, returned: Returned | None = None) -> Suppression:
+        counts = plan_counts(cases, of, plans)
+        return shared_suppression(cases, of, rules, sites, all_ages=all_ages, plans=counts, returned=returned)
+
+    if filters.narrowed:
+        return suppression(filters), None
+    period = return_filters(filters.site_ids, filters.last)
+    returned = suppression(period)
+    if filters.first == period.first:
+        return returned, returned
+    tables = last_quarter_by_site(cases, period, rules, sites, returned)
+    return suppression(filters, Returned(period, tables)), returned
 
 
 # --- The return to the Home Office -------------------------------------------------------------------------
@@ -123,27 +140,38 @@ RETURN_MEASURES = (
 HANDED = "Cases handed to the Single Competent Authority"
 
 
+def return_filters(site_ids: tuple[int, ...], quarter: Quarter) -> StatisticsFilters:
+    """The period a quarter's return is protected with, whatever period it is downloaded with: the release's, the
+    two years to the quarter (`release_filters`), for the return's sites. A return protected with each page's own
+    period hid other cells for each, and two downloads of it together gave back what each hid."""
+    return StatisticsFilters(site_ids=tuple(sorted(site_ids)), first=two_years_to(quarter), last=quarter)
+
+
 def home_office_return(
     filters: StatisticsFilters, rules: DisclosureRules = DEFAULT_RULES, *, release: Release | None = None
 ) -> StatTable:
-    """The pilot's quarterly aggregate return for the last quarter of `filters`' period: for each site and all sites
-    together, the quarter's referrals (by gender, exploitation type, location and first responder), decisions and
-    decision times (`tables.last_quarter_by_site`), and the cases handed to the SCA.
+    """The pilot's quarterly aggregate return for the last quarter of `filters`' period, for its sites (its first
+    quarter and other filters do not change it): for each site and all sites together, the quarter's referrals (by
+    gender, exploitation type, location and first responder), decisions and decision times
+    (`tables.last_quarter_by_site`), and the cases handed to the SCA.
 
     Each site's figures are protected with the other sites' and all sites' (secondary suppression across the
-    sites), and with the tables of `filters` (the page's it is downloaded from, or the release's), which publish
-    all sites again: so neither all sites less the other sites nor those tables give back a figure a site's row
-    hides. `release`: those tables' frames and protection, already worked out by `build` for the same filters."""
+    sites), and with the tables of the two years to the quarter (`return_filters`), which publish all sites again:
+    so neither all sites less the other sites nor those tables give back a figure a site's row hides. The tables of
+    any other period ending in the quarter take its cells as fixed (`protection`). `release`: the frames of the
+    return's sites to the quarter (every period's are the same), and the return's protection if `build` worked it
+    out already."""
+    period = return_filters(filters.site_ids, filters.last)
     if release is None:
-        release = build(filters, rules, sections=())
+        release = build(period, rules, sections=())
     assert release.cases is not None
-    cases, sites = release.cases, sites_of(filters)
-    suppression = release.suppression
+    cases, sites = release.cases, sites_of(period)
+    suppression = release.return_suppression
     if suppression is None:
-        suppression = _shared_suppression(filters, rules, release, sites)
-    by_site = last_quarter_by_site(cases, filters, rules, sites, suppression)
-    handed = _handed_by_site(filters, rules, cases, sites)
-    quarter = filters.last
+        suppression = protection(period, rules, release, sites)[0]
+    by_site = last_quarter_by_site(cases, period, rules, sites, suppression)
+    handed = _handed_by_site(period, rules, cases, sites)
+    quarter = period.last
     names = [name for _, name in sites] + (["All sites"] if len(sites) > 1 else [])  # all sites: the totals row
     rows: list[StatRow] = []
     for i, name in enumerate(names):
@@ -167,9 +195,12 @@ def home_office_return(
             "Counted by the same rules as the published statistics: referrals in the quarter they were submitted, "
             "decisions in the quarter the panel first made them, with the outcome that stands now.",
             "Each referral counts at the site that received it and each decision at the site whose panel made it, so "
-            "the sites add up to All sites. The sites' figures, All sites and the published tables are protected "
-            "together: where a site's figure is suppressed, enough others are that no total gives it back.",
-            "Exploitation types: those of the published table for the period, so a type may show 0 for the quarter.",
+            "the sites add up to All sites. The sites' figures, All sites and the published tables of the two years "
+            "to the quarter are protected together: where a site's figure is suppressed, enough others are that no "
+            "total gives it back. The return is the same whatever period the tables are chosen for: tables of another "
+            "period suppress what it suppresses.",
+            "Exploitation types: those of the published table for the two years to the quarter, so a type may show 0 "
+            "for the quarter.",
         ),
         section="return",
     )
@@ -200,16 +231,19 @@ def _handed_by_site(filters: StatisticsFilters, rules: DisclosureRules, cases: p
 # --- The quarterly release --------------------------------------------------------------------------------
 
 
+def two_years_to(quarter: Quarter) -> Quarter:
+    """The first of the eight quarters to `quarter`: the release's period, and every return's."""
+    start = quarter
+    for _ in range(7):
+        start = start.previous()
+    return start
+
+
 def release_filters(quarter: Quarter, *, first: Quarter | None = None) -> StatisticsFilters:
     """Every active site, from `first` (default: two years of quarters) to the release quarter."""
-    start = first
-    if start is None:
-        start = quarter
-        for _ in range(7):
-            start = start.previous()
     return StatisticsFilters(
         site_ids=tuple(Site.objects.filter(active=True).order_by("pk").values_list("pk", flat=True)),
-        first=start,
+        first=first or two_years_to(quarter),
         last=quarter,
     )
 
@@ -318,11 +352,14 @@ def methodology(
         "and nationality's referrals, and the decisions, in the equality monitoring's shares and rates; and the "
         "Home Office return's figures, whose sites and All sites are protected together (secondary suppression runs "
         "across the sites, so All sites less the other sites gives back no site's suppressed figure) and with the "
-        "quarter's row of these tables. Totals are computed from the unrounded counts and then rounded, so rows may "
-        "not add up exactly. Rates and intervals are worked out from the counts as published (after rounding), and "
-        "withheld where either count is suppressed: a rate of the unrounded counts would give them back, for "
-        "instance by setting one period against a longer one. The consistency model's adjusted rates and odds "
-        "ratios are model estimates from the unrounded data, shown only for sites with enough decisions.",
+        "tables of the two years to the quarter. The return is protected with those two years whatever period it is "
+        "downloaded with, so it is the same file here and on the statistics pages; tables of another period suppress "
+        "what it suppresses, and never suppress a figure it shows to cover another. Totals are computed from the "
+        "unrounded counts and then rounded, so rows may not add up exactly. Rates and intervals are worked out from "
+        "the counts as published (after rounding), and withheld where either count is suppressed: a rate of the "
+        "unrounded counts would give them back, for instance by setting one period against a longer one. The "
+        "consistency model's adjusted rates and odds ratios are model estimates from the unrounded data, shown only "
+        "for sites with enough decisions.",
         "",
         "Markers: `[c]` suppressed to protect confidentiality; `[low]` based on too few cases to show; `[x]` not "
         "available or not applicable.",

@@ -87,6 +87,11 @@ class StatisticsFilters:
     def quarters(self) -> list[Quarter]:
         return dim.quarters_between(self.first, self.last)
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether filters other than the sites and period narrow the children counted."""
+        return any(getattr(self, name) for name in _NARROWING)
+
     def file_name_part(self) -> str:
         """The filters other than sites and period, for a download's file name ("gender-female_nationality-al"): a
         CSV holds the table alone, so its name is all that tells a filtered table from the whole one."""

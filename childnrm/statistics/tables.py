@@ -102,7 +102,10 @@ class Release:
     rules: DisclosureRules = DEFAULT_RULES
     cases: pd.DataFrame | None = None  # the children's referrals the tables were counted from (reused by the return)
     all_ages: pd.DataFrame | None = None  # the referrals of every age (the table by age at exploitation's)
-    suppression: Suppression | None = None  # the protection the tables share (`shared_suppression`), for the return
+    suppression: Suppression | None = None  # the protection the tables share (`shared_suppression`)
+    # The Home Office return's (`report.return_filters`: the two years to the last quarter), worked out with the
+    # tables' from the same frames, for the return.
+    return_suppression: Suppression | None = None
 
     def get(self, key: str) -> StatTable:
         for table in self.tables:
@@ -745,6 +748,9 @@ class SharedCounts:
     def __init__(self) -> None:
         self.tables: dict[str, list[list[int]]] = {}
         self.pairs: list[tuple[CellRef, CellRef]] = []
+        # Cells whose counts the Home Office return, protected already, hides and shows (`fix`).
+        self.hidden: dict[str, set[tuple[int, int]]] = {}
+        self.shown: dict[str, set[tuple[int, int]]] = {}
 
     def add(self, key: str, counts: list[list[int]]) -> None:
         self.tables[key] = counts
@@ -769,13 +775,39 @@ class SharedCounts:
             return rows[i][j] if j < len(rows[i]) else sum(rows[i])
         return sum(row[j] for row in rows) if j < len(rows[0]) else sum(map(sum, rows))
 
+    def fix(self, key: str, hidden: set[tuple[int, int]], shown: set[tuple[int, int]]) -> None:
+        """Cells of a table whose counts a publication fixed already hides (`hidden`) or shows (`shown`): hidden
+        here too, and the shown ones never hidden here to cover another figure, since a reader has them."""
+        self.hidden.setdefault(key, set()).update(hidden)
+        self.shown.setdefault(key, set()).update(shown)
+
     def suppressed(self, rules: DisclosureRules) -> Suppression:
         """The cells each table must suppress, by table key (`protect_table(..., suppressed=...)`)."""
         keys = list(self.tables)
         index = {key: n for n, key in enumerate(keys)}
         groups = [[(index[key], i, j) for key, i, j in pair] for pair in self.pairs]
-        forced = suppressed_together([self.tables[key] for key in keys], groups, rules)
+        tables = [self.tables[key] for key in keys]
+        if not self.hidden and not self.shown:
+            forced = suppressed_together(tables, groups, rules)
+        else:
+            forced = suppressed_together(
+                tables,
+                groups,
+                rules,
+                forced=[self.hidden.get(key, set()) for key in keys],
+                published=[self.shown.get(key, set()) for key in keys],
+            )
         return dict(zip(keys, forced, strict=True))
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The Home Office return of the tables' sites and last quarter, protected already (`report.home_office_return`
+    protects it with the tables of `report.return_filters`, whatever the tables' own period): that period, whose
+    exploitation types the return lists, and its tables of the quarter by site (`last_quarter_by_site`)."""
+
+    filters: StatisticsFilters
+    tables: dict[str, StatTable]
 
 
 def shared_suppression(
@@ -786,17 +818,37 @@ def shared_suppression(
     *,
     all_ages: pd.DataFrame | None = None,
     plans: list[list[int]] | None = None,
+    returned: Returned | None = None,
 ) -> Suppression:
     """The cells each count table of `filters` suppresses because another table publishes the same count: the NRM
     tables, the last quarter by site (the Home Office return's, `last_quarter_by_site`), the equality monitoring's
     counts, the consistency table's, and, given its counts (`pilot.plan_counts`), the pilot's table of plans agreed
     at the sitting. The pages, their downloads, the release and the return all take their protection from here, so
-    a count they share is shown alike wherever it appears."""
+    a count they share is shown alike wherever it appears.
+
+    `returned`: the return of the last quarter, protected already with the tables of its own period. Its cells are
+    fixed: what it hides is hidden in these tables too, and what it shows (or a table's line gives back from it) is
+    never hidden here to cover another figure, since a reader has it from the return (`SharedCounts.fix`)."""
     shared = SharedCounts()
-    _add_referral_counts(shared, cases, filters, all_ages=all_ages, breakdowns=True, sites=sites)
+    _add_referral_counts(shared, cases, filters, all_ages=all_ages, breakdowns=True, sites=sites, returned=returned)
     _add_decision_counts(shared, cases, filters, sites=sites, plans=plans)
     _add_disproportionality_counts(shared, cases, filters)
+    if returned is not None:
+        _fix_returned(shared, returned)
     return shared.suppressed(rules)
+
+
+def _fix_returned(shared: SharedCounts, returned: Returned) -> None:
+    """The return's cells, as it hides and shows them, in the tables of the last quarter by site (counted with the
+    return's columns, `_add_referral_counts`)."""
+    for measure in (*SITE_REFERRALS_BY, *STAGES):
+        key, table = _by_site(measure), returned.tables[measure]
+        if not shared.tables.get(key) or not table.rows:
+            continue
+        cells = [(i, j, cell) for i, row in enumerate(table.rows) for j, cell in enumerate(row.cells)]
+        shared.fix(
+            key, {(i, j) for i, j, cell in cells if cell.suppressed}, {(i, j) for i, j, c in cells if not c.suppressed}
+        )
 
 
 def _add_referral_counts(
@@ -807,6 +859,7 @@ def _add_referral_counts(
     all_ages: pd.DataFrame | None,
     breakdowns: bool,
     sites: Sites = (),
+    returned: Returned | None = None,
 ) -> None:
     """The referral counts, and which of them more than one table publishes.
 
@@ -815,13 +868,17 @@ def _add_referral_counts(
     in the period) is the totals row of the table by first responder type, and that of the table by quarter and
     gender the totals row of the table by nationality. Each site's referrals in the last quarter are the totals
     column of every table of the last quarter by site, whose totals row (all sites) is that quarter's row of the
-    tables by quarter and, when the period is that quarter, the responder table's totals column."""
+    tables by quarter and, when the period is that quarter, the responder table's totals column. Given the return
+    (`returned`), the tables by site have its columns (its period's exploitation types), each joined to the column of
+    the same name."""
     quarters = len(filters.quarters)
     width: dict[str, int] = {}  # each table's totals column
+    columns_of: dict[str, list[str]] = {}
     for by in REFERRALS_BY:
         columns, _, counts = _referrals_by_quarter_counts(cases, filters, by)
         shared.add(f"referrals_by_quarter_{by}", counts)
         width[f"referrals_by_quarter_{by}"] = len(columns)
+        columns_of[f"referrals_by_quarter_{by}"] = columns
     if all_ages is not None:
         shared.add(AGE_TABLE, _age_at_exploitation_counts(all_ages, filters))
     location = "referrals_by_quarter_location"
@@ -845,17 +902,25 @@ def _add_referral_counts(
     if not sites or not quarters:
         return
     for by in SITE_REFERRALS_BY:
-        columns, _, counts = _site_referral_counts(cases, filters, sites, by)
+        columns, _, counts = _site_referral_counts(cases, returned.filters if returned else filters, sites, by)
         shared.add(_by_site(by), counts)
         width[_by_site(by)] = len(columns)
+        columns_of[_by_site(by)] = columns
     gender = _by_site("gender")
     for s in range(len(sites) + 1):
         for by in SITE_REFERRALS_BY[1:]:
             shared.same((gender, s, width[gender]), (_by_site(by), s, width[_by_site(by)]))
     all_sites = len(sites)
     for by in ("gender", "exploitation", "location"):
-        for j in range(width[_by_site(by)] + 1):
-            shared.same((_by_site(by), all_sites, j), (f"referrals_by_quarter_{by}", quarters - 1, j))
+        by_site, by_quarter = _by_site(by), f"referrals_by_quarter_{by}"
+        named = {name: j for j, name in enumerate(columns_of[by_quarter])}
+        for j, name in enumerate([*columns_of[by_site], None]):  # None: the totals column
+            if name is None or name in named:
+                shared.same((by_site, all_sites, j), (by_quarter, quarters - 1, named.get(name, width[by_quarter])))
+        if returned is not None:
+            # A type the return does not list had no referrals in its period, so none in the quarter: known.
+            unlisted = {(quarters - 1, j) for name, j in named.items() if name not in columns_of[by_site]}
+            shared.fix(by_quarter, set(), unlisted)
     if breakdowns and quarters == 1:
         for r in range(len(dim.FIRST_RESPONDER_TYPES)):
             shared.same((_by_site("responder"), all_sites, r), (RESPONDER_TABLE, r, width[RESPONDER_TABLE]))

@@ -195,13 +195,14 @@ def download(request: HttpRequest) -> HttpResponse:
 @requires(*VIEWERS)
 def home_office_return(request: HttpRequest) -> HttpResponse:
     """The quarterly aggregate return to the Home Office (`?format=xlsx` or `csv`) for the last quarter of the
-    filters' period, for the filters' sites (the other filters do not apply to a return), protected with the
-    period's tables the page shows (`report.home_office_return`)."""
+    filters' period, for the filters' sites (the start quarter and the other filters do not apply to a return): the
+    same file whatever the start quarter, protected with the two years to the quarter (`report.return_filters`),
+    as the release's is."""
     stats_format = request.GET.get("format", "xlsx")
     if stats_format not in ("csv", "xlsx"):
         raise Http404
     chosen = _form(request).filters()
-    filters = StatisticsFilters(site_ids=chosen.site_ids, first=chosen.first, last=chosen.last)
+    filters = report.return_filters(chosen.site_ids, chosen.last)
     table = report.home_office_return(filters, DEFAULT_RULES)
     with i18n.language(i18n.ENGLISH):  # the return is in English, the language of the Home Office's statistics
         content = exports.table_csv(table) if stats_format == "csv" else exports.tables_xlsx([table], DEFAULT_RULES)

@@ -251,3 +251,54 @@ def test_cells_shared_must_hold_the_same_count():
         suppressed_together([[[1, 2]], [[4]]], [[(0, 0, 2), (1, 0, 0)]])
     with pytest.raises(ValueError):
         suppressed_together([[[1, 2]]], [[(0, 3, 0)]])
+
+
+def _unknown_hidden_per_line(table: ProtectedTable, known: set[tuple[int, int]]) -> list[int]:
+    """For each line of the table with its totals: how many figures it hides that a reader does not have already."""
+    grid = table.rows_with_totals()
+    positions = [[(i, j) for j in range(len(grid[0]))] for i in range(len(grid))]
+    lines = positions + [list(column) for column in zip(*positions, strict=True)]
+    return [sum(grid[i][j].suppressed and (i, j) not in known for i, j in line) for line in lines]
+
+
+def test_a_figure_published_elsewhere_never_covers_a_suppressed_one():
+    # Two quarters by two categories; another publication, fixed already, shows the second quarter's row. The first
+    # quarter's 2 is hidden; alone, the table hid the second quarter's 6 with it (the smallest in the column), which
+    # the other publication shows, so 8 - 6 gave the 2 back. Told the row is published, the table hides the column's
+    # total instead.
+    rows = [[2, 30], [6, 40]]
+    alone = protect_table(rows, SUPPRESSION)
+    assert alone.cells[1][0].suppressed and not alone.column_totals[0].suppressed
+    published = {(1, 0), (1, 1), (1, 2)}
+    (cells,) = suppressed_together([rows], [], SUPPRESSION, published=[published])
+    table = protect_table(rows, SUPPRESSION, suppressed=cells)
+    assert not any(cell.suppressed for cell in table.rows_with_totals()[1])
+    assert table.cells[0][0].suppressed and table.column_totals[0].suppressed
+    assert all(n != 1 for n in _unknown_hidden_per_line(table, published))
+
+
+def test_cells_another_publication_suppressed_are_suppressed_and_what_it_shows_is_known_in_every_table():
+    # The first table's totals row is another publication's, fixed: it hid 3 and 12 and showed 30. The second table
+    # publishes the first's totals row as its first column: the same counts, suppressed and known alike.
+    first = [[1, 2, 10], [2, 10, 20]]  # column totals 3, 12, 30
+    second = [[3, 40], [12, 50], [30, 60]]
+    fixed_hidden = [{(2, 0), (2, 1)}, set()]
+    fixed_shown = [{(2, 2), (2, 3)}, set()]
+    shared = [[(0, 2, j), (1, j, 0)] for j in range(3)]
+    forced = suppressed_together([first, second], shared, SUPPRESSION, forced=fixed_hidden, published=fixed_shown)
+    tables = [
+        protect_table(rows, SUPPRESSION, suppressed=cells) for rows, cells in zip([first, second], forced, strict=True)
+    ]
+    assert [cell.suppressed for cell in tables[0].rows_with_totals()[2]] == [True, True, False, False]
+    assert [tables[1].cells[i][0].suppressed for i in range(3)] == [True, True, False]
+    assert _shared_counts_agree(tables, shared)
+    known = [fixed_shown[0], {(2, 0)}]  # the 30, shown by the other publication, is known in the second table too
+    for table, cells in zip(tables, known, strict=True):
+        assert all(n != 1 for n in _unknown_hidden_per_line(table, cells))
+
+
+def test_a_figure_published_elsewhere_that_must_be_suppressed_is_refused():
+    with pytest.raises(ValueError):  # a small count another publication shows: it gives the count back
+        suppressed_together([[[2, 30]]], [], SUPPRESSION, published=[{(0, 0)}])
+    with pytest.raises(ValueError):  # the last unknown figure of a line, which the line gives back
+        suppressed_together([[[2, 30]]], [], SUPPRESSION, published=[{(0, 1), (0, 2)}])

@@ -25,7 +25,7 @@ from childnrm.statistics import dimensions as dim
 from childnrm.statistics import report
 from childnrm.statistics.consistency import consistency_table
 from childnrm.statistics.dimensions import Quarter
-from childnrm.statistics.pilot import plan_counts, plans_at_sitting
+from childnrm.statistics.pilot import plans_at_sitting
 from childnrm.statistics.selectors import PilotData, StatisticsFilters
 from childnrm.statistics.tables import (
     Release,
@@ -33,7 +33,6 @@ from childnrm.statistics.tables import (
     StatTable,
     disproportionality_tables,
     nrm_tables,
-    shared_suppression,
 )
 from childnrm.statistics.tests.factories import CaseSpec, make_case
 from childnrm.statistics.tests.subtraction import given_back
@@ -323,11 +322,10 @@ def _release_tables(
     frame: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, site_ids: dict[str, int]
 ) -> Published:
     """The NRM tables, the pilot's plans table, the consistency table and the equality monitoring of the filters,
-    protected together as `report.build` protects them."""
+    protected together as `report.build` protects them (`report.protection`: with the cells of the return of their
+    last quarter fixed, when their period is not the return's)."""
     sites = _sites(site_ids)
-    suppression = shared_suppression(
-        frame, filters, rules, sites, all_ages=frame, plans=plan_counts(frame, filters, set())
-    )
+    suppression = report.protection(filters, rules, Release([], rules, frame, frame), sites, plans=set())[0]
     empty = pd.DataFrame()
     data = PilotData(frame, empty, set(), empty, empty, empty, empty)
     return Published(
