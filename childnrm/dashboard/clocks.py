@@ -65,6 +65,7 @@ from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.people.selectors import associations_in_force
 from childnrm.referrals import clocks as referral_clocks
+from childnrm.referrals.anonymised import children_anonymised, live
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
 from childnrm.reviews.models import ReconsiderationRequest
 from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
@@ -181,7 +182,11 @@ def rg_due_soon(site: Site, today: date) -> QuerySet[Referral]:
 
 
 def _current_final(site: Site) -> QuerySet[Decision]:
-    return Decision.objects.filter(referral__site=site, status=DecisionStatus.FINAL, decided_on__isnull=False)
+    """Final decisions of the site's cases still kept for work: an anonymised case's letters, explanation and
+    reconsideration are nobody's work any more (`referrals.anonymised`)."""
+    return Decision.objects.filter(
+        live("referral__"), referral__site=site, status=DecisionStatus.FINAL, decided_on__isnull=False
+    )
 
 
 recovery_days = referral_clocks.recovery_days
@@ -287,6 +292,9 @@ def actions_overdue(site: Site, today: date) -> QuerySet[PlanAction]:
             status__in=OPEN_ACTION_STATUSES,
             due_on__lt=today,
         )
+        # Nobody is chased about a child whose record retention anonymised: a plan left active from before
+        # anonymisation closed it (`retention.anonymise.child_anonymise`) waits for no one.
+        .exclude(plan__child__in=Child.objects.filter(children_anonymised()).values("pk"))
         .select_related("plan__child", "owner")
         .order_by("due_on", "id")
     )

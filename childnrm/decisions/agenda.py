@@ -25,6 +25,7 @@ from childnrm.panels.suggestions import (
     next_regular_sitting,
 )
 from childnrm.referrals import clocks
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message, live
 from childnrm.referrals.models import Referral, ReferralStatus
 
 # A decision no longer waiting for the panel: signed off, or with the second reviewer.
@@ -50,6 +51,7 @@ class ReasonableGroundsDue(SuggestedKind):
         self.referrals = (
             # An accepted referral was submitted: no clock runs otherwise.
             Referral.objects.filter(site_id=meeting.site_id, status=ReferralStatus.ACCEPTED, submitted_at__isnull=False)
+            .filter(live())  # an anonymised case is kept for the figures: never offered (`referrals.anonymised`)
             .exclude(Exists(settled_rg))
             .exclude(pk__in=on_agenda)
             .only(*SUGGESTED_REFERRAL_FIELDS)
@@ -139,6 +141,7 @@ def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date)
             outcome=Outcome.POSITIVE,
             decided_on__isnull=False,
         )
+        .filter(live("referral__"))
         .exclude(Exists(settled_cg))
         .exclude(referral_id__in=on_agenda)
         .select_related("referral")
@@ -177,3 +180,11 @@ def conclusive_grounds_ready(meeting: Meeting, on_agenda: set[int], today: date)
 
     # Every positive the query finds is suggested (so the database counts them, and cuts the page).
     return OrderedKind(AgendaStage.CONCLUSIVE_GROUNDS, positives, make, referral="referral_id")
+
+
+def anonymised_refusal(meeting: Meeting, referral: Referral, stage: str) -> str | None:
+    """An agenda check (`panels.services.AGENDA_CHECKS`): a case retention anonymised is kept for the figures, and
+    no panel is asked to decide anything more about it (`referrals.anonymised`). Read afresh: the case as the page
+    found it may have been anonymised since."""
+    case = Referral.objects.only("reference", "anonymised_at").get(pk=referral.pk)
+    return case_anonymised_message(case) if case_anonymised(case) else None

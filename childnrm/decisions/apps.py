@@ -14,6 +14,12 @@ class DecisionsConfig(AppConfig):
             if suggester not in suggestions.SUGGESTERS:
                 suggestions.SUGGESTERS.append(suggester)
 
+        # No anonymised case goes on an agenda, whatever the page that asks (panels cannot import this app either).
+        from childnrm.panels import services as panel_services
+
+        if agenda.anonymised_refusal not in panel_services.AGENDA_CHECKS:
+            panel_services.AGENDA_CHECKS.append(agenda.anonymised_refusal)
+
         # The meeting page (panels) offers "Record the decision" for each case while the sitting is in session.
         from childnrm.decisions.templating import sitting_decisions
         from childnrm.kit.jinja2 import register

@@ -60,6 +60,7 @@ from childnrm.panels.models import (
     MeetingAttendee,
     MeetingStatus,
 )
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 from childnrm.training.selectors import training_warnings
@@ -275,6 +276,8 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
         # Serialise starts for the case so two coordinators cannot open two drafts of one stage; and read again under
         # the lock whether the panel still holds it (a transfer may have committed since).
         held = type(referral).objects.select_for_update().get(pk=referral.pk)
+        if case_anonymised(held):  # kept for the figures: nothing more is decided (`referrals.anonymised`)
+            raise DecisionStateError(case_anonymised_message(held))
         if held.site_id != meeting.site_id or held.status != ReferralStatus.ACCEPTED:
             raise DecisionStateError(gettext("This case is not held by this site's panel."))
         current = (

@@ -24,6 +24,7 @@ from childnrm.feedback import selectors, tokens
 from childnrm.feedback.models import FeedbackSession, Scale
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import child_anonymised, child_anonymised_at, child_anonymised_message
 
 BETTER_MAX = 2_000
 GATHER_PURPOSE = PURPOSES[Perm.FEEDBACK_GATHER]
@@ -59,6 +60,13 @@ def state_of(session: FeedbackSession, now=None) -> State:
     return State.OPEN
 
 
+def _answerable(session: FeedbackSession) -> bool:
+    """Whether the child's link still takes answers: open, and the child's record not anonymised (kept only for the
+    figures, nobody writes new words into it: `referrals.anonymised`). The child is told only that the link does not
+    work."""
+    return state_of(session) == State.OPEN and not child_anonymised(session.child_id)
+
+
 def _audit(*, audit: AuditContext | None, child: Child, action: str, purpose: str, detail: dict, actor=None) -> None:
     audit_record(
         context=audit, actor=actor, action=action, obj=child, site_id=child.site_id, purpose=purpose, detail=detail
@@ -81,6 +89,9 @@ def session_start(*, child: Child, user: User, audit: AuditContext | None = None
 
     if not selectors.may_gather(user, child):
         raise FeedbackError(gettext("Only the child's guardian or lead social worker can start a feedback session"))
+    anonymised_at = child_anonymised_at(child.pk)
+    if anonymised_at is not None:
+        raise FeedbackError(child_anonymised_message(child.reference, anonymised_at))
     decision = (
         Decision.objects.filter(referral__child=child, status=DecisionStatus.FINAL)
         .select_related("referral")
@@ -148,7 +159,7 @@ def open_session_for_token(token: str) -> FeedbackSession | None:
         return None
     session_id, code = found
     session = FeedbackSession.objects.select_related("child").filter(pk=session_id).first()
-    if session is None or not tokens.matches(code, session.code_hash) or state_of(session) != State.OPEN:
+    if session is None or not tokens.matches(code, session.code_hash) or not _answerable(session):
         return None
     return session
 
@@ -159,7 +170,7 @@ def open_session_for_code(typed: str) -> tuple[FeedbackSession, str] | None:
     if len(code) != tokens.CODE_LENGTH:
         return None
     session = FeedbackSession.objects.filter(code_hash=tokens.code_hash(code)).first()
-    if session is None or state_of(session) != State.OPEN:
+    if session is None or not _answerable(session):
         return None
     return session, code
 
@@ -208,7 +219,7 @@ def feedback_answer(
     session_id, code = found
     with transaction.atomic():
         session = FeedbackSession.objects.select_for_update().select_related("child").filter(pk=session_id).first()
-        if session is None or not tokens.matches(code, session.code_hash) or state_of(session) != State.OPEN:
+        if session is None or not tokens.matches(code, session.code_hash) or not _answerable(session):
             raise FeedbackError("This link does not work", code="link_gone")
         session.listened, session.understood, session.better = listened, understood, better
         session.answered_at = timezone.now()

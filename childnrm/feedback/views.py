@@ -32,6 +32,7 @@ from childnrm.feedback.language import open_in_childs_language, use_visit_langua
 from childnrm.feedback.models import FeedbackSession
 from childnrm.feedback.services import FeedbackError, State
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import child_anonymised_at, child_anonymised_message
 
 VIEWERS = (Perm.FEEDBACK_GATHER, Perm.FEEDBACK_VIEW_SITE)
 # The starter's page shows the code while the session is open: kept in their own signed-in session, never stored.
@@ -61,6 +62,9 @@ def child_feedback(request: HttpRequest, reference: str) -> HttpResponse:
         state = services.state_of(session, now)
         label, tag = services.STATE_LABELS[state]
         rows.append({"session": session, "state": state, "label": label, "tag": tag})
+    # A record retention anonymised takes no more feedback: the page says so instead of the button.
+    anonymised_at = child_anonymised_at(child.pk)
+    anonymised = child_anonymised_message(child.reference, anonymised_at) if anonymised_at is not None else ""
     _view_audit(request, child, "child's feedback", sessions=[s.pk for s in sessions])
     return render(
         request,
@@ -68,7 +72,8 @@ def child_feedback(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "child": child,
             "rows": rows,
-            "gathers": selectors.may_gather(request.user, child),
+            "gathers": selectors.may_gather(request.user, child) and not anonymised,
+            "anonymised": anonymised,
             "words": wording.SCALE_WORDS,
             "life_minutes": int(tokens.life().total_seconds() // 60),
         },

@@ -9,10 +9,12 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm, sites_where
 from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit import prepared
+from childnrm.kit.dates import long_date
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.people.selectors import associations_in_force
@@ -186,4 +188,25 @@ def told_guardian_ids(decision: Decision) -> set[int]:
             lambda pk: GuardianNotice.objects.filter(decision_id=pk).values_list("guardian_id", flat=True),
             decision.pk,
         )
+    )
+
+
+def letter_cleared(letter: Letter) -> bool:
+    """Whether retention cleared the letter as produced (its words and its PDF): a cleared letter is said to be,
+    never served as an empty file."""
+    return isinstance(letter.content, dict) and bool(letter.content.get("anonymised"))
+
+
+def letter_cleared_message(letter: Letter) -> str:
+    """What the letters' page and a download say of a cleared letter (when, where retention marked it); else ""."""
+    if not letter_cleared(letter):
+        return ""
+    at = letter.content.get("at")
+    if at:
+        return gettext(
+            "This letter was cleared on %(date)s, at the end of its retention period: it can no longer be shown or "
+            "downloaded."
+        ) % {"date": long_date(datetime.fromisoformat(at))}
+    return gettext(
+        "This letter was cleared at the end of its retention period: it can no longer be shown or downloaded."
     )

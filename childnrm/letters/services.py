@@ -31,6 +31,8 @@ from childnrm.letters import content, selectors
 from childnrm.letters.models import DecisionExplanation, ExplainedHow, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation, LeadSocialWorker
 from childnrm.people.selectors import associations_in_force
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
+from childnrm.referrals.models import Referral
 from childnrm.reviews import services as review_services
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
@@ -192,7 +194,9 @@ def letter_pdf(html: str) -> bytes:
 
 def _lock_final(decision: Decision, user: User, *, permitted: Callable[[Decision], bool] | None = None) -> Decision:
     """The decision, locked, if it is final and the user may act on it: produce its letters (the coordinator), or
-    what `permitted(locked)` allows."""
+    what `permitted(locked)` allows, while the case is not anonymised. The case's lock first, as retention takes it
+    before the decisions (`retention.anonymise.case_anonymise`): one waiting for it finds the case anonymised."""
+    case = Referral.objects.select_for_update().get(pk=decision.referral_id)
     locked = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("referral__site", "referral__child")
@@ -203,6 +207,8 @@ def _lock_final(decision: Decision, user: User, *, permitted: Callable[[Decision
     )
     if not allowed:
         raise PermissionDenied
+    if case_anonymised(case):
+        raise LetterError(case_anonymised_message(case))
     if locked.status != DecisionStatus.FINAL:
         if locked.status == DecisionStatus.SUPERSEDED:
             raise LetterError(gettext("This decision has been superseded by a later version. Use the latest version."))

@@ -25,6 +25,7 @@ from childnrm.letters.forms import ExplanationForm, LetterLanguageForm
 from childnrm.letters.models import GuardianNotice, LetterKind
 from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message, sent_record_anonymised_message
 from childnrm.referrals.vocab import language_name
 from childnrm.reviews import services as review_services
 
@@ -67,6 +68,8 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
     notices = list(GuardianNotice.objects.filter(decision=found).select_related("guardian").order_by("notified_at"))
     guardians = services.guardians_of(found)
     told = {n.guardian_id for n in notices}
+    # The letters went with the case when retention anonymised it: the page says so, and offers nothing more to do.
+    anonymised = sent_record_anonymised_message(referral) if case_anonymised(referral) else ""
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.VIEW,
@@ -84,7 +87,11 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             "is_final": found.status == DecisionStatus.FINAL,
             "may_produce": may_produce,
             "may_record_explanation": may_produce or selectors.may_record_explanation(request.user, found),
-            "letters": letters,
+            "anonymised": anonymised,
+            # A letter retention cleared early (its part of a live case): said, and when, with no empty file offered.
+            "letters": [(letter, selectors.letter_cleared_message(letter)) for letter in letters]
+            if not anonymised
+            else [],
             "explanations": explanations,
             "notices": notices,
             "untold": [g for g in guardians if g.pk not in told],
@@ -178,6 +185,9 @@ def explanation_add(request: HttpRequest, letters_decision_id: int) -> HttpRespo
     if found.status != DecisionStatus.FINAL:
         messages.error(request, gettext("You can record who explained the decision once the decision is final."))
         return _decision_redirect(found)
+    if case_anonymised(found.referral):
+        messages.info(request, case_anonymised_message(found.referral))
+        return _decision_redirect(found)
     form = ExplanationForm(request.POST if request.method == "POST" else None)
     law = nations.rules(found.referral.site)
     if not law.english_law:  # the guardian service as Scotland or Northern Ireland names it (accounts.nations)
@@ -270,6 +280,17 @@ def explanation(request: HttpRequest, explanation_id: int) -> HttpResponse:
 def download(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = selectors.letter_get(request.user, letter_id)
     referral = letter.decision.referral
+    if case_anonymised(referral) or selectors.letter_cleared(letter):
+        # Nothing left to serve: say what became of the letter, never an empty file.
+        gone = (
+            sent_record_anonymised_message(referral)
+            if case_anonymised(referral)
+            else selectors.letter_cleared_message(letter)
+        )
+        messages.info(request, gone)
+        if selectors.addressed_to_referrer(request.user, letter):
+            return redirect("referrals:your-referral", referral_reference=referral.reference)
+        return _decision_redirect(letter.decision)
     referrer = selectors.addressed_to_referrer(request.user, letter)
     audit_record(
         context=AuditContext.from_request(request),

@@ -47,6 +47,7 @@ from childnrm.outcomes.models import (
     Support,
 )
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import child_anonymised, child_anonymised_at, child_anonymised_message
 from childnrm.triage.eligibility import eighteenth_birthday
 
 RECORD_PURPOSE = PURPOSES[Perm.OUTCOME_RECORD]
@@ -82,8 +83,14 @@ def _require(user, perm: Perm, site_id: int) -> None:
 
 
 def _require_owner(user, child: Child) -> None:
+    """Every write of a child's follow-up and missing episodes asks this, under its lock: the child's owner records
+    them, while the child's record is not anonymised (then it is kept for the figures, and nobody writes new words
+    into it: `referrals.anonymised`)."""
     if not selectors.may_record(user, child):
         raise PermissionError(gettext("Only the child's lead social worker or allocated guardian records outcomes."))
+    anonymised_at = child_anonymised_at(child.pk)
+    if anonymised_at is not None:
+        raise OutcomeError(child_anonymised_message(child.reference, anonymised_at), code="anonymised")
 
 
 # --- The schedule ---------------------------------------------------------------------------------
@@ -143,6 +150,8 @@ def follow_up_start(*, decision, user=None, audit: AuditContext | None = None) -
     referral = decision.referral
     child = referral.child if referral.child_id else None
     if child is None or decision.decided_on is None or OutcomeFollowUp.objects.filter(child=child).exists():
+        return None
+    if child_anonymised(child.pk):  # nobody is chased about a record kept only for the figures
         return None
     months, at_eighteen = site_schedule(child.site)
     try:

@@ -33,6 +33,7 @@ from childnrm.outcomes.models import (
     Support,
 )
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import child_anonymised_at, child_anonymised_message
 from childnrm.referrals.vocab import ExploitationType
 
 PAGE_SIZE = 25
@@ -66,6 +67,13 @@ def review_row(review: OutcomeReview, today: date) -> ReviewRow:
 # The child's outcome reviews and missing episodes -----------------------------------------------------
 
 
+def _anonymised(child: Child) -> str:
+    """Why nothing more can be recorded about the child, if retention anonymised the child's record; else "": the
+    pages say so instead of their forms and buttons (the services refuse the change too)."""
+    anonymised_at = child_anonymised_at(child.pk)
+    return child_anonymised_message(child.reference, anonymised_at) if anonymised_at is not None else ""
+
+
 @requires(*VIEWERS)
 def child_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.child_get(request.user, reference)
@@ -73,6 +81,7 @@ def child_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
     follow_up = selectors.follow_up_of(child)
     rows = [review_row(r, today) for r in selectors.reviews_of(child)]
     episodes = list(selectors.episodes_of(child))
+    anonymised = _anonymised(child)
     _view_audit(request, child, "outcomes", reviews=[r.review.pk for r in rows], episodes=[e.pk for e in episodes])
     return render(
         request,
@@ -86,7 +95,8 @@ def child_outcomes(request: HttpRequest, reference: str) -> HttpResponse:
             "episodes": episodes,
             "interview_due": {e.pk: services.interview_due_by(e) for e in episodes},
             "owners": selectors.owner_labels(child),
-            "may_record": selectors.may_record(request.user, child),
+            "may_record": selectors.may_record(request.user, child) and not anonymised,
+            "anonymised": anonymised,
             "no_eighteen": bool(follow_up and follow_up.at_eighteen and child.date_of_birth is None),
         },
     )
@@ -146,7 +156,8 @@ def _answers_for_display(review: OutcomeReview) -> list[tuple[str, str]]:
 def _review_page(request: HttpRequest, review: OutcomeReview, form: ReviewForm | None, episodes) -> HttpResponse:
     today = timezone.localdate()
     child = review.child
-    may_record = selectors.may_record(request.user, child)
+    anonymised = _anonymised(child)
+    may_record = selectors.may_record(request.user, child) and not anonymised
     is_open = services.opens_on(review) <= today
     correcting = request.GET.get("change") == "1" or (form is not None and form.is_bound and review.done)
     if may_record and is_open and form is None and (not review.done or correcting):
@@ -163,6 +174,7 @@ def _review_page(request: HttpRequest, review: OutcomeReview, form: ReviewForm |
             "form": form if show_form else None,
             "answers": _answers_for_display(review) if review.done else [],
             "may_record": may_record,
+            "anonymised": anonymised,
             "opens_on": services.opens_on(review),
             "is_open": is_open,
             "episodes": episodes,

@@ -27,6 +27,8 @@ from childnrm.people.models import Child
 
 ANONYMISED_NAME = "Anonymised"
 ANONYMISED_MARK = {"anonymised": True}
+# Why a child's active safeguarding plan was closed when the child's record was anonymised (kept in the record).
+PLAN_CLOSED_REASON = "Closed when the child's records were anonymised at the end of their retention period."
 
 
 def _delete_files_after_commit(names: Iterable[str]) -> None:
@@ -90,7 +92,12 @@ def documents_of_answers_delete(referral) -> dict[str, int]:
 def letters_clear(referral) -> dict[str, int]:
     from childnrm.letters.models import DecisionExplanation, Letter
 
-    letters = _clear(Letter.objects.filter(decision__referral=referral), content=ANONYMISED_MARK, pdf=b"")
+    # When, with the mark: the letters' page says the letters were cleared, and when, instead of an empty file.
+    letters = _clear(
+        Letter.objects.filter(decision__referral=referral),
+        content={**ANONYMISED_MARK, "at": timezone.now().isoformat()},
+        pdf=b"",
+    )
     _clear(DecisionExplanation.objects.filter(decision__referral=referral), explained_by_name="", child_response="")
     return {"letters_cleared": letters}
 
@@ -242,6 +249,7 @@ def child_anonymise(child: Child) -> None:
         ContextualLink,
         PlanAction,
         PlanActionUpdate,
+        PlanStatus,
         SafeguardingPlan,
         StrategyDiscussion,
     )
@@ -276,6 +284,12 @@ def child_anonymise(child: Child) -> None:
     # dates and who stay (the audit trail holds the rest).
     _clear(LegalHold.objects.filter(child=child), reason="", lift_reason="")
     _clear(SafeguardingPlan.objects.filter(child=child), summary="", close_reason="")
+    # The active plan ends with the record, as the plan's own close ends it (its open actions as they are): an active
+    # plan would chase its owners, and invite new words, about a child whose record no longer holds them. The reason
+    # is the service's own words, not the child's.
+    SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE).update(
+        status=PlanStatus.CLOSED, closed_at=now, closed_by=None, close_reason=PLAN_CLOSED_REASON
+    )
     # The child's agreement with an action stays (agreed or not); what they said goes.
     _clear(PlanAction.objects.filter(plan__child=child), description="", owner_name="", child_agreement_note="")
     _clear(PlanActionUpdate.objects.filter(action__plan__child=child), note="")

@@ -13,6 +13,7 @@ from childnrm.decisions.models import DecisionVote, Outcome
 from childnrm.panels.models import AgendaStage, Meeting
 from childnrm.panels.services import PanelError
 from childnrm.panels.suggestions import OrderedKind, SuggestedKind, Suggestion, long_day
+from childnrm.referrals.anonymised import live
 from childnrm.referrals.models import Referral
 from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
 from childnrm.reviews.services import ReviewInvalid, ReviewStateError, reconsideration_list
@@ -25,6 +26,7 @@ def reconsiderations_received(meeting: Meeting, on_agenda: set[int], today: date
         ReconsiderationRequest.objects.filter(
             decision__referral__site_id=meeting.site_id, status=ReconsiderationStatus.RECEIVED
         )
+        .filter(live("decision__referral__"))  # an anonymised case is never offered (`referrals.anonymised`)
         .exclude(decision__referral_id__in=on_agenda)
         .select_related("decision", "decision__referral", "decision__referral__child")
         .order_by("received_on", "pk")

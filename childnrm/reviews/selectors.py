@@ -18,6 +18,7 @@ from childnrm.accounts.models import Site
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome
 from childnrm.kit import prepared
 from childnrm.panels.models import Meeting, MeetingStatus
+from childnrm.referrals.anonymised import live
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
 
 
@@ -39,9 +40,11 @@ def reconsideration_get(user, reconsideration_id: int) -> ReconsiderationRequest
 
 
 def reconsiderable_decisions(user) -> QuerySet[Decision]:
-    """Final negative decisions of the user's sites: the ones a reconsideration can be asked of."""
+    """Final negative decisions of the user's sites: the ones a reconsideration can be asked of (not of a case
+    retention anonymised: `referrals.anonymised`)."""
     return (
         Decision.objects.filter(
+            live("referral__"),
             referral__site_id__in=sites_where(user, Perm.RECONSIDERATION_RECORD),
             status=DecisionStatus.FINAL,
             outcome=Outcome.NEGATIVE,
@@ -61,9 +64,11 @@ def listing_meetings(reconsideration: ReconsiderationRequest) -> QuerySet[Meetin
 
 
 def returnable_decisions(user) -> QuerySet[Decision]:
-    """Finalised decisions of the sites where the user sends returns (superseded versions included)."""
+    """Finalised decisions of the sites where the user sends returns (superseded versions included), of cases not
+    anonymised (nothing more is sent of those: `referrals.anonymised`)."""
     return (
         Decision.objects.filter(
+            live("referral__"),
             referral__site_id__in=sites_where(user, Perm.DECISION_RETURN),
             status__in=[DecisionStatus.FINAL, DecisionStatus.SUPERSEDED],
         )

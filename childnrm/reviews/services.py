@@ -154,6 +154,7 @@ def reconsideration_receive(
         site = locked.referral.site
         if site is None or not has_perm(user, Perm.RECONSIDERATION_RECORD, site.pk):
             raise PermissionDenied
+        _refuse_if_anonymised(locked.pk)
         if locked.status != DecisionStatus.FINAL or locked.outcome != Outcome.NEGATIVE:
             raise ReviewStateError(gettext("Only a final negative decision can be reconsidered."), "decision")
         if locked.decided_on and received_on < locked.decided_on:
@@ -510,6 +511,7 @@ def return_send(*, decision: Decision, user, audit: AuditContext | None = None) 
         site_id = locked.referral.site_id
         if site_id is None or not has_perm(user, Perm.DECISION_RETURN, site_id):
             raise PermissionDenied
+        _refuse_if_anonymised(locked.pk)
         if locked.status not in (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED):
             raise ReviewStateError(gettext("Only a finalised decision can be sent to the SCA."), "decision")
         earlier = DecisionReturn.objects.filter(decision=locked).order_by("-sent_at").first()
@@ -545,7 +547,8 @@ def return_send(*, decision: Decision, user, audit: AuditContext | None = None) 
 
 def _refuse_if_anonymised(decision_id: int) -> None:
     """A case retention anonymised is kept for the figures: nobody writes new words into it (`referrals.anonymised`).
-    Its return's findings, and their answers, stay as they were."""
+    No reconsideration is asked, nothing more is returned to the SCA, and its returns' findings, and their answers,
+    stay as they were."""
     referral = Referral.objects.only("reference", "anonymised_at").get(decisions=decision_id)
     if case_anonymised(referral):
         raise ReviewStateError(case_anonymised_message(referral))

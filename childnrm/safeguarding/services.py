@@ -24,6 +24,7 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import Agency, Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.referrals.anonymised import child_anonymised_at, child_anonymised_message
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.safeguarding.models import (
     OPEN_ACTION_STATUSES,
@@ -75,15 +76,26 @@ def _audit(*, audit: AuditContext | None, user, child: Child, action: str, purpo
 Locked = TypeVar("Locked", Child, SafeguardingPlan, StatutoryPeriod, ReferralSafeguarding, ContextualLink)
 
 
+def _refuse_anonymised(child: Child) -> None:
+    """Every write to a child's safeguarding asks this under its lock: a record retention anonymised is kept for
+    the site's figures, and nobody writes new words into it (`referrals.anonymised`; its plan was closed then)."""
+    anonymised_at = child_anonymised_at(child.pk)
+    if anonymised_at is not None:
+        raise SafeguardingError(child_anonymised_message(child.reference, anonymised_at))
+
+
 def _locked_for_planning(record: Locked, user: User) -> Locked:
     """`record` read again under a row lock (a child's record with its child), once `user` is known to plan this
-    child's safeguarding: the change then checks the state it finds, which no one else can change meanwhile."""
+    child's safeguarding and the child's record is not anonymised: the change then checks the state it finds,
+    which no one else can change meanwhile."""
     if isinstance(record, Child):
         child = Child.objects.select_for_update().get(pk=record.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
+        _refuse_anonymised(child)
         return child
     locked = type(record).objects.select_for_update().select_related("child").get(pk=record.pk)
     _require(user, Perm.PLAN_MANAGE, locked.child.site_id)
+    _refuse_anonymised(locked.child)
     return locked
 
 
@@ -114,7 +126,7 @@ def plan_create(
         raise SafeguardingError(gettext("Next review date must be today or in the future"), "next_review_on")
     try:
         with transaction.atomic():
-            Child.objects.select_for_update().get(pk=child.pk)
+            _locked_for_planning(child, user)
             existing = (
                 SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE)
                 .select_related("agreed_at_meeting")
@@ -313,6 +325,7 @@ def action_update(
         owns = action.owner_id == user.pk and has_perm(user, Perm.PLAN_ACTION_UPDATE, site_id)
         if not (manages or owns):
             raise SafeguardingError(gettext("Only the action's owner or the panel coordinator can update this action"))
+        _refuse_anonymised(action.plan.child)
         if action.plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is closed: its actions can no longer be updated"))
         if to_status == ActionStatus.CANCELLED and action.status != ActionStatus.CANCELLED and not manages:
@@ -397,6 +410,7 @@ def child_views_record(
             .get(pk=plan.pk)
         )
         _require_child_voice(user, plan.child)
+        _refuse_anonymised(plan.child)
         if plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is closed: record the child's views on their active plan"))
         earliest = child_views_earliest(plan)
@@ -465,6 +479,7 @@ def action_child_agreement_set(
     with transaction.atomic():
         action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
         _require_child_voice(user, action.plan.child)
+        _refuse_anonymised(action.plan.child)
         if action.plan.status != PlanStatus.ACTIVE:
             raise SafeguardingError(gettext("This plan is closed: its actions can no longer be changed"))
         if agreement == action.child_agreement and note == action.child_agreement_note:
@@ -805,6 +820,7 @@ def guardian_allocation_end(
             .first()
         )
         _require(user, Perm.PLAN_MANAGE, child.site_id)
+        _refuse_anonymised(child)
         if association is None or association.ends_at is not None:
             raise SafeguardingError(gettext("That guardian is no longer allocated to this child"))
         association.ends_at = timezone.now()

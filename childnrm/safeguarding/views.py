@@ -34,6 +34,7 @@ from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
 from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
 from childnrm.people.models import Child
+from childnrm.referrals.anonymised import child_anonymised_at, child_anonymised_message
 from childnrm.safeguarding import safety_map, selectors, services
 from childnrm.safeguarding.forms import (
     ActionForm,
@@ -100,6 +101,13 @@ def _refusal_told(request: HttpRequest) -> Iterator[None]:
         yield
     except SafeguardingError as problem:
         messages.info(request, str(problem))
+
+
+def _anonymised(child: Child) -> str:
+    """Why nothing more can be recorded about the child, if retention anonymised the child's record; else "": the
+    page says so instead of its forms and buttons (the services refuse the change too)."""
+    anonymised_at = child_anonymised_at(child.pk)
+    return child_anonymised_message(child.reference, anonymised_at) if anonymised_at is not None else ""
 
 
 def _view_audit(request: HttpRequest, child: Child, page: str, **detail) -> None:
@@ -209,7 +217,8 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     for discussion in record["discussions"]:
         discussion.agency_names = safety_map.agency_names(discussion.agencies, child.site)
     social_worker, earlier_social_workers = people_selectors.lead_social_worker_history(child)
-    manages = has_perm(request.user, Perm.PLAN_MANAGE, child.site_id)
+    anonymised = _anonymised(child)
+    manages = has_perm(request.user, Perm.PLAN_MANAGE, child.site_id) and not anonymised
     _view_audit(request, child, "safeguarding", plan=plan.pk if plan else None)
     open_due = [due_on for status, due_on in actions if status in OPEN_ACTION_STATUSES]
     return render(
@@ -236,6 +245,7 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "link_counts": safety_map.counts(record["links"]),
             "from_referrals": record["from_referrals"],
             "manages": manages,
+            "anonymised": anonymised,
             # A chair or adviser reaches this page through a sitting, not the child's record: no link they cannot open.
             "record_open": people_selectors.children_visible_to(request.user).filter(pk=child.pk).exists(),
             "today": today,
@@ -746,6 +756,10 @@ def _int(value) -> int:
 def social_worker(request: HttpRequest, reference: str) -> HttpResponse:
     """Record or change the child's lead social worker: a change ends the current record (kept as history)."""
     child = selectors.child_for_planning(request.user, reference)
+    if anonymised := _anonymised(child):
+        # Nobody is made the social worker of a record kept only for the figures (people cannot read the rule).
+        messages.info(request, anonymised)
+        return redirect("safeguarding:child", reference=child.reference)
     current, earlier = people_selectors.lead_social_worker_history(child)
     initial = {f: getattr(current, f) for f in ("name", "team", "local_authority", "email", "phone")} if current else {}
     form = SocialWorkerForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -788,6 +802,7 @@ def safety_map_page(request: HttpRequest, reference: str) -> HttpResponse:
     child = selectors.safeguarding_child_get(request.user, reference)
     links = selectors.safety_map_of(child)
     current = [link for link in links if link.active]
+    anonymised = _anonymised(child)
     _view_audit(request, child, "safety map")
     return render(
         request,
@@ -798,7 +813,8 @@ def safety_map_page(request: HttpRequest, reference: str) -> HttpResponse:
             "diagram": safety_map.diagram(current),
             "counts": safety_map.counts(current),
             "former": [link for link in links if not link.active],
-            "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id),
+            "anonymised": anonymised,
+            "manages": has_perm(request.user, Perm.PLAN_MANAGE, child.site_id) and not anonymised,
         },
     )
 
