@@ -18,6 +18,7 @@ from childnrm.kit.dates import long_date
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.people.selectors import associations_in_force
+from childnrm.referrals.anonymised import live
 
 
 def decisions_for_letters(user) -> QuerySet[Decision]:
@@ -138,10 +139,14 @@ def may_produce(user, decision: Decision) -> bool:
 
 
 def final_decisions_for_letters(user) -> QuerySet[Decision]:
-    """The final decisions of the sites where the user produces letters, with what has been done for each."""
+    """The final decisions of the sites where the user produces letters, with what has been done for each. Not those
+    of a case retention anonymised: its letters went with it, and nothing more is produced or explained
+    (`referrals.anonymised`)."""
     return (
         Decision.objects.filter(
-            referral__site_id__in=sites_where(user, Perm.LETTER_PRODUCE), status=DecisionStatus.FINAL
+            live("referral__"),
+            referral__site_id__in=sites_where(user, Perm.LETTER_PRODUCE),
+            status=DecisionStatus.FINAL,
         )
         .select_related("referral__child", "referral__site")
         .annotate(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from childnrm.accounts.models import Role
-from childnrm.letters import services
+from childnrm.letters import selectors, services
 from childnrm.letters.models import DecisionExplanation, Letter
 from childnrm.letters.tests.factories import final_decision
 from childnrm.retention.anonymise import case_anonymise, letters_clear
@@ -58,6 +58,11 @@ def test_an_anonymised_cases_letters_are_said_to_be_anonymised_and_nothing_more_
     assert not DecisionExplanation.objects.filter(decision=decision).exists()
     with pytest.raises(services.LetterError, match="anonymised"):
         services.letters_produce(decision=decision, user=coordinator)
+    # Nor is it on the list of decisions whose letters are to be produced and explained (a work list).
+    assert decision not in selectors.final_decisions_for_letters(coordinator)
+    assert reverse("letters:decision", kwargs={"letters_decision_id": decision.pk}) not in (
+        client.get(reverse("letters:index")).content.decode()
+    )
 
 
 def test_letters_cleared_early_on_a_live_case_are_said_to_be_cleared_and_when(demo, private_storage):
