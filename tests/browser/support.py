@@ -59,8 +59,27 @@ def watch(page: Page, *, javascript: bool = True, axe_page: Page | None = None) 
         if response.status >= 400 and response.request.resource_type != "document":
             problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
 
+    # A request the browser abandons because the page it was for is being left (a form sent before an image finished
+    # loading) is not a failed asset: only those of the page still shown count. A new page starts with its document's
+    # request in the main frame.
+    navigations = [0]
+    started_on: dict[int, int] = {}
+
+    def on_request(request) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            navigations[0] += 1
+        started_on[id(request)] = navigations[0]
+
+    def on_failed(request) -> None:
+        left = started_on.pop(id(request), navigations[0]) != navigations[0]
+        if left and "ERR_ABORTED" in (request.failure or ""):
+            return
+        problems.append(f"request failed: {request.url} ({request.failure})")
+
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
+    page.on("request", on_request)
+    page.on("requestfinished", lambda request: started_on.pop(id(request), None))
+    page.on("requestfailed", on_failed)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     # Anything our Content Security Policy refuses (an inline script or style) is a problem too.
     page.on(
