@@ -30,6 +30,7 @@ from childnrm.people.models import (
     NationalReviewOutcome,
     NationalReviewStatus,
 )
+from childnrm.people.services import child_record_closed_refused
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 STILL_OPEN = (NationalReviewStatus.OPEN, NationalReviewStatus.CONTACTED)
@@ -129,6 +130,9 @@ def review_record(
         locked = NationalLinkPair.objects.select_for_update().get(pk=pair.pk)
         if child.pk not in (locked.child_a_id, locked.child_b_id):
             raise PermissionError("The child is not one of the pair.")
+        # Neither record may be anonymised: an outcome is something new recorded about both children.
+        both = Child.objects.filter(pk__in=(locked.child_a_id, locked.child_b_id))
+        child_record_closed_refused(*both, error=NationalReviewError)
         if outcome == locked.status and outcome != NationalReviewStatus.CONTACTED:
             raise NationalReviewError(
                 str(

@@ -52,6 +52,19 @@ PURPOSE = PURPOSES[Perm.CHILD_LINK]
 # keeps leaves out the records settled through others (ADR 0034), e.g. for the queue's "Possible earlier record".
 LINK_UNDONE_HOOKS: list[Callable[[set[int]], None]] = []
 
+# Asked before anything new is recorded about a child: why the child's record takes nothing more (retention has
+# anonymised it: ADR 0008 amendment 1), or "". Registered by referrals, which knows; people cannot import it.
+CHILD_CLOSED_CHECKS: list[Callable[[Child], str]] = []
+
+
+def child_record_closed_refused(*children: Child, error: type[ServiceError] = ServiceError) -> None:
+    """Refuse, as `error` (the refusal the calling page already shows), a write about any of `children` whose
+    record is closed to writes. Called inside the writing transaction, after locking what the write depends on."""
+    for child in children:
+        for check in CHILD_CLOSED_CHECKS:
+            if message := check(child):
+                raise error(message)
+
 
 class LinkDecisionError(ServiceError):
     """The decision cannot be recorded as asked (shown to the coordinator as it is)."""
@@ -152,6 +165,9 @@ def child_link_decide(
                 else gettext("These records have already been marked as not the same child.")
             )
         _refuse_a_contradiction(user, a, b, status)
+        # An anonymised record is kept for the figures only: no new link or rejection about it. Undoing a decision
+        # stays open, so a wrong link that joins it to a living child's group can still be put right.
+        child_record_closed_refused(a, b, error=LinkDecisionError)
         match = linkage.compare_children(a, b)
         decision = _record(a=a, b=b, status=status, user=user, reason=reason, supersedes=current, match=match)
         _audit(audit, user, a, b, decision)
@@ -370,6 +386,7 @@ def lead_social_worker_record(
         child = Child.objects.select_for_update().get(pk=child.pk)
         if not (has_perm(user, Perm.PLAN_MANAGE, child.site_id) or has_perm(user, Perm.REFERRAL_TRIAGE, child.site_id)):
             raise PermissionError("Recording the social worker needs the coordinator's permission at the child's site.")
+        child_record_closed_refused(child, error=SocialWorkerInvalid)
         current = current_lead_social_worker(child)
         if source == SocialWorkerSource.REFERRAL:
             worker_user = _social_worker_from_referral(
@@ -491,6 +508,7 @@ def child_correspondence_language_set(*, child: Child, language: str, user, audi
         raise ServiceError(gettext("Select the language of the child's letters"), "correspondence_language")
     with transaction.atomic():
         locked = Child.objects.select_for_update().get(pk=child.pk)
+        child_record_closed_refused(locked)
         before = locked.correspondence_language
         if before == language:
             return

@@ -52,6 +52,13 @@ def children_anonymised() -> Q:
     return Q(Exists(cases.exclude(live()))) & ~Q(Exists(cases.filter(live())))
 
 
+def child_record_closed(child) -> str:
+    """For the people services (`people.services.CHILD_CLOSED_CHECKS`): why nothing more can be recorded about the
+    child, if retention anonymised the child's record; else ""."""
+    anonymised_at = child_anonymised_at(child.pk)
+    return child_anonymised_message(child.reference, anonymised_at) if anonymised_at is not None else ""
+
+
 def case_anonymised_message(referral: Referral) -> str:
     """Why nothing more can be done on the case, for the page that refuses it."""
     return gettext(
