@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -722,31 +723,16 @@ def attendance_end_with_roles(
                 attendee.save(update_fields=["present"])
             else:
                 attendee.delete()  # with any declarations made ahead: no decision at the sitting relies on them
-            record = AttendanceEnded.objects.create(
-                meeting=meeting,
-                user=user,
-                agency=attendee.agency,
-                attends_as=attendee.attends_as,
-                voting=attendee.voting,
-                marked_absent=marked_absent,
+            record = _attendance_ended(
+                meeting,
+                attendee,
                 reason=reason,
                 by=by,
-            )
-            audit_record(
-                context=audit,
-                actor=by,
+                audit=audit,
+                marked_absent=marked_absent,
                 action=Action.UPDATE if marked_absent else Action.DELETE,
                 object_type="panels.meetingattendee",
                 object_id=str(attendee_id),
-                site_id=site.pk,
-                purpose=PURPOSES[Perm.SITE_USERS_MANAGE],
-                detail={
-                    "meeting": meeting.pk,
-                    "user": user.pk,
-                    "reason": reason,
-                    "marked_absent": marked_absent,
-                    "attendance_ended": record.pk,
-                },
             )
             ended.append(record)
     return ended
@@ -757,31 +743,44 @@ def _chair_lost(
 ) -> AttendanceEnded:
     """Record, for the sitting's page, that its chair may no longer chair it; audited against the sitting. Nothing
     else changes: they stay named as its chair and on its list, which the coordinator changes by choosing another."""
+    return _attendance_ended(
+        meeting, attendee, reason=reason, by=by, audit=audit, as_chair=True, action=Action.UPDATE, obj=meeting
+    )
+
+
+def _attendance_ended(
+    meeting: Meeting,
+    attendee: MeetingAttendee,
+    *,
+    reason: str,
+    by,
+    audit: AuditContext | None,
+    marked_absent: bool = False,
+    as_chair: bool = False,
+    **audited_on: Any,
+) -> AttendanceEnded:
+    """The record of a place lost at a sitting (for the sitting's page) and its audit event, on what `audited_on`
+    names: the attendance (taken off or marked absent) or the sitting (its chair)."""
     record = AttendanceEnded.objects.create(
         meeting=meeting,
         user_id=attendee.user_id,
         agency=attendee.agency,
         attends_as=attendee.attends_as,
         voting=attendee.voting,
-        marked_absent=False,
-        as_chair=True,
+        marked_absent=marked_absent,
+        as_chair=as_chair,
         reason=reason,
         by=by,
     )
+    how = {"as_chair": True} if as_chair else {"marked_absent": marked_absent}
     audit_record(
         context=audit,
         actor=by,
-        action=Action.UPDATE,
-        obj=meeting,
         site_id=meeting.site_id,
         purpose=PURPOSES[Perm.SITE_USERS_MANAGE],
-        detail={
-            "meeting": meeting.pk,
-            "user": attendee.user_id,
-            "reason": reason,
-            "as_chair": True,
-            "attendance_ended": record.pk,
-        },
+        detail={"meeting": meeting.pk, "user": attendee.user_id, "reason": reason, **how}
+        | {"attendance_ended": record.pk},
+        **audited_on,
     )
     return record
 
