@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -85,6 +86,17 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         answers the same for any address, and the link is only ever emailed to the account's own address."""
         users = User.objects.filter(email__iexact=email, is_active=True)
         return (u for u in users if _same_address(email, u.email))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Queue the link for each matching account (accounts.tasks), as an administrator's changes queue theirs.
+        So the page never waits for the mail server or fails with it, and takes about as long whether an account
+        matched or not; the email is written in its reader's language, with a link to the service's own address (not
+        the request's Host header); and a failure is logged without the address. Django's own arguments (its
+        templates, domain and sender) are not used."""
+        from childnrm.accounts.tasks import send_account_email  # the tasks import the middleware, which imports us
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_account_email.enqueue(user_id=user.pk, template="password_reset")
 
 
 def _same_address(typed: str, stored: str) -> bool:

@@ -209,9 +209,7 @@ password_change = signed_in(PasswordChangeView.as_view())
 password_reset = public(
     auth_views.PasswordResetView.as_view(
         form_class=forms.PasswordResetForm,
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset_email.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
+        template_name="accounts/password_reset.html",  # the form queues its email (forms.PasswordResetForm.save)
         success_url=reverse_lazy("accounts:password-reset-sent"),
     )
 )
