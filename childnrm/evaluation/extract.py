@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -226,8 +226,12 @@ class Protection:
     small_group: bool
 
 
-# What each quasi-identifier is, for a row (nationality as released: its code, or its region once generalised).
-_QUASI_IDENTIFIER_VALUES: dict[str, Callable[[CaseSource, str], str]] = {
+# One field that could single a child out, as a file shows it, for a row: of its case and its nationality as
+# released (its code, or its region once generalised).
+QuasiIdentifier = Callable[[CaseSource, str], str]
+
+# The extract's quasi-identifiers, by name.
+_QUASI_IDENTIFIER_VALUES: dict[str, QuasiIdentifier] = {
     "site": lambda s, nationality: s.site,
     "referral_month": lambda s, nationality: month(s.referred_on),
     "nationality": lambda s, nationality: nationality,
@@ -263,39 +267,44 @@ def quasi_identifiers_for(field_groups: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for group in FieldGroup.values if group in chosen for name in QUASI_IDENTIFIERS_OF.get(group, ()))
 
 
-def _quasi_identifiers(source: CaseSource, nationality: str, names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_QUASI_IDENTIFIER_VALUES[name](source, nationality) for name in names)
-
-
 def protect(
-    sources: Sequence[CaseSource], quasi_identifiers: Sequence[str] = DEFAULT_QUASI_IDENTIFIERS
+    sources: Sequence[CaseSource],
+    quasi_identifiers: Sequence[str] | Mapping[str, QuasiIdentifier] = DEFAULT_QUASI_IDENTIFIERS,
 ) -> dict[int, Protection]:
     """Per referral id: the nationality to release and whether the row is in a small group, counted over
-    `quasi_identifiers` (the file's: `quasi_identifiers_for` its field groups).
+    `quasi_identifiers`: the extract's, by name (`quasi_identifiers_for` its field groups), or another file's own,
+    each with how that file shows it (`htcds.QUASI_IDENTIFIERS`). One count for every file.
 
-    When nationality is one of them, a row whose quasi-identifiers occur fewer than SMALL_GROUP times has its
+    When "nationality" is one of them, a row whose quasi-identifiers occur fewer than SMALL_GROUP times has its
     nationality generalised to its region; the counts are then taken again, and a row still in a combination of
     fewer than SMALL_GROUP is flagged.
     """
-    names = tuple(quasi_identifiers)
-    unknown = set(names) - set(_QUASI_IDENTIFIER_VALUES)
-    if unknown:
-        raise ValueError(f"Not a quasi-identifier: {sorted(unknown)}")
-    generalises = "nationality" in names
-    first = Counter(_quasi_identifiers(s, s.nationality or NOT_KNOWN, names) for s in sources)
+    if isinstance(quasi_identifiers, Mapping):
+        values = list(quasi_identifiers.values())
+    else:
+        unknown = set(quasi_identifiers) - set(_QUASI_IDENTIFIER_VALUES)
+        if unknown:
+            raise ValueError(f"Not a quasi-identifier: {sorted(unknown)}")
+        values = [_QUASI_IDENTIFIER_VALUES[name] for name in quasi_identifiers]
+    generalises = "nationality" in quasi_identifiers
+
+    def key(source: CaseSource, nationality: str) -> tuple[str, ...]:
+        return tuple(value(source, nationality) for value in values)
+
+    first = Counter(key(s, s.nationality or NOT_KNOWN) for s in sources)
     released: dict[int, tuple[str, bool]] = {}
     for s in sources:
         code = s.nationality or NOT_KNOWN
-        if generalises and first[_quasi_identifiers(s, code, names)] < SMALL_GROUP:
+        if generalises and first[key(s, code)] < SMALL_GROUP:
             released[s.referral_id] = (region_of(s.nationality), True)
         else:
             released[s.referral_id] = (code, False)
-    second = Counter(_quasi_identifiers(s, released[s.referral_id][0], names) for s in sources)
+    second = Counter(key(s, released[s.referral_id][0]) for s in sources)
     return {
         s.referral_id: Protection(
             nationality=released[s.referral_id][0],
             generalised=released[s.referral_id][1],
-            small_group=second[_quasi_identifiers(s, released[s.referral_id][0], names)] < SMALL_GROUP,
+            small_group=second[key(s, released[s.referral_id][0])] < SMALL_GROUP,
         )
         for s in sources
     }

@@ -2,8 +2,9 @@
 CTDC Global Dataset's own columns for age, majority and year, so the site's cases can be set beside CTDC data.
 
 Record-level, so released like the evaluation extract: only under a data-sharing agreement in force that covers it,
-pseudonymised with the agreement's salt, nothing finer than the month, no free text, nationality generalised for
-small groups (evaluation.extract.protect). The mapping and its gaps are in docs/htcds-mapping.md.
+pseudonymised with the agreement's salt, nothing finer than the month, no free text, nationality generalised and
+rows flagged for small groups, counted over every field it releases that could single a child out, as it shows them
+(`QUASI_IDENTIFIERS`, by the extract's `protect`). The mapping and its gaps are in docs/htcds-mapping.md.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Sequence
 
 from childnrm.accounts.models import OrganisationType
 from childnrm.decisions.models import Outcome
-from childnrm.evaluation.extract import CaseSource, Protection, protect
+from childnrm.evaluation.extract import NOT_KNOWN, CaseSource, Protection, QuasiIdentifier, month, protect
 from childnrm.evaluation.pseudonyms import Pseudonymiser
+from childnrm.evaluation.regions import NOT_KNOWN as NOT_KNOWN_REGION
 from childnrm.evaluation.regions import region_of
 from childnrm.people.models import Sex
 from childnrm.referrals.models import ReferralStatus
@@ -112,44 +114,86 @@ def case_status(source: CaseSource) -> str:
     return "Active"
 
 
-def _location(source: CaseSource) -> str:
+def gender(source: CaseSource) -> str:
+    return GENDER.get(source.sex, "Unknown")
+
+
+def majority_status(age: int | None) -> str:
+    return "" if age is None else ("Minor" if age < 18 else "Adult")
+
+
+def type_of_exploitation(source: CaseSource) -> str:
+    types = [TYPE_OF_EXPLOITATION[t] for t in source.exploitation_types if t in TYPE_OF_EXPLOITATION]
+    return DELIMITER.join(dict.fromkeys(types))
+
+
+def labour_industry(source: CaseSource) -> str:
+    return HOUSEHOLDS if ExploitationType.DOMESTIC_SERVITUDE in source.exploitation_types else ""
+
+
+def methods_of_control(source: CaseSource) -> str:
+    return DELIMITER.join(sorted({METHODS_OF_CONTROL[i] for i in source.indicators if i in METHODS_OF_CONTROL}))
+
+
+def location_of_exploitation(source: CaseSource) -> str:
     if source.exploitation_location in (ExploitationLocation.UK, ExploitationLocation.BOTH):
         return "GB"  # overseas countries are not recorded
     return ""
 
 
+def referring_organisation_type(source: CaseSource) -> str:
+    return ORGANISATION_TYPE.get(source.referrer_type, "")
+
+
 def htcds_row(source: CaseSource, protection: Protection, pseudonyms: Pseudonymiser) -> list[str]:
-    types = [TYPE_OF_EXPLOITATION[t] for t in source.exploitation_types if t in TYPE_OF_EXPLOITATION]
     status, decided_by = trafficking_status(source)
     row = {
         "x_PersonPseudonym": pseudonyms.of("child", source.person_id),
         "x_CasePseudonym": pseudonyms.of("case", source.referral_id),
-        "prs_Gender": GENDER.get(source.sex, "Unknown"),
+        "prs_Gender": gender(source),
         # A nationality generalised for a small group is left out (HTCDS wants an ISO code); the region stays.
         "prs_Nationality": "" if protection.generalised else source.nationality,
         "x_CitizenshipRegion": region_of(source.nationality),
         "ageBroad": age_broad(source.age),
-        "majorityStatus": "" if source.age is None else ("Minor" if source.age < 18 else "Adult"),
-        "vic_TypeOfExploitation": DELIMITER.join(dict.fromkeys(types)),
-        "vic_LabourIndustry": HOUSEHOLDS if ExploitationType.DOMESTIC_SERVITUDE in source.exploitation_types else "",
-        "vic_MethodsOfControl": DELIMITER.join(
-            sorted({METHODS_OF_CONTROL[i] for i in source.indicators if i in METHODS_OF_CONTROL})
-        ),
-        "vic_LocationOfExploitation": _location(source),
+        "majorityStatus": majority_status(source.age),
+        "vic_TypeOfExploitation": type_of_exploitation(source),
+        "vic_LabourIndustry": labour_industry(source),
+        "vic_MethodsOfControl": methods_of_control(source),
+        "vic_LocationOfExploitation": location_of_exploitation(source),
         "vic_TraffickingStatus": status,
         "vic_TraffickingStatusDecisionMakingOrganisation": decided_by,
         "cas_Status": case_status(source),
-        "cas_ReferringOrganisationType": ORGANISATION_TYPE.get(source.referrer_type, ""),
-        "cas_IncomingReferralDate": source.referred_on.strftime("%Y-%m"),
+        "cas_ReferringOrganisationType": referring_organisation_type(source),
+        "cas_IncomingReferralDate": month(source.referred_on),
         "yearOfRegistration": str(source.referred_on.year),
         "x_SmallGroup": "yes" if protection.small_group else "no",
     }
     return [row[c] for c in COLUMNS]
 
 
-# What the export releases that could single a child out: the month of referral (cas_IncomingReferralDate),
-# nationality, gender, age and the exploitation. No site column (one site's file), no ethnicity.
-QUASI_IDENTIFIERS = ("referral_month", "nationality", "sex", "age_band", "exploitation_group")
+def _nationality(source: CaseSource, nationality: str) -> str:
+    # The code, or its region once generalised. A nationality not recorded shows as a blank code and "Not known",
+    # generalised or not: one value here (the extract's "not_known" is its own).
+    return NOT_KNOWN_REGION if nationality == NOT_KNOWN else nationality
+
+
+# What the file releases that could single a child out (ADR 0020 amendment 3), each as the file shows it: a
+# guardian service's referral is an NGO's, domestic servitude is forced labour told apart by its industry, ages are
+# CTDC's bands. Columns that follow from these are not counted again (yearOfRegistration from the month,
+# majorityStatus from the age band, the region from the nationality). Not counted, as in the extract: the pseudonyms,
+# and what became of the case (vic_TraffickingStatus, its decision-making organisation, cas_Status), which is what
+# the file is for. No site column (one site's file), no ethnicity.
+QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
+    "referral_month": lambda s, nationality: month(s.referred_on),  # cas_IncomingReferralDate
+    "nationality": _nationality,  # prs_Nationality, x_CitizenshipRegion
+    "sex": lambda s, nationality: gender(s),  # prs_Gender
+    "age_band": lambda s, nationality: age_broad(s.age),  # ageBroad
+    "first_responder_type": lambda s, nationality: referring_organisation_type(s),  # cas_ReferringOrganisationType
+    "exploitation_types": lambda s, nationality: type_of_exploitation(s),  # vic_TypeOfExploitation
+    "labour_industry": lambda s, nationality: labour_industry(s),  # vic_LabourIndustry
+    "exploitation_location": lambda s, nationality: location_of_exploitation(s),  # vic_LocationOfExploitation
+    "methods_of_control": lambda s, nationality: methods_of_control(s),  # vic_MethodsOfControl
+}
 
 
 def htcds_rows(sources: Sequence[CaseSource], *, salt: str) -> tuple[list[str], list[list[str]]]:
