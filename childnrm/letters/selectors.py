@@ -51,7 +51,8 @@ def decisions_to_explain(user) -> QuerySet[Decision]:
     explained = DecisionExplanation.objects.filter(decision=OuterRef("pk"))
     child_letter = Letter.objects.filter(decision=OuterRef("pk"), kind=LetterKind.CHILD_FRIENDLY)
     return (
-        Decision.objects.filter(guardian, status=DecisionStatus.FINAL, decided_on__isnull=False)
+        # Not an anonymised case's (another case may keep the child's record): the page would refuse it.
+        Decision.objects.filter(guardian, live("referral__"), status=DecisionStatus.FINAL, decided_on__isnull=False)
         .filter(~Exists(explained))
         .annotate(child_letter=Exists(child_letter))
         .order_by("decided_on", "id")

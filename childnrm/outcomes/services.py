@@ -461,10 +461,13 @@ def _overlapping_episode(
     if started is None:
         return None
     last = ended or today
+    # An open episode recorded runs to today: it clashes with another open one whenever it started, and with an
+    # earlier episode only if it started before that one ended (the same day is back, then missing again).
+    still_missing = Q(started_on__lte=last) if ended is None else Q(started_on__lt=last)
     others = MissingEpisode.objects.filter(child=child).filter(
         Q(started_on=started)
         | Q(started_on__lt=last, ended_on__gt=started)
-        | Q(started_on__lte=last, ended_on__isnull=True)
+        | (still_missing & Q(ended_on__isnull=True))
     )
     if episode is not None:
         others = others.exclude(pk=episode.pk)

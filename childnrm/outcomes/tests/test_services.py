@@ -348,6 +348,23 @@ def test_the_same_episode_is_not_recorded_twice_and_episodes_may_share_a_day(dem
     assert MissingEpisode.objects.filter(child=child).count() == 3 and again.pk != first.pk
 
 
+def test_an_earlier_episode_may_end_the_day_the_open_one_started_whichever_is_recorded_first(demo):
+    """Back in the morning, missing again that night, recorded the other way round: the child is recorded as still
+    missing since that night, then the episode before it is entered. Two open episodes still clash."""
+    child = decided_child("northbridge").referral.child
+    guardian = demo_user(Role.ICTG)
+    night = timezone.localdate() - timedelta(days=2)
+    answers = {"interview_offered": InterviewOffered.YES, "interview_held": InterviewHeld.NOT_YET}
+    services.missing_episode_record(child=child, user=guardian, data={"started_on": night})
+    services.missing_episode_record(
+        child=child, user=guardian, data={"started_on": night - timedelta(days=5), "ended_on": night, **answers}
+    )
+    with pytest.raises(OutcomeInvalid) as refused:
+        services.missing_episode_record(child=child, user=guardian, data={"started_on": night - timedelta(days=9)})
+    assert codes(refused.value) == {"overlap"}
+    assert MissingEpisode.objects.filter(child=child).count() == 2
+
+
 # --- Reminders ------------------------------------------------------------------------------------
 
 
