@@ -5,8 +5,11 @@ Scoped reads (the views' only way in):
   the site for its coordinator; otherwise a case whose sitting they chaired or were invited to (not where they
   declared a conflict on it, nor at a sitting that has happened where they were never marked present), whose child
   they are the lead social worker or guardian of, whose plan has an action they own, whose information
-  request was addressed to their organisation, or whose decision they second-reviewed. `case_worked_on` and
-  `plan_case_worked_on` (a page's "Log time" link) answer for a coordinator without the scope's subqueries.
+  request was addressed to their organisation, or whose decision they second-reviewed; never a case retention
+  anonymised (`referrals.anonymised`: kept for the figures, its time stays in them; nothing more is recorded).
+  `case_worked_on` and `plan_case_worked_on` (a page's "Log time" link) answer for a coordinator without the
+  scope's subqueries. `case_for_logging` (a case's time and its "Log time" page) reads an anonymised case too: its
+  time is still shown, and the page says why no more is logged.
 - the held sittings whose length the coordinator records (PANEL_MANAGE), the sites whose costs a user sees
   (COSTS_VIEW: the coordinator their own site, the analyst every site they hold the role at).
 
@@ -63,6 +66,7 @@ from childnrm.panels.models import (
     MeetingStatus,
 )
 from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.referrals.anonymised import case_anonymised, live
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.safeguarding.models import PlanAction, SafeguardingPlan
 
@@ -117,7 +121,13 @@ _WELSH_AFTER_I = {"Mawrth": "Fawrth", "Mehefin": "Fehefin", "Medi": "Fedi", "Rha
 
 
 def cases_worked_on(user) -> QuerySet[Referral]:
-    """The cases the user may log time on: those they work on at a site where they hold TIME_LOG."""
+    """The cases the user may log time on: those they work on at a site where they hold TIME_LOG, but an
+    anonymised case (nothing more is recorded about it)."""
+    return _worked_on(user).filter(live())
+
+
+def _worked_on(user) -> QuerySet[Referral]:
+    """The cases the user works on at a site where they hold TIME_LOG, anonymised or not."""
     if not getattr(user, "is_authenticated", False):
         return Referral.objects.none()
     sites = sites_where(user, Perm.TIME_LOG)
@@ -170,13 +180,20 @@ def may_log_time(user, referral: Referral) -> bool:
     return cases_worked_on(user).filter(pk=referral.pk).exists()
 
 
+def works_on(user, referral: Referral) -> bool:
+    """Whether the case is one the user works on, anonymised or not (the service then says why an anonymised
+    case takes no more time, rather than refusing as if the user had no part in it)."""
+    return _worked_on(user).filter(pk=referral.pk).exists()
+
+
 def case_worked_on(user, referral: Referral) -> Referral | None:
     """The case if it is one of `cases_worked_on(user)`, for a page offering to log time on it (the service asks
     the database again when time is logged). Where the user sees every case of its site and logs time there (its
-    coordinator), every case of the site but a draft or one without a child is: answered from the row as read,
-    without building the scope's subqueries; otherwise read through the scope."""
+    coordinator), every case of the site but a draft, one without a child or an anonymised one is: answered from
+    the row as read, without building the scope's subqueries; otherwise read through the scope."""
     if sees_every_case(user, referral):
-        return referral if referral.child_id is not None and referral.status != ReferralStatus.DRAFT else None
+        workable = referral.child_id is not None and referral.status != ReferralStatus.DRAFT
+        return referral if workable and not case_anonymised(referral) else None
     return cases_worked_on(user).filter(pk=referral.pk).first()
 
 
@@ -200,8 +217,8 @@ def plan_case_worked_on(user, plan: SafeguardingPlan) -> Referral | None:
     return case_worked_on(user, found) if found is not None else None
 
 
-# The columns the link (its reference) and `case_worked_on` (site, child, status) read of a case.
-_LINK_FIELDS = ("reference", "site", "child", "status")
+# The columns the link (its reference) and `case_worked_on` (site, child, status, anonymised) read of a case.
+_LINK_FIELDS = ("reference", "site", "child", "status", "anonymised_at")
 
 
 def _sites_of_every_case(user) -> tuple[int, ...] | None:
@@ -225,17 +242,21 @@ def _case_at(sites: tuple[int, ...]) -> Callable[[int], QuerySet[Referral]]:
 
 
 def _latest_case_at(sites: tuple[int, ...]) -> Callable[[int], QuerySet[Referral]]:
-    """The child's latest case at `sites` but a draft."""
+    """The child's latest case at `sites` but a draft or an anonymised one."""
 
     def build(child_id: int) -> QuerySet[Referral]:
-        cases = Referral.objects.filter(child_id=child_id, site_id__in=sites).exclude(status=ReferralStatus.DRAFT)
+        cases = Referral.objects.filter(live(), child_id=child_id, site_id__in=sites).exclude(
+            status=ReferralStatus.DRAFT
+        )
         return cases.order_by("-submitted_at", "-pk").only(*_LINK_FIELDS)[:1]
 
     return build
 
 
 def case_for_logging(user, reference: str) -> Referral:
-    referral = cases_worked_on(user).select_related("site", "child").filter(reference=reference).first()
+    """A case the user works on, anonymised or not: its time is shown, and its "Log time" page says why no more is
+    logged on an anonymised one."""
+    referral = _worked_on(user).select_related("site", "child").filter(reference=reference).first()
     if referral is None:
         raise Http404
     return referral

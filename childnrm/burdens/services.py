@@ -28,6 +28,7 @@ from childnrm.burdens.models import (
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import Meeting, MeetingStatus
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.models import Referral
 
 LOG_PURPOSE = PURPOSES[Perm.TIME_LOG]
@@ -62,10 +63,12 @@ def time_entry_log(
     audit: AuditContext | None = None,
     today: date | None = None,
 ) -> TimeEntry:
-    """Log time the user spent on the case, against one of its decisions, plans or information requests."""
+    """Log time the user spent on the case, against one of its decisions, plans or information requests. Not on a
+    case retention anonymised: it is kept for the figures (its time logged stays in them) and nothing more is
+    recorded about it (`referrals.anonymised`)."""
     today = today or timezone.localdate()
     note = (note or "").strip()
-    if not selectors.may_log_time(user, referral):
+    if not selectors.works_on(user, referral):
         raise PermissionError("Only people working on the case at its site log time on it.")
     subjects = {s.key: s for s in selectors.subjects_for(user, referral)}
     subject = subjects.get(subject_key)
@@ -105,6 +108,10 @@ def time_entry_log(
         TimeSubject.INFORMATION: {"information_request_id": subject.pk},
     }[TimeSubject(subject.kind)]
     with transaction.atomic():
+        # Under the case's lock, as retention anonymises it: an entry is in before its note is cleared, or refused.
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if case_anonymised(locked):
+            raise BurdenError(case_anonymised_message(locked), None, "anonymised")
         entry = TimeEntry.objects.create(
             referral=referral,
             site_id=referral.site_id,

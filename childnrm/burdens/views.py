@@ -37,6 +37,7 @@ from childnrm.burdens.models import (
 )
 from childnrm.kit.disclosure import CONFIDENTIAL, DEFAULT_RULES, Cell, protect_count, protect_measure, protect_table
 from childnrm.panels.models import AgendaItem, Meeting
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.models import Referral
 
 PAGE_SIZE = 25
@@ -58,6 +59,11 @@ def _hours(hours: int) -> str:
 
 def _minutes(minutes: int) -> str:
     return ngettext("%(num)s minute", "%(num)s minutes", minutes) % {"num": minutes}
+
+
+def _anonymised(referral: Referral) -> str:
+    """Why no more time is logged on the case, if retention anonymised it (its time logged stays in the figures)."""
+    return case_anonymised_message(referral) if case_anonymised(referral) else ""
 
 
 def _case_view_audit(request: HttpRequest, referral: Referral, page: str, **detail) -> None:
@@ -119,6 +125,7 @@ def case_time(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
             "total_minutes": sum(p.minutes for p in people),
             "total_pence": sum(p.cost_pence for p in people),
             "entries": entries,
+            "anonymised": _anonymised(referral),
             "roles": nations.role_labels(dict(Role.choices), referral.site),
             "hours_and_minutes": hours_and_minutes,
             "pounds": pounds,
@@ -129,11 +136,14 @@ def case_time(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
 @requires(Perm.TIME_LOG)
 def time_log(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
     referral = selectors.case_for_logging(request.user, burden_case_reference)
-    subjects = selectors.subjects_for(request.user, referral)
+    # An anonymised case: the page says why instead of offering the form, and a form sent anyway saves nothing.
+    anonymised = _anonymised(referral)
+    subjects = [] if anonymised else selectors.subjects_for(request.user, referral)
     chosen = request.GET.get("for", "")
     initial = {"subject": chosen} if chosen in {s.key for s in subjects} else {}
-    form = TimeEntryForm(request.POST if request.method == "POST" else None, subjects=subjects, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST" and not anonymised
+    form = TimeEntryForm(request.POST if posted else None, subjects=subjects, initial=initial)
+    if posted and form.is_valid():
         try:
             entry = services.time_entry_log(
                 referral=referral,
@@ -156,7 +166,9 @@ def time_log(request: HttpRequest, burden_case_reference: str) -> HttpResponse:
             return redirect("burdens:case", burden_case_reference=referral.reference)
     _case_view_audit(request, referral, "log time")
     return render(
-        request, "burdens/log.html", {"referral": referral, "child": referral.child, "form": form, "subjects": subjects}
+        request,
+        "burdens/log.html",
+        {"referral": referral, "child": referral.child, "form": form, "subjects": subjects, "anonymised": anonymised},
     )
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where, users_holding
 from childnrm.case_reviews.models import CaseReview, Recommendation, ReviewAction, ReviewedCase
+from childnrm.referrals.anonymised import live
 from childnrm.referrals.models import Referral, ReferralStatus
 
 
@@ -139,9 +140,29 @@ def owner_candidates(site_id: int):
 
 
 def reviewable_cases(site_ids: list[int], references: list[str]) -> QuerySet[Referral]:
-    """Cases of these sites with these references that a review may be about (submitted, never drafts)."""
+    """Cases of these sites with these references that a review may be about (submitted, never drafts; not one
+    retention anonymised, kept for the figures only: `referrals.anonymised`)."""
     return (
-        Referral.objects.filter(site_id__in=site_ids, reference__in=references)
+        Referral.objects.filter(live(), site_id__in=site_ids, reference__in=references)
         .exclude(status=ReferralStatus.DRAFT)
         .select_related("child")
     )
+
+
+def anonymised_cases(site_ids: list[int], references: list[str]) -> QuerySet[Referral]:
+    """Cases of these sites with these references that retention anonymised (a review is told why it cannot take
+    them)."""
+    return (
+        Referral.objects.filter(site_id__in=site_ids, reference__in=references)
+        .exclude(live())
+        .exclude(status=ReferralStatus.DRAFT)
+        .order_by("reference")
+    )
+
+
+def anonymised_cases_of(review: CaseReview) -> list[Referral]:
+    """The review's cases that retention anonymised (the review is kept, and so is its link to them)."""
+    return [
+        reviewed.referral
+        for reviewed in review.cases.exclude(live("referral__")).select_related("referral").order_by("added_at", "id")
+    ]

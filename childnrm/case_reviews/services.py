@@ -7,7 +7,9 @@ record" page shows the review's reads and changes (ADR 0013).
 
 When a case is anonymised at the end of its retention period, the review is kept (it is the site's learning)
 and so is its link to the case; the child's names are taken out of its words (`names_redact`, called by the
-retention app).
+retention app). From then on the case is kept for the figures only (`referrals.anonymised`): no review takes it,
+and the review, which goes on for its other cases and the site's learning, takes no new words that refer to it by
+its reference (as the forms ask children to be referred to). Its names are gone, so they cannot be looked for.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from childnrm.case_reviews.models import (
     ReviewStatus,
 )
 from childnrm.kit.errors import ServiceError
+from childnrm.referrals.anonymised import case_anonymised_message
 
 TEXT_MAX = 5_000
 TITLE_MAX = 200
@@ -87,26 +90,46 @@ def references_in(text: str) -> list[str]:
 
 
 def _cases(user, site_ids: list[int], references: list[str], *, field: str = "cases"):
+    """The cases the references name, locked (in the caller's transaction) as retention anonymises a case: one
+    anonymised meanwhile is refused rather than joining the review after its names were taken out of it."""
     references = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
     if not references:
         raise CaseReviewError(gettext("Enter the reference of at least one case the review is about"), field)
-    found = {r.reference: r for r in selectors.reviewable_cases(site_ids, references)}
+    found = {r.reference: r for r in selectors.reviewable_cases(site_ids, references).select_for_update(of=("self",))}
     unknown = [r for r in references if r not in found]
     if unknown:
-        raise CaseReviewError(
-            gettext(
+        problems: list[tuple[str | None, str]] = []
+        for case in selectors.anonymised_cases(site_ids, unknown):
+            problems.append((field, case_anonymised_message(case)))
+            unknown.remove(case.reference)
+        if unknown:
+            no_case = gettext(
                 "No case of your site has the reference %(references)s. Check the case reference, for example "
                 "NRM-7K2M9QXA"
             )
-            % {"references": ", ".join(unknown)},
-            field,
-        )
+            problems.append((field, no_case % {"references": ", ".join(unknown)}))
+        raise CaseReviewError(problems[0][1], field, problems)
     cases = [found[r] for r in references]
     if len({c.site_id for c in cases}) > 1:
         raise CaseReviewError(
             gettext("A review is about the cases of one site: enter the cases of one site only"), field
         )
     return cases
+
+
+def _no_anonymised_case_cited(review: CaseReview, *words: tuple[str, str, str]) -> None:
+    """Refuse new words that refer to a case of the review retention anonymised by its reference: nothing more is
+    recorded about it (`referrals.anonymised`). `words`: (field, the new text, the text it replaces); a reference
+    the replaced text already held may stay."""
+    cases = selectors.anonymised_cases_of(review)
+    problems: list[tuple[str | None, str]] = []
+    for field, new, old in words:
+        for case in cases:
+            cited = re.compile(rf"\b{re.escape(case.reference)}\b", re.IGNORECASE)
+            if cited.search(new) and not cited.search(old):
+                problems.append((field, case_anonymised_message(case)))
+    if problems:
+        raise CaseReviewError(problems[0][1], problems[0][0], problems)
 
 
 def _check_details(kind: str, title: str, started_on: date | None, summary: str) -> None:
@@ -151,8 +174,8 @@ def case_review_create(
     if not sites:
         raise CaseReviewError(gettext("You cannot record case reviews"))
     _check_details(kind, title, started_on, summary)
-    cases = _cases(user, sites, case_references)
     with transaction.atomic():
+        cases = _cases(user, sites, case_references)
         review = CaseReview.objects.create(
             site_id=cases[0].site_id, kind=kind, title=title, started_on=started_on, summary=summary, created_by=user
         )
@@ -189,6 +212,7 @@ def case_review_change(
     _check_details(kind, title, started_on, summary)
     with transaction.atomic():
         locked = _locked(review, user)
+        _no_anonymised_case_cited(locked, ("title", title, locked.title), ("summary", summary, locked.summary))
         changed = [
             name
             for name, value in (("kind", kind), ("title", title), ("started_on", started_on), ("summary", summary))
@@ -212,8 +236,8 @@ def case_review_cases_add(
     *, review: CaseReview, user, case_references: list[str], audit: AuditContext | None = None
 ) -> list[ReviewedCase]:
     """More cases of the review's site that the review is about (one already linked is left as it is)."""
-    cases = _cases(user, [review.site_id], case_references, field="cases")
     with transaction.atomic():
+        cases = _cases(user, [review.site_id], case_references, field="cases")
         locked = _locked(review, user)
         linked = set(locked.cases.values_list("referral_id", flat=True))
         added = [
@@ -276,6 +300,7 @@ def learning_point_add(*, review: CaseReview, user, text: str, audit: AuditConte
     text = _text(text, "learning point")
     with transaction.atomic():
         locked = _locked(review, user)
+        _no_anonymised_case_cited(locked, ("text", text, ""))
         point = LearningPoint.objects.create(review=locked, text=text, created_by=user)
         audit_review(
             audit=audit,
@@ -292,6 +317,7 @@ def recommendation_add(*, review: CaseReview, user, text: str, audit: AuditConte
     text = _text(text, "recommendation")
     with transaction.atomic():
         locked = _locked(review, user)
+        _no_anonymised_case_cited(locked, ("text", text, ""))
         recommendation = Recommendation.objects.create(review=locked, text=text, created_by=user)
         audit_review(
             audit=audit,
@@ -362,6 +388,7 @@ def action_add(
         raise CaseReviewError(problems[0][1], problems[0][0], problems)
     with transaction.atomic():
         locked = _locked(review, user)
+        _no_anonymised_case_cited(locked, ("description", description, ""))
         action = ReviewAction.objects.create(
             review=locked,
             recommendation=recommendation,
@@ -409,6 +436,7 @@ def action_update(
                 % {"status": ActionStatus(to_status).label.lower()},
                 "note",
             )
+        _no_anonymised_case_cited(locked.review, ("note", note, ""))
         update = ReviewActionUpdate.objects.create(
             action=locked, from_status=locked.status, to_status=to_status, note=note, actor=user
         )

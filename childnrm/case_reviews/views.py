@@ -43,6 +43,7 @@ from childnrm.case_reviews.models import (
     ReviewAction,
     ReviewStatus,
 )
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 
 PAGE_SIZE = 25
 ACTION_TAGS = {
@@ -143,6 +144,8 @@ def review_detail(request: HttpRequest, case_review_id: int) -> HttpResponse:
         {
             "review": review,
             "cases": cases,
+            # The review goes on; its cases retention anonymised are said to be, so nothing more is written of them.
+            "anonymised": [case_anonymised_message(c.referral) for c in cases if case_anonymised(c.referral)],
             "learning_points": list(review.learning_points.all()),
             "recommendations": recommendations,
             "numbers": {r.pk: i for i, r in enumerate(recommendations, start=1)},
