@@ -28,8 +28,10 @@ node_modules/.bin/sass --load-path=node_modules --quiet-deps --style=compressed 
 cp -R "$govuk/assets" "$tmp/govuk/assets"
 # Fonts are GDS Transport, licensed for gov.uk only: we use Arial and do not serve them.
 rm -rf "$tmp/govuk/assets/fonts"
-cp "$govuk/govuk-frontend.min.js" "$tmp/govuk/govuk-frontend.min.js"
-cp "$autocomplete/accessible-autocomplete.min.js" "$autocomplete/accessible-autocomplete.min.css" "$tmp/autocomplete/"
+# With the source maps the packages' files name (sourceMappingURL): production's manifest storage follows those
+# names when it collects the files, and fails on one that is missing (core/tests/test_static_for_production.py).
+cp "$govuk/govuk-frontend.min.js" "$govuk/govuk-frontend.min.js.map" "$tmp/govuk/"
+cp "$autocomplete"/accessible-autocomplete.min.{js,css}{,.map} "$tmp/autocomplete/"
 cp "$src/js/js-enabled.js" "$src/js/init.mjs" "$src/js/autocomplete.mjs" "$tmp/js/"
 
 if grep -q "GDS Transport\|/fonts/" "$tmp/css/application.css"; then
