@@ -140,7 +140,14 @@ def agenda_refusal(meeting: Meeting, referral: Referral, stage: str) -> str | No
     standing = reconsidered_decisions(referral)
     if not standing:
         return gettext("This case has no negative decision standing to reconsider")
-    if Decision.objects.filter(supersedes__in=standing, kind=DecisionKind.CORRECTION).exists():
+    # A correction still open (a draft, or waiting for its second review), wherever it sits in the chain of versions:
+    # one returned by the second reviewer, whose draft was abandoned since, no longer holds the case.
+    if Decision.objects.filter(
+        referral=referral,
+        stage__in={d.stage for d in standing},
+        kind=DecisionKind.CORRECTION,
+        status__in=(DecisionStatus.DRAFT, DecisionStatus.SECOND_REVIEW),
+    ).exists():
         return gettext(
             "A correction of this case's negative decision is being drafted. The chair signs the correction off "
             "before the panel reconsiders the decision"

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +191,20 @@ def _locked(decision: Decision) -> Decision:
     )
 
 
+def _locked_at_its_sitting(decision: Decision) -> Decision:
+    """The decision locked after its sitting: the meeting's row first, as the panel's services lock it (attendance,
+    declarations, attendees, closing), then the decision's. A conflict declared or an attendance marked while the
+    chair signs off then waits for the sign-off (and finds the declarations closed), or the sign-off waits for it and
+    reads it; locked the other way round, each read around the other."""
+    meeting_id = Decision.objects.filter(pk=decision.pk).values_list("meeting_id", flat=True).first()
+    if meeting_id is not None:
+        list(Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk", flat=True))
+    locked = _locked(decision)
+    if locked.meeting_id != meeting_id:  # moved to another sitting between the two reads (`decision_start`)
+        raise DecisionStateError(gettext("This decision has just been moved to another sitting. Open it again there."))
+    return locked
+
+
 def _finalised_message(decision: Decision) -> str:
     if decision.status == DecisionStatus.SUPERSEDED:
         return gettext("This decision has been superseded by a later version and cannot be changed.")
@@ -219,6 +233,20 @@ def _require_held(decision: Decision) -> None:
     open one."""
     if decision.referral.status != ReferralStatus.ACCEPTED:
         raise DecisionStateError(gettext("This case is not held by this site's panel."))
+
+
+def standing_version(referral_id: int, stage: str) -> Decision | None:
+    """The version of a stage that stands: its final one (one at most, a database constraint). A correction is judged
+    against it wherever the correction sits in the chain of versions: once the second reviewer returns a correction,
+    its new draft supersedes the returned version, not the one that stands."""
+    return Decision.objects.filter(referral_id=referral_id, stage=stage, status=DecisionStatus.FINAL).first()
+
+
+def _newest_version(referral_id: int, stage: str) -> Decision | None:
+    """The last version of the stage, which no version supersedes yet: a new version supersedes it. Usually the version
+    that stands; after a correction the second reviewer returned and its draft was abandoned, the version returned
+    (`supersedes` is one-to-one, and the chain of versions stays one line)."""
+    return Decision.objects.filter(referral_id=referral_id, stage=stage).order_by("-version").first()
 
 
 def _next_version(referral_id: int, stage: str) -> int:
@@ -266,13 +294,20 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
             % {"listed": agenda_item.get_stage_display().lower(), "stage": STAGE_WORDS.get(stage, stage)},
             "stage",
         )
+    not_live = gettext("Decisions can only be recorded for a meeting that is scheduled or in session.")
     if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
-        raise DecisionStateError(
-            gettext("Decisions can only be recorded for a meeting that is scheduled or in session.")
-        )
+        raise DecisionStateError(not_live)
     if referral.site_id != meeting.site_id or referral.status != ReferralStatus.ACCEPTED:
         raise DecisionStateError(gettext("This case is not held by this site's panel."))
     with transaction.atomic():
+        # The sitting first, as the panel's services lock it: closing or cancelling it, or taking a member off it
+        # (refused once a decision is started there), waits for the start or is waited for, and its status is read
+        # again under the lock.
+        if Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("status", flat=True).first() not in (
+            MeetingStatus.SCHEDULED,
+            MeetingStatus.OPEN,
+        ):
+            raise DecisionStateError(not_live)
         # Serialise starts for the case so two coordinators cannot open two drafts of one stage; and read again under
         # the lock whether the panel still holds it (a transfer may have committed since).
         held = type(referral).objects.select_for_update().get(pk=referral.pk)
@@ -318,14 +353,33 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
                 raise DecisionStateError(
                     gettext("A draft of this decision is open at another sitting that is in session. Finish it there.")
                 )
-            detail.update(moved_from_meeting=current.meeting_id, votes_not_carried_over=current.votes.count())
+            detail.update(
+                moved_from_meeting=current.meeting_id,
+                votes_not_carried_over=current.votes.count(),
+                date_cleared=current.decided_on is not None,
+            )
             current.votes.all().delete()
             current.agenda_item = agenda_item
             current.meeting = meeting
             # A casting vote broke a tie of votes that are not carried over, so it goes with them.
             current.casting_vote = ""
             current.casting_vote_reasons = ""
-            current.save(update_fields=["agenda_item", "meeting", "casting_vote", "casting_vote_reasons", "updated_at"])
+            # Decided at this sitting, if at all: not on the day entered at an earlier one, and under the guidance in
+            # force at this one, as a new draft here (the date entered here applies its own, `decision_save`).
+            current.decided_on = None
+            _apply_guidance(current, timezone.localdate(meeting.starts_at))
+            current.save(
+                update_fields=[
+                    "agenda_item",
+                    "meeting",
+                    "casting_vote",
+                    "casting_vote_reasons",
+                    "decided_on",
+                    "guidance_version",
+                    "test_applied",
+                    "updated_at",
+                ]
+            )
             decision = current
         elif standing is not None and not reconsidering:
             raise DecisionStateError(
@@ -343,7 +397,7 @@ def decision_start(*, agenda_item: AgendaItem, stage: str, user, audit: AuditCon
             )
             if standing is not None:
                 decision.kind = DecisionKind.RECONSIDERATION
-                decision.supersedes = standing
+                decision.supersedes = _newest_version(referral.pk, stage)
                 _copy_record(standing, decision)
                 decision.outcome = ""
                 decision.decided_on = None
@@ -395,6 +449,8 @@ def _clean_record(decision: Decision, data: dict[str, Any]) -> dict[str, Any]:
                 and value < timezone.localdate(decision.meeting.starts_at)
             ):
                 raise DecisionInvalid(gettext("The date of the decision cannot be before the sitting"), name)
+            if value is not None and (after := _rg_after_cg(decision, value)) is not None:
+                raise DecisionInvalid(after.message, name)
             clean[name] = value
     _keep_consistent(decision, clean)
     return clean
@@ -475,19 +531,15 @@ def decision_save(*, decision: Decision, user, data: dict, audit: AuditContext |
         locked = _locked(decision)
         _require_draft(locked)
         clean = _clean_record(locked, data)
-        if (
-            locked.kind == DecisionKind.CORRECTION
-            and "outcome" in clean
-            and locked.supersedes is not None
-            and locked.supersedes.status == DecisionStatus.FINAL
-            and clean["outcome"] != locked.supersedes.outcome
-        ):
-            raise DecisionInvalid(
-                gettext(
-                    "A correction cannot change the outcome. The panel changes an outcome through reconsideration."
-                ),
-                "outcome",
-            )
+        if locked.kind == DecisionKind.CORRECTION and "outcome" in clean and clean["outcome"] != locked.outcome:
+            standing = standing_version(locked.referral_id, locked.stage)
+            if standing is not None and clean["outcome"] != standing.outcome:
+                raise DecisionInvalid(
+                    gettext(
+                        "A correction cannot change the outcome. The panel changes an outcome through reconsideration."
+                    ),
+                    "outcome",
+                )
         changed = [name for name, value in clean.items() if getattr(locked, name) != value]
         for name, value in clean.items():
             setattr(locked, name, value)
@@ -1083,9 +1135,34 @@ def tie_defer(*, decision: Decision, user, audit: AuditContext | None = None) ->
 # --- Completeness and sequencing -----------------------------------------------------------------
 
 
+def _rg_after_cg(decision: Decision, day: date) -> Problem | None:
+    """A reasonable grounds decision (a correction of it, in practice) dated after the conclusive grounds decision that
+    stands, which rests on it: refused, or the record would say the child was found a victim before there were
+    reasonable grounds to believe it."""
+    if decision.stage != Stage.REASONABLE_GROUNDS:
+        return None
+    cg = standing_version(decision.referral_id, Stage.CONCLUSIVE_GROUNDS)
+    if cg is None or cg.decided_on is None or day <= cg.decided_on:
+        return None
+    return Problem(
+        "rg-after-cg",
+        gettext(
+            "The date of the reasonable grounds decision cannot be after the conclusive grounds decision on %(date)s"
+        )
+        % {"date": long_date(cg.decided_on)},
+        "decided_on",
+    )
+
+
 def sequencing_problems(decision: Decision) -> list[Problem]:
-    """A conclusive grounds decision needs a final positive reasonable grounds decision, and the recovery
-    period between them unless the site takes both at one sitting."""
+    """A conclusive grounds decision needs a final positive reasonable grounds decision, is never dated before it, and
+    keeps the recovery period after it unless the site takes both at one sitting. A reasonable grounds decision is
+    never dated after the conclusive grounds decision that stands."""
+    if decision.stage == Stage.REASONABLE_GROUNDS:
+        # Only a later version can find a conclusive grounds decision standing: it needs a final reasonable grounds one.
+        later = decision.kind != DecisionKind.ORIGINAL and decision.decided_on is not None
+        after = _rg_after_cg(decision, cast(date, decision.decided_on)) if later else None
+        return [after] if after else []
     if decision.stage != Stage.CONCLUSIVE_GROUNDS:
         return []
     from childnrm.decisions.selectors import latest_final
@@ -1105,13 +1182,25 @@ def sequencing_problems(decision: Decision) -> list[Problem]:
                 gettext("A conclusive grounds decision follows only a positive reasonable grounds decision"),
             )
         ]
+    day = decision.decided_on or timezone.localdate()
+    if day < rg.decided_on:  # on every site: at one sitting both may share a day, never run backwards
+        return [
+            Problem(
+                "cg-before-rg",
+                gettext(
+                    "The conclusive grounds decision cannot be dated before the reasonable grounds decision on "
+                    "%(decided)s"
+                )
+                % {"decided": long_date(rg.decided_on)},
+                "decided_on",
+            )
+        ]
     site = decision.site
     if site.rg_and_cg_at_one_sitting:
         return []
     days = site.recovery_period_days
     earliest = rg.decided_on + timedelta(days=days)
     same_sitting = decision.meeting_id is not None and decision.meeting_id == rg.meeting_id
-    day = decision.decided_on or timezone.localdate()
     if same_sitting or day < earliest:
         if days == 0:
             return [
@@ -1311,6 +1400,69 @@ def outcome_problems(decision: Decision) -> list[Problem]:
     return problems
 
 
+def votes_as_recorded(decision: Decision) -> list[DecisionVote] | None:
+    """For a correction still at the sitting that took the decision it corrects, once that sitting has closed: the
+    votes counted when that decision was signed off (the correction keeps them, and no vote is recorded at a closed
+    sitting). The sitting is then judged as it was recorded at that sign-off (who sat, with what seat and what
+    declaration, the quorum, the chair), not against the roles people hold today: a member or chair who has left
+    since does not make a correction of the record impossible to sign off. None for any other decision, whose sitting
+    is judged as it is."""
+    if (
+        decision.kind != DecisionKind.CORRECTION
+        or decision.agenda_item_id is None
+        or decision.meeting is None
+        or decision.meeting.status != MeetingStatus.CLOSED
+    ):
+        return None
+    standing = standing_version(decision.referral_id, decision.stage)
+    if standing is None or standing.agenda_item_id != decision.agenda_item_id:
+        return None
+    return list(standing.votes.select_related("voter").order_by("agency", "pk"))
+
+
+def _recorded_vote_problems(votes: list[DecisionVote], recorded: list[DecisionVote]) -> list[Problem]:
+    """A correction judged by its sitting as recorded (`votes_as_recorded`) counts the votes counted then, no more."""
+    problems: list[Problem] = []
+    voted = {v.voter_id for v in votes}
+    missing = [v.voter.full_name for v in recorded if v.voter_id not in voted]
+    if missing:
+        problems.append(
+            Problem("vote-missing", gettext("Record the vote of %(names)s") % {"names": ", ".join(missing)})
+        )
+    counted = {v.voter_id for v in recorded}
+    for v in votes:
+        if v.voter_id not in counted:
+            name = v.voter.full_name
+            why = gettext("%(name)s may not vote on this case.") % {"name": name}
+            problems.append(
+                Problem(
+                    "vote-cannot-count",
+                    gettext("Remove the vote of %(name)s, which cannot count: %(why)s") % {"name": name, "why": why},
+                )
+            )
+    return problems
+
+
+def correction_outcome_problems(decision: Decision) -> list[Problem]:
+    """A correction keeps the outcome of the version that stands (`standing_version`), wherever it sits in the chain
+    (after a return by the second reviewer too): only a reconsideration changes an outcome."""
+    if decision.kind != DecisionKind.CORRECTION or not decision.outcome:
+        return []
+    standing = standing_version(decision.referral_id, decision.stage)
+    if standing is None or standing.pk == decision.pk or standing.outcome == decision.outcome:
+        return []
+    return [
+        Problem(
+            "correction-changes-outcome",
+            gettext(
+                "A correction cannot change the outcome of the decision that stands. Select that outcome, or the "
+                "panel reconsiders the decision"
+            ),
+            "outcome",
+        )
+    ]
+
+
 def decision_completeness(
     decision: Decision, votes: list[DecisionVote] | None = None, evidence: list[DecisionEvidence] | None = None
 ) -> list[Problem]:
@@ -1360,8 +1512,13 @@ def decision_completeness(
             )
         )
     item = decision.agenda_item
+    recorded = votes_as_recorded(decision)
     if item is None:
         problems.append(Problem("not-on-agenda", gettext("Put the decision on the agenda of a sitting")))
+    elif recorded is not None:
+        if votes is None:
+            votes = votes_with_voters(decision)
+        problems += _recorded_vote_problems(votes, recorded)
     else:
         if votes is None:
             votes = votes_with_voters(decision)
@@ -1388,12 +1545,21 @@ def decision_completeness(
             )
     if not decision.outcome:
         problems.append(Problem("outcome-missing", gettext("Select the outcome"), "outcome"))
+    else:
+        problems += correction_outcome_problems(decision)
     if not decision.decided_on:
         problems.append(Problem("decided-on-missing", gettext("Enter the date of the decision"), "decided_on"))
+    elif decision.meeting is not None and decision.decided_on < timezone.localdate(decision.meeting.starts_at):
+        # A draft moved to a later sitting before a move cleared the date still carries the earlier sitting's day.
+        problems.append(
+            Problem(
+                "decided-before-sitting", gettext("The date of the decision cannot be before the sitting"), "decided_on"
+            )
+        )
     problems += vote_outcome_problems(decision, votes)
     problems += outcome_problems(decision)
     problems += finalise_check_problems(decision)  # registered by apps above this one (safeguarding's plan)
-    if item is not None:
+    if item is not None and recorded is None:
         problems += rules.sitting_problems(item)
     problems += sequencing_problems(decision)
     if decision.stage == Stage.CONCLUSIVE_GROUNDS:  # turning 18 mid-case: consent to remain in the NRM
@@ -1420,7 +1586,7 @@ def decision_finalise(*, decision: Decision, user, audit: AuditContext | None = 
     reviews negative decisions. Exactly one of two chairs finalising at once succeeds."""
     _require(user, Perm.DECISION_FINALISE, _site_id(decision))
     with transaction.atomic():
-        locked = _locked(decision)
+        locked = _locked_at_its_sitting(decision)
         _require_draft(locked)
         if locked.meeting is None or locked.meeting.chair_id != user.pk:
             raise DecisionStateError(gettext("Only the chair of the meeting that took this decision can finalise it."))
@@ -1516,13 +1682,18 @@ def decision_correct(*, decision: Decision, user, reason: str, audit: AuditConte
         if locked.status != DecisionStatus.FINAL:
             raise DecisionStateError(gettext("Only the decision that currently stands can be corrected."))
         _require_held(locked)  # its draft could never be finished, and would block a reconsideration for good
-        if Decision.objects.filter(supersedes=locked).exists():
+        open_version = Decision.objects.filter(
+            referral_id=locked.referral_id,
+            stage=locked.stage,
+            status__in=(DecisionStatus.DRAFT, DecisionStatus.SECOND_REVIEW),
+        )
+        if open_version.exists():
             raise DecisionStateError(gettext("A correction of this decision has already been started."))
         correction = Decision(
             referral=locked.referral,
             stage=locked.stage,
             version=_next_version(locked.referral_id, locked.stage),
-            supersedes=locked,
+            supersedes=_newest_version(locked.referral_id, locked.stage),
             kind=DecisionKind.CORRECTION,
             correction_reason=reason,
             meeting=locked.meeting,
@@ -1557,6 +1728,65 @@ def decision_correct(*, decision: Decision, user, reason: str, audit: AuditConte
     return correction
 
 
+# Why whoever runs the panel abandons a correction's draft: codes, audited (the trail keeps no free text about a child).
+CORRECTION_ABANDON_REASONS: dict[str, Any] = {
+    "not-needed": _("The correction is no longer needed"),
+    "outcome-in-question": _("The outcome is in question: the panel reconsiders the decision instead"),
+    "cannot-be-signed-off": _(
+        "It cannot be signed off: the chair or members of the sitting no longer hold their roles"
+    ),
+    "started-in-error": _("It was started in error"),
+}
+
+
+def correction_abandon(*, decision: Decision, user, reason: str, audit: AuditContext | None = None) -> Decision | None:
+    """Whoever runs the panel abandons a correction still being drafted: the draft, with its record, evidence and
+    votes, is discarded, and the version that stands is unchanged, open to another correction or to reconsideration
+    (an open correction refuses both). Without this, a correction nobody could sign off (its sitting's chair gone, say)
+    kept the decision from reconsideration for good. Audited with the reason's code. Returns the version that
+    stands."""
+    _require(user, Perm.PANEL_MANAGE, _site_id(decision))
+    if reason not in CORRECTION_ABANDON_REASONS:
+        raise DecisionInvalid(gettext("Select why the correction is abandoned"), "reason")
+    with transaction.atomic():
+        locked = _locked_at_its_sitting(decision)
+        if locked.kind != DecisionKind.CORRECTION:
+            raise DecisionStateError(gettext("Only a correction can be abandoned."))
+        _require_draft(locked)
+        pk, votes, site_id = locked.pk, locked.votes.count(), _site_id(locked)
+        detail = {
+            "referral": locked.referral_id,
+            "stage": locked.stage,
+            "version": locked.version,
+            "abandoned": True,
+            "reason": reason,
+            "supersedes": locked.supersedes_id,
+            "votes_discarded": votes,
+        }
+        try:
+            locked.delete()
+        except ProtectedError as held:
+            raise DecisionStateError(
+                gettext(
+                    "Other records refer to this correction (time logged against it, or a plan agreed with it), so "
+                    "it cannot be abandoned."
+                )
+            ) from held
+        # Recorded against the correction, which is gone: the child's audit page, which reaches records through their
+        # foreign keys, does not list it (as for a removed agenda item, ADR 0013).
+        audit_record(
+            context=audit,
+            actor=user,
+            action=Action.DELETE,
+            object_type=Decision._meta.label_lower,
+            object_id=str(pk),
+            site_id=site_id,
+            purpose=RECORD,
+            detail=detail,
+        )
+        return standing_version(detail["referral"], detail["stage"])
+
+
 def decision_second_review(
     *, decision: Decision, user, agrees: bool, reasons: str = "", audit: AuditContext | None = None
 ) -> Decision:
@@ -1589,6 +1819,10 @@ def decision_second_review(
         if locked.meeting is not None and locked.meeting.chair_id == user.pk:
             raise DecisionStateError(
                 gettext("You chaired the sitting that took this decision, so someone else must review it.")
+            )
+        if locked.finalised_by_id == user.pk:  # the sitting's chair may have changed since they signed it off
+            raise DecisionStateError(
+                gettext("You signed this decision off, so someone else must give the second review.")
             )
         locked.second_reviewed_by = user
         locked.second_reviewed_at = timezone.now()

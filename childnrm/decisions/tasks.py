@@ -20,11 +20,14 @@ from childnrm.kit.links import absolute_url
 
 
 def second_reviewers(decision: Decision) -> list[User]:
-    """Active users of the site who may give a second review, except the chair and those who voted."""
+    """Active users of the site who may give a second review, except who signed it off, the sitting's chair and those
+    who voted (`services.decision_second_review` refuses them)."""
     site_id = decision.referral.site_id
     if site_id is None:  # no site holds the case: nobody there to review it
         return []
     excluded = set(decision.votes.values_list("voter_id", flat=True))
+    if decision.finalised_by_id:
+        excluded.add(decision.finalised_by_id)
     if decision.meeting is not None and decision.meeting.chair_id:
         excluded.add(decision.meeting.chair_id)
     by_email = {

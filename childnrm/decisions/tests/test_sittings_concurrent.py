@@ -1,0 +1,148 @@
+"""A sign-off or a start of a decision while the sitting changes (PostgreSQL, two connections racing for real).
+
+The decision's services lock the sitting's row before the decision's, as the panel's services lock it: a conflict
+declared during the sign-off, or a sitting closed while a draft is started, is then read by the other side, not
+read around. Each test holds one side's transaction open until the other is seen waiting for a lock.
+
+Apart from test_services.py because these tests commit: a module whose tests all roll back loads the demo once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from childnrm.accounts.models import Role
+from childnrm.decisions import services
+from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
+from childnrm.decisions.tests.factories import demo, draft_decision, record_complete, sitting
+from childnrm.panels import services as panel_services
+from childnrm.panels.demo import accepted_referral, scheduled_meeting
+from childnrm.panels.models import AgendaItem, ConflictDeclaration, MeetingStatus
+
+SITE = "northbridge"
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="Concurrent writers need PostgreSQL (SQLite's test database is in memory)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _someone_waits_for_a_lock(seconds: float) -> bool:
+    """Whether another connection to this database waits for a lock, asked every tenth of a second."""
+    with connection.cursor() as cursor:
+        for _ in range(int(seconds * 10)):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.1)
+    return False
+
+
+def _race(held: Callable[[], object], other: Callable[[], object]) -> tuple[dict[str, object], bool]:
+    """Run `held` in a transaction kept open until `other`, started meanwhile on its own connection, waits for a
+    lock (or five seconds pass); then let both finish. Returns what each returned or raised, and whether `other`
+    waited."""
+    results: dict[str, object] = {}
+    done_held, go_on = threading.Event(), threading.Event()
+
+    def run_held() -> None:
+        try:
+            with transaction.atomic():
+                results["held"] = held()
+                done_held.set()
+                go_on.wait(30)
+        except Exception as exc:  # reported to the test
+            results["held"] = exc
+            done_held.set()
+        finally:
+            connection.close()
+
+    def run_other() -> None:
+        try:
+            results["other"] = other()
+        except Exception as exc:  # reported to the test
+            results["other"] = exc
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run_held)
+    first.start()
+    assert done_held.wait(30)
+    second = threading.Thread(target=run_other)
+    second.start()
+    waited = _someone_waits_for_a_lock(5)
+    go_on.set()
+    first.join(30)
+    second.join(30)
+    return results, waited
+
+
+def coordinator():
+    return demo(Role.COORDINATOR, SITE)
+
+
+def test_a_conflict_declared_as_the_chair_signs_off_is_read_and_the_conflicted_vote_does_not_count(demo):
+    decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    item = decision.agenda_item
+    voter = decision.votes.select_related("voter").first().voter
+    attendee = item.meeting.attendees.get(user=voter)
+
+    results, waited = _race(
+        lambda: panel_services.conflict_declare(
+            item=item, attendee=attendee, user=voter, has_conflict=True, details="I taught the child"
+        ),
+        lambda: services.decision_finalise(decision=Decision.objects.get(pk=decision.pk), user=decision.meeting.chair),
+    )
+    assert isinstance(results["held"], ConflictDeclaration), results
+    refused = results["other"]
+    assert isinstance(refused, services.DecisionIncomplete), results
+    assert "vote-cannot-count" in [p.code for p in refused.problems]
+    assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.DRAFT
+    assert waited
+
+
+def test_a_conflict_declared_while_the_sign_off_commits_is_refused(demo):
+    decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
+    item = decision.agenda_item
+    voter = decision.votes.select_related("voter").first().voter
+    attendee = item.meeting.attendees.get(user=voter)
+
+    results, waited = _race(
+        lambda: services.decision_finalise(decision=Decision.objects.get(pk=decision.pk), user=decision.meeting.chair),
+        lambda: panel_services.conflict_declare(
+            item=item, attendee=attendee, user=voter, has_conflict=True, details="I taught the child"
+        ),
+    )
+    assert isinstance(results["held"], Decision), results
+    assert isinstance(results["other"], panel_services.PanelError), results
+    assert str(results["other"]) == "A decision on this case has been signed off: the declarations can no longer change"
+    assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.FINAL
+    assert not ConflictDeclaration.objects.filter(agenda_item=item, attendee=attendee, has_conflict=True).exists()
+    assert waited
+
+
+def test_a_draft_is_not_started_at_a_sitting_closed_meanwhile(demo):
+    referral = accepted_referral(SITE)
+    meeting = sitting(SITE, referrals=[referral])
+    item = AgendaItem.objects.get(meeting=meeting, referral=referral)
+    scheduled_meeting(SITE, starts_at=timezone.now() + timedelta(days=10))  # where the undecided case is carried
+
+    results, waited = _race(
+        lambda: panel_services.meeting_close(meeting=meeting, user=coordinator()),
+        lambda: services.decision_start(agenda_item=item, stage=Stage.REASONABLE_GROUNDS, user=coordinator()),
+    )
+    assert getattr(results["held"], "status", None) == MeetingStatus.CLOSED, results
+    assert isinstance(results["other"], services.DecisionStateError), results
+    assert str(results["other"]) == "Decisions can only be recorded for a meeting that is scheduled or in session."
+    assert not Decision.objects.filter(meeting=meeting).exists()
+    assert waited
