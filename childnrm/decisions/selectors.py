@@ -5,6 +5,12 @@ Who reaches a decision:
 - a chair: decisions taken at meetings they chair, and at open meetings they attend;
 - a second reviewer: the site's negative decisions waiting for second review, and those they reviewed.
 Another site's decision is 404, as if it did not exist.
+
+A conflict of interest someone declared on a case at a sitting closes its decisions taken (or being drafted) there
+to them, on every reach but the coordinator's, as it closes the case's papers (ADR 0006,
+`panels.selectors.papers_closed_by_conflict`): the record carries the same evidence, the child's wishes and feelings
+and the credibility reasoning. Every decision page, its export and its votes read through `decision_get`, and starting
+one through `agenda_item_get`, so each answers 404 to them and none saves what they post.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from childnrm.decisions.models import (
 )
 from childnrm.kit import prepared
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingAttendee, MeetingStatus
-from childnrm.panels.selectors import HELD_HERE
+from childnrm.panels.selectors import HELD_HERE, declared_conflict
 from childnrm.referrals.models import Referral
 
 DECIDING_STAGES = (
@@ -67,14 +73,18 @@ def decisions_visible_to(user) -> QuerySet[Decision]:
         # Every other reach below is of decisions of these sites' referrals, already in scope: the same decisions
         # without building (and the database without weighing) the meetings' subqueries. A site's coordinator.
         return Decision.objects.filter(referral__site_id__in=record_sites)
+    reached = Q(pk__in=[])
     if panel_sites:
         meetings = _meetings_reached(user, Perm.DECISION_RECORD) | _meetings_reached(user, Perm.DECISION_FINALISE)
-        scope |= Q(meeting_id__in=meetings.values("pk"), referral__site_id__in=panel_sites)
-        scope |= Q(finalised_by=user, referral__site_id__in=panel_sites)
+        reached |= Q(meeting_id__in=meetings.values("pk"), referral__site_id__in=panel_sites)
+        reached |= Q(finalised_by=user, referral__site_id__in=panel_sites)
     if review_sites:
-        scope |= Q(referral__site_id__in=review_sites) & (
+        reached |= Q(referral__site_id__in=review_sites) & (
             Q(status=DecisionStatus.SECOND_REVIEW) | Q(second_reviewed_by=user)
         )
+    if panel_sites or review_sites:
+        # Not a decision of a case they declared a conflict on at its sitting (the papers' rule).
+        scope |= reached & ~Q(declared_conflict(user, "agenda_item_id"))
     return Decision.objects.filter(scope)
 
 
@@ -124,13 +134,15 @@ def _share_related(decision: Decision) -> None:
 
 
 def agenda_items_for(user) -> QuerySet[AgendaItem]:
-    """Agenda items of scheduled or open sittings on which the user may record a decision."""
+    """Agenda items of scheduled or open sittings on which the user may record a decision: not those of cases they
+    declared a conflict on there (the papers' rule), unless they see every case of the site (the coordinator)."""
     site_wide = _site_wide(user, Perm.DECISION_RECORD)
     meetings = Meeting.objects.filter(site_id__in=site_wide)
-    if not set(sites_where(user, Perm.DECISION_RECORD)) <= set(site_wide):
-        # Meetings reached as chair or attendee are of these sites: only needed where the user sees only some cases.
-        meetings |= _meetings_reached(user, Perm.DECISION_RECORD)
-    return _agenda_items_of(meetings)
+    if set(sites_where(user, Perm.DECISION_RECORD)) <= set(site_wide):
+        return _agenda_items_of(meetings)
+    # Meetings reached as chair or attendee are of these sites: only needed where the user sees only some cases.
+    meetings |= _meetings_reached(user, Perm.DECISION_RECORD)
+    return _agenda_items_of(meetings).exclude(Q(declared_conflict(user)) & ~Q(meeting__site_id__in=site_wide))
 
 
 def _agenda_items_of(meetings: QuerySet[Meeting]) -> QuerySet[AgendaItem]:

@@ -372,14 +372,28 @@ def conflicted_user_ids(agenda_item: AgendaItem) -> set[int]:
 
 
 def undeclared_attendees(agenda_item: AgendaItem) -> list[MeetingAttendee]:
-    """Present attendees who have not yet declared whether they have a conflict on this case."""
+    """Present attendees who have not yet declared whether they have a conflict on this case, and the chair whether
+    marked present or not: the chair checks everyone's conflicts and signs the decision off, so their own declaration
+    is always needed (domain.md step 7)."""
+    meeting = agenda_item.meeting
     if (sitting := _sitting(agenda_item)) is not None:
         declared = {attendee_id for attendee_id, _, _ in sitting.declarations}
-        return [a for a in sitting.present if a.pk not in declared]
-    declared = set(agenda_item.conflict_declarations.values_list("attendee_id", flat=True))
-    return [
-        a for a in agenda_item.meeting.attendees.filter(present=True).select_related("user") if a.pk not in declared
-    ]
+        declared_users = {user_id for _, _, user_id in sitting.declarations}
+        undeclared = [a for a in sitting.present if a.pk not in declared]
+        present_users = {a.user_id for a in sitting.present}
+    else:
+        rows = list(agenda_item.conflict_declarations.values_list("attendee_id", "attendee__user_id"))
+        declared, declared_users = {a for a, _ in rows}, {u for _, u in rows}
+        present = list(meeting.attendees.filter(present=True).select_related("user"))
+        undeclared = [a for a in present if a.pk not in declared]
+        present_users = {a.user_id for a in present}
+    chair_id = meeting.chair_id
+    if chair_id is not None and chair_id not in present_users and chair_id not in declared_users:
+        # Read only when the chair, not marked present, has not declared: the usual page reads nothing more.
+        chair = meeting.attendees.filter(user_id=chair_id).select_related("user").first()
+        if chair is not None:
+            undeclared.insert(0, chair)
+    return undeclared
 
 
 def eligible_voters(agenda_item: AgendaItem) -> list[MeetingAttendee]:
@@ -464,9 +478,31 @@ def chair_problems(agenda_item: AgendaItem) -> list[Problem]:
     return []
 
 
+def chair_absent_problems(agenda_item: AgendaItem) -> list[Problem]:
+    """The chair runs the sitting, checks quorum and conflicts and signs its decisions off: a chair not marked present
+    signs nothing off there. The coordinator marks them present, or chooses another chair who is."""
+    meeting = agenda_item.meeting
+    if meeting.chair_id is None:
+        return []  # `chair_problems` says so
+    if (sitting := _sitting(agenda_item)) is not None:
+        present = any(a.user_id == meeting.chair_id for a in sitting.present)
+    else:
+        present = meeting.attendees.filter(user_id=meeting.chair_id, present=True).exists()
+    if present:
+        return []
+    # Put right where a missing chair is (the code the decision pages link to the meeting's page with).
+    return [
+        Problem(
+            "no-chair",
+            gettext("The chair, %(name)s, is not marked present: mark them present or choose another chair")
+            % {"name": meeting.chair.full_name},  # type: ignore[union-attr]  # its id was checked above
+        )
+    ]
+
+
 def sitting_problems(agenda_item: AgendaItem) -> list[Problem]:
     """Everything about the sitting that stops a decision on this case being finalised."""
-    problems = chair_problems(agenda_item)
+    problems = chair_problems(agenda_item) or chair_absent_problems(agenda_item)
     undeclared = undeclared_attendees(agenda_item)
     if undeclared:
         names = ", ".join(a.user.full_name for a in undeclared)

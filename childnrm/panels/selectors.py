@@ -15,6 +15,7 @@ case does not read its papers either (`papers_closed_by_conflict`: the papers sa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -138,9 +139,12 @@ def transferred_item_count(meeting: Meeting) -> int:
     return meeting.agenda_items.exclude(HELD_HERE).count()
 
 
-def _declared_conflict(user) -> Exists:
+def declared_conflict(user, agenda_item: str = "pk") -> Exists:
+    """Whether the user declared a conflict of interest on the agenda item that the outer query's `agenda_item` names
+    (an agenda item's own pk, or a decision's `agenda_item_id`). The papers' rule (`papers_closed_by_conflict`) as a
+    subquery: the case papers and the decision record reached through a sitting read it (decisions.selectors)."""
     return Exists(
-        ConflictDeclaration.objects.filter(agenda_item=OuterRef("pk"), attendee__user=user, has_conflict=True)
+        ConflictDeclaration.objects.filter(agenda_item=OuterRef(agenda_item), attendee__user=user, has_conflict=True)
     )
 
 
@@ -149,7 +153,7 @@ def case_paper_referrals_for(user) -> QuerySet[Referral]:
     meeting's site holds the case and the user has declared no conflict on it."""
     live = meetings_attended_by(user).filter(status__in=LIVE_STATUSES)
     items = AgendaItem.objects.filter(referral=OuterRef("pk"), meeting__in=live, meeting__site_id=OuterRef("site_id"))
-    items = items.exclude(_declared_conflict(user))
+    items = items.exclude(declared_conflict(user))
     return Referral.objects.filter(Exists(items))
 
 
@@ -230,18 +234,89 @@ _STAGES_ASKED = {
     "reasonable_grounds": ("reasonable_grounds",),
     "conclusive_grounds": ("conclusive_grounds",),
     "both": ("reasonable_grounds", "conclusive_grounds"),
-    "reconsideration": None,  # any decision made on the item settles it
+    "reconsideration": None,  # settled by a reconsideration signed off since the case was listed
+}
+# The agenda stage that asks for exactly these decision stages (what a case still waiting is carried for).
+_AGENDA_STAGE_FOR: dict[tuple[str, ...], str] = {
+    asked: stage for stage, asked in _STAGES_ASKED.items() if asked is not None
 }
 
 
 # Decision statuses that settle a stage at the sitting (decisions.models.DecisionStatus values; a test in
 # panels/tests/test_sittings.py checks they are the decisions app's own).
 SETTLED_DECISION_STATUSES = ("final", "second_review", "superseded")
+_DRAFT, _RECONSIDERATION = "draft", "reconsideration"  # a DecisionStatus and a DecisionKind, likewise
+
+
+@dataclass(frozen=True, slots=True)
+class _Version:
+    """What settling a stage reads of one version of a case's decision."""
+
+    stage: str
+    status: str
+    agenda_item_id: int | None
+    kind: str
+    finalised_at: datetime | None
+
+
+def _versions_of(referral_ids: Iterable[int]) -> dict[int, list[_Version]]:
+    """Every version of every decision on the cases, by referral: one read through the reverse relation (panels sits
+    below decisions and does not import it, ADR 0014)."""
+    found: dict[int, list[_Version]] = {}
+    rows = Referral.objects.filter(pk__in=list(referral_ids), decisions__isnull=False).values_list(
+        "pk",
+        "decisions__stage",
+        "decisions__status",
+        "decisions__agenda_item_id",
+        "decisions__kind",
+        "decisions__finalised_at",
+    )
+    for referral_id, stage, status, agenda_item_id, kind, finalised_at in rows:
+        found.setdefault(referral_id, []).append(_Version(stage, status, agenda_item_id, kind, finalised_at))
+    return found
+
+
+def _stage_settled_for(item: AgendaItem, stage: str, versions: list[_Version]) -> bool:
+    """Whether the decision of `stage` the item asks for is settled: signed off (or with the second reviewer) for the
+    case, at this sitting or any other, since a stage is decided once per case, not per listing. A draft being
+    worked on this item (a returned correction brought here) keeps it undecided unless this item has it settled."""
+    settled = [v for v in versions if v.stage == stage and v.status in SETTLED_DECISION_STATUSES]
+    if any(v.agenda_item_id == item.pk for v in settled):
+        return True
+    drafted_here = any(v.stage == stage and v.status == _DRAFT and v.agenda_item_id == item.pk for v in versions)
+    return bool(settled) and not drafted_here
+
+
+def _reconsideration_settled_for(item: AgendaItem, versions: list[_Version]) -> bool:
+    """Whether the reconsideration the item asks for is settled: a decision signed off on this item, or a
+    reconsideration signed off at another sitting since the case was listed here."""
+    settled = [v for v in versions if v.status in SETTLED_DECISION_STATUSES]
+    return any(v.agenda_item_id == item.pk for v in settled) or any(
+        v.kind == _RECONSIDERATION and v.finalised_at is not None and v.finalised_at >= item.added_at for v in settled
+    )
+
+
+def _still_asked(item: AgendaItem, versions: list[_Version]) -> str | None:
+    """The agenda stage of what the item asked for and is not settled yet (`_stage_settled_for`), or None."""
+    asked = _STAGES_ASKED[item.stage]
+    if asked is None:
+        return None if _reconsideration_settled_for(item, versions) else item.stage
+    remaining = tuple(stage for stage in asked if not _stage_settled_for(item, stage, versions))
+    return _AGENDA_STAGE_FOR[remaining] if remaining else None
+
+
+def still_asked(item: AgendaItem) -> str | None:
+    """What an agenda item of a sitting that did not decide it is carried to the next sitting for: its own stage, or
+    conclusive grounds alone where it asked for both and reasonable grounds are settled (the agenda would not take
+    them again); None once everything it asked for is settled."""
+    if item.stage not in _STAGES_ASKED:
+        return None
+    return _still_asked(item, _versions_of([item.referral_id]).get(item.referral_id, []))
 
 
 def undecided_items(meeting: Meeting) -> list[AgendaItem]:
-    """The cases the sitting was asked to decide and did not: still accepted and held here, with no decision
-    of each stage asked signed off (or with the second reviewer) on this agenda item."""
+    """The cases the sitting was asked to decide and did not: still accepted and held here, with a stage asked that
+    is not settled for the case (`_stage_settled_for`: a decision signed off at another sitting settles it too)."""
     from childnrm.referrals.models import ReferralStatus
 
     items = list(
@@ -249,19 +324,18 @@ def undecided_items(meeting: Meeting) -> list[AgendaItem]:
         .filter(stage__in=_STAGES_ASKED.keys(), referral__status=ReferralStatus.ACCEPTED)
         .order_by("position", "id")
     )
-    decided: dict[int, set[str]] = {}
-    # Through the reverse relation: panels sits below decisions and does not import it (ADR 0014).
-    for item_id, stage in AgendaItem.objects.filter(
-        pk__in=[i.pk for i in items], decisions__status__in=SETTLED_DECISION_STATUSES
-    ).values_list("pk", "decisions__stage"):
-        decided.setdefault(item_id, set()).add(stage)
-    undecided = []
-    for item in items:
-        asked = _STAGES_ASKED[item.stage]
-        done = decided.get(item.pk, set())
-        if (asked is None and not done) or (asked is not None and not set(asked) <= done):
-            undecided.append(item)
-    return undecided
+    versions = _versions_of({i.referral_id for i in items}) if items else {}
+    return [item for item in items if _still_asked(item, versions.get(item.referral_id, [])) is not None]
+
+
+def decided_stages(referral: Referral) -> set[str]:
+    """The decision stages settled for the case (signed off, or with the second reviewer) with no draft of them open:
+    the agenda does not ask a panel for them again. A draft (a correction, or a decision the second reviewer
+    returned) goes to a sitting to be finished, so its stage may be listed; a reconsideration is its own stage, and
+    its draft is finished only where the case is listed for reconsideration."""
+    versions = _versions_of([referral.pk]).get(referral.pk, [])
+    drafted = {v.stage for v in versions if v.status == _DRAFT and v.kind != _RECONSIDERATION}
+    return {v.stage for v in versions if v.status in SETTLED_DECISION_STATUSES} - drafted
 
 
 def later_sittings(meeting: Meeting) -> QuerySet[Meeting]:

@@ -547,6 +547,8 @@ def meeting_close(
 
 def _carry(item: AgendaItem, to: Meeting, user, audit: AuditContext | None) -> dict:
     """Put an undecided case on `to`'s agenda (or mark it carried there if already listed)."""
+    from childnrm.panels import selectors
+
     when = long_date(timezone.localtime(to.starts_at).date())
     existing = to.agenda_items.filter(referral_id=item.referral_id).first()
     try:
@@ -558,9 +560,10 @@ def _carry(item: AgendaItem, to: Meeting, user, audit: AuditContext | None) -> d
         else:
             # Every agenda rule applies; the permission is the closing one, checked by meeting_close.
             locked_to = _still_live(Meeting.objects.select_for_update().select_related("site").get(pk=to.pk))
-            new = _agenda_add(
-                locked_to, user=user, referral=item.referral, stage=item.stage, audit=audit, carried_from=item
-            )
+            # For what is still to decide: conclusive grounds alone once reasonable grounds are settled, which the
+            # agenda would not take again.
+            stage = selectors.still_asked(item) or item.stage
+            new = _agenda_add(locked_to, user=user, referral=item.referral, stage=stage, audit=audit, carried_from=item)
         _agenda_item_left(item, new, user, audit)
     except PanelError as problem:
         raise PanelError(
@@ -827,6 +830,8 @@ def _agenda_add(
         raise PanelError(
             gettext("%(reference)s is already on this agenda") % {"reference": referral.reference}, "referral"
         )
+    if refusal := _decided_refusal(referral, stage):
+        raise PanelError(refusal, "stage")
     for check in AGENDA_CHECKS:
         if refusal := check(locked, referral, stage):
             raise PanelError(refusal, "referral")
@@ -847,6 +852,33 @@ def _agenda_add(
         detail=detail,
     )
     return item
+
+
+def _decided_refusal(referral: Referral, stage: str) -> str | None:
+    """Why the agenda may not ask a panel for a decision the case already has (`selectors.decided_stages`: signed off
+    at any sitting, with no draft of it open), or None. A reconsideration has its own rules (decisions.reconsideration,
+    an agenda check), and a plan review asks for no decision."""
+    from childnrm.panels import selectors
+
+    stages_asked: dict[str, set[str]] = {
+        AgendaStage.REASONABLE_GROUNDS: {AgendaStage.REASONABLE_GROUNDS},
+        AgendaStage.CONCLUSIVE_GROUNDS: {AgendaStage.CONCLUSIVE_GROUNDS},
+        AgendaStage.BOTH: {AgendaStage.REASONABLE_GROUNDS, AgendaStage.CONCLUSIVE_GROUNDS},
+    }
+    asked = stages_asked.get(stage)
+    if not asked:
+        return None
+    decided = selectors.decided_stages(referral) & asked
+    if not decided:
+        return None
+    if AgendaStage.CONCLUSIVE_GROUNDS in decided:
+        return gettext("Both decisions on %(reference)s have been made: no decision waits for a sitting") % {
+            "reference": referral.reference
+        }
+    return gettext(
+        "The reasonable grounds decision on %(reference)s has already been signed off: select the conclusive "
+        "grounds decision"
+    ) % {"reference": referral.reference}
 
 
 def agenda_case_add(

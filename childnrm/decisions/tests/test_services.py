@@ -428,8 +428,10 @@ def test_a_draft_left_at_a_closed_sitting_moves_to_the_next_without_its_votes(de
 
 
 def test_a_decided_stage_is_not_started_again(demo):
-    decision = final_decision(SITE)
-    meeting = sitting(SITE, referrals=[decision.referral])
-    item = AgendaItem.objects.get(meeting=meeting, referral=decision.referral)
+    # Listed at a second sitting while still undecided (the agenda refuses a stage already decided), then decided.
+    referral = accepted_referral(SITE)
+    meeting = sitting(SITE, referrals=[referral])
+    final_decision(SITE, referral=referral)
+    item = AgendaItem.objects.get(meeting=meeting, referral=referral)
     with pytest.raises(services.DecisionStateError, match="already been made"):
         services.decision_start(agenda_item=item, stage=Stage.REASONABLE_GROUNDS, user=coordinator())
