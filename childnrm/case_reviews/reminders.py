@@ -4,7 +4,10 @@ actions in one email. An action whose owner can no longer act on it (their accou
 hold the role at the site) goes to the site's coordinators instead, so it is not lost.
 
 Each action is claimed for the day on its own row (a conditional update of `reminded_on`) in the transaction
-that sends the email: a second run the same day sends nothing it sent, and a failed send leaves nothing claimed.
+that sends the email: a second run the same day sends nothing it sent. Each email goes by itself
+(kit.mail.send_each): one refused stops none of the others, nor the sites after. When none of a site's emails went
+(the mail server down), its claims are undone, for a later run the same day; when some went, they stand (the
+failure is logged without the address, and the daily task fails at its end).
 Emails carry references and links only: no child's name, no words of the review. Each is in its reader's
 language: their own choice, else the site's default (ADR 0023).
 """
@@ -16,20 +19,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from childnrm.accounts.middleware import address_language
-from childnrm.accounts.models import Site
+from childnrm.accounts.models import Site, User
 from childnrm.case_reviews.models import OPEN_ACTION_STATUSES, ReviewAction
 from childnrm.case_reviews.selectors import may_own_actions
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
-from childnrm.referrals.tasks import site_coordinator_emails
+from childnrm.referrals.tasks import site_coordinators
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +109,10 @@ def _email(to: str, actions: list[ReviewAction], *, unowned: bool, site: Site, t
     return EmailMessage(subject=subject, body="\n".join(body), to=[to])
 
 
-def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> list[EmailMessage]:
+def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> dict[str, EmailMessage]:
+    """Each reader's email, by `mail.user_key`."""
     owned: dict[str, list[ReviewAction]] = defaultdict(list)
+    owners: dict[str, User] = {}  # the owner of each address
     unowned: list[ReviewAction] = []
     able: dict[int, bool] = {}  # owner id -> may still update actions at the site (one query per owner)
     for action in overdue_actions(site, today):
@@ -119,16 +124,20 @@ def _site_reminders(site: Site, today: date, run: ActionReminderRun) -> list[Ema
             able[owner.pk] = may_own_actions(owner, site.pk)
         if able[owner.pk]:
             owned[owner.email].append(action)
+            owners.setdefault(owner.email, owner)
         else:
             run.unowned += 1
             unowned.append(action)
-    messages = [
-        _email(email, actions, unowned=False, site=site, today=today) for email, actions in sorted(owned.items())
-    ]
+    messages = {
+        mail.user_key(owners[email]): _email(email, actions, unowned=False, site=site, today=today)
+        for email, actions in sorted(owned.items())
+    }
     if unowned:
-        messages += [
-            _email(email, unowned, unowned=True, site=site, today=today) for email in site_coordinator_emails(site.pk)
-        ]
+        for user in site_coordinators(site.pk):
+            # A coordinator who also owns an action has two emails: the key tells them apart in the log.
+            messages[f"{mail.user_key(user)} (coordinator)"] = _email(
+                user.email, unowned, unowned=True, site=site, today=today
+            )
     return messages
 
 
@@ -136,12 +145,14 @@ def case_review_reminders_send(*, today: date) -> ActionReminderRun:
     """Chase every overdue case review action, site by site."""
     run = ActionReminderRun(today=today)
     for site in Site.objects.filter(active=True).order_by("pk"):
+        counted = (run.overdue, run.unowned)
         with transaction.atomic():
-            messages = _site_reminders(site, today, run)
-            if messages:
-                get_connection().send_messages(messages)
-        if messages:
-            run.emails += len(messages)
+            sent = mail.send_each(f"case review action reminder ({site.slug})", _site_reminders(site, today, run))
+            if sent.failed and not sent.sent:  # nobody was told: nothing stays claimed (the docstring above)
+                transaction.set_rollback(True)
+                run.overdue, run.unowned = counted
+        if sent.sent:
+            run.emails += len(sent.sent)
             run.sites.append(site.slug)
     logger.info(
         "Case review action reminders for %s: %d email(s), %d action(s) overdue",

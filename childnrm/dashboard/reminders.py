@@ -2,10 +2,13 @@
 
 Once a day at most per item: each item reminded is claimed by inserting a dashboard.Reminder row
 (unique on kind, object and day) before the email goes, in the same transaction, so a second run
-on the same day (a retry, a second worker) sends nothing it already sent, and a failed send leaves
-nothing claimed. Emails carry references and links only: no child's name or details, in the
-subject or the body (email leaves the service's protection). Each is in its reader's language: their
-own choice, else their site's default (ADR 0023).
+on the same day (a retry, a second worker) sends nothing it already sent. Each email goes by itself
+(kit.mail.send_each): one refused stops none of the others, nor the sites after, nor the chase. When
+none of a site's emails went (the mail server down), its claims are undone, for a later run the same
+day; when some went, they stand, and whoever's email failed has the items again in tomorrow's (the
+failure is logged without the address, and the daily task fails at its end). Emails carry references
+and links only: no child's name or details, in the subject or the body (email leaves the service's
+protection). Each is in its reader's language: their own choice, else their site's default (ADR 0023).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -27,7 +30,7 @@ from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.models import Reminder
 from childnrm.information.services import chase_overdue
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.kit.welsh_mutation import welsh_format
@@ -217,10 +220,11 @@ def _coordinators(site: Site) -> list[User]:
     )
 
 
-def _site_digest(site: Site, today: date, run: ReminderRun) -> list[EmailMessage]:
+def _site_digest(site: Site, today: date, run: ReminderRun) -> dict[str, EmailMessage]:
+    """Each coordinator's digest, by `mail.user_key`."""
     recipients = _coordinators(site)
     if not recipients:
-        return []
+        return {}
     alerts = clocks.site_alerts(site, today=today, limit=DIGEST_LIMIT, kinds=clocks.CLOCK_KINDS)
     claimed = []
     for alert in alerts.all_items():
@@ -228,14 +232,15 @@ def _site_digest(site: Site, today: date, run: ReminderRun) -> list[EmailMessage
         if reminder is not None:
             claimed.append((alert, reminder))
     if not claimed:
-        return []
+        return {}
     Reminder.objects.filter(pk__in=[r.pk for _, r in claimed]).update(recipients=len(recipients))
     run.items += len(claimed)
     more = {kind: alert_list.more for kind, alert_list in alerts.lists.items()}
-    return [_digest(site, [a for a, _ in claimed], more, user) for user in recipients]
+    return {mail.user_key(user): _digest(site, [a for a, _ in claimed], more, user) for user in recipients}
 
 
-def _owner_notes(site: Site, today: date, run: ReminderRun) -> list[EmailMessage]:
+def _owner_notes(site: Site, today: date, run: ReminderRun) -> dict[str, EmailMessage]:
+    """Each owner's note of their overdue actions, by `mail.user_key`."""
     actions = clocks.actions_overdue(site, today).filter(owner__isnull=False, owner__is_active=True)
     by_owner: dict[str, list[PlanAction]] = defaultdict(list)
     owners: dict[str, User] = {}
@@ -256,21 +261,28 @@ def _owner_notes(site: Site, today: date, run: ReminderRun) -> list[EmailMessage
             by_owner[owner.email].append(action)
             owners[owner.email] = owner
             run.items += 1
-    return [_owner_note(owned, today, owners[email]) for email, owned in sorted(by_owner.items())]
+    return {
+        mail.user_key(owners[email]): _owner_note(owned, today, owners[email])
+        for email, owned in sorted(by_owner.items())
+    }
 
 
 def daily_reminders_send(*, today: date) -> ReminderRun:
-    """Send today's reminders for every active site, then chase overdue information requests."""
+    """Send today's reminders for every active site, then chase overdue information requests. An email not sent is
+    logged, without its address, and the run goes on (run inside `mail.failures_raised`, its task then fails)."""
     run = ReminderRun(today=today)
     for site in Site.objects.filter(active=True).order_by("pk"):
+        items = run.items
         with transaction.atomic():
-            digests = _site_digest(site, today, run)
-            notes = _owner_notes(site, today, run)
-            if digests or notes:
-                get_connection().send_messages(digests + notes)
-        run.digests += len(digests)
-        run.owner_emails += len(notes)
-        if digests or notes:
+            digests = mail.send_each(f"daily digest ({site.slug})", _site_digest(site, today, run))
+            notes = mail.send_each(f"overdue actions note ({site.slug})", _owner_notes(site, today, run))
+            if not (digests.sent or notes.sent) and (digests.failed or notes.failed):
+                # Nobody was told: nothing stays claimed (the docstring above).
+                transaction.set_rollback(True)
+                run.items = items
+        run.digests += len(digests.sent)
+        run.owner_emails += len(notes.sent)
+        if digests.sent or notes.sent:
             run.sites.append(site.slug)
     run.chased = chase_overdue(today)
     logger.info(

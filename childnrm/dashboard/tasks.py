@@ -8,12 +8,20 @@ from django.utils import timezone
 from django_tasks import task
 
 from childnrm.dashboard.reminders import daily_reminders_send
+from childnrm.kit import mail
 
 
 @task()
 def send_daily_reminders(today: str | None = None) -> dict:
-    """Send the day's reminders. `today` is an ISO date (tasks take JSON arguments); none means today, UK time."""
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    """Send the day's reminders. `today` is an ISO date (tasks take JSON arguments); none means today, UK time.
+
+    An email not sent stops nothing: every step runs, and then the task fails with an error naming nobody, so the
+    queue records it (kit.mail.failures_raised; each failure is logged, without its address, where it happened)."""
+    with mail.failures_raised("daily reminders"):
+        return _daily_run(date.fromisoformat(today) if today else timezone.localdate())
+
+
+def _daily_run(day: date) -> dict:
     summary = daily_reminders_send(today=day).as_dict()
     # The same daily run lists records past their retention date for each site's DPO (retention app).
     from childnrm.retention.services import retention_review_run

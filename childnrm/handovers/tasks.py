@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
@@ -10,7 +10,7 @@ from django_tasks import task
 from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import User
 from childnrm.handovers.models import CaseTransfer
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
 from childnrm.referrals.tasks import site_coordinators
 
@@ -42,11 +42,13 @@ def transfer_email(transfer: CaseTransfer, user: User) -> EmailMessage:
 
 
 @task()
-def notify_case_transferred(transfer_id: int) -> None:
-    """Tell the receiving site's coordinators, each in their language: reference and links only."""
+def notify_case_transferred(transfer_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
+    """Tell the receiving site's coordinators, each in their language: reference and links only. One refused stops
+    none of the others, and only those not sent are tried again (kit.mail.send_or_retry)."""
     transfer = CaseTransfer.objects.select_related("referral").get(pk=transfer_id)
     if transfer.to_site_id is None:
         return
-    messages = [transfer_email(transfer, user) for user in site_coordinators(transfer.to_site_id)]
-    if messages:
-        get_connection().send_messages(messages)
+    messages = {mail.user_key(user): transfer_email(transfer, user) for user in site_coordinators(transfer.to_site_id)}
+    mail.send_or_retry(
+        notify_case_transferred, "case transferred", messages, only=only, attempt=attempt, transfer_id=transfer_id
+    )

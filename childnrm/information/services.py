@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import IO
 
 from django.core.files.base import ContentFile, File
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from childnrm.information.models import (
     ResponseDocument,
 )
 from childnrm.information.selectors import ASKABLE_STATUSES, with_asking_panel
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.kit.links import absolute_url
@@ -569,8 +569,10 @@ def _chase(*, request_id: int, user: User | None, today: date, audit: AuditConte
             purpose=REQUEST_PURPOSE,
             detail={"chase": locked.chase_count, "recipients": len(people), "automatic": user is None},
         )
-        messages = [chase_email(locked, person) for person in people]
-        transaction.on_commit(lambda: get_connection().send_messages(messages) if messages else None)
+        # One at a time once committed: a refused address stops none of the others, and is logged without it. A chase
+        # is not retried (the next comes in 3 days); in the daily run a failure fails its task (kit.mail).
+        messages = {mail.user_key(person): chase_email(locked, person) for person in people}
+        transaction.on_commit(lambda: mail.send_each("information request chase", messages))
     return len(people)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from childnrm.accounts.middleware import reader_language
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
 from childnrm.letters.models import GuardianNotice
 
@@ -46,6 +46,10 @@ def guardian_email(notice: GuardianNotice) -> EmailMessage:
 
 
 @task()
-def notify_guardian_of_decision(notice_id: int) -> None:
+def notify_guardian_of_decision(notice_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
+    """Tell the guardian; a failed email is tried again, and its error names nobody (kit.mail.send_or_retry)."""
     notice = GuardianNotice.objects.select_related("decision__referral__child", "guardian").get(pk=notice_id)
-    guardian_email(notice).send()
+    messages = {mail.user_key(notice.guardian): guardian_email(notice)}
+    mail.send_or_retry(
+        notify_guardian_of_decision, "guardian notice", messages, only=only, attempt=attempt, notice_id=notice_id
+    )

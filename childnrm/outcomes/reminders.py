@@ -3,8 +3,11 @@
 Each review's owners (the child's lead social worker and allocated guardian) are told once when it opens,
 four weeks before it is due, and every week while it is overdue. A review nobody owns goes to the site's
 coordinators instead, so it is not lost. Each reminder is claimed on the review (a conditional update of its
-reminder date) in the transaction that sends the email: a second run the same day sends nothing it sent, and
-a failed send leaves nothing claimed. Emails carry references and links only, never a child's name.
+reminder date) in the transaction that sends the email: a second run the same day sends nothing it sent. Each
+email goes by itself (kit.mail.send_each): one refused stops none of the others, nor the sites after. When none
+of a site's emails went (the mail server down), its claims are undone, for a later run; when some went, they
+stand (the failure is logged without the address, and the daily task fails at its end). Emails carry references
+and links only, never a child's name.
 """
 
 from __future__ import annotations
@@ -14,20 +17,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from childnrm.accounts.middleware import address_language
-from childnrm.accounts.models import Site
-from childnrm.kit import i18n
+from childnrm.accounts.models import Site, User
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.outcomes import selectors, services
 from childnrm.outcomes.models import OutcomeReview
-from childnrm.referrals.tasks import site_coordinator_emails
+from childnrm.referrals.tasks import site_coordinators
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +111,8 @@ def _email(to: str, reviews: list[OutcomeReview], unowned: bool, site: Site, tod
     return EmailMessage(subject=subject, body="\n".join(body), to=[to])
 
 
-def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> list[EmailMessage]:
+def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> dict[str, EmailMessage]:
+    """Each reader's email, by `mail.user_key`."""
     opened = today + timedelta(days=services.REVIEW_OPENS_DAYS)
     candidates = (
         OutcomeReview.objects.filter(child__site=site, recorded_at__isnull=True, due_on__lte=opened)
@@ -116,6 +120,7 @@ def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> list[Em
         .order_by("due_on", "id")
     )
     owned: dict[str, list[OutcomeReview]] = defaultdict(list)
+    readers: dict[str, User] = {}  # the owner of each address
     unowned: list[OutcomeReview] = []
     for review in candidates:
         overdue = review.due_on < today
@@ -125,16 +130,22 @@ def _site_reminders(site: Site, today: date, run: OutcomeReminderRun) -> list[Em
             run.overdue += 1
         else:
             run.due += 1
-        owners = [u.email for u in selectors.owners_of(review.child) if u.email]
+        owners = [u for u in selectors.owners_of(review.child) if u.email]
         if owners:
-            for email in owners:
-                owned[email].append(review)
+            for user in owners:
+                owned[user.email].append(review)
+                readers.setdefault(user.email, user)
         else:
             run.unowned += 1
             unowned.append(review)
-    messages = [_email(email, reviews, False, site, today) for email, reviews in sorted(owned.items())]
+    messages = {
+        mail.user_key(readers[email]): _email(email, reviews, False, site, today)
+        for email, reviews in sorted(owned.items())
+    }
     if unowned:
-        messages += [_email(email, unowned, True, site, today) for email in site_coordinator_emails(site.pk)]
+        for user in site_coordinators(site.pk):
+            # A coordinator who also owns a review has two emails: the key tells them apart in the log.
+            messages[f"{mail.user_key(user)} (coordinator)"] = _email(user.email, unowned, True, site, today)
     return messages
 
 
@@ -143,12 +154,14 @@ def outcome_reminders_send(*, today: date) -> OutcomeReminderRun:
     run = OutcomeReminderRun(today=today)
     run.follow_ups_started = len(services.follow_ups_ensure())
     for site in Site.objects.filter(active=True).order_by("pk"):
+        counted = (run.due, run.overdue, run.unowned)
         with transaction.atomic():
-            messages = _site_reminders(site, today, run)
-            if messages:
-                get_connection().send_messages(messages)
-        if messages:
-            run.emails += len(messages)
+            sent = mail.send_each(f"outcome review reminder ({site.slug})", _site_reminders(site, today, run))
+            if sent.failed and not sent.sent:  # nobody was told: nothing stays claimed (the docstring above)
+                transaction.set_rollback(True)
+                run.due, run.overdue, run.unowned = counted
+        if sent.sent:
+            run.emails += len(sent.sent)
             run.sites.append(site.slug)
     logger.info(
         "Outcome review reminders for %s: %d email(s), %d due, %d overdue, %d follow-up(s) started",

@@ -6,14 +6,14 @@ body (email leaves the service's protection), and no names of other recipients.
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
 
 from childnrm.accounts.middleware import address_language, reader_language
 from childnrm.accounts.models import Role, User
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
 from childnrm.people import linkage
 from childnrm.referrals.models import Referral
@@ -74,16 +74,20 @@ def site_coordinators(site_id: int) -> list[User]:
 
 
 @task()
-def notify_referral_submitted(referral_id: int) -> None:
-    """Acknowledge the referral to its referrer and tell the receiving site's coordinators, one email each."""
+def notify_referral_submitted(referral_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
+    """Acknowledge the referral to its referrer and tell the receiving site's coordinators, one email each: one
+    refused stops none of the others, and only those not sent are tried again (kit.mail.send_or_retry)."""
     referral = Referral.objects.select_related("site").get(pk=referral_id)
-    messages = []
+    messages = {}
     if referral.referrer_email:
-        messages.append(_acknowledgement(referral))
+        messages["referrer"] = _acknowledgement(referral)
     if referral.site_id is not None:
-        messages += [_coordinator_notice(referral, user) for user in site_coordinators(referral.site_id)]
-    if messages:
-        get_connection().send_messages(messages)
+        messages |= {
+            mail.user_key(user): _coordinator_notice(referral, user) for user in site_coordinators(referral.site_id)
+        }
+    mail.send_or_retry(
+        notify_referral_submitted, "referral submitted", messages, only=only, attempt=attempt, referral_id=referral_id
+    )
 
 
 @task()

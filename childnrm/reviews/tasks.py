@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
+from django_tasks.base import Task
 
 from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import Role, User
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
 from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest, RequesterKind
 
@@ -38,16 +39,26 @@ def site_users(site_id: int, role: str) -> list[User]:
     )
 
 
-def _send(wording: Wording, recipients: Iterable[User]) -> None:
+def _send(
+    notify: Task,
+    what: str,
+    wording: Wording,
+    recipients: Iterable[User],
+    *,
+    only: list[str] | None,
+    attempt: int,
+    **ids,
+) -> None:
+    """One email to each address, sent one at a time: one refused stops none of the others, and `notify` (the task,
+    called with `ids`) is queued again for those not sent (kit.mail.send_or_retry)."""
     by_email = {user.email: user for user in recipients}
-    messages = []
+    messages = {}
     for email in sorted(by_email):
         with i18n.language(reader_language(by_email[email])):
             subject, body = wording()
             body += "\n\n" + gettext("Do not reply to this email.")
-        messages.append(EmailMessage(subject=subject, body=body, to=[email]))
-    if messages:
-        get_connection().send_messages(messages)
+        messages[mail.user_key(by_email[email])] = EmailMessage(subject=subject, body=body, to=[email])
+    mail.send_or_retry(notify, what, messages, only=only, attempt=attempt, **ids)
 
 
 def _return_name(decision_return: DecisionReturn) -> str:
@@ -62,7 +73,7 @@ def _return_link(decision_return: DecisionReturn) -> str:
 
 
 @task()
-def notify_return_sent(return_id: int) -> None:
+def notify_return_sent(return_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
     """Tell the SCA quality assurers of the sending site that a decision is waiting for audit."""
     sent = DecisionReturn.objects.select_related("decision__referral").get(pk=return_id)
 
@@ -74,11 +85,19 @@ def notify_return_sent(return_id: int) -> None:
             + f"\n\n{_return_link(sent)}",
         )
 
-    _send(wording, site_users(sent.site_id, Role.SCA_QUALITY_ASSURER))
+    _send(
+        notify_return_sent,
+        "return sent",
+        wording,
+        site_users(sent.site_id, Role.SCA_QUALITY_ASSURER),
+        only=only,
+        attempt=attempt,
+        return_id=return_id,
+    )
 
 
 @task()
-def notify_finding_recorded(finding_id: int) -> None:
+def notify_finding_recorded(finding_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
     """Tell the returning site's coordinators that the SCA has recorded a finding to answer."""
     finding = QualityFinding.objects.select_related("decision_return__decision__referral").get(pk=finding_id)
     sent = finding.decision_return
@@ -95,11 +114,19 @@ def notify_finding_recorded(finding_id: int) -> None:
             + f"\n\n{_return_link(sent)}",
         )
 
-    _send(wording, site_users(sent.site_id, Role.COORDINATOR))
+    _send(
+        notify_finding_recorded,
+        "finding recorded",
+        wording,
+        site_users(sent.site_id, Role.COORDINATOR),
+        only=only,
+        attempt=attempt,
+        finding_id=finding_id,
+    )
 
 
 @task()
-def notify_finding_answered(finding_id: int) -> None:
+def notify_finding_answered(finding_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
     """Tell the SCA quality assurers of the site (and whoever recorded the finding) that the panel answered."""
     finding = QualityFinding.objects.select_related("decision_return__decision__referral", "recorded_by").get(
         pk=finding_id
@@ -118,11 +145,19 @@ def notify_finding_answered(finding_id: int) -> None:
             + f"\n\n{_return_link(sent)}",
         )
 
-    _send(wording, recipients)
+    _send(
+        notify_finding_answered,
+        "finding answered",
+        wording,
+        recipients,
+        only=only,
+        attempt=attempt,
+        finding_id=finding_id,
+    )
 
 
 @task()
-def notify_reconsideration_outcome(reconsideration_id: int) -> None:
+def notify_reconsideration_outcome(reconsideration_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
     """Tell the referrer who asked that the reconsideration has been decided (they read it in the service)."""
     asked = ReconsiderationRequest.objects.select_related("decision__referral__created_by").get(pk=reconsideration_id)
     referral = asked.decision.referral
@@ -141,4 +176,12 @@ def notify_reconsideration_outcome(reconsideration_id: int) -> None:
             + f"\n\n{absolute_url(reverse('referrals:mine'))}",
         )
 
-    _send(wording, [referrer])
+    _send(
+        notify_reconsideration_outcome,
+        "reconsideration outcome",
+        wording,
+        [referrer],
+        only=only,
+        attempt=attempt,
+        reconsideration_id=reconsideration_id,
+    )

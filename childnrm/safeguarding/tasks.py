@@ -12,14 +12,15 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from childnrm.accounts.middleware import reader_language
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.safeguarding.models import PlanAction
 
 
 @task()
-def action_assigned(action_id: int) -> None:
+def action_assigned(action_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
+    """Tell the action's owner; a failed email is tried again, and its error names nobody (kit.mail.send_or_retry)."""
     action = PlanAction.objects.select_related("owner", "plan__child").get(pk=action_id)
     if action.owner is None or not action.owner.email or not action.owner.is_active:
         return
@@ -36,4 +37,7 @@ def action_assigned(action_id: int) -> None:
             "link": absolute_url(reverse("safeguarding:my-actions")),
         }
         subject = gettext("A safeguarding action has been given to you")
-    EmailMessage(subject=subject, body=body, to=[owner.email]).send()
+    messages = {mail.user_key(owner): EmailMessage(subject=subject, body=body, to=[owner.email])}
+    mail.send_or_retry(
+        action_assigned, "safeguarding action assigned", messages, only=only, attempt=attempt, action_id=action_id
+    )

@@ -17,6 +17,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from childnrm.dashboard.tasks import send_daily_reminders
+from childnrm.kit.mail import EmailsNotSent
 
 
 class Command(BaseCommand):
@@ -39,7 +40,10 @@ class Command(BaseCommand):
             result = send_daily_reminders.enqueue(day)
             self.stdout.write(f"Queued the daily reminders as task {result.id}")
             return
-        summary = send_daily_reminders.call(day)
+        try:
+            summary = send_daily_reminders.call(day)
+        except EmailsNotSent as error:  # every step ran; some emails were not sent (each logged, without its address)
+            raise CommandError(str(error)) from None
         self.stdout.write(
             f"Daily reminders for {summary['today']}: {summary['digests']} digest(s), "
             f"{summary['owner_emails']} owner email(s), {summary['items']} item(s), "

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from childnrm.information.services import chase_overdue
+from childnrm.kit import mail
 
 
 class Command(BaseCommand):
@@ -17,8 +18,12 @@ class Command(BaseCommand):
             today = _parse(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError("--date must look like 2026-12-01") from exc
-        chased = chase_overdue(today)
-        self.stdout.write(f"Chased {chased} overdue information request{'s' if chased != 1 else ''}.")
+        try:
+            with mail.failures_raised("information request chase"):
+                chased = chase_overdue(today)
+                self.stdout.write(f"Chased {chased} overdue information request{'s' if chased != 1 else ''}.")
+        except mail.EmailsNotSent as error:  # every request was chased; some emails were not sent (logged)
+            raise CommandError(str(error)) from None
 
 
 def _parse(value: str):
