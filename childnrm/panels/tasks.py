@@ -7,17 +7,17 @@ reader's language: their own choice, else their site's default (ADR 0023).
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
 
 from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import User
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_datetime
 from childnrm.kit.links import absolute_url
-from childnrm.panels.models import Meeting, MeetingKind
+from childnrm.panels.models import Meeting, MeetingKind, MeetingStatus
 
 
 def _when(meeting: Meeting) -> str:
@@ -90,17 +90,37 @@ def _recipients(meeting: Meeting, user_ids: list[int] | None) -> list[User]:
 
 
 @task()
-def notify_meeting_invitation(meeting_id: int, user_ids: list[int] | None = None, changed: bool = False) -> None:
-    """Invite the meeting's attendees (or just `user_ids`), one email each; `changed` when the time or place moved."""
+def notify_meeting_invitation(
+    meeting_id: int,
+    user_ids: list[int] | None = None,
+    changed: bool = False,
+    only: list[str] | None = None,
+    attempt: int = 1,
+) -> None:
+    """Invite the meeting's attendees (or just `user_ids`), one email each; `changed` when the time or place moved.
+    One refused stops none of the others, and only those not sent are tried again (kit.mail.send_or_retry)."""
     meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
-    messages = [_invitation(meeting, user, changed=changed) for user in _recipients(meeting, user_ids)]
-    if messages:
-        get_connection().send_messages(messages)
+    if meeting.status == MeetingStatus.CANCELLED:  # a retry hours later: no invitation to a cancelled sitting
+        return
+    messages = {
+        mail.user_key(user): _invitation(meeting, user, changed=changed) for user in _recipients(meeting, user_ids)
+    }
+    mail.send_or_retry(
+        notify_meeting_invitation,
+        "meeting invitation",
+        messages,
+        only=only,
+        attempt=attempt,
+        meeting_id=meeting_id,
+        user_ids=user_ids,
+        changed=changed,
+    )
 
 
 @task()
-def notify_meeting_cancelled(meeting_id: int) -> None:
+def notify_meeting_cancelled(meeting_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
     meeting = Meeting.objects.select_related("site").get(pk=meeting_id)
-    messages = [_cancellation(meeting, user) for user in _recipients(meeting, None)]
-    if messages:
-        get_connection().send_messages(messages)
+    messages = {mail.user_key(user): _cancellation(meeting, user) for user in _recipients(meeting, None)}
+    mail.send_or_retry(
+        notify_meeting_cancelled, "meeting cancelled", messages, only=only, attempt=attempt, meeting_id=meeting_id
+    )

@@ -14,14 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from childnrm.accounts.middleware import reader_language
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.training import stages
@@ -119,10 +119,13 @@ def assessment_reminders_send(*, today: date) -> TrainingReminderRun:
                 due[attendance.user.email].append((attendance, stage))
                 run.after += stage == Stage.AFTER
                 run.three_months += stage == Stage.THREE_MONTHS
-        messages = [_email(email, found) for email, found in sorted(due.items())]
-        if messages:
-            get_connection().send_messages(messages)
-    run.emails = len(messages)
+        # Each by itself (kit.mail.send_each): one refused stops none of the others, nor the daily run after it, and
+        # is logged without the address. If none went (the mail server down), nothing stays claimed, for a later run.
+        messages = {mail.user_key(found[0][0].user): _email(email, found) for email, found in sorted(due.items())}
+        sent = mail.send_each("training self-assessment reminder", messages)
+        if sent.failed and not sent.sent:
+            transaction.set_rollback(True)
+    run.emails = len(sent.sent)
     logger.info(
         "Training self-assessment reminders for %s: %d email(s), %d just after, %d at three months",
         today.isoformat(),
