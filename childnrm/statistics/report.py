@@ -22,6 +22,9 @@ from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.pilot import pilot_tables, plan_counts
 from childnrm.statistics.selectors import StatisticsFilters
 from childnrm.statistics.tables import (
+    SITE_REFERRALS_BY,
+    STAGES,
+    Everywhere,
     Release,
     Returned,
     Sites,
@@ -32,6 +35,9 @@ from childnrm.statistics.tables import (
     disproportionality_tables,
     last_quarter_by_site,
     nrm_tables,
+    part_cells,
+    part_suppression,
+    return_columns,
     shared_suppression,
 )
 
@@ -60,12 +66,14 @@ def build(
     cases = selectors.children(all_ages)  # every table but the one by age at exploitation counts children
     sites = sites_of(filters)
     release = Release([], rules, cases, all_ages)
+    if not filters.narrowed:
+        release.everywhere = everywhere(filters)
     pilot = selectors.pilot_data(filters, cases) if "pilot" in sections else None
     if sections:
         # Every section's tables (and the return) publish some of the same counts: one protection for all, worked
         # out whichever page is asked for, so that each shows those counts alike.
         plans = pilot.plans_at_sitting if pilot is not None else None
-        release.suppression, release.return_suppression = protection(filters, rules, release, sites, plans)
+        release.suppression, release.returned = protection(filters, rules, release, sites, plans)
     if "nrm" in sections:
         release.tables += nrm_tables(
             cases,
@@ -96,14 +104,16 @@ def protection(
     release: Release,
     sites: Sites,
     plans: set[tuple[int, int]] | None = None,
-) -> tuple[Suppression, Suppression | None]:
+) -> tuple[Suppression, dict[str, StatTable] | None]:
     """The protection of `filters`' tables (`tables.shared_suppression`), counted from the release's frames with the
-    pilot's plans (`plans`: read if not given), and that of the Home Office return of its sites and last quarter.
+    pilot's plans (`plans`: read if not given), and the Home Office return of its sites and last quarter (its tables
+    of the quarter by site, `return_tables`).
 
-    The return is protected with the tables of its own period (`return_filters`), whatever the period asked for, so
-    that it is the same file wherever it is downloaded from; the tables of another period take its cells as fixed
-    (`shared_suppression(..., returned=...)`): they hide what it hides, and never hide what it shows to cover another
-    figure. Tables narrowed by other filters count other children than the return: protected on their own (None)."""
+    The return is the all-sites return's, protected with the tables of the two years to the quarter, whatever the
+    period and the sites asked for, so that it is the same file wherever it is downloaded from and no two returns
+    differ in what they hide; the tables take its cells as fixed (`shared_suppression(..., returned=...)`): they hide
+    what it hides, and never hide what it shows to cover another figure. Tables narrowed by other filters count other
+    children than the return: protected on their own (None). Without `release.everywhere`, `sites` are every site."""
     assert release.cases is not None and release.all_ages is not None
     cases, all_ages = release.cases, release.all_ages
     if plans is None:
@@ -116,11 +126,81 @@ def protection(
     if filters.narrowed:
         return suppression(filters), None
     period = return_filters(filters.site_ids, filters.last)
-    returned = suppression(period)
-    if filters.first == period.first:
-        return returned, returned
-    tables = last_quarter_by_site(cases, period, rules, sites, returned)
-    return suppression(filters, Returned(period, tables)), returned
+    if release.everywhere is None:  # every site: the all-sites return is protected with these tables' two years
+        whole = suppression(period)
+        if filters.first == period.first:
+            return whole, last_quarter_by_site(cases, period, rules, sites, whole)
+    tables = return_tables(period, rules, release, sites, plans)
+    return suppression(filters, Returned(tables)), tables
+
+
+def every_site_ids(site_ids: tuple[int, ...]) -> tuple[int, ...]:
+    """The sites of the all-sites return that a return of `site_ids` is part of: every active site (the release's),
+    and any of `site_ids` no longer active."""
+    return tuple(sorted({*Site.objects.filter(active=True).values_list("pk", flat=True), *site_ids}))
+
+
+def everywhere(filters: StatisticsFilters) -> Everywhere | None:
+    """The frames of every site (`every_site_ids`) to `filters`' last quarter, when the filters choose fewer sites:
+    their return is part of the all-sites return, counted from these (`return_tables`). None for every site."""
+    period = return_filters(every_site_ids(filters.site_ids), filters.last)
+    if set(period.site_ids) == set(filters.site_ids):
+        return None
+    all_ages = selectors.case_frame(period)
+    cases = selectors.children(all_ages)
+    return Everywhere(period, sites_of(period), cases, all_ages, selectors.plans_agreed_at_sitting(period, cases))
+
+
+def return_tables(
+    period: StatisticsFilters,
+    rules: DisclosureRules,
+    release: Release,
+    sites: Sites,
+    plans: set[tuple[int, int]] | None = None,
+) -> dict[str, StatTable]:
+    """The Home Office return of `period`'s sites and last quarter (`return_filters`): its tables of the quarter by
+    site (`tables.last_quarter_by_site`), counted from the release's frames (and its `plans`: read if not given).
+
+    The all-sites return (from `release.everywhere`, every site's frames; None: `sites` are every site) is protected
+    with every site's tables of the two years to the quarter, secondary suppression running across the sites. The
+    return of fewer sites is its rows for them, and their total where the all-sites return shows each of their
+    figures (`tables.part_suppression`): a site's own return, or some sites', protected on its own hid other cells
+    than the all-sites return, and the all-sites total less a site's own figure (or less the other sites' own
+    returns) gave back a count one of them hid. Now no return of the quarter shows a figure the all-sites return
+    does not give."""
+    assert release.cases is not None and release.all_ages is not None
+    every = release.everywhere
+    if every is None:
+        if plans is None:
+            plans = selectors.plans_agreed_at_sitting(period, release.cases)
+        every = Everywhere(period, sites, release.cases, release.all_ages, plans)
+    counts = plan_counts(every.cases, every.filters, every.plans)
+    protected = shared_suppression(
+        every.cases, every.filters, rules, every.sites, all_ages=every.all_ages, plans=counts
+    )
+    whole = last_quarter_by_site(every.cases, every.filters, rules, every.sites, protected)
+    if [pk for pk, _ in sites] == [pk for pk, _ in every.sites]:
+        return whole
+    part = last_quarter_by_site(
+        release.cases,
+        period,
+        rules,
+        sites,
+        part_suppression(whole, every.sites, sites),
+        columns=return_columns(whole),
+    )
+    _check_part(part, whole, sites, every.sites)
+    return part
+
+
+def _check_part(part: dict[str, StatTable], whole: dict[str, StatTable], sites: Sites, every: Sites) -> None:
+    """Each site's figures in a part of the all-sites return must be the whole's, cell for cell: the release's frames
+    must count each of its sites as every site's frames do."""
+    row_of = {pk: i for i, (pk, _) in enumerate(every)}
+    for measure in (*SITE_REFERRALS_BY, *STAGES):
+        for i, (pk, name) in enumerate(sites):
+            if part[measure].rows[i].cells != whole[measure].rows[row_of[pk]].cells:
+                raise ValueError(f"{name}'s {measure} in the return differ from the all-sites return's.")
 
 
 # --- The return to the Home Office -------------------------------------------------------------------------
@@ -155,22 +235,22 @@ def home_office_return(
     gender, exploitation type, location and first responder), decisions and decision times
     (`tables.last_quarter_by_site`), and the cases handed to the SCA.
 
-    Each site's figures are protected with the other sites' and all sites' (secondary suppression across the
-    sites), and with the tables of the two years to the quarter (`return_filters`), which publish all sites again:
-    so neither all sites less the other sites nor those tables give back a figure a site's row hides. The tables of
-    any other period ending in the quarter take its cells as fixed (`protection`). `release`: the frames of the
-    return's sites to the quarter (every period's are the same), and the return's protection if `build` worked it
-    out already."""
+    The all-sites return is protected across the sites (secondary suppression runs across them) and with the tables
+    of the two years to the quarter (`return_filters`), which publish all sites again: so neither all sites less the
+    other sites nor those tables give back a figure a site's row hides. The return of fewer sites is its rows and
+    their total where it shows each figure (`return_tables`). The tables of any period ending in the quarter take
+    the return's cells as fixed (`protection`). `release`: the frames of the return's sites to the quarter (every
+    period's are the same) with every site's (`release.everywhere`; None when its sites are every site), and the
+    return's tables if `build` worked them out already."""
     period = return_filters(filters.site_ids, filters.last)
     if release is None:
         release = build(period, rules, sections=())
-    assert release.cases is not None
+    assert release.cases is not None and release.all_ages is not None
     cases, sites = release.cases, sites_of(period)
-    suppression = release.return_suppression
-    if suppression is None:
-        suppression = protection(period, rules, release, sites)[0]
-    by_site = last_quarter_by_site(cases, period, rules, sites, suppression)
-    handed = _handed_by_site(period, rules, cases, sites)
+    every = release.everywhere
+    by_site = release.returned or return_tables(period, rules, release, sites)
+    of = (every.filters, every.cases, every.sites) if every is not None else (period, cases, sites)
+    handed = _handed_by_site(rules, sites, *of)
     quarter = period.last
     names = [name for _, name in sites] + (["All sites"] if len(sites) > 1 else [])  # all sites: the totals row
     rows: list[StatRow] = []
@@ -195,37 +275,51 @@ def home_office_return(
             "Counted by the same rules as the published statistics: referrals in the quarter they were submitted, "
             "decisions in the quarter the panel first made them, with the outcome that stands now.",
             "Each referral counts at the site that received it and each decision at the site whose panel made it, so "
-            "the sites add up to All sites. The sites' figures, All sites and the published tables of the two years "
-            "to the quarter are protected together: where a site's figure is suppressed, enough others are that no "
-            "total gives it back. The return is the same whatever period the tables are chosen for: tables of another "
-            "period suppress what it suppresses.",
-            "Exploitation types: those of the published table for the two years to the quarter, so a type may show 0 "
-            "for the quarter.",
+            "the sites add up to All sites. The return of every site, its All sites and the published tables of the "
+            "two years to the quarter are protected together: where a site's figure is suppressed, enough others are "
+            "that no total gives it back. A return of fewer sites shows each site's figures as the return of every "
+            "site does, and their All sites only where that return shows each of their figures, so that no two "
+            "returns give back a figure one of them suppresses. The return is the same whatever period the tables are "
+            "chosen for: tables of another period suppress what it suppresses.",
+            "Exploitation types: those of the published table of every site for the two years to the quarter, so a "
+            "type may show 0 for the quarter.",
         ),
         section="return",
     )
 
 
-def _handed_by_site(filters: StatisticsFilters, rules: DisclosureRules, cases: pd.DataFrame, sites: Sites) -> StatTable:
-    """Cases each site handed to the SCA in the last quarter (the site that handed it over), all sites as the totals
-    row. No other table publishes these counts: protected across the sites alone."""
-    handed = selectors.sca_reported_decisions(selectors.referrals_in_scope(filters).values("pk"))[0]
-    quarter = filters.last
+def _handed_by_site(
+    rules: DisclosureRules, sites: Sites, every: StatisticsFilters, cases: pd.DataFrame, every_site: Sites
+) -> StatTable:
+    """Cases each of `sites` handed to the SCA in the last quarter (the site that handed it over), those sites
+    together as the totals row. No other table publishes these counts: protected across every site (`every`, with
+    its `cases` and `every_site`) alone, and for fewer sites taken from there as the return's other figures are
+    (`tables.part_cells`)."""
+    handed = selectors.sca_reported_decisions(selectors.referrals_in_scope(every).values("pk"))[0]
+    quarter = every.last
     handed = handed[
         handed["referral_id"].isin(set(cases["referral_id"]))
         & (handed["handed_on"] >= pd.Timestamp(quarter.first_day))
         & (handed["handed_on"] <= pd.Timestamp(quarter.last_day))
     ]
-    return count_table(
-        key="last_quarter_by_site_handed_to_sca",
-        title=f"{HANDED} in {quarter.label} by site",
-        label_headers=("Site",),
-        row_labels=[(name,) for _, name in sites],
-        value_headers=[HANDED],
-        counts=[[int((handed["handed_site_id"] == pk).sum())] for pk, _ in sites],
-        rules=rules,
-        section="return",
-    )
+
+    def table(of: Sites, suppressed: list[tuple[int, int]] | None = None) -> StatTable:
+        return count_table(
+            key="last_quarter_by_site_handed_to_sca",
+            title=f"{HANDED} in {quarter.label} by site",
+            label_headers=("Site",),
+            row_labels=[(name,) for _, name in of],
+            value_headers=[HANDED],
+            counts=[[int((handed["handed_site_id"] == pk).sum())] for pk, _ in of],
+            rules=rules,
+            section="return",
+            suppressed=suppressed or (),
+        )
+
+    whole = table(every_site)
+    if [pk for pk, _ in sites] == [pk for pk, _ in every_site]:
+        return whole
+    return table(sites, part_cells(whole, every_site, sites))
 
 
 # --- The quarterly release --------------------------------------------------------------------------------
@@ -354,7 +448,9 @@ def methodology(
         "across the sites, so All sites less the other sites gives back no site's suppressed figure) and with the "
         "tables of the two years to the quarter. The return is protected with those two years whatever period it is "
         "downloaded with, so it is the same file here and on the statistics pages; tables of another period suppress "
-        "what it suppresses, and never suppress a figure it shows to cover another. Totals are computed from the "
+        "what it suppresses, and never suppress a figure it shows to cover another. A return of fewer sites (one "
+        "site's, from the statistics pages) shows each site's figures as this return does, and their total only where "
+        "this return shows each of them. Totals are computed from the "
         "unrounded counts and then rounded, so rows may not add up exactly. Rates and intervals are worked out from "
         "the counts as published (after rounding), and withheld where either count is suppressed: a rate of the "
         "unrounded counts would give them back, for instance by setting one period against a longer one. The "

@@ -94,6 +94,18 @@ class StatTable:
         return not self.rows
 
 
+@dataclass(frozen=True)
+class Everywhere:
+    """Every active site's referrals to a quarter: what the all-sites Home Office return of the quarter is counted
+    from. The return of any other set of sites takes its sites' figures from it (`report.return_tables`)."""
+
+    filters: StatisticsFilters  # every active site, the two years to the quarter (`report.return_filters`)
+    sites: Sites
+    cases: pd.DataFrame  # the children's referrals (`selectors.children`)
+    all_ages: pd.DataFrame
+    plans: set[tuple[int, int]]  # `selectors.plans_agreed_at_sitting`
+
+
 @dataclass
 class Release:
     """Every table for one set of filters, with the rules that protected them."""
@@ -103,9 +115,12 @@ class Release:
     cases: pd.DataFrame | None = None  # the children's referrals the tables were counted from (reused by the return)
     all_ages: pd.DataFrame | None = None  # the referrals of every age (the table by age at exploitation's)
     suppression: Suppression | None = None  # the protection the tables share (`shared_suppression`)
-    # The Home Office return's (`report.return_filters`: the two years to the last quarter), worked out with the
-    # tables' from the same frames, for the return.
-    return_suppression: Suppression | None = None
+    # The Home Office return of the filters' sites and last quarter: its tables of the quarter by site
+    # (`last_quarter_by_site`), worked out with the tables' protection, for the return.
+    returned: dict[str, StatTable] | None = None
+    # Every active site's frames, when the filters choose fewer sites: their return is the all-sites return's rows.
+    # None: these frames hold every site's referrals (as `report.build` reads them for every site).
+    everywhere: Everywhere | None = None
 
     def get(self, key: str) -> StatTable:
         for table in self.tables:
@@ -622,11 +637,13 @@ def _by_site(measure: str) -> str:
 
 
 def _site_referral_counts(
-    cases: pd.DataFrame, filters: StatisticsFilters, sites: Sites, by: str
+    cases: pd.DataFrame, filters: StatisticsFilters, sites: Sites, by: str, columns: Sequence[str] | None = None
 ) -> tuple[list[str], str, list[list[int]]]:
-    """The columns (the period's table by quarter's, so that all sites is its last quarter's row), the words for
-    them, and the counts of referrals received in the period's last quarter at each site."""
-    columns, column, name = _referral_columns(_in_period(cases, "quarter", filters), by)
+    """The columns (the period's table by quarter's, so that all sites is its last quarter's row, or `columns`: the
+    all-sites return's), the words for them, and the counts of referrals received in the period's last quarter at
+    each site."""
+    own, column, name = _referral_columns(_in_period(cases, "quarter", filters), by)
+    columns = list(columns) if columns is not None else own
     referred = cases[cases["quarter"] == filters.last.code]
     return columns, name, crosstab(referred, "site_id", column, [pk for pk, _ in sites], columns)
 
@@ -641,7 +658,13 @@ def _in_last_quarter(cases: pd.DataFrame, filters: StatisticsFilters, stage: str
 
 
 def last_quarter_by_site(
-    cases: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, sites: Sites, suppression: Suppression
+    cases: pd.DataFrame,
+    filters: StatisticsFilters,
+    rules: DisclosureRules,
+    sites: Sites,
+    suppression: Suppression,
+    *,
+    columns: dict[str, list[str]] | None = None,
 ) -> dict[str, StatTable]:
     """The period's last quarter counted at each chosen site, as the Home Office return reports it: the referrals by
     each of `SITE_REFERRALS_BY`, and the decisions at each stage (`STAGES`) and their times (the stage with
@@ -650,18 +673,19 @@ def last_quarter_by_site(
     Each thing counts at the site where it happened (`selectors.at_sites`), so the sites add up to all of them, and
     the tables are protected with the period's tables (`suppression`, from `shared_suppression`): secondary
     suppression runs across the sites, so that all sites less the other sites (or the quarter's row of a table by
-    quarter, which publishes all sites again) does not give back what a site's row hides."""
+    quarter, which publishes all sites again) does not give back what a site's row hides. `columns`: each referral
+    measure's columns as the all-sites return has them (`return_columns`), for the return of fewer sites."""
     labels = [(name,) for _, name in sites]
     quarter = filters.last.label
     tables: dict[str, StatTable] = {}
     for by in SITE_REFERRALS_BY:
-        columns, name, counts = _site_referral_counts(cases, filters, sites, by)
+        values, name, counts = _site_referral_counts(cases, filters, sites, by, (columns or {}).get(by))
         tables[by] = count_table(
             key=_by_site(by),
             title=f"Referrals of children in {quarter} by site and {name}",
             label_headers=("Site",),
             row_labels=labels,
-            value_headers=columns,
+            value_headers=values,
             counts=counts,
             rules=rules,
             section="return",
@@ -802,12 +826,48 @@ class SharedCounts:
 
 @dataclass(frozen=True)
 class Returned:
-    """The Home Office return of the tables' sites and last quarter, protected already (`report.home_office_return`
-    protects it with the tables of `report.return_filters`, whatever the tables' own period): that period, whose
-    exploitation types the return lists, and its tables of the quarter by site (`last_quarter_by_site`)."""
+    """The Home Office return of the tables' sites and last quarter, protected already (`report.return_tables`: the
+    all-sites return, protected with the tables of the two years to the quarter, or its rows for fewer sites,
+    whatever the tables' own period): its tables of the quarter by site (`last_quarter_by_site`), whose columns
+    (the exploitation types it lists) the tables by site are counted with."""
 
-    filters: StatisticsFilters
     tables: dict[str, StatTable]
+
+    @property
+    def columns(self) -> dict[str, list[str]]:
+        return return_columns(self.tables)
+
+
+def return_columns(tables: dict[str, StatTable]) -> dict[str, list[str]]:
+    """Each referral measure's columns in a return's tables of the quarter by site, without the totals column."""
+    return {by: list(tables[by].value_keys[:-1]) for by in SITE_REFERRALS_BY}
+
+
+def part_suppression(whole: dict[str, StatTable], whole_sites: Sites, sites: Sites) -> Suppression:
+    """The cells each table of the last quarter by site of `sites`, some of `whole_sites`, suppresses as a part of
+    the all-sites return's tables (`whole`, `last_quarter_by_site`): `part_cells` of each."""
+    measures = (*SITE_REFERRALS_BY, *STAGES)
+    return {_by_site(measure): part_cells(whole[measure], whole_sites, sites) for measure in measures}
+
+
+def part_cells(whole: StatTable, whole_sites: Sites, sites: Sites) -> list[tuple[int, int]]:
+    """The cells to suppress in a table of the last quarter by site of `sites`, some of `whole_sites` (the all-sites
+    return's table, `whole`): each site's row as the whole has it, and in the totals row (those sites together) every
+    column where one of their figures is suppressed.
+
+    So the part shows nothing the whole does not: its sites' figures are the whole's, and its total only the sum of
+    figures the whole shows. A part protected on its own hid other cells than the whole, and the two together gave a
+    hidden count back (the whole's total less the part's figure). Every line of the part then holds no suppressed
+    figure or at least two: each site's row holds two or none in the whole, in different columns, so the totals row
+    hides two or none too, and a column that hides a site's figure hides the total with it."""
+    row_of = {pk: i for i, (pk, _) in enumerate(whole_sites)}
+    hidden = {
+        (i, j)
+        for i, (pk, _) in enumerate(sites)
+        for j, cell in enumerate(whole.rows[row_of[pk]].cells)
+        if cell.suppressed
+    }
+    return sorted(hidden | {(len(sites), j) for _, j in hidden})
 
 
 def shared_suppression(
@@ -901,11 +961,22 @@ def _add_referral_counts(
                 shared.same((by_quarter, quarters, j), (breakdown, totals_row, j))
     if not sites or not quarters:
         return
+    listed = returned.columns if returned is not None else {}
     for by in SITE_REFERRALS_BY:
-        columns, _, counts = _site_referral_counts(cases, returned.filters if returned else filters, sites, by)
+        columns, _, counts = _site_referral_counts(cases, filters, sites, by, listed.get(by))
         shared.add(_by_site(by), counts)
         width[_by_site(by)] = len(columns)
         columns_of[_by_site(by)] = columns
+    if returned is None:
+        # A page of a site (or of all of them) for one quarter lists only the combinations of types it had then
+        # (`_exploitation_columns`): its reader knows each combination a site had none of, so none of those zeros
+        # covers another figure here. (A zero hidden as a cover would also leave a part's total, `part_suppression`,
+        # hiding a figure its own tables by quarter do not list.)
+        exploitation = _by_site("exploitation")
+        counts = shared.tables[exploitation]
+        rows = [*counts, [sum(column) for column in zip(*counts, strict=True)]]
+        combined = [j for j, name in enumerate(columns_of[exploitation]) if " & " in name]
+        shared.fix(exploitation, set(), {(i, j) for i, row in enumerate(rows) for j in combined if row[j] == 0})
     gender = _by_site("gender")
     for s in range(len(sites) + 1):
         for by in SITE_REFERRALS_BY[1:]:

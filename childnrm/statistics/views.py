@@ -101,6 +101,8 @@ def _page(request: HttpRequest, section: str) -> HttpResponse:
             "site_count": len(filters.site_ids),
             # The return for a quarter not over yet would count only part of it.
             "return_incomplete": filters.last >= Quarter.of(timezone.localdate()),
+            # The return of fewer sites than every site is part of the all-sites return (`report.return_tables`).
+            "return_is_part": set(report.every_site_ids(filters.site_ids)) != set(filters.site_ids),
         },
     )
 

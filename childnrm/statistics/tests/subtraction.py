@@ -21,7 +21,8 @@ def given_back(tables: Iterable[StatTable], key: CellKey, *, published: Iterable
             for j, cell in enumerate(row):
                 (hidden if cell.suppressed else published).add(key(table, i, j))
         lines += [[key(table, i, j) for j in range(len(grid[0]))] for i in range(len(grid))]
-        lines += [[key(table, i, j) for i in range(len(grid))] for j in range(len(grid[0]))]
+        if len(grid) > 1:  # a table of one row (a site's own return) has no totals row: its columns add up to nothing
+            lines += [[key(table, i, j) for i in range(len(grid))] for j in range(len(grid[0]))]
     inconsistent = hidden & published
     known, recovered = set(published), set()
     while True:

@@ -26,8 +26,9 @@ from childnrm.statistics import report
 from childnrm.statistics.consistency import consistency_table
 from childnrm.statistics.dimensions import Quarter
 from childnrm.statistics.pilot import plans_at_sitting
-from childnrm.statistics.selectors import PilotData, StatisticsFilters
+from childnrm.statistics.selectors import PilotData, StatisticsFilters, at_sites
 from childnrm.statistics.tables import (
+    Everywhere,
     Release,
     StatRow,
     StatTable,
@@ -323,9 +324,12 @@ def _release_tables(
 ) -> Published:
     """The NRM tables, the pilot's plans table, the consistency table and the equality monitoring of the filters,
     protected together as `report.build` protects them (`report.protection`: with the cells of the return of their
-    last quarter fixed, when their period is not the return's)."""
+    last quarter fixed, when their period is not the return's). `frame` holds every site's cases: for fewer sites
+    than it counts at (`site_ids`: the chosen ones), as `_release` gives them."""
     sites = _sites(site_ids)
-    suppression = report.protection(filters, rules, Release([], rules, frame, frame), sites, plans=set())[0]
+    release = _release(frame, filters, rules, _frame_sites(frame, sites))
+    frame = release.cases
+    suppression = report.protection(filters, rules, release, sites, plans=set())[0]
     empty = pd.DataFrame()
     data = PilotData(frame, empty, set(), empty, empty, empty, empty)
     return Published(
@@ -337,8 +341,37 @@ def _release_tables(
 
 
 def _return(frame: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules) -> StatTable:
-    """The return as the release makes it, from the release's frames (its protection worked out again)."""
-    return report.home_office_return(filters, rules, release=Release([], rules, frame, frame))
+    """The return as the release makes it, from the release's frames (its protection worked out again). `frame`
+    holds every site's cases: for fewer sites than it counts at, as `_release` gives them."""
+    chosen = report.sites_of(filters)
+    return report.home_office_return(
+        filters, rules, release=_release(frame, filters, rules, _frame_sites(frame, chosen))
+    )
+
+
+def _frame_sites(frame: pd.DataFrame, chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The sites chosen and every site the frame counts a referral or decision at, (id, name) each, by name."""
+    named = {
+        (int(pk), name)
+        for prefix in ("", "rg_", "cg_")
+        for pk, name in zip(frame[f"{prefix}site_id"], frame[f"{prefix}site"], strict=True)
+        if not pd.isna(pk)
+    }
+    return sorted(named | set(chosen), key=lambda site: site[1])
+
+
+def _release(
+    frame: pd.DataFrame, filters: StatisticsFilters, rules: DisclosureRules, every: list[tuple[int, str]]
+) -> Release:
+    """The frames of the release of `filters`' sites, as `report.build` reads them from a frame of `every` site: for
+    fewer sites, their own (`selectors.at_sites`), with every site's as its `everywhere`."""
+    if {pk for pk, _ in every} <= set(filters.site_ids):
+        return Release([], rules, frame, frame)
+    mine = at_sites(frame, filters.site_ids)
+    release = Release([], rules, mine, mine)
+    period = report.return_filters(tuple(pk for pk, _ in every), filters.last)
+    release.everywhere = Everywhere(period, every, frame, frame, set())
+    return release
 
 
 @pytest.fixture
