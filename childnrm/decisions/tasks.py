@@ -6,7 +6,7 @@ its reader's language: their own choice, else their site's default (ADR 0023).
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
@@ -15,7 +15,7 @@ from childnrm.access.policy import Perm, users_holding
 from childnrm.accounts.middleware import reader_language
 from childnrm.accounts.models import User
 from childnrm.decisions.models import Decision, DecisionStatus, Stage
-from childnrm.kit import i18n
+from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
 
 
@@ -60,10 +60,18 @@ def _second_review_email(decision: Decision, user: User) -> EmailMessage:
 
 
 @task()
-def notify_second_review_needed(decision_id: int) -> None:
+def notify_second_review_needed(decision_id: int, only: list[str] | None = None, attempt: int = 1) -> None:
+    """Tell the site's second reviewers, one email each: one refused stops none of the others, and only those not
+    sent are tried again while the decision still waits for its review (kit.mail.send_or_retry)."""
     decision = Decision.objects.select_related("referral", "meeting").get(pk=decision_id)
     if decision.status != DecisionStatus.SECOND_REVIEW:
         return
-    messages = [_second_review_email(decision, user) for user in second_reviewers(decision)]
-    if messages:
-        get_connection().send_messages(messages)
+    messages = {mail.user_key(user): _second_review_email(decision, user) for user in second_reviewers(decision)}
+    mail.send_or_retry(
+        notify_second_review_needed,
+        "second review needed",
+        messages,
+        only=only,
+        attempt=attempt,
+        decision_id=decision_id,
+    )
