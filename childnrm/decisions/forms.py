@@ -24,6 +24,7 @@ from childnrm.decisions.models import (
     SlaveryFinding,
     Vote,
 )
+from childnrm.decisions.services import CORRECTION_ABANDON_REASONS
 from childnrm.decisions.wording import outcome_words
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import QUORUM_AGENCIES, Agency
@@ -348,6 +349,21 @@ class CorrectionForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = True
         self.fields["reason"].error_messages["required"] = gettext("Enter the reason for the correction")
+
+
+class CorrectionAbandonForm(GovukFormMixin, forms.Form):
+    """Why whoever runs the panel abandons a correction's draft: one of the service's codes, never free text."""
+
+    reason = forms.ChoiceField(
+        label=_("Why are you abandoning this correction?"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select why the correction is abandoned")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = list(CORRECTION_ABANDON_REASONS.items())  # the codes the service checks
 
 
 class SecondReviewForm(GovukFormMixin, forms.Form):

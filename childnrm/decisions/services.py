@@ -61,7 +61,7 @@ from childnrm.panels.models import (
     MeetingStatus,
 )
 from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
-from childnrm.referrals.models import ReferralStatus
+from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 from childnrm.training.selectors import training_warnings
 from childnrm.triage.eligibility import adult_consent_problems
@@ -184,6 +184,10 @@ def _require(user, perm: Perm, site_id: int) -> None:
 
 
 def _locked(decision: Decision) -> Decision:
+    """The decision locked after its case: the referral's row first, as retention (`case_anonymise`), transfers and
+    `decision_start` take it before the decisions. A change waiting for it then finds the case anonymised or
+    transferred (`_require_held`); taken the other way round, each could wait for the other."""
+    list(Referral.objects.select_for_update().filter(pk=decision.referral_id).values_list("pk", flat=True))
     return (
         Decision.objects.select_for_update(of=("self",))
         .select_related("referral", "referral__site")
@@ -230,7 +234,11 @@ def _require_draft(decision: Decision) -> None:
 def _require_held(decision: Decision) -> None:
     """The panel decides only the cases it holds: once a case is transferred (to the Single Competent Authority
     or another site) or withdrawn, its open drafts and second reviews stand still, as `decision_start` refuses to
-    open one."""
+    open one. Nor, once retention has anonymised the case, does anyone write new words into its decisions (a
+    correction, a vote, a sign-off or a review): the case stays accepted, kept for the figures. `decision` is read
+    under the case's lock (`_locked`)."""
+    if case_anonymised(decision.referral):
+        raise DecisionStateError(case_anonymised_message(decision.referral))
     if decision.referral.status != ReferralStatus.ACCEPTED:
         raise DecisionStateError(gettext("This case is not held by this site's panel."))
 

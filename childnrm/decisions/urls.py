@@ -27,6 +27,7 @@ urlpatterns: list = [
     path("<int:decision_id>/votes/defer/", views.tie_defer, name="tie-defer"),
     path("<int:decision_id>/finalise/", views.finalise, name="finalise"),
     path("<int:decision_id>/correct/", views.correct, name="correct"),
+    path("<int:decision_id>/correct/abandon/", views.correction_abandon, name="correction-abandon"),
     path("<int:decision_id>/second-review/", views.second_review, name="second-review"),
     path("<int:decision_id>/decision-record.json", views.export_json, name="export-json"),
     path("<int:decision_id>/decision-record.pdf", views.export_pdf, name="export-pdf"),

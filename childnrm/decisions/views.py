@@ -28,6 +28,7 @@ from childnrm.decisions import export, guidance, services
 from childnrm.decisions.forms import (
     SECTION_FORMS,
     CastingVoteForm,
+    CorrectionAbandonForm,
     CorrectionForm,
     EvidenceForm,
     NilReturnForm,
@@ -38,6 +39,7 @@ from childnrm.decisions.models import (
     Act,
     ActFinding,
     Decision,
+    DecisionKind,
     DecisionStatus,
     Outcome,
     PurposeFinding,
@@ -69,6 +71,7 @@ from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.panels import rules
 from childnrm.panels import selectors as panel_selectors
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaStage, MeetingStatus
+from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
 RECORD = PURPOSES[Perm.DECISION_RECORD]
@@ -114,6 +117,8 @@ TIE_RULE_WORDS: dict[str, Any] = {
     TieRule.CASTING_VOTE: _("The chair gives a casting vote, with reasons"),
     TieRule.DEFER: _("The decision is deferred to a further sitting"),
 }
+# A version still open (a draft, or signed off and waiting for its second review): another is not started meanwhile.
+OPEN_STATUSES = frozenset({DecisionStatus.DRAFT, DecisionStatus.SECOND_REVIEW})
 STATUS_TAG: dict[str, str] = {
     DecisionStatus.DRAFT: "govuk-tag--blue",
     DecisionStatus.SECOND_REVIEW: "govuk-tag--yellow",
@@ -161,6 +166,15 @@ def _sitting_url(user, decision: Decision) -> str:
         or panel_selectors.meetings_visible_to(user).filter(pk=meeting.pk).exists()
     )
     return reverse("panels:meeting", kwargs={"meeting_id": meeting.pk}) if opens else ""
+
+
+def _may_abandon(user, decision: Decision) -> bool:
+    """Whether the page offers to abandon the decision: a correction's draft, to whoever runs the panel."""
+    return (
+        decision.kind == DecisionKind.CORRECTION
+        and decision.status == DecisionStatus.DRAFT
+        and has_perm(user, Perm.PANEL_MANAGE, decision.referral.site_id)
+    )
 
 
 def _purpose_for(user, decision: Decision) -> str:
@@ -231,6 +245,11 @@ PROBLEM_PAGES: dict[str, str] = {
     "vote-cannot-count": _VOTES,
     "outcome-missing": _OUTCOME,
     "decided-on-missing": _OUTCOME,
+    # What stands and when (services.correction_outcome_problems, sequencing_problems): outcome and date section.
+    "correction-changes-outcome": _OUTCOME,
+    "decided-before-sitting": _OUTCOME,
+    "rg-after-cg": _OUTCOME,
+    "cg-before-rg": _OUTCOME,
     # The votes against the outcome (issue 8 rule 2): the outcome is put right on its section, the votes on theirs.
     "tie-deferred": _VOTES,
     "all-abstained": _VOTES,
@@ -455,6 +474,7 @@ def record(request: HttpRequest, decision_id: int) -> HttpResponse:
             "warnings": warnings,
             "guidance_title": guidance.title_shown(decision.guidance_version),
             "is_chair": decision.meeting is not None and decision.meeting.chair_id == request.user.pk,
+            "can_abandon": _may_abandon(request.user, decision),
         },
         purpose=RECORD,
         page="record",
@@ -962,6 +982,9 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
     if decision.status != DecisionStatus.FINAL:
         messages.info(request, gettext("Only the decision that currently stands can be corrected."))
         return redirect("decisions:detail", decision_id=decision.pk)
+    if case_anonymised(decision.referral):  # the service refuses it too, under the case's lock
+        messages.info(request, case_anonymised_message(decision.referral))
+        return redirect("decisions:detail", decision_id=decision.pk)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -988,6 +1011,49 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
         {"decision": decision, "referral": decision.referral, "form": form},
         purpose=RECORD,
         page="correct",
+    )
+
+
+@requires(Perm.PANEL_MANAGE)
+def correction_abandon(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Whoever runs the panel abandons a correction's draft (one nobody can sign off, say): the draft and its votes
+    are deleted and the version that stands is open again to a correction or to reconsideration."""
+    decision = decision_get(request.user, decision_id)
+    if not has_perm(request.user, Perm.PANEL_MANAGE, decision.referral.site_id):
+        raise PermissionDenied
+    if decision.kind != DecisionKind.CORRECTION or decision.status != DecisionStatus.DRAFT:
+        messages.info(request, gettext("Only a correction still being drafted can be abandoned."))
+        return redirect("decisions:detail", decision_id=decision.pk)
+    form = CorrectionAbandonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            standing = services.correction_abandon(
+                decision=decision,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                audit=AuditContext.from_request(request),
+            )
+        except services.DecisionInvalid as exc:
+            add_to_form(form, exc)
+        except services.DecisionStateError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if standing is None:  # nothing stands (never, while only a final decision is corrected)
+                messages.success(request, gettext("Correction abandoned"))
+                return redirect("decisions:index")
+            messages.success(
+                request,
+                gettext("Correction abandoned. Version %(version)s of the decision stands.")
+                % {"version": standing.version},
+            )
+            return redirect("decisions:detail", decision_id=standing.pk)
+    return _show(
+        request,
+        decision,
+        "decisions/correction_abandon.html",
+        {"decision": decision, "referral": decision.referral, "form": form},
+        purpose=PURPOSES[Perm.PANEL_MANAGE],
+        page="correction-abandon",
     )
 
 
@@ -1079,11 +1145,18 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             "can_finalise": decision.status == DecisionStatus.DRAFT
             and decision.meeting is not None
             and decision.meeting.chair_id == user.pk,
+            # While no correction (or reconsideration) of the stage is open: an abandoned correction leaves none, even
+            # one whose version the second reviewer returned (the returned version still supersedes the final one).
+            # Never on an anonymised case, kept only for the figures.
             "can_correct": decision.status == DecisionStatus.FINAL
             and has_perm(user, Perm.DECISION_RECORD, site_id)
-            and not any(v.supersedes_id == decision.pk for v in versions),
+            and not case_anonymised(decision.referral)
+            and not any(v.status in OPEN_STATUSES for v in versions),
+            # The signer never reviews their own decision (the service refuses them).
             "can_review": decision.status == DecisionStatus.SECOND_REVIEW
-            and has_perm(user, Perm.DECISION_SECOND_REVIEW, site_id),
+            and has_perm(user, Perm.DECISION_SECOND_REVIEW, site_id)
+            and decision.finalised_by_id != user.pk,
+            "can_abandon": _may_abandon(user, decision),
             # What follows sign-off, from the apps that do it (decisions.next_steps), each linked for those who may.
             "next_steps": next_steps(decision, user),
             "status_tags": STATUS_TAG,

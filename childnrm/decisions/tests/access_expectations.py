@@ -33,6 +33,7 @@ EXPECTED = {
     "decisions:tie-defer": RECORDERS,
     "decisions:finalise": {Role.CHAIR},
     "decisions:correct": RECORDERS,
+    "decisions:correction-abandon": {Role.COORDINATOR},  # whoever runs the panel
     "decisions:second-review": {Role.CHAIR},
     "decisions:export-json": RECORDERS,
     "decisions:export-pdf": RECORDERS,
