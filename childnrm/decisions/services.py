@@ -56,6 +56,7 @@ from childnrm.panels.models import (
     AgendaItem,
     AgendaStage,
     AttendsAs,
+    ConflictDeclaration,
     Meeting,
     MeetingAttendee,
     MeetingStatus,
@@ -1831,6 +1832,17 @@ def decision_second_review(
         if locked.finalised_by_id == user.pk:  # the sitting's chair may have changed since they signed it off
             raise DecisionStateError(
                 gettext("You signed this decision off, so someone else must give the second review.")
+            )
+        if (
+            locked.agenda_item_id is not None
+            and ConflictDeclaration.objects.filter(
+                agenda_item_id=locked.agenda_item_id, attendee__user=user, has_conflict=True
+            ).exists()
+        ):  # the pages do not reach it (decisions.selectors); nor does the service
+            raise DecisionStateError(
+                gettext(
+                    "You declared a conflict of interest in this case, so someone else must give the second review."
+                )
             )
         locked.second_reviewed_by = user
         locked.second_reviewed_at = timezone.now()

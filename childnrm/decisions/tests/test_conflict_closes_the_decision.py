@@ -95,5 +95,10 @@ def test_a_second_reviewer_who_declared_a_conflict_at_the_sitting_does_not_reach
     client = signed_in(reviewer)
     assert client.get(reverse("decisions:detail", args=[decision.pk])).status_code == 404
     assert client.get(reverse("decisions:second-review", args=[decision.pk])).status_code == 404
+    # Nor does the service take their review, whatever calls it.
+    with pytest.raises(services.DecisionStateError, match="declared a conflict of interest"):
+        services.decision_second_review(decision=decision, user=reviewer, agrees=True)
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.SECOND_REVIEW
     # The coordinator, who corrects declarations, still reads it.
     assert signed_in(coordinator).get(reverse("decisions:detail", args=[decision.pk])).status_code == 200
