@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from childnrm.accounts import policy as site_policy
+from childnrm.accounts import ratelimit
 from childnrm.accounts.models import DayBasis, Organisation, Role, Site, TieRule, User
 from childnrm.kit.forms import GovukFormMixin
 from childnrm.kit.i18n import Language
@@ -78,6 +79,23 @@ class EnrolForm(CodeForm):
         return code
 
 
+class RecoveryCodesForm(CodeForm):
+    """New recovery codes are given for the password and a security code, as at sign-in (views.recovery_codes_new)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput,
+        error_messages={"required": _("Enter your password")},
+    )
+    field_order = ["password", "code"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def get_users(self, email: str) -> Iterator[User]:
         """Every active user with this email, a password or not. Django's form leaves out unusable passwords, but
@@ -92,10 +110,14 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         So the page never waits for the mail server or fails with it, and takes about as long whether an account
         matched or not; the email is written in its reader's language, with a link to the service's own address (not
         the request's Host header); and a failure is logged without the address. Django's own arguments (its
-        templates, domain and sender) are not used."""
+        templates, domain and sender) are not used. Requests are limited per address typed and per client
+        (accounts.ratelimit); over a limit nothing is queued, and the page says what it always says."""
         from childnrm.accounts.tasks import send_account_email  # the tasks import the middleware, which imports us
 
-        for user in self.get_users(self.cleaned_data["email"]):
+        email = self.cleaned_data["email"]
+        if not ratelimit.password_reset_allowed(kwargs.get("request"), email):
+            return
+        for user in self.get_users(email):
             send_account_email.enqueue(user_id=user.pk, template="password_reset")
 
 

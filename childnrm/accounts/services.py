@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,6 +48,14 @@ OTHER_SITE_ADD_REFUSED = gettext_lazy(
 )
 
 
+class CredentialsRefused(ServiceError):
+    """The password or security code given to confirm a change to how one signs in is wrong."""
+
+
+WRONG_PASSWORD = gettext_lazy("The password is not correct")
+WRONG_CODE = gettext_lazy("The security code is not correct or has expired. Enter the newest code")
+
+
 def totp_device_of(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
 
@@ -57,8 +66,9 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
-def recovery_codes_issue(*, user: User, audit: AuditContext | None = None) -> list[str]:
-    """Replace the user's recovery codes; returns them (shown once, stored only as device tokens)."""
+def recovery_codes_issue(*, user: User, audit: AuditContext | None = None, renewed: bool = False) -> list[str]:
+    """Replace the user's recovery codes; returns them (shown once, stored only as device tokens). `renewed`: asked
+    for again by a signed-in user (recovery_codes_renew), not given at enrolment."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
         device.token_set.all().delete()
@@ -70,9 +80,37 @@ def recovery_codes_issue(*, user: User, audit: AuditContext | None = None) -> li
             action=Action.ENROL_SECOND_FACTOR,
             obj=user,
             purpose="Account security",
-            detail={"recovery_codes": "issued"},
+            detail={"recovery_codes": "renewed" if renewed else "issued"},
         )
     return codes
+
+
+def recovery_codes_renew(*, user: User, password: str, code: str, audit: AuditContext | None = None) -> list[str]:
+    """New recovery codes for a signed-in user who gives their password and a security code again (from their app,
+    or one of their recovery codes, which is then used up): a session alone, perhaps a stolen one, cannot take codes
+    that would let it sign in again. The user is emailed, so codes they did not ask for are reported. A refusal is
+    audited, and raised for the view to count towards the lockout (it changes nothing)."""
+    if not user.check_password(password):
+        _credentials_refused(user, audit, "password")
+        raise CredentialsRefused(str(WRONG_PASSWORD), "password")
+    if match_token(user, code) is None:
+        _credentials_refused(user, audit, "security_code")
+        raise CredentialsRefused(str(WRONG_CODE), "code")
+    with transaction.atomic():
+        codes = recovery_codes_issue(user=user, audit=audit, renewed=True)
+        _send_account_email(user=user, template="recovery_codes_renewed", password_link=False)
+    return codes
+
+
+def _credentials_refused(user: User, audit: AuditContext | None, wrong: str) -> None:
+    audit_record(
+        context=audit,
+        actor=user,
+        action=Action.SIGN_IN_FAILED if wrong == "password" else Action.SECOND_FACTOR_FAILED,
+        obj=user,
+        purpose="Account security",
+        detail={"recovery_codes": "refused", "wrong": wrong},
+    )
 
 
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, audit: AuditContext | None = None) -> bool:

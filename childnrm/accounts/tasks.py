@@ -1,5 +1,5 @@
 """Background tasks for accounts: the emails a site administrator's change sends (an invitation, new roles, a reset
-sign-in), and the link the "forgot your password" page sends.
+sign-in), the link the "forgot your password" page sends, and the notice that a user got new recovery codes.
 
 The change enqueues its email once committed (services), and the queue's worker writes and sends it: an
 administrator's page never waits for the mail server, nor fails when it is down after the change was made. The
@@ -35,6 +35,7 @@ SUBJECTS = {
     "roles_given": gettext_lazy("Child NRM Panels: you have been given new roles"),
     "second_factor_reset": gettext_lazy("Child NRM Panels: your sign-in has been reset"),
     "password_reset": gettext_lazy("Child NRM Panels: choose your password"),
+    "recovery_codes_renewed": gettext_lazy("Child NRM Panels: you have new recovery codes"),
 }
 
 # When the mail server cannot be reached or refuses the email, the worker tries again after each of these waits in

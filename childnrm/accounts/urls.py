@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/security-code/", views.second_factor, name="second-factor"),
     path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
     path("recovery-codes/", views.recovery_codes, name="recovery-codes"),
+    path("recovery-codes/new/", views.recovery_codes_new, name="recovery-codes-new"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("", views.account, name="account"),
     path("password/", views.password_change, name="password-change"),

@@ -6,6 +6,7 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -45,6 +46,19 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
         return candidate
     return reverse("core:home")
+
+
+def _lockout_credentials(user: User) -> dict[str, str]:
+    """What django-axes counts an account's failures under: its address, as the sign-in page passes it to
+    authenticate() (typed addresses are lowered there; stored ones are lower case)."""
+    return {"username": user.email}
+
+
+def _account_locked(request: HttpRequest, user: User) -> bool:
+    """Whether the account is locked now (ADR 0004). Axes checks this only when a password is tried, so each step
+    after the password that accepts a credential asks again: a session half signed in before the lockout began must
+    not finish signing in (nor, by doing so, forgive the failures) while it lasts."""
+    return AxesProxyHandler.is_locked(request, _lockout_credentials(user))
 
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -92,6 +106,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():
         return redirect("core:home")
+    if _account_locked(request, user):
+        # Locked since this session's password was accepted (wrong codes in another session, wrong passwords): the
+        # half sign-in ends before any code is tried.
+        return locked_out(request)
     if services.totp_device_of(user) is None:
         return redirect("accounts:enrol")
     form = forms.CodeForm(request.POST if request.method == "POST" else None)
@@ -105,7 +123,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             context=AuditContext.from_request(request), action=Action.SECOND_FACTOR_FAILED, obj=user, purpose="Sign in"
         )
         # Wrong codes count towards the same lockout as wrong passwords (the axes middleware answers).
-        user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+        user_login_failed.send(sender=__name__, credentials=_lockout_credentials(user), request=request)
         form.add_error("code", gettext("The security code is not correct or has expired. Enter the newest code"))
     return render(request, "accounts/second_factor.html", {"form": form})
 
@@ -117,10 +135,16 @@ def _qr_svg(url: str) -> str:
 
 @password_only
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: QR code or key, then prove it with one code."""
+    """Set up an authenticator app: QR code or key, then prove it with one code. Only at the first sign-in and after
+    an administrator's reset (which deletes the device and the password): a signed-in session, perhaps a stolen one,
+    cannot put its own authenticator in place of the owner's."""
     user = request.user
-    if services.totp_device_of(user) is not None and not user.is_verified():
+    if user.is_verified():
+        return redirect("accounts:account")
+    if services.totp_device_of(user) is not None:
         return redirect("accounts:second-factor")
+    if _account_locked(request, user):
+        return locked_out(request)
     device = TOTPDevice.objects.filter(pk=request.session.get(_ENROL_DEVICE), user=user, confirmed=False).first()
     if device is None:
         device = services.totp_enrolment_start(user=user)
@@ -153,12 +177,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """Shows newly issued recovery codes once; POST issues a new set."""
+    """Shows newly issued recovery codes once. New ones are asked for on their own page (recovery_codes_new)."""
     if request.method == "POST":
-        request.session[_NEW_CODES] = services.recovery_codes_issue(
-            user=request.user, audit=AuditContext.from_request(request)
-        )
-        return redirect("accounts:recovery-codes")
+        return redirect("accounts:recovery-codes-new")  # the account page's old form: nothing is issued from here
     codes = request.session.pop(_NEW_CODES, None)
     if not codes:
         return redirect("accounts:account")
@@ -167,6 +188,33 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         "accounts/recovery_codes.html",
         {"codes": codes, "next": request.session.pop(_NEXT, reverse("core:home"))},
     )
+
+
+@signed_in
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, for whoever proves the password and a security code again: a signed-in session alone (a
+    stolen one) cannot take codes of its own. A wrong answer counts towards the account's lockout as at sign-in."""
+    user = request.user
+    if _account_locked(request, user):
+        return locked_out(request)
+    form = forms.RecoveryCodesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.recovery_codes_renew(
+                user=user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                audit=AuditContext.from_request(request),
+            )
+        except services.CredentialsRefused as refusal:
+            add_to_form(form, refusal)
+            # The fifth failure locks the account: the axes middleware then answers with locked_out (signed out).
+            user_login_failed.send(sender=__name__, credentials=_lockout_credentials(user), request=request)
+        else:
+            request.session[_NEW_CODES] = codes
+            request.session[_NEXT] = reverse("accounts:account")
+            return redirect("accounts:recovery-codes")
+    return render(request, "accounts/recovery_codes_new.html", {"form": form})
 
 
 @password_only

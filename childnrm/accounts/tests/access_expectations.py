@@ -1,7 +1,7 @@
 """Who may use the site policy routes and the confirmation before removing a user (see
-access/tests/test_access_matrix.py): site administrators only."""
+access/tests/test_access_matrix.py): site administrators only. New recovery codes: anyone signed in, for themselves."""
 
-from childnrm.access.constants import PUBLIC
+from childnrm.access.constants import ANY_SIGNED_IN, PUBLIC
 from childnrm.accounts.models import Role
 
 EXPECTED = {
@@ -10,6 +10,7 @@ EXPECTED = {
     "accounts:site-policy-change": {Role.SITE_ADMIN},
     "accounts:site-language": {Role.SITE_ADMIN},
     "accounts:site-user-remove": {Role.SITE_ADMIN},
+    "accounts:recovery-codes-new": ANY_SIGNED_IN,
     # The language switch: anyone, signed in or not.
     "accounts:language": PUBLIC,
 }
