@@ -363,7 +363,8 @@ class CorrectionAbandonForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = list(CORRECTION_ABANDON_REASONS.items())  # the codes the service checks
+        # The codes the service checks.
+        cast(forms.ChoiceField, self.fields["reason"]).choices = list(CORRECTION_ABANDON_REASONS.items())
 
 
 class SecondReviewForm(GovukFormMixin, forms.Form):

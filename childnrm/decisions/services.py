@@ -1763,6 +1763,7 @@ def correction_abandon(*, decision: Decision, user, reason: str, audit: AuditCon
             raise DecisionStateError(gettext("Only a correction can be abandoned."))
         _require_draft(locked)
         pk, votes, site_id = locked.pk, locked.votes.count(), _site_id(locked)
+        referral_id, stage = locked.referral_id, locked.stage
         detail = {
             "referral": locked.referral_id,
             "stage": locked.stage,
@@ -1793,7 +1794,7 @@ def correction_abandon(*, decision: Decision, user, reason: str, audit: AuditCon
             purpose=RECORD,
             detail=detail,
         )
-        return standing_version(detail["referral"], detail["stage"])
+        return standing_version(referral_id, stage)
 
 
 def decision_second_review(
