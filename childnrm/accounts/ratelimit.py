@@ -9,38 +9,22 @@ every worker shares (kit.counters, as feedback.ratelimit counts), under keyed ha
 from __future__ import annotations
 
 import logging
-import time
 import unicodedata
-from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from childnrm.audit.context import client_ip
-from childnrm.kit.counters import count_up
+from childnrm.kit.counters import Limit
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    count: int
-    seconds: int
-
-
 # Links emailed to one account: a person who did not get the first asks again once or twice; more is someone else
 # filling their inbox (each link a genuine-looking email that invites a click).
-RESETS_PER_ACCOUNT = Limit("account", 3, 60 * 60)
+RESETS_PER_ACCOUNT = Limit("accounts.reset", "account", 3, 60 * 60)
 # Requests from one client address, for any accounts: generous, because partner agencies share addresses (ADR 0004),
 # but a ceiling against one client emailing every address it can guess.
-RESETS_PER_CLIENT = Limit("client", 20, 60 * 60)
-
-
-def _allowed(limit: Limit, who: str) -> bool:
-    window = int(time.time() // limit.seconds)
-    who_hash = salted_hmac("childnrm.accounts.reset-rate", who).hexdigest()[:32]
-    return count_up(f"accounts.reset.{limit.name}.{who_hash}.{window}", limit.seconds * 2) <= limit.count
+RESETS_PER_CLIENT = Limit("accounts.reset", "client", 20, 60 * 60)
 
 
 def _account_key(email: str) -> str:
@@ -52,12 +36,12 @@ def _account_key(email: str) -> str:
 def password_reset_allowed(request: HttpRequest | None, email: str) -> bool:
     """Counts one request for a link to `email` and says whether its email may be queued. A refusal is logged
     without the address typed or the client's."""
-    if not _allowed(RESETS_PER_CLIENT, client_ip(request) or "unknown"):
+    if not RESETS_PER_CLIENT.counted(client_ip(request) or "unknown"):
         logger.warning(
             "Password reset not sent: the client asked more than %d times in an hour", RESETS_PER_CLIENT.count
         )
         return False
-    if not _allowed(RESETS_PER_ACCOUNT, _account_key(email)):
+    if not RESETS_PER_ACCOUNT.counted(_account_key(email)):
         logger.warning(
             "Password reset not sent: the address asked for more than %d times in an hour", RESETS_PER_ACCOUNT.count
         )

@@ -7,42 +7,26 @@ page answers 429 and does nothing else.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from childnrm.audit.context import client_ip
-from childnrm.kit.counters import count_down, count_up
-
-
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    count: int
-    seconds: int
-
+from childnrm.kit.counters import Limit, count_down, count_up
 
 # Wrong codes typed and links that open nothing, from one address: a person mistypes a few times; guessing needs
 # millions of tries. Only failures count (a try is given back once it opens the form), so a care home or office
 # behind one address is not held up by its successful sessions.
-FAILED_TRIES = Limit("failed", 10, 10 * 60)
+FAILED_TRIES = Limit("feedback", "failed", 10, 10 * 60)
 # Every request for the form by link from one address, failed or not: generous, a ceiling against floods.
-FORM_REQUESTS = Limit("form", 120, 10 * 60)
+FORM_REQUESTS = Limit("feedback", "form", 120, 10 * 60)
 # Sessions a practitioner starts: one per child met, and a few again.
-SESSION_STARTS = Limit("start", 20, 60 * 60)
-
-
-def _key(limit: Limit, who: str) -> str:
-    window = int(time.time() // limit.seconds)
-    who_hash = salted_hmac("childnrm.feedback.rate", who).hexdigest()[:32]
-    return f"feedback.rate.{limit.name}.{who_hash}.{window}"
+SESSION_STARTS = Limit("feedback", "start", 20, 60 * 60)
 
 
 def allowed(limit: Limit, who: str) -> bool:
     """Counts one more use by `who` and says whether it is within the limit."""
-    return count_up(_key(limit, who), limit.seconds * 2) <= limit.count
+    return limit.counted(who)
 
 
 @dataclass(frozen=True)
@@ -71,5 +55,5 @@ def address_try(request: HttpRequest) -> Try:
     Counted before the code or link is checked, not after: tries sent together each see the others' counts, so a
     burst from one address gets FAILED_TRIES checked and no more. The caller gives back a try that did not fail.
     """
-    key = _key(FAILED_TRIES, _address(request))
+    key = FAILED_TRIES.key(_address(request))
     return Try(key=key, allowed=count_up(key, FAILED_TRIES.seconds * 2) <= FAILED_TRIES.count)

@@ -1,5 +1,5 @@
-"""Counts every worker and server shares: the limits on PDF rendering (kit.pdf) and on the child's pages
-(feedback.ratelimit).
+"""Counts every worker and server shares: the limits on PDF rendering (kit.pdf), on the child's pages
+(feedback.ratelimit) and on the "forgot your password" page (accounts.ratelimit), whose windows are `Limit`s.
 
 Kept in the database (kit.models.SharedCount): a count in each gunicorn worker's own memory lets every worker take
 the limit again. A count lives `timeout` seconds from its first count, however often it is counted after (a limit
@@ -10,11 +10,14 @@ inside one, its row stays locked until that transaction ends.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from childnrm.kit.models import SharedCount
 
@@ -63,3 +66,23 @@ def count_down(key: str) -> None:
     with its own expiry."""
     SharedCount.objects.filter(key=key, expires_at__gt=timezone.now(), value__gt=0).update(value=F("value") - 1)
     SharedCount.objects.filter(key=key, value__lte=0).delete()
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` uses by one party in each fixed window of `seconds`, within a `scope` (the app's limits)."""
+
+    scope: str
+    name: str
+    count: int
+    seconds: int
+
+    def key(self, who: str) -> str:
+        """The counter of `who` (an address, an email typed: kept only as a keyed hash) in the current window."""
+        window = int(time.time() // self.seconds)
+        who_hash = salted_hmac(f"childnrm.{self.scope}.rate", who).hexdigest()[:32]
+        return f"{self.scope}.rate.{self.name}.{who_hash}.{window}"
+
+    def counted(self, who: str) -> bool:
+        """Counts one more use by `who` and says whether it is within the limit."""
+        return count_up(self.key(who), self.seconds * 2) <= self.count

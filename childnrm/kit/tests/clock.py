@@ -1,5 +1,5 @@
 """A stopped clock for tests of what happens after a while: `timezone.now()` and the fixed windows of the limits
-(kit.pdf, feedback.ratelimit, which read `time.time()`) read it, and the test moves it on."""
+(kit.pdf, kit.counters.Limit, which read `time.time()`) read it, and the test moves it on."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 # The modules whose fixed windows follow the clock.
-WINDOWED = ("childnrm.kit.pdf", "childnrm.feedback.ratelimit")
+WINDOWED = ("childnrm.kit.pdf", "childnrm.kit.counters")  # Limit, the windows of feedback and accounts
 
 
 @dataclass
