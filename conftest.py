@@ -230,6 +230,20 @@ def demo_nations(db) -> list[User]:
 
 
 @pytest.fixture
+def relay(settings) -> Iterator[set[str]]:
+    """A mail relay that refuses the addresses a test adds to the set it gives, as relays do ("550 ... User
+    unknown", quoting the address): kit.tests.test_mail.MailServerRefusingSome. It refuses none until told."""
+    from django.core import mail
+
+    from childnrm.kit.tests.test_mail import MAIL_SERVER_REFUSING_SOME, MailServerRefusingSome
+
+    settings.EMAIL_BACKEND = MAIL_SERVER_REFUSING_SOME
+    mail.outbox = []
+    yield MailServerRefusingSome.refused
+    MailServerRefusingSome.refused.clear()
+
+
+@pytest.fixture
 def site(demo) -> Site:
     return Site.objects.get(slug="northbridge")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -19,17 +18,9 @@ from childnrm.dashboard.clocks import Kind
 from childnrm.dashboard.models import Reminder
 from childnrm.dashboard.tasks import send_daily_reminders
 from childnrm.information.models import InformationChase
-from childnrm.kit.tests.test_mail import MAIL_SERVER_REFUSING_SOME, MailServerRefusingSome
 from conftest import demo_user
 
 from .factories import accepted_referral, days_ago, information_request
-
-
-@pytest.fixture
-def relay(settings):
-    settings.EMAIL_BACKEND = MAIL_SERVER_REFUSING_SOME
-    yield MailServerRefusingSome.refused
-    MailServerRefusingSome.refused.clear()
 
 
 def test_a_refused_coordinator_stops_no_other_sites_digest_nor_the_chase(

@@ -45,15 +45,6 @@ class MailServerRefusingSome(locmem.EmailBackend):
 MAIL_SERVER_REFUSING_SOME = f"{__name__}.MailServerRefusingSome"
 
 
-@pytest.fixture
-def relay(settings):
-    """The relay above, refusing no address until a test says which."""
-    settings.EMAIL_BACKEND = MAIL_SERVER_REFUSING_SOME
-    outbox.outbox = []
-    yield MailServerRefusingSome.refused
-    MailServerRefusingSome.refused.clear()
-
-
 def _emails(*addresses: str) -> dict[str, EmailMessage]:
     return {
         f"user {n}": EmailMessage(subject="New referral NRM-1 to triage", body="A link.", to=[address])

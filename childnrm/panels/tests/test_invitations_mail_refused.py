@@ -9,19 +9,11 @@ import logging
 import pytest
 from django.core import mail
 
-from childnrm.kit.tests.test_mail import MAIL_SERVER_REFUSING_SOME, MailServerRefusingSome
 from childnrm.panels.models import Meeting
 from childnrm.panels.tasks import notify_meeting_invitation
 from childnrm.panels.tests.factories import meeting_in_session
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def relay(settings):
-    settings.EMAIL_BACKEND = MAIL_SERVER_REFUSING_SOME
-    yield MailServerRefusingSome.refused
-    MailServerRefusingSome.refused.clear()
 
 
 def test_a_refused_address_stops_none_of_the_other_invitations_and_is_not_logged(demo, relay, caplog):

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from django.core import mail
 
 from childnrm.accounts.models import Membership, Role, Site, User
-from childnrm.kit.tests.test_mail import MAIL_SERVER_REFUSING_SOME, MailServerRefusingSome
 from childnrm.people.demo import demo_email
 from childnrm.referrals.services import referral_save, referral_start, referral_submit
 from childnrm.referrals.tests.factories import complete_answers
 from conftest import demo_user
 
 TYPO = "dc.smith@polcie.example"
-
-
-@pytest.fixture
-def relay(settings):
-    settings.EMAIL_BACKEND = MAIL_SERVER_REFUSING_SOME
-    yield MailServerRefusingSome.refused
-    MailServerRefusingSome.refused.clear()
 
 
 def test_a_refused_referrer_address_still_tells_every_coordinator_and_is_not_logged(
