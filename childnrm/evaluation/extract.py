@@ -240,22 +240,27 @@ _QUASI_IDENTIFIER_VALUES: dict[str, QuasiIdentifier] = {
     "ethnicity": lambda s, nationality: s.ethnicity,
     "exploitation_group": lambda s, nationality: exploitation_group(s.exploitation_types),
     "first_responder_type": lambda s, nationality: s.referrer_type,
+    "referral_source": lambda s, nationality: s.source,
     "exploitation_types": lambda s, nationality: ";".join(sorted(set(s.exploitation_types))),
     "county_lines": lambda s, nationality: _yes_no(s.county_lines),
     "exploitation_location": lambda s, nationality: s.exploitation_location,
     "rg_month": lambda s, nationality: month(s.rg.decided_on) if s.rg else "",
     "cg_month": lambda s, nationality: month(s.cg.decided_on) if s.cg else "",
+    "missing_episodes": lambda s, nationality: str(s.missing_episodes),
 }
 # The quasi-identifiers each field group releases: a row is singled out by what the file holds and someone outside
 # could know (who referred, the exploitation as recorded, when a decision was made), so the small groups are counted
 # over every such field of the groups released (ethnicity, special category data, and the referral month included).
-# The full combination of exploitation types is counted, not only its coarse group: the file releases both.
+# The full combination of exploitation types is counted, not only its coarse group: the file releases both. How the
+# referral came in is known to whoever sent it, and how often a child went missing to the police who looked for them;
+# the outcome reviews' answers are not known outside, so they are not counted.
 QUASI_IDENTIFIERS_OF: dict[str, tuple[str, ...]] = {
-    FieldGroup.CASE: ("site", "referral_month", "first_responder_type"),
+    FieldGroup.CASE: ("site", "referral_month", "referral_source", "first_responder_type"),
     FieldGroup.CHILD: ("nationality", "sex", "age_band"),
     FieldGroup.ETHNICITY: ("ethnicity",),
     FieldGroup.EXPLOITATION: ("exploitation_types", "county_lines", "exploitation_location"),
     FieldGroup.DECISIONS: ("rg_month", "cg_month"),
+    FieldGroup.OUTCOMES: ("missing_episodes",),
 }
 # Without field groups (`protect`'s callers before they were counted): site, nationality, sex, age band, exploitation.
 DEFAULT_QUASI_IDENTIFIERS = ("site", "nationality", "sex", "age_band", "exploitation_group")

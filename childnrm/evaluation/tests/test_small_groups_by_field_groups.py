@@ -72,6 +72,7 @@ def test_the_quasi_identifiers_follow_the_groups_released():
     assert quasi_identifiers_for(FieldGroup.values) == (
         "site",
         "referral_month",
+        "referral_source",
         "first_responder_type",
         "nationality",
         "sex",
@@ -82,6 +83,7 @@ def test_the_quasi_identifiers_follow_the_groups_released():
         "exploitation_location",
         "rg_month",
         "cg_month",
+        "missing_episodes",
     )
     # Sex not released: a girl among boys is not singled out by it.
     sources = [source(i) for i in range(5)] + [source(5, sex="female")]
@@ -115,3 +117,15 @@ def test_a_child_alone_in_what_the_exploitation_group_released_says_is_a_small_g
     who = [source(i, **alike) for i in range(5)] + [source(5, **alike, referrer_type="ngo")]
     assert small_groups(who, groups)["5"] == "yes"
     assert [small_groups(who, groups)[str(i)] for i in range(5)] == ["no"] * 5
+
+
+def test_a_child_alone_in_how_they_were_referred_or_how_often_they_went_missing_is_a_small_group():
+    # Whoever sent the only Home Office form of the month knows it was theirs; the police who looked for the only
+    # child missing three times know who that is. Both columns are released, so both are counted.
+    groups = [FieldGroup.CASE, FieldGroup.CHILD]
+    form = [source(i) for i in range(5)] + [source(5, source="home_office_form")]
+    assert small_groups(form, groups)["5"] == "yes"
+    assert [small_groups(form, groups)[str(i)] for i in range(5)] == ["no"] * 5
+    missing = [source(i) for i in range(5)] + [source(5, missing_episodes=3)]
+    assert small_groups(missing, groups)["5"] == "no"  # the outcomes not released: the count is not in the file
+    assert small_groups(missing, [*groups, FieldGroup.OUTCOMES])["5"] == "yes"
