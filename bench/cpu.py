@@ -63,6 +63,20 @@ def _ours(server_pid: int, database: str) -> dict[str, tuple[str, float]]:
     return found
 
 
+def python_reference_ms(repeats: int = 3) -> float:
+    """CPU milliseconds of a fixed pure-Python loop (the best of `repeats`): how fast this machine runs Python, so that
+    figures from different machines can be compared. The same code's search CPU has differed by 1.7 times between
+    machines of the same kind (docs/benchmarks.md, session 21)."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i * i
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def machine_load(seconds: float = 2.0) -> float:
     """% of one CPU in use on the whole machine over the next `seconds`."""
     busy0, _ = _machine_busy()

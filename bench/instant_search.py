@@ -482,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
 
+    from bench.cpu import python_reference_ms
     from childnrm.people.linkage_scoring import stored_keys
     from childnrm.people.models import Child
 
@@ -515,10 +516,13 @@ def main(argv: list[str] | None = None) -> int:
         for run in turn:
             run.untimed(children[rid], site_ids, partners)
     reached = _reach(runs[-1].linkage, by_id, sample[:50], site_ids)
+    reference_ms = python_reference_ms()
+    print(f"Python reference loop (bench.cpu.python_reference_ms): {reference_ms} ms CPU", flush=True)
     for run in runs:
         result = {"database": db, "records": meta["records"], **run.result()}
         result |= {"blocking_reach_mean": round(statistics.mean(reached)), "blocking_reach_max": max(reached)}
         result |= {"key_table": key_table_size, "load_average_end": [round(x, 2) for x in os.getloadavg()]}
+        result |= {"python_reference_ms": reference_ms}
         _print(result, reached, key_table_size)
         print("INSTANT_SEARCH_RESULT " + json.dumps(result))
     if args.before:
