@@ -62,7 +62,9 @@ def render_pdf(html: str) -> bytes:
     """The PDF of `html` (rendered by the caller from our own templates)."""
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=_url_fetcher()).write_pdf()
+    # Tagged (headings, reading order, table headers, each part's language): the child and their guardian get their
+    # letter only as a PDF, and an untagged one is a flat page to a screen reader.
+    return HTML(string=html, url_fetcher=_url_fetcher()).write_pdf(pdf_tags=True)
 
 
 # The per-user limit --------------------------------------------------------------------------------

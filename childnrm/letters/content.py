@@ -139,7 +139,7 @@ def _findings_paragraphs(decision: Decision) -> list[str]:
     paragraphs: list[str] = []
     if decision.outcome == Outcome.NEGATIVE and decision.negative_reason_id:
         paragraphs.append(
-            gettext("Why the decision is negative. %(reason)s.") % {"reason": decision.negative_reason.label}
+            gettext("Why the decision is negative. %(reason)s.") % {"reason": str(decision.negative_reason)}
         )
     act_why = (decision.act_reasoning or "").strip()
 
