@@ -779,21 +779,20 @@ def candidates_for(
     # With a threshold and the hand-set points, candidates are scored in points first (`PointsScorer`, the score
     # `compare` gives without its words), and only those reaching the threshold are compared with their evidence:
     # most candidates of a large register share a name and nothing else. One whose date of birth, sex and
-    # nationality leave the threshold out of reach even with both names the same is not compared name by name.
+    # nationality leave the threshold out of reach even with both names the same is not compared name by name, and
+    # the names of the others only as far as the threshold needs (given names that differ rule most out).
     # What is shown is the same; only the work is less.
     points = PointsScorer(me, common=shares, searched=total) if threshold is not None and trained is None else None
     if points is not None:
         threshold = review_threshold(total, threshold)  # the register's prior raises "Strong" only
     matches: list[Match] = []
-    compared = 0
     for profile in _candidate_profiles(ids, site_ids):
         if points is not None:
             score = points.score(profile, at_least=threshold)
-            compared += score is not None
             if score is None or score < threshold:
                 continue
         matches.append(compare(me, profile, common=shares, trained=trained, searched=total))
-    found.blocked, found.compared = len(ids), compared if points is not None else len(matches)
+    found.blocked, found.compared = len(ids), points.compared if points is not None else len(matches)
     if threshold is not None:
         matches = [m for m in matches if m.score >= threshold]
     # Records are read whole only for the matches kept (at a million children most of those compared are not).

@@ -429,6 +429,11 @@ class FieldMatch:
     unmatched: tuple[Token, ...]  # informative tokens one record has and the other lacks
     primary_agrees: bool = True  # the names each record is called by are paired and agree (see _primary)
 
+    @property
+    def share_keys(self) -> tuple[str, ...]:
+        """The phonetic keys of this record's informative paired names, whose shares weigh an agreement."""
+        return tuple("n:" + sound_key(p.a.norm) for p in self.pairs if p.a.informative)
+
 
 _KIND_ORDER = (
     SAME,
@@ -499,6 +504,75 @@ def field_similarity(a: Sequence[Token], b: Sequence[Token], *, vietnamese: bool
     return joined if joined.kind in _AGREEING and not token_agrees else token_match
 
 
+@dataclass(frozen=True)
+class FieldOutline:
+    """What the points of a name part's comparison need of a `FieldMatch`, without the tokens as written."""
+
+    kinds: tuple[str, ...]  # of the paired names, SAME where the names differ only in accents (scored alike)
+    unmatched: bool
+    primary_agrees: bool
+    share_keys: tuple[str, ...]  # as `FieldMatch.share_keys`
+    agrees: bool  # every pair agrees (`_AGREEING`)
+    different: bool  # some pair is DIFFERENT
+
+
+@lru_cache(maxsize=32768)  # kept across searches (the names of a register recur); bounded: tens of megabytes
+def field_outline(a: tuple[str, ...], b: tuple[str, ...], vietnamese: bool) -> FieldOutline | None:
+    """`field_similarity` of two name parts given by their folded names, in outline (None if one is empty).
+
+    How the names were written changes only "same" into "same but for accents" (`token_similarity`), which score
+    alike and pair alike, so the folded names decide the points. The same steps as `field_similarity`, on the
+    folded names by position, without building tokens and pairs (test: `test_linkage_perf_outline`).
+    """
+    if not a or not b:
+        return None
+    loose = not vietnamese
+    if len(a) == 1 and len(b) == 1:  # one name on each side, the commonest case: joined, they are themselves
+        kind = _norm_similarity(a[0], b[0], loose)[1]
+        keys = ("n:" + sound_key(a[0]),) if a[0] not in LOW_INFORMATION_TOKENS else ()
+        return FieldOutline((kind,), False, True, keys, kind in _AGREEING, kind == DIFFERENT)
+    joined_a = "".join(a)
+    joined_kind = _norm_similarity(joined_a, "".join(b), loose)[1]
+    # Joining helps only when one record writes as one word what the other splits (Abdul Rahman).
+    joined_agrees = joined_kind in _AGREEING and (
+        len(a) != len(b) or joined_kind in {SAME, ACCENTS, TRANSLITERATION, SPELT_AS_SAID}
+    )
+    ia = [i for i, n in enumerate(a) if n not in LOW_INFORMATION_TOKENS] or list(range(len(a)))
+    ib = [j for j, n in enumerate(b) if n not in LOW_INFORMATION_TOKENS] or list(range(len(b)))
+    swap = len(ia) > len(ib)
+    short, long = (ib, ia) if swap else (ia, ib)
+    pairs: list[tuple[int, int, str]] = []  # (position in a, position in b, kind)
+    used: set[int] = set()
+    for t in short:
+        best = None
+        for j, u in enumerate(long):
+            if j in used:
+                continue
+            sim, kind = _norm_similarity(a[u], b[t], loose) if swap else _norm_similarity(a[t], b[u], loose)
+            if best is None or sim > best[0]:
+                best = (sim, kind, j, u)
+        if best is None:
+            continue
+        _, kind, j, u = best
+        used.add(j)
+        pairs.append((u, t, kind) if swap else (t, u, kind))
+    unmatched = len(used) < len(long)
+    kinds = tuple(kind for _, _, kind in pairs)
+    agrees = all(k in _AGREEING for k in kinds)
+    if joined_agrees and not (not unmatched and agrees):
+        keys = ("n:" + sound_key(joined_a),) if joined_a not in LOW_INFORMATION_TOKENS else ()
+        return FieldOutline((joined_kind,), False, True, keys, True, False)
+    primary_a, primary_b = (ia[-1], ib[-1]) if vietnamese else (ia[0], ib[0])  # `_primary`
+    return FieldOutline(
+        kinds,
+        unmatched,
+        any(i == primary_a and j == primary_b and k in _AGREEING for i, j, k in pairs),
+        tuple("n:" + sound_key(a[i]) for i, _, _ in pairs if a[i] not in LOW_INFORMATION_TOKENS),
+        bool(kinds) and agrees,
+        DIFFERENT in kinds,
+    )
+
+
 # ---------------------------------------------------------------------------------------------------
 # Profiles: what is compared, built from a child record and its referrals (or from generated data)
 # ---------------------------------------------------------------------------------------------------
@@ -519,6 +593,21 @@ class Name:
     @property
     def all_tokens(self) -> tuple[Token, ...]:
         return (*self.given, *self.family)
+
+    # The folded names, kept with the name: a search compares each candidate's parts by them (`PointsScorer`), and
+    # tuples of strings hash at C speed where tuples of tokens would each be hashed in Python.
+    @cached_property
+    def given_norms(self) -> tuple[str, ...]:
+        return tuple(t.norm for t in self.given)
+
+    @cached_property
+    def family_norms(self) -> tuple[str, ...]:
+        return tuple(t.norm for t in self.family)
+
+    @cached_property
+    def informative_norms(self) -> tuple[str, ...]:
+        """The folded names of all its informative tokens, given and family (for names regrouped)."""
+        return tuple(t.norm for t in self.all_tokens if t.informative)
 
 
 def make_name(given_names: str, family_name: str, source: str = "") -> Name:
@@ -660,8 +749,8 @@ def home_office_keys(text: str) -> set[str]:
     text = _DIGITS_SPACED.sub("", _DATE.sub(" ", text.upper()))
     keys = set()
     for token in _HOME_OFFICE_TOKEN.findall(text):
-        plain = re.sub(r"[/-]", "", token)
-        if sum(c.isdigit() for c in plain) >= HOME_OFFICE_MIN_DIGITS:
+        plain = token.replace("/", "").replace("-", "")  # str methods: a search reads a hundred candidates' references
+        if sum(map(str.isdigit, plain)) >= HOME_OFFICE_MIN_DIGITS:
             keys.add((HOME_OFFICE_KEY + plain)[:KEY_MAX_LENGTH])
     return keys
 
@@ -1054,7 +1143,7 @@ _PART_POINTS: dict[str, tuple[float, float, float, float]] = {
 
 
 def _hand_set_field_points(
-    part: str, match: FieldMatch, common: Mapping[str, float], kinds: Sequence[str]
+    part: str, match: FieldMatch | FieldOutline, common: Mapping[str, float], kinds: Sequence[str]
 ) -> tuple[float, bool, float | None]:
     """`_field_points`'s points without its words (which a search's rejected candidates never need): the points,
     whether a given name is shared that is not the one each is called by, and the name's share when it counted."""
@@ -1080,9 +1169,9 @@ def _hand_set_field_points(
     return round(points + name_frequency_points(share), 2), False, share
 
 
-def _name_share(match: FieldMatch, shares: Mapping[str, float]) -> float | None:
+def _name_share(match: FieldMatch | FieldOutline, shares: Mapping[str, float]) -> float | None:
     """The share of the children holding the rarest of this record's agreeing names (its phonetic key), if known."""
-    known = [shares[k] for p in match.pairs if p.a.informative and (k := "n:" + sound_key(p.a.norm)) in shares]
+    known = [shares[k] for k in match.share_keys if k in shares]
     return min(known) if known else None
 
 
@@ -1845,15 +1934,17 @@ def name_points_most(shares: Mapping[str, float]) -> float:
     when no paired name's share is known: at most the best of those of the record's names, and at least nothing. A
     record whose names are all common (Mohammed Ahmed) can gain no more than the same given and family name.
     """
+    return part_points_most("given", shares) + part_points_most("family", shares)
+
+
+def part_points_most(part: str, shares: Mapping[str, float]) -> float:
+    """The most one name part ("given", "family", or "all": regrouped) can add, given the shares of the record's
+    names: the same name, with the best share points of the record's names (`name_points_most`)."""
     bonus = max((name_frequency_points(v) for k, v in shares.items() if k.startswith("n:")), default=0.0)
-    return GIVEN_SAME + FAMILY_SAME + 2 * (max(bonus, 0.0) + 0.005)  # each part's points are rounded to hundredths
+    return _PART_POINTS[part][0] + max(bonus, 0.0) + 0.005  # a part's points are rounded to hundredths
 
 
-@dataclass(frozen=True)
-class _PartPoints:
-    points: float
-    kinds: tuple[str, ...]
-    unmatched: bool
+_UNSEEN = object()  # not in a search's cache yet (None is a value there: nothing to compare)
 
 
 class PointsScorer:
@@ -1861,104 +1952,185 @@ class PointsScorer:
     in points only.
 
     A search rejects most of the candidates it compares, and building the words of their evidence was most of the
-    comparing; the name parts of the candidates repeat (a family name shared by many), so each pair of parts is
-    compared once per search. Mirrors `compare` and `_compare_names`: a change there is a change here (test:
-    `test_points_only_scoring_is_the_score_compare_gives`).
+    comparing. The search's record is the same for every candidate and the candidates' details repeat, so each
+    comparison is made once per search: each pair of name parts by their folded names (`field_outline`, kept across
+    searches too), and each candidate's date of birth, sex, nationalities and area by its values. Mirrors `compare`
+    and `_compare_names`: a change there is a change here (test: `test_points_only_scoring_is_the_score_compare_gives`).
     """
 
     def __init__(self, a: Profile, *, common: Mapping[str, float] | None = None, searched: int | None = None) -> None:
         self.a, self.common, self.searched = a, common or {}, searched
         self.prior = register_prior(searched)
         self.names_most = name_points_most(self.common)
-        self._parts: dict[tuple, _PartPoints | None] = {}
+        self.most = {part: part_points_most(part, self.common) for part in _PART_POINTS}
+        self.compared = 0  # candidates whose names were compared (in part: as far as `at_least` needed)
+        # (part, folded names of a's part, of b's, Vietnamese) -> (points, agrees, different, unmatched), or None
+        self._parts: dict[tuple, tuple[float, bool, bool, bool] | None] = {}
+        # The points of a's date of birth, sex, nationalities and area against a candidate's (None: not compared)
+        self._dates: dict[tuple, float | None] = {}
+        self._sexes: dict[str, float | None] = {}
+        self._nationalities: dict[frozenset[str], float | None] = {}
+        self._places: dict[str, float | None] = {}
 
     def score(self, b: Profile, *, at_least: float | None = None) -> float | None:
-        """The score; None if it is below `at_least` whatever the names (they are then not compared)."""
+        """The score; None if it is below `at_least` (the names are then compared only as far as it takes to know)."""
         a = self.a
-        dates, sex, nationality = _compare_dates(a, b), _compare_sex(a, b), _compare_nationalities(a, b)
-        place = _compare_places(a, b, self.common, searched=self.searched)  # siblings' points zeroed below
-        others = [e.points for e in (dates, sex, nationality) if e is not None]
+        # Each depends on a (the same for the search) and on these values of b only; only the points are used.
+        key = (b.date_of_birth, b.date_of_birth_estimated, b.estimated_age)
+        dates = self._dates.get(key, _UNSEEN)
+        if dates is _UNSEEN:
+            dates = self._dates[key] = _points_of(_compare_dates(a, b))
+        sex = self._sexes.get(b.sex, _UNSEEN)
+        if sex is _UNSEEN:
+            sex = self._sexes[b.sex] = _points_of(_compare_sex(a, b))
+        nationality = self._nationalities.get(b.nationalities, _UNSEEN)
+        if nationality is _UNSEEN:
+            nationality = self._nationalities[b.nationalities] = _points_of(_compare_nationalities(a, b))
+        place = self._places.get(b.local_authority, _UNSEEN)
+        if place is _UNSEEN:  # siblings' points are zeroed below
+            place = self._places[b.local_authority] = _points_of(
+                _compare_places(a, b, self.common, searched=self.searched)
+            )
+        others = [p for p in (dates, sex, nationality) if p is not None]
         at_place = len(others)
         if place is not None:
-            others.append(place.points)
+            others.append(place)
         at_identifiers = len(others)
         identifiers = _compare_identifiers(a, b) if a.identifiers and b.identifiers else []
         others += [e.points for e in identifiers]
         if self.prior:
             others.append(self.prior)
-        if at_least is not None and sum(others) + self.names_most < at_least:
-            return None
+        need = None
+        if at_least is not None:
+            if sum(others) + self.names_most < at_least:
+                return None
+            self.compared += 1
+            # What the names must add for the score to reach `at_least` (what follows only lowers it: a near date
+            # with another family name, siblings' area and Home Office reference, the twins rule), less a hundredth
+            # for the rounding of the score. Name comparisons that cannot reach it are left unmade.
+            need = at_least - sum(others) - 0.01
         vietnamese = "VN" in a.nationalities or "VN" in b.nationalities
-        _, pieces, best = max(
-            (self._names(x, y, vietnamese) for x in a.names for y in b.names),
-            key=lambda r: r[0],
-            default=(0.0, [], _NameResult(0.0, ())),
-        )
-        near = dates is not None and a.date_of_birth != b.date_of_birth and dates.points > NEAR_DATE_OTHER_FAMILY
-        if near and best.family_differs:
+        names = [r for x in a.names for y in b.names if (r := self._names(x, y, vietnamese, need)) is not None]
+        if need is not None and (not names or max(r[0] for r in names) < need):
+            return None  # below `at_least` whatever the comparisons left unmade (each below `need`) would give
+        best = max(names, key=lambda r: r[0], default=(0.0, [], False, False))
+        _, pieces, twins, family_differs = best
+        near = dates is not None and a.date_of_birth != b.date_of_birth and dates > NEAR_DATE_OTHER_FAMILY
+        if near and family_differs:
             others[0] = NEAR_DATE_OTHER_FAMILY  # the date is the first of the others (it is there: `near`)
-        if place is not None and best.twins and place.points > 0:
+        if place is not None and twins and place > 0:
             others[at_place] = 0.0  # brothers and sisters live together (`_compare_places`)
-        if identifiers and best.twins:  # ...and may share a family's Home Office reference (`_compare_identifiers`)
+        if identifiers and twins:  # ...and may share a family's Home Office reference (`_compare_identifiers`)
             sibling = [e.points for e in _compare_identifiers(a, b, family=True)]
             others[at_identifiers : at_identifiers + len(sibling)] = sibling
         pieces = [*pieces, *others]
         raw = sum(pieces)
         score = round(raw, 2)
         same_date = a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
-        if best.twins and same_date and score > TWINS_CAP and not same_nhs_number(a, b):
+        if twins and same_date and score > TWINS_CAP and not same_nhs_number(a, b):
             score = round(raw + twins_cap_points(raw), 2)
         return score
 
-    def _part(self, part: str, x: Sequence[Token], y: Sequence[Token], vietnamese: bool) -> _PartPoints | None:
-        # By the folded names: how they were written changes only "same" into "same but for accents", which score
-        # alike. Folded names hash at C speed; tokens would each be hashed in Python.
-        key = (part, tuple(t.norm for t in x), tuple(t.norm for t in y), vietnamese)
-        if key not in self._parts:
-            match = field_similarity(x, y, vietnamese=vietnamese)
-            kinds = tuple(p.kind for p in match.pairs) if match else ()
-            self._parts[key] = match and _PartPoints(
-                _hand_set_field_points(part, match, self.common, kinds)[0], kinds, bool(match.unmatched)
+    def _part(
+        self, part: str, x: tuple[str, ...], y: tuple[str, ...], vietnamese: bool
+    ) -> tuple[float, bool, bool, bool] | None:
+        """A name part's points and flags (agrees, different, unmatched), by the folded names (`field_outline`)."""
+        key = (part, x, y, vietnamese)
+        found = self._parts.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            outline = field_outline(x, y, vietnamese)
+            found = self._parts[key] = outline and (
+                _hand_set_field_points(part, outline, self.common, outline.kinds)[0],
+                outline.agrees,
+                outline.different,
+                outline.unmatched,
             )
-        return self._parts[key]
+        return found
 
-    def _names(self, a: Name, b: Name, vietnamese: bool) -> tuple[float, list[float], _NameResult]:
+    def _names(
+        self, a: Name, b: Name, vietnamese: bool, need: float | None = None
+    ) -> tuple[float, list[float], bool, bool] | None:
         """`_compare_names` in points: the best alignment's total, its points in the order of its evidence, and
-        its flags."""
-        results = [
-            found
-            for b_given, b_family, penalty in ((b.given, b.family, 0.0), (b.family, b.given, SWAPPED_PENALTY))
-            if not penalty or b.family or a.family
-            if (found := self._aligned(a, b_given, b_family, penalty, vietnamese)) is not None
-        ]
-        ta = tuple(t for t in a.all_tokens if t.informative)
-        tb = tuple(t for t in b.all_tokens if t.informative)
-        if len(ta) >= 2 and len(tb) >= 2 and not any(r.agrees for _, _, r in results):
-            match = self._part("all", ta, tb, vietnamese)
-            if match is not None and not (vietnamese and match.unmatched) and set(match.kinds) <= _AGREEING:
-                total = match.points - REGROUPED_PENALTY
-                results.append((total, [-REGROUPED_PENALTY, match.points], _NameResult(total, ())))
-        return max(results, key=lambda r: r[0], default=(0.0, [], _NameResult(0.0, ())))
+        its flags (twins, family names differ).
 
-    def _aligned(self, a: Name, b_given, b_family, penalty: float, vietnamese: bool):
-        pieces: list[float] = []
-        total = 0.0
-        kinds: dict[str, tuple[str, ...]] = {}
-        for part, x, y in (("given", a.given, b_given), ("family", a.family, b_family)):
-            match = self._part(part, x, y, vietnamese)
-            if match is not None:
-                kinds[part] = match.kinds
-                total += match.points
-                pieces.append(match.points)
+        With `need`, alignments that cannot add as much are left uncompared; None if none is left. The best of
+        those left is the best of all when it reaches `need` (those left out are below it).
+        """
+        aligned = [self._aligned(a.given_norms, a.family_norms, b.given_norms, b.family_norms, 0.0, vietnamese, need)]
+        if b.family or a.family:
+            swapped = (a.given_norms, a.family_norms, b.family_norms, b.given_norms, SWAPPED_PENALTY)
+            aligned.append(self._aligned(*swapped, vietnamese, need))
+        found = [r for r in aligned if isinstance(r, tuple)]
+        ta, tb = a.informative_norms, b.informative_norms
+        # Regrouped names count only when no alignment agrees (one left out whose given names agree is compared
+        # whole to know), and not when they could not add `need` anyway.
+        if (
+            len(ta) >= 2
+            and len(tb) >= 2
+            and (need is None or self.most["all"] - REGROUPED_PENALTY >= need)
+            and not any(r[4] for r in found)
+            and not any(
+                self._aligned(*r.alignment, vietnamese)[4]  # type: ignore[index]
+                for r in aligned
+                if isinstance(r, _LeftOut) and r.alignment
+            )
+        ):
+            match = self._part("all", ta, tb, vietnamese)
+            if match is not None and not (vietnamese and match[3]) and match[1]:
+                total = match[0] - REGROUPED_PENALTY
+                found.append((total, [-REGROUPED_PENALTY, match[0]], False, False, False))
+        if not found:
+            # All left out (below `need`), or nothing to compare: no points, as `_compare_names` gives
+            return None if any(isinstance(r, _LeftOut) for r in aligned) else (0.0, [], False, False)
+        return max(found, key=lambda r: r[0])[:4]
+
+    def _aligned(
+        self,
+        a_given: tuple[str, ...],
+        a_family: tuple[str, ...],
+        b_given: tuple[str, ...],
+        b_family: tuple[str, ...],
+        penalty: float,
+        vietnamese: bool,
+        need: float | None = None,
+    ) -> tuple[float, list[float], bool, bool, bool] | _LeftOut | None:
+        """One alignment of `_compare_names`: its total, its points, and whether twins, the family names differ and
+        both parts agree; None if neither part has names on both sides. With `need`, one whose given names leave it
+        below `need` whatever the family names is left out (`_LeftOut`): its family names are not compared."""
+        given = self._part("given", a_given, b_given, vietnamese)
+        if (
+            need is not None
+            and a_family
+            and b_family
+            and (0.0 if given is None else given[0]) + self.most["family"] - penalty < need
+        ):
+            # Whether it agrees is known only if the given names do not: then it does not.
+            agrees_unknown = given is not None and given[1]
+            return _LeftOut((a_given, a_family, b_given, b_family, penalty) if agrees_unknown else ())
+        family = self._part("family", a_family, b_family, vietnamese)
+        pieces = [p[0] for p in (given, family) if p is not None]
         if not pieces:
             return None
+        total = sum(pieces)
         if penalty:
             pieces.insert(0, -penalty)
             total -= penalty
-        twins = DIFFERENT in kinds.get("given", ()) and bool(kinds.get("family")) and set(kinds["family"]) <= _AGREEING
-        agrees = len(kinds) == 2 and all(k and set(k) <= _AGREEING for k in kinds.values())
-        if "family" not in kinds and "given" in kinds:
+        twins = given is not None and given[2] and family is not None and family[1]
+        agrees = given is not None and family is not None and given[1] and family[1]
+        if family is None:  # there is a given name: only it to compare
             pieces.append(-GIVEN_NAME_ONLY)
             total -= GIVEN_NAME_ONLY
-        family_differs = DIFFERENT in kinds.get("family", ())
-        return total, pieces, _NameResult(total, (), twins, agrees, family_differs)
+        family_differs = family is not None and family[2]
+        return total, pieces, twins, family_differs, agrees
+
+
+@dataclass(frozen=True)
+class _LeftOut:
+    """An alignment left uncompared by `PointsScorer` (below what the names needed), with its arguments to compare it
+    whole if whether it agrees matters; () when it is known not to agree."""
+
+    alignment: tuple = ()
+
+
+def _points_of(evidence: Evidence | None) -> float | None:
+    return None if evidence is None else evidence.points
