@@ -79,8 +79,9 @@ class EnrolForm(CodeForm):
         return code
 
 
-class RecoveryCodesForm(CodeForm):
-    """New recovery codes are given for the password and a security code, as at sign-in (views.recovery_codes_new)."""
+class BothFactorsForm(CodeForm):
+    """The password and a security code, as at sign-in, before a signed-in user changes how they sign in: new recovery
+    codes (views.recovery_codes_new) or a new authenticator app (views.authenticator_change)."""
 
     password = forms.CharField(
         label=_("Password"),

@@ -54,6 +54,7 @@ class CredentialsRefused(ServiceError):
 
 WRONG_PASSWORD = gettext_lazy("The password is not correct")
 WRONG_CODE = gettext_lazy("The security code is not correct or has expired. Enter the newest code")
+WRONG_NEW_APP_CODE = gettext_lazy("The code is not correct. Check the time on your phone and enter the newest code")
 
 
 def totp_device_of(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
@@ -85,49 +86,86 @@ def recovery_codes_issue(*, user: User, audit: AuditContext | None = None, renew
     return codes
 
 
-def recovery_codes_renew(*, user: User, password: str, code: str, audit: AuditContext | None = None) -> list[str]:
-    """New recovery codes for a signed-in user who gives their password and a security code again (from their app,
-    or one of their recovery codes, which is then used up): a session alone, perhaps a stolen one, cannot take codes
-    that would let it sign in again. The user is emailed, so codes they did not ask for are reported. A refusal is
-    audited, and raised for the view to count towards the lockout (it changes nothing)."""
+def second_factor_prove(
+    *, user: User, password: str, code: str, change: str, audit: AuditContext | None = None
+) -> None:
+    """Both factors again, before a signed-in user changes how they sign in (`change`: "recovery_codes",
+    "authenticator"): the password and a security code, from their app or one of their recovery codes (which is then
+    used up). A session alone, perhaps a stolen one, cannot make such a change. A refusal is audited, and raised for
+    the view to count towards the lockout as at sign-in (it changes nothing)."""
     if not user.check_password(password):
-        _credentials_refused(user, audit, "password")
+        _credentials_refused(user, audit, change, "password")
         raise CredentialsRefused(str(WRONG_PASSWORD), "password")
     if match_token(user, code) is None:
-        _credentials_refused(user, audit, "security_code")
+        _credentials_refused(user, audit, change, "security_code")
         raise CredentialsRefused(str(WRONG_CODE), "code")
+
+
+def recovery_codes_renew(*, user: User, password: str, code: str, audit: AuditContext | None = None) -> list[str]:
+    """New recovery codes for a signed-in user who proves both factors again (second_factor_prove): a session alone
+    cannot take codes that would let it sign in again. The user is emailed, so codes they did not ask for are
+    reported."""
+    second_factor_prove(user=user, password=password, code=code, change="recovery_codes", audit=audit)
     with transaction.atomic():
         codes = recovery_codes_issue(user=user, audit=audit, renewed=True)
         _send_account_email(user=user, template="recovery_codes_renewed", password_link=False)
     return codes
 
 
-def _credentials_refused(user: User, audit: AuditContext | None, wrong: str) -> None:
+def _credentials_refused(user: User, audit: AuditContext | None, change: str, wrong: str) -> None:
     audit_record(
         context=audit,
         actor=user,
         action=Action.SIGN_IN_FAILED if wrong == "password" else Action.SECOND_FACTOR_FAILED,
         obj=user,
         purpose="Account security",
-        detail={"recovery_codes": "refused", "wrong": wrong},
+        detail={change: "refused", "wrong": wrong},
     )
 
 
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, audit: AuditContext | None = None) -> bool:
-    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
-        return False
+    """The first authenticator (or the first after an administrator's reset), proven with a code from it."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_record(
-            context=audit,
-            actor=user,
-            action=Action.ENROL_SECOND_FACTOR,
-            obj=user,
-            purpose="Account security",
-            detail={"device": "totp"},
+        return _totp_device_confirm(user=user, device=device, token=token, audit=audit, detail={"device": "totp"})
+
+
+def authenticator_change(*, user: User, device: TOTPDevice, token: str, audit: AuditContext | None = None) -> list[str]:
+    """A signed-in user's new authenticator app, proven with a code from it, in place of their old one (a new phone,
+    or a lost one). The view asks for both factors first (second_factor_prove). The old app's codes stop working, the
+    recovery codes are replaced (the new ones are returned, to show once) and the owner is emailed, so a change they
+    did not make is reported. A wrong code raises CredentialsRefused and changes nothing: the old app still works."""
+    with transaction.atomic():
+        changed = _totp_device_confirm(
+            user=user, device=device, token=token, audit=audit, detail={"device": "totp", "authenticator": "changed"}
         )
+        if changed:
+            codes = recovery_codes_issue(user=user, audit=audit, renewed=True)
+            _send_account_email(user=user, template="authenticator_changed", password_link=False)
+    if not changed:  # raised once the device's count of wrong codes is kept (django-otp's throttling)
+        raise CredentialsRefused(str(WRONG_NEW_APP_CODE), "code")
+    return codes
+
+
+def _totp_device_confirm(
+    *, user: User, device: TOTPDevice, token: str, audit: AuditContext | None, detail: dict
+) -> bool:
+    """Confirm the unconfirmed `device` with a code from it, deleting the user's confirmed one: one app per user. Its
+    row is locked first, so two requests with the same code confirm it once. Call inside a transaction."""
+    locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+    if locked is None or not locked.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    locked.confirmed = True
+    locked.save(update_fields=["confirmed"])
+    device.confirmed = True
+    audit_record(
+        context=audit,
+        actor=user,
+        action=Action.ENROL_SECOND_FACTOR,
+        obj=user,
+        purpose="Account security",
+        detail=detail,
+    )
     return True
 
 

@@ -1,5 +1,6 @@
 """Background tasks for accounts: the emails a site administrator's change sends (an invitation, new roles, a reset
-sign-in), the link the "forgot your password" page sends, and the notice that a user got new recovery codes.
+sign-in), the link the "forgot your password" page sends, and the notices that a user got new recovery codes or
+changed their authenticator app.
 
 The change enqueues its email once committed (services), and the queue's worker writes and sends it: an
 administrator's page never waits for the mail server, nor fails when it is down after the change was made. The
@@ -36,6 +37,7 @@ SUBJECTS = {
     "second_factor_reset": gettext_lazy("Child NRM Panels: your sign-in has been reset"),
     "password_reset": gettext_lazy("Child NRM Panels: choose your password"),
     "recovery_codes_renewed": gettext_lazy("Child NRM Panels: you have new recovery codes"),
+    "authenticator_changed": gettext_lazy("Child NRM Panels: your authenticator app has been changed"),
 }
 
 # When the mail server cannot be reached or refuses the email, the worker tries again after each of these waits in

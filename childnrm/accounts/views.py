@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 
 import qrcode
@@ -40,6 +41,10 @@ from childnrm.kit.i18n import Language
 _NEXT = "childnrm_next"
 _ENROL_DEVICE = "childnrm_enrol_device"
 _NEW_CODES = "childnrm_recovery_codes"
+_CHANGE_PROOF = "childnrm_authenticator_change_proof"
+_CHANGE_DEVICE = "childnrm_authenticator_change_device"
+# How long the password and security code given to change the authenticator app hold, in this session only.
+AUTHENTICATOR_CHANGE_MINUTES = 10
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -133,11 +138,36 @@ def _qr_svg(url: str) -> str:
     return image.to_string(encoding="unicode")
 
 
+def _unconfirmed_device(request: HttpRequest, session_key: str) -> TOTPDevice:
+    """The new app being set up in this session: the one made for it on the first visit, until it is confirmed."""
+    user = request.user
+    device = TOTPDevice.objects.filter(pk=request.session.get(session_key), user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_enrolment_start(user=user)
+        request.session[session_key] = device.pk
+    return device
+
+
+def _set_up_page(
+    request: HttpRequest, template: str, form: forms.EnrolForm, device: TOTPDevice, **more: object
+) -> HttpResponse:
+    """A page setting up an authenticator app: the QR code, the key in groups, and a code from the app
+    (accounts/includes/authenticator_set_up.html)."""
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        **more,
+    }
+    return render(request, template, context)
+
+
 @password_only
 def enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: QR code or key, then prove it with one code. Only at the first sign-in and after
     an administrator's reset (which deletes the device and the password): a signed-in session, perhaps a stolen one,
-    cannot put its own authenticator in place of the owner's."""
+    cannot put its own authenticator in place of the owner's (the owner changes theirs with authenticator_change)."""
     user = request.user
     if user.is_verified():
         return redirect("accounts:account")
@@ -145,10 +175,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:second-factor")
     if _account_locked(request, user):
         return locked_out(request)
-    device = TOTPDevice.objects.filter(pk=request.session.get(_ENROL_DEVICE), user=user, confirmed=False).first()
-    if device is None:
-        device = services.totp_enrolment_start(user=user)
-        request.session[_ENROL_DEVICE] = device.pk
+    device = _unconfirmed_device(request, _ENROL_DEVICE)
     form = forms.EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.totp_enrolment_confirm(
@@ -160,18 +187,84 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 user=user, audit=AuditContext.from_request(request)
             )
             return redirect("accounts:recovery-codes")
-        form.add_error(
-            "code", gettext("The code is not correct. Check the time on your phone and enter the newest code")
+        form.add_error("code", str(services.WRONG_NEW_APP_CODE))
+    return _set_up_page(request, "accounts/enrol.html", form, device)
+
+
+def _change_proven(request: HttpRequest) -> bool:
+    """Whether this session proved both factors for changing the authenticator, for this user, in the last
+    AUTHENTICATOR_CHANGE_MINUTES (the proof is dropped once the change is made)."""
+    proof = request.session.get(_CHANGE_PROOF)
+    return isinstance(proof, dict) and proof.get("user") == request.user.pk and time.time() < proof.get("until", 0)
+
+
+def _change_forget(request: HttpRequest) -> None:
+    request.session.pop(_CHANGE_PROOF, None)
+    request.session.pop(_CHANGE_DEVICE, None)
+
+
+@signed_in
+def authenticator_change(request: HttpRequest) -> HttpResponse:
+    """Change your authenticator app (a new phone, or a lost one after signing in with a recovery code), first step:
+    the password and a security code again, as for new recovery codes, so a signed-in session alone (a stolen one)
+    cannot put its own app in place of the owner's. A wrong answer counts towards the account's lockout. The proof
+    holds for this session only, for AUTHENTICATOR_CHANGE_MINUTES and one change."""
+    user = request.user
+    if _account_locked(request, user):
+        return locked_out(request)
+    form = forms.BothFactorsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.second_factor_prove(
+                user=user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                change="authenticator",
+                audit=AuditContext.from_request(request),
+            )
+        except services.CredentialsRefused as refusal:
+            add_to_form(form, refusal)
+            # The fifth failure locks the account: the axes middleware then answers with locked_out (signed out).
+            user_login_failed.send(sender=__name__, credentials=_lockout_credentials(user), request=request)
+        else:
+            _change_forget(request)  # a new key for each proof
+            request.session[_CHANGE_PROOF] = {"user": user.pk, "until": time.time() + AUTHENTICATOR_CHANGE_MINUTES * 60}
+            return redirect("accounts:authenticator-change-set-up")
+    return render(request, "accounts/authenticator_change.html", {"form": form})
+
+
+@signed_in
+def authenticator_change_set_up(request: HttpRequest) -> HttpResponse:
+    """Second step: the new app, set up as at enrolment and proven with a code from it. Only then is the old app
+    deleted; leaving before keeps it working. The session stays signed in, with the new app."""
+    user = request.user
+    if _account_locked(request, user):
+        return locked_out(request)
+    if not _change_proven(request):
+        _change_forget(request)
+        messages.info(
+            request, gettext("To change your authenticator app, enter your password and a security code again")
         )
-    secret = b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/enrol.html",
-        {
-            "form": form,
-            "qr_svg": _qr_svg(device.config_url),
-            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-        },
+        return redirect("accounts:authenticator-change")
+    device = _unconfirmed_device(request, _CHANGE_DEVICE)
+    form = forms.EnrolForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.authenticator_change(
+                user=user, device=device, token=form.cleaned_data["code"], audit=AuditContext.from_request(request)
+            )
+        except services.CredentialsRefused as refusal:
+            add_to_form(form, refusal)
+        else:
+            _change_forget(request)  # once only
+            otp_login(request, device)  # the old device is gone: this session is verified by the new one
+            request.session.cycle_key()
+            request.session[_NEW_CODES] = codes
+            request.session[_NEXT] = reverse("accounts:account")
+            messages.success(request, gettext("Your authenticator app has been changed"))
+            return redirect("accounts:recovery-codes")
+    return _set_up_page(
+        request, "accounts/authenticator_change_set_up.html", form, device, minutes=AUTHENTICATOR_CHANGE_MINUTES
     )
 
 
@@ -197,7 +290,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if _account_locked(request, user):
         return locked_out(request)
-    form = forms.RecoveryCodesForm(request.POST if request.method == "POST" else None)
+    form = forms.BothFactorsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.recovery_codes_renew(
