@@ -333,6 +333,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # A signed-in session (perhaps a stolen one) proves the password again here: a locked account changes nothing.
+        if _account_locked(request, request.user):
+            return locked_out(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password"):
+            # A wrong old password counts towards the lockout as at sign-in (ADR 0004 amendment 4): else the session
+            # could guess it without limit, then change it and shut the owner out.
+            user_login_failed.send(
+                sender=__name__, credentials=_lockout_credentials(self.request.user), request=self.request
+            )
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(
