@@ -1782,8 +1782,6 @@ def correction_abandon(*, decision: Decision, user, reason: str, audit: AuditCon
                     "it cannot be abandoned."
                 )
             ) from held
-        # Recorded against the correction, which is gone: the child's audit page, which reaches records through their
-        # foreign keys, does not list it (as for a removed agenda item, ADR 0013).
         audit_record(
             context=audit,
             actor=user,
@@ -1793,6 +1791,18 @@ def correction_abandon(*, decision: Decision, user, reason: str, audit: AuditCon
             site_id=site_id,
             purpose=RECORD,
             detail=detail,
+        )
+        # And against the case: the child's audit page reaches records through their foreign keys (ADR 0013), so the
+        # event on the deleted correction alone would never show there that a draft of the child's decision went.
+        audit_record(
+            context=audit,
+            actor=user,
+            action=Action.UPDATE,
+            object_type=Referral._meta.label_lower,
+            object_id=str(referral_id),
+            site_id=site_id,
+            purpose=RECORD,
+            detail={**detail, "decision": pk, "change": "correction abandoned"},
         )
         return standing_version(referral_id, stage)
 

@@ -17,11 +17,12 @@ from childnrm.accounts.models import User
 from childnrm.decisions.models import Decision, DecisionStatus, Stage
 from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
+from childnrm.panels.models import ConflictDeclaration
 
 
 def second_reviewers(decision: Decision) -> list[User]:
-    """Active users of the site who may give a second review, except who signed it off, the sitting's chair and those
-    who voted (`services.decision_second_review` refuses them)."""
+    """Active users of the site who may give a second review, except who signed it off, the sitting's chair, those
+    who voted and those who declared a conflict on the case (`services.decision_second_review` refuses them all)."""
     site_id = decision.referral.site_id
     if site_id is None:  # no site holds the case: nobody there to review it
         return []
@@ -30,6 +31,12 @@ def second_reviewers(decision: Decision) -> list[User]:
         excluded.add(decision.finalised_by_id)
     if decision.meeting is not None and decision.meeting.chair_id:
         excluded.add(decision.meeting.chair_id)
+    if decision.agenda_item_id:
+        excluded |= set(
+            ConflictDeclaration.objects.filter(agenda_item_id=decision.agenda_item_id, has_conflict=True).values_list(
+                "attendee__user_id", flat=True
+            )
+        )
     by_email = {
         user.email: user for user in users_holding(Perm.DECISION_SECOND_REVIEW, site_id).exclude(pk__in=excluded)
     }

@@ -72,6 +72,7 @@ from childnrm.panels import rules
 from childnrm.panels import selectors as panel_selectors
 from childnrm.panels.models import QUORUM_AGENCIES, Agency, AgendaStage, MeetingStatus
 from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
+from childnrm.referrals.models import ReferralStatus
 from childnrm.referrals.vocab import ExploitationType, Indicator
 
 RECORD = PURPOSES[Perm.DECISION_RECORD]
@@ -169,10 +170,13 @@ def _sitting_url(user, decision: Decision) -> str:
 
 
 def _may_abandon(user, decision: Decision) -> bool:
-    """Whether the page offers to abandon the decision: a correction's draft, to whoever runs the panel."""
+    """Whether the page offers to abandon the decision: a correction's draft of a case the panel holds (the service
+    refuses the rest), to whoever runs the panel."""
     return (
         decision.kind == DecisionKind.CORRECTION
         and decision.status == DecisionStatus.DRAFT
+        and decision.referral.status == ReferralStatus.ACCEPTED
+        and not case_anonymised(decision.referral)
         and has_perm(user, Perm.PANEL_MANAGE, decision.referral.site_id)
     )
 

@@ -232,6 +232,9 @@ def child_language(request: HttpRequest, letters_decision_id: int) -> HttpRespon
     child = found.referral.child
     if not selectors.may_produce(request.user, found) or child is None:
         raise Http404
+    if case_anonymised(found.referral):  # the child's record is closed: nothing to change (people.services refuses)
+        messages.info(request, case_anonymised_message(found.referral))
+        return _decision_redirect(found)
     initial = {"correspondence_language": child.correspondence_language or services.site_letter_language(child.site)}
     form = LetterLanguageForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
