@@ -246,7 +246,8 @@ def letters_produce(
         people = letter_people(locked, coordinator=user)
         today = timezone.localdate()
         # Producing the referrer's letter communicates the decision: a negative decision's reconsideration window
-        # opens now (once), and both letters print its last day.
+        # opens now (once), and both letters print its last day. A correction's letters print the window of the
+        # decision it corrects: a correction neither reopens nor restarts it (reviews.selectors.window_of).
         window = review_services.window_open(decision=locked, communicated_on=today)
         reconsider_by = window.last_day if window is not None else None
         letters = []

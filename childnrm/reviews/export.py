@@ -20,7 +20,7 @@ from childnrm.decisions import export as decisions_export
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.pdf import render_pdf
-from childnrm.reviews.models import ReconsiderationWindow
+from childnrm.reviews import selectors
 
 EXPORT_FORMAT = "childnrm.decision-return/1"  # of returns sent before `decisions.export` existed
 KIND_LABELS = dict(DecisionKind.choices)
@@ -32,8 +32,8 @@ def _iso(value) -> str | None:
 
 def reconsideration_window(decision: Decision) -> dict[str, Any]:
     """The reconsideration window as opened when the decision was communicated (the last day the letters
-    printed), or that it has not started."""
-    window = ReconsiderationWindow.objects.filter(decision_id=decision.pk).first()
+    printed; a correction's is the window of the decision it corrects), or that it has not started."""
+    window = selectors.window_of(decision)
     if window is None:
         return {"started": False, "final_on": None, "communicated_on": None, "window_days": None, "last_day": None}
     return {

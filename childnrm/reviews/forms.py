@@ -10,7 +10,7 @@ from childnrm.decisions.models import Decision, Outcome
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.kit.forms import GovukDateField, GovukFormMixin
 from childnrm.panels.models import Meeting
-from childnrm.reviews.models import ROUTES, FindingRating, ReconsiderationGround, ReconsiderationWindow, RequesterKind
+from childnrm.reviews.models import ROUTES, FindingRating, ReconsiderationGround, RequesterKind
 
 YES, NO = "yes", "no"
 
@@ -30,14 +30,12 @@ def decision_label(decision: Decision) -> str:
 
 
 def window_text(decision: Decision) -> str:
-    """The window's last day as opened when the decision was communicated (reviews.ReconsiderationWindow)."""
-    try:
-        window = decision.reconsideration_window  # select_related by reviews.selectors.reconsiderable_decisions
-    except ReconsiderationWindow.DoesNotExist:
-        window = None
-    if window is None:
+    """The window's last day as opened when the decision (or the one it corrects) was communicated: annotated by
+    reviews.selectors.reconsiderable_decisions (`window_last_day`)."""
+    last_day = getattr(decision, "window_last_day", None)
+    if last_day is None:
         return " " + gettext("(window not started: not yet communicated to the referrer)")
-    return " " + gettext("(window ends %(date)s)") % {"date": long_date(window.last_day)}
+    return " " + gettext("(window ends %(date)s)") % {"date": long_date(last_day)}
 
 
 def meeting_label(meeting: Meeting) -> str:

@@ -8,18 +8,71 @@ sent (the stored export), never the live case.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from childnrm.access.policy import Perm, sites_where
 from childnrm.accounts.models import Site
-from childnrm.decisions.models import Decision, DecisionStatus, Outcome
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome
 from childnrm.kit import prepared
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.referrals.anonymised import live
-from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
+from childnrm.referrals.models import ReferralStatus
+from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest, ReconsiderationWindow
+
+# The window a version is judged by (domain step 11) -------------------------------------------------------------
+# A correction does not reopen or restart the window: it inherits the window of the decision it corrects. Only a
+# decision the panel took (the original, or a reconsideration's new decision) opens one, when it is communicated to
+# the referrer. So a version's line is every version of its stage from the newest one at or before it that stood and
+# was not a correction (the version that opens the line) up to itself; its window is the first opened along that line
+# (a correction communicated before the version it corrects ever was opens the line's window itself). Every page,
+# the letters, the request service, the SCA return and the dashboard read the window through `_line`.
+
+STOOD = (DecisionStatus.FINAL, DecisionStatus.SUPERSEDED)
+
+
+def _deeper(value: Any) -> Any:
+    return OuterRef(value) if isinstance(value, OuterRef) else value
+
+
+def _line(field: str, referral_id: Any, stage: Any, version: Any) -> list[Q | Exists]:
+    """Filters keeping the rows whose decision (`field`) is on the line of the version `version` of `stage` of
+    `referral_id`: values, or OuterRefs to a decision in an outer query."""
+    line_opened_since = Decision.objects.filter(
+        referral_id=OuterRef(f"{field}__referral_id"),
+        stage=OuterRef(f"{field}__stage"),
+        version__gt=OuterRef(f"{field}__version"),
+        version__lte=_deeper(version),
+        status__in=STOOD,
+    ).exclude(kind=DecisionKind.CORRECTION)
+    same_stage = Q(
+        **{f"{field}__referral_id": referral_id, f"{field}__stage": stage, f"{field}__version__lte": version}
+    )
+    return [same_stage, ~Exists(line_opened_since)]
+
+
+def window_of(decision: Decision) -> ReconsiderationWindow | None:
+    """The reconsideration window the decision is judged by (its own, or the one a correction inherits), or None
+    while it has not started (not yet communicated)."""
+    line = _line("decision", decision.referral_id, decision.stage, decision.version)
+    return ReconsiderationWindow.objects.filter(*line).order_by("decision__version", "id").first()
+
+
+def window_last_day() -> Subquery:
+    """For annotating a queryset of decisions: the last day of each one's window (`window_of`), or None."""
+    line = _line("decision", OuterRef("referral_id"), OuterRef("stage"), OuterRef("version"))
+    windows = ReconsiderationWindow.objects.filter(*line).order_by("decision__version", "id")
+    return Subquery(windows.values("last_day")[:1])
+
+
+def requested_in_window() -> Exists:
+    """For annotating a queryset of decisions: whether a reconsideration was asked of it, or of a version it
+    corrects (a request taken in before a correction is still the one being dealt with)."""
+    line = _line("decision", OuterRef("referral_id"), OuterRef("stage"), OuterRef("version"))
+    return Exists(ReconsiderationRequest.objects.filter(*line))
 
 
 def reconsideration_sites(user) -> list[Site]:
@@ -41,15 +94,18 @@ def reconsideration_get(user, reconsideration_id: int) -> ReconsiderationRequest
 
 def reconsiderable_decisions(user) -> QuerySet[Decision]:
     """Final negative decisions of the user's sites: the ones a reconsideration can be asked of (not of a case
-    retention anonymised: `referrals.anonymised`)."""
+    retention anonymised: `referrals.anonymised`, nor of one the panel no longer holds), each with its window's
+    last day (`window_last_day`)."""
     return (
         Decision.objects.filter(
             live("referral__"),
             referral__site_id__in=sites_where(user, Perm.RECONSIDERATION_RECORD),
+            referral__status=ReferralStatus.ACCEPTED,
             status=DecisionStatus.FINAL,
             outcome=Outcome.NEGATIVE,
         )
-        .select_related("referral__child", "referral__site", "reconsideration_window")
+        .annotate(window_last_day=window_last_day())
+        .select_related("referral__child", "referral__site")
         .order_by("-decided_on", "-id")
     )
 

@@ -26,8 +26,8 @@ from childnrm.kit.words import and_list
 from childnrm.panels import services as panel_services
 from childnrm.panels.models import AgendaItem, AgendaStage, Meeting, MeetingStatus
 from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
-from childnrm.referrals.models import Referral
-from childnrm.reviews import export
+from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.reviews import export, selectors
 from childnrm.reviews.models import (
     ROUTES,
     DecisionReturn,
@@ -64,8 +64,9 @@ def _long(day: date) -> str:
 
 
 def window_of(decision: Decision) -> ReconsiderationWindow | None:
-    """The decision's reconsideration window, or None while it has not started (not yet communicated)."""
-    return ReconsiderationWindow.objects.filter(decision_id=decision.pk).first()
+    """The reconsideration window the decision is judged by, or None while it has not started (not yet
+    communicated). A correction inherits the window of the decision it corrects (`selectors.window_of`)."""
+    return selectors.window_of(decision)
 
 
 def window_closes_on(decision: Decision) -> date | None:
@@ -78,7 +79,9 @@ def window_open(*, decision: Decision, communicated_on: date) -> Reconsideration
     """The decision was communicated to the referrer on `communicated_on` (its letter produced): open its window.
 
     Only a final negative decision has one. Opened once: the first communication starts it, and a letter
-    produced again later prints the same last day. The caller holds the decision's row lock.
+    produced again later prints the same last day. A correction neither reopens nor restarts it: its letters print
+    the window of the decision it corrects (`window_of`), which its communication opens only if that decision was
+    never communicated. The caller holds the decision's row lock.
     """
     if decision.status != DecisionStatus.FINAL or decision.outcome != Outcome.NEGATIVE:
         return None
@@ -155,6 +158,10 @@ def reconsideration_receive(
         if site is None or not has_perm(user, Perm.RECONSIDERATION_RECORD, site.pk):
             raise PermissionDenied
         _refuse_if_anonymised(locked.pk)
+        # A case transferred (to the SCA or another site) or withdrawn is no longer this panel's to reconsider: no
+        # sitting of it could list the request.
+        if locked.referral.status != ReferralStatus.ACCEPTED:
+            raise ReviewStateError(gettext("This case is not held by this site's panel."), "decision")
         if locked.status != DecisionStatus.FINAL or locked.outcome != Outcome.NEGATIVE:
             raise ReviewStateError(gettext("Only a final negative decision can be reconsidered."), "decision")
         if locked.decided_on and received_on < locked.decided_on:
@@ -163,9 +170,15 @@ def reconsideration_receive(
                 % {"date": _long(locked.decided_on)},
                 "received_on",
             )
-        if ReconsiderationRequest.objects.filter(decision=locked, status__in=OPEN_STATUSES).exists():
+        # One request at a time on a stage: one taken in before a correction is still in progress on the version the
+        # correction superseded.
+        in_progress = ReconsiderationRequest.objects.filter(
+            decision__referral_id=locked.referral_id, decision__stage=locked.stage, status__in=OPEN_STATUSES
+        )
+        if in_progress.exists():
             raise ReviewStateError(gettext("A reconsideration of this decision is already in progress."), "decision")
-        # Not yet communicated to the referrer: the window has not started, so the request is in time.
+        # Not yet communicated to the referrer: the window has not started, so the request is in time. A correction
+        # is judged by the window of the decision it corrects.
         closes = window_closes_on(locked)
         within = closes is None or received_on <= closes
         status = ReconsiderationStatus.RECEIVED
