@@ -30,7 +30,7 @@ from childnrm.people.models import (
     NationalReviewOutcome,
     NationalReviewStatus,
 )
-from childnrm.people.services import child_record_closed_refused
+from childnrm.people.services import child_record_closed_refused, closed_children
 
 PURPOSE = PURPOSES[Perm.CHILD_LINK]
 STILL_OPEN = (NationalReviewStatus.OPEN, NationalReviewStatus.CONTACTED)
@@ -217,6 +217,8 @@ def open_pairs_for(user) -> QuerySet[NationalLinkPair]:
         NationalLinkPair.objects.filter(sweep__isnull=False, status__in=STILL_OPEN)
         .filter(Q(child_a__site_id__in=site_ids) | Q(child_b__site_id__in=site_ids))
         .exclude(child_a__site_id=F("child_b__site_id"))
+        # A pair with an anonymised record takes no outcome (review_record refuses it): not left in the queue for good.
+        .exclude(Q(child_a__in=closed_children().values("pk")) | Q(child_b__in=closed_children().values("pk")))
         .order_by("-first_found_at", "-match_probability", "id")
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -55,15 +56,34 @@ LINK_UNDONE_HOOKS: list[Callable[[set[int]], None]] = []
 # Asked before anything new is recorded about a child: why the child's record takes nothing more (retention has
 # anonymised it: ADR 0008 amendment 1), or "". Registered by referrals, which knows; people cannot import it.
 CHILD_CLOSED_CHECKS: list[Callable[[Child], str]] = []
+# The same, for a query of children: a Q of those whose record is closed (registered by referrals).
+CLOSED_CHILDREN: list[Callable[[], Q]] = []
+
+
+def closed_children() -> QuerySet[Child]:
+    """The children whose record is closed to writes (none when nothing is registered)."""
+    if not CLOSED_CHILDREN:
+        return Child.objects.none()
+    closed = Q()
+    for query in CLOSED_CHILDREN:
+        closed |= query()
+    return Child.objects.filter(closed)
+
+
+def child_record_closed_message(*children: Child) -> str:
+    """Why the record of one of `children` takes nothing more, or "" (for a page that should not offer a form)."""
+    for child in children:
+        for check in CHILD_CLOSED_CHECKS:
+            if message := check(child):
+                return message
+    return ""
 
 
 def child_record_closed_refused(*children: Child, error: type[ServiceError] = ServiceError) -> None:
     """Refuse, as `error` (the refusal the calling page already shows), a write about any of `children` whose
     record is closed to writes. Called inside the writing transaction, after locking what the write depends on."""
-    for child in children:
-        for check in CHILD_CLOSED_CHECKS:
-            if message := check(child):
-                raise error(message)
+    if message := child_record_closed_message(*children):
+        raise error(message)
 
 
 class LinkDecisionError(ServiceError):

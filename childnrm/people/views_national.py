@@ -23,6 +23,7 @@ from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.people import linkage, linkage_national
 from childnrm.people import national_review as reviews
 from childnrm.people.models import Child, NationalReviewOutcome, NationalReviewStatus
+from childnrm.people.services import child_record_closed_message
 
 PAGE_SIZE = 25
 REASON_MAX = 2_000
@@ -73,8 +74,10 @@ def national_review(request: HttpRequest, reference: str, pair_key: str) -> Http
         .only("pk", "site__name", "site__name_cy", "site__slug")
         .get(pk=pair.other_id(child))
     )
-    form = NationalReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    # A pair with an anonymised record takes no outcome: the page says why instead of a form that always fails.
+    closed = child_record_closed_message(child, other)
+    form = NationalReviewForm(request.POST if request.method == "POST" and not closed else None)
+    if not closed and request.method == "POST" and form.is_valid():
         try:
             reviews.review_record(
                 pair=pair,
@@ -97,6 +100,7 @@ def national_review(request: HttpRequest, reference: str, pair_key: str) -> Http
         "contacts": reviews.coordinator_contacts([other.site_id]).get(other.site_id, []),
         "history": reviews.history(pair),
         "form": form,
+        "closed": closed,
     }
     return render(request, "people/linkage/national_review.html", context, status=400 if form.errors else 200)
 

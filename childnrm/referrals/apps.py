@@ -15,7 +15,9 @@ class ReferralsConfig(AppConfig):
             people_services.LINK_UNDONE_HOOKS.append(possible_earlier_records_searched_again)
         # Nothing new is recorded about a child whose record retention has anonymised (ADR 0008 amendment 1), in
         # the people services as in every other app.
-        from childnrm.referrals.anonymised import child_record_closed
+        from childnrm.referrals.anonymised import child_record_closed, children_anonymised
 
         if child_record_closed not in people_services.CHILD_CLOSED_CHECKS:
             people_services.CHILD_CLOSED_CHECKS.append(child_record_closed)
+        if children_anonymised not in people_services.CLOSED_CHILDREN:
+            people_services.CLOSED_CHILDREN.append(children_anonymised)
