@@ -135,9 +135,12 @@ class ChildIn(Strict):
     date_of_birth: PastDate | None = Field(
         None, description="ISO 8601 date as text, e.g. 2010-04-30. Required unless estimated_age_years is given."
     )
-    date_of_birth_estimated: bool = False
+    date_of_birth_estimated: bool = Field(False, description="True when date_of_birth is an estimate (then required)")
     estimated_age_years: int | None = Field(
-        None, ge=0, le=25, description="When no date of birth is known (then required)"
+        None,
+        ge=0,
+        le=25,
+        description="When no date of birth is known (then required). Leave out when date_of_birth is given.",
     )
     age_uncertain: bool = False
     age_disputed: bool = False
@@ -170,7 +173,9 @@ class ChildIn(Strict):
 
 
 class ExploitationIn(Strict):
-    types: list[ExploitationTypeCode] = Field(min_length=1, max_length=7)
+    types: list[ExploitationTypeCode] = Field(
+        min_length=1, max_length=7, description="'not_known' only on its own, when no type is known"
+    )
     county_lines: bool = Field(False, description="Only with the 'criminal' type")
     location: ExploitationLocationCode = ""
     started: PastDate | None = None
@@ -246,8 +251,11 @@ EXAMPLE_REFERRAL = {
 CROSS_FIELD_RULES = (
     "child: given_names or family_name must not be blank (at least one).",
     "child: date_of_birth or estimated_age_years is required (at least one).",
+    "child: estimated_age_years must be left out (null) when date_of_birth is given.",
+    "child: date_of_birth_estimated may be true only when date_of_birth is given.",
     "child: residence_local_authority or found_local_authority is required (at least one).",
     "exploitation.county_lines may be true only when exploitation.types includes 'criminal'.",
+    "exploitation.types may include 'not_known' only on its own.",
     "exploitation.ended must be the same as or after exploitation.started.",
     "referrer: email or phone must not be blank (at least one).",
 )
@@ -368,6 +376,22 @@ def cross_field_errors(raw: Any) -> list[dict[str, str]]:
                 "message": "Enter the child's date of birth, or their estimated age in 'estimated_age_years'",
             }
         )
+    born, age = child.get("date_of_birth") not in (None, ""), child.get("estimated_age_years") is not None
+    if born and age:
+        errors.append(
+            {
+                "field": "child.estimated_age_years",
+                "message": "Leave out 'estimated_age_years' when the date of birth is known: give one or the other",
+            }
+        )
+    if child.get("date_of_birth_estimated") is True and not born:
+        errors.append(
+            {
+                "field": "child.date_of_birth",
+                "message": "Enter the estimated date of birth in 'date_of_birth', or set 'date_of_birth_estimated' "
+                "to false",
+            }
+        )
     if "child" in raw and not (child.get("residence_local_authority") or child.get("found_local_authority")):
         errors.append(
             {
@@ -383,6 +407,15 @@ def cross_field_errors(raw: Any) -> list[dict[str, str]]:
                 "field": "exploitation.county_lines",
                 "message": "County lines is a kind of criminal exploitation: add 'criminal' to 'types' "
                 "or set 'county_lines' to false",
+            }
+        )
+    not_known = vocab.ExploitationType.NOT_KNOWN
+    if isinstance(types, list) and not_known in types and any(t != not_known for t in types):
+        errors.append(
+            {
+                "field": "exploitation.types",
+                "message": "Give 'not_known' only if no type of exploitation is known: leave it out, or give it "
+                "on its own",
             }
         )
     started, ended = _as_date(exploitation.get("started")), _as_date(exploitation.get("ended"))

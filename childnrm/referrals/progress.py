@@ -68,24 +68,44 @@ def _triage_words(assessment: Any) -> tuple[str, str]:
     return _("Sent to the Home Office"), _("The Single Competent Authority will decide.")
 
 
+def onward_referrals_prefetch() -> Prefetch:
+    """A referral's onward referrals at triage (newest first) with the site that sent each, in one query."""
+    model = cast("type[Model]", Referral._meta.get_field("onward_referrals").related_model)
+    return Prefetch("onward_referrals", queryset=model._default_manager.select_related("from_site"))
+
+
 def with_progress(referrals):
     """The referrals with everything `progress` reads, in a fixed number of queries."""
     return referrals.select_related("site").prefetch_related(
         "status_changes",
         triage_assessments_prefetch(),
+        onward_referrals_prefetch(),
         "agenda_items__meeting",
         "decisions",
     )
+
+
+def _sent_to(referral: Referral) -> Any:
+    """The site the referrer sent the referral to: the one that first sent it on at triage, if any did (the
+    referral has moved since), else the one that holds it."""
+    onward = list(referral.onward_referrals.all())  # newest first
+    return onward[-1].from_site if onward else referral.site
 
 
 def progress(referral: Referral) -> list[Step]:
     """Each step of the referral so far, oldest first."""
     steps: list[Step] = []
     changes: list[ReferralStatusChange] = list(referral.status_changes.all())
+    # Only the referrer's own sending: a referral sent on at triage is submitted again at the receiving site (its
+    # triage step below says so).
+    sent_changes = [
+        c for c in changes if c.from_status == ReferralStatus.DRAFT and c.to_status == ReferralStatus.SUBMITTED
+    ]
     for change in changes:
-        if change.to_status == ReferralStatus.SUBMITTED:
-            if referral.site_id and referral.site:
-                sent = welsh_format(_("You sent the referral to %(site)s."), {"site": referral.site.display_name})
+        if change in sent_changes:
+            site = _sent_to(referral)
+            if site is not None:
+                sent = welsh_format(_("You sent the referral to %(site)s."), {"site": site.display_name})
             else:
                 sent = _("You sent the referral.")
             steps.append(Step(change.at, _day(change.at), _("Referral sent"), sent))
@@ -99,7 +119,7 @@ def progress(referral: Referral) -> list[Step]:
         elif change.from_status == ReferralStatus.ACCEPTED and change.to_status == ReferralStatus.HANDED_OFF:
             detail = _("The Home Office Single Competent Authority holds the case now.")
             steps.append(Step(change.at, _day(change.at), _("Case transferred"), detail))
-    if not any(c.to_status == ReferralStatus.SUBMITTED for c in changes) and referral.submitted_at:
+    if not sent_changes and referral.submitted_at:
         # Referrals that came in through the API or an import have no "sent" change of their own.
         steps.append(Step(referral.submitted_at, _day(referral.submitted_at), _("Referral sent")))
 

@@ -6,7 +6,8 @@ corrects the facts instead (`triage_correct_facts`) and the engine routes again 
 PANEL: the referral is accepted by this site's panel. SCA: the referral is sent on (an onward referral,
 with its case packet) to the Single Competent Authority and stays here, marked as referred on. OTHER_SITE: it
 is sent on to the other site and the referral (with its child record) moves there, where
-it waits for that site's coordinator to triage it, assessed again as received there.
+it waits for that site's coordinator to triage it, assessed again as received there, and that site's coordinators are
+told (referrals.tasks.notify_referral_received).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from childnrm.referrals.models import (
     ReferralStatusChange,
 )
 from childnrm.referrals.services import FirstTriage, ReferralStateError, possible_earlier_records_search_queued
+from childnrm.referrals.tasks import notify_referral_received
 from childnrm.triage import eligibility
 from childnrm.triage import packet as case_packets
 from childnrm.triage import reasons as said
@@ -254,6 +256,14 @@ def _receive(referral: Referral, from_site: Site, to_site: Site, user) -> None:
         rules_version=fresh.rules_version,
     )
     record_outcome(referral, received)
+    # Its coordinators are told it awaits their triage, as they are of a referral sent to them (once committed,
+    # so the worker sees it there).
+    referral_id, from_site_id, to_site_id = referral.pk, from_site.pk, to_site.pk
+    transaction.on_commit(
+        lambda: notify_referral_received.enqueue(
+            referral_id=referral_id, from_site_id=from_site_id, to_site_id=to_site_id
+        )
+    )
 
 
 # Correcting the facts ------------------------------------------------------------------------------

@@ -64,13 +64,16 @@ def test_the_openapi_document_states_the_cross_field_rules(db):
     schemas = Client().get("/api/openapi.json").json()["components"]["schemas"]
     referral = schemas["ReferralIn"]
     rules = referral["x-cross-field-rules"]
-    assert len(rules) == 6
+    assert len(rules) == 9
     assert all(rule in referral["description"] for rule in rules)
     child = schemas["ChildIn"]["properties"]
     assert "This or family_name must not be blank" in child["given_names"]["description"]
     assert "Required unless estimated_age_years" in child["date_of_birth"]["description"]
     assert "This or found_local_authority is required" in child["residence_local_authority"]["description"]
     assert "On or after 'started'" in schemas["ExploitationIn"]["properties"]["ended"]["description"]
+    assert "Leave out when date_of_birth is given" in child["estimated_age_years"]["description"]
+    assert "(then required)" in child["date_of_birth_estimated"]["description"]
+    assert "'not_known' only on its own" in schemas["ExploitationIn"]["properties"]["types"]["description"]
     assert "Required (not blank) when no phone" in schemas["ReferrerIn"]["properties"]["email"]["description"]
     # The Home Office form's import states its own: optional date of birth, one referral per reference.
     home_office = schemas["HomeOfficeFormIn"]["description"]
@@ -84,3 +87,53 @@ def test_the_openapi_document_publishes_the_forms_encodings(db):
     assert form["types-of-exploitation-other"]["anyOf"][0] == {"type": "string", "enum": ["true", ""]}
     responses = document["paths"]["/api/referrals/import/home-office-form"]["post"]["responses"]
     assert {"200", "201", "409", "422"} <= set(responses)
+
+
+# The web journey's rules on two answers (referrals.forms: ChildForm, ExploitationForm), which a referral sent through
+# the API must keep too: each refused, named by its field, and stated in the OpenAPI document (CROSS_FIELD_RULES).
+WEB_RULES = [
+    pytest.param(
+        {"child": {"date_of_birth": "2011-05-01", "estimated_age_years": 9}},
+        "child.estimated_age_years",
+        "child: estimated_age_years must be left out (null) when date_of_birth is given.",
+        id="a date of birth and an estimated age",
+    ),
+    pytest.param(
+        {"child": {"date_of_birth": None, "estimated_age_years": 9, "date_of_birth_estimated": True}},
+        "child.date_of_birth",
+        "child: date_of_birth_estimated may be true only when date_of_birth is given.",
+        id="an estimated date of birth without a date",
+    ),
+    pytest.param(
+        {"exploitation": {"types": ["not_known", "sexual"], "county_lines": False}},
+        "exploitation.types",
+        "exploitation.types may include 'not_known' only on its own.",
+        id="not known beside a known type",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "rule"), WEB_RULES)
+def test_the_api_refuses_what_the_web_journey_refuses(api, changes, field, rule):
+    """A date of birth and an estimated age are not both kept (the web: "Leave the estimated age blank if you know
+    the date of birth"); "estimate" needs the date it qualifies; "not known" is not a type beside a known one (the
+    web: "Select Not known only if you do not know any type of exploitation"). Nothing is stored."""
+    response = api.post("/api/referrals", referral_payload(**changes))
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert Referral.objects.count() == 0
+    referral = Client().get("/api/openapi.json").json()["components"]["schemas"]["ReferralIn"]
+    assert rule in referral["x-cross-field-rules"] and rule in referral["description"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"child": {"date_of_birth": None, "estimated_age_years": 9}},
+        {"child": {"date_of_birth": "2011-05-01", "date_of_birth_estimated": True}},
+        {"exploitation": {"types": ["not_known"], "county_lines": False}},
+    ],
+    ids=["an estimated age alone", "an estimated date of birth", "not known alone"],
+)
+def test_the_answers_the_web_journey_accepts_are_accepted(api, changes):
+    assert api.post("/api/referrals", referral_payload(**changes)).status_code == 201

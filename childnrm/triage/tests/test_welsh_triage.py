@@ -13,7 +13,9 @@ import hashlib
 
 from django.urls import reverse
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Organisation, Role
+from childnrm.api.tests.conftest import NORTHBRIDGE_LA_GSS, token_client
+from childnrm.api.tests.test_home_office import HOME_OFFICE_FORM, IMPORT, add_form_councils
 from childnrm.core.tests.welsh import english_left, walk_in_welsh
 from childnrm.kit.i18n import language
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -95,3 +97,24 @@ def test_two_reasons_no_panel_may_decide_are_joined_by_a_semicolon_in_welsh():
         "Ni all panel benderfynu ar yr atgyfeiriad hwn oherwydd mae oedran y plentyn yn destun anghydfod; "
         "mae anghymhwyso ar sail trefn gyhoeddus yn cael ei ystyried. Rheol yw hon"
     ), message
+
+
+def test_the_home_office_forms_own_words_are_marked_english_on_a_welsh_triage_page(welsh_site):
+    """An imported Home Office form is shown under its own headings and labels, quoted in English: on a Welsh page
+    they are marked lang="en" (as the panel's papers mark them), so a screen reader says them in English (WCAG 3.1.2,
+    ADR 0023). The first responder's answers stay as they typed them, and are not judged here."""
+    add_form_councils()
+    api = token_client(Organisation.objects.get(gss_code=NORTHBRIDGE_LA_GSS))
+    response = api.post(IMPORT, HOME_OFFICE_FORM)
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(reference=response.json()["reference"])
+    assert referral.form_sections
+    user = demo_user(Role.COORDINATOR)
+    html = signed_in(user).get(reverse("triage:triage", args=[referral.reference])).content.decode()
+    assert "From the Home Office form" not in html  # the page itself is in Welsh
+    start = html.index('<section id="home-office-form"')
+    block = html[start : html.index("</section>", start)]
+    assert 'lang="en"' in block
+    typed = [item["value"] for section in referral.form_sections for item in section["items"]]
+    left = english_left(block, names=[*names_on(user, welsh_site), *typed])
+    assert left == [], left
