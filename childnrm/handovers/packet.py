@@ -3,8 +3,14 @@
 It builds on the triage case packet (triage.packet: every referral answer, documents with their
 fingerprints, triage and status history) and adds what happened since: panel sittings, decisions
 with their evidence and votes, reconsiderations and quality assurance, letters (metadata only),
-the safeguarding plan and its actions, statutory periods, strategy discussions, the safety map,
-information requests with their answers, the turning-18 hand-over and a summary of the audit trail.
+the safeguarding plan with its actions and the child's views on it, what the referrals said about safeguarding,
+statutory periods, strategy discussions, the safety map, information requests with their answers, missing episodes
+with what their return home interviews learned, the outcome follow-up and its reviews, the lead social workers
+over time, the young person's consent at 18 and the turning-18 hand-over, earlier transfers and onward referrals,
+and a summary of the audit trail.
+
+`CARRIED` and `LEFT_OUT` name every model linked to the child or a referral: each travels in the packet, or is left
+out for a stated reason (a test holds them to the models, so a new one is decided, never silently dropped).
 
 Rows are written out field by field from the model, so a field another app adds later travels
 with the case without a change here: nothing is silently dropped. JSON keeps stored values and ISO
@@ -26,18 +32,85 @@ from django.utils.text import capfirst
 
 from childnrm.accounts.models import User
 from childnrm.audit.models import AuditEvent
+from childnrm.handovers.models import AdultTransition, CaseTransfer, ScaReportedDecision
 from childnrm.kit import i18n
 from childnrm.kit.pdf import render_pdf
 from childnrm.people.models import Child
-from childnrm.referrals.models import Referral, ReferralStatus
+from childnrm.referrals.models import AdultConsent, Referral, ReferralStatus
 from childnrm.triage import packet as case_packets
+from childnrm.triage.models import OnwardReferral
 
 PACKET_FORMAT = "childnrm.case-transfer"
-PACKET_VERSION = 1
+# 2: missing episodes, outcome reviews, the child's views, referrals' safeguarding, lead social workers, consent at
+# 18, decisions' nil returns, tie deferrals and reconsideration windows, earlier transfers and onward referrals.
+PACKET_VERSION = 2
 SCA_NAME = case_packets.SCA_NAME
 
 # Letters travel as metadata: what was sent, when and by whom, with the PDF's fingerprint.
 LETTER_FIELDS_LEFT_OUT = {"content", "pdf"}
+# An earlier transfer's or onward referral's packet was sent whole then; this one says that it was, and its SHA-256.
+SENT_PACKET_LEFT_OUT = {"packet"}
+
+# Every model linked to the child or a referral (by a chain of foreign keys), and where it travels in the packet.
+CARRIED: dict[str, str] = {
+    "people.Child": "child",
+    "people.ChildAssociation": "child.associations",
+    "people.LeadSocialWorker": "lead_social_workers",
+    "referrals.Referral": "case, other_referrals",
+    "referrals.ReferralDocument": "case.documents",
+    "referrals.ReferralStatusChange": "case.status_history",
+    "referrals.AdultConsent": "adult_consents",
+    "triage.TriageAssessment": "case.triage",
+    "triage.OnwardReferral": "onward_referrals",
+    "panels.AgendaItem": "panel_sittings",
+    "panels.ConflictDeclaration": "panel_sittings[].conflict_declarations",
+    "decisions.Decision": "decisions",
+    "decisions.DecisionEvidence": "decisions[].evidence",
+    "decisions.DecisionVote": "decisions[].votes",
+    "decisions.AgencyNilReturn": "decisions[].nil_returns",
+    "decisions.TieDeferral": "decisions[].tie_deferrals",
+    "reviews.ReconsiderationRequest": "decisions[].reconsideration_requests",
+    "reviews.ReconsiderationWindow": "decisions[].reconsideration_window",
+    "reviews.DecisionReturn": "decisions[].returns_to_sca",
+    "reviews.QualityFinding": "decisions[].returns_to_sca[].findings",
+    "letters.Letter": "decisions[].letters",
+    "letters.DecisionExplanation": "decisions[].explanations_to_child",
+    "letters.GuardianNotice": "decisions[].guardian_notices",
+    "information.InformationRequest": "information_requests",
+    "information.InformationResponse": "information_requests[].responses",
+    "information.ResponseDocument": "information_requests[].responses[].documents",
+    "information.InformationChase": "information_requests[].chases",
+    "safeguarding.SafeguardingPlan": "safeguarding.plans",
+    "safeguarding.PlanAction": "safeguarding.plans[].actions",
+    "safeguarding.PlanActionUpdate": "safeguarding.plans[].actions[].updates",
+    "safeguarding.ChildPlanView": "safeguarding.plans[].child_views",
+    "safeguarding.ReferralSafeguarding": "safeguarding.from_referrals",
+    "safeguarding.StatutoryPeriod": "safeguarding.statutory_periods",
+    "safeguarding.StrategyDiscussion": "safeguarding.strategy_discussions",
+    "safeguarding.ContextualLink": "safeguarding.contextual_links",
+    "outcomes.OutcomeFollowUp": "outcomes.follow_up",
+    "outcomes.OutcomeReview": "outcomes.reviews",
+    "outcomes.MissingEpisode": "outcomes.missing_episodes",
+    "handovers.AdultTransition": "adult_transition",
+    "handovers.CaseTransfer": "transfer, earlier_transfers",
+    "handovers.ScaReportedDecision": "sca_decisions",
+}
+# Linked models deliberately left out, and why.
+LEFT_OUT: dict[str, str] = {
+    "people.ChildBlockingKey": "derived from the child's record for searching; rebuilt at the site that holds it",
+    "people.PossibleEarlierRecord": "the linkage's suggestions to the sending site, worked out again where it lands",
+    "people.ChildLinkDecision": "names another child's record, which may be held elsewhere: not this child's to send",
+    "people.NationalLinkCandidate": "the national sweep's working list between records, not the child's history",
+    "people.NationalLinkPair": "the national sweep's working list between records, not the child's history",
+    "people.NationalLinkReview": "a site's answer to the national sweep about two records, not the child's history",
+    "api.IdempotencyRecord": "the API's record of a request already answered: machinery, no history",
+    "burdens.TimeEntry": "the sending site's time for its new-burdens claim (ADR 0026), not the child's history",
+    "case_reviews.ReviewedCase": "the sending site's own case review, kept site-only (ADR 0021)",
+    "feedback.FeedbackSession": "the child's feedback on the service for the sending site's learning (ADR 0022); "
+    "its code hash is a credential",
+    "retention.RetentionItem": "the holding site's retention schedule (ADR 0008): the receiver keeps its own",
+    "retention.LegalHold": "the holding site's legal hold on its own records (ADR 0008): the receiver decides its own",
+}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -85,9 +158,18 @@ def _rows(qs, **kwargs) -> list[dict[str, Any]]:
     return [row(o, **kwargs) for o in qs]
 
 
+def _row_or_none(obj: models.Model | None, **kwargs) -> dict[str, Any] | None:
+    return row(obj, **kwargs) if obj is not None else None
+
+
 def _decisions(referral: Referral) -> list[dict[str, Any]]:
     from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter
-    from childnrm.reviews.models import DecisionReturn, QualityFinding, ReconsiderationRequest
+    from childnrm.reviews.models import (
+        DecisionReturn,
+        QualityFinding,
+        ReconsiderationRequest,
+        ReconsiderationWindow,
+    )
 
     out = []
     decisions = referral.decisions.select_related("created_by__organisation", "finalised_by__organisation")
@@ -105,6 +187,9 @@ def _decisions(referral: Referral) -> list[dict[str, Any]]:
                 **row(d),
                 "evidence": _rows(d.evidence.order_by("id")),
                 "votes": _rows(d.votes.select_related("voter__organisation").order_by("agency", "id")),
+                "nil_returns": _rows(d.nil_returns.order_by("id")),
+                "tie_deferrals": _rows(d.tie_deferrals.order_by("id")),
+                "reconsideration_window": _row_or_none(ReconsiderationWindow.objects.filter(decision=d).first()),
                 "reconsideration_requests": _rows(ReconsiderationRequest.objects.filter(decision=d).order_by("id")),
                 "returns_to_sca": returns,
                 "letters": _rows(
@@ -158,12 +243,28 @@ def _safeguarding(child: Child) -> dict[str, Any]:
         actions = [
             {**row(a), "updates": _rows(a.updates.order_by("at", "id"))} for a in plan.actions.order_by("due_on", "id")
         ]
-        plans.append({**row(plan), "actions": actions})
+        views = _rows(plan.child_views.order_by("gathered_on", "id"))
+        plans.append({**row(plan), "actions": actions, "child_views": views})
+    from childnrm.safeguarding.models import ReferralSafeguarding
+
     return {
         "plans": plans,
+        "from_referrals": _rows(ReferralSafeguarding.objects.filter(child=child).order_by("recorded_at", "id")),
         "statutory_periods": _rows(child.statutory_periods.order_by("starts_on", "id")),
         "strategy_discussions": _rows(child.strategy_discussions.order_by("held_on", "id")),
         "contextual_links": _rows(child.contextual_links.order_by("kind", "id")),
+    }
+
+
+def _outcomes(child: Child) -> dict[str, Any]:
+    """The outcome follow-up: its reviews (answers and who recorded them) and every missing episode, with what the
+    return home interview learned."""
+    from childnrm.outcomes.models import MissingEpisode, OutcomeFollowUp, OutcomeReview
+
+    return {
+        "follow_up": _row_or_none(OutcomeFollowUp.objects.filter(child=child).first()),
+        "reviews": _rows(OutcomeReview.objects.filter(child=child).order_by("due_on", "id")),
+        "missing_episodes": _rows(MissingEpisode.objects.filter(child=child).order_by("started_on", "id")),
     }
 
 
@@ -217,7 +318,21 @@ def transfer_packet(referral: Referral, *, transfer: dict[str, Any] | None) -> d
         "panel_sittings": [s for r in referrals for s in _sittings(r)],
         "decisions": [d for r in referrals for d in _decisions(r)],
         "information_requests": [i for r in referrals for i in _information(r)],
+        "adult_consents": _rows(AdultConsent.objects.filter(referral__in=referrals).order_by("id")),
+        "onward_referrals": _rows(
+            OnwardReferral.objects.filter(referral__in=referrals).order_by("produced_at", "id"),
+            leave_out=SENT_PACKET_LEFT_OUT,
+        ),
+        "earlier_transfers": _rows(
+            CaseTransfer.objects.filter(referral__in=referrals).order_by("transferred_at", "id"),
+            leave_out=SENT_PACKET_LEFT_OUT,
+        ),
+        "sca_decisions": _rows(
+            ScaReportedDecision.objects.filter(referral__in=referrals).order_by("recorded_at", "id")
+        ),
+        "lead_social_workers": [],
         "safeguarding": None,
+        "outcomes": None,
         "adult_transition": None,
         "audit_summary": None,
     }
@@ -229,9 +344,9 @@ def transfer_packet(referral: Referral, *, transfer: dict[str, Any] | None) -> d
                 for a in child.associations.select_related("user__organisation").order_by("starts_at", "id")
             ],
         }
+        packet["lead_social_workers"] = _rows(child.lead_social_workers.order_by("starts_at", "id"))
         packet["safeguarding"] = _safeguarding(child)
-        from childnrm.handovers.models import AdultTransition
-
+        packet["outcomes"] = _outcomes(child)
         transition = AdultTransition.objects.filter(child=child).first()
         packet["adult_transition"] = row(transition) if transition is not None else None
         packet["audit_summary"] = audit_summary(child, referrals)
@@ -297,21 +412,36 @@ def readable(packet: dict[str, Any]) -> list[dict[str, Any]]:
     if packet.get("adult_transition"):
         sections.append({"title": "Turning 18", "records": [_record("Hand-over", packet["adult_transition"])]})
     for key, title, item in (
+        ("adult_consents", "Consent at 18", "Answer"),
+        ("lead_social_workers", "Lead social workers", "Lead social worker"),
         ("panel_sittings", "Panel sittings", "Sitting"),
         ("decisions", "Decisions", "Decision"),
         ("information_requests", "Information requests and answers", "Request"),
+        ("onward_referrals", "Onward referrals", "Onward referral"),
+        ("earlier_transfers", "Transfers", "Transfer"),
+        ("sca_decisions", "Decisions the SCA reported", "Decision"),
     ):
         rows = packet.get(key) or []
         sections.append({"title": title, "records": [_record(f"{item} {i}", r) for i, r in enumerate(rows, 1)]})
     safeguarding = packet.get("safeguarding") or {}
     for key, title in (
         ("plans", "Safeguarding plans"),
+        ("from_referrals", "Safeguarding in place when referred"),
         ("statutory_periods", "Statutory periods"),
         ("strategy_discussions", "Strategy discussions"),
         ("contextual_links", "Contextual safeguarding: places, peers and online spaces"),
     ):
         rows = safeguarding.get(key) or []
         sections.append({"title": title, "records": [_record(f"{title} {i}", r) for i, r in enumerate(rows, 1)]})
+    outcomes = packet.get("outcomes") or {}
+    if outcomes.get("follow_up"):
+        sections.append({"title": "Outcome follow-up", "records": [_record("Follow-up", outcomes["follow_up"])]})
+    for key, title, item in (
+        ("reviews", "Outcome reviews", "Review"),
+        ("missing_episodes", "Missing episodes and return home interviews", "Missing episode"),
+    ):
+        rows = outcomes.get(key) or []
+        sections.append({"title": title, "records": [_record(f"{item} {i}", r) for i, r in enumerate(rows, 1)]})
     if packet.get("audit_summary"):
         sections.append({"title": "Audit summary", "records": [_record("The audit trail", packet["audit_summary"])]})
     return sections

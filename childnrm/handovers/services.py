@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -36,8 +37,11 @@ from childnrm.handovers.models import (
 from childnrm.handovers.selectors import ScaCase, open_decisions
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
+from childnrm.panels import services as panel_services
+from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
 from childnrm.people import linkage
-from childnrm.people.models import Child
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 from childnrm.referrals.anonymised import (
     case_anonymised,
     case_anonymised_message,
@@ -128,6 +132,8 @@ def case_transfer(
                 raise HandoverError(gettext("Select the site to transfer the case to"), "site")
         else:
             to_site = None
+        # Off the sending site's live agendas first, so the packet tells the receiver where the case stands.
+        _off_live_agendas(referrals, user, to_site, audit)
         main = referrals[0]
         details = packets.transfer_details(
             destination=destination, from_site=from_site, to_site=to_site, user=user, reason=reason
@@ -151,6 +157,7 @@ def case_transfer(
                 referral.site = to_site
                 referral.save(update_fields=["status", "site", "updated_at"])
             Child.objects.filter(pk=locked_child.pk).update(site=to_site, updated_at=now)
+            _guardians_left_behind_end(locked_child, user, audit)
             # The child's blocking keys carry its site: searches at the new site find it, the old site's do not.
             linkage.blocking_keys_refresh([locked_child.pk])
             transaction.on_commit(lambda: _notify(transfer.pk))
@@ -177,6 +184,55 @@ def case_transfer(
             },
         )
     return transfer
+
+
+def _off_live_agendas(referrals: list[Referral], user, to_site: Site | None, audit: AuditContext | None) -> None:
+    """Take the cases off the sending site's sittings still to be held, as the coordinator would by hand
+    (`panels.services.agenda_item_remove`, audited): the receiving panel, or the SCA, decides them now. A listed
+    reconsideration goes back to received by the panels' hook (`reviews.services.reconsideration_follows_agenda`)
+    and follows its case, for the receiving panel to list.
+
+    A sitting under way keeps a case moved to another site on its agenda as its record (the sitting shows it as
+    transferred and its papers are closed, `panels.selectors.held_items`); only the hooks are told it left, so a
+    listed request follows it all the same. A case handed to the SCA stays at this site, so nothing would close its
+    papers: it comes off a sitting under way too. An item at which a decision was recorded stays: it is the sitting's
+    record, and the draft goes with the case (decisions refuse to change a case not held here)."""
+    items = (
+        AgendaItem.objects.filter(
+            referral__in=referrals, meeting__status__in=panel_services.LIVE_STATUSES, decisions__isnull=True
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "id")
+    )
+    for item in items:
+        if to_site is None or item.meeting.status == MeetingStatus.SCHEDULED:
+            panel_services.agenda_item_remove(item=item, user=user, audit=audit)
+        else:
+            Meeting.objects.select_for_update().filter(pk=item.meeting_id).first()
+            for hook in panel_services.AGENDA_ITEM_LEFT_HOOKS:
+                hook(item, None, user, audit)
+
+
+def _guardians_left_behind_end(child: Child, user, audit: AuditContext | None) -> None:
+    """End the guardian allocations that do not count at the child's new site (the guardian holds no guardian's
+    role there: `people.selectors.associations_in_force`), so the receiving site is never told the sending site's
+    guardian is allocated, and can allocate its own. A guardian who holds the role there too stays allocated."""
+    left_behind = ChildAssociation.objects.select_for_update().filter(
+        Q(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
+        & ~associations_in_force((AssociationKind.ICTG,))
+    )
+    now = timezone.now()
+    for association in left_behind:
+        association.ends_at = now
+        association.save(update_fields=["ends_at"])
+        audit_record(
+            context=audit,
+            actor=user,
+            action=Action.UPDATE,
+            obj=child,
+            purpose=PURPOSE,
+            detail={"record": "guardian allocation", "association": association.pk, "change": "ended by transfer"},
+        )
 
 
 def _notify(transfer_id: int) -> None:

@@ -24,6 +24,7 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import Agency, Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
 from childnrm.referrals.anonymised import child_anonymised_at, child_anonymised_message
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.safeguarding.models import (
@@ -777,11 +778,12 @@ def guardian_allocate(
                 % {"service": nations.rules(child.site).guardian_short},
                 "guardian",
             )
-        current = (
-            ChildAssociation.objects.filter(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
-            .select_related("user")
-            .first()
+        # Only an allocation that counts holds the child (`people.selectors.associations_in_force`, as the dashboard's
+        # children without a guardian): one whose guardian no longer holds the role here is ended by this one.
+        open_allocations = ChildAssociation.objects.select_for_update().filter(
+            child=child, kind=AssociationKind.ICTG, ends_at__isnull=True
         )
+        current = open_allocations.filter(associations_in_force((AssociationKind.ICTG,))).select_related("user").first()
         if current is not None:
             if current.user_id == guardian.pk:
                 raise SafeguardingError(
@@ -791,6 +793,17 @@ def guardian_allocate(
                 gettext("%(name)s is this child's guardian. End that allocation before allocating another.")
                 % {"name": current.user.full_name},
                 "guardian",
+            )
+        for stale in open_allocations.exclude(user=guardian):
+            stale.ends_at = timezone.now()
+            stale.save(update_fields=["ends_at"])
+            _audit(
+                audit=audit,
+                user=user,
+                child=child,
+                action=Action.UPDATE,
+                purpose=PLAN_PURPOSE,
+                detail={"record": "guardian allocation", "association": stale.pk, "change": "ended: no longer counts"},
             )
         # One row per child, user and kind: a guardian allocated again takes up the earlier row.
         association, created = ChildAssociation.objects.get_or_create(
