@@ -13,10 +13,12 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
 - the recovery period: a positive final RG without a final CG; the CG can be decided from
   `referrals.clocks.earliest_cg_date` (at once where the site takes both at one sitting);
 - reconsideration: a negative final decision communicated to the referrer has its window open until
-  the last day recorded when it was communicated (`reviews.ReconsiderationWindow.last_day`, that day
+  the last day recorded when it was communicated (`reviews.selectors.window_last_day`: a correction's is the
+  window of the decision it corrects; that day
   included; it runs from when the decision was final and communicated, not from the sitting);
 - turning 18: children of the site whose 18th birthday is within `site.turning_18_warning_days`
-  (not yet 18); those within `CUT_OFF_DAYS` of it can no longer be decided by the panel;
+  (not yet 18); those within `CUT_OFF_DAYS` of it can no longer be decided by the panel. Both leave out a
+  hand-over recorded as completed: it is done, and is not chased (the Turning 18 page lists it as completed);
 - consent at 18: accepted referrals without a final conclusive grounds decision whose young person is
   18 or over today (on the rules' working date of birth, stored as `Referral.turns_18_on`: the date of
   birth, else the estimated age read as in `triage.eligibility`) and whose latest answer is not consent
@@ -27,7 +29,11 @@ The alerts (domain.md steps 4, 5, 9, 11, 13):
 - information-sharing protocols whose review date is within REVIEW_DUE_DAYS, or past (lapsed);
 - communicating the outcome (step 10): final decisions whose letters have not been produced, and final
   decisions nobody has yet recorded explaining to the child;
-- children of the site whose case the panel accepted, not yet 18, with no guardian (ICTG) allocated.
+- children of the site whose case the panel accepted, not yet 18, with no guardian (ICTG) allocated;
+- missing episodes (step 15): return home interviews awaited (the young person back, the interview answered "not
+  yet"), due within 72 hours of the return (`outcomes.services.interview_due_by`), and children missing now (an
+  episode with no return recorded), longest missing first. Their owners record them (`outcomes`); the coordinator
+  sees who is missing and which interview is late.
 
 Each kind has one source (`SOURCES`: its queryset and how a row reads as an `Alert`), so the dashboard's
 few rows, the full list's pages and the daily digest all list the same cases.
@@ -52,7 +58,7 @@ from django.utils.translation import gettext_lazy as _
 from childnrm.accounts import nations
 from childnrm.accounts.models import Site, name_shown, name_shown_later
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
-from childnrm.handovers.selectors import CUT_OFF_DAYS, turning_18_children, turning_18_cut_off
+from childnrm.handovers.selectors import CUT_OFF_DAYS, turning_18_cut_off, turning_18_hand_overs_to_do
 from childnrm.information.models import InformationRequest, RequestStatus, SharingProtocol
 from childnrm.information.selectors import with_asking_panel
 from childnrm.information.services_protocols import REVIEW_DUE_DAYS
@@ -61,13 +67,16 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.prepared import fixed_statement
 from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.letters.models import DecisionExplanation, Letter, LetterKind
+from childnrm.outcomes.models import MissingEpisode
+from childnrm.outcomes.selectors import INTERVIEW_AWAITED, MISSING_NOW
+from childnrm.outcomes.services import interview_due_by
 from childnrm.panels.models import Meeting, MeetingStatus
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.people.selectors import associations_in_force
 from childnrm.referrals import clocks as referral_clocks
 from childnrm.referrals.anonymised import children_anonymised, live
 from childnrm.referrals.models import AdultConsent, ConsentAnswer, Referral, ReferralStatus, consent_words
-from childnrm.reviews.models import ReconsiderationRequest
+from childnrm.reviews import selectors as review_selectors
 from childnrm.safeguarding.models import OPEN_ACTION_STATUSES, PlanAction, PlanStatus
 from childnrm.triage.eligibility import eighteenth_birthday, latest_birth_date_18_by
 
@@ -93,6 +102,8 @@ class Kind:
     LETTERS_NOT_PRODUCED = "letters_not_produced"
     NOT_EXPLAINED = "decision_not_explained"
     WITHOUT_GUARDIAN = "child_without_guardian"
+    RETURN_INTERVIEW = "return_interview_awaited"
+    MISSING_NOW = "child_missing_now"
 
 
 # Lazy, so each page (and each email) reads them in its own language.
@@ -116,11 +127,14 @@ KIND_LABELS = {
     Kind.LETTERS_NOT_PRODUCED: _("Final decisions without their letters"),
     Kind.NOT_EXPLAINED: _("Decisions not yet explained to the child"),
     Kind.WITHOUT_GUARDIAN: _("Children without an allocated guardian"),
+    Kind.RETURN_INTERVIEW: _("Return home interviews not yet held"),
+    Kind.MISSING_NOW: _("Children missing now"),
 }
 
 # The clocks: what falls due on a date. The daily digest (reminders.py) reminds coordinators of these only: the
 # letters, explanations and guardians still to do are on the dashboard, and a digest of every decision made
-# without an explanation recorded would bury the clocks.
+# without an explanation recorded would bury the clocks. Missing children and their return home interviews are
+# their owners' to follow up (their next steps and "Your outcome reviews"); the coordinator sees them here.
 CLOCK_KINDS = (
     Kind.RG_OVERDUE,
     Kind.RG_DUE_SOON,
@@ -248,13 +262,17 @@ def cg_ready_counted(site: Site, today: date) -> QuerySet[Referral]:
 
 def reconsideration_open(site: Site, today: date) -> QuerySet[Decision]:
     """Negative final decisions whose reconsideration window has not ended (its last day included)."""
-    requested = ReconsiderationRequest.objects.filter(decision=OuterRef("pk"))
+    # The window the decision is judged by: a correction's is the one of the decision it corrects (ADR 0015).
     return (
         _current_final(site)
-        .filter(outcome=Outcome.NEGATIVE, reconsideration_window__last_day__gte=today)
-        .annotate(reconsideration_requested=Exists(requested))
-        .select_related("referral", "referral__child", "reconsideration_window")
-        .order_by("reconsideration_window__last_day", "id")
+        .filter(outcome=Outcome.NEGATIVE)
+        .annotate(
+            window_last_day=review_selectors.window_last_day(),
+            reconsideration_requested=review_selectors.requested_in_window(),
+        )
+        .filter(window_last_day__gte=today)
+        .select_related("referral", "referral__child")
+        .order_by("window_last_day", "id")
     )
 
 
@@ -370,6 +388,25 @@ def children_without_guardian(site: Site, today: date) -> QuerySet[Child]:
     )
 
 
+def _missing_episodes(site: Site, which: Q) -> QuerySet[MissingEpisode]:
+    """The site's children's missing episodes of `which` (on its partial index), not of a child whose record
+    retention anonymised (nobody is chased about a record kept only for the figures)."""
+    return MissingEpisode.objects.filter(which, child__site=site).exclude(
+        child__in=Child.objects.filter(children_anonymised()).values("pk")
+    )
+
+
+def return_interviews_awaited(site: Site, today: date | None = None) -> QuerySet[MissingEpisode]:
+    """Return home interviews not yet held, soonest due first (due within 72 hours of the return: the same order as
+    the return)."""
+    return _missing_episodes(site, INTERVIEW_AWAITED).order_by("ended_on", "id")
+
+
+def children_missing_now(site: Site, today: date | None = None) -> QuerySet[MissingEpisode]:
+    """Episodes with no return recorded: the children missing now, longest missing first."""
+    return _missing_episodes(site, MISSING_NOW).order_by("started_on", "id")
+
+
 # Information-sharing protocols: `information.services_protocols.due_for_review` (review date within
 # REVIEW_DUE_DAYS or past: a range on the site/review_on index).
 
@@ -478,10 +515,7 @@ def _decision_alert(kind: str, row: Row, when: date, today: date, note: str = ""
 
 def _child_alert(kind: str, row: Row, today: date) -> Alert:
     birthday = eighteenth_birthday(row["date_of_birth"])
-    if row["adult_transition__completed_on"]:
-        note = gettext("Hand-over complete")
-    else:
-        note = consent_words(row["consent_answer"])  # annotated by the turning-18 selectors
+    note = consent_words(row["consent_answer"])  # annotated by the turning-18 selectors
     return Alert(
         kind=kind,
         object_type=Child._meta.label_lower,
@@ -589,6 +623,34 @@ def _guardian_alert(row: Row, site: Site, today: date) -> Alert:
     )
 
 
+_EPISODE_COLUMNS = ("pk", "started_on", "ended_on", "child__reference", "child__given_names", "child__family_name")
+
+
+def _episode_alert(kind: str, row: Row, when: date, today: date, note: str) -> Alert:
+    return Alert(
+        kind=kind,
+        object_type=MissingEpisode._meta.label_lower,
+        object_id=str(row["pk"]),
+        referral_reference="",
+        child_reference=row["child__reference"],
+        child_name=_names(row["child__given_names"], row["child__family_name"]),
+        date=when,
+        days=(when - today).days,
+        note=note,
+    )
+
+
+def _interview_alert(row: Row, site: Site, today: date) -> Alert:
+    due = interview_due_by(MissingEpisode(ended_on=row["ended_on"]))
+    assert due is not None  # awaited only once they are back
+    note = gettext("Came back on %(day)s") % {"day": long_date(row["ended_on"])}
+    return _episode_alert(Kind.RETURN_INTERVIEW, row, due, today, note)
+
+
+def _missing_alert(row: Row, site: Site, today: date) -> Alert:
+    return _episode_alert(Kind.MISSING_NOW, row, row["started_on"], today, "")
+
+
 @dataclass
 class AlertList:
     kind: str
@@ -651,7 +713,7 @@ def _cg_source(kind: str) -> Callable[[Row, Site, date], Alert]:
 def _reconsideration_alert(row: Row, site: Site, today: date) -> Alert:
     stage = STAGE_LABELS.get(row["stage"], row["stage"])
     note = gettext("%(stage)s – request received") % {"stage": stage} if row["reconsideration_requested"] else stage
-    return _decision_alert(Kind.RECONSIDERATION_OPEN, row, row["reconsideration_window__last_day"], today, note=note)
+    return _decision_alert(Kind.RECONSIDERATION_OPEN, row, row["window_last_day"], today, note=note)
 
 
 def _child_source(kind: str) -> Callable[[Row, Site, date], Alert]:
@@ -662,7 +724,7 @@ def _today_only(build: Callable[[Row, date], Alert]) -> Callable[[Row, Site, dat
     return lambda row, site, today: build(row, today)
 
 
-_TURNING_18_COLUMNS = (*_CHILD_COLUMNS, "date_of_birth", "adult_transition__completed_on", "consent_answer")
+_TURNING_18_COLUMNS = (*_CHILD_COLUMNS, "date_of_birth", "consent_answer")
 
 SOURCES: dict[str, Source] = {
     Kind.RG_OVERDUE: Source(rg_overdue, _REFERRAL_COLUMNS, _rg_source(Kind.RG_OVERDUE)),
@@ -671,11 +733,11 @@ SOURCES: dict[str, Source] = {
     Kind.CG_READY: Source(cg_ready, DECISION_COLUMNS, _cg_source(Kind.CG_READY), counted=cg_ready_counted),
     Kind.RECONSIDERATION_OPEN: Source(
         reconsideration_open,
-        (*DECISION_COLUMNS, "reconsideration_window__last_day", "reconsideration_requested"),
+        (*DECISION_COLUMNS, "window_last_day", "reconsideration_requested"),
         _reconsideration_alert,
     ),
     Kind.TURNING_18_CUT_OFF: Source(turning_18_cut_off, _TURNING_18_COLUMNS, _child_source(Kind.TURNING_18_CUT_OFF)),
-    Kind.TURNING_18: Source(turning_18_children, _TURNING_18_COLUMNS, _child_source(Kind.TURNING_18)),
+    Kind.TURNING_18: Source(turning_18_hand_overs_to_do, _TURNING_18_COLUMNS, _child_source(Kind.TURNING_18)),
     Kind.ADULT_CONSENT: Source(
         adult_consent_awaited,
         (*_REFERRAL_COLUMNS, "turns_18_on", "consent_answer", "consent_given_on"),
@@ -704,6 +766,8 @@ SOURCES: dict[str, Source] = {
         (*_CHILD_COLUMNS, "accepted_here_since", "referral_reference"),
         _guardian_alert,
     ),
+    Kind.RETURN_INTERVIEW: Source(return_interviews_awaited, _EPISODE_COLUMNS, _interview_alert),
+    Kind.MISSING_NOW: Source(children_missing_now, _EPISODE_COLUMNS, _missing_alert),
 }
 
 

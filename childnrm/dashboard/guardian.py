@@ -8,6 +8,9 @@ the page where it is done:
   (`letters.selectors.decisions_to_explain`: the guardian records who explained it, `letters:explanation-add`);
 - outcome reviews overdue or due soon: not yet recorded, and open (from `REVIEW_OPENS_DAYS` before they are due, as
   the outcomes app reminds their owners; `outcomes:review`);
+- missing children and return home interviews (domain step 15): a child missing now (record their return), and an
+  interview awaited, due within 72 hours of the return (`outcomes.selectors.INTERVIEW_AWAITED`;
+  `outcomes:missing-edit`);
 - the child's feedback to gather: their newest final decision has been explained to them and no feedback about it
   has been answered (ADR 0022: gathered with the child after the decision is explained, about the newest final
   decision, as `feedback.services.session_start` takes it; `feedback:child`, where a session is started).
@@ -24,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -42,8 +45,9 @@ from childnrm.kit.dates import long_date
 from childnrm.kit.links import path_maker
 from childnrm.letters import selectors as letter_selectors
 from childnrm.letters.models import DecisionExplanation
-from childnrm.outcomes.models import OutcomeReview
-from childnrm.outcomes.services import REVIEW_OPENS_DAYS
+from childnrm.outcomes.models import MissingEpisode, OutcomeReview
+from childnrm.outcomes.selectors import INTERVIEW_AWAITED, MISSING_NOW
+from childnrm.outcomes.services import REVIEW_OPENS_DAYS, interview_due_by
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.people.selectors import associations_in_force
 
@@ -54,12 +58,14 @@ class StepKind:
     EXPLAIN = "explain-decision"
     OUTCOME_REVIEW = "outcome-review"
     FEEDBACK = "gather-feedback"
+    MISSING = "missing-episode"
 
 
 # Lazy: each page reads them in its own language.
 STEP_LABELS = {
     StepKind.EXPLAIN: _("Decisions to explain to the child"),
     StepKind.OUTCOME_REVIEW: _("Outcome reviews overdue or due soon"),
+    StepKind.MISSING: _("Missing children and return home interviews"),
     StepKind.FEEDBACK: _("Feedback to gather from the child"),
 }
 
@@ -137,6 +143,16 @@ def reviews_due(user, today: date) -> QuerySet[OutcomeReview]:
         recorded_at__isnull=True,
         due_on__lte=today + timedelta(days=REVIEW_OPENS_DAYS),
     ).order_by("due_on", "id")
+
+
+def missing_to_follow_up(user) -> QuerySet[MissingEpisode]:
+    """The guardian's children missing now (longest missing first), then their return home interviews awaited
+    (soonest due first), at the sites where they record them."""
+    return MissingEpisode.objects.filter(
+        MISSING_NOW | INTERVIEW_AWAITED,
+        _guardian_of(user, "child_id"),
+        child__site_id__in=sites_where(user, Perm.OUTCOME_RECORD),
+    ).order_by(F("ended_on").asc(nulls_first=True), "started_on", "id")
 
 
 def feedback_to_gather(user) -> QuerySet[Child]:
@@ -228,6 +244,30 @@ def _review_steps(user, today: date) -> StepList:
     return _step_list(StepKind.OUTCOME_REVIEW, rows, step)
 
 
+def _missing_steps(user, today: date) -> StepList:
+    episode = path_maker("outcomes:missing-edit")
+    missing = gettext("Missing"), "govuk-tag govuk-tag--red"
+
+    def step(row: dict) -> Step:
+        if row["ended_on"] is None:
+            status, status_class = missing
+            hint = gettext("Missing since %(day)s: record their return") % {"day": long_date(row["started_on"])}
+        else:
+            due = interview_due_by(MissingEpisode(ended_on=row["ended_on"]))
+            assert due is not None
+            status, status_class = due_tag((due - today).days)
+            hint = gettext("Came back on %(back)s: return home interview due by %(due)s") % {
+                "back": long_date(row["ended_on"]),
+                "due": long_date(due),
+            }
+        return _step(
+            MissingEpisode, row, "child__", href=episode(row["pk"]), hint=hint, status=status, status_class=status_class
+        )
+
+    rows = missing_to_follow_up(user).values("pk", "started_on", "ended_on", *_columns("child__"))
+    return _step_list(StepKind.MISSING, rows, step)
+
+
 def _feedback_steps(user, today: date) -> StepList:
     feedback = path_maker("feedback:child")
 
@@ -249,7 +289,7 @@ def next_steps_for(request: HttpRequest) -> NextSteps | None:
     if not guardian_site_ids(user):
         return None
     today = timezone.localdate()
-    lists = [make(user, today) for make in (_explain_steps, _review_steps, _feedback_steps)]
+    lists = [make(user, today) for make in (_missing_steps, _explain_steps, _review_steps, _feedback_steps)]
     shown = [found for found in lists if found.count]
     audit_record(
         context=AuditContext.from_request(request),

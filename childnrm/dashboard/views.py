@@ -68,6 +68,8 @@ SECTIONS: list[SectionSpec] = [
     SectionSpec(Kind.LETTERS_NOT_PRODUCED, "letters-not-produced", _("Decided"), (Perm.LETTER_PRODUCE,), "since"),
     SectionSpec(Kind.NOT_EXPLAINED, "not-explained", _("Decided"), (Perm.LETTER_PRODUCE,), "since"),
     SectionSpec(Kind.WITHOUT_GUARDIAN, "without-guardian", _("Referred"), (Perm.PLAN_MANAGE,), "since"),
+    SectionSpec(Kind.MISSING_NOW, "missing-now", _("Went missing"), (Perm.OUTCOME_VIEW_SITE,), "since"),
+    SectionSpec(Kind.RETURN_INTERVIEW, "return-interviews", _("Due"), (Perm.OUTCOME_VIEW_SITE,)),
     SectionSpec(Kind.ACTION_OVERDUE, "actions-overdue", _("Was due"), (Perm.PLAN_MANAGE,)),
     SectionSpec(Kind.INFORMATION_OVERDUE, "information-overdue", _("Was due"), (Perm.INFORMATION_REQUEST,)),
     SectionSpec(Kind.PROTOCOL_REVIEW, "protocols-review", _("Review date"), (Perm.INFORMATION_REQUEST,)),
@@ -158,6 +160,7 @@ class RowMaker:
         letters = route("letters:decision", Perm.LETTER_PRODUCE)
         explain = route("letters:explanation-add", Perm.LETTER_PRODUCE)
         guardian = route("safeguarding:guardian", Perm.PLAN_MANAGE)
+        outcomes = route("outcomes:child", Perm.OUTCOME_VIEW_SITE)
         action = route("safeguarding:action", Perm.PLAN_MANAGE)
 
         def link(text: str, target: Route | None, value: Callable[[Alert], object], hidden: Callable[[Alert], str]):
@@ -177,6 +180,7 @@ class RowMaker:
         def object_id(a: Alert) -> str:
             return a.object_id
 
+        missing_episodes = link(gettext("See the missing episodes"), outcomes, lambda a: a.child_reference, by_child)
         hand_over = link(gettext("Turning 18 hand-over"), transition, lambda a: a.child_reference, by_child)
         self.links: dict[str, Callable[[Alert], Link] | None] = {
             Kind.TURNING_18: hand_over,
@@ -202,6 +206,8 @@ class RowMaker:
                 gettext("Allocate a guardian"), guardian, lambda a: a.child_reference, by_child
             ),
             Kind.ACTION_OVERDUE: link(gettext("See the action"), action, object_id, by_child),
+            Kind.MISSING_NOW: missing_episodes,
+            Kind.RETURN_INTERVIEW: missing_episodes,
         }
 
     def row(self, spec: SectionSpec, alert: Alert) -> Row:

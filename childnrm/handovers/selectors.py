@@ -89,12 +89,23 @@ def turning_18_children(site: Site, today: date) -> QuerySet[Child]:
     )
 
 
+# The hand-over is still to do: not started, or started and not completed. A completed one is done; the Turning 18
+# page (`turning_18_children`) still lists it, marked completed, as the register of the site's hand-overs.
+HAND_OVER_TO_DO = Q(adult_transition__isnull=True) | Q(adult_transition__completed_on__isnull=True)
+
+
+def turning_18_hand_overs_to_do(site: Site, today: date) -> QuerySet[Child]:
+    """`turning_18_children` whose hand-over is not completed: what the dashboard and the daily digest chase."""
+    return turning_18_children(site, today).filter(HAND_OVER_TO_DO)
+
+
 def turning_18_cut_off(site: Site, today: date) -> QuerySet[Child]:
-    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18): the panel can no longer decide for them. A child
-    whose record retention anonymised is not."""
+    """Children of the site within CUT_OFF_DAYS of 18 (not yet 18), whose hand-over is not completed: the panel can
+    no longer decide for them, and the hand-over is still to do. A child whose record retention anonymised is not."""
     return (
         Child.objects.filter(site=site, date_of_birth__isnull=False)
         .exclude(children_anonymised())
+        .filter(HAND_OVER_TO_DO)
         .filter(date_of_birth__gt=latest_birth_date_18_by(today))
         .filter(date_of_birth__lte=latest_birth_date_18_by(today + timedelta(days=CUT_OFF_DAYS)))
         .select_related("adult_transition")

@@ -233,7 +233,16 @@ class MissingEpisode(models.Model):
                 name="missing_episode_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["child", "started_on"], name="missing_episode_child_idx")]
+        indexes = [
+            models.Index(fields=["child", "started_on"], name="missing_episode_child_idx"),
+            # The dashboard's and the owners' lists (`selectors.INTERVIEW_AWAITED`, `MISSING_NOW`) read only these.
+            models.Index(
+                fields=["ended_on"],
+                name="missing_interview_awaited_idx",
+                condition=models.Q(ended_on__isnull=False, interview_held="not_yet"),
+            ),
+            models.Index(fields=["started_on"], name="missing_now_idx", condition=models.Q(ended_on__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"Missing episode {self.pk} of {self.child_id}"

@@ -11,14 +11,20 @@ Everything else answers 404, as if it did not exist.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from childnrm.access.policy import PURPOSES, Perm, has_perm, sites_where
-from childnrm.outcomes.models import MissingEpisode, OutcomeFollowUp, OutcomeReview
+from childnrm.outcomes.models import InterviewHeld, MissingEpisode, OutcomeFollowUp, OutcomeReview
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
 from childnrm.people.selectors import associations_in_force
+
+# A return home interview is awaited once the young person is back (domain step 15: due within 72 hours of the
+# return, `services.interview_due_by`) while it is answered "not yet": held, declined or not held for another reason
+# settles it.
+INTERVIEW_AWAITED = Q(ended_on__isnull=False, interview_held=InterviewHeld.NOT_YET)
+MISSING_NOW = Q(ended_on__isnull=True)
 
 # The associations that make someone an owner of a child's outcome reviews.
 OWNER_KINDS = (AssociationKind.LEAD_SOCIAL_WORKER, AssociationKind.ICTG)
@@ -123,6 +129,16 @@ def open_reviews_owned_by(user) -> QuerySet[OutcomeReview]:
         OutcomeReview.objects.filter(child__in=owned_children(user), recorded_at__isnull=True)
         .select_related("child")
         .order_by("due_on", "id")
+    )
+
+
+def episodes_to_follow_up_owned_by(user) -> QuerySet[MissingEpisode]:
+    """'Your outcome reviews' also lists the missing episodes its owner has to act on: children missing now (record
+    their return), longest missing first, then return home interviews awaited, soonest due first."""
+    return (
+        MissingEpisode.objects.filter(MISSING_NOW | INTERVIEW_AWAITED, child__in=owned_children(user))
+        .select_related("child")
+        .order_by(F("ended_on").asc(nulls_first=True), "started_on", "id")
     )
 
 

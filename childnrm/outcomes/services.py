@@ -265,11 +265,21 @@ def period_start(review: OutcomeReview) -> date:
     return review.follow_up.starts_on
 
 
+def period_end(review: OutcomeReview, today: date) -> date:
+    """Where the review's period ends: for a review recorded, the day it was recorded (where the next review's
+    period starts; a correction does not move it), so correcting the 3-month review later never counts an episode
+    of the 6-month period as its own; for one not yet recorded, today."""
+    if review.recorded_at is not None:
+        return timezone.localtime(review.recorded_at).date()
+    return today
+
+
 def episodes_in_period(review: OutcomeReview, today: date) -> list[MissingEpisode]:
-    """Missing episodes recorded for the child that fall (at least partly) since the last review."""
+    """Missing episodes recorded for the child that fall (at least partly) in the review's period: since the last
+    review, up to `period_end`."""
     start = period_start(review)
     return list(
-        MissingEpisode.objects.filter(child_id=review.child_id, started_on__lte=today)
+        MissingEpisode.objects.filter(child_id=review.child_id, started_on__lte=period_end(review, today))
         .exclude(ended_on__lt=start)
         .order_by("started_on", "id")
     )
@@ -431,8 +441,11 @@ def review_record(
         for name, value in clean.items():
             setattr(locked, name, value)
         locked.missing_episodes_recorded = len(episodes)
-        locked.recorded_at = timezone.now()
-        locked.recorded_by = user
+        if not correcting:
+            # When it was first recorded ends its period and starts the next one's: a correction (audited, with
+            # who made it) leaves both where they were.
+            locked.recorded_at = timezone.now()
+            locked.recorded_by = user
         locked.save()
         audit_record(
             context=audit,

@@ -58,6 +58,24 @@ class ReviewRow:
     tag: str
 
 
+@dataclass(frozen=True)
+class EpisodeRow:
+    """A missing episode its owner has to act on: the child still missing, or their return home interview awaited."""
+
+    episode: MissingEpisode
+    due: date | None  # the interview's, once they are back
+    label: str
+    tag: str
+
+
+def episode_row(episode: MissingEpisode, today: date) -> EpisodeRow:
+    due = services.interview_due_by(episode)
+    if due is None:
+        return EpisodeRow(episode, None, gettext("Still missing"), "govuk-tag--red")
+    label, tag = services.STATE_LABELS[services.ReviewState.OVERDUE if due < today else services.ReviewState.DUE]
+    return EpisodeRow(episode, due, str(label), tag)
+
+
 def review_row(review: OutcomeReview, today: date) -> ReviewRow:
     state = services.review_state(review, today)
     label, tag = services.STATE_LABELS[state]
@@ -179,6 +197,8 @@ def _review_page(request: HttpRequest, review: OutcomeReview, form: ReviewForm |
             "is_open": is_open,
             "episodes": episodes,
             "period_start": services.period_start(review),
+            # A recorded review's period ended when it was recorded; one not yet recorded runs to today.
+            "period_end": services.period_end(review, today) if review.done else None,
         },
     )
 
@@ -267,14 +287,16 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = Paginator(selectors.open_reviews_owned_by(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [review_row(r, today) for r in page.object_list]
+    # The children missing and the interviews awaited: an owner's caseload has a few, all shown on every page.
+    episodes = [episode_row(e, today) for e in selectors.episodes_to_follow_up_owned_by(request.user)]
     audit_record(
         context=AuditContext.from_request(request),
         action=Action.LIST,
         object_type=OutcomeReview._meta.label_lower,
         purpose=PURPOSES[Perm.OUTCOME_RECORD],
-        detail={"page": page.number, "ids": [r.review.pk for r in rows]},
+        detail={"page": page.number, "ids": [r.review.pk for r in rows], "episodes": [e.episode.pk for e in episodes]},
     )
-    return render(request, "outcomes/mine.html", {"page": page, "rows": rows})
+    return render(request, "outcomes/mine.html", {"page": page, "rows": rows, "episodes": episodes})
 
 
 # The site's schedule ----------------------------------------------------------------------------------

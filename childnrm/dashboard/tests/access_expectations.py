@@ -2,7 +2,7 @@
 
 Each section's full list is open to those who see that section: the decision clocks and the sittings left in
 session to the coordinator and the chair; the rest (letters, explanations, guardians, plans, information,
-turning 18, reconsideration) to the coordinator, who acts on them.
+turning 18, reconsideration, missing children and their return home interviews) to the coordinator, who acts on them.
 """
 
 from childnrm.accounts.models import Role
@@ -28,5 +28,7 @@ EXPECTED = {
     "dashboard:actions-overdue": COORDINATOR,
     "dashboard:information-overdue": COORDINATOR,
     "dashboard:protocols-review": COORDINATOR,
+    "dashboard:missing-now": COORDINATOR,
+    "dashboard:return-interviews": COORDINATOR,
 }
 SAMPLES: dict = {}

@@ -182,6 +182,7 @@ def test_showing_the_list_is_audited_with_what_it_showed(guardian):
     event = AuditEvent.objects.filter(actor=guardian, action="list", detail__page="your next steps").get()
     assert event.purpose == "Work on a case I am associated with"
     assert event.detail["shown"] == {
+        "missing-episode": [],
         "explain-decision": [f"decisions.decision:{decision.pk}"],
         "outcome-review": [f"outcomes.outcomereview:{reviews[0].pk}", f"outcomes.outcomereview:{reviews[1].pk}"],
         "gather-feedback": [],
