@@ -32,7 +32,7 @@ rm -rf "$tmp/govuk/assets/fonts"
 # names when it collects the files, and fails on one that is missing (core/tests/test_static_for_production.py).
 cp "$govuk/govuk-frontend.min.js" "$govuk/govuk-frontend.min.js.map" "$tmp/govuk/"
 cp "$autocomplete"/accessible-autocomplete.min.{js,css}{,.map} "$tmp/autocomplete/"
-cp "$src/js/js-enabled.js" "$src/js/init.mjs" "$src/js/autocomplete.mjs" "$tmp/js/"
+cp "$src/js/js-enabled.js" "$src/js/init.mjs" "$src/js/autocomplete.mjs" "$src/js/session-timeout.mjs" "$tmp/js/"
 
 if grep -q "GDS Transport\|/fonts/" "$tmp/css/application.css"; then
   echo "The stylesheet refers to the GDS Transport font: check \$govuk-font-family" >&2

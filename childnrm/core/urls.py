@@ -8,4 +8,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
+    path("session/keep-alive/", views.keep_alive, name="keep-alive"),
+    path("session/timed-out/", views.timed_out, name="timed-out"),
 ]

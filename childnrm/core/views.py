@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import public, signed_in
 from childnrm.accounts import selectors as account_selectors
+from childnrm.core.middleware import SessionRenewalMiddleware
 from childnrm.core.navigation import home_items_for
 from childnrm.dashboard.guardian import next_steps_for
 
@@ -40,6 +50,38 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@signed_in
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" in the time-out warning (ADR 0024, session 21): the idle clock starts again now, not at the
+    next once-a-minute renewal. A changed session is saved, with a new expiry, by SessionMiddleware."""
+    request.session[SessionRenewalMiddleware.KEY] = int(time.time())
+    return HttpResponse(status=204)
+
+
+@public
+def timed_out(request: HttpRequest) -> HttpResponse:
+    """Where the time-out warning sends a page whose idle time has run out. Public: the session has usually ended.
+    It signs no one out (a GET; and a session kept alive from another tab is still in use): signed in, the user goes
+    back to the page; signed out, to sign in again, told why."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = reverse("core:home")
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    minutes = max(1, settings.SESSION_COOKIE_AGE // 60)
+    messages.info(
+        request,
+        ngettext(
+            "You were signed out after %(minutes)s minute without activity. Sign in again to continue.",
+            "You were signed out after %(minutes)s minutes without activity. Sign in again to continue.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
 
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
