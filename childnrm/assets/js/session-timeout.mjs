@@ -48,7 +48,8 @@ export function initSessionTimeout(body = document.body) {
   };
 
   const timedOut = () => {
-    window.location.assign(dialog.dataset.timedOutUrl);
+    const next = new URLSearchParams({ next: window.location.pathname + window.location.search });
+    window.location.assign(`${dialog.dataset.timedOutUrl}?${next}`);
   };
 
   const staySignedIn = async () => {
