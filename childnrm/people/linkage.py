@@ -886,7 +886,7 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
                 child=child,
                 earlier=c.child,
                 score=c.match.score,
-                words=c.match.in_words,
+                words=c.match.phrases_kept(),
                 evidence=c.match.evidence_dicts(),
                 found_at=now,
             )

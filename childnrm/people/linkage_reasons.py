@@ -7,6 +7,7 @@ writes them, nationalities by name and sex as recorded, in that language. Scorin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext
@@ -45,6 +46,15 @@ def _value(value: Any) -> str:
 def said(reason: Said) -> str:
     """One reason in the page's language (the English wording where the catalogue has none)."""
     return gettext(reason.message) % {name: _value(value) for name, value in reason.values}
+
+
+def evidence_line(kept: Sequence[dict[str, Any] | str]) -> str:
+    """A possible earlier record's evidence in plain words as one line in the page's language: "Same date of birth;
+    surname spelt differently; same nationality". Kept text (records found before phrases were kept) is said phrase by
+    phrase, as far as the catalogue knows it."""
+    phrases = [Said.from_json(part) for p in kept for part in (p.split("; ") if isinstance(p, str) else (p,))]
+    line = "; ".join(said(p) for p in phrases)
+    return line[:1].upper() + line[1:]
 
 
 def reason(evidence: Evidence) -> str:

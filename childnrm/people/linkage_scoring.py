@@ -852,6 +852,21 @@ class Said:
     def english(self) -> str:
         return self.message % {name: _english(value) for name, value in self.values}
 
+    def as_json(self) -> dict[str, Any]:
+        """A phrase of plain words as kept with a possible earlier record (its values are text or phrases)."""
+        return {
+            "message": self.message,
+            "values": {k: v.as_json() if isinstance(v, Said) else str(v) for k, v in self.values},
+        }
+
+    @classmethod
+    def from_json(cls, kept: dict[str, Any] | str) -> Said:
+        """A kept phrase; plain text, as records found before 2026-12-07 keep their words, is its own wording."""
+        if isinstance(kept, str):
+            return cls(kept)
+        values = kept.get("values", {})
+        return say(kept["message"], **{k: cls.from_json(v) if isinstance(v, dict) else v for k, v in values.items()})
+
 
 def say(message: str, **values: Any) -> Said:
     return Said(message, tuple(values.items()))
@@ -876,13 +891,25 @@ class Evidence:
     feature: str  # "name", "date_of_birth", "sex", "nationality", "local_authority", "identifier"
     points: float
     said: Said  # the detail as wording and values, for a page in the reader's language
-    # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped");
-    # "" when not worth a place there (agreement on sex says little).
-    words: str = ""
+    # The same in a few plain words, for a line of evidence at triage ("day and month of birth swapped"), as
+    # phrases for the reader's language; none when not worth a place there (agreement on sex says little).
+    phrases: tuple[Said, ...] = ()
 
     @classmethod
-    def of(cls, feature: str, points: float, said: Said, words: str = "") -> Evidence:
-        return cls(feature, points, said, words)
+    def of(cls, feature: str, points: float, said: Said, words: str | Said | tuple[Said, ...] = "") -> Evidence:
+        """`words`: a phrase's wording (marked for the catalogue), a phrase with values, or several phrases."""
+        if isinstance(words, str):
+            phrases: tuple[Said, ...] = (Said(words),) if words else ()
+        elif isinstance(words, Said):
+            phrases = (words,)
+        else:
+            phrases = words
+        return cls(feature, points, said, phrases)
+
+    @cached_property
+    def words(self) -> str:
+        """The plain words in English ("same date of birth; date of birth may be a placeholder (1 January)")."""
+        return "; ".join(p.english() for p in self.phrases)
 
     @cached_property
     def text(self) -> str:
@@ -921,12 +948,21 @@ class Match:
         return [e.as_dict() for e in self.evidence]
 
     @property
-    def in_words(self) -> list[str]:
+    def in_phrases(self) -> list[Said]:
         """The evidence in plain words: identifiers first, then date of birth, names, sex, nationality and area; no
         score."""
         order = {"identifier": -1, "date_of_birth": 0, "name": 1, "sex": 2, "nationality": 3, "local_authority": 4}
         ranked = sorted(self.evidence, key=lambda e: order.get(e.feature, 9))  # stable: names keep their order
-        return list(dict.fromkeys(e.words for e in ranked if e.words))
+        return list(dict.fromkeys(p for e in ranked for p in e.phrases))
+
+    @property
+    def in_words(self) -> list[str]:
+        """`in_phrases` in English."""
+        return [p.english() for p in self.in_phrases]
+
+    def phrases_kept(self) -> list[dict[str, Any]]:
+        """`in_phrases` as kept with a possible earlier record, to be said in the language of the page reading it."""
+        return [p.as_json() for p in self.in_phrases]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1084,33 +1120,91 @@ _REGISTER_PRIOR = gettext_noop(
 )
 
 
-_PART_PLAIN = {"given": ("given name", "given names"), "family": ("surname", "surnames"), "all": ("name", "names")}
+# One name part's agreement in plain words, each whole phrase for the catalogue (a page says them in its language,
+# `linkage_reasons.evidence_line_shown`): (part, several names) -> level -> words.
+_NAME_PART_WORDS: dict[tuple[str, bool], dict[str, str]] = {
+    ("given", False): {
+        "different": gettext_noop("different given name"),
+        "partly": gettext_noop("given name partly alike"),
+        "same": gettext_noop("same given name"),
+        "accents": gettext_noop("same given name, written without accents in one record"),
+        "transliteration": gettext_noop("given name spelt differently (transliteration)"),
+        "spelt": gettext_noop("given name spelt differently"),
+    },
+    ("given", True): {
+        "different": gettext_noop("different given names"),
+        "partly": gettext_noop("given names partly alike"),
+        "same": gettext_noop("same given names"),
+        "accents": gettext_noop("same given names, written without accents in one record"),
+        "transliteration": gettext_noop("given names spelt differently (transliteration)"),
+        "spelt": gettext_noop("given names spelt differently"),
+    },
+    ("family", False): {
+        "different": gettext_noop("different surname"),
+        "partly": gettext_noop("surname partly alike"),
+        "same": gettext_noop("same surname"),
+        "accents": gettext_noop("same surname, written without accents in one record"),
+        "transliteration": gettext_noop("surname spelt differently (transliteration)"),
+        "spelt": gettext_noop("surname spelt differently"),
+    },
+    ("family", True): {
+        "different": gettext_noop("different surnames"),
+        "partly": gettext_noop("surnames partly alike"),
+        "same": gettext_noop("same surnames"),
+        "accents": gettext_noop("same surnames, written without accents in one record"),
+        "transliteration": gettext_noop("surnames spelt differently (transliteration)"),
+        "spelt": gettext_noop("surnames spelt differently"),
+    },
+    ("all", False): {
+        "different": gettext_noop("different name"),
+        "partly": gettext_noop("name partly alike"),
+        "same": gettext_noop("same name"),
+        "accents": gettext_noop("same name, written without accents in one record"),
+        "transliteration": gettext_noop("name spelt differently (transliteration)"),
+        "spelt": gettext_noop("name spelt differently"),
+    },
+    ("all", True): {
+        "different": gettext_noop("different names"),
+        "partly": gettext_noop("names partly alike"),
+        "same": gettext_noop("same names"),
+        "accents": gettext_noop("same names, written without accents in one record"),
+        "transliteration": gettext_noop("names spelt differently (transliteration)"),
+        "spelt": gettext_noop("names spelt differently"),
+    },
+}
+# A name part's words when one record has a name more, and when the name is common.
+ANOTHER_NAME_WORDS = {
+    "given": gettext_noop("%(words)s, with another given name in one record only"),
+    "family": gettext_noop("%(words)s, with another surname in one record only"),
+    "all": gettext_noop("%(words)s, with another name in one record only"),
+}
+COMMON_NAME_WORDS = gettext_noop("%(words)s (a common name here)")
+_NOT_CALLED_BY_WORDS = gettext_noop("a given name shared, but not the one each is called by")
 
 
-def _field_words(part: str, match: FieldMatch, kinds: Sequence[str]) -> str:
+def _field_words(part: str, match: FieldMatch, kinds: Sequence[str]) -> Said:
     """One name part's agreement in plain words: "same surname", "given name spelt differently"."""
-    one, several = _PART_PLAIN[part]
-    noun = one if len(match.pairs) <= 1 and not match.unmatched else several
+    phrases = _NAME_PART_WORDS[(part, not (len(match.pairs) <= 1 and not match.unmatched))]
     if not kinds or any(k == DIFFERENT for k in kinds):
-        words = f"different {noun}"
+        words = phrases["different"]
     elif any(k == PARTLY for k in kinds):
-        words = f"{noun} partly alike"
+        words = phrases["partly"]
     elif all(k == SAME for k in kinds):
-        words = f"same {noun}"
+        words = phrases["same"]
     elif all(k in {SAME, ACCENTS} for k in kinds):
-        words = f"same {noun}, written without accents in one record"
+        words = phrases["accents"]
     elif all(k in _TRANSLITERATED | {SAME, ACCENTS} for k in kinds):
-        words = f"{noun} spelt differently (transliteration)"
+        words = phrases["transliteration"]
     else:
-        words = f"{noun} spelt differently"
+        words = phrases["spelt"]
     if match.unmatched and kinds and not any(k == DIFFERENT for k in kinds):
-        words += f", with another {one} in one record only"
-    return words
+        return say(ANOTHER_NAME_WORDS[part], words=Said(words))
+    return Said(words)
 
 
 def _field_points(
     part: str, match: FieldMatch, common: Mapping[str, float], trained: TrainedWeights | None = None
-) -> tuple[float, Said, str]:
+) -> tuple[float, Said, Said]:
     """Points for one name part: every token agreeing is a match; any token plainly different counts against.
 
     Returns the points, the detail and the plain words.
@@ -1122,10 +1216,10 @@ def _field_points(
         return _trained_field_points(part, match, common, trained, kinds, text, words, _PART_POINTS[part])
     points, not_called_by, share = _hand_set_field_points(part, match, common, kinds)
     if not_called_by:
-        return points, say(_NOT_CALLED_BY, reason=text), "a given name shared, but not the one each is called by"
+        return points, say(_NOT_CALLED_BY, reason=text), Said(_NOT_CALLED_BY_WORDS)
     if share is not None and share > COMMON_NAME_SHARE:
         text = say(_COMMON_NAME, reason=text, share=_percent(share))
-        words += " (a common name here)"
+        words = say(COMMON_NAME_WORDS, words=words)
     elif share is not None and share < RARE_NAME_SHARE:
         text = say(_RARE_NAME, reason=text, share=_percent(share))
     return points, text, words
@@ -1218,9 +1312,9 @@ def _trained_field_points(
     trained: TrainedWeights,
     kinds: Sequence[str],
     text: Said,
-    words: str,
+    words: Said,
     hand_set: tuple[float, float, float, float],
-) -> tuple[float, Said, str]:
+) -> tuple[float, Said, Said]:
     """`_field_points` with a trained model's weights: the level's weight, adjusted for how common the name is.
 
     A level the model has no weight for (not seen in training) keeps its hand-set points.
@@ -1235,7 +1329,7 @@ def _trained_field_points(
         return (
             w.get("given:partly", weak),
             say(_NOT_CALLED_BY, reason=text),
-            "a given name shared, but not the one each is called by",
+            Said(_NOT_CALLED_BY_WORDS),
         )
     fallback = {"same": same, "partly": weak}.get(level, variant)
     points = w.get(f"{part}:{level}", fallback)
@@ -1247,7 +1341,7 @@ def _trained_field_points(
         points += adjust
         if adjust < 0 and share > COMMON_NAME_SHARE:
             text = say(_COMMON_NAME, reason=text, share=f"{share:.0%}")
-            words += " (a common name here)"
+            words = say(COMMON_NAME_WORDS, words=words)
     return round(points, 2), text, words
 
 
@@ -1284,14 +1378,18 @@ def _compare_names(
         if not evidence:
             return
         if note:
-            evidence.insert(0, Evidence.of("name", -penalty, note, "given name and surname the other way round"))
+            evidence.insert(
+                0, Evidence.of("name", -penalty, note, gettext_noop("given name and surname the other way round"))
+            )
             total -= penalty
         twins = DIFFERENT in kinds.get("given", ()) and bool(kinds.get("family")) and set(kinds["family"]) <= _AGREEING
         agrees = len(kinds) == 2 and all(k and set(k) <= _AGREEING for k in kinds.values())
         if "family" not in kinds and "given" in kinds:
             # Only a given name to compare (one record has no family name): one name of the two a child is
             # known by, and many children share a given name.
-            evidence.append(Evidence.of("name", -GIVEN_NAME_ONLY, say(_GIVEN_ONLY), "no surname to compare"))
+            evidence.append(
+                Evidence.of("name", -GIVEN_NAME_ONLY, say(_GIVEN_ONLY), gettext_noop("no surname to compare"))
+            )
             total -= GIVEN_NAME_ONLY
         family_differs = DIFFERENT in kinds.get("family", ())
         results.append(_NameResult(total, tuple(evidence), twins, agrees, family_differs))
@@ -1327,7 +1425,12 @@ def _compare_names(
                 b=b.shown,
             )
             evidence = (
-                Evidence.of("name", -REGROUPED_PENALTY, note, "names split differently between given name and surname"),
+                Evidence.of(
+                    "name",
+                    -REGROUPED_PENALTY,
+                    note,
+                    gettext_noop("names split differently between given name and surname"),
+                ),
                 Evidence.of("name", points, text, words),
             )
             results.append(_NameResult(points - REGROUPED_PENALTY, evidence))
@@ -1346,7 +1449,10 @@ def _compare_names(
             note = say(gettext_noop("Matched using %(name)s and %(other)s"), name=used[0], other=used[1])
         best = _NameResult(
             best.points,
-            (Evidence.of("name", 0.0, note, "matched using another name given on a referral"), *best.evidence),
+            (
+                Evidence.of("name", 0.0, note, gettext_noop("matched using another name given on a referral")),
+                *best.evidence,
+            ),
             best.twins,
             best.agrees,
             best.family_differs,
@@ -1367,8 +1473,9 @@ def _is_january_first(d: date) -> bool:
     return (d.day, d.month) == (1, 1)
 
 
-_JANUARY = "date of birth may be a placeholder (1 January)"
-_MONTH_FIRST = "date of birth may be a placeholder (1st of the month)"
+_JANUARY = gettext_noop("date of birth may be a placeholder (1 January)")
+_MONTH_FIRST = gettext_noop("date of birth may be a placeholder (1st of the month)")
+_SAME_DATE = gettext_noop("same date of birth")
 
 
 def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
@@ -1398,14 +1505,14 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                         ),
                         date=x,
                     ),
-                    "same estimated date of birth, one often given when the real one is not known",
+                    gettext_noop("same estimated date of birth, one often given when the real one is not known"),
                 )
             if flagged:
                 return Evidence.of(
                     "date_of_birth",
                     DOB_SAME_ESTIMATED,
                     say(gettext_noop("Same date of birth, %(date)s, estimated"), date=x),
-                    "same estimated date of birth",
+                    gettext_noop("same estimated date of birth"),
                 )
             if january:
                 return Evidence.of(
@@ -1417,7 +1524,7 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                         ),
                         date=x,
                     ),
-                    "same date of birth; " + _JANUARY,
+                    (Said(_SAME_DATE), Said(_JANUARY)),
                 )
             if x.day == 1:
                 return Evidence.of(
@@ -1429,20 +1536,20 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                         ),
                         date=x,
                     ),
-                    "same date of birth; " + _MONTH_FIRST,
+                    (Said(_SAME_DATE), Said(_MONTH_FIRST)),
                 )
             return Evidence.of(
                 "date_of_birth",
                 DOB_SAME,
                 say(gettext_noop("Same date of birth, %(date)s"), date=x),
-                "same date of birth",
+                _SAME_DATE,
             )
         if not est and x.year == y.year and x.day == y.month and x.month == y.day:
             return Evidence.of(
                 "date_of_birth",
                 DOB_SWAPPED,
                 say(gettext_noop("Dates of birth %(first)s and %(second)s: day and month swapped"), **pair),
-                "date of birth with day and month swapped",
+                gettext_noop("date of birth with day and month swapped"),
             )
         if (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1 and not january:
             return Evidence.of(
@@ -1455,14 +1562,14 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     ),
                     **pair,
                 ),
-                "same birthday a year apart",
+                gettext_noop("same birthday a year apart"),
             )
         if not est and _one_digit_apart(x, y):
             return Evidence.of(
                 "date_of_birth",
                 DOB_ONE_DIGIT,
                 say(gettext_noop("Dates of birth %(first)s and %(second)s differ by one digit"), **pair),
-                "dates of birth one digit apart",
+                gettext_noop("dates of birth one digit apart"),
             )
         if days <= 7:
             return Evidence.of("date_of_birth", DOB_WITHIN_WEEK, say(_DAYS_APART, **pair, days=days), _days_apart(days))
@@ -1497,7 +1604,7 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     **pair,
                     placeholder=first,
                 ),
-                "born the same year, on different dates; " + _MONTH_FIRST,
+                (Said(gettext_noop("born the same year, on different dates")), Said(_MONTH_FIRST)),
             )
         if days <= 31:
             return Evidence.of(
@@ -1517,7 +1624,7 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     "date_of_birth",
                     ESTIMATE_CLOSE,
                     say(within, **pair),
-                    "estimated dates of birth within a year" if flagged else _JANUARY,
+                    gettext_noop("estimated dates of birth within a year") if flagged else _JANUARY,
                 )
             if years <= YEAR_TOLERANCE_ESTIMATED:
                 apart = (
@@ -1533,9 +1640,9 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     "date_of_birth",
                     0.0,
                     say(apart, **pair, years=f"{years:.1f}"),
-                    f"estimated dates of birth {_years_apart(years)}"
+                    say(gettext_noop("estimated dates of birth %(apart)s"), apart=_years_apart(years))
                     if flagged
-                    else f"dates of birth {_years_apart(years)}; {_JANUARY}",
+                    else (say(gettext_noop("dates of birth %(apart)s"), apart=_years_apart(years)), Said(_JANUARY)),
                 )
             return Evidence.of(
                 "date_of_birth",
@@ -1548,7 +1655,10 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     **pair,
                     years=f"{years:.1f}",
                 ),
-                f"dates of birth {_years_apart(years)}, more than an estimate usually misses by",
+                say(
+                    gettext_noop("dates of birth %(apart)s, more than an estimate usually misses by"),
+                    apart=_years_apart(years),
+                ),
             )
         if x.year == y.year:
             return Evidence.of(
@@ -1559,13 +1669,13 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     **pair,
                     days=days,
                 ),
-                "born the same year, but on different dates",
+                gettext_noop("born the same year, but on different dates"),
             )
         return Evidence.of(
             "date_of_birth",
             DOB_DIFFERENT,
             say(gettext_noop("Different dates of birth, %(first)s and %(second)s"), **pair),
-            "different date of birth",
+            gettext_noop("different date of birth"),
         )
     # One or both have only an estimated age.
     born_a = a.date_of_birth or a.approximate_birth_date
@@ -1588,14 +1698,14 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
             "date_of_birth",
             ESTIMATE_FITS,
             say(gettext_noop("The estimated age is the age the date of birth gives on that day: %(ages)s"), ages=text),
-            "estimated age fits the date of birth",
+            gettext_noop("estimated age fits the date of birth"),
         )
     if years <= 1 and not _age_against_full_date(a, b):
         return Evidence.of(
             "date_of_birth",
             ESTIMATE_CLOSE,
             say(gettext_noop("Ages agree within a year: %(ages)s"), ages=text),
-            "ages agree within a year",
+            gettext_noop("ages agree within a year"),
         )
     if years <= YEAR_TOLERANCE_ESTIMATED:
         return Evidence.of(
@@ -1606,13 +1716,13 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                 years=f"{years:.1f}",
                 ages=text,
             ),
-            f"ages {_years_apart(years)}, within what estimates miss by",
+            say(gettext_noop("ages %(apart)s, within what estimates miss by"), apart=_years_apart(years)),
         )
     return Evidence.of(
         "date_of_birth",
         ESTIMATE_FAR,
         say(gettext_noop("Ages %(years)s years apart: %(ages)s"), years=f"{years:.1f}", ages=text),
-        f"ages {_years_apart(years)}",
+        say(gettext_noop("ages %(apart)s"), apart=_years_apart(years)),
     )
 
 
@@ -1642,14 +1752,16 @@ def _age_fits(a: Profile, b: Profile) -> bool:
     return False
 
 
-def _days_apart(days: int) -> str:
-    return f"dates of birth {days} day{'s' if days != 1 else ''} apart"
+def _days_apart(days: int) -> Said:
+    if days == 1:
+        return Said(gettext_noop("dates of birth 1 day apart"))
+    return say(gettext_noop("dates of birth %(days)s days apart"), days=str(days))
 
 
-def _years_apart(years: float) -> str:
-    return (
-        f"about {round(years)} year{'s' if round(years) != 1 else ''} apart" if years >= 1.5 else "about a year apart"
-    )
+def _years_apart(years: float) -> Said:
+    if years < 1.5:
+        return Said(gettext_noop("about a year apart"))
+    return say(gettext_noop("about %(years)s years apart"), years=str(round(years)))  # 2 or more
 
 
 def _compare_sex(a: Profile, b: Profile) -> Evidence | None:
@@ -1665,7 +1777,7 @@ def _compare_sex(a: Profile, b: Profile) -> Evidence | None:
             first=SexRecorded(a.sex),
             second=SexRecorded(b.sex),
         ),
-        "sex recorded differently",
+        gettext_noop("sex recorded differently"),
     )
 
 
@@ -1682,7 +1794,7 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
                 gettext_noop("Shared nationality: %(nationalities)s"),
                 nationalities=Nationalities(tuple(sorted(shared))),
             ),
-            "same nationality",
+            gettext_noop("same nationality"),
         )
     for x in a.nationalities:
         for y in b.nationalities:
@@ -1695,7 +1807,7 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
                         first=Nationalities((x,)),
                         second=Nationalities((y,)),
                     ),
-                    "nationalities often recorded for each other",
+                    gettext_noop("nationalities often recorded for each other"),
                 )
     return Evidence.of(
         "nationality",
@@ -1705,7 +1817,7 @@ def _compare_nationalities(a: Profile, b: Profile) -> Evidence | None:
             first=Nationalities(tuple(sorted(a.nationalities))),
             second=Nationalities(tuple(sorted(b.nationalities))),
         ),
-        "different nationality",
+        gettext_noop("different nationality"),
     )
 
 
@@ -1737,7 +1849,7 @@ def _compare_places(
                 first=area,
                 second=b.local_authority_name or b.local_authority,
             ),
-            "lives in another area",
+            gettext_noop("lives in another area"),
         )
     share = common.get(a.place_key)
     said = (
@@ -1751,7 +1863,7 @@ def _compare_places(
     )
     points = 0.0 if family else place_points(share, searched)
     # in plain words only when it counts: at a site of one area nearly every child lives there
-    return Evidence.of("local_authority", points, said, "same area" if points > 0 else "")
+    return Evidence.of("local_authority", points, said, gettext_noop("same area") if points > 0 else "")
 
 
 def _compare_identifiers(a: Profile, b: Profile, *, family: bool = False) -> list[Evidence]:
@@ -1770,7 +1882,12 @@ def _compare_identifiers(a: Profile, b: Profile, *, family: bool = False) -> lis
         if mine & theirs:
             if nhs:
                 found.append(
-                    Evidence.of("identifier", same, say(gettext_noop("The same NHS number on both")), "same NHS number")
+                    Evidence.of(
+                        "identifier",
+                        same,
+                        say(gettext_noop("The same NHS number on both")),
+                        gettext_noop("same NHS number"),
+                    )
                 )
             elif family:
                 said = say(
@@ -1782,10 +1899,10 @@ def _compare_identifiers(a: Profile, b: Profile, *, family: bool = False) -> lis
                 found.append(Evidence.of("identifier", 0.0, said))
             else:
                 said = say(gettext_noop("The same Home Office reference on both"))
-                found.append(Evidence.of("identifier", same, said, "same Home Office reference"))
+                found.append(Evidence.of("identifier", same, said, gettext_noop("same Home Office reference")))
         elif nhs:
             said = say(gettext_noop("Different NHS numbers"))
-            found.append(Evidence.of("identifier", different, said, "different NHS numbers"))
+            found.append(Evidence.of("identifier", different, said, gettext_noop("different NHS numbers")))
         else:
             said = say(gettext_noop("Different Home Office references: a child can hold several, of different kinds"))
             found.append(Evidence.of("identifier", different, said))
@@ -1891,7 +2008,7 @@ def compare(
                         "child"
                     )
                 ),
-                "same surname and date of birth but a different given name (likely twins)",
+                gettext_noop("same surname and date of birth but a different given name (likely twins)"),
             )
         )
         score = round(sum(e.points for e in evidence), 2)

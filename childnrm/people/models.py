@@ -346,7 +346,9 @@ class PossibleEarlierRecord(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")  # the referral's child record
     earlier = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()  # orders the candidates; never shown (the words are)
-    words = models.JSONField(default=list)  # ["same date of birth", "surname spelt differently", ...]
+    # The evidence in plain words, as phrases said in the language of the page reading them
+    # (`linkage_scoring.Said.as_json`); records found before 2026-12-07 keep English text.
+    words = models.JSONField(default=list)
     evidence = models.JSONField(default=list)  # every feature as scored (linkage_scoring.Evidence.as_dict)
     found_at = models.DateTimeField()
 

@@ -25,7 +25,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import add_to_form
 from childnrm.people import linkage, services
-from childnrm.people.linkage_scoring import evidence_line
+from childnrm.people.linkage_reasons import evidence_line
 from childnrm.people.models import Child, LinkStatus, PossibleEarlierRecord
 from childnrm.people.selectors import same_child_references
 from childnrm.referrals.models import Referral

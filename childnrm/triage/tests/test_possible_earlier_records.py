@@ -15,6 +15,7 @@ from childnrm.accounts.models import Role, Site
 from childnrm.api.services import api_referral_submit
 from childnrm.audit.models import AuditEvent
 from childnrm.core.tests.queries import CountedQueries
+from childnrm.people.linkage_scoring import Said
 from childnrm.people.models import ChildLinkDecision, LinkStatus, PossibleEarlierRecord
 from childnrm.referrals.models import Referral, ReferralSource
 from childnrm.referrals.tests.factories import submitted_referral
@@ -82,7 +83,7 @@ def test_submitting_queues_the_search_which_keeps_the_earlier_record_with_its_ev
         callback()
     kept = PossibleEarlierRecord.objects.get(referral=again)
     assert (kept.child_id, kept.earlier_id) == (again.child_id, first.child_id)
-    assert kept.words == [
+    assert [Said.from_json(p).english() for p in kept.words] == [
         "same date of birth",
         "same given name",
         "surname spelt differently (transliteration)",
@@ -125,7 +126,9 @@ def test_correcting_the_date_of_birth_runs_the_search_again(refer, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         triage_correct_facts(referral=again, user=coordinator, facts=facts, reason="The passport shows 4 March 2011")
     kept = PossibleEarlierRecord.objects.get(referral=again)
-    assert kept.earlier_id == first.child_id and "same date of birth" in kept.words
+    assert kept.earlier_id == first.child_id and "same date of birth" in [
+        Said.from_json(p).english() for p in kept.words
+    ]
     # Corrected again, away from the earlier record: the search keeps nothing now.
     again.refresh_from_db()
     facts = Facts(**{**Facts.of(again).__dict__, "date_of_birth": date(2007, 1, 30)})
