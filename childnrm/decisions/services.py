@@ -25,7 +25,7 @@ from childnrm.accounts.models import TieRule
 from childnrm.accounts.policy import current_policy
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
-from childnrm.decisions import guidance, reconsideration
+from childnrm.decisions import guidance, locks, reconsideration
 from childnrm.decisions.checks import finalise_check_problems, run_on_final
 from childnrm.decisions.models import (
     Act,
@@ -185,10 +185,10 @@ def _require(user, perm: Perm, site_id: int) -> None:
 
 
 def _locked(decision: Decision) -> Decision:
-    """The decision locked after its case: the referral's row first, as retention (`case_anonymise`), transfers and
-    `decision_start` take it before the decisions. A change waiting for it then finds the case anonymised or
+    """The decision locked after its case (`locks`: the referral's row first, as retention, transfers and
+    `decision_start` take it before the decisions). A change waiting for it then finds the case anonymised or
     transferred (`_require_held`); taken the other way round, each could wait for the other."""
-    list(Referral.objects.select_for_update().filter(pk=decision.referral_id).values_list("pk", flat=True))
+    locks.cases_lock([decision.referral_id])
     return (
         Decision.objects.select_for_update(of=("self",))
         .select_related("referral", "referral__site")
@@ -197,13 +197,13 @@ def _locked(decision: Decision) -> Decision:
 
 
 def _locked_at_its_sitting(decision: Decision) -> Decision:
-    """The decision locked after its sitting: the meeting's row first, as the panel's services lock it (attendance,
-    declarations, attendees, closing), then the decision's. A conflict declared or an attendance marked while the
-    chair signs off then waits for the sign-off (and finds the declarations closed), or the sign-off waits for it and
-    reads it; locked the other way round, each read around the other."""
+    """The decision locked after its sitting (`locks`): the meeting's row first, as the panel's services lock it
+    (attendance, declarations, attendees, closing) and a transfer does, then the case's and the decision's. A conflict
+    declared or an attendance marked while the chair signs off then waits for the sign-off (and finds the declarations
+    closed), or the sign-off waits for it and reads it; locked the other way round, each read around the other. The
+    child is touched last (its outcome follow-up starts when the decision is final)."""
     meeting_id = Decision.objects.filter(pk=decision.pk).values_list("meeting_id", flat=True).first()
-    if meeting_id is not None:
-        list(Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk", flat=True))
+    locks.sittings_lock([meeting_id])
     locked = _locked(decision)
     if locked.meeting_id != meeting_id:  # moved to another sitting between the two reads (`decision_start`)
         raise DecisionStateError(gettext("This decision has just been moved to another sitting. Open it again there."))

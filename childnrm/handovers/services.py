@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -25,6 +24,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import locks
 from childnrm.decisions.models import Decision, DecisionStatus, Stage
 from childnrm.handovers import packet as packets
 from childnrm.handovers.models import (
@@ -38,9 +38,9 @@ from childnrm.handovers.selectors import ScaCase, open_decisions
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.panels import services as panel_services
-from childnrm.panels.models import AgendaItem, Meeting, MeetingStatus
+from childnrm.panels.models import AgendaItem, MeetingStatus
 from childnrm.people import linkage
-from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.models import AssociationKind, Child
 from childnrm.people.selectors import associations_in_force
 from childnrm.referrals.anonymised import (
     case_anonymised,
@@ -51,6 +51,7 @@ from childnrm.referrals.anonymised import (
 )
 from childnrm.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 from childnrm.referrals.selectors import adult_consent_of_child
+from childnrm.safeguarding import services as safeguarding_services
 from childnrm.triage.eligibility import eighteenth_birthday
 
 if TYPE_CHECKING:
@@ -105,20 +106,23 @@ def case_transfer(
     if not reason:
         raise HandoverError(gettext("Enter the reason for the transfer"), "reason")
     with transaction.atomic():
-        locked_child = Child.objects.select_for_update().select_related("site").get(pk=child.pk)
-        from_site = locked_child.site
-        if not has_perm(user, Perm.CASE_TRANSFER, from_site.pk):
+        site_id = Child.objects.filter(pk=child.pk).values_list("site_id", flat=True).get()
+        if not has_perm(user, Perm.CASE_TRANSFER, site_id):
             raise PermissionDenied
-        # An anonymised case is kept for the figures, never sent on (`referrals.anonymised`).
-        referrals = list(
-            Referral.objects.select_for_update()
-            .filter(live(), child=locked_child, site=from_site, status=ReferralStatus.ACCEPTED)
-            .order_by("-submitted_at", "-id")
+        # An anonymised case is kept for the figures, never sent on (`referrals.anonymised`). The case's rows are
+        # locked in the one order (`decisions.locks`): its live sittings, its referrals, then the child, as a sign-off
+        # or retention takes them (the child locked first, a transfer and a sign-off could each wait for the other).
+        locked_child, referrals = locks.child_cases_lock(
+            child,
+            Referral.objects.filter(
+                live(), child_id=child.pk, site_id=site_id, status=ReferralStatus.ACCEPTED
+            ).order_by("-submitted_at", "-id"),
         )
+        from_site = locked_child.site
         anonymised_at = child_anonymised_at(locked_child.pk)
         if anonymised_at is not None:
             raise HandoverError(child_anonymised_message(locked_child.reference, anonymised_at))
-        if not referrals:
+        if not referrals or from_site.pk != site_id:  # moved by a transfer that committed meanwhile
             raise HandoverError(
                 gettext("This child has no case with the panel to transfer: it may have been transferred already.")
             )
@@ -208,7 +212,7 @@ def _off_live_agendas(referrals: list[Referral], user, to_site: Site | None, aud
         if to_site is None or item.meeting.status == MeetingStatus.SCHEDULED:
             panel_services.agenda_item_remove(item=item, user=user, audit=audit)
         else:
-            Meeting.objects.select_for_update().filter(pk=item.meeting_id).first()
+            locks.sittings_lock([item.meeting_id])  # locked already, unless listed since (`locks.child_cases_lock`)
             for hook in panel_services.AGENDA_ITEM_LEFT_HOOKS:
                 hook(item, None, user, audit)
 
@@ -217,22 +221,14 @@ def _guardians_left_behind_end(child: Child, user, audit: AuditContext | None) -
     """End the guardian allocations that do not count at the child's new site (the guardian holds no guardian's
     role there: `people.selectors.associations_in_force`), so the receiving site is never told the sending site's
     guardian is allocated, and can allocate its own. A guardian who holds the role there too stays allocated."""
-    left_behind = ChildAssociation.objects.select_for_update().filter(
-        Q(child=child, kind=AssociationKind.ICTG, ends_at__isnull=True)
-        & ~associations_in_force((AssociationKind.ICTG,))
+    safeguarding_services.guardian_allocations_end(
+        safeguarding_services.guardian_allocations_open(child).filter(~associations_in_force((AssociationKind.ICTG,))),
+        child=child,
+        user=user,
+        change="ended by transfer",
+        purpose=PURPOSE,
+        audit=audit,
     )
-    now = timezone.now()
-    for association in left_behind:
-        association.ends_at = now
-        association.save(update_fields=["ends_at"])
-        audit_record(
-            context=audit,
-            actor=user,
-            action=Action.UPDATE,
-            obj=child,
-            purpose=PURPOSE,
-            detail={"record": "guardian allocation", "association": association.pk, "change": "ended by transfer"},
-        )
 
 
 def _notify(transfer_id: int) -> None:
@@ -265,7 +261,7 @@ def adult_transition_save(
             "completed_on",
         )
     with transaction.atomic():
-        locked_child = Child.objects.select_for_update().get(pk=child.pk)
+        locked_child = locks.child_lock(child.pk)
         if not has_perm(user, Perm.CASE_TRANSFER, locked_child.site_id):
             raise PermissionDenied
         anonymised_at = child_anonymised_at(locked_child.pk)
@@ -363,7 +359,7 @@ def sca_decision_record(
             "too_long",
         )
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=case.referral.pk)
+        referral = locks.case_lock(case.referral)
         if not has_perm(user, Perm.SCA_OUTCOME_RECORD, case.site_id):
             raise PermissionDenied
         if case_anonymised(referral):

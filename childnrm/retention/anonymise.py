@@ -106,6 +106,7 @@ def letters_clear(referral) -> dict[str, int]:
 def case_anonymise(referral) -> dict[str, int]:
     """The whole case: the referral and everything hung from it, then the child if no other case remains."""
     from childnrm.case_reviews.services import names_redact
+    from childnrm.decisions import locks
     from childnrm.decisions.models import AgencyNilReturn, Decision, DecisionEvidence, DecisionVote, TieDeferral
     from childnrm.handovers.models import CaseTransfer
     from childnrm.panels.models import ConflictDeclaration
@@ -114,8 +115,9 @@ def case_anonymise(referral) -> dict[str, int]:
     from childnrm.triage.models import OnwardReferral, TriageAssessment
 
     # The case's lock, which every write into the case takes (information answers, transfers, the SCA's decisions,
-    # consent): one waiting for it finds the case anonymised (`referrals.anonymised`) and is refused.
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    # consent): one waiting for it finds the case anonymised (`referrals.anonymised`) and is refused. Taken first, in
+    # the one order (`decisions.locks`): the case's decisions are changed after it, and the child's record last.
+    referral = locks.case_lock(referral)
     # Case reviews of the case stay (the site's learning) with their link to it; the child's names leave their
     # words first, while the names are still there to find (case_reviews.services.names_redact).
     counts = names_redact(referral)
@@ -217,7 +219,7 @@ def case_anonymise(referral) -> dict[str, int]:
 
     counts["child_anonymised"] = 0
     if referral.child_id is not None and not _other_cases_remain(referral):
-        child_anonymise(Child.objects.get(pk=referral.child_id))
+        child_anonymise(locks.child_lock(referral.child_id))  # the child after the case; its records after it
         counts["child_anonymised"] = 1
     return counts
 

@@ -8,10 +8,12 @@ their actor: history is never edited.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -20,6 +22,7 @@ from childnrm.accounts import nations
 from childnrm.accounts.models import Organisation, Role, User
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import locks
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import ServiceError
 from childnrm.panels.models import Agency, Meeting, MeetingStatus
@@ -75,6 +78,8 @@ def _audit(*, audit: AuditContext | None, user, child: Child, action: str, purpo
 
 # What a change reads again under a row lock before it checks the state: a child, or a record of a child's.
 Locked = TypeVar("Locked", Child, SafeguardingPlan, StatutoryPeriod, ReferralSafeguarding, ContextualLink)
+# A child's own record, locked after the child (`_child_first`).
+Record = TypeVar("Record", SafeguardingPlan, StatutoryPeriod, ReferralSafeguarding, ContextualLink, PlanAction)
 
 
 def _refuse_anonymised(child: Child) -> None:
@@ -90,14 +95,22 @@ def _locked_for_planning(record: Locked, user: User) -> Locked:
     child's safeguarding and the child's record is not anonymised: the change then checks the state it finds,
     which no one else can change meanwhile."""
     if isinstance(record, Child):
-        child = Child.objects.select_for_update().get(pk=record.pk)
+        child = locks.child_lock(record.pk)
         _require(user, Perm.PLAN_MANAGE, child.site_id)
         _refuse_anonymised(child)
         return child
-    locked = type(record).objects.select_for_update().select_related("child").get(pk=record.pk)
+    locked = _child_first(type(record).objects.select_related("child"), record.pk, "child")
     _require(user, Perm.PLAN_MANAGE, locked.child.site_id)
     _refuse_anonymised(locked.child)
     return locked
+
+
+def _child_first(records: QuerySet[Record], pk: int, child: str, *, also: tuple[str, ...] = ()) -> Record:
+    """Row `pk` of `records` read again under its row lock (and those of `also`, the relations it hangs on), the
+    child's row (at `child`) locked before it: the child before the child's own records (`decisions.locks`), as
+    retention anonymises them. One statement locking both would take the record's first."""
+    locks.child_lock(records.filter(pk=pk).values_list(child, flat=True).get())
+    return records.select_for_update(of=("self", *also)).get(pk=pk)
 
 
 # Plans -----------------------------------------------------------------------------------------
@@ -127,6 +140,12 @@ def plan_create(
         raise SafeguardingError(gettext("Next review date must be today or in the future"), "next_review_on")
     try:
         with transaction.atomic():
+            # The plan points at its sitting and decision, which holds them: they are locked before the child
+            # (`decisions.locks`), as the chair's sign-off locks them before it touches the child.
+            locks.sittings_lock([meeting.pk])
+            if decision is not None:
+                locks.cases_lock([decision.referral_id])
+                locks.decisions_lock([decision.pk])
             _locked_for_planning(child, user)
             existing = (
                 SafeguardingPlan.objects.filter(child=child, status=PlanStatus.ACTIVE)
@@ -320,7 +339,9 @@ def action_update(
     if to_status not in ActionStatus.values:
         raise SafeguardingError(gettext("Select the action's status"), "status")
     with transaction.atomic():
-        action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
+        action = _child_first(
+            PlanAction.objects.select_related("plan", "plan__child"), action.pk, "plan__child", also=("plan",)
+        )
         site_id = action.plan.child.site_id
         manages = has_perm(user, Perm.PLAN_MANAGE, site_id)
         owns = action.owner_id == user.pk and has_perm(user, Perm.PLAN_ACTION_UPDATE, site_id)
@@ -405,11 +426,7 @@ def child_views_record(
         raise SafeguardingError(gettext("Select how the child's views were gathered"), "how")
     _not_future(gathered_on, "gathered_on", gettext("The date the views were gathered"))
     with transaction.atomic():
-        plan = (
-            SafeguardingPlan.objects.select_for_update(of=("self", "child"))
-            .select_related("child", "agreed_at_meeting")
-            .get(pk=plan.pk)
-        )
+        plan = _child_first(SafeguardingPlan.objects.select_related("child", "agreed_at_meeting"), plan.pk, "child")
         _require_child_voice(user, plan.child)
         _refuse_anonymised(plan.child)
         if plan.status != PlanStatus.ACTIVE:
@@ -478,7 +495,9 @@ def action_child_agreement_set(
     if agreement == ChildAgreement.NOT_ASKED and note:
         raise SafeguardingError(gettext("Remove what the child said, or select whether they agreed"), "note")
     with transaction.atomic():
-        action = PlanAction.objects.select_for_update().select_related("plan", "plan__child").get(pk=action.pk)
+        action = _child_first(
+            PlanAction.objects.select_related("plan", "plan__child"), action.pk, "plan__child", also=("plan",)
+        )
         _require_child_voice(user, action.plan.child)
         _refuse_anonymised(action.plan.child)
         if action.plan.status != PlanStatus.ACTIVE:
@@ -683,7 +702,7 @@ def safeguarding_from_referral(
 
 
 def _bring_referral_answers(referral: Referral, user: User, audit: AuditContext | None) -> ReferralSafeguarding:
-    child = Child.objects.select_for_update().get(pk=referral.child_id)
+    child = locks.child_lock(referral.child_id)  # after the case, which triage locked (`decisions.locks`)
     existing = ReferralSafeguarding.objects.filter(referral=referral).first()
     if existing is not None:
         return existing
@@ -780,9 +799,7 @@ def guardian_allocate(
             )
         # Only an allocation that counts holds the child (`people.selectors.associations_in_force`, as the dashboard's
         # children without a guardian): one whose guardian no longer holds the role here is ended by this one.
-        open_allocations = ChildAssociation.objects.select_for_update().filter(
-            child=child, kind=AssociationKind.ICTG, ends_at__isnull=True
-        )
+        open_allocations = guardian_allocations_open(child)
         current = open_allocations.filter(associations_in_force((AssociationKind.ICTG,))).select_related("user").first()
         if current is not None:
             if current.user_id == guardian.pk:
@@ -794,17 +811,8 @@ def guardian_allocate(
                 % {"name": current.user.full_name},
                 "guardian",
             )
-        for stale in open_allocations.exclude(user=guardian):
-            stale.ends_at = timezone.now()
-            stale.save(update_fields=["ends_at"])
-            _audit(
-                audit=audit,
-                user=user,
-                child=child,
-                action=Action.UPDATE,
-                purpose=PLAN_PURPOSE,
-                detail={"record": "guardian allocation", "association": stale.pk, "change": "ended: no longer counts"},
-            )
+        stale = open_allocations.exclude(user=guardian)
+        guardian_allocations_end(stale, child=child, user=user, change="ended: no longer counts", audit=audit)
         # One row per child, user and kind: a guardian allocated again takes up the earlier row.
         association, created = ChildAssociation.objects.get_or_create(
             child=child, user=guardian, kind=AssociationKind.ICTG
@@ -827,26 +835,47 @@ def guardian_allocation_end(
     *, child: Child, user: User, association_id: int, audit: AuditContext | None = None
 ) -> ChildAssociation:
     with transaction.atomic():
-        association = (
-            ChildAssociation.objects.select_for_update()
-            .filter(pk=association_id, child=child, kind=AssociationKind.ICTG)
-            .first()
-        )
+        association = guardian_allocations_open(child).filter(pk=association_id).first()
         _require(user, Perm.PLAN_MANAGE, child.site_id)
         _refuse_anonymised(child)
-        if association is None or association.ends_at is not None:
+        if association is None:
             raise SafeguardingError(gettext("That guardian is no longer allocated to this child"))
-        association.ends_at = timezone.now()
+        guardian_allocations_end([association], child=child, user=user, change="ended", audit=audit)
+    return association
+
+
+def guardian_allocations_open(child: Child) -> QuerySet[ChildAssociation]:
+    """The child's guardian allocations not ended yet, to be read under their row locks (the child's own records:
+    after the child, when the change locks it, `decisions.locks`). Theirs alone: a filter through the guardian or
+    the child (`associations_in_force`) locks neither."""
+    return ChildAssociation.objects.select_for_update(of=("self",)).filter(
+        child=child, kind=AssociationKind.ICTG, ends_at__isnull=True
+    )
+
+
+def guardian_allocations_end(
+    allocations: Iterable[ChildAssociation],
+    *,
+    child: Child,
+    user: User,
+    change: str,
+    purpose: str = PLAN_PURPOSE,
+    audit: AuditContext | None = None,
+) -> None:
+    """End the guardian's `allocations` (of `guardian_allocations_open`) now, each audited on the child with why
+    (`change`): by hand, by a new allocation, or by a transfer to a site where the guardian holds no role."""
+    now = timezone.now()
+    for association in allocations:
+        association.ends_at = now
         association.save(update_fields=["ends_at"])
         _audit(
             audit=audit,
             user=user,
             child=child,
             action=Action.UPDATE,
-            purpose=PLAN_PURPOSE,
-            detail={"record": "guardian allocation", "association": association.pk, "change": "ended"},
+            purpose=purpose,
+            detail={"record": "guardian allocation", "association": association.pk, "change": change},
         )
-    return association
 
 
 # The safety map --------------------------------------------------------------------------------

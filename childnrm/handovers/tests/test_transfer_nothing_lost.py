@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +13,13 @@ from childnrm.accounts.models import Membership, Role, Site, User
 from childnrm.dashboard import clocks
 from childnrm.handovers import packet as packets
 from childnrm.handovers.services import case_transfer
+from childnrm.handovers.tests.case_records import linked_models
 from childnrm.outcomes.tests.factories import decided_child, missing_episode
 from childnrm.panels.models import AgendaItem
 from childnrm.panels.tests.factories import scheduled_meeting
 from childnrm.people import services as people_services
-from childnrm.people.models import AssociationKind, Child, ChildAssociation
-from childnrm.referrals.models import AdultConsent, ConsentAnswer, ConsentMethod, Referral
+from childnrm.people.models import AssociationKind, ChildAssociation
+from childnrm.referrals.models import AdultConsent, ConsentAnswer, ConsentMethod
 from childnrm.reviews import services as review_services
 from childnrm.reviews.models import ReconsiderationStatus
 from childnrm.reviews.tests import factories as f
@@ -31,25 +30,10 @@ from conftest import demo_user, signed_in
 pytestmark = pytest.mark.django_db
 
 
-def _linked_models() -> list[type[models.Model]]:
-    """Every model of the service linked to a referral or a child, directly or through another such model."""
-    linked: set[type[models.Model]] = {Referral, Child}
-    grew = True
-    while grew:
-        grew = False
-        for model in apps.get_models():
-            if model in linked or not model.__module__.startswith("childnrm."):
-                continue
-            if any(isinstance(f, models.ForeignKey) and f.related_model in linked for f in model._meta.concrete_fields):
-                linked.add(model)
-                grew = True
-    return sorted(linked, key=lambda m: m._meta.label)
-
-
 def test_every_model_linked_to_the_child_or_a_referral_travels_in_the_packet_or_is_left_out_for_a_reason():
     """A record another app hangs on the child or a case is decided for the packet: carried (`packet.CARRIED`) or
     deliberately left out with the reason (`packet.LEFT_OUT`), never silently dropped from the receiver's history."""
-    linked = {m._meta.label for m in _linked_models()}
+    linked = {m._meta.label for m in linked_models()}
     undecided = sorted(linked - set(packets.CARRIED) - set(packets.LEFT_OUT))
     assert undecided == [], (
         "Models linked to the child or a referral that the transfer packet neither carries nor leaves out for a "

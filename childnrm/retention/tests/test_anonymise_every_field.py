@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Role
 from childnrm.decisions.models import Decision
+from childnrm.handovers.tests.case_records import linked_models
 from childnrm.people.models import Child, LeadSocialWorker
 from childnrm.people.services import lead_social_worker_record
 from childnrm.referrals.models import AdultConsent, Referral
@@ -238,21 +239,6 @@ def _handled_by_anonymise() -> tuple[dict[str, set[str]], set[str]]:
     return cleared, deleted
 
 
-def _linked_models() -> list[type[models.Model]]:
-    """Every model of the service linked to a referral or a child, directly or through another such model."""
-    linked: set[type[models.Model]] = {Referral, Child}
-    grew = True
-    while grew:
-        grew = False
-        for model in apps.get_models():
-            if model in linked or not model.__module__.startswith("childnrm."):
-                continue
-            if any(isinstance(f, models.ForeignKey) and f.related_model in linked for f in model._meta.concrete_fields):
-                linked.add(model)
-                grew = True
-    return sorted(linked, key=lambda m: m._meta.label)
-
-
 def _text_fields(model: type[models.Model]) -> list[str]:
     return [
         f.name
@@ -263,7 +249,7 @@ def _text_fields(model: type[models.Model]) -> list[str]:
 
 def test_every_text_field_of_a_case_or_child_is_cleared_or_said_to_hold_no_personal_data():
     cleared, deleted = _handled_by_anonymise()
-    linked = _linked_models()
+    linked = linked_models()
     by_name = {m.__name__: m for m in linked}
     assert len(by_name) == len(linked), "two linked models share a class name: the guard cannot tell them apart"
     assert {*cleared, *deleted} <= {m.__name__ for m in apps.get_models()}, "anonymise.py names an unknown model"
