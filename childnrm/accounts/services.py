@@ -129,17 +129,23 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str, audit:
         return _totp_device_confirm(user=user, device=device, token=token, audit=audit, detail={"device": "totp"})
 
 
-def authenticator_change(*, user: User, device: TOTPDevice, token: str, audit: AuditContext | None = None) -> list[str]:
+def authenticator_change(
+    *, user: User, device: TOTPDevice, token: str, session_key: str | None, audit: AuditContext | None = None
+) -> list[str]:
     """A signed-in user's new authenticator app, proven with a code from it, in place of their old one (a new phone,
     or a lost one). The view asks for both factors first (second_factor_prove). The old app's codes stop working, the
-    recovery codes are replaced (the new ones are returned, to show once) and the owner is emailed, so a change they
-    did not make is reported. A wrong code raises CredentialsRefused and changes nothing: the old app still works."""
+    recovery codes are replaced (the new ones are returned, to show once), every session of the user but this one
+    (`session_key`) is signed out, as a password change does, and the owner is emailed, so a change they did not make
+    is reported. A wrong code raises CredentialsRefused and changes nothing: the old app still works."""
     with transaction.atomic():
         changed = _totp_device_confirm(
             user=user, device=device, token=token, audit=audit, detail={"device": "totp", "authenticator": "changed"}
         )
         if changed:
             codes = recovery_codes_issue(user=user, audit=audit, renewed=True)
+            # Whoever holds the old phone or a recovery code may be signed in elsewhere: a session verified by a
+            # recovery code would stay verified (the codes' device is kept), so every other session ends.
+            sessions_end_for(user, keep=session_key)
             _send_account_email(user=user, template="authenticator_changed", password_link=False)
     if not changed:  # raised once the device's count of wrong codes is kept (django-otp's throttling)
         raise CredentialsRefused(str(WRONG_NEW_APP_CODE), "code")
@@ -169,13 +175,14 @@ def _totp_device_confirm(
     return True
 
 
-def sessions_end_for(user: User) -> int:
-    """Delete every live session of the user (all devices); returns how many ended.
+def sessions_end_for(user: User, *, keep: str | None = None) -> int:
+    """Delete every live session of the user (all devices) but the one whose key is `keep` (the session making the
+    change); returns how many ended.
 
     Sessions expire after 30 idle minutes, so the live ones are few enough to read through.
     """
     ended = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
         if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
             ended.append(session.session_key)
     Session.objects.filter(session_key__in=ended).delete()

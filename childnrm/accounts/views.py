@@ -236,7 +236,8 @@ def authenticator_change(request: HttpRequest) -> HttpResponse:
 @signed_in
 def authenticator_change_set_up(request: HttpRequest) -> HttpResponse:
     """Second step: the new app, set up as at enrolment and proven with a code from it. Only then is the old app
-    deleted; leaving before keeps it working. The session stays signed in, with the new app."""
+    deleted; leaving before keeps it working. The session stays signed in, with the new app; the others are signed
+    out."""
     user = request.user
     if _account_locked(request, user):
         return locked_out(request)
@@ -251,7 +252,11 @@ def authenticator_change_set_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.authenticator_change(
-                user=user, device=device, token=form.cleaned_data["code"], audit=AuditContext.from_request(request)
+                user=user,
+                device=device,
+                token=form.cleaned_data["code"],
+                session_key=request.session.session_key,
+                audit=AuditContext.from_request(request),
             )
         except services.CredentialsRefused as refusal:
             add_to_form(form, refusal)

@@ -131,10 +131,8 @@ KIND_LABELS = {
     Kind.MISSING_NOW: _("Children missing now"),
 }
 
-# The clocks: what falls due on a date. The daily digest (reminders.py) reminds coordinators of these only: the
-# letters, explanations and guardians still to do are on the dashboard, and a digest of every decision made
-# without an explanation recorded would bury the clocks. Missing children and their return home interviews are
-# their owners' to follow up (their next steps and "Your outcome reviews"); the coordinator sees them here.
+# The clocks: what falls due on a date. The letters, explanations and guardians still to do are on the dashboard
+# only: a digest of every decision made without an explanation recorded would bury the clocks.
 CLOCK_KINDS = (
     Kind.RG_OVERDUE,
     Kind.RG_DUE_SOON,
@@ -149,6 +147,10 @@ CLOCK_KINDS = (
     Kind.PROTOCOL_REVIEW,
     Kind.SITTING_STALE,
 )
+# What the daily digest (reminders.py) reminds coordinators of: the clocks, and the children missing now and the
+# return home interviews not yet held (due within 72 hours of the return), which their owners follow up but which
+# must not wait for someone to open the dashboard.
+DIGEST_KINDS = (*CLOCK_KINDS, Kind.MISSING_NOW, Kind.RETURN_INTERVIEW)
 
 
 # Date bounds ------------------------------------------------------------------------------------
@@ -412,17 +414,10 @@ def children_missing_now(site: Site, today: date | None = None) -> QuerySet[Miss
 
 
 def _protocol_alert(row: Row, today: date) -> Alert:
-    return Alert(
-        kind=Kind.PROTOCOL_REVIEW,
-        object_type=SharingProtocol._meta.label_lower,
-        object_id=row["reference"],
-        referral_reference="",
-        child_reference="",
-        child_name="",
-        date=row["review_on"],
-        days=(row["review_on"] - today).days,
-        # Said in the language of the page or the reminder's email that shows it.
-        note=name_shown_later(row["organisation__name"], row["organisation__name_cy"]),
+    # The organisation is said in the language of the page or the reminder's email that shows it.
+    note = name_shown_later(row["organisation__name"], row["organisation__name_cy"])
+    return _alert(
+        Kind.PROTOCOL_REVIEW, SharingProtocol._meta.label_lower, row["reference"], row["review_on"], today, note=note
     )
 
 
@@ -482,18 +477,31 @@ def _names(given: str, family: str) -> str:
     return " ".join(p for p in (given, family) if p)  # as Child.display_name
 
 
-def _case_alert(kind: str, object_type: str, row: Row, prefix: str, when: date, today: date, note: str = "") -> Alert:
-    has_child = row[prefix + "child_id"] is not None
-    if has_child:
-        child_name = _names(row[prefix + "child__given_names"], row[prefix + "child__family_name"])
-    else:  # as Referral.child_display_name
-        child_name = _names(row[prefix + "given_names"], row[prefix + "family_name"]) or gettext("Name not given")
+def _child_of(row: Row, prefix: str) -> tuple[str, str]:
+    """The reference and name of the child whose columns are under `prefix` ("" in a child's own row)."""
+    return row[prefix + "reference"], _names(row[prefix + "given_names"], row[prefix + "family_name"])
+
+
+def _alert(
+    kind: str,
+    object_type: str,
+    object_id: object,
+    when: date,
+    today: date,
+    *,
+    child: tuple[str, str] = ("", ""),
+    referral_reference: str = "",
+    note: str = "",
+) -> Alert:
+    """Every kind's alert is made here: `child` is the child's reference and name (`_child_of`; none for an alert
+    about no child), and `days` is counted from `today` to `when`."""
+    child_reference, child_name = child
     return Alert(
         kind=kind,
         object_type=object_type,
-        object_id=str(row["pk"]),
-        referral_reference=row[prefix + "reference"],
-        child_reference=row[prefix + "child__reference"] if has_child else "",
+        object_id=str(object_id),
+        referral_reference=referral_reference,
+        child_reference=child_reference,
         child_name=child_name,
         date=when,
         days=(when - today).days,
@@ -501,8 +509,19 @@ def _case_alert(kind: str, object_type: str, row: Row, prefix: str, when: date, 
     )
 
 
+def _case_alert(kind: str, object_type: str, row: Row, prefix: str, when: date, today: date, note: str = "") -> Alert:
+    if row[prefix + "child_id"] is not None:
+        child = _child_of(row, prefix + "child__")
+    else:  # as Referral.child_display_name
+        child = ("", _names(row[prefix + "given_names"], row[prefix + "family_name"]) or gettext("Name not given"))
+    return _alert(
+        kind, object_type, row["pk"], when, today, child=child, referral_reference=row[prefix + "reference"], note=note
+    )
+
+
 _REFERRAL_TYPE = Referral._meta.label_lower
 _DECISION_TYPE = Decision._meta.label_lower
+_CHILD_TYPE = Child._meta.label_lower
 
 
 def _referral_alert(kind: str, row: Row, due: date, today: date, note: str = "") -> Alert:
@@ -516,17 +535,7 @@ def _decision_alert(kind: str, row: Row, when: date, today: date, note: str = ""
 def _child_alert(kind: str, row: Row, today: date) -> Alert:
     birthday = eighteenth_birthday(row["date_of_birth"])
     note = consent_words(row["consent_answer"])  # annotated by the turning-18 selectors
-    return Alert(
-        kind=kind,
-        object_type=Child._meta.label_lower,
-        object_id=str(row["pk"]),
-        referral_reference="",
-        child_reference=row["reference"],
-        child_name=_names(row["given_names"], row["family_name"]),
-        date=birthday,
-        days=(birthday - today).days,
-        note=note,
-    )
+    return _alert(kind, _CHILD_TYPE, row["pk"], birthday, today, child=_child_of(row, ""), note=note)
 
 
 def _consent_alert(row: Row, today: date) -> Alert:
@@ -541,17 +550,11 @@ def _consent_alert(row: Row, today: date) -> Alert:
 def _action_alert(row: Row, site: Site, today: date) -> Alert:
     agency = row["agency"]
     label = str(AGENCY_LABELS.get(agency, agency))
-    return Alert(
-        kind=Kind.ACTION_OVERDUE,
-        object_type=PlanAction._meta.label_lower,
-        object_id=str(row["pk"]),
-        referral_reference="",
-        child_reference=row["plan__child__reference"],
-        child_name=_names(row["plan__child__given_names"], row["plan__child__family_name"]),
-        date=row["due_on"],
-        days=(row["due_on"] - today).days,
-        # The guardian service as the child's site's nation names it (the child is of this site).
-        note=label if agency != nations.GUARDIAN_AGENCY else nations.agency_label(agency, label, site),
+    # The guardian service as the child's site's nation names it (the child is of this site).
+    note = label if agency != nations.GUARDIAN_AGENCY else nations.agency_label(agency, label, site)
+    child = _child_of(row, "plan__child__")
+    return _alert(
+        Kind.ACTION_OVERDUE, PlanAction._meta.label_lower, row["pk"], row["due_on"], today, child=child, note=note
     )
 
 
@@ -576,18 +579,10 @@ def _information_alert(row: Row, today: date) -> Alert:
 def _sitting_alert(row: Row, today: date) -> Alert:
     day = timezone.localtime(row["starts_at"]).date()
     kind = row["kind"]
-    return Alert(
-        kind=Kind.SITTING_STALE,
-        object_type=Meeting._meta.label_lower,
-        object_id=str(row["pk"]),
-        referral_reference="",
-        child_reference="",
-        child_name="",
-        date=day,
-        days=(day - today).days,
-        note=gettext("%(kind)s: still in session, close it to carry undecided cases on")
-        % {"kind": MEETING_KIND_LABELS.get(kind, kind)},
-    )
+    note = gettext("%(kind)s: still in session, close it to carry undecided cases on") % {
+        "kind": MEETING_KIND_LABELS.get(kind, kind)
+    }
+    return _alert(Kind.SITTING_STALE, Meeting._meta.label_lower, row["pk"], day, today, note=note)
 
 
 def decided_note(row: Row) -> str:
@@ -610,45 +605,27 @@ def _not_explained_alert(row: Row, site: Site, today: date) -> Alert:
 
 def _guardian_alert(row: Row, site: Site, today: date) -> Alert:
     referred = referral_clocks.submitted_on(row["accepted_here_since"])
-    return Alert(
-        kind=Kind.WITHOUT_GUARDIAN,
-        object_type=Child._meta.label_lower,
-        object_id=str(row["pk"]),
-        referral_reference=row["referral_reference"],
-        child_reference=row["reference"],
-        child_name=_names(row["given_names"], row["family_name"]),
-        date=referred,
-        days=(referred - today).days,
-        note="",
+    child, reference = _child_of(row, ""), row["referral_reference"]
+    return _alert(
+        Kind.WITHOUT_GUARDIAN, _CHILD_TYPE, row["pk"], referred, today, child=child, referral_reference=reference
     )
 
 
 _EPISODE_COLUMNS = ("pk", "started_on", "ended_on", "child__reference", "child__given_names", "child__family_name")
-
-
-def _episode_alert(kind: str, row: Row, when: date, today: date, note: str) -> Alert:
-    return Alert(
-        kind=kind,
-        object_type=MissingEpisode._meta.label_lower,
-        object_id=str(row["pk"]),
-        referral_reference="",
-        child_reference=row["child__reference"],
-        child_name=_names(row["child__given_names"], row["child__family_name"]),
-        date=when,
-        days=(when - today).days,
-        note=note,
-    )
+_EPISODE_TYPE = MissingEpisode._meta.label_lower
 
 
 def _interview_alert(row: Row, site: Site, today: date) -> Alert:
     due = interview_due_by(MissingEpisode(ended_on=row["ended_on"]))
     assert due is not None  # awaited only once they are back
     note = gettext("Came back on %(day)s") % {"day": long_date(row["ended_on"])}
-    return _episode_alert(Kind.RETURN_INTERVIEW, row, due, today, note)
+    return _alert(
+        Kind.RETURN_INTERVIEW, _EPISODE_TYPE, row["pk"], due, today, child=_child_of(row, "child__"), note=note
+    )
 
 
 def _missing_alert(row: Row, site: Site, today: date) -> Alert:
-    return _episode_alert(Kind.MISSING_NOW, row, row["started_on"], today, "")
+    return _alert(Kind.MISSING_NOW, _EPISODE_TYPE, row["pk"], row["started_on"], today, child=_child_of(row, "child__"))
 
 
 @dataclass

@@ -29,6 +29,7 @@ from childnrm.accounts.models import Role, Site, User
 from childnrm.dashboard import clocks
 from childnrm.dashboard.clocks import Alert, Kind
 from childnrm.dashboard.models import Reminder
+from childnrm.dashboard.sections import SECTION_BY_KIND
 from childnrm.information.services import chase_overdue
 from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
@@ -90,7 +91,9 @@ def _when(alert: Alert) -> str:
     day = _day(alert.date)
     if alert.kind in (Kind.RG_OVERDUE, Kind.ACTION_OVERDUE, Kind.INFORMATION_OVERDUE):
         return _overdue(alert.date, alert.overdue_by)
-    if alert.kind == Kind.RG_DUE_SOON:
+    if alert.kind == Kind.RETURN_INTERVIEW and alert.overdue_by:
+        return _overdue(alert.date, alert.overdue_by)
+    if alert.kind in (Kind.RG_DUE_SOON, Kind.RETURN_INTERVIEW):
         if alert.days == 0:
             return gettext("due %(day)s (today)") % {"day": day}
         return ngettext("due %(day)s (in %(count)d day)", "due %(day)s (in %(count)d days)", alert.days) % {
@@ -105,6 +108,8 @@ def _when(alert: Alert) -> str:
         return gettext("turned 18 on %(day)s: their consent to remain in the NRM is not recorded") % {"day": day}
     if alert.kind == Kind.SITTING_STALE:
         return gettext("still in session since %(day)s: close it so undecided cases are carried on") % {"day": day}
+    if alert.kind == Kind.MISSING_NOW:
+        return gettext("missing since %(day)s") % {"day": day}
     if alert.kind == Kind.PROTOCOL_REVIEW:
         if alert.days < 0:
             return gettext("to be reviewed by %(day)s (lapsed)") % {"day": day}
@@ -221,11 +226,17 @@ def _coordinators(site: Site) -> list[User]:
 
 
 def _site_digest(site: Site, today: date, run: ReminderRun) -> dict[str, EmailMessage]:
-    """Each coordinator's digest, by `mail.user_key`."""
+    """Each coordinator's digest, by `mail.user_key`: of the kinds whose section their dashboard shows them (the
+    page's own rule, `sections.SectionSpec.visible_to`), so nobody is emailed children they may not see."""
     recipients = _coordinators(site)
-    if not recipients:
+    kinds_of = {
+        user.pk: {kind for kind in clocks.DIGEST_KINDS if SECTION_BY_KIND[kind].visible_to(user, site)}
+        for user in recipients
+    }
+    wanted = [kind for kind in clocks.DIGEST_KINDS if any(kind in kinds for kinds in kinds_of.values())]
+    if not wanted:
         return {}
-    alerts = clocks.site_alerts(site, today=today, limit=DIGEST_LIMIT, kinds=clocks.CLOCK_KINDS)
+    alerts = clocks.site_alerts(site, today=today, limit=DIGEST_LIMIT, kinds=wanted)
     claimed = []
     for alert in alerts.all_items():
         reminder = _claim(site, alert.kind, alert.object_type, alert.object_id, today)
@@ -233,10 +244,23 @@ def _site_digest(site: Site, today: date, run: ReminderRun) -> dict[str, EmailMe
             claimed.append((alert, reminder))
     if not claimed:
         return {}
-    Reminder.objects.filter(pk__in=[r.pk for _, r in claimed]).update(recipients=len(recipients))
-    run.items += len(claimed)
     more = {kind: alert_list.more for kind, alert_list in alerts.lists.items()}
-    return {mail.user_key(user): _digest(site, [a for a, _ in claimed], more, user) for user in recipients}
+    digests = {}
+    readers: dict[int, int] = defaultdict(int)  # each reminder's recipients
+    for user in recipients:
+        theirs = [(alert, reminder) for alert, reminder in claimed if alert.kind in kinds_of[user.pk]]
+        if not theirs:
+            continue
+        for _, reminder in theirs:
+            readers[reminder.pk] += 1
+        digests[mail.user_key(user)] = _digest(site, [alert for alert, _ in theirs], more, user)
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for pk, count in readers.items():
+        by_count[count].append(pk)
+    for count, pks in by_count.items():
+        Reminder.objects.filter(pk__in=pks).update(recipients=count)
+    run.items += len(claimed)
+    return digests
 
 
 def _owner_notes(site: Site, today: date, run: ReminderRun) -> dict[str, EmailMessage]:

@@ -12,8 +12,26 @@ from django.utils.translation import gettext
 from childnrm.access.policy import Perm, has_perm
 from childnrm.decisions.models import Decision, Outcome
 from childnrm.decisions.next_steps import NextStep
+from childnrm.kit import prepared
 from childnrm.kit.dates import long_date, long_datetime
 from childnrm.reviews import selectors
+from childnrm.reviews.models import ReconsiderationRequest
+from childnrm.reviews.services import OPEN_STATUSES
+
+
+def request_in_progress(decision: Decision) -> ReconsiderationRequest | None:
+    """The request in progress on any version of the decision's stage (one taken in before a correction stays on the
+    version the correction replaced), or None. The service takes in one at a time on a stage, so there is at most one.
+    """
+
+    def build(referral_id: int, stage: str):
+        found = ReconsiderationRequest.objects.filter(
+            decision__referral_id=referral_id, decision__stage=stage, status__in=OPEN_STATUSES
+        )
+        return found.select_related("decision").order_by("-received_on", "-id")[:1]
+
+    key = ("reviews:reconsideration-in-progress",)
+    return prepared.first(ReconsiderationRequest, key, build, decision.referral_id, str(decision.stage))
 
 
 def review_steps(decision: Decision, user: Any) -> list[NextStep]:
@@ -46,24 +64,27 @@ def review_steps(decision: Decision, user: Any) -> list[NextStep]:
             )
         ]
     if decision.outcome == Outcome.NEGATIVE:
-        asked = selectors.latest_reconsideration_request(decision)
         may_record = has_perm(user, Perm.RECONSIDERATION_RECORD, site_id)
+        in_progress = request_in_progress(decision)
+        asked = in_progress or selectors.latest_reconsideration_request(decision)
+        title = gettext("Take in a request for reconsideration")
         if asked is not None:
             url = reverse("reviews:reconsideration", args=[asked.pk]) if may_record else ""
             hint = gettext("Asked for on %(date)s: %(status)s") % {
                 "date": long_date(asked.received_on),
                 "status": asked.get_status_display().lower(),
             }
+            if in_progress is not None:
+                # Never a second request while one runs on the case: the step leads to the one in progress.
+                title = gettext("See the request for reconsideration in progress")
+                if asked.decision_id != decision.pk:
+                    hint = gettext("Asked for on %(date)s, of version %(version)s: %(status)s") % {
+                        "date": long_date(asked.received_on),
+                        "version": asked.decision.version,
+                        "status": asked.get_status_display().lower(),
+                    }
         else:
             url = f"{reverse('reviews:reconsideration-new')}?{query}" if may_record else ""
             hint = gettext("If the child, their representative or the referrer asks for it")
-        steps.append(
-            NextStep(
-                order=60,
-                key="reconsideration",
-                title=gettext("Take in a request for reconsideration"),
-                url=url,
-                hint=hint,
-            )
-        )
+        steps.append(NextStep(order=60, key="reconsideration", title=title, url=url, hint=hint))
     return steps

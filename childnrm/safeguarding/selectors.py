@@ -487,18 +487,41 @@ _REFERRAL_ANSWERS = (
 )
 
 
+def guardian_allocations_of(child: Child) -> list[ChildAssociation]:
+    """The child's guardian allocations not ended, with their guardian and organisation, each with `in_force`: whether
+    it counts now (`_guardian_in_force`: the guardian holds the role at the child's active site). One whose role
+    there ended keeps the allocation until the coordinator ends it, but is not the child's guardian. One statement,
+    compiled once."""
+
+    def allocations(child_id: int) -> QuerySet[ChildAssociation]:
+        counts = ChildAssociation.objects.filter(_guardian_in_force(), pk=OuterRef("pk"))
+        return (
+            ChildAssociation.objects.filter(child_id=child_id, kind=AssociationKind.ICTG, ends_at__isnull=True)
+            .annotate(in_force=Exists(counts))
+            .select_related("user", "user__organisation")
+            .order_by("starts_at", "id")
+        )
+
+    rows = prepared.rows(ChildAssociation, ("safeguarding:guardian-allocations",), allocations, child.pk)
+    for row in rows:
+        row.child = child
+    return rows
+
+
 def safeguarding_record_of(child: Child) -> dict[str, list]:
     """What the child's safeguarding page shows besides the plans, each read by a statement compiled once:
-    `periods` of statutory status and strategy `discussions` (with the referral they came from), the allocated
-    `guardians` (with their organisation, which the page names), the safety map's current `links`, and what the
-    accepted referrals said (`from_referrals`, as `referral_safeguarding_of`, with who confirmed it)."""
-    guardian = {"kind": AssociationKind.ICTG, "ends_at__isnull": True}
+    `periods` of statutory status and strategy `discussions` (with the referral they came from), the child's
+    `guardians` (allocated and counting now, with their organisation, which the page names) and the allocations
+    `not_in_force` (`guardian_allocations_of`), the safety map's current `links`, and what the accepted referrals
+    said (`from_referrals`, as `referral_safeguarding_of`, with who confirmed it)."""
     period = ("kind", "starts_on", "ends_on", *_FROM_REFERRAL)
     discussion = ("held_on", "agencies", "outcome", *_FROM_REFERRAL)
+    allocations = guardian_allocations_of(child)
     return {
         "periods": _rows_of(StatutoryPeriod, "child", child, "from_referral__referral", only=period),
         "discussions": _rows_of(StrategyDiscussion, "child", child, "from_referral__referral", only=discussion),
-        "guardians": _rows_of(ChildAssociation, "child", child, "user", "user__organisation", **guardian),
+        "guardians": [a for a in allocations if a.in_force],
+        "guardians_not_in_force": [a for a in allocations if not a.in_force],
         "links": _rows_of(ContextualLink, "child", child, active=True),
         "from_referrals": _rows_of(
             ReferralSafeguarding, "child", child, "referral", "confirmed_by", only=_REFERRAL_ANSWERS

@@ -236,6 +236,8 @@ def child_safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
             "periods": record["periods"],
             "discussions": record["discussions"],
             "guardians": record["guardians"],
+            # To the coordinator, who ends it: an allocation that no longer counts (the guardian's role ended).
+            "guardians_not_in_force": record["guardians_not_in_force"] if manages else [],
             "social_worker": social_worker,
             # To the coordinator, who records it: a linked account that does not count is said, and why.
             "social_worker_not_in_force": people_selectors.social_worker_not_in_force(child, social_worker)

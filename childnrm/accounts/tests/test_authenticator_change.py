@@ -12,6 +12,7 @@ import re
 import time
 from base64 import b32decode
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -60,6 +61,12 @@ def _sign_in_with(code: str, user: User) -> Client:
 
 def _verified(client: Client) -> bool:
     return client.get("/account/").status_code == 200
+
+
+def _signed_out(client: Client) -> bool:
+    """Sent to the first step of signing in (the password), not only asked for a security code again."""
+    response = client.get("/account/")
+    return response.status_code == 302 and urlsplit(response["Location"]).path == SIGN_IN
 
 
 def test_the_user_changes_their_app_and_gets_new_recovery_codes(demo, django_capture_on_commit_callbacks, caplog):
@@ -120,7 +127,31 @@ def test_after_the_change_only_the_new_app_and_the_new_codes_sign_in(demo, djang
     assert _verified(_sign_in_with(new_codes[0], user))
     assert not _verified(_sign_in_with(_code_of(old_key, drift=1), user))
     assert not _verified(_sign_in_with(old_codes[0], user))
-    assert other_session.get("/account/")["Location"] == CODE  # the old app's session must give a code again
+    assert _signed_out(other_session)  # signed out by the change
+
+
+def test_the_change_signs_out_every_other_session_even_one_signed_in_with_a_recovery_code(
+    demo, django_capture_on_commit_callbacks
+):
+    """Whoever holds another session (one signed in with a recovery code, say, by someone who took the old phone or
+    a code) is signed out by the change, as by a password change: a recovery code session stayed signed in. The
+    session that made the change stays signed in."""
+    user = demo_user(Role.COORDINATOR)
+    codes = recovery_codes_issue(user=user)
+    with_recovery_code = _sign_in_with(codes[0], user)
+    with_old_app = signed_in(user)
+    assert _verified(with_recovery_code) and _verified(with_old_app)
+
+    session = signed_in(user)
+    # (A recovery code: the one signed in with was first tried against the app, which holds back its next code.)
+    _proven(session, user, codes[1])
+    key = _key_on(session.get(SET_UP).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert session.post(SET_UP, {"code": _code_of(key)})["Location"] == CODES
+
+    for other in (with_recovery_code, with_old_app):
+        assert _signed_out(other)
+    assert _verified(session)
 
 
 def test_a_wrong_password_or_code_is_refused_and_changes_nothing(demo, django_capture_on_commit_callbacks):

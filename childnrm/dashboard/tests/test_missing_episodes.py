@@ -9,9 +9,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Role, Site
+from childnrm.dashboard.reminders import daily_reminders_send
+from childnrm.kit.dates import long_date
 from childnrm.outcomes import services
 from childnrm.outcomes.models import InterviewHeld, InterviewOffered, MissingEpisode
 from childnrm.outcomes.tests.factories import decided_child
@@ -110,3 +113,51 @@ def test_the_guardians_next_steps_list_their_missing_children_and_interviews_due
     assert "return home interview due by" in row(body, episodes["due"]) and "In 2 days" in row(body, episodes["due"])
     # Still missing first: the most urgent.
     assert body.index(missing) < body.index(row(body, episodes["late"]))
+
+
+def digest_to(role: str, site_slug: str = NB) -> str:
+    reader = demo_user(role, site_slug).email
+    found = [m for m in mail.outbox if m.to == [reader]]
+    assert len(found) <= 1
+    return f"{found[0].subject}\n{found[0].body}" if found else ""
+
+
+def listed_under(body: str, label: str) -> str:
+    assert f"{label}:\n" in body, body
+    return body.split(f"{label}:\n", 1)[1].split("\n\n", 1)[0]
+
+
+def test_the_coordinators_daily_digest_lists_who_is_missing_now_and_which_interview_is_due_or_overdue(episodes):
+    """The dashboard's two lists reach the coordinators' digest too, by reference only: they were on the dashboard
+    only, so a child missing for days, or an interview going past its 72 hours, waited for someone to look."""
+    today = timezone.localdate()
+    mail.outbox.clear()
+    daily_reminders_send(today=today)
+    body = digest_to(Role.COORDINATOR)
+
+    missing = episodes["missing"]
+    assert listed_under(body, "Children missing now") == (
+        f"- child record {missing.child.reference}: missing since {long_date(missing.started_on)}"
+    )
+    late, due = episodes["late"].child.reference, episodes["due"].child.reference
+    assert listed_under(body, "Return home interviews not yet held") == "\n".join(
+        [
+            f"- child record {late}: was due {long_date(today - timedelta(days=2))} (overdue by 2 days)",
+            f"- child record {due}: due {long_date(today + timedelta(days=2))} (in 2 days)",
+        ]
+    )
+    for episode_ in episodes.values():
+        assert episode_.child.given_names not in body and episode_.child.family_name not in body
+    # Only the site's own children: another site's coordinators are told nothing of them.
+    elsewhere = digest_to(Role.COORDINATOR, "three-rivers")
+    assert not [e for e in episodes.values() if e.child.reference in elsewhere]
+
+
+def test_the_digest_lists_them_in_welsh_on_a_welsh_site(episodes, welsh_site: Site):
+    mail.outbox.clear()
+    daily_reminders_send(today=timezone.localdate())
+    body = digest_to(Role.COORDINATOR)
+    missing = episodes["missing"]
+    assert listed_under(body, "Plant sydd ar goll nawr").startswith(f"- cofnod plentyn {missing.child.reference}: ")
+    assert "ar goll ers " in listed_under(body, "Plant sydd ar goll nawr")
+    assert episodes["late"].child.reference in listed_under(body, "Cyfweliadau dychwelyd adref heb eu cynnal eto")

@@ -149,3 +149,28 @@ def test_a_case_handed_to_the_sca_cannot_be_asked_to_be_reconsidered_here(demo):
     with pytest.raises(services.ReviewStateError, match="not held by this site's panel"):
         receive(decision)
     assert not selectors.reconsiderable_decisions(coordinator()).filter(pk=decision.pk).exists()
+
+
+def test_after_a_correction_what_happens_next_leads_to_the_request_in_progress_not_a_new_one(demo):
+    """The corrected decision's "What happens next" points to the request taken in on the version it replaced (still
+    in progress), and offers no second request: the request page would refuse it, as the service does."""
+    from django.urls import reverse
+
+    from childnrm.decisions.tests.test_next_steps import next_steps_of
+    from conftest import signed_in
+
+    original = communicated_negative(days_ago=5)
+    asked = receive(original)
+    final = corrected(original)
+
+    body = signed_in(coordinator()).get(reverse("decisions:detail", args=[final.pk])).content.decode()
+    step = next_steps_of(body)["reconsideration"]
+    assert step["url"] == reverse("reviews:reconsideration", args=[asked.pk])
+    listed = body.split('data-step="reconsideration"', 1)[1].split("</li>", 1)[0]
+    assert "Take in a request" not in listed
+    assert f"version {original.version}" in listed
+
+    # Once the request is no longer in progress, the corrected decision can be asked to be reconsidered again.
+    services.reconsideration_withdraw(reconsideration=asked, user=coordinator())
+    step = next_steps_of(signed_in(coordinator()).get(reverse("decisions:detail", args=[final.pk])).content.decode())
+    assert step["reconsideration"]["url"] == f"{reverse('reviews:reconsideration-new')}?decision={final.pk}"

@@ -71,3 +71,29 @@ def test_the_plan_is_dated_by_the_sitting_that_agreed_it_not_the_day_it_was_reco
     services.plan_close(plan=plan, user=demo_user(Role.COORDINATOR), reason="The risk has reduced.")
     overview = coordinator.get(reverse("safeguarding:child", args=[child.reference])).content.decode()
     assert f"Plan agreed {agreed}, closed {recorded}" in overview
+
+
+def _guardian_section(page: str) -> str:
+    return page.split(">Guardian (", 1)[1].split(">Lead social worker<", 1)[0]
+
+
+def test_the_childs_page_no_longer_names_a_guardian_whose_role_ended_as_the_childs_guardian(site, client_as):
+    """Their role at the site ended (a site administrator, not a transfer, which ends the allocation): the page listed
+    them as the child's guardian, though they can no longer open the record and letters no longer name them. It says
+    no guardian counts now, and tells the coordinator why, with the allocation still to end."""
+    child = demo_child(site)
+    guardian = demo_user(Role.ICTG)
+    url = reverse("safeguarding:child", args=[child.reference])
+    coordinator = client_as(Role.COORDINATOR)
+    assert f"<li>{guardian.full_name}" in _guardian_section(coordinator.get(url).content.decode())
+
+    Membership.objects.filter(user=guardian, site=site, role=Role.ICTG).update(active=False)
+    section = _guardian_section(coordinator.get(url).content.decode())
+    assert f"<li>{guardian.full_name}" not in section
+    assert "No guardian is allocated." in section
+    assert f"{guardian.full_name} is still allocated as the child's guardian, but" in section
+    assert reverse("safeguarding:guardian", args=[child.reference]) in section
+    # Given the role again, the allocation (never ended) counts again.
+    Membership.objects.filter(user=guardian, site=site, role=Role.ICTG).update(active=True)
+    section = _guardian_section(coordinator.get(url).content.decode())
+    assert f"<li>{guardian.full_name}" in section and "is still allocated" not in section
