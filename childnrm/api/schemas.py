@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.people.models import Sex
-from childnrm.referrals import vocab
+from childnrm.referrals import rules, vocab
 from childnrm.referrals.identifiers import InvalidNhsNumber, NhsNumberProblem, nhs_number_normalised
 
 # --- Field types -----------------------------------------------------------------------------------
@@ -355,6 +355,40 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
+# The referral's rules on two answers (`referrals.rules`), in the API's words: the field as the API names it, and the
+# error (English, naming the JSON fields to change). CROSS_FIELD_RULES states them for the OpenAPI document.
+RULE_WORDS: dict[rules.Rule, tuple[str, str]] = {
+    rules.AGE_WITH_DATE_OF_BIRTH: (
+        "child.estimated_age_years",
+        "Leave out 'estimated_age_years' when the date of birth is known: give one or the other",
+    ),
+    rules.ESTIMATE_WITHOUT_DATE: (
+        "child.date_of_birth",
+        "Enter the estimated date of birth in 'date_of_birth', or set 'date_of_birth_estimated' to false",
+    ),
+    rules.COUNTY_LINES_WITHOUT_CRIMINAL: (
+        "exploitation.county_lines",
+        "County lines is a kind of criminal exploitation: add 'criminal' to 'types' or set 'county_lines' to false",
+    ),
+    rules.NOT_KNOWN_BESIDE_A_TYPE: (
+        "exploitation.types",
+        "Give 'not_known' only if no type of exploitation is known: leave it out, or give it on its own",
+    ),
+    rules.ENDED_BEFORE_STARTED: (
+        "exploitation.ended",
+        "The date the exploitation ended must be the same as or after the date it started",
+    ),
+}
+
+
+def _rule_errors(answers: dict[str, Any]) -> list[dict[str, str]]:
+    errors = []
+    for rule in rules.problems(answers).values():
+        field, message = RULE_WORDS[rule]
+        errors.append({"field": field, "message": message})
+    return errors
+
+
 def cross_field_errors(raw: Any) -> list[dict[str, str]]:
     """Rules that involve two fields, on the raw JSON (so they are reported even beside type errors)."""
     if not isinstance(raw, dict):
@@ -376,22 +410,13 @@ def cross_field_errors(raw: Any) -> list[dict[str, str]]:
                 "message": "Enter the child's date of birth, or their estimated age in 'estimated_age_years'",
             }
         )
-    born, age = child.get("date_of_birth") not in (None, ""), child.get("estimated_age_years") is not None
-    if born and age:
-        errors.append(
-            {
-                "field": "child.estimated_age_years",
-                "message": "Leave out 'estimated_age_years' when the date of birth is known: give one or the other",
-            }
-        )
-    if child.get("date_of_birth_estimated") is True and not born:
-        errors.append(
-            {
-                "field": "child.date_of_birth",
-                "message": "Enter the estimated date of birth in 'date_of_birth', or set 'date_of_birth_estimated' "
-                "to false",
-            }
-        )
+    errors += _rule_errors(
+        {
+            "date_of_birth": child.get("date_of_birth"),
+            "date_of_birth_estimated": child.get("date_of_birth_estimated") is True,
+            "estimated_age_years": child.get("estimated_age_years"),
+        }
+    )
     if "child" in raw and not (child.get("residence_local_authority") or child.get("found_local_authority")):
         errors.append(
             {
@@ -401,31 +426,14 @@ def cross_field_errors(raw: Any) -> list[dict[str, str]]:
             }
         )
     types = exploitation.get("types")
-    if exploitation.get("county_lines") is True and isinstance(types, list) and "criminal" not in types:
-        errors.append(
-            {
-                "field": "exploitation.county_lines",
-                "message": "County lines is a kind of criminal exploitation: add 'criminal' to 'types' "
-                "or set 'county_lines' to false",
-            }
-        )
-    not_known = vocab.ExploitationType.NOT_KNOWN
-    if isinstance(types, list) and not_known in types and any(t != not_known for t in types):
-        errors.append(
-            {
-                "field": "exploitation.types",
-                "message": "Give 'not_known' only if no type of exploitation is known: leave it out, or give it "
-                "on its own",
-            }
-        )
-    started, ended = _as_date(exploitation.get("started")), _as_date(exploitation.get("ended"))
-    if started and ended and ended < started:
-        errors.append(
-            {
-                "field": "exploitation.ended",
-                "message": "The date the exploitation ended must be the same as or after the date it started",
-            }
-        )
+    errors += _rule_errors(
+        {
+            "exploitation_types": types if isinstance(types, list) else None,
+            "county_lines": exploitation.get("county_lines") is True,
+            "exploitation_started": _as_date(exploitation.get("started")),
+            "exploitation_ended": _as_date(exploitation.get("ended")),
+        }
+    )
     if "referrer" in raw and not (_has_text(referrer.get("email")) or _has_text(referrer.get("phone"))):
         errors.append(
             {

@@ -19,7 +19,7 @@ from childnrm.kit.i18n import kept
 from childnrm.kit.i18n import kept_gettext as _  # literal messages, translated once per language (issue 16)
 from childnrm.referrals import vocab
 from childnrm.referrals.identifiers import nhs_number_shown
-from childnrm.referrals.models import Referral
+from childnrm.referrals.models import Referral, ReferralSource
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,31 @@ SECTIONS: list[Section] = [
 
 @dataclass(frozen=True)
 class Line:
-    """One line of an answer; a document's line links to its download."""
+    """One line of an answer; a document's line links to its download. `lang`: the language of the referrer's own
+    words on the line, where it is known and may differ from the page's."""
 
     text: str
     href: str = ""
+    lang: str = ""
 
     def __str__(self) -> str:
         return self.text
+
+
+class Written(str):
+    """An answer in the referrer's own words (free text), shown in the language they wrote it in (`written_in`)."""
+
+
+# Answers that come in English whatever the page's language: from an organisation's system through the API and from
+# the Home Office's own form (both English only, ADR 0023). The web journey does not record the language a referrer
+# writes in (ADR 0023 leaves that for later), so its answers are shown as written, in the page's language.
+_SOURCES_IN_ENGLISH = frozenset({ReferralSource.API, ReferralSource.HOME_OFFICE_FORM})
+
+
+def written_in(referral: Referral) -> str:
+    """The language of the referrer's own words, as a `lang` attribute: "en" for an imported referral; "" where it is
+    not recorded (the page's language is then assumed)."""
+    return "en" if referral.source in _SOURCES_IN_ENGLISH else ""
 
 
 def law_of(referral: Referral) -> NationRules:
@@ -205,19 +223,28 @@ def _in_words(section: Section) -> Section:
     return section
 
 
-def _social_worker_lines(r: Referral) -> list[str]:
-    """The allocated social worker as given: name, team, local authority, email, phone (those given)."""
+def _social_worker_lines(r: Referral, lang: str) -> list[Line]:
+    """The allocated social worker as given: name, team (in the referrer's words), local authority, email, phone
+    (those given)."""
     if not r.social_worker_name:
         return []
-    parts = [r.social_worker_name, r.social_worker_team, str(r.social_worker_local_authority or "")]
-    return [p for p in (*parts, r.social_worker_email, r.social_worker_phone) if p]
+    lines = [
+        Line(r.social_worker_name),
+        Line(r.social_worker_team, lang=lang),
+        Line(str(r.social_worker_local_authority or "")),
+        Line(r.social_worker_email),
+        Line(r.social_worker_phone),
+    ]
+    return [line for line in lines if line.text]
 
 
-def _document_lines(documents: list, document_url: Callable | None) -> list[Line]:
+def _document_lines(documents: list, document_url: Callable | None, lang: str) -> list[Line]:
+    # The file's name and the description the referrer gave it.
     return [
         Line(
             f"{d.original_name}: {d.description}" if d.description else d.original_name,
             document_url(d) if document_url else "",
+            lang=lang,
         )
         for d in documents
     ]
@@ -234,6 +261,7 @@ def answer_sections(
     """Each section's answers as summary-list rows: question, lines of answer, change link (if any)."""
     r = referral
     safeguarding = safeguarding_words(law_of(r))
+    lang = written_in(r)
     if r.date_of_birth:
         dob = _date(r.date_of_birth)
         if r.date_of_birth_estimated:
@@ -255,9 +283,9 @@ def answer_sections(
             (_("Date of birth"), dob),
             (_("Doubt about age"), doubts or _("None")),
             (_("Sex"), _sex(r)),
-            (_("Gender identity"), r.gender_identity),
+            (_("Gender identity"), Written(r.gender_identity)),
             (_("NHS number"), nhs_number_shown(r.nhs_number)),
-            (_("Home Office reference"), r.home_office_reference),
+            (_("Home Office reference"), Written(r.home_office_reference)),
         ],
         "background": [
             (_("Nationality"), [vocab.country_shown(c) for c in r.nationalities] or _("Not known")),
@@ -266,10 +294,10 @@ def answer_sections(
             (_("Ethnic group"), _names("ethnicity").get(r.ethnicity, "")),
         ],
         "location": [
-            (_("Address"), r.address),
+            (_("Address"), Written(r.address)),
             (_("Local authority where the child lives"), str(r.residence_local_authority or _("Not known"))),
             (_("Local authority where found or referred"), str(r.found_local_authority or _("Not known"))),
-            (_("Where the child was found"), r.found_location),
+            (_("Where the child was found"), Written(r.found_location)),
         ],
         "exploitation": [
             (_("Type of exploitation"), types),
@@ -285,10 +313,10 @@ def answer_sections(
             (_("Public order disqualification being considered"), _yes_no(r.public_order_disqualification)),
         ],
         "account": [
-            (_("What happened"), r.account),
+            (_("What happened"), Written(r.account)),
             (_("Indicators"), _labels(r.indicators, "indicator") or _("None selected")),
         ],
-        "documents": [(_("Documents"), _document_lines(documents, document_url) or _("None"))],
+        "documents": [(_("Documents"), _document_lines(documents, document_url, lang) or _("None"))],
         "safeguarding": [
             (_("Referred to the guardian service"), _yes_no(r.ictg_referral_made)),
             (
@@ -296,12 +324,12 @@ def answer_sections(
                 [label for name, label in safeguarding.in_place_shown.items() if getattr(r, name)] or _("None"),
             ),
             (safeguarding.discussion_shown, _date(r.strategy_discussion_date) or _("None")),
-            (_("Anything else"), r.safeguarding_notes),
-            (_("Social worker"), _social_worker_lines(r) or _("Not known")),
+            (_("Anything else"), Written(r.safeguarding_notes)),
+            (_("Social worker"), _social_worker_lines(r, lang) or _("Not known")),
         ],
         "referrer": [
             (_("Name"), r.referrer_name),
-            (_("Job title"), r.referrer_job_title),
+            (_("Job title"), Written(r.referrer_job_title)),
             (_("Email address"), r.referrer_email),
             (_("Telephone number"), r.referrer_phone),
         ],
@@ -319,6 +347,8 @@ def answer_sections(
                         if isinstance(value, list)
                         else None,
                         "text": value if isinstance(value, str) else "",
+                        # The referrer's own words, marked with the language they wrote them in where it is known.
+                        "lang": lang if isinstance(value, Written) and value else "",
                         "href": change,
                     }
                     for key, value in rows[section.slug]

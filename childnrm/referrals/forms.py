@@ -22,7 +22,7 @@ from childnrm.accounts.models import Organisation, OrganisationType
 from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
 from childnrm.kit.pending import KeepsUploadsMixin
 from childnrm.people.models import Sex
-from childnrm.referrals import answers, vocab
+from childnrm.referrals import answers, rules, vocab
 from childnrm.referrals.documents import (
     ACCEPT_ATTRIBUTE,
     MAX_DOCUMENT_BYTES,
@@ -115,6 +115,18 @@ class SectionForm(GovukFormMixin, forms.Form):
     def _missing(self, cleaned: dict[str, Any], name: str, *, when: bool = True) -> bool:
         """A required answer that is not given (and has no error of its own already)."""
         return when and not self.partial and name not in self.errors and cleaned.get(name) in (None, "", [])
+
+
+def add_rule_problems(form: forms.Form, given: dict[str, Any]) -> None:
+    """The problems the referral's rules find in the answers given (`rules.problems`), each shown against its answer
+    unless that answer has a problem of its own already; a date's problem marks all of its parts. The triage page's
+    correction of the facts asks the same."""
+    for name, rule in rules.problems(given).items():
+        if name in form.errors:
+            continue
+        if isinstance(field := form.fields[name], GovukDateField):
+            field.error_parts = list(DateParts.parts)
+        form.add_error(name, rule.says)
 
 
 def _radio(label: str, choices, **kwargs) -> forms.ChoiceField:
@@ -292,15 +304,11 @@ class ChildForm(SectionForm):
         named = cleaned.get("given_names") or cleaned.get("family_name")
         if not self.partial and not named and "given_names" not in self.errors:
             self.add_error("given_names", _("Enter the child's given names or family name"))
-        born, age = cleaned.get("date_of_birth"), cleaned.get("estimated_age_years")
+        age = cleaned.get("estimated_age_years")
         if self._missing(cleaned, "date_of_birth", when=age is None and "estimated_age_years" not in self.errors):
             self.fields["date_of_birth"].error_parts = list(DateParts.parts)
             self.add_error("date_of_birth", _("Enter the child's date of birth, or how old you think they are"))
-        if born is not None and age is not None:
-            self.add_error("estimated_age_years", _("Leave the estimated age blank if you know the date of birth"))
-        if cleaned.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
-            self.fields["date_of_birth"].error_parts = list(DateParts.parts)
-            self.add_error("date_of_birth", _("Enter the estimated date of birth, or untick ‘estimate’"))
+        add_rule_problems(self, cleaned)
         return cleaned
 
     def to_fields(self) -> dict[str, Any]:
@@ -552,18 +560,8 @@ class ExploitationForm(SectionForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        types = cleaned.get("exploitation_types") or []
-        if cleaned.get("county_lines") and ExploitationType.CRIMINAL not in types:
-            self.add_error("county_lines", _("County lines can only be selected with criminal exploitation"))
-        if ExploitationType.NOT_KNOWN in types and len(types) > 1:
-            self.add_error("exploitation_types", _("Select Not known only if you do not know any type of exploitation"))
-        started, ended = cleaned.get("exploitation_started"), cleaned.get("exploitation_ended")
-        if started and ended and ended < started and "exploitation_ended" not in self.errors:
-            self.fields["exploitation_ended"].error_parts = list(DateParts.parts)
-            self.add_error(
-                "exploitation_ended",
-                _("The date the exploitation ended must be the same as or after the date it started"),
-            )
+        # No type selected (or none valid) is "none selected": county lines still needs criminal exploitation.
+        add_rule_problems(self, {**cleaned, "exploitation_types": cleaned.get("exploitation_types") or []})
         return cleaned
 
     def to_fields(self) -> dict[str, Any]:

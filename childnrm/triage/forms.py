@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from childnrm.accounts.models import Site
-from childnrm.kit.forms import DateParts, GovukDateField, GovukFormMixin
+from childnrm.kit.forms import GovukDateField, GovukFormMixin
+from childnrm.referrals.forms import add_rule_problems
 from childnrm.referrals.models import ConsentAnswer, ConsentMethod, Referral
 from childnrm.triage.models import TriageOutcome
 from childnrm.triage.selectors import QueueFilters
@@ -22,7 +23,6 @@ STATUS_CHOICES = [
     ("awaiting", _("Awaiting triage")),
     ("accepted", _("Accepted")),
     ("handed_off", _("Sent to the SCA")),
-    ("withdrawn", _("Withdrawn")),
     ("all", _("All")),
 ]
 OUTCOME_CHOICES = [
@@ -194,12 +194,7 @@ class FactsForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        born, age = data.get("date_of_birth"), data.get("estimated_age_years")
-        if born is not None and age is not None:
-            self.add_error("estimated_age_years", _("Leave the estimated age blank if you know the date of birth"))
-        if data.get("date_of_birth_estimated") and born is None and "date_of_birth" not in self.errors:
-            cast(GovukDateField, self.fields["date_of_birth"]).error_parts = list(DateParts.parts)
-            self.add_error("date_of_birth", _("Enter the estimated date of birth, or untick ‘estimate’"))
+        add_rule_problems(self, data)  # the referral's own rules on its age answers
         return data
 
     def facts(self) -> Facts:

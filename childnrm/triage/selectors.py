@@ -41,14 +41,15 @@ from childnrm.referrals.models import Referral, ReferralDocument, ReferralStatus
 from childnrm.referrals.selectors import ORGANISATIONS, referrals_for_triage
 from childnrm.triage.models import OnwardReferral
 
-# What the status filter offers; "open" (the default) is what still needs the panel's attention.
+# What the status filter offers; "open" (the default) is what still needs the panel's attention. No "withdrawn": the
+# domain has no withdrawing of a referral (shared/domain.md) and nothing sets that status, so it could only ever list
+# nothing. "all" still reads every status a sent referral may have.
 OPEN_STATUSES = clocks.CLOCK_STATUSES
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "open": OPEN_STATUSES,
     "awaiting": (ReferralStatus.SUBMITTED,),
     "accepted": (ReferralStatus.ACCEPTED,),
     "handed_off": (ReferralStatus.HANDED_OFF,),
-    "withdrawn": (ReferralStatus.WITHDRAWN,),
     "all": (
         ReferralStatus.SUBMITTED,
         ReferralStatus.ACCEPTED,

@@ -13,7 +13,7 @@ told (referrals.tasks.notify_referral_received).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -29,6 +29,7 @@ from childnrm.kit import prepared
 from childnrm.kit.errors import ServiceError
 from childnrm.people import linkage
 from childnrm.people.models import Child
+from childnrm.referrals import rules
 from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message
 from childnrm.referrals.models import (
     AdultConsent,
@@ -317,16 +318,13 @@ def triage_correct_facts(
         raise TriageInvalid(gettext("Enter why the facts have changed"), "reason")
     if facts.date_of_birth is not None and facts.date_of_birth >= today:
         raise TriageInvalid(gettext("Date of birth must be in the past"), "date_of_birth")
-    if facts.date_of_birth is not None and facts.estimated_age_years is not None:
-        raise TriageInvalid(
-            gettext("Leave the estimated age blank if you know the date of birth"), "estimated_age_years"
-        )
     if facts.estimated_age_years is not None and not 0 <= facts.estimated_age_years <= MAX_ESTIMATED_AGE:
         raise TriageInvalid(
             gettext("Estimated age must be between 0 and %(max)s") % {"max": MAX_ESTIMATED_AGE}, "estimated_age_years"
         )
-    if facts.date_of_birth_estimated and facts.date_of_birth is None:
-        raise TriageInvalid(gettext("Enter the estimated date of birth, or untick ‘estimate’"), "date_of_birth")
+    if broken := rules.problems(asdict(facts)):  # the referral's own rules on its age answers: the first broken
+        field, rule = next(iter(broken.items()))
+        raise TriageInvalid(str(rule.says), field)
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if not has_perm(user, Perm.REFERRAL_TRIAGE, locked.site_id):
