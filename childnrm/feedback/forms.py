@@ -73,6 +73,16 @@ class CodeForm(GovukFormMixin, forms.Form):
     )
 
 
+class NewCodeForm(CodeForm):
+    """The new code the child types in on their answers, when the time ran out before they were sent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("Your new code")
+        code.error_messages["required"] = _("Type in your new code")
+
+
 PERIODS = [("3", _("The last 3 months")), ("12", _("The last 12 months")), ("24", _("The last 2 years"))]
 
 

@@ -4,6 +4,10 @@ A session is started by the child's guardian or lead social worker, signed in, f
 one-time code and link (feedback.tokens) that open the form for `tokens.life()`. The child's answers close it:
 they are written once, under a row lock, with an audit event in the same transaction. Nothing the child's device
 is shown names the child.
+
+Answers sent after the session's time ran out are not lost: the page shows them back to the child, unsaved, and
+saves them with a new code from the practitioner for the same child (`open_session_for_new_code`); the
+session's life is never extended, so a link or code left behind still stops working (ADR 0022, amendment 4).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.feedback import selectors, tokens
 from childnrm.feedback.models import FeedbackSession, Scale
+from childnrm.kit.counters import Limit, count_up
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals.anonymised import child_anonymised, child_anonymised_at, child_anonymised_message
@@ -164,6 +169,23 @@ def open_session_for_token(token: str) -> FeedbackSession | None:
     return session
 
 
+def timed_out_session_for_token(token: str) -> FeedbackSession | None:
+    """The session a genuine link names when the link no longer opens the form only because its time ran out: not
+    answered, not cancelled, the child's record not anonymised. Its answers are never saved through it."""
+    found = tokens.read_token(token, any_age=True)
+    if found is None:
+        return None
+    session_id, code = found
+    session = FeedbackSession.objects.select_related("child").filter(pk=session_id).first()
+    if session is None or not tokens.matches(code, session.code_hash):
+        return None
+    state = state_of(session)
+    timed_out = state == State.EXPIRED or (state == State.OPEN and tokens.read_token(token) is None)
+    if not timed_out or child_anonymised(session.child_id):
+        return None
+    return session
+
+
 def open_session_for_code(typed: str) -> tuple[FeedbackSession, str] | None:
     """(the open session, its code) for a code typed in, or None."""
     code = tokens.normalise(typed)
@@ -197,6 +219,26 @@ def code_refused(*, audit: AuditContext, reason: str) -> None:
     )
 
 
+def over_limit_refused(*, audit: AuditContext, limit: Limit, reason: str) -> None:
+    """A request refused because its address is over `limit`: audited the first time in each of the limit's windows
+    (the lockout), not again for each try after it, which a flood would turn into a flood of audit rows. Counted in
+    kit.counters, keyed like the limit's own count (the address hashed, the window)."""
+    if count_up(f"{limit.key(audit.ip or 'unknown')}.audited", limit.seconds * 2) == 1:
+        code_refused(audit=audit, reason=reason)
+
+
+def answers_after_time_ran_out(*, session: FeedbackSession, audit: AuditContext) -> None:
+    """The child sent answers after the session's time ran out: shown back to them, not saved (a trace for the
+    practitioner's "expired" session, without the answers)."""
+    _audit(
+        audit=audit,
+        child=session.child,
+        action=Action.REFUSED,
+        purpose=CHILD_PURPOSE,
+        detail={"page": "child's feedback form", "session": session.pk, "reason": "time ran out, answers kept"},
+    )
+
+
 def feedback_answer(
     *,
     token: str,
@@ -204,8 +246,10 @@ def feedback_answer(
     understood: str,
     better: str,
     audit: AuditContext | None = None,
+    after_time_ran_out: FeedbackSession | None = None,
 ) -> FeedbackSession:
-    """The child's answers, once: the link must still be open when they are saved (checked again under a lock)."""
+    """The child's answers, once: the link must still be open when they are saved (checked again under a lock).
+    `after_time_ran_out`: the session whose time ran out while the child wrote them (for the audit trail)."""
     better = (better or "").strip()
     if listened not in Scale.values:
         raise FeedbackError(gettext("Pick an answer"), "listened")
@@ -233,6 +277,16 @@ def feedback_answer(
                 "record": "child's feedback",
                 "session": session.pk,
                 "answered_by": "the child, without signing in",
+                **({"time_ran_out_in": after_time_ran_out.pk} if after_time_ran_out is not None else {}),
             },
         )
     return session
+
+
+def open_session_for_new_code(timed_out: FeedbackSession, typed: str) -> tuple[FeedbackSession, str] | None:
+    """(the open session, its code) for a new code typed in on answers whose time ran out in `timed_out`, or None:
+    only a session of the same child, so a code meant for another child never takes this child's words."""
+    found = open_session_for_code(typed)
+    if found is None or found[0].child_id != timed_out.child_id:
+        return None
+    return found

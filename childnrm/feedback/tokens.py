@@ -8,6 +8,10 @@
 
 Both lead to the same session; the database decides whether it is still open (not answered, not cancelled,
 not expired), so a link or code works once.
+
+A genuine link past its life still names its session (`read_token(..., any_age=True)`), so answers sent after the
+time ran out are shown back to the child rather than lost; they are saved only with a new code (ADR 0022,
+amendment 4). The life itself is never extended.
 """
 
 from __future__ import annotations
@@ -56,10 +60,11 @@ def make_token(session_id: int, code: str) -> str:
     return signing.TimestampSigner(salt=_SALT).sign(f"{session_id}-{code}")
 
 
-def read_token(token: str) -> tuple[int, str] | None:
-    """(session id, code) from a link that is genuine and within its life; None for anything else."""
+def read_token(token: str, *, any_age: bool = False) -> tuple[int, str] | None:
+    """(session id, code) from a link that is genuine and within its life; None for anything else. With `any_age`,
+    a genuine link whatever its age: only to find the session whose time ran out while the child was answering."""
     try:
-        value = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=life())
+        value = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=None if any_age else life())
     except signing.BadSignature:  # SignatureExpired is one too
         return None
     session_id, _, code = value.partition("-")

@@ -6,12 +6,15 @@ and link to the one who started it), cancelling one, and the summary for the sit
 The child (no sign-in, ADR 0022): the code page, the form reached by the one-time link, and the thank-you page,
 in the child's own language (the language of the child's letters, feedback.language) until the switch is used.
 They show nothing that names the child or their case, are rate-limited by address, and every opening, refusal
-and answer is audited. A signed-in person on the child's device must belong to the child's site; anyone else's
-session gets the same 404 as a made-up link.
+and answer is audited (a refusal past a limit once per address and window, so a flood does not flood the audit
+trail). Answers sent after the session's time ran out are shown back, never lost, and sent with a new code. A
+signed-in person on the child's device must belong to the child's site; anyone else's session gets the same 404 as a
+made-up link.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.contrib import messages
@@ -27,10 +30,11 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.feedback import ratelimit, selectors, services, tokens, wording
-from childnrm.feedback.forms import ChildFeedbackForm, CodeForm, PeriodForm
+from childnrm.feedback.forms import ChildFeedbackForm, CodeForm, NewCodeForm, PeriodForm
 from childnrm.feedback.language import open_in_childs_language, use_visit_language
 from childnrm.feedback.models import FeedbackSession
 from childnrm.feedback.services import FeedbackError, State
+from childnrm.kit.counters import Limit
 from childnrm.people.models import Child
 from childnrm.referrals.anonymised import child_anonymised_at, child_anonymised_message
 
@@ -200,8 +204,7 @@ def code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         tried = ratelimit.address_try(request)
         if not tried.allowed:
-            services.code_refused(audit=AuditContext.from_request(request), reason="too many failed tries")
-            return _too_many(request)
+            return _over_limit(request, ratelimit.FAILED_TRIES, "too many failed tries")
         if not form.is_valid():
             tried.give_back()  # no code to check: the form says what is missing
         else:
@@ -215,16 +218,32 @@ def code(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "feedback/code.html", {"form": form, "wording": wording}))
 
 
+def _over_limit(request: HttpRequest, limit: Limit, reason: str) -> HttpResponse:
+    """Refused, the same way each time; audited once per address in each of the limit's windows (the lockout)."""
+    services.over_limit_refused(audit=AuditContext.from_request(request), limit=limit, reason=reason)
+    return _too_many(request)
+
+
+def _minutes_left(found: FeedbackSession) -> int:
+    """Whole minutes until the session's time runs out, rounded up: what the child is told when the form opens."""
+    return max(1, math.ceil((found.expires_at - timezone.now()).total_seconds() / 60))
+
+
 @public
 def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
     """The child's form, in the child's own language the first time it opens on the device (feedback.language)."""
     use_visit_language(request)
     # A flood of requests is refused before its tries are counted; each try is counted before its link is checked.
-    tried = ratelimit.address_try(request) if ratelimit.address_allowed(ratelimit.FORM_REQUESTS, request) else None
-    if tried is None or not tried.allowed:
-        services.code_refused(audit=AuditContext.from_request(request), reason="too many tries")
-        return _too_many(request)
+    if not ratelimit.address_allowed(ratelimit.FORM_REQUESTS, request):
+        return _over_limit(request, ratelimit.FORM_REQUESTS, "too many tries")
+    tried = ratelimit.address_try(request)
+    if not tried.allowed:
+        return _over_limit(request, ratelimit.FAILED_TRIES, "too many tries")
     found = services.open_session_for_token(feedback_token)
+    if found is None and request.method == "POST":
+        timed_out = services.timed_out_session_for_token(feedback_token)
+        if timed_out is not None:
+            return _after_time_ran_out(request, tried, timed_out)
     if found is None:
         services.code_refused(audit=AuditContext.from_request(request), reason="link does not open a form")
         return _private(_link_gone(request))
@@ -243,14 +262,66 @@ def child_form(request: HttpRequest, feedback_token: str) -> HttpResponse:
                 audit=AuditContext.from_request(request),
             )
         except FeedbackError as problem:
-            if problem.code == "link_gone":
+            if problem.code != "link_gone":
+                form.add_service_error(problem)
+            elif (timed_out := services.timed_out_session_for_token(feedback_token)) is not None:
+                return _after_time_ran_out(request, None, timed_out)  # the time ran out as they were sent
+            else:
                 return _private(_link_gone(request))
-            form.add_service_error(problem)
         else:
             return redirect("feedback:thanks")
     if request.method != "POST":
         services.link_opened(session=found, audit=AuditContext.from_request(request), how="one-time link or code")
-    return _private(render(request, "feedback/form.html", {"form": form, "wording": wording}))
+    context = {"form": form, "wording": wording, "minutes_left": _minutes_left(found)}
+    return _private(render(request, "feedback/form.html", context))
+
+
+def _after_time_ran_out(request: HttpRequest, tried: ratelimit.Try | None, timed_out: FeedbackSession) -> HttpResponse:
+    """Answers sent by a genuine link after its time ran out (WCAG 2.2.1; GOV.UK: do not lose what people wrote).
+
+    Nothing is saved by the old link, whose life is never extended: the page shows the answers back, says plainly
+    what happened, and asks for a new code from the person helping; sent with it, the answers are saved against the
+    new session (the same child's only). Works without JavaScript: the answers travel in the form itself. `tried`,
+    the request's try if not given back yet, counts as failed only for a new code that opens nothing.
+    """
+    if _not_for_this_device(request, timed_out):
+        raise Http404
+    open_in_childs_language(request, timed_out)
+    audit = AuditContext.from_request(request)
+    form = ChildFeedbackForm(request.POST)
+    new_code = NewCodeForm(request.POST if "code" in request.POST else None)
+    answers_valid = form.is_valid()
+    opened, code_failed = None, False
+    if new_code.is_bound and new_code.is_valid():
+        opened = services.open_session_for_new_code(timed_out, new_code.cleaned_data["code"])
+        if opened is None:
+            code_failed = True
+            services.code_refused(audit=audit, reason="new code does not open a form")
+            new_code.add_error("code", gettext(wording.CODE_WRONG))
+    elif not new_code.is_bound:
+        services.answers_after_time_ran_out(session=timed_out, audit=audit)
+    if tried is not None and not code_failed:
+        tried.give_back()  # a genuine link, and no wrong code: not a failed try
+    if opened is not None and answers_valid:
+        session_found, typed = opened
+        try:
+            services.feedback_answer(
+                token=tokens.make_token(session_found.pk, typed),
+                listened=form.cleaned_data["listened"],
+                understood=form.cleaned_data["understood"],
+                better=form.cleaned_data["better"],
+                audit=audit,
+                after_time_ran_out=timed_out,
+            )
+        except FeedbackError as problem:
+            if problem.code != "link_gone":
+                form.add_service_error(problem)
+            else:  # the new session was used or cancelled meanwhile
+                new_code.add_error("code", gettext(wording.CODE_WRONG))
+        else:
+            return redirect("feedback:thanks")
+    context = {"form": form, "new_code": new_code, "wording": wording, "timed_out": True}
+    return _private(render(request, "feedback/form.html", context))
 
 
 @public
