@@ -134,7 +134,8 @@ def session_start(*, child: Child, user: User, audit: AuditContext | None = None
 def session_cancel(*, session: FeedbackSession, user: User, audit: AuditContext | None = None) -> FeedbackSession:
     """The link and code stop working at once (a device left behind, the child not ready)."""
     with transaction.atomic():
-        session = FeedbackSession.objects.select_for_update().select_related("child").get(pk=session.pk)
+        # The session's row only: the child is read, not locked (a child's records after the child, ADR 0035).
+        session = FeedbackSession.objects.select_for_update(of=("self",)).select_related("child").get(pk=session.pk)
         if session.started_by_id != user.pk or not selectors.may_gather(user, session.child):
             raise FeedbackError(gettext("Only the person who started this feedback session can cancel it"))
         state = state_of(session)
@@ -262,7 +263,12 @@ def feedback_answer(
         raise FeedbackError("This link does not work", code="link_gone")
     session_id, code = found
     with transaction.atomic():
-        session = FeedbackSession.objects.select_for_update().select_related("child").filter(pk=session_id).first()
+        session = (
+            FeedbackSession.objects.select_for_update(of=("self",))
+            .select_related("child")
+            .filter(pk=session_id)
+            .first()
+        )
         if session is None or not tokens.matches(code, session.code_hash) or not _answerable(session):
             raise FeedbackError("This link does not work", code="link_gone")
         session.listened, session.understood, session.better = listened, understood, better
