@@ -7,6 +7,7 @@ writes them, nationalities by name and sex as recorded, in that language. Scorin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,18 @@ from django.utils.translation import gettext
 
 from childnrm.kit.dates import long_date
 from childnrm.kit.iso_names import country_shown
-from childnrm.people.linkage_scoring import Evidence, Nationalities, Said, SexRecorded
+from childnrm.people.linkage_scoring import (
+    ANOTHER_NAME_WORDS,
+    APART_WORDS,
+    COMMON_NAME_WORDS,
+    Evidence,
+    Nationalities,
+    Said,
+    SexRecorded,
+    days_apart,
+    say,
+    years_apart,
+)
 from childnrm.people.models import Sex
 
 
@@ -50,11 +62,39 @@ def said(reason: Said) -> str:
 
 def evidence_line(kept: Sequence[dict[str, Any] | str]) -> str:
     """A possible earlier record's evidence in plain words as one line in the page's language: "Same date of birth;
-    surname spelt differently; same nationality". Kept text (records found before phrases were kept) is said phrase by
-    phrase, as far as the catalogue knows it."""
-    phrases = [Said.from_json(part) for p in kept for part in (p.split("; ") if isinstance(p, str) else (p,))]
+    surname spelt differently; same nationality". Kept text (records found before phrases were kept) is read back
+    into its phrases (`_phrase_of_text`)."""
+    phrases = [
+        _phrase_of_text(part) if isinstance(p, str) else Said.from_json(p)
+        for p in kept
+        for part in (p.split("; ") if isinstance(p, str) else (p,))
+    ]
     line = "; ".join(said(p) for p in phrases)
     return line[:1].upper() + line[1:]
+
+
+_YEARS = r"(about a year apart|about (?P<years>\d+) years apart)"
+_DAYS = re.compile(r"dates of birth (?P<days>\d+) days? apart")
+_YEARS_APART = [(re.compile(english.replace("%(apart)s", _YEARS)), english) for english in APART_WORDS.values()]
+
+
+def _phrase_of_text(text: str) -> Said:
+    """A phrase kept as English text before phrases were kept (2026-12-07), with its values read back out of it, so
+    that it is said whole in the page's language: "dates of birth 3 days apart", "ages about 2 years apart", a name
+    part "..., with another surname in one record only" or "... (a common name here)". Other text is its own wording."""
+    common = COMMON_NAME_WORDS.replace("%(words)s", "")
+    if text.endswith(common):
+        return say(COMMON_NAME_WORDS, words=_phrase_of_text(text.removesuffix(common)))
+    for another in ANOTHER_NAME_WORDS.values():
+        if text.endswith(another.replace("%(words)s", "")):
+            return say(another, words=Said(text.removesuffix(another.replace("%(words)s", ""))))
+    if found := _DAYS.fullmatch(text):
+        return days_apart(int(found["days"]))
+    for pattern, english in _YEARS_APART:
+        if found := pattern.fullmatch(text):
+            years = found["years"]
+            return say(english, apart=years_apart(int(years) if years else 1))
+    return Said(text)
 
 
 def reason(evidence: Evidence) -> str:

@@ -1121,7 +1121,7 @@ _REGISTER_PRIOR = gettext_noop(
 
 
 # One name part's agreement in plain words, each whole phrase for the catalogue (a page says them in its language,
-# `linkage_reasons.evidence_line_shown`): (part, several names) -> level -> words.
+# `linkage_reasons.evidence_line`): (part, several names) -> level -> words.
 _NAME_PART_WORDS: dict[tuple[str, bool], dict[str, str]] = {
     ("given", False): {
         "different": gettext_noop("different given name"),
@@ -1572,7 +1572,7 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                 gettext_noop("dates of birth one digit apart"),
             )
         if days <= 7:
-            return Evidence.of("date_of_birth", DOB_WITHIN_WEEK, say(_DAYS_APART, **pair, days=days), _days_apart(days))
+            return Evidence.of("date_of_birth", DOB_WITHIN_WEEK, say(_DAYS_APART, **pair, days=days), days_apart(days))
         if not flagged and (x.day == 1 or y.day == 1) and x.year == y.year:
             first = x if x.day == 1 else y
             if x.month == y.month or january:
@@ -1607,9 +1607,7 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                 (Said(gettext_noop("born the same year, on different dates")), Said(_MONTH_FIRST)),
             )
         if days <= 31:
-            return Evidence.of(
-                "date_of_birth", DOB_WITHIN_MONTH, say(_DAYS_APART, **pair, days=days), _days_apart(days)
-            )
+            return Evidence.of("date_of_birth", DOB_WITHIN_MONTH, say(_DAYS_APART, **pair, days=days), days_apart(days))
         if est:
             years = days / 365.25
             if years <= 1:
@@ -1640,9 +1638,9 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     "date_of_birth",
                     0.0,
                     say(apart, **pair, years=f"{years:.1f}"),
-                    say(gettext_noop("estimated dates of birth %(apart)s"), apart=_years_apart(years))
+                    say(APART_WORDS["estimated"], apart=years_apart(years))
                     if flagged
-                    else (say(gettext_noop("dates of birth %(apart)s"), apart=_years_apart(years)), Said(_JANUARY)),
+                    else (say(APART_WORDS["dates"], apart=years_apart(years)), Said(_JANUARY)),
                 )
             return Evidence.of(
                 "date_of_birth",
@@ -1656,8 +1654,8 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                     years=f"{years:.1f}",
                 ),
                 say(
-                    gettext_noop("dates of birth %(apart)s, more than an estimate usually misses by"),
-                    apart=_years_apart(years),
+                    APART_WORDS["dates_far"],
+                    apart=years_apart(years),
                 ),
             )
         if x.year == y.year:
@@ -1716,13 +1714,13 @@ def _compare_dates(a: Profile, b: Profile) -> Evidence | None:
                 years=f"{years:.1f}",
                 ages=text,
             ),
-            say(gettext_noop("ages %(apart)s, within what estimates miss by"), apart=_years_apart(years)),
+            say(APART_WORDS["ages_close"], apart=years_apart(years)),
         )
     return Evidence.of(
         "date_of_birth",
         ESTIMATE_FAR,
         say(gettext_noop("Ages %(years)s years apart: %(ages)s"), years=f"{years:.1f}", ages=text),
-        say(gettext_noop("ages %(apart)s"), apart=_years_apart(years)),
+        say(APART_WORDS["ages"], apart=years_apart(years)),
     )
 
 
@@ -1752,13 +1750,23 @@ def _age_fits(a: Profile, b: Profile) -> bool:
     return False
 
 
-def _days_apart(days: int) -> Said:
+# Dates or ages some years apart (`years_apart` says how far), in plain words.
+APART_WORDS = {
+    "estimated": gettext_noop("estimated dates of birth %(apart)s"),
+    "dates": gettext_noop("dates of birth %(apart)s"),
+    "dates_far": gettext_noop("dates of birth %(apart)s, more than an estimate usually misses by"),
+    "ages_close": gettext_noop("ages %(apart)s, within what estimates miss by"),
+    "ages": gettext_noop("ages %(apart)s"),
+}
+
+
+def days_apart(days: int) -> Said:
     if days == 1:
         return Said(gettext_noop("dates of birth 1 day apart"))
     return say(gettext_noop("dates of birth %(days)s days apart"), days=str(days))
 
 
-def _years_apart(years: float) -> Said:
+def years_apart(years: float) -> Said:
     if years < 1.5:
         return Said(gettext_noop("about a year apart"))
     return say(gettext_noop("about %(years)s years apart"), years=str(round(years)))  # 2 or more

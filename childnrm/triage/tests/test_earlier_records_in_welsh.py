@@ -83,3 +83,22 @@ def test_evidence_with_numbers_and_extra_names_is_said_whole_in_each_language(ot
     assert english in [p.english() for p in match.in_phrases]
     with translation.override("cy"):
         assert welsh in linkage_reasons.evidence_line(kept).lower()
+
+
+@pytest.mark.parametrize(
+    ("kept", "welsh"),
+    [
+        ("surname spelt differently (a common name here)", "cyfenw wedi’i sillafu’n wahanol (enw cyffredin yma)"),
+        ("dates of birth 3 days apart", "3 diwrnod rhwng y dyddiadau geni"),
+        (
+            "same given names, with another given name in one record only",
+            "yr un enwau cyntaf, gydag enw cyntaf arall mewn un cofnod yn unig",
+        ),
+        ("ages about 2 years apart", "oedrannau tua 2 o flynyddoedd ar wahân"),
+        ("estimated dates of birth about a year apart", "dyddiadau geni amcangyfrifedig tua blwyddyn ar wahân"),
+    ],
+)
+def test_phrases_with_values_kept_as_english_text_before_read_whole_in_welsh(kept, welsh):
+    with translation.override("cy"):
+        line = linkage_reasons.evidence_line(["same date of birth", kept])
+    assert line == f"Yr un dyddiad geni; {welsh}"
