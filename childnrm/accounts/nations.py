@@ -356,3 +356,16 @@ def agency_labels(labels, where: Site | str | None) -> dict[str, str]:
 def role_labels(labels, where: Site | str | None) -> dict[str, str]:
     """Role labels by code (`dict(Role.choices)`) with the guardian's role named as the site's nation names it."""
     return dict(role_choices(labels.items(), where))
+
+
+# Who runs children's social care where the child lives: the council (the local authority) in England, Wales and
+# Scotland; in Northern Ireland one of the five Health and Social Care Trusts (Children (Northern Ireland) Order
+# 1995), which also run health services there. A code, not words: each app words whole sentences around it, since
+# Welsh mutates the word after "dy"/"eich" ("dy gyngor").
+COUNCIL = "council"
+HSC_TRUST = "hsc_trust"
+
+
+def social_care_body(where: Site | str | None) -> str:
+    """`COUNCIL`, or `HSC_TRUST` in Northern Ireland: who a child's letter says their social care comes from."""
+    return HSC_TRUST if rules(where).nation == Nation.NORTHERN_IRELAND else COUNCIL

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop
 
+from childnrm.accounts import nations
+from childnrm.accounts.models import Site
 from childnrm.feedback.models import Scale
 
 # The name the child's pages go by, in their header and title: not the service's, which says what the case is about
@@ -101,15 +103,29 @@ TOO_MANY = (
 # The child's own support pages, the footer's links on their pages: the service's privacy notice and accessibility
 # statement name what the case is about, so the child reads these, in the same plain words.
 PRIVACY_TITLE = gettext_noop("What happens to your answers")
-PRIVACY = (
-    gettext_noop("We keep the answers you pick. We keep the words you write too."),
-    gettext_noop("The people who keep you safe can read them."),
-    gettext_noop("We count all the answers, with no names. This helps us do better."),
-    gettext_noop("We delete your words when we do not need them."),
-    gettext_noop("Your council looks after your answers. It keeps them safe."),
-    gettext_noop("You can ask to see what we keep about you. You can ask us to put it right."),
-    gettext_noop("Ask the person helping you."),
-)
+# Who keeps the answers: the body that runs children's social care where the child lives (accounts.nations): their
+# council, or in Northern Ireland their Health and Social Care Trust.
+PRIVACY_KEEPER = {
+    nations.COUNCIL: gettext_noop("Your council looks after your answers. It keeps them safe."),
+    nations.HSC_TRUST: gettext_noop("Your Health and Social Care Trust looks after your answers. It keeps them safe."),
+}
+
+
+def privacy(where: Site | str | None = None) -> tuple[str, ...]:
+    """The privacy notice in the child's words, naming who keeps their answers as the site's nation does (`where`:
+    the site, or its nation; none: a council)."""
+    return (
+        gettext_noop("We keep the answers you pick. We keep the words you write too."),
+        gettext_noop("The people who keep you safe can read them."),
+        gettext_noop("We count all the answers, with no names. This helps us do better."),
+        gettext_noop("We delete your words when we do not need them."),
+        PRIVACY_KEEPER[nations.social_care_body(where)],
+        gettext_noop("You can ask to see what we keep about you. You can ask us to put it right."),
+        gettext_noop("Ask the person helping you."),
+    )
+
+
+PRIVACY = privacy()  # a council's (England, Wales, Scotland); a page that knows the site shows privacy(site)
 ACCESSIBILITY_TITLE = gettext_noop("Using these pages")
 ACCESSIBILITY = (
     gettext_noop("You can use a keyboard here. A phone or a screen reader works too."),

@@ -24,6 +24,11 @@ The child's letter has two wordings, chosen by the child's age on the letter's d
 birthday (in England and Wales), so no child at primary school gets it. With no age known (a panel decides only
 when it is known), the teenagers' wording is used: it is just as plain and does not talk down.
 
+A decision on reconsideration (one that replaced a negative decision after someone asked the panel to look again:
+reviews.ReconsiderationRequest) is not written as if it were the first: both letters say what was asked, that a
+differently constituted panel looked at it again, the new outcome and whether it changed (`Reconsideration`, which
+letters.selectors.reconsideration_answered reads).
+
 The content is a plain dict (title, facts, sections of paragraphs) so it can be stored as JSON on the letter
 and shown again exactly as it was sent.
 
@@ -43,6 +48,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +57,7 @@ from childnrm.decisions import guidance
 from childnrm.decisions.models import Act, ActFinding, Decision, Outcome, PurposeFinding, SlaveryFinding, Stage
 from childnrm.kit.dates import long_date
 from childnrm.referrals.vocab import ExploitationType
+from childnrm.reviews.models import ReconsiderationGround
 from childnrm.triage.eligibility import working_birth_date
 
 # The decision's words as the letters print them, translated here (the decisions app keeps its own English labels;
@@ -76,8 +83,11 @@ SLAVERY_LABELS = {
     SlaveryFinding.SERVITUDE: _("Servitude"),
     SlaveryFinding.FORCED_LABOUR: _("Forced or compulsory labour"),
 }
-STAGE_WORDS = {Stage.REASONABLE_GROUNDS: _("reasonable grounds"), Stage.CONCLUSIVE_GROUNDS: _("conclusive grounds")}
-OUTCOME_WORDS = {Outcome.POSITIVE: _("positive"), Outcome.NEGATIVE: _("negative")}
+STAGE_WORDS: dict[str, Promise] = {
+    Stage.REASONABLE_GROUNDS: _("reasonable grounds"),
+    Stage.CONCLUSIVE_GROUNDS: _("conclusive grounds"),
+}
+OUTCOME_WORDS: dict[str, Promise] = {Outcome.POSITIVE: _("positive"), Outcome.NEGATIVE: _("negative")}
 # The finding in law, as decisions.wording.outcome_clause words it in English.
 OUTCOME_CLAUSES = {
     (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): _(
@@ -107,6 +117,22 @@ class Contact:
     name: str
     email: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True)
+class Reconsideration:
+    """What a decision on reconsideration answers: the decision that stood before it (its outcome and date), and the
+    request when it is recorded: who asked, when, and on which grounds (reviews.ReconsiderationGround codes)."""
+
+    earlier_outcome: str
+    earlier_decided_on: date | None
+    asked_by: str = ""
+    asked_by_organisation: str = ""
+    asked_on: date | None = None
+    grounds: tuple[str, ...] = ()
+
+    def changed(self, decision: Decision) -> bool:
+        return decision.outcome != self.earlier_outcome
 
 
 @dataclass(frozen=True)
@@ -223,8 +249,86 @@ def deciding_site(decision: Decision):
     return decision.meeting.site if decision.meeting_id else decision.referral.site
 
 
-def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: date | None = None) -> dict[str, Any]:
-    """The formal outcome letter to the referrer."""
+def _capital(words: Any) -> str:
+    words = str(words)
+    return words[:1].upper() + words[1:]
+
+
+def _reconsideration_facts(reconsidered: Reconsideration) -> list[list[str]]:
+    """The formal letter's facts about the request and the decision it reconsidered."""
+    facts = [
+        [
+            gettext("Decision reconsidered"),
+            gettext("%(outcome)s, made on %(date)s")
+            % {
+                "outcome": _capital(OUTCOME_WORDS.get(reconsidered.earlier_outcome, reconsidered.earlier_outcome)),
+                "date": long_date(reconsidered.earlier_decided_on),
+            },
+        ]
+    ]
+    if reconsidered.asked_by:
+        who = reconsidered.asked_by
+        if reconsidered.asked_by_organisation:
+            who = f"{who}, {reconsidered.asked_by_organisation}"
+        facts.append([gettext("Reconsideration asked for by"), who])
+    if reconsidered.asked_on:
+        facts.append([gettext("Request received on"), long_date(reconsidered.asked_on)])
+    return facts
+
+
+def _reconsideration_paragraphs(decision: Decision, reconsidered: Reconsideration) -> list[str]:
+    """The formal letter's account of the reconsideration: what was asked, that the case was looked at again by a
+    differently constituted panel, the new outcome and whether it changed."""
+    earlier = {
+        "stage": STAGE_WORDS[decision.stage],
+        "date": long_date(reconsidered.earlier_decided_on),
+        "outcome": OUTCOME_WORDS.get(reconsidered.earlier_outcome, reconsidered.earlier_outcome),
+    }
+    asked = (
+        gettext("%(name)s asked the panel to reconsider its %(stage)s decision of %(date)s, which was %(outcome)s.")
+        % {"name": reconsidered.asked_by, **earlier}
+        if reconsidered.asked_by
+        else gettext("The panel was asked to reconsider its %(stage)s decision of %(date)s, which was %(outcome)s.")
+        % earlier
+    )
+    grounds = set(reconsidered.grounds)
+    new_evidence = ReconsiderationGround.NEW_EVIDENCE in grounds
+    not_followed = ReconsiderationGround.GUIDANCE_NOT_FOLLOWED in grounds
+    if new_evidence and not_followed:
+        asked += " " + gettext("The request was based on new evidence, and said that the guidance was not followed.")
+    elif new_evidence:
+        asked += " " + gettext("The request was based on new evidence.")
+    elif not_followed:
+        asked += " " + gettext("The request said that the guidance was not followed.")
+    now = {"before": earlier["outcome"], "now": OUTCOME_WORDS[decision.outcome]}
+    return [
+        asked,
+        gettext(
+            "A differently constituted panel has reconsidered the case and made a new decision, which replaces "
+            "the earlier one."
+        ),
+        gettext(
+            "The outcome has changed: the earlier decision was %(before)s, and the decision on reconsideration "
+            "is %(now)s."
+        )
+        % now
+        if reconsidered.changed(decision)
+        else gettext(
+            "The outcome has not changed: the decision on reconsideration is %(now)s, as the earlier decision was."
+        )
+        % now,
+    ]
+
+
+def referrer_letter(
+    decision: Decision,
+    *,
+    people: LetterPeople,
+    reconsider_by: date | None = None,
+    reconsidered: Reconsideration | None = None,
+) -> dict[str, Any]:
+    """The formal outcome letter to the referrer; for a decision on reconsideration (`reconsidered`), the outcome of
+    the reconsideration."""
     referral = decision.referral
     site = deciding_site(decision)
     stage = str(STAGE_WORDS[decision.stage])
@@ -235,11 +339,16 @@ def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: 
     facts = [
         [gettext("Referral reference"), referral.reference],
         [gettext("Child reference"), referral.child.reference if referral.child_id else gettext("Not recorded")],
-        [gettext("Decision"), f"{stage.capitalize()}, {outcome_words}"],
+        [
+            gettext("Decision on reconsideration") if reconsidered is not None else gettext("Decision"),
+            f"{stage.capitalize()}, {outcome_words}",
+        ],
         [gettext("Date of decision"), long_date(decision.decided_on)],
         [gettext("Decided by"), site.display_name],
         [gettext("Guidance version applied"), guidance.title_shown(decision.guidance_version)],
     ]
+    if reconsidered is not None:
+        facts[2:2] = _reconsideration_facts(reconsidered)
     if decision.version > 1:
         facts.append([gettext("Version of the decision"), str(decision.version)])
 
@@ -331,14 +440,28 @@ def referrer_letter(decision: Decision, *, people: LetterPeople, reconsider_by: 
         )
         % who
     ]
+    title = (
+        gettext("Outcome of the reconsideration of the %(stage)s decision on referral %(reference)s")
+        if reconsidered is not None
+        else gettext("Outcome of the %(stage)s decision on referral %(reference)s")
+    )
     return {
-        "title": gettext("Outcome of the %(stage)s decision on referral %(reference)s")
-        % {"stage": stage, "reference": referral.reference},
+        "title": title % {"stage": stage, "reference": referral.reference},
         "greeting": gettext("Dear %(name)s") % {"name": referral.referrer_name}
         if referral.referrer_name
         else gettext("Dear referrer"),
         "facts": facts,
         "sections": [
+            *(
+                [
+                    {
+                        "heading": gettext("The reconsideration"),
+                        "paragraphs": _reconsideration_paragraphs(decision, reconsidered),
+                    }
+                ]
+                if reconsidered is not None
+                else []
+            ),
             {"heading": gettext("The decision"), "paragraphs": [_outcome_sentence(decision)]},
             {"heading": gettext("The test applied"), "paragraphs": _test_paragraphs(decision)},
             {"heading": gettext("The reasons in brief"), "paragraphs": reasons},
@@ -389,7 +512,21 @@ def wording_for(age: int | None) -> str:
     return Wording.YOUNGER if age is not None and age < TEEN_FROM_AGE else Wording.TEENAGER
 
 
-_CHILD_DECISION = {
+# The teenagers' wording says who sits on the panel: people from the body that runs children's social care where they
+# live (accounts.nations.social_care_body), the police and health. In Northern Ireland that body is a Health and
+# Social Care Trust, which runs health services too, so it is named with the police alone.
+_PANEL_MEMBERS = "panel members"  # in _CHILD_DECISION: the sentence of the child's nation (_PANEL_OF)
+_PANEL_OF = {
+    nations.COUNCIL: _(
+        "A panel has looked at what happened to you. It is a group of people from your council, the police and health."
+    ),
+    nations.HSC_TRUST: _(
+        "A panel has looked at what happened to you. It is a group of people from your Health and Social Care Trust "
+        "and the police."
+    ),
+}
+
+_CHILD_DECISION: dict[str, dict[tuple[str, str], list[Any]]] = {
     Wording.YOUNGER: {
         (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): [
             _("A group of grown-ups called a panel has looked at what happened to you."),
@@ -418,10 +555,7 @@ _CHILD_DECISION = {
     },
     Wording.TEENAGER: {
         (Stage.REASONABLE_GROUNDS, Outcome.POSITIVE): [
-            _(
-                "A panel has looked at what happened to you. It is a group of people from your council, the police "
-                "and health."
-            ),
+            _PANEL_MEMBERS,
             _(
                 "They think there are good reasons to believe that someone used you to make money or get things for "
                 "them. This is called exploitation."
@@ -430,10 +564,7 @@ _CHILD_DECISION = {
             _("This is the first step. It means you can get help and support."),
         ],
         (Stage.REASONABLE_GROUNDS, Outcome.NEGATIVE): [
-            _(
-                "A panel has looked at what happened to you. It is a group of people from your council, the police "
-                "and health."
-            ),
+            _PANEL_MEMBERS,
             _("They did not find enough to say that someone used you to make money or get things for them."),
             _("This does not mean that nobody believes you."),
             _("You will still get help to stay safe."),
@@ -455,6 +586,61 @@ _CHILD_DECISION = {
         ],
     },
 }
+
+
+def _child_reconsideration(decision: Decision, wording: str, reconsidered: Reconsideration) -> list[str]:
+    """What the child is told of a reconsideration: that someone asked the panel to look again (and why, as the
+    request said), that other people on the panel did, and whether their decision is the one made before."""
+    grounds = set(reconsidered.grounds)
+    new_information = ReconsiderationGround.NEW_EVIDENCE in grounds
+    got_it_wrong = ReconsiderationGround.GUIDANCE_NOT_FOLLOWED in grounds
+    same = not reconsidered.changed(decision)
+    if wording == Wording.YOUNGER:
+        lines = [gettext("A grown-up who helps you asked the panel to look again at its choice.")]
+        if new_information:
+            lines.append(gettext("They had something new to tell the panel."))
+        if got_it_wrong:
+            lines.append(
+                gettext("They also thought the panel got it wrong.")
+                if new_information
+                else gettext("They thought the panel got it wrong.")
+            )
+        lines.append(gettext("Different grown-ups on the panel have looked at it again."))
+        lines.append(
+            gettext("They made the same choice as last time.")
+            if same
+            else gettext("They made a different choice this time.")
+        )
+        return lines
+    lines = [gettext("Someone who helps you asked the panel to look again at its decision.")]
+    if new_information and got_it_wrong:
+        lines.append(
+            gettext("They asked because there was new information, and because they thought the panel got it wrong.")
+        )
+    elif new_information:
+        lines.append(gettext("They asked because there was new information."))
+    elif got_it_wrong:
+        lines.append(gettext("They asked because they thought the panel got it wrong."))
+    lines.append(gettext("Different people on the panel have now looked at it again."))
+    lines.append(
+        gettext("Their decision is the same as last time.")
+        if same
+        else gettext("Their decision is different this time.")
+    )
+    return lines
+
+
+def _child_decision(decision: Decision, wording: str, reconsidered: Reconsideration | None) -> list[str]:
+    """What the panel decided, in the child's wording; after a reconsideration, opened by what happened to it."""
+    panel_of = _PANEL_OF[nations.social_care_body(deciding_site(decision))]
+    lines = [
+        str(panel_of) if line == _PANEL_MEMBERS else str(line)
+        for line in _CHILD_DECISION[wording][(decision.stage, decision.outcome)]
+    ]
+    if reconsidered is None:
+        return lines
+    # The first line of each wording says the panel has looked at what happened: the reconsideration's lines say it.
+    return [*_child_reconsideration(decision, wording, reconsidered), *lines[1:]]
 
 
 def _child_next(decision: Decision, ends: date | None, wording: str) -> list[str]:
@@ -550,9 +736,15 @@ def _who_to_talk_to(people: LetterPeople, wording: str) -> list[str]:
 
 
 def child_letter(
-    decision: Decision, *, people: LetterPeople, reconsider_by: date | None = None, dated: date | None = None
+    decision: Decision,
+    *,
+    people: LetterPeople,
+    reconsider_by: date | None = None,
+    dated: date | None = None,
+    reconsidered: Reconsideration | None = None,
 ) -> dict[str, Any]:
-    """The letter for the child, dated `dated` (the day it is produced), in the wording for their age that day."""
+    """The letter for the child, dated `dated` (the day it is produced), in the wording for their age that day; for a
+    decision on reconsideration (`reconsidered`), telling them the panel looked again and whether it changed."""
     dated = dated or timezone.localdate()
     referral = decision.referral
     child = referral.child
@@ -577,7 +769,7 @@ def child_letter(
                     else gettext(
                         "Someone you trust, like your social worker or guardian, can go through this letter with you."
                     ),
-                    *(str(line) for line in _CHILD_DECISION[wording][(decision.stage, decision.outcome)]),
+                    *_child_decision(decision, wording, reconsidered),
                 ],
             },
             {

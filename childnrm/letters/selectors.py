@@ -12,13 +12,16 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from childnrm.access.policy import Perm, has_perm, sites_where
-from childnrm.decisions.models import Decision, DecisionStatus
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus
+from childnrm.decisions.reconsideration import reconsidered_version
 from childnrm.kit import prepared
 from childnrm.kit.dates import long_date
+from childnrm.letters import content
 from childnrm.letters.models import DecisionExplanation, GuardianNotice, Letter, LetterKind
 from childnrm.people.models import AssociationKind, ChildAssociation
 from childnrm.people.selectors import associations_in_force
 from childnrm.referrals.anonymised import live
+from childnrm.reviews.models import ReconsiderationRequest, ReconsiderationStatus
 
 
 def decisions_for_letters(user) -> QuerySet[Decision]:
@@ -215,4 +218,48 @@ def letter_cleared_message(letter: Letter) -> str:
         ) % {"date": long_date(datetime.fromisoformat(at))}
     return gettext(
         "This letter was cleared at the end of its retention period: it can no longer be shown or downloaded."
+    )
+
+
+def reconsideration_answered(decision: Decision) -> content.Reconsideration | None:
+    """What the decision answers if it is a decision on reconsideration (or a correction of one): the decision that
+    stood before it and the request to reconsider, for its letters to say so; None for any other decision.
+
+    The request is the one the reconsidering decision was linked to (reviews.services.reconsideration_decide), or,
+    while letters are produced before that link is made, the latest request still open or decided on the decision
+    reconsidered (or an earlier version of it): one that was refused or withdrawn asked for nothing now."""
+    opening = decision
+    while opening.kind == DecisionKind.CORRECTION and opening.supersedes_id:  # a correction keeps what it corrects
+        corrected = opening.supersedes
+        if corrected is None:
+            break
+        opening = corrected
+    if opening.kind != DecisionKind.RECONSIDERATION:
+        return None
+    earlier = (
+        Decision.objects.filter(
+            referral_id=opening.referral_id, stage=opening.stage, version=reconsidered_version(opening)
+        ).first()
+        or opening.supersedes
+    )
+    if earlier is None:
+        return None
+    request = ReconsiderationRequest.objects.filter(reconsidered_decision=opening).first() or (
+        ReconsiderationRequest.objects.filter(
+            decision__referral_id=opening.referral_id,
+            decision__stage=opening.stage,
+            decision__version__lte=earlier.version,
+            status__in=(ReconsiderationStatus.LISTED, ReconsiderationStatus.DECIDED),
+            reconsidered_decision__isnull=True,
+        )
+        .order_by("-received_on", "-id")
+        .first()
+    )
+    return content.Reconsideration(
+        earlier_outcome=earlier.outcome,
+        earlier_decided_on=earlier.decided_on,
+        asked_by=request.requester_name if request is not None else "",
+        asked_by_organisation=request.requester_organisation if request is not None else "",
+        asked_on=request.received_on if request is not None else None,
+        grounds=tuple(request.grounds) if request is not None else (),
     )

@@ -154,14 +154,17 @@ def _said_in(code: str, words: Any) -> str:
         return str(words)
 
 
+def _dated_in(code: str, day: date) -> str:
+    with i18n.language(code):
+        return content.long_date(day)
+
+
 def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, site_name: str, produced_on: date) -> str:
     """The letter's HTML for its PDF. `site_name`: its heading, said in each version's language when it is one
     that can be (`site_name_in_letter`)."""
     child = kind == LetterKind.CHILD_FRIENDLY
     versions = letter_content.get("versions") or [letter_content]
     codes = tuple(v.get("language", i18n.ENGLISH) for v in versions)
-    with i18n.language(codes[0]):
-        produced = content.long_date(produced_on)
     return render_to_string(
         "letters/letter_pdf.html",
         {
@@ -170,13 +173,14 @@ def letter_html(letter_content: dict[str, Any], *, kind: str, reference: str, si
                     **v,
                     "lang": "en" if v.get("language", i18n.ENGLISH) == i18n.ENGLISH else "cy",
                     "site_name": _said_in(v.get("language", i18n.ENGLISH), site_name),
+                    # Each half of a bilingual letter is dated in its own language.
+                    "produced_on": _dated_in(v.get("language", i18n.ENGLISH), produced_on),
                 }
                 for v in versions
             ],
             "html_lang": "en" if codes[0] == i18n.ENGLISH else codes[0],
             "title": letter_content["title"],
             "child": child,
-            "produced_on": produced,
             "footer": _in_each(codes, lambda: gettext("Your letter"))
             if child
             else _in_each(codes, lambda: gettext("Referral %(reference)s") % {"reference": reference})
@@ -218,15 +222,21 @@ def _lock_final(decision: Decision, user: User, *, permitted: Callable[[Decision
     return locked
 
 
-def _notify(decision: Decision, guardians: list[User]) -> list[GuardianNotice]:
-    """A notice for each guardian not yet told of this decision; their emails go once the change is saved."""
-    already = set(GuardianNotice.objects.filter(decision=decision).values_list("guardian_id", flat=True))
-    notices = [GuardianNotice.objects.create(decision=decision, guardian=g) for g in guardians if g.pk not in already]
+def _email(notices: list[GuardianNotice]) -> None:
+    """Email the notices' guardians once the change is saved. The email says what is true when it is sent: that the
+    letters are ready only if they have been produced by then (tasks.guardian_email)."""
     if notices:
         from childnrm.letters.tasks import notify_guardian_of_decision
 
         ids = [n.pk for n in notices]
         transaction.on_commit(lambda: [notify_guardian_of_decision.enqueue(pk) for pk in ids])
+
+
+def _notify(decision: Decision, guardians: list[User]) -> list[GuardianNotice]:
+    """A notice for each guardian not yet told of this decision; their emails go once the change is saved."""
+    already = set(GuardianNotice.objects.filter(decision=decision).values_list("guardian_id", flat=True))
+    notices = [GuardianNotice.objects.create(decision=decision, guardian=g) for g in guardians if g.pk not in already]
+    _email(notices)
     return notices
 
 
@@ -250,6 +260,15 @@ def letters_produce(
         # decision it corrects: a correction neither reopens nor restarts it (reviews.selectors.window_of).
         window = review_services.window_open(decision=locked, communicated_on=today)
         reconsider_by = window.last_day if window is not None else None
+        # A decision on reconsideration is written as the outcome of the reconsideration, not as a first decision.
+        reconsidered = selectors.reconsideration_answered(locked)
+        # Guardians told of the decision before any letter existed were told the letters were not ready yet: the
+        # first letters produced are theirs to read now, so they are emailed again (once: later pairs are not).
+        told_before_letters = (
+            []
+            if Letter.objects.filter(decision=locked).exists()
+            else list(GuardianNotice.objects.filter(decision=locked))
+        )
         letters = []
         languages = letter_languages(locked)
         for kind, body in (
@@ -257,14 +276,18 @@ def letters_produce(
                 LetterKind.REFERRER_OUTCOME,
                 written_in(
                     languages[LetterKind.REFERRER_OUTCOME],
-                    lambda: content.referrer_letter(locked, people=people, reconsider_by=reconsider_by),
+                    lambda: content.referrer_letter(
+                        locked, people=people, reconsider_by=reconsider_by, reconsidered=reconsidered
+                    ),
                 ),
             ),
             (
                 LetterKind.CHILD_FRIENDLY,
                 written_in(
                     languages[LetterKind.CHILD_FRIENDLY],
-                    lambda: content.child_letter(locked, people=people, reconsider_by=reconsider_by, dated=today),
+                    lambda: content.child_letter(
+                        locked, people=people, reconsider_by=reconsider_by, dated=today, reconsidered=reconsidered
+                    ),
                 ),
             ),
         ):
@@ -282,7 +305,11 @@ def letters_produce(
                     produced_by=user,
                 )
             )
-        notices = _notify(locked, guardians_of(locked))
+        guardians = guardians_of(locked)
+        in_force = {g.pk for g in guardians}
+        letters_ready = [n for n in told_before_letters if n.guardian_id in in_force]
+        _email(letters_ready)
+        notices = _notify(locked, guardians)
         audit_record(
             context=audit,
             actor=user,
@@ -294,6 +321,8 @@ def letters_produce(
                 "letters": [letter.pk for letter in letters],
                 "sha256": [letter.sha256 for letter in letters],
                 "guardian_notices": [n.pk for n in notices],
+                "guardians_told_letters_ready": [n.pk for n in letters_ready],
+                "reconsideration": reconsidered is not None,
                 "reconsider_by": reconsider_by.isoformat() if reconsider_by else None,
                 "languages": languages,
             },
@@ -302,7 +331,8 @@ def letters_produce(
 
 
 def guardians_tell(*, decision: Decision, user: User, audit: AuditContext | None = None) -> list[GuardianNotice]:
-    """Tell the child's guardian(s) of a final decision, once per guardian."""
+    """Tell the child's guardian(s) of a final decision, once per guardian. Before its letters are produced the email
+    says they are not ready yet, and producing them emails the guardian again (`letters_produce`)."""
     with transaction.atomic():
         locked = _lock_final(decision, user)
         guardians = guardians_of(locked)

@@ -14,33 +14,53 @@ from django_tasks import task
 from childnrm.accounts.middleware import reader_language
 from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
-from childnrm.letters.models import GuardianNotice
+from childnrm.letters import selectors
+from childnrm.letters.models import GuardianNotice, Letter, LetterKind
 
 
 def guardian_email(notice: GuardianNotice) -> EmailMessage:
     """In the guardian's language (ADR 0023); each message a whole sentence, with the child's reference or
-    without."""
-    referral = notice.decision.referral
+    without. It says what is true when it is sent: a decision on reconsideration is said to be one (not what it
+    decided), and the letters are said to be ready only once they are produced. A guardian told before then is
+    emailed again when they are (services.letters_produce)."""
+    decision = notice.decision
+    referral = decision.referral
     link = absolute_url(reverse("letters:decision", kwargs={"letters_decision_id": notice.decision_id}))
+    letters_ready = Letter.objects.filter(decision_id=decision.pk, kind=LetterKind.CHILD_FRIENDLY).exists()
+    reconsidered = selectors.reconsideration_answered(decision) is not None
     with i18n.language(reader_language(notice.guardian)):
-        if referral.child_id:
-            opening = gettext(
-                "The panel has made a decision on referral %(reference)s (child %(child)s), and its letters are ready."
-            ) % {"reference": referral.reference, "child": referral.child.reference}
+        said = {"reference": referral.reference, "child": referral.child.reference if referral.child_id else ""}
+        if reconsidered:
+            opening = (
+                gettext(
+                    "The panel has reconsidered its decision on referral %(reference)s (child %(child)s) and made a "
+                    "new decision."
+                )
+                if referral.child_id
+                else gettext(
+                    "The panel has reconsidered its decision on referral %(reference)s and made a new decision."
+                )
+            ) % said
         else:
-            opening = gettext("The panel has made a decision on referral %(reference)s, and its letters are ready.") % {
-                "reference": referral.reference
-            }
+            opening = (
+                gettext("The panel has made a decision on referral %(reference)s (child %(child)s).")
+                if referral.child_id
+                else gettext("The panel has made a decision on referral %(reference)s.")
+            ) % said
+        if letters_ready:
+            letters = gettext("Its letters are ready.")
+            read = gettext("Sign in to read the decision and the letter for the child:")
+        else:
+            letters = gettext("Its letters have not been produced yet. We will email you again when they are.")
+            read = gettext("Sign in to read the decision:")
+        subject = (
+            gettext("Panel decision on reconsideration, referral %(reference)s")
+            if reconsidered
+            else gettext("Panel decision on referral %(reference)s")
+        )
         return EmailMessage(
-            subject=gettext("Panel decision on referral %(reference)s") % {"reference": referral.reference},
-            body="\n\n".join(
-                [
-                    opening,
-                    gettext("Sign in to read the decision and the letter for the child:"),
-                    link,
-                    gettext("Do not reply to this email."),
-                ]
-            ),
+            subject=subject % {"reference": referral.reference},
+            body="\n\n".join([f"{opening} {letters}", read, link, gettext("Do not reply to this email.")]),
             to=[notice.guardian.email],
         )
 

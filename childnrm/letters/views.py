@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from childnrm.access.decorators import requires
@@ -19,6 +19,7 @@ from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import ServiceError, add_to_form
+from childnrm.kit.i18n import ENGLISH
 from childnrm.kit.ids import whole_number
 from childnrm.letters import selectors, services
 from childnrm.letters.forms import ExplanationForm, LetterLanguageForm
@@ -26,7 +27,7 @@ from childnrm.letters.models import GuardianNotice, LetterKind
 from childnrm.people import selectors as people_selectors
 from childnrm.people import services as people_services
 from childnrm.referrals.anonymised import case_anonymised, case_anonymised_message, sent_record_anonymised_message
-from childnrm.referrals.vocab import language_name
+from childnrm.referrals.vocab import language_name, language_shown
 from childnrm.reviews import services as review_services
 
 PURPOSE = PURPOSES[Perm.LETTER_PRODUCE]
@@ -95,8 +96,11 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             "explanations": explanations,
             "notices": notices,
             "untold": [g for g in guardians if g.pk not in told],
+            # Producing the first letters emails the guardians told before them too (services.letters_produce).
+            "produce_emails_guardian": any(g.pk not in told for g in guardians)
+            or (not letters and any(g.pk in told for g in guardians)),
             "guardians": guardians,
-            "languages": [language_name(code) for code in referral.languages or []],
+            "languages": _languages_shown(referral.languages or []),
             # The last day as opened when the referrer's letter was produced (None until then).
             "reconsideration_ends": long_date(review_services.window_closes_on(found)),
             "reconsideration_not_started": found.outcome == "negative" and found.status == DecisionStatus.FINAL,
@@ -106,6 +110,18 @@ def decision(request: HttpRequest, letters_decision_id: int) -> HttpResponse:
             **(_unnamed_in_childs_letter(request.user, found, guardians) if may_produce else {}),
         },
     )
+
+
+def _languages_shown(codes: list[str]) -> list[tuple[str, str]]:
+    """The child's languages named in the page's language, each with the lang of its name: "" when it is in the
+    page's language, "en" for one the page's language has no name for (pycountry's Welsh names do not cover every
+    language), so that only a name really in another language is marked."""
+    english = get_language() == ENGLISH
+    shown = []
+    for code in codes:
+        name = language_shown(code)
+        shown.append((name, "en" if not english and name == language_name(code) and name != code else ""))
+    return shown
 
 
 def _unnamed_in_childs_letter(user, decision: Decision, guardians: list) -> dict[str, object]:
@@ -171,7 +187,17 @@ def tell_guardian(request: HttpRequest, letters_decision_id: int) -> HttpRespons
         messages.error(request, str(problem))
     else:
         names = ", ".join(n.guardian.full_name for n in notices)
-        messages.success(request, gettext("Guardian told: %(names)s") % {"names": names})
+        if found.letters.exists():
+            messages.success(request, gettext("Guardian told: %(names)s") % {"names": names})
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Guardian told of the decision: %(names)s. The email says the letters have not been produced yet; "
+                    "producing them emails the guardian again."
+                )
+                % {"names": names},
+            )
     return _decision_redirect(found)
 
 

@@ -2,8 +2,8 @@
 to the reading level of the youngest children's letter (docs/welsh-reading-level.md, "The child's feedback pages").
 
 The journey is walked through the pages themselves (the code page, the code missing and wrong, the form, the form
-sent without answers and with too much written, the thank-you page, the used link, the "please wait" page, the
-footer's privacy and accessibility pages), and what
+sent without answers and with too much written, the thank-you page, the used link, the answers sent after the time
+ran out and with a wrong new code, the "please wait" page, the footer's privacy and accessibility pages), and what
 the page's main part says is measured: headings, paragraphs, labels, hints, answers, buttons and the error summary,
 each heading or label its own sentence. What the child typed is not measured.
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -29,11 +30,13 @@ import textstat
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from childnrm.accounts.models import Role
 from childnrm.feedback import ratelimit, wording
 from childnrm.feedback.demo import open_session
+from childnrm.feedback.models import FeedbackSession
 from childnrm.feedback.services import BETTER_MAX
 from childnrm.feedback.tests.test_wording import MAX_GRADE, MIN_EASE, sentences
 from childnrm.feedback.tests.test_wording import _pronouncing_dictionary as _pronouncing_dictionary
@@ -107,6 +110,11 @@ def journey(site, code_language: str) -> dict[str, str]:
     started = open_session(child, demo_user(Role.ICTG))
     form = reverse("feedback:form", args=[started.token])
     code = reverse("feedback:code")
+    # A session whose time ran out while the child wrote: the answers are shown back, with a box for a new code.
+    late = open_session(child, demo_user(Role.ICTG))
+    FeedbackSession.objects.filter(pk=late.session.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    late_form = reverse("feedback:form", args=[late.token])
+    late_answers = {"listened": "yes", "understood": "no", "better": ""}
     pages: dict[str, Callable[[], HttpResponse]] = {
         "code": lambda: device.get(code),
         "code missing": lambda: device.post(code, {"code": ""}),
@@ -118,6 +126,8 @@ def journey(site, code_language: str) -> dict[str, str]:
         ),
         "thank you": lambda: device.post(form, {"listened": "yes", "understood": "no", "better": ""}, follow=True),
         "link used": lambda: device.get(form),
+        "time ran out": lambda: device.post(late_form, late_answers),
+        "time ran out, new code wrong": lambda: device.post(late_form, {**late_answers, "code": "ZZZZ-ZZZZ"}),
         # The footer's own support pages.
         "what happens to your answers": lambda: device.get(reverse("feedback:privacy")),
         "using these pages": lambda: device.get(reverse("feedback:accessibility")),

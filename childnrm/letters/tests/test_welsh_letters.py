@@ -219,5 +219,6 @@ def test_the_guardian_is_told_of_the_decision_in_their_language(demo, welsh_site
     english = guardian_email(GuardianNotice.objects.get(decision=decision, guardian=guardian))
     assert english.subject == f"Panel decision on referral {referral.reference}"
     assert english.body.startswith(
-        f"The panel has made a decision on referral {referral.reference} (child {referral.child.reference}), and its"
+        f"The panel has made a decision on referral {referral.reference} (child {referral.child.reference}). Its "
+        "letters are ready."
     )

@@ -1,0 +1,248 @@
+"""Letters about a decision on reconsideration (reviews: the panel was asked to look again at a negative decision,
+and a differently constituted panel made a new decision that replaces it).
+
+The referrer, the child and the child's guardian must learn that this is the outcome of the reconsideration: what
+was asked, that the case was looked at again, the new outcome and whether it changed. Not a letter that reads like a
+first decision, which would tell a child who was refused that the panel has only now looked at what happened to them.
+
+The reconsidering decision is written with the ORM here (as letters' own factory writes decisions in other states):
+a reconsideration end to end, through the panels and decisions services, is reviews' own test.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from childnrm.accounts.models import Role
+from childnrm.core.tests.welsh import english_left
+from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, Outcome, Stage
+from childnrm.kit.dates import long_date
+from childnrm.kit.i18n import LetterLanguage, language
+from childnrm.letters import content, selectors, services
+from childnrm.letters.models import Letter, LetterKind
+from childnrm.letters.tests.factories import allocate, final_decision
+from childnrm.letters.tests.factories import demo as staff
+from childnrm.letters.tests.pdftext import pdf_text
+from childnrm.letters.tests.test_readability import BORN as BORN_FOR
+from childnrm.letters.tests.test_readability import (  # noqa: F401 (the fixture: textstat's pronouncing dictionary)
+    CEILINGS,
+    LETTER_DATE,
+    PEOPLE,
+    RECONSIDER_BY,
+    WORDINGS,
+    _pronouncing_dictionary,
+    decision,
+)
+from childnrm.letters.tests.test_welsh_readability import CEILINGS as WELSH_CEILINGS
+from childnrm.letters.tests.welsh_reading import measure
+from childnrm.reviews.models import ReconsiderationGround, ReconsiderationRequest, ReconsiderationStatus
+from childnrm.reviews.tests.factories import reconsideration
+
+pytestmark = pytest.mark.django_db
+
+FIRST_DECISION_OPENING = "A panel has looked at what happened to you."
+
+
+def reconsidered(original: Decision, *, outcome: str, kind: str = DecisionKind.RECONSIDERATION) -> Decision:
+    """The decision that replaces `original`: final, the original superseded, one version on."""
+    Decision.objects.filter(pk=original.pk).update(status=DecisionStatus.SUPERSEDED)
+    new = Decision.objects.get(pk=original.pk)
+    new.pk = None
+    new.version = original.version + 1
+    new.kind = kind
+    new.supersedes = original
+    new.status = DecisionStatus.FINAL
+    new.outcome = outcome
+    new.decided_on = original.decided_on + timedelta(days=1)
+    new.correction_reason = "The reconsidering panel's decision."
+    if outcome == Outcome.POSITIVE:
+        new.negative_reason = None
+        new.support_after_negative = ""
+    new.save()
+    return new
+
+
+def asked_and_decided(original: Decision, *, outcome: str, grounds: list[str]) -> tuple[Decision, Decision]:
+    """A request to reconsider `original` (reviews' own service), then the decision on it, linked to the request as
+    reviews.services.reconsideration_decide links them."""
+    asked = reconsideration(decision=original)
+    ReconsiderationRequest.objects.filter(pk=asked.pk).update(grounds=grounds)
+    new = reconsidered(original, outcome=outcome)
+    ReconsiderationRequest.objects.filter(pk=asked.pk).update(
+        reconsidered_decision=new, status=ReconsiderationStatus.DECIDED
+    )
+    return original, new
+
+
+def produce(decision: Decision) -> dict[str, Letter]:
+    produced = services.letters_produce(decision=decision, user=staff(Role.COORDINATOR))
+    return {letter.kind: letter for letter in produced.letters}
+
+
+def test_a_reconsideration_that_changed_the_outcome_is_told_as_one_to_the_referrer_child_and_guardian(
+    demo, django_capture_on_commit_callbacks
+):
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    produce(original)  # the negative decision was communicated: its window opened, and the request came in it
+    original, new = asked_and_decided(original, outcome=Outcome.POSITIVE, grounds=[ReconsiderationGround.NEW_EVIDENCE])
+    guardian = staff(Role.ICTG)
+    allocate(new.referral, guardian)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        letters = produce(new)
+
+    referrer = content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
+    assert (
+        letters[LetterKind.REFERRER_OUTCOME]
+        .content["title"]
+        .startswith("Outcome of the reconsideration of the reasonable grounds decision")
+    )
+    earlier = long_date(original.decided_on)
+    assert (
+        f"Sam Referrer asked the panel to reconsider its reasonable grounds decision of {earlier}, which was negative."
+        in referrer
+    )
+    assert "The request was based on new evidence." in referrer
+    assert "A differently constituted panel has reconsidered the case" in referrer
+    assert (
+        "The outcome has changed: the earlier decision was negative, and the decision on reconsideration is positive."
+        in referrer
+    )
+    assert f"Decision reconsidered: Negative, made on {earlier}" in referrer
+    assert "Reconsideration asked for by: Sam Referrer, Northbridge Police" in referrer
+
+    child = letters[LetterKind.CHILD_FRIENDLY]
+    said = content.letter_text(child.content)
+    for line in (
+        "Someone who helps you asked the panel to look again at its decision.",
+        "They asked because there was new information.",
+        "Different people on the panel have now looked at it again.",
+        "Their decision is different this time.",
+        "They think there are good reasons to believe that someone used you",
+    ):
+        assert line in said, line
+    assert FIRST_DECISION_OPENING not in said  # not written as if the panel had only now looked
+    printed = pdf_text(bytes(child.pdf))
+    assert "Their decision is different this time." in printed
+
+    # The guardian's email says it is a decision on reconsideration (never what was decided).
+    [email] = [m for m in mail.outbox if m.to == [guardian.email]]
+    assert "reconsidered its decision on referral" in email.body and "reconsideration" in email.subject
+    assert "positive" not in email.body
+
+
+def test_an_unchanged_outcome_is_said_to_be_unchanged_in_the_younger_childs_words(demo):
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    referral = original.referral
+    referral.child.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 9)
+    referral.child.save()
+    _, new = asked_and_decided(
+        original, outcome=Outcome.NEGATIVE, grounds=[ReconsiderationGround.GUIDANCE_NOT_FOLLOWED]
+    )
+    letters = produce(new)
+
+    referrer = content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
+    assert "The request said that the guidance was not followed." in referrer
+    assert (
+        "The outcome has not changed: the decision on reconsideration is negative, as the earlier decision was."
+        in referrer
+    )
+    child = letters[LetterKind.CHILD_FRIENDLY].content
+    assert child["wording"] == content.Wording.YOUNGER
+    said = content.letter_text(child)
+    for line in (
+        "A grown-up who helps you asked the panel to look again at its choice.",
+        "They thought the panel got it wrong.",
+        "Different grown-ups on the panel have looked at it again.",
+        "They made the same choice as last time.",
+        "They did not find enough to say that people used you",
+    ):
+        assert line in said, line
+    assert "A group of grown-ups called a panel has looked at what happened to you." not in said
+
+
+def test_a_correction_of_the_decision_on_reconsideration_is_still_its_outcome(demo):
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    _, new = asked_and_decided(original, outcome=Outcome.POSITIVE, grounds=[ReconsiderationGround.NEW_EVIDENCE])
+    corrected = reconsidered(new, outcome=Outcome.POSITIVE, kind=DecisionKind.CORRECTION)
+    letters = produce(corrected)
+    referrer = content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
+    # Compared with the decision reconsidered, not with the reconsidering version the correction replaces.
+    assert f"its reasonable grounds decision of {long_date(original.decided_on)}, which was negative" in referrer
+    assert "The outcome has changed" in referrer
+
+
+def test_a_first_decision_says_nothing_of_a_reconsideration(demo):
+    letters = produce(final_decision("northbridge", outcome=Outcome.NEGATIVE))
+    for letter in letters.values():
+        text = content.letter_text(letter.content)
+        assert "reconsidered" not in text and "look again at its decision" not in text
+    assert FIRST_DECISION_OPENING in content.letter_text(letters[LetterKind.CHILD_FRIENDLY].content)
+
+
+def test_the_reconsideration_letters_are_welsh_for_a_welsh_reader(demo):
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    child = original.referral.child
+    child.correspondence_language = LetterLanguage.WELSH
+    child.save()
+    _, new = asked_and_decided(
+        original,
+        outcome=Outcome.POSITIVE,
+        grounds=[ReconsiderationGround.NEW_EVIDENCE, ReconsiderationGround.GUIDANCE_NOT_FOLLOWED],
+    )
+    letter = produce(new)[LetterKind.CHILD_FRIENDLY]
+    assert letter.content["language"] == "cy"
+    text = content.letter_text(letter.content)
+    names = [new.referral.site.name, new.referral.child.given_names, staff(Role.COORDINATOR).full_name, "demo"]
+    assert english_left(text, names=names) == [], text
+    with language("cy"):
+        expected = content._child_reconsideration(
+            new, content.Wording.TEENAGER, selectors.reconsideration_answered(new)
+        )
+    assert all(line in text for line in expected) and len(expected) == 4
+
+
+# How hard the reconsideration's words are to read: within the child's letter's ceilings, in English and Welsh. -----
+
+RECONSIDERED = {
+    "changed": content.Reconsideration(Outcome.NEGATIVE, LETTER_DATE - timedelta(days=60)),
+    "unchanged, both grounds": content.Reconsideration(
+        Outcome.NEGATIVE,
+        LETTER_DATE - timedelta(days=60),
+        asked_by="Sam Patel",
+        grounds=(ReconsiderationGround.NEW_EVIDENCE, ReconsiderationGround.GUIDANCE_NOT_FOLLOWED),
+    ),
+}
+
+
+def reconsidered_letter(wording: str, stage: str, outcome: str, how: str) -> dict:
+    return content.child_letter(
+        decision(stage, outcome, BORN_FOR[wording]),
+        people=PEOPLE["guardian and social worker named"],
+        reconsider_by=RECONSIDER_BY,
+        dated=LETTER_DATE,
+        reconsidered=RECONSIDERED[how],
+    )
+
+
+@pytest.mark.parametrize("how", list(RECONSIDERED))
+@pytest.mark.parametrize("outcome", [Outcome.POSITIVE, Outcome.NEGATIVE])
+@pytest.mark.parametrize("stage", [Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS])
+@pytest.mark.parametrize("wording", WORDINGS)
+def test_the_childs_reconsideration_letter_is_as_easy_to_read(wording, stage, outcome, how):
+    import textstat
+
+    letter = reconsidered_letter(wording, stage, outcome, how)
+    text = content.letter_text(letter)
+    most_grade, least_ease = CEILINGS[wording]
+    assert textstat.flesch_kincaid_grade(text) <= most_grade, text
+    assert textstat.flesch_reading_ease(text) >= least_ease, text
+    with language("cy"):
+        welsh = content.letter_text(reconsidered_letter(wording, stage, outcome, how))
+    found, most = measure(welsh), WELSH_CEILINGS[wording]
+    for name in type(most).__dataclass_fields__:
+        assert getattr(found, name) <= getattr(most, name), (name, found, welsh)
