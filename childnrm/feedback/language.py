@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from childnrm.accounts.middleware import VISIT_LANGUAGE
+from childnrm.accounts.models import Site
 from childnrm.feedback.models import FeedbackSession
 from childnrm.kit import i18n
 from childnrm.letters.services import site_letter_language
@@ -33,6 +34,15 @@ def child_language(child: Child) -> str:
     """The language the child's pages open in: the first language of the child's letters."""
     letters = child.correspondence_language or site_letter_language(child.site)
     return i18n.LETTER_LANGUAGES[letters][0]
+
+
+def visit_site(request: HttpRequest) -> Site | None:
+    """The site of the child whose feedback form was opened in this visit (who keeps their answers), if one was."""
+    session = getattr(request, "session", None)
+    found = session.get(_CHOSEN_FOR) if session is not None else None
+    if found is None:
+        return None
+    return Site.objects.filter(children__feedback_sessions__pk=found).first()
 
 
 def use_visit_language(request: HttpRequest) -> None:

@@ -31,7 +31,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.feedback import ratelimit, selectors, services, tokens, wording
 from childnrm.feedback.forms import ChildFeedbackForm, CodeForm, NewCodeForm, PeriodForm
-from childnrm.feedback.language import open_in_childs_language, use_visit_language
+from childnrm.feedback.language import open_in_childs_language, use_visit_language, visit_site
 from childnrm.feedback.models import FeedbackSession
 from childnrm.feedback.services import FeedbackError, State
 from childnrm.kit.counters import Limit
@@ -337,8 +337,9 @@ def _support_page(request: HttpRequest, title: str, paragraphs: tuple[str, ...])
 
 @public
 def childs_privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice the child reads (their pages' footer): the service's own names what the case is about."""
-    return _support_page(request, wording.PRIVACY_TITLE, wording.PRIVACY)
+    """The privacy notice the child reads (their pages' footer): the service's own names what the case is about. It
+    names who keeps the answers as the nation of the child whose form was opened on this visit does."""
+    return _support_page(request, wording.PRIVACY_TITLE, wording.privacy(visit_site(request)))
 
 
 @public

@@ -36,3 +36,24 @@ def test_the_trusts_sentence_is_as_easy_to_read():
     text = " ".join(wording.privacy(Nation.NORTHERN_IRELAND))
     assert textstat.flesch_kincaid_grade(text) <= MAX_GRADE
     assert textstat.flesch_reading_ease(text) >= MIN_EASE
+
+
+@pytest.mark.django_db
+def test_the_privacy_page_opened_from_a_northern_irish_childs_form_names_the_trust(site):
+    from django.test import Client
+    from django.urls import reverse
+
+    from childnrm.accounts.models import Role
+    from childnrm.feedback.demo import open_session
+    from childnrm.safeguarding.demo import demo_child
+    from conftest import demo_user
+
+    site.nation = Nation.NORTHERN_IRELAND
+    site.save(update_fields=["nation"])
+    started = open_session(demo_child(site), demo_user(Role.ICTG))
+    device = Client()
+    device.get(reverse("feedback:form", kwargs={"feedback_token": started.token}))
+    page = device.get(reverse("feedback:privacy")).content.decode()
+    assert "Your Health and Social Care Trust looks after your answers." in page and "Your council" not in page
+    # Opened on its own (no child's form on this visit), it says what most children read.
+    assert "Your council looks after your answers." in Client().get(reverse("feedback:privacy")).content.decode()
