@@ -40,6 +40,7 @@ from childnrm.case_reviews.models import (
     ReviewKind,
     ReviewStatus,
 )
+from childnrm.decisions import locks
 from childnrm.kit.errors import ServiceError
 from childnrm.referrals.anonymised import case_anonymised_message
 
@@ -191,8 +192,18 @@ def case_review_create(
     return review
 
 
+def _review_lock(review_id: int) -> CaseReview:
+    """The review locked after its cases (their referrals, in id order), as retention takes them: it locks the case,
+    then the reviews about it to take the child's names out (`names_redact`; ADR 0035, the case before what hangs from
+    it). So a change to a review waits for a case being anonymised, then finds it anonymised and cites it no more;
+    an anonymisation waits for a change that holds the review, then takes the names out of what it wrote. A case
+    added to the review in between is not locked here: its anonymisation waits for the review's lock all the same."""
+    locks.cases_lock(ReviewedCase.objects.filter(review_id=review_id).values_list("referral_id", flat=True))
+    return CaseReview.objects.select_for_update().get(pk=review_id)
+
+
 def _locked(review: CaseReview, user) -> CaseReview:
-    locked = CaseReview.objects.select_for_update().get(pk=review.pk)
+    locked = _review_lock(review.pk)
     if not has_perm(user, Perm.CASE_REVIEW_MANAGE, locked.site_id):
         raise CaseReviewError(gettext("Only the site's panel coordinator can change this case review"))
     return locked
@@ -337,7 +348,9 @@ def recommendation_status_set(
         raise CaseReviewError(gettext("Select the recommendation's status"), "status")
     with transaction.atomic():
         _locked(recommendation.review, user)
-        locked = Recommendation.objects.select_for_update().select_related("review").get(pk=recommendation.pk)
+        locked = (
+            Recommendation.objects.select_for_update(of=("self",)).select_related("review").get(pk=recommendation.pk)
+        )
         if locked.status == status:
             return locked
         before = locked.status
@@ -422,7 +435,8 @@ def action_update(
             gettext("Progress note must be %(max)s characters or fewer") % {"max": f"{TEXT_MAX:,}"}, "note"
         )
     with transaction.atomic():
-        locked = ReviewAction.objects.select_for_update().select_related("review").get(pk=action.pk)
+        _review_lock(ReviewAction.objects.values_list("review_id", flat=True).get(pk=action.pk))
+        locked = ReviewAction.objects.select_for_update(of=("self",)).select_related("review").get(pk=action.pk)
         site_id = locked.review.site_id
         manages = has_perm(user, Perm.CASE_REVIEW_MANAGE, site_id)
         owns = locked.owner_id == user.pk and has_perm(user, Perm.CASE_REVIEW_ACTION_UPDATE, site_id)
@@ -465,7 +479,8 @@ def action_owner_change(*, action: ReviewAction, user, owner, audit: AuditContex
     update it). The new owner must be able to own the site's actions by the rule the reminders apply
     (`selectors.may_own_actions`). A new row says who it moved from and to; the status stays."""
     with transaction.atomic():
-        locked = ReviewAction.objects.select_for_update().select_related("review").get(pk=action.pk)
+        _review_lock(ReviewAction.objects.values_list("review_id", flat=True).get(pk=action.pk))
+        locked = ReviewAction.objects.select_for_update(of=("self",)).select_related("review").get(pk=action.pk)
         site_id = locked.review.site_id
         if not has_perm(user, Perm.CASE_REVIEW_MANAGE, site_id):
             raise CaseReviewError(gettext("Only the panel coordinator can give an action a new owner"))
@@ -570,10 +585,12 @@ def names_redact(referral) -> dict[str, int]:
     review about this case. Called by retention when the case is anonymised, before the names themselves go;
     the review, its link to the case and everything else it says are kept."""
     patterns = name_patterns(names_of(referral))
-    reviews = CaseReview.objects.filter(cases__referral=referral).distinct()
-    if not patterns or not reviews.exists():
+    ids = sorted(set(ReviewedCase.objects.filter(referral=referral).values_list("review_id", flat=True)))
+    if not patterns or not ids:
         return {"case_review_rows_redacted": 0}
-    ids = list(reviews.values_list("pk", flat=True))
+    # The reviews locked, in id order, after the case (which the caller holds): a change to one of them that started
+    # first has committed, and what it wrote is read below (`_review_lock`).
+    list(CaseReview.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     changed = _redact_rows(CaseReview.objects.filter(pk__in=ids), ("title", "summary"), patterns)
     changed += _redact_rows(LearningPoint.objects.filter(review_id__in=ids), ("text",), patterns)
     changed += _redact_rows(Recommendation.objects.filter(review_id__in=ids), ("text",), patterns)

@@ -16,8 +16,12 @@ A sign-off, which starts the child's outcome follow-up after locking its decisio
 transfer locks the child after the child's cases, not before them.
 
 These are the helpers that take the steps. Decisions is the lowest app that knows all four models (ADR 0005's
-layers), so the order lives here, for the apps above (safeguarding, handovers, retention) to take their locks
-through it.
+layers), so the order lives here, for the apps above (reviews, safeguarding, outcomes, handovers, case reviews,
+retention) to take their locks through it. The apps below it (panels, information, referrals' tasks) take the same
+steps with their own queries.
+
+A `select_for_update()` over a `select_related()` locks the joined rows too, in an order the query does not choose:
+take the case's rows through these helpers first, then lock the record itself with `of=("self", ...)`.
 """
 
 from __future__ import annotations

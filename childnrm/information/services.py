@@ -332,6 +332,15 @@ def _enqueue_notice(request_id: int) -> None:
     notify_information_requested.enqueue(request_id)
 
 
+def _locked_after_its_case(request_id: int) -> InformationRequest:
+    """The request locked after its case's referral, as every write to the case takes them (ADR 0035: the case
+    before what hangs from it; retention and a hand-off lock the case first). Taken here directly because
+    `decisions.locks` is in a layer above this app. The referral comes read under its lock."""
+    referral_id = InformationRequest.objects.values_list("referral_id", flat=True).get(pk=request_id)
+    list(Referral.objects.select_for_update().filter(pk=referral_id).values_list("pk", flat=True))
+    return InformationRequest.objects.select_for_update(of=("self",)).select_related("referral").get(pk=request_id)
+
+
 def information_request_withdraw(
     *, info_request: InformationRequest, user: User, reason: str, audit: AuditContext | None = None
 ) -> InformationRequest:
@@ -343,7 +352,7 @@ def information_request_withdraw(
         what=gettext("The reason"),
     )
     with transaction.atomic():
-        locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
+        locked = _locked_after_its_case(info_request.pk)
         site_id = locked.referral.site_id
         if not has_perm(user, Perm.INFORMATION_REQUEST, site_id):
             raise InformationError(gettext("You cannot withdraw this request."))
@@ -416,14 +425,13 @@ def information_response_create(
     stored: list[ResponseDocument] = []
     try:
         with transaction.atomic():
-            locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=info_request.pk)
+            # The case read under its lock, which a hand-off takes: an answer is not shared once the case has left.
+            locked = _locked_after_its_case(info_request.pk)
             site_id = locked.referral.site_id
             if locked.organisation_id != user.organisation_id or not has_perm(user, Perm.INFORMATION_RESPOND, site_id):
                 raise InformationError(gettext("You cannot answer this request."))
             if locked.status != RequestStatus.OPEN:
                 raise InformationError(closed_message(locked))
-            # Read under the case's lock, which a hand-off takes: an answer is not shared once the case has left.
-            locked.referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
             if case_left_panel(locked):
                 raise InformationError(ended_message(locked))
             response = InformationResponse.objects.create(
@@ -543,7 +551,7 @@ def _start_of_day(day: date) -> datetime:
 def _chase(*, request_id: int, user: User | None, today: date, audit: AuditContext | None) -> int | None:
     """Chase one request under its row lock; the number of people emailed, or None if it was not chased."""
     with transaction.atomic():
-        locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=request_id)
+        locked = _locked_after_its_case(request_id)
         if locked.status != RequestStatus.OPEN or case_left_panel(locked):
             return None  # answered, withdrawn, or ended with the case
         if user is None:  # the daily chase: overdue, and not chased in the last few days

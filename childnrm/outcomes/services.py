@@ -24,6 +24,7 @@ from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.accounts.models import Site
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import locks
 from childnrm.kit.dates import long_date
 from childnrm.kit.errors import Problem, ServiceError
 from childnrm.kit.words import and_list
@@ -425,7 +426,21 @@ def review_record(
     due); answers that do not fit together are refused with every problem at once."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = OutcomeReview.objects.select_for_update().select_related("follow_up", "child").get(pk=review.pk)
+        # The child before the child's own records, the review and its follow-up (ADR 0035): retention locks the child
+        # before anonymising them, and a sign-off holds it while it starts a follow-up.
+        child = locks.child_lock(OutcomeReview.objects.values_list("child_id", flat=True).get(pk=review.pk))
+        locked = (
+            OutcomeReview.objects.select_for_update(of=("self", "follow_up"))
+            .select_related("follow_up", "child")
+            .filter(pk=review.pk)
+            .first()
+        )
+        if locked is None:
+            # Not recorded, and gone with the child's record, anonymised while this waited for the child's lock.
+            anonymised_at = child_anonymised_at(child.pk)
+            if anonymised_at is None:
+                raise OutcomeReview.DoesNotExist
+            raise OutcomeError(child_anonymised_message(child.reference, anonymised_at), code="anonymised")
         _require_owner(user, locked.child)
         if opens_on(locked) > today:
             raise OutcomeError(

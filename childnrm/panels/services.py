@@ -358,6 +358,14 @@ def _notify_cancelled(meeting_id: int) -> None:
     notify_meeting_cancelled.enqueue(meeting_id)
 
 
+def _sittings_lock(*meeting_ids: int | None) -> None:
+    """Sittings' rows, in id order: the first step of the one order of a case's locks (ADR 0035), taken here directly
+    because `decisions.locks` is in a layer above this app."""
+    wanted = sorted({pk for pk in meeting_ids if pk is not None})
+    if wanted:
+        list(Meeting.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+
+
 def _lock_live(meeting: Meeting, user, *, chair_may: bool = False) -> Meeting:
     """The meeting locked, if still live and the user runs the panel (or, with `chair_may`, chairs it)."""
     locked = Meeting.objects.select_for_update().select_related("site").get(pk=meeting.pk)
@@ -509,6 +517,11 @@ def meeting_close(
     from childnrm.panels import selectors
 
     with transaction.atomic():
+        # This sitting and the one its undecided cases go to, in id order (ADR 0035: sittings first, each kind in id
+        # order), so closing a sitting carrying to another never waits, holding it, for a write holding the other.
+        # Found before the lock: a sitting scheduled in between that comes sooner is locked after, the rare exception.
+        goes_to = carry_to if carry_to is not None else selectors.later_sittings(meeting).first()
+        _sittings_lock(meeting.pk, goes_to.pk if goes_to is not None else None)
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         # Whoever may close the sitting (its chair too) carries its undecided cases: that is part of closing it.
         _require_run(user, locked)

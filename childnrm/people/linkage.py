@@ -869,6 +869,8 @@ def possible_earlier_records_search(*, referral_id: int, child_id: int) -> list[
     with transaction.atomic():
         # No link decision may settle a pair between reading what is settled and keeping the rest (people.locks).
         link_decisions_held_still()
+        # After the referral's lock, which the task takes (ADR 0035: the case before its child): the rows kept below
+        # point at the referral, and hold it too.
         child = Child.objects.select_for_update().filter(pk=child_id).first()
         if child is None:
             return []

@@ -8,6 +8,7 @@ body (email leaves the service's protection), and no names of other recipients.
 from __future__ import annotations
 
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_tasks import task
@@ -18,6 +19,8 @@ from childnrm.kit import i18n, mail
 from childnrm.kit.links import absolute_url
 from childnrm.kit.welsh_mutation import welsh_format
 from childnrm.people import linkage
+from childnrm.people.locks import link_decisions_held_still
+from childnrm.referrals.anonymised import case_anonymised
 from childnrm.referrals.models import Referral
 
 
@@ -160,10 +163,19 @@ def find_possible_earlier_records(referral_id: int) -> int:
     change, and, while it awaits triage, after a link decision touching its child's records. Reads the
     referral as it is when the task runs: a later change queues another search. Returns how many were kept.
     """
-    referral = Referral.objects.filter(pk=referral_id).only("id", "child_id").first()
-    if referral is None or referral.child_id is None:
-        return 0
-    return len(linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=referral.child_id))
+    with transaction.atomic():
+        # The case before its child (ADR 0035): the search locks the child, then keeps rows pointing at the case, which
+        # hold the case too; taken after the child, that waited on retention, which holds the case and waits for the
+        # child. The link decisions' lock still comes before any row's (people.locks).
+        link_decisions_held_still()
+        referral = (
+            Referral.objects.select_for_update().filter(pk=referral_id).only("id", "child_id", "anonymised_at").first()
+        )
+        # A case anonymised (before or while the task waited) is kept for the figures only: no keys made again from
+        # what is left of its names, no earlier records kept for it (`referrals.anonymised`).
+        if referral is None or referral.child_id is None or case_anonymised(referral):
+            return 0
+        return len(linkage.possible_earlier_records_search(referral_id=referral.pk, child_id=referral.child_id))
 
 
 # Where uploaded evidence is stored: referral documents (models.document_path) and the documents

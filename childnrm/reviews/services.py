@@ -8,6 +8,7 @@ naming the form field; a change the record's state no longer allows raises `Revi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from childnrm.access.policy import PURPOSES, Perm, has_perm
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import locks
 from childnrm.decisions import reconsideration as reconsideration_rules
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, DecisionVote, Outcome
 from childnrm.kit.dates import long_date
@@ -254,16 +256,31 @@ def same_panel_clash(decision: Decision, meeting: Meeting) -> list:
     return clash
 
 
+def _locked_in_order(
+    reconsideration: ReconsiderationRequest, *, sittings: Iterable[int] = (), its_sitting: bool = False
+) -> ReconsiderationRequest:
+    """The request locked in the one order of a case's locks (`decisions.locks`, ADR 0035): the `sittings` the change
+    lists it at (and the one it is listed at, with `its_sitting`), its case, its decision, then the request itself,
+    read with them. A sitting that lists it in between is locked after, by the agenda: the rare exception."""
+    decision_id, referral_id, listed_at = ReconsiderationRequest.objects.values_list(
+        "decision_id", "decision__referral_id", "meeting_id"
+    ).get(pk=reconsideration.pk)
+    locks.sittings_lock([*sittings, listed_at if its_sitting else None])
+    locks.cases_lock([referral_id])
+    locks.decisions_lock([decision_id])
+    return (
+        ReconsiderationRequest.objects.select_for_update(of=("self",))
+        .select_related("decision__referral")
+        .get(pk=reconsideration.pk)
+    )
+
+
 def reconsideration_list(
     *, reconsideration: ReconsiderationRequest, meeting: Meeting, user, audit: AuditContext | None = None
 ) -> ReconsiderationRequest:
     """List the request before a future scheduled meeting of a differently constituted panel."""
     with transaction.atomic():
-        locked = (
-            ReconsiderationRequest.objects.select_for_update()
-            .select_related("decision__referral")
-            .get(pk=reconsideration.pk)
-        )
+        locked = _locked_in_order(reconsideration, sittings=[meeting.pk])
         referral = locked.decision.referral
         if not has_perm(user, Perm.RECONSIDERATION_RECORD, referral.site_id):
             raise PermissionDenied
@@ -367,11 +384,7 @@ def reconsideration_withdraw(
 ) -> ReconsiderationRequest:
     """The person who asked has withdrawn the request: it leaves the meeting's agenda if it was listed."""
     with transaction.atomic():
-        locked = (
-            ReconsiderationRequest.objects.select_for_update()
-            .select_related("decision__referral")
-            .get(pk=reconsideration.pk)
-        )
+        locked = _locked_in_order(reconsideration, its_sitting=True)
         referral = locked.decision.referral
         if not has_perm(user, Perm.RECONSIDERATION_RECORD, referral.site_id):
             raise PermissionDenied
@@ -432,11 +445,7 @@ def reconsideration_decide(
 ) -> ReconsiderationRequest:
     """Link the reconsidering panel's finalised decision to the request: the request is decided."""
     with transaction.atomic():
-        locked = (
-            ReconsiderationRequest.objects.select_for_update()
-            .select_related("decision__referral")
-            .get(pk=reconsideration.pk)
-        )
+        locked = _locked_in_order(reconsideration)
         original = locked.decision
         if not has_perm(user, Perm.RECONSIDERATION_RECORD, original.referral.site_id):
             raise PermissionDenied
@@ -482,11 +491,7 @@ def reconsideration_communicate(
 ) -> ReconsiderationRequest:
     """Record that the outcome was communicated; the referrer who asked is told by email (references only)."""
     with transaction.atomic():
-        locked = (
-            ReconsiderationRequest.objects.select_for_update()
-            .select_related("decision__referral")
-            .get(pk=reconsideration.pk)
-        )
+        locked = _locked_in_order(reconsideration)
         site_id = locked.decision.referral.site_id
         if not has_perm(user, Perm.RECONSIDERATION_RECORD, site_id):
             raise PermissionDenied

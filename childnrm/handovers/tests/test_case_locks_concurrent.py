@@ -12,12 +12,8 @@ Apart from test_transfer.py because these tests commit: a module whose tests all
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
-import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from childnrm.accounts.models import Role
@@ -26,6 +22,7 @@ from childnrm.decisions.models import Decision, DecisionStatus, Outcome
 from childnrm.decisions.tests.factories import draft_decision, record_complete
 from childnrm.handovers.models import CaseTransfer, TransferDestination
 from childnrm.handovers.services import HandoverError, case_transfer
+from childnrm.kit.tests.races import RACES, interleaved
 from childnrm.panels.demo import accepted_referral
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral, ReferralStatus
@@ -33,68 +30,7 @@ from childnrm.retention import anonymise
 from conftest import demo_user
 
 SITE = "northbridge"
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Concurrent writers need PostgreSQL (SQLite's test database is in memory)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def _someone_waits_for_a_lock(seconds: float) -> bool:
-    """Whether another connection to this database waits for a lock, asked every twentieth of a second."""
-    with connection.cursor() as cursor:
-        for _ in range(int(seconds * 20)):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.05)
-    return False
-
-
-def _interleaved(
-    first_locks: Callable[[], object], then: Callable[[], object], transfer: Callable[[], object]
-) -> tuple[dict[str, object], bool]:
-    """In one transaction, `first_locks` and then, once `transfer` (started meanwhile on its own connection) waits for
-    a lock (or three seconds pass), `then`: the order in which the two deadlock if they take the case's rows in
-    opposite orders. Returns what `then` and `transfer` returned or raised, and whether the transfer waited."""
-    results: dict[str, object] = {}
-    holding, go_on = threading.Event(), threading.Event()
-
-    def run_first() -> None:
-        try:
-            with transaction.atomic():
-                first_locks()
-                holding.set()
-                go_on.wait(30)
-                results["first"] = then()
-        except Exception as exc:  # reported to the test
-            results["first"] = exc
-        finally:
-            holding.set()
-            connection.close()
-
-    def run_transfer() -> None:
-        try:
-            results["transfer"] = transfer()
-        except Exception as exc:  # reported to the test
-            results["transfer"] = exc
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=run_first)
-    first.start()
-    assert holding.wait(30)
-    second = threading.Thread(target=run_transfer)
-    second.start()
-    waited = _someone_waits_for_a_lock(3)  # on this thread's connection, outside a transaction (its own snapshot)
-    go_on.set()
-    first.join(30)
-    second.join(30)
-    return results, waited
+pytestmark = RACES
 
 
 def _to_the_sca(child: Child) -> Callable[[], CaseTransfer]:
@@ -111,7 +47,7 @@ def test_a_case_transferred_while_the_chair_signs_off_its_decision_waits_for_the
     decision = record_complete(draft_decision(SITE), outcome=Outcome.POSITIVE, decided_on=timezone.localdate())
     referral = decision.referral
 
-    results, waited = _interleaved(
+    results, waited = interleaved(
         # The sign-off's own first locks (the sitting, the case, the decision), then the sign-off itself, which
         # starts the child's outcome follow-up: a row that points at the child, so it waits for the child's lock.
         lambda: decision_services._locked_at_its_sitting(Decision.objects.get(pk=decision.pk)),
@@ -121,7 +57,7 @@ def test_a_case_transferred_while_the_chair_signs_off_its_decision_waits_for_the
         _to_the_sca(referral.child),
     )
     assert isinstance(results["first"], Decision), results
-    assert isinstance(results["transfer"], CaseTransfer), results
+    assert isinstance(results["second"], CaseTransfer), results
     assert waited
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.FINAL
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.HANDED_OFF
@@ -130,7 +66,7 @@ def test_a_case_transferred_while_the_chair_signs_off_its_decision_waits_for_the
 def test_a_case_transferred_while_retention_anonymises_it_waits_and_is_refused_in_words(demo):
     referral = accepted_referral(SITE)
 
-    results, waited = _interleaved(
+    results, waited = interleaved(
         # Anonymisation's first lock is the case's; the child's record goes last, with the child's only case.
         lambda: Referral.objects.select_for_update().get(pk=referral.pk),
         lambda: anonymise.case_anonymise(Referral.objects.get(pk=referral.pk)),
@@ -138,7 +74,7 @@ def test_a_case_transferred_while_retention_anonymises_it_waits_and_is_refused_i
     )
     assert isinstance(results["first"], dict), results
     assert results["first"]["child_anonymised"] == 1
-    refused = results["transfer"]
+    refused = results["second"]
     assert isinstance(refused, HandoverError), results
     assert "were anonymised on" in str(refused)
     assert waited
