@@ -368,7 +368,7 @@ def _sittings_lock(*meeting_ids: int | None) -> None:
 
 def _lock_live(meeting: Meeting, user, *, chair_may: bool = False) -> Meeting:
     """The meeting locked, if still live and the user runs the panel (or, with `chair_may`, chairs it)."""
-    locked = Meeting.objects.select_for_update().select_related("site").get(pk=meeting.pk)
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("site").get(pk=meeting.pk)
     if chair_may:
         _require_run(user, locked)
     else:
@@ -572,7 +572,8 @@ def _carry(item: AgendaItem, to: Meeting, user, audit: AuditContext | None) -> d
             new = existing
         else:
             # Every agenda rule applies; the permission is the closing one, checked by meeting_close.
-            locked_to = _still_live(Meeting.objects.select_for_update().select_related("site").get(pk=to.pk))
+            live_to = Meeting.objects.select_for_update(of=("self",)).select_related("site").get(pk=to.pk)
+            locked_to = _still_live(live_to)
             # For what is still to decide: conclusive grounds alone once reasonable grounds are settled, which the
             # agenda would not take again.
             stage = selectors.still_asked(item) or item.stage
@@ -837,6 +838,9 @@ def _agenda_add(
     """The agenda's rules and the write, on a live meeting locked by the caller, who has checked the permission."""
     if stage not in AgendaStage.values:
         raise PanelError(gettext("Select what the panel is asked to decide"), "stage")
+    # The case's row after the sitting's (ADR 0035), and its site and status read under that lock: a transfer or a
+    # hand-over to the SCA under way waits for this, or this for it, and is not listed on a stale copy.
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.site_id != locked.site_id or referral.status != ReferralStatus.ACCEPTED:
         raise PanelError(gettext("Only a case accepted by this panel can go on its agenda"), "referral")
     if locked.agenda_items.filter(referral=referral).exists():

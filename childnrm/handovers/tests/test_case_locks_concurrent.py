@@ -13,6 +13,7 @@ Apart from test_transfer.py because these tests commit: a module whose tests all
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -23,7 +24,11 @@ from childnrm.decisions.tests.factories import draft_decision, record_complete
 from childnrm.handovers.models import CaseTransfer, TransferDestination
 from childnrm.handovers.services import HandoverError, case_transfer
 from childnrm.kit.tests.races import RACES, interleaved
-from childnrm.panels.demo import accepted_referral
+from childnrm.panels import services as panel_services
+from childnrm.panels.demo import accepted_referral, scheduled_meeting
+from childnrm.panels.models import AgendaItem, AgendaStage
+from childnrm.panels.services import PanelError
+from childnrm.panels.tests.factories import add_to_agenda
 from childnrm.people.models import Child
 from childnrm.referrals.models import Referral, ReferralStatus
 from childnrm.retention import anonymise
@@ -80,3 +85,31 @@ def test_a_case_transferred_while_retention_anonymises_it_waits_and_is_refused_i
     assert waited
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
     assert not CaseTransfer.objects.filter(referral=referral).exists()
+
+
+def test_a_case_listed_at_another_sitting_while_it_is_transferred_is_refused_in_words(demo):
+    # The case is on sitting A's agenda; a coordinator lists it at sitting B while another transfers it to the SCA.
+    # Listing used to lock B and the site's row, then the case (inserting the item); the transfer locked A, the case
+    # and the child, then, taking the case off A, A's site: each waited for the other ("deadlock detected").
+    referral = accepted_referral(SITE)
+    a = scheduled_meeting(SITE)
+    b = scheduled_meeting(SITE, starts_at=timezone.now() + timedelta(days=14))
+    add_to_agenda(a, referral)
+    coordinator = demo_user(Role.COORDINATOR, SITE)
+
+    results, _ = interleaved(
+        lambda: panel_services._lock_live(b, coordinator),
+        lambda: panel_services.agenda_item_add(
+            meeting=b,
+            user=coordinator,
+            referral=Referral.objects.get(pk=referral.pk),
+            stage=AgendaStage.REASONABLE_GROUNDS,
+        ),
+        _to_the_sca(referral.child),
+    )
+    assert isinstance(results["second"], CaseTransfer), results
+    refused = results["first"]
+    assert isinstance(refused, PanelError), results
+    assert "Only a case accepted by this panel can go on its agenda" in str(refused)
+    assert not AgendaItem.objects.filter(meeting=b).exists()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.HANDED_OFF
