@@ -228,9 +228,16 @@ def over_limit_refused(*, audit: AuditContext, limit: Limit, reason: str) -> Non
         code_refused(audit=audit, reason=reason)
 
 
+# Answers shown back after the time ran out are audited once in this many seconds per session: an old link's form
+# sent again and again (not a failed try: a genuine link) must not fill the child's audit trail.
+TIME_RAN_OUT_AUDITED_EVERY = 3600
+
+
 def answers_after_time_ran_out(*, session: FeedbackSession, audit: AuditContext) -> None:
     """The child sent answers after the session's time ran out: shown back to them, not saved (a trace for the
-    practitioner's "expired" session, without the answers)."""
+    practitioner's "expired" session, without the answers; once an hour per session, kit.counters)."""
+    if count_up(f"feedback.time_ran_out.{session.pk}", TIME_RAN_OUT_AUDITED_EVERY) != 1:
+        return
     _audit(
         audit=audit,
         child=session.child,

@@ -157,3 +157,15 @@ def test_a_welsh_speaking_child_is_told_in_welsh(welsh_site):
     assert "Mae dy amser wedi dod i ben" in kept and "Dy god newydd" in kept and english_left(kept) == []
     wrong = text(device.post(form_url(started.token), {**written, "code": "ZZZZ-ZZZZ"}))
     assert "Dydy’r cod yna ddim yn gweithio" in wrong and english_left(wrong, names=["ZZZZ-ZZZZ"]) == []
+
+
+def test_an_old_links_form_sent_again_and_again_is_audited_once(site):
+    # Sending the kept answers is not a failed try (a genuine link), so no lockout stops it: the trail of it, written
+    # against the child, is kept to one event an hour per session.
+    started = open_session(demo_child(site), demo_user(Role.ICTG))
+    device = Client()
+    device.get(form_url(started.token))
+    run_out_of_time(started)
+    for _ in range(6):
+        assert TIME_RAN_OUT in text(device.post(form_url(started.token), ANSWERS))
+    assert AuditEvent.objects.filter(action="refused", detail__reason="time ran out, answers kept").count() == 1
