@@ -757,8 +757,8 @@ def _date_of_birth(form: dict[str, Any], result: MappedReferral) -> date | None:
     if value is None:
         result.error(name, "You must enter a valid date")
         return None
-    if value > timezone.localdate():
-        result.error(name, "You must enter a valid date. The date cannot be in the future")
+    if value >= timezone.localdate():  # born before today, as the web form holds (referrals.forms)
+        result.error(name, "You must enter a valid date. The date of birth must be in the past")
         return None
     if value.year < 1900:
         result.error(name, "You must enter a valid date. The date cannot be too far in the past")

@@ -61,6 +61,13 @@ def _not_future(value: date) -> date:
     return value
 
 
+def _born_before_today(value: date) -> date:
+    """A child referred was born before today, as the web form and triage's corrections hold (referrals.forms)."""
+    if value >= timezone.localdate():
+        raise ValueError("The date of birth must be in the past")
+    return _not_future(value)
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("Enter some text: this must not be blank")
@@ -95,6 +102,7 @@ CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_count
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
 GssCode = Annotated[str, Field(pattern=r"^[EWSN][0-9]{8}$"), AfterValidator(_local_authority)]
 PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
+BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_born_before_today)]
 SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 # "" (not given) is one of the allowed values, so an invalid code gets one error, not one per union member.
 EthnicityCode = Literal[("", *(code for code, _ in vocab.ONS_2021_ETHNICITY))]  # type: ignore[valid-type]
@@ -132,7 +140,7 @@ class ChildIn(Strict):
     )
     family_name: str = Field("", max_length=200, description="This or given_names must not be blank.")
     aliases: list[AliasIn] = Field(default_factory=list, max_length=20)
-    date_of_birth: PastDate | None = Field(
+    date_of_birth: BirthDate | None = Field(
         None, description="ISO 8601 date as text, e.g. 2010-04-30. Required unless estimated_age_years is given."
     )
     date_of_birth_estimated: bool = Field(False, description="True when date_of_birth is an estimate (then required)")

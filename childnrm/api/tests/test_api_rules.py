@@ -137,3 +137,15 @@ def test_the_api_refuses_what_the_web_journey_refuses(api, changes, field, rule)
 )
 def test_the_answers_the_web_journey_accepts_are_accepted(api, changes):
     assert api.post("/api/referrals", referral_payload(**changes)).status_code == 201
+
+
+def test_a_date_of_birth_of_today_is_refused_as_the_web_form_refuses_it(api):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    response = api.post("/api/referrals", referral_payload(child={"date_of_birth": today}))
+    assert response.status_code == 422, response.content
+    assert {"field": "child.date_of_birth", "message": "The date of birth must be in the past"} in response.json()[
+        "errors"
+    ]
+    assert Referral.objects.count() == 0

@@ -818,3 +818,11 @@ module.exports = xs;
         parse_js_list('const xs = [{value:"A",label:"A"}, otherList];')
     with pytest.raises(ValueError, match="value and a label"):
         parse_js_list('const xs = [{value:"A",value:"B"}];')
+
+
+def test_a_date_of_birth_of_today_on_the_home_office_form_is_refused_as_the_web_form_refuses_it(api):
+    response = api.post(IMPORT, form(**{"pv-dob": timezone.localdate().isoformat()}))
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors == {"pv-dob": "You must enter a valid date. The date of birth must be in the past"}
+    assert Referral.objects.count() == 0
