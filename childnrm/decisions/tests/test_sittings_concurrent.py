@@ -9,11 +9,9 @@ Apart from test_services.py because these tests commit: a module whose tests all
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,31 +19,13 @@ from childnrm.accounts.models import Role
 from childnrm.decisions import services
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.decisions.tests.factories import demo, draft_decision, record_complete, sitting
+from childnrm.kit.tests.races import RACES, someone_waits_for_a_lock
 from childnrm.panels import services as panel_services
 from childnrm.panels.demo import accepted_referral, scheduled_meeting
 from childnrm.panels.models import AgendaItem, ConflictDeclaration, MeetingStatus
 
 SITE = "northbridge"
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Concurrent writers need PostgreSQL (SQLite's test database is in memory)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def _someone_waits_for_a_lock(seconds: float) -> bool:
-    """Whether another connection to this database waits for a lock, asked every tenth of a second."""
-    with connection.cursor() as cursor:
-        for _ in range(int(seconds * 10)):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.1)
-    return False
+pytestmark = RACES
 
 
 def _race(held: Callable[[], object], other: Callable[[], object]) -> tuple[dict[str, object], bool]:
@@ -80,7 +60,7 @@ def _race(held: Callable[[], object], other: Callable[[], object]) -> tuple[dict
     assert done_held.wait(30)
     second = threading.Thread(target=run_other)
     second.start()
-    waited = _someone_waits_for_a_lock(5)
+    waited = someone_waits_for_a_lock(5)
     go_on.set()
     first.join(30)
     second.join(30)
