@@ -8,18 +8,16 @@ Apart from test_services.py because these tests commit: a module whose tests all
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from childnrm.accounts.models import Role
 from childnrm.decisions import services
 from childnrm.decisions.models import Decision, DecisionStatus, Outcome, Stage
 from childnrm.decisions.tests.factories import demo, draft_decision, record_complete, sitting
-from childnrm.kit.tests.races import RACES, someone_waits_for_a_lock
+from childnrm.kit.tests.races import RACES, interleaved
 from childnrm.panels import services as panel_services
 from childnrm.panels.demo import accepted_referral, scheduled_meeting
 from childnrm.panels.models import AgendaItem, ConflictDeclaration, MeetingStatus
@@ -29,42 +27,12 @@ pytestmark = RACES
 
 
 def _race(held: Callable[[], object], other: Callable[[], object]) -> tuple[dict[str, object], bool]:
-    """Run `held` in a transaction kept open until `other`, started meanwhile on its own connection, waits for a
-    lock (or five seconds pass); then let both finish. Returns what each returned or raised, and whether `other`
-    waited."""
-    results: dict[str, object] = {}
-    done_held, go_on = threading.Event(), threading.Event()
-
-    def run_held() -> None:
-        try:
-            with transaction.atomic():
-                results["held"] = held()
-                done_held.set()
-                go_on.wait(30)
-        except Exception as exc:  # reported to the test
-            results["held"] = exc
-            done_held.set()
-        finally:
-            connection.close()
-
-    def run_other() -> None:
-        try:
-            results["other"] = other()
-        except Exception as exc:  # reported to the test
-            results["other"] = exc
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=run_held)
-    first.start()
-    assert done_held.wait(30)
-    second = threading.Thread(target=run_other)
-    second.start()
-    waited = someone_waits_for_a_lock(5)
-    go_on.set()
-    first.join(30)
-    second.join(30)
-    return results, waited
+    """Run `held` in a transaction kept open until `other`, started meanwhile on its own connection, waits for a lock;
+    then let both finish (`kit.tests.races.interleaved`, with nothing after `held`). Returns what each returned or
+    raised, and whether `other` waited."""
+    done: dict[str, object] = {}
+    results, waited = interleaved(lambda: done.setdefault("held", held()), lambda: done["held"], other)
+    return {"held": results["first"], "other": results["second"]}, waited
 
 
 def coordinator():
