@@ -4,7 +4,8 @@ Built aggregate-first: one query per table (referrals with their child, final de
 recorded outcome reviews, missing episode counts, links between records of the same child), joined in memory
 by id; never a query per row. Then, for the file:
 
-- the child and the case are named by keyed pseudonyms (evaluation.pseudonyms), per agreement;
+- the child and the case are named by keyed pseudonyms (evaluation.pseudonyms), per agreement and the extract's
+  own (the HTCDS export's differ, so the two files cannot be joined on them);
 - every date is coarsened to the month (YYYY-MM); a date of birth becomes an age band at referral;
 - free text (the account, reasons, notes, the young person's own words) is never read;
 - small groups are flagged: a row whose quasi-identifiers occur fewer than SMALL_GROUP times has its nationality
@@ -28,7 +29,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from childnrm.decisions.models import Decision, DecisionKind, DecisionStatus, PlanBasis, Stage
-from childnrm.evaluation.models import FieldGroup
+from childnrm.evaluation.models import Dataset, FieldGroup
 from childnrm.evaluation.pseudonyms import Pseudonymiser
 from childnrm.evaluation.regions import region_of
 from childnrm.outcomes.models import MissingEpisode, OutcomeReview, ReviewPoint
@@ -409,7 +410,7 @@ def extract_rows(
     """The extract as a header and rows, for these field groups, pseudonymised with the agreement's salt."""
     field_groups = list(field_groups)
     header = columns_for(field_groups)
-    pseudonyms = Pseudonymiser(salt)
+    pseudonyms = Pseudonymiser(salt, dataset=Dataset.EXTRACT)
     protections = protect(sources, quasi_identifiers_for(field_groups))
     rows = []
     for source in sources:

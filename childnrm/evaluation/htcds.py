@@ -2,9 +2,11 @@
 CTDC Global Dataset's own columns for age, majority and year, so the site's cases can be set beside CTDC data.
 
 Record-level, so released like the evaluation extract: only under a data-sharing agreement in force that covers it,
-pseudonymised with the agreement's salt, nothing finer than the month, no free text, nationality generalised and
-rows flagged for small groups, counted over every field it releases that could single a child out, as it shows them
-(`QUASI_IDENTIFIERS`, by the extract's `protect`). The mapping and its gaps are in docs/htcds-mapping.md.
+pseudonymised with the agreement's salt under this file's own key (never the extract's pseudonyms, so the two files
+cannot be joined on them: ADR 0020 amendment 5), nothing finer than the month, no free text, nationality
+generalised and rows flagged for small groups, counted over every field it releases that could single a child out,
+as it shows them (`QUASI_IDENTIFIERS`, by the extract's `protect`). The mapping and its gaps are in
+docs/htcds-mapping.md.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from childnrm.accounts.models import OrganisationType
 from childnrm.decisions.models import Outcome
 from childnrm.evaluation.extract import NOT_KNOWN, CaseSource, Protection, QuasiIdentifier, month, protect
+from childnrm.evaluation.models import Dataset
 from childnrm.evaluation.pseudonyms import Pseudonymiser
 from childnrm.evaluation.regions import NOT_KNOWN as NOT_KNOWN_REGION
 from childnrm.evaluation.regions import region_of
@@ -197,6 +200,6 @@ QUASI_IDENTIFIERS: dict[str, QuasiIdentifier] = {
 
 
 def htcds_rows(sources: Sequence[CaseSource], *, salt: str) -> tuple[list[str], list[list[str]]]:
-    pseudonyms = Pseudonymiser(salt)
+    pseudonyms = Pseudonymiser(salt, dataset=Dataset.HTCDS)
     protections = protect(sources, QUASI_IDENTIFIERS)
     return list(COLUMNS), [htcds_row(s, protections[s.referral_id], pseudonyms) for s in sources]

@@ -7,8 +7,9 @@ protection officer approves or refuses it, and may revoke it. While it is in for
 expired) an analyst of the site may download the record-level evaluation extract and the HTCDS export it
 covers; every download is a release, kept here (who, when, rows, the file's SHA-256, which cases) and audited.
 
-Each agreement has its own random salt: the pseudonyms in its files are keyed with it (evaluation.pseudonyms),
-so files released under two agreements cannot be joined on them (ADR 0020).
+Each agreement has its own random salt: the pseudonyms in its files are keyed with it and the kind of file
+(evaluation.pseudonyms), so files released under two agreements, or the extract and the HTCDS export of one,
+cannot be joined on them (ADR 0020).
 """
 
 from __future__ import annotations

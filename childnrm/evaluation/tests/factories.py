@@ -156,9 +156,11 @@ def demo_agreement(site_slug: str = "northbridge") -> DataSharingAgreement:
     return DataSharingAgreement.objects.filter(site__slug=site_slug).order_by("pk").first()
 
 
-def pseudonym(salt: str, kind: str, record_id: int) -> str:
-    """docs/evaluation-extract.md: HMAC-SHA256 under a key derived from the secret and the agreement's salt."""
+def pseudonym(salt: str, kind: str, record_id: int, dataset: str = "evaluation_extract") -> str:
+    """docs/evaluation-extract.md: HMAC-SHA256 under a key derived from the secret, the agreement's salt and the
+    kind of file (the extract's from the salt alone, as first released; the HTCDS export's from "<salt>:htcds")."""
     secret = getattr(settings, "EVALUATION_PSEUDONYM_KEY", "") or settings.SECRET_KEY
     master = hashlib.sha256(("childnrm-evaluation:" + secret).encode()).digest()
-    key = hmac.new(master, salt.encode(), hashlib.sha256).digest()
+    message = salt if dataset == "evaluation_extract" else f"{salt}:{dataset}"
+    key = hmac.new(master, message.encode(), hashlib.sha256).digest()
     return hmac.new(key, f"{kind}:{record_id}".encode(), hashlib.sha256).hexdigest()

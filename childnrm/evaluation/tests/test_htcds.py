@@ -18,8 +18,8 @@ def test_each_case_in_htcds_fields(demo):
     assert header == COLUMNS
     by_case = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
 
-    decided = by_case[pseudonym(agreement.salt, "case", cases.decided.pk)]
-    assert decided["x_PersonPseudonym"] == pseudonym(agreement.salt, "child", cases.decided.child_id)
+    decided = by_case[pseudonym(agreement.salt, "case", cases.decided.pk, "htcds")]
+    assert decided["x_PersonPseudonym"] == pseudonym(agreement.salt, "child", cases.decided.child_id, "htcds")
     assert decided["prs_Gender"] == "Male"
     assert decided["prs_Nationality"] == ""  # generalised for a small group: the ISO code is left out
     assert decided["x_CitizenshipRegion"] == "United Kingdom"
@@ -35,7 +35,7 @@ def test_each_case_in_htcds_fields(demo):
     assert decided["yearOfRegistration"] == str(cases.decided.submitted_at.year)
     assert decided["x_SmallGroup"] == "yes"
 
-    sca = by_case[pseudonym(agreement.salt, "case", cases.sca.pk)]
+    sca = by_case[pseudonym(agreement.salt, "case", cases.sca.pk, "htcds")]
     assert sca["vic_TraffickingStatus"] == "Possible victim of trafficking"
     assert sca["vic_TraffickingStatusDecisionMakingOrganisation"] == ""
     assert sca["cas_Status"] == "ClosedReferred"
@@ -45,7 +45,7 @@ def test_each_case_in_htcds_fields(demo):
     assert sca["vic_LocationOfExploitation"] == "GB"
     assert sca["prs_Gender"] == "Female"
 
-    waiting = by_case[pseudonym(agreement.salt, "case", cases.waiting.pk)]
+    waiting = by_case[pseudonym(agreement.salt, "case", cases.waiting.pk, "htcds")]
     assert waiting["vic_TypeOfExploitation"] == "Forced labour;Sexual exploitation"
     assert waiting["cas_Status"] == "Active"
     assert waiting["x_CitizenshipRegion"] == "Europe"

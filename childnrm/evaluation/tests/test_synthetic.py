@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from childnrm.accounts.models import Role, Site
 from childnrm.evaluation.extract import case_sources
-from childnrm.evaluation.models import DataSharingAgreement, SyntheticRelease
+from childnrm.evaluation.models import Dataset, DataSharingAgreement, SyntheticRelease
 from childnrm.evaluation.synthetic import COLUMNS, NRM_TABLES, synthetic_source_frame
 from childnrm.evaluation.tests.factories import many_cases, pseudonym
 from childnrm.people.models import Child
@@ -57,8 +57,9 @@ def test_a_synthetic_copy_with_its_report(demo, tmp_path, client_as, private_sto
     text = csv_path.read_text()
     for agreement in DataSharingAgreement.objects.all():
         for referral in referrals:
-            assert pseudonym(agreement.salt, "case", referral.pk) not in text
-            assert pseudonym(agreement.salt, "child", referral.child_id) not in text
+            for dataset in Dataset.values:
+                assert pseudonym(agreement.salt, "case", referral.pk, dataset) not in text
+                assert pseudonym(agreement.salt, "child", referral.child_id, dataset) not in text
     for referral in referrals:
         assert referral.reference not in text
     for child in Child.objects.all():
