@@ -8,6 +8,10 @@ email goes by itself (kit.mail.send_each): one refused stops none of the others,
 of a site's emails went (the mail server down), its claims are undone, for a later run; when some went, they
 stand (the failure is logged without the address, and the daily task fails at its end). Emails carry references
 and links only, never a child's name.
+
+The same run tells each guardian allocated to a child missing now (an episode with no return recorded) that the child
+is missing, once per episode: the episode is claimed (`MissingEpisode.guardian_told_on`) in the transaction that
+sends, the claim undone when none of the episode's emails went, and the guardians told audited on the episode.
 """
 
 from __future__ import annotations
@@ -23,13 +27,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from childnrm.accounts.middleware import address_language
+from childnrm.accounts.middleware import address_language, reader_language
 from childnrm.accounts.models import Site, User
+from childnrm.audit.services import Action, audit_record
 from childnrm.kit import i18n, mail
 from childnrm.kit.dates import long_date
 from childnrm.kit.links import absolute_url
 from childnrm.outcomes import selectors, services
-from childnrm.outcomes.models import OutcomeReview
+from childnrm.outcomes.models import MissingEpisode, OutcomeReview
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.people.selectors import associations_in_force
+from childnrm.referrals.anonymised import children_anonymised
 from childnrm.referrals.tasks import site_coordinators
 
 logger = logging.getLogger(__name__)
@@ -44,6 +52,7 @@ class OutcomeReminderRun:
     overdue: int = 0  # reviews reminded as overdue
     unowned: int = 0  # of those, sent to the coordinators because nobody owns the review
     sites: list[str] = field(default_factory=list)
+    missing_told: int = 0  # emails to guardians that their child is missing (not counted in `emails`)
 
     def as_dict(self) -> dict:
         return {
@@ -54,7 +63,12 @@ class OutcomeReminderRun:
             "overdue": self.overdue,
             "unowned": self.unowned,
             "sites": self.sites,
+            "missing_guardians_told": self.missing_told,
         }
+
+
+# Why the daily run reads and updates a missing episode to tell the child's guardian (the audit's purpose).
+MISSING_TOLD_PURPOSE = "Telling the child's allocated guardian that the child is missing"
 
 
 def _claim(review: OutcomeReview, overdue: bool, today: date) -> bool:
@@ -153,6 +167,7 @@ def outcome_reminders_send(*, today: date) -> OutcomeReminderRun:
     """Start any missing follow-ups, then remind owners of reviews that opened or are overdue, site by site."""
     run = OutcomeReminderRun(today=today)
     run.follow_ups_started = len(services.follow_ups_ensure())
+    run.missing_told = missing_guardians_tell(today=today)
     for site in Site.objects.filter(active=True).order_by("pk"):
         counted = (run.due, run.overdue, run.unowned)
         with transaction.atomic():
@@ -172,3 +187,106 @@ def outcome_reminders_send(*, today: date) -> OutcomeReminderRun:
         run.follow_ups_started,
     )
     return run
+
+
+# --- The guardian told their child is missing ---------------------------------------------------
+
+
+def _missing_email(episode: MissingEpisode, guardian: User) -> EmailMessage:
+    """In the guardian's language (ADR 0023): the child's reference, the day they went missing and links only."""
+    reference = episode.child.reference
+    with i18n.language(reader_language(guardian)):
+        body = [
+            gettext(
+                "The child you are allocated to as guardian (child record %(reference)s) has been recorded as missing "
+                "since %(day)s."
+            )
+            % {"reference": reference, "day": long_date(episode.started_on)},
+            "",
+            gettext("The child's record: %(link)s")
+            % {"link": absolute_url(reverse("people:detail", args=[reference]))},
+            gettext("Record their return when they come back: %(link)s")
+            % {"link": absolute_url(reverse("outcomes:child", args=[reference]))},
+            "",
+            gettext("Do not reply to this email."),
+        ]
+        subject = gettext("Child record %(reference)s: missing") % {"reference": reference}
+    return EmailMessage(subject=subject, body="\n".join(body), to=[guardian.email])
+
+
+def _guardians_in_force(child_ids: list[int]) -> dict[int, list[User]]:
+    """Each child's guardians now, by child id: allocated, the allocation in force (`associations_in_force`: the
+    guardian holds the guardian's role at the child's active site), with an address to write to."""
+    guardians: dict[int, list[User]] = defaultdict(list)
+    allocations = (
+        ChildAssociation.objects.filter(associations_in_force((AssociationKind.ICTG,)), child_id__in=child_ids)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("child_id", "user__full_name", "user_id")
+    )
+    for allocation in allocations:
+        guardians[allocation.child_id].append(allocation.user)
+    return guardians
+
+
+def _site_missing_told(site: Site, today: date) -> int:
+    """Tell the guardians of the site's children missing now, each episode once; the number of emails sent. In one
+    transaction: the claims whose emails all failed are undone, for a later run."""
+    episodes = list(
+        MissingEpisode.objects.filter(selectors.MISSING_NOW, child__site=site, guardian_told_on__isnull=True)
+        # A record retention anonymised is kept for the figures: nobody is told about it (as the dashboard's lists).
+        .exclude(child__in=Child.objects.filter(children_anonymised()).values("pk"))
+        .select_related("child")
+        .order_by("started_on", "id")
+    )
+    if not episodes:
+        return 0
+    guardians = _guardians_in_force(sorted({e.child_id for e in episodes}))
+    told = 0
+    with transaction.atomic():
+        messages: dict[str, EmailMessage] = {}
+        claimed: dict[int, tuple[MissingEpisode, dict[str, User]]] = {}
+        for episode in episodes:
+            readers = guardians.get(episode.child_id)
+            # Not claimed without a guardian: one allocated while the child is still missing is told the next day.
+            if not readers:
+                continue
+            # Claimed before sending: a second run, or one at the same moment, sends nothing this one sends.
+            if not MissingEpisode.objects.filter(
+                selectors.MISSING_NOW, pk=episode.pk, guardian_told_on__isnull=True
+            ).update(guardian_told_on=today):
+                continue
+            keys = {f"{mail.user_key(guardian)} (missing episode {episode.pk})": guardian for guardian in readers}
+            claimed[episode.pk] = (episode, keys)
+            messages.update({key: _missing_email(episode, guardian) for key, guardian in keys.items()})
+        sent = set(mail.send_each(f"child missing, to the guardian ({site.slug})", messages).sent)
+        for episode, keys in claimed.values():
+            went = [guardian for key, guardian in keys.items() if key in sent]
+            if not went:  # nobody was told: the claim is undone, for a later run
+                MissingEpisode.objects.filter(pk=episode.pk).update(guardian_told_on=None)
+                continue
+            told += len(went)
+            audit_record(
+                action=Action.UPDATE,
+                obj=episode,
+                site_id=site.pk,
+                purpose=MISSING_TOLD_PURPOSE,
+                detail={
+                    "record": "missing episode",
+                    "guardians_told": [guardian.pk for guardian in went],
+                    "not_sent": len(keys) - len(went),
+                    "automatic": True,
+                },
+            )
+    return told
+
+
+def missing_guardians_tell(*, today: date) -> int:
+    """Email each guardian allocated to a child missing now that the child is missing, once per episode, site by
+    site; the number of emails sent. An email not sent is logged without its address (kit.mail)."""
+    told = 0
+    for site in Site.objects.filter(active=True).order_by("pk"):
+        told += _site_missing_told(site, today)
+    if told:
+        logger.info("Guardians told their child is missing on %s: %d email(s)", today.isoformat(), told)
+    return told

@@ -834,10 +834,13 @@ def guardian_allocate(
 def guardian_allocation_end(
     *, child: Child, user: User, association_id: int, audit: AuditContext | None = None
 ) -> ChildAssociation:
+    """End one guardian allocation by hand. The child is read again under its lock first (the child before the
+    child's own records, `decisions.locks`), so the site and the anonymisation it checks are the child's now: an
+    anonymisation under way (which locks the case, then the child, then ends the allocations) is waited for, and
+    refuses the change in words, never deadlocks with it."""
     with transaction.atomic():
+        child = _locked_for_planning(child, user)
         association = guardian_allocations_open(child).filter(pk=association_id).first()
-        _require(user, Perm.PLAN_MANAGE, child.site_id)
-        _refuse_anonymised(child)
         if association is None:
             raise SafeguardingError(gettext("That guardian is no longer allocated to this child"))
         guardian_allocations_end([association], child=child, user=user, change="ended", audit=audit)
@@ -863,7 +866,9 @@ def guardian_allocations_end(
     audit: AuditContext | None = None,
 ) -> None:
     """End the guardian's `allocations` (of `guardian_allocations_open`) now, each audited on the child with why
-    (`change`): by hand, by a new allocation, or by a transfer to a site where the guardian holds no role."""
+    (`change`): by hand, by a new allocation, or by a transfer to a site where the guardian holds no role. The caller
+    holds the child's lock already (`decisions.locks.child_lock`, through `_locked_for_planning` or a transfer's
+    `child_cases_lock`), taken before the allocations are read under theirs."""
     now = timezone.now()
     for association in allocations:
         association.ends_at = now

@@ -1,0 +1,147 @@
+"""The child's guardian is told their child is missing (domain step 15): the daily run emails each guardian allocated
+to a child missing now (the allocation in force), once per missing episode, in the guardian's language, by reference
+and links only, and the guardians told are on the episode's audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from childnrm.accounts.models import Role
+from childnrm.audit.models import AuditEvent
+from childnrm.outcomes import services
+from childnrm.outcomes.models import InterviewHeld, InterviewOffered, MissingEpisode
+from childnrm.outcomes.reminders import missing_guardians_tell, outcome_reminders_send
+from childnrm.outcomes.tests.factories import allocate_guardian, decided_child
+from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.safeguarding import services as safeguarding_services
+from conftest import demo_user
+
+pytestmark = pytest.mark.django_db
+
+BACK = {"interview_offered": InterviewOffered.YES, "interview_held": InterviewHeld.NOT_YET}
+
+
+def _missing(child: Child, *, days: int = 2) -> MissingEpisode:
+    """The child recorded as missing since `days` ago (by the site's guardian, as the demo records them)."""
+    return services.missing_episode_record(
+        child=child, user=demo_user(Role.ICTG), data={"started_on": timezone.localdate() - timedelta(days=days)}
+    )
+
+
+def _to(user) -> list:
+    return [m for m in mail.outbox if m.to == [user.email]]
+
+
+def test_the_guardian_of_a_missing_child_is_emailed_once_per_episode(demo):
+    child = decided_child("northbridge").referral.child
+    guardian = demo_user(Role.ICTG)
+    episode = _missing(child)
+    today = timezone.localdate()
+
+    run = outcome_reminders_send(today=today)
+    assert run.missing_told == 1 and run.as_dict()["missing_guardians_told"] == 1
+    [message] = _to(guardian)
+    assert message.subject == f"Child record {child.reference}: missing"
+    assert f"(child record {child.reference}) has been recorded as missing since" in message.body
+    assert f"/children/{child.reference}/" in message.body  # the child's page
+    assert f"/outcomes/children/{child.reference}/" in message.body  # where the return is recorded
+    # References and links only: nothing that names the child.
+    for said in (child.display_name, child.given_names, child.family_name):
+        assert said not in message.body and said not in message.subject
+    episode.refresh_from_db()
+    assert episode.guardian_told_on == today
+    event = AuditEvent.objects.get(object_type="outcomes.missingepisode", object_id=str(episode.pk), action="update")
+    assert event.actor is None and event.site_id == child.site_id
+    assert event.detail["guardians_told"] == [guardian.pk] and event.detail["automatic"] is True
+
+    # Not again: a second run the same day, nor the next day, while the child is still missing.
+    mail.outbox.clear()
+    assert missing_guardians_tell(today=today) == 0
+    assert missing_guardians_tell(today=today + timedelta(days=1)) == 0
+    assert mail.outbox == []
+
+    # Back, then missing again: a new episode, told again.
+    services.missing_episode_record(
+        child=child, user=guardian, episode=episode, data={"started_on": episode.started_on, "ended_on": today, **BACK}
+    )
+    assert missing_guardians_tell(today=today) == 0  # back: nobody to tell
+    services.missing_episode_record(child=child, user=guardian, data={"started_on": today})
+    assert missing_guardians_tell(today=today) == 1
+    assert len(_to(guardian)) == 1
+
+
+def test_a_guardian_whose_allocation_ended_is_not_told_and_one_allocated_again_is(demo):
+    child = decided_child("northbridge").referral.child
+    guardian = demo_user(Role.ICTG)
+    episode = _missing(child)
+    allocation = ChildAssociation.objects.get(child=child, user=guardian, kind=AssociationKind.ICTG)
+    safeguarding_services.guardian_allocation_end(
+        child=child, user=demo_user(Role.COORDINATOR), association_id=allocation.pk
+    )
+
+    assert missing_guardians_tell(today=timezone.localdate()) == 0
+    assert mail.outbox == []
+    # Nobody was told, so nothing is claimed: a guardian allocated while the child is still missing is told.
+    episode.refresh_from_db()
+    assert episode.guardian_told_on is None
+    allocate_guardian(child, guardian)
+    assert missing_guardians_tell(today=timezone.localdate()) == 1
+    assert len(_to(guardian)) == 1
+
+
+def test_another_sites_guardian_is_not_told(demo):
+    """Allocated to the child but holding no guardian's role at the child's site (the allocation is not in force):
+    the child is not theirs, and they could not open the link."""
+    child = decided_child("northbridge").referral.child
+    elsewhere = demo_user(Role.ICTG, "three-rivers")
+    allocate_guardian(child, elsewhere)
+    _missing(child)
+
+    assert missing_guardians_tell(today=timezone.localdate()) == 1
+    assert _to(elsewhere) == []
+    assert len(_to(demo_user(Role.ICTG))) == 1
+
+
+def test_the_email_is_in_the_guardians_language(demo, welsh_site):
+    """At a Welsh site the guardian who has not chosen is written to in Welsh; one who chose English, in English."""
+    guardian = demo_user(Role.ICTG)
+    child = decided_child(welsh_site.slug).referral.child
+    _missing(child, days=3)
+    started = timezone.localdate() - timedelta(days=3)
+
+    missing_guardians_tell(today=timezone.localdate())
+    [welsh] = _to(guardian)
+    assert welsh.subject == f"Cofnod plentyn {child.reference}: ar goll"
+    assert f"(cofnod plentyn {child.reference}) wedi’i gofnodi ar goll ers" in welsh.body
+    assert "Peidiwch ag ateb yr e-bost hwn." in welsh.body and "Do not reply" not in welsh.body
+    assert "missing" not in welsh.body
+
+    guardian.language = "en"
+    guardian.save(update_fields=["language"])
+    mail.outbox.clear()
+    again = decided_child(welsh_site.slug).referral.child
+    _missing(again, days=3)
+    missing_guardians_tell(today=timezone.localdate())
+    [english] = _to(guardian)
+    assert english.subject == f"Child record {again.reference}: missing"
+    assert f"missing since {started.day} {started.strftime('%B')} {started.year}" in english.body
+
+
+def test_an_email_not_sent_is_sent_by_a_later_run(demo, relay):
+    child = decided_child("northbridge").referral.child
+    guardian = demo_user(Role.ICTG)
+    episode = _missing(child)
+    relay.add(guardian.email)
+
+    assert missing_guardians_tell(today=timezone.localdate()) == 0
+    episode.refresh_from_db()
+    assert episode.guardian_told_on is None
+    assert not AuditEvent.objects.filter(object_type="outcomes.missingepisode", detail__automatic=True).exists()
+
+    relay.clear()
+    assert missing_guardians_tell(today=timezone.localdate()) == 1
+    assert len(_to(guardian)) == 1
