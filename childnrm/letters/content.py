@@ -25,9 +25,16 @@ birthday (in England and Wales), so no child at primary school gets it. With no 
 when it is known), the teenagers' wording is used: it is just as plain and does not talk down.
 
 A decision on reconsideration (one that replaced a negative decision after someone asked the panel to look again:
-reviews.ReconsiderationRequest) is not written as if it were the first: both letters say what was asked, that a
-differently constituted panel looked at it again, the new outcome and whether it changed (`Reconsideration`, which
-letters.selectors.reconsideration_answered reads).
+reviews.ReconsiderationRequest) is not written as if it were the first: both letters say what was asked (the child's,
+who asked as the request's kind of requester says it, or "someone"), that a differently constituted panel looked at
+it again, the new outcome and whether it changed (`Reconsideration`, which letters.selectors.reconsideration_answered
+reads).
+
+A correction (decisions.DecisionKind.CORRECTION: a new version of a decision that stood, which cannot change its
+outcome) is not written as a new decision either, nor as another reconsideration: both letters say that the panel
+corrected its decision, and whether the outcome changed (`Correction`, which letters.selectors.correction_of reads).
+A correction of a decision on reconsideration says so: the referrer's letter keeps the account of the
+reconsideration (told as done, not as new), and the child's says it is the decision made when the panel looked again.
 
 The content is a plain dict (title, facts, sections of paragraphs) so it can be stored as JSON on the letter
 and shown again exactly as it was sent.
@@ -57,7 +64,7 @@ from childnrm.decisions import guidance
 from childnrm.decisions.models import Act, ActFinding, Decision, Outcome, PurposeFinding, SlaveryFinding, Stage
 from childnrm.kit.dates import long_date
 from childnrm.referrals.vocab import ExploitationType
-from childnrm.reviews.models import ReconsiderationGround
+from childnrm.reviews.models import ReconsiderationGround, RequesterKind
 from childnrm.triage.eligibility import working_birth_date
 
 # The decision's words as the letters print them, translated here (the decisions app keeps its own English labels;
@@ -122,7 +129,8 @@ class Contact:
 @dataclass(frozen=True)
 class Reconsideration:
     """What a decision on reconsideration answers: the decision that stood before it (its outcome and date), and the
-    request when it is recorded: who asked, when, and on which grounds (reviews.ReconsiderationGround codes)."""
+    request when it is recorded: who asked (their name, organisation and reviews.RequesterKind), when, and on which
+    grounds (reviews.ReconsiderationGround codes)."""
 
     earlier_outcome: str
     earlier_decided_on: date | None
@@ -130,6 +138,19 @@ class Reconsideration:
     asked_by_organisation: str = ""
     asked_on: date | None = None
     grounds: tuple[str, ...] = ()
+    asked_by_kind: str = ""
+
+    def changed(self, decision: Decision) -> bool:
+        return decision.outcome != self.earlier_outcome
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a correction corrects: the version of the decision that stood before it (its outcome and date). Whether
+    that decision was made on reconsideration is the letter's `Reconsideration`, read through the corrections."""
+
+    earlier_outcome: str
+    earlier_decided_on: date | None
 
     def changed(self, decision: Decision) -> bool:
         return decision.outcome != self.earlier_outcome
@@ -276,9 +297,10 @@ def _reconsideration_facts(reconsidered: Reconsideration) -> list[list[str]]:
     return facts
 
 
-def _reconsideration_paragraphs(decision: Decision, reconsidered: Reconsideration) -> list[str]:
+def _reconsideration_paragraphs(decision: Decision, reconsidered: Reconsideration, *, corrected: bool) -> list[str]:
     """The formal letter's account of the reconsideration: what was asked, that the case was looked at again by a
-    differently constituted panel, the new outcome and whether it changed."""
+    differently constituted panel, the new outcome and whether it changed. In a correction's letter (`corrected`)
+    the reconsideration is told as done before: the correction is not another one (`_correction_paragraphs`)."""
     earlier = {
         "stage": STAGE_WORDS[decision.stage],
         "date": long_date(reconsidered.earlier_decided_on),
@@ -301,6 +323,25 @@ def _reconsideration_paragraphs(decision: Decision, reconsidered: Reconsideratio
     elif not_followed:
         asked += " " + gettext("The request said that the guidance was not followed.")
     now = {"before": earlier["outcome"], "now": OUTCOME_WORDS[decision.outcome]}
+    if corrected:
+        return [
+            asked,
+            gettext(
+                "A differently constituted panel reconsidered the case and made a new decision, which replaced the "
+                "earlier one."
+            ),
+            gettext(
+                "The reconsideration changed the outcome: the earlier decision was %(before)s, and the decision on "
+                "reconsideration was %(now)s."
+            )
+            % now
+            if reconsidered.changed(decision)
+            else gettext(
+                "The reconsideration did not change the outcome: the decision on reconsideration was %(now)s, as the "
+                "earlier decision was."
+            )
+            % now,
+        ]
     return [
         asked,
         gettext(
@@ -320,15 +361,80 @@ def _reconsideration_paragraphs(decision: Decision, reconsidered: Reconsideratio
     ]
 
 
+def _correction_fact(corrected: Correction) -> list[str]:
+    """The formal letter's fact about the decision the correction corrects."""
+    return [
+        gettext("Decision corrected"),
+        gettext("%(outcome)s, made on %(date)s")
+        % {
+            "outcome": _capital(OUTCOME_WORDS.get(corrected.earlier_outcome, corrected.earlier_outcome)),
+            "date": long_date(corrected.earlier_decided_on),
+        },
+    ]
+
+
+def _correction_paragraphs(decision: Decision, corrected: Correction, *, on_reconsideration: bool) -> list[str]:
+    """The formal letter's account of a correction: which decision the panel corrected (saying so when it was made on
+    reconsideration), that the corrected decision replaces it, and whether the outcome changed."""
+    earlier = {"stage": STAGE_WORDS[decision.stage], "date": long_date(corrected.earlier_decided_on)}
+    which = (
+        gettext(
+            "The panel has corrected the %(stage)s decision it made on reconsideration on %(date)s. The corrected "
+            "decision in this letter replaces it."
+        )
+        if on_reconsideration
+        else gettext(
+            "The panel has corrected its %(stage)s decision of %(date)s. The corrected decision in this letter "
+            "replaces it."
+        )
+    ) % earlier
+    now = {
+        "before": OUTCOME_WORDS.get(corrected.earlier_outcome, corrected.earlier_outcome),
+        "now": OUTCOME_WORDS[decision.outcome],
+    }
+    return [
+        which,
+        gettext(
+            "The outcome has changed: the decision corrected was %(before)s, and the corrected decision is %(now)s."
+        )
+        % now
+        if corrected.changed(decision)
+        else gettext("The outcome has not changed: the corrected decision is %(now)s, as the decision corrected was.")
+        % now,
+    ]
+
+
+def _decision_label(*, reconsidered: bool, corrected: bool) -> str:
+    if corrected:
+        return gettext("Corrected decision on reconsideration") if reconsidered else gettext("Corrected decision")
+    return gettext("Decision on reconsideration") if reconsidered else gettext("Decision")
+
+
+def _referrer_title(*, reconsidered: bool, corrected: bool) -> str:
+    if corrected:
+        return (
+            gettext("Corrected outcome of the reconsideration of the %(stage)s decision on referral %(reference)s")
+            if reconsidered
+            else gettext("Corrected outcome of the %(stage)s decision on referral %(reference)s")
+        )
+    return (
+        gettext("Outcome of the reconsideration of the %(stage)s decision on referral %(reference)s")
+        if reconsidered
+        else gettext("Outcome of the %(stage)s decision on referral %(reference)s")
+    )
+
+
 def referrer_letter(
     decision: Decision,
     *,
     people: LetterPeople,
     reconsider_by: date | None = None,
     reconsidered: Reconsideration | None = None,
+    corrected: Correction | None = None,
 ) -> dict[str, Any]:
     """The formal outcome letter to the referrer; for a decision on reconsideration (`reconsidered`), the outcome of
-    the reconsideration."""
+    the reconsideration; for a correction (`corrected`), the corrected outcome, with what the correction changed."""
+    kinds = {"reconsidered": reconsidered is not None, "corrected": corrected is not None}
     referral = decision.referral
     site = deciding_site(decision)
     stage = str(STAGE_WORDS[decision.stage])
@@ -339,14 +445,13 @@ def referrer_letter(
     facts = [
         [gettext("Referral reference"), referral.reference],
         [gettext("Child reference"), referral.child.reference if referral.child_id else gettext("Not recorded")],
-        [
-            gettext("Decision on reconsideration") if reconsidered is not None else gettext("Decision"),
-            f"{stage.capitalize()}, {outcome_words}",
-        ],
+        [_decision_label(**kinds), f"{stage.capitalize()}, {outcome_words}"],
         [gettext("Date of decision"), long_date(decision.decided_on)],
         [gettext("Decided by"), site.display_name],
         [gettext("Guidance version applied"), guidance.title_shown(decision.guidance_version)],
     ]
+    if corrected is not None:
+        facts[2:2] = [_correction_fact(corrected)]
     if reconsidered is not None:
         facts[2:2] = _reconsideration_facts(reconsidered)
     if decision.version > 1:
@@ -440,13 +545,8 @@ def referrer_letter(
         )
         % who
     ]
-    title = (
-        gettext("Outcome of the reconsideration of the %(stage)s decision on referral %(reference)s")
-        if reconsidered is not None
-        else gettext("Outcome of the %(stage)s decision on referral %(reference)s")
-    )
     return {
-        "title": title % {"stage": stage, "reference": referral.reference},
+        "title": _referrer_title(**kinds) % {"stage": stage, "reference": referral.reference},
         "greeting": gettext("Dear %(name)s") % {"name": referral.referrer_name}
         if referral.referrer_name
         else gettext("Dear referrer"),
@@ -455,8 +555,22 @@ def referrer_letter(
             *(
                 [
                     {
+                        "heading": gettext("The correction"),
+                        "paragraphs": _correction_paragraphs(
+                            decision, corrected, on_reconsideration=reconsidered is not None
+                        ),
+                    }
+                ]
+                if corrected is not None
+                else []
+            ),
+            *(
+                [
+                    {
                         "heading": gettext("The reconsideration"),
-                        "paragraphs": _reconsideration_paragraphs(decision, reconsidered),
+                        "paragraphs": _reconsideration_paragraphs(
+                            decision, reconsidered, corrected=corrected is not None
+                        ),
                     }
                 ]
                 if reconsidered is not None
@@ -588,15 +702,38 @@ _CHILD_DECISION: dict[str, dict[tuple[str, str], list[Any]]] = {
 }
 
 
+# Who asked the panel to look again, as the child is told it (reviews.RequesterKind), in each wording. Someone else's
+# request (OTHER: a family member, a lawyer, the child themselves, brought through one of the others) and a request
+# not recorded name no one.
+_ASKED_BY: dict[str, dict[str, Promise]] = {
+    Wording.YOUNGER: {
+        RequesterKind.REFERRER: _("The grown-up who told the panel about you asked it to look again at its choice."),
+        RequesterKind.SOCIAL_WORKER: _("Your social worker asked the panel to look again at its choice."),
+        RequesterKind.ICTG: _("Your guardian asked the panel to look again at its choice."),
+        RequesterKind.SUPPORT_PROVIDER: _("A grown-up who helps you asked the panel to look again at its choice."),
+        RequesterKind.OTHER: _("Someone asked the panel to look again at its choice."),
+    },
+    Wording.TEENAGER: {
+        RequesterKind.REFERRER: _("The person who told the panel about you asked it to look again at its decision."),
+        RequesterKind.SOCIAL_WORKER: _("Your social worker asked the panel to look again at its decision."),
+        RequesterKind.ICTG: _("Your guardian asked the panel to look again at its decision."),
+        RequesterKind.SUPPORT_PROVIDER: _("Someone who helps you asked the panel to look again at its decision."),
+        RequesterKind.OTHER: _("Someone asked the panel to look again at its decision."),
+    },
+}
+
+
 def _child_reconsideration(decision: Decision, wording: str, reconsidered: Reconsideration) -> list[str]:
-    """What the child is told of a reconsideration: that someone asked the panel to look again (and why, as the
-    request said), that other people on the panel did, and whether their decision is the one made before."""
+    """What the child is told of a reconsideration: who asked the panel to look again (and why, as the request said),
+    that other people on the panel did, and whether their decision is the one made before."""
     grounds = set(reconsidered.grounds)
     new_information = ReconsiderationGround.NEW_EVIDENCE in grounds
     got_it_wrong = ReconsiderationGround.GUIDANCE_NOT_FOLLOWED in grounds
     same = not reconsidered.changed(decision)
+    asked_by = _ASKED_BY[wording]
+    asked = str(asked_by.get(reconsidered.asked_by_kind, asked_by[RequesterKind.OTHER]))
     if wording == Wording.YOUNGER:
-        lines = [gettext("A grown-up who helps you asked the panel to look again at its choice.")]
+        lines = [asked]
         if new_information:
             lines.append(gettext("They had something new to tell the panel."))
         if got_it_wrong:
@@ -612,7 +749,7 @@ def _child_reconsideration(decision: Decision, wording: str, reconsidered: Recon
             else gettext("They made a different choice this time.")
         )
         return lines
-    lines = [gettext("Someone who helps you asked the panel to look again at its decision.")]
+    lines = [asked]
     if new_information and got_it_wrong:
         lines.append(
             gettext("They asked because there was new information, and because they thought the panel got it wrong.")
@@ -630,13 +767,43 @@ def _child_reconsideration(decision: Decision, wording: str, reconsidered: Recon
     return lines
 
 
-def _child_decision(decision: Decision, wording: str, reconsidered: Reconsideration | None) -> list[str]:
-    """What the panel decided, in the child's wording; after a reconsideration, opened by what happened to it."""
+def _child_correction(
+    decision: Decision, wording: str, corrected: Correction, *, on_reconsideration: bool
+) -> list[str]:
+    """What the child is told of a correction: that the panel put right a mistake in what it wrote (about the decision
+    it made when it looked again, if it did), and whether its decision changed. Never that it looked again now."""
+    same = not corrected.changed(decision)
+    if wording == Wording.YOUNGER:
+        return [
+            gettext("The panel found a mistake in what it wrote after it looked again. The mistake is now put right.")
+            if on_reconsideration
+            else gettext("The panel found a mistake in what it wrote about its choice. The mistake is now put right."),
+            gettext("Its choice is still the same.") if same else gettext("Its choice has changed."),
+        ]
+    return [
+        gettext("The panel has corrected a mistake in what it wrote about its decision after it looked again.")
+        if on_reconsideration
+        else gettext("The panel has corrected a mistake in what it wrote about its decision."),
+        gettext("Its decision has not changed.") if same else gettext("Its decision has changed."),
+    ]
+
+
+def _child_decision(
+    decision: Decision, wording: str, reconsidered: Reconsideration | None, corrected: Correction | None = None
+) -> list[str]:
+    """What the panel decided, in the child's wording; after a reconsideration or a correction, opened by what
+    happened to it."""
     panel_of = _PANEL_OF[nations.social_care_body(deciding_site(decision))]
     lines = [
         str(panel_of) if line == _PANEL_MEMBERS else str(line)
         for line in _CHILD_DECISION[wording][(decision.stage, decision.outcome)]
     ]
+    if corrected is not None:
+        correction = _child_correction(decision, wording, corrected, on_reconsideration=reconsidered is not None)
+        # The child was told of the reconsideration when it was decided: the correction says whose decision this is,
+        # and is not told as the panel looking again. A plain correction keeps the first line, which says who the
+        # panel is.
+        return [*correction, *lines[1:]] if reconsidered is not None else [lines[0], *correction, *lines[1:]]
     if reconsidered is None:
         return lines
     # The first line of each wording says the panel has looked at what happened: the reconsideration's lines say it.
@@ -742,9 +909,11 @@ def child_letter(
     reconsider_by: date | None = None,
     dated: date | None = None,
     reconsidered: Reconsideration | None = None,
+    corrected: Correction | None = None,
 ) -> dict[str, Any]:
     """The letter for the child, dated `dated` (the day it is produced), in the wording for their age that day; for a
-    decision on reconsideration (`reconsidered`), telling them the panel looked again and whether it changed."""
+    decision on reconsideration (`reconsidered`), telling them the panel looked again and whether it changed; for a
+    correction (`corrected`), that the panel put right a mistake and whether its decision changed."""
     dated = dated or timezone.localdate()
     referral = decision.referral
     child = referral.child
@@ -769,7 +938,7 @@ def child_letter(
                     else gettext(
                         "Someone you trust, like your social worker or guardian, can go through this letter with you."
                     ),
-                    *_child_decision(decision, wording, reconsidered),
+                    *_child_decision(decision, wording, reconsidered, corrected),
                 ],
             },
             {

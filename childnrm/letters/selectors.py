@@ -221,9 +221,34 @@ def letter_cleared_message(letter: Letter) -> str:
     )
 
 
+def _stood_before(decision: Decision) -> Decision | None:
+    """The version of the decision's stage that stood before it (final, or superseded since): the one a
+    reconsideration reconsiders or a correction corrects (decisions.reconsideration.reconsidered_version), not a
+    version the second reviewer returned in between."""
+    return (
+        Decision.objects.filter(
+            referral_id=decision.referral_id, stage=decision.stage, version=reconsidered_version(decision)
+        ).first()
+        or decision.supersedes
+    )
+
+
+def correction_of(decision: Decision) -> content.Correction | None:
+    """What the decision corrects if it is a correction: the version that stood before it, for its letters and the
+    guardian's email to say that the panel corrected it (and whether the outcome changed); None for any other
+    decision. Whether the decision corrected was made on reconsideration is `reconsideration_answered`'s."""
+    if decision.kind != DecisionKind.CORRECTION or not decision.supersedes_id:
+        return None
+    earlier = _stood_before(decision)
+    if earlier is None:
+        return None
+    return content.Correction(earlier_outcome=earlier.outcome, earlier_decided_on=earlier.decided_on)
+
+
 def reconsideration_answered(decision: Decision) -> content.Reconsideration | None:
-    """What the decision answers if it is a decision on reconsideration (or a correction of one): the decision that
-    stood before it and the request to reconsider, for its letters to say so; None for any other decision.
+    """What the decision answers if it is a decision on reconsideration (or a correction of one, whose letters say
+    what it corrects too: `correction_of`): the decision that stood before the reconsideration and the request to
+    reconsider, for its letters to say so; None for any other decision.
 
     The request is the one the reconsidering decision was linked to (reviews.services.reconsideration_decide), or,
     while letters are produced before that link is made, the latest request still open or decided on the decision
@@ -236,12 +261,7 @@ def reconsideration_answered(decision: Decision) -> content.Reconsideration | No
         opening = corrected
     if opening.kind != DecisionKind.RECONSIDERATION:
         return None
-    earlier = (
-        Decision.objects.filter(
-            referral_id=opening.referral_id, stage=opening.stage, version=reconsidered_version(opening)
-        ).first()
-        or opening.supersedes
-    )
+    earlier = _stood_before(opening)
     if earlier is None:
         return None
     request = ReconsiderationRequest.objects.filter(reconsidered_decision=opening).first() or (
@@ -262,4 +282,5 @@ def reconsideration_answered(decision: Decision) -> content.Reconsideration | No
         asked_by_organisation=request.requester_organisation if request is not None else "",
         asked_on=request.received_on if request is not None else None,
         grounds=tuple(request.grounds) if request is not None else (),
+        asked_by_kind=request.requester_kind if request is not None else "",
     )

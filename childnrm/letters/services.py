@@ -260,8 +260,10 @@ def letters_produce(
         # decision it corrects: a correction neither reopens nor restarts it (reviews.selectors.window_of).
         window = review_services.window_open(decision=locked, communicated_on=today)
         reconsider_by = window.last_day if window is not None else None
-        # A decision on reconsideration is written as the outcome of the reconsideration, not as a first decision.
+        # A decision on reconsideration is written as the outcome of the reconsideration, not as a first decision; a
+        # correction as the panel correcting its decision (one on reconsideration too), not as a new one.
         reconsidered = selectors.reconsideration_answered(locked)
+        corrected = selectors.correction_of(locked)
         # Guardians told of the decision before any letter existed were told the letters were not ready yet: the
         # first letters produced are theirs to read now, so they are emailed again (once: later pairs are not).
         told_before_letters = (
@@ -277,7 +279,11 @@ def letters_produce(
                 written_in(
                     languages[LetterKind.REFERRER_OUTCOME],
                     lambda: content.referrer_letter(
-                        locked, people=people, reconsider_by=reconsider_by, reconsidered=reconsidered
+                        locked,
+                        people=people,
+                        reconsider_by=reconsider_by,
+                        reconsidered=reconsidered,
+                        corrected=corrected,
                     ),
                 ),
             ),
@@ -286,7 +292,12 @@ def letters_produce(
                 written_in(
                     languages[LetterKind.CHILD_FRIENDLY],
                     lambda: content.child_letter(
-                        locked, people=people, reconsider_by=reconsider_by, dated=today, reconsidered=reconsidered
+                        locked,
+                        people=people,
+                        reconsider_by=reconsider_by,
+                        dated=today,
+                        reconsidered=reconsidered,
+                        corrected=corrected,
                     ),
                 ),
             ),
@@ -323,6 +334,7 @@ def letters_produce(
                 "guardian_notices": [n.pk for n in notices],
                 "guardians_told_letters_ready": [n.pk for n in letters_ready],
                 "reconsideration": reconsidered is not None,
+                "correction": corrected is not None,
                 "reconsider_by": reconsider_by.isoformat() if reconsider_by else None,
                 "languages": languages,
             },

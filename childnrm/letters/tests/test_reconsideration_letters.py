@@ -39,7 +39,12 @@ from childnrm.letters.tests.test_readability import (  # noqa: F401 (the fixture
 )
 from childnrm.letters.tests.test_welsh_readability import CEILINGS as WELSH_CEILINGS
 from childnrm.letters.tests.welsh_reading import measure
-from childnrm.reviews.models import ReconsiderationGround, ReconsiderationRequest, ReconsiderationStatus
+from childnrm.reviews.models import (
+    ReconsiderationGround,
+    ReconsiderationRequest,
+    ReconsiderationStatus,
+    RequesterKind,
+)
 from childnrm.reviews.tests.factories import reconsideration
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +123,8 @@ def test_a_reconsideration_that_changed_the_outcome_is_told_as_one_to_the_referr
     child = letters[LetterKind.CHILD_FRIENDLY]
     said = content.letter_text(child.content)
     for line in (
-        "Someone who helps you asked the panel to look again at its decision.",
+        # The referrer asked (reviews' factory): the child is told it was the person who told the panel about them.
+        "The person who told the panel about you asked it to look again at its decision.",
         "They asked because there was new information.",
         "Different people on the panel have now looked at it again.",
         "Their decision is different this time.",
@@ -155,7 +161,7 @@ def test_an_unchanged_outcome_is_said_to_be_unchanged_in_the_younger_childs_word
     assert child["wording"] == content.Wording.YOUNGER
     said = content.letter_text(child)
     for line in (
-        "A grown-up who helps you asked the panel to look again at its choice.",
+        "The grown-up who told the panel about you asked it to look again at its choice.",
         "They thought the panel got it wrong.",
         "Different grown-ups on the panel have looked at it again.",
         "They made the same choice as last time.",
@@ -165,15 +171,87 @@ def test_an_unchanged_outcome_is_said_to_be_unchanged_in_the_younger_childs_word
     assert "A group of grown-ups called a panel has looked at what happened to you." not in said
 
 
+# Who asked, as the child is told it (reviews.RequesterKind), in each wording. "" is a request not recorded.
+ASKED_BY = {
+    content.Wording.YOUNGER: {
+        RequesterKind.REFERRER: "The grown-up who told the panel about you asked it to look again at its choice.",
+        RequesterKind.SOCIAL_WORKER: "Your social worker asked the panel to look again at its choice.",
+        RequesterKind.ICTG: "Your guardian asked the panel to look again at its choice.",
+        RequesterKind.SUPPORT_PROVIDER: "A grown-up who helps you asked the panel to look again at its choice.",
+        RequesterKind.OTHER: "Someone asked the panel to look again at its choice.",
+        "": "Someone asked the panel to look again at its choice.",
+    },
+    content.Wording.TEENAGER: {
+        RequesterKind.REFERRER: "The person who told the panel about you asked it to look again at its decision.",
+        RequesterKind.SOCIAL_WORKER: "Your social worker asked the panel to look again at its decision.",
+        RequesterKind.ICTG: "Your guardian asked the panel to look again at its decision.",
+        RequesterKind.SUPPORT_PROVIDER: "Someone who helps you asked the panel to look again at its decision.",
+        RequesterKind.OTHER: "Someone asked the panel to look again at its decision.",
+        "": "Someone asked the panel to look again at its decision.",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", [*RequesterKind.values, ""])
+@pytest.mark.parametrize("wording", WORDINGS)
+def test_the_child_is_told_who_asked_as_the_request_says_it(wording, kind):
+    """Not always "a grown-up who helps you": someone else's request (a family member's, a lawyer's, the child's own,
+    brought through one of the others) and one not recorded name no one."""
+    letter = content.child_letter(
+        decision(Stage.REASONABLE_GROUNDS, Outcome.POSITIVE, BORN_FOR[wording]),
+        people=PEOPLE["guardian and social worker named"],
+        dated=LETTER_DATE,
+        reconsidered=content.Reconsideration(Outcome.NEGATIVE, LETTER_DATE - timedelta(days=60), asked_by_kind=kind),
+    )
+    said = content.letter_text(letter)
+    assert ASKED_BY[wording][kind] in said, said
+    if kind in (RequesterKind.OTHER, ""):
+        assert "helps you asked" not in said and "grown-up who" not in said and "person who" not in said
+    with language("cy"):
+        welsh = content.letter_text(
+            content.child_letter(
+                decision(Stage.REASONABLE_GROUNDS, Outcome.POSITIVE, BORN_FOR[wording]),
+                people=PEOPLE["guardian and social worker named"],
+                dated=LETTER_DATE,
+                reconsidered=content.Reconsideration(
+                    Outcome.NEGATIVE, LETTER_DATE - timedelta(days=60), asked_by_kind=kind
+                ),
+            )
+        )
+    names = ["Amara", "Sam Patel", "Ann Lee", "Jo Smith", "Northbridge Child Panel"]
+    assert english_left(welsh, names=names) == [], welsh
+
+
+def test_someone_elses_request_is_told_to_the_child_without_naming_anyone(demo):
+    """A request recorded as someone else's, brought through the social worker: the child's letter does not say a
+    grown-up who helps them asked (it may have been the child, or their family), nor that the social worker did."""
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    asked = reconsideration(decision=original)
+    ReconsiderationRequest.objects.filter(pk=asked.pk).update(
+        requester_kind=RequesterKind.OTHER,
+        routed_through=RequesterKind.SOCIAL_WORKER,
+        routed_through_name="Ann Lee",
+        requester_name="Grace Okafor",
+    )
+    new = reconsidered(original, outcome=Outcome.POSITIVE)
+    ReconsiderationRequest.objects.filter(pk=asked.pk).update(
+        reconsidered_decision=new, status=ReconsiderationStatus.DECIDED
+    )
+    said = content.letter_text(produce(new)[LetterKind.CHILD_FRIENDLY].content)
+    assert "Someone asked the panel to look again at its decision." in said
+    assert "helps you asked" not in said and "social worker asked" not in said
+
+
 def test_a_correction_of_the_decision_on_reconsideration_is_still_its_outcome(demo):
     original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
     _, new = asked_and_decided(original, outcome=Outcome.POSITIVE, grounds=[ReconsiderationGround.NEW_EVIDENCE])
     corrected = reconsidered(new, outcome=Outcome.POSITIVE, kind=DecisionKind.CORRECTION)
     letters = produce(corrected)
     referrer = content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
-    # Compared with the decision reconsidered, not with the reconsidering version the correction replaces.
+    # Compared with the decision reconsidered, not with the reconsidering version the correction replaces (what the
+    # correction itself changed is test_correction_letters.py's).
     assert f"its reasonable grounds decision of {long_date(original.decided_on)}, which was negative" in referrer
-    assert "The outcome has changed" in referrer
+    assert "The reconsideration changed the outcome: the earlier decision was negative" in referrer
 
 
 def test_a_first_decision_says_nothing_of_a_reconsideration(demo):
@@ -215,6 +293,14 @@ RECONSIDERED = {
         LETTER_DATE - timedelta(days=60),
         asked_by="Sam Patel",
         grounds=(ReconsiderationGround.NEW_EVIDENCE, ReconsiderationGround.GUIDANCE_NOT_FOLLOWED),
+        asked_by_kind=RequesterKind.SUPPORT_PROVIDER,
+    ),
+    # The longest of the sentences saying who asked (reviews.RequesterKind).
+    "asked by the referrer, both grounds": content.Reconsideration(
+        Outcome.NEGATIVE,
+        LETTER_DATE - timedelta(days=60),
+        grounds=(ReconsiderationGround.NEW_EVIDENCE, ReconsiderationGround.GUIDANCE_NOT_FOLLOWED),
+        asked_by_kind=RequesterKind.REFERRER,
     ),
 }
 
