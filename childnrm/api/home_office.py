@@ -46,7 +46,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from childnrm.accounts.models import Organisation, OrganisationType
@@ -57,7 +56,7 @@ from childnrm.api.schemas import Strict
 from childnrm.api.services import IncomingDocument
 from childnrm.kit.dates import long_date
 from childnrm.kit.uploads import MEGABYTE, max_file_bytes
-from childnrm.referrals import vocab
+from childnrm.referrals import rules, vocab
 from childnrm.referrals.documents import MAX_DOCUMENT_BYTES, MESSAGE_EMPTY, MESSAGE_TOO_BIG
 from childnrm.referrals.models import Referral
 
@@ -739,6 +738,12 @@ def form_fingerprint(form: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_DATE_OF_BIRTH_WORDS = {
+    rules.BORN_TODAY_OR_LATER: "You must enter a valid date. The date of birth must be in the past",
+    rules.BORN_TOO_EARLY: "You must enter a valid date. The date cannot be too far in the past",
+}
+
+
 def _date_of_birth(form: dict[str, Any], result: MappedReferral) -> date | None:
     """The date of birth, or None when the form gives none (it is optional on the form)."""
     raw = _text(form, "pv-dob")
@@ -757,11 +762,9 @@ def _date_of_birth(form: dict[str, Any], result: MappedReferral) -> date | None:
     if value is None:
         result.error(name, "You must enter a valid date")
         return None
-    if value >= timezone.localdate():  # born before today, as the web form holds (referrals.forms)
-        result.error(name, "You must enter a valid date. The date of birth must be in the past")
-        return None
-    if value.year < 1900:
-        result.error(name, "You must enter a valid date. The date cannot be too far in the past")
+    broken = rules.date_of_birth_problem(value)  # the rule every channel holds, in the Home Office form's words
+    if broken is not None:
+        result.error(name, _DATE_OF_BIRTH_WORDS[broken])
         return None
     return value
 

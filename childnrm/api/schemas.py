@@ -61,11 +61,18 @@ def _not_future(value: date) -> date:
     return value
 
 
-def _born_before_today(value: date) -> date:
-    """A child referred was born before today, as the web form and triage's corrections hold (referrals.forms)."""
-    if value >= timezone.localdate():
-        raise ValueError("The date of birth must be in the past")
-    return _not_future(value)
+def _date_of_birth(value: date) -> date:
+    """The referral's rule on a date of birth (`rules.date_of_birth_problem`), in the API's words."""
+    if rule := rules.date_of_birth_problem(value):
+        raise ValueError(RULE_WORDS[rule][1])
+    return value
+
+
+def _estimated_age(value: int) -> int:
+    """The referral's rule on an estimated age (`rules.estimated_age_problem`), in the API's words."""
+    if rule := rules.estimated_age_problem(value):
+        raise ValueError(RULE_WORDS[rule][1])
+    return value
 
 
 def _not_blank(value: str) -> str:
@@ -102,7 +109,13 @@ CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_count
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
 GssCode = Annotated[str, Field(pattern=r"^[EWSN][0-9]{8}$"), AfterValidator(_local_authority)]
 PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
-BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_born_before_today)]
+BirthDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_date_of_birth)]
+# Its bounds are published (the schema's minimum and maximum) and checked by the referral's rule.
+EstimatedAge = Annotated[
+    int,
+    AfterValidator(_estimated_age),
+    Field(json_schema_extra={"minimum": 0, "maximum": rules.OLDEST_ESTIMATED_AGE}),
+]
 SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 # "" (not given) is one of the allowed values, so an invalid code gets one error, not one per union member.
 EthnicityCode = Literal[("", *(code for code, _ in vocab.ONS_2021_ETHNICITY))]  # type: ignore[valid-type]
@@ -144,10 +157,8 @@ class ChildIn(Strict):
         None, description="ISO 8601 date as text, e.g. 2010-04-30. Required unless estimated_age_years is given."
     )
     date_of_birth_estimated: bool = Field(False, description="True when date_of_birth is an estimate (then required)")
-    estimated_age_years: int | None = Field(
+    estimated_age_years: EstimatedAge | None = Field(
         None,
-        ge=0,
-        le=25,
         description="When no date of birth is known (then required). Leave out when date_of_birth is given.",
     )
     age_uncertain: bool = False
@@ -188,7 +199,7 @@ class ExploitationIn(Strict):
     location: ExploitationLocationCode = ""
     started: PastDate | None = None
     ended: PastDate | None = Field(None, description="On or after 'started'")
-    age_at_exploitation: int | None = Field(None, ge=0, le=25)
+    age_at_exploitation: int | None = Field(None, ge=0, le=rules.OLDEST_ESTIMATED_AGE)
     public_order_disqualification: bool = False
 
 
@@ -366,6 +377,22 @@ def _as_date(value: Any) -> date | None:
 # The referral's rules on two answers (`referrals.rules`), in the API's words: the field as the API names it, and the
 # error (English, naming the JSON fields to change). CROSS_FIELD_RULES states them for the OpenAPI document.
 RULE_WORDS: dict[rules.Rule, tuple[str, str]] = {
+    rules.BORN_TODAY_OR_LATER: ("child.date_of_birth", "The date of birth must be in the past"),
+    rules.BORN_TOO_EARLY: ("child.date_of_birth", f"The date must be after {rules.EARLIEST_BIRTH_YEAR}"),
+    rules.AGE_BELOW_ZERO: ("child.estimated_age_years", "Input should be greater than or equal to 0"),
+    rules.AGE_TOO_HIGH: (
+        "child.estimated_age_years",
+        f"Input should be less than or equal to {rules.OLDEST_ESTIMATED_AGE}",
+    ),
+    rules.NO_AGE: (
+        "child.date_of_birth",
+        "Enter the child's date of birth, or their estimated age in 'estimated_age_years'",
+    ),
+    rules.NO_PLACE: (
+        "child.residence_local_authority",
+        "Enter the GSS code of the local authority where the child lives ('residence_local_authority') or where "
+        "they were found ('found_local_authority')",
+    ),
     rules.AGE_WITH_DATE_OF_BIRTH: (
         "child.estimated_age_years",
         "Leave out 'estimated_age_years' when the date of birth is known: give one or the other",
@@ -411,26 +438,14 @@ def cross_field_errors(raw: Any) -> list[dict[str, str]]:
                 "message": "Enter the child's given names or family name, or the name they are known by",
             }
         )
-    if "child" in raw and child.get("date_of_birth") in (None, "") and child.get("estimated_age_years") is None:
-        errors.append(
+    if "child" in raw:  # each answer as sent: a date of birth stays text (its own rule is the field's, above)
+        errors += _rule_errors(
             {
-                "field": "child.date_of_birth",
-                "message": "Enter the child's date of birth, or their estimated age in 'estimated_age_years'",
-            }
-        )
-    errors += _rule_errors(
-        {
-            "date_of_birth": child.get("date_of_birth"),
-            "date_of_birth_estimated": child.get("date_of_birth_estimated") is True,
-            "estimated_age_years": child.get("estimated_age_years"),
-        }
-    )
-    if "child" in raw and not (child.get("residence_local_authority") or child.get("found_local_authority")):
-        errors.append(
-            {
-                "field": "child.residence_local_authority",
-                "message": "Enter the GSS code of the local authority where the child lives "
-                "('residence_local_authority') or where they were found ('found_local_authority')",
+                "date_of_birth": child.get("date_of_birth"),
+                "date_of_birth_estimated": child.get("date_of_birth_estimated") is True,
+                "estimated_age_years": child.get("estimated_age_years"),
+                "residence_local_authority": child.get("residence_local_authority"),
+                "found_local_authority": child.get("found_local_authority"),
             }
         )
     types = exploitation.get("types")

@@ -112,16 +112,12 @@ class SectionForm(GovukFormMixin, forms.Form):
                 kept.fields[name].disabled = True
         return kept
 
-    def _missing(self, cleaned: dict[str, Any], name: str, *, when: bool = True) -> bool:
-        """A required answer that is not given (and has no error of its own already)."""
-        return when and not self.partial and name not in self.errors and cleaned.get(name) in (None, "", [])
 
-
-def add_rule_problems(form: forms.Form, given: dict[str, Any]) -> None:
+def add_rule_problems(form: forms.Form, given: dict[str, Any], *, complete: bool = True) -> None:
     """The problems the referral's rules find in the answers given (`rules.problems`), each shown against its answer
     unless that answer has a problem of its own already; a date's problem marks all of its parts. The triage page's
-    correction of the facts asks the same."""
-    for name, rule in rules.problems(given).items():
+    correction of the facts asks the same. `complete=False`: saved to come back to later (nothing is required)."""
+    for name, rule in rules.problems(given, complete=complete).items():
         if name in form.errors:
             continue
         if isinstance(field := form.fields[name], GovukDateField):
@@ -182,27 +178,20 @@ def _textarea(label: str, *, max_length: int, rows: int = 5, help_text: str = ""
 class ChildForm(SectionForm):
     given_names = _text(_("Given names"), autocomplete="off", spellcheck="false")
     family_name = _text(_("Family name"), autocomplete="off", spellcheck="false")
-    # No conditional reveal (its aria-expanded on radios is invalid ARIA): both questions are shown.
+    # No conditional reveal (its aria-expanded on radios is invalid ARIA): both questions are shown. A date of birth
+    # before today and an estimated age's bounds are the referral's rules (`rules`), asked in clean().
     date_of_birth = GovukDateField(
         label=_("Date of birth"),
         help_text=_("For example, 27 3 2012. Leave blank if you do not know it."),
         what=_("Date of birth"),
         enter=_("Enter the child's date of birth"),
-        future=_("Date of birth must be in the past"),
-        allow_today=False,
     )
     date_of_birth_estimated = forms.BooleanField(label=_("This date of birth is an estimate"))
     estimated_age_years = forms.IntegerField(
         label=_("If you do not know the date of birth, how old do you think the child is?"),
         help_text=_("Estimated age in years"),
-        min_value=0,
-        max_value=25,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": _("Estimated age must be a whole number, like 15"),
-            "min_value": _("Estimated age must be 0 or more"),
-            "max_value": _("Estimated age must be 25 or less"),
-        },
+        error_messages={"invalid": _("Estimated age must be a whole number, like 15")},
     )
     age_doubts = _checkboxes(
         _("Is there any doubt about the child's age?"),
@@ -304,11 +293,7 @@ class ChildForm(SectionForm):
         named = cleaned.get("given_names") or cleaned.get("family_name")
         if not self.partial and not named and "given_names" not in self.errors:
             self.add_error("given_names", _("Enter the child's given names or family name"))
-        age = cleaned.get("estimated_age_years")
-        if self._missing(cleaned, "date_of_birth", when=age is None and "estimated_age_years" not in self.errors):
-            self.fields["date_of_birth"].error_parts = list(DateParts.parts)
-            self.add_error("date_of_birth", _("Enter the child's date of birth, or how old you think they are"))
-        add_rule_problems(self, cleaned)
+        add_rule_problems(self, cleaned, complete=not self.partial)  # its date of birth or estimated age too
         return cleaned
 
     def to_fields(self) -> dict[str, Any]:
@@ -476,12 +461,7 @@ class LocationForm(SectionForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        either = cleaned.get("residence_local_authority") or cleaned.get("found_local_authority")
-        if not self.partial and not either and not self.errors:
-            self.add_error(
-                "residence_local_authority",
-                _("Select the local authority where the child lives, or where they were found"),
-            )
+        add_rule_problems(self, cleaned, complete=not self.partial)  # where the child lives or was found
         return cleaned
 
     def to_fields(self) -> dict[str, Any]:
@@ -522,7 +502,7 @@ class ExploitationForm(SectionForm):
     age_at_exploitation = forms.IntegerField(
         label=_("How old was the child when the exploitation started? (optional)"),
         min_value=0,
-        max_value=25,
+        max_value=rules.OLDEST_ESTIMATED_AGE,  # no one the service takes is older (the bound of an estimated age)
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         error_messages={
             "invalid": _("Age when the exploitation started must be a whole number, like 14"),

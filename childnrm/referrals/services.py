@@ -17,6 +17,7 @@ from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import AssociationKind, Child, ChildAssociation
+from childnrm.referrals import rules
 from childnrm.referrals.models import (
     RETENTION_FIELDS,
     STANDING_DECISION_FIELDS,
@@ -120,17 +121,23 @@ def referral_save(*, referral: Referral, user, data: dict[str, Any], audit: Audi
 
 def missing_answers(referral: Referral) -> list[str]:
     """What a referral must have before it can be submitted, in the words of the question pages."""
+    broken = rules.problems(
+        {
+            "source": referral.source,  # the Home Office form's may have no date of birth (rules.NO_AGE)
+            "date_of_birth": referral.date_of_birth,
+            "estimated_age_years": referral.estimated_age_years,
+            "residence_local_authority": referral.residence_local_authority_id,
+            "found_local_authority": referral.found_local_authority_id,
+        }
+    ).values()
     missing = []
     if not referral.given_names and not referral.family_name:
         missing.append(gettext("the child's name (or the name they are known by)"))
-    # The Home Office form lets a first responder leave the date of birth out (it is often not known):
-    # such a referral is taken, and the eligibility rules send it to the SCA with that reason.
-    unknown_age_allowed = referral.source == ReferralSource.HOME_OFFICE_FORM
-    if referral.date_of_birth is None and referral.estimated_age_years is None and not unknown_age_allowed:
+    if rules.NO_AGE in broken:
         missing.append(gettext("the child's date of birth or estimated age"))
     if not referral.sex:
         missing.append(gettext("the child's sex"))
-    if referral.residence_local_authority_id is None and referral.found_local_authority_id is None:
+    if rules.NO_PLACE in broken:
         missing.append(gettext("where the child lives or where they were found"))
     if not referral.exploitation_types:
         missing.append(gettext("the type of exploitation"))

@@ -127,29 +127,24 @@ class TriageForm(GovukFormMixin, forms.Form):
 
 
 class FactsForm(GovukFormMixin, forms.Form):
-    """The facts the hard exclusions rest on: age, doubts about it, and a public-order disqualification."""
+    """The facts the hard exclusions rest on: age, doubts about it, and a public-order disqualification.
+
+    A date of birth before today and an estimated age's bounds are the referral's rules (`referrals.rules`), asked
+    in clean() as the referral's question pages ask them."""
 
     date_of_birth = GovukDateField(
         label=_("Date of birth"),
         help_text=_("For example, 27 3 2012. Leave blank if it is still not known."),
         what=_("Date of birth"),
         enter=_("Enter the child's date of birth"),
-        future=_("Date of birth must be in the past"),
-        allow_today=False,
     )
     date_of_birth_estimated = forms.BooleanField(label=_("This date of birth is an estimate"), required=False)
     estimated_age_years = forms.IntegerField(
         label=_("If the date of birth is not known, how old is the child thought to have been when referred?"),
         help_text=_("Estimated age in years, on the day of referral"),
         required=False,
-        min_value=0,
-        max_value=25,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": _("Estimated age must be a whole number, like 15"),
-            "min_value": _("Estimated age must be 0 or more"),
-            "max_value": _("Estimated age must be 25 or less"),
-        },
+        error_messages={"invalid": _("Estimated age must be a whole number, like 15")},
     )
     age_doubts = forms.MultipleChoiceField(
         label=_("Is there still any doubt about the child's age?"),
@@ -184,6 +179,7 @@ class FactsForm(GovukFormMixin, forms.Form):
     @staticmethod
     def initial_for(referral: Referral) -> dict:
         return {
+            "source": referral.source,  # not a question: whether the referral's rules require an age (clean())
             "date_of_birth": referral.date_of_birth,
             "date_of_birth_estimated": referral.date_of_birth_estimated,
             "estimated_age_years": referral.estimated_age_years,
@@ -194,7 +190,9 @@ class FactsForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        add_rule_problems(self, data)  # the referral's own rules on its age answers
+        # The referral's own rules on its age answers, as triage_correct_facts asks them: a date of birth or an
+        # estimated age is kept, unless the referral's source lets both be left out.
+        add_rule_problems(self, {**data, "source": self.initial.get("source")})
         return data
 
     def facts(self) -> Facts:

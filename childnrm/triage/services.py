@@ -278,7 +278,6 @@ FACT_FIELDS = (
     "age_uncertain",
     "public_order_disqualification",
 )
-MAX_ESTIMATED_AGE = 25  # as on the referral form
 # The facts the search for earlier records of the child compares (the estimated age when no date is known).
 IDENTIFYING_FACTS = frozenset({"date_of_birth", "date_of_birth_estimated", "estimated_age_years"})
 
@@ -316,13 +315,9 @@ def triage_correct_facts(
     today = timezone.localdate()
     if not reason:
         raise TriageInvalid(gettext("Enter why the facts have changed"), "reason")
-    if facts.date_of_birth is not None and facts.date_of_birth >= today:
-        raise TriageInvalid(gettext("Date of birth must be in the past"), "date_of_birth")
-    if facts.estimated_age_years is not None and not 0 <= facts.estimated_age_years <= MAX_ESTIMATED_AGE:
-        raise TriageInvalid(
-            gettext("Estimated age must be between 0 and %(max)s") % {"max": MAX_ESTIMATED_AGE}, "estimated_age_years"
-        )
-    if broken := rules.problems(asdict(facts)):  # the referral's own rules on its age answers: the first broken
+    # The referral's own rules on its age answers, as its question pages ask them: the first broken. Its source
+    # says whether it may be left without a date of birth or an estimated age (the Home Office form's may).
+    if broken := rules.problems({**asdict(facts), "source": referral.source}):
         field, rule = next(iter(broken.items()))
         raise TriageInvalid(str(rule.says), field)
     with transaction.atomic():
