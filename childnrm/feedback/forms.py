@@ -79,8 +79,8 @@ class NewCodeForm(CodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         code = self.fields["code"]
-        code.label = _("Your new code")
-        code.error_messages["required"] = _("Type in your new code")
+        code.label = _(wording.NEW_CODE_LABEL)
+        code.error_messages["required"] = _(wording.NEW_CODE_MISSING)
 
 
 PERIODS = [("3", _("The last 3 months")), ("12", _("The last 12 months")), ("24", _("The last 2 years"))]

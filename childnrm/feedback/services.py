@@ -24,12 +24,15 @@ from childnrm.access.policy import PURPOSES, Perm
 from childnrm.accounts.models import User
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
+from childnrm.decisions import locks
+from childnrm.decisions.models import Decision, DecisionStatus
 from childnrm.feedback import selectors, tokens
 from childnrm.feedback.models import FeedbackSession, Scale
 from childnrm.kit.counters import Limit, count_up
 from childnrm.kit.errors import ServiceError
 from childnrm.people.models import Child
 from childnrm.referrals.anonymised import child_anonymised, child_anonymised_at, child_anonymised_message
+from childnrm.referrals.models import Referral
 
 BETTER_MAX = 2_000
 GATHER_PURPOSE = PURPOSES[Perm.FEEDBACK_GATHER]
@@ -88,46 +91,61 @@ class Started:
         return tokens.make_token(self.session.pk, self.code)
 
 
-def session_start(*, child: Child, user: User, audit: AuditContext | None = None) -> Started:
-    """A one-time code and link for the child's feedback, about the child's newest final decision if there is one."""
-    from childnrm.decisions.models import Decision, DecisionStatus
-
-    if not selectors.may_gather(user, child):
-        raise FeedbackError(gettext("Only the child's guardian or lead social worker can start a feedback session"))
-    anonymised_at = child_anonymised_at(child.pk)
-    if anonymised_at is not None:
-        raise FeedbackError(child_anonymised_message(child.reference, anonymised_at))
+def _start_locks(child: Child) -> tuple[Child, Decision | None]:
+    """A new session's locks, in ADR 0035's order (`decisions.locks`): every case of the child (a decision becomes
+    final under its case's lock, so none does meanwhile), the newest final decision, read under them, then the
+    child, read again. Returns the child and the decision (None: no final decision yet)."""
+    locks.cases_lock(Referral.objects.filter(child_id=child.pk).values_list("pk", flat=True))
     decision = (
-        Decision.objects.filter(referral__child=child, status=DecisionStatus.FINAL)
+        Decision.objects.filter(referral__child_id=child.pk, status=DecisionStatus.FINAL)
         .select_related("referral")
         .order_by("-decided_on", "-id")
         .first()
     )
-    now = timezone.now()
-    for _attempt in range(3):  # a code already in use (never in practice): draw another
-        code = tokens.new_code()
-        try:
-            with transaction.atomic():
-                session = FeedbackSession.objects.create(
-                    child=child,
-                    referral=decision.referral if decision else None,
-                    decision=decision,
-                    started_by=user,
-                    started_as=selectors.started_as(user, child),
-                    started_at=now,
-                    expires_at=now + tokens.life(),
-                    code_hash=tokens.code_hash(code),
-                )
-                _audit(
-                    audit=audit,
-                    child=child,
-                    action=Action.CREATE,
-                    purpose=GATHER_PURPOSE,
-                    detail={"record": "feedback session", "session": session.pk, "decision": session.decision_id},
-                )
-        except IntegrityError:
-            continue
-        return Started(session, code)
+    locks.decisions_lock([decision.pk if decision else None])
+    return locks.child_lock(child.pk), decision
+
+
+def session_start(*, child: Child, user: User, audit: AuditContext | None = None) -> Started:
+    """A one-time code and link for the child's feedback, about the child's newest final decision if there is one.
+
+    The session points at the child, the decision's case and the decision, so it takes their locks first, in ADR
+    0035's order, and checks for anonymisation under them (`_start_locks`): a session started while retention
+    anonymises the child waits for it and is refused in words, or is started first and anonymised with the rest of
+    the child's record. Inserted without them, the session's row held the child while retention held the case and
+    waited for the child: the two deadlocked, or a session was left on an anonymised child."""
+    if not selectors.may_gather(user, child):
+        raise FeedbackError(gettext("Only the child's guardian or lead social worker can start a feedback session"))
+    with transaction.atomic():
+        child, decision = _start_locks(child)
+        anonymised_at = child_anonymised_at(child.pk)
+        if anonymised_at is not None:
+            raise FeedbackError(child_anonymised_message(child.reference, anonymised_at))
+        now = timezone.now()
+        for _attempt in range(3):  # a code already in use (never in practice): draw another
+            code = tokens.new_code()
+            try:
+                with transaction.atomic():
+                    session = FeedbackSession.objects.create(
+                        child=child,
+                        referral=decision.referral if decision else None,
+                        decision=decision,
+                        started_by=user,
+                        started_as=selectors.started_as(user, child),
+                        started_at=now,
+                        expires_at=now + tokens.life(),
+                        code_hash=tokens.code_hash(code),
+                    )
+            except IntegrityError:
+                continue
+            _audit(
+                audit=audit,
+                child=child,
+                action=Action.CREATE,
+                purpose=GATHER_PURPOSE,
+                detail={"record": "feedback session", "session": session.pk, "decision": session.decision_id},
+            )
+            return Started(session, code)
     raise FeedbackError(gettext("The feedback session could not be started: try again"))
 
 

@@ -6,6 +6,7 @@ a new code for the same child, they are saved. The old link's life is not extend
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -93,6 +94,20 @@ def test_answers_sent_after_the_time_ran_out_are_kept_and_sent_with_a_new_code(s
     assert used.status_code == 200 and "That code does not work" in text(used)
     both = FeedbackSession.objects.filter(pk__in=[started.session.pk, again.session.pk], answered_at__isnull=False)
     assert list(both.values_list("pk", flat=True)) == [again.session.pk]
+
+
+def test_a_wrong_new_code_alone_puts_error_in_the_title(site):
+    """The answers are fine and only the new code is wrong: the error summary shows, so the title starts with
+    "Error:" (a screen reader says the title first). base.html sees `form`'s errors, not the new code's form: the
+    page says so with its top-level `errors_shown`."""
+    started = open_session(demo_child(site), demo_user(Role.ICTG))
+    run_out_of_time(started)
+    page = text(Client().post(form_url(started.token), {**ANSWERS, "code": "ZZZZ-ZZZZ"}))
+    assert "govuk-error-summary" in page
+    assert re.search(r"<title>\s*Error: ", page), re.search(r"<title>.*?</title>", page, re.S)
+    # Kept without a code yet: no error, no prefix.
+    kept = text(Client().post(form_url(started.token), ANSWERS))
+    assert "govuk-error-summary" not in kept and not re.search(r"<title>\s*Error:", kept)
 
 
 def test_only_time_is_forgiven_a_cancelled_link_keeps_nothing(client_as, site):

@@ -61,6 +61,8 @@ def measure(text: str) -> tuple[float, float]:
 FORM = [
     wording.TITLE,
     *wording.INTRO,
+    wording.time_limit_english(30),
+    wording.TIME_LIMIT_FINE,
     *(t for q in wording.SCALE_QUESTIONS for t in (q.text, q.hint, *wording.SCALE_WORDS.values())),
     wording.BETTER.text,
     wording.BETTER.hint,
@@ -68,11 +70,26 @@ FORM = [
 ]
 PAGES = {
     "form": FORM,
-    "errors": [q.missing for q in wording.SCALE_QUESTIONS] + [wording.BETTER_TOO_LONG],
-    "code": [wording.CODE_TITLE, wording.CODE_INTRO, wording.CODE_LABEL, wording.CODE_BUTTON, wording.CODE_WRONG],
+    "errors": [wording.ANSWERS_CHECK, *(q.missing for q in wording.SCALE_QUESTIONS), wording.BETTER_TOO_LONG],
+    "time ran out": [
+        wording.TIME_RAN_OUT_BANNER,
+        *wording.TIME_RAN_OUT,
+        wording.NEW_CODE_LABEL,
+        wording.NEW_CODE_MISSING,
+        wording.CODE_WRONG,
+    ],
+    "code": [
+        wording.CODE_CHECK,
+        wording.CODE_TITLE,
+        wording.CODE_INTRO,
+        wording.CODE_LABEL,
+        wording.CODE_BUTTON,
+        wording.CODE_WRONG,
+    ],
     "thanks": [wording.THANKS_TITLE, *wording.THANKS],
     "link gone": [wording.LINK_GONE_TITLE, *wording.LINK_GONE],
     "too many": [wording.TOO_MANY_TITLE, *wording.TOO_MANY],
+    "what happens to your answers": [wording.PRIVACY_TITLE, *wording.PRIVACY],
     "everything": wording.child_texts(),
 }
 
