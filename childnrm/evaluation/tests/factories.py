@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,6 +16,7 @@ from childnrm.accounts.models import Role
 from childnrm.decisions.demo import final_decision as panel_decision
 from childnrm.decisions.models import Decision, Outcome, Stage
 from childnrm.evaluation.demo import agreement_in_force
+from childnrm.evaluation.extract import CaseSource
 from childnrm.evaluation.models import DataSharingAgreement
 from childnrm.outcomes.models import OutcomeReview
 from childnrm.outcomes.tests.factories import decided_child, missing_episode, record_review
@@ -164,3 +165,30 @@ def pseudonym(salt: str, kind: str, record_id: int, dataset: str = "evaluation_e
     message = salt if dataset == "evaluation_extract" else f"{salt}:{dataset}"
     key = hmac.new(master, message.encode(), hashlib.sha256).digest()
     return hmac.new(key, f"{kind}:{record_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def case_source(
+    referral_id: int, *, child_id: int | None = None, person_id: int | None = None, **changes
+) -> CaseSource:
+    """One case as the extract and the HTCDS export read it, without the database: a British boy of 15, referred by
+    the police on the web form, accepted by the panel. Its child and person ids are the referral's unless given."""
+    values = dict(
+        referral_id=referral_id,
+        child_id=referral_id if child_id is None else child_id,
+        person_id=referral_id if person_id is None else person_id,
+        site="northbridge",
+        referred_on=date(2026, 1, 5),
+        source="web",
+        referrer_type="police",
+        route="panel",
+        status="accepted",
+        sex="male",
+        age=15,
+        nationality="GB",
+        ethnicity="white_british",
+        exploitation_types=["criminal"],
+        county_lines=True,
+        exploitation_location="uk",
+        indicators=[],
+    )
+    return CaseSource(**{**values, **changes})

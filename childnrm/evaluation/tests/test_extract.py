@@ -14,10 +14,17 @@ import pytest
 
 from childnrm.core.tests.queries import CountedQueries
 from childnrm.evaluation import extract
-from childnrm.evaluation.extract import CaseSource, case_sources, columns_for, extract_rows, protect
+from childnrm.evaluation.extract import case_sources, columns_for, extract_rows, protect
 from childnrm.evaluation.models import FieldGroup
 from childnrm.evaluation.regions import REGION_OF
-from childnrm.evaluation.tests.factories import another_agreement, demo_agreement, known_cases, many_cases, pseudonym
+from childnrm.evaluation.tests.factories import (
+    another_agreement,
+    case_source,
+    demo_agreement,
+    known_cases,
+    many_cases,
+    pseudonym,
+)
 from childnrm.people.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -169,34 +176,13 @@ def test_the_agreement_s_field_groups_decide_the_columns():
     assert len(everything) == len(set(everything))
 
 
-def _source(i: int, nationality: str, **changes) -> CaseSource:
-    values = dict(
-        referral_id=i,
-        child_id=i,
-        person_id=i,
-        site="northbridge",
-        referred_on=date(2026, 1, 5),
-        source="web",
-        referrer_type="police",
-        route="panel",
-        status="accepted",
-        sex="male",
-        age=15,
-        nationality=nationality,
-        ethnicity="white_british",
-        exploitation_types=["criminal"],
-        county_lines=True,
-        exploitation_location="uk",
-        indicators=[],
-    )
-    return CaseSource(**{**values, **changes})
-
-
 def test_small_groups_are_generalised_then_flagged_if_still_small():
     # Five British boys alike are a group of five: kept as they are. One Albanian boy alike goes to Europe, alone.
-    sources = [_source(i, "GB") for i in range(5)] + [_source(5, "AL")]
+    sources = [case_source(i, nationality="GB") for i in range(5)] + [case_source(5, nationality="AL")]
     # Four Albanian girls and one Romanian girl, otherwise alike: each rare, together five Europeans.
-    sources += [_source(10 + i, "AL", sex="female") for i in range(4)] + [_source(14, "RO", sex="female")]
+    sources += [case_source(10 + i, nationality="AL", sex="female") for i in range(4)] + [
+        case_source(14, nationality="RO", sex="female")
+    ]
     result = protect(sources)
     assert {result[i].nationality for i in range(5)} == {"GB"}
     assert not any(result[i].generalised or result[i].small_group for i in range(5))

@@ -8,36 +8,19 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from functools import partial
 
 from childnrm.evaluation.extract import CaseSource, csv_bytes, extract_rows
 from childnrm.evaluation.htcds import htcds_rows
 from childnrm.evaluation.models import FieldGroup
+from childnrm.evaluation.tests.factories import case_source
 
 SALT = "00" * 32
 ALIKE = dict(referrer_type="police", exploitation_types=["criminal", "sexual"])
 
 
-def source(i: int, **changes) -> CaseSource:
-    values = dict(
-        referral_id=i,
-        child_id=i,
-        person_id=i,
-        site="northbridge",
-        referred_on=date(2026, 3, 10),
-        source="web",
-        referrer_type="police",
-        route="panel",
-        status="accepted",
-        sex="male",
-        age=15,
-        nationality="GB",
-        ethnicity="white_british",
-        exploitation_types=["criminal"],
-        county_lines=False,
-        exploitation_location="uk",
-        indicators=[],
-    )
-    return CaseSource(**{**values, **changes})
+# This file's cases: referred in March 2026, not county lines.
+source = partial(case_source, referred_on=date(2026, 3, 10), county_lines=False)
 
 
 def released(header: list[str], rows: list[list[str]]) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from childnrm.evaluation.extract import CaseSource, case_sources, extract_rows
 from childnrm.evaluation.htcds import htcds_rows
 from childnrm.evaluation.models import Dataset
 from childnrm.evaluation.pseudonyms import Pseudonymiser
-from childnrm.evaluation.tests.factories import another_agreement, demo_agreement, known_cases
+from childnrm.evaluation.tests.factories import another_agreement, case_source, demo_agreement, known_cases
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -67,27 +67,9 @@ def test_the_extract_and_the_htcds_export_of_one_agreement_cannot_be_joined(clie
     assert cases.waiting.child_id != cases.duplicate.child_id  # two records, one pseudonym
 
 
-def source(**changes) -> CaseSource:
-    values = dict(
-        referral_id=1041,
-        child_id=52,
-        person_id=41,  # linked to record 41, the lowest of its group
-        site="northbridge",
-        referred_on=date(2026, 3, 10),
-        source="web",
-        referrer_type="police",
-        route="panel",
-        status="accepted",
-        sex="male",
-        age=15,
-        nationality="GB",
-        ethnicity="white_british",
-        exploitation_types=["criminal"],
-        county_lines=False,
-        exploitation_location="uk",
-        indicators=[],
-    )
-    return CaseSource(**{**values, **changes})
+def source() -> CaseSource:
+    """The record whose pseudonyms were first released: person 41 is the lowest record id of its linked group."""
+    return case_source(1041, child_id=52, person_id=41, referred_on=date(2026, 3, 10), county_lines=False)
 
 
 def test_the_extract_s_pseudonyms_are_those_it_was_first_released_with(settings):

@@ -27,18 +27,15 @@ from childnrm.letters.models import Letter, LetterKind
 from childnrm.letters.tests.factories import allocate, final_decision
 from childnrm.letters.tests.factories import demo as staff
 from childnrm.letters.tests.pdftext import pdf_text
+from childnrm.letters.tests.readability import assert_as_easy_to_read, child_letter
 from childnrm.letters.tests.test_readability import BORN as BORN_FOR
 from childnrm.letters.tests.test_readability import (  # noqa: F401 (the fixture: textstat's pronouncing dictionary)
-    CEILINGS,
     LETTER_DATE,
     PEOPLE,
-    RECONSIDER_BY,
     WORDINGS,
     _pronouncing_dictionary,
     decision,
 )
-from childnrm.letters.tests.test_welsh_readability import CEILINGS as WELSH_CEILINGS
-from childnrm.letters.tests.welsh_reading import measure
 from childnrm.reviews.models import (
     ReconsiderationGround,
     ReconsiderationRequest,
@@ -306,13 +303,7 @@ RECONSIDERED = {
 
 
 def reconsidered_letter(wording: str, stage: str, outcome: str, how: str) -> dict:
-    return content.child_letter(
-        decision(stage, outcome, BORN_FOR[wording]),
-        people=PEOPLE["guardian and social worker named"],
-        reconsider_by=RECONSIDER_BY,
-        dated=LETTER_DATE,
-        reconsidered=RECONSIDERED[how],
-    )
+    return child_letter(wording, stage, outcome, reconsidered=RECONSIDERED[how])
 
 
 @pytest.mark.parametrize("how", list(RECONSIDERED))
@@ -320,15 +311,4 @@ def reconsidered_letter(wording: str, stage: str, outcome: str, how: str) -> dic
 @pytest.mark.parametrize("stage", [Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS])
 @pytest.mark.parametrize("wording", WORDINGS)
 def test_the_childs_reconsideration_letter_is_as_easy_to_read(wording, stage, outcome, how):
-    import textstat
-
-    letter = reconsidered_letter(wording, stage, outcome, how)
-    text = content.letter_text(letter)
-    most_grade, least_ease = CEILINGS[wording]
-    assert textstat.flesch_kincaid_grade(text) <= most_grade, text
-    assert textstat.flesch_reading_ease(text) >= least_ease, text
-    with language("cy"):
-        welsh = content.letter_text(reconsidered_letter(wording, stage, outcome, how))
-    found, most = measure(welsh), WELSH_CEILINGS[wording]
-    for name in type(most).__dataclass_fields__:
-        assert getattr(found, name) <= getattr(most, name), (name, found, welsh)
+    assert_as_easy_to_read(wording, lambda: reconsidered_letter(wording, stage, outcome, how))
