@@ -240,6 +240,12 @@ def correction_of(decision: Decision) -> content.Correction | None:
     if decision.kind != DecisionKind.CORRECTION or not decision.supersedes_id:
         return None
     earlier = _stood_before(decision)
+    # Told as a correction of the last version whose letters were produced: a version corrected before anyone had
+    # its letters was never told, so the letters read as those of the decision it corrected (or a first decision).
+    while earlier is not None and not Letter.objects.filter(decision_id=earlier.pk).exists():
+        if earlier.kind != DecisionKind.CORRECTION or not earlier.supersedes_id:
+            return None
+        earlier = _stood_before(earlier)
     if earlier is None:
         return None
     return content.Correction(earlier_outcome=earlier.outcome, earlier_decided_on=earlier.decided_on)

@@ -143,6 +143,7 @@ def test_the_younger_childs_letter_says_the_mistake_is_put_right_and_the_choice_
     child.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 9)
     child.save()
     _, new = asked_and_decided(original, outcome=Outcome.NEGATIVE, grounds=[ReconsiderationGround.NEW_EVIDENCE])
+    produce(new)
     corrected = reconsidered(new, outcome=Outcome.NEGATIVE, kind=DecisionKind.CORRECTION)
 
     letter = produce(corrected)[LetterKind.CHILD_FRIENDLY].content
@@ -195,6 +196,37 @@ def test_a_correction_of_an_ordinary_decision_says_the_panel_corrected_it(demo, 
         f"The panel has corrected its decision on referral {referral.reference} (child {referral.child.reference}). "
         "The correction does not change the outcome."
     )
+
+
+def test_a_version_corrected_before_its_letters_were_produced_is_not_told_as_corrected(
+    demo, django_capture_on_commit_callbacks
+):
+    """Nobody had the first version's letters: the correction's letters are the first the readers get, so they tell
+    the decision, not a mistake put right in something they never read."""
+    original = final_decision("northbridge", outcome=Outcome.POSITIVE)
+    corrected = reconsidered(original, outcome=Outcome.POSITIVE, kind=DecisionKind.CORRECTION)
+    guardian = staff(Role.ICTG)
+    letters = produced_for(guardian, corrected, django_capture_on_commit_callbacks)
+
+    referrer_letter = letters[LetterKind.REFERRER_OUTCOME].content
+    assert not referrer_letter["title"].startswith("Corrected")
+    child = content.letter_text(letters[LetterKind.CHILD_FRIENDLY].content)
+    assert FIRST_DECISION_OPENING in child
+    for text in (content.letter_text(referrer_letter), child):
+        assert "corrected" not in text.lower() and "mistake" not in text, text
+    [email] = [m for m in mail.outbox if m.to == [guardian.email]]
+    assert not email.subject.startswith("Corrected") and "corrected" not in email.body
+
+
+def test_a_reconsideration_corrected_before_its_letters_were_produced_is_told_as_the_reconsideration(demo):
+    original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
+    produce(original)
+    _, new = asked_and_decided(original, outcome=Outcome.POSITIVE, grounds=[ReconsiderationGround.NEW_EVIDENCE])
+    corrected = reconsidered(new, outcome=Outcome.POSITIVE, kind=DecisionKind.CORRECTION)
+
+    referrer = content.letter_text(produce(corrected)[LetterKind.REFERRER_OUTCOME].content)
+    assert "A differently constituted panel has reconsidered the case and made a new decision" in referrer
+    assert "corrected" not in referrer.lower()
 
 
 def test_a_correction_that_changed_the_outcome_would_say_so():

@@ -242,6 +242,7 @@ def test_someone_elses_request_is_told_to_the_child_without_naming_anyone(demo):
 def test_a_correction_of_the_decision_on_reconsideration_is_still_its_outcome(demo):
     original = final_decision("northbridge", outcome=Outcome.NEGATIVE)
     _, new = asked_and_decided(original, outcome=Outcome.POSITIVE, grounds=[ReconsiderationGround.NEW_EVIDENCE])
+    produce(new)  # its letters went out, so the correction is told as one
     corrected = reconsidered(new, outcome=Outcome.POSITIVE, kind=DecisionKind.CORRECTION)
     letters = produce(corrected)
     referrer = content.letter_text(letters[LetterKind.REFERRER_OUTCOME].content)
