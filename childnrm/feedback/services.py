@@ -114,13 +114,18 @@ def session_start(*, child: Child, user: User, audit: AuditContext | None = None
     anonymises the child waits for it and is refused in words, or is started first and anonymised with the rest of
     the child's record. Inserted without them, the session's row held the child while retention held the case and
     waited for the child: the two deadlocked, or a session was left on an anonymised child."""
+    refused = gettext("Only the child's guardian or lead social worker can start a feedback session")
     if not selectors.may_gather(user, child):
-        raise FeedbackError(gettext("Only the child's guardian or lead social worker can start a feedback session"))
+        raise FeedbackError(refused)
     with transaction.atomic():
         child, decision = _start_locks(child)
         anonymised_at = child_anonymised_at(child.pk)
         if anonymised_at is not None:
             raise FeedbackError(child_anonymised_message(child.reference, anonymised_at))
+        # Asked again under the child's lock: an allocation ended while this waited (it takes the child's lock too,
+        # safeguarding.services.guardian_allocation_end) must not leave a code with someone no longer the child's.
+        if not selectors.may_gather(user, child):
+            raise FeedbackError(refused)
         now = timezone.now()
         for _attempt in range(3):  # a code already in use (never in practice): draw another
             code = tokens.new_code()

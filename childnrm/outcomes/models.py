@@ -220,9 +220,9 @@ class MissingEpisode(models.Model):
     interview_held = models.CharField(max_length=16, choices=InterviewHeld.choices, blank=True)
     interview_on = models.DateField(null=True, blank=True)
     learned = models.TextField(blank=True)  # what the return interview or the return told us
-    # The day the daily run emailed the child's guardian that the child is missing (`reminders.missing_guardians_tell`),
-    # claimed before sending: once per episode, not every run.
-    guardian_told_on = models.DateField(null=True, blank=True)
+    # The guardians (user ids) the daily run has emailed that the child is missing (`reminders.missing_guardians_tell`):
+    # each guardian once per episode, a guardian allocated later too.
+    guardians_told = models.JSONField(default=list, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -10,8 +10,9 @@ stand (the failure is logged without the address, and the daily task fails at it
 and links only, never a child's name.
 
 The same run tells each guardian allocated to a child missing now (an episode with no return recorded) that the child
-is missing, once per episode: the episode is claimed (`MissingEpisode.guardian_told_on`) in the transaction that
-sends, the claim undone when none of the episode's emails went, and the guardians told audited on the episode.
+is missing, each guardian once per episode (`MissingEpisode.guardians_told`, written under the episode's lock in the
+transaction that sends, for the emails that went), a guardian allocated later too, but not the one who recorded it;
+the guardians told are audited on the episode.
 """
 
 from __future__ import annotations
@@ -229,14 +230,14 @@ def _guardians_in_force(child_ids: list[int]) -> dict[int, list[User]]:
     return guardians
 
 
-def _site_missing_told(site: Site, today: date) -> int:
-    """Tell the guardians of the site's children missing now, each episode once; the number of emails sent. In one
-    transaction: the claims whose emails all failed are undone, for a later run."""
+def _site_missing_told(site: Site) -> int:
+    """Tell the guardians of the site's children missing now, each guardian once per episode; the number of emails
+    sent. In one transaction, each episode locked and read again before sending (a run at the same moment waits, then
+    finds them told); a guardian whose email did not go is told by a later run."""
     episodes = list(
-        MissingEpisode.objects.filter(selectors.MISSING_NOW, child__site=site, guardian_told_on__isnull=True)
+        MissingEpisode.objects.filter(selectors.MISSING_NOW, child__site=site)
         # A record retention anonymised is kept for the figures: nobody is told about it (as the dashboard's lists).
         .exclude(child__in=Child.objects.filter(children_anonymised()).values("pk"))
-        .select_related("child")
         .order_by("started_on", "id")
     )
     if not episodes:
@@ -245,26 +246,34 @@ def _site_missing_told(site: Site, today: date) -> int:
     told = 0
     with transaction.atomic():
         messages: dict[str, EmailMessage] = {}
-        claimed: dict[int, tuple[MissingEpisode, dict[str, User]]] = {}
+        telling: dict[int, tuple[MissingEpisode, dict[str, User]]] = {}
         for episode in episodes:
-            readers = guardians.get(episode.child_id)
-            # Not claimed without a guardian: one allocated while the child is still missing is told the next day.
-            if not readers:
+            # The guardian who recorded the episode knows: not told of their own record.
+            readers = [g for g in guardians.get(episode.child_id, ()) if g.pk != episode.recorded_by_id]
+            if not readers or all(g.pk in episode.guardians_told for g in readers):
                 continue
-            # Claimed before sending: a second run, or one at the same moment, sends nothing this one sends.
-            if not MissingEpisode.objects.filter(
-                selectors.MISSING_NOW, pk=episode.pk, guardian_told_on__isnull=True
-            ).update(guardian_told_on=today):
+            locked = (
+                MissingEpisode.objects.select_for_update()
+                .filter(selectors.MISSING_NOW, pk=episode.pk)
+                .select_related("child")
+                .first()
+            )
+            untold = [g for g in readers if locked is not None and g.pk not in locked.guardians_told]
+            if not untold:
                 continue
-            keys = {f"{mail.user_key(guardian)} (missing episode {episode.pk})": guardian for guardian in readers}
-            claimed[episode.pk] = (episode, keys)
-            messages.update({key: _missing_email(episode, guardian) for key, guardian in keys.items()})
+            keys = {f"{mail.user_key(guardian)} (missing episode {episode.pk})": guardian for guardian in untold}
+            telling[episode.pk] = (locked, keys)
+            messages.update({key: _missing_email(locked, guardian) for key, guardian in keys.items()})
+        if not messages:
+            return 0
         sent = set(mail.send_each(f"child missing, to the guardian ({site.slug})", messages).sent)
-        for episode, keys in claimed.values():
+        for episode, keys in telling.values():
             went = [guardian for key, guardian in keys.items() if key in sent]
-            if not went:  # nobody was told: the claim is undone, for a later run
-                MissingEpisode.objects.filter(pk=episode.pk).update(guardian_told_on=None)
+            if not went:  # nobody was told: a later run tries again
                 continue
+            MissingEpisode.objects.filter(pk=episode.pk).update(
+                guardians_told=[*episode.guardians_told, *(guardian.pk for guardian in went)]
+            )
             told += len(went)
             audit_record(
                 action=Action.UPDATE,
@@ -282,11 +291,11 @@ def _site_missing_told(site: Site, today: date) -> int:
 
 
 def missing_guardians_tell(*, today: date) -> int:
-    """Email each guardian allocated to a child missing now that the child is missing, once per episode, site by
+    """Email each guardian allocated to a child missing now that the child is missing, once per episode each, site by
     site; the number of emails sent. An email not sent is logged without its address (kit.mail)."""
     told = 0
     for site in Site.objects.filter(active=True).order_by("pk"):
-        told += _site_missing_told(site, today)
+        told += _site_missing_told(site)
     if told:
         logger.info("Guardians told their child is missing on %s: %d email(s)", today.isoformat(), told)
     return told

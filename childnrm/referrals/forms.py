@@ -507,7 +507,7 @@ class ExploitationForm(SectionForm):
         error_messages={
             "invalid": _("Age when the exploitation started must be a whole number, like 14"),
             "min_value": _("Age when the exploitation started must be 0 or more"),
-            "max_value": _("Age when the exploitation started must be 25 or less"),
+            "max_value": _("Age when the exploitation started must be %(limit_value)s or less"),  # the rules' bound
         },
     )
     public_order_disqualification = _radio(

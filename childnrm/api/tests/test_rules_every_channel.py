@@ -155,3 +155,20 @@ def test_the_pages_words_for_the_bound_follow_it_in_the_readers_language():
     with translation.override("cy"):
         assert str(rules.AGE_TOO_HIGH.says) == "Rhaid i’r oedran amcangyfrifedig fod yn 25 neu’n llai"
     assert str(rules.AGE_TOO_HIGH.says) == f"Estimated age must be {rules.OLDEST_ESTIMATED_AGE} or less"
+
+
+def test_the_age_when_exploitation_started_has_the_same_bound_in_the_page_and_the_api(api):
+    from childnrm.referrals.forms import ExploitationForm
+
+    oldest = rules.OLDEST_ESTIMATED_AGE
+    page = ExploitationForm({"age_at_exploitation": str(oldest + 1)}, referral=Referral(), partial=True)
+    assert not page.is_valid()
+    assert page.errors["age_at_exploitation"] == [f"Age when the exploitation started must be {oldest} or less"]
+    with translation.override("cy"):
+        welsh = ExploitationForm({"age_at_exploitation": str(oldest + 1)}, referral=Referral(), partial=True)
+        assert welsh.errors["age_at_exploitation"] == [
+            f"Rhaid i’r oedran pan ddechreuodd y camfanteisio fod yn {oldest} neu’n llai"
+        ]
+    assert ExploitationForm({"age_at_exploitation": str(oldest)}, referral=Referral(), partial=True).is_valid()
+    response = api.post("/api/referrals", referral_payload(exploitation={"age_at_exploitation": oldest + 1}))
+    assert response.status_code == 422, response.content

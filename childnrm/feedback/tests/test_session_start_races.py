@@ -77,3 +77,27 @@ def test_a_session_started_first_is_anonymised_with_the_child(demo):
     assert FeedbackSession.objects.filter(pk=started.session.pk).exists()
     assert services.open_session_for_token(started.token) is None
     assert waited
+
+
+def test_a_session_started_while_the_guardians_allocation_ends_waits_and_is_refused(demo):
+    """The allocation is ended under the child's lock (safeguarding); a session started meanwhile waits for it and
+    asks again whether the user is still the child's guardian: no code is handed to someone no longer theirs."""
+    from childnrm.people.models import AssociationKind, ChildAssociation
+    from childnrm.safeguarding import services as safeguarding_services
+
+    child, _ = _decided()
+    allocation = ChildAssociation.objects.get(child=child, user=demo_user(Role.ICTG, SITE), kind=AssociationKind.ICTG)
+
+    results, waited = interleaved(
+        lambda: Child.objects.select_for_update().get(pk=child.pk),  # the end's first lock: the child's
+        lambda: safeguarding_services.guardian_allocation_end(
+            child=Child.objects.get(pk=child.pk), user=demo_user(Role.COORDINATOR, SITE), association_id=allocation.pk
+        ),
+        _started(child),
+    )
+    assert not isinstance(results["first"], Exception), results
+    refused = results["second"]
+    assert isinstance(refused, services.FeedbackError), results
+    assert "Only the child's guardian or lead social worker" in str(refused)
+    assert not FeedbackSession.objects.filter(child=child).exists()
+    assert waited

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="missingepisode",
-            name="guardian_told_on",
-            field=models.DateField(blank=True, null=True),
+            name="guardians_told",
+            field=models.JSONField(blank=True, default=list),
         ),
     ]

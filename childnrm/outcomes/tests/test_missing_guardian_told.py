@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from childnrm.accounts.models import Role
+from childnrm.accounts.models import Membership, Role, User
 from childnrm.audit.models import AuditEvent
 from childnrm.outcomes import services
 from childnrm.outcomes.models import InterviewHeld, InterviewOffered, MissingEpisode
@@ -25,10 +25,20 @@ pytestmark = pytest.mark.django_db
 BACK = {"interview_offered": InterviewOffered.YES, "interview_held": InterviewHeld.NOT_YET}
 
 
-def _missing(child: Child, *, days: int = 2) -> MissingEpisode:
-    """The child recorded as missing since `days` ago (by the site's guardian, as the demo records them)."""
+def _lead_social_worker(child: Child) -> User:
+    """The child's lead social worker (a first responder at the site), who records the episode in most tests: the
+    guardian who records one is not told of it."""
+    worker = demo_user(Role.FIRST_RESPONDER, child.site.slug)
+    ChildAssociation.objects.get_or_create(child=child, user=worker, kind=AssociationKind.LEAD_SOCIAL_WORKER)
+    return worker
+
+
+def _missing(child: Child, *, days: int = 2, by: User | None = None) -> MissingEpisode:
+    """The child recorded as missing since `days` ago, by the child's lead social worker unless `by` says who."""
     return services.missing_episode_record(
-        child=child, user=demo_user(Role.ICTG), data={"started_on": timezone.localdate() - timedelta(days=days)}
+        child=child,
+        user=by or _lead_social_worker(child),
+        data={"started_on": timezone.localdate() - timedelta(days=days)},
     )
 
 
@@ -53,7 +63,7 @@ def test_the_guardian_of_a_missing_child_is_emailed_once_per_episode(demo):
     for said in (child.display_name, child.given_names, child.family_name):
         assert said not in message.body and said not in message.subject
     episode.refresh_from_db()
-    assert episode.guardian_told_on == today
+    assert episode.guardians_told == [guardian.pk]
     event = AuditEvent.objects.get(object_type="outcomes.missingepisode", object_id=str(episode.pk), action="update")
     assert event.actor is None and event.site_id == child.site_id
     assert event.detail["guardians_told"] == [guardian.pk] and event.detail["automatic"] is True
@@ -69,7 +79,7 @@ def test_the_guardian_of_a_missing_child_is_emailed_once_per_episode(demo):
         child=child, user=guardian, episode=episode, data={"started_on": episode.started_on, "ended_on": today, **BACK}
     )
     assert missing_guardians_tell(today=today) == 0  # back: nobody to tell
-    services.missing_episode_record(child=child, user=guardian, data={"started_on": today})
+    _missing(child, days=0)
     assert missing_guardians_tell(today=today) == 1
     assert len(_to(guardian)) == 1
 
@@ -87,7 +97,7 @@ def test_a_guardian_whose_allocation_ended_is_not_told_and_one_allocated_again_i
     assert mail.outbox == []
     # Nobody was told, so nothing is claimed: a guardian allocated while the child is still missing is told.
     episode.refresh_from_db()
-    assert episode.guardian_told_on is None
+    assert episode.guardians_told == []
     allocate_guardian(child, guardian)
     assert missing_guardians_tell(today=timezone.localdate()) == 1
     assert len(_to(guardian)) == 1
@@ -139,9 +149,41 @@ def test_an_email_not_sent_is_sent_by_a_later_run(demo, relay):
 
     assert missing_guardians_tell(today=timezone.localdate()) == 0
     episode.refresh_from_db()
-    assert episode.guardian_told_on is None
+    assert episode.guardians_told == []
     assert not AuditEvent.objects.filter(object_type="outcomes.missingepisode", detail__automatic=True).exists()
 
     relay.clear()
     assert missing_guardians_tell(today=timezone.localdate()) == 1
     assert len(_to(guardian)) == 1
+
+
+def test_a_guardian_allocated_after_another_was_told_is_told_too(demo):
+    """Each guardian once per episode: the episode told to one guardian is told to the next, allocated while the
+    child is still missing (the first not again)."""
+    child = decided_child("northbridge").referral.child
+    first = demo_user(Role.ICTG)
+    _missing(child)
+    assert missing_guardians_tell(today=timezone.localdate()) == 1
+    allocation = ChildAssociation.objects.get(child=child, user=first, kind=AssociationKind.ICTG)
+    safeguarding_services.guardian_allocation_end(
+        child=child, user=demo_user(Role.COORDINATOR), association_id=allocation.pk
+    )
+    second = demo_user(Role.ICTG, "three-rivers")
+    Membership.objects.create(user=second, site=child.site, role=Role.ICTG)  # a guardian at this site too
+    allocate_guardian(child, second)
+    allocate_guardian(child, first)  # back: already told of this episode
+    mail.outbox.clear()
+
+    assert missing_guardians_tell(today=timezone.localdate() + timedelta(days=1)) == 1
+    assert len(_to(second)) == 1 and _to(first) == []
+
+
+def test_the_guardian_who_recorded_the_episode_is_not_told_of_it(demo):
+    child = decided_child("northbridge").referral.child
+    guardian = demo_user(Role.ICTG)
+    episode = _missing(child, by=guardian)
+
+    assert missing_guardians_tell(today=timezone.localdate()) == 0
+    assert _to(guardian) == []
+    episode.refresh_from_db()
+    assert episode.guardians_told == []

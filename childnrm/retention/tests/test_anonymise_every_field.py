@@ -174,6 +174,7 @@ HOLDS_NO_PERSONAL_DATA: dict[str, str] = {
     "outcomes.OutcomeReview.justice": "justice outcome codes",
     "outcomes.OutcomeReview.support": "support codes",
     "outcomes.OutcomeFollowUp.months": "months after the decision",
+    "outcomes.MissingEpisode.guardians_told": "ids of the staff told the child is missing (no words about the child)",
     # Roles and the law, never a person's name or the child's details.
     "letters.DecisionExplanation.explained_by_role": "the explainer's role (their name is cleared)",
     "safeguarding.ChildPlanView.gathered_by_role": "the gatherer's role (their name is cleared)",
