@@ -19,6 +19,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from childnrm.accounts.models import Organisation, OrganisationType
+from childnrm.kit.forms import EARLIEST_YEAR
 from childnrm.people.models import Sex
 from childnrm.referrals import rules, vocab
 from childnrm.referrals.identifiers import InvalidNhsNumber, NhsNumberProblem, nhs_number_normalised
@@ -56,8 +57,8 @@ def _iso_date(value: Any) -> Any:
 def _not_future(value: date) -> date:
     if value > timezone.localdate():
         raise ValueError("The date must be today or in the past")
-    if value.year < 1900:
-        raise ValueError("The date must be after 1900")
+    if value.year < EARLIEST_YEAR:
+        raise ValueError(f"The date must be after {EARLIEST_YEAR}")
     return value
 
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 # The three boxes of a date, as their labels say and as error messages name them.
+# A year before this in any date box is a mistyped year: every date the service records falls in a living
+# child's life, or a referral's (referrals.rules.EARLIEST_BIRTH_YEAR and the API's dates take it too).
+EARLIEST_YEAR = 1900
 PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
 PART_WORDS = {"day": _("day"), "month": _("month"), "year": _("year")}
 
@@ -131,7 +134,7 @@ class GovukDateField(forms.Field):
         except ValueError:
             self.error_parts = [p for p in ("day", "month") if not _part_in_range(p, given)] or ["day"]
             raise forms.ValidationError(self._not_real(), code="invalid")
-        if result.year < 1900:
+        if result.year < EARLIEST_YEAR:
             self.error_parts = ["year"]
             raise forms.ValidationError(self._not_real(), code="invalid")
         if self.future and (result > today() or (result == today() and not self.allow_today)):

@@ -21,6 +21,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from childnrm.kit.forms import EARLIEST_YEAR
 from childnrm.referrals.models import ReferralSource
 from childnrm.referrals.vocab import ExploitationType
 
@@ -34,7 +35,7 @@ class Rule:
     says: _StrPromise  # what the pages say, in the reader's language
 
 
-EARLIEST_BIRTH_YEAR = 1900  # an earlier date of birth is a mistyped year
+EARLIEST_BIRTH_YEAR = EARLIEST_YEAR  # an earlier date of birth is a mistyped year, as the date boxes say of any date
 OLDEST_ESTIMATED_AGE = 25
 
 
