@@ -220,8 +220,8 @@ class MissingEpisode(models.Model):
     interview_held = models.CharField(max_length=16, choices=InterviewHeld.choices, blank=True)
     interview_on = models.DateField(null=True, blank=True)
     learned = models.TextField(blank=True)  # what the return interview or the return told us
-    # The guardians (user ids) the daily run has emailed that the child is missing (`reminders.missing_guardians_tell`):
-    # each guardian once per episode, a guardian allocated later too.
+    # The guardians (user ids) emailed that the child is missing, at once when recorded or by the daily run
+    # (`reminders.missing_episodes_tell`): each guardian once per episode, a guardian allocated later too.
     guardians_told = models.JSONField(default=list, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

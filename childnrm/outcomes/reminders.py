@@ -9,9 +9,11 @@ of a site's emails went (the mail server down), its claims are undone, for a lat
 stand (the failure is logged without the address, and the daily task fails at its end). Emails carry references
 and links only, never a child's name.
 
-The same run tells each guardian allocated to a child missing now (an episode with no return recorded) that the child
-is missing, each guardian once per episode (`MissingEpisode.guardians_told`, written under the episode's lock in the
-transaction that sends, for the emails that went), a guardian allocated later too, but not the one who recorded it;
+Each guardian allocated to a child missing now (an episode with no return recorded) is told that the child is
+missing, at once when the episode is recorded (`tasks.missing_guardians_tell_at_once`), and by this run as the
+catch-up while the episode is news (`MISSING_TOLD_WITHIN_DAYS`): a guardian allocated later, an email that did not go.
+Both tell through `missing_episodes_tell`: each guardian once per episode (`MissingEpisode.guardians_told`, written
+under the episode's lock in the transaction that sends, for the emails that went), but not the one who recorded it;
 the guardians told are audited on the episode.
 """
 
@@ -20,12 +22,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from childnrm.accounts.middleware import address_language, reader_language
@@ -68,8 +71,16 @@ class OutcomeReminderRun:
         }
 
 
-# Why the daily run reads and updates a missing episode to tell the child's guardian (the audit's purpose).
+# Why the daily run (and the task at once) reads and updates a missing episode to tell the child's guardian (the
+# audit's purpose).
 MISSING_TOLD_PURPOSE = "Telling the child's allocated guardian that the child is missing"
+
+# The daily run tells of an episode only while it is news: the child went missing, or it was recorded, in the last
+# four weeks (ADR 0035 amendment 3). The guardians are told at once when it is recorded (tasks), so the daily run is
+# the catch-up, for a guardian allocated or an email failed in those weeks. Without a bound its first run would email
+# every guardian of a child missing for months, recorded long before guardians were told; a guardian allocated later
+# than that finds the child missing on their own list ("Your outcome reviews") and the child's record.
+MISSING_TOLD_WITHIN_DAYS = 28
 
 
 def _claim(review: OutcomeReview, overdue: bool, today: date) -> bool:
@@ -230,46 +241,43 @@ def _guardians_in_force(child_ids: list[int]) -> dict[int, list[User]]:
     return guardians
 
 
-def _site_missing_told(site: Site) -> int:
-    """Tell the guardians of the site's children missing now, each guardian once per episode; the number of emails
-    sent. In one transaction, each episode locked and read again before sending (a run at the same moment waits, then
-    finds them told); a guardian whose email did not go is told by a later run."""
-    episodes = list(
-        MissingEpisode.objects.filter(selectors.MISSING_NOW, child__site=site)
-        # A record retention anonymised is kept for the figures: nobody is told about it (as the dashboard's lists).
-        .exclude(child__in=Child.objects.filter(children_anonymised()).values("pk"))
-        .order_by("started_on", "id")
+def missing_episodes_tell(episodes: QuerySet[MissingEpisode], what: str) -> int:
+    """Tell the guardians of each of `episodes` whose child is missing now that the child is missing, each guardian
+    once per episode; the number of emails sent. The one way they are told, by the daily run (a site's episodes) and
+    at once when an episode is recorded (`tasks.missing_guardians_tell_at_once`). In one transaction, each episode
+    locked and read again before sending (a run at the same moment waits, then finds them told); a guardian whose email
+    did not go is told by a later daily run. `what`: the kind of email, for the log (kit.mail.send_each)."""
+    # A record retention anonymised is kept for the figures: nobody is told about it (as the dashboard's lists).
+    missing = episodes.filter(selectors.MISSING_NOW).exclude(
+        child__in=Child.objects.filter(children_anonymised()).values("pk")
     )
-    if not episodes:
+    candidates = list(missing.order_by("started_on", "id"))
+    if not candidates:
         return 0
-    guardians = _guardians_in_force(sorted({e.child_id for e in episodes}))
+    guardians = _guardians_in_force(sorted({e.child_id for e in candidates}))
     told = 0
     with transaction.atomic():
         messages: dict[str, EmailMessage] = {}
         telling: dict[int, tuple[MissingEpisode, dict[str, User]]] = {}
-        for episode in episodes:
+        for episode in candidates:
             # The guardian who recorded the episode knows: not told of their own record.
             readers = [g for g in guardians.get(episode.child_id, ()) if g.pk != episode.recorded_by_id]
             if not readers or all(g.pk in episode.guardians_told for g in readers):
                 continue
-            locked = (
-                MissingEpisode.objects.select_for_update()
-                .filter(selectors.MISSING_NOW, pk=episode.pk)
-                .select_related("child")
-                .first()
-            )
+            # Read again under the lock: still missing, not anonymised meanwhile, and whom it has told by now.
+            locked = missing.select_for_update(of=("self",)).filter(pk=episode.pk).select_related("child").first()
             untold = [g for g in readers if locked is not None and g.pk not in locked.guardians_told]
-            if not untold:
+            if locked is None or not untold:
                 continue
             keys = {f"{mail.user_key(guardian)} (missing episode {episode.pk})": guardian for guardian in untold}
             telling[episode.pk] = (locked, keys)
             messages.update({key: _missing_email(locked, guardian) for key, guardian in keys.items()})
         if not messages:
             return 0
-        sent = set(mail.send_each(f"child missing, to the guardian ({site.slug})", messages).sent)
+        sent = set(mail.send_each(what, messages).sent)
         for episode, keys in telling.values():
             went = [guardian for key, guardian in keys.items() if key in sent]
-            if not went:  # nobody was told: a later run tries again
+            if not went:  # nobody was told: a later daily run tries again
                 continue
             MissingEpisode.objects.filter(pk=episode.pk).update(
                 guardians_told=[*episode.guardians_told, *(guardian.pk for guardian in went)]
@@ -278,7 +286,7 @@ def _site_missing_told(site: Site) -> int:
             audit_record(
                 action=Action.UPDATE,
                 obj=episode,
-                site_id=site.pk,
+                site_id=episode.child.site_id,
                 purpose=MISSING_TOLD_PURPOSE,
                 detail={
                     "record": "missing episode",
@@ -290,12 +298,24 @@ def _site_missing_told(site: Site) -> int:
     return told
 
 
+def _site_missing_told(site: Site, today: date) -> int:
+    """The daily run's catch-up at one site: the guardians not yet told of an episode still news
+    (`MISSING_TOLD_WITHIN_DAYS`), one allocated since or whose email did not go."""
+    since = today - timedelta(days=MISSING_TOLD_WITHIN_DAYS)
+    recorded_since = timezone.make_aware(datetime.combine(since, time.min))
+    news = Q(started_on__gte=since) | Q(recorded_at__gte=recorded_since)
+    return missing_episodes_tell(
+        MissingEpisode.objects.filter(news, child__site=site), f"child missing, to the guardian ({site.slug})"
+    )
+
+
 def missing_guardians_tell(*, today: date) -> int:
-    """Email each guardian allocated to a child missing now that the child is missing, once per episode each, site by
-    site; the number of emails sent. An email not sent is logged without its address (kit.mail)."""
+    """The daily catch-up: email each guardian allocated to a child missing now, of an episode still news, that the
+    child is missing, once per episode each, site by site; the number of emails sent. An email not sent is logged
+    without its address (kit.mail)."""
     told = 0
     for site in Site.objects.filter(active=True).order_by("pk"):
-        told += _site_missing_told(site)
+        told += _site_missing_told(site, today)
     if told:
         logger.info("Guardians told their child is missing on %s: %d email(s)", today.isoformat(), told)
     return told

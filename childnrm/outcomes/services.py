@@ -618,7 +618,9 @@ def missing_episode_record(
     audit: AuditContext | None = None,
     today: date | None = None,
 ) -> MissingEpisode:
-    """Record a missing episode, or update one (the return, the return home interview)."""
+    """Record a missing episode, or update one (the return, the return home interview). A child recorded as missing
+    now: their guardians are told at once, once it is saved (`tasks.missing_guardians_tell_at_once`), not the next
+    morning; a past episode, recorded once the child is back, tells nobody."""
     today = today or timezone.localdate()
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)  # two episodes at once queue up
@@ -631,6 +633,8 @@ def missing_episode_record(
         if episode is None:
             episode = MissingEpisode.objects.create(child=child, recorded_by=user, updated_by=user, **clean)
             action, changed = Action.CREATE, list(EPISODE_FIELDS)
+            if episode.ended_on is None:
+                _guardians_tell_once_saved(episode.pk)
         else:
             changed = [name for name in EPISODE_FIELDS if getattr(episode, name) != clean[name]]
             for name, value in clean.items():
@@ -648,6 +652,14 @@ def missing_episode_record(
             detail={"record": "missing episode", "changed": changed, "returned": episode.ended_on is not None},
         )
     return episode
+
+
+def _guardians_tell_once_saved(episode_id: int) -> None:
+    """Queue telling the episode's guardians once it is committed: the task reads it, and a change undone tells no
+    one. Imported here: the task's module imports the reminders, which import this one."""
+    from childnrm.outcomes.tasks import missing_guardians_tell_at_once
+
+    transaction.on_commit(lambda: missing_guardians_tell_at_once.enqueue(episode_id))
 
 
 def interview_due_by(episode: MissingEpisode) -> date | None:

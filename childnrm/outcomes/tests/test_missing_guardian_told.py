@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from childnrm.accounts.models import Membership, Role, User
 from childnrm.audit.models import AuditEvent
-from childnrm.outcomes import services
+from childnrm.outcomes import reminders, services
 from childnrm.outcomes.models import InterviewHeld, InterviewOffered, MissingEpisode
 from childnrm.outcomes.reminders import missing_guardians_tell, outcome_reminders_send
 from childnrm.outcomes.tests.factories import allocate_guardian, decided_child
@@ -187,3 +187,29 @@ def test_the_guardian_who_recorded_the_episode_is_not_told_of_it(demo):
     assert _to(guardian) == []
     episode.refresh_from_db()
     assert episode.guardians_told == []
+
+
+def test_the_daily_run_tells_of_an_episode_only_while_it_is_news(demo):
+    """The first daily run after guardians were first told (at once, or by this run) does not email every guardian of
+    a child missing for months: an episode is told while the child went missing, or it was recorded, in the last
+    `MISSING_TOLD_WITHIN_DAYS` (ADR 0035 amendment 3). Recorded late, it is news for as long (its email at once may have
+    failed)."""
+    today = timezone.localdate()
+    within = reminders.MISSING_TOLD_WITHIN_DAYS
+    guardian = demo_user(Role.ICTG)
+    long_ago = timezone.now() - timedelta(days=within + 1)
+    old = decided_child("northbridge", decided_on=today - timedelta(days=200)).referral.child
+    old_episode = _missing(old, days=within + 20)
+    recorded_late = decided_child("northbridge", decided_on=today - timedelta(days=200)).referral.child
+    late_episode = _missing(recorded_late, days=within + 20)  # recorded now
+    recent = decided_child("northbridge", decided_on=today - timedelta(days=200)).referral.child
+    recent_episode = _missing(recent, days=within)
+    MissingEpisode.objects.filter(pk__in=[old_episode.pk, recent_episode.pk]).update(recorded_at=long_ago)
+
+    assert missing_guardians_tell(today=today) == 2
+    assert sorted(m.subject for m in _to(guardian)) == sorted(
+        f"Child record {child.reference}: missing" for child in (recorded_late, recent)
+    )
+    old_episode.refresh_from_db()
+    late_episode.refresh_from_db()
+    assert old_episode.guardians_told == [] and late_episode.guardians_told == [guardian.pk]
