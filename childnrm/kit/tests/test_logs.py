@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
+from html import unescape
+from urllib.parse import quote, urlencode
 
+import pytest
+from django.test import Client
 from django.urls import reverse
 
+from childnrm.accounts.models import Role
 from childnrm.kit.logs import REDACTED, RedactSecretPaths, redact
 
 
@@ -29,6 +35,74 @@ def test_a_childs_name_searched_for_is_redacted_and_the_rest_of_the_address_kept
     # Other searches (the evidence library's words) and other parameters are left alone.
     assert redact("/learning/library/?q=county+lines") == "/learning/library/?q=county+lines"
     assert redact("/children/?page=2") == "/children/?page=2"
+
+
+TOKEN = "25-Q75YLVZ5:abc_DEF-1"
+NAME = "Amir Khalil"
+
+
+def encoded(path: str, times: int) -> str:
+    """`path` as a parameter's value, percent-encoded `times` times (a `next` inside a `next` is encoded twice)."""
+    for _ in range(times):
+        path = quote(path, safe="")
+    return path
+
+
+def kept_out(line: str, secret: str) -> bool:
+    """Whether `line` holds `secret` in no form: as it is, as a query string writes it, or encoded up to 3 times."""
+    forms = {secret, secret.replace(" ", "+")} | {encoded(secret, n) for n in (1, 2, 3)}
+    forms |= {quote(secret.replace(" ", "+"), safe="")}
+    return not any(form in line for form in forms)
+
+
+@pytest.mark.parametrize("times", [1, 2])
+@pytest.mark.parametrize("name", ["next", "back_to"])
+def test_the_childs_token_is_redacted_when_encoded_in_any_parameter(name, times):
+    line = f'"GET /account/language/?language=cy&{name}={encoded(f"/feedback/your-say/{TOKEN}/", times)} HTTP/1.1" 302'
+    assert redact(line) == f'"GET /account/language/?language=cy&{name}={REDACTED} HTTP/1.1" 302'
+    assert kept_out(redact(line), TOKEN)
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_a_search_is_redacted_when_encoded(times):
+    search = "/children/?" + urlencode({"page": 2, "q": NAME})
+    line = f'"GET /session/timed-out/?next={encoded(search, times)} HTTP/1.1" 302'
+    assert redact(line) == f'"GET /session/timed-out/?next={REDACTED} HTTP/1.1" 302'
+    assert kept_out(redact(line), NAME) and kept_out(redact(line), "Amir")
+
+
+def test_encoded_secrets_are_redacted_wherever_they_are():
+    # The time-out page's sign-in redirect: a `next` inside a `next`, so the search is encoded twice.
+    timed_out = "/session/timed-out/?" + urlencode({"next": "/children/?" + urlencode({"q": NAME})})
+    assert redact(f"/account/sign-in/?{urlencode({'next': timed_out})}") == f"/account/sign-in/?next={REDACTED}"
+    # gunicorn's query string atom, on its own; a path encoded by hand; parts encoded and parts not.
+    assert redact(f"language=cy&next={encoded(f'/feedback/your-say/{TOKEN}/', 1)}") == f"language=cy&next={REDACTED}"
+    assert kept_out(redact(f"GET /feedback/your-say%2F{TOKEN} HTTP/1.1"), TOKEN)
+    assert kept_out(redact("/x/?next=%2Fchildren%2F?q=Amir+Khalil"), NAME)
+
+
+def test_encoded_addresses_without_a_secret_are_left_as_they_are():
+    for line in (
+        "/account/language/?language=cy&next=%2Ffeedback%2Fyour-say%2Fthank-you%2F",
+        "/account/language/?language=cy&next=%2Fchildren%2F%3Fpage%3D2",
+        "/account/sign-in/?next=%2Fpanels%2F",
+        "/learning/library/?q=county%20lines&next=%2Flearning%2F",
+    ):
+        assert redact(line) == line
+
+
+@pytest.mark.django_db
+def test_the_language_switch_on_search_results_logs_no_search(client_as):
+    """The switch links back to the results, the search in its `next`: its line in the access log keeps none of it."""
+    results = client_as(Role.COORDINATOR).get("/children/", {"q": NAME})
+    assert results.status_code == 200
+    switches = [unescape(h) for h in re.findall(r'href="(/account/language/\?[^"]+)"', results.content.decode())]
+    assert switches
+    for switch in switches:
+        assert kept_out(redact(f'"GET {switch} HTTP/1.1" 302'), "Amir")
+    # And the sign-in redirect of someone not signed in, which takes the search along in its `next`.
+    location = Client().get("/children/", {"q": NAME})["Location"]
+    assert kept_out(redact(f'"GET {location} HTTP/1.1" 200'), "Amir")
 
 
 def test_pages_without_a_secret_are_left_as_they_are():
