@@ -472,6 +472,22 @@ def _transition_view(request: HttpRequest, meeting_id: int, action: str) -> Http
         "carry_to": carry_to,
         "manage": selectors.can_manage(request.user, meeting),
     }
+    # The cases the page names (opening: those with a warning; closing: each undecided case, by child's name).
+    shown = [row["item"] for row in rows if row["problems"]] + list(undecided)
+    if shown:
+        audit_record(
+            context=AuditContext.from_request(request),
+            action=Action.LIST,
+            obj=meeting,
+            site_id=meeting.site_id,
+            purpose=MANAGE if context["manage"] else RUN,
+            detail={
+                "meeting": meeting.pk,
+                "page": action,
+                "items": [item.pk for item in shown],
+                "referrals": [item.referral_id for item in shown],
+            },
+        )
     return render(request, template, context)
 
 

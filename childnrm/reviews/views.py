@@ -20,7 +20,7 @@ from childnrm.accounts import nations
 from childnrm.audit.context import AuditContext
 from childnrm.audit.services import Action, audit_record
 from childnrm.decisions import reconsideration as reconsideration_rules
-from childnrm.decisions.models import Vote
+from childnrm.decisions.models import Decision, Vote
 from childnrm.kit.dates import long_date
 from childnrm.kit.downloads import download_response
 from childnrm.kit.errors import add_to_form
@@ -64,6 +64,18 @@ def _page(queryset, number):
 
 def _single_site(site_ids: list[int]) -> int | None:
     return site_ids[0] if len(site_ids) == 1 else None
+
+
+def _audit_decision_choices(request: HttpRequest, decisions: list[Decision], *, page: str, purpose: str) -> None:
+    """The decisions offered as choices, each labelled with its child's name: a list of child records read."""
+    audit_record(
+        context=AuditContext.from_request(request),
+        action=Action.LIST,
+        object_type=Decision._meta.label_lower,
+        site_id=_single_site(sorted({d.referral.site_id for d in decisions})),
+        purpose=purpose,
+        detail={"page": page, "ids": [d.pk for d in decisions], "referrals": [d.referral_id for d in decisions]},
+    )
 
 
 # Reconsiderations --------------------------------------------------------------------------------
@@ -136,6 +148,7 @@ def reconsideration_new(request: HttpRequest) -> HttpResponse:
                     gettext("Reconsideration request for referral %(reference)s recorded") % {"reference": reference},
                 )
             return redirect("reviews:reconsideration", reconsideration_id=asked.pk)
+    _audit_decision_choices(request, decisions, page="reconsideration-new", purpose=RECONSIDERATION)
     return render(request, "reviews/reconsideration_new.html", {"form": form, "has_decisions": bool(decisions)})
 
 
@@ -397,6 +410,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
                 % {"reference": sent.decision.referral.reference},
             )
             return redirect("reviews:return", return_id=sent.pk)
+    _audit_decision_choices(request, decisions, page="return-new", purpose=PURPOSES[Perm.DECISION_RETURN])
     return render(request, "reviews/return_new.html", {"form": form, "has_decisions": bool(decisions)})
 
 
