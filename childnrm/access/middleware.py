@@ -1,4 +1,5 @@
-"""Deny by default: a view without a declared access rule is refused; every refusal of a signed-in user is audited."""
+"""Deny by default: a view without a declared access rule is refused; every refusal of a signed-in user or of an
+API client whose token was accepted is audited."""
 
 from __future__ import annotations
 
@@ -23,23 +24,36 @@ REFUSAL_STATUSES = frozenset({403, 404})
 _PARAMETER_LIMIT = 64
 
 
+_API_CLIENT = "childnrm_api_client"  # the request attribute `api_client_identified` sets
+
+
+def api_client_identified(request: HttpRequest, *, organisation_id: int, api_token: str) -> None:
+    """Name the organisation's system a request comes from, once its token is accepted, for `refusal_record`:
+    the organisation and the token's prefix (never the secret). Called by the API's authentication."""
+    setattr(request, _API_CLIENT, {"api_token": api_token, "organisation_id": organisation_id})
+
+
 def refusal_record(request: HttpRequest, response: HttpResponse) -> None:
-    """Leave an attributable trace of a signed-in user refused a record: who, which route and record
-    parameters, the status and the address. Not the path's query string and not the request body.
+    """Leave an attributable trace of a signed-in user, or an API client, refused a record: who, which route and
+    record parameters, the status and the address. Not the path's query string and not the request body.
 
     Called after the view has returned, outside any transaction the view ran in (and outside
     ATOMIC_REQUESTS), so a refusal raised inside a rolled-back transaction is still recorded.
-    Anonymous requests are sent to sign in before any record is looked up: nothing to attribute.
+    Anonymous requests are sent to sign in, and requests to the API without an accepted token answered 401, before
+    any record is looked up: nothing to attribute.
     """
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
-    if match is None or not getattr(user, "is_authenticated", False):
+    # An API client has no user: it is named in the detail (the event's actor and organisation are a user's).
+    client: dict[str, object] = getattr(request, _API_CLIENT, {})
+    if match is None or not (getattr(user, "is_authenticated", False) or client):
         return  # an unknown path names no record; an anonymous request is never shown one
     detail = {
         "route": match.view_name,
         "parameters": {name: str(value)[:_PARAMETER_LIMIT] for name, value in match.kwargs.items()},
         "method": request.method,
         "status": response.status_code,
+        **client,
     }
     try:
         audit_record(context=AuditContext.from_request(request), action=Action.REFUSED, detail=detail)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, UnreadablePostError
 from ninja.security import HttpBearer
 
+from childnrm.access.middleware import api_client_identified
 from childnrm.api.models import ApiToken
 from childnrm.api.services import api_token_authenticate
 from childnrm.kit.uploads import MEGABYTE, max_request_bytes
@@ -33,6 +34,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = api_token_authenticate(presented=token)
+        if found is not None:  # before the scope check: a token refused a scope is named in the refusal's trace
+            api_client_identified(request, organisation_id=found.organisation_id, api_token=found.prefix)
         if found is not None and self.scope and not found.allows(self.scope):
             raise PermissionDenied(f"This token does not have the '{self.scope}' scope")
         if found is not None and self.files:
