@@ -109,13 +109,27 @@ def sample_kwargs(route: URLPattern, site_slug: str) -> dict[str, object]:
     return {n: values[n] for n in names}
 
 
+def child_data_of(site_slug: str) -> list[str]:
+    """What on a page names a child of `site_slug`: its children's references and names, its referrals' references
+    and the names on them (a referral's child may have no record yet). A name also held at another site is left
+    out, as that site's pages may show it. Read after the URLs are drawn: some samples are referrals made then."""
+    from childnrm.referrals.models import Referral
+
+    children = list(Child.objects.filter(site__slug=site_slug))
+    referrals = list(Referral.objects.filter(site__slug=site_slug))
+    elsewhere = {c.display_name for c in Child.objects.exclude(site__slug=site_slug)} | {
+        r.child_display_name for r in Referral.objects.exclude(site__slug=site_slug)
+    }
+    # A draft with no name yet reads "Name not given": a phrase, not a child's name.
+    names = [c.display_name for c in children] + [
+        r.child_display_name for r in referrals if r.given_names or r.family_name
+    ]
+    markers = [c.reference for c in children] + [r.reference for r in referrals]
+    return markers + [name for name in dict.fromkeys(names) if name and name not in elsewhere]
+
+
 def personal_data_of(site_slug: str) -> list[str]:
-    markers = []
-    elsewhere = {c.display_name for c in Child.objects.exclude(site__slug=site_slug)}
-    for child in Child.objects.filter(site__slug=site_slug):
-        markers += [child.reference] + ([child.display_name] if child.display_name not in elsewhere else [])
-    markers += [u.email for u in User.objects.filter(memberships__site__slug=site_slug)]
-    return markers
+    return child_data_of(site_slug) + [u.email for u in User.objects.filter(memberships__site__slug=site_slug)]
 
 
 def _text(response) -> str:
