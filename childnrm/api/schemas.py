@@ -58,7 +58,7 @@ def _not_future(value: date) -> date:
     if value > timezone.localdate():
         raise ValueError("The date must be today or in the past")
     if value.year < EARLIEST_YEAR:
-        raise ValueError(f"The date must be after {EARLIEST_YEAR}")
+        raise ValueError(f"The date must be in {EARLIEST_YEAR} or later")
     return value
 
 
@@ -379,7 +379,7 @@ def _as_date(value: Any) -> date | None:
 # error (English, naming the JSON fields to change). CROSS_FIELD_RULES states them for the OpenAPI document.
 RULE_WORDS: dict[rules.Rule, tuple[str, str]] = {
     rules.BORN_TODAY_OR_LATER: ("child.date_of_birth", "The date of birth must be in the past"),
-    rules.BORN_TOO_EARLY: ("child.date_of_birth", f"The date must be after {rules.EARLIEST_BIRTH_YEAR}"),
+    rules.BORN_TOO_EARLY: ("child.date_of_birth", f"The date must be in {rules.EARLIEST_BIRTH_YEAR} or later"),
     rules.AGE_BELOW_ZERO: ("child.estimated_age_years", "Input should be greater than or equal to 0"),
     rules.AGE_TOO_HIGH: (
         "child.estimated_age_years",

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from childnrm.accounts.models import Role
-from childnrm.kit.logs import REDACTED, RedactSecretPaths, redact
+from childnrm.kit.logs import LONGEST_ENCODED_WORD, REDACTED, RedactSecretPaths, redact
 
 
 def test_the_childs_feedback_token_and_a_reset_link_are_redacted():
@@ -154,3 +154,38 @@ def test_gunicorns_access_log_is_redacted_too():
     assert atoms["U"] == f"/feedback/your-say/{REDACTED}/"
     assert atoms["r"] == f"GET /feedback/your-say/{REDACTED}/ HTTP/1.1"
     assert "SECRET" not in repr(atoms)
+
+
+def test_each_search_in_a_line_is_redacted_however_many_and_however_nested():
+    # A search's address inside another's query string, and a line of them: each typed name goes.
+    assert redact("/children/?next=/children/?q=Amir") == f"/children/?next=/children/?q={REDACTED}"
+    line = "/children/?q=Amir&page=2/children?sort=name&q=Okafor#top /children/?q=Nguyen"
+    assert redact(line) == (
+        f"/children/?q={REDACTED}&page=2/children?sort=name&q={REDACTED}#top /children/?q={REDACTED}"
+    )
+    assert not any(name in redact("/children/?q=Amir" * 2000) for name in ("Amir",))
+
+
+def test_an_encoded_word_longer_than_any_address_of_ours_is_redacted_whole():
+    long_secret = "next=" + encoded(f"/feedback/your-say/{TOKEN}/", 1) + "&pad=" + "%20" * LONGEST_ENCODED_WORD
+    assert redact(f"GET /account/language/?{long_secret} 302") == f"GET {REDACTED} 302"
+
+
+def test_gunicorn_redacts_the_atoms_it_writes_and_those_holding_an_address():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from childnrm.kit.gunicorn_logging import RedactingLogger
+
+    secret = "/feedback/your-say/25-SECRET/"
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/", "PATH_INFO": "/", "SERVER_PROTOCOL": "HTTP/1.1"}
+    request = SimpleNamespace(headers=[("X-NOTE", secret), ("X-WRITTEN", secret), ("REFERER", secret)])
+    response = SimpleNamespace(status="200 OK", headers=[("Location", secret)], sent=0)
+    config = Config()
+    config.set("access_log_format", '%(h)s "%(r)s" %(s)s "%({x-written}i)s"')
+    atoms = RedactingLogger(config).atoms(response, request, environ, timedelta(seconds=1))
+    assert "SECRET" not in atoms["{x-written}i"] + atoms["{referer}i"] + atoms["{location}o"]
+    # A header the line never writes is not read: an anonymous request's hundred large headers cost nothing.
+    assert atoms["{x-note}i"] == secret
