@@ -8,6 +8,10 @@ decides who may use it and how to fill its URL parameters. Each app may add both
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -109,6 +113,51 @@ def sample_kwargs(route: URLPattern, site_slug: str) -> dict[str, object]:
     return {n: values[n] for n in names}
 
 
+def _paper_document(site_slug: str) -> dict[str, object]:
+    """A document of the case on the sample sitting's agenda (`sample_item`, as its URL names). Its text names the
+    child, as a statement does: so what the download serves is read for another site's data and for its audit like
+    any page. One small file in private storage for each such text (the rows are rolled back): the demo's names are
+    the same on every load, its references are not, so the name alone keeps the files few."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from childnrm.panels.tests.samples import sample_item
+    from childnrm.referrals.models import ReferralDocument
+
+    referral = sample_item(site_slug).referral
+    document = referral.documents.order_by("pk").first()
+    if document is None:
+        text = f"Statement about {referral.child_display_name}\n".encode()
+        name = f"panels/access-matrix/{hashlib.sha256(text).hexdigest()[:16]}.txt"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, ContentFile(text))
+        document = ReferralDocument.objects.create(
+            referral=referral,
+            file=name,
+            original_name="statement.txt",
+            content_type="text/plain",
+            size=len(text),
+            sha256=hashlib.sha256(text).hexdigest(),
+            uploaded_by=referral.created_by or demo_user(Role.FIRST_RESPONDER, site_slug),
+        )
+    return {"document": document.pk}
+
+
+# A GET route that serves nothing without its query (it sends the user back to the page offering it) is read with
+# one: route name -> function of a site slug returning the query's parameters, naming a record of that site.
+SAMPLE_QUERIES: dict[str, Callable[[str], dict[str, object]]] = {
+    "panels:paper-document": _paper_document,
+    "statistics:download": lambda site_slug: {"table": "referrals_by_first_responder"},
+}
+
+
+def sample_query(name: str, site_slug: str) -> str:
+    """The route's sample query string ("?..."), or "" for a route that needs none. After `sample_kwargs`: a query
+    may name a record of the sample the URL names."""
+    make = SAMPLE_QUERIES.get(name)
+    return f"?{urlencode(make(site_slug))}" if make else ""
+
+
 def child_data_of(site_slug: str) -> list[str]:
     """What on a page names a child of `site_slug`: its children's references and names, its referrals' references
     and the names on them (a referral's child may have no record yet). A name also held at another site is left
@@ -149,8 +198,8 @@ def test_every_route_has_an_expectation_and_an_access_rule():
 def test_route_as_every_role_and_other_site(name, demo):
     route = dict(ROUTES)[name]
     expected = EXPECTED[name]
-    own_url = reverse(name, kwargs=sample_kwargs(route, "northbridge"))
-    other_url = reverse(name, kwargs=sample_kwargs(route, "three-rivers"))
+    own_url = reverse(name, kwargs=sample_kwargs(route, "northbridge")) + sample_query(name, "northbridge")
+    other_url = reverse(name, kwargs=sample_kwargs(route, "three-rivers")) + sample_query(name, "three-rivers")
     if expected == API:
         check_api_route(name, route, own_url)
         return
