@@ -8,7 +8,6 @@ decides who may use it and how to fill its URL parameters. Each app may add both
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -116,31 +115,14 @@ def sample_kwargs(route: URLPattern, site_slug: str) -> dict[str, object]:
 def _paper_document(site_slug: str) -> dict[str, object]:
     """A document of the case on the sample sitting's agenda (`sample_item`, as its URL names). Its text names the
     child, as a statement does: so what the download serves is read for another site's data and for its audit like
-    any page. One small file in private storage for each such text (the rows are rolled back): the demo's names are
-    the same on every load, its references are not, so the name alone keeps the files few."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
+    any page."""
     from childnrm.panels.tests.samples import sample_item
-    from childnrm.referrals.models import ReferralDocument
+    from childnrm.referrals.tests.access_expectations import document_of
 
     referral = sample_item(site_slug).referral
-    document = referral.documents.order_by("pk").first()
-    if document is None:
-        text = f"Statement about {referral.child_display_name}\n".encode()
-        name = f"panels/access-matrix/{hashlib.sha256(text).hexdigest()[:16]}.txt"
-        if not default_storage.exists(name):
-            name = default_storage.save(name, ContentFile(text))
-        document = ReferralDocument.objects.create(
-            referral=referral,
-            file=name,
-            original_name="statement.txt",
-            content_type="text/plain",
-            size=len(text),
-            sha256=hashlib.sha256(text).hexdigest(),
-            uploaded_by=referral.created_by or demo_user(Role.FIRST_RESPONDER, site_slug),
-        )
-    return {"document": document.pk}
+    text = f"Statement about {referral.child_display_name}\n".encode()
+    uploader = referral.created_by or demo_user(Role.FIRST_RESPONDER, site_slug)
+    return {"document": document_of(referral, uploaded_by=uploader, text=text).pk}
 
 
 # A GET route that serves nothing without its query (it sends the user back to the page offering it) is read with

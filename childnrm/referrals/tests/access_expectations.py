@@ -7,6 +7,8 @@ site. The samples are made through the services, as the site's demo first respon
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -71,21 +73,38 @@ def sample_document(site_slug: str) -> int:
     """A document of the referral the matrix names with `referral_reference` (whoever's sample that is)."""
     reference = _winning_referral_sample()(site_slug)
     referral = Referral.objects.get(reference=reference)
+    return document_of(referral, uploaded_by=referral.created_by or _first_responder(site_slug)).pk
+
+
+def document_of(referral: Referral, *, uploaded_by: User, text: bytes | None = None) -> ReferralDocument:
+    """The referral's first document, or one made for it: the sample PDF, or a text file of `text` (a statement that
+    names the child, so what a download serves can be read for child data). One small file in private storage for
+    each content (named by its hash; the rows are rolled back per test)."""
     document = referral.documents.order_by("pk").first()
-    if document is None:
-        if not default_storage.exists(SAMPLE_FILE):
-            default_storage.save(SAMPLE_FILE, ContentFile(SAMPLE_PDF))
-        document = ReferralDocument.objects.create(
-            referral=referral,
-            file=SAMPLE_FILE,
-            original_name="statement.pdf",
-            content_type="application/pdf",
-            size=len(SAMPLE_PDF),
-            sha256="0" * 64,
-            description="Statement",
-            uploaded_by=referral.created_by or _first_responder(site_slug),
+    if document is not None:
+        return document
+    if text is None:
+        content, name, kind, original = SAMPLE_PDF, SAMPLE_FILE, "application/pdf", "statement.pdf"
+    else:
+        digest = hashlib.sha256(text).hexdigest()
+        content, name, kind, original = (
+            text,
+            f"referrals/access-matrix/{digest[:16]}.txt",
+            "text/plain",
+            "statement.txt",
         )
-    return document.pk
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return ReferralDocument.objects.create(
+        referral=referral,
+        file=name,
+        original_name=original,
+        content_type=kind,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        description="Statement",
+        uploaded_by=uploaded_by,
+    )
 
 
 def _winning_referral_sample():
