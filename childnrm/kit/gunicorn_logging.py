@@ -9,32 +9,38 @@ from typing import Any
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
-from childnrm.kit.logs import redact
+from childnrm.kit.logs import REDACTED, RedactSecretPaths, redact
 
-# gunicorn's atoms that hold an address: the request line, the path, the query string, the referrer (as an atom, a
-# header and in the environment), a redirect's Location and the environment's paths. Any other atom is redacted
-# when the format writes it.
-ADDRESS_ATOMS = frozenset(
-    {"r", "U", "q", "f", "{referer}i", "{location}o"}
-    | {f"{{{name}}}e" for name in ("raw_uri", "path_info", "query_string", "request_uri", "http_referer")}
-)
+_SEARCH_PAGE = "/children/?"
 
 
 class RedactingLogger(Logger):
-    """Every atom the access log line writes with the secret part of paths redacted: the path, the request line and
-    the referrer too (the thank-you page is opened from the child's form).
+    """gunicorn's access and error lines redacted as written (`kit.logs.redact`): the path, the request line, the
+    referrer and any header the format writes, whatever its case (the thank-you page is opened from the child's
+    form; the error log writes a failed request's address).
 
-    Only those that hold an address, and any other the line's format names: gunicorn's atoms hold every request and
-    response header too (a hundred of up to 8 KB each), and redacting what is never written would be work an
-    anonymous request could multiply.
+    The line is redacted whole, once, in time linear in its length: redacting each of gunicorn's atoms, which hold
+    every request header (a hundred of up to 8 KB), was work an anonymous request could multiply, and an atom named
+    in the format with capitals was missed.
     """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(f, RedactSecretPaths) for f in log.filters):  # setup runs again on a reload
+                log.addFilter(RedactSecretPaths())
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         found = super().atoms(resp, req, environ, request_time)
-        written = self.cfg.access_log_format
-        return {
-            name: redact(value)
-            if isinstance(value, str) and (name in ADDRESS_ATOMS or f"%({name})" in written)
-            else value
-            for name, value in found.items()
-        }
+        # A query string written on its own has no address to know a search by: the search page's is redacted here.
+        if str(environ.get("PATH_INFO", "")).rstrip("/") == _SEARCH_PAGE.rstrip("/?"):
+            for name in ("q", "{query_string}e"):
+                if isinstance(found.get(name), str) and found[name]:
+                    found[name] = _search_query_redacted(found[name])
+        return found
+
+
+def _search_query_redacted(query: str) -> str:
+    """A "Find a child" query string with what was typed redacted (all of it, if redact took the word whole)."""
+    redacted = redact(_SEARCH_PAGE + query)
+    return redacted[len(_SEARCH_PAGE) :] if redacted.startswith(_SEARCH_PAGE) else REDACTED
