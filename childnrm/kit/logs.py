@@ -33,7 +33,10 @@ SECRET_PATHS = (
 # search page's address and each part searched once: one pattern reaching from each address to a `q=` anywhere after
 # it read the rest of the line again for every address in it (a line of them cost time growing with its square).
 _SEARCH_PAGE = re.compile(r"(/children/?\?)")
-_SEARCH_WORDS = re.compile(r"((?:^|&)q=)[^&#]*")
+# What was typed runs to the next parameter or the end of the address, quotes and all (browsers send a quote
+# encoded, other clients may not: "O'Brien"); a quote ending the address is the log line's own, and kept.
+_SEARCH_WORDS = re.compile(r"((?:^|&)q=)[^&]*?(?=&|[\"']?$)")
+_SPACELESS = re.compile(r"\S+")
 
 
 # A word of a log line (no space or quote), and a percent-encoded character: each word is matched once, from its
@@ -53,11 +56,11 @@ def _redact_plain(text: str) -> str:
     """`text` with the secret paths and the words of searches for a child redacted, as written (not encoded)."""
     for pattern in SECRET_PATHS:
         text = pattern.sub(rf"\g<1>{REDACTED}", text)
-    return _WORD.sub(lambda word: _redact_searches(word[0]), text)
+    return _SPACELESS.sub(lambda word: _redact_searches(word[0]), text)
 
 
 def _redact_searches(word: str) -> str:
-    """`word` (no space or quote in it) with what was typed into each search for a child in it redacted."""
+    """`word` (no space in it) with what was typed into each search for a child in it redacted."""
     if "/children" not in word:
         return word
     pieces = _SEARCH_PAGE.split(word)  # [before, address, its query string, address, its query string, ...]

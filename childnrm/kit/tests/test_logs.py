@@ -189,6 +189,13 @@ def test_each_search_in_a_line_is_redacted_however_many_and_however_nested():
     assert not any(name in redact("/children/?q=Amir" * 2000) for name in ("Amir",))
 
 
+def test_a_quote_typed_into_a_search_is_redacted_with_the_rest():
+    # A browser sends a quote encoded; a hand-made client may not. The log line's own closing quote is kept.
+    assert redact("Not Found: /children/?q=O'Brien&page=2") == f"Not Found: /children/?q={REDACTED}&page=2"
+    assert redact('"GET /children/?q=Amir"Okafor" 200') == f'"GET /children/?q={REDACTED}" 200'
+    assert redact('"https://panels.example/children/?q=O\'Brien"') == f'"https://panels.example/children/?q={REDACTED}"'
+
+
 def test_an_encoded_word_longer_than_any_address_of_ours_is_redacted_whole():
     long_secret = "next=" + encoded(f"/feedback/your-say/{TOKEN}/", 1) + "&pad=" + "%20" * LONGEST_ENCODED_WORD
     assert redact(f"GET /account/language/?{long_secret} 302") == f"GET {REDACTED} 302"
