@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from childnrm.access.decorators import API_TOKEN, PASSWORD_ONLY, PUBLIC, SIGNED_IN
 from childnrm.access.policy import has_perm
-from childnrm.audit.context import AuditContext
+from childnrm.audit.context import API_CLIENT_ATTRIBUTE, AuditContext
 from childnrm.audit.services import Action, audit_record
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ REFUSAL_STATUSES = frozenset({403, 404})
 _PARAMETER_LIMIT = 64
 
 
-_API_CLIENT = "childnrm_api_client"  # the request attribute `api_client_identified` sets
+_API_CLIENT = API_CLIENT_ATTRIBUTE  # the request attribute `api_client_identified` sets (AuditContext reads it)
 
 
 def api_client_identified(request: HttpRequest, *, organisation_id: int, api_token: str) -> None:

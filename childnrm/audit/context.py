@@ -50,6 +50,11 @@ def _address(value: str) -> str | None:
     return None
 
 
+# The request attribute naming an organisation's system once the API accepted its token (set by
+# `access.middleware.api_client_identified`): {"api_token": the token's prefix, "organisation_id": its organisation}.
+API_CLIENT_ATTRIBUTE = "childnrm_api_client"
+
+
 @dataclass(frozen=True)
 class AuditContext:
     """The actor, address, site and purpose of the events a service records.
@@ -62,13 +67,20 @@ class AuditContext:
     ip: str | None = None  # None: not over the network
     site_id: int | None = None
     purpose: str = ""
+    # An organisation's system over the API (no user): the events name its organisation as a user's would theirs.
+    organisation_id: int | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest, *, site_id: int | None = None, purpose: str = "") -> AuditContext:
-        """The signed-in user (or no one) and the client's address, as the web layer sees them."""
+        """The signed-in user (or no one, or the organisation whose API token was accepted) and the client's address,
+        as the web layer sees them."""
         user = getattr(request, "user", None)
         actor = user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
-        return cls(actor=actor, ip=client_ip(request), site_id=site_id, purpose=purpose)
+        client = getattr(request, API_CLIENT_ATTRIBUTE, None) or {}
+        organisation_id = client.get("organisation_id") if actor is None else None
+        return cls(
+            actor=actor, ip=client_ip(request), site_id=site_id, purpose=purpose, organisation_id=organisation_id
+        )
 
     @classmethod
     def system(cls, actor: AbstractBaseUser | None = None, *, purpose: str = "") -> AuditContext:

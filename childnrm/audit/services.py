@@ -213,7 +213,11 @@ def _event_fields(
         prev_hash="",
         occurred_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
-        organisation_id=getattr(actor, "organisation_id", None),
+        organisation_id=(
+            getattr(actor, "organisation_id", None)
+            if actor is not None
+            else (context.organisation_id if context is not None else None)
+        ),
         site_id=site_id,
         role=role,
         action=action,

@@ -61,6 +61,7 @@ def test_another_organisations_referral_is_404_and_one_refusal_naming_the_organi
     assert event.action == Action.REFUSED
     assert event.detail == refusal(reference, probe)
     assert event.actor_id is None and event.ip == "127.0.0.1"
+    assert event.organisation_id == probe.token.organisation_id  # as a user's events name their organisation
     assert event.object_type == "" and event.object_id == ""  # the record is not named: it was not looked at
     assert_holds_no_secret(event, probe)
 
@@ -98,7 +99,9 @@ def test_a_valid_read_and_bad_requests_are_not_refusals_but_a_refused_read_is(de
     assert own.post("/api/referrals", {"child": {}}).status_code == 422
     assert own.post("/api/referrals", "{not json", raw=True).status_code == 400
     assert ApiClient(secret="cnrm_00000000_" + "x" * 43).get(f"/api/referrals/{reference}").status_code == 401
-    assert [e.action for e in events_after(before)] == [Action.VIEW]  # the read, and nothing refused
+    [read] = events_after(before)
+    assert read.action == Action.VIEW  # the read, and nothing refused
+    assert read.organisation_id == own.token.organisation_id and read.actor_id is None  # the organisation read it
     # The same token asking for another's referral, as a control that refusals are recorded at all.
     assert own.get(f"/api/referrals/{other}").status_code == 404
     assert [e.action for e in events_after(before)] == [Action.VIEW, Action.REFUSED]
