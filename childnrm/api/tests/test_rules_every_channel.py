@@ -27,8 +27,6 @@ from childnrm.triage.forms import FactsForm
 from childnrm.triage.services import Facts, TriageInvalid, triage_correct_facts
 from conftest import demo_user
 
-TODAY = timezone.localdate()
-
 
 @dataclass(frozen=True)
 class Age:
@@ -36,9 +34,18 @@ class Age:
 
     date_of_birth: date | None = None
     estimated_age_years: int | None = None
+    # A date of birth this many days before the day the test runs: one fixed when the tests were collected is a day
+    # out for a test run after midnight ("born today" was yesterday's date, and taken).
+    days_ago: int | None = None
+
+    @property
+    def born(self) -> date | None:
+        if self.days_ago is not None:
+            return timezone.localdate() - timedelta(days=self.days_ago)
+        return self.date_of_birth
 
     def web(self) -> dict[str, str]:
-        born = self.date_of_birth
+        born = self.born
         age = "" if self.estimated_age_years is None else str(self.estimated_age_years)
         return {
             "date_of_birth_day": str(born.day) if born else "",
@@ -48,20 +55,20 @@ class Age:
         }
 
     def api(self) -> dict[str, Any]:
-        born = self.date_of_birth
+        born = self.born
         return {"date_of_birth": born.isoformat() if born else None, "estimated_age_years": self.estimated_age_years}
 
 
 AGE_REFUSED = [
-    pytest.param(Age(TODAY), rules.BORN_TODAY_OR_LATER, id="born today"),
-    pytest.param(Age(TODAY + timedelta(days=1)), rules.BORN_TODAY_OR_LATER, id="born tomorrow"),
+    pytest.param(Age(days_ago=0), rules.BORN_TODAY_OR_LATER, id="born today"),
+    pytest.param(Age(days_ago=-1), rules.BORN_TODAY_OR_LATER, id="born tomorrow"),
     pytest.param(Age(date(1899, 12, 31)), rules.BORN_TOO_EARLY, id="born before 1900"),
     pytest.param(Age(estimated_age_years=-1), rules.AGE_BELOW_ZERO, id="an estimated age below 0"),
     pytest.param(Age(estimated_age_years=26), rules.AGE_TOO_HIGH, id="an estimated age over 25"),
     pytest.param(Age(), rules.NO_AGE, id="neither a date of birth nor an estimated age"),
 ]
 AGE_TAKEN = [
-    pytest.param(Age(TODAY - timedelta(days=1)), id="born yesterday"),
+    pytest.param(Age(days_ago=1), id="born yesterday"),
     pytest.param(Age(date(1900, 1, 1)), id="born on 1 January 1900"),
     pytest.param(Age(estimated_age_years=0), id="an estimated age of 0"),
     pytest.param(Age(estimated_age_years=25), id="an estimated age of 25"),
@@ -78,7 +85,8 @@ def facts_form(age: Age, referral: Referral) -> FactsForm:
 
 
 def corrected(referral: Referral, age: Age) -> Facts:
-    return Facts(**{**asdict(Facts.of(referral)), **asdict(age), "date_of_birth_estimated": False})
+    answers = {"date_of_birth": age.born, "estimated_age_years": age.estimated_age_years}
+    return Facts(**{**asdict(Facts.of(referral)), **answers, "date_of_birth_estimated": False})
 
 
 @pytest.mark.parametrize(("age", "rule"), AGE_REFUSED)
@@ -129,7 +137,7 @@ def test_the_check_before_submitting_asks_the_same_rules(demo):
     place_missing = "where the child lives or where they were found"
     assert {age_missing, place_missing} <= set(missing_answers(Referral()))
     assert age_missing not in missing_answers(Referral(estimated_age_years=15))
-    assert age_missing not in missing_answers(Referral(date_of_birth=TODAY - timedelta(days=1)))
+    assert age_missing not in missing_answers(Referral(date_of_birth=timezone.localdate() - timedelta(days=1)))
     assert age_missing not in missing_answers(Referral(source=ReferralSource.HOME_OFFICE_FORM))
     assert place_missing not in missing_answers(Referral(found_local_authority=authority))
     assert place_missing not in missing_answers(Referral(residence_local_authority=authority))
