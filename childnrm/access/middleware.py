@@ -24,13 +24,10 @@ REFUSAL_STATUSES = frozenset({403, 404})
 _PARAMETER_LIMIT = 64
 
 
-_API_CLIENT = API_CLIENT_ATTRIBUTE  # the request attribute `api_client_identified` sets (AuditContext reads it)
-
-
 def api_client_identified(request: HttpRequest, *, organisation_id: int, api_token: str) -> None:
     """Name the organisation's system a request comes from, once its token is accepted, for `refusal_record`:
     the organisation and the token's prefix (never the secret). Called by the API's authentication."""
-    setattr(request, _API_CLIENT, {"api_token": api_token, "organisation_id": organisation_id})
+    setattr(request, API_CLIENT_ATTRIBUTE, {"api_token": api_token, "organisation_id": organisation_id})
 
 
 def refusal_record(request: HttpRequest, response: HttpResponse) -> None:
@@ -45,7 +42,7 @@ def refusal_record(request: HttpRequest, response: HttpResponse) -> None:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     # An API client has no user: it is named in the detail (the event's actor and organisation are a user's).
-    client: dict[str, object] = getattr(request, _API_CLIENT, {})
+    client: dict[str, object] = getattr(request, API_CLIENT_ATTRIBUTE, {})
     if match is None or not (getattr(user, "is_authenticated", False) or client):
         return  # an unknown path names no record; an anonymous request is never shown one
     detail = {
